@@ -1,0 +1,49 @@
+// The `lightbeam` command line: a thin dispatcher; each subcommand lives in compiler/cli/.
+// Node only (it reads files and prints), unlike the compiler itself.
+
+interface Command {
+  summary: string;
+  usage: string;
+  load: () => Promise<{ main: (args: string[]) => Promise<number> }>;
+}
+
+const commands: Record<string, Command> = {
+  wast: {
+    summary: 'run .wast spec scripts and report per-file outcomes',
+    usage: 'lightbeam wast <files or folders...> [--json]',
+    load: () => import('./cli/wast.ts'),
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.values(commands).map((c) => c.usage.length));
+  const lines = [
+    'lightbeam: a one-pass streaming WebAssembly to x86-64 compiler',
+    '',
+    'Usage:',
+    ...Object.values(commands).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '  lightbeam --help' + ' '.repeat(Math.max(0, width - 16)) + '  show this help',
+  ];
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`lightbeam: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  const module = await command.load();
+  return module.main(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
