@@ -1,0 +1,230 @@
+// The shapes of a decoded module: value types, function types, and ModuleInfo,
+// the declarations the validator collects and the code generator and runtime read.
+// Runs in the browser: plain data, no Node APIs.
+
+// #region value-types
+/** A value type, as its binary encoding byte (so decoding needs no translation). */
+export const ValType = {
+  i32: 0x7f,
+  i64: 0x7e,
+  f32: 0x7d,
+  f64: 0x7c,
+  v128: 0x7b,
+  funcref: 0x70,
+  externref: 0x6f,
+} as const;
+export type ValType = (typeof ValType)[keyof typeof ValType];
+/** funcref or externref: the types a table element or `ref.null` may have in WebAssembly 2.0. */
+export type RefType = typeof ValType.funcref | typeof ValType.externref;
+
+/**
+ * The validator's "unknown" operand type: a value popped from the stack below the
+ * frame's height in unreachable code (the spec's bottom type). Never a ValType.
+ */
+export const UNKNOWN_TYPE = 0;
+
+export function isNumType(t: number): boolean {
+  return t === ValType.i32 || t === ValType.i64 || t === ValType.f32 || t === ValType.f64;
+}
+export function isRefType(t: number): t is RefType {
+  return t === ValType.funcref || t === ValType.externref;
+}
+
+/** The text-format name of a value type ("i32", "funcref", ...). */
+export function valTypeName(t: number): string {
+  switch (t) {
+    case ValType.i32: return 'i32';
+    case ValType.i64: return 'i64';
+    case ValType.f32: return 'f32';
+    case ValType.f64: return 'f64';
+    case ValType.v128: return 'v128';
+    case ValType.funcref: return 'funcref';
+    case ValType.externref: return 'externref';
+    case UNKNOWN_TYPE: return 'unknown';
+    default: return `type 0x${t.toString(16)}`;
+  }
+}
+// #endregion value-types
+
+// #region func-type
+/**
+ * A function type. Block types are FuncTypes too: `[] -> []` and `[] -> [t]` are shared
+ * constants (see blockTypeOf), a type-index block type is the module's FuncType itself,
+ * so no block allocates.
+ */
+export interface FuncType {
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+// #endregion func-type
+
+export interface Limits {
+  readonly min: number;
+  /** Absent when the limits have no maximum. */
+  readonly max?: number;
+}
+export interface TableType {
+  readonly element: RefType;
+  readonly limits: Limits;
+}
+export interface MemoryType {
+  readonly limits: Limits;
+  /** Always false in WebAssembly 2.0; shared memories (threads) are rejected as unsupported. */
+  readonly shared: boolean;
+}
+export interface GlobalType {
+  readonly type: ValType;
+  readonly mutable: boolean;
+}
+
+// #region const-expr
+/**
+ * A constant expression (WebAssembly 2.0: exactly one constant instruction).
+ * i64 and f64 values are bigints (f64 as its raw IEEE bits, f32 as raw u32 bits) so NaN payloads survive.
+ */
+export type ConstExpr =
+  | { readonly op: 'i32.const'; readonly value: number }
+  | { readonly op: 'i64.const'; readonly value: bigint }
+  | { readonly op: 'f32.const'; readonly bits: number }
+  | { readonly op: 'f64.const'; readonly bits: bigint }
+  | { readonly op: 'ref.null'; readonly type: RefType }
+  | { readonly op: 'ref.func'; readonly func: number }
+  | { readonly op: 'global.get'; readonly global: number };
+// #endregion const-expr
+
+export type ExternKind = 'func' | 'table' | 'memory' | 'global';
+
+export type ImportDesc =
+  | { readonly kind: 'func'; readonly typeIndex: number }
+  | { readonly kind: 'table'; readonly type: TableType }
+  | { readonly kind: 'memory'; readonly type: MemoryType }
+  | { readonly kind: 'global'; readonly type: GlobalType };
+
+export interface Import {
+  readonly module: string;
+  readonly name: string;
+  readonly desc: ImportDesc;
+  /** The index this import takes in its own index space (functions, tables, memories or globals). */
+  readonly index: number;
+}
+
+export interface Export {
+  readonly name: string;
+  readonly kind: ExternKind;
+  readonly index: number;
+}
+
+export interface Global {
+  readonly type: GlobalType;
+  /** Absent for imported globals. */
+  readonly init?: ConstExpr;
+  /** Present for imported globals: the index in ModuleInfo.imports. */
+  readonly importIndex?: number;
+}
+
+export interface ElementSegment {
+  readonly mode: 'active' | 'passive' | 'declarative';
+  readonly type: RefType;
+  /** The table of an active segment (0 otherwise). */
+  readonly table: number;
+  /** The offset expression of an active segment. */
+  readonly offset?: ConstExpr;
+  /** One constant expression per element (function indices are stored as `ref.func`). */
+  readonly init: readonly ConstExpr[];
+}
+
+export interface DataSegment {
+  readonly mode: 'active' | 'passive';
+  /** The memory of an active segment (0 otherwise). */
+  readonly memory: number;
+  readonly offset?: ConstExpr;
+  /** The segment's bytes (a copy: safe to keep after decoding). */
+  readonly bytes: Uint8Array;
+}
+
+export interface CustomSection {
+  readonly name: string;
+  /** Byte offset of the section's contents (after its name) and their size. */
+  readonly offset: number;
+  readonly size: number;
+}
+
+export interface NameSection {
+  module?: string;
+  /** Function index -> name, from the name section's function-names subsection. */
+  readonly functions: Map<number, string>;
+  /** Function index -> (local index -> name). */
+  readonly locals: Map<number, Map<number, string>>;
+}
+
+// #region module-info
+/**
+ * Everything the module declares, as the decoder and validator saw it.
+ * Function bodies are not kept: each is validated and handed to the code generator
+ * as soon as its bytes have arrived, then dropped.
+ */
+export interface ModuleInfo {
+  readonly types: FuncType[];
+  readonly imports: Import[];
+  /** Type index of every function, imported ones first (the function index space). */
+  readonly functions: number[];
+  readonly tables: TableType[];
+  readonly memories: MemoryType[];
+  /** Every global, imported ones first (the global index space). */
+  readonly globals: Global[];
+  readonly exports: Export[];
+  start: number | undefined;
+  readonly elements: ElementSegment[];
+  readonly data: DataSegment[];
+  /** The data count section's value, if the module has one. */
+  dataCount: number | undefined;
+  importedFunctionCount: number;
+  importedTableCount: number;
+  importedMemoryCount: number;
+  importedGlobalCount: number;
+  /** Functions that `ref.func` may name inside bodies (in element segments, exports or global initializers). */
+  readonly declaredFuncRefs: Set<number>;
+  readonly customSections: CustomSection[];
+  readonly names: NameSection;
+}
+// #endregion module-info
+
+export function emptyModuleInfo(): ModuleInfo {
+  return {
+    types: [],
+    imports: [],
+    functions: [],
+    tables: [],
+    memories: [],
+    globals: [],
+    exports: [],
+    start: undefined,
+    elements: [],
+    data: [],
+    dataCount: undefined,
+    importedFunctionCount: 0,
+    importedTableCount: 0,
+    importedMemoryCount: 0,
+    importedGlobalCount: 0,
+    declaredFuncRefs: new Set(),
+    customSections: [],
+    names: { functions: new Map(), locals: new Map() },
+  };
+}
+
+/** The function type of function `index` (imported or defined). */
+export function funcTypeOf(module: ModuleInfo, index: number): FuncType {
+  const t = module.types[module.functions[index]!];
+  if (!t) throw new RangeError(`no function ${index}`);
+  return t;
+}
+
+const EMPTY: readonly ValType[] = [];
+const VOID_BLOCK: FuncType = { params: EMPTY, results: EMPTY };
+const SINGLE_RESULT_BLOCKS = new Map<number, FuncType>(
+  Object.values(ValType).map((t) => [t, { params: EMPTY, results: [t] }]),
+);
+/** The shared FuncType of the block type `[] -> []` (byte 0x40) or `[] -> [t]`. */
+export function shortBlockType(t: ValType | undefined): FuncType {
+  return t === undefined ? VOID_BLOCK : SINGLE_RESULT_BLOCKS.get(t)!;
+}

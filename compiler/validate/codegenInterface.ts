@@ -1,0 +1,224 @@
+// The contract between the validator and the code generator.
+//
+// The validator drives the one pass: it decodes each operator, type-checks it, and only then
+// calls the code generator with what it learned (immediates, the types it computed, the byte
+// offset of the operator). The code generator never decodes and never re-checks types.
+//
+// Which calls happen:
+// - beginModule once, when the declarations are known (at the start of the code section, or at
+//   the end of a module without one); then beginFunction ... endFunction for each body in order;
+//   endModule once, after the last section, with the complete ModuleInfo (data segments, names).
+// - Only LIVE code is reported. An operator is reported when it is reachable: not after an
+//   unconditional branch (br, br_table, return, unreachable) in the same frame, and not inside a
+//   block that itself began in dead code. Such dead blocks are never reported at all, so the
+//   code generator sees a well-nested sequence of the live code only.
+// - `else` and `end` are reported for every frame whose opening was reported (and `end` for the
+//   function's own frame, just before endFunction). `frame.unreachable` then tells whether the
+//   code falling through into them is dead.
+// - Operands have been popped and results pushed by the validator's type stack only; the code
+//   generator keeps its own abstract value stack in step. In live code every operand type is
+//   known (never UNKNOWN_TYPE).
+// - `offset` is always the byte offset, in the module, of the operator's first byte (for
+//   trap sites and disassembly notes).
+// - Opcodes are numbers: a one-byte opcode is its byte; a prefixed one is (prefix << 12) | sub,
+//   e.g. i32.trunc_sat_f32_s = 0xfc000. `operatorInfo(opcode)` in compiler/binary/operators.ts
+//   gives its name and signature.
+// - Objects passed in (frames, arrays) belong to the validator and are reused: read them during
+//   the call, copy what you keep. FuncTypes and ModuleInfo parts are stable and may be kept.
+// - Errors: throw CompileError (compiler/errors.ts) for implementation limits; anything the code
+//   generator throws stops validation of the module.
+
+import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
+
+// #region control-frame
+export const FrameKind = {
+  function: 0,
+  block: 1,
+  loop: 2,
+  if: 3,
+  /** An `if` frame after its `else`. */
+  else: 4,
+} as const;
+export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
+
+/** One entry of the validator's control stack, as the code generator sees it. */
+export interface ControlFrame {
+  readonly kind: FrameKind;
+  /** The block type (for the function frame: the function's type). */
+  readonly type: FuncType;
+  /** Operand-stack height when the frame was entered, below its parameters. */
+  readonly height: number;
+  /** True once the rest of the frame is dead (after br, br_table, return or unreachable). */
+  readonly unreachable: boolean;
+  /** Position in the control stack: the function frame is 0. */
+  readonly depth: number;
+  /** Byte offset of the block/loop/if opcode (function frame: first byte of the body). */
+  readonly offset: number;
+}
+
+/** The types a branch to this frame carries: loop params (branch to its start) or results. */
+export function labelTypes(frame: ControlFrame): readonly ValType[] {
+  return frame.kind === FrameKind.loop ? frame.type.params : frame.type.results;
+}
+// #endregion control-frame
+
+// #region function-context
+/** What the validator knows while a body is being validated; handed to beginFunction. */
+export interface FunctionContext {
+  readonly module: ModuleInfo;
+  readonly funcIndex: number;
+  readonly type: FuncType;
+  /** Types of all locals: the parameters first, then the declared locals. */
+  readonly locals: readonly ValType[];
+  /** Number of open control frames (1 = only the function frame). */
+  controlDepth(): number;
+  /** The frame a branch with this relative label index targets (0 = innermost). */
+  frame(relativeDepth: number): ControlFrame;
+  /** Current height of the validator's operand stack. */
+  stackHeight(): number;
+}
+// #endregion function-context
+
+// #region code-generator
+export interface CodeGenerator {
+  // --- module and function ---
+  beginModule(module: ModuleInfo): void;
+  endModule(module: ModuleInfo): void;
+  /** `offset` is the byte offset of the body (its size field's first byte). */
+  beginFunction(context: FunctionContext, offset: number): void;
+  /** After the body's final `end` (which was reported as end() of the function frame). */
+  endFunction(funcIndex: number, offset: number): void;
+
+  // --- control ---
+  unreachable(offset: number): void;
+  /** `frame` is the new frame (already pushed; its params are on the stack). */
+  block(frame: ControlFrame, offset: number): void;
+  loop(frame: ControlFrame, offset: number): void;
+  /** The i32 condition has been popped. */
+  if(frame: ControlFrame, offset: number): void;
+  /** `frame` is the if frame as the then-arm ends; frame.unreachable: the then-arm's end is dead. */
+  else(frame: ControlFrame, offset: number): void;
+  /** `frame` is the frame being closed (kind if = an if without else); it is popped after this call. */
+  end(frame: ControlFrame, offset: number): void;
+  /** `depth` is the relative label index; `target` the frame it names. */
+  br(depth: number, target: ControlFrame, offset: number): void;
+  /** The i32 condition has been popped. */
+  brIf(depth: number, target: ControlFrame, offset: number): void;
+  /** `targets` (reused: copy it) holds the relative label indices; the i32 index has been popped. */
+  brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void;
+  return(offset: number): void;
+  call(funcIndex: number, type: FuncType, offset: number): void;
+  /** The i32 table index has been popped with the arguments. */
+  callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void;
+
+  // --- parametric ---
+  /** `type` is the type of the dropped value. */
+  drop(type: ValType, offset: number): void;
+  /** `type` is the operand type, whether from the typed form (0x1c) or computed. */
+  select(type: ValType, offset: number): void;
+
+  // --- variables ---
+  localGet(index: number, type: ValType, offset: number): void;
+  localSet(index: number, type: ValType, offset: number): void;
+  localTee(index: number, type: ValType, offset: number): void;
+  globalGet(index: number, type: GlobalType, offset: number): void;
+  globalSet(index: number, type: GlobalType, offset: number): void;
+
+  // --- constants (raw bits, so NaN payloads survive; 64-bit values as two 32-bit halves) ---
+  i32Const(value: number, offset: number): void;
+  /** `low` and `high` are the two halves, each as a signed 32-bit number. */
+  i64Const(low: number, high: number, offset: number): void;
+  /** The IEEE-754 bits as an unsigned 32-bit number. */
+  f32Const(bits: number, offset: number): void;
+  f64Const(lowBits: number, highBits: number, offset: number): void;
+
+  // --- numeric, by opcode ---
+  /** One operand, one result: clz, ctz, popcnt, abs, neg, sqrt, ceil, ..., conversions, extends, reinterprets, trunc_sat. */
+  unary(opcode: number, offset: number): void;
+  /** Two operands, one result of the same type: add, sub, mul, div, rem, and, or, xor, shifts, rotates, min, max, copysign. */
+  binary(opcode: number, offset: number): void;
+  /** Comparisons to an i32 condition: eqz (one operand) and the relational operators (two). */
+  compare(opcode: number, offset: number): void;
+
+  // --- memory (align is log2 of the alignment; memOffset is the memarg's u32 offset) ---
+  load(opcode: number, memory: number, align: number, memOffset: number, offset: number): void;
+  store(opcode: number, memory: number, align: number, memOffset: number, offset: number): void;
+  memorySize(memory: number, offset: number): void;
+  memoryGrow(memory: number, offset: number): void;
+  memoryInit(dataIndex: number, memory: number, offset: number): void;
+  dataDrop(dataIndex: number, offset: number): void;
+  memoryCopy(destMemory: number, sourceMemory: number, offset: number): void;
+  memoryFill(memory: number, offset: number): void;
+
+  // --- references ---
+  refNull(type: RefType, offset: number): void;
+  refIsNull(offset: number): void;
+  refFunc(funcIndex: number, offset: number): void;
+
+  // --- tables ---
+  tableGet(table: number, offset: number): void;
+  tableSet(table: number, offset: number): void;
+  tableSize(table: number, offset: number): void;
+  tableGrow(table: number, offset: number): void;
+  tableFill(table: number, offset: number): void;
+  tableCopy(destTable: number, sourceTable: number, offset: number): void;
+  tableInit(elemIndex: number, table: number, offset: number): void;
+  elemDrop(elemIndex: number, offset: number): void;
+}
+// #endregion code-generator
+
+/**
+ * A code generator that does nothing: validation alone. Extend it to implement only some hooks
+ * (e.g. in tests that record what the validator reports).
+ */
+export class NoopCodeGenerator implements CodeGenerator {
+  beginModule(_module: ModuleInfo): void {}
+  endModule(_module: ModuleInfo): void {}
+  beginFunction(_context: FunctionContext, _offset: number): void {}
+  endFunction(_funcIndex: number, _offset: number): void {}
+  unreachable(_offset: number): void {}
+  block(_frame: ControlFrame, _offset: number): void {}
+  loop(_frame: ControlFrame, _offset: number): void {}
+  if(_frame: ControlFrame, _offset: number): void {}
+  else(_frame: ControlFrame, _offset: number): void {}
+  end(_frame: ControlFrame, _offset: number): void {}
+  br(_depth: number, _target: ControlFrame, _offset: number): void {}
+  brIf(_depth: number, _target: ControlFrame, _offset: number): void {}
+  brTable(_targets: Uint32Array, _targetCount: number, _defaultDepth: number, _offset: number): void {}
+  return(_offset: number): void {}
+  call(_funcIndex: number, _type: FuncType, _offset: number): void {}
+  callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
+  drop(_type: ValType, _offset: number): void {}
+  select(_type: ValType, _offset: number): void {}
+  localGet(_index: number, _type: ValType, _offset: number): void {}
+  localSet(_index: number, _type: ValType, _offset: number): void {}
+  localTee(_index: number, _type: ValType, _offset: number): void {}
+  globalGet(_index: number, _type: GlobalType, _offset: number): void {}
+  globalSet(_index: number, _type: GlobalType, _offset: number): void {}
+  i32Const(_value: number, _offset: number): void {}
+  i64Const(_low: number, _high: number, _offset: number): void {}
+  f32Const(_bits: number, _offset: number): void {}
+  f64Const(_lowBits: number, _highBits: number, _offset: number): void {}
+  unary(_opcode: number, _offset: number): void {}
+  binary(_opcode: number, _offset: number): void {}
+  compare(_opcode: number, _offset: number): void {}
+  load(_opcode: number, _memory: number, _align: number, _memOffset: number, _offset: number): void {}
+  store(_opcode: number, _memory: number, _align: number, _memOffset: number, _offset: number): void {}
+  memorySize(_memory: number, _offset: number): void {}
+  memoryGrow(_memory: number, _offset: number): void {}
+  memoryInit(_dataIndex: number, _memory: number, _offset: number): void {}
+  dataDrop(_dataIndex: number, _offset: number): void {}
+  memoryCopy(_destMemory: number, _sourceMemory: number, _offset: number): void {}
+  memoryFill(_memory: number, _offset: number): void {}
+  refNull(_type: RefType, _offset: number): void {}
+  refIsNull(_offset: number): void {}
+  refFunc(_funcIndex: number, _offset: number): void {}
+  tableGet(_table: number, _offset: number): void {}
+  tableSet(_table: number, _offset: number): void {}
+  tableSize(_table: number, _offset: number): void {}
+  tableGrow(_table: number, _offset: number): void {}
+  tableFill(_table: number, _offset: number): void {}
+  tableCopy(_destTable: number, _sourceTable: number, _offset: number): void {}
+  tableInit(_elemIndex: number, _table: number, _offset: number): void {}
+  elemDrop(_elemIndex: number, _offset: number): void {}
+}
