@@ -1,0 +1,29 @@
+// The book's site: Astro + MDX, static output in dist/.
+// BASE_PATH lets the same build live under a sub-path (e.g. BASE_PATH=/lightbeam/ for GitHub Pages);
+// every internal link goes through src/lib/paths.ts, which honours it.
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+
+const base = process.env.BASE_PATH ?? '/';
+
+export default defineConfig({
+  base,
+  site: process.env.SITE_URL,
+  output: 'static',
+  publicDir: './src/public',
+  trailingSlash: 'ignore',
+  integrations: [mdx()],
+  markdown: {
+    shikiConfig: {
+      // Same pair of themes as src/lib/highlight.ts; dark colours are switched in by CSS.
+      themes: { light: 'github-light', dark: 'github-dark' },
+      defaultColor: 'light',
+      wrap: false,
+    },
+  },
+  devToolbar: { enabled: false },
+  vite: {
+    // The compiler's .ts imports name their extension (allowImportingTsExtensions); Vite resolves them as is.
+    ssr: { external: ['koffi'] },
+  },
+});

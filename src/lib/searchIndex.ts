@@ -1,0 +1,74 @@
+// The search index's shape and the matcher. The same code builds nothing and runs in the page:
+// the index is plain JSON written at build time; this only reads it.
+
+export interface SearchIndex {
+  pages: {
+    url: string;
+    chapterLabel: string;
+    sections: { heading: string; anchor: string; text: string }[];
+  }[];
+}
+
+export interface SearchHit {
+  url: string;
+  chapterLabel: string;
+  heading: string;
+  score: number;
+  /** Text around the first match, split so the matched words can be marked. */
+  snippet: { text: string; match: boolean }[];
+}
+
+function words(query: string): string[] {
+  return query
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_.]+/u)
+    .filter((w) => w.length >= 2);
+}
+
+/** Sections containing every word of the query (as a prefix of a word in the text), best first. */
+export function searchIndex(index: SearchIndex, query: string, limit = 10): SearchHit[] {
+  const terms = words(query);
+  if (terms.length === 0) return [];
+  const hits: SearchHit[] = [];
+  for (const page of index.pages) {
+    for (const section of page.sections) {
+      const lower = section.text.toLowerCase();
+      const heading = section.heading.toLowerCase();
+      let score = 0;
+      let first = -1;
+      let ok = true;
+      for (const term of terms) {
+        const re = new RegExp(`(?<![\\p{L}\\p{N}_])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'gu');
+        const inText = [...lower.matchAll(re)];
+        const inHeading = re.test(heading);
+        if (inText.length === 0 && !inHeading) {
+          ok = false;
+          break;
+        }
+        score += Math.min(inText.length, 10) + (inHeading ? 20 : 0);
+        if (inText[0] && (first < 0 || inText[0].index! < first)) first = inText[0].index!;
+      }
+      if (!ok) continue;
+      hits.push({
+        url: page.url + (section.anchor ? `#${section.anchor}` : ''),
+        chapterLabel: page.chapterLabel,
+        heading: section.heading,
+        score,
+        snippet: snippet(section.text, first, terms),
+      });
+    }
+  }
+  return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+function snippet(text: string, at: number, terms: string[]): { text: string; match: boolean }[] {
+  if (at < 0) at = 0;
+  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, at - 50)) + 1);
+  const end = Math.min(text.length, at + 110);
+  const piece = (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
+  const re = new RegExp(`(${terms.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'giu');
+  return piece
+    .split(re)
+    .filter((p) => p !== '')
+    .map((p) => ({ text: p, match: terms.includes(p.toLowerCase()) }));
+}

@@ -1,0 +1,20 @@
+// Written once at build time to dist/search.json; the page's search box fetches it.
+import type { APIRoute } from 'astro';
+import { render } from 'astro:content';
+import { loadChapters } from '../lib/bookData.ts';
+import { splitSections } from '../lib/searchText.ts';
+import { withBase, chapterPath } from '../lib/paths.ts';
+import type { SearchIndex } from '../lib/searchIndex.ts';
+
+export const GET: APIRoute = async () => {
+  const { chapters } = await loadChapters();
+  const pages: SearchIndex['pages'] = [];
+  for (const entry of chapters) {
+    const { headings } = await render(entry as never);
+    const sections = splitSections(entry.body ?? '', entry.data.title, headings);
+    if (entry.data.keywords.length) sections[0] = { ...sections[0]!, text: `${sections[0]?.text ?? ''} ${entry.data.keywords.join(' ')}` };
+    pages.push({ url: withBase(chapterPath(entry.id)), chapterLabel: `${entry.data.chapter}.`, sections });
+  }
+  const index: SearchIndex = { pages };
+  return new Response(JSON.stringify(index), { headers: { 'content-type': 'application/json' } });
+};
