@@ -1,0 +1,116 @@
+// The internal calling convention of generated code, as data: which register or stack
+// slot each parameter and result of a wasm function type lives in at a call.
+// The code generator follows it for every call; the runtime's adapters, import stubs and
+// builtin stubs follow it too. Registers are named by their x86-64 names (strings), so this
+// module depends on no assembler. Runs in the browser.
+
+import { ValType, type FuncType } from '../binary/types.ts';
+
+export type Gpr64 =
+  | 'rax' | 'rcx' | 'rdx' | 'rbx' | 'rsp' | 'rbp' | 'rsi' | 'rdi'
+  | 'r8' | 'r9' | 'r10' | 'r11' | 'r12' | 'r13' | 'r14' | 'r15';
+export type Xmm =
+  | 'xmm0' | 'xmm1' | 'xmm2' | 'xmm3' | 'xmm4' | 'xmm5' | 'xmm6' | 'xmm7'
+  | 'xmm8' | 'xmm9' | 'xmm10' | 'xmm11' | 'xmm12' | 'xmm13' | 'xmm14' | 'xmm15';
+
+// #region pinned-registers
+/** Holds the VMContext of the running instance in all wasm code (preserved across calls). */
+export const VMCTX_REG: Gpr64 = 'r15';
+/** Holds the linear-memory base of the running instance (memory never moves; preserved across calls). */
+export const MEMORY_BASE_REG: Gpr64 = 'r14';
+// #endregion pinned-registers
+
+// #region calling-convention
+/** Integer-class parameters (i32, i64, funcref, externref), in order. Same order as SysV. */
+export const INT_PARAM_REGS: readonly Gpr64[] = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'];
+/** Float parameters (f32, f64), in order. Same as SysV. */
+export const FLOAT_PARAM_REGS: readonly Xmm[] = ['xmm0', 'xmm1', 'xmm2', 'xmm3', 'xmm4', 'xmm5', 'xmm6', 'xmm7'];
+/** The first result, by class. Further results go to the return area. */
+export const INT_RESULT_REG: Gpr64 = 'rax';
+export const FLOAT_RESULT_REG: Xmm = 'xmm0';
+/**
+ * Preserved by every callee (besides rsp): the two pinned registers. rbp too, when a
+ * function uses it as a frame pointer it must restore it. Everything else, every other
+ * GPR and every xmm register, is clobbered by a call.
+ */
+export const CALLEE_SAVED: readonly Gpr64[] = ['r14', 'r15', 'rbp'];
+export const CALLER_SAVED_GPRS: readonly Gpr64[] = [
+  'rax', 'rcx', 'rdx', 'rbx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13',
+];
+/** rsp is a multiple of this at every call instruction (so calls out to C need no realignment). */
+export const STACK_ALIGNMENT = 16;
+/** Each stack argument and each return-area slot takes 8 bytes, whatever its type. */
+export const SLOT_SIZE = 8;
+// #endregion calling-convention
+
+export type ValueClass = 'int' | 'float';
+
+export function valueClass(t: ValType): ValueClass {
+  if (t === ValType.f32 || t === ValType.f64) return 'float';
+  if (t === ValType.v128) throw new Error('v128 has no calling convention yet');
+  return 'int';
+}
+
+/** Where one parameter travels. */
+export type ArgLocation =
+  | { readonly kind: 'gpr'; readonly reg: Gpr64 }
+  | { readonly kind: 'xmm'; readonly reg: Xmm }
+  /**
+   * On the stack: at `[rsp + offset]` just before the call instruction (so at `[rsp + 8 + offset]`
+   * in the callee on entry). Stack arguments are in parameter order, the first at the lowest
+   * address, each in an 8-byte slot (exactly as SysV places them). The caller reserves
+   * `stackBytes` (a multiple of 16) and removes them after the call.
+   */
+  | { readonly kind: 'stack'; readonly offset: number };
+
+/** Where the results come back. */
+export type ResultLocation =
+  | { readonly kind: 'gpr'; readonly reg: Gpr64 }
+  | { readonly kind: 'xmm'; readonly reg: Xmm }
+  /** In the return area, at `[area + offset]`; results 1.. take 8-byte slots in order. */
+  | { readonly kind: 'returnArea'; readonly offset: number };
+
+// #region signature-layout
+export interface SignatureLayout {
+  /** One location per parameter, in order. */
+  readonly params: readonly ArgLocation[];
+  /**
+   * Where the address of the return area travels: an extra integer-class argument after
+   * the params. Absent when the function has at most one result.
+   */
+  readonly returnAreaPointer?: ArgLocation;
+  /** One location per result: the first in rax/xmm0, the others in the return area. */
+  readonly results: readonly ResultLocation[];
+  /** Bytes of stack arguments the caller reserves below its rsp (rounded up to 16). */
+  readonly stackBytes: number;
+  /** Size of the return area the caller provides (8 bytes per result after the first). */
+  readonly returnAreaBytes: number;
+}
+
+/** The locations of a function type's parameters and results under the internal convention. */
+export function signatureLayout(type: FuncType): SignatureLayout {
+  let ints = 0;
+  let floats = 0;
+  let stack = 0;
+  const place = (cls: ValueClass): ArgLocation => {
+    if (cls === 'int' && ints < INT_PARAM_REGS.length) return { kind: 'gpr', reg: INT_PARAM_REGS[ints++]! };
+    if (cls === 'float' && floats < FLOAT_PARAM_REGS.length) return { kind: 'xmm', reg: FLOAT_PARAM_REGS[floats++]! };
+    const loc: ArgLocation = { kind: 'stack', offset: stack };
+    stack += SLOT_SIZE;
+    return loc;
+  };
+  const params = type.params.map((t) => place(valueClass(t)));
+  const returnAreaPointer = type.results.length > 1 ? place('int') : undefined;
+  const results: ResultLocation[] = type.results.map((t, i) => {
+    if (i > 0) return { kind: 'returnArea', offset: (i - 1) * SLOT_SIZE };
+    return valueClass(t) === 'int' ? { kind: 'gpr', reg: INT_RESULT_REG } : { kind: 'xmm', reg: FLOAT_RESULT_REG };
+  });
+  return {
+    params,
+    ...(returnAreaPointer ? { returnAreaPointer } : {}),
+    results,
+    stackBytes: Math.ceil(stack / STACK_ALIGNMENT) * STACK_ALIGNMENT,
+    returnAreaBytes: Math.max(0, type.results.length - 1) * SLOT_SIZE,
+  };
+}
+// #endregion signature-layout

@@ -1,0 +1,66 @@
+// Trap codes: the number a trap stub puts in edi before jumping to the runtime's trap
+// handler, and the message the spec (and its test suite) gives each trap.
+// Runs in the browser: plain data.
+
+// #region trap-codes
+export const TrapCode = {
+  /** Not a trap: the entry trampoline returns 0 when the call returned normally. */
+  none: 0,
+  unreachable: 1,
+  integerDivideByZero: 2,
+  integerOverflow: 3,
+  invalidConversionToInteger: 4,
+  outOfBoundsMemoryAccess: 5,
+  outOfBoundsTableAccess: 6,
+  undefinedElement: 7,
+  uninitializedElement: 8,
+  indirectCallTypeMismatch: 9,
+  callStackExhausted: 10,
+  nullReference: 11,
+  nullFunctionReference: 12,
+  unalignedAtomic: 13,
+  castFailure: 14,
+  outOfBoundsArrayAccess: 15,
+  nullArrayReference: 16,
+  nullStructureReference: 17,
+  nullI31Reference: 18,
+  /**
+   * Not a wasm trap: a JS function called from wasm threw. The runtime unwinds the wasm
+   * frames like a trap, then rethrows the JS exception, unchanged, to the caller of the export.
+   */
+  jsException: 0xfe,
+} as const;
+export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
+
+/** The message of each trap, worded as in the spec test suite's `assert_trap` commands. */
+export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
+  [TrapCode.unreachable]: 'unreachable',
+  [TrapCode.integerDivideByZero]: 'integer divide by zero',
+  [TrapCode.integerOverflow]: 'integer overflow',
+  [TrapCode.invalidConversionToInteger]: 'invalid conversion to integer',
+  [TrapCode.outOfBoundsMemoryAccess]: 'out of bounds memory access',
+  [TrapCode.outOfBoundsTableAccess]: 'out of bounds table access',
+  [TrapCode.undefinedElement]: 'undefined element',
+  [TrapCode.uninitializedElement]: 'uninitialized element',
+  [TrapCode.indirectCallTypeMismatch]: 'indirect call type mismatch',
+  [TrapCode.callStackExhausted]: 'call stack exhausted',
+  [TrapCode.nullReference]: 'null reference',
+  [TrapCode.nullFunctionReference]: 'null function reference',
+  [TrapCode.unalignedAtomic]: 'unaligned atomic',
+  [TrapCode.castFailure]: 'cast failure',
+  [TrapCode.outOfBoundsArrayAccess]: 'out of bounds array access',
+  [TrapCode.nullArrayReference]: 'null array reference',
+  [TrapCode.nullStructureReference]: 'null structure reference',
+  [TrapCode.nullI31Reference]: 'null i31 reference',
+};
+// #endregion trap-codes
+
+export function trapMessage(code: number): string {
+  return TRAP_MESSAGES[code] ?? `unknown trap ${code}`;
+}
+
+/**
+ * Function index and byte offset a trap stub passes when it does not know them
+ * (a trap raised inside a runtime builtin, for instance). 0xffffffff in the 32-bit register.
+ */
+export const UNKNOWN_POSITION = 0xffffffff;

@@ -1,0 +1,183 @@
+// The VMContext: the block of native memory an instance's code reaches through r15.
+// A fixed header, then areas whose size depends on the module (how many imports, functions,
+// types, tables, globals), at offsets computed by vmContextLayout. The code generator reads
+// offsets from here; the runtime fills the block. Runs in the browser: plain numbers.
+
+import type { ModuleInfo } from '../binary/types.ts';
+
+// #region vmcontext-header
+/** Fixed fields at the start of every VMContext (byte offsets from r15). */
+export const VMCTX = {
+  /** u64: address of linear memory 0 (also kept in r14); 0 when the module has no memory. */
+  MEMORY_BASE: 0,
+  /** u64: current size of memory 0 in bytes. The runtime updates it on every grow, from wasm or JS. */
+  MEMORY_SIZE: 8,
+  /**
+   * u64: the lowest rsp wasm code may run at. Each prologue does
+   * `cmp rsp, [r15 + STACK_LIMIT]` + `jb <trap stub for callStackExhausted>`.
+   * A function whose frame is larger than MAX_UNCHECKED_FRAME must compare `rsp - frameSize` instead.
+   */
+  STACK_LIMIT: 16,
+  /**
+   * u64: address of the runtime's trap handler. A trap stub does
+   * `mov edi, <TrapCode>` / `mov esi, <wasm byte offset>` / `mov edx, <function index>` /
+   * `jmp qword [r15 + TRAP_HANDLER]`. rsp may be anything (the handler resets it); r15 must
+   * be a valid VMContext.
+   */
+  TRAP_HANDLER: 24,
+  /** u64: the runtime's private per-thread state (entry frame chain, trap record). Not for codegen. */
+  RUNTIME_STATE: 32,
+  /** u64: reserved for the runtime (the instance id). */
+  INSTANCE_ID: 40,
+  /** Size of the fixed header; the builtin table follows. */
+  HEADER_SIZE: 64,
+} as const;
+
+/** Stack a function may use below the checked rsp without checking its frame size itself. */
+export const MAX_UNCHECKED_FRAME = 16 * 1024;
+// #endregion vmcontext-header
+
+// #region builtins
+/**
+ * Runtime routines generated code calls with `call qword [r15 + builtinOffset(b)]`, under the
+ * internal convention (integer arguments in rdi, rsi, rdx, rcx, r8, r9; result in rax/eax;
+ * all caller-saved registers clobbered; r14/r15 preserved). They may trap: then they do not
+ * return (the trap unwinds to the entry trampoline; the position is reported as unknown).
+ * Table and segment arguments are indices in the calling instance's index spaces.
+ */
+export const Builtin = {
+  /** (deltaPages: i32) -> i32 old size in pages, or -1. Updates MEMORY_SIZE of every instance sharing the memory. */
+  memoryGrow: 0,
+  /** (dst: i32, value: i32, len: i32) -> void; traps out of bounds. */
+  memoryFill: 1,
+  /** (dst: i32, src: i32, len: i32) -> void; traps out of bounds. */
+  memoryCopy: 2,
+  /** (dataSegment: i32, dst: i32, src: i32, len: i32) -> void. */
+  memoryInit: 3,
+  /** (dataSegment: i32) -> void. */
+  dataDrop: 4,
+  /** (table: i32, init: ref (u64), delta: i32) -> i32 old length or -1. */
+  tableGrow: 5,
+  /** (table: i32, index: i32, value: ref (u64), len: i32) -> void. */
+  tableFill: 6,
+  /** (dstTable: i32, srcTable: i32, dst: i32, src: i32, len: i32) -> void. */
+  tableCopy: 7,
+  /** (table: i32, elemSegment: i32, dst: i32, src: i32, len: i32) -> void. */
+  tableInit: 8,
+  /** (elemSegment: i32) -> void. */
+  elemDrop: 9,
+} as const;
+export type Builtin = (typeof Builtin)[keyof typeof Builtin];
+export const BUILTIN_COUNT = 10;
+// #endregion builtins
+
+// #region funcref-record
+/**
+ * A function reference (funcref value, table element, `ref.func` result) is the address of
+ * one of these records, or 0 for null. One record per function, so equal functions have
+ * equal references across instances.
+ * To call one: check the type, save r15, `mov r15, [ref + VMCTX]`, `mov r14, [r15 + MEMORY_BASE]`,
+ * `call [ref + CODE]` under the internal convention, then restore r15 and r14.
+ */
+export const FUNCREF = {
+  /** u64: entry of the function's code, expecting r15/r14 of VMCTX below. */
+  CODE: 0,
+  /** u64: the VMContext the code expects in r15. */
+  VMCTX: 8,
+  /** u32: canonical type id; compare with the caller's TYPE_IDS entry for call_indirect. */
+  TYPE_ID: 16,
+  SIZE: 24,
+} as const;
+// #endregion funcref-record
+
+// #region table-descriptor
+/**
+ * A table, shared by every instance that imports it: VMContext holds a pointer to this.
+ * Elements are 8 bytes: a FuncRef record address for funcref, an externref handle
+ * (0 = null) for externref. BASE moves when the table grows: reload it after any call.
+ */
+export const TABLE = {
+  /** u64: address of element 0. */
+  BASE: 0,
+  /** u32 (upper 4 bytes zero): current number of elements. */
+  LENGTH: 8,
+  SIZE: 16,
+  ELEMENT_SIZE: 8,
+} as const;
+// #endregion table-descriptor
+
+/**
+ * A global lives in a 16-byte cell (room for v128); VMContext holds a pointer to it, so
+ * imported and exported globals are shared by reference. i32/f32 use the low 4 bytes.
+ */
+export const GLOBAL_CELL_SIZE = 16;
+
+// #region vmcontext-layout
+/** What the layout depends on: counts from the module. */
+export interface VMContextCounts {
+  readonly importedFunctions: number;
+  /** All functions, imported ones included (the function index space). */
+  readonly functions: number;
+  readonly types: number;
+  /** All tables, imported ones included. */
+  readonly tables: number;
+  /** All globals, imported ones included. */
+  readonly globals: number;
+}
+
+export interface VMContextLayout {
+  readonly counts: VMContextCounts;
+  /** Offset of builtin b's entry address: `call qword [r15 + builtin(b)]`. */
+  builtin(b: Builtin): number;
+  /**
+   * Offset of imported function i's entry (i < importedFunctions): `call qword [r15 + importedFunction(i)]`
+   * with the caller's r15; the runtime's stub switches r15/r14 to the callee's instance and back,
+   * or calls out to JS. Internal convention.
+   */
+  importedFunction(i: number): number;
+  /** Offset of the FuncRef record address of function i (any function): `ref.func i` loads it. */
+  funcRef(i: number): number;
+  /** Offset of the u32 canonical type id of type index t. */
+  typeId(t: number): number;
+  /** Offset of the pointer to table t's descriptor (see TABLE). */
+  table(t: number): number;
+  /** Offset of the pointer to global g's cell. */
+  global(g: number): number;
+  /** Total size in bytes. */
+  readonly size: number;
+}
+
+export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
+  const builtins = VMCTX.HEADER_SIZE;
+  const imports = builtins + BUILTIN_COUNT * 8;
+  const funcRefs = imports + counts.importedFunctions * 8;
+  const typeIds = funcRefs + counts.functions * 8;
+  const tables = typeIds + Math.ceil((counts.types * 4) / 8) * 8;
+  const globals = tables + counts.tables * 8;
+  const size = globals + counts.globals * 8;
+  const check = (i: number, n: number, what: string) => {
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
+  };
+  return {
+    counts,
+    builtin: (b) => (check(b, BUILTIN_COUNT, 'builtin'), builtins + b * 8),
+    importedFunction: (i) => (check(i, counts.importedFunctions, 'imported function'), imports + i * 8),
+    funcRef: (i) => (check(i, counts.functions, 'function'), funcRefs + i * 8),
+    typeId: (t) => (check(t, counts.types, 'type'), typeIds + t * 4),
+    table: (t) => (check(t, counts.tables, 'table'), tables + t * 8),
+    global: (g) => (check(g, counts.globals, 'global'), globals + g * 8),
+    size,
+  };
+}
+
+/** The layout for a decoded module. */
+export function vmContextLayoutOf(module: ModuleInfo): VMContextLayout {
+  return vmContextLayout({
+    importedFunctions: module.importedFunctionCount,
+    functions: module.functions.length,
+    types: module.types.length,
+    tables: module.tables.length,
+    globals: module.globals.length,
+  });
+}
+// #endregion vmcontext-layout
