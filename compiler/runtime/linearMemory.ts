@@ -1,0 +1,96 @@
+// Linear memory: one reservation of the largest size the memory may reach plus a guard,
+// mapped inaccessible; growing makes more of it readable and writable. The base address never
+// moves, so generated code keeps it in r14 for the life of the instance.
+
+import { getNative, PROT_NONE, PROT_READ, PROT_WRITE } from './native.ts';
+
+export const WASM_PAGE_SIZE = 65536;
+/** The most pages a 32-bit memory may have (4 GiB). */
+export const MAX_PAGES_32 = 65536;
+/** Inaccessible bytes after the largest size: a stray access just past the end faults instead of reading a neighbour. */
+export const GUARD_SIZE = 64 * 1024;
+
+interface Mapping {
+  readonly address: number;
+  readonly size: number;
+  /** The LinearMemory and every ArrayBuffer handed out: the mapping is unmapped when all are gone. */
+  holders: number;
+}
+
+// #region linear-memory
+export class LinearMemory {
+  /** Address of byte 0; never changes. */
+  readonly base: number;
+  readonly maxPages: number;
+  private pagesNow: number;
+  private buffer: ArrayBuffer;
+  private readonly mapping: Mapping;
+  /** Called after every successful grow with the new size in bytes (instances update their VMContext). */
+  private readonly growListeners = new Set<(bytes: number) => void>();
+
+  constructor(initialPages: number, maxPages: number = MAX_PAGES_32) {
+    if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > MAX_PAGES_32) {
+      throw new RangeError(`memory size ${initialPages} pages is out of range`);
+    }
+    this.maxPages = Math.min(maxPages, MAX_PAGES_32);
+    if (initialPages > this.maxPages) throw new RangeError('memory initial size exceeds its maximum');
+    const native = getNative();
+    const reserved = this.maxPages * WASM_PAGE_SIZE + GUARD_SIZE;
+    this.base = native.mmap(reserved, PROT_NONE, true);
+    this.mapping = { address: this.base, size: reserved, holders: 0 };
+    this.pagesNow = 0;
+    this.buffer = new ArrayBuffer(0);
+    if (initialPages > 0 && this.grow(initialPages) < 0) {
+      native.munmap(this.base, reserved);
+      throw new RangeError(`cannot commit ${initialPages} pages of memory`);
+    }
+    this.hold(this);
+  }
+
+  get pages(): number {
+    return this.pagesNow;
+  }
+  get byteLength(): number {
+    return this.pagesNow * WASM_PAGE_SIZE;
+  }
+
+  /**
+   * The memory as an ArrayBuffer (no copy). A new one after each grow; earlier ones stay
+   * valid (they see the first bytes) and keep the reservation mapped while they live.
+   */
+  get arrayBuffer(): ArrayBuffer {
+    return this.buffer;
+  }
+
+  /** Grow by `delta` pages: the old size in pages, or -1 (and no change) when it cannot. */
+  grow(delta: number): number {
+    const old = this.pagesNow;
+    if (!Number.isInteger(delta) || delta < 0 || old + delta > this.maxPages) return -1;
+    if (delta === 0) return old;
+    const native = getNative();
+    try {
+      native.mprotect(this.base + old * WASM_PAGE_SIZE, delta * WASM_PAGE_SIZE, PROT_READ | PROT_WRITE);
+    } catch {
+      return -1;
+    }
+    this.pagesNow = old + delta;
+    this.buffer = native.view(this.base, this.byteLength);
+    this.hold(this.buffer);
+    for (const listener of this.growListeners) listener(this.byteLength);
+    return old;
+  }
+
+  onGrow(listener: (bytes: number) => void): void {
+    this.growListeners.add(listener);
+  }
+
+  private hold(holder: object): void {
+    this.mapping.holders++;
+    registry.register(holder, this.mapping);
+  }
+}
+// #endregion linear-memory
+
+const registry = new FinalizationRegistry<Mapping>((mapping) => {
+  if (--mapping.holders === 0) getNative().munmap(mapping.address, mapping.size);
+});

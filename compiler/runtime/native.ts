@@ -1,0 +1,121 @@
+// The few operating-system calls the runtime needs (mmap, mprotect, munmap), reached
+// through koffi, and the raw-memory helpers built on them. Node and x86-64 Linux only:
+// everything else in the compiler runs anywhere, so koffi is loaded lazily, on first use.
+
+import { createRequire } from 'node:module';
+import type * as KoffiModule from 'koffi';
+
+export type Koffi = typeof KoffiModule;
+/** An opaque koffi pointer (a JS External). */
+export type Pointer = unknown;
+
+export const PROT_NONE = 0;
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+const MAP_PRIVATE = 0x02;
+const MAP_ANONYMOUS = 0x20;
+const MAP_NORESERVE = 0x4000;
+const MAP_FAILED = -1;
+
+// #region stack-budget
+/**
+ * Koffi runs every synchronous native call on a stack of its own (not the thread's), of
+ * `sync_stack_size` bytes (1 MiB by default, 16 MiB at most), and switches back to the
+ * thread's stack to run JS callbacks. Wasm code therefore runs on koffi's stack, and
+ * JS -> wasm -> JS -> wasm nests on it. We ask for 8 MiB before koffi loads any library.
+ */
+export const WANTED_NATIVE_STACK = 8 * 1024 * 1024;
+/**
+ * Room kept free below the stack limit: a function frame up to MAX_UNCHECKED_FRAME, the trap
+ * path, koffi's callback relay (it runs on this stack until it switches back to the thread's)
+ * and the arguments koffi places for a nested call.
+ */
+export const STACK_RED_ZONE = 256 * 1024;
+// #endregion stack-budget
+
+export interface Native {
+  readonly koffi: Koffi;
+  readonly pageSize: number;
+  /** Bytes of koffi's synchronous-call stack (where wasm runs). */
+  readonly stackSize: number;
+  /** Map fresh zeroed anonymous memory; `reserveOnly` maps it PROT_NONE without committing swap. */
+  mmap(length: number, prot: number, reserveOnly?: boolean): number;
+  mprotect(address: number, length: number, prot: number): void;
+  munmap(address: number, length: number): void;
+  /** An ArrayBuffer over raw memory (no copy). It must not be used after the memory is unmapped. */
+  view(address: number, length: number): ArrayBuffer;
+  /** The koffi pointer for an address (for koffi.decode / koffi.view). */
+  pointer(address: number): Pointer;
+  /** Read errno's text after a failed call. */
+  lastError(): string;
+}
+
+export class UnsupportedPlatformError extends Error {
+  override name = 'UnsupportedPlatformError';
+}
+
+/** Throws unless generated code can run here. */
+export function assertNativeSupported(): void {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new UnsupportedPlatformError(
+      `running generated code needs x86-64 Linux; this is ${process.platform}/${process.arch}`,
+    );
+  }
+}
+
+let native: Native | undefined;
+
+/** The native layer, loaded on first use. */
+export function getNative(): Native {
+  if (native) return native;
+  assertNativeSupported();
+  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  try {
+    koffi.config({ ...koffi.config(), sync_stack_size: WANTED_NATIVE_STACK });
+  } catch {
+    // Someone loaded a library through koffi before us: keep its stack size (read below).
+  }
+  const stackSize = koffi.config().sync_stack_size ?? 1024 * 1024;
+  const libc = koffi.load('libc.so.6');
+  const mmap = libc.func('uintptr_t mmap(uintptr_t addr, size_t length, int prot, int flags, int fd, int64_t offset)');
+  const mprotect = libc.func('int mprotect(uintptr_t addr, size_t len, int prot)');
+  const munmap = libc.func('int munmap(uintptr_t addr, size_t len)');
+  const sysconf = libc.func('long sysconf(int name)');
+  const strerror = libc.func('const char *strerror(int errnum)');
+  // memset(p, 0, 0) returns p untouched: the cheapest way to turn an address into a koffi pointer.
+  const asPointer = libc.func('void *memset(uintptr_t s, int c, size_t n)');
+  const pageSize = Number(sysconf(30 /* _SC_PAGESIZE */));
+  const lastError = () => String(strerror(koffi.errno()));
+  native = {
+    koffi,
+    pageSize,
+    stackSize,
+    mmap(length, prot, reserveOnly = false) {
+      const flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserveOnly ? MAP_NORESERVE : 0);
+      const address = Number(mmap(0, length, prot, flags, -1, 0));
+      if (address === MAP_FAILED || address === 2 ** 64 - 1 || address === 0) {
+        throw new RangeError(`mmap of ${length} bytes failed: ${lastError()}`);
+      }
+      return address;
+    },
+    mprotect(address, length, prot) {
+      if (mprotect(address, length, prot) !== 0) throw new Error(`mprotect failed: ${lastError()}`);
+    },
+    munmap(address, length) {
+      if (munmap(address, length) !== 0) throw new Error(`munmap failed: ${lastError()}`);
+    },
+    view(address, length) {
+      return koffi.view(asPointer(address, 0, 0), length);
+    },
+    pointer(address) {
+      return asPointer(address, 0, 0);
+    },
+    lastError,
+  };
+  return native;
+}
+
+export function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
