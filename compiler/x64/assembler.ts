@@ -1,0 +1,362 @@
+// The Assembler: one method per instruction on top of the encoding engine, plus labels,
+// branches, jump tables, a constant pool and fix-ups for the runtime.
+
+import { CODE_START, Encoder, type Fixup } from './encoder.ts';
+import { type Form, FORMS_BY_MNEMONIC } from './forms.ts';
+import { normalizeImm } from './immediates.ts';
+import { type CondName, condCode, type External, type Imm, Label, type Mem, ripLabel } from './operands.ts';
+import { type Gpr, resize, type Xmm } from './registers.ts';
+
+type RM = Gpr | Mem;
+type XM = Xmm | Mem;
+type Src = Gpr | Mem | Imm;
+type Target = Label | Gpr | Mem | External;
+
+// #region finished-code
+/** What `finish()` returns. */
+export interface AssembledCode {
+  /** The machine code, constant pool included. */
+  readonly code: Uint8Array;
+  /** Patches the runtime applies once it knows addresses (see `Fixup`). */
+  readonly fixups: readonly Fixup[];
+  /** Offsets of the labels that were given a name. */
+  readonly labels: ReadonlyMap<string, number>;
+  /** Where the constant pool starts (equals the code length when there is none). */
+  readonly constantPoolOffset: number;
+}
+// #endregion finished-code
+
+/** Recommended multi-byte nops (Intel SDM, "NOP"), by length 1..9. */
+const NOPS: readonly (readonly number[])[] = [
+  [],
+  [0x90],
+  [0x66, 0x90],
+  [0x0f, 0x1f, 0x00],
+  [0x0f, 0x1f, 0x40, 0x00],
+  [0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+  [0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+  [0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+  [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+];
+
+interface PoolEntry {
+  readonly label: Label;
+  readonly bytes: Uint8Array;
+  readonly align: number;
+}
+
+interface TableEntry {
+  readonly at: number;
+  readonly label: Label;
+  readonly kind: 'rel32' | 'offset32' | 'abs64';
+  /** For rel32: the offset entries are relative to. */
+  readonly base: number;
+}
+
+// #region assembler
+export class Assembler extends Encoder {
+  private readonly namedLabels: Label[] = [];
+  private readonly pool: PoolEntry[] = [];
+  private readonly poolIndex = new Map<string, Label>();
+  private readonly tableEntries: TableEntry[] = [];
+  private finished = false;
+
+  // --- labels
+
+  /** A new unbound label; named labels are reported by `finish()`. */
+  newLabel(name?: string): Label {
+    const l = new Label(name);
+    if (name !== undefined) this.namedLabels.push(l);
+    return l;
+  }
+
+  /** Bind `label` to the current offset. */
+  bind(label: Label): void {
+    if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
+    label.offset = this.buf.length;
+  }
+
+  /** A new label bound here. */
+  here(name?: string): Label {
+    const l = this.newLabel(name);
+    this.bind(l);
+    return l;
+  }
+
+  // --- data movement
+
+  mov(dst: RM, src: Src): void {
+    // A 64-bit register loaded with an immediate that fits 32 unsigned bits: `mov r32, imm32`
+    // zero-extends and is shorter than both 64-bit forms.
+    if (dst.kind === 'gpr' && dst.size === 64 && (typeof src === 'number' || typeof src === 'bigint')) {
+      const v = normalizeImm(src, 64);
+      if (v !== undefined && v >= 0 && v <= 0xffffffff) {
+        this.emit('mov', resize(dst, 32), Number(v));
+        return;
+      }
+    }
+    this.emit('mov', dst, src);
+  }
+  /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
+  movAbs(dst: Gpr, target: External, addend = 0): void {
+    if (dst.size !== 64) throw new Error(`x64: movAbs needs a 64-bit register, got ${dst.name}`);
+    this.encode(this.emitFormNamed('mov', 'r64, imm64'), dst, 0, undefined);
+    this.fixups.push({ kind: 'abs64', offset: this.buf.length - 8, target: target.target, addend });
+  }
+  movzx(dst: Gpr, src: RM): void { this.emit('movzx', dst, src); }
+  movsx(dst: Gpr, src: RM): void { this.emit('movsx', dst, src); }
+  movsxd(dst: Gpr, src: RM): void { this.emit('movsxd', dst, src); }
+  lea(dst: Gpr, src: Mem): void { this.emit('lea', dst, src); }
+  xchg(a: RM, b: RM): void { this.emit('xchg', a, b); }
+  push(src: Gpr | Mem | Imm): void { this.emit('push', src); }
+  pop(dst: Gpr | Mem): void { this.emit('pop', dst); }
+
+  // --- integer arithmetic
+
+  add(dst: RM, src: Src): void { this.emit('add', dst, src); }
+  or(dst: RM, src: Src): void { this.emit('or', dst, src); }
+  adc(dst: RM, src: Src): void { this.emit('adc', dst, src); }
+  sbb(dst: RM, src: Src): void { this.emit('sbb', dst, src); }
+  and(dst: RM, src: Src): void { this.emit('and', dst, src); }
+  sub(dst: RM, src: Src): void { this.emit('sub', dst, src); }
+  xor(dst: RM, src: Src): void { this.emit('xor', dst, src); }
+  cmp(dst: RM, src: Src): void { this.emit('cmp', dst, src); }
+  test(dst: RM, src: Gpr | Imm): void { this.emit('test', dst, src); }
+  not(dst: RM): void { this.emit('not', dst); }
+  neg(dst: RM): void { this.emit('neg', dst); }
+  inc(dst: RM): void { this.emit('inc', dst); }
+  dec(dst: RM): void { this.emit('dec', dst); }
+  /** Unsigned rdx:rax = rax * src (or the narrower forms). */
+  mul(src: RM): void { this.emit('mul', src); }
+  /** `imul src` (one operand, widening), `imul dst, src`, or `imul dst, src, imm`. */
+  imul(a: RM, b?: RM, imm?: Imm): void { this.emit('imul', a, b, imm); }
+  div(src: RM): void { this.emit('div', src); }
+  idiv(src: RM): void { this.emit('idiv', src); }
+  /** Sign-extend eax into edx (before a 32-bit idiv). */
+  cdq(): void { this.emit('cdq'); }
+  /** Sign-extend rax into rdx (before a 64-bit idiv). */
+  cqo(): void { this.emit('cqo'); }
+  cdqe(): void { this.emit('cdqe'); }
+  rol(dst: RM, count: Gpr | number): void { this.emit('rol', dst, count); }
+  ror(dst: RM, count: Gpr | number): void { this.emit('ror', dst, count); }
+  shl(dst: RM, count: Gpr | number): void { this.emit('shl', dst, count); }
+  shr(dst: RM, count: Gpr | number): void { this.emit('shr', dst, count); }
+  sar(dst: RM, count: Gpr | number): void { this.emit('sar', dst, count); }
+  bsf(dst: Gpr, src: RM): void { this.emit('bsf', dst, src); }
+  bsr(dst: Gpr, src: RM): void { this.emit('bsr', dst, src); }
+  lzcnt(dst: Gpr, src: RM): void { this.emit('lzcnt', dst, src); }
+  tzcnt(dst: Gpr, src: RM): void { this.emit('tzcnt', dst, src); }
+  popcnt(dst: Gpr, src: RM): void { this.emit('popcnt', dst, src); }
+  setcc(cond: CondName, dst: RM): void { this.emit('setcc', dst, undefined, undefined, condCode(cond)); }
+  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emit('cmovcc', dst, src, undefined, condCode(cond)); }
+
+  // --- control flow
+
+  /**
+   * `jmp` to a label (rel8 when the label is bound and near, else rel32; `short` forces rel8 and
+   * `finish` throws if the target ends up too far), to an external target, or through a register
+   * or memory.
+   */
+  jmp(target: Target, short = false): void {
+    if (short && target.kind === 'label') this.emitShort('jmp', target, 0);
+    else this.emit('jmp', target);
+  }
+  /** Conditional jump; same sizing rules as `jmp`. */
+  jcc(cond: CondName, target: Label, short = false): void {
+    if (short) this.emitShort('jcc', target, condCode(cond));
+    else this.emit('jcc', target, undefined, undefined, condCode(cond));
+  }
+  /** Call a label, an external target (a `rel32` fix-up), a register or memory. */
+  call(target: Target): void { this.emit('call', target); }
+  ret(): void { this.emit('ret'); }
+  ud2(): void { this.emit('ud2'); }
+  int3(): void { this.emit('int3'); }
+
+  private emitShort(mnemonic: string, target: Label, cc: number): void {
+    const form = this.emitFormNamed(mnemonic, 'rel8');
+    this.encode(form, target, undefined, undefined, cc);
+  }
+  private emitFormNamed(mnemonic: string, shapeText: string): Form {
+    const form = FORMS_BY_MNEMONIC.get(mnemonic)?.find((f) => f.row[0] === `${mnemonic} ${shapeText}`);
+    if (!form) throw new Error(`x64: no form '${mnemonic} ${shapeText}'`);
+    return form;
+  }
+
+  // --- SSE scalar floating point and 128-bit moves
+
+  movss(dst: XM, src: XM): void { this.emit('movss', dst, src); }
+  movsd(dst: XM, src: XM): void { this.emit('movsd', dst, src); }
+  movd(dst: Xmm | RM, src: Xmm | RM): void { this.emit('movd', dst, src); }
+  movq(dst: Xmm | RM, src: Xmm | RM): void { this.emit('movq', dst, src); }
+  movaps(dst: XM, src: XM): void { this.emit('movaps', dst, src); }
+  movups(dst: XM, src: XM): void { this.emit('movups', dst, src); }
+  movapd(dst: XM, src: XM): void { this.emit('movapd', dst, src); }
+  movdqa(dst: XM, src: XM): void { this.emit('movdqa', dst, src); }
+  movdqu(dst: XM, src: XM): void { this.emit('movdqu', dst, src); }
+  /** Scalar arithmetic: `op` is add/sub/mul/div/sqrt/min/max, `ty` ss (f32) or sd (f64). */
+  sse(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src: XM): void {
+    this.emit(op + ty, dst, src);
+  }
+  addss(dst: Xmm, src: XM): void { this.emit('addss', dst, src); }
+  addsd(dst: Xmm, src: XM): void { this.emit('addsd', dst, src); }
+  subss(dst: Xmm, src: XM): void { this.emit('subss', dst, src); }
+  subsd(dst: Xmm, src: XM): void { this.emit('subsd', dst, src); }
+  mulss(dst: Xmm, src: XM): void { this.emit('mulss', dst, src); }
+  mulsd(dst: Xmm, src: XM): void { this.emit('mulsd', dst, src); }
+  divss(dst: Xmm, src: XM): void { this.emit('divss', dst, src); }
+  divsd(dst: Xmm, src: XM): void { this.emit('divsd', dst, src); }
+  sqrtss(dst: Xmm, src: XM): void { this.emit('sqrtss', dst, src); }
+  sqrtsd(dst: Xmm, src: XM): void { this.emit('sqrtsd', dst, src); }
+  minss(dst: Xmm, src: XM): void { this.emit('minss', dst, src); }
+  minsd(dst: Xmm, src: XM): void { this.emit('minsd', dst, src); }
+  maxss(dst: Xmm, src: XM): void { this.emit('maxss', dst, src); }
+  maxsd(dst: Xmm, src: XM): void { this.emit('maxsd', dst, src); }
+  andps(dst: Xmm, src: XM): void { this.emit('andps', dst, src); }
+  andpd(dst: Xmm, src: XM): void { this.emit('andpd', dst, src); }
+  andnps(dst: Xmm, src: XM): void { this.emit('andnps', dst, src); }
+  andnpd(dst: Xmm, src: XM): void { this.emit('andnpd', dst, src); }
+  orps(dst: Xmm, src: XM): void { this.emit('orps', dst, src); }
+  orpd(dst: Xmm, src: XM): void { this.emit('orpd', dst, src); }
+  xorps(dst: Xmm, src: XM): void { this.emit('xorps', dst, src); }
+  xorpd(dst: Xmm, src: XM): void { this.emit('xorpd', dst, src); }
+  pxor(dst: Xmm, src: XM): void { this.emit('pxor', dst, src); }
+  pand(dst: Xmm, src: XM): void { this.emit('pand', dst, src); }
+  por(dst: Xmm, src: XM): void { this.emit('por', dst, src); }
+  ucomiss(a: Xmm, b: XM): void { this.emit('ucomiss', a, b); }
+  ucomisd(a: Xmm, b: XM): void { this.emit('ucomisd', a, b); }
+  comiss(a: Xmm, b: XM): void { this.emit('comiss', a, b); }
+  comisd(a: Xmm, b: XM): void { this.emit('comisd', a, b); }
+  /** Signed integer (32- or 64-bit register or sized memory) to f32. */
+  cvtsi2ss(dst: Xmm, src: RM): void { this.emit('cvtsi2ss', dst, src); }
+  cvtsi2sd(dst: Xmm, src: RM): void { this.emit('cvtsi2sd', dst, src); }
+  /** Truncating f32/f64 to signed integer of the destination's width. */
+  cvttss2si(dst: Gpr, src: XM): void { this.emit('cvttss2si', dst, src); }
+  cvttsd2si(dst: Gpr, src: XM): void { this.emit('cvttsd2si', dst, src); }
+  cvtss2sd(dst: Xmm, src: XM): void { this.emit('cvtss2sd', dst, src); }
+  cvtsd2ss(dst: Xmm, src: XM): void { this.emit('cvtsd2ss', dst, src); }
+  /** SSE4.1 rounding; mode 8|n: n = 0 nearest, 1 floor, 2 ceil, 3 trunc (8 suppresses precision exceptions). */
+  roundss(dst: Xmm, src: XM, mode: number): void { this.emit('roundss', dst, src, mode); }
+  roundsd(dst: Xmm, src: XM, mode: number): void { this.emit('roundsd', dst, src, mode); }
+  roundps(dst: Xmm, src: XM, mode: number): void { this.emit('roundps', dst, src, mode); }
+  roundpd(dst: Xmm, src: XM, mode: number): void { this.emit('roundpd', dst, src, mode); }
+
+  // --- padding
+
+  /** `n` bytes of nops, in as few instructions as the recommended forms allow. */
+  nop(n = 1): void {
+    while (n > 0) {
+      const k = Math.min(n, 9);
+      this.buf.append(NOPS[k]!);
+      n -= k;
+    }
+  }
+  /** Pad with nops to a multiple of `alignment` (a power of two). */
+  align(alignment: number, fill: 'nop' | 'int3' | 'zero' = 'nop'): void {
+    const pad = (alignment - (this.buf.length % alignment)) % alignment;
+    if (fill === 'nop') this.nop(pad);
+    else for (let i = 0; i < pad; i++) (this.buf.reserve(1), this.buf.put(fill === 'int3' ? 0xcc : 0));
+  }
+
+  // --- data in the code
+
+  /** Raw bytes at the current offset. */
+  bytes(data: ArrayLike<number>): void {
+    this.buf.append(data);
+  }
+
+  /**
+   * A jump table here: one entry per label, each
+   * - `rel32`: the target's offset minus the table's own offset (load with movsxd, add the table address);
+   * - `offset32`: the target's offset from the start of the code;
+   * - `abs64`: the target's absolute address (an `abs64` fix-up against `CODE_START`).
+   * Returns a label bound at the table's start.
+   */
+  jumpTable(targets: readonly Label[], kind: 'rel32' | 'offset32' | 'abs64' = 'rel32'): Label {
+    this.align(kind === 'abs64' ? 8 : 4, 'int3');
+    const table = this.here();
+    const size = kind === 'abs64' ? 8 : 4;
+    this.buf.reserve(size * targets.length);
+    for (const label of targets) {
+      this.tableEntries.push({ at: this.buf.length, label, kind, base: table.offset });
+      for (let i = 0; i < size; i++) this.buf.put(0);
+    }
+    return table;
+  }
+
+  // #region constant-pool
+  /**
+   * A RIP-relative memory operand for constant bytes placed after the code (deduplicated,
+   * aligned to `align`). Floating-point constants and masks live here.
+   */
+  constant(bytes: Uint8Array, align = bytes.length, size: 0 | 32 | 64 | 128 = 0): Mem {
+    const key = `${align}:${bytes.join(',')}`;
+    let label = this.poolIndex.get(key);
+    if (!label) {
+      label = new Label('constant');
+      this.poolIndex.set(key, label);
+      this.pool.push({ label, bytes: bytes.slice(), align });
+    }
+    return ripLabel(label, 0, size);
+  }
+  constF32(value: number): Mem {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, value, true);
+    return this.constant(b, 4, 32);
+  }
+  constF64(value: number): Mem {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setFloat64(0, value, true);
+    return this.constant(b, 8, 64);
+  }
+  /** 16 bytes: `lo` then `hi` 64-bit halves (masks for andps/xorps and friends). */
+  const128(lo: bigint, hi: bigint): Mem {
+    const b = new Uint8Array(16);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, BigInt.asUintN(64, lo), true);
+    v.setBigUint64(8, BigInt.asUintN(64, hi), true);
+    return this.constant(b, 16, 128);
+  }
+  // #endregion constant-pool
+
+  // #region finish
+  /** Emit the constant pool, resolve every label reference, and hand back the code. */
+  finish(): AssembledCode {
+    if (this.finished) throw new Error('x64: finish() called twice');
+    this.finished = true;
+    const buf = this.buf;
+    if (this.pool.length > 0) {
+      const maxAlign = Math.max(...this.pool.map((p) => p.align));
+      this.align(maxAlign, 'int3');
+    }
+    const constantPoolOffset = buf.length;
+    for (const entry of this.pool) {
+      this.align(entry.align, 'zero');
+      this.bind(entry.label);
+      buf.append(entry.bytes);
+    }
+
+    for (const ref of this.labelRefs) {
+      const target = ref.label.offset;
+      if (target < 0) throw new Error(`x64: label ${ref.label.name ?? ''} used but never bound`);
+      const d = target + ref.addend - ref.end;
+      if (ref.size === 1) {
+        if (d < -128 || d > 127) throw new Error(`x64: short jump to ${ref.label.name ?? 'label'} out of range (${d})`);
+        buf.patch8(ref.at, d);
+      } else buf.patch32(ref.at, d);
+    }
+    for (const e of this.tableEntries) {
+      const target = e.label.offset;
+      if (target < 0) throw new Error(`x64: jump-table label ${e.label.name ?? ''} never bound`);
+      if (e.kind === 'rel32') buf.patch32(e.at, target - e.base);
+      else if (e.kind === 'offset32') buf.patch32(e.at, target);
+      else this.fixups.push({ kind: 'abs64', offset: e.at, target: CODE_START, addend: target });
+    }
+    const labels = new Map<string, number>();
+    for (const l of this.namedLabels) if (l.offset >= 0) labels.set(l.name!, l.offset);
+    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset };
+  }
+  // #endregion finish
+
+}
+// #endregion assembler

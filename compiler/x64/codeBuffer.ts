@@ -1,0 +1,63 @@
+// A growable byte buffer. The assembler reserves room for one instruction (at most 15 bytes)
+// with `reserve`, then writes bytes without further checks.
+
+// #region code-buffer
+export class CodeBuffer {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(initialCapacity = 4096) {
+    this.bytes = new Uint8Array(Math.max(16, initialCapacity));
+  }
+
+  /** Make room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    let capacity = this.bytes.length * 2;
+    while (capacity < this.length + n) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  /** Append one byte (room must have been reserved). */
+  put(b: number): void {
+    this.bytes[this.length++] = b;
+  }
+
+  put32(v: number): void {
+    const b = this.bytes;
+    let i = this.length;
+    b[i++] = v;
+    b[i++] = v >> 8;
+    b[i++] = v >> 16;
+    b[i++] = v >> 24;
+    this.length = i;
+  }
+
+  /** Overwrite 4 bytes at `at` (little-endian). */
+  patch32(at: number, v: number): void {
+    const b = this.bytes;
+    b[at] = v;
+    b[at + 1] = v >> 8;
+    b[at + 2] = v >> 16;
+    b[at + 3] = v >> 24;
+  }
+
+  patch8(at: number, v: number): void {
+    this.bytes[at] = v;
+  }
+
+  /** Append raw bytes, reserving room. */
+  append(data: ArrayLike<number>): void {
+    this.reserve(data.length);
+    this.bytes.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** A copy of the bytes written so far. */
+  toBytes(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+// #endregion code-buffer

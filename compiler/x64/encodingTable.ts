@@ -1,0 +1,275 @@
+// The encoding table: one row per encoding form, written the way the Intel SDM writes its
+// "Instruction" and "Opcode" columns. The engine (encoder.ts) interprets these rows; nothing
+// else in the assembler knows an opcode. Within one mnemonic, rows are ordered so that the
+// first row whose operand shapes accept the operands is the shortest encoding (the encoder
+// check verifies this against iced-x86).
+//
+// Operand shapes:
+//   r8 r16 r32 r64        a general-purpose register of that width
+//   r/m8 ... r/m64        that register, or memory of that width
+//   m                     memory of any width (lea)
+//   xmm                   an SSE register;  xmm/m32 xmm/m64 xmm/m128  or memory
+//   al ax eax rax cl      exactly that register
+//   imm8 imm16 imm32      an immediate that fits, sign-extended to the operand size
+//   imm64                 any 64-bit immediate;  u8  an unsigned byte (shift count, rounding mode)
+//   1                     the constant 1 (shift by one)
+//   rel8 rel32            a branch target (label or external)
+//   cc                    in a mnemonic: the condition (jcc, setcc, cmovcc), added to the opcode
+//
+// Opcode notation:
+//   66 F2 F3              prefixes written before the REX byte (operand size or mandatory prefix)
+//   REX.W                 a REX prefix with W=1 (64-bit operand size)
+//   0F 3A ...             opcode bytes;  XX+r  register number in the low 3 bits;  XX+cc  condition
+//   /0../7  /r            ModRM: the reg field holds a digit, or the register operand
+//   ib iw id io           immediate of 1, 2, 4, 8 bytes;  cb cd  branch displacement of 1 or 4 bytes
+
+// #region encoding-table
+/** [instruction form, opcode]: one row per encoding form. */
+export type EncodingRow = readonly [form: string, opcode: string];
+
+const alu = (op: string, n: number): EncodingRow[] => {
+  const h = (x: number): string => x.toString(16).toUpperCase().padStart(2, '0');
+  return [
+    [`${op} al, imm8`, `${h(n * 8 + 4)} ib`],
+    [`${op} r/m8, imm8`, `80 /${n} ib`],
+    [`${op} r/m8, r8`, `${h(n * 8)} /r`],
+    [`${op} r8, r/m8`, `${h(n * 8 + 2)} /r`],
+    [`${op} r/m16, imm8`, `66 83 /${n} ib`],
+    [`${op} ax, imm16`, `66 ${h(n * 8 + 5)} iw`],
+    [`${op} r/m16, imm16`, `66 81 /${n} iw`],
+    [`${op} r/m16, r16`, `66 ${h(n * 8 + 1)} /r`],
+    [`${op} r16, r/m16`, `66 ${h(n * 8 + 3)} /r`],
+    [`${op} r/m32, imm8`, `83 /${n} ib`],
+    [`${op} eax, imm32`, `${h(n * 8 + 5)} id`],
+    [`${op} r/m32, imm32`, `81 /${n} id`],
+    [`${op} r/m32, r32`, `${h(n * 8 + 1)} /r`],
+    [`${op} r32, r/m32`, `${h(n * 8 + 3)} /r`],
+    [`${op} r/m64, imm8`, `REX.W 83 /${n} ib`],
+    [`${op} rax, imm32`, `REX.W ${h(n * 8 + 5)} id`],
+    [`${op} r/m64, imm32`, `REX.W 81 /${n} id`],
+    [`${op} r/m64, r64`, `REX.W ${h(n * 8 + 1)} /r`],
+    [`${op} r64, r/m64`, `REX.W ${h(n * 8 + 3)} /r`],
+  ];
+};
+
+/** F6/F7 group 3 (one operand) and the D0-D3/C0-C1 shift group. */
+const unary = (op: string, digit: number): EncodingRow[] => [
+  [`${op} r/m8`, `F6 /${digit}`],
+  [`${op} r/m16`, `66 F7 /${digit}`],
+  [`${op} r/m32`, `F7 /${digit}`],
+  [`${op} r/m64`, `REX.W F7 /${digit}`],
+];
+const shift = (op: string, digit: number): EncodingRow[] =>
+  (['8', '16', '32', '64'] as const).flatMap((w): EncodingRow[] => {
+    const p = w === '16' ? '66 ' : w === '64' ? 'REX.W ' : '';
+    const [one, bycl, byimm] = w === '8' ? ['D0', 'D2', 'C0'] : ['D1', 'D3', 'C1'];
+    return [
+      [`${op} r/m${w}, 1`, `${p}${one} /${digit}`],
+      [`${op} r/m${w}, cl`, `${p}${bycl} /${digit}`],
+      [`${op} r/m${w}, u8`, `${p}${byimm} /${digit} ib`],
+    ];
+  });
+/** Two-operand r, r/m forms at 16/32/64 bits (bsf, popcnt, cmovcc, imul...). */
+const rrm = (op: string, opcode: string, prefix = ''): EncodingRow[] => [
+  [`${op} r16, r/m16`, `66 ${prefix}${opcode} /r`],
+  [`${op} r32, r/m32`, `${prefix}${opcode} /r`],
+  [`${op} r64, r/m64`, `${prefix}REX.W ${opcode} /r`],
+];
+/** Scalar SSE arithmetic: xmm, xmm/m32 with F3 (ss) and xmm, xmm/m64 with F2 (sd). */
+const sse = (op: string, opcode: string): EncodingRow[] => [
+  [`${op}ss xmm, xmm/m32`, `F3 0F ${opcode} /r`],
+  [`${op}sd xmm, xmm/m64`, `F2 0F ${opcode} /r`],
+];
+/** Packed bitwise SSE: ps without prefix, pd with 66. */
+const packed = (op: string, opcode: string): EncodingRow[] => [
+  [`${op}ps xmm, xmm/m128`, `0F ${opcode} /r`],
+  [`${op}pd xmm, xmm/m128`, `66 0F ${opcode} /r`],
+];
+
+export const ENCODINGS: readonly EncodingRow[] = [
+  // --- data movement
+  ['mov r/m8, r8', '88 /r'],
+  ['mov r8, r/m8', '8A /r'],
+  ['mov r8, imm8', 'B0+r ib'],
+  ['mov r/m8, imm8', 'C6 /0 ib'],
+  ['mov r/m16, r16', '66 89 /r'],
+  ['mov r16, r/m16', '66 8B /r'],
+  ['mov r16, imm16', '66 B8+r iw'],
+  ['mov r/m16, imm16', '66 C7 /0 iw'],
+  ['mov r/m32, r32', '89 /r'],
+  ['mov r32, r/m32', '8B /r'],
+  ['mov r32, imm32', 'B8+r id'],
+  ['mov r/m32, imm32', 'C7 /0 id'],
+  ['mov r/m64, r64', 'REX.W 89 /r'],
+  ['mov r64, r/m64', 'REX.W 8B /r'],
+  ['mov r/m64, imm32', 'REX.W C7 /0 id'],
+  ['mov r64, imm64', 'REX.W B8+r io'],
+  ['movzx r16, r/m8', '66 0F B6 /r'],
+  ['movzx r32, r/m8', '0F B6 /r'],
+  ['movzx r64, r/m8', 'REX.W 0F B6 /r'],
+  ['movzx r32, r/m16', '0F B7 /r'],
+  ['movzx r64, r/m16', 'REX.W 0F B7 /r'],
+  ['movsx r16, r/m8', '66 0F BE /r'],
+  ['movsx r32, r/m8', '0F BE /r'],
+  ['movsx r64, r/m8', 'REX.W 0F BE /r'],
+  ['movsx r32, r/m16', '0F BF /r'],
+  ['movsx r64, r/m16', 'REX.W 0F BF /r'],
+  ['movsxd r64, r/m32', 'REX.W 63 /r'],
+  ['lea r16, m', '66 8D /r'],
+  ['lea r32, m', '8D /r'],
+  ['lea r64, m', 'REX.W 8D /r'],
+  ['xchg r16, ax', '66 90+r'],
+  ['xchg ax, r16', '66 90+r'],
+  ['xchg r/m16, r16', '66 87 /r'],
+  ['xchg r16, r/m16', '66 87 /r'],
+  ['xchg r32, eax', '90+r'],
+  ['xchg eax, r32', '90+r'],
+  ['xchg r/m32, r32', '87 /r'],
+  ['xchg r32, r/m32', '87 /r'],
+  ['xchg r64, rax', 'REX.W 90+r'],
+  ['xchg rax, r64', 'REX.W 90+r'],
+  ['xchg r/m64, r64', 'REX.W 87 /r'],
+  ['xchg r64, r/m64', 'REX.W 87 /r'],
+  ['xchg r/m8, r8', '86 /r'],
+  ['xchg r8, r/m8', '86 /r'],
+  ['push r64', '50+r'],
+  ['push r/m64', 'FF /6'],
+  ['push imm8', '6A ib'],
+  ['push imm32', '68 id'],
+  ['pop r64', '58+r'],
+  ['pop r/m64', '8F /0'],
+
+  // --- integer arithmetic and logic
+  ...alu('add', 0),
+  ...alu('or', 1),
+  ...alu('adc', 2),
+  ...alu('sbb', 3),
+  ...alu('and', 4),
+  ...alu('sub', 5),
+  ...alu('xor', 6),
+  ...alu('cmp', 7),
+  ['test al, imm8', 'A8 ib'],
+  ['test r/m8, imm8', 'F6 /0 ib'],
+  ['test r/m8, r8', '84 /r'],
+  ['test ax, imm16', '66 A9 iw'],
+  ['test r/m16, imm16', '66 F7 /0 iw'],
+  ['test r/m16, r16', '66 85 /r'],
+  ['test eax, imm32', 'A9 id'],
+  ['test r/m32, imm32', 'F7 /0 id'],
+  ['test r/m32, r32', '85 /r'],
+  ['test rax, imm32', 'REX.W A9 id'],
+  ['test r/m64, imm32', 'REX.W F7 /0 id'],
+  ['test r/m64, r64', 'REX.W 85 /r'],
+  ...unary('not', 2),
+  ...unary('neg', 3),
+  ...unary('mul', 4),
+  ...unary('imul', 5),
+  ...unary('div', 6),
+  ...unary('idiv', 7),
+  ...rrm('imul', '0F AF'),
+  ['imul r16, r/m16, imm8', '66 6B /r ib'],
+  ['imul r16, r/m16, imm16', '66 69 /r iw'],
+  ['imul r32, r/m32, imm8', '6B /r ib'],
+  ['imul r32, r/m32, imm32', '69 /r id'],
+  ['imul r64, r/m64, imm8', 'REX.W 6B /r ib'],
+  ['imul r64, r/m64, imm32', 'REX.W 69 /r id'],
+  ['inc r/m8', 'FE /0'],
+  ['inc r/m16', '66 FF /0'],
+  ['inc r/m32', 'FF /0'],
+  ['inc r/m64', 'REX.W FF /0'],
+  ['dec r/m8', 'FE /1'],
+  ['dec r/m16', '66 FF /1'],
+  ['dec r/m32', 'FF /1'],
+  ['dec r/m64', 'REX.W FF /1'],
+  ['cwd', '66 99'],
+  ['cdq', '99'],
+  ['cqo', 'REX.W 99'],
+  ['cbw', '66 98'],
+  ['cwde', '98'],
+  ['cdqe', 'REX.W 98'],
+  ...shift('rol', 0),
+  ...shift('ror', 1),
+  ...shift('shl', 4),
+  ...shift('shr', 5),
+  ...shift('sar', 7),
+  ...rrm('bsf', '0F BC'),
+  ...rrm('bsr', '0F BD'),
+  ...rrm('tzcnt', '0F BC', 'F3 '),
+  ...rrm('lzcnt', '0F BD', 'F3 '),
+  ...rrm('popcnt', '0F B8', 'F3 '),
+  ['setcc r/m8', '0F 90+cc /0'],
+  ...rrm('cmovcc', '0F 40+cc'),
+
+  // --- control flow
+  ['jmp rel8', 'EB cb'],
+  ['jmp rel32', 'E9 cd'],
+  ['jmp r/m64', 'FF /4'],
+  ['jcc rel8', '70+cc cb'],
+  ['jcc rel32', '0F 80+cc cd'],
+  ['call rel32', 'E8 cd'],
+  ['call r/m64', 'FF /2'],
+  ['ret', 'C3'],
+  ['ret imm16', 'C2 iw'],
+  ['ud2', '0F 0B'],
+  ['int3', 'CC'],
+  ['nop', '90'],
+  ['nop r/m16', '66 0F 1F /0'],
+  ['nop r/m32', '0F 1F /0'],
+
+  // --- SSE2 / SSE4.1 scalar floating point
+  ['movss xmm, xmm/m32', 'F3 0F 10 /r'],
+  ['movss xmm/m32, xmm', 'F3 0F 11 /r'],
+  ['movsd xmm, xmm/m64', 'F2 0F 10 /r'],
+  ['movsd xmm/m64, xmm', 'F2 0F 11 /r'],
+  ['movd xmm, r/m32', '66 0F 6E /r'],
+  ['movd r/m32, xmm', '66 0F 7E /r'],
+  ['movq xmm, xmm/m64', 'F3 0F 7E /r'],
+  ['movq xmm/m64, xmm', '66 0F D6 /r'],
+  ['movq xmm, r/m64', '66 REX.W 0F 6E /r'],
+  ['movq r/m64, xmm', '66 REX.W 0F 7E /r'],
+  ...sse('add', '58'),
+  ...sse('sub', '5C'),
+  ...sse('mul', '59'),
+  ...sse('div', '5E'),
+  ...sse('sqrt', '51'),
+  ...sse('min', '5D'),
+  ...sse('max', '5F'),
+  ...packed('and', '54'),
+  ...packed('andn', '55'),
+  ...packed('or', '56'),
+  ...packed('xor', '57'),
+  ['ucomiss xmm, xmm/m32', '0F 2E /r'],
+  ['ucomisd xmm, xmm/m64', '66 0F 2E /r'],
+  ['comiss xmm, xmm/m32', '0F 2F /r'],
+  ['comisd xmm, xmm/m64', '66 0F 2F /r'],
+  ['cvtsi2ss xmm, r/m32', 'F3 0F 2A /r'],
+  ['cvtsi2ss xmm, r/m64', 'F3 REX.W 0F 2A /r'],
+  ['cvtsi2sd xmm, r/m32', 'F2 0F 2A /r'],
+  ['cvtsi2sd xmm, r/m64', 'F2 REX.W 0F 2A /r'],
+  ['cvttss2si r32, xmm/m32', 'F3 0F 2C /r'],
+  ['cvttss2si r64, xmm/m32', 'F3 REX.W 0F 2C /r'],
+  ['cvttsd2si r32, xmm/m64', 'F2 0F 2C /r'],
+  ['cvttsd2si r64, xmm/m64', 'F2 REX.W 0F 2C /r'],
+  ['cvtss2sd xmm, xmm/m32', 'F3 0F 5A /r'],
+  ['cvtsd2ss xmm, xmm/m64', 'F2 0F 5A /r'],
+  ['roundss xmm, xmm/m32, u8', '66 0F 3A 0A /r ib'],
+  ['roundsd xmm, xmm/m64, u8', '66 0F 3A 0B /r ib'],
+  ['roundps xmm, xmm/m128, u8', '66 0F 3A 08 /r ib'],
+  ['roundpd xmm, xmm/m128, u8', '66 0F 3A 09 /r ib'],
+
+  // --- 128-bit moves and integer vector basics
+  ['movaps xmm, xmm/m128', '0F 28 /r'],
+  ['movaps xmm/m128, xmm', '0F 29 /r'],
+  ['movups xmm, xmm/m128', '0F 10 /r'],
+  ['movups xmm/m128, xmm', '0F 11 /r'],
+  ['movapd xmm, xmm/m128', '66 0F 28 /r'],
+  ['movapd xmm/m128, xmm', '66 0F 29 /r'],
+  ['movdqa xmm, xmm/m128', '66 0F 6F /r'],
+  ['movdqa xmm/m128, xmm', '66 0F 7F /r'],
+  ['movdqu xmm, xmm/m128', 'F3 0F 6F /r'],
+  ['movdqu xmm/m128, xmm', 'F3 0F 7F /r'],
+  ['pxor xmm, xmm/m128', '66 0F EF /r'],
+  ['pand xmm, xmm/m128', '66 0F DB /r'],
+  ['por xmm, xmm/m128', '66 0F EB /r'],
+];
+// #endregion encoding-table

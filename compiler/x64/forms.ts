@@ -1,0 +1,166 @@
+// Compiles the rows of the encoding table into `Form` records the engine can use without
+// re-reading strings: operand shapes as small numbers, prefix and opcode bytes, where ModRM,
+// the immediate and the register-in-opcode come from. Done once, when the module loads.
+
+import { ENCODINGS, type EncodingRow } from './encodingTable.ts';
+
+// #region shapes
+/** Operand shapes, as the table spells them. */
+export enum Shape {
+  R8, R16, R32, R64,
+  RM8, RM16, RM32, RM64,
+  M,
+  XMM, XMM_M32, XMM_M64, XMM_M128,
+  AL, AX, EAX, RAX, CL,
+  IMM8, IMM16, IMM32, IMM64, U8, ONE,
+  REL8, REL32,
+}
+// #endregion shapes
+
+const shapeNames: Record<string, Shape> = {
+  r8: Shape.R8, r16: Shape.R16, r32: Shape.R32, r64: Shape.R64,
+  'r/m8': Shape.RM8, 'r/m16': Shape.RM16, 'r/m32': Shape.RM32, 'r/m64': Shape.RM64,
+  m: Shape.M,
+  xmm: Shape.XMM, 'xmm/m32': Shape.XMM_M32, 'xmm/m64': Shape.XMM_M64, 'xmm/m128': Shape.XMM_M128,
+  al: Shape.AL, ax: Shape.AX, eax: Shape.EAX, rax: Shape.RAX, cl: Shape.CL,
+  imm8: Shape.IMM8, imm16: Shape.IMM16, imm32: Shape.IMM32, imm64: Shape.IMM64, u8: Shape.U8, '1': Shape.ONE,
+  rel8: Shape.REL8, rel32: Shape.REL32,
+};
+
+/** Width in bits a shape fixes for its operand (0: none). */
+export function shapeWidth(s: Shape): number {
+  switch (s) {
+    case Shape.R8: case Shape.RM8: case Shape.AL: case Shape.CL: return 8;
+    case Shape.R16: case Shape.RM16: case Shape.AX: return 16;
+    case Shape.R32: case Shape.RM32: case Shape.EAX: return 32;
+    case Shape.R64: case Shape.RM64: case Shape.RAX: return 64;
+    default: return 0;
+  }
+}
+export const isRegisterShape = (s: Shape): boolean => s <= Shape.R64 || s === Shape.XMM || (s >= Shape.AL && s <= Shape.CL);
+export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M32 && s <= Shape.XMM_M128);
+export const isImmediateShape = (s: Shape): boolean => s >= Shape.IMM8 && s <= Shape.ONE;
+export const isGprShape = (s: Shape): boolean => s <= Shape.RM64 || (s >= Shape.AL && s <= Shape.CL);
+
+// #region form
+/** One encoding form, ready for the engine. */
+export interface Form {
+  readonly mnemonic: string;
+  /** The row as written, e.g. ['add r/m64, imm8', 'REX.W 83 /0 ib']. */
+  readonly row: EncodingRow;
+  readonly shapes: readonly Shape[];
+  /** 66/F2/F3 bytes that precede REX. */
+  readonly prefixes: readonly number[];
+  readonly rexW: boolean;
+  readonly opcode: readonly number[];
+  /** What is added to the last opcode byte: a register number (+r) or a condition (+cc). */
+  readonly plus: 'r' | 'cc' | null;
+  /** ModRM: -1 none, 0..7 a /digit, 8 the /r register operand. */
+  readonly modrm: number;
+  /** Operand index in the ModRM.rm field, in the ModRM.reg field (/r), in the opcode (+r); -1 if none. */
+  readonly rmOperand: number;
+  readonly regOperand: number;
+  readonly plusOperand: number;
+  /** Immediate (ib/iw/id/io) or branch displacement (cb/cd) size in bytes, and its operand. */
+  readonly immBytes: number;
+  readonly immOperand: number;
+  readonly isRel: boolean;
+  /** Operand size in bits that immediates are sign-extended to (8/16/32/64). */
+  readonly opSize: number;
+  /**
+   * May a memory operand without a size stand in the r/m position? Yes when its width is not in
+   * doubt: another operand is a general register of the same width, or no other form of this
+   * mnemonic has a general r/m operand of a different width in the same position.
+   */
+  unsizedMemOk: boolean;
+  /** Encoded length when it does not depend on the operands (no ModRM); else -1. */
+  readonly fixedLength: number;
+}
+// #endregion form
+
+const PREFIX_BYTES = new Set([0x66, 0xf2, 0xf3]);
+
+export function compileForm(row: EncodingRow): Form {
+  const [form, opcodeText] = row;
+  const space = form.indexOf(' ');
+  const mnemonic = space < 0 ? form : form.slice(0, space);
+  const shapeText = space < 0 ? [] : form.slice(space + 1).split(',').map((s) => s.trim());
+  const shapes = shapeText.map((s) => {
+    const shape = shapeNames[s];
+    if (shape === undefined) throw new Error(`encoding table: unknown operand shape '${s}' in '${form}'`);
+    return shape;
+  });
+
+  const prefixes: number[] = [];
+  const opcode: number[] = [];
+  let rexW = false;
+  let plus: 'r' | 'cc' | null = null;
+  let modrm = -1;
+  let immBytes = 0;
+  let isRel = false;
+  for (const token of opcodeText.split(/\s+/)) {
+    if (token === 'REX.W') rexW = true;
+    else if (/^\/[0-7]$/.test(token)) modrm = Number(token[1]);
+    else if (token === '/r') modrm = 8;
+    else if (token === 'ib' || token === 'iw' || token === 'id' || token === 'io') immBytes = { ib: 1, iw: 2, id: 4, io: 8 }[token];
+    else if (token === 'cb' || token === 'cd') (immBytes = token === 'cb' ? 1 : 4), (isRel = true);
+    else {
+      const m = /^([0-9A-F]{2})(\+r|\+cc)?$/.exec(token);
+      if (!m) throw new Error(`encoding table: bad opcode token '${token}' in '${form}'`);
+      const byte = parseInt(m[1]!, 16);
+      if (opcode.length === 0 && !rexW && PREFIX_BYTES.has(byte) && m[2] === undefined) prefixes.push(byte);
+      else opcode.push(byte);
+      if (m[2]) plus = m[2] === '+r' ? 'r' : 'cc';
+    }
+  }
+  // An opcode that is only a prefix byte (e.g. '66 99' is cwd: 66 is a prefix, 99 the opcode) is fine;
+  // a row whose every byte looked like a prefix would be a table mistake.
+  if (opcode.length === 0) throw new Error(`encoding table: no opcode in '${form}'`);
+
+  const rmOperand = modrm >= 0 ? shapes.findIndex(isRegOrMemShape) : -1;
+  let regOperand = -1;
+  if (modrm === 8) {
+    regOperand = shapes.findIndex((s, i) => i !== rmOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
+    if (rmOperand < 0 || regOperand < 0) throw new Error(`encoding table: /r needs a register and an r/m operand in '${form}'`);
+  } else if (modrm >= 0 && rmOperand < 0) throw new Error(`encoding table: /${modrm} needs an r/m operand in '${form}'`);
+  const plusOperand = plus === 'r' ? shapes.findIndex((s) => s <= Shape.R64) : -1;
+  if (plus === 'r' && plusOperand < 0) throw new Error(`encoding table: +r needs a register operand in '${form}'`);
+  const immOperand = shapes.findIndex((s) => isImmediateShape(s) || s === Shape.REL8 || s === Shape.REL32);
+  const opSize = rexW ? 64 : Math.max(0, ...shapes.map(shapeWidth)) || (prefixes.includes(0x66) ? 16 : 32);
+  const rmShape = rmOperand >= 0 ? shapes[rmOperand]! : undefined;
+  const unsizedMemOk =
+    rmShape !== undefined &&
+    (!isGprShape(rmShape) || shapes.some((s, i) => i !== rmOperand && isGprShape(s) && shapeWidth(s) === shapeWidth(rmShape)));
+  // +r forms (push/pop/xchg/mov) and plain opcodes have a length known from the row; REX for r8-r15 adds one.
+  const fixedLength = modrm < 0 && plus !== 'r' ? prefixes.length + (rexW ? 1 : 0) + opcode.length + immBytes : -1;
+  return {
+    mnemonic, row, shapes, prefixes, rexW, opcode, plus, modrm, rmOperand, regOperand, plusOperand,
+    immBytes, immOperand, isRel, opSize: mnemonic === 'push' || mnemonic === 'pop' ? 64 : opSize,
+    unsizedMemOk, fixedLength,
+  };
+}
+
+/** Every form of the table, in table order. */
+export const FORMS: readonly Form[] = ENCODINGS.map(compileForm);
+
+/** Forms grouped by mnemonic, in table order (so the first that fits is the shortest). */
+export const FORMS_BY_MNEMONIC: ReadonlyMap<string, readonly Form[]> = (() => {
+  const map = new Map<string, Form[]>();
+  for (const f of FORMS) {
+    let list = map.get(f.mnemonic);
+    if (!list) map.set(f.mnemonic, (list = []));
+    list.push(f);
+  }
+  // A form whose width comes only from its r/m operand admits unsized memory only if no sibling
+  // form would read the same memory operand at another width.
+  for (const list of map.values()) {
+    for (const f of list) {
+      if (f.unsizedMemOk || f.rmOperand < 0) continue;
+      const width = shapeWidth(f.shapes[f.rmOperand]!);
+      f.unsizedMemOk = !list.some(
+        (g) => g !== f && g.rmOperand === f.rmOperand && isGprShape(g.shapes[g.rmOperand]!) && shapeWidth(g.shapes[g.rmOperand]!) !== width,
+      );
+    }
+  }
+  return map;
+})();

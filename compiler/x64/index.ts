@@ -1,0 +1,40 @@
+// compiler/x64: a small x86-64 assembler. It knows nothing of WebAssembly.
+//
+// Public API (stable; everything below is re-exported from here):
+//
+//   Registers   rax..r15, eax..r15d, ax..r15w, al..dil/r8b..r15b (ah..bh are not modelled),
+//               xmm0..xmm15; GPR64/GPR32/GPR16/GPR8/XMM arrays by number; resize(reg, bits);
+//               registerByName('r9d').
+//   Memory      mem(base, disp?, index?, scale?, size?)  [base + index*scale + disp], size taken
+//               from the other operand; byte/word/dword/qword/xmmword(...) give it a width
+//               (needed when nothing else does, e.g. `add qword [rax], 1`); base may be null.
+//               ripLabel(label, disp?) and ripExternal(external(x), disp?) are RIP-relative.
+//   Immediates  JS numbers (safe integers) or bigints. The shortest form is chosen: imm8 when the
+//               value sign-extends, `mov r32, imm32` for a 64-bit register and a value < 2^32, etc.
+//   Conditions  'o' 'no' 'b' 'ae' 'e' 'ne' 'be' 'a' 's' 'ns' 'p' 'np' 'l' 'ge' 'le' 'g' (and the
+//               usual aliases 'z', 'nz', 'c', ...); invertCond(c).
+//   Assembler   const asm = new Assembler();
+//               asm.mov(rax, qword(rdi, 8)); asm.add(eax, 1); asm.imul(rcx, rdx, 10); ...
+//               one method per mnemonic (see assembler.ts), or asm.emit('add', a, b) generically.
+//               Labels: const l = asm.newLabel('name'); asm.jcc('ne', l); ... asm.bind(l).
+//               Backward jumps are short when they fit; forward jumps are near (rel32) unless
+//               `short` is passed (then finish() throws if the target is out of range).
+//               asm.call(external({ func: 3 })) records a rel32 fix-up; asm.movAbs(reg, external(x))
+//               an abs64 one. asm.jumpTable(labels, 'rel32' | 'offset32' | 'abs64') lays a table
+//               out here and returns its label. asm.constF64(1.5) / constF32 / const128 / constant(bytes)
+//               return RIP-relative operands into a deduplicated pool placed after the code.
+//               asm.offset is the current code offset; asm.nop(n), asm.align(n) pad.
+//               asm.finish() -> { code, fixups, labels (named), constantPoolOffset }.
+//   Fix-ups     { kind: 'rel32' | 'abs64', offset, target, addend } for the runtime: rel32 writes
+//               address(target) + addend - (codeBase + offset) as int32; abs64 writes
+//               address(target) + addend. target is the value given to external(), or CODE_START.
+//   Table       ENCODINGS (the rows, [form, opcode] as in the Intel SDM), FORMS (compiled).
+//   Disassembly disassemble(code, options) in ./disassemble.ts (iced-x86; see that file for loading).
+
+export * from './registers.ts';
+export * from './operands.ts';
+export { Assembler, type AssembledCode } from './assembler.ts';
+export { CODE_START, Encoder, type Fixup } from './encoder.ts';
+export { ENCODINGS, type EncodingRow } from './encodingTable.ts';
+export { FORMS, FORMS_BY_MNEMONIC, type Form, Shape } from './forms.ts';
+export { CodeBuffer } from './codeBuffer.ts';

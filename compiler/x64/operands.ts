@@ -1,0 +1,123 @@
+// Operands other than registers: memory references, immediates, labels, external targets,
+// and condition codes.
+
+import type { Gpr, Reg } from './registers.ts';
+
+// #region operands
+/** Width of a memory access in bits; 0 means "take it from the other operand". */
+export type MemSize = 0 | 8 | 16 | 32 | 64 | 128;
+
+/**
+ * A memory operand `[base + index*scale + disp]`, or RIP-relative: `[rip + label + disp]`
+ * (`label` set) or `[rip + external + disp]` (`external` set, resolved by the runtime).
+ * `base` and `index` are 64-bit registers; `index` may not be rsp.
+ */
+export interface Mem {
+  readonly kind: 'mem';
+  readonly base: Gpr | null;
+  readonly index: Gpr | null;
+  readonly scale: 1 | 2 | 4 | 8;
+  readonly disp: number;
+  readonly size: MemSize;
+  readonly label: Label | null;
+  readonly external: External | null;
+}
+
+/** A position in the code, bound once with `Assembler.bind`. */
+export class Label {
+  readonly kind = 'label';
+  /** Byte offset in the code once bound; -1 before. */
+  offset = -1;
+  constructor(readonly name?: string) {}
+  get bound(): boolean {
+    return this.offset >= 0;
+  }
+}
+
+/**
+ * A target outside this piece of code (another function, a runtime helper, a data address).
+ * The assembler cannot resolve it; it records a fix-up carrying `target` for the runtime.
+ */
+export interface External {
+  readonly kind: 'external';
+  readonly target: unknown;
+}
+
+/** An immediate: a JS number (a safe integer) or a bigint for full 64-bit values. */
+export type Imm = number | bigint;
+
+export type Operand = Reg | Mem | Imm | Label | External;
+// #endregion operands
+
+export function external(target: unknown): External {
+  return { kind: 'external', target };
+}
+
+function checkAddress(base: Gpr | null, index: Gpr | null, scale: number, disp: number): void {
+  if (base !== null && base.size !== 64) throw new Error(`x64: memory base must be a 64-bit register, got ${base.name}`);
+  if (index !== null) {
+    if (index.size !== 64) throw new Error(`x64: memory index must be a 64-bit register, got ${index.name}`);
+    if (index.num === 4) throw new Error('x64: rsp cannot be an index register');
+  }
+  if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) throw new Error(`x64: bad scale ${scale}`);
+  if (!Number.isInteger(disp) || disp < -0x80000000 || disp > 0x7fffffff) throw new Error(`x64: displacement ${disp} does not fit in 32 bits`);
+}
+
+// #region memory-builders
+/** `[base + index*scale + disp]` with the size taken from the other operand. */
+export function mem(base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1, size: MemSize = 0): Mem {
+  checkAddress(base, index, scale, disp);
+  return { kind: 'mem', base, index, scale, disp, size, label: null, external: null };
+}
+export const byte = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 8);
+export const word = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 16);
+export const dword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 32);
+export const qword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 64);
+export const xmmword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 128);
+
+/** `[rip + label + disp]`: position-independent reference to a place in this code. */
+export function ripLabel(label: Label, disp = 0, size: MemSize = 0): Mem {
+  checkAddress(null, null, 1, disp);
+  return { kind: 'mem', base: null, index: null, scale: 1, disp, size, label, external: null };
+}
+
+/** `[rip + external + disp]`: the runtime patches the 32-bit displacement (a `rel32` fix-up). */
+export function ripExternal(target: External, disp = 0, size: MemSize = 0): Mem {
+  checkAddress(null, null, 1, disp);
+  return { kind: 'mem', base: null, index: null, scale: 1, disp, size, label: null, external: target };
+}
+
+/** The same address with an explicit access width. */
+export function withSize(m: Mem, size: MemSize): Mem {
+  return m.size === size ? m : { ...m, size };
+}
+// #endregion memory-builders
+
+export function isRipRelative(m: Mem): boolean {
+  return m.label !== null || m.external !== null;
+}
+
+// #region conditions
+/** Condition codes in hardware order: the value added to 70 (jcc), 0F 80, 0F 90 (setcc), 0F 40 (cmovcc). */
+export const CONDITIONS = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np', 'l', 'ge', 'le', 'g'] as const;
+export type Cond = (typeof CONDITIONS)[number];
+
+const condCodes: Record<string, number> = Object.create(null);
+CONDITIONS.forEach((c, i) => (condCodes[c] = i));
+// Aliases gas and the SDM also accept.
+Object.assign(condCodes, { c: 2, nae: 2, nb: 3, nc: 3, z: 4, nz: 5, na: 6, nbe: 7, pe: 10, po: 11, nge: 12, nl: 13, ng: 14, nle: 15 });
+
+export type CondName = Cond | 'c' | 'nae' | 'nb' | 'nc' | 'z' | 'nz' | 'na' | 'nbe' | 'pe' | 'po' | 'nge' | 'nl' | 'ng' | 'nle';
+
+/** The 4-bit hardware encoding of a condition. */
+export function condCode(cond: CondName): number {
+  const c = condCodes[cond];
+  if (c === undefined) throw new Error(`x64: unknown condition '${cond}'`);
+  return c;
+}
+
+/** The opposite condition (flipping the low bit of the encoding). */
+export function invertCond(cond: CondName): Cond {
+  return CONDITIONS[condCode(cond) ^ 1]!;
+}
+// #endregion conditions
