@@ -1,0 +1,258 @@
+// The book in a real browser: build the site under a non-root base path (so every link must
+// honour it), serve it with `astro preview`, and drive Debian's chromium through playwright-core.
+// Screenshots land in test-results/screenshots/ for a human to look at.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from './lib/root.ts';
+
+const root = repoRoot();
+const outDir = join(root, 'test-results', 'site');
+const shots = join(root, 'test-results', 'screenshots');
+const base = '/lightbeam-test/';
+const chromiumPath = process.env.LIGHTBEAM_CHROMIUM ?? '/usr/bin/chromium';
+
+let preview: ChildProcess | undefined;
+let browser: Browser | undefined;
+let origin = '';
+
+/** Newest modification time under the paths that shape the site. */
+function newestInput(): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    const s = statSync(p);
+    if (s.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== 'node_modules') walk(join(p, name));
+    } else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const p of ['book', 'src', 'compiler', 'astro.config.mjs', 'package-lock.json']) walk(join(root, p));
+  return newest;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    child.stderr.on('data', (d) => (log += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${log.slice(-4000)}`))));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`astro preview did not answer at ${url}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const astro = join(root, 'node_modules', 'astro', 'astro.js');
+
+/** The environment without what vitest adds (BASE_URL, MODE, NODE_ENV=test...), which would leak into Astro's build. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(VITEST|VITE_|TEST$|BASE_URL$|MODE$|DEV$|PROD$|SSR$|NODE_ENV$)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, BASE_PATH: base };
+}
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium) or set LIGHTBEAM_CHROMIUM`);
+  }
+  const stamp = join(outDir, '.built');
+  const fresh = existsSync(stamp) && readFileSync(stamp, 'utf8') === base && statSync(stamp).mtimeMs > newestInput();
+  if (!fresh) {
+    await run(process.execPath, [astro, 'build', '--outDir', outDir, '--silent'], cleanEnv());
+    writeFileSync(stamp, base);
+  }
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  preview = spawn(process.execPath, [astro, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: root,
+    env: cleanEnv(),
+    stdio: 'ignore',
+  });
+  await waitForServer(origin + base, 30_000);
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // No --user-data-dir here: launch() always gives chromium a fresh temporary profile of its own.
+    ],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  preview?.kill();
+});
+
+async function open(path: string, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<Page> {
+  const context = await browser!.newContext({
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+    colorScheme: opts.dark ? 'dark' : 'light',
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const response = await page.goto(origin + base + path.replace(/^\//, ''));
+  expect(response?.status(), `status of ${path}`).toBe(200);
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+/** Hrefs of the chapters listed on the home page, in order. */
+async function chapterLinks(): Promise<string[]> {
+  const page = await open('/');
+  const hrefs = await page.$$eval('.contents li.written a', (as) => as.map((a) => a.getAttribute('href') ?? ''));
+  await page.context().close();
+  return hrefs;
+}
+
+describe('the book in a browser', () => {
+  test('home page lists the chapters in order, planned ones marked, every link under the base path', async () => {
+    const page = await open('/');
+    const numbers = await page.$$eval('.contents .num', (els) => els.map((e) => Number(e.textContent)));
+    expect(numbers.length).toBeGreaterThan(5);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(await page.locator('.contents li.planned').count()).toBeGreaterThan(0);
+    const hrefs = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')!));
+    for (const href of hrefs) expect(href.startsWith(base), href).toBe(true);
+    await page.screenshot({ path: join(shots, 'home-desktop-light.png'), fullPage: false });
+    await page.context().close();
+  });
+
+  test('chapter 1 renders its prose, listing and executed example; previous/next links work', async () => {
+    const [first] = await chapterLinks();
+    expect(first).toBeDefined();
+    const path = first!.slice(base.length - 1);
+    for (const variant of [
+      { name: 'desktop-light', width: 1280, dark: false },
+      { name: 'desktop-dark', width: 1280, dark: true },
+      { name: 'phone-light', width: 390, height: 844, dark: false },
+      { name: 'phone-dark', width: 390, height: 844, dark: true },
+    ]) {
+      const page = await open(path, variant);
+      await expect(page.locator('article h1').textContent()).resolves.toMatch(/\S/);
+      expect(await page.locator('figure.listing pre .line').count()).toBeGreaterThan(0);
+      expect(await page.locator('.example').count()).toBeGreaterThan(0);
+      expect((await page.locator('.example [data-stage]').first().textContent())?.trim().length).toBeGreaterThan(0);
+      // Nothing may be wider than a phone screen except inside scrollable code blocks.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `horizontal overflow at ${variant.name}`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(shots, `chapter1-${variant.name}.png`), fullPage: false });
+      if (variant.name === 'desktop-light') await page.screenshot({ path: join(shots, `chapter1-full.png`), fullPage: true });
+      expect((page as Page & { errors: string[] }).errors).toEqual([]);
+      if (variant.name === 'desktop-light') {
+        const next = page.locator('.pager a[rel=next]');
+        if (await next.count()) {
+          await next.click();
+          await page.waitForLoadState();
+          expect(page.url()).not.toContain('01-');
+          expect(await page.locator('.pager a[rel=prev]').count()).toBe(1);
+        }
+      }
+      await page.context().close();
+    }
+  });
+
+  test('another chapter shows a listing from the source and output of an example run at build time', async () => {
+    const links = await chapterLinks();
+    const other = links[links.length - 1]!;
+    expect(links.length).toBeGreaterThan(1);
+    for (const variant of [
+      { name: 'desktop-light', width: 1280, dark: false },
+      { name: 'phone-dark', width: 390, height: 844, dark: true },
+    ]) {
+      const page = await open(other.slice(base.length - 1), variant);
+      expect(await page.locator('figure.listing pre .line').count()).toBeGreaterThan(0);
+      const outputs = page.locator('.example [data-stage]');
+      expect(await outputs.count()).toBeGreaterThan(0);
+      await page.screenshot({ path: join(shots, `last-chapter-${variant.name}.png`), fullPage: variant.name === 'desktop-light' });
+      await page.context().close();
+    }
+  });
+
+  test('search finds a word from a chapter and leads to it', async () => {
+    const page = await open('/');
+    await page.fill('.search input', 'LEB128');
+    const first = page.locator('.search-results a').first();
+    await first.waitFor({ timeout: 10_000 });
+    expect(await first.textContent()).toMatch(/leb128/i);
+    await page.screenshot({ path: join(shots, 'search-desktop-light.png') });
+    await first.click();
+    await page.waitForLoadState();
+    expect(page.url()).toContain(base);
+    expect(await page.locator('article').textContent()).toMatch(/LEB128/);
+    await page.fill('.search input', 'zzqqxxnotaword');
+    await page.locator('.search-results .none').waitFor({ timeout: 10_000 });
+    await page.context().close();
+  });
+
+  test('the theme toggle switches between light and dark and remembers it', async () => {
+    const page = await open('/', { dark: false });
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await bg();
+    await page.click('.theme-toggle');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await bg()).not.toBe(light);
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.context().close();
+  });
+
+  test('every internal link on every page leads somewhere', async () => {
+    const pages = ['/', ...(await chapterLinks()).map((h) => h.slice(base.length - 1))];
+    const seen = new Set<string>();
+    for (const p of pages) {
+      const page = await open(p);
+      const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+      for (const href of hrefs) {
+        const url = new URL(href);
+        if (url.origin !== origin) continue;
+        url.hash = '';
+        if (seen.has(url.href)) continue;
+        seen.add(url.href);
+        const r = await fetch(url);
+        expect(r.status, `${url.pathname} linked from ${p}`).toBe(200);
+      }
+      await page.context().close();
+    }
+    expect(seen.size).toBeGreaterThan(2);
+  });
+});
