@@ -23,6 +23,8 @@ export interface AssembledCode {
   readonly labels: ReadonlyMap<string, number>;
   /** Where the constant pool starts (equals the code length when there is none). */
   readonly constantPoolOffset: number;
+  /** Byte ranges [start, end) that are data, not instructions (jump tables, the constant pool). */
+  readonly dataRanges: readonly (readonly [number, number])[];
 }
 // #endregion finished-code
 
@@ -60,6 +62,7 @@ export class Assembler extends Encoder {
   private readonly pool: PoolEntry[] = [];
   private readonly poolIndex = new Map<string, Label>();
   private readonly tableEntries: TableEntry[] = [];
+  private readonly dataRanges: [number, number][] = [];
   private finished = false;
 
   // --- labels
@@ -281,6 +284,7 @@ export class Assembler extends Encoder {
       this.tableEntries.push({ at: this.buf.length, label, kind, base: table.offset });
       for (let i = 0; i < size; i++) this.buf.put(0);
     }
+    if (targets.length > 0) this.dataRanges.push([table.offset, this.buf.length]);
     return table;
   }
 
@@ -335,6 +339,7 @@ export class Assembler extends Encoder {
       this.bind(entry.label);
       buf.append(entry.bytes);
     }
+    if (buf.length > constantPoolOffset) this.dataRanges.push([constantPoolOffset, buf.length]);
 
     for (const ref of this.labelRefs) {
       const target = ref.label.offset;
@@ -354,7 +359,7 @@ export class Assembler extends Encoder {
     }
     const labels = new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) labels.set(l.name!, l.offset);
-    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset };
+    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges };
   }
   // #endregion finish
 
