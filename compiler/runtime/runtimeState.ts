@@ -1,0 +1,53 @@
+// The runtime's per-thread native state: one block of memory the entry trampoline, the trap
+// handler and the call-out stubs address absolutely (its address is baked into them).
+
+/** Byte offsets in the state block. */
+// #region runtime-state
+export const STATE = {
+  /** u64: rsp of the innermost entry frame; the trap handler resets rsp to it. 0 outside wasm. */
+  ENTRY_RSP: 0,
+  /** u32 x 3: the last trap's code, wasm byte offset and function index. */
+  TRAP_CODE: 8,
+  TRAP_OFFSET: 12,
+  TRAP_FUNC: 16,
+  /** u64: the stack limit every VMContext gets. */
+  STACK_LIMIT: 24,
+  /** u64: r15 of the wasm code that called out to JS or a builtin (which instance is calling). */
+  CALLOUT_VMCTX: 32,
+  /** u64 x 3: what the next entry calls: r15, the adapter, the function (JS writes them just before). */
+  CALL_VMCTX: 40,
+  CALL_ADAPTER: 48,
+  CALL_FUNC: 56,
+  /** Arguments in, results out, of a call from JS into wasm: 8-byte slots. */
+  ENTRY_BUFFER: 64,
+  /** Arguments in, results out, of a call from wasm out to JS or a builtin. */
+  CALLOUT_BUFFER: 64 + 8 * 1024,
+  SIZE: 64 + 2 * 8 * 1024,
+} as const;
+/** Slots in each buffer: the JS API allows 1000 params and 1000 results. */
+export const BUFFER_SLOTS = 1024;
+// #endregion runtime-state
+
+/** Typed views over one 8-byte-slot buffer, for writing arguments and reading results. */
+export class SlotViews {
+  readonly i32: Int32Array;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  constructor(buffer: ArrayBuffer, byteOffset: number) {
+    this.i32 = new Int32Array(buffer, byteOffset, BUFFER_SLOTS * 2);
+    this.u32 = new Uint32Array(buffer, byteOffset, BUFFER_SLOTS * 2);
+    this.f32 = new Float32Array(buffer, byteOffset, BUFFER_SLOTS * 2);
+    this.f64 = new Float64Array(buffer, byteOffset, BUFFER_SLOTS);
+    this.i64 = new BigInt64Array(buffer, byteOffset, BUFFER_SLOTS);
+  }
+  /** A 64-bit address or handle (below 2^53) as a number. */
+  getAddress(slot: number): number {
+    return this.u32[slot * 2]! + this.u32[slot * 2 + 1]! * 0x100000000;
+  }
+  setAddress(slot: number, value: number): void {
+    this.u32[slot * 2] = value >>> 0;
+    this.u32[slot * 2 + 1] = Math.floor(value / 0x100000000);
+  }
+}
