@@ -164,6 +164,7 @@ export class Encoder {
     buf.reserve(16);
     for (let i = 0; i < f.prefixes.length; i++) buf.put(f.prefixes[i]!);
 
+    // #region rex-prefix
     // REX: W from the form; R, X, B extend the reg field, the SIB index and the rm/base/opcode register.
     let rex = f.rexW ? 8 : 0;
     let needRex = false; // spl/bpl/sil/dil are reachable only with a REX prefix
@@ -192,6 +193,7 @@ export class Encoder {
       opcodeAdd = r.num & 7;
     }
     if (rex !== 0 || needRex) buf.put(0x40 | rex);
+    // #endregion rex-prefix
 
     const op = f.opcode;
     const last = op.length - 1;
@@ -210,6 +212,7 @@ export class Encoder {
     }
   }
 
+  // #region memory-operand
   /** ModRM (mod, rm), SIB and displacement for a memory operand; `trailing` immediate bytes follow. */
   private encodeMem(reg3: number, m: Mem, trailing: number): void {
     const buf = this.buf;
@@ -246,6 +249,7 @@ export class Encoder {
     if (mod === 1) buf.put(disp);
     else if (mod === 2) buf.put32(disp);
   }
+  // #endregion memory-operand
 
   private encodeImm(v: number | bigint, f: Form): void {
     const buf = this.buf;
