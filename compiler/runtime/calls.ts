@@ -1,0 +1,60 @@
+// Calls across the JS/wasm boundary with JS values: into wasm (an export called from JS) and
+// out of wasm (a JS function imported by wasm). Both marshal through the runtime's slot buffers.
+
+import type { FuncType } from '../binary/types.ts';
+import type { CalloutHandler, Runtime } from './runtime.ts';
+import { readValue, writeValue } from './values.ts';
+
+// #region call-export
+/**
+ * Call generated code from JS: `func` with r15 = `vmctx`. Arguments are converted as the JS API
+ * does (missing ones are undefined); the result is undefined, one value, or an array of values.
+ */
+export function callWasm(runtime: Runtime, vmctx: number, type: FuncType, func: number, args: ArrayLike<unknown>): unknown {
+  const adapter = runtime.adapterFor(type);
+  const slots = runtime.entryArgs;
+  const params = type.params;
+  for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, args[i]);
+  runtime.invoke(vmctx, adapter, func);
+  const results = type.results;
+  if (results.length === 0) return undefined;
+  if (results.length === 1) return readValue(slots, 0, results[0]!);
+  // Read every result before anything else can run and reuse the buffer.
+  const out = new Array<unknown>(results.length);
+  for (let i = 0; i < results.length; i++) out[i] = readValue(slots, i, results[i]!);
+  return out;
+}
+// #endregion call-export
+
+// #region call-import
+/**
+ * The call-out handler for a JS function imported with type `type`. It reads every argument
+ * before calling (the function may call back into wasm, which reuses the buffer) and writes the
+ * results after. A function with several results must return an iterable of them.
+ * Exceptions propagate to the runtime, which unwinds the wasm frames and rethrows them.
+ */
+export function hostFunctionHandler(runtime: Runtime, type: FuncType, fn: (...args: unknown[]) => unknown): CalloutHandler {
+  const slots = runtime.callout;
+  const params = type.params;
+  const results = type.results;
+  return () => {
+    const args = new Array<unknown>(params.length);
+    for (let i = 0; i < params.length; i++) args[i] = readValue(slots, i, params[i]!);
+    const value = fn(...args);
+    if (results.length === 1) {
+      writeValue(slots, 0, results[0]!, value);
+    } else if (results.length > 1) {
+      if (value === null || typeof value !== 'object' || !(Symbol.iterator in value)) {
+        throw new TypeError('a function with several results must return an iterable');
+      }
+      const values = [...(value as Iterable<unknown>)];
+      if (values.length !== results.length) {
+        throw new TypeError(`expected ${results.length} results, got ${values.length}`);
+      }
+      // Convert all first, so a conversion error leaves nothing half-written that matters.
+      for (let i = 0; i < results.length; i++) writeValue(slots, i, results[i]!, values[i]);
+    }
+    return 0;
+  };
+}
+// #endregion call-import
