@@ -16,7 +16,7 @@ export async function evaluate(program: readonly Op[], locals: number[]): Promis
     } catch {
       continue; // wrong result count (or an underflow, which no count fixes)
     }
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>));
     const out = (instance.exports.f as (...args: number[]) => number | number[] | undefined)(...locals);
     return results === 0 ? [] : results === 1 ? [out as number] : [...(out as number[])];
   }
