@@ -27,6 +27,7 @@
 /** [instruction form, opcode]: one row per encoding form. */
 export type EncodingRow = readonly [form: string, opcode: string];
 
+// #region alu-rows
 const alu = (op: string, n: number): EncodingRow[] => {
   const h = (x: number): string => x.toString(16).toUpperCase().padStart(2, '0');
   return [
@@ -51,6 +52,7 @@ const alu = (op: string, n: number): EncodingRow[] => {
     [`${op} r64, r/m64`, `REX.W ${h(n * 8 + 3)} /r`],
   ];
 };
+// #endregion alu-rows
 
 /** F6/F7 group 3 (one operand) and the D0-D3/C0-C1 shift group. */
 const unary = (op: string, digit: number): EncodingRow[] => [
@@ -88,6 +90,7 @@ const packed = (op: string, opcode: string): EncodingRow[] => [
 
 export const ENCODINGS: readonly EncodingRow[] = [
   // --- data movement
+  // #region mov-rows
   ['mov r/m8, r8', '88 /r'],
   ['mov r8, r/m8', '8A /r'],
   ['mov r8, imm8', 'B0+r ib'],
@@ -104,6 +107,7 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ['mov r64, r/m64', 'REX.W 8B /r'],
   ['mov r/m64, imm32', 'REX.W C7 /0 id'],
   ['mov r64, imm64', 'REX.W B8+r io'],
+  // #endregion mov-rows
   ['movzx r16, r/m8', '66 0F B6 /r'],
   ['movzx r32, r/m8', '0F B6 /r'],
   ['movzx r64, r/m8', 'REX.W 0F B6 /r'],
