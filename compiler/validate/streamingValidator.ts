@@ -1,16 +1,320 @@
-// Push interface: feed chunks of any size, then finish(). (Implementation in progress.)
-import { CompileError } from '../errors.ts';
-import type { ModuleInfo } from '../binary/types.ts';
-import type { CodeGenerator } from './codegenInterface.ts';
+// The push interface: bytes arrive in chunks of any size (one at a time works); each section is
+// decoded and checked as soon as all its bytes are here, and each function body is validated
+// (and handed to the code generator) as soon as it is complete, then dropped. Only the bytes of
+// the unfinished section or body are buffered, so memory is bounded by the largest of those.
 
+import { CompileError } from '../errors.ts';
+import { Reader } from '../binary/reader.ts';
+import {
+  readDataCountSection, readDataSection, readElementSection, readExportSection, readFunctionSection,
+  readGlobalSection, readImportSection, readMemorySection, readNameSection, readStartSection,
+  readTableSection, readTypeSection, SECTION_ORDER, SectionId,
+} from '../binary/sections.ts';
+import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
+import { unsupported } from '../errors.ts';
+import type { CodeGenerator } from './codegenInterface.ts';
+import { FunctionValidator } from './functionValidator.ts';
+import {
+  checkConstExpr, checkData, checkElement, checkExports, checkFunctions, checkImports, checkMemories,
+  checkStart, checkTables,
+} from './moduleChecks.ts';
+
+const enum State {
+  Header,
+  SectionStart,
+  SectionBody,
+  CodeCount,
+  CodeBodySize,
+  CodeBody,
+  Failed,
+}
+
+const EMPTY = new Uint8Array(0);
+
+// #region streaming-validator
 export class StreamingValidator {
-  constructor(readonly codegen?: CodeGenerator) {}
-  /** Feed the next bytes; throws CompileError as soon as a problem is seen. */
-  push(_chunk: Uint8Array): void {
-    throw new CompileError('validator not implemented yet');
+  readonly module: ModuleInfo = emptyModuleInfo();
+  private readonly cg: CodeGenerator | null;
+
+  // Unconsumed input: buf[start, end); `base` is the module offset of buf[0].
+  private buf: Uint8Array = EMPTY;
+  private start = 0;
+  private end = 0;
+  private base = 0;
+  private owned = false;
+
+  private state = State.Header;
+  private error: unknown;
+  private lastOrder = 0;
+  private sectionId = 0;
+  /** Module offsets of the current section's contents. */
+  private sectionStart = 0;
+  private sectionEnd = 0;
+  private codeCount = 0;
+  private codeIndex = 0;
+  private bodySize = 0;
+  private sawCode = false;
+  private sawData = false;
+  private begun = false;
+  private functions: FunctionValidator | undefined;
+
+  constructor(codegen?: CodeGenerator) {
+    this.cg = codegen ?? null;
   }
+
+  /** Feed the next bytes; throws CompileError as soon as a problem is seen. */
+  push(chunk: Uint8Array): void {
+    if (this.state === State.Failed) throw this.error;
+    if (chunk.length === 0) return;
+    this.append(chunk);
+    try {
+      this.pump();
+    } catch (e) {
+      this.state = State.Failed;
+      this.error = e;
+      throw e;
+    }
+    // Never keep a view of the caller's chunk: it may be reused after push returns.
+    if (!this.owned && this.start < this.end) this.copyPending(this.end - this.start);
+  }
+
   /** The input has ended: check the module is complete and return what it declares. */
   finish(): ModuleInfo {
-    throw new CompileError('validator not implemented yet');
+    if (this.state === State.Failed) throw this.error;
+    try {
+      return this.finishModule();
+    } catch (e) {
+      this.state = State.Failed;
+      this.error = e;
+      throw e;
+    }
+  }
+
+  private get offset(): number {
+    return this.base + this.start;
+  }
+
+  private append(chunk: Uint8Array): void {
+    const pending = this.end - this.start;
+    if (pending === 0) {
+      this.base += this.end;
+      this.buf = chunk;
+      this.start = 0;
+      this.end = chunk.length;
+      this.owned = false;
+      return;
+    }
+    const needed = pending + chunk.length;
+    if (!this.owned || this.buf.length < needed) this.copyPending(Math.max(needed, pending * 2, 4096));
+    else if (this.buf.length - this.end < chunk.length) {
+      this.buf.copyWithin(0, this.start, this.end);
+      this.base += this.start;
+      this.end = pending;
+      this.start = 0;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  private copyPending(capacity: number): void {
+    const pending = this.end - this.start;
+    const next = new Uint8Array(capacity);
+    next.set(this.buf.subarray(this.start, this.end));
+    this.base += this.start;
+    this.buf = next;
+    this.start = 0;
+    this.end = pending;
+    this.owned = true;
+  }
+
+  /**
+   * A LEB128 u32 at buf[pos], if complete before `limit` (absolute module offset):
+   * returns the value and leaves the position after it in this.lebEnd, or -1 to wait for input.
+   */
+  private lebEnd = 0;
+  private tryU32(pos: number, limit: number, endMessage: string): number {
+    const stop = Math.min(this.end, limit - this.base);
+    let i = pos;
+    while (i < stop && i - pos < 5 && this.buf[i]! & 0x80) i++;
+    if (i >= stop) {
+      if (stop === limit - this.base) throw new CompileError(endMessage, this.base + stop);
+      return -1;
+    }
+    const r = new Reader(this.buf, pos, stop, this.base, endMessage);
+    const v = r.u32();
+    this.lebEnd = r.pos;
+    return v;
+  }
+
+  private pump(): void {
+    for (;;) {
+      const avail = this.end - this.start;
+      switch (this.state) {
+        case State.Header: {
+          if (avail < 4) return;
+          const b = this.buf;
+          const s = this.start;
+          if (b[s] !== 0 || b[s + 1] !== 0x61 || b[s + 2] !== 0x73 || b[s + 3] !== 0x6d) {
+            throw new CompileError('magic header not detected', 0);
+          }
+          if (avail < 8) return;
+          if (b[s + 4] !== 1 || b[s + 5] !== 0 || b[s + 6] !== 0 || b[s + 7] !== 0) {
+            throw new CompileError('unknown binary version', 4);
+          }
+          this.start += 8;
+          this.state = State.SectionStart;
+          break;
+        }
+        case State.SectionStart: {
+          if (avail === 0) return;
+          const at = this.offset;
+          const id = this.buf[this.start]!;
+          if (id > SectionId.tag) throw new CompileError('malformed section id', at);
+          if (id === SectionId.tag) throw unsupported('exceptions', at);
+          const order = id === SectionId.custom ? this.lastOrder : SECTION_ORDER[id]!;
+          if (id !== SectionId.custom && order <= this.lastOrder) {
+            throw new CompileError('unexpected content after last section', at);
+          }
+          const size = this.tryU32(this.start + 1, Infinity, 'unexpected end');
+          if (size < 0) return;
+          this.lastOrder = order;
+          this.sectionId = id;
+          this.sectionStart = this.base + this.lebEnd;
+          this.sectionEnd = this.sectionStart + size;
+          this.start = this.lebEnd;
+          this.state = id === SectionId.code ? State.CodeCount : State.SectionBody;
+          break;
+        }
+        case State.SectionBody: {
+          const size = this.sectionEnd - this.sectionStart;
+          if (avail < size) return;
+          this.readSection(this.sectionId, new Reader(this.buf, this.start, this.start + size, this.base));
+          this.start += size;
+          this.state = State.SectionStart;
+          break;
+        }
+        case State.CodeCount: {
+          const count = this.tryU32(this.start, this.sectionEnd, 'unexpected end of section or function');
+          if (count < 0) return;
+          const m = this.module;
+          const at = this.offset;
+          this.start = this.lebEnd;
+          // Too many bodies fails now (they have no types); too few is reported at the end, as
+          // the reference interpreter does, so errors in later sections come first.
+          if (count > m.functions.length - m.importedFunctionCount) {
+            throw new CompileError('function and code section have inconsistent lengths', at);
+          }
+          this.sawCode = true;
+          this.codeCount = count;
+          this.codeIndex = 0;
+          this.beginModule();
+          this.functions = new FunctionValidator(m, this.cg);
+          this.state = State.CodeBodySize;
+          break;
+        }
+        case State.CodeBodySize: {
+          if (this.codeIndex === this.codeCount) {
+            if (this.offset !== this.sectionEnd) throw new CompileError('section size mismatch', this.offset);
+            this.state = State.SectionStart;
+            break;
+          }
+          const size = this.tryU32(this.start, this.sectionEnd, 'unexpected end of section or function');
+          if (size < 0) return;
+          this.start = this.lebEnd;
+          if (this.offset + size > this.sectionEnd) {
+            throw new CompileError('unexpected end of section or function', this.offset);
+          }
+          this.bodySize = size;
+          this.state = State.CodeBody;
+          break;
+        }
+        case State.CodeBody: {
+          const size = this.bodySize;
+          if (avail < size) return;
+          const bodyEnd = this.start + size;
+          const m = this.module;
+          const more = this.base + bodyEnd < this.sectionEnd;
+          const next = bodyEnd < this.end ? this.buf[bodyEnd]! : -1;
+          this.functions!.validate(this.buf, this.start, bodyEnd, this.base, m.importedFunctionCount + this.codeIndex, next, more);
+          this.start = bodyEnd;
+          this.codeIndex++;
+          this.state = State.CodeBodySize;
+          break;
+        }
+        case State.Failed:
+          return;
+      }
+    }
+  }
+
+  private beginModule(): void {
+    if (this.begun) return;
+    this.begun = true;
+    this.cg?.beginModule(this.module);
+  }
+
+  private readSection(id: number, r: Reader): void {
+    const m = this.module;
+    const at = r.offset;
+    switch (id) {
+      case SectionId.custom: {
+        const name = r.name();
+        m.customSections.push({ name, offset: r.offset, size: r.end - r.pos });
+        if (name === 'name') readNameSection(r, m);
+        r.pos = r.end;
+        break;
+      }
+      case SectionId.type: readTypeSection(r, m); break;
+      case SectionId.import: readImportSection(r, m); checkImports(m, at); break;
+      case SectionId.function: readFunctionSection(r, m); checkFunctions(m, at); break;
+      case SectionId.table: readTableSection(r, m); checkTables(m, at); break;
+      case SectionId.memory: readMemorySection(r, m); checkMemories(m, at); break;
+      case SectionId.global:
+        readGlobalSection(r, m, (init, index) => checkConstExpr(m, init, m.globals[index]?.type.type ?? 0x7f, r.offset, index));
+        break;
+      case SectionId.export: readExportSection(r, m); checkExports(m, at); break;
+      case SectionId.start: readStartSection(r, m); checkStart(m, at); break;
+      case SectionId.element: {
+        const offsets: number[] = [];
+        const first = m.elements.length;
+        readElementSection(r, m, offsets);
+        for (let i = first; i < m.elements.length; i++) checkElement(m, m.elements[i]!, offsets[i - first]!);
+        break;
+      }
+      case SectionId.dataCount: readDataCountSection(r, m); break;
+      case SectionId.data: {
+        const offsets: number[] = [];
+        const first = m.data.length;
+        readDataSection(r, m, offsets);
+        this.sawData = true;
+        if (m.dataCount !== undefined && m.dataCount !== m.data.length) {
+          throw new CompileError('data count and data section have inconsistent lengths', at);
+        }
+        for (let i = first; i < m.data.length; i++) checkData(m, i, offsets[i - first]!);
+        break;
+      }
+    }
+    if (r.pos !== r.end) throw new CompileError('section size mismatch', r.offset);
+  }
+
+  private finishModule(): ModuleInfo {
+    const m = this.module;
+    if (this.state === State.Header) throw new CompileError('unexpected end', this.offset);
+    if (this.state !== State.SectionStart) {
+      const total = this.base + this.end;
+      throw new CompileError(total < this.sectionEnd ? 'length out of bounds' : 'unexpected end', total);
+    }
+    if ((this.sawCode ? this.codeCount : 0) !== m.functions.length - m.importedFunctionCount) {
+      throw new CompileError('function and code section have inconsistent lengths', this.offset);
+    }
+    if (!this.sawData && m.dataCount !== undefined && m.dataCount !== 0) {
+      throw new CompileError('data count and data section have inconsistent lengths', this.offset);
+    }
+    this.beginModule();
+    this.cg?.endModule(m);
+    this.state = State.Failed;
+    this.error = new Error('StreamingValidator: finish() was already called');
+    return m;
   }
 }
+// #endregion streaming-validator

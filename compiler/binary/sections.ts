@@ -1,0 +1,241 @@
+// Decoding the module's sections (all but the code section, whose bodies go one at a time to
+// the function validator). Each reader gets exactly one section's bytes and appends what it
+// declares to the ModuleInfo; the validator checks the new entries right after.
+
+import { unsupported } from '../errors.ts';
+import type { Reader } from './reader.ts';
+import type { ConstExpr, ElementSegment, ExternKind, FuncType, ModuleInfo, RefType, ValType } from './types.ts';
+import { readConstExpr } from './constExpr.ts';
+import { readLimits, readRefType, readValType } from './valueTypes.ts';
+
+// #region section-ids
+export const SectionId = {
+  custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7,
+  start: 8, element: 9, code: 10, data: 11, dataCount: 12, tag: 13,
+} as const;
+
+/** The position each section must keep: ids in the order the spec requires (data count before code). */
+export const SECTION_ORDER: Readonly<Record<number, number>> = {
+  1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13,
+};
+// #endregion section-ids
+
+function readMutability(r: Reader): boolean {
+  const at = r.pos;
+  const b = r.u8();
+  if (b > 1) throw r.error('malformed mutability', at);
+  return b === 1;
+}
+
+function readFuncType(r: Reader): FuncType {
+  const at = r.pos;
+  const form = r.u8();
+  if (form !== 0x60) {
+    if (form === 0x5e || form === 0x5f || form === 0x50 || form === 0x4f || form === 0x4e) {
+      throw unsupported('gc', r.base + at);
+    }
+    throw r.error('malformed function type', at);
+  }
+  const np = r.count();
+  const params: ValType[] = [];
+  for (let i = 0; i < np; i++) params.push(readValType(r));
+  const nr = r.count();
+  const results: ValType[] = [];
+  for (let i = 0; i < nr; i++) results.push(readValType(r));
+  return { params, results };
+}
+
+export function readTypeSection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) m.types.push(readFuncType(r));
+}
+
+export function readImportSection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    const module = r.name();
+    const name = r.name();
+    const at = r.pos;
+    const kind = r.u8();
+    switch (kind) {
+      case 0: {
+        const typeIndex = r.u32();
+        m.imports.push({ module, name, desc: { kind: 'func', typeIndex }, index: m.functions.length });
+        m.functions.push(typeIndex);
+        m.importedFunctionCount++;
+        break;
+      }
+      case 1: {
+        const element = readRefType(r);
+        const { min, max } = readLimits(r, 'table');
+        const type = { element, limits: max === undefined ? { min } : { min, max } };
+        m.imports.push({ module, name, desc: { kind: 'table', type }, index: m.tables.length });
+        m.tables.push(type);
+        m.importedTableCount++;
+        break;
+      }
+      case 2: {
+        const { min, max, shared } = readLimits(r, 'memory');
+        const type = { limits: max === undefined ? { min } : { min, max }, shared };
+        m.imports.push({ module, name, desc: { kind: 'memory', type }, index: m.memories.length });
+        m.memories.push(type);
+        m.importedMemoryCount++;
+        break;
+      }
+      case 3: {
+        const type = { type: readValType(r), mutable: readMutability(r) };
+        m.imports.push({ module, name, desc: { kind: 'global', type }, index: m.globals.length });
+        m.globals.push({ type, importIndex: m.imports.length - 1 });
+        m.importedGlobalCount++;
+        break;
+      }
+      case 4:
+        throw unsupported('exceptions', r.base + at);
+      default:
+        throw r.error('malformed import kind', at);
+    }
+  }
+}
+
+export function readFunctionSection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) m.functions.push(r.u32());
+}
+
+export function readTableSection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    if (r.pos < r.end && r.bytes[r.pos] === 0x40) throw unsupported('function-references', r.offset);
+    const element = readRefType(r);
+    const { min, max } = readLimits(r, 'table');
+    m.tables.push({ element, limits: max === undefined ? { min } : { min, max } });
+  }
+}
+
+export function readMemorySection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    const { min, max, shared } = readLimits(r, 'memory');
+    m.memories.push({ limits: max === undefined ? { min } : { min, max }, shared });
+  }
+}
+
+export function readGlobalSection(r: Reader, m: ModuleInfo, check: (e: ConstExpr, index: number) => void): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    const type = { type: readValType(r), mutable: readMutability(r) };
+    const init = readConstExpr(r);
+    check(init, m.globals.length);
+    m.globals.push({ type, init });
+  }
+}
+
+const EXPORT_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global'];
+export function readExportSection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    const name = r.name();
+    const at = r.pos;
+    const k = r.u8();
+    if (k === 4) throw unsupported('exceptions', r.base + at);
+    const kind = EXPORT_KINDS[k];
+    if (!kind) throw r.error('malformed export kind', at);
+    m.exports.push({ name, kind, index: r.u32() });
+  }
+}
+
+export function readStartSection(r: Reader, m: ModuleInfo): void {
+  m.start = r.u32();
+}
+
+// #region element-segments
+/** The eight element segment forms: bit 0 passive/declarative, bit 1 explicit table or declarative, bit 2 expressions. */
+export function readElementSection(r: Reader, m: ModuleInfo, offsets: number[]): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    offsets.push(r.offset);
+    const flags = r.u32();
+    if (flags > 7) throw r.error('malformed elements segment kind', at);
+    const passiveOrDeclarative = (flags & 1) !== 0;
+    const explicitTable = (flags & 2) !== 0;
+    const usesExprs = (flags & 4) !== 0;
+    const mode = !passiveOrDeclarative ? 'active' : explicitTable ? 'declarative' : 'passive';
+    let table = 0;
+    let offset: ConstExpr | undefined;
+    if (mode === 'active') {
+      if (explicitTable) table = r.u32();
+      offset = readConstExpr(r);
+    }
+    let type: RefType = 0x70;
+    if (passiveOrDeclarative || explicitTable) {
+      if (usesExprs) type = readRefType(r);
+      else {
+        const kindAt = r.pos;
+        if (r.u8() !== 0x00) throw r.error('malformed elements segment kind', kindAt);
+      }
+    }
+    const count = r.count();
+    const init: ConstExpr[] = [];
+    for (let j = 0; j < count; j++) {
+      init.push(usesExprs ? readConstExpr(r) : { op: 'ref.func', func: r.u32() });
+    }
+    const seg: ElementSegment = offset ? { mode, type, table, offset, init } : { mode, type, table, init };
+    m.elements.push(seg);
+  }
+}
+// #endregion element-segments
+
+export function readDataCountSection(r: Reader, m: ModuleInfo): void {
+  m.dataCount = r.u32();
+}
+
+export function readDataSection(r: Reader, m: ModuleInfo, offsets: number[]): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) {
+    const at = r.pos;
+    offsets.push(r.offset);
+    const flags = r.u32();
+    if (flags > 2) throw r.error('malformed data segment kind', at);
+    const memory = flags === 2 ? r.u32() : 0;
+    const offset = flags === 1 ? undefined : readConstExpr(r);
+    const len = r.u32();
+    const bytes = r.bytesOf(len).slice();
+    m.data.push(offset ? { mode: 'active', memory, offset, bytes } : { mode: 'passive', memory, bytes });
+  }
+}
+
+/** The name section (custom section "name"): best effort, a malformed one is ignored as the spec allows. */
+export function readNameSection(r: Reader, m: ModuleInfo): void {
+  try {
+    while (!r.atEnd()) {
+      const id = r.u8();
+      const size = r.u32();
+      const end = r.pos + size;
+      if (end > r.end) return;
+      if (id === 0) m.names.module = r.name();
+      else if (id === 1) {
+        const n = r.u32();
+        for (let i = 0; i < n; i++) {
+          const idx = r.u32();
+          m.names.functions.set(idx, r.name());
+        }
+      } else if (id === 2) {
+        const n = r.u32();
+        for (let i = 0; i < n; i++) {
+          const f = r.u32();
+          const map = new Map<number, string>();
+          const k = r.u32();
+          for (let j = 0; j < k; j++) {
+            const idx = r.u32();
+            map.set(idx, r.name());
+          }
+          m.names.locals.set(f, map);
+        }
+      }
+      r.pos = end;
+    }
+  } catch {
+    // The spec treats custom sections as opaque: a broken name section does not make the module malformed.
+  }
+}

@@ -1,0 +1,61 @@
+// Reading value types, reference types and limits, where later proposals first show up:
+// their encodings are recognized here and rejected as unsupported features.
+
+import { unsupported } from '../errors.ts';
+import type { Reader } from './reader.ts';
+import type { Limits, RefType, ValType } from './types.ts';
+
+/** The proposal a value-type byte belongs to, if it is not a WebAssembly 2.0 (no SIMD) type. */
+export function laterProposalOfType(b: number): string | undefined {
+  if (b === 0x7b) return 'simd';
+  if (b === 0x64 || b === 0x63) return 'function-references';
+  if (b === 0x69 || b === 0x74) return 'exceptions';
+  if ((b >= 0x6a && b <= 0x6e) || (b >= 0x71 && b <= 0x73)) return 'gc';
+  return undefined;
+}
+
+export function readValType(r: Reader): ValType {
+  const at = r.pos;
+  const b = r.u8();
+  if ((b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f) return b as ValType;
+  const p = laterProposalOfType(b);
+  if (p) throw unsupported(p, r.base + at);
+  throw r.error('malformed value type', at);
+}
+
+export function readRefType(r: Reader): RefType {
+  const at = r.pos;
+  const b = r.u8();
+  if (b === 0x70 || b === 0x6f) return b;
+  const p = laterProposalOfType(b);
+  if (p && p !== 'simd') throw unsupported(p, r.base + at);
+  throw r.error('malformed reference type', at);
+}
+
+/** The heap type of ref.null: in 2.0 only func (0x70) and extern (0x6f). */
+export function readHeapType(r: Reader): RefType {
+  const at = r.pos;
+  const b = r.u8();
+  if (b === 0x70 || b === 0x6f) return b;
+  const p = laterProposalOfType(b);
+  if (p && p !== 'simd') throw unsupported(p, r.base + at);
+  // A type index (positive s33) is a typed function reference.
+  if (b < 0x40) throw unsupported('function-references', r.base + at);
+  throw r.error('malformed reference type', at);
+}
+
+export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean } {
+  const at = r.pos;
+  const flags = r.u8();
+  if (kind === 'memory') {
+    if (flags & 0x08 && flags < 0x10) throw unsupported('custom-page-sizes', r.base + at);
+    if (flags === 2 || flags === 3) throw unsupported('threads', r.base + at);
+    if (flags >= 4 && flags <= 7) throw unsupported('memory64', r.base + at);
+  } else if (flags === 4 || flags === 5) {
+    throw unsupported('memory64', r.base + at);
+  }
+  if (flags > 1) throw r.error('malformed limits flags', at);
+  const min = r.u32();
+  if (flags === 1) return { min, max: r.u32(), shared: false };
+  return { min, shared: false };
+}

@@ -1,0 +1,741 @@
+// Validating one function body in a single forward pass, and driving the code generator.
+//
+// The operand stack holds value types (one byte each, 0 = unknown, the spec's bottom type in
+// unreachable code); the control stack holds reusable Frame objects. Decoding is fused in: the
+// loop reads each opcode and its immediates straight from the bytes, checks it, then reports it
+// to the code generator if the code is live. Nothing is allocated per operator.
+
+import { CompileError, unsupported } from '../errors.ts';
+import { Reader } from '../binary/reader.ts';
+import {
+  FAMILY_BINARY, FAMILY_COMPARE, FAMILY_CONST, FAMILY_LOAD, FAMILY_STORE, FAMILY_UNARY,
+  FAMILY_UNSUPPORTED, UNSUPPORTED_PREFIXES, opFamily, opNaturalAlign, opParam0, opParam1,
+  opProposal, opResult,
+} from '../binary/operators.ts';
+import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
+import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
+import { laterProposalOfType, readHeapType, readValType } from '../binary/valueTypes.ts';
+import type { CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
+import { FrameKind } from './codegenInterface.ts';
+
+/** Most locals a function may declare (params included); V8's limit too, far below the spec's 2^32. */
+export const MAX_LOCALS = 50_000;
+
+const I32 = 0x7f;
+const VOID_BLOCK = shortBlockType(undefined);
+
+class Frame implements ControlFrame {
+  kind: FrameKind = FrameKind.block;
+  type: FuncType = VOID_BLOCK;
+  height = 0;
+  unreachable = false;
+  depth = 0;
+  offset = 0;
+  /** The frame began in dead code: neither it nor anything in it is reported to the code generator. */
+  deadAtEntry = false;
+}
+
+function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// #region function-validator
+export class FunctionValidator implements FunctionContext {
+  funcIndex = 0;
+  type: FuncType = VOID_BLOCK;
+  locals: ValType[] = [];
+
+  private readonly r = new Reader(new Uint8Array(0), 0, 0, 0);
+  private stack = new Uint8Array(256);
+  private sp = 0;
+  private frames: Frame[] = [];
+  private fp = 0;
+  private top: Frame = new Frame();
+  /** Report the current operator to the code generator (there is one and the code is live). */
+  private live = false;
+  private localTypes = new Uint8Array(64);
+  private localCount = 0;
+  private brTargets = new Uint32Array(16);
+  private seen = new Uint32Array(16);
+  private epoch = 0;
+
+  constructor(
+    readonly module: ModuleInfo,
+    private readonly cg: CodeGenerator | null,
+  ) {}
+
+  // --- FunctionContext, for the code generator ---
+  controlDepth(): number {
+    return this.fp;
+  }
+  frame(relativeDepth: number): ControlFrame {
+    const f = this.frames[this.fp - 1 - relativeDepth];
+    if (!f) throw new RangeError(`no label ${relativeDepth}`);
+    return f;
+  }
+  stackHeight(): number {
+    return this.sp;
+  }
+
+  // --- the operand stack ---
+  private error(message: string): CompileError {
+    return this.r.error(message);
+  }
+  private push(t: number): void {
+    if (this.sp === this.stack.length) {
+      const bigger = new Uint8Array(this.stack.length * 2);
+      bigger.set(this.stack);
+      this.stack = bigger;
+    }
+    this.stack[this.sp++] = t;
+  }
+  private pop(): number {
+    if (this.sp === this.top.height) {
+      if (this.top.unreachable) return UNKNOWN_TYPE;
+      throw this.error('type mismatch');
+    }
+    return this.stack[--this.sp]!;
+  }
+  private popExpect(t: number): number {
+    const sp = this.sp;
+    if (sp === this.top.height) {
+      if (this.top.unreachable) return t;
+      throw this.error('type mismatch');
+    }
+    const got = this.stack[sp - 1]!;
+    if (got !== t && got !== UNKNOWN_TYPE) throw this.error('type mismatch');
+    this.sp = sp - 1;
+    return t;
+  }
+  private popValues(types: readonly ValType[]): void {
+    for (let i = types.length - 1; i >= 0; i--) this.popExpect(types[i]!);
+  }
+  private pushValues(types: readonly ValType[]): void {
+    for (let i = 0; i < types.length; i++) this.push(types[i]!);
+  }
+  /** Check the top of the stack against `types` without popping (br_table targets). */
+  private peekValues(types: readonly ValType[]): void {
+    const n = types.length;
+    const height = this.top.height;
+    for (let k = 0; k < n; k++) {
+      const idx = this.sp - 1 - k;
+      if (idx < height) {
+        if (this.top.unreachable) return;
+        throw this.error('type mismatch');
+      }
+      const got = this.stack[idx]!;
+      if (got !== types[n - 1 - k] && got !== UNKNOWN_TYPE) throw this.error('type mismatch');
+    }
+  }
+
+  // --- the control stack ---
+  private pushFrame(kind: FrameKind, type: FuncType, offset: number): Frame {
+    if (this.fp === this.frames.length) {
+      this.frames.push(new Frame());
+      if (this.seen.length < this.frames.length) {
+        const bigger = new Uint32Array(this.seen.length * 2);
+        bigger.set(this.seen);
+        this.seen = bigger;
+      }
+    }
+    const f = this.frames[this.fp]!;
+    f.kind = kind;
+    f.type = type;
+    f.height = this.sp;
+    f.unreachable = false;
+    f.depth = this.fp;
+    f.offset = offset;
+    f.deadAtEntry = this.fp > 0 && (this.top.unreachable || this.top.deadAtEntry);
+    this.fp++;
+    this.top = f;
+    this.live = this.cg !== null && !f.deadAtEntry;
+    this.pushValues(type.params);
+    return f;
+  }
+  private setUnreachable(): void {
+    this.sp = this.top.height;
+    this.top.unreachable = true;
+    this.live = false;
+  }
+  /** At else/end: exactly the frame's results must be on the stack. */
+  private checkFrameEnd(f: Frame): void {
+    this.popValues(f.type.results);
+    if (this.sp !== f.height) throw this.error('type mismatch');
+  }
+  private labelTypes(f: Frame): readonly ValType[] {
+    return f.kind === FrameKind.loop ? f.type.params : f.type.results;
+  }
+  private label(depth: number): Frame {
+    if (depth >= this.fp) throw this.error('unknown label');
+    return this.frames[this.fp - 1 - depth]!;
+  }
+
+  private readBlockType(): FuncType {
+    const r = this.r;
+    const at = r.pos;
+    if (at < r.end) {
+      const b = r.bytes[at]!;
+      if (b === 0x40) {
+        r.pos++;
+        return VOID_BLOCK;
+      }
+      if ((b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f) {
+        r.pos++;
+        return shortBlockType(b as ValType);
+      }
+    }
+    const v = r.s33();
+    if (v >= 0) {
+      const t = this.module.types[v];
+      if (!t) throw r.error(`unknown type ${v}`, at);
+      return t;
+    }
+    const p = laterProposalOfType(v & 0x7f);
+    if (p) throw unsupported(p, r.base + at);
+    throw r.error('malformed value type', at);
+  }
+
+  private checkMemory(index: number): void {
+    if (index >= this.module.memories.length) throw this.error(`unknown memory ${index}`);
+  }
+  /** A memory index immediate: a zero byte in 2.0; non-zero indices belong to multi-memory. */
+  private readMemoryIndex(): number {
+    const at = this.r.pos;
+    const index = this.r.u32();
+    if (index !== 0) {
+      if (index < this.module.memories.length) throw unsupported('multi-memory', this.r.base + at);
+      throw this.r.error(`unknown memory ${index}`, at);
+    }
+    this.checkMemory(0);
+    return 0;
+  }
+  private readTableIndex(): number {
+    const at = this.r.pos;
+    const index = this.r.u32();
+    if (index >= this.module.tables.length) throw this.r.error(`unknown table ${index}`, at);
+    return index;
+  }
+  private tableType(index: number): RefType {
+    return this.module.tables[index]!.element;
+  }
+  private readDataIndex(): number {
+    const at = this.r.pos;
+    const index = this.r.u32();
+    if (this.module.dataCount === undefined) throw this.r.error('data count section required', at);
+    if (index >= this.module.dataCount) throw this.r.error(`unknown data segment ${index}`, at);
+    return index;
+  }
+  private readElemIndex(): number {
+    const at = this.r.pos;
+    const index = this.r.u32();
+    if (index >= this.module.elements.length) throw this.r.error(`unknown elem segment ${index}`, at);
+    return index;
+  }
+
+  /**
+   * Validate one body: bytes[start, end) holds the locals and the expression; `base` is the
+   * module offset of bytes[0]. `next` is the byte after the body (-1 if none or not yet
+   * arrived): a body without its final `end` is reported as the reference interpreter does,
+   * which reads on past the body.
+   */
+  validate(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean): void {
+    const m = this.module;
+    const r = this.r;
+    r.bytes = bytes;
+    r.pos = start;
+    r.end = end;
+    r.base = base;
+    r.funcIndex = funcIndex;
+    r.endMessage = 'unexpected end of section or function';
+    this.funcIndex = funcIndex;
+    const type = m.types[m.functions[funcIndex]!]!;
+    this.type = type;
+    const cg = this.cg;
+
+    // Locals: parameters first, then the declared runs.
+    let n = type.params.length;
+    if (this.localTypes.length < n) this.localTypes = new Uint8Array(Math.max(n, this.localTypes.length * 2));
+    for (let i = 0; i < n; i++) this.localTypes[i] = type.params[i]!;
+    const groups = r.u32();
+    for (let g = 0; g < groups; g++) {
+      const count = r.u32();
+      if (count > MAX_LOCALS - n) throw this.error('too many locals');
+      const t = readValType(r);
+      if (this.localTypes.length < n + count) {
+        const bigger = new Uint8Array(Math.max(n + count, this.localTypes.length * 2));
+        bigger.set(this.localTypes);
+        this.localTypes = bigger;
+      }
+      this.localTypes.fill(t, n, n + count);
+      n += count;
+    }
+    this.localCount = n;
+    if (cg) this.locals = Array.from(this.localTypes.subarray(0, n)) as ValType[];
+
+    this.sp = 0;
+    this.fp = 0;
+    this.pushFrame(FrameKind.function, { params: [], results: type.results }, base + start);
+    this.top.type = type;
+    if (cg) cg.beginFunction(this, base + start);
+
+    for (;;) {
+      if (r.pos >= end) {
+        throw this.error(
+          moreInSection ? 'END opcode expected' : next === 0x0b ? 'section size mismatch' : 'unexpected end of section or function',
+        );
+      }
+      const at = r.pos;
+      const offset = base + at;
+      const op = bytes[r.pos++]!;
+      switch (op) {
+        // ---- control ----
+        case 0x00: // unreachable
+          if (this.live) cg!.unreachable(offset);
+          this.setUnreachable();
+          break;
+        case 0x01: // nop
+          break;
+        case 0x02: // block
+        case 0x03: { // loop
+          const bt = this.readBlockType();
+          this.popValues(bt.params);
+          const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
+          if (this.live) {
+            if (op === 0x02) cg!.block(f, offset);
+            else cg!.loop(f, offset);
+          }
+          break;
+        }
+        case 0x04: { // if
+          const bt = this.readBlockType();
+          this.popExpect(I32);
+          this.popValues(bt.params);
+          const f = this.pushFrame(FrameKind.if, bt, offset);
+          if (this.live) cg!.if(f, offset);
+          break;
+        }
+        case 0x05: { // else
+          const f = this.top;
+          if (f.kind !== FrameKind.if) throw r.error('END opcode expected', at);
+          this.checkFrameEnd(f);
+          if (cg && !f.deadAtEntry) cg.else(f, offset);
+          f.kind = FrameKind.else;
+          f.unreachable = false;
+          this.sp = f.height;
+          this.live = cg !== null && !f.deadAtEntry;
+          this.pushValues(f.type.params);
+          break;
+        }
+        case 0x0b: { // end
+          const f = this.top;
+          this.checkFrameEnd(f);
+          if (f.kind === FrameKind.if && !sameTypes(f.type.params, f.type.results)) throw r.error('type mismatch', at);
+          if (cg && !f.deadAtEntry) cg.end(f, offset);
+          this.fp--;
+          if (this.fp === 0) {
+            if (r.pos !== end) throw r.error('section size mismatch', r.pos);
+            if (cg) cg.endFunction(funcIndex, offset);
+            return;
+          }
+          this.top = this.frames[this.fp - 1]!;
+          this.live = cg !== null && !this.top.unreachable && !this.top.deadAtEntry;
+          this.pushValues(f.type.results);
+          break;
+        }
+        case 0x0c: { // br
+          const depth = r.u32();
+          const target = this.label(depth);
+          this.popValues(this.labelTypes(target));
+          if (this.live) cg!.br(depth, target, offset);
+          this.setUnreachable();
+          break;
+        }
+        case 0x0d: { // br_if
+          const depth = r.u32();
+          const target = this.label(depth);
+          this.popExpect(I32);
+          const types = this.labelTypes(target);
+          this.popValues(types);
+          this.pushValues(types);
+          if (this.live) cg!.brIf(depth, target, offset);
+          break;
+        }
+        case 0x0e: { // br_table
+          const count = r.u32();
+          if (count > end - r.pos) throw this.error('unexpected end of section or function');
+          if (this.brTargets.length < count) this.brTargets = new Uint32Array(Math.max(count, this.brTargets.length * 2));
+          const targets = this.brTargets;
+          for (let i = 0; i < count; i++) targets[i] = r.u32();
+          const defaultDepth = r.u32();
+          this.popExpect(I32);
+          const arity = this.labelTypes(this.label(defaultDepth)).length;
+          const epoch = ++this.epoch;
+          const seen = this.seen;
+          for (let i = 0; i < count; i++) {
+            const target = this.label(targets[i]!);
+            if (seen[target.depth] === epoch) continue;
+            seen[target.depth] = epoch;
+            const types = this.labelTypes(target);
+            if (types.length !== arity) throw this.error('type mismatch');
+            this.peekValues(types);
+          }
+          this.popValues(this.labelTypes(this.label(defaultDepth)));
+          if (this.live) cg!.brTable(targets, count, defaultDepth, offset);
+          this.setUnreachable();
+          break;
+        }
+        case 0x0f: // return
+          this.popValues(type.results);
+          if (this.live) cg!.return(offset);
+          this.setUnreachable();
+          break;
+        case 0x10: { // call
+          const f = r.u32();
+          if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
+          const ft = m.types[m.functions[f]!]!;
+          this.popValues(ft.params);
+          this.pushValues(ft.results);
+          if (this.live) cg!.call(f, ft, offset);
+          break;
+        }
+        case 0x11: { // call_indirect
+          const typeAt = r.pos;
+          const typeIndex = r.u32();
+          const table = this.readTableIndex();
+          const ft = m.types[typeIndex];
+          if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
+          if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
+          this.popExpect(I32);
+          this.popValues(ft.params);
+          this.pushValues(ft.results);
+          if (this.live) cg!.callIndirect(typeIndex, ft, table, offset);
+          break;
+        }
+
+        // ---- parametric ----
+        case 0x1a: { // drop
+          const t = this.pop();
+          if (this.live) cg!.drop(t as ValType, offset);
+          break;
+        }
+        case 0x1b: { // select
+          this.popExpect(I32);
+          const t1 = this.pop();
+          const t2 = this.pop();
+          if ((t1 !== UNKNOWN_TYPE && !isNumType(t1)) || (t2 !== UNKNOWN_TYPE && !isNumType(t2))) {
+            throw this.error('type mismatch');
+          }
+          if (t1 !== t2 && t1 !== UNKNOWN_TYPE && t2 !== UNKNOWN_TYPE) throw this.error('type mismatch');
+          const t = t1 !== UNKNOWN_TYPE ? t1 : t2;
+          this.push(t);
+          if (this.live) cg!.select(t as ValType, offset);
+          break;
+        }
+        case 0x1c: { // select t
+          const n = r.u32();
+          if (n !== 1) throw r.error('invalid result arity', at);
+          const t = readValType(r);
+          this.popExpect(I32);
+          this.popExpect(t);
+          this.popExpect(t);
+          this.push(t);
+          if (this.live) cg!.select(t, offset);
+          break;
+        }
+
+        // ---- variables ----
+        case 0x20: { // local.get
+          const i = r.u32();
+          if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
+          const t = this.localTypes[i]!;
+          this.push(t);
+          if (this.live) cg!.localGet(i, t as ValType, offset);
+          break;
+        }
+        case 0x21: // local.set
+        case 0x22: { // local.tee
+          const i = r.u32();
+          if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
+          const t = this.localTypes[i]!;
+          this.popExpect(t);
+          if (op === 0x22) this.push(t);
+          if (this.live) {
+            if (op === 0x21) cg!.localSet(i, t as ValType, offset);
+            else cg!.localTee(i, t as ValType, offset);
+          }
+          break;
+        }
+        case 0x23: { // global.get
+          const i = r.u32();
+          const g = m.globals[i];
+          if (!g) throw r.error(`unknown global ${i}`, at + 1);
+          this.push(g.type.type);
+          if (this.live) cg!.globalGet(i, g.type, offset);
+          break;
+        }
+        case 0x24: { // global.set
+          const i = r.u32();
+          const g = m.globals[i];
+          if (!g) throw r.error(`unknown global ${i}`, at + 1);
+          if (!g.type.mutable) throw r.error('immutable global', at);
+          this.popExpect(g.type.type);
+          if (this.live) cg!.globalSet(i, g.type, offset);
+          break;
+        }
+        case 0x25: { // table.get
+          const t = this.readTableIndex();
+          this.popExpect(I32);
+          this.push(this.tableType(t));
+          if (this.live) cg!.tableGet(t, offset);
+          break;
+        }
+        case 0x26: { // table.set
+          const t = this.readTableIndex();
+          this.popExpect(this.tableType(t));
+          this.popExpect(I32);
+          if (this.live) cg!.tableSet(t, offset);
+          break;
+        }
+
+        // ---- memory size ----
+        case 0x3f: { // memory.size
+          const mem = this.readMemoryIndex();
+          this.push(I32);
+          if (this.live) cg!.memorySize(mem, offset);
+          break;
+        }
+        case 0x40: { // memory.grow
+          const mem = this.readMemoryIndex();
+          this.popExpect(I32);
+          this.push(I32);
+          if (this.live) cg!.memoryGrow(mem, offset);
+          break;
+        }
+
+        // ---- constants ----
+        case 0x41: {
+          const v = r.s32();
+          this.push(I32);
+          if (this.live) cg!.i32Const(v, offset);
+          break;
+        }
+        case 0x42:
+          r.i64();
+          this.push(0x7e);
+          if (this.live) cg!.i64Const(r.low, r.high, offset);
+          break;
+        case 0x43: {
+          const bits = r.u32Fixed();
+          this.push(0x7d);
+          if (this.live) cg!.f32Const(bits, offset);
+          break;
+        }
+        case 0x44:
+          r.u64Fixed();
+          this.push(0x7c);
+          if (this.live) cg!.f64Const(r.low, r.high, offset);
+          break;
+
+        // ---- references ----
+        case 0xd0: { // ref.null
+          const t = readHeapType(r);
+          this.push(t);
+          if (this.live) cg!.refNull(t, offset);
+          break;
+        }
+        case 0xd1: { // ref.is_null
+          const t = this.pop();
+          if (t !== UNKNOWN_TYPE && !isRefType(t)) throw this.error('type mismatch');
+          this.push(I32);
+          if (this.live) cg!.refIsNull(offset);
+          break;
+        }
+        case 0xd2: { // ref.func
+          const f = r.u32();
+          if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
+          if (!m.declaredFuncRefs.has(f)) throw r.error('undeclared function reference', at);
+          this.push(0x70);
+          if (this.live) cg!.refFunc(f, offset);
+          break;
+        }
+
+        case 0xfc:
+          this.prefixedFC(at, offset);
+          break;
+
+        default:
+          this.simpleOperator(op, op, offset, at);
+      }
+    }
+  }
+  // #endregion function-validator
+
+  /** Operators checked by their table row: numeric ops, loads and stores. */
+  private simpleOperator(index: number, opcode: number, offset: number, at: number): void {
+    const family = opFamily[index];
+    const p0 = opParam0[index]!;
+    const p1 = opParam1[index]!;
+    const result = opResult[index]!;
+    switch (family) {
+      case FAMILY_BINARY:
+      case FAMILY_COMPARE: {
+        if (p1 !== 0) {
+          // Fast path: both operands present with the right types.
+          const sp = this.sp;
+          if (sp - 2 >= this.top.height && this.stack[sp - 1] === p1 && this.stack[sp - 2] === p0) {
+            this.stack[sp - 2] = result;
+            this.sp = sp - 1;
+          } else {
+            this.popExpect(p1);
+            this.popExpect(p0);
+            this.push(result);
+          }
+        } else {
+          this.popExpect(p0);
+          this.push(result);
+        }
+        if (this.live) {
+          if (family === FAMILY_BINARY) this.cg!.binary(opcode, offset);
+          else this.cg!.compare(opcode, offset);
+        }
+        return;
+      }
+      case FAMILY_UNARY: {
+        const sp = this.sp;
+        if (sp - 1 >= this.top.height && this.stack[sp - 1] === p0) this.stack[sp - 1] = result;
+        else {
+          this.popExpect(p0);
+          this.push(result);
+        }
+        if (this.live) this.cg!.unary(opcode, offset);
+        return;
+      }
+      case FAMILY_LOAD:
+      case FAMILY_STORE: {
+        const r = this.r;
+        let align = r.u32();
+        if (align & 0x40) {
+          // Bit 6 announces a memory index: the multi-memory encoding.
+          r.u32();
+          throw unsupported('multi-memory', r.base + at);
+        }
+        if (align >= 0x40) throw r.error('malformed memop flags', at + 1);
+        const memOffset = r.u32();
+        this.checkMemory(0);
+        if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
+        if (family === FAMILY_LOAD) {
+          this.popExpect(p0);
+          this.push(result);
+          if (this.live) this.cg!.load(opcode, 0, align, memOffset, offset);
+        } else {
+          this.popExpect(p1);
+          this.popExpect(p0);
+          if (this.live) this.cg!.store(opcode, 0, align, memOffset, offset);
+        }
+        return;
+      }
+      case FAMILY_CONST:
+        throw new Error('unreachable: constants are decoded inline');
+      case FAMILY_UNSUPPORTED:
+        throw unsupported(opProposal[index]!, offset);
+      default: {
+        const prefixed = UNSUPPORTED_PREFIXES[opcode as keyof typeof UNSUPPORTED_PREFIXES];
+        if (prefixed) throw unsupported(prefixed, offset);
+        throw this.r.error(`illegal opcode ${opcode.toString(16)}`, at);
+      }
+    }
+  }
+
+  /** The 0xfc prefix: saturating truncations, bulk memory and table operators. */
+  private prefixedFC(at: number, offset: number): void {
+    const r = this.r;
+    const cg = this.cg;
+    const sub = r.u32();
+    const opcode = (0xfc << 12) | sub;
+    switch (sub) {
+      case 8: { // memory.init
+        const data = this.readDataIndex();
+        const mem = this.readMemoryIndex();
+        this.popExpect(I32);
+        this.popExpect(I32);
+        this.popExpect(I32);
+        if (this.live) cg!.memoryInit(data, mem, offset);
+        return;
+      }
+      case 9: { // data.drop
+        const data = this.readDataIndex();
+        if (this.live) cg!.dataDrop(data, offset);
+        return;
+      }
+      case 10: { // memory.copy
+        const dest = this.readMemoryIndex();
+        const source = this.readMemoryIndex();
+        this.popExpect(I32);
+        this.popExpect(I32);
+        this.popExpect(I32);
+        if (this.live) cg!.memoryCopy(dest, source, offset);
+        return;
+      }
+      case 11: { // memory.fill
+        const mem = this.readMemoryIndex();
+        this.popExpect(I32);
+        this.popExpect(I32);
+        this.popExpect(I32);
+        if (this.live) cg!.memoryFill(mem, offset);
+        return;
+      }
+      case 12: { // table.init
+        const elem = this.readElemIndex();
+        const table = this.readTableIndex();
+        if (this.module.elements[elem]!.type !== this.tableType(table)) throw this.error('type mismatch');
+        this.popExpect(I32);
+        this.popExpect(I32);
+        this.popExpect(I32);
+        if (this.live) cg!.tableInit(elem, table, offset);
+        return;
+      }
+      case 13: { // elem.drop
+        const elem = this.readElemIndex();
+        if (this.live) cg!.elemDrop(elem, offset);
+        return;
+      }
+      case 14: { // table.copy
+        const dest = this.readTableIndex();
+        const source = this.readTableIndex();
+        if (this.tableType(dest) !== this.tableType(source)) throw this.error('type mismatch');
+        this.popExpect(I32);
+        this.popExpect(I32);
+        this.popExpect(I32);
+        if (this.live) cg!.tableCopy(dest, source, offset);
+        return;
+      }
+      case 15: { // table.grow
+        const t = this.readTableIndex();
+        this.popExpect(I32);
+        this.popExpect(this.tableType(t));
+        this.push(I32);
+        if (this.live) cg!.tableGrow(t, offset);
+        return;
+      }
+      case 16: { // table.size
+        const t = this.readTableIndex();
+        this.push(I32);
+        if (this.live) cg!.tableSize(t, offset);
+        return;
+      }
+      case 17: { // table.fill
+        const t = this.readTableIndex();
+        this.popExpect(I32);
+        this.popExpect(this.tableType(t));
+        this.popExpect(I32);
+        if (this.live) cg!.tableFill(t, offset);
+        return;
+      }
+      default:
+        if (sub < 64) this.simpleOperator(256 + sub, opcode, offset, at);
+        else throw r.error(`illegal opcode fc ${sub}`, at);
+    }
+  }
+}

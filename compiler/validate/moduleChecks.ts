@@ -1,0 +1,117 @@
+// Module-level validation: the checks run on each section's declarations right after the
+// decoder has read them (indices in range, limits, constant expression types, export names).
+
+import { CompileError, unsupported } from '../errors.ts';
+import type { ConstExpr, ElementSegment, Limits, ModuleInfo, ValType } from '../binary/types.ts';
+import { ValType as T } from '../binary/types.ts';
+
+/** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
+export const MAX_MEMORY_PAGES = 65536;
+
+// #region const-expr-check
+/**
+ * The type of a constant expression, checking what it names. `globalLimit` is how many globals
+ * it may see (in WebAssembly 2.0 only imported ones; later globals in 3.0, which we reject as
+ * the gc proposal's extension).
+ */
+export function constExprType(m: ModuleInfo, e: ConstExpr, offset: number, globalLimit = m.globals.length): ValType {
+  switch (e.op) {
+    case 'i32.const': return T.i32;
+    case 'i64.const': return T.i64;
+    case 'f32.const': return T.f32;
+    case 'f64.const': return T.f64;
+    case 'ref.null': return e.type;
+    case 'ref.func':
+      if (e.func >= m.functions.length) throw new CompileError(`unknown function ${e.func}`, offset);
+      m.declaredFuncRefs.add(e.func);
+      return T.funcref;
+    case 'global.get': {
+      const g = m.globals[e.global];
+      if (!g || e.global >= globalLimit) throw new CompileError(`unknown global ${e.global}`, offset);
+      if (g.type.mutable) throw new CompileError('constant expression required', offset);
+      if (e.global >= m.importedGlobalCount) throw unsupported('gc', offset);
+      return g.type.type;
+    }
+  }
+}
+
+export function checkConstExpr(m: ModuleInfo, e: ConstExpr, expected: ValType, offset: number, globalLimit?: number): void {
+  if (constExprType(m, e, offset, globalLimit) !== expected) throw new CompileError('type mismatch', offset);
+}
+// #endregion const-expr-check
+
+function checkLimits(l: Limits, bound: number, what: string, offset: number): void {
+  if (l.min > bound || (l.max !== undefined && l.max > bound)) {
+    throw new CompileError(`${what} size must be at most ${bound} pages (4GiB)`, offset);
+  }
+  if (l.max !== undefined && l.min > l.max) {
+    throw new CompileError('size minimum must not be greater than maximum', offset);
+  }
+}
+
+function checkTypeIndex(m: ModuleInfo, index: number, offset: number): void {
+  if (index >= m.types.length) throw new CompileError(`unknown type ${index}`, offset);
+}
+
+export function checkImports(m: ModuleInfo, offset: number): void {
+  for (const imp of m.imports) {
+    const d = imp.desc;
+    if (d.kind === 'func') checkTypeIndex(m, d.typeIndex, offset);
+    else if (d.kind === 'table') checkLimits(d.type.limits, 2 ** 32 - 1, 'table', offset);
+    else if (d.kind === 'memory') checkLimits(d.type.limits, MAX_MEMORY_PAGES, 'memory', offset);
+  }
+  if (m.memories.length > 1) throw unsupported('multi-memory', offset);
+}
+
+export function checkFunctions(m: ModuleInfo, offset: number): void {
+  for (let i = m.importedFunctionCount; i < m.functions.length; i++) checkTypeIndex(m, m.functions[i]!, offset);
+}
+
+export function checkTables(m: ModuleInfo, offset: number): void {
+  for (let i = m.importedTableCount; i < m.tables.length; i++) {
+    checkLimits(m.tables[i]!.limits, 2 ** 32 - 1, 'table', offset);
+  }
+}
+
+export function checkMemories(m: ModuleInfo, offset: number): void {
+  for (let i = m.importedMemoryCount; i < m.memories.length; i++) {
+    checkLimits(m.memories[i]!.limits, MAX_MEMORY_PAGES, 'memory', offset);
+  }
+  if (m.memories.length > 1) throw unsupported('multi-memory', offset);
+}
+
+export function checkExports(m: ModuleInfo, offset: number): void {
+  const names = new Set<string>();
+  for (const e of m.exports) {
+    if (names.has(e.name)) throw new CompileError('duplicate export name', offset);
+    names.add(e.name);
+    const space =
+      e.kind === 'func' ? m.functions : e.kind === 'table' ? m.tables : e.kind === 'memory' ? m.memories : m.globals;
+    if (e.index >= space.length) throw new CompileError(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`, offset);
+    if (e.kind === 'func') m.declaredFuncRefs.add(e.index);
+  }
+}
+
+export function checkStart(m: ModuleInfo, offset: number): void {
+  const f = m.start!;
+  if (f >= m.functions.length) throw new CompileError(`unknown function ${f}`, offset);
+  const t = m.types[m.functions[f]!]!;
+  if (t.params.length || t.results.length) throw new CompileError('start function', offset);
+}
+
+export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number): void {
+  if (seg.mode === 'active') {
+    const table = m.tables[seg.table];
+    if (!table) throw new CompileError(`unknown table ${seg.table}`, offset);
+    checkConstExpr(m, seg.offset!, T.i32, offset);
+    if (table.element !== seg.type) throw new CompileError('type mismatch', offset);
+  }
+  for (const e of seg.init) checkConstExpr(m, e, seg.type, offset);
+}
+
+export function checkData(m: ModuleInfo, index: number, offset: number): void {
+  const seg = m.data[index]!;
+  if (seg.mode !== 'active') return;
+  if (seg.memory >= m.memories.length) throw new CompileError(`unknown memory ${seg.memory}`, offset);
+  checkConstExpr(m, seg.offset!, T.i32, offset);
+}
