@@ -1,0 +1,67 @@
+// Direct calls under the internal convention (compiler/abi/callingConvention.ts): every
+// register value is caller-saved, so values on the stack go to their slots, register locals
+// are written back to their save slots (only if stale) and read from there afterwards; the
+// arguments reach their registers in one parallel move. Results: the first in rax, the rest
+// land directly in the slots of their stack positions (the return area is that part of the frame).
+
+import type { FuncType } from '../binary/types.ts';
+import { signatureLayout } from '../abi/index.ts';
+import { GPR64, qword, rsp } from '../x64/index.ts';
+import { type FunctionCompiler, notImplemented } from './functionCompiler.ts';
+import { parallelMove, type Move } from './parallelMove.ts';
+import { Gpr as R } from './registers.ts';
+import { inReg, inSlot, Loc } from './valueStack.ts';
+
+const REG_NUMBER: Record<string, number> = { rdi: R.rdi, rsi: R.rsi, rdx: R.rdx, rcx: R.rcx, r8: R.r8, r9: R.r9, rax: R.rax };
+
+// #region call
+export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
+  const sig = signatureLayout(type);
+  if (sig.params.some((p) => p.kind === 'xmm') || sig.results.some((r) => r.kind === 'xmm')) {
+    throw notImplemented('floats', fc.opOffset, fc.funcIndex);
+  }
+  const asm = fc.asm;
+  const nargs = type.params.length;
+  const base = fc.stack.height - nargs;
+  fc.hasCalls = true;
+  fc.materializeFlags();
+  // Values below the arguments survive the call only in memory.
+  for (let p = fc.frozen; p < base; p++) {
+    const v = fc.stack.at(p);
+    if (v.loc === Loc.Reg) fc.spillAt(p);
+  }
+  fc.saveLocals();
+  if (sig.stackBytes > 0) {
+    asm.sub(rsp, sig.stackBytes);
+    fc.spDelta += sig.stackBytes;
+  }
+  const moves: Move[] = [];
+  sig.params.forEach((loc, j) => {
+    const src = fc.sourceOf(fc.stack.at(base + j));
+    if (loc.kind === 'gpr') moves.push({ dst: { kind: 'reg', reg: REG_NUMBER[loc.reg]! }, src });
+    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: `a${loc.offset}` }, src });
+  });
+  const m = type.results.length;
+  if (sig.returnAreaPointer) {
+    // Results 1.. land in the slots of stack positions base+1 .. base+m-1.
+    fc.slotAddr(base + m - 1);
+    const src = { kind: 'address' as const, mem: fc.slotAddr(base + 1) };
+    const loc = sig.returnAreaPointer;
+    if (loc.kind === 'gpr') moves.push({ dst: { kind: 'reg', reg: REG_NUMBER[loc.reg]! }, src });
+    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: `a${loc.offset}` }, src });
+  }
+  parallelMove(asm, moves);
+  while (fc.stack.height > base) fc.stack.pop();
+  if (fc.frozen > base) fc.frozen = base;
+  fc.held = 0;
+  if (funcIndex < fc.env.module.importedFunctionCount) {
+    asm.call(qword(GPR64[15]!, fc.env.vmctx.importedFunction(funcIndex)));
+  } else asm.call(fc.env.funcLabels[funcIndex]!);
+  if (sig.stackBytes > 0) {
+    asm.add(rsp, sig.stackBytes);
+    fc.spDelta -= sig.stackBytes;
+  }
+  fc.afterCall();
+  type.results.forEach((t, k) => fc.push(k === 0 ? inReg(t, R.rax) : inSlot(t, base + k)));
+}
+// #endregion call

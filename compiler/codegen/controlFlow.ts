@@ -1,0 +1,362 @@
+// Blocks, loops, ifs and branches. Each branch target has a merge layout: where each value
+// the branch carries must be (a register, or the slot of its stack position). The first edge
+// that reaches a label fixes it (a loop fixes it on entry); later edges move their values
+// into it with a parallel move. Two invariants keep merges cheap and the pass linear:
+// - values below a block's parameters are frozen on entry (spilled, or constants), so no
+//   edge can disagree about them;
+// - at every merge label each register local is in its register (its save slot is stale).
+
+import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
+import { CONDITIONS, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
+import { dword } from '../x64/index.ts';
+import { type FunctionCompiler, I64, operandIsMem, reg } from './functionCompiler.ts';
+import { parallelMove, sameLocation, type Move, emitMove } from './parallelMove.ts';
+import { ALLOCATABLE, bit, SCRATCH, SCRATCH2, Gpr as R } from './registers.ts';
+import { constant, inReg, inSlot, Loc, type Value } from './valueStack.ts';
+
+// #region control-frame
+export interface CFrame {
+  readonly kind: FrameKind;
+  readonly height: number;
+  readonly params: readonly number[];
+  readonly results: readonly number[];
+  /** Block/if: the end; loop: the start. */
+  readonly label: Label;
+  readonly elseLabel: Label | null;
+  /** Where branch values go: a register number, or -1 for the slot of position height + i. */
+  layout: number[] | null;
+  /** If: where the parameters are when either arm starts. */
+  paramLayout: number[] | null;
+  /** If: the register locals' state when either arm starts. */
+  localState: Uint8Array | null;
+  /** Some edge has jumped to `label`. */
+  targeted: boolean;
+}
+// #endregion control-frame
+
+export class ControlState {
+  readonly frames: CFrame[] = [];
+  top(): CFrame {
+    return this.frames[this.frames.length - 1]!;
+  }
+  /** The frame a relative label index names. */
+  target(depth: number): CFrame {
+    return this.frames[this.frames.length - 1 - depth]!;
+  }
+}
+
+const arity = (f: CFrame): number => (f.kind === FrameKind.loop ? f.params.length : f.results.length);
+
+function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabel: Label | null = null): CFrame {
+  return {
+    kind: vf.kind, height: vf.height, params: [...vf.type.params], results: [...vf.type.results],
+    label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false,
+  };
+}
+
+export function beginFunctionFrame(fc: FunctionCompiler, vf: ControlFrame): void {
+  fc.control.frames.push(newFrame(fc, vf, fc.asm.newLabel()));
+}
+
+// #region layouts
+/** Choose places for the top n values: keep registers they already have, else a free one, else a slot. */
+export function decideLayout(fc: FunctionCompiler, n: number): number[] {
+  const places: number[] = [];
+  let chosen = 0;
+  const base = fc.stack.height - n;
+  const busy = fc.homesMask | fc.stack.ownedMask | fc.held;
+  for (let i = 0; i < n; i++) {
+    const v = fc.stack.at(base + i);
+    let place = -1;
+    if (v.loc === Loc.Reg && !(chosen & bit(v.n))) place = v.n;
+    else {
+      const r = ALLOCATABLE.find((x) => !((busy | chosen) & bit(x)));
+      if (r !== undefined) place = r;
+    }
+    if (place >= 0) chosen |= bit(place);
+    places.push(place);
+  }
+  return places;
+}
+
+function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): Move[] {
+  const n = places.length;
+  const base = fc.stack.height - n;
+  const moves: Move[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = fc.stack.at(base + i);
+    const p = places[i]!;
+    moves.push({ dst: p >= 0 ? { kind: 'reg', reg: p } : fc.slotDest(targetHeight + i), src: fc.sourceOf(v) });
+  }
+  return moves;
+}
+
+function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: number): boolean {
+  return layoutMoves(fc, places, targetHeight).every((m) => sameLocation(m.dst, m.src));
+}
+
+/** Load values whose place is a free register into it now (safe on every path: the register was free). */
+function placeInRegisters(fc: FunctionCompiler, places: readonly number[]): void {
+  const base = fc.stack.height - places.length;
+  places.forEach((p, i) => {
+    const v = fc.stack.at(base + i);
+    if (p < 0 || (v.loc === Loc.Reg && v.n === p)) return;
+    fc.loadInto(p, v);
+    fc.stack.replace(base + i, inReg(v.type, p));
+  });
+}
+
+/** The stack at a label: everything above `height` dropped, then the label's values in their places. */
+function resetTo(fc: FunctionCompiler, height: number, places: readonly number[], types: readonly number[]): void {
+  while (fc.stack.height > height) fc.stack.pop();
+  places.forEach((p, i) => fc.stack.push(p >= 0 ? inReg(types[i]!, p) : inSlot(types[i]!, height + i)));
+  for (let i = 0; i < places.length; i++) if (places[i]! < 0) fc.slotAddr(height + i);
+  fc.held = 0;
+  if (fc.frozen > height) fc.frozen = height;
+}
+
+/** Code nobody reaches follows: placeholder constants keep the stack the right shape. */
+function resetDead(fc: FunctionCompiler, height: number, types: readonly number[]): void {
+  while (fc.stack.height > height) fc.stack.pop();
+  for (const t of types) fc.stack.push(constant(t, 0n));
+  fc.held = 0;
+  if (fc.frozen > height) fc.frozen = height;
+}
+// #endregion layouts
+
+// #region blocks
+export function block(fc: FunctionCompiler, vf: ControlFrame): void {
+  fc.freezeBelow(vf.height);
+  fc.control.frames.push(newFrame(fc, vf, fc.asm.newLabel()));
+}
+
+export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
+  fc.freezeBelow(vf.height);
+  fc.materializeFlags();
+  fc.normalizeLocals();
+  const f = newFrame(fc, vf, fc.asm.newLabel());
+  const places = decideLayout(fc, f.params.length);
+  parallelMove(fc.asm, layoutMoves(fc, places, f.height));
+  resetTo(fc, f.height, places, f.params);
+  f.layout = places;
+  fc.enterMergeState();
+  fc.asm.bind(f.label);
+  fc.control.frames.push(f);
+}
+
+/** The condition has been popped into `cond`. */
+export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): void {
+  const f = newFrame(fc, vf, fc.asm.newLabel(), fc.asm.newLabel());
+  if (cond.loc !== Loc.Flags) fc.materializeFlags();
+  else fc.pinFlags = true;
+  fc.freezeBelow(vf.height);
+  const places = decideLayout(fc, f.params.length);
+  parallelMove(fc.asm, layoutMoves(fc, places, f.height));
+  resetTo(fc, f.height, places, f.params);
+  fc.held |= cond.loc === Loc.Reg ? bit(cond.n) : 0;
+  f.paramLayout = places;
+  f.localState = snapshotLocals(fc);
+  const cc = conditionOf(fc, cond);
+  if (cc === 'always') {
+    // then-arm always runs
+  } else if (cc === 'never') fc.asm.jmp(f.elseLabel!);
+  else fc.asm.jcc(CONDITIONS[cc ^ 1]!, f.elseLabel!);
+  fc.pinFlags = false;
+  fc.control.frames.push(f);
+}
+
+/** `live`: the then-arm falls through to here. */
+export function elseArm(fc: FunctionCompiler, live: boolean): void {
+  const f = fc.control.top();
+  if (live) branchTo(fc, f);
+  fc.asm.bind(f.elseLabel!);
+  resetTo(fc, f.height, f.paramLayout!, f.params);
+  restoreLocals(fc, f.localState!);
+  (f as { kind: FrameKind }).kind = FrameKind.else;
+}
+
+/** Close the innermost frame; `live`: code falls through into the `end`. */
+export function end(fc: FunctionCompiler, live: boolean): void {
+  let f = fc.control.top();
+  if (f.kind === FrameKind.function) {
+    if (live) emitReturn(fc);
+    fc.control.frames.pop();
+    return;
+  }
+  if (f.kind === FrameKind.if) {
+    // No else: the false edge runs an empty else-arm.
+    elseArm(fc, live);
+    live = true;
+    f = fc.control.top();
+  }
+  fc.control.frames.pop();
+  if (f.kind === FrameKind.loop) {
+    if (!live) resetDead(fc, f.height, f.results);
+    return;
+  }
+  if (f.targeted) {
+    if (live) {
+      fc.materializeFlags();
+      fc.normalizeLocals();
+      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height));
+    }
+    fc.asm.bind(f.label);
+    resetTo(fc, f.height, f.layout!, f.results);
+    fc.enterMergeState();
+  } else if (!live) resetDead(fc, f.height, f.results);
+}
+// #endregion blocks
+
+// #region branches
+/** An unconditional branch to frame f (the stack is left as it was; code after it is dead). */
+export function branchTo(fc: FunctionCompiler, f: CFrame): void {
+  if (f.kind === FrameKind.function) return emitReturn(fc);
+  fc.materializeFlags();
+  fc.normalizeLocals();
+  f.layout ??= decideLayout(fc, arity(f));
+  parallelMove(fc.asm, layoutMoves(fc, f.layout, f.height));
+  fc.asm.jmp(f.label);
+  f.targeted = true;
+}
+
+export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
+  if (cond.loc === Loc.Const) {
+    if (cond.imm !== 0n) branchTo(fc, f);
+    return;
+  }
+  if (cond.loc !== Loc.Flags) fc.materializeFlags();
+  else fc.pinFlags = true;
+  fc.normalizeLocals();
+  let direct = false;
+  if (f.kind !== FrameKind.function) {
+    if (!f.layout) {
+      f.layout = decideLayout(fc, arity(f));
+      placeInRegisters(fc, f.layout);
+    }
+    direct = inPlace(fc, f.layout, f.height);
+  }
+  const cc = conditionOf(fc, cond) as number;
+  fc.pinFlags = false;
+  if (direct) fc.asm.jcc(CONDITIONS[cc]!, f.label);
+  else {
+    const skip = fc.asm.newLabel();
+    fc.asm.jcc(CONDITIONS[cc ^ 1]!, skip);
+    if (f.kind === FrameKind.function) emitReturn(fc);
+    else {
+      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height));
+      fc.asm.jmp(f.label);
+    }
+    fc.asm.bind(skip);
+  }
+  f.targeted = true;
+}
+
+export function brTable(fc: FunctionCompiler, depths: readonly number[], defaultDepth: number, index: Value): void {
+  const frames = depths.map((d) => fc.control.target(d));
+  const dflt = fc.control.target(defaultDepth);
+  if (index.loc === Loc.Const) {
+    const i = Number(BigInt.asUintN(32, index.imm));
+    return branchTo(fc, i < frames.length ? frames[i]! : dflt);
+  }
+  fc.materializeFlags();
+  const r = fc.toReg(index);
+  fc.normalizeLocals();
+  const all = [...new Set([...frames, dflt])];
+  const unfixed = all.filter((f) => f.kind !== FrameKind.function && !f.layout);
+  if (unfixed.length > 0) {
+    const shared = decideLayout(fc, arity(dflt));
+    placeInRegisters(fc, shared);
+    for (const f of unfixed) f.layout = shared;
+  }
+  const asm = fc.asm;
+  const entry = new Map<CFrame, Label>();
+  const stubs: CFrame[] = [];
+  for (const f of all) {
+    f.targeted = true;
+    if (f.kind !== FrameKind.function && inPlace(fc, f.layout!, f.height)) entry.set(f, f.label);
+    else {
+      entry.set(f, asm.newLabel());
+      stubs.push(f);
+    }
+  }
+  asm.mov(GPR32[r]!, GPR32[r]!);
+  asm.cmp(GPR32[r]!, frames.length);
+  asm.jcc('ae', entry.get(dflt)!);
+  const table = asm.newLabel();
+  asm.lea(GPR64[SCRATCH]!, ripLabel(table));
+  asm.movsxd(GPR64[SCRATCH2]!, dword(GPR64[SCRATCH]!, 0, GPR64[r]!, 4));
+  asm.add(GPR64[SCRATCH2]!, GPR64[SCRATCH]!);
+  asm.jmp(GPR64[SCRATCH2]!);
+  for (const f of stubs) {
+    asm.bind(entry.get(f)!);
+    if (f.kind === FrameKind.function) emitReturn(fc);
+    else {
+      parallelMove(asm, layoutMoves(fc, f.layout!, f.height));
+      asm.jmp(f.label);
+    }
+  }
+  asm.align(4, 'int3');
+  asm.bind(table);
+  asm.jumpTable(frames.map((f) => entry.get(f)!), 'rel32');
+}
+// #endregion branches
+
+// #region return
+/** Put the function's results where the convention wants them and leave. Changes no state. */
+export function emitReturn(fc: FunctionCompiler): void {
+  const results = fc.type.results;
+  const m = results.length;
+  const asm = fc.asm;
+  const base = fc.stack.height - m;
+  if (m > 1) {
+    const ra = fc.returnAreaLocal;
+    const src = fc.sourceOf({ loc: Loc.Local, type: I64, n: ra, imm: 0n });
+    emitMove(asm, { kind: 'reg', reg: SCRATCH }, src);
+    for (let k = 1; k < m; k++) {
+      const v = fc.stack.at(base + k);
+      const dst = { kind: 'mem' as const, mem: qword(GPR64[SCRATCH]!, 8 * (k - 1)), key: 'ra' };
+      if (v.loc === Loc.Flags) {
+        fc.loadInto(SCRATCH2, v);
+        emitMove(asm, dst, { kind: 'reg', reg: SCRATCH2 });
+      } else emitMove(asm, dst, fc.sourceOf(v));
+    }
+  }
+  if (m > 0) {
+    const v = fc.stack.at(base);
+    if (!(v.loc === Loc.Reg && v.n === R.rax)) fc.loadInto(R.rax, v);
+  }
+  fc.emitEpilogue();
+}
+// #endregion return
+
+/** Test a condition value; returns the x86 condition code meaning "true", or always/never. */
+export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' | 'never' {
+  switch (v.loc) {
+    case Loc.Flags: return v.n;
+    case Loc.Const: return v.imm !== 0n ? 'always' : 'never';
+    default: {
+      const op = fc.operand(v, false);
+      if (operandIsMem(op)) fc.asm.cmp(op, 0);
+      else if (typeof op !== 'number') fc.asm.test(op, op);
+      return 5; // ne
+    }
+  }
+}
+
+function snapshotLocals(fc: FunctionCompiler): Uint8Array {
+  const s = new Uint8Array(fc.regLocals.length * 2);
+  fc.regLocals.forEach((i, k) => {
+    s[2 * k] = fc.regValid[i]!;
+    s[2 * k + 1] = fc.slotValid[i]!;
+  });
+  return s;
+}
+
+function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
+  fc.regLocals.forEach((i, k) => {
+    fc.regValid[i] = s[2 * k]!;
+    fc.slotValid[i] = s[2 * k + 1]!;
+  });
+}
+
+export { reg };

@@ -1,0 +1,533 @@
+// The state of one function being compiled, and the operations every lowering shares:
+// putting values where an instruction wants them, allocating and spilling registers,
+// reading and writing locals, trap stubs, the frame. The lowerings (integerOps.ts,
+// controlFlow.ts, calls.ts) are functions over this state.
+
+import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
+import { CompileError } from '../errors.ts';
+import { signatureLayout, TrapCode, VMCTX, type VMContextLayout } from '../abi/index.ts';
+import {
+  type Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rbp, rsp,
+} from '../x64/index.ts';
+import {
+  ALLOCATABLE, bit, Gpr as R, INT_ARG_REGS, LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, VMCTX as VMCTX_REG,
+} from './registers.ts';
+import { emitMove, type MoveDest, type MoveSource } from './parallelMove.ts';
+import { constant, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
+import type { ControlState } from './controlFlow.ts';
+
+export const I64 = ValType.i64;
+
+/** A trap stub to emit at the end of the function. */
+export interface TrapStub {
+  readonly label: Label;
+  readonly code: TrapCode;
+  readonly wasmOffset: number;
+}
+
+/** What the module compiler gives each function. */
+export interface FunctionEnv {
+  readonly asm: Assembler;
+  readonly module: ModuleInfo;
+  readonly vmctx: VMContextLayout;
+  /** Entry label of each function (imported ones unused). */
+  readonly funcLabels: readonly Label[];
+  /** Records (code offset, text) notes for the disassembly. */
+  readonly notes: [number, string][];
+}
+
+export function notImplemented(what: string, offset?: number, funcIndex?: number): CompileError {
+  return new CompileError(`not implemented yet: ${what}`, offset, funcIndex);
+}
+
+// #region function-state
+export class FunctionCompiler {
+  readonly asm: Assembler;
+  readonly stack: ValueStack;
+  /** Registers held by operands popped by the current operator (released when it ends). */
+  held = 0;
+  /** Positions below this hold only constants and spilled values (frozen at block entry). */
+  frozen = 0;
+  /** Bytes pushed below the frame right now (stack arguments of a call being set up). */
+  spDelta = 0;
+  /** Byte offset of the operator being compiled. */
+  opOffset = 0;
+  readonly localTypes: number[];
+  /** Home register of each local, or -1 (lives in its slot). */
+  readonly localHome: Int8Array;
+  /** For a register local: its register holds the value / its save slot does. 0/0 means "still zero". */
+  readonly regValid: Uint8Array;
+  readonly slotValid: Uint8Array;
+  /** Frame offset of each local's slot (from rsp with spDelta 0), or from rbp for stack parameters. */
+  readonly localDisp: Int32Array;
+  readonly localIncoming: Uint8Array;
+  readonly regLocals: number[] = [];
+  homesMask = 0;
+  /** 8-byte slots for locals, below the value-stack slots. */
+  localSlots = 0;
+  maxStackSlots = 0;
+  usesFramePointer = false;
+  /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
+  pinFlags = false;
+  hasCalls = false;
+  /** Index of the hidden local holding the return-area pointer, or -1. */
+  readonly returnAreaLocal: number;
+  readonly frameSizePatches: number[] = [];
+  readonly traps: TrapStub[] = [];
+  readonly stackTrap: TrapStub;
+  readonly entryOffset: number;
+  control!: ControlState;
+
+  constructor(
+    readonly env: FunctionEnv,
+    readonly funcIndex: number,
+    readonly type: FuncType,
+    locals: readonly number[],
+    bodyOffset: number,
+  ) {
+    this.asm = env.asm;
+    this.opOffset = bodyOffset;
+    for (const t of [...locals, ...type.results]) checkType(t, bodyOffset, funcIndex);
+    const sig = signatureLayout(type);
+    this.returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
+    this.localTypes = [...locals];
+    if (sig.returnAreaPointer) this.localTypes.push(I64);
+    const n = this.localTypes.length;
+    this.stack = new ValueStack(n);
+    this.localHome = new Int8Array(n).fill(-1);
+    this.regValid = new Uint8Array(n);
+    this.slotValid = new Uint8Array(n);
+    this.localDisp = new Int32Array(n);
+    this.localIncoming = new Uint8Array(n);
+    this.stackTrap = { label: this.asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
+
+    // Where each parameter arrives.
+    const arrivals = [...sig.params, ...(sig.returnAreaPointer ? [sig.returnAreaPointer] : [])];
+    const paramIndex = (i: number): number => (i < type.params.length ? i : this.returnAreaLocal);
+    const taken = new Set<number>();
+    const moves: { home: number; from: number; local: number }[] = [];
+    let registerLocals = 0;
+    arrivals.forEach((loc, i) => {
+      const local = paramIndex(i);
+      if (loc.kind === 'stack') {
+        this.usesFramePointer = true;
+        this.localIncoming[local] = 1;
+        this.localDisp[local] = 16 + loc.offset;
+        return;
+      }
+      if (loc.kind !== 'gpr') throw notImplemented('floats', bodyOffset, funcIndex);
+      const reg = INT_ARG_REGS.indexOf(loc.reg as never) >= 0 ? regNumber(loc.reg) : -1;
+      this.localDisp[local] = 8 * this.localSlots++;
+      if (reg !== R.rdx && reg !== R.rcx && registerLocals < MAX_REGISTER_LOCALS) {
+        this.localHome[local] = reg;
+        taken.add(reg);
+        registerLocals++;
+        this.regValid[local] = 1;
+      } else moves.push({ home: -1, from: reg, local });
+    });
+    const freeHome = (): number => {
+      if (registerLocals >= MAX_REGISTER_LOCALS) return -1;
+      for (const r of LOCAL_HOMES) if (!taken.has(r) && !arrivals.some((a) => a.kind === 'gpr' && regNumber(a.reg) === r)) return r;
+      return -1;
+    };
+    for (const m of moves) {
+      const h = freeHome();
+      if (h >= 0) {
+        taken.add(h);
+        registerLocals++;
+        this.localHome[m.local] = h;
+        this.regValid[m.local] = 1;
+      } else this.slotValid[m.local] = 1;
+      m.home = h;
+    }
+    const zeroSlots: number[] = [];
+    for (let i = type.params.length; i < locals.length; i++) {
+      this.localDisp[i] = 8 * this.localSlots++;
+      const h = freeHome();
+      if (h >= 0) {
+        taken.add(h);
+        registerLocals++;
+        this.localHome[i] = h;
+      } else {
+        this.slotValid[i] = 1;
+        zeroSlots.push(i);
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const h = this.localHome[i]!;
+      if (h >= 0) {
+        this.regLocals.push(i);
+        this.homesMask |= bit(h);
+      }
+    }
+
+    // #region prologue
+    const asm = this.asm;
+    this.entryOffset = asm.offset;
+    asm.cmp(rsp, qword(GPR64[VMCTX_REG]!, VMCTX.STACK_LIMIT));
+    asm.jcc('b', this.stackTrap.label);
+    if (this.usesFramePointer) {
+      asm.push(rbp);
+      asm.mov(rbp, rsp);
+    }
+    this.adjustFrame('sub');
+    // Parameters that cannot stay where they arrived (rdx and rcx are wanted by division and
+    // shifts; beyond the register budget, the frame) move now, before anything reads them.
+    // Their sources are argument registers and their destinations are not, so order is free.
+    for (const m of moves) {
+      if (m.home >= 0) asm.mov(GPR64[m.home]!, GPR64[m.from]!);
+      else asm.mov(this.localAddr(m.local), GPR64[m.from]!);
+    }
+    for (const i of zeroSlots) asm.mov(this.localAddr(i), 0);
+    // #endregion prologue
+  }
+
+  // --- the frame
+
+  /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */
+  adjustFrame(op: 'sub' | 'add'): void {
+    this.asm[op](rsp, 0x7ffffff0);
+    this.frameSizePatches.push(this.asm.offset - 4);
+  }
+
+  frameSize(): number {
+    let size = 8 * (this.localSlots + this.maxStackSlots);
+    if (size === 0 && !this.hasCalls) return 0;
+    // On entry rsp is 8 below a multiple of 16 (the return address); calls need it aligned.
+    const want = this.usesFramePointer ? 0 : 8;
+    while (size % 16 !== want) size += 8;
+    return size;
+  }
+
+  /** Address of the slot of value-stack position `pos`. */
+  slotAddr(pos: number): Mem {
+    if (pos + 1 > this.maxStackSlots) this.maxStackSlots = pos + 1;
+    return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
+  }
+
+  localAddr(i: number): Mem {
+    if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
+    return qword(rsp, this.spDelta + this.localDisp[i]!);
+  }
+
+  // --- registers
+
+  pop(): Value {
+    const v = this.stack.pop();
+    if (v.loc === Loc.Reg) this.held |= bit(v.n);
+    if (this.stack.height < this.frozen) this.frozen = this.stack.height;
+    return v;
+  }
+
+  push(v: Value): void {
+    if (v.loc === Loc.Reg) this.held &= ~bit(v.n);
+    this.stack.push(v);
+  }
+
+  /** A free register (spilling the deepest register value if none is), held by the current operator. */
+  alloc(avoid = 0): number {
+    for (;;) {
+      const busy = this.homesMask | this.stack.ownedMask | this.held | avoid;
+      for (const r of ALLOCATABLE) {
+        if (!(busy & bit(r))) {
+          this.held |= bit(r);
+          return r;
+        }
+      }
+      if (!this.spillDeepest(avoid)) throw new Error('codegen: out of registers');
+    }
+  }
+
+  spillDeepest(avoid: number): boolean {
+    const e = this.stack.entries;
+    for (let p = this.frozen; p < e.length; p++) {
+      const v = e[p]!;
+      if (v.loc === Loc.Reg && !(avoid & bit(v.n))) {
+        this.spillAt(p);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Make register r available to the current operator, moving a stack value out of it. */
+  take(r: number): void {
+    const owner = this.stack.regOwner[r]!;
+    if (owner >= 0) {
+      const v = this.stack.at(owner);
+      const to = this.alloc(bit(r));
+      this.asm.mov(GPR64[to]!, GPR64[r]!);
+      this.held &= ~bit(to);
+      this.stack.replace(owner, inReg(v.type, to));
+    } else if (this.held & bit(r)) throw new Error(`codegen: register ${r} is busy`);
+    if (this.homesMask & bit(r)) throw new Error(`codegen: register ${r} holds a local`);
+    this.held |= bit(r);
+  }
+
+  release(r: number): void {
+    this.held &= ~bit(r);
+  }
+
+  /** Move the value at `pos` to its slot (constants stay constants). */
+  spillAt(pos: number): void {
+    const v = this.stack.at(pos);
+    switch (v.loc) {
+      case Loc.Const: case Loc.Slot: return;
+      case Loc.Reg: this.asm.mov(this.slotAddr(pos), GPR64[v.n]!); break;
+      case Loc.Flags:
+        this.asm.setcc(CONDITIONS[v.n]!, GPR8[SCRATCH]!);
+        this.asm.movzx(GPR32[SCRATCH]!, GPR8[SCRATCH]!);
+        this.asm.mov(this.slotAddr(pos), GPR64[SCRATCH]!);
+        break;
+      default: emitMove(this.asm, this.slotDest(pos), this.sourceOf(v));
+    }
+    this.stack.replace(pos, inSlot(v.type, pos));
+  }
+
+  slotDest(pos: number): MoveDest {
+    return { kind: 'mem', mem: this.slotAddr(pos), key: `s${pos}` };
+  }
+
+  /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
+  freezeBelow(base: number): void {
+    for (let p = this.frozen; p < base; p++) this.spillAt(p);
+    if (base > this.frozen) this.frozen = base;
+  }
+
+  /** Turn a comparison left in the flags into a 0/1 register before something clobbers the flags. */
+  materializeFlags(): void {
+    const p = this.stack.flagsPos;
+    if (p < 0) return;
+    const v = this.stack.at(p);
+    const r = this.alloc();
+    this.asm.setcc(CONDITIONS[v.n]!, GPR8[r]!);
+    this.asm.movzx(GPR32[r]!, GPR8[r]!);
+    this.release(r);
+    this.stack.replace(p, inReg(v.type, r));
+  }
+
+  /** May code clobber the flags now? */
+  flagsFree(): boolean {
+    return this.stack.flagsPos < 0 && !this.pinFlags;
+  }
+
+  /** Before an operator that clobbers the flags and consumes the top `operands` values. */
+  protectFlags(operands: number): void {
+    const p = this.stack.flagsPos;
+    if (p >= 0 && p < this.stack.height - operands) this.materializeFlags();
+  }
+
+  // --- values
+
+  /** Where a value can be read by a move. Flags must have been materialized. */
+  sourceOf(v: Value): MoveSource {
+    const wide = v.type === I64;
+    switch (v.loc) {
+      case Loc.Const: return { kind: 'imm', value: v.imm, wide };
+      case Loc.Reg: return { kind: 'reg', reg: v.n };
+      case Loc.Slot: return { kind: 'mem', mem: this.slotAddr(v.n), key: `s${v.n}` };
+      case Loc.Local: {
+        const i = v.n;
+        const h = this.localHome[i]!;
+        if (h >= 0 && this.regValid[i]) return { kind: 'reg', reg: h };
+        if (h < 0 || this.slotValid[i]) return { kind: 'mem', mem: this.localAddr(i), key: `l${i}` };
+        return { kind: 'imm', value: 0n, wide };
+      }
+      case Loc.LocalPlus: {
+        const i = v.n;
+        const h = this.localHome[i]!;
+        const disp = Number(v.imm);
+        if (h >= 0 && this.regValid[i]) return { kind: 'lea', base: h, disp, wide };
+        if (h < 0 || this.slotValid[i]) return { kind: 'memPlus', mem: this.localAddr(i), key: `l${i}`, disp, wide };
+        return { kind: 'imm', value: v.imm, wide };
+      }
+      default: throw new Error('codegen: flags value read as a move source');
+    }
+  }
+
+  /** Put value v (already popped, or a copy) into register r. */
+  loadInto(r: number, v: Value): void {
+    if (v.loc === Loc.Flags) {
+      this.asm.setcc(CONDITIONS[v.n]!, GPR8[r]!);
+      this.asm.movzx(GPR32[r]!, GPR8[r]!);
+      return;
+    }
+    if (v.loc === Loc.Const && v.imm === 0n && this.flagsFree()) {
+      this.asm.xor(GPR32[r]!, GPR32[r]!);
+      return;
+    }
+    emitMove(this.asm, { kind: 'reg', reg: r }, this.sourceOf(v));
+  }
+
+  /** A register holding v that the current operator may overwrite. */
+  toReg(v: Value, avoid = 0): number {
+    if (v.loc === Loc.Reg && !(avoid & bit(v.n))) return v.n;
+    const r = this.alloc(avoid);
+    this.loadInto(r, v);
+    return r;
+  }
+
+  /** A register holding v, not to be overwritten (a local's own register will do). */
+  readReg(v: Value): number {
+    if ((v.loc === Loc.Local) && this.localHome[v.n]! >= 0 && this.regValid[v.n]) return this.localHome[v.n]!;
+    return this.toReg(v);
+  }
+
+  /**
+   * An operand for an instruction's source: a register, memory, or an immediate that fits
+   * a sign-extended 32 bits (when `imm` is allowed).
+   */
+  operand(v: Value, imm: boolean, memOk = true): Gpr | Mem | number {
+    const wide = v.type === I64;
+    switch (v.loc) {
+      case Loc.Const:
+        if (imm && fitsImm32(v.imm, wide)) return Number(BigInt.asIntN(32, v.imm));
+        break;
+      case Loc.Reg: return reg(v.type, v.n);
+      case Loc.Slot: if (memOk) return sized(v.type, this.slotAddr(v.n)); break;
+      case Loc.Local: {
+        const s = this.sourceOf(v);
+        if (s.kind === 'reg') return reg(v.type, s.reg);
+        if (s.kind === 'mem' && memOk) return sized(v.type, s.mem);
+        if (s.kind === 'imm' && imm) return 0;
+        break;
+      }
+    }
+    return reg(v.type, this.toReg(v));
+  }
+
+  // --- locals
+
+  /** The local's current value as a stack value source. */
+  ensureLocalInReg(i: number): void {
+    const h = this.localHome[i]!;
+    if (h < 0 || this.regValid[i]) return;
+    if (this.slotValid[i]) this.asm.mov(GPR64[h]!, this.localAddr(i));
+    else if (this.flagsFree()) this.asm.xor(GPR32[h]!, GPR32[h]!);
+    else this.asm.mov(GPR32[h]!, 0);
+    this.regValid[i] = 1;
+  }
+
+  /** At a merge every register local must be in its register (never touches the flags). */
+  normalizeLocals(): void {
+    for (const i of this.regLocals) {
+      const h = this.localHome[i]!;
+      if (this.regValid[i]) continue;
+      if (this.slotValid[i]) this.asm.mov(GPR64[h]!, this.localAddr(i));
+      else this.asm.mov(GPR32[h]!, 0);
+      this.regValid[i] = 1;
+    }
+  }
+
+  /** The local state at a merge label: in registers, save slots unknown. */
+  enterMergeState(): void {
+    for (const i of this.regLocals) {
+      this.regValid[i] = 1;
+      this.slotValid[i] = 0;
+    }
+  }
+
+  /** Before writing local i, give every deferred copy of it on the stack its own place. */
+  settleLocal(i: number): void {
+    const refs = this.stack.refsOf(i);
+    while (refs.length > 0) {
+      const pos = refs[refs.length - 1]!;
+      const v = this.stack.at(pos);
+      const busy = this.homesMask | this.stack.ownedMask | this.held;
+      const free = ALLOCATABLE.find((r) => !(busy & bit(r)));
+      if (free !== undefined) {
+        this.loadInto(free, v);
+        this.stack.replace(pos, inReg(v.type, free));
+      } else this.spillAt(pos);
+    }
+  }
+
+  /** local.set: v has been popped. */
+  writeLocal(i: number, v: Value): void {
+    this.settleLocal(i);
+    const h = this.localHome[i]!;
+    const type = this.localTypes[i]!;
+    if (h >= 0) {
+      if (v.loc === Loc.LocalPlus && v.n === i) {
+        this.ensureLocalInReg(i);
+        this.asm.lea(reg(type, h), qword(GPR64[h]!, Number(v.imm)));
+      } else this.loadInto(h, v);
+      this.regValid[i] = 1;
+      this.slotValid[i] = 0;
+    } else {
+      const s = v.loc === Loc.Flags ? (this.loadInto(SCRATCH, v), { kind: 'reg' as const, reg: SCRATCH }) : this.sourceOf(v);
+      emitMove(this.asm, { kind: 'mem', mem: this.localAddr(i), key: `l${i}` }, s);
+    }
+  }
+
+  /** Before a call: write back register locals whose save slot is stale. */
+  saveLocals(): void {
+    for (const i of this.regLocals) {
+      if (this.regValid[i] && !this.slotValid[i]) {
+        this.asm.mov(this.localAddr(i), GPR64[this.localHome[i]!]!);
+        this.slotValid[i] = 1;
+      } else if (!this.regValid[i] && !this.slotValid[i]) {
+        // Still the initial zero: the slot gets it, the register is about to be clobbered.
+        this.asm.mov(this.localAddr(i), 0);
+        this.slotValid[i] = 1;
+      }
+    }
+  }
+
+  afterCall(): void {
+    for (const i of this.regLocals) this.regValid[i] = 0;
+  }
+
+  // --- traps
+
+  trap(code: TrapCode): Label {
+    const label = this.asm.newLabel();
+    this.traps.push({ label, code, wasmOffset: this.opOffset });
+    return label;
+  }
+
+  /** After the body: the trap stubs, then the frame size is known and patched in. */
+  finish(): void {
+    const asm = this.asm;
+    for (const t of [this.stackTrap, ...this.traps]) {
+      asm.bind(t.label);
+      asm.mov(GPR32[R.rdi]!, t.code);
+      asm.mov(GPR32[R.rsi]!, t.wasmOffset);
+      asm.mov(GPR32[R.rdx]!, this.funcIndex);
+      asm.jmp(qword(GPR64[VMCTX_REG]!, VMCTX.TRAP_HANDLER));
+    }
+    const size = this.frameSize();
+    for (const at of this.frameSizePatches) asm.buf.patch32(at, size);
+  }
+
+  /** Leave the function (results already in place). */
+  emitEpilogue(): void {
+    this.adjustFrame('add');
+    if (this.usesFramePointer) this.asm.pop(rbp);
+    this.asm.ret();
+  }
+
+  pushConst(type: number, v: bigint): void {
+    this.push(constant(type, type === I64 ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v)));
+  }
+}
+// #endregion function-state
+
+export const operandIsMem = (o: Gpr | Mem | number): o is Mem => typeof o === 'object' && o.kind === 'mem';
+export const reg = (type: number, r: number): Gpr => (type === I64 ? GPR64[r]! : GPR32[r]!);
+export const sized = (type: number, m: Mem): Mem => (type === I64 ? qword(m.base, m.disp, m.index, m.scale) : dword(m.base, m.disp, m.index, m.scale));
+
+export function fitsImm32(v: bigint, wide: boolean): boolean {
+  if (!wide) return true;
+  const s = BigInt.asIntN(64, v);
+  return s >= -0x80000000n && s <= 0x7fffffffn;
+}
+
+function regNumber(name: string): number {
+  return ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'].indexOf(name);
+}
+
+function checkType(t: number, offset: number, funcIndex: number): void {
+  if (t === ValType.f32 || t === ValType.f64) throw notImplemented('floats', offset, funcIndex);
+  if (t === ValType.v128) throw notImplemented('simd', offset, funcIndex);
+}

@@ -1,0 +1,158 @@
+// Moving several values at once into several places, where a destination may be another
+// move's source (a merge into a block's layout, the arguments of a call). Moves whose
+// destination nobody still reads go first; what is left are cycles, broken by parking one
+// value in a scratch register. Linear in the number of moves.
+
+import { type Assembler, GPR32, GPR64, type Mem, qword } from '../x64/index.ts';
+import { SCRATCH, SCRATCH2 } from './registers.ts';
+
+// #region move-operands
+/** Where a move reads. `key` names the storage read (for memory: the address, e.g. "rsp+16"). */
+export type MoveSource =
+  | { readonly kind: 'reg'; readonly reg: number }
+  | { readonly kind: 'mem'; readonly mem: Mem; readonly key: string }
+  | { readonly kind: 'imm'; readonly value: bigint; readonly wide: boolean }
+  /** `lea dst, [base + disp]` (a local plus a constant, not yet added). */
+  | { readonly kind: 'lea'; readonly base: number; readonly disp: number; readonly wide: boolean }
+  /** Load from memory then add a constant. */
+  | { readonly kind: 'memPlus'; readonly mem: Mem; readonly key: string; readonly disp: number; readonly wide: boolean }
+  /** An address: `lea dst, [mem]` (reads no storage). */
+  | { readonly kind: 'address'; readonly mem: Mem };
+
+export type MoveDest =
+  | { readonly kind: 'reg'; readonly reg: number }
+  | { readonly kind: 'mem'; readonly mem: Mem; readonly key: string };
+
+export interface Move {
+  dst: MoveDest;
+  src: MoveSource;
+}
+// #endregion move-operands
+
+const keyOfDest = (d: MoveDest): string => (d.kind === 'reg' ? `r${d.reg}` : d.key);
+
+/** The storage a source reads, or null. */
+function readKey(s: MoveSource): string | null {
+  switch (s.kind) {
+    case 'reg': return `r${s.reg}`;
+    case 'lea': return `r${s.base}`;
+    case 'mem': case 'memPlus': return s.key;
+    default: return null;
+  }
+}
+
+export function sameLocation(d: MoveDest, s: MoveSource): boolean {
+  if (d.kind === 'reg') return s.kind === 'reg' && s.reg === d.reg;
+  return s.kind === 'mem' && s.key === d.key;
+}
+
+/** Emit one move (no overlap concerns). Uses SCRATCH2 for memory-to-memory. Never touches the flags. */
+export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
+  if (dst.kind === 'reg') {
+    const r64 = GPR64[dst.reg]!;
+    switch (src.kind) {
+      case 'reg': if (src.reg !== dst.reg) asm.mov(r64, GPR64[src.reg]!); return;
+      case 'mem': asm.mov(r64, src.mem); return;
+      case 'imm':
+        if (src.wide) asm.mov(r64, src.value);
+        else asm.mov(GPR32[dst.reg]!, Number(BigInt.asUintN(32, src.value)));
+        return;
+      case 'lea': asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(GPR64[src.base]!, src.disp)); return;
+      case 'memPlus':
+        asm.mov(r64, src.mem);
+        asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(r64, src.disp));
+        return;
+      case 'address': asm.lea(r64, src.mem); return;
+    }
+  }
+  const m = qword(dst.mem.base, dst.mem.disp, dst.mem.index, dst.mem.scale);
+  switch (src.kind) {
+    case 'reg': asm.mov(m, GPR64[src.reg]!); return;
+    case 'imm': {
+      const v = src.wide ? BigInt.asIntN(64, src.value) : BigInt.asIntN(32, src.value);
+      if (v >= -0x80000000n && v <= 0x7fffffffn) asm.mov(m, Number(v));
+      else {
+        asm.mov(GPR64[SCRATCH2]!, src.value);
+        asm.mov(m, GPR64[SCRATCH2]!);
+      }
+      return;
+    }
+    default:
+      emitMove(asm, { kind: 'reg', reg: SCRATCH2 }, src);
+      asm.mov(m, GPR64[SCRATCH2]!);
+  }
+}
+
+// #region parallel-move
+/**
+ * Perform all `moves` as if at once. Destinations must be distinct. SCRATCH (r11) breaks
+ * cycles; SCRATCH2 (r10) carries memory-to-memory copies. Flags are preserved.
+ */
+export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
+  const pending: Move[] = [];
+  for (const m of moves) if (!sameLocation(m.dst, m.src)) pending.push({ dst: m.dst, src: m.src });
+  if (pending.length === 0) return;
+  // How many pending moves still read each storage location.
+  const readers = new Map<string, number>();
+  for (const m of pending) {
+    const k = readKey(m.src);
+    if (k !== null) readers.set(k, (readers.get(k) ?? 0) + 1);
+  }
+  const done = new Uint8Array(pending.length);
+  let remaining = pending.length;
+  const ready: number[] = [];
+  for (let i = 0; i < pending.length; i++) if (!readers.get(keyOfDest(pending[i]!.dst))) ready.push(i);
+  // Moves reading each location, to find who becomes ready when a location is freed.
+  const byDest = new Map<string, number>();
+  for (let i = 0; i < pending.length; i++) byDest.set(keyOfDest(pending[i]!.dst), i);
+
+  const finishMove = (i: number): void => {
+    const m = pending[i]!;
+    emitMove(asm, m.dst, m.src);
+    done[i] = 1;
+    remaining--;
+    const k = readKey(m.src);
+    if (k !== null && (readers.get(k) ?? 0) > 0) {
+      const n = readers.get(k)! - 1;
+      readers.set(k, n);
+      if (n === 0) {
+        const j = byDest.get(k);
+        if (j !== undefined && !done[j]) ready.push(j);
+      }
+    }
+  };
+
+  for (;;) {
+    while (ready.length > 0) {
+      const i = ready.pop()!;
+      if (!done[i]) finishMove(i);
+    }
+    if (remaining === 0) return;
+    // Only cycles are left: park the destination of one pending move in SCRATCH and let its
+    // readers read SCRATCH instead; the cycle then unwinds.
+    let i = 0;
+    while (done[i]) i++;
+    const victim = pending[i]!.dst;
+    const key = keyOfDest(victim);
+    emitMove(asm, { kind: 'reg', reg: SCRATCH }, victim.kind === 'reg' ? { kind: 'reg', reg: victim.reg } : { kind: 'mem', mem: victim.mem, key });
+    for (let j = 0; j < pending.length; j++) {
+      if (done[j]) continue;
+      const s = pending[j]!.src;
+      if (readKey(s) !== key) continue;
+      pending[j]!.src = retarget(s);
+    }
+    readers.set(key, 0);
+    ready.push(i);
+  }
+}
+// #endregion parallel-move
+
+/** The same source, reading SCRATCH instead of the location it named. */
+function retarget(s: MoveSource): MoveSource {
+  switch (s.kind) {
+    case 'reg': case 'mem': return { kind: 'reg', reg: SCRATCH };
+    case 'lea': return { kind: 'lea', base: SCRATCH, disp: s.disp, wide: s.wide };
+    case 'memPlus': return { kind: 'lea', base: SCRATCH, disp: s.disp, wide: s.wide };
+    default: return s;
+  }
+}

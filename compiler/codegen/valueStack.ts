@@ -1,0 +1,139 @@
+// The abstract value stack: for each WebAssembly operand, where its value is right now.
+// Nothing is computed into a register before an instruction needs it there; a constant stays
+// a number, `local.get` stays a reference to the local, a comparison stays in the CPU flags.
+
+// #region value-locations
+export const Loc = {
+  /** A constant known at compile time (kept as a BigInt, already wrapped to its type's width). */
+  Const: 0,
+  /** In a general-purpose register owned by this stack entry alone. */
+  Reg: 1,
+  /** Spilled to the frame slot that belongs to this stack position (its "canonical" slot). */
+  Slot: 2,
+  /** Not copied yet: the current value of a local (valid until the local is written). */
+  Local: 3,
+  /** A comparison whose result is still in the flags: `n` is the x86 condition code meaning true. */
+  Flags: 4,
+  /** A local plus a constant (`local.get x; i32.const c; i32.add`), not added yet: `imm` is c. */
+  LocalPlus: 5,
+} as const;
+export type Loc = (typeof Loc)[keyof typeof Loc];
+
+export interface Value {
+  loc: Loc;
+  /** The wasm value type (binary encoding byte, see compiler/binary/types.ts). */
+  type: number;
+  /** Register number, local index, stack position (Slot) or condition code, depending on loc. */
+  n: number;
+  /** The constant, for Loc.Const. */
+  imm: bigint;
+}
+// #endregion value-locations
+
+export const constant = (type: number, imm: bigint): Value => ({ loc: Loc.Const, type, n: 0, imm });
+export const inReg = (type: number, reg: number): Value => ({ loc: Loc.Reg, type, n: reg, imm: 0n });
+/** `pos` is the stack position whose slot holds it. */
+export const inSlot = (type: number, pos: number): Value => ({ loc: Loc.Slot, type, n: pos, imm: 0n });
+export const localPlus = (type: number, local: number, add: bigint): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add });
+export const ofLocal = (type: number, local: number): Value => ({ loc: Loc.Local, type, n: local, imm: 0n });
+export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, type, n: cc, imm: 0n });
+
+/**
+ * The stack itself, with the indexes that keep every operation O(1) amortized:
+ * which stack position owns each register, which positions still refer to each local
+ * (so `local.set` settles exactly those), and where the one flags value is.
+ */
+// #region value-stack
+export class ValueStack {
+  readonly entries: Value[] = [];
+  /** regOwner[r] = the stack position whose value is in register r, or -1. */
+  readonly regOwner = new Int32Array(16).fill(-1);
+  /** For each local, the stack positions holding a deferred `local.get` of it, in push order. */
+  private readonly localRefs: number[][];
+  /** Bit mask of the registers owned by stack entries. */
+  ownedMask = 0;
+  /** Position of the value kept in the flags, or -1 (at most one: the next flag write kills it). */
+  flagsPos = -1;
+
+  constructor(localCount: number) {
+    this.localRefs = new Array<number[]>(localCount);
+  }
+
+  get height(): number {
+    return this.entries.length;
+  }
+
+  at(pos: number): Value {
+    const v = this.entries[pos];
+    if (v === undefined) throw new Error(`value stack: no entry at ${pos}`);
+    return v;
+  }
+
+  peek(depth = 0): Value {
+    return this.at(this.entries.length - 1 - depth);
+  }
+
+  push(v: Value): void {
+    const pos = this.entries.length;
+    this.entries.push(v);
+    this.track(v, pos);
+  }
+
+  pop(): Value {
+    const v = this.entries.pop();
+    if (v === undefined) throw new Error('value stack underflow');
+    this.untrack(v, this.entries.length);
+    return v;
+  }
+
+  /** Change where the value at `pos` lives (keeping the indexes right). */
+  replace(pos: number, v: Value): void {
+    this.untrack(this.at(pos), pos);
+    this.entries[pos] = v;
+    this.track(v, pos);
+  }
+
+  /** Positions that still hold a deferred copy of `local` (callers settle them, then clear). */
+  refsOf(local: number): readonly number[] {
+    return this.localRefs[local] ?? [];
+  }
+
+  private track(v: Value, pos: number): void {
+    switch (v.loc) {
+      case Loc.Reg:
+        if (this.regOwner[v.n] !== -1) throw new Error(`register ${v.n} owned twice`);
+        this.regOwner[v.n] = pos;
+        this.ownedMask |= 1 << v.n;
+        break;
+      case Loc.Local:
+      case Loc.LocalPlus:
+        (this.localRefs[v.n] ??= []).push(pos);
+        break;
+      case Loc.Flags:
+        if (this.flagsPos !== -1) throw new Error('two values in the flags');
+        this.flagsPos = pos;
+        break;
+    }
+  }
+
+  private untrack(v: Value, pos: number): void {
+    switch (v.loc) {
+      case Loc.Reg:
+        this.regOwner[v.n] = -1;
+        this.ownedMask &= ~(1 << v.n);
+        break;
+      case Loc.Local:
+      case Loc.LocalPlus: {
+        const refs = this.localRefs[v.n]!;
+        // Pops come from the top, so the position is almost always the last one.
+        const i = refs.lastIndexOf(pos);
+        refs.splice(i, 1);
+        break;
+      }
+      case Loc.Flags:
+        this.flagsPos = -1;
+        break;
+    }
+  }
+}
+// #endregion value-stack
