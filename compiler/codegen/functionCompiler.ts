@@ -34,6 +34,8 @@ export interface FunctionEnv {
   readonly funcLabels: readonly Label[];
   /** Records (code offset, text) notes for the disassembly. */
   readonly notes: [number, string][];
+  /** Code ranges [start, end) that hold data (jump tables), for the disassembly. */
+  readonly dataRanges: [number, number][];
 }
 
 export function notImplemented(what: string, offset?: number, funcIndex?: number): CompileError {
@@ -116,7 +118,7 @@ export class FunctionCompiler {
         return;
       }
       if (loc.kind !== 'gpr') throw notImplemented('floats', bodyOffset, funcIndex);
-      const reg = INT_ARG_REGS.indexOf(loc.reg as never) >= 0 ? regNumber(loc.reg) : -1;
+      const reg = regNumber(loc.reg);
       this.localDisp[local] = 8 * this.localSlots++;
       if (reg !== R.rdx && reg !== R.rcx && registerLocals < MAX_REGISTER_LOCALS) {
         this.localHome[local] = reg;

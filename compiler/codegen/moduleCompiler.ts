@@ -18,12 +18,15 @@ import * as ops from './integerOps.ts';
 export interface CompiledModuleWithNotes extends CompiledModule {
   /** [code offset, wasm operator text] in code order. */
   readonly notes: readonly (readonly [number, string])[];
+  /** Code ranges [start, end) holding data (jump tables). */
+  readonly dataRanges: readonly (readonly [number, number])[];
 }
 
 // #region code-generator
 export class X64CodeGenerator implements CodeGenerator {
   readonly asm = new Assembler(1 << 16);
   readonly notes: [number, string][] = [];
+  readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
   readonly trapSites: TrapSite[] = [];
   private funcLabels: Label[] = [];
@@ -58,7 +61,7 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!this.vmctx) this.beginModule(module);
     const out = this.asm.finish();
     if (out.fixups.length > 0) throw new CompileError('codegen: unexpected fix-ups in module code');
-    this.result = { info: module, code: out.code, functions: this.functions, relocations: [], trapSites: this.trapSites, notes: this.notes };
+    this.result = { info: module, code: out.code, functions: this.functions, relocations: [], trapSites: this.trapSites, notes: this.notes, dataRanges: this.dataRanges };
   }
 
   beginFunction(ctx: FunctionContext, offset: number): void {
@@ -66,7 +69,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.start = this.asm.offset;
     this.asm.bind(this.funcLabels[ctx.funcIndex]!);
     this.notes.push([this.asm.offset, 'prologue']);
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, funcLabels: this.funcLabels, notes: this.notes };
+    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, funcLabels: this.funcLabels, notes: this.notes, dataRanges: this.dataRanges };
     const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
     fc.control = new control.ControlState();
     this.fc = fc;

@@ -94,8 +94,13 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   if (pending.length === 0) return;
   // How many pending moves still read each storage location.
   const readers = new Map<string, number>();
-  for (const m of pending) {
+  // A move that reads its own destination (lea rdi, [rdi-1]) does not wait for itself.
+  const counts = (m: Move): string | null => {
     const k = readKey(m.src);
+    return k !== null && k !== keyOfDest(m.dst) ? k : null;
+  };
+  for (const m of pending) {
+    const k = counts(m);
     if (k !== null) readers.set(k, (readers.get(k) ?? 0) + 1);
   }
   const done = new Uint8Array(pending.length);
@@ -111,7 +116,7 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     emitMove(asm, m.dst, m.src);
     done[i] = 1;
     remaining--;
-    const k = readKey(m.src);
+    const k = counts(m);
     if (k !== null && (readers.get(k) ?? 0) > 0) {
       const n = readers.get(k)! - 1;
       readers.set(k, n);
@@ -138,7 +143,7 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     for (let j = 0; j < pending.length; j++) {
       if (done[j]) continue;
       const s = pending[j]!.src;
-      if (readKey(s) !== key) continue;
+      if (readKey(s) !== key || j === i) continue;
       pending[j]!.src = retarget(s);
     }
     readers.set(key, 0);

@@ -1,0 +1,41 @@
+// `lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]`: the generated machine code,
+// each instruction annotated with the wasm operators it came from.
+import { compileModule } from '../codegen/moduleCompiler.ts';
+import { formatFunction, listFunctions } from '../codegen/listing.ts';
+import { loadIced } from '../x64/disassemble.ts';
+import { loadWasmFile } from './loadWasm.ts';
+
+export async function main(args: string[]): Promise<number> {
+  let file: string | undefined;
+  let func: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--func') func = args[++i];
+    else if (a.startsWith('--func=')) func = a.slice(7);
+    else if (!file) file = a;
+    else {
+      console.error(`disasm: unexpected argument '${a}'`);
+      return 2;
+    }
+  }
+  if (!file) {
+    console.error('usage: lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]');
+    return 2;
+  }
+  const bytes = await loadWasmFile(file);
+  const compiled = compileModule(bytes);
+  await loadIced();
+  let functions = listFunctions(compiled);
+  if (func !== undefined) {
+    functions = functions.filter((f) => f.name === func || String(f.index) === func || f.name === `$${func}` || `$${f.name}` === func);
+    if (functions.length === 0) {
+      console.error(`disasm: no function '${func}'`);
+      return 1;
+    }
+  }
+  if (json) console.log(JSON.stringify({ functions }, null, 2));
+  else console.log(functions.map((f) => formatFunction(f)).join('\n\n'));
+  return 0;
+}

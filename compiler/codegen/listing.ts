@@ -1,0 +1,55 @@
+// The disassembly of compiled functions, each instruction annotated with the wasm operators
+// it came from (iced-x86 must be loaded first: loadIced() in Node, loadIcedFromSources in a page).
+
+import { disassemble } from '../x64/disassemble.ts';
+import type { CompiledModuleWithNotes } from './moduleCompiler.ts';
+
+// #region listing
+export interface ListedInstruction {
+  readonly offset: number;
+  readonly bytes: string;
+  readonly text: string;
+  /** The wasm operators whose lowering starts at this instruction ("" when it continues the previous one). */
+  readonly wasm: string;
+}
+
+export interface ListedFunction {
+  readonly index: number;
+  readonly name: string;
+  readonly instructions: readonly ListedInstruction[];
+}
+
+/** The name a function is known by: its export name, else its name-section name, else `func[i]`. */
+export function functionName(m: CompiledModuleWithNotes, index: number): string {
+  const exp = m.info.exports.find((e) => e.kind === 'func' && e.index === index);
+  if (exp) return exp.name;
+  return m.info.names.functions.get(index) ?? `func[${index}]`;
+}
+
+export function listFunctions(m: CompiledModuleWithNotes): ListedFunction[] {
+  return m.functions.map((f) => {
+    const code = m.code.subarray(f.offset, f.offset + f.size);
+    const notes = m.notes.filter(([at]) => at >= f.offset && at < f.offset + f.size).map(([at, t]) => [at - f.offset, t] as [number, string]);
+    const data = m.dataRanges.filter(([s]) => s >= f.offset && s < f.offset + f.size).map(([s, e]) => [s - f.offset, e - f.offset] as [number, number]);
+    const lines = disassemble(code, { notes, data });
+    return {
+      index: f.funcIndex,
+      name: functionName(m, f.funcIndex),
+      instructions: lines.map((l) => ({ offset: l.offset, bytes: l.hex, text: l.text, wasm: l.notes.join('; ') })),
+    };
+  });
+}
+
+/** Text form: one instruction per line, the wasm operators after `;`. */
+export function formatFunction(f: ListedFunction, showBytes = true): string {
+  const textWidth = Math.max(0, ...f.instructions.map((i) => i.text.length));
+  const hexWidth = showBytes ? Math.max(0, ...f.instructions.map((i) => i.bytes.length)) : 0;
+  const lines = f.instructions.map((i) => {
+    let s = i.offset.toString(16).padStart(4, '0') + '  ';
+    if (showBytes) s += i.bytes.padEnd(hexWidth) + '  ';
+    s += i.wasm ? i.text.padEnd(textWidth) + '  ; ' + i.wasm : i.text;
+    return s.trimEnd();
+  });
+  return `;; function ${f.index} (${f.name})\n${lines.join('\n')}`;
+}
+// #endregion listing
