@@ -79,6 +79,8 @@ export interface Form {
 // #endregion form
 
 const PREFIX_BYTES = new Set([0x66, 0xf2, 0xf3]);
+/** Instructions whose operand size is 64 bits by default in long mode. */
+const STACK_OR_BRANCH = new Set(['push', 'pop', 'jmp', 'jcc', 'call', 'ret']);
 
 export function compileForm(row: EncodingRow): Form {
   const [form, opcodeText] = row;
@@ -135,7 +137,7 @@ export function compileForm(row: EncodingRow): Form {
   const fixedLength = modrm < 0 && plus !== 'r' ? prefixes.length + (rexW ? 1 : 0) + opcode.length + immBytes : -1;
   return {
     mnemonic, row, shapes, prefixes, rexW, opcode, plus, modrm, rmOperand, regOperand, plusOperand,
-    immBytes, immOperand, isRel, opSize: mnemonic === 'push' || mnemonic === 'pop' ? 64 : opSize,
+    immBytes, immOperand, isRel, opSize: STACK_OR_BRANCH.has(mnemonic) ? 64 : opSize,
     unsizedMemOk, fixedLength,
   };
 }
