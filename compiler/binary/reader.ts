@@ -62,13 +62,11 @@ export class Reader {
         return b;
       }
     }
+    const start = pos;
     let result = 0;
     let shift = 0;
     for (;;) {
-      if (pos >= this.end) {
-        this.pos = pos;
-        throw this.error(this.endMessage);
-      }
+      if (pos >= this.end) throw this.cutShort(start, 5, 0x70);
       const b = bytes[pos++]!;
       if (shift === 28) {
         if (b & 0x80) throw this.error('integer representation too long', pos - 1);
@@ -83,6 +81,53 @@ export class Reader {
         return result >>> 0;
       }
     }
+  }
+
+  /**
+   * Unsigned LEB128 of up to 64 bits, as a number (exact below 2^53): limits and memarg offsets,
+   * which WebAssembly 3.0 encodes as u64 so that memory64 can share the encoding. Callers range-check.
+   */
+  u64Number(): number {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    const start = pos;
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; ; i++) {
+      if (pos >= this.end) throw this.cutShort(start, 10, 0x7e);
+      const b = bytes[pos++]!;
+      if (i === 9) {
+        if (b & 0x80) throw this.error('integer representation too long', pos - 1);
+        if (b & 0x7e) throw this.error('integer too large', pos - 1);
+        this.pos = pos;
+        return result + b * mul;
+      }
+      result += (b & 0x7f) * mul;
+      mul *= 128;
+      if (!(b & 0x80)) {
+        this.pos = pos;
+        return result;
+      }
+    }
+  }
+
+  /**
+   * The error for a LEB128 cut short by the end of the section or body. The reference
+   * interpreter reads on past that end, so when the following bytes show the integer is itself
+   * malformed, that is what it reports; we look at the bytes already here to say the same.
+   */
+  private cutShort(start: number, maxBytes: number, unusedBitsOfLast: number): CompileError {
+    const bytes = this.bytes;
+    for (let i = 0; i < maxBytes && start + i < bytes.length; i++) {
+      const b = bytes[start + i]!;
+      if (i === maxBytes - 1) {
+        if (b & 0x80) return this.error('integer representation too long', start + i);
+        if (b & unusedBitsOfLast) return this.error('integer too large', start + i);
+      }
+      if (!(b & 0x80)) break;
+    }
+    this.pos = this.end;
+    return this.error(this.endMessage);
   }
 
   /** Signed LEB128, at most 32 bits (i32.const). */

@@ -34,6 +34,8 @@ function readFuncType(r: Reader): FuncType {
     if (form === 0x5e || form === 0x5f || form === 0x50 || form === 0x4f || form === 0x4e) {
       throw unsupported('gc', r.base + at);
     }
+    // The form is a signed LEB128 in the spec's grammar: a multi-byte one is overlong.
+    if (form & 0x80) throw r.error('integer representation too long', at);
     throw r.error('malformed function type', at);
   }
   const np = r.count();
@@ -120,12 +122,17 @@ export function readMemorySection(r: Reader, m: ModuleInfo): void {
   }
 }
 
-export function readGlobalSection(r: Reader, m: ModuleInfo, check: (e: ConstExpr, index: number) => void): void {
+export function readGlobalSection(
+  r: Reader,
+  m: ModuleInfo,
+  check: (e: ConstExpr, type: ValType, index: number, offset: number) => void,
+): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
     const type = { type: readValType(r), mutable: readMutability(r) };
+    const at = r.offset;
     const init = readConstExpr(r);
-    check(init, m.globals.length);
+    check(init, type.type, m.globals.length, at);
     m.globals.push({ type, init });
   }
 }

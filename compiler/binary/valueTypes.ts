@@ -55,7 +55,8 @@ export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shar
     throw unsupported('memory64', r.base + at);
   }
   if (flags > 1) throw r.error('malformed limits flags', at);
-  const min = r.u32();
-  if (flags === 1) return { min, max: r.u32(), shared: false };
+  // Read as u64 (the WebAssembly 3.0 encoding); the validator checks the range.
+  const min = r.u64Number();
+  if (flags === 1) return { min, max: r.u64Number(), shared: false };
   return { min, shared: false };
 }

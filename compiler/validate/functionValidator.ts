@@ -622,7 +622,9 @@ export class FunctionValidator implements FunctionContext {
           throw unsupported('multi-memory', r.base + at);
         }
         if (align >= 0x40) throw r.error('malformed memop flags', at + 1);
-        const memOffset = r.u32();
+        const offsetAt = r.pos;
+        const memOffset = r.u64Number();
+        if (memOffset > 0xffffffff) throw r.error('offset out of range', offsetAt);
         this.checkMemory(0);
         if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
         if (family === FAMILY_LOAD) {
@@ -655,9 +657,14 @@ export class FunctionValidator implements FunctionContext {
     const sub = r.u32();
     const opcode = (0xfc << 12) | sub;
     switch (sub) {
-      case 8: { // memory.init
-        const data = this.readDataIndex();
+      case 8: { // memory.init (the memory is checked before the segment, as the reference interpreter does)
+        const dataAt = r.pos;
+        r.u32();
         const mem = this.readMemoryIndex();
+        const afterMem = r.pos;
+        r.pos = dataAt;
+        const data = this.readDataIndex();
+        r.pos = afterMem;
         this.popExpect(I32);
         this.popExpect(I32);
         this.popExpect(I32);
@@ -686,9 +693,14 @@ export class FunctionValidator implements FunctionContext {
         if (this.live) cg!.memoryFill(mem, offset);
         return;
       }
-      case 12: { // table.init
-        const elem = this.readElemIndex();
+      case 12: { // table.init (the table is checked before the segment)
+        const elemAt = r.pos;
+        r.u32();
         const table = this.readTableIndex();
+        const afterTable = r.pos;
+        r.pos = elemAt;
+        const elem = this.readElemIndex();
+        r.pos = afterTable;
         if (this.module.elements[elem]!.type !== this.tableType(table)) throw this.error('type mismatch');
         this.popExpect(I32);
         this.popExpect(I32);

@@ -40,9 +40,12 @@ export function checkConstExpr(m: ModuleInfo, e: ConstExpr, expected: ValType, o
 }
 // #endregion const-expr-check
 
-function checkLimits(l: Limits, bound: number, what: string, offset: number): void {
+function checkLimits(l: Limits, bound: number, what: 'memory' | 'table', offset: number): void {
   if (l.min > bound || (l.max !== undefined && l.max > bound)) {
-    throw new CompileError(`${what} size must be at most ${bound} pages (4GiB)`, offset);
+    throw new CompileError(
+      what === 'memory' ? `memory size must be at most ${bound} pages (4GiB)` : 'table size must be at most 2^32-1',
+      offset,
+    );
   }
   if (l.max !== undefined && l.min > l.max) {
     throw new CompileError('size minimum must not be greater than maximum', offset);

@@ -270,7 +270,7 @@ export class StreamingValidator {
       case SectionId.table: readTableSection(r, m); checkTables(m, at); break;
       case SectionId.memory: readMemorySection(r, m); checkMemories(m, at); break;
       case SectionId.global:
-        readGlobalSection(r, m, (init, index) => checkConstExpr(m, init, m.globals[index]?.type.type ?? 0x7f, r.offset, index));
+        readGlobalSection(r, m, (init, type, index, offset) => checkConstExpr(m, init, type, offset, index));
         break;
       case SectionId.export: readExportSection(r, m); checkExports(m, at); break;
       case SectionId.start: readStartSection(r, m); checkStart(m, at); break;
@@ -300,7 +300,7 @@ export class StreamingValidator {
   private finishModule(): ModuleInfo {
     const m = this.module;
     if (this.state === State.Header) throw new CompileError('unexpected end', this.offset);
-    if (this.state !== State.SectionStart) {
+    if (this.state !== State.SectionStart || this.end > this.start) {
       const total = this.base + this.end;
       throw new CompileError(total < this.sectionEnd ? 'length out of bounds' : 'unexpected end', total);
     }
