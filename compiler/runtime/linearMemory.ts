@@ -22,13 +22,17 @@ export class LinearMemory {
   /** Address of byte 0; never changes. */
   readonly base: number;
   readonly maxPages: number;
+  /** The maximum the memory was declared with, if any (import matching compares it). */
+  readonly declaredMax: number | undefined;
   private pagesNow: number;
   private buffer: ArrayBuffer;
   private readonly mapping: Mapping;
   /** Called after every successful grow with the new size in bytes (instances update their VMContext). */
   private readonly growListeners = new Set<(bytes: number) => void>();
 
-  constructor(initialPages: number, maxPages: number = MAX_PAGES_32) {
+  constructor(initialPages: number, maxPages?: number) {
+    this.declaredMax = maxPages;
+    maxPages ??= MAX_PAGES_32;
     if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > MAX_PAGES_32) {
       throw new RangeError(`memory size ${initialPages} pages is out of range`);
     }

@@ -35,12 +35,12 @@ export class SlotViews {
   readonly f32: Float32Array;
   readonly f64: Float64Array;
   readonly i64: BigInt64Array;
-  constructor(buffer: ArrayBuffer, byteOffset: number) {
-    this.i32 = new Int32Array(buffer, byteOffset, BUFFER_SLOTS * 2);
-    this.u32 = new Uint32Array(buffer, byteOffset, BUFFER_SLOTS * 2);
-    this.f32 = new Float32Array(buffer, byteOffset, BUFFER_SLOTS * 2);
-    this.f64 = new Float64Array(buffer, byteOffset, BUFFER_SLOTS);
-    this.i64 = new BigInt64Array(buffer, byteOffset, BUFFER_SLOTS);
+  constructor(buffer: ArrayBuffer, byteOffset: number, slots = BUFFER_SLOTS) {
+    this.i32 = new Int32Array(buffer, byteOffset, slots * 2);
+    this.u32 = new Uint32Array(buffer, byteOffset, slots * 2);
+    this.f32 = new Float32Array(buffer, byteOffset, slots * 2);
+    this.f64 = new Float64Array(buffer, byteOffset, slots);
+    this.i64 = new BigInt64Array(buffer, byteOffset, slots);
   }
   /** A 64-bit address or handle (below 2^53) as a number. */
   getAddress(slot: number): number {

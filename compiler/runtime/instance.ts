@@ -1,0 +1,499 @@
+// A live instance of a compiled module: its VMContext, code, memory, tables, globals, imported
+// functions and exports callable from JS. Instantiation follows the spec: resolve imports, make
+// the module's own memory/tables/globals, apply element then data segments, run the start function.
+
+import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
+import {
+  Builtin, FUNCREF, TrapCode, trapMessage, vmContextLayoutOf, VMCTX,
+  type CompiledModule, type VMContextLayout,
+} from '../abi/index.ts';
+import { LinkError, RuntimeError } from '../errors.ts';
+import { callWasm, hostFunctionHandler } from './calls.ts';
+import { CodeMemory } from './codeMemory.ts';
+import { LinearMemory } from './linearMemory.ts';
+import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
+import { getRuntime, signatureKey, type Runtime } from './runtime.ts';
+import { Global, Table } from './tableAndGlobal.ts';
+import { funcRefs } from './values.ts';
+
+export type ImportObject = Readonly<Record<string, unknown>>;
+export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
+
+// #region function-references
+/** What the runtime knows of one function reference (a FuncRef record). */
+interface FunctionInfo {
+  readonly record: number;
+  readonly type: FuncType;
+  readonly typeId: number;
+  readonly code: number;
+  readonly vmctx: number;
+  /** The instance whose code and VMContext the record points into. */
+  readonly owner: Instance;
+  wrapper?: (...args: unknown[]) => unknown;
+}
+
+const functionsByRecord = new Map<number, WeakRef<FunctionInfo>>();
+const infoOfWrapper = new WeakMap<object, FunctionInfo>();
+const typeIds = new Map<string, number>();
+
+/** The canonical id of a function type: equal types (across modules) get equal ids. */
+export function typeIdOf(type: FuncType): number {
+  const key = signatureKey(type);
+  let id = typeIds.get(key);
+  if (id === undefined) typeIds.set(key, (id = typeIds.size + 1));
+  return id;
+}
+
+/** The JS function for a wasm function: the same object every time, as the JS API requires. */
+function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
+  if (!info.wrapper) {
+    const { owner, type, vmctx, code } = info;
+    const rt = owner.runtime;
+    const wrapper = function (...args: unknown[]): unknown {
+      return callWasm(rt, vmctx, type, code, args);
+    };
+    infoOfWrapper.set(wrapper, info);
+    info.wrapper = wrapper;
+  }
+  return info.wrapper;
+}
+
+funcRefs.toAddress = (value) => {
+  if (value === null) return 0;
+  const info = typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
+  if (!info) throw new TypeError('not a WebAssembly exported function');
+  return info.record;
+};
+funcRefs.fromAddress = (address) => {
+  if (address === 0) return null;
+  const info = functionsByRecord.get(address)?.deref();
+  if (!info) throw new RuntimeError(`dangling function reference 0x${address.toString(16)}`);
+  return wrapperOf(info);
+};
+
+/** The wasm function behind a JS value, if it is one of our exported functions. */
+export function wasmFunctionInfo(value: unknown): { type: FuncType } | undefined {
+  return typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
+}
+// #endregion function-references
+
+/** Code memory is position independent and shared by every instance of a compiled module. */
+const loadedCode = new WeakMap<CompiledModule, CodeMemory>();
+
+function loadCode(compiled: CompiledModule): CodeMemory {
+  let code = loadedCode.get(compiled);
+  if (!code) {
+    const imported = compiled.info.importedFunctionCount;
+    code = new CodeMemory(compiled.code, (address, bytes) => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (const r of compiled.relocations) {
+        let target: number;
+        if (r.kind === 'codeAddress64') target = address + r.target;
+        else {
+          const fn = compiled.functions[r.funcIndex - imported];
+          if (!fn) throw new RangeError(`relocation to function ${r.funcIndex}, which has no code here`);
+          target = address + fn.offset;
+        }
+        view.setBigUint64(r.offset, BigInt(target), true);
+      }
+    });
+    loadedCode.set(compiled, code);
+  }
+  return code;
+}
+
+// #region instance
+export class Instance {
+  readonly runtime: Runtime;
+  readonly module: ModuleInfo;
+  readonly layout: VMContextLayout;
+  /** Address of the VMContext (what r15 holds in this instance's code). */
+  readonly vmctx: number;
+  readonly exports: Readonly<Record<string, ExportValue>>;
+  readonly memory: LinearMemory | undefined;
+  readonly tables: Table[] = [];
+  readonly globals: Global[] = [];
+  /** Per function index. */
+  private readonly functions: FunctionInfo[] = [];
+  private readonly vm: DataView;
+  private readonly code: CodeMemory;
+  /** Everything native this instance points into that must live as long as it does. */
+  private readonly keepAlive: unknown[] = [];
+  private readonly calloutIds: number[] = [];
+  /** Passive segments not yet dropped (active and declarative ones are dropped at instantiation). */
+  readonly dataSegments: (Uint8Array | undefined)[];
+  readonly elemSegments: (number[] | undefined)[];
+
+  constructor(compiled: CompiledModule, imports: ImportObject = {}) {
+    const rt = (this.runtime = getRuntime());
+    const info = (this.module = compiled.info);
+    this.layout = vmContextLayoutOf(info);
+    const recordsAt = roundUp(this.layout.size, 16);
+    const arenaSize = roundUp(recordsAt + info.functions.length * FUNCREF.SIZE, rt.native.pageSize);
+    this.vmctx = rt.native.mmap(arenaSize, PROT_READ | PROT_WRITE);
+    this.vm = new DataView(rt.native.view(this.vmctx, arenaSize));
+    arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds });
+    instancesByVmctx.set(this.vmctx, new WeakRef(this));
+    this.code = loadCode(compiled);
+
+    this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
+    this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
+    this.setAddress(VMCTX.RUNTIME_STATE, rt.state);
+    this.setAddress(VMCTX.INSTANCE_ID, instancesByVmctx.size);
+    const builtins = builtinStubs(rt);
+    builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
+    info.types.forEach((t, i) => this.vm.setUint32(this.layout.typeId(i), typeIdOf(t), true));
+
+    // Imports, in order.
+    let memory: LinearMemory | undefined;
+    for (const imp of info.imports) {
+      const value = lookupImport(imports, imp.module, imp.name);
+      const what = `import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
+      switch (imp.desc.kind) {
+        case 'func':
+          this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt);
+          break;
+        case 'memory': {
+          if (!(value instanceof LinearMemory)) throw new LinkError(`${what}: not a memory`);
+          checkLimits(what, value.pages, value.declaredMax, imp.desc.type.limits);
+          memory = value;
+          break;
+        }
+        case 'table': {
+          if (!(value instanceof Table)) throw new LinkError(`${what}: not a table`);
+          if (value.element !== imp.desc.type.element) throw new LinkError(`${what}: wrong element type`);
+          checkLimits(what, value.length, value.maximum, imp.desc.type.limits);
+          this.tables.push(value);
+          break;
+        }
+        case 'global':
+          this.globals.push(importGlobal(value, imp.desc.type.type, imp.desc.type.mutable, what));
+          break;
+      }
+    }
+
+    // The module's own memory, tables, code and globals.
+    for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
+      const { limits } = info.memories[m]!;
+      memory = new LinearMemory(limits.min, limits.max);
+    }
+    this.memory = memory;
+    if (memory) {
+      this.setAddress(VMCTX.MEMORY_BASE, memory.base);
+      this.setAddress(VMCTX.MEMORY_SIZE, memory.byteLength);
+      // Weakly: once this instance is gone its VMContext is unmapped and must not be written.
+      const self = new WeakRef(this);
+      memory.onGrow((bytes) => self.deref()?.setAddress(VMCTX.MEMORY_SIZE, bytes));
+    }
+    for (let t = info.importedTableCount; t < info.tables.length; t++) {
+      const { element, limits } = info.tables[t]!;
+      this.tables.push(new Table(element, limits.min, limits.max));
+    }
+    this.tables.forEach((t, i) => this.setAddress(this.layout.table(i), t.descriptor));
+    compiled.functions.forEach((fn) => {
+      const type = info.types[info.functions[fn.funcIndex]!]!;
+      this.defineFunction(fn.funcIndex, type, this.code.address + fn.offset, this.vmctx, this, recordsAt);
+    });
+    for (let i = 0; i < info.functions.length; i++) {
+      if (!this.functions[i]) throw new LinkError(`function ${i} has no code`);
+    }
+    for (let g = info.importedGlobalCount; g < info.globals.length; g++) {
+      const { type, init } = info.globals[g]!;
+      const global = new Global(type.type, type.mutable);
+      global.setRaw(0);
+      this.writeConst(global, init!);
+      this.globals.push(global);
+    }
+    this.globals.forEach((g, i) => this.setAddress(this.layout.global(i), g.cell));
+
+    // Segments: elements, then data, then the start function (a trap stops instantiation there).
+    this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
+    info.elements.forEach((seg, i) => {
+      if (seg.mode === 'active') {
+        const items = this.elemSegments[i]!;
+        const offset = this.evalI32(seg.offset!);
+        this.initTable(seg.table, offset, items, 0, items.length);
+      }
+      if (seg.mode !== 'passive') this.elemSegments[i] = undefined;
+    });
+    this.dataSegments = info.data.map((seg) => seg.bytes);
+    info.data.forEach((seg, i) => {
+      if (seg.mode === 'active') {
+        this.initMemory(this.dataSegments[i]!, this.evalI32(seg.offset!), 0, seg.bytes.length);
+        this.dataSegments[i] = undefined;
+      }
+    });
+
+    const exports: Record<string, ExportValue> = Object.create(null);
+    for (const e of info.exports) {
+      switch (e.kind) {
+        case 'func': exports[e.name] = wrapperOf(this.functions[e.index]!); break;
+        case 'memory': exports[e.name] = this.memory!; break;
+        case 'table': exports[e.name] = this.tables[e.index]!; break;
+        case 'global': exports[e.name] = this.globals[e.index]!; break;
+      }
+    }
+    this.exports = Object.freeze(exports);
+    if (info.start !== undefined) wrapperOf(this.functions[info.start]!)();
+  }
+  // #endregion instance
+
+  /** The JS function for function `index` of this instance. */
+  func(index: number): (...args: unknown[]) => unknown {
+    const f = this.functions[index];
+    if (!f) throw new RangeError(`no function ${index}`);
+    return wrapperOf(f);
+  }
+
+  private setAddress(offset: number, value: number): void {
+    this.vm.setBigUint64(offset, BigInt(value), true);
+  }
+
+  private defineFunction(index: number, type: FuncType, code: number, vmctx: number, owner: Instance, recordsAt: number): FunctionInfo {
+    const record = this.vmctx + recordsAt + index * FUNCREF.SIZE;
+    const at = recordsAt + index * FUNCREF.SIZE;
+    const typeId = typeIdOf(type);
+    this.vm.setBigUint64(at + FUNCREF.CODE, BigInt(code), true);
+    this.vm.setBigUint64(at + FUNCREF.VMCTX, BigInt(vmctx), true);
+    this.vm.setUint32(at + FUNCREF.TYPE_ID, typeId, true);
+    const info: FunctionInfo = { record, type, typeId, code, vmctx, owner };
+    this.functions[index] = info;
+    functionsByRecord.set(record, new WeakRef(info));
+    this.setAddress(this.layout.funcRef(index), record);
+    return info;
+  }
+
+  // #region import-function
+  private importFunction(index: number, type: FuncType, value: unknown, what: string, recordsAt: number): void {
+    if (typeof value !== 'function') throw new LinkError(`${what}: not a function`);
+    const wasm = infoOfWrapper.get(value);
+    if (wasm) {
+      // A function of another instance: call it through a stub that switches instances, and
+      // reuse its record so the reference stays the same function.
+      if (wasm.typeId !== typeIdOf(type)) throw new LinkError(`${what}: imported function does not match the expected type`);
+      const stub = this.runtime.switchStub(type, wasm.vmctx, wasm.code);
+      this.keepAlive.push(stub.code, wasm.owner);
+      this.setAddress(this.layout.importedFunction(index), stub.address);
+      this.functions[index] = wasm;
+      this.setAddress(this.layout.funcRef(index), wasm.record);
+      return;
+    }
+    const id = this.runtime.registerCallout(hostFunctionHandler(this.runtime, type, value as (...a: unknown[]) => unknown));
+    this.calloutIds.push(id);
+    const stub = this.runtime.calloutStub(type, id);
+    this.keepAlive.push(stub.code);
+    this.setAddress(this.layout.importedFunction(index), stub.address);
+    this.defineFunction(index, type, stub.address, this.vmctx, this, recordsAt);
+  }
+  // #endregion import-function
+
+  // #region constant-expressions
+  private evalI32(e: ConstExpr): number {
+    if (e.op === 'i32.const') return e.value >>> 0;
+    if (e.op === 'global.get') return (this.globals[e.global]!.value as number) >>> 0;
+    throw new LinkError(`unsupported offset expression ${e.op}`);
+  }
+
+  /** A reference constant as its raw 64-bit value. */
+  private evalRef(e: ConstExpr): number {
+    switch (e.op) {
+      case 'ref.null': return 0;
+      case 'ref.func': return this.functions[e.func]!.record;
+      case 'global.get': return this.globals[e.global]!.getRaw();
+      default: throw new LinkError(`unsupported element expression ${e.op}`);
+    }
+  }
+
+  private writeConst(g: Global, e: ConstExpr): void {
+    const s = g.rawSlots;
+    switch (e.op) {
+      case 'i32.const': s.i32[0] = e.value; break;
+      case 'i64.const': s.i64[0] = BigInt.asIntN(64, e.value); break;
+      case 'f32.const': s.u32[0] = e.bits >>> 0; break;
+      case 'f64.const': s.i64[0] = BigInt.asIntN(64, e.bits); break;
+      case 'ref.null': s.i64[0] = 0n; break;
+      case 'ref.func': g.setRaw(this.functions[e.func]!.record); g.owners.add(this); break;
+      case 'global.get': {
+        const src = this.globals[e.global]!.rawSlots;
+        s.i64[0] = src.i64[0]!;
+        s.i64[1] = src.i64[1]!;
+        break;
+      }
+    }
+  }
+  // #endregion constant-expressions
+
+  // #region segments
+  /** table.init: copy `n` raw references from `items[src..]` to table `t` at `dst`, or trap. */
+  initTable(t: number, dst: number, items: readonly number[], src: number, n: number): void {
+    const table = this.tables[t]!;
+    if (src + n > items.length || dst + n > table.length) {
+      throw new RuntimeError(trapMessage(TrapCode.outOfBoundsTableAccess));
+    }
+    if (n > 0 && table.element === ValType.funcref) table.owners.add(this);
+    for (let i = 0; i < n; i++) table.setRaw(dst + i, items[src + i]!);
+  }
+
+  /** memory.init: copy `n` bytes of `bytes[src..]` to memory at `dst`, or trap. */
+  initMemory(bytes: Uint8Array, dst: number, src: number, n: number): void {
+    const memory = this.memory;
+    if (src + n > bytes.length || !memory || dst + n > memory.byteLength) {
+      throw new RuntimeError(trapMessage(TrapCode.outOfBoundsMemoryAccess));
+    }
+    new Uint8Array(memory.arrayBuffer, dst, n).set(bytes.subarray(src, src + n));
+  }
+  // #endregion segments
+
+  /** The instance whose code is calling a builtin right now. */
+  static calling(rt: Runtime): Instance {
+    const inst = instancesByVmctx.get(rt.calloutVmctx)?.deref();
+    if (!inst) throw new RuntimeError('builtin called from an unknown instance');
+    return inst;
+  }
+}
+
+const instancesByVmctx = new Map<number, WeakRef<Instance>>();
+const arenas = new FinalizationRegistry<{ address: number; size: number; ids: number[] }>(({ address, size, ids }) => {
+  instancesByVmctx.delete(address);
+  const rt = getRuntime();
+  for (const id of ids) rt.unregisterCallout(id);
+  rt.native.munmap(address, size);
+});
+
+function lookupImport(imports: ImportObject, module: string, name: string): unknown {
+  const m = imports[module];
+  if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
+    throw new TypeError(`import module ${JSON.stringify(module)} is not an object`);
+  }
+  return (m as Record<string, unknown>)[name];
+}
+
+function checkLimits(what: string, size: number, max: number | undefined, wanted: { min: number; max?: number }): void {
+  if (size < wanted.min) throw new LinkError(`${what}: incompatible import type (too small)`);
+  if (wanted.max !== undefined && (max === undefined || max > wanted.max)) {
+    throw new LinkError(`${what}: incompatible import type (maximum too large)`);
+  }
+}
+
+function importGlobal(value: unknown, type: ValType, mutable: boolean, what: string): Global {
+  if (value instanceof Global) {
+    if (value.type !== type || value.mutable !== mutable) throw new LinkError(`${what}: incompatible import type`);
+    return value;
+  }
+  if (mutable) throw new LinkError(`${what}: a mutable global must be imported as a Global`);
+  if (type === ValType.i64 && typeof value !== 'bigint') throw new LinkError(`${what}: an i64 global needs a BigInt`);
+  if ((type === ValType.i32 || type === ValType.f32 || type === ValType.f64) && typeof value !== 'number') {
+    throw new LinkError(`${what}: global import must be a number`);
+  }
+  if (type === ValType.v128) throw new LinkError(`${what}: v128 globals cannot be imported from JS`);
+  return new Global(type, false, value);
+}
+
+// #region builtins
+const I32 = ValType.i32, I64 = ValType.i64;
+const BUILTIN_TYPES: Record<Builtin, FuncType> = {
+  [Builtin.memoryGrow]: { params: [I32], results: [I32] },
+  [Builtin.memoryFill]: { params: [I32, I32, I32], results: [] },
+  [Builtin.memoryCopy]: { params: [I32, I32, I32], results: [] },
+  [Builtin.memoryInit]: { params: [I32, I32, I32, I32], results: [] },
+  [Builtin.dataDrop]: { params: [I32], results: [] },
+  [Builtin.tableGrow]: { params: [I32, I64, I32], results: [I32] },
+  [Builtin.tableFill]: { params: [I32, I32, I64, I32], results: [] },
+  [Builtin.tableCopy]: { params: [I32, I32, I32, I32, I32], results: [] },
+  [Builtin.tableInit]: { params: [I32, I32, I32, I32, I32], results: [] },
+  [Builtin.elemDrop]: { params: [I32], results: [] },
+};
+
+const builtinsOf = new WeakMap<Runtime, number[]>();
+
+/** The builtin stubs (one set per runtime), in Builtin order. */
+function builtinStubs(rt: Runtime): number[] {
+  let stubs = builtinsOf.get(rt);
+  if (stubs) return stubs;
+  const s = rt.callout;
+  const u = (slot: number) => s.u32[slot * 2]!;
+  const oobMemory = TrapCode.outOfBoundsMemoryAccess, oobTable = TrapCode.outOfBoundsTableAccess;
+  const handlers: Record<Builtin, (inst: Instance) => number> = {
+    [Builtin.memoryGrow]: (inst) => {
+      s.i32[0] = inst.memory ? inst.memory.grow(u(0)) : -1;
+      return 0;
+    },
+    [Builtin.memoryFill]: (inst) => {
+      const [d, v, n] = [u(0), u(1), u(2)];
+      const mem = inst.memory;
+      if (!mem || d + n > mem.byteLength) return oobMemory;
+      new Uint8Array(mem.arrayBuffer).fill(v & 0xff, d, d + n);
+      return 0;
+    },
+    [Builtin.memoryCopy]: (inst) => {
+      const [d, src, n] = [u(0), u(1), u(2)];
+      const mem = inst.memory;
+      if (!mem || d + n > mem.byteLength || src + n > mem.byteLength) return oobMemory;
+      new Uint8Array(mem.arrayBuffer).copyWithin(d, src, src + n);
+      return 0;
+    },
+    [Builtin.memoryInit]: (inst) => {
+      const bytes = inst.dataSegments[u(0)] ?? new Uint8Array(0);
+      const [d, src, n] = [u(1), u(2), u(3)];
+      const mem = inst.memory;
+      if (!mem || src + n > bytes.length || d + n > mem.byteLength) return oobMemory;
+      new Uint8Array(mem.arrayBuffer, d, n).set(bytes.subarray(src, src + n));
+      return 0;
+    },
+    [Builtin.dataDrop]: (inst) => {
+      inst.dataSegments[u(0)] = undefined;
+      return 0;
+    },
+    [Builtin.tableGrow]: (inst) => {
+      const table = inst.tables[u(0)]!;
+      const init = s.getAddress(1);
+      if (init !== 0 && table.element === ValType.funcref) table.owners.add(inst);
+      s.i32[0] = table.growRaw(u(2), init);
+      return 0;
+    },
+    [Builtin.tableFill]: (inst) => {
+      const table = inst.tables[u(0)]!;
+      const [i, raw, n] = [u(1), s.getAddress(2), u(3)];
+      if (i + n > table.length) return oobTable;
+      if (raw !== 0 && table.element === ValType.funcref) table.owners.add(inst);
+      for (let k = 0; k < n; k++) table.setRaw(i + k, raw);
+      return 0;
+    },
+    [Builtin.tableCopy]: (inst) => {
+      const dst = inst.tables[u(0)]!, src = inst.tables[u(1)]!;
+      const [d, sIdx, n] = [u(2), u(3), u(4)];
+      if (d + n > dst.length || sIdx + n > src.length) return oobTable;
+      const items: number[] = [];
+      for (let k = 0; k < n; k++) items.push(src.getRaw(sIdx + k));
+      for (const o of src.owners) dst.owners.add(o);
+      for (let k = 0; k < n; k++) dst.setRaw(d + k, items[k]!);
+      return 0;
+    },
+    [Builtin.tableInit]: (inst) => {
+      const items = inst.elemSegments[u(1)] ?? [];
+      try {
+        inst.initTable(u(0), u(2), items, u(3), u(4));
+      } catch {
+        return oobTable;
+      }
+      return 0;
+    },
+    [Builtin.elemDrop]: (inst) => {
+      inst.elemSegments[u(0)] = undefined;
+      return 0;
+    },
+  };
+  stubs = (Object.keys(BUILTIN_TYPES).map(Number) as Builtin[]).map((b) => {
+    const handler = handlers[b];
+    const id = rt.registerCallout(() => handler(Instance.calling(rt)));
+    const stub = rt.calloutStub(BUILTIN_TYPES[b], id);
+    keepBuiltins.push(stub.code);
+    return stub.address;
+  });
+  builtinsOf.set(rt, stubs);
+  return stubs;
+}
+const keepBuiltins: CodeMemory[] = [];
+// #endregion builtins
+
+export type { RefType };

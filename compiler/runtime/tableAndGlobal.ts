@@ -1,0 +1,155 @@
+// Tables and globals as native objects shared by every instance that imports them.
+// A table is a descriptor { BASE, LENGTH } (see TABLE in compiler/abi) and an element array of
+// 8-byte references; a global is a 16-byte cell. Instances point at them from their VMContext.
+
+import { ValType, type RefType } from '../binary/types.ts';
+import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
+import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
+import { SlotViews } from './runtimeState.ts';
+import { readValue, writeValue } from './values.ts';
+
+/** The most elements a table may have (the JS API's limit). */
+export const MAX_TABLE_LENGTH = 10_000_000;
+
+/** A small bump allocator over mmap'd pages, for cells and descriptors that live as long as the process. */
+class NativeCells {
+  private page = 0;
+  private used = 0;
+  private size = 0;
+  private buffer: ArrayBuffer = new ArrayBuffer(0);
+  alloc(bytes: number): { address: number; buffer: ArrayBuffer; offset: number } {
+    bytes = roundUp(bytes, 16);
+    if (this.used + bytes > this.size) {
+      const native = getNative();
+      this.size = roundUp(Math.max(bytes, 64 * 1024), native.pageSize);
+      this.page = native.mmap(this.size, PROT_READ | PROT_WRITE);
+      this.buffer = native.view(this.page, this.size);
+      this.used = 0;
+    }
+    const offset = this.used;
+    this.used += bytes;
+    return { address: this.page + offset, buffer: this.buffer, offset };
+  }
+}
+const cells = new NativeCells();
+
+// #region table
+export class Table {
+  /** Address of the descriptor the VMContexts point to. */
+  readonly descriptor: number;
+  readonly element: RefType;
+  readonly maximum: number | undefined;
+  private readonly desc: DataView;
+  private capacity = 0;
+  private elements = 0;
+  private slots!: SlotViews;
+  private words!: Uint32Array;
+  private lengthNow = 0;
+  /** Instances whose functions are (or were) stored here: their code must outlive the table. */
+  readonly owners = new Set<object>();
+
+  constructor(element: RefType, initial: number, maximum?: number, init: unknown = null) {
+    if (initial > MAX_TABLE_LENGTH) throw new RangeError('table too large');
+    this.element = element;
+    this.maximum = maximum;
+    const d = cells.alloc(TABLE.SIZE);
+    this.descriptor = d.address;
+    this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);
+    this.reserve(Math.max(initial, 4));
+    this.lengthNow = initial;
+    this.desc.setUint32(TABLE.LENGTH, initial, true);
+    if (init !== null) this.fill(0, init, initial);
+  }
+
+  get length(): number {
+    return this.lengthNow;
+  }
+
+  /** The raw 64-bit element (a FuncRef address or externref handle). */
+  getRaw(i: number): number {
+    return this.slots.getAddress(i);
+  }
+  setRaw(i: number, value: number): void {
+    this.slots.setAddress(i, value);
+  }
+  get(i: number): unknown {
+    if (!(i >= 0 && i < this.lengthNow)) throw new RangeError('table index out of bounds');
+    return readValue(this.slots, i, this.element);
+  }
+  set(i: number, value: unknown): void {
+    if (!(i >= 0 && i < this.lengthNow)) throw new RangeError('table index out of bounds');
+    writeValue(this.slots, i, this.element, value);
+  }
+  fill(start: number, value: unknown, n: number): void {
+    if (n === 0) return;
+    this.set(start, value);
+    const raw = this.getRaw(start);
+    for (let i = 1; i < n; i++) this.setRaw(start + i, raw);
+  }
+
+  /** Grow by `delta` elements set to `init` (raw): the old length, or -1. */
+  growRaw(delta: number, init: number): number {
+    const old = this.lengthNow;
+    const max = Math.min(this.maximum ?? MAX_TABLE_LENGTH, MAX_TABLE_LENGTH);
+    if (delta < 0 || old + delta > max) return -1;
+    if (old + delta > this.capacity) this.reserve(Math.max(old + delta, this.capacity * 2));
+    for (let i = old; i < old + delta; i++) this.setRaw(i, init);
+    this.lengthNow = old + delta;
+    this.desc.setUint32(TABLE.LENGTH, this.lengthNow, true);
+    return old;
+  }
+
+  private reserve(capacity: number): void {
+    const native = getNative();
+    const bytes = roundUp(capacity * TABLE.ELEMENT_SIZE, native.pageSize);
+    const address = native.mmap(bytes, PROT_READ | PROT_WRITE);
+    const buffer = native.view(address, bytes);
+    const words = new Uint32Array(buffer);
+    if (this.elements) {
+      words.set(this.words.subarray(0, this.lengthNow * 2));
+      // Generated code reloads BASE after every call, so nothing uses the old array any more.
+      native.munmap(this.elements, this.capacity * TABLE.ELEMENT_SIZE);
+    }
+    this.elements = address;
+    this.capacity = bytes / TABLE.ELEMENT_SIZE;
+    this.words = words;
+    this.slots = new SlotViews(buffer, 0, this.capacity);
+    this.desc.setBigUint64(TABLE.BASE, BigInt(address), true);
+  }
+}
+// #endregion table
+
+// #region global
+export class Global {
+  /** Address of the 16-byte cell. */
+  readonly cell: number;
+  private readonly slots: SlotViews;
+  /** Instances whose function a funcref global holds. */
+  readonly owners = new Set<object>();
+  constructor(readonly type: ValType, readonly mutable: boolean, value?: unknown) {
+    const c = cells.alloc(GLOBAL_CELL_SIZE);
+    this.cell = c.address;
+    this.slots = new SlotViews(c.buffer, c.offset, 2);
+    if (value !== undefined) this.value = value;
+    else if (type === ValType.i64) this.value = 0n;
+    else if (type === ValType.funcref || type === ValType.externref) this.value = null;
+    else this.value = 0;
+  }
+  get value(): unknown {
+    return readValue(this.slots, 0, this.type);
+  }
+  set value(v: unknown) {
+    writeValue(this.slots, 0, this.type, v);
+  }
+  getRaw(): number {
+    return this.slots.getAddress(0);
+  }
+  setRaw(v: number): void {
+    this.slots.setAddress(0, v);
+  }
+  /** The cell's raw 16 bytes, to copy one global into another exactly (NaN payloads included). */
+  get rawSlots(): SlotViews {
+    return this.slots;
+  }
+}
+// #endregion global
