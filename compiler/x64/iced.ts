@@ -36,7 +36,12 @@ export function loadIced(): Promise<Iced> {
  * WebAssembly do, browsers included.
  */
 export function loadIcedFromSources(glue: string, wasm: Uint8Array): Iced {
-  if (loaded) return loaded;
+  if (!loaded) loaded = evaluateIcedSources(glue, wasm);
+  return loaded;
+}
+
+/** Run the glue with a `require` that serves the wasm bytes; returns a fresh module each time. */
+export function evaluateIcedSources(glue: string, wasm: Uint8Array): Iced {
   const module = { exports: {} as Record<string, unknown> };
   const fakeRequire = (name: string): unknown => {
     switch (name) {
@@ -50,6 +55,5 @@ export function loadIcedFromSources(glue: string, wasm: Uint8Array): Iced {
     m: typeof module, e: unknown, r: typeof fakeRequire, d: string,
   ) => void;
   run(module, module.exports, fakeRequire, '.');
-  loaded = module.exports as unknown as Iced;
-  return loaded;
+  return module.exports as unknown as Iced;
 }

@@ -1,0 +1,264 @@
+// Labels, branches, jump tables, the constant pool, fix-ups and immediate-size selection.
+// Branch targets and RIP-relative addresses are read back through iced-x86's decoder.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Assembler, CODE_START, external, loadIced, mem, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced } from './index.ts';
+
+let x: Iced;
+beforeAll(async () => {
+  x = await loadIced();
+});
+
+interface Decoded {
+  offset: number;
+  length: number;
+  mnemonic: string;
+  branch?: number;
+  ripTarget?: number;
+}
+function decode(code: Uint8Array, end = code.length): Decoded[] {
+  const d = new x.Decoder(64, code.subarray(0, end), x.DecoderOptions.None);
+  const out: Decoded[] = [];
+  try {
+    while (d.canDecode) {
+      const i = d.decode();
+      const entry: Decoded = { offset: Number(i.ip), length: i.length, mnemonic: x.Mnemonic[i.mnemonic]!.toLowerCase() };
+      if (i.opCount > 0 && i.opKind(0) === x.OpKind.NearBranch64) entry.branch = Number(i.nearBranch64);
+      if (i.memoryBase === x.Register.RIP) entry.ripTarget = Number(i.memoryDisplacement);
+      out.push(entry);
+      i.free();
+    }
+  } finally {
+    d.free();
+  }
+  return out;
+}
+
+describe('branches', () => {
+  it('uses rel8 for a near backward jump and rel32 beyond 127 bytes', () => {
+    const a = new Assembler();
+    const top = a.here();
+    a.jmp(top); // 2 bytes: EB FE
+    a.jcc('ne', top); // 2 bytes
+    a.nop(200);
+    a.jmp(top);
+    a.jcc('e', top);
+    const { code } = a.finish();
+    const ins = decode(code).filter((i) => i.branch !== undefined);
+    expect(ins.map((i) => i.length)).toEqual([2, 2, 5, 6]);
+    expect(ins.every((i) => i.branch === 0)).toBe(true);
+  });
+
+  it('picks rel8 exactly up to -128 bytes back', () => {
+    for (const pad of [126, 127]) {
+      const a = new Assembler();
+      const top = a.here();
+      a.nop(pad);
+      a.jmp(top);
+      const { code } = a.finish();
+      const jmp = decode(code).at(-1)!;
+      // disp = -(pad + 2): fits rel8 while pad + 2 <= 128.
+      expect(jmp.length).toBe(pad + 2 <= 128 ? 2 : 5);
+      expect(jmp.branch).toBe(0);
+    }
+  });
+
+  it('patches forward near jumps at finish', () => {
+    const a = new Assembler();
+    const done = a.newLabel('done');
+    a.jmp(done);
+    a.jcc('l', done);
+    a.call(done);
+    a.nop(1000);
+    a.bind(done);
+    a.ret();
+    const { code, labels } = a.finish();
+    expect(labels.get('done')).toBe(done.offset);
+    const branches = decode(code).filter((i) => i.branch !== undefined);
+    expect(branches.map((i) => [i.length, i.branch])).toEqual([
+      [5, done.offset],
+      [6, done.offset],
+      [5, done.offset],
+    ]);
+  });
+
+  it('emits forced-short forward jumps and rejects them when the target is too far', () => {
+    const a = new Assembler();
+    const near = a.newLabel();
+    a.jmp(near, true);
+    a.jcc('b', near, true);
+    a.nop(100);
+    a.bind(near);
+    const { code } = a.finish();
+    expect(decode(code).filter((i) => i.branch !== undefined).map((i) => [i.length, i.branch])).toEqual([
+      [2, near.offset],
+      [2, near.offset],
+    ]);
+
+    const b = new Assembler();
+    const far = b.newLabel('far');
+    b.jmp(far, true);
+    b.nop(200);
+    b.bind(far);
+    expect(() => b.finish()).toThrow(/out of range/);
+  });
+
+  it('refuses unbound labels and labels bound twice', () => {
+    const a = new Assembler();
+    a.jmp(a.newLabel('nowhere'));
+    expect(() => a.finish()).toThrow(/never bound/);
+    const b = new Assembler();
+    const l = b.here();
+    expect(() => b.bind(l)).toThrow(/bound twice/);
+  });
+
+  it('jumps and calls through registers and memory', () => {
+    const a = new Assembler();
+    a.jmp(rax);
+    a.call(r9);
+    a.call(qword(rcx, 16));
+    a.jmp(mem(rax, 0, rcx, 8));
+    const { code } = a.finish();
+    expect(decode(code).map((i) => i.mnemonic)).toEqual(['jmp', 'call', 'call', 'jmp']);
+  });
+});
+
+describe('jump tables', () => {
+  it('lays out rel32, offset32 and abs64 tables', () => {
+    const a = new Assembler();
+    const cases = [a.newLabel(), a.newLabel(), a.newLabel()];
+    a.mov(eax, 1);
+    const rel = a.jumpTable(cases, 'rel32');
+    const off = a.jumpTable(cases, 'offset32');
+    const abs = a.jumpTable(cases, 'abs64');
+    cases.forEach((c, i) => {
+      a.bind(c);
+      a.mov(eax, i);
+      a.ret();
+    });
+    const { code, fixups, dataRanges } = a.finish();
+    const view = new DataView(code.buffer, code.byteOffset);
+    expect(rel.offset % 4).toBe(0);
+    expect(abs.offset % 8).toBe(0);
+    cases.forEach((c, i) => {
+      expect(view.getInt32(rel.offset + 4 * i, true)).toBe(c.offset - rel.offset);
+      expect(view.getUint32(off.offset + 4 * i, true)).toBe(c.offset);
+    });
+    expect(fixups).toEqual(cases.map((c, i) => ({ kind: 'abs64', offset: abs.offset + 8 * i, target: CODE_START, addend: c.offset })));
+    expect(dataRanges).toEqual([
+      [rel.offset, rel.offset + 12],
+      [off.offset, off.offset + 12],
+      [abs.offset, abs.offset + 24],
+    ]);
+  });
+});
+
+describe('constant pool', () => {
+  it('deduplicates constants, aligns them after the code, and points RIP-relative operands at them', () => {
+    const a = new Assembler();
+    a.movsd(xmm0, a.constF64(1.5));
+    a.addsd(xmm0, a.constF64(1.5));
+    a.movss(xmm1, a.constF32(-2));
+    a.andpd(xmm0, a.const128(0x7fffffffffffffffn, 0x7fffffffffffffffn));
+    a.ret();
+    const { code, constantPoolOffset, dataRanges } = a.finish();
+    const ins = decode(code, constantPoolOffset);
+    const targets = ins.filter((i) => i.ripTarget !== undefined).map((i) => i.ripTarget!);
+    expect(targets[0]).toBe(targets[1]);
+    const view = new DataView(code.buffer, code.byteOffset);
+    expect(view.getFloat64(targets[0]!, true)).toBe(1.5);
+    expect(view.getFloat32(targets[2]!, true)).toBe(-2);
+    expect(targets[3]! % 16).toBe(0);
+    expect(view.getBigUint64(targets[3]!, true)).toBe(0x7fffffffffffffffn);
+    expect(new Set(targets).size).toBe(3);
+    expect(Math.min(...targets)).toBeGreaterThanOrEqual(constantPoolOffset);
+    expect(constantPoolOffset % 16).toBe(0);
+    expect(dataRanges).toEqual([[constantPoolOffset, code.length]]);
+  });
+
+  it('has no pool when no constant is used', () => {
+    const a = new Assembler();
+    a.ret();
+    const r = a.finish();
+    expect(r.constantPoolOffset).toBe(1);
+    expect(r.code.length).toBe(1);
+  });
+});
+
+describe('fix-ups', () => {
+  it('records rel32 for external calls and abs64 for absolute addresses', () => {
+    const a = new Assembler();
+    a.nop(3);
+    a.call(external({ func: 7 }));
+    a.movAbs(r9, external('memoryBase'), 16);
+    const { code, fixups } = a.finish();
+    expect(fixups).toEqual([
+      { kind: 'rel32', offset: 4, target: { func: 7 }, addend: -4 },
+      { kind: 'abs64', offset: 10, target: 'memoryBase', addend: 16 },
+    ]);
+    expect(Array.from(code.subarray(3, 8))).toEqual([0xe8, 0, 0, 0, 0]);
+    expect(Array.from(code.subarray(8, 10))).toEqual([0x49, 0xb9]);
+  });
+
+  it('accounts for a trailing immediate in RIP-relative external data', () => {
+    const a = new Assembler();
+    a.cmp(ripExternal(external('flag'), 8, 32), 5); // 83 3D disp32 ib
+    a.cmp(ripExternal(external('flag'), 0, 32), 500); // 81 3D disp32 id
+    const { fixups, code } = a.finish();
+    expect(code.length).toBe(7 + 10);
+    // address(target) + addend - (base + field) = target + disp - end of instruction
+    expect(fixups).toEqual([
+      { kind: 'rel32', offset: 2, target: 'flag', addend: 8 - 5 },
+      { kind: 'rel32', offset: 9, target: 'flag', addend: 0 - 8 },
+    ]);
+  });
+});
+
+describe('immediate selection', () => {
+  const length = (emit: (a: Assembler) => void): number => {
+    const a = new Assembler();
+    emit(a);
+    return a.finish().code.length;
+  };
+
+  it('loads 64-bit registers with the shortest mov', () => {
+    expect(length((a) => a.mov(rax, 0))).toBe(5); // mov eax, 0
+    expect(length((a) => a.mov(rax, 0xffffffff))).toBe(5); // zero-extends
+    expect(length((a) => a.mov(r9, 1))).toBe(6); // REX.B + B8+r
+    expect(length((a) => a.mov(rax, -1))).toBe(7); // mov r/m64, simm32
+    expect(length((a) => a.mov(rax, 0xffffffffffffffffn))).toBe(7); // the same value as a bigint
+    expect(length((a) => a.mov(rax, 2 ** 32))).toBe(10); // mov r64, imm64
+    expect(length((a) => a.mov(rax, -0x80000001))).toBe(10);
+  });
+
+  it('uses imm8 whenever the value sign-extends', () => {
+    expect(length((a) => a.add(eax, 127))).toBe(3);
+    expect(length((a) => a.add(eax, 128))).toBe(5); // add eax, imm32 (accumulator form)
+    expect(length((a) => a.add(rcx, -128))).toBe(4);
+    expect(length((a) => a.add(ecx, 0xffffffff))).toBe(3); // -1 as a 32-bit value
+    expect(() => length((a) => a.add(rcx, 0x80000000))).toThrow(/no encoding/);
+    expect(length((a) => a.imul(rax, rcx, 3))).toBe(4);
+    expect(length((a) => a.shl(eax, 1))).toBe(2);
+    expect(length((a) => a.shl(eax, 5))).toBe(3);
+  });
+
+  it('writes the mov r64, imm64 value little-endian', () => {
+    const a = new Assembler();
+    a.mov(rax, 0x123456789abcdef0n);
+    expect(Array.from(a.finish().code)).toEqual([0x48, 0xb8, 0xf0, 0xde, 0xbc, 0x9a, 0x78, 0x56, 0x34, 0x12]);
+  });
+});
+
+describe('operand errors', () => {
+  it('rejects what has no encoding', () => {
+    const a = new Assembler();
+    expect(() => a.emit('add', xmm0, 1)).toThrow(/no encoding of 'add xmm0, 1'/);
+    expect(() => a.add(mem(rax), 1)).toThrow(/no encoding/); // width unknown
+    expect(() => a.emit('frobnicate')).toThrow(/unknown mnemonic/);
+    expect(() => mem(rax, 0, rcx, 3 as never)).toThrow(/scale/);
+    expect(() => mem(rax, 0, rsp)).toThrow(/rsp cannot be an index/);
+    expect(() => a.movzx(eax, mem(rax))).toThrow(/no encoding/); // movzx from unsized memory is ambiguous
+    expect(() => a.add(dword(rax), 1)).not.toThrow();
+    expect(() => a.cvtsi2sd(xmm0, mem(rax))).toThrow(/no encoding/); // int width unknown
+    expect(() => a.cvtsi2sd(xmm0, qword(rax))).not.toThrow();
+  });
+});
