@@ -29,6 +29,11 @@ export const TrapCode = {
    * frames like a trap, then rethrows the JS exception, unchanged, to the caller of the export.
    */
   jsException: 0xfe,
+  /**
+   * Not a wasm trap: the function uses something the code generator cannot compile yet, so its
+   * body was replaced by a stub that raises this (the spec runner skips such commands).
+   */
+  notImplemented: 0xfd,
 } as const;
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
 
@@ -52,6 +57,7 @@ export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [TrapCode.nullArrayReference]: 'null array reference',
   [TrapCode.nullStructureReference]: 'null structure reference',
   [TrapCode.nullI31Reference]: 'null i31 reference',
+  [TrapCode.notImplemented]: 'not implemented yet',
 };
 // #endregion trap-codes
 
