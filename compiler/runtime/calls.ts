@@ -10,8 +10,10 @@ import { readValue, writeValue } from './values.ts';
  * Call generated code from JS: `func` with r15 = `vmctx`. Arguments are converted as the JS API
  * does (missing ones are undefined); the result is undefined, one value, or an array of values.
  */
-export function callWasm(runtime: Runtime, vmctx: number, type: FuncType, func: number, args: ArrayLike<unknown>): unknown {
-  const adapter = runtime.adapterFor(type);
+export function callWasm(
+  runtime: Runtime, vmctx: number, type: FuncType, func: number, args: ArrayLike<unknown>,
+  adapter = runtime.adapterFor(type),
+): unknown {
   const slots = runtime.entryArgs;
   const params = type.params;
   for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, args[i]);

@@ -49,8 +49,9 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
   if (!info.wrapper) {
     const { owner, type, vmctx, code } = info;
     const rt = owner.runtime;
+    const adapter = rt.adapterFor(type);
     const wrapper = function (...args: unknown[]): unknown {
-      return callWasm(rt, vmctx, type, code, args);
+      return callWasm(rt, vmctx, type, code, args, adapter);
     };
     infoOfWrapper.set(wrapper, info);
     info.wrapper = wrapper;

@@ -93,7 +93,9 @@ export class Runtime {
     w[STATE.CALL_ADAPTER / 4 + 1] = (adapter / 0x100000000) >>> 0;
     w[STATE.CALL_FUNC / 4] = func >>> 0;
     w[STATE.CALL_FUNC / 4 + 1] = (func / 0x100000000) >>> 0;
-    const status = this.entry();
+    // Called without a receiver: koffi functions called as methods cost ~40 ns more.
+    const entry = this.entry;
+    const status = entry();
     if (status !== 0) throw this.failure(status);
   }
   // #endregion call-into-wasm
