@@ -51,6 +51,7 @@ export class Reader {
     return this.bytes[this.pos++]!;
   }
 
+  // #region read-u32
   /** Unsigned LEB128, at most 32 bits. */
   u32(): number {
     const bytes = this.bytes;
@@ -82,6 +83,7 @@ export class Reader {
       }
     }
   }
+  // #endregion read-u32
 
   /**
    * Unsigned LEB128 of up to 64 bits, as a number (exact below 2^53): limits and memarg offsets,
@@ -130,6 +132,7 @@ export class Reader {
     return this.error(this.endMessage);
   }
 
+  // #region read-s32
   /** Signed LEB128, at most 32 bits (i32.const). */
   s32(): number {
     const bytes = this.bytes;
@@ -158,6 +161,8 @@ export class Reader {
       }
     }
   }
+
+  // #endregion read-s32
 
   /** Signed LEB128 of 33 bits (block types: negative = short form, else a type index). */
   s33(): number {
