@@ -6,4 +6,5 @@ export * from './trapCodes.ts';
 export * from './callingConvention.ts';
 export * from './vmContext.ts';
 export * from './values.ts';
+export * from './cpuFeatures.ts';
 export type * from './compiledModule.ts';
