@@ -2,7 +2,10 @@
 // branches, jump tables, a constant pool and fix-ups for the runtime.
 
 import { CODE_START, Encoder, type Fixup } from './encoder.ts';
-import { type Form, FORMS_BY_MNEMONIC } from './forms.ts';
+import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
+
+/** Each mnemonic's dispatch, looked up once. */
+const D: Readonly<Record<string, Dispatch>> = Object.fromEntries([...FORMS_BY_MNEMONIC.keys()].map((m) => [m, dispatchOf(m)]));
 import { normalizeImm } from './immediates.ts';
 import { type CondName, condCode, type External, type Imm, Label, type Mem, ripLabel } from './operands.ts';
 import { type Gpr, resize, type Xmm } from './registers.ts';
@@ -95,11 +98,11 @@ export class Assembler extends Encoder {
     if (dst.kind === 'gpr' && dst.size === 64 && (typeof src === 'number' || typeof src === 'bigint')) {
       const v = normalizeImm(src, 64);
       if (v !== undefined && v >= 0 && v <= 0xffffffff) {
-        this.emit('mov', resize(dst, 32), Number(v));
+        this.emitWith(D.mov!, resize(dst, 32), Number(v));
         return;
       }
     }
-    this.emit('mov', dst, src);
+    this.emitWith(D.mov!, dst, src);
   }
   /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
   movAbs(dst: Gpr, target: External, addend = 0): void {
@@ -107,52 +110,52 @@ export class Assembler extends Encoder {
     this.encode(this.emitFormNamed('mov', 'r64, imm64'), dst, 0, undefined);
     this.fixups.push({ kind: 'abs64', offset: this.buf.length - 8, target: target.target, addend });
   }
-  movzx(dst: Gpr, src: RM): void { this.emit('movzx', dst, src); }
-  movsx(dst: Gpr, src: RM): void { this.emit('movsx', dst, src); }
-  movsxd(dst: Gpr, src: RM): void { this.emit('movsxd', dst, src); }
-  lea(dst: Gpr, src: Mem): void { this.emit('lea', dst, src); }
-  xchg(a: RM, b: RM): void { this.emit('xchg', a, b); }
-  push(src: Gpr | Mem | Imm): void { this.emit('push', src); }
-  pop(dst: Gpr | Mem): void { this.emit('pop', dst); }
+  movzx(dst: Gpr, src: RM): void { this.emitWith(D.movzx!, dst, src); }
+  movsx(dst: Gpr, src: RM): void { this.emitWith(D.movsx!, dst, src); }
+  movsxd(dst: Gpr, src: RM): void { this.emitWith(D.movsxd!, dst, src); }
+  lea(dst: Gpr, src: Mem): void { this.emitWith(D.lea!, dst, src); }
+  xchg(a: RM, b: RM): void { this.emitWith(D.xchg!, a, b); }
+  push(src: Gpr | Mem | Imm): void { this.emitWith(D.push!, src); }
+  pop(dst: Gpr | Mem): void { this.emitWith(D.pop!, dst); }
 
   // --- integer arithmetic
 
-  add(dst: RM, src: Src): void { this.emit('add', dst, src); }
-  or(dst: RM, src: Src): void { this.emit('or', dst, src); }
-  adc(dst: RM, src: Src): void { this.emit('adc', dst, src); }
-  sbb(dst: RM, src: Src): void { this.emit('sbb', dst, src); }
-  and(dst: RM, src: Src): void { this.emit('and', dst, src); }
-  sub(dst: RM, src: Src): void { this.emit('sub', dst, src); }
-  xor(dst: RM, src: Src): void { this.emit('xor', dst, src); }
-  cmp(dst: RM, src: Src): void { this.emit('cmp', dst, src); }
-  test(dst: RM, src: Gpr | Imm): void { this.emit('test', dst, src); }
-  not(dst: RM): void { this.emit('not', dst); }
-  neg(dst: RM): void { this.emit('neg', dst); }
-  inc(dst: RM): void { this.emit('inc', dst); }
-  dec(dst: RM): void { this.emit('dec', dst); }
+  add(dst: RM, src: Src): void { this.emitWith(D.add!, dst, src); }
+  or(dst: RM, src: Src): void { this.emitWith(D.or!, dst, src); }
+  adc(dst: RM, src: Src): void { this.emitWith(D.adc!, dst, src); }
+  sbb(dst: RM, src: Src): void { this.emitWith(D.sbb!, dst, src); }
+  and(dst: RM, src: Src): void { this.emitWith(D.and!, dst, src); }
+  sub(dst: RM, src: Src): void { this.emitWith(D.sub!, dst, src); }
+  xor(dst: RM, src: Src): void { this.emitWith(D.xor!, dst, src); }
+  cmp(dst: RM, src: Src): void { this.emitWith(D.cmp!, dst, src); }
+  test(dst: RM, src: Gpr | Imm): void { this.emitWith(D.test!, dst, src); }
+  not(dst: RM): void { this.emitWith(D.not!, dst); }
+  neg(dst: RM): void { this.emitWith(D.neg!, dst); }
+  inc(dst: RM): void { this.emitWith(D.inc!, dst); }
+  dec(dst: RM): void { this.emitWith(D.dec!, dst); }
   /** Unsigned rdx:rax = rax * src (or the narrower forms). */
-  mul(src: RM): void { this.emit('mul', src); }
+  mul(src: RM): void { this.emitWith(D.mul!, src); }
   /** `imul src` (one operand, widening), `imul dst, src`, or `imul dst, src, imm`. */
-  imul(a: RM, b?: RM, imm?: Imm): void { this.emit('imul', a, b, imm); }
-  div(src: RM): void { this.emit('div', src); }
-  idiv(src: RM): void { this.emit('idiv', src); }
+  imul(a: RM, b?: RM, imm?: Imm): void { this.emitWith(D.imul!, a, b, imm); }
+  div(src: RM): void { this.emitWith(D.div!, src); }
+  idiv(src: RM): void { this.emitWith(D.idiv!, src); }
   /** Sign-extend eax into edx (before a 32-bit idiv). */
-  cdq(): void { this.emit('cdq'); }
+  cdq(): void { this.emitWith(D.cdq!); }
   /** Sign-extend rax into rdx (before a 64-bit idiv). */
-  cqo(): void { this.emit('cqo'); }
-  cdqe(): void { this.emit('cdqe'); }
-  rol(dst: RM, count: Gpr | number): void { this.emit('rol', dst, count); }
-  ror(dst: RM, count: Gpr | number): void { this.emit('ror', dst, count); }
-  shl(dst: RM, count: Gpr | number): void { this.emit('shl', dst, count); }
-  shr(dst: RM, count: Gpr | number): void { this.emit('shr', dst, count); }
-  sar(dst: RM, count: Gpr | number): void { this.emit('sar', dst, count); }
-  bsf(dst: Gpr, src: RM): void { this.emit('bsf', dst, src); }
-  bsr(dst: Gpr, src: RM): void { this.emit('bsr', dst, src); }
-  lzcnt(dst: Gpr, src: RM): void { this.emit('lzcnt', dst, src); }
-  tzcnt(dst: Gpr, src: RM): void { this.emit('tzcnt', dst, src); }
-  popcnt(dst: Gpr, src: RM): void { this.emit('popcnt', dst, src); }
-  setcc(cond: CondName, dst: RM): void { this.emit('setcc', dst, undefined, undefined, condCode(cond)); }
-  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emit('cmovcc', dst, src, undefined, condCode(cond)); }
+  cqo(): void { this.emitWith(D.cqo!); }
+  cdqe(): void { this.emitWith(D.cdqe!); }
+  rol(dst: RM, count: Gpr | number): void { this.emitWith(D.rol!, dst, count); }
+  ror(dst: RM, count: Gpr | number): void { this.emitWith(D.ror!, dst, count); }
+  shl(dst: RM, count: Gpr | number): void { this.emitWith(D.shl!, dst, count); }
+  shr(dst: RM, count: Gpr | number): void { this.emitWith(D.shr!, dst, count); }
+  sar(dst: RM, count: Gpr | number): void { this.emitWith(D.sar!, dst, count); }
+  bsf(dst: Gpr, src: RM): void { this.emitWith(D.bsf!, dst, src); }
+  bsr(dst: Gpr, src: RM): void { this.emitWith(D.bsr!, dst, src); }
+  lzcnt(dst: Gpr, src: RM): void { this.emitWith(D.lzcnt!, dst, src); }
+  tzcnt(dst: Gpr, src: RM): void { this.emitWith(D.tzcnt!, dst, src); }
+  popcnt(dst: Gpr, src: RM): void { this.emitWith(D.popcnt!, dst, src); }
+  setcc(cond: CondName, dst: RM): void { this.emitWith(D.setcc!, dst, undefined, undefined, condCode(cond)); }
+  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emitWith(D.cmovcc!, dst, src, undefined, condCode(cond)); }
 
   // --- control flow
 
@@ -163,18 +166,18 @@ export class Assembler extends Encoder {
    */
   jmp(target: Target, short = false): void {
     if (short && target.kind === 'label') this.emitShort('jmp', target, 0);
-    else this.emit('jmp', target);
+    else this.emitWith(D.jmp!, target);
   }
   /** Conditional jump; same sizing rules as `jmp`. */
   jcc(cond: CondName, target: Label, short = false): void {
     if (short) this.emitShort('jcc', target, condCode(cond));
-    else this.emit('jcc', target, undefined, undefined, condCode(cond));
+    else this.emitWith(D.jcc!, target, undefined, undefined, condCode(cond));
   }
   /** Call a label, an external target (a `rel32` fix-up), a register or memory. */
-  call(target: Target): void { this.emit('call', target); }
-  ret(): void { this.emit('ret'); }
-  ud2(): void { this.emit('ud2'); }
-  int3(): void { this.emit('int3'); }
+  call(target: Target): void { this.emitWith(D.call!, target); }
+  ret(): void { this.emitWith(D.ret!); }
+  ud2(): void { this.emitWith(D.ud2!); }
+  int3(): void { this.emitWith(D.int3!); }
 
   private emitShort(mnemonic: string, target: Label, cc: number): void {
     const form = this.emitFormNamed(mnemonic, 'rel8');
@@ -188,61 +191,61 @@ export class Assembler extends Encoder {
 
   // --- SSE scalar floating point and 128-bit moves
 
-  movss(dst: XM, src: XM): void { this.emit('movss', dst, src); }
-  movsd(dst: XM, src: XM): void { this.emit('movsd', dst, src); }
-  movd(dst: Xmm | RM, src: Xmm | RM): void { this.emit('movd', dst, src); }
-  movq(dst: Xmm | RM, src: Xmm | RM): void { this.emit('movq', dst, src); }
-  movaps(dst: XM, src: XM): void { this.emit('movaps', dst, src); }
-  movups(dst: XM, src: XM): void { this.emit('movups', dst, src); }
-  movapd(dst: XM, src: XM): void { this.emit('movapd', dst, src); }
-  movdqa(dst: XM, src: XM): void { this.emit('movdqa', dst, src); }
-  movdqu(dst: XM, src: XM): void { this.emit('movdqu', dst, src); }
+  movss(dst: XM, src: XM): void { this.emitWith(D.movss!, dst, src); }
+  movsd(dst: XM, src: XM): void { this.emitWith(D.movsd!, dst, src); }
+  movd(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movd!, dst, src); }
+  movq(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movq!, dst, src); }
+  movaps(dst: XM, src: XM): void { this.emitWith(D.movaps!, dst, src); }
+  movups(dst: XM, src: XM): void { this.emitWith(D.movups!, dst, src); }
+  movapd(dst: XM, src: XM): void { this.emitWith(D.movapd!, dst, src); }
+  movdqa(dst: XM, src: XM): void { this.emitWith(D.movdqa!, dst, src); }
+  movdqu(dst: XM, src: XM): void { this.emitWith(D.movdqu!, dst, src); }
   /** Scalar arithmetic: `op` is add/sub/mul/div/sqrt/min/max, `ty` ss (f32) or sd (f64). */
   sse(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src: XM): void {
     this.emit(op + ty, dst, src);
   }
-  addss(dst: Xmm, src: XM): void { this.emit('addss', dst, src); }
-  addsd(dst: Xmm, src: XM): void { this.emit('addsd', dst, src); }
-  subss(dst: Xmm, src: XM): void { this.emit('subss', dst, src); }
-  subsd(dst: Xmm, src: XM): void { this.emit('subsd', dst, src); }
-  mulss(dst: Xmm, src: XM): void { this.emit('mulss', dst, src); }
-  mulsd(dst: Xmm, src: XM): void { this.emit('mulsd', dst, src); }
-  divss(dst: Xmm, src: XM): void { this.emit('divss', dst, src); }
-  divsd(dst: Xmm, src: XM): void { this.emit('divsd', dst, src); }
-  sqrtss(dst: Xmm, src: XM): void { this.emit('sqrtss', dst, src); }
-  sqrtsd(dst: Xmm, src: XM): void { this.emit('sqrtsd', dst, src); }
-  minss(dst: Xmm, src: XM): void { this.emit('minss', dst, src); }
-  minsd(dst: Xmm, src: XM): void { this.emit('minsd', dst, src); }
-  maxss(dst: Xmm, src: XM): void { this.emit('maxss', dst, src); }
-  maxsd(dst: Xmm, src: XM): void { this.emit('maxsd', dst, src); }
-  andps(dst: Xmm, src: XM): void { this.emit('andps', dst, src); }
-  andpd(dst: Xmm, src: XM): void { this.emit('andpd', dst, src); }
-  andnps(dst: Xmm, src: XM): void { this.emit('andnps', dst, src); }
-  andnpd(dst: Xmm, src: XM): void { this.emit('andnpd', dst, src); }
-  orps(dst: Xmm, src: XM): void { this.emit('orps', dst, src); }
-  orpd(dst: Xmm, src: XM): void { this.emit('orpd', dst, src); }
-  xorps(dst: Xmm, src: XM): void { this.emit('xorps', dst, src); }
-  xorpd(dst: Xmm, src: XM): void { this.emit('xorpd', dst, src); }
-  pxor(dst: Xmm, src: XM): void { this.emit('pxor', dst, src); }
-  pand(dst: Xmm, src: XM): void { this.emit('pand', dst, src); }
-  por(dst: Xmm, src: XM): void { this.emit('por', dst, src); }
-  ucomiss(a: Xmm, b: XM): void { this.emit('ucomiss', a, b); }
-  ucomisd(a: Xmm, b: XM): void { this.emit('ucomisd', a, b); }
-  comiss(a: Xmm, b: XM): void { this.emit('comiss', a, b); }
-  comisd(a: Xmm, b: XM): void { this.emit('comisd', a, b); }
+  addss(dst: Xmm, src: XM): void { this.emitWith(D.addss!, dst, src); }
+  addsd(dst: Xmm, src: XM): void { this.emitWith(D.addsd!, dst, src); }
+  subss(dst: Xmm, src: XM): void { this.emitWith(D.subss!, dst, src); }
+  subsd(dst: Xmm, src: XM): void { this.emitWith(D.subsd!, dst, src); }
+  mulss(dst: Xmm, src: XM): void { this.emitWith(D.mulss!, dst, src); }
+  mulsd(dst: Xmm, src: XM): void { this.emitWith(D.mulsd!, dst, src); }
+  divss(dst: Xmm, src: XM): void { this.emitWith(D.divss!, dst, src); }
+  divsd(dst: Xmm, src: XM): void { this.emitWith(D.divsd!, dst, src); }
+  sqrtss(dst: Xmm, src: XM): void { this.emitWith(D.sqrtss!, dst, src); }
+  sqrtsd(dst: Xmm, src: XM): void { this.emitWith(D.sqrtsd!, dst, src); }
+  minss(dst: Xmm, src: XM): void { this.emitWith(D.minss!, dst, src); }
+  minsd(dst: Xmm, src: XM): void { this.emitWith(D.minsd!, dst, src); }
+  maxss(dst: Xmm, src: XM): void { this.emitWith(D.maxss!, dst, src); }
+  maxsd(dst: Xmm, src: XM): void { this.emitWith(D.maxsd!, dst, src); }
+  andps(dst: Xmm, src: XM): void { this.emitWith(D.andps!, dst, src); }
+  andpd(dst: Xmm, src: XM): void { this.emitWith(D.andpd!, dst, src); }
+  andnps(dst: Xmm, src: XM): void { this.emitWith(D.andnps!, dst, src); }
+  andnpd(dst: Xmm, src: XM): void { this.emitWith(D.andnpd!, dst, src); }
+  orps(dst: Xmm, src: XM): void { this.emitWith(D.orps!, dst, src); }
+  orpd(dst: Xmm, src: XM): void { this.emitWith(D.orpd!, dst, src); }
+  xorps(dst: Xmm, src: XM): void { this.emitWith(D.xorps!, dst, src); }
+  xorpd(dst: Xmm, src: XM): void { this.emitWith(D.xorpd!, dst, src); }
+  pxor(dst: Xmm, src: XM): void { this.emitWith(D.pxor!, dst, src); }
+  pand(dst: Xmm, src: XM): void { this.emitWith(D.pand!, dst, src); }
+  por(dst: Xmm, src: XM): void { this.emitWith(D.por!, dst, src); }
+  ucomiss(a: Xmm, b: XM): void { this.emitWith(D.ucomiss!, a, b); }
+  ucomisd(a: Xmm, b: XM): void { this.emitWith(D.ucomisd!, a, b); }
+  comiss(a: Xmm, b: XM): void { this.emitWith(D.comiss!, a, b); }
+  comisd(a: Xmm, b: XM): void { this.emitWith(D.comisd!, a, b); }
   /** Signed integer (32- or 64-bit register or sized memory) to f32. */
-  cvtsi2ss(dst: Xmm, src: RM): void { this.emit('cvtsi2ss', dst, src); }
-  cvtsi2sd(dst: Xmm, src: RM): void { this.emit('cvtsi2sd', dst, src); }
+  cvtsi2ss(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2ss!, dst, src); }
+  cvtsi2sd(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2sd!, dst, src); }
   /** Truncating f32/f64 to signed integer of the destination's width. */
-  cvttss2si(dst: Gpr, src: XM): void { this.emit('cvttss2si', dst, src); }
-  cvttsd2si(dst: Gpr, src: XM): void { this.emit('cvttsd2si', dst, src); }
-  cvtss2sd(dst: Xmm, src: XM): void { this.emit('cvtss2sd', dst, src); }
-  cvtsd2ss(dst: Xmm, src: XM): void { this.emit('cvtsd2ss', dst, src); }
+  cvttss2si(dst: Gpr, src: XM): void { this.emitWith(D.cvttss2si!, dst, src); }
+  cvttsd2si(dst: Gpr, src: XM): void { this.emitWith(D.cvttsd2si!, dst, src); }
+  cvtss2sd(dst: Xmm, src: XM): void { this.emitWith(D.cvtss2sd!, dst, src); }
+  cvtsd2ss(dst: Xmm, src: XM): void { this.emitWith(D.cvtsd2ss!, dst, src); }
   /** SSE4.1 rounding; mode 8|n: n = 0 nearest, 1 floor, 2 ceil, 3 trunc (8 suppresses precision exceptions). */
-  roundss(dst: Xmm, src: XM, mode: number): void { this.emit('roundss', dst, src, mode); }
-  roundsd(dst: Xmm, src: XM, mode: number): void { this.emit('roundsd', dst, src, mode); }
-  roundps(dst: Xmm, src: XM, mode: number): void { this.emit('roundps', dst, src, mode); }
-  roundpd(dst: Xmm, src: XM, mode: number): void { this.emit('roundpd', dst, src, mode); }
+  roundss(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundss!, dst, src, mode); }
+  roundsd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundsd!, dst, src, mode); }
+  roundps(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundps!, dst, src, mode); }
+  roundpd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundpd!, dst, src, mode); }
 
   // --- padding
 

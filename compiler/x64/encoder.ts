@@ -3,7 +3,7 @@
 // instruction by name; everything specific lives in the encoding table.
 
 import { CodeBuffer } from './codeBuffer.ts';
-import { type Form, FORMS_BY_MNEMONIC, Shape } from './forms.ts';
+import { type Dispatch, dispatchOf, type Form, Shape } from './forms.ts';
 import { fitsSigned, normalizeImm, splitImm64 } from './immediates.ts';
 import type { External, Label, Mem, Operand } from './operands.ts';
 import type { Gpr } from './registers.ts';
@@ -78,18 +78,21 @@ export class Encoder {
    * `cc` is the condition for jcc/setcc/cmovcc. Returns the form used.
    */
   emit(mnemonic: string, a?: Operand, b?: Operand, c?: Operand, cc = 0): Form {
-    const forms = FORMS_BY_MNEMONIC.get(mnemonic);
-    if (forms !== undefined) {
-      for (let i = 0; i < forms.length; i++) {
-        const f = forms[i]!;
-        if (this.accepts(f, a, b, c)) {
-          this.encode(f, a, b, c, cc);
-          return f;
-        }
+    return this.emitWith(dispatchOf(mnemonic), a, b, c, cc);
+  }
+
+  /** `emit` with the mnemonic's dispatch already looked up (the hot path of the Assembler's methods). */
+  emitWith(d: Dispatch, a?: Operand, b?: Operand, c?: Operand, cc = 0): Form {
+    const forms = d.bucket(a, b);
+    for (let i = 0; i < forms.length; i++) {
+      const f = forms[i]!;
+      if (this.accepts(f, a, b, c)) {
+        this.encode(f, a, b, c, cc);
+        return f;
       }
     }
     const ops = [a, b, c].filter((x) => x !== undefined).map(describe).join(', ');
-    throw new Error(forms ? `x64: no encoding of '${mnemonic} ${ops}'` : `x64: unknown mnemonic '${mnemonic}'`);
+    throw new Error(`x64: no encoding of '${d.mnemonic} ${ops}'`);
   }
 
   /** Does form `f` take these operands? */

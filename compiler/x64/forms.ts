@@ -166,3 +166,69 @@ export const FORMS_BY_MNEMONIC: ReadonlyMap<string, readonly Form[]> = (() => {
   }
   return map;
 })();
+
+// #region dispatch
+/**
+ * Coarse operand classes for fast form selection: the forms of a mnemonic are pre-sorted into
+ * buckets by the classes of the first two operands, so `emit` tries only the forms that could fit.
+ */
+const CLASS_COUNT = 9;
+
+/** 0 none, 1-4 gpr8/16/32/64, 5 xmm, 6 memory, 7 immediate, 8 label or external. */
+export function operandClass(op: unknown): number {
+  if (op === undefined) return 0;
+  if (typeof op === 'number' || typeof op === 'bigint') return 7;
+  switch ((op as { kind: string }).kind) {
+    case 'gpr': {
+      const size = (op as { size: number }).size;
+      return size === 64 ? 4 : size === 32 ? 3 : size === 16 ? 2 : 1;
+    }
+    case 'xmm': return 5;
+    case 'mem': return 6;
+    default: return 8;
+  }
+}
+
+function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
+  if (s === undefined) return cls === 0;
+  switch (cls) {
+    case 1: case 2: case 3: case 4: {
+      const width = 8 << (cls - 1);
+      return isGprShape(s) && shapeWidth(s) === width;
+    }
+    case 5: return s === Shape.XMM || s === Shape.XMM_M32 || s === Shape.XMM_M64 || s === Shape.XMM_M128;
+    case 6: return isRegOrMemShape(s);
+    case 7: return isImmediateShape(s);
+    case 8: return s === Shape.REL8 || s === Shape.REL32;
+    default: return false;
+  }
+}
+
+/** The forms of one mnemonic bucketed by operand classes; `bucket(a, b)` lists those that may fit. */
+export class Dispatch {
+  private readonly buckets: (readonly Form[])[];
+  constructor(readonly mnemonic: string, forms: readonly Form[]) {
+    this.buckets = [];
+    for (let a = 0; a < CLASS_COUNT; a++) {
+      for (let b = 0; b < CLASS_COUNT; b++) {
+        this.buckets.push(forms.filter((f) => shapeTakesClass(f.shapes[0], a) && shapeTakesClass(f.shapes[1], b)));
+      }
+    }
+  }
+  bucket(a: unknown, b: unknown): readonly Form[] {
+    return this.buckets[operandClass(a) * CLASS_COUNT + operandClass(b)]!;
+  }
+}
+
+const dispatchCache = new Map<string, Dispatch>();
+/** The dispatch of a mnemonic of the table (throws for unknown mnemonics). */
+export function dispatchOf(mnemonic: string): Dispatch {
+  let d = dispatchCache.get(mnemonic);
+  if (!d) {
+    const forms = FORMS_BY_MNEMONIC.get(mnemonic);
+    if (!forms) throw new Error(`x64: unknown mnemonic '${mnemonic}'`);
+    dispatchCache.set(mnemonic, (d = new Dispatch(mnemonic, forms)));
+  }
+  return d;
+}
+// #endregion dispatch
