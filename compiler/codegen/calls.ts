@@ -6,7 +6,7 @@
 
 import type { FuncType } from '../binary/types.ts';
 import { signatureLayout } from '../abi/index.ts';
-import { GPR64, qword, rsp } from '../x64/index.ts';
+import { external, GPR64, qword, rsp } from '../x64/index.ts';
 import { type FunctionCompiler, notImplemented } from './functionCompiler.ts';
 import { parallelMove, type Move } from './parallelMove.ts';
 import { Gpr as R } from './registers.ts';
@@ -56,7 +56,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
   fc.held = 0;
   if (funcIndex < fc.env.module.importedFunctionCount) {
     asm.call(qword(GPR64[15]!, fc.env.vmctx.importedFunction(funcIndex)));
-  } else asm.call(fc.env.funcLabels[funcIndex]!);
+  } else asm.call(external(funcIndex)); // a rel32 the module compiler resolves
   if (sig.stackBytes > 0) {
     asm.add(rsp, sig.stackBytes);
     fc.spDelta -= sig.stackBytes;

@@ -30,8 +30,6 @@ export interface FunctionEnv {
   readonly asm: Assembler;
   readonly module: ModuleInfo;
   readonly vmctx: VMContextLayout;
-  /** Entry label of each function (imported ones unused). */
-  readonly funcLabels: readonly Label[];
   /** Records (code offset, text) notes for the disassembly. */
   readonly notes: [number, string][];
   /** Code ranges [start, end) that hold data (jump tables), for the disassembly. */

@@ -4,11 +4,11 @@
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { opcodeName } from '../binary/operators.ts';
-import { type CompiledFunction, type CompiledModule, type TrapSite, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
+import { type CompiledFunction, type CompiledModule, TrapCode, type TrapSite, VMCTX, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
-import { Assembler, type Label } from '../x64/index.ts';
+import { Assembler, CodeBuffer, GPR32, GPR64, qword } from '../x64/index.ts';
 import { call } from './calls.ts';
 import * as control from './controlFlow.ts';
 import { FunctionCompiler, notImplemented } from './functionCompiler.ts';
@@ -20,114 +20,173 @@ export interface CompiledModuleWithNotes extends CompiledModule {
   readonly notes: readonly (readonly [number, string])[];
   /** Code ranges [start, end) holding data (jump tables). */
   readonly dataRanges: readonly (readonly [number, number])[];
+  /** Functions whose body is a stub raising TrapCode.notImplemented, with the reason. */
+  readonly stubbed: ReadonlyMap<number, string>;
+}
+
+const NOT_YET = 'not implemented yet';
+
+/** A function that cannot be compiled yet: calling it raises TrapCode.notImplemented. */
+function stubFunction(asm: Assembler, funcIndex: number, wasmOffset: number): void {
+  asm.mov(GPR32[7]!, TrapCode.notImplemented);
+  asm.mov(GPR32[6]!, wasmOffset);
+  asm.mov(GPR32[2]!, funcIndex);
+  asm.jmp(qword(GPR64[15]!, VMCTX.TRAP_HANDLER));
 }
 
 // #region code-generator
 export class X64CodeGenerator implements CodeGenerator {
-  readonly asm = new Assembler(1 << 16);
+  /** The module's code: each function assembled on its own, then appended here. */
+  private readonly code = new CodeBuffer(1 << 16);
   readonly notes: [number, string][] = [];
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
   readonly trapSites: TrapSite[] = [];
-  private funcLabels: Label[] = [];
+  /** Functions replaced by a stub, with the reason (see stubFunction). */
+  readonly stubbed = new Map<number, string>();
+  /** Calls to resolve once every function has its offset: [position of the rel32, callee, addend]. */
+  private readonly calls: [number, number, number][] = [];
+  private readonly offsets = new Map<number, number>();
   private vmctx!: VMContextLayout;
   private fc: FunctionCompiler | null = null;
-  private start = 0;
+  private asm = new Assembler();
+  private fnNotes: [number, string][] = [];
+  private fnData: [number, number][] = [];
+  private context: FunctionContext | null = null;
+  private bodyOffset = 0;
+  /** Set when the function being compiled uses something not implemented yet. */
+  private skipping: string | null = null;
   result: CompiledModuleWithNotes | null = null;
 
-  private get f(): FunctionCompiler {
-    return this.fc!;
-  }
-
-  /** Record the operator for the disassembly and start it with no registers held. */
-  private op(offset: number, text: string): FunctionCompiler {
+  /** Run one operator's lowering; a "not implemented yet" turns the whole function into a stub. */
+  private run(offset: number, text: string, lower: (fc: FunctionCompiler) => void): void {
+    if (this.skipping !== null) return;
     const fc = this.fc!;
     fc.opOffset = offset;
     fc.held = 0;
-    this.notes.push([this.asm.offset, text]);
-    return fc;
+    this.fnNotes.push([this.asm.offset, text]);
+    try {
+      lower(fc);
+    } catch (e) {
+      if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) this.skipping = e.reason;
+      else throw e;
+    }
   }
 
-  private todo(what: string, offset: number): never {
-    throw notImplemented(what, offset, this.fc?.funcIndex);
+  private todo(what: string, offset: number): void {
+    this.run(offset, what, () => {
+      throw notImplemented(what, offset, this.fc?.funcIndex);
+    });
   }
 
   beginModule(module: ModuleInfo): void {
     this.vmctx = vmContextLayoutOf(module);
-    this.funcLabels = module.functions.map(() => this.asm.newLabel());
   }
 
   endModule(module: ModuleInfo): void {
     if (!this.vmctx) this.beginModule(module);
-    const out = this.asm.finish();
-    if (out.fixups.length > 0) throw new CompileError('codegen: unexpected fix-ups in module code');
-    this.result = { info: module, code: out.code, functions: this.functions, relocations: [], trapSites: this.trapSites, notes: this.notes, dataRanges: this.dataRanges };
+    const buf = this.code;
+    for (const [at, callee, addend] of this.calls) {
+      const target = this.offsets.get(callee);
+      if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
+      buf.patch32(at, target + addend - at);
+    }
+    this.result = {
+      info: module, code: buf.toBytes(), functions: this.functions, relocations: [], trapSites: this.trapSites,
+      notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed,
+    };
   }
 
   beginFunction(ctx: FunctionContext, offset: number): void {
-    this.asm.align(16, 'int3');
-    this.start = this.asm.offset;
-    this.asm.bind(this.funcLabels[ctx.funcIndex]!);
-    this.notes.push([this.asm.offset, 'prologue']);
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, funcLabels: this.funcLabels, notes: this.notes, dataRanges: this.dataRanges };
-    const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
-    fc.control = new control.ControlState();
-    this.fc = fc;
-    control.beginFunctionFrame(fc, ctx.frame(0));
+    this.asm = new Assembler(4096);
+    this.fnNotes = [[0, 'prologue']];
+    this.fnData = [];
+    this.skipping = null;
+    this.context = ctx;
+    this.bodyOffset = offset;
+    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, dataRanges: this.fnData };
+    try {
+      const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
+      fc.control = new control.ControlState();
+      this.fc = fc;
+      control.beginFunctionFrame(fc, ctx.frame(0));
+    } catch (e) {
+      if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) this.skipping = e.reason;
+      else throw e;
+    }
   }
 
   endFunction(funcIndex: number, _offset: number): void {
-    const fc = this.f;
-    this.notes.push([this.asm.offset, 'trap stubs']);
-    fc.finish();
-    this.functions.push({ funcIndex, offset: this.start, size: this.asm.offset - this.start });
-    for (const t of [fc.stackTrap, ...fc.traps]) {
-      this.trapSites.push({ codeOffset: t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
+    let fc = this.fc;
+    if (this.skipping === null && fc) {
+      this.fnNotes.push([this.asm.offset, 'trap stubs']);
+      fc.finish();
+    } else {
+      this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
+      this.asm = new Assembler(64);
+      this.fnNotes = [[0, `stub: ${this.skipping}`]];
+      this.fnData = [];
+      fc = null;
+      stubFunction(this.asm, funcIndex, this.bodyOffset);
+    }
+    const out = this.asm.finish();
+    const buf = this.code;
+    while (buf.length % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
+    const start = buf.length;
+    buf.append(out.code);
+    for (const f of out.fixups) {
+      if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
+      this.calls.push([start + f.offset, f.target, f.addend]);
+    }
+    this.offsets.set(funcIndex, start);
+    this.functions.push({ funcIndex, offset: start, size: out.code.length });
+    for (const [at, text] of this.fnNotes) this.notes.push([start + at, text]);
+    for (const [a, b] of this.fnData) this.dataRanges.push([start + a, start + b]);
+    if (fc) {
+      for (const t of [fc.stackTrap, ...fc.traps]) {
+        this.trapSites.push({ codeOffset: start + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
+      }
     }
     this.fc = null;
+    this.context = null;
   }
 
   // --- control
   unreachable(offset: number): void {
-    const fc = this.op(offset, 'unreachable');
-    fc.asm.jmp(fc.trap(1));
+    this.run(offset, 'unreachable', (fc) => fc.asm.jmp(fc.trap(TrapCode.unreachable)));
   }
   block(frame: ControlFrame, offset: number): void {
-    control.block(this.op(offset, 'block'), frame);
+    this.run(offset, 'block', (fc) => control.block(fc, frame));
   }
   loop(frame: ControlFrame, offset: number): void {
-    control.loop(this.op(offset, 'loop'), frame);
+    this.run(offset, 'loop', (fc) => control.loop(fc, frame));
   }
   if(frame: ControlFrame, offset: number): void {
-    const fc = this.op(offset, 'if');
-    const cond = fc.pop();
-    control.ifBlock(fc, frame, cond);
+    this.run(offset, 'if', (fc) => control.ifBlock(fc, frame, fc.pop()));
   }
   else(frame: ControlFrame, offset: number): void {
-    control.elseArm(this.op(offset, 'else'), !frame.unreachable);
+    const live = !frame.unreachable;
+    this.run(offset, 'else', (fc) => control.elseArm(fc, live));
   }
   end(frame: ControlFrame, offset: number): void {
-    control.end(this.op(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end'), !frame.unreachable);
+    const live = !frame.unreachable;
+    this.run(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end', (fc) => control.end(fc, live));
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
-    const fc = this.op(offset, `br ${depth}`);
-    control.branchTo(fc, fc.control.target(depth));
+    this.run(offset, `br ${depth}`, (fc) => control.branchTo(fc, fc.control.target(depth)));
   }
   brIf(depth: number, _target: ControlFrame, offset: number): void {
-    const fc = this.op(offset, `br_if ${depth}`);
-    const cond = fc.pop();
-    control.brIf(fc, fc.control.target(depth), cond);
+    this.run(offset, `br_if ${depth}`, (fc) => control.brIf(fc, fc.control.target(depth), fc.pop()));
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
-    const fc = this.op(offset, 'br_table');
-    const index = fc.pop();
-    control.brTable(fc, Array.from(targets.subarray(0, targetCount)), defaultDepth, index);
+    const depths = Array.from(targets.subarray(0, targetCount));
+    this.run(offset, 'br_table', (fc) => control.brTable(fc, depths, defaultDepth, fc.pop()));
   }
   return(offset: number): void {
-    control.emitReturn(this.op(offset, 'return'));
+    this.run(offset, 'return', (fc) => control.emitReturn(fc));
   }
   call(funcIndex: number, type: FuncType, offset: number): void {
-    call(this.op(offset, `call ${funcIndex}`), funcIndex, type);
+    this.run(offset, `call ${funcIndex}`, (fc) => call(fc, funcIndex, type));
   }
   callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, offset: number): void {
     this.todo('call_indirect', offset);
@@ -135,34 +194,34 @@ export class X64CodeGenerator implements CodeGenerator {
 
   // --- parametric and variables
   drop(_type: ValType, offset: number): void {
-    ops.drop(this.op(offset, 'drop'));
+    this.run(offset, 'drop', (fc) => ops.drop(fc));
   }
   select(type: ValType, offset: number): void {
-    ops.select(this.op(offset, 'select'), type);
+    this.run(offset, 'select', (fc) => ops.select(fc, type));
   }
   localGet(index: number, _type: ValType, offset: number): void {
-    ops.localGet(this.op(offset, `local.get ${index}`), index);
+    this.run(offset, `local.get ${index}`, (fc) => ops.localGet(fc, index));
   }
   localSet(index: number, _type: ValType, offset: number): void {
-    ops.localSet(this.op(offset, `local.set ${index}`), index, false);
+    this.run(offset, `local.set ${index}`, (fc) => ops.localSet(fc, index, false));
   }
   localTee(index: number, _type: ValType, offset: number): void {
-    ops.localSet(this.op(offset, `local.tee ${index}`), index, true);
+    this.run(offset, `local.tee ${index}`, (fc) => ops.localSet(fc, index, true));
   }
   globalGet(index: number, type: GlobalType, offset: number): void {
-    ops.globalGet(this.op(offset, `global.get ${index}`), index, type);
+    this.run(offset, `global.get ${index}`, (fc) => ops.globalGet(fc, index, type));
   }
   globalSet(index: number, type: GlobalType, offset: number): void {
-    ops.globalSet(this.op(offset, `global.set ${index}`), index, type);
+    this.run(offset, `global.set ${index}`, (fc) => ops.globalSet(fc, index, type));
   }
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
-    ops.pushConst(this.op(offset, `i32.const ${value | 0}`), 0x7f, BigInt(value));
+    this.run(offset, `i32.const ${value | 0}`, (fc) => ops.pushConst(fc, 0x7f, BigInt(value)));
   }
   i64Const(low: number, high: number, offset: number): void {
     const v = BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0));
-    ops.pushConst(this.op(offset, `i64.const ${v}`), 0x7e, v);
+    this.run(offset, `i64.const ${v}`, (fc) => ops.pushConst(fc, 0x7e, v));
   }
   f32Const(_bits: number, offset: number): void {
     this.todo('floats', offset);
@@ -171,13 +230,13 @@ export class X64CodeGenerator implements CodeGenerator {
     this.todo('floats', offset);
   }
   unary(opcode: number, offset: number): void {
-    ops.unary(this.op(offset, opcodeName(opcode)), opcode);
+    this.run(offset, opcodeName(opcode), (fc) => ops.unary(fc, opcode));
   }
   binary(opcode: number, offset: number): void {
-    ops.binary(this.op(offset, opcodeName(opcode)), opcode);
+    this.run(offset, opcodeName(opcode), (fc) => ops.binary(fc, opcode));
   }
   compare(opcode: number, offset: number): void {
-    ops.compare(this.op(offset, opcodeName(opcode)), opcode);
+    this.run(offset, opcodeName(opcode), (fc) => ops.compare(fc, opcode));
   }
 
   // --- part 2

@@ -1,0 +1,145 @@
+// The execution half of the Lightbeam engine for the .wast runner (Node only): compile with
+// the code generator, instantiate with the native runtime, invoke exports, read globals.
+// compiler/wast/lightbeamEngine.ts (the harness's engine) takes these methods as they are.
+//
+// Code the code generator cannot compile yet ("not implemented yet: floats", ...) is
+// reported as NotImplemented, so the runner skips the module and what depends on it under
+// that reason; a module that is also invalid still fails validation with its CompileError.
+
+import { ValType } from '../binary/types.ts';
+import { compileModule, type CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
+import { TRAP_MESSAGES, TrapCode } from '../abi/index.ts';
+import { CompileError, RuntimeError } from '../errors.ts';
+import { Instance, wasmFunctionInfo } from '../runtime/instance.ts';
+import { LinearMemory } from '../runtime/linearMemory.ts';
+import { Global, Table } from '../runtime/tableAndGlobal.ts';
+import { validateModule } from '../validate/index.ts';
+import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue } from './engine.ts';
+
+const NOT_YET = 'not implemented yet';
+
+// #region execution-engine
+export function compileForExecution(bytes: Uint8Array): unknown {
+  try {
+    return compileModule(bytes);
+  } catch (e) {
+    if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) {
+      validateModule(bytes); // an invalid module still reports why it is invalid
+      throw new NotImplemented(e.reason);
+    }
+    throw e;
+  }
+}
+
+export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | 'get' | 'exports' | 'spectest'>> = {
+  instantiate(module, imports: ImportObject) {
+    const compiled = module as CompiledModuleWithNotes;
+    const instance = stubsAsSkips(compiled, () => new Instance(compiled, imports));
+    compiledOf.set(instance, compiled);
+    return instance;
+  },
+  invoke(instance, name, args) {
+    const fn = (instance as Instance).exports[name];
+    const info = wasmFunctionInfo(fn);
+    if (typeof fn !== 'function' || !info) throw new Error(`no exported function '${name}'`);
+    const result = stubsAsSkips(compiledOf.get(instance as Instance), () => fn(...args.map(toJs)));
+    const types = info.type.results;
+    if (types.length === 0) return [];
+    const values = types.length === 1 ? [result] : (result as unknown[]);
+    return types.map((t, i) => fromJs(t, values[i]));
+  },
+  get(instance, name) {
+    const g = (instance as Instance).exports[name];
+    if (!(g instanceof Global)) throw new Error(`no exported global '${name}'`);
+    return fromJs(g.type, g.value);
+  },
+  exports(instance) {
+    return { ...(instance as Instance).exports };
+  },
+  spectest() {
+    return spectestModule ??= makeSpectest();
+  },
+};
+// #endregion execution-engine
+
+const compiledOf = new WeakMap<Instance, CompiledModuleWithNotes>();
+
+/**
+ * A function the code generator could not compile is a stub raising TrapCode.notImplemented:
+ * report it as NotImplemented (a skip with the stubbed function's reason), never as a trap.
+ */
+function stubsAsSkips<T>(compiled: CompiledModuleWithNotes | undefined, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RuntimeError && e.reason === TRAP_MESSAGES[TrapCode.notImplemented]) {
+      const why = (e.funcIndex !== undefined && compiled?.stubbed.get(e.funcIndex)) || `${NOT_YET}: a stubbed function`;
+      throw new NotImplemented(why);
+    }
+    throw e;
+  }
+}
+
+let spectestModule: SpectestShape | undefined;
+
+function makeSpectest(): SpectestShape {
+  const nothing = (): void => {};
+  return {
+    print: nothing, print_i32: nothing, print_i64: nothing, print_f32: nothing, print_f64: nothing,
+    print_i32_f32: nothing, print_f64_f64: nothing,
+    global_i32: new Global(ValType.i32, false, 666),
+    global_i64: new Global(ValType.i64, false, 666n),
+    global_f32: new Global(ValType.f32, false, 666.6),
+    global_f64: new Global(ValType.f64, false, 666.6),
+    table: new Table(ValType.funcref, 10, 20),
+    memory: new LinearMemory(1, 2),
+  };
+}
+
+/** Host references `(ref.extern n)` are one stable object per n. */
+const hostRefs = new Map<number, object>();
+const hostIds = new WeakMap<object, number>();
+function hostRef(n: number): object {
+  let o = hostRefs.get(n);
+  if (!o) {
+    o = { hostRef: n };
+    hostRefs.set(n, o);
+    hostIds.set(o, n);
+  }
+  return o;
+}
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+function toJs(v: WasmValue): unknown {
+  switch (v.type) {
+    case 'i32': return v.value | 0;
+    case 'i64': return BigInt.asIntN(64, v.value);
+    case 'f32': scratch.setUint32(0, v.bits, true); return scratch.getFloat32(0, true);
+    case 'f64': scratch.setBigUint64(0, v.bits, true); return scratch.getFloat64(0, true);
+    case 'v128': throw new NotImplemented(`${NOT_YET}: simd`);
+    case 'ref': {
+      const r = v.ref;
+      if (r.kind === 'null') return null;
+      if (r.kind === 'extern') return hostRef(r.host);
+      return r.value;
+    }
+  }
+}
+
+function fromJs(type: number, x: unknown): WasmValue {
+  switch (type) {
+    case ValType.i32: return { type: 'i32', value: Number(x) | 0 };
+    case ValType.i64: return { type: 'i64', value: BigInt.asIntN(64, BigInt(x as bigint)) };
+    case ValType.f32: scratch.setFloat32(0, Number(x), true); return { type: 'f32', bits: scratch.getUint32(0, true) };
+    case ValType.f64: scratch.setFloat64(0, Number(x), true); return { type: 'f64', bits: scratch.getBigUint64(0, true) };
+    case ValType.funcref: case ValType.externref: {
+      let ref: RefValue;
+      if (x === null || x === undefined) ref = { kind: 'null' };
+      else if (typeof x === 'object' && hostIds.has(x)) ref = { kind: 'extern', host: hostIds.get(x)! };
+      else ref = type === ValType.funcref ? { kind: 'func', value: x } : { kind: 'extern', host: -1 };
+      return { type: 'ref', ref };
+    }
+    default: throw new NotImplemented(`${NOT_YET}: values of type 0x${type.toString(16)}`);
+  }
+}
