@@ -13,6 +13,16 @@ const commands: Record<string, Command> = {
     usage: 'lightbeam wast <files or folders...> [--json]',
     load: () => import('./cli/wast.ts'),
   },
+  disasm: {
+    summary: 'compile a module and print its machine code, annotated with the wasm operators',
+    usage: 'lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]',
+    load: () => import('./cli/disasm.ts'),
+  },
+  run: {
+    summary: 'compile and instantiate a module, invoke an export and print its results',
+    usage: 'lightbeam run <file.wat|file.wasm> --invoke NAME [args...]',
+    load: () => import('./cli/run.ts'),
+  },
 };
 
 function help(): string {
