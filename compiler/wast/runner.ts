@@ -1,0 +1,315 @@
+// Runs a parsed .wast script against an Engine and gives every command exactly one outcome:
+// passed, failed (with the reason) or skipped (with the reason). Nothing counts as passed
+// unless it was checked. Browser-safe: the text front-end comes in as a function.
+
+import { CompileError, LinkError, RuntimeError, UNSUPPORTED_FEATURE } from '../errors.ts';
+import { type Engine, type ImportObject, type Instance, type CompiledModule, type WasmValue, NotImplemented, WasmException } from './engine.ts';
+import { formatExpected, formatValue, matches } from './results.ts';
+import { type Action, type Command, type ModuleForm, type ParsedScript, commandKind } from './script.ts';
+import { TextFormatError, type TextToBinary } from './textFormat.ts';
+
+export type Status = 'passed' | 'failed' | 'skipped';
+
+export interface Outcome {
+  line: number;
+  kind: string;
+  status: Status;
+  /** Why it failed or was skipped. */
+  reason?: string;
+  /** For commands with an expected message: did the engine's message contain it? */
+  messageMatch?: boolean;
+}
+
+export const EXECUTION_NOT_IMPLEMENTED = 'execution not implemented yet';
+export const TEXT_NOT_SUPPORTED = 'text format not supported by wabt';
+
+/** A module the script defined: usable, or why not. */
+interface ModuleEntry {
+  line: number;
+  compiled?: CompiledModule;
+  instance?: Instance;
+  /** Set when the module cannot be used: commands that need it get this outcome. */
+  unavailable?: { status: 'failed' | 'skipped'; reason: string };
+}
+
+/** An outcome decided early (a skip or a failure), carried up to the command. */
+class Verdict extends Error {
+  constructor(
+    readonly status: 'failed' | 'skipped',
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+function skip(reason: string): never {
+  throw new Verdict('skipped', reason);
+}
+function failWith(reason: string): never {
+  throw new Verdict('failed', reason);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** The message an engine error carries without its position suffix. */
+function reasonOf(err: Error): string {
+  return (err as { reason?: unknown }).reason !== undefined ? String((err as { reason?: unknown }).reason) : err.message;
+}
+
+function isUnsupported(err: unknown): err is CompileError {
+  return err instanceof CompileError && reasonOf(err).startsWith(UNSUPPORTED_FEATURE);
+}
+
+export interface RunOptions {
+  engine: Engine;
+  textToBinary: TextToBinary;
+  /** Called with each outcome as soon as it is known (for streaming progress out of a worker). */
+  onOutcome?: (o: Outcome) => void;
+}
+
+// #region script-runner
+export class ScriptRunner {
+  private readonly modules = new Map<string, ModuleEntry>();
+  private current: ModuleEntry | undefined;
+  private readonly registered: ImportObject = {};
+  private readonly canRun: boolean;
+
+  constructor(private readonly options: RunOptions) {
+    const e = options.engine;
+    this.canRun = !!(e.instantiate && e.invoke && e.get && e.exports && e.spectest);
+    if (this.canRun) this.registered.spectest = e.spectest!() as unknown as Record<string, unknown>;
+  }
+
+  run(script: ParsedScript): Outcome[] {
+    return script.commands.map((c) => this.runCommand(c));
+  }
+
+  runCommand(c: Command): Outcome {
+    const kind = commandKind(c);
+    let outcome: Outcome;
+    try {
+      const result = this.execute(c);
+      outcome = { line: c.line, kind, status: 'passed', ...result };
+    } catch (err) {
+      if (err instanceof Verdict) outcome = { line: c.line, kind, status: err.status, reason: err.reason };
+      else outcome = { line: c.line, kind, status: 'failed', reason: `harness or engine crashed: ${describe(err)}` };
+    }
+    this.options.onOutcome?.(outcome);
+    return outcome;
+  }
+
+  /** Runs one command; returns on a pass, throws a Verdict otherwise. */
+  private execute(c: Command): { messageMatch?: boolean } {
+    switch (c.kind) {
+      case 'unparsed':
+        failWith(`cannot parse this command: ${c.error}`);
+      case 'module':
+        return this.defineModule(c.module);
+      case 'module instance': {
+        const def = this.lookup(c.module, c.line);
+        this.needExecution();
+        const entry: ModuleEntry = { line: c.line, compiled: def.compiled };
+        this.define(c.instance, entry);
+        entry.instance = this.instantiate(entry.compiled, 'module instance');
+        return {};
+      }
+      case 'register': {
+        const entry = this.lookup(c.module, c.line);
+        this.needExecution();
+        this.registered[c.as] = this.options.engine.exports!(entry.instance);
+        return {};
+      }
+      case 'action':
+        this.perform(c.action);
+        return {};
+      case 'assert_return': {
+        const results = this.perform(c.action);
+        if (results.length !== c.expected.length || !c.expected.every((e, k) => matches(results[k], e))) {
+          failWith(`expected ${c.expected.map(formatExpected).join(' ') || '(nothing)'}, got ${results.map(formatValue).join(' ') || '(nothing)'}`);
+        }
+        return {};
+      }
+      case 'assert_trap':
+        if (c.module) return this.expectInstantiationError(c.module, c.message, RuntimeError, 'trap');
+        return this.expectActionError(c.action!, c.message, RuntimeError, 'trap');
+      case 'assert_exhaustion':
+        return this.expectActionError(c.action, c.message, RuntimeError, 'stack exhaustion');
+      case 'assert_exception':
+        return this.expectActionError(c.action, undefined, WasmException, 'exception');
+      case 'assert_invalid':
+      case 'assert_malformed':
+        return this.expectCompileError(c.module, c.message, c.kind === 'assert_invalid' ? 'invalid' : 'malformed');
+      case 'assert_unlinkable':
+        return this.expectInstantiationError(c.module, c.message, LinkError, 'link error');
+      case 'assert_uninstantiable':
+        return this.expectInstantiationError(c.module, c.message, RuntimeError, 'trap');
+      case 'assert_malformed_custom':
+      case 'assert_invalid_custom':
+        skip('custom-section annotations are not checked');
+      case 'thread':
+      case 'wait':
+        skip('threads (thread and wait commands) not supported');
+    }
+  }
+  // #endregion script-runner
+
+  private needExecution(): void {
+    if (!this.canRun) skip(EXECUTION_NOT_IMPLEMENTED);
+  }
+
+  private define(name: string | undefined, entry: ModuleEntry): void {
+    this.current = entry;
+    if (name !== undefined) this.modules.set(name, entry);
+  }
+
+  /** The named (or current) module, if usable; otherwise the outcome its failure dictates. */
+  private lookup(name: string | undefined, line: number): ModuleEntry & { compiled: CompiledModule } {
+    const entry = name === undefined ? this.current : this.modules.get(name);
+    if (!entry) failWith(name === undefined ? `no module defined before line ${line}` : `unknown module ${name}`);
+    if (entry.unavailable) {
+      if (entry.unavailable.status === 'skipped') skip(entry.unavailable.reason);
+      failWith(`the module at line ${entry.line} is unusable: ${entry.unavailable.reason}`);
+    }
+    return entry as ModuleEntry & { compiled: CompiledModule };
+  }
+
+  // #region module-bytes
+  /** The module's binary; text goes through wabt. Throws TextFormatError when wabt rejects it. */
+  private bytesOf(m: ModuleForm): Uint8Array {
+    return m.source.format === 'binary' ? m.source.bytes : this.options.textToBinary(m.source.text);
+  }
+
+  /** Compiles a module the script says is valid; unsupported features and missing stages are skips. */
+  private compileValid(m: ModuleForm): CompiledModule {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.bytesOf(m);
+    } catch (err) {
+      if (err instanceof TextFormatError) skip(`${TEXT_NOT_SUPPORTED}: ${err.message}`);
+      throw err;
+    }
+    try {
+      return this.options.engine.compile(bytes);
+    } catch (err) {
+      if (isUnsupported(err)) skip(reasonOf(err));
+      if (err instanceof NotImplemented) skip(err.reason);
+      if (err instanceof CompileError) failWith(`valid module rejected: ${err.message}`);
+      failWith(`compiler crashed: ${describe(err)}`);
+    }
+  }
+  // #endregion module-bytes
+
+  private defineModule(m: ModuleForm): { messageMatch?: boolean } {
+    const entry: ModuleEntry = { line: m.line };
+    this.define(m.name, entry);
+    try {
+      entry.compiled = this.compileValid(m);
+      if (!m.definition && this.canRun) entry.instance = this.instantiate(entry.compiled, 'module');
+      return {};
+    } catch (err) {
+      if (err instanceof Verdict) entry.unavailable = { status: err.status, reason: err.reason };
+      else entry.unavailable = { status: 'failed', reason: describe(err) };
+      throw err;
+    }
+  }
+
+  private instantiate(compiled: CompiledModule, what: string): Instance {
+    try {
+      return this.options.engine.instantiate!(compiled, this.registered);
+    } catch (err) {
+      if (err instanceof NotImplemented) skip(err.reason);
+      if (isUnsupported(err)) skip(reasonOf(err));
+      failWith(`${what} failed to instantiate: ${describe(err)}`);
+    }
+  }
+
+  /** Runs an action; engine errors come out as they are. */
+  private call(a: Action): WasmValue[] {
+    const entry = this.lookup(a.module, a.line);
+    this.needExecution();
+    const engine = this.options.engine;
+    return a.type === 'invoke' ? engine.invoke!(entry.instance, a.name, a.args) : [engine.get!(entry.instance, a.name)];
+  }
+
+  /** Runs an action that should return normally. */
+  private perform(a: Action): WasmValue[] {
+    try {
+      return this.call(a);
+    } catch (err) {
+      if (err instanceof Verdict) throw err;
+      if (err instanceof NotImplemented) skip(err.reason);
+      if (isUnsupported(err)) skip(reasonOf(err));
+      failWith(`${a.type} "${a.name}" failed: ${describe(err)}`);
+    }
+  }
+
+  // #region expected-errors
+  private expectCompileError(m: ModuleForm, message: string, what: 'invalid' | 'malformed'): { messageMatch?: boolean } {
+    let bytes: Uint8Array;
+    try {
+      bytes = this.bytesOf(m);
+    } catch (err) {
+      if (!(err instanceof TextFormatError)) throw err;
+      // Our text front-end is wabt: it rejecting malformed text is the expected outcome.
+      if (what === 'malformed' && m.source.format !== 'binary') return {};
+      skip(`${TEXT_NOT_SUPPORTED}: ${err.message}`);
+    }
+    if (what === 'malformed' && m.source.format !== 'binary') {
+      skip('wabt accepts this malformed text (text-format check out of our hands)');
+    }
+    try {
+      this.options.engine.compile(bytes);
+    } catch (err) {
+      if (isUnsupported(err)) skip(reasonOf(err));
+      if (err instanceof NotImplemented) skip(err.reason);
+      if (err instanceof CompileError) return { messageMatch: reasonOf(err).includes(message) };
+      failWith(`compiler crashed: ${describe(err)}`);
+    }
+    failWith(`${what} module accepted (expected "${message}")`);
+  }
+
+  private expectInstantiationError(
+    m: ModuleForm,
+    message: string,
+    errorClass: typeof LinkError | typeof RuntimeError,
+    what: string,
+  ): { messageMatch?: boolean } {
+    const compiled = this.compileValid(m);
+    this.needExecution();
+    try {
+      this.options.engine.instantiate!(compiled, this.registered);
+    } catch (err) {
+      if (err instanceof NotImplemented) skip(err.reason);
+      if (err instanceof errorClass) return { messageMatch: reasonOf(err).includes(message) };
+      failWith(`expected a ${what} ("${message}"), got ${describe(err)}`);
+    }
+    failWith(`expected a ${what} ("${message}"), but instantiation succeeded`);
+  }
+
+  private expectActionError(
+    a: Action,
+    message: string | undefined,
+    errorClass: typeof RuntimeError | typeof WasmException,
+    what: string,
+  ): { messageMatch?: boolean } {
+    let results: WasmValue[];
+    try {
+      results = this.call(a);
+    } catch (err) {
+      if (err instanceof Verdict) throw err;
+      if (err instanceof NotImplemented) skip(err.reason);
+      if (err instanceof errorClass) return message === undefined ? {} : { messageMatch: reasonOf(err).includes(message) };
+      failWith(`expected a ${what}${message ? ` ("${message}")` : ''}, got ${describe(err)}`);
+    }
+    failWith(`expected a ${what}${message ? ` ("${message}")` : ''}, got ${results.map(formatValue).join(' ') || 'a normal return'}`);
+  }
+  // #endregion expected-errors
+}
+
+/** Runs a whole parsed script. */
+export function runScript(script: ParsedScript, options: RunOptions): Outcome[] {
+  return new ScriptRunner(options).run(script);
+}
