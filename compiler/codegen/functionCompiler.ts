@@ -67,6 +67,8 @@ export class FunctionCompiler {
   localSlots = 0;
   maxStackSlots = 0;
   usesFramePointer = false;
+  /** Some slot (of a local or a value) was addressed. */
+  frameUsed = false;
   /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
   pinFlags = false;
   hasCalls = false;
@@ -192,7 +194,8 @@ export class FunctionCompiler {
 
   frameSize(): number {
     let size = 8 * (this.localSlots + this.maxStackSlots);
-    if (size === 0 && !this.hasCalls) return 0;
+    // A leaf that never touched a slot needs no frame (the sub/add become `sub rsp, 0`: patched below).
+    if (!this.frameUsed && !this.hasCalls) return 0;
     // On entry rsp is 8 below a multiple of 16 (the return address); calls need it aligned.
     const want = this.usesFramePointer ? 0 : 8;
     while (size % 16 !== want) size += 8;
@@ -201,11 +204,13 @@ export class FunctionCompiler {
 
   /** Address of the slot of value-stack position `pos`. */
   slotAddr(pos: number): Mem {
+    this.frameUsed = true;
     if (pos + 1 > this.maxStackSlots) this.maxStackSlots = pos + 1;
     return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
   }
 
   localAddr(i: number): Mem {
+    this.frameUsed = true;
     if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
     return qword(rsp, this.spDelta + this.localDisp[i]!);
   }
@@ -497,7 +502,11 @@ export class FunctionCompiler {
       asm.jmp(qword(GPR64[VMCTX_REG]!, VMCTX.TRAP_HANDLER));
     }
     const size = this.frameSize();
-    for (const at of this.frameSizePatches) asm.buf.patch32(at, size);
+    for (const at of this.frameSizePatches) {
+      if (size !== 0) asm.buf.patch32(at, size);
+      // No frame: the 7-byte `sub/add rsp, imm32` becomes one 7-byte nop.
+      else [0x0f, 0x1f, 0x80, 0, 0, 0, 0].forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
+    }
   }
 
   /** Leave the function (results already in place). */

@@ -1,0 +1,21 @@
+;; Comparisons fused with br_if/if/select, a br_table jump table, block results, multi-value.
+(module
+  (func (export "max") (param i32 i32) (result i32)
+    (select (local.get 0) (local.get 1) (i32.gt_s (local.get 0) (local.get 1))))
+  (func (export "sign") (param i64) (result i32)
+    (if (result i32) (i64.lt_s (local.get 0) (i64.const 0))
+      (then (i32.const -1))
+      (else (i32.eqz (i64.eqz (local.get 0))))))
+  (func (export "switch") (param i32) (result i32)
+    (block $c (block $b (block $a
+      (br_table $a $b $c (local.get 0)))
+      (return (i32.const 10)))
+      (return (i32.const 20)))
+    (i32.const 30))
+  (func $pair (param i32) (result i32 i64)
+    (local.get 0) (i64.extend_i32_u (local.get 0)))
+  (func (export "use_pair") (param i32) (result i64) (local i64)
+    (call $pair (local.get 0))
+    (local.set 1)
+    (drop)
+    (i64.add (local.get 1) (i64.const 1))))
