@@ -128,7 +128,7 @@ export class Assembler extends Encoder {
   sub(dst: RM, src: Src): void { this.emitWith(D.sub!, dst, src); }
   xor(dst: RM, src: Src): void { this.emitWith(D.xor!, dst, src); }
   cmp(dst: RM, src: Src): void { this.emitWith(D.cmp!, dst, src); }
-  test(dst: RM, src: Gpr | Imm): void { this.emitWith(D.test!, dst, src); }
+  test(a: RM, b: RM | Imm): void { this.emitWith(D.test!, a, b); }
   not(dst: RM): void { this.emitWith(D.not!, dst); }
   neg(dst: RM): void { this.emitWith(D.neg!, dst); }
   inc(dst: RM): void { this.emitWith(D.inc!, dst); }
@@ -177,6 +177,9 @@ export class Assembler extends Encoder {
   call(target: Target): void { this.emitWith(D.call!, target); }
   ret(): void { this.emitWith(D.ret!); }
   ud2(): void { this.emitWith(D.ud2!); }
+  leave(): void { this.emitWith(D.leave!); }
+  cpuid(): void { this.emitWith(D.cpuid!); }
+  xgetbv(): void { this.emitWith(D.xgetbv!); }
   int3(): void { this.emitWith(D.int3!); }
 
   private emitShort(mnemonic: string, target: Label, cc: number): void {
@@ -242,6 +245,12 @@ export class Assembler extends Encoder {
   cvtss2sd(dst: Xmm, src: XM): void { this.emitWith(D.cvtss2sd!, dst, src); }
   cvtsd2ss(dst: Xmm, src: XM): void { this.emitWith(D.cvtsd2ss!, dst, src); }
   /** SSE4.1 rounding; mode 8|n: n = 0 nearest, 1 floor, 2 ceil, 3 trunc (8 suppresses precision exceptions). */
+  /** Compare scalars into a mask: predicate 0 eq, 1 lt, 2 le, 3 unord, 4 neq, 5 nlt, 6 nle, 7 ord. */
+  cmpss(dst: Xmm, src: XM, predicate: number): void { this.emitWith(D.cmpss!, dst, src, predicate); }
+  cmpsd(dst: Xmm, src: XM, predicate: number): void { this.emitWith(D.cmpsd!, dst, src, predicate); }
+  /** The sign bits of the lanes into the low bits of a 32-bit register. */
+  movmskps(dst: Gpr, src: Xmm): void { this.emitWith(D.movmskps!, dst, src); }
+  movmskpd(dst: Gpr, src: Xmm): void { this.emitWith(D.movmskpd!, dst, src); }
   roundss(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundss!, dst, src, mode); }
   roundsd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundsd!, dst, src, mode); }
   roundps(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundps!, dst, src, mode); }

@@ -341,8 +341,8 @@ function compare(x: Iced, instr: InstanceType<Iced['Instruction']>, c: Case, fix
     return out;
   };
   let ops = operandProblems([0, 1, 2]);
-  // xchg is symmetric: iced prints the operands in its own order.
-  if (ops.length > 0 && c.mnemonic === 'xchg' && operandProblems([1, 0]).length === 0) ops = [];
+  // xchg and test are symmetric: iced prints the operands in its own order.
+  if (ops.length > 0 && SYMMETRIC.has(c.mnemonic) && operandProblems([1, 0]).length === 0) ops = [];
   return [...problems, ...ops];
 }
 
@@ -434,7 +434,7 @@ class IcedLengths {
     const codes = mnemonic === undefined ? undefined : this.byMnemonic.get(mnemonic);
     if (!codes) return undefined;
     let best: number | undefined;
-    const orders = c.mnemonic === 'xchg' ? [c.ops, [...c.ops].reverse()] : [c.ops];
+    const orders = SYMMETRIC.has(c.mnemonic) ? [c.ops, [...c.ops].reverse()] : [c.ops];
     for (const { code, opCount, operandSize, accumulatorXchg } of codes) {
       // iced's create*() ignores extra operands, so the operand count must match; and a code of another
       // operand size (push word vs push qword) is a different instruction.
@@ -515,6 +515,7 @@ class IcedLengths {
 }
 // #endregion iced-lengths
 
+const SYMMETRIC = new Set(['xchg', 'test']);
 const STACK_OR_BRANCH = new Set(['push', 'pop', 'jmp', 'jcc', 'call', 'ret']);
 const capitalize = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 

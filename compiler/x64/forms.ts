@@ -119,7 +119,10 @@ export function compileForm(row: EncodingRow): Form {
   // a row whose every byte looked like a prefix would be a table mistake.
   if (opcode.length === 0) throw new Error(`encoding table: no opcode in '${form}'`);
 
-  const rmOperand = modrm >= 0 ? shapes.findIndex(isRegOrMemShape) : -1;
+  // The r/m operand is the one that may be memory; in register-only forms (movmskps r32, xmm) it is
+  // the second operand, as the SDM's "RM" operand encoding says.
+  let rmOperand = modrm >= 0 ? shapes.findIndex(isRegOrMemShape) : -1;
+  if (modrm === 8 && rmOperand < 0 && shapes.length >= 2 && isRegisterShape(shapes[1]!)) rmOperand = 1;
   let regOperand = -1;
   if (modrm === 8) {
     regOperand = shapes.findIndex((s, i) => i !== rmOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
