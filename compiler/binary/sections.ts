@@ -197,7 +197,13 @@ export function readDataCountSection(r: Reader, m: ModuleInfo): void {
   m.dataCount = r.u32();
 }
 
-export function readDataSection(r: Reader, m: ModuleInfo, offsets: number[]): void {
+/**
+ * `copy`: copy the section once and make segments views of the copy (the input may be reused);
+ * otherwise segments are views of the input itself.
+ */
+export function readDataSection(r: Reader, m: ModuleInfo, offsets: number[], copy = true): void {
+  const source = copy ? r.bytes.slice(r.pos, r.end) : r.bytes;
+  const sourceBase = copy ? r.pos : 0;
   const n = r.count();
   for (let i = 0; i < n; i++) {
     const at = r.pos;
@@ -207,7 +213,9 @@ export function readDataSection(r: Reader, m: ModuleInfo, offsets: number[]): vo
     const memory = flags === 2 ? r.u32() : 0;
     const offset = flags === 1 ? undefined : readConstExpr(r);
     const len = r.u32();
-    const bytes = r.bytesOf(len).slice();
+    const from = r.pos;
+    r.bytesOf(len);
+    const bytes = source.subarray(from - sourceBase, from - sourceBase + len);
     m.data.push(offset ? { mode: 'active', memory, offset, bytes } : { mode: 'passive', memory, bytes });
   }
 }

@@ -138,7 +138,10 @@ export interface DataSegment {
   /** The memory of an active segment (0 otherwise). */
   readonly memory: number;
   readonly offset?: ConstExpr;
-  /** The segment's bytes (a copy: safe to keep after decoding). */
+  /**
+   * The segment's bytes. From StreamingValidator.push: a copy. From validateModule(bytes): a view
+   * of `bytes` (like the rest of the result, valid while the caller leaves `bytes` unchanged).
+   */
   readonly bytes: Uint8Array;
 }
 

@@ -80,8 +80,10 @@ export class FunctionValidator implements FunctionContext {
   }
 
   // --- the operand stack ---
+  /** Position of the operator being checked (errors about operands point at it). */
+  private opAt = 0;
   private error(message: string): CompileError {
-    return this.r.error(message);
+    return this.r.error(message, this.opAt);
   }
   private push(t: number): void {
     if (this.sp === this.stack.length) {
@@ -276,20 +278,81 @@ export class FunctionValidator implements FunctionContext {
 
     this.sp = 0;
     this.fp = 0;
-    this.pushFrame(FrameKind.function, { params: [], results: type.results }, base + start);
+    // The function frame takes no operands: push it with the void type, then give it the real one.
+    this.pushFrame(FrameKind.function, VOID_BLOCK, base + start);
     this.top.type = type;
     if (cg) cg.beginFunction(this, base + start);
 
+    // The position lives in a local for speed; r.pos is set from it before any call that reads.
+    let pos = r.pos;
     for (;;) {
-      if (r.pos >= end) {
+      if (pos >= end) {
+        r.pos = pos;
         throw this.error(
           moreInSection ? 'END opcode expected' : next === 0x0b ? 'section size mismatch' : 'unexpected end of section or function',
         );
       }
-      const at = r.pos;
+      const at = pos;
+      this.opAt = at;
       const offset = base + at;
-      const op = bytes[r.pos++]!;
+      const op = bytes[pos++]!;
       switch (op) {
+        // ---- variables (first: the most frequent) ----
+        case 0x20: { // local.get
+          let i = bytes[pos]!;
+          if (i < 0x80 && pos < end) pos++;
+          else { r.pos = pos; i = r.u32(); pos = r.pos; }
+          if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
+          const t = this.localTypes[i]!;
+          this.push(t);
+          if (this.live) cg!.localGet(i, t as ValType, offset);
+          break;
+        }
+        case 0x21: // local.set
+        case 0x22: { // local.tee
+          let i = bytes[pos]!;
+          if (i < 0x80 && pos < end) pos++;
+          else { r.pos = pos; i = r.u32(); pos = r.pos; }
+          if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
+          const t = this.localTypes[i]!;
+          this.popExpect(t);
+          if (op === 0x22) this.push(t);
+          if (this.live) {
+            if (op === 0x21) cg!.localSet(i, t as ValType, offset);
+            else cg!.localTee(i, t as ValType, offset);
+          }
+          break;
+        }
+        case 0x23: { // global.get
+          r.pos = pos;
+          const i = r.u32();
+          pos = r.pos;
+          const g = m.globals[i];
+          if (!g) throw r.error(`unknown global ${i}`, at + 1);
+          this.push(g.type.type);
+          if (this.live) cg!.globalGet(i, g.type, offset);
+          break;
+        }
+        case 0x24: { // global.set
+          r.pos = pos;
+          const i = r.u32();
+          pos = r.pos;
+          const g = m.globals[i];
+          if (!g) throw r.error(`unknown global ${i}`, at + 1);
+          if (!g.type.mutable) throw r.error('immutable global', at);
+          this.popExpect(g.type.type);
+          if (this.live) cg!.globalSet(i, g.type, offset);
+          break;
+        }
+        case 0x41: { // i32.const
+          let v = bytes[pos]!;
+          if (v < 0x40 && pos < end) pos++;
+          else { r.pos = pos; v = r.s32(); pos = r.pos; }
+          this.push(I32);
+          if (this.live) cg!.i32Const(v, offset);
+          break;
+        }
+
         // ---- control ----
         case 0x00: // unreachable
           if (this.live) cg!.unreachable(offset);
@@ -299,8 +362,10 @@ export class FunctionValidator implements FunctionContext {
           break;
         case 0x02: // block
         case 0x03: { // loop
+          r.pos = pos;
           const bt = this.readBlockType();
-          this.popValues(bt.params);
+          pos = r.pos;
+          if (bt.params.length) this.popValues(bt.params);
           const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
           if (this.live) {
             if (op === 0x02) cg!.block(f, offset);
@@ -309,9 +374,11 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x04: { // if
+          r.pos = pos;
           const bt = this.readBlockType();
+          pos = r.pos;
           this.popExpect(I32);
-          this.popValues(bt.params);
+          if (bt.params.length) this.popValues(bt.params);
           const f = this.pushFrame(FrameKind.if, bt, offset);
           if (this.live) cg!.if(f, offset);
           break;
@@ -335,7 +402,8 @@ export class FunctionValidator implements FunctionContext {
           if (cg && !f.deadAtEntry) cg.end(f, offset);
           this.fp--;
           if (this.fp === 0) {
-            if (r.pos !== end) throw r.error('section size mismatch', r.pos);
+            r.pos = pos;
+            if (pos !== end) throw r.error('section size mismatch', pos);
             if (cg) cg.endFunction(funcIndex, offset);
             return;
           }
@@ -345,7 +413,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x0c: { // br
+          r.pos = pos;
           const depth = r.u32();
+          pos = r.pos;
           const target = this.label(depth);
           this.popValues(this.labelTypes(target));
           if (this.live) cg!.br(depth, target, offset);
@@ -353,22 +423,28 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x0d: { // br_if
+          r.pos = pos;
           const depth = r.u32();
+          pos = r.pos;
           const target = this.label(depth);
           this.popExpect(I32);
           const types = this.labelTypes(target);
-          this.popValues(types);
-          this.pushValues(types);
+          if (types.length) {
+            this.popValues(types);
+            this.pushValues(types);
+          }
           if (this.live) cg!.brIf(depth, target, offset);
           break;
         }
         case 0x0e: { // br_table
+          r.pos = pos;
           const count = r.u32();
           if (count > end - r.pos) throw this.error('unexpected end of section or function');
           if (this.brTargets.length < count) this.brTargets = new Uint32Array(Math.max(count, this.brTargets.length * 2));
           const targets = this.brTargets;
           for (let i = 0; i < count; i++) targets[i] = r.u32();
           const defaultDepth = r.u32();
+          pos = r.pos;
           this.popExpect(I32);
           const arity = this.labelTypes(this.label(defaultDepth)).length;
           const epoch = ++this.epoch;
@@ -392,7 +468,9 @@ export class FunctionValidator implements FunctionContext {
           this.setUnreachable();
           break;
         case 0x10: { // call
+          r.pos = pos;
           const f = r.u32();
+          pos = r.pos;
           if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
           const ft = m.types[m.functions[f]!]!;
           this.popValues(ft.params);
@@ -401,9 +479,11 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x11: { // call_indirect
+          r.pos = pos;
           const typeAt = r.pos;
           const typeIndex = r.u32();
           const table = this.readTableIndex();
+          pos = r.pos;
           const ft = m.types[typeIndex];
           if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
           if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
@@ -434,9 +514,11 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x1c: { // select t
+          r.pos = pos;
           const n = r.u32();
           if (n !== 1) throw r.error('invalid result arity', at);
           const t = readValType(r);
+          pos = r.pos;
           this.popExpect(I32);
           this.popExpect(t);
           this.popExpect(t);
@@ -444,55 +526,19 @@ export class FunctionValidator implements FunctionContext {
           if (this.live) cg!.select(t, offset);
           break;
         }
-
-        // ---- variables ----
-        case 0x20: { // local.get
-          const i = r.u32();
-          if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
-          const t = this.localTypes[i]!;
-          this.push(t);
-          if (this.live) cg!.localGet(i, t as ValType, offset);
-          break;
-        }
-        case 0x21: // local.set
-        case 0x22: { // local.tee
-          const i = r.u32();
-          if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
-          const t = this.localTypes[i]!;
-          this.popExpect(t);
-          if (op === 0x22) this.push(t);
-          if (this.live) {
-            if (op === 0x21) cg!.localSet(i, t as ValType, offset);
-            else cg!.localTee(i, t as ValType, offset);
-          }
-          break;
-        }
-        case 0x23: { // global.get
-          const i = r.u32();
-          const g = m.globals[i];
-          if (!g) throw r.error(`unknown global ${i}`, at + 1);
-          this.push(g.type.type);
-          if (this.live) cg!.globalGet(i, g.type, offset);
-          break;
-        }
-        case 0x24: { // global.set
-          const i = r.u32();
-          const g = m.globals[i];
-          if (!g) throw r.error(`unknown global ${i}`, at + 1);
-          if (!g.type.mutable) throw r.error('immutable global', at);
-          this.popExpect(g.type.type);
-          if (this.live) cg!.globalSet(i, g.type, offset);
-          break;
-        }
         case 0x25: { // table.get
+          r.pos = pos;
           const t = this.readTableIndex();
+          pos = r.pos;
           this.popExpect(I32);
           this.push(this.tableType(t));
           if (this.live) cg!.tableGet(t, offset);
           break;
         }
         case 0x26: { // table.set
+          r.pos = pos;
           const t = this.readTableIndex();
+          pos = r.pos;
           this.popExpect(this.tableType(t));
           this.popExpect(I32);
           if (this.live) cg!.tableSet(t, offset);
@@ -501,13 +547,17 @@ export class FunctionValidator implements FunctionContext {
 
         // ---- memory size ----
         case 0x3f: { // memory.size
+          r.pos = pos;
           const mem = this.readMemoryIndex();
+          pos = r.pos;
           this.push(I32);
           if (this.live) cg!.memorySize(mem, offset);
           break;
         }
         case 0x40: { // memory.grow
+          r.pos = pos;
           const mem = this.readMemoryIndex();
+          pos = r.pos;
           this.popExpect(I32);
           this.push(I32);
           if (this.live) cg!.memoryGrow(mem, offset);
@@ -515,32 +565,34 @@ export class FunctionValidator implements FunctionContext {
         }
 
         // ---- constants ----
-        case 0x41: {
-          const v = r.s32();
-          this.push(I32);
-          if (this.live) cg!.i32Const(v, offset);
-          break;
-        }
         case 0x42:
+          r.pos = pos;
           r.i64();
+          pos = r.pos;
           this.push(0x7e);
           if (this.live) cg!.i64Const(r.low, r.high, offset);
           break;
         case 0x43: {
+          r.pos = pos;
           const bits = r.u32Fixed();
+          pos = r.pos;
           this.push(0x7d);
           if (this.live) cg!.f32Const(bits, offset);
           break;
         }
         case 0x44:
+          r.pos = pos;
           r.u64Fixed();
+          pos = r.pos;
           this.push(0x7c);
           if (this.live) cg!.f64Const(r.low, r.high, offset);
           break;
 
         // ---- references ----
         case 0xd0: { // ref.null
+          r.pos = pos;
           const t = readHeapType(r);
+          pos = r.pos;
           this.push(t);
           if (this.live) cg!.refNull(t, offset);
           break;
@@ -553,7 +605,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0xd2: { // ref.func
+          r.pos = pos;
           const f = r.u32();
+          pos = r.pos;
           if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
           if (!m.declaredFuncRefs.has(f)) throw r.error('undeclared function reference', at);
           this.push(0x70);
@@ -562,11 +616,38 @@ export class FunctionValidator implements FunctionContext {
         }
 
         case 0xfc:
+          r.pos = pos;
           this.prefixedFC(at, offset);
+          pos = r.pos;
           break;
 
-        default:
+        default: {
+          // Numeric operators with their operands in place: the common case, checked inline.
+          const family = opFamily[op];
+          const stack = this.stack;
+          const sp = this.sp;
+          if (family === FAMILY_BINARY || family === FAMILY_COMPARE) {
+            const p1 = opParam1[op]!;
+            if (p1 !== 0 && sp - 2 >= this.top.height && stack[sp - 1] === p1 && stack[sp - 2] === opParam0[op]) {
+              stack[sp - 2] = opResult[op]!;
+              this.sp = sp - 1;
+              if (this.live) {
+                if (family === FAMILY_BINARY) cg!.binary(op, offset);
+                else cg!.compare(op, offset);
+              }
+              break;
+            }
+          } else if (family === FAMILY_UNARY) {
+            if (sp - 1 >= this.top.height && stack[sp - 1] === opParam0[op]) {
+              stack[sp - 1] = opResult[op]!;
+              if (this.live) cg!.unary(op, offset);
+              break;
+            }
+          }
+          r.pos = pos;
           this.simpleOperator(op, op, offset, at);
+          pos = r.pos;
+        }
       }
     }
   }

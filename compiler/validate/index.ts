@@ -11,11 +11,12 @@ export { NoopCodeGenerator, FrameKind, labelTypes } from './codegenInterface.ts'
 export { StreamingValidator } from './streamingValidator.ts';
 
 // #region validate-api
-/** Decode and validate a whole module. Throws CompileError (with byte offset and function index). */
+/**
+ * Decode and validate a whole module. Throws CompileError (with byte offset and function index).
+ * Data segments in the result are views of `bytes`: do not modify `bytes` while you use them.
+ */
 export function validateModule(bytes: Uint8Array, codegen?: CodeGenerator): ModuleInfo {
-  const v = new StreamingValidator(codegen);
-  v.push(bytes);
-  return v.finish();
+  return StreamingValidator.validateWhole(bytes, codegen);
 }
 
 /**

@@ -58,8 +58,19 @@ export class StreamingValidator {
   private begun = false;
   private functions: FunctionValidator | undefined;
 
+  /** Set by validateModule: the one chunk is the whole module and stays unchanged, so data segments may view it. */
+  private retainInput = false;
+
   constructor(codegen?: CodeGenerator) {
     this.cg = codegen ?? null;
+  }
+
+  /** Validate a whole module given at once; data segments in the result are views of `bytes`. */
+  static validateWhole(bytes: Uint8Array, codegen?: CodeGenerator): ModuleInfo {
+    const v = new StreamingValidator(codegen);
+    v.retainInput = true;
+    v.push(bytes);
+    return v.finish();
   }
 
   /** Feed the next bytes; throws CompileError as soon as a problem is seen. */
@@ -134,13 +145,18 @@ export class StreamingValidator {
   private lebEnd = 0;
   private tryU32(pos: number, limit: number, endMessage: string): number {
     const stop = Math.min(this.end, limit - this.base);
+    const buf = this.buf;
+    if (pos < stop && buf[pos]! < 0x80) {
+      this.lebEnd = pos + 1;
+      return buf[pos]!;
+    }
     let i = pos;
-    while (i < stop && i - pos < 5 && this.buf[i]! & 0x80) i++;
+    while (i < stop && i - pos < 5 && buf[i]! & 0x80) i++;
     if (i >= stop) {
       if (stop === limit - this.base) throw new CompileError(endMessage, this.base + stop);
       return -1;
     }
-    const r = new Reader(this.buf, pos, stop, this.base, endMessage);
+    const r = new Reader(buf, pos, stop, this.base, endMessage);
     const v = r.u32();
     this.lebEnd = r.pos;
     return v;
@@ -285,7 +301,7 @@ export class StreamingValidator {
       case SectionId.data: {
         const offsets: number[] = [];
         const first = m.data.length;
-        readDataSection(r, m, offsets);
+        readDataSection(r, m, offsets, !(this.retainInput && !this.owned));
         this.sawData = true;
         if (m.dataCount !== undefined && m.dataCount !== m.data.length) {
           throw new CompileError('data count and data section have inconsistent lengths', at);
