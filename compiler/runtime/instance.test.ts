@@ -218,3 +218,24 @@ describe('Instance', () => {
     expect(fnOf(b, 'load8')(WASM_PAGE_SIZE + 1)).toBe(5);
   });
 });
+
+describe('raw values', () => {
+  it('pass NaN payloads through exactly', async () => {
+    const { invokeBits, toBits, fromBits } = await import('./instance.ts');
+    const inst = new Instance(compiled, imports);
+    expect(invokeBits(inst.exports.add, [40n, 0xffffffff00000002n])).toEqual([42n]);
+    const g = new Global(ValType.f32, true);
+    g.bits = 0x7fa00001n; // a signalling NaN: a JS number would not keep it
+    expect(g.bits).toBe(0x7fa00001n);
+    expect(fromBits(ValType.funcref, toBits(ValType.funcref, inst.exports.add))).toBe(inst.exports.add);
+    expect(toBits(ValType.externref, null)).toBe(0n);
+  });
+
+  it('grows a table from JS with an initial value', () => {
+    const inst = new Instance(compiled, imports);
+    const table = inst.exports.table as Table;
+    expect(table.grow(2, inst.exports.add)).toBe(3);
+    expect(table.length).toBe(5);
+    expect(fnOf(inst, 'indirect')(4, 1, 2)).toBe(3);
+  });
+});

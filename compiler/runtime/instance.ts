@@ -14,7 +14,8 @@ import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { getRuntime, signatureKey, type Runtime } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
-import { funcRefs } from './values.ts';
+import { SlotViews } from './runtimeState.ts';
+import { funcRefs, readValue, writeValue } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
 export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
@@ -59,10 +60,17 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
   return info.wrapper;
 }
 
+/**
+ * Instances whose functions JS handed to wasm as funcref values. Wasm may keep such a reference
+ * anywhere, so these instances are never freed: a dangling reference would jump into unmapped code.
+ */
+const escapedOwners = new Set<Instance>();
+
 funcRefs.toAddress = (value) => {
   if (value === null) return 0;
   const info = typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
   if (!info) throw new TypeError('not a WebAssembly exported function');
+  escapedOwners.add(info.owner);
   return info.record;
 };
 funcRefs.fromAddress = (address) => {
@@ -71,6 +79,8 @@ funcRefs.fromAddress = (address) => {
   if (!info) throw new RuntimeError(`dangling function reference 0x${address.toString(16)}`);
   return wrapperOf(info);
 };
+
+funcRefs.ownerOf = (value) => (typeof value === 'function' ? infoOfWrapper.get(value)?.owner : undefined);
 
 /** The wasm function behind a JS value, if it is one of our exported functions. */
 export function wasmFunctionInfo(value: unknown): { type: FuncType } | undefined {
@@ -206,6 +216,12 @@ export class Instance {
       this.globals.push(global);
     }
     this.globals.forEach((g, i) => this.setAddress(this.layout.global(i), g.cell));
+    // #region lifetimes
+    // Code of this instance may store its function references in any table or global it reaches:
+    // those keep it alive (it keeps them alive in turn; the cycle is collected as one).
+    for (const t of this.tables) t.owners.add(this);
+    for (const g of this.globals) if (g.type === ValType.funcref) g.owners.add(this);
+    // #endregion lifetimes
 
     // Segments: elements, then data, then the start function (a trap stops instantiation there).
     this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
@@ -273,7 +289,9 @@ export class Instance {
       // reuse its record so the reference stays the same function.
       if (wasm.typeId !== typeIdOf(type)) throw new LinkError(`${what}: imported function does not match the expected type`);
       const stub = this.runtime.switchStub(type, wasm.vmctx, wasm.code);
+      // Both ways: the callee may keep references to the caller's functions it was passed.
       this.keepAlive.push(stub.code, wasm.owner);
+      wasm.owner.keepAlive.push(this);
       this.setAddress(this.layout.importedFunction(index), stub.address);
       this.functions[index] = wasm;
       this.setAddress(this.layout.funcRef(index), wasm.record);
@@ -498,3 +516,34 @@ const keepBuiltins: CodeMemory[] = [];
 // #endregion builtins
 
 export type { RefType };
+
+// #region raw-values
+/**
+ * Call an exported wasm function with raw 64-bit values, bypassing JS numbers: i32 and f32 in the
+ * low 32 bits, f64 as its bits, i64 as is, references as the runtime's raw values (see toBits).
+ * Exact for NaN payloads, which a trip through a JS number may change (the spec tests check them).
+ * Results come back the same way, unsigned.
+ */
+export function invokeBits(fn: unknown, args: readonly bigint[]): bigint[] {
+  const info = typeof fn === 'function' ? infoOfWrapper.get(fn) : undefined;
+  if (!info) throw new TypeError('not a WebAssembly exported function');
+  const rt = info.owner.runtime;
+  const slots = rt.entryArgs;
+  info.type.params.forEach((_, i) => (slots.i64[i] = BigInt.asIntN(64, args[i] ?? 0n)));
+  rt.invoke(info.vmctx, rt.adapterFor(info.type), info.code);
+  return info.type.results.map((_, i) => BigInt.asUintN(64, slots.i64[i]!));
+}
+
+const scratchSlots = new SlotViews(new ArrayBuffer(16), 0, 2);
+/** A JS value as the raw 64-bit value wasm sees (externref handle, funcref record address, number bits). */
+export function toBits(type: ValType, value: unknown): bigint {
+  scratchSlots.i64[0] = 0n;
+  writeValue(scratchSlots, 0, type, value);
+  return BigInt.asUintN(64, scratchSlots.i64[0]!);
+}
+/** The JS value of a raw 64-bit wasm value of type `type`. */
+export function fromBits(type: ValType, bits: bigint): unknown {
+  scratchSlots.i64[0] = BigInt.asIntN(64, bits);
+  return readValue(scratchSlots, 0, type);
+}
+// #endregion raw-values

@@ -6,7 +6,7 @@ import { ValType, type RefType } from '../binary/types.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
-import { readValue, writeValue } from './values.ts';
+import { funcRefs, readValue, writeValue } from './values.ts';
 
 /** The most elements a table may have (the JS API's limit). */
 export const MAX_TABLE_LENGTH = 10_000_000;
@@ -79,12 +79,28 @@ export class Table {
   set(i: number, value: unknown): void {
     if (!(i >= 0 && i < this.lengthNow)) throw new RangeError('table index out of bounds');
     writeValue(this.slots, i, this.element, value);
+    this.keep(value);
   }
   fill(start: number, value: unknown, n: number): void {
     if (n === 0) return;
     this.set(start, value);
     const raw = this.getRaw(start);
     for (let i = 1; i < n; i++) this.setRaw(start + i, raw);
+  }
+
+  /** Grow by `delta` elements set to the JS value `init`: the old length, or -1. */
+  grow(delta: number, init: unknown = null): number {
+    return this.growRaw(delta, this.rawOf(init));
+  }
+  private keep(value: unknown): void {
+    const owner = funcRefs.ownerOf(value);
+    if (owner) this.owners.add(owner);
+  }
+  private rawOf(value: unknown): number {
+    this.keep(value);
+    const scratch = new SlotViews(new ArrayBuffer(8), 0, 1);
+    writeValue(scratch, 0, this.element, value);
+    return scratch.getAddress(0);
   }
 
   /** Grow by `delta` elements set to `init` (raw): the old length, or -1. */
@@ -140,12 +156,21 @@ export class Global {
   }
   set value(v: unknown) {
     writeValue(this.slots, 0, this.type, v);
+    const owner = funcRefs.ownerOf(v);
+    if (owner) this.owners.add(owner);
   }
   getRaw(): number {
     return this.slots.getAddress(0);
   }
   setRaw(v: number): void {
     this.slots.setAddress(0, v);
+  }
+  /** The value's raw 64 bits (exact NaN payloads; i32/f32 in the low half). */
+  get bits(): bigint {
+    return BigInt.asUintN(64, this.slots.i64[0]!);
+  }
+  set bits(v: bigint) {
+    this.slots.i64[0] = BigInt.asIntN(64, v);
   }
   /** The cell's raw 16 bytes, to copy one global into another exactly (NaN payloads included). */
   get rawSlots(): SlotViews {

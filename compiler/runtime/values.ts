@@ -44,6 +44,10 @@ export const funcRefs = {
     if (address === 0) return null;
     throw new TypeError('funcref conversion is not installed');
   },
+  /** The instance a function belongs to: a table or global holding it must keep that instance alive. */
+  ownerOf(_value: unknown): object | undefined {
+    return undefined;
+  },
 };
 
 // #region to-wasm
