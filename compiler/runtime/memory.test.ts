@@ -71,3 +71,17 @@ describe('LinearMemory', () => {
     expect(sizes).toEqual([WASM_PAGE_SIZE]);
   });
 });
+
+describe('platform check', () => {
+  it('names the platform when generated code cannot run here', async () => {
+    const { assertNativeSupported } = await import('./native.ts');
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'darwin' });
+    try {
+      expect(() => assertNativeSupported()).toThrow(`running generated code needs x86-64 Linux; this is darwin/${process.arch}`);
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    expect(() => assertNativeSupported()).not.toThrow();
+  });
+});
