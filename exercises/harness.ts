@@ -25,6 +25,8 @@ export interface Exercise<Impl> {
   reference: () => Promise<Impl>;
   /** Plausible but wrong solutions, each with the mistake it makes; the checks must catch every one. */
   wrong: () => Promise<Record<string, Impl>>;
+  /** Why the exercise cannot run on this machine (e.g. it needs x86-64 Linux), or undefined if it can. */
+  unavailable?: () => string | undefined;
 }
 
 export const referenceMode = process.env.LIGHTBEAM_EXERCISES === 'reference';
@@ -81,6 +83,11 @@ function pointToExercise(e: unknown, dir: string, check: string): unknown {
 
 export function defineExercise<Impl>(exercise: Exercise<Impl>): void {
   const { dir, checks } = exercise;
+  const unavailable = exercise.unavailable?.();
+  if (unavailable !== undefined) {
+    describe(dir, () => test.skip(`cannot run on this machine: ${unavailable}`, () => {}));
+    return;
+  }
   describe(dir, () => {
     describe(referenceMode ? 'your solution (LIGHTBEAM_EXERCISES=reference: the reference solution)' : 'your solution', () => {
       let notStarted = 0;
