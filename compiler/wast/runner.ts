@@ -109,12 +109,19 @@ export class ScriptRunner {
       case 'module':
         return this.defineModule(c.module);
       case 'module instance': {
-        const def = this.lookup(c.module, c.line);
-        this.needExecution();
-        const entry: ModuleEntry = { line: c.line, compiled: def.compiled };
+        // Defined first, so that later commands naming it get this command's outcome.
+        const entry: ModuleEntry = { line: c.line };
+        const previous = this.current;
         this.define(c.instance, entry);
-        entry.instance = this.instantiate(entry.compiled, 'module instance');
-        return {};
+        try {
+          entry.compiled = (c.module === undefined ? this.usable(previous, c.line) : this.lookup(c.module, c.line)).compiled;
+          this.needExecution();
+          entry.instance = this.instantiate(entry.compiled, 'module instance');
+          return {};
+        } catch (err) {
+          if (err instanceof Verdict) entry.unavailable = { status: err.status, reason: err.reason };
+          throw err;
+        }
       }
       case 'register': {
         const entry = this.lookup(c.module, c.line);
@@ -168,7 +175,12 @@ export class ScriptRunner {
   /** The named (or current) module, if usable; otherwise the outcome its failure dictates. */
   private lookup(name: string | undefined, line: number): ModuleEntry & { compiled: CompiledModule } {
     const entry = name === undefined ? this.current : this.modules.get(name);
-    if (!entry) failWith(name === undefined ? `no module defined before line ${line}` : `unknown module ${name}`);
+    if (!entry && name !== undefined) failWith(`unknown module ${name}`);
+    return this.usable(entry, line);
+  }
+
+  private usable(entry: ModuleEntry | undefined, line: number): ModuleEntry & { compiled: CompiledModule } {
+    if (!entry) failWith(`no module defined before line ${line}`);
     if (entry.unavailable) {
       if (entry.unavailable.status === 'skipped') skip(entry.unavailable.reason);
       failWith(`the module at line ${entry.line} is unusable: ${entry.unavailable.reason}`);

@@ -1,0 +1,57 @@
+// A worker process: runs the .wast files its parent sends, one at a time, and streams the
+// outcomes back, so that a crash or hang costs only the file it happened in (Node only).
+
+import { readFileSync } from 'node:fs';
+import { ENGINES } from '../engines.ts';
+import { ScriptRunner, type Outcome } from '../runner.ts';
+import { parseScript } from '../script.ts';
+import { loadTextToBinary } from '../textFormat.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+const FLUSH_MS = 50;
+
+function send(m: FromWorker): void {
+  process.send!(m);
+}
+
+const engineName = process.argv[2] ?? 'lightbeam';
+const makeEngine = ENGINES[engineName];
+if (!makeEngine) throw new Error(`unknown engine ${engineName}`);
+const engine = await makeEngine();
+const textToBinary = await loadTextToBinary();
+
+// #region worker-run-file
+function runFile(path: string): void {
+  const script = parseScript(readFileSync(path, 'utf8'));
+  send({ type: 'parsed', path, commands: script.commands.length });
+  let batch: Outcome[] = [];
+  let last = Date.now();
+  const flush = () => {
+    if (batch.length) send({ type: 'outcomes', path, outcomes: batch });
+    batch = [];
+    last = Date.now();
+  };
+  const runner = new ScriptRunner({
+    engine,
+    textToBinary,
+    onOutcome: (o) => {
+      batch.push(o);
+      if (Date.now() - last >= FLUSH_MS) flush();
+    },
+  });
+  for (const c of script.commands) runner.runCommand(c);
+  flush();
+  send({ type: 'done', path });
+}
+// #endregion worker-run-file
+
+process.on('message', (m: ToWorker) => {
+  if (m.type !== 'run') return;
+  try {
+    runFile(m.path);
+  } catch (err) {
+    send({ type: 'error', path: m.path, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });
