@@ -85,6 +85,7 @@ export class FunctionValidator implements FunctionContext {
   private error(message: string): CompileError {
     return this.r.error(message, this.opAt);
   }
+  // #region operand-stack
   private push(t: number): void {
     if (this.sp === this.stack.length) {
       const bigger = new Uint8Array(this.stack.length * 2);
@@ -117,6 +118,7 @@ export class FunctionValidator implements FunctionContext {
   private pushValues(types: readonly ValType[]): void {
     for (let i = 0; i < types.length; i++) this.push(types[i]!);
   }
+  // #endregion operand-stack
   /** Check the top of the stack against `types` without popping (br_table targets). */
   private peekValues(types: readonly ValType[]): void {
     const n = types.length;
@@ -133,6 +135,7 @@ export class FunctionValidator implements FunctionContext {
   }
 
   // --- the control stack ---
+  // #region control-stack
   private pushFrame(kind: FrameKind, type: FuncType, offset: number): Frame {
     if (this.fp === this.frames.length) {
       this.frames.push(new Frame());
@@ -166,6 +169,7 @@ export class FunctionValidator implements FunctionContext {
     this.popValues(f.type.results);
     if (this.sp !== f.height) throw this.error('type mismatch');
   }
+  // #endregion control-stack
   private labelTypes(f: Frame): readonly ValType[] {
     return f.kind === FrameKind.loop ? f.type.params : f.type.results;
   }
