@@ -1,0 +1,133 @@
+// The ratchet: the whole top-level spec suite, held to the per-file outcome counts committed in
+// baseline.json. Any change fails, worse or better, until the baseline is refreshed on purpose:
+//   UPDATE=1 npx vitest run compiler/wast
+// so every gain is recorded in the repository and can never be lost again.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runFiles } from './node/pool.ts';
+import { listWastFiles, locateSuite, type WastFile } from './node/suite.ts';
+import { diffBaseline } from './ratchet.ts';
+import { type Counts, type FileResult, summarize, type Summary } from './report.ts';
+
+const BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
+const ENGINE = 'lightbeam';
+
+interface Baseline {
+  engine: string;
+  note: string;
+  totals: Counts & { total: number };
+  files: Record<string, Counts>;
+}
+
+let files: WastFile[];
+let results: FileResult[];
+let summary: Summary;
+
+beforeAll(async () => {
+  files = listWastFiles([locateSuite()], false);
+  const started = Date.now();
+  results = await runFiles(files, { engine: ENGINE, jobs: 2 });
+  summary = summarize(results, ENGINE, Date.now() - started);
+}, 600_000);
+
+
+describe('spec suite ratchet', () => {
+  test('every file runs to the end (no crash or hang)', () => {
+    const crashed = results.filter((r) => r.crashed).map((r) => `${r.file}: ${r.crashed}`);
+    expect(crashed).toEqual([]);
+  });
+
+  test('per-file outcomes equal the committed baseline (UPDATE=1 to record a change)', () => {
+    const now: Record<string, Counts> = {};
+    for (const [name, c] of Object.entries(summary.perFile)) now[name] = { passed: c.passed, failed: c.failed, skipped: c.skipped };
+    if (process.env.UPDATE) {
+      const baseline: Baseline = {
+        engine: ENGINE,
+        note: 'Per-file outcome counts of the top-level spec suite. Regenerate on purpose: UPDATE=1 npx vitest run compiler/wast',
+        totals: { total: summary.total, passed: summary.passed, failed: summary.failed, skipped: summary.skipped },
+        files: now,
+      };
+      writeFileSync(BASELINE, JSON.stringify(baseline, null, 1) + '\n');
+      return;
+    }
+    const baseline = JSON.parse(readFileSync(BASELINE, 'utf8')) as Baseline;
+    const diff = diffBaseline(baseline.files, now);
+    if (diff.length) {
+      const advice = diff.some((l) => l.includes('WORSE'))
+        ? 'Some files got worse: fix the regression (or, if it is intended, refresh the baseline).'
+        : 'Files got better: record the gain with UPDATE=1 npx vitest run compiler/wast and commit baseline.json.';
+      throw new Error(`spec suite differs from compiler/wast/baseline.json:\n  ${diff.join('\n  ')}\n${advice}`);
+    }
+  });
+});
+
+// #region count-commands
+/**
+ * The number of top-level S-expressions in a script, counted without the harness's reader:
+ * a plain scan over parentheses that skips strings and comments. A script made only of module
+ * fields is one (inline) module.
+ */
+function countTopLevel(src: string): number {
+  let depth = 0;
+  let count = 0;
+  let onlyFields = true;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === ';' && src[i + 1] === ';') {
+      while (i < src.length && src[i] !== '\n') i++;
+    } else if (c === '(' && src[i + 1] === ';') {
+      let nest = 1;
+      i += 2;
+      while (nest > 0) {
+        if (src[i] === '(' && src[i + 1] === ';') (nest++, i++);
+        else if (src[i] === ';' && src[i + 1] === ')') (nest--, i++);
+        i++;
+      }
+      i--;
+    } else if (c === '"') {
+      for (i++; src[i] !== '"'; i++) if (src[i] === '\\') i++;
+    } else if (c === '(') {
+      if (depth === 0) {
+        const head = /^\(\s*([^\s()]*)/.exec(src.slice(i, i + 40))![1]!;
+        if (head.startsWith('@')) {
+          // an annotation at the top level is not a command: skip to its end
+          let d = 0;
+          for (; i < src.length; i++) {
+            if (src[i] === '"') for (i++; src[i] !== '"'; i++) if (src[i] === '\\') i++;
+            if (src[i] === '(') d++;
+            if (src[i] === ')' && --d === 0) break;
+          }
+          continue;
+        }
+        count++;
+        if (!/^(type|rec|import|func|table|memory|global|tag|export|start|elem|data)$/.test(head)) onlyFields = false;
+      }
+      depth++;
+    } else if (c === ')') {
+      depth--;
+    }
+  }
+  return onlyFields && count > 0 ? 1 : count;
+}
+// #endregion count-commands
+
+describe('spec suite coverage', () => {
+  test('all top-level files run, and total equals the number of commands in them', () => {
+    expect(results.length).toBe(files.length);
+    let expected = 0;
+    for (const f of files) {
+      const n = countTopLevel(readFileSync(f.path, 'utf8'));
+      expected += n;
+      expect(summary.perFile[f.name]?.total, f.name).toBe(n);
+    }
+    expect(summary.total).toBe(expected);
+    expect(summary.passed + summary.failed + summary.skipped).toBe(summary.total);
+  });
+
+  test('no command is left unparsed', () => {
+    const unparsed = summary.failures.filter((f) => f.message.startsWith('cannot parse')).map((f) => `${f.file}:${f.line} ${f.message}`);
+    expect(unparsed).toEqual([]);
+  });
+});
