@@ -1,0 +1,67 @@
+// The compile-only half of the WebAssembly-like API: Module, validate, compile. Runs in the
+// browser (the playground compiles and disassembles); running needs ./index.ts (Node only).
+
+import { valTypeName, type ExternKind, type ModuleInfo } from '../binary/types.ts';
+import type { CompiledModule } from '../abi/index.ts';
+import { compileModule } from '../codegen/moduleCompiler.ts';
+import { CompileError } from '../errors.ts';
+import { validateModule } from '../validate/index.ts';
+
+export type Bytes = ArrayBuffer | ArrayBufferView;
+
+/** A copy of the bytes, so later changes by the caller cannot reach the compiler. */
+export function copyBytes(bytes: Bytes): Uint8Array {
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
+  if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
+  throw new TypeError('expected an ArrayBuffer or a typed array of module bytes');
+}
+
+// #region api-module
+/** A compiled module, like WebAssembly.Module. */
+export class Module {
+  /** What the code generator produced (code, function offsets, declarations). */
+  readonly compiled: CompiledModule;
+  private readonly bytes: Uint8Array;
+
+  constructor(bytes: Bytes) {
+    this.bytes = copyBytes(bytes);
+    this.compiled = compileModule(this.bytes);
+  }
+
+  get info(): ModuleInfo {
+    return this.compiled.info;
+  }
+
+  static exports(m: Module): { name: string; kind: ExternKind }[] {
+    return m.info.exports.map((e) => ({ name: e.name, kind: e.kind }));
+  }
+
+  static imports(m: Module): { module: string; name: string; kind: ExternKind }[] {
+    return m.info.imports.map((i) => ({ module: i.module, name: i.name, kind: i.desc.kind }));
+  }
+
+  static customSections(m: Module, name: string): ArrayBuffer[] {
+    return m.info.customSections
+      .filter((s) => s.name === name)
+      .map((s) => m.bytes.slice(s.offset, s.offset + s.size).buffer);
+  }
+}
+// #endregion api-module
+
+/** True when the bytes are a valid module (that we support). */
+export function validate(bytes: Bytes): boolean {
+  try {
+    validateModule(copyBytes(bytes));
+    return true;
+  } catch (e) {
+    if (e instanceof CompileError) return false;
+    throw e;
+  }
+}
+
+export async function compile(bytes: Bytes): Promise<Module> {
+  return new Module(bytes);
+}
+
+/** The text name of a value type for messages ("i32", "funcref"). */
+export const typeName = valTypeName;
