@@ -13,19 +13,33 @@ const DEFAULT_FILES = [
   'node_modules/shiki/dist/onig.wasm',
 ];
 
-/** Median time of one call in ms, after a warm-up (the machine may be shared: the median resists noise). */
-function timeIt(fn: () => void, minMs = 2000): number {
-  const warmUntil = performance.now() + minMs / 2;
-  while (performance.now() < warmUntil) fn();
-  const samples: number[] = [];
-  const stop = performance.now() + minMs;
-  while (performance.now() < stop || samples.length < 5) {
-    const t = performance.now();
-    fn();
-    samples.push(performance.now() - t);
+/**
+ * Median times of one call of `a` and of `b`, in ms, sampled alternately after a warm-up: the
+ * machine may be shared, and alternating makes both see the same load; the median resists noise.
+ */
+function timePair(a: () => void, b: () => void, minMs = 3000): [number, number] {
+  const warmUntil = performance.now() + minMs / 3;
+  while (performance.now() < warmUntil) {
+    a();
+    b();
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1]!;
+  const sa: number[] = [];
+  const sb: number[] = [];
+  const stop = performance.now() + minMs;
+  while (performance.now() < stop || sa.length < 5) {
+    let t = performance.now();
+    a();
+    sa.push(performance.now() - t);
+    t = performance.now();
+    b();
+    sb.push(performance.now() - t);
+  }
+  const median = (s: number[]) => s.sort((x, y) => x - y)[s.length >> 1]!;
+  return [median(sa), median(sb)];
+}
+
+function timeIt(fn: () => void, minMs = 1000): number {
+  return timePair(fn, () => {}, minMs)[0];
 }
 
 function mbps(bytes: number, ms: number): string {
@@ -47,8 +61,7 @@ for (const file of files) {
     console.log(`${file.padEnd(52)} skipped: ${(e as Error).message}`);
     continue;
   }
-  const ours = timeIt(() => validateModule(bytes));
-  const v8 = timeIt(() => WebAssembly.validate(bytes));
+  const [ours, v8] = timePair(() => validateModule(bytes), () => WebAssembly.validate(bytes));
   console.log(
     `${file.padEnd(52)} ${String(bytes.length).padStart(9)}  ${mbps(bytes.length, ours)}  ${mbps(bytes.length, v8)}  ${(v8 / ours).toFixed(2)}`,
   );

@@ -267,6 +267,11 @@ export class Reader {
     return Math.min(n, this.end - this.pos);
   }
 
+  skip(n: number): void {
+    if (n > this.end - this.pos) throw this.error(this.endMessage);
+    this.pos += n;
+  }
+
   bytesOf(n: number): Uint8Array {
     if (n > this.end - this.pos) throw this.error(this.endMessage);
     const out = this.bytes.subarray(this.pos, this.pos + n);

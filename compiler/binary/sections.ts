@@ -4,7 +4,7 @@
 
 import { unsupported } from '../errors.ts';
 import type { Reader } from './reader.ts';
-import type { ConstExpr, ElementSegment, ExternKind, FuncType, ModuleInfo, RefType, ValType } from './types.ts';
+import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readRefType, readValType } from './valueTypes.ts';
 
@@ -197,6 +197,22 @@ export function readDataCountSection(r: Reader, m: ModuleInfo): void {
   m.dataCount = r.u32();
 }
 
+/** A data segment whose view of its bytes is made when first asked for (modules may have 10^5 segments). */
+class LazyDataSegment implements DataSegment {
+  private view: Uint8Array | undefined;
+  constructor(
+    readonly mode: 'active' | 'passive',
+    readonly memory: number,
+    readonly offset: ConstExpr | undefined,
+    private readonly source: Uint8Array,
+    private readonly start: number,
+    readonly length: number,
+  ) {}
+  get bytes(): Uint8Array {
+    return (this.view ??= this.source.subarray(this.start, this.start + this.length));
+  }
+}
+
 /**
  * `copy`: copy the section once and make segments views of the copy (the input may be reused);
  * otherwise segments are views of the input itself.
@@ -214,9 +230,8 @@ export function readDataSection(r: Reader, m: ModuleInfo, offsets: number[], cop
     const offset = flags === 1 ? undefined : readConstExpr(r);
     const len = r.u32();
     const from = r.pos;
-    r.bytesOf(len);
-    const bytes = source.subarray(from - sourceBase, from - sourceBase + len);
-    m.data.push(offset ? { mode: 'active', memory, offset, bytes } : { mode: 'passive', memory, bytes });
+    r.skip(len);
+    m.data.push(new LazyDataSegment(offset ? 'active' : 'passive', memory, offset, source, from - sourceBase, len));
   }
 }
 

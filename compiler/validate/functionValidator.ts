@@ -328,9 +328,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x23: { // global.get
-          r.pos = pos;
-          const i = r.u32();
-          pos = r.pos;
+          let i = bytes[pos]!;
+          if (i < 0x80 && pos < end) pos++;
+          else { r.pos = pos; i = r.u32(); pos = r.pos; }
           const g = m.globals[i];
           if (!g) throw r.error(`unknown global ${i}`, at + 1);
           this.push(g.type.type);
@@ -338,9 +338,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x24: { // global.set
-          r.pos = pos;
-          const i = r.u32();
-          pos = r.pos;
+          let i = bytes[pos]!;
+          if (i < 0x80 && pos < end) pos++;
+          else { r.pos = pos; i = r.u32(); pos = r.pos; }
           const g = m.globals[i];
           if (!g) throw r.error(`unknown global ${i}`, at + 1);
           if (!g.type.mutable) throw r.error('immutable global', at);
@@ -417,9 +417,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x0c: { // br
-          r.pos = pos;
-          const depth = r.u32();
-          pos = r.pos;
+          let depth = bytes[pos]!;
+          if (depth < 0x80 && pos < end) pos++;
+          else { r.pos = pos; depth = r.u32(); pos = r.pos; }
           const target = this.label(depth);
           this.popValues(this.labelTypes(target));
           if (this.live) cg!.br(depth, target, offset);
@@ -427,9 +427,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x0d: { // br_if
-          r.pos = pos;
-          const depth = r.u32();
-          pos = r.pos;
+          let depth = bytes[pos]!;
+          if (depth < 0x80 && pos < end) pos++;
+          else { r.pos = pos; depth = r.u32(); pos = r.pos; }
           const target = this.label(depth);
           this.popExpect(I32);
           const types = this.labelTypes(target);
@@ -472,9 +472,9 @@ export class FunctionValidator implements FunctionContext {
           this.setUnreachable();
           break;
         case 0x10: { // call
-          r.pos = pos;
-          const f = r.u32();
-          pos = r.pos;
+          let f = bytes[pos]!;
+          if (f < 0x80 && pos < end) pos++;
+          else { r.pos = pos; f = r.u32(); pos = r.pos; }
           if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
           const ft = m.types[m.functions[f]!]!;
           this.popValues(ft.params);
@@ -569,13 +569,24 @@ export class FunctionValidator implements FunctionContext {
         }
 
         // ---- constants ----
-        case 0x42:
-          r.pos = pos;
-          r.i64();
-          pos = r.pos;
+        case 0x42: { // i64.const
+          const b = bytes[pos]!;
+          let low: number, high: number;
+          if (b < 0x40 && pos < end) {
+            pos++;
+            low = b;
+            high = 0;
+          } else {
+            r.pos = pos;
+            r.i64();
+            pos = r.pos;
+            low = r.low;
+            high = r.high;
+          }
           this.push(0x7e);
-          if (this.live) cg!.i64Const(r.low, r.high, offset);
+          if (this.live) cg!.i64Const(low, high, offset);
           break;
+        }
         case 0x43: {
           r.pos = pos;
           const bits = r.u32Fixed();
@@ -609,9 +620,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0xd2: { // ref.func
-          r.pos = pos;
-          const f = r.u32();
-          pos = r.pos;
+          let f = bytes[pos]!;
+          if (f < 0x80 && pos < end) pos++;
+          else { r.pos = pos; f = r.u32(); pos = r.pos; }
           if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
           if (!m.declaredFuncRefs.has(f)) throw r.error('undeclared function reference', at);
           this.push(0x70);
@@ -646,6 +657,28 @@ export class FunctionValidator implements FunctionContext {
               stack[sp - 1] = opResult[op]!;
               if (this.live) cg!.unary(op, offset);
               break;
+            }
+          } else if (family === FAMILY_LOAD || family === FAMILY_STORE) {
+            // One-byte alignment and offset, memory present, address (and value) in place.
+            const align = bytes[pos]!;
+            const memOffset = bytes[pos + 1]!;
+            if (
+              pos + 1 < end && align <= opNaturalAlign[op]! && memOffset < 0x80 && m.memories.length !== 0 &&
+              sp - 1 >= this.top.height
+            ) {
+              if (family === FAMILY_LOAD) {
+                if (stack[sp - 1] === I32) {
+                  pos += 2;
+                  stack[sp - 1] = opResult[op]!;
+                  if (this.live) cg!.load(op, 0, align, memOffset, offset);
+                  break;
+                }
+              } else if (sp - 2 >= this.top.height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32) {
+                pos += 2;
+                this.sp = sp - 2;
+                if (this.live) cg!.store(op, 0, align, memOffset, offset);
+                break;
+              }
             }
           }
           r.pos = pos;
