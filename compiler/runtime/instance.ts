@@ -12,7 +12,7 @@ import { callWasm, hostFunctionHandler } from './calls.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
-import { getRuntime, signatureKey, type Runtime } from './runtime.ts';
+import { getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
 import { funcRefs, readValue, writeValue } from './values.ts';
@@ -155,14 +155,16 @@ export class Instance {
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     info.types.forEach((t, i) => this.vm.setUint32(this.layout.typeId(i), typeIdOf(t), true));
 
-    // Imports, in order.
+    // Imports, in order. Function stubs are assembled together once all are known.
+    const stubRequests: StubRequest[] = [];
+    const stubUsers: ((address: number) => void)[] = [];
     let memory: LinearMemory | undefined;
     for (const imp of info.imports) {
       const value = lookupImport(imports, imp.module, imp.name);
       const what = `import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
       switch (imp.desc.kind) {
         case 'func':
-          this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt);
+          this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt, stubRequests, stubUsers);
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`${what}: not a memory`);
@@ -182,6 +184,10 @@ export class Instance {
           break;
       }
     }
+
+    const stubs = rt.loadStubs(stubRequests);
+    if (stubs.code) this.keepAlive.push(stubs.code);
+    stubUsers.forEach((use, i) => use(stubs.addresses[i]!));
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
@@ -281,28 +287,32 @@ export class Instance {
   }
 
   // #region import-function
-  private importFunction(index: number, type: FuncType, value: unknown, what: string, recordsAt: number): void {
+  private importFunction(
+    index: number, type: FuncType, value: unknown, what: string, recordsAt: number,
+    requests: StubRequest[], users: ((address: number) => void)[],
+  ): void {
     if (typeof value !== 'function') throw new LinkError(`${what}: not a function`);
     const wasm = infoOfWrapper.get(value);
     if (wasm) {
       // A function of another instance: call it through a stub that switches instances, and
       // reuse its record so the reference stays the same function.
       if (wasm.typeId !== typeIdOf(type)) throw new LinkError(`${what}: imported function does not match the expected type`);
-      const stub = this.runtime.switchStub(type, wasm.vmctx, wasm.code);
+      requests.push({ kind: 'switch', type, calleeVmctx: wasm.vmctx, calleeCode: wasm.code });
+      users.push((address) => this.setAddress(this.layout.importedFunction(index), address));
       // Both ways: the callee may keep references to the caller's functions it was passed.
-      this.keepAlive.push(stub.code, wasm.owner);
+      this.keepAlive.push(wasm.owner);
       wasm.owner.keepAlive.push(this);
-      this.setAddress(this.layout.importedFunction(index), stub.address);
       this.functions[index] = wasm;
       this.setAddress(this.layout.funcRef(index), wasm.record);
       return;
     }
     const id = this.runtime.registerCallout(hostFunctionHandler(this.runtime, type, value as (...a: unknown[]) => unknown));
     this.calloutIds.push(id);
-    const stub = this.runtime.calloutStub(type, id);
-    this.keepAlive.push(stub.code);
-    this.setAddress(this.layout.importedFunction(index), stub.address);
-    this.defineFunction(index, type, stub.address, this.vmctx, this, recordsAt);
+    requests.push({ kind: 'callout', type, id });
+    users.push((address) => {
+      this.setAddress(this.layout.importedFunction(index), address);
+      this.defineFunction(index, type, address, this.vmctx, this, recordsAt);
+    });
   }
   // #endregion import-function
 
@@ -502,13 +512,14 @@ function builtinStubs(rt: Runtime): number[] {
       return 0;
     },
   };
-  stubs = (Object.keys(BUILTIN_TYPES).map(Number) as Builtin[]).map((b) => {
+  const requests = (Object.keys(BUILTIN_TYPES).map(Number) as Builtin[]).map((b): StubRequest => {
     const handler = handlers[b];
     const id = rt.registerCallout(() => handler(Instance.calling(rt)));
-    const stub = rt.calloutStub(BUILTIN_TYPES[b], id);
-    keepBuiltins.push(stub.code);
-    return stub.address;
+    return { kind: 'callout', type: BUILTIN_TYPES[b], id };
   });
+  const loaded = rt.loadStubs(requests);
+  keepBuiltins.push(loaded.code!);
+  stubs = loaded.addresses;
   builtinsOf.set(rt, stubs);
   return stubs;
 }

@@ -13,6 +13,10 @@ import { emitCalloutStub, emitEntryAdapter, emitEntryAndTrapHandler, emitInstanc
 /** A function implemented in JS that wasm calls: reads its arguments from `runtime.callout`, writes results there, returns 0 or a trap code. */
 export type CalloutHandler = () => number;
 
+export type StubRequest =
+  | { readonly kind: 'callout'; readonly type: FuncType; readonly id: number }
+  | { readonly kind: 'switch'; readonly type: FuncType; readonly calleeVmctx: number; readonly calleeCode: number };
+
 export function signatureKey(type: FuncType): string {
   return `${type.params.join(',')}->${type.results.join(',')}`;
 }
@@ -156,6 +160,17 @@ export class Runtime {
   switchStub(type: FuncType, calleeVmctx: number, calleeCode: number): { code: CodeMemory; address: number } {
     const { code, addresses } = load((asm) => [emitInstanceSwitchStub(asm, type, calleeVmctx, calleeCode)]);
     return { code, address: addresses[0]! };
+  }
+
+  /**
+   * Several stubs in one piece of code memory (one mapping instead of one per stub: processes
+   * have a limited number of mappings). Addresses in the order of `requests`.
+   */
+  loadStubs(requests: readonly StubRequest[]): { code: CodeMemory | undefined; addresses: number[] } {
+    if (requests.length === 0) return { code: undefined, addresses: [] };
+    return load((asm) => requests.map((r) => r.kind === 'callout'
+      ? emitCalloutStub(asm, r.type, r.id, this.state, this.callbackAddress, this.trapHandler)
+      : emitInstanceSwitchStub(asm, r.type, r.calleeVmctx, r.calleeCode)));
   }
 
   /** r15 of the wasm code that is calling out right now. */
