@@ -54,7 +54,7 @@ export async function trace(): Promise<Output[]> {
         if (method === 'beginFunction') fn = args[0] as FunctionContext;
         const shown = args.slice(0, -1).map((a, i) =>
           typeof a === 'object' && a !== null && 'kind' in a
-            ? `frame -> [${(a as { type: { results: number[] } }).type.results.map(valTypeName).join(' ')}]`
+            ? `frame -> [${(a as unknown as { type: { results: number[] } }).type.results.map(valTypeName).join(' ')}]`
             : method.startsWith('local') && i === 1 ? valTypeName(a as number) : String(a),
         ); // the last argument, the byte offset, is left out
         if (method === 'beginModule' || method === 'endModule' || method === 'beginFunction') shown.length = 0;
