@@ -14,6 +14,17 @@ describe('listings in the book', () => {
     expect(chapters.length).toBeGreaterThan(0);
   });
 
+  // Every chapter quotes the real compiler and runs something at build time (chapter 1 may be
+  // all introduction, but shows the running example).
+  for (const chapter of chapters) {
+    test(`book/${chapter} quotes the compiler and runs an example`, () => {
+      const mdx = readFileSync(join(root, 'book', chapter), 'utf8');
+      const fromCompiler = findListingUses(mdx).filter((u) => u.file.startsWith('compiler/'));
+      expect(fromCompiler.length, `book/${chapter} has no <Listing> from compiler/`).toBeGreaterThan(0);
+      expect(/<(Example|Run)\b/.test(mdx), `book/${chapter} has no <Example> or <Run>`).toBe(true);
+    });
+  }
+
   for (const chapter of chapters) {
     const uses = findListingUses(readFileSync(join(root, 'book', chapter), 'utf8'));
     for (const use of uses) {
