@@ -69,7 +69,7 @@ type Exports = { nop: () => void; add: (a: number, b: number) => number; callOut
 function nsPer(n: number, run: () => void): number {
   run(); // warm up
   const best: number[] = [];
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 10; round++) {
     const t = process.hrtime.bigint();
     run();
     best.push(Number(process.hrtime.bigint() - t) / n);
@@ -101,7 +101,7 @@ const a = measure(lb);
 const b = measure(v8);
 const row = (what: string, x: number, y: number) =>
   console.log(`${what.padEnd(28)} ${x.toFixed(1).padStart(9)} ns ${y.toFixed(1).padStart(9)} ns ${(x / y).toFixed(1).padStart(7)}x`);
-console.log(`${'call (best of 5 x 1e6)'.padEnd(28)} ${'lightbeam'.padStart(12)} ${'V8'.padStart(12)} ${'ratio'.padStart(8)}`);
+console.log(`${'call (best of 10 x 1e6)'.padEnd(28)} ${'lightbeam'.padStart(12)} ${'V8'.padStart(12)} ${'ratio'.padStart(8)}`);
 row('JS -> wasm  nop()', a.nop, b.nop);
 row('JS -> wasm  add(i32, i32)', a.add, b.add);
 row('wasm -> JS  f()', a.out, b.out);

@@ -51,21 +51,25 @@ export const funcRefs = {
 };
 
 // #region to-wasm
+/**
+ * Typed-array stores do the JS API's conversions themselves: Int32Array/Float32Array/Float64Array
+ * apply ToNumber (a BigInt throws TypeError), BigInt64Array applies ToBigInt (a Number throws
+ * TypeError) and wraps modulo 2^64. Only the upper half of an i32/f32 slot is left as it was:
+ * the convention says it is undefined.
+ */
 export function writeValue(slots: SlotViews, slot: number, type: number, value: unknown): void {
   switch (type) {
     case ValType.i32:
-      slots.i32[slot * 2] = Number(toNumberNoBigInt(value));
-      slots.i32[slot * 2 + 1] = 0;
+      slots.i32[slot * 2] = value as number;
       return;
     case ValType.i64:
-      slots.i64[slot] = BigInt.asIntN(64, toBigInt(value));
+      slots.i64[slot] = value as bigint;
       return;
     case ValType.f32:
-      slots.f32[slot * 2] = toNumberNoBigInt(value);
-      slots.i32[slot * 2 + 1] = 0;
+      slots.f32[slot * 2] = value as number;
       return;
     case ValType.f64:
-      slots.f64[slot] = toNumberNoBigInt(value);
+      slots.f64[slot] = value as number;
       return;
     case ValType.externref:
       slots.setAddress(slot, externRefs.toHandle(value));
@@ -76,18 +80,6 @@ export function writeValue(slots: SlotViews, slot: number, type: number, value: 
     default:
       throw new TypeError(`cannot pass a value of type 0x${type.toString(16)} to WebAssembly`);
   }
-}
-
-function toNumberNoBigInt(value: unknown): number {
-  if (typeof value === 'bigint') throw new TypeError('cannot convert a BigInt to a number');
-  return Number(value);
-}
-
-function toBigInt(value: unknown): bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'boolean') return value ? 1n : 0n;
-  if (typeof value === 'string') return BigInt(value);
-  throw new TypeError(`cannot convert ${typeof value} to a BigInt`);
 }
 // #endregion to-wasm
 
