@@ -154,8 +154,8 @@ export class Assembler extends Encoder {
   lzcnt(dst: Gpr, src: RM): void { this.emitWith(D.lzcnt!, dst, src); }
   tzcnt(dst: Gpr, src: RM): void { this.emitWith(D.tzcnt!, dst, src); }
   popcnt(dst: Gpr, src: RM): void { this.emitWith(D.popcnt!, dst, src); }
-  setcc(cond: CondName, dst: RM): void { this.emitWith(D.setcc!, dst, undefined, undefined, condCode(cond)); }
-  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emitWith(D.cmovcc!, dst, src, undefined, condCode(cond)); }
+  setcc(cond: CondName, dst: RM): void { this.emitWith(D.setcc!, dst, undefined, undefined, undefined, condCode(cond)); }
+  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emitWith(D.cmovcc!, dst, src, undefined, undefined, condCode(cond)); }
 
   // --- control flow
 
@@ -171,7 +171,7 @@ export class Assembler extends Encoder {
   /** Conditional jump; same sizing rules as `jmp`. */
   jcc(cond: CondName, target: Label, short = false): void {
     if (short) this.emitShort('jcc', target, condCode(cond));
-    else this.emitWith(D.jcc!, target, undefined, undefined, condCode(cond));
+    else this.emitWith(D.jcc!, target, undefined, undefined, undefined, condCode(cond));
   }
   /** Call a label, an external target (a `rel32` fix-up), a register or memory. */
   call(target: Target): void { this.emitWith(D.call!, target); }
@@ -184,7 +184,7 @@ export class Assembler extends Encoder {
 
   private emitShort(mnemonic: string, target: Label, cc: number): void {
     const form = this.emitFormNamed(mnemonic, 'rel8');
-    this.encode(form, target, undefined, undefined, cc);
+    this.encode(form, target, undefined, undefined, undefined, cc);
   }
   private emitFormNamed(mnemonic: string, shapeText: string): Form {
     const form = FORMS_BY_MNEMONIC.get(mnemonic)?.find((f) => f.row[0] === `${mnemonic} ${shapeText}`);
@@ -255,6 +255,37 @@ export class Assembler extends Encoder {
   roundsd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundsd!, dst, src, mode); }
   roundps(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundps!, dst, src, mode); }
   roundpd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundpd!, dst, src, mode); }
+
+  // --- AVX (VEX) scalar float: three operands, `dst = src1 op src2`, src1 untouched
+
+  /** `v{op}{ty} dst, src1, src2`: add/sub/mul/div/min/max/sqrt on f32 (ss) or f64 (sd). */
+  avx(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src1: Xmm, src2: XM): void {
+    this.emit('v' + op + ty, dst, src1, src2);
+  }
+  /** `v{op}{ty} dst, src1, src2` for the packed bitwise ops (and, andn, or, xor on ps/pd). */
+  avxBitwise(op: 'and' | 'andn' | 'or' | 'xor', ty: 'ps' | 'pd', dst: Xmm, src1: Xmm, src2: XM): void {
+    this.emit('v' + op + ty, dst, src1, src2);
+  }
+  vmovss(dst: XM, a: XM, b?: Xmm): void { this.emitWith(D.vmovss!, dst, a, b); }
+  vmovsd(dst: XM, a: XM, b?: Xmm): void { this.emitWith(D.vmovsd!, dst, a, b); }
+  vmovaps(dst: XM, src: XM): void { this.emitWith(D.vmovaps!, dst, src); }
+  vmovdqu(dst: XM, src: XM): void { this.emitWith(D.vmovdqu!, dst, src); }
+  vucomiss(a: Xmm, b: XM): void { this.emitWith(D.vucomiss!, a, b); }
+  vucomisd(a: Xmm, b: XM): void { this.emitWith(D.vucomisd!, a, b); }
+
+  // --- BMI1 / BMI2 (check CPUID before use)
+
+  /** dst = ~a & b */
+  andn(dst: Gpr, a: Gpr, b: RM): void { this.emitWith(D.andn!, dst, a, b); }
+  /** dst = src & (src - 1): clear the lowest set bit. */
+  blsr(dst: Gpr, src: RM): void { this.emitWith(D.blsr!, dst, src); }
+  blsi(dst: Gpr, src: RM): void { this.emitWith(D.blsi!, dst, src); }
+  blsmsk(dst: Gpr, src: RM): void { this.emitWith(D.blsmsk!, dst, src); }
+  /** Shifts by a count in any register, without touching flags. */
+  shlx(dst: Gpr, src: RM, count: Gpr): void { this.emitWith(D.shlx!, dst, src, count); }
+  shrx(dst: Gpr, src: RM, count: Gpr): void { this.emitWith(D.shrx!, dst, src, count); }
+  sarx(dst: Gpr, src: RM, count: Gpr): void { this.emitWith(D.sarx!, dst, src, count); }
+  rorx(dst: Gpr, src: RM, count: number): void { this.emitWith(D.rorx!, dst, src, count); }
 
   // --- padding
 

@@ -5,7 +5,7 @@
 // Run by `npm run check:encoder` and by checkEncoder.test.ts.
 
 import { Assembler } from './assembler.ts';
-import { type Form, FORMS, Shape, shapeWidth } from './forms.ts';
+import { dispatchOf, type Form, FORMS, Shape, shapeWidth } from './forms.ts';
 import { type Iced, loadIced } from './iced.ts';
 import { normalizeImm } from './immediates.ts';
 import { CONDITIONS, external, type External, Label, type Mem, mem, type MemSize, type Operand, ripExternal, ripLabel } from './operands.ts';
@@ -103,6 +103,9 @@ function candidates(f: Form, s: Shape, mems: (size: MemSize) => Mem[]): Operand[
     case Shape.XMM_M32: return [...XMM, ...mems(0), ...mems(32).slice(0, 8)];
     case Shape.XMM_M64: return [...XMM, ...mems(0), ...mems(64).slice(0, 8)];
     case Shape.XMM_M128: return [...XMM, ...mems(0), ...mems(128).slice(0, 8)];
+    case Shape.M32: return [...mems(0), ...mems(32).slice(0, 8)];
+    case Shape.M64: return [...mems(0), ...mems(64).slice(0, 8)];
+    case Shape.M128: return [...mems(0), ...mems(128).slice(0, 8)];
     case Shape.AL: return [GPR8[0]!];
     case Shape.AX: return [GPR16[0]!];
     case Shape.EAX: return [GPR32[0]!];
@@ -173,7 +176,7 @@ export async function checkEncoder(): Promise<EncoderCheckResult> {
     const tuples = operandTuples(f, mems);
     tuples.forEach((ops, k) => {
       const cc = f.plus === 'cc' ? k % 16 : 0;
-      record(f.mnemonic, cc, ops, () => asm.emit(f.mnemonic, ops[0], ops[1], ops[2], cc));
+      record(f.mnemonic, cc, ops, () => asm.emitWith(dispatchOf(f.mnemonic), ops[0], ops[1], ops[2], ops[3], cc));
     });
   }
 
@@ -183,13 +186,13 @@ export async function checkEncoder(): Promise<EncoderCheckResult> {
     const m = f.mnemonic;
     for (let cc = 0; cc < (f.plus === 'cc' ? 16 : 1); cc++) {
       const near = asm.here();
-      record(m, cc, [near], () => asm.emit(m, near, undefined, undefined, cc));
-      record(m, cc, [farBack], () => asm.emit(m, farBack, undefined, undefined, cc));
+      record(m, cc, [near], () => asm.emitCc(m, cc, near));
+      record(m, cc, [farBack], () => asm.emitCc(m, cc, farBack));
       const ext = external({ func: cc });
-      record(m, cc, [ext], () => asm.emit(m, ext, undefined, undefined, cc));
+      record(m, cc, [ext], () => asm.emitCc(m, cc, ext));
       for (const pad of [5, 300]) {
         const fwd = asm.newLabel();
-        record(m, cc, [fwd], () => asm.emit(m, fwd, undefined, undefined, cc), true);
+        record(m, cc, [fwd], () => asm.emitCc(m, cc, fwd), true);
         asm.nop(pad);
         asm.bind(fwd);
       }
@@ -317,9 +320,9 @@ const immBits = (x: Iced, kind: number): number => {
 function memBytes(f: Form): number {
   const s = f.shapes[f.rmOperand];
   if (s === undefined) return 0;
-  if (s === Shape.XMM_M32) return 4;
-  if (s === Shape.XMM_M64) return 8;
-  if (s === Shape.XMM_M128) return 16;
+  if (s === Shape.XMM_M32 || s === Shape.M32) return 4;
+  if (s === Shape.XMM_M64 || s === Shape.M64) return 8;
+  if (s === Shape.XMM_M128 || s === Shape.M128) return 16;
   return shapeWidth(s) / 8;
 }
 
@@ -340,7 +343,7 @@ function compare(x: Iced, instr: InstanceType<Iced['Instruction']>, c: Case, fix
     }
     return out;
   };
-  let ops = operandProblems([0, 1, 2]);
+  let ops = operandProblems(c.ops.map((_, i) => i));
   // xchg and test are symmetric: iced prints the operands in its own order.
   if (ops.length > 0 && SYMMETRIC.has(c.mnemonic) && operandProblems([1, 0]).length === 0) ops = [];
   return [...problems, ...ops];
@@ -411,7 +414,8 @@ class IcedLengths {
       if (x.Code[code] === undefined) break;
       const info = x.CodeExt.opCode(code);
       try {
-        if (info.mode64 && info.encoding === x.EncodingKind.Legacy && info.isInstruction) {
+        // KNC codes are Knights Corner (Xeon Phi) encodings, not x86-64 as the rest of the world runs it.
+        if (!x.Code[code]!.includes('KNC') && info.mode64 && (info.encoding === x.EncodingKind.Legacy || info.encoding === x.EncodingKind.VEX) && info.isInstruction) {
           let list = this.byMnemonic.get(info.mnemonic);
           if (!list) this.byMnemonic.set(info.mnemonic, (list = []));
           // 90+r with the accumulator is `nop`, not an exchange (it does not zero-extend eax into rax).
@@ -509,6 +513,11 @@ class IcedLengths {
       case 'MI': return withImm(imm(1), (n) => I.createMemI32(code, mem(0), n), (n) => I.createMemU32(code, mem(0), n));
       case 'RRI': return withImm(imm(2), (n) => I.createRegRegI32(code, reg(0), reg(1), n), (n) => I.createRegRegU32(code, reg(0), reg(1), n));
       case 'RMI': return withImm(imm(2), (n) => I.createRegMemI32(code, reg(0), mem(1), n), (n) => I.createRegMemU32(code, reg(0), mem(1), n));
+      case 'RRR': return I.createRegRegReg(code, reg(0), reg(1), reg(2));
+      case 'RRM': return I.createRegRegMem(code, reg(0), reg(1), mem(2));
+      case 'RMR': return I.createRegMemReg(code, reg(0), mem(1), reg(2));
+      case 'RRRI': return withImm(imm(3), (n) => I.createRegRegRegI32(code, reg(0), reg(1), reg(2), n), (n) => I.createRegRegRegU32(code, reg(0), reg(1), reg(2), n));
+      case 'RRMI': return withImm(imm(3), (n) => I.createRegRegMemI32(code, reg(0), reg(1), mem(2), n), (n) => I.createRegRegMemU32(code, reg(0), reg(1), mem(2), n));
       default: return undefined;
     }
   }

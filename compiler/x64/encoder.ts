@@ -75,36 +75,73 @@ export class Encoder {
 
   /**
    * Encode `mnemonic` with the first table form that accepts the operands (the shortest).
-   * `cc` is the condition for jcc/setcc/cmovcc. Returns the form used.
+   * Returns the form used.
    */
-  emit(mnemonic: string, a?: Operand, b?: Operand, c?: Operand, cc = 0): Form {
-    return this.emitWith(dispatchOf(mnemonic), a, b, c, cc);
+  emit(mnemonic: string, a?: Operand, b?: Operand, c?: Operand, d?: Operand): Form {
+    return this.emitWith(dispatchOf(mnemonic), a, b, c, d);
+  }
+
+  /** `emit` for jcc/setcc/cmovcc: `cc` is the condition's 4-bit encoding. */
+  emitCc(mnemonic: string, cc: number, a?: Operand, b?: Operand): Form {
+    return this.emitWith(dispatchOf(mnemonic), a, b, undefined, undefined, cc);
   }
 
   /** `emit` with the mnemonic's dispatch already looked up (the hot path of the Assembler's methods). */
-  emitWith(d: Dispatch, a?: Operand, b?: Operand, c?: Operand, cc = 0): Form {
-    const forms = d.bucket(a, b);
+  emitWith(dispatch: Dispatch, a?: Operand, b?: Operand, c?: Operand, d?: Operand, cc = 0): Form {
+    const forms = dispatch.bucket(a, b);
     for (let i = 0; i < forms.length; i++) {
       const f = forms[i]!;
-      if (this.accepts(f, a, b, c)) {
-        this.encode(f, a, b, c, cc);
+      if (this.accepts(f, a, b, c, d)) {
+        if (f.vex !== null && dispatch.hasAlternatives) return this.encodeShortest(forms, i, a, b, c, d, cc);
+        this.encode(f, a, b, c, d, cc);
         return f;
       }
     }
-    const ops = [a, b, c].filter((x) => x !== undefined).map(describe).join(', ');
-    throw new Error(`x64: no encoding of '${d.mnemonic} ${ops}'`);
+    const ops = [a, b, c, d].filter((x) => x !== undefined).map(describe).join(', ');
+    throw new Error(`x64: no encoding of '${dispatch.mnemonic} ${ops}'`);
+  }
+
+  /**
+   * Among the accepting forms from `first` on, encode the shortest. Only VEX register-to-register
+   * moves get here: which of their two forms avoids the 3-byte VEX depends on the registers.
+   * Each candidate is encoded and rolled back, which is safe because register operands record
+   * no label references or fix-ups.
+   */
+  private encodeShortest(forms: readonly Form[], first: number, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d: Operand | undefined, cc: number): Form {
+    let best = forms[first]!;
+    // With a memory operand the table order already gives the shortest (and encoding twice would
+    // record its label reference twice), so only all-register operands are compared.
+    let alternatives = false;
+    if (!isMem(a) && !isMem(b) && !isMem(c)) {
+      for (let i = first + 1; i < forms.length && !alternatives; i++) alternatives = this.accepts(forms[i]!, a, b, c, d);
+    }
+    if (alternatives) {
+      const start = this.buf.length;
+      let bestLength = Infinity;
+      for (let i = first; i < forms.length; i++) {
+        const f = forms[i]!;
+        if (!this.accepts(f, a, b, c, d)) continue;
+        this.encode(f, a, b, c, d, cc);
+        const n = this.buf.length - start;
+        this.buf.length = start;
+        if (n < bestLength) (best = f), (bestLength = n);
+      }
+    }
+    this.encode(best, a, b, c, d, cc);
+    return best;
   }
 
   /** Does form `f` take these operands? */
-  accepts(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined): boolean {
+  accepts(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d?: Operand): boolean {
     const shapes = f.shapes;
     const n = shapes.length;
-    if ((a !== undefined ? 1 : 0) + (b !== undefined ? 1 : 0) + (c !== undefined ? 1 : 0) !== n) return false;
+    if ((a !== undefined ? 1 : 0) + (b !== undefined ? 1 : 0) + (c !== undefined ? 1 : 0) + (d !== undefined ? 1 : 0) !== n) return false;
     if (n > 0 && !this.acceptsOperand(f, shapes[0]!, a!)) return false;
     if (n > 1 && !this.acceptsOperand(f, shapes[1]!, b!)) return false;
     if (n > 2 && !this.acceptsOperand(f, shapes[2]!, c!)) return false;
+    if (n > 3 && !this.acceptsOperand(f, shapes[3]!, d!)) return false;
     // 90+r with register 0 is `nop` in 64-bit mode, not an exchange that zero-extends: use 87 /r.
-    if (f.plus === 'r' && f.opcode[0] === 0x90 && (operandAt(f.plusOperand, a, b, c) as Gpr).num === 0) return false;
+    if (f.plus === 'r' && f.opcode[0] === 0x90 && (operandAt(f.plusOperand, a, b, c, d) as Gpr).num === 0) return false;
     return true;
   }
 
@@ -145,7 +182,9 @@ export class Encoder {
           case Shape.M: return true;
           case Shape.XMM_M32: return op.size === 0 || op.size === 32;
           case Shape.XMM_M64: return op.size === 0 || op.size === 64;
-          case Shape.XMM_M128: return op.size === 0 || op.size === 128;
+          case Shape.XMM_M128: case Shape.M128: return op.size === 0 || op.size === 128;
+          case Shape.M32: return op.size === 0 || op.size === 32;
+          case Shape.M64: return op.size === 0 || op.size === 64;
           default: return false;
         }
       case 'label':
@@ -162,7 +201,7 @@ export class Encoder {
   }
 
   /** Write form `f` with these operands (which `accepts` has approved). */
-  encode(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, cc = 0): void {
+  encode(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d?: Operand, cc = 0): void {
     const buf = this.buf;
     buf.reserve(16);
     for (let i = 0; i < f.prefixes.length; i++) buf.put(f.prefixes[i]!);
@@ -172,9 +211,9 @@ export class Encoder {
     let rex = f.rexW ? 8 : 0;
     let needRex = false; // spl/bpl/sil/dil are reachable only with a REX prefix
     let regField = f.modrm;
-    const rm = f.rmOperand >= 0 ? (operandAt(f.rmOperand, a, b, c) as Gpr | Mem | { kind: 'xmm'; num: number }) : null;
+    const rm = f.rmOperand >= 0 ? (operandAt(f.rmOperand, a, b, c, d) as Gpr | Mem | { kind: 'xmm'; num: number }) : null;
     if (f.modrm === 8) {
-      const reg = operandAt(f.regOperand, a, b, c) as { kind: 'gpr' | 'xmm'; num: number; size: number };
+      const reg = operandAt(f.regOperand, a, b, c, d) as { kind: 'gpr' | 'xmm'; num: number; size: number };
       regField = reg.num;
       rex |= (reg.num >> 3) << 2;
       if (reg.kind === 'gpr' && reg.size === 8 && reg.num >= 4) needRex = true;
@@ -190,12 +229,13 @@ export class Encoder {
     }
     let opcodeAdd = f.plus === 'cc' ? cc : 0;
     if (f.plusOperand >= 0) {
-      const r = operandAt(f.plusOperand, a, b, c) as Gpr;
+      const r = operandAt(f.plusOperand, a, b, c, d) as Gpr;
       rex |= r.num >> 3;
       if (r.size === 8 && r.num >= 4) needRex = true;
       opcodeAdd = r.num & 7;
     }
-    if (rex !== 0 || needRex) buf.put(0x40 | rex);
+    if (f.vex !== null) this.encodeVex(f, rex, f.vvvvOperand >= 0 ? (operandAt(f.vvvvOperand, a, b, c, d) as Gpr).num : 0);
+    else if (rex !== 0 || needRex) buf.put(0x40 | rex);
     // #endregion rex-prefix
 
     const op = f.opcode;
@@ -209,13 +249,34 @@ export class Encoder {
     }
 
     if (f.immBytes > 0) {
-      const imm = operandAt(f.immOperand, a, b, c)!;
+      const imm = operandAt(f.immOperand, a, b, c, d)!;
       if (f.isRel) this.encodeRel(imm as Label | External, f.immBytes as 1 | 4);
       else this.encodeImm(imm as number | bigint, f);
     }
   }
 
   // #region memory-operand
+  // #region vex-prefix
+  /**
+   * The VEX prefix replaces REX and the 66/F2/F3 and 0F/0F38/0F3A bytes. R, X, B and vvvv are
+   * stored inverted. The 2-byte form (C5) fits when only R is needed, W is 0 and the map is 0F.
+   */
+  private encodeVex(f: Form, rex: number, vvvv: number): void {
+    const buf = this.buf;
+    const v = f.vex!;
+    const notR = ((rex >> 2) & 1) ^ 1;
+    const low = ((~vvvv & 15) << 3) | (v.l << 2) | v.pp;
+    if ((rex & 3) === 0 && !v.w && v.map === 1) {
+      buf.put(0xc5);
+      buf.put((notR << 7) | low);
+    } else {
+      buf.put(0xc4);
+      buf.put((notR << 7) | ((((rex >> 1) & 1) ^ 1) << 6) | (((rex & 1) ^ 1) << 5) | v.map);
+      buf.put((v.w ? 0x80 : 0) | low);
+    }
+  }
+  // #endregion vex-prefix
+
   /** ModRM (mod, rm), SIB and displacement for a memory operand; `trailing` immediate bytes follow. */
   private encodeMem(reg3: number, m: Mem, trailing: number): void {
     const buf = this.buf;
@@ -292,6 +353,10 @@ export class Encoder {
 }
 // #endregion engine
 
-function operandAt(i: number, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined): Operand | undefined {
-  return i === 0 ? a : i === 1 ? b : c;
+function isMem(op: Operand | undefined): boolean {
+  return typeof op === 'object' && op.kind === 'mem';
+}
+
+function operandAt(i: number, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d: Operand | undefined): Operand | undefined {
+  return i === 0 ? a : i === 1 ? b : i === 2 ? c : d;
 }

@@ -24,8 +24,12 @@
 //   ib iw id io           immediate of 1, 2, 4, 8 bytes;  cb cd  branch displacement of 1 or 4 bytes
 
 // #region encoding-table
-/** [instruction form, opcode]: one row per encoding form. */
-export type EncodingRow = readonly [form: string, opcode: string];
+/**
+ * [instruction form, opcode, operand encoding?]: one row per encoding form. The optional third
+ * column is the SDM's Op/En (R ModRM.reg, M ModRM.rm, V VEX.vvvv, I immediate), needed only where
+ * the operand roles cannot be read off the shapes.
+ */
+export type EncodingRow = readonly [form: string, opcode: string, operandEncoding?: string];
 
 // #region alu-rows
 const alu = (op: string, n: number): EncodingRow[] => {
@@ -86,6 +90,21 @@ const sse = (op: string, opcode: string): EncodingRow[] => [
 const packed = (op: string, opcode: string): EncodingRow[] => [
   [`${op}ps xmm, xmm/m128`, `0F ${opcode} /r`],
   [`${op}pd xmm, xmm/m128`, `66 0F ${opcode} /r`],
+];
+
+/** AVX scalar arithmetic: three operands, the destination separate from both sources. */
+const avx = (op: string, opcode: string): EncodingRow[] => [
+  [`v${op}ss xmm, xmm, xmm/m32`, `VEX.LIG.F3.0F.WIG ${opcode} /r`],
+  [`v${op}sd xmm, xmm, xmm/m64`, `VEX.LIG.F2.0F.WIG ${opcode} /r`],
+];
+const avxPacked = (op: string, opcode: string): EncodingRow[] => [
+  [`v${op}ps xmm, xmm, xmm/m128`, `VEX.128.0F.WIG ${opcode} /r`],
+  [`v${op}pd xmm, xmm, xmm/m128`, `VEX.128.66.0F.WIG ${opcode} /r`],
+];
+/** A 128-bit AVX move: load form and store form (either serves register to register). */
+const avxMove = (name: string, pp: string, load: string, store: string): EncodingRow[] => [
+  [`${name} xmm, xmm/m128`, `VEX.128.${pp}0F.WIG ${load} /r`],
+  [`${name} xmm/m128, xmm`, `VEX.128.${pp}0F.WIG ${store} /r`],
 ];
 
 export const ENCODINGS: readonly EncodingRow[] = [
@@ -287,5 +306,70 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ['pxor xmm, xmm/m128', '66 0F EF /r'],
   ['pand xmm, xmm/m128', '66 0F DB /r'],
   ['por xmm, xmm/m128', '66 0F EB /r'],
+
+  // --- AVX (VEX-encoded, non-destructive three-operand) scalar float and 128-bit moves
+  ...avx('add', '58'),
+  ...avx('sub', '5C'),
+  ...avx('mul', '59'),
+  ...avx('div', '5E'),
+  ...avx('sqrt', '51'),
+  ...avx('min', '5D'),
+  ...avx('max', '5F'),
+  ...avxPacked('and', '54'),
+  ...avxPacked('andn', '55'),
+  ...avxPacked('or', '56'),
+  ...avxPacked('xor', '57'),
+  ['vpxor xmm, xmm, xmm/m128', 'VEX.128.66.0F.WIG EF /r'],
+  ['vucomiss xmm, xmm/m32', 'VEX.LIG.0F.WIG 2E /r'],
+  ['vucomisd xmm, xmm/m64', 'VEX.LIG.66.0F.WIG 2E /r'],
+  ['vcvtsi2ss xmm, xmm, r/m32', 'VEX.LIG.F3.0F.W0 2A /r'],
+  ['vcvtsi2ss xmm, xmm, r/m64', 'VEX.LIG.F3.0F.W1 2A /r'],
+  ['vcvtsi2sd xmm, xmm, r/m32', 'VEX.LIG.F2.0F.W0 2A /r'],
+  ['vcvtsi2sd xmm, xmm, r/m64', 'VEX.LIG.F2.0F.W1 2A /r'],
+  ['vcvttss2si r32, xmm/m32', 'VEX.LIG.F3.0F.W0 2C /r'],
+  ['vcvttss2si r64, xmm/m32', 'VEX.LIG.F3.0F.W1 2C /r'],
+  ['vcvttsd2si r32, xmm/m64', 'VEX.LIG.F2.0F.W0 2C /r'],
+  ['vcvttsd2si r64, xmm/m64', 'VEX.LIG.F2.0F.W1 2C /r'],
+  ['vcvtss2sd xmm, xmm, xmm/m32', 'VEX.LIG.F3.0F.WIG 5A /r'],
+  ['vcvtsd2ss xmm, xmm, xmm/m64', 'VEX.LIG.F2.0F.WIG 5A /r'],
+  ['vroundss xmm, xmm, xmm/m32, u8', 'VEX.LIG.66.0F3A.WIG 0A /r ib'],
+  ['vroundsd xmm, xmm, xmm/m64, u8', 'VEX.LIG.66.0F3A.WIG 0B /r ib'],
+  ['vmovss xmm, m32', 'VEX.LIG.F3.0F.WIG 10 /r'],
+  ['vmovss m32, xmm', 'VEX.LIG.F3.0F.WIG 11 /r'],
+  ['vmovss xmm, xmm, xmm', 'VEX.LIG.F3.0F.WIG 10 /r', 'RVM'],
+  ['vmovss xmm, xmm, xmm', 'VEX.LIG.F3.0F.WIG 11 /r', 'MVR'],
+  ['vmovsd xmm, m64', 'VEX.LIG.F2.0F.WIG 10 /r'],
+  ['vmovsd m64, xmm', 'VEX.LIG.F2.0F.WIG 11 /r'],
+  ['vmovsd xmm, xmm, xmm', 'VEX.LIG.F2.0F.WIG 10 /r', 'RVM'],
+  ['vmovsd xmm, xmm, xmm', 'VEX.LIG.F2.0F.WIG 11 /r', 'MVR'],
+  ['vmovd xmm, r/m32', 'VEX.128.66.0F.W0 6E /r'],
+  ['vmovd r/m32, xmm', 'VEX.128.66.0F.W0 7E /r'],
+  ['vmovq xmm, xmm/m64', 'VEX.128.F3.0F.WIG 7E /r'],
+  ['vmovq xmm/m64, xmm', 'VEX.128.66.0F.WIG D6 /r'],
+  ['vmovq xmm, r/m64', 'VEX.128.66.0F.W1 6E /r'],
+  ['vmovq r/m64, xmm', 'VEX.128.66.0F.W1 7E /r'],
+  ...avxMove('vmovaps', '', '28', '29'),
+  ...avxMove('vmovups', '', '10', '11'),
+  ...avxMove('vmovapd', '66.', '28', '29'),
+  ...avxMove('vmovdqa', '66.', '6F', '7F'),
+  ...avxMove('vmovdqu', 'F3.', '6F', '7F'),
+
+  // --- BMI1 / BMI2 (VEX-encoded general-purpose instructions)
+  ['andn r32, r32, r/m32', 'VEX.LZ.0F38.W0 F2 /r'],
+  ['andn r64, r64, r/m64', 'VEX.LZ.0F38.W1 F2 /r'],
+  ['blsr r32, r/m32', 'VEX.LZ.0F38.W0 F3 /1'],
+  ['blsr r64, r/m64', 'VEX.LZ.0F38.W1 F3 /1'],
+  ['blsmsk r32, r/m32', 'VEX.LZ.0F38.W0 F3 /2'],
+  ['blsmsk r64, r/m64', 'VEX.LZ.0F38.W1 F3 /2'],
+  ['blsi r32, r/m32', 'VEX.LZ.0F38.W0 F3 /3'],
+  ['blsi r64, r/m64', 'VEX.LZ.0F38.W1 F3 /3'],
+  ['shlx r32, r/m32, r32', 'VEX.LZ.66.0F38.W0 F7 /r'],
+  ['shlx r64, r/m64, r64', 'VEX.LZ.66.0F38.W1 F7 /r'],
+  ['shrx r32, r/m32, r32', 'VEX.LZ.F2.0F38.W0 F7 /r'],
+  ['shrx r64, r/m64, r64', 'VEX.LZ.F2.0F38.W1 F7 /r'],
+  ['sarx r32, r/m32, r32', 'VEX.LZ.F3.0F38.W0 F7 /r'],
+  ['sarx r64, r/m64, r64', 'VEX.LZ.F3.0F38.W1 F7 /r'],
+  ['rorx r32, r/m32, u8', 'VEX.LZ.F2.0F3A.W0 F0 /r ib'],
+  ['rorx r64, r/m64, u8', 'VEX.LZ.F2.0F3A.W1 F0 /r ib'],
 ];
 // #endregion encoding-table

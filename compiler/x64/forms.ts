@@ -11,6 +11,7 @@ export enum Shape {
   RM8, RM16, RM32, RM64,
   M,
   XMM, XMM_M32, XMM_M64, XMM_M128,
+  M32, M64, M128,
   AL, AX, EAX, RAX, CL,
   IMM8, IMM16, IMM32, IMM64, U8, ONE,
   REL8, REL32,
@@ -20,7 +21,7 @@ export enum Shape {
 const shapeNames: Record<string, Shape> = {
   r8: Shape.R8, r16: Shape.R16, r32: Shape.R32, r64: Shape.R64,
   'r/m8': Shape.RM8, 'r/m16': Shape.RM16, 'r/m32': Shape.RM32, 'r/m64': Shape.RM64,
-  m: Shape.M,
+  m: Shape.M, m32: Shape.M32, m64: Shape.M64, m128: Shape.M128,
   xmm: Shape.XMM, 'xmm/m32': Shape.XMM_M32, 'xmm/m64': Shape.XMM_M64, 'xmm/m128': Shape.XMM_M128,
   al: Shape.AL, ax: Shape.AX, eax: Shape.EAX, rax: Shape.RAX, cl: Shape.CL,
   imm8: Shape.IMM8, imm16: Shape.IMM16, imm32: Shape.IMM32, imm64: Shape.IMM64, u8: Shape.U8, '1': Shape.ONE,
@@ -38,11 +39,19 @@ export function shapeWidth(s: Shape): number {
   }
 }
 export const isRegisterShape = (s: Shape): boolean => s <= Shape.R64 || s === Shape.XMM || (s >= Shape.AL && s <= Shape.CL);
-export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M32 && s <= Shape.XMM_M128);
+export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M32 && s <= Shape.M128);
 export const isImmediateShape = (s: Shape): boolean => s >= Shape.IMM8 && s <= Shape.ONE;
 export const isGprShape = (s: Shape): boolean => s <= Shape.RM64 || (s >= Shape.AL && s <= Shape.CL);
 
 // #region form
+/** The VEX prefix fields a form fixes: pp (0 none, 1 66, 2 F3, 3 F2), the opcode map (1 0F, 2 0F38, 3 0F3A), W and L. */
+export interface Vex {
+  readonly pp: number;
+  readonly map: number;
+  readonly w: boolean;
+  readonly l: number;
+}
+
 /** One encoding form, ready for the engine. */
 export interface Form {
   readonly mnemonic: string;
@@ -51,6 +60,10 @@ export interface Form {
   readonly shapes: readonly Shape[];
   /** 66/F2/F3 bytes that precede REX. */
   readonly prefixes: readonly number[];
+  /** For VEX-encoded forms (AVX, BMI): the fields of the VEX prefix; null for legacy forms. */
+  readonly vex: Vex | null;
+  /** Operand index in VEX.vvvv (the extra source register); -1 if none. */
+  readonly vvvvOperand: number;
   readonly rexW: boolean;
   readonly opcode: readonly number[];
   /** What is added to the last opcode byte: a register number (+r) or a condition (+cc). */
@@ -83,7 +96,7 @@ const PREFIX_BYTES = new Set([0x66, 0xf2, 0xf3]);
 const STACK_OR_BRANCH = new Set(['push', 'pop', 'jmp', 'jcc', 'call', 'ret']);
 
 export function compileForm(row: EncodingRow): Form {
-  const [form, opcodeText] = row;
+  const [form, opcodeText, operandEncoding] = row;
   const space = form.indexOf(' ');
   const mnemonic = space < 0 ? form : form.slice(0, space);
   const shapeText = space < 0 ? [] : form.slice(space + 1).split(',').map((s) => s.trim());
@@ -100,8 +113,10 @@ export function compileForm(row: EncodingRow): Form {
   let modrm = -1;
   let immBytes = 0;
   let isRel = false;
+  let vex: Vex | null = null;
   for (const token of opcodeText.split(/\s+/)) {
-    if (token === 'REX.W') rexW = true;
+    if (token.startsWith('VEX.')) vex = parseVex(token, form);
+    else if (token === 'REX.W') rexW = true;
     else if (/^\/[0-7]$/.test(token)) modrm = Number(token[1]);
     else if (token === '/r') modrm = 8;
     else if (token === 'ib' || token === 'iw' || token === 'id' || token === 'io') immBytes = { ib: 1, iw: 2, id: 4, io: 8 }[token];
@@ -110,7 +125,7 @@ export function compileForm(row: EncodingRow): Form {
       const m = /^([0-9A-F]{2})(\+r|\+cc)?$/.exec(token);
       if (!m) throw new Error(`encoding table: bad opcode token '${token}' in '${form}'`);
       const byte = parseInt(m[1]!, 16);
-      if (opcode.length === 0 && !rexW && PREFIX_BYTES.has(byte) && m[2] === undefined) prefixes.push(byte);
+      if (opcode.length === 0 && !rexW && !vex && PREFIX_BYTES.has(byte) && m[2] === undefined) prefixes.push(byte);
       else opcode.push(byte);
       if (m[2]) plus = m[2] === '+r' ? 'r' : 'cc';
     }
@@ -122,16 +137,25 @@ export function compileForm(row: EncodingRow): Form {
   // The r/m operand is the one that may be memory; in register-only forms (movmskps r32, xmm) it is
   // the second operand, as the SDM's "RM" operand encoding says.
   let rmOperand = modrm >= 0 ? shapes.findIndex(isRegOrMemShape) : -1;
-  if (modrm === 8 && rmOperand < 0 && shapes.length >= 2 && isRegisterShape(shapes[1]!)) rmOperand = 1;
+  if (modrm === 8 && rmOperand < 0 && shapes.length >= 2 && isRegisterShape(shapes.at(-1)!)) rmOperand = shapes.length - 1;
   let regOperand = -1;
   if (modrm === 8) {
     regOperand = shapes.findIndex((s, i) => i !== rmOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
     if (rmOperand < 0 || regOperand < 0) throw new Error(`encoding table: /r needs a register and an r/m operand in '${form}'`);
   } else if (modrm >= 0 && rmOperand < 0) throw new Error(`encoding table: /${modrm} needs an r/m operand in '${form}'`);
+  // VEX.vvvv holds the one register operand that is neither ModRM.reg nor ModRM.rm.
+  let vvvvOperand = vex ? shapes.findIndex((s, i) => i !== rmOperand && i !== regOperand && (isRegisterShape(s) || isRegOrMemShape(s))) : -1;
+  if (operandEncoding !== undefined) {
+    // An explicit operand encoding (the SDM's Op/En column: R reg, M rm, V vvvv, I immediate) wins.
+    if (operandEncoding.length !== shapes.length) throw new Error(`encoding table: operand encoding '${operandEncoding}' does not fit '${form}'`);
+    rmOperand = operandEncoding.indexOf('M');
+    regOperand = operandEncoding.indexOf('R');
+    vvvvOperand = operandEncoding.indexOf('V');
+  }
   const plusOperand = plus === 'r' ? shapes.findIndex((s) => s <= Shape.R64) : -1;
   if (plus === 'r' && plusOperand < 0) throw new Error(`encoding table: +r needs a register operand in '${form}'`);
   const immOperand = shapes.findIndex((s) => isImmediateShape(s) || s === Shape.REL8 || s === Shape.REL32);
-  const opSize = rexW ? 64 : Math.max(0, ...shapes.map(shapeWidth)) || (prefixes.includes(0x66) ? 16 : 32);
+  const opSize = rexW || vex?.w ? 64 : Math.max(0, ...shapes.map(shapeWidth)) || (prefixes.includes(0x66) ? 16 : 32);
   const rmShape = rmOperand >= 0 ? shapes[rmOperand]! : undefined;
   const unsizedMemOk =
     rmShape !== undefined &&
@@ -139,10 +163,29 @@ export function compileForm(row: EncodingRow): Form {
   // +r forms (push/pop/xchg/mov) and plain opcodes have a length known from the row; REX for r8-r15 adds one.
   const fixedLength = modrm < 0 && plus !== 'r' ? prefixes.length + (rexW ? 1 : 0) + opcode.length + immBytes : -1;
   return {
-    mnemonic, row, shapes, prefixes, rexW, opcode, plus, modrm, rmOperand, regOperand, plusOperand,
+    mnemonic, row, shapes, prefixes, vex, vvvvOperand, rexW, opcode, plus, modrm, rmOperand, regOperand, plusOperand,
     immBytes, immOperand, isRel, opSize: STACK_OR_BRANCH.has(mnemonic) ? 64 : opSize,
     unsizedMemOk, fixedLength,
   };
+}
+
+/** 'VEX.LIG.F3.0F.WIG' -> the fields it fixes (the SDM's notation; only 128-bit and scalar forms). */
+function parseVex(token: string, form: string): Vex {
+  let pp = 0, map = 0, w = false, l = -1;
+  for (const part of token.split('.').slice(1)) {
+    if (part === 'LIG' || part === 'LZ' || part === 'L0' || part === '128') l = 0;
+    else if (part === '66') pp = 1;
+    else if (part === 'F3') pp = 2;
+    else if (part === 'F2') pp = 3;
+    else if (part === '0F') map = 1;
+    else if (part === '0F38') map = 2;
+    else if (part === '0F3A') map = 3;
+    else if (part === 'W0' || part === 'WIG') w = false;
+    else if (part === 'W1') w = true;
+    else throw new Error(`encoding table: unsupported VEX field '${part}' in '${form}'`);
+  }
+  if (map === 0 || l < 0) throw new Error(`encoding table: VEX needs an opcode map and a length in '${form}'`);
+  return { pp, map, w, l };
 }
 
 /** Every form of the table, in table order. */
@@ -210,7 +253,10 @@ function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
 /** The forms of one mnemonic bucketed by operand classes; `bucket(a, b)` lists those that may fit. */
 export class Dispatch {
   private readonly buckets: (readonly Form[])[];
+  /** Register-only operands may fit two VEX forms of different lengths (vmovaps load vs store form). */
+  readonly hasAlternatives: boolean;
   constructor(readonly mnemonic: string, forms: readonly Form[]) {
+    this.hasAlternatives = forms.filter((f) => f.vex !== null && f.shapes.every((s) => s === Shape.XMM || isRegOrMemShape(s))).length > 1;
     this.buckets = [];
     for (let a = 0; a < CLASS_COUNT; a++) {
       for (let b = 0; b < CLASS_COUNT; b++) {
