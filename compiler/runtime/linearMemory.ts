@@ -77,8 +77,15 @@ export class LinearMemory {
     } catch {
       return -1;
     }
+    let buffer: ArrayBuffer;
+    try {
+      buffer = native.view(this.base, (old + delta) * WASM_PAGE_SIZE);
+    } catch {
+      native.mprotect(this.base + old * WASM_PAGE_SIZE, delta * WASM_PAGE_SIZE, PROT_NONE);
+      return -1;
+    }
     this.pagesNow = old + delta;
-    this.buffer = native.view(this.base, this.byteLength);
+    this.buffer = buffer;
     this.hold(this.buffer);
     for (const listener of this.growListeners) listener(this.byteLength);
     return old;
