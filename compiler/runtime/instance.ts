@@ -418,7 +418,7 @@ function importGlobal(value: unknown, type: ValType, mutable: boolean, what: str
   return new Global(type, false, value);
 }
 
-// #region builtins
+// #region builtin-handlers
 const I32 = ValType.i32, I64 = ValType.i64;
 const BUILTIN_TYPES: Record<Builtin, FuncType> = {
   [Builtin.memoryGrow]: { params: [I32], results: [I32] },
@@ -524,7 +524,7 @@ function builtinStubs(rt: Runtime): number[] {
   return stubs;
 }
 const keepBuiltins: CodeMemory[] = [];
-// #endregion builtins
+// #endregion builtin-handlers
 
 export type { RefType };
 
