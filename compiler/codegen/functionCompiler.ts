@@ -217,7 +217,18 @@ export class FunctionCompiler {
 
   // --- registers
 
+  /** Pop an operand; a comparison still in the flags becomes 0/1 in a register first. */
   pop(): Value {
+    const v = this.popCond();
+    if (v.loc !== Loc.Flags) return v;
+    const r = this.alloc();
+    this.asm.setcc(CONDITIONS[v.n]!, GPR8[r]!);
+    this.asm.movzx(GPR32[r]!, GPR8[r]!);
+    return inReg(v.type, r);
+  }
+
+  /** Pop a condition: a value in the flags stays there (for br_if, if, select, eqz). */
+  popCond(): Value {
     const v = this.stack.pop();
     if (v.loc === Loc.Reg) this.held |= bit(v.n);
     if (this.stack.height < this.frozen) this.frozen = this.stack.height;
@@ -245,7 +256,10 @@ export class FunctionCompiler {
 
   spillDeepest(avoid: number): boolean {
     const e = this.stack.entries;
-    for (let p = this.frozen; p < e.length; p++) {
+    let p = Math.max(this.frozen, this.stack.lowestReg);
+    while (p < e.length && e[p]!.loc !== Loc.Reg) p++;
+    this.stack.lowestReg = p;
+    for (; p < e.length; p++) {
       const v = e[p]!;
       if (v.loc === Loc.Reg && !(avoid & bit(v.n))) {
         this.spillAt(p);

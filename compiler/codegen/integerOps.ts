@@ -69,12 +69,12 @@ function checkIntType(fc: FunctionCompiler, t: number): void {
 
 // #region parametric
 export function drop(fc: FunctionCompiler): void {
-  fc.pop();
+  fc.popCond();
 }
 
 export function select(fc: FunctionCompiler, type: number): void {
   checkIntType(fc, type);
-  const cond = fc.pop();
+  const cond = fc.popCond();
   const b = fc.pop();
   const a = fc.pop();
   if (cond.loc === Loc.Const) {
@@ -104,7 +104,7 @@ export function compare(fc: FunctionCompiler, opcode: number): void {
   const op = opcode - (type === I64 ? 0x50 : 0x45);
   if (op === 0) {
     fc.protectFlags(1);
-    const a = fc.pop();
+    const a = fc.popCond();
     if (a.loc === Loc.Const) return pushConst(fc, I32, a.imm === 0n ? 1n : 0n);
     if (a.loc === Loc.Flags) return fc.push(inFlags(I32, a.n ^ 1));
     const o = fc.operand(a, false);

@@ -162,7 +162,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.run(offset, 'loop', (fc) => control.loop(fc, frame));
   }
   if(frame: ControlFrame, offset: number): void {
-    this.run(offset, 'if', (fc) => control.ifBlock(fc, frame, fc.pop()));
+    this.run(offset, 'if', (fc) => control.ifBlock(fc, frame, fc.popCond()));
   }
   else(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
@@ -176,7 +176,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.run(offset, `br ${depth}`, (fc) => control.branchTo(fc, fc.control.target(depth)));
   }
   brIf(depth: number, _target: ControlFrame, offset: number): void {
-    this.run(offset, `br_if ${depth}`, (fc) => control.brIf(fc, fc.control.target(depth), fc.pop()));
+    this.run(offset, `br_if ${depth}`, (fc) => control.brIf(fc, fc.control.target(depth), fc.popCond()));
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
     const depths = Array.from(targets.subarray(0, targetCount));

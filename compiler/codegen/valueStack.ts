@@ -52,6 +52,8 @@ export class ValueStack {
   private readonly localRefs: number[][];
   /** Bit mask of the registers owned by stack entries. */
   ownedMask = 0;
+  /** No position below this holds a register (a hint that keeps "spill the deepest" amortized O(1)). */
+  lowestReg = 0;
   /** Position of the value kept in the flags, or -1 (at most one: the next flag write kills it). */
   flagsPos = -1;
 
@@ -83,6 +85,7 @@ export class ValueStack {
     const v = this.entries.pop();
     if (v === undefined) throw new Error('value stack underflow');
     this.untrack(v, this.entries.length);
+    if (this.lowestReg > this.entries.length) this.lowestReg = this.entries.length;
     return v;
   }
 
@@ -104,6 +107,7 @@ export class ValueStack {
         if (this.regOwner[v.n] !== -1) throw new Error(`register ${v.n} owned twice`);
         this.regOwner[v.n] = pos;
         this.ownedMask |= 1 << v.n;
+        if (pos < this.lowestReg) this.lowestReg = pos;
         break;
       case Loc.Local:
       case Loc.LocalPlus:

@@ -1,0 +1,86 @@
+// A generator of random, valid integer programs (wat text) for differential testing against V8:
+// expressions over i32/i64, locals, blocks with results, br_if/br_table carrying values, if/else,
+// select, a call with three results, and right-nested chains that keep many values live.
+
+type T = 'i32' | 'i64';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+// #region program-generator
+export class Gen {
+  constructor(private readonly r: () => number) {}
+  pick<X>(xs: readonly X[]): X { return xs[Math.floor(this.r() * xs.length)]!; }
+  int(n: number): number { return Math.floor(this.r() * n); }
+
+  constant(t: T): string {
+    const v = this.pick(['0', '1', '-1', '2', '7', '31', '32', '63', '-2147483648', '2147483647', '0x7f', '-13', '1000003', '0xff00']);
+    if (t === 'i64' && this.r() < 0.3) return `(i64.const ${this.pick(['-9223372036854775808', '9223372036854775807', '0x100000000', '-4294967296', '123456789012'])})`;
+    return `(${t}.const ${v})`;
+  }
+  leaf(t: T): string {
+    if (this.r() < 0.4) return this.constant(t);
+    return `(local.get ${t === 'i32' ? this.pick([0, 2, 3, 4]) : this.pick([1, 5, 6])})`;
+  }
+  expr(t: T, d: number): string {
+    if (d <= 0) return this.leaf(t);
+    const k = this.int(14);
+    const e = (tt: T = t) => this.expr(tt, d - 1 - this.int(2));
+    switch (k) {
+      case 0: case 1: case 2: case 3:
+        return `(${t}.${this.pick(['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr', 'div_s', 'div_u', 'rem_s', 'rem_u'])} ${e()} ${e()})`;
+      case 4: {
+        if (t === 'i64') return `(i64.extend_i32_${this.pick(['s', 'u'])} ${e('i32')})`;
+        const u: T = this.pick(['i32', 'i64']);
+        if (this.r() < 0.3) return `(${u}.eqz ${this.expr(u, d - 1)})`;
+        return `(${u}.${this.pick(['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u'])} ${this.expr(u, d - 1)} ${this.expr(u, d - 1)})`;
+      }
+      case 5:
+        return t === 'i32' ? `(i32.${this.pick(['clz', 'ctz', 'popcnt', 'extend8_s', 'extend16_s'])} ${e()})` + '' : `(i64.${this.pick(['clz', 'ctz', 'popcnt', 'extend8_s', 'extend16_s', 'extend32_s'])} ${e()})`;
+      case 6:
+        return t === 'i32' ? `(i32.wrap_i64 ${e('i64')})` : `(select ${e()} ${e()} ${e('i32')})`;
+      case 7:
+        return `(select ${e()} ${e()} (${t}.${this.pick(['lt_s', 'gt_u', 'eq', 'ne'])} ${e()} ${e()}))`;
+      case 8:
+        return `(local.tee ${t === 'i32' ? this.pick([3, 4]) : this.pick([5, 6])} ${e()})`;
+      case 9:
+        return `(block (result ${t}) (drop (br_if 0 ${e()} ${e('i32')})) ${e()})`;
+      case 10:
+        return `(if (result ${t}) ${e('i32')} (then ${e()}) (else ${e()}))`;
+      case 11:
+        return `(block (result ${t}) (${t}.add (block (result ${t}) (br_table 0 1 0 ${e()} ${e('i32')})) ${e()}))`;
+      case 12:
+        // multi-value: a call with three results (the last two through the return area).
+        return t === 'i64'
+          ? `(block (result i64) (call $multi ${e('i32')} ${e('i64')}) (i32.add) (i64.extend_i32_u) (i64.add))`
+          : `(block (result i32) (call $multi ${e('i32')} ${e('i64')}) (i32.sub) (local.set 4) (i32.wrap_i64) (local.get 4) (i32.xor))`;
+      default: {
+        // A right-nested chain keeps many values live at once: registers run out and spill.
+        if (d > 3) return `(${t}.add ${e()} ${e()})`;
+        let s = e();
+        for (let i = 0; i < 12; i++) s = `(${t}.${this.pick(['add', 'xor', 'sub'])} ${this.expr(t, 1)} ${s})`;
+        return s;
+      }
+    }
+  }
+}
+// #endregion program-generator
+
+export function program(seed: number): string {
+  const g = new Gen(rng(seed));
+  const t: T = g.pick(['i32', 'i64']);
+  // Keep programs small enough for wabt's parser (deep nesting overflows its stack).
+  let body = g.expr(t, 5);
+  while (body.length > 30000) body = g.expr(t, 4);
+  return `(module
+  (func $multi (param i32 i64) (result i64 i32 i32)
+    (i64.add (local.get 1) (i64.extend_i32_s (local.get 0))) (local.get 0) (i32.const 5))
+  (func (export "f") (param i32 i64 i32) (result ${t}) (local i32 i32 i64 i64)
+    ${body}))`;
+}
+
