@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { CompileError } from '../errors.ts';
+import { allOperators, type OperatorInfo } from '../binary/operators.ts';
+import { valTypeName } from '../binary/types.ts';
+import { validateModule } from './index.ts';
+import { leb, moduleWithBody, RecordingCodeGenerator, watToBytes } from './testSupport.ts';
+
+function errorOf(bytes: Uint8Array): CompileError | undefined {
+  try {
+    validateModule(bytes);
+  } catch (e) {
+    if (e instanceof CompileError) return e;
+    throw e;
+  }
+  return undefined;
+}
+
+describe('what the code generator is told', () => {
+  it('reports live code only, with frames, types and the offset of each operator', async () => {
+    const bytes = await watToBytes(`(module
+      (func (param i32) (result i32)
+        block (result i32)
+          local.get 0
+          i32.const 1
+          br_if 0
+          drop
+          i32.const 2
+          br 0
+          i32.const 3
+          block
+            nop
+            i32.const 4
+            drop
+          end
+          drop
+        end
+        if (result i32)
+          i32.const 5
+        else
+          unreachable
+        end))`);
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    expect(cg.events).toEqual([
+      'beginModule 1',
+      'beginFunction 0 127',
+      'block [kind=1 depth=1 dead=false]',
+      'localGet 0 127',
+      'i32Const 1',
+      'brIf 0 1',
+      'drop 127',
+      'i32Const 2',
+      'br 0 1',
+      'end [kind=1 depth=1 dead=true]',
+      'if [kind=3 depth=1 dead=false]',
+      'i32Const 5',
+      'else [kind=3 depth=1 dead=false]',
+      'unreachable',
+      'end [kind=4 depth=1 dead=true]',
+      'end [kind=0 depth=0 dead=false]',
+      'endFunction 0',
+      'endModule 1',
+    ]);
+    const opcodeOf: Record<string, number> = {
+      block: 0x02, localGet: 0x20, i32Const: 0x41, brIf: 0x0d, drop: 0x1a, br: 0x0c, end: 0x0b, if: 0x04,
+      else: 0x05, unreachable: 0x00, endFunction: 0x0b,
+    };
+    cg.events.forEach((e, i) => {
+      const name = e.split(' ')[0]!;
+      if (name in opcodeOf) expect(bytes[cg.offsets[i]!], e).toBe(opcodeOf[name]);
+    });
+  });
+
+  it('passes block types with params (multi-value) and label lookups through frames', async () => {
+    const bytes = await watToBytes(`(module
+      (func (result i32 i32)
+        i32.const 1
+        i32.const 2
+        loop (param i32 i32) (result i32 i32)
+          block (param i32 i32) (result i32 i32)
+            br 1
+          end
+        end))`);
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    expect(cg.events.slice(2, 8)).toEqual([
+      'i32Const 1',
+      'i32Const 2',
+      'loop [kind=2 depth=1 dead=false]',
+      'block [kind=1 depth=2 dead=false]',
+      'br 1 1',
+      'end [kind=1 depth=2 dead=true]',
+    ]);
+  });
+
+  it('reports each br_table target and the default', async () => {
+    const bytes = await watToBytes(`(module (func (param i32)
+      block block block local.get 0 br_table 0 1 2 1 end end end))`);
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    expect(cg.events).toContain('brTable 0,1,2 1');
+  });
+
+  it('handles deep nesting without recursion', () => {
+    const n = 20000;
+    const body = [0, ...Array(n).fill([0x02, 0x40]).flat(), ...Array(n + 1).fill(0x0b)];
+    expect(errorOf(moduleWithBody(body))).toBeUndefined();
+  });
+});
+
+describe('invalid bodies are rejected with the spec wording, function index and offset', () => {
+  const cases: [string, number[], string][] = [
+    ['operand missing', [0, 0x6a, 0x0b], 'type mismatch'],
+    ['value left over', [0, 0x41, 0, 0x0b], 'type mismatch'],
+    ['wrong operand type', [0, 0x41, 0, 0x42, 0, 0x6a, 0x1a, 0x0b], 'type mismatch'],
+    ['wrong type in unreachable code', [0, 0x00, 0x41, 0, 0x42, 0, 0x6a, 0x1a, 0x0b], 'type mismatch'],
+    ['untyped select of references', [0, 0xd0, 0x70, 0xd0, 0x70, 0x41, 0, 0x1b, 0x1a, 0x0b], 'type mismatch'],
+    ['unknown local', [0, 0x20, 0x00, 0x1a, 0x0b], 'unknown local 0'],
+    ['unknown label', [0, 0x0c, 0x01, 0x0b], 'unknown label'],
+    ['unknown global', [0, 0x23, 0x00, 0x1a, 0x0b], 'unknown global 0'],
+    ['unknown function', [0, 0x10, 0x05, 0x0b], 'unknown function 5'],
+    ['no memory', [0, 0x41, 0, 0x28, 2, 0, 0x1a, 0x0b], 'unknown memory 0'],
+    ['no table', [0, 0x41, 0, 0x11, 0, 0, 0x0b], 'unknown table 0'],
+    ['memory.init without data count', [0, 0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 8, 0, 0, 0x0b], 'unknown memory 0'],
+    ['if without else changing types', [0, 0x41, 0, 0x04, 0x7f, 0x41, 0, 0x0b, 0x1a, 0x0b], 'type mismatch'],
+    ['select with two types', [0, 0x41, 0, 0x41, 0, 0x41, 0, 0x1c, 2, 0x7f, 0x7f, 0x1a, 0x0b], 'invalid result arity'],
+    ['illegal opcode', [0, 0xff, 0x0b], 'illegal opcode ff'],
+    ['illegal 0xfc opcode', [0, 0xfc, 0x40, 0x0b], 'illegal opcode fc 64'],
+    ['else outside if', [0, 0x05, 0x0b], 'END opcode expected'],
+    ['code after the final end', [0, 0x0b, 0x01], 'section size mismatch'],
+  ];
+  for (const [name, body, reason] of cases) {
+    it(name, () => {
+      const err = errorOf(moduleWithBody(body));
+      expect(err?.reason).toBe(reason);
+      expect(err?.funcIndex).toBe(0);
+      expect(err?.offset).toBeGreaterThan(20);
+    });
+  }
+  it('valid: anything goes after unreachable, as long as types can match', () => {
+    expect(errorOf(moduleWithBody([0, 0x00, 0x6a, 0x1a, 0x0b]))).toBeUndefined();
+    expect(errorOf(moduleWithBody([0, 0x00, 0x1b, 0x1a, 0x0b]))).toBeUndefined();
+  });
+});
+
+describe('later proposals are recognized and rejected as unsupported', () => {
+  const cases: [string, number[], string][] = [
+    ['simd', [0, 0xfd, 0x0c, ...Array(16).fill(0), 0x1a, 0x0b], 'simd'],
+    ['tail calls', [0, 0x12, 0, 0x0b], 'tail-call'],
+    ['exceptions', [0, 0x08, 0, 0x0b], 'exceptions'],
+    ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
+    ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
+    ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],
+    ['multi-memory memarg', [0, 0x41, 0, 0x28, 0x42, 0, 0, 0x1a, 0x0b], 'multi-memory'],
+    ['v128 local', [1, 1, 0x7b, 0x0b], 'simd'],
+    ['typed reference block type', [0, 0x02, 0x64, 0x00, 0x0b, 0x0b], 'function-references'],
+  ];
+  for (const [name, body, proposal] of cases) {
+    it(name, () => {
+      // A memory, for the memarg case: header and type and function sections are 18 bytes,
+      // the memory section goes after them.
+      const bytes = moduleWithBody(body);
+      const withMemory = new Uint8Array([...bytes.subarray(0, 18), 5, 3, 1, 0, 1, ...bytes.subarray(18)]);
+      expect(errorOf(name.includes('memarg') ? withMemory : bytes)?.reason).toBe(`unsupported feature: ${proposal}`);
+    });
+  }
+});
+
+describe('the operator table agrees with wabt', () => {
+  const checked = [...allOperators()].filter(
+    (o) => ['unary', 'binary', 'compare', 'load', 'store'].includes(o.family),
+  );
+  function funcFor(o: OperatorInfo, params: readonly number[]): string {
+    const p = params.map(valTypeName).join(' ');
+    const r = o.results.map(valTypeName).join(' ');
+    const gets = params.map((_, i) => `local.get ${i}`).join(' ');
+    return `(module (memory 1) (func (param ${p}) ${r ? `(result ${r})` : ''} ${gets} ${o.name}))`;
+  }
+  it('covers the 2.0 numeric and memory operators', () => {
+    // 14 loads + 9 stores, 0x45-0xbf numeric, 5 sign-extension, 8 saturating truncations.
+    expect(checked.length).toBe(14 + 9 + (0xbf - 0x45 + 1) + 5 + 8);
+  });
+  it('each has the opcode, signature and code-generator family wabt expects', async () => {
+    for (const o of checked) {
+      const bytes = await watToBytes(funcFor(o, o.params));
+      const cg = new RecordingCodeGenerator();
+      validateModule(bytes, cg);
+      const event = cg.events.find((e) => /^(unary|binary|compare|load|store) /.test(e));
+      const family = o.family;
+      expect(event?.split(' ').slice(0, 2), o.name).toEqual([family, String(o.opcode)]);
+    }
+  });
+  it('each rejects an operand of the wrong type', async () => {
+    for (const o of checked) {
+      const wrong = o.params.map((t, i) => (i === o.params.length - 1 ? (t === 0x7f ? 0x7e : 0x7f) : t));
+      const bytes = await watToBytes(funcFor(o, wrong), false, false);
+      expect(errorOf(bytes)?.reason, o.name).toBe('type mismatch');
+    }
+  });
+});
