@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { CompileError, unsupported } from '../errors.ts';
+import { type Engine, NotImplemented } from './engine.ts';
+import { EXECUTION_NOT_IMPLEMENTED, type Outcome, runScript } from './runner.ts';
+import { parseScript } from './script.ts';
+import { type TextToBinary, loadTextToBinary } from './textFormat.ts';
+import { v8Engine } from './v8Engine.ts';
+
+let textToBinary: TextToBinary;
+beforeAll(async () => {
+  textToBinary = await loadTextToBinary();
+});
+
+function run(src: string, engine: Engine = v8Engine()): Outcome[] {
+  return runScript(parseScript(src), { engine, textToBinary });
+}
+const statuses = (os: Outcome[]) => os.map((o) => o.status);
+
+/** Validation only, like Lightbeam today: V8 decides validity, nothing can run. */
+function compileOnly(): Engine {
+  const v8 = v8Engine();
+  return { name: 'compile-only', compile: (b) => v8.compile(b) };
+}
+
+const ADD = `(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+  (func (export "two") (result i64 f64) (i64.const -1) (f64.const -0))
+  (func (export "rec") (call 4))
+  (global (export "g") i64 (i64.const 0x7fffffffffffffff)))`;
+
+describe('execution, on the V8 reference engine', () => {
+  test('assert_return passes on equal values and fails, saying why, otherwise', () => {
+    const os = run(`${ADD}
+      (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+      (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))
+      (assert_return (invoke "add" (i32.const 0x7fffffff) (i32.const 1)) (i32.const 0x80000000))
+      (assert_return (invoke "nan") (f32.const nan:canonical))
+      (assert_return (invoke "nan") (either (i32.const 1) (f32.const nan:arithmetic)))
+      (assert_return (invoke "two") (i64.const -1) (f64.const -0))
+      (assert_return (invoke "two") (i64.const -1) (f64.const 0))
+      (assert_return (get "g") (i64.const 9223372036854775807))`);
+    expect(statuses(os)).toEqual(['passed', 'passed', 'failed', 'passed', 'passed', 'passed', 'passed', 'failed', 'passed']);
+    expect(os[2]!.reason).toBe('expected (i32.const 4), got (i32.const 3)');
+    expect(os[7]!.reason).toContain('(f64.const 0), got (i64.const -1) (f64.const -0)');
+  });
+  test('traps and exhaustion pass only when they happen', () => {
+    const os = run(`${ADD}
+      (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+      (assert_trap (invoke "div" (i32.const 4) (i32.const 2)) "integer divide by zero")
+      (assert_exhaustion (invoke "rec") "call stack exhausted")
+      (invoke "div" (i32.const 1) (i32.const 0))`);
+    expect(statuses(os)).toEqual(['passed', 'passed', 'failed', 'passed', 'failed']);
+    expect(os[2]!.reason).toContain('got (i32.const 2)');
+    expect(os[3]!.messageMatch).toBe(true);
+    expect(os[4]!.reason).toContain('RuntimeError');
+  });
+  test('register links one module into the next; named modules are found by name', () => {
+    const os = run(`(module $A (func (export "f") (result i32) (i32.const 42)))
+      (register "a" $A)
+      (module $B (import "a" "f" (func $f (result i32))) (func (export "g") (result i32) (call $f)))
+      (assert_return (invoke $B "g") (i32.const 42))
+      (assert_return (invoke $A "f") (i32.const 42))
+      (assert_unlinkable (module (import "a" "nope" (func))) "unknown import")
+      (module (import "spectest" "print_i32" (func (param i32))) (import "spectest" "global_i32" (global i32)))`);
+    expect(statuses(os)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
+  });
+  test('module definition and instance', () => {
+    const os = run(`(module definition $M (global (export "g") (mut i32) (i32.const 7)))
+      (module instance $I $M)
+      (assert_return (get $I "g") (i32.const 7))`);
+    expect(statuses(os)).toEqual(['passed', 'passed', 'passed']);
+  });
+  test('externref host values round-trip', () => {
+    const os = run(`(module (func (export "id") (param externref) (result externref) (local.get 0)))
+      (assert_return (invoke "id" (ref.extern 5)) (ref.extern 5))
+      (assert_return (invoke "id" (ref.extern 5)) (ref.extern 6))
+      (assert_return (invoke "id" (ref.null extern)) (ref.null extern))`);
+    expect(statuses(os)).toEqual(['passed', 'passed', 'failed', 'passed']);
+  });
+});
+
+describe('validation', () => {
+  test('assert_invalid and assert_malformed pass only when compile throws CompileError', () => {
+    const os = run(
+      `(assert_invalid (module (func (result i32))) "type mismatch")
+       (assert_invalid (module (func)) "type mismatch")
+       (assert_malformed (module binary "\\00asm\\02\\00\\00\\00") "unknown binary version")
+       (assert_malformed (module quote "(func (i32.const 0x1_0000_0000))") "constant out of range")`,
+      compileOnly(),
+    );
+    expect(statuses(os)).toEqual(['passed', 'failed', 'passed', 'passed']);
+    expect(os[1]!.reason).toBe('invalid module accepted (expected "type mismatch")');
+    expect(os.map((o) => o.kind)).toEqual(['assert_invalid', 'assert_invalid', 'assert_malformed', 'assert_malformed(text)']);
+  });
+  test('without instantiate, execution is skipped, never passed', () => {
+    const os = run(`${ADD}\n(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))\n(register "x")\n(get "g")`, compileOnly());
+    expect(statuses(os)).toEqual(['passed', 'skipped', 'skipped', 'skipped']);
+    expect(os[1]!.reason).toBe(EXECUTION_NOT_IMPLEMENTED);
+  });
+  test('an unsupported feature skips the module and everything that depends on it', () => {
+    const engine: Engine = {
+      name: 'no-simd',
+      compile: (b) => {
+        if (b.includes(0x7b)) throw unsupported('simd');
+        return b;
+      },
+    };
+    const os = run(
+      `(module (func (export "f") (result v128) (v128.const i32x4 0 0 0 0)))
+       (assert_return (invoke "f") (v128.const i32x4 0 0 0 0))
+       (assert_invalid (module (func (result v128))) "type mismatch")
+       (module (func))
+       (assert_return (invoke "f") (i32.const 0))`,
+      engine,
+    );
+    expect(os.map((o) => `${o.status} ${o.reason ?? ''}`)).toEqual([
+      'skipped unsupported feature: simd',
+      'skipped unsupported feature: simd',
+      'skipped unsupported feature: simd',
+      'passed ',
+      `skipped ${EXECUTION_NOT_IMPLEMENTED}`,
+    ]);
+  });
+  test('a valid module that fails to compile fails, and so do the commands that need it', () => {
+    const engine: Engine = { name: 'rejects', compile: () => { throw new CompileError('nope', 3); } };
+    const os = run(`(module (func))\n(invoke "f")`, engine);
+    expect(statuses(os)).toEqual(['failed', 'failed']);
+    expect(os[1]!.reason).toContain('the module at line 1 is unusable');
+  });
+  test('a stage that is not implemented is a skip; an engine crash is a failure', () => {
+    const missing: Engine = { name: 'missing', compile: () => { throw new NotImplemented('validation not implemented yet'); } };
+    expect(run('(assert_invalid (module (func (result i32))) "type mismatch")', missing)[0]).toMatchObject({ status: 'skipped', reason: 'validation not implemented yet' });
+    const crashing: Engine = { name: 'crashing', compile: () => { throw new TypeError('oops'); } };
+    expect(run('(assert_invalid (module (func (result i32))) "type mismatch")', crashing)[0]).toMatchObject({ status: 'failed', reason: 'compiler crashed: TypeError: oops' });
+  });
+  test('text the wabt front-end cannot read is a skip naming it, for a module the suite says is valid', () => {
+    const os = run('(module (func (result i32) (i32.const 1) (nonsense.op)))', compileOnly());
+    expect(os[0]!.status).toBe('skipped');
+    expect(os[0]!.reason).toMatch(/^text format not supported by wabt: /);
+  });
+  test('unparsable commands fail; unknown commands too', () => {
+    const os = run('(module)\n(assert_return (invoke "f") (i32.const 1.5))\n(bogus)', compileOnly());
+    expect(statuses(os)).toEqual(['passed', 'failed', 'failed']);
+    expect(os[1]!.reason).toMatch(/^cannot parse this command: line 2: /);
+  });
+});
