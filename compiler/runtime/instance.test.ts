@@ -239,3 +239,9 @@ describe('raw values', () => {
     expect(fnOf(inst, 'indirect')(4, 1, 2)).toBe(3);
   });
 });
+
+it('names exported functions by index and gives them their arity', () => {
+  const inst = new Instance(compiled, imports);
+  expect((inst.exports.add as F).name).toBe('1');
+  expect((inst.exports.indirect as F).length).toBe(3);
+});

@@ -24,6 +24,8 @@ export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Tab
 /** What the runtime knows of one function reference (a FuncRef record). */
 interface FunctionInfo {
   readonly record: number;
+  /** Index in the owner's function index space. */
+  readonly index: number;
   readonly type: FuncType;
   readonly typeId: number;
   readonly code: number;
@@ -54,6 +56,9 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
     const wrapper = function (...args: unknown[]): unknown {
       return callWasm(rt, vmctx, type, code, args, adapter);
     };
+    // As the JS API names exported functions: the function index, and as many as it has params.
+    Object.defineProperty(wrapper, 'name', { value: String(info.index) });
+    Object.defineProperty(wrapper, 'length', { value: type.params.length });
     infoOfWrapper.set(wrapper, info);
     info.wrapper = wrapper;
   }
@@ -279,7 +284,7 @@ export class Instance {
     this.vm.setBigUint64(at + FUNCREF.CODE, BigInt(code), true);
     this.vm.setBigUint64(at + FUNCREF.VMCTX, BigInt(vmctx), true);
     this.vm.setUint32(at + FUNCREF.TYPE_ID, typeId, true);
-    const info: FunctionInfo = { record, type, typeId, code, vmctx, owner };
+    const info: FunctionInfo = { record, index, type, typeId, code, vmctx, owner };
     this.functions[index] = info;
     functionsByRecord.set(record, new WeakRef(info));
     this.setAddress(this.layout.funcRef(index), record);
