@@ -143,3 +143,12 @@ function fromJs(type: number, x: unknown): WasmValue {
     default: throw new NotImplemented(`${NOT_YET}: values of type 0x${type.toString(16)}`);
   }
 }
+
+/**
+ * The Lightbeam engine with execution: compile with the code generator and run natively.
+ * Only on x86-64 Linux (elsewhere the engine is returned unchanged: validation only).
+ */
+export function withExecution(engine: Engine): Engine {
+  if (process.arch !== 'x64' || process.platform !== 'linux') return engine;
+  return { ...engine, compile: compileForExecution, ...executionEngine };
+}

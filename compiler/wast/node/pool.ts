@@ -13,7 +13,7 @@ import type { FromWorker, ToWorker } from './protocol.ts';
 import type { WastFile } from './suite.ts';
 
 export interface PoolOptions {
-  /** Engine name (see compiler/wast/engines.ts). */
+  /** Engine name (see compiler/wast/engines.ts), or an absolute path to a module whose default export makes one. */
   engine: string;
   /** Worker processes; defaults to 2 (the machines we target have 2 cores). */
   jobs?: number;

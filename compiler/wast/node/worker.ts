@@ -2,7 +2,11 @@
 // outcomes back, so that a crash or hang costs only the file it happened in (Node only).
 
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Engine } from '../engine.ts';
 import { ENGINES } from '../engines.ts';
+import { withExecution } from '../executionEngine.ts';
 import { ScriptRunner, type Outcome } from '../runner.ts';
 import { parseScript } from '../script.ts';
 import { loadTextToBinary } from '../textFormat.ts';
@@ -14,10 +18,13 @@ function send(m: FromWorker): void {
   process.send!(m);
 }
 
+// An engine by name, or a module path whose default export makes one (tests use this).
 const engineName = process.argv[2] ?? 'lightbeam';
-const makeEngine = ENGINES[engineName];
+const makeEngine: (() => Engine | Promise<Engine>) | undefined =
+  ENGINES[engineName] ?? (isAbsolute(engineName) ? (await import(pathToFileURL(engineName).href)).default : undefined);
 if (!makeEngine) throw new Error(`unknown engine ${engineName}`);
-const engine = await makeEngine();
+// Lightbeam runs code only here, in Node: the execution half is Node-only (executionEngine.ts).
+const engine = engineName === 'lightbeam' ? withExecution(await makeEngine()) : await makeEngine();
 const textToBinary = await loadTextToBinary();
 
 // #region worker-run-file
