@@ -14,6 +14,7 @@ function rng(seed: number): () => number {
 
 // #region program-generator
 export class Gen {
+  private inLoop = false;
   constructor(private readonly r: () => number) {}
   pick<X>(xs: readonly X[]): X { return xs[Math.floor(this.r() * xs.length)]!; }
   int(n: number): number { return Math.floor(this.r() * n); }
@@ -29,7 +30,7 @@ export class Gen {
   }
   expr(t: T, d: number): string {
     if (d <= 0) return this.leaf(t);
-    const k = this.int(14);
+    const k = this.int(19);
     const e = (tt: T = t) => this.expr(tt, d - 1 - this.int(2));
     switch (k) {
       case 0: case 1: case 2: case 3:
@@ -59,9 +60,28 @@ export class Gen {
         return t === 'i64'
           ? `(block (result i64) (call $multi ${e('i32')} ${e('i64')}) (i32.add) (i64.extend_i32_u) (i64.add))`
           : `(block (result i32) (call $multi ${e('i32')} ${e('i64')}) (i32.sub) (local.set 4) (i32.wrap_i64) (local.get 4) (i32.xor))`;
+      case 14: {
+        // A counted loop with a parameter (local 7 is the counter, nothing else writes it).
+        if (this.inLoop) return e();
+        this.inLoop = true;
+        const body = `(${t}.add ${e()})`;
+        const s = `(block (result ${t}) (local.set 7 (i32.const 3)) ${e()} (loop (param ${t}) (result ${t}) ${body} (br_if 0 (local.tee 7 (i32.sub (local.get 7) (i32.const 1))))))`;
+        this.inLoop = false;
+        return s;
+      }
+      case 15:
+        // Eight arguments: two travel on the stack.
+        return `(call $many${t === 'i32' ? '32' : '64'} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')})`;
+      case 16:
+        return `(block (result ${t}) (global.set $g${t} ${e()}) (${t}.sub (global.get $g${t}) ${e()}))`;
+      case 17:
+        // Block and if with parameters; a br out of two blocks carrying a value.
+        return this.r() < 0.5
+          ? `(block (result ${t}) ${e()} (block (param ${t}) (result ${t}) ${e()} (${t}.xor) (if (param ${t}) (result ${t}) ${e('i32')} (then (${t}.add ${e()})) (else (${t}.mul ${e()}))) ${e()} (drop)))`
+          : `(block $o (result ${t}) (block (result ${t}) (br_if 1 ${e()} ${e('i32')}) (drop) (br $o ${e()})) (${t}.add ${e()}))`;
       default: {
         // A right-nested chain keeps many values live at once: registers run out and spill.
-        if (d > 3) return `(${t}.add ${e()} ${e()})`;
+        if (d > 3 || d < 2) return `(${t}.add ${e()} ${e()})`;
         let s = e();
         for (let i = 0; i < 12; i++) s = `(${t}.${this.pick(['add', 'xor', 'sub'])} ${this.expr(t, 1)} ${s})`;
         return s;
@@ -80,7 +100,13 @@ export function program(seed: number): string {
   return `(module
   (func $multi (param i32 i64) (result i64 i32 i32)
     (i64.add (local.get 1) (i64.extend_i32_s (local.get 0))) (local.get 0) (i32.const 5))
-  (func (export "f") (param i32 i64 i32) (result ${t}) (local i32 i32 i64 i64)
+  (global $gi32 (mut i32) (i32.const 7))
+  (global $gi64 (mut i64) (i64.const -9))
+  (func $many32 (param i32 i64 i32 i64 i32 i64 i32 i64) (result i32)
+    (i32.add (i32.sub (local.get 6) (i32.wrap_i64 (local.get 7))) (i32.xor (local.get 0) (i32.wrap_i64 (i64.mul (local.get 5) (local.get 1))))))
+  (func $many64 (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)
+    (i64.add (i64.sub (i64.extend_i32_s (local.get 6)) (local.get 7)) (i64.xor (local.get 3) (i64.extend_i32_u (local.get 4)))))
+  (func (export "f") (param i32 i64 i32) (result ${t}) (local i32 i32 i64 i64 i32)
     ${body}))`;
 }
 
