@@ -195,7 +195,7 @@ describe('Instance', () => {
   });
 
   it('links imports strictly', () => {
-    expect(() => new Instance(compiled, {})).toThrow(TypeError);
+    expect(() => new Instance(compiled, {})).toThrow(LinkError);
     expect(() => new Instance(compiled, { env: {} })).toThrow(LinkError);
     const other = new Instance(compiled, imports);
     expect(() => new Instance(compiled, { env: { mul: other.exports.load8 } })).toThrow(LinkError);

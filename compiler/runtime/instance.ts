@@ -172,14 +172,14 @@ export class Instance {
           this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt, stubRequests, stubUsers);
           break;
         case 'memory': {
-          if (!(value instanceof LinearMemory)) throw new LinkError(`${what}: not a memory`);
+          if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
           checkLimits(what, value.pages, value.declaredMax, imp.desc.type.limits);
           memory = value;
           break;
         }
         case 'table': {
-          if (!(value instanceof Table)) throw new LinkError(`${what}: not a table`);
-          if (value.element !== imp.desc.type.element) throw new LinkError(`${what}: wrong element type`);
+          if (!(value instanceof Table)) throw new LinkError(`incompatible import type: ${what} is not a table`);
+          if (value.element !== imp.desc.type.element) throw new LinkError(`incompatible import type: ${what} has another element type`);
           checkLimits(what, value.length, value.maximum, imp.desc.type.limits);
           this.tables.push(value);
           break;
@@ -296,12 +296,12 @@ export class Instance {
     index: number, type: FuncType, value: unknown, what: string, recordsAt: number,
     requests: StubRequest[], users: ((address: number) => void)[],
   ): void {
-    if (typeof value !== 'function') throw new LinkError(`${what}: not a function`);
+    if (typeof value !== 'function') throw new LinkError(`incompatible import type: ${what} is not a function`);
     const wasm = infoOfWrapper.get(value);
     if (wasm) {
       // A function of another instance: call it through a stub that switches instances, and
       // reuse its record so the reference stays the same function.
-      if (wasm.typeId !== typeIdOf(type)) throw new LinkError(`${what}: imported function does not match the expected type`);
+      if (wasm.typeId !== typeIdOf(type)) throw new LinkError(`incompatible import type: ${what} has another function type`);
       requests.push({ kind: 'switch', type, calleeVmctx: wasm.vmctx, calleeCode: wasm.code });
       users.push((address) => this.setAddress(this.layout.importedFunction(index), address));
       // Both ways: the callee may keep references to the caller's functions it was passed.
@@ -397,29 +397,32 @@ const arenas = new FinalizationRegistry<{ address: number; size: number; ids: nu
 function lookupImport(imports: ImportObject, module: string, name: string): unknown {
   const m = imports[module];
   if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
-    throw new TypeError(`import module ${JSON.stringify(module)} is not an object`);
+    // The JS API says TypeError; the spec's scripts say "unknown import" (compiler/api throws the TypeError first).
+    throw new LinkError(`unknown import: module ${JSON.stringify(module)} is not an object`);
   }
-  return (m as Record<string, unknown>)[name];
+  const value = (m as Record<string, unknown>)[name];
+  if (value === undefined) throw new LinkError(`unknown import: ${JSON.stringify(module)} ${JSON.stringify(name)}`);
+  return value;
 }
 
 function checkLimits(what: string, size: number, max: number | undefined, wanted: { min: number; max?: number }): void {
-  if (size < wanted.min) throw new LinkError(`${what}: incompatible import type (too small)`);
+  if (size < wanted.min) throw new LinkError(`incompatible import type: ${what} is too small`);
   if (wanted.max !== undefined && (max === undefined || max > wanted.max)) {
-    throw new LinkError(`${what}: incompatible import type (maximum too large)`);
+    throw new LinkError(`incompatible import type: ${what} has a larger maximum`);
   }
 }
 
 function importGlobal(value: unknown, type: ValType, mutable: boolean, what: string): Global {
   if (value instanceof Global) {
-    if (value.type !== type || value.mutable !== mutable) throw new LinkError(`${what}: incompatible import type`);
+    if (value.type !== type || value.mutable !== mutable) throw new LinkError(`incompatible import type: ${what} has another type or mutability`);
     return value;
   }
-  if (mutable) throw new LinkError(`${what}: a mutable global must be imported as a Global`);
-  if (type === ValType.i64 && typeof value !== 'bigint') throw new LinkError(`${what}: an i64 global needs a BigInt`);
+  if (mutable) throw new LinkError(`incompatible import type: ${what} must be a mutable Global`);
+  if (type === ValType.i64 && typeof value !== 'bigint') throw new LinkError(`incompatible import type: ${what} must be a BigInt`);
   if ((type === ValType.i32 || type === ValType.f32 || type === ValType.f64) && typeof value !== 'number') {
-    throw new LinkError(`${what}: global import must be a number`);
+    throw new LinkError(`incompatible import type: ${what} must be a number or a Global`);
   }
-  if (type === ValType.v128) throw new LinkError(`${what}: v128 globals cannot be imported from JS`);
+  if (type === ValType.v128) throw new LinkError(`incompatible import type: ${what} is a v128 global`);
   return new Global(type, false, value);
 }
 
