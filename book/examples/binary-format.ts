@@ -31,7 +31,7 @@ export async function sections(): Promise<Output[]> {
     rows.push([sectionName(id), start, r.pos - start, hex(contents)]);
   }
   // #endregion walk-sections
-  return [{ kind: 'table', title: 'The sections of fib.wasm, found by skipping from size to size', columns: ['section', 'offset', 'bytes', 'contents'], rows }];
+  return [{ kind: 'table', title: 'The sections of fib.wasm, found by skipping from size to size', columns: ['section', 'offset', 'bytes', 'contents'], rows, nowrap: [0, 1, 2] }];
 }
 
 export async function leb128(): Promise<Output[]> {
@@ -58,7 +58,7 @@ export async function leb128(): Promise<Output[]> {
     };
     return [hex(bytes), read((r) => r.u32()), read((r) => r.s32()), note];
   });
-  return [{ kind: 'table', title: 'LEB128 bytes, read by Reader.u32 and Reader.s32', columns: ['bytes', 'as u32', 'as s32', ''], rows }];
+  return [{ kind: 'table', title: 'LEB128 bytes, read by Reader.u32 and Reader.s32', columns: ['bytes', 'as u32', 'as s32', ''], rows, nowrap: [0] }];
 }
 
 export async function streaming(): Promise<Output[]> {

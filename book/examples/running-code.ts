@@ -83,5 +83,5 @@ export async function traps(): Promise<Output[]> {
     }
   });
   // #endregion catch-traps
-  return [{ kind: 'table', title: 'Calls into traps.wat, compiled by Lightbeam', columns: ['call', 'returned or threw'], rows }];
+  return [{ kind: 'table', title: 'Calls into traps.wat, compiled by Lightbeam', columns: ['call', 'returned or threw'], rows, nowrap: [0] }];
 }

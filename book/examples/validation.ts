@@ -34,7 +34,7 @@ export async function errors(): Promise<Output[]> {
     }
     rows.push([what, body, verdict]);
   }
-  return [{ kind: 'table', title: 'Each body inside (func (param i32) (result i32) ...), checked by our validator', columns: ['', 'body', 'verdict'], rows }];
+  return [{ kind: 'table', title: 'Each body inside (func (param i32) (result i32) ...), checked by our validator', columns: ['', 'body', 'verdict'], rows, nowrap: [1] }];
 }
 
 export async function trace(): Promise<Output[]> {

@@ -35,7 +35,7 @@ export async function example(): Promise<Output[]> {
     const check = extra.length === 0 && line !== undefined ? verdict(line.text, asked) : '✗ not one instruction';
     return [asked, line?.hex ?? '', line?.text ?? '(nothing)', check];
   });
-  return [{ kind: 'table', title: 'What we asked for, what we emitted, what iced-x86 decodes', columns: ['asked', 'bytes', 'iced-x86 reads', ''], rows }];
+  return [{ kind: 'table', title: 'What we asked for, what we emitted, what iced-x86 decodes', columns: ['asked', 'bytes', 'iced-x86 reads', ''], rows, nowrap: [0, 1, 2] }];
 }
 // #endregion x64-encodings
 

@@ -7,7 +7,7 @@ export type Output =
   /** Bytes as a hex dump. */
   | { kind: 'bytes'; title?: string; bytes: Uint8Array }
   /** A table of facts. */
-  | { kind: 'table'; title?: string; columns: string[]; rows: (string | number)[][] }
+  | { kind: 'table'; title?: string; columns: string[]; rows: (string | number)[][]; nowrap?: number[] }
   /** Lines of plain text (results, messages). */
   | { kind: 'text'; title?: string; text: string }
   /** Results and timings from running code natively: differ between builds and machines. */
