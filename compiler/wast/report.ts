@@ -26,6 +26,8 @@ export interface Summary extends Counts {
   skipReasons: Record<string, number>;
   /** For commands that name an expected error message: how many errors contained it. */
   messageMatches: Record<string, { checked: number; matched: number }>;
+  /** Every command that passed with an error message other than the expected one. */
+  messageMismatches: { file: string; line: number; kind: string; expected: string; actual: string }[];
   failures: { file: string; line: number; kind: string; message: string }[];
   perFile: Record<string, Counts & { total: number; crashed?: string }>;
   wallMs: number;
@@ -49,6 +51,7 @@ export function summarize(results: FileResult[], engine: string, wallMs: number)
     byKind: {},
     skipReasons: {},
     messageMatches: {},
+    messageMismatches: [],
     failures: [],
     perFile: {},
     wallMs,
@@ -67,6 +70,7 @@ export function summarize(results: FileResult[], engine: string, wallMs: number)
         const m = (s.messageMatches[o.kind] ??= { checked: 0, matched: 0 });
         m.checked++;
         if (o.messageMatch) m.matched++;
+        else s.messageMismatches.push({ file: r.file, line: o.line, kind: o.kind, expected: o.expectedMessage ?? '', actual: o.actualMessage ?? '' });
       }
     }
     s.perFile[r.file] = file;

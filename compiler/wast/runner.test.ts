@@ -94,6 +94,13 @@ describe('validation', () => {
     expect(os[1]!.reason).toBe('invalid module accepted (expected "type mismatch")');
     expect(os.map((o) => o.kind)).toEqual(['assert_invalid', 'assert_invalid', 'assert_malformed', 'assert_malformed(text)']);
   });
+  test('message matches are recorded, with both messages when they differ', () => {
+    const says = (reason: string): Engine => ({ name: 'says', compile: () => { throw new CompileError(reason, 12, 0); } });
+    const src = '(assert_invalid (module (func (result i32))) "type mismatch")';
+    expect(run(src, says('type mismatch: expected i32, got nothing'))[0]).toMatchObject({ status: 'passed', messageMatch: true });
+    const other = run(src, says('stack underflow'))[0]!;
+    expect(other).toMatchObject({ status: 'passed', messageMatch: false, expectedMessage: 'type mismatch', actualMessage: 'stack underflow' });
+  });
   test('without instantiate, execution is skipped, never passed', () => {
     const os = run(`${ADD}\n(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))\n(register "x")\n(get "g")`, compileOnly());
     expect(statuses(os)).toEqual(['passed', 'skipped', 'skipped', 'skipped']);

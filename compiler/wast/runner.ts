@@ -18,6 +18,17 @@ export interface Outcome {
   reason?: string;
   /** For commands with an expected message: did the engine's message contain it? */
   messageMatch?: boolean;
+  /** When the message did not match: what the script expected and what the engine said. */
+  expectedMessage?: string;
+  actualMessage?: string;
+}
+
+type Checked = Pick<Outcome, 'messageMatch' | 'expectedMessage' | 'actualMessage'>;
+
+/** Does the engine's message contain the one the script expects (the spec's wording)? */
+function checkMessage(expected: string, err: Error): Checked {
+  const actual = reasonOf(err);
+  return actual.includes(expected) ? { messageMatch: true } : { messageMatch: false, expectedMessage: expected, actualMessage: actual };
 }
 
 export const EXECUTION_NOT_IMPLEMENTED = 'execution not implemented yet';
@@ -102,7 +113,7 @@ export class ScriptRunner {
   }
 
   /** Runs one command; returns on a pass, throws a Verdict otherwise. */
-  private execute(c: Command): { messageMatch?: boolean } {
+  private execute(c: Command): Checked {
     switch (c.kind) {
       case 'unparsed':
         failWith(`cannot parse this command: ${c.error}`);
@@ -214,7 +225,7 @@ export class ScriptRunner {
   }
   // #endregion module-bytes
 
-  private defineModule(m: ModuleForm): { messageMatch?: boolean } {
+  private defineModule(m: ModuleForm): Checked {
     const entry: ModuleEntry = { line: m.line };
     this.define(m.name, entry);
     try {
@@ -259,7 +270,7 @@ export class ScriptRunner {
   }
 
   // #region expected-errors
-  private expectCompileError(m: ModuleForm, message: string, what: 'invalid' | 'malformed'): { messageMatch?: boolean } {
+  private expectCompileError(m: ModuleForm, message: string, what: 'invalid' | 'malformed'): Checked {
     let bytes: Uint8Array;
     try {
       bytes = this.bytesOf(m);
@@ -277,7 +288,7 @@ export class ScriptRunner {
     } catch (err) {
       if (isUnsupported(err)) skip(reasonOf(err));
       if (err instanceof NotImplemented) skip(err.reason);
-      if (err instanceof CompileError) return { messageMatch: reasonOf(err).includes(message) };
+      if (err instanceof CompileError) return checkMessage(message, err);
       failWith(`compiler crashed: ${describe(err)}`);
     }
     failWith(`${what} module accepted (expected "${message}")`);
@@ -288,14 +299,14 @@ export class ScriptRunner {
     message: string,
     errorClass: typeof LinkError | typeof RuntimeError,
     what: string,
-  ): { messageMatch?: boolean } {
+  ): Checked {
     const compiled = this.compileValid(m);
     this.needExecution();
     try {
       this.options.engine.instantiate!(compiled, this.registered);
     } catch (err) {
       if (err instanceof NotImplemented) skip(err.reason);
-      if (err instanceof errorClass) return { messageMatch: reasonOf(err).includes(message) };
+      if (err instanceof errorClass) return checkMessage(message, err);
       failWith(`expected a ${what} ("${message}"), got ${describe(err)}`);
     }
     failWith(`expected a ${what} ("${message}"), but instantiation succeeded`);
@@ -306,14 +317,14 @@ export class ScriptRunner {
     message: string | undefined,
     errorClass: typeof RuntimeError | typeof WasmException,
     what: string,
-  ): { messageMatch?: boolean } {
+  ): Checked {
     let results: WasmValue[];
     try {
       results = this.call(a);
     } catch (err) {
       if (err instanceof Verdict) throw err;
       if (err instanceof NotImplemented) skip(err.reason);
-      if (err instanceof errorClass) return message === undefined ? {} : { messageMatch: reasonOf(err).includes(message) };
+      if (err instanceof errorClass) return message === undefined ? {} : checkMessage(message, err);
       failWith(`expected a ${what}${message ? ` ("${message}")` : ''}, got ${describe(err)}`);
     }
     failWith(`expected a ${what}${message ? ` ("${message}")` : ''}, got ${results.map(formatValue).join(' ') || 'a normal return'}`);
