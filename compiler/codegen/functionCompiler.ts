@@ -479,15 +479,14 @@ export class FunctionCompiler {
     }
   }
 
-  /** Before a call: write back register locals whose save slot is stale. */
+  /**
+   * Before a call: write back register locals whose save slot is stale. A local still at its
+   * initial zero needs nothing: with neither register nor slot valid it still reads as 0.
+   */
   saveLocals(): void {
     for (const i of this.regLocals) {
       if (this.regValid[i] && !this.slotValid[i]) {
         this.asm.mov(this.localAddr(i), GPR64[this.localHome[i]!]!);
-        this.slotValid[i] = 1;
-      } else if (!this.regValid[i] && !this.slotValid[i]) {
-        // Still the initial zero: the slot gets it, the register is about to be clobbered.
-        this.asm.mov(this.localAddr(i), 0);
         this.slotValid[i] = 1;
       }
     }

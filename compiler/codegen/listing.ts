@@ -6,6 +6,7 @@ import type { CompiledModuleWithNotes } from './moduleCompiler.ts';
 
 // #region listing
 export interface ListedInstruction {
+  /** Offset in the module's code. */
   readonly offset: number;
   readonly bytes: string;
   readonly text: string;
@@ -31,11 +32,12 @@ export function listFunctions(m: CompiledModuleWithNotes): ListedFunction[] {
     const code = m.code.subarray(f.offset, f.offset + f.size);
     const notes = m.notes.filter(([at]) => at >= f.offset && at < f.offset + f.size).map(([at, t]) => [at - f.offset, t] as [number, string]);
     const data = m.dataRanges.filter(([s]) => s >= f.offset && s < f.offset + f.size).map(([s, e]) => [s - f.offset, e - f.offset] as [number, number]);
-    const lines = disassemble(code, { notes, data });
+    // Addresses are offsets in the module's code, so calls to other functions name their entry.
+    const lines = disassemble(code, { notes, data, base: f.offset });
     return {
       index: f.funcIndex,
       name: functionName(m, f.funcIndex),
-      instructions: lines.map((l) => ({ offset: l.offset, bytes: l.hex, text: l.text, wasm: l.notes.join('; ') })),
+      instructions: lines.map((l) => ({ offset: Number(l.address), bytes: l.hex, text: l.text, wasm: l.notes.join('; ') })),
     };
   });
 }
