@@ -172,6 +172,7 @@ describe('the book in a browser', () => {
       expect(await page.locator('figure.listing pre .line').count()).toBeGreaterThan(0);
       expect(await page.locator('.example').count()).toBeGreaterThan(0);
       expect((await page.locator('.example [data-stage]').first().textContent())?.trim().length).toBeGreaterThan(0);
+      expect(await page.locator('.stage-error').allTextContents(), 'an example failed at build time').toEqual([]);
       // Nothing may be wider than a phone screen except inside scrollable code blocks.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `horizontal overflow at ${variant.name}`).toBeLessThanOrEqual(0);
@@ -203,6 +204,7 @@ describe('the book in a browser', () => {
       expect(await page.locator('figure.listing pre .line').count()).toBeGreaterThan(0);
       const outputs = page.locator('.example [data-stage]');
       expect(await outputs.count()).toBeGreaterThan(0);
+      expect(await page.locator('.stage-error').allTextContents(), 'an example failed at build time').toEqual([]);
       await page.screenshot({ path: join(shots, `last-chapter-${variant.name}.png`), fullPage: variant.name === 'desktop-light' });
       await page.context().close();
     }
@@ -236,11 +238,12 @@ describe('the book in a browser', () => {
     await page.context().close();
   });
 
-  test('every internal link on every page leads somewhere', async () => {
+  test('every internal link on every page leads somewhere, and no example failed at build time', async () => {
     const pages = ['/', ...(await chapterLinks()).map((h) => h.slice(base.length - 1))];
     const seen = new Set<string>();
     for (const p of pages) {
       const page = await open(p);
+      expect(await page.locator('.stage-error').allTextContents(), `an example on ${p} failed at build time`).toEqual([]);
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const href of hrefs) {
         const url = new URL(href);

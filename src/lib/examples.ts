@@ -88,6 +88,8 @@ export type RunStage =
 
 /** Why native execution cannot happen on this machine, or undefined if it can. */
 export function nativeUnavailable(): string | undefined {
+  // For checking the fallback pages on an x86-64 machine: LIGHTBEAM_NO_NATIVE=1 npm run build
+  if (process.env.LIGHTBEAM_NO_NATIVE) return 'native execution was switched off for this build (LIGHTBEAM_NO_NATIVE).';
   if (process.arch !== 'x64') return `the build machine is ${process.platform}/${process.arch}; generated code needs x86-64.`;
   if (process.platform !== 'linux') return `the build machine runs ${process.platform}; the runtime maps code memory with Linux system calls.`;
   return undefined;
