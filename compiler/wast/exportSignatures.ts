@@ -129,3 +129,39 @@ export function exportSignatures(bytes: Uint8Array): ExportSignatures {
   return out;
 }
 // #endregion export-signatures
+
+/**
+ * The module names a binary imports from, read straight from its import section. Best effort:
+ * an unreadable module yields what was read so far (its compile has already vouched for it).
+ */
+export function importModuleNames(bytes: Uint8Array): string[] {
+  const names = new Set<string>();
+  const r = new Bytes(bytes);
+  r.pos = 8;
+  try {
+    while (r.pos < bytes.length) {
+      const id = r.byte();
+      const size = r.leb();
+      const end = r.pos + size;
+      if (id === 2) {
+        for (let n = r.leb(); n > 0; n--) {
+          names.add(r.name());
+          r.name();
+          const kind = r.byte();
+          if (kind === 0) r.leb();
+          else if (kind === 1) (valueType(r), limits(r));
+          else if (kind === 2) limits(r);
+          else if (kind === 3) (valueType(r), r.byte());
+          else if (kind === 4) (r.byte(), r.leb());
+          else break;
+        }
+        break;
+      }
+      if (id !== 0 && id > 2) break; // past where imports can be
+      r.pos = end;
+    }
+  } catch {
+    // keep what was read
+  }
+  return [...names];
+}

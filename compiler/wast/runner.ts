@@ -4,6 +4,7 @@
 
 import { CompileError, LinkError, RuntimeError, UNSUPPORTED_FEATURE } from '../errors.ts';
 import { type Engine, type ImportObject, type Instance, type CompiledModule, type WasmValue, NotImplemented, WasmException } from './engine.ts';
+import { importModuleNames } from './exportSignatures.ts';
 import { formatExpected, formatValue, matches } from './results.ts';
 import { type Action, type Command, type ModuleForm, type ParsedScript, commandKind } from './script.ts';
 import { TextFormatError, type TextToBinary } from './textFormat.ts';
@@ -38,6 +39,8 @@ export const TEXT_NOT_SUPPORTED = 'text format not supported by wabt';
 interface ModuleEntry {
   line: number;
   compiled?: CompiledModule;
+  /** Names of the modules it imports from (to tell a link failure caused by a skipped registration). */
+  importsFrom?: string[];
   instance?: Instance;
   /** Set when the module cannot be used: commands that need it get this outcome. */
   unavailable?: { status: 'failed' | 'skipped'; reason: string };
@@ -86,6 +89,8 @@ export class ScriptRunner {
   private readonly modules = new Map<string, ModuleEntry>();
   private current: ModuleEntry | undefined;
   private readonly registered: ImportObject = {};
+  /** Registrations that did not happen, and why: modules importing from them get the same outcome. */
+  private readonly missingRegistrations = new Map<string, { status: 'failed' | 'skipped'; reason: string }>();
   private readonly canRun: boolean;
 
   constructor(private readonly options: RunOptions) {
@@ -125,21 +130,28 @@ export class ScriptRunner {
         const previous = this.current;
         this.define(c.instance, entry);
         try {
-          entry.compiled = (c.module === undefined ? this.usable(previous, c.line) : this.lookup(c.module, c.line)).compiled;
+          const def = c.module === undefined ? this.usable(previous, c.line) : this.lookup(c.module, c.line);
+          entry.compiled = def.compiled;
+          entry.importsFrom = def.importsFrom;
           this.needExecution();
-          entry.instance = this.instantiate(entry.compiled, 'module instance');
+          entry.instance = this.instantiate(entry, 'module instance');
           return {};
         } catch (err) {
           if (err instanceof Verdict) entry.unavailable = { status: err.status, reason: err.reason };
           throw err;
         }
       }
-      case 'register': {
-        const entry = this.lookup(c.module, c.line);
-        this.needExecution();
-        this.registered[c.as] = this.options.engine.exports!(entry.instance);
-        return {};
-      }
+      case 'register':
+        try {
+          const entry = this.lookup(c.module, c.line);
+          this.needExecution();
+          this.registered[c.as] = this.options.engine.exports!(entry.instance);
+          this.missingRegistrations.delete(c.as);
+          return {};
+        } catch (err) {
+          if (err instanceof Verdict) this.missingRegistrations.set(c.as, { status: err.status, reason: err.reason });
+          throw err;
+        }
       case 'action':
         this.perform(c.action);
         return {};
@@ -206,7 +218,7 @@ export class ScriptRunner {
   }
 
   /** Compiles a module the script says is valid; unsupported features and missing stages are skips. */
-  private compileValid(m: ModuleForm): CompiledModule {
+  private compileValid(m: ModuleForm): { compiled: CompiledModule; importsFrom: string[] } {
     let bytes: Uint8Array;
     try {
       bytes = this.bytesOf(m);
@@ -215,7 +227,7 @@ export class ScriptRunner {
       throw err;
     }
     try {
-      return this.options.engine.compile(bytes);
+      return { compiled: this.options.engine.compile(bytes), importsFrom: importModuleNames(bytes) };
     } catch (err) {
       if (isUnsupported(err)) skip(reasonOf(err));
       if (err instanceof NotImplemented) skip(err.reason);
@@ -229,8 +241,8 @@ export class ScriptRunner {
     const entry: ModuleEntry = { line: m.line };
     this.define(m.name, entry);
     try {
-      entry.compiled = this.compileValid(m);
-      if (!m.definition && this.canRun) entry.instance = this.instantiate(entry.compiled, 'module');
+      Object.assign(entry, this.compileValid(m));
+      if (!m.definition && this.canRun) entry.instance = this.instantiate(entry, 'module');
       return {};
     } catch (err) {
       if (err instanceof Verdict) entry.unavailable = { status: err.status, reason: err.reason };
@@ -239,9 +251,19 @@ export class ScriptRunner {
     }
   }
 
-  private instantiate(compiled: CompiledModule, what: string): Instance {
+  /** A module importing from a registration that did not happen shares that registration's outcome. */
+  private checkImports(importsFrom: string[] | undefined): void {
+    for (const name of importsFrom ?? []) {
+      const missing = this.missingRegistrations.get(name);
+      if (missing?.status === 'skipped') skip(missing.reason);
+      if (missing) failWith(`imports from "${name}", which was not registered: ${missing.reason}`);
+    }
+  }
+
+  private instantiate(entry: ModuleEntry, what: string): Instance {
+    this.checkImports(entry.importsFrom);
     try {
-      return this.options.engine.instantiate!(compiled, this.registered);
+      return this.options.engine.instantiate!(entry.compiled, this.registered);
     } catch (err) {
       if (err instanceof NotImplemented) skip(err.reason);
       if (isUnsupported(err)) skip(reasonOf(err));
@@ -300,8 +322,9 @@ export class ScriptRunner {
     errorClass: typeof LinkError | typeof RuntimeError,
     what: string,
   ): Checked {
-    const compiled = this.compileValid(m);
+    const { compiled, importsFrom } = this.compileValid(m);
     this.needExecution();
+    this.checkImports(importsFrom);
     try {
       this.options.engine.instantiate!(compiled, this.registered);
     } catch (err) {
