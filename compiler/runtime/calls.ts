@@ -1,7 +1,7 @@
 // Calls across the JS/wasm boundary with JS values: into wasm (an export called from JS) and
 // out of wasm (a JS function imported by wasm). Both marshal through the runtime's slot buffers.
 
-import type { FuncType } from '../binary/types.ts';
+import { ValType, type FuncType } from '../binary/types.ts';
 import type { CalloutHandler, Runtime } from './runtime.ts';
 import { readValue, writeValue } from './values.ts';
 
@@ -26,6 +26,32 @@ export function callWasm(
   for (let i = 0; i < results.length; i++) out[i] = readValue(slots, i, results[i]!);
   return out;
 }
+
+/**
+ * A JS function that calls `func` like callWasm, compiled for its signature: the conversions
+ * are inlined typed-array stores and loads instead of a loop over types (about twice as fast for
+ * small signatures; the boundary cost is mostly koffi's then).
+ */
+export function makeWasmCaller(runtime: Runtime, vmctx: number, type: FuncType, func: number): (...args: unknown[]) => unknown {
+  const adapter = runtime.adapterFor(type);
+  const { params, results } = type;
+  if (params.length > 32 || !params.concat(results).every((t) => SIMPLE.has(t))) {
+    return (...args: unknown[]) => callWasm(runtime, vmctx, type, func, args, adapter);
+  }
+  const names = params.map((_, i) => `a${i}`);
+  const store = params.map((t, i) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}] = a${i};`);
+  const load = (t: ValType, i: number) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}]`;
+  const ret = results.length === 0 ? 'return undefined;'
+    : results.length === 1 ? `return ${load(results[0]!, 0)};`
+    : `return [${results.map((t, i) => load(t, i)).join(', ')}];`;
+  const body = `return function (${names.join(', ')}) { ${store.join(' ')} invoke(vmctx, adapter, func); ${ret} };`;
+  const slots = runtime.entryArgs;
+  const invoke = (v: number, a: number, f: number) => runtime.invoke(v, a, f);
+  return new Function('i32', 'i64', 'f32', 'f64', 'invoke', 'vmctx', 'adapter', 'func', body)(
+    slots.i32, slots.i64, slots.f32, slots.f64, invoke, vmctx, adapter, func,
+  ) as (...args: unknown[]) => unknown;
+}
+const SIMPLE = new Map<number, string>([[ValType.i32, 'i32'], [ValType.i64, 'i64'], [ValType.f32, 'f32'], [ValType.f64, 'f64']]);
 // #endregion call-export
 
 // #region call-import

@@ -245,3 +245,13 @@ it('names exported functions by index and gives them their arity', () => {
   expect((inst.exports.add as F).name).toBe('1');
   expect((inst.exports.indirect as F).length).toBe(3);
 });
+
+it('converts arguments as the JS API does', () => {
+  const inst = new Instance(compiled, imports);
+  const add = inst.exports.add as F;
+  expect(add('40', 2)).toBe(42);
+  expect(add(2 ** 32 + 5, 0.9)).toBe(5);
+  expect(add()).toBe(0);
+  expect(add({ valueOf: () => 7 }, true)).toBe(8);
+  expect(() => add(1n, 2)).toThrow(TypeError);
+});

@@ -8,7 +8,7 @@ import {
   type CompiledModule, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
-import { callWasm, hostFunctionHandler } from './calls.ts';
+import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
@@ -52,10 +52,8 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
   if (!info.wrapper) {
     const { owner, type, vmctx, code } = info;
     const rt = owner.runtime;
-    const adapter = rt.adapterFor(type);
-    const wrapper = function (...args: unknown[]): unknown {
-      return callWasm(rt, vmctx, type, code, args, adapter);
-    };
+    // makeWasmCaller returns a fresh function: it can carry this function's identity.
+    const wrapper = makeWasmCaller(rt, vmctx, type, code);
     // As the JS API names exported functions: the function index, and as many as it has params.
     Object.defineProperty(wrapper, 'name', { value: String(info.index) });
     Object.defineProperty(wrapper, 'length', { value: type.params.length });
