@@ -1,7 +1,7 @@
 // Labels, branches, jump tables, the constant pool, fix-ups and immediate-size selection.
 // Branch targets and RIP-relative addresses are read back through iced-x86's decoder.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Assembler, CODE_START, external, loadIced, mem, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced } from './index.ts';
+import { Assembler, CODE_START, type Label, external, loadIced, mem, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced } from './index.ts';
 
 let x: Iced;
 beforeAll(async () => {
@@ -15,8 +15,19 @@ interface Decoded {
   branch?: number;
   ripTarget?: number;
 }
-function decode(code: Uint8Array, end = code.length): Decoded[] {
-  const d = new x.Decoder(64, code.subarray(0, end), x.DecoderOptions.None);
+function decode(code: Uint8Array, end = code.length, data: readonly (readonly [number, number])[] = [], start = 0): Decoded[] {
+  if (data.length > 0) {
+    // Decode the stretches between data ranges separately.
+    const out: Decoded[] = [];
+    let from = 0;
+    for (const [s, e] of [...data.filter(([s]) => s < end), [end, end] as const]) {
+      if (s > from) out.push(...decode(code, s, [], from));
+      from = Math.max(from, e);
+    }
+    return out;
+  }
+  const d = new x.Decoder(64, code.subarray(start, end), x.DecoderOptions.None);
+  d.ip = BigInt(start);
   const out: Decoded[] = [];
   try {
     while (d.canDecode) {
@@ -260,5 +271,113 @@ describe('operand errors', () => {
     expect(() => a.add(dword(rax), 1)).not.toThrow();
     expect(() => a.cvtsi2sd(xmm0, mem(rax))).toThrow(/no encoding/); // int width unknown
     expect(() => a.cvtsi2sd(xmm0, qword(rax))).not.toThrow();
+  });
+});
+
+describe('branch relaxation', () => {
+  it('shrinks near forward jumps whose targets are close, and keeps the far ones', () => {
+    const a = new Assembler();
+    const near = a.newLabel('near');
+    const far = a.newLabel('far');
+    a.jmp(near); // 5 -> 2
+    a.jcc('ne', far); // stays 6: the target is > 127 bytes away
+    a.jcc('e', near); // 6 -> 2
+    const before = a.offset;
+    a.nop(20);
+    a.bind(near);
+    a.nop(200);
+    a.bind(far);
+    a.ret();
+    const out = a.finish({ relaxBranches: true });
+    expect(out.relaxedBytes).toBe(3 + 4);
+    expect(out.mapOffset(before)).toBe(before - 7);
+    const branches = decode(out.code).filter((i) => i.branch !== undefined);
+    expect(branches.map((i) => [i.length, i.branch])).toEqual([
+      [2, near.offset],
+      [6, far.offset],
+      [2, near.offset],
+    ]);
+    expect(out.labels.get('near')).toBe(near.offset);
+  });
+
+  it('lengthens a jump pushed out of range by its neighbours staying long', () => {
+    // The first jump's distance is 125 bytes if the second one shrinks, and more if it cannot.
+    const a = new Assembler();
+    const t1 = a.newLabel();
+    const t2 = a.newLabel();
+    a.jmp(t1);
+    a.jmp(t2);
+    a.nop(120);
+    a.bind(t1);
+    a.nop(130);
+    a.bind(t2);
+    const out = a.finish({ relaxBranches: true });
+    const branches = decode(out.code).filter((i) => i.branch !== undefined);
+    expect(branches.map((i) => i.branch)).toEqual([t1.offset, t2.offset]);
+    expect(branches.every((b) => (b.length === 2) === Math.abs(b.branch! - (b.offset + 2)) <= 127)).toBe(true);
+  });
+
+  it('keeps every reference right in random code (branches, RIP-relative constants, tables, fix-ups)', () => {
+    let seed = 12345;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let round = 0; round < 20; round++) {
+      const build = (): { a: Assembler; labels: Label[] } => {
+        seed = 1000 + round;
+        const a = new Assembler();
+        const labels = Array.from({ length: 40 }, () => a.newLabel());
+        let next = 0;
+        for (let step = 0; step < 400; step++) {
+          const r = random(10);
+          if (r < 3 && next < labels.length) {
+            const target = labels[Math.min(labels.length - 1, next + random(3))]!;
+            if (!target.bound) (r === 0 ? a.jmp(target) : a.jcc(r === 1 ? 'l' : 'ae', target));
+          } else if (r === 3 && next < labels.length) a.bind(labels[next++]!);
+          else if (r === 4) a.addsd(xmm0, a.constF64(random(4)));
+          else if (r === 5) a.call(external({ func: step }));
+          else if (r === 7 && next > 0) {
+            // Backward branches across relaxed jumps, short and near.
+            const target = labels[random(next)]!;
+            if (step % 3 === 0) a.call(target);
+            else if (step % 3 === 1) a.jmp(target);
+            else a.jcc('g', target);
+          }
+          else if (r === 6 && next + 2 < labels.length) a.jumpTable([labels[next]!, labels[next + 1]!], 'rel32');
+          else a.nop(1 + random(9));
+        }
+        while (next < labels.length) a.bind(labels[next++]!);
+        a.ret();
+        return { a, labels };
+      };
+      const plain = build();
+      const plainOut = plain.a.finish();
+      const relaxed = build();
+      const out = relaxed.a.finish({ relaxBranches: true });
+      // The same instructions in the same order, every branch landing on the relaxed offset of its old target.
+      // (The padding before the constant pool differs, so compare up to the final ret.)
+      const upToRet = (list: Decoded[]): Decoded[] => list.slice(0, list.findLastIndex((i) => i.mnemonic === 'ret') + 1);
+      const plainIns = upToRet(decode(plainOut.code, plainOut.constantPoolOffset, plainOut.dataRanges));
+      const relaxedIns = upToRet(decode(out.code, out.constantPoolOffset, out.dataRanges));
+      expect(relaxedIns.map((i) => i.mnemonic)).toEqual(plainIns.map((i) => i.mnemonic));
+      expect(relaxedIns.map((i) => i.branch)).toEqual(plainIns.map((i) => (i.branch === undefined ? undefined : out.mapOffset(i.branch))));
+      expect(relaxedIns.map((i) => i.offset)).toEqual(plainIns.map((i) => out.mapOffset(i.offset)));
+      // RIP-relative constants still point at the same constant bytes.
+      relaxedIns.forEach((ins, k) => {
+        if (ins.ripTarget === undefined) return;
+        const p = plainIns[k]!.ripTarget!;
+        expect(Array.from(out.code.subarray(ins.ripTarget, ins.ripTarget + 8))).toEqual(Array.from(plainOut.code.subarray(p, p + 8)));
+      });
+      const tables = (o: typeof out) => o.dataRanges.filter(([s]) => s < o.constantPoolOffset);
+      relaxed.labels.forEach((l, i) => expect(l.offset).toBe(out.mapOffset(plain.labels[i]!.offset)));
+      expect(out.fixups.map((f) => f.offset)).toEqual(plainOut.fixups.map((f) => out.mapOffset(f.offset)));
+      const view = new DataView(out.code.buffer);
+      for (const [s, e] of tables(out)) {
+        const [ps] = tables(plainOut)[tables(out).findIndex(([x]) => x === s)]!;
+        for (let at = s; at < e; at += 4) {
+          const plainTarget = ps + new DataView(plainOut.code.buffer).getInt32(ps + (at - s), true);
+          expect(s + view.getInt32(at, true)).toBe(out.mapOffset(plainTarget));
+        }
+      }
+      expect(out.relaxedBytes).toBeGreaterThan(0);
+    }
   });
 });

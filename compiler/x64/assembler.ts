@@ -1,7 +1,8 @@
 // The Assembler: one method per instruction on top of the encoding engine, plus labels,
 // branches, jump tables, a constant pool and fix-ups for the runtime.
 
-import { CODE_START, Encoder, type Fixup } from './encoder.ts';
+import { relaxBranches } from './branchRelaxation.ts';
+import { CODE_START, Encoder, type Fixup, type LabelRef } from './encoder.ts';
 import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 
 /** Each mnemonic's dispatch, looked up once. */
@@ -28,6 +29,22 @@ export interface AssembledCode {
   readonly constantPoolOffset: number;
   /** Byte ranges [start, end) that are data, not instructions (jump tables, the constant pool). */
   readonly dataRanges: readonly (readonly [number, number])[];
+  /**
+   * Maps an offset read from `asm.offset` during assembly to where that byte ended up. The
+   * identity unless `finish({ relaxBranches: true })` shrank jumps. Labels are already updated.
+   */
+  readonly mapOffset: (offset: number) => number;
+  /** Bytes saved by branch relaxation. */
+  readonly relaxedBytes: number;
+}
+
+export interface FinishOptions {
+  /**
+   * Shrink forward jmp/jcc to labels that were not bound when the jump was emitted to their
+   * short form when the target is near. Code moves: offsets recorded from `asm.offset` must go
+   * through `mapOffset`; bytes patched before `finish()` move with the code.
+   */
+  relaxBranches?: boolean;
 }
 // #endregion finished-code
 
@@ -64,8 +81,9 @@ export class Assembler extends Encoder {
   private readonly namedLabels: Label[] = [];
   private readonly pool: PoolEntry[] = [];
   private readonly poolIndex = new Map<string, Label>();
-  private readonly tableEntries: TableEntry[] = [];
-  private readonly dataRanges: [number, number][] = [];
+  private tableEntries: TableEntry[] = [];
+  private dataRanges: [number, number][] = [];
+  private readonly boundLabels: Label[] = [];
   private finished = false;
 
   // --- labels
@@ -81,6 +99,7 @@ export class Assembler extends Encoder {
   bind(label: Label): void {
     if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
     label.offset = this.buf.length;
+    this.boundLabels.push(label);
   }
 
   /** A new label bound here. */
@@ -368,9 +387,10 @@ export class Assembler extends Encoder {
 
   // #region finish
   /** Emit the constant pool, resolve every label reference, and hand back the code. */
-  finish(): AssembledCode {
+  finish(options: FinishOptions = {}): AssembledCode {
     if (this.finished) throw new Error('x64: finish() called twice');
     this.finished = true;
+    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax() : { map: (o: number) => o, saved: 0 };
     const buf = this.buf;
     if (this.pool.length > 0) {
       const maxAlign = Math.max(...this.pool.map((p) => p.align));
@@ -402,9 +422,57 @@ export class Assembler extends Encoder {
     }
     const labels = new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) labels.set(l.name!, l.offset);
-    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges };
+    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges, mapOffset, relaxedBytes };
   }
   // #endregion finish
+
+  // #region relax
+  /** Shrink what branch relaxation allows, moving the code and everything that points into it. */
+  private relax(): { map: (offset: number) => number; saved: number } {
+    const refs = this.labelRefs;
+    const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
+    refs.forEach((r, i) => {
+      if (r.shortOpcode && r.label.offset >= 0) candidates.push({ start: r.start!, saving: r.size === 4 && r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: i });
+    });
+    const { short, map, saved } = relaxBranches(candidates);
+    if (saved === 0) return { map: (o) => o, saved: 0 };
+
+    // Copy the code, writing the short jumps in place of the near ones.
+    const old = this.buf.bytes;
+    const oldLength = this.buf.length;
+    const out = new Uint8Array(Math.max(16, this.buf.bytes.length));
+    let from = 0;
+    let to = 0;
+    const newRefs: LabelRef[] = [];
+    const shortRef = new Map<number, LabelRef>();
+    candidates.forEach((c, i) => {
+      if (!short[i]) return;
+      const r = refs[c.ref]!;
+      out.set(old.subarray(from, c.start), to);
+      to += c.start - from;
+      out[to] = r.shortOpcode!;
+      out[to + 1] = 0;
+      shortRef.set(c.ref, { at: to + 1, end: to + 2, label: r.label, size: 1, addend: 0 });
+      to += 2;
+      from = r.end;
+    });
+    out.set(old.subarray(from, oldLength), to);
+    to += oldLength - from;
+    this.buf.bytes = out;
+    this.buf.length = to;
+
+    refs.forEach((r, i) => newRefs.push(shortRef.get(i) ?? { ...r, at: map(r.at), end: map(r.end), start: undefined, shortOpcode: 0 }));
+    refs.length = 0;
+    refs.push(...newRefs);
+    for (const l of this.boundLabels) l.offset = map(l.offset);
+    const fixups = this.fixups.map((f) => ({ ...f, offset: map(f.offset) }));
+    this.fixups.length = 0;
+    this.fixups.push(...fixups);
+    this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
+    this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
+    return { map, saved };
+  }
+  // #endregion relax
 
 }
 // #endregion assembler

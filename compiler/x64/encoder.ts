@@ -19,6 +19,9 @@ export interface LabelRef {
   readonly size: 1 | 4;
   /** Extra displacement added to the label's offset (RIP-relative `[label + disp]`). */
   readonly addend: number;
+  /** For a near jmp/jcc to a label not yet bound: its start and its short opcode (EB, 70+cc), for relaxation; else 0. */
+  readonly start?: number;
+  readonly shortOpcode?: number;
 }
 
 // #region fixup
@@ -250,7 +253,7 @@ export class Encoder {
 
     if (f.immBytes > 0) {
       const imm = operandAt(f.immOperand, a, b, c, d)!;
-      if (f.isRel) this.encodeRel(imm as Label | External, f.immBytes as 1 | 4);
+      if (f.isRel) this.encodeRel(imm as Label | External, f.immBytes as 1 | 4, f, cc);
       else this.encodeImm(imm as number | bigint, f);
     }
   }
@@ -331,7 +334,7 @@ export class Encoder {
     }
   }
 
-  private encodeRel(target: Label | External, size: 1 | 4): void {
+  private encodeRel(target: Label | External, size: 1 | 4, f: Form, cc: number): void {
     const buf = this.buf;
     const at = buf.length;
     const end = at + size;
@@ -339,15 +342,19 @@ export class Encoder {
       buf.put32(0);
       this.fixups.push({ kind: 'rel32', offset: at, target: target.target, addend: -4 });
     } else if (target.offset >= 0) {
+      // A backward branch: written now, and also recorded, because branch relaxation may later
+      // shrink code between it and its target.
       const d = target.offset - end;
       if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${target.name ?? 'label'} out of range (${d})`);
         buf.put(d);
       } else buf.put32(d);
+      this.labelRefs.push({ at, end, label: target, size, addend: 0 });
     } else {
       if (size === 1) buf.put(0);
       else buf.put32(0);
-      this.labelRefs.push({ at, end, label: target, size, addend: 0 });
+      const shortOpcode = size === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
+      this.labelRefs.push({ at, end, label: target, size, addend: 0, start: at - f.opcode.length, shortOpcode });
     }
   }
 }
