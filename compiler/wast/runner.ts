@@ -7,7 +7,7 @@ import { type Engine, type ImportObject, type Instance, type CompiledModule, typ
 import { importModuleNames } from './exportSignatures.ts';
 import { formatExpected, formatValue, matches } from './results.ts';
 import { type Action, type Command, type ModuleForm, type ParsedScript, commandKind } from './script.ts';
-import { TextFormatError, type TextToBinary } from './textFormat.ts';
+import { TextFormatError, type TextToBinary } from './textFormatError.ts';
 
 export type Status = 'passed' | 'failed' | 'skipped';
 
