@@ -65,6 +65,17 @@ export function hostFunctionHandler(runtime: Runtime, type: FuncType, fn: (...ar
   const slots = runtime.callout;
   const params = type.params;
   const results = type.results;
+  if (params.length <= 32 && results.length <= 1 && params.concat(results).every((t) => SIMPLE.has(t))) {
+    // Compiled for the signature, like makeWasmCaller: fn is called with `this` undefined.
+    const args = params.map((t, i) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}]`);
+    const call = `fn(${args.join(', ')})`;
+    const r = results[0];
+    const body = r === undefined ? `${call}; return 0;`
+      : `${SIMPLE.get(r)}[0] = ${call}; return 0;`;
+    return new Function('i32', 'i64', 'f32', 'f64', 'fn', `return () => { ${body} };`)(
+      slots.i32, slots.i64, slots.f32, slots.f64, fn,
+    ) as CalloutHandler;
+  }
   return () => {
     const args = new Array<unknown>(params.length);
     for (let i = 0; i < params.length; i++) args[i] = readValue(slots, i, params[i]!);
