@@ -2,7 +2,7 @@
 // honour it), serve it with `astro preview`, and drive Debian's chromium through playwright-core.
 // Screenshots land in test-results/screenshots/ for a human to look at.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from './lib/root.ts';
 
 const root = repoRoot();
-const outDir = join(root, 'test-results', 'site');
+const results = join(root, 'test-results');
 const shots = join(root, 'test-results', 'screenshots');
 const base = '/lightbeam-test/';
 const chromiumPath = process.env.LIGHTBEAM_CHROMIUM ?? '/usr/bin/chromium';
@@ -72,6 +72,30 @@ async function waitForServer(url: string, ms: number): Promise<void> {
 
 const astro = join(root, 'node_modules', 'astro', 'astro.js');
 
+/**
+ * A build of the site that is newer than every input: reused if one exists, else made. Several
+ * people run the tests in this tree at once, so each build gets its own folder
+ * (test-results/site-<pid>-<time>) and is never written to again; stale ones are removed.
+ */
+async function builtSite(): Promise<string> {
+  mkdirSync(results, { recursive: true });
+  const inputs = newestInput();
+  const builds = readdirSync(results)
+    .filter((d) => d.startsWith('site-'))
+    .map((d) => ({ dir: join(results, d), stamp: join(results, d, '.built') }))
+    .map((b) => ({ ...b, at: existsSync(b.stamp) && readFileSync(b.stamp, 'utf8') === base ? statSync(b.stamp).mtimeMs : 0 }));
+  const fresh = builds.filter((b) => b.at > inputs).sort((a, b) => b.at - a.at)[0];
+  for (const b of builds) {
+    const age = Date.now() - (existsSync(b.dir) ? statSync(b.dir).mtimeMs : 0);
+    if (b !== fresh && b.at <= inputs && age > 10 * 60_000) rmSync(b.dir, { recursive: true, force: true });
+  }
+  if (fresh) return fresh.dir;
+  const outDir = join(results, `site-${process.pid}-${Date.now()}`);
+  await run(process.execPath, [astro, 'build', '--outDir', outDir, '--silent'], cleanEnv());
+  writeFileSync(join(outDir, '.built'), base);
+  return outDir;
+}
+
 /** The environment without what vitest adds (BASE_URL, MODE, NODE_ENV=test...), which would leak into Astro's build. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -86,12 +110,7 @@ beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
     throw new Error(`no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium) or set LIGHTBEAM_CHROMIUM`);
   }
-  const stamp = join(outDir, '.built');
-  const fresh = existsSync(stamp) && readFileSync(stamp, 'utf8') === base && statSync(stamp).mtimeMs > newestInput();
-  if (!fresh) {
-    await run(process.execPath, [astro, 'build', '--outDir', outDir, '--silent'], cleanEnv());
-    writeFileSync(stamp, base);
-  }
+  const outDir = await builtSite();
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   preview = spawn(process.execPath, [astro, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port)], {
