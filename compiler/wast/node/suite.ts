@@ -17,16 +17,19 @@ export class SuiteNotFound extends Error {
 
 // #region locate-suite
 /** The spec suite's folder: $WASM_TESTSUITE, else ../shared/wasm-testsuite beside the repository. */
-export function locateSuite(env: Record<string, string | undefined> = process.env): string {
-  const candidates = [env.WASM_TESTSUITE, resolve(REPO_ROOT, '../shared/wasm-testsuite')].filter((p): p is string => !!p);
+export function locateSuite(
+  env: Record<string, string | undefined> = process.env,
+  beside: string = resolve(REPO_ROOT, '../shared/wasm-testsuite'),
+): string {
+  const candidates = [env.WASM_TESTSUITE, beside].filter((p): p is string => !!p);
   for (const dir of candidates) {
     if (existsSync(dir) && statSync(dir).isDirectory()) return resolve(dir);
   }
   throw new SuiteNotFound(
     `WebAssembly spec test suite not found (looked in: ${candidates.join(', ')}).\n` +
       `Get it with:\n` +
-      `  git clone ${SUITE_UPSTREAM} ${resolve(REPO_ROOT, '../shared/wasm-testsuite')}\n` +
-      `  git -C ${resolve(REPO_ROOT, '../shared/wasm-testsuite')} checkout ${SUITE_COMMIT}\n` +
+      `  git clone ${SUITE_UPSTREAM} ${beside}\n` +
+      `  git -C ${beside} checkout ${SUITE_COMMIT}\n` +
       `or point $WASM_TESTSUITE at a copy.`,
   );
 }
