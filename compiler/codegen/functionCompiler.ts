@@ -5,7 +5,7 @@
 
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { CompileError } from '../errors.ts';
-import { signatureLayout, TrapCode, VMCTX, type VMContextLayout } from '../abi/index.ts';
+import { MAX_UNCHECKED_FRAME, signatureLayout, TrapCode, VMCTX, type VMContextLayout } from '../abi/index.ts';
 import {
   type Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rbp, rsp,
 } from '../x64/index.ts';
@@ -180,7 +180,20 @@ export class FunctionCompiler {
       if (m.home >= 0) asm.mov(GPR64[m.home]!, GPR64[m.from]!);
       else asm.mov(this.localAddr(m.local), GPR64[m.from]!);
     }
-    for (const i of zeroSlots) asm.mov(this.localAddr(i), 0);
+    // Declared locals that live in the frame start at zero. Many of them: one loop over the
+    // whole range (a register local's save slot in between gets a harmless zero too).
+    if (zeroSlots.length <= 8) for (const i of zeroSlots) asm.mov(this.localAddr(i), 0);
+    else {
+      const first = this.localDisp[zeroSlots[0]!]!;
+      const count = (this.localDisp[zeroSlots[zeroSlots.length - 1]!]! - first) / 8 + 1;
+      const counter = GPR64[SCRATCH]!;
+      asm.mov(counter, count);
+      const again = asm.here();
+      asm.mov(qword(rsp, first - 8, counter, 8), 0);
+      asm.dec(counter);
+      asm.jcc('ne', again);
+      this.frameUsed = true;
+    }
     // #endregion prologue
   }
 
@@ -515,11 +528,36 @@ export class FunctionCompiler {
       asm.jmp(qword(GPR64[VMCTX_REG]!, VMCTX.TRAP_HANDLER));
     }
     const size = this.frameSize();
+    if (size > MAX_UNCHECKED_FRAME) this.checkBigFrame(size);
     for (const at of this.frameSizePatches) {
       if (size !== 0) asm.buf.patch32(at, size);
       // No frame: the 7-byte `sub/add rsp, imm32` becomes one 7-byte nop.
       else [0x0f, 0x1f, 0x80, 0, 0, 0, 0].forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
     }
+  }
+
+  /**
+   * The prologue's check covers MAX_UNCHECKED_FRAME bytes below rsp. A bigger frame (known only
+   * now) must check rsp - size: the prologue's 7-byte `sub rsp, F` becomes a jump to an
+   * out-of-line check that does the sub and jumps back.
+   */
+  private checkBigFrame(size: number): void {
+    const asm = this.asm;
+    const subAt = this.frameSizePatches[0]! - 3;
+    const back = asm.newLabel();
+    back.offset = subAt + 7;
+    const stub = asm.offset;
+    asm.lea(GPR64[SCRATCH]!, qword(rsp, -size));
+    asm.cmp(GPR64[SCRATCH]!, qword(GPR64[VMCTX_REG]!, VMCTX.STACK_LIMIT));
+    asm.jcc('b', this.stackTrap.label);
+    this.adjustFrame('sub');
+    asm.jmp(back);
+    const rel = stub - (subAt + 5);
+    asm.buf.patch8(subAt, 0xe9);
+    asm.buf.patch32(subAt + 1, rel);
+    asm.buf.patch8(subAt + 5, 0x66);
+    asm.buf.patch8(subAt + 6, 0x90);
+    this.frameSizePatches.shift();
   }
 
   /** Leave the function (results already in place). */

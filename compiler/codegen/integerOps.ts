@@ -153,7 +153,8 @@ export function unary(fc: FunctionCompiler, opcode: number): void {
     case 0xa7: { // i32.wrap_i64: the low half is already the i32.
       const v = fc.pop();
       if (v.loc === Loc.Const) return pushConst(fc, I32, v.imm);
-      if (v.loc === Loc.Reg) return fc.push(inReg(I32, v.n));
+      // Registers, slots and locals all hold the low half where a 32-bit read finds it.
+      if (v.loc === Loc.Reg || v.loc === Loc.Slot || v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.push({ ...v, type: I32 });
       const r = fc.toReg(v);
       return fc.push(inReg(I32, r));
     }
