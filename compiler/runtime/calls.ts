@@ -16,7 +16,10 @@ export function callWasm(
 ): unknown {
   const slots = runtime.entryArgs;
   const params = type.params;
-  for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, args[i]);
+  // Convert every argument before storing any: a valueOf may call into wasm and reuse the buffer.
+  const values = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) values[i] = toPrimitive(params[i]!, args[i]);
+  for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, values[i]);
   runtime.invoke(vmctx, adapter, func);
   const results = type.results;
   if (results.length === 0) return undefined;
@@ -39,17 +42,34 @@ export function makeWasmCaller(runtime: Runtime, vmctx: number, type: FuncType, 
     return (...args: unknown[]) => callWasm(runtime, vmctx, type, func, args, adapter);
   }
   const names = params.map((_, i) => `a${i}`);
-  const store = params.map((t, i) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}] = a${i};`);
+  // Convert all (user valueOf code may run and even call wasm), then store all.
+  const convert = params.map((t, i) => `const c${i} = ${CONVERT.get(t)!(`a${i}`)};`);
+  const store = params.map((t, i) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}] = c${i};`);
   const load = (t: ValType, i: number) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}]`;
   const ret = results.length === 0 ? 'return undefined;'
     : results.length === 1 ? `return ${load(results[0]!, 0)};`
     : `return [${results.map((t, i) => load(t, i)).join(', ')}];`;
-  const body = `return function (${names.join(', ')}) { ${store.join(' ')} invoke(vmctx, adapter, func); ${ret} };`;
+  const body = `return function (${names.join(', ')}) { ${convert.join(' ')} ${store.join(' ')} invoke(vmctx, adapter, func); ${ret} };`;
   const slots = runtime.entryArgs;
   const invoke = (v: number, a: number, f: number) => runtime.invoke(v, a, f);
   return new Function('i32', 'i64', 'f32', 'f64', 'invoke', 'vmctx', 'adapter', 'func', body)(
     slots.i32, slots.i64, slots.f32, slots.f64, invoke, vmctx, adapter, func,
   ) as (...args: unknown[]) => unknown;
+}
+/** The JS API's ToWebAssemblyValue for numbers, as expressions (a BigInt to a number type, or a Number to i64, throws TypeError). */
+const CONVERT = new Map<number, (a: string) => string>([
+  [ValType.i32, (a) => `${a} | 0`],
+  [ValType.i64, (a) => `BigInt.asIntN(64, ${a})`],
+  [ValType.f32, (a) => `+${a}`],
+  [ValType.f64, (a) => `+${a}`],
+]);
+function toPrimitive(type: number, value: unknown): unknown {
+  switch (type) {
+    case ValType.i32: return (value as number) | 0;
+    case ValType.i64: return BigInt.asIntN(64, value as bigint);
+    case ValType.f32: case ValType.f64: return +(value as number);
+    default: return value; // references: converting them runs no user code
+  }
 }
 const SIMPLE = new Map<number, string>([[ValType.i32, 'i32'], [ValType.i64, 'i64'], [ValType.f32, 'f32'], [ValType.f64, 'f64']]);
 // #endregion call-export
@@ -90,8 +110,9 @@ export function hostFunctionHandler(runtime: Runtime, type: FuncType, fn: (...ar
       if (values.length !== results.length) {
         throw new TypeError(`expected ${results.length} results, got ${values.length}`);
       }
-      // Convert all first, so a conversion error leaves nothing half-written that matters.
-      for (let i = 0; i < results.length; i++) writeValue(slots, i, results[i]!, values[i]);
+      // Convert all first: a valueOf may call wasm, which may reuse this buffer.
+      const converted = values.map((v, i) => toPrimitive(results[i]!, v));
+      for (let i = 0; i < results.length; i++) writeValue(slots, i, results[i]!, converted[i]);
     }
     return 0;
   };

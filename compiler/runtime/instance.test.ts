@@ -255,3 +255,11 @@ it('converts arguments as the JS API does', () => {
   expect(add({ valueOf: () => 7 }, true)).toBe(8);
   expect(() => add(1n, 2)).toThrow(TypeError);
 });
+
+it('converts every argument before passing any (a valueOf may call wasm)', () => {
+  const inst = new Instance(compiled, imports);
+  const add = inst.exports.add as F;
+  const sneaky = { valueOf: () => add(1000, 1000) as number };
+  expect(add(1, sneaky)).toBe(2001);
+  expect(add(sneaky, 1)).toBe(2001);
+});
