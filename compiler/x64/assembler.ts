@@ -430,44 +430,46 @@ export class Assembler extends Encoder {
   /** Shrink what branch relaxation allows, moving the code and everything that points into it. */
   private relax(): { map: (offset: number) => number; saved: number } {
     const refs = this.labelRefs;
-    const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
-    refs.forEach((r, i) => {
-      if (r.shortOpcode && r.label.offset >= 0) candidates.push({ start: r.start!, saving: r.size === 4 && r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: i });
-    });
+    const candidates: { start: number; saving: number; target: number; ref: LabelRef }[] = [];
+    for (const r of refs) {
+      if (r.shortOpcode !== 0 && r.label.offset >= 0) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
+    }
     const { short, map, saved } = relaxBranches(candidates);
     if (saved === 0) return { map: (o) => o, saved: 0 };
 
+    // Every other reference moves with the code (computed before the short ones are rewritten).
+    for (const r of refs) {
+      r.at = map(r.at);
+      r.end = map(r.end);
+      r.shortOpcode = 0;
+    }
     // Copy the code, writing the short jumps in place of the near ones.
     const old = this.buf.bytes;
     const oldLength = this.buf.length;
-    const out = new Uint8Array(Math.max(16, this.buf.bytes.length));
+    const out = new Uint8Array(old.length);
     let from = 0;
     let to = 0;
-    const newRefs: LabelRef[] = [];
-    const shortRef = new Map<number, LabelRef>();
-    candidates.forEach((c, i) => {
-      if (!short[i]) return;
-      const r = refs[c.ref]!;
+    for (let i = 0; i < candidates.length; i++) {
+      if (!short[i]) continue;
+      const c = candidates[i]!;
+      const r = c.ref;
+      const oldEnd = c.start + (c.saving === 3 ? 5 : 6);
       out.set(old.subarray(from, c.start), to);
       to += c.start - from;
-      out[to] = r.shortOpcode!;
-      out[to + 1] = 0;
-      shortRef.set(c.ref, { at: to + 1, end: to + 2, label: r.label, size: 1, addend: 0 });
+      out[to] = c.saving === 3 ? 0xeb : 0x70 + (old[c.start + 1]! & 15);
+      r.at = to + 1;
+      r.end = to + 2;
+      r.size = 1;
       to += 2;
-      from = r.end;
-    });
+      from = oldEnd;
+    }
     out.set(old.subarray(from, oldLength), to);
     to += oldLength - from;
     this.buf.bytes = out;
     this.buf.length = to;
 
-    refs.forEach((r, i) => newRefs.push(shortRef.get(i) ?? { ...r, at: map(r.at), end: map(r.end), start: undefined, shortOpcode: 0 }));
-    refs.length = 0;
-    refs.push(...newRefs);
     for (const l of this.boundLabels) l.offset = map(l.offset);
-    const fixups = this.fixups.map((f) => ({ ...f, offset: map(f.offset) }));
-    this.fixups.length = 0;
-    this.fixups.push(...fixups);
+    for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: map(this.fixups[i]!.offset) };
     this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
     this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
     return { map, saved };

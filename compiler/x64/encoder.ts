@@ -8,20 +8,20 @@ import { fitsSigned, normalizeImm, splitImm64 } from './immediates.ts';
 import type { External, Label, Mem, Operand } from './operands.ts';
 import type { Gpr } from './registers.ts';
 
-/** A reference to a label not yet known, patched when the code is finished. */
+/** A reference to a label, resolved (again) when the code is finished. Internal; mutated by relaxation. */
 export interface LabelRef {
   /** Offset of the displacement field. */
-  readonly at: number;
+  at: number;
   /** Offset the displacement is relative to (the end of the instruction). */
-  readonly end: number;
+  end: number;
   readonly label: Label;
   /** 1 (rel8) or 4 (rel32) bytes. */
-  readonly size: 1 | 4;
+  size: 1 | 4;
   /** Extra displacement added to the label's offset (RIP-relative `[label + disp]`). */
   readonly addend: number;
   /** For a near jmp/jcc to a label not yet bound: its start and its short opcode (EB, 70+cc), for relaxation; else 0. */
-  readonly start?: number;
-  readonly shortOpcode?: number;
+  start: number;
+  shortOpcode: number;
 }
 
 // #region fixup
@@ -290,7 +290,7 @@ export class Encoder {
       const at = buf.length;
       buf.put32(0);
       const end = at + 4 + trailing;
-      if (m.label !== null) this.labelRefs.push({ at, end, label: m.label, size: 4, addend: disp });
+      if (m.label !== null) this.labelRefs.push({ at, end, label: m.label, size: 4, addend: disp, start: 0, shortOpcode: 0 });
       else this.fixups.push({ kind: 'rel32', offset: at, target: m.external!.target, addend: disp - (end - at) });
       return;
     }
@@ -349,7 +349,7 @@ export class Encoder {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${target.name ?? 'label'} out of range (${d})`);
         buf.put(d);
       } else buf.put32(d);
-      this.labelRefs.push({ at, end, label: target, size, addend: 0 });
+      this.labelRefs.push({ at, end, label: target, size, addend: 0, start: 0, shortOpcode: 0 });
     } else {
       if (size === 1) buf.put(0);
       else buf.put32(0);

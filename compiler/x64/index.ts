@@ -24,16 +24,26 @@
 //               out here and returns its label. asm.constF64(1.5) / constF32 / const128 / constant(bytes)
 //               return RIP-relative operands into a deduplicated pool placed after the code.
 //               asm.offset is the current code offset; asm.nop(n), asm.align(n) pad.
-//               asm.finish() -> { code, fixups, labels (named), constantPoolOffset }.
+//               asm.finish() -> { code, fixups, labels (named), constantPoolOffset, dataRanges,
+//               mapOffset, relaxedBytes }. dataRanges lists jump tables and the pool (pass them to
+//               disassemble). finish({ relaxBranches: true }) shrinks forward jmp/jcc whose target
+//               ended up within rel8 reach; labels move with the code, but offsets you saved from
+//               asm.offset must go through mapOffset, and align() padding inside the code is not
+//               preserved (the code moves). Bytes you patch before finish() move with the code.
+//               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
+//   VEX         AVX scalar/128-bit forms (vaddss, vmovaps, vcvtsi2sd, vroundsd, ...) and BMI1/BMI2
+//               (andn, blsr, blsi, blsmsk, shlx, shrx, sarx, rorx): check CPUID before using them.
 //   Fix-ups     { kind: 'rel32' | 'abs64', offset, target, addend } for the runtime: rel32 writes
 //               address(target) + addend - (codeBase + offset) as int32; abs64 writes
 //               address(target) + addend. target is the value given to external(), or CODE_START.
-//   Table       ENCODINGS (the rows, [form, opcode] as in the Intel SDM), FORMS (compiled).
+//   Table       ENCODINGS (the rows, [form, opcode, op/en?] as in the Intel SDM), FORMS (compiled).
+//   Check       `npm run check:encoder` (checkEncoder.ts) decodes every form with iced-x86.
 //   Disassembly disassemble(code, options) in ./disassemble.ts (iced-x86; see that file for loading).
 
 export * from './registers.ts';
 export * from './operands.ts';
-export { Assembler, type AssembledCode } from './assembler.ts';
+export { Assembler, type AssembledCode, type FinishOptions } from './assembler.ts';
+export { relaxBranches, type RelaxCandidate, type Relaxation } from './branchRelaxation.ts';
 export { CODE_START, Encoder, type Fixup } from './encoder.ts';
 export { ENCODINGS, type EncodingRow } from './encodingTable.ts';
 export { FORMS, FORMS_BY_MNEMONIC, type Form, Shape } from './forms.ts';
