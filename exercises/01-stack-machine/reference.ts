@@ -1,8 +1,20 @@
 // The reference solution evaluates nothing itself: it writes the program as a WebAssembly
-// function, has wabt assemble and validate it, and runs it on the engine Node already has.
-// (Once Lightbeam can run code, this is where it will take over from V8.)
+// function, has wabt assemble and check it, compiles it with Lightbeam and runs the machine code
+// (on x86-64 Linux; elsewhere Node's own engine, V8, runs it instead).
 import { watToWasm } from '../../src/lib/wat.ts';
+import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import type { Op } from './stackMachine.ts';
+
+const native = process.platform === 'linux' && process.arch === 'x64';
+
+async function exportedF(wasm: Uint8Array): Promise<(...args: number[]) => unknown> {
+  if (native) {
+    const { Instance } = await import('../../compiler/runtime/instance.ts');
+    return new Instance(compileModule(wasm)).exports.f as (...args: number[]) => unknown;
+  }
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>));
+  return instance.exports.f as (...args: number[]) => unknown;
+}
 
 export async function evaluate(program: readonly Op[], locals: number[]): Promise<number[]> {
   const body = program.map((op) => op.join(' ')).join('\n    ');
@@ -16,8 +28,7 @@ export async function evaluate(program: readonly Op[], locals: number[]): Promis
     } catch {
       continue; // wrong result count (or an underflow, which no count fixes)
     }
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>));
-    const out = (instance.exports.f as (...args: number[]) => number | number[] | undefined)(...locals);
+    const out = (await exportedF(wasm))(...locals);
     return results === 0 ? [] : results === 1 ? [out as number] : [...(out as number[])];
   }
   throw new Error('stack underflow (no result count makes this function valid)');
