@@ -4,6 +4,7 @@ import { ValType } from '../binary/types.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { Instance } from '../runtime/instance.ts';
 import { loadWasmFile } from './loadWasm.ts';
+import { RuntimeError } from '../errors.ts';
 
 export async function main(args: string[]): Promise<number> {
   let file: string | undefined;
@@ -35,7 +36,17 @@ export async function main(args: string[]): Promise<number> {
   const instance = new Instance(compiled, {});
   const fn = instance.exports[name] as (...a: unknown[]) => unknown;
   const started = performance.now();
-  const result = fn(...callArgs);
+  let result: unknown;
+  try {
+    result = fn(...callArgs);
+  } catch (e) {
+    // A trap is an outcome, not a crash of the command.
+    if (e instanceof RuntimeError) {
+      console.error(`${e.name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
   const ms = performance.now() - started;
   const results = type.results.length > 1 ? (result as unknown[]) : type.results.length === 1 ? [result] : [];
   for (const r of results) console.log(String(r));
