@@ -1,12 +1,11 @@
 // The engine interface: how the .wast runner talks to a WebAssembly implementation.
 //
-// HOW TO PLUG IN EXECUTION (for the code generator / runtime engineers):
+// HOW EXECUTION PLUGS IN:
 //   The runner only needs `compile` to check validation (assert_invalid, assert_malformed, and
 //   that every `module` compiles). Everything that runs code (invoke, get, assert_return,
 //   assert_trap, assert_exhaustion, assert_exception, register, assert_unlinkable,
 //   assert_uninstantiable, `module instance`) is skipped as "execution not implemented yet"
-//   while the engine has no `instantiate`. To enable it, add to the engine returned by
-//   `lightbeamEngine()` (compiler/wast/lightbeamEngine.ts):
+//   while the engine lacks any of these five:
 //     instantiate(module, imports)  -> Instance; throws LinkError (unlinkable), RuntimeError
 //                                      (trap during start/segment init), CompileError never
 //     invoke(instance, name, args)  -> WasmValue[]; throws RuntimeError on a trap (message
@@ -16,10 +15,13 @@
 //     get(instance, name)           -> WasmValue (an exported global's value)
 //     exports(instance)             -> the instance's exports, for linking (`register`)
 //     spectest()                    -> the `spectest` host module's exports (shape below)
-//   All five come together: the runner uses execution only when `instantiate` exists.
+//   Lightbeam's engine is lightbeamEngine() (validation, browser-safe) completed in the worker
+//   process by withExecution() from executionEngine.ts (code generator + native runtime, Node
+//   only, x86-64 Linux). v8Engine.ts is a complete example over the host's WebAssembly.
+//   Any stage may throw NotImplemented(reason): the command is skipped with that reason.
 //   Values cross this interface as `WasmValue` (exact bits for floats; see below), so NaN
-//   payloads and -0 survive. Then run `UPDATE=1 npx vitest run compiler/wast` to record the
-//   gain in the baseline.
+//   payloads and -0 survive. When the compiler improves, record the gain in the baseline:
+//   `UPDATE=1 npx vitest run compiler/wast`, and commit compiler/wast/baseline.json.
 //
 // Browser-safe: no Node imports here.
 
