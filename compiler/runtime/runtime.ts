@@ -8,7 +8,7 @@ import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_READ, PROT_WRITE, STACK_RED_ZONE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
-import { emitCalloutStub, emitEntryAdapter, emitEntryAndTrapHandler, emitInstanceSwitchStub, emitStackProbe, load } from './stubs.ts';
+import { CALLOUT_OK, emitCalloutStub, emitEntryAdapter, emitEntryAndTrapHandler, emitInstanceSwitchStub, emitStackProbe, load } from './stubs.ts';
 
 /** A function implemented in JS that wasm calls: reads its arguments from `runtime.callout`, writes results there, returns 0 or a trap code. */
 export type CalloutHandler = () => number;
@@ -183,7 +183,8 @@ export class Runtime {
     try {
       const handler = this.handlers[id];
       if (!handler) throw new RuntimeError(`call to a released import (${id})`);
-      return handler();
+      const status = handler();
+      return status === 0 ? CALLOUT_OK : status;
     } catch (e) {
       this.pendingException = { value: e };
       return TrapCode.jsException;

@@ -3,7 +3,7 @@
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
 import type { FuncType } from '../binary/types.ts';
-import { signatureLayout, VMCTX, type ArgLocation, type Gpr64, type Xmm as XmmName } from '../abi/index.ts';
+import { signatureLayout, TrapCode, VMCTX, type ArgLocation, type Gpr64, type Xmm as XmmName } from '../abi/index.ts';
 import {
   Assembler, type Gpr, type Label, type Xmm, registerByName, qword, dword, mem,
   rax, rcx, rdx, rbx, rbp, rsp, rsi, rdi, r10, r11, r12, r13, r14, r15, eax, ecx, edx, edi, esi, xmm0,
@@ -133,6 +133,12 @@ export function emitEntryAdapter(asm: Assembler, type: FuncType, buffer: number)
 }
 // #endregion entry-adapter
 
+/**
+ * What the call-out callback returns when the call succeeded. Not 0: koffi makes a callback
+ * return 0 when it could not run it, and that must not pass for success.
+ */
+export const CALLOUT_OK = 0x4c42;
+
 // #region callout-stub
 /**
  * The stub behind a function implemented in JS (an imported JS function or a builtin): called
@@ -175,7 +181,7 @@ export function emitCalloutStub(
   asm.mov(edi, id);
   asm.mov(rax, callback);
   asm.call(rax);
-  asm.test(eax, eax);
+  asm.cmp(eax, CALLOUT_OK);
   asm.jcc('ne', fail);
   asm.mov(r11, buffer);
   layout.results.forEach((loc, i) => {
@@ -192,7 +198,14 @@ export function emitCalloutStub(
   asm.pop(rbp);
   asm.ret();
   asm.bind(fail);
+  // 0 means koffi could not even run the callback (a JS exception was pending, e.g. V8's stack
+  // overflow): unwind as for a JS exception; koffi rethrows it when the entry call returns.
+  const code = asm.newLabel();
   asm.mov(edi, eax);
+  asm.test(eax, eax);
+  asm.jcc('ne', code);
+  asm.mov(edi, TrapCode.jsException);
+  asm.bind(code);
   asm.mov(esi, -1);
   asm.mov(edx, -1);
   asm.mov(rax, trapHandler);
