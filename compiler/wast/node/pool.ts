@@ -76,6 +76,8 @@ export function runFiles(files: WastFile[], options: PoolOptions): Promise<FileR
         stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
       });
       child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
+      // A send to a worker that just died fails here; its 'exit' handler does the accounting.
+      child.on('error', () => {});
       let job: Job | undefined;
 
       const armTimer = () => {
