@@ -25,7 +25,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const bytes = await loadWasmFile(file);
-  const compiled = compileModule(bytes);
+  const compiled = compileModule(bytes, { notes: true });
   await loadIced();
   let functions = listFunctions(compiled);
   if (func !== undefined) {

@@ -14,7 +14,7 @@ const update = process.env.UPDATE === '1';
 
 async function listing(name: string): Promise<ListedFunction[]> {
   const bytes = await watToWasm(readFileSync(join(dir, name), 'utf8'), name);
-  return listFunctions(compileModule(bytes));
+  return listFunctions(compileModule(bytes, { notes: true }));
 }
 
 beforeAll(async () => {

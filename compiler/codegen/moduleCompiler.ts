@@ -58,13 +58,16 @@ export class X64CodeGenerator implements CodeGenerator {
   private skipping: string | null = null;
   result: CompiledModuleWithNotes | null = null;
 
+  /** `keepNotes`: record which wasm operator each instruction came from (for disassembly). */
+  constructor(private readonly keepNotes = false) {}
+
   /** Run one operator's lowering; a "not implemented yet" turns the whole function into a stub. */
   private run(offset: number, text: string, lower: (fc: FunctionCompiler) => void): void {
     if (this.skipping !== null) return;
     const fc = this.fc!;
     fc.opOffset = offset;
     fc.held = 0;
-    this.fnNotes.push([this.asm.offset, text]);
+    if (this.keepNotes) this.fnNotes.push([this.asm.offset, text]);
     try {
       lower(fc);
     } catch (e) {
@@ -140,7 +143,10 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     this.offsets.set(funcIndex, start);
     this.functions.push({ funcIndex, offset: start, size: out.code.length });
-    for (const [at, text] of this.fnNotes) this.notes.push([start + at, text]);
+    for (let i = 0; i < this.fnNotes.length; i++) {
+      const n = this.fnNotes[i]!;
+      this.notes.push([start + n[0], n[1]]);
+    }
     for (const [a, b] of this.fnData) this.dataRanges.push([start + a, start + b]);
     if (fc) {
       for (const t of [fc.stackTrap, ...fc.traps]) {
@@ -264,8 +270,8 @@ export class X64CodeGenerator implements CodeGenerator {
 
 // #region compile-module
 /** Validate and compile a module in one pass. Throws CompileError. */
-export function compileModule(bytes: Uint8Array): CompiledModuleWithNotes {
-  const gen = new X64CodeGenerator();
+export function compileModule(bytes: Uint8Array, options: { notes?: boolean } = {}): CompiledModuleWithNotes {
+  const gen = new X64CodeGenerator(options.notes ?? false);
   const v = new StreamingValidator(gen);
   v.push(bytes);
   v.finish();

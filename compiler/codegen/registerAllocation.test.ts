@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 async function code(wat: string, func = 0): Promise<string[]> {
-  const fns = listFunctions(compileModule(await watToWasm(wat)));
+  const fns = listFunctions(compileModule(await watToWasm(wat), { notes: true }));
   const f = fns.find((x) => x.index === func)!;
   const end = f.instructions.findIndex((i) => i.wasm.includes('trap stubs'));
   return f.instructions.slice(0, end).map((i) => i.text);
