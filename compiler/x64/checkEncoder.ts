@@ -304,11 +304,35 @@ function describeOperand(op: Operand): string {
   }
 }
 
+const icedRegisters = new Map<string, number>();
 function icedRegister(x: Iced, name: string): number {
-  const n = /^r(\d+)b$/.test(name) ? name.replace(/b$/, 'l') : name;
-  const r = (x.Register as unknown as Record<string, number>)[n.toUpperCase()];
-  if (r === undefined) throw new Error(`no iced register for ${name}`);
+  let r = icedRegisters.get(name);
+  if (r === undefined) {
+    const n = /^r(\d+)b$/.test(name) ? name.replace(/b$/, 'l') : name;
+    r = (x.Register as unknown as Record<string, number>)[n.toUpperCase()];
+    if (r === undefined) throw new Error(`no iced register for ${name}`);
+    icedRegisters.set(name, r);
+  }
   return r;
+}
+
+/**
+ * What decides whether an iced code can take these operands at all (register kind, width and
+ * whether it is the accumulator or cl, memory, the immediate's range), so that a code that
+ * failed once for this signature is not tried again. Branches are not cached.
+ */
+function operandSignature(ops: readonly Operand[], opSize: number): string | undefined {
+  let sig = '';
+  for (const op of ops) {
+    if (typeof op === 'number' || typeof op === 'bigint') {
+      const v = normalizeImm(op, opSize)!;
+      const n = typeof v === 'bigint' ? Infinity : v;
+      sig += `i${n === 1 ? 'one' : n >= -128 && n <= 127 ? 8 : n >= 0 && n <= 255 ? 'u8' : n >= -32768 && n <= 65535 ? 16 : n >= -0x80000000 && n <= 0xffffffff ? 32 : 64},`;
+    } else if (op.kind === 'gpr' || op.kind === 'xmm') sig += `${op.kind}${op.size}${op.num === 0 ? 'a' : op.num === 1 ? 'c' : ''},`;
+    else if (op.kind === 'mem') sig += `m${op.label || op.external ? 'rip' : ''}${op.base ? 'b' : ''}${op.index ? 'i' : ''},`;
+    else return undefined;
+  }
+  return sig;
 }
 
 const immBits = (x: Iced, kind: number): number => {
@@ -414,6 +438,8 @@ const trailingImmBytes = (f: Form): number => (f.isRel ? 0 : f.immBytes);
 class IcedLengths {
   private readonly byMnemonic = new Map<number, { code: number; opCount: number; operandSize: number; accumulatorXchg: boolean }[]>();
   private readonly encoder;
+  /** code:signature pairs iced-x86 refused (see operandSignature). */
+  private readonly failed = new Set<string>();
   constructor(private readonly x: Iced) {
     this.encoder = new x.Encoder(64);
     for (let code = 1; code < x.Code.INVALID + 5000; code++) {
@@ -452,7 +478,11 @@ class IcedLengths {
       if (operandSize !== 0 && c.form.opSize !== 0 && operandSize !== c.form.opSize && c.form.opSize === 64 && STACK_OR_BRANCH.has(c.mnemonic)) continue;
       if (accumulatorXchg && c.ops.every((o) => typeof o === 'object' && o.kind === 'gpr' && o.num === 0)) continue;
       for (const ops of orders) {
+        const sig = operandSignature(ops, c.form.opSize);
+        const key = sig === undefined ? undefined : `${code}:${c.form.opSize}:${memBytes(c.form)}:${sig}`;
+        if (key !== undefined && this.failed.has(key)) continue;
         const n = this.tryEncode(code, ops, c);
+        if (n === undefined && key !== undefined) this.failed.add(key);
         if (n !== undefined && (best === undefined || n < best)) best = n;
       }
     }
