@@ -42,9 +42,10 @@ const shapes: Record<string, (n: number) => Uint8Array> = {
   'nested blocks': (n) => module([...Array(n).fill([BLOCK, EMPTY]).flat(), LOCAL_GET, 0, BR_IF, ...leb(n >> 1), ...Array(n).fill(END), LOCAL_GET, 0]),
   'nested loops+br_if': (n) => module([...Array(n).fill([LOOP, EMPTY, LOCAL_GET, 0, BR_IF, 0]).flat(), ...Array(n).fill(END), LOCAL_GET, 0]),
   'huge br_table': (n) => module([BLOCK, EMPTY, BLOCK, EMPTY, LOCAL_GET, 0, BR_TABLE, ...leb(n), ...Array.from({ length: n }, (_, i) => i & 1), 0, END, END, LOCAL_GET, 0]),
-  'many locals': (n) => module([...Array.from({ length: 200 }, (_, i) => [LOCAL_GET, ...leb((i * 7919) % n), LOCAL_SET, ...leb((i * 104729) % n)]).flat(), LOCAL_GET, 0], n),
+  'many locals': (n) => module([...Array.from({ length: n >> 2 }, (_, i) => [LOCAL_GET, ...leb((i * 7919) % n), LOCAL_SET, ...leb((i * 104729) % n)]).flat(), LOCAL_GET, 0], n),
   'dead code': (n) => module([BLOCK, I32, LOCAL_GET, 0, RETURN, ...Array(n).fill([I32_CONST, 1, DROP]).flat(), I32_CONST, 0, END]),
   'deep value stack': (n) => module([...Array(n).fill([LOCAL_GET, 0, I32_CONST, 3, I32_ADD]).flat(), ...Array(n - 1).fill(I32_ADD)]),
+  'local.gets then block': (n) => module([...Array(n).fill([LOCAL_GET, 0]).flat(), BLOCK, EMPTY, END, ...Array(n - 1).fill(I32_ADD)]),
   'straight line': (n) => module([...Array(n).fill([LOCAL_GET, 0, I32_CONST, ...sleb(12345), I32_ADD, LOCAL_SET, 0]).flat(), LOCAL_GET, 0]),
 };
 

@@ -322,7 +322,9 @@ export class FunctionCompiler {
 
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
   freezeBelow(base: number): void {
-    for (let p = this.frozen; p < base; p++) this.spillAt(p);
+    // Top down: a deferred local's stack references are kept in push order, so the one
+    // being removed is always the last (keeps this linear however many there are).
+    for (let p = base - 1; p >= this.frozen; p--) this.spillAt(p);
     if (base > this.frozen) this.frozen = base;
   }
 
