@@ -24,10 +24,12 @@ test('a crash or a hang fails the rest of its file only; other files still run',
 
   const crash = byName['b-crash.wast']!;
   expect(crash.crashed).toMatch(/worker process died \(SIGSEGV\)/);
-  // Every command has an outcome: the crashing one and those after it are failures.
+  // Every command has an outcome: those before the crash keep theirs (from the worker's
+  // journal, whatever IPC got out), the crashing one and those after it are failures.
   expect(crash.outcomes.map((o) => o.line)).toEqual([1, 2, 3, 4]);
-  expect(crash.outcomes.slice(1).map((o) => o.status)).toEqual(['failed', 'failed', 'failed']);
-  expect(crash.outcomes[3]!.kind).toBe('assert_invalid');
+  expect(crash.outcomes.map((o) => o.status)).toEqual(['passed', 'failed', 'failed', 'failed']);
+  expect(crash.outcomes[1]!.reason).toBe('worker process died (SIGSEGV), while running this command');
+  expect(crash.outcomes[3]).toMatchObject({ kind: 'assert_invalid', reason: 'not run: worker process died (SIGSEGV) at line 2' });
 
   const hang = byName['c-hang.wast']!;
   expect(hang.crashed).toMatch(/timed out/);

@@ -3,7 +3,9 @@
 // whole process; the pool notices, fails the rest of that file, and starts a fresh worker.
 
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FileResult } from '../report.ts';
@@ -36,16 +38,40 @@ interface Job {
   killedBecause?: string;
 }
 
-/** The outcomes a crashed or hung file still owes: one failure for every command not reported. */
-function failRemaining(job: Job, why: string): Outcome[] {
+/** The outcomes the worker's journal holds (complete lines only), or undefined without one. */
+function readJournal(journal: string | undefined): Outcome[] | undefined {
+  if (!journal) return undefined;
+  try {
+    const text = readFileSync(journal, 'utf8');
+    const lines = text.split('\n');
+    lines.pop(); // the part after the last newline is incomplete (or empty)
+    return lines.map((l) => JSON.parse(l) as Outcome);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The outcomes of a file whose worker crashed or hung: those it finished, then a failure for
+ * the command it was running (the culprit) and for every command it never reached.
+ */
+function failRemaining(job: Job, why: string, journal?: string): Outcome[] {
+  const journaled = readJournal(journal);
+  const done = journaled && journaled.length >= job.outcomes.length ? journaled : job.outcomes;
   let remaining: Outcome[];
   try {
-    const commands = parseScript(readFileSync(job.file.path, 'utf8')).commands;
-    remaining = commands.slice(job.outcomes.length).map((c) => ({ line: c.line, kind: commandKind(c), status: 'failed', reason: why }));
+    const commands = parseScript(readFileSync(job.file.path, 'utf8')).commands.slice(done.length);
+    const culprit = commands[0]?.line;
+    remaining = commands.map((c, k) => ({
+      line: c.line,
+      kind: commandKind(c),
+      status: 'failed',
+      reason: k === 0 ? `${why}, while running this command` : `not run: ${why} at line ${culprit}`,
+    }));
   } catch (err) {
     remaining = [{ line: 0, kind: 'file', status: 'failed', reason: `${why}; the file cannot be read: ${String(err)}` }];
   }
-  return [...job.outcomes, ...remaining];
+  return [...done, ...remaining];
 }
 
 // #region worker-pool
@@ -69,7 +95,9 @@ export function runFiles(files: WastFile[], options: PoolOptions): Promise<FileR
       if (done === files.length) resolveAll(results);
     };
 
+    let workers = 0;
     const startWorker = () => {
+      const journal = join(tmpdir(), `lightbeam-wast-${process.pid}-${workers++}.jsonl`);
       const child: ChildProcess = fork(WORKER, [options.engine], {
         execArgv: ['--import', TSX_LOADER],
         // Anything the engine prints goes to stderr, so stdout stays clean for --json.
@@ -99,7 +127,7 @@ export function runFiles(files: WastFile[], options: PoolOptions): Promise<FileR
         const index = next++;
         job = { index, file: files[index]!, outcomes: [], started: Date.now() };
         armTimer();
-        child.send({ type: 'run', path: job.file.path } satisfies ToWorker);
+        child.send({ type: 'run', path: job.file.path, journal } satisfies ToWorker);
       };
 
       child.on('message', (m: FromWorker) => {
@@ -133,9 +161,13 @@ export function runFiles(files: WastFile[], options: PoolOptions): Promise<FileR
           }
           return;
         }
-        if (!job) return; // finished its work and was let go
+        if (!job) {
+          rmSync(journal, { force: true });
+          return; // finished its work and was let go
+        }
         const why = job.killedBecause ?? `worker process died (${signal ?? `exit code ${code}`})`;
-        finish(job, failRemaining(job, why), why);
+        finish(job, failRemaining(job, why, journal), why);
+        rmSync(journal, { force: true });
         job = undefined;
         if (next < files.length) startWorker();
       });

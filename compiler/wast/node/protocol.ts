@@ -2,7 +2,8 @@
 
 import type { Outcome } from '../runner.ts';
 
-export type ToWorker = { type: 'run'; path: string };
+/** Run one file; write each outcome as a JSON line to `journal` before going on. */
+export type ToWorker = { type: 'run'; path: string; journal: string };
 
 export type FromWorker =
   | { type: 'ready' }

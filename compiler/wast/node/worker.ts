@@ -1,7 +1,7 @@
 // A worker process: runs the .wast files its parent sends, one at a time, and streams the
 // outcomes back, so that a crash or hang costs only the file it happened in (Node only).
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Engine } from '../engine.ts';
@@ -28,7 +28,21 @@ const engine = engineName === 'lightbeam' ? withExecution(await makeEngine()) : 
 const textToBinary = await loadTextToBinary();
 
 // #region worker-run-file
-function runFile(path: string): void {
+/**
+ * Each outcome is also written, synchronously, to the journal the parent named: if native code
+ * kills this process, the parent still knows exactly which commands finished, so the counts of
+ * a crashing file do not depend on how many IPC messages happened to get out.
+ */
+function runFile(path: string, journal: string): void {
+  const fd = openSync(journal, 'w');
+  try {
+    runFileJournaled(path, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function runFileJournaled(path: string, fd: number): void {
   const script = parseScript(readFileSync(path, 'utf8'));
   send({ type: 'parsed', path, commands: script.commands.length });
   let batch: Outcome[] = [];
@@ -42,6 +56,7 @@ function runFile(path: string): void {
     engine,
     textToBinary,
     onOutcome: (o) => {
+      writeSync(fd, JSON.stringify(o) + '\n');
       batch.push(o);
       if (Date.now() - last >= FLUSH_MS) flush();
     },
@@ -55,7 +70,7 @@ function runFile(path: string): void {
 process.on('message', (m: ToWorker) => {
   if (m.type !== 'run') return;
   try {
-    runFile(m.path);
+    runFile(m.path, m.journal);
   } catch (err) {
     send({ type: 'error', path: m.path, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
