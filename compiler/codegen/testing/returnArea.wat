@@ -1,0 +1,12 @@
+(module
+  (func $six (param i32 i64 i32 i64 i32 i64) (result i64 i32 i64)
+    (i64.add (local.get 1) (local.get 5)) (i32.sub (local.get 0) (local.get 4)) (i64.mul (local.get 3) (i64.extend_i32_s (local.get 2))))
+  (func $nine (param i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32 i32 i32 i32)
+    (local.get 8) (local.get 7) (i32.add (local.get 6) (local.get 0)) (local.get 5))
+  (func (export "f") (param i32 i64 i32) (result i64)
+    (local i32 i32 i32 i32 i64)
+    (call $six (local.get 0) (local.get 1) (local.get 2) (i64.const 7) (i32.const 9) (i64.const -3))
+    (local.set 7) (local.set 3) (local.set 7 (i64.add (local.get 7)))
+    (call $nine (local.get 0) (local.get 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6) (i32.const 7) (local.get 3) (i32.const 9))
+    (i32.add) (i32.add) (i32.add)
+    (i64.extend_i32_s) (local.get 7) (i64.xor)))
