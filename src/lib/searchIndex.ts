@@ -5,6 +5,8 @@ export interface SearchIndex {
   pages: {
     url: string;
     chapterLabel: string;
+    /** Words the prose may not use literally; matched as part of the first section, never shown. */
+    keywords?: string;
     sections: { heading: string; anchor: string; text: string }[];
   }[];
 }
@@ -31,8 +33,9 @@ export function searchIndex(index: SearchIndex, query: string, limit = 10): Sear
   if (terms.length === 0) return [];
   const hits: SearchHit[] = [];
   for (const page of index.pages) {
-    for (const section of page.sections) {
+    for (const [n, section] of page.sections.entries()) {
       const lower = section.text.toLowerCase();
+      const extra = n === 0 && page.keywords ? page.keywords.toLowerCase() : '';
       const heading = section.heading.toLowerCase();
       let score = 0;
       let first = -1;
@@ -41,11 +44,12 @@ export function searchIndex(index: SearchIndex, query: string, limit = 10): Sear
         const re = new RegExp(`(?<![\\p{L}\\p{N}_])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'gu');
         const inText = [...lower.matchAll(re)];
         const inHeading = re.test(heading);
-        if (inText.length === 0 && !inHeading) {
+        const inKeywords = extra !== '' && new RegExp(re.source, 'u').test(extra);
+        if (inText.length === 0 && !inHeading && !inKeywords) {
           ok = false;
           break;
         }
-        score += Math.min(inText.length, 10) + (inHeading ? 20 : 0);
+        score += Math.min(inText.length, 10) + (inHeading ? 20 : 0) + (inKeywords ? 2 : 0);
         if (inText[0] && (first < 0 || inText[0].index! < first)) first = inText[0].index!;
       }
       if (!ok) continue;

@@ -73,6 +73,14 @@ describe('search', () => {
     expect(searchIndex(index, 'ection')).toEqual([]);
   });
 
+  test('keywords find the first section but never show in a snippet', () => {
+    const withKeywords: SearchIndex = { pages: [{ ...index.pages[0]!, keywords: 'varint' }] };
+    const [hit] = searchIndex(withKeywords, 'varint');
+    expect(hit?.url).toBe('/02/');
+    expect(hit?.snippet.map((p) => p.text).join('')).not.toContain('varint');
+    expect(searchIndex(index, 'varint')).toEqual([]);
+  });
+
   test('snippets mark the matched words', () => {
     const [hit] = searchIndex(index, 'bits');
     expect(hit?.snippet.filter((p) => p.match).map((p) => p.text.toLowerCase())).toEqual(['bits']);

@@ -12,8 +12,9 @@ export const GET: APIRoute = async () => {
   for (const entry of chapters) {
     const { headings } = await render(entry as never);
     const sections = splitSections(entry.body ?? '', entry.data.title, headings);
-    if (entry.data.keywords.length) sections[0] = { ...sections[0]!, text: `${sections[0]?.text ?? ''} ${entry.data.keywords.join(' ')}` };
-    pages.push({ url: withBase(chapterPath(entry.id)), chapterLabel: `${entry.data.chapter}.`, sections });
+    if (sections.length === 0) sections.push({ heading: entry.data.title, anchor: '', text: '' });
+    sections[0]!.text = `${entry.data.summary} ${sections[0]!.text}`.trim();
+    pages.push({ url: withBase(chapterPath(entry.id)), chapterLabel: `${entry.data.chapter}.`, keywords: entry.data.keywords.join(' '), sections });
   }
   const index: SearchIndex = { pages };
   return new Response(JSON.stringify(index), { headers: { 'content-type': 'application/json' } });
