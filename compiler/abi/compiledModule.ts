@@ -26,9 +26,16 @@ export type Relocation =
   /** Write the absolute address of `code + target` as a u64 at `offset`. */
   | { readonly kind: 'codeAddress64'; readonly offset: number; readonly target: number };
 
-/** Where a trap stub is (informational: the stub itself passes its code and position in registers). */
+/**
+ * Where a trap may happen. Informational for trap stubs (they pass their code and position in
+ * registers); for calls to builtins that may trap, the runtime looks the return address up here
+ * to report the wasm offset.
+ */
 export interface TrapSite {
-  /** Offset in `code` of the instruction that branches to the stub (or of the stub). */
+  /**
+   * Offset in `code` of the instruction that branches to the stub (or of the stub); for a builtin
+   * call, the offset just after the `call` instruction.
+   */
   readonly codeOffset: number;
   readonly trap: TrapCode;
   readonly funcIndex: number;

@@ -42,7 +42,9 @@ export const MAX_UNCHECKED_FRAME = 16 * 1024;
  * Runtime routines generated code calls with `call qword [r15 + builtinOffset(b)]`, under the
  * internal convention (integer arguments in rdi, rsi, rdx, rcx, r8, r9; result in rax/eax;
  * all caller-saved registers clobbered; r14/r15 preserved). They may trap: then they do not
- * return (the trap unwinds to the entry trampoline; the position is reported as unknown).
+ * return (the trap unwinds to the entry trampoline). The trap is reported in the calling function;
+ * with its wasm offset too if the code generator recorded a TrapSite whose codeOffset is the
+ * offset right after the `call` instruction (the return address).
  * Table and segment arguments are indices in the calling instance's index spaces.
  */
 export const Builtin = {

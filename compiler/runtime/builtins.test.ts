@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyModuleInfo, ValType, type FuncType } from '../binary/types.ts';
-import { Builtin, vmContextLayoutOf, type CompiledModule } from '../abi/index.ts';
+import { Builtin, TrapCode, vmContextLayoutOf, type CompiledModule, type TrapSite } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { Assembler, qword, rsp, r15 } from '../x64/index.ts';
 import { Instance } from './instance.ts';
@@ -38,16 +38,19 @@ function module(): CompiledModule {
   info.declaredFuncRefs.add(0);
   const layout = vmContextLayoutOf(info);
   const asm = new Assembler();
-  const offsets = names.map((name) => {
+  const trapSites: TrapSite[] = [];
+  const offsets = names.map((name, k) => {
     const at = asm.offset;
     asm.sub(rsp, 8);
     asm.call(qword(r15, layout.builtin(TYPES[name]![0])));
+    // Where memory.fill is called from: a trap in it is reported at wasm offset 0x77.
+    if (name === 'fill') trapSites.push({ codeOffset: asm.offset, trap: TrapCode.outOfBoundsMemoryAccess, funcIndex: k, wasmOffset: 0x77 });
     asm.add(rsp, 8);
     asm.ret();
     return at;
   });
   const out = asm.finish();
-  return { info, code: out.code, functions: offsets.map((offset, k) => ({ funcIndex: k, offset, size: 0 })), relocations: [], trapSites: [] };
+  return { info, code: out.code, functions: offsets.map((offset, k) => ({ funcIndex: k, offset, size: 0 })), relocations: [], trapSites };
 }
 
 const compiled = module();
@@ -130,4 +133,18 @@ describe('table builtins', () => {
     expect((a.exports.fill as F)(3 * WASM_PAGE_SIZE - 4, 7, 4)).toBeUndefined();
     expect(new Uint8Array(memory.arrayBuffer)[3 * WASM_PAGE_SIZE - 1]).toBe(7);
   });
+});
+
+it('reports where a builtin trapped: the calling function, and the wasm offset of a recorded call site', () => {
+  const { f } = setup();
+  const at = (run: () => unknown) => {
+    try {
+      run();
+    } catch (e) {
+      return [(e as RuntimeError).funcIndex, (e as RuntimeError).offset];
+    }
+    return 'no trap';
+  };
+  expect(at(() => f('fill')(WASM_PAGE_SIZE, 0, 1))).toEqual([1, 0x77]);
+  expect(at(() => f('copy')(WASM_PAGE_SIZE, 0, 1))).toEqual([2, undefined]);
 });

@@ -4,7 +4,7 @@
 
 import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  Builtin, FUNCREF, TrapCode, trapMessage, vmContextLayoutOf, VMCTX,
+  Builtin, FUNCREF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -131,6 +131,7 @@ export class Instance {
   private readonly functions: FunctionInfo[] = [];
   private readonly vm: DataView;
   private readonly code: CodeMemory;
+  private readonly compiled: CompiledModule;
   /** Everything native this instance points into that must live as long as it does. */
   private readonly keepAlive: unknown[] = [];
   private readonly calloutIds: number[] = [];
@@ -149,6 +150,8 @@ export class Instance {
     arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds });
     instancesByVmctx.set(this.vmctx, new WeakRef(this));
     this.code = loadCode(compiled);
+    this.compiled = compiled;
+    rt.trapPositionOf ??= (vmctx, returnAddress) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
 
     this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
     this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
@@ -375,6 +378,21 @@ export class Instance {
     new Uint8Array(memory.arrayBuffer, dst, n).set(bytes.subarray(src, src + n));
   }
   // #endregion segments
+
+  /**
+   * The function index and wasm offset of the call in this instance's code that returns to
+   * `returnAddress`: the TrapSite whose codeOffset is that return address if the code generator
+   * recorded one, else just the function that contains it.
+   */
+  positionOf(returnAddress: number): { func: number; offset: number } | undefined {
+    const at = returnAddress - this.code.address;
+    if (at < 0 || at > this.compiled.code.length) return undefined;
+    const site = this.compiled.trapSites.find((s) => s.codeOffset === at);
+    if (site) return { func: site.funcIndex, offset: site.wasmOffset };
+    let best: { funcIndex: number; offset: number } | undefined;
+    for (const f of this.compiled.functions) if (f.offset < at && (!best || f.offset > best.offset)) best = f;
+    return best && { func: best.funcIndex, offset: UNKNOWN_POSITION };
+  }
 
   /** The instance whose code is calling a builtin right now. */
   static calling(rt: Runtime): Instance {

@@ -53,7 +53,7 @@ export class Runtime {
     this.state = native.mmap(STATE.SIZE, PROT_READ | PROT_WRITE);
     const stateBuffer = native.view(this.state, STATE.SIZE);
     this.stateView = new DataView(stateBuffer);
-    this.stateWords = new Uint32Array(stateBuffer, 0, 64 / 4);
+    this.stateWords = new Uint32Array(stateBuffer, 0, STATE.ENTRY_BUFFER / 4);
     this.entryArgs = new SlotViews(stateBuffer, STATE.ENTRY_BUFFER);
     this.callout = new SlotViews(stateBuffer, STATE.CALLOUT_BUFFER);
 
@@ -173,6 +173,9 @@ export class Runtime {
       : emitInstanceSwitchStub(asm, r.type, r.calleeVmctx, r.calleeCode)));
   }
 
+  /** Finds the wasm position of a call (its return address) in the instance of `vmctx`; installed by instance.ts. */
+  trapPositionOf: ((vmctx: number, returnAddress: number) => { func: number; offset: number } | undefined) | undefined;
+
   /** r15 of the wasm code that is calling out right now. */
   get calloutVmctx(): number {
     return Number(this.stateView.getBigUint64(STATE.CALLOUT_VMCTX, true));
@@ -184,7 +187,15 @@ export class Runtime {
       const handler = this.handlers[id];
       if (!handler) throw new RuntimeError(`call to a released import (${id})`);
       const status = handler();
-      return status === 0 ? CALLOUT_OK : status;
+      if (status === 0) return CALLOUT_OK;
+      if (status !== TrapCode.jsException) {
+        // A builtin trapped: tell the stub where (the wasm call that called it), if we can.
+        const returnAddress = Number(this.stateView.getBigUint64(STATE.CALLOUT_RETURN, true));
+        const at = this.trapPositionOf?.(this.calloutVmctx, returnAddress);
+        this.callout.u32[0] = at?.offset ?? UNKNOWN_POSITION;
+        this.callout.u32[1] = at?.func ?? UNKNOWN_POSITION;
+      }
+      return status;
     } catch (e) {
       this.pendingException = { value: e };
       return TrapCode.jsException;

@@ -18,11 +18,13 @@ export const STATE = {
   CALL_VMCTX: 40,
   CALL_ADAPTER: 48,
   CALL_FUNC: 56,
+  /** u64: the return address of the wasm call that is calling out (to locate a builtin's trap). */
+  CALLOUT_RETURN: 64,
   /** Arguments in, results out, of a call from JS into wasm: 8-byte slots. */
-  ENTRY_BUFFER: 64,
+  ENTRY_BUFFER: 128,
   /** Arguments in, results out, of a call from wasm out to JS or a builtin. */
-  CALLOUT_BUFFER: 64 + 8 * 1024,
-  SIZE: 64 + 2 * 8 * 1024,
+  CALLOUT_BUFFER: 128 + 8 * 1024,
+  SIZE: 128 + 2 * 8 * 1024,
 } as const;
 /** Slots in each buffer: the JS API allows 1000 params and 1000 results. */
 export const BUFFER_SLOTS = 1024;

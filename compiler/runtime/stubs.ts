@@ -178,6 +178,8 @@ export function emitCalloutStub(
   }
   asm.mov(rax, state);
   asm.mov(qword(rax, STATE.CALLOUT_VMCTX), r15);
+  asm.mov(rcx, qword(rbp, 8));
+  asm.mov(qword(rax, STATE.CALLOUT_RETURN), rcx);
   asm.mov(edi, id);
   asm.mov(rax, callback);
   asm.call(rax);
@@ -200,14 +202,22 @@ export function emitCalloutStub(
   asm.bind(fail);
   // 0 means koffi could not even run the callback (a JS exception was pending, e.g. V8's stack
   // overflow): unwind as for a JS exception; koffi rethrows it when the entry call returns.
-  const code = asm.newLabel();
+  // A trap raised by a builtin comes with its position in the first buffer slot (offset, function).
+  const notZero = asm.newLabel(), go = asm.newLabel();
   asm.mov(edi, eax);
-  asm.test(eax, eax);
-  asm.jcc('ne', code);
-  asm.mov(edi, TrapCode.jsException);
-  asm.bind(code);
   asm.mov(esi, -1);
   asm.mov(edx, -1);
+  asm.test(eax, eax);
+  asm.jcc('ne', notZero);
+  asm.mov(edi, TrapCode.jsException);
+  asm.jmp(go);
+  asm.bind(notZero);
+  asm.cmp(eax, TrapCode.jsException);
+  asm.jcc('e', go);
+  asm.mov(r11, buffer);
+  asm.mov(esi, dword(r11, 0));
+  asm.mov(edx, dword(r11, 4));
+  asm.bind(go);
   asm.mov(rax, trapHandler);
   asm.jmp(rax);
   return start;
