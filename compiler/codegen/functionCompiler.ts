@@ -531,10 +531,13 @@ export class FunctionCompiler {
     }
     const size = this.frameSize();
     if (size > MAX_UNCHECKED_FRAME) this.checkBigFrame(size);
+    const NOP7 = [0x0f, 0x1f, 0x80, 0, 0, 0, 0];
     for (const at of this.frameSizePatches) {
       if (size !== 0) asm.buf.patch32(at, size);
-      // No frame: the 7-byte `sub/add rsp, imm32` becomes one 7-byte nop.
-      else [0x0f, 0x1f, 0x80, 0, 0, 0, 0].forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
+      // No frame: an epilogue `add rsp, 0; ret` becomes `ret` (then 7 dead bytes); the
+      // prologue's `sub rsp, 0` becomes one 7-byte nop.
+      else if (asm.buf.bytes[at + 4] === 0xc3) [0xc3, ...NOP7].forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
+      else NOP7.forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
     }
   }
 
