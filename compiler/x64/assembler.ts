@@ -111,17 +111,15 @@ export class Assembler extends Encoder {
 
   // --- data movement
 
-  mov(dst: RM, src: Src): void {
+  /** Returns the form used (like `emit`). */
+  mov(dst: RM, src: Src): Form {
     // A 64-bit register loaded with an immediate that fits 32 unsigned bits: `mov r32, imm32`
     // zero-extends and is shorter than both 64-bit forms.
     if (dst.kind === 'gpr' && dst.size === 64 && (typeof src === 'number' || typeof src === 'bigint')) {
       const v = normalizeImm(src, 64);
-      if (v !== undefined && v >= 0 && v <= 0xffffffff) {
-        this.emitWith(D.mov!, resize(dst, 32), Number(v));
-        return;
-      }
+      if (v !== undefined && v >= 0 && v <= 0xffffffff) return this.emitWith(D.mov!, resize(dst, 32), Number(v));
     }
-    this.emitWith(D.mov!, dst, src);
+    return this.emitWith(D.mov!, dst, src);
   }
   /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
   movAbs(dst: Gpr, target: External, addend = 0): void {

@@ -180,6 +180,16 @@ export async function checkEncoder(): Promise<EncoderCheckResult> {
     });
   }
 
+  // The Assembler's own mov: a 64-bit register and a value in [0, 2^32) may be loaded with
+  // `mov r32, imm32`, which zero-extends; the case then means exactly that instruction.
+  for (const r of GPR64) {
+    for (const v of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, -1, -0x80000000, 2 ** 32, -0x80000001, 0xffffffffn, 0xffffffffffffffffn, 0x7fffffffffffffffn]) {
+      const n = normalizeImm(v, 64)!;
+      const zeroExtends = n >= 0 && n <= 0xffffffff;
+      record('mov', 0, zeroExtends ? [GPR32[r.num]!, Number(n)] : [r, v], () => asm.mov(r, v));
+    }
+  }
+
   // Branches: backward near and far, forward near (default and forced short) and far, external.
   const farBack = backward;
   for (const f of FORMS.filter((g) => g.isRel && g.immBytes === 4)) {
