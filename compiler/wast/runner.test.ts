@@ -52,6 +52,11 @@ describe('execution, on the V8 reference engine', () => {
       (assert_exhaustion (invoke "rec") "call stack exhausted")
       (invoke "div" (i32.const 1) (i32.const 0))`);
     expect(statuses(os)).toEqual(['passed', 'passed', 'failed', 'passed', 'failed']);
+    // A trap is not exhaustion, and exhaustion is not a trap.
+    const mixed = run(`${ADD}
+      (assert_exhaustion (invoke "div" (i32.const 1) (i32.const 0)) "call stack exhausted")
+      (assert_trap (invoke "rec") "unreachable")`);
+    expect(statuses(mixed)).toEqual(['passed', 'failed', 'failed']);
     expect(os[2]!.reason).toContain('got (i32.const 2)');
     expect(os[3]!.messageMatch).toBe(true);
     expect(os[4]!.reason).toContain('RuntimeError');

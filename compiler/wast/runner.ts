@@ -34,6 +34,8 @@ function checkMessage(expected: string, err: Error): Checked {
 
 export const EXECUTION_NOT_IMPLEMENTED = 'execution not implemented yet';
 export const TEXT_NOT_SUPPORTED = 'text format not supported by wabt';
+/** How an engine words running out of stack (a RuntimeError with this message). */
+export const STACK_EXHAUSTED = 'call stack exhausted';
 
 /** A module the script defined: usable, or why not. */
 interface ModuleEntry {
@@ -347,7 +349,10 @@ export class ScriptRunner {
     } catch (err) {
       if (err instanceof Verdict) throw err;
       if (err instanceof NotImplemented) skip(err.reason);
-      if (err instanceof errorClass) return message === undefined ? {} : checkMessage(message, err);
+      // Running out of stack and trapping are different outcomes (the spec's Exhaustion and Trap).
+      const exhausted = err instanceof RuntimeError && reasonOf(err).includes(STACK_EXHAUSTED);
+      const rightKind = errorClass !== RuntimeError || exhausted === (what === 'stack exhaustion');
+      if (err instanceof errorClass && rightKind) return message === undefined ? {} : checkMessage(message, err);
       failWith(`expected a ${what}${message ? ` ("${message}")` : ''}, got ${describe(err)}`);
     }
     failWith(`expected a ${what}${message ? ` ("${message}")` : ''}, got ${results.map(formatValue).join(' ') || 'a normal return'}`);
