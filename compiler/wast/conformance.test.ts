@@ -30,6 +30,10 @@ beforeAll(async () => {
   const started = Date.now();
   results = await runFiles(files, { engine: ENGINE, jobs: 2 });
   summary = summarize(results, ENGINE, Date.now() - started);
+  console.log(
+    `spec suite: ${summary.files} files, ${summary.total} commands: ${summary.passed} passed, ` +
+      `${summary.failed} failed, ${summary.skipped} skipped (${(summary.wallMs / 1000).toFixed(1)} s)`,
+  );
 }, 600_000);
 
 
