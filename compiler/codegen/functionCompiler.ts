@@ -355,7 +355,7 @@ export class FunctionCompiler {
 
   /** Where a value can be read by a move. Flags must have been materialized. */
   sourceOf(v: Value): MoveSource {
-    const wide = v.type === I64;
+    const wide = isWide(v.type);
     switch (v.loc) {
       case Loc.Const: return { kind: 'imm', value: v.imm, wide };
       case Loc.Reg: return { kind: 'reg', reg: v.n };
@@ -412,7 +412,7 @@ export class FunctionCompiler {
    * a sign-extended 32 bits (when `imm` is allowed).
    */
   operand(v: Value, imm: boolean, memOk = true): Gpr | Mem | number {
-    const wide = v.type === I64;
+    const wide = isWide(v.type);
     switch (v.loc) {
       case Loc.Const:
         if (imm && fitsImm32(v.imm, wide)) return Number(BigInt.asIntN(32, v.imm));
@@ -573,14 +573,16 @@ export class FunctionCompiler {
   }
 
   pushConst(type: number, v: bigint): void {
-    this.push(constant(type, type === I64 ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v)));
+    this.push(constant(type, isWide(type) ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v)));
   }
 }
 // #endregion function-state
 
 export const operandIsMem = (o: Gpr | Mem | number): o is Mem => typeof o === 'object' && o.kind === 'mem';
-export const reg = (type: number, r: number): Gpr => (type === I64 ? GPR64[r]! : GPR32[r]!);
-export const sized = (type: number, m: Mem): Mem => (type === I64 ? qword(m.base, m.disp, m.index, m.scale) : dword(m.base, m.disp, m.index, m.scale));
+/** 64-bit values: i64 and references (addresses or handles). Everything else here is 32-bit. */
+export const isWide = (type: number): boolean => type === I64 || type === ValType.funcref || type === ValType.externref;
+export const reg = (type: number, r: number): Gpr => (isWide(type) ? GPR64[r]! : GPR32[r]!);
+export const sized = (type: number, m: Mem): Mem => (isWide(type) ? qword(m.base, m.disp, m.index, m.scale) : dword(m.base, m.disp, m.index, m.scale));
 
 export function fitsImm32(v: bigint, wide: boolean): boolean {
   if (!wide) return true;

@@ -5,7 +5,7 @@
 import { ValType, type GlobalType } from '../binary/types.ts';
 import { TrapCode } from '../abi/index.ts';
 import { CONDITIONS, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem, dword, qword } from '../x64/index.ts';
-import { fitsImm32, type FunctionCompiler, I64, notImplemented, operandIsMem, reg, sized } from './functionCompiler.ts';
+import { fitsImm32, type FunctionCompiler, I64, isWide, notImplemented, operandIsMem, reg, sized } from './functionCompiler.ts';
 import { conditionOf } from './controlFlow.ts';
 import { bit, Gpr as R, SCRATCH, SCRATCH2 } from './registers.ts';
 import { constant, inFlags, inReg, Loc, localPlus, ofLocal, type Value } from './valueStack.ts';
@@ -51,7 +51,7 @@ export function globalSet(fc: FunctionCompiler, g: number, type: GlobalType): vo
   checkIntType(fc, type.type);
   fc.protectFlags(1);
   const v = fc.pop();
-  if (v.loc === Loc.Const && fitsImm32(v.imm, type.type === I64)) {
+  if (v.loc === Loc.Const && fitsImm32(v.imm, isWide(type.type))) {
     const cell = globalCell(fc, g);
     fc.asm.mov(sized(type.type, cell), Number(BigInt.asIntN(32, v.imm)));
     return;
