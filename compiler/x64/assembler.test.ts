@@ -381,3 +381,30 @@ describe('branch relaxation', () => {
     }
   });
 });
+
+describe('reset', () => {
+  it('reuses one assembler for several pieces of code', () => {
+    const a = new Assembler(16);
+    const first = (() => {
+      const l = a.newLabel('x');
+      a.jmp(l);
+      a.movsd(xmm0, a.constF64(1));
+      a.call(external('f'));
+      a.bind(l);
+      a.ret();
+      return a.finish();
+    })();
+    const firstCode = Array.from(first.code);
+    a.reset();
+    a.mov(eax, 7);
+    a.ret();
+    const second = a.finish();
+    expect(Array.from(second.code)).toEqual([0xb8, 7, 0, 0, 0, 0xc3]);
+    expect(second.fixups).toEqual([]);
+    expect(second.labels.size).toBe(0);
+    expect(second.dataRanges).toEqual([]);
+    expect(Array.from(first.code)).toEqual(firstCode);
+    expect(first.fixups.length).toBe(1);
+    expect(first.dataRanges.length).toBe(1);
+  });
+});

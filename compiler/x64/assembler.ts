@@ -86,6 +86,23 @@ export class Assembler extends Encoder {
   private readonly boundLabels: Label[] = [];
   private finished = false;
 
+  /**
+   * Start over for the next piece of code, keeping the buffer's memory (one Assembler can serve
+   * every function of a module). What `finish()` returned stays valid; old labels must not be reused.
+   */
+  reset(): void {
+    this.buf.length = 0;
+    this.labelRefs.length = 0;
+    this.fixups.length = 0;
+    this.namedLabels.length = 0;
+    this.pool.length = 0;
+    this.poolIndex.clear();
+    this.tableEntries = [];
+    this.dataRanges = [];
+    this.boundLabels.length = 0;
+    this.finished = false;
+  }
+
   // --- labels
 
   /** A new unbound label; named labels are reported by `finish()`. */
@@ -420,7 +437,7 @@ export class Assembler extends Encoder {
     }
     const labels = new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) labels.set(l.name!, l.offset);
-    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges, mapOffset, relaxedBytes };
+    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges.slice(), mapOffset, relaxedBytes };
   }
   // #endregion finish
 

@@ -23,7 +23,8 @@
 //               an abs64 one. asm.jumpTable(labels, 'rel32' | 'offset32' | 'abs64') lays a table
 //               out here and returns its label. asm.constF64(1.5) / constF32 / const128 / constant(bytes)
 //               return RIP-relative operands into a deduplicated pool placed after the code.
-//               asm.offset is the current code offset; asm.nop(n), asm.align(n) pad.
+//               asm.offset is the current code offset; asm.nop(n), asm.align(n) pad;
+//               asm.reset() starts over keeping the buffer (one Assembler per module).
 //               asm.finish() -> { code, fixups, labels (named), constantPoolOffset, dataRanges,
 //               mapOffset, relaxedBytes }. dataRanges lists jump tables and the pool (pass them to
 //               disassemble). finish({ relaxBranches: true }) shrinks forward jmp/jcc whose target
