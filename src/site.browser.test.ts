@@ -245,6 +245,27 @@ describe('the book in a browser', () => {
     await page.context().close();
   });
 
+  test('on a phone, the contents open behind the menu button and search results fit the screen', async () => {
+    const [first] = await chapterLinks();
+    const page = await open(first!.slice(base.length - 1), { width: 390, height: 844, dark: true });
+    expect(await page.locator('#toc').isVisible()).toBe(false);
+    await page.click('.toc-toggle summary');
+    await page.locator('#toc').waitFor({ state: 'visible', timeout: 5_000 });
+    const toc = (await page.locator('#toc').boundingBox())!;
+    const header = (await page.locator('header.top').boundingBox())!;
+    expect(toc.y, 'the contents panel starts below the header').toBeGreaterThanOrEqual(header.y + header.height - 1);
+    await page.screenshot({ path: join(shots, 'phone-contents-dark.png') });
+    await page.click('.toc-toggle summary');
+    await page.locator('#toc').waitFor({ state: 'hidden', timeout: 5_000 });
+    await page.fill('.search input', 'stack');
+    await page.locator('.search-results a').first().waitFor({ timeout: 10_000 });
+    const results = (await page.locator('.search-results').boundingBox())!;
+    expect(results.x).toBeGreaterThanOrEqual(0);
+    expect(results.x + results.width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(shots, 'phone-search-dark.png') });
+    await page.context().close();
+  });
+
   test('the theme toggle switches between light and dark and remembers it', async () => {
     const page = await open('/', { dark: false });
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
