@@ -7,7 +7,9 @@
 import wabtInit from 'wabt';
 import { emptyModuleInfo, ValType, type FuncType } from '../compiler/binary/types.ts';
 import { vmContextLayoutOf, type CompiledModule } from '../compiler/abi/index.ts';
-import { Assembler, eax, mem, qword, rdi, rsi, rsp, r15 } from '../compiler/x64/index.ts';
+import { Assembler, eax, mem, qword, rbx, rdi, rsi, rsp, r12, r15 } from '../compiler/x64/index.ts';
+import { getRuntime } from '../compiler/runtime/runtime.ts';
+import { load } from '../compiler/runtime/stubs.ts';
 import { Instance } from '../compiler/runtime/instance.ts';
 
 const { i32 } = ValType;
@@ -97,6 +99,44 @@ const wabt = await wabtInit();
 const bytes = new Uint8Array(wabt.parseWat("calls.wat", WAT).toBinary({}).buffer);
 const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { f: noop } }).exports as unknown as Exports;
 
+/** The floor koffi sets: an FFI call of an empty native function, and a native loop calling an empty registered callback. */
+function koffiFloor(): { call: number; callback: number } {
+  const { koffi, pointer } = getRuntime().native;
+  const code = load((asm) => {
+    const ret = asm.here();
+    asm.ret();
+    const loop = asm.here();
+    const top = asm.newLabel(), done = asm.newLabel();
+    asm.push(rbx);
+    asm.push(r12);
+    asm.sub(rsp, 8);
+    asm.mov(rbx, rdi);
+    asm.mov(r12, rsi);
+    asm.bind(top);
+    asm.sub(rbx, 1);
+    asm.jcc('l', done);
+    asm.call(r12);
+    asm.jmp(top);
+    asm.bind(done);
+    asm.add(rsp, 8);
+    asm.pop(r12);
+    asm.pop(rbx);
+    asm.ret();
+    return [ret, loop];
+  });
+  const [retAt, loopAt] = code.addresses as [number, number];
+  const empty = koffi.decode(pointer(retAt), koffi.proto('void', [])) as () => void;
+  const callback = koffi.register(() => 0, koffi.pointer(koffi.proto('int32_t', ['int32_t'])));
+  const loop = koffi.decode(pointer(loopAt), koffi.proto('void', ['int64_t', 'uintptr_t'])) as (n: number, f: number) => void;
+  const N = 1_000_000;
+  const call = nsPer(N, () => {
+    for (let i = 0; i < N; i++) empty();
+  });
+  const cb = nsPer(N, () => loop(N, Number(koffi.address(callback))));
+  return { call, callback: cb };
+}
+
+const floor = koffiFloor();
 const a = measure(lb);
 const b = measure(v8);
 const row = (what: string, x: number, y: number) =>
@@ -105,3 +145,4 @@ console.log(`${'call (best of 10 x 1e6)'.padEnd(28)} ${'lightbeam'.padStart(12)}
 row('JS -> wasm  nop()', a.nop, b.nop);
 row('JS -> wasm  add(i32, i32)', a.add, b.add);
 row('wasm -> JS  f()', a.out, b.out);
+console.log(`koffi floor: empty FFI call ${floor.call.toFixed(1)} ns, empty callback from native ${floor.callback.toFixed(1)} ns`);
