@@ -212,6 +212,10 @@ export class Assembler extends Encoder {
   ret(): void { this.emitWith(D.ret!); }
   ud2(): void { this.emitWith(D.ud2!); }
   leave(): void { this.emitWith(D.leave!); }
+  /** `rep movsb`/`rep movsq`: copy rcx bytes/qwords from [rsi] to [rdi] (forward; the direction flag is clear in the ABI). */
+  repMovs(unit: 'b' | 'q'): void { this.emitWith(unit === 'b' ? D['rep movsb']! : D['rep movsq']!); }
+  /** `rep stosb`/`rep stosq`: store al/rax into rcx bytes/qwords at [rdi]. */
+  repStos(unit: 'b' | 'q'): void { this.emitWith(unit === 'b' ? D['rep stosb']! : D['rep stosq']!); }
   cpuid(): void { this.emitWith(D.cpuid!); }
   xgetbv(): void { this.emitWith(D.xgetbv!); }
   int3(): void { this.emitWith(D.int3!); }

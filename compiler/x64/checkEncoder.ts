@@ -372,6 +372,15 @@ function compare(x: Iced, instr: InstanceType<Iced['Instruction']>, c: Case, fix
   const problems: string[] = [];
   if (instr.code === x.Code.INVALID) return ['invalid instruction'];
   if (instr.length !== c.end - c.start) problems.push(`decoded length ${instr.length}, emitted ${c.end - c.start}`);
+  if (c.mnemonic.startsWith('rep ')) {
+    // String instructions: the rep prefix, and iced's implicit [rsi]/[rdi] operands.
+    const mnemonic = 'rep ' + x.Mnemonic[instr.mnemonic]!.toLowerCase();
+    if (mnemonic !== c.mnemonic || !instr.hasRepPrefix) problems.push(`decoded ${instr.hasRepPrefix ? 'rep ' : ''}${mnemonic.slice(4)}`);
+    const memKinds = [x.OpKind.MemorySegRSI, x.OpKind.MemoryESRDI];
+    const kinds = Array.from({ length: instr.opCount }, (_, i) => instr.opKind(i));
+    if (!kinds.every((k) => k === x.OpKind.Register || memKinds.includes(k))) problems.push(`operands ${kinds.map((k) => x.OpKind[k]).join(',')}`);
+    return problems;
+  }
   const mnemonic = x.Mnemonic[instr.mnemonic]!.toLowerCase();
   if (mnemonic !== mnemonicOf(c)) problems.push(`mnemonic ${mnemonic}`);
   if (instr.opCount !== c.ops.length) return [...problems, `${instr.opCount} operands`];
@@ -476,6 +485,18 @@ class IcedLengths {
 
   shortest(c: Case): number | undefined {
     const x = this.x;
+    if (c.mnemonic.startsWith('rep ')) {
+      const make = { 'rep movsb': x.Instruction.createRepMovsb, 'rep movsq': x.Instruction.createRepMovsq, 'rep stosb': x.Instruction.createRepStosb, 'rep stosq': x.Instruction.createRepStosq }[c.mnemonic];
+      if (!make) return undefined;
+      const instr = make(64);
+      try {
+        const n = this.encoder.encode(instr, BigInt(c.start));
+        this.encoder.takeBuffer();
+        return n;
+      } finally {
+        instr.free();
+      }
+    }
     const mnemonic = (x.Mnemonic as unknown as Record<string, number>)[capitalize(mnemonicOf(c))];
     const codes = mnemonic === undefined ? undefined : this.byMnemonic.get(mnemonic);
     if (!codes) return undefined;

@@ -241,6 +241,11 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ['ud2', '0F 0B'],
   ['int3', 'CC'],
   ['leave', 'C9'],
+  // String moves for bulk memory: rcx bytes/qwords from [rsi] to [rdi] (movs) or of al/rax (stos).
+  ['rep movsb', 'F3 A4'],
+  ['rep movsq', 'F3 REX.W A5'],
+  ['rep stosb', 'F3 AA'],
+  ['rep stosq', 'F3 REX.W AB'],
   ['cpuid', '0F A2'],
   ['xgetbv', '0F 01 D0'],
   ['nop', '90'],

@@ -97,7 +97,8 @@ const STACK_OR_BRANCH = new Set(['push', 'pop', 'jmp', 'jcc', 'call', 'ret']);
 
 export function compileForm(row: EncodingRow): Form {
   const [form, opcodeText, operandEncoding] = row;
-  const space = form.indexOf(' ');
+  // 'rep movsb': the rep prefix is part of the mnemonic.
+  const space = form.startsWith('rep ') ? form.indexOf(' ', 4) : form.indexOf(' ');
   const mnemonic = space < 0 ? form : form.slice(0, space);
   const shapeText = space < 0 ? [] : form.slice(space + 1).split(',').map((s) => s.trim());
   const shapes = shapeText.map((s) => {
