@@ -12,6 +12,8 @@ export type Output =
   | { kind: 'text'; title?: string; text: string }
   /** Results and timings from running code natively: differ between builds and machines. */
   | { kind: 'measured'; title?: string; columns: string[]; rows: (string | number)[][]; machine: string }
+  /** A picture drawn from the example's results (SVG markup; colours via currentColor and CSS variables). */
+  | { kind: 'figure'; title?: string; svg: string; caption: string }
   /** Something that could not run here, and why (e.g. native execution on a non-x86-64 machine). */
   | { kind: 'unavailable'; title?: string; reason: string };
 
