@@ -8,6 +8,7 @@ import type { FuncType } from '../binary/types.ts';
 import { signatureLayout } from '../abi/index.ts';
 import { external, GPR64, qword, rsp } from '../x64/index.ts';
 import { type FunctionCompiler, notImplemented } from './functionCompiler.ts';
+import { afterCall, saveLocals } from './locals.ts';
 import { parallelMove, type Move } from './parallelMove.ts';
 import { Gpr as R } from './registers.ts';
 import { inReg, inSlot, Loc } from './valueStack.ts';
@@ -30,7 +31,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
     const v = fc.stack.at(p);
     if (v.loc === Loc.Reg) fc.spillAt(p);
   }
-  fc.saveLocals();
+  saveLocals(fc);
   if (sig.stackBytes > 0) {
     asm.sub(rsp, sig.stackBytes);
     fc.spDelta += sig.stackBytes;
@@ -61,7 +62,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
     asm.add(rsp, sig.stackBytes);
     fc.spDelta -= sig.stackBytes;
   }
-  fc.afterCall();
+  afterCall(fc);
   type.results.forEach((t, k) => fc.push(k === 0 ? inReg(t, R.rax) : inSlot(t, base + k)));
 }
 // #endregion call

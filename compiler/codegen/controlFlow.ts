@@ -10,6 +10,7 @@ import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
 import { CONDITIONS, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
 import { dword } from '../x64/index.ts';
 import { type FunctionCompiler, I64, operandIsMem, reg } from './functionCompiler.ts';
+import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, sameLocation, type Move, emitMove } from './parallelMove.ts';
 import { ALLOCATABLE, bit, SCRATCH, SCRATCH2, Gpr as R } from './registers.ts';
 import { constant, inReg, inSlot, Loc, type Value } from './valueStack.ts';
@@ -133,13 +134,13 @@ export function block(fc: FunctionCompiler, vf: ControlFrame): void {
 export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   fc.freezeBelow(vf.height);
   fc.materializeFlags();
-  fc.normalizeLocals();
+  normalizeLocals(fc);
   const f = newFrame(fc, vf, fc.asm.newLabel());
   const places = decideLayout(fc, f.params.length);
   parallelMove(fc.asm, layoutMoves(fc, places, f.height));
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
-  fc.enterMergeState();
+  enterMergeState(fc);
   fc.asm.bind(f.label);
   fc.control.frames.push(f);
 }
@@ -197,12 +198,12 @@ export function end(fc: FunctionCompiler, live: boolean): void {
   if (f.targeted) {
     if (live) {
       fc.materializeFlags();
-      fc.normalizeLocals();
+      normalizeLocals(fc);
       parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height));
     }
     fc.asm.bind(f.label);
     resetTo(fc, f.height, f.layout!, f.results);
-    fc.enterMergeState();
+    enterMergeState(fc);
   } else if (!live) resetDead(fc, f.height, f.results);
 }
 // #endregion blocks
@@ -212,7 +213,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
 export function branchTo(fc: FunctionCompiler, f: CFrame): void {
   if (f.kind === FrameKind.function) return emitReturn(fc);
   fc.materializeFlags();
-  fc.normalizeLocals();
+  normalizeLocals(fc);
   f.layout ??= decideLayout(fc, arity(f));
   parallelMove(fc.asm, layoutMoves(fc, f.layout, f.height));
   fc.asm.jmp(f.label);
@@ -226,7 +227,7 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
   }
   if (cond.loc !== Loc.Flags) fc.materializeFlags();
   else fc.pinFlags = true;
-  fc.normalizeLocals();
+  normalizeLocals(fc);
   let direct = false;
   if (f.kind !== FrameKind.function) {
     if (!f.layout) {
@@ -260,7 +261,7 @@ export function brTable(fc: FunctionCompiler, depths: readonly number[], default
   }
   fc.materializeFlags();
   const r = fc.toReg(index);
-  fc.normalizeLocals();
+  normalizeLocals(fc);
   const all = [...new Set([...frames, dflt])];
   const unfixed = all.filter((f) => f.kind !== FrameKind.function && !f.layout);
   if (unfixed.length > 0) {

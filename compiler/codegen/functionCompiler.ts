@@ -10,9 +10,10 @@ import {
   type Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rbp, rsp,
 } from '../x64/index.ts';
 import {
-  ALLOCATABLE, bit, Gpr as R, INT_ARG_REGS, LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, VMCTX as VMCTX_REG,
+  ALLOCATABLE, bit, Gpr as R, SCRATCH, VMCTX as VMCTX_REG,
 } from './registers.ts';
 import { emitMove, type MoveDest, type MoveSource } from './parallelMove.ts';
+import { assignLocals } from './locals.ts';
 import { constant, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
 
@@ -103,65 +104,7 @@ export class FunctionCompiler {
     this.localIncoming = new Uint8Array(n);
     this.stackTrap = { label: this.asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
 
-    // Where each parameter arrives.
-    const arrivals = [...sig.params, ...(sig.returnAreaPointer ? [sig.returnAreaPointer] : [])];
-    const paramIndex = (i: number): number => (i < type.params.length ? i : this.returnAreaLocal);
-    const taken = new Set<number>();
-    const moves: { home: number; from: number; local: number }[] = [];
-    let registerLocals = 0;
-    arrivals.forEach((loc, i) => {
-      const local = paramIndex(i);
-      if (loc.kind === 'stack') {
-        this.usesFramePointer = true;
-        this.localIncoming[local] = 1;
-        this.localDisp[local] = 16 + loc.offset;
-        return;
-      }
-      if (loc.kind !== 'gpr') throw notImplemented('floats', bodyOffset, funcIndex);
-      const reg = regNumber(loc.reg);
-      this.localDisp[local] = 8 * this.localSlots++;
-      if (reg !== R.rdx && reg !== R.rcx && registerLocals < MAX_REGISTER_LOCALS) {
-        this.localHome[local] = reg;
-        taken.add(reg);
-        registerLocals++;
-        this.regValid[local] = 1;
-      } else moves.push({ home: -1, from: reg, local });
-    });
-    const freeHome = (): number => {
-      if (registerLocals >= MAX_REGISTER_LOCALS) return -1;
-      for (const r of LOCAL_HOMES) if (!taken.has(r) && !arrivals.some((a) => a.kind === 'gpr' && regNumber(a.reg) === r)) return r;
-      return -1;
-    };
-    for (const m of moves) {
-      const h = freeHome();
-      if (h >= 0) {
-        taken.add(h);
-        registerLocals++;
-        this.localHome[m.local] = h;
-        this.regValid[m.local] = 1;
-      } else this.slotValid[m.local] = 1;
-      m.home = h;
-    }
-    const zeroSlots: number[] = [];
-    for (let i = type.params.length; i < locals.length; i++) {
-      this.localDisp[i] = 8 * this.localSlots++;
-      const h = freeHome();
-      if (h >= 0) {
-        taken.add(h);
-        registerLocals++;
-        this.localHome[i] = h;
-      } else {
-        this.slotValid[i] = 1;
-        zeroSlots.push(i);
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const h = this.localHome[i]!;
-      if (h >= 0) {
-        this.regLocals.push(i);
-        this.homesMask |= bit(h);
-      }
-    }
+    const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length);
 
     // #region prologue
     const asm = this.asm;
@@ -430,87 +373,6 @@ export class FunctionCompiler {
     return reg(v.type, this.toReg(v));
   }
 
-  // --- locals
-
-  /** The local's current value as a stack value source. */
-  ensureLocalInReg(i: number): void {
-    const h = this.localHome[i]!;
-    if (h < 0 || this.regValid[i]) return;
-    if (this.slotValid[i]) this.asm.mov(GPR64[h]!, this.localAddr(i));
-    else if (this.flagsFree()) this.asm.xor(GPR32[h]!, GPR32[h]!);
-    else this.asm.mov(GPR32[h]!, 0);
-    this.regValid[i] = 1;
-  }
-
-  /** At a merge every register local must be in its register (never touches the flags). */
-  normalizeLocals(): void {
-    for (const i of this.regLocals) {
-      const h = this.localHome[i]!;
-      if (this.regValid[i]) continue;
-      if (this.slotValid[i]) this.asm.mov(GPR64[h]!, this.localAddr(i));
-      else this.asm.mov(GPR32[h]!, 0);
-      this.regValid[i] = 1;
-    }
-  }
-
-  /** The local state at a merge label: in registers, save slots unknown. */
-  enterMergeState(): void {
-    for (const i of this.regLocals) {
-      this.regValid[i] = 1;
-      this.slotValid[i] = 0;
-    }
-  }
-
-  /** Before writing local i, give every deferred copy of it on the stack its own place. */
-  settleLocal(i: number): void {
-    const refs = this.stack.refsOf(i);
-    while (refs.length > 0) {
-      const pos = refs[refs.length - 1]!;
-      const v = this.stack.at(pos);
-      const busy = this.homesMask | this.stack.ownedMask | this.held;
-      const free = ALLOCATABLE.find((r) => !(busy & bit(r)));
-      if (free !== undefined) {
-        this.loadInto(free, v);
-        this.stack.replace(pos, inReg(v.type, free));
-      } else this.spillAt(pos);
-    }
-  }
-
-  /** local.set: v has been popped. */
-  writeLocal(i: number, v: Value): void {
-    this.settleLocal(i);
-    const h = this.localHome[i]!;
-    const type = this.localTypes[i]!;
-    if (h >= 0) {
-      if (v.loc === Loc.LocalPlus && v.n === i) {
-        this.ensureLocalInReg(i);
-        this.asm.lea(reg(type, h), qword(GPR64[h]!, Number(v.imm)));
-      } else this.loadInto(h, v);
-      this.regValid[i] = 1;
-      this.slotValid[i] = 0;
-    } else {
-      const s = v.loc === Loc.Flags ? (this.loadInto(SCRATCH, v), { kind: 'reg' as const, reg: SCRATCH }) : this.sourceOf(v);
-      emitMove(this.asm, { kind: 'mem', mem: this.localAddr(i), key: `l${i}` }, s);
-    }
-  }
-
-  /**
-   * Before a call: write back register locals whose save slot is stale. A local still at its
-   * initial zero needs nothing: with neither register nor slot valid it still reads as 0.
-   */
-  saveLocals(): void {
-    for (const i of this.regLocals) {
-      if (this.regValid[i] && !this.slotValid[i]) {
-        this.asm.mov(this.localAddr(i), GPR64[this.localHome[i]!]!);
-        this.slotValid[i] = 1;
-      }
-    }
-  }
-
-  afterCall(): void {
-    for (const i of this.regLocals) this.regValid[i] = 0;
-  }
-
   // --- traps
 
   trap(code: TrapCode): Label {
@@ -590,9 +452,6 @@ export function fitsImm32(v: bigint, wide: boolean): boolean {
   return s >= -0x80000000n && s <= 0x7fffffffn;
 }
 
-function regNumber(name: string): number {
-  return ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'].indexOf(name);
-}
 
 function checkType(t: number, offset: number, funcIndex: number): void {
   if (t === ValType.f32 || t === ValType.f64) throw notImplemented('floats', offset, funcIndex);

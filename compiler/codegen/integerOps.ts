@@ -6,6 +6,7 @@ import { ValType, type GlobalType } from '../binary/types.ts';
 import { TrapCode } from '../abi/index.ts';
 import { CONDITIONS, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem, dword, qword } from '../x64/index.ts';
 import { fitsImm32, type FunctionCompiler, I64, isWide, notImplemented, operandIsMem, reg, sized } from './functionCompiler.ts';
+import { writeLocal } from './locals.ts';
 import { conditionOf } from './controlFlow.ts';
 import { bit, Gpr as R, SCRATCH, SCRATCH2 } from './registers.ts';
 import { constant, inFlags, inReg, Loc, localPlus, ofLocal, type Value } from './valueStack.ts';
@@ -28,7 +29,7 @@ export function localGet(fc: FunctionCompiler, i: number): void {
 
 export function localSet(fc: FunctionCompiler, i: number, tee: boolean): void {
   const v = fc.pop();
-  fc.writeLocal(i, v);
+  writeLocal(fc, i, v);
   if (tee) fc.push(ofLocal(fc.localTypes[i]!, i));
 }
 
