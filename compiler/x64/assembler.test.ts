@@ -269,6 +269,7 @@ describe('operand errors', () => {
     expect(() => mem(rax, 0, rsp)).toThrow(/rsp cannot be an index/);
     expect(() => a.movzx(eax, mem(rax))).toThrow(/no encoding/); // movzx from unsized memory is ambiguous
     expect(() => a.add(dword(rax), 1)).not.toThrow();
+    expect(() => a.imul(rax, undefined, 5)).toThrow(/no encoding/); // operands are positional
     expect(() => a.cvtsi2sd(xmm0, mem(rax))).toThrow(/no encoding/); // int width unknown
     expect(() => a.cvtsi2sd(xmm0, qword(rax))).not.toThrow();
   });

@@ -462,29 +462,30 @@ export class Assembler extends Encoder {
       r.end = map(r.end);
       r.shortOpcode = 0;
     }
-    // Copy the code, writing the short jumps in place of the near ones.
-    const old = this.buf.bytes;
+    // Slide the code down in place (the write position never passes the read position), writing
+    // the short jumps where the near ones were.
+    const code = this.buf.bytes;
     const oldLength = this.buf.length;
-    const out = new Uint8Array(old.length);
     let from = 0;
     let to = 0;
     for (let i = 0; i < candidates.length; i++) {
       if (!short[i]) continue;
       const c = candidates[i]!;
       const r = c.ref;
-      const oldEnd = c.start + (c.saving === 3 ? 5 : 6);
-      out.set(old.subarray(from, c.start), to);
+      const isJmp = c.saving === 3;
+      const cc = code[c.start + 1]! & 15;
+      code.copyWithin(to, from, c.start);
       to += c.start - from;
-      out[to] = c.saving === 3 ? 0xeb : 0x70 + (old[c.start + 1]! & 15);
+      code[to] = isJmp ? 0xeb : 0x70 + cc;
+      code[to + 1] = 0;
       r.at = to + 1;
       r.end = to + 2;
       r.size = 1;
       to += 2;
-      from = oldEnd;
+      from = c.start + (isJmp ? 5 : 6);
     }
-    out.set(old.subarray(from, oldLength), to);
+    code.copyWithin(to, from, oldLength);
     to += oldLength - from;
-    this.buf.bytes = out;
     this.buf.length = to;
 
     for (const l of this.boundLabels) l.offset = map(l.offset);

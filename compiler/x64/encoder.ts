@@ -138,7 +138,9 @@ export class Encoder {
   accepts(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d?: Operand): boolean {
     const shapes = f.shapes;
     const n = shapes.length;
-    if ((a !== undefined ? 1 : 0) + (b !== undefined ? 1 : 0) + (c !== undefined ? 1 : 0) + (d !== undefined ? 1 : 0) !== n) return false;
+    // Operands are positional: exactly the first n are given (imul(rax, undefined, 5) has no form).
+    const given = a === undefined ? 0 : b === undefined ? 1 : c === undefined ? 2 : d === undefined ? 3 : 4;
+    if (given !== n || (n < 4 && (d !== undefined || (n < 3 && (c !== undefined || (n < 2 && b !== undefined)))))) return false;
     if (n > 0 && !this.acceptsOperand(f, shapes[0]!, a!)) return false;
     if (n > 1 && !this.acceptsOperand(f, shapes[1]!, b!)) return false;
     if (n > 2 && !this.acceptsOperand(f, shapes[2]!, c!)) return false;
