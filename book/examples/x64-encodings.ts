@@ -86,3 +86,38 @@ export async function sumLoop(): Promise<Output[]> {
   // #endregion sum-loop
   return [{ kind: 'asm', title: `${code.length} bytes, disassembled by iced-x86`, listing: formatListing(disassemble(code)) }];
 }
+
+/** One instruction taken apart bit by bit, drawn from the bytes the assembler actually emitted. */
+export async function anatomy(): Promise<Output[]> {
+  const a = new Assembler();
+  a.add(rax, mem(r12, 16, rcx, 8));
+  const code = a.finish().code;
+  const names = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+  const bits = (v: number, n: number) => v.toString(2).padStart(n, '0');
+  const [rex, opcode, modrm, sib, disp] = [...code] as [number, number, number, number, number];
+  const B = rex & 1, X = (rex >> 1) & 1, R = (rex >> 2) & 1, W = (rex >> 3) & 1;
+  const mod = modrm >> 6, reg = (modrm >> 3) & 7, rm = modrm & 7;
+  const scale = sib >> 6, index = (sib >> 3) & 7, base = sib & 7;
+  const fields: { name: string; byte: number; lines: string[] }[] = [
+    { name: 'REX', byte: rex, lines: ['0100 W R X B', `W=${W}: 64-bit`, `R=${R} X=${X} B=${B}`] },
+    { name: 'opcode', byte: opcode, lines: ['ADD r64, r/m64', '(03 /r)'] },
+    { name: 'ModRM', byte: modrm, lines: [`mod=${bits(mod, 2)}: disp8`, `reg=${bits(reg, 3)}: ${names[reg + 8 * R]}`, `rm=${bits(rm, 3)}: SIB follows`] },
+    { name: 'SIB', byte: sib, lines: [`scale=${bits(scale, 2)}: ×${1 << scale}`, `index=${bits(index, 3)}: ${names[index + 8 * X]}`, `base=${bits(base, 3)}+B: ${names[base + 8 * B]}`] },
+    { name: 'disp8', byte: disp, lines: [`${disp}`, 'sign-extended'] },
+  ];
+  const colW = 136;
+  const W2 = fields.length * colW;
+  const cols = fields
+    .map((f, i) => {
+      const x0 = i * colW + 4;
+      const cx = x0 + (colW - 8) / 2;
+      const lines = f.lines.map((l, k) => `<text x="${cx}" y="${92 + k * 17}" text-anchor="middle" font-size="12" fill="currentColor">${l}</text>`).join('');
+      return `<rect x="${x0}" y="4" width="${colW - 8}" height="46" rx="4" fill="var(--accent)" fill-opacity="${0.12 + (i % 2) * 0.12}" stroke="var(--accent)" stroke-opacity="0.5"/>` +
+        `<text x="${cx}" y="28" text-anchor="middle" font-size="18" font-family="var(--font-code)" fill="currentColor">${f.byte.toString(16).padStart(2, '0')}</text>` +
+        `<text x="${cx}" y="44" text-anchor="middle" font-size="11" font-family="var(--font-code)" fill="currentColor" opacity="0.75">${bits(f.byte, 8)}</text>` +
+        `<text x="${cx}" y="70" text-anchor="middle" font-size="13" font-weight="700" fill="currentColor">${f.name}</text>${lines}`;
+    })
+    .join('');
+  const svg = `<svg viewBox="0 0 ${W2} 150" role="img" aria-label="The bytes of add rax, [r12+rcx*8+16] and their fields">${cols}</svg>`;
+  return [{ kind: 'figure', svg, caption: `add rax, [r12 + rcx*8 + 16] as our assembler emitted it (${code.length} bytes), each byte split into its fields. The register numbers' fourth bits come from REX: B turns base 100 (rsp) into r12.` }];
+}
