@@ -20,25 +20,20 @@ const MAP_FAILED = -1;
 
 // #region stack-budget
 /**
- * Koffi runs every synchronous native call on a stack of its own (not the thread's), of
- * `sync_stack_size` bytes (1 MiB by default, 16 MiB at most), and switches back to the
- * thread's stack to run JS callbacks. Wasm code therefore runs on koffi's stack, and
- * JS -> wasm -> JS -> wasm nests on it. We ask for 8 MiB before koffi loads any library.
+ * Wasm runs on a stack the runtime maps itself (not koffi's, which koffi reuses for every FFI
+ * call, nor the thread's, which V8 budgets for JS), with an inaccessible guard page below it.
  */
-export const WANTED_NATIVE_STACK = 8 * 1024 * 1024;
+export const WASM_STACK_SIZE = 8 * 1024 * 1024;
 /**
- * Room kept free below the stack limit: a function frame up to MAX_UNCHECKED_FRAME, the trap
- * path, koffi's callback relay (it runs on this stack until it switches back to the thread's)
- * and the arguments koffi places for a nested call.
+ * Room kept free below the stack limit: a function frame up to MAX_UNCHECKED_FRAME that passed
+ * its check, the trap path and the runtime's stubs.
  */
-export const STACK_RED_ZONE = 256 * 1024;
+export const STACK_RED_ZONE = 64 * 1024;
 // #endregion stack-budget
 
 export interface Native {
   readonly koffi: Koffi;
   readonly pageSize: number;
-  /** Bytes of koffi's synchronous-call stack (where wasm runs). */
-  readonly stackSize: number;
   /** Map fresh zeroed anonymous memory; `reserveOnly` maps it PROT_NONE without committing swap. */
   mmap(length: number, prot: number, reserveOnly?: boolean): number;
   mprotect(address: number, length: number, prot: number): void;
@@ -71,12 +66,6 @@ export function getNative(): Native {
   if (native) return native;
   assertNativeSupported();
   const koffi = createRequire(import.meta.url)('koffi') as Koffi;
-  try {
-    koffi.config({ ...koffi.config(), sync_stack_size: WANTED_NATIVE_STACK });
-  } catch {
-    // Someone loaded a library through koffi before us: keep its stack size (read below).
-  }
-  const stackSize = koffi.config().sync_stack_size ?? 1024 * 1024;
   const libc = koffi.load('libc.so.6');
   const mmap = libc.func('uintptr_t mmap(uintptr_t addr, size_t length, int prot, int flags, int fd, int64_t offset)');
   const mprotect = libc.func('int mprotect(uintptr_t addr, size_t len, int prot)');
@@ -90,7 +79,6 @@ export function getNative(): Native {
   native = {
     koffi,
     pageSize,
-    stackSize,
     mmap(length, prot, reserveOnly = false) {
       const flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserveOnly ? MAP_NORESERVE : 0);
       const address = Number(mmap(0, length, prot, flags, -1, 0));

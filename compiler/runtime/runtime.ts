@@ -1,14 +1,13 @@
 // The runtime of one thread: the state block, the entry trampoline, the adapters cache, the
 // call-out callback, the stack limit. Everything that calls generated code goes through `call`.
 
-import { readFileSync } from 'node:fs';
 import type { FuncType } from '../binary/types.ts';
 import { TrapCode, trapMessage, UNKNOWN_POSITION } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
-import { getNative, PROT_READ, PROT_WRITE, STACK_RED_ZONE, type Native } from './native.ts';
+import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
-import { CALLOUT_OK, emitCalloutStub, emitEntryAdapter, emitEntryAndTrapHandler, emitInstanceSwitchStub, emitStackProbe, load } from './stubs.ts';
+import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
 
 /** A function implemented in JS that wasm calls: reads its arguments from `runtime.callout`, writes results there, returns 0 or a trap code. */
 export type CalloutHandler = () => number;
@@ -32,20 +31,20 @@ export class Runtime {
   readonly trapHandler: number;
   /** The lowest rsp wasm may use: every VMContext's STACK_LIMIT. */
   readonly stackLimit: number;
-  /** Where koffi's stack was when first probed, and the bytes wasm may use below it. */
+  /** The top of the wasm stack (where the outermost activation starts). */
   readonly stackTop: number;
+  /** Address of the routine call-out stubs call to suspend the activation. */
+  readonly suspend: number;
   private readonly entry: () => number;
+  private readonly resume: (status: number) => number;
   private readonly stateWords: Uint32Array;
   private readonly adapters = new Map<string, number>();
   private readonly adapterOfType = new WeakMap<FuncType, number>();
   private readonly handlers: (CalloutHandler | undefined)[] = [];
   private readonly freeIds: number[] = [];
-  private readonly callbackAddress: number;
   private readonly stateView: DataView;
   /** Keeps every piece of runtime code alive (adapters and the trampoline are never freed). */
   private readonly code: CodeMemory[] = [];
-  /** The JS exception that is unwinding the wasm frames, until the JS caller of the export rethrows it. */
-  private pendingException: { value: unknown } | undefined;
 
   constructor() {
     const native = (this.native = getNative());
@@ -57,29 +56,28 @@ export class Runtime {
     this.entryArgs = new SlotViews(stateBuffer, STATE.ENTRY_BUFFER);
     this.callout = new SlotViews(stateBuffer, STATE.CALLOUT_BUFFER);
 
-    const calloutType = koffi.pointer(koffi.proto('int32_t', ['int32_t']));
-    const callback = koffi.register((id: number) => this.dispatch(id), calloutType);
-    this.callbackAddress = Number(koffi.address(callback));
-
-    let entryLabel = 0, trapLabel = 0, probeLabel = 0;
-    const { code, addresses } = load((asm) => {
-      const { entry, trap } = emitEntryAndTrapHandler(asm, this.state);
-      const probe = emitStackProbe(asm);
-      return [entry, trap, probe];
-    });
-    this.code.push(code);
-    [entryLabel, trapLabel, probeLabel] = addresses as [number, number, number];
-    this.trapHandler = trapLabel;
-    this.entry = koffi.decode(native.pointer(entryLabel), koffi.proto('int32_t', []));
-    const probe = koffi.decode(native.pointer(probeLabel), koffi.proto('uintptr_t', []));
     // #region stack-limit
-    // Wasm runs on koffi's stack. Probed from here (no koffi call in progress), rsp is at its top;
-    // wasm may use all of it but a red zone at the bottom.
-    this.stackTop = Number(probe());
-    this.stackLimit = this.stackTop - native.stackSize + STACK_RED_ZONE;
-    checkStackMapping(this.stackTop, this.stackLimit - STACK_RED_ZONE + native.pageSize);
+    // Wasm runs on a stack of its own: WASM_STACK_SIZE bytes above an inaccessible guard page.
+    // The limit leaves STACK_RED_ZONE above the guard for a frame that passed its check (up to
+    // MAX_UNCHECKED_FRAME) and the runtime's stubs.
+    const stackBase = native.mmap(WASM_STACK_SIZE + native.pageSize, PROT_READ | PROT_WRITE);
+    native.mprotect(stackBase, native.pageSize, PROT_NONE);
+    this.stackTop = stackBase + native.pageSize + WASM_STACK_SIZE;
+    this.stackLimit = stackBase + native.pageSize + STACK_RED_ZONE;
     // #endregion stack-limit
     this.stateView.setBigUint64(STATE.STACK_LIMIT, BigInt(this.stackLimit), true);
+    this.stateView.setBigUint64(STATE.WASM_SP, BigInt(this.stackTop), true);
+
+    const { code, addresses } = load((asm) => {
+      const { entry, resume, suspend, trap } = emitSwitchboard(asm, this.state);
+      return [entry, resume, suspend, trap];
+    });
+    this.code.push(code);
+    const [entryAt, resumeAt, suspendAt, trapAt] = addresses as [number, number, number, number];
+    this.trapHandler = trapAt;
+    this.suspend = suspendAt;
+    this.entry = koffi.decode(native.pointer(entryAt), koffi.proto('int32_t', []));
+    this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
   }
 
   // #region call-into-wasm
@@ -88,6 +86,10 @@ export class Runtime {
    * must already be in `entryArgs` (slot i = param i); results are there afterwards. `adapter`
    * comes from adapterFor(type). Throws the trap as a RuntimeError, or rethrows the JS exception
    * that unwound the call.
+   *
+   * While the activation runs, each call out to JS suspends it: entry()/resume() return
+   * STATUS_CALLOUT, the handler runs here (and may call into wasm again: a new activation below
+   * this one on the wasm stack), and resume() continues the activation with the handler's status.
    */
   invoke(vmctx: number, adapter: number, func: number): void {
     const w = this.stateWords;
@@ -99,17 +101,35 @@ export class Runtime {
     w[STATE.CALL_FUNC / 4 + 1] = (func / 0x100000000) >>> 0;
     // Called without a receiver: koffi functions called as methods cost ~40 ns more.
     const entry = this.entry;
-    const status = entry();
-    if (status !== 0) throw this.failure(status);
+    let status = entry();
+    let thrown: { value: unknown } | undefined;
+    while (status === STATUS_CALLOUT) {
+      // Where this activation is suspended: a nested activation restores these when it ends,
+      // but one abandoned half-way (its resume() threw) would not; so set them back ourselves.
+      const sp0 = w[STATE.WASM_SP / 4]!, sp1 = w[STATE.WASM_SP / 4 + 1]!;
+      const er0 = w[STATE.ENTRY_RSP / 4]!, er1 = w[STATE.ENTRY_RSP / 4 + 1]!;
+      let result: number;
+      try {
+        result = this.runCallout(w[STATE.CALLOUT_ID / 4]!);
+      } catch (e) {
+        thrown = { value: e };
+        result = TrapCode.jsException;
+      }
+      w[STATE.WASM_SP / 4] = sp0;
+      w[STATE.WASM_SP / 4 + 1] = sp1;
+      w[STATE.ENTRY_RSP / 4] = er0;
+      w[STATE.ENTRY_RSP / 4 + 1] = er1;
+      const resume = this.resume;
+      status = resume(result);
+    }
+    if (status !== 0) {
+      if (status === TrapCode.jsException && thrown) throw thrown.value;
+      throw this.failure(status);
+    }
   }
   // #endregion call-into-wasm
 
   private failure(status: number): unknown {
-    if (status === TrapCode.jsException) {
-      const pending = this.pendingException;
-      this.pendingException = undefined;
-      return pending ? pending.value : new RuntimeError('JS exception lost while unwinding');
-    }
     const offset = this.stateView.getUint32(STATE.TRAP_OFFSET, true);
     const func = this.stateView.getUint32(STATE.TRAP_FUNC, true);
     return new RuntimeError(
@@ -152,7 +172,7 @@ export class Runtime {
 
   /** A stub with the internal convention for `type` that calls `handler` (loaded in its own code memory). */
   calloutStub(type: FuncType, id: number): { code: CodeMemory; address: number } {
-    const { code, addresses } = load((asm) => [emitCalloutStub(asm, type, id, this.state, this.callbackAddress, this.trapHandler)]);
+    const { code, addresses } = load((asm) => [emitCalloutStub(asm, type, id, this.state, this.suspend, this.trapHandler)]);
     return { code, address: addresses[0]! };
   }
 
@@ -169,7 +189,7 @@ export class Runtime {
   loadStubs(requests: readonly StubRequest[]): { code: CodeMemory | undefined; addresses: number[] } {
     if (requests.length === 0) return { code: undefined, addresses: [] };
     return load((asm) => requests.map((r) => r.kind === 'callout'
-      ? emitCalloutStub(asm, r.type, r.id, this.state, this.callbackAddress, this.trapHandler)
+      ? emitCalloutStub(asm, r.type, r.id, this.state, this.suspend, this.trapHandler)
       : emitInstanceSwitchStub(asm, r.type, r.calleeVmctx, r.calleeCode)));
   }
 
@@ -181,53 +201,23 @@ export class Runtime {
     return Number(this.stateView.getBigUint64(STATE.CALLOUT_VMCTX, true));
   }
 
-  /** Runs on every call from wasm to JS. Never throws: an exception becomes the jsException status. */
-  private dispatch(id: number): number {
-    try {
-      const handler = this.handlers[id];
-      if (!handler) throw new RuntimeError(`call to a released import (${id})`);
-      const status = handler();
-      if (status === 0) return CALLOUT_OK;
-      if (status !== TrapCode.jsException) {
-        // A builtin trapped: tell the stub where (the wasm call that called it), if we can.
-        const returnAddress = Number(this.stateView.getBigUint64(STATE.CALLOUT_RETURN, true));
-        const at = this.trapPositionOf?.(this.calloutVmctx, returnAddress);
-        this.callout.u32[0] = at?.offset ?? UNKNOWN_POSITION;
-        this.callout.u32[1] = at?.func ?? UNKNOWN_POSITION;
-      }
-      return status;
-    } catch (e) {
-      this.pendingException = { value: e };
-      return TrapCode.jsException;
+  /** Runs a call-out handler: 0 or a trap code (exceptions propagate to invoke). */
+  private runCallout(id: number): number {
+    const handler = this.handlers[id];
+    if (!handler) throw new RuntimeError(`call to a released import (${id})`);
+    const status = handler();
+    if (status !== 0 && status !== TrapCode.jsException) {
+      // A builtin trapped: tell the stub where (the wasm call that called it), if we can.
+      const returnAddress = Number(this.stateView.getBigUint64(STATE.CALLOUT_RETURN, true));
+      const at = this.trapPositionOf?.(this.calloutVmctx, returnAddress);
+      this.callout.u32[0] = at?.offset ?? UNKNOWN_POSITION;
+      this.callout.u32[1] = at?.func ?? UNKNOWN_POSITION;
     }
+    return status;
   }
   // #endregion call-out-of-wasm
 }
 // #endregion runtime
-
-/**
- * Make sure the stack we computed a limit for is one mapping, readable and writable down to
- * `lowest`: a wrong guess would let wasm write past koffi's stack.
- */
-function checkStackMapping(top: number, lowest: number): void {
-  let maps: string;
-  try {
-    maps = readFileSync('/proc/self/maps', 'utf8');
-  } catch {
-    return;
-  }
-  for (const line of maps.split('\n')) {
-    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S{4})/.exec(line);
-    if (!m) continue;
-    const start = parseInt(m[1]!, 16), end = parseInt(m[2]!, 16);
-    if (start <= top && top < end) {
-      if (start > lowest || !m[3]!.startsWith('rw')) {
-        throw new Error(`the native stack at 0x${top.toString(16)} is not where koffi's stack should be`);
-      }
-      return;
-    }
-  }
-}
 
 let runtime: Runtime | undefined;
 

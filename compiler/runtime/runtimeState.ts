@@ -4,12 +4,14 @@
 /** Byte offsets in the state block. */
 // #region runtime-state
 export const STATE = {
-  /** u64: rsp of the innermost entry frame; the trap handler resets rsp to it. 0 outside wasm. */
+  /** u64: rsp of the innermost activation's record on the wasm stack; the trap handler resets rsp to it. */
   ENTRY_RSP: 0,
   /** u32 x 3: the last trap's code, wasm byte offset and function index. */
   TRAP_CODE: 8,
   TRAP_OFFSET: 12,
   TRAP_FUNC: 16,
+  /** u32: which call-out handler a suspended activation asks for. */
+  CALLOUT_ID: 20,
   /** u64: the stack limit every VMContext gets. */
   STACK_LIMIT: 24,
   /** u64: r15 of the wasm code that called out to JS or a builtin (which instance is calling). */
@@ -20,6 +22,10 @@ export const STATE = {
   CALL_FUNC: 56,
   /** u64: the return address of the wasm call that is calling out (to locate a builtin's trap). */
   CALLOUT_RETURN: 64,
+  /** u64: rsp on koffi's stack of the running entry() or resume() call, to return to JS. */
+  KOFFI_RSP: 72,
+  /** u64: where the wasm stack is free: its top, or the rsp of the innermost suspended activation. */
+  WASM_SP: 80,
   /** Arguments in, results out, of a call from JS into wasm: 8-byte slots. */
   ENTRY_BUFFER: 128,
   /** Arguments in, results out, of a call from wasm out to JS or a builtin. */

@@ -25,36 +25,71 @@ export function load(build: (asm: Assembler) => Label[]): { code: CodeMemory; ad
 }
 
 // #region entry-trampoline
+/** Status of entry()/resume() when the wasm activation is suspended, asking JS to run a call-out. */
+export const STATUS_CALLOUT = 0x4c43;
+
 /**
- * `int32 entry(void)` (SysV; it takes the VMContext, adapter and function from the state block,
- * cheaper through koffi than three arguments): saves the callee-saved registers, links a new
- * entry frame (the previous frame's rsp is pushed, so JS -> wasm -> JS -> wasm nests), loads
- * r15/r14, and calls the adapter with the function's address in r10. Returns 0, or, when the
- * trap handler unwinds to it, the trap code.
+ * Wasm runs on a stack of its own, not on koffi's (koffi runs each FFI call on its stack and
+ * reuses it for the next one). Four routines switch between the two:
  *
- * The trap handler is entered by `jmp` with edi = trap code, esi = wasm offset, edx = function
- * index: it records them, drops every wasm frame by resetting rsp to the innermost entry frame,
- * and resumes the trampoline's epilogue.
+ * - `int32 entry(void)` (SysV, through koffi): saves the callee-saved registers on koffi's stack,
+ *   notes that rsp in KOFFI_RSP, switches to the wasm stack at WASM_SP, pushes an activation
+ *   record (the previous WASM_SP and ENTRY_RSP: activations nest), loads r15/r14 from the
+ *   VMContext in CALL_VMCTX and calls the adapter with the function (CALL_FUNC) in r10.
+ *   Returns 0 when it returned, a trap code, or STATUS_CALLOUT when suspended.
+ * - `suspend` (called by a call-out stub on the wasm stack): pushes rbp/r14/r15, saves rsp in
+ *   WASM_SP and returns STATUS_CALLOUT from the running entry()/resume() to JS.
+ * - `int32 resume(int32 status)`: switches back to WASM_SP and returns `status` to the stub.
+ * - the trap handler, entered by `jmp` with edi = trap code, esi = wasm offset, edx = function
+ *   index: records them, drops the activation's frames by resetting rsp to its record, and
+ *   finishes the activation like a return.
  */
-export function emitEntryAndTrapHandler(asm: Assembler, state: number): { entry: Label; trap: Label } {
+export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; resume: Label; suspend: Label; trap: Label } {
+  const saved = [rbp, rbx, r12, r13, r14, r15];
   const entry = asm.here('entry');
-  asm.push(rbp);
-  asm.mov(rbp, rsp);
-  for (const r of [rbx, r12, r13, r14, r15]) asm.push(r); // rsp = 8 mod 16 here
+  for (const r of saved) asm.push(r);
   asm.mov(rax, state);
-  asm.push(qword(rax, STATE.ENTRY_RSP)); // now 16-byte aligned
+  asm.mov(qword(rax, STATE.KOFFI_RSP), rsp);
+  asm.mov(rcx, qword(rax, STATE.WASM_SP));
+  asm.mov(rsp, rcx);
+  asm.and(rsp, -16);
+  asm.push(rcx); // the activation record: WASM_SP and ENTRY_RSP before it (16 bytes: rsp stays aligned)
+  asm.push(qword(rax, STATE.ENTRY_RSP));
   asm.mov(qword(rax, STATE.ENTRY_RSP), rsp);
   asm.mov(r15, qword(rax, STATE.CALL_VMCTX));
   asm.mov(r10, qword(rax, STATE.CALL_FUNC));
   asm.mov(r14, qword(r15, VMCTX.MEMORY_BASE));
   asm.call(qword(rax, STATE.CALL_ADAPTER));
   asm.xor(eax, eax);
-  const resume = asm.here('resume');
+  const finish = asm.here('finish');
   asm.mov(rcx, state);
   asm.pop(qword(rcx, STATE.ENTRY_RSP));
-  for (const r of [r15, r14, r13, r12, rbx]) asm.pop(r);
-  asm.pop(rbp);
+  asm.pop(qword(rcx, STATE.WASM_SP));
+  asm.mov(rsp, qword(rcx, STATE.KOFFI_RSP));
+  for (const r of [...saved].reverse()) asm.pop(r);
   asm.ret();
+
+  const suspend = asm.here('suspend');
+  asm.push(rbp);
+  asm.push(r14);
+  asm.push(r15);
+  asm.mov(rax, state);
+  asm.mov(qword(rax, STATE.WASM_SP), rsp);
+  asm.mov(rsp, qword(rax, STATE.KOFFI_RSP));
+  for (const r of [...saved].reverse()) asm.pop(r);
+  asm.mov(eax, STATUS_CALLOUT);
+  asm.ret();
+
+  const resume = asm.here('resume');
+  for (const r of saved) asm.push(r);
+  asm.mov(rax, state);
+  asm.mov(qword(rax, STATE.KOFFI_RSP), rsp);
+  asm.mov(rsp, qword(rax, STATE.WASM_SP));
+  asm.pop(r15);
+  asm.pop(r14);
+  asm.pop(rbp);
+  asm.mov(eax, edi);
+  asm.ret(); // into the call-out stub, after its call to suspend
 
   const trap = asm.here('trap');
   asm.mov(rax, state);
@@ -63,18 +98,10 @@ export function emitEntryAndTrapHandler(asm: Assembler, state: number): { entry:
   asm.mov(dword(rax, STATE.TRAP_FUNC), edx);
   asm.mov(rsp, qword(rax, STATE.ENTRY_RSP));
   asm.mov(eax, edi);
-  asm.jmp(resume);
-  return { entry, trap };
+  asm.jmp(finish);
+  return { entry, resume, suspend, trap };
 }
 // #endregion entry-trampoline
-
-/** `uintptr_t probe(void)`: returns its own rsp, to find where koffi's stack is. */
-export function emitStackProbe(asm: Assembler): Label {
-  const l = asm.here('probe');
-  asm.mov(rax, rsp);
-  asm.ret();
-  return l;
-}
 
 function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>, stackBase: Gpr, bias: number): void {
   if (loc.kind === 'gpr') asm.mov(gpr(loc.reg), qword(from.base!, from.disp));
@@ -133,23 +160,17 @@ export function emitEntryAdapter(asm: Assembler, type: FuncType, buffer: number)
 }
 // #endregion entry-adapter
 
-/**
- * What the call-out callback returns when the call succeeded. Not 0: koffi makes a callback
- * return 0 when it could not run it, and that must not pass for success.
- */
-export const CALLOUT_OK = 0x4c42;
-
 // #region callout-stub
 /**
  * The stub behind a function implemented in JS (an imported JS function or a builtin): called
  * by wasm under the internal convention, it stores the arguments in the call-out buffer, notes
- * r15, and calls the registered koffi callback `int32 callout(int32 id)` under SysV (which
- * preserves r14, r15, rbx, rbp, r12, r13). A non-zero status is a trap code (TrapCode.jsException
- * when the JS function threw): the stub jumps to the trap handler, which unwinds the wasm frames.
- * Otherwise it loads the results from the buffer.
+ * which handler, r15 and its return address, and suspends the activation: JS runs the handler and
+ * resumes it with a status. 0: load the results from the buffer and return. Otherwise a trap code
+ * (TrapCode.jsException when the JS function threw): jump to the trap handler, which unwinds the
+ * wasm frames; a builtin's trap comes with its position in the buffer's first slot.
  */
 export function emitCalloutStub(
-  asm: Assembler, type: FuncType, id: number, state: number, callback: number, trapHandler: number,
+  asm: Assembler, type: FuncType, id: number, state: number, suspend: number, trapHandler: number,
 ): Label {
   const layout = signatureLayout(type);
   const buffer = state + STATE.CALLOUT_BUFFER;
@@ -177,13 +198,13 @@ export function emitCalloutStub(
     }
   }
   asm.mov(rax, state);
+  asm.mov(dword(rax, STATE.CALLOUT_ID), id);
   asm.mov(qword(rax, STATE.CALLOUT_VMCTX), r15);
   asm.mov(rcx, qword(rbp, 8));
   asm.mov(qword(rax, STATE.CALLOUT_RETURN), rcx);
-  asm.mov(edi, id);
-  asm.mov(rax, callback);
+  asm.mov(rax, suspend);
   asm.call(rax);
-  asm.cmp(eax, CALLOUT_OK);
+  asm.test(eax, eax);
   asm.jcc('ne', fail);
   asm.mov(r11, buffer);
   layout.results.forEach((loc, i) => {
@@ -200,18 +221,10 @@ export function emitCalloutStub(
   asm.pop(rbp);
   asm.ret();
   asm.bind(fail);
-  // 0 means koffi could not even run the callback (a JS exception was pending, e.g. V8's stack
-  // overflow): unwind as for a JS exception; koffi rethrows it when the entry call returns.
-  // A trap raised by a builtin comes with its position in the first buffer slot (offset, function).
-  const notZero = asm.newLabel(), go = asm.newLabel();
+  const go = asm.newLabel();
   asm.mov(edi, eax);
   asm.mov(esi, -1);
   asm.mov(edx, -1);
-  asm.test(eax, eax);
-  asm.jcc('ne', notZero);
-  asm.mov(edi, TrapCode.jsException);
-  asm.jmp(go);
-  asm.bind(notZero);
   asm.cmp(eax, TrapCode.jsException);
   asm.jcc('e', go);
   asm.mov(r11, buffer);

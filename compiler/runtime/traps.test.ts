@@ -275,26 +275,3 @@ describe('JS exceptions', () => {
   });
 });
 
-it('treats a call-out that koffi could not run (it returns 0) as an unwinding exception, not success', async () => {
-  const { emitCalloutStub } = await import('./stubs.ts');
-  const inst = new BareInstance(runtime, 1);
-  const [failing] = load((asm) => {
-    const l = asm.here();
-    asm.xor(eax, eax);
-    asm.ret();
-    return [l];
-  }).addresses as [number];
-  const stub = load((asm) => [emitCalloutStub(asm, V_V, 0, runtime.state, failing, runtime.trapHandler)]).addresses[0]!;
-  inst.setImport(0, stub);
-  const f = load((asm) => {
-    const l = asm.here();
-    asm.sub(rsp, 8);
-    asm.call(qword(r15, inst.layout.importedFunction(0)));
-    asm.mov(qword(r14, 0), 1); // must not run
-    asm.add(rsp, 8);
-    asm.ret();
-    return [l];
-  }).addresses[0]!;
-  expect(catchError(() => callWasm(runtime, inst.vmctx, V_V, f, []))).toBeInstanceOf(Error);
-  expect(new Uint32Array(inst.memory.arrayBuffer)[0]).toBe(0);
-});
