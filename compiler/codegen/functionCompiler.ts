@@ -192,6 +192,13 @@ export class FunctionCompiler {
   }
 
   push(v: Value): void {
+    if (v.loc === Loc.Slot && v.n !== this.stack.height) {
+      // A spilled value may only sit at its own position: the slot of another position is
+      // reused by whatever is pushed there next (select with a constant condition moves one).
+      const r = this.alloc();
+      this.asm.mov(reg(v.type, r), sized(v.type, this.slotAddr(v.n)));
+      v = inReg(v.type, r);
+    }
     if (v.loc === Loc.Reg) this.held &= ~bit(v.n);
     this.stack.push(v);
   }
