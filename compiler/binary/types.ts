@@ -139,8 +139,9 @@ export interface DataSegment {
   readonly memory: number;
   readonly offset?: ConstExpr;
   /**
-   * The segment's bytes. From StreamingValidator.push: a copy. From validateModule(bytes): a view
-   * of `bytes` (like the rest of the result, valid while the caller leaves `bytes` unchanged).
+   * The segment's bytes. From StreamingValidator.push: a view of a copy. From validateModule(bytes):
+   * a view of `bytes` (valid while the caller leaves `bytes` unchanged). A getter, made on first
+   * use (modules may have 10^5 segments): spread or structuredClone do not carry it.
    */
   readonly bytes: Uint8Array;
 }

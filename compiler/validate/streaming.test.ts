@@ -198,3 +198,36 @@ describe('very large counts fail cleanly instead of allocating', () => {
     });
   }
 });
+
+describe('hostile input', () => {
+  it('mutated modules either validate or throw CompileError, and streaming agrees with whole-buffer', async () => {
+    const original = await watToBytes(EVERYTHING, true);
+    let seed = 2024;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    let accepted = 0;
+    for (let i = 0; i < 1500; i++) {
+      const bytes = original.slice();
+      for (let k = 1 + random(3); k > 0; k--) bytes[8 + random(bytes.length - 8)] = [random(256), 0x80, 0xff, 0x0b, 0x00][random(5)]!;
+      let whole: unknown;
+      try {
+        whole = plainModuleInfo(validateModule(bytes));
+        accepted++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(CompileError);
+        whole = 'error';
+      }
+      let streamed: unknown;
+      try {
+        const v = new StreamingValidator();
+        for (const c of chunked(bytes, 1 + random(7))) v.push(c);
+        streamed = plainModuleInfo(v.finish());
+      } catch (e) {
+        expect(e).toBeInstanceOf(CompileError);
+        streamed = 'error';
+      }
+      expect(streamed).toEqual(whole);
+    }
+    // Some mutations land in names, data bytes or immediates and leave the module valid.
+    expect(accepted).toBeGreaterThan(50);
+  });
+});
