@@ -275,3 +275,59 @@ describe('JS exceptions', () => {
   });
 });
 
+
+describe('suspended activations', () => {
+  const wasmSp = () => Number(new DataView(runtime.native.view(runtime.state, 128)).getBigUint64(80, true));
+
+  it('leave the wasm stack where they found it', () => {
+    const inst = new BareInstance(runtime, 1);
+    const id = runtime.registerCallout(hostFunctionHandler(runtime, I_I, (n) => ((n as number) > 0 ? callWasm(runtime, inst.vmctx, I_I, calls, [(n as number) - 1]) : 0)));
+    inst.setImport(0, runtime.calloutStub(I_I, id).address);
+    const calls = load((asm) => {
+      const l = asm.here();
+      asm.sub(rsp, 8);
+      asm.call(qword(r15, inst.layout.importedFunction(0)));
+      asm.add(rsp, 8);
+      asm.ret();
+      return [l];
+    }).addresses[0]!;
+    callWasm(runtime, inst.vmctx, I_I, calls, [10]);
+    expect(wasmSp()).toBe(runtime.stackTop);
+    runtime.unregisterCallout(id);
+  });
+
+  it('survive an inner activation abandoned because resume() itself threw', () => {
+    const inst = new BareInstance(runtime, 1);
+    const rt = runtime as unknown as { resume: (s: number) => number };
+    const realResume = rt.resume;
+    const failure = new RangeError('resume failed');
+    let depth = 0;
+    const id = runtime.registerCallout(hostFunctionHandler(runtime, I_I, (n) => {
+      depth++;
+      if (depth === 1) return callWasm(runtime, inst.vmctx, I_I, outer, [(n as number) + 1]);
+      // The inner call-out: make the inner invoke's resume() throw once.
+      if (depth === 2) rt.resume = () => {
+        rt.resume = realResume;
+        throw failure;
+      };
+      return 5;
+    }));
+    inst.setImport(0, runtime.calloutStub(I_I, id).address);
+    const outer = load((asm) => {
+      const l = asm.here();
+      asm.sub(rsp, 8);
+      asm.call(qword(r15, inst.layout.importedFunction(0)));
+      asm.mov(qword(r14, 8), 1); // reached only when the call returns normally
+      asm.add(rsp, 8);
+      asm.ret();
+      return [l];
+    }).addresses[0]!;
+    expect(catchError(() => callWasm(runtime, inst.vmctx, I_I, outer, [0]))).toBe(failure);
+    expect(new Uint32Array(inst.memory.arrayBuffer)[2]).toBe(0);
+    expect(wasmSp()).toBe(runtime.stackTop);
+    // Healthy afterwards.
+    depth = 10;
+    expect(callWasm(runtime, inst.vmctx, I_I, outer, [0])).toBe(5);
+    runtime.unregisterCallout(id);
+  });
+});
