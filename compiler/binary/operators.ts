@@ -16,32 +16,33 @@
 //   family     how the validator checks it and which code-generator method it reaches:
 //              unary binary compare (by signature) load store (memarg, by signature) const,
 //              or an operator of its own ("special": checked by a rule in functionValidator.ts)
-//   signature  operand types -> result types, for the families checked by signature
+//   signature  operand types -> result types; for "special" operators, the rule in the spec's
+//              notation (t1* t2*: any types, label*: the target label's types)
 
 // #region operator-table
 export const PROPOSALS = {
   mvp: [
     // opcode  name                  immediate      family     signature
-    [0x00, 'unreachable',            '-',           'special', ''],
-    [0x01, 'nop',                    '-',           'special', ''],
-    [0x02, 'block',                  'blocktype',   'special', ''],
-    [0x03, 'loop',                   'blocktype',   'special', ''],
-    [0x04, 'if',                     'blocktype',   'special', ''],
-    [0x05, 'else',                   '-',           'special', ''],
-    [0x0b, 'end',                    '-',           'special', ''],
-    [0x0c, 'br',                     'label',       'special', ''],
-    [0x0d, 'br_if',                  'label',       'special', ''],
-    [0x0e, 'br_table',               'labels',      'special', ''],
-    [0x0f, 'return',                 '-',           'special', ''],
-    [0x10, 'call',                   'func',        'special', ''],
-    [0x11, 'call_indirect',          'type_table',  'special', ''],
-    [0x1a, 'drop',                   '-',           'special', ''],
-    [0x1b, 'select',                 '-',           'special', ''],
-    [0x20, 'local.get',              'local',       'special', ''],
-    [0x21, 'local.set',              'local',       'special', ''],
-    [0x22, 'local.tee',              'local',       'special', ''],
-    [0x23, 'global.get',             'global',      'special', ''],
-    [0x24, 'global.set',             'global',      'special', ''],
+    [0x00, 'unreachable',            '-',           'special', 'rule: [t1*] -> [t2*], then unreachable'],
+    [0x01, 'nop',                    '-',           'special', 'rule: [] -> []'],
+    [0x02, 'block',                  'blocktype',   'special', 'rule: [t1*] -> [t2*] of the block type'],
+    [0x03, 'loop',                   'blocktype',   'special', 'rule: [t1*] -> [t2*]; label takes t1*'],
+    [0x04, 'if',                     'blocktype',   'special', 'rule: [t1* i32] -> [t2*]; no else: t1* = t2*'],
+    [0x05, 'else',                   '-',           'special', 'rule: then-arm ends with t2*'],
+    [0x0b, 'end',                    '-',           'special', 'rule: frame ends with t2*'],
+    [0x0c, 'br',                     'label',       'special', 'rule: [t1* label*] -> [t2*], unreachable'],
+    [0x0d, 'br_if',                  'label',       'special', 'rule: [label* i32] -> [label*]'],
+    [0x0e, 'br_table',               'labels',      'special', 'rule: [t1* label* i32] -> [t2*], same arity'],
+    [0x0f, 'return',                 '-',           'special', 'rule: [t1* results*] -> [t2*]'],
+    [0x10, 'call',                   'func',        'special', 'rule: [params*] -> [results*] of func'],
+    [0x11, 'call_indirect',          'type_table',  'special', 'rule: [params* i32] -> [results*]'],
+    [0x1a, 'drop',                   '-',           'special', 'rule: [t] -> []'],
+    [0x1b, 'select',                 '-',           'special', 'rule: [t t i32] -> [t], t numeric'],
+    [0x20, 'local.get',              'local',       'special', 'rule: [] -> [local]'],
+    [0x21, 'local.set',              'local',       'special', 'rule: [local] -> []'],
+    [0x22, 'local.tee',              'local',       'special', 'rule: [local] -> [local]'],
+    [0x23, 'global.get',             'global',      'special', 'rule: [] -> [global]'],
+    [0x24, 'global.set',             'global',      'special', 'rule: [global] -> [], mutable only'],
     [0x28, 'i32.load',               'memarg:4',    'load',    'i32 -> i32'],
     [0x29, 'i64.load',               'memarg:8',    'load',    'i32 -> i64'],
     [0x2a, 'f32.load',               'memarg:4',    'load',    'i32 -> f32'],
@@ -224,15 +225,15 @@ export const PROPOSALS = {
     [0xfc00e, 'table.copy',          'table table', 'special', 'i32 i32 i32 ->'],
   ],
   'reference-types': [
-    [0x1c, 'select',                 'valtypes',    'special', ''],
-    [0x25, 'table.get',              'table',       'special', ''],
-    [0x26, 'table.set',              'table',       'special', ''],
-    [0xd0, 'ref.null',               'reftype',     'special', ''],
-    [0xd1, 'ref.is_null',            '-',           'special', ''],
-    [0xd2, 'ref.func',               'func',        'special', ''],
-    [0xfc00f, 'table.grow',          'table',       'special', ''],
+    [0x1c, 'select',                 'valtypes',    'special', 'rule: [t t i32] -> [t]'],
+    [0x25, 'table.get',              'table',       'special', 'rule: [i32] -> [elem]'],
+    [0x26, 'table.set',              'table',       'special', 'rule: [i32 elem] -> []'],
+    [0xd0, 'ref.null',               'reftype',     'special', 'rule: [] -> [reftype]'],
+    [0xd1, 'ref.is_null',            '-',           'special', 'rule: [ref] -> [i32]'],
+    [0xd2, 'ref.func',               'func',        'special', 'rule: [] -> [funcref], declared'],
+    [0xfc00f, 'table.grow',          'table',       'special', 'rule: [elem i32] -> [i32]'],
     [0xfc010, 'table.size',          'table',       'special', '-> i32'],
-    [0xfc011, 'table.fill',          'table',       'special', ''],
+    [0xfc011, 'table.fill',          'table',       'special', 'rule: [i32 elem i32] -> []'],
   ],
 
   // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
@@ -293,6 +294,8 @@ export interface OperatorInfo {
 }
 
 const TYPE_BYTES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+/** A plain signature ("i32 i64 -> f32"), as opposed to a rule. */
+const SIGNATURE = /^\s*((i32|i64|f32|f64)\s*)*->(\s*(i32|i64|f32|f64))*\s*$/;
 function parseTypes(s: string): number[] {
   return s.split(' ').filter((w) => w !== '').map((w) => {
     const t = TYPE_BYTES[w];
@@ -304,7 +307,7 @@ function parseTypes(s: string): number[] {
 const BY_OPCODE = new Map<number, OperatorInfo>();
 for (const [proposal, rows] of Object.entries(PROPOSALS) as [Proposal, readonly Row[]][]) {
   for (const [opcode, name, immediate, family, signature] of rows) {
-    const [params = '', results = ''] = signature.split('->');
+    const [params = '', results = ''] = SIGNATURE.test(signature) ? signature.split('->') : [];
     if (BY_OPCODE.has(opcode)) throw new Error(`operator table: opcode 0x${opcode.toString(16)} twice`);
     BY_OPCODE.set(opcode, {
       opcode, name, immediate, family, proposal,
