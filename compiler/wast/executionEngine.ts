@@ -34,6 +34,11 @@ export function compileForExecution(bytes: Uint8Array): unknown {
 export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | 'get' | 'exports' | 'spectest'>> = {
   instantiate(module, imports: ImportObject) {
     const compiled = module as CompiledModuleWithNotes;
+    for (const imp of compiled.info.imports) {
+      const value = imports[imp.module]?.[imp.name];
+      const why = typeof value === 'object' || typeof value === 'function' ? tainted.get(value as object) : undefined;
+      if (why) throw new NotImplemented(why);
+    }
     const instance = stubsAsSkips(compiled, () => new Instance(compiled, imports));
     compiledOf.set(instance, compiled);
     return instance;
@@ -42,7 +47,13 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
     const fn = (instance as Instance).exports[name];
     const info = wasmFunctionInfo(fn);
     if (typeof fn !== 'function' || !info) throw new Error(`no exported function '${name}'`);
-    const result = stubsAsSkips(compiledOf.get(instance as Instance), () => fn(...args.map(toJs)));
+    let result: unknown;
+    try {
+      result = stubsAsSkips(compiledOf.get(instance as Instance), () => fn(...args.map(toJs)));
+    } catch (e) {
+      if (e instanceof NotImplemented) taint(instance as Instance, e.reason);
+      throw e;
+    }
     const types = info.type.results;
     if (types.length === 0) return [];
     const values = types.length === 1 ? [result] : (result as unknown[]);
@@ -50,6 +61,8 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
   },
   get(instance, name) {
     const g = (instance as Instance).exports[name];
+    const why = typeof g === 'object' && g !== null ? tainted.get(g) : undefined;
+    if (why) throw new NotImplemented(why);
     if (!(g instanceof Global)) throw new Error(`no exported global '${name}'`);
     return fromJs(g.type, g.value);
   },
@@ -77,6 +90,19 @@ function stubsAsSkips<T>(compiled: CompiledModuleWithNotes | undefined, run: () 
       throw new NotImplemented(why);
     }
     throw e;
+  }
+}
+
+/**
+ * A skipped call might have changed the instance's memory, tables or globals. What others see of
+ * that state (its exports, imported elsewhere or read with `get`) is then unknown: skip those too.
+ */
+const tainted = new WeakMap<object, string>();
+function taint(instance: Instance, reason: string): void {
+  for (const value of Object.values(instance.exports)) {
+    if ((typeof value === 'object' || typeof value === 'function') && value !== null && !tainted.has(value)) {
+      tainted.set(value, `${reason} (state after a skipped call)`);
+    }
   }
 }
 
