@@ -100,6 +100,7 @@ function candidates(f: Form, s: Shape, mems: (size: MemSize) => Mem[]): Operand[
       return [...gprTable(shapeWidth(s)), ...mems(memSize(shapeWidth(s))), ...(f.unsizedMemOk ? mems(shapeWidth(s) as MemSize).slice(0, 8) : [])];
     case Shape.M: return mems(0);
     case Shape.XMM: return [...XMM];
+    case Shape.XMM_M16: return [...XMM, ...mems(0), ...mems(16).slice(0, 8)];
     case Shape.XMM_M32: return [...XMM, ...mems(0), ...mems(32).slice(0, 8)];
     case Shape.XMM_M64: return [...XMM, ...mems(0), ...mems(64).slice(0, 8)];
     case Shape.XMM_M128: return [...XMM, ...mems(0), ...mems(128).slice(0, 8)];
@@ -360,6 +361,7 @@ const immBits = (x: Iced, kind: number): number => {
 function memBytes(f: Form): number {
   const s = f.shapes[f.rmOperand];
   if (s === undefined) return 0;
+  if (s === Shape.XMM_M16) return 2;
   if (s === Shape.XMM_M32 || s === Shape.M32) return 4;
   if (s === Shape.XMM_M64 || s === Shape.M64) return 8;
   if (s === Shape.XMM_M128 || s === Shape.M128) return 16;
@@ -580,6 +582,7 @@ class IcedLengths {
       case 'MI': return withImm(imm(1), (n) => I.createMemI32(code, mem(0), n), (n) => I.createMemU32(code, mem(0), n));
       case 'RRI': return withImm(imm(2), (n) => I.createRegRegI32(code, reg(0), reg(1), n), (n) => I.createRegRegU32(code, reg(0), reg(1), n));
       case 'RMI': return withImm(imm(2), (n) => I.createRegMemI32(code, reg(0), mem(1), n), (n) => I.createRegMemU32(code, reg(0), mem(1), n));
+      case 'MRI': return withImm(imm(2), (n) => I.createMemRegI32(code, mem(0), reg(1), n), (n) => I.createMemRegU32(code, mem(0), reg(1), n));
       case 'RRR': return I.createRegRegReg(code, reg(0), reg(1), reg(2));
       case 'RRM': return I.createRegRegMem(code, reg(0), reg(1), mem(2));
       case 'RMR': return I.createRegMemReg(code, reg(0), mem(1), reg(2));

@@ -177,7 +177,7 @@ export class Encoder {
           default: return false;
         }
       case 'xmm':
-        return s === Shape.XMM || s === Shape.XMM_M32 || s === Shape.XMM_M64 || s === Shape.XMM_M128;
+        return s === Shape.XMM || (s >= Shape.XMM_M16 && s <= Shape.XMM_M128);
       case 'mem':
         switch (s) {
           case Shape.RM8: return op.size === 8 || (op.size === 0 && f.unsizedMemOk);
@@ -185,6 +185,7 @@ export class Encoder {
           case Shape.RM32: return op.size === 32 || (op.size === 0 && f.unsizedMemOk);
           case Shape.RM64: return op.size === 64 || (op.size === 0 && f.unsizedMemOk);
           case Shape.M: return true;
+          case Shape.XMM_M16: return op.size === 0 || op.size === 16;
           case Shape.XMM_M32: return op.size === 0 || op.size === 32;
           case Shape.XMM_M64: return op.size === 0 || op.size === 64;
           case Shape.XMM_M128: case Shape.M128: return op.size === 0 || op.size === 128;

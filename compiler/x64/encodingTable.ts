@@ -92,6 +92,10 @@ const packed = (op: string, opcode: string): EncodingRow[] => [
   [`${op}pd xmm, xmm/m128`, `66 0F ${opcode} /r`],
 ];
 
+/** Two-operand 128-bit vector instructions `op xmm, xmm/m128` sharing an opcode prefix. */
+const vec = (prefix: string, ops: Record<string, string>): EncodingRow[] =>
+  Object.entries(ops).map(([op, opcode]): EncodingRow => [`${op} xmm, xmm/m128`, `${prefix} ${opcode} /r`]);
+
 /** AVX scalar arithmetic: three operands, the destination separate from both sources. */
 const avx = (op: string, opcode: string): EncodingRow[] => [
   [`v${op}ss xmm, xmm, xmm/m32`, `VEX.LIG.F3.0F.WIG ${opcode} /r`],
@@ -311,6 +315,66 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ['pxor xmm, xmm/m128', '66 0F EF /r'],
   ['pand xmm, xmm/m128', '66 0F DB /r'],
   ['por xmm, xmm/m128', '66 0F EB /r'],
+
+  // --- 128-bit vectors (SSE2, SSSE3, SSE4.1): what wasm SIMD lowers to
+  ...vec('66 0F', {
+    paddb: 'FC', paddw: 'FD', paddd: 'FE', paddq: 'D4', psubb: 'F8', psubw: 'F9', psubd: 'FA', psubq: 'FB',
+    paddsb: 'EC', paddsw: 'ED', paddusb: 'DC', paddusw: 'DD', psubsb: 'E8', psubsw: 'E9', psubusb: 'D8', psubusw: 'D9',
+    pmullw: 'D5', pmulhw: 'E5', pmulhuw: 'E4', pmuludq: 'F4', pmaddwd: 'F5', pavgb: 'E0', pavgw: 'E3',
+    pminub: 'DA', pmaxub: 'DE', pminsw: 'EA', pmaxsw: 'EE', pandn: 'DF',
+    pcmpeqb: '74', pcmpeqw: '75', pcmpeqd: '76', pcmpgtb: '64', pcmpgtw: '65', pcmpgtd: '66',
+    punpcklbw: '60', punpcklwd: '61', punpckldq: '62', punpcklqdq: '6C',
+    punpckhbw: '68', punpckhwd: '69', punpckhdq: '6A', punpckhqdq: '6D',
+    packsswb: '63', packssdw: '6B', packuswb: '67',
+    psllw: 'F1', pslld: 'F2', psllq: 'F3', psrlw: 'D1', psrld: 'D2', psrlq: 'D3', psraw: 'E1', psrad: 'E2',
+  }),
+  ...vec('66 0F 38', {
+    pshufb: '00', pmulhrsw: '0B', pabsb: '1C', pabsw: '1D', pabsd: '1E',
+    pmulld: '40', pminsb: '38', pminsd: '39', pminuw: '3A', pminud: '3B', pmaxsb: '3C', pmaxsd: '3D', pmaxuw: '3E', pmaxud: '3F',
+    pcmpeqq: '29', pcmpgtq: '37', packusdw: '2B', ptest: '17',
+  }),
+  ...(['bw', 'bd', 'bq', 'wd', 'wq', 'dq'] as const).flatMap((k, i): EncodingRow[] => {
+    const width = [64, 32, 16, 64, 32, 64][i];
+    return [
+      [`pmovsx${k} xmm, xmm/m${width}`, `66 0F 38 ${(0x20 + i).toString(16).toUpperCase()} /r`],
+      [`pmovzx${k} xmm, xmm/m${width}`, `66 0F 38 ${(0x30 + i).toString(16).toUpperCase()} /r`],
+    ];
+  }),
+  ...vec('0F', { addps: '58', subps: '5C', mulps: '59', divps: '5E', minps: '5D', maxps: '5F', sqrtps: '51', unpcklps: '14', unpckhps: '15', cvtdq2ps: '5B' }),
+  ['cvtps2pd xmm, xmm/m64', '0F 5A /r'],
+  ['cvtdq2pd xmm, xmm/m64', 'F3 0F E6 /r'],
+  ...vec('66 0F', { addpd: '58', subpd: '5C', mulpd: '59', divpd: '5E', minpd: '5D', maxpd: '5F', sqrtpd: '51', cvtpd2ps: '5A', cvttpd2dq: 'E6' }),
+  ...vec('F3 0F', { cvttps2dq: '5B' }),
+  ['psllw xmm, u8', '66 0F 71 /6 ib'],
+  ['psrlw xmm, u8', '66 0F 71 /2 ib'],
+  ['psraw xmm, u8', '66 0F 71 /4 ib'],
+  ['pslld xmm, u8', '66 0F 72 /6 ib'],
+  ['psrld xmm, u8', '66 0F 72 /2 ib'],
+  ['psrad xmm, u8', '66 0F 72 /4 ib'],
+  ['psllq xmm, u8', '66 0F 73 /6 ib'],
+  ['psrlq xmm, u8', '66 0F 73 /2 ib'],
+  ['pslldq xmm, u8', '66 0F 73 /7 ib'],
+  ['psrldq xmm, u8', '66 0F 73 /3 ib'],
+  ['pshufd xmm, xmm/m128, u8', '66 0F 70 /r ib'],
+  ['pshuflw xmm, xmm/m128, u8', 'F2 0F 70 /r ib'],
+  ['pshufhw xmm, xmm/m128, u8', 'F3 0F 70 /r ib'],
+  ['shufps xmm, xmm/m128, u8', '0F C6 /r ib'],
+  ['shufpd xmm, xmm/m128, u8', '66 0F C6 /r ib'],
+  ['cmpps xmm, xmm/m128, u8', '0F C2 /r ib'],
+  ['cmppd xmm, xmm/m128, u8', '66 0F C2 /r ib'],
+  ['blendps xmm, xmm/m128, u8', '66 0F 3A 0C /r ib'],
+  ['blendpd xmm, xmm/m128, u8', '66 0F 3A 0D /r ib'],
+  ['pblendw xmm, xmm/m128, u8', '66 0F 3A 0E /r ib'],
+  ['palignr xmm, xmm/m128, u8', '66 0F 3A 0F /r ib'],
+  ['insertps xmm, xmm/m32, u8', '66 0F 3A 21 /r ib'],
+  ['pinsrd xmm, r/m32, u8', '66 0F 3A 22 /r ib'],
+  ['pinsrq xmm, r/m64, u8', '66 REX.W 0F 3A 22 /r ib'],
+  ['pextrd r/m32, xmm, u8', '66 0F 3A 16 /r ib'],
+  ['pextrq r/m64, xmm, u8', '66 REX.W 0F 3A 16 /r ib'],
+  ['extractps r/m32, xmm, u8', '66 0F 3A 17 /r ib'],
+  ['pmovmskb r32, xmm', '66 0F D7 /r'],
+  ['movhlps xmm, xmm', '0F 12 /r'],
+  ['movlhps xmm, xmm', '0F 16 /r'],
 
   // --- AVX (VEX-encoded, non-destructive three-operand) scalar float and 128-bit moves
   ...avx('add', '58'),

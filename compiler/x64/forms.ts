@@ -10,7 +10,7 @@ export enum Shape {
   R8, R16, R32, R64,
   RM8, RM16, RM32, RM64,
   M,
-  XMM, XMM_M32, XMM_M64, XMM_M128,
+  XMM, XMM_M16, XMM_M32, XMM_M64, XMM_M128,
   M32, M64, M128,
   AL, AX, EAX, RAX, CL,
   IMM8, IMM16, IMM32, IMM64, U8, ONE,
@@ -22,7 +22,7 @@ const shapeNames: Record<string, Shape> = {
   r8: Shape.R8, r16: Shape.R16, r32: Shape.R32, r64: Shape.R64,
   'r/m8': Shape.RM8, 'r/m16': Shape.RM16, 'r/m32': Shape.RM32, 'r/m64': Shape.RM64,
   m: Shape.M, m32: Shape.M32, m64: Shape.M64, m128: Shape.M128,
-  xmm: Shape.XMM, 'xmm/m32': Shape.XMM_M32, 'xmm/m64': Shape.XMM_M64, 'xmm/m128': Shape.XMM_M128,
+  xmm: Shape.XMM, 'xmm/m16': Shape.XMM_M16, 'xmm/m32': Shape.XMM_M32, 'xmm/m64': Shape.XMM_M64, 'xmm/m128': Shape.XMM_M128,
   al: Shape.AL, ax: Shape.AX, eax: Shape.EAX, rax: Shape.RAX, cl: Shape.CL,
   imm8: Shape.IMM8, imm16: Shape.IMM16, imm32: Shape.IMM32, imm64: Shape.IMM64, u8: Shape.U8, '1': Shape.ONE,
   rel8: Shape.REL8, rel32: Shape.REL32,
@@ -39,7 +39,7 @@ export function shapeWidth(s: Shape): number {
   }
 }
 export const isRegisterShape = (s: Shape): boolean => s <= Shape.R64 || s === Shape.XMM || (s >= Shape.AL && s <= Shape.CL);
-export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M32 && s <= Shape.M128);
+export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M16 && s <= Shape.M128);
 export const isImmediateShape = (s: Shape): boolean => s >= Shape.IMM8 && s <= Shape.ONE;
 export const isGprShape = (s: Shape): boolean => s <= Shape.RM64 || (s >= Shape.AL && s <= Shape.CL);
 
@@ -139,6 +139,8 @@ export function compileForm(row: EncodingRow): Form {
   // the second operand, as the SDM's "RM" operand encoding says.
   let rmOperand = modrm >= 0 ? shapes.findIndex(isRegOrMemShape) : -1;
   if (modrm === 8 && rmOperand < 0 && shapes.length >= 2 && isRegisterShape(shapes.at(-1)!)) rmOperand = shapes.length - 1;
+  // A /digit form on a register-only operand (psllw xmm, imm8): that register is the rm.
+  if (modrm >= 0 && modrm < 8 && rmOperand < 0) rmOperand = shapes.findIndex(isRegisterShape);
   let regOperand = -1;
   if (modrm === 8) {
     regOperand = shapes.findIndex((s, i) => i !== rmOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
@@ -243,7 +245,7 @@ function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
       const width = 8 << (cls - 1);
       return isGprShape(s) && shapeWidth(s) === width;
     }
-    case 5: return s === Shape.XMM || s === Shape.XMM_M32 || s === Shape.XMM_M64 || s === Shape.XMM_M128;
+    case 5: return s === Shape.XMM || (s >= Shape.XMM_M16 && s <= Shape.XMM_M128);
     case 6: return isRegOrMemShape(s);
     case 7: return isImmediateShape(s);
     case 8: return s === Shape.REL8 || s === Shape.REL32;

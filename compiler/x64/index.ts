@@ -32,6 +32,8 @@
 //               asm.offset must go through mapOffset, and align() padding inside the code is not
 //               preserved (the code moves). Bytes you patch before finish() move with the code.
 //               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
+//   Vectors     SSE2/SSSE3/SSE4.1 128-bit integer and float forms (paddd, pshufb, pmovzxbw, pshufd,
+//               pinsrq, ptest, ...) through asm.emit(mnemonic, ...): ready for wasm SIMD.
 //   VEX         AVX scalar/128-bit forms (vaddss, vmovaps, vcvtsi2sd, vroundsd, ...) and BMI1/BMI2
 //               (andn, blsr, blsi, blsmsk, shlx, shrx, sarx, rorx): check CPUID before using them.
 //   Fix-ups     { kind: 'rel32' | 'abs64', offset, target, addend } for the runtime: rel32 writes
