@@ -279,9 +279,9 @@ describe('JS exceptions', () => {
 describe('suspended activations', () => {
   const wasmSp = () => Number(new DataView(runtime.native.view(runtime.state, 128)).getBigUint64(80, true));
 
-  it('leave the wasm stack where they found it', () => {
+  it('nest to depth, return through every level, and leave the wasm stack where they found it', () => {
     const inst = new BareInstance(runtime, 1);
-    const id = runtime.registerCallout(hostFunctionHandler(runtime, I_I, (n) => ((n as number) > 0 ? callWasm(runtime, inst.vmctx, I_I, calls, [(n as number) - 1]) : 0)));
+    const id = runtime.registerCallout(hostFunctionHandler(runtime, I_I, (n) => ((n as number) > 0 ? (callWasm(runtime, inst.vmctx, I_I, calls, [(n as number) - 1]) as number) + 1 : 0)));
     inst.setImport(0, runtime.calloutStub(I_I, id).address);
     const calls = load((asm) => {
       const l = asm.here();
@@ -291,7 +291,8 @@ describe('suspended activations', () => {
       asm.ret();
       return [l];
     }).addresses[0]!;
-    callWasm(runtime, inst.vmctx, I_I, calls, [10]);
+    // JS -> wasm -> JS -> wasm ... 200 levels deep, each adding one on the way back.
+    expect(callWasm(runtime, inst.vmctx, I_I, calls, [200])).toBe(200);
     expect(wasmSp()).toBe(runtime.stackTop);
     runtime.unregisterCallout(id);
   });
