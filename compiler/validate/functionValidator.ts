@@ -453,11 +453,15 @@ export class FunctionValidator implements FunctionContext {
           const arity = this.labelTypes(this.label(defaultDepth)).length;
           const epoch = ++this.epoch;
           const seen = this.seen;
+          const fp = this.fp;
           for (let i = 0; i < count; i++) {
-            const target = this.label(targets[i]!);
-            if (seen[target.depth] === epoch) continue;
-            seen[target.depth] = epoch;
-            const types = this.labelTypes(target);
+            // Each distinct target is checked once: linear in the table plus the labels' arities.
+            const depth = targets[i]!;
+            if (depth >= fp) throw this.error('unknown label');
+            const absolute = fp - 1 - depth;
+            if (seen[absolute] === epoch) continue;
+            seen[absolute] = epoch;
+            const types = this.labelTypes(this.frames[absolute]!);
             if (types.length !== arity) throw this.error('type mismatch');
             this.peekValues(types);
           }
