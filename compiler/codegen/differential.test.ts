@@ -23,7 +23,7 @@ function run(f: (...a: unknown[]) => unknown, args: unknown[]): Outcome {
 }
 
 describe('differential: random integer programs vs V8', () => {
-  const SEEDS = Number(process.env.DIFF_SEEDS ?? 120);
+  const SEEDS = Number(process.env.DIFF_SEEDS ?? 300);
   it(`${SEEDS} programs x ${ARGS.length} argument tuples agree`, async () => {
     let compared = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
