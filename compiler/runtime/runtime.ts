@@ -1,5 +1,6 @@
-// The runtime of one thread: the state block, the entry trampoline, the adapters cache, the
-// call-out callback, the stack limit. Everything that calls generated code goes through `call`.
+// The runtime of one thread: the state block, the wasm stack and its limit, the routines that
+// switch to it and back, the adapters cache, the call-out handlers. Everything that calls
+// generated code goes through `invoke`.
 
 import type { FuncType } from '../binary/types.ts';
 import { TrapCode, trapMessage, UNKNOWN_POSITION } from '../abi/index.ts';

@@ -1,5 +1,5 @@
-// The machine code the runtime writes itself: the entry trampoline and trap handler, the
-// per-signature entry adapters, and the stubs behind imported functions (calls out to JS or a
+// The machine code the runtime writes itself: the entry/resume/suspend routines and the trap
+// handler, the per-signature entry adapters, and the stubs behind imported functions (calls out to JS or a
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
 import type { FuncType } from '../binary/types.ts';
