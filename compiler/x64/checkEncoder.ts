@@ -105,6 +105,8 @@ function candidates(f: Form, s: Shape, mems: (size: MemSize) => Mem[]): Operand[
     case Shape.XMM_M64: return [...XMM, ...mems(0), ...mems(64).slice(0, 8)];
     case Shape.XMM_M128: return [...XMM, ...mems(0), ...mems(128).slice(0, 8)];
     case Shape.M32: return [...mems(0), ...mems(32).slice(0, 8)];
+    case Shape.R32_M8: return [...GPR32, ...mems(0), ...mems(8).slice(0, 8)];
+    case Shape.R32_M16: return [...GPR32, ...mems(0), ...mems(16).slice(0, 8)];
     case Shape.M64: return [...mems(0), ...mems(64).slice(0, 8)];
     case Shape.M128: return [...mems(0), ...mems(128).slice(0, 8)];
     case Shape.AL: return [GPR8[0]!];
@@ -361,7 +363,8 @@ const immBits = (x: Iced, kind: number): number => {
 function memBytes(f: Form): number {
   const s = f.shapes[f.rmOperand];
   if (s === undefined) return 0;
-  if (s === Shape.XMM_M16) return 2;
+  if (s === Shape.XMM_M16 || s === Shape.R32_M16) return 2;
+  if (s === Shape.R32_M8) return 1;
   if (s === Shape.XMM_M32 || s === Shape.M32) return 4;
   if (s === Shape.XMM_M64 || s === Shape.M64) return 8;
   if (s === Shape.XMM_M128 || s === Shape.M128) return 16;

@@ -174,6 +174,7 @@ export class Encoder {
           case Shape.EAX: return op.size === 32 && op.num === 0;
           case Shape.RAX: return op.size === 64 && op.num === 0;
           case Shape.CL: return op.size === 8 && op.num === 1;
+          case Shape.R32_M8: case Shape.R32_M16: return op.size === 32;
           default: return false;
         }
       case 'xmm':
@@ -191,6 +192,8 @@ export class Encoder {
           case Shape.XMM_M128: case Shape.M128: return op.size === 0 || op.size === 128;
           case Shape.M32: return op.size === 0 || op.size === 32;
           case Shape.M64: return op.size === 0 || op.size === 64;
+          case Shape.R32_M8: return op.size === 0 || op.size === 8;
+          case Shape.R32_M16: return op.size === 0 || op.size === 16;
           default: return false;
         }
       case 'label':

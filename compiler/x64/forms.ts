@@ -12,6 +12,7 @@ export enum Shape {
   M,
   XMM, XMM_M16, XMM_M32, XMM_M64, XMM_M128,
   M32, M64, M128,
+  R32_M8, R32_M16,
   AL, AX, EAX, RAX, CL,
   IMM8, IMM16, IMM32, IMM64, U8, ONE,
   REL8, REL32,
@@ -21,7 +22,7 @@ export enum Shape {
 const shapeNames: Record<string, Shape> = {
   r8: Shape.R8, r16: Shape.R16, r32: Shape.R32, r64: Shape.R64,
   'r/m8': Shape.RM8, 'r/m16': Shape.RM16, 'r/m32': Shape.RM32, 'r/m64': Shape.RM64,
-  m: Shape.M, m32: Shape.M32, m64: Shape.M64, m128: Shape.M128,
+  m: Shape.M, m32: Shape.M32, m64: Shape.M64, m128: Shape.M128, 'r32/m8': Shape.R32_M8, 'r32/m16': Shape.R32_M16,
   xmm: Shape.XMM, 'xmm/m16': Shape.XMM_M16, 'xmm/m32': Shape.XMM_M32, 'xmm/m64': Shape.XMM_M64, 'xmm/m128': Shape.XMM_M128,
   al: Shape.AL, ax: Shape.AX, eax: Shape.EAX, rax: Shape.RAX, cl: Shape.CL,
   imm8: Shape.IMM8, imm16: Shape.IMM16, imm32: Shape.IMM32, imm64: Shape.IMM64, u8: Shape.U8, '1': Shape.ONE,
@@ -39,7 +40,7 @@ export function shapeWidth(s: Shape): number {
   }
 }
 export const isRegisterShape = (s: Shape): boolean => s <= Shape.R64 || s === Shape.XMM || (s >= Shape.AL && s <= Shape.CL);
-export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M16 && s <= Shape.M128);
+export const isRegOrMemShape = (s: Shape): boolean => (s >= Shape.RM8 && s <= Shape.M) || (s >= Shape.XMM_M16 && s <= Shape.R32_M16);
 export const isImmediateShape = (s: Shape): boolean => s >= Shape.IMM8 && s <= Shape.ONE;
 export const isGprShape = (s: Shape): boolean => s <= Shape.RM64 || (s >= Shape.AL && s <= Shape.CL);
 
@@ -135,26 +136,27 @@ export function compileForm(row: EncodingRow): Form {
   // a row whose every byte looked like a prefix would be a table mistake.
   if (opcode.length === 0) throw new Error(`encoding table: no opcode in '${form}'`);
 
-  // The r/m operand is the one that may be memory; in register-only forms (movmskps r32, xmm) it is
-  // the second operand, as the SDM's "RM" operand encoding says.
-  let rmOperand = modrm >= 0 ? shapes.findIndex(isRegOrMemShape) : -1;
-  if (modrm === 8 && rmOperand < 0 && shapes.length >= 2 && isRegisterShape(shapes.at(-1)!)) rmOperand = shapes.length - 1;
-  // A /digit form on a register-only operand (psllw xmm, imm8): that register is the rm.
-  if (modrm >= 0 && modrm < 8 && rmOperand < 0) rmOperand = shapes.findIndex(isRegisterShape);
+  let rmOperand = -1;
   let regOperand = -1;
-  if (modrm === 8) {
-    regOperand = shapes.findIndex((s, i) => i !== rmOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
-    if (rmOperand < 0 || regOperand < 0) throw new Error(`encoding table: /r needs a register and an r/m operand in '${form}'`);
-  } else if (modrm >= 0 && rmOperand < 0) throw new Error(`encoding table: /${modrm} needs an r/m operand in '${form}'`);
-  // VEX.vvvv holds the one register operand that is neither ModRM.reg nor ModRM.rm.
-  let vvvvOperand = vex ? shapes.findIndex((s, i) => i !== rmOperand && i !== regOperand && (isRegisterShape(s) || isRegOrMemShape(s))) : -1;
+  let vvvvOperand = -1;
   if (operandEncoding !== undefined) {
-    // An explicit operand encoding (the SDM's Op/En column: R reg, M rm, V vvvv, I immediate) wins.
+    // An explicit operand encoding (the SDM's Op/En column: R reg, M rm, V vvvv, I immediate).
     if (operandEncoding.length !== shapes.length) throw new Error(`encoding table: operand encoding '${operandEncoding}' does not fit '${form}'`);
     rmOperand = operandEncoding.indexOf('M');
     regOperand = operandEncoding.indexOf('R');
     vvvvOperand = operandEncoding.indexOf('V');
+  } else if (modrm >= 0) {
+    // The r/m operand is the one that may be memory. In register-only forms it is the last
+    // register for /r (movmskps r32, xmm: the SDM's "RM") and the only one for /digit (psllw xmm, 1).
+    const registers = shapes.map((s, i) => (isRegisterShape(s) ? i : -1)).filter((i) => i >= 0);
+    rmOperand = shapes.findIndex(isRegOrMemShape);
+    if (rmOperand < 0) rmOperand = (modrm === 8 ? registers.at(-1) : registers[0]) ?? -1;
+    if (modrm === 8) regOperand = shapes.findIndex((s, i) => i !== rmOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
+    // VEX.vvvv holds the one register operand that is neither ModRM.reg nor ModRM.rm.
+    if (vex) vvvvOperand = shapes.findIndex((s, i) => i !== rmOperand && i !== regOperand && (isRegisterShape(s) || isRegOrMemShape(s)));
   }
+  if (modrm >= 0 && rmOperand < 0) throw new Error(`encoding table: ModRM needs an r/m operand in '${form}'`);
+  if (modrm === 8 && regOperand < 0) throw new Error(`encoding table: /r needs a register operand in '${form}'`);
   const plusOperand = plus === 'r' ? shapes.findIndex((s) => s <= Shape.R64) : -1;
   if (plus === 'r' && plusOperand < 0) throw new Error(`encoding table: +r needs a register operand in '${form}'`);
   const immOperand = shapes.findIndex((s) => isImmediateShape(s) || s === Shape.REL8 || s === Shape.REL32);
@@ -243,7 +245,7 @@ function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
   switch (cls) {
     case 1: case 2: case 3: case 4: {
       const width = 8 << (cls - 1);
-      return isGprShape(s) && shapeWidth(s) === width;
+      return (isGprShape(s) && shapeWidth(s) === width) || (width === 32 && (s === Shape.R32_M8 || s === Shape.R32_M16));
     }
     case 5: return s === Shape.XMM || (s >= Shape.XMM_M16 && s <= Shape.XMM_M128);
     case 6: return isRegOrMemShape(s);
