@@ -65,7 +65,12 @@ let native: Native | undefined;
 export function getNative(): Native {
   if (native) return native;
   assertNativeSupported();
-  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  let koffi: Koffi;
+  try {
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  } catch (e) {
+    throw new UnsupportedPlatformError(`running generated code needs the koffi package: ${(e as Error).message}`);
+  }
   const libc = koffi.load('libc.so.6');
   const mmap = libc.func('uintptr_t mmap(uintptr_t addr, size_t length, int prot, int flags, int fd, int64_t offset)');
   const mprotect = libc.func('int mprotect(uintptr_t addr, size_t len, int prot)');
