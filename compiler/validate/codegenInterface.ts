@@ -12,6 +12,7 @@
 //   unconditional branch (br, br_table, return, unreachable) in the same frame, and not inside a
 //   block that itself began in dead code. Such dead blocks are never reported at all, so the
 //   code generator sees a well-nested sequence of the live code only.
+// - `nop` is never reported; everything else that is live is.
 // - `else` and `end` are reported for every frame whose opening was reported (and `end` for the
 //   function's own frame, just before endFunction). `frame.unreachable` then tells whether the
 //   code falling through into them is dead.

@@ -161,7 +161,9 @@ describe('later proposals are recognized and rejected as unsupported', () => {
       // the memory section goes after them.
       const bytes = moduleWithBody(body);
       const withMemory = new Uint8Array([...bytes.subarray(0, 18), 5, 3, 1, 0, 1, ...bytes.subarray(18)]);
-      expect(errorOf(name.includes('memarg') ? withMemory : bytes)?.reason).toBe(`unsupported feature: ${proposal}`);
+      const err = errorOf(name.includes('memarg') ? withMemory : bytes);
+      expect(err?.reason).toBe(`unsupported feature: ${proposal}`);
+      expect(err?.funcIndex).toBe(0);
     });
   }
 });

@@ -251,7 +251,14 @@ export class StreamingValidator {
           const m = this.module;
           const more = this.base + bodyEnd < this.sectionEnd;
           const next = bodyEnd < this.end ? this.buf[bodyEnd]! : -1;
-          this.functions!.validate(this.buf, this.start, bodyEnd, this.base, m.importedFunctionCount + this.codeIndex, next, more);
+          const funcIndex = m.importedFunctionCount + this.codeIndex;
+          try {
+            this.functions!.validate(this.buf, this.start, bodyEnd, this.base, funcIndex, next, more);
+          } catch (e) {
+            // Errors from shared decoding helpers (value types, unsupported features) learn the function here.
+            if (e instanceof CompileError && e.funcIndex === undefined) throw new CompileError(e.reason, e.offset, funcIndex);
+            throw e;
+          }
           this.start = bodyEnd;
           this.codeIndex++;
           this.state = State.CodeBodySize;
