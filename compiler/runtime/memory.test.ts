@@ -24,6 +24,14 @@ describe('CodeMemory', () => {
     expect(mappingFlags(code.address)).not.toBe('r-xp');
   });
 
+  it('holds the runtime\'s own code (trampolines, adapters, stubs) read+execute only', async () => {
+    const { getRuntime } = await import('./runtime.ts');
+    const rt = getRuntime();
+    const adapter = rt.adapterFor({ params: [], results: [] });
+    // (V8's own JIT code space is rwx; ours never is.)
+    for (const address of [rt.trapHandler, rt.suspend, adapter]) expect(mappingFlags(address)).toBe('r-xp');
+  });
+
   it('lets the patch callback write into the code before it is sealed', () => {
     const code = new CodeMemory(new Uint8Array(16), (_address, bytes) => {
       bytes[3] = 0x90;
