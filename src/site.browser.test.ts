@@ -266,6 +266,23 @@ describe('the book in a browser', () => {
     await page.context().close();
   });
 
+  test('the playground compiles WebAssembly text with Lightbeam in the page', async () => {
+    const page = await open('/playground/');
+    await page.fill('#wat', '(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))');
+    await page.click('#compile');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state !== 'idle', null, { timeout: 20_000 });
+    expect(await page.locator('#output').getAttribute('data-state')).toBe('ok');
+    const text = (await page.locator('#output').textContent()) ?? '';
+    expect(text).toContain('function 0 (add)');
+    expect(text).toMatch(/\badd\b|\blea\b/);
+    await page.fill('#wat', '(module (func (result i32) (i64.const 1)))');
+    await page.click('#compile');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state === 'error', null, { timeout: 20_000 });
+    await page.screenshot({ path: join(shots, 'playground-desktop-light.png') });
+    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    await page.context().close();
+  });
+
   test('the theme toggle switches between light and dark and remembers it', async () => {
     const page = await open('/', { dark: false });
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
