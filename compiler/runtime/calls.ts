@@ -36,6 +36,12 @@ export function callWasm(
  * small signatures; the boundary cost is mostly koffi's then).
  */
 export function makeWasmCaller(runtime: Runtime, vmctx: number, type: FuncType, func: number): (...args: unknown[]) => unknown {
+  if (type.params.concat(type.results).includes(ValType.v128)) {
+    // The JS API: such a function exists and can be exported, but calling it from JS throws.
+    return () => {
+      throw new TypeError('a function with v128 parameters or results cannot be called from JS');
+    };
+  }
   const adapter = runtime.adapterFor(type);
   const { params, results } = type;
   if (params.length > 32 || !params.concat(results).every((t) => SIMPLE.has(t))) {
