@@ -231,3 +231,27 @@ describe('hostile input', () => {
     expect(accepted).toBeGreaterThan(50);
   });
 });
+
+describe('bounded memory', () => {
+  it('skips a large custom section as it streams, without buffering it', async () => {
+    const code = await watToBytes('(module (func (export "f") (result i32) (i32.const 7)))');
+    const big = new Uint8Array(8 << 20).fill(0x5a);
+    const custom = [0, ...leb(big.length + 6), 5, ...[...'debug'].map((c) => c.charCodeAt(0))];
+    const v = new StreamingValidator();
+    let most = 0;
+    const feed = (bytes: Uint8Array) => {
+      for (let i = 0; i < bytes.length; i += 65536) {
+        v.push(bytes.slice(i, i + 65536));
+        most = Math.max(most, v.retainedBytes);
+      }
+    };
+    feed(code.subarray(0, 8));
+    feed(new Uint8Array(custom));
+    feed(big);
+    feed(code.subarray(8));
+    const m = v.finish();
+    expect(m.customSections).toEqual([{ name: 'debug', offset: 8 + custom.length, size: big.length }]);
+    expect(m.exports.map((e) => e.name)).toEqual(['f']);
+    expect(most).toBeLessThan(1 << 20);
+  });
+});

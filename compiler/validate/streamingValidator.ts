@@ -23,6 +23,9 @@ const enum State {
   Header,
   SectionStart,
   SectionBody,
+  CustomName,
+  NameSection,
+  SkipCustom,
   CodeCount,
   CodeBodySize,
   CodeBody,
@@ -99,6 +102,11 @@ export class StreamingValidator {
       this.error = e;
       throw e;
     }
+  }
+
+  /** Bytes the validator holds on to between pushes (for tests of bounded memory). */
+  get retainedBytes(): number {
+    return this.owned ? this.buf.length : 0;
   }
 
   private get offset(): number {
@@ -198,7 +206,38 @@ export class StreamingValidator {
           this.sectionStart = this.base + this.lebEnd;
           this.sectionEnd = this.sectionStart + size;
           this.start = this.lebEnd;
-          this.state = id === SectionId.code ? State.CodeCount : State.SectionBody;
+          this.state = id === SectionId.code ? State.CodeCount : id === SectionId.custom ? State.CustomName : State.SectionBody;
+          break;
+        }
+        // Custom sections other than "name" are skipped as their bytes arrive, never buffered
+        // whole (debug sections can dwarf the code).
+        case State.CustomName: {
+          const lengthAt = this.offset;
+          const n = this.tryU32(this.start, this.sectionEnd, 'unexpected end of section or function');
+          if (n < 0) return;
+          const nameStart = this.lebEnd;
+          if (this.base + nameStart + n > this.sectionEnd) throw new CompileError('length out of bounds', lengthAt);
+          if (this.end - nameStart < n) return;
+          const name = new Reader(this.buf, this.start, nameStart + n, this.base).name();
+          this.start = nameStart + n;
+          this.module.customSections.push({ name, offset: this.offset, size: this.sectionEnd - this.offset });
+          this.state = name === 'name' ? State.NameSection : State.SkipCustom;
+          break;
+        }
+        case State.NameSection: {
+          const size = this.sectionEnd - this.offset;
+          if (avail < size) return;
+          readNameSection(new Reader(this.buf, this.start, this.start + size, this.base), this.module);
+          this.start += size;
+          this.state = State.SectionStart;
+          break;
+        }
+        case State.SkipCustom: {
+          const remaining = this.sectionEnd - this.offset;
+          const n = Math.min(avail, remaining);
+          this.start += n;
+          if (n < remaining) return;
+          this.state = State.SectionStart;
           break;
         }
         case State.SectionBody: {
@@ -280,13 +319,6 @@ export class StreamingValidator {
     const m = this.module;
     const at = r.offset;
     switch (id) {
-      case SectionId.custom: {
-        const name = r.name();
-        m.customSections.push({ name, offset: r.offset, size: r.end - r.pos });
-        if (name === 'name') readNameSection(r, m);
-        r.pos = r.end;
-        break;
-      }
       case SectionId.type: readTypeSection(r, m); break;
       case SectionId.import: readImportSection(r, m); checkImports(m, at); break;
       case SectionId.function: readFunctionSection(r, m); checkFunctions(m, at); break;
