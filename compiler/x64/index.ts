@@ -15,7 +15,7 @@
 //               usual aliases 'z', 'nz', 'c', ...); invertCond(c).
 //   Assembler   const asm = new Assembler();
 //               asm.mov(rax, qword(rdi, 8)); asm.add(eax, 1); asm.imul(rcx, rdx, 10); ...
-//               one method per mnemonic (see assembler.ts), or asm.emit('add', a, b) generically.
+//               one method per mnemonic (see instructions.ts), or asm.emit('add', a, b) generically.
 //               Labels: const l = asm.newLabel('name'); asm.jcc('ne', l); ... asm.bind(l).
 //               Backward jumps are short when they fit; forward jumps are near (rel32) unless
 //               `short` is passed (then finish() throws if the target is out of range).
@@ -53,3 +53,4 @@ export { FORMS, FORMS_BY_MNEMONIC, type Form, Shape } from './forms.ts';
 export { CodeBuffer } from './codeBuffer.ts';
 export { disassemble, formatListing, type DisassemblyLine, type DisassembleOptions } from './disassemble.ts';
 export { loadIced, loadIcedFromSources, isIcedLoaded, type Iced } from './iced.ts';
+export { Instructions } from './instructions.ts';

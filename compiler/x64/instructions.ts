@@ -1,0 +1,220 @@
+// One method per instruction, on top of the encoding engine: typed operands for the code
+// generator, the mnemonic's dispatch looked up once. Labels, data and finishing live in
+// assembler.ts; encodings live in the table.
+
+import { Encoder } from './encoder.ts';
+import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
+import { normalizeImm } from './immediates.ts';
+import { type CondName, condCode, type External, type Imm, type Label, type Mem } from './operands.ts';
+import { type Gpr, resize, type Xmm } from './registers.ts';
+
+/** Each mnemonic's dispatch, looked up once. */
+const D: Readonly<Record<string, Dispatch>> = Object.fromEntries([...FORMS_BY_MNEMONIC.keys()].map((m) => [m, dispatchOf(m)]));
+
+type RM = Gpr | Mem;
+type XM = Xmm | Mem;
+type Src = Gpr | Mem | Imm;
+type Target = Label | Gpr | Mem | External;
+
+// #region instructions
+export class Instructions extends Encoder {
+  // --- data movement
+
+  /** Returns the form used (like `emit`). */
+  mov(dst: RM, src: Src): Form {
+    // A 64-bit register loaded with an immediate that fits 32 unsigned bits: `mov r32, imm32`
+    // zero-extends and is shorter than both 64-bit forms.
+    if (dst.kind === 'gpr' && dst.size === 64 && (typeof src === 'number' || typeof src === 'bigint')) {
+      const v = normalizeImm(src, 64);
+      if (v !== undefined && v >= 0 && v <= 0xffffffff) return this.emitWith(D.mov!, resize(dst, 32), Number(v));
+    }
+    return this.emitWith(D.mov!, dst, src);
+  }
+  /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
+  movAbs(dst: Gpr, target: External, addend = 0): void {
+    if (dst.size !== 64) throw new Error(`x64: movAbs needs a 64-bit register, got ${dst.name}`);
+    this.encode(this.emitFormNamed('mov', 'r64, imm64'), dst, 0, undefined);
+    this.fixups.push({ kind: 'abs64', offset: this.buf.length - 8, target: target.target, addend });
+  }
+  movzx(dst: Gpr, src: RM): void { this.emitWith(D.movzx!, dst, src); }
+  movsx(dst: Gpr, src: RM): void { this.emitWith(D.movsx!, dst, src); }
+  movsxd(dst: Gpr, src: RM): void { this.emitWith(D.movsxd!, dst, src); }
+  lea(dst: Gpr, src: Mem): void { this.emitWith(D.lea!, dst, src); }
+  xchg(a: RM, b: RM): void { this.emitWith(D.xchg!, a, b); }
+  push(src: Gpr | Mem | Imm): void { this.emitWith(D.push!, src); }
+  pop(dst: Gpr | Mem): void { this.emitWith(D.pop!, dst); }
+
+  // --- integer arithmetic
+
+  add(dst: RM, src: Src): void { this.emitWith(D.add!, dst, src); }
+  or(dst: RM, src: Src): void { this.emitWith(D.or!, dst, src); }
+  adc(dst: RM, src: Src): void { this.emitWith(D.adc!, dst, src); }
+  sbb(dst: RM, src: Src): void { this.emitWith(D.sbb!, dst, src); }
+  and(dst: RM, src: Src): void { this.emitWith(D.and!, dst, src); }
+  sub(dst: RM, src: Src): void { this.emitWith(D.sub!, dst, src); }
+  xor(dst: RM, src: Src): void { this.emitWith(D.xor!, dst, src); }
+  cmp(dst: RM, src: Src): void { this.emitWith(D.cmp!, dst, src); }
+  test(a: RM, b: RM | Imm): void { this.emitWith(D.test!, a, b); }
+  not(dst: RM): void { this.emitWith(D.not!, dst); }
+  neg(dst: RM): void { this.emitWith(D.neg!, dst); }
+  inc(dst: RM): void { this.emitWith(D.inc!, dst); }
+  dec(dst: RM): void { this.emitWith(D.dec!, dst); }
+  /** Unsigned rdx:rax = rax * src (or the narrower forms). */
+  mul(src: RM): void { this.emitWith(D.mul!, src); }
+  /** `imul src` (one operand, widening), `imul dst, src`, or `imul dst, src, imm`. */
+  imul(a: RM, b?: RM, imm?: Imm): void { this.emitWith(D.imul!, a, b, imm); }
+  div(src: RM): void { this.emitWith(D.div!, src); }
+  idiv(src: RM): void { this.emitWith(D.idiv!, src); }
+  /** Sign-extend eax into edx (before a 32-bit idiv). */
+  cdq(): void { this.emitWith(D.cdq!); }
+  /** Sign-extend rax into rdx (before a 64-bit idiv). */
+  cqo(): void { this.emitWith(D.cqo!); }
+  cdqe(): void { this.emitWith(D.cdqe!); }
+  rol(dst: RM, count: Gpr | number): void { this.emitWith(D.rol!, dst, count); }
+  ror(dst: RM, count: Gpr | number): void { this.emitWith(D.ror!, dst, count); }
+  shl(dst: RM, count: Gpr | number): void { this.emitWith(D.shl!, dst, count); }
+  shr(dst: RM, count: Gpr | number): void { this.emitWith(D.shr!, dst, count); }
+  sar(dst: RM, count: Gpr | number): void { this.emitWith(D.sar!, dst, count); }
+  bsf(dst: Gpr, src: RM): void { this.emitWith(D.bsf!, dst, src); }
+  bsr(dst: Gpr, src: RM): void { this.emitWith(D.bsr!, dst, src); }
+  lzcnt(dst: Gpr, src: RM): void { this.emitWith(D.lzcnt!, dst, src); }
+  tzcnt(dst: Gpr, src: RM): void { this.emitWith(D.tzcnt!, dst, src); }
+  popcnt(dst: Gpr, src: RM): void { this.emitWith(D.popcnt!, dst, src); }
+  setcc(cond: CondName, dst: RM): void { this.emitWith(D.setcc!, dst, undefined, undefined, undefined, condCode(cond)); }
+  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emitWith(D.cmovcc!, dst, src, undefined, undefined, condCode(cond)); }
+
+  // --- control flow
+
+  /**
+   * `jmp` to a label (rel8 when the label is bound and near, else rel32; `short` forces rel8 and
+   * `finish` throws if the target ends up too far), to an external target, or through a register
+   * or memory.
+   */
+  jmp(target: Target, short = false): void {
+    if (short && target.kind === 'label') this.emitShort('jmp', target, 0);
+    else this.emitWith(D.jmp!, target);
+  }
+  /** Conditional jump; same sizing rules as `jmp`. */
+  jcc(cond: CondName, target: Label, short = false): void {
+    if (short) this.emitShort('jcc', target, condCode(cond));
+    else this.emitWith(D.jcc!, target, undefined, undefined, undefined, condCode(cond));
+  }
+  /** Call a label, an external target (a `rel32` fix-up), a register or memory. */
+  call(target: Target): void { this.emitWith(D.call!, target); }
+  ret(): void { this.emitWith(D.ret!); }
+  ud2(): void { this.emitWith(D.ud2!); }
+  leave(): void { this.emitWith(D.leave!); }
+  /** `rep movsb`/`rep movsq`: copy rcx bytes/qwords from [rsi] to [rdi] (forward; the direction flag is clear in the ABI). */
+  repMovs(unit: 'b' | 'q'): void { this.emitWith(unit === 'b' ? D['rep movsb']! : D['rep movsq']!); }
+  /** `rep stosb`/`rep stosq`: store al/rax into rcx bytes/qwords at [rdi]. */
+  repStos(unit: 'b' | 'q'): void { this.emitWith(unit === 'b' ? D['rep stosb']! : D['rep stosq']!); }
+  cpuid(): void { this.emitWith(D.cpuid!); }
+  xgetbv(): void { this.emitWith(D.xgetbv!); }
+  int3(): void { this.emitWith(D.int3!); }
+
+  private emitShort(mnemonic: string, target: Label, cc: number): void {
+    const form = this.emitFormNamed(mnemonic, 'rel8');
+    this.encode(form, target, undefined, undefined, undefined, cc);
+  }
+  private emitFormNamed(mnemonic: string, shapeText: string): Form {
+    const form = FORMS_BY_MNEMONIC.get(mnemonic)?.find((f) => f.row[0] === `${mnemonic} ${shapeText}`);
+    if (!form) throw new Error(`x64: no form '${mnemonic} ${shapeText}'`);
+    return form;
+  }
+
+  // --- SSE scalar floating point and 128-bit moves
+
+  movss(dst: XM, src: XM): void { this.emitWith(D.movss!, dst, src); }
+  movsd(dst: XM, src: XM): void { this.emitWith(D.movsd!, dst, src); }
+  movd(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movd!, dst, src); }
+  movq(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movq!, dst, src); }
+  movaps(dst: XM, src: XM): void { this.emitWith(D.movaps!, dst, src); }
+  movups(dst: XM, src: XM): void { this.emitWith(D.movups!, dst, src); }
+  movapd(dst: XM, src: XM): void { this.emitWith(D.movapd!, dst, src); }
+  movdqa(dst: XM, src: XM): void { this.emitWith(D.movdqa!, dst, src); }
+  movdqu(dst: XM, src: XM): void { this.emitWith(D.movdqu!, dst, src); }
+  /** Scalar arithmetic: `op` is add/sub/mul/div/sqrt/min/max, `ty` ss (f32) or sd (f64). */
+  sse(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src: XM): void {
+    this.emit(op + ty, dst, src);
+  }
+  addss(dst: Xmm, src: XM): void { this.emitWith(D.addss!, dst, src); }
+  addsd(dst: Xmm, src: XM): void { this.emitWith(D.addsd!, dst, src); }
+  subss(dst: Xmm, src: XM): void { this.emitWith(D.subss!, dst, src); }
+  subsd(dst: Xmm, src: XM): void { this.emitWith(D.subsd!, dst, src); }
+  mulss(dst: Xmm, src: XM): void { this.emitWith(D.mulss!, dst, src); }
+  mulsd(dst: Xmm, src: XM): void { this.emitWith(D.mulsd!, dst, src); }
+  divss(dst: Xmm, src: XM): void { this.emitWith(D.divss!, dst, src); }
+  divsd(dst: Xmm, src: XM): void { this.emitWith(D.divsd!, dst, src); }
+  sqrtss(dst: Xmm, src: XM): void { this.emitWith(D.sqrtss!, dst, src); }
+  sqrtsd(dst: Xmm, src: XM): void { this.emitWith(D.sqrtsd!, dst, src); }
+  minss(dst: Xmm, src: XM): void { this.emitWith(D.minss!, dst, src); }
+  minsd(dst: Xmm, src: XM): void { this.emitWith(D.minsd!, dst, src); }
+  maxss(dst: Xmm, src: XM): void { this.emitWith(D.maxss!, dst, src); }
+  maxsd(dst: Xmm, src: XM): void { this.emitWith(D.maxsd!, dst, src); }
+  andps(dst: Xmm, src: XM): void { this.emitWith(D.andps!, dst, src); }
+  andpd(dst: Xmm, src: XM): void { this.emitWith(D.andpd!, dst, src); }
+  andnps(dst: Xmm, src: XM): void { this.emitWith(D.andnps!, dst, src); }
+  andnpd(dst: Xmm, src: XM): void { this.emitWith(D.andnpd!, dst, src); }
+  orps(dst: Xmm, src: XM): void { this.emitWith(D.orps!, dst, src); }
+  orpd(dst: Xmm, src: XM): void { this.emitWith(D.orpd!, dst, src); }
+  xorps(dst: Xmm, src: XM): void { this.emitWith(D.xorps!, dst, src); }
+  xorpd(dst: Xmm, src: XM): void { this.emitWith(D.xorpd!, dst, src); }
+  pxor(dst: Xmm, src: XM): void { this.emitWith(D.pxor!, dst, src); }
+  pand(dst: Xmm, src: XM): void { this.emitWith(D.pand!, dst, src); }
+  por(dst: Xmm, src: XM): void { this.emitWith(D.por!, dst, src); }
+  ucomiss(a: Xmm, b: XM): void { this.emitWith(D.ucomiss!, a, b); }
+  ucomisd(a: Xmm, b: XM): void { this.emitWith(D.ucomisd!, a, b); }
+  comiss(a: Xmm, b: XM): void { this.emitWith(D.comiss!, a, b); }
+  comisd(a: Xmm, b: XM): void { this.emitWith(D.comisd!, a, b); }
+  /** Signed integer (32- or 64-bit register or sized memory) to f32. */
+  cvtsi2ss(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2ss!, dst, src); }
+  cvtsi2sd(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2sd!, dst, src); }
+  /** Truncating f32/f64 to signed integer of the destination's width. */
+  cvttss2si(dst: Gpr, src: XM): void { this.emitWith(D.cvttss2si!, dst, src); }
+  cvttsd2si(dst: Gpr, src: XM): void { this.emitWith(D.cvttsd2si!, dst, src); }
+  cvtss2sd(dst: Xmm, src: XM): void { this.emitWith(D.cvtss2sd!, dst, src); }
+  cvtsd2ss(dst: Xmm, src: XM): void { this.emitWith(D.cvtsd2ss!, dst, src); }
+  /** SSE4.1 rounding; mode 8|n: n = 0 nearest, 1 floor, 2 ceil, 3 trunc (8 suppresses precision exceptions). */
+  /** Compare scalars into a mask: predicate 0 eq, 1 lt, 2 le, 3 unord, 4 neq, 5 nlt, 6 nle, 7 ord. */
+  cmpss(dst: Xmm, src: XM, predicate: number): void { this.emitWith(D.cmpss!, dst, src, predicate); }
+  cmpsd(dst: Xmm, src: XM, predicate: number): void { this.emitWith(D.cmpsd!, dst, src, predicate); }
+  /** The sign bits of the lanes into the low bits of a 32-bit register. */
+  movmskps(dst: Gpr, src: Xmm): void { this.emitWith(D.movmskps!, dst, src); }
+  movmskpd(dst: Gpr, src: Xmm): void { this.emitWith(D.movmskpd!, dst, src); }
+  roundss(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundss!, dst, src, mode); }
+  roundsd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundsd!, dst, src, mode); }
+  roundps(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundps!, dst, src, mode); }
+  roundpd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundpd!, dst, src, mode); }
+
+  // --- AVX (VEX) scalar float: three operands, `dst = src1 op src2`, src1 untouched
+
+  /** `v{op}{ty} dst, src1, src2`: add/sub/mul/div/min/max/sqrt on f32 (ss) or f64 (sd). */
+  avx(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src1: Xmm, src2: XM): void {
+    this.emit('v' + op + ty, dst, src1, src2);
+  }
+  /** `v{op}{ty} dst, src1, src2` for the packed bitwise ops (and, andn, or, xor on ps/pd). */
+  avxBitwise(op: 'and' | 'andn' | 'or' | 'xor', ty: 'ps' | 'pd', dst: Xmm, src1: Xmm, src2: XM): void {
+    this.emit('v' + op + ty, dst, src1, src2);
+  }
+  vmovss(dst: XM, a: XM, b?: Xmm): void { this.emitWith(D.vmovss!, dst, a, b); }
+  vmovsd(dst: XM, a: XM, b?: Xmm): void { this.emitWith(D.vmovsd!, dst, a, b); }
+  vmovaps(dst: XM, src: XM): void { this.emitWith(D.vmovaps!, dst, src); }
+  vmovdqu(dst: XM, src: XM): void { this.emitWith(D.vmovdqu!, dst, src); }
+  vucomiss(a: Xmm, b: XM): void { this.emitWith(D.vucomiss!, a, b); }
+  vucomisd(a: Xmm, b: XM): void { this.emitWith(D.vucomisd!, a, b); }
+
+  // --- BMI1 / BMI2 (check CPUID before use)
+
+  /** dst = ~a & b */
+  andn(dst: Gpr, a: Gpr, b: RM): void { this.emitWith(D.andn!, dst, a, b); }
+  /** dst = src & (src - 1): clear the lowest set bit. */
+  blsr(dst: Gpr, src: RM): void { this.emitWith(D.blsr!, dst, src); }
+  blsi(dst: Gpr, src: RM): void { this.emitWith(D.blsi!, dst, src); }
+  blsmsk(dst: Gpr, src: RM): void { this.emitWith(D.blsmsk!, dst, src); }
+  /** Shifts by a count in any register, without touching flags. */
+  shlx(dst: Gpr, src: RM, count: Gpr): void { this.emitWith(D.shlx!, dst, src, count); }
+  shrx(dst: Gpr, src: RM, count: Gpr): void { this.emitWith(D.shrx!, dst, src, count); }
+  sarx(dst: Gpr, src: RM, count: Gpr): void { this.emitWith(D.sarx!, dst, src, count); }
+  rorx(dst: Gpr, src: RM, count: number): void { this.emitWith(D.rorx!, dst, src, count); }
+}
+// #endregion instructions
