@@ -407,6 +407,11 @@ const arenas = new FinalizationRegistry<{ address: number; size: number; ids: nu
   instancesByVmctx.delete(address);
   const rt = getRuntime();
   for (const id of ids) rt.unregisterCallout(id);
+  // The function records lived in the arena.
+  for (let record = address; record < address + size; record += 8) {
+    const ref = functionsByRecord.get(record);
+    if (ref && !ref.deref()) functionsByRecord.delete(record);
+  }
   rt.native.munmap(address, size);
 });
 
