@@ -12,7 +12,7 @@ export interface Case {
   start: number;
   end: number;
   form: Form;
-  /** A forward branch to a label not yet bound: near by design (see `Assembler.jmp`). */
+  /** A forward branch to a label not yet bound when emitted: sized by relaxation at finish. */
   forwardUnbound: boolean;
 }
 
