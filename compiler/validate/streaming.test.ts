@@ -190,6 +190,7 @@ describe('very large counts fail cleanly instead of allocating', () => {
     ['locals in many runs', moduleWithBody([...leb(60000), ...Array(60000).fill([1, 0x7f]).flat(), 0x0b]), 'too many locals'],
     ['br_table targets', moduleWithBody([0, 0x41, 0, 0x0e, ...huge, 0, 0x0b]), 'unexpected end of section or function'],
     ['name length', moduleOf(section(0, [...huge, 0x61])), 'length out of bounds'],
+    ['body size', moduleOf(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), [10, ...leb(6 + 8_000_000), 1, ...leb(8_000_000)]), 'function body too large (limit 7654321 bytes)'],
   ];
   for (const [name, bytes, reason] of cases) {
     it(name, () => {

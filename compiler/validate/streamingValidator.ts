@@ -34,6 +34,12 @@ const enum State {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Largest function body accepted, V8's limit: an implementation limit that bounds the memory a
+ * hostile body can make the validator use (control frames, operand stack, br_table targets).
+ */
+export const MAX_FUNCTION_SIZE = 7_654_321;
+
 // #region streaming-validator
 export class StreamingValidator {
   readonly module: ModuleInfo = emptyModuleInfo();
@@ -279,6 +285,7 @@ export class StreamingValidator {
           if (this.offset + size > this.sectionEnd) {
             throw new CompileError('unexpected end of section or function', this.offset);
           }
+          if (size > MAX_FUNCTION_SIZE) throw new CompileError(`function body too large (limit ${MAX_FUNCTION_SIZE} bytes)`, this.offset);
           this.bodySize = size;
           this.state = State.CodeBody;
           break;
