@@ -26,6 +26,12 @@ export interface CompiledModuleWithNotes extends CompiledModule {
 
 const NOT_YET = 'not implemented yet';
 
+/** The disassembly note of an operator ('' names a numeric operator by its opcode). */
+function noteText(name: string, imm: number | bigint | undefined): string {
+  if (name === '') return opcodeName(Number(imm));
+  return imm === undefined ? name : `${name} ${imm}`;
+}
+
 /** A function that cannot be compiled yet: calling it raises TrapCode.notImplemented. */
 function stubFunction(asm: Assembler, funcIndex: number, wasmOffset: number): void {
   asm.mov(GPR32[7]!, TrapCode.notImplemented);
@@ -62,12 +68,12 @@ export class X64CodeGenerator implements CodeGenerator {
   constructor(private readonly keepNotes = false) {}
 
   /** Run one operator's lowering; a "not implemented yet" turns the whole function into a stub. */
-  private run(offset: number, text: string, lower: (fc: FunctionCompiler) => void): void {
+  private run(offset: number, name: string, lower: (fc: FunctionCompiler) => void, imm?: number | bigint): void {
     if (this.skipping !== null) return;
     const fc = this.fc!;
     fc.opOffset = offset;
     fc.held = 0;
-    if (this.keepNotes) this.fnNotes.push([this.asm.offset, text]);
+    if (this.keepNotes) this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
     try {
       lower(fc);
     } catch (e) {
@@ -179,10 +185,10 @@ export class X64CodeGenerator implements CodeGenerator {
     this.run(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end', (fc) => control.end(fc, live));
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
-    this.run(offset, `br ${depth}`, (fc) => control.branchTo(fc, fc.control.target(depth)));
+    this.run(offset, 'br', (fc) => control.branchTo(fc, fc.control.target(depth)), depth);
   }
   brIf(depth: number, _target: ControlFrame, offset: number): void {
-    this.run(offset, `br_if ${depth}`, (fc) => control.brIf(fc, fc.control.target(depth), fc.popCond()));
+    this.run(offset, 'br_if', (fc) => control.brIf(fc, fc.control.target(depth), fc.popCond()), depth);
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
     const depths = Array.from(targets.subarray(0, targetCount));
@@ -192,7 +198,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.run(offset, 'return', (fc) => control.emitReturn(fc));
   }
   call(funcIndex: number, type: FuncType, offset: number): void {
-    this.run(offset, `call ${funcIndex}`, (fc) => call(fc, funcIndex, type));
+    this.run(offset, 'call', (fc) => call(fc, funcIndex, type), funcIndex);
   }
   callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, offset: number): void {
     this.todo('call_indirect', offset);
@@ -206,28 +212,28 @@ export class X64CodeGenerator implements CodeGenerator {
     this.run(offset, 'select', (fc) => ops.select(fc, type));
   }
   localGet(index: number, _type: ValType, offset: number): void {
-    this.run(offset, `local.get ${index}`, (fc) => ops.localGet(fc, index));
+    this.run(offset, 'local.get', (fc) => ops.localGet(fc, index), index);
   }
   localSet(index: number, _type: ValType, offset: number): void {
-    this.run(offset, `local.set ${index}`, (fc) => ops.localSet(fc, index, false));
+    this.run(offset, 'local.set', (fc) => ops.localSet(fc, index, false), index);
   }
   localTee(index: number, _type: ValType, offset: number): void {
-    this.run(offset, `local.tee ${index}`, (fc) => ops.localSet(fc, index, true));
+    this.run(offset, 'local.tee', (fc) => ops.localSet(fc, index, true), index);
   }
   globalGet(index: number, type: GlobalType, offset: number): void {
-    this.run(offset, `global.get ${index}`, (fc) => ops.globalGet(fc, index, type));
+    this.run(offset, 'global.get', (fc) => ops.globalGet(fc, index, type), index);
   }
   globalSet(index: number, type: GlobalType, offset: number): void {
-    this.run(offset, `global.set ${index}`, (fc) => ops.globalSet(fc, index, type));
+    this.run(offset, 'global.set', (fc) => ops.globalSet(fc, index, type), index);
   }
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
-    this.run(offset, `i32.const ${value | 0}`, (fc) => ops.pushConst(fc, 0x7f, BigInt(value)));
+    this.run(offset, 'i32.const', (fc) => ops.pushConst(fc, 0x7f, BigInt(value)), value | 0);
   }
   i64Const(low: number, high: number, offset: number): void {
     const v = BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0));
-    this.run(offset, `i64.const ${v}`, (fc) => ops.pushConst(fc, 0x7e, v));
+    this.run(offset, 'i64.const', (fc) => ops.pushConst(fc, 0x7e, v), v);
   }
   f32Const(_bits: number, offset: number): void {
     this.todo('floats', offset);
@@ -236,13 +242,13 @@ export class X64CodeGenerator implements CodeGenerator {
     this.todo('floats', offset);
   }
   unary(opcode: number, offset: number): void {
-    this.run(offset, opcodeName(opcode), (fc) => ops.unary(fc, opcode));
+    this.run(offset, '', (fc) => ops.unary(fc, opcode), opcode);
   }
   binary(opcode: number, offset: number): void {
-    this.run(offset, opcodeName(opcode), (fc) => ops.binary(fc, opcode));
+    this.run(offset, '', (fc) => ops.binary(fc, opcode), opcode);
   }
   compare(opcode: number, offset: number): void {
-    this.run(offset, opcodeName(opcode), (fc) => ops.compare(fc, opcode));
+    this.run(offset, '', (fc) => ops.compare(fc, opcode), opcode);
   }
 
   // --- part 2
