@@ -260,7 +260,17 @@ export function brTable(fc: FunctionCompiler, depths: readonly number[], default
     return branchTo(fc, i < frames.length ? frames[i]! : dflt);
   }
   fc.materializeFlags();
-  const r = fc.toReg(index);
+  // The index, zero-extended to 64 bits for the table lookup (a 32-bit mov does both at once).
+  let r: number;
+  if (index.loc === Loc.Reg) {
+    r = index.n;
+    fc.asm.mov(GPR32[r]!, GPR32[r]!);
+  } else {
+    r = fc.alloc();
+    const src = fc.operand(index, false);
+    if (typeof src === 'number') fc.asm.mov(GPR32[r]!, src);
+    else fc.asm.mov(GPR32[r]!, src.kind === 'mem' ? dword(src.base, src.disp, src.index, src.scale) : GPR32[src.num]!);
+  }
   normalizeLocals(fc);
   const all = [...new Set([...frames, dflt])];
   const unfixed = all.filter((f) => f.kind !== FrameKind.function && !f.layout);
@@ -280,7 +290,6 @@ export function brTable(fc: FunctionCompiler, depths: readonly number[], default
       stubs.push(f);
     }
   }
-  asm.mov(GPR32[r]!, GPR32[r]!);
   asm.cmp(GPR32[r]!, frames.length);
   asm.jcc('ae', entry.get(dflt)!);
   const table = asm.newLabel();
