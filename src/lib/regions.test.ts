@@ -62,3 +62,12 @@ describe('findListingUses', () => {
     expect(() => findListingUses('<Listing file={x} region="r" />')).toThrow(RegionError);
   });
 });
+
+describe('listing drift', async () => {
+  const { drifted } = await import('./listingDrift.ts');
+  const q = (key: string, hash: string) => ({ key, chapter: 'book/x.mdx', line: 1, hash });
+  test('reports regions whose hash changed or that the lock does not know', () => {
+    const lock = { 'a.ts#one': 'h1', 'a.ts#two': 'h2' };
+    expect(drifted(lock, [q('a.ts#one', 'h1'), q('a.ts#two', 'CHANGED'), q('b.ts#new', 'h3')]).map((d) => d.key)).toEqual(['a.ts#two', 'b.ts#new']);
+  });
+});
