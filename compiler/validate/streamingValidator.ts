@@ -130,8 +130,11 @@ export class StreamingValidator {
       return;
     }
     const needed = pending + chunk.length;
-    if (!this.owned || this.buf.length < needed) this.copyPending(Math.max(needed, pending * 2, 4096));
-    else if (this.buf.length - this.end < chunk.length) {
+    // Grow (doubling) rather than compact when the pending bytes fill half the buffer, so each
+    // compaction frees at least as much room as it copies: linear time for any chunking.
+    if (!this.owned || this.buf.length < needed || (this.buf.length - this.end < chunk.length && pending * 2 > this.buf.length)) {
+      this.copyPending(Math.max(needed * 2, 4096));
+    } else if (this.buf.length - this.end < chunk.length) {
       this.buf.copyWithin(0, this.start, this.end);
       this.base += this.start;
       this.end = pending;
