@@ -1,0 +1,72 @@
+// Chapter 6 says what the code generator does with each kind of value location, and shows it
+// with examples compiled at build time. The listings update themselves; the sentences do not.
+// These checks hold the sentences to the code: if one fails, the code generator changed in a
+// way book/06-the-value-stack.mdx describes, and the paragraph needs rereading.
+import { describe, expect, test } from 'vitest';
+import { watToWasm } from './wat.ts';
+import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
+import { listFunctions } from '../../compiler/codegen/listing.ts';
+import { loadIced } from '../../compiler/x64/index.ts';
+
+/** The instructions of the function's body: after the prologue's stack check, up to the first ret. */
+async function body(func: string): Promise<string[]> {
+  await loadIced();
+  const [f] = listFunctions(compileModule(await watToWasm(`(module ${func})`)));
+  const texts = f!.instructions.map((i) => i.text).filter((t) => !t.startsWith('nop'));
+  const start = texts.findIndex((t) => t.startsWith('jb ')) + 1;
+  const end = texts.indexOf('ret', start);
+  return texts.slice(start, end);
+}
+
+describe('book/06-the-value-stack.mdx says', () => {
+  test('two constants are folded: the body is one mov of the sum', async () => {
+    expect(await body('(func (result i32) (i32.add (i32.const 2) (i32.const 3)))')).toEqual(['mov eax, 5']);
+  });
+
+  test('a constant operand becomes an immediate of imul', async () => {
+    const b = await body('(func (param i32) (result i32) (i32.mul (local.get 0) (i32.const 10)))');
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatch(/^imul \w+, \w+, (0xa|10)$/);
+  });
+
+  test('a local plus a constant is one lea', async () => {
+    const b = await body('(func (param i32) (result i32) (i32.add (local.get 0) (i32.const 100)))');
+    expect(b).toEqual([expect.stringMatching(/^lea eax, \[\w+\+(0x64|100)\]$/)]);
+  });
+
+  test('a comparison feeding an if becomes cmp and one conditional jump, with no setcc', async () => {
+    const b = await body('(func (param i32 i32) (result i32) (if (result i32) (i32.lt_s (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 2))))');
+    expect(b[0]).toMatch(/^cmp /);
+    expect(b[1]).toMatch(/^j(ge|l) /);
+    expect(b.some((t) => t.startsWith('set'))).toBe(false);
+  });
+
+  test('a comparison used as a value is materialized with setl and movzx', async () => {
+    const b = await body('(func (param i32 i32) (result i32) (i32.lt_s (local.get 0) (local.get 1)))');
+    expect(b.map((t) => t.split(' ')[0])).toEqual(['cmp', 'setl', 'movzx']);
+  });
+
+  test('a local overwritten while its old value is on the stack is copied just before the write', async () => {
+    const b = await body('(func (param i32) (result i32) (local.get 0) (local.set 0 (i32.const 7)) (local.get 0) (i32.add))');
+    const write = b.findIndex((t) => /^mov edi, (7|0x7)$/.test(t));
+    expect(write).toBeGreaterThan(0);
+    expect(b[write - 1]).toMatch(/^mov \w+, rdi$/);
+  });
+});
+
+describe('book/04-encoding-x86-64.mdx says', () => {
+  test('mov rax, 42 is emitted as the shorter mov eax, 42', async () => {
+    const { Assembler, rax } = await import('../../compiler/x64/index.ts');
+    const a = new Assembler();
+    a.mov(rax, 42);
+    expect([...a.finish().code]).toEqual([0xb8, 42, 0, 0, 0]);
+  });
+
+  test('in the sum loop, the forward je takes six bytes and the backward jne two', async () => {
+    const { sumLoop } = await import('../../book/examples/x64-encodings.ts');
+    const [out] = await sumLoop();
+    const listing = out?.kind === 'asm' ? out.listing : '';
+    expect(listing).toMatch(/0f 84 [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2}\s+je /);
+    expect(listing).toMatch(/\b75 [0-9a-f]{2}\s+jne /);
+  });
+});
