@@ -12,19 +12,21 @@ export class CodeMemory {
   private disposed = false;
 
   /**
-   * Map `code`, let `patch` fix absolute addresses in the still-writable copy (it receives the
-   * load address and the writable bytes), then seal it read+execute.
+   * Map `code`, let `patch` fix absolute addresses in it (it receives the load address and the
+   * bytes about to be copied in, while the mapping is still writable), then seal it read+execute.
    */
   constructor(code: Uint8Array, patch?: (address: number, bytes: Uint8Array) => void) {
     const native = getNative();
     this.mappedSize = roundUp(Math.max(code.length, 1), native.pageSize);
     this.address = native.mmap(this.mappedSize, PROT_READ | PROT_WRITE);
     try {
-      const bytes = new Uint8Array(native.view(this.address, this.mappedSize));
+      // Prepared in JS (patched there), then copied into the still-writable mapping.
+      const bytes = new Uint8Array(this.mappedSize);
       bytes.set(code);
       // Fill the rest of the page with int3 so a stray jump there stops at once.
       bytes.fill(0xcc, code.length);
       patch?.(this.address, bytes);
+      native.copyIn(this.address, bytes);
       native.mprotect(this.address, this.mappedSize, PROT_READ | PROT_EXEC);
     } catch (e) {
       native.munmap(this.address, this.mappedSize);

@@ -40,6 +40,8 @@ export interface Native {
   munmap(address: number, length: number): void;
   /** An ArrayBuffer over raw memory (no copy). It must not be used after the memory is unmapped. */
   view(address: number, length: number): ArrayBuffer;
+  /** Copy bytes to raw memory (cheaper than making a view for one write). */
+  copyIn(address: number, bytes: Uint8Array): void;
   /** The koffi pointer for an address (for koffi.decode / koffi.view). */
   pointer(address: number): Pointer;
   /** Read errno's text after a failed call. */
@@ -79,6 +81,7 @@ export function getNative(): Native {
   const strerror = libc.func('const char *strerror(int errnum)');
   // memset(p, 0, 0) returns p untouched: the cheapest way to turn an address into a koffi pointer.
   const asPointer = libc.func('void *memset(uintptr_t s, int c, size_t n)');
+  const memcpy = libc.func('void *memcpy(uintptr_t dst, void *src, size_t n)');
   const pageSize = Number(sysconf(30 /* _SC_PAGESIZE */));
   const lastError = () => String(strerror(koffi.errno()));
   native = {
@@ -97,6 +100,9 @@ export function getNative(): Native {
     },
     munmap(address, length) {
       if (munmap(address, length) !== 0) throw new Error(`munmap failed: ${lastError()}`);
+    },
+    copyIn(address, bytes) {
+      if (bytes.length) memcpy(address, bytes, bytes.length);
     },
     view(address, length) {
       return koffi.view(asPointer(address, 0, 0), length);

@@ -8,6 +8,7 @@ import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
+import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
 
 /** A function implemented in JS that wasm calls: reads its arguments from `runtime.callout`, writes results there, returns 0 or a trap code. */
@@ -173,26 +174,67 @@ export class Runtime {
 
   /** A stub with the internal convention for `type` that calls `handler` (loaded in its own code memory). */
   calloutStub(type: FuncType, id: number): { code: CodeMemory; address: number } {
-    const { code, addresses } = load((asm) => [emitCalloutStub(asm, type, id, this.state, this.suspend, this.trapHandler)]);
-    return { code, address: addresses[0]! };
+    const { code, addresses } = this.loadStubs([{ kind: 'callout', type, id }]);
+    return { code: code!, address: addresses[0]! };
   }
 
   /** A stub with the internal convention for `type` that calls `calleeCode` in the instance of `calleeVmctx`. */
   switchStub(type: FuncType, calleeVmctx: number, calleeCode: number): { code: CodeMemory; address: number } {
-    const { code, addresses } = load((asm) => [emitInstanceSwitchStub(asm, type, calleeVmctx, calleeCode)]);
-    return { code, address: addresses[0]! };
+    const { code, addresses } = this.loadStubs([{ kind: 'switch', type, calleeVmctx, calleeCode }]);
+    return { code: code!, address: addresses[0]! };
   }
 
+  // #region stub-templates
   /**
    * Several stubs in one piece of code memory (one mapping instead of one per stub: processes
    * have a limited number of mappings). Addresses in the order of `requests`.
+   * Each stub is a copy of a template assembled once per kind and signature, with its own
+   * values patched in: instantiation does not run the assembler.
    */
   loadStubs(requests: readonly StubRequest[]): { code: CodeMemory | undefined; addresses: number[] } {
     if (requests.length === 0) return { code: undefined, addresses: [] };
-    return load((asm) => requests.map((r) => r.kind === 'callout'
-      ? emitCalloutStub(asm, r.type, r.id, this.state, this.suspend, this.trapHandler)
-      : emitInstanceSwitchStub(asm, r.type, r.calleeVmctx, r.calleeCode)));
+    const templates = requests.map((r) => this.template(r.kind, r.type));
+    const offsets: number[] = [];
+    let size = 0;
+    for (const t of templates) {
+      offsets.push(size);
+      size += Math.ceil(t.bytes.length / 16) * 16;
+    }
+    const bytes = new Uint8Array(size).fill(0xcc);
+    const view = new DataView(bytes.buffer);
+    requests.forEach((r, i) => {
+      const t = templates[i]!, at = offsets[i]!;
+      bytes.set(t.bytes, at);
+      if (r.kind === 'callout') view.setUint32(at + t.holes[0]!, r.id, true);
+      else {
+        view.setBigUint64(at + t.holes[0]!, BigInt(r.calleeVmctx), true);
+        view.setBigUint64(at + t.holes[1]!, BigInt(r.calleeCode), true);
+      }
+    });
+    const code = new CodeMemory(bytes);
+    return { code, addresses: offsets.map((o) => code.address + o) };
   }
+
+  private readonly templates = new Map<string, { bytes: Uint8Array; holes: number[] }>();
+
+  /** The stub of `kind` for `type`, assembled with placeholder values, and where they are. */
+  private template(kind: StubRequest['kind'], type: FuncType): { bytes: Uint8Array; holes: number[] } {
+    const key = `${kind} ${signatureKey(type)}`;
+    let t = this.templates.get(key);
+    if (!t) {
+      const asm = new Assembler();
+      const placeholders = kind === 'callout' ? [ID_HOLE] : [VMCTX_HOLE, CODE_HOLE];
+      if (kind === 'callout') emitCalloutStub(asm, type, ID_HOLE, this.state, this.suspend, this.trapHandler);
+      else emitInstanceSwitchStub(asm, type, Number(VMCTX_HOLE), Number(CODE_HOLE));
+      const out = asm.finish();
+      if (out.fixups.length) throw new Error('runtime stubs must not need fix-ups');
+      const holes = placeholders.map((p) => findOnce(out.code, p));
+      t = { bytes: out.code.slice(), holes };
+      this.templates.set(key, t);
+    }
+    return t;
+  }
+  // #endregion stub-templates
 
   /** Finds the wasm position of a call (its return address) in the instance of `vmctx`; installed by instance.ts. */
   trapPositionOf: ((vmctx: number, returnAddress: number) => { func: number; offset: number } | undefined) | undefined;
@@ -219,6 +261,32 @@ export class Runtime {
   // #endregion call-out-of-wasm
 }
 // #endregion runtime
+
+// Placeholder immediates in stub templates: values no real stub has (an id far above any
+// handler count; addresses above the 47-bit user space).
+const ID_HOLE = 0x7e5ab1e5;
+const VMCTX_HOLE = 0x7ffe_5ab1_e5aa_aa11n & 0x1f_ffff_ffff_ffffn;
+const CODE_HOLE = 0x7ffe_5ab1_e5bb_bb22n & 0x1f_ffff_ffff_ffffn;
+
+/** The offset of the only occurrence of `value` (as a 4- or 8-byte little-endian immediate) in `code`. */
+function findOnce(code: Uint8Array, value: number | bigint): number {
+  const size = typeof value === 'number' ? 4 : 8;
+  const pattern = new Uint8Array(size);
+  const dv = new DataView(pattern.buffer);
+  if (typeof value === 'number') dv.setUint32(0, value, true);
+  else dv.setBigUint64(0, value, true);
+  let found = -1;
+  for (let i = 0; i + size <= code.length; i++) {
+    let k = 0;
+    while (k < size && code[i + k] === pattern[k]) k++;
+    if (k === size) {
+      if (found >= 0) throw new Error('stub template: placeholder found twice');
+      found = i;
+    }
+  }
+  if (found < 0) throw new Error('stub template: placeholder not found');
+  return found;
+}
 
 let runtime: Runtime | undefined;
 
