@@ -7,7 +7,7 @@ import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { CompileError } from '../errors.ts';
 import { MAX_UNCHECKED_FRAME, signatureLayout, TrapCode, VMCTX, type VMContextLayout } from '../abi/index.ts';
 import {
-  type Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rbp, rsp,
+  Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rbp, rsp,
 } from '../x64/index.ts';
 import {
   ALLOCATABLE, bit, Gpr as R, SCRATCH, VMCTX as VMCTX_REG,
@@ -68,6 +68,8 @@ export class FunctionCompiler {
   localSlots = 0;
   maxStackSlots = 0;
   usesFramePointer = false;
+  /** The frame size, once finish() has run. */
+  finalFrameSize = 0;
   /** Some slot (of a local or a value) was addressed. */
   frameUsed = false;
   /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
@@ -78,7 +80,6 @@ export class FunctionCompiler {
   readonly frameSizePatches: number[] = [];
   readonly traps: TrapStub[] = [];
   readonly stackTrap: TrapStub;
-  readonly entryOffset: number;
   control!: ControlState;
 
   constructor(
@@ -107,15 +108,9 @@ export class FunctionCompiler {
     const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length);
 
     // #region prologue
+    // The stack check, frame pointer and `sub rsp, F` are assembled last (emitPrologue), when
+    // F is known, and put in front of the body. The body starts with the parameter moves.
     const asm = this.asm;
-    this.entryOffset = asm.offset;
-    asm.cmp(rsp, qword(GPR64[VMCTX_REG]!, VMCTX.STACK_LIMIT));
-    asm.jcc('b', this.stackTrap.label);
-    if (this.usesFramePointer) {
-      asm.push(rbp);
-      asm.mov(rbp, rsp);
-    }
-    this.adjustFrame('sub');
     // Parameters that cannot stay where they arrived (rdx and rcx are wanted by division and
     // shifts; beyond the register budget, the frame) move now, before anything reads them.
     // Their sources are argument registers and their destinations are not, so order is free.
@@ -398,40 +393,37 @@ export class FunctionCompiler {
       asm.mov(GPR32[R.rdx]!, this.funcIndex);
       asm.jmp(qword(GPR64[VMCTX_REG]!, VMCTX.TRAP_HANDLER));
     }
-    const size = this.frameSize();
-    if (size > MAX_UNCHECKED_FRAME) this.checkBigFrame(size);
+    const size = (this.finalFrameSize = this.frameSize());
     const NOP7 = [0x0f, 0x1f, 0x80, 0, 0, 0, 0];
     for (const at of this.frameSizePatches) {
       if (size !== 0) asm.buf.patch32(at, size);
-      // No frame: an epilogue `add rsp, 0; ret` becomes `ret` (then 7 dead bytes); the
-      // prologue's `sub rsp, 0` becomes one 7-byte nop.
+      // No frame: an epilogue `add rsp, 0; ret` becomes `ret` (then 7 dead bytes).
       else if (asm.buf.bytes[at + 4] === 0xc3) [0xc3, ...NOP7].forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
       else NOP7.forEach((b, k) => asm.buf.patch8(at - 3 + k, b));
     }
   }
 
   /**
-   * The prologue's check covers MAX_UNCHECKED_FRAME bytes below rsp. A bigger frame (known only
-   * now) must check rsp - size: the prologue's 7-byte `sub rsp, F` becomes a jump to an
-   * out-of-line check that does the sub and jumps back.
+   * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
+   * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
+   * stack parameters need it, and the frame. `bodyTrap` is the offset the body's stack-overflow
+   * stub will have once this prologue is in front of it (a function of the prologue's length).
    */
-  private checkBigFrame(size: number): void {
-    const asm = this.asm;
-    const subAt = this.frameSizePatches[0]! - 3;
-    const back = asm.newLabel();
-    back.offset = subAt + 7;
-    const stub = asm.offset;
-    asm.lea(GPR64[SCRATCH]!, qword(rsp, -size));
-    asm.cmp(GPR64[SCRATCH]!, qword(GPR64[VMCTX_REG]!, VMCTX.STACK_LIMIT));
-    asm.jcc('b', this.stackTrap.label);
-    this.adjustFrame('sub');
-    asm.jmp(back);
-    const rel = stub - (subAt + 5);
-    asm.buf.patch8(subAt, 0xe9);
-    asm.buf.patch32(subAt + 1, rel);
-    asm.buf.patch8(subAt + 5, 0x66);
-    asm.buf.patch8(subAt + 6, 0x90);
-    this.frameSizePatches.shift();
+  emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {
+    const size = this.finalFrameSize;
+    const limit = qword(GPR64[VMCTX_REG]!, VMCTX.STACK_LIMIT);
+    const trap = pro.newLabel();
+    if (size > MAX_UNCHECKED_FRAME) {
+      pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
+      pro.cmp(GPR64[SCRATCH]!, limit);
+    } else pro.cmp(rsp, limit);
+    pro.jcc('b', trap);
+    if (this.usesFramePointer) {
+      pro.push(rbp);
+      pro.mov(rbp, rsp);
+    }
+    if (size > 0) pro.sub(rsp, size);
+    trap.offset = pro.offset + bodyStackTrapOffset;
   }
 
   /** Leave the function (results already in place). */

@@ -108,7 +108,7 @@ export class X64CodeGenerator implements CodeGenerator {
 
   beginFunction(ctx: FunctionContext, offset: number): void {
     this.asm = new Assembler(4096);
-    this.fnNotes = [[0, 'prologue']];
+    this.fnNotes = [];
     this.fnData = [];
     this.skipping = null;
     this.context = ctx;
@@ -138,25 +138,37 @@ export class X64CodeGenerator implements CodeGenerator {
       fc = null;
       stubFunction(this.asm, funcIndex, this.bodyOffset);
     }
-    const out = this.asm.finish();
+    const body = this.asm.finish();
+    // The prologue goes in front of the body now that the frame size is known.
+    let head: Uint8Array = new Uint8Array(0);
+    if (fc) {
+      const pro = new Assembler(64);
+      fc.emitPrologue(pro, fc.stackTrap.label.offset);
+      head = pro.finish().code;
+    }
+    const p = head.length;
     const buf = this.code;
     while (buf.length % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
     const start = buf.length;
-    buf.append(out.code);
-    for (const f of out.fixups) {
+    buf.append(head);
+    buf.append(body.code);
+    for (const f of body.fixups) {
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
-      this.calls.push([start + f.offset, f.target, f.addend]);
+      this.calls.push([start + p + f.offset, f.target, f.addend]);
     }
     this.offsets.set(funcIndex, start);
-    this.functions.push({ funcIndex, offset: start, size: out.code.length });
-    for (let i = 0; i < this.fnNotes.length; i++) {
-      const n = this.fnNotes[i]!;
-      this.notes.push([start + n[0], n[1]]);
+    this.functions.push({ funcIndex, offset: start, size: p + body.code.length });
+    if (this.keepNotes) {
+      if (fc) this.notes.push([start, 'prologue']);
+      for (let i = 0; i < this.fnNotes.length; i++) {
+        const n = this.fnNotes[i]!;
+        this.notes.push([start + p + n[0], n[1]]);
+      }
     }
-    for (const [a, b] of this.fnData) this.dataRanges.push([start + a, start + b]);
+    for (const [a, b] of this.fnData) this.dataRanges.push([start + p + a, start + p + b]);
     if (fc) {
       for (const t of [fc.stackTrap, ...fc.traps]) {
-        this.trapSites.push({ codeOffset: start + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
+        this.trapSites.push({ codeOffset: start + p + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
       }
     }
     this.fc = null;
