@@ -12,6 +12,7 @@ export async function main(args: string[]): Promise<number> {
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === '--') continue;
     if (a === '--invoke') name = args[++i];
     else if (a.startsWith('--invoke=')) name = a.slice(9);
     else if (!file) file = a;
