@@ -183,3 +183,25 @@ describe('validation', () => {
     expect(os[1]!.reason).toMatch(/^cannot parse this command: line 2: /);
   });
 });
+
+describe('text modules that wabt encodes wrongly', () => {
+  const rejecting: Engine = {
+    name: 'rejecting',
+    compile: () => {
+      throw new CompileError('malformed value type', 0x15);
+    },
+  };
+  const src = '(module (func (export "f")))';
+
+  test('a rejected valid module fails when wabt reads its binary back', () => {
+    const os = runScript(parseScript(src), { engine: rejecting, textToBinary, readsBack: () => true });
+    expect(statuses(os)).toEqual(['failed']);
+    expect(os[0]!.reason).toContain('valid module rejected: malformed value type');
+  });
+
+  test('and is skipped, naming the text front-end, when wabt cannot', () => {
+    const os = runScript(parseScript(src), { engine: rejecting, textToBinary, readsBack: () => false });
+    expect(statuses(os)).toEqual(['skipped']);
+    expect(os[0]!.reason).toContain('wabt cannot read back its own binary');
+  });
+});

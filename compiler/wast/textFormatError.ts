@@ -4,6 +4,9 @@
 /** Turns a `(module ...)` text into its binary; throws TextFormatError. */
 export type TextToBinary = (text: string) => Uint8Array;
 
+/** Whether the text front-end can read a binary back (see textFormat.ts). */
+export type ReadsBack = (bytes: Uint8Array) => boolean;
+
 export class TextFormatError extends Error {
   override name = 'TextFormatError';
 }

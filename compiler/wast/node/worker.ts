@@ -9,7 +9,7 @@ import { ENGINES } from '../engines.ts';
 import { withExecution } from '../executionEngine.ts';
 import { ScriptRunner, type Outcome } from '../runner.ts';
 import { parseScript } from '../script.ts';
-import { loadTextToBinary } from '../textFormat.ts';
+import { loadReadsBack, loadTextToBinary } from '../textFormat.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const FLUSH_MS = 50;
@@ -26,6 +26,7 @@ if (!makeEngine) throw new Error(`unknown engine ${engineName}`);
 // Lightbeam runs code only here, in Node: the execution half is Node-only (executionEngine.ts).
 const engine = engineName === 'lightbeam' ? withExecution(await makeEngine()) : await makeEngine();
 const textToBinary = await loadTextToBinary();
+const readsBack = await loadReadsBack();
 
 // #region worker-run-file
 /**
@@ -55,6 +56,7 @@ function runFileJournaled(path: string, fd: number): void {
   const runner = new ScriptRunner({
     engine,
     textToBinary,
+    readsBack,
     onOutcome: (o) => {
       writeSync(fd, JSON.stringify(o) + '\n');
       batch.push(o);
