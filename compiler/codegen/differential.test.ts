@@ -53,7 +53,7 @@ describe('differential: fixed programs vs V8', () => {
   // Return areas passed in a register and on the stack (7th integer argument), stack arguments,
   // results landing in the caller's slots.
   // (constSelect.wat: a spilled value moved to another stack position by a constant select.)
-  for (const name of ['returnArea.wat', 'constSelect.wat']) {
+  for (const name of ['returnArea.wat', 'constSelect.wat', 'peepholeAcrossLabel.wat']) {
     it(`testing/${name} agrees`, async () => {
       const { readFileSync } = await import('node:fs');
       const bytes = await watToWasm(readFileSync(new URL(`./testing/${name}`, import.meta.url), 'utf8'));

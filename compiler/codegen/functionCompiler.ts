@@ -68,6 +68,12 @@ export class FunctionCompiler {
   localSlots = 0;
   maxStackSlots = 0;
   usesFramePointer = false;
+  /**
+   * The last arithmetic instruction, if it may be redone in place: `x = x op y` first comes out as
+   * `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
+   * right after it rewrites that into `op x, y` (see writeLocal).
+   */
+  lastOp: { result: number; home: number; start: number; end: number; reemit: (dst: number) => void } | null = null;
   /** The frame size, once finish() has run. */
   finalFrameSize = 0;
   /** Some slot (of a local or a value) was addressed. */
@@ -373,6 +379,13 @@ export class FunctionCompiler {
       }
     }
     return reg(v.type, this.toReg(v));
+  }
+
+  /** Drop the code emitted since `offset` (only plain instructions: no labels, no fix-ups). */
+  rewindTo(offset: number): void {
+    this.asm.buf.length = offset;
+    const notes = this.env.notes;
+    for (let k = notes.length - 1; k >= 0 && notes[k]![0] > offset; k--) notes[k]![0] = offset;
   }
 
   // --- traps

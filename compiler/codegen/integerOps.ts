@@ -270,10 +270,41 @@ const X86_OP = { add: 'add', sub: 'sub', and: 'and', or: 'or', xor: 'xor' } as c
 /** dst = a; dst op= b. A commutative operator takes its destination from whichever operand is a temporary. */
 function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 'or' | 'xor', a: Value, b: Value, commutative: boolean): void {
   if (commutative && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
+  const emit = (d: number, s: Gpr | Mem | number) => fc.asm[X86_OP[op]](reg(type, d), s);
+  twoAddress(fc, type, a, b, commutative, true, emit);
+}
+
+/**
+ * dst = a; dst op= b, remembering how to redo it in place when the result is stored back into
+ * the local it was computed from (`x = x op y` becomes one instruction; see FunctionCompiler.lastOp).
+ */
+function twoAddress(
+  fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean,
+  emit: (dst: number, src: Gpr | Mem | number) => void,
+): void {
+  const start = fc.asm.offset;
+  const aHome = registerLocal(fc, a);
+  const bHome = commutative ? registerLocal(fc, b) : -1;
+  const aWasTemp = a.loc === Loc.Reg;
   const dst = fc.toReg(a);
-  const src = fc.operand(b, true);
-  fc.asm[X86_OP[op]](reg(type, dst), src);
+  const opStart = fc.asm.offset;
+  const src = fc.operand(b, immOk);
+  const clean = fc.asm.offset === opStart; // the operand needed no code of its own
+  emit(dst, src);
+  fc.lastOp = null;
+  if (clean && aHome >= 0 && opStart > start && !(typeof src === 'object' && src.kind === 'gpr' && src.num === dst)) {
+    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, reemit: (h) => emit(h, src) };
+  } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
+    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, reemit: (h) => emit(h, reg(type, dst)) };
+  }
   fc.push(inReg(type, dst));
+}
+
+/** The register of a local whose value is in it, or -1. */
+function registerLocal(fc: FunctionCompiler, v: Value): number {
+  if (v.loc !== Loc.Local) return -1;
+  const h = fc.localHome[v.n]!;
+  return h >= 0 && fc.regValid[v.n] ? h : -1;
 }
 
 function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void {
@@ -284,10 +315,7 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
     fc.asm.imul(reg(type, dst), src, Number(BigInt.asIntN(32, b.imm)));
     return fc.push(inReg(type, dst));
   }
-  const dst = fc.toReg(a);
-  const src = fc.operand(b, false) as Gpr | Mem;
-  fc.asm.imul(reg(type, dst), src);
-  fc.push(inReg(type, dst));
+  twoAddress(fc, type, a, b, true, false, (d, s) => fc.asm.imul(reg(type, d), s as Gpr | Mem));
 }
 
 function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', a: Value, b: Value): void {

@@ -58,6 +58,18 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
 
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
+  // `x = x op y` just computed into a temporary: redo the instruction on x's own register.
+  const last = fc.lastOp;
+  fc.lastOp = null;
+  if (
+    last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end &&
+    fc.localHome[i] === last.home && fc.regValid[i] && fc.stack.refsOf(i).length === 0
+  ) {
+    fc.rewindTo(last.start);
+    last.reemit(last.home);
+    fc.slotValid[i] = 0;
+    return;
+  }
   settleLocal(fc, i);
   const h = fc.localHome[i]!;
   const type = fc.localTypes[i]!;

@@ -73,6 +73,8 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.fc!;
     fc.opOffset = offset;
     fc.held = 0;
+    // Only a local.set right after the arithmetic may redo it in place (no label in between).
+    if (name !== 'local.set' && name !== 'local.tee') fc.lastOp = null;
     if (this.keepNotes) this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
     try {
       lower(fc);

@@ -30,7 +30,7 @@ export class Gen {
   }
   expr(t: T, d: number): string {
     if (d <= 0) return this.leaf(t);
-    const k = this.int(19);
+    const k = this.int(20);
     const e = (tt: T = t) => this.expr(tt, d - 1 - this.int(2));
     switch (k) {
       case 0: case 1: case 2: case 3:
@@ -79,6 +79,14 @@ export class Gen {
         return this.r() < 0.5
           ? `(block (result ${t}) ${e()} (block (param ${t}) (result ${t}) ${e()} (${t}.xor) (if (param ${t}) (result ${t}) ${e('i32')} (then (${t}.add ${e()})) (else (${t}.mul ${e()}))) ${e()} (drop)))`
           : `(block $o (result ${t}) (block (result ${t}) (br_if 1 ${e()} ${e('i32')}) (drop) (br $o ${e()})) (${t}.add ${e()}))`;
+      case 18: {
+        // x = x op y, and x = y op x, with x possibly also read before (a deferred copy to settle).
+        const x = t === 'i32' ? this.pick([3, 4]) : this.pick([5, 6]);
+        const op = this.pick(['add', 'sub', 'mul', 'and', 'or', 'xor']);
+        const upd = this.r() < 0.5 ? `(${t}.${op} (local.get ${x}) ${e()})` : `(${t}.${op} ${e()} (local.get ${x}))`;
+        const set = `(block (result ${t}) (local.set ${x} ${upd}) (local.get ${x}))`;
+        return this.r() < 0.5 ? set : `(${t}.sub (local.get ${x}) ${set})`;
+      }
       default: {
         // A right-nested chain keeps many values live at once: registers run out and spill.
         if (d > 3 || d < 2) return `(${t}.add ${e()} ${e()})`;
