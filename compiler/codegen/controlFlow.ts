@@ -141,6 +141,7 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
   enterMergeState(fc);
+  fc.alignLoopHead();
   fc.asm.bind(f.label);
   fc.control.frames.push(f);
 }

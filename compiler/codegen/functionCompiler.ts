@@ -74,6 +74,8 @@ export class FunctionCompiler {
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
   lastOp: { result: number; home: number; start: number; end: number; reemit: (dst: number) => void } | null = null;
+  /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
+  hasLoops = false;
   /** The frame size, once finish() has run. */
   finalFrameSize = 0;
   /** Some slot (of a local or a value) was addressed. */
@@ -436,7 +438,28 @@ export class FunctionCompiler {
       pro.mov(rbp, rsp);
     }
     if (size > 0) pro.sub(rsp, size);
+    if (this.hasLoops) {
+      // Loop heads were aligned assuming this prologue's usual length: pad it to that (mod 16).
+      const want = this.predictedPrologueLength() % 16;
+      emitNop(pro, (want - (pro.offset % 16) + 16) % 16);
+    }
     trap.offset = pro.offset + bodyStackTrapOffset;
+  }
+
+  /** cmp + jb, then push/mov for a frame pointer, then a short `sub rsp, F`. */
+  predictedPrologueLength(): number {
+    return 10 + (this.usesFramePointer ? 4 : 0) + 4;
+  }
+
+  /**
+   * Start a loop on a 16-byte boundary of the final code (functions start 16-aligned; the body
+   * follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is one
+   * instruction, run once on entry to the loop.
+   */
+  alignLoopHead(): void {
+    this.hasLoops = true;
+    const at = this.predictedPrologueLength() + this.asm.offset;
+    emitNop(this.asm, (16 - (at % 16)) % 16);
   }
 
   /** Leave the function (results already in place). */
@@ -468,4 +491,10 @@ export function fitsImm32(v: bigint, wide: boolean): boolean {
 function checkType(t: number, offset: number, funcIndex: number): void {
   if (t === ValType.f32 || t === ValType.f64) throw notImplemented('floats', offset, funcIndex);
   if (t === ValType.v128) throw notImplemented('simd', offset, funcIndex);
+}
+
+/** One nop instruction of `n` bytes (0..15): the recommended forms, longer ones with extra 0x66 prefixes. */
+export function emitNop(asm: Assembler, n: number): void {
+  if (n <= 9) asm.nop(n);
+  else asm.bytes([...new Array<number>(n - 9).fill(0x66), 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0]);
 }
