@@ -1,7 +1,7 @@
 // Validating one function body in a single forward pass, and driving the code generator.
 //
 // The operand stack holds value types (one byte each, 0 = unknown, the spec's bottom type in
-// unreachable code); the control stack holds reusable Frame objects. Decoding is fused in: the
+// unreachable code); the control stack is a struct of arrays (controlStack.ts). Decoding is fused in: the
 // loop reads each opcode and its immediates straight from the bytes, checks it, then reports it
 // to the code generator if the code is live. Nothing is allocated per operator.
 
@@ -17,23 +17,13 @@ import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/ty
 import { laterProposalOfType, readHeapType, readValType } from '../binary/valueTypes.ts';
 import type { CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
 import { FrameKind } from './codegenInterface.ts';
+import { blockTypeTable, ControlStack, FIRST_TYPE_INDEX_ID, VOID_BLOCK_ID } from './controlStack.ts';
 
 /** Most locals a function may declare (params included); V8's limit too, far below the spec's 2^32. */
 export const MAX_LOCALS = 50_000;
 
 const I32 = 0x7f;
 const VOID_BLOCK = shortBlockType(undefined);
-
-class Frame implements ControlFrame {
-  kind: FrameKind = FrameKind.block;
-  type: FuncType = VOID_BLOCK;
-  height = 0;
-  unreachable = false;
-  depth = 0;
-  offset = 0;
-  /** The frame began in dead code: neither it nor anything in it is reported to the code generator. */
-  deadAtEntry = false;
-}
 
 function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
   if (a.length !== b.length) return false;
@@ -50,9 +40,10 @@ export class FunctionValidator implements FunctionContext {
   private readonly r = new Reader(new Uint8Array(0), 0, 0, 0);
   private stack = new Uint8Array(256);
   private sp = 0;
-  private frames: Frame[] = [];
-  private fp = 0;
-  private top: Frame = new Frame();
+  private readonly frames: ControlStack;
+  /** The innermost frame's height and reachability, read by every pop: copies of its entries in `frames`. */
+  private height = 0;
+  private unreachable = false;
   /** Report the current operator to the code generator (there is one and the code is live). */
   private live = false;
   private localTypes = new Uint8Array(64);
@@ -64,16 +55,18 @@ export class FunctionValidator implements FunctionContext {
   constructor(
     readonly module: ModuleInfo,
     private readonly cg: CodeGenerator | null,
-  ) {}
+  ) {
+    this.frames = new ControlStack(blockTypeTable(module));
+  }
 
   // --- FunctionContext, for the code generator ---
   controlDepth(): number {
-    return this.fp;
+    return this.frames.size;
   }
   frame(relativeDepth: number): ControlFrame {
-    const f = this.frames[this.fp - 1 - relativeDepth];
-    if (!f) throw new RangeError(`no label ${relativeDepth}`);
-    return f;
+    const depth = this.frames.size - 1 - relativeDepth;
+    if (depth < 0 || relativeDepth < 0) throw new RangeError(`no label ${relativeDepth}`);
+    return this.frames.view(depth);
   }
   stackHeight(): number {
     return this.sp;
@@ -95,16 +88,16 @@ export class FunctionValidator implements FunctionContext {
     this.stack[this.sp++] = t;
   }
   private pop(): number {
-    if (this.sp === this.top.height) {
-      if (this.top.unreachable) return UNKNOWN_TYPE;
+    if (this.sp === this.height) {
+      if (this.unreachable) return UNKNOWN_TYPE;
       throw this.error('type mismatch');
     }
     return this.stack[--this.sp]!;
   }
   private popExpect(t: number): number {
     const sp = this.sp;
-    if (sp === this.top.height) {
-      if (this.top.unreachable) return t;
+    if (sp === this.height) {
+      if (this.unreachable) return t;
       throw this.error('type mismatch');
     }
     const got = this.stack[sp - 1]!;
@@ -122,11 +115,11 @@ export class FunctionValidator implements FunctionContext {
   /** Check the top of the stack against `types` without popping (br_table targets). */
   private peekValues(types: readonly ValType[]): void {
     const n = types.length;
-    const height = this.top.height;
+    const height = this.height;
     for (let k = 0; k < n; k++) {
       const idx = this.sp - 1 - k;
       if (idx < height) {
-        if (this.top.unreachable) return;
+        if (this.unreachable) return;
         throw this.error('type mismatch');
       }
       const got = this.stack[idx]!;
@@ -136,67 +129,63 @@ export class FunctionValidator implements FunctionContext {
 
   // --- the control stack ---
   // #region control-stack
-  private pushFrame(kind: FrameKind, type: FuncType, offset: number): Frame {
-    if (this.fp === this.frames.length) {
-      this.frames.push(new Frame());
-      if (this.seen.length < this.frames.length) {
-        const bigger = new Uint32Array(this.seen.length * 2);
-        bigger.set(this.seen);
-        this.seen = bigger;
-      }
-    }
-    const f = this.frames[this.fp]!;
-    f.kind = kind;
-    f.type = type;
-    f.height = this.sp;
-    f.unreachable = false;
-    f.depth = this.fp;
-    f.offset = offset;
-    f.deadAtEntry = this.fp > 0 && (this.top.unreachable || this.top.deadAtEntry);
-    this.fp++;
-    this.top = f;
-    this.live = this.cg !== null && !f.deadAtEntry;
-    this.pushValues(type.params);
-    return f;
+  /** Open a frame at the current stack height; returns its depth. */
+  private pushFrame(kind: FrameKind, typeId: number, offset: number): number {
+    const frames = this.frames;
+    const outer = frames.size - 1;
+    const dead = outer >= 0 && (this.unreachable || frames.deadAtEntry[outer] === 1);
+    const depth = frames.push(kind, typeId, this.sp, offset, dead);
+    this.height = this.sp;
+    this.unreachable = false;
+    this.live = this.cg !== null && !dead;
+    this.pushValues(frames.type(depth).params);
+    return depth;
+  }
+  /** Close the innermost frame (not the function's): the one around it is innermost again. */
+  private popFrame(): void {
+    const frames = this.frames;
+    const outer = --frames.size - 1;
+    this.height = frames.height[outer]!;
+    this.unreachable = frames.unreachable[outer] === 1;
+    this.live = this.cg !== null && !this.unreachable && frames.deadAtEntry[outer] === 0;
   }
   private setUnreachable(): void {
-    this.sp = this.top.height;
-    this.top.unreachable = true;
+    this.sp = this.height;
+    this.unreachable = true;
+    this.frames.unreachable[this.frames.size - 1] = 1;
     this.live = false;
   }
   /** At else/end: exactly the frame's results must be on the stack. */
-  private checkFrameEnd(f: Frame): void {
-    this.popValues(f.type.results);
-    if (this.sp !== f.height) throw this.error('type mismatch');
+  private checkFrameEnd(depth: number): void {
+    this.popValues(this.frames.type(depth).results);
+    if (this.sp !== this.height) throw this.error('type mismatch');
   }
   // #endregion control-stack
-  private labelTypes(f: Frame): readonly ValType[] {
-    return f.kind === FrameKind.loop ? f.type.params : f.type.results;
+  private labelTypes(depth: number): readonly ValType[] {
+    const type = this.frames.type(depth);
+    return this.frames.kind[depth] === FrameKind.loop ? type.params : type.results;
   }
-  private label(depth: number): Frame {
-    if (depth >= this.fp) throw this.error('unknown label');
-    return this.frames[this.fp - 1 - depth]!;
+  /** The depth of the frame a relative label index names. */
+  private label(relativeDepth: number): number {
+    if (relativeDepth >= this.frames.size) throw this.error('unknown label');
+    return this.frames.size - 1 - relativeDepth;
   }
 
-  private readBlockType(): FuncType {
+  /** A block type, as its id in the control stack's table (see blockTypeTable). */
+  private readBlockType(): number {
     const r = this.r;
     const at = r.pos;
     if (at < r.end) {
       const b = r.bytes[at]!;
-      if (b === 0x40) {
+      if (b === 0x40 || (b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f) {
         r.pos++;
-        return VOID_BLOCK;
-      }
-      if ((b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f) {
-        r.pos++;
-        return shortBlockType(b as ValType);
+        return b;
       }
     }
     const v = r.s33();
     if (v >= 0) {
-      const t = this.module.types[v];
-      if (!t) throw r.error(`unknown type ${v}`, at);
-      return t;
+      if (v >= this.module.types.length) throw r.error(`unknown type ${v}`, at);
+      return FIRST_TYPE_INDEX_ID + v;
     }
     const p = laterProposalOfType(v & 0x7f);
     if (p) throw unsupported(p, r.base + at);
@@ -281,10 +270,10 @@ export class FunctionValidator implements FunctionContext {
     if (cg) this.locals = Array.from(this.localTypes.subarray(0, n)) as ValType[];
 
     this.sp = 0;
-    this.fp = 0;
+    this.frames.size = 0;
     // The function frame takes no operands: push it with the void type, then give it the real one.
-    this.pushFrame(FrameKind.function, VOID_BLOCK, base + start);
-    this.top.type = type;
+    this.pushFrame(FrameKind.function, VOID_BLOCK_ID, base + start);
+    this.frames.typeId[0] = FIRST_TYPE_INDEX_ID + m.functions[funcIndex]!;
     if (cg) cg.beginFunction(this, base + start);
 
     // The position lives in a local for speed; r.pos is set from it before any call that reads.
@@ -369,11 +358,12 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const bt = this.readBlockType();
           pos = r.pos;
-          if (bt.params.length) this.popValues(bt.params);
+          const params = this.frames.blockTypes[bt]!.params;
+          if (params.length) this.popValues(params);
           const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
           if (this.live) {
-            if (op === 0x02) cg!.block(f, offset);
-            else cg!.loop(f, offset);
+            if (op === 0x02) cg!.block(this.frames.view(f), offset);
+            else cg!.loop(this.frames.view(f), offset);
           }
           break;
         }
@@ -382,38 +372,43 @@ export class FunctionValidator implements FunctionContext {
           const bt = this.readBlockType();
           pos = r.pos;
           this.popExpect(I32);
-          if (bt.params.length) this.popValues(bt.params);
+          const params = this.frames.blockTypes[bt]!.params;
+          if (params.length) this.popValues(params);
           const f = this.pushFrame(FrameKind.if, bt, offset);
-          if (this.live) cg!.if(f, offset);
+          if (this.live) cg!.if(this.frames.view(f), offset);
           break;
         }
         case 0x05: { // else
-          const f = this.top;
-          if (f.kind !== FrameKind.if) throw r.error('END opcode expected', at);
+          const frames = this.frames;
+          const f = frames.size - 1;
+          if (frames.kind[f] !== FrameKind.if) throw r.error('END opcode expected', at);
           this.checkFrameEnd(f);
-          if (cg && !f.deadAtEntry) cg.else(f, offset);
-          f.kind = FrameKind.else;
-          f.unreachable = false;
-          this.sp = f.height;
-          this.live = cg !== null && !f.deadAtEntry;
-          this.pushValues(f.type.params);
+          const dead = frames.deadAtEntry[f] === 1;
+          if (cg && !dead) cg.else(frames.view(f), offset);
+          frames.kind[f] = FrameKind.else;
+          frames.unreachable[f] = 0;
+          this.unreachable = false;
+          this.sp = this.height;
+          this.live = cg !== null && !dead;
+          this.pushValues(frames.type(f).params);
           break;
         }
         case 0x0b: { // end
-          const f = this.top;
+          const frames = this.frames;
+          const f = frames.size - 1;
           this.checkFrameEnd(f);
-          if (f.kind === FrameKind.if && !sameTypes(f.type.params, f.type.results)) throw r.error('type mismatch', at);
-          if (cg && !f.deadAtEntry) cg.end(f, offset);
-          this.fp--;
-          if (this.fp === 0) {
+          const ft = frames.type(f);
+          if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, ft.results)) throw r.error('type mismatch', at);
+          if (cg && frames.deadAtEntry[f] === 0) cg.end(frames.view(f), offset);
+          if (f === 0) {
+            frames.size = 0;
             r.pos = pos;
             if (pos !== end) throw r.error('section size mismatch', pos);
             if (cg) cg.endFunction(funcIndex, offset);
             return;
           }
-          this.top = this.frames[this.fp - 1]!;
-          this.live = cg !== null && !this.top.unreachable && !this.top.deadAtEntry;
-          this.pushValues(f.type.results);
+          this.popFrame();
+          this.pushValues(ft.results);
           break;
         }
         case 0x0c: { // br
@@ -422,7 +417,7 @@ export class FunctionValidator implements FunctionContext {
           else { r.pos = pos; depth = r.u32(); pos = r.pos; }
           const target = this.label(depth);
           this.popValues(this.labelTypes(target));
-          if (this.live) cg!.br(depth, target, offset);
+          if (this.live) cg!.br(depth, this.frames.view(target), offset);
           this.setUnreachable();
           break;
         }
@@ -437,7 +432,7 @@ export class FunctionValidator implements FunctionContext {
             this.popValues(types);
             this.pushValues(types);
           }
-          if (this.live) cg!.brIf(depth, target, offset);
+          if (this.live) cg!.brIf(depth, this.frames.view(target), offset);
           break;
         }
         case 0x0e: { // br_table
@@ -451,9 +446,11 @@ export class FunctionValidator implements FunctionContext {
           pos = r.pos;
           this.popExpect(I32);
           const arity = this.labelTypes(this.label(defaultDepth)).length;
+          const fp = this.frames.size;
+          // Marks which frames this br_table has checked: a fresh array is all unmarked.
+          if (this.seen.length < fp) this.seen = new Uint32Array(this.frames.kind.length);
           const epoch = ++this.epoch;
           const seen = this.seen;
-          const fp = this.fp;
           for (let i = 0; i < count; i++) {
             // Each distinct target is checked once: linear in the table plus the labels' arities.
             const depth = targets[i]!;
@@ -461,7 +458,7 @@ export class FunctionValidator implements FunctionContext {
             const absolute = fp - 1 - depth;
             if (seen[absolute] === epoch) continue;
             seen[absolute] = epoch;
-            const types = this.labelTypes(this.frames[absolute]!);
+            const types = this.labelTypes(absolute);
             if (types.length !== arity) throw this.error('type mismatch');
             this.peekValues(types);
           }
@@ -647,7 +644,7 @@ export class FunctionValidator implements FunctionContext {
           const sp = this.sp;
           if (family === FAMILY_BINARY || family === FAMILY_COMPARE) {
             const p1 = opParam1[op]!;
-            if (p1 !== 0 && sp - 2 >= this.top.height && stack[sp - 1] === p1 && stack[sp - 2] === opParam0[op]) {
+            if (p1 !== 0 && sp - 2 >= this.height && stack[sp - 1] === p1 && stack[sp - 2] === opParam0[op]) {
               stack[sp - 2] = opResult[op]!;
               this.sp = sp - 1;
               if (this.live) {
@@ -657,7 +654,7 @@ export class FunctionValidator implements FunctionContext {
               break;
             }
           } else if (family === FAMILY_UNARY) {
-            if (sp - 1 >= this.top.height && stack[sp - 1] === opParam0[op]) {
+            if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
               stack[sp - 1] = opResult[op]!;
               if (this.live) cg!.unary(op, offset);
               break;
@@ -668,7 +665,7 @@ export class FunctionValidator implements FunctionContext {
             const memOffset = bytes[pos + 1]!;
             if (
               pos + 1 < end && align <= opNaturalAlign[op]! && memOffset < 0x80 && m.memories.length !== 0 &&
-              sp - 1 >= this.top.height
+              sp - 1 >= this.height
             ) {
               if (family === FAMILY_LOAD) {
                 if (stack[sp - 1] === I32) {
@@ -677,7 +674,7 @@ export class FunctionValidator implements FunctionContext {
                   if (this.live) cg!.load(op, 0, align, memOffset, offset);
                   break;
                 }
-              } else if (sp - 2 >= this.top.height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32) {
+              } else if (sp - 2 >= this.height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32) {
                 pos += 2;
                 this.sp = sp - 2;
                 if (this.live) cg!.store(op, 0, align, memOffset, offset);
@@ -706,7 +703,7 @@ export class FunctionValidator implements FunctionContext {
         if (p1 !== 0) {
           // Fast path: both operands present with the right types.
           const sp = this.sp;
-          if (sp - 2 >= this.top.height && this.stack[sp - 1] === p1 && this.stack[sp - 2] === p0) {
+          if (sp - 2 >= this.height && this.stack[sp - 1] === p1 && this.stack[sp - 2] === p0) {
             this.stack[sp - 2] = result;
             this.sp = sp - 1;
           } else {
@@ -726,7 +723,7 @@ export class FunctionValidator implements FunctionContext {
       }
       case FAMILY_UNARY: {
         const sp = this.sp;
-        if (sp - 1 >= this.top.height && this.stack[sp - 1] === p0) this.stack[sp - 1] = result;
+        if (sp - 1 >= this.height && this.stack[sp - 1] === p0) this.stack[sp - 1] = result;
         else {
           this.popExpect(p0);
           this.push(result);

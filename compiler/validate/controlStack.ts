@@ -1,0 +1,101 @@
+// The validator's control stack as a struct of arrays: one typed array per field of a frame,
+// indexed by depth (the function frame is 0). Entering a block stores a few numbers; nothing is
+// allocated per frame and the garbage collector has no pointers to trace, so a million nested
+// blocks cost per byte what ten do. The code generator sees a frame through a FrameView, a small
+// object that reads these arrays.
+
+import type { FuncType, ModuleInfo, ValType } from '../binary/types.ts';
+import { shortBlockType, ValType as T } from '../binary/types.ts';
+import type { ControlFrame, FrameKind } from './codegenInterface.ts';
+
+/** Block-type ids of the module's types start here; below, a one-byte block type is its own id. */
+export const FIRST_TYPE_INDEX_ID = 256;
+/** The block type `[] -> []` (byte 0x40). */
+export const VOID_BLOCK_ID = 0x40;
+
+/**
+ * Every block type a module can use, by id: a one-byte form (0x40 or a value type) at its byte,
+ * type index i at FIRST_TYPE_INDEX_ID + i. Frames store ids, not pointers.
+ */
+export function blockTypeTable(module: ModuleInfo): FuncType[] {
+  const table = new Array<FuncType>(FIRST_TYPE_INDEX_ID).fill(shortBlockType(undefined));
+  for (const t of [T.i32, T.i64, T.f32, T.f64, T.funcref, T.externref] as ValType[]) table[t] = shortBlockType(t);
+  return table.concat(module.types);
+}
+
+// #region control-stack-arrays
+export class ControlStack {
+  /** Number of open frames. */
+  size = 0;
+  kind = new Uint8Array(16);
+  /** The block type (function frame: the function's type), as an id into `blockTypes`. */
+  typeId = new Uint32Array(16);
+  /** Operand-stack height at entry, below the frame's parameters. */
+  height = new Uint32Array(16);
+  /** 1 once the rest of the frame is dead (after br, br_table, return or unreachable). */
+  unreachable = new Uint8Array(16);
+  /** 1 if the frame began in dead code: nothing in it is reported to the code generator. */
+  deadAtEntry = new Uint8Array(16);
+  /** Byte offset of the block/loop/if opcode (function frame: the body's first byte). */
+  offset = new Float64Array(16);
+
+  constructor(readonly blockTypes: readonly FuncType[]) {}
+
+  type(depth: number): FuncType {
+    return this.blockTypes[this.typeId[depth]!]!;
+  }
+
+  /** Open a frame; returns its depth. */
+  push(kind: FrameKind, typeId: number, height: number, offset: number, deadAtEntry: boolean): number {
+    const d = this.size;
+    if (d === this.kind.length) this.grow();
+    this.kind[d] = kind;
+    this.typeId[d] = typeId;
+    this.height[d] = height;
+    this.unreachable[d] = 0;
+    this.deadAtEntry[d] = deadAtEntry ? 1 : 0;
+    this.offset[d] = offset;
+    this.size = d + 1;
+    return d;
+  }
+
+  /** Doubling: amortized constant time per frame. */
+  private grow(): void {
+    const n = this.kind.length * 2;
+    const widen = <A extends Uint8Array | Uint32Array | Float64Array>(old: A, bigger: A): A => (bigger.set(old), bigger);
+    this.kind = widen(this.kind, new Uint8Array(n));
+    this.typeId = widen(this.typeId, new Uint32Array(n));
+    this.height = widen(this.height, new Uint32Array(n));
+    this.unreachable = widen(this.unreachable, new Uint8Array(n));
+    this.deadAtEntry = widen(this.deadAtEntry, new Uint8Array(n));
+    this.offset = widen(this.offset, new Float64Array(n));
+  }
+
+  /** The code generator's view of the frame at `depth` (reads the arrays: valid until that frame is closed). */
+  view(depth: number): ControlFrame {
+    return new FrameView(this, depth);
+  }
+}
+// #endregion control-stack-arrays
+
+class FrameView implements ControlFrame {
+  constructor(
+    private readonly stack: ControlStack,
+    readonly depth: number,
+  ) {}
+  get kind(): FrameKind {
+    return this.stack.kind[this.depth] as FrameKind;
+  }
+  get type(): FuncType {
+    return this.stack.type(this.depth);
+  }
+  get height(): number {
+    return this.stack.height[this.depth]!;
+  }
+  get unreachable(): boolean {
+    return this.stack.unreachable[this.depth] === 1;
+  }
+  get offset(): number {
+    return this.stack.offset[this.depth]!;
+  }
+}
