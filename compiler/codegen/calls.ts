@@ -5,7 +5,7 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { signatureLayout } from '../abi/index.ts';
+import { type SignatureLayout, signatureLayout } from '../abi/index.ts';
 import { external, GPR64, qword, rsp } from '../x64/index.ts';
 import { type FunctionCompiler, notImplemented } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
@@ -15,9 +15,17 @@ import { inReg, inSlot, Loc } from './valueStack.ts';
 
 const REG_NUMBER: Record<string, number> = { rdi: R.rdi, rsi: R.rsi, rdx: R.rdx, rcx: R.rcx, r8: R.r8, r9: R.r9, rax: R.rax };
 
+const layouts = new WeakMap<FuncType, SignatureLayout>();
+/** The convention's layout of a signature, computed once per function type. */
+function layoutOf(type: FuncType): SignatureLayout {
+  let l = layouts.get(type);
+  if (!l) layouts.set(type, (l = signatureLayout(type)));
+  return l;
+}
+
 // #region call
 export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
-  const sig = signatureLayout(type);
+  const sig = layoutOf(type);
   if (sig.params.some((p) => p.kind === 'xmm') || sig.results.some((r) => r.kind === 'xmm')) {
     throw notImplemented('floats', fc.opOffset, fc.funcIndex);
   }

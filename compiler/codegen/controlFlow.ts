@@ -50,7 +50,8 @@ const arity = (f: CFrame): number => (f.kind === FrameKind.loop ? f.params.lengt
 
 function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabel: Label | null = null): CFrame {
   return {
-    kind: vf.kind, height: vf.height, params: [...vf.type.params], results: [...vf.type.results],
+    // FuncTypes are stable (the validator's contract), so the frame keeps them rather than copies.
+    kind: vf.kind, height: vf.height, params: vf.type.params, results: vf.type.results,
     label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false,
   };
 }

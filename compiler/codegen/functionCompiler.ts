@@ -18,6 +18,7 @@ import { constant, inReg, inSlot, Loc, type Value, ValueStack } from './valueSta
 import type { ControlState } from './controlFlow.ts';
 
 export const I64 = ValType.i64;
+export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul';
 
 /** A trap stub to emit at the end of the function. */
 export interface TrapStub {
@@ -73,7 +74,7 @@ export class FunctionCompiler {
    * `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
-  lastOp: { result: number; home: number; start: number; end: number; reemit: (dst: number) => void } | null = null;
+  lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Mem | number } | null = null;
   /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
   hasLoops = false;
   /** The frame size, once finish() has run. */
@@ -381,6 +382,19 @@ export class FunctionCompiler {
       }
     }
     return reg(v.type, this.toReg(v));
+  }
+
+  /** `op dst, src` for the two-address arithmetic instructions. */
+  emitTwoAddress(op: TwoAddressOp, type: number, dst: number, src: Gpr | Mem | number): void {
+    const d = reg(type, dst);
+    switch (op) {
+      case 'add': return this.asm.add(d, src);
+      case 'sub': return this.asm.sub(d, src);
+      case 'and': return this.asm.and(d, src);
+      case 'or': return this.asm.or(d, src);
+      case 'xor': return this.asm.xor(d, src);
+      case 'imul': return this.asm.imul(d, src as Gpr | Mem);
+    }
   }
 
   /** Drop the code emitted since `offset` (only plain instructions: no labels, no fix-ups). */

@@ -5,7 +5,7 @@
 import { ValType, type GlobalType } from '../binary/types.ts';
 import { TrapCode } from '../abi/index.ts';
 import { CONDITIONS, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem, dword, qword } from '../x64/index.ts';
-import { fitsImm32, type FunctionCompiler, I64, isWide, notImplemented, operandIsMem, reg, sized } from './functionCompiler.ts';
+import { fitsImm32, type FunctionCompiler, type TwoAddressOp, I64, isWide, notImplemented, operandIsMem, reg, sized } from './functionCompiler.ts';
 import { writeLocal } from './locals.ts';
 import { conditionOf } from './controlFlow.ts';
 import { bit, Gpr as R, SCRATCH, SCRATCH2 } from './registers.ts';
@@ -265,13 +265,11 @@ export function binary(fc: FunctionCompiler, opcode: number): void {
   }
 }
 
-const X86_OP = { add: 'add', sub: 'sub', and: 'and', or: 'or', xor: 'xor' } as const;
 
 /** dst = a; dst op= b. A commutative operator takes its destination from whichever operand is a temporary. */
 function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 'or' | 'xor', a: Value, b: Value, commutative: boolean): void {
   if (commutative && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
-  const emit = (d: number, s: Gpr | Mem | number) => fc.asm[X86_OP[op]](reg(type, d), s);
-  twoAddress(fc, type, a, b, commutative, true, emit);
+  twoAddress(fc, type, a, b, commutative, true, op);
 }
 
 /**
@@ -279,8 +277,7 @@ function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 
  * the local it was computed from (`x = x op y` becomes one instruction; see FunctionCompiler.lastOp).
  */
 function twoAddress(
-  fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean,
-  emit: (dst: number, src: Gpr | Mem | number) => void,
+  fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean, op: TwoAddressOp,
 ): void {
   const start = fc.asm.offset;
   const aHome = registerLocal(fc, a);
@@ -290,12 +287,12 @@ function twoAddress(
   const opStart = fc.asm.offset;
   const src = fc.operand(b, immOk);
   const clean = fc.asm.offset === opStart; // the operand needed no code of its own
-  emit(dst, src);
+  fc.emitTwoAddress(op, type, dst, src);
   fc.lastOp = null;
   if (clean && aHome >= 0 && opStart > start && !(typeof src === 'object' && src.kind === 'gpr' && src.num === dst)) {
-    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, reemit: (h) => emit(h, src) };
+    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
   } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
-    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, reemit: (h) => emit(h, reg(type, dst)) };
+    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op, type, src: reg(type, dst) };
   }
   fc.push(inReg(type, dst));
 }
@@ -315,7 +312,7 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
     fc.asm.imul(reg(type, dst), src, Number(BigInt.asIntN(32, b.imm)));
     return fc.push(inReg(type, dst));
   }
-  twoAddress(fc, type, a, b, true, false, (d, s) => fc.asm.imul(reg(type, d), s as Gpr | Mem));
+  twoAddress(fc, type, a, b, true, false, 'imul');
 }
 
 function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', a: Value, b: Value): void {

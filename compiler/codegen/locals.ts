@@ -66,7 +66,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     fc.localHome[i] === last.home && fc.regValid[i] && fc.stack.refsOf(i).length === 0
   ) {
     fc.rewindTo(last.start);
-    last.reemit(last.home);
+    fc.emitTwoAddress(last.op, last.type, last.home, last.src);
     fc.slotValid[i] = 0;
     return;
   }

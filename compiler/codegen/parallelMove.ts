@@ -92,45 +92,38 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   const pending: Move[] = [];
   for (const m of moves) if (!sameLocation(m.dst, m.src)) pending.push({ dst: m.dst, src: m.src });
   if (pending.length === 0) return;
+  if (pending.length === 1) return emitMove(asm, pending[0]!.dst, pending[0]!.src);
   // How many pending moves still read each storage location.
   const readers = new Map<string, number>();
-  // A move that reads its own destination (lea rdi, [rdi-1]) does not wait for itself.
-  const counts = (m: Move): string | null => {
-    const k = readKey(m.src);
-    return k !== null && k !== keyOfDest(m.dst) ? k : null;
-  };
   for (const m of pending) {
-    const k = counts(m);
+    const k = waitsOn(m);
     if (k !== null) readers.set(k, (readers.get(k) ?? 0) + 1);
   }
   const done = new Uint8Array(pending.length);
   let remaining = pending.length;
   const ready: number[] = [];
   for (let i = 0; i < pending.length; i++) if (!readers.get(keyOfDest(pending[i]!.dst))) ready.push(i);
-  // Moves reading each location, to find who becomes ready when a location is freed.
+  // The move writing each location, to find who becomes ready when its last reader is done.
   const byDest = new Map<string, number>();
   for (let i = 0; i < pending.length; i++) byDest.set(keyOfDest(pending[i]!.dst), i);
-
-  const finishMove = (i: number): void => {
-    const m = pending[i]!;
-    emitMove(asm, m.dst, m.src);
-    done[i] = 1;
-    remaining--;
-    const k = counts(m);
-    if (k !== null && (readers.get(k) ?? 0) > 0) {
-      const n = readers.get(k)! - 1;
-      readers.set(k, n);
-      if (n === 0) {
-        const j = byDest.get(k);
-        if (j !== undefined && !done[j]) ready.push(j);
-      }
-    }
-  };
 
   for (;;) {
     while (ready.length > 0) {
       const i = ready.pop()!;
-      if (!done[i]) finishMove(i);
+      if (done[i]) continue;
+      const m = pending[i]!;
+      emitMove(asm, m.dst, m.src);
+      done[i] = 1;
+      remaining--;
+      const k = waitsOn(m);
+      const n = k !== null ? (readers.get(k) ?? 0) : 0;
+      if (n > 0) {
+        readers.set(k!, n - 1);
+        if (n === 1) {
+          const j = byDest.get(k!);
+          if (j !== undefined && !done[j]) ready.push(j);
+        }
+      }
     }
     if (remaining === 0) return;
     // Only cycles are left: park the destination of one pending move in SCRATCH and let its
@@ -149,6 +142,12 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     readers.set(key, 0);
     ready.push(i);
   }
+}
+
+/** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */
+function waitsOn(m: Move): string | null {
+  const k = readKey(m.src);
+  return k !== null && k !== keyOfDest(m.dst) ? k : null;
 }
 // #endregion parallel-move
 
