@@ -4,7 +4,8 @@
 
 type T = 'i32' | 'i64';
 
-function rng(seed: number): () => number {
+/** A seeded xorshift generator of numbers in [0, 1). */
+export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
