@@ -147,7 +147,7 @@ console.log(`compile speed, MB of wasm per second of CPU time, single-threaded (
 console.log(`Liftoff: ${process.execPath} ${LIFTOFF_FLAGS.join(' ')}\n`);
 for (const [name, bytes] of inputs) {
   const compiled = compileModule(bytes);
-  const [oursMs, validateMs] = timeAll([() => compileModule(bytes), () => validateModule(bytes)]);
+  const [oursMs, validateMs] = timeAll([() => compileModule(bytes), () => validateModule(bytes)]) as [number, number];
   const v8 = liftoff(bytes);
   const n = bytes.length;
   const ours = mbps(n, oursMs);
