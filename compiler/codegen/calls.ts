@@ -5,23 +5,14 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type SignatureLayout, signatureLayout } from '../abi/index.ts';
 import { external, GPR64, qword, rsp } from '../x64/index.ts';
-import { type FunctionCompiler, notImplemented } from './functionCompiler.ts';
+import { type FunctionCompiler, layoutOf, notImplemented } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { parallelMove, type Move } from './parallelMove.ts';
+import { argKey, parallelMove, type Move } from './parallelMove.ts';
 import { Gpr as R } from './registers.ts';
 import { inReg, inSlot, Loc } from './valueStack.ts';
 
 const REG_NUMBER: Record<string, number> = { rdi: R.rdi, rsi: R.rsi, rdx: R.rdx, rcx: R.rcx, r8: R.r8, r9: R.r9, rax: R.rax };
-
-const layouts = new WeakMap<FuncType, SignatureLayout>();
-/** The convention's layout of a signature, computed once per function type. */
-function layoutOf(type: FuncType): SignatureLayout {
-  let l = layouts.get(type);
-  if (!l) layouts.set(type, (l = signatureLayout(type)));
-  return l;
-}
 
 // #region call
 export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
@@ -48,7 +39,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
   sig.params.forEach((loc, j) => {
     const src = fc.sourceOf(fc.stack.at(base + j));
     if (loc.kind === 'gpr') moves.push({ dst: { kind: 'reg', reg: REG_NUMBER[loc.reg]! }, src });
-    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: `a${loc.offset}` }, src });
+    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
   });
   const m = type.results.length;
   if (sig.returnAreaPointer) {
@@ -57,7 +48,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
     const src = { kind: 'address' as const, mem: fc.slotAddr(base + 1) };
     const loc = sig.returnAreaPointer;
     if (loc.kind === 'gpr') moves.push({ dst: { kind: 'reg', reg: REG_NUMBER[loc.reg]! }, src });
-    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: `a${loc.offset}` }, src });
+    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
   }
   parallelMove(asm, moves);
   while (fc.stack.height > base) fc.stack.pop();

@@ -11,7 +11,7 @@ import { CONDITIONS, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/in
 import { dword } from '../x64/index.ts';
 import { type FunctionCompiler, I64, operandIsMem, reg } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
-import { parallelMove, sameLocation, type Move, emitMove } from './parallelMove.ts';
+import { parallelMove, sameLocation, type Move, emitMove, NO_KEY } from './parallelMove.ts';
 import { ALLOCATABLE, bit, SCRATCH, SCRATCH2, Gpr as R } from './registers.ts';
 import { constant, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
@@ -327,7 +327,7 @@ export function emitReturn(fc: FunctionCompiler): void {
     emitMove(asm, { kind: 'reg', reg: SCRATCH }, src);
     for (let k = 1; k < m; k++) {
       const v = fc.stack.at(base + k);
-      const dst = { kind: 'mem' as const, mem: qword(GPR64[SCRATCH]!, 8 * (k - 1)), key: 'ra' };
+      const dst = { kind: 'mem' as const, mem: qword(GPR64[SCRATCH]!, 8 * (k - 1)), key: NO_KEY };
       if (v.loc === Loc.Flags) {
         fc.loadInto(SCRATCH2, v);
         emitMove(asm, dst, { kind: 'reg', reg: SCRATCH2 });

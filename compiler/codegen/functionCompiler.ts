@@ -5,14 +5,14 @@
 
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { CompileError } from '../errors.ts';
-import { MAX_UNCHECKED_FRAME, signatureLayout, TrapCode, VMCTX, type VMContextLayout } from '../abi/index.ts';
+import { MAX_UNCHECKED_FRAME, type SignatureLayout, signatureLayout, TrapCode, VMCTX, type VMContextLayout } from '../abi/index.ts';
 import {
   Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rbp, rsp,
 } from '../x64/index.ts';
 import {
   ALLOCATABLE, bit, Gpr as R, SCRATCH, VMCTX as VMCTX_REG,
 } from './registers.ts';
-import { emitMove, type MoveDest, type MoveSource } from './parallelMove.ts';
+import { emitMove, localKey, type MoveDest, type MoveSource, slotKey } from './parallelMove.ts';
 import { assignLocals } from './locals.ts';
 import { constant, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
@@ -54,7 +54,7 @@ export class FunctionCompiler {
   spDelta = 0;
   /** Byte offset of the operator being compiled. */
   opOffset = 0;
-  readonly localTypes: number[];
+  readonly localTypes: readonly number[];
   /** Home register of each local, or -1 (lives in its slot). */
   readonly localHome: Int8Array;
   /** For a register local: its register holds the value / its save slot does. 0/0 means "still zero". */
@@ -87,6 +87,9 @@ export class FunctionCompiler {
   /** Index of the hidden local holding the return-area pointer, or -1. */
   readonly returnAreaLocal: number;
   readonly frameSizePatches: number[] = [];
+  /** Addresses of value slots and local slots (with spDelta 0), made on first use. */
+  private readonly slotMems: Mem[] = [];
+  private readonly localMems: Mem[] = [];
   readonly traps: TrapStub[] = [];
   readonly stackTrap: TrapStub;
   control!: ControlState;
@@ -100,11 +103,12 @@ export class FunctionCompiler {
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
-    for (const t of [...locals, ...type.results]) checkType(t, bodyOffset, funcIndex);
-    const sig = signatureLayout(type);
+    for (let i = 0; i < locals.length; i++) checkType(locals[i]!, bodyOffset, funcIndex);
+    for (let i = 0; i < type.results.length; i++) checkType(type.results[i]!, bodyOffset, funcIndex);
+    const sig = layoutOf(type);
     this.returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
-    this.localTypes = [...locals];
-    if (sig.returnAreaPointer) this.localTypes.push(I64);
+    // The validator hands each function its own array of local types.
+    this.localTypes = sig.returnAreaPointer ? [...locals, I64] : locals;
     const n = this.localTypes.length;
     this.stack = new ValueStack(n);
     this.localHome = new Int8Array(n).fill(-1);
@@ -166,13 +170,16 @@ export class FunctionCompiler {
   slotAddr(pos: number): Mem {
     this.frameUsed = true;
     if (pos + 1 > this.maxStackSlots) this.maxStackSlots = pos + 1;
-    return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
+    if (this.spDelta !== 0) return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
+    // Operands are immutable, so each slot's address is made once.
+    return (this.slotMems[pos] ??= qword(rsp, 8 * (this.localSlots + pos)));
   }
 
   localAddr(i: number): Mem {
     this.frameUsed = true;
     if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
-    return qword(rsp, this.spDelta + this.localDisp[i]!);
+    if (this.spDelta !== 0) return qword(rsp, this.spDelta + this.localDisp[i]!);
+    return (this.localMems[i] ??= qword(rsp, this.localDisp[i]!));
   }
 
   // --- registers
@@ -271,7 +278,7 @@ export class FunctionCompiler {
   }
 
   slotDest(pos: number): MoveDest {
-    return { kind: 'mem', mem: this.slotAddr(pos), key: `s${pos}` };
+    return { kind: 'mem', mem: this.slotAddr(pos), key: slotKey(pos) };
   }
 
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
@@ -313,12 +320,12 @@ export class FunctionCompiler {
     switch (v.loc) {
       case Loc.Const: return { kind: 'imm', value: v.imm, wide };
       case Loc.Reg: return { kind: 'reg', reg: v.n };
-      case Loc.Slot: return { kind: 'mem', mem: this.slotAddr(v.n), key: `s${v.n}` };
+      case Loc.Slot: return { kind: 'mem', mem: this.slotAddr(v.n), key: slotKey(v.n) };
       case Loc.Local: {
         const i = v.n;
         const h = this.localHome[i]!;
         if (h >= 0 && this.regValid[i]) return { kind: 'reg', reg: h };
-        if (h < 0 || this.slotValid[i]) return { kind: 'mem', mem: this.localAddr(i), key: `l${i}` };
+        if (h < 0 || this.slotValid[i]) return { kind: 'mem', mem: this.localAddr(i), key: localKey(i) };
         return { kind: 'imm', value: 0n, wide };
       }
       case Loc.LocalPlus: {
@@ -326,7 +333,7 @@ export class FunctionCompiler {
         const h = this.localHome[i]!;
         const disp = Number(v.imm);
         if (h >= 0 && this.regValid[i]) return { kind: 'lea', base: h, disp, wide };
-        if (h < 0 || this.slotValid[i]) return { kind: 'memPlus', mem: this.localAddr(i), key: `l${i}`, disp, wide };
+        if (h < 0 || this.slotValid[i]) return { kind: 'memPlus', mem: this.localAddr(i), key: localKey(i), disp, wide };
         return { kind: 'imm', value: v.imm, wide };
       }
       default: throw new Error('codegen: flags value read as a move source');
@@ -489,11 +496,20 @@ export class FunctionCompiler {
 }
 // #endregion function-state
 
+const layouts = new WeakMap<FuncType, SignatureLayout>();
+/** The convention's layout of a signature, computed once per function type (FuncTypes are stable). */
+export function layoutOf(type: FuncType): SignatureLayout {
+  let l = layouts.get(type);
+  if (!l) layouts.set(type, (l = signatureLayout(type)));
+  return l;
+}
+
 export const operandIsMem = (o: Gpr | Mem | number): o is Mem => typeof o === 'object' && o.kind === 'mem';
 /** 64-bit values: i64 and references (addresses or handles). Everything else here is 32-bit. */
 export const isWide = (type: number): boolean => type === I64 || type === ValType.funcref || type === ValType.externref;
 export const reg = (type: number, r: number): Gpr => (isWide(type) ? GPR64[r]! : GPR32[r]!);
-export const sized = (type: number, m: Mem): Mem => (isWide(type) ? qword(m.base, m.disp, m.index, m.scale) : dword(m.base, m.disp, m.index, m.scale));
+export const sized = (type: number, m: Mem): Mem =>
+  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dword(m.base, m.disp, m.index, m.scale);
 
 export function fitsImm32(v: bigint, wide: boolean): boolean {
   if (!wide) return true;

@@ -55,7 +55,9 @@ export class X64CodeGenerator implements CodeGenerator {
   private readonly offsets = new Map<number, number>();
   private vmctx!: VMContextLayout;
   private fc: FunctionCompiler | null = null;
-  private asm = new Assembler();
+  /** One assembler for every body and one for every prologue, reset between functions (their buffers are reused). */
+  private readonly asm = new Assembler(1 << 16);
+  private readonly prologueAsm = new Assembler(64);
   private fnNotes: [number, string][] = [];
   private fnData: [number, number][] = [];
   private context: FunctionContext | null = null;
@@ -109,9 +111,9 @@ export class X64CodeGenerator implements CodeGenerator {
   }
 
   beginFunction(ctx: FunctionContext, offset: number): void {
-    this.asm = new Assembler(4096);
-    this.fnNotes = [];
-    this.fnData = [];
+    this.asm.reset();
+    this.fnNotes = this.keepNotes ? [] : this.fnNotes;
+    this.fnData = this.fnData.length === 0 ? this.fnData : [];
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
@@ -130,24 +132,22 @@ export class X64CodeGenerator implements CodeGenerator {
   endFunction(funcIndex: number, _offset: number): void {
     let fc = this.fc;
     if (this.skipping === null && fc) {
-      this.fnNotes.push([this.asm.offset, 'trap stubs']);
+      if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'trap stubs']);
       fc.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
-      this.asm = new Assembler(64);
-      this.fnNotes = [[0, `stub: ${this.skipping}`]];
+      this.asm.reset();
+      if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
       this.fnData = [];
       fc = null;
       stubFunction(this.asm, funcIndex, this.bodyOffset);
     }
     const body = this.asm.finish();
     // The prologue goes in front of the body now that the frame size is known.
-    let head: Uint8Array = new Uint8Array(0);
-    if (fc) {
-      const pro = new Assembler(64);
-      fc.emitPrologue(pro, fc.stackTrap.label.offset);
-      head = pro.finish().code;
-    }
+    const pro = this.prologueAsm;
+    pro.reset();
+    if (fc) fc.emitPrologue(pro, fc.stackTrap.label.offset);
+    const head = pro.finish().code;
     const p = head.length;
     const buf = this.code;
     while (buf.length % 16 !== 0) (buf.reserve(1), buf.put(0xcc));

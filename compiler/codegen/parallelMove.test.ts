@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Assembler, qword, rsp } from '../x64/index.ts';
 import { disassemble, loadIced } from '../x64/disassemble.ts';
-import { type Move, type MoveDest, type MoveSource, parallelMove } from './parallelMove.ts';
+import { type Move, type MoveDest, type MoveSource, parallelMove, slotKey } from './parallelMove.ts';
 
 beforeAll(async () => {
   await loadIced();
@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 const NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
 const reg = (r: number): MoveDest & MoveSource => ({ kind: 'reg', reg: r });
-const slot = (k: number): MoveDest & MoveSource => ({ kind: 'mem', mem: qword(rsp, 8 * k), key: `s${k}` });
+const slot = (k: number): MoveDest & MoveSource => ({ kind: 'mem', mem: qword(rsp, 8 * k), key: slotKey(k) });
 
 /** Run the decoded instructions on a machine model (only what parallel moves emit). */
 function simulate(code: Uint8Array, regs: Map<string, bigint>, mem: Map<number, bigint>): void {

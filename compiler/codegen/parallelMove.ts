@@ -7,37 +7,47 @@ import { type Assembler, GPR32, GPR64, type Mem, qword } from '../x64/index.ts';
 import { SCRATCH, SCRATCH2 } from './registers.ts';
 
 // #region move-operands
-/** Where a move reads. `key` names the storage read (for memory: the address, e.g. "rsp+16"). */
+/**
+ * Where a move reads. `key` names the storage a memory operand reads or writes, as a number
+ * (comparing numbers is cheap, and building them allocates nothing): see the *Key functions.
+ */
 export type MoveSource =
   | { readonly kind: 'reg'; readonly reg: number }
-  | { readonly kind: 'mem'; readonly mem: Mem; readonly key: string }
+  | { readonly kind: 'mem'; readonly mem: Mem; readonly key: number }
   | { readonly kind: 'imm'; readonly value: bigint; readonly wide: boolean }
   /** `lea dst, [base + disp]` (a local plus a constant, not yet added). */
   | { readonly kind: 'lea'; readonly base: number; readonly disp: number; readonly wide: boolean }
   /** Load from memory then add a constant. */
-  | { readonly kind: 'memPlus'; readonly mem: Mem; readonly key: string; readonly disp: number; readonly wide: boolean }
+  | { readonly kind: 'memPlus'; readonly mem: Mem; readonly key: number; readonly disp: number; readonly wide: boolean }
   /** An address: `lea dst, [mem]` (reads no storage). */
   | { readonly kind: 'address'; readonly mem: Mem };
 
 export type MoveDest =
   | { readonly kind: 'reg'; readonly reg: number }
-  | { readonly kind: 'mem'; readonly mem: Mem; readonly key: string };
+  | { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
 
 export interface Move {
   dst: MoveDest;
   src: MoveSource;
 }
+
+/** Storage keys: registers are 0-15, then the frame's slots interleaved (values, locals, outgoing arguments). */
+export const slotKey = (pos: number): number => 16 + 3 * pos;
+export const localKey = (local: number): number => 17 + 3 * local;
+export const argKey = (offset: number): number => 18 + 3 * (offset >> 3);
+/** Memory no move reads (the caller's return area): it never holds up another move. */
+export const NO_KEY = -1;
 // #endregion move-operands
 
-const keyOfDest = (d: MoveDest): string => (d.kind === 'reg' ? `r${d.reg}` : d.key);
+const keyOfDest = (d: MoveDest): number => (d.kind === 'reg' ? d.reg : d.key);
 
-/** The storage a source reads, or null. */
-function readKey(s: MoveSource): string | null {
+/** The storage a source reads, or NO_KEY. */
+function readKey(s: MoveSource): number {
   switch (s.kind) {
-    case 'reg': return `r${s.reg}`;
-    case 'lea': return `r${s.base}`;
+    case 'reg': return s.reg;
+    case 'lea': return s.base;
     case 'mem': case 'memPlus': return s.key;
-    default: return null;
+    default: return NO_KEY;
   }
 }
 
@@ -94,17 +104,17 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   if (pending.length === 0) return;
   if (pending.length === 1) return emitMove(asm, pending[0]!.dst, pending[0]!.src);
   // How many pending moves still read each storage location.
-  const readers = new Map<string, number>();
+  const readers = new Map<number, number>();
   for (const m of pending) {
     const k = waitsOn(m);
-    if (k !== null) readers.set(k, (readers.get(k) ?? 0) + 1);
+    if (k !== NO_KEY) readers.set(k, (readers.get(k) ?? 0) + 1);
   }
   const done = new Uint8Array(pending.length);
   let remaining = pending.length;
   const ready: number[] = [];
   for (let i = 0; i < pending.length; i++) if (!readers.get(keyOfDest(pending[i]!.dst))) ready.push(i);
   // The move writing each location, to find who becomes ready when its last reader is done.
-  const byDest = new Map<string, number>();
+  const byDest = new Map<number, number>();
   for (let i = 0; i < pending.length; i++) byDest.set(keyOfDest(pending[i]!.dst), i);
 
   for (;;) {
@@ -116,11 +126,11 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
       done[i] = 1;
       remaining--;
       const k = waitsOn(m);
-      const n = k !== null ? (readers.get(k) ?? 0) : 0;
+      const n = k !== NO_KEY ? (readers.get(k) ?? 0) : 0;
       if (n > 0) {
-        readers.set(k!, n - 1);
+        readers.set(k, n - 1);
         if (n === 1) {
-          const j = byDest.get(k!);
+          const j = byDest.get(k);
           if (j !== undefined && !done[j]) ready.push(j);
         }
       }
@@ -145,9 +155,9 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
 }
 
 /** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */
-function waitsOn(m: Move): string | null {
+function waitsOn(m: Move): number {
   const k = readKey(m.src);
-  return k !== null && k !== keyOfDest(m.dst) ? k : null;
+  return k !== keyOfDest(m.dst) ? k : NO_KEY;
 }
 // #endregion parallel-move
 

@@ -130,8 +130,8 @@ export class ValueStack {
       case Loc.LocalPlus: {
         const refs = this.localRefs[v.n]!;
         // Pops come from the top, so the position is almost always the last one.
-        const i = refs.lastIndexOf(pos);
-        refs.splice(i, 1);
+        if (refs[refs.length - 1] === pos) refs.pop();
+        else refs.splice(refs.lastIndexOf(pos), 1);
         break;
       }
       case Loc.Flags:
