@@ -3,7 +3,7 @@
 // declares to the ModuleInfo; the validator checks the new entries right after.
 
 import { unsupported } from '../errors.ts';
-import type { Reader } from './reader.ts';
+import { Reader } from './reader.ts';
 import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readRefType, readValType } from './valueTypes.ts';
@@ -197,41 +197,61 @@ export function readDataCountSection(r: Reader, m: ModuleInfo): void {
   m.dataCount = r.u32();
 }
 
-/** A data segment whose view of its bytes is made when first asked for (modules may have 10^5 segments). */
+/**
+ * A data segment kept as positions in the bytes it came from: its offset expression and its
+ * view of the bytes are made when asked for. Modules may have 10^5 segments; one small object
+ * each, and no others that outlive the section, keeps the garbage collector out of the way.
+ */
 class LazyDataSegment implements DataSegment {
   private view: Uint8Array | undefined;
   constructor(
-    readonly mode: 'active' | 'passive',
     readonly memory: number,
-    readonly offset: ConstExpr | undefined,
     private readonly source: Uint8Array,
+    /** Where the offset expression starts in `source`; -1 for a passive segment. */
+    private readonly offsetAt: number,
     private readonly start: number,
     readonly length: number,
   ) {}
+  get mode(): 'active' | 'passive' {
+    return this.offsetAt < 0 ? 'passive' : 'active';
+  }
+  get offset(): ConstExpr | undefined {
+    if (this.offsetAt < 0) return undefined;
+    return readConstExpr(new Reader(this.source, this.offsetAt, this.source.length, 0));
+  }
   get bytes(): Uint8Array {
     return (this.view ??= this.source.subarray(this.start, this.start + this.length));
   }
 }
 
 /**
+ * Reads the data segments into m.data, calling `segmentRead` with each one, its offset
+ * expression and its module offset (for the validator's checks).
  * `copy`: copy the section once and make segments views of the copy (the input may be reused);
  * otherwise segments are views of the input itself.
  */
-export function readDataSection(r: Reader, m: ModuleInfo, offsets: number[], copy = true): void {
+export function readDataSection(
+  r: Reader,
+  m: ModuleInfo,
+  segmentRead: (segment: DataSegment, offset: ConstExpr | undefined, at: number) => void,
+  copy = true,
+): void {
   const source = copy ? r.bytes.slice(r.pos, r.end) : r.bytes;
   const sourceBase = copy ? r.pos : 0;
   const n = r.count();
   for (let i = 0; i < n; i++) {
     const at = r.pos;
-    offsets.push(r.offset);
     const flags = r.u32();
     if (flags > 2) throw r.error('malformed data segment kind', at);
     const memory = flags === 2 ? r.u32() : 0;
+    const offsetAt = flags === 1 ? -1 : r.pos - sourceBase;
     const offset = flags === 1 ? undefined : readConstExpr(r);
     const len = r.u32();
     const from = r.pos;
     r.skip(len);
-    m.data.push(new LazyDataSegment(offset ? 'active' : 'passive', memory, offset, source, from - sourceBase, len));
+    const segment = new LazyDataSegment(memory, source, offsetAt, from - sourceBase, len);
+    m.data.push(segment);
+    segmentRead(segment, offset, r.base + at);
   }
 }
 

@@ -41,9 +41,12 @@ export class FunctionValidator implements FunctionContext {
   private stack = new Uint8Array(256);
   private sp = 0;
   private readonly frames: ControlStack;
-  /** The innermost frame's height and reachability, read by every pop: copies of its entries in `frames`. */
+  /** Block types by id (see blockTypeTable). */
+  private readonly blockTypes: readonly FuncType[];
+  /** The innermost frame's height, reachability and block type, read by every pop and end: copies of its entries in `frames`. */
   private height = 0;
   private unreachable = false;
+  private blockType: FuncType = VOID_BLOCK;
   /** Report the current operator to the code generator (there is one and the code is live). */
   private live = false;
   private localTypes = new Uint8Array(64);
@@ -56,7 +59,8 @@ export class FunctionValidator implements FunctionContext {
     readonly module: ModuleInfo,
     private readonly cg: CodeGenerator | null,
   ) {
-    this.frames = new ControlStack(blockTypeTable(module));
+    this.blockTypes = blockTypeTable(module);
+    this.frames = new ControlStack(this.blockTypes);
   }
 
   // --- FunctionContext, for the code generator ---
@@ -137,8 +141,9 @@ export class FunctionValidator implements FunctionContext {
     const depth = frames.push(kind, typeId, this.sp, offset, dead);
     this.height = this.sp;
     this.unreachable = false;
+    this.blockType = this.blockTypes[typeId]!;
     this.live = this.cg !== null && !dead;
-    this.pushValues(frames.type(depth).params);
+    this.pushValues(this.blockType.params);
     return depth;
   }
   /** Close the innermost frame (not the function's): the one around it is innermost again. */
@@ -147,6 +152,7 @@ export class FunctionValidator implements FunctionContext {
     const outer = --frames.size - 1;
     this.height = frames.height[outer]!;
     this.unreachable = frames.unreachable[outer] === 1;
+    this.blockType = this.blockTypes[frames.typeId[outer]!]!;
     this.live = this.cg !== null && !this.unreachable && frames.deadAtEntry[outer] === 0;
   }
   private setUnreachable(): void {
@@ -155,14 +161,14 @@ export class FunctionValidator implements FunctionContext {
     this.frames.unreachable[this.frames.size - 1] = 1;
     this.live = false;
   }
-  /** At else/end: exactly the frame's results must be on the stack. */
-  private checkFrameEnd(depth: number): void {
-    this.popValues(this.frames.type(depth).results);
+  /** At else/end: exactly the innermost frame's results must be on the stack. */
+  private checkFrameEnd(): void {
+    this.popValues(this.blockType.results);
     if (this.sp !== this.height) throw this.error('type mismatch');
   }
   // #endregion control-stack
   private labelTypes(depth: number): readonly ValType[] {
-    const type = this.frames.type(depth);
+    const type = this.blockTypes[this.frames.typeId[depth]!]!;
     return this.frames.kind[depth] === FrameKind.loop ? type.params : type.results;
   }
   /** The depth of the frame a relative label index names. */
@@ -274,6 +280,7 @@ export class FunctionValidator implements FunctionContext {
     // The function frame takes no operands: push it with the void type, then give it the real one.
     this.pushFrame(FrameKind.function, VOID_BLOCK_ID, base + start);
     this.frames.typeId[0] = FIRST_TYPE_INDEX_ID + m.functions[funcIndex]!;
+    this.blockType = type;
     if (cg) cg.beginFunction(this, base + start);
 
     // The position lives in a local for speed; r.pos is set from it before any call that reads.
@@ -358,7 +365,7 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const bt = this.readBlockType();
           pos = r.pos;
-          const params = this.frames.blockTypes[bt]!.params;
+          const params = this.blockTypes[bt]!.params;
           if (params.length) this.popValues(params);
           const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
           if (this.live) {
@@ -372,7 +379,7 @@ export class FunctionValidator implements FunctionContext {
           const bt = this.readBlockType();
           pos = r.pos;
           this.popExpect(I32);
-          const params = this.frames.blockTypes[bt]!.params;
+          const params = this.blockTypes[bt]!.params;
           if (params.length) this.popValues(params);
           const f = this.pushFrame(FrameKind.if, bt, offset);
           if (this.live) cg!.if(this.frames.view(f), offset);
@@ -382,7 +389,7 @@ export class FunctionValidator implements FunctionContext {
           const frames = this.frames;
           const f = frames.size - 1;
           if (frames.kind[f] !== FrameKind.if) throw r.error('END opcode expected', at);
-          this.checkFrameEnd(f);
+          this.checkFrameEnd();
           const dead = frames.deadAtEntry[f] === 1;
           if (cg && !dead) cg.else(frames.view(f), offset);
           frames.kind[f] = FrameKind.else;
@@ -390,14 +397,14 @@ export class FunctionValidator implements FunctionContext {
           this.unreachable = false;
           this.sp = this.height;
           this.live = cg !== null && !dead;
-          this.pushValues(frames.type(f).params);
+          this.pushValues(this.blockType.params);
           break;
         }
         case 0x0b: { // end
           const frames = this.frames;
           const f = frames.size - 1;
-          this.checkFrameEnd(f);
-          const ft = frames.type(f);
+          this.checkFrameEnd();
+          const ft = this.blockType;
           if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, ft.results)) throw r.error('type mismatch', at);
           if (cg && frames.deadAtEntry[f] === 0) cg.end(frames.view(f), offset);
           if (f === 0) {
@@ -604,39 +611,6 @@ export class FunctionValidator implements FunctionContext {
           if (this.live) cg!.f64Const(r.low, r.high, offset);
           break;
 
-        // ---- references ----
-        case 0xd0: { // ref.null
-          r.pos = pos;
-          const t = readHeapType(r);
-          pos = r.pos;
-          this.push(t);
-          if (this.live) cg!.refNull(t, offset);
-          break;
-        }
-        case 0xd1: { // ref.is_null
-          const t = this.pop();
-          if (t !== UNKNOWN_TYPE && !isRefType(t)) throw this.error('type mismatch');
-          this.push(I32);
-          if (this.live) cg!.refIsNull(offset);
-          break;
-        }
-        case 0xd2: { // ref.func
-          let f = bytes[pos]!;
-          if (f < 0x80 && pos < end) pos++;
-          else { r.pos = pos; f = r.u32(); pos = r.pos; }
-          if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
-          if (!m.declaredFuncRefs.has(f)) throw r.error('undeclared function reference', at);
-          this.push(0x70);
-          if (this.live) cg!.refFunc(f, offset);
-          break;
-        }
-
-        case 0xfc:
-          r.pos = pos;
-          this.prefixedFC(at, offset);
-          pos = r.pos;
-          break;
-
         default: {
           // Numeric operators with their operands in place: the common case, checked inline.
           const family = opFamily[op];
@@ -683,13 +657,51 @@ export class FunctionValidator implements FunctionContext {
             }
           }
           r.pos = pos;
-          this.simpleOperator(op, op, offset, at);
+          if (op >= 0xd0) this.referenceOrPrefixed(op, at, offset);
+          else this.simpleOperator(op, op, offset, at);
           pos = r.pos;
         }
       }
     }
   }
   // #endregion function-validator
+
+  /**
+   * Reference operators and the 0xfc prefix, out of the main switch: its cases then span only
+   * 0x00-0x44, few enough and dense enough for V8 to dispatch through a jump table.
+   */
+  private referenceOrPrefixed(op: number, at: number, offset: number): void {
+    const r = this.r;
+    const cg = this.cg;
+    switch (op) {
+      case 0xd0: { // ref.null
+        const t = readHeapType(r);
+        this.push(t);
+        if (this.live) cg!.refNull(t, offset);
+        break;
+      }
+      case 0xd1: { // ref.is_null
+        const t = this.pop();
+        if (t !== UNKNOWN_TYPE && !isRefType(t)) throw this.error('type mismatch');
+        this.push(I32);
+        if (this.live) cg!.refIsNull(offset);
+        break;
+      }
+      case 0xd2: { // ref.func
+        const f = r.u32();
+        if (f >= this.module.functions.length) throw r.error(`unknown function ${f}`, at + 1);
+        if (!this.module.declaredFuncRefs.has(f)) throw r.error('undeclared function reference', at);
+        this.push(0x70);
+        if (this.live) cg!.refFunc(f, offset);
+        break;
+      }
+      case 0xfc:
+        this.prefixedFC(at, offset);
+        break;
+      default:
+        this.simpleOperator(op, op, offset, at);
+    }
+  }
 
   /** Operators checked by their table row: numeric ops, loads and stores. */
   private simpleOperator(index: number, opcode: number, offset: number, at: number): void {

@@ -2,7 +2,7 @@
 // decoder has read them (indices in range, limits, constant expression types, export names).
 
 import { CompileError, unsupported } from '../errors.ts';
-import type { ConstExpr, ElementSegment, Limits, ModuleInfo, ValType } from '../binary/types.ts';
+import type { ConstExpr, DataSegment, ElementSegment, Limits, ModuleInfo, ValType } from '../binary/types.ts';
 import { ValType as T } from '../binary/types.ts';
 
 /** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
@@ -112,9 +112,9 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
   for (const e of seg.init) checkConstExpr(m, e, seg.type, offset);
 }
 
-export function checkData(m: ModuleInfo, index: number, offset: number): void {
-  const seg = m.data[index]!;
-  if (seg.mode !== 'active') return;
+/** `offsetExpr`: the segment's offset expression, as the decoder read it (undefined: passive). */
+export function checkData(m: ModuleInfo, seg: DataSegment, offsetExpr: ConstExpr | undefined, offset: number): void {
+  if (offsetExpr === undefined) return;
   if (seg.memory >= m.memories.length) throw new CompileError(`unknown memory ${seg.memory}`, offset);
-  checkConstExpr(m, seg.offset!, T.i32, offset);
+  checkConstExpr(m, offsetExpr, T.i32, offset);
 }

@@ -348,14 +348,22 @@ export class StreamingValidator {
       }
       case SectionId.dataCount: readDataCountSection(r, m); break;
       case SectionId.data: {
-        const offsets: number[] = [];
-        const first = m.data.length;
-        readDataSection(r, m, offsets, !(this.retainInput && !this.owned));
+        // Each segment is checked as it is read, but the first failure is reported only once the
+        // whole section has decoded: as in the reference interpreter, malformed beats invalid.
+        let invalid: unknown;
+        readDataSection(r, m, (segment, offsetExpr, offset) => {
+          if (invalid !== undefined) return;
+          try {
+            checkData(m, segment, offsetExpr, offset);
+          } catch (e) {
+            invalid = e;
+          }
+        }, !(this.retainInput && !this.owned));
         this.sawData = true;
         if (m.dataCount !== undefined && m.dataCount !== m.data.length) {
           throw new CompileError('data count and data section have inconsistent lengths', at);
         }
-        for (let i = first; i < m.data.length; i++) checkData(m, i, offsets[i - first]!);
+        if (invalid !== undefined) throw invalid;
         break;
       }
     }
