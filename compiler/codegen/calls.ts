@@ -8,7 +8,7 @@ import type { FuncType } from '../binary/types.ts';
 import { external, GPR64, qword, rsp } from '../x64/index.ts';
 import { type FunctionCompiler, layoutOf, notImplemented } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { argKey, parallelMove, type Move } from './parallelMove.ts';
+import { argKey, parallelMove, type Move, REG } from './parallelMove.ts';
 import { Gpr as R } from './registers.ts';
 import { inReg, inSlot, Loc } from './valueStack.ts';
 
@@ -38,7 +38,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
   const moves: Move[] = [];
   sig.params.forEach((loc, j) => {
     const src = fc.sourceOf(fc.stack.at(base + j));
-    if (loc.kind === 'gpr') moves.push({ dst: { kind: 'reg', reg: REG_NUMBER[loc.reg]! }, src });
+    if (loc.kind === 'gpr') moves.push({ dst: REG[REG_NUMBER[loc.reg]!]!, src });
     else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
   });
   const m = type.results.length;
@@ -47,7 +47,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
     fc.slotAddr(base + m - 1);
     const src = { kind: 'address' as const, mem: fc.slotAddr(base + 1) };
     const loc = sig.returnAreaPointer;
-    if (loc.kind === 'gpr') moves.push({ dst: { kind: 'reg', reg: REG_NUMBER[loc.reg]! }, src });
+    if (loc.kind === 'gpr') moves.push({ dst: REG[REG_NUMBER[loc.reg]!]!, src });
     else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
   }
   parallelMove(asm, moves);

@@ -11,7 +11,7 @@ import { CONDITIONS, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/in
 import { dword } from '../x64/index.ts';
 import { type FunctionCompiler, I64, operandIsMem, reg } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
-import { parallelMove, sameLocation, type Move, emitMove, NO_KEY } from './parallelMove.ts';
+import { parallelMove, sameLocation, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
 import { ALLOCATABLE, bit, SCRATCH, SCRATCH2, Gpr as R } from './registers.ts';
 import { constant, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
@@ -88,7 +88,7 @@ function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeig
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     const p = places[i]!;
-    moves.push({ dst: p >= 0 ? { kind: 'reg', reg: p } : fc.slotDest(targetHeight + i), src: fc.sourceOf(v) });
+    moves.push({ dst: p >= 0 ? REG[p]! : fc.slotDest(targetHeight + i), src: fc.sourceOf(v) });
   }
   return moves;
 }
@@ -254,8 +254,8 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
   f.targeted = true;
 }
 
-export function brTable(fc: FunctionCompiler, depths: readonly number[], defaultDepth: number, index: Value): void {
-  const frames = depths.map((d) => fc.control.target(d));
+export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, defaultDepth: number, index: Value): void {
+  const frames = Array.from(depths, (d) => fc.control.target(d));
   const dflt = fc.control.target(defaultDepth);
   if (index.loc === Loc.Const) {
     const i = Number(BigInt.asUintN(32, index.imm));
@@ -324,13 +324,13 @@ export function emitReturn(fc: FunctionCompiler): void {
   if (m > 1) {
     const ra = fc.returnAreaLocal;
     const src = fc.sourceOf({ loc: Loc.Local, type: I64, n: ra, imm: 0n });
-    emitMove(asm, { kind: 'reg', reg: SCRATCH }, src);
+    emitMove(asm, REG[SCRATCH]!, src);
     for (let k = 1; k < m; k++) {
       const v = fc.stack.at(base + k);
       const dst = { kind: 'mem' as const, mem: qword(GPR64[SCRATCH]!, 8 * (k - 1)), key: NO_KEY };
       if (v.loc === Loc.Flags) {
         fc.loadInto(SCRATCH2, v);
-        emitMove(asm, dst, { kind: 'reg', reg: SCRATCH2 });
+        emitMove(asm, dst, REG[SCRATCH2]!);
       } else emitMove(asm, dst, fc.sourceOf(v));
     }
   }

@@ -12,7 +12,7 @@ import {
 import {
   ALLOCATABLE, bit, Gpr as R, SCRATCH, VMCTX as VMCTX_REG,
 } from './registers.ts';
-import { emitMove, localKey, type MoveDest, type MoveSource, slotKey } from './parallelMove.ts';
+import { emitMove, localKey, type MoveDest, type MoveSource, REG, slotKey } from './parallelMove.ts';
 import { assignLocals } from './locals.ts';
 import { constant, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
@@ -319,12 +319,12 @@ export class FunctionCompiler {
     const wide = isWide(v.type);
     switch (v.loc) {
       case Loc.Const: return { kind: 'imm', value: v.imm, wide };
-      case Loc.Reg: return { kind: 'reg', reg: v.n };
+      case Loc.Reg: return REG[v.n]!;
       case Loc.Slot: return { kind: 'mem', mem: this.slotAddr(v.n), key: slotKey(v.n) };
       case Loc.Local: {
         const i = v.n;
         const h = this.localHome[i]!;
-        if (h >= 0 && this.regValid[i]) return { kind: 'reg', reg: h };
+        if (h >= 0 && this.regValid[i]) return REG[h]!;
         if (h < 0 || this.slotValid[i]) return { kind: 'mem', mem: this.localAddr(i), key: localKey(i) };
         return { kind: 'imm', value: 0n, wide };
       }
@@ -351,7 +351,7 @@ export class FunctionCompiler {
       this.asm.xor(GPR32[r]!, GPR32[r]!);
       return;
     }
-    emitMove(this.asm, { kind: 'reg', reg: r }, this.sourceOf(v));
+    emitMove(this.asm, REG[r]!, this.sourceOf(v));
   }
 
   /** A register holding v that the current operator may overwrite. */

@@ -98,6 +98,11 @@ export function pushConst(fc: FunctionCompiler, type: number, v: bigint): void {
   fc.push(constant(type, wrap(type, v)));
 }
 
+/** A constant already in its type's signed range (i32.const and i64.const as decoded). */
+export function pushExactConst(fc: FunctionCompiler, type: number, v: bigint): void {
+  fc.push(constant(type, v));
+}
+
 /** eqz and the ten relational operators of i32 (0x45-0x4f) and i64 (0x50-0x5a). */
 export function compare(fc: FunctionCompiler, opcode: number): void {
   if (opcode > 0x5a) throw notImplemented('floats', fc.opOffset, fc.funcIndex);

@@ -52,7 +52,8 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly stubbed = new Map<number, string>();
   /** Calls to resolve once every function has its offset: [position of the rel32, callee, addend]. */
   private readonly calls: [number, number, number][] = [];
-  private readonly offsets = new Map<number, number>();
+  /** Code offset of each function compiled so far, by function index. */
+  private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
   private fc: FunctionCompiler | null = null;
   /** One assembler for every body and one for every prologue, reset between functions (their buffers are reused). */
@@ -100,7 +101,7 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
     for (const [at, callee, addend] of this.calls) {
-      const target = this.offsets.get(callee);
+      const target = this.offsets[callee];
       if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
       buf.patch32(at, target + addend - at);
     }
@@ -158,7 +159,7 @@ export class X64CodeGenerator implements CodeGenerator {
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
       this.calls.push([start + p + f.offset, f.target, f.addend]);
     }
-    this.offsets.set(funcIndex, start);
+    this.offsets[funcIndex] = start;
     this.functions.push({ funcIndex, offset: start, size: p + body.code.length });
     if (this.keepNotes) {
       if (fc) this.notes.push([start, 'prologue']);
@@ -205,7 +206,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.run(offset, 'br_if', (fc) => control.brIf(fc, fc.control.target(depth), fc.popCond()), depth);
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
-    const depths = Array.from(targets.subarray(0, targetCount));
+    const depths = targets.subarray(0, targetCount);
     this.run(offset, 'br_table', (fc) => control.brTable(fc, depths, defaultDepth, fc.pop()));
   }
   return(offset: number): void {
@@ -243,11 +244,12 @@ export class X64CodeGenerator implements CodeGenerator {
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
-    this.run(offset, 'i32.const', (fc) => ops.pushConst(fc, 0x7f, BigInt(value)), value | 0);
+    this.run(offset, 'i32.const', (fc) => ops.pushExactConst(fc, 0x7f, BigInt(value | 0)), value | 0);
   }
   i64Const(low: number, high: number, offset: number): void {
-    const v = BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0));
-    this.run(offset, 'i64.const', (fc) => ops.pushConst(fc, 0x7e, v), v);
+    // Most constants are small: one BigInt instead of four when the high half only extends the sign.
+    const v = (high | 0) === low >> 31 ? BigInt(low | 0) : BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0));
+    this.run(offset, 'i64.const', (fc) => ops.pushExactConst(fc, 0x7e, v), v);
   }
   f32Const(_bits: number, offset: number): void {
     this.todo('floats', offset);

@@ -31,6 +31,9 @@ export interface Move {
   src: MoveSource;
 }
 
+/** The register locations, made once (operands are never mutated): `REG[r]` is register r as a source or destination. */
+export const REG: readonly { readonly kind: 'reg'; readonly reg: number }[] = Array.from({ length: 16 }, (_, reg) => ({ kind: 'reg', reg }));
+
 /** Storage keys: registers are 0-15, then the frame's slots interleaved (values, locals, outgoing arguments). */
 export const slotKey = (pos: number): number => 16 + 3 * pos;
 export const localKey = (local: number): number => 17 + 3 * local;
@@ -64,7 +67,7 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
       case 'reg': if (src.reg !== dst.reg) asm.mov(r64, GPR64[src.reg]!); return;
       case 'mem': asm.mov(r64, src.mem); return;
       case 'imm':
-        if (src.wide) asm.mov(r64, src.value);
+        if (src.wide) asm.mov(r64, immediate(src.value));
         else asm.mov(GPR32[dst.reg]!, Number(BigInt.asUintN(32, src.value)));
         return;
       case 'lea': asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(GPR64[src.base]!, src.disp)); return;
@@ -82,15 +85,20 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
       const v = src.wide ? BigInt.asIntN(64, src.value) : BigInt.asIntN(32, src.value);
       if (v >= -0x80000000n && v <= 0x7fffffffn) asm.mov(m, Number(v));
       else {
-        asm.mov(GPR64[SCRATCH2]!, src.value);
+        asm.mov(GPR64[SCRATCH2]!, immediate(src.value));
         asm.mov(m, GPR64[SCRATCH2]!);
       }
       return;
     }
     default:
-      emitMove(asm, { kind: 'reg', reg: SCRATCH2 }, src);
+      emitMove(asm, REG[SCRATCH2]!, src);
       asm.mov(m, GPR64[SCRATCH2]!);
   }
+}
+
+/** A 64-bit immediate as a number when it is one exactly (the assembler takes those without BigInt arithmetic). */
+export function immediate(v: bigint): number | bigint {
+  return v >= -0x1fffffffffffffn && v <= 0x1fffffffffffffn ? Number(v) : v;
 }
 
 // #region parallel-move
@@ -103,19 +111,20 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   for (const m of moves) if (!sameLocation(m.dst, m.src)) pending.push({ dst: m.dst, src: m.src });
   if (pending.length === 0) return;
   if (pending.length === 1) return emitMove(asm, pending[0]!.dst, pending[0]!.src);
-  // How many pending moves still read each storage location.
-  const readers = new Map<number, number>();
+  // How many pending moves still read each storage location, and which move writes it.
+  const { readers, writer } = countersFor(pending);
   for (const m of pending) {
     const k = waitsOn(m);
-    if (k !== NO_KEY) readers.set(k, (readers.get(k) ?? 0) + 1);
+    if (k !== NO_KEY) readers[k] = readers[k]! + 1;
   }
   const done = new Uint8Array(pending.length);
   let remaining = pending.length;
   const ready: number[] = [];
-  for (let i = 0; i < pending.length; i++) if (!readers.get(keyOfDest(pending[i]!.dst))) ready.push(i);
-  // The move writing each location, to find who becomes ready when its last reader is done.
-  const byDest = new Map<number, number>();
-  for (let i = 0; i < pending.length; i++) byDest.set(keyOfDest(pending[i]!.dst), i);
+  for (let i = 0; i < pending.length; i++) {
+    const k = keyOfDest(pending[i]!.dst);
+    if (k !== NO_KEY) writer[k] = i + 1;
+    if (k === NO_KEY || readers[k] === 0) ready.push(i);
+  }
 
   for (;;) {
     while (ready.length > 0) {
@@ -126,32 +135,49 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
       done[i] = 1;
       remaining--;
       const k = waitsOn(m);
-      const n = k !== NO_KEY ? (readers.get(k) ?? 0) : 0;
-      if (n > 0) {
-        readers.set(k, n - 1);
-        if (n === 1) {
-          const j = byDest.get(k);
-          if (j !== undefined && !done[j]) ready.push(j);
-        }
+      if (k !== NO_KEY && readers[k]! > 0 && --readers[k]! === 0) {
+        const j = writer[k]! - 1;
+        if (j >= 0 && !done[j]) ready.push(j);
       }
     }
-    if (remaining === 0) return;
+    if (remaining === 0) break;
     // Only cycles are left: park the destination of one pending move in SCRATCH and let its
     // readers read SCRATCH instead; the cycle then unwinds.
     let i = 0;
     while (done[i]) i++;
     const victim = pending[i]!.dst;
     const key = keyOfDest(victim);
-    emitMove(asm, { kind: 'reg', reg: SCRATCH }, victim.kind === 'reg' ? { kind: 'reg', reg: victim.reg } : { kind: 'mem', mem: victim.mem, key });
+    emitMove(asm, REG[SCRATCH]!, victim.kind === 'reg' ? REG[victim.reg]! : { kind: 'mem', mem: victim.mem, key });
     for (let j = 0; j < pending.length; j++) {
       if (done[j]) continue;
       const s = pending[j]!.src;
       if (readKey(s) !== key || j === i) continue;
       pending[j]!.src = retarget(s);
     }
-    readers.set(key, 0);
+    readers[key] = 0;
     ready.push(i);
   }
+  // Leave the counters all zero for the next call.
+  for (const m of pending) {
+    const k = keyOfDest(m.dst);
+    if (k !== NO_KEY) writer[k] = 0;
+    const r = readKey(m.src);
+    if (r !== NO_KEY) readers[r] = 0;
+  }
+}
+
+// Counters indexed by storage key, shared by every call (all zero between calls, so a parallel
+// move costs time in its own size only), grown to the largest key seen.
+let readersScratch = new Int32Array(1024);
+let writerScratch = new Int32Array(1024);
+function countersFor(moves: readonly Move[]): { readers: Int32Array; writer: Int32Array } {
+  let max = 0;
+  for (const m of moves) max = Math.max(max, keyOfDest(m.dst), readKey(m.src));
+  if (max >= readersScratch.length) {
+    readersScratch = new Int32Array(2 * max + 2);
+    writerScratch = new Int32Array(2 * max + 2);
+  }
+  return { readers: readersScratch, writer: writerScratch };
 }
 
 /** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */
@@ -164,7 +190,7 @@ function waitsOn(m: Move): number {
 /** The same source, reading SCRATCH instead of the location it named. */
 function retarget(s: MoveSource): MoveSource {
   switch (s.kind) {
-    case 'reg': case 'mem': return { kind: 'reg', reg: SCRATCH };
+    case 'reg': case 'mem': return REG[SCRATCH]!;
     case 'lea': return { kind: 'lea', base: SCRATCH, disp: s.disp, wide: s.wide };
     case 'memPlus': return { kind: 'lea', base: SCRATCH, disp: s.disp, wide: s.wide };
     default: return s;
