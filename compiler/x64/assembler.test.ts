@@ -318,6 +318,30 @@ describe('branch relaxation', () => {
     expect(branches.every((b) => (b.length === 2) === Math.abs(b.branch! - (b.offset + 2)) <= 127)).toBe(true);
   });
 
+  it('leaves jumps to hand-placed labels alone, and moves those placed inside the code', () => {
+    const a = new Assembler();
+    const outside = a.newLabel();
+    const inside = a.newLabel();
+    const near = a.newLabel();
+    a.jcc('b', outside); // target set by hand beyond this code (another assembler's coordinates)
+    a.jmp(near); // shrinks by 3
+    a.nop(4);
+    a.bind(near);
+    a.jmp(inside); // a backward jump to a hand-placed position inside the code
+    outside.offset = a.offset + 100;
+    inside.offset = 11; // the nop(4) above, in the code as emitted
+    expect(outside.offset).toBe(120);
+    const out = a.finish({ relaxBranches: true });
+    expect(out.relaxedBytes).toBe(3);
+    expect(outside.offset).toBe(120);
+    const ins = decode(out.code).filter((i) => i.branch !== undefined);
+    expect(ins.map((i) => [i.length, i.branch])).toEqual([
+      [6, 120], // unchanged: the jcc did not move and its target, outside the code, was not remapped
+      [2, near.offset],
+      [5, 11 - 3],
+    ]);
+  });
+
   it('keeps every reference right in random code (branches, RIP-relative constants, tables, fix-ups)', () => {
     let seed = 12345;
     const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;

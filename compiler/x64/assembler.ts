@@ -240,9 +240,12 @@ export class Assembler extends Instructions {
   /** Shrink what branch relaxation allows, moving the code and everything that points into it. */
   private relax(): { map: (offset: number) => number; saved: number } {
     const refs = this.labelRefs;
+    // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
+    // set by hand may point outside this code, where our positions mean nothing.
+    const bound = new Set(this.boundLabels);
     const candidates: { start: number; saving: number; target: number; ref: LabelRef }[] = [];
     for (const r of refs) {
-      if (r.shortOpcode !== 0 && r.label.offset >= 0) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
+      if (r.shortOpcode !== 0 && bound.has(r.label)) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
     }
     const { short, map, saved } = relaxBranches(candidates);
     if (saved === 0) return { map: (o) => o, saved: 0 };
@@ -280,6 +283,14 @@ export class Assembler extends Instructions {
     this.buf.length = to;
 
     for (const l of this.boundLabels) l.offset = map(l.offset);
+    // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
+    for (const r of refs) {
+      const l = r.label;
+      if (!bound.has(l) && l.offset >= 0 && l.offset < oldLength) {
+        l.offset = map(l.offset);
+        bound.add(l);
+      }
+    }
     for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: map(this.fixups[i]!.offset) };
     this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
     this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
