@@ -19,6 +19,7 @@
 //               Labels: const l = asm.newLabel('name'); asm.jcc('ne', l); ... asm.bind(l).
 //               Backward jumps are short when they fit; forward jumps are near (rel32) unless
 //               `short` is passed (then finish() throws if the target is out of range).
+//               asm.cpuid(), asm.xgetbv(), asm.repMovs('b'|'q'), asm.repStos('b'|'q') exist too.
 //               asm.call(external({ func: 3 })) records a rel32 fix-up; asm.movAbs(reg, external(x))
 //               an abs64 one. asm.jumpTable(labels, 'rel32' | 'offset32' | 'abs64') lays a table
 //               out here and returns its label. asm.constF64(1.5) / constF32 / const128 / constant(bytes)
@@ -31,6 +32,8 @@
 //               ended up within rel8 reach; labels move with the code, but offsets you saved from
 //               asm.offset must go through mapOffset, and align() padding inside the code is not
 //               preserved (the code moves). Bytes you patch before finish() move with the code.
+//               Only jumps to labels bound with bind() shrink; a label whose offset you set by
+//               hand moves if it lies inside this code and stays put if it lies beyond it.
 //               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
 //   Vectors     SSE2/SSSE3/SSE4.1 128-bit integer and float forms (paddd, pshufb, pmovzxbw, pshufd,
 //               pinsrq, ptest, ...) through asm.emit(mnemonic, ...): ready for wasm SIMD.
