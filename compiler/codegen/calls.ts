@@ -17,16 +17,15 @@ const REG_NUMBER: Record<string, number> = { rdi: R.rdi, rsi: R.rsi, rdx: R.rdx,
 // #region call
 export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
   const sig = layoutOf(type);
-  if (sig.params.some((p) => p.kind === 'xmm') || sig.results.some((r) => r.kind === 'xmm')) {
-    throw notImplemented('floats', fc.opOffset, fc.funcIndex);
-  }
+  for (const p of sig.params) if (p.kind === 'xmm') throw notImplemented('floats', fc.opOffset, fc.funcIndex);
+  for (const r of sig.results) if (r.kind === 'xmm') throw notImplemented('floats', fc.opOffset, fc.funcIndex);
   const asm = fc.asm;
   const nargs = type.params.length;
   const base = fc.stack.height - nargs;
   fc.hasCalls = true;
   fc.materializeFlags();
-  // Values below the arguments survive the call only in memory.
-  for (let p = fc.frozen; p < base; p++) {
+  // Values below the arguments survive the call only in memory (none below lowestReg is in a register).
+  for (let p = Math.max(fc.frozen, fc.stack.lowestReg); p < base; p++) {
     const v = fc.stack.at(p);
     if (v.loc === Loc.Reg) fc.spillAt(p);
   }
@@ -36,11 +35,12 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
     fc.spDelta += sig.stackBytes;
   }
   const moves: Move[] = [];
-  sig.params.forEach((loc, j) => {
+  for (let j = 0; j < sig.params.length; j++) {
+    const loc = sig.params[j]!;
     const src = fc.sourceOf(fc.stack.at(base + j));
     if (loc.kind === 'gpr') moves.push({ dst: REG[REG_NUMBER[loc.reg]!]!, src });
     else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
-  });
+  }
   const m = type.results.length;
   if (sig.returnAreaPointer) {
     // Results 1.. land in the slots of stack positions base+1 .. base+m-1.
@@ -62,6 +62,6 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
     fc.spDelta -= sig.stackBytes;
   }
   afterCall(fc);
-  type.results.forEach((t, k) => fc.push(k === 0 ? inReg(t, R.rax) : inSlot(t, base + k)));
+  for (let k = 0; k < m; k++) fc.push(k === 0 ? inReg(type.results[0]!, R.rax) : inSlot(type.results[k]!, base + k));
 }
 // #endregion call

@@ -11,7 +11,7 @@ import { CONDITIONS, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/in
 import { dword } from '../x64/index.ts';
 import { type FunctionCompiler, I64, operandIsMem, reg } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
-import { parallelMove, sameLocation, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
+import { parallelMove, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
 import { ALLOCATABLE, bit, SCRATCH, SCRATCH2, Gpr as R } from './registers.ts';
 import { constant, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
@@ -94,7 +94,23 @@ function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeig
 }
 
 function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: number): boolean {
-  return layoutMoves(fc, places, targetHeight).every((m) => sameLocation(m.dst, m.src));
+  const base = fc.stack.height - places.length;
+  for (let i = 0; i < places.length; i++) {
+    const v = fc.stack.at(base + i);
+    const p = places[i]!;
+    if (p >= 0) {
+      if (!(v.loc === Loc.Reg && v.n === p) && !localInRegister(fc, v, p)) return false;
+    } else {
+      fc.slotAddr(targetHeight + i); // the slot belongs to the frame, as layoutMoves would note
+      if (!(v.loc === Loc.Slot && v.n === targetHeight + i)) return false;
+    }
+  }
+  return true;
+}
+
+/** Is v a deferred local whose value is in register p right now? */
+function localInRegister(fc: FunctionCompiler, v: Value, p: number): boolean {
+  return v.loc === Loc.Local && fc.localHome[v.n] === p && fc.regValid[v.n] === 1;
 }
 
 /** Load values whose place is a free register into it now (safe on every path: the register was free). */
@@ -255,7 +271,8 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
 }
 
 export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, defaultDepth: number, index: Value): void {
-  const frames = Array.from(depths, (d) => fc.control.target(d));
+  const frames: CFrame[] = [];
+  for (let i = 0; i < depths.length; i++) frames.push(fc.control.target(depths[i]!));
   const dflt = fc.control.target(defaultDepth);
   if (index.loc === Loc.Const) {
     const i = Number(BigInt.asUintN(32, index.imm));

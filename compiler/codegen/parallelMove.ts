@@ -107,10 +107,14 @@ export function immediate(v: bigint): number | bigint {
  * cycles; SCRATCH2 (r10) carries memory-to-memory copies. Flags are preserved.
  */
 export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
+  // Most merges and calls move nothing or one value: no bookkeeping for those.
+  let count = 0;
+  let last = -1;
+  for (let i = 0; i < moves.length; i++) if (!sameLocation(moves[i]!.dst, moves[i]!.src)) (count++, (last = i));
+  if (count === 0) return;
+  if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src);
   const pending: Move[] = [];
   for (const m of moves) if (!sameLocation(m.dst, m.src)) pending.push({ dst: m.dst, src: m.src });
-  if (pending.length === 0) return;
-  if (pending.length === 1) return emitMove(asm, pending[0]!.dst, pending[0]!.src);
   // How many pending moves still read each storage location, and which move writes it.
   const { readers, writer } = countersFor(pending);
   for (const m of pending) {
