@@ -11,7 +11,7 @@ import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind 
 import { Assembler, CodeBuffer, GPR32, GPR64, qword } from '../x64/index.ts';
 import { call } from './calls.ts';
 import * as control from './controlFlow.ts';
-import { FunctionCompiler, notImplemented } from './functionCompiler.ts';
+import { FunctionCompiler, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import * as ops from './integerOps.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -82,15 +82,13 @@ export class X64CodeGenerator implements CodeGenerator {
     try {
       lower(fc);
     } catch (e) {
-      if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) this.skipping = e.reason;
+      if (e instanceof NotImplementedYet) this.skipping = e.reason;
       else throw e;
     }
   }
 
-  private todo(what: string, offset: number): void {
-    this.run(offset, what, () => {
-      throw notImplemented(what, offset, this.fc?.funcIndex);
-    });
+  private todo(what: string, _offset: number): void {
+    if (this.skipping === null) this.skipping = notImplemented(what).reason;
   }
 
   beginModule(module: ModuleInfo): void {
@@ -125,7 +123,7 @@ export class X64CodeGenerator implements CodeGenerator {
       this.fc = fc;
       control.beginFunctionFrame(fc, ctx.frame(0));
     } catch (e) {
-      if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) this.skipping = e.reason;
+      if (e instanceof NotImplementedYet) this.skipping = e.reason;
       else throw e;
     }
   }
