@@ -18,6 +18,8 @@ import { constant, inReg, inSlot, Loc, type Value, ValueStack } from './valueSta
 import type { ControlState } from './controlFlow.ts';
 
 export const I64 = ValType.i64;
+/** A frame slot as a move operand (the same object serves as source and destination). */
+type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
 export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul';
 
 /** A trap stub to emit at the end of the function. */
@@ -104,6 +106,8 @@ export class FunctionCompiler {
   /** Addresses of value slots and local slots (with spDelta 0), made on first use. */
   private readonly slotMems: Mem[] = [];
   private readonly localMems: Mem[] = [];
+  private readonly slotLocations: MemLocation[] = [];
+  private readonly localLocations: MemLocation[] = [];
   readonly traps: TrapStub[] = [];
   readonly stackTrap: TrapStub;
   control!: ControlState;
@@ -291,8 +295,17 @@ export class FunctionCompiler {
     this.stack.replace(pos, inSlot(v.type, pos));
   }
 
-  slotDest(pos: number): MoveDest {
-    return { kind: 'mem', mem: this.slotAddr(pos), key: slotKey(pos) };
+  slotDest(pos: number): MemLocation {
+    const mem = this.slotAddr(pos);
+    if (this.spDelta !== 0) return { kind: 'mem', mem, key: slotKey(pos) };
+    return (this.slotLocations[pos] ??= { kind: 'mem', mem, key: slotKey(pos) });
+  }
+
+  /** The slot of local i as a move's source or destination (see slotDest). */
+  localLocation(i: number): MemLocation {
+    const mem = this.localAddr(i);
+    if (this.spDelta !== 0 || this.localIncoming[i]) return { kind: 'mem', mem, key: localKey(i) };
+    return (this.localLocations[i] ??= { kind: 'mem', mem, key: localKey(i) });
   }
 
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
@@ -334,12 +347,12 @@ export class FunctionCompiler {
     switch (v.loc) {
       case Loc.Const: return { kind: 'imm', value: v.imm, wide };
       case Loc.Reg: return REG[v.n]!;
-      case Loc.Slot: return { kind: 'mem', mem: this.slotAddr(v.n), key: slotKey(v.n) };
+      case Loc.Slot: return this.slotDest(v.n);
       case Loc.Local: {
         const i = v.n;
         const h = this.localHome[i]!;
         if (h >= 0 && this.regValid[i]) return REG[h]!;
-        if (h < 0 || this.slotValid[i]) return { kind: 'mem', mem: this.localAddr(i), key: localKey(i) };
+        if (h < 0 || this.slotValid[i]) return this.localLocation(i);
         return { kind: 'imm', value: 0n, wide };
       }
       case Loc.LocalPlus: {

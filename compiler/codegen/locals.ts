@@ -6,7 +6,7 @@
 import { GPR32, GPR64, qword } from '../x64/index.ts';
 import type { SignatureLayout } from '../abi/index.ts';
 import { type FunctionCompiler, notImplemented, reg } from './functionCompiler.ts';
-import { emitMove, localKey, REG } from './parallelMove.ts';
+import { emitMove, REG } from './parallelMove.ts';
 import { ALLOCATABLE, bit, Gpr as R, LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH } from './registers.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
@@ -82,7 +82,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     fc.slotValid[i] = 0;
   } else {
     const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
-    emitMove(fc.asm, { kind: 'mem', mem: fc.localAddr(i), key: localKey(i) }, s);
+    emitMove(fc.asm, fc.localLocation(i), s);
   }
 }
 
