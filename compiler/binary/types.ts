@@ -137,6 +137,7 @@ export interface DataSegment {
   readonly mode: 'active' | 'passive';
   /** The memory of an active segment (0 otherwise). */
   readonly memory: number;
+  /** The offset expression of an active segment; decoded when read, from the same bytes as `bytes`. */
   readonly offset?: ConstExpr;
   /**
    * The segment's bytes. From StreamingValidator.push: a view of a copy. From validateModule(bytes):

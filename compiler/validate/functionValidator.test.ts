@@ -3,7 +3,7 @@ import { CompileError } from '../errors.ts';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { valTypeName } from '../binary/types.ts';
 import { validateModule } from './index.ts';
-import { leb, moduleWithBody, RecordingCodeGenerator, watToBytes } from './testSupport.ts';
+import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
 
 function errorOf(bytes: Uint8Array): CompileError | undefined {
   try {
@@ -105,6 +105,33 @@ describe('what the code generator is told', () => {
     const n = 20000;
     const body = [0, ...Array(n).fill([0x02, 0x40]).flat(), ...Array(n + 1).fill(0x0b)];
     expect(errorOf(moduleWithBody(body))).toBeUndefined();
+  });
+});
+
+describe('the operand stack grows as far as a body needs, keeping what is below', () => {
+  it('one value at a time: 100,000 constants, then adds down to one', () => {
+    const n = 100_000;
+    // The value under the 100,000 i32s is still there after the stack has grown: the last add meets it.
+    const body = (bottom: number) =>
+      moduleWithBody([0, bottom, 0, ...Array(n).fill([0x41, 0]).flat(), ...Array(n).fill(0x6a), 0x1a, 0x0b]);
+    expect(errorOf(body(0x41))).toBeUndefined();
+    const e = errorOf(body(0x42));
+    expect(e?.reason).toBe('type mismatch');
+    expect(e?.offset).toBe(body(0x42).length - 3);
+  });
+
+  it('many values at once: calls returning 1,000 results each (each checked by i32.eqz)', () => {
+    const results = 1000;
+    const calls = 5;
+    const types = section(1, [2, 0x60, 0, 0, 0x60, 0, ...leb(results), ...Array(results).fill(0x7f)]);
+    const funcs = section(3, [2, 0, 1]);
+    const make = (bottom: number[], top: number[]) => {
+      const caller = [0, ...bottom, ...Array(calls).fill([0x10, 1]).flat(), ...Array(calls * results).fill([0x45, 0x1a]).flat(), ...top, 0x0b];
+      const callee = [0, ...Array(results).fill([0x41, 0]).flat(), 0x0b];
+      return moduleOf(types, funcs, section(10, [2, ...leb(caller.length), ...caller, ...leb(callee.length), ...callee]));
+    };
+    expect(errorOf(make([0x42, 0], [0x1a]))).toBeUndefined();
+    expect(errorOf(make([0x42, 0], [0x45, 0x1a]))?.reason).toBe('type mismatch'); // i32.eqz of the i64
   });
 });
 
