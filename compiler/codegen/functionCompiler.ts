@@ -104,10 +104,10 @@ export class FunctionCompiler {
   readonly returnAreaLocal: number;
   readonly frameSizePatches: number[] = [];
   /** Addresses of value slots and local slots (with spDelta 0), made on first use. */
-  private readonly slotMems: Mem[] = [];
-  private readonly localMems: Mem[] = [];
-  private readonly slotLocations: MemLocation[] = [];
-  private readonly localLocations: MemLocation[] = [];
+  private readonly slotMems: (Mem | null)[] = [];
+  private readonly localMems: (Mem | null)[] = [];
+  private readonly slotLocations: (MemLocation | null)[] = [];
+  private readonly localLocations: (MemLocation | null)[] = [];
   readonly traps: TrapStub[] = [];
   readonly stackTrap: TrapStub;
   control!: ControlState;
@@ -188,16 +188,16 @@ export class FunctionCompiler {
   slotAddr(pos: number): Mem {
     this.frameUsed = true;
     if (pos + 1 > this.maxStackSlots) this.maxStackSlots = pos + 1;
-    if (this.spDelta !== 0) return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
+    if (this.spDelta !== 0 || pos >= CACHED) return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
     // Operands are immutable, so each slot's address is made once.
-    return (this.slotMems[pos] ??= qword(rsp, 8 * (this.localSlots + pos)));
+    return (growTo(this.slotMems, pos)[pos] ??= qword(rsp, 8 * (this.localSlots + pos)));
   }
 
   localAddr(i: number): Mem {
     this.frameUsed = true;
     if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
-    if (this.spDelta !== 0) return qword(rsp, this.spDelta + this.localDisp[i]!);
-    return (this.localMems[i] ??= qword(rsp, this.localDisp[i]!));
+    if (this.spDelta !== 0 || i >= CACHED) return qword(rsp, this.spDelta + this.localDisp[i]!);
+    return (growTo(this.localMems, i)[i] ??= qword(rsp, this.localDisp[i]!));
   }
 
   // --- registers
@@ -297,15 +297,15 @@ export class FunctionCompiler {
 
   slotDest(pos: number): MemLocation {
     const mem = this.slotAddr(pos);
-    if (this.spDelta !== 0) return { kind: 'mem', mem, key: slotKey(pos) };
-    return (this.slotLocations[pos] ??= { kind: 'mem', mem, key: slotKey(pos) });
+    if (this.spDelta !== 0 || pos >= CACHED) return { kind: 'mem', mem, key: slotKey(pos) };
+    return (growTo(this.slotLocations, pos)[pos] ??= { kind: 'mem', mem, key: slotKey(pos) });
   }
 
   /** The slot of local i as a move's source or destination (see slotDest). */
   localLocation(i: number): MemLocation {
     const mem = this.localAddr(i);
-    if (this.spDelta !== 0 || this.localIncoming[i]) return { kind: 'mem', mem, key: localKey(i) };
-    return (this.localLocations[i] ??= { kind: 'mem', mem, key: localKey(i) });
+    if (this.spDelta !== 0 || this.localIncoming[i] || i >= CACHED) return { kind: 'mem', mem, key: localKey(i) };
+    return (growTo(this.localLocations, i)[i] ??= { kind: 'mem', mem, key: localKey(i) });
   }
 
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
@@ -522,6 +522,18 @@ export class FunctionCompiler {
   }
 }
 // #endregion function-state
+
+/**
+ * Slot operands are cached for the first stack positions and locals only: that is where nearly
+ * every access goes, and a huge stack would otherwise keep a few objects per position alive.
+ */
+const CACHED = 256;
+
+/** `cache` with room for index i, grown densely (a write far past the end would make V8 store it as a dictionary). */
+function growTo<T>(cache: (T | null)[], i: number): (T | null)[] {
+  while (cache.length <= i) cache.push(null);
+  return cache;
+}
 
 const layouts = new WeakMap<FuncType, SignatureLayout>();
 /** The convention's layout of a signature, computed once per function type (FuncTypes are stable). */
