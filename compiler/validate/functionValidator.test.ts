@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.ts';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { valTypeName } from '../binary/types.ts';
-import { validateModule } from './index.ts';
+import { NoopCodeGenerator, validateModule } from './index.ts';
 import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
 
 function errorOf(bytes: Uint8Array): CompileError | undefined {
@@ -132,6 +132,30 @@ describe('the operand stack grows as far as a body needs, keeping what is below'
     };
     expect(errorOf(make([0x42, 0], [0x1a]))).toBeUndefined();
     expect(errorOf(make([0x42, 0], [0x45, 0x1a]))?.reason).toBe('type mismatch'); // i32.eqz of the i64
+  });
+});
+
+describe('memarg offsets of any length', () => {
+  const withMemory = (body: number[]) =>
+    moduleOf(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(5, [1, 0, 1]), section(10, [1, ...leb(body.length), ...body]));
+  class Offsets extends NoopCodeGenerator {
+    readonly seen: number[] = [];
+    override load(_op: number, _mem: number, _align: number, memOffset: number): void { this.seen.push(memOffset); }
+    override store(_op: number, _mem: number, _align: number, memOffset: number): void { this.seen.push(memOffset); }
+  }
+  it('reads one-byte, two-byte and five-byte offsets for loads and stores', () => {
+    const cg = new Offsets();
+    validateModule(withMemory([0,
+      0x41, 0, 0x29, 3, 5, 0x1a, // i64.load offset=5, drop
+      0x41, 0, 0x41, 0, 0x29, 3, ...leb(300), 0x37, 3, ...leb(0xffffffff), // i64.store offset=2^32-1 of an i64.load offset=300
+      0x41, 0, 0x28, 2, ...leb(200), 0x45, 0x1a, // i32.load offset=200, i32.eqz, drop
+      0x0b]), cg);
+    expect(cg.seen).toEqual([5, 300, 0xffffffff, 200]);
+  });
+  it('rejects an offset past 2^32-1, and an operand of the wrong type', () => {
+    expect(errorOf(withMemory([0, 0x41, 0, 0x28, 2, ...leb(2 ** 32), 0x1a, 0x0b]))?.reason).toBe('offset out of range');
+    expect(errorOf(withMemory([0, 0x42, 0, 0x28, 2, ...leb(300), 0x1a, 0x0b]))?.reason).toBe('type mismatch');
+    expect(errorOf(withMemory([0, 0x41, 0, 0x41, 0, 0x37, 3, ...leb(300), 0x0b]))?.reason).toBe('type mismatch');
   });
 });
 

@@ -315,8 +315,14 @@ export class FunctionValidator implements FunctionContext {
           else { r.pos = pos; i = r.u32(); pos = r.pos; }
           if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
           const t = this.localTypes[i]!;
-          this.popExpect(t);
-          if (op === 0x22) this.push(t);
+          // The operand in place (the common case) is checked here, anything else by popExpect.
+          const sp = this.sp;
+          if (sp > this.height && this.stack[sp - 1] === t) {
+            if (op === 0x21) this.sp = sp - 1;
+          } else {
+            this.popExpect(t);
+            if (op === 0x22) this.push(t);
+          }
           if (this.live) {
             if (op === 0x21) cg!.localSet(i, t as ValType, offset);
             else cg!.localTee(i, t as ValType, offset);
@@ -616,11 +622,16 @@ export class FunctionValidator implements FunctionContext {
           const family = opFamily[op];
           const stack = this.stack;
           const sp = this.sp;
+          const height = this.height;
           if (family === FAMILY_BINARY || family === FAMILY_COMPARE) {
             const p1 = opParam1[op]!;
-            if (p1 !== 0 && sp - 2 >= this.height && stack[sp - 1] === p1 && stack[sp - 2] === opParam0[op]) {
-              stack[sp - 2] = opResult[op]!;
-              this.sp = sp - 1;
+            const inPlace = p1 === 0
+              ? sp - 1 >= height && stack[sp - 1] === opParam0[op] // eqz: a comparison of one operand
+              : sp - 2 >= height && stack[sp - 1] === p1 && stack[sp - 2] === opParam0[op];
+            if (inPlace) {
+              const operands = p1 === 0 ? 1 : 2;
+              stack[sp - operands] = opResult[op]!;
+              this.sp = sp - operands + 1;
               if (this.live) {
                 if (family === FAMILY_BINARY) cg!.binary(op, offset);
                 else cg!.compare(op, offset);
@@ -628,32 +639,35 @@ export class FunctionValidator implements FunctionContext {
               break;
             }
           } else if (family === FAMILY_UNARY) {
-            if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
+            if (sp - 1 >= height && stack[sp - 1] === opParam0[op]) {
               stack[sp - 1] = opResult[op]!;
               if (this.live) cg!.unary(op, offset);
               break;
             }
           } else if (family === FAMILY_LOAD || family === FAMILY_STORE) {
-            // One-byte alignment and offset, memory present, address (and value) in place.
+            // Address (and value) in place, alignment in one byte and at most natural, memory present.
             const align = bytes[pos]!;
-            const memOffset = bytes[pos + 1]!;
-            if (
-              pos + 1 < end && align <= opNaturalAlign[op]! && memOffset < 0x80 && m.memories.length !== 0 &&
-              sp - 1 >= this.height
-            ) {
+            const inPlace = family === FAMILY_LOAD
+              ? sp - 1 >= height && stack[sp - 1] === I32
+              : sp - 2 >= height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32;
+            if (inPlace && pos + 1 < end && align <= opNaturalAlign[op]! && m.memories.length !== 0) {
+              // The offset: nearly always one byte; else a LEB128, limited as in simpleOperator.
+              let memOffset = bytes[pos + 1]!;
+              if (memOffset < 0x80) pos += 2;
+              else {
+                r.pos = pos + 1;
+                memOffset = r.u64Number();
+                if (memOffset > 0xffffffff) throw r.error('offset out of range', pos + 1);
+                pos = r.pos;
+              }
               if (family === FAMILY_LOAD) {
-                if (stack[sp - 1] === I32) {
-                  pos += 2;
-                  stack[sp - 1] = opResult[op]!;
-                  if (this.live) cg!.load(op, 0, align, memOffset, offset);
-                  break;
-                }
-              } else if (sp - 2 >= this.height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32) {
-                pos += 2;
+                stack[sp - 1] = opResult[op]!;
+                if (this.live) cg!.load(op, 0, align, memOffset, offset);
+              } else {
                 this.sp = sp - 2;
                 if (this.live) cg!.store(op, 0, align, memOffset, offset);
-                break;
               }
+              break;
             }
           }
           r.pos = pos;
