@@ -133,17 +133,19 @@ export class FunctionValidator implements FunctionContext {
 
   // --- the control stack ---
   // #region control-stack
-  /** Open a frame at the current stack height; returns its depth. */
+  /** Enter a block: its parameters move from the enclosing frame to the new one. Returns its depth. */
   private pushFrame(kind: FrameKind, typeId: number, offset: number): number {
+    const type = this.blockTypes[typeId]!;
+    if (type.params.length) this.popValues(type.params);
     const frames = this.frames;
     const outer = frames.size - 1;
     const dead = outer >= 0 && (this.unreachable || frames.deadAtEntry[outer] === 1);
     const depth = frames.push(kind, typeId, this.sp, offset, dead);
     this.height = this.sp;
     this.unreachable = false;
-    this.blockType = this.blockTypes[typeId]!;
+    this.blockType = type;
     this.live = this.cg !== null && !dead;
-    this.pushValues(this.blockType.params);
+    this.pushValues(type.params);
     return depth;
   }
   /** Close the innermost frame (not the function's): the one around it is innermost again. */
@@ -371,8 +373,6 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const bt = this.readBlockType();
           pos = r.pos;
-          const params = this.blockTypes[bt]!.params;
-          if (params.length) this.popValues(params);
           const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
           if (this.live) {
             if (op === 0x02) cg!.block(this.frames.view(f), offset);
@@ -385,8 +385,6 @@ export class FunctionValidator implements FunctionContext {
           const bt = this.readBlockType();
           pos = r.pos;
           this.popExpect(I32);
-          const params = this.blockTypes[bt]!.params;
-          if (params.length) this.popValues(params);
           const f = this.pushFrame(FrameKind.if, bt, offset);
           if (this.live) cg!.if(this.frames.view(f), offset);
           break;
