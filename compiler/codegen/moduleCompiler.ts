@@ -70,21 +70,26 @@ export class X64CodeGenerator implements CodeGenerator {
   /** `keepNotes`: record which wasm operator each instruction came from (for disassembly). */
   constructor(private readonly keepNotes = false) {}
 
-  /** Run one operator's lowering; a "not implemented yet" turns the whole function into a stub. */
-  private run(offset: number, name: string, lower: (fc: FunctionCompiler) => void, imm?: number | bigint): void {
-    if (this.skipping !== null) return;
+  /**
+   * Start lowering one operator: its function compiler, or null while the function is being
+   * skipped. Each operator method then calls its lowering directly (no closure per operator)
+   * and hands what it throws to failed().
+   */
+  private begin(offset: number, name: string, imm?: number | bigint): FunctionCompiler | null {
+    if (this.skipping !== null) return null;
     const fc = this.fc!;
     fc.opOffset = offset;
     fc.held = 0;
     // Only a local.set right after the arithmetic may redo it in place (no label in between).
     if (name !== 'local.set' && name !== 'local.tee') fc.lastOp = null;
     if (this.keepNotes) this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
-    try {
-      lower(fc);
-    } catch (e) {
-      if (e instanceof NotImplementedYet) this.skipping = e.reason;
-      else throw e;
-    }
+    return fc;
+  }
+
+  /** A lowering threw: "not implemented yet" turns the whole function into a stub. */
+  private failed(e: unknown): void {
+    if (e instanceof NotImplementedYet) this.skipping = e.reason;
+    else throw e;
   }
 
   private todo(what: string, _offset: number): void {
@@ -178,40 +183,51 @@ export class X64CodeGenerator implements CodeGenerator {
 
   // --- control
   unreachable(offset: number): void {
-    this.run(offset, 'unreachable', (fc) => fc.asm.jmp(fc.trap(TrapCode.unreachable)));
+    const fc = this.begin(offset, 'unreachable');
+    if (fc) try { fc.asm.jmp(fc.trap(TrapCode.unreachable)); } catch (e) { this.failed(e); }
   }
   block(frame: ControlFrame, offset: number): void {
-    this.run(offset, 'block', (fc) => control.block(fc, frame));
+    const fc = this.begin(offset, 'block');
+    if (fc) try { control.block(fc, frame); } catch (e) { this.failed(e); }
   }
   loop(frame: ControlFrame, offset: number): void {
-    this.run(offset, 'loop', (fc) => control.loop(fc, frame));
+    const fc = this.begin(offset, 'loop');
+    if (fc) try { control.loop(fc, frame); } catch (e) { this.failed(e); }
   }
   if(frame: ControlFrame, offset: number): void {
-    this.run(offset, 'if', (fc) => control.ifBlock(fc, frame, fc.popCond()));
+    const fc = this.begin(offset, 'if');
+    if (fc) try { control.ifBlock(fc, frame, fc.popCond()); } catch (e) { this.failed(e); }
   }
   else(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
-    this.run(offset, 'else', (fc) => control.elseArm(fc, live));
+    const fc = this.begin(offset, 'else');
+    if (fc) try { control.elseArm(fc, live); } catch (e) { this.failed(e); }
   }
   end(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
-    this.run(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end', (fc) => control.end(fc, live));
+    const fc = this.begin(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end');
+    if (fc) try { control.end(fc, live); } catch (e) { this.failed(e); }
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
-    this.run(offset, 'br', (fc) => control.branchTo(fc, fc.control.target(depth)), depth);
+    const fc = this.begin(offset, 'br', depth);
+    if (fc) try { control.branchTo(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
   }
   brIf(depth: number, _target: ControlFrame, offset: number): void {
-    this.run(offset, 'br_if', (fc) => control.brIf(fc, fc.control.target(depth), fc.popCond()), depth);
+    const fc = this.begin(offset, 'br_if', depth);
+    if (fc) try { control.brIf(fc, fc.control.target(depth), fc.popCond()); } catch (e) { this.failed(e); }
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
     const depths = targets.subarray(0, targetCount);
-    this.run(offset, 'br_table', (fc) => control.brTable(fc, depths, defaultDepth, fc.pop()));
+    const fc = this.begin(offset, 'br_table');
+    if (fc) try { control.brTable(fc, depths, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
   }
   return(offset: number): void {
-    this.run(offset, 'return', (fc) => control.emitReturn(fc));
+    const fc = this.begin(offset, 'return');
+    if (fc) try { control.emitReturn(fc); } catch (e) { this.failed(e); }
   }
   call(funcIndex: number, type: FuncType, offset: number): void {
-    this.run(offset, 'call', (fc) => call(fc, funcIndex, type), funcIndex);
+    const fc = this.begin(offset, 'call', funcIndex);
+    if (fc) try { call(fc, funcIndex, type); } catch (e) { this.failed(e); }
   }
   callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, offset: number): void {
     this.todo('call_indirect', offset);
@@ -219,35 +235,44 @@ export class X64CodeGenerator implements CodeGenerator {
 
   // --- parametric and variables
   drop(_type: ValType, offset: number): void {
-    this.run(offset, 'drop', (fc) => ops.drop(fc));
+    const fc = this.begin(offset, 'drop');
+    if (fc) try { ops.drop(fc); } catch (e) { this.failed(e); }
   }
   select(type: ValType, offset: number): void {
-    this.run(offset, 'select', (fc) => ops.select(fc, type));
+    const fc = this.begin(offset, 'select');
+    if (fc) try { ops.select(fc, type); } catch (e) { this.failed(e); }
   }
   localGet(index: number, _type: ValType, offset: number): void {
-    this.run(offset, 'local.get', (fc) => ops.localGet(fc, index), index);
+    const fc = this.begin(offset, 'local.get', index);
+    if (fc) try { ops.localGet(fc, index); } catch (e) { this.failed(e); }
   }
   localSet(index: number, _type: ValType, offset: number): void {
-    this.run(offset, 'local.set', (fc) => ops.localSet(fc, index, false), index);
+    const fc = this.begin(offset, 'local.set', index);
+    if (fc) try { ops.localSet(fc, index, false); } catch (e) { this.failed(e); }
   }
   localTee(index: number, _type: ValType, offset: number): void {
-    this.run(offset, 'local.tee', (fc) => ops.localSet(fc, index, true), index);
+    const fc = this.begin(offset, 'local.tee', index);
+    if (fc) try { ops.localSet(fc, index, true); } catch (e) { this.failed(e); }
   }
   globalGet(index: number, type: GlobalType, offset: number): void {
-    this.run(offset, 'global.get', (fc) => ops.globalGet(fc, index, type), index);
+    const fc = this.begin(offset, 'global.get', index);
+    if (fc) try { ops.globalGet(fc, index, type); } catch (e) { this.failed(e); }
   }
   globalSet(index: number, type: GlobalType, offset: number): void {
-    this.run(offset, 'global.set', (fc) => ops.globalSet(fc, index, type), index);
+    const fc = this.begin(offset, 'global.set', index);
+    if (fc) try { ops.globalSet(fc, index, type); } catch (e) { this.failed(e); }
   }
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
-    this.run(offset, 'i32.const', (fc) => ops.pushExactConst(fc, 0x7f, BigInt(value | 0)), value | 0);
+    const fc = this.begin(offset, 'i32.const', value | 0);
+    if (fc) try { ops.pushExactConst(fc, 0x7f, BigInt(value | 0)); } catch (e) { this.failed(e); }
   }
   i64Const(low: number, high: number, offset: number): void {
     // Most constants are small: one BigInt instead of four when the high half only extends the sign.
     const v = (high | 0) === low >> 31 ? BigInt(low | 0) : BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0));
-    this.run(offset, 'i64.const', (fc) => ops.pushExactConst(fc, 0x7e, v), v);
+    const fc = this.begin(offset, 'i64.const', v);
+    if (fc) try { ops.pushExactConst(fc, 0x7e, v); } catch (e) { this.failed(e); }
   }
   f32Const(_bits: number, offset: number): void {
     this.todo('floats', offset);
@@ -256,13 +281,16 @@ export class X64CodeGenerator implements CodeGenerator {
     this.todo('floats', offset);
   }
   unary(opcode: number, offset: number): void {
-    this.run(offset, '', (fc) => ops.unary(fc, opcode), opcode);
+    const fc = this.begin(offset, '', opcode);
+    if (fc) try { ops.unary(fc, opcode); } catch (e) { this.failed(e); }
   }
   binary(opcode: number, offset: number): void {
-    this.run(offset, '', (fc) => ops.binary(fc, opcode), opcode);
+    const fc = this.begin(offset, '', opcode);
+    if (fc) try { ops.binary(fc, opcode); } catch (e) { this.failed(e); }
   }
   compare(opcode: number, offset: number): void {
-    this.run(offset, '', (fc) => ops.compare(fc, opcode), opcode);
+    const fc = this.begin(offset, '', opcode);
+    if (fc) try { ops.compare(fc, opcode); } catch (e) { this.failed(e); }
   }
 
   // --- part 2
