@@ -36,10 +36,18 @@ export class ControlStack {
   unreachable = new Uint8Array(16);
   /** 1 if the frame began in dead code: nothing in it is reported to the code generator. */
   deadAtEntry = new Uint8Array(16);
-  /** Byte offset of the block/loop/if opcode (function frame: the body's first byte). */
-  offset = new Float64Array(16);
+  /**
+   * Byte offset of the block/loop/if opcode (function frame: the body's first byte). Only the
+   * code generator reads it, so without one it is not kept (a third less memory per frame).
+   */
+  offset: Float64Array;
 
-  constructor(readonly blockTypes: readonly FuncType[]) {}
+  constructor(
+    readonly blockTypes: readonly FuncType[],
+    private readonly keepOffsets: boolean,
+  ) {
+    this.offset = new Float64Array(keepOffsets ? 16 : 0);
+  }
 
   type(depth: number): FuncType {
     return this.blockTypes[this.typeId[depth]!]!;
@@ -54,7 +62,7 @@ export class ControlStack {
     this.height[d] = height;
     this.unreachable[d] = 0;
     this.deadAtEntry[d] = deadAtEntry ? 1 : 0;
-    this.offset[d] = offset;
+    if (this.keepOffsets) this.offset[d] = offset;
     this.size = d + 1;
     return d;
   }
@@ -68,7 +76,7 @@ export class ControlStack {
     this.height = widen(this.height, new Uint32Array(n));
     this.unreachable = widen(this.unreachable, new Uint8Array(n));
     this.deadAtEntry = widen(this.deadAtEntry, new Uint8Array(n));
-    this.offset = widen(this.offset, new Float64Array(n));
+    if (this.keepOffsets) this.offset = widen(this.offset, new Float64Array(n));
   }
 
   /** The code generator's view of the frame at `depth` (reads the arrays: valid until that frame is closed). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.ts';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { valTypeName } from '../binary/types.ts';
-import { NoopCodeGenerator, validateModule } from './index.ts';
+import { type ControlFrame, NoopCodeGenerator, validateModule } from './index.ts';
 import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
 
 function errorOf(bytes: Uint8Array): CompileError | undefined {
@@ -99,6 +99,28 @@ describe('what the code generator is told', () => {
     const cg = new RecordingCodeGenerator();
     validateModule(bytes, cg);
     expect(cg.events).toContain('brTable 0,1,2 1');
+  });
+
+  it("gives each frame its opener's offset, for the frame itself and as a branch target", async () => {
+    const bytes = await watToBytes(`(module (func (param i32)
+      block loop local.get 0 br_if 1 local.get 0 if br 2 end end end))`);
+    const seen: [string, number, number][] = [];
+    class Frames extends NoopCodeGenerator {
+      override block(f: ControlFrame, offset: number): void { seen.push(['block', f.offset, offset]); }
+      override loop(f: ControlFrame, offset: number): void { seen.push(['loop', f.offset, offset]); }
+      override if(f: ControlFrame, offset: number): void { seen.push(['if', f.offset, offset]); }
+      override brIf(_d: number, target: ControlFrame, offset: number): void { seen.push(['br_if', target.offset, offset]); }
+      override br(_d: number, target: ControlFrame, offset: number): void { seen.push(['br', target.offset, offset]); }
+    }
+    validateModule(bytes, new Frames());
+    const [block, loop, brIf, iff, br] = seen;
+    expect(seen.map((s) => s[0])).toEqual(['block', 'loop', 'br_if', 'if', 'br']);
+    expect(block![1]).toBe(block![2]);
+    expect(loop![1]).toBe(loop![2]);
+    expect(iff![1]).toBe(iff![2]);
+    expect(brIf![1]).toBe(block![2]); // br_if 1 from inside the loop targets the block
+    expect(br![1]).toBe(block![2]); // br 2 from inside the if targets the block
+    expect(new Set([block![2], loop![2], iff![2]]).size).toBe(3);
   });
 
   it('handles deep nesting without recursion', () => {

@@ -60,7 +60,7 @@ export class FunctionValidator implements FunctionContext {
     private readonly cg: CodeGenerator | null,
   ) {
     this.blockTypes = blockTypeTable(module);
-    this.frames = new ControlStack(this.blockTypes);
+    this.frames = new ControlStack(this.blockTypes, cg !== null);
   }
 
   // --- FunctionContext, for the code generator ---
