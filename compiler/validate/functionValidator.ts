@@ -1,9 +1,10 @@
 // Validating one function body in a single forward pass, and driving the code generator.
 //
 // The operand stack holds value types (one byte each, 0 = unknown, the spec's bottom type in
-// unreachable code); the control stack is a struct of arrays (controlStack.ts). Decoding is fused in: the
-// loop reads each opcode and its immediates straight from the bytes, checks it, then reports it
-// to the code generator if the code is live. Nothing is allocated per operator.
+// unreachable code); the control stack is a struct of typed arrays (controlStack.ts). Decoding
+// is fused in: the loop reads each opcode and its immediates straight from the bytes, checks it,
+// then reports it to the code generator if the code is live. Nothing is allocated per operator
+// or per block (with a code generator attached, a small FrameView per frame it is handed).
 
 import { CompileError, unsupported } from '../errors.ts';
 import { Reader } from '../binary/reader.ts';
@@ -680,7 +681,8 @@ export class FunctionValidator implements FunctionContext {
 
   /**
    * Reference operators and the 0xfc prefix, out of the main switch: its cases then span only
-   * 0x00-0x44, few enough and dense enough for V8 to dispatch through a jump table.
+   * 0x00-0x44, a range dense enough that V8's optimizing compiler may dispatch through a jump
+   * table instead of a tree of comparisons (its rule weighs the range against the case count).
    */
   private referenceOrPrefixed(op: number, at: number, offset: number): void {
     const r = this.r;
