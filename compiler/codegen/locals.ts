@@ -114,7 +114,10 @@ export function assignLocals(
   // Where each parameter arrives.
   const arrivals = [...sig.params, ...(sig.returnAreaPointer ? [sig.returnAreaPointer] : [])];
   const paramIndex = (i: number): number => (i < params ? i : fc.returnAreaLocal);
-  const taken = new Set<number>();
+  // Registers given to locals, and registers parameters arrive in (bit masks).
+  let taken = 0;
+  let arriving = 0;
+  for (const a of arrivals) if (a.kind === 'gpr') arriving |= bit(regNumber(a.reg));
   const moves: { home: number; from: number; local: number }[] = [];
   let registerLocals = 0;
   arrivals.forEach((loc, i) => {
@@ -130,20 +133,20 @@ export function assignLocals(
     fc.localDisp[local] = 8 * fc.localSlots++;
     if (reg !== R.rdx && reg !== R.rcx && registerLocals < MAX_REGISTER_LOCALS) {
       fc.localHome[local] = reg;
-      taken.add(reg);
+      taken |= bit(reg);
       registerLocals++;
       fc.regValid[local] = 1;
     } else moves.push({ home: -1, from: reg, local });
   });
   const freeHome = (): number => {
     if (registerLocals >= MAX_REGISTER_LOCALS) return -1;
-    for (const r of LOCAL_HOMES) if (!taken.has(r) && !arrivals.some((a) => a.kind === 'gpr' && regNumber(a.reg) === r)) return r;
+    for (const r of LOCAL_HOMES) if (!((taken | arriving) & bit(r))) return r;
     return -1;
   };
   for (const m of moves) {
     const h = freeHome();
     if (h >= 0) {
-      taken.add(h);
+      taken |= bit(h);
       registerLocals++;
       fc.localHome[m.local] = h;
       fc.regValid[m.local] = 1;
@@ -155,7 +158,7 @@ export function assignLocals(
     fc.localDisp[i] = 8 * fc.localSlots++;
     const h = freeHome();
     if (h >= 0) {
-      taken.add(h);
+      taken |= bit(h);
       registerLocals++;
       fc.localHome[i] = h;
     } else {
