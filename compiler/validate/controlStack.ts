@@ -18,10 +18,10 @@ export const VOID_BLOCK_ID = 0x40;
  * type index i at FIRST_TYPE_INDEX_ID + i. Frames store ids, not pointers.
  */
 export function blockTypeTable(module: ModuleInfo): FuncType[] {
-  const table = new Array<FuncType>(FIRST_TYPE_INDEX_ID).fill(shortBlockType(undefined));
-  for (const t of [T.i32, T.i64, T.f32, T.f64, T.funcref, T.externref] as ValType[]) table[t] = shortBlockType(t);
-  return table.concat(module.types);
+  return ONE_BYTE_BLOCK_TYPES.concat(module.types);
 }
+const ONE_BYTE_BLOCK_TYPES: FuncType[] = Array.from({ length: FIRST_TYPE_INDEX_ID }, () => shortBlockType(undefined));
+for (const t of [T.i32, T.i64, T.f32, T.f64, T.funcref, T.externref] as ValType[]) ONE_BYTE_BLOCK_TYPES[t] = shortBlockType(t);
 
 // #region control-stack-arrays
 export class ControlStack {

@@ -65,6 +65,22 @@ function reasonStreamed(bytes: Uint8Array, size: number): string {
   });
 }
 
+describe('a finished or failed validator', () => {
+  it('refuses more input and a second finish once finished', () => {
+    const v = new StreamingValidator();
+    v.push(moduleWithBody([0, 0x0b]));
+    expect(v.finish().functions.length).toBe(1);
+    expect(() => v.finish()).toThrow('finish() was already called');
+    expect(() => v.push(new Uint8Array([0]))).toThrow('finish() was already called');
+  });
+  it('repeats its error', () => {
+    const v = new StreamingValidator();
+    expect(() => v.push(new Uint8Array([1, 2, 3, 4]))).toThrow(CompileError);
+    expect(() => v.push(new Uint8Array([0]))).toThrow('magic header not detected');
+    expect(() => v.finish()).toThrow('magic header not detected');
+  });
+});
+
 describe('streaming equals whole-buffer', () => {
   it('decodes the everything-module with names', async () => {
     const bytes = await watToBytes(EVERYTHING, true);

@@ -30,6 +30,7 @@ const enum State {
   CodeBodySize,
   CodeBody,
   Failed,
+  Finished,
 }
 
 const EMPTY = new Uint8Array(0);
@@ -84,7 +85,7 @@ export class StreamingValidator {
 
   /** Feed the next bytes; throws CompileError as soon as a problem is seen. */
   push(chunk: Uint8Array): void {
-    if (this.state === State.Failed) throw this.error;
+    this.checkUsable();
     if (chunk.length === 0) return;
     this.append(chunk);
     try {
@@ -100,7 +101,7 @@ export class StreamingValidator {
 
   /** The input has ended: check the module is complete and return what it declares. */
   finish(): ModuleInfo {
-    if (this.state === State.Failed) throw this.error;
+    this.checkUsable();
     try {
       return this.finishModule();
     } catch (e) {
@@ -108,6 +109,13 @@ export class StreamingValidator {
       this.error = e;
       throw e;
     }
+  }
+
+  /** After an error, every call repeats it; after finish(), every call is a mistake. */
+  private checkUsable(): void {
+    if (this.state === State.Failed) throw this.error;
+    // Made only when needed: an Error captures a stack trace, which costs more than validating a small module.
+    if (this.state === State.Finished) throw new Error('StreamingValidator: finish() was already called');
   }
 
   /** Bytes the validator holds on to between pushes (for tests of bounded memory). */
@@ -314,6 +322,7 @@ export class StreamingValidator {
           break;
         }
         case State.Failed:
+        case State.Finished:
           return;
       }
     }
@@ -385,8 +394,7 @@ export class StreamingValidator {
     }
     this.beginModule();
     this.cg?.endModule(m);
-    this.state = State.Failed;
-    this.error = new Error('StreamingValidator: finish() was already called');
+    this.state = State.Finished;
     return m;
   }
 }
