@@ -157,6 +157,28 @@ describe('the operand stack grows as far as a body needs, keeping what is below'
   });
 });
 
+describe('i64.const values of every length reach the code generator exactly', () => {
+  const sleb = (v: bigint): number[] => {
+    const out: number[] = [];
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && !(b & 0x40)) || (v === -1n && b & 0x40)) return [...out, b];
+      out.push(b | 0x80);
+    }
+  };
+  it('from one byte to ten, positive and negative', () => {
+    const values = [0n, 1n, 63n, 64n, -1n, -64n, -65n, 8191n, -8192n, 8192n, 1n << 20n, -(1n << 20n), (1n << 27n) - 1n,
+      -(1n << 27n), 1n << 27n, -(1n << 27n) - 1n, 1n << 31n, -(1n << 31n), 1n << 32n, 1n << 53n, -(1n << 63n), (1n << 63n) - 1n];
+    const seen: bigint[] = [];
+    class Constants extends NoopCodeGenerator {
+      override i64Const(low: number, high: number): void { seen.push((BigInt(high) << 32n) | BigInt(low >>> 0)); }
+    }
+    validateModule(moduleWithBody([0, ...values.flatMap((v) => [0x42, ...sleb(v), 0x1a]), 0x0b]), new Constants());
+    expect(seen).toEqual(values);
+  });
+});
+
 describe('memarg offsets of any length', () => {
   const withMemory = (body: number[]) =>
     moduleOf(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(5, [1, 0, 1]), section(10, [1, ...leb(body.length), ...body]));

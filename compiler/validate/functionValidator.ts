@@ -583,12 +583,21 @@ export class FunctionValidator implements FunctionContext {
 
         // ---- constants ----
         case 0x42: { // i64.const
-          const b = bytes[pos]!;
-          let low: number, high: number;
-          if (b < 0x40 && pos < end) {
-            pos++;
-            low = b;
-            high = 0;
+          // Up to four bytes (most constants), the value fits in 28 bits: decoded here.
+          let low = 0;
+          let high: number;
+          let shift = 0;
+          let p = pos;
+          let b = 0x80;
+          while (b & 0x80 && shift < 28 && p < end) {
+            b = bytes[p++]!;
+            low |= (b & 0x7f) << shift;
+            shift += 7;
+          }
+          if (!(b & 0x80)) {
+            if (b & 0x40) low |= -1 << shift;
+            high = low >> 31;
+            pos = p;
           } else {
             r.pos = pos;
             r.i64();
@@ -650,10 +659,13 @@ export class FunctionValidator implements FunctionContext {
               ? sp - 1 >= height && stack[sp - 1] === I32
               : sp - 2 >= height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32;
             if (inPlace && pos + 1 < end && align <= opNaturalAlign[op]! && m.memories.length !== 0) {
-              // The offset: nearly always one byte; else a LEB128, limited as in simpleOperator.
+              // The offset: nearly always one or two bytes; else a LEB128, limited as in simpleOperator.
               let memOffset = bytes[pos + 1]!;
               if (memOffset < 0x80) pos += 2;
-              else {
+              else if (pos + 2 < end && bytes[pos + 2]! < 0x80) {
+                memOffset = (memOffset & 0x7f) | (bytes[pos + 2]! << 7);
+                pos += 3;
+              } else {
                 r.pos = pos + 1;
                 memOffset = r.u64Number();
                 if (memOffset > 0xffffffff) throw r.error('offset out of range', pos + 1);

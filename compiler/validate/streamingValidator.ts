@@ -181,6 +181,13 @@ export class StreamingValidator {
       if (stop === limit - this.base) throw new CompileError(endMessage, this.base + stop);
       return -1;
     }
+    if (i - pos < 4) {
+      // Up to four bytes (below 2^28): nothing to check, decoded without a Reader.
+      let v = 0;
+      for (let k = i; k >= pos; k--) v = v * 128 + (buf[k]! & 0x7f);
+      this.lebEnd = i + 1;
+      return v;
+    }
     const r = new Reader(buf, pos, stop, this.base, endMessage);
     const v = r.u32();
     this.lebEnd = r.pos;
