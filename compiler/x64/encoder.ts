@@ -91,11 +91,20 @@ export class Encoder {
 
   /** `emit` with the mnemonic's dispatch already looked up (the hot path of the Assembler's methods). */
   emitWith(dispatch: Dispatch, a?: Operand, b?: Operand, c?: Operand, d?: Operand, cc = 0): Form {
+    // The form is a function of the operands' exact classes (see forms.ts): chosen once per
+    // mnemonic and signature by the search below, then looked up.
+    const known = dispatch.cached(a, b, c, d);
+    if (known !== undefined) {
+      this.encode(known, a, b, c, d, cc);
+      return known;
+    }
     const forms = dispatch.bucket(a, b);
     for (let i = 0; i < forms.length; i++) {
       const f = forms[i]!;
       if (this.accepts(f, a, b, c, d)) {
+        // Which of two VEX register forms is shorter depends on the register numbers: not cached.
         if (f.vex !== null && dispatch.hasAlternatives) return this.encodeShortest(forms, i, a, b, c, d, cc);
+        dispatch.remember(a, b, c, d, f);
         this.encode(f, a, b, c, d, cc);
         return f;
       }

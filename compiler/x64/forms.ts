@@ -255,8 +255,51 @@ function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
   }
 }
 
+// #region selection-cache
+/**
+ * Exact operand classes for the selection cache: classes within which every operand is accepted
+ * by exactly the same forms, so the first form that fits is a function of the classes alone.
+ * -1: the choice may depend on the value itself (a bound label, whose rel8 reach depends on where
+ * we are; an immediate of a range whose fit depends on the form's operand size; a bigint).
+ *   0        no operand
+ *   1..64    a general register, by width and number (al, cl, eax, rax... have forms of their own)
+ *   65       an xmm register
+ *   66..71   memory, by access width (0 unsized, 8, 16, 32, 64, 128)
+ *   72..77   an immediate: 1 | 0..127 | -128..-1 | 128..255 | the rest of int16 | the rest of int32
+ *            outside 32768..65535 (which is imm16-negative, and for some values imm8)
+ *   78       a label not bound yet (only rel32 forms take it), 79 an external target
+ */
+export const EXACT_CLASSES = 80;
+export function exactClass(op: unknown): number {
+  if (op === undefined) return 0;
+  if (typeof op === 'number') {
+    if ((op | 0) !== op) return -1;
+    if (op >= -128) {
+      if (op <= 127) return op === 1 ? 72 : op >= 0 ? 73 : 74;
+      if (op <= 255) return 75;
+    }
+    if (op >= -0x8000 && op <= 0x7fff) return 76;
+    return op >= 0x8000 && op <= 0xffff ? -1 : 77;
+  }
+  if (typeof op !== 'object') return -1;
+  const o = op as { kind: string; size: number; num: number; offset: number };
+  switch (o.kind) {
+    case 'gpr': return (28 - Math.clz32(o.size)) * 16 + o.num + 1;
+    case 'xmm': return 65;
+    case 'mem': return o.size === 0 ? 66 : 66 + 29 - Math.clz32(o.size);
+    case 'label': return o.offset < 0 ? 78 : -1;
+    case 'external': return 79;
+    default: return -1;
+  }
+}
+// #endregion selection-cache
+
 /** The forms of one mnemonic bucketed by operand classes; `bucket(a, b)` lists those that may fit. */
 export class Dispatch {
+  /** The form chosen for one- and two-operand class pairs (index a*EXACT_CLASSES+b), made on first use. */
+  private pairs: (Form | undefined)[] | null = null;
+  /** The same for three and four operands. */
+  private readonly longer = new Map<number, Form>();
   private readonly buckets: (readonly Form[])[];
   /** Register-only operands may fit two VEX forms of different lengths (vmovaps load vs store form). */
   readonly hasAlternatives: boolean;
@@ -271,6 +314,33 @@ export class Dispatch {
   }
   bucket(a: unknown, b: unknown): readonly Form[] {
     return this.buckets[operandClass(a) * CLASS_COUNT + operandClass(b)]!;
+  }
+
+  /** The form chosen before for operands of these exact classes, if any. */
+  cached(a: unknown, b: unknown, c: unknown, d: unknown): Form | undefined {
+    const ka = exactClass(a);
+    const kb = exactClass(b);
+    if (ka < 0 || kb < 0) return undefined;
+    if (c === undefined && d === undefined) {
+      const pairs = this.pairs;
+      return pairs === null ? undefined : pairs[ka * EXACT_CLASSES + kb];
+    }
+    const kc = exactClass(c);
+    const kd = exactClass(d);
+    if (kc < 0 || kd < 0) return undefined;
+    return this.longer.get(((ka * EXACT_CLASSES + kb) * EXACT_CLASSES + kc) * EXACT_CLASSES + kd);
+  }
+
+  /** Remember `f` as the choice for operands of these classes (when they are exact classes). */
+  remember(a: unknown, b: unknown, c: unknown, d: unknown, f: Form): void {
+    const ka = exactClass(a);
+    const kb = exactClass(b);
+    const kc = exactClass(c);
+    const kd = exactClass(d);
+    if (ka < 0 || kb < 0 || kc < 0 || kd < 0) return;
+    if (c === undefined && d === undefined) {
+      (this.pairs ??= new Array<Form | undefined>(EXACT_CLASSES * EXACT_CLASSES).fill(undefined))[ka * EXACT_CLASSES + kb] = f;
+    } else this.longer.set(((ka * EXACT_CLASSES + kb) * EXACT_CLASSES + kc) * EXACT_CLASSES + kd, f);
   }
 }
 
