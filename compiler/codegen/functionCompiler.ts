@@ -466,6 +466,7 @@ export class FunctionCompiler {
     }
   }
 
+  // #region stack-check
   /**
    * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
    * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
@@ -493,6 +494,7 @@ export class FunctionCompiler {
     }
     trap.offset = pro.offset + bodyStackTrapOffset;
   }
+  // #endregion stack-check
 
   /** cmp + jb, then push/mov for a frame pointer, then a short `sub rsp, F`. */
   predictedPrologueLength(): number {
