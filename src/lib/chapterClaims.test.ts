@@ -54,6 +54,39 @@ describe('book/06-the-value-stack.mdx says', () => {
   });
 });
 
+describe('book/06-the-value-stack.mdx also says', () => {
+  test('a function without a frame starts its body right after the stack check; its only nop follows the ret', async () => {
+    await loadIced();
+    const [f] = listFunctions(compileModule(await watToWasm('(module (func (result i32) (i32.add (i32.const 2) (i32.const 3))))')));
+    const texts = f!.instructions.map((i) => i.text);
+    expect(texts[0]).toMatch(/^cmp rsp, /);
+    expect(texts[1]).toMatch(/^jb /);
+    expect(texts[2]).toBe('mov eax, 5');
+    const nops = texts.flatMap((t, k) => (t.startsWith('nop') ? [k] : []));
+    expect(nops).toEqual([texts.indexOf('ret') + 1]);
+  });
+});
+
+describe('book/05-running-machine-code.mdx says', () => {
+  test('a frame within MAX_UNCHECKED_FRAME is checked with cmp rsp; a bigger one with lea rsp - F first', async () => {
+    const { MAX_UNCHECKED_FRAME } = await import('../../compiler/abi/index.ts');
+    await loadIced();
+    const first = async (locals: number) => {
+      // Each i64 local that does not get a register takes an 8-byte frame slot; using them all keeps them.
+      const body = Array.from({ length: locals }, (_, i) => `(local.set ${i} (i64.const ${i + 1}))`).join(' ');
+      const [f] = listFunctions(compileModule(await watToWasm(`(module (func (local ${'i64 '.repeat(locals)}) ${body}))`)));
+      return f!.instructions.slice(0, 3).map((i) => i.text);
+    };
+    const small = await first(16);
+    expect(small[0]).toMatch(/^cmp rsp, /);
+    expect(small[1]).toMatch(/^jb /);
+    const big = await first(MAX_UNCHECKED_FRAME / 8 + 64);
+    expect(big[0]).toMatch(/^lea (\w+), \[rsp-/);
+    expect(big[1]).toMatch(/^cmp /);
+    expect(big[2]).toMatch(/^jb /);
+  });
+});
+
 describe('book/04-encoding-x86-64.mdx says', () => {
   test('mov rax, 42 is emitted as the shorter mov eax, 42', async () => {
     const { Assembler, rax } = await import('../../compiler/x64/index.ts');
