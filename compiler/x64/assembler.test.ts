@@ -1,7 +1,8 @@
 // Labels, branches, jump tables, the constant pool, fix-ups and immediate-size selection.
 // Branch targets and RIP-relative addresses are read back through iced-x86's decoder.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Assembler, CODE_START, type Label, external, loadIced, mem, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced } from './index.ts';
+import { Assembler, CODE_START, type Label, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
+import { dispatchOf } from './forms.ts';
 
 let x: Iced;
 beforeAll(async () => {
@@ -431,5 +432,56 @@ describe('reset', () => {
     expect(Array.from(first.code)).toEqual(firstCode);
     expect(first.fixups.length).toBe(1);
     expect(first.dataRanges.length).toBe(1);
+  });
+});
+
+describe('form selection cache', () => {
+  // The cache answers by operand class; the table search is the truth. Every operand below is
+  // emitted after another of the same class has filled the cache, and the form used must be the
+  // one the search picks for it.
+  const immediates = [0, 1, 2, 127, -1, -128, 128, 255, 256, -129, 32767, -32768, 32768, 65407, 65408, 65535, 65536,
+    -32769, 0x7fffffff, -0x80000000, 0x80000000, 0xffffffff, 0x100000000, -0x80000001, 2 ** 53 - 1, 1n << 63n, -1n];
+  const registers = [rax, rcx, eax, ecx, r9, GPR8[0]!, GPR8[1]!, GPR8[5]!, GPR16[0]!, GPR16[3]!];
+  const memories = [mem(rax, 8), dword(rcx), qword(rsp, 1000), byte(r9, -4), word(rax)];
+  const mnemonics = ['mov', 'add', 'cmp', 'test', 'imul', 'shl', 'rol', 'push', 'xchg', 'and', 'movzx', 'lea'];
+  it('picks the form the table search picks', () => {
+    const operands: Operand[] = [...immediates, ...registers, ...memories];
+    const a = new Assembler();
+    let checked = 0;
+    for (const m of mnemonics) {
+      const dispatch = dispatchOf(m);
+      for (const x1 of [...registers, ...memories]) {
+        for (const x2 of [undefined, ...operands]) {
+          for (const x3 of m === 'imul' ? [undefined, ...immediates] : [undefined]) {
+            const forms = dispatch.bucket(x1, x2);
+            const expected = forms.find((f) => a.accepts(f, x1, x2, x3));
+            a.reset();
+            let got: Form | undefined;
+            try {
+              got = a.emitWith(dispatch, x1, x2, x3);
+            } catch {
+              got = undefined;
+            }
+            expect(got?.row, `${m} ${String(x1 && (x1 as { name?: string }).name)} ${String(x2)} ${String(x3)}`).toEqual(expected?.row);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('finish({ borrow: true }) returns the same bytes without a copy', () => {
+    const a = new Assembler();
+    a.add(eax, 1000);
+    a.ret();
+    const copied = Array.from(new Assembler().finish().code);
+    expect(copied).toEqual([]);
+    const borrowed = a.finish({ borrow: true });
+    const b = new Assembler();
+    b.add(eax, 1000);
+    b.ret();
+    expect(Array.from(borrowed.code)).toEqual(Array.from(b.finish().code));
+    expect(borrowed.code.buffer).toBe(a.buf.bytes.buffer);
   });
 });

@@ -35,6 +35,11 @@ export interface FinishOptions {
    * through `mapOffset`; bytes patched before `finish()` move with the code.
    */
   relaxBranches?: boolean;
+  /**
+   * Hand back `code` as a view of the assembler's own buffer instead of a copy: valid only until
+   * `reset()` (copy it out before assembling more). For callers that copy the code elsewhere anyway.
+   */
+  borrow?: boolean;
 }
 // #endregion finished-code
 
@@ -232,7 +237,7 @@ export class Assembler extends Instructions {
     }
     const labels = new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) labels.set(l.name!, l.offset);
-    return { code: buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges.slice(), mapOffset, relaxedBytes };
+    return { code: options.borrow ? buf.bytes.subarray(0, buf.length) : buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges.slice(), mapOffset, relaxedBytes };
   }
   // #endregion finish
 

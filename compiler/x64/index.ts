@@ -32,6 +32,7 @@
 //               ended up within rel8 reach; labels move with the code, but offsets you saved from
 //               asm.offset must go through mapOffset, and align() padding inside the code is not
 //               preserved (the code moves). Bytes you patch before finish() move with the code.
+//               finish({ borrow: true }) returns code as a view of the buffer (no copy), valid until reset().
 //               Only jumps to labels bound with bind() shrink; a label whose offset you set by
 //               hand moves if it lies inside this code and stays put if it lies beyond it.
 //               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
