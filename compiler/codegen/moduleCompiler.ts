@@ -146,12 +146,12 @@ export class X64CodeGenerator implements CodeGenerator {
       fc = null;
       stubFunction(this.asm, funcIndex, this.bodyOffset);
     }
-    const body = this.asm.finish();
+    const body = this.asm.finish({ borrow: true }); // copied into this.code below, before the next reset
     // The prologue goes in front of the body now that the frame size is known.
     const pro = this.prologueAsm;
     pro.reset();
     if (fc) fc.emitPrologue(pro, fc.stackTrap.label.offset);
-    const head = pro.finish().code;
+    const head = pro.finish({ borrow: true }).code;
     const p = head.length;
     const buf = this.code;
     while (buf.length % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
