@@ -6,7 +6,7 @@ import { CodeBuffer } from './codeBuffer.ts';
 import { type Dispatch, dispatchOf, type Form, Shape } from './forms.ts';
 import { fitsSigned, normalizeImm, splitImm64 } from './immediates.ts';
 import type { External, Label, Mem, Operand } from './operands.ts';
-import type { Gpr } from './registers.ts';
+import type { Gpr, Xmm } from './registers.ts';
 
 /** A reference to a label, resolved (again) when the code is finished. Internal; mutated by relaxation. */
 export interface LabelRef {
@@ -95,7 +95,8 @@ export class Encoder {
     // mnemonic and signature by the search below, then looked up.
     const known = dispatch.cached(a, b, c, d);
     if (known !== undefined) {
-      this.encode(known, a, b, c, d, cc);
+      if (known.legacyModrm) this.encodeModrm(known, a, b, c, d, cc);
+      else this.encode(known, a, b, c, d, cc);
       return known;
     }
     const forms = dispatch.bucket(a, b);
@@ -270,6 +271,65 @@ export class Encoder {
       const imm = operandAt(f.immOperand, a, b, c, d)!;
       if (f.isRel) this.encodeRel(imm as Label | External, f.immBytes as 1 | 4, f, cc);
       else this.encodeImm(imm as number | bigint, f);
+    }
+  }
+
+  /**
+   * `encode` for the common legacy forms with a ModRM byte (no VEX, no branch displacement): the
+   * same steps, with the bytes written through a local position. Memory operands still go
+   * through `encodeMem`, immediates wider than 4 bytes through `encodeImm`.
+   */
+  private encodeModrm(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d: Operand | undefined, cc: number): void {
+    const buf = this.buf;
+    buf.reserve(16);
+    const bytes = buf.bytes;
+    let p = buf.length;
+    const prefixes = f.prefixes;
+    for (let i = 0; i < prefixes.length; i++) bytes[p++] = prefixes[i]!;
+    let rex = f.rexW ? 8 : 0;
+    let needRex = false;
+    let regField = f.modrm;
+    if (regField === 8) {
+      const reg = operandAt(f.regOperand, a, b, c, d) as Gpr | Xmm;
+      regField = reg.num;
+      rex |= (reg.num >> 3) << 2;
+      if (reg.size === 8 && reg.num >= 4) needRex = true;
+    }
+    const rm = operandAt(f.rmOperand, a, b, c, d) as Gpr | Xmm | Mem;
+    const isMemory = rm.kind === 'mem';
+    if (isMemory) {
+      if (rm.base !== null) rex |= rm.base.num >> 3;
+      if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
+    } else {
+      rex |= rm.num >> 3;
+      if (rm.size === 8 && rm.num >= 4) needRex = true;
+    }
+    if (rex !== 0 || needRex) bytes[p++] = 0x40 | rex;
+    const op = f.opcode;
+    const last = op.length - 1;
+    for (let i = 0; i < last; i++) bytes[p++] = op[i]!;
+    bytes[p++] = op[last]! + (f.plus === 'cc' ? cc : 0);
+    if (isMemory) {
+      buf.length = p;
+      this.encodeMem(regField & 7, rm, f.immBytes);
+      p = buf.length;
+    } else bytes[p++] = 0xc0 | ((regField & 7) << 3) | (rm.num & 7);
+    const n = f.immBytes;
+    if (n === 0) {
+      buf.length = p;
+      return;
+    }
+    const imm = operandAt(f.immOperand, a, b, c, d) as number | bigint;
+    if (typeof imm === 'number' && n <= 4) {
+      bytes[p++] = imm;
+      if (n > 1) {
+        bytes[p++] = imm >> 8;
+        if (n === 4) (bytes[p++] = imm >> 16), (bytes[p++] = imm >> 24);
+      }
+      buf.length = p;
+    } else {
+      buf.length = p;
+      this.encodeImm(imm, f);
     }
   }
 
