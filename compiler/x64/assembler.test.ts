@@ -1,7 +1,7 @@
 // Labels, branches, jump tables, the constant pool, fix-ups and immediate-size selection.
 // Branch targets and RIP-relative addresses are read back through iced-x86's decoder.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Assembler, CODE_START, type Label, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
+import { Assembler, CODE_START, Label, Shape, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
 import { dispatchOf } from './forms.ts';
 
 let x: Iced;
@@ -440,7 +440,7 @@ describe('form selection cache', () => {
   // emitted after another of the same class has filled the cache, and the form used must be the
   // one the search picks for it.
   const immediates = [0, 1, 2, 127, -1, -128, 128, 255, 256, -129, 32767, -32768, 32768, 65407, 65408, 65535, 65536,
-    -32769, 0x7fffffff, -0x80000000, 0x80000000, 0xffffffff, 0x100000000, -0x80000001, 2 ** 53 - 1, 1n << 63n, -1n];
+    -32769, 0xff7f, 0xff80, 0x7fffffff, -0x80000000, 0x80000000, 0xffffff7f, 0xffffff80, 0xffffffff, -(2 ** 53 - 1), 0.5, 0x100000000, -0x80000001, 2 ** 53 - 1, 1n << 63n, -1n];
   const registers = [rax, rcx, eax, ecx, r9, GPR8[0]!, GPR8[1]!, GPR8[5]!, GPR16[0]!, GPR16[3]!];
   const memories = [mem(rax, 8), dword(rcx), qword(rsp, 1000), byte(r9, -4), word(rax)];
   const mnemonics = ['mov', 'add', 'cmp', 'test', 'imul', 'shl', 'rol', 'push', 'xchg', 'and', 'movzx', 'lea'];
@@ -469,6 +469,28 @@ describe('form selection cache', () => {
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('sizes jumps to bound labels as the search does, at every distance around rel8 reach', () => {
+    const a = new Assembler();
+    let short = 0;
+    for (const m of ['jmp', 'jcc', 'call']) {
+      const dispatch = dispatchOf(m);
+      for (let distance = -140; distance <= 140; distance++) {
+        for (const here of [0, 7]) {
+          a.reset();
+          a.nop(here);
+          const target = new Label();
+          target.offset = here + distance;
+          if (target.offset < 0) continue;
+          const expected = dispatch.bucket(target, undefined).find((f) => a.accepts(f, target, undefined, undefined));
+          const got = a.emitWith(dispatch, target, undefined, undefined, undefined, 4);
+          expect(got.row, `${m} to ${distance} from ${here}`).toEqual(expected?.row);
+          if (got.shapes[0] === Shape.REL8) short++;
+        }
+      }
+    }
+    expect(short).toBeGreaterThan(100);
   });
 
   it('finish({ borrow: true }) returns the same bytes without a copy', () => {

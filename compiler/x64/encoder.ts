@@ -93,7 +93,7 @@ export class Encoder {
   emitWith(dispatch: Dispatch, a?: Operand, b?: Operand, c?: Operand, d?: Operand, cc = 0): Form {
     // The form is a function of the operands' exact classes (see forms.ts): chosen once per
     // mnemonic and signature by the search below, then looked up.
-    const known = dispatch.cached(a, b, c, d);
+    const known = dispatch.cached(a, b, c, d, this.buf.length);
     if (known !== undefined) {
       if (known.legacyModrm) this.encodeModrm(known, a, b, c, d, cc);
       else this.encode(known, a, b, c, d, cc);
@@ -105,7 +105,7 @@ export class Encoder {
       if (this.accepts(f, a, b, c, d)) {
         // Which of two VEX register forms is shorter depends on the register numbers: not cached.
         if (f.vex !== null && dispatch.hasAlternatives) return this.encodeShortest(forms, i, a, b, c, d, cc);
-        dispatch.remember(a, b, c, d, f);
+        dispatch.remember(a, b, c, d, this.buf.length, f);
         this.encode(f, a, b, c, d, cc);
         return f;
       }

@@ -261,27 +261,44 @@ function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
 /**
  * Exact operand classes for the selection cache: classes within which every operand is accepted
  * by exactly the same forms, so the first form that fits is a function of the classes alone.
- * -1: the choice may depend on the value itself (a bound label, whose rel8 reach depends on where
- * we are; an immediate of a range whose fit depends on the form's operand size; a bigint).
+ * -1: the choice may depend on the value itself (a non-integer or a bigint), never cached.
  *   0        no operand
  *   1..64    a general register, by width and number (al, cl, eax, rax... have forms of their own)
  *   65       an xmm register
  *   66..71   memory, by access width (0 unsized, 8, 16, 32, 64, 128)
  *   72..77   an immediate: 1 | 0..127 | -128..-1 | 128..255 | the rest of int16 | the rest of int32
- *            outside 32768..65535 (which is imm16-negative, and for some values imm8)
+ *            outside 32768..65535
  *   78       a label not bound yet (only rel32 forms take it), 79 an external target
+ *   80, 81   a bound label within rel8 reach of the end of a rel8 form placed here, or beyond it
+ *   82..86   an immediate: 0xFFFFFF80..0xFFFFFFFF (imm8 as a 32-bit operation) | the rest of
+ *            2^31..2^32-1 | 0xFF80..0xFFFF (imm8 as a 16-bit operation) | the rest of 32768..65535 |
+ *            any other safe integer (only 64-bit immediates hold it)
+ * Which immediates an instruction takes depends on its operand size (immediates.ts), hence the
+ * ranges: in each, every value fits the same fields at every operand size.
  */
-export const EXACT_CLASSES = 80;
-export function exactClass(op: unknown): number {
+export const EXACT_CLASSES = 87;
+
+/** The length of every rel8 form of the table (they all have one: opcode and displacement), else 0. */
+const REL8_LENGTH = ((): number => {
+  const lengths = new Set(FORMS.filter((f) => f.shapes.includes(Shape.REL8)).map((f) => f.fixedLength));
+  return lengths.size === 1 ? Math.max(0, [...lengths][0]!) : 0;
+})();
+
+/** `here`: the offset the instruction will start at (a bound label's reach depends on it). */
+export function exactClass(op: unknown, here: number): number {
   if (op === undefined) return 0;
   if (typeof op === 'number') {
-    if ((op | 0) !== op) return -1;
-    if (op >= -128) {
-      if (op <= 127) return op === 1 ? 72 : op >= 0 ? 73 : 74;
-      if (op <= 255) return 75;
+    if ((op | 0) === op) {
+      if (op >= -128) {
+        if (op <= 127) return op === 1 ? 72 : op >= 0 ? 73 : 74;
+        if (op <= 255) return 75;
+      }
+      if (op >= -0x8000 && op <= 0x7fff) return 76;
+      if (op < 0x8000 || op > 0xffff) return 77;
+      return op >= 0xff80 ? 84 : 85;
     }
-    if (op >= -0x8000 && op <= 0x7fff) return 76;
-    return op >= 0x8000 && op <= 0xffff ? -1 : 77;
+    if ((op >>> 0) === op) return op >= 0xffffff80 ? 82 : 83;
+    return Number.isSafeInteger(op) ? 86 : -1;
   }
   if (typeof op !== 'object') return -1;
   const o = op as { kind: string; size: number; num: number; offset: number };
@@ -289,7 +306,12 @@ export function exactClass(op: unknown): number {
     case 'gpr': return (28 - Math.clz32(o.size)) * 16 + o.num + 1;
     case 'xmm': return 65;
     case 'mem': return o.size === 0 ? 66 : 66 + 29 - Math.clz32(o.size);
-    case 'label': return o.offset < 0 ? 78 : -1;
+    case 'label': {
+      if (o.offset < 0) return 78;
+      if (REL8_LENGTH === 0) return -1;
+      const d = o.offset - (here + REL8_LENGTH);
+      return d >= -128 && d <= 127 ? 80 : 81;
+    }
     case 'external': return 79;
     default: return -1;
   }
@@ -318,27 +340,27 @@ export class Dispatch {
     return this.buckets[operandClass(a) * CLASS_COUNT + operandClass(b)]!;
   }
 
-  /** The form chosen before for operands of these exact classes, if any. */
-  cached(a: unknown, b: unknown, c: unknown, d: unknown): Form | undefined {
-    const ka = exactClass(a);
-    const kb = exactClass(b);
+  /** The form chosen before for operands of these exact classes, if any (`here`: see exactClass). */
+  cached(a: unknown, b: unknown, c: unknown, d: unknown, here: number): Form | undefined {
+    const ka = exactClass(a, here);
+    const kb = exactClass(b, here);
     if (ka < 0 || kb < 0) return undefined;
     if (c === undefined && d === undefined) {
       const pairs = this.pairs;
       return pairs === null ? undefined : pairs[ka * EXACT_CLASSES + kb];
     }
-    const kc = exactClass(c);
-    const kd = exactClass(d);
+    const kc = exactClass(c, here);
+    const kd = exactClass(d, here);
     if (kc < 0 || kd < 0) return undefined;
     return this.longer.get(((ka * EXACT_CLASSES + kb) * EXACT_CLASSES + kc) * EXACT_CLASSES + kd);
   }
 
   /** Remember `f` as the choice for operands of these classes (when they are exact classes). */
-  remember(a: unknown, b: unknown, c: unknown, d: unknown, f: Form): void {
-    const ka = exactClass(a);
-    const kb = exactClass(b);
-    const kc = exactClass(c);
-    const kd = exactClass(d);
+  remember(a: unknown, b: unknown, c: unknown, d: unknown, here: number, f: Form): void {
+    const ka = exactClass(a, here);
+    const kb = exactClass(b, here);
+    const kc = exactClass(c, here);
+    const kd = exactClass(d, here);
     if (ka < 0 || kb < 0 || kc < 0 || kd < 0) return;
     if (c === undefined && d === undefined) {
       (this.pairs ??= new Array<Form | undefined>(EXACT_CLASSES * EXACT_CLASSES).fill(undefined))[ka * EXACT_CLASSES + kb] = f;
