@@ -57,6 +57,9 @@ const NOPS: readonly (readonly number[])[] = [
   [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
 ];
 
+/** What finish() reports when no code moved (one object for every finish). */
+const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
+
 interface PoolEntry {
   readonly label: Label;
   readonly bytes: Uint8Array;
@@ -205,7 +208,7 @@ export class Assembler extends Instructions {
   finish(options: FinishOptions = {}): AssembledCode {
     if (this.finished) throw new Error('x64: finish() called twice');
     this.finished = true;
-    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax() : { map: (o: number) => o, saved: 0 };
+    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax() : NOT_RELAXED;
     const buf = this.buf;
     if (this.pool.length > 0) {
       const maxAlign = Math.max(...this.pool.map((p) => p.align));
@@ -253,7 +256,7 @@ export class Assembler extends Instructions {
       if (r.shortOpcode !== 0 && bound.has(r.label)) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
     }
     const { short, map, saved } = relaxBranches(candidates);
-    if (saved === 0) return { map: (o) => o, saved: 0 };
+    if (saved === 0) return NOT_RELAXED;
 
     // Every other reference moves with the code (computed before the short ones are rewritten).
     for (const r of refs) {

@@ -44,6 +44,9 @@
 //               address(target) + addend - (codeBase + offset) as int32; abs64 writes
 //               address(target) + addend. target is the value given to external(), or CODE_START.
 //   Table       ENCODINGS (the rows, [form, opcode, op/en?] as in the Intel SDM), FORMS (compiled).
+//               The first form that fits is found by searching the mnemonic's forms once per exact
+//               operand class signature (register, memory width, immediate range, label reach:
+//               exactClass in forms.ts) and then looked up; the table stays the only source.
 //   Check       `npm run check:encoder` (checkEncoder.ts) decodes every form with iced-x86.
 //   Disassembly disassemble(code, options) in ./disassemble.ts (iced-x86; see that file for loading).
 
