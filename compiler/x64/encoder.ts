@@ -95,7 +95,7 @@ export class Encoder {
     // mnemonic and signature by the search below, then looked up.
     const known = dispatch.cached(a, b, c, d, this.buf.length);
     if (known !== undefined) {
-      if (known.legacyModrm) this.encodeModrm(known, a, b, c, d, cc);
+      if (known.legacy) this.encodeLegacy(known, a, b, c, d, cc);
       else this.encode(known, a, b, c, d, cc);
       return known;
     }
@@ -275,11 +275,11 @@ export class Encoder {
   }
 
   /**
-   * `encode` for the common legacy forms with a ModRM byte (no VEX, no branch displacement): the
-   * same steps, with the bytes written through a local position. Memory operands still go
+   * `encode` for the legacy forms (no VEX, no branch displacement), the engine's common case:
+   * the same steps, with the bytes written through a local position. Memory operands still go
    * through `encodeMem`, immediates wider than 4 bytes through `encodeImm`.
    */
-  private encodeModrm(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d: Operand | undefined, cc: number): void {
+  private encodeLegacy(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d: Operand | undefined, cc: number): void {
     const buf = this.buf;
     buf.reserve(16);
     const bytes = buf.bytes;
@@ -295,25 +295,35 @@ export class Encoder {
       rex |= (reg.num >> 3) << 2;
       if (reg.size === 8 && reg.num >= 4) needRex = true;
     }
-    const rm = operandAt(f.rmOperand, a, b, c, d) as Gpr | Xmm | Mem;
-    const isMemory = rm.kind === 'mem';
-    if (isMemory) {
-      if (rm.base !== null) rex |= rm.base.num >> 3;
-      if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
-    } else {
-      rex |= rm.num >> 3;
-      if (rm.size === 8 && rm.num >= 4) needRex = true;
+    const rm = f.rmOperand >= 0 ? (operandAt(f.rmOperand, a, b, c, d) as Gpr | Xmm | Mem) : null;
+    if (rm !== null) {
+      if (rm.kind === 'mem') {
+        if (rm.base !== null) rex |= rm.base.num >> 3;
+        if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
+      } else {
+        rex |= rm.num >> 3;
+        if (rm.size === 8 && rm.num >= 4) needRex = true;
+      }
+    }
+    let opcodeAdd = f.plus === 'cc' ? cc : 0;
+    if (f.plusOperand >= 0) {
+      const r = operandAt(f.plusOperand, a, b, c, d) as Gpr;
+      rex |= r.num >> 3;
+      if (r.size === 8 && r.num >= 4) needRex = true;
+      opcodeAdd = r.num & 7;
     }
     if (rex !== 0 || needRex) bytes[p++] = 0x40 | rex;
     const op = f.opcode;
     const last = op.length - 1;
     for (let i = 0; i < last; i++) bytes[p++] = op[i]!;
-    bytes[p++] = op[last]! + (f.plus === 'cc' ? cc : 0);
-    if (isMemory) {
-      buf.length = p;
-      this.encodeMem(regField & 7, rm, f.immBytes);
-      p = buf.length;
-    } else bytes[p++] = 0xc0 | ((regField & 7) << 3) | (rm.num & 7);
+    bytes[p++] = op[last]! + opcodeAdd;
+    if (rm !== null) {
+      if (rm.kind === 'mem') {
+        buf.length = p;
+        this.encodeMem(regField & 7, rm, f.immBytes);
+        p = buf.length;
+      } else bytes[p++] = 0xc0 | ((regField & 7) << 3) | (rm.num & 7);
+    }
     const n = f.immBytes;
     if (n === 0) {
       buf.length = p;
