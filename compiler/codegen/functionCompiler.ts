@@ -470,7 +470,7 @@ export class FunctionCompiler {
   /**
    * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
    * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
-   * stack parameters need it, and the frame. `bodyTrap` is the offset the body's stack-overflow
+   * stack parameters need it, and the frame. `bodyStackTrapOffset` is the offset the body's stack-overflow
    * stub will have once this prologue is in front of it (a function of the prologue's length).
    */
   emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {

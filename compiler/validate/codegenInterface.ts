@@ -24,8 +24,9 @@
 // - Opcodes are numbers: a one-byte opcode is its byte; a prefixed one is (prefix << 12) | sub,
 //   e.g. i32.trunc_sat_f32_s = 0xfc000. `operatorInfo(opcode)` in compiler/binary/operators.ts
 //   gives its name and signature.
-// - Objects passed in (frames, arrays) belong to the validator and are reused: read them during
-//   the call, copy what you keep. FuncTypes and ModuleInfo parts are stable and may be kept.
+// - Objects passed in belong to the validator: a frame is a view of the validator's control
+//   stack, valid only while that frame is open, and arrays (br_table targets) are reused. Read
+//   them during the call, copy what you keep. FuncTypes and ModuleInfo parts are stable.
 // - Errors: throw CompileError (compiler/errors.ts) for implementation limits; anything the code
 //   generator throws stops validation of the module.
 
