@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { watToWasm } from '../compiler/cli/loadWasm.ts';
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
-import { Gen, rng } from '../compiler/codegen/testing/randomProgram.ts';
+import { programModule } from '../compiler/codegen/testing/randomProgram.ts';
 import { validateModule } from '../compiler/validate/index.ts';
 
 const MS = Number(process.env.MS ?? 3000);
@@ -91,25 +91,7 @@ function liftoff(bytes: Uint8Array): { compileMs: number; validateMs: number } {
  * with the helpers they call, in one module. Custom sections (wabt's names) are stripped.
  */
 async function generatedModule(count: number, seed = 1): Promise<Uint8Array> {
-  const g = new Gen(rng(seed));
-  const funcs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const t = g.pick(['i32', 'i64'] as const);
-    let body = g.expr(t, 5);
-    while (body.length > 30000) body = g.expr(t, 4);
-    funcs.push(`(func (export "f${i}") (param i32 i64 i32) (result ${t}) (local i32 i32 i64 i64 i32)\n${body})`);
-  }
-  const text = `(module
-  (func $multi (param i32 i64) (result i64 i32 i32)
-    (i64.add (local.get 1) (i64.extend_i32_s (local.get 0))) (local.get 0) (i32.const 5))
-  (global $gi32 (mut i32) (i32.const 7))
-  (global $gi64 (mut i64) (i64.const -9))
-  (func $many32 (param i32 i64 i32 i64 i32 i64 i32 i64) (result i32)
-    (i32.add (i32.sub (local.get 6) (i32.wrap_i64 (local.get 7))) (i32.xor (local.get 0) (i32.wrap_i64 (i64.mul (local.get 5) (local.get 1))))))
-  (func $many64 (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)
-    (i64.add (i64.sub (i64.extend_i32_s (local.get 6)) (local.get 7)) (i64.xor (local.get 3) (i64.extend_i32_u (local.get 4)))))
-  ${funcs.join('\n  ')})`;
-  return stripCustomSections(await watToWasm(text, 'generated.wat'));
+  return stripCustomSections(await watToWasm(programModule(seed, count), 'generated.wat'));
 }
 // #endregion generated-module
 

@@ -6,6 +6,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { validateModule } from '../compiler/validate/index.ts';
+import { leb, moduleWithBody } from '../compiler/validate/testSupport.ts';
 
 const DEFAULT_FILES = [
   'node_modules/@astrojs/compiler/dist/astro.wasm',
@@ -82,27 +83,6 @@ for (const file of files) {
 }
 
 // ---- linear-time checks on synthetic bodies ----
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-function moduleWithBody(body: number[]): Uint8Array {
-  const section = (id: number, payload: number[]) => [id, ...leb(payload.length), ...payload];
-  const code = [...leb(body.length), ...body];
-  const bytes = [
-    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, [1, 0x60, 0, 0]),
-    ...section(3, [1, 0]),
-    ...section(10, [1, ...code]),
-  ];
-  return new Uint8Array(bytes);
-}
 const shapes: Record<string, (n: number) => number[]> = {
   'deep nesting': (n) => [0, ...Array(n).fill([0x02, 0x40]).flat(), ...Array(n).fill(0x0b), 0x0b],
   'huge br_table': (n) => [0, 0x02, 0x40, 0x41, 0, 0x0e, ...leb(n), ...Array(n).fill(0), 0, 0x0b, 0x0b],

@@ -3,17 +3,8 @@
 // deep nesting, a huge br_table, thousands of locals, long dead code, a deep value stack, and a
 // long straight-line body. Run: npx tsx bench/fib-scaling.ts   (sizes double left to right)
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
+import { HEADER, leb, section } from '../compiler/validate/testSupport.ts';
 
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
 const sleb = (n: number): number[] => {
   const out: number[] = [];
   for (;;) {
@@ -23,7 +14,6 @@ const sleb = (n: number): number[] => {
     out.push(b | 0x80);
   }
 };
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
 
 /** A module with one function (param i32) (result i32), `locals` extra i32 locals, this body. */
 function module(body: number[], locals = 0): Uint8Array {
@@ -32,7 +22,7 @@ function module(body: number[], locals = 0): Uint8Array {
   const localDecl = locals ? [1, ...leb(locals), 0x7f] : [0];
   const code = [...localDecl, ...body, 0x0b];
   const codeSec = section(10, [1, ...leb(code.length), ...code]);
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...func, ...codeSec]);
+  return new Uint8Array([...HEADER, ...type, ...func, ...codeSec]);
 }
 
 const I32_CONST = 0x41, LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_ADD = 0x6a, BLOCK = 0x02, LOOP = 0x03, END = 0x0b;

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CompileError } from '../errors.ts';
-import { leb } from '../validate/testSupport.ts';
+import { leb, reasonOf } from '../validate/testSupport.ts';
 import { Reader } from './reader.ts';
 
 function reader(bytes: number[]): Reader {
   return new Reader(new Uint8Array(bytes), 0, bytes.length, 0);
-}
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CompileError) return e.reason;
-    throw e;
-  }
-  return 'no error';
 }
 
 /** Signed LEB128 of a bigint, padded with redundant bytes up to `length` when asked. */
@@ -41,18 +31,18 @@ describe('Reader: unsigned LEB128 (u32)', () => {
     expect(reader([0x83, 0x80, 0x80, 0x80, 0x00]).u32()).toBe(3);
   });
   it('rejects overlong and out-of-range encodings with the spec messages', () => {
-    expect(errorOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).u32())).toBe('integer representation too long');
-    expect(errorOf(() => reader([0xff, 0xff, 0xff, 0xff, 0x1f]).u32())).toBe('integer too large');
-    expect(errorOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x40]).u32())).toBe('integer too large');
+    expect(reasonOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).u32())).toBe('integer representation too long');
+    expect(reasonOf(() => reader([0xff, 0xff, 0xff, 0xff, 0x1f]).u32())).toBe('integer too large');
+    expect(reasonOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x40]).u32())).toBe('integer too large');
   });
   it('reports running out of bytes with the reader’s end message', () => {
-    expect(errorOf(() => reader([0x80, 0x80]).u32())).toBe('unexpected end of section or function');
-    expect(errorOf(() => reader([]).u32())).toBe('unexpected end of section or function');
+    expect(reasonOf(() => reader([0x80, 0x80]).u32())).toBe('unexpected end of section or function');
+    expect(reasonOf(() => reader([]).u32())).toBe('unexpected end of section or function');
   });
   it('says "too long" when the cut-off integer would have been overlong anyway', () => {
     // The reader is limited to 3 bytes, but the bytes beyond show a 6-byte integer.
     const r = new Reader(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), 0, 3, 0);
-    expect(errorOf(() => r.u32())).toBe('integer representation too long');
+    expect(reasonOf(() => r.u32())).toBe('integer representation too long');
   });
 });
 
@@ -67,9 +57,9 @@ describe('Reader: signed LEB128', () => {
     expect(reader([0xff, 0xff, 0xff, 0xff, 0x7f]).s32()).toBe(-1);
   });
   it('rejects s32 whose unused bits do not repeat the sign', () => {
-    expect(errorOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x08]).s32())).toBe('integer too large');
-    expect(errorOf(() => reader([0xff, 0xff, 0xff, 0xff, 0x77]).s32())).toBe('integer too large');
-    expect(errorOf(() => reader([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).s32())).toBe('integer representation too long');
+    expect(reasonOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x08]).s32())).toBe('integer too large');
+    expect(reasonOf(() => reader([0xff, 0xff, 0xff, 0xff, 0x77]).s32())).toBe('integer too large');
+    expect(reasonOf(() => reader([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]).s32())).toBe('integer representation too long');
   });
   it('decodes s33 block types: short forms negative, type indices up to 2^32-1', () => {
     expect(reader([0x40]).s33()).toBe(-64);
@@ -77,7 +67,7 @@ describe('Reader: signed LEB128', () => {
     expect(reader([0x05]).s33()).toBe(5);
     expect(reader([0xff, 0xff, 0xff, 0xff, 0x0f]).s33()).toBe(2 ** 32 - 1);
     expect(reader([0x80, 0x80, 0x80, 0x80, 0x70]).s33()).toBe(-(2 ** 32));
-    expect(errorOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x20]).s33())).toBe('integer too large');
+    expect(reasonOf(() => reader([0x80, 0x80, 0x80, 0x80, 0x20]).s33())).toBe('integer too large');
   });
   it('decodes i64 into two halves for values across the range, padded or not', () => {
     let seed = 12345;
@@ -95,15 +85,15 @@ describe('Reader: signed LEB128', () => {
     }
   });
   it('rejects i64 encodings that are too long or too large', () => {
-    expect(errorOf(() => reader([...Array(10).fill(0x80), 0x00]).i64())).toBe('integer representation too long');
-    expect(errorOf(() => reader([...Array(9).fill(0x80), 0x02]).i64())).toBe('integer too large');
-    expect(errorOf(() => reader([...Array(9).fill(0xff), 0x41]).i64())).toBe('integer too large');
+    expect(reasonOf(() => reader([...Array(10).fill(0x80), 0x00]).i64())).toBe('integer representation too long');
+    expect(reasonOf(() => reader([...Array(9).fill(0x80), 0x02]).i64())).toBe('integer too large');
+    expect(reasonOf(() => reader([...Array(9).fill(0xff), 0x41]).i64())).toBe('integer too large');
   });
   it('reads u64 limits and flags what does not fit', () => {
     expect(reader([0x80, 0x80, 0x04]).u64Number()).toBe(65536);
     expect(reader([...Array(9).fill(0xff), 0x01]).u64Number()).toBeGreaterThan(2 ** 63);
-    expect(errorOf(() => reader([...Array(9).fill(0x80), 0x02]).u64Number())).toBe('integer too large');
-    expect(errorOf(() => reader([...Array(10).fill(0x80), 0x00]).u64Number())).toBe('integer representation too long');
+    expect(reasonOf(() => reader([...Array(9).fill(0x80), 0x02]).u64Number())).toBe('integer too large');
+    expect(reasonOf(() => reader([...Array(10).fill(0x80), 0x00]).u64Number())).toBe('integer representation too long');
   });
 });
 
@@ -118,10 +108,10 @@ describe('Reader: names', () => {
   });
   it('rejects malformed UTF-8: overlong forms, surrogates, stray continuation bytes, truncation', () => {
     for (const bad of [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]]) {
-      expect(errorOf(() => reader([bad.length, ...bad]).name())).toBe('malformed UTF-8 encoding');
+      expect(reasonOf(() => reader([bad.length, ...bad]).name())).toBe('malformed UTF-8 encoding');
     }
   });
   it('rejects a name longer than the bytes left', () => {
-    expect(errorOf(() => reader([5, 0x61, 0x62]).name())).toBe('length out of bounds');
+    expect(reasonOf(() => reader([5, 0x61, 0x62]).name())).toBe('length out of bounds');
   });
 });

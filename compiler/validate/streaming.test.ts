@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator, validateModule, validateStreaming } from './index.ts';
-import { HEADER, leb, moduleOf, moduleWithBody, plainModuleInfo, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
+import { HEADER, leb, moduleOf, moduleWithBody, plainModuleInfo, reasonOf, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
 
 // A module touching every section kind and most declaration forms.
 const EVERYTHING = `
@@ -48,15 +48,6 @@ function run(chunks: Uint8Array[]): { info: unknown; events: string[] } {
   return { info: plainModuleInfo(v.finish()), events: cg.events };
 }
 
-function reasonOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CompileError) return e.reason;
-    throw e;
-  }
-  return 'no error';
-}
 function reasonStreamed(bytes: Uint8Array, size: number): string {
   return reasonOf(() => {
     const v = new StreamingValidator();

@@ -3,6 +3,7 @@
 
 import wabtInit from 'wabt';
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
+import { CompileError } from '../errors.ts';
 import { type ControlFrame, type FunctionContext, NoopCodeGenerator } from './codegenInterface.ts';
 
 let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
@@ -18,6 +19,17 @@ export async function watToBytes(text: string, names = false, validate = true): 
   } finally {
     mod.destroy();
   }
+}
+
+/** The CompileError's reason (its message without the position) that `fn` throws, or 'no error'. */
+export function reasonOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CompileError) return e.reason;
+    throw e;
+  }
+  return 'no error';
 }
 
 export function leb(n: number): number[] {

@@ -100,12 +100,20 @@ export class Gen {
 }
 // #endregion program-generator
 
-export function program(seed: number): string {
-  const g = new Gen(rng(seed));
+/** A random function named `name` whose result type and body come from `g`. */
+function randomFunction(g: Gen, name: string): string {
   const t: T = g.pick(['i32', 'i64']);
   // Keep programs small enough for wabt's parser (deep nesting overflows its stack).
   let body = g.expr(t, 5);
   while (body.length > 30000) body = g.expr(t, 4);
+  return `(func (export "${name}") (param i32 i64 i32) (result ${t}) (local i32 i32 i64 i64 i32)
+    ${body})`;
+}
+
+/** A module of `count` random functions ("f" alone, or "f0", "f1", ...) and the helpers they call. */
+export function programModule(seed: number, count = 1): string {
+  const g = new Gen(rng(seed));
+  const funcs = Array.from({ length: count }, (_, i) => randomFunction(g, count === 1 ? 'f' : `f${i}`));
   return `(module
   (func $multi (param i32 i64) (result i64 i32 i32)
     (i64.add (local.get 1) (i64.extend_i32_s (local.get 0))) (local.get 0) (i32.const 5))
@@ -115,7 +123,10 @@ export function program(seed: number): string {
     (i32.add (i32.sub (local.get 6) (i32.wrap_i64 (local.get 7))) (i32.xor (local.get 0) (i32.wrap_i64 (i64.mul (local.get 5) (local.get 1))))))
   (func $many64 (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)
     (i64.add (i64.sub (i64.extend_i32_s (local.get 6)) (local.get 7)) (i64.xor (local.get 3) (i64.extend_i32_u (local.get 4)))))
-  (func (export "f") (param i32 i64 i32) (result ${t}) (local i32 i32 i64 i64 i32)
-    ${body}))`;
+  ${funcs.join('\n  ')})`;
 }
 
+/** One random program: a module whose export "f" the differential test runs. */
+export function program(seed: number): string {
+  return programModule(seed);
+}
