@@ -11,6 +11,7 @@ import { Assembler, eax, mem, qword, rbx, rdi, rsi, rsp, r12, r15 } from '../com
 import { getRuntime } from '../compiler/runtime/runtime.ts';
 import { load } from '../compiler/runtime/stubs.ts';
 import { Instance } from '../compiler/runtime/instance.ts';
+import { handAssembled } from '../compiler/runtime/testKit.ts';
 
 const { i32 } = ValType;
 const V_V: FuncType = { params: [], results: [] };
@@ -45,14 +46,7 @@ function lightbeamModule(): CompiledModule {
   asm.bind(done);
   asm.add(rsp, 24);
   asm.ret();
-  const out = asm.finish();
-  return {
-    info,
-    code: out.code,
-    functions: offsets.map((offset, k) => ({ funcIndex: k + 1, offset, size: 0 })),
-    relocations: [],
-    trapSites: [],
-  };
+  return handAssembled(info, asm.finish().code, offsets, 1);
 }
 
 const WAT = `(module

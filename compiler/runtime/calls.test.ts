@@ -7,9 +7,10 @@ import { callWasm, hostFunctionHandler } from './calls.ts';
 import { getRuntime } from './runtime.ts';
 import { load } from './stubs.ts';
 import {
-  ARGS_AT, BareInstance, emitForwarder, emitRecorder, MARK_AT, randomValue, RESULTS_AT, rng, TYPES,
+  ARGS_AT, BareInstance, emitForwarder, emitRecorder, MARK_AT, randomValue, RESULTS_AT, TYPES,
 } from './testKit.ts';
 import { readValue, writeValue } from './values.ts';
+import { rng } from '../testing/rng.ts';
 
 const runtime = getRuntime();
 

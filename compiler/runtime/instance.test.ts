@@ -6,6 +6,7 @@ import {
   Assembler, eax, ecx, edi, edx, esi, mem, qword, dword, rax, rcx, rdi, rdx, rsi, rsp, r14, r15,
 } from '../x64/index.ts';
 import { Instance } from './instance.ts';
+import { handAssembled } from './testKit.ts';
 import { LinearMemory, WASM_PAGE_SIZE } from './linearMemory.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 
@@ -98,14 +99,7 @@ function buildModule(): CompiledModule {
   asm.mov(esi, 0x50);
   asm.mov(edx, 5);
   asm.jmp(qword(r15, VMCTX.TRAP_HANDLER));
-  const out = asm.finish();
-  return {
-    info,
-    code: out.code,
-    functions: offsets.map((offset, k) => ({ funcIndex: k + 1, offset, size: 0 })),
-    relocations: [],
-    trapSites: [],
-  };
+  return handAssembled(info, asm.finish().code, offsets, 1);
 }
 
 const compiled = buildModule();

@@ -8,7 +8,8 @@ import { eax, edi, edx, esi, qword, r15, rsp } from '../x64/index.ts';
 import { callWasm, hostFunctionHandler } from './calls.ts';
 import { getRuntime } from './runtime.ts';
 import { load } from './stubs.ts';
-import { BareInstance, rng } from './testKit.ts';
+import { rng } from '../testing/rng.ts';
+import { BareInstance } from './testKit.ts';
 
 const runtime = getRuntime();
 const I_I: FuncType = { params: [ValType.i32], results: [ValType.i32] };

@@ -1,8 +1,8 @@
 // Helpers for the runtime's own tests: a bare VMContext with a memory, and hand-written
 // functions that follow the internal convention, before any code generator exists.
 
-import { ValType, type FuncType } from '../binary/types.ts';
-import { signatureLayout, vmContextLayout, VMCTX, type ArgLocation, type Gpr64, type Xmm as XmmName } from '../abi/index.ts';
+import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
+import { signatureLayout, vmContextLayout, VMCTX, type CompiledModule, type ArgLocation, type Gpr64, type Xmm as XmmName } from '../abi/index.ts';
 import { type Assembler, type Gpr, type Label, type Xmm, registerByName, qword, rax, rcx, rsp, r14, r15, xmm0 } from '../x64/index.ts';
 import { LinearMemory } from './linearMemory.ts';
 import type { Runtime } from './runtime.ts';
@@ -106,16 +106,6 @@ export function emitForwarder(asm: Assembler, type: FuncType, importOffset: numb
   return start;
 }
 
-/** A small deterministic random source, so a failing case can be replayed. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
 
 export const TYPES = [ValType.i32, ValType.i64, ValType.f32, ValType.f64, ValType.externref] as const;
 
@@ -127,4 +117,18 @@ export function randomValue(type: number, next: () => number): unknown {
     case ValType.f64: return (next() - 0.5) * 1e300;
     default: return next() < 0.2 ? null : { tag: next() };
   }
+}
+
+/**
+ * A compiled module made of hand-assembled code: function k of `offsets` starts at offsets[k]
+ * and has index firstFuncIndex + k (after the imported functions). No relocations, no trap sites.
+ */
+export function handAssembled(info: ModuleInfo, code: Uint8Array, offsets: number[], firstFuncIndex: number): CompiledModule {
+  return {
+    info,
+    code,
+    functions: offsets.map((offset, k) => ({ funcIndex: firstFuncIndex + k, offset, size: 0 })),
+    relocations: [],
+    trapSites: [],
+  };
 }

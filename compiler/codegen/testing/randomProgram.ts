@@ -2,16 +2,9 @@
 // expressions over i32/i64, locals, blocks with results, br_if/br_table carrying values, if/else,
 // select, a call with three results, and right-nested chains that keep many values live.
 
-type T = 'i32' | 'i64';
+import { rng } from '../../testing/rng.ts';
 
-/** A seeded xorshift generator of numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
+type T = 'i32' | 'i64';
 
 // #region program-generator
 export class Gen {
