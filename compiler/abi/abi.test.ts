@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValType } from '../binary/types.ts';
-import { signatureLayout, vmContextLayout, VMCTX, BUILTIN_COUNT, Builtin, TRAP_MESSAGES, TrapCode } from './index.ts';
+import { Reg, signatureLayout, vmContextLayout, VMCTX, BUILTIN_COUNT, Builtin, TRAP_MESSAGES, TrapCode } from './index.ts';
 
 const { i32, i64, f32, f64, externref } = ValType;
 
@@ -8,12 +8,12 @@ describe('signatureLayout', () => {
   it('puts integer and float params in their own register sequences, like SysV', () => {
     const l = signatureLayout({ params: [i32, f64, i64, f32], results: [f32] });
     expect(l.params).toEqual([
-      { kind: 'gpr', reg: 'rdi' },
-      { kind: 'xmm', reg: 'xmm0' },
-      { kind: 'gpr', reg: 'rsi' },
-      { kind: 'xmm', reg: 'xmm1' },
+      { kind: 'gpr', reg: Reg.rdi },
+      { kind: 'xmm', reg: Reg.xmm0 },
+      { kind: 'gpr', reg: Reg.rsi },
+      { kind: 'xmm', reg: Reg.xmm1 },
     ]);
-    expect(l.results).toEqual([{ kind: 'xmm', reg: 'xmm0' }]);
+    expect(l.results).toEqual([{ kind: 'xmm', reg: Reg.xmm0 }]);
     expect(l.returnAreaPointer).toBeUndefined();
     expect(l.stackBytes).toBe(0);
   });
@@ -28,9 +28,9 @@ describe('signatureLayout', () => {
 
   it('passes the return area as one more integer argument and numbers its slots', () => {
     const l = signatureLayout({ params: [externref], results: [f64, i32, i64] });
-    expect(l.returnAreaPointer).toEqual({ kind: 'gpr', reg: 'rsi' });
+    expect(l.returnAreaPointer).toEqual({ kind: 'gpr', reg: Reg.rsi });
     expect(l.results).toEqual([
-      { kind: 'xmm', reg: 'xmm0' },
+      { kind: 'xmm', reg: Reg.xmm0 },
       { kind: 'returnArea', offset: 0 },
       { kind: 'returnArea', offset: 8 },
     ]);

@@ -1,42 +1,33 @@
 // The internal calling convention of generated code, as data: which register or stack
 // slot each parameter and result of a wasm function type lives in at a call.
 // The code generator follows it for every call; the runtime's adapters, import stubs and
-// builtin stubs follow it too. Registers are named by their x86-64 names (strings), so this
-// module depends on no assembler. Runs in the browser.
+// builtin stubs follow it too. Registers are register ids (registers.ts), so this module
+// depends on no assembler. Runs in the browser.
 
 import { ValType, type FuncType } from '../binary/types.ts';
-
-export type Gpr64 =
-  | 'rax' | 'rcx' | 'rdx' | 'rbx' | 'rsp' | 'rbp' | 'rsi' | 'rdi'
-  | 'r8' | 'r9' | 'r10' | 'r11' | 'r12' | 'r13' | 'r14' | 'r15';
-export type Xmm =
-  | 'xmm0' | 'xmm1' | 'xmm2' | 'xmm3' | 'xmm4' | 'xmm5' | 'xmm6' | 'xmm7'
-  | 'xmm8' | 'xmm9' | 'xmm10' | 'xmm11' | 'xmm12' | 'xmm13' | 'xmm14' | 'xmm15';
+import { Reg, type RegId } from './registers.ts';
 
 // #region pinned-registers
 /** Holds the VMContext of the running instance in all wasm code (preserved across calls). */
-export const VMCTX_REG: Gpr64 = 'r15';
+export const VMCTX_REG: RegId = Reg.r15;
 /** Holds the linear-memory base of the running instance (memory never moves; preserved across calls). */
-export const MEMORY_BASE_REG: Gpr64 = 'r14';
+export const MEMORY_BASE_REG: RegId = Reg.r14;
 // #endregion pinned-registers
 
 // #region calling-convention
 /** Integer-class parameters (i32, i64, funcref, externref), in order. Same order as SysV. */
-export const INT_PARAM_REGS: readonly Gpr64[] = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'];
+export const INT_PARAM_REGS: readonly RegId[] = [Reg.rdi, Reg.rsi, Reg.rdx, Reg.rcx, Reg.r8, Reg.r9];
 /** Float parameters (f32, f64), in order. Same as SysV. */
-export const FLOAT_PARAM_REGS: readonly Xmm[] = ['xmm0', 'xmm1', 'xmm2', 'xmm3', 'xmm4', 'xmm5', 'xmm6', 'xmm7'];
+export const FLOAT_PARAM_REGS: readonly RegId[] = [Reg.xmm0, Reg.xmm1, Reg.xmm2, Reg.xmm3, Reg.xmm4, Reg.xmm5, Reg.xmm6, Reg.xmm7];
 /** The first result, by class. Further results go to the return area. */
-export const INT_RESULT_REG: Gpr64 = 'rax';
-export const FLOAT_RESULT_REG: Xmm = 'xmm0';
+export const INT_RESULT_REG: RegId = Reg.rax;
+export const FLOAT_RESULT_REG: RegId = Reg.xmm0;
 /**
  * Preserved by every callee (besides rsp): the two pinned registers. rbp too, when a
  * function uses it as a frame pointer it must restore it. Everything else, every other
  * GPR and every xmm register, is clobbered by a call.
  */
-export const CALLEE_SAVED: readonly Gpr64[] = ['r14', 'r15', 'rbp'];
-export const CALLER_SAVED_GPRS: readonly Gpr64[] = [
-  'rax', 'rcx', 'rdx', 'rbx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13',
-];
+export const CALLEE_SAVED: readonly RegId[] = [Reg.r14, Reg.r15, Reg.rbp];
 /** rsp is a multiple of this at every call instruction (so calls out to C need no realignment). */
 export const STACK_ALIGNMENT = 16;
 /** Each stack argument and each return-area slot takes 8 bytes, whatever its type. */
@@ -53,8 +44,8 @@ export function valueClass(t: ValType): ValueClass {
 
 /** Where one parameter travels. */
 export type ArgLocation =
-  | { readonly kind: 'gpr'; readonly reg: Gpr64 }
-  | { readonly kind: 'xmm'; readonly reg: Xmm }
+  | { readonly kind: 'gpr'; readonly reg: RegId }
+  | { readonly kind: 'xmm'; readonly reg: RegId }
   /**
    * On the stack: at `[rsp + offset]` just before the call instruction (so at `[rsp + 8 + offset]`
    * in the callee on entry). Stack arguments are in parameter order, the first at the lowest
@@ -65,8 +56,8 @@ export type ArgLocation =
 
 /** Where the results come back. */
 export type ResultLocation =
-  | { readonly kind: 'gpr'; readonly reg: Gpr64 }
-  | { readonly kind: 'xmm'; readonly reg: Xmm }
+  | { readonly kind: 'gpr'; readonly reg: RegId }
+  | { readonly kind: 'xmm'; readonly reg: RegId }
   /** In the return area, at `[area + offset]`; results 1.. take 8-byte slots in order. */
   | { readonly kind: 'returnArea'; readonly offset: number };
 

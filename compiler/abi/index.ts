@@ -4,6 +4,7 @@
 
 export * from './trapCodes.ts';
 export * from './callingConvention.ts';
+export * from './registers.ts';
 export * from './vmContext.ts';
 export * from './values.ts';
 export * from './cpuFeatures.ts';

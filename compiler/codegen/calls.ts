@@ -5,24 +5,32 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { external, GPR64, qword, rsp } from '../x64/index.ts';
-import { type FunctionCompiler, layoutOf, notImplemented } from './functionCompiler.ts';
+import { type ArgLocation, encodingOf, VMCTX_REG } from '../abi/index.ts';
+import { external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
+import { type FunctionCompiler, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { argKey, parallelMove, type Move, REG } from './parallelMove.ts';
-import { Gpr as R } from './registers.ts';
+import { argKey, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
 import { inReg, inSlot, Loc } from './valueStack.ts';
-
-const REG_NUMBER: Record<string, number> = { rdi: R.rdi, rsi: R.rsi, rdx: R.rdx, rcx: R.rcx, r8: R.r8, r9: R.r9, rax: R.rax };
 
 // #region call
 export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
+  const target = funcIndex < fc.env.module.importedFunctionCount
+    ? qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.importedFunction(funcIndex))
+    : external(funcIndex); // a rel32 the module compiler resolves
+  emitCall(fc, type, 0, target);
+}
+
+/**
+ * A call under the internal convention, its arguments the top of the stack (and `extra` values
+ * just above them that the callee does not take, e.g. call_indirect's table index, already
+ * consumed by the caller's code: they are popped too). `target` is what `call` jumps through.
+ */
+export function emitCall(fc: FunctionCompiler, type: FuncType, extra: number, target: Mem | ReturnType<typeof external>, beforeCall?: () => void): void {
   const sig = layoutOf(type);
-  for (const p of sig.params) if (p.kind === 'xmm') throw notImplemented('floats', fc.opOffset, fc.funcIndex);
-  for (const r of sig.results) if (r.kind === 'xmm') throw notImplemented('floats', fc.opOffset, fc.funcIndex);
   const asm = fc.asm;
   const nargs = type.params.length;
-  const base = fc.stack.height - nargs;
-  fc.hasCalls = true;
+  const base = fc.stack.height - nargs - extra;
+  fc.frame.hasCalls = true;
   fc.materializeFlags();
   // Values below the arguments survive the call only in memory (none below lowestReg is in a register).
   for (let p = Math.max(fc.frozen, fc.stack.lowestReg); p < base; p++) {
@@ -32,36 +40,38 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
   saveLocals(fc);
   if (sig.stackBytes > 0) {
     asm.sub(rsp, sig.stackBytes);
-    fc.spDelta += sig.stackBytes;
+    fc.frame.spDelta += sig.stackBytes;
   }
   const moves: Move[] = [];
   for (let j = 0; j < sig.params.length; j++) {
-    const loc = sig.params[j]!;
-    const src = fc.sourceOf(fc.stack.at(base + j));
-    if (loc.kind === 'gpr') moves.push({ dst: REG[REG_NUMBER[loc.reg]!]!, src });
-    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
+    moves.push({ dst: argDest(sig.params[j]!), src: fc.sourceOf(fc.stack.at(base + j)) });
   }
   const m = type.results.length;
   if (sig.returnAreaPointer) {
     // Results 1.. land in the slots of stack positions base+1 .. base+m-1.
-    fc.slotAddr(base + m - 1);
-    const src = { kind: 'address' as const, mem: fc.slotAddr(base + 1) };
-    const loc = sig.returnAreaPointer;
-    if (loc.kind === 'gpr') moves.push({ dst: REG[REG_NUMBER[loc.reg]!]!, src });
-    else if (loc.kind === 'stack') moves.push({ dst: { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) }, src });
+    fc.frame.slotAddr(base + m - 1);
+    const src: MoveSource = { kind: 'address', mem: fc.frame.slotAddr(base + 1) };
+    moves.push({ dst: argDest(sig.returnAreaPointer), src });
   }
   parallelMove(asm, moves);
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
-  fc.held = 0;
-  if (funcIndex < fc.env.module.importedFunctionCount) {
-    asm.call(qword(GPR64[15]!, fc.env.vmctx.importedFunction(funcIndex)));
-  } else asm.call(external(funcIndex)); // a rel32 the module compiler resolves
+  fc.regs.held = 0;
+  beforeCall?.();
+  asm.call(target);
   if (sig.stackBytes > 0) {
     asm.add(rsp, sig.stackBytes);
-    fc.spDelta -= sig.stackBytes;
+    fc.frame.spDelta -= sig.stackBytes;
   }
   afterCall(fc);
-  for (let k = 0; k < m; k++) fc.push(k === 0 ? inReg(type.results[0]!, R.rax) : inSlot(type.results[k]!, base + k));
+  for (let k = 0; k < m; k++) {
+    const first = sig.results[0]!;
+    fc.push(k === 0 && first.kind !== 'returnArea' ? inReg(type.results[0]!, first.reg) : inSlot(type.results[k]!, base + k));
+  }
+}
+
+function argDest(loc: ArgLocation): MoveDest {
+  if (loc.kind === 'stack') return { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) };
+  return REG[loc.reg]!;
 }
 // #endregion call

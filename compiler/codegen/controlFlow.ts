@@ -7,13 +7,14 @@
 // - at every merge label each register local is in its register (its save slot is stale).
 
 import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
-import { CONDITIONS, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
-import { dword } from '../x64/index.ts';
-import { type FunctionCompiler, I64, operandIsMem, reg } from './functionCompiler.ts';
+import { FLOAT_RESULT_REG, INT_RESULT_REG } from '../abi/index.ts';
+import { regBit } from '../abi/registers.ts';
+import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, I64, isFloat, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
-import { ALLOCATABLE, bit, SCRATCH, SCRATCH2, Gpr as R } from './registers.ts';
-import { constant, inReg, inSlot, Loc, type Value } from './valueStack.ts';
+import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
+import { constant, constant64, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region control-frame
 export interface CFrame {
@@ -66,16 +67,12 @@ export function decideLayout(fc: FunctionCompiler, n: number): number[] {
   const places: number[] = [];
   let chosen = 0;
   const base = fc.stack.height - n;
-  const busy = fc.homesMask | fc.stack.ownedMask | fc.held;
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     let place = -1;
-    if (v.loc === Loc.Reg && !(chosen & bit(v.n))) place = v.n;
-    else {
-      const r = ALLOCATABLE.find((x) => !((busy | chosen) & bit(x)));
-      if (r !== undefined) place = r;
-    }
-    if (place >= 0) chosen |= bit(place);
+    if (v.loc === Loc.Reg && !(chosen & regBit(v.n))) place = v.n;
+    else place = fc.regs.free(classOf(v.type), chosen);
+    if (place >= 0) chosen |= regBit(place);
     places.push(place);
   }
   return places;
@@ -88,7 +85,7 @@ function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeig
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     const p = places[i]!;
-    moves.push({ dst: p >= 0 ? REG[p]! : fc.slotDest(targetHeight + i), src: fc.sourceOf(v) });
+    moves.push({ dst: p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), src: fc.sourceOf(v) });
   }
   return moves;
 }
@@ -101,7 +98,7 @@ function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: 
     if (p >= 0) {
       if (!(v.loc === Loc.Reg && v.n === p) && !localInRegister(fc, v, p)) return false;
     } else {
-      fc.slotAddr(targetHeight + i); // the slot belongs to the frame, as layoutMoves would note
+      fc.frame.slotAddr(targetHeight + i); // the slot belongs to the frame, as layoutMoves would note
       if (!(v.loc === Loc.Slot && v.n === targetHeight + i)) return false;
     }
   }
@@ -110,7 +107,7 @@ function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: 
 
 /** Is v a deferred local whose value is in register p right now? */
 function localInRegister(fc: FunctionCompiler, v: Value, p: number): boolean {
-  return v.loc === Loc.Local && fc.localHome[v.n] === p && fc.regValid[v.n] === 1;
+  return v.loc === Loc.Local && fc.locals.liveRegister(v.n) === p;
 }
 
 /** Load values whose place is a free register into it now (safe on every path: the register was free). */
@@ -128,16 +125,16 @@ function placeInRegisters(fc: FunctionCompiler, places: readonly number[]): void
 function resetTo(fc: FunctionCompiler, height: number, places: readonly number[], types: readonly number[]): void {
   while (fc.stack.height > height) fc.stack.pop();
   places.forEach((p, i) => fc.stack.push(p >= 0 ? inReg(types[i]!, p) : inSlot(types[i]!, height + i)));
-  for (let i = 0; i < places.length; i++) if (places[i]! < 0) fc.slotAddr(height + i);
-  fc.held = 0;
+  for (let i = 0; i < places.length; i++) if (places[i]! < 0) fc.frame.slotAddr(height + i);
+  fc.regs.held = 0;
   if (fc.frozen > height) fc.frozen = height;
 }
 
 /** Code nobody reaches follows: placeholder constants keep the stack the right shape. */
 function resetDead(fc: FunctionCompiler, height: number, types: readonly number[]): void {
   while (fc.stack.height > height) fc.stack.pop();
-  for (const t of types) fc.stack.push(constant(t, 0n));
-  fc.held = 0;
+  for (const t of types) fc.stack.push(isWideConst(t) ? constant64(t, 0, 0) : constant(t, 0));
+  fc.regs.held = 0;
   if (fc.frozen > height) fc.frozen = height;
 }
 // #endregion layouts
@@ -158,7 +155,7 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
   enterMergeState(fc);
-  fc.alignLoopHead();
+  fc.frame.alignLoopHead();
   fc.asm.bind(f.label);
   fc.control.frames.push(f);
 }
@@ -172,7 +169,7 @@ export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): vo
   const places = decideLayout(fc, f.params.length);
   parallelMove(fc.asm, layoutMoves(fc, places, f.height));
   resetTo(fc, f.height, places, f.params);
-  fc.held |= cond.loc === Loc.Reg ? bit(cond.n) : 0;
+  if (cond.loc === Loc.Reg) fc.regs.hold(cond.n);
   f.paramLayout = places;
   f.localState = snapshotLocals(fc);
   const cc = conditionOf(fc, cond);
@@ -240,7 +237,7 @@ export function branchTo(fc: FunctionCompiler, f: CFrame): void {
 
 export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
   if (cond.loc === Loc.Const) {
-    if (cond.imm !== 0n) branchTo(fc, f);
+    if (cond.imm !== 0) branchTo(fc, f);
     return;
   }
   if (cond.loc !== Loc.Flags) fc.materializeFlags();
@@ -275,7 +272,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
   for (let i = 0; i < depths.length; i++) frames.push(fc.control.target(depths[i]!));
   const dflt = fc.control.target(defaultDepth);
   if (index.loc === Loc.Const) {
-    const i = Number(BigInt.asUintN(32, index.imm));
+    const i = index.imm >>> 0;
     return branchTo(fc, i < frames.length ? frames[i]! : dflt);
   }
   fc.materializeFlags();
@@ -285,7 +282,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
     r = index.n;
     fc.asm.mov(GPR32[r]!, GPR32[r]!);
   } else {
-    r = fc.alloc();
+    r = fc.regs.alloc(0);
     const src = fc.operand(index, false);
     if (typeof src === 'number') fc.asm.mov(GPR32[r]!, src);
     else fc.asm.mov(GPR32[r]!, src.kind === 'mem' ? dword(src.base, src.disp, src.index, src.scale) : GPR32[src.num]!);
@@ -339,8 +336,8 @@ export function emitReturn(fc: FunctionCompiler): void {
   const asm = fc.asm;
   const base = fc.stack.height - m;
   if (m > 1) {
-    const ra = fc.returnAreaLocal;
-    const src = fc.sourceOf({ loc: Loc.Local, type: I64, n: ra, imm: 0n });
+    const ra = fc.locals.returnAreaLocal;
+    const src = fc.sourceOf({ loc: Loc.Local, type: I64, n: ra, imm: 0, hi: 0 });
     emitMove(asm, REG[SCRATCH]!, src);
     for (let k = 1; k < m; k++) {
       const v = fc.stack.at(base + k);
@@ -353,9 +350,10 @@ export function emitReturn(fc: FunctionCompiler): void {
   }
   if (m > 0) {
     const v = fc.stack.at(base);
-    if (!(v.loc === Loc.Reg && v.n === R.rax)) fc.loadInto(R.rax, v);
+    const to = isFloat(v.type) ? FLOAT_RESULT_REG : INT_RESULT_REG;
+    if (!(v.loc === Loc.Reg && v.n === to)) fc.loadInto(to, v);
   }
-  fc.emitEpilogue();
+  fc.frame.emitEpilogue();
 }
 // #endregion return
 
@@ -363,7 +361,7 @@ export function emitReturn(fc: FunctionCompiler): void {
 export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' | 'never' {
   switch (v.loc) {
     case Loc.Flags: return v.n;
-    case Loc.Const: return v.imm !== 0n ? 'always' : 'never';
+    case Loc.Const: return v.imm !== 0 ? 'always' : 'never';
     default: {
       const op = fc.operand(v, false);
       if (operandIsMem(op)) fc.asm.cmp(op, 0);
@@ -374,19 +372,21 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
 }
 
 function snapshotLocals(fc: FunctionCompiler): Uint8Array {
-  const s = new Uint8Array(fc.regLocals.length * 2);
-  fc.regLocals.forEach((i, k) => {
-    s[2 * k] = fc.regValid[i]!;
-    s[2 * k + 1] = fc.slotValid[i]!;
+  const l = fc.locals;
+  const s = new Uint8Array(l.regLocals.length * 2);
+  l.regLocals.forEach((i, k) => {
+    s[2 * k] = l.regValid[i]!;
+    s[2 * k + 1] = l.slotValid[i]!;
   });
   return s;
 }
 
 function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
-  fc.regLocals.forEach((i, k) => {
-    fc.regValid[i] = s[2 * k]!;
-    fc.slotValid[i] = s[2 * k + 1]!;
+  const l = fc.locals;
+  l.regLocals.forEach((i, k) => {
+    l.regValid[i] = s[2 * k]!;
+    l.slotValid[i] = s[2 * k + 1]!;
   });
 }
 
-export { reg };
+const isWideConst = (t: number): boolean => t !== 0x7f && t !== 0x7d;

@@ -1,43 +1,83 @@
 // Locals: where each lives (a home register with a save slot, or a frame slot), the state of a
 // register local (value in the register, in the save slot, both, or still the initial zero), and
 // the operations on them: writes that settle deferred copies first, saving around calls, and
-// bringing every register local home at a merge.
+// bringing every register local home at a merge. Float locals live in xmm registers under the
+// same rules as integer locals in general-purpose ones.
 
-import { GPR32, GPR64, qword } from '../x64/index.ts';
 import type { SignatureLayout } from '../abi/index.ts';
-import { type FunctionCompiler, notImplemented, reg } from './functionCompiler.ts';
+import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
+import { GPR32, GPR64, qword, XMM } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
-import { ALLOCATABLE, bit, Gpr as R, LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH } from './registers.ts';
+import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
+// #region local-state
+export class LocalState {
+  /** Home register of each local, or -1 (lives in its slot). */
+  readonly home: Int8Array;
+  /** For a register local: its register holds the value / its save slot does. 0/0 means "still zero". */
+  readonly regValid: Uint8Array;
+  readonly slotValid: Uint8Array;
+  /** The locals that have a home register. */
+  readonly regLocals: number[] = [];
+
+  constructor(
+    /** Types of all locals: parameters, declared locals, then the hidden return-area pointer if any. */
+    readonly types: readonly number[],
+    /** Index of the hidden local holding the return-area pointer, or -1. */
+    readonly returnAreaLocal: number,
+  ) {
+    const n = types.length;
+    this.home = new Int8Array(n).fill(-1);
+    this.regValid = new Uint8Array(n);
+    this.slotValid = new Uint8Array(n);
+  }
+
+  /** The register holding local i's value right now, or -1. */
+  liveRegister(i: number): RegId {
+    const h = this.home[i]!;
+    return h >= 0 && this.regValid[i] ? h : -1;
+  }
+}
+// #endregion local-state
+
 // #region locals
+/** Zero a register local's home without touching the flags. */
+function zeroHome(fc: FunctionCompiler, h: RegId, flagsFree: boolean): void {
+  if (isXmm(h)) fc.asm.xorps(XMM[h & 15]!, XMM[h & 15]!);
+  else if (flagsFree) fc.asm.xor(GPR32[h]!, GPR32[h]!);
+  else fc.asm.mov(GPR32[h]!, 0);
+}
 
 /** Bring a register local into its register (from its save slot, or its initial zero). */
 export function ensureLocalInReg(fc: FunctionCompiler, i: number): void {
-  const h = fc.localHome[i]!;
-  if (h < 0 || fc.regValid[i]) return;
-  if (fc.slotValid[i]) fc.asm.mov(GPR64[h]!, fc.localAddr(i));
-  else if (fc.flagsFree()) fc.asm.xor(GPR32[h]!, GPR32[h]!);
-  else fc.asm.mov(GPR32[h]!, 0);
-  fc.regValid[i] = 1;
+  const l = fc.locals;
+  const h = l.home[i]!;
+  if (h < 0 || l.regValid[i]) return;
+  if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i));
+  else zeroHome(fc, h, fc.flagsFree());
+  l.regValid[i] = 1;
 }
 
 /** At a merge every register local must be in its register (never touches the flags). */
 export function normalizeLocals(fc: FunctionCompiler): void {
-  for (const i of fc.regLocals) {
-    const h = fc.localHome[i]!;
-    if (fc.regValid[i]) continue;
-    if (fc.slotValid[i]) fc.asm.mov(GPR64[h]!, fc.localAddr(i));
-    else fc.asm.mov(GPR32[h]!, 0);
-    fc.regValid[i] = 1;
+  const l = fc.locals;
+  for (const i of l.regLocals) {
+    if (l.regValid[i]) continue;
+    const h = l.home[i]!;
+    if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i));
+    else zeroHome(fc, h, false);
+    l.regValid[i] = 1;
   }
 }
 
 /** The local state at a merge label: in registers, save slots unknown. */
 export function enterMergeState(fc: FunctionCompiler): void {
-  for (const i of fc.regLocals) {
-    fc.regValid[i] = 1;
-    fc.slotValid[i] = 0;
+  const l = fc.locals;
+  for (const i of l.regLocals) {
+    l.regValid[i] = 1;
+    l.slotValid[i] = 0;
   }
 }
 
@@ -47,9 +87,8 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
   while (refs.length > 0) {
     const pos = refs[refs.length - 1]!;
     const v = fc.stack.at(pos);
-    const busy = fc.homesMask | fc.stack.ownedMask | fc.held;
-    const free = ALLOCATABLE.find((r) => !(busy & bit(r)));
-    if (free !== undefined) {
+    const free = fc.regs.free(classOf(v.type));
+    if (free >= 0) {
       fc.loadInto(free, v);
       fc.stack.replace(pos, inReg(v.type, free));
     } else fc.spillAt(pos);
@@ -58,31 +97,33 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
 
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
+  const l = fc.locals;
   // `x = x op y` just computed into a temporary: redo the instruction on x's own register.
   const last = fc.lastOp;
   fc.lastOp = null;
   if (
     last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end &&
-    fc.localHome[i] === last.home && fc.regValid[i] && fc.stack.refsOf(i).length === 0
+    l.home[i] === last.home && l.regValid[i] && fc.stack.refsOf(i).length === 0
   ) {
-    fc.rewindTo(last.start);
+    fc.asm.rewind(last.start);
+    fc.rewindNotes(last.start);
     fc.emitTwoAddress(last.op, last.type, last.home, last.src);
-    fc.slotValid[i] = 0;
+    l.slotValid[i] = 0;
     return;
   }
   settleLocal(fc, i);
-  const h = fc.localHome[i]!;
-  const type = fc.localTypes[i]!;
+  const h = l.home[i]!;
+  const type = l.types[i]!;
   if (h >= 0) {
     if (v.loc === Loc.LocalPlus && v.n === i) {
       ensureLocalInReg(fc, i);
-      fc.asm.lea(reg(type, h), qword(GPR64[h]!, Number(v.imm)));
+      fc.asm.lea(reg(type, h), qword(GPR64[h]!, v.imm));
     } else fc.loadInto(h, v);
-    fc.regValid[i] = 1;
-    fc.slotValid[i] = 0;
+    l.regValid[i] = 1;
+    l.slotValid[i] = 0;
   } else {
     const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
-    emitMove(fc.asm, fc.localLocation(i), s);
+    emitMove(fc.asm, fc.frame.localLocation(i), s);
   }
 }
 
@@ -91,91 +132,102 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
  * initial zero needs nothing: with neither register nor slot valid it still reads as 0.
  */
 export function saveLocals(fc: FunctionCompiler): void {
-  for (const i of fc.regLocals) {
-    if (fc.regValid[i] && !fc.slotValid[i]) {
-      fc.asm.mov(fc.localAddr(i), GPR64[fc.localHome[i]!]!);
-      fc.slotValid[i] = 1;
+  const l = fc.locals;
+  for (const i of l.regLocals) {
+    if (l.regValid[i] && !l.slotValid[i]) {
+      emitMove(fc.asm, fc.frame.localLocation(i), REG[l.home[i]!]!);
+      l.slotValid[i] = 1;
     }
   }
 }
 
 export function afterCall(fc: FunctionCompiler): void {
-  for (const i of fc.regLocals) fc.regValid[i] = 0;
+  const l = fc.locals;
+  for (const i of l.regLocals) l.regValid[i] = 0;
+}
+
+/** A parameter that cannot stay in the register it arrived in: the prologue moves it. */
+export interface ParamMove {
+  /** Its home register, or -1 for its frame slot. */
+  home: RegId;
+  from: RegId;
+  local: number;
 }
 
 /**
  * Decide where each local lives. Parameters stay in the registers they arrive in (except rdx
- * and rcx, wanted by division and shifts) while the register budget lasts; other locals take
- * free homes, then frame slots. Returns the prologue's work: parameters to move, slots to zero.
+ * and rcx, wanted by division and shifts) while their class's register budget lasts; other
+ * locals take free homes of their class, then frame slots. Returns the prologue's work:
+ * parameters to move, slots to zero.
  */
 export function assignLocals(
   fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number,
-): { moves: { home: number; from: number; local: number }[]; zeroSlots: number[] } {
-  // Where each parameter arrives.
+): { moves: ParamMove[]; zeroSlots: number[] } {
+  const l = fc.locals;
+  const frame = fc.frame;
   const arrivals = [...sig.params, ...(sig.returnAreaPointer ? [sig.returnAreaPointer] : [])];
-  const paramIndex = (i: number): number => (i < params ? i : fc.returnAreaLocal);
+  const paramIndex = (i: number): number => (i < params ? i : l.returnAreaLocal);
   // Registers given to locals, and registers parameters arrive in (bit masks).
   let taken = 0;
   let arriving = 0;
-  for (const a of arrivals) if (a.kind === 'gpr') arriving |= bit(regNumber(a.reg));
-  const moves: { home: number; from: number; local: number }[] = [];
-  let registerLocals = 0;
+  for (const a of arrivals) if (a.kind !== 'stack') arriving |= regBit(a.reg);
+  const count = [0, 0];
+  const moves: ParamMove[] = [];
   arrivals.forEach((loc, i) => {
     const local = paramIndex(i);
     if (loc.kind === 'stack') {
-      fc.usesFramePointer = true;
-      fc.localIncoming[local] = 1;
-      fc.localDisp[local] = 16 + loc.offset;
+      frame.usesFramePointer = true;
+      frame.localIncoming[local] = 1;
+      frame.localDisp[local] = 16 + loc.offset;
       return;
     }
-    if (loc.kind !== 'gpr') throw notImplemented('floats', fc.opOffset, fc.funcIndex);
-    const reg = regNumber(loc.reg);
-    fc.localDisp[local] = 8 * fc.localSlots++;
-    if (reg !== R.rdx && reg !== R.rcx && registerLocals < MAX_REGISTER_LOCALS) {
-      fc.localHome[local] = reg;
-      taken |= bit(reg);
-      registerLocals++;
-      fc.regValid[local] = 1;
-    } else moves.push({ home: -1, from: reg, local });
+    const r = loc.reg;
+    const cls = isXmm(r) ? RegClass.xmm : RegClass.gpr;
+    frame.addLocalSlot(local);
+    if (r !== Reg.rdx && r !== Reg.rcx && count[cls]! < MAX_REGISTER_LOCALS) {
+      l.home[local] = r;
+      taken |= regBit(r);
+      count[cls]!++;
+      l.regValid[local] = 1;
+    } else moves.push({ home: -1, from: r, local });
   });
-  const freeHome = (): number => {
-    if (registerLocals >= MAX_REGISTER_LOCALS) return -1;
-    for (const r of LOCAL_HOMES) if (!((taken | arriving) & bit(r))) return r;
+  const freeHome = (cls: RegClass): RegId => {
+    if (count[cls]! >= MAX_REGISTER_LOCALS) return -1;
+    for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!((taken | arriving) & regBit(r))) return r;
     return -1;
   };
   for (const m of moves) {
-    const h = freeHome();
+    const cls = isXmm(m.from) ? RegClass.xmm : RegClass.gpr;
+    const h = freeHome(cls);
     if (h >= 0) {
-      taken |= bit(h);
-      registerLocals++;
-      fc.localHome[m.local] = h;
-      fc.regValid[m.local] = 1;
-    } else fc.slotValid[m.local] = 1;
+      taken |= regBit(h);
+      count[cls]!++;
+      l.home[m.local] = h;
+      l.regValid[m.local] = 1;
+    } else l.slotValid[m.local] = 1;
     m.home = h;
   }
   const zeroSlots: number[] = [];
   for (let i = params; i < declared; i++) {
-    fc.localDisp[i] = 8 * fc.localSlots++;
-    const h = freeHome();
+    frame.addLocalSlot(i);
+    const cls = classOf(l.types[i]!);
+    const h = freeHome(cls);
     if (h >= 0) {
-      taken |= bit(h);
-      registerLocals++;
-      fc.localHome[i] = h;
+      taken |= regBit(h);
+      count[cls]!++;
+      l.home[i] = h;
     } else {
-      fc.slotValid[i] = 1;
+      l.slotValid[i] = 1;
       zeroSlots.push(i);
     }
   }
-  for (let i = 0; i < fc.localTypes.length; i++) {
-    const h = fc.localHome[i]!;
+  for (let i = 0; i < l.types.length; i++) {
+    const h = l.home[i]!;
     if (h >= 0) {
-      fc.regLocals.push(i);
-      fc.homesMask |= bit(h);
+      l.regLocals.push(i);
+      fc.regs.homes |= regBit(h);
     }
   }
   return { moves, zeroSlots };
 }
 // #endregion locals
-
-const REG_NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
-const regNumber = (name: string): number => REG_NAMES.indexOf(name);

@@ -3,16 +3,20 @@
 // `compileModule(bytes)` is the entry point: bytes in, a CompiledModule (compiler/abi) out.
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
-import { opcodeName } from '../binary/operators.ts';
-import { type CompiledFunction, type CompiledModule, TrapCode, type TrapSite, VMCTX, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
+import { dispatchIndex, opcodeName } from '../binary/operators.ts';
+import { type CompiledFunction, type CompiledModule, TrapCode, type TrapSite, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
-import { Assembler, CodeBuffer, GPR32, GPR64, qword } from '../x64/index.ts';
+import { Assembler, CodeBuffer } from '../x64/index.ts';
 import { call } from './calls.ts';
 import * as control from './controlFlow.ts';
-import { FunctionCompiler, notImplemented, NotImplementedYet } from './functionCompiler.ts';
-import * as ops from './integerOps.ts';
+import { F32, F64, FunctionCompiler, notImplemented, NotImplementedYet } from './functionCompiler.ts';
+import { LOWERINGS } from './lowerings.ts';
+import { pushI32, pushI64 } from './ops/integer.ts';
+import * as vars from './ops/variables.ts';
+import { emitTrapStub } from './traps.ts';
+import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
 export interface CompiledModuleWithNotes extends CompiledModule {
@@ -27,17 +31,21 @@ export interface CompiledModuleWithNotes extends CompiledModule {
 const NOT_YET = 'not implemented yet';
 
 /** The disassembly note of an operator ('' names a numeric operator by its opcode). */
-function noteText(name: string, imm: number | bigint | undefined): string {
+function noteText(name: string, imm: number | bigint | string | undefined): string {
   if (name === '') return opcodeName(Number(imm));
   return imm === undefined ? name : `${name} ${imm}`;
 }
 
-/** A function that cannot be compiled yet: calling it raises TrapCode.notImplemented. */
-function stubFunction(asm: Assembler, funcIndex: number, wasmOffset: number): void {
-  asm.mov(GPR32[7]!, TrapCode.notImplemented);
-  asm.mov(GPR32[6]!, wasmOffset);
-  asm.mov(GPR32[2]!, funcIndex);
-  asm.jmp(qword(GPR64[15]!, VMCTX.TRAP_HANDLER));
+/** The text of a float constant's bits, for notes. */
+function floatText(lo: number, hi: number | undefined): string {
+  const view = new DataView(new ArrayBuffer(8));
+  if (hi === undefined) {
+    view.setUint32(0, lo >>> 0, true);
+    return String(view.getFloat32(0, true));
+  }
+  view.setUint32(0, lo >>> 0, true);
+  view.setUint32(4, hi >>> 0, true);
+  return String(view.getFloat64(0, true));
 }
 
 // #region code-generator
@@ -75,11 +83,11 @@ export class X64CodeGenerator implements CodeGenerator {
    * skipped. Each operator method then calls its lowering directly (no closure per operator)
    * and hands what it throws to failed().
    */
-  private begin(offset: number, name: string, imm?: number | bigint): FunctionCompiler | null {
+  private begin(offset: number, name: string, imm?: number | bigint | string): FunctionCompiler | null {
     if (this.skipping !== null) return null;
     const fc = this.fc!;
     fc.opOffset = offset;
-    fc.held = 0;
+    fc.regs.held = 0;
     // Only a local.set right after the arithmetic may redo it in place (no label in between).
     if (name !== 'local.set' && name !== 'local.tee') fc.lastOp = null;
     if (this.keepNotes) this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
@@ -137,20 +145,20 @@ export class X64CodeGenerator implements CodeGenerator {
     let fc = this.fc;
     if (this.skipping === null && fc) {
       if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'trap stubs']);
-      fc.finish();
+      fc.frame.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
       this.asm.reset();
       if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
       this.fnData = [];
       fc = null;
-      stubFunction(this.asm, funcIndex, this.bodyOffset);
+      emitTrapStub(this.asm, TrapCode.notImplemented, this.bodyOffset, funcIndex);
     }
     const body = this.asm.finish({ borrow: true }); // copied into this.code below, before the next reset
     // The prologue goes in front of the body now that the frame size is known.
     const pro = this.prologueAsm;
     pro.reset();
-    if (fc) fc.emitPrologue(pro, fc.stackTrap.label.offset);
+    if (fc) fc.frame.emitPrologue(pro, fc.frame.stackTrap.label.offset);
     const head = pro.finish({ borrow: true }).code;
     const p = head.length;
     const buf = this.code;
@@ -173,7 +181,7 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     for (const [a, b] of this.fnData) this.dataRanges.push([start + p + a, start + p + b]);
     if (fc) {
-      for (const t of [fc.stackTrap, ...fc.traps]) {
+      for (const t of [fc.frame.stackTrap, ...fc.frame.traps]) {
         this.trapSites.push({ codeOffset: start + p + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
       }
     }
@@ -236,61 +244,68 @@ export class X64CodeGenerator implements CodeGenerator {
   // --- parametric and variables
   drop(_type: ValType, offset: number): void {
     const fc = this.begin(offset, 'drop');
-    if (fc) try { ops.drop(fc); } catch (e) { this.failed(e); }
+    if (fc) try { vars.drop(fc); } catch (e) { this.failed(e); }
   }
   select(type: ValType, offset: number): void {
     const fc = this.begin(offset, 'select');
-    if (fc) try { ops.select(fc, type); } catch (e) { this.failed(e); }
+    if (fc) try { vars.select(fc, type); } catch (e) { this.failed(e); }
   }
   localGet(index: number, _type: ValType, offset: number): void {
     const fc = this.begin(offset, 'local.get', index);
-    if (fc) try { ops.localGet(fc, index); } catch (e) { this.failed(e); }
+    if (fc) try { vars.localGet(fc, index); } catch (e) { this.failed(e); }
   }
   localSet(index: number, _type: ValType, offset: number): void {
     const fc = this.begin(offset, 'local.set', index);
-    if (fc) try { ops.localSet(fc, index, false); } catch (e) { this.failed(e); }
+    if (fc) try { vars.localSet(fc, index, false); } catch (e) { this.failed(e); }
   }
   localTee(index: number, _type: ValType, offset: number): void {
     const fc = this.begin(offset, 'local.tee', index);
-    if (fc) try { ops.localSet(fc, index, true); } catch (e) { this.failed(e); }
+    if (fc) try { vars.localSet(fc, index, true); } catch (e) { this.failed(e); }
   }
   globalGet(index: number, type: GlobalType, offset: number): void {
     const fc = this.begin(offset, 'global.get', index);
-    if (fc) try { ops.globalGet(fc, index, type); } catch (e) { this.failed(e); }
+    if (fc) try { vars.globalGet(fc, index, type); } catch (e) { this.failed(e); }
   }
   globalSet(index: number, type: GlobalType, offset: number): void {
     const fc = this.begin(offset, 'global.set', index);
-    if (fc) try { ops.globalSet(fc, index, type); } catch (e) { this.failed(e); }
+    if (fc) try { vars.globalSet(fc, index, type); } catch (e) { this.failed(e); }
   }
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
     const fc = this.begin(offset, 'i32.const', value | 0);
-    if (fc) try { ops.pushExactConst(fc, 0x7f, BigInt(value | 0)); } catch (e) { this.failed(e); }
+    if (fc) try { pushI32(fc, value); } catch (e) { this.failed(e); }
   }
   i64Const(low: number, high: number, offset: number): void {
-    // Most constants are small: one BigInt instead of four when the high half only extends the sign.
-    const v = (high | 0) === low >> 31 ? BigInt(low | 0) : BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0));
-    const fc = this.begin(offset, 'i64.const', v);
-    if (fc) try { ops.pushExactConst(fc, 0x7e, v); } catch (e) { this.failed(e); }
+    // The note's text needs the value as one number; the code generator never does.
+    const text = this.keepNotes ? BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)) : undefined;
+    const fc = this.begin(offset, 'i64.const', text);
+    if (fc) try { pushI64(fc, low, high); } catch (e) { this.failed(e); }
   }
-  f32Const(_bits: number, offset: number): void {
-    this.todo('floats', offset);
+  f32Const(bits: number, offset: number): void {
+    const fc = this.begin(offset, 'f32.const', this.keepNotes ? floatText(bits, undefined) : undefined);
+    if (fc) try { fc.push(constant(F32, bits)); } catch (e) { this.failed(e); }
   }
-  f64Const(_lo: number, _hi: number, offset: number): void {
-    this.todo('floats', offset);
+  f64Const(lo: number, hi: number, offset: number): void {
+    const fc = this.begin(offset, 'f64.const', this.keepNotes ? floatText(lo, hi) : undefined);
+    if (fc) try { fc.push(constant64(F64, lo, hi)); } catch (e) { this.failed(e); }
   }
   unary(opcode: number, offset: number): void {
-    const fc = this.begin(offset, '', opcode);
-    if (fc) try { ops.unary(fc, opcode); } catch (e) { this.failed(e); }
+    this.numeric(opcode, offset);
   }
   binary(opcode: number, offset: number): void {
-    const fc = this.begin(offset, '', opcode);
-    if (fc) try { ops.binary(fc, opcode); } catch (e) { this.failed(e); }
+    this.numeric(opcode, offset);
   }
   compare(opcode: number, offset: number): void {
+    this.numeric(opcode, offset);
+  }
+  /** unary, binary and compare: through the lowering table (lowerings.ts). */
+  private numeric(opcode: number, offset: number): void {
     const fc = this.begin(offset, '', opcode);
-    if (fc) try { ops.compare(fc, opcode); } catch (e) { this.failed(e); }
+    if (!fc) return;
+    const lower = LOWERINGS[dispatchIndex(opcode)];
+    if (lower === undefined) return this.todo(`${opcodeName(opcode)} (floats)`, offset);
+    try { lower(fc); } catch (e) { this.failed(e); }
   }
 
   // --- part 2

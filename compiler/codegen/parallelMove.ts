@@ -3,8 +3,9 @@
 // destination nobody still reads go first; what is left are cycles, broken by parking one
 // value in a scratch register. Linear in the number of moves.
 
-import { type Assembler, GPR32, GPR64, type Mem, qword } from '../x64/index.ts';
-import { SCRATCH, SCRATCH2 } from './registers.ts';
+import { isXmm, type RegId } from '../abi/registers.ts';
+import { type Assembler, GPR32, GPR64, type Mem, qword, XMM } from '../x64/index.ts';
+import { SCRATCH, SCRATCH2, XMM_SCRATCH } from './registerAllocator.ts';
 
 // #region move-operands
 /**
@@ -14,7 +15,8 @@ import { SCRATCH, SCRATCH2 } from './registers.ts';
 export type MoveSource =
   | { readonly kind: 'reg'; readonly reg: number }
   | { readonly kind: 'mem'; readonly mem: Mem; readonly key: number }
-  | { readonly kind: 'imm'; readonly value: bigint; readonly wide: boolean }
+  /** A constant: its bits as two signed 32-bit halves (`hi` is ignored unless wide). */
+  | { readonly kind: 'imm'; readonly lo: number; readonly hi: number; readonly wide: boolean }
   /** `lea dst, [base + disp]` (a local plus a constant, not yet added). */
   | { readonly kind: 'lea'; readonly base: number; readonly disp: number; readonly wide: boolean }
   /** Load from memory then add a constant. */
@@ -31,13 +33,13 @@ export interface Move {
   src: MoveSource;
 }
 
-/** The register locations, made once (operands are never mutated): `REG[r]` is register r as a source or destination. */
-export const REG: readonly { readonly kind: 'reg'; readonly reg: number }[] = Array.from({ length: 16 }, (_, reg) => ({ kind: 'reg', reg }));
+/** The register locations, made once (operands are never mutated): `REG[r]` is register id r as a source or destination. */
+export const REG: readonly { readonly kind: 'reg'; readonly reg: RegId }[] = Array.from({ length: 32 }, (_, reg) => ({ kind: 'reg', reg }));
 
-/** Storage keys: registers are 0-15, then the frame's slots interleaved (values, locals, outgoing arguments). */
-export const slotKey = (pos: number): number => 16 + 3 * pos;
-export const localKey = (local: number): number => 17 + 3 * local;
-export const argKey = (offset: number): number => 18 + 3 * (offset >> 3);
+/** Storage keys: registers are their ids 0-31, then the frame's slots interleaved (values, locals, outgoing arguments). */
+export const slotKey = (pos: number): number => 32 + 3 * pos;
+export const localKey = (local: number): number => 33 + 3 * local;
+export const argKey = (offset: number): number => 34 + 3 * (offset >> 3);
 /** Memory no move reads (the caller's return area): it never holds up another move. */
 export const NO_KEY = -1;
 // #endregion move-operands
@@ -59,16 +61,24 @@ export function sameLocation(d: MoveDest, s: MoveSource): boolean {
   return s.kind === 'mem' && s.key === d.key;
 }
 
-/** Emit one move (no overlap concerns). Uses SCRATCH2 for memory-to-memory. Never touches the flags. */
+/**
+ * Emit one move (no overlap concerns). Moves copy whole 64-bit registers and slots whatever the
+ * value's type (an f32 in an xmm register or a slot moves with its upper bits, which nothing
+ * reads). SCRATCH2 carries memory-to-memory copies and 64-bit constants. Never touches the flags.
+ */
 export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
   if (dst.kind === 'reg') {
+    if (isXmm(dst.reg)) return moveToXmm(asm, dst.reg, src);
     const r64 = GPR64[dst.reg]!;
     switch (src.kind) {
-      case 'reg': if (src.reg !== dst.reg) asm.mov(r64, GPR64[src.reg]!); return;
+      case 'reg':
+        if (isXmm(src.reg)) asm.movq(r64, XMM[src.reg & 15]!);
+        else if (src.reg !== dst.reg) asm.mov(r64, GPR64[src.reg]!);
+        return;
       case 'mem': asm.mov(r64, src.mem); return;
       case 'imm':
-        if (src.wide) asm.mov(r64, immediate(src.value));
-        else asm.mov(GPR32[dst.reg]!, Number(BigInt.asUintN(32, src.value)));
+        if (src.wide) asm.mov(r64, imm64(src.lo, src.hi));
+        else asm.mov(GPR32[dst.reg]!, src.lo >>> 0);
         return;
       case 'lea': asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(GPR64[src.base]!, src.disp)); return;
       case 'memPlus':
@@ -80,12 +90,15 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
   }
   const m = qword(dst.mem.base, dst.mem.disp, dst.mem.index, dst.mem.scale);
   switch (src.kind) {
-    case 'reg': asm.mov(m, GPR64[src.reg]!); return;
+    case 'reg':
+      if (isXmm(src.reg)) asm.movsd(m, XMM[src.reg & 15]!);
+      else asm.mov(m, GPR64[src.reg]!);
+      return;
     case 'imm': {
-      const v = src.wide ? BigInt.asIntN(64, src.value) : BigInt.asIntN(32, src.value);
-      if (v >= -0x80000000n && v <= 0x7fffffffn) asm.mov(m, Number(v));
+      // A 32-bit value, or a 64-bit one whose high half only extends the sign: one store.
+      if (!src.wide || src.hi === src.lo >> 31) asm.mov(m, src.lo);
       else {
-        asm.mov(GPR64[SCRATCH2]!, immediate(src.value));
+        asm.mov(GPR64[SCRATCH2]!, imm64(src.lo, src.hi));
         asm.mov(m, GPR64[SCRATCH2]!);
       }
       return;
@@ -96,15 +109,40 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
   }
 }
 
-/** A 64-bit immediate as a number when it is one exactly (the assembler takes those without BigInt arithmetic). */
-export function immediate(v: bigint): number | bigint {
-  return v >= -0x1fffffffffffffn && v <= 0x1fffffffffffffn ? Number(v) : v;
+function moveToXmm(asm: Assembler, dst: RegId, src: MoveSource): void {
+  const x = XMM[dst & 15]!;
+  switch (src.kind) {
+    case 'reg':
+      if (isXmm(src.reg)) {
+        if (src.reg !== dst) asm.movaps(x, XMM[src.reg & 15]!);
+      } else asm.movq(x, GPR64[src.reg]!);
+      return;
+    case 'mem': asm.movsd(x, src.mem); return;
+    case 'imm':
+      if (src.lo === 0 && (src.hi === 0 || !src.wide)) asm.xorps(x, x);
+      else {
+        asm.mov(GPR64[SCRATCH2]!, src.wide ? imm64(src.lo, src.hi) : src.lo >>> 0);
+        asm.movq(x, GPR64[SCRATCH2]!);
+      }
+      return;
+    default:
+      emitMove(asm, REG[SCRATCH2]!, src);
+      asm.movq(x, GPR64[SCRATCH2]!);
+  }
+}
+
+/** A 64-bit constant from its halves: a number when it is one exactly (no BigInt), else a BigInt. */
+export function imm64(lo: number, hi: number): number | bigint {
+  // |value| < 2^53: hi * 2^32 + (lo as unsigned) is exact.
+  if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + (lo >>> 0);
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
 }
 
 // #region parallel-move
 /**
  * Perform all `moves` as if at once. Destinations must be distinct. SCRATCH (r11) breaks
- * cycles; SCRATCH2 (r10) carries memory-to-memory copies. Flags are preserved.
+ * cycles (XMM_SCRATCH when the parked value is in an xmm register); SCRATCH2 (r10) carries
+ * memory-to-memory copies. Flags are preserved.
  */
 export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   // Most merges and calls move nothing or one value: no bookkeeping for those.
@@ -151,12 +189,13 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     while (done[i]) i++;
     const victim = pending[i]!.dst;
     const key = keyOfDest(victim);
-    emitMove(asm, REG[SCRATCH]!, victim.kind === 'reg' ? REG[victim.reg]! : { kind: 'mem', mem: victim.mem, key });
+    const park = victim.kind === 'reg' && isXmm(victim.reg) ? XMM_SCRATCH : SCRATCH;
+    emitMove(asm, REG[park]!, victim.kind === 'reg' ? REG[victim.reg]! : { kind: 'mem', mem: victim.mem, key });
     for (let j = 0; j < pending.length; j++) {
       if (done[j]) continue;
       const s = pending[j]!.src;
       if (readKey(s) !== key || j === i) continue;
-      pending[j]!.src = retarget(s);
+      pending[j]!.src = retarget(s, park);
     }
     readers[key] = 0;
     ready.push(i);
@@ -191,12 +230,12 @@ function waitsOn(m: Move): number {
 }
 // #endregion parallel-move
 
-/** The same source, reading SCRATCH instead of the location it named. */
-function retarget(s: MoveSource): MoveSource {
+/** The same source, reading the parking register `park` instead of the location it named. */
+function retarget(s: MoveSource, park: RegId): MoveSource {
   switch (s.kind) {
-    case 'reg': case 'mem': return REG[SCRATCH]!;
-    case 'lea': return { kind: 'lea', base: SCRATCH, disp: s.disp, wide: s.wide };
-    case 'memPlus': return { kind: 'lea', base: SCRATCH, disp: s.disp, wide: s.wide };
+    case 'reg': case 'mem': return REG[park]!;
+    case 'lea': return { kind: 'lea', base: park, disp: s.disp, wide: s.wide };
+    case 'memPlus': return { kind: 'lea', base: park, disp: s.disp, wide: s.wide };
     default: return s;
   }
 }

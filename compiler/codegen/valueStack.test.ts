@@ -8,7 +8,7 @@ describe('value stack', () => {
   it('tracks which position owns each register', () => {
     const s = new ValueStack(0);
     s.push(inReg(I32, 3));
-    s.push(constant(I32, 5n));
+    s.push(constant(I32, 5));
     s.push(inReg(I32, 0));
     expect(s.regOwner[3]).toBe(0);
     expect(s.regOwner[0]).toBe(2);
@@ -28,7 +28,7 @@ describe('value stack', () => {
     const s = new ValueStack(3);
     s.push(ofLocal(I32, 1));
     s.push(ofLocal(I32, 2));
-    s.push(localPlus(I32, 1, 4n));
+    s.push(localPlus(I32, 1, 4));
     s.push(ofLocal(I32, 1));
     expect(s.refsOf(1)).toEqual([0, 2, 3]);
     expect(s.refsOf(2)).toEqual([1]);
@@ -52,7 +52,7 @@ describe('value stack', () => {
 
   it('keeps the lowest-register hint at or below every register value', () => {
     const s = new ValueStack(0);
-    for (let i = 0; i < 4; i++) s.push(constant(I32, BigInt(i)));
+    for (let i = 0; i < 4; i++) s.push(constant(I32, i));
     s.lowestReg = 4;
     s.replace(1, inReg(I32, 6));
     expect(s.lowestReg).toBe(1);

@@ -4,9 +4,9 @@
 
 // #region value-locations
 export const Loc = {
-  /** A constant known at compile time (kept as a BigInt, already wrapped to its type's width). */
+  /** A constant known at compile time: its bits in `imm` (and `hi` for 64-bit types). */
   Const: 0,
-  /** In a general-purpose register owned by this stack entry alone. */
+  /** In a register owned by this stack entry alone: a general-purpose one, or xmm for floats. */
   Reg: 1,
   /** Spilled to the frame slot that belongs to this stack position (its "canonical" slot). */
   Slot: 2,
@@ -23,20 +23,28 @@ export interface Value {
   loc: Loc;
   /** The wasm value type (binary encoding byte, see compiler/binary/types.ts). */
   type: number;
-  /** Register number, local index, stack position (Slot) or condition code, depending on loc. */
+  /** Register id, local index, stack position (Slot) or condition code, depending on loc. */
   n: number;
-  /** The constant, for Loc.Const. */
-  imm: bigint;
+  /**
+   * Constant bits as signed 32-bit numbers, never a BigInt: i32 and f32 in `imm` (with `hi` its
+   * sign extension for i32, 0 for f32); i64 and f64 as two halves, low in `imm`, high in `hi`.
+   * For LocalPlus, the addend (it fits 32 bits) and its sign extension.
+   */
+  imm: number;
+  hi: number;
 }
 // #endregion value-locations
 
-export const constant = (type: number, imm: bigint): Value => ({ loc: Loc.Const, type, n: 0, imm });
-export const inReg = (type: number, reg: number): Value => ({ loc: Loc.Reg, type, n: reg, imm: 0n });
+/** A 32-bit constant (i32 value or f32 bits). */
+export const constant = (type: number, imm: number): Value => ({ loc: Loc.Const, type, n: 0, imm: imm | 0, hi: type === 0x7d ? 0 : imm >> 31 });
+/** A 64-bit constant (i64 value or f64 bits) from its halves. */
+export const constant64 = (type: number, lo: number, hi: number): Value => ({ loc: Loc.Const, type, n: 0, imm: lo | 0, hi: hi | 0 });
+export const inReg = (type: number, reg: number): Value => ({ loc: Loc.Reg, type, n: reg, imm: 0, hi: 0 });
 /** `pos` is the stack position whose slot holds it. */
-export const inSlot = (type: number, pos: number): Value => ({ loc: Loc.Slot, type, n: pos, imm: 0n });
-export const localPlus = (type: number, local: number, add: bigint): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add });
-export const ofLocal = (type: number, local: number): Value => ({ loc: Loc.Local, type, n: local, imm: 0n });
-export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, type, n: cc, imm: 0n });
+export const inSlot = (type: number, pos: number): Value => ({ loc: Loc.Slot, type, n: pos, imm: 0, hi: 0 });
+export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
+export const ofLocal = (type: number, local: number): Value => ({ loc: Loc.Local, type, n: local, imm: 0, hi: 0 });
+export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, type, n: cc, imm: 0, hi: 0 });
 
 /**
  * The stack itself, with the indexes that keep every operation O(1) amortized:
@@ -47,10 +55,10 @@ export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, t
 export class ValueStack {
   readonly entries: Value[] = [];
   /** regOwner[r] = the stack position whose value is in register r, or -1. */
-  readonly regOwner = new Int32Array(16).fill(-1);
+  readonly regOwner = new Int32Array(32).fill(-1);
   /** For each local, the stack positions holding a deferred `local.get` of it, in push order. */
   private readonly localRefs: number[][];
-  /** Bit mask of the registers owned by stack entries. */
+  /** Bit mask of the registers (of both classes) owned by stack entries. */
   ownedMask = 0;
   /** No position below this holds a register (a hint that keeps "spill the deepest" amortized O(1)). */
   lowestReg = 0;

@@ -3,16 +3,17 @@
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
 import type { FuncType } from '../binary/types.ts';
-import { signatureLayout, TrapCode, VMCTX, type ArgLocation, type Gpr64, type Xmm as XmmName } from '../abi/index.ts';
+import { signatureLayout, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
+import { encodingOf, type RegId } from '../abi/registers.ts';
 import {
-  Assembler, type Gpr, type Label, type Xmm, registerByName, qword, dword, mem,
+  Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, dword, mem,
   rax, rcx, rdx, rbx, rbp, rsp, rsi, rdi, r10, r11, r12, r13, r14, r15, eax, ecx, edx, edi, esi, xmm0,
 } from '../x64/index.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { STATE } from './runtimeState.ts';
 
-const gpr = (name: Gpr64): Gpr => registerByName(name) as Gpr;
-const xmm = (name: XmmName): Xmm => registerByName(name) as Xmm;
+const gpr = (id: RegId): Gpr => GPR64[encodingOf(id)]!;
+const xmm = (id: RegId): Xmm => XMM[encodingOf(id)]!;
 
 /** Assemble, load into executable memory, and return the address of each requested label. */
 export function load(build: (asm: Assembler) => Label[]): { code: CodeMemory; addresses: number[] } {

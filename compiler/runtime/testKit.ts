@@ -2,14 +2,15 @@
 // functions that follow the internal convention, before any code generator exists.
 
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
-import { signatureLayout, vmContextLayout, VMCTX, type CompiledModule, type ArgLocation, type Gpr64, type Xmm as XmmName } from '../abi/index.ts';
-import { type Assembler, type Gpr, type Label, type Xmm, registerByName, qword, rax, rcx, rsp, r14, r15, xmm0 } from '../x64/index.ts';
+import { signatureLayout, vmContextLayout, VMCTX, type CompiledModule, type ArgLocation } from '../abi/index.ts';
+import { encodingOf, type RegId } from '../abi/registers.ts';
+import { type Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, rax, rcx, rsp, r14, r15, xmm0 } from '../x64/index.ts';
 import { LinearMemory } from './linearMemory.ts';
 import type { Runtime } from './runtime.ts';
 import { SlotViews } from './runtimeState.ts';
 
-const gpr = (name: Gpr64): Gpr => registerByName(name) as Gpr;
-const xmm = (name: XmmName): Xmm => registerByName(name) as Xmm;
+const gpr = (id: RegId): Gpr => GPR64[encodingOf(id)]!;
+const xmm = (id: RegId): Xmm => XMM[encodingOf(id)]!;
 
 /** Where the recording functions put their arguments and find their results, in memory. */
 export const ARGS_AT = 0;

@@ -140,6 +140,50 @@ export class Assembler extends Instructions {
     if (fill === 'nop') this.nop(pad);
     else for (let i = 0; i < pad; i++) (this.buf.reserve(1), this.buf.put(fill === 'int3' ? 0xcc : 0));
   }
+  /** One nop instruction of `n` bytes (0..15): the recommended forms, longer ones with extra 0x66 prefixes. */
+  nopInstruction(n: number): void {
+    if (n < 0 || n > 15) throw new Error(`x64: no single nop of ${n} bytes`);
+    if (n <= 9) this.buf.append(NOPS[n]!);
+    else {
+      for (let i = 0; i < n - 9; i++) (this.buf.reserve(1), this.buf.put(0x66));
+      this.buf.append(NOPS[9]!);
+    }
+  }
+
+  // --- patching code already emitted
+
+  /** Overwrite the 32-bit little-endian field at `at` (an immediate emitted with a placeholder). */
+  patch32(at: number, value: number): void {
+    this.buf.patch32(at, value);
+  }
+  /** Overwrite `n` bytes at `at` with nops (an instruction that turned out not to be needed). */
+  patchNops(at: number, n: number): void {
+    while (n > 0) {
+      const k = Math.min(n, 9);
+      NOPS[k]!.forEach((b, i) => this.buf.patch8(at + i, b));
+      at += k;
+      n -= k;
+    }
+  }
+  /** Overwrite `n` bytes at `at` with `ret` and nops after it. */
+  patchRet(at: number, n: number): void {
+    this.buf.patch8(at, 0xc3);
+    this.patchNops(at + 1, n - 1);
+  }
+  /**
+   * Drop the code emitted since `offset`, to emit something better instead. Only plain
+   * instructions may be dropped: nothing since `offset` may have bound a label or recorded a
+   * label reference, fix-up, constant or jump table (checked).
+   */
+  rewind(offset: number): void {
+    const refs = this.labelRefs, fixups = this.fixups, bound = this.boundLabels;
+    if (
+      (refs.length > 0 && refs[refs.length - 1]!.at >= offset) ||
+      (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
+      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
+    ) throw new Error('x64: rewind over a label, reference or fix-up');
+    this.buf.length = offset;
+  }
 
   // --- data in the code
 

@@ -1,0 +1,199 @@
+// The function's frame: where locals and spilled values live, how big the frame is, and the
+// code at its edges (prologue with the stack check, epilogue, loop-head alignment, trap stubs).
+// The frame size F is only known once the body is done, so the prologue is assembled last and
+// put in front of the body, and each epilogue's `add rsp, F` is patched.
+//
+//   [rsp + 8*localSlots + 8*pos]   the slot of value-stack position pos
+//   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too)
+//   [rbp + 16 + offset]            a parameter passed on the stack (with a frame pointer)
+
+import { MAX_UNCHECKED_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
+import { SCRATCH } from './registerAllocator.ts';
+import { emitTrapStub, type TrapStub } from './traps.ts';
+import { localKey, slotKey } from './parallelMove.ts';
+
+/** A frame slot as a move operand (the same object serves as source and destination). */
+export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
+
+/**
+ * Slot operands are cached for the first stack positions and locals only: that is where nearly
+ * every access goes, and a huge stack would otherwise keep a few objects per position alive.
+ */
+const CACHED = 256;
+
+// #region frame
+export class Frame {
+  /** 8-byte slots for locals, below the value-stack slots. */
+  localSlots = 0;
+  maxStackSlots = 0;
+  /** Bytes pushed below the frame right now (stack arguments of a call being set up). */
+  spDelta = 0;
+  /** Some slot (of a local or a value) was addressed. */
+  used = false;
+  usesFramePointer = false;
+  hasCalls = false;
+  /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
+  hasLoops = false;
+  /** The frame size, once finish() has run. */
+  finalSize = 0;
+  /** Frame offset of each local's slot (from rsp with spDelta 0), or from rbp for stack parameters. */
+  readonly localDisp: Int32Array;
+  /** Local i is a parameter that arrived on the stack (addressed from rbp). */
+  readonly localIncoming: Uint8Array;
+  readonly traps: TrapStub[] = [];
+  readonly stackTrap: TrapStub;
+  private readonly sizePatches: number[] = [];
+  /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
+  private readonly slotMems: (Mem | null)[] = [];
+  private readonly localMems: (Mem | null)[] = [];
+  private readonly slotLocations: (MemLocation | null)[] = [];
+  private readonly localLocations: (MemLocation | null)[] = [];
+
+  constructor(
+    private readonly asm: Assembler,
+    localCount: number,
+    private readonly funcIndex: number,
+    bodyOffset: number,
+  ) {
+    this.localDisp = new Int32Array(localCount);
+    this.localIncoming = new Uint8Array(localCount);
+    this.stackTrap = { label: asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
+  }
+
+  /** Give local i the next 8-byte slot. */
+  addLocalSlot(i: number): void {
+    this.localDisp[i] = 8 * this.localSlots++;
+  }
+
+  /** Address of the slot of value-stack position `pos`. */
+  slotAddr(pos: number): Mem {
+    this.used = true;
+    if (pos + 1 > this.maxStackSlots) this.maxStackSlots = pos + 1;
+    if (this.spDelta !== 0 || pos >= CACHED) return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
+    // Operands are immutable, so each slot's address is made once.
+    return (growTo(this.slotMems, pos)[pos] ??= qword(rsp, 8 * (this.localSlots + pos)));
+  }
+
+  localAddr(i: number): Mem {
+    this.used = true;
+    if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
+    if (this.spDelta !== 0 || i >= CACHED) return qword(rsp, this.spDelta + this.localDisp[i]!);
+    return (growTo(this.localMems, i)[i] ??= qword(rsp, this.localDisp[i]!));
+  }
+
+  /** The slot of position `pos` as a move's source or destination. */
+  slotLocation(pos: number): MemLocation {
+    const mem = this.slotAddr(pos);
+    if (this.spDelta !== 0 || pos >= CACHED) return { kind: 'mem', mem, key: slotKey(pos) };
+    return (growTo(this.slotLocations, pos)[pos] ??= { kind: 'mem', mem, key: slotKey(pos) });
+  }
+
+  /** The slot of local i as a move's source or destination. */
+  localLocation(i: number): MemLocation {
+    const mem = this.localAddr(i);
+    if (this.spDelta !== 0 || this.localIncoming[i] || i >= CACHED) return { kind: 'mem', mem, key: localKey(i) };
+    return (growTo(this.localLocations, i)[i] ??= { kind: 'mem', mem, key: localKey(i) });
+  }
+
+  /** A trap to raise from the operator at `wasmOffset`: jump to the returned label. */
+  trap(code: TrapCode, wasmOffset: number): Label {
+    const label = this.asm.newLabel();
+    this.traps.push({ label, code, wasmOffset });
+    return label;
+  }
+
+  /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */
+  adjust(op: 'sub' | 'add'): void {
+    this.asm[op](rsp, 0x7ffffff0);
+    this.sizePatches.push(this.asm.offset - 4);
+  }
+
+  size(): number {
+    let size = 8 * (this.localSlots + this.maxStackSlots);
+    // A leaf that never touched a slot needs no frame (the sub/add become nops: see finish).
+    if (!this.used && !this.hasCalls) return 0;
+    // On entry rsp is 8 below a multiple of 16 (the return address); calls need it aligned.
+    const want = this.usesFramePointer ? 0 : 8;
+    while (size % 16 !== want) size += 8;
+    return size;
+  }
+
+  /** Leave the function (results already in place). */
+  emitEpilogue(): void {
+    this.adjust('add');
+    if (this.usesFramePointer) this.asm.pop(rbp);
+    this.asm.ret();
+  }
+
+  /** After the body: the trap stubs, then the frame size is known and patched in. */
+  finish(): void {
+    const asm = this.asm;
+    for (const t of [this.stackTrap, ...this.traps]) {
+      asm.bind(t.label);
+      emitTrapStub(asm, t.code, t.wasmOffset, this.funcIndex);
+    }
+    const size = (this.finalSize = this.size());
+    for (const at of this.sizePatches) {
+      // `add rsp, imm32` is 7 bytes; the imm32 is its last 4.
+      if (size !== 0) asm.patch32(at, size);
+      // No frame: an epilogue `add rsp, 0; ret` becomes `ret` (then 7 dead bytes).
+      else if (asm.buf.bytes[at + 4] === 0xc3) asm.patchRet(at - 3, 8);
+      else asm.patchNops(at - 3, 7);
+    }
+  }
+
+  // #region stack-check
+  /**
+   * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
+   * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
+   * stack parameters need it, and the frame. `bodyStackTrapOffset` is the offset the body's
+   * stack-overflow stub will have once this prologue is in front of it (a function of the
+   * prologue's length).
+   */
+  emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {
+    const size = this.finalSize;
+    const limit = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.STACK_LIMIT);
+    const trap = pro.newLabel();
+    if (size > MAX_UNCHECKED_FRAME) {
+      pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
+      pro.cmp(GPR64[SCRATCH]!, limit);
+    } else pro.cmp(rsp, limit);
+    pro.jcc('b', trap);
+    if (this.usesFramePointer) {
+      pro.push(rbp);
+      pro.mov(rbp, rsp);
+    }
+    if (size > 0) pro.sub(rsp, size);
+    if (this.hasLoops) {
+      // Loop heads were aligned assuming this prologue's usual length: pad it to that (mod 16).
+      const want = this.predictedPrologueLength() % 16;
+      pro.nopInstruction((want - (pro.offset % 16) + 16) % 16);
+    }
+    trap.offset = pro.offset + bodyStackTrapOffset;
+  }
+  // #endregion stack-check
+
+  /** cmp + jb, then push/mov for a frame pointer, then a short `sub rsp, F`. */
+  predictedPrologueLength(): number {
+    return 10 + (this.usesFramePointer ? 4 : 0) + 4;
+  }
+
+  /**
+   * Start a loop on a 16-byte boundary of the final code (functions start 16-aligned; the body
+   * follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is one
+   * instruction, run once on entry to the loop.
+   */
+  alignLoopHead(): void {
+    this.hasLoops = true;
+    const at = this.predictedPrologueLength() + this.asm.offset;
+    this.asm.nopInstruction((16 - (at % 16)) % 16);
+  }
+}
+// #endregion frame
+
+/** `cache` with room for index i, grown densely (a write far past the end would make V8 store it as a dictionary). */
+function growTo<T>(cache: (T | null)[], i: number): (T | null)[] {
+  while (cache.length <= i) cache.push(null);
+  return cache;
+}

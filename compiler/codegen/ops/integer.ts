@@ -1,0 +1,449 @@
+// i32 and i64 operators. Constants fold; a local plus a constant stays unevaluated (it becomes
+// an `lea` or an addressing mode where it is used); comparisons leave their result in the flags
+// for the branch or select that consumes them. Constants are numbers (an i64 as two 32-bit
+// halves); BigInt appears only when two i64 constants are folded.
+
+import { Reg, TrapCode } from '../../abi/index.ts';
+import { regBit } from '../../abi/registers.ts';
+import type { OperatorInfo } from '../../binary/operators.ts';
+import { type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
+import {
+  fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, type TwoAddressOp,
+} from '../functionCompiler.ts';
+import { emitMove, imm64, REG } from '../parallelMove.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+import { constant, constant64, inFlags, inReg, Loc, localPlus, type Value } from '../valueStack.ts';
+
+/** Condition codes (x86 encoding numbers). */
+export const CC = { o: 0, b: 2, ae: 3, e: 4, ne: 5, be: 6, a: 7, p: 10, np: 11, l: 12, ge: 13, le: 14, g: 15 } as const;
+/** The condition that holds for (b, a) when cc holds for (a, b). */
+const SWAPPED: Record<number, number> = { 2: 7, 7: 2, 3: 6, 6: 3, 4: 4, 5: 5, 12: 15, 15: 12, 13: 14, 14: 13 };
+
+// #region constants-and-compare
+/** Push an integer constant: i32 from a number, i64 from its two halves. */
+export function pushI32(fc: FunctionCompiler, v: number): void {
+  fc.push(constant(I32, v));
+}
+export function pushI64(fc: FunctionCompiler, lo: number, hi: number): void {
+  fc.push(constant64(I64, lo, hi));
+}
+
+/** eqz and the ten relational operators of i32 (0x45-0x4f) and i64 (0x50-0x5a). */
+export function compare(fc: FunctionCompiler, type: number, cc: number | 'eqz'): void {
+  if (cc === 'eqz') {
+    fc.protectFlags(1);
+    const a = fc.popCond();
+    if (a.loc === Loc.Const) return pushI32(fc, a.imm === 0 && a.hi === 0 ? 1 : 0);
+    if (a.loc === Loc.Flags) return fc.push(inFlags(I32, a.n ^ 1));
+    const o = fc.operand(a, false);
+    if (operandIsMem(o)) fc.asm.cmp(o, 0);
+    else fc.asm.test(o as Gpr, o as Gpr);
+    fc.push(inFlags(I32, CC.e));
+    return;
+  }
+  fc.protectFlags(2);
+  let b = fc.pop();
+  let a = fc.pop();
+  if (a.loc === Loc.Const && b.loc === Loc.Const) return pushI32(fc, evalCompare(type, cc, a, b) ? 1 : 0);
+  if (a.loc === Loc.Const || (a.loc !== Loc.Reg && b.loc === Loc.Reg)) {
+    [a, b] = [b, a];
+    cc = SWAPPED[cc]!;
+  }
+  const lhs = fc.operand(a, false);
+  const rhs = fc.operand(b, true, !operandIsMem(lhs));
+  fc.asm.cmp(lhs as Gpr | Mem, rhs);
+  fc.push(inFlags(I32, cc));
+}
+// #endregion constants-and-compare
+
+function evalCompare(type: number, cc: number, a: Value, b: Value): boolean {
+  let sa: number | bigint, sb: number | bigint, ua: number | bigint, ub: number | bigint;
+  if (type === I64) (sa = big(a)), (sb = big(b)), (ua = BigInt.asUintN(64, sa)), (ub = BigInt.asUintN(64, sb));
+  else (sa = a.imm), (sb = b.imm), (ua = a.imm >>> 0), (ub = b.imm >>> 0);
+  switch (cc) {
+    case CC.e: return sa === sb;
+    case CC.ne: return sa !== sb;
+    case CC.l: return sa < sb;
+    case CC.b: return ua < ub;
+    case CC.g: return sa > sb;
+    case CC.a: return ua > ub;
+    case CC.le: return sa <= sb;
+    case CC.be: return ua <= ub;
+    case CC.ge: return sa >= sb;
+    default: return ua >= ub;
+  }
+}
+
+/** An i64 constant as a BigInt (folding only). */
+export const big = (v: Value): bigint => BigInt.asIntN(64, (BigInt(v.hi) << 32n) | BigInt(v.imm >>> 0));
+export function pushBig(fc: FunctionCompiler, type: number, v: bigint): void {
+  if (type === I64) return pushI64(fc, Number(BigInt.asIntN(32, v)), Number(BigInt.asIntN(32, v >> 32n)));
+  pushI32(fc, Number(BigInt.asIntN(32, v)));
+}
+
+// #region unary
+/** i32.wrap_i64: the low half is already the i32. */
+export function wrap(fc: FunctionCompiler): void {
+  const v = fc.pop();
+  if (v.loc === Loc.Const) return pushI32(fc, v.imm);
+  // Registers, slots and locals all hold the low half where a 32-bit read finds it.
+  if (v.loc === Loc.Reg || v.loc === Loc.Slot || v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.push({ ...v, type: I32 });
+  fc.push(inReg(I32, fc.toReg(v)));
+}
+
+/** Sign or zero extension of the low `bits` of a value to a `to` value. */
+export function extend(fc: FunctionCompiler, to: number, bits: 8 | 16 | 32, signed: boolean): void {
+  fc.protectFlags(1);
+  const v = fc.pop();
+  if (v.loc === Loc.Const) {
+    const shift = 32 - bits;
+    const lo = signed ? (v.imm << shift) >> shift : bits === 32 ? v.imm : (v.imm << shift) >>> shift;
+    return to === I64 ? pushI64(fc, lo, signed ? lo >> 31 : 0) : pushI32(fc, lo);
+  }
+  const src = fc.readReg(v);
+  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(GPR);
+  const asm = fc.asm;
+  if (bits === 32) {
+    if (signed) asm.movsxd(GPR64[dst]!, GPR32[src]!);
+    else asm.mov(GPR32[dst]!, GPR32[src]!);
+  } else asm.movsx(reg(to, dst), bits === 8 ? GPR8[src]! : GPR16[src]!);
+  fc.push(inReg(to, dst));
+}
+
+/** clz (0), ctz (1), popcnt (2). bsr/bsf leave the destination undefined for 0, so cmov fixes it. */
+export function bitCount(fc: FunctionCompiler, type: number, which: 0 | 1 | 2): void {
+  fc.protectFlags(1);
+  const v = fc.pop();
+  const bits = type === I64 ? 64 : 32;
+  if (v.loc === Loc.Const) {
+    const [lo, hi] = [v.imm, type === I64 ? v.hi : 0];
+    let r: number;
+    if (which === 2) r = popcount32(lo) + popcount32(hi);
+    else if (which === 0) r = type === I64 ? (hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo)) : Math.clz32(lo);
+    else r = lo !== 0 ? ctz32(lo) : type === I64 ? 32 + ctz32(hi) : 32;
+    return type === I64 ? pushI64(fc, r, 0) : pushI32(fc, r);
+  }
+  const src = fc.operand(v, false) as Gpr | Mem;
+  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(GPR);
+  const d = reg(type, dst);
+  const asm = fc.asm;
+  if (which === 2) asm.popcnt(d, src);
+  else if (which === 1) {
+    asm.bsf(d, src);
+    asm.mov(reg(type, SCRATCH), bits);
+    asm.cmovcc('e', d, reg(type, SCRATCH));
+  } else {
+    asm.bsr(d, src);
+    asm.mov(reg(type, SCRATCH), 2 * bits - 1);
+    asm.cmovcc('e', d, reg(type, SCRATCH));
+    asm.xor(d, bits - 1);
+  }
+  fc.push(inReg(type, dst));
+}
+// #endregion unary
+
+const popcount32 = (x: number): number => {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+};
+/** Trailing zeros of a nonzero 32-bit value (32 for 0). */
+const ctz32 = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
+
+// #region binary
+export type BinOp = 'add' | 'sub' | 'mul' | 'div_s' | 'div_u' | 'rem_s' | 'rem_u' | 'and' | 'or' | 'xor' | 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr';
+
+export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
+  fc.protectFlags(2);
+  let b = fc.pop();
+  let a = fc.pop();
+  if (a.loc === Loc.Const && b.loc === Loc.Const && foldBinary(fc, type, op, a, b)) return;
+  switch (op) {
+    case 'add': case 'sub': {
+      // local + constant stays deferred; it becomes an lea where it is used.
+      if (b.loc === Loc.Const && (a.loc === Loc.Local || a.loc === Loc.LocalPlus) && fitsImm32(b)) {
+        const sum = addend(type, a.loc === Loc.LocalPlus ? a.imm : 0, op === 'add' ? b.imm : -b.imm);
+        if (sum !== undefined) return fc.push(localPlus(type, a.n, sum));
+      }
+      if (op === 'add' && a.loc === Loc.Const && (b.loc === Loc.Local || b.loc === Loc.LocalPlus) && fitsImm32(a)) {
+        const sum = addend(type, b.loc === Loc.LocalPlus ? b.imm : 0, a.imm);
+        if (sum !== undefined) return fc.push(localPlus(type, b.n, sum));
+      }
+      return simple(fc, type, op, a, b, op === 'add');
+    }
+    case 'and': case 'or': case 'xor': return simple(fc, type, op, a, b, true);
+    case 'mul': return multiply(fc, type, a, b);
+    case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr': return shift(fc, type, op, a, b);
+    default: return divide(fc, type, op, a, b);
+  }
+}
+
+/** x + c as a 32-bit displacement: wrapped for i32 (a 32-bit lea wraps too), exact for i64 if it fits. */
+function addend(type: number, x: number, c: number): number | undefined {
+  if (type === I32) return (x + c) | 0;
+  const s = x + c;
+  return s >= -0x80000000 && s <= 0x7fffffff ? s : undefined;
+}
+
+/** dst = a; dst op= b. A commutative operator takes its destination from whichever operand is a temporary. */
+function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 'or' | 'xor', a: Value, b: Value, commutative: boolean): void {
+  if (commutative && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
+  twoAddress(fc, type, a, b, commutative, true, op);
+}
+
+/**
+ * dst = a; dst op= b, remembering how to redo it in place when the result is stored back into
+ * the local it was computed from (`x = x op y` becomes one instruction; see FunctionCompiler.lastOp).
+ */
+function twoAddress(
+  fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean, op: TwoAddressOp,
+): void {
+  const start = fc.asm.offset;
+  const aHome = registerLocal(fc, a);
+  const bHome = commutative ? registerLocal(fc, b) : -1;
+  const aWasTemp = a.loc === Loc.Reg;
+  const dst = fc.toReg(a);
+  const opStart = fc.asm.offset;
+  const src = fc.operand(b, immOk);
+  const clean = fc.asm.offset === opStart; // the operand needed no code of its own
+  fc.emitTwoAddress(op, type, dst, src);
+  fc.lastOp = null;
+  if (clean && aHome >= 0 && opStart > start && !(typeof src === 'object' && src.kind === 'gpr' && src.num === dst)) {
+    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
+  } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
+    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op, type, src: reg(type, dst) };
+  }
+  fc.push(inReg(type, dst));
+}
+
+/** The register of a local whose value is in it, or -1. */
+function registerLocal(fc: FunctionCompiler, v: Value): number {
+  return v.loc === Loc.Local ? fc.locals.liveRegister(v.n) : -1;
+}
+
+function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void {
+  if (a.loc === Loc.Const || (a.loc !== Loc.Reg && b.loc === Loc.Reg)) [a, b] = [b, a];
+  if (b.loc === Loc.Const && fitsImm32(b)) {
+    const src = fc.operand(a, false) as Gpr | Mem;
+    const dst = a.loc === Loc.Reg ? a.n : fc.regs.alloc(GPR);
+    fc.asm.imul(reg(type, dst), src, b.imm);
+    return fc.push(inReg(type, dst));
+  }
+  twoAddress(fc, type, a, b, true, false, 'imul');
+}
+
+function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', a: Value, b: Value): void {
+  const asm = fc.asm;
+  const x86 = ({ shl: 'shl', shr_s: 'sar', shr_u: 'shr', rotl: 'rol', rotr: 'ror' } as const)[op];
+  if (b.loc === Loc.Const) {
+    const count = b.imm & (type === I64 ? 63 : 31);
+    const dst = fc.toReg(a);
+    if (count !== 0) asm[x86](reg(type, dst), count);
+    return fc.push(inReg(type, dst));
+  }
+  // A variable count must be in cl.
+  if (a.loc === Loc.Reg && a.n === Reg.rcx) {
+    const r = fc.regs.alloc(GPR, regBit(Reg.rcx));
+    emitMove(asm, REG[r]!, REG[Reg.rcx]!);
+    fc.regs.release(Reg.rcx);
+    a = inReg(a.type, r);
+  }
+  if (!(b.loc === Loc.Reg && b.n === Reg.rcx)) {
+    fc.take(Reg.rcx);
+    fc.loadInto(Reg.rcx, b);
+  }
+  const dst = fc.toReg(a, regBit(Reg.rcx));
+  asm[x86](reg(type, dst), GPR8[Reg.rcx]!);
+  fc.regs.release(Reg.rcx);
+  fc.push(inReg(type, dst));
+}
+
+/** Power-of-two divisor (unsigned view): its log2, or -1. */
+function log2Unsigned(type: number, v: Value): number {
+  const lo = v.imm >>> 0, hi = type === I64 ? v.hi >>> 0 : 0;
+  if (hi === 0) return lo !== 0 && (lo & (lo - 1)) === 0 ? 31 - Math.clz32(lo) : -1;
+  return lo === 0 && (hi & (hi - 1)) === 0 ? 63 - Math.clz32(hi) : -1;
+}
+
+/** div and rem: the dividend in rax, rdx its high half, the divisor anywhere but those two. */
+function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
+  const asm = fc.asm;
+  const signed = op === 'div_s' || op === 'rem_s';
+  const rem = op === 'rem_s' || op === 'rem_u';
+  const wide = type === I64;
+  const bConst = b.loc === Loc.Const;
+  if (bConst && b.imm === 0 && (!wide || b.hi === 0)) {
+    // Always traps; the result is never used.
+    asm.jmp(fc.trap(TrapCode.integerDivideByZero));
+    return fc.push(wide ? constant64(type, 0, 0) : constant(type, 0));
+  }
+  // Unsigned division by a power of two: a shift or a mask.
+  const k = bConst && !signed ? log2Unsigned(type, b) : -1;
+  if (k >= 0) {
+    const dst = fc.toReg(a);
+    if (rem) {
+      if (k < 31) asm.and(reg(type, dst), 2 ** k - 1);
+      else if (!wide) asm.and(reg(type, dst), 0x7fffffff);
+      else {
+        asm.mov(GPR64[SCRATCH]!, imm64(k >= 32 ? -1 : 2 ** k - 1, k >= 32 ? 2 ** (k - 32) - 1 : 0));
+        asm.and(reg(type, dst), reg(type, SCRATCH));
+      }
+    } else if (k > 0) asm.shr(reg(type, dst), k);
+    return fc.push(inReg(type, dst));
+  }
+  // Free rax and rdx; the operands may be in them already.
+  const avoid = regBit(Reg.rax) | regBit(Reg.rdx);
+  const moveOut = (v: Value): Value => {
+    if (v.loc === Loc.Reg && avoid & regBit(v.n)) {
+      const r = fc.regs.alloc(GPR, avoid);
+      emitMove(asm, REG[r]!, REG[v.n]!);
+      fc.regs.release(v.n);
+      return inReg(v.type, r);
+    }
+    return v;
+  };
+  const aIsRax = a.loc === Loc.Reg && a.n === Reg.rax;
+  b = moveOut(b);
+  if (!aIsRax) a = moveOut(a);
+  if (!aIsRax) fc.take(Reg.rax);
+  fc.take(Reg.rdx);
+  let divisor: Gpr | Mem;
+  if (bConst) divisor = reg(type, fc.toReg(b, avoid));
+  else {
+    const o = fc.operand(b, false);
+    divisor = typeof o === 'number' ? reg(type, fc.toReg(b, avoid)) : o;
+    if (!operandIsMem(divisor) && avoid & regBit(divisor.num)) divisor = reg(type, fc.toReg(b, avoid));
+  }
+  if (!aIsRax) fc.loadInto(Reg.rax, a);
+  const rax = reg(type, Reg.rax);
+  if (!bConst) {
+    if (operandIsMem(divisor)) asm.cmp(divisor, 0);
+    else asm.test(divisor, divisor);
+    asm.jcc('e', fc.trap(TrapCode.integerDivideByZero));
+  }
+  const minusOne = bConst && b.imm === -1 && (!wide || b.hi === -1);
+  const done = asm.newLabel();
+  if (signed && (!bConst || minusOne)) {
+    // INT_MIN / -1 overflows (div) or is 0 (rem); idiv would fault on both.
+    const normal = asm.newLabel();
+    if (!bConst) {
+      asm.cmp(divisor, -1);
+      asm.jcc('ne', normal);
+    }
+    if (rem) {
+      asm.xor(GPR32[Reg.rdx]!, GPR32[Reg.rdx]!);
+      asm.jmp(done);
+    } else {
+      asm.cmp(rax, 1); // a - 1 overflows only for INT_MIN
+      asm.jcc('o', fc.trap(TrapCode.integerOverflow));
+    }
+    asm.bind(normal);
+  }
+  if (signed) {
+    if (wide) asm.cqo();
+    else asm.cdq();
+    asm.idiv(divisor);
+  } else {
+    asm.xor(GPR32[Reg.rdx]!, GPR32[Reg.rdx]!);
+    asm.div(divisor);
+  }
+  asm.bind(done);
+  const result = rem ? Reg.rdx : Reg.rax;
+  fc.regs.release(rem ? Reg.rax : Reg.rdx);
+  fc.push(inReg(type, result));
+}
+
+/** Fold two constants; false when the operation would trap (left to run and trap). */
+function foldBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): boolean {
+  if (type === I32) {
+    const r = fold32(op, a.imm, b.imm);
+    if (r === undefined) return false;
+    pushI32(fc, r);
+    return true;
+  }
+  const r = fold64(op, big(a), big(b));
+  if (r === undefined) return false;
+  pushBig(fc, I64, r);
+  return true;
+}
+
+function fold32(op: BinOp, a: number, b: number): number | undefined {
+  const k = b & 31;
+  switch (op) {
+    case 'add': return (a + b) | 0;
+    case 'sub': return (a - b) | 0;
+    case 'mul': return Math.imul(a, b);
+    case 'and': return a & b;
+    case 'or': return a | b;
+    case 'xor': return a ^ b;
+    case 'shl': return a << k;
+    case 'shr_u': return (a >>> k) | 0;
+    case 'shr_s': return a >> k;
+    case 'rotl': return (a << k) | (a >>> ((32 - k) & 31));
+    case 'rotr': return (a >>> k) | (a << ((32 - k) & 31));
+    case 'div_u': return b === 0 ? undefined : ((a >>> 0) / (b >>> 0)) | 0;
+    case 'rem_u': return b === 0 ? undefined : ((a >>> 0) % (b >>> 0)) | 0;
+    case 'div_s': return b === 0 || (a === -0x80000000 && b === -1) ? undefined : (a / b) | 0;
+    case 'rem_s': return b === 0 ? undefined : b === -1 ? 0 : a % b | 0;
+  }
+}
+
+function fold64(op: BinOp, sa: bigint, sb: bigint): bigint | undefined {
+  const ua = BigInt.asUintN(64, sa), ub = BigInt.asUintN(64, sb);
+  const k = ub & 63n;
+  switch (op) {
+    case 'add': return sa + sb;
+    case 'sub': return sa - sb;
+    case 'mul': return sa * sb;
+    case 'and': return sa & sb;
+    case 'or': return sa | sb;
+    case 'xor': return sa ^ sb;
+    case 'shl': return ua << k;
+    case 'shr_u': return ua >> k;
+    case 'shr_s': return sa >> k;
+    case 'rotl': return (ua << k) | (ua >> ((64n - k) % 64n));
+    case 'rotr': return (ua >> k) | (ua << ((64n - k) % 64n));
+    case 'div_u': return ub === 0n ? undefined : ua / ub;
+    case 'rem_u': return ub === 0n ? undefined : ua % ub;
+    case 'div_s': {
+      if (sb === 0n) return undefined;
+      const q = sa / sb; // BigInt division truncates toward zero, as wasm does
+      return BigInt.asIntN(64, q) !== q ? undefined : q;
+    }
+    case 'rem_s': return sb === 0n ? undefined : sa % sb;
+  }
+}
+// #endregion binary
+
+// #region integer-lowerings
+const BIN_OPS: readonly BinOp[] = ['add', 'sub', 'mul', 'div_s', 'div_u', 'rem_s', 'rem_u', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
+const COMPARE_CC: Record<string, number> = {
+  eq: CC.e, ne: CC.ne, lt_s: CC.l, lt_u: CC.b, gt_s: CC.g, gt_u: CC.a, le_s: CC.le, le_u: CC.be, ge_s: CC.ge, ge_u: CC.ae,
+};
+
+/** The lowering of an integer operator of the operator table (by its name), or undefined. */
+export function integerLowering(info: OperatorInfo): ((fc: FunctionCompiler) => void) | undefined {
+  const [prefix, op] = info.name.split('.') as [string, string];
+  if (prefix !== 'i32' && prefix !== 'i64') return undefined;
+  const type = prefix === 'i64' ? I64 : I32;
+  if (info.params.some((t) => t !== I32 && t !== I64) || info.results.some((t) => t !== I32 && t !== I64)) return undefined;
+  if (info.family === 'compare') {
+    const cc = op === 'eqz' ? 'eqz' : COMPARE_CC[op];
+    return cc === undefined ? undefined : (fc) => compare(fc, type, cc);
+  }
+  if (info.family === 'binary' && (BIN_OPS as readonly string[]).includes(op)) return (fc) => binary(fc, type, op as BinOp);
+  if (info.family !== 'unary') return undefined;
+  switch (op) {
+    case 'clz': return (fc) => bitCount(fc, type, 0);
+    case 'ctz': return (fc) => bitCount(fc, type, 1);
+    case 'popcnt': return (fc) => bitCount(fc, type, 2);
+    case 'wrap_i64': return wrap;
+    case 'extend_i32_s': return (fc) => extend(fc, I64, 32, true);
+    case 'extend_i32_u': return (fc) => extend(fc, I64, 32, false);
+    case 'extend8_s': return (fc) => extend(fc, type, 8, true);
+    case 'extend16_s': return (fc) => extend(fc, type, 16, true);
+    case 'extend32_s': return (fc) => extend(fc, I64, 32, true);
+  }
+  return undefined;
+}
+// #endregion integer-lowerings

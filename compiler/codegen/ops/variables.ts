@@ -1,0 +1,100 @@
+// Locals, globals, select and drop: the operators that move values of any type.
+
+import { encodingOf, VMCTX_REG } from '../../abi/index.ts';
+import { type GlobalType } from '../../binary/types.ts';
+import { CONDITIONS, type Gpr, GPR64, type Mem, qword } from '../../x64/index.ts';
+import { conditionOf } from '../controlFlow.ts';
+import {
+  F32, F64, fitsImm32, type FunctionCompiler, isFloat, notImplemented, reg, sized, xmm,
+} from '../functionCompiler.ts';
+import { writeLocal } from '../locals.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+import { inReg, Loc, ofLocal } from '../valueStack.ts';
+
+// #region variables
+export function localGet(fc: FunctionCompiler, i: number): void {
+  fc.push(ofLocal(fc.locals.types[i]!, i));
+}
+
+export function localSet(fc: FunctionCompiler, i: number, tee: boolean): void {
+  const v = fc.pop();
+  writeLocal(fc, i, v);
+  if (tee) fc.push(ofLocal(fc.locals.types[i]!, i));
+}
+
+/** Globals live in cells the VMContext points to. */
+function globalCell(fc: FunctionCompiler, g: number): Mem {
+  fc.asm.mov(GPR64[SCRATCH]!, qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.global(g)));
+  return qword(GPR64[SCRATCH]!, 0);
+}
+
+export function globalGet(fc: FunctionCompiler, g: number, type: GlobalType): void {
+  const t = type.type;
+  checkType(fc, t);
+  fc.protectFlags(0);
+  const r = fc.regs.alloc(isFloat(t) ? 1 : 0);
+  const cell = sized(t, globalCell(fc, g));
+  if (t === F32) fc.asm.movss(xmm(r), cell);
+  else if (t === F64) fc.asm.movsd(xmm(r), cell);
+  else fc.asm.mov(reg(t, r), cell);
+  fc.push(inReg(t, r));
+}
+
+export function globalSet(fc: FunctionCompiler, g: number, type: GlobalType): void {
+  const t = type.type;
+  checkType(fc, t);
+  fc.protectFlags(1);
+  const v = fc.pop();
+  if (v.loc === Loc.Const && fitsImm32(v)) {
+    const cell = globalCell(fc, g);
+    fc.asm.mov(sized(t, cell), v.imm);
+    return;
+  }
+  const r = fc.readReg(v);
+  const cell = globalCell(fc, g);
+  if (t === F32) fc.asm.movss(sized(t, cell), xmm(r));
+  else if (t === F64) fc.asm.movsd(sized(t, cell), xmm(r));
+  else fc.asm.mov(sized(t, cell), reg(t, r));
+}
+
+function checkType(fc: FunctionCompiler, t: number): void {
+  if (t === 0x7b) throw notImplemented('simd', fc.opOffset, fc.funcIndex);
+}
+// #endregion variables
+
+// #region parametric
+export function drop(fc: FunctionCompiler): void {
+  fc.popCond();
+}
+
+export function select(fc: FunctionCompiler, type: number): void {
+  checkType(fc, type);
+  const cond = fc.popCond();
+  const b = fc.pop();
+  const a = fc.pop();
+  if (cond.loc === Loc.Const) {
+    fc.push(cond.imm !== 0 ? a : b);
+    return;
+  }
+  if (cond.loc === Loc.Flags) fc.pinFlags = true;
+  else fc.protectFlags(0);
+  const dst = fc.toReg(a);
+  if (isFloat(type)) {
+    // No conditional move for xmm registers: jump over the move of b when the condition holds.
+    const src = fc.xmmOperand(b);
+    const cc = conditionOf(fc, cond) as number;
+    fc.pinFlags = false;
+    const keep = fc.asm.newLabel();
+    fc.asm.jcc(CONDITIONS[cc]!, keep);
+    if (typeof src === 'object' && src.kind === 'mem') fc.asm.movsd(xmm(dst), qword(src.base, src.disp, src.index, src.scale));
+    else fc.asm.movaps(xmm(dst), src);
+    fc.asm.bind(keep);
+    return fc.push(inReg(type, dst));
+  }
+  const src = fc.operand(b, false);
+  const cc = conditionOf(fc, cond) as number;
+  fc.pinFlags = false;
+  fc.asm.cmovcc(CONDITIONS[cc ^ 1]!, reg(type, dst), src as Gpr | Mem);
+  fc.push(inReg(type, dst));
+}
+// #endregion parametric
