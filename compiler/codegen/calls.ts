@@ -5,8 +5,8 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type ArgLocation, encodingOf, VMCTX_REG } from '../abi/index.ts';
-import { external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
+import { type ArgLocation, type Builtin, encodingOf, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { type FunctionCompiler, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { argKey, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
@@ -17,19 +17,27 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
   const target = funcIndex < fc.env.module.importedFunctionCount
     ? qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.importedFunction(funcIndex))
     : external(funcIndex); // a rel32 the module compiler resolves
-  emitCall(fc, type, 0, target);
+  emitCall(fc, type, target);
 }
 
 /**
- * A call under the internal convention, its arguments the top of the stack (and `extra` values
- * just above them that the callee does not take, e.g. call_indirect's table index, already
- * consumed by the caller's code: they are popped too). `target` is what `call` jumps through.
+ * A call to a runtime builtin (compiler/abi: Builtin) under the internal convention, its
+ * arguments the top `type.params.length` values. A builtin that may trap gets a trap site at its
+ * return address, so the runtime reports the trap at this operator's wasm offset.
  */
-export function emitCall(fc: FunctionCompiler, type: FuncType, extra: number, target: Mem | ReturnType<typeof external>, beforeCall?: () => void): void {
+export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, type: FuncType, mayTrap?: TrapCode): void {
+  emitCall(fc, type, qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.builtin(builtin)), mayTrap);
+}
+
+/**
+ * A call under the internal convention, its arguments the top of the stack. `target` is what
+ * `call` jumps through. `mayTrap`: record a trap site at the return address (builtins).
+ */
+export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | External, mayTrap?: TrapCode): void {
   const sig = layoutOf(type);
   const asm = fc.asm;
   const nargs = type.params.length;
-  const base = fc.stack.height - nargs - extra;
+  const base = fc.stack.height - nargs;
   fc.frame.hasCalls = true;
   fc.materializeFlags();
   // Values below the arguments survive the call only in memory (none below lowestReg is in a register).
@@ -57,8 +65,8 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, extra: number, ta
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
   fc.regs.held = 0;
-  beforeCall?.();
   asm.call(target);
+  if (mayTrap !== undefined) fc.frame.callSites.push({ label: asm.here(), code: mayTrap, wasmOffset: fc.opOffset });
   if (sig.stackBytes > 0) {
     asm.add(rsp, sig.stackBytes);
     fc.frame.spDelta -= sig.stackBytes;

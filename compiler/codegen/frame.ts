@@ -42,6 +42,8 @@ export class Frame {
   /** Local i is a parameter that arrived on the stack (addressed from rbp). */
   readonly localIncoming: Uint8Array;
   readonly traps: TrapStub[] = [];
+  /** Calls to builtins that may trap: the label is bound at the return address. */
+  readonly callSites: TrapStub[] = [];
   readonly stackTrap: TrapStub;
   private readonly sizePatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */

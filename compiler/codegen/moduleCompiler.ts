@@ -181,7 +181,7 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     for (const [a, b] of this.fnData) this.dataRanges.push([start + p + a, start + p + b]);
     if (fc) {
-      for (const t of [fc.frame.stackTrap, ...fc.frame.traps]) {
+      for (const t of [fc.frame.stackTrap, ...fc.frame.traps, ...fc.frame.callSites]) {
         this.trapSites.push({ codeOffset: start + p + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
       }
     }
