@@ -1,5 +1,198 @@
+// f32 and f64 arithmetic, comparisons and bit operations on SSE2/SSE4.1 scalar instructions.
+// Float values live in xmm registers (register ids 16-31). Constants stay constants until an
+// instruction reads them, then come from the function's constant pool as a memory operand
+// (`addss xmm0, [rip + c]`), so a NaN's payload survives exactly.
+//
+// What x86 gives for free and what it does not:
+// - add/sub/mul/div/sqrt: IEEE-754, and a NaN result is a quiet NaN (canonical when the inputs
+//   are canonical), which is what WebAssembly asks of arithmetic NaNs. SSE never touches the flags.
+// - min/max: minss returns its second operand when either is NaN or both are zero, where
+//   WebAssembly wants NaN, and min(-0, +0) = -0: those two cases take a branch of their own.
+// - abs/neg/copysign are bit operations on the sign bit (masks from the constant pool), so they
+//   never change a NaN's payload.
+// - comparisons: ucomiss sets ZF, PF and CF, with all three set when either operand is NaN, and
+//   every WebAssembly comparison but `ne` is false then. gt/ge (and lt/le with the operands
+//   swapped) are "above"/"above or equal", false on unordered: they stay in the flags. eq and ne
+//   need two flags (ZF and PF), so they become 0/1 in a register.
+
 import type { OperatorInfo } from '../../binary/operators.ts';
-import type { FunctionCompiler } from '../functionCompiler.ts';
-export function floatLowering(_info: OperatorInfo): ((fc: FunctionCompiler) => void) | undefined {
+import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, xmm } from '../functionCompiler.ts';
+import { SCRATCH, XMM_SCRATCH } from '../registerAllocator.ts';
+import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
+import { GPR8, GPR32 } from '../../x64/index.ts';
+import { CC } from './integer.ts';
+import { conversionLowering } from './conversions.ts';
+
+export type Scalar = 'ss' | 'sd';
+export const scalar = (type: number): Scalar => (type === F32 ? 'ss' : 'sd');
+
+// #region float-operands
+/** A constant's bits in the function's constant pool, as a memory operand of its width. */
+export function poolConstant(fc: FunctionCompiler, type: number, lo: number, hi: number): Mem {
+  const bytes = new Uint8Array(type === F32 ? 4 : 8);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, lo, true);
+  if (type !== F32) view.setInt32(4, hi, true);
+  return fc.asm.constant(bytes, bytes.length, type === F32 ? 32 : 64);
+}
+
+/** A float instruction's source: a register, a slot, or a constant from the pool. */
+export function floatSource(fc: FunctionCompiler, v: Value): Xmm | Mem {
+  if (v.loc === Loc.Const) return poolConstant(fc, v.type, v.imm, v.hi);
+  return fc.xmmOperand(v);
+}
+
+/** A register holding v that may be read but not written (a float local's own register will do). */
+function floatRegister(fc: FunctionCompiler, v: Value): Xmm {
+  return xmm(fc.readReg(v));
+}
+
+/** Load a mask (sign bit, or all but it) into XMM_SCRATCH. */
+function loadMask(fc: FunctionCompiler, type: number, sign: boolean): Xmm {
+  const x = XMM[XMM_SCRATCH & 15]!;
+  const mem = type === F32
+    ? poolConstant(fc, F32, sign ? 0x80000000 : 0x7fffffff, 0)
+    : poolConstant(fc, F64, sign ? 0 : -1, sign ? 0x80000000 : 0x7fffffff);
+  if (type === F32) fc.asm.movss(x, mem);
+  else fc.asm.movsd(x, mem);
+  return x;
+}
+// #endregion float-operands
+
+// #region float-arithmetic
+type Arith = 'add' | 'sub' | 'mul' | 'div';
+
+/** dst = a; dst op= b (a commutative operator reuses whichever operand is a temporary). */
+export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void {
+  let b = fc.pop();
+  let a = fc.pop();
+  if ((op === 'add' || op === 'mul') && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
+  const dst = fc.toReg(a);
+  fc.asm.sse(op, scalar(type), xmm(dst), floatSource(fc, b));
+  fc.push(inReg(type, dst));
+}
+
+export function sqrt(fc: FunctionCompiler, type: number): void {
+  const v = fc.pop();
+  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(1);
+  fc.asm.sse('sqrt', scalar(type), xmm(dst), floatSource(fc, v));
+  fc.push(inReg(type, dst));
+}
+
+/** ceil, floor, trunc, nearest: SSE4.1 round with the mode in the immediate (8: no precision exception). */
+export function round(fc: FunctionCompiler, type: number, mode: 0 | 1 | 2 | 3): void {
+  const v = fc.pop();
+  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(1);
+  const src = floatSource(fc, v);
+  if (type === F32) fc.asm.roundss(xmm(dst), src, 8 | mode);
+  else fc.asm.roundsd(xmm(dst), src, 8 | mode);
+  fc.push(inReg(type, dst));
+}
+
+/** abs clears the sign bit, neg flips it: payloads of NaNs are kept. */
+export function signBit(fc: FunctionCompiler, type: number, op: 'abs' | 'neg'): void {
+  const v = fc.pop();
+  const dst = fc.toReg(v);
+  const mask = loadMask(fc, type, op === 'neg');
+  if (op === 'abs') fc.asm.andps(xmm(dst), mask);
+  else fc.asm.xorps(xmm(dst), mask);
+  fc.push(inReg(type, dst));
+}
+
+/** |a| with the sign of b: (a & ~sign) | (b & sign). */
+export function copysign(fc: FunctionCompiler, type: number): void {
+  const b = fc.pop();
+  const a = fc.pop();
+  const bx = floatRegister(fc, b);
+  const dst = fc.toReg(a);
+  const mask = loadMask(fc, type, false);
+  fc.asm.andps(xmm(dst), mask);
+  fc.asm.andnps(mask, bx); // mask = ~mask & b: b's sign bit
+  fc.asm.orps(xmm(dst), mask);
+  fc.push(inReg(type, dst));
+}
+
+/** min/max with WebAssembly's rules: NaN if either is NaN; min(-0, +0) = -0 and max(-0, +0) = +0. */
+export function minMax(fc: FunctionCompiler, type: number, op: 'min' | 'max'): void {
+  fc.protectFlags(2);
+  const b = fc.pop();
+  const a = fc.pop();
+  const bx = floatRegister(fc, b);
+  const dst = fc.toReg(a);
+  const d = xmm(dst);
+  const asm = fc.asm;
+  const s = scalar(type);
+  const normal = asm.newLabel(), nan = asm.newLabel(), done = asm.newLabel();
+  if (type === F32) asm.ucomiss(d, bx);
+  else asm.ucomisd(d, bx);
+  asm.jcc('ne', normal); // ordered and different: minss/maxss are right
+  asm.jcc('p', nan);
+  // Equal: only ±0 can differ, and or/and of the bits picks -0 for min, +0 for max.
+  if (op === 'min') asm.orps(d, bx);
+  else asm.andps(d, bx);
+  asm.jmp(done);
+  asm.bind(nan);
+  asm.sse('add', s, d, bx); // a NaN in, a quiet NaN out
+  asm.jmp(done);
+  asm.bind(normal);
+  asm.sse(op, s, d, bx);
+  asm.bind(done);
+  fc.push(inReg(type, dst));
+}
+// #endregion float-arithmetic
+
+// #region float-compare
+type Relation = 'eq' | 'ne' | 'lt' | 'gt' | 'le' | 'ge';
+
+export function compare(fc: FunctionCompiler, type: number, rel: Relation): void {
+  fc.protectFlags(2);
+  let b = fc.pop();
+  let a = fc.pop();
+  // a < b is b > a: only "above" conditions are false on unordered operands.
+  if (rel === 'lt' || rel === 'le') [a, b] = [b, a];
+  const ax = floatRegister(fc, a);
+  const src = floatSource(fc, b);
+  if (type === F32) fc.asm.ucomiss(ax, src);
+  else fc.asm.ucomisd(ax, src);
+  if (rel !== 'eq' && rel !== 'ne') return fc.push(inFlags(I32, rel === 'gt' || rel === 'lt' ? CC.a : CC.ae));
+  // eq: ZF and not PF; ne: not ZF or PF.
+  const r = fc.regs.alloc(GPR);
+  const asm = fc.asm;
+  if (rel === 'eq') {
+    asm.setcc('e', GPR8[r]!);
+    asm.setcc('np', GPR8[SCRATCH]!);
+    asm.and(GPR8[r]!, GPR8[SCRATCH]!);
+  } else {
+    asm.setcc('ne', GPR8[r]!);
+    asm.setcc('p', GPR8[SCRATCH]!);
+    asm.or(GPR8[r]!, GPR8[SCRATCH]!);
+  }
+  asm.movzx(GPR32[r]!, GPR8[r]!);
+  fc.push(inReg(I32, r));
+}
+// #endregion float-compare
+
+// #region float-lowerings
+/** The lowering of a float operator of the operator table (by its name), or undefined. */
+export function floatLowering(info: OperatorInfo): ((fc: FunctionCompiler) => void) | undefined {
+  const conversion = conversionLowering(info);
+  if (conversion) return conversion;
+  const [prefix, op] = info.name.split('.') as [string, string];
+  if (prefix !== 'f32' && prefix !== 'f64') return undefined;
+  const type = prefix === 'f32' ? F32 : F64;
+  switch (op) {
+    case 'add': case 'sub': case 'mul': case 'div': return (fc) => arithmetic(fc, type, op);
+    case 'min': case 'max': return (fc) => minMax(fc, type, op);
+    case 'sqrt': return (fc) => sqrt(fc, type);
+    case 'nearest': return (fc) => round(fc, type, 0);
+    case 'floor': return (fc) => round(fc, type, 1);
+    case 'ceil': return (fc) => round(fc, type, 2);
+    case 'trunc': return (fc) => round(fc, type, 3);
+    case 'abs': case 'neg': return (fc) => signBit(fc, type, op);
+    case 'copysign': return (fc) => copysign(fc, type);
+    case 'eq': case 'ne': case 'lt': case 'gt': case 'le': case 'ge': return (fc) => compare(fc, type, op);
+  }
   return undefined;
 }
+// #endregion float-lowerings
