@@ -6,15 +6,15 @@
 // reported as NotImplemented, so the runner skips the module and what depends on it under
 // that reason; a module that is also invalid still fails validation with its CompileError.
 
-import { ValType } from '../binary/types.ts';
-import { compileModule, type CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
-import { TRAP_MESSAGES, TrapCode } from '../abi/index.ts';
-import { CompileError, RuntimeError } from '../errors.ts';
-import { Instance, wasmFunctionInfo } from '../runtime/instance.ts';
-import { LinearMemory } from '../runtime/linearMemory.ts';
-import { Global, Table } from '../runtime/tableAndGlobal.ts';
-import { validateModule } from '../validate/index.ts';
-import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue } from './engine.ts';
+import { ValType } from '../../binary/types.ts';
+import { compileModule, type CompiledModuleWithNotes } from '../../codegen/moduleCompiler.ts';
+import { TRAP_MESSAGES, TrapCode } from '../../abi/index.ts';
+import { CompileError, RuntimeError } from '../../errors.ts';
+import { Instance, wasmFunctionInfo } from '../../runtime/instance.ts';
+import { LinearMemory } from '../../runtime/linearMemory.ts';
+import { Global, Table } from '../../runtime/tableAndGlobal.ts';
+import { validateModule } from '../../validate/index.ts';
+import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue } from '../engine.ts';
 
 const NOT_YET = 'not implemented yet';
 
