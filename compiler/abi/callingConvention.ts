@@ -28,15 +28,8 @@ export const FLOAT_PARAM_REGS: readonly Xmm[] = ['xmm0', 'xmm1', 'xmm2', 'xmm3',
 /** The first result, by class. Further results go to the return area. */
 export const INT_RESULT_REG: Gpr64 = 'rax';
 export const FLOAT_RESULT_REG: Xmm = 'xmm0';
-/**
- * Preserved by every callee (besides rsp): the two pinned registers. rbp too, when a
- * function uses it as a frame pointer it must restore it. Everything else, every other
- * GPR and every xmm register, is clobbered by a call.
- */
-export const CALLEE_SAVED: readonly Gpr64[] = ['r14', 'r15', 'rbp'];
-export const CALLER_SAVED_GPRS: readonly Gpr64[] = [
-  'rax', 'rcx', 'rdx', 'rbx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13',
-];
+// Preserved by every callee (besides rsp): the two pinned registers, and rbp when a function
+// uses it as a frame pointer. Every other GPR and every xmm register is clobbered by a call.
 /** rsp is a multiple of this at every call instruction (so calls out to C need no realignment). */
 export const STACK_ALIGNMENT = 16;
 /** Each stack argument and each return-area slot takes 8 bytes, whatever its type. */
