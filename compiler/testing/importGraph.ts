@@ -128,6 +128,6 @@ export function chainTo(graph: ImportGraph, start: string, isTarget: (node: stri
 /** One line per import: `a.ts:3 -> b.ts` (with the kind when it is not a plain import). */
 export function formatChain(chain: readonly ImportEdge[]): string {
   return chain
-    .map((e) => `${e.from}:${e.line} ${e.kind === 'import' ? '' : `(${e.kind}) `}-> ${e.to}${e.to === e.specifier || isRelative(e.specifier) ? '' : ` ('${e.specifier}')`}`)
+    .map((e) => `${e.from}:${e.line} ${e.kind === 'import' ? '' : `(${e.kind}) `}-> ${e.to}`)
     .join('\n    ');
 }

@@ -7,8 +7,10 @@ export interface LayerRule {
   name: string;
   /** The files the rule holds for. */
   appliesTo: (file: string) => boolean;
-  /** What those files must not reach, directly or through any chain of imports. */
+  /** What those files must not reach, through any chain of imports. */
   mustNotReach: (node: string) => boolean;
+  /** Only the files' own imports count (for "only X may import Y"). */
+  directly?: boolean;
 }
 
 export interface Violation {
@@ -21,7 +23,8 @@ export function violationsOf(graph: ImportGraph, rule: LayerRule): Violation[] {
   const found: Violation[] = [];
   for (const file of [...graph.files].sort()) {
     if (!rule.appliesTo(file)) continue;
-    const chain = chainTo(graph, file, rule.mustNotReach);
+    const direct = rule.directly ? graph.edges.get(file)?.find((e) => rule.mustNotReach(e.to)) : undefined;
+    const chain = rule.directly ? (direct && [direct]) : chainTo(graph, file, rule.mustNotReach);
     if (chain) found.push({ file, chain });
   }
   return found;
