@@ -67,6 +67,12 @@ const RULES: readonly LayerRule[] = [
     mustNotReach: (node) => node === 'wabt' || node.startsWith('wabt/'),
     directly: true,
   },
+  {
+    name: 'only the command line imports compiler/cli (it is the top of the stack)',
+    appliesTo: (path) => path !== 'compiler/cli.ts' && !under('compiler/cli')(path),
+    mustNotReach: under('compiler/cli'),
+    directly: true,
+  },
   // Tests are where generated code meets the runtime, so the next two hold for the rest.
   {
     name: 'compiler/codegen does not reach compiler/runtime (they share only compiler/abi)',
@@ -79,6 +85,21 @@ const RULES: readonly LayerRule[] = [
     mustNotReach: under('compiler/codegen'),
   },
 ];
+
+/**
+ * Breaks of a rule that are known and owned elsewhere, by file. Each must still break it (when one
+ * is fixed, the test says so, and its line goes): a new break fails at once.
+ */
+const KNOWN_VIOLATIONS: Record<string, readonly string[]> = {
+  // Each imports watToWasm from '../cli/loadWasm.ts' (line 4, 6, 7, 4): import it from
+  // '../text/watToWasm.ts' and pass { names: true } (and { name } where a name is given).
+  'only the command line imports compiler/cli (it is the top of the stack)': [
+    'compiler/codegen/registerAllocation.test.ts',
+    'compiler/codegen/differential.test.ts',
+    'compiler/codegen/filetests.test.ts',
+    'compiler/codegen/stackLimit.test.ts',
+  ],
+};
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -110,8 +131,12 @@ describe('the layering of compiler/', () => {
 
   for (const rule of RULES) {
     it(rule.name, () => {
+      const known = KNOWN_VIOLATIONS[rule.name] ?? [];
       const violations = violationsOf(graph, rule);
-      if (violations.length > 0) expect.fail(describeViolations(rule, violations));
+      const fresh = violations.filter((v) => !known.includes(v.file));
+      if (fresh.length > 0) expect.fail(describeViolations(rule, fresh));
+      const fixed = known.filter((file) => !violations.some((v) => v.file === file));
+      expect(fixed, 'these no longer break the rule: remove them from KNOWN_VIOLATIONS').toEqual([]);
     });
   }
 
@@ -171,6 +196,12 @@ describe('the layering rules catch what they forbid', () => {
     expect(broken(r, { 'compiler/validate/a.test.ts': ['compiler/validate/testSupport.ts'], 'bench/x.ts': ['compiler/runtime/testKit.ts'] })).toBe('holds');
     expect(broken(r, { 'compiler/runtime/stubs.ts': ['compiler/runtime/testKit.ts'] })).toContain('compiler/runtime/stubs.ts:1 -> compiler/runtime/testKit.ts');
     expect(broken(r, { 'compiler/wast/a.ts': ['compiler/testing/rng.ts'] })).toContain('-> compiler/testing/rng.ts');
+  });
+
+  it('importing the command line', () => {
+    const r = rule('only the command line');
+    expect(broken(r, { 'compiler/cli.ts': ['compiler/cli/run.ts'], 'compiler/cli/run.ts': ['compiler/cli/loadWasm.ts'] })).toBe('holds');
+    expect(broken(r, { 'bench/fib.ts': ['compiler/cli/loadWasm.ts'] })).toContain('bench/fib.ts:1 -> compiler/cli/loadWasm.ts');
   });
 
   it('a second door to wabt', () => {
