@@ -4,7 +4,6 @@
 //
 //   npx tsx bench/calls.ts            (x86-64 Linux)
 
-import wabtInit from 'wabt';
 import { emptyModuleInfo, ValType, type FuncType } from '../compiler/binary/types.ts';
 import { vmContextLayoutOf, type CompiledModule } from '../compiler/abi/index.ts';
 import { Assembler, eax, mem, qword, rbx, rdi, rsi, rsp, r12, r15 } from '../compiler/x64/index.ts';
@@ -12,6 +11,7 @@ import { getRuntime } from '../compiler/runtime/runtime.ts';
 import { load } from '../compiler/runtime/stubs.ts';
 import { Instance } from '../compiler/runtime/instance.ts';
 import { handAssembled } from '../compiler/runtime/testKit.ts';
+import { watToWasm } from '../compiler/text/watToWasm.ts';
 
 const { i32 } = ValType;
 const V_V: FuncType = { params: [], results: [] };
@@ -89,8 +89,7 @@ function measure(e: Exports): { nop: number; add: number; out: number } {
 
 const noop = () => {};
 const lb = new Instance(lightbeamModule(), { env: { f: noop } }).exports as unknown as Exports;
-const wabt = await wabtInit();
-const bytes = new Uint8Array(wabt.parseWat("calls.wat", WAT).toBinary({}).buffer);
+const bytes = await watToWasm(WAT, { name: 'calls.wat' });
 const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { f: noop } }).exports as unknown as Exports;
 
 /** The floor koffi sets: an FFI call of an empty native function, and a native loop calling an empty registered callback. */

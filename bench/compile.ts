@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watToWasm } from '../compiler/cli/loadWasm.ts';
+import { watToWasm } from '../compiler/text/watToWasm.ts';
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
 import { programModule } from '../compiler/codegen/testing/randomProgram.ts';
 import { validateModule } from '../compiler/validate/index.ts';
@@ -88,30 +88,12 @@ function liftoff(bytes: Uint8Array): { compileMs: number; validateMs: number } {
 // #region generated-module
 /**
  * `count` functions of random integer and control code from the differential test's generator,
- * with the helpers they call, in one module. Custom sections (wabt's names) are stripped.
+ * with the helpers they call, in one module (without a name section).
  */
 async function generatedModule(count: number, seed = 1): Promise<Uint8Array> {
-  return stripCustomSections(await watToWasm(programModule(seed, count), 'generated.wat'));
+  return watToWasm(programModule(seed, count), { name: 'generated.wat' });
 }
 // #endregion generated-module
-
-function stripCustomSections(bytes: Uint8Array): Uint8Array {
-  const out: number[] = [...bytes.subarray(0, 8)];
-  let p = 8;
-  while (p < bytes.length) {
-    const start = p;
-    const id = bytes[p++]!;
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[p++]!;
-      size += (b & 0x7f) * 2 ** shift;
-      if (!(b & 0x80)) break;
-    }
-    p += size;
-    if (id !== 0) for (let i = start; i < p; i++) out.push(bytes[i]!);
-  }
-  return new Uint8Array(out);
-}
 
 const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1e3);
 const f1 = (x: number, w = 7): string => x.toFixed(1).padStart(w);

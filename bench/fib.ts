@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watToWasm } from '../compiler/cli/loadWasm.ts';
+import { watToWasm } from '../compiler/text/watToWasm.ts';
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
 import { Instance } from '../compiler/runtime/instance.ts';
 

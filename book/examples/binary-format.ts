@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Reader } from '../../compiler/binary/reader.ts';
 import { SectionId } from '../../compiler/binary/sections.ts';
 import { StreamingValidator, NoopCodeGenerator, type FunctionContext } from '../../compiler/validate/index.ts';
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { repoRoot } from '../../src/lib/root.ts';
 import type { Output } from '../../src/lib/exampleOutput.ts';
 
@@ -13,7 +13,7 @@ const sectionName = (id: number): string => Object.entries(SectionId).find(([, v
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
 async function wasmOf(file: string): Promise<Uint8Array> {
-  return watToWasm(readFileSync(join(repoRoot(), file), 'utf8'), file);
+  return watToWasm(readFileSync(join(repoRoot(), file), 'utf8'), { name: file });
 }
 
 export async function sections(): Promise<Output[]> {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Assembler, eax, ecx, rax, rcx, rsi, rdi, mem } from '../../compiler/x64/index.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { repoRoot } from '../../src/lib/root.ts';
 import { nativeUnavailable } from '../../src/lib/examples.ts';
 import { describeMachine, type Output } from '../../src/lib/exampleOutput.ts';
@@ -62,7 +62,7 @@ export async function runSum(): Promise<Output[]> {
 export async function traps(): Promise<Output[]> {
   const why = nativeUnavailable();
   if (why) return [{ kind: 'unavailable', reason: why }];
-  const wasm = await watToWasm(readFileSync(join(repoRoot(), 'book/examples/traps.wat'), 'utf8'));
+  const wasm = await watToWasm(readFileSync(join(repoRoot(), 'book/examples/traps.wat'), 'utf8'), { name: 'traps.wat' });
   const { Instance } = await import('../../compiler/runtime/instance.ts');
   // #region catch-traps
   const instance = new Instance(compileModule(wasm));

@@ -1,6 +1,6 @@
 // Chapter 3's examples: small function bodies, some invalid on purpose, through our validator;
 // and a trace of what the validator tells the code generator, operator by operator.
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { validateModule, NoopCodeGenerator, type CodeGenerator, type FunctionContext } from '../../compiler/validate/index.ts';
 import { CompileError } from '../../compiler/errors.ts';
 import { valTypeName } from '../../compiler/binary/types.ts';
@@ -24,7 +24,7 @@ export async function errors(): Promise<Output[]> {
   const rows: string[][] = [];
   for (const [what, body] of bodies) {
     const wat = `(module (func (param i32) (result i32) ${body}))`;
-    const bytes = await watToWasm(wat, 'body.wat', { validate: false });
+    const bytes = await watToWasm(wat, { name: 'body.wat', validate: false });
     let verdict: string;
     try {
       validateModule(bytes);
@@ -43,7 +43,7 @@ export async function trace(): Promise<Output[]> {
       (br_if $out (i32.const 7) (local.get $x))
       (return (i32.const 1))
       (i32.add (i32.const 2) (i32.const 3)))))`;
-  const bytes = await watToWasm(wat, 'trace.wat');
+  const bytes = await watToWasm(wat, { name: 'trace.wat' });
   // #region trace-codegen
   // A code generator that only writes down what it is told, with the operand-stack height.
   const lines: string[] = [];

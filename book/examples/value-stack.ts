@@ -1,7 +1,7 @@
 // Chapter 6's example: tiny functions, each showing one kind of value location paying off,
 // compiled by Lightbeam when the page is built. Only the body between prologue and epilogue
 // matters here, but the whole listing is shown, so nothing is hidden.
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import { listFunctions, formatFunction } from '../../compiler/codegen/listing.ts';
 import { loadIced } from '../../compiler/x64/index.ts';
@@ -30,7 +30,7 @@ export async function example(): Promise<Output[]> {
   await loadIced();
   const out: Output[] = [];
   for (const [what, func] of cases) {
-    const wasm = await watToWasm(`(module ${func})`, 'case.wat');
+    const wasm = await watToWasm(`(module ${func})`, { name: 'case.wat' });
     const [listed] = listFunctions(compileModule(wasm, { notes: true }));
     const text = formatFunction(listed!).split('\n').slice(1).join('\n'); // drop the ";; function 0" line
     out.push({ kind: 'asm', title: what, listing: `;; ${func}\n${text}` });

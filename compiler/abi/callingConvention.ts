@@ -22,12 +22,8 @@ export const FLOAT_PARAM_REGS: readonly RegId[] = [Reg.xmm0, Reg.xmm1, Reg.xmm2,
 /** The first result, by class. Further results go to the return area. */
 export const INT_RESULT_REG: RegId = Reg.rax;
 export const FLOAT_RESULT_REG: RegId = Reg.xmm0;
-/**
- * Preserved by every callee (besides rsp): the two pinned registers. rbp too, when a
- * function uses it as a frame pointer it must restore it. Everything else, every other
- * GPR and every xmm register, is clobbered by a call.
- */
-export const CALLEE_SAVED: readonly RegId[] = [Reg.r14, Reg.r15, Reg.rbp];
+// Preserved by every callee (besides rsp): the two pinned registers, and rbp when a function
+// uses it as a frame pointer. Every other GPR and every xmm register is clobbered by a call.
 /** rsp is a multiple of this at every call instruction (so calls out to C need no realignment). */
 export const STACK_ALIGNMENT = 16;
 /** Each stack argument and each return-area slot takes 8 bytes, whatever its type. */

@@ -13,12 +13,3 @@
  */
 export const NULL_REF = 0;
 // #endregion value-representation
-
-// #region entry-status
-/**
- * The runtime's entry trampoline returns, in eax, TrapCode.none (0) when the called function
- * returned, or the TrapCode of the trap that unwound it (TrapCode.jsException when an imported JS
- * function threw).
- */
-export type EntryStatus = number;
-// #endregion entry-status

@@ -1,11 +1,10 @@
-import wabtInit from 'wabt';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadWatToWasm, type WatAssembler } from '../text/watToWasm.ts';
 import * as LB from './index.ts';
 
-let wat2wasm: (text: string) => Uint8Array<ArrayBuffer>;
+let wat2wasm: WatAssembler;
 beforeAll(async () => {
-  const wabt = await wabtInit();
-  wat2wasm = (text) => new Uint8Array(wabt.parseWat('test.wat', text).toBinary({}).buffer);
+  wat2wasm = await loadWatToWasm();
 });
 
 const PROGRAM = `(module

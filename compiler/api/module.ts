@@ -1,7 +1,7 @@
 // The compile-only half of the WebAssembly-like API: Module, validate, compile. Runs in the
 // browser (the playground compiles and disassembles); running needs ./index.ts (Node only).
 
-import { valTypeName, type ExternKind, type ModuleInfo } from '../binary/types.ts';
+import type { ExternKind, ModuleInfo } from '../binary/types.ts';
 import type { CompiledModule } from '../abi/index.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
@@ -62,6 +62,3 @@ export function validate(bytes: Bytes): boolean {
 export async function compile(bytes: Bytes): Promise<Module> {
   return new Module(bytes);
 }
-
-/** The text name of a value type for messages ("i32", "funcref"). */
-export const typeName = valTypeName;

@@ -330,7 +330,8 @@ export function opcodeName(opcode: number): string {
 // #region dispatch-arrays
 // Flat arrays derived from the table for the validator's hot loop (indexed by the opcode byte,
 // or by 256 + sub for 0xfc-prefixed opcodes): no object lookups per operator.
-export const FAMILY_NONE = 0, FAMILY_UNARY = 1, FAMILY_BINARY = 2, FAMILY_COMPARE = 3,
+// 0, the arrays' initial value, is no operator at all.
+export const FAMILY_UNARY = 1, FAMILY_BINARY = 2, FAMILY_COMPARE = 3,
   FAMILY_LOAD = 4, FAMILY_STORE = 5, FAMILY_CONST = 6, FAMILY_SPECIAL = 7, FAMILY_UNSUPPORTED = 8;
 const FAMILY_CODES: Record<Family, number> = {
   unary: FAMILY_UNARY, binary: FAMILY_BINARY, compare: FAMILY_COMPARE, load: FAMILY_LOAD,

@@ -217,13 +217,6 @@ export function emptyModuleInfo(): ModuleInfo {
   };
 }
 
-/** The function type of function `index` (imported or defined). */
-export function funcTypeOf(module: ModuleInfo, index: number): FuncType {
-  const t = module.types[module.functions[index]!];
-  if (!t) throw new RangeError(`no function ${index}`);
-  return t;
-}
-
 const EMPTY: readonly ValType[] = [];
 const VOID_BLOCK: FuncType = { params: EMPTY, results: EMPTY };
 const SINGLE_RESULT_BLOCKS = new Map<number, FuncType>(

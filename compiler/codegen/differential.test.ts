@@ -3,7 +3,7 @@
 // expressions that force spills) compiled by us and by V8, called with the same arguments;
 // results and traps must agree. Seeded, so a failure names a reproducible program.
 import { describe, expect, it } from 'vitest';
-import { watToWasm } from '../cli/loadWasm.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from '../runtime/instance.ts';
 import { compileModule } from './moduleCompiler.ts';
 
@@ -30,7 +30,7 @@ describe('differential: random integer programs vs V8', () => {
       const text = program(seed);
       let bytes: Uint8Array;
       try {
-        bytes = await watToWasm(text);
+        bytes = await watToWasm(text, { names: true });
       } catch (e) {
         throw new Error(`seed ${seed}: generator made an invalid program: ${(e as Error).message}\n${text}`);
       }
@@ -56,7 +56,7 @@ describe('differential: fixed programs vs V8', () => {
   for (const name of ['returnArea.wat', 'constSelect.wat', 'peepholeAcrossLabel.wat']) {
     it(`testing/${name} agrees`, async () => {
       const { readFileSync } = await import('node:fs');
-      const bytes = await watToWasm(readFileSync(new URL(`./testing/${name}`, import.meta.url), 'utf8'));
+      const bytes = await watToWasm(readFileSync(new URL(`./testing/${name}`, import.meta.url), 'utf8'), { names: true });
       const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource)).exports.f as (...a: unknown[]) => unknown;
       const ours = new Instance(compileModule(bytes)).exports.f as (...a: unknown[]) => unknown;
       for (const args of ARGS) expect(run(ours, args)).toEqual(run(v8, args));

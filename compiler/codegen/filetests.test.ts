@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { watToWasm } from '../cli/loadWasm.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 import { loadIced } from '../x64/disassemble.ts';
 import { compileModule } from './moduleCompiler.ts';
 import { formatFunction, listFunctions, type ListedFunction } from './listing.ts';
@@ -13,7 +13,7 @@ const dir = join(import.meta.dirname, 'filetests');
 const update = process.env.UPDATE === '1';
 
 async function listing(name: string): Promise<ListedFunction[]> {
-  const bytes = await watToWasm(readFileSync(join(dir, name), 'utf8'), name);
+  const bytes = await watToWasm(readFileSync(join(dir, name), 'utf8'), { name, names: true });
   return listFunctions(compileModule(bytes, { notes: true }));
 }
 

@@ -1,7 +1,7 @@
 // Register allocation and calls, seen in the generated code: the deepest value spills first,
 // a call saves only what is live, and values are materialized only where needed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { watToWasm } from '../cli/loadWasm.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 import { loadIced } from '../x64/disassemble.ts';
 import { compileModule } from './moduleCompiler.ts';
 import { listFunctions } from './listing.ts';
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 async function code(wat: string, func = 0): Promise<string[]> {
-  const fns = listFunctions(compileModule(await watToWasm(wat), { notes: true }));
+  const fns = listFunctions(compileModule(await watToWasm(wat, { names: true }), { notes: true }));
   const f = fns.find((x) => x.index === func)!;
   const end = f.instructions.findIndex((i) => i.wasm.includes('trap stubs'));
   return f.instructions.slice(0, end).map((i) => i.text);

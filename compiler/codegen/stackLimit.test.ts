@@ -1,13 +1,13 @@
 // Stack overflow is a trap, never a crash: with small frames (the prologue's two-instruction
 // check) and with frames bigger than the unchecked margin (checked out of line).
 import { describe, expect, it } from 'vitest';
-import { watToWasm } from '../cli/loadWasm.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from '../runtime/instance.ts';
 import { MAX_UNCHECKED_FRAME } from '../abi/index.ts';
 import { compileModule } from './moduleCompiler.ts';
 
 async function run(wat: string, ...args: unknown[]): Promise<unknown> {
-  const f = new Instance(compileModule(await watToWasm(wat))).exports.f as (...a: unknown[]) => unknown;
+  const f = new Instance(compileModule(await watToWasm(wat, { names: true }))).exports.f as (...a: unknown[]) => unknown;
   return f(...args);
 }
 

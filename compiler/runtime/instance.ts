@@ -4,7 +4,7 @@
 
 import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  Builtin, FUNCREF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  Builtin, FUNCREF, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -70,14 +70,14 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
 const escapedOwners = new Set<Instance>();
 
 funcRefs.toAddress = (value) => {
-  if (value === null) return 0;
+  if (value === null) return NULL_REF;
   const info = typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
   if (!info) throw new TypeError('not a WebAssembly exported function');
   escapedOwners.add(info.owner);
   return info.record;
 };
 funcRefs.fromAddress = (address) => {
-  if (address === 0) return null;
+  if (address === NULL_REF) return null;
   const info = functionsByRecord.get(address)?.deref();
   if (!info) throw new RuntimeError(`dangling function reference 0x${address.toString(16)}`);
   return wrapperOf(info);
@@ -332,7 +332,7 @@ export class Instance {
   /** A reference constant as its raw 64-bit value. */
   private evalRef(e: ConstExpr): number {
     switch (e.op) {
-      case 'ref.null': return 0;
+      case 'ref.null': return NULL_REF;
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
       default: throw new LinkError(`unsupported element expression ${e.op}`);

@@ -2,6 +2,7 @@
 // does (ToWebAssemblyValue / ToJSValue): i32 as a Number, i64 as a BigInt, f32/f64 as Numbers,
 // externref as any JS value (handle 0 is null), funcref as an exported function or null.
 
+import { NULL_REF } from '../abi/index.ts';
 import { ValType } from '../binary/types.ts';
 import type { SlotViews } from './runtimeState.ts';
 
@@ -16,7 +17,7 @@ class ExternRefTable {
   private readonly values: unknown[] = [];
   private readonly handles = new Map<unknown, number>();
   toHandle(value: unknown): number {
-    if (value === null) return 0;
+    if (value === null) return NULL_REF;
     let h = this.handles.get(value);
     if (h === undefined) {
       this.values.push(value);
@@ -26,7 +27,7 @@ class ExternRefTable {
     return h;
   }
   fromHandle(handle: number): unknown {
-    if (handle === 0) return null;
+    if (handle === NULL_REF) return null;
     if (handle > this.values.length) throw new RangeError(`bad externref handle ${handle}`);
     return this.values[handle - 1];
   }
@@ -37,11 +38,11 @@ export const externRefs = new ExternRefTable();
 /** How funcrefs cross: the instance layer installs these (a record address <-> an exported function). */
 export const funcRefs = {
   toAddress(value: unknown): number {
-    if (value === null) return 0;
+    if (value === null) return NULL_REF;
     throw new TypeError('not a WebAssembly function');
   },
   fromAddress(address: number): unknown {
-    if (address === 0) return null;
+    if (address === NULL_REF) return null;
     throw new TypeError('funcref conversion is not installed');
   },
   /** The instance a function belongs to: a table or global holding it must keep that instance alive. */

@@ -3,7 +3,8 @@ import { CompileError } from '../errors.ts';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { valTypeName } from '../binary/types.ts';
 import { type ControlFrame, NoopCodeGenerator, validateModule } from './index.ts';
-import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
+import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section } from './testSupport.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 
 function errorOf(bytes: Uint8Array): CompileError | undefined {
   try {
@@ -17,7 +18,7 @@ function errorOf(bytes: Uint8Array): CompileError | undefined {
 
 describe('what the code generator is told', () => {
   it('reports live code only, with frames, types and the offset of each operator', async () => {
-    const bytes = await watToBytes(`(module
+    const bytes = await watToWasm(`(module
       (func (param i32) (result i32)
         block (result i32)
           local.get 0
@@ -72,7 +73,7 @@ describe('what the code generator is told', () => {
   });
 
   it('passes block types with params (multi-value) and label lookups through frames', async () => {
-    const bytes = await watToBytes(`(module
+    const bytes = await watToWasm(`(module
       (func (result i32 i32)
         i32.const 1
         i32.const 2
@@ -94,7 +95,7 @@ describe('what the code generator is told', () => {
   });
 
   it('reports each br_table target and the default', async () => {
-    const bytes = await watToBytes(`(module (func (param i32)
+    const bytes = await watToWasm(`(module (func (param i32)
       block block block local.get 0 br_table 0 1 2 1 end end end))`);
     const cg = new RecordingCodeGenerator();
     validateModule(bytes, cg);
@@ -102,7 +103,7 @@ describe('what the code generator is told', () => {
   });
 
   it("gives each frame its opener's offset, for the frame itself and as a branch target", async () => {
-    const bytes = await watToBytes(`(module (func (param i32)
+    const bytes = await watToWasm(`(module (func (param i32)
       block loop local.get 0 br_if 1 local.get 0 if br 2 end end end))`);
     const seen: [string, number, number][] = [];
     class Frames extends NoopCodeGenerator {
@@ -279,7 +280,7 @@ describe('the operator table agrees with wabt', () => {
   });
   it('each has the opcode, signature and code-generator family wabt expects', async () => {
     for (const o of checked) {
-      const bytes = await watToBytes(funcFor(o, o.params));
+      const bytes = await watToWasm(funcFor(o, o.params));
       const cg = new RecordingCodeGenerator();
       validateModule(bytes, cg);
       const event = cg.events.find((e) => /^(unary|binary|compare|load|store) /.test(e));
@@ -290,7 +291,7 @@ describe('the operator table agrees with wabt', () => {
   it('each rejects an operand of the wrong type', async () => {
     for (const o of checked) {
       const wrong = o.params.map((t, i) => (i === o.params.length - 1 ? (t === 0x7f ? 0x7e : 0x7f) : t));
-      const bytes = await watToBytes(funcFor(o, wrong), false, false);
+      const bytes = await watToWasm(funcFor(o, wrong), { validate: false });
       expect(errorOf(bytes)?.reason, o.name).toBe('type mismatch');
     }
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator, validateModule, validateStreaming } from './index.ts';
-import { HEADER, leb, moduleOf, moduleWithBody, plainModuleInfo, reasonOf, RecordingCodeGenerator, section, watToBytes } from './testSupport.ts';
+import { HEADER, leb, moduleOf, moduleWithBody, plainModuleInfo, reasonOf, RecordingCodeGenerator, section } from './testSupport.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 
 // A module touching every section kind and most declaration forms.
 const EVERYTHING = `
@@ -74,7 +75,7 @@ describe('a finished or failed validator', () => {
 
 describe('streaming equals whole-buffer', () => {
   it('decodes the everything-module with names', async () => {
-    const bytes = await watToBytes(EVERYTHING, true);
+    const bytes = await watToWasm(EVERYTHING, { names: true });
     const m = validateModule(bytes);
     expect(m.imports.map((i) => i.desc.kind)).toEqual(['func', 'table', 'memory', 'global']);
     expect(m.functions).toEqual([1, 1, 1, 0]);
@@ -92,14 +93,14 @@ describe('streaming equals whole-buffer', () => {
   });
 
   it('gives the same ModuleInfo and code-generator calls for every chunk size, down to one byte', async () => {
-    const bytes = await watToBytes(EVERYTHING, true);
+    const bytes = await watToWasm(EVERYTHING, { names: true });
     const whole = run([bytes]);
     expect(whole.events.length).toBeGreaterThan(10);
     for (const size of [1, 2, 3, 5, 7, 64]) expect(run(chunked(bytes, size))).toEqual(whole);
   });
 
   it('gives the same result for a split at every position (inside LEB128s, names, bodies)', async () => {
-    const bytes = await watToBytes(EVERYTHING, true);
+    const bytes = await watToWasm(EVERYTHING, { names: true });
     const whole = run([bytes]);
     for (let i = 1; i < bytes.length; i++) {
       expect(run([bytes.slice(0, i), bytes.slice(i)])).toEqual(whole);
@@ -107,7 +108,7 @@ describe('streaming equals whole-buffer', () => {
   });
 
   it('consumes an async iterable of chunks', async () => {
-    const bytes = await watToBytes(EVERYTHING);
+    const bytes = await watToWasm(EVERYTHING);
     async function* source() {
       for (const c of chunked(bytes, 3)) yield c;
     }
@@ -116,7 +117,7 @@ describe('streaming equals whole-buffer', () => {
   });
 
   it('does not depend on the caller keeping its chunks unchanged', async () => {
-    const bytes = await watToBytes(EVERYTHING);
+    const bytes = await watToWasm(EVERYTHING);
     const v = new StreamingValidator();
     const scratch = new Uint8Array(5);
     for (let i = 0; i < bytes.length; i += 5) {
@@ -129,7 +130,7 @@ describe('streaming equals whole-buffer', () => {
   });
 
   it('hands each function body to the code generator as soon as it is complete', async () => {
-    const bytes = await watToBytes('(module (func (nop)) (func (nop)) (data "x"))');
+    const bytes = await watToWasm('(module (func (nop)) (func (nop)) (data "x"))');
     const cg = new RecordingCodeGenerator();
     const v = new StreamingValidator(cg);
     let fed = 0;
@@ -176,7 +177,7 @@ describe('malformed input, whole or streamed', () => {
     expect(() => v.push(new Uint8Array([1, 2, 3, 4]))).toThrow(CompileError);
     expect(() => v.push(new Uint8Array([0]))).toThrow('magic header not detected');
     const w = new StreamingValidator();
-    w.push(await watToBytes('(module)'));
+    w.push(await watToWasm('(module)'));
     w.finish();
     expect(() => w.push(new Uint8Array([0]))).toThrow();
   });
@@ -209,7 +210,7 @@ describe('very large counts fail cleanly instead of allocating', () => {
 
 describe('hostile input', () => {
   it('mutated modules either validate or throw CompileError, and streaming agrees with whole-buffer', async () => {
-    const original = await watToBytes(EVERYTHING, true);
+    const original = await watToWasm(EVERYTHING, { names: true });
     let seed = 2024;
     const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     let accepted = 0;
@@ -242,7 +243,7 @@ describe('hostile input', () => {
 
 describe('bounded memory', () => {
   it('skips a large custom section as it streams, without buffering it', async () => {
-    const code = await watToBytes('(module (func (export "f") (result i32) (i32.const 7)))');
+    const code = await watToWasm('(module (func (export "f") (result i32) (i32.const 7)))');
     const big = new Uint8Array(8 << 20).fill(0x5a);
     const custom = [0, ...leb(big.length + 6), 5, ...[...'debug'].map((c) => c.charCodeAt(0))];
     const v = new StreamingValidator();

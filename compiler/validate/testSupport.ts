@@ -1,25 +1,9 @@
-// Helpers for the decoder and validator tests: wat -> bytes through wabt, hand-built modules,
-// and a code generator that records what it is told. Test-only (Node), not used by the compiler.
+// Helpers for the decoder and validator tests (and the decode benchmarks): hand-built modules,
+// and a code generator that records what it is told. Test-only, not used by the compiler.
 
-import wabtInit from 'wabt';
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { CompileError } from '../errors.ts';
 import { type ControlFrame, type FunctionContext, NoopCodeGenerator } from './codegenInterface.ts';
-
-let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
-
-/** The binary of a text module (wabt with 2.0 features), optionally with a name section. */
-export async function watToBytes(text: string, names = false, validate = true): Promise<Uint8Array> {
-  wabt ??= await wabtInit();
-  const mod = wabt.parseWat('test.wat', text, { bulk_memory: true, reference_types: true, multi_value: true, sat_float_to_int: true, sign_extension: true });
-  try {
-    mod.resolveNames();
-    if (validate) mod.validate();
-    return new Uint8Array(mod.toBinary({ write_debug_names: names }).buffer);
-  } finally {
-    mod.destroy();
-  }
-}
 
 /** The CompileError's reason (its message without the position) that `fn` throws, or 'no error'. */
 export function reasonOf(fn: () => unknown): string {

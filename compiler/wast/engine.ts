@@ -16,7 +16,7 @@
 //     exports(instance)             -> the instance's exports, for linking (`register`)
 //     spectest()                    -> the `spectest` host module's exports (shape below)
 //   Lightbeam's engine is lightbeamEngine() (validation, browser-safe) completed in the worker
-//   process by withExecution() from executionEngine.ts (code generator + native runtime, Node
+//   process by withExecution() from node/executionEngine.ts (code generator + native runtime, Node
 //   only, x86-64 Linux). v8Engine.ts is a complete example over the host's WebAssembly.
 //   Any stage may throw NotImplemented(reason): the command is skipped with that reason.
 //   Values cross this interface as `WasmValue` (exact bits for floats; see below), so NaN

@@ -1,6 +1,6 @@
 // The engine the spec suite measures: Lightbeam itself. This half decodes and validates
 // (compiler/validate) and is browser-safe; in Node the worker adds execution with
-// withExecution() from executionEngine.ts (see the notes at the top of engine.ts).
+// withExecution() from node/executionEngine.ts (see the notes at the top of engine.ts).
 
 import { CompileError } from '../errors.ts';
 import { validateModule } from '../validate/index.ts';

@@ -1,30 +1,20 @@
-// Text modules become binaries through wabt, with every feature it knows switched on:
-// our compiler reads only the binary format, so wabt is this project's text front-end.
+// Text modules of a script become binaries through compiler/text (wabt, every feature on),
+// without wabt's validator: an invalid module must reach ours (assert_invalid).
 
-import wabtInit from 'wabt';
+import { allFeatures, loadWabt, loadWatToWasm } from '../text/watToWasm.ts';
 import { TextFormatError, type TextToBinary, type ReadsBack, firstWabtError } from './textFormatError.ts';
 
 export { TextFormatError, type TextToBinary, type ReadsBack, firstWabtError };
 
-let wabtModule: ReturnType<typeof wabtInit> | undefined;
-const loadWabt = () => (wabtModule ??= wabtInit());
-
 // #region text-to-binary
 /** Loads wabt (asynchronous; call once per process) and returns the text-to-binary function. */
 export async function loadTextToBinary(): Promise<TextToBinary> {
-  const wabt = await loadWabt();
-  const known = (wabt as unknown as { FEATURES: Record<string, boolean> }).FEATURES;
-  const features = Object.fromEntries(Object.keys(known).map((name) => [name, true]));
+  const assemble = await loadWatToWasm();
   return (text: string): Uint8Array => {
-    let module: ReturnType<typeof wabt.parseWat> | undefined;
     try {
-      module = wabt.parseWat('module.wat', text, features);
-      module.resolveNames();
-      return module.toBinary({}).buffer.slice();
+      return assemble(text, { validate: false });
     } catch (err) {
       throw new TextFormatError(firstWabtError(err instanceof Error ? err.message : String(err)));
-    } finally {
-      module?.destroy();
     }
   };
 }
@@ -37,9 +27,7 @@ export async function loadTextToBinary(): Promise<TextToBinary> {
  */
 export async function loadReadsBack(): Promise<ReadsBack> {
   const wabt = await loadWabt();
-  const features = Object.fromEntries(
-    Object.keys((wabt as unknown as { FEATURES: Record<string, boolean> }).FEATURES).map((name) => [name, true]),
-  );
+  const features = allFeatures(wabt);
   return (bytes: Uint8Array): boolean => {
     try {
       wabt.readWasm(bytes, { readDebugNames: false, ...features }).destroy();

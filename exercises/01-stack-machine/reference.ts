@@ -1,7 +1,7 @@
 // The reference solution evaluates nothing itself: it writes the program as a WebAssembly
 // function, has wabt assemble and check it, compiles it with Lightbeam and runs the machine code
 // (on x86-64 Linux; elsewhere Node's own engine, V8, runs it instead).
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import type { Op } from './stackMachine.ts';
 

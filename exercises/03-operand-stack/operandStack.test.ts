@@ -1,7 +1,7 @@
 // Checks for exercise 3: fixed cases whose verdicts follow from the spec's rules (each says why),
 // and random bodies judged by V8's own validator, an implementation independent of ours.
 import { expect } from 'vitest';
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { defineExercise, type Check } from '../harness.ts';
 import { bodyToWat } from './reference.ts';
 import type { Op, ValType } from './operandStack.ts';
@@ -115,7 +115,7 @@ const checks: Check<Impl>[] = [
     name: 'random bodies agree with V8 (WebAssembly.validate)',
     run: async (impl) => {
       for (const [why, params, results, body] of randomBodies(300)) {
-        const bytes = await watToWasm(bodyToWat(params, results, body), 'random.wat', { validate: false });
+        const bytes = await watToWasm(bodyToWat(params, results, body), { name: 'random.wat', validate: false });
         const v8 = WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>) ? 'valid' : 'type mismatch';
         expect(await verdict(impl, params, results, body), `${why}: ${bodyToWat(params, results, body)} (V8 says ${v8})`).toBe(v8);
       }

@@ -1,6 +1,6 @@
 // The reference solution: write the body as a module (wabt assembles it without checking) and
 // let Lightbeam's validator judge it.
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { validateModule } from '../../compiler/validate/index.ts';
 import { CompileError } from '../../compiler/errors.ts';
 import type { Op, ValType } from './operandStack.ts';
@@ -11,7 +11,7 @@ export function bodyToWat(params: readonly ValType[], results: readonly ValType[
 }
 
 export async function checkBody(params: readonly ValType[], results: readonly ValType[], body: readonly Op[]): Promise<void> {
-  const bytes = await watToWasm(bodyToWat(params, results, body), 'body.wat', { validate: false });
+  const bytes = await watToWasm(bodyToWat(params, results, body), { name: 'body.wat', validate: false });
   try {
     validateModule(bytes);
   } catch (e) {

@@ -1,7 +1,7 @@
 // Checks for exercise 6: the function must be right (expected values computed here with
 // Math.min/max) and must compile, with Lightbeam, to no more instructions than the reference.
 import { expect } from 'vitest';
-import { watToWasm } from '../../src/lib/wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import { listFunctions, formatFunction } from '../../compiler/codegen/listing.ts';
 import { validateModule } from '../../compiler/validate/index.ts';
@@ -19,7 +19,7 @@ const native = process.platform === 'linux' && process.arch === 'x64';
 async function assemble(impl: Impl): Promise<Uint8Array> {
   const wat = impl.clampWat();
   expect(typeof wat, 'clampWat() must return WAT text').toBe('string');
-  return watToWasm(wat, 'clamp.wat');
+  return watToWasm(wat, { name: 'clamp.wat' });
 }
 
 async function clampOf(wasm: Uint8Array): Promise<(x: number, lo: number, hi: number) => number> {
@@ -69,7 +69,7 @@ const checks: Check<Impl>[] = [
     name: 'Lightbeam compiles it to no more instructions than the reference solution',
     run: async (impl) => {
       const theirs = await instructionCount(await assemble(impl));
-      const ours = await instructionCount(await watToWasm(reference.clampWat(), 'reference.wat'));
+      const ours = await instructionCount(await watToWasm(reference.clampWat(), { name: 'reference.wat' }));
       expect(theirs.count, `${theirs.count} instructions, the reference needs ${ours.count}:\n${theirs.listing}`).toBeLessThanOrEqual(ours.count);
     },
   },

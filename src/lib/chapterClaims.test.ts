@@ -3,7 +3,7 @@
 // These checks hold the sentences to the code: if one fails, the code generator changed in a
 // way book/06-the-value-stack.mdx describes, and the paragraph needs rereading.
 import { describe, expect, test } from 'vitest';
-import { watToWasm } from './wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import { listFunctions } from '../../compiler/codegen/listing.ts';
 import { loadIced } from '../../compiler/x64/index.ts';

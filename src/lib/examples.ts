@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './root.ts';
-import { watToWasm } from './wat.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { describeMachine } from './exampleOutput.ts';
 import { validateModule } from '../../compiler/validate/index.ts';
 import { valTypeName, type FuncType, type ModuleInfo } from '../../compiler/binary/types.ts';
@@ -29,7 +29,7 @@ export async function loadExample(input: ExampleInput): Promise<ExampleSource> {
   if (!input.file && !input.wat) throw new Error('<Example> needs file="..." or wat="..."');
   const wat = input.wat ?? readFileSync(join(repoRoot(), input.file!), 'utf8');
   const name = input.file ?? 'inline.wat';
-  return { name, wat: wat.trim(), wasm: await watToWasm(wat, name) };
+  return { name, wat: wat.trim(), wasm: await watToWasm(wat, { name }) };
 }
 
 export const typeText = (t: FuncType): string =>

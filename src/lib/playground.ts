@@ -1,10 +1,10 @@
 // The playground, in the reader's browser: WAT -> wabt -> Lightbeam's validator and code
 // generator -> iced-x86 disassembly. Nothing here runs on a server; nothing is executed
 // natively (a browser cannot run our machine code), it is only compiled and shown.
-import wabtInit from 'wabt';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import { listFunctions, formatFunction } from '../../compiler/codegen/listing.ts';
 import { loadIcedFromSources, isIcedLoaded } from '../../compiler/x64/iced.ts';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
 
 export interface PlaygroundResult {
   ok: boolean;
@@ -13,8 +13,6 @@ export interface PlaygroundResult {
   codeBytes?: number;
   compileMs?: number;
 }
-
-let wabt: ReturnType<typeof wabtInit> | undefined;
 
 /** Loads iced-x86 from the two files the site serves under `icedBase`. */
 export async function ensureIced(icedBase: string): Promise<void> {
@@ -29,15 +27,7 @@ export async function ensureIced(icedBase: string): Promise<void> {
 export async function compileWat(text: string, icedBase: string): Promise<PlaygroundResult> {
   let bytes: Uint8Array;
   try {
-    const w = await (wabt ??= wabtInit());
-    const module = w.parseWat('playground.wat', text, { multi_value: true, bulk_memory: true, reference_types: true, sign_extension: true, sat_float_to_int: true, mutable_globals: true });
-    try {
-      module.resolveNames();
-      module.validate();
-      bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
-    } finally {
-      module.destroy();
-    }
+    bytes = await watToWasm(text, { name: 'playground.wat' });
   } catch (e) {
     return { ok: false, text: `wabt could not assemble this:\n${e instanceof Error ? e.message : String(e)}` };
   }

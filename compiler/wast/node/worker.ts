@@ -6,7 +6,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Engine } from '../engine.ts';
 import { ENGINES } from '../engines.ts';
-import { withExecution } from '../executionEngine.ts';
+import { withExecution } from './executionEngine.ts';
 import { ScriptRunner, type Outcome } from '../runner.ts';
 import { parseScript } from '../script.ts';
 import { loadReadsBack, loadTextToBinary } from '../textFormat.ts';

@@ -6,15 +6,15 @@
 // reported as NotImplemented, so the runner skips the module and what depends on it under
 // that reason; a module that is also invalid still fails validation with its CompileError.
 
-import { ValType } from '../binary/types.ts';
-import { compileModule, type CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
-import { TRAP_MESSAGES, TrapCode } from '../abi/index.ts';
-import { CompileError, RuntimeError } from '../errors.ts';
-import { Instance, wasmFunctionInfo } from '../runtime/instance.ts';
-import { LinearMemory } from '../runtime/linearMemory.ts';
-import { Global, Table } from '../runtime/tableAndGlobal.ts';
-import { validateModule } from '../validate/index.ts';
-import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue } from './engine.ts';
+import { ValType } from '../../binary/types.ts';
+import { compileModule, type CompiledModuleWithNotes } from '../../codegen/moduleCompiler.ts';
+import { TRAP_MESSAGES, TrapCode } from '../../abi/index.ts';
+import { CompileError, RuntimeError } from '../../errors.ts';
+import { fromBits, Instance, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
+import { LinearMemory } from '../../runtime/linearMemory.ts';
+import { Global, Table } from '../../runtime/tableAndGlobal.ts';
+import { validateModule } from '../../validate/index.ts';
+import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue } from '../engine.ts';
 
 const NOT_YET = 'not implemented yet';
 
@@ -47,17 +47,17 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
     const fn = (instance as Instance).exports[name];
     const info = wasmFunctionInfo(fn);
     if (typeof fn !== 'function' || !info) throw new Error(`no exported function '${name}'`);
-    let result: unknown;
+    // Raw bits in and out, not JS numbers: a trip through a JS number may quiet a signalling
+    // NaN, and the spec tests check NaN payloads exactly.
+    const params = info.type.params;
+    let bits: bigint[];
     try {
-      result = stubsAsSkips(compiledOf.get(instance as Instance), () => fn(...args.map(toJs)));
+      bits = stubsAsSkips(compiledOf.get(instance as Instance), () => invokeBits(fn, args.map((a, i) => bitsOf(params[i]!, a))));
     } catch (e) {
       if (e instanceof NotImplemented) taint(instance as Instance, e.reason);
       throw e;
     }
-    const types = info.type.results;
-    if (types.length === 0) return [];
-    const values = types.length === 1 ? [result] : (result as unknown[]);
-    return types.map((t, i) => fromJs(t, values[i]));
+    return info.type.results.map((t, i) => valueOfBits(t, bits[i]!));
   },
   get(instance, name) {
     const g = (instance as Instance).exports[name];
@@ -150,6 +150,28 @@ function toJs(v: WasmValue): unknown {
       if (r.kind === 'extern') return hostRef(r.host);
       return r.value;
     }
+  }
+}
+
+/** A script value as the raw 64-bit value wasm sees. */
+function bitsOf(type: number, v: WasmValue): bigint {
+  switch (v.type) {
+    case 'i32': return BigInt(v.value >>> 0);
+    case 'i64': return BigInt.asUintN(64, v.value);
+    case 'f32': return BigInt(v.bits >>> 0);
+    case 'f64': return BigInt.asUintN(64, v.bits);
+    default: return toBits(type as ValType, toJs(v));
+  }
+}
+
+/** A raw 64-bit result as a script value. */
+function valueOfBits(type: number, b: bigint): WasmValue {
+  switch (type) {
+    case ValType.i32: return { type: 'i32', value: Number(BigInt.asIntN(32, b)) };
+    case ValType.i64: return { type: 'i64', value: BigInt.asIntN(64, b) };
+    case ValType.f32: return { type: 'f32', bits: Number(b & 0xffffffffn) };
+    case ValType.f64: return { type: 'f64', bits: BigInt.asUintN(64, b) };
+    default: return fromJs(type, fromBits(type as ValType, b));
   }
 }
 
