@@ -324,7 +324,6 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
   asm.align(4, 'int3');
   asm.bind(table);
   asm.jumpTable(frames.map((f) => entry.get(f)!), 'rel32');
-  fc.env.dataRanges.push([table.offset, asm.offset]);
 }
 // #endregion branches
 

@@ -32,8 +32,6 @@ export interface FunctionEnv {
   readonly vmctx: VMContextLayout;
   /** Records (code offset, text) notes for the disassembly. */
   readonly notes: [number, string][];
-  /** Code ranges [start, end) that hold data (jump tables), for the disassembly. */
-  readonly dataRanges: [number, number][];
 }
 
 /**
@@ -259,9 +257,18 @@ export class FunctionCompiler implements Spiller {
   /** Put value v (already popped, or a copy) into register r. */
   loadInto(r: RegId, v: Value): void {
     if (v.loc === Loc.Flags) return this.setFromFlags(r, v.n);
-    if (v.loc === Loc.Const && v.imm === 0 && v.hi === 0 && !isXmm(r) && this.flagsFree()) {
-      this.asm.xor(GPR32[r]!, GPR32[r]!);
-      return;
+    if (v.loc === Loc.Const) {
+      if (isXmm(r) && (v.imm !== 0 || v.hi !== 0)) {
+        // A float constant: one load from the constant pool.
+        const mem = poolConstant(this.asm, v.type, v.imm, v.hi);
+        if (v.type === F32) this.asm.movss(XMM[r & 15]!, mem);
+        else this.asm.movsd(XMM[r & 15]!, mem);
+        return;
+      }
+      if (v.imm === 0 && v.hi === 0 && !isXmm(r) && this.flagsFree()) {
+        this.asm.xor(GPR32[r]!, GPR32[r]!);
+        return;
+      }
     }
     emitMove(this.asm, REG[r]!, this.sourceOf(v));
   }
@@ -362,6 +369,15 @@ export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>
   isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dword(m.base, m.disp, m.index, m.scale);
+
+/** A float constant's bits in the function's constant pool, as a memory operand of its width. */
+export function poolConstant(asm: Assembler, type: number, lo: number, hi: number): Mem {
+  const bytes = new Uint8Array(type === F32 ? 4 : 8);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, lo, true);
+  if (type !== F32) view.setInt32(4, hi, true);
+  return asm.constant(bytes, bytes.length, type === F32 ? 32 : 64);
+}
 
 /** Does a constant fit an instruction's sign-extended 32-bit immediate? */
 export function fitsImm32(v: Value): boolean {

@@ -68,7 +68,6 @@ export class X64CodeGenerator implements CodeGenerator {
   private readonly asm = new Assembler(1 << 16);
   private readonly prologueAsm = new Assembler(64);
   private fnNotes: [number, string][] = [];
-  private fnData: [number, number][] = [];
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
@@ -125,11 +124,10 @@ export class X64CodeGenerator implements CodeGenerator {
   beginFunction(ctx: FunctionContext, offset: number): void {
     this.asm.reset();
     this.fnNotes = this.keepNotes ? [] : this.fnNotes;
-    this.fnData = this.fnData.length === 0 ? this.fnData : [];
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, dataRanges: this.fnData };
+    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes };
     try {
       const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
       fc.control = new control.ControlState();
@@ -150,7 +148,6 @@ export class X64CodeGenerator implements CodeGenerator {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
       this.asm.reset();
       if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
-      this.fnData = [];
       fc = null;
       emitTrapStub(this.asm, TrapCode.notImplemented, this.bodyOffset, funcIndex);
     }
@@ -179,7 +176,8 @@ export class X64CodeGenerator implements CodeGenerator {
         this.notes.push([start + p + n[0], n[1]]);
       }
     }
-    for (const [a, b] of this.fnData) this.dataRanges.push([start + p + a, start + p + b]);
+    // Jump tables and the constant pool, as the assembler recorded them.
+    for (const [a, b] of body.dataRanges) this.dataRanges.push([start + p + a, start + p + b]);
     if (fc) {
       for (const t of [fc.frame.stackTrap, ...fc.frame.traps, ...fc.frame.callSites]) {
         this.trapSites.push({ codeOffset: start + p + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });

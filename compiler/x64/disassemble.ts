@@ -77,7 +77,11 @@ export function disassemble(code: Uint8Array, options: DisassembleOptions = {}):
           if (instr.code === x.Code.INVALID) {
             lines.push({ offset: at, length: instr.length || 1, text: '(bad)', isData: false });
           } else {
-            lines.push({ offset: at, length: instr.length, text: formatter.format(instr), isData: false });
+            let text = formatter.format(instr);
+            // iced's JS formatter prints only the low 32 bits of a 64-bit immediate (`mov r64, imm64`):
+            // print it from the instruction's last 8 bytes instead.
+            if (instr.op1Kind === x.OpKind.Immediate64) text = text.replace(/, [^,]*$/, `, ${imm64Text(code, at + instr.length - 8)}`);
+            lines.push({ offset: at, length: instr.length, text, isData: false });
           }
         }
       } finally {
@@ -130,4 +134,11 @@ export function formatListing(lines: readonly DisassemblyLine[], options: { byte
       return s.trimEnd();
     })
     .join('\n');
+}
+
+/** The little-endian 64-bit immediate at `at`, as iced prints immediates (0x-prefixed hex, or decimal below 10). */
+function imm64Text(code: Uint8Array, at: number): string {
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(code[at + i]!);
+  return v < 10n ? v.toString() : `0x${v.toString(16)}`;
 }

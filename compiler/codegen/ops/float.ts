@@ -17,7 +17,7 @@
 
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, xmm } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant as constantInPool, xmm } from '../functionCompiler.ts';
 import { SCRATCH, XMM_SCRATCH } from '../registerAllocator.ts';
 import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { GPR8, GPR32 } from '../../x64/index.ts';
@@ -30,11 +30,7 @@ export const scalar = (type: number): Scalar => (type === F32 ? 'ss' : 'sd');
 // #region float-operands
 /** A constant's bits in the function's constant pool, as a memory operand of its width. */
 export function poolConstant(fc: FunctionCompiler, type: number, lo: number, hi: number): Mem {
-  const bytes = new Uint8Array(type === F32 ? 4 : 8);
-  const view = new DataView(bytes.buffer);
-  view.setInt32(0, lo, true);
-  if (type !== F32) view.setInt32(4, hi, true);
-  return fc.asm.constant(bytes, bytes.length, type === F32 ? 32 : 64);
+  return constantInPool(fc.asm, type, lo, hi);
 }
 
 /** A float instruction's source: a register, a slot, or a constant from the pool. */
