@@ -3,6 +3,7 @@
 // the state left behind (a hash of memory and its size, the exported globals, the table's entries).
 // Shared by differential.test.ts and scripts/fuzz.ts.
 
+import { createHash } from 'node:crypto';
 import { RuntimeError } from '../../errors.ts';
 import { Instance } from '../../runtime/instance.ts';
 import { compileModule } from '../moduleCompiler.ts';
@@ -36,6 +37,8 @@ const V8_TRAPS: Readonly<Record<string, readonly string[]>> = {
   'divide result unrepresentable': ['integer overflow'],
   'float unrepresentable in integer range': ['integer overflow', 'invalid conversion to integer'],
   'memory access out of bounds': ['out of bounds memory access'],
+  'data segment out of bounds': ['out of bounds memory access'],
+  'element segment out of bounds': ['out of bounds table access'],
   'table index is out of bounds': ['undefined element', 'out of bounds table access'],
   'null function or function signature mismatch': ['uninitialized element', 'indirect call type mismatch'],
   'Maximum call stack size exceeded': ['call stack exhausted'],
@@ -59,12 +62,9 @@ export function showValue(v: unknown): string {
   return `? ${typeof v}`;
 }
 
-/** FNV-1a over the bytes, with the length. */
+/** The size and a hash of the contents. */
 function memoryHash(buffer: ArrayBuffer): string {
-  const bytes = new Uint8Array(buffer);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return `${bytes.length / 65536} pages #${(h >>> 0).toString(16)}`;
+  return `${buffer.byteLength / 65536} pages #${createHash('sha1').update(new Uint8Array(buffer)).digest('hex').slice(0, 16)}`;
 }
 
 interface Observable {

@@ -138,6 +138,8 @@ export class Gen {
   readonly segments: Segment[] = [];
   /** Helpers that may be placed in the table or named by ref.func. */
   readonly tableFuncs: string[] = [];
+  /** The functions the active element segment puts at table index 1, 2, ... */
+  elems: string[] = [];
   constructor(private readonly r: () => number, features: Features = {}) {
     this.features = { ...features, memory: !!(features.memory || features.bulkMemory) };
     this.extended = FEATURE_NAMES.some((n) => features[n]);
@@ -156,6 +158,13 @@ export class Gen {
         if ((t === 'tf' || t === 'td') && !features.floats) continue;
         this.tableFuncs.push(`$${t}0`, `$${t}1`);
       }
+      // Entries 1..7: functions of every type in a shuffled order; entry 0 and the tail stay null.
+      const shuffled = [...this.tableFuncs];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = this.int(i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      this.elems = shuffled.slice(0, 7);
     }
   }
   pick<X>(xs: readonly X[]): X { return xs[Math.floor(this.r() * xs.length)]!; }
@@ -344,8 +353,10 @@ export class Gen {
       });
       choices.push(() => {
         const u: F = this.pick(['f32', 'f64']);
-        // Often a constant near the limits, so a conversion is as likely to succeed as to trap.
-        const x = this.r() < 0.4 ? this.constant(u) : e(u);
+        // Often a constant in range, sometimes one near the limits: a trapping conversion of a
+        // random value would end most calls.
+        const r = this.r();
+        const x = r < 0.4 ? `(${u}.const ${this.pick(['0', '-0', '-0.75', '1.5', '-7.25', '1e3', '65535.9', '2147483520'])})` : r < 0.55 ? this.constant(u) : e(u);
         return `(${t}.trunc_${this.r() < 0.5 ? 'sat_' : ''}${u}_${this.pick(['s', 'u'])} ${x})`;
       });
       choices.push(() => (t === 'i32' ? `(i32.reinterpret_f32 ${this.canon('f32', e('f32'))})` : `(i64.reinterpret_f64 ${this.canon('f64', e('f64'))})`));
@@ -371,66 +382,87 @@ export class Gen {
     return this.pick(choices)();
   }
 
-  /** A 32-bit address: constants in and out of range, masked values, the last bytes of memory, anything. */
-  private address(width: number, d: number): string {
-    switch (this.int(5)) {
-      case 0: return `(i32.const ${this.pick([0, 1, 3, 8, 100, 1021, 65536 - width, 65537 - width, 65535, 65536, 131072 - width, 196608 - width, 196608, -1, -8])})`;
-      case 1: return `(i32.and ${this.expr('i32', d - 1)} (i32.const ${this.pick([0xff, 0xfff, 0xffff])}))`;
-      case 2: return `(i32.sub (i32.shl (memory.size) (i32.const 16)) (i32.const ${this.pick([1, 2, 3, 4, 8, 16, width, width + 1])}))`;
-      case 3: return this.expr('i32', d - 1);
-      default: return `(i32.add (i32.const ${this.pick([0, 16, 65000, 65528])}) (i32.and ${this.expr('i32', d - 1)} (i32.const 63)))`;
-    }
-  }
-  private memarg(width: number): string {
-    const offset = this.pick([0, 0, 0, 0, 1, 2, 5, 64, 1000, 65535, 65536, 4294967295]);
+  /**
+   * A 32-bit address and memarg for an access of `width` bytes. Mostly in range of the first page
+   * (a program makes many accesses, and the first out of range ends the call); otherwise out of
+   * range in one of several ways: a constant, a large offset, the last bytes of memory, anything.
+   */
+  private access(width: number, d: number): [memarg: string, address: string] {
     const aligns = [1, 2, 4, 8].filter((a) => a <= width);
     const align = this.r() < 0.5 ? width : this.pick(aligns);
-    return `${offset ? ` offset=${offset}` : ''}${align !== width ? ` align=${align}` : ''}`;
+    const alignText = align !== width ? ` align=${align}` : '';
+    const withOffset = (offset: number) => `${offset ? ` offset=${offset}` : ''}${alignText}`;
+    if (this.r() < 0.06) {
+      switch (this.int(5)) {
+        case 0: return [withOffset(0), `(i32.const ${this.pick([65537 - width, 65535, 65536, 131072 - width, 196608 - width, 196608, -1, -8])})`];
+        case 1: return [withOffset(this.pick([65535, 65536, 4294967295])), `(i32.and ${this.expr('i32', d - 1)} (i32.const 0xff))`];
+        case 2: return [withOffset(this.pick([0, 1])), `(i32.sub (i32.shl (memory.size) (i32.const 16)) (i32.const ${this.pick([1, width - 1, width])}))`];
+        default: return [withOffset(this.pick([0, 3])), this.expr('i32', d - 1)];
+      }
+    }
+    switch (this.int(4)) {
+      case 0: return [withOffset(this.pick([0, 0, 4, 64])), `(i32.const ${this.pick([0, 1, 3, 8, 100, 1021, 65528 - width, 65536 - width])})`];
+      case 1: return [withOffset(this.pick([0, 0, 1, 7, 1000])), `(i32.and ${this.expr('i32', d - 1)} (i32.const ${this.pick([0xff, 0xfff, 0x7fff])}))`];
+      // The last bytes of memory, whatever its size now.
+      case 2: return [withOffset(this.pick([0, 1, 2])), `(i32.sub (i32.shl (memory.size) (i32.const 16)) (i32.const ${width + this.pick([2, 3, 8])}))`];
+      default: return [withOffset(this.pick([0, 16])), `(i32.add (i32.const ${this.pick([0, 16, 65000, 65400])}) (i32.and ${this.expr('i32', d - 1)} (i32.const 63)))`];
+    }
   }
   private load(t: N, d: number): string {
     const [op, width] = this.pick(LOADS[t]);
-    return `(${op}${this.memarg(width)} ${this.address(width, d)})`;
+    const [memarg, address] = this.access(width, d);
+    return `(${op}${memarg} ${address})`;
   }
   private store(d: number): string {
     const t: N = this.pick(this.features.floats ? ['i32', 'i64', 'f32', 'f64'] as const : ['i32', 'i64'] as const);
     const [op, width] = this.pick(STORES[t]);
     let value = this.expr(t, d - 1 - this.int(2));
     if (t === 'f32' || t === 'f64') value = this.canon(t, value);
-    return `(${op}${this.memarg(width)} ${this.address(width, d)} ${value})`;
+    const [memarg, address] = this.access(width, d);
+    return `(${op}${memarg} ${address} ${value})`;
   }
+  /** Where a bulk operation starts: mostly well inside the first page, sometimes anywhere. */
+  private bulkAddress(d: number): string {
+    if (this.r() < 0.1) return this.r() < 0.5 ? this.expr('i32', d - 1) : `(i32.const ${this.pick([65000, 65535, 65536, 131072, -1])})`;
+    return this.r() < 0.5 ? `(i32.const ${this.pick([0, 1, 5, 100, 4000, 60000])})` : `(i32.and ${this.expr('i32', d - 1)} (i32.const 0x7fff))`;
+  }
+  /** A byte count: mostly small, sometimes one that runs past the end. */
   private length(d: number, max = 127): string {
+    if (this.r() < 0.1) return `(i32.const ${this.pick([65536, 70000, -1])})`;
     return this.r() < 0.7
-      ? `(i32.const ${this.pick([0, 1, 2, 7, 16, 100, 1000, 65536, -1])})`
+      ? `(i32.const ${this.pick([0, 1, 2, 7, 16, 100, 1000])})`
       : `(i32.and ${this.expr('i32', d - 1)} (i32.const ${max}))`;
   }
   private bulkStatement(d: number): string {
     const passive = this.segments.filter((s) => s.active === null);
-    switch (this.int(5)) {
-      case 0: return `(memory.fill ${this.address(1, d)} ${this.expr('i32', d - 1)} ${this.length(d)})`;
-      case 1: {
+    switch (this.int(8)) {
+      case 0: case 5: case 6: return `(memory.fill ${this.bulkAddress(d)} ${this.expr('i32', d - 1)} ${this.length(d)})`;
+      case 1: case 2: {
         // Overlapping both ways: source and destination a few bytes apart around one base.
-        const base = this.pick([0, 8, 300, 65000, 65520, 131000]);
+        const base = this.pick([0, 8, 300, 65000, 65520]);
         const a = base + this.int(12), b = base + this.int(12);
-        return this.r() < 0.7
+        return this.r() < 0.8
           ? `(memory.copy (i32.const ${a}) (i32.const ${b}) ${this.length(d, 31)})`
-          : `(memory.copy ${this.address(1, d)} ${this.address(1, d)} ${this.length(d)})`;
+          : `(memory.copy ${this.bulkAddress(d)} ${this.bulkAddress(d)} ${this.length(d)})`;
       }
-      case 2: case 3: {
-        const s = this.pick(this.r() < 0.8 ? passive : this.segments);
+      case 3: case 4: {
+        // From a passive segment, rarely an active one (dropped at instantiation); past its end rarely.
+        const s = this.pick(this.r() < 0.9 ? passive : this.segments);
         const n = s.bytes.length;
-        return `(memory.init ${s.name} ${this.address(1, d)} (i32.const ${this.pick([0, 1, 2, n - 1, n, n + 1])}) (i32.const ${this.pick([0, 1, 2, n - 2, n - 1, n, n + 1])}))`;
+        const [from, count] = this.r() < 0.9
+          ? this.pick([[0, n], [0, 1], [1, n - 1], [2, 3], [n, 0], [n - 1, 1]])
+          : this.pick([[n, 1], [n + 1, 0], [0, n + 1], [1, n]]);
+        return `(memory.init ${s.name} ${this.bulkAddress(d)} (i32.const ${from}) (i32.const ${count}))`;
       }
-      default: return `(data.drop ${this.pick(this.r() < 0.8 ? passive : this.segments).name})`;
+      // Rare: once a segment is dropped, every later non-empty init from it traps (in later calls too).
+      default: return `(data.drop ${this.pick(this.r() < 0.8 ? passive.slice(0, 1) : this.segments).name})`;
     }
   }
 
-  /** A table index: in range, null entries, just past the end, far out. */
+  /** A table index: mostly in range (entries null or not), sometimes past the end or far out. */
   private tableIndex(d: number): string {
-    switch (this.int(4)) {
-      case 0: case 1: return `(i32.const ${this.pick([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 19, 20, 100, -1])})`;
-      case 2: return `(i32.and ${this.expr('i32', d - 1)} (i32.const 7))`;
-      default: return this.expr('i32', d - 1);
-    }
+    if (this.r() < 0.1) return this.r() < 0.5 ? this.expr('i32', d - 1) : `(i32.const ${this.pick([10, 11, 19, 20, 100, -1])})`;
+    return this.r() < 0.6 ? `(i32.const ${this.int(10)})` : `(i32.and ${this.expr('i32', d - 1)} (i32.const 7))`;
   }
   /** A funcref. */
   private ref(d: number): string {
@@ -446,10 +478,14 @@ export class Gen {
   }
   private callIndirect(t: N, d: number): string {
     const e = (tt: N) => this.expr(tt, d - 1 - this.int(2));
-    const i = this.tableIndex(d);
+    const type = t === 'i32' ? (this.r() < 0.6 ? 'ti' : 'tm') : t === 'i64' ? 'tl' : t === 'f32' ? 'tf' : 'td';
+    // Mostly an entry that held a function of the right type at instantiation (the table may
+    // have changed since); otherwise any index: null entries, other types, out of range.
+    const matching = this.elems.flatMap((name, k) => (name.startsWith(`$${type}`) ? [k + 1] : []));
+    const i = matching.length && this.r() < 0.85 ? `(i32.const ${this.pick(matching)})` : this.tableIndex(d);
     switch (t) {
       case 'i32':
-        return this.r() < 0.6
+        return type === 'ti'
           ? `(call_indirect $tab (type $ti) ${e('i32')} ${i})`
           : `(block (result i32) (call_indirect $tab (type $tm) ${e('i32')} ${i}) (i32.wrap_i64) (i32.add))`;
       case 'i64': return `(call_indirect $tab (type $tl) ${e('i64')} ${e('i32')} ${i})`;
@@ -458,14 +494,23 @@ export class Gen {
     }
   }
   private tableStatement(d: number): string {
-    const n = () => `(i32.const ${this.pick([0, 1, 2, 3, 5, 11, 21])})`;
-    switch (this.int(7)) {
-      case 0: case 1: return `(table.set $tab ${this.tableIndex(d)} ${this.ref(d - 1)})`;
-      case 2: return `(table.fill $tab ${this.tableIndex(d)} ${this.ref(d - 1)} ${n()})`;
-      case 3: return `(table.copy $tab $tab ${this.tableIndex(d)} ${this.tableIndex(d)} ${n()})`;
-      case 4: return `(table.init $tab $pe ${this.tableIndex(d)} (i32.const ${this.pick([0, 1, 2, 3, 4])}) ${n()})`;
-      case 5: return '(elem.drop $pe)';
-      default: return `(call_indirect $tab (type $tv) ${this.expr('i32', d - 1)} ${this.tableIndex(d)})`;
+    const n = () => `(i32.const ${this.r() < 0.9 ? this.pick([0, 1, 2, 3]) : this.pick([5, 11, 21])})`;
+    switch (this.int(12)) {
+      case 0: case 1: case 2: return `(table.set $tab ${this.tableIndex(d)} ${this.ref(d - 1)})`;
+      case 3: return `(table.fill $tab ${this.tableIndex(d)} ${this.ref(d - 1)} ${n()})`;
+      case 4: return `(table.copy $tab $tab ${this.tableIndex(d)} ${this.tableIndex(d)} ${n()})`;
+      case 5: case 6: {
+        // $pe has three entries: mostly within it, sometimes past its end.
+        const [from, count] = this.r() < 0.9 ? this.pick([[0, 3], [0, 1], [1, 2], [2, 1], [3, 0]]) : this.pick([[3, 1], [4, 0], [0, 4]]);
+        return `(table.init $tab $pe ${this.tableIndex(d)} (i32.const ${from}) (i32.const ${count}))`;
+      }
+      // Rare: after it, every later non-empty table.init traps.
+      case 7: return this.r() < 0.3 ? '(elem.drop $pe)' : `(table.set $tab ${this.tableIndex(d)} ${this.ref(d - 1)})`;
+      default: {
+        const matching = this.elems.flatMap((name, k) => (name.startsWith('$tv') ? [k + 1] : []));
+        const i = matching.length && this.r() < 0.85 ? `(i32.const ${this.pick(matching)})` : this.tableIndex(d);
+        return `(call_indirect $tab (type $tv) ${this.expr('i32', d - 1)} ${i})`;
+      }
     }
   }
 }
@@ -554,13 +599,7 @@ function featureDeclarations(g: Gen): string {
       );
     }
     out.push('(table $tab (export "tab") 10 20 funcref)');
-    // Entries 1..: functions of every type in a shuffled order; entry 0 and the tail stay null.
-    const shuffled = [...g.tableFuncs];
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const j = g.int(i + 1);
-      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-    }
-    out.push(`(elem (i32.const 1) func ${shuffled.slice(0, 7).join(' ')})`);
+    out.push(`(elem (i32.const 1) func ${g.elems.join(' ')})`);
     out.push(`(elem $pe func ${g.pick(g.tableFuncs)} ${g.pick(g.tableFuncs)} ${g.pick(g.tableFuncs)})`);
     out.push(`(elem declare func ${g.tableFuncs.join(' ')})`);
   }
