@@ -9,7 +9,7 @@ import { runOnV8 } from './differentialRunner.ts';
 import { FEATURE_NAMES, featuresName, parseFeatures, program, programModule, type Features } from './randomProgram.ts';
 
 const SETS: Features[] = [{}, { floats: true }, { memory: true }, { bulkMemory: true }, { callIndirect: true }, parseFeatures('all')];
-const COUNT = Number(process.env.GEN_PROGRAMS ?? 400);
+const COUNT = Number(process.env.GEN_PROGRAMS ?? 500);
 
 describe('random programs are valid and run on V8', () => {
   for (const features of SETS) {
@@ -33,7 +33,7 @@ describe('random programs are valid and run on V8', () => {
         }
         let outcomes;
         try {
-          outcomes = runOnV8(bytes, features);
+          outcomes = runOnV8(bytes, features, { state: false });
         } catch (e) {
           throw new Error(`${where}: ${(e as Error).message}\n${text}`);
         }
