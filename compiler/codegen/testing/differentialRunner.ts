@@ -137,7 +137,7 @@ export function compareWithV8(bytes: Uint8Array, features: Features): Verdict {
     const want = call(v8.f as (...a: unknown[]) => unknown, args, v8Side, false);
     const got = call(ours.f as (...a: unknown[]) => unknown, args, ourSide, true);
     if (!agrees(want, got)) {
-      const show = (o: Outcome) => `${o.result}\n      state ${o.state}`;
+      const show = (o: Outcome) => (o.state ? `${o.result}\n      state ${o.state}` : o.result);
       return { kind: 'mismatch', detail: `args (${args.map(showValue).join(', ')}):\n  V8:        ${show(want)}\n  Lightbeam: ${show(got)}` };
     }
   }

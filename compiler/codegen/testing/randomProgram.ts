@@ -363,6 +363,7 @@ export class Gen {
     }
     if (f.memory) {
       choices.push(() => this.load(t, d));
+      choices.push(() => this.sameBase(t, d));
       choices.push(() => `(block (result ${t}) ${this.store(d)} ${e()})`);
       if (t === 'i32') choices.push(() => this.r() < 0.5 ? '(memory.size)' : `(memory.grow ${this.pick(['(i32.const 0)', '(i32.const 1)', '(i32.const 2)', '(i32.const -1)', `(i32.and ${e('i32')} (i32.const 1))`])})`);
     }
@@ -412,6 +413,36 @@ export class Gen {
     const [op, width] = this.pick(LOADS[t]);
     const [memarg, address] = this.access(width, d);
     return `(${op}${memarg} ${address})`;
+  }
+  /**
+   * Accesses through one base local at several offsets, the base sometimes moved in between: a
+   * code generator that skips bounds checks it has already done on that base must still trap at
+   * the first access out of range, and must not skip one after the base changed.
+   */
+  private sameBase(t: N, d: number): string {
+    const x = this.pick(this.L.mut.i32);
+    const base = this.pick([
+      `(i32.sub (i32.shl (memory.size) (i32.const 16)) (i32.const ${this.pick([64, 108, 112, 128, 256])}))`,
+      `(i32.and ${this.expr('i32', d - 1)} (i32.const 0xfff))`,
+      `(i32.const ${this.pick([0, 100, 65300, 65420])})`,
+    ]);
+    const offset = () => this.pick([0, 1, 4, 8, 12, 40, 56, 60, 61, 64, 92, 96, 100]);
+    const steps: string[] = [`(local.set ${x} ${base})`];
+    for (let i = 0, n = 1 + this.int(3); i < n; i++) {
+      const u: N = this.pick(this.features.floats ? ['i32', 'i64', 'f32', 'f64'] as const : ['i32', 'i64'] as const);
+      if (this.r() < 0.5) {
+        const [op, width] = this.pick(STORES[u]);
+        let value = this.expr(u, d - 2);
+        if (u === 'f32' || u === 'f64') value = this.canon(u, value);
+        steps.push(`(${op} offset=${offset()}${width > 1 && this.r() < 0.3 ? ' align=1' : ''} (local.get ${x}) ${value})`);
+      } else {
+        const [op] = this.pick(LOADS[u]);
+        steps.push(`(drop (${op} offset=${offset()} (local.get ${x})))`);
+      }
+      if (this.r() < 0.25) steps.push(`(local.set ${x} (i32.add (local.get ${x}) (i32.const ${this.pick([4, 8, 64, -64])})))`);
+    }
+    const [op] = this.pick(LOADS[t]);
+    return `(block (result ${t}) ${steps.join(' ')} (${op} offset=${offset()} (local.get ${x})))`;
   }
   private store(d: number): string {
     const t: N = this.pick(this.features.floats ? ['i32', 'i64', 'f32', 'f64'] as const : ['i32', 'i64'] as const);
