@@ -1,52 +1,64 @@
-// Differential tests: random integer programs (expressions, locals, blocks with results,
-// br_if/br_table carrying values, if/else, select, calls with several results, deep right-nested
-// expressions that force spills) compiled by us and by V8, called with the same arguments;
-// results and traps must agree. Seeded, so a failure names a reproducible program.
+// Differential tests: random programs (testing/randomProgram.ts) compiled by us and by V8, called
+// with the same arguments one after another on one instance each; results, traps and the state
+// left behind (memory hash, globals, table entries) must agree (testing/differentialRunner.ts says
+// how NaNs and V8's trap messages are compared). Seeded, so a failure names a reproducible
+// program; `npx tsx scripts/fuzz.ts` runs many more and saves reproducers.
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../text/watToWasm.ts';
-import { Instance } from '../runtime/instance.ts';
-import { compileModule } from './moduleCompiler.ts';
+import { argumentsFor, compareWithV8 } from './testing/differentialRunner.ts';
+import { featuresName, program, type Features } from './testing/randomProgram.ts';
 
-import { program } from './testing/randomProgram.ts';
+/** The feature sets of the generator the differential test covers. */
+const FEATURE_SETS: Readonly<Record<string, Features>> = {
+  integer: {},
+  floats: { floats: true },
+  memory: { memory: true },
+  bulkMemory: { memory: true, bulkMemory: true },
+  callIndirect: { callIndirect: true },
+  all: { floats: true, memory: true, bulkMemory: true, callIndirect: true },
+};
 
-const ARGS: [number, bigint, number][] = [
-  [0, 0n, 0], [1, 1n, 1], [-1, -1n, 7], [2147483647, 9223372036854775807n, -2147483648], [13, -77n, 3], [-100, 1n << 40n, 31],
-];
+/**
+ * The feature sets the code generator claims to compile: these are compared, and a function
+ * compiled as a "not implemented yet" stub fails the test, naming the reason. Extend it as codegen
+ * lands floats, memory, bulk memory and tables. The others are listed as todo, not run: their
+ * programs use what codegen still stubs, so comparing them could only fail. (DIFF_FEATURES=floats,all
+ * runs named sets anyway; scripts/fuzz.ts runs any set and counts stubbed programs apart.)
+ */
+const FEATURE_SETS_READY: readonly string[] = ['integer', 'floats'];
 
-type Outcome = { trap: true } | { value: string };
-function run(f: (...a: unknown[]) => unknown, args: unknown[]): Outcome {
-  try {
-    return { value: String(f(...args)) };
-  } catch {
-    return { trap: true };
-  }
-}
+const forced = (process.env.DIFF_FEATURES ?? '').split(',').filter(Boolean);
+for (const name of forced) if (!(name in FEATURE_SETS)) throw new Error(`DIFF_FEATURES: unknown set ${name}`);
 
-describe('differential: random integer programs vs V8', () => {
+describe('differential: random programs vs V8', () => {
   const SEEDS = Number(process.env.DIFF_SEEDS ?? 300);
-  it(`${SEEDS} programs x ${ARGS.length} argument tuples agree`, async () => {
-    let compared = 0;
-    for (let seed = 1; seed <= SEEDS; seed++) {
-      const text = program(seed);
-      let bytes: Uint8Array;
-      try {
-        bytes = await watToWasm(text, { names: true });
-      } catch (e) {
-        throw new Error(`seed ${seed}: generator made an invalid program: ${(e as Error).message}\n${text}`);
-      }
-      const v8 = (new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource)).exports.f) as (...a: unknown[]) => unknown;
-      const ours = new Instance(compileModule(bytes)).exports.f as (...a: unknown[]) => unknown;
-      for (const args of ARGS) {
-        const want = run(v8, args);
-        const got = run(ours, args);
-        if (JSON.stringify(want) !== JSON.stringify(got)) {
-          throw new Error(`seed ${seed} args ${args.join(',')}: V8 ${JSON.stringify(want)}, we ${JSON.stringify(got)}\n${text}`);
-        }
-        compared++;
-      }
+  for (const [name, features] of Object.entries(FEATURE_SETS)) {
+    const title = `${name}: ${SEEDS} programs x ${argumentsFor(features).length} calls agree`;
+    if (!FEATURE_SETS_READY.includes(name) && !forced.includes(name)) {
+      it.todo(`${title} (not in FEATURE_SETS_READY: codegen does not claim these yet)`);
+      continue;
     }
-    expect(compared).toBe(SEEDS * ARGS.length);
-  });
+    it(title, async () => {
+      let compared = 0;
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const text = program(seed, features);
+        let bytes: Uint8Array;
+        try {
+          bytes = await watToWasm(text);
+        } catch (e) {
+          throw new Error(`${name} seed ${seed}: generator made an invalid program: ${(e as Error).message}\n${text}`);
+        }
+        const verdict = compareWithV8(bytes, features);
+        const where = `${name} (${featuresName(features)}) seed ${seed}; replay: npx tsx scripts/fuzz.ts --features ${featuresName(features)} --seed ${seed} --count 1`;
+        if (verdict.kind === 'stubbed') {
+          throw new Error(`${where}: Lightbeam compiled functions as stubs, so this set cannot be compared:\n  ${verdict.reasons.join('\n  ')}`);
+        }
+        if (verdict.kind === 'mismatch') throw new Error(`${where}\n${verdict.detail}\n${text}`);
+        compared += verdict.calls;
+      }
+      expect(compared).toBe(SEEDS * argumentsFor(features).length);
+    }, 120_000);
+  }
 });
 
 describe('differential: fixed programs vs V8', () => {
@@ -56,10 +68,8 @@ describe('differential: fixed programs vs V8', () => {
   for (const name of ['returnArea.wat', 'constSelect.wat', 'peepholeAcrossLabel.wat']) {
     it(`testing/${name} agrees`, async () => {
       const { readFileSync } = await import('node:fs');
-      const bytes = await watToWasm(readFileSync(new URL(`./testing/${name}`, import.meta.url), 'utf8'), { names: true });
-      const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource)).exports.f as (...a: unknown[]) => unknown;
-      const ours = new Instance(compileModule(bytes)).exports.f as (...a: unknown[]) => unknown;
-      for (const args of ARGS) expect(run(ours, args)).toEqual(run(v8, args));
+      const bytes = await watToWasm(readFileSync(new URL(`./testing/${name}`, import.meta.url), 'utf8'));
+      expect(compareWithV8(bytes, {})).toEqual({ kind: 'agree', calls: argumentsFor({}).length });
     });
   }
 });
