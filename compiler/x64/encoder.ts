@@ -1,6 +1,7 @@
 // The encoding engine: chooses the first form of a mnemonic that accepts the operands and
-// writes its bytes: prefixes, REX, opcode, ModRM, SIB, displacement, immediate. It knows no
-// instruction by name; everything specific lives in the encoding table.
+// writes its bytes: prefixes, REX or VEX, opcode, ModRM, SIB, displacement, immediate. Every
+// form is written by the same few functions (`encode` and its helpers). It knows no instruction
+// by name; everything specific lives in the encoding table.
 
 import { CodeBuffer } from './codeBuffer.ts';
 import { type Dispatch, dispatchOf, type Form, Shape, type Vex } from './forms.ts';
@@ -338,7 +339,7 @@ export class Encoder {
  * ModRM.rm, the SIB base, or the register added to the opcode. A VEX prefix carries the same
  * R, X and B bits, so VEX forms use this too.
  */
-export function rexPrefix(w: boolean, reg: Gpr | Xmm | null, rm: Gpr | Xmm | Mem | null, inOpcode: Gpr | null): number {
+function rexPrefix(w: boolean, reg: Gpr | Xmm | null, rm: Gpr | Xmm | Mem | null, inOpcode: Gpr | null): number {
   let rex = w ? 8 : 0;
   // spl, bpl, sil and dil (byte registers 4-7) exist only when some REX prefix is present.
   let byteRegister = false;
