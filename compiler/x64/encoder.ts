@@ -1,9 +1,10 @@
 // The encoding engine: chooses the first form of a mnemonic that accepts the operands and
-// writes its bytes: prefixes, REX, opcode, ModRM, SIB, displacement, immediate. It knows no
-// instruction by name; everything specific lives in the encoding table.
+// writes its bytes: prefixes, REX or VEX, opcode, ModRM, SIB, displacement, immediate. Every
+// form is written by the same few functions (`encode` and its helpers). It knows no instruction
+// by name; everything specific lives in the encoding table.
 
 import { CodeBuffer } from './codeBuffer.ts';
-import { type Dispatch, dispatchOf, type Form, Shape } from './forms.ts';
+import { type Dispatch, dispatchOf, type Form, Shape, type Vex } from './forms.ts';
 import { fitsSigned, normalizeImm, splitImm64 } from './immediates.ts';
 import type { External, Label, Mem, Operand } from './operands.ts';
 import type { Gpr, Xmm } from './registers.ts';
@@ -95,8 +96,7 @@ export class Encoder {
     // mnemonic and signature by the search below, then looked up.
     const known = dispatch.cached(a, b, c, d, this.buf.length);
     if (known !== undefined) {
-      if (known.legacy) this.encodeLegacy(known, a, b, c, d, cc);
-      else this.encode(known, a, b, c, d, cc);
+      this.encode(known, a, b, c, d, cc);
       return known;
     }
     const forms = dispatch.bucket(a, b);
@@ -219,231 +219,200 @@ export class Encoder {
     }
   }
 
-  /** Write form `f` with these operands (which `accepts` has approved). */
-  encode(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d?: Operand, cc = 0): void {
-    const buf = this.buf;
-    buf.reserve(16);
-    for (let i = 0; i < f.prefixes.length; i++) buf.put(f.prefixes[i]!);
-
-    // #region rex-prefix
-    // REX: W from the form; R, X, B extend the reg field, the SIB index and the rm/base/opcode register.
-    let rex = f.rexW ? 8 : 0;
-    let needRex = false; // spl/bpl/sil/dil are reachable only with a REX prefix
-    let regField = f.modrm;
-    const rm = f.rmOperand >= 0 ? (operandAt(f.rmOperand, a, b, c, d) as Gpr | Mem | { kind: 'xmm'; num: number }) : null;
-    if (f.modrm === 8) {
-      const reg = operandAt(f.regOperand, a, b, c, d) as { kind: 'gpr' | 'xmm'; num: number; size: number };
-      regField = reg.num;
-      rex |= (reg.num >> 3) << 2;
-      if (reg.kind === 'gpr' && reg.size === 8 && reg.num >= 4) needRex = true;
-    }
-    if (rm !== null) {
-      if (rm.kind === 'mem') {
-        if (rm.base !== null) rex |= rm.base.num >> 3;
-        if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
-      } else {
-        rex |= rm.num >> 3;
-        if (rm.kind === 'gpr' && rm.size === 8 && rm.num >= 4) needRex = true;
-      }
-    }
-    let opcodeAdd = f.plus === 'cc' ? cc : 0;
-    if (f.plusOperand >= 0) {
-      const r = operandAt(f.plusOperand, a, b, c, d) as Gpr;
-      rex |= r.num >> 3;
-      if (r.size === 8 && r.num >= 4) needRex = true;
-      opcodeAdd = r.num & 7;
-    }
-    if (f.vex !== null) this.encodeVex(f, rex, f.vvvvOperand >= 0 ? (operandAt(f.vvvvOperand, a, b, c, d) as Gpr).num : 0);
-    else if (rex !== 0 || needRex) buf.put(0x40 | rex);
-    // #endregion rex-prefix
-
-    const op = f.opcode;
-    const last = op.length - 1;
-    for (let i = 0; i < last; i++) buf.put(op[i]!);
-    buf.put(op[last]! + opcodeAdd);
-
-    if (rm !== null) {
-      if (rm.kind === 'mem') this.encodeMem(regField & 7, rm, f.immBytes);
-      else buf.put(0xc0 | ((regField & 7) << 3) | (rm.num & 7));
-    }
-
-    if (f.immBytes > 0) {
-      const imm = operandAt(f.immOperand, a, b, c, d)!;
-      if (f.isRel) this.encodeRel(imm as Label | External, f.immBytes as 1 | 4, f, cc);
-      else this.encodeImm(imm as number | bigint, f);
-    }
-  }
-
+  // #region encode
   /**
-   * `encode` for the legacy forms (no VEX, no branch displacement), the engine's common case:
-   * the same steps, with the bytes written through a local position. Memory operands still go
-   * through `encodeMem`, immediates wider than 4 bytes through `encodeImm`.
+   * Write form `f` with these operands (which `accepts` has approved). Every form takes this one
+   * path: prefixes, REX or VEX, opcode, ModRM (with SIB and displacement for memory), then an
+   * immediate or a branch displacement. An instruction is at most 15 bytes, so room for 16 is
+   * made once and the bytes are written through a local position.
    */
-  private encodeLegacy(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d: Operand | undefined, cc: number): void {
+  encode(f: Form, a: Operand | undefined, b: Operand | undefined, c: Operand | undefined, d?: Operand, cc = 0): void {
     const buf = this.buf;
     buf.reserve(16);
     const bytes = buf.bytes;
     let p = buf.length;
     const prefixes = f.prefixes;
     for (let i = 0; i < prefixes.length; i++) bytes[p++] = prefixes[i]!;
-    let rex = f.rexW ? 8 : 0;
-    let needRex = false;
-    let regField = f.modrm;
-    if (regField === 8) {
-      const reg = operandAt(f.regOperand, a, b, c, d) as Gpr | Xmm;
-      regField = reg.num;
-      rex |= (reg.num >> 3) << 2;
-      if (reg.size === 8 && reg.num >= 4) needRex = true;
-    }
+
+    // The registers in ModRM.reg (a /r form; a /digit puts its digit there), in ModRM.rm or
+    // memory, and in the low bits of the opcode (+r).
+    const reg = f.modrm === 8 ? (operandAt(f.regOperand, a, b, c, d) as Gpr | Xmm) : null;
     const rm = f.rmOperand >= 0 ? (operandAt(f.rmOperand, a, b, c, d) as Gpr | Xmm | Mem) : null;
-    if (rm !== null) {
-      if (rm.kind === 'mem') {
-        if (rm.base !== null) rex |= rm.base.num >> 3;
-        if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
-      } else {
-        rex |= rm.num >> 3;
-        if (rm.size === 8 && rm.num >= 4) needRex = true;
-      }
-    }
-    let opcodeAdd = f.plus === 'cc' ? cc : 0;
-    if (f.plusOperand >= 0) {
-      const r = operandAt(f.plusOperand, a, b, c, d) as Gpr;
-      rex |= r.num >> 3;
-      if (r.size === 8 && r.num >= 4) needRex = true;
-      opcodeAdd = r.num & 7;
-    }
-    if (rex !== 0 || needRex) bytes[p++] = 0x40 | rex;
+    const inOpcode = f.plusOperand >= 0 ? (operandAt(f.plusOperand, a, b, c, d) as Gpr) : null;
+    const rex = rexPrefix(f.rexW, reg, rm, inOpcode);
+    if (f.vex !== null) p = writeVex(bytes, p, f.vex, rex, f.vvvvOperand >= 0 ? (operandAt(f.vvvvOperand, a, b, c, d) as Gpr | Xmm).num : 0);
+    else if (rex !== 0) bytes[p++] = rex;
+
     const op = f.opcode;
     const last = op.length - 1;
     for (let i = 0; i < last; i++) bytes[p++] = op[i]!;
-    bytes[p++] = op[last]! + opcodeAdd;
+    bytes[p++] = op[last]! + (inOpcode !== null ? inOpcode.num & 7 : f.plus === 'cc' ? cc : 0);
+
     if (rm !== null) {
-      if (rm.kind === 'mem') {
-        buf.length = p;
-        this.encodeMem(regField & 7, rm, f.immBytes);
-        p = buf.length;
-      } else bytes[p++] = 0xc0 | ((regField & 7) << 3) | (rm.num & 7);
+      const reg3 = (reg !== null ? reg.num : f.modrm) & 7;
+      // mod=11: rm is a register; otherwise memory, with SIB and displacement as needed.
+      if (rm.kind !== 'mem') bytes[p++] = 0xc0 | (reg3 << 3) | (rm.num & 7);
+      else p = this.writeMemory(bytes, p, reg3, rm, f.immBytes);
     }
+
     const n = f.immBytes;
-    if (n === 0) {
-      buf.length = p;
-      return;
+    if (n > 0) {
+      const imm = operandAt(f.immOperand, a, b, c, d)!;
+      if (f.isRel) p = this.writeBranchDisplacement(bytes, p, imm as Label | External, n as 1 | 4, f, cc);
+      else p = writeImmediate(bytes, p, imm as number | bigint, n, f.opSize);
     }
-    const imm = operandAt(f.immOperand, a, b, c, d) as number | bigint;
-    if (typeof imm === 'number' && n <= 4) {
-      bytes[p++] = imm;
-      if (n > 1) {
-        bytes[p++] = imm >> 8;
-        if (n === 4) (bytes[p++] = imm >> 16), (bytes[p++] = imm >> 24);
-      }
-      buf.length = p;
-    } else {
-      buf.length = p;
-      this.encodeImm(imm, f);
-    }
+    buf.length = p;
   }
+  // #endregion encode
 
   // #region memory-operand
-  // #region vex-prefix
   /**
-   * The VEX prefix replaces REX and the 66/F2/F3 and 0F/0F38/0F3A bytes. R, X, B and vvvv are
-   * stored inverted. The 2-byte form (C5) fits when only R is needed, W is 0 and the map is 0F.
+   * ModRM, SIB and displacement for a memory operand, written at `p`; returns the position after
+   * them. `reg3` goes into ModRM.reg (the low three bits of a register, or a /digit). `trailing`
+   * immediate bytes follow, which matters for RIP-relative addresses: they count from the end of
+   * the instruction.
    */
-  private encodeVex(f: Form, rex: number, vvvv: number): void {
-    const buf = this.buf;
-    const v = f.vex!;
-    const notR = ((rex >> 2) & 1) ^ 1;
-    const low = ((~vvvv & 15) << 3) | (v.l << 2) | v.pp;
-    if ((rex & 3) === 0 && !v.w && v.map === 1) {
-      buf.put(0xc5);
-      buf.put((notR << 7) | low);
-    } else {
-      buf.put(0xc4);
-      buf.put((notR << 7) | ((((rex >> 1) & 1) ^ 1) << 6) | (((rex & 1) ^ 1) << 5) | v.map);
-      buf.put((v.w ? 0x80 : 0) | low);
-    }
-  }
-  // #endregion vex-prefix
-
-  /** ModRM (mod, rm), SIB and displacement for a memory operand; `trailing` immediate bytes follow. */
-  private encodeMem(reg3: number, m: Mem, trailing: number): void {
-    const buf = this.buf;
+  private writeMemory(bytes: Uint8Array, p: number, reg3: number, m: Mem, trailing: number): number {
     const disp = m.disp;
     if (m.label !== null || m.external !== null) {
-      // mod=00 rm=101: [rip + disp32], relative to the end of the instruction.
-      buf.put(0x05 | (reg3 << 3));
-      const at = buf.length;
-      buf.put32(0);
-      const end = at + 4 + trailing;
-      if (m.label !== null) this.labelRefs.push({ at, end, label: m.label, size: 4, addend: disp, start: 0, shortOpcode: 0 });
-      else this.fixups.push({ kind: 'rel32', offset: at, target: m.external!.target, addend: disp - (end - at) });
-      return;
+      // mod=00 rm=101: [rip + disp32]; the label or the runtime fills in disp32 later.
+      bytes[p++] = 0x05 | (reg3 << 3);
+      const end = p + 4 + trailing;
+      if (m.label !== null) this.labelRefs.push({ at: p, end, label: m.label, size: 4, addend: disp, start: 0, shortOpcode: 0 });
+      else this.fixups.push({ kind: 'rel32', offset: p, target: m.external!.target, addend: disp - (end - p) });
+      return put32(bytes, p, 0);
     }
     const base = m.base;
     const index = m.index;
     if (base === null) {
       // No base: SIB with base=101 and mod=00 means [index*scale + disp32] (rm=101 alone would be RIP).
-      buf.put(0x04 | (reg3 << 3));
-      buf.put((SCALE_BITS[m.scale] << 6) | ((index !== null ? index.num & 7 : 4) << 3) | 5);
-      buf.put32(disp);
-      return;
+      bytes[p++] = 0x04 | (reg3 << 3);
+      bytes[p++] = (SCALE_BITS[m.scale] << 6) | ((index !== null ? index.num & 7 : 4) << 3) | 5;
+      return put32(bytes, p, disp);
     }
     const b3 = base.num & 7;
     // rbp/r13 as base with mod=00 would mean RIP/disp32, so they always carry a displacement.
     const mod = disp === 0 && b3 !== 5 ? 0 : disp >= -128 && disp <= 127 ? 1 : 2;
     if (index !== null || b3 === 4) {
       // rsp/r12 in rm mean "a SIB byte follows", so they are encoded as a SIB base.
-      buf.put((mod << 6) | (reg3 << 3) | 4);
-      buf.put((SCALE_BITS[m.scale] << 6) | ((index !== null ? index.num & 7 : 4) << 3) | b3);
+      bytes[p++] = (mod << 6) | (reg3 << 3) | 4;
+      bytes[p++] = (SCALE_BITS[m.scale] << 6) | ((index !== null ? index.num & 7 : 4) << 3) | b3;
     } else {
-      buf.put((mod << 6) | (reg3 << 3) | b3);
+      bytes[p++] = (mod << 6) | (reg3 << 3) | b3;
     }
-    if (mod === 1) buf.put(disp);
-    else if (mod === 2) buf.put32(disp);
+    if (mod === 1) bytes[p++] = disp;
+    else if (mod === 2) p = put32(bytes, p, disp);
+    return p;
   }
   // #endregion memory-operand
 
-  private encodeImm(v: number | bigint, f: Form): void {
-    const buf = this.buf;
-    const n = f.immBytes;
-    const value = typeof v === 'number' && n <= 4 ? v : normalizeImm(v, f.opSize)!;
-    if (n === 8) {
-      const [lo, hi] = splitImm64(value);
-      buf.put32(lo);
-      buf.put32(hi);
-    } else {
-      const x = Number(value);
-      if (n === 4) buf.put32(x);
-      else if (n === 2) (buf.put(x), buf.put(x >> 8));
-      else buf.put(x);
-    }
-  }
-
-  private encodeRel(target: Label | External, size: 1 | 4, f: Form, cc: number): void {
-    const buf = this.buf;
-    const at = buf.length;
-    const end = at + size;
+  /** A rel8/rel32 branch displacement at `p` (the last field of the instruction); returns the position after it. */
+  private writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, f: Form, cc: number): number {
+    const end = p + size;
     if (target.kind === 'external') {
-      buf.put32(0);
-      this.fixups.push({ kind: 'rel32', offset: at, target: target.target, addend: -4 });
-    } else if (target.offset >= 0) {
+      this.fixups.push({ kind: 'rel32', offset: p, target: target.target, addend: -4 });
+      return put32(bytes, p, 0);
+    }
+    if (target.offset >= 0) {
       // A backward branch: written now, and also recorded, because branch relaxation may later
       // shrink code between it and its target.
       const d = target.offset - end;
-      if (size === 1) {
-        if (d < -128 || d > 127) throw new Error(`x64: short jump to ${target.name ?? 'label'} out of range (${d})`);
-        buf.put(d);
-      } else buf.put32(d);
-      this.labelRefs.push({ at, end, label: target, size, addend: 0, start: 0, shortOpcode: 0 });
-    } else {
-      if (size === 1) buf.put(0);
-      else buf.put32(0);
-      const shortOpcode = size === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
-      this.labelRefs.push({ at, end, label: target, size, addend: 0, start: at - f.opcode.length, shortOpcode });
+      if (size === 1 && (d < -128 || d > 127)) throw new Error(`x64: short jump to ${target.name ?? 'label'} out of range (${d})`);
+      this.labelRefs.push({ at: p, end, label: target, size, addend: 0, start: 0, shortOpcode: 0 });
+      if (size === 1) bytes[p] = d;
+      else put32(bytes, p, d);
+      return end;
     }
+    const shortOpcode = size === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
+    this.labelRefs.push({ at: p, end, label: target, size, addend: 0, start: p - f.opcode.length, shortOpcode });
+    if (size === 1) bytes[p] = 0;
+    else put32(bytes, p, 0);
+    return end;
   }
 }
 // #endregion engine
+
+// #region rex-prefix
+/**
+ * The REX prefix `0100WRXB`, or 0 when the instruction needs none. W (64-bit operand size) comes
+ * from the form; R extends the register in ModRM.reg, X the SIB index, B the register in
+ * ModRM.rm, the SIB base, or the register added to the opcode. A VEX prefix carries the same
+ * R, X and B bits, so VEX forms use this too.
+ */
+function rexPrefix(w: boolean, reg: Gpr | Xmm | null, rm: Gpr | Xmm | Mem | null, inOpcode: Gpr | null): number {
+  let rex = w ? 8 : 0;
+  // spl, bpl, sil and dil (byte registers 4-7) exist only when some REX prefix is present.
+  let byteRegister = false;
+  if (reg !== null) {
+    rex |= (reg.num >> 3) << 2;
+    byteRegister = reg.size === 8 && reg.num >= 4;
+  }
+  if (rm !== null) {
+    if (rm.kind === 'mem') {
+      if (rm.base !== null) rex |= rm.base.num >> 3;
+      if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
+    } else {
+      rex |= rm.num >> 3;
+      if (rm.size === 8 && rm.num >= 4) byteRegister = true;
+    }
+  }
+  if (inOpcode !== null) {
+    rex |= inOpcode.num >> 3;
+    if (inOpcode.size === 8 && inOpcode.num >= 4) byteRegister = true;
+  }
+  return rex !== 0 || byteRegister ? 0x40 | rex : 0;
+}
+// #endregion rex-prefix
+
+// #region vex-prefix
+/**
+ * The VEX prefix replaces REX and the 66/F2/F3 and 0F/0F38/0F3A bytes. R, X, B (from `rex`, as
+ * `rexPrefix` computes it) and vvvv are stored inverted. The 2-byte form (C5) fits when only R is
+ * needed, W is 0 and the map is 0F. Returns the position after the prefix.
+ */
+function writeVex(bytes: Uint8Array, p: number, v: Vex, rex: number, vvvv: number): number {
+  const notR = ((rex >> 2) & 1) ^ 1;
+  const low = ((~vvvv & 15) << 3) | (v.l << 2) | v.pp;
+  if ((rex & 3) === 0 && !v.w && v.map === 1) {
+    bytes[p] = 0xc5;
+    bytes[p + 1] = (notR << 7) | low;
+    return p + 2;
+  }
+  bytes[p] = 0xc4;
+  bytes[p + 1] = (notR << 7) | ((((rex >> 1) & 1) ^ 1) << 6) | (((rex & 1) ^ 1) << 5) | v.map;
+  bytes[p + 2] = (v.w ? 0x80 : 0) | low;
+  return p + 3;
+}
+// #endregion vex-prefix
+
+/** An immediate of `n` bytes at `p`, little-endian; returns the position after it. */
+function writeImmediate(bytes: Uint8Array, p: number, v: number | bigint, n: number, opSize: number): number {
+  if (typeof v !== 'number' || n === 8) return writeWideImmediate(bytes, p, v, n, opSize);
+  bytes[p] = v;
+  if (n === 1) return p + 1;
+  bytes[p + 1] = v >> 8;
+  if (n === 2) return p + 2;
+  bytes[p + 2] = v >> 16;
+  bytes[p + 3] = v >> 24;
+  return p + 4;
+}
+
+/** `writeImmediate` for bigints and 8-byte immediates, read at the operand size `opSize`. */
+function writeWideImmediate(bytes: Uint8Array, p: number, v: number | bigint, n: number, opSize: number): number {
+  const value = normalizeImm(v, opSize)!;
+  if (n !== 8) return writeImmediate(bytes, p, Number(value), n, opSize);
+  const [lo, hi] = splitImm64(value);
+  return put32(bytes, put32(bytes, p, lo), hi);
+}
+
+/** 32 bits at `p`, little-endian; returns the position after them. */
+function put32(bytes: Uint8Array, p: number, v: number): number {
+  bytes[p] = v;
+  bytes[p + 1] = v >> 8;
+  bytes[p + 2] = v >> 16;
+  bytes[p + 3] = v >> 24;
+  return p + 4;
+}
 
 function isMem(op: Operand | undefined): boolean {
   return typeof op === 'object' && op.kind === 'mem';

@@ -406,6 +406,8 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ['vcvttsd2si r64, xmm/m64', 'VEX.LIG.F2.0F.W1 2C /r'],
   ['vcvtss2sd xmm, xmm, xmm/m32', 'VEX.LIG.F3.0F.WIG 5A /r'],
   ['vcvtsd2ss xmm, xmm, xmm/m64', 'VEX.LIG.F2.0F.WIG 5A /r'],
+  ['vcmpss xmm, xmm, xmm/m32, u8', 'VEX.LIG.F3.0F.WIG C2 /r ib'],
+  ['vcmpsd xmm, xmm, xmm/m64, u8', 'VEX.LIG.F2.0F.WIG C2 /r ib'],
   ['vroundss xmm, xmm, xmm/m32, u8', 'VEX.LIG.66.0F3A.WIG 0A /r ib'],
   ['vroundsd xmm, xmm, xmm/m64, u8', 'VEX.LIG.66.0F3A.WIG 0B /r ib'],
   ['vmovss xmm, m32', 'VEX.LIG.F3.0F.WIG 10 /r'],

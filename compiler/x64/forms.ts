@@ -89,8 +89,6 @@ export interface Form {
   unsizedMemOk: boolean;
   /** Encoded length when it does not depend on the operands (no ModRM); else -1. */
   readonly fixedLength: number;
-  /** A legacy form (no VEX) without a branch displacement: the engine's most common case. */
-  readonly legacy: boolean;
 }
 // #endregion form
 
@@ -172,7 +170,7 @@ export function compileForm(row: EncodingRow): Form {
   return {
     mnemonic, row, shapes, prefixes, vex, vvvvOperand, rexW, opcode, plus, modrm, rmOperand, regOperand, plusOperand,
     immBytes, immOperand, isRel, opSize: STACK_OR_BRANCH.has(mnemonic) ? 64 : opSize,
-    unsizedMemOk, fixedLength, legacy: vex === null && !isRel,
+    unsizedMemOk, fixedLength,
   };
 }
 

@@ -38,8 +38,10 @@
 //               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
 //   Vectors     SSE2/SSSE3/SSE4.1 128-bit integer and float forms (paddd, pshufb, pmovzxbw, pshufd,
 //               pinsrq, ptest, ...) through asm.emit(mnemonic, ...): ready for wasm SIMD.
-//   VEX         AVX scalar/128-bit forms (vaddss, vmovaps, vcvtsi2sd, vroundsd, ...) and BMI1/BMI2
+//   VEX         AVX scalar/128-bit forms (vaddss, vmovaps, vcvtsi2sd, vroundsd, vcmpss, ...) and BMI1/BMI2
 //               (andn, blsr, blsi, blsmsk, shlx, shrx, sarx, rorx): check CPUID before using them.
+//               The scalar float ones have methods of their own (asm.vaddsd(dst, src1, src2),
+//               asm.vcmpss(dst, src1, src2, predicate), asm.vcvtsi2sd(dst, src1, r/m), ...).
 //   Fix-ups     { kind: 'rel32' | 'abs64', offset, target, addend } for the runtime: rel32 writes
 //               address(target) + addend - (codeBase + offset) as int32; abs64 writes
 //               address(target) + addend. target is the value given to external(), or CODE_START.

@@ -174,13 +174,13 @@ export class Instructions extends Encoder {
   cvttsd2si(dst: Gpr, src: XM): void { this.emitWith(D.cvttsd2si!, dst, src); }
   cvtss2sd(dst: Xmm, src: XM): void { this.emitWith(D.cvtss2sd!, dst, src); }
   cvtsd2ss(dst: Xmm, src: XM): void { this.emitWith(D.cvtsd2ss!, dst, src); }
-  /** SSE4.1 rounding; mode 8|n: n = 0 nearest, 1 floor, 2 ceil, 3 trunc (8 suppresses precision exceptions). */
   /** Compare scalars into a mask: predicate 0 eq, 1 lt, 2 le, 3 unord, 4 neq, 5 nlt, 6 nle, 7 ord. */
   cmpss(dst: Xmm, src: XM, predicate: number): void { this.emitWith(D.cmpss!, dst, src, predicate); }
   cmpsd(dst: Xmm, src: XM, predicate: number): void { this.emitWith(D.cmpsd!, dst, src, predicate); }
   /** The sign bits of the lanes into the low bits of a 32-bit register. */
   movmskps(dst: Gpr, src: Xmm): void { this.emitWith(D.movmskps!, dst, src); }
   movmskpd(dst: Gpr, src: Xmm): void { this.emitWith(D.movmskpd!, dst, src); }
+  /** SSE4.1 rounding; mode 8|n: n = 0 nearest, 1 floor, 2 ceil, 3 trunc (8 suppresses precision exceptions). */
   roundss(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundss!, dst, src, mode); }
   roundsd(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundsd!, dst, src, mode); }
   roundps(dst: Xmm, src: XM, mode: number): void { this.emitWith(D.roundps!, dst, src, mode); }
@@ -196,9 +196,50 @@ export class Instructions extends Encoder {
   avxBitwise(op: 'and' | 'andn' | 'or' | 'xor', ty: 'ps' | 'pd', dst: Xmm, src1: Xmm, src2: XM): void {
     this.emit('v' + op + ty, dst, src1, src2);
   }
+  vaddss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vaddss!, dst, src1, src2); }
+  vaddsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vaddsd!, dst, src1, src2); }
+  vsubss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vsubss!, dst, src1, src2); }
+  vsubsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vsubsd!, dst, src1, src2); }
+  vmulss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vmulss!, dst, src1, src2); }
+  vmulsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vmulsd!, dst, src1, src2); }
+  vdivss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vdivss!, dst, src1, src2); }
+  vdivsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vdivsd!, dst, src1, src2); }
+  /** `dst` = the square root of `src2`'s low lane, the upper lanes from `src1`. */
+  vsqrtss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vsqrtss!, dst, src1, src2); }
+  vsqrtsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vsqrtsd!, dst, src1, src2); }
+  vminss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vminss!, dst, src1, src2); }
+  vminsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vminsd!, dst, src1, src2); }
+  vmaxss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vmaxss!, dst, src1, src2); }
+  vmaxsd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vmaxsd!, dst, src1, src2); }
+  vandps(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vandps!, dst, src1, src2); }
+  vandpd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vandpd!, dst, src1, src2); }
+  vandnps(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vandnps!, dst, src1, src2); }
+  vandnpd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vandnpd!, dst, src1, src2); }
+  vorps(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vorps!, dst, src1, src2); }
+  vorpd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vorpd!, dst, src1, src2); }
+  vxorps(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vxorps!, dst, src1, src2); }
+  vxorpd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vxorpd!, dst, src1, src2); }
+  vpxor(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vpxor!, dst, src1, src2); }
+  /** Predicates as for cmpss; VEX also takes 8..31 (the ordered/signalling variants). */
+  vcmpss(dst: Xmm, src1: Xmm, src2: XM, predicate: number): void { this.emitWith(D.vcmpss!, dst, src1, src2, predicate); }
+  vcmpsd(dst: Xmm, src1: Xmm, src2: XM, predicate: number): void { this.emitWith(D.vcmpsd!, dst, src1, src2, predicate); }
+  /** Rounding modes as for roundss. */
+  vroundss(dst: Xmm, src1: Xmm, src2: XM, mode: number): void { this.emitWith(D.vroundss!, dst, src1, src2, mode); }
+  vroundsd(dst: Xmm, src1: Xmm, src2: XM, mode: number): void { this.emitWith(D.vroundsd!, dst, src1, src2, mode); }
+  /** Signed 32- or 64-bit integer (the source's width) to float in `dst`'s low lane, upper lanes from `src1`. */
+  vcvtsi2ss(dst: Xmm, src1: Xmm, src: RM): void { this.emitWith(D.vcvtsi2ss!, dst, src1, src); }
+  vcvtsi2sd(dst: Xmm, src1: Xmm, src: RM): void { this.emitWith(D.vcvtsi2sd!, dst, src1, src); }
+  vcvttss2si(dst: Gpr, src: XM): void { this.emitWith(D.vcvttss2si!, dst, src); }
+  vcvttsd2si(dst: Gpr, src: XM): void { this.emitWith(D.vcvttsd2si!, dst, src); }
+  vcvtss2sd(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vcvtss2sd!, dst, src1, src2); }
+  vcvtsd2ss(dst: Xmm, src1: Xmm, src2: XM): void { this.emitWith(D.vcvtsd2ss!, dst, src1, src2); }
   vmovss(dst: XM, a: XM, b?: Xmm): void { this.emitWith(D.vmovss!, dst, a, b); }
   vmovsd(dst: XM, a: XM, b?: Xmm): void { this.emitWith(D.vmovsd!, dst, a, b); }
+  vmovd(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.vmovd!, dst, src); }
+  vmovq(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.vmovq!, dst, src); }
   vmovaps(dst: XM, src: XM): void { this.emitWith(D.vmovaps!, dst, src); }
+  vmovapd(dst: XM, src: XM): void { this.emitWith(D.vmovapd!, dst, src); }
+  vmovups(dst: XM, src: XM): void { this.emitWith(D.vmovups!, dst, src); }
   vmovdqu(dst: XM, src: XM): void { this.emitWith(D.vmovdqu!, dst, src); }
   vucomiss(a: Xmm, b: XM): void { this.emitWith(D.vucomiss!, a, b); }
   vucomisd(a: Xmm, b: XM): void { this.emitWith(D.vucomisd!, a, b); }
