@@ -11,6 +11,7 @@ import {
   Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
+import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { emitMove, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, type Spiller } from './registerAllocator.ts';
@@ -23,7 +24,8 @@ export const F32 = ValType.f32;
 export const F64 = ValType.f64;
 export const GPR = RegClass.gpr;
 export const XMM_CLASS = RegClass.xmm;
-export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul';
+/** Instructions `op dst, src` that `x = x op y` may be redone with in place (see lastOp); f* are scalar SSE. */
+export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul' | 'fadd' | 'fsub' | 'fmul' | 'fdiv';
 
 /** What the module compiler gives each function. */
 export interface FunctionEnv {
@@ -74,7 +76,7 @@ export class FunctionCompiler implements Spiller {
    * `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
-  lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Mem | number } | null = null;
+  lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number } | null = null;
 
   constructor(
     readonly env: FunctionEnv,
@@ -327,9 +329,11 @@ export class FunctionCompiler implements Spiller {
     return XMM[this.toReg(v) & 15]!;
   }
 
-  /** `op dst, src` for the two-address integer instructions. */
-  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Mem | number): void {
+  /** `op dst, src` for the two-address instructions. */
+  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Xmm | Mem | number): void {
+    if (op.charCodeAt(0) === 102 /* f */) return emitScalar(this.asm, op.slice(1) as ScalarOp, type, XMM[dst & 15]!, src as Xmm | Mem);
     const d = reg(type, dst);
+    src = src as Gpr | Mem | number;
     switch (op) {
       case 'add': return this.asm.add(d, src);
       case 'sub': return this.asm.sub(d, src);

@@ -507,3 +507,24 @@ describe('form selection cache', () => {
     expect(borrowed.code.buffer).toBe(a.buf.bytes.buffer);
   });
 });
+
+describe('rewind', () => {
+  it('drops code and the label references made since, and refuses to cross a bound label', () => {
+    const asm = new Assembler();
+    asm.mov(eax, 1);
+    const at = asm.offset;
+    asm.movsd(xmm0, asm.constF64(2.5)); // a RIP-relative reference to the pool
+    asm.rewind(at);
+    expect(asm.offset).toBe(at);
+    asm.ret();
+    const out = asm.finish();
+    // The pool is still emitted (constants are shared), but no reference points into dropped bytes.
+    expect(Array.from(out.code.subarray(0, 6))).toEqual([0xb8, 1, 0, 0, 0, 0xc3]);
+
+    const b = new Assembler();
+    b.nop(1);
+    b.here();
+    b.nop(1);
+    expect(() => b.rewind(0)).toThrow(/bound label/);
+  });
+});

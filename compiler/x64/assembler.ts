@@ -171,17 +171,17 @@ export class Assembler extends Instructions {
     this.patchNops(at + 1, n - 1);
   }
   /**
-   * Drop the code emitted since `offset`, to emit something better instead. Only plain
-   * instructions may be dropped: nothing since `offset` may have bound a label or recorded a
-   * label reference, fix-up, constant or jump table (checked).
+   * Drop the code emitted since `offset`, to emit something better instead. References to labels
+   * made since then (a RIP-relative constant, say) are dropped with it; nothing since `offset`
+   * may have bound a label or recorded a fix-up (checked).
    */
   rewind(offset: number): void {
     const refs = this.labelRefs, fixups = this.fixups, bound = this.boundLabels;
     if (
-      (refs.length > 0 && refs[refs.length - 1]!.at >= offset) ||
       (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
       (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
-    ) throw new Error('x64: rewind over a label, reference or fix-up');
+    ) throw new Error('x64: rewind over a bound label or a fix-up');
+    while (refs.length > 0 && refs[refs.length - 1]!.at >= offset) refs.pop();
     this.buf.length = offset;
   }
 

@@ -17,15 +17,13 @@
 
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant as constantInPool, xmm } from '../functionCompiler.ts';
+import { emitScalar } from './scalar.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant as constantInPool, type TwoAddressOp, xmm } from '../functionCompiler.ts';
 import { SCRATCH, XMM_SCRATCH } from '../registerAllocator.ts';
 import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { GPR8, GPR32 } from '../../x64/index.ts';
 import { CC } from './integer.ts';
 import { conversionLowering } from './conversions.ts';
-
-export type Scalar = 'ss' | 'sd';
-export const scalar = (type: number): Scalar => (type === F32 ? 'ss' : 'sd');
 
 // #region float-operands
 /** A constant's bits in the function's constant pool, as a memory operand of its width. */
@@ -63,16 +61,31 @@ type Arith = 'add' | 'sub' | 'mul' | 'div';
 export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void {
   let b = fc.pop();
   let a = fc.pop();
-  if ((op === 'add' || op === 'mul') && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
+  const commutative = op === 'add' || op === 'mul';
+  if (commutative && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
+  // As for integers (ops/integer.ts, twoAddress): remember how to redo `x = x op y` in x's own register.
+  const start = fc.asm.offset;
+  const aHome = a.loc === Loc.Local ? fc.locals.liveRegister(a.n) : -1;
+  const bHome = commutative && b.loc === Loc.Local ? fc.locals.liveRegister(b.n) : -1;
+  const aWasTemp = a.loc === Loc.Reg;
   const dst = fc.toReg(a);
-  fc.asm.sse(op, scalar(type), xmm(dst), floatSource(fc, b));
+  const opStart = fc.asm.offset;
+  const src = floatSource(fc, b);
+  const clean = fc.asm.offset === opStart;
+  emitScalar(fc.asm, op, type, xmm(dst), src);
+  const twoAddress = ('f' + op) as TwoAddressOp;
+  if (clean && aHome >= 0 && opStart > start && !(src.kind === 'xmm' && src.num === (dst & 15))) {
+    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op: twoAddress, type, src };
+  } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
+    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op: twoAddress, type, src: xmm(dst) };
+  }
   fc.push(inReg(type, dst));
 }
 
 export function sqrt(fc: FunctionCompiler, type: number): void {
   const v = fc.pop();
   const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(1);
-  fc.asm.sse('sqrt', scalar(type), xmm(dst), floatSource(fc, v));
+  emitScalar(fc.asm, 'sqrt', type, xmm(dst), floatSource(fc, v));
   fc.push(inReg(type, dst));
 }
 
@@ -118,7 +131,6 @@ export function minMax(fc: FunctionCompiler, type: number, op: 'min' | 'max'): v
   const dst = fc.toReg(a);
   const d = xmm(dst);
   const asm = fc.asm;
-  const s = scalar(type);
   const normal = asm.newLabel(), nan = asm.newLabel(), done = asm.newLabel();
   if (type === F32) asm.ucomiss(d, bx);
   else asm.ucomisd(d, bx);
@@ -129,10 +141,10 @@ export function minMax(fc: FunctionCompiler, type: number, op: 'min' | 'max'): v
   else asm.andps(d, bx);
   asm.jmp(done);
   asm.bind(nan);
-  asm.sse('add', s, d, bx); // a NaN in, a quiet NaN out
+  emitScalar(asm, 'add', type, d, bx); // a NaN in, a quiet NaN out
   asm.jmp(done);
   asm.bind(normal);
-  asm.sse(op, s, d, bx);
+  emitScalar(asm, op, type, d, bx);
   asm.bind(done);
   fc.push(inReg(type, dst));
 }

@@ -1,0 +1,21 @@
+// Scalar SSE arithmetic by operation and type, through the assembler's typed methods.
+
+import { type Assembler, type Mem, type Xmm } from '../../x64/index.ts';
+
+const F32 = 0x7d;
+
+export type ScalarOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max';
+
+/** `op{ss,sd} dst, src` through the assembler's typed methods (no mnemonic built per call). */
+export function emitScalar(asm: Assembler, op: ScalarOp, type: number, d: Xmm, s: Xmm | Mem): void {
+  const single = type === F32;
+  switch (op) {
+    case 'add': return single ? asm.addss(d, s) : asm.addsd(d, s);
+    case 'sub': return single ? asm.subss(d, s) : asm.subsd(d, s);
+    case 'mul': return single ? asm.mulss(d, s) : asm.mulsd(d, s);
+    case 'div': return single ? asm.divss(d, s) : asm.divsd(d, s);
+    case 'sqrt': return single ? asm.sqrtss(d, s) : asm.sqrtsd(d, s);
+    case 'min': return single ? asm.minss(d, s) : asm.minsd(d, s);
+    case 'max': return single ? asm.maxss(d, s) : asm.maxsd(d, s);
+  }
+}
