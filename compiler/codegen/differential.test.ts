@@ -7,7 +7,7 @@ import { watToWasm } from '../cli/loadWasm.ts';
 import { Instance } from '../runtime/instance.ts';
 import { compileModule } from './moduleCompiler.ts';
 
-import { program } from './testing/randomProgram.ts';
+import { program, tableProgram } from './testing/randomProgram.ts';
 
 const ARGS: [number, bigint, number][] = [
   [0, 0n, 0], [1, 1n, 1], [-1, -1n, 7], [2147483647, 9223372036854775807n, -2147483648], [13, -77n, 3], [-100, 1n << 40n, 31],
@@ -22,8 +22,11 @@ function run(f: (...a: unknown[]) => unknown, args: unknown[]): Outcome {
   }
 }
 
-describe('differential: random integer programs vs V8', () => {
-  const SEEDS = Number(process.env.DIFF_SEEDS ?? 300);
+describe.each([
+  ['random integer programs', program, 300],
+  ['random programs with a table (call_indirect, table.get/set, ref.func, ref.is_null)', tableProgram, 150],
+])('differential: %s vs V8', (_what, program, defaultSeeds) => {
+  const SEEDS = Number(process.env.DIFF_SEEDS ?? defaultSeeds);
   it(`${SEEDS} programs x ${ARGS.length} argument tuples agree`, async () => {
     let compared = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {

@@ -9,7 +9,8 @@ type T = 'i32' | 'i64';
 // #region program-generator
 export class Gen {
   private inLoop = false;
-  constructor(private readonly r: () => number) {}
+  /** `tables`: also call_indirect, table.get/set, ref.func, ref.is_null (the module needs TABLE_DECLS). */
+  constructor(private readonly r: () => number, private readonly tables = false) {}
   pick<X>(xs: readonly X[]): X { return xs[Math.floor(this.r() * xs.length)]!; }
   int(n: number): number { return Math.floor(this.r() * n); }
 
@@ -54,6 +55,9 @@ export class Gen {
         return t === 'i64'
           ? `(block (result i64) (call $multi ${e('i32')} ${e('i64')}) (i32.add) (i64.extend_i32_u) (i64.add))`
           : `(block (result i32) (call $multi ${e('i32')} ${e('i64')}) (i32.sub) (local.set 4) (i32.wrap_i64) (local.get 4) (i32.xor))`;
+      case 13:
+        if (this.tables) return this.tableExpr(t, e);
+        return this.chain(t, d, e);
       case 14: {
         // A counted loop with a parameter (local 7 is the counter, nothing else writes it).
         if (this.inLoop) return e();
@@ -81,16 +85,55 @@ export class Gen {
         const set = `(block (result ${t}) (local.set ${x} ${upd}) (local.get ${x}))`;
         return this.r() < 0.5 ? set : `(${t}.sub (local.get ${x}) ${set})`;
       }
+      default:
+        return this.chain(t, d, e);
+    }
+  }
+
+  /** A right-nested chain keeps many values live at once: registers run out and spill. */
+  private chain(t: T, d: number, e: (tt?: T) => string): string {
+    if (d > 3 || d < 2) return `(${t}.add ${e()} ${e()})`;
+    let s = e();
+    for (let i = 0; i < 12; i++) s = `(${t}.${this.pick(['add', 'xor', 'sub'])} ${this.expr(t, 1)} ${s})`;
+    return s;
+  }
+
+  /**
+   * Through the table of TABLE_DECLS (elements 0-3 set, 4-5 null, 6-7 out of bounds): indirect
+   * calls that may trap (type mismatch, null, bounds), reads and writes of elements.
+   */
+  private tableExpr(t: T, e: (tt?: T) => string): string {
+    const index = this.r() < 0.85 ? `(i32.and ${e('i32')} (i32.const 7))` : e('i32');
+    const many = `${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')}`;
+    switch (this.int(4)) {
+      case 0:
+        return t === 'i32'
+          ? `(call_indirect (type $tmany32) ${many} ${index})`
+          : `(call_indirect (type $tmany64) ${many} ${index})`;
+      case 1:
+        return t === 'i32'
+          ? `(call_indirect (type $tun) ${e()} ${index})`
+          : `(block (result i64) (call_indirect (type $tmulti) ${e('i32')} ${e('i64')} ${index}) (i32.add) (i64.extend_i32_u) (i64.add))`;
+      case 2: {
+        const ref = this.pick(['(ref.func $un32)', '(ref.func $many32)', '(ref.null func)', `(table.get 0 (i32.and ${e('i32')} (i32.const 3)))`]);
+        return `(block (result ${t}) (table.set 0 ${index} ${ref}) ${e()})`;
+      }
       default: {
-        // A right-nested chain keeps many values live at once: registers run out and spill.
-        if (d > 3 || d < 2) return `(${t}.add ${e()} ${e()})`;
-        let s = e();
-        for (let i = 0; i < 12; i++) s = `(${t}.${this.pick(['add', 'xor', 'sub'])} ${this.expr(t, 1)} ${s})`;
-        return s;
+        const isNull = `(ref.is_null (table.get 0 ${index}))`;
+        return t === 'i32' ? `(i32.add ${isNull} ${e()})` : `(select ${e()} ${e()} ${isNull})`;
       }
     }
   }
 }
+
+/** What tableExpr expects in the module (next to the helpers of programModule). */
+const TABLE_DECLS = `(type $tun (func (param i32) (result i32)))
+  (type $tmulti (func (param i32 i64) (result i64 i32 i32)))
+  (type $tmany32 (func (param i32 i64 i32 i64 i32 i64 i32 i64) (result i32)))
+  (type $tmany64 (func (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)))
+  (func $un32 (type $tun) (i32.sub (i32.const 41) (local.get 0)))
+  (table 6 funcref)
+  (elem (i32.const 0) $many32 $many64 $un32 $multi)`;
 // #endregion program-generator
 
 /** A random function named `name` whose result type and body come from `g`. */
@@ -104,8 +147,8 @@ function randomFunction(g: Gen, name: string): string {
 }
 
 /** A module of `count` random functions ("f" alone, or "f0", "f1", ...) and the helpers they call. */
-export function programModule(seed: number, count = 1): string {
-  const g = new Gen(rng(seed));
+export function programModule(seed: number, count = 1, tables = false): string {
+  const g = new Gen(rng(seed), tables);
   const funcs = Array.from({ length: count }, (_, i) => randomFunction(g, count === 1 ? 'f' : `f${i}`));
   return `(module
   (func $multi (param i32 i64) (result i64 i32 i32)
@@ -116,10 +159,15 @@ export function programModule(seed: number, count = 1): string {
     (i32.add (i32.sub (local.get 6) (i32.wrap_i64 (local.get 7))) (i32.xor (local.get 0) (i32.wrap_i64 (i64.mul (local.get 5) (local.get 1))))))
   (func $many64 (param i32 i64 i32 i64 i32 i64 i32 i64) (result i64)
     (i64.add (i64.sub (i64.extend_i32_s (local.get 6)) (local.get 7)) (i64.xor (local.get 3) (i64.extend_i32_u (local.get 4)))))
-  ${funcs.join('\n  ')})`;
+  ${tables ? `${TABLE_DECLS}\n  ` : ''}${funcs.join('\n  ')})`;
 }
 
 /** One random program: a module whose export "f" the differential test runs. */
 export function program(seed: number): string {
   return programModule(seed);
+}
+
+/** One random program that also uses a table: call_indirect, table.get/set, ref.func, ref.is_null. */
+export function tableProgram(seed: number): string {
+  return programModule(seed, 1, true);
 }
