@@ -27,6 +27,8 @@ const B = `(module
   (type $un (func (param i32) (result i32)))
   (type $many (func (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32 i64 i32)))
   (import "a" "tab" (table $shared 4 funcref))
+  (import "a" "fromA" (func $fromAimp (type $un)))
+  (elem declare func $fromAimp)
   (table $own 3 funcref)
   (table $ext 2 externref)
   (global $g (mut i32) (i32.const 7))
@@ -53,7 +55,12 @@ const B = `(module
   (func (export "keep") (param $i i32) (param $r externref) (table.set $ext (local.get $i) (local.get $r)))
   (func (export "fetch") (param $i i32) (result externref) (table.get $ext (local.get $i)))
   (func (export "grow") (param $r externref) (param $n i32) (result i32) (table.grow $ext (local.get $r) (local.get $n)))
-  (func (export "size") (result i32) (table.size $ext)))`;
+  (func (export "size") (result i32) (table.size $ext))
+  (func (export "imported") (result funcref) (ref.func $fromAimp))
+  (func (export "pick") (param $a externref) (param $b externref) (param $c i32) (result externref)
+    (select (result externref) (local.get $a) (local.get $b) (local.get $c)))
+  (func (export "pickFunc") (param $c i32) (result funcref)
+    (select (result funcref) (ref.func $fromAimp) (ref.null func) (i32.eqz (local.get $c)))))`;
 
 type Api = {
   Module: new (b: Uint8Array) => unknown;
@@ -67,7 +74,7 @@ function run(api: Api): unknown[] {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const a = new api.Instance(new api.Module(wat2wasm(A)) as never, {}).exports as Record<string, any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const b = new api.Instance(new api.Module(wat2wasm(B)) as never, { a: { tab: a.tab } }).exports as Record<string, any>;
+  const b = new api.Instance(new api.Module(wat2wasm(B)) as never, { a: { tab: a.tab, fromA: a.fromA } }).exports as Record<string, any>;
   const trap = (f: () => unknown): unknown => {
     try {
       return f();
@@ -93,6 +100,8 @@ function run(api: Api): unknown[] {
   b.keep(1, obj);
   out.push(b.fetch(1) === obj, b.fetch(0), trap(() => b.keep(2, obj)), trap(() => b.fetch(5)));
   out.push(b.grow(fn, 3), b.size(), b.fetch(4) === fn, b.grow(null, 0), b.size());
+  // ref.func of an imported function is that function; typed select on references.
+  out.push(b.imported() === a.fromA, b.pick(obj, fn, 1) === obj, b.pick(obj, fn, 0) === fn, b.pickFunc(0) === a.fromA, b.pickFunc(3));
   return out;
 }
 
