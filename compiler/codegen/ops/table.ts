@@ -175,12 +175,16 @@ const DROP: FuncType = { params: [I32], results: [] };
 /** Put i32 constants under the top `depth` operands, so they become a builtin's first arguments. */
 function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
   const stack = fc.stack;
+  // Now, while every value sits at its own position: a register this may need is freed by
+  // spilling to a slot no shifted value still reads.
+  fc.materializeFlags();
   const top: Value[] = [];
   for (let k = 0; k < depth; k++) top.push(stack.pop());
   if (fc.frozen > stack.height) fc.frozen = stack.height;
   for (const c of consts) stack.push(constant(I32, c));
   // A spilled operand now sits one or two positions above its slot: the builtin's parallel
-  // move reads it from there, and nothing writes slots at or above these positions before it.
+  // move reads it from there, and nothing writes slots at or above these positions before it
+  // (emitCall only spills below the constants).
   for (let k = depth - 1; k >= 0; k--) stack.push(top[k]!);
 }
 

@@ -100,12 +100,15 @@ export class Gen {
 
   /**
    * Through the table of TABLE_DECLS (elements 0-3 set, 4-5 null, 6-7 out of bounds): indirect
-   * calls that may trap (type mismatch, null, bounds), reads and writes of elements.
+   * calls that may trap (type mismatch, null, bounds), reads and writes of elements, grow,
+   * size, fill and copy.
    */
   private tableExpr(t: T, e: (tt?: T) => string): string {
     const index = this.r() < 0.85 ? `(i32.and ${e('i32')} (i32.const 7))` : e('i32');
     const many = `${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')}`;
-    switch (this.int(4)) {
+    const ref = (): string => this.pick(['(ref.func $un32)', '(ref.func $many32)', '(ref.null func)', `(table.get 0 (i32.and ${e('i32')} (i32.const 3)))`]);
+    const small = (): string => `(i32.and ${e('i32')} (i32.const 3))`;
+    switch (this.int(6)) {
       case 0:
         return t === 'i32'
           ? `(call_indirect (type $tmany32) ${many} ${index})`
@@ -114,9 +117,17 @@ export class Gen {
         return t === 'i32'
           ? `(call_indirect (type $tun) ${e()} ${index})`
           : `(block (result i64) (call_indirect (type $tmulti) ${e('i32')} ${e('i64')} ${index}) (i32.add) (i64.extend_i32_u) (i64.add))`;
-      case 2: {
-        const ref = this.pick(['(ref.func $un32)', '(ref.func $many32)', '(ref.null func)', `(table.get 0 (i32.and ${e('i32')} (i32.const 3)))`]);
-        return `(block (result ${t}) (table.set 0 ${index} ${ref}) ${e()})`;
+      case 2:
+        return `(block (result ${t}) (table.set 0 ${index} ${ref()}) ${e()})`;
+      case 3: {
+        // Builtins: the table index goes in under operands that may be anywhere (spilled too).
+        const grown = `(table.grow 0 ${ref()} ${small()})`;
+        const size = '(table.size 0)';
+        return t === 'i32' ? `(i32.add ${this.pick([grown, size])} ${e()})` : `(i64.sub ${e()} (i64.extend_i32_s ${this.pick([grown, size])}))`;
+      }
+      case 4: {
+        const op = this.r() < 0.5 ? `(table.fill 0 ${index} ${ref()} ${small()})` : `(table.copy 0 0 ${index} ${small()} ${small()})`;
+        return `(block (result ${t}) ${op} ${e()})`;
       }
       default: {
         const isNull = `(ref.is_null (table.get 0 ${index}))`;
@@ -167,7 +178,7 @@ export function program(seed: number): string {
   return programModule(seed);
 }
 
-/** One random program that also uses a table: call_indirect, table.get/set, ref.func, ref.is_null. */
+/** One random program that also uses a table: call_indirect, table.get/set/grow/size/fill/copy, ref.func, ref.is_null. */
 export function tableProgram(seed: number): string {
   return programModule(seed, 1, true);
 }
