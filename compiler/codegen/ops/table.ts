@@ -24,9 +24,9 @@ const scratch = GPR64[SCRATCH]!;
 // #region table-element
 /**
  * The address of element `index` of table t, after checking it against the table's length
- * (`trap` when out of bounds). `index` is a constant, or a register the caller lets this
- * overwrite (an i32 register's upper half is not known to be zero: it is cleared here).
- * Uses r11 (the returned operand's base) and, for a huge constant index, r10.
+ * (`trap` when out of bounds). `index` is a constant, or a register holding it zero-extended
+ * (an i32 register's upper half is not known to be zero: see indexInReg). Uses r11 (the
+ * returned operand's base) and, for a huge constant index, r10.
  */
 function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, trap: TrapCode): Mem {
   const asm = fc.asm;
@@ -40,7 +40,6 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
     asm.mov(GPR32[SCRATCH2]!, c);
     return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
   }
-  asm.mov(GPR32[index]!, GPR32[index]!);
   asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
   asm.jcc('ae', fc.trap(trap));
   asm.mov(scratch, qword(scratch, TABLE.BASE));
@@ -49,7 +48,11 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
 
 /** An i32 index (not a constant) zero-extended into a register this operator owns. */
 function indexInReg(fc: FunctionCompiler, v: Value): RegId {
-  if (v.loc === Loc.Reg) return v.n; // elementAddress clears its upper half
+  if (v.loc === Loc.Reg) {
+    fc.asm.mov(GPR32[v.n]!, GPR32[v.n]!);
+    return v.n;
+  }
+  // A 32-bit load or move clears the upper half.
   const r = fc.regs.alloc(GPR);
   fc.asm.mov(GPR32[r]!, fc.operand(v, false) as Gpr | Mem);
   return r;
@@ -140,6 +143,8 @@ class TableCall implements IndirectCall {
   target(fc: FunctionCompiler, index: Value, base: number): Mem {
     const asm = fc.asm;
     const eax = GPR32[Reg.rax]!;
+    // The parallel move copied all 64 bits of the index.
+    if (index.loc !== Loc.Const) asm.mov(eax, eax);
     const elem = elementAddress(fc, this.table, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
     asm.mov(scratch, elem);
     asm.test(scratch, scratch);
