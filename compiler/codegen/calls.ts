@@ -5,12 +5,12 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type ArgLocation, type Builtin, encodingOf, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { type FunctionCompiler, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { argKey, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
-import { inReg, inSlot, Loc } from './valueStack.ts';
+import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
 export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
@@ -30,14 +30,29 @@ export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, type: FuncTy
 }
 
 /**
+ * What an indirect call (call_indirect, ops/table.ts) adds to a call: one more value above the
+ * arguments, the table index, moved into `indexReg` in the arguments' parallel move (unless it is
+ * a constant); then `target` emits the checks and returns what `call` jumps through, and `after`
+ * runs right after the call. In between only registers that are neither arguments nor pinned are
+ * free: rax, r10, r11, and the local homes rbx/r12/r13 (locals were saved).
+ */
+export interface IndirectCall {
+  readonly indexReg: RegId;
+  /** `index` is the table index (in indexReg, or a constant); `base` the stack position of the first argument. */
+  target(fc: FunctionCompiler, index: Value, base: number): Mem;
+  after(fc: FunctionCompiler, base: number): void;
+}
+
+/**
  * A call under the internal convention, its arguments the top of the stack. `target` is what
  * `call` jumps through. `mayTrap`: record a trap site at the return address (builtins).
  */
-export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | External, mayTrap?: TrapCode): void {
+export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | External | IndirectCall, mayTrap?: TrapCode): void {
   const sig = layoutOf(type);
   const asm = fc.asm;
   const nargs = type.params.length;
-  const base = fc.stack.height - nargs;
+  const indirect = 'indexReg' in target ? target : null;
+  const base = fc.stack.height - nargs - (indirect ? 1 : 0);
   fc.frame.hasCalls = true;
   fc.materializeFlags();
   // Values below the arguments survive the call only in memory (none below lowestReg is in a register).
@@ -61,11 +76,16 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     const src: MoveSource = { kind: 'address', mem: fc.frame.slotAddr(base + 1) };
     moves.push({ dst: argDest(sig.returnAreaPointer), src });
   }
+  const index = indirect ? fc.stack.at(base + nargs) : null;
+  if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!) });
   parallelMove(asm, moves);
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
   fc.regs.held = 0;
-  asm.call(target);
+  if (indirect) {
+    asm.call(indirect.target(fc, index!, base));
+    indirect.after(fc, base);
+  } else asm.call(target as Mem | External);
   if (mayTrap !== undefined) fc.frame.callSites.push({ label: asm.here(), code: mayTrap, wasmOffset: fc.opOffset });
   if (sig.stackBytes > 0) {
     asm.add(rsp, sig.stackBytes);

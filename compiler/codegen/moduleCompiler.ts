@@ -14,6 +14,7 @@ import * as control from './controlFlow.ts';
 import { F32, F64, FunctionCompiler, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
 import { pushI32, pushI64 } from './ops/integer.ts';
+import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import { emitTrapStub } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
@@ -235,8 +236,9 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, 'call', funcIndex);
     if (fc) try { call(fc, funcIndex, type); } catch (e) { this.failed(e); }
   }
-  callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, offset: number): void {
-    this.todo('call_indirect', offset);
+  callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void {
+    const fc = this.begin(offset, 'call_indirect', typeIndex);
+    if (fc) try { tables.callIndirect(fc, typeIndex, type, tableIndex); } catch (e) { this.failed(e); }
   }
 
   // --- parametric and variables
@@ -315,17 +317,50 @@ export class X64CodeGenerator implements CodeGenerator {
   dataDrop(_d: number, offset: number): void { this.todo('bulk memory', offset); }
   memoryCopy(_d: number, _s: number, offset: number): void { this.todo('bulk memory', offset); }
   memoryFill(_m: number, offset: number): void { this.todo('bulk memory', offset); }
-  refNull(_t: RefType, offset: number): void { this.todo('references', offset); }
-  refIsNull(offset: number): void { this.todo('references', offset); }
-  refFunc(_f: number, offset: number): void { this.todo('references', offset); }
-  tableGet(_t: number, offset: number): void { this.todo('tables', offset); }
-  tableSet(_t: number, offset: number): void { this.todo('tables', offset); }
-  tableSize(_t: number, offset: number): void { this.todo('tables', offset); }
-  tableGrow(_t: number, offset: number): void { this.todo('tables', offset); }
-  tableFill(_t: number, offset: number): void { this.todo('tables', offset); }
-  tableCopy(_d: number, _s: number, offset: number): void { this.todo('tables', offset); }
-  tableInit(_e: number, _t: number, offset: number): void { this.todo('tables', offset); }
-  elemDrop(_e: number, offset: number): void { this.todo('tables', offset); }
+  refNull(t: RefType, offset: number): void {
+    const fc = this.begin(offset, 'ref.null', t === 0x70 ? 'func' : 'extern');
+    if (fc) try { tables.refNull(fc, t); } catch (e) { this.failed(e); }
+  }
+  refIsNull(offset: number): void {
+    const fc = this.begin(offset, 'ref.is_null');
+    if (fc) try { tables.refIsNull(fc); } catch (e) { this.failed(e); }
+  }
+  refFunc(f: number, offset: number): void {
+    const fc = this.begin(offset, 'ref.func', f);
+    if (fc) try { tables.refFunc(fc, f); } catch (e) { this.failed(e); }
+  }
+  tableGet(t: number, offset: number): void {
+    const fc = this.begin(offset, 'table.get', t);
+    if (fc) try { tables.tableGet(fc, t); } catch (e) { this.failed(e); }
+  }
+  tableSet(t: number, offset: number): void {
+    const fc = this.begin(offset, 'table.set', t);
+    if (fc) try { tables.tableSet(fc, t); } catch (e) { this.failed(e); }
+  }
+  tableSize(t: number, offset: number): void {
+    const fc = this.begin(offset, 'table.size', t);
+    if (fc) try { tables.tableSize(fc, t); } catch (e) { this.failed(e); }
+  }
+  tableGrow(t: number, offset: number): void {
+    const fc = this.begin(offset, 'table.grow', t);
+    if (fc) try { tables.tableGrow(fc, t); } catch (e) { this.failed(e); }
+  }
+  tableFill(t: number, offset: number): void {
+    const fc = this.begin(offset, 'table.fill', t);
+    if (fc) try { tables.tableFill(fc, t); } catch (e) { this.failed(e); }
+  }
+  tableCopy(d: number, s: number, offset: number): void {
+    const fc = this.begin(offset, 'table.copy', `${d} ${s}`);
+    if (fc) try { tables.tableCopy(fc, d, s); } catch (e) { this.failed(e); }
+  }
+  tableInit(e: number, t: number, offset: number): void {
+    const fc = this.begin(offset, 'table.init', `${t} ${e}`);
+    if (fc) try { tables.tableInit(fc, e, t); } catch (err) { this.failed(err); }
+  }
+  elemDrop(e: number, offset: number): void {
+    const fc = this.begin(offset, 'elem.drop', e);
+    if (fc) try { tables.elemDrop(fc, e); } catch (err) { this.failed(err); }
+  }
 }
 // #endregion code-generator
 

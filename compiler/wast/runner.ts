@@ -95,6 +95,8 @@ export class ScriptRunner {
   private readonly registered: ImportObject = {};
   /** Registrations that did not happen, and why: modules importing from them get the same outcome. */
   private readonly missingRegistrations = new Map<string, { status: 'failed' | 'skipped'; reason: string }>();
+  /** The module entry each registration name exports (to taint its state, see taintImports). */
+  private readonly registeredEntries = new Map<string, ModuleEntry>();
   private readonly canRun: boolean;
 
   constructor(private readonly options: RunOptions) {
@@ -150,6 +152,7 @@ export class ScriptRunner {
           const entry = this.lookup(c.module, c.line);
           this.needExecution();
           this.registered[c.as] = this.options.engine.exports!(entry.instance);
+          this.registeredEntries.set(c.as, entry);
           this.missingRegistrations.delete(c.as);
           return {};
         } catch (err) {
@@ -331,17 +334,47 @@ export class ScriptRunner {
     errorClass: typeof LinkError | typeof RuntimeError,
     what: string,
   ): Checked {
-    const { compiled, importsFrom } = this.compileValid(m);
+    let compiled: CompiledModule, importsFrom: string[];
+    try {
+      ({ compiled, importsFrom } = this.compileValid(m));
+    } catch (err) {
+      if (errorClass === RuntimeError && err instanceof Verdict && err.status === 'skipped') this.taintImports(m, err.reason);
+      throw err;
+    }
     this.needExecution();
     this.checkImports(importsFrom);
     try {
       this.options.engine.instantiate!(compiled, this.registered);
     } catch (err) {
-      if (err instanceof NotImplemented) skip(err.reason);
+      if (err instanceof NotImplemented) {
+        if (errorClass === RuntimeError) this.taintImports(m, err.reason);
+        skip(err.reason);
+      }
       if (err instanceof errorClass) return checkMessage(message, err);
       failWith(`expected a ${what} ("${message}"), got ${describe(err)}`);
     }
     failWith(`expected a ${what} ("${message}"), but instantiation succeeded`);
+  }
+
+  /**
+   * A module expected to trap during instantiation was skipped: its element and data segments
+   * may have written into the tables and memories it imports before the trap. The state of the
+   * modules it imports from is unknown from here on, so what uses them is skipped too.
+   */
+  private taintImports(m: ModuleForm, reason: string): void {
+    let names: string[];
+    try {
+      names = importModuleNames(this.bytesOf(m));
+    } catch {
+      return; // unreadable text: nothing was compiled from it by anyone
+    }
+    const why = { status: 'skipped' as const, reason: reason.includes('(state after') ? reason : `${reason} (state after a skipped instantiation)` };
+    for (const name of names) {
+      const entry = this.registeredEntries.get(name);
+      if (!entry || entry.unavailable) continue;
+      entry.unavailable = why;
+      this.missingRegistrations.set(name, why);
+    }
   }
 
   private expectActionError(

@@ -1,0 +1,16 @@
+;; Table elements inline (descriptor through the VMContext, bounds check, BASE reloaded each
+;; time), a constant index folded into the address, ref.is_null consumed from the flags by if,
+;; ref.func from the VMContext, and table.grow through its builtin (the table index slipped in).
+(module
+  (table $t 4 externref)
+  (table $f 2 funcref)
+  (elem declare func $id)
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "get") (param i32) (result externref) (table.get $t (local.get 0)))
+  (func (export "set") (param i32 externref) (table.set $t (local.get 0) (local.get 1)))
+  (func (export "clear3") (table.set $t (i32.const 3) (ref.null extern)))
+  (func (export "isnull") (param externref) (result i32)
+    (if (result i32) (ref.is_null (local.get 0)) (then (i32.const 5)) (else (i32.const 6))))
+  (func (export "install") (param i32) (table.set $f (local.get 0) (ref.func $id)))
+  (func (export "size") (result i32) (table.size $f))
+  (func (export "grow") (param externref i32) (result i32) (table.grow $t (local.get 0) (local.get 1))))

@@ -1,0 +1,220 @@
+// Tables, references and call_indirect. A reference is 64 bits in a general-purpose register:
+// a funcref is the address of the function's FuncRef record (compiler/abi: FUNCREF), an externref
+// a handle the runtime gives out; 0 is null for both. A table is reached through the descriptor
+// its VMContext entry points to (compiler/abi: TABLE); the element array moves when the table
+// grows, so BASE is loaded again at every access. get, set, size and call_indirect are inline;
+// grow, fill, copy, init and elem.drop call the runtime's builtins.
+
+import {
+  Builtin, encodingOf, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, TABLE, TrapCode, VMCTX, VMCTX_REG,
+} from '../../abi/index.ts';
+import { type FuncType, type RefType, ValType } from '../../binary/types.ts';
+import { dword, type Gpr, GPR32, GPR64, type Mem, qword } from '../../x64/index.ts';
+import { callBuiltin, emitCall, type IndirectCall } from '../calls.ts';
+import { fitsImm32, type FunctionCompiler, GPR, I32, operandIsMem } from '../functionCompiler.ts';
+import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
+import { constant, constant64, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
+import { CC } from './integer.ts';
+
+const I64 = ValType.i64;
+const vmctxReg = GPR64[encodingOf(VMCTX_REG)]!;
+const memoryBaseReg = GPR64[encodingOf(MEMORY_BASE_REG)]!;
+const scratch = GPR64[SCRATCH]!;
+
+// #region table-element
+/**
+ * The address of element `index` of table t, after checking it against the table's length
+ * (`trap` when out of bounds). `index` is a constant, or a register holding it zero-extended
+ * (an i32 register's upper half is not known to be zero: see indexInReg). Uses r11 (the
+ * returned operand's base) and, for a huge constant index, r10.
+ */
+function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, trap: TrapCode): Mem {
+  const asm = fc.asm;
+  asm.mov(scratch, qword(vmctxReg, fc.env.vmctx.table(t)));
+  if (typeof index !== 'number') {
+    const c = index.imm >>> 0;
+    asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
+    asm.jcc('be', fc.trap(trap)); // length <= c, unsigned
+    asm.mov(scratch, qword(scratch, TABLE.BASE));
+    if (c < 0x10000000) return qword(scratch, c * TABLE.ELEMENT_SIZE);
+    asm.mov(GPR32[SCRATCH2]!, c);
+    return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
+  }
+  asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
+  asm.jcc('ae', fc.trap(trap));
+  asm.mov(scratch, qword(scratch, TABLE.BASE));
+  return qword(scratch, 0, GPR64[index]!, TABLE.ELEMENT_SIZE);
+}
+
+/** An i32 index (not a constant) zero-extended into a register this operator owns. */
+function indexInReg(fc: FunctionCompiler, v: Value): RegId {
+  if (v.loc === Loc.Reg) {
+    fc.asm.mov(GPR32[v.n]!, GPR32[v.n]!);
+    return v.n;
+  }
+  // A 32-bit load or move clears the upper half.
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR32[r]!, fc.operand(v, false) as Gpr | Mem);
+  return r;
+}
+
+export function tableGet(fc: FunctionCompiler, t: number): void {
+  fc.protectFlags(1);
+  const index = fc.pop();
+  const type = fc.env.module.tables[t]!.element;
+  let dst: RegId;
+  let elem: Mem;
+  if (index.loc === Loc.Const) {
+    dst = fc.regs.alloc(GPR);
+    elem = elementAddress(fc, t, index, TrapCode.outOfBoundsTableAccess);
+  } else {
+    dst = indexInReg(fc, index);
+    elem = elementAddress(fc, t, dst, TrapCode.outOfBoundsTableAccess);
+  }
+  fc.asm.mov(GPR64[dst]!, elem);
+  fc.push(inReg(type, dst));
+}
+
+/**
+ * table.set stores the raw reference inline. The runtime's builtins that store funcrefs
+ * (tableFill, tableGrow) add the calling instance to `table.owners`, the instances whose code
+ * the table must keep alive; but instantiation already adds every instance to the owners of
+ * every table it can reach (instance.ts, region lifetimes), and any funcref this code holds is
+ * kept alive by its own path: ref.func of this instance, an import (keepAlive both ways), a
+ * reference JS passed in (escapedOwners), or a table/global that owns its instances (table.copy
+ * carries owners across). So a store needs no bookkeeping and stays inline.
+ */
+export function tableSet(fc: FunctionCompiler, t: number): void {
+  fc.protectFlags(2);
+  const value = fc.pop();
+  const index = fc.pop();
+  const src: Gpr | number = value.loc === Loc.Const && fitsImm32(value) ? value.imm : GPR64[fc.readReg(value)]!;
+  const elem = index.loc === Loc.Const
+    ? elementAddress(fc, t, index, TrapCode.outOfBoundsTableAccess)
+    : elementAddress(fc, t, indexInReg(fc, index), TrapCode.outOfBoundsTableAccess);
+  fc.asm.mov(elem, src);
+}
+
+export function tableSize(fc: FunctionCompiler, t: number): void {
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR64[r]!, qword(vmctxReg, fc.env.vmctx.table(t)));
+  fc.asm.mov(GPR32[r]!, dword(GPR64[r]!, TABLE.LENGTH));
+  fc.push(inReg(I32, r));
+}
+// #endregion table-element
+
+// #region references
+export function refNull(fc: FunctionCompiler, type: RefType): void {
+  fc.push(constant64(type, 0, 0));
+}
+
+/** Like i32.eqz: the answer stays in the flags for the branch or select that consumes it. */
+export function refIsNull(fc: FunctionCompiler): void {
+  fc.protectFlags(1);
+  const a = fc.pop();
+  if (a.loc === Loc.Const) return fc.push(constant(I32, a.imm === 0 && a.hi === 0 ? 1 : 0));
+  const o = fc.operand(a, false);
+  if (operandIsMem(o)) fc.asm.cmp(o, 0);
+  else fc.asm.test(o as Gpr, o as Gpr);
+  fc.push(inFlags(I32, CC.e));
+}
+
+/** The FuncRef record of function i: its address sits in the VMContext. */
+export function refFunc(fc: FunctionCompiler, i: number): void {
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR64[r]!, qword(vmctxReg, fc.env.vmctx.funcRef(i)));
+  fc.push(inReg(ValType.funcref, r));
+}
+// #endregion references
+
+// #region call-indirect
+/**
+ * call_indirect through table t: the arguments and the table index (in rax) are moved by
+ * emitCall's parallel move, then: bounds check, load the FuncRef record (r11), null check,
+ * compare its canonical type id with the one this instance gives the expected type, and call it
+ * with the callee's VMContext and memory base: the function may belong to another instance.
+ * The caller's r15 waits in the slot of the first argument's position (free once the arguments
+ * have moved; results come back in rax and the slots above it), r14 is reloaded from it.
+ */
+class TableCall implements IndirectCall {
+  readonly indexReg = Reg.rax;
+  constructor(readonly typeIndex: number, readonly table: number) {}
+
+  target(fc: FunctionCompiler, index: Value, base: number): Mem {
+    const asm = fc.asm;
+    const eax = GPR32[Reg.rax]!;
+    // The parallel move copied all 64 bits of the index.
+    if (index.loc !== Loc.Const) asm.mov(eax, eax);
+    const elem = elementAddress(fc, this.table, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
+    asm.mov(scratch, elem);
+    asm.test(scratch, scratch);
+    asm.jcc('e', fc.trap(TrapCode.uninitializedElement));
+    asm.mov(eax, dword(vmctxReg, fc.env.vmctx.typeId(this.typeIndex)));
+    asm.cmp(eax, dword(scratch, FUNCREF.TYPE_ID));
+    asm.jcc('ne', fc.trap(TrapCode.indirectCallTypeMismatch));
+    asm.mov(fc.frame.slotAddr(base), vmctxReg);
+    asm.mov(vmctxReg, qword(scratch, FUNCREF.VMCTX));
+    asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+    return qword(scratch, FUNCREF.CODE);
+  }
+
+  after(fc: FunctionCompiler, base: number): void {
+    fc.asm.mov(vmctxReg, fc.frame.slotAddr(base));
+    fc.asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+  }
+}
+
+export function callIndirect(fc: FunctionCompiler, typeIndex: number, type: FuncType, t: number): void {
+  emitCall(fc, type, new TableCall(typeIndex, t));
+}
+// #endregion call-indirect
+
+// #region table-builtins
+// The builtins' signatures (compiler/abi: Builtin): table and segment indices first, as i32
+// constants slipped under the operands; references travel as 64-bit values.
+const GROW: FuncType = { params: [I32, I64, I32], results: [I32] };
+const FILL: FuncType = { params: [I32, I32, I64, I32], results: [] };
+const COPY_OR_INIT: FuncType = { params: [I32, I32, I32, I32, I32], results: [] };
+const DROP: FuncType = { params: [I32], results: [] };
+
+/** Put i32 constants under the top `depth` operands, so they become a builtin's first arguments. */
+function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
+  const stack = fc.stack;
+  // Now, while every value sits at its own position: a register this may need is freed by
+  // spilling to a slot no shifted value still reads.
+  fc.materializeFlags();
+  const top: Value[] = [];
+  for (let k = 0; k < depth; k++) top.push(stack.pop());
+  if (fc.frozen > stack.height) fc.frozen = stack.height;
+  for (const c of consts) stack.push(constant(I32, c));
+  // A spilled operand now sits one or two positions above its slot: the builtin's parallel
+  // move reads it from there, and nothing writes slots at or above these positions before it
+  // (emitCall only spills below the constants).
+  for (let k = depth - 1; k >= 0; k--) stack.push(top[k]!);
+}
+
+export function tableGrow(fc: FunctionCompiler, t: number): void {
+  insertConstants(fc, 2, [t]);
+  callBuiltin(fc, Builtin.tableGrow, GROW);
+}
+
+export function tableFill(fc: FunctionCompiler, t: number): void {
+  insertConstants(fc, 3, [t]);
+  callBuiltin(fc, Builtin.tableFill, FILL, TrapCode.outOfBoundsTableAccess);
+}
+
+export function tableCopy(fc: FunctionCompiler, dst: number, src: number): void {
+  insertConstants(fc, 3, [dst, src]);
+  callBuiltin(fc, Builtin.tableCopy, COPY_OR_INIT, TrapCode.outOfBoundsTableAccess);
+}
+
+export function tableInit(fc: FunctionCompiler, elem: number, t: number): void {
+  insertConstants(fc, 3, [t, elem]);
+  callBuiltin(fc, Builtin.tableInit, COPY_OR_INIT, TrapCode.outOfBoundsTableAccess);
+}
+
+export function elemDrop(fc: FunctionCompiler, elem: number): void {
+  fc.stack.push(constant(I32, elem));
+  callBuiltin(fc, Builtin.elemDrop, DROP);
+}
+// #endregion table-builtins
