@@ -26,7 +26,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { watToWasm } from '../compiler/text/watToWasm.ts';
-import { compareWithV8, runOnV8, type Verdict } from '../compiler/codegen/testing/differentialRunner.ts';
+import { compareWithV8, runOnV8, type Verdict } from '../compiler/testing/differentialRunner.ts';
 import { featuresName, parseFeatures, program, type Features } from '../compiler/codegen/testing/randomProgram.ts';
 import { reduceWat } from '../compiler/codegen/testing/reduceWat.ts';
 

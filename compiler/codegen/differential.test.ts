@@ -5,7 +5,7 @@
 // program; `npx tsx scripts/fuzz.ts` runs many more and saves reproducers.
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../text/watToWasm.ts';
-import { argumentsFor, compareWithV8 } from './testing/differentialRunner.ts';
+import { argumentsFor, compareWithV8 } from '../testing/differentialRunner.ts';
 import { featuresName, program, type Features } from './testing/randomProgram.ts';
 
 /** The feature sets of the generator the differential test covers. */

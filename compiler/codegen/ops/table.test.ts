@@ -2,14 +2,14 @@
 // the same two modules run on Lightbeam and on V8, and every observable result must agree.
 // A function called through another instance's table must see its own instance (its globals)
 // and the caller must get its own back afterwards; an externref must come back as the same value.
-import wabtInit from 'wabt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as LB from '../../api/index.ts';
+import { loadWatToWasm } from '../../text/watToWasm.ts';
 
 let wat2wasm: (text: string) => Uint8Array<ArrayBuffer>;
 beforeAll(async () => {
-  const wabt = await wabtInit();
-  wat2wasm = (text) => new Uint8Array(wabt.parseWat('test.wat', text).toBinary({ write_debug_names: false }).buffer);
+  const assemble = await loadWatToWasm();
+  wat2wasm = (text) => assemble(text, { name: 'test.wat' });
 });
 
 const A = `(module

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../../text/watToWasm.ts';
 import { validateModule } from '../../validate/index.ts';
-import { runOnV8 } from './differentialRunner.ts';
+import { runOnV8 } from '../../testing/differentialRunner.ts';
 import { FEATURE_NAMES, featuresName, parseFeatures, program, programModule, type Features } from './randomProgram.ts';
 
 const SETS: Features[] = [{}, { floats: true }, { memory: true }, { bulkMemory: true }, { callIndirect: true }, parseFeatures('all')];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../../text/watToWasm.ts';
-import { runOnV8 } from './differentialRunner.ts';
+import { runOnV8 } from '../../testing/differentialRunner.ts';
 import { parseFeatures, program } from './randomProgram.ts';
 import { parseSExpr, printSExpr, reduceWat } from './reduceWat.ts';
 

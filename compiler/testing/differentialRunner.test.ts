@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { watToWasm } from '../../text/watToWasm.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 import { agrees, argumentsFor, runOnV8, showValue } from './differentialRunner.ts';
-import { exportedParams, parseFeatures } from './randomProgram.ts';
+import { exportedParams, parseFeatures } from '../codegen/testing/randomProgram.ts';
 
 const o = (result: string, state = '') => ({ result, state });
 

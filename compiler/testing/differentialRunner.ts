@@ -4,10 +4,10 @@
 // Shared by differential.test.ts and scripts/fuzz.ts.
 
 import { createHash } from 'node:crypto';
-import { RuntimeError } from '../../errors.ts';
-import { Instance } from '../../runtime/instance.ts';
-import { compileModule } from '../moduleCompiler.ts';
-import { exportedParams, type Features } from './randomProgram.ts';
+import { RuntimeError } from '../errors.ts';
+import { Instance } from '../runtime/instance.ts';
+import { compileModule } from '../codegen/moduleCompiler.ts';
+import { exportedParams, type Features } from '../codegen/testing/randomProgram.ts';
 
 const INT_ARGS: [number, bigint, number][] = [
   [0, 0n, 0], [1, 1n, 1], [-1, -1n, 7], [2147483647, 9223372036854775807n, -2147483648], [13, -77n, 3], [-100, 1n << 40n, 31],
