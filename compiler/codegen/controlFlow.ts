@@ -113,18 +113,22 @@ function localInRegister(fc: FunctionCompiler, v: Value, p: number): boolean {
 /** Load values whose place is a free register into it now (safe on every path: the register was free). */
 function placeInRegisters(fc: FunctionCompiler, places: readonly number[]): void {
   const base = fc.stack.height - places.length;
-  places.forEach((p, i) => {
+  for (let i = 0; i < places.length; i++) {
+    const p = places[i]!;
     const v = fc.stack.at(base + i);
-    if (p < 0 || (v.loc === Loc.Reg && v.n === p)) return;
+    if (p < 0 || (v.loc === Loc.Reg && v.n === p)) continue;
     fc.loadInto(p, v);
     fc.stack.replace(base + i, inReg(v.type, p));
-  });
+  }
 }
 
 /** The stack at a label: everything above `height` dropped, then the label's values in their places. */
 function resetTo(fc: FunctionCompiler, height: number, places: readonly number[], types: readonly number[]): void {
   while (fc.stack.height > height) fc.stack.pop();
-  places.forEach((p, i) => fc.stack.push(p >= 0 ? inReg(types[i]!, p) : inSlot(types[i]!, height + i)));
+  for (let i = 0; i < places.length; i++) {
+    const p = places[i]!;
+    fc.stack.push(p >= 0 ? inReg(types[i]!, p) : inSlot(types[i]!, height + i));
+  }
   for (let i = 0; i < places.length; i++) if (places[i]! < 0) fc.frame.slotAddr(height + i);
   fc.regs.held = 0;
   if (fc.frozen > height) fc.frozen = height;
@@ -373,19 +377,21 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
 function snapshotLocals(fc: FunctionCompiler): Uint8Array {
   const l = fc.locals;
   const s = new Uint8Array(l.regLocals.length * 2);
-  l.regLocals.forEach((i, k) => {
+  for (let k = 0; k < l.regLocals.length; k++) {
+    const i = l.regLocals[k]!;
     s[2 * k] = l.regValid[i]!;
     s[2 * k + 1] = l.slotValid[i]!;
-  });
+  }
   return s;
 }
 
 function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
   const l = fc.locals;
-  l.regLocals.forEach((i, k) => {
+  for (let k = 0; k < l.regLocals.length; k++) {
+    const i = l.regLocals[k]!;
     l.regValid[i] = s[2 * k]!;
     l.slotValid[i] = s[2 * k + 1]!;
-  });
+  }
 }
 
 const isWideConst = (t: number): boolean => t !== 0x7f && t !== 0x7d;

@@ -166,21 +166,21 @@ export function assignLocals(
 ): { moves: ParamMove[]; zeroSlots: number[] } {
   const l = fc.locals;
   const frame = fc.frame;
-  const arrivals = [...sig.params, ...(sig.returnAreaPointer ? [sig.returnAreaPointer] : [])];
-  const paramIndex = (i: number): number => (i < params ? i : l.returnAreaLocal);
+  const arrivals = sig.returnAreaPointer ? [...sig.params, sig.returnAreaPointer] : sig.params;
   // Registers given to locals, and registers parameters arrive in (bit masks).
   let taken = 0;
   let arriving = 0;
   for (const a of arrivals) if (a.kind !== 'stack') arriving |= regBit(a.reg);
   const count = [0, 0];
   const moves: ParamMove[] = [];
-  arrivals.forEach((loc, i) => {
-    const local = paramIndex(i);
+  for (let i = 0; i < arrivals.length; i++) {
+    const loc = arrivals[i]!;
+    const local = i < params ? i : l.returnAreaLocal;
     if (loc.kind === 'stack') {
       frame.usesFramePointer = true;
       frame.localIncoming[local] = 1;
       frame.localDisp[local] = 16 + loc.offset;
-      return;
+      continue;
     }
     const r = loc.reg;
     const cls = isXmm(r) ? RegClass.xmm : RegClass.gpr;
@@ -191,15 +191,10 @@ export function assignLocals(
       count[cls]!++;
       l.regValid[local] = 1;
     } else moves.push({ home: -1, from: r, local });
-  });
-  const freeHome = (cls: RegClass): RegId => {
-    if (count[cls]! >= MAX_REGISTER_LOCALS) return -1;
-    for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!((taken | arriving) & regBit(r))) return r;
-    return -1;
-  };
+  }
   for (const m of moves) {
     const cls = isXmm(m.from) ? RegClass.xmm : RegClass.gpr;
-    const h = freeHome(cls);
+    const h = freeHome(cls, count, taken | arriving);
     if (h >= 0) {
       taken |= regBit(h);
       count[cls]!++;
@@ -212,7 +207,7 @@ export function assignLocals(
   for (let i = params; i < declared; i++) {
     frame.addLocalSlot(i);
     const cls = classOf(l.types[i]!);
-    const h = freeHome(cls);
+    const h = freeHome(cls, count, taken | arriving);
     if (h >= 0) {
       taken |= regBit(h);
       count[cls]!++;
@@ -232,3 +227,10 @@ export function assignLocals(
   return { moves, zeroSlots };
 }
 // #endregion locals
+
+/** A home register of class `cls` not in `busy`, while the class's budget lasts, or -1. */
+function freeHome(cls: RegClass, count: number[], busy: number): RegId {
+  if (count[cls]! >= MAX_REGISTER_LOCALS) return -1;
+  for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!(busy & regBit(r))) return r;
+  return -1;
+}

@@ -88,7 +88,7 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
       case 'address': asm.lea(r64, src.mem); return;
     }
   }
-  const m = qword(dst.mem.base, dst.mem.disp, dst.mem.index, dst.mem.scale);
+  const m = dst.mem.size === 64 ? dst.mem : qword(dst.mem.base, dst.mem.disp, dst.mem.index, dst.mem.scale);
   switch (src.kind) {
     case 'reg':
       if (isXmm(src.reg)) asm.movsd(m, XMM[src.reg & 15]!);
