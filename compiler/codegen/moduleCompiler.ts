@@ -152,7 +152,11 @@ export class X64CodeGenerator implements CodeGenerator {
       fc = null;
       emitTrapStub(this.asm, TrapCode.notImplemented, this.bodyOffset, funcIndex);
     }
-    const body = this.asm.finish({ borrow: true }); // copied into this.code below, before the next reset
+    // Forward jumps were emitted in their long form (their targets were not known yet): shrink
+    // those that turned out near. Not in a function with loops: their heads were aligned to 16
+    // bytes assuming the code before them keeps its length.
+    const relaxBranches = fc !== null && !fc.frame.hasLoops;
+    const body = this.asm.finish({ borrow: true, relaxBranches }); // copied into this.code below, before the next reset
     // The prologue goes in front of the body now that the frame size is known.
     const pro = this.prologueAsm;
     pro.reset();
@@ -174,7 +178,7 @@ export class X64CodeGenerator implements CodeGenerator {
       if (fc) this.notes.push([start, 'prologue']);
       for (let i = 0; i < this.fnNotes.length; i++) {
         const n = this.fnNotes[i]!;
-        this.notes.push([start + p + n[0], n[1]]);
+        this.notes.push([start + p + body.mapOffset(n[0]), n[1]]);
       }
     }
     // Jump tables and the constant pool, as the assembler recorded them.
