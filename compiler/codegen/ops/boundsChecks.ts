@@ -1,0 +1,138 @@
+// Explicit bounds checks on linear memory (no signal handlers: we share the process with V8),
+// and the facts that let most of them go. An access of `size` bytes at the i32 address `a`
+// with the memarg offset `o` is in bounds iff zx(a) + o + size <= the current memory size, in
+// 64-bit arithmetic (no 32-bit wrap-around). Memories never shrink, so a fact, once checked,
+// stays true until the value it is about changes:
+// - every check that passed proves "memory size >= its end" (the address is >= 0), and so does
+//   the module's minimum memory size from the start: constant addresses ending at or below the
+//   largest such end need no check;
+// - a check on a local's value proves "zx(local) + end <= memory size" until that local is
+//   written: later accesses through the same local ending no further need no check.
+// Facts hold on one straight-line stretch: they are dropped at every label where paths merge
+// (loop heads, else arms, ends that are branch targets). Calls keep them (memory may grow, not
+// shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
+
+import type { ModuleInfo } from '../../binary/types.ts';
+import { MEMORY_BASE_REG, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
+import { encodingOf } from '../../abi/registers.ts';
+import { GPR64, type Gpr, qword } from '../../x64/index.ts';
+import { FrameKind } from '../../validate/codegenInterface.ts';
+import type { FunctionCompiler } from '../functionCompiler.ts';
+import { imm64 } from '../parallelMove.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+
+/** How many bounds checks were emitted and how many were proven unneeded (for reports and tests). */
+export interface BoundsCheckCounts {
+  kept: number;
+  removed: number;
+}
+
+export const VMCTX_GPR: Gpr = GPR64[encodingOf(VMCTX_REG)]!;
+export const MEMORY_BASE_GPR: Gpr = GPR64[encodingOf(MEMORY_BASE_REG)]!;
+/** The largest displacement an addressing mode takes (sign-extended 32 bits). */
+export const MAX_DISP = 0x7fffffff;
+
+/** Memory 0's minimum size in bytes (an imported memory's declared minimum); 0 without memory. */
+export function minimumMemoryBytes(module: ModuleInfo): number {
+  const m = module.memories[0];
+  return m ? m.limits.min * 65536 : 0;
+}
+
+// #region bounds-facts
+export class BoundsFacts {
+  /** Accesses ending at or below this are in bounds (the memory is at least this large). */
+  constEnd: number;
+  /** When localEpoch[i] === epoch: zx(local i) + localEnd[i] <= memory size. */
+  private readonly localEnd: Float64Array;
+  private readonly localEpoch: Uint32Array;
+  private epoch = 1;
+
+  constructor(
+    localCount: number,
+    private readonly minBytes: number,
+    readonly counts: BoundsCheckCounts,
+  ) {
+    this.constEnd = minBytes;
+    this.localEnd = new Float64Array(localCount);
+    this.localEpoch = new Uint32Array(localCount);
+  }
+
+  /** A label where paths merge: only what holds everywhere (the minimum size) is left. */
+  reset(): void {
+    this.epoch++;
+    this.constEnd = this.minBytes;
+  }
+
+  /** Local i was written. */
+  forgetLocal(i: number): void {
+    this.localEpoch[i] = 0;
+  }
+
+  /** The end known in bounds for local i (0: nothing known). */
+  localKnown(i: number): number {
+    return this.localEpoch[i] === this.epoch ? this.localEnd[i]! : 0;
+  }
+
+  /** A check of `end` above some address passed: the memory is at least `end` bytes. */
+  learn(end: number): void {
+    if (end > this.constEnd) this.constEnd = end;
+  }
+
+  /** A check passed for zx(local i) + end. */
+  learnLocal(i: number, end: number): void {
+    this.learn(end);
+    if (this.localKnown(i) >= end) return;
+    this.localEnd[i] = end;
+    this.localEpoch[i] = this.epoch;
+  }
+}
+// #endregion bounds-facts
+
+/** The function's bounds facts, made at its first memory access. */
+export function boundsFacts(fc: FunctionCompiler): BoundsFacts {
+  return (fc.bounds ??= new BoundsFacts(fc.locals.types.length, minimumMemoryBytes(fc.env.module), fc.env.boundsChecks));
+}
+
+/**
+ * Before `end` closes the innermost frame: drop the facts if the end is a merge (a block some
+ * branch targets, an if's two arms). A block only fallen into, or a loop's end, continues the
+ * same straight line.
+ */
+export function factsAtEnd(fc: FunctionCompiler): void {
+  if (!fc.bounds) return;
+  const f = fc.control.top();
+  if (f.kind === FrameKind.loop || (f.kind === FrameKind.block && !f.targeted)) return;
+  fc.bounds.reset();
+}
+
+// #region bounds-check
+/** Trap unless zx(index) + end <= memory size; `index` holds a zero-extended address. */
+export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void {
+  const asm = fc.asm;
+  const r11 = GPR64[SCRATCH]!;
+  if (end <= MAX_DISP) asm.lea(r11, qword(index, end));
+  else {
+    asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
+    asm.add(r11, index);
+  }
+  asm.cmp(r11, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
+  asm.jcc('a', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  fc.env.boundsChecks.kept++;
+}
+
+/** Trap unless `end` (a constant address's end) <= memory size. */
+export function checkConstant(fc: FunctionCompiler, end: number): void {
+  const asm = fc.asm;
+  const size = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
+  if (end <= MAX_DISP) {
+    asm.cmp(size, end);
+    asm.jcc('b', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  } else {
+    const r11 = GPR64[SCRATCH]!;
+    asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
+    asm.cmp(r11, size);
+    asm.jcc('a', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  }
+  fc.env.boundsChecks.kept++;
+}
+// #endregion bounds-check
