@@ -45,6 +45,8 @@ export class BoundsFacts {
   /** When localEpoch[i] === epoch: zx(local i) + localEnd[i] <= memory size. */
   private readonly localEnd: Float64Array;
   private readonly localEpoch: Uint32Array;
+  /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
+  private readonly zxEpoch: Uint32Array;
   private epoch = 1;
 
   constructor(
@@ -55,6 +57,7 @@ export class BoundsFacts {
     this.constEnd = minBytes;
     this.localEnd = new Float64Array(localCount);
     this.localEpoch = new Uint32Array(localCount);
+    this.zxEpoch = new Uint32Array(localCount);
   }
 
   /** A label where paths merge: only what holds everywhere (the minimum size) is left. */
@@ -66,6 +69,16 @@ export class BoundsFacts {
   /** Local i was written. */
   forgetLocal(i: number): void {
     this.localEpoch[i] = 0;
+    this.zxEpoch[i] = 0;
+  }
+
+  /** Is local i's home register known zero-extended (since its last write, on this stretch)? */
+  zeroExtended(i: number): boolean {
+    return this.zxEpoch[i] === this.epoch;
+  }
+
+  markZeroExtended(i: number): void {
+    this.zxEpoch[i] = this.epoch;
   }
 
   /** The end known in bounds for local i (0: nothing known). */

@@ -68,9 +68,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
   // <= memory size <= 2^32, so local + c does not wrap and c joins the displacement.
   if (local >= 0 && c >= 0 && c + offset + size <= facts.localKnown(local)) {
     fc.env.boundsChecks.removed++;
-    const r = fc.regs.alloc(GPR);
-    zeroExtendLocal(fc, r, { ...a, loc: Loc.Local, imm: 0, hi: 0 });
-    return withDisp(fc, r, c + offset);
+    return withDisp(fc, zeroExtendedLocal(fc, a), c + offset);
   }
   // The i32 address, zero-extended to 64 bits (32-bit instructions clear the upper half; the
   // upper half of an i32 register may hold anything, e.g. after i32.wrap_i64). A local plus a
@@ -79,10 +77,13 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
   if (a.loc === Loc.Reg) {
     r = a.n;
     asm.mov(GPR32[r]!, GPR32[r]!);
-  } else {
+  } else if (a.loc === Loc.LocalPlus) {
     r = fc.regs.alloc(GPR);
-    if (a.loc === Loc.LocalPlus) fc.loadInto(r, a);
-    else zeroExtendLocal(fc, r, a);
+    fc.loadInto(r, a);
+  } else if (a.loc === Loc.Local) r = zeroExtendedLocal(fc, a);
+  else {
+    r = fc.regs.alloc(GPR);
+    asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
   }
   const end = offset + size;
   checkIndex(fc, GPR64[r]!, end);
@@ -91,20 +92,39 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
   return withDisp(fc, r, offset);
 }
 
-/** `mov r32, src`: a local, slot or constant i32 zero-extended into r. */
-function zeroExtendLocal(fc: FunctionCompiler, r: number, a: Value): void {
-  const src = fc.operand(a, true);
-  if (typeof src === 'object' && src.kind === 'gpr' && src.num === r) return;
-  fc.asm.mov(GPR32[r]!, src);
+/**
+ * A register holding zx(local a.n). An i32 local in its home register is zero-extended in place
+ * (`mov ebx, ebx` leaves its i32 value as it was) once per write, so the accesses through it
+ * that follow use the home register as they find it. Its save slot is marked stale: a save
+ * before the next call stores the cleared upper half too, so a reload keeps it.
+ */
+function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
+  const i = a.n;
+  const h = fc.locals.liveRegister(i);
+  if (h >= 0 && fc.locals.types[i] === I32) {
+    const facts = boundsFacts(fc);
+    if (!facts.zeroExtended(i)) {
+      fc.asm.mov(GPR32[h]!, GPR32[h]!);
+      fc.locals.slotValid[i] = 0;
+      facts.markZeroExtended(i);
+    }
+    return h;
+  }
+  // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR32[r]!, fc.operand({ ...a, loc: Loc.Local, imm: 0, hi: 0 }, true));
+  return r;
 }
 
 /** A displacement beyond an addressing mode's reach is added to the 64-bit address instead. */
 function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: number; disp: number } {
   if (disp <= MAX_DISP) return { index: r, disp };
-  const r11 = GPR64[SCRATCH]!;
-  fc.asm.mov(r11, imm64(disp, Math.floor(disp / 0x100000000)));
-  fc.asm.add(GPR64[r]!, r11);
-  return { index: r, disp: 0 };
+  // A local's home register is not ours to change: the sum goes to a register of our own.
+  const t = fc.regs.isHome(r) ? fc.regs.alloc(GPR) : r;
+  fc.asm.mov(GPR64[SCRATCH]!, imm64(disp, Math.floor(disp / 0x100000000)));
+  if (t !== r) fc.asm.mov(GPR64[t]!, GPR64[r]!);
+  fc.asm.add(GPR64[t]!, GPR64[SCRATCH]!);
+  return { index: t, disp: 0 };
 }
 
 const operandAt = (ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem => {
@@ -132,7 +152,7 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
     else asm.movsd(xmm(x), m);
     return fc.push(inReg(type, x));
   }
-  const dst = ea.index >= 0 ? ea.index : fc.regs.alloc(GPR);
+  const dst = ea.index >= 0 && !fc.regs.isHome(ea.index) ? ea.index : fc.regs.alloc(GPR);
   if (size === 8) asm.mov(GPR64[dst]!, m);
   else if (size === 4) {
     if (signed) asm.movsxd(GPR64[dst]!, m);
