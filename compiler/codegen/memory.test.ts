@@ -48,8 +48,10 @@ describe('memory: addresses and bounds checks agree with V8', () => {
   it('a local plus a constant wraps at 32 bits (not folded unless proven)', async () => {
     const out = await agree(`(module ${PATTERN}
       (func (export "f") (param i32) (result i32)
-        (i32.add (i32.load8_u (i32.add (local.get 0) (i32.const 5)))
-                 (i32.load16_u offset=2 (i32.add (local.get 0) (i32.const -3))))))`, EDGES.map((p) => [p]));
+        (i32.add (i32.load16_u (i32.add (local.get 0) (i32.const 5)))
+                 (i32.load16_u offset=2 (i32.add (local.get 0) (i32.const -3))))
+        ;; Within the end checked for p + 5: at (p + 5) + 1 without a check, wrapped or not.
+        (i32.add (i32.load8_u (i32.add (local.get 0) (i32.const 6))))))`, [...EDGES, -5, -6, -7, 65529, 65530].map((p) => [p]));
     expect(out.some((o) => 'value' in o)).toBe(true);
     expect(out.some((o) => 'trap' in o)).toBe(true);
   });
@@ -151,6 +153,9 @@ describe('memory: bounds checks removed', () => {
     // Constant addresses: below the minimum size none; beyond it one, which covers what ends below.
     expect(await count(`(i32.load (i32.const 65532)) (i32.add (i32.load (i32.const 70000))) (i32.add (i32.load (i32.const 69000)))`))
       .toEqual({ kept: 1, removed: 2 });
+    // A local plus a constant is a base of its own: read-modify-write of p[2] checks once.
+    expect(await count(`(i32.store (i32.add (local.get $p) (i32.const 8)) (i32.add (i32.load (i32.add (local.get $p) (i32.const 8))) (i32.const 1)))
+      (i32.load16_u (i32.add (local.get $p) (i32.const 10)))`)).toEqual({ kept: 1, removed: 2 });
     // A merge forgets: the access after the if is checked again.
     expect(await count(`(i32.load (local.get $p)) (if (local.get $q) (then (nop))) (i32.add (i32.load (local.get $p)))`))
       .toEqual({ kept: 2, removed: 0 });

@@ -63,6 +63,8 @@ export class X64CodeGenerator implements CodeGenerator {
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
+  /** The counts before the current function (a stubbed function's checks do not count). */
+  private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** Calls to resolve once every function has its offset: [position of the rel32, callee, addend]. */
   private readonly calls: [number, number, number][] = [];
   /** Code offset of each function compiled so far, by function index. */
@@ -134,6 +136,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
+    this.checksBefore = { ...this.boundsChecks };
     const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, dataRanges: this.fnData,
       boundsChecks: this.boundsChecks };
     try {
@@ -154,6 +157,7 @@ export class X64CodeGenerator implements CodeGenerator {
       fc.frame.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
+      Object.assign(this.boundsChecks, this.checksBefore);
       this.asm.reset();
       if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
       this.fnData = [];

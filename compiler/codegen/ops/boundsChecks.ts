@@ -7,7 +7,10 @@
 //   the module's minimum memory size from the start: constant addresses ending at or below the
 //   largest such end need no check;
 // - a check on a local's value proves "zx(local) + end <= memory size" until that local is
-//   written: later accesses through the same local ending no further need no check.
+//   written: later accesses through the same local ending no further need no check. The
+//   same holds for a local plus a constant, the i32 sum W = (local + c) mod 2^32: a later
+//   access at local + c' with 0 <= c' - c needs no check if it ends within the checked end,
+//   since W + (c' - c) then stays below 2^32 and is the address (no wrap).
 // Facts hold on one straight-line stretch: they are dropped at every label where paths merge
 // (loop heads, else arms, ends that are branch targets). Calls keep them (memory may grow, not
 // shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
@@ -42,8 +45,15 @@ export function minimumMemoryBytes(module: ModuleInfo): number {
 export class BoundsFacts {
   /** Accesses ending at or below this are in bounds (the memory is at least this large). */
   constEnd: number;
-  /** When localEpoch[i] === epoch: zx(local i) + localEnd[i] <= memory size. */
+  /**
+   * Two facts per local, valid when their epoch is the current one: zx(local i) + ownEnd[i] <=
+   * memory size, and zx((local i + localBase[i]) mod 2^32) + localEnd[i] <= memory size (the
+   * latest other base checked).
+   */
+  private readonly ownEnd: Float64Array;
+  private readonly ownEpoch: Uint32Array;
   private readonly localEnd: Float64Array;
+  private readonly localBase: Int32Array;
   private readonly localEpoch: Uint32Array;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private readonly zxEpoch: Uint32Array;
@@ -55,7 +65,10 @@ export class BoundsFacts {
     readonly counts: BoundsCheckCounts,
   ) {
     this.constEnd = minBytes;
+    this.ownEnd = new Float64Array(localCount);
+    this.ownEpoch = new Uint32Array(localCount);
     this.localEnd = new Float64Array(localCount);
+    this.localBase = new Int32Array(localCount);
     this.localEpoch = new Uint32Array(localCount);
     this.zxEpoch = new Uint32Array(localCount);
   }
@@ -69,6 +82,7 @@ export class BoundsFacts {
   /** Local i was written. */
   forgetLocal(i: number): void {
     this.localEpoch[i] = 0;
+    this.ownEpoch[i] = 0;
     this.zxEpoch[i] = 0;
   }
 
@@ -81,9 +95,17 @@ export class BoundsFacts {
     this.zxEpoch[i] = this.epoch;
   }
 
-  /** The end known in bounds for local i (0: nothing known). */
-  localKnown(i: number): number {
-    return this.localEpoch[i] === this.epoch ? this.localEnd[i]! : 0;
+  /**
+   * Is an access of the i32 address (local i + c) mod 2^32 ending `end` bytes above it in
+   * bounds? Returns the constant b of the checked base (local i + b) with 0 <= c - b, so the
+   * access is at that base + (c - b); or NaN when nothing says so.
+   */
+  knownBase(i: number, c: number, end: number): number {
+    if (this.ownEpoch[i] === this.epoch && c >= 0 && c + end <= this.ownEnd[i]!) return 0;
+    if (this.localEpoch[i] !== this.epoch) return NaN;
+    const b = this.localBase[i]!;
+    const delta = c - b;
+    return delta >= 0 && delta + end <= this.localEnd[i]! ? b : NaN;
   }
 
   /** A check of `end` above some address passed: the memory is at least `end` bytes. */
@@ -91,10 +113,17 @@ export class BoundsFacts {
     if (end > this.constEnd) this.constEnd = end;
   }
 
-  /** A check passed for zx(local i) + end. */
-  learnLocal(i: number, end: number): void {
+  /** A check passed for zx((local i + base) mod 2^32) + end: the latest nonzero base is kept. */
+  learnLocal(i: number, base: number, end: number): void {
     this.learn(end);
-    if (this.localKnown(i) >= end) return;
+    if (base === 0) {
+      if (this.ownEpoch[i] === this.epoch && this.ownEnd[i]! >= end) return;
+      this.ownEnd[i] = end;
+      this.ownEpoch[i] = this.epoch;
+      return;
+    }
+    if (this.localEpoch[i] === this.epoch && this.localBase[i] === base && this.localEnd[i]! >= end) return;
+    this.localBase[i] = base;
     this.localEnd[i] = end;
     this.localEpoch[i] = this.epoch;
   }

@@ -64,11 +64,19 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
   }
   const local = a.loc === Loc.Local || a.loc === Loc.LocalPlus ? a.n : -1;
   const c = a.loc === Loc.LocalPlus ? a.imm : 0;
-  // Checked before through the same local, ending no further: zx(local) + c + offset + size
-  // <= memory size <= 2^32, so local + c does not wrap and c joins the displacement.
-  if (local >= 0 && c >= 0 && c + offset + size <= facts.localKnown(local)) {
+  // Checked before through the same local (plus b <= c), ending no further: the base W =
+  // (local + b) mod 2^32 has W + (c - b) + offset + size <= memory size <= 2^32, so the
+  // address is W + (c - b) without wrapping, and c - b joins the displacement.
+  const b = local >= 0 ? facts.knownBase(local, c, offset + size) : NaN;
+  if (b === b) {
     fc.env.boundsChecks.removed++;
-    return withDisp(fc, zeroExtendedLocal(fc, a), c + offset);
+    let base: number;
+    if (b === 0) base = zeroExtendedLocal(fc, a);
+    else {
+      base = fc.regs.alloc(GPR);
+      fc.loadInto(base, { ...a, loc: Loc.LocalPlus, imm: b, hi: b >> 31 });
+    }
+    return withDisp(fc, base, c - b + offset);
   }
   // The i32 address, zero-extended to 64 bits (32-bit instructions clear the upper half; the
   // upper half of an i32 register may hold anything, e.g. after i32.wrap_i64). A local plus a
@@ -87,7 +95,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
   }
   const end = offset + size;
   checkIndex(fc, GPR64[r]!, end);
-  if (a.loc === Loc.Local) facts.learnLocal(a.n, end);
+  if (local >= 0) facts.learnLocal(local, c, end);
   else facts.learn(end);
   return withDisp(fc, r, offset);
 }
