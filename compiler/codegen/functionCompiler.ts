@@ -17,6 +17,7 @@ import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, type Spiller } from './registerAllocator.ts';
 import { inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
+import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
 
 export const I32 = ValType.i32;
 export const I64 = ValType.i64;
@@ -34,6 +35,8 @@ export interface FunctionEnv {
   readonly vmctx: VMContextLayout;
   /** Records (code offset, text) notes for the disassembly. */
   readonly notes: [number, string][];
+  /** Bounds checks emitted and proven unneeded, counted over the module (ops/boundsChecks.ts). */
+  readonly boundsChecks: BoundsCheckCounts;
 }
 
 /**
@@ -65,6 +68,8 @@ export class FunctionCompiler implements Spiller {
   readonly frame: Frame;
   readonly locals: LocalState;
   control!: ControlState;
+  /** What is known about memory bounds here (made at the first memory access; ops/boundsChecks.ts). */
+  bounds: BoundsFacts | null = null;
   /** Positions below this hold only constants and spilled values (frozen at block entry). */
   frozen = 0;
   /** Byte offset of the operator being compiled. */

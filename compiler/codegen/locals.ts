@@ -98,6 +98,7 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   const l = fc.locals;
+  fc.bounds?.forgetLocal(i);
   // `x = x op y` just computed into a temporary: redo the instruction on x's own register.
   const last = fc.lastOp;
   fc.lastOp = null;

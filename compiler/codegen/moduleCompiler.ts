@@ -16,6 +16,8 @@ import { LOWERINGS } from './lowerings.ts';
 import { pushI32, pushI64 } from './ops/integer.ts';
 import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
+import * as memory from './ops/memory.ts';
+import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
 import { emitTrapStub } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
@@ -27,6 +29,8 @@ export interface CompiledModuleWithNotes extends CompiledModule {
   readonly dataRanges: readonly (readonly [number, number])[];
   /** Functions whose body is a stub raising TrapCode.notImplemented, with the reason. */
   readonly stubbed: ReadonlyMap<number, string>;
+  /** Memory bounds checks emitted (kept) and proven unneeded (removed) over the module. */
+  readonly boundsChecks: BoundsCheckCounts;
 }
 
 const NOT_YET = 'not implemented yet';
@@ -59,6 +63,9 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly trapSites: TrapSite[] = [];
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
+  readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
+  /** The counts before the current function (a stubbed function's checks do not count). */
+  private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** Calls to resolve once every function has its offset: [position of the rel32, callee, addend]. */
   private readonly calls: [number, number, number][] = [];
   /** Code offset of each function compiled so far, by function index. */
@@ -118,7 +125,7 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     this.result = {
       info: module, code: buf.toBytes(), functions: this.functions, relocations: [], trapSites: this.trapSites,
-      notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed,
+      notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed, boundsChecks: this.boundsChecks,
     };
   }
 
@@ -128,7 +135,8 @@ export class X64CodeGenerator implements CodeGenerator {
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes };
+    this.checksBefore = { ...this.boundsChecks };
+    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks };
     try {
       const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
       fc.control = new control.ControlState();
@@ -147,6 +155,7 @@ export class X64CodeGenerator implements CodeGenerator {
       fc.frame.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
+      Object.assign(this.boundsChecks, this.checksBefore);
       this.asm.reset();
       if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
       fc = null;
@@ -203,7 +212,7 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   loop(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'loop');
-    if (fc) try { control.loop(fc, frame); } catch (e) { this.failed(e); }
+    if (fc) try { fc.bounds?.reset(); control.loop(fc, frame); } catch (e) { this.failed(e); }
   }
   if(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'if');
@@ -212,12 +221,12 @@ export class X64CodeGenerator implements CodeGenerator {
   else(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, 'else');
-    if (fc) try { control.elseArm(fc, live); } catch (e) { this.failed(e); }
+    if (fc) try { fc.bounds?.reset(); control.elseArm(fc, live); } catch (e) { this.failed(e); }
   }
   end(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end');
-    if (fc) try { control.end(fc, live); } catch (e) { this.failed(e); }
+    if (fc) try { factsAtEnd(fc); control.end(fc, live); } catch (e) { this.failed(e); }
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br', depth);
@@ -312,15 +321,43 @@ export class X64CodeGenerator implements CodeGenerator {
     try { lower(fc); } catch (e) { this.failed(e); }
   }
 
-  // --- part 2
-  load(_o: number, _m: number, _a: number, _mo: number, offset: number): void { this.todo('memory', offset); }
-  store(_o: number, _m: number, _a: number, _mo: number, offset: number): void { this.todo('memory', offset); }
-  memorySize(_m: number, offset: number): void { this.todo('memory', offset); }
-  memoryGrow(_m: number, offset: number): void { this.todo('memory', offset); }
-  memoryInit(_d: number, _m: number, offset: number): void { this.todo('bulk memory', offset); }
-  dataDrop(_d: number, offset: number): void { this.todo('bulk memory', offset); }
-  memoryCopy(_d: number, _s: number, offset: number): void { this.todo('bulk memory', offset); }
-  memoryFill(_m: number, offset: number): void { this.todo('bulk memory', offset); }
+  // --- memory (index 0 in WebAssembly 2.0)
+  load(opcode: number, _m: number, _a: number, memOffset: number, offset: number): void {
+    const fc = this.begin(offset, memOffset === 0 ? '' : this.memargNote(opcode, memOffset), memOffset === 0 ? opcode : undefined);
+    if (fc) try { memory.load(fc, opcode, memOffset); } catch (e) { this.failed(e); }
+  }
+  store(opcode: number, _m: number, _a: number, memOffset: number, offset: number): void {
+    const fc = this.begin(offset, memOffset === 0 ? '' : this.memargNote(opcode, memOffset), memOffset === 0 ? opcode : undefined);
+    if (fc) try { memory.store(fc, opcode, memOffset); } catch (e) { this.failed(e); }
+  }
+  /** The note of an access with a memarg offset (only its text is used, and only with notes on). */
+  private memargNote(opcode: number, memOffset: number): string {
+    return this.keepNotes ? `${opcodeName(opcode)} offset=${memOffset}` : 'memory access';
+  }
+  memorySize(_m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.size');
+    if (fc) try { memory.memorySize(fc); } catch (e) { this.failed(e); }
+  }
+  memoryGrow(_m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.grow');
+    if (fc) try { memory.memoryGrow(fc); } catch (e) { this.failed(e); }
+  }
+  memoryInit(d: number, _m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.init', d);
+    if (fc) try { memory.memoryInit(fc, d); } catch (e) { this.failed(e); }
+  }
+  dataDrop(d: number, offset: number): void {
+    const fc = this.begin(offset, 'data.drop', d);
+    if (fc) try { memory.dataDrop(fc, d); } catch (e) { this.failed(e); }
+  }
+  memoryCopy(_d: number, _s: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.copy');
+    if (fc) try { memory.memoryCopy(fc); } catch (e) { this.failed(e); }
+  }
+  memoryFill(_m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.fill');
+    if (fc) try { memory.memoryFill(fc); } catch (e) { this.failed(e); }
+  }
   refNull(t: RefType, offset: number): void {
     const fc = this.begin(offset, 'ref.null', t === 0x70 ? 'func' : 'extern');
     if (fc) try { tables.refNull(fc, t); } catch (e) { this.failed(e); }

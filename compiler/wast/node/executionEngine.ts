@@ -70,7 +70,9 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
     return { ...(instance as Instance).exports };
   },
   spectest() {
-    return spectestModule ??= makeSpectest();
+    // A fresh one per script, as the reference interpreter does: a script that writes the
+    // spectest memory or table must not change what the next script reads.
+    return makeSpectest();
   },
 };
 // #endregion execution-engine
@@ -105,8 +107,6 @@ function taint(instance: Instance, reason: string): void {
     }
   }
 }
-
-let spectestModule: SpectestShape | undefined;
 
 function makeSpectest(): SpectestShape {
   const nothing = (): void => {};

@@ -1,0 +1,180 @@
+// Explicit bounds checks on linear memory (no signal handlers: we share the process with V8),
+// and the facts that let most of them go. An access of `size` bytes at the i32 address `a`
+// with the memarg offset `o` is in bounds iff zx(a) + o + size <= the current memory size, in
+// 64-bit arithmetic (no 32-bit wrap-around). Memories never shrink, so a fact, once checked,
+// stays true until the value it is about changes:
+// - every check that passed proves "memory size >= its end" (the address is >= 0), and so does
+//   the module's minimum memory size from the start: constant addresses ending at or below the
+//   largest such end need no check;
+// - a check on a local's value proves "zx(local) + end <= memory size" until that local is
+//   written: later accesses through the same local ending no further need no check. The
+//   same holds for a local plus a constant, the i32 sum W = (local + c) mod 2^32: a later
+//   access at local + c' with 0 <= c' - c needs no check if it ends within the checked end,
+//   since W + (c' - c) then stays below 2^32 and is the address (no wrap).
+// Facts hold on one straight-line stretch: they are dropped at every label where paths merge
+// (loop heads, else arms, ends that are branch targets). Calls keep them (memory may grow, not
+// shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
+
+import type { ModuleInfo } from '../../binary/types.ts';
+import { MEMORY_BASE_REG, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
+import { encodingOf } from '../../abi/registers.ts';
+import { GPR64, type Gpr, qword } from '../../x64/index.ts';
+import { FrameKind } from '../../validate/codegenInterface.ts';
+import type { FunctionCompiler } from '../functionCompiler.ts';
+import { imm64 } from '../parallelMove.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+
+/** How many bounds checks were emitted and how many were proven unneeded (for reports and tests). */
+export interface BoundsCheckCounts {
+  kept: number;
+  removed: number;
+}
+
+export const VMCTX_GPR: Gpr = GPR64[encodingOf(VMCTX_REG)]!;
+export const MEMORY_BASE_GPR: Gpr = GPR64[encodingOf(MEMORY_BASE_REG)]!;
+/** The largest displacement an addressing mode takes (sign-extended 32 bits). */
+export const MAX_DISP = 0x7fffffff;
+
+/** Memory 0's minimum size in bytes (an imported memory's declared minimum); 0 without memory. */
+export function minimumMemoryBytes(module: ModuleInfo): number {
+  const m = module.memories[0];
+  return m ? m.limits.min * 65536 : 0;
+}
+
+// #region bounds-facts
+export class BoundsFacts {
+  /** Accesses ending at or below this are in bounds (the memory is at least this large). */
+  constEnd: number;
+  /**
+   * Two facts per local, valid when their epoch is the current one: zx(local i) + ownEnd[i] <=
+   * memory size, and zx((local i + localBase[i]) mod 2^32) + localEnd[i] <= memory size (the
+   * latest other base checked).
+   */
+  private readonly ownEnd: Float64Array;
+  private readonly ownEpoch: Uint32Array;
+  private readonly localEnd: Float64Array;
+  private readonly localBase: Int32Array;
+  private readonly localEpoch: Uint32Array;
+  /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
+  private readonly zxEpoch: Uint32Array;
+  private epoch = 1;
+
+  constructor(
+    localCount: number,
+    private readonly minBytes: number,
+    readonly counts: BoundsCheckCounts,
+  ) {
+    this.constEnd = minBytes;
+    this.ownEnd = new Float64Array(localCount);
+    this.ownEpoch = new Uint32Array(localCount);
+    this.localEnd = new Float64Array(localCount);
+    this.localBase = new Int32Array(localCount);
+    this.localEpoch = new Uint32Array(localCount);
+    this.zxEpoch = new Uint32Array(localCount);
+  }
+
+  /** A label where paths merge: only what holds everywhere (the minimum size) is left. */
+  reset(): void {
+    this.epoch++;
+    this.constEnd = this.minBytes;
+  }
+
+  /** Local i was written. */
+  forgetLocal(i: number): void {
+    this.localEpoch[i] = 0;
+    this.ownEpoch[i] = 0;
+    this.zxEpoch[i] = 0;
+  }
+
+  /** Is local i's home register known zero-extended (since its last write, on this stretch)? */
+  zeroExtended(i: number): boolean {
+    return this.zxEpoch[i] === this.epoch;
+  }
+
+  markZeroExtended(i: number): void {
+    this.zxEpoch[i] = this.epoch;
+  }
+
+  /**
+   * Is an access of the i32 address (local i + c) mod 2^32 ending `end` bytes above it in
+   * bounds? Returns the constant b of the checked base (local i + b) with 0 <= c - b, so the
+   * access is at that base + (c - b); or NaN when nothing says so.
+   */
+  knownBase(i: number, c: number, end: number): number {
+    if (this.ownEpoch[i] === this.epoch && c >= 0 && c + end <= this.ownEnd[i]!) return 0;
+    if (this.localEpoch[i] !== this.epoch) return NaN;
+    const b = this.localBase[i]!;
+    const delta = c - b;
+    return delta >= 0 && delta + end <= this.localEnd[i]! ? b : NaN;
+  }
+
+  /** A check of `end` above some address passed: the memory is at least `end` bytes. */
+  learn(end: number): void {
+    if (end > this.constEnd) this.constEnd = end;
+  }
+
+  /** A check passed for zx((local i + base) mod 2^32) + end: the latest nonzero base is kept. */
+  learnLocal(i: number, base: number, end: number): void {
+    this.learn(end);
+    if (base === 0) {
+      if (this.ownEpoch[i] === this.epoch && this.ownEnd[i]! >= end) return;
+      this.ownEnd[i] = end;
+      this.ownEpoch[i] = this.epoch;
+      return;
+    }
+    if (this.localEpoch[i] === this.epoch && this.localBase[i] === base && this.localEnd[i]! >= end) return;
+    this.localBase[i] = base;
+    this.localEnd[i] = end;
+    this.localEpoch[i] = this.epoch;
+  }
+}
+// #endregion bounds-facts
+
+/** The function's bounds facts, made at its first memory access. */
+export function boundsFacts(fc: FunctionCompiler): BoundsFacts {
+  return (fc.bounds ??= new BoundsFacts(fc.locals.types.length, minimumMemoryBytes(fc.env.module), fc.env.boundsChecks));
+}
+
+/**
+ * Before `end` closes the innermost frame: drop the facts if the end is a merge (a block some
+ * branch targets, an if's two arms). A block only fallen into, or a loop's end, continues the
+ * same straight line.
+ */
+export function factsAtEnd(fc: FunctionCompiler): void {
+  if (!fc.bounds) return;
+  const f = fc.control.top();
+  if (f.kind === FrameKind.loop || (f.kind === FrameKind.block && !f.targeted)) return;
+  fc.bounds.reset();
+}
+
+// #region bounds-check
+/** Trap unless zx(index) + end <= memory size; `index` holds a zero-extended address. */
+export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void {
+  const asm = fc.asm;
+  const r11 = GPR64[SCRATCH]!;
+  if (end <= MAX_DISP) asm.lea(r11, qword(index, end));
+  else {
+    asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
+    asm.add(r11, index);
+  }
+  asm.cmp(r11, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
+  asm.jcc('a', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  fc.env.boundsChecks.kept++;
+}
+
+/** Trap unless `end` (a constant address's end) <= memory size. */
+export function checkConstant(fc: FunctionCompiler, end: number): void {
+  const asm = fc.asm;
+  const size = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
+  if (end <= MAX_DISP) {
+    asm.cmp(size, end);
+    asm.jcc('b', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  } else {
+    const r11 = GPR64[SCRATCH]!;
+    asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
+    asm.cmp(r11, size);
+    asm.jcc('a', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  }
+  fc.env.boundsChecks.kept++;
+}
+// #endregion bounds-check

@@ -1,0 +1,250 @@
+// Linear memory: loads and stores of every width, memory.size and memory.grow, and the bulk
+// operators (through runtime builtins, which trap by the spec's rules). r14 holds memory 0's
+// base for the whole run (the memory never moves), so an access is one instruction on
+// `[r14 + zx(address) + offset]` after its bounds check (ops/boundsChecks.ts), and often
+// without one. Memory index is always 0 in WebAssembly 2.0.
+
+import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
+import type { FuncType } from '../../binary/types.ts';
+import { byte, dword, GPR16, GPR32, GPR64, GPR8, type Mem, qword, word } from '../../x64/index.ts';
+import { callBuiltin } from '../calls.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { imm64 } from '../parallelMove.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+import { constant, inReg, Loc, type Value } from '../valueStack.ts';
+import {
+  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
+} from './boundsChecks.ts';
+
+// #region access-table
+/** What each load and store opcode moves: value type, bytes, and for narrow loads sign extension. */
+interface Access {
+  readonly type: number;
+  readonly size: 1 | 2 | 4 | 8;
+  readonly signed: boolean;
+}
+const A = (type: number, size: 1 | 2 | 4 | 8, signed = false): Access => ({ type, size, signed });
+/** Loads 0x28-0x35 and stores 0x36-0x3e, indexed by opcode - 0x28. */
+const ACCESSES: readonly Access[] = [
+  A(I32, 4), A(I64, 8), A(F32, 4), A(F64, 8), // i32/i64/f32/f64.load
+  A(I32, 1, true), A(I32, 1), A(I32, 2, true), A(I32, 2), // i32.load8_s/u, load16_s/u
+  A(I64, 1, true), A(I64, 1), A(I64, 2, true), A(I64, 2), A(I64, 4, true), A(I64, 4), // i64.load8..32_s/u
+  A(I32, 4), A(I64, 8), A(F32, 4), A(F64, 8), // i32/i64/f32/f64.store
+  A(I32, 1), A(I32, 2), A(I64, 1), A(I64, 2), A(I64, 4), // i32.store8/16, i64.store8/16/32
+];
+// #endregion access-table
+
+function accessOf(opcode: number): Access {
+  const a = ACCESSES[opcode - 0x28];
+  if (!a) throw new Error(`codegen: ${opcode} is not a load or store`);
+  return a;
+}
+
+// #region effective-address
+/**
+ * The memory operand for an access of `size` bytes at the popped i32 address `a` plus the
+ * memarg offset, bounds-checked unless the facts prove it in bounds. `index` is the register
+ * holding the zero-extended address (held by this operator; a load may reuse it), or -1.
+ */
+function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: number): { index: number; disp: number } {
+  const asm = fc.asm;
+  const facts = boundsFacts(fc);
+  if (a.loc === Loc.Const) {
+    const ea = (a.imm >>> 0) + offset; // < 2^33: exact in a double
+    const end = ea + size;
+    if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
+    else {
+      checkConstant(fc, end);
+      facts.learn(end);
+    }
+    if (ea <= MAX_DISP) return { index: -1, disp: ea };
+    const r = fc.regs.alloc(GPR);
+    asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
+    return { index: r, disp: 0 };
+  }
+  const local = a.loc === Loc.Local || a.loc === Loc.LocalPlus ? a.n : -1;
+  const c = a.loc === Loc.LocalPlus ? a.imm : 0;
+  // Checked before through the same local (plus b <= c), ending no further: the base W =
+  // (local + b) mod 2^32 has W + (c - b) + offset + size <= memory size <= 2^32, so the
+  // address is W + (c - b) without wrapping, and c - b joins the displacement.
+  const b = local >= 0 ? facts.knownBase(local, c, offset + size) : NaN;
+  if (b === b) {
+    fc.env.boundsChecks.removed++;
+    let base: number;
+    if (b === 0) base = zeroExtendedLocal(fc, a);
+    else {
+      base = fc.regs.alloc(GPR);
+      fc.loadInto(base, { ...a, loc: Loc.LocalPlus, imm: b, hi: b >> 31 });
+    }
+    return withDisp(fc, base, c - b + offset);
+  }
+  // The i32 address, zero-extended to 64 bits (32-bit instructions clear the upper half; the
+  // upper half of an i32 register may hold anything, e.g. after i32.wrap_i64). A local plus a
+  // constant is added in 32 bits here: it may wrap, and the wrapped value is the address.
+  let r: number;
+  if (a.loc === Loc.Reg) {
+    r = a.n;
+    asm.mov(GPR32[r]!, GPR32[r]!);
+  } else if (a.loc === Loc.LocalPlus) {
+    r = fc.regs.alloc(GPR);
+    fc.loadInto(r, a);
+  } else if (a.loc === Loc.Local) r = zeroExtendedLocal(fc, a);
+  else {
+    r = fc.regs.alloc(GPR);
+    asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
+  }
+  const end = offset + size;
+  checkIndex(fc, GPR64[r]!, end);
+  if (local >= 0) facts.learnLocal(local, c, end);
+  else facts.learn(end);
+  return withDisp(fc, r, offset);
+}
+
+/**
+ * A register holding zx(local a.n). An i32 local in its home register is zero-extended in place
+ * (`mov ebx, ebx` leaves its i32 value as it was) once per write, so the accesses through it
+ * that follow use the home register as they find it. Its save slot is marked stale: a save
+ * before the next call stores the cleared upper half too, so a reload keeps it.
+ */
+function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
+  const i = a.n;
+  const h = fc.locals.liveRegister(i);
+  if (h >= 0 && fc.locals.types[i] === I32) {
+    const facts = boundsFacts(fc);
+    if (!facts.zeroExtended(i)) {
+      fc.asm.mov(GPR32[h]!, GPR32[h]!);
+      fc.locals.slotValid[i] = 0;
+      facts.markZeroExtended(i);
+    }
+    return h;
+  }
+  // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR32[r]!, fc.operand({ ...a, loc: Loc.Local, imm: 0, hi: 0 }, true));
+  return r;
+}
+
+/** A displacement beyond an addressing mode's reach is added to the 64-bit address instead. */
+function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: number; disp: number } {
+  if (disp <= MAX_DISP) return { index: r, disp };
+  // A local's home register is not ours to change: the sum goes to a register of our own.
+  const t = fc.regs.isHome(r) ? fc.regs.alloc(GPR) : r;
+  fc.asm.mov(GPR64[SCRATCH]!, imm64(disp, Math.floor(disp / 0x100000000)));
+  if (t !== r) fc.asm.mov(GPR64[t]!, GPR64[r]!);
+  fc.asm.add(GPR64[t]!, GPR64[SCRATCH]!);
+  return { index: t, disp: 0 };
+}
+
+const operandAt = (ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem => {
+  const index = ea.index >= 0 ? GPR64[ea.index]! : null;
+  switch (size) {
+    case 1: return byte(MEMORY_BASE_GPR, ea.disp, index);
+    case 2: return word(MEMORY_BASE_GPR, ea.disp, index);
+    case 4: return dword(MEMORY_BASE_GPR, ea.disp, index);
+    default: return qword(MEMORY_BASE_GPR, ea.disp, index);
+  }
+};
+// #endregion effective-address
+
+// #region load-store
+export function load(fc: FunctionCompiler, opcode: number, offset: number): void {
+  const { type, size, signed } = accessOf(opcode);
+  fc.protectFlags(1);
+  const a = fc.pop();
+  const ea = effectiveAddress(fc, a, offset, size);
+  const m = operandAt(ea, size);
+  const asm = fc.asm;
+  if (type === F32 || type === F64) {
+    const x = fc.regs.alloc(XMM_CLASS);
+    if (type === F32) asm.movss(xmm(x), m);
+    else asm.movsd(xmm(x), m);
+    return fc.push(inReg(type, x));
+  }
+  const dst = ea.index >= 0 && !fc.regs.isHome(ea.index) ? ea.index : fc.regs.alloc(GPR);
+  if (size === 8) asm.mov(GPR64[dst]!, m);
+  else if (size === 4) {
+    if (signed) asm.movsxd(GPR64[dst]!, m);
+    else asm.mov(GPR32[dst]!, m); // also i64.load32_u: a 32-bit mov clears the upper half
+  } else if (signed) asm.movsx(reg(type, dst), m);
+  else asm.movzx(GPR32[dst]!, m);
+  fc.push(inReg(type, dst));
+}
+
+export function store(fc: FunctionCompiler, opcode: number, offset: number): void {
+  const { type, size } = accessOf(opcode);
+  fc.protectFlags(2);
+  const v = fc.pop();
+  const a = fc.pop();
+  const ea = effectiveAddress(fc, a, offset, size);
+  const m = operandAt(ea, size);
+  const asm = fc.asm;
+  if (v.loc === Loc.Const) {
+    // Integer and float constants alike are stored as their bits.
+    if (size < 8 || v.hi === v.imm >> 31) asm.mov(m, narrow(v.imm, size));
+    else {
+      asm.mov(GPR64[SCRATCH]!, imm64(v.imm, v.hi));
+      asm.mov(m, GPR64[SCRATCH]!);
+    }
+    return;
+  }
+  const r = fc.readReg(v);
+  if (type === F32) return asm.movss(m, xmm(r));
+  if (type === F64) return asm.movsd(m, xmm(r));
+  void asm.mov(m, size === 1 ? GPR8[r]! : size === 2 ? GPR16[r]! : size === 4 ? GPR32[r]! : GPR64[r]!);
+}
+// #endregion load-store
+
+/** The low `size` bytes of a constant, as a signed immediate of that width. */
+function narrow(x: number, size: number): number {
+  if (size === 1) return (x << 24) >> 24;
+  if (size === 2) return (x << 16) >> 16;
+  return x | 0;
+}
+
+// #region memory-size-grow
+const GROW: FuncType = { params: [I32], results: [I32] };
+const FILL_OR_COPY: FuncType = { params: [I32, I32, I32], results: [] };
+const INIT: FuncType = { params: [I32, I32, I32, I32], results: [] };
+const DROP: FuncType = { params: [I32], results: [] };
+
+/** memory.size: the byte size the runtime keeps in the VMContext, in 64 KiB pages. */
+export function memorySize(fc: FunctionCompiler): void {
+  fc.protectFlags(0);
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
+  fc.asm.shr(GPR64[r]!, 16);
+  fc.push(inReg(I32, r));
+}
+
+/** memory.grow: the runtime commits the pages and updates every instance's MEMORY_SIZE; r14 stays. */
+export function memoryGrow(fc: FunctionCompiler): void {
+  callBuiltin(fc, Builtin.memoryGrow, GROW);
+}
+// #endregion memory-size-grow
+
+// #region bulk-memory
+/** memory.fill (dst, value, len) and memory.copy (dst, src, len, overlapping like memmove). */
+export function memoryFill(fc: FunctionCompiler): void {
+  callBuiltin(fc, Builtin.memoryFill, FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+}
+export function memoryCopy(fc: FunctionCompiler): void {
+  callBuiltin(fc, Builtin.memoryCopy, FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+}
+
+/** memory.init: the builtin takes the segment index first, below the three operands. */
+export function memoryInit(fc: FunctionCompiler, segment: number): void {
+  const n = fc.pop();
+  const s = fc.pop();
+  const d = fc.pop();
+  fc.push(constant(I32, segment));
+  fc.push(d);
+  fc.push(s);
+  fc.push(n);
+  callBuiltin(fc, Builtin.memoryInit, INIT, TrapCode.outOfBoundsMemoryAccess);
+}
+
+export function dataDrop(fc: FunctionCompiler, segment: number): void {
+  fc.push(constant(I32, segment));
+  callBuiltin(fc, Builtin.dataDrop, DROP);
+}
+// #endregion bulk-memory
