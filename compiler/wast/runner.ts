@@ -4,7 +4,7 @@
 
 import { CompileError, LinkError, RuntimeError, UNSUPPORTED_FEATURE } from '../errors.ts';
 import { type Engine, type ImportObject, type Instance, type CompiledModule, type WasmValue, NotImplemented, WasmException } from './engine.ts';
-import { importModuleNames } from './exportSignatures.ts';
+import { importModuleNames, importsTableOrMemory } from './exportSignatures.ts';
 import { formatExpected, formatValue, matches } from './results.ts';
 import { type Action, type Command, type ModuleForm, type ParsedScript, commandKind } from './script.ts';
 import { TextFormatError, type TextToBinary, type ReadsBack } from './textFormatError.ts';
@@ -259,7 +259,20 @@ export class ScriptRunner {
     } catch (err) {
       if (err instanceof Verdict) entry.unavailable = { status: err.status, reason: err.reason };
       else entry.unavailable = { status: 'failed', reason: describe(err) };
+      // A skipped instantiation would have run its segments (and start function), which may
+      // write the tables and memories it imports: their owners' state is unknown from here on.
+      if (err instanceof Verdict && err.status === 'skipped' && !m.definition && this.importsWritableState(m)) {
+        this.taintImports(m, err.reason);
+      }
       throw err;
+    }
+  }
+
+  private importsWritableState(m: ModuleForm): boolean {
+    try {
+      return importsTableOrMemory(this.bytesOf(m));
+    } catch {
+      return false;
     }
   }
 
