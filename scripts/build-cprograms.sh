@@ -30,3 +30,29 @@ if command -v wasm2wat >/dev/null; then
   done
 fi
 ls -l *.wasm
+
+# What each module exercises (the table in the folder's README): counts from wasm-objdump -d.
+if command -v wasm-objdump >/dev/null; then
+  echo
+  echo "| module | functions | loads | stores | call_indirect | float ops | memory.grow/size |"
+  echo "|---|---|---|---|---|---|---|"
+  for w in *.wasm; do
+    wasm-objdump -d "$w" | awk -v name="$w" -F'[|]' '
+      /^[0-9a-f]+ func\[/ { funcs++ }
+      NF > 1 {
+        split($2, t, " "); op = t[1]
+        if (op ~ /\.load/) loads++
+        if (op ~ /\.store/) stores++
+        if (op == "call_indirect") indirect++
+        if (op ~ /^f(32|64)\./ || op ~ /_f(32|64)/) floats++
+        if (op ~ /^memory\.(grow|size)/) grows++
+      }
+      END { printf "| %s | %d | %d | %d | %d | %d | %d |\n", name, funcs, loads, stores, indirect, floats, grows }'
+  done
+  echo
+  for w in *.bare.wasm; do
+    printf '%s float operators: ' "${w%.bare.wasm}"
+    wasm-objdump -d "$w" | awk -F'[|]' 'NF > 1 { split($2, t, " "); op = t[1]; if (op ~ /^f(32|64)\./ || op ~ /_f(32|64)/) print op }' | sort -u | tr '\n' ' '
+    echo
+  done
+fi

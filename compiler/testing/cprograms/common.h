@@ -26,11 +26,20 @@ static inline double lcg_unit(u32 *state) {
 void *memcpy(void *dst, const void *src, usize n);
 void *memset(void *dst, int c, usize n);
 #define SQRT(x) __builtin_sqrt(x)
+/* f32/f64.min and max directly: clang 14 turns C's fmin into a libcall, never into the operator. */
+#define FMIN(x, y) __builtin_wasm_min_f64(x, y)
+#define FMAX(x, y) __builtin_wasm_max_f64(x, y)
+#define FMINF(x, y) __builtin_wasm_min_f32(x, y)
+#define FMAXF(x, y) __builtin_wasm_max_f32(x, y)
 #else
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #define SQRT(x) sqrt(x)
+#define FMIN(x, y) fmin(x, y)
+#define FMAX(x, y) fmax(x, y)
+#define FMINF(x, y) fminf(x, y)
+#define FMAXF(x, y) fmaxf(x, y)
 #endif
 
 #endif

@@ -62,7 +62,7 @@ EXPORT("adler32") u32 adler32(int len, int seed) {
   return (b << 16) | a;
 }
 
-/* Words of every width read at an odd offset (unaligned), signed and unsigned, mixed into one i64. */
+/* Words of every width read at scattered, mostly unaligned offsets, signed and unsigned, mixed into one i64. */
 EXPORT("mixed_loads") i64 mixed_loads(int len, int seed, int offset) {
   len = clamp_length(len);
   fill(len, (u32)seed);
@@ -72,11 +72,14 @@ EXPORT("mixed_loads") i64 mixed_loads(int len, int seed, int offset) {
     u64 w64;
     u32 w32;
     short w16;
+    unsigned short u16;
     __builtin_memcpy(&w64, buffer + i, 8);
-    __builtin_memcpy(&w32, buffer + i + 1, 4);
-    __builtin_memcpy(&w16, buffer + i + 3, 2);
-    signed char w8 = (signed char)buffer[i + 5];
-    h = h * 31 + (w64 >> 7) + w32 + (u64)(i64)w16 + (u64)(i64)w8;
+    __builtin_memcpy(&w32, buffer + (i * 3 + 1) % (len - 3), 4);
+    __builtin_memcpy(&w16, buffer + (i * 5 + 3) % (len - 1), 2);
+    __builtin_memcpy(&u16, buffer + (i * 11 + 2) % (len - 1), 2);
+    signed char w8 = (signed char)buffer[(i * 7 + 5) % len];
+    i64 wide = (i64)(int)w32 + (i64)(signed char)buffer[(i * 13 + 6) % len];
+    h = h * 31 + (w64 >> 7) + w32 + (u64)(i64)w16 + u16 + (u64)(i64)w8 + (u64)wide;
   }
   return (i64)h;
 }

@@ -101,6 +101,33 @@ EXPORT("rounding_mix") i64 rounding_mix(int n, int seed) {
   return (i64)h;
 }
 
+/* min, max, copysign, negation and every comparison, signed zeros included (no NaN: the sign of
+ * a NaN from min/max is not deterministic). min(-0, +0) is -0 in WebAssembly and in C's fmin. */
+EXPORT("minmax_mix") i64 minmax_mix(int n, int seed) {
+  u32 s = (u32)seed;
+  u64 h = 0;
+  for (int i = 0; i < n; i++) {
+    double x = (double)(int)lcg_next(&s) * 0x1p-20, y = (double)(int)lcg_next(&s) * 0x1p-20;
+    if ((i & 3) == 0) {
+      x = i & 4 ? -0.0 : 0.0;
+      y = i & 8 ? -0.0 : 0.0;
+    } else if ((i & 3) == 1) {
+      y = x;
+    }
+    float fx = (float)x, fy = (float)y;
+    h = mix(h, double_bits(FMIN(x, y)));
+    h = mix(h, double_bits(FMAX(x, y)));
+    h = mix(h, float_bits(FMINF(fx, fy)));
+    h = mix(h, float_bits(FMAXF(fx, fy)));
+    h = mix(h, double_bits(__builtin_copysign(x, y)));
+    h = mix(h, float_bits(__builtin_copysignf(fx, fy)));
+    h = mix(h, double_bits(-x) ^ float_bits(-fy));
+    h = mix(h, (u64)(x <= y) | (u64)(x == y) << 1 | (u64)(fx != fy) << 2 | (u64)(fx <= fy) << 3 |
+                   (u64)(fx >= fy) << 4 | (u64)(x != y) << 5 | (u64)(fx == fy) << 6 | (u64)(x > y) << 7);
+  }
+  return (i64)h;
+}
+
 /* One u64 to double and to float: the exact rounding of the unsigned 64-bit conversions. */
 EXPORT("u64_to_f64") double u64_to_f64(u64 x) {
   return (double)x;
