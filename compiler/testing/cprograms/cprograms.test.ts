@@ -1,5 +1,6 @@
 // Real C programs (n-body, CRC-32, sorting through function pointers, float conversions, matrix
-// multiply), built by clang two ways (freestanding and against wasi-libc: see
+// multiply), built by clang three ways (freestanding, freestanding with bulk memory, sign-ext and
+// non-trapping float-to-int, and against wasi-libc: see
 // scripts/build-cprograms.sh and this folder's README), run under V8 and under Lightbeam: every
 // exported kernel is called with the same arguments and the results must be identical (numbers
 // bit for bit, NaN by bit pattern; i64 as BigInt).
@@ -95,7 +96,7 @@ const PROGRAMS: Record<string, Kernels> = {
     matmul_i64: [[16, 1], [80, 2]],
   },
 };
-const BUILDS = ['bare', 'wasi'] as const;
+const BUILDS = ['bare', 'ext', 'wasi'] as const;
 /** Exports that are not kernels: the memory, and the wasi reactor's initializer (called first). */
 const NOT_KERNELS = new Set(['memory', '_initialize']);
 
@@ -168,7 +169,7 @@ function stubReport(bytes: Uint8Array): string[] {
 
 describe('C programs: the harness on V8 alone', () => {
   for (const program of Object.keys(PROGRAMS)) {
-    it(`${program}: every export is a listed kernel, and both builds give V8 the same stable results`, () => {
+    it(`${program}: every export is a listed kernel, and all three builds give V8 the same stable results`, () => {
       const results: string[][] = [];
       for (const build of BUILDS) {
         const bytes = wasmBytes(`${program}.${build}.wasm`);
@@ -183,8 +184,9 @@ describe('C programs: the harness on V8 alone', () => {
         expect(runAll(v8Exports(bytes), calls)).toEqual(first);
         results.push(first);
       }
-      // One C source, two toolchains (own memcpy vs libc's, static arrays vs malloc): one answer.
+      // One C source, three builds (own memcpy vs libc's, static arrays vs malloc, trunc vs trunc_sat): one answer.
       expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
     });
   }
 
