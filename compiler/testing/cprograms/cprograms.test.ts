@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { instantiate } from '../../api/index.ts';
+import type { ModuleInfo } from '../../binary/types.ts';
 import { compileModule } from '../../codegen/moduleCompiler.ts';
 
 const here = new URL('./', import.meta.url);
@@ -130,9 +131,9 @@ function v8Exports(bytes: Uint8Array): Exports {
 }
 
 /** Function names from the "name" custom section (subsection 1), for messages. */
-function functionNames(bytes: Uint8Array): Map<number, string> {
+function functionNames(bytes: Uint8Array, info: ModuleInfo): Map<number, string> {
   const names = new Map<number, string>();
-  const section = compileModule(bytes).info.customSections.find((s) => s.name === 'name');
+  const section = info.customSections.find((s) => s.name === 'name');
   if (!section) return names;
   let p = section.offset;
   const end = section.offset + section.size;
@@ -163,8 +164,9 @@ function functionNames(bytes: Uint8Array): Map<number, string> {
 }
 
 function stubReport(bytes: Uint8Array): string[] {
-  const names = functionNames(bytes);
-  return [...compileModule(bytes).stubbed].map(([index, reason]) => `func ${index} <${names.get(index) ?? '?'}>: ${reason}`);
+  const compiled = compileModule(bytes);
+  const names = functionNames(bytes, compiled.info);
+  return [...compiled.stubbed].map(([index, reason]) => `func ${index} <${names.get(index) ?? '?'}>: ${reason}`);
 }
 
 describe('C programs: the harness on V8 alone', () => {
