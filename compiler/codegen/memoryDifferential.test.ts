@@ -4,7 +4,7 @@
 // (kept, reused, forgotten) is exercised. After each call the result (or the trap) and a hash
 // of the whole memory must agree: a trap must leave exactly the stores before it. Seeded.
 import { describe, expect, it } from 'vitest';
-import { watToWasm } from '../cli/loadWasm.ts';
+import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from '../runtime/instance.ts';
 import { compileModule } from './moduleCompiler.ts';
 import { memoryProgram } from './testing/memoryProgram.ts';

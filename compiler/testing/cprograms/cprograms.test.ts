@@ -5,10 +5,8 @@
 // exported kernel is called with the same arguments and the results must be identical (numbers
 // bit for bit, NaN by bit pattern; i64 as BigInt).
 //
-// EXPECTED TO FAIL until codegen part 2 (floats, linear memory, tables, call_indirect) lands:
-// today those functions compile to stubs that trap "not implemented yet", and the
-// "compiles without stubs" tests below fail naming each stubbed function and its reason. The
-// V8-only checks and the integer-only program (intonly.c) must pass today.
+// A function compiled as a "not implemented yet" stub fails the "compiles without stubs" test,
+// naming the function and the reason, so these cannot pass on stubs.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { instantiate } from '../../api/index.ts';
