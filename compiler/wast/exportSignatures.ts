@@ -131,11 +131,12 @@ export function exportSignatures(bytes: Uint8Array): ExportSignatures {
 // #endregion export-signatures
 
 /**
- * The module names a binary imports from, read straight from its import section. Best effort:
- * an unreadable module yields what was read so far (its compile has already vouched for it).
+ * The imports of a binary, read straight from its import section: (module name, kind) pairs,
+ * kind 0 function, 1 table, 2 memory, 3 global, 4 tag. Best effort: an unreadable module yields
+ * what was read so far (its compile has already vouched for it).
  */
-/** Does the module import a table or a memory (state its instantiation may write)? */
-export function importsTableOrMemory(bytes: Uint8Array): boolean {
+function importsOf(bytes: Uint8Array): [string, number][] {
+  const imports: [string, number][] = [];
   const r = new Bytes(bytes);
   r.pos = 8;
   try {
@@ -145,38 +146,7 @@ export function importsTableOrMemory(bytes: Uint8Array): boolean {
       const end = r.pos + size;
       if (id === 2) {
         for (let n = r.leb(); n > 0; n--) {
-          r.name();
-          r.name();
-          const kind = r.byte();
-          if (kind === 1 || kind === 2) return true;
-          if (kind === 0) r.leb();
-          else if (kind === 3) (valueType(r), r.byte());
-          else if (kind === 4) (r.byte(), r.leb());
-          else return false;
-        }
-        return false;
-      }
-      if (id !== 0 && id > 2) return false;
-      r.pos = end;
-    }
-  } catch {
-    return false;
-  }
-  return false;
-}
-
-export function importModuleNames(bytes: Uint8Array): string[] {
-  const names = new Set<string>();
-  const r = new Bytes(bytes);
-  r.pos = 8;
-  try {
-    while (r.pos < bytes.length) {
-      const id = r.byte();
-      const size = r.leb();
-      const end = r.pos + size;
-      if (id === 2) {
-        for (let n = r.leb(); n > 0; n--) {
-          names.add(r.name());
+          const module = r.name();
           r.name();
           const kind = r.byte();
           if (kind === 0) r.leb();
@@ -185,6 +155,7 @@ export function importModuleNames(bytes: Uint8Array): string[] {
           else if (kind === 3) (valueType(r), r.byte());
           else if (kind === 4) (r.byte(), r.leb());
           else break;
+          imports.push([module, kind]);
         }
         break;
       }
@@ -194,5 +165,15 @@ export function importModuleNames(bytes: Uint8Array): string[] {
   } catch {
     // keep what was read
   }
-  return [...names];
+  return imports;
+}
+
+/** The module names a binary imports from. */
+export function importModuleNames(bytes: Uint8Array): string[] {
+  return [...new Set(importsOf(bytes).map(([module]) => module))];
+}
+
+/** Does the module import a table or a memory (state its instantiation may write)? */
+export function importsTableOrMemory(bytes: Uint8Array): boolean {
+  return importsOf(bytes).some(([, kind]) => kind === 1 || kind === 2);
 }

@@ -205,14 +205,8 @@ export class Gen {
         return t === 'i32' ? `(i32.wrap_i64 ${e('i64')})` : `(select ${e()} ${e()} ${e('i32')})`;
       case 7:
         return `(select ${e()} ${e()} (${t}.${this.pick(['lt_s', 'gt_u', 'eq', 'ne'])} ${e()} ${e()}))`;
-      case 8:
-        return `(local.tee ${this.pick(this.L.mut[t])} ${e()})`;
-      case 9:
-        return `(block (result ${t}) (drop (br_if 0 ${e()} ${e('i32')})) ${e()})`;
-      case 10:
-        return `(if (result ${t}) ${e('i32')} (then ${e()}) (else ${e()}))`;
-      case 11:
-        return `(block (result ${t}) (${t}.add (block (result ${t}) (br_table 0 1 0 ${e()} ${e('i32')})) ${e()}))`;
+      case 8: case 9: case 10: case 11:
+        return this.structured(k, t, e);
       case 12:
         // multi-value: a call with three results (the last two through the return area).
         return t === 'i64'
@@ -269,11 +263,26 @@ export class Gen {
     return `(select (${t}.const nan) (local.tee ${s} ${x}) (${t}.ne (local.get ${s}) (local.get ${s})))`;
   }
 
+  /** Shapes every type shares (tee, br_if with a value, if, br_table with a value): cases 8-11 of both expression switches. */
+  private structured(k: number, t: N, e: (tt?: N) => string): string {
+    switch (k) {
+      case 8:
+        return `(local.tee ${this.pick(this.L.mut[t])} ${e()})`;
+      case 9:
+        return `(block (result ${t}) (drop (br_if 0 ${e()} ${e('i32')})) ${e()})`;
+      case 10:
+        return `(if (result ${t}) ${e('i32')} (then ${e()}) (else ${e()}))`;
+      default:
+        return `(block (result ${t}) (${t}.add (block (result ${t}) (br_table 0 1 0 ${e()} ${e('i32')})) ${e()}))`;
+    }
+  }
+
   private floatExpr(t: F, d: number): string {
     const e = (tt: N = t) => this.expr(tt, d - 1 - this.int(2));
     const o: F = t === 'f32' ? 'f64' : 'f32';
     const bits: T = t === 'f32' ? 'i32' : 'i64';
-    switch (this.int(21)) {
+    const k = this.int(21);
+    switch (k) {
       case 0: case 1: case 2: {
         const op = this.pick(['add', 'sub', 'mul', 'div', 'min', 'max', 'copysign']);
         return op === 'copysign' ? `(${t}.copysign ${e()} ${this.canon(t, e())})` : `(${t}.${op} ${e()} ${e()})`;
@@ -295,14 +304,8 @@ export class Gen {
         const u: F = this.pick([t, o]);
         return `(select ${e()} ${e()} (${u}.${this.pick(['eq', 'ne', 'lt', 'gt', 'le', 'ge'])} ${e(u)} ${e(u)}))`;
       }
-      case 8:
-        return `(local.tee ${this.pick(this.L.mut[t])} ${e()})`;
-      case 9:
-        return `(block (result ${t}) (drop (br_if 0 ${e()} ${e('i32')})) ${e()})`;
-      case 10:
-        return `(if (result ${t}) ${e('i32')} (then ${e()}) (else ${e()}))`;
-      case 11:
-        return `(block (result ${t}) (${t}.add (block (result ${t}) (br_table 0 1 0 ${e()} ${e('i32')})) ${e()}))`;
+      case 8: case 9: case 10: case 11:
+        return this.structured(k, t, e);
       case 12: {
         // $multif returns f32 f64 i32: the last two through the return area.
         const m = this.pick(this.L.mut[t]);
