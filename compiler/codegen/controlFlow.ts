@@ -70,7 +70,10 @@ export function decideLayout(fc: FunctionCompiler, n: number): number[] {
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     let place = -1;
-    if (v.loc === Loc.Reg && !(chosen & regBit(v.n))) place = v.n;
+    // Below the frozen line a value stays where it is (a constant or its slot): loading it into a
+    // register there would hide it from spilling (ValueStack.floor).
+    if (base + i < fc.frozen) place = -1;
+    else if (v.loc === Loc.Reg && !(chosen & regBit(v.n))) place = v.n;
     else place = fc.regs.free(classOf(v.type), chosen);
     if (place >= 0) chosen |= regBit(place);
     places.push(place);
@@ -125,6 +128,7 @@ function placeInRegisters(fc: FunctionCompiler, places: readonly number[]): void
 /** The stack at a label: everything above `height` dropped, then the label's values in their places. */
 function resetTo(fc: FunctionCompiler, height: number, places: readonly number[], types: readonly number[]): void {
   while (fc.stack.height > height) fc.stack.pop();
+  if (fc.frozen > height) fc.frozen = height;
   for (let i = 0; i < places.length; i++) {
     const p = places[i]!;
     fc.stack.push(p >= 0 ? inReg(types[i]!, p) : inSlot(types[i]!, height + i));
@@ -167,16 +171,17 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
 /** The condition has been popped into `cond`. */
 export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): void {
   const f = newFrame(fc, vf, fc.asm.newLabel(), fc.asm.newLabel());
+  // The condition is tested first, while every value is where it was: testing it may need a
+  // register, and taking one later could spill a value the layout just placed.
   if (cond.loc !== Loc.Flags) fc.materializeFlags();
-  else fc.pinFlags = true;
+  const cc = conditionOf(fc, cond);
+  fc.pinFlags = true;
   fc.freezeBelow(vf.height);
   const places = decideLayout(fc, f.params.length);
   parallelMove(fc.asm, layoutMoves(fc, places, f.height));
   resetTo(fc, f.height, places, f.params);
-  if (cond.loc === Loc.Reg) fc.regs.hold(cond.n);
   f.paramLayout = places;
   f.localState = snapshotLocals(fc);
-  const cc = conditionOf(fc, cond);
   if (cc === 'always') {
     // then-arm always runs
   } else if (cc === 'never') fc.asm.jmp(f.elseLabel!);
@@ -244,8 +249,11 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
     if (cond.imm !== 0) branchTo(fc, f);
     return;
   }
+  // Test the condition first: deciding whether the values are in place and then taking a
+  // register for the test could spill one of them (the jump would carry the condition instead).
   if (cond.loc !== Loc.Flags) fc.materializeFlags();
-  else fc.pinFlags = true;
+  const cc = conditionOf(fc, cond) as number;
+  fc.pinFlags = true;
   normalizeLocals(fc);
   let direct = false;
   if (f.kind !== FrameKind.function) {
@@ -255,7 +263,6 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
     }
     direct = inPlace(fc, f.layout, f.height);
   }
-  const cc = conditionOf(fc, cond) as number;
   fc.pinFlags = false;
   if (direct) fc.asm.jcc(CONDITIONS[cc]!, f.label);
   else {

@@ -31,7 +31,7 @@ const forced = (process.env.DIFF_FEATURES ?? '').split(',').filter(Boolean);
 for (const name of forced) if (!(name in FEATURE_SETS)) throw new Error(`DIFF_FEATURES: unknown set ${name}`);
 
 describe('differential: random programs vs V8', () => {
-  const SEEDS = Number(process.env.DIFF_SEEDS ?? 300);
+  const SEEDS = Number(process.env.DIFF_SEEDS ?? 500);
   for (const [name, features] of Object.entries(FEATURE_SETS)) {
     const title = `${name}: ${SEEDS} programs x ${argumentsFor(features).length} calls agree`;
     if (!FEATURE_SETS_READY.includes(name) && !forced.includes(name)) {

@@ -70,8 +70,13 @@ export class FunctionCompiler implements Spiller {
   control!: ControlState;
   /** What is known about memory bounds here (made at the first memory access; ops/boundsChecks.ts). */
   bounds: BoundsFacts | null = null;
-  /** Positions below this hold only constants and spilled values (frozen at block entry). */
-  frozen = 0;
+  /** Positions below this hold only constants and spilled values (see ValueStack.floor). */
+  get frozen(): number {
+    return this.stack.floor;
+  }
+  set frozen(line: number) {
+    this.stack.floor = line;
+  }
   /** Byte offset of the operator being compiled. */
   opOffset = 0;
   /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
@@ -149,7 +154,6 @@ export class FunctionCompiler implements Spiller {
   popCond(): Value {
     const v = this.stack.pop();
     if (v.loc === Loc.Reg) this.regs.hold(v.n);
-    if (this.stack.height < this.frozen) this.frozen = this.stack.height;
     return v;
   }
 

@@ -64,6 +64,13 @@ export class ValueStack {
   lowestReg = 0;
   /** Position of the value kept in the flags, or -1 (at most one: the next flag write kills it). */
   flagsPos = -1;
+  /**
+   * The frozen line: positions below it hold only constants and spilled values (a block's entry
+   * freezes what lies below its parameters, so no edge into its labels can disagree about them).
+   * Putting a register value below it is a code-generator bug, caught here, not a miscompilation
+   * found later: spilling and calls never look below the line. Popping lowers it.
+   */
+  floor = 0;
 
   constructor(localCount: number) {
     this.localRefs = new Array<number[]>(localCount);
@@ -94,6 +101,7 @@ export class ValueStack {
     if (v === undefined) throw new Error('value stack underflow');
     this.untrack(v, this.entries.length);
     if (this.lowestReg > this.entries.length) this.lowestReg = this.entries.length;
+    if (this.floor > this.entries.length) this.floor = this.entries.length;
     return v;
   }
 
@@ -113,6 +121,7 @@ export class ValueStack {
     switch (v.loc) {
       case Loc.Reg:
         if (this.regOwner[v.n] !== -1) throw new Error(`register ${v.n} owned twice`);
+        if (pos < this.floor) throw new Error(`codegen: a register value below the frozen line (position ${pos})`);
         this.regOwner[v.n] = pos;
         this.ownedMask |= 1 << v.n;
         if (pos < this.lowestReg) this.lowestReg = pos;
