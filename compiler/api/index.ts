@@ -6,7 +6,16 @@ import { ValType, type RefType } from '../binary/types.ts';
 import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instance.ts';
 import { LinearMemory } from '../runtime/linearMemory.ts';
 import { Global as RuntimeGlobal, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
-import { Module, type Bytes } from './module.ts';
+import { cpuFeatures } from '../runtime/cpuFeatures.ts';
+import { Module, setTargetFeatures, type Bytes } from './module.ts';
+
+// Code compiled here runs here: let it use what this machine has (AVX...). Elsewhere than x86-64
+// Linux there is no CPUID to ask, and nothing runs: the baseline stays.
+try {
+  setTargetFeatures(cpuFeatures());
+} catch {
+  // not x86-64 Linux
+}
 
 export { CompileError, LinkError, RuntimeError } from '../errors.ts';
 export { Module, validate, compile } from './module.ts';

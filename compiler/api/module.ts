@@ -1,6 +1,7 @@
 // The compile-only half of the WebAssembly-like API: Module, validate, compile. Runs in the
 // browser (the playground compiles and disassembles); running needs ./index.ts (Node only).
 
+import { BASELINE_FEATURES, type CpuFeatures } from '../abi/index.ts';
 import type { ExternKind, ModuleInfo } from '../binary/types.ts';
 import type { CompiledModule } from '../abi/index.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
@@ -16,6 +17,12 @@ export function copyBytes(bytes: Bytes): Uint8Array {
   throw new TypeError('expected an ArrayBuffer or a typed array of module bytes');
 }
 
+/** The CPU features compiled code may use (compiler/abi: CpuFeatures); the Node API sets what CPUID found. */
+let targetFeatures: CpuFeatures = BASELINE_FEATURES;
+export function setTargetFeatures(features: CpuFeatures): void {
+  targetFeatures = features;
+}
+
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */
 export class Module {
@@ -25,7 +32,7 @@ export class Module {
 
   constructor(bytes: Bytes) {
     this.bytes = copyBytes(bytes);
-    this.compiled = compileModule(this.bytes);
+    this.compiled = compileModule(this.bytes, { features: targetFeatures });
   }
 
   get info(): ModuleInfo {

@@ -4,6 +4,8 @@
 // how NaNs and V8's trap messages are compared). Seeded, so a failure names a reproducible
 // program; `npx tsx scripts/fuzz.ts` runs many more and saves reproducers.
 import { describe, expect, it } from 'vitest';
+import { BASELINE_FEATURES } from '../abi/index.ts';
+import { cpuFeatures } from '../runtime/cpuFeatures.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { argumentsFor, compareWithV8 } from '../testing/differentialRunner.ts';
 import { featuresName, program, type Features } from './testing/randomProgram.ts';
@@ -57,6 +59,16 @@ describe('differential: random programs vs V8', () => {
         compared += verdict.calls;
       }
       expect(compared).toBe(SEEDS * argumentsFor(features).length);
+    }, 120_000);
+  }
+  // The sets above compile for this machine (AVX where it has it, as the Node API does); floats
+  // again on the baseline (SSE only), so both paths of the float lowering are compared.
+  if (cpuFeatures().avx) {
+    it(`floats on the SSE baseline: ${SEEDS} programs agree`, async () => {
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const verdict = compareWithV8(await watToWasm(program(seed, { floats: true })), { floats: true }, BASELINE_FEATURES);
+        if (verdict.kind !== 'agree') throw new Error(`floats seed ${seed} on the baseline: ${JSON.stringify(verdict)}`);
+      }
     }, 120_000);
   }
 });

@@ -6,15 +6,26 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { watToWasm } from '../text/watToWasm.ts';
 import { loadIced } from '../x64/disassemble.ts';
+import { BASELINE_FEATURES, type CpuFeatures } from '../abi/index.ts';
 import { compileModule } from './moduleCompiler.ts';
 import { formatFunction, listFunctions, type ListedFunction } from './listing.ts';
 
 const dir = join(import.meta.dirname, 'filetests');
 const update = process.env.UPDATE === '1';
 
+/** A file may ask for optional CPU features on a line `;; features: avx, bmi1` (default: the baseline). */
+function featuresOf(text: string): CpuFeatures {
+  const m = /^;; features: (.*)$/m.exec(text);
+  if (!m) return BASELINE_FEATURES;
+  const wanted = Object.fromEntries(m[1]!.split(',').map((f) => [f.trim(), true]));
+  for (const f of Object.keys(wanted)) if (!(f in BASELINE_FEATURES)) throw new Error(`unknown CPU feature '${f}'`);
+  return { ...BASELINE_FEATURES, ...wanted };
+}
+
 async function listing(name: string): Promise<ListedFunction[]> {
-  const bytes = await watToWasm(readFileSync(join(dir, name), 'utf8'), { name, names: true });
-  return listFunctions(compileModule(bytes, { notes: true }));
+  const text = readFileSync(join(dir, name), 'utf8');
+  const bytes = await watToWasm(text, { name, names: true });
+  return listFunctions(compileModule(bytes, { notes: true, features: featuresOf(text) }));
 }
 
 beforeAll(async () => {

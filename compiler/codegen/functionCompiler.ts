@@ -5,7 +5,7 @@
 // The lowerings (ops/*.ts, controlFlow.ts, calls.ts) are functions over this.
 
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
-import { type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
+import { type CpuFeatures, type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
   Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
@@ -33,6 +33,8 @@ export interface FunctionEnv {
   readonly asm: Assembler;
   readonly module: ModuleInfo;
   readonly vmctx: VMContextLayout;
+  /** The optional CPU features the code may use. */
+  readonly features: CpuFeatures;
   /** Records (code offset, text) notes for the disassembly. */
   readonly notes: [number, string][];
   /** Bounds checks emitted and proven unneeded, counted over the module (ops/boundsChecks.ts). */

@@ -4,7 +4,7 @@
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { dispatchIndex, opcodeName } from '../binary/operators.ts';
-import { type CompiledFunction, type CompiledModule, TrapCode, type TrapSite, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
+import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type CpuFeatures, TrapCode, type TrapSite, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
@@ -82,8 +82,14 @@ export class X64CodeGenerator implements CodeGenerator {
   private skipping: string | null = null;
   result: CompiledModuleWithNotes | null = null;
 
-  /** `keepNotes`: record which wasm operator each instruction came from (for disassembly). */
-  constructor(private readonly keepNotes = false) {}
+  /**
+   * `keepNotes`: record which wasm operator each instruction came from (for disassembly).
+   * `features`: the optional CPU features the code may use (compiler/abi: CpuFeatures).
+   */
+  constructor(
+    private readonly keepNotes = false,
+    private readonly features: CpuFeatures = BASELINE_FEATURES,
+  ) {}
 
   /**
    * Start lowering one operator: its function compiler, or null while the function is being
@@ -136,7 +142,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.context = ctx;
     this.bodyOffset = offset;
     this.checksBefore = { ...this.boundsChecks };
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks };
+    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features };
     try {
       const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
       fc.control = new control.ControlState();
@@ -406,8 +412,18 @@ export class X64CodeGenerator implements CodeGenerator {
 
 // #region compile-module
 /** Validate and compile a module in one pass. Throws CompileError. */
-export function compileModule(bytes: Uint8Array, options: { notes?: boolean } = {}): CompiledModuleWithNotes {
-  const gen = new X64CodeGenerator(options.notes ?? false);
+export interface CompileOptions {
+  /** Record which wasm operator each instruction came from (for disassembly). */
+  readonly notes?: boolean;
+  /**
+   * The optional CPU features the code may use: by default only the baseline (x86-64 with SSE4.1
+   * and POPCNT), so code compiled anywhere runs everywhere. The Node API passes what CPUID found.
+   */
+  readonly features?: CpuFeatures;
+}
+
+export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): CompiledModuleWithNotes {
+  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES);
   const v = new StreamingValidator(gen);
   v.push(bytes);
   v.finish();

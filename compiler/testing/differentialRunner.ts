@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { RuntimeError } from '../errors.ts';
 import { Instance } from '../runtime/instance.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
+import type { CpuFeatures } from '../abi/index.ts';
+import { cpuFeatures } from '../runtime/cpuFeatures.ts';
 import { exportedParams, type Features } from '../codegen/testing/randomProgram.ts';
 
 const INT_ARGS: [number, bigint, number][] = [
@@ -115,8 +117,9 @@ export type Verdict =
  * 'stubbed' when Lightbeam compiled some function of the module as a "not implemented yet" stub
  * (nothing is run then: the outcomes could not agree).
  */
-export function compareWithV8(bytes: Uint8Array, features: Features): Verdict {
-  const compiled = compileModule(bytes);
+/** `cpu`: the optional CPU features our code may use (default: this machine's, as the Node API compiles). */
+export function compareWithV8(bytes: Uint8Array, features: Features, cpu: CpuFeatures = cpuFeatures()): Verdict {
+  const compiled = compileModule(bytes, { features: cpu });
   if (compiled.stubbed.size) {
     return { kind: 'stubbed', reasons: [...compiled.stubbed].map(([i, why]) => `function ${i}: ${why}`) };
   }

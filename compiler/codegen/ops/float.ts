@@ -17,8 +17,8 @@
 
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
-import { emitScalar } from './scalar.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant as constantInPool, type TwoAddressOp, xmm } from '../functionCompiler.ts';
+import { emitScalar, emitScalar3 } from './scalar.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant as constantInPool, type TwoAddressOp, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { SCRATCH, XMM_SCRATCH } from '../registerAllocator.ts';
 import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { GPR8, GPR32 } from '../../x64/index.ts';
@@ -68,12 +68,23 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
   const aHome = a.loc === Loc.Local ? fc.locals.liveRegister(a.n) : -1;
   const bHome = commutative && b.loc === Loc.Local ? fc.locals.liveRegister(b.n) : -1;
   const aWasTemp = a.loc === Loc.Reg;
+  const twoAddress = ('f' + op) as TwoAddressOp;
+  if (fc.env.features.avx && !aWasTemp) {
+    // AVX: `vaddsd dst, a, b` leaves a where it is, so a local's register needs no copy first.
+    const ax = xmm(fc.readReg(a));
+    const dst = fc.regs.alloc(XMM_CLASS);
+    const opStart = fc.asm.offset;
+    const src = floatSource(fc, b);
+    const clean = fc.asm.offset === opStart;
+    emitScalar3(fc.asm, op, type, xmm(dst), ax, src);
+    if (clean && aHome >= 0 && opStart === start) fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op: twoAddress, type, src };
+    return fc.push(inReg(type, dst));
+  }
   const dst = fc.toReg(a);
   const opStart = fc.asm.offset;
   const src = floatSource(fc, b);
   const clean = fc.asm.offset === opStart;
   emitScalar(fc.asm, op, type, xmm(dst), src);
-  const twoAddress = ('f' + op) as TwoAddressOp;
   if (clean && aHome >= 0 && opStart > start && !(src.kind === 'xmm' && src.num === (dst & 15))) {
     fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op: twoAddress, type, src };
   } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {

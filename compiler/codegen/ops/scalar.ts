@@ -19,3 +19,14 @@ export function emitScalar(asm: Assembler, op: ScalarOp, type: number, d: Xmm, s
     case 'max': return single ? asm.maxss(d, s) : asm.maxsd(d, s);
   }
 }
+
+/** `vop{ss,sd} dst, a, s` (AVX): the three-operand forms, where `a` is left as it was. */
+export function emitScalar3(asm: Assembler, op: 'add' | 'sub' | 'mul' | 'div', type: number, d: Xmm, a: Xmm, s: Xmm | Mem): void {
+  const single = type === F32;
+  switch (op) {
+    case 'add': return single ? asm.vaddss(d, a, s) : asm.vaddsd(d, a, s);
+    case 'sub': return single ? asm.vsubss(d, a, s) : asm.vsubsd(d, a, s);
+    case 'mul': return single ? asm.vmulss(d, a, s) : asm.vmulsd(d, a, s);
+    case 'div': return single ? asm.vdivss(d, a, s) : asm.vdivsd(d, a, s);
+  }
+}

@@ -8,6 +8,7 @@
 
 import { ValType } from '../../binary/types.ts';
 import { compileModule, type CompiledModuleWithNotes } from '../../codegen/moduleCompiler.ts';
+import { cpuFeatures } from '../../runtime/cpuFeatures.ts';
 import { TRAP_MESSAGES, TrapCode } from '../../abi/index.ts';
 import { CompileError, RuntimeError } from '../../errors.ts';
 import { fromBits, Instance, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
@@ -21,7 +22,7 @@ const NOT_YET = 'not implemented yet';
 // #region execution-engine
 export function compileForExecution(bytes: Uint8Array): unknown {
   try {
-    return compileModule(bytes);
+    return compileModule(bytes, { features: cpuFeatures() });
   } catch (e) {
     if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) {
       validateModule(bytes); // an invalid module still reports why it is invalid
