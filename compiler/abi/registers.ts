@@ -19,23 +19,11 @@ export type RegClass = (typeof RegClass)[keyof typeof RegClass];
 
 export const XMM_BASE = 16;
 export const isXmm = (r: RegId): boolean => r >= XMM_BASE;
-export const classOfReg = (r: RegId): RegClass => (r >= XMM_BASE ? RegClass.xmm : RegClass.gpr);
 /** The encoding number (0-15) of a register id, as the assembler's register tables index it. */
 export const encodingOf = (r: RegId): number => r & 15;
 /** The bit of a register in a register mask. */
 export const regBit = (r: RegId): number => 1 << r;
-export const maskOf = (regs: readonly RegId[]): number => regs.reduce((m, r) => m | regBit(r), 0);
 /** All general-purpose registers / all xmm registers, as masks. */
 export const GPR_MASK = 0xffff;
 export const XMM_MASK = 0xffff0000 | 0;
 // #endregion register-ids
-
-const NAMES = [
-  'rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
-  'xmm0', 'xmm1', 'xmm2', 'xmm3', 'xmm4', 'xmm5', 'xmm6', 'xmm7',
-  'xmm8', 'xmm9', 'xmm10', 'xmm11', 'xmm12', 'xmm13', 'xmm14', 'xmm15',
-];
-/** The x86 name of a register id (64-bit name for general-purpose registers). */
-export function regName(r: RegId): string {
-  return NAMES[r] ?? `reg?${r}`;
-}

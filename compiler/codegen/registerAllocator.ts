@@ -4,7 +4,7 @@
 // registers, whatever its classes, is one 32-bit mask. When a class has no free register, the
 // value deepest in the stack that holds one of that class is spilled to its slot.
 
-import { classOfReg, Reg, RegClass, type RegId, regBit, maskOf, GPR_MASK, XMM_MASK } from '../abi/registers.ts';
+import { Reg, RegClass, type RegId, regBit, GPR_MASK, XMM_MASK } from '../abi/registers.ts';
 import { Loc, type ValueStack } from './valueStack.ts';
 
 // #region register-policy
@@ -35,7 +35,6 @@ export const MAX_REGISTER_LOCALS = 5;
 
 const ORDER: readonly (readonly RegId[])[] = [ALLOCATABLE_GPRS, ALLOCATABLE_XMMS];
 const CLASS_MASK = [GPR_MASK, XMM_MASK];
-export const ALLOCATABLE_MASK = maskOf(ALLOCATABLE_GPRS) | maskOf(ALLOCATABLE_XMMS);
 
 /** Moves a stack value to its slot: what the allocator calls when it must spill. */
 export interface Spiller {
@@ -121,4 +120,3 @@ export class RegisterAllocator {
 }
 // #endregion register-allocator
 
-export { classOfReg };
