@@ -110,7 +110,15 @@ export class X64CodeGenerator implements CodeGenerator {
   /** A lowering threw: "not implemented yet" turns the whole function into a stub. */
   private failed(e: unknown): void {
     if (e instanceof NotImplementedYet) this.skipping = e.reason;
-    else throw e;
+    else if (e instanceof CompileError) throw e;
+    else {
+      // A bug of ours (an invariant check, say), not the module's fault: still a CompileError with
+      // the position, as the JS API promises, with the cause kept for whoever debugs it.
+      const fc = this.fc;
+      const error = new CompileError(`internal error in the code generator: ${(e as Error).message ?? String(e)}`, fc?.opOffset, fc?.funcIndex);
+      (error as { cause?: unknown }).cause = e;
+      throw error;
+    }
   }
 
   private todo(what: string, _offset: number): void {
