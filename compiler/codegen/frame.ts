@@ -10,7 +10,7 @@
 import { MAX_UNCHECKED_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
-import { emitTrapStub, type TrapStub } from './traps.ts';
+import { emitTrapStubs, type TrapStub } from './traps.ts';
 import { localKey, slotKey } from './parallelMove.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
@@ -131,10 +131,7 @@ export class Frame {
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;
-    for (const t of [this.stackTrap, ...this.traps]) {
-      asm.bind(t.label);
-      emitTrapStub(asm, t.code, t.wasmOffset, this.funcIndex);
-    }
+    emitTrapStubs(asm, [this.stackTrap, ...this.traps], this.funcIndex);
     const size = (this.finalSize = this.size());
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4.
