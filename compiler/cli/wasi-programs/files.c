@@ -47,6 +47,10 @@ int main(int argc, char **argv) {
   FILE *escape = fopen(path, "r");
   printf("escape: %s\n", escape ? "opened" : "refused");
   if (escape) fclose(escape);
+  snprintf(path, sizeof path, "%s/link/outside.txt", dir);
+  escape = fopen(path, "r");
+  printf("escape through a symlink: %s\n", escape ? "opened" : "refused");
+  if (escape) fclose(escape);
 
   size_t total = 0, got;
   char buf[4096];
