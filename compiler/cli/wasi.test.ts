@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASI } from 'node:wasi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from './run.ts';
 import { confinedFs } from './wasi.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,7 +64,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('lightbeam run, WASI commands', () => {
-  it('argv, environment, floats, malloc past the first memory, stderr and the exit code: as node:wasi', async () => {
+  it('argv, environment, floats, malloc past the first memory, clocks, random, stderr and the exit code: as node:wasi', async () => {
     const args = ['first', 'two words', '--not-an-option', ''];
     const env = { LB_GREETING: 'héllo', LB_EXIT: '7' };
     const [ours, reference] = await Promise.all([
@@ -74,6 +75,7 @@ describe('lightbeam run, WASI commands', () => {
     expect(ours.stdout).toBe(reference.stdout);
     expect(ours.stdout).toContain('argv[0]=args.wasm\n');
     expect(ours.stdout).toContain('written from grown memory\n');
+    expect(ours.stdout).toContain('realtime after 2024: yes\nmonotonic forward: yes\nrandom differs: yes\n');
     expect(ours.stderr).toBe(reference.stderr);
     expect(ours.code).toBe(7);
   });
@@ -104,6 +106,7 @@ describe('lightbeam run, WASI commands', () => {
     expect(ours.code).toBe(134);
   });
 
+  // Bad input through the command's main() in this process (each spawn costs ~1.5 s of start-up).
   it('bad input: a missing file, no _start, an unknown import; --invoke keeps working', async () => {
     const wat = (name: string, text: string): string => {
       const file = path.join(tmp, name);
@@ -113,23 +116,33 @@ describe('lightbeam run, WASI commands', () => {
     const noStart = wat('nostart.wat', '(module (func (export "f")))');
     const unknown = wat('import.wat', '(module (import "env" "host_thing" (func)) (func (export "_start") call 0) (memory (export "memory") 1))');
     const add = wat('add.wat', '(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))');
-    const [missing, start, imp, invoked, oldOrder] = await Promise.all([
-      lightbeam([path.join(tmp, 'nothing-here.wasm')]),
-      lightbeam([noStart]),
-      lightbeam([unknown]),
-      lightbeam(['--invoke', 'add', add, '2', '-5']),
-      lightbeam([add, '--invoke', 'add', '40', '2']),
-    ]);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('nothing-here.wasm: no such file');
+    expect(await inProcess([path.join(tmp, 'nothing-here.wasm')])).toEqual({
+      code: 1, stdout: '', stderr: `run: cannot read ${path.join(tmp, 'nothing-here.wasm')}: no such file\n`,
+    });
+    const start = await inProcess([noStart]);
     expect(start.code).toBe(2);
     expect(start.stderr).toContain('exports no _start function');
+    const imp = await inProcess([unknown]);
     expect(imp.code).toBe(1);
     expect(imp.stderr).toContain('unknown import: "env" "host_thing"');
-    expect(invoked).toEqual({ code: 0, stdout: '-3\n', stderr: '' });
-    expect(oldOrder).toEqual({ code: 0, stdout: '42\n', stderr: '' });
+    expect(await inProcess(['--dir', path.join(tmp, 'no-such-dir'), unknown])).toMatchObject({ code: 2, stderr: expect.stringContaining('no-such-dir: no such directory') });
+    expect(await inProcess(['--invoke', 'add', add, '2', '-5'])).toEqual({ code: 0, stdout: '-3\n', stderr: '' });
+    expect(await inProcess([add, '--invoke', 'add', '40', '2'])).toEqual({ code: 0, stdout: '42\n', stderr: '' });
   });
 });
+
+async function inProcess(args: string[]): Promise<Outcome> {
+  let stdout = '';
+  let stderr = '';
+  const log = vi.spyOn(console, 'log').mockImplementation((s: unknown) => void (stdout += `${String(s)}\n`));
+  const error = vi.spyOn(console, 'error').mockImplementation((s: unknown) => void (stderr += `${String(s)}\n`));
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
 
 describe('confinedFs', () => {
   it('refuses paths that lead outside the roots, by .., absolute name or symlink', () => {
