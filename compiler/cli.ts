@@ -19,8 +19,8 @@ const commands: Record<string, Command> = {
     load: () => import('./cli/disasm.ts'),
   },
   run: {
-    summary: 'compile and instantiate a module, invoke an export and print its results',
-    usage: 'lightbeam run <file.wat|file.wasm> --invoke NAME [args...]',
+    summary: 'run a WASI command (_start), or invoke an export and print its results',
+    usage: 'lightbeam run [--dir D[::G]] [--env N=V] [--invoke NAME] <file> [args...]',
     load: () => import('./cli/run.ts'),
   },
 };

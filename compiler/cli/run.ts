@@ -1,28 +1,117 @@
-// `lightbeam run <file.wat|file.wasm> --invoke NAME [args...]`: compile, instantiate (no
-// imports), call one export and print its results, one per line (i64 as decimal BigInt).
+// `lightbeam run [options] <file.wat|file.wasm> [args...]`, in Wasmtime's shape: options before
+// the module, the program's own arguments after it.
+//  - a module exporting `_start` runs as a WASI preview1 command (./wasi.ts): argv, --env,
+//    stdio, clocks, random, files under --dir; the process exits with the program's exit code;
+//  - `--invoke NAME` instead instantiates with no imports, calls one export with the arguments
+//    and prints its results, one per line (i64 as decimal BigInt). The older order
+//    `run FILE --invoke NAME args...` still works.
+import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { Instance } from '../runtime/instance.ts';
 import { loadWasmFile } from './loadWasm.ts';
-import { RuntimeError } from '../errors.ts';
+import { CompileError, LinkError, RuntimeError } from '../errors.ts';
+import { runCommand, CommandError, type Preopen } from './wasi.ts';
 
-export async function main(args: string[]): Promise<number> {
-  let file: string | undefined;
-  let name: string | undefined;
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') continue;
-    if (a === '--invoke') name = args[++i];
-    else if (a.startsWith('--invoke=')) name = a.slice(9);
-    else if (!file) file = a;
-    else rest.push(a);
+export const USAGE =
+  'lightbeam run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] <file.wat|file.wasm> [args...]';
+
+/** Wasmtime's exit status for a trap (abort's): a crash, not an exit code the program chose. */
+const TRAP_EXIT = 134;
+
+interface RunOptions {
+  file: string;
+  invoke?: string;
+  dirs: Preopen[];
+  env: Record<string, string>;
+  args: string[];
+}
+
+function parse(argv: string[]): RunOptions | string {
+  const dirs: Preopen[] = [];
+  const env: Record<string, string> = {};
+  let invoke: string | undefined;
+  let i = 0;
+  // Options take their value as the next word or after '='.
+  const value = (a: string, name: string): string | undefined => {
+    if (a.startsWith(name + '=')) return a.slice(name.length + 1);
+    return argv[++i];
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    const option = a.split('=')[0]!;
+    const v = value(a, option);
+    if (v === undefined) return `${option} needs a value`;
+    if (option === '--invoke') invoke = v;
+    else if (option === '--dir') {
+      const [host, guest] = v.split('::');
+      dirs.push({ host: host!, guest: guest ?? host! });
+    } else if (option === '--env') {
+      const eq = v.indexOf('=');
+      // NAME alone passes this process's value on, as Wasmtime does.
+      if (eq < 0) {
+        if (process.env[v] !== undefined) env[v] = process.env[v]!;
+      } else env[v.slice(0, eq)] = v.slice(eq + 1);
+    } else return `unknown option ${option}`;
   }
-  if (!file || name === undefined) {
-    console.error('usage: lightbeam run <file.wat|file.wasm> --invoke NAME [args...]');
+  const file = argv[i];
+  if (file === undefined) return 'no module given';
+  let args = argv.slice(i + 1);
+  if (invoke === undefined && (args[0] === '--invoke' || args[0]?.startsWith('--invoke='))) {
+    invoke = args[0] === '--invoke' ? args[1] : args[0].slice(9);
+    args = args.slice(args[0] === '--invoke' ? 2 : 1);
+    if (args[0] === '--') args = args.slice(1);
+    if (invoke === undefined) return '--invoke needs a value';
+  }
+  return { file, invoke, dirs, env, args };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  if (typeof options === 'string') {
+    console.error(`run: ${options}\nusage: ${USAGE}`);
     return 2;
   }
-  const compiled = compileModule(await loadWasmFile(file));
+  let bytes: Uint8Array;
+  try {
+    bytes = await loadWasmFile(options.file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(`run: cannot read ${options.file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return 1;
+  }
+  try {
+    const compiled = compileModule(bytes);
+    if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
+    if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {
+      console.error(`run: ${options.file} exports no _start function (not a WASI command); call an export with --invoke NAME`);
+      return 2;
+    }
+    return runCommand(compiled, { args: [basename(options.file), ...options.args], env: options.env, preopens: options.dirs });
+  } catch (e) {
+    // A trap is an outcome, not a crash of the command; so are a module that does not compile or link.
+    if (e instanceof RuntimeError) {
+      console.error(`run: trap: ${e.message}`);
+      return TRAP_EXIT;
+    }
+    if (e instanceof CommandError) {
+      console.error(`run: ${e.message}`);
+      return e.exitCode;
+    }
+    if (e instanceof CompileError || e instanceof LinkError) {
+      console.error(`run: ${e.name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function invoke(compiled: ReturnType<typeof compileModule>, name: string, rest: string[]): number {
   const exp = compiled.info.exports.find((e) => e.name === name && e.kind === 'func');
   if (!exp) {
     console.error(`run: no exported function '${name}'`);
@@ -41,7 +130,6 @@ export async function main(args: string[]): Promise<number> {
   try {
     result = fn(...callArgs);
   } catch (e) {
-    // A trap is an outcome, not a crash of the command.
     if (e instanceof RuntimeError) {
       console.error(`${e.name}: ${e.message}`);
       return 1;
