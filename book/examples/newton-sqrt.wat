@@ -4,7 +4,7 @@
   (func (export "sqrt") (param $a f64) (result f64)
     (local $x f64) (local $next f64)
     (if (f64.le (local.get $a) (f64.const 0))
-      (then (return (f64.sqrt (local.get $a))))) ;; 0, -0 and NaN as the instruction has them
+      (then (return (f64.sqrt (local.get $a))))) ;; 0 and -0 as they are, below zero NaN
     (local.set $x (f64.max (local.get $a) (f64.const 1)))
     (loop $again
       (local.set $next
