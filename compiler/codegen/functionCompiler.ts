@@ -267,6 +267,7 @@ export class FunctionCompiler implements Spiller {
     }
   }
 
+  // #region float-constant-load
   /** Put value v (already popped, or a copy) into register r. */
   loadInto(r: RegId, v: Value): void {
     if (v.loc === Loc.Flags) return this.setFromFlags(r, v.n);
@@ -285,6 +286,7 @@ export class FunctionCompiler implements Spiller {
     }
     emitMove(this.asm, REG[r]!, this.sourceOf(v));
   }
+  // #endregion float-constant-load
 
   /** A register (of v's class) holding v that the current operator may overwrite. */
   toReg(v: Value, avoid = 0): RegId {
@@ -385,6 +387,7 @@ export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 export const sized = (type: number, m: Mem): Mem =>
   isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dword(m.base, m.disp, m.index, m.scale);
 
+// #region pool-constant
 /** A float constant's bits in the function's constant pool, as a memory operand of its width. */
 export function poolConstant(asm: Assembler, type: number, lo: number, hi: number): Mem {
   const bytes = new Uint8Array(type === F32 ? 4 : 8);
@@ -393,6 +396,7 @@ export function poolConstant(asm: Assembler, type: number, lo: number, hi: numbe
   if (type !== F32) view.setInt32(4, hi, true);
   return asm.constant(bytes, bytes.length, type === F32 ? 32 : 64);
 }
+// #endregion pool-constant
 
 /** Does a constant fit an instruction's sign-extended 32-bit immediate? */
 export function fitsImm32(v: Value): boolean {

@@ -1,4 +1,4 @@
-// Chapter 6 says what the code generator does with each kind of value location, and shows it
+// Chapters 6 and 11 say what the code generator does with each kind of value location, and shows it
 // with examples compiled at build time. The listings update themselves; the sentences do not.
 // These checks hold the sentences to the code: if one fails, the code generator changed in a
 // way book/06-the-value-stack.mdx describes, and the paragraph needs rereading.
@@ -101,5 +101,52 @@ describe('book/04-encoding-x86-64.mdx says', () => {
     const listing = out?.kind === 'asm' ? out.listing : '';
     expect(listing).toMatch(/0f 84 [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2}\s+je /);
     expect(listing).toMatch(/\b75 [0-9a-f]{2}\s+jne /);
+  });
+});
+
+describe('book/11-floating-point.mdx says', () => {
+  const ops = (b: string[]) => b.map((t) => t.split(' ')[0]);
+
+  test('f64.lt feeding an if is ucomisd with the operands swapped and one "above" jump, no setcc', async () => {
+    const b = await body('(func (param f64 f64) (result i32) (if (result i32) (f64.lt (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 2))))');
+    const k = b.findIndex((t) => t.startsWith('ucomisd'));
+    expect(k).toBeGreaterThanOrEqual(0);
+    expect(b[k + 1]).toMatch(/^j(a|be) /);
+    expect(b.some((t) => t.startsWith('set'))).toBe(false);
+  });
+
+  test('f64.eq as a value needs two flags: sete, setnp and an and', async () => {
+    const b = await body('(func (param f64 f64) (result i32) (f64.eq (local.get 0) (local.get 1)))');
+    const o = ops(b);
+    const k = o.indexOf('ucomisd');
+    expect(o.slice(k, k + 4)).toEqual(['ucomisd', 'sete', 'setnp', 'and']);
+  });
+
+  test('f64.min compares first: jne to minsd, jp to the NaN case, orps for equal operands', async () => {
+    const o = ops(await body('(func (param f64 f64) (result f64) (f64.min (local.get 0) (local.get 1)))'));
+    const k = o.indexOf('ucomisd');
+    expect(o.slice(k, k + 4)).toEqual(['ucomisd', 'jne', 'jp', 'orps']);
+    expect(o).toContain('addsd');
+    expect(o).toContain('minsd');
+  });
+
+  test('float arithmetic between an integer comparison and its if leaves the comparison in the flags', async () => {
+    const b = await body(`(func (param i32 i32 f64 f64) (result f64) (local $t f64)
+      (i32.lt_s (local.get 0) (local.get 1))
+      (local.set $t (f64.add (local.get 2) (local.get 3)))
+      (if (result f64) (then (local.get $t)) (else (f64.neg (local.get $t)))))`);
+    expect(b.some((t) => t.startsWith('set'))).toBe(false);
+    const cmp = b.findIndex((t) => t.startsWith('cmp '));
+    const add = b.findIndex((t) => t.startsWith('addsd'));
+    const jump = b.findIndex((t) => /^j(ge|l) /.test(t));
+    expect(cmp).toBeGreaterThanOrEqual(0);
+    expect(add).toBeGreaterThan(cmp);
+    expect(jump).toBeGreaterThan(add);
+  });
+
+  test('i32.trunc_f64_s checks NaN and both bounds before cvttsd2si', async () => {
+    const o = ops(await body('(func (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))'));
+    const k = o.indexOf('ucomisd');
+    expect(o.slice(k, k + 7)).toEqual(['ucomisd', 'jp', 'ucomisd', 'jbe', 'ucomisd', 'jae', 'cvttsd2si']);
   });
 });

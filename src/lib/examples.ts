@@ -99,6 +99,21 @@ export function nativeUnavailable(): string | undefined {
 
 const ms = (x: number): string => (x < 0.01 ? '<0.01' : x < 10 ? x.toFixed(2) : x.toFixed(0));
 
+/** A value as a page shows it: -0 keeps its sign (String(-0) is "0", which would hide what f64.min got right). */
+export function showValue(v: unknown): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+/** What one call gave: its result, or the trap it ended with (a RuntimeError from either engine). */
+function outcome(call: () => unknown): { text: string; trapped: boolean } {
+  try {
+    return { text: showValue(call()), trapped: false };
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'RuntimeError' || e instanceof WebAssembly.RuntimeError)) return { text: `trap: ${e.message}`, trapped: true };
+    throw e;
+  }
+}
+
 /** Calls exports natively through our runtime, and the same calls through V8 for comparison. */
 export async function runStage(compiled: CompiledModuleWithNotes, wasm: Uint8Array, calls: Call[]): Promise<RunStage> {
   const why = nativeUnavailable();
@@ -112,15 +127,17 @@ export async function runStage(compiled: CompiledModuleWithNotes, wasm: Uint8Arr
       const f = ours.exports[call.fn] as (...a: number[]) => unknown;
       const g = v8.exports[call.fn] as (...a: number[]) => unknown;
       const t0 = performance.now();
-      const result = f(...call.args);
+      const result = outcome(() => f(...call.args));
       const t1 = performance.now();
-      const expected = g(...call.args);
+      const expected = outcome(() => g(...call.args));
       const t2 = performance.now();
+      // Both engines trapping counts as agreeing: the spec fixes that a call traps, not the message.
+      const agree = result.trapped || expected.trapped ? result.trapped && expected.trapped : result.text === expected.text;
       rows.push([
-        `${call.fn}(${call.args.join(', ')})`,
-        String(result),
+        `${call.fn}(${call.args.map(showValue).join(', ')})`,
+        result.text,
         ms(t1 - t0),
-        String(expected) === String(result) ? `${String(expected)} ✓` : `${String(expected)} ✗`,
+        `${expected.text} ${agree ? '✓' : '✗'}`,
         ms(t2 - t1),
       ]);
     }

@@ -71,6 +71,7 @@ export function convert(fc: FunctionCompiler, to: number, from: number, signed: 
 // #endregion int-to-float
 
 // #region float-to-int
+// #region truncation-bounds
 /**
  * Exact bounds of the values whose truncation fits: trap (or saturate) when `x <= low`
  * (`lowInclusive`: when `x < low`) or `x >= high`.
@@ -82,7 +83,9 @@ function bounds(from: number, to: number, signed: boolean): { low: number; lowIn
   if (bits === 32 && from === F64) return { low: -2147483649, lowInclusive: false, high: 2 ** 31 };
   return { low: -(2 ** (bits - 1)), lowInclusive: true, high: 2 ** (bits - 1) };
 }
+// #endregion truncation-bounds
 
+// #region truncate-in-range
 /** Truncate x (already checked to be in range) into register r. */
 function truncateInRange(fc: FunctionCompiler, from: number, to: number, signed: boolean, x: Xmm, r: number): void {
   const asm = fc.asm;
@@ -111,7 +114,9 @@ function truncateInRange(fc: FunctionCompiler, from: number, to: number, signed:
   asm.or(GPR64[r]!, GPR64[SCRATCH]!);
   asm.bind(done);
 }
+// #endregion truncate-in-range
 
+// #region check-range
 /** The range checks: jumps to `nan`, `below` or `above` (labels may coincide). */
 function checkRange(fc: FunctionCompiler, from: number, to: number, signed: boolean, x: Xmm, nan: Label, below: Label, above: Label): void {
   const asm = fc.asm;
@@ -124,7 +129,9 @@ function checkRange(fc: FunctionCompiler, from: number, to: number, signed: bool
   ucomis(floatConst(fc, from, high));
   asm.jcc('ae', above);
 }
+// #endregion check-range
 
+// #region truncate
 /** i32/i64.trunc_f32/f64_s/u: traps on NaN and on values out of range. */
 export function truncate(fc: FunctionCompiler, to: number, from: number, signed: boolean): void {
   fc.protectFlags(1);
@@ -136,7 +143,9 @@ export function truncate(fc: FunctionCompiler, to: number, from: number, signed:
   truncateInRange(fc, from, to, signed, x, r);
   fc.push(inReg(to, r));
 }
+// #endregion truncate
 
+// #region truncate-saturating
 /** i32/i64.trunc_sat_f32/f64_s/u: NaN gives 0, out of range the nearest bound. */
 export function truncateSaturating(fc: FunctionCompiler, to: number, from: number, signed: boolean): void {
   fc.protectFlags(1);
@@ -162,6 +171,7 @@ export function truncateSaturating(fc: FunctionCompiler, to: number, from: numbe
   asm.bind(done);
   fc.push(inReg(to, r));
 }
+// #endregion truncate-saturating
 // #endregion float-to-int
 
 // #region float-width-and-reinterpret

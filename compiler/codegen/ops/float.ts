@@ -55,6 +55,7 @@ function loadMask(fc: FunctionCompiler, type: number, sign: boolean): Xmm {
 // #endregion float-operands
 
 // #region float-arithmetic
+// #region float-add
 type Arith = 'add' | 'sub' | 'mul' | 'div';
 
 /** dst = a; dst op= b (a commutative operator reuses whichever operand is a temporary). */
@@ -92,6 +93,7 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
   }
   fc.push(inReg(type, dst));
 }
+// #endregion float-add
 
 export function sqrt(fc: FunctionCompiler, type: number): void {
   const v = fc.pop();
@@ -100,6 +102,7 @@ export function sqrt(fc: FunctionCompiler, type: number): void {
   fc.push(inReg(type, dst));
 }
 
+// #region float-round
 /** ceil, floor, trunc, nearest: SSE4.1 round with the mode in the immediate (8: no precision exception). */
 export function round(fc: FunctionCompiler, type: number, mode: 0 | 1 | 2 | 3): void {
   const v = fc.pop();
@@ -109,7 +112,9 @@ export function round(fc: FunctionCompiler, type: number, mode: 0 | 1 | 2 | 3): 
   else fc.asm.roundsd(xmm(dst), src, 8 | mode);
   fc.push(inReg(type, dst));
 }
+// #endregion float-round
 
+// #region float-sign-bits
 /** abs clears the sign bit, neg flips it: payloads of NaNs are kept. */
 export function signBit(fc: FunctionCompiler, type: number, op: 'abs' | 'neg'): void {
   const v = fc.pop();
@@ -132,7 +137,9 @@ export function copysign(fc: FunctionCompiler, type: number): void {
   fc.asm.orps(xmm(dst), mask);
   fc.push(inReg(type, dst));
 }
+// #endregion float-sign-bits
 
+// #region float-min-max
 /** min/max with WebAssembly's rules: NaN if either is NaN; min(-0, +0) = -0 and max(-0, +0) = +0. */
 export function minMax(fc: FunctionCompiler, type: number, op: 'min' | 'max'): void {
   fc.protectFlags(2);
@@ -159,6 +166,7 @@ export function minMax(fc: FunctionCompiler, type: number, op: 'min' | 'max'): v
   asm.bind(done);
   fc.push(inReg(type, dst));
 }
+// #endregion float-min-max
 // #endregion float-arithmetic
 
 // #region float-compare

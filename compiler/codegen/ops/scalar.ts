@@ -6,6 +6,7 @@ const F32 = 0x7d;
 
 export type ScalarOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max';
 
+// #region scalar-ops
 /** `op{ss,sd} dst, src` through the assembler's typed methods (no mnemonic built per call). */
 export function emitScalar(asm: Assembler, op: ScalarOp, type: number, d: Xmm, s: Xmm | Mem): void {
   const single = type === F32;
@@ -30,3 +31,4 @@ export function emitScalar3(asm: Assembler, op: 'add' | 'sub' | 'mul' | 'div', t
     case 'div': return single ? asm.vdivss(d, a, s) : asm.vdivsd(d, a, s);
   }
 }
+// #endregion scalar-ops
