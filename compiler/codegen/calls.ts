@@ -7,9 +7,9 @@
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { type FunctionCompiler, layoutOf } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { argKey, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
+import { argKey, emitMove, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
@@ -94,7 +94,19 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   afterCall(fc);
   for (let k = 0; k < m; k++) {
     const first = sig.results[0]!;
-    fc.push(k === 0 && first.kind !== 'returnArea' ? inReg(type.results[0]!, first.reg) : inSlot(type.results[k]!, base + k));
+    if (k > 0 || first.kind === 'returnArea') {
+      fc.push(inSlot(type.results[k]!, base + k));
+      continue;
+    }
+    let r = first.reg;
+    // xmm0 may be the home of a float parameter that arrived there (saved before the call, so
+    // the result may overwrite it, but a merge would reload the local over the result).
+    if (fc.regs.isHome(r)) {
+      const to = fc.regs.alloc(classOf(type.results[0]!));
+      emitMove(asm, REG[to]!, REG[r]!);
+      r = to;
+    }
+    fc.push(inReg(type.results[0]!, r));
   }
 }
 

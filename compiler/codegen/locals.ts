@@ -4,7 +4,7 @@
 // bringing every register local home at a merge. Float locals live in xmm registers under the
 // same rules as integer locals in general-purpose ones.
 
-import { FLOAT_RESULT_REG, type SignatureLayout } from '../abi/index.ts';
+import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, GPR64, qword, XMM } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
@@ -157,8 +157,7 @@ export interface ParamMove {
 
 /**
  * Decide where each local lives. Parameters stay in the registers they arrive in (except rdx
- * and rcx, wanted by division and shifts, and xmm0, where float results come back from calls)
- * while their class's register budget lasts; other
+ * and rcx, wanted by division and shifts) while their class's register budget lasts; other
  * locals take free homes of their class, then frame slots. Returns the prologue's work:
  * parameters to move, slots to zero.
  */
@@ -186,7 +185,7 @@ export function assignLocals(
     const r = loc.reg;
     const cls = isXmm(r) ? RegClass.xmm : RegClass.gpr;
     frame.addLocalSlot(local);
-    if (r !== Reg.rdx && r !== Reg.rcx && r !== FLOAT_RESULT_REG && count[cls]! < MAX_REGISTER_LOCALS) {
+    if (r !== Reg.rdx && r !== Reg.rcx && count[cls]! < MAX_REGISTER_LOCALS) {
       l.home[local] = r;
       taken |= regBit(r);
       count[cls]!++;
