@@ -57,18 +57,24 @@ function runScript(path: string): boolean {
 }
 
 runScript(args.harness);
+type TestObject = { name: string; status: number; message: string | null };
 type Harness = {
-  add_result_callback(cb: (t: { name: string; status: number; message: string | null }) => void): void;
-  add_completion_callback(cb: (tests: unknown[], status: { status: number; message: string | null }) => void): void;
+  add_result_callback(cb: (t: TestObject) => void): void;
+  add_completion_callback(cb: (tests: TestObject[], status: { status: number; message: string | null }) => void): void;
   timeout(): void;
 };
 const harness = g as unknown as Harness;
 let completed = false;
-harness.add_result_callback((t) => {
+const reported = new Set<TestObject>();
+const recordResult = (t: TestObject) => {
+  reported.add(t);
   record({ type: 'result', name: t.name, status: SUBTEST_STATUSES[t.status] ?? 'FAIL', ...(t.message ? { message: t.message } : {}) });
-});
-harness.add_completion_callback((_tests, status) => {
+};
+harness.add_result_callback(recordResult);
+harness.add_completion_callback((tests, status) => {
   completed = true;
+  // A harness timeout completes without a result callback for the subtests it cut short.
+  for (const t of tests) if (!reported.has(t)) recordResult(t);
   record({ type: 'complete', status: HARNESS_STATUSES[status.status] ?? 'ERROR', ...(status.message ? { message: status.message } : {}) });
   closeSync(journal);
   setImmediate(() => process.exit(0));

@@ -81,6 +81,9 @@ function runOne(suite: JsApiSuite, file: JsApiFile, long: boolean, options: JsAp
 }
 // #endregion run-one-file
 
+/** Journals are named per file run, so pools running side by side never share one. */
+let journals = 0;
+
 /** Results in the order of `files`. */
 export async function runJsApiFiles(suite: JsApiSuite, files: JsApiFile[], options: JsApiPoolOptions): Promise<FileResult[]> {
   const results: FileResult[] = new Array(files.length);
@@ -90,15 +93,15 @@ export async function runJsApiFiles(suite: JsApiSuite, files: JsApiFile[], optio
   const order = files.map((_, i) => i).sort((a, b) => Number(long[b]) - Number(long[a]) || a - b);
   let next = 0;
   let done = 0;
-  const lane = async (k: number) => {
-    const journal = join(tmpdir(), `lightbeam-jsapi-${process.pid}-${k}.jsonl`);
+  const lane = async () => {
     while (next < order.length) {
       const index = order[next++]!;
+      const journal = join(tmpdir(), `lightbeam-jsapi-${process.pid}-${journals++}.jsonl`);
       results[index] = await runOne(suite, files[index]!, long[index]!, options, journal);
       options.onFileDone?.(results[index]!, ++done, files.length);
     }
   };
   const jobs = Math.max(1, Math.min(options.jobs ?? 2, files.length));
-  await Promise.all(Array.from({ length: jobs }, (_, k) => lane(k)));
+  await Promise.all(Array.from({ length: jobs }, lane));
   return results;
 }
