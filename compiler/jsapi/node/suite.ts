@@ -38,7 +38,9 @@ export function locateJsApiSuite(
   throw new JsApiTestsNotFound(
     `WebAssembly JS API tests not found (looked in: ${candidates.join(', ')}; each needs js-api/ and harness/testharness.js).\n` +
       `Get them with:\n` +
-      `  git clone ${JSAPI_UPSTREAM} /tmp/wasm-spec && git -C /tmp/wasm-spec checkout ${JSAPI_COMMIT}\n` +
+      `  git clone --filter=blob:none --no-checkout ${JSAPI_UPSTREAM} /tmp/wasm-spec\n` +
+      `  git -C /tmp/wasm-spec sparse-checkout set test/js-api test/harness\n` +
+      `  git -C /tmp/wasm-spec checkout ${JSAPI_COMMIT}\n` +
       `  mkdir -p ${beside} && cp -r /tmp/wasm-spec/test/js-api /tmp/wasm-spec/test/harness ${beside}/\n` +
       `or point $WASM_JS_API at a copy.`,
   );
