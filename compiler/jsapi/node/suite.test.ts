@@ -16,7 +16,7 @@ describe('locating the JS API tests', () => {
   test('without them, the error says how to get them', () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-jsapi-'));
     expect(() => locateJsApiSuite({ WASM_JS_API: empty }, empty)).toThrow(JsApiTestsNotFound);
-    expect(() => locateJsApiSuite({}, empty)).toThrow(/git clone https:\/\/github.com\/WebAssembly\/spec/);
+    expect(() => locateJsApiSuite({}, empty)).toThrow(/git clone .*https:\/\/github.com\/WebAssembly\/spec/);
   });
 
   test('lists every .any.js under js-api/, named relative to it, helpers left out', () => {
