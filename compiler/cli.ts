@@ -13,6 +13,11 @@ const commands: Record<string, Command> = {
     usage: 'lightbeam wast <files or folders...> [--json]',
     load: () => import('./cli/wast.ts'),
   },
+  jsapi: {
+    summary: 'run the WebAssembly JS API tests (testharness.js) against Lightbeam\'s API, or V8\'s',
+    usage: 'lightbeam jsapi [files...] [--engine v8] [--json]',
+    load: () => import('./cli/jsapi.ts'),
+  },
   disasm: {
     summary: 'compile a module and print its machine code, annotated with the wasm operators',
     usage: 'lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]',

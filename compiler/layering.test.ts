@@ -25,7 +25,7 @@ const testHelper = (path: string): boolean =>
  */
 const NODE_ONLY_FILES: readonly string[] = ['compiler/cli.ts', 'compiler/api/index.ts'];
 const nodeOnly = (path: string): boolean =>
-  under('compiler/runtime', 'compiler/cli', 'compiler/wast/node')(path) || NODE_ONLY_FILES.includes(path);
+  under('compiler/runtime', 'compiler/cli', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
 
 const browserSide = (path: string): boolean =>
   path.startsWith('compiler/') && !nodeOnly(path) && !isTest(path) && !testHelper(path);
