@@ -23,6 +23,10 @@ export function setTargetFeatures(features: CpuFeatures): void {
   targetFeatures = features;
 }
 
+/** The JS API's names of the kinds of imports and exports (`'function'` where the binary says func). */
+export type ExternalKind = 'function' | Exclude<ExternKind, 'func'>;
+const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'function' : kind);
+
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */
 export class Module {
@@ -39,12 +43,12 @@ export class Module {
     return this.compiled.info;
   }
 
-  static exports(m: Module): { name: string; kind: ExternKind }[] {
-    return m.info.exports.map((e) => ({ name: e.name, kind: e.kind }));
+  static exports(m: Module): { name: string; kind: ExternalKind }[] {
+    return m.info.exports.map((e) => ({ name: e.name, kind: externalKind(e.kind) }));
   }
 
-  static imports(m: Module): { module: string; name: string; kind: ExternKind }[] {
-    return m.info.imports.map((i) => ({ module: i.module, name: i.name, kind: i.desc.kind }));
+  static imports(m: Module): { module: string; name: string; kind: ExternalKind }[] {
+    return m.info.imports.map((i) => ({ module: i.module, name: i.name, kind: externalKind(i.desc.kind) }));
   }
 
   static customSections(m: Module, name: string): ArrayBuffer[] {
