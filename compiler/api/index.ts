@@ -121,7 +121,8 @@ export class Instance {
   readonly native: RuntimeInstance;
   constructor(module: Module, importObject?: Record<string, unknown>) {
     if (!(module instanceof Module)) throw new TypeError('first argument must be a Module');
-    if (module.info.imports.length > 0 && (importObject === undefined || importObject === null || typeof importObject !== 'object')) {
+    checkImportObject(importObject);
+    if (module.info.imports.length > 0 && importObject === undefined) {
       throw new TypeError('imports argument must be present and must be an object');
     }
     // Only the imports the module names are read (once each), and API objects become runtime ones.
@@ -144,9 +145,18 @@ export class Instance {
 export async function instantiate(source: Module, importObject?: Record<string, unknown>): Promise<Instance>;
 export async function instantiate(source: Bytes, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }>;
 export async function instantiate(source: Module | Bytes, importObject?: Record<string, unknown>): Promise<unknown> {
+  checkImportObject(importObject);
   if (source instanceof Module) return new Instance(source, importObject);
   const module = new Module(source);
   return { module, instance: new Instance(module, importObject) };
+}
+
+/** The import object is optional, but when given it must be an object (the JS API's `optional object`). */
+function checkImportObject(importObject: unknown): void {
+  if (importObject === undefined) return;
+  if (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function')) {
+    throw new TypeError('imports argument must be an object');
+  }
 }
 
 function toIndex(v: unknown, what: string): number {
