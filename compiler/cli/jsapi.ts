@@ -1,5 +1,6 @@
 // `lightbeam jsapi [files...] [--engine v8] [--json]`: run the WebAssembly JS API tests (Node only).
 
+import { parseRunnerArgs } from './runnerOptions.ts';
 import { runJsApiFiles } from '../jsapi/node/pool.ts';
 import { JSAPI_ENGINES, type JsApiEngine } from '../jsapi/node/protocol.ts';
 import { JsApiTestsNotFound, listJsApiFiles, locateJsApiSuite } from '../jsapi/node/suite.ts';
@@ -20,36 +21,8 @@ Options:
   --timeout S       kill a file after S seconds (default 60; six times that for timeout=long files)
   --failures N      failures listed in the human report (default 100)`;
 
-interface Options {
-  paths: string[];
-  json: boolean;
-  jobs: number;
-  timeout: number;
-  engine: JsApiEngine;
-  failures: number;
-}
-
-function parseArgs(args: string[]): Options | string {
-  const o: Options = { paths: [], json: false, jobs: 2, timeout: 60, engine: 'lightbeam', failures: 100 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--json') o.json = true;
-    else if (a === '--jobs' || a === '--timeout' || a === '--failures') {
-      const v = Number(args[++i]);
-      if (!Number.isInteger(v) || v <= 0) return `${a} needs a positive whole number`;
-      o[a.slice(2) as 'jobs' | 'timeout' | 'failures'] = v;
-    } else if (a === '--engine') {
-      const e = args[++i] ?? '';
-      if (!(JSAPI_ENGINES as readonly string[]).includes(e)) return `unknown engine '${e}' (have: ${JSAPI_ENGINES.join(', ')})`;
-      o.engine = e as JsApiEngine;
-    } else if (a.startsWith('-')) return `unknown option ${a}`;
-    else o.paths.push(a);
-  }
-  return o;
-}
-
 export async function main(args: string[]): Promise<number> {
-  const o = parseArgs(args);
+  const o = parseRunnerArgs(args, { engines: JSAPI_ENGINES, failures: 100, recursive: false });
   if (typeof o === 'string') {
     console.error(`lightbeam jsapi: ${o}\n\n${USAGE}`);
     return 2;
@@ -70,7 +43,7 @@ export async function main(args: string[]): Promise<number> {
   const started = Date.now();
   const progress = !o.json || process.stderr.isTTY;
   const results = await runJsApiFiles(suite, files, {
-    engine: o.engine,
+    engine: o.engine as JsApiEngine, // one of JSAPI_ENGINES: parseRunnerArgs checked it
     jobs: o.jobs,
     timeoutMs: o.timeout * 1000,
     onFileDone: (r, done, total) => {

@@ -1,5 +1,6 @@
 // `lightbeam wast <files or folders...> [--json]`: run .wast spec scripts (Node only).
 
+import { parseRunnerArgs } from './runnerOptions.ts';
 import { ENGINES } from '../wast/engines.ts';
 import { runFiles } from '../wast/node/pool.ts';
 import { SuiteNotFound, listWastFiles, locateSuite } from '../wast/node/suite.ts';
@@ -20,41 +21,8 @@ Options:
   --engine NAME     engine to run (${Object.keys(ENGINES).join(', ')}; default lightbeam)
   --failures N      failures listed in the human report (default 50)`;
 
-interface Options {
-  paths: string[];
-  json: boolean;
-  recursive: boolean;
-  jobs: number;
-  timeout: number;
-  engine: string;
-  failures: number;
-}
-
-function parseArgs(args: string[]): Options | string {
-  const o: Options = { paths: [], json: false, recursive: false, jobs: 2, timeout: 60, engine: 'lightbeam', failures: 50 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const number = (name: string): number | string => {
-      const v = Number(args[++i]);
-      return Number.isInteger(v) && v > 0 ? v : `${name} needs a positive whole number`;
-    };
-    if (a === '--json') o.json = true;
-    else if (a === '--recursive' || a === '-r') o.recursive = true;
-    else if (a === '--jobs' || a === '--timeout' || a === '--failures') {
-      const v = number(a);
-      if (typeof v === 'string') return v;
-      o[a.slice(2) as 'jobs' | 'timeout' | 'failures'] = v;
-    } else if (a === '--engine') {
-      o.engine = args[++i] ?? '';
-      if (!ENGINES[o.engine]) return `unknown engine '${o.engine}' (have: ${Object.keys(ENGINES).join(', ')})`;
-    } else if (a.startsWith('-')) return `unknown option ${a}`;
-    else o.paths.push(a);
-  }
-  return o;
-}
-
 export async function main(args: string[]): Promise<number> {
-  const o = parseArgs(args);
+  const o = parseRunnerArgs(args, { engines: Object.keys(ENGINES), failures: 50, recursive: true });
   if (typeof o === 'string') {
     console.error(`lightbeam wast: ${o}\n\n${USAGE}`);
     return 2;

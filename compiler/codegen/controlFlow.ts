@@ -10,7 +10,7 @@ import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
 import { FLOAT_RESULT_REG, INT_RESULT_REG } from '../abi/index.ts';
 import { regBit } from '../abi/registers.ts';
 import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I64, isFloat, operandIsMem } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
@@ -141,7 +141,7 @@ function resetTo(fc: FunctionCompiler, height: number, places: readonly number[]
 /** Code nobody reaches follows: placeholder constants keep the stack the right shape. */
 function resetDead(fc: FunctionCompiler, height: number, types: readonly number[]): void {
   while (fc.stack.height > height) fc.stack.pop();
-  for (const t of types) fc.stack.push(isWideConst(t) ? constant64(t, 0, 0) : constant(t, 0));
+  for (const t of types) fc.stack.push(isWide(t) ? constant64(t, 0, 0) : constant(t, 0));
   fc.regs.held = 0;
   if (fc.frozen > height) fc.frozen = height;
 }
@@ -400,5 +400,3 @@ function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
     l.slotValid[i] = s[2 * k + 1]!;
   }
 }
-
-const isWideConst = (t: number): boolean => t !== 0x7f && t !== 0x7d;

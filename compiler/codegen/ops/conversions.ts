@@ -13,20 +13,20 @@
 import { TrapCode } from '../../abi/index.ts';
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Gpr, GPR32, GPR64, type Label, type Mem, type Xmm, XMM } from '../../x64/index.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, I64, poolConstant, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH, SCRATCH2, XMM_SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inReg, Loc, type Value } from '../valueStack.ts';
-import { floatSource, poolConstant } from './float.ts';
+import { floatSource } from './float.ts';
 
 const floatConst = (fc: FunctionCompiler, type: number, value: number): Mem => {
   const view = new DataView(new ArrayBuffer(8));
   if (type === F32) {
     view.setFloat32(0, value, true);
-    return poolConstant(fc, F32, view.getInt32(0, true), 0);
+    return poolConstant(fc.asm, F32, view.getInt32(0, true), 0);
   }
   view.setFloat64(0, value, true);
-  return poolConstant(fc, F64, view.getInt32(0, true), view.getInt32(4, true));
+  return poolConstant(fc.asm, F64, view.getInt32(0, true), view.getInt32(4, true));
 };
 
 // #region int-to-float
@@ -195,8 +195,6 @@ export function reinterpret(fc: FunctionCompiler, to: number): void {
 }
 // #endregion float-width-and-reinterpret
 
-const TYPES: Record<string, number> = { i32: I32, i64: I64, f32: F32, f64: F64 };
-
 /** The lowering of a conversion of the operator table (by its name and signature), or undefined. */
 export function conversionLowering(info: OperatorInfo): ((fc: FunctionCompiler) => void) | undefined {
   if (info.family !== 'unary' || info.params.length !== 1) return undefined;
@@ -208,6 +206,5 @@ export function conversionLowering(info: OperatorInfo): ((fc: FunctionCompiler) 
   if (op.startsWith('convert_')) return (fc) => convert(fc, to, from, signed);
   if (op === 'demote_f64' || op === 'promote_f32') return (fc) => changeWidth(fc, to);
   if (op.startsWith('reinterpret_')) return (fc) => reinterpret(fc, to);
-  void TYPES;
   return undefined;
 }

@@ -16,24 +16,18 @@
 //   need two flags (ZF and PF), so they become 0/1 in a register.
 
 import type { OperatorInfo } from '../../binary/operators.ts';
-import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
+import { GPR8, GPR32, type Mem, type Xmm, XMM } from '../../x64/index.ts';
 import { emitScalar, emitScalar3 } from './scalar.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant as constantInPool, type TwoAddressOp, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant, type TwoAddressOp, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { SCRATCH, XMM_SCRATCH } from '../registerAllocator.ts';
 import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
-import { GPR8, GPR32 } from '../../x64/index.ts';
 import { CC } from './integer.ts';
 import { conversionLowering } from './conversions.ts';
 
 // #region float-operands
-/** A constant's bits in the function's constant pool, as a memory operand of its width. */
-export function poolConstant(fc: FunctionCompiler, type: number, lo: number, hi: number): Mem {
-  return constantInPool(fc.asm, type, lo, hi);
-}
-
 /** A float instruction's source: a register, a slot, or a constant from the pool. */
 export function floatSource(fc: FunctionCompiler, v: Value): Xmm | Mem {
-  if (v.loc === Loc.Const) return poolConstant(fc, v.type, v.imm, v.hi);
+  if (v.loc === Loc.Const) return poolConstant(fc.asm, v.type, v.imm, v.hi);
   return fc.xmmOperand(v);
 }
 
@@ -46,8 +40,8 @@ function floatRegister(fc: FunctionCompiler, v: Value): Xmm {
 function loadMask(fc: FunctionCompiler, type: number, sign: boolean): Xmm {
   const x = XMM[XMM_SCRATCH & 15]!;
   const mem = type === F32
-    ? poolConstant(fc, F32, sign ? 0x80000000 : 0x7fffffff, 0)
-    : poolConstant(fc, F64, sign ? 0 : -1, sign ? 0x80000000 : 0x7fffffff);
+    ? poolConstant(fc.asm, F32, sign ? 0x80000000 : 0x7fffffff, 0)
+    : poolConstant(fc.asm, F64, sign ? 0 : -1, sign ? 0x80000000 : 0x7fffffff);
   if (type === F32) fc.asm.movss(x, mem);
   else fc.asm.movsd(x, mem);
   return x;
@@ -97,7 +91,7 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
 
 export function sqrt(fc: FunctionCompiler, type: number): void {
   const v = fc.pop();
-  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(1);
+  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(XMM_CLASS);
   emitScalar(fc.asm, 'sqrt', type, xmm(dst), floatSource(fc, v));
   fc.push(inReg(type, dst));
 }
@@ -106,7 +100,7 @@ export function sqrt(fc: FunctionCompiler, type: number): void {
 /** ceil, floor, trunc, nearest: SSE4.1 round with the mode in the immediate (8: no precision exception). */
 export function round(fc: FunctionCompiler, type: number, mode: 0 | 1 | 2 | 3): void {
   const v = fc.pop();
-  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(1);
+  const dst = v.loc === Loc.Reg ? v.n : fc.regs.alloc(XMM_CLASS);
   const src = floatSource(fc, v);
   if (type === F32) fc.asm.roundss(xmm(dst), src, 8 | mode);
   else fc.asm.roundsd(xmm(dst), src, 8 | mode);

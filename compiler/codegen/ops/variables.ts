@@ -1,7 +1,7 @@
 // Locals, globals, select and drop: the operators that move values of any type.
 
 import { encodingOf, VMCTX_REG } from '../../abi/index.ts';
-import { type GlobalType } from '../../binary/types.ts';
+import { type GlobalType, ValType } from '../../binary/types.ts';
 import { CONDITIONS, type Gpr, GPR64, type Mem, qword } from '../../x64/index.ts';
 import { conditionOf } from '../controlFlow.ts';
 import {
@@ -58,7 +58,7 @@ export function globalSet(fc: FunctionCompiler, g: number, type: GlobalType): vo
 }
 
 function checkType(fc: FunctionCompiler, t: number): void {
-  if (t === 0x7b) throw notImplemented('simd', fc.opOffset, fc.funcIndex);
+  if (t === ValType.v128) throw notImplemented('simd', fc.opOffset, fc.funcIndex);
 }
 // #endregion variables
 
