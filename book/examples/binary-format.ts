@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Reader } from '../../compiler/binary/reader.ts';
 import { SectionId } from '../../compiler/binary/sections.ts';
+import { operatorInfo } from '../../compiler/binary/operators.ts';
+import { valTypeName } from '../../compiler/binary/types.ts';
 import { StreamingValidator, NoopCodeGenerator, type FunctionContext } from '../../compiler/validate/index.ts';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { repoRoot } from '../../src/lib/root.ts';
@@ -32,6 +34,32 @@ export async function sections(): Promise<Output[]> {
   }
   // #endregion walk-sections
   return [{ kind: 'table', title: 'The sections of fib.wasm, found by skipping from size to size', columns: ['section', 'offset', 'bytes', 'contents'], rows, nowrap: [0, 1, 2] }];
+}
+
+/** fib's body, operator by operator, with each operator's row of the compiler's operator table. */
+export async function fibOperators(): Promise<Output[]> {
+  const bytes = await wasmOf('book/examples/fib.wat');
+  // Find the code section, then its one body (size, local declarations, then the operators).
+  const r = new Reader(bytes, 8, bytes.length, 0);
+  while (r.u8() !== SectionId.code) r.bytesOf(r.u32());
+  r.u32(); // section size
+  r.u32(); // one body
+  const bodySize = r.u32();
+  const end = r.pos + bodySize;
+  r.u32(); // no local declarations
+  const types = (ts: readonly number[]): string => ts.map(valTypeName).join(' ');
+  const rows: string[][] = [];
+  while (r.pos < end) {
+    const start = r.pos;
+    const info = operatorInfo(r.u8())!;
+    let immediate = '';
+    if (info.immediate === 'local' || info.immediate === 'func') immediate = String(r.u32());
+    else if (info.immediate === 'i32') immediate = String(r.s32());
+    else if (info.immediate === 'blocktype') immediate = `[] -> [${valTypeName(r.u8())}]`;
+    const signature = info.family === 'special' ? '(a rule of its own)' : `[${types(info.params)}] -> [${types(info.results)}]`;
+    rows.push([hex(bytes.subarray(start, r.pos)), info.name, immediate, info.family, signature]);
+  }
+  return [{ kind: 'table', title: "fib's body, each operator looked up in compiler/binary/operators.ts", columns: ['bytes', 'operator', 'immediate', 'family', 'operands -> results'], rows, nowrap: [0, 1] }];
 }
 
 export async function leb128(): Promise<Output[]> {

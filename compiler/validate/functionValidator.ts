@@ -32,7 +32,6 @@ function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
   return true;
 }
 
-// #region function-validator
 export class FunctionValidator implements FunctionContext {
   funcIndex = 0;
   type: FuncType = VOID_BLOCK;
@@ -170,6 +169,7 @@ export class FunctionValidator implements FunctionContext {
     if (this.sp !== this.height) throw this.error('type mismatch');
   }
   // #endregion control-stack
+  // #region label-types
   private labelTypes(depth: number): readonly ValType[] {
     const type = this.blockTypes[this.frames.typeId[depth]!]!;
     return this.frames.kind[depth] === FrameKind.loop ? type.params : type.results;
@@ -179,6 +179,7 @@ export class FunctionValidator implements FunctionContext {
     if (relativeDepth >= this.frames.size) throw this.error('unknown label');
     return this.frames.size - 1 - relativeDepth;
   }
+  // #endregion label-types
 
   /** A block type, as its id in the control stack's table (see blockTypeTable). */
   private readBlockType(): number {
@@ -423,6 +424,7 @@ export class FunctionValidator implements FunctionContext {
           this.pushValues(ft.results);
           break;
         }
+        // #region branches
         case 0x0c: { // br
           let depth = bytes[pos]!;
           if (depth < 0x80 && pos < end) pos++;
@@ -479,6 +481,7 @@ export class FunctionValidator implements FunctionContext {
           this.setUnreachable();
           break;
         }
+        // #endregion branches
         case 0x0f: // return
           this.popValues(type.results);
           if (this.live) cg!.return(offset);
@@ -689,7 +692,6 @@ export class FunctionValidator implements FunctionContext {
       }
     }
   }
-  // #endregion function-validator
 
   /**
    * Reference operators and the 0xfc prefix, out of the main switch: its cases then span only

@@ -19,6 +19,7 @@ import {
   checkStart, checkTables,
 } from './moduleChecks.ts';
 
+// #region decoder-states
 const enum State {
   Header,
   SectionStart,
@@ -32,6 +33,7 @@ const enum State {
   Failed,
   Finished,
 }
+// #endregion decoder-states
 
 const EMPTY = new Uint8Array(0);
 
@@ -41,7 +43,6 @@ const EMPTY = new Uint8Array(0);
  */
 export const MAX_FUNCTION_SIZE = 7_654_321;
 
-// #region streaming-validator
 export class StreamingValidator {
   readonly module: ModuleInfo = emptyModuleInfo();
   private readonly cg: CodeGenerator | null;
@@ -291,6 +292,7 @@ export class StreamingValidator {
           this.state = State.CodeBodySize;
           break;
         }
+        // #region code-body-states
         case State.CodeBodySize: {
           if (this.codeIndex === this.codeCount) {
             if (this.offset !== this.sectionEnd) throw new CompileError('section size mismatch', this.offset);
@@ -328,6 +330,7 @@ export class StreamingValidator {
           this.state = State.CodeBodySize;
           break;
         }
+        // #endregion code-body-states
         case State.Failed:
         case State.Finished:
           return;
@@ -405,4 +408,3 @@ export class StreamingValidator {
     return m;
   }
 }
-// #endregion streaming-validator
