@@ -28,7 +28,7 @@ export function langForFile(file: string): Lang {
  * HTML for a block of code. Light colours are inline; the dark ones ride along as
  * --shiki-dark variables that the dark theme's CSS switches on (src/styles/book.css).
  */
-export async function highlight(code: string, lang: Lang, opts: { firstLine?: number } = {}): Promise<string> {
+export async function highlight(code: string, lang: Lang, opts: { firstLine?: number; lineNumbers?: readonly number[] } = {}): Promise<string> {
   const h = await getHighlighter();
   let html = h.codeToHtml(code, {
     lang: lang === 'text' ? 'text' : lang,
@@ -38,6 +38,17 @@ export async function highlight(code: string, lang: Lang, opts: { firstLine?: nu
   if (opts.firstLine !== undefined) {
     // Line numbers are drawn by CSS counters; start them at the region's line in the file.
     html = html.replace('<pre class="shiki', `<pre style="counter-reset: line ${opts.firstLine - 1}" class="numbered shiki`);
+    // Where the numbering jumps (a nested region's markers were left out), restart the counter.
+    const numbers = opts.lineNumbers;
+    if (numbers) {
+      let i = 0;
+      html = html.replace(/<span class="line">/g, (m) => {
+        const n = numbers[i];
+        const jump = i > 0 && n !== undefined && n !== numbers[i - 1]! + 1;
+        i++;
+        return jump ? `<span class="line" style="counter-set: line ${n - 1}">` : m;
+      });
+    }
   }
   return html;
 }

@@ -21,6 +21,8 @@ describe('extractRegion', () => {
     expect(r.code).toBe('function a() {\n  return 1;\n}');
     expect(r.firstLine).toBe(3);
     expect(r.lastLine).toBe(7);
+    // The nested markers' lines (4 and 6) are skipped in the numbering, not renumbered.
+    expect(r.lineNumbers).toEqual([3, 5, 7]);
   });
 
   test('finds a nested region by its own name', () => {

@@ -10,6 +10,8 @@ export interface Region {
   firstLine: number;
   /** 1-based line number of its last line. */
   lastLine: number;
+  /** The file's line number of each line of `code` (they skip where nested markers were removed). */
+  lineNumbers: number[];
 }
 
 export class RegionError extends Error {
@@ -35,6 +37,7 @@ export function extractRegion(source: string, name: string, file = '<source>'): 
   // Nested regions are allowed, so a bare #endregion closes the innermost open one.
   let depth = 0;
   const body: string[] = [];
+  const numbers: number[] = [];
   for (let i = start + 1; i < lines.length; i++) {
     const line = lines[i]!;
     const m = MARKER.exec(line);
@@ -44,12 +47,15 @@ export function extractRegion(source: string, name: string, file = '<source>'): 
     }
     if (m?.[1] === 'endregion') {
       if (m[2] === name || (m[2] === '' && depth === 0)) {
-        return { code: dedent(trimBlankEdges(body)), firstLine: start + 2, lastLine: i };
+        const [a, b] = nonBlankSpan(body);
+        const lineNumbers = numbers.slice(a, b);
+        return { code: dedent(body.slice(a, b)), firstLine: lineNumbers[0] ?? start + 2, lastLine: lineNumbers.at(-1) ?? i, lineNumbers };
       }
       depth = Math.max(0, depth - 1);
       continue;
     }
     body.push(line);
+    numbers.push(i + 1);
   }
   throw new RegionError(`${file}: region '${name}' starts on line ${start + 1} but never ends`);
 }
@@ -65,12 +71,13 @@ export function listRegions(source: string): string[] {
   return names;
 }
 
-function trimBlankEdges(lines: string[]): string[] {
+/** The range [a, b) of `lines` without blank lines at either end. */
+function nonBlankSpan(lines: string[]): [number, number] {
   let a = 0;
   let b = lines.length;
   while (a < b && lines[a]!.trim() === '') a++;
   while (b > a && lines[b - 1]!.trim() === '') b--;
-  return lines.slice(a, b);
+  return [a, b];
 }
 
 function dedent(lines: string[]): string {
