@@ -171,6 +171,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.push(v);
   }
 
+  // #region spill-at
   /** Move the value at `pos` to its slot (constants stay constants). */
   spillAt(pos: number): void {
     const v = this.stack.at(pos);
@@ -185,6 +186,7 @@ export class FunctionCompiler implements Spiller {
     }
     this.stack.replace(pos, inSlot(v.type, pos));
   }
+  // #endregion spill-at
 
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
   freezeBelow(base: number): void {
@@ -288,6 +290,7 @@ export class FunctionCompiler implements Spiller {
   }
   // #endregion float-constant-load
 
+  // #region materialize
   /** A register (of v's class) holding v that the current operator may overwrite. */
   toReg(v: Value, avoid = 0): RegId {
     if (v.loc === Loc.Reg && !(avoid & regBit(v.n))) return v.n;
@@ -326,6 +329,7 @@ export class FunctionCompiler implements Spiller {
     }
     return reg(v.type, this.toReg(v));
   }
+  // #endregion materialize
 
   /** A float instruction's source operand: an xmm register or memory (constants are loaded). */
   xmmOperand(v: Value): Xmm | Mem {

@@ -81,6 +81,7 @@ export function enterMergeState(fc: FunctionCompiler): void {
   }
 }
 
+// #region settle-local
 /** Before writing local i, give every deferred copy of it on the stack its own place. */
 export function settleLocal(fc: FunctionCompiler, i: number): void {
   const refs = fc.stack.refsOf(i);
@@ -94,6 +95,7 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
     } else fc.spillAt(pos);
   }
 }
+// #endregion settle-local
 
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {

@@ -54,6 +54,43 @@ describe('book/06-the-value-stack.mdx says', () => {
   });
 });
 
+describe('book/06-the-value-stack.mdx, the literal translation and fib', () => {
+  test('the literal code generator runs correctly and takes more instructions than Lightbeam on every case', async () => {
+    const { compareWithLightbeam, naiveCases } = await import('../../book/examples/naive-stack.ts');
+    const { rows } = await compareWithLightbeam();
+    rows.forEach((row, i) => {
+      expect(Number(row[1])).toBeGreaterThan(Number(row[2]));
+      // Run natively where the machine can; elsewhere the row says "not run".
+      if (process.arch === 'x64' && process.platform === 'linux') expect(row[3]).toBe(`f(${naiveCases[i]!.args.join(', ')}) = ${naiveCases[i]!.expected}`);
+    });
+    // "a + 100 ... eight instructions, for what one lea does"
+    expect(rows[0]![1]).toBe(8);
+    expect(rows[0]![2]).toBe(2); // lea + ret
+  });
+
+  test('select on a fresh comparison is cmp and one cmov, no setcc and no branch', async () => {
+    const b = await body('(func (param i32 i32 i32) (result i32) (select (local.get 1) (local.get 2) (i32.lt_s (local.get 0) (i32.const 5))))');
+    const ops = b.map((t) => t.split(' ')[0]!);
+    expect(ops.filter((o) => o.startsWith('cmov'))).toHaveLength(1);
+    expect(ops.some((o) => o.startsWith('set') || o.startsWith('j'))).toBe(false);
+  });
+
+  test("fib: cmp edi, 2 then jae; lea edi, [rdi-1] into the call; the first result added from its slot", async () => {
+    const { readFileSync } = await import('node:fs');
+    await loadIced();
+    const wat = readFileSync(new URL('../../book/examples/fib.wat', import.meta.url), 'utf8');
+    const [f] = listFunctions(compileModule(await watToWasm(wat)));
+    const t = f!.instructions.map((i) => i.text);
+    const k = t.indexOf('cmp edi, 2');
+    expect(k).toBeGreaterThan(0);
+    expect(t[k + 1]).toMatch(/^jae /);
+    expect(t).toContain('lea edi, [rdi-1]');
+    expect(t).toContain('lea edi, [rdi-2]');
+    expect(t.some((x) => /^add eax, \[rsp(\+\w+)?\]$/.test(x))).toBe(true);
+    expect(t.filter((x) => x.startsWith('call '))).toHaveLength(2);
+  });
+});
+
 describe('book/06-the-value-stack.mdx also says', () => {
   test('a function without a frame starts its body right after the stack check; its only nop follows the ret', async () => {
     await loadIced();

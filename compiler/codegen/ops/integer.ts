@@ -153,6 +153,7 @@ const ctz32 = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
 // #region binary
 export type BinOp = 'add' | 'sub' | 'mul' | 'div_s' | 'div_u' | 'rem_s' | 'rem_u' | 'and' | 'or' | 'xor' | 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr';
 
+// #region binary-entry
 export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
   fc.protectFlags(2);
   let b = fc.pop();
@@ -177,6 +178,7 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
     default: return divide(fc, type, op, a, b);
   }
 }
+// #endregion binary-entry
 
 /** x + c as a 32-bit displacement: wrapped for i32 (a 32-bit lea wraps too), exact for i64 if it fits. */
 function addend(type: number, x: number, c: number): number | undefined {
