@@ -104,6 +104,22 @@ describe('book/06-the-value-stack.mdx also says', () => {
   });
 });
 
+describe('book/05-running-machine-code.mdx, on division', () => {
+  test('i32.div_s by a variable: test/je, cmp -1/jne, cmp eax, 1/jo, cdq, idiv', async () => {
+    const b = await body('(func (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))');
+    const ops = b.map((t) => t.split(' ')[0]);
+    expect(ops).toEqual(['mov', 'test', 'je', 'cmp', 'jne', 'cmp', 'jo', 'cdq', 'idiv']);
+    expect(b[5]).toBe('cmp eax, 1');
+  });
+
+  test('by a constant other than 0 and -1: no zero test and no overflow test', async () => {
+    const b = await body('(func (param i32) (result i32) (i32.div_s (local.get 0) (i32.const 7)))');
+    const ops = b.map((t) => t.split(' ')[0]);
+    expect(ops).not.toContain('je');
+    expect(ops).not.toContain('jo');
+  });
+});
+
 describe('book/05-running-machine-code.mdx says', () => {
   test('a frame within MAX_UNCHECKED_FRAME is checked with cmp rsp; a bigger one with lea rsp - F first', async () => {
     const { MAX_UNCHECKED_FRAME } = await import('../../compiler/abi/index.ts');
