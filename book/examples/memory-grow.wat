@@ -1,5 +1,6 @@
 (module
   (memory 1 4)
+  (data (i32.const 0) "\01\00\00\00\02\00\00\00\03\00\00\00")
   ;; sum of the n i32s from address 0: one access per iteration
   (func (export "sum") (param $n i32) (result i32)
     (local $i i32) (local $s i32)

@@ -476,6 +476,7 @@ function builtinStubs(rt: Runtime): number[] {
       s.i32[0] = inst.memory ? inst.memory.grow(u(0)) : -1;
       return 0;
     },
+    // #region bulk-memory-builtins
     [Builtin.memoryFill]: (inst) => {
       const [d, v, n] = [u(0), u(1), u(2)];
       const mem = inst.memory;
@@ -490,6 +491,7 @@ function builtinStubs(rt: Runtime): number[] {
       new Uint8Array(mem.arrayBuffer).copyWithin(d, src, src + n);
       return 0;
     },
+    // #endregion bulk-memory-builtins
     [Builtin.memoryInit]: (inst) => {
       const bytes = inst.dataSegments[u(0)] ?? new Uint8Array(0);
       const [d, src, n] = [u(1), u(2), u(3)];

@@ -1,0 +1,64 @@
+// Chapters 10 to 14 name facts about the compiler and the test suites in their prose. The listings
+// update themselves; these sentences do not. Each check here holds one sentence to the code or to
+// the data CI verifies; if one fails, reread the paragraph it names.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
+import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
+import { listFunctions } from '../../compiler/codegen/listing.ts';
+import { loadIced } from '../../compiler/x64/index.ts';
+import { repoRoot } from './root.ts';
+
+/** Instruction texts of each function of a module. */
+async function functionsOf(wat: string): Promise<string[][]> {
+  await loadIced();
+  return listFunctions(compileModule(await watToWasm(wat))).map((f) => f.instructions.map((i) => i.text));
+}
+
+interface Counts { passed: number; failed: number; skipped: number }
+const specBaseline = (): { files: Record<string, Counts> } =>
+  JSON.parse(readFileSync(join(repoRoot(), 'compiler/wast/baseline.json'), 'utf8'));
+
+describe('book/10-linear-memory.mdx says', () => {
+  test('an access at an unknown address is mov edi, edi; lea r11, [rdi+4]; cmp r11, [r15+8]; ja; mov eax, [r14+rdi]', async () => {
+    const [f] = await functionsOf('(module (memory 1) (func (param i32) (result i32) (i32.load (local.get 0))))');
+    const at = f!.indexOf('mov edi, edi');
+    expect(f!.slice(at, at + 5).map((t) => t.replace(/ 0x[0-9a-f]+$/, ''))).toEqual(['mov edi, edi', 'lea r11, [rdi+4]', 'cmp r11, [r15+8]', 'ja', 'mov eax, [r14+rdi]']);
+  });
+
+  test('the memory size in bytes is at [r15 + 8], and r14 holds the base', async () => {
+    const { VMCTX, MEMORY_BASE_REG, Reg } = await import('../../compiler/abi/index.ts');
+    expect(VMCTX.MEMORY_SIZE).toBe(8);
+    expect(MEMORY_BASE_REG).toBe(Reg.r14);
+  });
+
+  test('memory.size is a load of the byte size and a shift by 16', async () => {
+    const [f] = await functionsOf('(module (memory 1) (func (result i32) (memory.size)))');
+    expect(f).toContain('mov rax, [r15+8]');
+    expect(f).toContain('shr rax, 0x10');
+  });
+
+  test('the guard is 64 KiB and a memory without maximum reserves 4 GiB', async () => {
+    const { GUARD_SIZE, MAX_PAGES_32, WASM_PAGE_SIZE } = await import('../../compiler/runtime/linearMemory.ts');
+    expect(GUARD_SIZE).toBe(64 * 1024);
+    expect(MAX_PAGES_32 * WASM_PAGE_SIZE).toBe(2 ** 32);
+  });
+
+  test('sum3 pays for three checks, sum3Reversed for one, first for none', async () => {
+    const wasm = await watToWasm(readFileSync(join(repoRoot(), 'book/examples/memory-access.wat'), 'utf8'));
+    const checks = (fs: string[][]) => fs.map((f) => f.filter((t) => t.startsWith('ja ')).length);
+    await loadIced();
+    const listed = listFunctions(compileModule(wasm)).map((f) => f.instructions.map((i) => i.text));
+    expect(checks(listed)).toEqual([1, 0, 3, 1]);
+  });
+
+  test('bulk.wast, memory_fill, memory_copy and memory_init pass with nothing skipped; memory_grow.wast is all skipped', () => {
+    const files = specBaseline().files;
+    for (const f of ['bulk.wast', 'memory_fill.wast', 'memory_copy.wast', 'memory_init.wast']) {
+      expect(files[f], f).toMatchObject({ failed: 0, skipped: 0 });
+      expect(files[f]!.passed, f).toBeGreaterThan(0);
+    }
+    expect(files['memory_grow.wast']).toMatchObject({ passed: 0, failed: 0 });
+  });
+});
