@@ -39,6 +39,7 @@ const functionsByRecord = new Map<number, WeakRef<FunctionInfo>>();
 const infoOfWrapper = new WeakMap<object, FunctionInfo>();
 const typeIds = new Map<string, number>();
 
+// #region canonical-type-ids
 /** The canonical id of a function type: equal types (across modules) get equal ids. */
 export function typeIdOf(type: FuncType): number {
   const key = signatureKey(type);
@@ -46,6 +47,7 @@ export function typeIdOf(type: FuncType): number {
   if (id === undefined) typeIds.set(key, (id = typeIds.size + 1));
   return id;
 }
+// #endregion canonical-type-ids
 
 /** The JS function for a wasm function: the same object every time, as the JS API requires. */
 function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
