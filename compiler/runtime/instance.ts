@@ -163,6 +163,7 @@ export class Instance {
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     info.types.forEach((t, i) => this.vm.setUint32(this.layout.typeId(i), typeIdOf(t), true));
 
+    // #region instance-imports
     // Imports, in order. Function stubs are assembled together once all are known.
     const stubRequests: StubRequest[] = [];
     const stubUsers: ((address: number) => void)[] = [];
@@ -196,6 +197,7 @@ export class Instance {
     const stubs = rt.loadStubs(stubRequests);
     if (stubs.code) this.keepAlive.push(stubs.code);
     stubUsers.forEach((use, i) => use(stubs.addresses[i]!));
+    // #endregion instance-imports
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
@@ -237,6 +239,7 @@ export class Instance {
     for (const g of this.globals) if (g.type === ValType.funcref) g.owners.add(this);
     // #endregion lifetimes
 
+    // #region instance-segments
     // Segments: elements, then data, then the start function (a trap stops instantiation there).
     this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
     info.elements.forEach((seg, i) => {
@@ -266,6 +269,7 @@ export class Instance {
     }
     this.exports = Object.freeze(exports);
     if (info.start !== undefined) wrapperOf(this.functions[info.start]!)();
+    // #endregion instance-segments
   }
   // #endregion instance
 
@@ -417,6 +421,7 @@ const arenas = new FinalizationRegistry<{ address: number; size: number; ids: nu
   rt.native.munmap(address, size);
 });
 
+// #region import-checks
 function lookupImport(imports: ImportObject, module: string, name: string): unknown {
   const m = imports[module];
   if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
@@ -448,6 +453,7 @@ function importGlobal(value: unknown, type: ValType, mutable: boolean, what: str
   if (type === ValType.v128) throw new LinkError(`incompatible import type: ${what} is a v128 global`);
   return new Global(type, false, value);
 }
+// #endregion import-checks
 
 // #region builtin-handlers
 const I32 = ValType.i32, I64 = ValType.i64;

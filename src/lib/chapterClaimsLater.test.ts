@@ -92,3 +92,26 @@ describe('book/12-tables-and-references.mdx says', () => {
     expect(files['table.wast']!.skipped).toBeGreaterThan(0);
   });
 });
+
+describe('book/13-instantiation.mdx says', () => {
+  test('global.get is two instructions: the cell address from the VMContext into r11, then the value', async () => {
+    const [f] = await functionsOf('(module (global (mut i32) (i32.const 0)) (func (result i32) (global.get 0)))');
+    const at = f!.findIndex((t) => /^mov r11, \[r15\+0x[0-9a-f]+\]$/.test(t));
+    expect(at).toBeGreaterThan(0);
+    expect(f![at + 1]).toBe('mov eax, [r11]');
+  });
+
+  test('an immutable global with a constant initializer is still loaded, not folded', async () => {
+    const [f] = await functionsOf('(module (global i32 (i32.const 5)) (func (result i32) (global.get 0)))');
+    expect(f).toContain('mov eax, [r11]');
+  });
+
+  test('the JS API folders for the objects of the chapter pass most of their subtests', () => {
+    const baseline = JSON.parse(readFileSync(join(repoRoot(), 'compiler/jsapi/baseline.json'), 'utf8')) as { files: Record<string, Counts> };
+    for (const folder of ['constructor/', 'instance/', 'module/', 'memory/', 'table/', 'global/']) {
+      const files = Object.entries(baseline.files).filter(([f]) => f.startsWith(folder)).map(([, c]) => c);
+      const passed = files.reduce((n, c) => n + c.passed, 0), failed = files.reduce((n, c) => n + c.failed, 0);
+      expect(passed, folder).toBeGreaterThan(2 * failed);
+    }
+  });
+});
