@@ -115,3 +115,45 @@ describe('book/13-instantiation.mdx says', () => {
     }
   });
 });
+
+describe('book/14-conformance.mdx says', () => {
+  const b = () => JSON.parse(readFileSync(join(repoRoot(), 'compiler/wast/baseline.json'), 'utf8')) as {
+    totals: Counts & { total: number };
+    kinds: Record<string, Counts>;
+    skipReasons: Record<string, number>;
+    files: Record<string, Counts>;
+  };
+
+  test('257 files and about 65,000 commands; no command fails; almost half are skipped', () => {
+    const { totals, files } = b();
+    expect(Object.keys(files)).toHaveLength(257);
+    expect(Math.round(totals.total / 1000)).toBe(65);
+    expect(totals.failed).toBe(0);
+    expect(totals.skipped / totals.total).toBeGreaterThan(0.4);
+    expect(totals.skipped / totals.total).toBeLessThan(0.5);
+  });
+
+  test('SIMD is by far the largest skip reason, almost two fifths of all commands', () => {
+    const reasons = Object.entries(b().skipReasons).sort((x, y) => y[1] - x[1]);
+    expect(reasons[0]![0]).toBe('unsupported feature: simd');
+    const share = reasons[0]![1] / b().totals.total;
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.4);
+  });
+
+  test('the baseline has per-kind counts, and text assert_malformed is its own kind', () => {
+    const { kinds } = b();
+    expect(kinds['assert_malformed(text)']!.passed).toBeGreaterThan(0);
+    expect(kinds['assert_malformed']!.passed).toBeGreaterThan(0);
+  });
+
+  test('select.wast has most of its commands skipped, for wabt', () => {
+    const c = b().files['select.wast']!;
+    expect(c.skipped).toBeGreaterThan(c.passed);
+  });
+
+  test('the JS API baseline has failures (tests of missing features fail rather than skip)', () => {
+    const j = JSON.parse(readFileSync(join(repoRoot(), 'compiler/jsapi/baseline.json'), 'utf8')) as { totals: Counts };
+    expect(j.totals.failed).toBeGreaterThan(0);
+  });
+});
