@@ -19,7 +19,7 @@ interface Api {
 }
 
 // #region segment-scenarios
-/** A module that imports a memory and a table, then has element segments, data segments and a start function. */
+/** A module importing a memory and a table, with an element segment, data segments and a start function. */
 const scenario = (elemAt: number, dataAt: number[], startTraps: boolean) => `(module
   (import "env" "memory" (memory 1))
   (import "env" "table" (table 2 funcref))
