@@ -3,7 +3,7 @@
 // memory filled with a pattern, so that bytes written, bytes left alone and the trap all show.
 import { expect } from 'vitest';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
-import { defineExercise, type Check } from '../harness.ts';
+import { defineExercise, needsNativeX64, type Check } from '../harness.ts';
 import type { DataSegment } from './dataSegments.ts';
 
 interface Impl {
@@ -78,6 +78,5 @@ defineExercise<Impl>({
   solution: () => import('./dataSegments.ts'),
   reference: () => import('./reference.ts'),
   wrong: async () => (await import('./wrong.ts')).wrongSolutions,
-  unavailable: () =>
-    process.platform === 'linux' && process.arch === 'x64' ? undefined : `the checks instantiate modules natively with Lightbeam, which needs x86-64 Linux; this is ${process.platform}/${process.arch}`,
+  unavailable: () => needsNativeX64("the checks instantiate modules natively with Lightbeam"),
 });
