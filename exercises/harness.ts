@@ -138,3 +138,8 @@ export function defineExercise<Impl>(exercise: Exercise<Impl>): void {
     });
   });
 }
+
+/** For `unavailable`: why checks that run Lightbeam's code natively cannot run here, or undefined on x86-64 Linux. */
+export function needsNativeX64(what: string): string | undefined {
+  return process.platform === 'linux' && process.arch === 'x64' ? undefined : `${what}, which needs x86-64 Linux; this is ${process.platform}/${process.arch}`;
+}

@@ -227,7 +227,7 @@ describe('the book in a browser', () => {
       await page.screenshot({ path: join(shots, `last-chapter-${variant.name}.png`), fullPage: variant.name === 'desktop-light' });
       await page.context().close();
     }
-  });
+  }, 60_000); // two full renders of the longest chapter page
 
   test('search finds a word from a chapter and leads to it', async () => {
     const page = await open('/');
@@ -314,5 +314,5 @@ describe('the book in a browser', () => {
       await page.context().close();
     }
     expect(seen.size).toBeGreaterThan(2);
-  });
+  }, 120_000); // every page of the book, opened one after another: more pages, more time
 });

@@ -39,6 +39,7 @@ const functionsByRecord = new Map<number, WeakRef<FunctionInfo>>();
 const infoOfWrapper = new WeakMap<object, FunctionInfo>();
 const typeIds = new Map<string, number>();
 
+// #region canonical-type-ids
 /** The canonical id of a function type: equal types (across modules) get equal ids. */
 export function typeIdOf(type: FuncType): number {
   const key = signatureKey(type);
@@ -46,6 +47,7 @@ export function typeIdOf(type: FuncType): number {
   if (id === undefined) typeIds.set(key, (id = typeIds.size + 1));
   return id;
 }
+// #endregion canonical-type-ids
 
 /** The JS function for a wasm function: the same object every time, as the JS API requires. */
 function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
@@ -161,6 +163,7 @@ export class Instance {
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     info.types.forEach((t, i) => this.vm.setUint32(this.layout.typeId(i), typeIdOf(t), true));
 
+    // #region instance-imports
     // Imports, in order. Function stubs are assembled together once all are known.
     const stubRequests: StubRequest[] = [];
     const stubUsers: ((address: number) => void)[] = [];
@@ -194,6 +197,7 @@ export class Instance {
     const stubs = rt.loadStubs(stubRequests);
     if (stubs.code) this.keepAlive.push(stubs.code);
     stubUsers.forEach((use, i) => use(stubs.addresses[i]!));
+    // #endregion instance-imports
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
@@ -235,6 +239,7 @@ export class Instance {
     for (const g of this.globals) if (g.type === ValType.funcref) g.owners.add(this);
     // #endregion lifetimes
 
+    // #region instance-segments
     // Segments: elements, then data, then the start function (a trap stops instantiation there).
     this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
     info.elements.forEach((seg, i) => {
@@ -264,6 +269,7 @@ export class Instance {
     }
     this.exports = Object.freeze(exports);
     if (info.start !== undefined) wrapperOf(this.functions[info.start]!)();
+    // #endregion instance-segments
   }
   // #endregion instance
 
@@ -415,6 +421,7 @@ const arenas = new FinalizationRegistry<{ address: number; size: number; ids: nu
   rt.native.munmap(address, size);
 });
 
+// #region import-checks
 function lookupImport(imports: ImportObject, module: string, name: string): unknown {
   const m = imports[module];
   if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
@@ -446,6 +453,7 @@ function importGlobal(value: unknown, type: ValType, mutable: boolean, what: str
   if (type === ValType.v128) throw new LinkError(`incompatible import type: ${what} is a v128 global`);
   return new Global(type, false, value);
 }
+// #endregion import-checks
 
 // #region builtin-handlers
 const I32 = ValType.i32, I64 = ValType.i64;
@@ -476,6 +484,7 @@ function builtinStubs(rt: Runtime): number[] {
       s.i32[0] = inst.memory ? inst.memory.grow(u(0)) : -1;
       return 0;
     },
+    // #region bulk-memory-builtins
     [Builtin.memoryFill]: (inst) => {
       const [d, v, n] = [u(0), u(1), u(2)];
       const mem = inst.memory;
@@ -490,6 +499,7 @@ function builtinStubs(rt: Runtime): number[] {
       new Uint8Array(mem.arrayBuffer).copyWithin(d, src, src + n);
       return 0;
     },
+    // #endregion bulk-memory-builtins
     [Builtin.memoryInit]: (inst) => {
       const bytes = inst.dataSegments[u(0)] ?? new Uint8Array(0);
       const [d, src, n] = [u(1), u(2), u(3)];

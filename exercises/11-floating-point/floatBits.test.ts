@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
-import { defineExercise, type Check } from '../harness.ts';
+import { defineExercise, needsNativeX64, type Check } from '../harness.ts';
 
 interface Impl {
   f32Copysign(a: number, b: number): number;
@@ -122,6 +122,5 @@ defineExercise<Impl>({
   solution: () => import('./floatBits.ts'),
   reference: () => import('./reference.ts'),
   wrong: async () => (await import('./wrong.ts')).wrongSolutions,
-  unavailable: () =>
-    process.platform === 'linux' && process.arch === 'x64' ? undefined : `the checks run Lightbeam's code natively, which needs x86-64 Linux; this is ${process.platform}/${process.arch}`,
+  unavailable: () => needsNativeX64("the checks run Lightbeam's code natively"),
 });

@@ -1,0 +1,171 @@
+// Chapters 10 to 14 name facts about the compiler and the test suites in their prose. The listings
+// update themselves; these sentences do not. Each check here holds one sentence to the code or to
+// the data CI verifies; if one fails, reread the paragraph it names.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
+import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
+import { listFunctions } from '../../compiler/codegen/listing.ts';
+import { loadIced } from '../../compiler/x64/index.ts';
+import { repoRoot } from './root.ts';
+
+/** Instruction texts of each function of a module. */
+async function functionsOf(wat: string): Promise<string[][]> {
+  await loadIced();
+  return listFunctions(compileModule(await watToWasm(wat))).map((f) => f.instructions.map((i) => i.text));
+}
+
+interface Counts { passed: number; failed: number; skipped: number }
+const specBaseline = (): { files: Record<string, Counts> } =>
+  JSON.parse(readFileSync(join(repoRoot(), 'compiler/wast/baseline.json'), 'utf8'));
+
+describe('book/10-linear-memory.mdx says', () => {
+  test('an access at an unknown address is mov edi, edi; lea r11, [rdi+4]; cmp r11, [r15+8]; ja; mov eax, [r14+rdi]', async () => {
+    const [f] = await functionsOf('(module (memory 1) (func (param i32) (result i32) (i32.load (local.get 0))))');
+    const at = f!.indexOf('mov edi, edi');
+    expect(f!.slice(at, at + 5).map((t) => t.replace(/ 0x[0-9a-f]+$/, ''))).toEqual(['mov edi, edi', 'lea r11, [rdi+4]', 'cmp r11, [r15+8]', 'ja', 'mov eax, [r14+rdi]']);
+  });
+
+  test('the memory size in bytes is at [r15 + 8], and r14 holds the base', async () => {
+    const { VMCTX, MEMORY_BASE_REG, Reg } = await import('../../compiler/abi/index.ts');
+    expect(VMCTX.MEMORY_SIZE).toBe(8);
+    expect(MEMORY_BASE_REG).toBe(Reg.r14);
+  });
+
+  test('memory.size is a load of the byte size and a shift by 16', async () => {
+    const [f] = await functionsOf('(module (memory 1) (func (result i32) (memory.size)))');
+    expect(f).toContain('mov rax, [r15+8]');
+    expect(f).toContain('shr rax, 0x10');
+  });
+
+  test('the guard is 64 KiB and a memory without maximum reserves 4 GiB', async () => {
+    const { GUARD_SIZE, MAX_PAGES_32, WASM_PAGE_SIZE } = await import('../../compiler/runtime/linearMemory.ts');
+    expect(GUARD_SIZE).toBe(64 * 1024);
+    expect(MAX_PAGES_32 * WASM_PAGE_SIZE).toBe(2 ** 32);
+  });
+
+  test('sum3 pays for three checks, sum3Reversed for one, first for none', async () => {
+    const wasm = await watToWasm(readFileSync(join(repoRoot(), 'book/examples/memory-access.wat'), 'utf8'));
+    const checks = (fs: string[][]) => fs.map((f) => f.filter((t) => t.startsWith('ja ')).length);
+    await loadIced();
+    const listed = listFunctions(compileModule(wasm)).map((f) => f.instructions.map((i) => i.text));
+    expect(checks(listed)).toEqual([1, 0, 3, 1]);
+  });
+
+  test('in the C programs, the share of checks removed ranges from under a tenth to over a third', async () => {
+    const { readdirSync } = await import('node:fs');
+    const dir = join(repoRoot(), 'compiler/testing/cprograms');
+    const shares = readdirSync(dir).filter((f) => f.endsWith('.wasi.wasm')).flatMap((f) => {
+      const { kept, removed } = compileModule(readFileSync(join(dir, f))).boundsChecks;
+      return kept + removed === 0 ? [] : [removed / (kept + removed)];
+    });
+    expect(Math.min(...shares)).toBeLessThan(0.1);
+    expect(Math.max(...shares)).toBeGreaterThan(1 / 3);
+    expect(shares.filter((x) => x < 0.5)).toHaveLength(shares.length); // most checks stay in every program
+  });
+
+  test('bulk.wast, memory_fill, memory_copy and memory_init pass with nothing skipped; memory_grow.wast is all skipped', () => {
+    const files = specBaseline().files;
+    for (const f of ['bulk.wast', 'memory_fill.wast', 'memory_copy.wast', 'memory_init.wast']) {
+      expect(files[f], f).toMatchObject({ failed: 0, skipped: 0 });
+      expect(files[f]!.passed, f).toBeGreaterThan(0);
+    }
+    expect(files['memory_grow.wast']).toMatchObject({ passed: 0, failed: 0 });
+  });
+});
+
+describe('book/12-tables-and-references.mdx says', () => {
+  test('call_indirect is sixteen instructions around the call: zero-extend, three checks, switch VMContext and back', async () => {
+    const wat = readFileSync(join(repoRoot(), 'book/examples/call-indirect.wat'), 'utf8');
+    const apply = (await functionsOf(wat))[4]!;
+    const from = apply.indexOf('mov eax, eax');
+    const call = apply.indexOf('call qword ptr [r11]');
+    expect(from).toBeGreaterThan(0);
+    expect(call - from).toBe(14);
+    expect(apply.slice(call + 1, call + 3)).toEqual([expect.stringMatching(/^mov r15, \[rsp/), 'mov r14, [r15]']);
+    const jumps = apply.slice(from, call).filter((t) => /^j/.test(t)).map((t) => t.split(' ')[0]);
+    expect(jumps).toEqual(['jae', 'je', 'jne']);
+  });
+
+  test('a FuncRef record is CODE, VMCTX, TYPE_ID; a table descriptor is BASE, LENGTH; the JS API limit is ten million', async () => {
+    const { FUNCREF, TABLE } = await import('../../compiler/abi/index.ts');
+    const { MAX_TABLE_LENGTH } = await import('../../compiler/runtime/tableAndGlobal.ts');
+    expect(FUNCREF).toMatchObject({ CODE: 0, VMCTX: 8, TYPE_ID: 16 });
+    expect(TABLE).toMatchObject({ BASE: 0, LENGTH: 8, ELEMENT_SIZE: 8 });
+    expect(MAX_TABLE_LENGTH).toBe(10_000_000);
+  });
+
+  test('call_indirect.wast and the table_get/set/size/grow/fill/copy files pass with nothing skipped', () => {
+    const files = specBaseline().files;
+    for (const f of ['call_indirect', 'table_get', 'table_set', 'table_size', 'table_grow', 'table_fill', 'table_copy'].map((n) => `${n}.wast`)) {
+      expect(files[f], f).toMatchObject({ failed: 0, skipped: 0 });
+    }
+    expect(files['table.wast']!.skipped).toBeGreaterThan(0);
+  });
+});
+
+describe('book/13-instantiation.mdx says', () => {
+  test('global.get is two instructions: the cell address from the VMContext into r11, then the value', async () => {
+    const [f] = await functionsOf('(module (global (mut i32) (i32.const 0)) (func (result i32) (global.get 0)))');
+    const at = f!.findIndex((t) => /^mov r11, \[r15\+0x[0-9a-f]+\]$/.test(t));
+    expect(at).toBeGreaterThan(0);
+    expect(f![at + 1]).toBe('mov eax, [r11]');
+  });
+
+  test('an immutable global with a constant initializer is still loaded, not folded', async () => {
+    const [f] = await functionsOf('(module (global i32 (i32.const 5)) (func (result i32) (global.get 0)))');
+    expect(f).toContain('mov eax, [r11]');
+  });
+
+  test('the JS API folders for the objects of the chapter pass most of their subtests', () => {
+    const baseline = JSON.parse(readFileSync(join(repoRoot(), 'compiler/jsapi/baseline.json'), 'utf8')) as { files: Record<string, Counts> };
+    for (const folder of ['constructor/', 'instance/', 'module/', 'memory/', 'table/', 'global/']) {
+      const files = Object.entries(baseline.files).filter(([f]) => f.startsWith(folder)).map(([, c]) => c);
+      const passed = files.reduce((n, c) => n + c.passed, 0), failed = files.reduce((n, c) => n + c.failed, 0);
+      expect(passed, folder).toBeGreaterThan(2 * failed);
+    }
+  });
+});
+
+describe('book/14-conformance.mdx says', () => {
+  const b = () => JSON.parse(readFileSync(join(repoRoot(), 'compiler/wast/baseline.json'), 'utf8')) as {
+    totals: Counts & { total: number };
+    kinds: Record<string, Counts>;
+    skipReasons: Record<string, number>;
+    files: Record<string, Counts>;
+  };
+
+  test('257 files and about 65,000 commands; no command fails; almost half are skipped', () => {
+    const { totals, files } = b();
+    expect(Object.keys(files)).toHaveLength(257);
+    expect(Math.round(totals.total / 1000)).toBe(65);
+    expect(totals.failed).toBe(0);
+    expect(totals.skipped / totals.total).toBeGreaterThan(0.4);
+    expect(totals.skipped / totals.total).toBeLessThan(0.5);
+  });
+
+  test('SIMD is by far the largest skip reason, almost two fifths of all commands', () => {
+    const reasons = Object.entries(b().skipReasons).sort((x, y) => y[1] - x[1]);
+    expect(reasons[0]![0]).toBe('unsupported feature: simd');
+    const share = reasons[0]![1] / b().totals.total;
+    expect(share).toBeGreaterThan(0.35);
+    expect(share).toBeLessThan(0.4);
+  });
+
+  test('the baseline has per-kind counts, and text assert_malformed is its own kind', () => {
+    const { kinds } = b();
+    expect(kinds['assert_malformed(text)']!.passed).toBeGreaterThan(0);
+    expect(kinds['assert_malformed']!.passed).toBeGreaterThan(0);
+  });
+
+  test('select.wast has most of its commands skipped, for wabt', () => {
+    const c = b().files['select.wast']!;
+    expect(c.skipped).toBeGreaterThan(c.passed);
+  });
+
+  test('the JS API baseline has failures (tests of missing features fail rather than skip)', () => {
+    const j = JSON.parse(readFileSync(join(repoRoot(), 'compiler/jsapi/baseline.json'), 'utf8')) as { totals: Counts };
+    expect(j.totals.failed).toBeGreaterThan(0);
+  });
+});
