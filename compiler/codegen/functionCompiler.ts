@@ -171,6 +171,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.push(v);
   }
 
+  // #region spill-at
   /** Move the value at `pos` to its slot (constants stay constants). */
   spillAt(pos: number): void {
     const v = this.stack.at(pos);
@@ -193,6 +194,7 @@ export class FunctionCompiler implements Spiller {
     for (let p = base - 1; p >= this.frozen; p--) this.spillAt(p);
     if (base > this.frozen) this.frozen = base;
   }
+  // #endregion spill-at
 
   /** Make register r available to the current operator, moving a stack value out of it. */
   take(r: RegId): void {

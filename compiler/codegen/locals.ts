@@ -81,6 +81,7 @@ export function enterMergeState(fc: FunctionCompiler): void {
   }
 }
 
+// #region settle-local
 /** Before writing local i, give every deferred copy of it on the stack its own place. */
 export function settleLocal(fc: FunctionCompiler, i: number): void {
   const refs = fc.stack.refsOf(i);
@@ -94,6 +95,7 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
     } else fc.spillAt(pos);
   }
 }
+// #endregion settle-local
 
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
@@ -128,6 +130,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   }
 }
 
+// #region save-around-calls
 /**
  * Before a call: write back register locals whose save slot is stale. A local still at its
  * initial zero needs nothing: with neither register nor slot valid it still reads as 0.
@@ -146,6 +149,7 @@ export function afterCall(fc: FunctionCompiler): void {
   const l = fc.locals;
   for (const i of l.regLocals) l.regValid[i] = 0;
 }
+// #endregion save-around-calls
 
 /** A parameter that cannot stay in the register it arrived in: the prologue moves it. */
 export interface ParamMove {
