@@ -1,0 +1,81 @@
+// Chapters 7, 8 and 9 name facts about the code generator and about the toy programs of
+// book/examples that the listings do not show by themselves. These checks hold the sentences to
+// the code: if one fails, reread the paragraph it names.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { watToWasm } from '../../compiler/text/watToWasm.ts';
+import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
+import { listFunctions } from '../../compiler/codegen/listing.ts';
+import { loadIced } from '../../compiler/x64/index.ts';
+import { Reg } from '../../compiler/abi/registers.ts';
+import { ALLOCATABLE_GPRS, GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS } from '../../compiler/codegen/registerAllocator.ts';
+import * as toy from '../../book/examples/register-allocation.ts';
+import { repoRoot } from './root.ts';
+
+/** Instruction texts of the named function of a module (a .wat file under book/examples, or WAT text). */
+async function instructions(wat: string, name: string): Promise<string[]> {
+  await loadIced();
+  const text = wat.startsWith('(') ? wat : readFileSync(join(repoRoot(), wat), 'utf8');
+  const f = listFunctions(compileModule(await watToWasm(text))).find((g) => g.name === name);
+  if (!f) throw new Error(`no function ${name}`);
+  return f.instructions.map((i) => i.text);
+}
+const stores = (xs: string[]) => xs.filter((t) => /^mov (qword ptr )?\[rsp/.test(t));
+
+describe('book/07-register-allocation.mdx says', () => {
+  test('ten general-purpose registers are allocatable; rsp, rbp, r10, r11, r14 and r15 never are', () => {
+    expect(ALLOCATABLE_GPRS).toHaveLength(10);
+    for (const r of [Reg.rsp, Reg.rbp, Reg.r10, Reg.r11, Reg.r14, Reg.r15]) expect(ALLOCATABLE_GPRS).not.toContain(r);
+    expect(ALLOCATABLE_GPRS.slice(0, 3)).toEqual([Reg.rax, Reg.rcx, Reg.rdx]);
+    expect(ALLOCATABLE_GPRS.slice(-3)).toEqual([Reg.rbx, Reg.r12, Reg.r13]);
+    expect(GPR_LOCAL_HOMES.slice(0, 3)).toEqual([Reg.rbx, Reg.r12, Reg.r13]);
+    expect(MAX_REGISTER_LOCALS).toBe(5);
+  });
+
+  test('the toy: version 1 takes 18 instructions on (a - b) * (c + d), version 2 seven with four memory reads', () => {
+    expect(toy.spillEverything(toy.small)).toHaveLength(18);
+    const two = toy.freeSet(toy.small, 4);
+    expect(two).toHaveLength(7);
+    expect(toy.memoryAccesses(two)).toBe(4);
+  });
+
+  test('the toy: version 2 runs out of registers on the fifth push of horner(4) with four registers', () => {
+    expect(() => toy.freeSet(toy.horner(4), 4)).toThrow(/out of registers: 4 values/);
+  });
+
+  test('the toy: spilling the newest is much worse than the deepest on the balanced tree, close on Horner', () => {
+    const cost = (p: toy.Op[], v: toy.Victim) => toy.memoryAccesses(toy.spillDeepest(p, 4, v));
+    expect(cost(toy.balanced(6), 'newest')).toBeGreaterThan(1.3 * cost(toy.balanced(6), 'deepest'));
+    expect(cost(toy.horner(12), 'newest')).toBeLessThan(1.1 * cost(toy.horner(12), 'deepest'));
+    expect(cost(toy.horner(12), 'newest')).toBeGreaterThanOrEqual(cost(toy.horner(12), 'deepest'));
+  });
+
+  test('products.wat: nine products in registers in policy order, then three spills of the deepest, never reloaded', async () => {
+    const xs = await instructions('book/examples/products.wat', 'products');
+    const imuls = xs.filter((t) => t.startsWith('imul'));
+    expect(imuls.slice(0, 9).map((t) => t.split(/[ ,]+/)[1])).toEqual(['eax', 'ecx', 'edx', 'esi', 'r8d', 'r9d', 'ebx', 'r12d', 'r13d']);
+    expect(stores(xs)).toEqual(['mov [rsp+8], rax', 'mov [rsp+0x10], rcx', 'mov [rsp+0x18], rdx']);
+    expect(xs.filter((t) => /^mov \w+, \[rsp/.test(t))).toEqual([]);
+    expect(xs.filter((t) => /^add \w+, \[rsp/.test(t))).toHaveLength(3);
+  });
+
+  test('around-a-call.wat: three stores before the first call, one before the second', async () => {
+    const xs = await instructions('book/examples/around-a-call.wat', 'twice');
+    const calls = xs.flatMap((t, i) => (t.startsWith('call') ? [i] : []));
+    expect(calls).toHaveLength(2);
+    expect(stores(xs.slice(0, calls[0]))).toHaveLength(3);
+    expect(stores(xs.slice(calls[0]! + 1, calls[1]))).toHaveLength(1);
+    expect(xs.slice(calls[1]! + 1).some((t) => /^add eax, \[rsp\+8\]$/.test(t))).toBe(true);
+  });
+
+  test('x = x + y right before local.set x becomes one add into the local (the lastOp fast path)', async () => {
+    const xs = await instructions(`(module (func (export "sum") (param $n i32) (result i32) (local $t i32)
+      (loop $next (local.set $t (i32.add (local.get $t) (local.get $n)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $t)))`, 'sum');
+    const at = xs.indexOf('add ebx, edi');
+    expect(at).toBeGreaterThan(0);
+    expect(xs.slice(at + 1, at + 4)).toEqual(['lea edi, [rdi-1]', 'test edi, edi', expect.stringMatching(/^jne /)]);
+  });
+});
