@@ -234,7 +234,7 @@ export function deep(): Output[] {
   const program = horner(4);
   const out: Output[] = [];
   const two = attempt(() => freeSet(program, 4), program, LOCALS, 4);
-  out.push({ kind: 'text', title: `version 2, 4 registers: ${two.verdict}`, text: '' });
+  out.push({ kind: 'text', title: 'version 2, 4 registers', text: two.verdict });
   const three = attempt(() => spillDeepest(program, 4), program, LOCALS, 4);
   out.push({ kind: 'text', title: `version 3, 4 registers: ${three.verdict}`, text: showCode(three.code ?? []) });
   return out;
