@@ -124,3 +124,44 @@ export function example(): Output[] {
   return out;
 }
 
+
+// #region toy-merge
+/** Where each value a branch carries is on one edge into a label: a register, or `[slot p]`. */
+export type Edge = string[];
+
+/** Version 1 of a merge: every edge stores every value it carries to the value's canonical slot. */
+export function mergeThroughSlots(edges: readonly Edge[]): { layout: string[]; moves: Move[][] } {
+  const layout = edges[0]!.map((_, i) => `[slot ${i}]`);
+  return { layout, moves: edges.map((e) => parallelMove(e.map((src, i) => ({ dst: layout[i]!, src })))) };
+}
+
+/** The first-edge rule: the first edge keeps its places, and every later edge moves into them. */
+export function mergeFirstEdge(edges: readonly Edge[]): { layout: string[]; moves: Move[][] } {
+  const layout = [...edges[0]!];
+  return { layout, moves: edges.map((e) => parallelMove(e.map((src, i) => ({ dst: layout[i]!, src })))) };
+}
+// #endregion toy-merge
+
+// #region merge-cases
+export const merges: [name: string, edges: Edge[]][] = [
+  ['if/else: the then-arm leaves its result in rax, the else-arm in rcx', [['rax'], ['rcx']]],
+  ['a loop: entered with [rax, rcx], the back edge brings [rcx, rax]', [['rax', 'rcx'], ['rcx', 'rax']]],
+  ['a block with three edges carrying two values', [['rax', 'rdx'], ['rax', 'rdx'], ['rsi', 'rax']]],
+];
+// #endregion merge-cases
+
+/** The two merge rules side by side; every edge's moves checked on the simulator. */
+export function mergeExample(): Output[] {
+  const rows: string[][] = [];
+  for (const [name, edges] of merges) {
+    for (const [rule, merge] of [['all through slots', mergeThroughSlots], ['first edge', mergeFirstEdge]] as const) {
+      const { layout, moves } = merge(edges);
+      const perEdge = moves.map((ms, k) => {
+        const wrong = checkMoves(edges[k]!.map((src, i) => ({ dst: layout[i]!, src })), ms);
+        return wrong ? `✗ ${wrong}` : ms.length === 0 ? '—' : ms.map((m) => `mov ${m.dst}, ${m.src}`).join('; ');
+      });
+      rows.push([name, rule, layout.join(', '), ...perEdge, ...Array<string>(3 - perEdge.length).fill('')]);
+    }
+  }
+  return [{ kind: 'table', title: 'Moves on each edge into a label, for two merge rules (checked on the simulator)', columns: ['merge', 'rule', 'layout', 'edge 1', 'edge 2', 'edge 3'], rows }];
+}

@@ -16,7 +16,7 @@ import { repoRoot } from './root.ts';
 /** Instruction texts of the named function of a module (a .wat file under book/examples, or WAT text). */
 async function instructions(wat: string, name: string): Promise<string[]> {
   await loadIced();
-  const text = wat.startsWith('(') ? wat : readFileSync(join(repoRoot(), wat), 'utf8');
+  const text = wat.endsWith('.wat') ? readFileSync(join(repoRoot(), wat), 'utf8') : wat;
   const f = listFunctions(compileModule(await watToWasm(text))).find((g) => g.name === name);
   if (!f) throw new Error(`no function ${name}`);
   return f.instructions.map((i) => i.text);
@@ -77,5 +77,70 @@ describe('book/07-register-allocation.mdx says', () => {
     const at = xs.indexOf('add ebx, edi');
     expect(at).toBeGreaterThan(0);
     expect(xs.slice(at + 1, at + 4)).toEqual(['lea edi, [rdi-1]', 'test edi, edi', expect.stringMatching(/^jne /)]);
+  });
+});
+
+/** The index of the first run of consecutive instructions matching `seq` (strings exact, regexps tested), or -1. */
+function findRun(xs: string[], seq: (string | RegExp)[]): number {
+  for (let i = 0; i + seq.length <= xs.length; i++) {
+    if (seq.every((s, k) => (typeof s === 'string' ? xs[i + k] === s : s.test(xs[i + k]!)))) return i;
+  }
+  return -1;
+}
+
+describe('book/08-control-flow.mdx says', () => {
+  test('the toy: in-order moves fail a swap, ordering throws on a cycle, a cycle of n costs n + 1', async () => {
+    const m = await import('../../book/examples/parallel-moves.ts');
+    const swap = m.cases.find(([n]) => n === 'a swap')![1];
+    const rotation = m.cases.find(([n]) => n === 'a rotation of three')![1];
+    expect(m.checkMoves(swap, m.naiveMoves(swap))).toBeDefined();
+    expect(() => m.orderedMoves(swap)).toThrow(/a cycle/);
+    expect(m.parallelMove(swap)).toHaveLength(3);
+    expect(m.parallelMove(rotation)).toHaveLength(4);
+    const loop = m.merges.find(([n]) => n.startsWith('a loop'))![1];
+    expect(m.mergeFirstEdge(loop).moves.map((x) => x.length)).toEqual([0, 3]);
+  });
+
+  test('argument-swap.wat: the swap into a call is broken with r11', async () => {
+    const xs = await instructions('book/examples/argument-swap.wat', 'backwards');
+    expect(findRun(xs, ['mov r11, rdi', 'mov rdi, rsi', 'mov rsi, r11', /^call /])).toBeGreaterThan(0);
+  });
+
+  test('pick.wat: both arms compute into eax, so the else-arm edge moves nothing', async () => {
+    const xs = await instructions('book/examples/pick.wat', 'pick');
+    expect(findRun(xs, ['mov rbx, rdx', 'test edi, edi', /^je /, 'imul eax, esi, 3', /^jmp /, 'mov eax, 0x64', 'sub eax, ebx', 'ret'])).toBeGreaterThan(0);
+  });
+
+  test('merge-after-call.wat: the then-arm reloads $t into rbx and jumps to the next instruction', async () => {
+    await loadIced();
+    const text = readFileSync(join(repoRoot(), 'book/examples/merge-after-call.wat'), 'utf8');
+    const f = listFunctions(compileModule(await watToWasm(text))).find((g) => g.name === 'maybeTwice')!;
+    const i = f.instructions.findIndex((x) => x.text === 'mov rbx, [rsp+8]');
+    expect(i).toBeGreaterThan(0);
+    const jump = f.instructions[i + 1]!;
+    expect(jump.text).toBe(`jmp 0x${f.instructions[i + 2]!.offset.toString(16)}`);
+    expect(f.instructions.slice(0, i).some((x) => /^call /.test(x.text))).toBe(true);
+  });
+
+  test('first-factor.wat: the first br_if is direct after a mov before the test; the second jumps around a move; swapped, the costs swap', async () => {
+    const xs = await instructions('book/examples/first-factor.wat', 'firstFactor');
+    expect(findRun(xs, [/^cmp eax, edi$/, 'mov rax, rdi', /^ja /])).toBeGreaterThan(0);
+    expect(findRun(xs, [/^jne /, 'mov rax, rbx', /^jmp /])).toBeGreaterThan(0);
+    const swapped = readFileSync(join(repoRoot(), 'book/examples/first-factor.wat'), 'utf8').split('\n');
+    const a = swapped.findIndex((l) => l.includes('(local.get $n) (i32.gt_u'));
+    [swapped[a], swapped[a + 1]] = [swapped[a + 1]!, swapped[a]!];
+    const ys = await instructions(swapped.join('\n'), 'firstFactor');
+    expect(findRun(ys, ['mov rax, rbx', /^je /])).toBeGreaterThan(0);
+    expect(findRun(ys, [/^jbe /, 'mov rax, rdi', /^jmp /])).toBeGreaterThan(0);
+  });
+
+  test('days.wat: an unsigned bound check, then a jump table of 32-bit offsets read through r11 and r10; the table lands at 0x2a', async () => {
+    await loadIced();
+    const text = readFileSync(join(repoRoot(), 'book/examples/days.wat'), 'utf8');
+    const f = listFunctions(compileModule(await watToWasm(text))).find((g) => g.name === 'days')!;
+    const xs = f.instructions.map((x) => x.text);
+    const at = findRun(xs, ['lea ecx, [rdi-1]', 'mov eax, ecx', 'cmp eax, 0xc', /^jae /, /^lea r11, /, 'movsxd r10, [r11+rax*4]', 'add r10, r11', 'jmp r10', 'int3', /^db /]);
+    expect(at).toBeGreaterThan(0);
+    expect(f.instructions[at + 9]!.offset).toBe(0x2a);
   });
 });
