@@ -144,3 +144,47 @@ describe('book/08-control-flow.mdx says', () => {
     expect(f.instructions[at + 9]!.offset).toBe(0x2a);
   });
 });
+
+describe('book/09-calls.mdx says', () => {
+  test('first-call.wat: the body is a save of $x, the call, and nothing to move before or after', async () => {
+    const xs = await instructions('book/examples/first-call.wat', 'f');
+    expect(findRun(xs, ['sub rsp, 8', 'mov [rsp], rdi', /^call /, 'add rsp, 8', 'ret'])).toBeGreaterThan(0);
+  });
+
+  test('the convention: System V registers, classes counted separately, the return-area address after the parameters', async () => {
+    const { signatureLayout } = await import('../../compiler/abi/index.ts');
+    const { ValType } = await import('../../compiler/binary/types.ts');
+    const mixed = signatureLayout({ params: [ValType.i32, ValType.f64, ValType.i64, ValType.f32], results: [ValType.f64] });
+    expect(mixed.params.map((p) => (p.kind === 'stack' ? -1 : p.reg))).toEqual([Reg.rdi, Reg.xmm0, Reg.rsi, Reg.xmm1]);
+    const seven = signatureLayout({ params: Array(7).fill(ValType.i64), results: [ValType.f64, ValType.i32, ValType.i64] });
+    expect(seven.returnAreaPointer).toEqual({ kind: 'stack', offset: 8 });
+    expect(seven.stackBytes).toBe(16);
+  });
+
+  test('eight-arguments.wat: two stack arguments below rsp; the callee reads them through rbp', async () => {
+    const eight = await instructions('book/examples/eight-arguments.wat', 'eight');
+    expect(findRun(eight, ['sub rsp, 0x10', 'mov [rsp+8], rdi', 'mov qword ptr [rsp], 7'])).toBeGreaterThan(0);
+    const callee = await instructions('book/examples/eight-arguments.wat', 'func[0]');
+    expect(findRun(callee, ['push rbp', 'mov rbp, rsp'])).toBeGreaterThan(0);
+    expect(callee.some((t) => t.includes('[rbp+0x10]')) && callee.some((t) => t.includes('[rbp+0x18]'))).toBe(true);
+  });
+
+  test('divmod.wat: the return area is the caller\'s slot 0x18, passed in rdx and read back after the call', async () => {
+    const xs = await instructions('book/examples/divmod.wat', 'digitSum');
+    expect(findRun(xs, ['lea rdx, [rsp+0x18]', 'mov esi, 0xa', /^call /, 'mov rcx, [rsp+0x18]'])).toBeGreaterThan(0);
+    const callee = await instructions('book/examples/divmod.wat', 'func[0]');
+    expect(callee).toContain('mov rbx, rdx');
+    expect(findRun(callee, ['mov r11, rbx', 'mov [r11], rdx', 'mov rax, rcx', 'ret'])).toBeGreaterThan(0);
+  });
+
+  test('call-out.wat: an import is called through [r15+0x90]', async () => {
+    const xs = await instructions('book/examples/call-out.wat', 'callsOut');
+    expect(xs).toContain('call qword ptr [r15+0x90]');
+  });
+
+  test('call-indirect.wat: bounds, null and type-id checks, r15 saved in a slot and switched, then restored', async () => {
+    const xs = await instructions('book/examples/call-indirect.wat', 'apply');
+    expect(findRun(xs, [/^jae /, 'mov r11, [r11]', 'mov r11, [r11+rax*8]', 'test r11, r11', /^je /, 'mov eax, [r15+0xa8]', 'cmp eax, [r11+0x10]', /^jne /,
+      'mov [rsp+0x10], r15', 'mov r15, [r11+8]', 'mov r14, [r15]', 'call qword ptr [r11]', 'mov r15, [rsp+0x10]', 'mov r14, [r15]'])).toBeGreaterThan(0);
+  });
+});
