@@ -24,7 +24,8 @@ export const signatures: [name: string, type: FuncType][] = [
   ['mixed', { params: [i32, f64, i64, f32], results: [f64] }],
   ['divmod', { params: [i32, i32], results: [i32, i32] }],
   ['eight ints', { params: [i32, i32, i32, i32, i32, i32, i32, i32], results: [i32] }],
-  ['three results, seven ints', { params: [i64, i64, i64, i64, i64, i64, i64], results: [f64, i32, i64] }],
+  ['three results, seven ints',
+    { params: [i64, i64, i64, i64, i64, i64, i64], results: [f64, i32, i64] }],
 ];
 // #endregion signatures
 

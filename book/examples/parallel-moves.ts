@@ -56,7 +56,7 @@ export function naiveMoves(moves: readonly Move[]): Move[] {
 // #endregion naive-moves
 
 // #region ordered-moves
-/** Version 2: a move goes once no other pending move still reads its destination. Fails on cycles. */
+/** Version 2: a move goes once no other pending move reads its destination. Fails on cycles. */
 export function orderedMoves(moves: readonly Move[]): Move[] {
   const pending = moves.filter((m) => m.dst !== m.src);
   const code: Move[] = [];
@@ -82,8 +82,8 @@ export function parallelMove(moves: readonly Move[]): Move[] {
       pending.splice(i, 1);
       continue;
     }
-    // Every pending destination is still read by another move: we are in a cycle. Save one
-    // destination's old value; its readers read the scratch register instead, and it is free.
+    // Every pending destination is still read by another move: we are in a cycle. Save
+    // one destination's old value; its readers read the scratch register instead.
     const dst = pending[0]!.dst;
     code.push({ dst: SCRATCH, src: dst });
     for (const o of pending) if (o.src === dst) o.src = SCRATCH;
@@ -126,19 +126,29 @@ export function example(): Output[] {
 
 
 // #region toy-merge
-/** Where each value a branch carries is on one edge into a label: a register, or `[slot p]`. */
+/** Where each value a branch carries is, on one edge into a label: a register or `[slot p]`. */
 export type Edge = string[];
-
-/** Version 1 of a merge: every edge stores every value it carries to the value's canonical slot. */
-export function mergeThroughSlots(edges: readonly Edge[]): { layout: string[]; moves: Move[][] } {
-  const layout = edges[0]!.map((_, i) => `[slot ${i}]`);
-  return { layout, moves: edges.map((e) => parallelMove(e.map((src, i) => ({ dst: layout[i]!, src })))) };
+export interface Merge {
+  /** Where the code after the label finds each value. */
+  layout: string[];
+  /** The moves each edge makes before it jumps. */
+  moves: Move[][];
 }
 
-/** The first-edge rule: the first edge keeps its places, and every later edge moves into them. */
-export function mergeFirstEdge(edges: readonly Edge[]): { layout: string[]; moves: Move[][] } {
+/** The moves that bring each edge's values into `layout`. */
+const movesInto = (layout: string[], edges: readonly Edge[]): Move[][] =>
+  edges.map((e) => parallelMove(e.map((src, i) => ({ dst: layout[i]!, src }))));
+
+/** Version 1 of a merge: every edge stores every value it carries to its canonical slot. */
+export function mergeThroughSlots(edges: readonly Edge[]): Merge {
+  const layout = edges[0]!.map((_, i) => `[slot ${i}]`);
+  return { layout, moves: movesInto(layout, edges) };
+}
+
+/** The first-edge rule: the first edge keeps its places; every later edge moves into them. */
+export function mergeFirstEdge(edges: readonly Edge[]): Merge {
   const layout = [...edges[0]!];
-  return { layout, moves: edges.map((e) => parallelMove(e.map((src, i) => ({ dst: layout[i]!, src })))) };
+  return { layout, moves: movesInto(layout, edges) };
 }
 // #endregion toy-merge
 

@@ -7,8 +7,11 @@ import type { Output } from '../../src/lib/exampleOutput.ts';
 
 // #region toy-machine
 /** A straight-line WebAssembly-like program over i32 values. */
-export type Op = { op: 'const'; value: number } | { op: 'local'; index: number } | { op: 'add' | 'sub' | 'mul' };
-/** Where a toy instruction reads or writes: a register, a frame slot, a local (in memory), a constant. */
+export type Op =
+  | { op: 'const'; value: number }
+  | { op: 'local'; index: number }
+  | { op: 'add' | 'sub' | 'mul' };
+/** Where an instruction reads or writes: a register, a frame slot, a local, a constant. */
 export type Place = { reg: number } | { slot: number } | { local: number } | { imm: number };
 /** `mov dst, src` or `op dst, src` (dst = dst op src), like x86's two-operand instructions. */
 export interface Instr {
@@ -16,6 +19,9 @@ export interface Instr {
   dst: Place;
   src: Place;
 }
+/** Where a constant or a local.get reads its value. */
+export const leaf = (o: Op): Place =>
+  o.op === 'const' ? { imm: o.value } : { local: (o as { index: number }).index };
 // #endregion toy-machine
 
 export const show = (p: Place): string =>
@@ -71,14 +77,15 @@ export function runToy(code: readonly Instr[], locals: readonly number[], regist
 }
 
 // #region spill-everything
-/** Version 1: the operand stack lives in memory, one slot per stack position. Always works. */
+/** Version 1: the operand stack lives in memory, a slot per stack position. Always works. */
 export function spillEverything(program: readonly Op[]): Instr[] {
   const code: Instr[] = [];
   let height = 0;
   for (const o of program) {
-    if (o.op === 'const') code.push({ op: 'mov', dst: { slot: height++ }, src: { imm: o.value } });
+    if (o.op === 'const') code.push({ op: 'mov', dst: { slot: height++ }, src: leaf(o) });
     else if (o.op === 'local') {
-      code.push({ op: 'mov', dst: { reg: 0 }, src: { local: o.index } }); // no memory-to-memory moves
+      // x86 has no memory-to-memory mov: through r0
+      code.push({ op: 'mov', dst: { reg: 0 }, src: leaf(o) });
       code.push({ op: 'mov', dst: { slot: height++ }, src: { reg: 0 } });
     } else {
       height--;
@@ -93,13 +100,13 @@ export function spillEverything(program: readonly Op[]): Instr[] {
 // #endregion spill-everything
 
 // #region free-set
-/** Version 2: every value in a register from a free set (a bit mask); fails when none is free. */
+/** Version 2: every value in a register from a free set (a bit mask); fails if none is. */
 export function freeSet(program: readonly Op[], registers: number): Instr[] {
   const code: Instr[] = [];
   const stack: number[] = []; // the register holding each stack position's value
   let free = (1 << registers) - 1; // bit r set: register r is free
   const alloc = (): number => {
-    if (free === 0) throw new Error(`out of registers: ${stack.length} values are live and there are ${registers}`);
+    if (free === 0) throw new Error(`out of registers: ${stack.length} values are live`);
     const r = 31 - Math.clz32(free & -free); // the lowest set bit
     free &= ~(1 << r);
     return r;
@@ -107,7 +114,7 @@ export function freeSet(program: readonly Op[], registers: number): Instr[] {
   for (const o of program) {
     if (o.op === 'const' || o.op === 'local') {
       const r = alloc();
-      code.push({ op: 'mov', dst: { reg: r }, src: o.op === 'const' ? { imm: o.value } : { local: o.index } });
+      code.push({ op: 'mov', dst: { reg: r }, src: leaf(o) });
       stack.push(r);
     } else {
       const b = stack.pop()!;
@@ -126,22 +133,28 @@ export type Victim = 'deepest' | 'newest' | 'deepest (no hint)';
 
 // #region spill-deepest
 /**
- * Version 3: a free set, and when it is empty, spill a value to the slot of its stack position.
- * A spilled value is read straight from its slot when it is a right operand, and reloaded into a
- * register when it is a left one (the result goes there).
+ * Version 3: a free set, and when it is empty, spill a value to the slot of its stack
+ * position. A spilled value is read straight from its slot when it is a right operand, and
+ * reloaded into a register when it is a left one (the result goes there).
  */
-export function spillDeepest(program: readonly Op[], registers: number, victim: Victim = 'deepest'): Instr[] {
+export function spillDeepest(
+  program: readonly Op[], registers: number, victim: Victim = 'deepest',
+): Instr[] {
   const code: Instr[] = [];
   const stack: Place[] = []; // where each stack position's value is: { reg } or { slot }
   let free = (1 << registers) - 1;
-  let lowest = 0; // no position below this holds a register: where the search for the deepest starts
+  let lowest = 0; // no position below this holds a register: the search starts here
   const spillOne = (): void => {
-    let p = -1;
-    if (victim !== 'newest') {
-      for (p = victim === 'deepest' ? lowest : 0; p < stack.length && !('reg' in stack[p]!); p++);
+    let p: number;
+    if (victim === 'newest') {
+      p = stack.length - 1;
+      while (p >= 0 && !('reg' in stack[p]!)) p--;
+    } else {
+      p = victim === 'deepest' ? lowest : 0; // 'deepest (no hint)' starts at the bottom
+      while (p < stack.length && !('reg' in stack[p]!)) p++;
       lowest = p + 1;
-    } else for (p = stack.length - 1; p >= 0 && !('reg' in stack[p]!); p--);
-    if (p < 0 || p >= stack.length) throw new Error('out of registers with nothing left to spill');
+    }
+    if (p < 0 || p >= stack.length) throw new Error('out of registers, nothing to spill');
     const r = (stack[p] as { reg: number }).reg;
     code.push({ op: 'mov', dst: { slot: p }, src: { reg: r } });
     stack[p] = { slot: p };
@@ -156,13 +169,13 @@ export function spillDeepest(program: readonly Op[], registers: number, victim: 
   for (const o of program) {
     if (o.op === 'const' || o.op === 'local') {
       const r = alloc();
-      code.push({ op: 'mov', dst: { reg: r }, src: o.op === 'const' ? { imm: o.value } : { local: o.index } });
+      code.push({ op: 'mov', dst: { reg: r }, src: leaf(o) });
       stack.push({ reg: r });
     } else {
-      const b = stack.pop()!; // popped, so never a spill victim; its register is freed after use
+      const b = stack.pop()!; // popped: never a spill victim; its register is freed after use
       let a = stack.pop()!;
       if (!('reg' in a)) {
-        const r = alloc(); // b's register is still taken, so this cannot hand it out
+        const r = alloc(); // b's register is still taken, so alloc cannot hand it out
         code.push({ op: 'mov', dst: { reg: r }, src: a });
         a = { reg: r };
       }

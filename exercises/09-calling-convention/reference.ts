@@ -5,7 +5,7 @@ import { ValType } from '../../compiler/binary/types.ts';
 import type { Layout, TypeName, Where } from './layout.ts';
 
 const NAMES = Object.fromEntries(Object.entries(Reg).map(([name, id]) => [id, name]));
-const TYPES: Record<TypeName, number> = { i32: ValType.i32, i64: ValType.i64, f32: ValType.f32, f64: ValType.f64, funcref: ValType.funcref, externref: ValType.externref };
+const TYPES: Record<TypeName, ValType> = { i32: ValType.i32, i64: ValType.i64, f32: ValType.f32, f64: ValType.f64, funcref: ValType.funcref, externref: ValType.externref };
 
 const where = (l: ArgLocation): Where => (l.kind === 'stack' ? { stack: l.offset } : NAMES[l.reg]!);
 const result = (l: ResultLocation): string | { area: number } => (l.kind === 'returnArea' ? { area: l.offset } : NAMES[l.reg]!);
