@@ -1,6 +1,6 @@
 // Exercise 7: a one-pass register allocator for the toy machine of chapter 7. Replace the
 // notImplemented(...) with your code. The task is in README.md beside this file;
-// `npm test -- exercises/07` checks your work.
+// `npx vitest run exercises/07` checks your work.
 import type { Instr, Op } from '../../book/examples/register-allocation.ts';
 import { notImplemented } from '../notImplemented.ts';
 

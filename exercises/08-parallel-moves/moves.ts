@@ -1,5 +1,5 @@
 // Exercise 8: parallel moves. Replace the notImplemented(...) with your code. The task is in
-// README.md beside this file; `npm test -- exercises/08` checks your work.
+// README.md beside this file; `npx vitest run exercises/08` checks your work.
 import type { Move } from '../../book/examples/parallel-moves.ts';
 import { notImplemented } from '../notImplemented.ts';
 

@@ -1,5 +1,5 @@
 // Exercise 9: the internal calling convention. Replace the notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/09` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/09` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export type TypeName = 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref';
