@@ -186,7 +186,9 @@ export class FunctionCompiler implements Spiller {
     }
     this.stack.replace(pos, inSlot(v.type, pos));
   }
+  // #endregion spill-at
 
+  // #region freeze-below
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
   freezeBelow(base: number): void {
     // Top down: a deferred local's stack references are kept in push order, so the one
@@ -194,7 +196,7 @@ export class FunctionCompiler implements Spiller {
     for (let p = base - 1; p >= this.frozen; p--) this.spillAt(p);
     if (base > this.frozen) this.frozen = base;
   }
-  // #endregion spill-at
+  // #endregion freeze-below
 
   /** Make register r available to the current operator, moving a stack value out of it. */
   take(r: RegId): void {
