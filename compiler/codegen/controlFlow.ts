@@ -62,6 +62,7 @@ export function beginFunctionFrame(fc: FunctionCompiler, vf: ControlFrame): void
 }
 
 // #region layouts
+// #region decide-layout
 /** Choose places for the top n values: keep registers they already have, else a free one, else a slot. */
 export function decideLayout(fc: FunctionCompiler, n: number): number[] {
   const places: number[] = [];
@@ -80,6 +81,7 @@ export function decideLayout(fc: FunctionCompiler, n: number): number[] {
   }
   return places;
 }
+// #endregion decide-layout
 
 function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): Move[] {
   const n = places.length;
@@ -138,6 +140,7 @@ function resetTo(fc: FunctionCompiler, height: number, places: readonly number[]
   if (fc.frozen > height) fc.frozen = height;
 }
 
+// #region reset-dead
 /** Code nobody reaches follows: placeholder constants keep the stack the right shape. */
 function resetDead(fc: FunctionCompiler, height: number, types: readonly number[]): void {
   while (fc.stack.height > height) fc.stack.pop();
@@ -145,6 +148,7 @@ function resetDead(fc: FunctionCompiler, height: number, types: readonly number[
   fc.regs.held = 0;
   if (fc.frozen > height) fc.frozen = height;
 }
+// #endregion reset-dead
 // #endregion layouts
 
 // #region blocks
@@ -233,6 +237,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
 // #endregion blocks
 
 // #region branches
+// #region branch-to
 /** An unconditional branch to frame f (the stack is left as it was; code after it is dead). */
 export function branchTo(fc: FunctionCompiler, f: CFrame): void {
   if (f.kind === FrameKind.function) return emitReturn(fc);
@@ -243,7 +248,9 @@ export function branchTo(fc: FunctionCompiler, f: CFrame): void {
   fc.asm.jmp(f.label);
   f.targeted = true;
 }
+// #endregion branch-to
 
+// #region br-if
 export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
   if (cond.loc === Loc.Const) {
     if (cond.imm !== 0) branchTo(fc, f);
@@ -277,7 +284,9 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
   }
   f.targeted = true;
 }
+// #endregion br-if
 
+// #region br-table
 export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, defaultDepth: number, index: Value): void {
   const frames: CFrame[] = [];
   for (let i = 0; i < depths.length; i++) frames.push(fc.control.target(depths[i]!));
@@ -336,6 +345,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
   asm.bind(table);
   asm.jumpTable(frames.map((f) => entry.get(f)!), 'rel32');
 }
+// #endregion br-table
 // #endregion branches
 
 // #region return

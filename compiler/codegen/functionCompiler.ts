@@ -188,6 +188,7 @@ export class FunctionCompiler implements Spiller {
   }
   // #endregion spill-at
 
+  // #region freeze-below
   /** Spill everything below `base` that could change inside a block (see controlFlow.ts). */
   freezeBelow(base: number): void {
     // Top down: a deferred local's stack references are kept in push order, so the one
@@ -195,6 +196,7 @@ export class FunctionCompiler implements Spiller {
     for (let p = base - 1; p >= this.frozen; p--) this.spillAt(p);
     if (base > this.frozen) this.frozen = base;
   }
+  // #endregion freeze-below
 
   /** Make register r available to the current operator, moving a stack value out of it. */
   take(r: RegId): void {

@@ -130,6 +130,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   }
 }
 
+// #region save-around-calls
 /**
  * Before a call: write back register locals whose save slot is stale. A local still at its
  * initial zero needs nothing: with neither register nor slot valid it still reads as 0.
@@ -148,6 +149,7 @@ export function afterCall(fc: FunctionCompiler): void {
   const l = fc.locals;
   for (const i of l.regLocals) l.regValid[i] = 0;
 }
+// #endregion save-around-calls
 
 /** A parameter that cannot stay in the register it arrived in: the prologue moves it. */
 export interface ParamMove {

@@ -8,6 +8,7 @@
 // - beginModule once, when the declarations are known (at the start of the code section, or at
 //   the end of a module without one); then beginFunction ... endFunction for each body in order;
 //   endModule once, after the last section, with the complete ModuleInfo (data segments, names).
+// #region live-code-only
 // - Only LIVE code is reported. An operator is reported when it is reachable: not after an
 //   unconditional branch (br, br_table, return, unreachable) in the same frame, and not inside a
 //   block that itself began in dead code. Such dead blocks are never reported at all, so the
@@ -16,6 +17,7 @@
 // - `else` and `end` are reported for every frame whose opening was reported (and `end` for the
 //   function's own frame, just before endFunction). `frame.unreachable` then tells whether the
 //   code falling through into them is dead.
+// #endregion live-code-only
 // - Operands have been popped and results pushed by the validator's type stack only; the code
 //   generator keeps its own abstract value stack in step. In live code every operand type is
 //   known (never UNKNOWN_TYPE).

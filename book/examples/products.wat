@@ -1,0 +1,15 @@
+;; Twelve products, each waiting in a register for the sum of everything to its right.
+(module
+  (func (export "products") (param $x i32) (result i32)
+    (i32.add (i32.mul (local.get $x) (i32.const 3))
+    (i32.add (i32.mul (local.get $x) (i32.const 5))
+    (i32.add (i32.mul (local.get $x) (i32.const 7))
+    (i32.add (i32.mul (local.get $x) (i32.const 9))
+    (i32.add (i32.mul (local.get $x) (i32.const 11))
+    (i32.add (i32.mul (local.get $x) (i32.const 13))
+    (i32.add (i32.mul (local.get $x) (i32.const 15))
+    (i32.add (i32.mul (local.get $x) (i32.const 17))
+    (i32.add (i32.mul (local.get $x) (i32.const 19))
+    (i32.add (i32.mul (local.get $x) (i32.const 21))
+    (i32.add (i32.mul (local.get $x) (i32.const 23))
+    (i32.mul (local.get $x) (i32.const 25)))))))))))))))
