@@ -1,0 +1,63 @@
+// Installing Lightbeam as `globalThis.WebAssembly` in a Node process (what `lightbeam node` and
+// `node --import lightbeam/register` do). Node only.
+//
+// Node's own internals use wasm through the same global: the fetch implementation (undici)
+// compiles its HTTP parser (llhttp, with SIMD) the first time fetch is used, and the ESM loader's
+// CommonJS export lexer (cjs-module-lexer) is wasm. Those are Node's, not the user's: a call to
+// `compile` or `instantiate` whose caller is a `node:` module goes to the WebAssembly that Node
+// started with, and so does instantiating a module that one compiled. Everything the program and
+// its packages call runs on Lightbeam or fails with Lightbeam's error: no silent fallback.
+
+import { members, namespaceOf } from './namespace.ts';
+
+type Api = typeof globalThis.WebAssembly;
+
+export interface Installed {
+  /** The WebAssembly object Node started with (V8's). */
+  readonly original: Api;
+  /** Lightbeam's, now the global. */
+  readonly lightbeam: object;
+}
+
+let installed: Installed | undefined;
+
+/** Is the function that called `entry` in one of Node's own modules (`node:...`)? */
+function calledFromNode(entry: Function): boolean {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_error, frames) => frames;
+    Error.stackTraceLimit = 1;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, entry);
+    const file = holder.stack?.[0]?.getFileName();
+    return file !== undefined && file !== null && file.startsWith('node:');
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** Make Lightbeam's API `globalThis.WebAssembly` (once; later calls return the first installation). */
+export function installWebAssembly(): Installed {
+  if (installed) return installed;
+  const original = globalThis.WebAssembly;
+  const isV8Module = (value: unknown) => value instanceof original.Module;
+
+  // #region node-internals
+  const { compile, instantiate } = members;
+  const routed = {
+    compile(bytes: ArrayBuffer | ArrayBufferView) {
+      return calledFromNode(routed.compile) ? original.compile(bytes) : compile(bytes);
+    },
+    instantiate(source: never, importObject?: never) {
+      if (isV8Module(source) || calledFromNode(routed.instantiate)) return original.instantiate(source, importObject);
+      return instantiate(source, importObject);
+    },
+  };
+  // #endregion node-internals
+  Object.defineProperty(routed.instantiate, 'length', { value: 1 });
+  const lightbeam = namespaceOf({ ...members, ...routed });
+  Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
+  return (installed = { original, lightbeam });
+}
