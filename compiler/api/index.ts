@@ -10,7 +10,7 @@ import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from
 import { cpuFeatures } from '../runtime/cpuFeatures.ts';
 import { detach } from './detach.ts';
 import { descriptorOf, optionalRange, requiredRange } from './webidl.ts';
-import { copyBytes, Module, setTargetFeatures, type Bytes } from './module.ts';
+import { apiStats, copyBytes, Module, setTargetFeatures, type Bytes } from './module.ts';
 
 // Code compiled here runs here: let it use what this machine has (AVX...). Elsewhere than x86-64
 // Linux there is no CPUID to ask, and nothing runs: the baseline stays.
@@ -21,7 +21,7 @@ try {
 }
 
 export { CompileError, LinkError, RuntimeError } from '../errors.ts';
-export { Module, validate, compile } from './module.ts';
+export { Module, validate, compile, apiStats } from './module.ts';
 
 /**
  * The runtime object an API object is made for when wrapping an export (set just around the
@@ -233,6 +233,7 @@ export class Instance {
     const exports: Record<string, unknown> = Object.create(null);
     for (const [name, value] of Object.entries(this.#native.exports)) exports[name] = wrap(value);
     this.#exports = Object.freeze(exports);
+    apiStats.instances++;
   }
   get exports(): Readonly<Record<string, unknown>> {
     return this.#exports;

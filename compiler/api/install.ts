@@ -8,6 +8,8 @@
 // started with, and so does instantiating a module that one compiled. Everything the program and
 // its packages call runs on Lightbeam or fails with Lightbeam's error: no silent fallback.
 
+import { writeFileSync } from 'node:fs';
+import { apiStats } from './module.ts';
 import { members, namespaceOf } from './namespace.ts';
 
 type Api = typeof globalThis.WebAssembly;
@@ -20,6 +22,7 @@ export interface Installed {
 }
 
 let installed: Installed | undefined;
+let nodeInternalCalls = 0;
 
 /** Is the function that called `entry` in one of Node's own modules (`node:...`)? */
 function calledFromNode(entry: Function): boolean {
@@ -47,17 +50,23 @@ export function installWebAssembly(): Installed {
   // #region node-internals
   const { compile, instantiate } = members;
   const routed = {
-    compile(bytes: ArrayBuffer | ArrayBufferView) {
-      return calledFromNode(routed.compile) ? original.compile(bytes) : compile(bytes);
+    compile(bytes: BufferSource) {
+      if (!calledFromNode(routed.compile)) return compile(bytes);
+      nodeInternalCalls++;
+      return original.compile(bytes);
     },
     instantiate(source: never, importObject?: never) {
-      if (isV8Module(source) || calledFromNode(routed.instantiate)) return original.instantiate(source, importObject);
-      return instantiate(source, importObject);
+      if (!isV8Module(source) && !calledFromNode(routed.instantiate)) return instantiate(source, importObject);
+      nodeInternalCalls++;
+      return original.instantiate(source, importObject);
     },
   };
   // #endregion node-internals
   Object.defineProperty(routed.instantiate, 'length', { value: 1 });
   const lightbeam = namespaceOf({ ...members, ...routed });
   Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
+  // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).
+  const report = process.env.LIGHTBEAM_NODE_REPORT;
+  if (report) process.on('exit', () => writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls })));
   return (installed = { original, lightbeam });
 }

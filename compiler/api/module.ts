@@ -27,6 +27,9 @@ export function setTargetFeatures(features: CpuFeatures): void {
 export type ExternalKind = 'function' | Exclude<ExternKind, 'func'>;
 const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'function' : kind);
 
+/** What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam). */
+export const apiStats = { modules: 0, moduleBytes: 0, instances: 0 };
+
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */
 export class Module {
@@ -37,6 +40,8 @@ export class Module {
   constructor(bytes: Bytes) {
     this.bytes = copyBytes(bytes);
     this.compiled = compileModule(this.bytes, { features: targetFeatures });
+    apiStats.modules++;
+    apiStats.moduleBytes += this.bytes.length;
   }
 
   get info(): ModuleInfo {
