@@ -5,8 +5,10 @@
 // to JavaScript would show none). The packages are installed at run time into a temporary
 // folder (they are not the project's dependencies); `--dir D` reuses D between runs.
 //
-//   npx tsx scripts/check-packages.mts [--dir D] [--only NAME] [--json]
+//   npx tsx scripts/check-packages.mts [--dir D] [--only NAME] [--json] [--count-calls]
 //
+// --count-calls also counts the calls into and out of wasm on Lightbeam (which crossings each
+// package makes most; the counting wrappers make that run slower).
 // Exit 0 when every package matches V8; 1 otherwise. Needs the npm registry the first time.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -49,6 +51,7 @@ function main(argv: string[]): number {
   const dir = opt('--dir') ?? mkdtempSync(join(tmpdir(), 'lightbeam-packages-'));
   const only = opt('--only');
   const json = argv.includes('--json');
+  const countCalls = argv.includes('--count-calls');
   const wanted = PACKAGES.filter((p) => !only || p.pkg.includes(only));
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
@@ -66,12 +69,13 @@ function main(argv: string[]): number {
     copyFileSync(join(here, 'packages', p.program), join(dir, p.program));
     const v8 = run(dir, [p.program]);
     const reportFile = join(dir, `${p.program}.report.json`);
-    const lb = run(dir, ['--import', register, p.program], { ...process.env, LIGHTBEAM_NODE_REPORT: reportFile });
+    const lb = run(dir, ['--import', register, p.program], { ...process.env, LIGHTBEAM_NODE_REPORT: reportFile, LIGHTBEAM_COUNT_CALLS: countCalls ? '1' : '0' });
     const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : { modules: 0, instances: 0, moduleBytes: 0 };
     const same = v8.stdout === lb.stdout && v8.stderr === lb.stderr && v8.status === lb.status;
     const ranOnLightbeam = report.modules > 0 && report.instances > 0;
     const status = v8.status !== 0 ? 'V8 itself failed' : !same ? 'differs from V8' : !ranOnLightbeam ? 'no wasm ran on Lightbeam' : 'same as V8';
-    rows.push({ ...p, status, modules: report.modules, wasmBytes: report.moduleBytes, v8Ms: Math.round(v8.ms), lightbeamMs: Math.round(lb.ms) });
+    rows.push({ ...p, status, modules: report.modules, wasmBytes: report.moduleBytes, v8Ms: Math.round(v8.ms), lightbeamMs: Math.round(lb.ms),
+      ...(countCalls ? { intoWasm: report.intoWasm, outOfWasm: report.outOfWasm, topInto: report.topInto, topOut: report.topOut } : {}) });
     if (status !== 'same as V8') {
       console.error(`--- ${p.pkg}: ${status}\nV8 (exit ${v8.status}):\n${v8.stdout}${v8.stderr}\nLightbeam (exit ${lb.status}):\n${lb.stdout}${lb.stderr}`);
     }
@@ -82,6 +86,10 @@ function main(argv: string[]): number {
     console.log('| package | glue | math | modules (bytes) | V8 ms | Lightbeam ms | status |');
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) console.log(`| ${r.pkg} | ${r.glue} | ${r.math} | ${r.modules} (${r.wasmBytes}) | ${r.v8Ms} | ${r.lightbeamMs} | ${r.status} |`);
+    if (countCalls) {
+      console.log('\ncalls (JS->wasm, wasm->JS) and the most frequent of each:');
+      for (const r of rows) console.log(`${r.pkg}: ${r.intoWasm} into, ${r.outOfWasm} out; ${JSON.stringify(r.topInto)} ${JSON.stringify(r.topOut)}`);
+    }
   }
   const ok = rows.filter((r) => r.status === 'same as V8').length;
   console.log(`${ok} passed, ${rows.length - ok} failed`);

@@ -209,6 +209,21 @@ function unwrap(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Counting crossings, to measure which a program makes most (scripts/check-packages.mts
+ * --count-calls). When on, each imported JS function and each exported wasm function an
+ * Instance makes is wrapped in a counting closure: slower, and exported functions are then not
+ * the same objects as the table holds. Off by default.
+ */
+export const callCounts = { enabled: false, intoWasm: new Map<string, number>(), outOfWasm: new Map<string, number>() };
+
+function counted<F extends (...args: never[]) => unknown>(f: F, name: string, counts: Map<string, number>): F {
+  return ((...args: never[]) => {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return f(...args);
+  }) as F;
+}
+
 // #region api-instance
 /** Like WebAssembly.Instance: instantiates synchronously and runs the start function. */
 export class Instance {
@@ -227,11 +242,17 @@ export class Instance {
       if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
         throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
       }
-      (imports[imp.module] ??= {})[imp.name] = unwrap((m as Record<string, unknown>)[imp.name]);
+      let value = unwrap((m as Record<string, unknown>)[imp.name]);
+      if (callCounts.enabled && imp.desc.kind === 'func' && typeof value === 'function') {
+        value = counted(value as (...a: never[]) => unknown, `${imp.module}.${imp.name}`, callCounts.outOfWasm);
+      }
+      (imports[imp.module] ??= {})[imp.name] = value;
     }
     this.#native = new RuntimeInstance(module.compiled, imports);
     const exports: Record<string, unknown> = Object.create(null);
-    for (const [name, value] of Object.entries(this.#native.exports)) exports[name] = wrap(value);
+    for (const [name, value] of Object.entries(this.#native.exports)) {
+      exports[name] = callCounts.enabled && typeof value === 'function' ? counted(value, name, callCounts.intoWasm) : wrap(value);
+    }
     this.#exports = Object.freeze(exports);
     apiStats.instances++;
   }

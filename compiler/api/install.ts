@@ -9,6 +9,7 @@
 // its packages call runs on Lightbeam or fails with Lightbeam's error: no silent fallback.
 
 import { writeFileSync } from 'node:fs';
+import { callCounts } from './index.ts';
 import { apiStats } from './module.ts';
 import { members, namespaceOf } from './namespace.ts';
 
@@ -66,7 +67,18 @@ export function installWebAssembly(): Installed {
   const lightbeam = namespaceOf({ ...members, ...routed });
   Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
   // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).
+  // $LIGHTBEAM_COUNT_CALLS=1 adds the calls into and out of wasm, by function (see callCounts).
   const report = process.env.LIGHTBEAM_NODE_REPORT;
-  if (report) process.on('exit', () => writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls })));
+  callCounts.enabled = !!report && process.env.LIGHTBEAM_COUNT_CALLS === '1';
+  const top = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).slice(0, 8));
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  if (report) {
+    process.on('exit', () => {
+      const calls = callCounts.enabled
+        ? { intoWasm: total(callCounts.intoWasm), outOfWasm: total(callCounts.outOfWasm), topInto: top(callCounts.intoWasm), topOut: top(callCounts.outOfWasm) }
+        : {};
+      writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls, ...calls }));
+    });
+  }
   return (installed = { original, lightbeam });
 }
