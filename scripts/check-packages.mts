@@ -15,7 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // #region packages
 /** name@version (pinned), its glue, integer or float work, and the program that uses it. */
@@ -43,6 +43,20 @@ function run(dir: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, ms: performance.now() - t0 };
 }
 
+/** Install the packages (their pinned versions) into `dir`, unless they are there already. */
+export function installPackages(dir: string, packages: readonly { pkg: string }[]): void {
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+  const missing = packages.filter((p) => {
+    const name = p.pkg.slice(0, p.pkg.lastIndexOf('@'));
+    const file = join(dir, 'node_modules', name, 'package.json');
+    return !existsSync(file) || JSON.parse(readFileSync(file, 'utf8')).version !== p.pkg.slice(p.pkg.lastIndexOf('@') + 1);
+  });
+  if (missing.length === 0) return;
+  console.error(`installing ${missing.map((p) => p.pkg).join(' ')} into ${dir}`);
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...missing.map((p) => p.pkg)], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 function main(argv: string[]): number {
   const opt = (name: string) => {
     const i = argv.indexOf(name);
@@ -53,17 +67,7 @@ function main(argv: string[]): number {
   const json = argv.includes('--json');
   const countCalls = argv.includes('--count-calls');
   const wanted = PACKAGES.filter((p) => !only || p.pkg.includes(only));
-  mkdirSync(dir, { recursive: true });
-  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
-  const missing = wanted.filter((p) => {
-    const name = p.pkg.slice(0, p.pkg.lastIndexOf('@'));
-    const file = join(dir, 'node_modules', name, 'package.json');
-    return !existsSync(file) || JSON.parse(readFileSync(file, 'utf8')).version !== p.pkg.slice(p.pkg.lastIndexOf('@') + 1);
-  });
-  if (missing.length) {
-    console.error(`installing ${missing.map((p) => p.pkg).join(' ')} into ${dir}`);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...missing.map((p) => p.pkg)], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  }
+  installPackages(dir, wanted);
   const rows = [];
   for (const p of wanted) {
     copyFileSync(join(here, 'packages', p.program), join(dir, p.program));
@@ -96,4 +100,4 @@ function main(argv: string[]): number {
   return ok === rows.length ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) process.exitCode = main(process.argv.slice(2));
