@@ -28,6 +28,11 @@ const commands: Record<string, Command> = {
     usage: 'lightbeam run [--dir D[::G]] [--env N=V] [--invoke NAME] <file> [args...]',
     load: () => import('./cli/run.ts'),
   },
+  node: {
+    summary: 'run a Node program with Lightbeam as globalThis.WebAssembly',
+    usage: 'lightbeam node [node options] <script> [args...]',
+    load: () => import('./cli/node.ts'),
+  },
 };
 
 function help(): string {
@@ -53,7 +58,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`lightbeam: unknown command '${name}'\n\n${help()}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // `lightbeam node script --help` is the script's own option.
+  const ours = name === 'node' ? rest.slice(0, 1) : rest;
+  if (ours.includes('--help') || ours.includes('-h')) {
     console.log(`Usage: ${command.usage}\n\n${command.summary}`);
     return 0;
   }

@@ -1,13 +1,16 @@
 // A WebAssembly-like JS API over Lightbeam: Module, Instance, Memory, Table, Global, validate,
-// compile, instantiate. Node only (instances run natively through compiler/runtime); the
+// compile, instantiate, and the `WebAssembly` namespace object (./namespace.ts) shaped as the
+// JS API's WebIDL says. Node only (instances run natively through compiler/runtime); the
 // compile-only half is ./module.ts.
 
 import { ValType, type RefType } from '../binary/types.ts';
 import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instance.ts';
-import { LinearMemory } from '../runtime/linearMemory.ts';
-import { Global as RuntimeGlobal, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
+import { LinearMemory, MAX_PAGES_32 } from '../runtime/linearMemory.ts';
+import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
 import { cpuFeatures } from '../runtime/cpuFeatures.ts';
-import { Module, setTargetFeatures, type Bytes } from './module.ts';
+import { detach } from './detach.ts';
+import { descriptorOf, optionalRange, requiredRange } from './webidl.ts';
+import { apiStats, copyBytes, Module, setTargetFeatures, type Bytes } from './module.ts';
 
 // Code compiled here runs here: let it use what this machine has (AVX...). Elsewhere than x86-64
 // Linux there is no CPUID to ask, and nothing runs: the baseline stays.
@@ -18,23 +21,55 @@ try {
 }
 
 export { CompileError, LinkError, RuntimeError } from '../errors.ts';
-export { Module, validate, compile } from './module.ts';
+export { Module, validate, compile, apiStats } from './module.ts';
+
+/**
+ * The runtime object an API object is made for when wrapping an export (set just around the
+ * `new`): a constructor argument would be visible to JS, where `new Memory(d, {})` must ignore it.
+ */
+let adopting: LinearMemory | RuntimeTable | RuntimeGlobal | undefined;
 
 // #region api-objects
-/** Like WebAssembly.Memory. Its base address never moves; `buffer` is a new ArrayBuffer after a grow. */
+/** Like WebAssembly.Memory. Its base address never moves; `buffer` is a new ArrayBuffer after a grow, and the old one is detached. */
 export class Memory {
-  readonly native: LinearMemory;
-  constructor(descriptor: { initial: number; maximum?: number }, native?: LinearMemory) {
-    this.native = native ?? new LinearMemory(toIndex(descriptor.initial, 'initial'), optionalIndex(descriptor.maximum));
-    wrappers.set(this.native, this);
+  readonly #native: LinearMemory;
+  #buffer: ArrayBuffer;
+  constructor(descriptor: { initial: number; maximum?: number; address?: string }) {
+    if (adopting instanceof LinearMemory) this.#native = adopting;
+    else {
+      // Members in the order WebIDL reads a dictionary: address, initial, maximum, shared.
+      const d = descriptorOf(descriptor, 'WebAssembly.Memory');
+      addressType(d.address);
+      const initial = requiredRange(d.initial, 'initial');
+      const maximum = optionalRange(d.maximum, 'maximum');
+      if (d.shared) throw new TypeError('WebAssembly.Memory(): unsupported feature: threads (shared memory)');
+      if (initial > MAX_PAGES_32) throw new RangeError('WebAssembly.Memory(): initial is above the 65536 pages of a 32-bit memory');
+      if (maximum !== undefined && maximum > MAX_PAGES_32) throw new RangeError('WebAssembly.Memory(): maximum is above the 65536 pages of a 32-bit memory');
+      if (maximum !== undefined && maximum < initial) throw new RangeError('WebAssembly.Memory(): maximum is below initial');
+      this.#native = new LinearMemory(initial, maximum);
+    }
+    wrappers.set(this.#native, this);
+    // The JS API detaches the old buffer on every grow, from JS or from wasm.
+    this.#buffer = this.#native.arrayBuffer;
+    this.#native.onGrow(() => {
+      detach(this.#buffer);
+      this.#buffer = this.#native.arrayBuffer;
+    });
   }
   get buffer(): ArrayBuffer {
-    return this.native.arrayBuffer;
+    return this.#buffer;
   }
   grow(delta: number): number {
-    const old = this.native.grow(toIndex(delta, 'delta'));
+    const native = this.#native; // the brand check comes before the argument's conversion
+    const old = native.grow(requiredRange(delta, 'delta'));
     if (old < 0) throw new RangeError('WebAssembly.Memory.grow(): maximum memory size exceeded');
     return old;
+  }
+  static is(value: unknown): value is Memory {
+    return typeof value === 'object' && value !== null && #native in value;
+  }
+  static nativeOf(m: Memory): LinearMemory {
+    return m.#native;
   }
 }
 
@@ -43,58 +78,112 @@ const VALUE_TYPES: Record<string, ValType> = {
   i32: ValType.i32, i64: ValType.i64, f32: ValType.f32, f64: ValType.f64, ...REF_TYPES,
 };
 
+/** The JS API's DefaultValue: what a missing value argument means (externref: undefined, not null). */
+function defaultValue(type: ValType): unknown {
+  switch (type) {
+    case ValType.i64: return 0n;
+    case ValType.funcref: return null;
+    case ValType.externref: return undefined;
+    default: return 0;
+  }
+}
+
 /** Like WebAssembly.Table. */
 export class Table {
-  readonly native: RuntimeTable;
-  constructor(descriptor: { element: string; initial: number; maximum?: number }, value?: unknown, native?: RuntimeTable) {
-    if (native) this.native = native;
+  readonly #native: RuntimeTable;
+  constructor(descriptor: { element: string; initial: number; maximum?: number }, value?: unknown) {
+    if (adopting instanceof RuntimeTable) this.#native = adopting;
     else {
-      const element = REF_TYPES[descriptor.element];
-      if (element === undefined) throw new TypeError(`unknown table element type ${descriptor.element}`);
-      this.native = new RuntimeTable(element, toIndex(descriptor.initial, 'initial'), optionalIndex(descriptor.maximum), value ?? null);
+      // Members in WebIDL's order: element, address, initial, maximum.
+      const d = descriptorOf(descriptor, 'WebAssembly.Table');
+      const elementType = d.element;
+      if (elementType === undefined) throw new TypeError('WebAssembly.Table(): the descriptor needs an element type');
+      const name = String(elementType);
+      const element = REF_TYPES[name];
+      if (element === undefined) throw new TypeError(`WebAssembly.Table(): unknown element type ${name}`);
+      addressType(d.address);
+      const initial = requiredRange(d.initial, 'initial');
+      const maximum = optionalRange(d.maximum, 'maximum');
+      if (maximum !== undefined && maximum < initial) throw new RangeError('WebAssembly.Table(): maximum is below initial');
+      if (initial > MAX_TABLE_LENGTH) throw new RangeError(`WebAssembly.Table(): initial is above ${MAX_TABLE_LENGTH} elements`);
+      const init = arguments.length < 2 ? defaultValue(element) : value;
+      this.#native = new RuntimeTable(element, initial, maximum, null);
+      if (init !== null) this.#native.fill(0, init, initial);
     }
-    wrappers.set(this.native, this);
+    wrappers.set(this.#native, this);
   }
   get length(): number {
-    return this.native.length;
+    return this.#native.length;
   }
   get(index: number): unknown {
-    return this.native.get(toIndex(index, 'index'));
+    const native = this.#native; // the brand check comes before the argument's conversion
+    return native.get(requiredRange(index, 'index'));
   }
-  set(index: number, value: unknown = null): void {
-    this.native.set(toIndex(index, 'index'), value);
+  set(index: number, value?: unknown): void {
+    const native = this.#native;
+    const i = requiredRange(index, 'index');
+    native.set(i, arguments.length < 2 ? defaultValue(native.element) : value);
   }
-  grow(delta: number, value: unknown = null): number {
-    const old = this.native.grow(toIndex(delta, 'delta'), value);
+  grow(delta: number, value?: unknown): number {
+    const native = this.#native;
+    const d = requiredRange(delta, 'delta');
+    const old = native.grow(d, arguments.length < 2 ? defaultValue(native.element) : value);
     if (old < 0) throw new RangeError('WebAssembly.Table.grow(): failed to grow table');
     return old;
+  }
+  static is(value: unknown): value is Table {
+    return typeof value === 'object' && value !== null && #native in value;
+  }
+  static nativeOf(t: Table): RuntimeTable {
+    return t.#native;
   }
 }
 
 /** Like WebAssembly.Global. */
 export class Global {
-  readonly native: RuntimeGlobal;
-  constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown, native?: RuntimeGlobal) {
-    if (native) this.native = native;
+  readonly #native: RuntimeGlobal;
+  constructor(descriptor: { value: string; mutable?: boolean }, value?: unknown) {
+    if (adopting instanceof RuntimeGlobal) this.#native = adopting;
     else {
-      const type = VALUE_TYPES[descriptor.value];
-      if (type === undefined) throw new TypeError(`unknown global type ${descriptor.value}`);
-      this.native = new RuntimeGlobal(type, !!descriptor.mutable, value);
+      // Members in WebIDL's order: mutable, value.
+      const d = descriptorOf(descriptor, 'WebAssembly.Global');
+      const mutable = !!d.mutable;
+      const valueType = d.value;
+      if (valueType === undefined) throw new TypeError('WebAssembly.Global(): the descriptor needs a value type');
+      const name = String(valueType);
+      const type = VALUE_TYPES[name];
+      if (type === undefined) throw new TypeError(`WebAssembly.Global(): unknown value type ${name}`);
+      this.#native = new RuntimeGlobal(type, mutable);
+      this.#native.value = value === undefined ? defaultValue(type) : value;
     }
-    wrappers.set(this.native, this);
+    wrappers.set(this.#native, this);
   }
   get value(): unknown {
-    return this.native.value;
+    return this.#native.value;
   }
   set value(v: unknown) {
-    if (!this.native.mutable) throw new TypeError("can't set the value of an immutable global");
-    this.native.value = v;
+    if (!this.#native.mutable) throw new TypeError("can't set the value of an immutable global");
+    this.#native.value = v;
   }
   valueOf(): unknown {
-    return this.native.value;
+    return this.#native.value;
+  }
+  static is(value: unknown): value is Global {
+    return typeof value === 'object' && value !== null && #native in value;
+  }
+  static nativeOf(g: Global): RuntimeGlobal {
+    return g.#native;
   }
 }
 // #endregion api-objects
+
+/** Only 32-bit memories and tables: memory64 is a proposal Lightbeam rejects. */
+function addressType(address: unknown): void {
+  if (address === undefined) return;
+  const a = String(address);
+  if (a === 'i64') throw new TypeError('unsupported feature: memory64');
+  if (a !== 'i32') throw new TypeError(`unknown address type ${a}`);
+}
 
 /** One API object per runtime object, so exports compare equal with `===`. */
 const wrappers = new WeakMap<object, Memory | Table | Global>();
@@ -103,24 +192,45 @@ function wrap(value: ExportValue): unknown {
   if (typeof value === 'function') return value;
   const known = wrappers.get(value);
   if (known) return known;
-  if (value instanceof LinearMemory) return new Memory({ initial: 0 }, value);
-  if (value instanceof RuntimeTable) return new Table({ element: 'funcref', initial: 0 }, undefined, value);
-  return new Global({ value: 'i32' }, undefined, value);
+  adopting = value;
+  try {
+    if (value instanceof LinearMemory) return new Memory({ initial: 0 });
+    if (value instanceof RuntimeTable) return new Table({ element: 'funcref', initial: 0 });
+    return new Global({ value: 'i32' });
+  } finally {
+    adopting = undefined;
+  }
 }
 
 function unwrap(value: unknown): unknown {
-  if (value instanceof Memory || value instanceof Table || value instanceof Global) return value.native;
+  if (Memory.is(value)) return Memory.nativeOf(value);
+  if (Table.is(value)) return Table.nativeOf(value);
+  if (Global.is(value)) return Global.nativeOf(value);
   return value;
+}
+
+/**
+ * Counting crossings, to measure which a program makes most (scripts/check-packages.mts
+ * --count-calls). When on, each imported JS function and each exported wasm function an
+ * Instance makes is wrapped in a counting closure: slower, and exported functions are then not
+ * the same objects as the table holds. Off by default.
+ */
+export const callCounts = { enabled: false, intoWasm: new Map<string, number>(), outOfWasm: new Map<string, number>() };
+
+function counted<F extends (...args: never[]) => unknown>(f: F, name: string, counts: Map<string, number>): F {
+  return ((...args: never[]) => {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return f(...args);
+  }) as F;
 }
 
 // #region api-instance
 /** Like WebAssembly.Instance: instantiates synchronously and runs the start function. */
 export class Instance {
-  readonly exports: Readonly<Record<string, unknown>>;
-  /** The runtime instance underneath. */
-  readonly native: RuntimeInstance;
+  readonly #exports: Readonly<Record<string, unknown>>;
+  readonly #native: RuntimeInstance;
   constructor(module: Module, importObject?: Record<string, unknown>) {
-    if (!(module instanceof Module)) throw new TypeError('first argument must be a Module');
+    if (!(module instanceof Module)) throw new TypeError('WebAssembly.Instance(): first argument must be a WebAssembly.Module');
     checkImportObject(importObject);
     if (module.info.imports.length > 0 && importObject === undefined) {
       throw new TypeError('imports argument must be present and must be an object');
@@ -132,12 +242,26 @@ export class Instance {
       if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
         throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
       }
-      (imports[imp.module] ??= {})[imp.name] = unwrap((m as Record<string, unknown>)[imp.name]);
+      let value = unwrap((m as Record<string, unknown>)[imp.name]);
+      if (callCounts.enabled && imp.desc.kind === 'func' && typeof value === 'function') {
+        value = counted(value as (...a: never[]) => unknown, `${imp.module}.${imp.name}`, callCounts.outOfWasm);
+      }
+      (imports[imp.module] ??= {})[imp.name] = value;
     }
-    this.native = new RuntimeInstance(module.compiled, imports);
+    this.#native = new RuntimeInstance(module.compiled, imports);
     const exports: Record<string, unknown> = Object.create(null);
-    for (const [name, value] of Object.entries(this.native.exports)) exports[name] = wrap(value);
-    this.exports = Object.freeze(exports);
+    for (const [name, value] of Object.entries(this.#native.exports)) {
+      exports[name] = callCounts.enabled && typeof value === 'function' ? counted(value, name, callCounts.intoWasm) : wrap(value);
+    }
+    this.#exports = Object.freeze(exports);
+    apiStats.instances++;
+  }
+  get exports(): Readonly<Record<string, unknown>> {
+    return this.#exports;
+  }
+  /** The runtime instance underneath. */
+  static nativeOf(i: Instance): RuntimeInstance {
+    return i.#native;
   }
 }
 // #endregion api-instance
@@ -146,8 +270,14 @@ export async function instantiate(source: Module, importObject?: Record<string, 
 export async function instantiate(source: Bytes, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }>;
 export async function instantiate(source: Module | Bytes, importObject?: Record<string, unknown>): Promise<unknown> {
   checkImportObject(importObject);
+  // Bytes are copied now; compiling them and reading the imports happen in later jobs, as in V8
+  // (a getter on the import object runs after instantiate has returned its promise).
+  // A Module is instantiated at once (its imports are read before instantiate returns, as in V8).
   if (source instanceof Module) return new Instance(source, importObject);
-  const module = new Module(source);
+  const bytes = copyBytes(source);
+  await null;
+  const module = new Module(bytes);
+  await null;
   return { module, instance: new Instance(module, importObject) };
 }
 
@@ -159,11 +289,3 @@ function checkImportObject(importObject: unknown): void {
   }
 }
 
-function toIndex(v: unknown, what: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 0xffffffff) throw new TypeError(`${what} must be a non-negative integer`);
-  return Math.floor(n);
-}
-function optionalIndex(v: unknown): number | undefined {
-  return v === undefined ? undefined : toIndex(v, 'maximum');
-}

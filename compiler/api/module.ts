@@ -27,6 +27,9 @@ export function setTargetFeatures(features: CpuFeatures): void {
 export type ExternalKind = 'function' | Exclude<ExternKind, 'func'>;
 const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'function' : kind);
 
+/** What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam). */
+export const apiStats = { modules: 0, moduleBytes: 0, instances: 0 };
+
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */
 export class Module {
@@ -37,6 +40,8 @@ export class Module {
   constructor(bytes: Bytes) {
     this.bytes = copyBytes(bytes);
     this.compiled = compileModule(this.bytes, { features: targetFeatures });
+    apiStats.modules++;
+    apiStats.moduleBytes += this.bytes.length;
   }
 
   get info(): ModuleInfo {
@@ -44,20 +49,29 @@ export class Module {
   }
 
   static exports(m: Module): { name: string; kind: ExternalKind }[] {
+    checkModule(m, 'exports');
     return m.info.exports.map((e) => ({ name: e.name, kind: externalKind(e.kind) }));
   }
 
   static imports(m: Module): { module: string; name: string; kind: ExternalKind }[] {
+    checkModule(m, 'imports');
     return m.info.imports.map((i) => ({ module: i.module, name: i.name, kind: externalKind(i.desc.kind) }));
   }
 
   static customSections(m: Module, name: string): ArrayBuffer[] {
+    checkModule(m, 'customSections');
+    if (arguments.length < 2) throw new TypeError('WebAssembly.Module.customSections(): a section name is required');
+    const wanted = String(name);
     return m.info.customSections
-      .filter((s) => s.name === name)
+      .filter((s) => s.name === wanted)
       .map((s) => m.bytes.slice(s.offset, s.offset + s.size).buffer);
   }
 }
 // #endregion api-module
+
+function checkModule(m: unknown, what: string): void {
+  if (!(m instanceof Module)) throw new TypeError(`WebAssembly.Module.${what}(): Argument 0 must be a WebAssembly.Module`);
+}
 
 /** True when the bytes are a valid module (that we support). */
 export function validate(bytes: Bytes): boolean {

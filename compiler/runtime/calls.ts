@@ -55,7 +55,8 @@ export function makeWasmCaller(runtime: Runtime, vmctx: number, type: FuncType, 
   const ret = results.length === 0 ? 'return undefined;'
     : results.length === 1 ? `return ${load(results[0]!, 0)};`
     : `return [${results.map((t, i) => load(t, i)).join(', ')}];`;
-  const body = `return function (${names.join(', ')}) { ${convert.join(' ')} ${store.join(' ')} invoke(vmctx, adapter, func); ${ret} };`;
+  // An arrow function: exported functions are not constructors (`new f()` throws TypeError).
+  const body = `return (${names.join(', ')}) => { ${convert.join(' ')} ${store.join(' ')} invoke(vmctx, adapter, func); ${ret} };`;
   const slots = runtime.entryArgs;
   const invoke = (v: number, a: number, f: number) => runtime.invoke(v, a, f);
   return new Function('i32', 'i64', 'f32', 'f64', 'invoke', 'vmctx', 'adapter', 'func', body)(

@@ -2,7 +2,7 @@
 // META scripts in order, then the file, all as classic scripts in this global, like a JS shell.
 // Every subtest result and the harness's completion go to the journal (see protocol.ts).
 //
-// With the lightbeam engine, globalThis.WebAssembly is Lightbeam's API (compiler/api/index.ts).
+// With the lightbeam engine, globalThis.WebAssembly is Lightbeam's API (compiler/api/namespace.ts).
 // Node's own WebAssembly is not left reachable from the global: neither testharness.js nor the
 // helper scripts need it (wasm-module-builder.js's toModule/instantiate are meant to exercise
 // the API under test), and a test that found V8 behind our back would pass for the wrong reason.
@@ -24,9 +24,7 @@ const record = (line: JournalLine): void => {
 
 // #region install-api
 if (args.engine === 'lightbeam') {
-  const api = (await import('../../api/index.ts')) as Record<string, unknown>;
-  // The API's own namespace object when it offers one; else its exports, as plain properties.
-  const namespace = (api.WebAssembly as object | undefined) ?? Object.assign({}, api);
+  const { WebAssembly: namespace } = await import('../../api/namespace.ts');
   Object.defineProperty(globalThis, 'WebAssembly', { value: namespace, writable: true, enumerable: false, configurable: true });
 }
 // #endregion install-api

@@ -1,0 +1,84 @@
+// Installing Lightbeam as `globalThis.WebAssembly` in a Node process (what `lightbeam node` and
+// `node --import lightbeam/register` do). Node only.
+//
+// Node's own internals use wasm through the same global: the fetch implementation (undici)
+// compiles its HTTP parser (llhttp, with SIMD) the first time fetch is used, and the ESM loader's
+// CommonJS export lexer (cjs-module-lexer) is wasm. Those are Node's, not the user's: a call to
+// `compile` or `instantiate` whose caller is a `node:` module goes to the WebAssembly that Node
+// started with, and so does instantiating a module that one compiled. Everything the program and
+// its packages call runs on Lightbeam or fails with Lightbeam's error: no silent fallback.
+
+import { writeFileSync } from 'node:fs';
+import { callCounts } from './index.ts';
+import { apiStats } from './module.ts';
+import { members, namespaceOf } from './namespace.ts';
+
+type Api = typeof globalThis.WebAssembly;
+
+export interface Installed {
+  /** The WebAssembly object Node started with (V8's). */
+  readonly original: Api;
+  /** Lightbeam's, now the global. */
+  readonly lightbeam: object;
+}
+
+let installed: Installed | undefined;
+let nodeInternalCalls = 0;
+
+/** Is the function that called `entry` in one of Node's own modules (`node:...`)? */
+function calledFromNode(entry: Function): boolean {
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_error, frames) => frames;
+    Error.stackTraceLimit = 1;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, entry);
+    const file = holder.stack?.[0]?.getFileName();
+    return file !== undefined && file !== null && file.startsWith('node:');
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** Make Lightbeam's API `globalThis.WebAssembly` (once; later calls return the first installation). */
+export function installWebAssembly(): Installed {
+  if (installed) return installed;
+  const original = globalThis.WebAssembly;
+  const isV8Module = (value: unknown) => value instanceof original.Module;
+
+  // #region node-internals
+  const { compile, instantiate } = members;
+  const routed = {
+    compile(bytes: BufferSource) {
+      if (!calledFromNode(routed.compile)) return compile(bytes);
+      nodeInternalCalls++;
+      return original.compile(bytes);
+    },
+    instantiate(source: never, importObject?: never) {
+      if (!isV8Module(source) && !calledFromNode(routed.instantiate)) return instantiate(source, importObject);
+      nodeInternalCalls++;
+      return original.instantiate(source, importObject);
+    },
+  };
+  // #endregion node-internals
+  Object.defineProperty(routed.instantiate, 'length', { value: 1 });
+  const lightbeam = namespaceOf({ ...members, ...routed });
+  Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
+  // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).
+  // $LIGHTBEAM_COUNT_CALLS=1 adds the calls into and out of wasm, by function (see callCounts).
+  const report = process.env.LIGHTBEAM_NODE_REPORT;
+  callCounts.enabled = !!report && process.env.LIGHTBEAM_COUNT_CALLS === '1';
+  const top = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).slice(0, 8));
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  if (report) {
+    process.on('exit', () => {
+      const calls = callCounts.enabled
+        ? { intoWasm: total(callCounts.intoWasm), outOfWasm: total(callCounts.outOfWasm), topInto: top(callCounts.intoWasm), topOut: top(callCounts.outOfWasm) }
+        : {};
+      writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls, ...calls }));
+    });
+  }
+  return (installed = { original, lightbeam });
+}

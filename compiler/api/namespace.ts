@@ -1,0 +1,86 @@
+// The `WebAssembly` namespace object, shaped as the JS API's WebIDL says: its members
+// non-enumerable, each interface's operations and attributes enumerable, @@toStringTag on the
+// namespace and on each prototype, and constructor lengths that count required arguments only.
+// Node only (it gathers ./index.ts). compileStreaming/instantiateStreaming take a fetch Response.
+
+import { CompileError, LinkError, RuntimeError } from '../errors.ts';
+import { Global, Instance, instantiate, Memory, Table } from './index.ts';
+import { compile, Module, validate } from './module.ts';
+
+// #region idl-shape
+/** Make a class look like a WebIDL interface object. */
+function idlInterface(cls: Function, name: string, length: number): void {
+  const enumerable = (target: object, skip: readonly (string | symbol)[]) => {
+    for (const key of Reflect.ownKeys(target)) {
+      if (skip.includes(key)) continue;
+      const desc = Object.getOwnPropertyDescriptor(target, key)!;
+      // Internal hooks (nativeOf) stay hidden; the API's own members are enumerable.
+      Object.defineProperty(target, key, { ...desc, enumerable: key !== 'nativeOf' && key !== 'is' });
+    }
+  };
+  enumerable(cls.prototype, ['constructor']);
+  enumerable(cls, ['prototype', 'length', 'name']);
+  Object.defineProperty(cls.prototype, Symbol.toStringTag, { value: `WebAssembly.${name}`, writable: false, enumerable: false, configurable: true });
+  Object.defineProperty(cls, 'length', { value: length });
+}
+
+idlInterface(Module, 'Module', 1);
+idlInterface(Instance, 'Instance', 1);
+idlInterface(Memory, 'Memory', 1);
+idlInterface(Table, 'Table', 1);
+idlInterface(Global, 'Global', 1);
+// Lengths count the required arguments only.
+Object.defineProperty(instantiate, 'length', { value: 1 });
+Object.defineProperty(Table.prototype.set, 'length', { value: 1 });
+Object.defineProperty(Table.prototype.grow, 'length', { value: 1 });
+// #endregion idl-shape
+
+/** The bytes of a fetch Response, checked as the JS API's streaming functions check it. */
+async function responseBytes(source: unknown, what: string): Promise<Uint8Array> {
+  const response = await source;
+  if (typeof Response === 'undefined' || !(response instanceof Response)) {
+    throw new TypeError(`WebAssembly.${what}(): Argument 0 must be a Response or a promise of one`);
+  }
+  const type = response.headers.get('Content-Type');
+  if (type === null || type.split(';')[0]!.trim().toLowerCase() !== 'application/wasm') {
+    throw new TypeError(`WebAssembly.${what}(): Incorrect response MIME type. Expected 'application/wasm'.`);
+  }
+  if (!response.ok) throw new TypeError(`WebAssembly.${what}(): HTTP status code is not ok`);
+  if (response.bodyUsed) throw new TypeError(`WebAssembly.${what}(): the Response body has already been read`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function compileStreaming(source: unknown): Promise<Module> {
+  return compile(await responseBytes(source, 'compileStreaming'));
+}
+
+async function instantiateStreaming(source: unknown, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }> {
+  const bytes = await responseBytes(source, 'instantiateStreaming');
+  return instantiate(bytes, importObject);
+}
+Object.defineProperty(instantiateStreaming, 'length', { value: 1 });
+
+// #region namespace
+/** The members of `WebAssembly`, by name. */
+export const members = {
+  Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError,
+  validate, compile, instantiate, compileStreaming, instantiateStreaming,
+};
+
+/**
+ * A `WebAssembly` namespace object over `members`, as WebIDL makes one: writable, configurable
+ * members; its interfaces (the classes) non-enumerable, its operations enumerable.
+ */
+export function namespaceOf(of: Record<string, unknown>): object {
+  const ns = {};
+  for (const [name, value] of Object.entries(of)) {
+    const isInterface = typeof value === 'function' && Object.getOwnPropertyDescriptor(value, 'prototype')?.writable === false;
+    Object.defineProperty(ns, name, { value, writable: true, enumerable: !isInterface, configurable: true });
+  }
+  Object.defineProperty(ns, Symbol.toStringTag, { value: 'WebAssembly', writable: false, enumerable: false, configurable: true });
+  return ns;
+}
+
+/** Lightbeam's `WebAssembly`, ready to become `globalThis.WebAssembly`. */
+export const WebAssembly = namespaceOf(members);
+// #endregion namespace

@@ -1,0 +1,38 @@
+// `lightbeam node`: a Node program runs with Lightbeam as globalThis.WebAssembly, keeps its own
+// argv and exit code, and Node's internal wasm (fetch's HTTP parser) stays on Node's engine.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const app = fileURLToPath(new URL('./node-programs/app.mjs', import.meta.url));
+
+describe('lightbeam node', () => {
+  it('runs a program on Lightbeam, with its argv, exit code and a working fetch', () => {
+    const report = join(tmpdir(), `lightbeam-node-test-${process.pid}.json`);
+    const r = spawnSync(process.execPath, [join(root, 'bin/lightbeam.js'), 'node', app, 'a', '--help'], {
+      encoding: 'utf8', env: { ...process.env, LIGHTBEAM_NODE_REPORT: report }, timeout: 120_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')).toEqual([
+      '[object WebAssembly] 42 true',
+      'CompileError: unsupported feature: simd',
+      'pong a --help',
+      '',
+    ]);
+    expect(r.status).toBe(7);
+    // Lightbeam compiled the program's module; Node's llhttp went to V8.
+    const counts = JSON.parse(readFileSync(report, 'utf8'));
+    expect(counts).toMatchObject({ modules: 1, instances: 1 }); // the SIMD module was rejected
+    expect(counts.nodeInternalCalls).toBeGreaterThan(0);
+  }, 130_000);
+
+  it('is the same as node --import lightbeam/register', () => {
+    const r = spawnSync(process.execPath, ['--import', 'lightbeam/register', app], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout.split('\n')[0]).toBe('[object WebAssembly] 42 true');
+    expect(r.status).toBe(7);
+  }, 130_000);
+});
