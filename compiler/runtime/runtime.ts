@@ -222,6 +222,11 @@ export class Runtime {
     const key = `${kind} ${signatureKey(type)}`;
     let t = this.templates.get(key);
     if (!t) {
+      // Validation caps signatures at the JS API's 1,000 params and results; a CompiledModule made
+      // some other way must not write past the call-out buffer either.
+      if (type.params.length > BUFFER_SLOTS || type.results.length > BUFFER_SLOTS) {
+        throw new RangeError('too many parameters or results');
+      }
       const asm = new Assembler();
       const placeholders = kind === 'callout' ? [ID_HOLE] : [VMCTX_HOLE, CODE_HOLE];
       if (kind === 'callout') emitCalloutStub(asm, type, ID_HOLE, this.state, this.suspend, this.trapHandler);
