@@ -18,7 +18,8 @@ try {
 }
 
 export { CompileError, LinkError, RuntimeError } from '../errors.ts';
-export { Module, validate, compile } from './module.ts';
+export { Module, validate, compile, type LightbeamCompileOptions } from './module.ts';
+export { interrupt, interruptHandle, withTimeout } from './interruption.ts';
 
 // #region api-objects
 /** Like WebAssembly.Memory. Its base address never moves; `buffer` is a new ArrayBuffer after a grow. */

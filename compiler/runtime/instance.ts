@@ -156,6 +156,7 @@ export class Instance {
     this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
     this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
     this.setAddress(VMCTX.RUNTIME_STATE, rt.state);
+    this.setAddress(VMCTX.INTERRUPT_FLAG, rt.interruptFlag.address);
     this.setAddress(VMCTX.INSTANCE_ID, instancesByVmctx.size);
     const builtins = builtinStubs(rt);
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));

@@ -42,6 +42,8 @@ export interface Native {
   view(address: number, length: number): ArrayBuffer;
   /** Copy bytes to raw memory (cheaper than making a view for one write). */
   copyIn(address: number, bytes: Uint8Array): void;
+  /** The address of a typed array's memory (stable for a SharedArrayBuffer's). */
+  addressOf(array: ArrayBufferView): number;
   /** The koffi pointer for an address (for koffi.decode / koffi.view). */
   pointer(address: number): Pointer;
   /** Read errno's text after a failed call. */
@@ -82,6 +84,7 @@ export function getNative(): Native {
   // memset(p, 0, 0) returns p untouched: the cheapest way to turn an address into a koffi pointer.
   const asPointer = libc.func('void *memset(uintptr_t s, int c, size_t n)');
   const memcpy = libc.func('void *memcpy(uintptr_t dst, void *src, size_t n)');
+  const addressOf = libc.func('uintptr_t memset(void *s, int c, size_t n)');
   const pageSize = Number(sysconf(30 /* _SC_PAGESIZE */));
   const lastError = () => String(strerror(koffi.errno()));
   native = {
@@ -106,6 +109,9 @@ export function getNative(): Native {
     },
     view(address, length) {
       return koffi.view(asPointer(address, 0, 0), length);
+    },
+    addressOf(array) {
+      return Number(addressOf(array, 0, 0));
     },
     pointer(address) {
       return asPointer(address, 0, 0);

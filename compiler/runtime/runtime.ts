@@ -8,6 +8,7 @@ import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
+import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
 import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
 
@@ -45,6 +46,9 @@ export class Runtime {
   private readonly handlers: (CalloutHandler | undefined)[] = [];
   private readonly freeIds: number[] = [];
   private readonly stateView: DataView;
+  /** The thread's interrupt flag (interruption.ts): every VMContext's INTERRUPT_FLAG points to it. */
+  readonly interruptFlag: InterruptFlag;
+  private timer: FlagTimer | undefined;
   /** Keeps every piece of runtime code alive (adapters and the trampoline are never freed). */
   private readonly code: CodeMemory[] = [];
 
@@ -80,7 +84,37 @@ export class Runtime {
     this.suspend = suspendAt;
     this.entry = koffi.decode(native.pointer(entryAt), koffi.proto('int32_t', []));
     this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
+    this.interruptFlag = new InterruptFlag(native);
+    watchWorkers(this.interruptFlag);
   }
+
+  // #region interrupt
+  /** Stop the Lightbeam code running on this thread (compiled interruptible) with RuntimeError "interrupted". */
+  interrupt(): void {
+    this.interruptFlag.set();
+  }
+
+  /**
+   * Run `fn`; if it is still running after `ms` milliseconds, interrupt the code compiled
+   * interruptible it runs (RuntimeError "interrupted"). A timeout inside another one is ignored
+   * (the outer one still holds).
+   */
+  withTimeout<T>(ms: number, fn: () => T): T {
+    if (this.timerArmed) return fn();
+    this.timer ??= new FlagTimer(this.interruptFlag);
+    this.timerArmed = true;
+    this.timer.arm(ms);
+    try {
+      return fn();
+    } finally {
+      this.timer.arm(0);
+      this.timerArmed = false;
+      // It may have fired after fn returned: do not let it stop the next call.
+      this.interruptFlag.clear();
+    }
+  }
+  private timerArmed = false;
+  // #endregion interrupt
 
   // #region call-into-wasm
   /**
@@ -126,6 +160,7 @@ export class Runtime {
     }
     if (status !== 0) {
       if (status === TrapCode.jsException && thrown) throw thrown.value;
+      if (status === TrapCode.interrupted) this.interruptFlag.clear();
       throw this.failure(status);
     }
   }
