@@ -15,6 +15,7 @@ import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
+import { nativeRegistry } from './reclaim.ts';
 import { funcRefs, readValue, writeValue } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
@@ -147,7 +148,7 @@ export class Instance {
     const arenaSize = roundUp(recordsAt + info.functions.length * FUNCREF.SIZE, rt.native.pageSize);
     this.vmctx = rt.native.mmap(arenaSize, PROT_READ | PROT_WRITE);
     this.vm = new DataView(rt.native.view(this.vmctx, arenaSize));
-    arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds });
+    arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds, records: this.vmctx + recordsAt, functions: info.functions.length });
     instancesByVmctx.set(this.vmctx, new WeakRef(this));
     this.code = loadCode(compiled);
     this.compiled = compiled;
@@ -404,12 +405,14 @@ export class Instance {
 }
 
 const instancesByVmctx = new Map<number, WeakRef<Instance>>();
-const arenas = new FinalizationRegistry<{ address: number; size: number; ids: number[] }>(({ address, size, ids }) => {
+interface Arena { address: number; size: number; ids: number[]; records: number; functions: number }
+const arenas = nativeRegistry<Arena>(({ address, size, ids, records, functions }) => {
   instancesByVmctx.delete(address);
   const rt = getRuntime();
   for (const id of ids) rt.unregisterCallout(id);
-  // The function records lived in the arena.
-  for (let record = address; record < address + size; record += 8) {
+  // The function records lived in the arena (imported functions of other instances have theirs elsewhere).
+  for (let i = 0; i < functions; i++) {
+    const record = records + i * FUNCREF.SIZE;
     const ref = functionsByRecord.get(record);
     if (ref && !ref.deref()) functionsByRecord.delete(record);
   }

@@ -4,6 +4,7 @@
 
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
+import { beforeMapping, mapped } from './reclaim.ts';
 
 export type Koffi = typeof KoffiModule;
 /** An opaque koffi pointer (a JS External). */
@@ -16,6 +17,7 @@ export const PROT_EXEC = 4;
 const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
 const MAP_NORESERVE = 0x4000;
+const MAP_FIXED = 0x10;
 const MAP_FAILED = -1;
 
 // #region stack-budget
@@ -37,6 +39,8 @@ export interface Native {
   /** Map fresh zeroed anonymous memory; `reserveOnly` maps it PROT_NONE without committing swap. */
   mmap(length: number, prot: number, reserveOnly?: boolean): number;
   mprotect(address: number, length: number, prot: number): void;
+  /** Replace [address, address + length) of a mapping of ours with fresh inaccessible, uncommitted memory (to reuse a reservation). */
+  resetReservation(address: number, length: number): void;
   munmap(address: number, length: number): void;
   /** An ArrayBuffer over raw memory (no copy). It must not be used after the memory is unmapped. */
   view(address: number, length: number): ArrayBuffer;
@@ -91,18 +95,27 @@ export function getNative(): Native {
     koffi,
     pageSize,
     mmap(length, prot, reserveOnly = false) {
+      beforeMapping(length);
       const flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserveOnly ? MAP_NORESERVE : 0);
       const address = Number(mmap(0, length, prot, flags, -1, 0));
       if (address === MAP_FAILED || address === 2 ** 64 - 1 || address === 0) {
         throw new RangeError(`mmap of ${length} bytes failed: ${lastError()}`);
       }
+      mapped.mappings++;
+      mapped.bytes += length;
       return address;
+    },
+    resetReservation(address, length) {
+      const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED;
+      if (Number(mmap(address, length, PROT_NONE, flags, -1, 0)) !== address) throw new Error(`mmap (reset) failed: ${lastError()}`);
     },
     mprotect(address, length, prot) {
       if (mprotect(address, length, prot) !== 0) throw new Error(`mprotect failed: ${lastError()}`);
     },
     munmap(address, length) {
       if (munmap(address, length) !== 0) throw new Error(`munmap failed: ${lastError()}`);
+      mapped.mappings--;
+      mapped.bytes -= length;
     },
     copyIn(address, bytes) {
       if (bytes.length) memcpy(address, bytes, bytes.length);

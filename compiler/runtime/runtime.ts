@@ -9,6 +9,7 @@ import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
 import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
+import { setReclaimGuard } from './reclaim.ts';
 import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
 
@@ -86,6 +87,8 @@ export class Runtime {
     this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
     this.interruptFlag = new InterruptFlag(native);
     watchWorkers(this.interruptFlag);
+    // Dead objects may be unmapped early (reclaim.ts) only while no wasm activation is suspended.
+    setReclaimGuard(() => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop));
   }
 
   // #region interrupt

@@ -7,6 +7,16 @@ import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
 import { funcRefs, readValue, writeValue } from './values.ts';
+import { nativeRegistry } from './reclaim.ts';
+
+/** A table's element array, unmapped when the table is collected (every instance using it is gone then too). */
+interface Elements {
+  address: number;
+  bytes: number;
+}
+const elementArrays = nativeRegistry<Elements>(({ address, bytes }) => {
+  if (address) getNative().munmap(address, bytes);
+});
 
 /** The most elements a table may have (the JS API's limit). */
 export const MAX_TABLE_LENGTH = 10_000_000;
@@ -47,6 +57,7 @@ export class Table {
   private lengthNow = 0;
   /** Instances whose functions are (or were) stored here: their code must outlive the table. */
   readonly owners = new Set<object>();
+  private readonly mapping: Elements = { address: 0, bytes: 0 };
 
   constructor(element: RefType, initial: number, maximum?: number, init: unknown = null) {
     if (initial > MAX_TABLE_LENGTH) throw new RangeError('table too large');
@@ -56,6 +67,7 @@ export class Table {
     this.descriptor = d.address;
     this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);
     this.reserve(Math.max(initial, 4));
+    elementArrays.register(this, this.mapping);
     this.lengthNow = initial;
     this.desc.setUint32(TABLE.LENGTH, initial, true);
     if (init !== null) this.fill(0, init, initial);
@@ -127,6 +139,8 @@ export class Table {
       native.munmap(this.elements, this.capacity * TABLE.ELEMENT_SIZE);
     }
     this.elements = address;
+    this.mapping.address = address;
+    this.mapping.bytes = bytes;
     this.capacity = bytes / TABLE.ELEMENT_SIZE;
     this.words = words;
     this.slots = new SlotViews(buffer, 0, this.capacity);
