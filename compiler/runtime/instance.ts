@@ -16,7 +16,7 @@ import { getRuntime, signatureKey, type Runtime, type StubRequest } from './runt
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
-import { funcRefs, readValue, writeValue } from './values.ts';
+import { externRefs, funcRefs, readValue, writeValue } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
 export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
@@ -405,6 +405,15 @@ export class Instance {
 }
 
 const instancesByVmctx = new Map<number, WeakRef<Instance>>();
+// Passive externref segments hold handles too (a `global.get` of an imported externref global).
+externRefs.markers.push((mark) => {
+  for (const ref of instancesByVmctx.values()) {
+    const inst = ref.deref();
+    inst?.elemSegments.forEach((items, i) => {
+      if (items && inst.module.elements[i]!.type === ValType.externref) for (const h of items) mark(h);
+    });
+  }
+});
 interface Arena { address: number; size: number; ids: number[]; records: number; functions: number }
 const arenas = nativeRegistry<Arena>(({ address, size, ids, records, functions }) => {
   instancesByVmctx.delete(address);

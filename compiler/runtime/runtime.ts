@@ -10,6 +10,7 @@ import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
 import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
 import { setReclaimGuard } from './reclaim.ts';
+import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
 
@@ -88,7 +89,9 @@ export class Runtime {
     this.interruptFlag = new InterruptFlag(native);
     watchWorkers(this.interruptFlag);
     // Dead objects may be unmapped early (reclaim.ts) only while no wasm activation is suspended.
-    setReclaimGuard(() => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop));
+    const idle = () => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop);
+    setReclaimGuard(idle);
+    externRefs.canCollect = idle;
   }
 
   // #region interrupt
