@@ -16,6 +16,7 @@ import { BroadcastChannel, isMainThread, threadId, Worker } from 'node:worker_th
 import { Assembler, dword, rdi } from '../x64/index.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, type Native } from './native.ts';
+import { unmapAll } from './mappingLedger.ts';
 
 // #region interrupt-flag
 export class InterruptFlag {
@@ -83,27 +84,40 @@ export class FlagTimer {
 // #endregion timeout
 
 // #region worker-interrupts
-/** The flags of the other threads' runtimes, by thread id (as they announced them). */
+/** The flags and mapping ledgers of the other threads' runtimes, by thread id (as they announced them). */
 const flagsByThread = new Map<number, Int32Array>();
+const ledgersByThread = new Map<number, Float64Array>();
 let channel: BroadcastChannel | undefined;
 
 /**
  * Listen for other threads' flags and make terminate()/exit set them. Idempotent; called by every
  * runtime, and by compiler/api on import (a main thread that only starts workers needs it too).
  */
-export function watchWorkers(own?: InterruptFlag): void {
+export function watchWorkers(own?: InterruptFlag, ownLedger?: Float64Array): void {
   if (!channel) {
     channel = new BroadcastChannel('lightbeam:interrupt-flags');
     channel.onmessage = (event: unknown) => {
-      const data = (event as { data?: { threadId?: number; flag?: Int32Array } }).data;
+      const data = (event as { data?: { threadId?: number; flag?: Int32Array; ledger?: Float64Array } }).data;
       if (data && typeof data.threadId === 'number' && data.flag instanceof Int32Array) flagsByThread.set(data.threadId, data.flag);
+      if (data && typeof data.threadId === 'number' && data.ledger instanceof Float64Array) ledgersByThread.set(data.threadId, data.ledger);
     };
     channel.unref();
     const terminate = Worker.prototype.terminate;
     const patched = function (this: Worker, ...args: unknown[]) {
-      const flag = flagsByThread.get(this.threadId);
+      const id = this.threadId;
+      const flag = flagsByThread.get(id);
       if (flag) Atomics.store(flag, 0, 1);
-      return (terminate as (...a: unknown[]) => Promise<number>).apply(this, args);
+      const stopped = (terminate as (...a: unknown[]) => Promise<number>).apply(this, args);
+      // No JS runs in a terminated worker, so its 'exit' cleanup did not: unmap its runtime and
+      // instances from here once its thread has stopped.
+      const ledger = ledgersByThread.get(id);
+      if (!ledger) return stopped;
+      return stopped.then((code) => {
+        flagsByThread.delete(id);
+        ledgersByThread.delete(id);
+        unmapAll(ledger, (address, length) => getNative().rawMunmap(address, length));
+        return code;
+      });
     };
     if (!(terminate as { lightbeam?: boolean }).lightbeam) {
       Object.defineProperty(patched, 'lightbeam', { value: true });
@@ -116,6 +130,6 @@ export function watchWorkers(own?: InterruptFlag): void {
       });
     }
   }
-  if (own && !isMainThread) channel.postMessage({ threadId, flag: own.words });
+  if (own && !isMainThread) channel.postMessage({ threadId, flag: own.words, ledger: ownLedger });
 }
 // #endregion worker-interrupts

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
 import { beforeMapping, mapped } from './reclaim.ts';
+import { ledger } from './mappingLedger.ts';
 
 export type Koffi = typeof KoffiModule;
 /** An opaque koffi pointer (a JS External). */
@@ -50,6 +51,8 @@ export interface Native {
   addressOf(array: ArrayBufferView): number;
   /** The koffi pointer for an address (for koffi.decode / koffi.view). */
   pointer(address: number): Pointer;
+  /** munmap without the bookkeeping (for another thread's mappings). */
+  rawMunmap(address: number, length: number): void;
   /** Read errno's text after a failed call. */
   lastError(): string;
 }
@@ -103,6 +106,7 @@ export function getNative(): Native {
       }
       mapped.mappings++;
       mapped.bytes += length;
+      ledger?.add(address, length);
       return address;
     },
     resetReservation(address, length) {
@@ -116,6 +120,7 @@ export function getNative(): Native {
       if (munmap(address, length) !== 0) throw new Error(`munmap failed: ${lastError()}`);
       mapped.mappings--;
       mapped.bytes -= length;
+      ledger?.remove(address);
     },
     copyIn(address, bytes) {
       if (bytes.length) memcpy(address, bytes, bytes.length);
@@ -128,6 +133,9 @@ export function getNative(): Native {
     },
     pointer(address) {
       return asPointer(address, 0, 0);
+    },
+    rawMunmap(address, length) {
+      munmap(address, length);
     },
     lastError,
   };

@@ -10,6 +10,7 @@ import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
 import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
 import { setReclaimGuard } from './reclaim.ts';
+import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
@@ -40,7 +41,7 @@ export class Runtime {
   readonly stackTop: number;
   /** Address of the routine call-out stubs call to suspend the activation. */
   readonly suspend: number;
-  private readonly entry: () => number;
+  private entry: () => number;
   private readonly resume: (status: number) => number;
   private readonly stateWords: Uint32Array;
   private readonly adapters = new Map<string, number>();
@@ -87,7 +88,18 @@ export class Runtime {
     this.entry = koffi.decode(native.pointer(entryAt), koffi.proto('int32_t', []));
     this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
     this.interruptFlag = new InterruptFlag(native);
-    watchWorkers(this.interruptFlag);
+    watchWorkers(this.interruptFlag, ledger?.entries);
+    const own = ledger;
+    if (own) {
+      // A worker ending (naturally or by process.exit()) unmaps its runtime and instances; anything
+      // that calls wasm after that gets an error, not a jump into unmapped code.
+      process.on('exit', () => {
+        this.entry = () => {
+          throw new Error('Lightbeam: this thread is exiting; its runtime has been unmapped');
+        };
+        unmapAll(own.entries, (address, length) => native.rawMunmap(address, length));
+      });
+    }
     // Dead objects may be unmapped early (reclaim.ts) only while no wasm activation is suspended.
     const idle = () => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop);
     setReclaimGuard(idle);
