@@ -87,6 +87,7 @@ export function validate(bytes: Bytes): boolean {
   }
 }
 
-export async function compile(bytes: Bytes, options?: LightbeamCompileOptions): Promise<Module> {
-  return new Module(bytes, options);
+// Options as a rest parameter: the JS API says compile.length is 1.
+export async function compile(bytes: Bytes, ...options: [LightbeamCompileOptions?]): Promise<Module> {
+  return new Module(bytes, options[0]);
 }
