@@ -23,7 +23,10 @@ const testHelper = (path: string): boolean =>
  * JS API's instantiating half (compiler/api/index.ts runs instances; its compile-only half,
  * compiler/api/module.ts, is browser-side).
  */
-const NODE_ONLY_FILES: readonly string[] = ['compiler/cli.ts', 'compiler/api/index.ts', 'compiler/api/namespace.ts', 'compiler/api/detach.ts', 'compiler/api/install.ts'];
+const NODE_ONLY_FILES: readonly string[] = [
+  'compiler/cli.ts', 'compiler/api/index.ts', 'compiler/api/namespace.ts', 'compiler/api/detach.ts', 'compiler/api/install.ts',
+  'compiler/api/interruption.ts',
+];
 const nodeOnly = (path: string): boolean =>
   under('compiler/runtime', 'compiler/cli', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
 

@@ -34,6 +34,11 @@ export const TrapCode = {
    * body was replaced by a stub that raises this (the spec runner skips such commands).
    */
   notImplemented: 0xfd,
+  /**
+   * Not a wasm trap: code compiled interruptible found its thread's interrupt flag set (a timeout,
+   * an interrupt() from another thread, a worker being terminated). Unwinds like a trap.
+   */
+  interrupted: 0xfc,
 } as const;
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
 
@@ -58,6 +63,7 @@ export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [TrapCode.nullStructureReference]: 'null structure reference',
   [TrapCode.nullI31Reference]: 'null i31 reference',
   [TrapCode.notImplemented]: 'not implemented yet',
+  [TrapCode.interrupted]: 'interrupted',
 };
 // #endregion trap-codes
 

@@ -29,6 +29,12 @@ export const VMCTX = {
   RUNTIME_STATE: 32,
   /** u64: reserved for the runtime (the instance id). */
   INSTANCE_ID: 40,
+  /**
+   * u64: address of the thread's interrupt flag (a u32; non-zero asks running code to stop).
+   * Code compiled interruptible checks it at function entries and loop heads:
+   * `mov r11, [r15 + INTERRUPT_FLAG]` / `cmp dword [r11], 0` / `jne <trap stub for interrupted>`.
+   */
+  INTERRUPT_FLAG: 48,
   /** Size of the fixed header; the builtin table follows. */
   HEADER_SIZE: 64,
 } as const;

@@ -21,7 +21,8 @@ try {
 }
 
 export { CompileError, LinkError, RuntimeError } from '../errors.ts';
-export { Module, validate, compile, apiStats } from './module.ts';
+export { Module, validate, compile, apiStats, type LightbeamCompileOptions } from './module.ts';
+export { interrupt, interruptHandle, withTimeout } from './interruption.ts';
 
 /**
  * The runtime object an API object is made for when wrapping an export (set just around the

@@ -23,6 +23,21 @@ export function setTargetFeatures(features: CpuFeatures): void {
   targetFeatures = features;
 }
 
+/** Lightbeam's own compile options (the JS API has none): see LightbeamCompileOptions. */
+export interface LightbeamCompileOptions {
+  /**
+   * Check for interrupts at function entries and loop heads, so a timeout, `interrupt()` or a
+   * worker's termination can stop the code (RuntimeError "interrupted"). Default: off on the main
+   * thread (no cost), on in worker threads (so `worker.terminate()` works).
+   */
+  readonly interruptible?: boolean;
+}
+let defaultInterruptible = false;
+/** The Node API turns interruptible on by default in worker threads. */
+export function setDefaultInterruptible(on: boolean): void {
+  defaultInterruptible = on;
+}
+
 /** The JS API's names of the kinds of imports and exports (`'function'` where the binary says func). */
 export type ExternalKind = 'function' | Exclude<ExternKind, 'func'>;
 const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'function' : kind);
@@ -37,9 +52,11 @@ export class Module {
   readonly compiled: CompiledModule;
   private readonly bytes: Uint8Array;
 
-  constructor(bytes: Bytes) {
+  constructor(bytes: Bytes, options: LightbeamCompileOptions = {}) {
     this.bytes = copyBytes(bytes);
-    this.compiled = compileModule(this.bytes, { features: targetFeatures });
+    this.compiled = compileModule(this.bytes, {
+      features: targetFeatures, interruptible: options.interruptible ?? defaultInterruptible,
+    });
     apiStats.modules++;
     apiStats.moduleBytes += this.bytes.length;
   }
@@ -84,6 +101,7 @@ export function validate(bytes: Bytes): boolean {
   }
 }
 
-export async function compile(bytes: Bytes): Promise<Module> {
-  return new Module(bytes);
+// Options as a rest parameter: the JS API says compile.length is 1.
+export async function compile(bytes: Bytes, ...options: [LightbeamCompileOptions?]): Promise<Module> {
+  return new Module(bytes, options[0]);
 }

@@ -4,17 +4,20 @@
 //    stdio, clocks, random, files under --dir; the process exits with the program's exit code;
 //  - `--invoke NAME` instead instantiates with no imports, calls one export with the arguments
 //    and prints its results, one per line (i64 as decimal BigInt). The older order
-//    `run FILE --invoke NAME args...` still works.
+//    `run FILE --invoke NAME args...` still works;
+//  - `--timeout 5s` (or 500ms, 2m; a bare number is seconds) compiles the module interruptible and
+//    stops it with the trap "interrupted" once the time is up.
 import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { Instance } from '../runtime/instance.ts';
+import { getRuntime } from '../runtime/runtime.ts';
 import { loadWasmFile } from './loadWasm.ts';
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
 import { runCommand, CommandError, type Preopen } from './wasi.ts';
 
 export const USAGE =
-  'lightbeam run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] <file.wat|file.wasm> [args...]';
+  'lightbeam run [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... [--invoke NAME] [--timeout 5s] <file.wat|file.wasm> [args...]';
 
 /** Wasmtime's exit status for a trap (abort's): a crash, not an exit code the program chose. */
 const TRAP_EXIT = 134;
@@ -25,12 +28,24 @@ interface RunOptions {
   dirs: Preopen[];
   env: Record<string, string>;
   args: string[];
+  /** Milliseconds, from --timeout. */
+  timeoutMs?: number;
+}
+
+/** "5s", "250ms", "2m", or a bare number of seconds: milliseconds, or undefined if it is none of those. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  return ms > 0 ? ms : undefined;
 }
 
 function parse(argv: string[]): RunOptions | string {
   const dirs: Preopen[] = [];
   const env: Record<string, string> = {};
   let invoke: string | undefined;
+  let timeoutMs: number | undefined;
   let i = 0;
   // Options take their value as the next word or after '='.
   const value = (a: string, name: string): string | undefined => {
@@ -48,7 +63,10 @@ function parse(argv: string[]): RunOptions | string {
     const v = value(a, option);
     if (v === undefined) return `${option} needs a value`;
     if (option === '--invoke') invoke = v;
-    else if (option === '--dir') {
+    else if (option === '--timeout') {
+      timeoutMs = parseDuration(v);
+      if (timeoutMs === undefined) return `--timeout needs a duration like 5s or 500ms, not '${v}'`;
+    } else if (option === '--dir') {
       const [host, guest] = v.split('::');
       dirs.push({ host: host!, guest: guest ?? host! });
     } else if (option === '--env') {
@@ -68,7 +86,7 @@ function parse(argv: string[]): RunOptions | string {
     if (args[0] === '--') args = args.slice(1);
     if (invoke === undefined) return '--invoke needs a value';
   }
-  return { file, invoke, dirs, env, args };
+  return { file, invoke, dirs, env, args, timeoutMs };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -86,13 +104,17 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const compiled = compileModule(bytes);
-    if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
-    if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {
-      console.error(`run: ${options.file} exports no _start function (not a WASI command); call an export with --invoke NAME`);
-      return 2;
-    }
-    return runCommand(compiled, { args: [basename(options.file), ...options.args], env: options.env, preopens: options.dirs });
+    const timeout = options.timeoutMs;
+    const compiled = compileModule(bytes, { interruptible: timeout !== undefined });
+    const run = (): number => {
+      if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
+      if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {
+        console.error(`run: ${options.file} exports no _start function (not a WASI command); call an export with --invoke NAME`);
+        return 2;
+      }
+      return runCommand(compiled, { args: [basename(options.file), ...options.args], env: options.env, preopens: options.dirs });
+    };
+    return timeout === undefined ? run() : getRuntime().withTimeout(timeout, run);
   } catch (e) {
     // A trap is an outcome, not a crash of the command; so are a module that does not compile or link.
     if (e instanceof RuntimeError) {

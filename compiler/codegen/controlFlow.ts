@@ -14,6 +14,7 @@ import { classOf, type FunctionCompiler, I64, isFloat, isWide, operandIsMem } fr
 import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
+import { emitInterruptCheck } from './interruptCheck.ts';
 import { constant, constant64, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region control-frame
@@ -59,6 +60,7 @@ function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabe
 
 export function beginFunctionFrame(fc: FunctionCompiler, vf: ControlFrame): void {
   fc.control.frames.push(newFrame(fc, vf, fc.asm.newLabel()));
+  if (fc.env.interruptible) emitInterruptCheck(fc);
 }
 
 // #region layouts
@@ -169,6 +171,7 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   enterMergeState(fc);
   fc.frame.alignLoopHead();
   fc.asm.bind(f.label);
+  if (fc.env.interruptible) emitInterruptCheck(fc);
   fc.control.frames.push(f);
 }
 

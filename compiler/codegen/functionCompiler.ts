@@ -39,6 +39,8 @@ export interface FunctionEnv {
   readonly notes: [number, string][];
   /** Bounds checks emitted and proven unneeded, counted over the module (ops/boundsChecks.ts). */
   readonly boundsChecks: BoundsCheckCounts;
+  /** Check the interrupt flag at function entries and loop heads (interruptCheck.ts). */
+  readonly interruptible?: boolean;
 }
 
 /**

@@ -89,6 +89,7 @@ export class X64CodeGenerator implements CodeGenerator {
   constructor(
     private readonly keepNotes = false,
     private readonly features: CpuFeatures = BASELINE_FEATURES,
+    private readonly interruptible = false,
   ) {}
 
   /**
@@ -150,7 +151,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.context = ctx;
     this.bodyOffset = offset;
     this.checksBefore = { ...this.boundsChecks };
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features };
+    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
       const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
       fc.control = new control.ControlState();
@@ -428,10 +429,15 @@ export interface CompileOptions {
    * and POPCNT), so code compiled anywhere runs everywhere. The Node API passes what CPUID found.
    */
   readonly features?: CpuFeatures;
+  /**
+   * Check the thread's interrupt flag at every function entry and loop head (interruptCheck.ts),
+   * so that a timeout or another thread can stop the code. Off by default: then there is no check.
+   */
+  readonly interruptible?: boolean;
 }
 
 export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): CompiledModuleWithNotes {
-  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES);
+  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false);
   const v = new StreamingValidator(gen);
   v.push(bytes);
   v.finish();

@@ -3,7 +3,7 @@
 
 import { ValType, type FuncType } from '../binary/types.ts';
 import type { CalloutHandler, Runtime } from './runtime.ts';
-import { readValue, writeValue } from './values.ts';
+import { externRefs, readValue, writeValue } from './values.ts';
 
 // #region call-export
 /**
@@ -19,6 +19,7 @@ export function callWasm(
   // Convert every argument before storing any: a valueOf may call into wasm and reuse the buffer.
   const values = new Array<unknown>(params.length);
   for (let i = 0; i < params.length; i++) values[i] = toPrimitive(params[i]!, args[i]);
+  externRefs.safePoint(); // not between the stores: a handle only in the buffer is no root
   for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, values[i]);
   runtime.invoke(vmctx, adapter, func);
   const results = type.results;

@@ -2,6 +2,7 @@
 // read+execute: never writable and executable at once (W^X), so no bug can patch live code.
 
 import { getNative, PROT_EXEC, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
+import { nativeRegistry } from './reclaim.ts';
 
 // #region code-memory
 export class CodeMemory {
@@ -45,6 +46,6 @@ export class CodeMemory {
 }
 // #endregion code-memory
 
-const registry = new FinalizationRegistry<{ address: number; size: number }>(({ address, size }) => {
+const registry = nativeRegistry<{ address: number; size: number }>(({ address, size }) => {
   getNative().munmap(address, size);
 });

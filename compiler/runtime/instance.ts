@@ -15,7 +15,8 @@ import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
-import { funcRefs, readValue, writeValue } from './values.ts';
+import { nativeRegistry } from './reclaim.ts';
+import { externRefs, funcRefs, readValue, writeValue } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
 export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
@@ -149,7 +150,7 @@ export class Instance {
     const arenaSize = roundUp(recordsAt + info.functions.length * FUNCREF.SIZE, rt.native.pageSize);
     this.vmctx = rt.native.mmap(arenaSize, PROT_READ | PROT_WRITE);
     this.vm = new DataView(rt.native.view(this.vmctx, arenaSize));
-    arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds });
+    arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds, records: this.vmctx + recordsAt, functions: info.functions.length });
     instancesByVmctx.set(this.vmctx, new WeakRef(this));
     this.code = loadCode(compiled);
     this.compiled = compiled;
@@ -158,6 +159,7 @@ export class Instance {
     this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
     this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
     this.setAddress(VMCTX.RUNTIME_STATE, rt.state);
+    this.setAddress(VMCTX.INTERRUPT_FLAG, rt.interruptFlag.address);
     this.setAddress(VMCTX.INSTANCE_ID, instancesByVmctx.size);
     const builtins = builtinStubs(rt);
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
@@ -409,12 +411,23 @@ export class Instance {
 }
 
 const instancesByVmctx = new Map<number, WeakRef<Instance>>();
-const arenas = new FinalizationRegistry<{ address: number; size: number; ids: number[] }>(({ address, size, ids }) => {
+// Passive externref segments hold handles too (a `global.get` of an imported externref global).
+externRefs.markers.push((mark) => {
+  for (const ref of instancesByVmctx.values()) {
+    const inst = ref.deref();
+    inst?.elemSegments.forEach((items, i) => {
+      if (items && inst.module.elements[i]!.type === ValType.externref) for (const h of items) mark(h);
+    });
+  }
+});
+interface Arena { address: number; size: number; ids: number[]; records: number; functions: number }
+const arenas = nativeRegistry<Arena>(({ address, size, ids, records, functions }) => {
   instancesByVmctx.delete(address);
   const rt = getRuntime();
   for (const id of ids) rt.unregisterCallout(id);
-  // The function records lived in the arena.
-  for (let record = address; record < address + size; record += 8) {
+  // The function records lived in the arena (imported functions of other instances have theirs elsewhere).
+  for (let i = 0; i < functions; i++) {
+    const record = records + i * FUNCREF.SIZE;
     const ref = functionsByRecord.get(record);
     if (ref && !ref.deref()) functionsByRecord.delete(record);
   }

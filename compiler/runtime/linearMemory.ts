@@ -3,6 +3,7 @@
 // moves, so generated code keeps it in r14 for the life of the instance.
 
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE } from './native.ts';
+import { nativeRegistry } from './reclaim.ts';
 
 export const WASM_PAGE_SIZE = 65536;
 /** The most pages a 32-bit memory may have (4 GiB). */
@@ -40,12 +41,12 @@ export class LinearMemory {
     if (initialPages > this.maxPages) throw new RangeError('memory initial size exceeds its maximum');
     const native = getNative();
     const reserved = this.maxPages * WASM_PAGE_SIZE + GUARD_SIZE;
-    this.base = native.mmap(reserved, PROT_NONE, true);
+    this.base = reservations.take(reserved) ?? native.mmap(reserved, PROT_NONE, true);
     this.mapping = { address: this.base, size: reserved, holders: 0 };
     this.pagesNow = 0;
     this.buffer = new ArrayBuffer(0);
     if (initialPages > 0 && this.grow(initialPages) < 0) {
-      native.munmap(this.base, reserved);
+      reservations.release(this.base, reserved);
       throw new RangeError(`cannot commit ${initialPages} pages of memory`);
     }
     this.hold(this);
@@ -102,6 +103,35 @@ export class LinearMemory {
 }
 // #endregion linear-memory
 
-const registry = new FinalizationRegistry<Mapping>((mapping) => {
-  if (--mapping.holders === 0) getNative().munmap(mapping.address, mapping.size);
+// #region reservation-pool
+/**
+ * Released reservations kept for the next memories of the same size (most are the 4 GiB + guard
+ * of a memory without a maximum): reusing one costs one mmap(MAP_FIXED) that drops its pages,
+ * and neither adds a mapping nor searches the address space.
+ */
+class ReservationPool {
+  private readonly free = new Map<number, number[]>();
+  private count = 0;
+  static readonly CAPACITY = 16;
+  take(size: number): number | undefined {
+    const list = this.free.get(size);
+    const address = list?.pop();
+    if (address !== undefined) this.count--;
+    return address;
+  }
+  release(address: number, size: number): void {
+    const native = getNative();
+    if (this.count >= ReservationPool.CAPACITY) return native.munmap(address, size);
+    native.resetReservation(address, size);
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(address);
+    this.count++;
+  }
+}
+const reservations = new ReservationPool();
+// #endregion reservation-pool
+
+const registry = nativeRegistry<Mapping>((mapping) => {
+  if (--mapping.holders === 0) reservations.release(mapping.address, mapping.size);
 });

@@ -4,6 +4,8 @@
 
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
+import { beforeMapping, mapped } from './reclaim.ts';
+import { ledger } from './mappingLedger.ts';
 
 export type Koffi = typeof KoffiModule;
 /** An opaque koffi pointer (a JS External). */
@@ -16,6 +18,7 @@ export const PROT_EXEC = 4;
 const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
 const MAP_NORESERVE = 0x4000;
+const MAP_FIXED = 0x10;
 const MAP_FAILED = -1;
 
 // #region stack-budget
@@ -37,13 +40,19 @@ export interface Native {
   /** Map fresh zeroed anonymous memory; `reserveOnly` maps it PROT_NONE without committing swap. */
   mmap(length: number, prot: number, reserveOnly?: boolean): number;
   mprotect(address: number, length: number, prot: number): void;
+  /** Replace [address, address + length) of a mapping of ours with fresh inaccessible, uncommitted memory (to reuse a reservation). */
+  resetReservation(address: number, length: number): void;
   munmap(address: number, length: number): void;
   /** An ArrayBuffer over raw memory (no copy). It must not be used after the memory is unmapped. */
   view(address: number, length: number): ArrayBuffer;
   /** Copy bytes to raw memory (cheaper than making a view for one write). */
   copyIn(address: number, bytes: Uint8Array): void;
+  /** The address of a typed array's memory (stable for a SharedArrayBuffer's). */
+  addressOf(array: ArrayBufferView): number;
   /** The koffi pointer for an address (for koffi.decode / koffi.view). */
   pointer(address: number): Pointer;
+  /** munmap without the bookkeeping (for another thread's mappings). */
+  rawMunmap(address: number, length: number): void;
   /** Read errno's text after a failed call. */
   lastError(): string;
 }
@@ -82,24 +91,36 @@ export function getNative(): Native {
   // memset(p, 0, 0) returns p untouched: the cheapest way to turn an address into a koffi pointer.
   const asPointer = libc.func('void *memset(uintptr_t s, int c, size_t n)');
   const memcpy = libc.func('void *memcpy(uintptr_t dst, void *src, size_t n)');
+  const addressOf = libc.func('uintptr_t memset(void *s, int c, size_t n)');
   const pageSize = Number(sysconf(30 /* _SC_PAGESIZE */));
   const lastError = () => String(strerror(koffi.errno()));
   native = {
     koffi,
     pageSize,
     mmap(length, prot, reserveOnly = false) {
+      beforeMapping(length);
       const flags = MAP_PRIVATE | MAP_ANONYMOUS | (reserveOnly ? MAP_NORESERVE : 0);
       const address = Number(mmap(0, length, prot, flags, -1, 0));
       if (address === MAP_FAILED || address === 2 ** 64 - 1 || address === 0) {
         throw new RangeError(`mmap of ${length} bytes failed: ${lastError()}`);
       }
+      mapped.mappings++;
+      mapped.bytes += length;
+      ledger?.add(address, length);
       return address;
+    },
+    resetReservation(address, length) {
+      const flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED;
+      if (Number(mmap(address, length, PROT_NONE, flags, -1, 0)) !== address) throw new Error(`mmap (reset) failed: ${lastError()}`);
     },
     mprotect(address, length, prot) {
       if (mprotect(address, length, prot) !== 0) throw new Error(`mprotect failed: ${lastError()}`);
     },
     munmap(address, length) {
       if (munmap(address, length) !== 0) throw new Error(`munmap failed: ${lastError()}`);
+      mapped.mappings--;
+      mapped.bytes -= length;
+      ledger?.remove(address);
     },
     copyIn(address, bytes) {
       if (bytes.length) memcpy(address, bytes, bytes.length);
@@ -107,8 +128,14 @@ export function getNative(): Native {
     view(address, length) {
       return koffi.view(asPointer(address, 0, 0), length);
     },
+    addressOf(array) {
+      return Number(addressOf(array, 0, 0));
+    },
     pointer(address) {
       return asPointer(address, 0, 0);
+    },
+    rawMunmap(address, length) {
+      munmap(address, length);
     },
     lastError,
   };

@@ -8,6 +8,10 @@ import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
+import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
+import { setReclaimGuard } from './reclaim.ts';
+import { ledger, unmapAll } from './mappingLedger.ts';
+import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
 
@@ -37,7 +41,7 @@ export class Runtime {
   readonly stackTop: number;
   /** Address of the routine call-out stubs call to suspend the activation. */
   readonly suspend: number;
-  private readonly entry: () => number;
+  private entry: () => number;
   private readonly resume: (status: number) => number;
   private readonly stateWords: Uint32Array;
   private readonly adapters = new Map<string, number>();
@@ -45,6 +49,9 @@ export class Runtime {
   private readonly handlers: (CalloutHandler | undefined)[] = [];
   private readonly freeIds: number[] = [];
   private readonly stateView: DataView;
+  /** The thread's interrupt flag (interruption.ts): every VMContext's INTERRUPT_FLAG points to it. */
+  readonly interruptFlag: InterruptFlag;
+  private timer: FlagTimer | undefined;
   /** Keeps every piece of runtime code alive (adapters and the trampoline are never freed). */
   private readonly code: CodeMemory[] = [];
 
@@ -80,7 +87,52 @@ export class Runtime {
     this.suspend = suspendAt;
     this.entry = koffi.decode(native.pointer(entryAt), koffi.proto('int32_t', []));
     this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
+    this.interruptFlag = new InterruptFlag(native);
+    watchWorkers(this.interruptFlag, ledger?.entries);
+    const own = ledger;
+    if (own) {
+      // A worker ending (naturally or by process.exit()) unmaps its runtime and instances; anything
+      // that calls wasm after that gets an error, not a jump into unmapped code.
+      process.on('exit', () => {
+        this.entry = () => {
+          throw new Error('Lightbeam: this thread is exiting; its runtime has been unmapped');
+        };
+        unmapAll(own.entries, (address, length) => native.rawMunmap(address, length));
+      });
+    }
+    // Dead objects may be unmapped early (reclaim.ts) only while no wasm activation is suspended.
+    const idle = () => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop);
+    setReclaimGuard(idle);
+    externRefs.canCollect = idle;
   }
+
+  // #region interrupt
+  /** Stop the Lightbeam code running on this thread (compiled interruptible) with RuntimeError "interrupted". */
+  interrupt(): void {
+    this.interruptFlag.set();
+  }
+
+  /**
+   * Run `fn`; if it is still running after `ms` milliseconds, interrupt the code compiled
+   * interruptible it runs (RuntimeError "interrupted"). A timeout inside another one is ignored
+   * (the outer one still holds).
+   */
+  withTimeout<T>(ms: number, fn: () => T): T {
+    if (this.timerArmed) return fn();
+    this.timer ??= new FlagTimer(this.interruptFlag);
+    this.timerArmed = true;
+    this.timer.arm(ms);
+    try {
+      return fn();
+    } finally {
+      this.timer.arm(0);
+      this.timerArmed = false;
+      // It may have fired after fn returned: do not let it stop the next call.
+      this.interruptFlag.clear();
+    }
+  }
+  private timerArmed = false;
+  // #endregion interrupt
 
   // #region call-into-wasm
   /**
@@ -126,6 +178,7 @@ export class Runtime {
     }
     if (status !== 0) {
       if (status === TrapCode.jsException && thrown) throw thrown.value;
+      if (status === TrapCode.interrupted) this.interruptFlag.clear();
       throw this.failure(status);
     }
   }
@@ -222,6 +275,11 @@ export class Runtime {
     const key = `${kind} ${signatureKey(type)}`;
     let t = this.templates.get(key);
     if (!t) {
+      // Validation caps signatures at the JS API's 1,000 params and results; a CompiledModule made
+      // some other way must not write past the call-out buffer either.
+      if (type.params.length > BUFFER_SLOTS || type.results.length > BUFFER_SLOTS) {
+        throw new RangeError('too many parameters or results');
+      }
       const asm = new Assembler();
       const placeholders = kind === 'callout' ? [ID_HOLE] : [VMCTX_HOLE, CODE_HOLE];
       if (kind === 'callout') emitCalloutStub(asm, type, ID_HOLE, this.state, this.suspend, this.trapHandler);

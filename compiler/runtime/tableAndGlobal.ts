@@ -6,7 +6,17 @@ import { ValType, type RefType } from '../binary/types.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
-import { funcRefs, readValue, writeValue } from './values.ts';
+import { externRefs, funcRefs, readValue, writeValue } from './values.ts';
+import { nativeRegistry } from './reclaim.ts';
+
+/** A table's element array, unmapped when the table is collected (every instance using it is gone then too). */
+interface Elements {
+  address: number;
+  bytes: number;
+}
+const elementArrays = nativeRegistry<Elements>(({ address, bytes }) => {
+  if (address) getNative().munmap(address, bytes);
+});
 
 /** The most elements a table may have (the JS API's limit). */
 export const MAX_TABLE_LENGTH = 10_000_000;
@@ -33,6 +43,22 @@ class NativeCells {
 }
 const cells = new NativeCells();
 
+// The externref tables and globals alive: their handles are the roots of externRefs.collect().
+const externTables = new Set<WeakRef<Table>>();
+const externGlobals = new Set<WeakRef<Global>>();
+externRefs.markers.push((mark) => {
+  for (const ref of externTables) {
+    const t = ref.deref();
+    if (!t) externTables.delete(ref);
+    else for (let i = 0; i < t.length; i++) mark(t.getRaw(i));
+  }
+  for (const ref of externGlobals) {
+    const g = ref.deref();
+    if (!g) externGlobals.delete(ref);
+    else mark(g.getRaw());
+  }
+});
+
 // #region table
 export class Table {
   /** Address of the descriptor the VMContexts point to. */
@@ -47,6 +73,7 @@ export class Table {
   private lengthNow = 0;
   /** Instances whose functions are (or were) stored here: their code must outlive the table. */
   readonly owners = new Set<object>();
+  private readonly mapping: Elements = { address: 0, bytes: 0 };
 
   constructor(element: RefType, initial: number, maximum?: number, init: unknown = null) {
     if (initial > MAX_TABLE_LENGTH) throw new RangeError('table too large');
@@ -56,6 +83,8 @@ export class Table {
     this.descriptor = d.address;
     this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);
     this.reserve(Math.max(initial, 4));
+    elementArrays.register(this, this.mapping);
+    if (element === ValType.externref) externTables.add(new WeakRef(this));
     this.lengthNow = initial;
     this.desc.setUint32(TABLE.LENGTH, initial, true);
     if (init !== null) this.fill(0, init, initial);
@@ -78,6 +107,7 @@ export class Table {
   }
   set(i: number, value: unknown): void {
     if (!(i >= 0 && i < this.lengthNow)) throw new RangeError('table index out of bounds');
+    externRefs.safePoint();
     writeValue(this.slots, i, this.element, value);
     this.keep(value);
   }
@@ -127,6 +157,8 @@ export class Table {
       native.munmap(this.elements, this.capacity * TABLE.ELEMENT_SIZE);
     }
     this.elements = address;
+    this.mapping.address = address;
+    this.mapping.bytes = bytes;
     this.capacity = bytes / TABLE.ELEMENT_SIZE;
     this.words = words;
     this.slots = new SlotViews(buffer, 0, this.capacity);
@@ -146,6 +178,7 @@ export class Global {
     const c = cells.alloc(GLOBAL_CELL_SIZE);
     this.cell = c.address;
     this.slots = new SlotViews(c.buffer, c.offset, 2);
+    if (type === ValType.externref) externGlobals.add(new WeakRef(this));
     if (value !== undefined) this.value = value;
     else if (type === ValType.i64) this.value = 0n;
     else if (type === ValType.funcref || type === ValType.externref) this.value = null;
@@ -155,6 +188,7 @@ export class Global {
     return readValue(this.slots, 0, this.type);
   }
   set value(v: unknown) {
+    externRefs.safePoint();
     writeValue(this.slots, 0, this.type, v);
     const owner = funcRefs.ownerOf(v);
     if (owner) this.owners.add(owner);

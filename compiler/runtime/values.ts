@@ -8,20 +8,40 @@ import type { SlotViews } from './runtimeState.ts';
 
 // #region externref-handles
 /**
- * externref values cross into wasm as 64-bit handles. A handle is an index into this table
- * plus one (0 is null). Handles are never reused: the table keeps its values alive, which is
- * simple and safe (wasm may copy a handle anywhere), at the price of memory for programs that
- * pass many distinct objects.
+ * externref values cross into wasm as 64-bit handles: an index into this table plus one (0 is
+ * null). Wasm may copy a handle anywhere it can hold an externref: tables, globals, passive
+ * element segments, and its own stack while it runs. So handles are collected only when no wasm
+ * activation is running (then the stack holds none), at a safe point where no handle is in
+ * flight between JS and wasm (safePoint()): the table marks every handle the live tables, globals and segments hold (the
+ * "markers" registered by the runtime) and frees the rest for reuse, their values becoming
+ * collectable. It collects when the number of handles has doubled since the last time, so the
+ * cost is amortised (linear in the handles made).
  */
 class ExternRefTable {
   private readonly values: unknown[] = [];
   private readonly handles = new Map<unknown, number>();
+  private readonly free: number[] = [];
+  /** Collect when this many handles are in use. */
+  private nextCollection = 65_536;
+  /** Each calls `mark(handle)` for every handle some live table, global or segment holds. */
+  readonly markers: ((mark: (handle: number) => void) => void)[] = [];
+  /** Whether collecting is safe now (the runtime: no wasm activation is running). */
+  canCollect: () => boolean = () => false;
+  collections = 0;
+
+  get size(): number {
+    return this.handles.size;
+  }
+
   toHandle(value: unknown): number {
     if (value === null) return NULL_REF;
     let h = this.handles.get(value);
     if (h === undefined) {
-      this.values.push(value);
-      h = this.values.length;
+      h = this.free.pop();
+      if (h === undefined) {
+        this.values.push(value);
+        h = this.values.length;
+      } else this.values[h - 1] = value;
       this.handles.set(value, h);
     }
     return h;
@@ -30,6 +50,32 @@ class ExternRefTable {
     if (handle === NULL_REF) return null;
     if (handle > this.values.length) throw new RangeError(`bad externref handle ${handle}`);
     return this.values[handle - 1];
+  }
+
+  /**
+   * Called where no handle is in flight (before a call's arguments, or a table or global store, are
+   * converted to handles): collects if the handles have doubled since the last time.
+   */
+  safePoint(): void {
+    if (this.handles.size >= this.nextCollection && this.canCollect()) this.collect();
+  }
+
+  /** Free every handle nothing marks. */
+  collect(): void {
+    const live = new Uint8Array(this.values.length + 1);
+    const mark = (h: number) => {
+      if (h > 0 && h < live.length) live[h] = 1;
+    };
+    for (const marker of this.markers) marker(mark);
+    for (let h = 1; h <= this.values.length; h++) {
+      // A freed slot holds undefined, whose own handle (if it has one) is another.
+      if (live[h] || this.handles.get(this.values[h - 1]) !== h) continue;
+      this.handles.delete(this.values[h - 1]);
+      this.values[h - 1] = undefined;
+      this.free.push(h);
+    }
+    this.nextCollection = Math.max(65_536, 2 * this.handles.size);
+    this.collections++;
   }
 }
 export const externRefs = new ExternRefTable();

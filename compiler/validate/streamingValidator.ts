@@ -18,6 +18,7 @@ import {
   checkConstExpr, checkData, checkElement, checkExports, checkFunctions, checkImports, checkMemories,
   checkStart, checkTables,
 } from './moduleChecks.ts';
+import { checkJsApiLimits, checkSignatureLimits } from './jsApiLimits.ts';
 
 // #region decoder-states
 const enum State {
@@ -348,7 +349,12 @@ export class StreamingValidator {
     const m = this.module;
     const at = r.offset;
     switch (id) {
-      case SectionId.type: readTypeSection(r, m); break;
+      case SectionId.type: {
+        const first = m.types.length;
+        readTypeSection(r, m);
+        for (let i = first; i < m.types.length; i++) checkSignatureLimits(m.types[i]!.params.length, m.types[i]!.results.length, at);
+        break;
+      }
       case SectionId.import: readImportSection(r, m); checkImports(m, at); break;
       case SectionId.function: readFunctionSection(r, m); checkFunctions(m, at); break;
       case SectionId.table: readTableSection(r, m); checkTables(m, at); break;
@@ -386,6 +392,7 @@ export class StreamingValidator {
         break;
       }
     }
+    checkJsApiLimits(m, at);
     if (r.pos !== r.end) throw new CompileError('section size mismatch', r.offset);
   }
 

@@ -1,0 +1,49 @@
+// Issue 11, item 4: a synchronous loop that instantiates a module with a memory, a table and an
+// import (or makes `new Memory({initial: 1})`) N times must not abort Node. Prints, every N/10
+// iterations, the process's mappings (/proc/self/maps lines), its RSS and the time so far, and how
+// often and how long the runtime reclaimed dead objects' mappings (compiler/runtime/reclaim.ts).
+//
+//   npx tsx bench/instantiate-loop.ts [instance|memory] [N] [lightbeam|v8]     (x86-64 Linux)
+//   e.g. npx tsx bench/instantiate-loop.ts instance 100000
+// The last line is JSON (the test in compiler/runtime/instantiateLoop.test.ts reads it).
+
+import { readFileSync } from 'node:fs';
+import * as Lightbeam from '../compiler/api/index.ts';
+import { mapped, reclaimStats } from '../compiler/runtime/reclaim.ts';
+
+const kind = process.argv[2] ?? 'instance';
+const N = Number(process.argv[3] ?? 50_000);
+const engine = process.argv[4] ?? 'lightbeam';
+const api = (engine === 'v8' ? WebAssembly : Lightbeam) as unknown as typeof WebAssembly;
+
+// (module (import "env" "f" (func (result i32))) (memory 1) (table 1 funcref)
+//   (func (export "g") (result i32) call 0))
+const bytes = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 2, 9, 1, 3, 101, 110, 118, 1, 102, 0, 0, 3, 2, 1, 0,
+  4, 4, 1, 112, 0, 1, 5, 3, 1, 0, 1, 7, 5, 1, 1, 103, 0, 1, 10, 6, 1, 4, 0, 16, 0, 11,
+]);
+const maps = () => readFileSync('/proc/self/maps', 'utf8').split('\n').length - 1;
+const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+
+const module = new api.Module(bytes);
+const imports = { env: { f: () => 7 } };
+let peakMaps = 0;
+let peakRss = 0;
+const t0 = performance.now();
+const startMaps = maps();
+for (let i = 1; i <= N; i++) {
+  if (kind === 'memory') new api.Memory({ initial: 1 });
+  else {
+    const instance = new api.Instance(module, imports);
+    if (i % 1000 === 0 && (instance.exports.g as () => number)() !== 7) throw new Error('wrong result');
+  }
+  if (i % Math.max(1, Math.floor(N / 10)) === 0) {
+    const m = maps();
+    const r = rssMiB();
+    peakMaps = Math.max(peakMaps, m);
+    peakRss = Math.max(peakRss, r);
+    console.log(`${engine} ${kind} ${i}: ${m} mappings, RSS ${r} MiB, ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+      (engine === 'lightbeam' ? `, ours ${mapped.mappings} (${(mapped.bytes / 2 ** 40).toFixed(2)} TiB), reclaimed ${reclaimStats.runs}x in ${reclaimStats.ms.toFixed(0)} ms` : ''));
+  }
+}
+console.log(JSON.stringify({ engine, kind, n: N, startMaps, peakMaps, peakRssMiB: peakRss, seconds: (performance.now() - t0) / 1000, reclaims: reclaimStats.runs }));
