@@ -14,6 +14,7 @@ import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { emitMove, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
+import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, type Spiller } from './registerAllocator.ts';
 import { inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
@@ -96,6 +97,8 @@ export class FunctionCompiler implements Spiller {
     readonly type: FuncType,
     locals: readonly number[],
     bodyOffset: number,
+    /** The body's expression bytes, looked over to find the locals worth a register (null: declaration order). */
+    code: Uint8Array | null = null,
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
@@ -109,7 +112,9 @@ export class FunctionCompiler implements Spiller {
     this.regs = new RegisterAllocator(this.stack, this);
     this.frame = new Frame(this.asm, types.length, funcIndex, bodyOffset);
 
-    const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length);
+    const { moves, zeroSlots } = assignLocals(
+      this, sig, type.params.length, locals.length, code ? localWeights(code, types.length) : null,
+    );
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),

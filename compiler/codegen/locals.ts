@@ -10,6 +10,7 @@ import { GPR32, GPR64, qword, XMM } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
+import { chooseRegisterLocals } from './localWeights.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
 // #region local-state
@@ -156,22 +157,29 @@ export interface ParamMove {
 }
 
 /**
- * Decide where each local lives. Parameters stay in the registers they arrive in (except rdx
- * and rcx, wanted by division and shifts) while their class's register budget lasts; other
- * locals take free homes of their class, then frame slots. Returns the prologue's work:
- * parameters to move, slots to zero.
+ * Decide where each local lives. The locals used most (weighted by loop depth: localWeights.ts)
+ * get registers, up to a budget per class; a chosen parameter stays in the register it arrives
+ * in (except rdx and rcx, wanted by division and shifts), other chosen locals take free homes of
+ * their class, the rest live in frame slots. Returns the prologue's work: parameters to move,
+ * slots to zero.
  */
 export function assignLocals(
-  fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number,
+  fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number, weights: Float64Array | null,
 ): { moves: ParamMove[]; zeroSlots: number[] } {
   const l = fc.locals;
   const frame = fc.frame;
   const arrivals = sig.returnAreaPointer ? [...sig.params, sig.returnAreaPointer] : sig.params;
+  // Candidates for a register: parameters that arrive in one, and declared locals.
+  const candidates: number[] = [];
+  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates.push(i < params ? i : l.returnAreaLocal);
+  for (let i = params; i < declared; i++) candidates.push(i);
+  const classes = l.types.map(classOf);
+  if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1; // read at returns only
+  const chosen = chooseRegisterLocals(classes, candidates, weights, MAX_REGISTER_LOCALS);
   // Registers given to locals, and registers parameters arrive in (bit masks).
   let taken = 0;
   let arriving = 0;
   for (const a of arrivals) if (a.kind !== 'stack') arriving |= regBit(a.reg);
-  const count = [0, 0];
   const moves: ParamMove[] = [];
   for (let i = 0; i < arrivals.length; i++) {
     const loc = arrivals[i]!;
@@ -183,21 +191,17 @@ export function assignLocals(
       continue;
     }
     const r = loc.reg;
-    const cls = isXmm(r) ? RegClass.xmm : RegClass.gpr;
     frame.addLocalSlot(local);
-    if (r !== Reg.rdx && r !== Reg.rcx && count[cls]! < MAX_REGISTER_LOCALS) {
+    if (r !== Reg.rdx && r !== Reg.rcx && chosen[local]) {
       l.home[local] = r;
       taken |= regBit(r);
-      count[cls]!++;
       l.regValid[local] = 1;
     } else moves.push({ home: -1, from: r, local });
   }
   for (const m of moves) {
-    const cls = isXmm(m.from) ? RegClass.xmm : RegClass.gpr;
-    const h = freeHome(cls, count, taken | arriving);
+    const h = chosen[m.local] ? freeHome(classes[m.local]!, taken | arriving) : -1;
     if (h >= 0) {
       taken |= regBit(h);
-      count[cls]!++;
       l.home[m.local] = h;
       l.regValid[m.local] = 1;
     } else l.slotValid[m.local] = 1;
@@ -206,11 +210,9 @@ export function assignLocals(
   const zeroSlots: number[] = [];
   for (let i = params; i < declared; i++) {
     frame.addLocalSlot(i);
-    const cls = classOf(l.types[i]!);
-    const h = freeHome(cls, count, taken | arriving);
+    const h = chosen[i] ? freeHome(classes[i]!, taken | arriving) : -1;
     if (h >= 0) {
       taken |= regBit(h);
-      count[cls]!++;
       l.home[i] = h;
     } else {
       l.slotValid[i] = 1;
@@ -228,9 +230,8 @@ export function assignLocals(
 }
 // #endregion locals
 
-/** A home register of class `cls` not in `busy`, while the class's budget lasts, or -1. */
-function freeHome(cls: RegClass, count: number[], busy: number): RegId {
-  if (count[cls]! >= MAX_REGISTER_LOCALS) return -1;
+/** A home register of class `cls` not in `busy`, or -1. */
+function freeHome(cls: RegClass, busy: number): RegId {
   for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!(busy & regBit(r))) return r;
   return -1;
 }
