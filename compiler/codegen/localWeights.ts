@@ -102,11 +102,11 @@ export function localWeights(code: Uint8Array, localCount: number): Float64Array
 }
 
 /**
- * Which locals get a home register: per class, the `budget` heaviest (ties: the lower index), and
- * only locals that are used at all. Without weights, the first `budget` of each class, in order.
+ * Which locals get a home register: per class c, the budget[c] heaviest (ties: the lower index), and
+ * only locals that are used at all. Without weights, the first of each class, in order.
  */
 export function chooseRegisterLocals(
-  classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: number,
+  classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
 ): Uint8Array {
   const chosen = new Uint8Array(classes.length);
   const byClass: number[][] = [[], []];
@@ -114,9 +114,10 @@ export function chooseRegisterLocals(
     const i = candidates[k]!;
     if (weights === null || weights[i]! > 0) byClass[classes[i]!]!.push(i);
   }
-  for (const list of byClass) {
+  for (let c = 0; c < byClass.length; c++) {
+    const list = byClass[c]!;
     if (weights) list.sort((a, b) => weights[b]! - weights[a]! || a - b);
-    for (let k = 0; k < list.length && k < budget; k++) chosen[list[k]!] = 1;
+    for (let k = 0; k < list.length && k < budget[c]!; k++) chosen[list[k]!] = 1;
   }
   return chosen;
 }

@@ -208,9 +208,11 @@ export function assignLocals(
     m.home = h;
   }
   const zeroSlots: number[] = [];
+  // Declared locals are first written after the prologue's moves: a parameter's arrival register is
+  // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
     frame.addLocalSlot(i);
-    const h = chosen[i] ? freeHome(classes[i]!, taken | arriving) : -1;
+    const h = chosen[i] ? freeHome(classes[i]!, taken) : -1;
     if (h >= 0) {
       taken |= regBit(h);
       l.home[i] = h;
