@@ -29,6 +29,13 @@ export const VMCTX = {
   RUNTIME_STATE: 32,
   /** u64: reserved for the runtime (the instance id). */
   INSTANCE_ID: 40,
+  /**
+   * i64: MEMORY_SIZE - 4 and MEMORY_SIZE - 8 (negative for a smaller memory), kept with it: a
+   * 4- or 8-byte access at the zero-extended address a is in bounds iff a <= the bound (a signed
+   * compare), one `cmp` + `jg` where a computed end would take an `lea` more.
+   */
+  MEMORY_BOUND_4: 48,
+  MEMORY_BOUND_8: 56,
   /** Size of the fixed header; the builtin table follows. */
   HEADER_SIZE: 64,
 } as const;

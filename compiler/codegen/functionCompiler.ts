@@ -90,6 +90,12 @@ export class FunctionCompiler implements Spiller {
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
   lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number } | null = null;
+  /**
+   * The register the instruction that ends at zeroExtendedEnd wrote a 32-bit result to (which
+   * cleared its upper half): an address there needs no `mov r32, r32` (see effectiveAddress).
+   */
+  private zeroExtendedReg = -1;
+  private zeroExtendedEnd = -1;
 
   constructor(
     readonly env: FunctionEnv,
@@ -345,6 +351,22 @@ export class FunctionCompiler implements Spiller {
       }
     }
     return XMM[this.toReg(v) & 15]!;
+  }
+
+  /** The instruction just emitted wrote a 32-bit result to r. */
+  markZeroExtended(r: RegId): void {
+    this.zeroExtendedReg = r;
+    this.zeroExtendedEnd = this.asm.offset;
+  }
+
+  /** Did the last instruction emitted write a 32-bit result to r? */
+  justZeroExtended(r: RegId): boolean {
+    return this.zeroExtendedEnd === this.asm.offset && this.zeroExtendedReg === r;
+  }
+
+  /** Code was rewound: what the last instruction was is no longer known. */
+  forgetLastInstruction(): void {
+    this.zeroExtendedEnd = -1;
   }
 
   /** `op dst, src` for the two-address instructions. */

@@ -108,6 +108,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     l.home[i] === last.home && l.regValid[i] && fc.stack.refsOf(i).length === 0
   ) {
     fc.asm.rewind(last.start);
+    fc.forgetLastInstruction();
     fc.rewindNotes(last.start);
     fc.emitTwoAddress(last.op, last.type, last.home, last.src);
     l.slotValid[i] = 0;

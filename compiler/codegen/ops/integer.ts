@@ -207,6 +207,7 @@ function twoAddress(
   const src = fc.operand(b, immOk);
   const clean = fc.asm.offset === opStart; // the operand needed no code of its own
   fc.emitTwoAddress(op, type, dst, src);
+  if (type === I32) fc.markZeroExtended(dst);
   fc.lastOp = null;
   if (clean && aHome >= 0 && opStart > start && !(typeof src === 'object' && src.kind === 'gpr' && src.num === dst)) {
     fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
@@ -227,6 +228,7 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
     const src = fc.operand(a, false) as Gpr | Mem;
     const dst = a.loc === Loc.Reg ? a.n : fc.regs.alloc(GPR);
     fc.asm.imul(reg(type, dst), src, b.imm);
+    if (type === I32) fc.markZeroExtended(dst);
     return fc.push(inReg(type, dst));
   }
   twoAddress(fc, type, a, b, true, false, 'imul');
@@ -238,7 +240,10 @@ function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u'
   if (b.loc === Loc.Const) {
     const count = b.imm & (type === I64 ? 63 : 31);
     const dst = fc.toReg(a);
-    if (count !== 0) asm[x86](reg(type, dst), count);
+    if (count !== 0) {
+      asm[x86](reg(type, dst), count);
+      if (type === I32) fc.markZeroExtended(dst);
+    }
     return fc.push(inReg(type, dst));
   }
   // A variable count must be in cl.
@@ -254,6 +259,7 @@ function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u'
   }
   const dst = fc.toReg(a, regBit(Reg.rcx));
   asm[x86](reg(type, dst), GPR8[Reg.rcx]!);
+  if (type === I32) fc.markZeroExtended(dst);
   fc.regs.release(Reg.rcx);
   fc.push(inReg(type, dst));
 }
