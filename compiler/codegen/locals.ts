@@ -6,7 +6,7 @@
 
 import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
-import { GPR32, GPR64, qword, XMM } from '../x64/index.ts';
+import { GPR32, GPR64, type Gpr, type Mem, qword, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
@@ -114,6 +114,22 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     l.slotValid[i] = 0;
     return;
   }
+  // `y = x op z` into another register local: `mov y, x; op y, z` (no temporary, no third move).
+  const h0 = l.home[i]!;
+  if (
+    last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end && h0 >= 0 &&
+    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.refsOf(i).length === 0
+  ) {
+    fc.asm.rewind(last.start);
+    fc.forgetLastInstruction();
+    fc.rewindNotes(last.start);
+    emitMove(fc.asm, REG[h0]!, REG[last.home]!);
+    fc.emitTwoAddress(last.op, last.type, h0, last.src);
+    fc.regs.release(last.result);
+    l.regValid[i] = 1;
+    l.slotValid[i] = 0;
+    return;
+  }
   settleLocal(fc, i);
   const h = l.home[i]!;
   const type = l.types[i]!;
@@ -128,6 +144,13 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
     emitMove(fc.asm, fc.frame.localLocation(i), s);
   }
+}
+
+/** Does the operand read register r (as itself, or in an address)? */
+function usesRegister(src: Gpr | Xmm | Mem | number, r: RegId): boolean {
+  if (typeof src === 'number') return false;
+  if (src.kind === 'mem') return (src.base !== null && src.base.num === r) || (src.index !== null && src.index.num === r);
+  return (src.kind === 'xmm' ? src.num + 16 : src.num) === r;
 }
 
 /**

@@ -198,8 +198,20 @@ function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 
 function twoAddress(
   fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean, op: TwoAddressOp,
 ): void {
-  const start = fc.asm.offset;
   const aHome = registerLocal(fc, a);
+  if (aHome >= 0) {
+    // y's own code first (`x &= x - 1`: lea t, [x-1]), so that `mov d, x; op d, y` ends the
+    // sequence and a local.set of x can make it `op x, y`.
+    const src = fc.operand(b, immOk);
+    const start = fc.asm.offset;
+    const dst = fc.toReg(a);
+    fc.emitTwoAddress(op, type, dst, src);
+    if (type === I32) fc.markZeroExtended(dst);
+    const sameReg = typeof src === 'object' && src.kind === 'gpr' && src.num === dst;
+    fc.lastOp = sameReg ? null : { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
+    return fc.push(inReg(type, dst));
+  }
+  const start = fc.asm.offset;
   const bHome = commutative ? registerLocal(fc, b) : -1;
   const aWasTemp = a.loc === Loc.Reg;
   const dst = fc.toReg(a);
@@ -209,9 +221,7 @@ function twoAddress(
   fc.emitTwoAddress(op, type, dst, src);
   if (type === I32) fc.markZeroExtended(dst);
   fc.lastOp = null;
-  if (clean && aHome >= 0 && opStart > start && !(typeof src === 'object' && src.kind === 'gpr' && src.num === dst)) {
-    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
-  } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
+  if (clean && bHome >= 0 && aWasTemp && opStart === start) {
     fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op, type, src: reg(type, dst) };
   }
   fc.push(inReg(type, dst));
