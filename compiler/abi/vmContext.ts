@@ -30,13 +30,20 @@ export const VMCTX = {
   /** u64: reserved for the runtime (the instance id). */
   INSTANCE_ID: 40,
   /**
+   * i64: MEMORY_SIZE - 4 and MEMORY_SIZE - 8 (negative for a smaller memory), kept with it: a
+   * 4- or 8-byte access at the zero-extended address a is in bounds iff a <= the bound (a signed
+   * compare), one `cmp` + `jg` where a computed end would take an `lea` more.
+   */
+  MEMORY_BOUND_4: 48,
+  MEMORY_BOUND_8: 56,
+  /**
    * u64: address of the thread's interrupt flag (a u32; non-zero asks running code to stop).
    * Code compiled interruptible checks it at function entries and loop heads:
    * `mov r11, [r15 + INTERRUPT_FLAG]` / `cmp dword [r11], 0` / `jne <trap stub for interrupted>`.
    */
-  INTERRUPT_FLAG: 48,
+  INTERRUPT_FLAG: 64,
   /** Size of the fixed header; the builtin table follows. */
-  HEADER_SIZE: 64,
+  HEADER_SIZE: 72,
 } as const;
 
 /** Stack a function may use below the checked rsp without checking its frame size itself. */

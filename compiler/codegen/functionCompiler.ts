@@ -14,6 +14,7 @@ import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { emitMove, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
+import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, type Spiller } from './registerAllocator.ts';
 import { inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
@@ -91,6 +92,12 @@ export class FunctionCompiler implements Spiller {
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
   lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number } | null = null;
+  /**
+   * The register the instruction that ends at zeroExtendedEnd wrote a 32-bit result to (which
+   * cleared its upper half): an address there needs no `mov r32, r32` (see effectiveAddress).
+   */
+  private zeroExtendedReg = -1;
+  private zeroExtendedEnd = -1;
 
   constructor(
     readonly env: FunctionEnv,
@@ -98,6 +105,8 @@ export class FunctionCompiler implements Spiller {
     readonly type: FuncType,
     locals: readonly number[],
     bodyOffset: number,
+    /** The body's expression bytes, looked over to find the locals worth a register (null: declaration order). */
+    code: Uint8Array | null = null,
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
@@ -111,7 +120,9 @@ export class FunctionCompiler implements Spiller {
     this.regs = new RegisterAllocator(this.stack, this);
     this.frame = new Frame(this.asm, types.length, funcIndex, bodyOffset);
 
-    const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length);
+    const { moves, zeroSlots } = assignLocals(
+      this, sig, type.params.length, locals.length, code ? localWeights(code, types.length) : null,
+    );
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -348,6 +359,22 @@ export class FunctionCompiler implements Spiller {
       }
     }
     return XMM[this.toReg(v) & 15]!;
+  }
+
+  /** The instruction just emitted wrote a 32-bit result to r. */
+  markZeroExtended(r: RegId): void {
+    this.zeroExtendedReg = r;
+    this.zeroExtendedEnd = this.asm.offset;
+  }
+
+  /** Did the last instruction emitted write a 32-bit result to r? */
+  justZeroExtended(r: RegId): boolean {
+    return this.zeroExtendedEnd === this.asm.offset && this.zeroExtendedReg === r;
+  }
+
+  /** Code was rewound: what the last instruction was is no longer known. */
+  forgetLastInstruction(): void {
+    this.zeroExtendedEnd = -1;
   }
 
   /** `op dst, src` for the two-address instructions. */

@@ -6,10 +6,11 @@
 
 import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
-import { GPR32, GPR64, qword, XMM } from '../x64/index.ts';
+import { GPR32, GPR64, type Gpr, type Mem, qword, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
+import { chooseRegisterLocals } from './localWeights.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
 // #region local-state
@@ -109,8 +110,25 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     l.home[i] === last.home && l.regValid[i] && fc.stack.refsOf(i).length === 0
   ) {
     fc.asm.rewind(last.start);
+    fc.forgetLastInstruction();
     fc.rewindNotes(last.start);
     fc.emitTwoAddress(last.op, last.type, last.home, last.src);
+    l.slotValid[i] = 0;
+    return;
+  }
+  // `y = x op z` into another register local: `mov y, x; op y, z` (no temporary, no third move).
+  const h0 = l.home[i]!;
+  if (
+    last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end && h0 >= 0 &&
+    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.refsOf(i).length === 0
+  ) {
+    fc.asm.rewind(last.start);
+    fc.forgetLastInstruction();
+    fc.rewindNotes(last.start);
+    emitMove(fc.asm, REG[h0]!, REG[last.home]!);
+    fc.emitTwoAddress(last.op, last.type, h0, last.src);
+    fc.regs.release(last.result);
+    l.regValid[i] = 1;
     l.slotValid[i] = 0;
     return;
   }
@@ -128,6 +146,13 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
     emitMove(fc.asm, fc.frame.localLocation(i), s);
   }
+}
+
+/** Does the operand read register r (as itself, or in an address)? */
+function usesRegister(src: Gpr | Xmm | Mem | number, r: RegId): boolean {
+  if (typeof src === 'number') return false;
+  if (src.kind === 'mem') return (src.base !== null && src.base.num === r) || (src.index !== null && src.index.num === r);
+  return (src.kind === 'xmm' ? src.num + 16 : src.num) === r;
 }
 
 // #region save-around-calls
@@ -160,22 +185,29 @@ export interface ParamMove {
 }
 
 /**
- * Decide where each local lives. Parameters stay in the registers they arrive in (except rdx
- * and rcx, wanted by division and shifts) while their class's register budget lasts; other
- * locals take free homes of their class, then frame slots. Returns the prologue's work:
- * parameters to move, slots to zero.
+ * Decide where each local lives. The locals used most (weighted by loop depth: localWeights.ts)
+ * get registers, up to a budget per class; a chosen parameter stays in the register it arrives
+ * in (except rdx and rcx, wanted by division and shifts), other chosen locals take free homes of
+ * their class, the rest live in frame slots. Returns the prologue's work: parameters to move,
+ * slots to zero.
  */
 export function assignLocals(
-  fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number,
+  fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number, weights: Float64Array | null,
 ): { moves: ParamMove[]; zeroSlots: number[] } {
   const l = fc.locals;
   const frame = fc.frame;
   const arrivals = sig.returnAreaPointer ? [...sig.params, sig.returnAreaPointer] : sig.params;
+  // Candidates for a register: parameters that arrive in one, and declared locals.
+  const candidates: number[] = [];
+  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates.push(i < params ? i : l.returnAreaLocal);
+  for (let i = params; i < declared; i++) candidates.push(i);
+  const classes = l.types.map(classOf);
+  if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1; // read at returns only
+  const chosen = chooseRegisterLocals(classes, candidates, weights, MAX_REGISTER_LOCALS);
   // Registers given to locals, and registers parameters arrive in (bit masks).
   let taken = 0;
   let arriving = 0;
   for (const a of arrivals) if (a.kind !== 'stack') arriving |= regBit(a.reg);
-  const count = [0, 0];
   const moves: ParamMove[] = [];
   for (let i = 0; i < arrivals.length; i++) {
     const loc = arrivals[i]!;
@@ -187,34 +219,30 @@ export function assignLocals(
       continue;
     }
     const r = loc.reg;
-    const cls = isXmm(r) ? RegClass.xmm : RegClass.gpr;
     frame.addLocalSlot(local);
-    if (r !== Reg.rdx && r !== Reg.rcx && count[cls]! < MAX_REGISTER_LOCALS) {
+    if (r !== Reg.rdx && r !== Reg.rcx && chosen[local]) {
       l.home[local] = r;
       taken |= regBit(r);
-      count[cls]!++;
       l.regValid[local] = 1;
     } else moves.push({ home: -1, from: r, local });
   }
   for (const m of moves) {
-    const cls = isXmm(m.from) ? RegClass.xmm : RegClass.gpr;
-    const h = freeHome(cls, count, taken | arriving);
+    const h = chosen[m.local] ? freeHome(classes[m.local]!, taken | arriving) : -1;
     if (h >= 0) {
       taken |= regBit(h);
-      count[cls]!++;
       l.home[m.local] = h;
       l.regValid[m.local] = 1;
     } else l.slotValid[m.local] = 1;
     m.home = h;
   }
   const zeroSlots: number[] = [];
+  // Declared locals are first written after the prologue's moves: a parameter's arrival register is
+  // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
     frame.addLocalSlot(i);
-    const cls = classOf(l.types[i]!);
-    const h = freeHome(cls, count, taken | arriving);
+    const h = chosen[i] ? freeHome(classes[i]!, taken) : -1;
     if (h >= 0) {
       taken |= regBit(h);
-      count[cls]!++;
       l.home[i] = h;
     } else {
       l.slotValid[i] = 1;
@@ -232,9 +260,8 @@ export function assignLocals(
 }
 // #endregion locals
 
-/** A home register of class `cls` not in `busy`, while the class's budget lasts, or -1. */
-function freeHome(cls: RegClass, count: number[], busy: number): RegId {
-  if (count[cls]! >= MAX_REGISTER_LOCALS) return -1;
+/** A home register of class `cls` not in `busy`, or -1. */
+function freeHome(cls: RegClass, busy: number): RegId {
   for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!(busy & regBit(r))) return r;
   return -1;
 }

@@ -153,7 +153,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.checksBefore = { ...this.boundsChecks };
     const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
-      const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset);
+      const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expressionBytes());
       fc.control = new control.ControlState();
       this.fc = fc;
       control.beginFunctionFrame(fc, ctx.frame(0));

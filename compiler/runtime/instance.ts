@@ -209,10 +209,10 @@ export class Instance {
     this.memory = memory;
     if (memory) {
       this.setAddress(VMCTX.MEMORY_BASE, memory.base);
-      this.setAddress(VMCTX.MEMORY_SIZE, memory.byteLength);
+      this.setMemorySize(memory.byteLength);
       // Weakly: once this instance is gone its VMContext is unmapped and must not be written.
       const self = new WeakRef(this);
-      memory.onGrow((bytes) => self.deref()?.setAddress(VMCTX.MEMORY_SIZE, bytes));
+      memory.onGrow((bytes) => self.deref()?.setMemorySize(bytes));
     }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
       const { element, limits } = info.tables[t]!;
@@ -284,6 +284,13 @@ export class Instance {
 
   private setAddress(offset: number, value: number): void {
     this.vm.setBigUint64(offset, BigInt(value), true);
+  }
+
+  /** Memory 0's size and the bounds derived from it (VMCTX.MEMORY_BOUND_4/8). */
+  private setMemorySize(bytes: number): void {
+    this.setAddress(VMCTX.MEMORY_SIZE, bytes);
+    this.vm.setBigInt64(VMCTX.MEMORY_BOUND_4, BigInt(bytes - 4), true);
+    this.vm.setBigInt64(VMCTX.MEMORY_BOUND_8, BigInt(bytes - 8), true);
   }
 
   private defineFunction(index: number, type: FuncType, code: number, vmctx: number, owner: Instance, recordsAt: number): FunctionInfo {

@@ -54,8 +54,8 @@ describe('interruption', () => {
 
   it('emits no check at all when off', async () => {
     const bytes = await watToWasm(SPIN);
-    // mov r11, [r15 + 0x30] (VMCTX.INTERRUPT_FLAG)
-    const check = [0x4d, 0x8b, 0x5f, 0x30];
+    // mov r11, [r15 + 0x40] (VMCTX.INTERRUPT_FLAG)
+    const check = [0x4d, 0x8b, 0x5f, 0x40];
     const count = (code: Uint8Array) => {
       let n = 0;
       for (let i = 0; i + 4 <= code.length; i++) if (check.every((b, k) => code[i + k] === b)) n++;

@@ -80,6 +80,11 @@ export interface FunctionContext {
   frame(relativeDepth: number): ControlFrame;
   /** Current height of the validator's operand stack. */
   stackHeight(): number;
+  /**
+   * The body's expression bytes (after the local declarations, up to the body's end), not yet
+   * validated: only for a cheap look ahead in beginFunction (which locals are used where).
+   */
+  expressionBytes(): Uint8Array;
 }
 // #endregion function-context
 

@@ -75,6 +75,9 @@ export class FunctionValidator implements FunctionContext {
   stackHeight(): number {
     return this.sp;
   }
+  expressionBytes(): Uint8Array {
+    return this.r.bytes.subarray(this.r.pos, this.r.end);
+  }
 
   // --- the operand stack ---
   /** Position of the operator being checked (errors about operands point at it). */

@@ -152,6 +152,14 @@ export function factsAtEnd(fc: FunctionCompiler): void {
 export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void {
   const asm = fc.asm;
   const r11 = GPR64[SCRATCH]!;
+  // The common ends compare the index itself: with the size (index < size) or a bound kept beside it.
+  if (end === 1 || end === 4 || end === 8) {
+    const bound = end === 1 ? VMCTX.MEMORY_SIZE : end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8;
+    asm.cmp(index, qword(VMCTX_GPR, bound));
+    asm.jcc(end === 1 ? 'ae' : 'g', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+    fc.env.boundsChecks.kept++;
+    return;
+  }
   if (end <= MAX_DISP) asm.lea(r11, qword(index, end));
   else {
     asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));

@@ -200,8 +200,20 @@ function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 
 function twoAddress(
   fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean, op: TwoAddressOp,
 ): void {
-  const start = fc.asm.offset;
   const aHome = registerLocal(fc, a);
+  if (aHome >= 0) {
+    // y's own code first (`x &= x - 1`: lea t, [x-1]), so that `mov d, x; op d, y` ends the
+    // sequence and a local.set of x can make it `op x, y`.
+    const src = fc.operand(b, immOk);
+    const start = fc.asm.offset;
+    const dst = fc.toReg(a);
+    fc.emitTwoAddress(op, type, dst, src);
+    if (type === I32) fc.markZeroExtended(dst);
+    const sameReg = typeof src === 'object' && src.kind === 'gpr' && src.num === dst;
+    fc.lastOp = sameReg ? null : { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
+    return fc.push(inReg(type, dst));
+  }
+  const start = fc.asm.offset;
   const bHome = commutative ? registerLocal(fc, b) : -1;
   const aWasTemp = a.loc === Loc.Reg;
   const dst = fc.toReg(a);
@@ -209,10 +221,9 @@ function twoAddress(
   const src = fc.operand(b, immOk);
   const clean = fc.asm.offset === opStart; // the operand needed no code of its own
   fc.emitTwoAddress(op, type, dst, src);
+  if (type === I32) fc.markZeroExtended(dst);
   fc.lastOp = null;
-  if (clean && aHome >= 0 && opStart > start && !(typeof src === 'object' && src.kind === 'gpr' && src.num === dst)) {
-    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
-  } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
+  if (clean && bHome >= 0 && aWasTemp && opStart === start) {
     fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op, type, src: reg(type, dst) };
   }
   fc.push(inReg(type, dst));
@@ -229,6 +240,7 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
     const src = fc.operand(a, false) as Gpr | Mem;
     const dst = a.loc === Loc.Reg ? a.n : fc.regs.alloc(GPR);
     fc.asm.imul(reg(type, dst), src, b.imm);
+    if (type === I32) fc.markZeroExtended(dst);
     return fc.push(inReg(type, dst));
   }
   twoAddress(fc, type, a, b, true, false, 'imul');
@@ -240,7 +252,10 @@ function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u'
   if (b.loc === Loc.Const) {
     const count = b.imm & (type === I64 ? 63 : 31);
     const dst = fc.toReg(a);
-    if (count !== 0) asm[x86](reg(type, dst), count);
+    if (count !== 0) {
+      asm[x86](reg(type, dst), count);
+      if (type === I32) fc.markZeroExtended(dst);
+    }
     return fc.push(inReg(type, dst));
   }
   // A variable count must be in cl.
@@ -256,6 +271,7 @@ function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u'
   }
   const dst = fc.toReg(a, regBit(Reg.rcx));
   asm[x86](reg(type, dst), GPR8[Reg.rcx]!);
+  if (type === I32) fc.markZeroExtended(dst);
   fc.regs.release(Reg.rcx);
   fc.push(inReg(type, dst));
 }

@@ -84,7 +84,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
   let r: number;
   if (a.loc === Loc.Reg) {
     r = a.n;
-    asm.mov(GPR32[r]!, GPR32[r]!);
+    if (!fc.justZeroExtended(r)) asm.mov(GPR32[r]!, GPR32[r]!);
   } else if (a.loc === Loc.LocalPlus) {
     r = fc.regs.alloc(GPR);
     fc.loadInto(r, a);
@@ -167,6 +167,7 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
     else asm.mov(GPR32[dst]!, m); // also i64.load32_u: a 32-bit mov clears the upper half
   } else if (signed) asm.movsx(reg(type, dst), m);
   else asm.movzx(GPR32[dst]!, m);
+  if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
   fc.push(inReg(type, dst));
 }
 

@@ -1,0 +1,2 @@
+/** This thread's CPU time in seconds. */
+export function threadCpuSeconds(): number;

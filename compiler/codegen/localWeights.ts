@@ -1,0 +1,123 @@
+// Which locals matter: a look ahead over a body's bytes, before its code is generated, that
+// counts each local's local.get/set/tee, weighting a use inside n loops by 8^n (n at most 4).
+// assignLocals gives registers to the heaviest locals of each class, so a hot accumulator
+// declared last gets a register and a parameter read once before the loop does not.
+//
+// It is not a second pass over the body: it decodes opcodes and skips immediates (the operator
+// table's immediate column says how), validates nothing, and gives up (null: declaration order)
+// on anything it does not know, such as prefixes of later proposals. Linear in the body's size.
+
+import { allOperators } from '../binary/operators.ts';
+
+const enum Skip {
+  /** Unknown opcode: give up. */
+  unknown = 0, none, oneLeb, twoLeb, memarg, f32, f64, brTable, selectTypes, blockType,
+}
+
+/** How to skip each one-byte opcode's immediates (index: the byte) and each 0xfc sub-opcode's (256 + sub). */
+const SKIP = new Uint8Array(256 + 64);
+for (const info of allOperators()) {
+  if (info.family === 'unsupported') continue;
+  const prefix = info.opcode >>> 12;
+  const index = info.opcode < 256 ? info.opcode : prefix === 0xfc && (info.opcode & 0xfff) < 64 ? 256 + (info.opcode & 0xfff) : -1;
+  if (index < 0) continue;
+  const imm: string = info.immediate;
+  SKIP[index] =
+    imm === '-' ? Skip.none
+    : imm === 'blocktype' ? Skip.blockType
+    : imm === 'labels' ? Skip.brTable
+    : imm === 'valtypes' ? Skip.selectTypes
+    : imm === 'f32' ? Skip.f32
+    : imm === 'f64' ? Skip.f64
+    : imm.startsWith('memarg') ? Skip.memarg
+    : imm.includes(' ') || imm === 'type_table' ? Skip.twoLeb
+    : Skip.oneLeb; // label, func, local, global, table, elem, data, mem, i32, i64, reftype
+}
+
+const LOOP = 0x03, END = 0x0b;
+const LOCAL_GET = 0x20, LOCAL_TEE = 0x22;
+const MAX_DEPTH_WEIGHTED = 4;
+
+/**
+ * Weight of each local's uses (uses inside loops count 8 times per loop level), or null when the
+ * body holds something this scan does not decode.
+ */
+export function localWeights(code: Uint8Array, localCount: number): Float64Array | null {
+  const weights = new Float64Array(localCount);
+  // Per open block: 1 if it is a loop. The loop depth is their sum.
+  const isLoop: number[] = [];
+  let depth = 0;
+  let weight = 1;
+  let pos = 0;
+  const end = code.length;
+  const leb = (): number => {
+    let result = 0, shift = 0, b: number;
+    do {
+      if (pos >= end) return -1;
+      b = code[pos++]!;
+      if (shift < 28) result |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return result >>> 0;
+  };
+  while (pos < end) {
+    const op = code[pos++]!;
+    if (op >= LOCAL_GET && op <= LOCAL_TEE) {
+      const i = leb();
+      if (i < 0 || i >= localCount) return null;
+      weights[i] = weights[i]! + weight;
+      continue;
+    }
+    let kind: number;
+    if (op === 0xfc) {
+      const sub = leb();
+      if (sub < 0 || sub >= 64) return null;
+      kind = SKIP[256 + sub]!;
+    } else kind = SKIP[op]!;
+    switch (kind) {
+      case Skip.unknown: return null;
+      case Skip.none:
+        if (op === END) {
+          if (isLoop.pop()) weight = 8 ** Math.min(--depth, MAX_DEPTH_WEIGHTED);
+        }
+        break;
+      case Skip.blockType:
+        leb(); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+        if (op === LOOP) {
+          isLoop.push(1);
+          weight = 8 ** Math.min(++depth, MAX_DEPTH_WEIGHTED);
+        } else isLoop.push(0); // block, if
+        break;
+      case Skip.oneLeb: leb(); break;
+      case Skip.twoLeb: leb(); leb(); break;
+      case Skip.memarg: if (leb() & 0x40) leb(); leb(); break; // bit 6 of the alignment: a memory index follows
+      case Skip.f32: pos += 4; break;
+      case Skip.f64: pos += 8; break;
+      case Skip.brTable: for (let n = leb(); n >= 0; n--) leb(); break;
+      case Skip.selectTypes: for (let n = leb(); n > 0; n--) if (code[pos++]! >= 0x80 || code[pos - 1]! < 0x6f) return null; break;
+      default: return null;
+    }
+  }
+  return weights;
+}
+
+/**
+ * Which locals get a home register: per class c, the budget[c] heaviest (ties: the lower index), and
+ * only locals that are used at all. Without weights, the first of each class, in order.
+ */
+export function chooseRegisterLocals(
+  classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
+): Uint8Array {
+  const chosen = new Uint8Array(classes.length);
+  const byClass: number[][] = [[], []];
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k]!;
+    if (weights === null || weights[i]! > 0) byClass[classes[i]!]!.push(i);
+  }
+  for (let c = 0; c < byClass.length; c++) {
+    const list = byClass[c]!;
+    if (weights) list.sort((a, b) => weights[b]! - weights[a]! || a - b);
+    for (let k = 0; k < list.length && k < budget[c]!; k++) chosen[list[k]!] = 1;
+  }
+  return chosen;
+}
