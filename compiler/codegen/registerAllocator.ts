@@ -32,7 +32,7 @@ export const XMM_LOCAL_HOMES: readonly RegId[] = [Reg.xmm14, Reg.xmm13, Reg.xmm1
 /**
  * At most this many locals of each class (general-purpose, xmm) take registers, so expressions
  * keep enough for their values: 5 of the 10 general-purpose ones (6 locals ran out of registers
- * in the differential tests: blocks freeze their values in registers) and 8 of the 15 xmm ones.
+ * in the differential tests: blocks freeze their values in registers) and 7 of the 15 xmm ones.
  */
 export const MAX_REGISTER_LOCALS: readonly number[] = [5, 7];
 // #endregion register-policy
