@@ -5,7 +5,7 @@
 
 import { CompileError } from '../errors.ts';
 import type { CompiledFunction, TrapSite } from '../abi/index.ts';
-import type { CompiledModuleWithNotes, CompiledPart } from './moduleCompiler.ts';
+import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compilePart } from './moduleCompiler.ts';
 import { CodeBuffer } from '../x64/index.ts';
 import type { BoundsCheckCounts } from './ops/boundsChecks.ts';
 
@@ -79,3 +79,8 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
   };
 }
 // #endregion merge-parts
+
+/** Compile the `count` parts one after another on this thread and merge them (for checking the merge). */
+export function compileInParts(bytes: Uint8Array, count: number, options: Omit<CompileOptions, 'part'> = {}): CompiledModuleWithNotes {
+  return mergeParts(Array.from({ length: count }, (_, index) => compilePart(bytes, { index, count }, options)));
+}
