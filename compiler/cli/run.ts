@@ -8,6 +8,7 @@
 import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
+import { compileModuleParallel, defaultThreads } from '../parallel/parallelCompile.ts';
 import { Instance } from '../runtime/instance.ts';
 import { loadWasmFile } from './loadWasm.ts';
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
@@ -18,6 +19,8 @@ export const USAGE =
 
 /** Wasmtime's exit status for a trap (abort's): a crash, not an exit code the program chose. */
 const TRAP_EXIT = 134;
+/** From this size on (bytes) `run` compiles on worker threads too: below it, starting a worker costs more than it saves. */
+const PARALLEL_FROM = 256 * 1024;
 
 interface RunOptions {
   file: string;
@@ -86,7 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const compiled = compileModule(bytes);
+    // A large module compiles on every core (compiler/parallel); LIGHTBEAM_THREADS=1 keeps to one.
+    const threads = Number(process.env.LIGHTBEAM_THREADS ?? defaultThreads());
+    const compiled = bytes.length >= PARALLEL_FROM && threads > 1 ? await compileModuleParallel(bytes, { threads }) : compileModule(bytes);
     if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
     if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {
       console.error(`run: ${options.file} exports no _start function (not a WASI command); call an export with --invoke NAME`);
