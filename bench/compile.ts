@@ -141,8 +141,8 @@ async function compileSpeed(files: string[]): Promise<void> {
       for (const i of compiled.stubbed.keys()) stubbedBytes += sizes[i - imported] ?? 0;
       const n = bytes.length - stubbedBytes;
 
-      const [oursMs, validateMs] = await timeAll([() => compileModule(bytes), () => validateModule(bytes)], cpuMs);
-      const [parallelWallMs, singleWallMs] = await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now());
+      const [oursMs, validateMs] = (await timeAll([() => compileModule(bytes), () => validateModule(bytes)], cpuMs)) as [number, number];
+      const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
       const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
       const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
       const coldTsx = cold(['--import', 'tsx', join(import.meta.dirname, 'cold-compile.ts'), file]);

@@ -47,7 +47,8 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     }
     if (q < 0) break;
     const part = parts[q]!;
-    const f = part.functions[next[q]++]!;
+    const f = part.functions[next[q]!]!;
+    next[q]!++;
     // What lies before the part's next function belongs to this one.
     const end = next[q]! < part.functions.length ? part.functions[next[q]!]!.offset : Infinity;
     while (code.length % 16 !== 0) (code.reserve(1), code.put(0xcc));
