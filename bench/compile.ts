@@ -1,49 +1,64 @@
-// Compile speed: megabytes of wasm per second, single-threaded, of our one-pass compiler beside
-// V8's Liftoff measured in the same run on the same bytes, with our validation alone as the floor.
-// Run: npx tsx bench/compile.ts [file.wasm ...]     (MS=3000 sets the sampling time per measurement)
+// Compile speed: megabytes of wasm per second of our one-pass compiler beside V8's Liftoff,
+// measured in the same run on the same bytes.
+//   npx tsx bench/compile.ts [file.wasm ...]          (MS=3000: sampling time per measurement)
+//   npx tsx bench/compile.ts --scaling [maxMB]        (compile time per byte as the input grows, to 100 MB)
 //
-// Inputs: a large generated module of random integer and control-flow functions (the differential
-// test's program generator: what the code generator implements, so nothing is stubbed), and real
-// modules (iced-x86 by default; functions using what is not implemented yet are compiled as stubs,
-// so those numbers lean towards validation speed).
+// Honest bytes: MB/s divides the module's size by the time to validate and compile all of it.
+// A function the code generator cannot compile yet becomes a stub; its body's bytes are then
+// left out of our MB/s (and said so), since they were validated but not compiled.
 //
-// Liftoff: a child `node --liftoff-only --no-wasm-lazy-compilation --single-threaded` compiles the
-// bytes with `new WebAssembly.Module(bytes)` and times it itself. Each compile gets different
-// bytes (a custom section holds a counter) so V8's native-module cache cannot answer instead.
-// All times are CPU time (process.cpuUsage) medians: the machine is shared and noisy.
+// What is measured, per module:
+// - warm, single-threaded: CPU-time medians after a warm-up, ours beside a child
+//   `node --liftoff-only --no-wasm-lazy-compilation --single-threaded` (Liftoff timing itself);
+// - warm, parallel: what 2 free cores give, from the CPU time of the longer of the 2 parts plus the
+//   merge (robust to load); and wall-time medians of compileModuleParallel on 2 threads beside our
+//   single-threaded compile (interleaved, so both see the same load) and beside Liftoff with its
+//   background threads (the same flags without --single-threaded), which need free cores;
+// - cold: the first compile in a fresh process (what every `lightbeam run` pays), from the
+//   TypeScript sources through tsx and from an esbuild bundle, beside Liftoff's first compile.
+// Each Liftoff compile gets different bytes (a custom section holds a counter) so V8's
+// native-module cache cannot answer instead. The machine is shared: CPU time is the fair measure
+// of one thread's work, and wall times (the only measure of parallel speed-up) swing with the load.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { watToWasm } from '../compiler/text/watToWasm.ts';
-import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
-import { programModule } from '../compiler/codegen/testing/randomProgram.ts';
+import { build } from 'esbuild';
+import { compileModule, compilePart } from '../compiler/codegen/moduleCompiler.ts';
+import { mergeParts } from '../compiler/codegen/moduleParts.ts';
+import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
+import { closeCompileWorkers, compileModuleParallel } from '../compiler/parallel/parallelCompile.ts';
 import { validateModule } from '../compiler/validate/index.ts';
+import { bodySizes, repeatFunctions } from './scaledModule.ts';
 
 const MS = Number(process.env.MS ?? 3000);
-const LIFTOFF_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation', '--single-threaded'];
+const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
+const THREADS = 2;
+const LIFTOFF_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation'];
 
-/** CPU time of this process in ms (does not count waiting for a core). */
+/** CPU time of this process in ms (all its threads; does not count waiting for a core). */
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
-/** Median CPU time of one call of each function, sampled round-robin after a warm-up. */
-function timeAll(fns: (() => void)[], minMs = MS): number[] {
+const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length >> 1]!;
+
+/** Median time of one call of each function, sampled round-robin after a warm-up; `clock` is cpuMs or performance.now. */
+async function timeAll(fns: (() => unknown)[], clock: () => number, minMs = MS): Promise<number[]> {
   const warmUntil = performance.now() + minMs / 3;
-  while (performance.now() < warmUntil) for (const f of fns) f();
+  while (performance.now() < warmUntil) for (const f of fns) await f();
   const samples: number[][] = fns.map(() => []);
   const stop = performance.now() + minMs;
   while (performance.now() < stop || samples[0]!.length < 5) {
-    fns.forEach((f, i) => {
-      const t = cpuMs();
-      f();
-      samples[i]!.push(cpuMs() - t);
-    });
+    for (let i = 0; i < fns.length; i++) {
+      const t = clock();
+      await fns[i]!();
+      samples[i]!.push(clock() - t);
+    }
   }
-  return samples.map((s) => s.sort((x, y) => x - y)[s.length >> 1]!);
+  return samples.map(median);
 }
 
 // #region liftoff-child
@@ -52,6 +67,7 @@ const CHILD = `
 const { readFileSync } = require('node:fs');
 const base = readFileSync(process.argv[1]);
 const minMs = Number(process.argv[2]);
+const cold = process.argv[3] === 'cold';
 let n = 0;
 function fresh() {
   const tail = Buffer.from([0, 10, 7, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x2d, 0x6e, 0, 0]); // custom section "bench-n" + counter
@@ -59,69 +75,141 @@ function fresh() {
   return Buffer.concat([base, tail]);
 }
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-function time(f) {
+function time(f, clock) {
   const warm = performance.now() + minMs / 3;
   while (performance.now() < warm) f(fresh());
   const s = [];
   const stop = performance.now() + minMs;
-  while (performance.now() < stop || s.length < 5) { const b = fresh(); const t = cpu(); f(b); s.push(cpu() - t); }
+  while (performance.now() < stop || s.length < 5) { const b = fresh(); const t = clock(); f(b); s.push(clock() - t); }
   return s.sort((x, y) => x - y)[s.length >> 1];
 }
-const compileMs = time((b) => new WebAssembly.Module(b));
-const validateMs = time((b) => WebAssembly.validate(b));
-console.log(JSON.stringify({ compileMs, validateMs }));
+if (cold) {
+  const b = fresh(); const t = cpu(); const w = performance.now(); new WebAssembly.Module(b);
+  console.log(JSON.stringify({ firstMs: cpu() - t, firstWallMs: performance.now() - w }));
+} else {
+  const compileMs = time((b) => new WebAssembly.Module(b), cpu);
+  const compileWallMs = time((b) => new WebAssembly.Module(b), () => performance.now());
+  const validateMs = time((b) => WebAssembly.validate(b), cpu);
+  console.log(JSON.stringify({ compileMs, compileWallMs, validateMs }));
+}
 `;
 // #endregion liftoff-child
 
-function liftoff(bytes: Uint8Array): { compileMs: number; validateMs: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'lightbeam-bench-'));
-  try {
-    const file = join(dir, 'module.wasm');
-    writeFileSync(file, bytes);
-    const out = execFileSync(process.execPath, [...LIFTOFF_FLAGS, '-e', CHILD, file, String(MS)], { encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').pop()!) as { compileMs: number; validateMs: number };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function liftoff(file: string, flags: string[], mode: 'warm' | 'cold'): Record<string, number> {
+  const out = execFileSync(process.execPath, [...flags, '-e', CHILD, file, String(MS), mode], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
-// #region generated-module
-/**
- * `count` functions of random integer and control code from the differential test's generator,
- * with the helpers they call, in one module (without a name section).
- */
-async function generatedModule(count: number, seed = 1): Promise<Uint8Array> {
-  return watToWasm(programModule(seed, count), { name: 'generated.wat' });
+/** bench/cold-compile.ts bundled by esbuild (what bin/lightbeam.js does for `run`), in bench/out/. */
+async function bundledColdScript(): Promise<string> {
+  const out = join(import.meta.dirname, 'out');
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'cold-compile.mjs');
+  await build({ entryPoints: [join(import.meta.dirname, 'cold-compile.ts')], bundle: true, format: 'esm', platform: 'node', packages: 'external', outfile: file, logLevel: 'error' });
+  return file;
 }
-// #endregion generated-module
+
+/** Medians over COLD_RUNS fresh processes of bench/cold-compile.ts's figures. */
+function cold(args: string[]): Record<string, number> {
+  const runs = Array.from({ length: COLD_RUNS }, () => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop()!) as Record<string, number>);
+  return Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, median(runs.map((r) => r[k]!))]));
+}
 
 const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1e3);
 const f1 = (x: number, w = 7): string => x.toFixed(1).padStart(w);
 const f2 = (x: number, w = 7): string => x.toFixed(2).padStart(w);
 
-const inputs: [string, Uint8Array][] = [];
-const args = process.argv.slice(2);
-if (args.length === 0) {
-  inputs.push([`generated (${Number(process.env.FUNCS ?? 1500)} random integer functions)`, await generatedModule(Number(process.env.FUNCS ?? 1500))]);
-  const iced = 'node_modules/iced-x86/iced_x86_bg.wasm';
-  if (existsSync(iced)) inputs.push([iced, new Uint8Array(readFileSync(iced))]);
-} else for (const f of args) inputs.push([f, new Uint8Array(readFileSync(f))]);
+const DEFAULT_INPUTS = [
+  'bench/modules/large.wasm', // clang -O2 of a generated C program (bench/modules/build.sh)
+  'node_modules/iced-x86/iced_x86_bg.wasm', // Rust (wasm-bindgen)
+  'node_modules/shiki/dist/onig.wasm', // C (emscripten): Oniguruma
+  'compiler/testing/cprograms/sort.wasi.wasm', // C against wasi-libc: a small program
+];
 
-console.log(`compile speed, MB of wasm per second of CPU time, single-threaded (medians; ${MS} ms per measurement)`);
-console.log(`Liftoff: ${process.execPath} ${LIFTOFF_FLAGS.join(' ')}\n`);
-for (const [name, bytes] of inputs) {
-  const compiled = compileModule(bytes);
-  const [oursMs, validateMs] = timeAll([() => compileModule(bytes), () => validateModule(bytes)]) as [number, number];
-  const v8 = liftoff(bytes);
-  const n = bytes.length;
-  const ours = mbps(n, oursMs);
-  console.log(`${name}: ${n} bytes, ${compiled.functions.length} functions (${compiled.stubbed.size} stubbed: not implemented yet)`);
-  console.log(`  ${'what'.padEnd(34)} ${'MB/s'.padStart(7)} ${'ms'.padStart(8)}   ours/it`);
-  const row = (what: string, ms: number) =>
-    console.log(`  ${what.padEnd(34)} ${f1(mbps(n, ms))} ${f2(ms, 8)}   ${f2(ours / mbps(n, ms))}`);
-  row('ours: validate + compile', oursMs);
-  row('ours: validate alone (the floor)', validateMs);
-  row('V8 Liftoff: compile', v8.compileMs);
-  row('V8: WebAssembly.validate', v8.validateMs);
-  console.log(`  machine code: ${compiled.code.length} bytes, ${(compiled.code.length / n).toFixed(2)} per wasm byte (Liftoff's: not measured)\n`);
+async function compileSpeed(files: string[]): Promise<void> {
+  const coldBundle = await bundledColdScript();
+  const dir = mkdtempSync(join(tmpdir(), 'lightbeam-bench-'));
+  console.log(`compile speed, MB of wasm per second (medians; ${MS} ms per measurement; ${COLD_RUNS} fresh processes for cold)`);
+  console.log(`Liftoff: ${process.execPath} ${LIFTOFF_FLAGS.join(' ')} [--single-threaded]; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start\n`);
+  try {
+    for (const name of files) {
+      const bytes = new Uint8Array(readFileSync(name));
+      const file = join(dir, 'module.wasm');
+      writeFileSync(file, bytes);
+      const compiled = compileModule(bytes);
+      // Bytes really compiled: the module less the bodies of functions that became stubs.
+      const sizes = bodySizes(bytes);
+      const imported = compiled.info.importedFunctionCount;
+      let stubbedBytes = 0;
+      for (const i of compiled.stubbed.keys()) stubbedBytes += sizes[i - imported] ?? 0;
+      const n = bytes.length - stubbedBytes;
+
+      // What 2 free cores would give, from CPU times (robust to load): the longer part, plus the
+      // main thread's unpacking and merging.
+      const parts = [0, 1].map((index) => compilePart(bytes, { index, count: THREADS }));
+      const merge = () => mergeParts([parts[0]!, unpackPart(packPart(parts[1]!), parts[0]!.info)]);
+      // One sampling round for all, so that each is as warm as the others.
+      const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await timeAll([
+        () => compileModule(bytes),
+        () => validateModule(bytes),
+        () => compilePart(bytes, { index: 0, count: THREADS }),
+        () => compilePart(bytes, { index: 1, count: THREADS }),
+        merge,
+      ], cpuMs)) as [number, number, number, number, number];
+      const criticalMs = Math.max(part0Ms, part1Ms) + mergeMs;
+      const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
+      const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
+      const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
+      const coldTsx = cold(['--import', 'tsx', join(import.meta.dirname, 'cold-compile.ts'), file]);
+      const coldBundled = cold([coldBundle, file]);
+      const coldV8 = cold([...LIFTOFF_FLAGS, '--single-threaded', '-e', CHILD, file, '0', 'cold']);
+
+      const stubNote = compiled.stubbed.size === 0 ? 'every function compiled' : `${compiled.stubbed.size} stubbed (not implemented yet): their ${stubbedBytes} body bytes left out`;
+      console.log(`${name}: ${bytes.length} bytes, ${compiled.functions.length} functions, ${stubNote}; MB/s of ${n} bytes`);
+      console.log(`  ${'what'.padEnd(50)} ${'MB/s'.padStart(7)} ${'ms'.padStart(9)}   vs Liftoff`);
+      const row = (what: string, ms: number, liftoffMs?: number) =>
+        console.log(`  ${what.padEnd(50)} ${f2(mbps(n, ms))} ${f1(ms, 9)}   ${liftoffMs === undefined ? '' : f2(liftoffMs / ms)}`);
+      row('warm, 1 thread, CPU: ours (validate + compile)', oursMs, v8.compileMs);
+      row('warm, 1 thread, CPU: V8 Liftoff', v8.compileMs!);
+      row('warm, 1 thread, CPU: ours, validate alone', validateMs, v8.validateMs);
+      row('warm, 1 thread, CPU: V8 WebAssembly.validate', v8.validateMs!);
+      row(`warm, ${THREADS} threads, CPU of the longer part + merge`, criticalMs, v8.compileMs);
+      row('warm, wall: ours, 1 thread', singleWallMs, v8threads.compileWallMs);
+      row(`warm, wall: ours, ${THREADS} threads`, parallelWallMs, v8threads.compileWallMs);
+      row('warm, wall: V8 Liftoff, its own threads', v8threads.compileWallMs!);
+      row('cold, first compile, CPU: ours from a bundle', coldBundled.firstMs!, coldV8.firstMs);
+      row('cold, first compile, CPU: ours through tsx', coldTsx.firstMs!, coldV8.firstMs);
+      row('cold, first compile, CPU: V8 Liftoff', coldV8.firstMs!);
+      console.log(`  our speed-up on ${THREADS} threads: ${(oursMs / criticalMs).toFixed(2)}x on free cores (CPU: whole / (longer part ${f1(Math.max(part0Ms, part1Ms), 0)} + merge ${f1(mergeMs, 0)})), ${(singleWallMs / parallelWallMs).toFixed(2)}x measured (wall, under this load); V8's threads: ${(v8.compileMs! / v8threads.compileWallMs!).toFixed(2)}x (its CPU over its wall)`);
+      console.log(`  a fresh process before compiling, CPU ms: node + tsx ${f1(coldTsx.startMs!, 0)} + loading the compiler ${f1(coldTsx.loadMs!, 0)}; bundled: node ${f1(coldBundled.startMs!, 0)} + loading ${f1(coldBundled.loadMs!, 0)}`);
+      console.log(`  machine code: ${compiled.code.length} bytes, ${(compiled.code.length / bytes.length).toFixed(2)} per wasm byte\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await closeCompileWorkers();
+  }
 }
+
+// #region scaling
+/** Compile time per byte for one module repeated to growing sizes (one compile each, after warming up on the smallest). */
+function scaling(maxMB: number): void {
+  const base = new Uint8Array(readFileSync(DEFAULT_INPUTS[0]!));
+  console.log(`compile time per byte as the input grows: ${DEFAULT_INPUTS[0]}'s functions repeated (CPU time, one compile each)`);
+  console.log(`  ${'wasm MB'.padStart(8)} ${'functions'.padStart(10)} ${'CPU s'.padStart(8)} ${'ns/byte'.padStart(8)} ${'MB/s'.padStart(6)} ${'heap MB'.padStart(8)}`);
+  for (let i = 0; i < 3; i++) compileModule(base);
+  const sizes = [1, 4, 16, 64, 100].filter((mb) => mb <= maxMB);
+  for (const mb of sizes) {
+    const k = Math.max(1, Math.round((mb * 1e6) / base.length));
+    const bytes = repeatFunctions(base, k);
+    const t = cpuMs();
+    const m = compileModule(bytes);
+    const ms = cpuMs() - t;
+    const heap = process.memoryUsage().heapUsed / 1e6;
+    console.log(`  ${f1(bytes.length / 1e6, 8)} ${String(m.functions.length).padStart(10)} ${f2(ms / 1000, 8)} ${f1((ms * 1e6) / bytes.length, 8)} ${f2(mbps(bytes.length, ms), 6)} ${f1(heap, 8)}`);
+  }
+}
+// #endregion scaling
+
+const args = process.argv.slice(2);
+if (args[0] === '--scaling') scaling(Number(args[1] ?? 100));
+else await compileSpeed(args.length > 0 ? args : DEFAULT_INPUTS.filter((f) => existsSync(f)));

@@ -19,7 +19,7 @@ const testHelper = (path: string): boolean =>
   under('compiler/testing', 'compiler/codegen/testing')(path) || ['compiler/validate/testSupport.ts', 'compiler/runtime/testKit.ts'].includes(path);
 
 /**
- * Node-only by design: the runtime, the command line, the Node side of the spec runner, and the
+ * Node-only by design: the runtime, the command line, parallel compiling on worker threads, the Node side of the spec runner, and the
  * JS API's instantiating half (compiler/api/index.ts runs instances; its compile-only half,
  * compiler/api/module.ts, is browser-side).
  */
@@ -28,7 +28,7 @@ const NODE_ONLY_FILES: readonly string[] = [
   'compiler/api/interruption.ts',
 ];
 const nodeOnly = (path: string): boolean =>
-  under('compiler/runtime', 'compiler/cli', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
+  under('compiler/runtime', 'compiler/cli', 'compiler/parallel', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
 
 const browserSide = (path: string): boolean =>
   path.startsWith('compiler/') && !nodeOnly(path) && !isTest(path) && !testHelper(path);

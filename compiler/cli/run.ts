@@ -10,6 +10,7 @@
 import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
+import { compileModuleParallel, defaultThreads } from '../parallel/parallelCompile.ts';
 import { Instance } from '../runtime/instance.ts';
 import { getRuntime } from '../runtime/runtime.ts';
 import { loadWasmFile } from './loadWasm.ts';
@@ -21,6 +22,8 @@ export const USAGE =
 
 /** Wasmtime's exit status for a trap (abort's): a crash, not an exit code the program chose. */
 const TRAP_EXIT = 134;
+/** From this size on (bytes) `run` compiles on worker threads too: below it, starting a worker costs more than it saves. */
+const PARALLEL_FROM = 256 * 1024;
 
 interface RunOptions {
   file: string;
@@ -105,7 +108,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const timeout = options.timeoutMs;
-    const compiled = compileModule(bytes, { interruptible: timeout !== undefined });
+    // A large module compiles on every core (compiler/parallel); LIGHTBEAM_THREADS=1 keeps to one.
+    const threads = Number(process.env.LIGHTBEAM_THREADS ?? defaultThreads());
+    const compileOptions = { interruptible: timeout !== undefined };
+    const compiled = bytes.length >= PARALLEL_FROM && threads > 1
+      ? await compileModuleParallel(bytes, { threads, ...compileOptions })
+      : compileModule(bytes, compileOptions);
     const run = (): number => {
       if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
       if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {

@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub } from './traps.ts';
+import { emitTrapStub, type TrapStub } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -34,6 +34,21 @@ export interface CompiledModuleWithNotes extends CompiledModule {
 }
 
 const NOT_YET = 'not implemented yet';
+/** `skipping` while a function of another part is validated but not compiled. */
+const OTHER_PART = 'compiled by another part';
+
+// #region module-part
+/**
+ * One of `count` parts of a module's functions, compiled on its own (by a worker thread) and
+ * merged with the others by mergeParts. Defined function i belongs to part i % count: each part
+ * validates the whole module but generates code only for its own functions.
+ */
+export interface ModulePart {
+  readonly index: number;
+  readonly count: number;
+}
+const inPart = (part: ModulePart, definedIndex: number): boolean => definedIndex % part.count === part.index;
+// #endregion module-part
 
 /** The disassembly note of an operator ('' names a numeric operator by its opcode). */
 function noteText(name: string, imm: number | bigint | string | undefined): string {
@@ -61,6 +76,10 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
   readonly trapSites: TrapSite[] = [];
+  /** Calls still to patch, as [position of the rel32, callee, addend]; left unpatched when compiling a part. */
+  get pendingCalls(): readonly (readonly [number, number, number])[] {
+    return this.calls;
+  }
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
@@ -90,6 +109,7 @@ export class X64CodeGenerator implements CodeGenerator {
     private readonly keepNotes = false,
     private readonly features: CpuFeatures = BASELINE_FEATURES,
     private readonly interruptible = false,
+    private readonly part: ModulePart | null = null,
   ) {}
 
   /**
@@ -133,7 +153,8 @@ export class X64CodeGenerator implements CodeGenerator {
   endModule(module: ModuleInfo): void {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
-    for (const [at, callee, addend] of this.calls) {
+    // A part's calls reach functions other parts compile: mergeParts patches them.
+    if (this.part === null) for (const [at, callee, addend] of this.calls) {
       const target = this.offsets[callee];
       if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
       buf.patch32(at, target + addend - at);
@@ -145,6 +166,11 @@ export class X64CodeGenerator implements CodeGenerator {
   }
 
   beginFunction(ctx: FunctionContext, offset: number): void {
+    if (this.part !== null && !inPart(this.part, ctx.funcIndex - ctx.module.importedFunctionCount)) {
+      this.skipping = OTHER_PART;
+      this.fc = null;
+      return;
+    }
     this.asm.reset();
     this.fnNotes = this.keepNotes ? [] : this.fnNotes;
     this.skipping = null;
@@ -164,6 +190,11 @@ export class X64CodeGenerator implements CodeGenerator {
   }
 
   endFunction(funcIndex: number, _offset: number): void {
+    if (this.skipping === OTHER_PART) {
+      this.skipping = null;
+      this.context = null;
+      return;
+    }
     let fc = this.fc;
     if (this.skipping === null && fc) {
       if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'trap stubs']);
@@ -207,12 +238,17 @@ export class X64CodeGenerator implements CodeGenerator {
     // Jump tables and the constant pool, as the assembler recorded them.
     for (const [a, b] of body.dataRanges) this.dataRanges.push([start + p + a, start + p + b]);
     if (fc) {
-      for (const t of [fc.frame.stackTrap, ...fc.frame.traps, ...fc.frame.callSites]) {
-        this.trapSites.push({ codeOffset: start + p + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
-      }
+      const frame = fc.frame;
+      this.addTrapSite(frame.stackTrap, start + p, funcIndex);
+      for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p, funcIndex);
+      for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
     }
     this.fc = null;
     this.context = null;
+  }
+
+  private addTrapSite(t: TrapStub, bodyStart: number, funcIndex: number): void {
+    this.trapSites.push({ codeOffset: bodyStart + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
   }
 
   // --- control
@@ -429,6 +465,8 @@ export interface CompileOptions {
    * and POPCNT), so code compiled anywhere runs everywhere. The Node API passes what CPUID found.
    */
   readonly features?: CpuFeatures;
+  /** Compile only this part's functions, and leave calls unpatched (see ModulePart). */
+  readonly part?: ModulePart;
   /**
    * Check the thread's interrupt flag at every function entry and loop head (interruptCheck.ts),
    * so that a timeout or another thread can stop the code. Off by default: then there is no check.
@@ -436,12 +474,27 @@ export interface CompileOptions {
   readonly interruptible?: boolean;
 }
 
+/** A compiled part: only its functions have code, and calls are still to patch (mergeParts does both). */
+export interface CompiledPart extends CompiledModuleWithNotes {
+  readonly calls: readonly (readonly [number, number, number])[];
+}
+
 export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): CompiledModuleWithNotes {
-  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false);
+  return compileWith(bytes, options).result;
+}
+
+/** Compile one part of a module's functions (see ModulePart; mergeParts puts the parts together). */
+export function compilePart(bytes: Uint8Array, part: ModulePart, options: CompileOptions = {}): CompiledPart {
+  const { result, gen } = compileWith(bytes, { ...options, part });
+  return { ...result, calls: gen.pendingCalls };
+}
+
+function compileWith(bytes: Uint8Array, options: CompileOptions): { result: CompiledModuleWithNotes; gen: X64CodeGenerator } {
+  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false, options.part ?? null);
   const v = new StreamingValidator(gen);
   v.push(bytes);
   v.finish();
   if (!gen.result) throw new CompileError('codegen: the module was not finished');
-  return gen.result;
+  return { result: gen.result, gen };
 }
 // #endregion compile-module

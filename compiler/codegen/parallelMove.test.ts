@@ -2,9 +2,9 @@
 // iced-x86, execute the decoded movs/xchgs/leas on a model of registers and memory, and compare
 // with the result of doing every move at once.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Assembler, qword, rsp } from '../x64/index.ts';
+import { Assembler, qword, rcx, rsp } from '../x64/index.ts';
 import { disassemble, loadIced } from '../x64/disassemble.ts';
-import { type Move, type MoveDest, type MoveSource, parallelMove, slotKey } from './parallelMove.ts';
+import { imm64, type Move, type MoveDest, type MoveSource, parallelMove, slotKey } from './parallelMove.ts';
 
 beforeAll(async () => {
   await loadIced();
@@ -73,5 +73,17 @@ describe('parallel moves', () => {
     const regsUsed = [0, 1, 2, 3];
     const perms = (xs: number[]): number[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => perms([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));
     for (const p of perms(regsUsed)) check(regsUsed.map((r, i) => ({ dst: reg(r), src: reg(p[i]!) })));
+  });
+});
+
+describe('imm64', () => {
+  it('gives a number only for safe integers, which the assembler takes (-2^53 is exact but not safe)', () => {
+    expect(imm64(0, -0x200000)).toBe(-(2n ** 53n));
+    expect(imm64(1, -0x200000)).toBe(-(2n ** 53n) + 1n);
+    expect(imm64(-1, 0x1fffff)).toBe(2 ** 53 - 1);
+    expect(imm64(0, -0x1fffff)).toBe(-(2 ** 53) + 2 ** 32);
+    const asm = new Assembler();
+    asm.mov(rcx, imm64(0, -0x200000)); // webp_codec.wasm's i64.const -2^53 once had no encoding
+    expect(asm.finish().code.length).toBe(10);
   });
 });

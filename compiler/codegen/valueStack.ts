@@ -51,11 +51,16 @@ export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, t
  * which stack position owns each register, which positions still refer to each local
  * (so `local.set` settles exactly those), and where the one flags value is.
  */
+const NO_OWNERS: readonly number[] = new Array<number>(32).fill(-1);
+
 // #region value-stack
 export class ValueStack {
   readonly entries: Value[] = [];
-  /** regOwner[r] = the stack position whose value is in register r, or -1. */
-  readonly regOwner = new Int32Array(32).fill(-1);
+  /**
+   * regOwner[r] = the stack position whose value is in register r, or -1. A copy of a plain
+   * array: made once per function, it costs less than a new typed array.
+   */
+  readonly regOwner: number[] = NO_OWNERS.slice();
   /** For each local, the stack positions holding a deferred `local.get` of it, in push order. */
   private readonly localRefs: number[][];
   /** Bit mask of the registers (of both classes) owned by stack entries. */

@@ -280,7 +280,12 @@ export class FunctionValidator implements FunctionContext {
       n += count;
     }
     this.localCount = n;
-    if (cg) this.locals = Array.from(this.localTypes.subarray(0, n)) as ValType[];
+    if (cg) {
+      // A plain loop: Array.from over a typed subarray goes through the iterator protocol.
+      const locals = new Array<ValType>(n);
+      for (let i = 0; i < n; i++) locals[i] = this.localTypes[i] as ValType;
+      this.locals = locals;
+    }
 
     this.sp = 0;
     this.frames.size = 0;

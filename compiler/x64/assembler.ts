@@ -43,6 +43,10 @@ export interface FinishOptions {
 }
 // #endregion finished-code
 
+/** What finish() hands out when there is nothing (shared: the results are read-only). */
+const NONE: readonly never[] = Object.freeze([]);
+const NO_LABELS: ReadonlyMap<string, number> = new Map();
+
 /** Recommended multi-byte nops (Intel SDM, "NOP"), by length 1..9. */
 const NOPS: readonly (readonly number[])[] = [
   [],
@@ -89,15 +93,17 @@ export class Assembler extends Instructions {
    * every function of a module). What `finish()` returned stays valid; old labels must not be reused.
    */
   reset(): void {
+    // Most functions leave most of these empty, and emptying an empty array or map still costs a
+    // call into the runtime: only what holds something is cleared.
     this.buf.length = 0;
-    this.labelRefs.length = 0;
-    this.fixups.length = 0;
-    this.namedLabels.length = 0;
-    this.pool.length = 0;
-    this.poolIndex.clear();
-    this.tableEntries = [];
-    this.dataRanges = [];
-    this.boundLabels.length = 0;
+    if (this.labelRefs.length !== 0) this.labelRefs.length = 0;
+    if (this.fixups.length !== 0) this.fixups.length = 0;
+    if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
+    if (this.pool.length !== 0) this.pool.length = 0;
+    if (this.poolIndex.size !== 0) this.poolIndex.clear();
+    if (this.tableEntries.length !== 0) this.tableEntries = [];
+    if (this.dataRanges.length !== 0) this.dataRanges = [];
+    if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
     this.finished = false;
   }
 
@@ -282,9 +288,15 @@ export class Assembler extends Instructions {
       else if (e.kind === 'offset32') buf.patch32(e.at, target);
       else this.fixups.push({ kind: 'abs64', offset: e.at, target: CODE_START, addend: target });
     }
-    const labels = new Map<string, number>();
-    for (const l of this.namedLabels) if (l.offset >= 0) labels.set(l.name!, l.offset);
-    return { code: options.borrow ? buf.bytes.subarray(0, buf.length) : buf.toBytes(), fixups: this.fixups.slice(), labels, constantPoolOffset, dataRanges: this.dataRanges.slice(), mapOffset, relaxedBytes };
+    const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
+    for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
+    return {
+      code: options.borrow ? buf.bytes.subarray(0, buf.length) : buf.toBytes(),
+      fixups: this.fixups.length === 0 ? NONE : this.fixups.slice(),
+      labels, constantPoolOffset,
+      dataRanges: this.dataRanges.length === 0 ? NONE : this.dataRanges.slice(),
+      mapOffset, relaxedBytes,
+    };
   }
   // #endregion finish
 

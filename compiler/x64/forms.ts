@@ -195,6 +195,8 @@ function parseVex(token: string, form: string): Vex {
 
 /** Every form of the table, in table order. */
 export const FORMS: readonly Form[] = ENCODINGS.map(compileForm);
+/** Each form's place in FORMS. */
+const FORM_NUMBER = new Map(FORMS.map((f, i) => [f, i]));
 
 /** Forms grouped by mnemonic, in table order (so the first that fits is the shortest). */
 export const FORMS_BY_MNEMONIC: ReadonlyMap<string, readonly Form[]> = (() => {
@@ -261,20 +263,22 @@ function shapeTakesClass(s: Shape | undefined, cls: number): boolean {
  * by exactly the same forms, so the first form that fits is a function of the classes alone.
  * -1: the choice may depend on the value itself (a non-integer or a bigint), never cached.
  *   0        no operand
- *   1..64    a general register, by width and number (al, cl, eax, rax... have forms of their own)
- *   65       an xmm register
- *   66..71   memory, by access width (0 unsized, 8, 16, 32, 64, 128)
- *   72..77   an immediate: 1 | 0..127 | -128..-1 | 128..255 | the rest of int16 | the rest of int32
+ *   1..12    a general register, by width (8, 16, 32, 64) and number: 0 (al, ax, eax, rax have
+ *            forms of their own, and xchg's 90+r means nop with it), 1 (cl: shift counts), or any other
+ *   13       an xmm register
+ *   14..19   memory, by access width (0 unsized, 8, 16, 32, 64, 128)
+ *   20..25   an immediate: 1 | 0..127 | -128..-1 | 128..255 | the rest of int16 | the rest of int32
  *            outside 32768..65535
- *   78       a label not bound yet (only rel32 forms take it), 79 an external target
- *   80, 81   a bound label within rel8 reach of the end of a rel8 form placed here, or beyond it
- *   82..86   an immediate: 0xFFFFFF80..0xFFFFFFFF (imm8 as a 32-bit operation) | the rest of
+ *   26       a label not bound yet (only rel32 forms take it), 27 an external target
+ *   28, 29   a bound label within rel8 reach of the end of a rel8 form placed here, or beyond it
+ *   30..34   an immediate: 0xFFFFFF80..0xFFFFFFFF (imm8 as a 32-bit operation) | the rest of
  *            2^31..2^32-1 | 0xFF80..0xFFFF (imm8 as a 16-bit operation) | the rest of 32768..65535 |
  *            any other safe integer (only 64-bit immediates hold it)
  * Which immediates an instruction takes depends on its operand size (immediates.ts), hence the
- * ranges: in each, every value fits the same fields at every operand size.
+ * ranges: in each, every value fits the same fields at every operand size. Few classes keep the
+ * cache small: a lookup then stays in the processor's cache.
  */
-export const EXACT_CLASSES = 87;
+export const EXACT_CLASSES = 35;
 
 /** The length of every rel8 form of the table (they all have one: opcode and displacement), else 0. */
 const REL8_LENGTH = ((): number => {
@@ -288,29 +292,29 @@ export function exactClass(op: unknown, here: number): number {
   if (typeof op === 'number') {
     if ((op | 0) === op) {
       if (op >= -128) {
-        if (op <= 127) return op === 1 ? 72 : op >= 0 ? 73 : 74;
-        if (op <= 255) return 75;
+        if (op <= 127) return op === 1 ? 20 : op >= 0 ? 21 : 22;
+        if (op <= 255) return 23;
       }
-      if (op >= -0x8000 && op <= 0x7fff) return 76;
-      if (op < 0x8000 || op > 0xffff) return 77;
-      return op >= 0xff80 ? 84 : 85;
+      if (op >= -0x8000 && op <= 0x7fff) return 24;
+      if (op < 0x8000 || op > 0xffff) return 25;
+      return op >= 0xff80 ? 32 : 33;
     }
-    if ((op >>> 0) === op) return op >= 0xffffff80 ? 82 : 83;
-    return Number.isSafeInteger(op) ? 86 : -1;
+    if ((op >>> 0) === op) return op >= 0xffffff80 ? 30 : 31;
+    return Number.isSafeInteger(op) ? 34 : -1;
   }
   if (typeof op !== 'object') return -1;
   const o = op as { kind: string; size: number; num: number; offset: number };
   switch (o.kind) {
-    case 'gpr': return (28 - Math.clz32(o.size)) * 16 + o.num + 1;
-    case 'xmm': return 65;
-    case 'mem': return o.size === 0 ? 66 : 66 + 29 - Math.clz32(o.size);
+    case 'gpr': return (28 - Math.clz32(o.size)) * 3 + (o.num < 2 ? o.num : 2) + 1;
+    case 'xmm': return 13;
+    case 'mem': return o.size === 0 ? 14 : 14 + 29 - Math.clz32(o.size);
     case 'label': {
-      if (o.offset < 0) return 78;
+      if (o.offset < 0) return 26;
       if (REL8_LENGTH === 0) return -1;
       const d = o.offset - (here + REL8_LENGTH);
-      return d >= -128 && d <= 127 ? 80 : 81;
+      return d >= -128 && d <= 127 ? 28 : 29;
     }
-    case 'external': return 79;
+    case 'external': return 27;
     default: return -1;
   }
 }
@@ -318,8 +322,11 @@ export function exactClass(op: unknown, here: number): number {
 
 /** The forms of one mnemonic bucketed by operand classes; `bucket(a, b)` lists those that may fit. */
 export class Dispatch {
-  /** The form chosen for one- and two-operand class pairs (index a*EXACT_CLASSES+b), made on first use. */
-  private pairs: (Form | undefined)[] | null = null;
+  /**
+   * The form chosen for one- and two-operand class pairs (index a*EXACT_CLASSES+b), as 1 + its
+   * place in FORMS (0: not chosen yet); made on first use.
+   */
+  private pairs: Uint16Array | null = null;
   /** The same for three and four operands. */
   private readonly longer = new Map<number, Form>();
   private readonly buckets: (readonly Form[])[];
@@ -345,7 +352,9 @@ export class Dispatch {
     if (ka < 0 || kb < 0) return undefined;
     if (c === undefined && d === undefined) {
       const pairs = this.pairs;
-      return pairs === null ? undefined : pairs[ka * EXACT_CLASSES + kb];
+      if (pairs === null) return undefined;
+      const chosen = pairs[ka * EXACT_CLASSES + kb]!;
+      return chosen === 0 ? undefined : FORMS[chosen - 1];
     }
     const kc = exactClass(c, here);
     const kd = exactClass(d, here);
@@ -361,7 +370,7 @@ export class Dispatch {
     const kd = exactClass(d, here);
     if (ka < 0 || kb < 0 || kc < 0 || kd < 0) return;
     if (c === undefined && d === undefined) {
-      (this.pairs ??= new Array<Form | undefined>(EXACT_CLASSES * EXACT_CLASSES).fill(undefined))[ka * EXACT_CLASSES + kb] = f;
+      (this.pairs ??= new Uint16Array(EXACT_CLASSES * EXACT_CLASSES))[ka * EXACT_CLASSES + kb] = FORM_NUMBER.get(f)! + 1;
     } else this.longer.set(((ka * EXACT_CLASSES + kb) * EXACT_CLASSES + kc) * EXACT_CLASSES + kd, f);
   }
 }

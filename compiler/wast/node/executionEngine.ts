@@ -8,6 +8,7 @@
 
 import { ValType } from '../../binary/types.ts';
 import { compileModule, type CompiledModuleWithNotes } from '../../codegen/moduleCompiler.ts';
+import { compileInParts } from '../../codegen/moduleParts.ts';
 import { cpuFeatures } from '../../runtime/cpuFeatures.ts';
 import { TRAP_MESSAGES, TrapCode } from '../../abi/index.ts';
 import { CompileError, RuntimeError } from '../../errors.ts';
@@ -19,10 +20,16 @@ import { type Engine, type ImportObject, NotImplemented, type RefValue, type Spe
 
 const NOT_YET = 'not implemented yet';
 
+/**
+ * LIGHTBEAM_COMPILE_PARTS=N compiles every module in N parts and merges them (what the worker
+ * threads of compiler/parallel do, here on one thread), so the suite checks the merged code too.
+ */
+const PARTS = Number(process.env.LIGHTBEAM_COMPILE_PARTS ?? 1);
+
 // #region execution-engine
 export function compileForExecution(bytes: Uint8Array): unknown {
   try {
-    return compileModule(bytes, { features: cpuFeatures() });
+    return PARTS > 1 ? compileInParts(bytes, PARTS, { features: cpuFeatures() }) : compileModule(bytes, { features: cpuFeatures() });
   } catch (e) {
     if (e instanceof CompileError && e.reason.startsWith(NOT_YET)) {
       validateModule(bytes); // an invalid module still reports why it is invalid

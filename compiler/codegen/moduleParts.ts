@@ -1,0 +1,87 @@
+// Putting together a module compiled in parts (ModulePart: worker threads each compile every
+// count-th function). Each function's code depends only on itself, and every function starts at
+// a 16-byte boundary, so copying the functions back in index order and shifting what points into
+// them gives exactly the bytes one thread would have produced.
+
+import { CompileError } from '../errors.ts';
+import type { CompiledFunction, TrapSite } from '../abi/index.ts';
+import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compilePart } from './moduleCompiler.ts';
+import { CodeBuffer } from '../x64/index.ts';
+import type { BoundsCheckCounts } from './ops/boundsChecks.ts';
+
+/** Which items of a list sorted by offset fall in [from, to): walks a cursor forward. */
+class Cursor<T> {
+  private i = 0;
+  constructor(private readonly items: readonly T[], private readonly offsetOf: (item: T) => number) {}
+  /** Call `take` for each item before `to` (every item, for `to` = Infinity). */
+  takeBefore(to: number, take: (item: T) => void): void {
+    const items = this.items;
+    while (this.i < items.length && this.offsetOf(items[this.i]!) < to) take(items[this.i++]!);
+  }
+}
+
+// #region merge-parts
+/** The whole module from its parts (any order); `parts[0].info` stands for the module. */
+export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNotes {
+  const code = new CodeBuffer(parts.reduce((n, p) => n + p.code.length + 16 * p.functions.length, 0));
+  const functions: CompiledFunction[] = [];
+  const trapSites: TrapSite[] = [];
+  const notes: [number, string][] = [];
+  const dataRanges: [number, number][] = [];
+  const calls: [number, number, number][] = [];
+  const stubbed = new Map<number, string>();
+  const boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
+  const next = parts.map(() => 0);
+  const cursors = parts.map((p) => ({
+    traps: new Cursor(p.trapSites, (t) => t.codeOffset),
+    notes: new Cursor(p.notes, (n) => n[0]),
+    data: new Cursor(p.dataRanges, (r) => r[0]),
+    calls: new Cursor(p.calls, (c) => c[0]),
+  }));
+  for (;;) {
+    // The part whose next function has the lowest index.
+    let q = -1;
+    for (let i = 0; i < parts.length; i++) {
+      const f = parts[i]!.functions[next[i]!];
+      if (f !== undefined && (q < 0 || f.funcIndex < parts[q]!.functions[next[q]!]!.funcIndex)) q = i;
+    }
+    if (q < 0) break;
+    const part = parts[q]!;
+    const f = part.functions[next[q]!]!;
+    next[q]!++;
+    // What lies before the part's next function belongs to this one.
+    const end = next[q]! < part.functions.length ? part.functions[next[q]!]!.offset : Infinity;
+    while (code.length % 16 !== 0) (code.reserve(1), code.put(0xcc));
+    const start = code.length;
+    const shift = start - f.offset;
+    code.append(part.code.subarray(f.offset, f.offset + f.size));
+    functions.push({ funcIndex: f.funcIndex, offset: start, size: f.size });
+    const c = cursors[q]!;
+    c.traps.takeBefore(end, (t) => trapSites.push({ ...t, codeOffset: t.codeOffset + shift }));
+    c.notes.takeBefore(end, (n) => notes.push([n[0] + shift, n[1]]));
+    c.data.takeBefore(end, (r) => dataRanges.push([r[0] + shift, r[1] + shift]));
+    c.calls.takeBefore(end, (k) => calls.push([k[0] + shift, k[1], k[2]]));
+  }
+  const offsets: number[] = [];
+  for (const f of functions) offsets[f.funcIndex] = f.offset;
+  for (const [at, callee, addend] of calls) {
+    const target = offsets[callee];
+    if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
+    code.patch32(at, target + addend - at);
+  }
+  for (const p of parts) {
+    for (const [i, why] of p.stubbed) stubbed.set(i, why);
+    boundsChecks.kept += p.boundsChecks.kept;
+    boundsChecks.removed += p.boundsChecks.removed;
+  }
+  return {
+    info: parts[0]!.info, code: code.toBytes(), functions, relocations: [], trapSites,
+    notes, dataRanges, stubbed: new Map([...stubbed].sort((a, b) => a[0] - b[0])), boundsChecks,
+  };
+}
+// #endregion merge-parts
+
+/** Compile the `count` parts one after another on this thread and merge them (for checking the merge). */
+export function compileInParts(bytes: Uint8Array, count: number, options: Omit<CompileOptions, 'part'> = {}): CompiledModuleWithNotes {
+  return mergeParts(Array.from({ length: count }, (_, index) => compilePart(bytes, { index, count }, options)));
+}

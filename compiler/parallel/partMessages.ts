@@ -1,0 +1,70 @@
+// What goes between the main thread and a compile worker. A compiled part crosses as flat typed
+// arrays (structured clone copies an array of numbers far faster than thousands of small
+// objects); the code's buffer is transferred, not copied. The module's declarations (`info`)
+// stay behind: the main thread compiles a part of its own and has them.
+
+import type { TrapCode } from '../abi/index.ts';
+import type { CompileOptions, CompiledPart, ModulePart } from '../codegen/moduleCompiler.ts';
+import { CompileError } from '../errors.ts';
+import type { ModuleInfo } from '../binary/types.ts';
+
+export interface PartJob {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly part: ModulePart;
+  readonly options: Omit<CompileOptions, 'part'>;
+}
+
+export interface PackedPart {
+  readonly code: Uint8Array;
+  /** [funcIndex, offset, size] per function. */
+  readonly functions: Int32Array;
+  /** [codeOffset, trap, funcIndex, wasmOffset] per trap site. */
+  readonly trapSites: Int32Array;
+  /** [position, callee, addend] per call. */
+  readonly calls: Int32Array;
+  /** [start, end] per data range. */
+  readonly dataRanges: Int32Array;
+  readonly notes: readonly (readonly [number, string])[];
+  readonly stubbed: readonly (readonly [number, string])[];
+  readonly boundsChecks: { kept: number; removed: number };
+}
+
+export interface PackedError {
+  readonly compileError: boolean;
+  readonly reason: string;
+  readonly offset?: number;
+  readonly funcIndex?: number;
+}
+
+export function packPart(p: CompiledPart): PackedPart {
+  const functions = new Int32Array(p.functions.length * 3);
+  p.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size], i * 3));
+  const trapSites = new Int32Array(p.trapSites.length * 4);
+  p.trapSites.forEach((t, i) => trapSites.set([t.codeOffset, t.trap, t.funcIndex, t.wasmOffset], i * 4));
+  return {
+    code: p.code, functions, trapSites, calls: Int32Array.from(p.calls.flat()), dataRanges: Int32Array.from(p.dataRanges.flat()),
+    notes: p.notes, stubbed: [...p.stubbed], boundsChecks: p.boundsChecks,
+  };
+}
+
+/** A packed part back as a CompiledPart; `info` is the module's, from the main thread's own part. */
+export function unpackPart(p: PackedPart, info: ModuleInfo): CompiledPart {
+  const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
+  return {
+    info, code: p.code, relocations: [], notes: p.notes, dataRanges: groups(p.dataRanges, 2, (i) => [p.dataRanges[i]!, p.dataRanges[i + 1]!] as const),
+    functions: groups(p.functions, 3, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]! })),
+    trapSites: groups(p.trapSites, 4, (i) => ({ codeOffset: p.trapSites[i]!, trap: p.trapSites[i + 1]! as TrapCode, funcIndex: p.trapSites[i + 2]!, wasmOffset: p.trapSites[i + 3]! })),
+    calls: groups(p.calls, 3, (i) => [p.calls[i]!, p.calls[i + 1]!, p.calls[i + 2]!] as const),
+    stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks,
+  };
+}
+
+export function packError(e: unknown): PackedError {
+  if (e instanceof CompileError) return { compileError: true, reason: e.reason, offset: e.offset, funcIndex: e.funcIndex };
+  return { compileError: false, reason: (e as Error)?.stack ?? String(e) };
+}
+
+export function unpackError(e: PackedError): Error {
+  return e.compileError ? new CompileError(e.reason, e.offset, e.funcIndex) : new Error(`compile worker: ${e.reason}`);
+}
