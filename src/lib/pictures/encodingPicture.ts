@@ -60,10 +60,10 @@ export function splitInstruction(code: Uint8Array): Field[] {
 export function encodingPicture(code: Uint8Array, asmText: string, opcodeNote = ''): string {
   const fields = splitInstruction(code);
   const op = fields.find((f) => f.name === 'opcode');
-  if (op && opcodeNote) op.lines.unshift(opcodeNote);
+  if (op && opcodeNote) op.lines.unshift(...opcodeNote.split(/ (?=\()/));
   // Two rows on a narrow layout would be nicer; a column per field stays legible down to ~380 px
   // because the figure keeps a minimum width and scrolls inside itself on a phone.
-  const colW = (f: Field) => Math.max(92, f.bytes.length * 74, ...f.lines.map((l) => l.length * 7.4 + 12));
+  const colW = (f: Field) => Math.max(92, f.bytes.length * 74, ...f.lines.map((l) => l.length * 8 + 16));
   let x = 4;
   const parts: string[] = [];
   for (const [k, f] of fields.entries()) {

@@ -38,6 +38,6 @@ export function leb128Picture(bytes: Uint8Array, signed: boolean): { svg: string
     x += w + 4;
   }
   y += 40;
-  parts.push(text(8, y, `= ${value}${signed ? ' (signed: the top bit of the last group is the sign)' : ''}`, { size: 14, bold: true }));
+  parts.push(text(8, y, `= ${value}${signed ? ' (signed: the top bit is the sign)' : ''}`, { size: 14, bold: true }));
   return { svg: svg(Math.max(width, x + 8), y + 10, `The LEB128 bytes of ${value}, bit by bit`, parts.join('')), value };
 }

@@ -97,7 +97,7 @@ interface GeneratorInternals {
   fnNotes: [number, string][];
 }
 
-function snapshot(fc: FunctionCompiler, op: string, frameIds: WeakMap<CFrame, number>): TracedStep {
+function snapshot(fc: FunctionCompiler, op: string, frameIds: Map<CFrame, number>): TracedStep {
   const stack = fc.stack.entries.map(describe);
   const locals = fc.locals.types.map((t, i) => {
     const r = fc.locals.liveRegister(i);
@@ -110,7 +110,7 @@ function snapshot(fc: FunctionCompiler, op: string, frameIds: WeakMap<CFrame, nu
     if (r >= 0 && !busy.includes(r)) busy.push(r);
   }
   const frames = fc.control.frames.map((f) => {
-    if (!frameIds.has(f)) frameIds.set(f, nextId++);
+    if (!frameIds.has(f)) frameIds.set(f, frameIds.size);
     return {
       id: frameIds.get(f)!,
       kind: FRAME_KINDS[f.kind] ?? String(f.kind),
@@ -120,7 +120,6 @@ function snapshot(fc: FunctionCompiler, op: string, frameIds: WeakMap<CFrame, nu
   });
   return { op, stack, locals, localTypes: fc.locals.types.map(valTypeName), busy: busy.sort((a, b) => a - b), frames, instructions: [] };
 }
-let nextId = 0;
 const FRAME_KINDS = Object.fromEntries(Object.entries(FrameKind).map(([k, v]) => [v, k])) as Record<number, string>;
 
 /** Compiles `wat` and traces the function exported (or named) `fn`. */
@@ -130,7 +129,8 @@ export async function traceFunction(wat: string, fn: string): Promise<Trace> {
   const gen = new X64CodeGenerator(true);
   const inside = gen as unknown as GeneratorInternals;
   const byFunction = new Map<number, TracedStep[]>();
-  const frameIds = new WeakMap<CFrame, number>();
+  // Labels are numbered in the order the compile opened them (0 is the function's own frame).
+  const frameIds = new Map<CFrame, number>();
   const watched = new Proxy(gen, {
     get(target, key) {
       const member = Reflect.get(target, key, target) as unknown;
