@@ -33,7 +33,7 @@ function walk(dir: string, out: string[], root: string): void {
   }
 }
 
-/** Files named by <Listing file="..."> in the chapters, plus book/examples and exercises. */
+/** Files named by <Listing file="..."> in the chapters, plus book/examples and the exercises' tasks, starters and tests. */
 export function sourceFiles(): string[] {
   const root = repoRoot();
   const files = new Set<string>();
@@ -44,6 +44,7 @@ export function sourceFiles(): string[] {
   const more: string[] = [];
   walk('book/examples', more, root);
   walk('exercises', more, root);
-  for (const f of more) if (/\.(ts|wat|md)$/.test(f)) files.add(f);
+  // Not the exercises' reference and wrong solutions: the chapter links the task, not the answer.
+  for (const f of more) if (/\.(ts|wat|md)$/.test(f) && !/\/(reference|wrong)\.ts$/.test(f)) files.add(f);
   return [...files].filter((f) => existsSync(join(root, f))).sort();
 }

@@ -45,18 +45,18 @@ export function mergePicture(trace: Trace): string {
   if (merges.length === 0) throw new Error(`mergePicture: no edge of ${trace.name} carries a value into a block`);
   const arity = Math.max(...merges.map((m) => m.frame.layout!.length));
   const longest = Math.max(0, ...merges.flatMap((m) => m.edges.flatMap((e) => e.step.instructions.map((ins) => codeWidth(ins.text, 12)))));
-  const width = Math.max(420, 120 + 2 * arity * (BOX_W + 4) + 40, 130 + longest);
+  const width = Math.max(420, 150 + 2 * arity * (BOX_W + 4) + 40, 130 + longest);
   const parts: string[] = [];
   let y = 4;
   for (const m of merges) {
     y += 18;
-    parts.push(text(8, y, `${m.frame.kind} (label ${m.frame.id}): merge layout [${m.frame.layout!.join(', ')}]`, { size: 13, bold: true }));
+    parts.push(text(8, y, `the ${m.frame.kind} at nesting level ${m.frame.level}: merge layout [${m.frame.layout!.join(', ')}]`, { size: 13, bold: true }));
     y += 10;
     for (const e of m.edges) {
       parts.push(line(0, y, width, y, { soft: true }));
       parts.push(text(8, y + 18, e.step.op, { size: 13, bold: true }));
       parts.push(text(8, y + 34, e.first ? 'first edge: fixes it' : 'later edge: moves in', { size: 11, ui: true, soft: !e.first, bold: e.first }));
-      const x0 = 120;
+      const x0 = 150;
       e.values.forEach((v, k) => {
         const x = x0 + k * (BOX_W + 4);
         parts.push(box(x, y + 5, BOX_W, 22, LOC_COLOUR[v.kind]), text(x + BOX_W / 2, y + 20, v.text, { size: 12, anchor: 'middle' }));

@@ -31,6 +31,8 @@ export interface TracedFrame {
   /** Stable across steps: the same block keeps its id. */
   id: number;
   kind: string;
+  /** Position in the control stack: 0 is the function's own frame, 1 a block directly inside it. */
+  level: number;
   /** How many values an edge to it carries (a loop's parameters, a block's results). */
   arity: number;
   /** Fixed merge layout: a register name per value, or "slot" — or null while no edge has fixed it. */
@@ -109,10 +111,11 @@ function snapshot(fc: FunctionCompiler, op: string, frameIds: Map<CFrame, number
     const r = fc.locals.liveRegister(i);
     if (r >= 0 && !busy.includes(r)) busy.push(r);
   }
-  const frames = fc.control.frames.map((f) => {
+  const frames = fc.control.frames.map((f, level) => {
     if (!frameIds.has(f)) frameIds.set(f, frameIds.size);
     return {
       id: frameIds.get(f)!,
+      level,
       kind: FRAME_KINDS[f.kind] ?? String(f.kind),
       arity: f.kind === FrameKind.loop ? f.params.length : f.results.length,
       layout: f.layout ? f.layout.map((p, i) => (p >= 0 ? regName(p, valTypeName(f.kind === FrameKind.loop ? f.params[i]! : f.results[i]!)) : 'slot')) : null,

@@ -4,7 +4,7 @@
 import type { LocKind, Trace } from './trace.ts';
 import { box, codeWidth, legend, line, LOC_COLOUR, svg, text } from './svg.ts';
 
-const OP_W = 118;
+const OP_W = 132;
 const BOX_W = 78;
 const ROW_H = 26;
 const INS_H = 16;
@@ -18,7 +18,7 @@ export function valueStackPicture(trace: Trace, o: { from?: number; to?: number 
   const key = legend(8, kinds.length ? kinds : ['reg'], width);
   const parts: string[] = [key.svg];
   let y = key.height + 16;
-  parts.push(text(8, y, 'operator', { size: 12, ui: true, soft: true }), text(OP_W, y, 'value stack after it (bottom → top), then the code it emitted', { size: 12, ui: true, soft: true }));
+  parts.push(text(8, y, 'operator', { size: 12, ui: true, soft: true }), text(OP_W, y, 'stack after it (bottom → top), code it emitted', { size: 12, ui: true, soft: true }));
   y += 8;
   for (const s of steps) {
     parts.push(line(0, y, width, y, { soft: true }));
