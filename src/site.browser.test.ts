@@ -155,6 +155,13 @@ async function open(path: string, opts: { width?: number; height?: number; dark?
   return page;
 }
 
+/** The on-screen size in px of the smallest label of an SVG: its font size times the drawing's scale. */
+function smallestLabel(svg: Element): number {
+  const el = svg as SVGSVGElement;
+  const scale = el.getBoundingClientRect().width / (el.viewBox.baseVal?.width || el.getBoundingClientRect().width);
+  return Math.min(...[...el.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size') ?? getComputedStyle(t).fontSize) * scale));
+}
+
 /** Hrefs of the chapters listed on the home page, in order. */
 async function chapterLinks(): Promise<string[]> {
   const page = await open('/');
@@ -313,7 +320,7 @@ describe('the book in a browser', () => {
     await again.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.textContent?.includes('(twice)'), null, { timeout: 30_000 });
     await again.screenshot({ path: join(shots, 'playground-desktop-light.png'), fullPage: true });
     await again.context().close();
-  });
+  }, 240_000);
 
   test('every chapter example links to the playground with its program', async () => {
     const links = await chapterLinks();
@@ -323,7 +330,7 @@ describe('the book in a browser', () => {
     await page.goto(origin + href!);
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state === 'ok', null, { timeout: 30_000 });
     await page.context().close();
-  });
+  }, 240_000);
 
   test('pictures drawn from the compiler render on desktop and phone, in light and dark', async () => {
     const links = await chapterLinks();
@@ -345,7 +352,7 @@ describe('the book in a browser', () => {
           expect(box.width, `${kind} on ${nn} ${variant.name}`).toBeGreaterThan(200);
           expect(box.height).toBeGreaterThan(60);
           // Labels stay legible: the smallest text drawn is at least 9 px tall on screen.
-          const smallest = await svg.evaluate((el) => Math.min(...[...el.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)));
+          const smallest = await svg.evaluate(smallestLabel);
           expect(smallest, `smallest label of ${kind} at ${variant.name}`).toBeGreaterThanOrEqual(9);
           // The drawing takes its colours from the theme: light text on dark, dark on light.
           const lum = await svg.evaluate((el) => {
@@ -356,13 +363,16 @@ describe('the book in a browser', () => {
           else expect(lum, `${kind} text in light mode`).toBeLessThan(0.4);
           if (variant.name.startsWith('phone') || kind === kinds[0]) await figure.screenshot({ path: join(shots, `picture-${kind}-${variant.name}.png`) });
         }
+        // The figures example programs draw (chapters 2 and 4) keep legible labels on a phone too.
+        const drawn = await page.$$eval('figure.drawn svg', (svgs, fn) => svgs.map((el) => new Function('el', `return (${fn})(el)`)(el) as number), smallestLabel.toString());
+        for (const h of drawn) expect(h, `smallest label of a drawn figure in chapter ${nn} at ${variant.name}`).toBeGreaterThanOrEqual(9);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `horizontal overflow of chapter ${nn} at ${variant.name}`).toBeLessThanOrEqual(0);
         expect((page as Page & { errors: string[] }).errors).toEqual([]);
         await page.context().close();
       }
     }
-  });
+  }, 240_000);
 
   test('at 1280 px no code block scrolls sideways unless its longest line is wider than the wide column', async () => {
     const links = await chapterLinks();
@@ -384,7 +394,7 @@ describe('the book in a browser', () => {
     }
     expect(blocks).toBeGreaterThan(20);
     expect(offenders, 'code blocks that scroll while narrower than the wide column').toEqual([]);
-  });
+  }, 240_000);
 
   test('site fixes: hex coloured as hex, dark markdown fences, listing links to source lines, copy buttons, anchors, exercises, glossary', async () => {
     const links = await chapterLinks();
@@ -423,7 +433,7 @@ describe('the book in a browser', () => {
     const ch6 = await open(links.find((l) => l.includes('/06-'))!.slice(base.length - 1));
     expect(await ch6.locator('[data-hidden="prologue-and-stubs"]').first().textContent()).toMatch(/prologue instructions? .* hidden/);
     await ch6.context().close();
-  });
+  }, 240_000);
 
   test('search finds br_table, STACK_LIMIT and words in listings; "lea" does not match "learns"', async () => {
     const page = await open('/');
@@ -439,7 +449,7 @@ describe('the book in a browser', () => {
     expect(marks.length).toBeGreaterThan(0);
     for (const m of marks) expect(m.toLowerCase()).toMatch(/^leas?$/);
     await page.context().close();
-  });
+  }, 240_000);
 
   test('the theme toggle switches between light and dark and remembers it', async () => {
     const page = await open('/', { dark: false });
@@ -472,5 +482,5 @@ describe('the book in a browser', () => {
       await page.context().close();
     }
     expect(seen.size).toBeGreaterThan(2);
-  }, 120_000); // every page of the book, opened one after another: more pages, more time
+  }, 240_000); // every page of the book, opened one after another: more pages, more time
 });
