@@ -159,7 +159,7 @@ async function open(path: string, opts: { width?: number; height?: number; dark?
 function smallestLabel(svg: Element): number {
   const el = svg as SVGSVGElement;
   const scale = el.getBoundingClientRect().width / (el.viewBox.baseVal?.width || el.getBoundingClientRect().width);
-  return Math.min(...[...el.querySelectorAll('text')].map((t) => parseFloat(t.getAttribute('font-size') ?? getComputedStyle(t).fontSize) * scale));
+  return Math.min(...Array.from(el.querySelectorAll('text')).map((t) => parseFloat(t.getAttribute('font-size') ?? getComputedStyle(t).fontSize) * scale));
 }
 
 /** Hrefs of the chapters listed on the home page, in order. */
