@@ -133,7 +133,8 @@ beforeAll(async () => {
       // No --user-data-dir here: launch() always gives chromium a fresh temporary profile of its own.
     ],
   });
-}, 240_000);
+  // Building the whole site takes minutes when other work shares the machine.
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
