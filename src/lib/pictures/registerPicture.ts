@@ -14,8 +14,8 @@ export function registerPicture(trace: Trace): string {
   const used = [...new Set(trace.steps.flatMap((s) => s.busy))].sort((a, b) => a - b);
   const width = Math.max(360, OP_W + used.length * COL_W + 60);
   const parts: string[] = [];
-  const key = legend(8, ['reg', 'local'], width);
-  parts.push(key.svg.replace('>local (not copied)<', '>a local\'s home register<').replace('>register<', '>a stack value<'));
+  const key = legend(8, ['reg', 'local'], width, { reg: 'a stack value (sN: position N)', local: "a local's home register (Lk)" });
+  parts.push(key.svg);
   let y = key.height + 22;
   used.forEach((r, c) => parts.push(text(OP_W + c * COL_W + COL_W / 2, y, regName(r), { size: 12, anchor: 'middle', bold: true })));
   y += 6;

@@ -36,14 +36,15 @@ export const LOC_LABEL: Record<LocKind, string> = {
 };
 
 /** A row of coloured swatches explaining the location colours. */
-export function legend(y: number, kinds: LocKind[], width: number): { svg: string; height: number } {
+export function legend(y: number, kinds: LocKind[], width: number, labels: Partial<Record<LocKind, string>> = {}): { svg: string; height: number } {
   let x = 8;
   let row = 0;
   const parts: string[] = [];
   for (const k of kinds) {
-    const w = 24 + LOC_LABEL[k].length * 7;
+    const label = labels[k] ?? LOC_LABEL[k];
+    const w = 24 + label.length * 7;
     if (x + w > width) { x = 8; row++; }
-    parts.push(box(x, y + row * 22, 14, 14, LOC_COLOUR[k], { opacity: 0.5 }), text(x + 20, y + row * 22 + 12, LOC_LABEL[k], { size: 12, ui: true }));
+    parts.push(box(x, y + row * 22, 14, 14, LOC_COLOUR[k], { opacity: 0.5 }), text(x + 20, y + row * 22 + 12, label, { size: 12, ui: true }));
     x += w + 10;
   }
   return { svg: parts.join(''), height: (row + 1) * 22 };
