@@ -42,11 +42,15 @@ describe('pictures from compiler runs', () => {
     expect(await drawMerges({ file, fn: 'classify' })).toContain('first edge: fixes it');
   });
 
-  test('the register picture names every register the compile used', async () => {
+  test('the register picture shows the registers used and the spills, deepest value first', async () => {
     const trace = await traceOf({ file, fn: 'pressure' });
     const svg = await drawRegisters({ file, fn: 'pressure' });
-    expect(trace.steps.some((s) => s.stack.filter((v) => v.kind === 'reg').length >= 4)).toBe(true);
+    const firstSpill = trace.steps.find((s) => s.stack.some((v) => v.kind === 'slot'))!;
+    expect(firstSpill, 'pressure must run out of registers').toBeDefined();
+    expect(firstSpill.stack.findIndex((v) => v.kind === 'slot')).toBe(0);
+    expect(firstSpill.instructions[0]!.text).toMatch(/^mov \[rsp/);
     expect(svg).toContain('>rax<');
+    expect(svg).toContain('>spill<');
   });
 
   test('the call-stack picture reads its frames off the real trampolines and prologue', async () => {
