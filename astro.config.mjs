@@ -11,6 +11,10 @@ export default defineConfig({
   site: process.env.SITE_URL,
   output: 'static',
   publicDir: './src/public',
+  // Astro keeps its content data store in cacheDir (default node_modules/.astro). node_modules may
+  // be shared by several checkouts (worktrees symlink it), and a shared store mixes their chapters
+  // (a build here rendered another checkout's book/10-*.mdx), so each checkout keeps its own.
+  cacheDir: './.astro/cache',
   trailingSlash: 'ignore',
   integrations: [mdx()],
   markdown: {

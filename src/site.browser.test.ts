@@ -133,7 +133,8 @@ beforeAll(async () => {
       // No --user-data-dir here: launch() always gives chromium a fresh temporary profile of its own.
     ],
   });
-}, 240_000);
+  // Building the whole site takes minutes when other work shares the machine.
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -155,6 +156,13 @@ async function open(path: string, opts: { width?: number; height?: number; dark?
   return page;
 }
 
+/** The on-screen size in px of the smallest label of an SVG: its font size times the drawing's scale. */
+function smallestLabel(svg: Element): number {
+  const el = svg as SVGSVGElement;
+  const scale = el.getBoundingClientRect().width / (el.viewBox.baseVal?.width || el.getBoundingClientRect().width);
+  return Math.min(...Array.from(el.querySelectorAll('text')).map((t) => parseFloat(t.getAttribute('font-size') ?? getComputedStyle(t).fontSize) * scale));
+}
+
 /** Hrefs of the chapters listed on the home page, in order. */
 async function chapterLinks(): Promise<string[]> {
   const page = await open('/');
@@ -163,6 +171,8 @@ async function chapterLinks(): Promise<string[]> {
   return hrefs;
 }
 
+// Each test opens several pages; on a shared, loaded machine (load 30 on 2 cores was seen) a page
+// can take seconds, so every test has minutes, not vitest's default 30 s.
 describe('the book in a browser', () => {
   test('home page lists the chapters in order, planned ones marked, every link under the base path', async () => {
     const page = await open('/');
@@ -174,7 +184,7 @@ describe('the book in a browser', () => {
     for (const href of hrefs) expect(href.startsWith(base), href).toBe(true);
     await page.screenshot({ path: join(shots, 'home-desktop-light.png'), fullPage: false });
     await page.context().close();
-  });
+  }, 240_000);
 
   test('chapter 1 renders its prose, listing and executed example; previous/next links work', async () => {
     const [first] = await chapterLinks();
@@ -209,7 +219,7 @@ describe('the book in a browser', () => {
       }
       await page.context().close();
     }
-  });
+  }, 240_000);
 
   test('another chapter shows a listing from the source and output of an example run at build time', async () => {
     const links = await chapterLinks();
@@ -227,7 +237,7 @@ describe('the book in a browser', () => {
       await page.screenshot({ path: join(shots, `last-chapter-${variant.name}.png`), fullPage: variant.name === 'desktop-light' });
       await page.context().close();
     }
-  }, 60_000); // two full renders of the longest chapter page
+  }, 240_000); // two full renders of the longest chapter page
 
   test('search finds a word from a chapter and leads to it', async () => {
     const page = await open('/');
@@ -243,7 +253,7 @@ describe('the book in a browser', () => {
     await page.fill('.search input', 'zzqqxxnotaword');
     await page.locator('.search-results .none').waitFor({ timeout: 10_000 });
     await page.context().close();
-  });
+  }, 240_000);
 
   test('on a phone, the contents open behind the menu button and search results fit the screen', async () => {
     const [first] = await chapterLinks();
@@ -264,24 +274,195 @@ describe('the book in a browser', () => {
     expect(results.x + results.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(shots, 'phone-search-dark.png') });
     await page.context().close();
-  });
+  }, 240_000);
 
-  test('the playground compiles WebAssembly text with Lightbeam in the page', async () => {
+  test('the playground compiles on load, reports Lightbeam validator errors with byte offsets, runs with the browser engine, and shares by URL', async () => {
     const page = await open('/playground/');
-    await page.fill('#wat', '(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))');
-    await page.click('#compile');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state !== 'idle', null, { timeout: 20_000 });
-    expect(await page.locator('#output').getAttribute('data-state')).toBe('ok');
-    const text = (await page.locator('#output').textContent()) ?? '';
-    expect(text).toContain('function 0 (add)');
-    expect(text).toMatch(/\badd\b|\blea\b/);
+    // Compiled on load: the default example, no click needed.
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state === 'ok', null, { timeout: 30_000 });
+    expect(await page.locator('#output').textContent()).toContain('function 0 (fib)');
+    expect(await page.locator('#output .d-num').count(), 'disassembly highlighted').toBeGreaterThan(0);
+    expect(await page.locator('#wat-hl .w-kw').count(), 'the WAT input is highlighted').toBeGreaterThan(0);
+    expect(page.url()).toContain('#wat=');
+    expect(await page.locator('#byte-count').textContent()).toMatch(/\d+ bytes/);
+    // Run with the browser's own engine, labelled as such, beside Lightbeam's x86.
+    await page.selectOption('#fn', 'fib');
+    await page.fill('#args', '10');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#run-output')?.dataset.state === 'ok', null, { timeout: 20_000 });
+    const ran = (await page.locator('#run-output').textContent()) ?? '';
+    expect(ran).toContain('fib(10) = 55');
+    expect(ran).toMatch(/this browser's WebAssembly engine/);
+    expect(await page.locator('#run-title').textContent()).toMatch(/not Lightbeam/);
+    expect(await page.locator('#x86-title').textContent()).toMatch(/Lightbeam's x86-64/);
+    // The example picker loads and compiles another program.
+    await page.selectOption('#example', 'pictures');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.textContent?.includes('(scale)'), null, { timeout: 20_000 });
+    // A type error: Lightbeam's validator answers (not wabt's), with the byte offset marked in the bytes view.
     await page.fill('#wat', '(module (func (result i32) (i64.const 1)))');
     await page.click('#compile');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state === 'error', null, { timeout: 20_000 });
-    await page.screenshot({ path: join(shots, 'playground-desktop-light.png') });
+    const error = (await page.locator('#errors').textContent()) ?? '';
+    expect(error).toMatch(/Lightbeam's validator rejected the module at byte 0x[0-9a-f]+/);
+    expect(await page.locator('#bytes mark[data-offset]').count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'playground-validator-error.png'), fullPage: true });
+    // A syntax error is wabt's to report (it reads the text).
+    await page.fill('#wat', '(module (func (result i32) (i32.const)))');
+    await page.click('#compile');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#errors')?.textContent?.includes('wabt could not read'), null, { timeout: 20_000 });
+    // A shared link opens the same program and compiles it.
+    const program = '(module (func (export "twice") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2))))';
+    await page.fill('#wat', program);
+    await page.click('#compile');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state === 'ok', null, { timeout: 20_000 });
+    const shared = page.url();
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
     await page.context().close();
-  });
+    const again = await open(shared.slice(origin.length + base.length - 1));
+    expect(await again.locator('#wat').inputValue()).toBe(program);
+    await again.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.textContent?.includes('(twice)'), null, { timeout: 30_000 });
+    await again.screenshot({ path: join(shots, 'playground-desktop-light.png'), fullPage: true });
+    await again.context().close();
+  }, 240_000);
+
+  test('every chapter example links to the playground with its program', async () => {
+    const links = await chapterLinks();
+    const page = await open(links[0]!.slice(base.length - 1));
+    const href = await page.locator('.example .open-playground').first().getAttribute('href');
+    expect(href).toMatch(/\/playground\/#wat=/);
+    await page.goto(origin + href!);
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#output')?.dataset.state === 'ok', null, { timeout: 30_000 });
+    await page.context().close();
+  }, 240_000);
+
+  test('pictures drawn from the compiler render on desktop and phone, in light and dark', async () => {
+    const links = await chapterLinks();
+    const byNumber = (nn: string) => links.find((l) => l.includes(`/${nn}-`))!.slice(base.length - 1);
+    const expected: Record<string, string[]> = { '02': ['leb128'], '04': ['encoding'], '05': ['call-stacks'], '06': ['value-stack', 'registers'], '08': ['merges'] };
+    for (const [nn, kinds] of Object.entries(expected)) {
+      for (const variant of [
+        { name: 'desktop-light', width: 1280, dark: false },
+        { name: 'desktop-dark', width: 1280, dark: true },
+        { name: 'phone-light', width: 390, height: 844, dark: false },
+        { name: 'phone-dark', width: 390, height: 844, dark: true },
+      ]) {
+        const page = await open(byNumber(nn), variant);
+        for (const kind of kinds) {
+          const figure = page.locator(`figure.pic[data-picture="${kind}"]`).first();
+          await figure.scrollIntoViewIfNeeded();
+          const svg = figure.locator('svg');
+          const box = (await svg.boundingBox())!;
+          expect(box.width, `${kind} on ${nn} ${variant.name}`).toBeGreaterThan(200);
+          expect(box.height).toBeGreaterThan(60);
+          // Labels stay legible: the smallest text drawn is at least 9 px tall on screen.
+          const smallest = await svg.evaluate(smallestLabel);
+          expect(smallest, `smallest label of ${kind} at ${variant.name}`).toBeGreaterThanOrEqual(9);
+          // The drawing takes its colours from the theme: light text on dark, dark on light.
+          const lum = await svg.evaluate((el) => {
+            const c = getComputedStyle(el.querySelector('text')!).fill.match(/\d+(\.\d+)?/g)!.map(Number);
+            return (0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!) / 255;
+          });
+          if (variant.dark) expect(lum, `${kind} text in dark mode`).toBeGreaterThan(0.6);
+          else expect(lum, `${kind} text in light mode`).toBeLessThan(0.4);
+          if (variant.name.startsWith('phone') || kind === kinds[0]) await figure.screenshot({ path: join(shots, `picture-${kind}-${variant.name}.png`) });
+        }
+        // The figures example programs draw (chapters 2 and 4) keep legible labels on a phone too.
+        const drawn = await page.$$eval('figure.drawn svg', (svgs, fn) => svgs.map((el) => new Function('el', `return (${fn})(el)`)(el) as number), smallestLabel.toString());
+        for (const h of drawn) expect(h, `smallest label of a drawn figure in chapter ${nn} at ${variant.name}`).toBeGreaterThanOrEqual(9);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `horizontal overflow of chapter ${nn} at ${variant.name}`).toBeLessThanOrEqual(0);
+        expect((page as Page & { errors: string[] }).errors).toEqual([]);
+        await page.context().close();
+      }
+    }
+  }, 240_000);
+
+  test('at 1280 px no code block scrolls sideways unless its longest line is wider than the wide column', async () => {
+    const links = await chapterLinks();
+    const offenders: string[] = [];
+    let blocks = 0;
+    for (const link of links) {
+      const page = await open(link.slice(base.length - 1), { width: 1280 });
+      const found = await page.$$eval('article pre', (pres) => {
+        const article = document.querySelector('article')!;
+        const width = article.getBoundingClientRect().width;
+        return pres.map((pre) => {
+          // Full width: the block the code sits in (a listing, an example) spans the whole wide
+          // column, and the code fills that block's content box.
+          let top: Element = pre;
+          while (top.parentElement && top.parentElement !== article) top = top.parentElement;
+          const parent = pre.parentElement!;
+          const style = getComputedStyle(parent);
+          const inner = parent.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+          return {
+            scrolls: pre.scrollWidth > pre.clientWidth + 1,
+            full: top.getBoundingClientRect().width >= width - 2 && pre.getBoundingClientRect().width >= inner - 2,
+            text: (pre.textContent ?? '').slice(0, 60),
+          };
+        });
+      });
+      blocks += found.length;
+      for (const f of found) if (f.scrolls && !f.full) offenders.push(`${link}: ${f.text}`);
+      await page.context().close();
+    }
+    expect(blocks).toBeGreaterThan(20);
+    expect(offenders, 'code blocks that scroll while narrower than the wide column').toEqual([]);
+  }, 240_000);
+
+  test('site fixes: hex coloured as hex, dark markdown fences, listing links to source lines, copy buttons, anchors, exercises, glossary', async () => {
+    const links = await chapterLinks();
+    const ch1 = links.find((l) => l.includes('/01-'))!.slice(base.length - 1);
+    for (const dark of [false, true]) {
+      const page = await open(ch1, { dark });
+      // Every hex number in a disassembly has one colour, digits a-f or not.
+      const colours = await page.$$eval('pre.disasm .d-num', (els) => [...new Set(els.map((e) => getComputedStyle(e).color))]);
+      expect(colours.length).toBe(1);
+      // Plain markdown fences follow the theme too.
+      const fence = page.locator('pre.astro-code').first();
+      if (await fence.count()) {
+        const bg = await fence.evaluate((el) => getComputedStyle(el).backgroundColor.match(/\d+/g)!.slice(0, 3).map(Number));
+        const lum = (0.2126 * bg[0]! + 0.7152 * bg[1]! + 0.0722 * bg[2]!) / 255;
+        if (dark) expect(lum, 'a markdown fence in dark mode').toBeLessThan(0.3);
+        else expect(lum).toBeGreaterThan(0.7);
+      }
+      await page.context().close();
+    }
+    const page = await open(ch1);
+    expect(await page.locator('.copy-code').count()).toBeGreaterThan(0);
+    expect(await page.locator('article h2 .heading-anchor').count()).toBeGreaterThan(0);
+    expect(await page.locator('.exercise-link a').count()).toBe(1);
+    expect(await page.locator('article').textContent()).not.toMatch(/The program took \d+ ms/);
+    expect(await page.locator('header.top .repo-link').count()).toBe(1);
+    const href = (await page.locator('figure.listing .listing-where a').first().getAttribute('href'))!;
+    expect(href).toMatch(/\/source\/.+#L\d+$/);
+    const line = href.split('#')[1]!;
+    await page.goto(origin + href);
+    expect(await page.locator(`.source-file #${line}`).count()).toBe(1);
+    await page.goto(origin + base + 'glossary/');
+    const terms = await page.locator('.glossary dt').allTextContents();
+    for (const t of ['VMContext', 'Entry trampoline', 'SIB', 'Spill']) expect(terms).toContain(t);
+    await page.context().close();
+    // Just the body: an example that hides its prologue and trap stubs says so.
+    const ch6 = await open(links.find((l) => l.includes('/06-'))!.slice(base.length - 1));
+    expect(await ch6.locator('[data-hidden="prologue-and-stubs"]').first().textContent()).toMatch(/prologue instructions? .* hidden/);
+    await ch6.context().close();
+  }, 240_000);
+
+  test('search finds br_table, STACK_LIMIT and words in listings; "lea" does not match "learns"', async () => {
+    const page = await open('/');
+    for (const word of ['br_table', 'br_if', 'STACK_LIMIT']) {
+      await page.fill('.search input', word);
+      const first = page.locator('.search-results a').first();
+      await first.waitFor({ timeout: 10_000 });
+      expect((await first.locator('mark').allTextContents()).map((m) => m.toLowerCase()), word).toContain(word.toLowerCase());
+    }
+    await page.fill('.search input', 'lea');
+    await page.locator('.search-results a').first().waitFor({ timeout: 10_000 });
+    const marks = await page.locator('.search-results mark').allTextContents();
+    expect(marks.length).toBeGreaterThan(0);
+    for (const m of marks) expect(m.toLowerCase()).toMatch(/^leas?$/);
+    await page.context().close();
+  }, 240_000);
 
   test('the theme toggle switches between light and dark and remembers it', async () => {
     const page = await open('/', { dark: false });
@@ -293,10 +474,10 @@ describe('the book in a browser', () => {
     await page.reload();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.context().close();
-  });
+  }, 240_000);
 
   test('every internal link on every page leads somewhere, and no example failed at build time', async () => {
-    const pages = ['/', ...(await chapterLinks()).map((h) => h.slice(base.length - 1))];
+    const pages = ['/', '/glossary/', '/playground/', ...(await chapterLinks()).map((h) => h.slice(base.length - 1))];
     const seen = new Set<string>();
     for (const p of pages) {
       const page = await open(p);
@@ -314,5 +495,5 @@ describe('the book in a browser', () => {
       await page.context().close();
     }
     expect(seen.size).toBeGreaterThan(2);
-  }, 120_000); // every page of the book, opened one after another: more pages, more time
+  }, 240_000); // every page of the book, opened one after another: more pages, more time
 });

@@ -55,3 +55,26 @@ export function formatFunction(f: ListedFunction, showBytes = true): string {
   return `;; function ${f.index} (${f.name})\n${lines.join('\n')}`;
 }
 // #endregion listing
+
+/**
+ * Just the body the wasm code asked for: the function's instructions without the prologue (stack
+ * check, frame, parameter moves), the trap stubs after the return, and nop padding. For small
+ * examples in the book and for exercises that count the instructions a reader's code produced.
+ */
+export function bodyOf(f: ListedFunction): { instructions: ListedInstruction[]; hidden: { prologue: number; stubs: number } } {
+  const instructions: ListedInstruction[] = [];
+  const hidden = { prologue: 0, stubs: 0 };
+  let part: 'prologue' | 'body' | 'stubs' = 'body';
+  for (const ins of f.instructions) {
+    if (ins.wasm) {
+      const notes = ins.wasm.split('; ');
+      if (notes.includes('trap stubs')) part = 'stubs';
+      else if (notes[0] === 'prologue' && notes.length === 1) part = 'prologue';
+      else part = 'body';
+    }
+    if (part === 'prologue') hidden.prologue++;
+    else if (part === 'stubs') hidden.stubs++;
+    else if (!ins.text.startsWith('nop') && !ins.text.startsWith('int3')) instructions.push(ins);
+  }
+  return { instructions, hidden };
+}

@@ -62,9 +62,9 @@ const checks: Check<Impl>[] = [
   {
     name: 'popping an empty stack is a stack underflow',
     run: async ({ evaluate }) => {
-      await expect(async () => evaluate([['i32.add']], [])).rejects.toThrow(/stack underflow/);
-      await expect(async () => evaluate([['i32.const', 1], ['i32.sub']], [])).rejects.toThrow(/stack underflow/);
-      await expect(async () => evaluate([['local.set', 0]], [0])).rejects.toThrow(/stack underflow/);
+      await expect(async () => evaluate([['i32.add']], []), "evaluate([['i32.add']], [])").rejects.toThrow(/stack underflow/);
+      await expect(async () => evaluate([['i32.const', 1], ['i32.sub']], []), "evaluate([['i32.const', 1], ['i32.sub']], [])").rejects.toThrow(/stack underflow/);
+      await expect(async () => evaluate([['local.set', 0]], [0]), "evaluate([['local.set', 0]], [0])").rejects.toThrow(/stack underflow/);
     },
   },
 ];

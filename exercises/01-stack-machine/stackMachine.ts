@@ -1,5 +1,5 @@
 // Exercise 1: a tiny stack-machine evaluator. Replace notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/01` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/01` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export type Op =

@@ -78,11 +78,11 @@ const checks: Check<Impl>[] = [
   {
     name: 'readU32: rejects a 6th byte, bits above 32, and running out of bytes',
     run: (impl) => {
-      expect(() => impl.readU32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), 0)).toThrow(/integer representation too long/);
-      expect(() => impl.readU32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x1f]), 0)).toThrow(/integer too large/);
-      expect(() => impl.readU32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x70]), 0)).toThrow(/integer too large/);
-      expect(() => impl.readU32(new Uint8Array([0x80, 0x80]), 0)).toThrow(/unexpected end/);
-      expect(() => impl.readU32(new Uint8Array([]), 0)).toThrow(/unexpected end/);
+      expect(() => impl.readU32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), 0), 'readU32([0x80, 0x80, 0x80, 0x80, 0x80, 0x00])').toThrow(/integer representation too long/);
+      expect(() => impl.readU32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x1f]), 0), 'readU32([0xff, 0xff, 0xff, 0xff, 0x1f])').toThrow(/integer too large/);
+      expect(() => impl.readU32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x70]), 0), 'readU32([0x80, 0x80, 0x80, 0x80, 0x70])').toThrow(/integer too large/);
+      expect(() => impl.readU32(new Uint8Array([0x80, 0x80]), 0), 'readU32([0x80, 0x80])').toThrow(/unexpected end/);
+      expect(() => impl.readU32(new Uint8Array([]), 0), 'readU32([])').toThrow(/unexpected end/);
     },
   },
   {
@@ -103,12 +103,12 @@ const checks: Check<Impl>[] = [
   {
     name: 'readS32: the unused bits of a 5th byte must repeat the sign',
     run: (impl) => {
-      expect(() => impl.readS32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x07]), 0)).not.toThrow();
-      expect(() => impl.readS32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x78]), 0)).not.toThrow();
-      expect(() => impl.readS32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x4f]), 0)).toThrow(/integer too large/);
-      expect(() => impl.readS32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x70]), 0)).toThrow(/integer too large/);
-      expect(() => impl.readS32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]), 0)).toThrow(/integer representation too long/);
-      expect(() => impl.readS32(new Uint8Array([0xc0]), 0)).toThrow(/unexpected end/);
+      expect(() => impl.readS32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x07]), 0), 'readS32([0xff, 0xff, 0xff, 0xff, 0x07])').not.toThrow();
+      expect(() => impl.readS32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x78]), 0), 'readS32([0x80, 0x80, 0x80, 0x80, 0x78])').not.toThrow();
+      expect(() => impl.readS32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x4f]), 0), 'readS32([0xff, 0xff, 0xff, 0xff, 0x4f])').toThrow(/integer too large/);
+      expect(() => impl.readS32(new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x70]), 0), 'readS32([0x80, 0x80, 0x80, 0x80, 0x70])').toThrow(/integer too large/);
+      expect(() => impl.readS32(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]), 0), 'readS32([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])').toThrow(/integer representation too long/);
+      expect(() => impl.readS32(new Uint8Array([0xc0]), 0), 'readS32([0xc0])').toThrow(/unexpected end/);
     },
   },
 ];

@@ -1,5 +1,5 @@
 // Exercise 2: LEB128 decoding. Replace each notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/02` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/02` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export interface Read {

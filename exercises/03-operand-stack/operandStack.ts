@@ -1,5 +1,5 @@
 // Exercise 3: an operand-stack type checker. Replace notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/03` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/03` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export type ValType = 'i32' | 'i64';

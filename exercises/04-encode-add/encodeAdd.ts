@@ -1,5 +1,5 @@
 // Exercise 4: encode `add` by hand. Replace each notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/04` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/04` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export interface Address {

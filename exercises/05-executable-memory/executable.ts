@@ -1,5 +1,5 @@
 // Exercise 5: executable memory. Replace each notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/05` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/05` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export const PROT_READ = 1;

@@ -1,5 +1,5 @@
 // Exercise 11: WebAssembly's float operators on bit patterns. Replace each notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/11` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/11` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 /** f32.copysign: `a` with the sign of `b`. Arguments and result are f32 bit patterns, 0 to 2**32 - 1. */

@@ -1,6 +1,7 @@
 // Syntax highlighting at build time with shiki. One highlighter for the whole build, loaded
 // with just the languages the book shows: TypeScript (the compiler), WAT (wasm text) and x86-64.
 import { createHighlighter, type Highlighter } from 'shiki';
+import { highlightDisassembly } from './disasmHighlight.ts';
 
 export type Lang = 'typescript' | 'wasm' | 'asm' | 'text' | 'json' | 'sh';
 
@@ -29,6 +30,8 @@ export function langForFile(file: string): Lang {
  * --shiki-dark variables that the dark theme's CSS switches on (src/styles/book.css).
  */
 export async function highlight(code: string, lang: Lang, opts: { firstLine?: number; lineNumbers?: readonly number[] } = {}): Promise<string> {
+  // Disassembly listings get their own colouring (hex as hex): src/lib/disasmHighlight.ts.
+  if (lang === 'asm' && opts.firstLine === undefined) return highlightDisassembly(code);
   const h = await getHighlighter();
   let html = h.codeToHtml(code, {
     lang: lang === 'text' ? 'text' : lang,

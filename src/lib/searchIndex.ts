@@ -27,7 +27,19 @@ function words(query: string): string[] {
     .filter((w) => w.length >= 2);
 }
 
-/** Sections containing every word of the query (as a prefix of a word in the text), best first. */
+/**
+ * Where a query word matches: at the start of a word of the text. A short word (three characters
+ * or fewer: "lea", "br", "rax") must be the whole word, perhaps plural ("lea" finds "lea" and
+ * "leas", never "learns"); a longer one may be a prefix ("sect" finds "section"). Underscores and
+ * dots are part of words, so "br_if" and "i32.add" are found as written.
+ */
+export function termPattern(term: string): RegExp {
+  const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const tail = term.length <= 3 ? '(?:e?s)?(?![\\p{L}\\p{N}_])' : '';
+  return new RegExp(`(?<![\\p{L}\\p{N}_])${escaped}${tail}`, 'gu');
+}
+
+/** Sections containing every word of the query (see termPattern), best first. */
 export function searchIndex(index: SearchIndex, query: string, limit = 10): SearchHit[] {
   const terms = words(query);
   if (terms.length === 0) return [];
@@ -41,7 +53,7 @@ export function searchIndex(index: SearchIndex, query: string, limit = 10): Sear
       let first = -1;
       let ok = true;
       for (const term of terms) {
-        const re = new RegExp(`(?<![\\p{L}\\p{N}_])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'gu');
+        const re = termPattern(term);
         const inText = [...lower.matchAll(re)];
         const inHeading = re.test(heading);
         const inKeywords = extra !== '' && new RegExp(re.source, 'u').test(extra);

@@ -9,6 +9,18 @@ export interface SearchSection {
   text: string;
 }
 
+/**
+ * Puts the code of each <Listing file region /> in place of the tag, so a search finds what the
+ * listings show (`read` returns a region's code; at build time, extractRegion on the file).
+ */
+export function expandListings(mdx: string, read: (file: string, region: string) => string): string {
+  return mdx.replace(/<Listing\s([^>]*?)\/>/gs, (tag, attrs: string) => {
+    const file = /file="([^"]+)"/.exec(attrs)?.[1];
+    const region = /region="([^"]+)"/.exec(attrs)?.[1];
+    return file && region ? `\n${read(file, region)}\n` : tag;
+  });
+}
+
 /** Removes MDX/markdown syntax, leaving the words a reader sees. Code fences are kept as words. */
 export function mdxToText(mdx: string): string {
   return mdx
@@ -21,7 +33,8 @@ export function mdxToText(mdx: string): string {
     .replace(/\{\/\*[\s\S]*?\*\/\}/g, ' ') // MDX comments
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // images
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1') // links
-    .replace(/[*_`~]+/g, '')
+    .replace(/(^|[\s(])_([^_\n]+)_(?=[\s.,;:!?)]|$)/gm, '$1$2') // _emphasis_, but not br_table or STACK_LIMIT
+    .replace(/[*`~]+/g, '')
     .replace(/^\s*#{1,6}\s*/gm, '')
     .replace(/^\s*>\s?/gm, '')
     .replace(/^\s*[-+]\s+/gm, '')

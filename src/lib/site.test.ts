@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { tableOfContents, plannedChapters } from './plan.ts';
 import { searchIndex, type SearchIndex } from './searchIndex.ts';
-import { mdxToText, splitSections } from './searchText.ts';
+import { expandListings, mdxToText, splitSections } from './searchText.ts';
 import { withBase } from './paths.ts';
 
 describe('table of contents', () => {
@@ -71,6 +71,24 @@ describe('search', () => {
   test('matches word prefixes, not the middle of words', () => {
     expect(searchIndex(index, 'sect').length).toBeGreaterThan(0);
     expect(searchIndex(index, 'ection')).toEqual([]);
+  });
+
+  test('short words match whole words only; underscores and dots are part of words', () => {
+    const code: SearchIndex = { pages: [{ url: '/x/', chapterLabel: '1.', sections: splitSections(
+      ['Everyone learns fast.', '## Branches', 'A `br_table` jumps; `br_if` may not; STACK_LIMIT is _emphasised_; lea eax, [rdi+5]'].join('\n'),
+      'X', [{ depth: 2, slug: 'branches', text: 'Branches' }],
+    ) }] };
+    expect(searchIndex(code, 'br_table').map((h) => h.heading)).toEqual(['Branches']);
+    expect(searchIndex(code, 'br_if').map((h) => h.heading)).toEqual(['Branches']);
+    expect(searchIndex(code, 'STACK_LIMIT').map((h) => h.heading)).toEqual(['Branches']);
+    expect(searchIndex(code, 'lea').map((h) => h.heading)).toEqual(['Branches']); // not "learns"
+    expect(searchIndex(code, 'emphasised').length).toBe(1); // _x_ emphasis still stripped
+    expect(searchIndex(code, 'learn').map((h) => h.heading)).toEqual(['X']);
+  });
+
+  test('listings are indexed by their code', () => {
+    const text = expandListings('Before <Listing file="f.ts" region="r" /> after', (f, r) => `function ${r}_in_${f.replace('.', '_')}() {}`);
+    expect(text).toContain('function r_in_f_ts');
   });
 
   test('keywords find the first section but never show in a snippet', () => {

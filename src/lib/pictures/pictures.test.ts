@@ -1,0 +1,79 @@
+// The pictures are drawn from real compiler runs: these tests tie what they show to what the
+// compiler does, so a picture cannot quietly drift from the code it claims to show.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { repoRoot } from '../root.ts';
+import { compileModule } from '../../../compiler/codegen/moduleCompiler.ts';
+import { listFunctions } from '../../../compiler/codegen/listing.ts';
+import { watToWasm } from '../../../compiler/text/watToWasm.ts';
+import { loadIced, disassemble } from '../../../compiler/x64/index.ts';
+import { drawCallStacks, drawEncoding, drawLeb128, drawMerges, drawRegisters, drawValueStack, traceOf } from './index.ts';
+import { mergeEdges } from './mergePicture.ts';
+import { splitInstruction } from './encodingPicture.ts';
+import { ENCODING_PRESETS, assemblePreset } from './encodingPresets.ts';
+
+const file = 'book/examples/pictures.wat';
+
+describe('pictures from compiler runs', () => {
+  test('the trace has one step per operator, and its instructions are exactly the listing of the function', async () => {
+    const trace = await traceOf({ file, fn: 'scale' });
+    expect(trace.steps.map((s) => s.op)).toEqual([
+      'local.get 0', 'i32.const 3', 'i32.add', 'local.get 1', 'i32.mul', 'i32.const 100', 'local.get 0', 'local.get 1', 'i32.lt_s', 'select', 'end (function)',
+    ]);
+    await loadIced();
+    const listed = listFunctions(compileModule(await watToWasm(readFileSync(join(repoRoot(), file), 'utf8'), { names: true }), { notes: true })).find((f) => f.name === 'scale')!;
+    const traced = [...trace.prologue, ...trace.steps.flatMap((s) => s.instructions), ...trace.stubs];
+    expect(traced.map((i) => i.text)).toEqual(listed.instructions.map((i) => i.text));
+    // The value stack after i32.lt_s: the product in a register, 100 a constant, the comparison in the flags.
+    expect(trace.steps[8]!.stack.map((v) => v.kind)).toEqual(['reg', 'const', 'flags']);
+    expect(trace.steps[9]!.instructions.some((i) => i.text.startsWith('cmov'))).toBe(true);
+    const svg = await drawValueStack({ file, fn: 'scale' });
+    for (const s of trace.steps) for (const i of s.instructions) expect(svg).toContain(i.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  });
+
+  test('the first edge into a block fixes its layout; later edges move into it', async () => {
+    const trace = await traceOf({ file, fn: 'classify' });
+    const merges = [...mergeEdges(trace).values()];
+    expect(merges).toHaveLength(1);
+    const edges = merges[0]!.edges;
+    expect(edges.map((e) => e.step.op)).toEqual(['br_if 0', 'br_if 0', 'end']);
+    expect(edges.map((e) => e.first)).toEqual([true, false, false]);
+    expect(await drawMerges({ file, fn: 'classify' })).toContain('first edge: fixes it');
+  });
+
+  test('the register picture shows the registers used and the spills, deepest value first', async () => {
+    const trace = await traceOf({ file, fn: 'pressure' });
+    const svg = await drawRegisters({ file, fn: 'pressure' });
+    const firstSpill = trace.steps.find((s) => s.stack.some((v) => v.kind === 'slot'))!;
+    expect(firstSpill, 'pressure must run out of registers').toBeDefined();
+    expect(firstSpill.stack.findIndex((v) => v.kind === 'slot')).toBe(0);
+    expect(firstSpill.instructions[0]!.text).toMatch(/^mov \[rsp/);
+    expect(svg).toContain('>rax<');
+    expect(svg).toContain('>spill<');
+  });
+
+  test('the call-stack picture reads its frames off the real trampolines and prologue', async () => {
+    const svg = await drawCallStacks({ file, fn: 'report' });
+    for (const label of ['saved WASM_SP', 'saved ENTRY_RSP', 'return address into koffi', 'JS: the import runs here', 'saved r15']) expect(svg).toContain(label);
+  });
+
+  test('LEB128: the bytes wabt wrote, read back by the compiler', async () => {
+    expect((await drawLeb128(624485, false)).bytes).toEqual([0xe5, 0x8e, 0x26]);
+    expect((await drawLeb128(-123456, true)).bytes).toEqual([0xc0, 0xbb, 0x78]);
+  });
+
+  test('every encoding preset splits into fields that cover exactly the bytes iced-x86 decodes as one instruction', async () => {
+    await loadIced();
+    for (const name of Object.keys(ENCODING_PRESETS)) {
+      const { code } = assemblePreset(name);
+      const fields = splitInstruction(code);
+      expect(fields.flatMap((f) => f.bytes), name).toEqual([...code]);
+      const [decoded] = disassemble(code);
+      expect(decoded!.hex.replace(/ /g, '').length / 2, name).toBe(code.length);
+      expect(drawEncoding(name).svg).toContain('<svg');
+    }
+    const sib = splitInstruction(assemblePreset('add rax, [r12+rcx*8+16]').code);
+    expect(sib.map((f) => f.name)).toEqual(['REX', 'opcode', 'ModRM', 'SIB', 'disp8']);
+  });
+});
