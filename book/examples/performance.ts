@@ -39,26 +39,26 @@ const day = (iso: string) => new Date(iso).toLocaleDateString('en-GB', { day: 'n
 
 export function runTimePlot(): Output[] {
   const r = readBenchResults();
-  const bar = 7, gap = 12, labelW = 112, W = 680, top = 40;
+  const bar = 8, gap = 12, labelW = 104, W = 560, top = 40;
   const group = drawn.length * bar + gap;
   const rows = [...r.kernels, { kernel: 'geomean', engines: {} }];
   const H = top + rows.length * group + 28;
   const max = Math.ceil(Math.max(...r.kernels.flatMap((k) => drawn.map((d) => k.engines[d.engine]!.max / k.engines[r.baseline]!.median))) * 2) / 2;
-  const x = (ratio: number) => labelW + (ratio / max) * (W - labelW - 44);
+  const x = (ratio: number) => labelW + (ratio / max) * (W - labelW - 40);
   const parts: string[] = [];
   // Legend, then grid lines at every half, with native's 1.0 drawn solid.
   drawn.forEach((d, i) => {
-    const lx = labelW + i * 130;
-    parts.push(`<rect x="${lx}" y="6" width="12" height="12" fill="${d.color}"/><text x="${lx + 17}" y="16" font-size="13" fill="currentColor">${d.engine}</text>`);
+    const lx = 8 + i * 136;
+    parts.push(`<rect x="${lx}" y="6" width="12" height="12" fill="${d.color}"/><text x="${lx + 17}" y="16" font-size="15" fill="currentColor">${d.engine}</text>`);
   });
   for (let t = 0; t <= max; t += 0.5) {
     const gx = x(t);
     parts.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${H - 22}" stroke="currentColor" stroke-opacity="${t === 1 ? 0.8 : 0.15}" ${t === 1 ? '' : 'stroke-dasharray="2 3"'}/>`);
-    parts.push(`<text x="${gx}" y="${H - 6}" font-size="12" text-anchor="middle" fill="currentColor" opacity="0.75">${t === 1 ? '1 = native' : t.toFixed(1)}</text>`);
+    parts.push(`<text x="${gx}" y="${H - 6}" font-size="13" text-anchor="middle" fill="currentColor" opacity="0.75">${t === 1 ? '1 = native' : t.toFixed(1)}</text>`);
   }
   rows.forEach((k, row) => {
     const y0 = top + row * group;
-    parts.push(`<text x="${labelW - 8}" y="${y0 + (drawn.length * bar) / 2 + 4}" font-size="13" text-anchor="end" fill="currentColor"${k.kernel === 'geomean' ? ' font-weight="bold"' : ''}>${k.kernel}</text>`);
+    parts.push(`<text x="${labelW - 8}" y="${y0 + (drawn.length * bar) / 2 + 4}" font-size="15" text-anchor="end" fill="currentColor"${k.kernel === 'geomean' ? ' font-weight="bold"' : ''}>${k.kernel}</text>`);
     drawn.forEach((d, i) => {
       const t = k.engines[d.engine];
       const ratio = t ? t.median / r.kernels[row]!.engines[r.baseline]!.median : r.geomeans[d.engine]!;
@@ -70,7 +70,7 @@ export function runTimePlot(): Output[] {
         parts.push(`<line x1="${x(t.min / base)}" x2="${x(t.max / base)}" y1="${y + bar / 2 - 0.5}" y2="${y + bar / 2 - 0.5}" stroke="currentColor" stroke-opacity="0.6"/>`);
       }
       const end = t ? Math.max(ratio, t.max / r.kernels[row]!.engines[r.baseline]!.median) : ratio;
-      if (d.engine === 'lightbeam') parts.push(`<text x="${x(end) + 4}" y="${y + bar - 1}" font-size="10" fill="currentColor">${ratio.toFixed(2)}</text>`);
+      if (d.engine === 'lightbeam') parts.push(`<text x="${x(end) + 4}" y="${y + bar - 1}" font-size="12" fill="currentColor">${ratio.toFixed(2)}</text>`);
     });
   });
   const svg = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="Run time of each benchmark kernel on Lightbeam, Liftoff, TurboFan and vectorised native code, as a multiple of native code's time">${parts.join('')}</svg>`;
