@@ -45,6 +45,7 @@ function cpuMs(): number {
 
 const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length >> 1]!;
 
+// #region warm-timing
 /** Median time of one call of each function, sampled round-robin after a warm-up; `clock` is cpuMs or performance.now. */
 async function timeAll(fns: (() => unknown)[], clock: () => number, minMs = MS): Promise<number[]> {
   const warmUntil = performance.now() + minMs / 3;
@@ -60,6 +61,7 @@ async function timeAll(fns: (() => unknown)[], clock: () => number, minMs = MS):
   }
   return samples.map(median);
 }
+// #endregion warm-timing
 
 // #region liftoff-child
 /** The child's program: compile the module again and again, each time with a fresh counter in a custom section. */

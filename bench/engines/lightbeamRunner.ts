@@ -6,6 +6,7 @@ import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import { Instance } from '../../compiler/runtime/instance.ts';
 import { threadCpuSeconds } from './threadCpuClock.mjs';
 
+// #region timed-run
 const instance = new Instance(compileModule(readFileSync(process.argv[2]!)));
 const setup = instance.exports.setup as () => void;
 const run = instance.exports.run as () => number;
@@ -14,3 +15,4 @@ const start = threadCpuSeconds();
 const checksum = run() >>> 0;
 const seconds = threadCpuSeconds() - start;
 console.log(`${checksum} ${seconds.toFixed(6)}`);
+// #endregion timed-run

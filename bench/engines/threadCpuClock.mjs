@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 
 const koffi = createRequire(import.meta.url)('koffi');
+// #region thread-cpu-clock
 const CLOCK_THREAD_CPUTIME_ID = 3;
 const libc = koffi.load('libc.so.6');
 const timespec = koffi.struct('bench_timespec', { tv_sec: 'int64', tv_nsec: 'int64' });
@@ -14,3 +15,4 @@ export function threadCpuSeconds() {
   if (clockGettime(CLOCK_THREAD_CPUTIME_ID, t) !== 0) throw new Error('clock_gettime failed');
   return Number(t.tv_sec) + Number(t.tv_nsec) / 1e9;
 }
+// #endregion thread-cpu-clock

@@ -60,6 +60,7 @@ export function localWeights(code: Uint8Array, localCount: number): Float64Array
     } while (b & 0x80);
     return result >>> 0;
   };
+  // #region weigh-uses
   while (pos < end) {
     const op = code[pos++]!;
     if (op >= LOCAL_GET && op <= LOCAL_TEE) {
@@ -88,6 +89,7 @@ export function localWeights(code: Uint8Array, localCount: number): Float64Array
           weight = 8 ** Math.min(++depth, MAX_DEPTH_WEIGHTED);
         } else isLoop.push(0); // block, if
         break;
+      // #endregion weigh-uses
       case Skip.oneLeb: leb(); break;
       case Skip.twoLeb: leb(); leb(); break;
       case Skip.memarg: if (leb() & 0x40) leb(); leb(); break; // bit 6 of the alignment: a memory index follows

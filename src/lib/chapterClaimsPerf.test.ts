@@ -1,0 +1,113 @@
+// Chapter 15 states numbers from bench/results/latest.json and the README's compile-speed figures
+// in its prose. The plot redraws itself from the file; these sentences do not. Each check reads the
+// number out of the chapter's text and holds it to the data, so a new benchmark run that changes
+// the story fails here until the paragraph is reread.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { readBenchResults, ratioToBaseline } from '../../book/examples/performance.ts';
+import { repoRoot } from './root.ts';
+
+const chapter = readFileSync(join(repoRoot(), 'book/15-performance.mdx'), 'utf8').replace(/\s+/g, ' ');
+const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8').replace(/\s+/g, ' ');
+const data = readBenchResults();
+const kernel = (name: string) => data.kernels.find((k) => k.kernel === name)!;
+const ratio = (name: string, engine: string) => ratioToBaseline(data, kernel(name), engine).toFixed(2);
+const lbOverLiftoff = (name: string) => kernel(name).engines.lightbeam!.median / kernel(name).engines.liftoff!.median;
+
+/** The capture groups of the one place the chapter says `pattern`. */
+function says(pattern: RegExp): string[] {
+  const m = chapter.match(pattern);
+  if (!m) throw new Error(`book/15-performance.mdx no longer says ${pattern}`);
+  return m.slice(1);
+}
+
+describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
+  test('the committed run had no failures and covers thirteen kernels on every engine', () => {
+    expect(data.failures).toEqual([]);
+    expect(chapter).toContain('The run-time suite is thirteen small programs');
+    expect(data.kernels).toHaveLength(13);
+    for (const k of data.kernels) expect(Object.keys(k.engines).sort()).toEqual(['liftoff', 'lightbeam', 'native', 'native-vec', 'turbofan']);
+  });
+
+  test("Lightbeam's geometric mean is 0.79x Liftoff's time, 1.63x native; TurboFan 1.27x; 1.28x TurboFan's time", () => {
+    const [lbLiftoff, lbNative, tfNative, lbTf] = says(/geometric mean is (\d\.\d\d)x Liftoff's time.*?Against native code the geometric mean is (\d\.\d\d)x; TurboFan's is (\d\.\d\d)x, so Lightbeam's code takes (\d\.\d\d)x TurboFan's time/);
+    expect(lbLiftoff).toBe(data.geomeans['lightbeam/liftoff']!.toFixed(2));
+    expect(lbNative).toBe(data.geomeans.lightbeam!.toFixed(2));
+    expect(tfNative).toBe(data.geomeans.turbofan!.toFixed(2));
+    expect(lbTf).toBe((data.geomeans.lightbeam! / data.geomeans.turbofan!).toFixed(2));
+    // "about a fifth faster"
+    expect(data.geomeans['lightbeam/liftoff']!).toBeGreaterThan(0.75);
+    expect(data.geomeans['lightbeam/liftoff']!).toBeLessThan(0.85);
+  });
+
+  test('every kernel is faster than Liftoff, from the fastest to the slowest named', () => {
+    const [low, lowName, high, highName] = says(/every kernel is faster than Liftoff, from (\d\.\d\d)x \((\w+)\) to (\d\.\d\d)x \((\w+)\)/);
+    const ratios = data.kernels.map((k) => ({ name: k.kernel, r: lbOverLiftoff(k.kernel) })).sort((a, b) => a.r - b.r);
+    expect(ratios.every((x) => x.r < 1)).toBe(true);
+    expect([ratios[0]!.r.toFixed(2), ratios[0]!.name]).toEqual([low, lowName]);
+    expect([ratios.at(-1)!.r.toFixed(2), ratios.at(-1)!.name]).toEqual([high, highName]);
+  });
+
+  test('on fib Lightbeam is ahead of both V8 tiers', () => {
+    const [lb, tf] = says(/it is ahead of both V8 tiers: (\d\.\d\d)x native against TurboFan's (\d\.\d\d)x/);
+    expect([lb, tf]).toEqual([ratio('fib', 'lightbeam'), ratio('fib', 'turbofan')]);
+    expect(lbOverLiftoff('fib')).toBeLessThan(1);
+  });
+
+  test("on seidel2d Lightbeam and TurboFan are at native's speed and Liftoff is not", () => {
+    const [lb, tf, lo] = says(/Lightbeam \((\d\.\d\d)x\) and TurboFan \((\d\.\d\d)x\) are at native's speed; Liftoff takes (\d\.\d\d)x/);
+    expect([lb, tf, lo]).toEqual([ratio('seidel2d', 'lightbeam'), ratio('seidel2d', 'turbofan'), ratio('seidel2d', 'liftoff')]);
+    expect(Math.abs(Number(lb) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(Number(tf) - 1)).toBeLessThan(0.05);
+  });
+
+  test('on matmul and jacobi2d vectorised native code takes about half the time of scalar native', () => {
+    expect(chapter).toContain('native-vec takes half native\'s time');
+    for (const k of ['matmul', 'jacobi2d']) expect(Math.abs(Number(ratio(k, 'native-vec')) - 0.5)).toBeLessThan(0.06);
+  });
+
+  test('the four kernels furthest from native are named, each above 2x, and two of them closest to Liftoff', () => {
+    const [a, b, c, d] = says(/furthest from native — (\w+), (\w+), (\w+) and (\w+), each above 2x/);
+    const slowest = [...data.kernels].sort((x, y) => ratioToBaseline(data, y, 'lightbeam') - ratioToBaseline(data, x, 'lightbeam')).slice(0, 4);
+    expect(slowest.map((k) => k.kernel)).toEqual([a, b, c, d]);
+    expect(slowest.every((k) => ratioToBaseline(data, k, 'lightbeam') > 2)).toBe(true);
+    const [h, hName, g, gName] = says(/\((\d\.\d\d)x on (\w+), (\d\.\d\d)x on (\w+)\)/);
+    expect([h, g]).toEqual([lbOverLiftoff(hName!).toFixed(2), lbOverLiftoff(gName!).toFixed(2)]);
+    // The two highest Lightbeam/Liftoff ratios of all kernels.
+    const closest = data.kernels.map((k) => k.kernel).sort((x, y) => lbOverLiftoff(y) - lbOverLiftoff(x)).slice(0, 2);
+    expect(closest.sort()).toEqual([hName, gName].sort());
+  });
+});
+
+describe('book/15-performance.mdx says, of the README and the file tests,', () => {
+  test('compile speed and code-size figures are the README\'s', () => {
+    for (const figure of ['1.70 / 10.7 (0.16x)', '2.00 / 17.9 (0.11x)', '4.64 / 25.7 (0.18x)', '0.47 / 10.4', '0.34 / 14.7', '0.32 / 21.0',
+      '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '3.27 vs 2.61', '3.42 vs 2.85', '3.10 vs 2.59', '0.75-1.37x']) {
+      expect(readme).toContain(figure);
+    }
+    for (const figure of ['1.70 / 10.7 (0.16x)', '2.00 / 17.9 (0.11x)', '4.64 / 25.7 (0.18x)', '0.47 / 10.4', '0.34 / 14.7', '0.32 / 21.0',
+      '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '3.27 against 2.61', '3.42 against 2.85', '3.10 against 2.59', '0.75x to 1.37x', '0.11x to 0.18x']) {
+      expect(chapter).toContain(figure);
+    }
+    expect(readme).toContain('2.50 (1.47x ours) | 4.01 (2.0x ours) | 5.70 (1.23x ours)');
+    expect(chapter).toContain('1.23x to 2.0x one thread\'s speed (2.50, 4.01 and 5.70 MB/s');
+  });
+
+  test('in local-registers.wat the loop keeps $sum in r9, $i in r8, and reads $d from its slot', () => {
+    const disasm = readFileSync(join(repoRoot(), 'compiler/codegen/filetests/local-registers.disasm'), 'utf8');
+    expect(disasm).toContain('add r9d, eax');
+    expect(disasm).toContain('lea r8d, [r8+1]');
+    expect(disasm).toContain('add r9d, [rsp+0x48]');
+    expect(disasm).toContain('xor eax, ebx');
+    expect(disasm).toContain('and eax, r12d');
+    expect(disasm).toContain('or eax, r13d');
+  });
+
+  test('in in-place.wat x &= x - 1 is lea eax, [rdi-1]; and edi, eax, and n += 1 is one lea', () => {
+    const disasm = readFileSync(join(repoRoot(), 'compiler/codegen/filetests/in-place.disasm'), 'utf8');
+    expect(disasm).toMatch(/lea eax, \[rdi-1\][^\n]*\n[^\n]*and edi, eax/);
+    expect(disasm).toContain('lea ebx, [rbx+1]');
+    expect(disasm).toMatch(/mov rbx, rdi[^\n]*\n[^\n]*xor ebx, esi/);
+  });
+});
