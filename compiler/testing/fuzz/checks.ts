@@ -42,7 +42,7 @@ export interface JobResult {
   readonly findings: Finding[];
 }
 
-export const MUTANTS_PER_JOB = 40;
+export const MUTANTS_PER_JOB = 100;
 
 /** Where the module under test is written before it runs, so a crash leaves it behind. */
 let inflightFile: string | undefined;
@@ -95,10 +95,10 @@ async function executionJob(source: 'binaryen' | 'own', seed: number): Promise<J
 }
 
 // #region mutation
-/** One to three random edits: overwrite a byte (with a random or a boundary value), insert, delete, duplicate a slice. */
+/** One random edit (sometimes two or three): overwrite a byte (with a random or a boundary value), flip a bit, insert, delete, duplicate a slice. */
 export function mutate(base: Uint8Array, r: () => number): Uint8Array {
   let b = Array.from(base);
-  const edits = 1 + Math.floor(r() * 3);
+  const edits = r() < 0.7 ? 1 : 2 + Math.floor(r() * 2);
   const at = () => 8 + Math.floor(r() * Math.max(1, b.length - 8));
   for (let e = 0; e < edits; e++) {
     const k = Math.floor(r() * 6);

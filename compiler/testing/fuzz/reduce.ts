@@ -16,6 +16,10 @@ type BinaryenModule = InstanceType<Binaryen['Module']>;
 let binaryenLoading: Promise<Binaryen> | undefined;
 const loadBinaryen = () => (binaryenLoading ??= import('binaryen').then((m) => m.default));
 
+/** WebAssembly 2.0 without SIMD (Features.All would switch on encodings only newer engines read, such as compact imports). */
+const features2 = (b: Binaryen) => b.Features.MutableGlobals | b.Features.NontrappingFPToInt | b.Features.BulkMemory | b.Features.SignExt |
+  b.Features.ReferenceTypes | b.Features.Multivalue | b.Features.BulkMemoryOpt | b.Features.CallIndirectOverlong;
+
 const PASSES = [
   'remove-unused-module-elements', 'dce', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'precompute',
   'simplify-locals', 'coalesce-locals', 'optimize-instructions', 'reorder-locals', 'remove-unused-names',
@@ -27,7 +31,7 @@ function* structuralEdits(b: Binaryen, bytes: Uint8Array): Generator<() => Uint8
     let m: BinaryenModule | undefined;
     try {
       m = b.readBinary(bytes);
-      m.setFeatures(b.Features.All);
+      m.setFeatures(features2(b));
       if (!change(m)) return undefined;
       return m.emitBinary();
     } catch {

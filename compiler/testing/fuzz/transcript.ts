@@ -35,7 +35,7 @@ export const v8Engine: Engine = {
   Table: WebAssembly.Table as unknown as Engine['Table'],
   Global: WebAssembly.Global as unknown as Engine['Global'],
   trapMessage(e) {
-    if (e instanceof WebAssembly.RuntimeError) return e.message;
+    if (e instanceof WebAssembly.RuntimeError) return e.message.replace(/^WebAssembly\.\w+\(\): /, '');
     if (e instanceof RangeError && /call stack/.test(e.message)) return e.message;
     return undefined;
   },
