@@ -133,8 +133,8 @@ function moveToXmm(asm: Assembler, dst: RegId, src: MoveSource): void {
 
 /** A 64-bit constant from its halves: a number when it is one exactly (no BigInt), else a BigInt. */
 export function imm64(lo: number, hi: number): number | bigint {
-  // |value| < 2^53: hi * 2^32 + (lo as unsigned) is exact.
-  if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + (lo >>> 0);
+  // |value| < 2^53 - 2^32: hi * 2^32 + (lo as unsigned) is exact and a safe integer (-2^53 is not one).
+  if (hi > -0x200000 && hi < 0x200000) return hi * 0x100000000 + (lo >>> 0);
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
 }
 
