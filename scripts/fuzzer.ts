@@ -7,7 +7,8 @@
 //
 // Sources (--source, default all): binaryen (wasm-opt -ttf), own (randomProgram.ts and
 // stressProgram.ts), mutate (mutants against WebAssembly.validate and instantiation), all.
-// Options: --count N (modules per source, default 1000), --seed S (first seed, default 1),
+// Options: --count N (modules per source, default 1000; or per source: binaryen=N,own=N,mutate=N),
+// --minutes M (start no job after M minutes), --seed S (first seed, default 1),
 // --jobs J (child processes, default 2), --timeout SECONDS (per job, default 60), --out DIR
 // (default $TMPDIR/lightbeam-fuzz), --max-findings N (default 20), --reduce-seconds S (per
 // finding, default 60; 0 turns reduction off). Exit status 1 when anything was found.
@@ -43,9 +44,22 @@ if (replay) {
   process.exit(f ? 1 : 0);
 }
 
+// --count N, or per source: --count binaryen=2000,own=5000,mutate=100000
+const countArg = option('count', '1000');
+const count = Object.fromEntries(SOURCES.map((s) => [s, 1000])) as Record<Source, number>;
+for (const part of countArg.split(',')) {
+  const [a, b] = part.split('=');
+  const n = Number(b ?? a);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--count: "${part}" is not a number`);
+  if (b === undefined) for (const s of SOURCES) count[s] = n;
+  else if ((SOURCES as readonly string[]).includes(a!)) count[a as Source] = n;
+  else throw new Error(`--count: unknown source "${a}"`);
+}
+
 const r = await runCampaign({
   sources,
-  count: number('count', 1000),
+  count,
+  seconds: number('minutes', 0) * 60,
   seed: number('seed', 1),
   jobs: Math.max(1, number('jobs', 2)),
   timeoutMs: number('timeout', 60) * 1000,

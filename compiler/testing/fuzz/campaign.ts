@@ -14,7 +14,9 @@ import type { Job, Reply, WireFinding } from './worker.ts';
 export interface CampaignOptions {
   readonly sources: readonly Source[];
   /** Modules per source (mutants for mutate). */
-  readonly count: number;
+  readonly count: Readonly<Record<Source, number>>;
+  /** Stop starting jobs after this many seconds (0: no limit). */
+  readonly seconds?: number;
   readonly seed: number;
   readonly jobs: number;
   /** Per job; a job that takes longer is a hang. */
@@ -136,9 +138,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
 
   const pickSource = (): Source | undefined => {
     let best: Source | undefined;
+    if (o.seconds && performance.now() - t0 > o.seconds * 1000) return undefined;
     for (const s of o.sources) {
-      if (dispatched[s] >= o.count) continue;
-      if (best === undefined || dispatched[s] / o.count < dispatched[best] / o.count) best = s;
+      if (dispatched[s] >= o.count[s]) continue;
+      if (best === undefined || dispatched[s] / o.count[s] < dispatched[best] / o.count[best]) best = s;
     }
     return best;
   };
@@ -146,7 +149,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const report = () => {
     const s = (performance.now() - t0) / 1000;
     const total = o.sources.reduce((n, src) => n + modules[src], 0);
-    const by = o.sources.map((src) => `${src} ${modules[src]}/${o.count}`).join(', ');
+    const by = o.sources.map((src) => `${src} ${modules[src]}/${o.count[src]}`).join(', ');
     const kinds = (k: SavedFinding['kind']) => findings.filter((f) => f.kind === k).length;
     o.progress(`[${s.toFixed(0)} s] ${by}; ${(total / s).toFixed(1)} modules/s; mismatches ${kinds('mismatch')}, crashes ${kinds('crash')}, hangs ${kinds('hang')}, errors ${kinds('error') + kinds('invalid-input')}`);
   };

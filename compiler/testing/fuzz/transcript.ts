@@ -76,7 +76,8 @@ const ARGS: Readonly<Record<ValTypeName, readonly unknown[]>> = {
   externref: [null, EXTERNS[0], EXTERNS[1], 'text'],
 };
 export const ARG_TUPLES = 3;
-const IMPORT_CALL_BUDGET = 5000;
+const IMPORT_CALL_BUDGET = 1000;
+const REENTRY_DEPTH = 40;
 const argsFor = (t: FuncType, k: number) => t.params.map((p) => ARGS[p][k % ARGS[p].length]);
 
 function defaultValue(t: ValTypeName): unknown {
@@ -130,11 +131,23 @@ export function transcript(engine: Engine, bytes: Uint8Array, shape: ModuleShape
   let importCalls = 0;
   let exports: Record<string, unknown> | undefined;
   const funcExports = [...shape.exportedFuncs.keys()];
+  // Wasm re-entered from its imports, at most REENTRY_DEPTH deep: deeper, the engines' stack
+  // limits (which the spec leaves to each) would decide where the recursion ends.
+  let depth = 0;
+  const reenter = (f: (...a: unknown[]) => unknown, args: unknown[]) => {
+    if (depth >= REENTRY_DEPTH) throw new ImportThrow(8);
+    depth++;
+    try {
+      return f(...args);
+    } finally {
+      depth--;
+    }
+  };
   const callExport = (index: number) => {
     const name = funcExports[index >>> 0];
     const f = name !== undefined ? exports?.[name] : undefined;
     if (typeof f !== 'function') throw new ImportThrow(1);
-    return f(...argsFor(shape.exportedFuncs.get(name!)!, 0));
+    return reenter(f as (...a: unknown[]) => unknown, argsFor(shape.exportedFuncs.get(name!)!, 0));
   };
   const table = () => {
     for (const n of ['table', '$tab0']) if (exports?.[n]) return exports[n] as { length: number; get(i: number): unknown; set(i: number, v: unknown): void };
@@ -143,8 +156,8 @@ export function transcript(engine: Engine, bytes: Uint8Array, shape: ModuleShape
   const fuzzing: Record<string, (type: FuncType) => (...a: unknown[]) => unknown> = {
     'call-export': () => (i) => { callExport(i as number); },
     'call-export-catch': () => (i) => { try { callExport(i as number); return 0; } catch { return 1; } },
-    'call-ref': () => (f) => { if (typeof f !== 'function') throw new ImportThrow(3); f(); },
-    'call-ref-catch': () => (f) => { try { if (typeof f !== 'function') return 1; f(); return 0; } catch { return 1; } },
+    'call-ref': () => (f) => { if (typeof f !== 'function') throw new ImportThrow(3); reenter(f as () => unknown, []); },
+    'call-ref-catch': () => (f) => { try { if (typeof f !== 'function') return 1; reenter(f as () => unknown, []); return 0; } catch { return 1; } },
     'table-get': () => (i) => {
       const t = table();
       if ((i as number) >>> 0 >= t.length) throw new ImportThrow(4);
