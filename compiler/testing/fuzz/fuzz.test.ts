@@ -44,7 +44,8 @@ describe('transcripts', () => {
   it('record calls, imported calls, traps and the final state, the same on both engines', async () => {
     const bytes = exposeState(await watToWasm(STATEFUL));
     const want = transcript(v8Engine, bytes);
-    expect(want).toContain('fuzzing-support.log-i32(2147483647)');
+    expect(want).toContain('fuzzing-support.log-i32(-1)');
+    expect(want).toContain('f(-1) = 42949672');
     expect(want).toContain('f(0) = 0');
     expect(want.some((l) => l.startsWith('$mem0: memory 1 pages #'))).toBe(true);
     expect(firstDifference(want, transcript(lightbeamEngine, bytes))).toBeUndefined();
@@ -101,7 +102,7 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     const log: string[] = [];
     const r = await runCampaign({
       sources: ['binaryen', 'own', 'mutate'],
-      count: { binaryen: 120, own: 120, mutate: 2000 },
+      count: { binaryen: 100, own: 100, mutate: 2000 },
       seed: 1,
       jobs: 2,
       timeoutMs: 120_000,
@@ -112,8 +113,8 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
       progress: () => {},
     });
     expect(r.findings, log.join('\n')).toEqual([]);
-    expect(r.modules).toEqual({ binaryen: 120, own: 120, mutate: 2000 });
-    expect(r.counts.agree).toBe(240);
+    expect(r.modules).toEqual({ binaryen: 100, own: 100, mutate: 2000 });
+    expect(r.counts.agree).toBe(200);
     expect(r.counts.valid).toBeGreaterThan(50);
   }, 600_000);
 });

@@ -3,6 +3,8 @@
 // an import object), the start function, and a rewrite that exports every memory, table and global
 // (so the final state of each can be compared, not only what the module chose to export).
 
+import { leb } from '../../validate/testSupport.ts';
+
 export type ValTypeName = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
 const VAL_TYPES: Readonly<Record<number, ValTypeName>> = {
   0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref',
@@ -146,17 +148,6 @@ export function moduleShape(bytes: Uint8Array): ModuleShape {
     }
   }
   return { imports, memories, tables, globals, exportNames, exportedFuncs, hasStart };
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n) byte |= 0x80;
-    out.push(byte);
-  } while (n);
-  return out;
 }
 
 /** Section ids in the order the binary format requires (custom sections aside). */

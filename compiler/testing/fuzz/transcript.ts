@@ -26,20 +26,18 @@ export interface Engine {
   trapMessage(e: unknown): string | undefined;
 }
 
+/** An Engine from a namespace with the JS API's constructors (WebAssembly, or compiler/api). */
+function engineOf(name: string, ns: object, trapMessage: Engine['trapMessage']): Engine {
+  const { Module, Instance, Memory, Table, Global } = ns as Omit<Engine, 'name' | 'trapMessage'>;
+  return { name, Module, Instance, Memory, Table, Global, trapMessage };
+}
+
 /** V8's own engine. */
-export const v8Engine: Engine = {
-  name: 'V8',
-  Module: WebAssembly.Module as unknown as Engine['Module'],
-  Instance: WebAssembly.Instance as unknown as Engine['Instance'],
-  Memory: WebAssembly.Memory as unknown as Engine['Memory'],
-  Table: WebAssembly.Table as unknown as Engine['Table'],
-  Global: WebAssembly.Global as unknown as Engine['Global'],
-  trapMessage(e) {
-    if (e instanceof WebAssembly.RuntimeError) return e.message.replace(/^WebAssembly\.\w+\(\): /, '');
-    if (e instanceof RangeError && /call stack/.test(e.message)) return e.message;
-    return undefined;
-  },
-};
+export const v8Engine: Engine = engineOf('V8', WebAssembly, (e) => {
+  if (e instanceof WebAssembly.RuntimeError) return e.message.replace(/^WebAssembly\.\w+\(\): /, '');
+  if (e instanceof RangeError && /call stack/.test(e.message)) return e.message;
+  return undefined;
+});
 
 /** A JS value thrown by an import: both engines must pass the same object through. */
 class ImportThrow { constructor(readonly id: number) {} }
@@ -262,12 +260,4 @@ export function firstDifference(v8: readonly string[], ours: readonly string[]):
 }
 
 /** Lightbeam (compiler/api). */
-export const lightbeamEngine: Engine = {
-  name: 'Lightbeam',
-  Module: api.Module as unknown as Engine['Module'],
-  Instance: api.Instance as unknown as Engine['Instance'],
-  Memory: api.Memory as unknown as Engine['Memory'],
-  Table: api.Table as unknown as Engine['Table'],
-  Global: api.Global as unknown as Engine['Global'],
-  trapMessage: (e) => (e instanceof api.RuntimeError ? e.reason : undefined),
-};
+export const lightbeamEngine: Engine = engineOf('Lightbeam', api, (e) => (e instanceof api.RuntimeError ? e.reason : undefined));
