@@ -241,7 +241,7 @@ export function transcript(engine: Engine, bytes: Uint8Array, shape: ModuleShape
 /** Whether line `ours` says what V8's line `v8` says (a trap matched through the spec's messages). */
 export function sameLine(v8: string, ours: string): boolean {
   if (v8 === ours) return true;
-  const note = (l: string) => l.replace(/ \| .*$/, '');
+  const note = (l: string) => l.replace(/ \| [\s\S]*$/, '');
   if (note(v8) === note(ours)) return true;
   const a = v8.indexOf('trap:'), b = ours.indexOf('trap:');
   if (a < 0 || b < 0 || v8.slice(0, a) !== ours.slice(0, b)) return false;
