@@ -46,10 +46,13 @@ export interface CampaignResult {
 
 const WORKER = new URL('./worker.ts', import.meta.url).pathname;
 
+/** How a job ended when its child did not answer. */
+interface Died { readonly died: string; readonly module?: Uint8Array }
+
 /** A child process running worker.ts, one job at a time. */
 class Child {
   private proc: ChildProcess;
-  private pending?: { resolve: (r: Reply | { died: string }) => void; timer: NodeJS.Timeout };
+  private pending?: { resolve: (r: Reply | Died) => void; timer: NodeJS.Timeout };
   private ready: Promise<void>;
   readonly inflight: string;
   constructor(dir: string, slot: number) {
@@ -84,10 +87,10 @@ class Child {
   private waitReady(): Promise<void> {
     return new Promise((resolve) => this.proc.once('message', () => resolve()));
   }
-  /** Run one job; `died` when the child crashed or hung (it is then replaced). */
-  async run(job: Job, timeoutMs: number): Promise<Reply | { died: string }> {
+  /** Run one job; `died` when the child crashed or hung (it is then replaced), with the module it was running. */
+  async run(job: Job, timeoutMs: number): Promise<Reply | Died> {
     await this.ready;
-    const reply = await new Promise<Reply | { died: string }>((resolve) => {
+    let reply = await new Promise<Reply | Died>((resolve) => {
       const timer = setTimeout(() => {
         this.pending = undefined;
         this.proc.kill('SIGKILL');
@@ -98,6 +101,9 @@ class Child {
     });
     if ('died' in reply) {
       this.proc.kill('SIGKILL');
+      // The module it was running, read before the new child starts with an empty file.
+      const module = existsSync(this.inflight) ? new Uint8Array(readFileSync(this.inflight)) : new Uint8Array();
+      reply = { ...reply, module };
       this.proc = this.spawn();
       this.ready = this.waitReady();
     }
@@ -165,9 +171,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       const reply = await child.run({ id: jobId++, kind: 'job', source, seed }, o.timeoutMs);
       if ('died' in reply) {
         modules[source] += 1;
-        const bytes = existsSync(child.inflight) ? new Uint8Array(readFileSync(child.inflight)) : new Uint8Array();
+        const bytes = reply.module ?? new Uint8Array();
         const kind = reply.died.includes('hang') ? 'hang' : 'crash';
-        save(kind, source, seed, reply.died, `the child ${reply.died} while running this module`, bytes);
+        const what = bytes.length ? 'while running this module' : 'before it had a module (in the generator: replay it from the seed)';
+        save(kind, source, seed, reply.died, `the child ${reply.died} ${what}`, bytes);
       } else if ('error' in reply) {
         modules[source] += 1;
         save('error', source, seed, reply.error.split('\n')[0]!, reply.error, new Uint8Array());

@@ -51,7 +51,7 @@ const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-val
 /** Where the module under test is written before it runs, so a crash leaves it behind. */
 let inflightFile: string | undefined;
 export function setInflightFile(file: string): void { inflightFile = file; }
-const inflight = (bytes: Uint8Array) => { if (inflightFile) writeFileSync(inflightFile, bytes); };
+export const inflight = (bytes: Uint8Array) => { if (inflightFile) writeFileSync(inflightFile, bytes); };
 
 /** The feature set of an own-generator program: every combination in turn. */
 function ownFeatures(seed: number): Features {
@@ -69,8 +69,8 @@ export async function sourceModule(source: 'binaryen' | 'own', seed: number): Pr
 /** Run `bytes` (already exposed) on both engines; a finding when the transcripts differ. */
 export function compareExecution(bytes: Uint8Array): Finding | undefined {
   const shape = moduleShape(bytes);
-  const want = transcript(v8Engine, bytes, shape);
   inflight(bytes);
+  const want = transcript(v8Engine, bytes, shape);
   const got = transcript(lightbeamEngine, bytes, shape);
   const d = firstDifference(want, got);
   if (!d) return undefined;

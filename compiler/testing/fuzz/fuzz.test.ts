@@ -2,7 +2,7 @@
 // generators, mutation) with a fixed seed, in child processes, must find nothing.
 // (compiler/codegen/differential.test.ts already runs 3,500 randomProgram.ts programs in-process;
 // this adds binaryen's modules, stressProgram.ts, mutants and instantiation.)
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +100,26 @@ describe('mutation and reduction', () => {
 });
 
 describe('a bounded campaign (fixed seed, child processes)', () => {
+  it('a child that crashes or hangs is a finding with its module, and the run goes on', async () => {
+    const log: string[] = [];
+    process.env.LIGHTBEAM_FUZZ_SELF_TEST = 'crash:own:2,hang:own:3';
+    try {
+      const r = await runCampaign({
+        sources: ['own'], count: { binaryen: 0, own: 5, mutate: 0 }, seed: 1, jobs: 1, timeoutMs: 10_000,
+        outDir: mkdtempSync(join(tmpdir(), 'lightbeam-fuzz-self-')), reduceSeconds: 0, maxFindings: 5,
+        log: (l) => log.push(l), progress: () => {},
+      });
+      expect(r.findings.map((f) => [f.kind, f.seed, f.summary])).toEqual([
+        ['crash', 2, 'killed by SIGSEGV'],
+        ['hang', 3, 'no answer in 10 s (hang)'],
+      ]);
+      expect(readFileSync(r.findings[0]!.file).length).toBe(8);
+      expect(r.counts.agree).toBe(3);
+    } finally {
+      delete process.env.LIGHTBEAM_FUZZ_SELF_TEST;
+    }
+  }, 120_000);
+
   it('binaryen, own and mutate sources find nothing', async () => {
     const log: string[] = [];
     const r = await runCampaign({
