@@ -40,11 +40,18 @@ const V8_TRAPS: Readonly<Record<string, readonly string[]>> = {
   'float unrepresentable in integer range': ['integer overflow', 'invalid conversion to integer'],
   'memory access out of bounds': ['out of bounds memory access'],
   'data segment out of bounds': ['out of bounds memory access'],
+  'data segment is out of bounds': ['out of bounds memory access'],
   'element segment out of bounds': ['out of bounds table access'],
+  'element segment is out of bounds': ['out of bounds table access'],
   'table index is out of bounds': ['undefined element', 'out of bounds table access'],
   'null function or function signature mismatch': ['uninitialized element', 'indirect call type mismatch'],
   'Maximum call stack size exceeded': ['call stack exhausted'],
 };
+
+/** Whether our trap message is one that V8's trap message may stand for. */
+export function sameTrap(v8Message: string, ourReason: string): boolean {
+  return (V8_TRAPS[v8Message] ?? []).includes(ourReason);
+}
 
 /** One call's observable outcome: `= value` or `trap: message`, and the state afterwards. */
 export interface Outcome { readonly result: string; readonly state: string }
@@ -104,7 +111,7 @@ export function agrees(v8: Outcome, ours: Outcome): boolean {
   if (v8.state !== ours.state) return false;
   if (v8.result === ours.result) return !v8.result.startsWith('error:');
   if (!v8.result.startsWith('trap: ') || !ours.result.startsWith('trap: ')) return false;
-  return (V8_TRAPS[v8.result.slice(6)] ?? []).includes(ours.result.slice(6));
+  return sameTrap(v8.result.slice(6), ours.result.slice(6));
 }
 
 export type Verdict =

@@ -296,3 +296,24 @@ describe('the operator table agrees with wabt', () => {
     }
   });
 });
+
+describe('errors at the byte where the problem is (as V8 reports them)', () => {
+  // moduleWithBody puts the body's first byte (its local declarations) at this offset.
+  const bodyStart = (body: number[]) => moduleWithBody(body).length - body.length;
+
+  it('too many locals: at the count that overflows, not at byte 0', () => {
+    const body = [0x02, 0x01, 0x7f, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 0x0b];
+    const e = errorOf(moduleWithBody(body));
+    expect(e?.reason).toBe('too many locals');
+    expect(e?.funcIndex).toBe(0);
+    expect(e?.offset).toBe(bodyStart(body) + 3);
+  });
+
+  it('a body without its final end: at the end of the body, also when it holds no operator', () => {
+    for (const body of [[0x00], [0x00, 0x01], [0x00, 0x41, 0x00, 0x1a, 0x01]]) {
+      const e = errorOf(moduleWithBody(body));
+      expect(e?.reason, `body ${body}`).toBe('unexpected end of section or function');
+      expect(e?.offset, `body ${body}`).toBe(bodyStart(body) + body.length);
+    }
+  });
+});

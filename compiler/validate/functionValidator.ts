@@ -268,8 +268,9 @@ export class FunctionValidator implements FunctionContext {
     for (let i = 0; i < n; i++) this.localTypes[i] = type.params[i]!;
     const groups = r.u32();
     for (let g = 0; g < groups; g++) {
+      const countAt = r.pos;
       const count = r.u32();
-      if (count > MAX_LOCALS - n) throw this.error('too many locals');
+      if (count > MAX_LOCALS - n) throw r.error('too many locals', countAt);
       const t = readValType(r);
       if (this.localTypes.length < n + count) {
         const bigger = new Uint8Array(Math.max(n + count, this.localTypes.length * 2));
@@ -300,8 +301,10 @@ export class FunctionValidator implements FunctionContext {
     for (;;) {
       if (pos >= end) {
         r.pos = pos;
-        throw this.error(
+        // At the end of the body, where the missing `end` should have been (as V8 reports it).
+        throw r.error(
           moreInSection ? 'END opcode expected' : next === 0x0b ? 'section size mismatch' : 'unexpected end of section or function',
+          end,
         );
       }
       const at = pos;

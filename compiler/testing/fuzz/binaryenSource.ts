@@ -1,0 +1,69 @@
+// Test-only (Node): random valid modules from binaryen's `wasm-opt -ttf` ("translate to fuzz":
+// random bytes in, a random valid module out), with exactly the features Lightbeam supports.
+//
+// The npm package ships wasm-opt as one emscripten script of 11 MB; starting it as a process
+// costs 0.5-3 s, so it is loaded once per process into a vm context and its `main` is called
+// again for each module (about 30x faster). emscripten's NODERAWFS gives it the real file system.
+
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
+import { rng } from '../rng.ts';
+
+/** WebAssembly 2.0 without SIMD: what Lightbeam compiles. Threads, exceptions, GC, tail calls, memory64, multi-memory stay off. */
+export const BINARYEN_FEATURES = [
+  '--mvp-features', '--enable-mutable-globals', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
+  '--enable-multivalue', '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-reference-types',
+  '--enable-call-indirect-overlong',
+];
+
+type Main = (args: string[]) => number;
+let loaded: Promise<Main> | undefined;
+
+function loadWasmOpt(): Promise<Main> {
+  return (loaded ??= new Promise((resolve, reject) => {
+    const require = createRequire(import.meta.url);
+    const file = join(dirname(require.resolve('binaryen')), 'bin', 'wasm-opt');
+    const source = readFileSync(file, 'utf8').replace(/^#!.*\n/, '');
+    const Module: Record<string, unknown> = {
+      noInitialRun: true,
+      print: () => {},
+      printErr: () => {},
+      onRuntimeInitialized: () => resolve((context as { callMain: Main }).callMain),
+      onAbort: (why: unknown) => reject(new Error(`wasm-opt aborted: ${String(why)}`)),
+    };
+    const context: Record<string, unknown> = {
+      Module, require, process, console, Buffer, URL, TextDecoder, TextEncoder, WebAssembly, performance,
+      setTimeout, clearTimeout, __filename: file, __dirname: dirname(file),
+    };
+    context.globalThis = context;
+    vm.createContext(context);
+    vm.runInContext(source, context, { filename: file });
+  }));
+}
+
+/** Bytes of random input per module: more input, larger modules (1-4 KB gives modules of 1-10 KB). */
+const INPUT_BYTES = [1000, 2000, 4000];
+
+/** The module binaryen makes from `seed` (the same seed always gives the same module). */
+export async function binaryenModule(seed: number): Promise<Uint8Array> {
+  const main = await loadWasmOpt();
+  const r = rng(seed * 2654435761 + 1);
+  const input = new Uint8Array(INPUT_BYTES[seed % INPUT_BYTES.length]!);
+  for (let i = 0; i < input.length; i++) input[i] = Math.floor(r() * 256);
+  const base = join(tmpdir(), `lightbeam-ttf-${process.pid}`);
+  writeFileSync(`${base}.in`, input);
+  rmSync(`${base}.wasm`, { force: true });
+  // --denan: the spec lets a NaN's sign and payload vary (V8's f64.max of a NaN is negative, ours
+  // positive, both allowed), so NaNs are replaced where they could be observed.
+  const status = main(['-ttf', `${base}.in`, ...BINARYEN_FEATURES, '--denan', '--quiet', '-o', `${base}.wasm`]);
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(readFileSync(`${base}.wasm`));
+  } catch {
+    throw new Error(`wasm-opt -ttf wrote no module for seed ${seed} (status ${status})`);
+  }
+  return out;
+}

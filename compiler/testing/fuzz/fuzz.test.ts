@@ -1,0 +1,142 @@
+// The fuzzer's parts, and a bounded campaign in CI: every source (binaryen -ttf, the own
+// generators, mutation) with a fixed seed, in child processes, must find nothing.
+// (compiler/codegen/differential.test.ts already runs 3,500 randomProgram.ts programs in-process;
+// this adds binaryen's modules, stressProgram.ts, mutants and instantiation.)
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { watToWasm } from '../../text/watToWasm.ts';
+import { runCampaign } from './campaign.ts';
+import { mutate } from './checks.ts';
+import { exposeState, moduleShape } from './moduleShape.ts';
+import { reduceModule } from './reduce.ts';
+import { firstDifference, lightbeamEngine, sameLine, transcript, v8Engine, type Engine } from './transcript.ts';
+import { rng } from '../rng.ts';
+
+const STATEFUL = `(module
+  (import "env" "g" (global i64))
+  (import "fuzzing-support" "log-i32" (func $log (param i32)))
+  (memory 1) (table 3 funcref) (global $m (mut i32) (i32.const 5))
+  (func (export "f") (param i32) (result i32)
+    local.get 0 call $log
+    local.get 0 global.get $m i32.add global.set $m
+    i32.const 0 local.get 0 i32.store
+    local.get 0 i32.const 100 i32.div_u))`;
+
+describe('moduleShape and exposeState', () => {
+  it('exports every memory, table and global, and the module stays valid', async () => {
+    const bytes = await watToWasm(STATEFUL);
+    const exposed = exposeState(bytes);
+    expect(WebAssembly.validate(exposed as BufferSource)).toBe(true);
+    const shape = moduleShape(exposed);
+    expect(shape.exportNames).toEqual(['f', '$mem0', '$tab0', '$g0', '$g1']);
+    expect(shape.imports.map((i) => `${i.module}.${i.name}:${i.kind}`)).toEqual(['env.g:global', 'fuzzing-support.log-i32:function']);
+    expect(shape.exportedFuncs.get('f')).toEqual({ params: ['i32'], results: ['i32'] });
+    // A module without an export section gets one, in its place among the sections.
+    const bare = exposeState(await watToWasm('(module (memory 1) (global i32 (i32.const 1)) (func) (start 0) (data (i32.const 0) "x"))'));
+    expect(WebAssembly.validate(bare as BufferSource)).toBe(true);
+    expect(moduleShape(bare).exportNames).toEqual(['$mem0', '$g0']);
+  });
+});
+
+describe('transcripts', () => {
+  it('record calls, imported calls, traps and the final state, the same on both engines', async () => {
+    const bytes = exposeState(await watToWasm(STATEFUL));
+    const want = transcript(v8Engine, bytes);
+    expect(want).toContain('fuzzing-support.log-i32(-1)');
+    expect(want).toContain('f(-1) = 42949672');
+    expect(want).toContain('f(0) = 0');
+    expect(want.some((l) => l.startsWith('$mem0: memory 1 pages #'))).toBe(true);
+    expect(firstDifference(want, transcript(lightbeamEngine, bytes))).toBeUndefined();
+  });
+
+  it('match traps by meaning, not wording, and nothing else', () => {
+    expect(sameLine('f() = trap:divide by zero', 'f() = trap:integer divide by zero')).toBe(true);
+    expect(sameLine('f() = trap:divide by zero', 'f() = trap:integer overflow')).toBe(false);
+    expect(sameLine('f() = threw TypeError | V8 says', 'f() = threw TypeError | we say')).toBe(true);
+    expect(sameLine('f() = threw TypeError | x', 'f() = threw RangeError | x')).toBe(false);
+    // A mutated import name may hold a carriage return (long run, mutate seed 100242).
+    expect(sameLine('i: threw LinkError | "a\rb" V8', 'i: threw LinkError | "a\rb" ours')).toBe(true);
+  });
+
+  it('catch an engine that gets one result wrong', async () => {
+    const bytes = exposeState(await watToWasm(STATEFUL));
+    const Broken = class {
+      readonly exports: Record<string, unknown>;
+      constructor(m: object, imports?: object) {
+        const real = new lightbeamEngine.Instance(m, imports).exports;
+        const f = real.f as (x: number) => number;
+        this.exports = { ...real, f: (x: number) => (x === 1 ? 2 : f(x)) };
+      }
+    };
+    const broken: Engine = { ...lightbeamEngine, Instance: Broken as unknown as Engine['Instance'] };
+    expect(firstDifference(transcript(v8Engine, bytes), transcript(broken, bytes))).toMatch(/Lightbeam: f\(1\) = 2/);
+  });
+});
+
+describe('mutation and reduction', () => {
+  it('mutants are reproducible from their seed', async () => {
+    const base = await watToWasm(STATEFUL);
+    const a = mutate(base, rng(7)), b = mutate(base, rng(7));
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(base);
+  });
+
+  it('the reducer keeps what the test asks for and removes the rest', async () => {
+    const bytes = await watToWasm(`(module
+      (func (export "keep") (result i32) i32.const 1 i32.const 2 i32.add)
+      ${Array.from({ length: 6 }, (_, i) => `(func (export "x${i}") (result i64) i64.const ${i} i64.const 3 i64.mul)`).join('\n')})`);
+    const keeps = async (b: Uint8Array) => {
+      if (!WebAssembly.validate(b as BufferSource)) return false;
+      const m = new WebAssembly.Module(b as BufferSource);
+      return WebAssembly.Module.exports(m).some((e) => e.name === 'keep');
+    };
+    const r = await reduceModule(bytes, keeps, performance.now() + 60_000);
+    expect(await keeps(r.bytes)).toBe(true);
+    expect(r.bytes.length).toBeLessThan(bytes.length / 3);
+    expect(WebAssembly.Module.exports(new WebAssembly.Module(r.bytes as BufferSource)).map((e) => e.name)).toEqual(['keep']);
+  }, 120_000);
+});
+
+describe('a bounded campaign (fixed seed, child processes)', () => {
+  it('a child that crashes or hangs is a finding with its module, and the run goes on', async () => {
+    const log: string[] = [];
+    process.env.LIGHTBEAM_FUZZ_SELF_TEST = 'crash:own:2,hang:own:3';
+    try {
+      const r = await runCampaign({
+        sources: ['own'], count: { binaryen: 0, own: 5, mutate: 0 }, seed: 1, jobs: 1, timeoutMs: 10_000,
+        outDir: mkdtempSync(join(tmpdir(), 'lightbeam-fuzz-self-')), reduceSeconds: 0, maxFindings: 5,
+        log: (l) => log.push(l), progress: () => {},
+      });
+      expect(r.findings.map((f) => [f.kind, f.seed, f.summary])).toEqual([
+        ['crash', 2, 'killed by SIGSEGV'],
+        ['hang', 3, 'no answer in 10 s (hang)'],
+      ]);
+      expect(readFileSync(r.findings[0]!.file).length).toBe(8);
+      expect(r.counts.agree).toBe(3);
+    } finally {
+      delete process.env.LIGHTBEAM_FUZZ_SELF_TEST;
+    }
+  }, 120_000);
+
+  it('binaryen, own and mutate sources find nothing', async () => {
+    const log: string[] = [];
+    const r = await runCampaign({
+      sources: ['binaryen', 'own', 'mutate'],
+      count: { binaryen: 100, own: 100, mutate: 2000 },
+      seed: 1,
+      jobs: 2,
+      timeoutMs: 120_000,
+      outDir: mkdtempSync(join(tmpdir(), 'lightbeam-fuzz-ci-')),
+      reduceSeconds: 0,
+      maxFindings: 5,
+      log: (l) => log.push(l),
+      progress: () => {},
+    });
+    expect(r.findings, log.join('\n')).toEqual([]);
+    expect(r.modules).toEqual({ binaryen: 100, own: 100, mutate: 2000 });
+    expect(r.counts.agree).toBe(200);
+    expect(r.counts.valid).toBeGreaterThan(50);
+  }, 600_000);
+});
