@@ -87,6 +87,7 @@ class Child {
   private waitReady(): Promise<void> {
     return new Promise((resolve) => this.proc.once('message', () => resolve()));
   }
+  // #region child-run
   /** Run one job; `died` when the child crashed or hung (it is then replaced), with the module it was running. */
   async run(job: Job, timeoutMs: number): Promise<Reply | Died> {
     await this.ready;
@@ -109,6 +110,7 @@ class Child {
     }
     return reply;
   }
+  // #endregion child-run
   close(): void { this.proc.kill('SIGKILL'); }
 }
 

@@ -66,6 +66,7 @@ export async function sourceModule(source: 'binaryen' | 'own', seed: number): Pr
   return watToWasm(seed % 2 ? stressProgram(seed) : program(seed, ownFeatures(seed)));
 }
 
+// #region compare-execution
 /** Run `bytes` (already exposed) on both engines; a finding when the transcripts differ. */
 export function compareExecution(bytes: Uint8Array): Finding | undefined {
   const shape = moduleShape(bytes);
@@ -76,6 +77,7 @@ export function compareExecution(bytes: Uint8Array): Finding | undefined {
   if (!d) return undefined;
   return { kind: 'mismatch', summary: summaryOf(d), detail: d, bytes };
 }
+// #endregion compare-execution
 
 /** The differing line pair, with numbers and names that vary between reductions left out. */
 function summaryOf(detail: string): string {

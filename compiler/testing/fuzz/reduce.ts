@@ -78,6 +78,7 @@ function* byteEdits(bytes: Uint8Array): Generator<() => Uint8Array | undefined> 
   }
 }
 
+// #region reduce
 export async function reduceModule(bytes: Uint8Array, test: Test, deadline: number): Promise<Reduced> {
   const b = await loadBinaryen();
   let attempts = 0, accepted = 0;
@@ -106,3 +107,4 @@ export async function reduceModule(bytes: Uint8Array, test: Test, deadline: numb
   }
   return { bytes: current, attempts, accepted };
 }
+// #endregion reduce

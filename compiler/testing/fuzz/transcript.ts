@@ -248,6 +248,7 @@ export function sameLine(v8: string, ours: string): boolean {
   return sameTrap(v8.slice(a + 5), ours.slice(b + 5));
 }
 
+// #region first-difference
 /** The first difference between two transcripts, described; undefined when they agree. */
 export function firstDifference(v8: readonly string[], ours: readonly string[]): string | undefined {
   const n = Math.max(v8.length, ours.length);
@@ -258,6 +259,7 @@ export function firstDifference(v8: readonly string[], ours: readonly string[]):
   }
   return undefined;
 }
+// #endregion first-difference
 
 /** Lightbeam (compiler/api). */
 export const lightbeamEngine: Engine = engineOf('Lightbeam', api, (e) => (e instanceof api.RuntimeError ? e.reason : undefined));
