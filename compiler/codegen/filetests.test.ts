@@ -32,6 +32,7 @@ beforeAll(async () => {
   await loadIced();
 });
 
+// #region file-test
 describe('file tests', () => {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
     it(file, async () => {
@@ -45,6 +46,7 @@ describe('file tests', () => {
     });
   }
 });
+// #endregion file-test
 
 // #region fib-counts
 /** The code-quality bar of issue 6, measured on the listing of fib. */
