@@ -46,7 +46,7 @@ export function randomFunction(next: () => number, length: number): string {
 // #endregion tiny-generator
 
 // #region tiny-differential
-const INPUTS: [number, number][] = [[0, 0], [1, -1], [7, 3], [-2147483648, -1], [123456789, 31]];
+export const INPUTS: [number, number][] = [[0, 0], [1, -1], [7, 3], [-2147483648, -1], [123456789, 31]];
 
 /** The outcome of one call: its value, or the trap's message (each engine words traps its own way). */
 function outcome(f: (a: number, b: number) => unknown, a: number, b: number): string {

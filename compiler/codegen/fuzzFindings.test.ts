@@ -14,6 +14,7 @@ async function agreesWithV8(wat: string): Promise<string[]> {
 }
 
 describe('fuzz findings agree with V8', () => {
+  // #region minus-two-to-the-53
   // binaryen seed 1273: an i64 constant of -2^53 (a double, but not a safe integer) reached the
   // assembler as a number: "internal error in the code generator: x64: no encoding of 'mov rbx, ...'".
   it('i64 constants at and around -2^53 and 2^53 into registers and memory', async () => {
@@ -36,4 +37,5 @@ describe('fuzz findings agree with V8', () => {
         i64.load)`).join('\n')})`);
     expect(t).toContain('tee0(0) = -9007199254740992n');
   });
+  // #endregion minus-two-to-the-53
 });
