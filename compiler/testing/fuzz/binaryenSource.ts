@@ -58,7 +58,16 @@ export async function binaryenModule(seed: number): Promise<Uint8Array> {
   rmSync(`${base}.wasm`, { force: true });
   // --denan: the spec lets a NaN's sign and payload vary (V8's f64.max of a NaN is negative, ours
   // positive, both allowed), so NaNs are replaced where they could be observed.
-  const status = main(['-ttf', `${base}.in`, ...BINARYEN_FEATURES, '--denan', '--quiet', '-o', `${base}.wasm`]);
+  const args = ['-ttf', `${base}.in`, ...BINARYEN_FEATURES, '--denan', '--quiet', '-o', `${base}.wasm`];
+  let status: number;
+  try {
+    status = main(args);
+  } catch {
+    // After some 1,300 modules in one process, wasm-opt's own wasm has been seen to trap on every
+    // later call (its heap is left inconsistent): start a fresh copy and try once more.
+    loaded = undefined;
+    status = (await loadWasmOpt())(args);
+  }
   let out: Uint8Array;
   try {
     out = new Uint8Array(readFileSync(`${base}.wasm`));
