@@ -10,6 +10,8 @@ import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
+import { Reader } from '../compiler/binary/reader.ts';
+import { SectionId } from '../compiler/binary/sections.ts';
 
 const root = join(import.meta.dirname, '..');
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -21,30 +23,21 @@ if (files.length === 0) {
 
 /** Size of each function body in the code section (defined functions, in order). */
 function bodySizes(bytes: Uint8Array): number[] {
-  let pos = 8;
-  const leb = () => {
-    let r = 0, shift = 0, b: number;
-    do {
-      b = bytes[pos++]!;
-      r += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return r;
-  };
-  while (pos < bytes.length) {
-    const id = bytes[pos++]!;
-    const size = leb();
-    const end = pos + size;
-    if (id === 10) {
-      const sizes: number[] = [];
-      for (let n = leb(); n > 0; n--) {
-        const s = leb();
-        sizes.push(s);
-        pos += s;
-      }
-      return sizes;
+  const r = new Reader(bytes, 8, bytes.length, 0);
+  while (!r.atEnd()) {
+    const id = r.u8();
+    const size = r.u32();
+    if (id !== SectionId.code) {
+      r.bytesOf(size);
+      continue;
     }
-    pos = end;
+    const sizes: number[] = [];
+    for (let n = r.u32(); n > 0; n--) {
+      const s = r.u32();
+      sizes.push(s);
+      r.bytesOf(s);
+    }
+    return sizes;
   }
   return [];
 }

@@ -10,7 +10,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { instantiate } from '../../api/index.ts';
-import type { ModuleInfo } from '../../binary/types.ts';
 import { compileModule } from '../../codegen/moduleCompiler.ts';
 
 const here = new URL('./', import.meta.url);
@@ -128,42 +127,9 @@ function v8Exports(bytes: Uint8Array): Exports {
   return new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {}).exports as Exports;
 }
 
-/** Function names from the "name" custom section (subsection 1), for messages. */
-function functionNames(bytes: Uint8Array, info: ModuleInfo): Map<number, string> {
-  const names = new Map<number, string>();
-  const section = info.customSections.find((s) => s.name === 'name');
-  if (!section) return names;
-  let p = section.offset;
-  const end = section.offset + section.size;
-  const leb = (): number => {
-    let result = 0, shift = 0, b: number;
-    do {
-      b = bytes[p++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return result;
-  };
-  while (p < end) {
-    const id = bytes[p++]!;
-    const size = leb();
-    const next = p + size;
-    if (id === 1) {
-      for (let count = leb(); count > 0; count--) {
-        const index = leb();
-        const length = leb();
-        names.set(index, new TextDecoder().decode(bytes.subarray(p, p + length)));
-        p += length;
-      }
-    }
-    p = next;
-  }
-  return names;
-}
-
 function stubReport(bytes: Uint8Array): string[] {
   const compiled = compileModule(bytes);
-  const names = functionNames(bytes, compiled.info);
+  const names = compiled.info.names.functions; // the decoder reads the name section
   return [...compiled.stubbed].map(([index, reason]) => `func ${index} <${names.get(index) ?? '?'}>: ${reason}`);
 }
 
