@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { operatorInfo } from '../../compiler/binary/operators.ts';
 import { valTypeName } from '../../compiler/binary/types.ts';
 import { Reader } from '../../compiler/binary/reader.ts';
-import { validateModule } from '../../compiler/validate/index.ts';
+import { validateModule, StreamingValidator, NoopCodeGenerator } from '../../compiler/validate/index.ts';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { repoRoot } from '../../src/lib/root.ts';
 import { describeMachine, type Output } from '../../src/lib/exampleOutput.ts';
@@ -235,4 +235,30 @@ export async function fastPath(): Promise<Output[]> {
     rows: [['one byte: 05', 'the fast path', `${best[0]!.toFixed(1)} ns`], ['padded to two bytes: 85 00', 'the loop', `${best[1]!.toFixed(1)} ns`]],
     machine: await describeMachine(),
   }];
+}
+
+/** The same 45 bytes given to the streaming decoder, which waits for the rest instead of failing. */
+export async function pushInTwoParts(): Promise<Output[]> {
+  const fib = await fibWasm();
+  const lines: string[] = [];
+  let received = 0;
+  class Watcher extends NoopCodeGenerator {
+    override beginModule(): void {
+      lines.push(`  (code section begins: every declaration is known, after ${received} bytes)`);
+    }
+    override endFunction(funcIndex: number): void {
+      lines.push(`  (function ${funcIndex} validated and handed on, after ${received} bytes)`);
+    }
+  }
+  const v = new StreamingValidator(new Watcher());
+  received = 45;
+  lines.push('push(the first 45 bytes)');
+  v.push(fib.subarray(0, 45));
+  lines.push(`  returned, holding on to ${v.retainedBytes} bytes of the unfinished body`);
+  received = fib.length;
+  lines.push(`push(the other ${fib.length - 45})`);
+  v.push(fib.subarray(45));
+  const info = v.finish();
+  lines.push(`finish(): ${info.functions.length} function, exported as "${info.exports[0]!.name}"`);
+  return [{ kind: 'text', title: 'fib.wasm pushed to the StreamingValidator in two parts', text: lines.join('\n') }];
 }

@@ -77,3 +77,71 @@ describe('book/01-introduction.mdx says', () => {
     expect(body).toEqual([expect.stringMatching(/^lea eax, \[\w+\+(0x64|100)\]$/), 'ret']);
   });
 });
+
+describe('book/02-reading-the-binary-format.mdx says', () => {
+  const fibWasm = async () => watToWasm(readFileSync(join(repoRoot(), 'book/examples/fib.wat'), 'utf8'));
+  const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+
+  test('fib.wasm is 61 bytes, with the four sections the chapter spells out byte by byte', async () => {
+    const b = await fibWasm();
+    expect(b.length).toBe(61);
+    const text = hex(b);
+    expect(text.startsWith('00 61 73 6d 01 00 00 00 01 06 01 60 01 7f 01 7f 03 02 01 00 07 07 01 03 66 69 62 00 00 0a 1e 01 1c 00 20 00 41 02 49 04 7f')).toBe(true);
+    expect(text.endsWith('0b 0b')).toBe(true);
+    // "All the numbers in fib.wasm are small enough to take one byte": no byte has the continuation bit.
+    expect(Math.max(...b)).toBeLessThan(0x80);
+  });
+
+  test('the naive decoder reads fib: one type [i32] -> [i32], one export, 17 operators', async () => {
+    const m = naive.decodeModule(await fibWasm());
+    expect(m.types).toEqual(['[i32] -> [i32]']);
+    expect(m.functions).toEqual([0]);
+    expect(m.exports).toEqual(['"fib": func 0']);
+    expect(m.bodies).toHaveLength(1);
+    expect(m.bodies[0]).toHaveLength(17);
+    expect(m.bodies[0]!.slice(0, 4)).toEqual(['local.get 0', 'i32.const 2', 'i32.lt_u', 'if (result i32)']);
+  });
+
+  test('naive LEB128: six bytes read as 8 (the shift wraps at 32), 35 bits silently cut, a number cut short read as 0; the Reader rejects all three', () => {
+    const rows = naive.numberRows();
+    const byBytes = Object.fromEntries(rows.map((r) => [r[0], r]));
+    expect(byBytes['80 80 80 80 80 01']![1]).toBe('8');
+    expect(byBytes['80 80 80 80 80 01']![2]).toMatch(/integer representation too long/);
+    expect(byBytes['ff ff ff ff 7f']![1]).toBe('4294967295');
+    expect(byBytes['ff ff ff ff 7f']![2]).toMatch(/integer too large/);
+    expect(byBytes['80 80']![1]).toBe('0');
+    expect(byBytes['80 80']![2]).toMatch(/unexpected end/);
+    expect(byBytes['02']!.slice(1, 3)).toEqual(['2', '2']);
+  });
+
+  test('a cut-short module and a body that claims 124 bytes: the naive decoder dies with a TypeError, the real one says CompileError with an offset', async () => {
+    const [whole, cut, longer] = await naive.moduleRows();
+    expect(whole!.slice(1)).toEqual(['17 operators', 'valid: 1 function']);
+    for (const row of [cut!, longer!]) {
+      expect(row[1]).toMatch(/^TypeError: .*immediate/);
+      expect(row[2]).toMatch(/^CompileError: .*\(at byte 0x[0-9a-f]+\)/);
+    }
+    expect(longer![2]).toMatch(/unexpected end of section or function/);
+  });
+
+  test('the operator table: 221 rows, 163 of them regular (neither special nor unsupported)', async () => {
+    const { allOperators } = await import('../../compiler/binary/operators.ts');
+    const all = [...allOperators()];
+    expect(all).toHaveLength(221);
+    expect(all.filter((o) => o.family !== 'special' && o.family !== 'unsupported')).toHaveLength(163);
+    expect(all.find((o) => o.opcode === 0x6a)).toMatchObject({ name: 'i32.add', immediate: '-', family: 'binary' });
+  });
+
+  test('the streaming decoder rejects a bad magic number after four bytes', async () => {
+    const { StreamingValidator } = await import('../../compiler/validate/index.ts');
+    expect(() => new StreamingValidator().push(new Uint8Array([0x00, 0x61, 0x73, 0x6e]))).toThrow('magic header not detected');
+  });
+
+  test('45 bytes of fib: the code section has begun and push returns waiting; the other 16 complete the body', async () => {
+    const [out] = await naive.pushInTwoParts();
+    const text = (out as { text: string }).text;
+    expect(text).toContain('code section begins: every declaration is known, after 45 bytes');
+    expect(text).toContain('push(the other 16)');
+    expect(text.indexOf('function 0 validated')).toBeGreaterThan(text.indexOf('push(the other 16)'));
+  });
+});
