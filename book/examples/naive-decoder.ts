@@ -19,28 +19,27 @@ interface Cursor {
   pos: number;
 }
 
-/** Unsigned LEB128, naively: seven bits per byte, lowest group first, until a byte's top bit is clear. */
-export function leb(c: Cursor): number {
-  let result = 0;
+/** LEB128, naively: seven bits per byte, lowest group first, until a byte's top bit is clear. */
+function groups(c: Cursor): { bits: number; shift: number; last: number } {
+  let bits = 0;
   let shift = 0;
   for (;;) {
     const byte = c.bytes[c.pos++]!;
-    result |= (byte & 0x7f) << shift;
+    bits |= (byte & 0x7f) << shift;
     shift += 7;
-    if ((byte & 0x80) === 0) return result >>> 0;
+    if ((byte & 0x80) === 0) return { bits, shift, last: byte };
   }
 }
 
-/** Signed LEB128: the same, then the last group's sign bit (0x40) copied into every bit above it. */
+/** Unsigned: the bits as they are, read as a number from 0 up. */
+export function leb(c: Cursor): number {
+  return groups(c).bits >>> 0;
+}
+
+/** Signed: the last group's sign bit (0x40) copied into every bit above it. */
 function signedLeb(c: Cursor): number {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = c.bytes[c.pos++]!;
-    result |= (byte & 0x7f) << shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return shift < 32 && byte & 0x40 ? result | (-1 << shift) : result;
-  }
+  const { bits, shift, last } = groups(c);
+  return shift < 32 && last & 0x40 ? bits | (-1 << shift) : bits;
 }
 // #endregion naive-leb128
 
