@@ -14,8 +14,10 @@ import * as tiny from '../../book/examples/first-compiler.ts';
 import * as naive from '../../book/examples/naive-decoder.ts';
 import { extractRegion } from './regions.ts';
 import { repoRoot } from './root.ts';
+import { nativeUnavailable } from './examples.ts';
 
-const native = process.arch === 'x64' && process.platform === 'linux';
+// As the examples decide: they run native code unless the machine (or LIGHTBEAM_NO_NATIVE) says no.
+const native = nativeUnavailable() === undefined;
 const regionLines = (file: string, region: string): number =>
   extractRegion(readFileSync(join(repoRoot(), file), 'utf8'), region, file).code.split('\n').length;
 
