@@ -189,24 +189,22 @@ function sample(asked: string[], encode: (i: number) => number[]): (string | num
 }
 const columns = ['asked', 'bytes', 'iced-x86 reads', ''];
 
+/** A few register pairs from one step, then the tally over all of them. */
+function registerPairs(pairs: [number, number][], encode: (dst: number, src: number) => number[], t: Tally, title: string): Output[] {
+  return [
+    { kind: 'table', columns, rows: sample(pairs.map(([d, s]) => `add ${NAMES[d]}, ${NAMES[s]}`), (i) => encode(...pairs[i]!)), nowrap: [0, 1, 2] },
+    { kind: 'text', title, text: summary(t) },
+  ];
+}
+
 /** Step 1: registers 0-7. */
 export async function legacy(): Promise<Output[]> {
-  const { legacy: t } = await checkSteps();
-  const pairs: [number, number][] = [[0, 1], [1, 0], [3, 7], [7, 7]];
-  return [
-    { kind: 'table', columns, rows: sample(pairs.map(([d, s]) => `add ${NAMES[d]}, ${NAMES[s]}`), (i) => addRegReg8(...pairs[i]!)), nowrap: [0, 1, 2] },
-    { kind: 'text', title: 'All 8 × 8 register pairs', text: summary(t) },
-  ];
+  return registerPairs([[0, 1], [1, 0], [3, 7], [7, 7]], addRegReg8, (await checkSteps()).legacy, 'All 8 × 8 register pairs');
 }
 
 /** Step 2: all sixteen registers. */
 export async function rex(): Promise<Output[]> {
-  const { rex: t } = await checkSteps();
-  const pairs: [number, number][] = [[0, 1], [9, 1], [1, 9], [15, 12]];
-  return [
-    { kind: 'table', columns, rows: sample(pairs.map(([d, s]) => `add ${NAMES[d]}, ${NAMES[s]}`), (i) => addRegReg(...pairs[i]!)), nowrap: [0, 1, 2] },
-    { kind: 'text', title: 'All 16 × 16 register pairs', text: summary(t) },
-  ];
+  return registerPairs([[0, 1], [9, 1], [1, 9], [15, 12]], addRegReg, (await checkSteps()).rex, 'All 16 × 16 register pairs');
 }
 
 /** Step 3: immediates. */
