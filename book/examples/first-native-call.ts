@@ -109,3 +109,22 @@ export async function viaTinyTrampoline(): Promise<Output[]> {
   code.dispose();
   return [{ kind: 'table', title: 'Compiled wasm, called through the tiny trampoline', columns: ['call', 'result'], rows, nowrap: [0] }];
 }
+
+/**
+ * What the zeros give up, for the claims test to run in a child process (never at build time):
+ * unbounded recursion, or a division by zero, through the tiny trampoline. Both end the process.
+ */
+export async function crashThroughTinyTrampoline(what: 'recursion' | 'divide-by-zero'): Promise<number> {
+  const { getNative, PROT_READ, PROT_WRITE } = await import('../../compiler/runtime/native.ts');
+  const { CodeMemory } = await import('../../compiler/runtime/codeMemory.ts');
+  const native = getNative();
+  const compiled = compileModule(await watToWasm(`(module
+    (func $forever (param i32 i32) (result i32) (i32.add (call $forever (local.get 0) (local.get 1)) (i32.const 1)))
+    (func (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))`));
+  const code = new CodeMemory(compiled.code);
+  const trampoline = new CodeMemory(tinyTrampoline());
+  const vmctx = native.mmap(VMCTX.HEADER_SIZE, PROT_READ | PROT_WRITE);
+  const call2 = native.koffi.decode(native.pointer(trampoline.address), native.koffi.proto('int32_t', ['uintptr_t', 'uintptr_t', 'int32_t', 'int32_t'])) as (
+    vmctx: number, f: number, a: number, b: number) => number;
+  return call2(vmctx, code.address + compiled.functions[what === 'recursion' ? 0 : 1]!.offset, 7, 0);
+}

@@ -116,6 +116,17 @@ describe('book/05-running-machine-code.mdx says', () => {
     expect(out?.kind === 'table' && out.rows).toEqual([['add(2, 3)', 5], ['add(-1, 1)', 0], ['fib(20)', 6765]]);
   });
 
+  test.runIf(canRunNative)('through the tiny trampoline, unbounded recursion and a division by zero kill the process with a segmentation fault', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const example = join(repoRoot(), 'book/examples/first-native-call.ts');
+    for (const what of ['recursion', 'divide-by-zero']) {
+      const script = `import(${JSON.stringify(example)}).then((m) => m.crashThroughTinyTrampoline(${JSON.stringify(what)})).then(() => console.log('returned'))`;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot(), encoding: 'utf8', timeout: 60_000 });
+      expect(child.stdout).not.toContain('returned');
+      expect(child.signal, `${what}: ${child.stderr}`).toBe('SIGSEGV');
+    }
+  }, 120_000);
+
   test('cmp eax, 1 is three bytes; cmp eax, 0x80000000 five', () => {
     expect(bytes((a) => a.cmp(eax, 1)).split(' ')).toHaveLength(3);
     expect(bytes((a) => a.cmp(eax, 0x80000000)).split(' ')).toHaveLength(5);
