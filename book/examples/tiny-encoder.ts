@@ -94,8 +94,14 @@ const hex = (bytes: readonly number[]): string => bytes.map((b) => b.toString(16
 /** What iced-x86 reads in `bytes`: one instruction's text, or why not. */
 function decode(bytes: readonly number[]): string {
   const lines = disassemble(Uint8Array.from(bytes));
-  if (lines.length !== 1 || lines[0]!.text.startsWith('(bad)')) return `not one instruction (${lines.map((l) => l.text).join('; ')})`;
-  return lines[0]!.text;
+  if (lines.length === 1 && !lines[0]!.text.startsWith('(bad)')) return lines[0]!.text;
+  // Followed by more bytes (nops), does the instruction start here but need more of them?
+  const [first] = disassemble(Uint8Array.from([...bytes, ...new Array<number>(16).fill(0x90)]));
+  if (first && !first.text.startsWith('(bad)') && first.length > bytes.length) {
+    const more = first.length - bytes.length;
+    return `cut short: ${more} more byte${more > 1 ? 's' : ''} wanted`;
+  }
+  return `not one instruction: ${lines.map((l) => l.text).join('; ')}`;
 }
 
 /**
