@@ -77,8 +77,13 @@ describe('book/04-encoding-x86-64.mdx, bytes the prose spells out', () => {
     expect(FORMS_BY_MNEMONIC.size).toBeLessThan(300);
     const rows = FORMS_BY_MNEMONIC.get('add')!.map((f) => f.row[1]);
     expect(rows).toEqual(expect.arrayContaining(['REX.W 83 /0 ib', 'REX.W 05 id', 'REX.W 81 /0 id']));
-    const { EXACT_CLASSES } = await import('../../compiler/x64/forms.ts');
+    const { EXACT_CLASSES, exactClass } = await import('../../compiler/x64/forms.ts');
     expect(EXACT_CLASSES).toBe(35);
+    // "add edx, 5 and every later add esi, 100 have the same classes"; eax and ecx have their own.
+    const { edx, esi } = await import('../../compiler/x64/index.ts');
+    expect(exactClass(edx, 0)).toBe(exactClass(esi, 0));
+    expect(exactClass(5, 0)).toBe(exactClass(100, 0));
+    expect(new Set([exactClass(eax, 0), exactClass(ecx, 0), exactClass(edx, 0)]).size).toBe(3);
   });
 });
 
