@@ -298,7 +298,7 @@ export const STEP_BODIES: Record<'one' | 'two' | 'three', [what: string, body: s
   one: [
     ['fine', '(i32.add (local.get 0) (i32.const 2))'],
     ['an i64 where an i32 belongs', '(i32.add (i32.const 1) (i64.const 2))'],
-    ['nothing to add', 'i32.add'],
+    ['one operand too few (chapter 1\'s program)', 'i32.const 1 i32.add'],
     ['one value too many', '(i32.const 1) (i32.const 2)'],
     ['a comparison leaves an i32', '(i64.lt_s (i64.extend_i32_s (local.get 0)) (i64.const 10))'],
     ['a local that does not exist', '(local.get 3)'],

@@ -27,6 +27,15 @@ describe('book/03-validation-in-one-pass.mdx, the three steps', () => {
     expect(row!.small).toMatch(/^unknown local 3 /);
   });
 
+  test("the third row, i32.const 1; i32.add, is rejected at the i32.add", async () => {
+    const [what, body] = STEP_BODIES.one[2]!;
+    expect(body).toBe('i32.const 1 i32.add');
+    const module = await watToWasm(`(module (func (param i32) (result i32) ${body}))`, { validate: false });
+    const { body: bytes, base } = functionBody(module);
+    const add = base + bytes.lastIndexOf(0x6a);
+    expect((await verdictOfRow('one', what)).small).toBe(`type mismatch (byte 0x${add.toString(16)})`);
+  });
+
   test('treating a block as brackets would accept a block that drops what it was not given; Lightbeam rejects it', async () => {
     expect((await verdictOfRow('two', 'a block takes nothing it was not given')).lightbeam).toMatch(/^type mismatch/);
   });
