@@ -11,7 +11,18 @@ import { loadIced } from '../../compiler/x64/index.ts';
 import { Reg } from '../../compiler/abi/registers.ts';
 import { ALLOCATABLE_GPRS, GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS } from '../../compiler/codegen/registerAllocator.ts';
 import * as toy from '../../book/examples/register-allocation.ts';
+import * as slots from '../../book/examples/slot-compiler.ts';
 import { repoRoot } from './root.ts';
+import { nativeUnavailable } from './examples.ts';
+
+/** One export of a book example (a .wat file, or WAT text) as compiled by the slot compiler and by Lightbeam. */
+async function bothCompilers(source: string, fn: string): Promise<{ slot: string[]; lb: string[] }> {
+  await loadIced();
+  const text = source.startsWith('(module') ? source : readFileSync(join(repoRoot(), source), 'utf8');
+  const wasm = await watToWasm(text);
+  const { code, exports } = slots.compileWithSlots(wasm);
+  return { slot: slots.slotListing(code, exports.get(fn)!), lb: slots.lightbeamBody(wasm, fn) };
+}
 
 /** Instruction texts of the named function of a module (a .wat file under book/examples, or WAT text). */
 async function instructions(wat: string, name: string): Promise<string[]> {
@@ -60,6 +71,11 @@ describe('book/07-register-allocation.mdx says', () => {
     expect(xs.filter((t) => /^add \w+, \[rsp/.test(t))).toHaveLength(3);
   });
 
+  test('the allocator is fewer than 150 lines', () => {
+    const lines = readFileSync(join(repoRoot(), 'compiler/codegen/registerAllocator.ts'), 'utf8').split('\n').length;
+    expect(lines).toBeLessThan(150);
+  });
+
   test('around-a-call.wat: three stores before the first call, one before the second', async () => {
     const xs = await instructions('book/examples/around-a-call.wat', 'twice');
     const calls = xs.flatMap((t, i) => (t.startsWith('call') ? [i] : []));
@@ -89,6 +105,43 @@ function findRun(xs: string[], seq: (string | RegExp)[]): number {
 }
 
 describe('book/08-control-flow.mdx says', () => {
+  test('the slot compiler: pick\'s two arms leave the result in [rsp+0x18], position 0 after three locals', async () => {
+    const { slot } = await bothCompilers('book/examples/pick.wat', 'pick');
+    expect(slot[0]).toBe('sub rsp, 0x28');
+    expect(findRun(slot, ['mov [rsp+0x18], eax', /^jmp /])).toBeGreaterThan(0);
+    expect(findRun(slot, ['mov dword ptr [rsp+0x18], 0x64'])).toBeGreaterThan(0);
+    expect(slot.slice(-3)).toEqual(['mov eax, [rsp+0x18]', 'add rsp, 0x28', 'ret']);
+  });
+
+  test('the slot compiler: the br_ifs of firstFactor and sumDown copy nothing, one test and one jne each', async () => {
+    for (const [source, fn, brIfs] of [['book/examples/first-factor.wat', 'firstFactor', 2], [slots.SUM_DOWN, 'sumDown', 1]] as const) {
+      const { slot } = await bothCompilers(source, fn);
+      expect(slot.filter((t) => /^jne /.test(t))).toHaveLength(brIfs);
+      expect(slot.filter((t) => /^je /.test(t))).toHaveLength(0);
+      expect(slot.filter((t) => /^jne /.test(t)).length).toBe(slot.filter((t) => t === 'test eax, eax').length);
+    }
+  });
+
+  test('the slot compiler: most instructions touch memory, three to four times as many as Lightbeam\'s', async () => {
+    for (const [, source, fn] of slots.slotCases.filter(([n]) => n !== 'fib')) {
+      const { slot, lb } = await bothCompilers(source, fn);
+      expect(slots.memoryOperands(slot) / slot.length).toBeGreaterThan(0.5);
+      expect(slot.length / lb.length).toBeGreaterThanOrEqual(2.95);
+      expect(slot.length / lb.length).toBeLessThanOrEqual(4.05);
+    }
+  });
+
+  test.skipIf(nativeUnavailable() !== undefined)('the slot compiler\'s code runs and agrees with Lightbeam (the example throws if not)', async () => {
+    const out = await slots.controlFlow();
+    const table = out.find((o) => o.kind === 'table')!;
+    expect(table.kind === 'table' && table.rows.map((r) => r[5])).toEqual(['pick(1, 5, 7) = 15', 'firstFactor(91) = 7', 'sumDown(100) = 5050']);
+  });
+
+  test('the slot compiler refuses operators it does not know instead of compiling nothing for them', async () => {
+    const wasm = await watToWasm('(module (func (param i32) (result i32) (select (local.get 0) (i32.const 1) (local.get 0))))');
+    expect(() => slots.compileWithSlots(wasm)).toThrow(/no select/);
+  });
+
   test('the toy: in-order moves fail a swap, ordering throws on a cycle, a cycle of n costs n + 1', async () => {
     const m = await import('../../book/examples/parallel-moves.ts');
     const swap = m.cases.find(([n]) => n === 'a swap')![1];
@@ -146,6 +199,24 @@ describe('book/08-control-flow.mdx says', () => {
 });
 
 describe('book/09-calls.mdx says', () => {
+  test('the slot compiler\'s fib: each call loads edi from a slot and stores eax back, one slot higher the second time; n stays in [rsp]', async () => {
+    const { slot, lb } = await bothCompilers('book/examples/fib.wat', 'fib');
+    expect(slot[0]).toBe('sub rsp, 0x28');
+    expect(findRun(slot, ['mov edi, [rsp+8]', /^call /, 'mov [rsp+8], eax'])).toBeGreaterThan(0);
+    expect(findRun(slot, ['mov edi, [rsp+0x10]', /^call /, 'mov [rsp+0x10], eax'])).toBeGreaterThan(0);
+    const firstCall = slot.findIndex((t) => t.startsWith('call'));
+    expect(slot.slice(firstCall).includes('mov eax, [rsp]')).toBe(true); // n read after a call...
+    expect(slot.filter((t) => t.startsWith('mov [rsp],'))).toEqual(['mov [rsp], edi']); // ...written only by the prologue
+    expect(slots.memoryOperands(slot) / slot.length).toBeGreaterThan(0.5);
+    expect(slot.length).toBeGreaterThan(2 * lb.length);
+  });
+
+  test.skipIf(nativeUnavailable() !== undefined)('the slot compiler\'s fib runs and agrees with Lightbeam', async () => {
+    const out = await slots.calls();
+    const table = out.find((o) => o.kind === 'table')!;
+    expect(table.kind === 'table' && table.rows[0]![5]).toBe('fib(20) = 6765');
+  });
+
   test('first-call.wat: the body is a save of $x, the call, and nothing to move before or after', async () => {
     const xs = await instructions('book/examples/first-call.wat', 'f');
     expect(findRun(xs, ['sub rsp, 8', 'mov [rsp], rdi', /^call /, 'add rsp, 8', 'ret'])).toBeGreaterThan(0);
