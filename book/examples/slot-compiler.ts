@@ -8,11 +8,10 @@
 // registers, so koffi can call the exports). It has no stack check and no division-by-zero trap:
 // the examples never recurse deeply or divide by zero.
 import { StreamingValidator, NoopCodeGenerator, FrameKind, labelTypes, type ControlFrame, type FunctionContext } from '../../compiler/validate/index.ts';
-import { Assembler, dword, eax, edx, edi, esi, ecx, r8d, r9d, rsp, al, type Gpr, type Label, type CondName } from '../../compiler/x64/index.ts';
+import { Assembler, dword, eax, edx, edi, esi, ecx, r8d, r9d, rsp, al, disassemble, loadIced, type Gpr, type Label, type CondName } from '../../compiler/x64/index.ts';
 import type { FuncType } from '../../compiler/binary/types.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { disassemble, loadIced } from '../../compiler/x64/index.ts';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
 import { listFunctions } from '../../compiler/codegen/listing.ts';
@@ -108,16 +107,13 @@ export class SlotCompiler extends NoopCodeGenerator {
     const a = this.asm;
     const cc = COMPARE[opcode];
     if (!cc) throw new Error(`the slot compiler has no comparison 0x${opcode.toString(16)}`);
-    if (opcode !== 0x45) this.height--; // eqz compares with 0, the others with a second operand
+    if (opcode !== 0x45) this.height--; // i32.eqz compares with 0, the others with a second operand
     const left = this.slot(this.height - 1);
     a.mov(eax, left);
     a.cmp(eax, opcode === 0x45 ? 0 : this.slot(this.height));
     a.setcc(cc, al);
     a.movzx(eax, al);
     a.mov(left, eax);
-  }
-  override unary(opcode: number): void {
-    this.compare(opcode); // i32.eqz is the only unary operator the validator reports here for i32
   }
   // #endregion slot-operators
 

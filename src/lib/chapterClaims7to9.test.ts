@@ -209,6 +209,10 @@ describe('book/09-calls.mdx says', () => {
     expect(slot.filter((t) => t.startsWith('mov [rsp],'))).toEqual(['mov [rsp], edi']); // ...written only by the prologue
     expect(slots.memoryOperands(slot) / slot.length).toBeGreaterThan(0.5);
     expect(slot.length).toBeGreaterThan(2 * lb.length);
+    // Lightbeam's fib stores n once, to [rsp], before its first call, and reads it back from there.
+    expect(lb.filter((t) => /^mov (qword ptr )?\[rsp\], /.test(t))).toEqual(['mov [rsp], rdi']);
+    expect(lb.indexOf('mov [rsp], rdi')).toBeLessThan(lb.findIndex((t) => t.startsWith('call')));
+    expect(lb.some((t) => /, \[rsp\]$/.test(t))).toBe(true);
   });
 
   test.skipIf(nativeUnavailable() !== undefined)('the slot compiler\'s fib runs and agrees with Lightbeam', async () => {
