@@ -154,6 +154,13 @@ describe('book/08-control-flow.mdx says', () => {
     expect(m.mergeFirstEdge(loop).moves.map((x) => x.length)).toEqual([0, 3]);
   });
 
+  test('a local never written is brought home at a br_if with a mov of 0, between the test and the jump', async () => {
+    const xs = await instructions(`(module (func (export "f") (param $c i32) (result i32) (local $t i32)
+      (block $out (br_if $out (local.get $c)))
+      (local.get $t)))`, 'f');
+    expect(findRun(xs, ['test edi, edi', /^mov e\w+, 0$/, /^jne /])).toBeGreaterThan(0);
+  });
+
   test('argument-swap.wat: the swap into a call is broken with r11', async () => {
     const xs = await instructions('book/examples/argument-swap.wat', 'backwards');
     expect(findRun(xs, ['mov r11, rdi', 'mov rdi, rsi', 'mov rsi, r11', /^call /])).toBeGreaterThan(0);
