@@ -137,6 +137,45 @@ describe('book/08-control-flow.mdx says', () => {
     expect(table.kind === 'table' && table.rows.map((r) => r[5])).toEqual(['pick(1, 5, 7) = 15', 'firstFactor(91) = 7', 'sumDown(100) = 5050']);
   });
 
+  test('the slot compiler is one class of under two hundred lines', () => {
+    const lines = readFileSync(join(repoRoot(), 'book/examples/slot-compiler.ts'), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('export class SlotCompiler'));
+    const end = lines.findIndex((l, i) => i > start && l === '}');
+    expect(start).toBeGreaterThan(0);
+    expect(end - start + 1).toBeLessThan(200);
+  });
+
+  test.skipIf(nativeUnavailable() !== undefined)('the slot compiler copies values for branches that leave from deeper in the stack, and agrees with Lightbeam', async () => {
+    const wat = `(module
+      (func (export "brOut") (param i32) (result i32)
+        (block (result i32) (i32.add (i32.const 1) (br 0 (i32.mul (local.get 0) (i32.const 7))))))
+      (func (export "brIfOut") (param i32) (result i32)
+        (block (result i32) (i32.add (i32.const 1) (br_if 0 (i32.const 7) (local.get 0)))))
+      (func (export "returnOut") (param i32) (result i32)
+        (i32.add (i32.const 1) (if (result i32) (local.get 0) (then (return (i32.const 40))) (else (i32.const 2)))))
+      (func $twice (param i32 i32) (result i32) (i32.add (i32.add (local.get 0) (local.get 0)) (local.get 1)))
+      (func (export "loopParams") (param $n i32) (result i32) (local $i i32)
+        (i32.const 0)
+        (loop $l (param i32) (result i32)
+          (call $twice (local.get $i))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`;
+    await loadIced();
+    const wasm = await watToWasm(wat);
+    const { code, exports } = slots.compileWithSlots(wasm);
+    const native = (await import('../../compiler/runtime/native.ts')).getNative();
+    const { CodeMemory } = await import('../../compiler/runtime/codeMemory.ts');
+    const { Instance, Module } = await import('../../compiler/api/index.ts');
+    const memory = new CodeMemory(code);
+    const lb = new Instance(new Module(wasm), {}).exports as Record<string, (x: number) => number>;
+    const asm = slots.slotListing(code, exports.get('brOut')!);
+    expect(asm.filter((t) => t.startsWith('mov eax, [rsp+')).length).toBeGreaterThan(0);
+    for (const name of ['brOut', 'brIfOut', 'returnOut', 'loopParams']) {
+      const f = native.koffi.decode(native.pointer(memory.address + exports.get(name)!), native.koffi.proto('int32_t', ['int32_t'])) as (x: number) => number;
+      for (const x of [0, 1, 5]) expect([name, x, f(x)]).toEqual([name, x, lb[name]!(x)]);
+    }
+  });
+
   test('the slot compiler refuses operators it does not know instead of compiling nothing for them', async () => {
     const wasm = await watToWasm('(module (func (param i32) (result i32) (select (local.get 0) (i32.const 1) (local.get 0))))');
     expect(() => slots.compileWithSlots(wasm)).toThrow(/no select/);
