@@ -144,7 +144,8 @@ describe('book/05-running-machine-code.mdx says', () => {
 
 describe('the Exercises sections of chapters 4 and 5', () => {
   test('each names its exercise folder, which exists', () => {
-    for (const [chapter, folder] of [['04-encoding-x86-64', 'exercises/04-beyond-add'], ['05-running-machine-code', 'exercises/05-executable-memory']]) {
+    const chapters: [string, string][] = [['04-encoding-x86-64', 'exercises/04-beyond-add'], ['05-running-machine-code', 'exercises/05-executable-memory']];
+    for (const [chapter, folder] of chapters) {
       const text = readFileSync(join(repoRoot(), `book/${chapter}.mdx`), 'utf8');
       const exercises = text.slice(text.indexOf('## Exercises'));
       expect(exercises.match(/exercises\/\d\d-[\w-]+/g)).toEqual([folder]);
