@@ -1,22 +1,38 @@
-// The reference solution: the code comes from Lightbeam's assembler, the loading mirrors
-// compiler/runtime/codeMemory.ts (which uses the runtime's own native layer directly).
-import { Assembler, eax, rax, rdi, rsi, mem } from '../../compiler/x64/index.ts';
-import { PROT_EXEC, PROT_READ, PROT_WRITE, type NativeMemory } from './executable.ts';
+// The reference solution: the code comes from Lightbeam's assembler (which computes the jumps'
+// displacements), the loading follows compiler/runtime/codeMemory.ts, one mapping for many functions.
+import { Assembler, eax, rax, rdi } from '../../compiler/x64/index.ts';
+import { PROT_EXEC, PROT_READ, PROT_WRITE, type NativeMemory } from './sumAndLoad.ts';
 
-function assemble(emit: (a: Assembler) => void): number[] {
+export function sumCode(): number[] {
   const a = new Assembler();
-  emit(a);
+  const loop = a.newLabel('loop');
+  const done = a.newLabel('done');
+  a.xor(eax, eax);
+  a.test(rdi, rdi);
+  a.jcc('le', done, true);
+  a.bind(loop);
+  a.add(rax, rdi);
+  a.dec(rdi);
+  a.jcc('ne', loop);
+  a.bind(done);
   a.ret();
   return [...a.finish().code];
 }
 
-export const answerCode = (): number[] => assemble((a) => a.mov(eax, 42));
-export const addCode = (): number[] => assemble((a) => a.lea(rax, mem(rdi, 0, rsi)));
+const alignUp = (n: number, to: number) => Math.ceil(n / to) * to;
 
-export function loadExecutable(code: Uint8Array, native: NativeMemory): number {
-  const size = Math.ceil(Math.max(code.length, 1) / native.pageSize) * native.pageSize;
+export function loadAll(codes: Uint8Array[], native: NativeMemory): number[] {
+  const offsets: number[] = [];
+  let end = 0;
+  for (const code of codes) {
+    offsets.push(alignUp(end, 16));
+    end = offsets.at(-1)! + code.length;
+  }
+  const size = alignUp(Math.max(end, 1), native.pageSize);
+  const image = new Uint8Array(size).fill(0xcc);
+  codes.forEach((code, i) => image.set(code, offsets[i]));
   const address = native.mmap(size, PROT_READ | PROT_WRITE);
-  new Uint8Array(native.view(address, size)).set(code);
+  new Uint8Array(native.view(address, size)).set(image);
   native.mprotect(address, size, PROT_READ | PROT_EXEC);
-  return address;
+  return offsets.map((offset) => address + offset);
 }

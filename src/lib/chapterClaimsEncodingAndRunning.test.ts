@@ -1,10 +1,10 @@
 // Chapters 4 and 5 build up from small programs (book/examples/tiny-encoder.ts,
 // first-native-call.ts) and state facts about them and about the real assembler and runtime:
 // counts, bytes, which cases fail. These checks hold the sentences to the code.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Assembler, ENCODINGS, FORMS_BY_MNEMONIC, disassemble, eax, ecx, loadIced, mem, rax, rcx, r9 } from '../../compiler/x64/index.ts';
+import { Assembler, ENCODINGS, FORMS_BY_MNEMONIC, al, disassemble, eax, ecx, loadIced, mem, rax, rcx, r9, sil } from '../../compiler/x64/index.ts';
 import { extractRegion } from './regions.ts';
 import { repoRoot } from './root.ts';
 
@@ -139,5 +139,24 @@ describe('book/05-running-machine-code.mdx says', () => {
   test('cmp eax, 1 is three bytes; cmp eax, 0x80000000 five', () => {
     expect(bytes((a) => a.cmp(eax, 1)).split(' ')).toHaveLength(3);
     expect(bytes((a) => a.cmp(eax, 0x80000000)).split(' ')).toHaveLength(5);
+  });
+});
+
+describe('the Exercises sections of chapters 4 and 5', () => {
+  test('each names its exercise folder, which exists', () => {
+    const chapters: [string, string][] = [['04-encoding-x86-64', 'exercises/04-beyond-add'], ['05-running-machine-code', 'exercises/05-executable-memory']];
+    for (const [chapter, folder] of chapters) {
+      const text = readFileSync(join(repoRoot(), `book/${chapter}.mdx`), 'utf8');
+      const exercises = text.slice(text.indexOf('## Exercises'));
+      expect(exercises.match(/exercises\/\d\d-[\w-]+/g)).toEqual([folder]);
+      expect(existsSync(join(repoRoot(), folder, 'README.md')), folder).toBe(true);
+    }
+  });
+
+  test('exercise 4: shl is C1 /4 ib with a form of its own for a count of 1; setcc needs a REX prefix with no bit set for sil, not for al', () => {
+    expect(bytes((a) => a.shl(eax, 3))).toBe('c1 e0 03');
+    expect(bytes((a) => a.shl(eax, 1))).toBe('d1 e0');
+    expect(bytes((a) => a.setcc('e', sil))).toBe('40 0f 94 c6');
+    expect(bytes((a) => a.setcc('e', al))).toBe('0f 94 c0');
   });
 });
