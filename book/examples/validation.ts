@@ -1,41 +1,9 @@
-// Chapter 3's examples: small function bodies, some invalid on purpose, through our validator;
-// and a trace of what the validator tells the code generator, operator by operator.
+// Chapter 3's trace of what the validator tells the code generator, operator by operator.
+// (The chapter's small validators and their verdicts are in small-validator.ts.)
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { validateModule, NoopCodeGenerator, type CodeGenerator, type FunctionContext } from '../../compiler/validate/index.ts';
-import { CompileError } from '../../compiler/errors.ts';
 import { valTypeName } from '../../compiler/binary/types.ts';
 import type { Output } from '../../src/lib/exampleOutput.ts';
-
-// #region invalid-bodies
-const bodies: [what: string, body: string][] = [
-  ['fine', '(i32.add (i32.const 1) (i32.const 2))'],
-  ['an i64 where an i32 belongs', '(i32.add (i32.const 1) (i64.const 2))'],
-  ['nothing to add', 'i32.add'],
-  ['one value too many', '(i32.const 1) (i32.const 2)'],
-  ['a block that promises an i32 and leaves none', '(block (result i32) nop) drop (i32.const 0)'],
-  ['after unreachable, anything goes...', 'unreachable i32.add'],
-  ['...but not a known wrong type', 'unreachable (i64.const 1) i32.add'],
-  ['a branch to a label that does not exist', '(block (br 2)) (i32.const 0)'],
-  ['a local that does not exist', '(local.get 3)'],
-];
-// #endregion invalid-bodies
-
-export async function errors(): Promise<Output[]> {
-  const rows: string[][] = [];
-  for (const [what, body] of bodies) {
-    const wat = `(module (func (param i32) (result i32) ${body}))`;
-    const bytes = await watToWasm(wat, { name: 'body.wat', validate: false });
-    let verdict: string;
-    try {
-      validateModule(bytes);
-      verdict = 'valid';
-    } catch (e) {
-      verdict = e instanceof CompileError ? `CompileError: ${e.message}` : String(e);
-    }
-    rows.push([what, body, verdict]);
-  }
-  return [{ kind: 'table', title: 'Each body inside (func (param i32) (result i32) ...), checked by our validator', columns: ['', 'body', 'verdict'], rows, nowrap: [1] }];
-}
 
 export async function trace(): Promise<Output[]> {
   const wat = `(module (func $f (param $x i32) (result i32)

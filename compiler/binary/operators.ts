@@ -20,6 +20,7 @@
 //              notation (t1* t2*: any types, label*: the target label's types)
 
 // #region operator-table
+// #region operator-rows
 export const PROPOSALS = {
   mvp: [
     // opcode  name                  immediate      family     signature
@@ -43,6 +44,7 @@ export const PROPOSALS = {
     [0x22, 'local.tee',              'local',       'special', 'rule: [local] -> [local]'],
     [0x23, 'global.get',             'global',      'special', 'rule: [] -> [global]'],
     [0x24, 'global.set',             'global',      'special', 'rule: [global] -> [], mutable only'],
+    // #endregion operator-rows
     [0x28, 'i32.load',               'memarg:4',    'load',    'i32 -> i32'],
     [0x29, 'i64.load',               'memarg:8',    'load',    'i32 -> i64'],
     [0x2a, 'f32.load',               'memarg:4',    'load',    'i32 -> f32'],

@@ -45,23 +45,30 @@ export const STATUS_CALLOUT = 0x4c43;
  *   index: records them, drops the activation's frames by resetting rsp to its record, and
  *   finishes the activation like a return.
  */
+// #region trampoline-save
 export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; resume: Label; suspend: Label; trap: Label } {
   const saved = [rbp, rbx, r12, r13, r14, r15];
   const entry = asm.here('entry');
   for (const r of saved) asm.push(r);
   asm.mov(rax, state);
   asm.mov(qword(rax, STATE.KOFFI_RSP), rsp);
+  // #endregion trampoline-save
+  // #region trampoline-switch
   asm.mov(rcx, qword(rax, STATE.WASM_SP));
   asm.mov(rsp, rcx);
   asm.and(rsp, -16);
   asm.push(rcx); // the activation record: WASM_SP and ENTRY_RSP before it (16 bytes: rsp stays aligned)
   asm.push(qword(rax, STATE.ENTRY_RSP));
   asm.mov(qword(rax, STATE.ENTRY_RSP), rsp);
+  // #endregion trampoline-switch
+  // #region trampoline-call
   asm.mov(r15, qword(rax, STATE.CALL_VMCTX));
   asm.mov(r10, qword(rax, STATE.CALL_FUNC));
   asm.mov(r14, qword(r15, VMCTX.MEMORY_BASE));
   asm.call(qword(rax, STATE.CALL_ADAPTER));
   asm.xor(eax, eax);
+  // #endregion trampoline-call
+  // #region trampoline-finish
   const finish = asm.here('finish');
   asm.mov(rcx, state);
   asm.pop(qword(rcx, STATE.ENTRY_RSP));
@@ -69,7 +76,9 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
   asm.mov(rsp, qword(rcx, STATE.KOFFI_RSP));
   for (const r of [...saved].reverse()) asm.pop(r);
   asm.ret();
+  // #endregion trampoline-finish
 
+  // #region trampoline-suspend-resume
   const suspend = asm.here('suspend');
   asm.push(rbp);
   asm.push(r14);
@@ -91,7 +100,9 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
   asm.pop(rbp);
   asm.mov(eax, edi);
   asm.ret(); // into the call-out stub, after its call to suspend
+  // #endregion trampoline-suspend-resume
 
+  // #region trampoline-trap
   const trap = asm.here('trap');
   asm.mov(rax, state);
   asm.mov(dword(rax, STATE.TRAP_CODE), edi);
@@ -102,6 +113,7 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
   asm.jmp(finish);
   return { entry, resume, suspend, trap };
 }
+// #endregion trampoline-trap
 // #endregion entry-trampoline
 
 function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>, stackBase: Gpr, bias: number): void {

@@ -85,6 +85,7 @@ export class StreamingValidator {
     return v.finish();
   }
 
+  // #region push-chunk
   /** Feed the next bytes; throws CompileError as soon as a problem is seen. */
   push(chunk: Uint8Array): void {
     this.checkUsable();
@@ -100,6 +101,7 @@ export class StreamingValidator {
     // Never keep a view of the caller's chunk: it may be reused after push returns.
     if (!this.owned && this.start < this.end) this.copyPending(this.end - this.start);
   }
+  // #endregion push-chunk
 
   /** The input has ended: check the module is complete and return what it declares. */
   finish(): ModuleInfo {
@@ -196,6 +198,7 @@ export class StreamingValidator {
     return v;
   }
 
+  // #region pump-sections
   private pump(): void {
     for (;;) {
       const avail = this.end - this.start;
@@ -235,6 +238,7 @@ export class StreamingValidator {
           this.state = id === SectionId.code ? State.CodeCount : id === SectionId.custom ? State.CustomName : State.SectionBody;
           break;
         }
+        // #endregion pump-sections
         // Custom sections other than "name" are skipped as their bytes arrive, never buffered
         // whole (debug sections can dwarf the code).
         case State.CustomName: {

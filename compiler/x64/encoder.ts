@@ -90,6 +90,7 @@ export class Encoder {
     return this.emitWith(dispatchOf(mnemonic), a, b, undefined, undefined, cc);
   }
 
+  // #region row-selection
   /** `emit` with the mnemonic's dispatch already looked up (the hot path of the Assembler's methods). */
   emitWith(dispatch: Dispatch, a?: Operand, b?: Operand, c?: Operand, d?: Operand, cc = 0): Form {
     // The form is a function of the operands' exact classes (see forms.ts): chosen once per
@@ -113,6 +114,7 @@ export class Encoder {
     const ops = [a, b, c, d].filter((x) => x !== undefined).map(describe).join(', ');
     throw new Error(`x64: no encoding of '${dispatch.mnemonic} ${ops}'`);
   }
+  // #endregion row-selection
 
   /**
    * Among the accepting forms from `first` on, encode the shortest. Only VEX register-to-register

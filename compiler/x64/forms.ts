@@ -108,6 +108,7 @@ export function compileForm(row: EncodingRow): Form {
     return shape;
   });
 
+  // #region row-parser
   const prefixes: number[] = [];
   const opcode: number[] = [];
   let rexW = false;
@@ -135,6 +136,7 @@ export function compileForm(row: EncodingRow): Form {
   // An opcode that is only a prefix byte (e.g. '66 99' is cwd: 66 is a prefix, 99 the opcode) is fine;
   // a row whose every byte looked like a prefix would be a table mistake.
   if (opcode.length === 0) throw new Error(`encoding table: no opcode in '${form}'`);
+  // #endregion row-parser
 
   let rmOperand = -1;
   let regOperand = -1;
