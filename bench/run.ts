@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { geomeans, rangeRatio, ratio, timing, type KernelRow, type Timing } from './summary.ts';
 
 const root = join(import.meta.dirname, '..');
 const kernelDir = join(root, 'bench/kernels');
@@ -90,26 +91,17 @@ for (let round = 0; round < rounds; round++) {
 }
 // #endregion measure
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 const baseline = engines.some((e) => e.name === 'native') ? 'native' : engines[0]!.name;
 
 // #region report
-const rows = kernels.map((kernel) => {
-  const perEngine: Record<string, { median: number; min: number; max: number; samples: number[] }> = {};
+const rows: KernelRow[] = kernels.map((kernel) => {
+  const perEngine: Record<string, Timing> = {};
   for (const e of engines) {
     const s = seconds[kernel]?.[e.name];
-    if (s?.length) perEngine[e.name] = { median: median(s), min: Math.min(...s), max: Math.max(...s), samples: s };
+    if (s?.length) perEngine[e.name] = timing(s);
   }
   return { kernel, engines: perEngine };
 });
-const ratio = (row: (typeof rows)[number], engine: string, to: string) => {
-  const a = row.engines[engine], b = row.engines[to];
-  return a && b ? a.median / b.median : undefined;
-};
 const cpu = cpus()[0]?.model ?? 'unknown';
 const header = [`kernel`.padEnd(14), `${baseline} s`.padStart(9), ...engines.filter((e) => e.name !== baseline).map((e) => `${e.name} x`.padStart(21))];
 const lines = [`CPU time of run(), median of ${rounds} rounds, as a ratio to ${baseline} [range]; ${cpu}, ${cpus().length} cores`, header.join(' ')];
@@ -120,25 +112,16 @@ for (const row of rows) {
   const cells = [row.kernel.padEnd(14), (base ? base.median.toFixed(3) : '-').padStart(9)];
   for (const e of engines) {
     if (e.name === baseline) continue;
-    const m = row.engines[e.name];
-    cells.push((m && base ? `${(m.median / base.median).toFixed(2)} [${(m.min / base.median).toFixed(2)}-${(m.max / base.median).toFixed(2)}]` : '-').padStart(21));
+    const r = ratio(row, e.name, baseline), range = rangeRatio(row, e.name, baseline);
+    cells.push((r !== undefined && range ? `${r.toFixed(2)} [${range.low.toFixed(2)}-${range.high.toFixed(2)}]` : '-').padStart(21));
   }
   if (header.length > cells.length) cells.push((ratio(row, 'lightbeam', 'liftoff')?.toFixed(2) ?? '-').padStart(11));
   lines.push(cells.join(' '));
 }
-const geo: Record<string, number> = {};
+const geo = geomeans(rows, engines.map((e) => e.name), baseline);
 const geoCells = ['geomean'.padEnd(14), ''.padStart(9)];
-for (const e of engines) {
-  if (e.name === baseline) continue;
-  const rs = rows.map((r) => ratio(r, e.name, baseline)).filter((x): x is number => x !== undefined);
-  if (rs.length) geo[e.name] = geomean(rs);
-  geoCells.push((rs.length ? geo[e.name]!.toFixed(2) : '-').padStart(21));
-}
-if (header.length > geoCells.length) {
-  const rs = rows.map((r) => ratio(r, 'lightbeam', 'liftoff')).filter((x): x is number => x !== undefined);
-  if (rs.length) geo['lightbeam/liftoff'] = geomean(rs);
-  geoCells.push((rs.length ? geomean(rs).toFixed(2) : '-').padStart(11));
-}
+for (const e of engines) if (e.name !== baseline) geoCells.push((geo[e.name]?.toFixed(2) ?? '-').padStart(21));
+if (header.length > geoCells.length) geoCells.push((geo['lightbeam/liftoff']?.toFixed(2) ?? '-').padStart(11));
 lines.push(geoCells.join(' '));
 console.log(lines.join('\n'));
 // #endregion report

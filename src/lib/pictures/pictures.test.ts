@@ -12,6 +12,7 @@ import { drawCallStacks, drawEncoding, drawLeb128, drawMerges, drawRegisters, dr
 import { mergeEdges } from './mergePicture.ts';
 import { splitInstruction } from './encodingPicture.ts';
 import { ENCODING_PRESETS, assemblePreset } from './encodingPresets.ts';
+import { legibleMinWidth, svg, withLegibleLabels } from './svg.ts';
 
 const file = 'book/examples/pictures.wat';
 
@@ -75,5 +76,17 @@ describe('pictures from compiler runs', () => {
     }
     const sib = splitInstruction(assemblePreset('add rax, [r12+rcx*8+16]').code);
     expect(sib.map((f) => f.name)).toEqual(['REX', 'opcode', 'ModRM', 'SIB', 'disp8']);
+  });
+});
+
+describe('labels stay legible on a phone', () => {
+  test('a drawing may not be shown narrower than keeps its smallest font at 10 px; an example figure gets that min-width', () => {
+    const body = '<text font-size="11">a</text><text font-size="13">b</text>';
+    expect(legibleMinWidth(550, body)).toBe(500);
+    expect(legibleMinWidth(550, '<rect/>')).toBeUndefined();
+    expect(svg(550, 40, 'two labels', body)).toContain('style="min-width:500px"');
+    const drawn = '<svg viewBox="0 0 680 100" role="img"><text font-size="10">byte 0</text><text font-size="12">code</text></svg>';
+    expect(withLegibleLabels(drawn)).toBe(drawn.replace('<svg ', '<svg style="min-width:680px" '));
+    expect(withLegibleLabels('<svg style="width:1px" viewBox="0 0 9 9"><text font-size="1">x</text></svg>'), 'a style of its own is left alone').toMatch(/^<svg style="width:1px"/);
   });
 });

@@ -51,9 +51,28 @@ export function legend(y: number, kinds: LocKind[], width: number, labels: Parti
 }
 
 export function svg(width: number, height: number, label: string, body: string): string {
-  // The figure scrolls inside itself below 85% of the drawn width, so labels never shrink
-  // below about 10 px on a phone.
-  return `<svg class="pic-svg" viewBox="0 0 ${width} ${height}" width="${width}" style="min-width:${Math.round(width * 0.85)}px" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg">${body}</svg>`;
+  const min = legibleMinWidth(width, body);
+  return `<svg class="pic-svg" viewBox="0 0 ${width} ${height}" width="${width}"${min ? ` style="min-width:${min}px"` : ''} role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg">${body}</svg>`;
+}
+
+/** The smallest a label may be on screen, in CSS pixels. */
+export const MIN_LABEL_PX = 10;
+
+/**
+ * How narrow a drawing `viewBoxWidth` units wide may be shown while its smallest `font-size` stays
+ * MIN_LABEL_PX on screen; narrower than that, its figure scrolls inside itself instead of
+ * shrinking the labels (on a phone). Undefined if it has no text.
+ */
+export function legibleMinWidth(viewBoxWidth: number, body: string): number | undefined {
+  const sizes = [...body.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+  return sizes.length ? Math.ceil((viewBoxWidth * MIN_LABEL_PX) / Math.min(...sizes)) : undefined;
+}
+
+/** An SVG drawn elsewhere (an example's figure) with the min-width that keeps its labels legible. */
+export function withLegibleLabels(svgText: string): string {
+  const width = Number(/<svg\b[^>]*\bviewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(svgText)?.[1]);
+  const min = width ? legibleMinWidth(width, svgText) : undefined;
+  return min && !/^<svg\b[^>]*\bstyle=/.test(svgText) ? svgText.replace(/^<svg\b/, `<svg style="min-width:${min}px"`) : svgText;
 }
 
 /** Rough width of monospace text at a font size (the code font's advance is about 0.6 em). */
