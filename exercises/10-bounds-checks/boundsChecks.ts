@@ -1,5 +1,5 @@
 // Exercise 10: which memory accesses need a bounds check? Replace notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/10` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/10` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 import type { Step } from './steps.ts';
 

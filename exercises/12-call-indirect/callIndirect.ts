@@ -1,5 +1,5 @@
 // Exercise 12: what does call_indirect do? Replace notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/12` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/12` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 export type ValueType = 'i32' | 'i64' | 'f32' | 'f64';

@@ -1,5 +1,5 @@
 // Exercise 13: what instantiation writes into an imported memory. Replace notImplemented(...) with your code.
-// The task is in README.md beside this file; `npm test -- exercises/13` checks your work.
+// The task is in README.md beside this file; `npx vitest run exercises/13` checks your work.
 import { notImplemented } from '../notImplemented.ts';
 
 /** An active data segment: `bytes` to be copied to memory at `offset` (an unsigned 32-bit number). */
