@@ -272,7 +272,7 @@ export class Encoder {
    * immediate bytes follow, which matters for RIP-relative addresses: they count from the end of
    * the instruction.
    */
-  private writeMemory(bytes: Uint8Array, p: number, reg3: number, m: Mem, trailing: number): number {
+  protected writeMemory(bytes: Uint8Array, p: number, reg3: number, m: Mem, trailing: number): number {
     const disp = m.disp;
     if (m.label !== null || m.external !== null) {
       // mod=00 rm=101: [rip + disp32]; the label or the runtime fills in disp32 later.
@@ -307,7 +307,7 @@ export class Encoder {
   // #endregion memory-operand
 
   /** A rel8/rel32 branch displacement at `p` (the last field of the instruction); returns the position after it. */
-  private writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, f: Form, cc: number): number {
+  protected writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, f: Form, cc: number): number {
     const end = p + size;
     if (target.kind === 'external') {
       this.fixups.push({ kind: 'rel32', offset: p, target: target.target, addend: -4 });
