@@ -52,8 +52,10 @@ type RM = Gpr | Mem;
 
 // #region direct-encoder
 export class DirectEncoder extends Encoder {
+  /** What `direct` starts as in new assemblers (tests turn it off to compare whole modules). */
+  static directByDefault = true;
   /** Write the shapes below directly (true) or send everything through the table (false). */
-  direct = true;
+  direct = DirectEncoder.directByDefault;
 
   /**
    * `[66] [REX] opcode ModRM [SIB] [disp]` with register number or /digit `reg` in ModRM.reg and
