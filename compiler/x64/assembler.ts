@@ -61,6 +61,18 @@ const NOPS: readonly (readonly number[])[] = [
   [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
 ];
 
+/** Scratch space for float constants (`constant` copies what it keeps): no allocation per constant. */
+const SCRATCH = new Uint8Array(8);
+const SCRATCH4 = SCRATCH.subarray(0, 4);
+const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
+
+/** The constant pool's deduplication key: alignment and bytes, one character per byte. */
+function constantKey(bytes: Uint8Array, align: number): string {
+  let key = String(align) + ':';
+  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  return key;
+}
+
 /** What finish() reports when no code moved (one object for every finish). */
 const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
 
@@ -224,7 +236,7 @@ export class Assembler extends Instructions {
    * aligned to `align`). Floating-point constants and masks live here.
    */
   constant(bytes: Uint8Array, align = bytes.length, size: 0 | 32 | 64 | 128 = 0): Mem {
-    const key = `${align}:${bytes.join(',')}`;
+    const key = constantKey(bytes, align);
     let label = this.poolIndex.get(key);
     if (!label) {
       label = new Label('constant');
@@ -234,14 +246,12 @@ export class Assembler extends Instructions {
     return ripLabel(label, 0, size);
   }
   constF32(value: number): Mem {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    return this.constant(b, 4, 32);
+    SCRATCH_VIEW.setFloat32(0, value, true);
+    return this.constant(SCRATCH4, 4, 32);
   }
   constF64(value: number): Mem {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, value, true);
-    return this.constant(b, 8, 64);
+    SCRATCH_VIEW.setFloat64(0, value, true);
+    return this.constant(SCRATCH, 8, 64);
   }
   /** 16 bytes: `lo` then `hi` 64-bit halves (masks for andps/xorps and friends). */
   const128(lo: bigint, hi: bigint): Mem {
