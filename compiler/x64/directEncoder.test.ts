@@ -9,6 +9,7 @@ import { BASELINE_FEATURES } from '../abi/index.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { Assembler } from './assembler.ts';
 import { DirectEncoder } from './directEncoder.ts';
+import { FIELDS, type LabelRefs } from './labelRefs.ts';
 import { CONDITIONS, external, type Imm, type Label, type Mem, mem, ripExternal, ripLabel } from './operands.ts';
 import { GPR16, GPR32, GPR64, GPR8, type Gpr, XMM } from './registers.ts';
 
@@ -43,8 +44,8 @@ function run(direct: boolean, script: (asm: Assembler, label: () => Label) => vo
     },
   });
   script(guarded, label);
-  const refs = (asm as unknown as { labelRefs: { at: number; end: number; size: number; addend: number; start: number; shortOpcode: number; label: Label }[] }).labelRefs
-    .map((r) => [r.at, r.end, r.size, r.addend, r.start, r.shortOpcode, labels.indexOf(r.label)]);
+  const labelRefs = (asm as unknown as { labelRefs: LabelRefs }).labelRefs;
+  const refs = [[...labelRefs.data.subarray(0, labelRefs.length * FIELDS)], labelRefs.labels.map((l) => labels.indexOf(l))];
   // The code as emitted, before finish() (which both paths share) resolves anything.
   const code = Buffer.from(asm.buf.bytes.subarray(0, asm.buf.length)).toString('hex');
   return { code, fixups: (asm as unknown as { fixups: unknown }).fixups, refs, errors };

@@ -6,24 +6,9 @@
 import { CodeBuffer } from './codeBuffer.ts';
 import { type Dispatch, dispatchOf, type Form, Shape, type Vex } from './forms.ts';
 import { fitsSigned, normalizeImm, splitImm64 } from './immediates.ts';
+import { LabelRefs } from './labelRefs.ts';
 import type { External, Label, Mem, Operand } from './operands.ts';
 import type { Gpr, Xmm } from './registers.ts';
-
-/** A reference to a label, resolved (again) when the code is finished. Internal; mutated by relaxation. */
-export interface LabelRef {
-  /** Offset of the displacement field. */
-  at: number;
-  /** Offset the displacement is relative to (the end of the instruction). */
-  end: number;
-  readonly label: Label;
-  /** 1 (rel8) or 4 (rel32) bytes. */
-  size: 1 | 4;
-  /** Extra displacement added to the label's offset (RIP-relative `[label + disp]`). */
-  readonly addend: number;
-  /** For a near jmp/jcc to a label not yet bound: its start and its short opcode (EB, 70+cc), for relaxation; else 0. */
-  start: number;
-  shortOpcode: number;
-}
 
 // #region fixup
 /**
@@ -64,7 +49,7 @@ function describe(op: Operand | undefined): string {
 export class Encoder {
   readonly buf: CodeBuffer;
   /** Label references waiting for `finish()`. */
-  protected readonly labelRefs: LabelRef[] = [];
+  protected readonly labelRefs = new LabelRefs();
   /** Fix-ups for the runtime. */
   protected readonly fixups: Fixup[] = [];
 
@@ -278,7 +263,7 @@ export class Encoder {
       // mod=00 rm=101: [rip + disp32]; the label or the runtime fills in disp32 later.
       bytes[p++] = 0x05 | (reg3 << 3);
       const end = p + 4 + trailing;
-      if (m.label !== null) this.labelRefs.push({ at: p, end, label: m.label, size: 4, addend: disp, start: 0, shortOpcode: 0 });
+      if (m.label !== null) this.labelRefs.add(p, end, m.label, 4, disp, 0, 0);
       else this.fixups.push({ kind: 'rel32', offset: p, target: m.external!.target, addend: disp - (end - p) });
       return put32(bytes, p, 0);
     }
@@ -318,13 +303,13 @@ export class Encoder {
       // shrink code between it and its target.
       const d = target.offset - end;
       if (size === 1 && (d < -128 || d > 127)) throw new Error(`x64: short jump to ${target.name ?? 'label'} out of range (${d})`);
-      this.labelRefs.push({ at: p, end, label: target, size, addend: 0, start: 0, shortOpcode: 0 });
+      this.labelRefs.add(p, end, target, size, 0, 0, 0);
       if (size === 1) bytes[p] = d;
       else put32(bytes, p, d);
       return end;
     }
     const shortOpcode = size === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
-    this.labelRefs.push({ at: p, end, label: target, size, addend: 0, start: p - f.opcode.length, shortOpcode });
+    this.labelRefs.add(p, end, target, size, 0, p - f.opcode.length, shortOpcode);
     if (size === 1) bytes[p] = 0;
     else put32(bytes, p, 0);
     return end;
