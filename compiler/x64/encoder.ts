@@ -1,7 +1,8 @@
 // The encoding engine: chooses the first form of a mnemonic that accepts the operands and
 // writes its bytes: prefixes, REX or VEX, opcode, ModRM, SIB, displacement, immediate. Every
 // form is written by the same few functions (`encode` and its helpers). It knows no instruction
-// by name; everything specific lives in the encoding table.
+// by name; everything specific lives in the encoding table. (directEncoder.ts, on top of it,
+// writes the hottest shapes without the table search; see there.)
 
 import { CodeBuffer } from './codeBuffer.ts';
 import { type Dispatch, dispatchOf, type Form, Shape, type Vex } from './forms.ts';
