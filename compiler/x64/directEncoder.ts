@@ -20,7 +20,7 @@
 // turns the layer off; directEncoder.test.ts compares both paths byte for byte (code, fix-ups,
 // label references) over many operand combinations and whole compiled modules.
 
-import { Encoder } from './encoder.ts';
+import { Encoder, writeSmallImmediate as writeImm } from './encoder.ts';
 import { type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import type { External, Imm, Label, Mem } from './operands.ts';
 import type { Gpr, Xmm } from './registers.ts';
@@ -332,15 +332,3 @@ export class DirectEncoder extends Encoder {
   }
 }
 // #endregion direct-encoder
-
-/** `n` (0, 1, 2 or 4) little-endian bytes of `v` at `p`; returns the position after them. */
-function writeImm(bytes: Uint8Array, p: number, v: number, n: number): number {
-  if (n === 0) return p;
-  bytes[p] = v;
-  if (n === 1) return p + 1;
-  bytes[p + 1] = v >> 8;
-  if (n === 2) return p + 2;
-  bytes[p + 2] = v >> 16;
-  bytes[p + 3] = v >> 24;
-  return p + 4;
-}

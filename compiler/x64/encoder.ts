@@ -374,6 +374,12 @@ function writeVex(bytes: Uint8Array, p: number, v: Vex, rex: number, vvvv: numbe
 /** An immediate of `n` bytes at `p`, little-endian; returns the position after it. */
 function writeImmediate(bytes: Uint8Array, p: number, v: number | bigint, n: number, opSize: number): number {
   if (typeof v !== 'number' || n === 8) return writeWideImmediate(bytes, p, v, n, opSize);
+  return writeSmallImmediate(bytes, p, v, n);
+}
+
+/** `n` (0, 1, 2 or 4) little-endian bytes of the number `v` at `p`; returns the position after them. */
+export function writeSmallImmediate(bytes: Uint8Array, p: number, v: number, n: number): number {
+  if (n === 0) return p;
   bytes[p] = v;
   if (n === 1) return p + 1;
   bytes[p + 1] = v >> 8;
