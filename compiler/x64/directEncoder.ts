@@ -10,13 +10,15 @@
 // instruction in a compiler whose other data structures crowd the processor's caches. Here the
 // opcodes are constants in the code and the operands arrive already in their roles.
 //
-// What it buys (measured, bench/compile-profile.ts on iced_x86_bg.wasm): see the report in the
-// commit that introduced it; the assembler's share of compile time fell by about a third.
+// What it buys, measured on a shared 2-core machine (December 2026): `npx tsx bench/assembler.ts`
+// runs one instruction mix with the layer on and off, interleaved: 1.3-1.4x the instructions per
+// second. Compiling iced_x86_bg.wasm (bench/compile-profile.ts under --cpu-prof), the assembler's
+// self time fell from 26-28% of the profile to about 20%, together with labelRefs.ts.
 //
 // What keeps it honest: every method returns false (or undefined) for any operand it does not
 // handle, and the caller then takes the table path, which also produces every error message.
 // ModRM memory operands and branch displacements are written by the engine's own helpers, so
-// RIP-relative labels, fix-ups and relaxation records are the same objects. `direct = false`
+// RIP-relative labels, fix-ups and relaxation records are recorded the same way. `direct = false`
 // turns the layer off; directEncoder.test.ts compares both paths byte for byte (code, fix-ups,
 // label references) over many operand combinations and whole compiled modules.
 
