@@ -131,6 +131,27 @@ describe('direct encodings equal the table path', () => {
     });
   });
 
+  it('SSE moves, scalar and packed arithmetic, compares', () => {
+    const moves = ['movss', 'movsd', 'movaps', 'movups', 'movapd', 'movdqa', 'movdqu'] as const;
+    const arithmetic = [
+      ...['add', 'sub', 'mul', 'div', 'sqrt', 'min', 'max'].flatMap((op) => [`${op}ss`, `${op}sd`]),
+      ...['and', 'andn', 'or', 'xor'].flatMap((op) => [`${op}ps`, `${op}pd`]),
+      'pxor', 'pand', 'por', 'ucomiss', 'ucomisd', 'comiss', 'comisd',
+    ] as const;
+    same((asm, label) => {
+      const ms = addresses(label);
+      const call = (name: string, a: unknown, b: unknown): void => (asm as unknown as Record<string, (a: unknown, b: unknown) => void>)[name]!(a, b);
+      for (const name of [...moves, ...arithmetic]) {
+        for (const a of XMM) for (const b of XMM) call(name, a, b);
+        for (const x of [XMM[0]!, XMM[5]!, XMM[8]!, XMM[15]!]) {
+          for (const m of ms) for (const size of SIZES) (call(name, x, sized(m, size)), call(name, sized(m, size), x));
+          for (const r of [GPR32[1]!, GPR64[9]!]) (call(name, x, r), call(name, r, x));
+        }
+        call(name, ms[0], ms[1]);
+      }
+    });
+  });
+
   it('shifts and rotates by 1, by a constant and by cl', () => {
     same((asm, label) => {
       const ms = addresses(label);

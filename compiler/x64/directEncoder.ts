@@ -1,6 +1,7 @@
 // Direct encodings: a fast layer over the table-driven engine (encoder.ts) for the few operand
 // shapes a one-pass compiler emits most: register and memory moves, ALU operations, compares,
-// lea, zero/sign extension, shifts by a constant, setcc/cmovcc, jumps, calls, push, pop, ret.
+// lea, zero/sign extension, shifts by a constant, setcc/cmovcc, jumps, calls, push, pop, ret, and
+// the legacy SSE moves, scalar arithmetic, bitwise operations and compares.
 //
 // What it adds: for those shapes, the choice the table search would make is written out as code
 // (`mov r32, r/m32` is 8B /r, `add r/m32, imm8` is 83 /0 ib when the value sign-extends, ...), and
@@ -66,14 +67,14 @@ export class DirectEncoder extends Encoder {
    * bytes is reserved; returns the position after ModRM and its memory bytes, where `trailing`
    * immediate bytes will follow (the caller writes them and sets the length).
    */
-  private modrm(prefix: number, rex: number, opcode: number, reg: number, rm: RM, trailing: number): number {
+  private modrm(prefix: number, rex: number, opcode: number, reg: number, rm: RM | Xmm, trailing: number): number {
     const buf = this.buf;
     buf.reserve(16);
     const bytes = buf.bytes;
     let p = buf.length;
     if (prefix !== 0) bytes[p++] = prefix;
     rex |= (reg >> 3) << 2;
-    if (rm.kind === 'gpr') {
+    if (rm.kind !== 'mem') {
       rex |= rm.num >> 3;
       if (rm.size === 8 && rm.num >= 4) rex |= 0x40;
     } else {
@@ -83,7 +84,7 @@ export class DirectEncoder extends Encoder {
     if (rex !== 0) bytes[p++] = 0x40 | rex;
     if (opcode > 0xff) bytes[p++] = 0x0f;
     bytes[p++] = opcode & 0xff;
-    if (rm.kind === 'gpr') bytes[p++] = 0xc0 | ((reg & 7) << 3) | (rm.num & 7);
+    if (rm.kind !== 'mem') bytes[p++] = 0xc0 | ((reg & 7) << 3) | (rm.num & 7);
     else p = this.writeMemory(bytes, p, reg & 7, rm, trailing);
     return p;
   }
@@ -278,6 +279,23 @@ export class DirectEncoder extends Encoder {
       }
     }
     buf.length = this.writeBranchDisplacement(bytes, p, target, size, form, cc < 0 ? 0 : cc);
+    return true;
+  }
+
+  /**
+   * A legacy SSE form `op xmm, xmm/m` (`prefix` 0, 66, F2 or F3, then 0F `opcode`; `width` the
+   * memory operand's) and, for moves, the store form `op m, xmm` (`store`: its opcode, else 0).
+   * Register to register takes the first row, the load form.
+   */
+  protected directSse(prefix: number, opcode: number, width: number, dst: Xmm | Mem, src: Xmm | Mem, store = 0): boolean {
+    if (!this.direct) return false;
+    if (dst.kind === 'xmm') {
+      if (src.kind !== 'xmm' && (src.kind !== 'mem' || (src.size !== 0 && src.size !== width))) return false;
+      this.buf.length = this.modrm(prefix, 0, 0x0f00 | opcode, dst.num, src, 0);
+      return true;
+    }
+    if (store === 0 || dst.kind !== 'mem' || src.kind !== 'xmm' || (dst.size !== 0 && dst.size !== width)) return false;
+    this.buf.length = this.modrm(prefix, 0, 0x0f00 | store, src.num, dst, 0);
     return true;
   }
 

@@ -50,7 +50,7 @@
 //               operand class signature (register, memory width, immediate range, label reach:
 //               exactClass in forms.ts) and then looked up; the table stays the only source.
 //   Direct      The hottest shapes (mov/alu/test/lea/movzx/shifts/setcc/cmovcc/jumps/calls/push/pop/ret
-//               on registers, memory and int32 immediates) skip the search (directEncoder.ts): same
+//               on registers, memory and int32 immediates; SSE moves and scalar ops) skip the search (directEncoder.ts): same
 //               bytes, checked by directEncoder.test.ts; `asm.direct = false` sends all through the table.
 //   Check       `npm run check:encoder` (checkEncoder.ts) decodes every form with iced-x86.
 //   Disassembly disassemble(code, options) in ./disassemble.ts (iced-x86; see that file for loading).

@@ -137,48 +137,48 @@ export class Instructions extends DirectEncoder {
 
   // --- SSE scalar floating point and 128-bit moves
 
-  movss(dst: XM, src: XM): void { this.emitWith(D.movss!, dst, src); }
-  movsd(dst: XM, src: XM): void { this.emitWith(D.movsd!, dst, src); }
+  movss(dst: XM, src: XM): void { if (!this.directSse(0xf3, 0x10, 32, dst, src, 0x11)) this.emitWith(D.movss!, dst, src); }
+  movsd(dst: XM, src: XM): void { if (!this.directSse(0xf2, 0x10, 64, dst, src, 0x11)) this.emitWith(D.movsd!, dst, src); }
   movd(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movd!, dst, src); }
   movq(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movq!, dst, src); }
-  movaps(dst: XM, src: XM): void { this.emitWith(D.movaps!, dst, src); }
-  movups(dst: XM, src: XM): void { this.emitWith(D.movups!, dst, src); }
-  movapd(dst: XM, src: XM): void { this.emitWith(D.movapd!, dst, src); }
-  movdqa(dst: XM, src: XM): void { this.emitWith(D.movdqa!, dst, src); }
-  movdqu(dst: XM, src: XM): void { this.emitWith(D.movdqu!, dst, src); }
+  movaps(dst: XM, src: XM): void { if (!this.directSse(0x0, 0x28, 128, dst, src, 0x29)) this.emitWith(D.movaps!, dst, src); }
+  movups(dst: XM, src: XM): void { if (!this.directSse(0x0, 0x10, 128, dst, src, 0x11)) this.emitWith(D.movups!, dst, src); }
+  movapd(dst: XM, src: XM): void { if (!this.directSse(0x66, 0x28, 128, dst, src, 0x29)) this.emitWith(D.movapd!, dst, src); }
+  movdqa(dst: XM, src: XM): void { if (!this.directSse(0x66, 0x6f, 128, dst, src, 0x7f)) this.emitWith(D.movdqa!, dst, src); }
+  movdqu(dst: XM, src: XM): void { if (!this.directSse(0xf3, 0x6f, 128, dst, src, 0x7f)) this.emitWith(D.movdqu!, dst, src); }
   /** Scalar arithmetic: `op` is add/sub/mul/div/sqrt/min/max, `ty` ss (f32) or sd (f64). */
   sse(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src: XM): void {
     this.emit(op + ty, dst, src);
   }
-  addss(dst: Xmm, src: XM): void { this.emitWith(D.addss!, dst, src); }
-  addsd(dst: Xmm, src: XM): void { this.emitWith(D.addsd!, dst, src); }
-  subss(dst: Xmm, src: XM): void { this.emitWith(D.subss!, dst, src); }
-  subsd(dst: Xmm, src: XM): void { this.emitWith(D.subsd!, dst, src); }
-  mulss(dst: Xmm, src: XM): void { this.emitWith(D.mulss!, dst, src); }
-  mulsd(dst: Xmm, src: XM): void { this.emitWith(D.mulsd!, dst, src); }
-  divss(dst: Xmm, src: XM): void { this.emitWith(D.divss!, dst, src); }
-  divsd(dst: Xmm, src: XM): void { this.emitWith(D.divsd!, dst, src); }
-  sqrtss(dst: Xmm, src: XM): void { this.emitWith(D.sqrtss!, dst, src); }
-  sqrtsd(dst: Xmm, src: XM): void { this.emitWith(D.sqrtsd!, dst, src); }
-  minss(dst: Xmm, src: XM): void { this.emitWith(D.minss!, dst, src); }
-  minsd(dst: Xmm, src: XM): void { this.emitWith(D.minsd!, dst, src); }
-  maxss(dst: Xmm, src: XM): void { this.emitWith(D.maxss!, dst, src); }
-  maxsd(dst: Xmm, src: XM): void { this.emitWith(D.maxsd!, dst, src); }
-  andps(dst: Xmm, src: XM): void { this.emitWith(D.andps!, dst, src); }
-  andpd(dst: Xmm, src: XM): void { this.emitWith(D.andpd!, dst, src); }
-  andnps(dst: Xmm, src: XM): void { this.emitWith(D.andnps!, dst, src); }
-  andnpd(dst: Xmm, src: XM): void { this.emitWith(D.andnpd!, dst, src); }
-  orps(dst: Xmm, src: XM): void { this.emitWith(D.orps!, dst, src); }
-  orpd(dst: Xmm, src: XM): void { this.emitWith(D.orpd!, dst, src); }
-  xorps(dst: Xmm, src: XM): void { this.emitWith(D.xorps!, dst, src); }
-  xorpd(dst: Xmm, src: XM): void { this.emitWith(D.xorpd!, dst, src); }
-  pxor(dst: Xmm, src: XM): void { this.emitWith(D.pxor!, dst, src); }
-  pand(dst: Xmm, src: XM): void { this.emitWith(D.pand!, dst, src); }
-  por(dst: Xmm, src: XM): void { this.emitWith(D.por!, dst, src); }
-  ucomiss(a: Xmm, b: XM): void { this.emitWith(D.ucomiss!, a, b); }
-  ucomisd(a: Xmm, b: XM): void { this.emitWith(D.ucomisd!, a, b); }
-  comiss(a: Xmm, b: XM): void { this.emitWith(D.comiss!, a, b); }
-  comisd(a: Xmm, b: XM): void { this.emitWith(D.comisd!, a, b); }
+  addss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x58, 32, dst, src)) this.emitWith(D.addss!, dst, src); }
+  addsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x58, 64, dst, src)) this.emitWith(D.addsd!, dst, src); }
+  subss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5c, 32, dst, src)) this.emitWith(D.subss!, dst, src); }
+  subsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5c, 64, dst, src)) this.emitWith(D.subsd!, dst, src); }
+  mulss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x59, 32, dst, src)) this.emitWith(D.mulss!, dst, src); }
+  mulsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x59, 64, dst, src)) this.emitWith(D.mulsd!, dst, src); }
+  divss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5e, 32, dst, src)) this.emitWith(D.divss!, dst, src); }
+  divsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5e, 64, dst, src)) this.emitWith(D.divsd!, dst, src); }
+  sqrtss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x51, 32, dst, src)) this.emitWith(D.sqrtss!, dst, src); }
+  sqrtsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x51, 64, dst, src)) this.emitWith(D.sqrtsd!, dst, src); }
+  minss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5d, 32, dst, src)) this.emitWith(D.minss!, dst, src); }
+  minsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5d, 64, dst, src)) this.emitWith(D.minsd!, dst, src); }
+  maxss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5f, 32, dst, src)) this.emitWith(D.maxss!, dst, src); }
+  maxsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5f, 64, dst, src)) this.emitWith(D.maxsd!, dst, src); }
+  andps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x54, 128, dst, src)) this.emitWith(D.andps!, dst, src); }
+  andpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x54, 128, dst, src)) this.emitWith(D.andpd!, dst, src); }
+  andnps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x55, 128, dst, src)) this.emitWith(D.andnps!, dst, src); }
+  andnpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x55, 128, dst, src)) this.emitWith(D.andnpd!, dst, src); }
+  orps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x56, 128, dst, src)) this.emitWith(D.orps!, dst, src); }
+  orpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x56, 128, dst, src)) this.emitWith(D.orpd!, dst, src); }
+  xorps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x57, 128, dst, src)) this.emitWith(D.xorps!, dst, src); }
+  xorpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x57, 128, dst, src)) this.emitWith(D.xorpd!, dst, src); }
+  pxor(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0xef, 128, dst, src)) this.emitWith(D.pxor!, dst, src); }
+  pand(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0xdb, 128, dst, src)) this.emitWith(D.pand!, dst, src); }
+  por(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0xeb, 128, dst, src)) this.emitWith(D.por!, dst, src); }
+  ucomiss(a: Xmm, b: XM): void { if (!this.directSse(0x0, 0x2e, 32, a, b)) this.emitWith(D.ucomiss!, a, b); }
+  ucomisd(a: Xmm, b: XM): void { if (!this.directSse(0x66, 0x2e, 64, a, b)) this.emitWith(D.ucomisd!, a, b); }
+  comiss(a: Xmm, b: XM): void { if (!this.directSse(0x0, 0x2f, 32, a, b)) this.emitWith(D.comiss!, a, b); }
+  comisd(a: Xmm, b: XM): void { if (!this.directSse(0x66, 0x2f, 64, a, b)) this.emitWith(D.comisd!, a, b); }
   /** Signed integer (32- or 64-bit register or sized memory) to f32. */
   cvtsi2ss(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2ss!, dst, src); }
   cvtsi2sd(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2sd!, dst, src); }
