@@ -74,6 +74,12 @@ function constantKey(bytes: Uint8Array, align: number): string {
   return key;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** What finish() reports when no code moved (one object for every finish). */
 const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
 
@@ -239,14 +245,31 @@ export class Assembler extends Instructions {
    * aligned to `align`). Floating-point constants and masks live here.
    */
   constant(bytes: Uint8Array, align = bytes.length, size: 0 | 32 | 64 | 128 = 0): Mem {
-    const key = constantKey(bytes, align);
-    let label = this.poolIndex.get(key);
+    let label = this.pooled(bytes, align);
     if (!label) {
       label = new Label('constant');
-      this.poolIndex.set(key, label);
       this.pool.push({ label, bytes: bytes.slice(), align });
     }
     return ripLabel(label, 0, size);
+  }
+  /** The label of constant bytes already in the pool, if any. */
+  private pooled(bytes: Uint8Array, align: number): Label | undefined {
+    const pool = this.pool;
+    // A function has a few constants: comparing them beats building a key. Past a few dozen,
+    // they are indexed by their bytes (the index catches up with the pool when first needed).
+    if (pool.length <= 32) {
+      for (let i = 0; i < pool.length; i++) {
+        const e = pool[i]!;
+        if (e.align === align && sameBytes(e.bytes, bytes)) return e.label;
+      }
+      return undefined;
+    }
+    const index = this.poolIndex;
+    while (index.size < pool.length) {
+      const e = pool[index.size]!;
+      index.set(constantKey(e.bytes, e.align), e.label);
+    }
+    return index.get(constantKey(bytes, align));
   }
   constF32(value: number): Mem {
     SCRATCH_VIEW.setFloat32(0, value, true);
