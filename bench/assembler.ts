@@ -3,6 +3,7 @@
 // small immediates, compares fused with branches, calls, and a little scalar float.
 // Run: npx tsx bench/assembler.ts [instructions=2000000]
 // Times are CPU time (process.cpuUsage), the median of 5 runs: the machine is shared and noisy.
+// Each mix runs with the direct layer (directEncoder.ts) on and with the table path only.
 
 import {
   Assembler, external, dword, qword, mem, GPR8, GPR32, GPR64, XMM, rsp, r14, r15, ecx,
@@ -49,24 +50,32 @@ function emitFunction(a: Assembler, salt: number): number {
 
 const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
-function run(instructions: number, relaxBranches: boolean): { count: number; bytes: number; ms: number } {
+function run(instructions: number, relaxBranches: boolean, direct: boolean): { count: number; bytes: number; ms: number } {
   const start = cpuMs();
   let count = 0;
   let bytes = 0;
   let salt = 0;
   while (count < instructions) {
     const a = new Assembler(8192);
+    a.direct = direct;
     count += emitFunction(a, salt++);
     bytes += a.finish({ relaxBranches }).code.length;
   }
   return { count, bytes, ms: cpuMs() - start };
 }
 
+// The direct layer (directEncoder.ts) on and off, runs interleaved so both see the same machine.
 for (const relax of [false, true]) {
-  run(Math.min(200_000, total), relax); // warm up
-  const results = [0, 1, 2, 3, 4].map(() => run(total, relax)).sort((a, b) => a.ms - b.ms);
-  const best = results[2]!; // the median
-  const rate = best.count / (best.ms / 1000);
-  console.log(`assembler${relax ? ' + branch relaxation' : ''}: ${best.count} instructions, ${best.bytes} bytes in ${best.ms.toFixed(0)} ms of CPU (median of 5)`);
-  console.log(`  ${(rate / 1e6).toFixed(2)} M instructions/s, ${(best.bytes / best.count).toFixed(2)} bytes/instruction, ${(best.bytes / (best.ms / 1000) / 1e6).toFixed(1)} MB/s of code`);
+  const rates: number[] = [];
+  for (const direct of [true, false]) run(Math.min(200_000, total), relax, direct); // warm up
+  const results: Record<string, { count: number; bytes: number; ms: number }[]> = { direct: [], table: [] };
+  for (let i = 0; i < 5; i++) for (const direct of [true, false]) results[direct ? 'direct' : 'table']!.push(run(total, relax, direct));
+  for (const mode of ['direct', 'table'] as const) {
+    const best = results[mode]!.sort((a, b) => a.ms - b.ms)[2]!; // the median
+    const rate = best.count / (best.ms / 1000);
+    rates.push(rate);
+    console.log(`assembler${relax ? ' + branch relaxation' : ''}, ${mode === 'direct' ? 'direct layer on' : 'table path only'}: ${best.count} instructions, ${best.bytes} bytes in ${best.ms.toFixed(0)} ms of CPU (median of 5)`);
+    console.log(`  ${(rate / 1e6).toFixed(2)} M instructions/s, ${(best.bytes / best.count).toFixed(2)} bytes/instruction, ${(best.bytes / (best.ms / 1000) / 1e6).toFixed(1)} MB/s of code`);
+  }
+  console.log(`  the direct layer: ${(rates[0]! / rates[1]!).toFixed(2)}x the instructions per second`);
 }

@@ -187,6 +187,19 @@ describe('constant pool', () => {
     expect(dataRanges).toEqual([[constantPoolOffset, code.length]]);
   });
 
+  it('deduplicates past the few constants it compares one by one (then by an index of their bytes)', () => {
+    const a = new Assembler();
+    const first = Array.from({ length: 100 }, (_, i) => a.constF64(i).label);
+    expect(new Set(first).size).toBe(100);
+    for (let i = 99; i >= 0; i--) expect(a.constF64(i).label).toBe(first[i]);
+    // The same bytes at another alignment, and as an f32, are other constants.
+    expect(a.constant(new Uint8Array(new Float64Array([3]).buffer), 16).label).not.toBe(first[3]);
+    expect(a.constF32(0).label).not.toBe(first[0]);
+    const out = a.finish();
+    // 100 f64s, the 16-aligned copy of 3 (800 is a multiple of 16), the f32.
+    expect(out.code.length - out.constantPoolOffset).toBe(100 * 8 + 8 + 4);
+  });
+
   it('has no pool when no constant is used', () => {
     const a = new Assembler();
     a.ret();

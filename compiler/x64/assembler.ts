@@ -2,8 +2,9 @@
 // constant pool, branch relaxation, and finishing the code with its fix-ups for the runtime.
 
 import { relaxBranches } from './branchRelaxation.ts';
-import { CODE_START, type Fixup, type LabelRef } from './encoder.ts';
+import { CODE_START, type Fixup } from './encoder.ts';
 import { Instructions } from './instructions.ts';
+import { ADDEND, AT, END, FIELDS, SHORT, SIZE, START } from './labelRefs.ts';
 import { Label, type Mem, ripLabel } from './operands.ts';
 
 // #region finished-code
@@ -61,6 +62,24 @@ const NOPS: readonly (readonly number[])[] = [
   [0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
 ];
 
+/** Scratch space for float constants (`constant` copies what it keeps): no allocation per constant. */
+const SCRATCH = new Uint8Array(8);
+const SCRATCH4 = SCRATCH.subarray(0, 4);
+const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
+
+/** The constant pool's deduplication key: alignment and bytes, one character per byte. */
+function constantKey(bytes: Uint8Array, align: number): string {
+  let key = String(align) + ':';
+  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  return key;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** What finish() reports when no code moved (one object for every finish). */
 const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
 
@@ -96,7 +115,7 @@ export class Assembler extends Instructions {
     // Most functions leave most of these empty, and emptying an empty array or map still costs a
     // call into the runtime: only what holds something is cleared.
     this.buf.length = 0;
-    if (this.labelRefs.length !== 0) this.labelRefs.length = 0;
+    if (this.labelRefs.length !== 0) this.labelRefs.truncate(0);
     if (this.fixups.length !== 0) this.fixups.length = 0;
     if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
     if (this.pool.length !== 0) this.pool.length = 0;
@@ -187,7 +206,9 @@ export class Assembler extends Instructions {
       (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
       (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
     ) throw new Error('x64: rewind over a bound label or a fix-up');
-    while (refs.length > 0 && refs[refs.length - 1]!.at >= offset) refs.pop();
+    let n = refs.length;
+    while (n > 0 && refs.data[(n - 1) * FIELDS + AT]! >= offset) n--;
+    refs.truncate(n);
     this.buf.length = offset;
   }
 
@@ -224,24 +245,39 @@ export class Assembler extends Instructions {
    * aligned to `align`). Floating-point constants and masks live here.
    */
   constant(bytes: Uint8Array, align = bytes.length, size: 0 | 32 | 64 | 128 = 0): Mem {
-    const key = `${align}:${bytes.join(',')}`;
-    let label = this.poolIndex.get(key);
+    let label = this.pooled(bytes, align);
     if (!label) {
       label = new Label('constant');
-      this.poolIndex.set(key, label);
       this.pool.push({ label, bytes: bytes.slice(), align });
     }
     return ripLabel(label, 0, size);
   }
+  /** The label of constant bytes already in the pool, if any. */
+  private pooled(bytes: Uint8Array, align: number): Label | undefined {
+    const pool = this.pool;
+    // A function has a few constants: comparing them beats building a key. Past a few dozen,
+    // they are indexed by their bytes (the index catches up with the pool when first needed).
+    if (pool.length <= 32) {
+      for (let i = 0; i < pool.length; i++) {
+        const e = pool[i]!;
+        if (e.align === align && sameBytes(e.bytes, bytes)) return e.label;
+      }
+      return undefined;
+    }
+    const index = this.poolIndex;
+    while (index.size < pool.length) {
+      const e = pool[index.size]!;
+      index.set(constantKey(e.bytes, e.align), e.label);
+    }
+    return index.get(constantKey(bytes, align));
+  }
   constF32(value: number): Mem {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    return this.constant(b, 4, 32);
+    SCRATCH_VIEW.setFloat32(0, value, true);
+    return this.constant(SCRATCH4, 4, 32);
   }
   constF64(value: number): Mem {
-    const b = new Uint8Array(8);
-    new DataView(b.buffer).setFloat64(0, value, true);
-    return this.constant(b, 8, 64);
+    SCRATCH_VIEW.setFloat64(0, value, true);
+    return this.constant(SCRATCH, 8, 64);
   }
   /** 16 bytes: `lo` then `hi` 64-bit halves (masks for andps/xorps and friends). */
   const128(lo: bigint, hi: bigint): Mem {
@@ -272,14 +308,17 @@ export class Assembler extends Instructions {
     }
     if (buf.length > constantPoolOffset) this.dataRanges.push([constantPoolOffset, buf.length]);
 
-    for (const ref of this.labelRefs) {
-      const target = ref.label.offset;
-      if (target < 0) throw new Error(`x64: label ${ref.label.name ?? ''} used but never bound`);
-      const d = target + ref.addend - ref.end;
-      if (ref.size === 1) {
-        if (d < -128 || d > 127) throw new Error(`x64: short jump to ${ref.label.name ?? 'label'} out of range (${d})`);
-        buf.patch8(ref.at, d);
-      } else buf.patch32(ref.at, d);
+    const refs = this.labelRefs;
+    const r = refs.data;
+    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+      const label = refs.labels[k]!;
+      const target = label.offset;
+      if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
+      const d = target + r[i + ADDEND]! - r[i + END]!;
+      if (r[i + SIZE] === 1) {
+        if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
+        buf.patch8(r[i + AT]!, d);
+      } else buf.patch32(r[i + AT]!, d);
     }
     for (const e of this.tableEntries) {
       const target = e.label.offset;
@@ -307,18 +346,22 @@ export class Assembler extends Instructions {
     // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
     // set by hand may point outside this code, where our positions mean nothing.
     const bound = new Set(this.boundLabels);
-    const candidates: { start: number; saving: number; target: number; ref: LabelRef }[] = [];
-    for (const r of refs) {
-      if (r.shortOpcode !== 0 && bound.has(r.label)) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
+    const rows = refs.data;
+    // `ref`: the candidate's row in the label references.
+    const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
+    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+      const label = refs.labels[k]!;
+      const shortOpcode = rows[i + SHORT]!;
+      if (shortOpcode !== 0 && bound.has(label)) candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
     }
     const { short, map, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
 
     // Every other reference moves with the code (computed before the short ones are rewritten).
-    for (const r of refs) {
-      r.at = map(r.at);
-      r.end = map(r.end);
-      r.shortOpcode = 0;
+    for (let i = 0; i < refs.length * FIELDS; i += FIELDS) {
+      rows[i + AT] = map(rows[i + AT]!);
+      rows[i + END] = map(rows[i + END]!);
+      rows[i + SHORT] = 0;
     }
     // Slide the code down in place (the write position never passes the read position), writing
     // the short jumps where the near ones were.
@@ -336,9 +379,9 @@ export class Assembler extends Instructions {
       to += c.start - from;
       code[to] = isJmp ? 0xeb : 0x70 + cc;
       code[to + 1] = 0;
-      r.at = to + 1;
-      r.end = to + 2;
-      r.size = 1;
+      rows[r + AT] = to + 1;
+      rows[r + END] = to + 2;
+      rows[r + SIZE] = 1;
       to += 2;
       from = c.start + (isJmp ? 5 : 6);
     }
@@ -348,8 +391,7 @@ export class Assembler extends Instructions {
 
     for (const l of this.boundLabels) l.offset = map(l.offset);
     // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
-    for (const r of refs) {
-      const l = r.label;
+    for (const l of refs.labels) {
       if (!bound.has(l) && l.offset >= 0 && l.offset < oldLength) {
         l.offset = map(l.offset);
         bound.add(l);

@@ -50,9 +50,12 @@ export class CodeBuffer {
 
   /** Append raw bytes, reserving room. */
   append(data: ArrayLike<number>): void {
-    this.reserve(data.length);
-    this.bytes.set(data, this.length);
-    this.length += data.length;
+    const n = data.length;
+    this.reserve(n);
+    // `set` from a plain array (nops, small constants) costs more than copying a few bytes by hand.
+    if (n > 32) this.bytes.set(data, this.length);
+    else for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = data[i]!;
+    this.length += n;
   }
 
   /** A copy of the bytes written so far. */

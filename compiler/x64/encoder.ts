@@ -1,29 +1,15 @@
 // The encoding engine: chooses the first form of a mnemonic that accepts the operands and
 // writes its bytes: prefixes, REX or VEX, opcode, ModRM, SIB, displacement, immediate. Every
 // form is written by the same few functions (`encode` and its helpers). It knows no instruction
-// by name; everything specific lives in the encoding table.
+// by name; everything specific lives in the encoding table. (directEncoder.ts, on top of it,
+// writes the hottest shapes without the table search; see there.)
 
 import { CodeBuffer } from './codeBuffer.ts';
 import { type Dispatch, dispatchOf, type Form, Shape, type Vex } from './forms.ts';
 import { fitsSigned, normalizeImm, splitImm64 } from './immediates.ts';
+import { LabelRefs } from './labelRefs.ts';
 import type { External, Label, Mem, Operand } from './operands.ts';
 import type { Gpr, Xmm } from './registers.ts';
-
-/** A reference to a label, resolved (again) when the code is finished. Internal; mutated by relaxation. */
-export interface LabelRef {
-  /** Offset of the displacement field. */
-  at: number;
-  /** Offset the displacement is relative to (the end of the instruction). */
-  end: number;
-  readonly label: Label;
-  /** 1 (rel8) or 4 (rel32) bytes. */
-  size: 1 | 4;
-  /** Extra displacement added to the label's offset (RIP-relative `[label + disp]`). */
-  readonly addend: number;
-  /** For a near jmp/jcc to a label not yet bound: its start and its short opcode (EB, 70+cc), for relaxation; else 0. */
-  start: number;
-  shortOpcode: number;
-}
 
 // #region fixup
 /**
@@ -64,7 +50,7 @@ function describe(op: Operand | undefined): string {
 export class Encoder {
   readonly buf: CodeBuffer;
   /** Label references waiting for `finish()`. */
-  protected readonly labelRefs: LabelRef[] = [];
+  protected readonly labelRefs = new LabelRefs();
   /** Fix-ups for the runtime. */
   protected readonly fixups: Fixup[] = [];
 
@@ -274,13 +260,13 @@ export class Encoder {
    * immediate bytes follow, which matters for RIP-relative addresses: they count from the end of
    * the instruction.
    */
-  private writeMemory(bytes: Uint8Array, p: number, reg3: number, m: Mem, trailing: number): number {
+  protected writeMemory(bytes: Uint8Array, p: number, reg3: number, m: Mem, trailing: number): number {
     const disp = m.disp;
     if (m.label !== null || m.external !== null) {
       // mod=00 rm=101: [rip + disp32]; the label or the runtime fills in disp32 later.
       bytes[p++] = 0x05 | (reg3 << 3);
       const end = p + 4 + trailing;
-      if (m.label !== null) this.labelRefs.push({ at: p, end, label: m.label, size: 4, addend: disp, start: 0, shortOpcode: 0 });
+      if (m.label !== null) this.labelRefs.add(p, end, m.label, 4, disp, 0, 0);
       else this.fixups.push({ kind: 'rel32', offset: p, target: m.external!.target, addend: disp - (end - p) });
       return put32(bytes, p, 0);
     }
@@ -309,7 +295,7 @@ export class Encoder {
   // #endregion memory-operand
 
   /** A rel8/rel32 branch displacement at `p` (the last field of the instruction); returns the position after it. */
-  private writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, f: Form, cc: number): number {
+  protected writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, f: Form, cc: number): number {
     const end = p + size;
     if (target.kind === 'external') {
       this.fixups.push({ kind: 'rel32', offset: p, target: target.target, addend: -4 });
@@ -320,13 +306,13 @@ export class Encoder {
       // shrink code between it and its target.
       const d = target.offset - end;
       if (size === 1 && (d < -128 || d > 127)) throw new Error(`x64: short jump to ${target.name ?? 'label'} out of range (${d})`);
-      this.labelRefs.push({ at: p, end, label: target, size, addend: 0, start: 0, shortOpcode: 0 });
+      this.labelRefs.add(p, end, target, size, 0, 0, 0);
       if (size === 1) bytes[p] = d;
       else put32(bytes, p, d);
       return end;
     }
     const shortOpcode = size === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
-    this.labelRefs.push({ at: p, end, label: target, size, addend: 0, start: p - f.opcode.length, shortOpcode });
+    this.labelRefs.add(p, end, target, size, 0, p - f.opcode.length, shortOpcode);
     if (size === 1) bytes[p] = 0;
     else put32(bytes, p, 0);
     return end;
@@ -390,6 +376,12 @@ function writeVex(bytes: Uint8Array, p: number, v: Vex, rex: number, vvvv: numbe
 /** An immediate of `n` bytes at `p`, little-endian; returns the position after it. */
 function writeImmediate(bytes: Uint8Array, p: number, v: number | bigint, n: number, opSize: number): number {
   if (typeof v !== 'number' || n === 8) return writeWideImmediate(bytes, p, v, n, opSize);
+  return writeSmallImmediate(bytes, p, v, n);
+}
+
+/** `n` (0, 1, 2 or 4) little-endian bytes of the number `v` at `p`; returns the position after them. */
+export function writeSmallImmediate(bytes: Uint8Array, p: number, v: number, n: number): number {
+  if (n === 0) return p;
   bytes[p] = v;
   if (n === 1) return p + 1;
   bytes[p + 1] = v >> 8;

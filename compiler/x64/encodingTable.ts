@@ -1,8 +1,9 @@
 // The encoding table: one row per encoding form, written the way the Intel SDM writes its
-// "Instruction" and "Opcode" columns. The engine (encoder.ts) interprets these rows; nothing
-// else in the assembler knows an opcode. Within one mnemonic, rows are ordered so that the
-// first row whose operand shapes accept the operands is the shortest encoding (the encoder
-// check verifies this against iced-x86).
+// "Instruction" and "Opcode" columns. The engine (encoder.ts) interprets these rows; the only
+// other code that knows opcodes is the direct layer (directEncoder.ts), a shortcut for the
+// hottest shapes, tested to write exactly what these rows say. Within one mnemonic, rows are
+// ordered so that the first row whose operand shapes accept the operands is the shortest
+// encoding (the encoder check verifies this against iced-x86).
 //
 // Operand shapes:
 //   r8 r16 r32 r64        a general-purpose register of that width

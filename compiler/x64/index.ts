@@ -49,6 +49,9 @@
 //               The first form that fits is found by searching the mnemonic's forms once per exact
 //               operand class signature (register, memory width, immediate range, label reach:
 //               exactClass in forms.ts) and then looked up; the table stays the only source.
+//   Direct      The hottest shapes (mov/alu/test/lea/movzx/shifts/setcc/cmovcc/jumps/calls/push/pop/ret
+//               on registers, memory and int32 immediates; SSE moves and scalar ops) skip the search (directEncoder.ts): same
+//               bytes, checked by directEncoder.test.ts; `asm.direct = false` sends all through the table.
 //   Check       `npm run check:encoder` (checkEncoder.ts) decodes every form with iced-x86.
 //   Disassembly disassemble(code, options) in ./disassemble.ts (iced-x86; see that file for loading).
 
@@ -63,3 +66,4 @@ export { CodeBuffer } from './codeBuffer.ts';
 export { disassemble, formatListing, type DisassemblyLine, type DisassembleOptions } from './disassemble.ts';
 export { loadIced, loadIcedFromSources, isIcedLoaded, type Iced } from './iced.ts';
 export { Instructions } from './instructions.ts';
+export { DirectEncoder } from './directEncoder.ts';

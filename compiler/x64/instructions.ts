@@ -1,8 +1,9 @@
 // One method per instruction, on top of the encoding engine: typed operands for the code
 // generator, the mnemonic's dispatch looked up once. Labels, data and finishing live in
-// assembler.ts; encodings live in the table.
+// assembler.ts; encodings live in the table. The hottest shapes first try the direct layer
+// (directEncoder.ts), which writes the same bytes without searching the table.
 
-import { Encoder } from './encoder.ts';
+import { DirectEncoder } from './directEncoder.ts';
 import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import { normalizeImm } from './immediates.ts';
 import { type CondName, condCode, type External, type Imm, type Label, type Mem } from './operands.ts';
@@ -17,11 +18,14 @@ type Src = Gpr | Mem | Imm;
 type Target = Label | Gpr | Mem | External;
 
 // #region instructions
-export class Instructions extends Encoder {
+export class Instructions extends DirectEncoder {
   // --- data movement
 
   /** Returns the form used (like `emit`). */
   mov(dst: RM, src: Src): Form {
+    return this.directMov(dst, src) ?? this.movByTable(dst, src);
+  }
+  private movByTable(dst: RM, src: Src): Form {
     // A 64-bit register loaded with an immediate that fits 32 unsigned bits: `mov r32, imm32`
     // zero-extends and is shorter than both 64-bit forms.
     if (dst.kind === 'gpr' && dst.size === 64 && (typeof src === 'number' || typeof src === 'bigint')) {
@@ -36,25 +40,25 @@ export class Instructions extends Encoder {
     this.encode(this.emitFormNamed('mov', 'r64, imm64'), dst, 0, undefined);
     this.fixups.push({ kind: 'abs64', offset: this.buf.length - 8, target: target.target, addend });
   }
-  movzx(dst: Gpr, src: RM): void { this.emitWith(D.movzx!, dst, src); }
-  movsx(dst: Gpr, src: RM): void { this.emitWith(D.movsx!, dst, src); }
-  movsxd(dst: Gpr, src: RM): void { this.emitWith(D.movsxd!, dst, src); }
-  lea(dst: Gpr, src: Mem): void { this.emitWith(D.lea!, dst, src); }
+  movzx(dst: Gpr, src: RM): void { if (!this.directExtend(0x0fb6, dst, src)) this.emitWith(D.movzx!, dst, src); }
+  movsx(dst: Gpr, src: RM): void { if (!this.directExtend(0x0fbe, dst, src)) this.emitWith(D.movsx!, dst, src); }
+  movsxd(dst: Gpr, src: RM): void { if (!this.directMovsxd(dst, src)) this.emitWith(D.movsxd!, dst, src); }
+  lea(dst: Gpr, src: Mem): void { if (!this.directLea(dst, src)) this.emitWith(D.lea!, dst, src); }
   xchg(a: RM, b: RM): void { this.emitWith(D.xchg!, a, b); }
-  push(src: Gpr | Mem | Imm): void { this.emitWith(D.push!, src); }
-  pop(dst: Gpr | Mem): void { this.emitWith(D.pop!, dst); }
+  push(src: Gpr | Mem | Imm): void { if (!this.directPushPop(0x50, src)) this.emitWith(D.push!, src); }
+  pop(dst: Gpr | Mem): void { if (!this.directPushPop(0x58, dst)) this.emitWith(D.pop!, dst); }
 
   // --- integer arithmetic
 
-  add(dst: RM, src: Src): void { this.emitWith(D.add!, dst, src); }
-  or(dst: RM, src: Src): void { this.emitWith(D.or!, dst, src); }
-  adc(dst: RM, src: Src): void { this.emitWith(D.adc!, dst, src); }
-  sbb(dst: RM, src: Src): void { this.emitWith(D.sbb!, dst, src); }
-  and(dst: RM, src: Src): void { this.emitWith(D.and!, dst, src); }
-  sub(dst: RM, src: Src): void { this.emitWith(D.sub!, dst, src); }
-  xor(dst: RM, src: Src): void { this.emitWith(D.xor!, dst, src); }
-  cmp(dst: RM, src: Src): void { this.emitWith(D.cmp!, dst, src); }
-  test(a: RM, b: RM | Imm): void { this.emitWith(D.test!, a, b); }
+  add(dst: RM, src: Src): void { if (!this.directAlu(0, dst, src)) this.emitWith(D.add!, dst, src); }
+  or(dst: RM, src: Src): void { if (!this.directAlu(1, dst, src)) this.emitWith(D.or!, dst, src); }
+  adc(dst: RM, src: Src): void { if (!this.directAlu(2, dst, src)) this.emitWith(D.adc!, dst, src); }
+  sbb(dst: RM, src: Src): void { if (!this.directAlu(3, dst, src)) this.emitWith(D.sbb!, dst, src); }
+  and(dst: RM, src: Src): void { if (!this.directAlu(4, dst, src)) this.emitWith(D.and!, dst, src); }
+  sub(dst: RM, src: Src): void { if (!this.directAlu(5, dst, src)) this.emitWith(D.sub!, dst, src); }
+  xor(dst: RM, src: Src): void { if (!this.directAlu(6, dst, src)) this.emitWith(D.xor!, dst, src); }
+  cmp(dst: RM, src: Src): void { if (!this.directAlu(7, dst, src)) this.emitWith(D.cmp!, dst, src); }
+  test(a: RM, b: RM | Imm): void { if (!this.directTest(a, b)) this.emitWith(D.test!, a, b); }
   not(dst: RM): void { this.emitWith(D.not!, dst); }
   neg(dst: RM): void { this.emitWith(D.neg!, dst); }
   inc(dst: RM): void { this.emitWith(D.inc!, dst); }
@@ -70,18 +74,24 @@ export class Instructions extends Encoder {
   /** Sign-extend rax into rdx (before a 64-bit idiv). */
   cqo(): void { this.emitWith(D.cqo!); }
   cdqe(): void { this.emitWith(D.cdqe!); }
-  rol(dst: RM, count: Gpr | number): void { this.emitWith(D.rol!, dst, count); }
-  ror(dst: RM, count: Gpr | number): void { this.emitWith(D.ror!, dst, count); }
-  shl(dst: RM, count: Gpr | number): void { this.emitWith(D.shl!, dst, count); }
-  shr(dst: RM, count: Gpr | number): void { this.emitWith(D.shr!, dst, count); }
-  sar(dst: RM, count: Gpr | number): void { this.emitWith(D.sar!, dst, count); }
+  rol(dst: RM, count: Gpr | number): void { if (!this.directShift(0, dst, count)) this.emitWith(D.rol!, dst, count); }
+  ror(dst: RM, count: Gpr | number): void { if (!this.directShift(1, dst, count)) this.emitWith(D.ror!, dst, count); }
+  shl(dst: RM, count: Gpr | number): void { if (!this.directShift(4, dst, count)) this.emitWith(D.shl!, dst, count); }
+  shr(dst: RM, count: Gpr | number): void { if (!this.directShift(5, dst, count)) this.emitWith(D.shr!, dst, count); }
+  sar(dst: RM, count: Gpr | number): void { if (!this.directShift(7, dst, count)) this.emitWith(D.sar!, dst, count); }
   bsf(dst: Gpr, src: RM): void { this.emitWith(D.bsf!, dst, src); }
   bsr(dst: Gpr, src: RM): void { this.emitWith(D.bsr!, dst, src); }
   lzcnt(dst: Gpr, src: RM): void { this.emitWith(D.lzcnt!, dst, src); }
   tzcnt(dst: Gpr, src: RM): void { this.emitWith(D.tzcnt!, dst, src); }
   popcnt(dst: Gpr, src: RM): void { this.emitWith(D.popcnt!, dst, src); }
-  setcc(cond: CondName, dst: RM): void { this.emitWith(D.setcc!, dst, undefined, undefined, undefined, condCode(cond)); }
-  cmovcc(cond: CondName, dst: Gpr, src: RM): void { this.emitWith(D.cmovcc!, dst, src, undefined, undefined, condCode(cond)); }
+  setcc(cond: CondName, dst: RM): void {
+    const cc = condCode(cond);
+    if (!this.directSetcc(cc, dst)) this.emitWith(D.setcc!, dst, undefined, undefined, undefined, cc);
+  }
+  cmovcc(cond: CondName, dst: Gpr, src: RM): void {
+    const cc = condCode(cond);
+    if (!this.directCmovcc(cc, dst, src)) this.emitWith(D.cmovcc!, dst, src, undefined, undefined, cc);
+  }
 
   // --- control flow
 
@@ -91,17 +101,20 @@ export class Instructions extends Encoder {
    * or memory.
    */
   jmp(target: Target, short = false): void {
+    if (this.directBranch(-1, false, target, short)) return;
     if (short && target.kind === 'label') this.emitShort('jmp', target, 0);
     else this.emitWith(D.jmp!, target);
   }
   /** Conditional jump; same sizing rules as `jmp`. */
   jcc(cond: CondName, target: Label, short = false): void {
-    if (short) this.emitShort('jcc', target, condCode(cond));
-    else this.emitWith(D.jcc!, target, undefined, undefined, undefined, condCode(cond));
+    const cc = condCode(cond);
+    if (this.directBranch(cc, false, target, short)) return;
+    if (short) this.emitShort('jcc', target, cc);
+    else this.emitWith(D.jcc!, target, undefined, undefined, undefined, cc);
   }
   /** Call a label, an external target (a `rel32` fix-up), a register or memory. */
-  call(target: Target): void { this.emitWith(D.call!, target); }
-  ret(): void { this.emitWith(D.ret!); }
+  call(target: Target): void { if (!this.directBranch(-1, true, target, false)) this.emitWith(D.call!, target); }
+  ret(): void { if (!this.directByte(0xc3)) this.emitWith(D.ret!); }
   ud2(): void { this.emitWith(D.ud2!); }
   leave(): void { this.emitWith(D.leave!); }
   /** `rep movsb`/`rep movsq`: copy rcx bytes/qwords from [rsi] to [rdi] (forward; the direction flag is clear in the ABI). */
@@ -124,48 +137,48 @@ export class Instructions extends Encoder {
 
   // --- SSE scalar floating point and 128-bit moves
 
-  movss(dst: XM, src: XM): void { this.emitWith(D.movss!, dst, src); }
-  movsd(dst: XM, src: XM): void { this.emitWith(D.movsd!, dst, src); }
+  movss(dst: XM, src: XM): void { if (!this.directSse(0xf3, 0x10, 32, dst, src, 0x11)) this.emitWith(D.movss!, dst, src); }
+  movsd(dst: XM, src: XM): void { if (!this.directSse(0xf2, 0x10, 64, dst, src, 0x11)) this.emitWith(D.movsd!, dst, src); }
   movd(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movd!, dst, src); }
   movq(dst: Xmm | RM, src: Xmm | RM): void { this.emitWith(D.movq!, dst, src); }
-  movaps(dst: XM, src: XM): void { this.emitWith(D.movaps!, dst, src); }
-  movups(dst: XM, src: XM): void { this.emitWith(D.movups!, dst, src); }
-  movapd(dst: XM, src: XM): void { this.emitWith(D.movapd!, dst, src); }
-  movdqa(dst: XM, src: XM): void { this.emitWith(D.movdqa!, dst, src); }
-  movdqu(dst: XM, src: XM): void { this.emitWith(D.movdqu!, dst, src); }
+  movaps(dst: XM, src: XM): void { if (!this.directSse(0x0, 0x28, 128, dst, src, 0x29)) this.emitWith(D.movaps!, dst, src); }
+  movups(dst: XM, src: XM): void { if (!this.directSse(0x0, 0x10, 128, dst, src, 0x11)) this.emitWith(D.movups!, dst, src); }
+  movapd(dst: XM, src: XM): void { if (!this.directSse(0x66, 0x28, 128, dst, src, 0x29)) this.emitWith(D.movapd!, dst, src); }
+  movdqa(dst: XM, src: XM): void { if (!this.directSse(0x66, 0x6f, 128, dst, src, 0x7f)) this.emitWith(D.movdqa!, dst, src); }
+  movdqu(dst: XM, src: XM): void { if (!this.directSse(0xf3, 0x6f, 128, dst, src, 0x7f)) this.emitWith(D.movdqu!, dst, src); }
   /** Scalar arithmetic: `op` is add/sub/mul/div/sqrt/min/max, `ty` ss (f32) or sd (f64). */
   sse(op: 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'min' | 'max', ty: 'ss' | 'sd', dst: Xmm, src: XM): void {
     this.emit(op + ty, dst, src);
   }
-  addss(dst: Xmm, src: XM): void { this.emitWith(D.addss!, dst, src); }
-  addsd(dst: Xmm, src: XM): void { this.emitWith(D.addsd!, dst, src); }
-  subss(dst: Xmm, src: XM): void { this.emitWith(D.subss!, dst, src); }
-  subsd(dst: Xmm, src: XM): void { this.emitWith(D.subsd!, dst, src); }
-  mulss(dst: Xmm, src: XM): void { this.emitWith(D.mulss!, dst, src); }
-  mulsd(dst: Xmm, src: XM): void { this.emitWith(D.mulsd!, dst, src); }
-  divss(dst: Xmm, src: XM): void { this.emitWith(D.divss!, dst, src); }
-  divsd(dst: Xmm, src: XM): void { this.emitWith(D.divsd!, dst, src); }
-  sqrtss(dst: Xmm, src: XM): void { this.emitWith(D.sqrtss!, dst, src); }
-  sqrtsd(dst: Xmm, src: XM): void { this.emitWith(D.sqrtsd!, dst, src); }
-  minss(dst: Xmm, src: XM): void { this.emitWith(D.minss!, dst, src); }
-  minsd(dst: Xmm, src: XM): void { this.emitWith(D.minsd!, dst, src); }
-  maxss(dst: Xmm, src: XM): void { this.emitWith(D.maxss!, dst, src); }
-  maxsd(dst: Xmm, src: XM): void { this.emitWith(D.maxsd!, dst, src); }
-  andps(dst: Xmm, src: XM): void { this.emitWith(D.andps!, dst, src); }
-  andpd(dst: Xmm, src: XM): void { this.emitWith(D.andpd!, dst, src); }
-  andnps(dst: Xmm, src: XM): void { this.emitWith(D.andnps!, dst, src); }
-  andnpd(dst: Xmm, src: XM): void { this.emitWith(D.andnpd!, dst, src); }
-  orps(dst: Xmm, src: XM): void { this.emitWith(D.orps!, dst, src); }
-  orpd(dst: Xmm, src: XM): void { this.emitWith(D.orpd!, dst, src); }
-  xorps(dst: Xmm, src: XM): void { this.emitWith(D.xorps!, dst, src); }
-  xorpd(dst: Xmm, src: XM): void { this.emitWith(D.xorpd!, dst, src); }
-  pxor(dst: Xmm, src: XM): void { this.emitWith(D.pxor!, dst, src); }
-  pand(dst: Xmm, src: XM): void { this.emitWith(D.pand!, dst, src); }
-  por(dst: Xmm, src: XM): void { this.emitWith(D.por!, dst, src); }
-  ucomiss(a: Xmm, b: XM): void { this.emitWith(D.ucomiss!, a, b); }
-  ucomisd(a: Xmm, b: XM): void { this.emitWith(D.ucomisd!, a, b); }
-  comiss(a: Xmm, b: XM): void { this.emitWith(D.comiss!, a, b); }
-  comisd(a: Xmm, b: XM): void { this.emitWith(D.comisd!, a, b); }
+  addss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x58, 32, dst, src)) this.emitWith(D.addss!, dst, src); }
+  addsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x58, 64, dst, src)) this.emitWith(D.addsd!, dst, src); }
+  subss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5c, 32, dst, src)) this.emitWith(D.subss!, dst, src); }
+  subsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5c, 64, dst, src)) this.emitWith(D.subsd!, dst, src); }
+  mulss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x59, 32, dst, src)) this.emitWith(D.mulss!, dst, src); }
+  mulsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x59, 64, dst, src)) this.emitWith(D.mulsd!, dst, src); }
+  divss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5e, 32, dst, src)) this.emitWith(D.divss!, dst, src); }
+  divsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5e, 64, dst, src)) this.emitWith(D.divsd!, dst, src); }
+  sqrtss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x51, 32, dst, src)) this.emitWith(D.sqrtss!, dst, src); }
+  sqrtsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x51, 64, dst, src)) this.emitWith(D.sqrtsd!, dst, src); }
+  minss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5d, 32, dst, src)) this.emitWith(D.minss!, dst, src); }
+  minsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5d, 64, dst, src)) this.emitWith(D.minsd!, dst, src); }
+  maxss(dst: Xmm, src: XM): void { if (!this.directSse(0xf3, 0x5f, 32, dst, src)) this.emitWith(D.maxss!, dst, src); }
+  maxsd(dst: Xmm, src: XM): void { if (!this.directSse(0xf2, 0x5f, 64, dst, src)) this.emitWith(D.maxsd!, dst, src); }
+  andps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x54, 128, dst, src)) this.emitWith(D.andps!, dst, src); }
+  andpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x54, 128, dst, src)) this.emitWith(D.andpd!, dst, src); }
+  andnps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x55, 128, dst, src)) this.emitWith(D.andnps!, dst, src); }
+  andnpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x55, 128, dst, src)) this.emitWith(D.andnpd!, dst, src); }
+  orps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x56, 128, dst, src)) this.emitWith(D.orps!, dst, src); }
+  orpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x56, 128, dst, src)) this.emitWith(D.orpd!, dst, src); }
+  xorps(dst: Xmm, src: XM): void { if (!this.directSse(0x0, 0x57, 128, dst, src)) this.emitWith(D.xorps!, dst, src); }
+  xorpd(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0x57, 128, dst, src)) this.emitWith(D.xorpd!, dst, src); }
+  pxor(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0xef, 128, dst, src)) this.emitWith(D.pxor!, dst, src); }
+  pand(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0xdb, 128, dst, src)) this.emitWith(D.pand!, dst, src); }
+  por(dst: Xmm, src: XM): void { if (!this.directSse(0x66, 0xeb, 128, dst, src)) this.emitWith(D.por!, dst, src); }
+  ucomiss(a: Xmm, b: XM): void { if (!this.directSse(0x0, 0x2e, 32, a, b)) this.emitWith(D.ucomiss!, a, b); }
+  ucomisd(a: Xmm, b: XM): void { if (!this.directSse(0x66, 0x2e, 64, a, b)) this.emitWith(D.ucomisd!, a, b); }
+  comiss(a: Xmm, b: XM): void { if (!this.directSse(0x0, 0x2f, 32, a, b)) this.emitWith(D.comiss!, a, b); }
+  comisd(a: Xmm, b: XM): void { if (!this.directSse(0x66, 0x2f, 64, a, b)) this.emitWith(D.comisd!, a, b); }
   /** Signed integer (32- or 64-bit register or sized memory) to f32. */
   cvtsi2ss(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2ss!, dst, src); }
   cvtsi2sd(dst: Xmm, src: RM): void { this.emitWith(D.cvtsi2sd!, dst, src); }
