@@ -154,15 +154,30 @@ export function chooseRegisterLocals(
   classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
 ): Uint8Array {
   const chosen = new Uint8Array(classes.length);
-  const byClass: number[][] = [[], []];
+  // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
+  // this is linear in the candidates, where sorting them all was not.
+  const best: number[][] = [[], []];
   for (let k = 0; k < candidates.length; k++) {
     const i = candidates[k]!;
-    if (weights === null || weights[i]! > 0) byClass[classes[i]!]!.push(i);
+    if (weights !== null && !(weights[i]! > 0)) continue;
+    const c = classes[i]!;
+    const list = best[c]!;
+    const room = budget[c]!;
+    if (weights === null) {
+      if (list.length < room) list.push(i);
+      continue;
+    }
+    // Its place: after every local at least as heavy (an equal weight with a lower index wins).
+    const w = weights[i]!;
+    let at = list.length;
+    while (at > 0 && heavier(w, i, weights[list[at - 1]!]!, list[at - 1]!)) at--;
+    if (at >= room) continue;
+    list.splice(at, 0, i);
+    if (list.length > room) list.pop();
   }
-  for (let c = 0; c < byClass.length; c++) {
-    const list = byClass[c]!;
-    if (weights) list.sort((a, b) => weights[b]! - weights[a]! || a - b);
-    for (let k = 0; k < list.length && k < budget[c]!; k++) chosen[list[k]!] = 1;
-  }
+  for (const list of best) for (const i of list) chosen[i] = 1;
   return chosen;
 }
+
+/** Does local a (weight wa) rank before local b (weight wb)? */
+const heavier = (wa: number, a: number, wb: number, b: number): boolean => wa > wb || (wa === wb && a < b);
