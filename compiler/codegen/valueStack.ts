@@ -20,18 +20,18 @@ export const Loc = {
 export type Loc = (typeof Loc)[keyof typeof Loc];
 
 export interface Value {
-  loc: Loc;
+  readonly loc: Loc;
   /** The wasm value type (binary encoding byte, see compiler/binary/types.ts). */
-  type: number;
+  readonly type: number;
   /** Register id, local index, stack position (Slot) or condition code, depending on loc. */
-  n: number;
+  readonly n: number;
   /**
    * Constant bits as signed 32-bit numbers, never a BigInt: i32 and f32 in `imm` (with `hi` its
    * sign extension for i32, 0 for f32); i64 and f64 as two halves, low in `imm`, high in `hi`.
    * For LocalPlus, the addend (it fits 32 bits) and its sign extension.
    */
-  imm: number;
-  hi: number;
+  readonly imm: number;
+  readonly hi: number;
 }
 // #endregion value-locations
 
@@ -39,12 +39,29 @@ export interface Value {
 export const constant = (type: number, imm: number): Value => ({ loc: Loc.Const, type, n: 0, imm: imm | 0, hi: type === 0x7d ? 0 : imm >> 31 });
 /** A 64-bit constant (i64 value or f64 bits) from its halves. */
 export const constant64 = (type: number, lo: number, hi: number): Value => ({ loc: Loc.Const, type, n: 0, imm: lo | 0, hi: hi | 0 });
-export const inReg = (type: number, reg: number): Value => ({ loc: Loc.Reg, type, n: reg, imm: 0, hi: 0 });
-/** `pos` is the stack position whose slot holds it. */
-export const inSlot = (type: number, pos: number): Value => ({ loc: Loc.Slot, type, n: pos, imm: 0, hi: 0 });
 export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
-export const ofLocal = (type: number, local: number): Value => ({ loc: Loc.Local, type, n: local, imm: 0, hi: 0 });
-export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, type, n: cc, imm: 0, hi: 0 });
+// Values are immutable, so the plain ones (a register, a slot, a local, a condition) are made
+// once and shared: `inReg(t, r)` is `{ loc: Loc.Reg, type: t, n: r, imm: 0, hi: 0 }`, from a cache.
+export const inReg = (type: number, reg: number): Value => shared(regValues, Loc.Reg, type, reg);
+/** `pos` is the stack position whose slot holds it. */
+export const inSlot = (type: number, pos: number): Value => shared(slotValues, Loc.Slot, type, pos);
+export const ofLocal = (type: number, local: number): Value => shared(localValues, Loc.Local, type, local);
+export const inFlags = (type: number, cc: number): Value => shared(flagValues, Loc.Flags, type, cc);
+
+/** Shared values for n below this (registers and conditions are below 32). */
+const SHARED = 1024;
+/** A small number for each value type, the cache's second key (-1: not cached). */
+const TYPE_KEY = new Int8Array(128).fill(-1);
+[0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f].forEach((t, k) => (TYPE_KEY[t] = k));
+const regValues = new Array<Value | undefined>(32 * 8);
+const flagValues = new Array<Value | undefined>(32 * 8);
+const slotValues = new Array<Value | undefined>(SHARED * 8);
+const localValues = new Array<Value | undefined>(SHARED * 8);
+function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number): Value {
+  const t = TYPE_KEY[type & 127]!;
+  if (t < 0 || n >= SHARED || type > 127) return { loc, type, n, imm: 0, hi: 0 };
+  return (cache[n * 8 + t] ??= { loc, type, n, imm: 0, hi: 0 });
+}
 
 /**
  * The stack itself, with the indexes that keep every operation O(1) amortized:
