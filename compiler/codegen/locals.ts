@@ -85,9 +85,7 @@ export function enterMergeState(fc: FunctionCompiler): void {
 // #region settle-local
 /** Before writing local i, give every deferred copy of it on the stack its own place. */
 export function settleLocal(fc: FunctionCompiler, i: number): void {
-  const refs = fc.stack.refsOf(i);
-  while (refs.length > 0) {
-    const pos = refs[refs.length - 1]!;
+  for (let pos = fc.stack.lastRefOf(i); pos >= 0; pos = fc.stack.lastRefOf(i)) {
     const v = fc.stack.at(pos);
     const free = fc.regs.free(classOf(v.type));
     if (free >= 0) {
@@ -107,7 +105,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   fc.lastOp = null;
   if (
     last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end &&
-    l.home[i] === last.home && l.regValid[i] && fc.stack.refsOf(i).length === 0
+    l.home[i] === last.home && l.regValid[i] && fc.stack.lastRefOf(i) < 0
   ) {
     fc.asm.rewind(last.start);
     fc.forgetLastInstruction();
@@ -120,7 +118,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   const h0 = l.home[i]!;
   if (
     last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end && h0 >= 0 &&
-    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.refsOf(i).length === 0
+    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.lastRefOf(i) < 0
   ) {
     fc.asm.rewind(last.start);
     fc.forgetLastInstruction();

@@ -78,8 +78,13 @@ export class ValueStack {
    * array: made once per function, it costs less than a new typed array.
    */
   readonly regOwner: number[] = NO_OWNERS.slice();
-  /** For each local, the stack positions holding a deferred `local.get` of it, in push order. */
-  private readonly localRefs: number[][];
+  /**
+   * For each local, the stack positions holding a deferred `local.get` of it, in push order: a
+   * list threaded through two typed arrays (no array per local), the latest in refTop[local]
+   * (-1: none), each one's predecessor in refBelow[pos].
+   */
+  private readonly refTop: Int32Array;
+  private refBelow = new Int32Array(64);
   /** Bit mask of the registers (of both classes) owned by stack entries. */
   ownedMask = 0;
   /** No position below this holds a register (a hint that keeps "spill the deepest" amortized O(1)). */
@@ -95,7 +100,7 @@ export class ValueStack {
   floor = 0;
 
   constructor(localCount: number) {
-    this.localRefs = new Array<number[]>(localCount);
+    this.refTop = new Int32Array(localCount).fill(-1);
   }
 
   get height(): number {
@@ -134,9 +139,16 @@ export class ValueStack {
     this.track(v, pos);
   }
 
-  /** Positions that still hold a deferred copy of `local` (callers settle them, then clear). */
-  refsOf(local: number): readonly number[] {
-    return this.localRefs[local] ?? [];
+  /** The latest position that still holds a deferred copy of `local`, or -1 (callers settle them one by one). */
+  lastRefOf(local: number): number {
+    return this.refTop[local]!;
+  }
+
+  /** Positions that still hold a deferred copy of `local`, in push order. */
+  refsOf(local: number): number[] {
+    const refs: number[] = [];
+    for (let p = this.refTop[local]!; p >= 0; p = this.refBelow[p]!) refs.unshift(p);
+    return refs;
   }
 
   private track(v: Value, pos: number): void {
@@ -150,7 +162,13 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus:
-        (this.localRefs[v.n] ??= []).push(pos);
+        if (pos >= this.refBelow.length) {
+          const bigger = new Int32Array(2 * pos + 2);
+          bigger.set(this.refBelow);
+          this.refBelow = bigger;
+        }
+        this.refBelow[pos] = this.refTop[v.n]!;
+        this.refTop[v.n] = pos;
         break;
       case Loc.Flags:
         if (this.flagsPos !== -1) throw new Error('two values in the flags');
@@ -167,10 +185,14 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus: {
-        const refs = this.localRefs[v.n]!;
-        // Pops come from the top, so the position is almost always the last one.
-        if (refs[refs.length - 1] === pos) refs.pop();
-        else refs.splice(refs.lastIndexOf(pos), 1);
+        // Pops come from the top, so the position is almost always the latest one.
+        const below = this.refBelow[pos]!;
+        let p = this.refTop[v.n]!;
+        if (p === pos) this.refTop[v.n] = below;
+        else {
+          while (this.refBelow[p] !== pos) p = this.refBelow[p]!;
+          this.refBelow[p] = below;
+        }
         break;
       }
       case Loc.Flags:
