@@ -8,6 +8,7 @@
 // on anything it does not know, such as prefixes of later proposals. Linear in the body's size.
 
 import { allOperators } from '../binary/operators.ts';
+import { filledArray } from './perFunctionArrays.ts';
 
 const enum Skip {
   /** Unknown opcode: give up. */
@@ -152,8 +153,8 @@ function grow(stack: Uint8Array): Uint8Array {
  */
 export function chooseRegisterLocals(
   classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
-): Uint8Array {
-  const chosen = new Uint8Array(classes.length);
+): number[] {
+  const chosen = filledArray(classes.length, 0);
   // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
   // this is linear in the candidates, where sorting them all was not.
   const best: number[][] = [[], []];
@@ -172,8 +173,10 @@ export function chooseRegisterLocals(
     let at = list.length;
     while (at > 0 && heavier(w, i, weights[list[at - 1]!]!, list[at - 1]!)) at--;
     if (at >= room) continue;
-    list.splice(at, 0, i);
-    if (list.length > room) list.pop();
+    // Shift the lighter ones down (the last falls off a full list) and put it in its place.
+    let j = list.length < room ? list.push(i) - 1 : room - 1;
+    for (; j > at; j--) list[j] = list[j - 1]!;
+    list[at] = i;
   }
   for (const list of best) for (const i of list) chosen[i] = 1;
   return chosen;

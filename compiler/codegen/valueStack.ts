@@ -2,6 +2,8 @@
 // Nothing is computed into a register before an instruction needs it there; a constant stays
 // a number, `local.get` stays a reference to the local, a comparison stays in the CPU flags.
 
+import { filledArray } from './perFunctionArrays.ts';
+
 // #region value-locations
 export const Loc = {
   /** A constant known at compile time: its bits in `imm` (and `hi` for 64-bit types). */
@@ -80,11 +82,11 @@ export class ValueStack {
   readonly regOwner: number[] = NO_OWNERS.slice();
   /**
    * For each local, the stack positions holding a deferred `local.get` of it, in push order: a
-   * list threaded through two typed arrays (no array per local), the latest in refTop[local]
-   * (-1: none), each one's predecessor in refBelow[pos].
+   * list threaded through two arrays (no array per local), the latest in refTop[local] (-1:
+   * none), each one's predecessor in refBelow[pos].
    */
-  private readonly refTop: Int32Array;
-  private refBelow = new Int32Array(64);
+  private readonly refTop: number[];
+  private readonly refBelow: number[] = [];
   /** Bit mask of the registers (of both classes) owned by stack entries. */
   ownedMask = 0;
   /** No position below this holds a register (a hint that keeps "spill the deepest" amortized O(1)). */
@@ -100,7 +102,7 @@ export class ValueStack {
   floor = 0;
 
   constructor(localCount: number) {
-    this.refTop = new Int32Array(localCount).fill(-1);
+    this.refTop = filledArray(localCount, -1);
   }
 
   get height(): number {
@@ -162,11 +164,7 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus:
-        if (pos >= this.refBelow.length) {
-          const bigger = new Int32Array(2 * pos + 2);
-          bigger.set(this.refBelow);
-          this.refBelow = bigger;
-        }
+        while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
         this.refBelow[pos] = this.refTop[v.n]!;
         this.refTop[v.n] = pos;
         break;
