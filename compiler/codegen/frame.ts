@@ -12,6 +12,7 @@ import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '..
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapStubs, type TrapStub } from './traps.ts';
 import { localKey, slotKey } from './parallelMove.ts';
+import { filledArray } from './perFunctionArrays.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
 export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
@@ -38,9 +39,9 @@ export class Frame {
   /** The frame size, once finish() has run. */
   finalSize = 0;
   /** Frame offset of each local's slot (from rsp with spDelta 0), or from rbp for stack parameters. */
-  readonly localDisp: Int32Array;
+  readonly localDisp: number[];
   /** Local i is a parameter that arrived on the stack (addressed from rbp). */
-  readonly localIncoming: Uint8Array;
+  readonly localIncoming: number[];
   readonly traps: TrapStub[] = [];
   /** Calls to builtins that may trap: the label is bound at the return address. */
   readonly callSites: TrapStub[] = [];
@@ -58,8 +59,8 @@ export class Frame {
     private readonly funcIndex: number,
     bodyOffset: number,
   ) {
-    this.localDisp = new Int32Array(localCount);
-    this.localIncoming = new Uint8Array(localCount);
+    this.localDisp = filledArray(localCount, 0);
+    this.localIncoming = filledArray(localCount, 0);
     this.stackTrap = { label: asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
   }
 

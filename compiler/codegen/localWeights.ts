@@ -8,6 +8,7 @@
 // on anything it does not know, such as prefixes of later proposals. Linear in the body's size.
 
 import { allOperators } from '../binary/operators.ts';
+import { filledArray } from './perFunctionArrays.ts';
 
 const enum Skip {
   /** Unknown opcode: give up. */
@@ -36,71 +37,114 @@ for (const info of allOperators()) {
 
 const LOOP = 0x03, END = 0x0b;
 const LOCAL_GET = 0x20, LOCAL_TEE = 0x22;
-const MAX_DEPTH_WEIGHTED = 4;
+/** The weight of a use inside n loops: 8^n, n at most 4. */
+const WEIGHT_AT_DEPTH = [1, 8, 64, 512, 4096];
+const MAX_DEPTH_WEIGHTED = WEIGHT_AT_DEPTH.length - 1;
+
+/** The unsigned LEB128 at `pos` (low 32 bits), or -1 if it runs past `end`. */
+function lebAt(code: Uint8Array, pos: number, end: number): number {
+  let result = 0, shift = 0, b: number;
+  do {
+    if (pos >= end) return -1;
+    b = code[pos++]!;
+    if (shift < 28) result |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return result >>> 0;
+}
+
+/** The position after the LEB128 at `pos` (`end` if it runs past it). */
+function skipLeb(code: Uint8Array, pos: number, end: number): number {
+  while (pos < end && code[pos++]! & 0x80);
+  return pos;
+}
+
+// Shared by every call (the scan is not reentrant): the weights, and per open block 1 if it
+// is a loop, grown to the largest function seen.
+let weightsScratch: Float64Array = new Float64Array(256);
+let isLoop: Uint8Array = new Uint8Array(64);
 
 /**
  * Weight of each local's uses (uses inside loops count 8 times per loop level), or null when the
- * body holds something this scan does not decode.
+ * body holds something this scan does not decode. The array is reused by the next call: its
+ * first `localCount` entries are this body's weights.
  */
 export function localWeights(code: Uint8Array, localCount: number): Float64Array | null {
-  const weights = new Float64Array(localCount);
-  // Per open block: 1 if it is a loop. The loop depth is their sum.
-  const isLoop: number[] = [];
+  if (weightsScratch.length < localCount) weightsScratch = new Float64Array(2 * localCount);
+  const weights = weightsScratch;
+  weights.fill(0, 0, localCount);
+  let open = 0; // blocks open; the loop depth is the number of 1s in isLoop[0, open)
   let depth = 0;
   let weight = 1;
   let pos = 0;
   const end = code.length;
-  const leb = (): number => {
-    let result = 0, shift = 0, b: number;
-    do {
-      if (pos >= end) return -1;
-      b = code[pos++]!;
-      if (shift < 28) result |= (b & 0x7f) << shift;
-      shift += 7;
-    } while (b & 0x80);
-    return result >>> 0;
-  };
+  // LEB128 immediates are nearly always one byte: read inline, longer ones by lebAt/skipLeb.
   // #region weigh-uses
   while (pos < end) {
     const op = code[pos++]!;
     if (op >= LOCAL_GET && op <= LOCAL_TEE) {
-      const i = leb();
+      let i = code[pos]!;
+      if (i < 0x80 && pos < end) pos++;
+      else (i = lebAt(code, pos, end)), (pos = skipLeb(code, pos, end));
       if (i < 0 || i >= localCount) return null;
       weights[i] = weights[i]! + weight;
       continue;
     }
     let kind: number;
     if (op === 0xfc) {
-      const sub = leb();
+      const sub = lebAt(code, pos, end);
+      pos = skipLeb(code, pos, end);
       if (sub < 0 || sub >= 64) return null;
       kind = SKIP[256 + sub]!;
     } else kind = SKIP[op]!;
     switch (kind) {
       case Skip.unknown: return null;
       case Skip.none:
-        if (op === END) {
-          if (isLoop.pop()) weight = 8 ** Math.min(--depth, MAX_DEPTH_WEIGHTED);
-        }
+        if (op === END && open > 0 && isLoop[--open] === 1) weight = WEIGHT_AT_DEPTH[Math.min(--depth, MAX_DEPTH_WEIGHTED)]!;
         break;
       case Skip.blockType:
-        leb(); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+        pos = skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+        if (open === isLoop.length) isLoop = grow(isLoop);
         if (op === LOOP) {
-          isLoop.push(1);
-          weight = 8 ** Math.min(++depth, MAX_DEPTH_WEIGHTED);
-        } else isLoop.push(0); // block, if
+          isLoop[open++] = 1;
+          weight = WEIGHT_AT_DEPTH[Math.min(++depth, MAX_DEPTH_WEIGHTED)]!;
+        } else isLoop[open++] = 0; // block, if
         break;
       // #endregion weigh-uses
-      case Skip.oneLeb: leb(); break;
-      case Skip.twoLeb: leb(); leb(); break;
-      case Skip.memarg: if (leb() & 0x40) leb(); leb(); break; // bit 6 of the alignment: a memory index follows
+      case Skip.oneLeb: pos = skipLeb(code, pos, end); break;
+      case Skip.twoLeb: pos = skipLeb(code, skipLeb(code, pos, end), end); break;
+      case Skip.memarg: {
+        // Bit 6 of the alignment (in its first byte): a memory index follows.
+        const flags = code[pos]!;
+        pos = skipLeb(code, pos, end);
+        if (flags & 0x40) pos = skipLeb(code, pos, end);
+        pos = skipLeb(code, pos, end);
+        break;
+      }
       case Skip.f32: pos += 4; break;
       case Skip.f64: pos += 8; break;
-      case Skip.brTable: for (let n = leb(); n >= 0; n--) leb(); break;
-      case Skip.selectTypes: for (let n = leb(); n > 0; n--) if (code[pos++]! >= 0x80 || code[pos - 1]! < 0x6f) return null; break;
+      case Skip.brTable: {
+        const n = lebAt(code, pos, end);
+        pos = skipLeb(code, pos, end);
+        for (let k = n; k >= 0; k--) pos = skipLeb(code, pos, end);
+        break;
+      }
+      case Skip.selectTypes: {
+        const n = lebAt(code, pos, end);
+        pos = skipLeb(code, pos, end);
+        for (let k = n; k > 0; k--) if (code[pos++]! >= 0x80 || code[pos - 1]! < 0x6f) return null;
+        break;
+      }
       default: return null;
     }
   }
   return weights;
+}
+
+function grow(stack: Uint8Array): Uint8Array {
+  const bigger = new Uint8Array(2 * stack.length);
+  bigger.set(stack);
+  return bigger;
 }
 
 /**
@@ -109,17 +153,34 @@ export function localWeights(code: Uint8Array, localCount: number): Float64Array
  */
 export function chooseRegisterLocals(
   classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
-): Uint8Array {
-  const chosen = new Uint8Array(classes.length);
-  const byClass: number[][] = [[], []];
+): number[] {
+  const chosen = filledArray(classes.length, 0);
+  // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
+  // this is linear in the candidates, where sorting them all was not.
+  const best: number[][] = [[], []];
   for (let k = 0; k < candidates.length; k++) {
     const i = candidates[k]!;
-    if (weights === null || weights[i]! > 0) byClass[classes[i]!]!.push(i);
+    if (weights !== null && !(weights[i]! > 0)) continue;
+    const c = classes[i]!;
+    const list = best[c]!;
+    const room = budget[c]!;
+    if (weights === null) {
+      if (list.length < room) list.push(i);
+      continue;
+    }
+    // Its place: after every local at least as heavy (an equal weight with a lower index wins).
+    const w = weights[i]!;
+    let at = list.length;
+    while (at > 0 && heavier(w, i, weights[list[at - 1]!]!, list[at - 1]!)) at--;
+    if (at >= room) continue;
+    // Shift the lighter ones down (the last falls off a full list) and put it in its place.
+    let j = list.length < room ? list.push(i) - 1 : room - 1;
+    for (; j > at; j--) list[j] = list[j - 1]!;
+    list[at] = i;
   }
-  for (let c = 0; c < byClass.length; c++) {
-    const list = byClass[c]!;
-    if (weights) list.sort((a, b) => weights[b]! - weights[a]! || a - b);
-    for (let k = 0; k < list.length && k < budget[c]!; k++) chosen[list[k]!] = 1;
-  }
+  for (const list of best) for (const i of list) chosen[i] = 1;
   return chosen;
 }
+
+/** Does local a (weight wa) rank before local b (weight wb)? */
+const heavier = (wa: number, a: number, wb: number, b: number): boolean => wa > wb || (wa === wb && a < b);

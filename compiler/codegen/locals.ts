@@ -11,15 +11,16 @@ import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals } from './localWeights.ts';
+import { filledArray } from './perFunctionArrays.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
 // #region local-state
 export class LocalState {
   /** Home register of each local, or -1 (lives in its slot). */
-  readonly home: Int8Array;
+  readonly home: number[];
   /** For a register local: its register holds the value / its save slot does. 0/0 means "still zero". */
-  readonly regValid: Uint8Array;
-  readonly slotValid: Uint8Array;
+  readonly regValid: number[];
+  readonly slotValid: number[];
   /** The locals that have a home register. */
   readonly regLocals: number[] = [];
 
@@ -30,9 +31,10 @@ export class LocalState {
     readonly returnAreaLocal: number,
   ) {
     const n = types.length;
-    this.home = new Int8Array(n).fill(-1);
-    this.regValid = new Uint8Array(n);
-    this.slotValid = new Uint8Array(n);
+    // Plain arrays, not typed arrays: see perFunctionArrays.ts.
+    this.home = filledArray(n, -1);
+    this.regValid = filledArray(n, 0);
+    this.slotValid = filledArray(n, 0);
   }
 
   /** The register holding local i's value right now, or -1. */
@@ -85,9 +87,7 @@ export function enterMergeState(fc: FunctionCompiler): void {
 // #region settle-local
 /** Before writing local i, give every deferred copy of it on the stack its own place. */
 export function settleLocal(fc: FunctionCompiler, i: number): void {
-  const refs = fc.stack.refsOf(i);
-  while (refs.length > 0) {
-    const pos = refs[refs.length - 1]!;
+  for (let pos = fc.stack.lastRefOf(i); pos >= 0; pos = fc.stack.lastRefOf(i)) {
     const v = fc.stack.at(pos);
     const free = fc.regs.free(classOf(v.type));
     if (free >= 0) {
@@ -107,7 +107,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   fc.lastOp = null;
   if (
     last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end &&
-    l.home[i] === last.home && l.regValid[i] && fc.stack.refsOf(i).length === 0
+    l.home[i] === last.home && l.regValid[i] && fc.stack.lastRefOf(i) < 0
   ) {
     fc.asm.rewind(last.start);
     fc.forgetLastInstruction();
@@ -120,7 +120,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   const h0 = l.home[i]!;
   if (
     last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end && h0 >= 0 &&
-    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.refsOf(i).length === 0
+    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.lastRefOf(i) < 0
   ) {
     fc.asm.rewind(last.start);
     fc.forgetLastInstruction();
@@ -201,7 +201,8 @@ export function assignLocals(
   const candidates: number[] = [];
   for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates.push(i < params ? i : l.returnAreaLocal);
   for (let i = params; i < declared; i++) candidates.push(i);
-  const classes = l.types.map(classOf);
+  const classes = new Array<RegClass>(l.types.length);
+  for (let i = 0; i < classes.length; i++) classes[i] = classOf(l.types[i]!);
   if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1; // read at returns only
   const chosen = chooseRegisterLocals(classes, candidates, weights, MAX_REGISTER_LOCALS);
   // Registers given to locals, and registers parameters arrive in (bit masks).

@@ -236,7 +236,10 @@ export class X64CodeGenerator implements CodeGenerator {
       }
     }
     // Jump tables and the constant pool, as the assembler recorded them.
-    for (const [a, b] of body.dataRanges) this.dataRanges.push([start + p + a, start + p + b]);
+    for (let i = 0; i < body.dataRanges.length; i++) {
+      const [a, b] = body.dataRanges[i]!;
+      this.dataRanges.push([start + p + a, start + p + b]);
+    }
     if (fc) {
       const frame = fc.frame;
       this.addTrapSite(frame.stackTrap, start + p, funcIndex);

@@ -151,35 +151,35 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   for (let i = 0; i < moves.length; i++) if (!sameLocation(moves[i]!.dst, moves[i]!.src)) (count++, (last = i));
   if (count === 0) return;
   if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src);
-  const pending: Move[] = [];
-  for (const m of moves) if (!sameLocation(m.dst, m.src)) pending.push({ dst: m.dst, src: m.src });
-  // How many pending moves still read each storage location, and which move writes it.
-  const { readers, writer } = countersFor(pending);
-  for (const m of pending) {
-    const k = waitsOn(m);
+  // The pending moves as destination and source lists (a source may be retargeted below), and
+  // how many pending moves still read each storage location, and which move writes it.
+  const s = scratchFor(moves, count);
+  const { dst, src, readers, writer, done, ready } = s;
+  let n = 0;
+  for (const m of moves) if (!sameLocation(m.dst, m.src)) (dst[n] = m.dst), (src[n++] = m.src);
+  for (let i = 0; i < n; i++) {
+    const k = waitsOn(dst[i]!, src[i]!);
     if (k !== NO_KEY) readers[k] = readers[k]! + 1;
   }
-  const done = new Uint8Array(pending.length);
-  let remaining = pending.length;
-  const ready: number[] = [];
-  for (let i = 0; i < pending.length; i++) {
-    const k = keyOfDest(pending[i]!.dst);
+  let remaining = n;
+  let top = 0; // `ready` is a stack of move indices
+  for (let i = 0; i < n; i++) {
+    const k = keyOfDest(dst[i]!);
     if (k !== NO_KEY) writer[k] = i + 1;
-    if (k === NO_KEY || readers[k] === 0) ready.push(i);
+    if (k === NO_KEY || readers[k] === 0) ready[top++] = i;
   }
 
   for (;;) {
-    while (ready.length > 0) {
-      const i = ready.pop()!;
+    while (top > 0) {
+      const i = ready[--top]!;
       if (done[i]) continue;
-      const m = pending[i]!;
-      emitMove(asm, m.dst, m.src);
+      emitMove(asm, dst[i]!, src[i]!);
       done[i] = 1;
       remaining--;
-      const k = waitsOn(m);
+      const k = waitsOn(dst[i]!, src[i]!);
       if (k !== NO_KEY && readers[k]! > 0 && --readers[k]! === 0) {
         const j = writer[k]! - 1;
-        if (j >= 0 && !done[j]) ready.push(j);
+        if (j >= 0 && !done[j]) ready[top++] = j;
       }
     }
     if (remaining === 0) break;
@@ -187,48 +187,59 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     // readers read SCRATCH instead; the cycle then unwinds.
     let i = 0;
     while (done[i]) i++;
-    const victim = pending[i]!.dst;
+    const victim = dst[i]!;
     const key = keyOfDest(victim);
     const park = victim.kind === 'reg' && isXmm(victim.reg) ? XMM_SCRATCH : SCRATCH;
     emitMove(asm, REG[park]!, victim.kind === 'reg' ? REG[victim.reg]! : { kind: 'mem', mem: victim.mem, key });
-    for (let j = 0; j < pending.length; j++) {
-      if (done[j]) continue;
-      const s = pending[j]!.src;
-      if (readKey(s) !== key || j === i) continue;
-      pending[j]!.src = retarget(s, park);
+    for (let j = 0; j < n; j++) {
+      if (done[j] || j === i || readKey(src[j]!) !== key) continue;
+      src[j] = retarget(src[j]!, park);
     }
     readers[key] = 0;
-    ready.push(i);
+    ready[top++] = i;
   }
-  // Leave the counters all zero for the next call.
-  for (const m of pending) {
-    const k = keyOfDest(m.dst);
+  // Leave the counters and marks all zero for the next call.
+  for (let i = 0; i < n; i++) {
+    const k = keyOfDest(dst[i]!);
     if (k !== NO_KEY) writer[k] = 0;
-    const r = readKey(m.src);
+    const r = readKey(src[i]!);
     if (r !== NO_KEY) readers[r] = 0;
+    done[i] = 0;
   }
-}
-
-// Counters indexed by storage key, shared by every call (all zero between calls, so a parallel
-// move costs time in its own size only), grown to the largest key seen.
-let readersScratch = new Int32Array(1024);
-let writerScratch = new Int32Array(1024);
-function countersFor(moves: readonly Move[]): { readers: Int32Array; writer: Int32Array } {
-  let max = 0;
-  for (const m of moves) max = Math.max(max, keyOfDest(m.dst), readKey(m.src));
-  if (max >= readersScratch.length) {
-    readersScratch = new Int32Array(2 * max + 2);
-    writerScratch = new Int32Array(2 * max + 2);
-  }
-  return { readers: readersScratch, writer: writerScratch };
 }
 
 /** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */
-function waitsOn(m: Move): number {
-  const k = readKey(m.src);
-  return k !== keyOfDest(m.dst) ? k : NO_KEY;
+function waitsOn(dst: MoveDest, src: MoveSource): number {
+  const k = readKey(src);
+  return k !== keyOfDest(dst) ? k : NO_KEY;
 }
 // #endregion parallel-move
+
+// Scratch state shared by every call, so a parallel move allocates nothing: the pending moves,
+// counters indexed by storage key (all zero between calls, so a parallel move costs time in its
+// own size only, grown to the largest key seen), done marks and the ready stack.
+const scratch = {
+  dst: [] as MoveDest[],
+  src: [] as MoveSource[],
+  readers: new Int32Array(1024),
+  writer: new Int32Array(1024),
+  done: new Uint8Array(64),
+  /** Each move is pushed at most twice: once when it becomes ready, once as a cycle's victim. */
+  ready: new Int32Array(128),
+};
+function scratchFor(moves: readonly Move[], count: number): typeof scratch {
+  let max = 0;
+  for (const m of moves) max = Math.max(max, keyOfDest(m.dst), readKey(m.src));
+  if (max >= scratch.readers.length) {
+    scratch.readers = new Int32Array(2 * max + 2);
+    scratch.writer = new Int32Array(2 * max + 2);
+  }
+  if (count > scratch.done.length) {
+    scratch.done = new Uint8Array(2 * count);
+    scratch.ready = new Int32Array(4 * count);
+  }
+  return scratch;
+}
 
 /** The same source, reading the parking register `park` instead of the location it named. */
 function retarget(s: MoveSource, park: RegId): MoveSource {

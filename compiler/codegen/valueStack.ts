@@ -2,6 +2,8 @@
 // Nothing is computed into a register before an instruction needs it there; a constant stays
 // a number, `local.get` stays a reference to the local, a comparison stays in the CPU flags.
 
+import { filledArray } from './perFunctionArrays.ts';
+
 // #region value-locations
 export const Loc = {
   /** A constant known at compile time: its bits in `imm` (and `hi` for 64-bit types). */
@@ -20,18 +22,18 @@ export const Loc = {
 export type Loc = (typeof Loc)[keyof typeof Loc];
 
 export interface Value {
-  loc: Loc;
+  readonly loc: Loc;
   /** The wasm value type (binary encoding byte, see compiler/binary/types.ts). */
-  type: number;
+  readonly type: number;
   /** Register id, local index, stack position (Slot) or condition code, depending on loc. */
-  n: number;
+  readonly n: number;
   /**
    * Constant bits as signed 32-bit numbers, never a BigInt: i32 and f32 in `imm` (with `hi` its
    * sign extension for i32, 0 for f32); i64 and f64 as two halves, low in `imm`, high in `hi`.
    * For LocalPlus, the addend (it fits 32 bits) and its sign extension.
    */
-  imm: number;
-  hi: number;
+  readonly imm: number;
+  readonly hi: number;
 }
 // #endregion value-locations
 
@@ -39,12 +41,29 @@ export interface Value {
 export const constant = (type: number, imm: number): Value => ({ loc: Loc.Const, type, n: 0, imm: imm | 0, hi: type === 0x7d ? 0 : imm >> 31 });
 /** A 64-bit constant (i64 value or f64 bits) from its halves. */
 export const constant64 = (type: number, lo: number, hi: number): Value => ({ loc: Loc.Const, type, n: 0, imm: lo | 0, hi: hi | 0 });
-export const inReg = (type: number, reg: number): Value => ({ loc: Loc.Reg, type, n: reg, imm: 0, hi: 0 });
-/** `pos` is the stack position whose slot holds it. */
-export const inSlot = (type: number, pos: number): Value => ({ loc: Loc.Slot, type, n: pos, imm: 0, hi: 0 });
 export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
-export const ofLocal = (type: number, local: number): Value => ({ loc: Loc.Local, type, n: local, imm: 0, hi: 0 });
-export const inFlags = (type: number, cc: number): Value => ({ loc: Loc.Flags, type, n: cc, imm: 0, hi: 0 });
+// Values are immutable, so the plain ones (a register, a slot, a local, a condition) are made
+// once and shared: `inReg(t, r)` is `{ loc: Loc.Reg, type: t, n: r, imm: 0, hi: 0 }`, from a cache.
+export const inReg = (type: number, reg: number): Value => shared(regValues, Loc.Reg, type, reg);
+/** `pos` is the stack position whose slot holds it. */
+export const inSlot = (type: number, pos: number): Value => shared(slotValues, Loc.Slot, type, pos);
+export const ofLocal = (type: number, local: number): Value => shared(localValues, Loc.Local, type, local);
+export const inFlags = (type: number, cc: number): Value => shared(flagValues, Loc.Flags, type, cc);
+
+/** Shared values for n below this (registers and conditions are below 32). */
+const SHARED = 1024;
+/** A small number for each value type, the cache's second key (-1: not cached). */
+const TYPE_KEY = new Int8Array(128).fill(-1);
+[0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f].forEach((t, k) => (TYPE_KEY[t] = k));
+const regValues = new Array<Value | undefined>(32 * 8);
+const flagValues = new Array<Value | undefined>(32 * 8);
+const slotValues = new Array<Value | undefined>(SHARED * 8);
+const localValues = new Array<Value | undefined>(SHARED * 8);
+function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number): Value {
+  const t = TYPE_KEY[type & 127]!;
+  if (t < 0 || n >= SHARED || type > 127) return { loc, type, n, imm: 0, hi: 0 };
+  return (cache[n * 8 + t] ??= { loc, type, n, imm: 0, hi: 0 });
+}
 
 /**
  * The stack itself, with the indexes that keep every operation O(1) amortized:
@@ -61,8 +80,13 @@ export class ValueStack {
    * array: made once per function, it costs less than a new typed array.
    */
   readonly regOwner: number[] = NO_OWNERS.slice();
-  /** For each local, the stack positions holding a deferred `local.get` of it, in push order. */
-  private readonly localRefs: number[][];
+  /**
+   * For each local, the stack positions holding a deferred `local.get` of it, in push order: a
+   * list threaded through two arrays (no array per local), the latest in refTop[local] (-1:
+   * none), each one's predecessor in refBelow[pos].
+   */
+  private readonly refTop: number[];
+  private readonly refBelow: number[] = [];
   /** Bit mask of the registers (of both classes) owned by stack entries. */
   ownedMask = 0;
   /** No position below this holds a register (a hint that keeps "spill the deepest" amortized O(1)). */
@@ -78,7 +102,7 @@ export class ValueStack {
   floor = 0;
 
   constructor(localCount: number) {
-    this.localRefs = new Array<number[]>(localCount);
+    this.refTop = filledArray(localCount, -1);
   }
 
   get height(): number {
@@ -117,9 +141,16 @@ export class ValueStack {
     this.track(v, pos);
   }
 
-  /** Positions that still hold a deferred copy of `local` (callers settle them, then clear). */
-  refsOf(local: number): readonly number[] {
-    return this.localRefs[local] ?? [];
+  /** The latest position that still holds a deferred copy of `local`, or -1 (callers settle them one by one). */
+  lastRefOf(local: number): number {
+    return this.refTop[local]!;
+  }
+
+  /** Positions that still hold a deferred copy of `local`, in push order. */
+  refsOf(local: number): number[] {
+    const refs: number[] = [];
+    for (let p = this.refTop[local]!; p >= 0; p = this.refBelow[p]!) refs.unshift(p);
+    return refs;
   }
 
   private track(v: Value, pos: number): void {
@@ -133,7 +164,9 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus:
-        (this.localRefs[v.n] ??= []).push(pos);
+        while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
+        this.refBelow[pos] = this.refTop[v.n]!;
+        this.refTop[v.n] = pos;
         break;
       case Loc.Flags:
         if (this.flagsPos !== -1) throw new Error('two values in the flags');
@@ -150,10 +183,14 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus: {
-        const refs = this.localRefs[v.n]!;
-        // Pops come from the top, so the position is almost always the last one.
-        if (refs[refs.length - 1] === pos) refs.pop();
-        else refs.splice(refs.lastIndexOf(pos), 1);
+        // Pops come from the top, so the position is almost always the latest one.
+        const below = this.refBelow[pos]!;
+        let p = this.refTop[v.n]!;
+        if (p === pos) this.refTop[v.n] = below;
+        else {
+          while (this.refBelow[p] !== pos) p = this.refBelow[p]!;
+          this.refBelow[p] = below;
+        }
         break;
       }
       case Loc.Flags:

@@ -57,7 +57,7 @@ export class BoundsFacts {
   private readonly localEpoch: Uint32Array;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private readonly zxEpoch: Uint32Array;
-  private epoch = 1;
+  private epoch: number;
 
   constructor(
     localCount: number,
@@ -65,17 +65,20 @@ export class BoundsFacts {
     readonly counts: BoundsCheckCounts,
   ) {
     this.constEnd = minBytes;
-    this.ownEnd = new Float64Array(localCount);
-    this.ownEpoch = new Uint32Array(localCount);
-    this.localEnd = new Float64Array(localCount);
-    this.localBase = new Int32Array(localCount);
-    this.localEpoch = new Uint32Array(localCount);
-    this.zxEpoch = new Uint32Array(localCount);
+    // The arrays are shared with every other function's facts (see FactArrays).
+    const a = factArrays(localCount);
+    this.ownEnd = a.ownEnd;
+    this.ownEpoch = a.ownEpoch;
+    this.localEnd = a.localEnd;
+    this.localBase = a.localBase;
+    this.localEpoch = a.localEpoch;
+    this.zxEpoch = a.zxEpoch;
+    this.epoch = nextEpoch();
   }
 
   /** A label where paths merge: only what holds everywhere (the minimum size) is left. */
   reset(): void {
-    this.epoch++;
+    this.epoch = nextEpoch();
     this.constEnd = this.minBytes;
   }
 
@@ -129,6 +132,44 @@ export class BoundsFacts {
   }
 }
 // #endregion bounds-facts
+
+/**
+ * The per-local arrays of BoundsFacts, shared by every function's facts and grown to the most
+ * locals seen: allocating six of them per function cost more than a small function's checks
+ * (typed arrays over 64 bytes live outside V8's heap). Epochs are never reused, so what another
+ * function's facts left in them is never current; at worst two live BoundsFacts overwrite each
+ * other's facts (a value is always written with its epoch), which only loses facts.
+ */
+interface FactArrays {
+  ownEnd: Float64Array;
+  ownEpoch: Uint32Array;
+  localEnd: Float64Array;
+  localBase: Int32Array;
+  localEpoch: Uint32Array;
+  zxEpoch: Uint32Array;
+}
+let shared: FactArrays | null = null;
+let lastEpoch = 0;
+
+function factArrays(localCount: number): FactArrays {
+  if (shared === null || shared.ownEnd.length < localCount) {
+    const n = Math.max(64, 2 * localCount);
+    shared = {
+      ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n),
+      localBase: new Int32Array(n), localEpoch: new Uint32Array(n), zxEpoch: new Uint32Array(n),
+    };
+  }
+  return shared;
+}
+
+/** A fresh epoch, never used before (past 2^32 - 1, every epoch stored is cleared and they start over). */
+function nextEpoch(): number {
+  if (lastEpoch === 0xffffffff) {
+    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch]) a.fill(0);
+    lastEpoch = 0;
+  }
+  return ++lastEpoch;
+}
 
 /** The function's bounds facts, made at its first memory access. */
 export function boundsFacts(fc: FunctionCompiler): BoundsFacts {
