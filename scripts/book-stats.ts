@@ -2,8 +2,9 @@
 //   npx tsx scripts/book-stats.ts [--json]
 // Words count the prose only (code fences, JSX components, imports and front matter removed);
 // listings are <Listing> quotes of source; runs are examples executed at build time (<Run>,
-// <Example>); pictures are components drawn from compiler runs (<...Picture>); exercises are the
-// exercise folders the chapter's Exercises section names.
+// <Example>); pictures are components drawn from compiler runs (<...Picture>) plus figures an
+// example draws when it runs (a <Run> whose function returns a `kind: 'figure'` output);
+// exercises are the exercise folders the chapter's Exercises section names.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,17 @@ function prose(mdx: string): string {
     .replace(/`[^`]*`/g, ' x '); // inline code counts as one word
 }
 
+const root = join(import.meta.dirname, '..');
+
+/** Does the example function `name` in `file` (default `example`) draw a figure? */
+function runDrawsFigure(file: string, name = 'example'): boolean {
+  const source = readFileSync(join(root, file), 'utf8');
+  const start = source.search(new RegExp(`export (async )?function ${name}\\(`));
+  if (start < 0) return false;
+  const next = source.indexOf('\nexport ', start + 1);
+  return source.slice(start, next < 0 ? undefined : next).includes("kind: 'figure'");
+}
+
 function stats(file: string): ChapterStats {
   const mdx = readFileSync(join(bookDir, file), 'utf8');
   const title = /^title:\s*["']?(.*?)["']?\s*$/m.exec(mdx)?.[1] ?? file;
@@ -47,7 +59,9 @@ function stats(file: string): ChapterStats {
     words,
     listings: count(/<Listing\b/g),
     runs: count(/<(Run|Example)\b/g),
-    pictures: count(/<[A-Z][A-Za-z0-9]*Picture\b/g),
+    pictures:
+      count(/<[A-Z][A-Za-z0-9]*Picture\b/g) +
+      [...mdx.matchAll(/<Run\s+file="([^"]+)"(?:\s+name="([^"]+)")?/g)].filter((m) => runDrawsFigure(m[1]!, m[2])).length,
     exercises,
   };
 }
