@@ -176,17 +176,23 @@ export class Assembler extends Instructions {
     this.buf.patch8(at, 0xc3);
     this.patchNops(at + 1, n - 1);
   }
+  /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
+  canRewind(offset: number): boolean {
+    const fixups = this.fixups, bound = this.boundLabels;
+    return !(
+      (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
+      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
+    );
+  }
+
   /**
    * Drop the code emitted since `offset`, to emit something better instead. References to labels
    * made since then (a RIP-relative constant, say) are dropped with it; nothing since `offset`
    * may have bound a label or recorded a fix-up (checked).
    */
   rewind(offset: number): void {
-    const refs = this.labelRefs, fixups = this.fixups, bound = this.boundLabels;
-    if (
-      (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
-      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
-    ) throw new Error('x64: rewind over a bound label or a fix-up');
+    if (!this.canRewind(offset)) throw new Error('x64: rewind over a bound label or a fix-up');
+    const refs = this.labelRefs;
     while (refs.length > 0 && refs[refs.length - 1]!.at >= offset) refs.pop();
     this.buf.length = offset;
   }
