@@ -33,8 +33,6 @@ export class Frame {
   used = false;
   usesFramePointer = false;
   hasCalls = false;
-  /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
-  hasLoops = false;
   /** The frame size, once finish() has run. */
   finalSize = 0;
   /** Frame offset of each local's slot (from rsp with spDelta 0), or from rbp for stack parameters. */
@@ -146,9 +144,9 @@ export class Frame {
   /**
    * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
    * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
-   * stack parameters need it, and the frame. `bodyStackTrapOffset` is the offset the body's
-   * stack-overflow stub will have once this prologue is in front of it (a function of the
-   * prologue's length).
+   * stack parameters need it, and the frame. `bodyStackTrapOffset` is where the body's
+   * stack-overflow stub is, counted from the body's start; the `jb` to it is short when the
+   * stub is near (the prologue's length after the jump is known: it is all fixed-size code).
    */
   emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {
     const size = this.finalSize;
@@ -158,36 +156,16 @@ export class Frame {
       pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
       pro.cmp(GPR64[SCRATCH]!, limit);
     } else pro.cmp(rsp, limit);
-    pro.jcc('b', trap);
+    const afterJump = (this.usesFramePointer ? 4 : 0) + (size === 0 ? 0 : size < 128 ? 4 : 7);
+    pro.jcc('b', trap, afterJump + bodyStackTrapOffset <= 127);
     if (this.usesFramePointer) {
       pro.push(rbp);
       pro.mov(rbp, rsp);
     }
     if (size > 0) pro.sub(rsp, size);
-    if (this.hasLoops) {
-      // Loop heads were aligned assuming this prologue's usual length: pad it to that (mod 16).
-      const want = this.predictedPrologueLength() % 16;
-      pro.nopInstruction((want - (pro.offset % 16) + 16) % 16);
-    }
     trap.offset = pro.offset + bodyStackTrapOffset;
   }
   // #endregion stack-check
-
-  /** cmp + jb, then push/mov for a frame pointer, then a short `sub rsp, F`. */
-  predictedPrologueLength(): number {
-    return 10 + (this.usesFramePointer ? 4 : 0) + 4;
-  }
-
-  /**
-   * Start a loop on a 16-byte boundary of the final code (functions start 16-aligned; the body
-   * follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is one
-   * instruction, run once on entry to the loop.
-   */
-  alignLoopHead(): void {
-    this.hasLoops = true;
-    const at = this.predictedPrologueLength() + this.asm.offset;
-    this.asm.nopInstruction((16 - (at % 16)) % 16);
-  }
 }
 // #endregion frame
 
