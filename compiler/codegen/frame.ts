@@ -132,11 +132,23 @@ export class Frame {
     emitTrapStubs(asm, [this.stackTrap, ...this.traps], this.funcIndex);
     const size = (this.finalSize = this.size());
     for (const at of this.sizePatches) {
-      // `add rsp, imm32` is 7 bytes; the imm32 is its last 4.
-      if (size !== 0) asm.patch32(at, size);
-      // No frame: an epilogue `add rsp, 0; ret` becomes `ret` (then 7 dead bytes).
-      else if (asm.buf.bytes[at + 4] === 0xc3) asm.patchRet(at - 3, 8);
-      else asm.patchNops(at - 3, 7);
+      // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
+      // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.
+      if (size >= 128) asm.patch32(at, size);
+      else if (size !== 0) {
+        // `add rsp, imm8` (48 83 C4 ib) and a 3-byte nop.
+        asm.buf.patch8(at - 2, 0x83);
+        asm.buf.patch8(at, size);
+        asm.patchNops(at + 1, 3);
+        asm.omit(at + 1, 3);
+      } else if (asm.buf.bytes[at + 4] === 0xc3) {
+        // No frame: an epilogue `add rsp, 0; ret` becomes `ret`.
+        asm.patchRet(at - 3, 8);
+        asm.omit(at - 2, 7);
+      } else {
+        asm.patchNops(at - 3, 7);
+        asm.omit(at - 3, 7);
+      }
     }
   }
 

@@ -86,6 +86,8 @@ export class Assembler extends Instructions {
   private tableEntries: TableEntry[] = [];
   private dataRanges: [number, number][] = [];
   private readonly boundLabels: Label[] = [];
+  /** Byte ranges [start, length] that relaxation drops (see omit). */
+  private omissions: number[] = [];
   private finished = false;
 
   /**
@@ -104,6 +106,7 @@ export class Assembler extends Instructions {
     if (this.tableEntries.length !== 0) this.tableEntries = [];
     if (this.dataRanges.length !== 0) this.dataRanges = [];
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
+    if (this.omissions.length !== 0) this.omissions = [];
     this.finished = false;
   }
 
@@ -176,6 +179,14 @@ export class Assembler extends Instructions {
     this.buf.patch8(at, 0xc3);
     this.patchNops(at + 1, n - 1);
   }
+  /**
+   * `length` bytes at `at` (already emitted, left valid as nops or dead code) that no label or
+   * reference points into: `finish({ relaxBranches: true })` drops them.
+   */
+  omit(at: number, length: number): void {
+    this.omissions.push(at, length);
+  }
+
   /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
   canRewind(offset: number): boolean {
     const fixups = this.fixups, bound = this.boundLabels;
@@ -313,9 +324,14 @@ export class Assembler extends Instructions {
     // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
     // set by hand may point outside this code, where our positions mean nothing.
     const bound = new Set(this.boundLabels);
-    const candidates: { start: number; saving: number; target: number; ref: LabelRef }[] = [];
+    const candidates: { start: number; saving: number; target: number; ref: LabelRef | null; omit?: boolean }[] = [];
     for (const r of refs) {
       if (r.shortOpcode !== 0 && bound.has(r.label)) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
+    }
+    if (this.omissions.length > 0) {
+      const o = this.omissions;
+      for (let i = 0; i < o.length; i += 2) candidates.push({ start: o[i]!, saving: o[i + 1]!, target: o[i]!, ref: null, omit: true });
+      candidates.sort((a, b) => a.start - b.start);
     }
     const { short, map, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
@@ -336,6 +352,12 @@ export class Assembler extends Instructions {
       if (!short[i]) continue;
       const c = candidates[i]!;
       const r = c.ref;
+      if (r === null) {
+        code.copyWithin(to, from, c.start);
+        to += c.start - from;
+        from = c.start + c.saving;
+        continue;
+      }
       const isJmp = c.saving === 3;
       const cc = code[c.start + 1]! & 15;
       code.copyWithin(to, from, c.start);

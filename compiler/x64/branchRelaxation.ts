@@ -12,6 +12,8 @@ export interface RelaxCandidate {
   readonly saving: number;
   /** Offset of the target, in the code as emitted (after `start`). */
   readonly target: number;
+  /** Not a jump: bytes that are always dropped (`saving` of them, from `start`). */
+  readonly omit?: boolean;
 }
 
 export interface Relaxation {
@@ -54,6 +56,7 @@ export function relaxBranches(candidates: readonly RelaxCandidate[]): Relaxation
     for (let i = 0; i < n; i++) {
       if (!short[i]) continue;
       const c = candidates[i]!;
+      if (c.omit) continue;
       const end = map(c.start) + 2;
       const d = map(c.target) - end;
       if (d < -128 || d > 127) {
@@ -62,7 +65,7 @@ export function relaxBranches(candidates: readonly RelaxCandidate[]): Relaxation
       }
     }
   }
-  if (!stable) short.fill(false);
+  if (!stable) for (let i = 0; i < n; i++) short[i] = candidates[i]!.omit === true;
   recount();
   return { short, map, saved: savedBefore[n]! };
 }
