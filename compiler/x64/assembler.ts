@@ -324,22 +324,25 @@ export class Assembler extends Instructions {
     // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
     // set by hand may point outside this code, where our positions mean nothing.
     const bound = new Set(this.boundLabels);
-    const candidates: { start: number; saving: number; target: number; ref: LabelRef | null; omit?: boolean }[] = [];
+    const candidates: { start: number; saving: number; target: number; ref: LabelRef | null; omit: boolean }[] = [];
     for (const r of refs) {
-      if (r.shortOpcode !== 0 && bound.has(r.label)) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r });
+      if (r.shortOpcode !== 0 && bound.has(r.label)) candidates.push({ start: r.start, saving: r.shortOpcode === 0xeb ? 3 : 4, target: r.label.offset, ref: r, omit: false });
     }
     if (this.omissions.length > 0) {
       const o = this.omissions;
       for (let i = 0; i < o.length; i += 2) candidates.push({ start: o[i]!, saving: o[i + 1]!, target: o[i]!, ref: null, omit: true });
       candidates.sort((a, b) => a.start - b.start);
     }
-    const { short, map, saved } = relaxBranches(candidates);
+    const { short, map, sweep, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
 
     // Every other reference moves with the code (computed before the short ones are rewritten).
+    // References, labels, fix-ups and table entries were recorded in code order, so their
+    // offsets come in nondecreasing order and map with a sweep.
+    const mapAt = sweep(), mapEnd = sweep();
     for (const r of refs) {
-      r.at = map(r.at);
-      r.end = map(r.end);
+      r.at = mapAt(r.at);
+      r.end = mapEnd(r.end);
       r.shortOpcode = 0;
     }
     // Slide the code down in place (the write position never passes the read position), writing
@@ -374,7 +377,8 @@ export class Assembler extends Instructions {
     to += oldLength - from;
     this.buf.length = to;
 
-    for (const l of this.boundLabels) l.offset = map(l.offset);
+    const mapLabel = sweep();
+    for (const l of this.boundLabels) l.offset = mapLabel(l.offset);
     // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
     for (const r of refs) {
       const l = r.label;
@@ -383,9 +387,12 @@ export class Assembler extends Instructions {
         bound.add(l);
       }
     }
-    for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: map(this.fixups[i]!.offset) };
-    this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
-    this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
+    if (this.fixups.length > 0) {
+      const mapFixup = sweep();
+      for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: mapFixup(this.fixups[i]!.offset) };
+    }
+    if (this.tableEntries.length > 0) this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
+    if (this.dataRanges.length > 0) this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
     return { map, saved };
   }
   // #endregion relax
