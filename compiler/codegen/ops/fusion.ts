@@ -56,6 +56,8 @@ export function fuseTest(fc: FunctionCompiler, v: Value): boolean {
     [x, m] = [m, x]; // test is commutative: the memory operand goes first
   }
   rewindTo(fc, f.start);
+  // The and's result is never computed: its register is free again once the test has read it.
+  fc.regs.release(f.reg);
   const asm = fc.asm;
   if (typeof m === 'number') {
     // The narrowest test that sees every bit of the mask: a byte for 0..255, 32 bits for any
