@@ -170,6 +170,7 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
   enterMergeState(fc);
+  fc.frame.alignLoopHead();
   fc.asm.bind(f.label);
   if (fc.env.interruptible) emitInterruptCheck(fc);
   fc.control.frames.push(f);

@@ -33,6 +33,11 @@ export class Frame {
   used = false;
   usesFramePointer = false;
   hasCalls = false;
+  /**
+   * The body has a loop: loop heads are aligned, so the prologue's length matters (see
+   * alignLoopHead), and the code may not move (no branch relaxation: see endFunction).
+   */
+  hasLoops = false;
   /** The frame size, once finish() has run. */
   finalSize = 0;
   /** Frame offset of each local's slot (from rsp with spDelta 0), or from rbp for stack parameters. */
@@ -134,7 +139,7 @@ export class Frame {
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.
-      if (size >= 128) asm.patch32(at, size);
+      if (size >= 128 || (size !== 0 && this.hasLoops)) asm.patch32(at, size);
       else if (size !== 0) {
         // `add rsp, imm8` (48 83 C4 ib) and a 3-byte nop.
         asm.buf.patch8(at - 2, 0x83);
@@ -144,10 +149,10 @@ export class Frame {
       } else if (asm.buf.bytes[at + 4] === 0xc3) {
         // No frame: an epilogue `add rsp, 0; ret` becomes `ret`.
         asm.patchRet(at - 3, 8);
-        asm.omit(at - 2, 7);
+        if (!this.hasLoops) asm.omit(at - 2, 7);
       } else {
         asm.patchNops(at - 3, 7);
-        asm.omit(at - 3, 7);
+        if (!this.hasLoops) asm.omit(at - 3, 7);
       }
     }
   }
@@ -158,7 +163,8 @@ export class Frame {
    * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
    * stack parameters need it, and the frame. `bodyStackTrapOffset` is where the body's
    * stack-overflow stub is, counted from the body's start; the `jb` to it is short when the
-   * stub is near (the prologue's length after the jump is known: it is all fixed-size code).
+   * stub is near (the prologue's length after the jump is known: it is all fixed-size code) and
+   * the function has no aligned loop head (whose alignment assumed the long form).
    */
   emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {
     const size = this.finalSize;
@@ -169,15 +175,36 @@ export class Frame {
       pro.cmp(GPR64[SCRATCH]!, limit);
     } else pro.cmp(rsp, limit);
     const afterJump = (this.usesFramePointer ? 4 : 0) + (size === 0 ? 0 : size < 128 ? 4 : 7);
-    pro.jcc('b', trap, afterJump + bodyStackTrapOffset <= 127);
+    pro.jcc('b', trap, !this.hasLoops && afterJump + bodyStackTrapOffset <= 127);
     if (this.usesFramePointer) {
       pro.push(rbp);
       pro.mov(rbp, rsp);
     }
     if (size > 0) pro.sub(rsp, size);
+    if (this.hasLoops) {
+      // Loop heads were aligned assuming this prologue's usual length: pad it to that (mod 16).
+      const want = this.predictedPrologueLength() % 16;
+      pro.nopInstruction((want - (pro.offset % 16) + 16) % 16);
+    }
     trap.offset = pro.offset + bodyStackTrapOffset;
   }
   // #endregion stack-check
+
+  /** cmp + jb, then push/mov for a frame pointer, then a short `sub rsp, F`. */
+  predictedPrologueLength(): number {
+    return 10 + (this.usesFramePointer ? 4 : 0) + 4;
+  }
+
+  /**
+   * Start a loop on a 16-byte boundary of the final code (functions start 16-aligned; the body
+   * follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is one
+   * instruction, run once on entry to the loop.
+   */
+  alignLoopHead(): void {
+    this.hasLoops = true;
+    const at = this.predictedPrologueLength() + this.asm.offset;
+    this.asm.nopInstruction((16 - (at % 16)) % 16);
+  }
 }
 // #endregion frame
 
