@@ -15,7 +15,8 @@ import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
 import { emitInterruptCheck } from './interruptCheck.ts';
-import { constant, constant64, inReg, inSlot, Loc, type Value } from './valueStack.ts';
+import { fuseTest } from './ops/fusion.ts';
+import { constant, constant64, FP_EQUAL, FP_UNEQUAL, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region control-frame
 export interface CFrame {
@@ -192,7 +193,7 @@ export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): vo
   if (cc === 'always') {
     // then-arm always runs
   } else if (cc === 'never') fc.asm.jmp(f.elseLabel!);
-  else fc.asm.jcc(CONDITIONS[cc ^ 1]!, f.elseLabel!);
+  else jumpIf(fc, cc ^ 1, f.elseLabel!);
   fc.pinFlags = false;
   fc.control.frames.push(f);
 }
@@ -274,10 +275,10 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
     direct = inPlace(fc, f.layout, f.height);
   }
   fc.pinFlags = false;
-  if (direct) fc.asm.jcc(CONDITIONS[cc]!, f.label);
+  if (direct) jumpIf(fc, cc, f.label);
   else {
     const skip = fc.asm.newLabel();
-    fc.asm.jcc(CONDITIONS[cc ^ 1]!, skip);
+    jumpIf(fc, cc ^ 1, skip);
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
       parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height));
@@ -361,14 +362,16 @@ export function emitReturn(fc: FunctionCompiler): void {
   if (m > 1) {
     const ra = fc.locals.returnAreaLocal;
     const src = fc.sourceOf({ loc: Loc.Local, type: I64, n: ra, imm: 0, hi: 0 });
+    // A result in the flags first: turning it into 0/1 may need SCRATCH (a float eq/ne), and
+    // SCRATCH2 carries the other results' memory-to-memory copies.
+    const flags = fc.stack.flagsPos;
+    if (flags > base) fc.loadInto(SCRATCH2, fc.stack.at(flags));
     emitMove(asm, REG[SCRATCH]!, src);
+    if (flags > base) emitMove(asm, { kind: 'mem', mem: qword(GPR64[SCRATCH]!, 8 * (flags - base - 1)), key: NO_KEY }, REG[SCRATCH2]!);
     for (let k = 1; k < m; k++) {
-      const v = fc.stack.at(base + k);
+      if (base + k === flags) continue;
       const dst = { kind: 'mem' as const, mem: qword(GPR64[SCRATCH]!, 8 * (k - 1)), key: NO_KEY };
-      if (v.loc === Loc.Flags) {
-        fc.loadInto(SCRATCH2, v);
-        emitMove(asm, dst, REG[SCRATCH2]!);
-      } else emitMove(asm, dst, fc.sourceOf(v));
+      emitMove(asm, dst, fc.sourceOf(fc.stack.at(base + k)));
     }
   }
   if (m > 0) {
@@ -380,12 +383,30 @@ export function emitReturn(fc: FunctionCompiler): void {
 }
 // #endregion return
 
+// #region jump-if
+/** Jump to `target` if condition cc holds (a float eq/ne takes two jumps: ZF and PF). */
+export function jumpIf(fc: FunctionCompiler, cc: number, target: Label): void {
+  const asm = fc.asm;
+  if (cc === FP_EQUAL) {
+    // Equal and ordered: not when unordered (PF), then on ZF.
+    const skip = asm.newLabel();
+    asm.jcc('p', skip, true);
+    asm.jcc('e', target);
+    asm.bind(skip);
+  } else if (cc === FP_UNEQUAL) {
+    asm.jcc('ne', target);
+    asm.jcc('p', target);
+  } else asm.jcc(CONDITIONS[cc]!, target);
+}
+// #endregion jump-if
+
 /** Test a condition value; returns the x86 condition code meaning "true", or always/never. */
 export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' | 'never' {
   switch (v.loc) {
     case Loc.Flags: return v.n;
     case Loc.Const: return v.imm !== 0 ? 'always' : 'never';
     default: {
+      if (fuseTest(fc, v)) return 5; // ne
       const op = fc.operand(v, false);
       if (operandIsMem(op)) fc.asm.cmp(op, 0);
       else if (typeof op !== 'number') fc.asm.test(op, op);

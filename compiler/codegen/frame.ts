@@ -34,7 +34,10 @@ export class Frame {
   used = false;
   usesFramePointer = false;
   hasCalls = false;
-  /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
+  /**
+   * The body has a loop: loop heads are aligned, so the prologue's length matters (see
+   * alignLoopHead), and the code may not move (no branch relaxation: see endFunction).
+   */
   hasLoops = false;
   /** The frame size, once finish() has run. */
   finalSize = 0;
@@ -135,11 +138,23 @@ export class Frame {
     emitTrapStubs(asm, [this.stackTrap, ...this.traps], this.funcIndex);
     const size = (this.finalSize = this.size());
     for (const at of this.sizePatches) {
-      // `add rsp, imm32` is 7 bytes; the imm32 is its last 4.
-      if (size !== 0) asm.patch32(at, size);
-      // No frame: an epilogue `add rsp, 0; ret` becomes `ret` (then 7 dead bytes).
-      else if (asm.buf.bytes[at + 4] === 0xc3) asm.patchRet(at - 3, 8);
-      else asm.patchNops(at - 3, 7);
+      // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
+      // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.
+      if (size >= 128 || (size !== 0 && this.hasLoops)) asm.patch32(at, size);
+      else if (size !== 0) {
+        // `add rsp, imm8` (48 83 C4 ib) and a 3-byte nop.
+        asm.buf.patch8(at - 2, 0x83);
+        asm.buf.patch8(at, size);
+        asm.patchNops(at + 1, 3);
+        asm.omit(at + 1, 3);
+      } else if (asm.buf.bytes[at + 4] === 0xc3) {
+        // No frame: an epilogue `add rsp, 0; ret` becomes `ret`.
+        asm.patchRet(at - 3, 8);
+        if (!this.hasLoops) asm.omit(at - 2, 7);
+      } else {
+        asm.patchNops(at - 3, 7);
+        if (!this.hasLoops) asm.omit(at - 3, 7);
+      }
     }
   }
 
@@ -147,9 +162,10 @@ export class Frame {
   /**
    * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
    * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
-   * stack parameters need it, and the frame. `bodyStackTrapOffset` is the offset the body's
-   * stack-overflow stub will have once this prologue is in front of it (a function of the
-   * prologue's length).
+   * stack parameters need it, and the frame. `bodyStackTrapOffset` is where the body's
+   * stack-overflow stub is, counted from the body's start; the `jb` to it is short when the
+   * stub is near (the prologue's length after the jump is known: it is all fixed-size code) and
+   * the function has no aligned loop head (whose alignment assumed the long form).
    */
   emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {
     const size = this.finalSize;
@@ -159,7 +175,8 @@ export class Frame {
       pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
       pro.cmp(GPR64[SCRATCH]!, limit);
     } else pro.cmp(rsp, limit);
-    pro.jcc('b', trap);
+    const afterJump = (this.usesFramePointer ? 4 : 0) + (size === 0 ? 0 : size < 128 ? 4 : 7);
+    pro.jcc('b', trap, !this.hasLoops && afterJump + bodyStackTrapOffset <= 127);
     if (this.usesFramePointer) {
       pro.push(rbp);
       pro.mov(rbp, rsp);

@@ -15,10 +15,11 @@ import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { emitMove, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { localWeights } from './localWeights.ts';
-import { RegisterAllocator, SCRATCH, type Spiller } from './registerAllocator.ts';
-import { inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
+import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
+import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
 import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
+import type { Fusable } from './ops/fusion.ts';
 
 export const I32 = ValType.i32;
 export const I64 = ValType.i64;
@@ -92,6 +93,8 @@ export class FunctionCompiler implements Spiller {
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
   lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number } | null = null;
+  /** The last `and` or lea result, if a consumer may still fuse with it (ops/fusion.ts). */
+  fusable: Fusable | null = null;
   /**
    * The register the instruction that ends at zeroExtendedEnd wrote a 32-bit result to (which
    * cleared its upper half): an address there needs no `mov r32, r32` (see effectiveAddress).
@@ -229,7 +232,15 @@ export class FunctionCompiler implements Spiller {
 
   /** setcc + movzx: a condition as 0/1 in a general-purpose register. */
   setFromFlags(r: RegId, cc: number): void {
-    this.asm.setcc(CONDITIONS[cc]!, GPR8[r]!);
+    if (cc >= FP_EQUAL) {
+      // Float eq: ZF and not PF; ne: not ZF or PF.
+      const t = GPR8[r === SCRATCH ? SCRATCH2 : SCRATCH]!;
+      const eq = cc === FP_EQUAL;
+      this.asm.setcc(eq ? 'e' : 'ne', GPR8[r]!);
+      this.asm.setcc(eq ? 'np' : 'p', t);
+      if (eq) this.asm.and(GPR8[r]!, t);
+      else this.asm.or(GPR8[r]!, t);
+    } else this.asm.setcc(CONDITIONS[cc]!, GPR8[r]!);
     this.asm.movzx(GPR32[r]!, GPR8[r]!);
   }
 
@@ -375,6 +386,7 @@ export class FunctionCompiler implements Spiller {
   /** Code was rewound: what the last instruction was is no longer known. */
   forgetLastInstruction(): void {
     this.zeroExtendedEnd = -1;
+    this.fusable = null;
   }
 
   /** `op dst, src` for the two-address instructions. */

@@ -14,12 +14,18 @@ export const Loc = {
   Slot: 2,
   /** Not copied yet: the current value of a local (valid until the local is written). */
   Local: 3,
-  /** A comparison whose result is still in the flags: `n` is the x86 condition code meaning true. */
+  /**
+   * A comparison whose result is still in the flags: `n` is the x86 condition code meaning true,
+   * or FP_EQUAL / FP_UNEQUAL for a float eq / ne (two flags: ZF and PF).
+   */
   Flags: 4,
   /** A local plus a constant (`local.get x; i32.const c; i32.add`), not added yet: `imm` is c. */
   LocalPlus: 5,
 } as const;
 export type Loc = (typeof Loc)[keyof typeof Loc];
+/** Flags conditions beyond x86's 16: ordered and equal (ZF=1, PF=0), and its negation (ZF=0 or PF=1). n ^ 1 negates, as for x86's. */
+export const FP_EQUAL = 16;
+export const FP_UNEQUAL = 17;
 
 export interface Value {
   readonly loc: Loc;

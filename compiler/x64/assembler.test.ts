@@ -315,6 +315,21 @@ describe('branch relaxation', () => {
     expect(out.labels.get('near')).toBe(near.offset);
   });
 
+  it('drops omitted bytes with the jumps, moving the labels after them', () => {
+    const a = new Assembler();
+    const end = a.newLabel('end');
+    a.jcc('e', end); // 6 -> 2, and its target moves closer by the omitted bytes too
+    a.mov(eax, 1);
+    a.nop(7);
+    a.omit(a.offset - 7, 7);
+    a.bind(end);
+    a.ret();
+    const out = a.finish({ relaxBranches: true });
+    expect(out.relaxedBytes).toBe(4 + 7);
+    expect(out.labels.get('end')).toBe(2 + 5);
+    expect(decode(out.code).map((i) => i.length)).toEqual([2, 5, 1]);
+  });
+
   it('lengthens a jump pushed out of range by its neighbours staying long', () => {
     // The first jump's distance is 125 bytes if the second one shrinks, and more if it cannot.
     const a = new Assembler();

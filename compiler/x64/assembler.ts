@@ -105,6 +105,8 @@ export class Assembler extends Instructions {
   private tableEntries: TableEntry[] = [];
   private dataRanges: [number, number][] = [];
   private readonly boundLabels: Label[] = [];
+  /** Byte ranges [start, length] that relaxation drops (see omit). */
+  private omissions: number[] = [];
   private finished = false;
 
   /**
@@ -123,6 +125,7 @@ export class Assembler extends Instructions {
     if (this.tableEntries.length !== 0) this.tableEntries = [];
     if (this.dataRanges.length !== 0) this.dataRanges = [];
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
+    if (this.omissions.length !== 0) this.omissions = [];
     this.finished = false;
   }
 
@@ -196,16 +199,30 @@ export class Assembler extends Instructions {
     this.patchNops(at + 1, n - 1);
   }
   /**
+   * `length` bytes at `at` (already emitted, left valid as nops or dead code) that no label or
+   * reference points into: `finish({ relaxBranches: true })` drops them.
+   */
+  omit(at: number, length: number): void {
+    this.omissions.push(at, length);
+  }
+
+  /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
+  canRewind(offset: number): boolean {
+    const fixups = this.fixups, bound = this.boundLabels;
+    return !(
+      (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
+      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
+    );
+  }
+
+  /**
    * Drop the code emitted since `offset`, to emit something better instead. References to labels
    * made since then (a RIP-relative constant, say) are dropped with it; nothing since `offset`
    * may have bound a label or recorded a fix-up (checked).
    */
   rewind(offset: number): void {
-    const refs = this.labelRefs, fixups = this.fixups, bound = this.boundLabels;
-    if (
-      (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
-      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
-    ) throw new Error('x64: rewind over a bound label or a fix-up');
+    if (!this.canRewind(offset)) throw new Error('x64: rewind over a bound label or a fix-up');
+    const refs = this.labelRefs;
     let n = refs.length;
     while (n > 0 && refs.data[(n - 1) * FIELDS + AT]! >= offset) n--;
     refs.truncate(n);
@@ -347,20 +364,28 @@ export class Assembler extends Instructions {
     // set by hand may point outside this code, where our positions mean nothing.
     const bound = new Set(this.boundLabels);
     const rows = refs.data;
-    // `ref`: the candidate's row in the label references.
+    // `ref`: the candidate's row in the label references, or -1 for a range to omit.
     const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       const shortOpcode = rows[i + SHORT]!;
       if (shortOpcode !== 0 && bound.has(label)) candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
     }
-    const { short, map, saved } = relaxBranches(candidates);
+    if (this.omissions.length > 0) {
+      const o = this.omissions;
+      for (let i = 0; i < o.length; i += 2) candidates.push({ start: o[i]!, saving: o[i + 1]!, target: o[i]!, ref: -1 });
+      candidates.sort((a, b) => a.start - b.start);
+    }
+    const { short, map, sweep, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
 
     // Every other reference moves with the code (computed before the short ones are rewritten).
+    // References, labels, fix-ups and table entries were recorded in code order, so their
+    // offsets come in nondecreasing order and map with a sweep.
+    const mapAt = sweep(), mapEnd = sweep();
     for (let i = 0; i < refs.length * FIELDS; i += FIELDS) {
-      rows[i + AT] = map(rows[i + AT]!);
-      rows[i + END] = map(rows[i + END]!);
+      rows[i + AT] = mapAt(rows[i + AT]!);
+      rows[i + END] = mapEnd(rows[i + END]!);
       rows[i + SHORT] = 0;
     }
     // Slide the code down in place (the write position never passes the read position), writing
@@ -373,6 +398,12 @@ export class Assembler extends Instructions {
       if (!short[i]) continue;
       const c = candidates[i]!;
       const r = c.ref;
+      if (r < 0) {
+        code.copyWithin(to, from, c.start);
+        to += c.start - from;
+        from = c.start + c.saving;
+        continue;
+      }
       const isJmp = c.saving === 3;
       const cc = code[c.start + 1]! & 15;
       code.copyWithin(to, from, c.start);
@@ -389,7 +420,8 @@ export class Assembler extends Instructions {
     to += oldLength - from;
     this.buf.length = to;
 
-    for (const l of this.boundLabels) l.offset = map(l.offset);
+    const mapLabel = sweep();
+    for (const l of this.boundLabels) l.offset = mapLabel(l.offset);
     // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
     for (const l of refs.labels) {
       if (!bound.has(l) && l.offset >= 0 && l.offset < oldLength) {
@@ -397,9 +429,12 @@ export class Assembler extends Instructions {
         bound.add(l);
       }
     }
-    for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: map(this.fixups[i]!.offset) };
-    this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
-    this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
+    if (this.fixups.length > 0) {
+      const mapFixup = sweep();
+      for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: mapFixup(this.fixups[i]!.offset) };
+    }
+    if (this.tableEntries.length > 0) this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
+    if (this.dataRanges.length > 0) this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
     return { map, saved };
   }
   // #endregion relax

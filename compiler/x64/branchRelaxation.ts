@@ -1,8 +1,11 @@
 // Branch relaxation: a one-pass assembler must emit a forward jump before it knows how far the
 // target is, so it emits the near form (rel32). At the end, every such jump whose target turned
-// out to be close can shrink to the short form (rel8). Shrinking one jump moves the code after it
-// closer, which can only help others, so we start by assuming every jump is short and lengthen
-// the ones that do not fit until nothing changes: each pass only ever turns short into long.
+// out to be close can shrink to the short form (rel8). The jumps are forward, so shrinking one
+// only brings targets closer for the others: a jump that fits with the others as they are still
+// fits whatever else shrinks. So no pass ever has to undo one: the first measures each jump as
+// emitted (its rel32 displacement is what its rel8 one would be), the second measures the rest
+// again with the first pass's savings, and what fits then is short too. (Starting from all short
+// and lengthening until nothing changes finds a few more, at the price of passes without bound.)
 
 // #region relaxation
 export interface RelaxCandidate {
@@ -12,6 +15,8 @@ export interface RelaxCandidate {
   readonly saving: number;
   /** Offset of the target, in the code as emitted (after `start`). */
   readonly target: number;
+  /** Not a jump: bytes that are always dropped (`saving` of them, from `start`). */
+  readonly omit?: boolean;
 }
 
 export interface Relaxation {
@@ -19,21 +24,23 @@ export interface Relaxation {
   readonly short: readonly boolean[];
   /** Where a byte offset of the code as emitted lands after shrinking. */
   readonly map: (offset: number) => number;
+  /** The same, for offsets asked in nondecreasing order (a moving pointer instead of a search). */
+  readonly sweep: () => (offset: number) => number;
   readonly saved: number;
 }
 
-/** Passes before giving up and leaving every jump near (keeps the worst case linear). */
-const MAX_PASSES = 16;
-
-/** Candidates must be sorted by `start`. */
+/** Candidates must be sorted by `start` (distinct), and jump forward (`target` after `start`). */
 export function relaxBranches(candidates: readonly RelaxCandidate[]): Relaxation {
   const n = candidates.length;
-  const short = new Array<boolean>(n).fill(true);
+  const short = new Array<boolean>(n);
   // savedBefore[k]: bytes saved by the short candidates among the first k.
   const savedBefore = new Float64Array(n + 1);
-  const recount = (): void => {
-    for (let i = 0; i < n; i++) savedBefore[i + 1] = savedBefore[i]! + (short[i] ? candidates[i]!.saving : 0);
-  };
+  // Pass 1: the displacement as emitted, every other jump still long.
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i]!;
+    short[i] = c.omit === true || c.target - c.start - c.saving - 2 <= 127;
+    savedBefore[i + 1] = savedBefore[i]! + (short[i] ? c.saving : 0);
+  }
   // How many candidates start before `offset` (binary search).
   const countBefore = (offset: number): number => {
     let lo = 0;
@@ -46,24 +53,22 @@ export function relaxBranches(candidates: readonly RelaxCandidate[]): Relaxation
     return lo;
   };
   const map = (offset: number): number => offset - savedBefore[countBefore(offset)]!;
-
-  let stable = false;
-  for (let pass = 0; pass < MAX_PASSES && !stable; pass++) {
-    recount();
-    stable = true;
-    for (let i = 0; i < n; i++) {
-      if (!short[i]) continue;
-      const c = candidates[i]!;
-      const end = map(c.start) + 2;
-      const d = map(c.target) - end;
-      if (d < -128 || d > 127) {
-        short[i] = false;
-        stable = false;
-      }
-    }
+  // Pass 2: the rest, with what pass 1 saved between them and their targets (i candidates start
+  // before this one; its own saving is not counted in map(target) yet).
+  let more = false;
+  for (let i = 0; i < n; i++) {
+    if (short[i]) continue;
+    const c = candidates[i]!;
+    if (map(c.target) - c.saving - (c.start - savedBefore[i]!) - 2 <= 127) short[i] = more = true;
   }
-  if (!stable) short.fill(false);
-  recount();
-  return { short, map, saved: savedBefore[n]! };
+  if (more) for (let i = 0; i < n; i++) savedBefore[i + 1] = savedBefore[i]! + (short[i] ? candidates[i]!.saving : 0);
+  const sweep = (): ((offset: number) => number) => {
+    let k = 0;
+    return (offset) => {
+      while (k < n && candidates[k]!.start < offset) k++;
+      return offset - savedBefore[k]!;
+    };
+  };
+  return { short, map, sweep, saved: savedBefore[n]! };
 }
 // #endregion relaxation

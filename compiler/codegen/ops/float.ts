@@ -13,14 +13,15 @@
 // - comparisons: ucomiss sets ZF, PF and CF, with all three set when either operand is NaN, and
 //   every WebAssembly comparison but `ne` is false then. gt/ge (and lt/le with the operands
 //   swapped) are "above"/"above or equal", false on unordered: they stay in the flags. eq and ne
-//   need two flags (ZF and PF), so they become 0/1 in a register.
+//   need two flags (ZF and PF): they stay in the flags too, as two-flag conditions (FP_EQUAL,
+//   FP_UNEQUAL) that a branch tests with two jumps and setFromFlags with two setcc.
 
 import type { OperatorInfo } from '../../binary/operators.ts';
-import { GPR8, GPR32, type Mem, type Xmm, XMM } from '../../x64/index.ts';
+import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
 import { emitScalar, emitScalar3 } from './scalar.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant, type TwoAddressOp, xmm, XMM_CLASS } from '../functionCompiler.ts';
-import { SCRATCH, XMM_SCRATCH } from '../registerAllocator.ts';
-import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
+import { XMM_SCRATCH } from '../registerAllocator.ts';
+import { FP_EQUAL, FP_UNEQUAL, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { CC } from './integer.ts';
 import { conversionLowering } from './conversions.ts';
 
@@ -176,21 +177,8 @@ export function compare(fc: FunctionCompiler, type: number, rel: Relation): void
   const src = floatSource(fc, b);
   if (type === F32) fc.asm.ucomiss(ax, src);
   else fc.asm.ucomisd(ax, src);
-  if (rel !== 'eq' && rel !== 'ne') return fc.push(inFlags(I32, rel === 'gt' || rel === 'lt' ? CC.a : CC.ae));
-  // eq: ZF and not PF; ne: not ZF or PF.
-  const r = fc.regs.alloc(GPR);
-  const asm = fc.asm;
-  if (rel === 'eq') {
-    asm.setcc('e', GPR8[r]!);
-    asm.setcc('np', GPR8[SCRATCH]!);
-    asm.and(GPR8[r]!, GPR8[SCRATCH]!);
-  } else {
-    asm.setcc('ne', GPR8[r]!);
-    asm.setcc('p', GPR8[SCRATCH]!);
-    asm.or(GPR8[r]!, GPR8[SCRATCH]!);
-  }
-  asm.movzx(GPR32[r]!, GPR8[r]!);
-  fc.push(inReg(I32, r));
+  if (rel === 'eq' || rel === 'ne') return fc.push(inFlags(I32, rel === 'eq' ? FP_EQUAL : FP_UNEQUAL));
+  fc.push(inFlags(I32, rel === 'gt' || rel === 'lt' ? CC.a : CC.ae));
 }
 // #endregion float-compare
 

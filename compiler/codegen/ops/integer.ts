@@ -8,8 +8,9 @@ import { regBit } from '../../abi/registers.ts';
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
 import {
-  fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, type TwoAddressOp,
+  fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized, type TwoAddressOp,
 } from '../functionCompiler.ts';
+import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inFlags, inReg, Loc, localPlus, type Value } from '../valueStack.ts';
@@ -35,6 +36,7 @@ export function compare(fc: FunctionCompiler, type: number, cc: number | 'eqz'):
     const a = fc.popCond();
     if (a.loc === Loc.Const) return pushI32(fc, a.imm === 0 && a.hi === 0 ? 1 : 0);
     if (a.loc === Loc.Flags) return fc.push(inFlags(I32, a.n ^ 1));
+    if (fuseTest(fc, a)) return fc.push(inFlags(I32, CC.e));
     const o = fc.operand(a, false);
     if (operandIsMem(o)) fc.asm.cmp(o, 0);
     else fc.asm.test(o as Gpr, o as Gpr);
@@ -49,12 +51,18 @@ export function compare(fc: FunctionCompiler, type: number, cc: number | 'eqz'):
     [a, b] = [b, a];
     cc = SWAPPED[cc]!;
   }
+  // x & m compared with zero: test x, m.
+  if ((cc === CC.e || cc === CC.ne) && isZero(b) && fuseTest(fc, a)) return fc.push(inFlags(I32, cc));
   const lhs = fc.operand(a, false);
   const rhs = fc.operand(b, true, !operandIsMem(lhs));
-  fc.asm.cmp(lhs as Gpr | Mem, rhs);
+  // cmp r, 0 and test r, r set the flags alike (CF = OF = 0; ZF, SF, PF from r), test is shorter.
+  if (rhs === 0 && !operandIsMem(lhs)) fc.asm.test(lhs as Gpr, lhs as Gpr);
+  else fc.asm.cmp(lhs as Gpr | Mem, rhs);
   fc.push(inFlags(I32, cc));
 }
 // #endregion constants-and-compare
+
+const isZero = (v: Value): boolean => v.loc === Loc.Const && v.imm === 0 && v.hi === 0;
 
 function evalCompare(type: number, cc: number, a: Value, b: Value): boolean {
   let sa: number | bigint, sb: number | bigint, ua: number | bigint, ub: number | bigint;
@@ -170,6 +178,9 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
         const sum = addend(type, b.loc === Loc.LocalPlus ? b.imm : 0, a.imm);
         if (sum !== undefined) return fc.push(localPlus(type, b.n, sum));
       }
+      // (x * k) + c: into the lea's displacement.
+      if (b.loc === Loc.Const && fitsImm32(b) && foldAddIntoLea(fc, a, op === 'add' ? b.imm : -b.imm)) return fc.push(a);
+      if (op === 'add' && a.loc === Loc.Const && fitsImm32(a) && foldAddIntoLea(fc, b, a.imm)) return fc.push(b);
       return simple(fc, type, op, a, b, op === 'add');
     }
     case 'and': case 'or': case 'xor': return simple(fc, type, op, a, b, true);
@@ -211,11 +222,13 @@ function twoAddress(
     if (type === I32) fc.markZeroExtended(dst);
     const sameReg = typeof src === 'object' && src.kind === 'gpr' && src.num === dst;
     fc.lastOp = sameReg ? null : { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
+    if (op === 'and') recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
     return fc.push(inReg(type, dst));
   }
   const start = fc.asm.offset;
   const bHome = commutative ? registerLocal(fc, b) : -1;
   const aWasTemp = a.loc === Loc.Reg;
+  const x = op === 'and' ? operandInPlace(fc, a) : null;
   const dst = fc.toReg(a);
   const opStart = fc.asm.offset;
   const src = fc.operand(b, immOk);
@@ -223,10 +236,19 @@ function twoAddress(
   fc.emitTwoAddress(op, type, dst, src);
   if (type === I32) fc.markZeroExtended(dst);
   fc.lastOp = null;
+  if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
   if (clean && bHome >= 0 && aWasTemp && opStart === start) {
     fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op, type, src: reg(type, dst) };
   }
   fc.push(inReg(type, dst));
+}
+
+/** Where an operand can be read without code (a register or memory), or null. */
+function operandInPlace(fc: FunctionCompiler, v: Value): Gpr | Mem | null {
+  if (v.loc === Loc.Reg) return reg(v.type, v.n);
+  if (v.loc !== Loc.Slot && v.loc !== Loc.Local) return null;
+  const s = fc.sourceOf(v);
+  return s.kind === 'reg' ? reg(v.type, s.reg) : s.kind === 'mem' ? sized(v.type, s.mem) : null;
 }
 
 /** The register of a local whose value is in it, or -1. */
@@ -237,6 +259,15 @@ function registerLocal(fc: FunctionCompiler, v: Value): number {
 function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void {
   if (a.loc === Loc.Const || (a.loc !== Loc.Reg && b.loc === Loc.Reg)) [a, b] = [b, a];
   if (b.loc === Loc.Const && fitsImm32(b)) {
+    // x * 2, 3, 5, 9 of a value in a register: lea [x + x*s] (one cycle, and a later + c joins it).
+    const k = b.imm;
+    const scale = k === 3 || k === 5 || k === 9 ? k - 1 : k === 2 ? 1 : 0;
+    const x = a.loc === Loc.Reg ? a.n : registerLocal(fc, a);
+    if (scale !== 0 && x >= 0) {
+      const dst = a.loc === Loc.Reg ? a.n : fc.regs.alloc(GPR);
+      emitLea(fc, type, dst, x, x, scale as 1 | 2 | 4 | 8, 0);
+      return fc.push(inReg(type, dst));
+    }
     const src = fc.operand(a, false) as Gpr | Mem;
     const dst = a.loc === Loc.Reg ? a.n : fc.regs.alloc(GPR);
     fc.asm.imul(reg(type, dst), src, b.imm);

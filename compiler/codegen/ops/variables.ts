@@ -3,13 +3,13 @@
 import { encodingOf, VMCTX_REG } from '../../abi/index.ts';
 import { type GlobalType, ValType } from '../../binary/types.ts';
 import { CONDITIONS, type Gpr, GPR64, type Mem, qword } from '../../x64/index.ts';
-import { conditionOf } from '../controlFlow.ts';
+import { conditionOf, jumpIf } from '../controlFlow.ts';
 import {
   F32, F64, fitsImm32, type FunctionCompiler, isFloat, notImplemented, reg, sized, xmm,
 } from '../functionCompiler.ts';
 import { writeLocal } from '../locals.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { inReg, Loc, ofLocal } from '../valueStack.ts';
+import { FP_EQUAL, FP_UNEQUAL, inReg, Loc, ofLocal } from '../valueStack.ts';
 
 // #region variables
 export function localGet(fc: FunctionCompiler, i: number): void {
@@ -76,25 +76,37 @@ export function select(fc: FunctionCompiler, type: number): void {
     fc.push(cond.imm !== 0 ? a : b);
     return;
   }
-  if (cond.loc === Loc.Flags) fc.pinFlags = true;
-  else fc.protectFlags(0);
+  if (cond.loc !== Loc.Flags) fc.protectFlags(0);
+  // The condition is tested first (an `and` just computed becomes a test), then kept in the
+  // flags while the operands are loaded (moves only).
+  const cc = conditionOf(fc, cond) as number;
+  fc.pinFlags = true;
   const dst = fc.toReg(a);
   if (isFloat(type)) {
     // No conditional move for xmm registers: jump over the move of b when the condition holds.
     const src = fc.xmmOperand(b);
-    const cc = conditionOf(fc, cond) as number;
     fc.pinFlags = false;
     const keep = fc.asm.newLabel();
-    fc.asm.jcc(CONDITIONS[cc]!, keep);
+    jumpIf(fc, cc, keep);
     if (typeof src === 'object' && src.kind === 'mem') fc.asm.movsd(xmm(dst), qword(src.base, src.disp, src.index, src.scale));
     else fc.asm.movaps(xmm(dst), src);
     fc.asm.bind(keep);
     return fc.push(inReg(type, dst));
   }
   const src = fc.operand(b, false);
-  const cc = conditionOf(fc, cond) as number;
   fc.pinFlags = false;
-  fc.asm.cmovcc(CONDITIONS[cc ^ 1]!, reg(type, dst), src as Gpr | Mem);
+  const d = reg(type, dst);
+  if (cc === FP_EQUAL) {
+    // b when not (equal and ordered): when ZF is clear or PF set.
+    fc.asm.cmovcc('ne', d, src as Gpr | Mem);
+    fc.asm.cmovcc('p', d, src as Gpr | Mem);
+  } else if (cc === FP_UNEQUAL) {
+    // b when equal and ordered: two flags at once, so jump over a plain move.
+    const keep = fc.asm.newLabel();
+    jumpIf(fc, cc, keep);
+    fc.asm.mov(d, src as Gpr | Mem);
+    fc.asm.bind(keep);
+  } else fc.asm.cmovcc(CONDITIONS[cc ^ 1]!, d, src as Gpr | Mem);
   fc.push(inReg(type, dst));
 }
 // #endregion parametric

@@ -1,0 +1,36 @@
+;; Results fused with their consumer (ops/fusion.ts) and comparisons kept in the flags.
+(module
+  ;; x*3+1: one lea with scale and displacement; x*9-4 and x*2 too.
+  (func (export "mul3_add") (param i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1)))
+  (func (export "mul9_sub") (param i64) (result i64)
+    (i64.sub (i64.mul (local.get 0) (i64.const 9)) (i64.const 4)))
+  (func (export "mul2_5") (param i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (i32.const 2)) (i32.mul (local.get 1) (i32.const 5))))
+  ;; x & m tested against zero: one test, the narrowest that sees the mask.
+  (func (export "and_ne_if") (param i64) (result i32)
+    (if (result i32) (i64.ne (i64.and (local.get 0) (i64.const 1)) (i64.const 0))
+      (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "and_wrap_if") (param i64) (result i32)
+    (if (result i32) (i32.wrap_i64 (i64.and (local.get 0) (i64.const 0x10000)))
+      (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "and_eqz") (param i64 i64) (result i32)
+    (i64.eqz (i64.and (local.get 0) (local.get 1))))
+  (func (export "and_br_if") (param i32) (result i32)
+    (block (br_if 0 (i32.and (local.get 0) (i32.const -8))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "and_select") (param i64 i32 i32) (result i32)
+    (select (local.get 1) (local.get 2) (i32.wrap_i64 (i64.and (local.get 0) (i64.const -2)))))
+  ;; Compared with zero: test r, r.
+  (func (export "lt_zero") (param i32) (result i32)
+    (i32.lt_s (local.get 0) (i32.const 0)))
+  ;; Float eq/ne stay in the flags: two jumps, two cmovs, or two setcc.
+  (func (export "feq_if") (param f64 f64) (result i32)
+    (if (result i32) (f64.eq (local.get 0) (local.get 1)) (then (i32.const 7)) (else (i32.const 9))))
+  (func (export "fne_br_if") (param f32 f32) (result i32)
+    (block (br_if 0 (f32.ne (local.get 0) (local.get 1))) (return (i32.const 1)))
+    (i32.const 2))
+  (func (export "feq_select") (param f64 f64 i32 i32) (result i32)
+    (select (local.get 2) (local.get 3) (f64.eq (local.get 0) (local.get 1))))
+  (func (export "fne_eqz_value") (param f32 f32) (result i32)
+    (i32.eqz (f32.ne (local.get 0) (local.get 1)))))
