@@ -99,6 +99,7 @@ interface TableEntry {
 
 // #region assembler
 export class Assembler extends Instructions {
+  private static generations = 0;
   private readonly namedLabels: Label[] = [];
   private readonly pool: PoolEntry[] = [];
   private readonly poolIndex = new Map<string, Label>();
@@ -108,6 +109,8 @@ export class Assembler extends Instructions {
   /** Byte ranges [start, length] that relaxation drops (see omit). */
   private omissions: number[] = [];
   private finished = false;
+  /** This piece of code's generation: labels bound here carry it (Label.bindStamp). */
+  private stamp = ++Assembler.generations;
 
   /**
    * Start over for the next piece of code, keeping the buffer's memory (one Assembler can serve
@@ -127,6 +130,7 @@ export class Assembler extends Instructions {
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
     if (this.omissions.length !== 0) this.omissions = [];
     this.finished = false;
+    this.stamp = ++Assembler.generations;
   }
 
   // --- labels
@@ -142,6 +146,7 @@ export class Assembler extends Instructions {
   bind(label: Label): void {
     if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
     label.offset = this.buf.length;
+    label.bindStamp = this.stamp;
     this.boundLabels.push(label);
   }
 
@@ -362,20 +367,16 @@ export class Assembler extends Instructions {
     const refs = this.labelRefs;
     // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
     // set by hand may point outside this code, where our positions mean nothing.
-    const bound = new Set(this.boundLabels);
+    const stamp = this.stamp;
     const rows = refs.data;
     // `ref`: the candidate's row in the label references, or -1 for a range to omit.
     const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       const shortOpcode = rows[i + SHORT]!;
-      if (shortOpcode !== 0 && bound.has(label)) candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
+      if (shortOpcode !== 0 && label.bindStamp === stamp) candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
     }
-    if (this.omissions.length > 0) {
-      const o = this.omissions;
-      for (let i = 0; i < o.length; i += 2) candidates.push({ start: o[i]!, saving: o[i + 1]!, target: o[i]!, ref: -1 });
-      candidates.sort((a, b) => a.start - b.start);
-    }
+    if (this.omissions.length > 0) mergeOmissions(candidates, this.omissions);
     const { short, map, sweep, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
 
@@ -424,9 +425,9 @@ export class Assembler extends Instructions {
     for (const l of this.boundLabels) l.offset = mapLabel(l.offset);
     // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
     for (const l of refs.labels) {
-      if (!bound.has(l) && l.offset >= 0 && l.offset < oldLength) {
+      if (l.bindStamp !== stamp && l.offset >= 0 && l.offset < oldLength) {
         l.offset = map(l.offset);
-        bound.add(l);
+        l.bindStamp = stamp; // moved once, even if several jumps use it
       }
     }
     if (this.fixups.length > 0) {
@@ -441,3 +442,18 @@ export class Assembler extends Instructions {
 
 }
 // #endregion assembler
+
+/**
+ * Put the omitted ranges ([start, length] pairs, in code order) among the jump candidates (also in
+ * code order), keeping the order by start: a merge, since both lists are sorted already.
+ */
+function mergeOmissions(candidates: { start: number; saving: number; target: number; ref: number }[], omissions: readonly number[]): void {
+  const jumps = candidates.splice(0);
+  let j = 0;
+  for (let o = 0; o < omissions.length; o += 2) {
+    const start = omissions[o]!;
+    while (j < jumps.length && jumps[j]!.start < start) candidates.push(jumps[j++]!);
+    candidates.push({ start, saving: omissions[o + 1]!, target: start, ref: -1 });
+  }
+  while (j < jumps.length) candidates.push(jumps[j++]!);
+}

@@ -33,8 +33,10 @@ export interface Relaxation {
 export function relaxBranches(candidates: readonly RelaxCandidate[]): Relaxation {
   const n = candidates.length;
   const short = new Array<boolean>(n);
-  // savedBefore[k]: bytes saved by the short candidates among the first k.
-  const savedBefore = new Float64Array(n + 1);
+  // savedBefore[k]: bytes saved by the short candidates among the first k. (A plain array: a
+  // typed array of more than 64 bytes costs microseconds to allocate, once per function.)
+  const savedBefore: number[] = new Array<number>(n + 1);
+  savedBefore[0] = 0;
   // Pass 1: the displacement as emitted, every other jump still long.
   for (let i = 0; i < n; i++) {
     const c = candidates[i]!;

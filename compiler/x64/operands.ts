@@ -28,6 +28,8 @@ export class Label {
   readonly kind = 'label';
   /** Byte offset in the code once bound; -1 before. */
   offset = -1;
+  /** Which assembler generation bound it with `bind` (0: none); lets relaxation tell those apart without a Set. */
+  bindStamp = 0;
   constructor(readonly name?: string) {}
   get bound(): boolean {
     return this.offset >= 0;
