@@ -30,15 +30,15 @@ describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
     for (const k of data.kernels) expect(Object.keys(k.engines).sort()).toEqual(['liftoff', 'lightbeam', 'native', 'native-vec', 'turbofan']);
   });
 
-  test("Lightbeam's geometric mean is 0.79x Liftoff's time, 1.63x native; TurboFan 1.27x; 1.28x TurboFan's time", () => {
+  test("Lightbeam's geometric mean against Liftoff, native and TurboFan", () => {
     const [lbLiftoff, lbNative, tfNative, lbTf] = says(/geometric mean is (\d\.\d\d)x Liftoff's time.*?Against native code the geometric mean is (\d\.\d\d)x; TurboFan's is (\d\.\d\d)x, so Lightbeam's code takes (\d\.\d\d)x TurboFan's time/);
     expect(lbLiftoff).toBe(data.geomeans['lightbeam/liftoff']!.toFixed(2));
     expect(lbNative).toBe(data.geomeans.lightbeam!.toFixed(2));
     expect(tfNative).toBe(data.geomeans.turbofan!.toFixed(2));
     expect(lbTf).toBe((data.geomeans.lightbeam! / data.geomeans.turbofan!).toFixed(2));
-    // "about a fifth faster"
-    expect(data.geomeans['lightbeam/liftoff']!).toBeGreaterThan(0.75);
-    expect(data.geomeans['lightbeam/liftoff']!).toBeLessThan(0.85);
+    // "about a quarter faster"
+    expect(data.geomeans['lightbeam/liftoff']!).toBeGreaterThan(0.7);
+    expect(data.geomeans['lightbeam/liftoff']!).toBeLessThan(0.8);
   });
 
   test('every kernel is faster than Liftoff, from the fastest to the slowest named', () => {
@@ -62,16 +62,15 @@ describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
     expect(Math.abs(Number(tf) - 1)).toBeLessThan(0.05);
   });
 
-  test('on matmul and jacobi2d vectorised native code takes about half the time of scalar native', () => {
-    expect(chapter).toContain('native-vec takes half native\'s time');
-    for (const k of ['matmul', 'jacobi2d']) expect(Math.abs(Number(ratio(k, 'native-vec')) - 0.5)).toBeLessThan(0.06);
+  test('on matmul and jacobi2d vectorised native code takes half the time of scalar native or less', () => {
+    expect(chapter).toContain("native-vec takes half native's time or less");
+    for (const k of ['matmul', 'jacobi2d']) expect(Number(ratio(k, 'native-vec'))).toBeLessThan(0.53);
   });
 
-  test('the four kernels furthest from native are named, each above 2x, and two of them closest to Liftoff', () => {
-    const [a, b, c, d] = says(/furthest from native — (\w+), (\w+), (\w+) and (\w+), each above 2x/);
-    const slowest = [...data.kernels].sort((x, y) => ratioToBaseline(data, y, 'lightbeam') - ratioToBaseline(data, x, 'lightbeam')).slice(0, 4);
-    expect(slowest.map((k) => k.kernel)).toEqual([a, b, c, d]);
-    expect(slowest.every((k) => ratioToBaseline(data, k, 'lightbeam') > 2)).toBe(true);
+  test('the kernels furthest from native, above 2x, are named, and they are the closest to Liftoff', () => {
+    const [a, b] = says(/furthest from native — (\w+) and (\w+), each above 2x/);
+    const byDistance = [...data.kernels].sort((x, y) => ratioToBaseline(data, y, 'lightbeam') - ratioToBaseline(data, x, 'lightbeam'));
+    expect(byDistance.filter((k) => ratioToBaseline(data, k, 'lightbeam') > 2).map((k) => k.kernel)).toEqual([a, b]);
     const [h, hName, g, gName] = says(/\((\d\.\d\d)x on (\w+), (\d\.\d\d)x on (\w+)\)/);
     expect([h, g]).toEqual([lbOverLiftoff(hName!).toFixed(2), lbOverLiftoff(gName!).toFixed(2)]);
     // The two highest Lightbeam/Liftoff ratios of all kernels.
@@ -82,16 +81,16 @@ describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
 
 describe('book/15-performance.mdx says, of the README and the file tests,', () => {
   test('compile speed and code-size figures are the README\'s', () => {
-    for (const figure of ['1.70 / 10.7 (0.16x)', '2.00 / 17.9 (0.11x)', '4.64 / 25.7 (0.18x)', '0.47 / 10.4', '0.34 / 14.7', '0.32 / 21.0',
+    for (const figure of ['2.77 / 11.7 (0.24x)', '3.01 / 20.2 (0.15x)', '5.65 / 25.8 (0.22x)', '0.54 / 11.1', '0.33 / 17.1', '0.34 / 20.0',
       '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '3.20 vs 2.61', '3.37 vs 2.85', '3.07 vs 2.59', '0.68-1.37x']) {
       expect(readme).toContain(figure);
     }
-    for (const figure of ['1.70 / 10.7 (0.16x)', '2.00 / 17.9 (0.11x)', '4.64 / 25.7 (0.18x)', '0.47 / 10.4', '0.34 / 14.7', '0.32 / 21.0',
-      '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '3.20 against 2.61', '3.37 against 2.85', '3.07 against 2.59', '0.68x to 1.37x', '0.11x to 0.18x']) {
+    for (const figure of ['2.77 / 11.7 (0.24x)', '3.01 / 20.2 (0.15x)', '5.65 / 25.8 (0.22x)', '0.54 / 11.1', '0.33 / 17.1', '0.34 / 20.0',
+      '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '3.20 against 2.61', '3.37 against 2.85', '3.07 against 2.59', '0.68x to 1.37x', '0.15x to 0.24x']) {
       expect(chapter).toContain(figure);
     }
-    expect(readme).toContain('2.50 (1.47x ours) | 4.01 (2.0x ours) | 5.70 (1.23x ours)');
-    expect(chapter).toContain('1.23x to 2.0x one thread\'s speed (2.50, 4.01 and 5.70 MB/s');
+    expect(readme).toContain('3.88 (1.40x ours) | 5.58 (1.85x ours) | 7.46 (1.32x ours)');
+    expect(chapter).toContain('1.32x to 1.85x one thread\'s speed (3.88, 5.58 and 7.46 MB/s');
   });
 
   test('in local-registers.wat the loop keeps $sum in r9, $i in r8, and reads $d from its slot', () => {
