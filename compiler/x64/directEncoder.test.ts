@@ -1,12 +1,9 @@
 // The direct layer (directEncoder.ts) must write exactly what the table path writes: the same
 // bytes, label references, fix-ups and errors. Each check runs one script of calls twice, on an
 // assembler with the layer on and one with it off, and compares everything they produced.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// (Whole compiled modules, with and without it: compiler/codegen/directEncoder.test.ts, since
+// compiler/x64 knows nothing of WebAssembly.)
 import { describe, expect, it } from 'vitest';
-import { watToWasm } from '../text/watToWasm.ts';
-import { BASELINE_FEATURES } from '../abi/index.ts';
-import { compileModule } from '../codegen/moduleCompiler.ts';
 import { Assembler } from './assembler.ts';
 import { DirectEncoder } from './directEncoder.ts';
 import { FIELDS, type LabelRefs } from './labelRefs.ts';
@@ -188,26 +185,4 @@ describe('direct encodings equal the table path', () => {
       asm.movss(XMM[1]!, XMM[2]!);
     });
   });
-});
-
-describe('whole modules compile to the same code with and without the direct layer', () => {
-  const dir = join(import.meta.dirname, '../codegen/filetests');
-  const all = { ...BASELINE_FEATURES, ...Object.fromEntries(Object.keys(BASELINE_FEATURES).map((k) => [k, true])) };
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
-    it(file, async () => {
-      const bytes = await watToWasm(readFileSync(join(dir, file), 'utf8'), { name: file, names: true });
-      const compile = (direct: boolean): unknown => {
-        DirectEncoder.directByDefault = direct;
-        try {
-          return [BASELINE_FEATURES, all].map((features) => {
-            const m = compileModule(bytes, { features });
-            return { code: [...m.code], relocations: m.relocations, trapSites: m.trapSites, functions: m.functions };
-          });
-        } finally {
-          DirectEncoder.directByDefault = true;
-        }
-      };
-      expect(compile(true)).toEqual(compile(false));
-    });
-  }
 });
