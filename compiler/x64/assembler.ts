@@ -370,13 +370,25 @@ export class Assembler extends Instructions {
     const stamp = this.stamp;
     const rows = refs.data;
     // `ref`: the candidate's row in the label references, or -1 for a range to omit.
+    // Jumps and omitted ranges ([start, length] pairs) were both recorded in code order: taking
+    // them in turn keeps the candidates sorted by start.
     const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
+    const omissions = this.omissions;
+    let o = 0;
+    const omitUpTo = (start: number): void => {
+      for (; o < omissions.length && omissions[o]! < start; o += 2) {
+        candidates.push({ start: omissions[o]!, saving: omissions[o + 1]!, target: omissions[o]!, ref: -1 });
+      }
+    };
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       const shortOpcode = rows[i + SHORT]!;
-      if (shortOpcode !== 0 && label.bindStamp === stamp) candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
+      if (shortOpcode !== 0 && label.bindStamp === stamp) {
+        omitUpTo(rows[i + START]!);
+        candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
+      }
     }
-    if (this.omissions.length > 0) mergeOmissions(candidates, this.omissions);
+    omitUpTo(Infinity);
     const { short, map, sweep, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
 
@@ -442,18 +454,3 @@ export class Assembler extends Instructions {
 
 }
 // #endregion assembler
-
-/**
- * Put the omitted ranges ([start, length] pairs, in code order) among the jump candidates (also in
- * code order), keeping the order by start: a merge, since both lists are sorted already.
- */
-function mergeOmissions(candidates: { start: number; saving: number; target: number; ref: number }[], omissions: readonly number[]): void {
-  const jumps = candidates.splice(0);
-  let j = 0;
-  for (let o = 0; o < omissions.length; o += 2) {
-    const start = omissions[o]!;
-    while (j < jumps.length && jumps[j]!.start < start) candidates.push(jumps[j++]!);
-    candidates.push({ start, saving: omissions[o + 1]!, target: start, ref: -1 });
-  }
-  while (j < jumps.length) candidates.push(jumps[j++]!);
-}
