@@ -23,6 +23,11 @@ const commands: Record<string, Command> = {
     usage: 'lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]',
     load: () => import('./cli/disasm.ts'),
   },
+  compile: {
+    summary: 'compile a module as `run` does and print the time the first compile in a fresh process takes',
+    usage: 'lightbeam compile <file.wat|file.wasm> [--json]',
+    load: () => import('./cli/compile.ts'),
+  },
   run: {
     summary: 'run a WASI command (_start), or invoke an export and print its results',
     usage: 'lightbeam run [--dir D[::G]] [--env N=V] [--invoke NAME] <file> [args...]',
