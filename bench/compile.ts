@@ -1,6 +1,7 @@
 // Compile speed: megabytes of wasm per second of our one-pass compiler beside V8's Liftoff,
 // measured in the same run on the same bytes.
 //   npx tsx bench/compile.ts [file.wasm ...]          (MS=3000: sampling time per measurement)
+//   npx tsx bench/compile.ts --cold [file.wasm ...]   (the cold rows alone; COLD_RUNS=3 processes each)
 //   npx tsx bench/compile.ts --scaling [maxMB]        (compile time per byte as the input grows, to 100 MB)
 //
 // Honest bytes: MB/s divides the module's size by the time to validate and compile all of it.
@@ -123,7 +124,36 @@ const DEFAULT_INPUTS = [
   'compiler/testing/cprograms/sort.wasi.wasm', // C against wasi-libc: a small program
 ];
 
-async function compileSpeed(files: string[]): Promise<void> {
+/** The warm rows: ours single-threaded and in parts, beside Liftoff in a child, after a warm-up. */
+async function warmRows(bytes: Uint8Array, file: string, row: (what: string, ms: number, liftoffMs?: number) => void): Promise<void> {
+  // What 2 free cores would give, from CPU times (robust to load): the longer part, plus the
+  // main thread's unpacking and merging.
+  const parts = [0, 1].map((index) => compilePart(bytes, { index, count: THREADS }));
+  const merge = () => mergeParts([parts[0]!, unpackPart(packPart(parts[1]!), parts[0]!.info)]);
+  // One sampling round for all, so that each is as warm as the others.
+  const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await timeAll([
+    () => compileModule(bytes),
+    () => validateModule(bytes),
+    () => compilePart(bytes, { index: 0, count: THREADS }),
+    () => compilePart(bytes, { index: 1, count: THREADS }),
+    merge,
+  ], cpuMs)) as [number, number, number, number, number];
+  const criticalMs = Math.max(part0Ms, part1Ms) + mergeMs;
+  const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
+  const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
+  const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
+  row('warm, 1 thread, CPU: ours (validate + compile)', oursMs, v8.compileMs);
+  row('warm, 1 thread, CPU: V8 Liftoff', v8.compileMs!);
+  row('warm, 1 thread, CPU: ours, validate alone', validateMs, v8.validateMs);
+  row('warm, 1 thread, CPU: V8 WebAssembly.validate', v8.validateMs!);
+  row(`warm, ${THREADS} threads, CPU of the longer part + merge`, criticalMs, v8.compileMs);
+  row('warm, wall: ours, 1 thread', singleWallMs, v8threads.compileWallMs);
+  row(`warm, wall: ours, ${THREADS} threads`, parallelWallMs, v8threads.compileWallMs);
+  row('warm, wall: V8 Liftoff, its own threads', v8threads.compileWallMs!);
+  console.log(`  our speed-up on ${THREADS} threads: ${(oursMs / criticalMs).toFixed(2)}x on free cores (CPU: whole / (longer part ${f1(Math.max(part0Ms, part1Ms), 0)} + merge ${f1(mergeMs, 0)})), ${(singleWallMs / parallelWallMs).toFixed(2)}x measured (wall, under this load); V8's threads: ${(v8.compileMs! / v8threads.compileWallMs!).toFixed(2)}x (its CPU over its wall)`);
+}
+
+async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
   execFileSync(process.execPath, [CLI, 'compile', DEFAULT_INPUTS.at(-1)!]); // builds the bundle if the sources changed
   const dir = mkdtempSync(join(tmpdir(), 'lightbeam-bench-'));
   console.log(`compile speed, MB of wasm per second (medians; ${MS} ms per measurement; ${COLD_RUNS} fresh processes for cold)`);
@@ -141,22 +171,6 @@ async function compileSpeed(files: string[]): Promise<void> {
       for (const i of compiled.stubbed.keys()) stubbedBytes += sizes[i - imported] ?? 0;
       const n = bytes.length - stubbedBytes;
 
-      // What 2 free cores would give, from CPU times (robust to load): the longer part, plus the
-      // main thread's unpacking and merging.
-      const parts = [0, 1].map((index) => compilePart(bytes, { index, count: THREADS }));
-      const merge = () => mergeParts([parts[0]!, unpackPart(packPart(parts[1]!), parts[0]!.info)]);
-      // One sampling round for all, so that each is as warm as the others.
-      const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await timeAll([
-        () => compileModule(bytes),
-        () => validateModule(bytes),
-        () => compilePart(bytes, { index: 0, count: THREADS }),
-        () => compilePart(bytes, { index: 1, count: THREADS }),
-        merge,
-      ], cpuMs)) as [number, number, number, number, number];
-      const criticalMs = Math.max(part0Ms, part1Ms) + mergeMs;
-      const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
-      const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
-      const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
       // As `lightbeam run` compiles (one thread), and on 2 threads (LIGHTBEAM_THREADS=2).
       const coldRun = cold([CLI, 'compile', '--json', file]);
       const coldTwo = bytes.length >= PARALLEL_FROM ? cold([CLI, 'compile', '--json', file], { LIGHTBEAM_THREADS: String(THREADS) }) : undefined;
@@ -168,14 +182,7 @@ async function compileSpeed(files: string[]): Promise<void> {
       console.log(`  ${'what'.padEnd(50)} ${'MB/s'.padStart(7)} ${'ms'.padStart(9)}   vs Liftoff`);
       const row = (what: string, ms: number, liftoffMs?: number) =>
         console.log(`  ${what.padEnd(50)} ${f2(mbps(n, ms))} ${f1(ms, 9)}   ${liftoffMs === undefined ? '' : f2(liftoffMs / ms)}`);
-      row('warm, 1 thread, CPU: ours (validate + compile)', oursMs, v8.compileMs);
-      row('warm, 1 thread, CPU: V8 Liftoff', v8.compileMs!);
-      row('warm, 1 thread, CPU: ours, validate alone', validateMs, v8.validateMs);
-      row('warm, 1 thread, CPU: V8 WebAssembly.validate', v8.validateMs!);
-      row(`warm, ${THREADS} threads, CPU of the longer part + merge`, criticalMs, v8.compileMs);
-      row('warm, wall: ours, 1 thread', singleWallMs, v8threads.compileWallMs);
-      row(`warm, wall: ours, ${THREADS} threads`, parallelWallMs, v8threads.compileWallMs);
-      row('warm, wall: V8 Liftoff, its own threads', v8threads.compileWallMs!);
+      if (!coldOnly) await warmRows(bytes, file, row);
       row('cold, first compile, CPU: lightbeam run', coldRun.compileMs!, coldV8.firstMs);
       row('cold, first compile, CPU: its main thread alone', coldRun.compileMainThreadMs!, coldV8.firstMs);
       row('cold, first compile, wall: lightbeam run', coldRun.compileWallMs!, coldV8.firstWallMs);
@@ -186,7 +193,6 @@ async function compileSpeed(files: string[]): Promise<void> {
       row('cold, first compile, CPU: through tsx', coldTsx.compileMs!, coldV8.firstMs);
       row('cold, first compile, CPU: V8 Liftoff', coldV8.firstMs!);
       row('cold, first compile, wall: V8 Liftoff', coldV8.firstWallMs!);
-      console.log(`  our speed-up on ${THREADS} threads: ${(oursMs / criticalMs).toFixed(2)}x on free cores (CPU: whole / (longer part ${f1(Math.max(part0Ms, part1Ms), 0)} + merge ${f1(mergeMs, 0)})), ${(singleWallMs / parallelWallMs).toFixed(2)}x measured (wall, under this load); V8's threads: ${(v8.compileMs! / v8threads.compileWallMs!).toFixed(2)}x (its CPU over its wall)`);
       console.log(`  cold: \`node bin/lightbeam.js compile --json\` in ${COLD_RUNS} fresh processes, started as \`lightbeam run\` starts; CPU counts every thread (V8 optimising our compiler on its background threads is most of it), wall is the compile's own, under this load`);
       console.log(`  a fresh process before compiling, CPU ms: ${f1(coldRun.beforeCompileMs!, 0)} from the bundle (Node's own start ${f1(coldRun.nodeStartMs!, 0)}), ${f1(coldTsx.beforeCompileMs!, 0)} through tsx`);
       console.log(`  machine code: ${compiled.code.length} bytes, ${(compiled.code.length / bytes.length).toFixed(2)} per wasm byte\n`);
@@ -219,4 +225,7 @@ function scaling(maxMB: number): void {
 
 const args = process.argv.slice(2);
 if (args[0] === '--scaling') scaling(Number(args[1] ?? 100));
-else await compileSpeed(args.length > 0 ? args : DEFAULT_INPUTS.filter((f) => existsSync(f)));
+else {
+  const files = args.filter((a) => a !== '--cold');
+  await compileSpeed(files.length > 0 ? files : DEFAULT_INPUTS.filter((f) => existsSync(f)), args.includes('--cold'));
+}
