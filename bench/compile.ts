@@ -31,7 +31,6 @@ import { compileModule, compilePart } from '../compiler/codegen/moduleCompiler.t
 import { mergeParts } from '../compiler/codegen/moduleParts.ts';
 import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
 import { closeCompileWorkers, compileModuleParallel } from '../compiler/parallel/parallelCompile.ts';
-import { PARALLEL_FROM } from '../compiler/cli/compileForCli.ts';
 import { validateModule } from '../compiler/validate/index.ts';
 import { bodySizes, repeatFunctions } from './scaledModule.ts';
 
@@ -173,7 +172,7 @@ async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
 
       // As `lightbeam run` compiles (one thread), and on 2 threads (LIGHTBEAM_THREADS=2).
       const coldRun = cold([CLI, 'compile', '--json', file]);
-      const coldTwo = bytes.length >= PARALLEL_FROM ? cold([CLI, 'compile', '--json', file], { LIGHTBEAM_THREADS: String(THREADS) }) : undefined;
+      const coldTwo = cold([CLI, 'compile', '--json', file], { LIGHTBEAM_THREADS: String(THREADS) }); // small modules stay on 1
       const coldTsx = cold([CLI, 'compile', '--json', file], { LIGHTBEAM_NO_BUNDLE: '1' });
       const coldV8 = cold([...LIFTOFF_FLAGS, '--single-threaded', '-e', CHILD, file, '0', 'cold']);
 
@@ -186,7 +185,7 @@ async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
       row('cold, first compile, CPU: lightbeam run', coldRun.compileMs!, coldV8.firstMs);
       row('cold, first compile, CPU: its main thread alone', coldRun.compileMainThreadMs!, coldV8.firstMs);
       row('cold, first compile, wall: lightbeam run', coldRun.compileWallMs!, coldV8.firstWallMs);
-      if (coldTwo) {
+      if (coldTwo.threads! > 1) {
         row(`cold, first compile, CPU: ${THREADS} threads`, coldTwo.compileMs!, coldV8.firstMs);
         row(`cold, first compile, wall: ${THREADS} threads`, coldTwo.compileWallMs!, coldV8.firstWallMs);
       }
