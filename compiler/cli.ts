@@ -52,7 +52,8 @@ function help(): string {
   return lines.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one command; bin/lightbeam.js sets process.exitCode to what it returns. */
+export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
@@ -73,4 +74,3 @@ async function main(argv: string[]): Promise<number> {
   return module.main(rest);
 }
 
-process.exitCode = await main(process.argv.slice(2));
