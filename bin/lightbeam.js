@@ -2,15 +2,15 @@
 // The `lightbeam` command. The compiler is written in TypeScript and run through tsx, so the
 // command works straight after `npm install`, with no build step.
 //
-// `run` and `disasm` start from a bundle instead (one file per command, built by esbuild into
-// dist-cli/ on first use and again whenever a source file is newer): loading the compiler through
+// `run`, `compile` and `disasm` start from a bundle instead (built by esbuild into dist-cli/ on
+// first use and again whenever a source file is newer): loading the compiler through
 // tsx costs about 1 s of CPU on every invocation, the bundle a few tens of ms. `wast` and
 // `jsapi` start worker processes from the TypeScript sources, so they keep to tsx.
 // LIGHTBEAM_NO_BUNDLE=1 always uses tsx.
 //
 // `run` and `compile` load a CommonJS build of the same bundle through vm.Script with V8's code
 // cache (cli.cjs.cache, written by the first process that has none): it skips parsing and
-// compiling the bundle's functions to bytecode, about 25 ms of CPU per process. `disasm` keeps to
+// compiling the bundle's functions to bytecode, 30-60 ms of CPU per process. `disasm` keeps to
 // the ES module bundle (iced-x86 is loaded by a dynamic import(), which a vm.Script can only do
 // behind an experimental flag). LIGHTBEAM_NO_CODE_CACHE=1 uses the ES module bundle for all.
 

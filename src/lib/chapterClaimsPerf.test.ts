@@ -113,10 +113,10 @@ describe('book/15-performance.mdx says, of the README and the file tests,', () =
     expect(readme).toContain('costs 6-17 times the warm compile\'s CPU');
     expect(chapter).toContain('costs 6 to 17 times the warm one');
     // Whole runs, before and after.
-    expect(readme).toContain('| fib.wasm `--invoke setup` (266 bytes) | 510 [420-590] | 260 [260-360] |');
-    expect(readme).toContain('| large.wasm (1.1 MB; the same) | 4,030 [3,600-4,300] | 2,330 [2,120-2,630] |');
-    expect(chapter).toContain('260 ms of CPU instead of 510');
-    expect(chapter).toContain('of large.wasm 2,330 instead of 4,030');
+    expect(readme).toContain('| fib.wasm `--invoke setup` (266 bytes) | 490 [470-530] | 280 [270-300] |');
+    expect(readme).toContain('| large.wasm (1.1 MB; the same) | 4,550 [4,170-4,700] | 2,440 [2,350-2,560] |');
+    expect(chapter).toContain('costs 280 ms of CPU instead of 490');
+    expect(chapter).toContain('of large.wasm 2,440 instead of 4,550');
     expect(readme).toContain('On 2 threads the CPU was 1.5-1.8 times one thread\'s');
     expect(chapter).toContain('two threads cost 1.5-1.8 times one thread\'s CPU');
   });
