@@ -343,7 +343,9 @@ describe('the book in a browser', () => {
   test('pictures drawn from the compiler render on desktop and phone, in light and dark', async () => {
     const links = await chapterLinks();
     const byNumber = (nn: string) => links.find((l) => l.includes(`/${nn}-`))!.slice(base.length - 1);
-    const expected: Record<string, string[]> = { '02': ['leb128'], '04': ['encoding'], '05': ['call-stacks'], '06': ['value-stack', 'registers'], '08': ['merges'] };
+    const expected: Record<string, string[]> = {
+      '02': ['leb128'], '04': ['encoding'], '05': ['call-stacks'], '06': ['value-stack', 'registers'], '08': ['merges'], '10': ['linear-memory'], '13': ['vmcontext'],
+    };
     for (const [nn, kinds] of Object.entries(expected)) {
       for (const variant of [
         { name: 'desktop-light', width: 1280, dark: false },
@@ -380,7 +382,7 @@ describe('the book in a browser', () => {
         await page.context().close();
       }
     }
-  }, 240_000);
+  }, 480_000); // seven chapters, four views each
 
   // Phone widths: 390 px (a phone held upright) and 600 px (a phone on its side, a small tablet),
   // both below the 52rem breakpoint. Every chapter at both, the colour scheme alternating from page
