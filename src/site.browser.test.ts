@@ -387,15 +387,17 @@ describe('the book in a browser', () => {
   // Phone widths: 390 px (a phone held upright) and 600 px (a phone on its side, a small tablet),
   // both below the 52rem breakpoint. Every chapter at both, the colour scheme alternating from page
   // to page so that each width is seen in light and in dark; one page load each keeps it to minutes.
-  test('every page at 390 and 600 px: no sideways page scroll, labels of 10 px or more, tables and navigation inside the screen', async () => {
+  test('every page at 390 and 600 px: no sideways page scroll, labels of 10 px or more, tables and navigation inside the screen, wide tables scrolling in their frames with short cells on one line, Copy buttons off the code', async () => {
     const pages = ['/', '/glossary/', '/playground/', ...(await chapterLinks()).map((h) => h.slice(base.length - 1))];
     const problems: string[] = [];
     let drawings = 0;
+    let wideTables = 0;
+    let copyButtons = 0;
     for (const width of [390, 600]) {
       for (const [i, path] of pages.entries()) {
         const dark = (i + (width === 600 ? 1 : 0)) % 2 === 1;
         const page = await open(path, { width, height: 844, dark });
-        const { found, labelled } = await page.evaluate((labelFn) => {
+        const { found, labelled, wide, buttons } = await page.evaluate((labelFn) => {
           const smallest = new Function('el', `return (${labelFn})(el)`) as (el: Element) => number;
           const vw = document.documentElement.clientWidth;
           const out: string[] = [];
@@ -417,15 +419,59 @@ describe('the book in a browser', () => {
           inside('.pager a', 'a pager link');
           const toggle = document.querySelector('.toc-toggle summary');
           if (!toggle || toggle.getBoundingClientRect().width === 0) out.push('no menu button for the contents');
-          return { found: out, labelled: document.querySelectorAll('main svg text').length };
+          // A table wider than the column scrolls in its own frame, and the page does not move.
+          let wide = 0;
+          for (const table of Array.from(document.querySelectorAll<HTMLElement>('main table'))) {
+            if (table.scrollWidth <= table.clientWidth + 1) continue;
+            wide++;
+            table.scrollLeft = 40;
+            const moved = table.scrollLeft;
+            table.scrollLeft = 0;
+            if (moved === 0 || window.scrollX !== 0) out.push(`a table ${table.scrollWidth} px wide does not scroll inside itself: "${(table.textContent ?? '').trim().slice(0, 40)}"`);
+          }
+          // Short cells (figures, names) stay on one line: count the line boxes of their text.
+          const lines = (el: Element): number => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+          };
+          for (const cell of Array.from(document.querySelectorAll('main td.short, main th.short'))) {
+            if (lines(cell) > 1) out.push(`a short table cell wraps over ${lines(cell)} lines: "${(cell.textContent ?? '').trim()}"`);
+          }
+          // No Copy button covers code: the button's box meets no box of the code's text.
+          let buttons = 0;
+          for (const wrap of Array.from(document.querySelectorAll('.code-wrap'))) {
+            const button = wrap.querySelector('.copy-code')!.getBoundingClientRect();
+            const pre = wrap.querySelector('pre')!;
+            if (button.width === 0) continue;
+            buttons++;
+            const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+            const range = document.createRange();
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+              if (!node.textContent?.trim()) continue;
+              range.selectNodeContents(node);
+              const rects = Array.from(range.getClientRects());
+              if (rects[0] && rects[0].top > button.bottom) break;
+              const hit = rects.find((r) => r.width > 0 && r.left < button.right && r.right > button.left && r.top < button.bottom && r.bottom > button.top);
+              if (hit) {
+                out.push(`the Copy button covers code: "${node.textContent.trim().slice(0, 30)}" in "${(pre.textContent ?? '').trim().slice(0, 40)}"`);
+                break;
+              }
+            }
+          }
+          return { found: out, labelled: document.querySelectorAll('main svg text').length, wide, buttons };
         }, smallestLabel.toString());
         drawings += labelled;
+        wideTables += wide;
+        copyButtons += buttons;
         for (const f of found) problems.push(`${path} at ${width} px${dark ? ' (dark)' : ''}: ${f}`);
         expect((page as Page & { errors: string[] }).errors, `${path} at ${width} px`).toEqual([]);
         await page.context().close();
       }
     }
     expect(drawings, 'labels of drawings looked at').toBeGreaterThan(100);
+    expect(wideTables, 'tables wider than the column, scrolled inside their frames').toBeGreaterThan(0);
+    expect(copyButtons, 'Copy buttons looked at').toBeGreaterThan(100);
     expect(problems).toEqual([]);
   }, 600_000);
 

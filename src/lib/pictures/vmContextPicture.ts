@@ -106,8 +106,8 @@ export function vmContextPicture(info: ModuleInfo, moduleName: string): string {
     parts.push(text(WHAT_X, y, area.access, { size: 12, soft: true }));
     y += 6;
     if (area.rows.length === 0) {
-      parts.push(line(BOX_X, y + 2, BOX_X + BOX_W, y + 2, { dashed: true }), text(WHAT_X, y + 6, 'none in this module: 0 bytes', { size: 12, soft: true }));
-      y += 8;
+      parts.push(line(BOX_X, y + 6, BOX_X + BOX_W, y + 6, { dashed: true }), text(WHAT_X, y + 12, 'none in this module: 0 bytes', { size: 11, ui: true, soft: true }));
+      y += 14;
       continue;
     }
     for (const r of area.rows) {
