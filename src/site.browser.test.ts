@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from './lib/root.ts';
+import { nativeUnavailable } from './lib/examples.ts';
 
 const root = repoRoot();
 const results = join(root, 'test-results');
@@ -363,7 +364,9 @@ describe('the book in a browser', () => {
     const links = await chapterLinks();
     const byNumber = (nn: string) => links.find((l) => l.includes(`/${nn}-`))!.slice(base.length - 1);
     const expected: Record<string, string[]> = {
-      '02': ['leb128'], '04': ['encoding'], '05': ['call-stacks'], '06': ['value-stack', 'registers'], '08': ['merges'], '10': ['linear-memory'], '13': ['vmcontext'],
+      '02': ['leb128'], '04': ['encoding'], '05': ['call-stacks'], '06': ['value-stack', 'registers'], '08': ['merges'], '13': ['vmcontext'],
+      // Drawn from a running instance: a build machine that cannot run the code shows why instead.
+      ...(nativeUnavailable() ? {} : { '10': ['linear-memory'] }),
     };
     for (const [nn, kinds] of Object.entries(expected)) {
       for (const variant of [
