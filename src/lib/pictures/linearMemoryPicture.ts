@@ -31,8 +31,8 @@ const BAR_H = 40;
 /** Narrowest a part of the bar may be drawn, so that its label fits (then the bar is not to scale). */
 const MIN_PART = 110;
 
-export const hex = (n: number): string => `0x${n.toString(16)}`;
-export const kib = (n: number): string => (n >= 2 ** 30 ? `${n / 2 ** 30} GiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} bytes`);
+const hex = (n: number): string => `0x${n.toString(16)}`;
+const sizeText = (n: number): string => (n >= 2 ** 30 ? `${n / 2 ** 30} GiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} bytes`);
 const pages = (bytes: number, pageSize: number): string => `${bytes / pageSize} page${bytes === pageSize ? '' : 's'}`;
 
 /** Widths of the accessible, reserved and guard parts: to scale when each is wide enough to label. */
@@ -69,14 +69,14 @@ function snapshotBar(s: MemorySnapshot, y0: number): { parts: string[]; height: 
   };
   if (wAcc > 0) {
     parts.push(box(accX, barY, wAcc, BAR_H, 'var(--pic-local)', { opacity: 0.35 }));
-    label(accX, wAcc, `${prot.accessible ?? 'rw-'} ${kib(s.bytes)}`, 'the memory');
+    label(accX, wAcc, `${prot.accessible ?? 'rw-'} ${sizeText(s.bytes)}`, 'the memory');
   }
   if (wRes > 0) {
     parts.push(box(resX, barY, wRes, BAR_H, 'var(--pic-reg)', { opacity: 0.08, dashed: true }));
-    label(resX, wRes, `${prot.reserved ?? '---'} ${kib(s.maxBytes - s.bytes)}`, 'reserved');
+    label(resX, wRes, `${prot.reserved ?? '---'} ${sizeText(s.maxBytes - s.bytes)}`, 'reserved');
   }
   parts.push(box(guardX, barY, widths[2]!, BAR_H, 'var(--pic-slot)', { opacity: 0.12, dashed: true }));
-  label(guardX, widths[2]!, `${prot.guard ?? '---'} ${kib(s.guard)}`, 'guard');
+  label(guardX, widths[2]!, `${prot.guard ?? '---'} ${sizeText(s.guard)}`, 'guard');
   // Page boundaries inside the reservation, when they are few enough to see.
   if (toScale && s.maxBytes / s.pageSize <= 16) {
     for (let p = s.pageSize; p < s.maxBytes; p += s.pageSize) {
@@ -98,7 +98,7 @@ function snapshotBar(s: MemorySnapshot, y0: number): { parts: string[]; height: 
   parts.push(line(sizeX, barY - 4, sizeX, noteY - 12, { dashed: true }));
   const notes = [
     `[r15 + ${s.sizeOffset}] = ${s.bytes.toLocaleString('en-US')}: the size, what bounds checks compare with`,
-    `[r15 + ${hex(s.bound4Offset)}] = ${s.bound4.toLocaleString('en-US')}: size - 4, the last start of a 4-byte access`,
+    `[r15 + ${hex(s.bound4Offset)}] = ${s.bound4.toLocaleString('en-US')} = size - 4: a 4-byte access at a fits if a ≤ this`,
   ];
   notes.forEach((n, k) => {
     // Beside the size mark, moved left as far as it must be to stay inside the drawing.
