@@ -7,7 +7,7 @@
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, layoutOf } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { argKey, emitMove, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
@@ -67,7 +67,8 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   }
   const moves: Move[] = [];
   for (let j = 0; j < sig.params.length; j++) {
-    moves.push({ dst: argDest(sig.params[j]!), src: fc.sourceOf(fc.stack.at(base + j)) });
+    const v = fc.stack.at(base + j);
+    moves.push({ dst: argDest(sig.params[j]!), src: fc.sourceOf(v), narrow: v.type === I32 });
   }
   const m = type.results.length;
   if (sig.returnAreaPointer) {
