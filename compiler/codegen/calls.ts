@@ -78,7 +78,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     moves.push({ dst: argDest(sig.returnAreaPointer), src });
   }
   const index = indirect ? fc.stack.at(base + nargs) : null;
-  if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!) });
+  if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!), narrow: true });
   parallelMove(asm, moves);
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;

@@ -125,7 +125,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     fc.asm.rewind(last.start);
     fc.forgetLastInstruction();
     fc.rewindNotes(last.start);
-    emitMove(fc.asm, REG[h0]!, REG[last.home]!);
+    emitMove(fc.asm, REG[h0]!, REG[last.home]!, last.type === I32);
     fc.emitTwoAddress(last.op, last.type, h0, last.src);
     fc.regs.release(last.result);
     l.regValid[i] = 1;

@@ -95,7 +95,8 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
         return;
       case 'lea': asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(GPR64[src.base]!, src.disp)); return;
       case 'memPlus':
-        asm.mov(r64, src.mem);
+        if (src.wide) asm.mov(r64, src.mem);
+        else asm.mov(GPR32[dst.reg]!, dwordOf(src.mem));
         asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(r64, src.disp));
         return;
       case 'address': asm.lea(r64, src.mem); return;

@@ -143,7 +143,7 @@ class TableCall implements IndirectCall {
   target(fc: FunctionCompiler, index: Value, base: number): Mem {
     const asm = fc.asm;
     const eax = GPR32[Reg.rax]!;
-    // The parallel move copied all 64 bits of the index.
+    // The index may have been in rax already, its upper half unknown (a move there is 32-bit).
     if (index.loc !== Loc.Const) asm.mov(eax, eax);
     const elem = elementAddress(fc, this.table, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
     asm.mov(scratch, elem);
