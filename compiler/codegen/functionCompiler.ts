@@ -110,6 +110,11 @@ export class FunctionCompiler implements Spiller {
     bodyOffset: number,
     /** The body's expression bytes, looked over to find the locals worth a register (null: declaration order). */
     code: Uint8Array | null = null,
+    /**
+     * The previous function's compiler (done with): its value stack, locals' state and frame are
+     * reset and reused, which spares a module of small functions most of its allocation per function.
+     */
+    previous: FunctionCompiler | null = null,
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
@@ -118,10 +123,11 @@ export class FunctionCompiler implements Spiller {
     const sig = layoutOf(type);
     // The validator hands each function its own array of local types.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
-    this.locals = new LocalState(types, sig.returnAreaPointer ? locals.length : -1);
-    this.stack = new ValueStack(types.length);
+    const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
+    this.locals = previous ? previous.locals.reset(types, returnAreaLocal) : new LocalState(types, returnAreaLocal);
+    this.stack = previous ? previous.stack.reset(types.length) : new ValueStack(types.length);
     this.regs = new RegisterAllocator(this.stack, this);
-    this.frame = new Frame(this.asm, types.length, funcIndex, bodyOffset);
+    this.frame = previous ? previous.frame.reset(types.length, funcIndex, bodyOffset) : new Frame(this.asm, types.length, funcIndex, bodyOffset);
 
     const { moves, zeroSlots } = assignLocals(
       this, sig, type.params.length, locals.length, code ? localWeights(code, types.length) : null,

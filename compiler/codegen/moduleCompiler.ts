@@ -11,7 +11,7 @@ import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind 
 import { Assembler, CodeBuffer } from '../x64/index.ts';
 import { call } from './calls.ts';
 import * as control from './controlFlow.ts';
-import { F32, F64, FunctionCompiler, notImplemented, NotImplementedYet } from './functionCompiler.ts';
+import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
 import { pushI32, pushI64 } from './ops/integer.ts';
 import * as tables from './ops/table.ts';
@@ -94,7 +94,12 @@ export class X64CodeGenerator implements CodeGenerator {
   /** One assembler for every body and one for every prologue, reset between functions (their buffers are reused). */
   private readonly asm = new Assembler(1 << 16);
   private readonly prologueAsm = new Assembler(64);
-  private fnNotes: [number, string][] = [];
+  /** Notes of the function being compiled (emptied for each). */
+  private readonly fnNotes: [number, string][] = [];
+  /** What every function compiler is given (one object for the module). */
+  private env: FunctionEnv | null = null;
+  /** The last function's compiler, once it is done: the next one reuses its tables. */
+  private done: FunctionCompiler | null = null;
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
@@ -148,6 +153,8 @@ export class X64CodeGenerator implements CodeGenerator {
 
   beginModule(module: ModuleInfo): void {
     this.vmctx = vmContextLayoutOf(module);
+    this.env = null;
+    this.done = null;
   }
 
   endModule(module: ModuleInfo): void {
@@ -172,14 +179,16 @@ export class X64CodeGenerator implements CodeGenerator {
       return;
     }
     this.asm.reset();
-    this.fnNotes = this.keepNotes ? [] : this.fnNotes;
+    this.fnNotes.length = 0;
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
-    this.checksBefore = { ...this.boundsChecks };
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
+    this.checksBefore.kept = this.boundsChecks.kept;
+    this.checksBefore.removed = this.boundsChecks.removed;
+    this.env ??= { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
-      const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expressionBytes());
+      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expressionBytes(), this.done);
+      this.done = null;
       fc.control = new control.ControlState();
       this.fc = fc;
       control.beginFunctionFrame(fc, ctx.frame(0));
@@ -203,7 +212,7 @@ export class X64CodeGenerator implements CodeGenerator {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
       Object.assign(this.boundsChecks, this.checksBefore);
       this.asm.reset();
-      if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
+      if (this.keepNotes) (this.fnNotes.length = 0), this.fnNotes.push([0, `stub: ${this.skipping}`]);
       fc = null;
       emitTrapStub(this.asm, TrapCode.notImplemented, this.bodyOffset, funcIndex);
     }
@@ -225,7 +234,8 @@ export class X64CodeGenerator implements CodeGenerator {
     const start = buf.length;
     buf.append(head);
     buf.append(body.code);
-    for (const f of body.fixups) {
+    for (let i = 0; i < body.fixups.length; i++) {
+      const f = body.fixups[i]!;
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
       this.calls.push([start + p + f.offset, f.target, f.addend]);
     }
@@ -248,6 +258,7 @@ export class X64CodeGenerator implements CodeGenerator {
       this.addTrapSite(frame.stackTrap, start + p, funcIndex);
       for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p, funcIndex);
       for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
+      this.done = fc;
     }
     this.fc = null;
     this.context = null;

@@ -2,7 +2,7 @@
 // Nothing is computed into a register before an instruction needs it there; a constant stays
 // a number, `local.get` stays a reference to the local, a comparison stays in the CPU flags.
 
-import { filledArray } from './perFunctionArrays.ts';
+import { filledArray, refill } from './perFunctionArrays.ts';
 
 // #region value-locations
 export const Loc = {
@@ -109,6 +109,19 @@ export class ValueStack {
 
   constructor(localCount: number) {
     this.refTop = filledArray(localCount, -1);
+  }
+
+  /** Empty again, for a function with `localCount` locals: as a new ValueStack(localCount), without allocating. */
+  reset(localCount: number): this {
+    this.entries.length = 0;
+    refill(this.regOwner, NO_OWNERS.length, -1);
+    refill(this.refTop, localCount, -1);
+    this.refBelow.length = 0;
+    this.ownedMask = 0;
+    this.lowestReg = 0;
+    this.flagsPos = -1;
+    this.floor = 0;
+    return this;
   }
 
   get height(): number {

@@ -277,7 +277,9 @@ export class FunctionValidator implements FunctionContext {
         bigger.set(this.localTypes);
         this.localTypes = bigger;
       }
-      this.localTypes.fill(t, n, n + count);
+      // A loop, not fill(): most runs are a local or two, and TypedArray.fill's call costs more than that.
+      const localTypes = this.localTypes;
+      for (let k = n; k < n + count; k++) localTypes[k] = t;
       n += count;
     }
     this.localCount = n;
