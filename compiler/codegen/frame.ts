@@ -45,16 +45,16 @@ export class Frame {
   readonly localDisp: number[];
   /** Local i is a parameter that arrived on the stack (addressed from rbp). */
   readonly localIncoming: number[];
-  readonly traps: TrapStub[] = [];
+  traps: TrapStub[] = [];
   /** Calls to builtins that may trap: the label is bound at the return address. */
-  readonly callSites: TrapStub[] = [];
+  callSites: TrapStub[] = [];
   stackTrap: TrapStub;
-  private readonly sizePatches: number[] = [];
+  private sizePatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
-  private readonly slotMems: (Mem | null)[] = [];
-  private readonly localMems: (Mem | null)[] = [];
-  private readonly slotLocations: (MemLocation | null)[] = [];
-  private readonly localLocations: (MemLocation | null)[] = [];
+  private slotMems: (Mem | null)[] = [];
+  private localMems: (Mem | null)[] = [];
+  private slotLocations: (MemLocation | null)[] = [];
+  private localLocations: (MemLocation | null)[] = [];
 
   constructor(
     private readonly asm: Assembler,
@@ -73,9 +73,15 @@ export class Frame {
     this.used = this.usesFramePointer = this.hasCalls = this.hasLoops = false;
     refill(this.localDisp, localCount, 0);
     refill(this.localIncoming, localCount, 0);
-    this.traps.length = this.callSites.length = this.sizePatches.length = 0;
+    // New empty arrays cost less than emptying these (setting an array's length is a call into V8's runtime).
+    this.traps = [];
+    this.callSites = [];
+    this.sizePatches = [];
     // The cached operands depend on the slot layout, which is the new function's own.
-    this.slotMems.length = this.localMems.length = this.slotLocations.length = this.localLocations.length = 0;
+    this.slotMems = [];
+    this.localMems = [];
+    this.slotLocations = [];
+    this.localLocations = [];
     this.funcIndex = funcIndex;
     this.stackTrap = { label: this.asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
     return this;

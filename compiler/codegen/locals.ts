@@ -45,7 +45,7 @@ export class LocalState {
     refill(this.home, n, -1);
     refill(this.regValid, n, 0);
     refill(this.slotValid, n, 0);
-    this.regLocals.length = 0;
+    if (this.regLocals.length !== 0) this.regLocals.length = 0;
     return this;
   }
 

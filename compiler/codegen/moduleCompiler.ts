@@ -179,7 +179,7 @@ export class X64CodeGenerator implements CodeGenerator {
       return;
     }
     this.asm.reset();
-    this.fnNotes.length = 0;
+    if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
