@@ -66,6 +66,15 @@ export function notImplemented(what: string, offset?: number, funcIndex?: number
 const ZERO32: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: false };
 const ZERO64: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: true };
 
+/** Small constants as move sources are made once and shared, like small constant values (valueStack.ts). */
+const SMALL_IMM_MIN = -64;
+const smallImmediates = new Array<MoveSource | undefined>(2 * 1024);
+function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
+  const k = lo - SMALL_IMM_MIN;
+  if (k < 0 || k >= 1024 || hi !== lo >> 31) return { kind: 'imm', lo, hi, wide };
+  return (smallImmediates[(wide ? 1024 : 0) + k] ??= { kind: 'imm', lo, hi, wide });
+}
+
 // #region function-state
 export class FunctionCompiler implements Spiller {
   readonly asm: Assembler;
@@ -278,7 +287,7 @@ export class FunctionCompiler implements Spiller {
   sourceOf(v: Value): MoveSource {
     const wide = isWide(v.type);
     switch (v.loc) {
-      case Loc.Const: return { kind: 'imm', lo: v.imm, hi: v.hi, wide };
+      case Loc.Const: return immediateSource(v.imm, v.hi, wide);
       case Loc.Reg: return REG[v.n]!;
       case Loc.Slot: return this.frame.slotLocation(v.n);
       case Loc.Local: {
@@ -438,7 +447,18 @@ export const reg = (type: number, r: RegId): Gpr => (isWide(type) ? GPR64[r]! : 
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>
-  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dword(m.base, m.disp, m.index, m.scale);
+  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : m.size === 32 ? m : dwordOf(m);
+
+/**
+ * The 32-bit twin of a memory operand. Most are frame slots, [rsp + 8k] (an i32 local or spilled
+ * value read as an operand): those are made once and shared (operands are immutable).
+ */
+function dwordOf(m: Mem): Mem {
+  const k = m.disp >> 3;
+  if (m.base !== rsp || m.index !== null || m.disp !== k << 3 || k < 0 || k >= RSP_DWORDS.length) return dword(m.base, m.disp, m.index, m.scale);
+  return (RSP_DWORDS[k] ??= dword(rsp, m.disp));
+}
+const RSP_DWORDS = new Array<Mem | undefined>(512);
 
 // #region pool-constant
 /** A float constant's bits in the function's constant pool, as a memory operand of its width. */

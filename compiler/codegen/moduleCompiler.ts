@@ -78,15 +78,17 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly trapSites: TrapSite[] = [];
   /** Calls still to patch, as [position of the rel32, callee, addend]; left unpatched when compiling a part. */
   get pendingCalls(): readonly (readonly [number, number, number])[] {
-    return this.calls;
+    const triples: [number, number, number][] = [];
+    for (let i = 0; i < this.calls.length; i += 3) triples.push([this.calls[i]!, this.calls[i + 1]!, this.calls[i + 2]!]);
+    return triples;
   }
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
-  /** Calls to resolve once every function has its offset: [position of the rel32, callee, addend]. */
-  private readonly calls: [number, number, number][] = [];
+  /** Calls to resolve once every function has its offset: position of the rel32, callee, addend (three numbers each, no array per call). */
+  private readonly calls: number[] = [];
   /** Code offset of each function compiled so far, by function index. */
   private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
@@ -161,7 +163,8 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
     // A part's calls reach functions other parts compile: mergeParts patches them.
-    if (this.part === null) for (const [at, callee, addend] of this.calls) {
+    if (this.part === null) for (let i = 0; i < this.calls.length; i += 3) {
+      const at = this.calls[i]!, callee = this.calls[i + 1]!, addend = this.calls[i + 2]!;
       const target = this.offsets[callee];
       if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
       buf.patch32(at, target + addend - at);
@@ -237,7 +240,7 @@ export class X64CodeGenerator implements CodeGenerator {
     for (let i = 0; i < body.fixups.length; i++) {
       const f = body.fixups[i]!;
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
-      this.calls.push([start + p + f.offset, f.target, f.addend]);
+      this.calls.push(start + p + f.offset, f.target, f.addend);
     }
     this.offsets[funcIndex] = start;
     this.functions.push({ funcIndex, offset: start, size: p + body.code.length });
