@@ -110,14 +110,17 @@ export function localWeights(code: Uint8Array, localCount: number): Float64Array
         } else isLoop[open++] = 0; // block, if
         break;
       // #endregion weigh-uses
-      case Skip.oneLeb: pos = skipLeb(code, pos, end); break;
+      case Skip.oneLeb: pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end); break;
       case Skip.twoLeb: pos = skipLeb(code, skipLeb(code, pos, end), end); break;
       case Skip.memarg: {
         // Bit 6 of the alignment (in its first byte): a memory index follows.
         const flags = code[pos]!;
-        pos = skipLeb(code, pos, end);
-        if (flags & 0x40) pos = skipLeb(code, pos, end);
-        pos = skipLeb(code, pos, end);
+        if (flags < 0x40) pos++; // the usual one-byte alignment, no memory index
+        else {
+          pos = skipLeb(code, pos, end);
+          if (flags & 0x40) pos = skipLeb(code, pos, end);
+        }
+        pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end);
         break;
       }
       case Skip.f32: pos += 4; break;
