@@ -18,6 +18,7 @@ import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
+import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
 import type { Fusable } from './ops/fusion.ts';
 
@@ -117,8 +118,8 @@ export class FunctionCompiler implements Spiller {
     readonly type: FuncType,
     locals: readonly number[],
     bodyOffset: number,
-    /** The body's expression bytes, looked over to find the locals worth a register (null: declaration order). */
-    code: Uint8Array | null = null,
+    /** The body's expression, looked over to find the locals worth a register (null: declaration order). */
+    code: ExpressionBytes | null = null,
     /**
      * The previous function's compiler (done with): its value stack, locals' state and frame are
      * reset and reused, which spares a module of small functions most of its allocation per function.
@@ -139,7 +140,7 @@ export class FunctionCompiler implements Spiller {
     this.frame = previous ? previous.frame.reset(types.length, funcIndex, bodyOffset) : new Frame(this.asm, types.length, funcIndex, bodyOffset);
 
     const { moves, zeroSlots } = assignLocals(
-      this, sig, type.params.length, locals.length, code ? localWeights(code, types.length) : null,
+      this, sig, type.params.length, locals.length, code ? localWeights(code.code, code.start, code.end, types.length) : null,
     );
 
     // #region prologue

@@ -68,15 +68,14 @@ let isLoop: Uint8Array = new Uint8Array(64);
  * body holds something this scan does not decode. The array is reused by the next call: its
  * first `localCount` entries are this body's weights.
  */
-export function localWeights(code: Uint8Array, localCount: number): Float64Array | null {
+export function localWeights(code: Uint8Array, start: number, end: number, localCount: number): Float64Array | null {
   if (weightsScratch.length < localCount) weightsScratch = new Float64Array(2 * localCount);
   const weights = weightsScratch;
   for (let i = 0; i < localCount; i++) weights[i] = 0; // (a loop: fill's call costs more for a few locals)
   let open = 0; // blocks open; the loop depth is the number of 1s in isLoop[0, open)
   let depth = 0;
   let weight = 1;
-  let pos = 0;
-  const end = code.length;
+  let pos = start;
   // LEB128 immediates are nearly always one byte: read inline, longer ones by lebAt/skipLeb.
   // #region weigh-uses
   while (pos < end) {

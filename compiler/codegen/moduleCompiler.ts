@@ -190,7 +190,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.checksBefore.removed = this.boundsChecks.removed;
     this.env ??= { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
-      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expressionBytes(), this.done);
+      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression, this.done);
       this.done = null;
       fc.control = new control.ControlState();
       this.fc = fc;

@@ -127,7 +127,8 @@ export class ValueStack {
   reset(localCount: number): this {
     // (Setting an array's length is a call into V8's runtime: skipped when there is nothing to drop.)
     if (this.entries.length !== 0) this.entries.length = 0;
-    refill(this.regOwner, NO_OWNERS.length, -1);
+    // Only the registers in ownedMask have an owner to forget.
+    for (let mask = this.ownedMask; mask !== 0; mask &= mask - 1) this.regOwner[31 - Math.clz32(mask & -mask)] = -1;
     refill(this.refTop, localCount, -1);
     if (this.refBelow.length !== 0) this.refBelow.length = 0;
     this.ownedMask = 0;
