@@ -2,13 +2,12 @@
 // (reset, not made anew). Reset must leave them exactly as new ones would be: compared here field
 // by field, so a field added later and forgotten in reset() fails this test, not a compile.
 import { describe, expect, it } from 'vitest';
-import { BASELINE_FEATURES, vmContextLayoutOf } from '../abi/index.ts';
+import { BASELINE_FEATURES, TrapCode, vmContextLayoutOf } from '../abi/index.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { validateModule } from '../validate/index.ts';
 import { Assembler } from '../x64/index.ts';
 import { type FunctionEnv, FunctionCompiler } from './functionCompiler.ts';
 import { inReg } from './valueStack.ts';
-import { TrapCode } from '../abi/index.ts';
 
 /** The parts a compiler reuses, without what is made anew on purpose (the stack-overflow stub's label). */
 function reusedParts(fc: FunctionCompiler): unknown {
@@ -46,6 +45,9 @@ describe('function compiler reuse', () => {
     const reused = new FunctionCompiler(env, 1, typeOf(1), localsOf(1), 40, null, first);
     const fresh = new FunctionCompiler(env, 1, typeOf(1), localsOf(1), 40, null);
     expect(reusedParts(reused)).toEqual(reusedParts(fresh));
+    // Taken over, not made anew (what book/15-performance.mdx says).
     expect(reused.stack).toBe(first.stack);
+    expect(reused.locals).toBe(first.locals);
+    expect(reused.frame).toBe(first.frame);
   });
 });
