@@ -41,6 +41,14 @@ describe('book/10-linear-memory.mdx says', () => {
     expect(MEMORY_BASE_REG).toBe(Reg.r14);
   });
 
+  test("growAndFill calls the memory.grow builtin through [r15 + 0x48]", async () => {
+    const { Builtin, vmContextLayout } = await import('../../compiler/abi/index.ts');
+    const layout = vmContextLayout({ importedFunctions: 0, functions: 4, types: 3, tables: 0, globals: 0 });
+    expect(layout.builtin(Builtin.memoryGrow)).toBe(0x48);
+    const [, growAndFill] = await functionsOf(readFileSync(join(repoRoot(), 'book/examples/memory-grow.wat'), 'utf8'));
+    expect(growAndFill!.filter((t) => t.startsWith('call '))[0]).toMatch(/^call qword( ptr)? \[r15\+0x48\]$/);
+  });
+
   test('memory.size is a load of the byte size and a shift by 16', async () => {
     const [f] = await functionsOf('(module (memory 1) (func (result i32) (memory.size)))');
     expect(f).toContain('mov rax, [r15+8]');
@@ -119,6 +127,14 @@ describe('book/13-instantiation.mdx says', () => {
     const at = f!.findIndex((t) => /^mov r11, \[r15\+0x[0-9a-f]+\]$/.test(t));
     expect(at).toBeGreaterThan(0);
     expect(f![at + 1]).toBe('mov eax, [r11]');
+  });
+
+  test("importer.wat's imported function entry is at [r15 + 0x98], its global's cell pointer at [r15 + 0xb0]", async () => {
+    const { vmContextLayoutOf } = await import('../../compiler/abi/index.ts');
+    const { validateModule } = await import('../../compiler/validate/index.ts');
+    const layout = vmContextLayoutOf(validateModule(await watToWasm(readFileSync(join(repoRoot(), 'book/examples/importer.wat'), 'utf8'))));
+    expect(layout.importedFunction(0)).toBe(0x98);
+    expect(layout.global(0)).toBe(0xb0);
   });
 
   test('an immutable global with a constant initializer is still loaded, not folded', async () => {
