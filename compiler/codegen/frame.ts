@@ -12,7 +12,7 @@ import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '..
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
 import { localKey, slotKey } from './parallelMove.ts';
-import { filledArray } from './perFunctionArrays.ts';
+import { filledArray, refill } from './perFunctionArrays.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
 export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
@@ -42,26 +42,46 @@ export class Frame {
   readonly localDisp: number[];
   /** Local i is a parameter that arrived on the stack (addressed from rbp). */
   readonly localIncoming: number[];
-  readonly traps: TrapStub[] = [];
+  traps: TrapStub[] = [];
   /** Calls to builtins that may trap, and inline trap calls: the label is bound at the return address. */
-  readonly callSites: TrapStub[] = [];
-  readonly stackTrap: TrapStub;
-  private readonly sizePatches: number[] = [];
+  callSites: TrapStub[] = [];
+  stackTrap: TrapStub;
+  private sizePatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
-  private readonly slotMems: (Mem | null)[] = [];
-  private readonly localMems: (Mem | null)[] = [];
-  private readonly slotLocations: (MemLocation | null)[] = [];
-  private readonly localLocations: (MemLocation | null)[] = [];
+  private slotMems: (Mem | null)[] = [];
+  private localMems: (Mem | null)[] = [];
+  private slotLocations: (MemLocation | null)[] = [];
+  private localLocations: (MemLocation | null)[] = [];
 
   constructor(
     private readonly asm: Assembler,
     localCount: number,
-    private readonly funcIndex: number,
+    private funcIndex: number,
     bodyOffset: number,
   ) {
     this.localDisp = filledArray(localCount, 0);
     this.localIncoming = filledArray(localCount, 0);
     this.stackTrap = { label: asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
+  }
+
+  /** The frame of another function, as a new Frame(asm, localCount, funcIndex, bodyOffset), reusing the arrays. */
+  reset(localCount: number, funcIndex: number, bodyOffset: number): this {
+    this.localSlots = this.maxStackSlots = this.spDelta = this.finalSize = 0;
+    this.used = this.usesFramePointer = this.hasCalls = this.hasLoops = false;
+    refill(this.localDisp, localCount, 0);
+    refill(this.localIncoming, localCount, 0);
+    // New empty arrays cost less than emptying these (setting an array's length is a call into V8's runtime).
+    this.traps = [];
+    this.callSites = [];
+    this.sizePatches = [];
+    // The cached operands depend on the slot layout, which is the new function's own.
+    this.slotMems = [];
+    this.localMems = [];
+    this.slotLocations = [];
+    this.localLocations = [];
+    this.funcIndex = funcIndex;
+    this.stackTrap = { label: this.asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
+    return this;
   }
 
   /** Give local i the next 8-byte slot. */

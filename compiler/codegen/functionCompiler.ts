@@ -18,6 +18,7 @@ import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
+import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
 import type { Fusable } from './ops/fusion.ts';
 
@@ -66,6 +67,15 @@ export function notImplemented(what: string, offset?: number, funcIndex?: number
 const ZERO32: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: false };
 const ZERO64: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: true };
 
+/** Small constants as move sources are made once and shared, like small constant values (valueStack.ts). */
+const SMALL_IMM_MIN = -64;
+const smallImmediates = new Array<MoveSource | undefined>(2 * 1024);
+function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
+  const k = lo - SMALL_IMM_MIN;
+  if (k < 0 || k >= 1024 || hi !== lo >> 31) return { kind: 'imm', lo, hi, wide };
+  return (smallImmediates[(wide ? 1024 : 0) + k] ??= { kind: 'imm', lo, hi, wide });
+}
+
 // #region function-state
 export class FunctionCompiler implements Spiller {
   readonly asm: Assembler;
@@ -108,8 +118,13 @@ export class FunctionCompiler implements Spiller {
     readonly type: FuncType,
     locals: readonly number[],
     bodyOffset: number,
-    /** The body's expression bytes, looked over to find the locals worth a register (null: declaration order). */
-    code: Uint8Array | null = null,
+    /** The body's expression, looked over to find the locals worth a register (null: declaration order). */
+    code: ExpressionBytes | null = null,
+    /**
+     * The previous function's compiler (done with): its value stack, locals' state and frame are
+     * reset and reused, which spares a module of small functions most of its allocation per function.
+     */
+    previous: FunctionCompiler | null = null,
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
@@ -118,13 +133,14 @@ export class FunctionCompiler implements Spiller {
     const sig = layoutOf(type);
     // The validator hands each function its own array of local types.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
-    this.locals = new LocalState(types, sig.returnAreaPointer ? locals.length : -1);
-    this.stack = new ValueStack(types.length);
+    const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
+    this.locals = previous ? previous.locals.reset(types, returnAreaLocal) : new LocalState(types, returnAreaLocal);
+    this.stack = previous ? previous.stack.reset(types.length) : new ValueStack(types.length);
     this.regs = new RegisterAllocator(this.stack, this);
-    this.frame = new Frame(this.asm, types.length, funcIndex, bodyOffset);
+    this.frame = previous ? previous.frame.reset(types.length, funcIndex, bodyOffset) : new Frame(this.asm, types.length, funcIndex, bodyOffset);
 
     const { moves, zeroSlots } = assignLocals(
-      this, sig, type.params.length, locals.length, code ? localWeights(code, types.length) : null,
+      this, sig, type.params.length, locals.length, code ? localWeights(code.code, code.start, code.end, types.length) : null,
     );
 
     // #region prologue
@@ -292,7 +308,7 @@ export class FunctionCompiler implements Spiller {
   sourceOf(v: Value): MoveSource {
     const wide = isWide(v.type);
     switch (v.loc) {
-      case Loc.Const: return { kind: 'imm', lo: v.imm, hi: v.hi, wide };
+      case Loc.Const: return immediateSource(v.imm, v.hi, wide);
       case Loc.Reg: return REG[v.n]!;
       case Loc.Slot: return this.frame.slotLocation(v.n);
       case Loc.Local: {
@@ -452,7 +468,18 @@ export const reg = (type: number, r: RegId): Gpr => (isWide(type) ? GPR64[r]! : 
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>
-  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dword(m.base, m.disp, m.index, m.scale);
+  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : m.size === 32 ? m : dwordOf(m);
+
+/**
+ * The 32-bit twin of a memory operand. Most are frame slots, [rsp + 8k] (an i32 local or spilled
+ * value read as an operand): those are made once and shared (operands are immutable).
+ */
+function dwordOf(m: Mem): Mem {
+  const k = m.disp >> 3;
+  if (m.base !== rsp || m.index !== null || m.disp !== k << 3 || k < 0 || k >= RSP_DWORDS.length) return dword(m.base, m.disp, m.index, m.scale);
+  return (RSP_DWORDS[k] ??= dword(rsp, m.disp));
+}
+const RSP_DWORDS = new Array<Mem | undefined>(512);
 
 // #region pool-constant
 /** A float constant's bits in the function's constant pool, as a memory operand of its width. */

@@ -8,7 +8,6 @@
 // on anything it does not know, such as prefixes of later proposals. Linear in the body's size.
 
 import { allOperators } from '../binary/operators.ts';
-import { filledArray } from './perFunctionArrays.ts';
 
 const enum Skip {
   /** Unknown opcode: give up. */
@@ -69,15 +68,14 @@ let isLoop: Uint8Array = new Uint8Array(64);
  * body holds something this scan does not decode. The array is reused by the next call: its
  * first `localCount` entries are this body's weights.
  */
-export function localWeights(code: Uint8Array, localCount: number): Float64Array | null {
+export function localWeights(code: Uint8Array, start: number, end: number, localCount: number): Float64Array | null {
   if (weightsScratch.length < localCount) weightsScratch = new Float64Array(2 * localCount);
   const weights = weightsScratch;
-  weights.fill(0, 0, localCount);
+  for (let i = 0; i < localCount; i++) weights[i] = 0; // (a loop: fill's call costs more for a few locals)
   let open = 0; // blocks open; the loop depth is the number of 1s in isLoop[0, open)
   let depth = 0;
   let weight = 1;
-  let pos = 0;
-  const end = code.length;
+  let pos = start;
   // LEB128 immediates are nearly always one byte: read inline, longer ones by lebAt/skipLeb.
   // #region weigh-uses
   while (pos < end) {
@@ -111,14 +109,17 @@ export function localWeights(code: Uint8Array, localCount: number): Float64Array
         } else isLoop[open++] = 0; // block, if
         break;
       // #endregion weigh-uses
-      case Skip.oneLeb: pos = skipLeb(code, pos, end); break;
+      case Skip.oneLeb: pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end); break;
       case Skip.twoLeb: pos = skipLeb(code, skipLeb(code, pos, end), end); break;
       case Skip.memarg: {
         // Bit 6 of the alignment (in its first byte): a memory index follows.
         const flags = code[pos]!;
-        pos = skipLeb(code, pos, end);
-        if (flags & 0x40) pos = skipLeb(code, pos, end);
-        pos = skipLeb(code, pos, end);
+        if (flags < 0x40) pos++; // the usual one-byte alignment, no memory index
+        else {
+          pos = skipLeb(code, pos, end);
+          if (flags & 0x40) pos = skipLeb(code, pos, end);
+        }
+        pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end);
         break;
       }
       case Skip.f32: pos += 4; break;
@@ -147,38 +148,56 @@ function grow(stack: Uint8Array): Uint8Array {
   return bigger;
 }
 
+// Shared by every call too: per class, the locals chosen so far (heaviest first) and how many;
+// and the answer, grown to the most locals seen.
+const best: number[][] = [[], []];
+const bestCount = [0, 0];
+const chosenScratch: number[] = [];
+
 /**
  * Which locals get a home register: per class c, the budget[c] heaviest (ties: the lower index), and
- * only locals that are used at all. Without weights, the first of each class, in order.
+ * only locals that are used at all. Without weights, the first of each class, in order. The answer
+ * (1: chosen, at each local's index) is reused by the next call.
  */
 export function chooseRegisterLocals(
   classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
 ): number[] {
-  const chosen = filledArray(classes.length, 0);
+  bestCount[0] = bestCount[1] = 0;
   // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
   // this is linear in the candidates, where sorting them all was not.
-  const best: number[][] = [[], []];
   for (let k = 0; k < candidates.length; k++) {
     const i = candidates[k]!;
     if (weights !== null && !(weights[i]! > 0)) continue;
     const c = classes[i]!;
     const list = best[c]!;
+    const count = bestCount[c]!;
     const room = budget[c]!;
     if (weights === null) {
-      if (list.length < room) list.push(i);
+      if (count < room) {
+        list[count] = i;
+        bestCount[c] = count + 1;
+      }
       continue;
     }
     // Its place: after every local at least as heavy (an equal weight with a lower index wins).
     const w = weights[i]!;
-    let at = list.length;
+    let at = count;
     while (at > 0 && heavier(w, i, weights[list[at - 1]!]!, list[at - 1]!)) at--;
     if (at >= room) continue;
     // Shift the lighter ones down (the last falls off a full list) and put it in its place.
-    let j = list.length < room ? list.push(i) - 1 : room - 1;
+    let j = room - 1;
+    if (count < room) {
+      j = count;
+      bestCount[c] = count + 1;
+    }
     for (; j > at; j--) list[j] = list[j - 1]!;
     list[at] = i;
   }
-  for (const list of best) for (const i of list) chosen[i] = 1;
+  const n = classes.length;
+  const chosen = chosenScratch;
+  for (let i = 0; i < n && i < chosen.length; i++) chosen[i] = 0;
+  while (chosen.length < n) chosen.push(0);
+  for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 1;
   return chosen;
 }
 

@@ -11,7 +11,7 @@ import { classOf, type FunctionCompiler, I32, reg } from './functionCompiler.ts'
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals } from './localWeights.ts';
-import { filledArray } from './perFunctionArrays.ts';
+import { filledArray, refill } from './perFunctionArrays.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
 // #region local-state
@@ -26,15 +26,27 @@ export class LocalState {
 
   constructor(
     /** Types of all locals: parameters, declared locals, then the hidden return-area pointer if any. */
-    readonly types: readonly number[],
+    public types: readonly number[],
     /** Index of the hidden local holding the return-area pointer, or -1. */
-    readonly returnAreaLocal: number,
+    public returnAreaLocal: number,
   ) {
     const n = types.length;
     // Plain arrays, not typed arrays: see perFunctionArrays.ts.
     this.home = filledArray(n, -1);
     this.regValid = filledArray(n, 0);
     this.slotValid = filledArray(n, 0);
+  }
+
+  /** The state of another function's locals, as a new LocalState(types, returnAreaLocal), reusing the arrays. */
+  reset(types: readonly number[], returnAreaLocal: number): this {
+    const n = types.length;
+    this.types = types;
+    this.returnAreaLocal = returnAreaLocal;
+    refill(this.home, n, -1);
+    refill(this.regValid, n, 0);
+    refill(this.slotValid, n, 0);
+    if (this.regLocals.length !== 0) this.regLocals.length = 0;
+    return this;
   }
 
   /** The register holding local i's value right now, or -1. */

@@ -11,7 +11,7 @@ import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind 
 import { Assembler, CodeBuffer } from '../x64/index.ts';
 import { call } from './calls.ts';
 import * as control from './controlFlow.ts';
-import { F32, F64, FunctionCompiler, notImplemented, NotImplementedYet } from './functionCompiler.ts';
+import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
 import { pushI32, pushI64 } from './ops/integer.ts';
 import * as tables from './ops/table.ts';
@@ -78,15 +78,17 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly trapSites: TrapSite[] = [];
   /** Calls still to patch, as [position of the rel32, callee, addend]; left unpatched when compiling a part. */
   get pendingCalls(): readonly (readonly [number, number, number])[] {
-    return this.calls;
+    const triples: [number, number, number][] = [];
+    for (let i = 0; i < this.calls.length; i += 3) triples.push([this.calls[i]!, this.calls[i + 1]!, this.calls[i + 2]!]);
+    return triples;
   }
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
-  /** Calls to resolve once every function has its offset: [position of the rel32, callee, addend]. */
-  private readonly calls: [number, number, number][] = [];
+  /** Calls to resolve once every function has its offset: position of the rel32, callee, addend (three numbers each, no array per call). */
+  private readonly calls: number[] = [];
   /** Code offset of each function compiled so far, by function index. */
   private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
@@ -94,7 +96,12 @@ export class X64CodeGenerator implements CodeGenerator {
   /** One assembler for every body and one for every prologue, reset between functions (their buffers are reused). */
   private readonly asm = new Assembler(1 << 16);
   private readonly prologueAsm = new Assembler(64);
-  private fnNotes: [number, string][] = [];
+  /** Notes of the function being compiled (emptied for each). */
+  private readonly fnNotes: [number, string][] = [];
+  /** What every function compiler is given (one object for the module). */
+  private env: FunctionEnv | null = null;
+  /** The last function's compiler, once it is done: the next one reuses its tables. */
+  private done: FunctionCompiler | null = null;
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
@@ -148,13 +155,16 @@ export class X64CodeGenerator implements CodeGenerator {
 
   beginModule(module: ModuleInfo): void {
     this.vmctx = vmContextLayoutOf(module);
+    this.env = null;
+    this.done = null;
   }
 
   endModule(module: ModuleInfo): void {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
     // A part's calls reach functions other parts compile: mergeParts patches them.
-    if (this.part === null) for (const [at, callee, addend] of this.calls) {
+    if (this.part === null) for (let i = 0; i < this.calls.length; i += 3) {
+      const at = this.calls[i]!, callee = this.calls[i + 1]!, addend = this.calls[i + 2]!;
       const target = this.offsets[callee];
       if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
       buf.patch32(at, target + addend - at);
@@ -172,14 +182,16 @@ export class X64CodeGenerator implements CodeGenerator {
       return;
     }
     this.asm.reset();
-    this.fnNotes = this.keepNotes ? [] : this.fnNotes;
+    if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
     this.context = ctx;
     this.bodyOffset = offset;
-    this.checksBefore = { ...this.boundsChecks };
-    const env = { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
+    this.checksBefore.kept = this.boundsChecks.kept;
+    this.checksBefore.removed = this.boundsChecks.removed;
+    this.env ??= { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
-      const fc = new FunctionCompiler(env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expressionBytes());
+      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression, this.done);
+      this.done = null;
       fc.control = new control.ControlState();
       this.fc = fc;
       control.beginFunctionFrame(fc, ctx.frame(0));
@@ -203,7 +215,7 @@ export class X64CodeGenerator implements CodeGenerator {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
       Object.assign(this.boundsChecks, this.checksBefore);
       this.asm.reset();
-      if (this.keepNotes) this.fnNotes = [[0, `stub: ${this.skipping}`]];
+      if (this.keepNotes) (this.fnNotes.length = 0), this.fnNotes.push([0, `stub: ${this.skipping}`]);
       fc = null;
       emitTrapStub(this.asm, TrapCode.notImplemented, this.bodyOffset, funcIndex);
     }
@@ -223,9 +235,10 @@ export class X64CodeGenerator implements CodeGenerator {
     const start = buf.length;
     buf.append(head);
     buf.append(body.code);
-    for (const f of body.fixups) {
+    for (let i = 0; i < body.fixups.length; i++) {
+      const f = body.fixups[i]!;
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
-      this.calls.push([start + p + f.offset, f.target, f.addend]);
+      this.calls.push(start + p + f.offset, f.target, f.addend);
     }
     this.offsets[funcIndex] = start;
     this.functions.push({ funcIndex, offset: start, size: p + body.code.length });
@@ -247,6 +260,7 @@ export class X64CodeGenerator implements CodeGenerator {
       this.addTrapSite(frame.stackTrap, start + p + TRAP_CALL_SIZE, funcIndex);
       for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p + TRAP_CALL_SIZE, funcIndex);
       for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
+      this.done = fc;
     }
     this.fc = null;
     this.context = null;

@@ -11,3 +11,14 @@ export function filledArray(n: number, value: number): number[] {
   for (let i = 0; i < n; i++) a.push(value);
   return a;
 }
+
+/**
+ * `a` made n copies of a small integer in place, as filledArray(n, value) would be: the arrays
+ * of one function are reset and reused for the next (see FunctionCompiler's `previous`).
+ */
+export function refill(a: number[], n: number, value: number): number[] {
+  if (a.length > n) a.length = n;
+  for (let i = 0; i < a.length; i++) a[i] = value;
+  while (a.length < n) a.push(value);
+  return a;
+}

@@ -2,7 +2,7 @@
 // Nothing is computed into a register before an instruction needs it there; a constant stays
 // a number, `local.get` stays a reference to the local, a comparison stays in the CPU flags.
 
-import { filledArray } from './perFunctionArrays.ts';
+import { filledArray, refill } from './perFunctionArrays.ts';
 
 // #region value-locations
 export const Loc = {
@@ -44,9 +44,11 @@ export interface Value {
 // #endregion value-locations
 
 /** A 32-bit constant (i32 value or f32 bits). */
-export const constant = (type: number, imm: number): Value => ({ loc: Loc.Const, type, n: 0, imm: imm | 0, hi: type === 0x7d ? 0 : imm >> 31 });
+export const constant = (type: number, imm: number): Value =>
+  type === 0x7f ? smallConstant(0, imm | 0, imm >> 31) : { loc: Loc.Const, type, n: 0, imm: imm | 0, hi: type === 0x7d ? 0 : imm >> 31 };
 /** A 64-bit constant (i64 value or f64 bits) from its halves. */
-export const constant64 = (type: number, lo: number, hi: number): Value => ({ loc: Loc.Const, type, n: 0, imm: lo | 0, hi: hi | 0 });
+export const constant64 = (type: number, lo: number, hi: number): Value =>
+  type === 0x7e && hi === lo >> 31 ? smallConstant(1, lo | 0, hi | 0) : { loc: Loc.Const, type, n: 0, imm: lo | 0, hi: hi | 0 };
 export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
 // Values are immutable, so the plain ones (a register, a slot, a local, a condition) are made
 // once and shared: `inReg(t, r)` is `{ loc: Loc.Reg, type: t, n: r, imm: 0, hi: 0 }`, from a cache.
@@ -55,6 +57,16 @@ export const inReg = (type: number, reg: number): Value => shared(regValues, Loc
 export const inSlot = (type: number, pos: number): Value => shared(slotValues, Loc.Slot, type, pos);
 export const ofLocal = (type: number, local: number): Value => shared(localValues, Loc.Local, type, local);
 export const inFlags = (type: number, cc: number): Value => shared(flagValues, Loc.Flags, type, cc);
+
+/** Small integer constants are shared too (most constants are small): i32 at [0, SMALL), i64 at [SMALL, 2 * SMALL), by value + SMALL_MIN. */
+const SMALL_MIN = -64;
+const SMALL = 1024;
+const smallValues = new Array<Value | undefined>(2 * SMALL);
+function smallConstant(wide: number, imm: number, hi: number): Value {
+  const k = imm - SMALL_MIN;
+  if (k < 0 || k >= SMALL) return { loc: Loc.Const, type: wide ? 0x7e : 0x7f, n: 0, imm, hi };
+  return (smallValues[wide * SMALL + k] ??= { loc: Loc.Const, type: wide ? 0x7e : 0x7f, n: 0, imm, hi });
+}
 
 /** Shared values for n below this (registers and conditions are below 32). */
 const SHARED = 1024;
@@ -109,6 +121,21 @@ export class ValueStack {
 
   constructor(localCount: number) {
     this.refTop = filledArray(localCount, -1);
+  }
+
+  /** Empty again, for a function with `localCount` locals: as a new ValueStack(localCount), without allocating. */
+  reset(localCount: number): this {
+    // (Setting an array's length is a call into V8's runtime: skipped when there is nothing to drop.)
+    if (this.entries.length !== 0) this.entries.length = 0;
+    // Only the registers in ownedMask have an owner to forget.
+    for (let mask = this.ownedMask; mask !== 0; mask &= mask - 1) this.regOwner[31 - Math.clz32(mask & -mask)] = -1;
+    refill(this.refTop, localCount, -1);
+    if (this.refBelow.length !== 0) this.refBelow.length = 0;
+    this.ownedMask = 0;
+    this.lowestReg = 0;
+    this.flagsPos = -1;
+    this.floor = 0;
+    return this;
   }
 
   get height(): number {

@@ -81,10 +81,18 @@ export interface FunctionContext {
   /** Current height of the validator's operand stack. */
   stackHeight(): number;
   /**
-   * The body's expression bytes (after the local declarations, up to the body's end), not yet
-   * validated: only for a cheap look ahead in beginFunction (which locals are used where).
+   * Where the body's expression is: `code[start, end)` (after the local declarations, up to the
+   * body's end), not yet validated: only for a cheap look ahead in beginFunction (which locals
+   * are used where). One object, updated for each body (a subarray per body cost more than
+   * weighing a small body's locals).
    */
-  expressionBytes(): Uint8Array;
+  readonly expression: ExpressionBytes;
+}
+
+export interface ExpressionBytes {
+  readonly code: Uint8Array;
+  readonly start: number;
+  readonly end: number;
 }
 // #endregion function-context
 

@@ -2,7 +2,7 @@
 // indexed by depth (the function frame is 0). Entering a block stores a few numbers; nothing is
 // allocated per frame and the garbage collector has no pointers to trace, so a million nested
 // blocks cost per byte what ten do. The code generator sees a frame through a FrameView, a small
-// object that reads these arrays.
+// object that reads these arrays (one per depth, reused).
 
 import type { FuncType, ModuleInfo, ValType } from '../binary/types.ts';
 import { shortBlockType, ValType as T } from '../binary/types.ts';
@@ -79,10 +79,16 @@ export class ControlStack {
     if (this.keepOffsets) this.offset = widen(this.offset, new Float64Array(n));
   }
 
-  /** The code generator's view of the frame at `depth` (reads the arrays: valid until that frame is closed). */
+  /**
+   * The code generator's view of the frame at `depth` (reads the arrays: valid until that frame is
+   * closed). One view per depth, made once: it serves every frame that will sit at that depth.
+   */
   view(depth: number): ControlFrame {
-    return new FrameView(this, depth);
+    const views = this.views;
+    while (views.length <= depth) views.push(new FrameView(this, views.length));
+    return views[depth]!;
   }
+  private readonly views: FrameView[] = [];
 }
 // #endregion control-stack-arrays
 

@@ -24,6 +24,7 @@ import { blockTypeTable, ControlStack, FIRST_TYPE_INDEX_ID, VOID_BLOCK_ID } from
 export const MAX_LOCALS = 50_000;
 
 const I32 = 0x7f;
+const EMPTY = new Uint8Array(0);
 const VOID_BLOCK = shortBlockType(undefined);
 
 function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
@@ -75,9 +76,7 @@ export class FunctionValidator implements FunctionContext {
   stackHeight(): number {
     return this.sp;
   }
-  expressionBytes(): Uint8Array {
-    return this.r.bytes.subarray(this.r.pos, this.r.end);
-  }
+  readonly expression: { code: Uint8Array; start: number; end: number } = { code: EMPTY, start: 0, end: 0 };
 
   // --- the operand stack ---
   /** Position of the operator being checked (errors about operands point at it). */
@@ -277,14 +276,17 @@ export class FunctionValidator implements FunctionContext {
         bigger.set(this.localTypes);
         this.localTypes = bigger;
       }
-      this.localTypes.fill(t, n, n + count);
+      // A loop, not fill(): most runs are a local or two, and TypedArray.fill's call costs more than that.
+      const localTypes = this.localTypes;
+      for (let k = n; k < n + count; k++) localTypes[k] = t;
       n += count;
     }
     this.localCount = n;
     if (cg) {
-      // A plain loop: Array.from over a typed subarray goes through the iterator protocol.
-      const locals = new Array<ValType>(n);
-      for (let i = 0; i < n; i++) locals[i] = this.localTypes[i] as ValType;
+      // A plain loop (Array.from over a typed subarray goes through the iterator protocol), and
+      // pushes, so that V8 keeps the array packed (a preallocated one is holey: reads check for holes).
+      const locals: ValType[] = [];
+      for (let i = 0; i < n; i++) locals.push(this.localTypes[i] as ValType);
       this.locals = locals;
     }
 
@@ -294,7 +296,13 @@ export class FunctionValidator implements FunctionContext {
     this.pushFrame(FrameKind.function, VOID_BLOCK_ID, base + start);
     this.frames.typeId[0] = FIRST_TYPE_INDEX_ID + m.functions[funcIndex]!;
     this.blockType = type;
-    if (cg) cg.beginFunction(this, base + start);
+    if (cg) {
+      const e = this.expression;
+      e.code = bytes;
+      e.start = r.pos;
+      e.end = end;
+      cg.beginFunction(this, base + start);
+    }
 
     // The position lives in a local for speed; r.pos is set from it before any call that reads.
     let pos = r.pos;

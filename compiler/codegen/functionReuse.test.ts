@@ -1,0 +1,53 @@
+// A function compiler reuses the previous function's value stack, locals' state and frame
+// (reset, not made anew). Reset must leave them exactly as new ones would be: compared here field
+// by field, so a field added later and forgotten in reset() fails this test, not a compile.
+import { describe, expect, it } from 'vitest';
+import { BASELINE_FEATURES, TrapCode, vmContextLayoutOf } from '../abi/index.ts';
+import { watToWasm } from '../text/watToWasm.ts';
+import { validateModule } from '../validate/index.ts';
+import { Assembler } from '../x64/index.ts';
+import { type FunctionEnv, FunctionCompiler } from './functionCompiler.ts';
+import { inReg } from './valueStack.ts';
+
+/** The parts a compiler reuses, without what is made anew on purpose (the stack-overflow stub's label). */
+function reusedParts(fc: FunctionCompiler): unknown {
+  const frame = { ...fc.frame, stackTrap: { ...fc.frame.stackTrap, label: null } };
+  return { stack: fc.stack, locals: fc.locals, frame };
+}
+
+describe('function compiler reuse', () => {
+  it('resets the value stack, locals and frame to what a new compiler has', async () => {
+    const module = validateModule(await watToWasm(`(module
+      (func (param i32 i64 f64) (result i32) (local i32 f32 i64 i32 i32 i32 i32 i32 i32 i32 i32 i32)
+        (local.set 3 (local.get 0)) (local.get 3))
+      (func (param f32) (result f64 i32 i64) (local i32)
+        (f64.const 1) (i32.const 2) (i64.const 3)))`));
+    const env: FunctionEnv = {
+      asm: new Assembler(1 << 12), module, vmctx: vmContextLayoutOf(module), features: BASELINE_FEATURES,
+      notes: [], boundsChecks: { kept: 0, removed: 0 },
+    };
+    const localsOf = (f: number): number[] => {
+      const type = module.types[module.functions[f]!]!;
+      return f === 0 ? [...type.params, 0x7f, 0x7d, 0x7e, ...Array<number>(9).fill(0x7f)] : [...type.params, 0x7f];
+    };
+    const typeOf = (f: number) => module.types[module.functions[f]!]!;
+    // Use the first function's compiler: values in registers, on the stack and spilled, slots addressed, a trap.
+    const first = new FunctionCompiler(env, 0, typeOf(0), localsOf(0), 10);
+    first.push(inReg(0x7f, 0));
+    first.push(inReg(0x7e, 1));
+    first.spillAt(1);
+    first.frame.slotAddr(4);
+    first.frame.localLocation(5);
+    first.frame.trap(TrapCode.unreachable, 12);
+    first.frame.hasCalls = true;
+    first.frame.alignLoopHead(env.asm.newLabel());
+
+    const reused = new FunctionCompiler(env, 1, typeOf(1), localsOf(1), 40, null, first);
+    const fresh = new FunctionCompiler(env, 1, typeOf(1), localsOf(1), 40, null);
+    expect(reusedParts(reused)).toEqual(reusedParts(fresh));
+    // Taken over, not made anew (what book/15-performance.mdx says).
+    expect(reused.stack).toBe(first.stack);
+    expect(reused.locals).toBe(first.locals);
+    expect(reused.frame).toBe(first.frame);
+  });
+});
