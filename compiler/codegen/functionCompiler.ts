@@ -12,7 +12,7 @@ import {
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
-import { emitMove, type MoveSource, REG } from './parallelMove.ts';
+import { emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
@@ -63,8 +63,8 @@ export function notImplemented(what: string, offset?: number, funcIndex?: number
   return new NotImplementedYet(`not implemented yet: ${what}`, offset, funcIndex);
 }
 
-const ZERO32: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: false };
-const ZERO64: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: true };
+const ZERO32: MoveSource = immOperand(0, 0, false);
+const ZERO64: MoveSource = immOperand(0, 0, true);
 
 // #region function-state
 export class FunctionCompiler implements Spiller {
@@ -272,7 +272,7 @@ export class FunctionCompiler implements Spiller {
   sourceOf(v: Value): MoveSource {
     const wide = isWide(v.type);
     switch (v.loc) {
-      case Loc.Const: return { kind: 'imm', lo: v.imm, hi: v.hi, wide };
+      case Loc.Const: return immOperand(v.imm, v.hi, wide);
       case Loc.Reg: return REG[v.n]!;
       case Loc.Slot: return this.frame.slotLocation(v.n);
       case Loc.Local: {
@@ -285,11 +285,11 @@ export class FunctionCompiler implements Spiller {
       case Loc.LocalPlus: {
         const i = v.n;
         const h = this.locals.liveRegister(i);
-        if (h >= 0) return { kind: 'lea', base: h, disp: v.imm, wide };
+        if (h >= 0) return leaOperand(h, v.imm, wide);
         if (this.locals.home[i]! < 0 || this.locals.slotValid[i]) {
-          return { kind: 'memPlus', mem: this.frame.localAddr(i), key: this.frame.localLocation(i).key, disp: v.imm, wide };
+          return memPlusOperand(this.frame.localAddr(i), this.frame.localLocation(i).key, v.imm, wide);
         }
-        return { kind: 'imm', lo: v.imm, hi: v.hi, wide };
+        return immOperand(v.imm, v.hi, wide);
       }
       default: throw new Error('codegen: flags value read as a move source');
     }
