@@ -89,9 +89,14 @@ export function ripExternal(target: External, disp = 0, size: MemSize = 0): Mem 
   return { kind: 'mem', base: null, index: null, scale: 1, disp, size, label: null, external: target };
 }
 
-/** The same address with an explicit access width. */
+/**
+ * The same address with an explicit access width. Every Mem is built by a literal with the same
+ * fields in the same order, so all have one hidden class (`{ ...m, size }` would make another
+ * and turn the encoder's reads of memory operands megamorphic).
+ */
 export function withSize(m: Mem, size: MemSize): Mem {
-  return m.size === size ? m : { ...m, size };
+  if (m.size === size) return m;
+  return { kind: 'mem', base: m.base, index: m.index, scale: m.scale, disp: m.disp, size, label: m.label, external: m.external };
 }
 // #endregion memory-builders
 
