@@ -118,6 +118,14 @@ export type CondName = Cond | 'c' | 'nae' | 'nb' | 'nc' | 'z' | 'nz' | 'na' | 'n
 
 /** The 4-bit hardware encoding of a condition. */
 export function condCode(cond: CondName): number {
+  // A switch for the sixteen names (asked on every jcc, setcc and cmovcc): a keyed load with
+  // ever-changing names goes megamorphic and costs about twice as much.
+  switch (cond) {
+    case 'o': return 0; case 'no': return 1; case 'b': return 2; case 'ae': return 3;
+    case 'e': return 4; case 'ne': return 5; case 'be': return 6; case 'a': return 7;
+    case 's': return 8; case 'ns': return 9; case 'p': return 10; case 'np': return 11;
+    case 'l': return 12; case 'ge': return 13; case 'le': return 14; case 'g': return 15;
+  }
   const c = condCodes[cond];
   if (c === undefined) throw new Error(`x64: unknown condition '${cond}'`);
   return c;
