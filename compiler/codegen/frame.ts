@@ -90,6 +90,9 @@ export class Frame {
 
   /** The slot of position `pos` as a move's source or destination. */
   slotLocation(pos: number): MemLocation {
+    // Made before in this function: slotAddr has already counted the slot as used.
+    const made = this.spDelta === 0 && pos < this.slotLocations.length ? this.slotLocations[pos] : null;
+    if (made) return made;
     const mem = this.slotAddr(pos);
     if (this.spDelta !== 0 || pos >= CACHED) return memOperand(mem, slotKey(pos));
     return (growTo(this.slotLocations, pos)[pos] ??= memOperand(mem, slotKey(pos)));
@@ -97,6 +100,8 @@ export class Frame {
 
   /** The slot of local i as a move's source or destination. */
   localLocation(i: number): MemLocation {
+    const made = this.spDelta === 0 && i < this.localLocations.length ? this.localLocations[i] : null;
+    if (made) return made;
     const mem = this.localAddr(i);
     if (this.spDelta !== 0 || this.localIncoming[i] || i >= CACHED) return memOperand(mem, localKey(i));
     return (growTo(this.localLocations, i)[i] ??= memOperand(mem, localKey(i)));
