@@ -3,6 +3,7 @@
 // every internal link goes through src/lib/paths.ts, which honours it.
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import { rehypeShortCells } from './src/lib/tableCells.ts';
 
 const base = process.env.BASE_PATH ?? '/';
 
@@ -18,6 +19,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   integrations: [mdx()],
   markdown: {
+    // Short table cells stay on one line on a phone (src/lib/tableCells.ts).
+    rehypePlugins: [rehypeShortCells],
     shikiConfig: {
       // Same pair of themes as src/lib/highlight.ts; dark colours are switched in by CSS.
       themes: { light: 'github-light', dark: 'github-dark' },

@@ -1,6 +1,7 @@
 // Compile speed: megabytes of wasm per second of our one-pass compiler beside V8's Liftoff,
 // measured in the same run on the same bytes.
 //   npx tsx bench/compile.ts [file.wasm ...]          (MS=3000: sampling time per measurement)
+//   npx tsx bench/compile.ts --cold [file.wasm ...]   (the cold rows alone; COLD_RUNS=3 processes each)
 //   npx tsx bench/compile.ts --scaling [maxMB]        (compile time per byte as the input grows, to 100 MB)
 //
 // Honest bytes: MB/s divides the module's size by the time to validate and compile all of it.
@@ -14,17 +15,18 @@
 //   merge (robust to load); and wall-time medians of compileModuleParallel on 2 threads beside our
 //   single-threaded compile (interleaved, so both see the same load) and beside Liftoff with its
 //   background threads (the same flags without --single-threaded), which need free cores;
-// - cold: the first compile in a fresh process (what every `lightbeam run` pays), from the
-//   TypeScript sources through tsx and from an esbuild bundle, beside Liftoff's first compile.
+// - cold: the first compile in a fresh process, started exactly as `lightbeam run` starts
+//   (`node bin/lightbeam.js compile --json`: the esbuild bundle, one thread; also on 2 threads and
+//   through tsx with LIGHTBEAM_NO_BUNDLE=1), beside Liftoff's first compile. Its CPU counts every
+//   thread of the process: V8 optimising our compiler on its background threads is most of it.
 // Each Liftoff compile gets different bytes (a custom section holds a counter) so V8's
 // native-module cache cannot answer instead. The machine is shared: CPU time is the fair measure
 // of one thread's work, and wall times (the only measure of parallel speed-up) swing with the load.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { compileModule, compilePart } from '../compiler/codegen/moduleCompiler.ts';
 import { mergeParts } from '../compiler/codegen/moduleParts.ts';
 import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
@@ -102,19 +104,12 @@ function liftoff(file: string, flags: string[], mode: 'warm' | 'cold'): Record<s
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
-/** bench/cold-compile.ts bundled by esbuild (what bin/lightbeam.js does for `run`), in bench/out/. */
-async function bundledColdScript(): Promise<string> {
-  const out = join(import.meta.dirname, 'out');
-  mkdirSync(out, { recursive: true });
-  const file = join(out, 'cold-compile.mjs');
-  await build({ entryPoints: [join(import.meta.dirname, 'cold-compile.ts')], bundle: true, format: 'esm', platform: 'node', packages: 'external', outfile: file, logLevel: 'error' });
-  return file;
-}
+const CLI = join(import.meta.dirname, '../bin/lightbeam.js');
 
-/** Medians over COLD_RUNS fresh processes of bench/cold-compile.ts's figures. */
-function cold(args: string[]): Record<string, number> {
-  const runs = Array.from({ length: COLD_RUNS }, () => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop()!) as Record<string, number>);
-  return Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, median(runs.map((r) => r[k]!))]));
+/** Medians over COLD_RUNS fresh processes of the numbers in the last line they print (JSON). */
+function cold(args: string[], env: Record<string, string> = {}): Record<string, number> {
+  const runs = Array.from({ length: COLD_RUNS }, () => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env } }).trim().split('\n').pop()!) as Record<string, number>);
+  return Object.fromEntries(Object.keys(runs[0]!).filter((k) => typeof runs[0]![k] === 'number').map((k) => [k, median(runs.map((r) => r[k]!))]));
 }
 
 const mbps = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1e3);
@@ -128,8 +123,37 @@ const DEFAULT_INPUTS = [
   'compiler/testing/cprograms/sort.wasi.wasm', // C against wasi-libc: a small program
 ];
 
-async function compileSpeed(files: string[]): Promise<void> {
-  const coldBundle = await bundledColdScript();
+/** The warm rows: ours single-threaded and in parts, beside Liftoff in a child, after a warm-up. */
+async function warmRows(bytes: Uint8Array, file: string, row: (what: string, ms: number, liftoffMs?: number) => void): Promise<void> {
+  // What 2 free cores would give, from CPU times (robust to load): the longer part, plus the
+  // main thread's unpacking and merging.
+  const parts = [0, 1].map((index) => compilePart(bytes, { index, count: THREADS }));
+  const merge = () => mergeParts([parts[0]!, unpackPart(packPart(parts[1]!), parts[0]!.info)]);
+  // One sampling round for all, so that each is as warm as the others.
+  const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await timeAll([
+    () => compileModule(bytes),
+    () => validateModule(bytes),
+    () => compilePart(bytes, { index: 0, count: THREADS }),
+    () => compilePart(bytes, { index: 1, count: THREADS }),
+    merge,
+  ], cpuMs)) as [number, number, number, number, number];
+  const criticalMs = Math.max(part0Ms, part1Ms) + mergeMs;
+  const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
+  const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
+  const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
+  row('warm, 1 thread, CPU: ours (validate + compile)', oursMs, v8.compileMs);
+  row('warm, 1 thread, CPU: V8 Liftoff', v8.compileMs!);
+  row('warm, 1 thread, CPU: ours, validate alone', validateMs, v8.validateMs);
+  row('warm, 1 thread, CPU: V8 WebAssembly.validate', v8.validateMs!);
+  row(`warm, ${THREADS} threads, CPU of the longer part + merge`, criticalMs, v8.compileMs);
+  row('warm, wall: ours, 1 thread', singleWallMs, v8threads.compileWallMs);
+  row(`warm, wall: ours, ${THREADS} threads`, parallelWallMs, v8threads.compileWallMs);
+  row('warm, wall: V8 Liftoff, its own threads', v8threads.compileWallMs!);
+  console.log(`  our speed-up on ${THREADS} threads: ${(oursMs / criticalMs).toFixed(2)}x on free cores (CPU: whole / (longer part ${f1(Math.max(part0Ms, part1Ms), 0)} + merge ${f1(mergeMs, 0)})), ${(singleWallMs / parallelWallMs).toFixed(2)}x measured (wall, under this load); V8's threads: ${(v8.compileMs! / v8threads.compileWallMs!).toFixed(2)}x (its CPU over its wall)`);
+}
+
+async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
+  execFileSync(process.execPath, [CLI, 'compile', DEFAULT_INPUTS.at(-1)!]); // builds the bundle if the sources changed
   const dir = mkdtempSync(join(tmpdir(), 'lightbeam-bench-'));
   console.log(`compile speed, MB of wasm per second (medians; ${MS} ms per measurement; ${COLD_RUNS} fresh processes for cold)`);
   console.log(`Liftoff: ${process.execPath} ${LIFTOFF_FLAGS.join(' ')} [--single-threaded]; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start\n`);
@@ -146,24 +170,10 @@ async function compileSpeed(files: string[]): Promise<void> {
       for (const i of compiled.stubbed.keys()) stubbedBytes += sizes[i - imported] ?? 0;
       const n = bytes.length - stubbedBytes;
 
-      // What 2 free cores would give, from CPU times (robust to load): the longer part, plus the
-      // main thread's unpacking and merging.
-      const parts = [0, 1].map((index) => compilePart(bytes, { index, count: THREADS }));
-      const merge = () => mergeParts([parts[0]!, unpackPart(packPart(parts[1]!), parts[0]!.info)]);
-      // One sampling round for all, so that each is as warm as the others.
-      const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await timeAll([
-        () => compileModule(bytes),
-        () => validateModule(bytes),
-        () => compilePart(bytes, { index: 0, count: THREADS }),
-        () => compilePart(bytes, { index: 1, count: THREADS }),
-        merge,
-      ], cpuMs)) as [number, number, number, number, number];
-      const criticalMs = Math.max(part0Ms, part1Ms) + mergeMs;
-      const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
-      const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
-      const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
-      const coldTsx = cold(['--import', 'tsx', join(import.meta.dirname, 'cold-compile.ts'), file]);
-      const coldBundled = cold([coldBundle, file]);
+      // As `lightbeam run` compiles (one thread), and on 2 threads (LIGHTBEAM_THREADS=2).
+      const coldRun = cold([CLI, 'compile', '--json', file]);
+      const coldTwo = cold([CLI, 'compile', '--json', file], { LIGHTBEAM_THREADS: String(THREADS) }); // small modules stay on 1
+      const coldTsx = cold([CLI, 'compile', '--json', file], { LIGHTBEAM_NO_BUNDLE: '1' });
       const coldV8 = cold([...LIFTOFF_FLAGS, '--single-threaded', '-e', CHILD, file, '0', 'cold']);
 
       const stubNote = compiled.stubbed.size === 0 ? 'every function compiled' : `${compiled.stubbed.size} stubbed (not implemented yet): their ${stubbedBytes} body bytes left out`;
@@ -171,19 +181,19 @@ async function compileSpeed(files: string[]): Promise<void> {
       console.log(`  ${'what'.padEnd(50)} ${'MB/s'.padStart(7)} ${'ms'.padStart(9)}   vs Liftoff`);
       const row = (what: string, ms: number, liftoffMs?: number) =>
         console.log(`  ${what.padEnd(50)} ${f2(mbps(n, ms))} ${f1(ms, 9)}   ${liftoffMs === undefined ? '' : f2(liftoffMs / ms)}`);
-      row('warm, 1 thread, CPU: ours (validate + compile)', oursMs, v8.compileMs);
-      row('warm, 1 thread, CPU: V8 Liftoff', v8.compileMs!);
-      row('warm, 1 thread, CPU: ours, validate alone', validateMs, v8.validateMs);
-      row('warm, 1 thread, CPU: V8 WebAssembly.validate', v8.validateMs!);
-      row(`warm, ${THREADS} threads, CPU of the longer part + merge`, criticalMs, v8.compileMs);
-      row('warm, wall: ours, 1 thread', singleWallMs, v8threads.compileWallMs);
-      row(`warm, wall: ours, ${THREADS} threads`, parallelWallMs, v8threads.compileWallMs);
-      row('warm, wall: V8 Liftoff, its own threads', v8threads.compileWallMs!);
-      row('cold, first compile, CPU: ours from a bundle', coldBundled.firstMs!, coldV8.firstMs);
-      row('cold, first compile, CPU: ours through tsx', coldTsx.firstMs!, coldV8.firstMs);
+      if (!coldOnly) await warmRows(bytes, file, row);
+      row('cold, first compile, CPU: lightbeam run', coldRun.compileMs!, coldV8.firstMs);
+      row('cold, first compile, CPU: its main thread alone', coldRun.compileMainThreadMs!, coldV8.firstMs);
+      row('cold, first compile, wall: lightbeam run', coldRun.compileWallMs!, coldV8.firstWallMs);
+      if (coldTwo.threads! > 1) {
+        row(`cold, first compile, CPU: ${THREADS} threads`, coldTwo.compileMs!, coldV8.firstMs);
+        row(`cold, first compile, wall: ${THREADS} threads`, coldTwo.compileWallMs!, coldV8.firstWallMs);
+      }
+      row('cold, first compile, CPU: through tsx', coldTsx.compileMs!, coldV8.firstMs);
       row('cold, first compile, CPU: V8 Liftoff', coldV8.firstMs!);
-      console.log(`  our speed-up on ${THREADS} threads: ${(oursMs / criticalMs).toFixed(2)}x on free cores (CPU: whole / (longer part ${f1(Math.max(part0Ms, part1Ms), 0)} + merge ${f1(mergeMs, 0)})), ${(singleWallMs / parallelWallMs).toFixed(2)}x measured (wall, under this load); V8's threads: ${(v8.compileMs! / v8threads.compileWallMs!).toFixed(2)}x (its CPU over its wall)`);
-      console.log(`  a fresh process before compiling, CPU ms: node + tsx ${f1(coldTsx.startMs!, 0)} + loading the compiler ${f1(coldTsx.loadMs!, 0)}; bundled: node ${f1(coldBundled.startMs!, 0)} + loading ${f1(coldBundled.loadMs!, 0)}`);
+      row('cold, first compile, wall: V8 Liftoff', coldV8.firstWallMs!);
+      console.log(`  cold: \`node bin/lightbeam.js compile --json\` in ${COLD_RUNS} fresh processes, started as \`lightbeam run\` starts; CPU counts every thread (V8 optimising our compiler on its background threads is most of it), wall is the compile's own, under this load`);
+      console.log(`  a fresh process before compiling, CPU ms: ${f1(coldRun.beforeCompileMs!, 0)} from the bundle (Node's own start ${f1(coldRun.nodeStartMs!, 0)}), ${f1(coldTsx.beforeCompileMs!, 0)} through tsx`);
       console.log(`  machine code: ${compiled.code.length} bytes, ${(compiled.code.length / bytes.length).toFixed(2)} per wasm byte\n`);
     }
   } finally {
@@ -214,4 +224,7 @@ function scaling(maxMB: number): void {
 
 const args = process.argv.slice(2);
 if (args[0] === '--scaling') scaling(Number(args[1] ?? 100));
-else await compileSpeed(args.length > 0 ? args : DEFAULT_INPUTS.filter((f) => existsSync(f)));
+else {
+  const files = args.filter((a) => a !== '--cold');
+  await compileSpeed(files.length > 0 ? files : DEFAULT_INPUTS.filter((f) => existsSync(f)), args.includes('--cold'));
+}

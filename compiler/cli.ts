@@ -23,6 +23,11 @@ const commands: Record<string, Command> = {
     usage: 'lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]',
     load: () => import('./cli/disasm.ts'),
   },
+  compile: {
+    summary: 'compile a module as `run` does and print the time the first compile in a fresh process takes',
+    usage: 'lightbeam compile <file.wat|file.wasm> [--json]',
+    load: () => import('./cli/compile.ts'),
+  },
   run: {
     summary: 'run a WASI command (_start), or invoke an export and print its results',
     usage: 'lightbeam run [--dir D[::G]] [--env N=V] [--invoke NAME] <file> [args...]',
@@ -47,7 +52,8 @@ function help(): string {
   return lines.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one command; bin/lightbeam.js sets process.exitCode to what it returns. */
+export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
@@ -68,4 +74,3 @@ async function main(argv: string[]): Promise<number> {
   return module.main(rest);
 }
 
-process.exitCode = await main(process.argv.slice(2));

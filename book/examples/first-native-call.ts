@@ -93,7 +93,7 @@ export async function viaTinyTrampoline(): Promise<Output[]> {
   const code = new CodeMemory(compiled.code);
   const trampoline = new CodeMemory(tinyTrampoline());
   // A VMContext with only its header, all zero: no memory (MEMORY_BASE 0), no stack limit
-  // (STACK_LIMIT 0: rsp is never below it) and no trap handler (TRAP_HANDLER 0).
+  // (STACK_LIMIT 0: rsp is never below it) and no trap handler (TRAP_HANDLER and TRAP_SITE_HANDLER 0).
   const vmctx = native.mmap(VMCTX.HEADER_SIZE, PROT_READ | PROT_WRITE);
   const call2 = native.koffi.decode(native.pointer(trampoline.address), native.koffi.proto('int32_t', ['uintptr_t', 'uintptr_t', 'int32_t', 'int32_t'])) as (
     vmctx: number, f: number, a: number, b: number) => number;

@@ -75,10 +75,8 @@ export async function segmentOrder(): Promise<Output[]> {
   }];
 }
 
-const importer = `(module
-  (import "env" "f" (func (param i32)))
-  (import "env" "memory" (memory 2))
-  (import "env" "counter" (global (mut i32))))`;
+/** A module with three imports: a function, a memory of at least 2 pages, a mutable global (chapter 13 draws its VMContext too). */
+const importer = readFileSync(join(repoRoot(), 'book/examples/importer.wat'), 'utf8');
 
 export async function badImports(): Promise<Output[]> {
   const why = nativeUnavailable();

@@ -27,15 +27,12 @@ export type Relocation =
   | { readonly kind: 'codeAddress64'; readonly offset: number; readonly target: number };
 
 /**
- * Where a trap may happen. Informational for trap stubs (they pass their code and position in
- * registers); for calls to builtins that may trap, the runtime looks the return address up here
- * to report the wasm offset.
+ * Where a trap may happen: a trap call (`call qword [r15 + TRAP_SITE_HANDLER]`) or a call to a
+ * builtin that may trap. The runtime looks the call's return address up here to know which trap
+ * it is (for a trap call) and where it happened.
  */
 export interface TrapSite {
-  /**
-   * Offset in `code` of the instruction that branches to the stub (or of the stub); for a builtin
-   * call, the offset just after the `call` instruction.
-   */
+  /** Offset in `code` just after the `call` instruction (its return address). */
   readonly codeOffset: number;
   readonly trap: TrapCode;
   readonly funcIndex: number;

@@ -27,8 +27,13 @@ export const VMCTX = {
   TRAP_HANDLER: 24,
   /** u64: the runtime's private per-thread state (entry frame chain, trap record). Not for codegen. */
   RUNTIME_STATE: 32,
-  /** u64: reserved for the runtime (the instance id). */
-  INSTANCE_ID: 40,
+  /**
+   * u64: address of the runtime's trap handler for trap sites. Generated code traps with
+   * `call qword [r15 + TRAP_SITE_HANDLER]` (4 bytes, nothing else): the return address names the
+   * trap site, and the runtime finds its trap code, function and wasm offset in the module's
+   * trapSites (compiler/abi/compiledModule.ts). r15 must be the instance's VMContext.
+   */
+  TRAP_SITE_HANDLER: 40,
   /**
    * i64: MEMORY_SIZE - 4 and MEMORY_SIZE - 8 (negative for a smaller memory), kept with it: a
    * 4- or 8-byte access at the zero-extended address a is in bounds iff a <= the bound (a signed

@@ -9,8 +9,8 @@
 //    stops it with the trap "interrupted" once the time is up.
 import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
-import { compileModule } from '../codegen/moduleCompiler.ts';
-import { compileModuleParallel, defaultThreads } from '../parallel/parallelCompile.ts';
+import type { CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
+import { compileForCli } from './compileForCli.ts';
 import { Instance } from '../runtime/instance.ts';
 import { getRuntime } from '../runtime/runtime.ts';
 import { loadWasmFile } from './loadWasm.ts';
@@ -22,8 +22,6 @@ export const USAGE =
 
 /** Wasmtime's exit status for a trap (abort's): a crash, not an exit code the program chose. */
 const TRAP_EXIT = 134;
-/** From this size on (bytes) `run` compiles on worker threads too: below it, starting a worker costs more than it saves. */
-const PARALLEL_FROM = 256 * 1024;
 
 interface RunOptions {
   file: string;
@@ -108,12 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const timeout = options.timeoutMs;
-    // A large module compiles on every core (compiler/parallel); LIGHTBEAM_THREADS=1 keeps to one.
-    const threads = Number(process.env.LIGHTBEAM_THREADS ?? defaultThreads());
-    const compileOptions = { interruptible: timeout !== undefined };
-    const compiled = bytes.length >= PARALLEL_FROM && threads > 1
-      ? await compileModuleParallel(bytes, { threads, ...compileOptions })
-      : compileModule(bytes, compileOptions);
+    // On one thread unless LIGHTBEAM_THREADS asks for more (./compileForCli.ts says why).
+    const compiled = await compileForCli(bytes, { interruptible: timeout !== undefined });
     const run = (): number => {
       if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
       if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {
@@ -141,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function invoke(compiled: ReturnType<typeof compileModule>, name: string, rest: string[]): number {
+function invoke(compiled: CompiledModuleWithNotes, name: string, rest: string[]): number {
   const exp = compiled.info.exports.find((e) => e.name === name && e.kind === 'func');
   if (!exp) {
     console.error(`run: no exported function '${name}'`);

@@ -7,7 +7,7 @@
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, layoutOf } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { addressOperand, argKey, emitMove, memOperand, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
@@ -67,7 +67,8 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   }
   const moves: Move[] = [];
   for (let j = 0; j < sig.params.length; j++) {
-    moves.push({ dst: argDest(sig.params[j]!), src: fc.sourceOf(fc.stack.at(base + j)) });
+    const v = fc.stack.at(base + j);
+    moves.push({ dst: argDest(sig.params[j]!), src: fc.sourceOf(v), narrow: v.type === I32 });
   }
   const m = type.results.length;
   if (sig.returnAreaPointer) {
@@ -77,7 +78,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     moves.push({ dst: argDest(sig.returnAreaPointer), src });
   }
   const index = indirect ? fc.stack.at(base + nargs) : null;
-  if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!) });
+  if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!), narrow: true });
   parallelMove(asm, moves);
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;

@@ -10,7 +10,7 @@ import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
 import { FLOAT_RESULT_REG, INT_RESULT_REG } from '../abi/index.ts';
 import { regBit } from '../abi/registers.ts';
 import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, type Move, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
@@ -40,6 +40,8 @@ export interface CFrame {
 
 export class ControlState {
   readonly frames: CFrame[] = [];
+  /** Loops open around the current operator (their code runs repeatedly). */
+  loops = 0;
   top(): CFrame {
     return this.frames[this.frames.length - 1]!;
   }
@@ -93,7 +95,7 @@ function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeig
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     const p = places[i]!;
-    moves.push({ dst: p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), src: fc.sourceOf(v) });
+    moves.push({ dst: p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), src: fc.sourceOf(v), narrow: v.type === I32 });
   }
   return moves;
 }
@@ -170,8 +172,8 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
   enterMergeState(fc);
-  fc.frame.alignLoopHead();
-  fc.asm.bind(f.label);
+  fc.frame.alignLoopHead(f.label);
+  fc.control.loops++;
   if (fc.env.interruptible) emitInterruptCheck(fc);
   fc.control.frames.push(f);
 }
@@ -224,6 +226,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
   }
   fc.control.frames.pop();
   if (f.kind === FrameKind.loop) {
+    fc.control.loops--;
     if (!live) resetDead(fc, f.height, f.results);
     return;
   }

@@ -10,7 +10,7 @@
 import { MAX_UNCHECKED_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
-import { emitTrapStubs, type TrapStub } from './traps.ts';
+import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
 import { filledArray } from './perFunctionArrays.ts';
 
@@ -34,10 +34,7 @@ export class Frame {
   used = false;
   usesFramePointer = false;
   hasCalls = false;
-  /**
-   * The body has a loop: loop heads are aligned, so the prologue's length matters (see
-   * alignLoopHead), and the code may not move (no branch relaxation: see endFunction).
-   */
+  /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
   hasLoops = false;
   /** The frame size, once finish() has run. */
   finalSize = 0;
@@ -46,7 +43,7 @@ export class Frame {
   /** Local i is a parameter that arrived on the stack (addressed from rbp). */
   readonly localIncoming: number[];
   readonly traps: TrapStub[] = [];
-  /** Calls to builtins that may trap: the label is bound at the return address. */
+  /** Calls to builtins that may trap, and inline trap calls: the label is bound at the return address. */
   readonly callSites: TrapStub[] = [];
   readonly stackTrap: TrapStub;
   private readonly sizePatches: number[] = [];
@@ -107,11 +104,17 @@ export class Frame {
     return (growTo(this.localLocations, i)[i] ??= memOperand(mem, localKey(i)));
   }
 
-  /** A trap to raise from the operator at `wasmOffset`: jump to the returned label. */
+  /** A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the end). */
   trap(code: TrapCode, wasmOffset: number): Label {
     const label = this.asm.newLabel();
     this.traps.push({ label, code, wasmOffset });
     return label;
+  }
+
+  /** Trap here, from the operator at `wasmOffset`: a trap call inline. */
+  trapCall(code: TrapCode, wasmOffset: number): void {
+    emitTrapCall(this.asm);
+    this.callSites.push({ label: this.asm.here(), code, wasmOffset });
   }
 
   /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */
@@ -140,12 +143,12 @@ export class Frame {
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;
-    emitTrapStubs(asm, [this.stackTrap, ...this.traps], this.funcIndex);
+    emitTrapStubs(asm, [this.stackTrap, ...this.traps]);
     const size = (this.finalSize = this.size());
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.
-      if (size >= 128 || (size !== 0 && this.hasLoops)) asm.patch32(at, size);
+      if (size >= 128) asm.patch32(at, size);
       else if (size !== 0) {
         // `add rsp, imm8` (48 83 C4 ib) and a 3-byte nop.
         asm.buf.patch8(at - 2, 0x83);
@@ -155,10 +158,10 @@ export class Frame {
       } else if (asm.buf.bytes[at + 4] === 0xc3) {
         // No frame: an epilogue `add rsp, 0; ret` becomes `ret`.
         asm.patchRet(at - 3, 8);
-        if (!this.hasLoops) asm.omit(at - 2, 7);
+        asm.omit(at - 2, 7);
       } else {
         asm.patchNops(at - 3, 7);
-        if (!this.hasLoops) asm.omit(at - 3, 7);
+        asm.omit(at - 3, 7);
       }
     }
   }
@@ -202,14 +205,14 @@ export class Frame {
   }
 
   /**
-   * Start a loop on a 16-byte boundary of the final code (functions start 16-aligned; the body
-   * follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is one
-   * instruction, run once on entry to the loop.
+   * Bind a loop's head on a 16-byte boundary of the final code (functions start 16-aligned; the
+   * body follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is
+   * one instruction, run once on entry to the loop; branch relaxation keeps the head aligned.
    */
-  alignLoopHead(): void {
+  alignLoopHead(head: Label): void {
     this.hasLoops = true;
     const at = this.predictedPrologueLength() + this.asm.offset;
-    this.asm.nopInstruction((16 - (at % 16)) % 16);
+    this.asm.alignedLabel((16 - (at % 16)) % 16, head);
   }
 }
 // #endregion frame

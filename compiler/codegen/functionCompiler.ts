@@ -8,7 +8,7 @@ import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { type CpuFeatures, type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
-  Assembler, CONDITIONS, dword, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
+  Assembler, CONDITIONS, type CondName, dword, GPR32, GPR64, GPR8, type Gpr, invertCond, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
@@ -134,7 +134,7 @@ export class FunctionCompiler implements Spiller {
     // Parameters that cannot stay where they arrived (rdx and rcx are wanted by division and
     // shifts; beyond the register budget, the frame) move now, before anything reads them.
     // Their sources are argument registers and their destinations are not, so order is free.
-    for (const m of moves) emitMove(asm, m.home >= 0 ? REG[m.home]! : this.frame.localLocation(m.local), REG[m.from]!);
+    for (const m of moves) emitMove(asm, m.home >= 0 ? REG[m.home]! : this.frame.localLocation(m.local), REG[m.from]!, types[m.local] === I32);
     // Declared locals that live in the frame start at zero. Many of them: one loop over the
     // whole range (a register local's save slot in between gets a harmless zero too).
     if (zeroSlots.length <= 8) for (const i of zeroSlots) asm.mov(this.frame.localAddr(i), 0);
@@ -155,6 +155,26 @@ export class FunctionCompiler implements Spiller {
   /** A trap raised by the current operator: jump to the returned label. */
   trap(code: TrapCode): Label {
     return this.frame.trap(code, this.opOffset);
+  }
+
+  // #region trap-if
+  /**
+   * Trap when `cc` holds. Inside a loop: `jcc stub`, a branch not taken on the hot path to a
+   * trap call at the end. Elsewhere, where a taken branch costs nothing that repeats, the call is
+   * inline: `j!cc over; call [r15 + TRAP_SITE_HANDLER]`, 6 bytes where the jcc and its stub take 10.
+   */
+  trapIf(cc: CondName, code: TrapCode): void {
+    if (this.control.loops > 0) return this.asm.jcc(cc, this.trap(code));
+    const over = this.asm.newLabel();
+    this.asm.jcc(invertCond(cc), over, true);
+    this.frame.trapCall(code, this.opOffset);
+    this.asm.bind(over);
+  }
+  // #endregion trap-if
+
+  /** Trap unconditionally (the code after it is dead). */
+  trapNow(code: TrapCode): void {
+    this.frame.trapCall(code, this.opOffset);
   }
 
   // --- the stack
@@ -180,7 +200,7 @@ export class FunctionCompiler implements Spiller {
       // A spilled value may only sit at its own position: the slot of another position is
       // reused by whatever is pushed there next (select with a constant condition moves one).
       const r = this.regs.alloc(classOf(v.type));
-      emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n));
+      emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n), v.type === I32);
       v = inReg(v.type, r);
     }
     if (v.loc === Loc.Reg) this.regs.release(v.n);
@@ -193,12 +213,12 @@ export class FunctionCompiler implements Spiller {
     const v = this.stack.at(pos);
     switch (v.loc) {
       case Loc.Const: case Loc.Slot: return;
-      case Loc.Reg: emitMove(this.asm, this.frame.slotLocation(pos), REG[v.n]!); break;
+      case Loc.Reg: emitMove(this.asm, this.frame.slotLocation(pos), REG[v.n]!, v.type === I32); break;
       case Loc.Flags:
         this.setFromFlags(SCRATCH, v.n);
         this.asm.mov(this.frame.slotAddr(pos), GPR64[SCRATCH]!);
         break;
-      default: emitMove(this.asm, this.frame.slotLocation(pos), this.sourceOf(v));
+      default: emitMove(this.asm, this.frame.slotLocation(pos), this.sourceOf(v), v.type === I32);
     }
     this.stack.replace(pos, inSlot(v.type, pos));
   }
@@ -220,7 +240,7 @@ export class FunctionCompiler implements Spiller {
     if (owner >= 0) {
       const v = this.stack.at(owner);
       const to = this.regs.alloc(classOf(v.type), regBit(r));
-      emitMove(this.asm, REG[to]!, REG[r]!);
+      emitMove(this.asm, REG[to]!, REG[r]!, v.type === I32);
       this.regs.release(to);
       this.stack.replace(owner, inReg(v.type, to));
     } else if (this.regs.isHeld(r)) throw new Error(`codegen: register ${r} is busy`);
@@ -312,7 +332,7 @@ export class FunctionCompiler implements Spiller {
         return;
       }
     }
-    emitMove(this.asm, REG[r]!, this.sourceOf(v));
+    emitMove(this.asm, REG[r]!, this.sourceOf(v), v.type === I32);
   }
   // #endregion float-constant-load
 

@@ -19,6 +19,6 @@ export function emitInterruptCheck(fc: FunctionCompiler): void {
   const flag = GPR64[SCRATCH]!;
   asm.mov(flag, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.INTERRUPT_FLAG));
   asm.cmp(dword(flag, 0), 0);
-  asm.jcc('ne', fc.trap(TrapCode.interrupted));
+  fc.trapIf('ne', TrapCode.interrupted);
 }
 // #endregion interrupt-check

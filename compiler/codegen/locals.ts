@@ -7,7 +7,7 @@
 import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, GPR64, type Gpr, type Mem, qword, XMM, type Xmm } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, reg } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals } from './localWeights.ts';
@@ -58,7 +58,7 @@ export function ensureLocalInReg(fc: FunctionCompiler, i: number): void {
   const l = fc.locals;
   const h = l.home[i]!;
   if (h < 0 || l.regValid[i]) return;
-  if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i));
+  if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i), l.types[i] === I32);
   else zeroHome(fc, h, fc.flagsFree());
   l.regValid[i] = 1;
 }
@@ -69,7 +69,7 @@ export function normalizeLocals(fc: FunctionCompiler): void {
   for (const i of l.regLocals) {
     if (l.regValid[i]) continue;
     const h = l.home[i]!;
-    if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i));
+    if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i), l.types[i] === I32);
     else zeroHome(fc, h, false);
     l.regValid[i] = 1;
   }
@@ -125,7 +125,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     fc.asm.rewind(last.start);
     fc.forgetLastInstruction();
     fc.rewindNotes(last.start);
-    emitMove(fc.asm, REG[h0]!, REG[last.home]!);
+    emitMove(fc.asm, REG[h0]!, REG[last.home]!, last.type === I32);
     fc.emitTwoAddress(last.op, last.type, h0, last.src);
     fc.regs.release(last.result);
     l.regValid[i] = 1;
@@ -144,7 +144,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     l.slotValid[i] = 0;
   } else {
     const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
-    emitMove(fc.asm, fc.frame.localLocation(i), s);
+    emitMove(fc.asm, fc.frame.localLocation(i), s, type === I32);
   }
 }
 
@@ -164,7 +164,7 @@ export function saveLocals(fc: FunctionCompiler): void {
   const l = fc.locals;
   for (const i of l.regLocals) {
     if (l.regValid[i] && !l.slotValid[i]) {
-      emitMove(fc.asm, fc.frame.localLocation(i), REG[l.home[i]!]!);
+      emitMove(fc.asm, fc.frame.localLocation(i), REG[l.home[i]!]!, l.types[i] === I32);
       l.slotValid[i] = 1;
     }
   }

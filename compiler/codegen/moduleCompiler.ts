@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub, type TrapStub } from './traps.ts';
+import { emitTrapStub, TRAP_CALL_SIZE, type TrapStub } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -209,11 +209,9 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     // Forward jumps to near labels shrink to rel8 (branch relaxation): every offset recorded
     // during assembly is a label (trap stubs, call sites), a fix-up, a data range or a note,
-    // and finish() moves them all, or goes through body.mapOffset below. Not in a function with
-    // loops: moving code would undo the loop heads' alignment, and dropping the alignment could
-    // not be shown harmless (base64 and matmul measured ~10% slower without it, on a shared
-    // machine where the same code also measured 20-40% apart between runs).
-    const body = this.asm.finish({ borrow: true, relaxBranches: !fc?.frame.hasLoops }); // copied into this.code below, before the next reset
+    // and finish() moves them all, or goes through body.mapOffset below. Loop heads stay
+    // aligned: their padding is recomputed as the code before them shrinks.
+    const body = this.asm.finish({ borrow: true, relaxBranches: true }); // copied into this.code below, before the next reset
     // The prologue goes in front of the body now that the frame size is known.
     const pro = this.prologueAsm;
     pro.reset();
@@ -245,8 +243,9 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     if (fc) {
       const frame = fc.frame;
-      this.addTrapSite(frame.stackTrap, start + p, funcIndex);
-      for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p, funcIndex);
+      // A stub's site is its trap call's return address; a call site's label is already there.
+      this.addTrapSite(frame.stackTrap, start + p + TRAP_CALL_SIZE, funcIndex);
+      for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p + TRAP_CALL_SIZE, funcIndex);
       for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
     }
     this.fc = null;
@@ -260,7 +259,7 @@ export class X64CodeGenerator implements CodeGenerator {
   // --- control
   unreachable(offset: number): void {
     const fc = this.begin(offset, 'unreachable');
-    if (fc) try { fc.asm.jmp(fc.trap(TrapCode.unreachable)); } catch (e) { this.failed(e); }
+    if (fc) try { fc.trapNow(TrapCode.unreachable); } catch (e) { this.failed(e); }
   }
   block(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'block');

@@ -33,7 +33,8 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
   const boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   const next = parts.map(() => 0);
   const cursors = parts.map((p) => ({
-    traps: new Cursor(p.trapSites, (t) => t.codeOffset),
+    // A site is a return address: it belongs to the call before it (the last stub's is the function's end).
+    traps: new Cursor(p.trapSites, (t) => t.codeOffset - 1),
     notes: new Cursor(p.notes, (n) => n[0]),
     data: new Cursor(p.dataRanges, (r) => r[0]),
     calls: new Cursor(p.calls, (c) => c[0]),

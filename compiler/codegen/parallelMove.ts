@@ -4,7 +4,7 @@
 // value in a scratch register. Linear in the number of moves.
 
 import { isXmm, type RegId } from '../abi/registers.ts';
-import { type Assembler, GPR32, GPR64, type Mem, qword, XMM } from '../x64/index.ts';
+import { type Assembler, dword, GPR32, GPR64, type Mem, qword, XMM } from '../x64/index.ts';
 import { SCRATCH, SCRATCH2, XMM_SCRATCH } from './registerAllocator.ts';
 
 // #region move-operands
@@ -34,6 +34,8 @@ export const NO_KEY = -1;
 export interface Move {
   dst: MoveDest;
   src: MoveSource;
+  /** An i32: only the low 32 bits need moving (see emitMove). */
+  narrow?: boolean;
 }
 
 /**
@@ -89,28 +91,40 @@ export function sameLocation(d: MoveDest, s: MoveSource): boolean {
   return s.kind === 'mem' && s.key === d.key;
 }
 
+// #region emit-move
 /**
  * Emit one move (no overlap concerns). Moves copy whole 64-bit registers and slots whatever the
  * value's type (an f32 in an xmm register or a slot moves with its upper bits, which nothing
- * reads). SCRATCH2 carries memory-to-memory copies and 64-bit constants. Never touches the flags.
+ * reads), except that a `narrow` move (an i32, whose upper 32 bits nothing reads) between
+ * general-purpose registers and slots copies only the low 32: `mov eax, edi` is a byte shorter
+ * than `mov rax, rdi` when neither register needs a REX prefix of its own, and so are 32-bit
+ * loads and stores. SCRATCH2 carries memory-to-memory copies and 64-bit constants. Never
+ * touches the flags.
  */
-export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
+export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow = false): void {
   if (dst.kind === 'reg') {
     if (isXmm(dst.reg)) return moveToXmm(asm, dst.reg, src);
     const r64 = GPR64[dst.reg]!;
     switch (src.kind) {
       case 'reg':
         if (isXmm(src.reg)) asm.movq(r64, XMM[src.reg & 15]!);
-        else if (src.reg !== dst.reg) asm.mov(r64, GPR64[src.reg]!);
+        else if (src.reg !== dst.reg) {
+          if (narrow) asm.mov(GPR32[dst.reg]!, GPR32[src.reg]!);
+          else asm.mov(r64, GPR64[src.reg]!);
+        }
         return;
-      case 'mem': asm.mov(r64, src.mem); return;
+      case 'mem':
+        if (narrow) asm.mov(GPR32[dst.reg]!, dwordOf(src.mem));
+        else asm.mov(r64, src.mem);
+        return;
       case 'imm':
         if (src.wide) asm.mov(r64, imm64(src.lo, src.hi));
         else asm.mov(GPR32[dst.reg]!, src.lo >>> 0);
         return;
       case 'lea': asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(GPR64[src.base]!, src.disp)); return;
       case 'memPlus':
-        asm.mov(r64, src.mem);
+        if (src.wide) asm.mov(r64, src.mem);
+        else asm.mov(GPR32[dst.reg]!, dwordOf(src.mem));
         asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(r64, src.disp));
         return;
       case 'address': asm.lea(r64, src.mem); return;
@@ -120,11 +134,13 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
   switch (src.kind) {
     case 'reg':
       if (isXmm(src.reg)) asm.movsd(m, XMM[src.reg & 15]!);
+      else if (narrow) asm.mov(dwordOf(m), GPR32[src.reg]!);
       else asm.mov(m, GPR64[src.reg]!);
       return;
     case 'imm': {
       // A 32-bit value, or a 64-bit one whose high half only extends the sign: one store.
-      if (!src.wide || src.hi === src.lo >> 31) asm.mov(m, src.lo);
+      if (narrow) asm.mov(dwordOf(m), src.lo);
+      else if (!src.wide || src.hi === src.lo >> 31) asm.mov(m, src.lo);
       else {
         asm.mov(GPR64[SCRATCH2]!, imm64(src.lo, src.hi));
         asm.mov(m, GPR64[SCRATCH2]!);
@@ -132,10 +148,14 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource): void {
       return;
     }
     default:
-      emitMove(asm, REG[SCRATCH2]!, src);
-      asm.mov(m, GPR64[SCRATCH2]!);
+      emitMove(asm, REG[SCRATCH2]!, src, narrow);
+      asm.mov(narrow ? dwordOf(m) : m, narrow ? GPR32[SCRATCH2]! : GPR64[SCRATCH2]!);
   }
 }
+// #endregion emit-move
+
+/** The same address as a 32-bit operand. */
+const dwordOf = (m: Mem): Mem => dword(m.base, m.disp, m.index, m.scale);
 
 function moveToXmm(asm: Assembler, dst: RegId, src: MoveSource): void {
   const x = XMM[dst & 15]!;
@@ -178,13 +198,13 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   let last = -1;
   for (let i = 0; i < moves.length; i++) if (!sameLocation(moves[i]!.dst, moves[i]!.src)) (count++, (last = i));
   if (count === 0) return;
-  if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src);
+  if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src, moves[last]!.narrow);
   // The pending moves as destination and source lists (a source may be retargeted below), and
   // how many pending moves still read each storage location, and which move writes it.
   const s = scratchFor(moves, count);
-  const { dst, src, readers, writer, done, ready } = s;
+  const { dst, src, narrow, readers, writer, done, ready } = s;
   let n = 0;
-  for (const m of moves) if (!sameLocation(m.dst, m.src)) (dst[n] = m.dst), (src[n++] = m.src);
+  for (const m of moves) if (!sameLocation(m.dst, m.src)) (dst[n] = m.dst), (narrow[n] = m.narrow ? 1 : 0), (src[n++] = m.src);
   for (let i = 0; i < n; i++) {
     const k = waitsOn(dst[i]!, src[i]!);
     if (k !== NO_KEY) readers[k] = readers[k]! + 1;
@@ -201,7 +221,7 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     while (top > 0) {
       const i = ready[--top]!;
       if (done[i]) continue;
-      emitMove(asm, dst[i]!, src[i]!);
+      emitMove(asm, dst[i]!, src[i]!, narrow[i] === 1);
       done[i] = 1;
       remaining--;
       const k = waitsOn(dst[i]!, src[i]!);
@@ -252,6 +272,7 @@ const scratch = {
   readers: new Int32Array(1024),
   writer: new Int32Array(1024),
   done: new Uint8Array(64),
+  narrow: new Uint8Array(64),
   /** Each move is pushed at most twice: once when it becomes ready, once as a cycle's victim. */
   ready: new Int32Array(128),
 };
@@ -264,6 +285,7 @@ function scratchFor(moves: readonly Move[], count: number): typeof scratch {
   }
   if (count > scratch.done.length) {
     scratch.done = new Uint8Array(2 * count);
+    scratch.narrow = new Uint8Array(2 * count);
     scratch.ready = new Int32Array(4 * count);
   }
   return scratch;

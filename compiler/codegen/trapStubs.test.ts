@@ -1,6 +1,7 @@
-// Trap stubs share tails (traps.ts, emitTrapStubs): each stub sets only the wasm offset and jumps
-// to a tail shared with up to 16 others. With 40 traps of one kind in a function (three tails),
-// each must still report its own operator's byte offset.
+// Traps are trap calls named by their return address (traps.ts): the runtime finds the trap code,
+// function and byte offset in the module's trapSites. Outside loops the call is inline, inside a
+// loop it is a stub at the end of the function; every one must report its own operator's byte
+// offset and its own function, compiled in one piece or in parts.
 import { describe, expect, it } from 'vitest';
 import * as LB from '../api/index.ts';
 import { RuntimeError } from '../errors.ts';
@@ -9,8 +10,18 @@ import { watToWasm } from '../text/watToWasm.ts';
 const COUNT = 40;
 const I32_DIV_U = 0x6e;
 
-describe('shared trap tails', () => {
-  it('every one of 40 divide-by-zero stubs reports its own offset', async () => {
+function caught(f: () => unknown): RuntimeError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RuntimeError) return e;
+    throw e;
+  }
+  throw new Error('no trap');
+}
+
+describe('trap calls', () => {
+  it('every one of 40 inline divide-by-zero trap calls reports its own offset', async () => {
     // sum of 1 / (n - k) for k = 0..39: with n = k the k-th division divides by zero.
     let body = '(i32.const 0)';
     for (let k = 0; k < COUNT; k++) body = `(i32.add ${body} (i32.div_u (i32.const 1) (i32.sub (local.get 0) (i32.const ${k}))))`;
@@ -31,6 +42,41 @@ describe('shared trap tails', () => {
       expect(caught).toBeInstanceOf(RuntimeError);
       expect((caught as RuntimeError).reason).toBe('integer divide by zero');
       expect((caught as RuntimeError).offset).toBe(offsets[k]);
+    }
+  });
+
+  it('stubs at the end of a function (inside loops), the stack check and unreachable report their function and offset, in one piece or in parts', async () => {
+    const wat = `(module (memory 1)
+      (func $pad (export "pad") (result i32) (i32.const 0))
+      (func $sum (export "sum") (param $p i32) (param $n i32) (result i32) (local $s i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $s))
+      (func $deep (export "deep") (param i32) (result i32) (call $deep (i32.add (local.get 0) (i32.const 1))))
+      (func $never (export "never") unreachable))`;
+    const bytes = await watToWasm(wat);
+    const I32_LOAD = 0x28, UNREACHABLE = 0x00;
+    const load = bytes.findIndex((b, i) => b === I32_LOAD && bytes[i + 1] === 0x02 && bytes[i + 2] === 0x00);
+    const { compileModule, compilePart } = await import('./moduleCompiler.ts');
+    const { mergeParts } = await import('./moduleParts.ts');
+    const whole = compileModule(bytes);
+    const parts = mergeParts([0, 1, 2].map((index) => compilePart(bytes, { index, count: 3 })));
+    for (const compiled of [whole, parts]) {
+      const { Instance } = await import('../runtime/instance.ts');
+      const exports = new Instance(compiled).exports as Record<string, (...a: number[]) => number>;
+      // sum reads past the end of memory on its 2nd iteration: the stub is in the loop.
+      const oob = caught(() => exports.sum!(65532, 3));
+      expect(oob.reason).toBe('out of bounds memory access');
+      expect([oob.funcIndex, oob.offset]).toEqual([1, load]);
+      const deep = caught(() => exports.deep!(0));
+      expect(deep.reason).toBe('call stack exhausted');
+      expect(deep.funcIndex).toBe(2);
+      const never = caught(() => exports.never!());
+      expect(never.reason).toBe('unreachable');
+      expect(never.funcIndex).toBe(3);
+      expect(bytes[never.offset!]).toBe(UNREACHABLE);
     }
   });
 });

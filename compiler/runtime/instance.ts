@@ -5,7 +5,7 @@
 import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
   Builtin, FUNCREF, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
-  type CompiledModule, type VMContextLayout,
+  type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
 import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
@@ -155,12 +155,13 @@ export class Instance {
     this.code = loadCode(compiled);
     this.compiled = compiled;
     rt.trapPositionOf ??= (vmctx, returnAddress) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
+    rt.trapSiteOf ??= (vmctx, returnAddress) => instancesByVmctx.get(vmctx)?.deref()?.trapSiteAt(returnAddress);
 
     this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
     this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
+    this.setAddress(VMCTX.TRAP_SITE_HANDLER, rt.trapSiteHandler);
     this.setAddress(VMCTX.RUNTIME_STATE, rt.state);
     this.setAddress(VMCTX.INTERRUPT_FLAG, rt.interruptFlag.address);
-    this.setAddress(VMCTX.INSTANCE_ID, instancesByVmctx.size);
     const builtins = builtinStubs(rt);
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     info.types.forEach((t, i) => this.vm.setUint32(this.layout.typeId(i), typeIdOf(t), true));
@@ -402,11 +403,16 @@ export class Instance {
   positionOf(returnAddress: number): { func: number; offset: number } | undefined {
     const at = returnAddress - this.code.address;
     if (at < 0 || at > this.compiled.code.length) return undefined;
-    const site = this.compiled.trapSites.find((s) => s.codeOffset === at);
+    const site = this.trapSiteAt(returnAddress);
     if (site) return { func: site.funcIndex, offset: site.wasmOffset };
     let best: { funcIndex: number; offset: number } | undefined;
     for (const f of this.compiled.functions) if (f.offset < at && (!best || f.offset > best.offset)) best = f;
     return best && { func: best.funcIndex, offset: UNKNOWN_POSITION };
+  }
+
+  /** The TrapSite whose codeOffset is `returnAddress` in this instance's code. */
+  trapSiteAt(returnAddress: number): TrapSite | undefined {
+    return trapSitesByOffset(this.compiled).get(returnAddress - this.code.address);
   }
 
   /** The instance whose code is calling a builtin right now. */
@@ -418,6 +424,18 @@ export class Instance {
 }
 
 const instancesByVmctx = new Map<number, WeakRef<Instance>>();
+
+/** A module's trap sites by code offset, made on its first trap (a module may have tens of thousands). */
+const trapSiteMaps = new WeakMap<CompiledModule, Map<number, TrapSite>>();
+function trapSitesByOffset(compiled: CompiledModule): Map<number, TrapSite> {
+  let map = trapSiteMaps.get(compiled);
+  if (!map) {
+    map = new Map();
+    for (const s of compiled.trapSites) map.set(s.codeOffset, s);
+    trapSiteMaps.set(compiled, map);
+  }
+  return map;
+}
 // Passive externref segments hold handles too (a `global.get` of an imported externref global).
 externRefs.markers.push((mark) => {
   for (const ref of instancesByVmctx.values()) {

@@ -3,7 +3,7 @@
 // generated code goes through `invoke`.
 
 import type { FuncType } from '../binary/types.ts';
-import { TrapCode, trapMessage, UNKNOWN_POSITION } from '../abi/index.ts';
+import { TrapCode, trapMessage, type TrapSite, UNKNOWN_POSITION } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
@@ -13,7 +13,7 @@ import { setReclaimGuard } from './reclaim.ts';
 import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
-import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT } from './stubs.ts';
+import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
 
 /** A function implemented in JS that wasm calls: reads its arguments from `runtime.callout`, writes results there, returns 0 or a trap code. */
 export type CalloutHandler = () => number;
@@ -35,6 +35,8 @@ export class Runtime {
   readonly callout: SlotViews;
   /** Address of the trap handler: every VMContext's TRAP_HANDLER. */
   readonly trapHandler: number;
+  /** Address of the trap-site handler: every VMContext's TRAP_SITE_HANDLER. */
+  readonly trapSiteHandler: number;
   /** The lowest rsp wasm may use: every VMContext's STACK_LIMIT. */
   readonly stackLimit: number;
   /** The top of the wasm stack (where the outermost activation starts). */
@@ -78,12 +80,13 @@ export class Runtime {
     this.stateView.setBigUint64(STATE.WASM_SP, BigInt(this.stackTop), true);
 
     const { code, addresses } = load((asm) => {
-      const { entry, resume, suspend, trap } = emitSwitchboard(asm, this.state);
-      return [entry, resume, suspend, trap];
+      const { entry, resume, suspend, trap, trapSite } = emitSwitchboard(asm, this.state);
+      return [entry, resume, suspend, trap, trapSite];
     });
     this.code.push(code);
-    const [entryAt, resumeAt, suspendAt, trapAt] = addresses as [number, number, number, number];
+    const [entryAt, resumeAt, suspendAt, trapAt, trapSiteAt] = addresses as [number, number, number, number, number];
     this.trapHandler = trapAt;
+    this.trapSiteHandler = trapSiteAt;
     this.suspend = suspendAt;
     this.entry = koffi.decode(native.pointer(entryAt), koffi.proto('int32_t', []));
     this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
@@ -178,21 +181,32 @@ export class Runtime {
     }
     if (status !== 0) {
       if (status === TrapCode.jsException && thrown) throw thrown.value;
-      if (status === TrapCode.interrupted) this.interruptFlag.clear();
       throw this.failure(status);
     }
   }
   // #endregion call-into-wasm
 
-  private failure(status: number): unknown {
-    const offset = this.stateView.getUint32(STATE.TRAP_OFFSET, true);
-    const func = this.stateView.getUint32(STATE.TRAP_FUNC, true);
+  // #region trap-failure
+  /** The RuntimeError of a trap: from the handler's registers, or looked up by its trap site. */
+  private failure(status: number): RuntimeError {
+    let code = status;
+    let offset = this.stateView.getUint32(STATE.TRAP_OFFSET, true);
+    let func = this.stateView.getUint32(STATE.TRAP_FUNC, true);
+    if (status === STATUS_TRAP_SITE) {
+      const vmctx = Number(this.stateView.getBigUint64(STATE.TRAP_VMCTX, true));
+      const returnAddress = Number(this.stateView.getBigUint64(STATE.TRAP_RETURN, true));
+      const site = this.trapSiteOf?.(vmctx, returnAddress);
+      if (!site) return new RuntimeError(`trap at an unknown trap site (0x${returnAddress.toString(16)})`);
+      ({ trap: code, funcIndex: func, wasmOffset: offset } = site);
+    }
+    if (code === TrapCode.interrupted) this.interruptFlag.clear();
     return new RuntimeError(
-      trapMessage(status),
+      trapMessage(code),
       func === UNKNOWN_POSITION ? undefined : func,
       offset === UNKNOWN_POSITION ? undefined : offset,
     );
   }
+  // #endregion trap-failure
 
   adapterFor(type: FuncType): number {
     const cached = this.adapterOfType.get(type);
@@ -296,6 +310,8 @@ export class Runtime {
 
   /** Finds the wasm position of a call (its return address) in the instance of `vmctx`; installed by instance.ts. */
   trapPositionOf: ((vmctx: number, returnAddress: number) => { func: number; offset: number } | undefined) | undefined;
+  /** Finds the trap site a trap-site call returns to in the instance of `vmctx`; installed by instance.ts. */
+  trapSiteOf: ((vmctx: number, returnAddress: number) => TrapSite | undefined) | undefined;
 
   /** r15 of the wasm code that is calling out right now. */
   get calloutVmctx(): number {

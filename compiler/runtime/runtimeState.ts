@@ -26,6 +26,9 @@ export const STATE = {
   KOFFI_RSP: 72,
   /** u64: where the wasm stack is free: its top, or the rsp of the innermost suspended activation. */
   WASM_SP: 80,
+  /** u64 x 2: the return address and r15 of the last trap-site call (see VMCTX.TRAP_SITE_HANDLER). */
+  TRAP_RETURN: 88,
+  TRAP_VMCTX: 96,
   /** Arguments in, results out, of a call from JS into wasm: 8-byte slots. */
   ENTRY_BUFFER: 128,
   /** Arguments in, results out, of a call from wasm out to JS or a builtin. */

@@ -28,6 +28,8 @@ export function load(build: (asm: Assembler) => Label[]): { code: CodeMemory; ad
 // #region entry-trampoline
 /** Status of entry()/resume() when the wasm activation is suspended, asking JS to run a call-out. */
 export const STATUS_CALLOUT = 0x4c43;
+/** Status of entry()/resume() after a trap-site call: the trap is named by TRAP_RETURN and TRAP_VMCTX. */
+export const STATUS_TRAP_SITE = 0x5354;
 
 /**
  * Wasm runs on a stack of its own, not on koffi's (koffi runs each FFI call on its stack and
@@ -44,9 +46,11 @@ export const STATUS_CALLOUT = 0x4c43;
  * - the trap handler, entered by `jmp` with edi = trap code, esi = wasm offset, edx = function
  *   index: records them, drops the activation's frames by resetting rsp to its record, and
  *   finishes the activation like a return.
+ * - the trap-site handler, entered by `call` from generated code (VMCTX.TRAP_SITE_HANDLER): records
+ *   the return address and r15, which name the trap site, and unwinds the same way.
  */
 // #region trampoline-save
-export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; resume: Label; suspend: Label; trap: Label } {
+export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; resume: Label; suspend: Label; trap: Label; trapSite: Label } {
   const saved = [rbp, rbx, r12, r13, r14, r15];
   const entry = asm.here('entry');
   for (const r of saved) asm.push(r);
@@ -111,9 +115,19 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
   asm.mov(rsp, qword(rax, STATE.ENTRY_RSP));
   asm.mov(eax, edi);
   asm.jmp(finish);
-  return { entry, resume, suspend, trap };
+  // #endregion trampoline-trap
+
+  // #region trampoline-trap-site
+  const trapSite = asm.here('trapSite');
+  asm.mov(rax, state);
+  asm.pop(qword(rax, STATE.TRAP_RETURN));
+  asm.mov(qword(rax, STATE.TRAP_VMCTX), r15);
+  asm.mov(rsp, qword(rax, STATE.ENTRY_RSP));
+  asm.mov(eax, STATUS_TRAP_SITE);
+  asm.jmp(finish);
+  return { entry, resume, suspend, trap, trapSite };
 }
-// #endregion trampoline-trap
+// #endregion trampoline-trap-site
 // #endregion entry-trampoline
 
 function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>, stackBase: Gpr, bias: number): void {

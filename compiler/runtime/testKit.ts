@@ -31,6 +31,7 @@ export class BareInstance {
     this.set(VMCTX.MEMORY_SIZE, this.memory.byteLength);
     this.set(VMCTX.STACK_LIMIT, runtime.stackLimit);
     this.set(VMCTX.TRAP_HANDLER, runtime.trapHandler);
+    this.set(VMCTX.TRAP_SITE_HANDLER, runtime.trapSiteHandler);
   }
   set(offset: number, value: number): void {
     this.view.setBigUint64(offset, BigInt(value), true);

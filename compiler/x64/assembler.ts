@@ -80,6 +80,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Write one nop instruction of `n` bytes (0..15) at `at`: extra 0x66 prefixes beyond 9. */
+function writeNop(code: Uint8Array, at: number, n: number): void {
+  const nop = NOPS[Math.min(n, 9)]!;
+  for (let i = 9; i < n; i++) code[at++] = 0x66;
+  for (let i = 0; i < nop.length; i++) code[at + i] = nop[i]!;
+}
+
 /** What finish() reports when no code moved (one object for every finish). */
 const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
 
@@ -108,6 +115,9 @@ export class Assembler extends Instructions {
   private readonly boundLabels: Label[] = [];
   /** Byte ranges [start, length] that relaxation drops (see omit). */
   private omissions: number[] = [];
+  /** Alignment pads [start, length] and the label bound after each (see alignedLabel). */
+  private pads: number[] = [];
+  private padLabels: Label[] = [];
   private finished = false;
   /** This piece of code's generation: labels bound here carry it (Label.bindStamp). */
   private stamp = ++Assembler.generations;
@@ -129,6 +139,7 @@ export class Assembler extends Instructions {
     if (this.dataRanges.length !== 0) this.dataRanges = [];
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
     if (this.omissions.length !== 0) this.omissions = [];
+    if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
     this.finished = false;
     this.stamp = ++Assembler.generations;
   }
@@ -176,11 +187,20 @@ export class Assembler extends Instructions {
   /** One nop instruction of `n` bytes (0..15): the recommended forms, longer ones with extra 0x66 prefixes. */
   nopInstruction(n: number): void {
     if (n < 0 || n > 15) throw new Error(`x64: no single nop of ${n} bytes`);
-    if (n <= 9) this.buf.append(NOPS[n]!);
-    else {
-      for (let i = 0; i < n - 9; i++) (this.buf.reserve(1), this.buf.put(0x66));
-      this.buf.append(NOPS[9]!);
-    }
+    this.buf.reserve(n);
+    writeNop(this.buf.bytes, this.buf.length, n);
+    this.buf.length += n;
+  }
+  /**
+   * A nop instruction of `n` bytes (0..15), then `label` bound after it, on a 16-byte boundary of
+   * the final code (`n` is what gets it there). Branch relaxation keeps it there: the pad shrinks
+   * or grows by what the code before it saved, modulo 16 (see branchRelaxation.ts).
+   */
+  alignedLabel(n: number, label: Label): void {
+    this.pads.push(this.buf.length, n);
+    this.padLabels.push(label);
+    this.nopInstruction(n);
+    this.bind(label);
   }
 
   // --- patching code already emitted
@@ -369,28 +389,49 @@ export class Assembler extends Instructions {
     // set by hand may point outside this code, where our positions mean nothing.
     const stamp = this.stamp;
     const rows = refs.data;
-    // `ref`: the candidate's row in the label references, or -1 for a range to omit.
-    // Jumps and omitted ranges ([start, length] pairs) were both recorded in code order: taking
-    // them in turn keeps the candidates sorted by start.
-    const candidates: { start: number; saving: number; target: number; ref: number }[] = [];
+    // `ref`: the candidate's row in the label references, -1 for a range to omit, -2 - k for
+    // alignment pad k. Jumps, omitted ranges and pads ([start, length] pairs) were all recorded
+    // in code order: taking them in turn keeps the candidates sorted by start (a pad before a
+    // jump that starts where it does: the pad may be empty).
+    const candidates: { start: number; saving: number; target: number; ref: number; omit?: boolean; pad?: boolean }[] = [];
     const omissions = this.omissions;
+    const pads = this.pads;
     let o = 0;
-    const omitUpTo = (start: number): void => {
-      for (; o < omissions.length && omissions[o]! < start; o += 2) {
-        candidates.push({ start: omissions[o]!, saving: omissions[o + 1]!, target: omissions[o]!, ref: -1 });
+    let p = 0;
+    const takeUpTo = (start: number): void => {
+      for (;;) {
+        const omitAt = o < omissions.length ? omissions[o]! : Infinity;
+        const padAt = p < pads.length ? pads[p]! : Infinity;
+        if (p < pads.length && padAt <= start && padAt <= omitAt) {
+          candidates.push({ start: padAt, saving: pads[p + 1]!, target: padAt, ref: -2 - p / 2, pad: true });
+          p += 2;
+        } else if (o < omissions.length && omitAt < start) {
+          candidates.push({ start: omitAt, saving: omissions[o + 1]!, target: omitAt, ref: -1, omit: true });
+          o += 2;
+        } else return;
       }
     };
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       const shortOpcode = rows[i + SHORT]!;
       if (shortOpcode !== 0 && label.bindStamp === stamp) {
-        omitUpTo(rows[i + START]!);
+        takeUpTo(rows[i + START]!);
         candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
       }
     }
-    omitUpTo(Infinity);
-    const { short, map, sweep, saved } = relaxBranches(candidates);
+    takeUpTo(Infinity);
+    const { short, padLengths, map, sweep, saved } = relaxBranches(candidates);
     if (saved === 0) return NOT_RELAXED;
+    // Where each pad's label lands: after the pad as it becomes (map() puts an offset at a pad's
+    // start before it, which is right for everything else there, an empty pad's label included).
+    const padTargets = new Map<Label, number>();
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      if (c.pad) padTargets.set(this.padLabels[-2 - c.ref]!, map(c.start) + padLengths[i]!);
+    }
+    // A pad that grew could put a short jump across it out of reach (a backward one was sized
+    // when it was emitted): then the code stays as it was.
+    if (padTargets.size > 0 && !this.shortJumpsFit(candidates, short, map, padTargets)) return NOT_RELAXED;
 
     // Every other reference moves with the code (computed before the short ones are rewritten).
     // References, labels, fix-ups and table entries were recorded in code order, so their
@@ -415,6 +456,10 @@ export class Assembler extends Instructions {
         code.copyWithin(to, from, c.start);
         to += c.start - from;
         from = c.start + c.saving;
+        if (c.pad) {
+          writeNop(code, to, padLengths[i]!);
+          to += padLengths[i]!;
+        }
         continue;
       }
       const isJmp = c.saving === 3;
@@ -435,6 +480,7 @@ export class Assembler extends Instructions {
 
     const mapLabel = sweep();
     for (const l of this.boundLabels) l.offset = mapLabel(l.offset);
+    for (const [l, at] of padTargets) l.offset = at;
     // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
     for (const l of refs.labels) {
       if (l.bindStamp !== stamp && l.offset >= 0 && l.offset < oldLength) {
@@ -449,6 +495,26 @@ export class Assembler extends Instructions {
     if (this.tableEntries.length > 0) this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
     if (this.dataRanges.length > 0) this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
     return { map, saved };
+  }
+
+  /** Does every short jump, and every jump about to become short, reach its target after relaxation? */
+  private shortJumpsFit(
+    candidates: readonly { start: number; ref: number }[], short: readonly boolean[],
+    map: (offset: number) => number, padTargets: ReadonlyMap<Label, number>,
+  ): boolean {
+    const rows = this.labelRefs.data;
+    const shortened = new Set<number>();
+    for (let i = 0; i < candidates.length; i++) if (short[i] && candidates[i]!.ref >= 0) shortened.add(candidates[i]!.ref);
+    for (let k = 0, i = 0; k < this.labelRefs.length; k++, i += FIELDS) {
+      const label = this.labelRefs.labels[k]!;
+      if (label.bindStamp !== this.stamp) continue;
+      const becomesShort = shortened.has(i);
+      if (rows[i + SIZE] !== 1 && !becomesShort) continue;
+      const end = becomesShort ? map(rows[i + START]!) + 2 : map(rows[i + END]!);
+      const d = (padTargets.get(label) ?? map(label.offset)) + rows[i + ADDEND]! - end;
+      if (d < -128 || d > 127) return false;
+    }
+    return true;
   }
   // #endregion relax
 

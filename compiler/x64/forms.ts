@@ -331,20 +331,27 @@ export class Dispatch {
   private pairs: Uint16Array | null = null;
   /** The same for three and four operands. */
   private readonly longer = new Map<number, Form>();
-  private readonly buckets: (readonly Form[])[];
+  /**
+   * Made on the first bucket() call: instructions.ts makes a Dispatch for every mnemonic when it
+   * loads, and bucketing them all there cost about 45 ms of CPU at the start of every process.
+   */
+  private buckets: (readonly Form[])[] | null = null;
   /** Register-only operands may fit two VEX forms of different lengths (vmovaps load vs store form). */
   readonly hasAlternatives: boolean;
-  constructor(readonly mnemonic: string, forms: readonly Form[]) {
+  constructor(readonly mnemonic: string, private readonly forms: readonly Form[]) {
     this.hasAlternatives = forms.filter((f) => f.vex !== null && f.shapes.every((s) => s === Shape.XMM || isRegOrMemShape(s))).length > 1;
-    this.buckets = [];
-    for (let a = 0; a < CLASS_COUNT; a++) {
-      for (let b = 0; b < CLASS_COUNT; b++) {
-        this.buckets.push(forms.filter((f) => shapeTakesClass(f.shapes[0], a) && shapeTakesClass(f.shapes[1], b)));
-      }
-    }
   }
   bucket(a: unknown, b: unknown): readonly Form[] {
-    return this.buckets[operandClass(a) * CLASS_COUNT + operandClass(b)]!;
+    return (this.buckets ??= this.bucketForms())[operandClass(a) * CLASS_COUNT + operandClass(b)]!;
+  }
+  private bucketForms(): (readonly Form[])[] {
+    const buckets: (readonly Form[])[] = [];
+    for (let a = 0; a < CLASS_COUNT; a++) {
+      for (let b = 0; b < CLASS_COUNT; b++) {
+        buckets.push(this.forms.filter((f) => shapeTakesClass(f.shapes[0], a) && shapeTakesClass(f.shapes[1], b)));
+      }
+    }
+    return buckets;
   }
 
   /** The form chosen before for operands of these exact classes, if any (`here`: see exactClass). */

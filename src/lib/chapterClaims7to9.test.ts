@@ -32,7 +32,7 @@ async function instructions(wat: string, name: string): Promise<string[]> {
   if (!f) throw new Error(`no function ${name}`);
   return f.instructions.map((i) => i.text);
 }
-const stores = (xs: string[]) => xs.filter((t) => /^mov (qword ptr )?\[rsp/.test(t));
+const stores = (xs: string[]) => xs.filter((t) => /^mov ((q|d)word ptr )?\[rsp/.test(t));
 
 describe('book/07-register-allocation.mdx says', () => {
   test('ten general-purpose registers are allocatable; rsp, rbp, r10, r11, r14 and r15 never are', () => {
@@ -67,7 +67,7 @@ describe('book/07-register-allocation.mdx says', () => {
     // x * 3, 5 and 9 are an lea ([x + x*s]), the others an imul.
     const imuls = xs.filter((t) => t.startsWith('imul') || t.startsWith('lea'));
     expect(imuls.slice(0, 9).map((t) => t.split(/[ ,]+/)[1])).toEqual(['eax', 'ecx', 'edx', 'esi', 'r8d', 'r9d', 'ebx', 'r12d', 'r13d']);
-    expect(stores(xs)).toEqual(['mov [rsp+8], rax', 'mov [rsp+0x10], rcx', 'mov [rsp+0x18], rdx']);
+    expect(stores(xs)).toEqual(['mov [rsp+8], eax', 'mov [rsp+0x10], ecx', 'mov [rsp+0x18], edx']);
     expect(xs.filter((t) => /^mov \w+, \[rsp/.test(t))).toEqual([]);
     expect(xs.filter((t) => /^add \w+, \[rsp/.test(t))).toHaveLength(3);
   });
@@ -79,7 +79,7 @@ describe('book/07-register-allocation.mdx says', () => {
 
   test('around-a-call.wat: three stores before the first call, one before the second', async () => {
     const xs = await instructions('book/examples/around-a-call.wat', 'twice');
-    const calls = xs.flatMap((t, i) => (t.startsWith('call') ? [i] : []));
+    const calls = xs.flatMap((t, i) => (t.startsWith('call') && !t.includes('[r15+0x28]') ? [i] : []));
     expect(calls).toHaveLength(2);
     expect(stores(xs.slice(0, calls[0]))).toHaveLength(3);
     expect(stores(xs.slice(calls[0]! + 1, calls[1]))).toHaveLength(1);
@@ -203,19 +203,19 @@ describe('book/08-control-flow.mdx says', () => {
 
   test('argument-swap.wat: the swap into a call is broken with r11', async () => {
     const xs = await instructions('book/examples/argument-swap.wat', 'backwards');
-    expect(findRun(xs, ['mov r11, rdi', 'mov rdi, rsi', 'mov rsi, r11', /^call /])).toBeGreaterThan(0);
+    expect(findRun(xs, ['mov r11, rdi', 'mov edi, esi', 'mov esi, r11d', /^call /])).toBeGreaterThan(0);
   });
 
   test('pick.wat: both arms compute into eax, so the else-arm edge moves nothing', async () => {
     const xs = await instructions('book/examples/pick.wat', 'pick');
-    expect(findRun(xs, ['mov rbx, rdx', 'test edi, edi', /^je /, 'lea eax, [rsi+rsi*2]', /^jmp /, 'mov eax, 0x64', 'sub eax, ebx', 'ret'])).toBeGreaterThan(0);
+    expect(findRun(xs, ['mov ebx, edx', 'test edi, edi', /^je /, 'lea eax, [rsi+rsi*2]', /^jmp /, 'mov eax, 0x64', 'sub eax, ebx', 'ret'])).toBeGreaterThan(0);
   });
 
   test('merge-after-call.wat: the then-arm reloads $t into rbx and jumps to the next instruction', async () => {
     await loadIced();
     const text = readFileSync(join(repoRoot(), 'book/examples/merge-after-call.wat'), 'utf8');
     const f = listFunctions(compileModule(await watToWasm(text))).find((g) => g.name === 'maybeTwice')!;
-    const i = f.instructions.findIndex((x) => x.text === 'mov rbx, [rsp+8]');
+    const i = f.instructions.findIndex((x) => x.text === 'mov ebx, [rsp+8]');
     expect(i).toBeGreaterThan(0);
     const jump = f.instructions[i + 1]!;
     expect(jump.text).toBe(`jmp 0x${f.instructions[i + 2]!.offset.toString(16)}`);
@@ -224,14 +224,14 @@ describe('book/08-control-flow.mdx says', () => {
 
   test('first-factor.wat: the first br_if is direct after a mov before the test; the second jumps around a move; swapped, the costs swap', async () => {
     const xs = await instructions('book/examples/first-factor.wat', 'firstFactor');
-    expect(findRun(xs, [/^cmp eax, edi$/, 'mov rax, rdi', /^ja /])).toBeGreaterThan(0);
-    expect(findRun(xs, [/^jne /, 'mov rax, rbx', /^jmp /])).toBeGreaterThan(0);
+    expect(findRun(xs, [/^cmp eax, edi$/, 'mov eax, edi', /^ja /])).toBeGreaterThan(0);
+    expect(findRun(xs, [/^jne /, 'mov eax, ebx', /^jmp /])).toBeGreaterThan(0);
     const swapped = readFileSync(join(repoRoot(), 'book/examples/first-factor.wat'), 'utf8').split('\n');
     const a = swapped.findIndex((l) => l.includes('(local.get $n) (i32.gt_u'));
     [swapped[a], swapped[a + 1]] = [swapped[a + 1]!, swapped[a]!];
     const ys = await instructions(swapped.join('\n'), 'firstFactor');
-    expect(findRun(ys, ['mov rax, rbx', /^je /])).toBeGreaterThan(0);
-    expect(findRun(ys, [/^jbe /, 'mov rax, rdi', /^jmp /])).toBeGreaterThan(0);
+    expect(findRun(ys, ['mov eax, ebx', /^je /])).toBeGreaterThan(0);
+    expect(findRun(ys, [/^jbe /, 'mov eax, edi', /^jmp /])).toBeGreaterThan(0);
   });
 
   test('days.wat: an unsigned bound check, then a jump table of 32-bit offsets read through r11 and r10; the table lands at 0x22', async () => {
@@ -257,8 +257,8 @@ describe('book/09-calls.mdx says', () => {
     expect(slots.memoryOperands(slot) / slot.length).toBeGreaterThan(0.5);
     expect(slot.length).toBeGreaterThan(2 * lb.length);
     // Lightbeam's fib stores n once, to [rsp], before its first call, and reads it back from there.
-    expect(lb.filter((t) => /^mov (qword ptr )?\[rsp\], /.test(t))).toEqual(['mov [rsp], rdi']);
-    expect(lb.indexOf('mov [rsp], rdi')).toBeLessThan(lb.findIndex((t) => t.startsWith('call')));
+    expect(lb.filter((t) => /^mov (dword ptr )?\[rsp\], /.test(t))).toEqual(['mov [rsp], edi']);
+    expect(lb.indexOf('mov [rsp], edi')).toBeLessThan(lb.findIndex((t) => t.startsWith('call')));
     expect(lb.some((t) => /, \[rsp\]$/.test(t))).toBe(true);
   });
 
@@ -270,7 +270,7 @@ describe('book/09-calls.mdx says', () => {
 
   test('first-call.wat: the body is a save of $x, the call, and nothing to move before or after', async () => {
     const xs = await instructions('book/examples/first-call.wat', 'f');
-    expect(findRun(xs, ['sub rsp, 8', 'mov [rsp], rdi', /^call /, 'add rsp, 8', 'ret'])).toBeGreaterThan(0);
+    expect(findRun(xs, ['sub rsp, 8', 'mov [rsp], edi', /^call /, 'add rsp, 8', 'ret'])).toBeGreaterThan(0);
   });
 
   test('the convention: System V registers, classes counted separately, the return-area address after the parameters', async () => {
@@ -285,7 +285,7 @@ describe('book/09-calls.mdx says', () => {
 
   test('eight-arguments.wat: two stack arguments below rsp; the callee reads them through rbp', async () => {
     const eight = await instructions('book/examples/eight-arguments.wat', 'eight');
-    expect(findRun(eight, ['sub rsp, 0x10', 'mov [rsp+8], rdi', 'mov qword ptr [rsp], 7'])).toBeGreaterThan(0);
+    expect(findRun(eight, ['sub rsp, 0x10', 'mov [rsp+8], edi', 'mov dword ptr [rsp], 7'])).toBeGreaterThan(0);
     const callee = await instructions('book/examples/eight-arguments.wat', 'func[0]');
     expect(findRun(callee, ['push rbp', 'mov rbp, rsp'])).toBeGreaterThan(0);
     expect(callee.some((t) => t.includes('[rbp+0x10]')) && callee.some((t) => t.includes('[rbp+0x18]'))).toBe(true);
@@ -293,10 +293,10 @@ describe('book/09-calls.mdx says', () => {
 
   test('divmod.wat: the return area is the caller\'s slot 0x18, passed in rdx and read back after the call', async () => {
     const xs = await instructions('book/examples/divmod.wat', 'digitSum');
-    expect(findRun(xs, ['lea rdx, [rsp+0x18]', 'mov esi, 0xa', /^call /, 'mov rcx, [rsp+0x18]'])).toBeGreaterThan(0);
+    expect(findRun(xs, ['lea rdx, [rsp+0x18]', 'mov esi, 0xa', /^call /, 'mov ecx, [rsp+0x18]'])).toBeGreaterThan(0);
     const callee = await instructions('book/examples/divmod.wat', 'func[0]');
     expect(callee).toContain('mov rbx, rdx');
-    expect(findRun(callee, ['mov r11, rbx', 'mov [r11], rdx', 'mov rax, rcx', 'ret'])).toBeGreaterThan(0);
+    expect(findRun(callee, ['mov r11, rbx', 'mov [r11], rdx', 'mov eax, ecx', 'ret'])).toBeGreaterThan(0);
   });
 
   test('call-out.wat: an import is called through [r15+0x98]', async () => {
@@ -306,7 +306,7 @@ describe('book/09-calls.mdx says', () => {
 
   test('call-through-table.wat: bounds, null and type-id checks, r15 saved in a slot and switched, then restored', async () => {
     const xs = await instructions('book/examples/call-through-table.wat', 'apply');
-    expect(findRun(xs, [/^jae /, 'mov r11, [r11]', 'mov r11, [r11+rax*8]', 'test r11, r11', /^je /, 'mov eax, [r15+0xb0]', 'cmp eax, [r11+0x10]', /^jne /,
+    expect(findRun(xs, [/^jb /, /^call qword ptr \[r15\+0x28\]$/, 'mov r11, [r11]', 'mov r11, [r11+rax*8]', 'test r11, r11', /^jne /, /^call qword ptr \[r15\+0x28\]$/, 'mov eax, [r15+0xb0]', 'cmp eax, [r11+0x10]', /^je /, /^call qword ptr \[r15\+0x28\]$/,
       'mov [rsp+0x10], r15', 'mov r15, [r11+8]', 'mov r14, [r15]', 'call qword ptr [r11]', 'mov r15, [rsp+0x10]', 'mov r14, [r15]'])).toBeGreaterThan(0);
   });
 });

@@ -99,15 +99,34 @@ describe('book/05-running-machine-code.mdx says', () => {
     else expect(out.some((o) => o.kind === 'unavailable')).toBe(true);
   });
 
-  test('compiled add reads the stack limit at r15+0x10 first and its trap stub jumps through r15+0x18', async () => {
+  test('compiled add reads the stack limit at r15+0x10 first and its trap stub calls through r15+0x28', async () => {
     const { VMCTX } = await import('../../compiler/abi/index.ts');
-    expect([VMCTX.STACK_LIMIT, VMCTX.TRAP_HANDLER]).toEqual([0x10, 0x18]);
+    expect([VMCTX.STACK_LIMIT, VMCTX.TRAP_HANDLER, VMCTX.TRAP_SITE_HANDLER]).toEqual([0x10, 0x18, 0x28]);
     const { compiledAdd } = await import('../../book/examples/first-native-call.ts');
     const [out] = await compiledAdd();
     const listing = out?.kind === 'asm' ? out.listing : '';
     const lines = listing.split('\n').filter((l) => /^[0-9a-f]{4} /.test(l));
     expect(lines[0]).toMatch(/cmp rsp, \[r15\+0x10\]/);
-    expect(listing).toMatch(/jmp qword ptr \[r15\+0x18\]/);
+    expect(listing).toMatch(/call qword ptr \[r15\+0x28\]/);
+  });
+
+  test('a stub that passed its arguments in registers took 19 bytes; a trap call takes 4, and a check outside loops jumps over it inline', async () => {
+    await loadIced();
+    const { emitTrapStub, emitTrapCall, TRAP_CALL_SIZE } = await import('../../compiler/codegen/traps.ts');
+    const withRegisters = new Assembler();
+    emitTrapStub(withRegisters, 5, 0x1234, 7);
+    expect(withRegisters.finish().code.length).toBe(19);
+    const call = new Assembler();
+    emitTrapCall(call);
+    expect(call.finish().code.length).toBe(TRAP_CALL_SIZE);
+    expect(TRAP_CALL_SIZE).toBe(4);
+    const { compileModule } = await import('../../compiler/codegen/moduleCompiler.ts');
+    const { watToWasm } = await import('../../compiler/text/watToWasm.ts');
+    const wat = readFileSync(join(repoRoot(), 'book/examples/traps.wat'), 'utf8');
+    const m = compileModule(await watToWasm(wat), { notes: true });
+    const divide = m.functions[0]!;
+    const text = disassemble(m.code.subarray(divide.offset, divide.offset + divide.size)).map((l) => l.text);
+    expect(text.slice(2, 12)).toEqual(['mov eax, edi', 'test esi, esi', 'jne 0x10', 'call qword ptr [r15+0x28]', 'cmp esi, 0xffffffff', 'jne 0x1e', 'cmp eax, 1', 'jno 0x1e', 'call qword ptr [r15+0x28]', 'cdq']);
   });
 
   test('the internal convention passes integers in the same registers as C, and the allocator uses rbx, r12 and r13', async () => {

@@ -197,7 +197,7 @@ export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void 
   if (end === 1 || end === 4 || end === 8) {
     const bound = end === 1 ? VMCTX.MEMORY_SIZE : end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8;
     asm.cmp(index, qword(VMCTX_GPR, bound));
-    asm.jcc(end === 1 ? 'ae' : 'g', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+    fc.trapIf(end === 1 ? 'ae' : 'g', TrapCode.outOfBoundsMemoryAccess);
     fc.env.boundsChecks.kept++;
     return;
   }
@@ -207,7 +207,7 @@ export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void 
     asm.add(r11, index);
   }
   asm.cmp(r11, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
-  asm.jcc('a', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+  fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
   fc.env.boundsChecks.kept++;
 }
 
@@ -217,12 +217,12 @@ export function checkConstant(fc: FunctionCompiler, end: number): void {
   const size = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
   if (end <= MAX_DISP) {
     asm.cmp(size, end);
-    asm.jcc('b', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+    fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess);
   } else {
     const r11 = GPR64[SCRATCH]!;
     asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
     asm.cmp(r11, size);
-    asm.jcc('a', fc.trap(TrapCode.outOfBoundsMemoryAccess));
+    fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
   }
   fc.env.boundsChecks.kept++;
 }

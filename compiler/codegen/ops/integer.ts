@@ -333,7 +333,7 @@ function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Valu
   const bConst = b.loc === Loc.Const;
   if (bConst && b.imm === 0 && (!wide || b.hi === 0)) {
     // Always traps; the result is never used.
-    asm.jmp(fc.trap(TrapCode.integerDivideByZero));
+    fc.trapNow(TrapCode.integerDivideByZero);
     return fc.push(wide ? constant64(type, 0, 0) : constant(type, 0));
   }
   // Unsigned division by a power of two: a shift or a mask.
@@ -378,7 +378,7 @@ function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Valu
   if (!bConst) {
     if (operandIsMem(divisor)) asm.cmp(divisor, 0);
     else asm.test(divisor, divisor);
-    asm.jcc('e', fc.trap(TrapCode.integerDivideByZero));
+    fc.trapIf('e', TrapCode.integerDivideByZero);
   }
   const minusOne = bConst && b.imm === -1 && (!wide || b.hi === -1);
   const done = asm.newLabel();
@@ -394,7 +394,7 @@ function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Valu
       asm.jmp(done);
     } else {
       asm.cmp(rax, 1); // a - 1 overflows only for INT_MIN
-      asm.jcc('o', fc.trap(TrapCode.integerOverflow));
+      fc.trapIf('o', TrapCode.integerOverflow);
     }
     asm.bind(normal);
   }

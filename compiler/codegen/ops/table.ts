@@ -34,14 +34,14 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
   if (typeof index !== 'number') {
     const c = index.imm >>> 0;
     asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
-    asm.jcc('be', fc.trap(trap)); // length <= c, unsigned
+    fc.trapIf('be', trap); // length <= c, unsigned
     asm.mov(scratch, qword(scratch, TABLE.BASE));
     if (c < 0x10000000) return qword(scratch, c * TABLE.ELEMENT_SIZE);
     asm.mov(GPR32[SCRATCH2]!, c);
     return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
   }
   asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
-  asm.jcc('ae', fc.trap(trap));
+  fc.trapIf('ae', trap);
   asm.mov(scratch, qword(scratch, TABLE.BASE));
   return qword(scratch, 0, GPR64[index]!, TABLE.ELEMENT_SIZE);
 }
@@ -143,15 +143,15 @@ class TableCall implements IndirectCall {
   target(fc: FunctionCompiler, index: Value, base: number): Mem {
     const asm = fc.asm;
     const eax = GPR32[Reg.rax]!;
-    // The parallel move copied all 64 bits of the index.
+    // The index may have been in rax already, its upper half unknown (a move there is 32-bit).
     if (index.loc !== Loc.Const) asm.mov(eax, eax);
     const elem = elementAddress(fc, this.table, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
     asm.mov(scratch, elem);
     asm.test(scratch, scratch);
-    asm.jcc('e', fc.trap(TrapCode.uninitializedElement));
+    fc.trapIf('e', TrapCode.uninitializedElement);
     asm.mov(eax, dword(vmctxReg, fc.env.vmctx.typeId(this.typeIndex)));
     asm.cmp(eax, dword(scratch, FUNCREF.TYPE_ID));
-    asm.jcc('ne', fc.trap(TrapCode.indirectCallTypeMismatch));
+    fc.trapIf('ne', TrapCode.indirectCallTypeMismatch);
     asm.mov(fc.frame.slotAddr(base), vmctxReg);
     asm.mov(vmctxReg, qword(scratch, FUNCREF.VMCTX));
     asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));

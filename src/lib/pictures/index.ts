@@ -14,6 +14,9 @@ import { leb128Picture } from './leb128Picture.ts';
 import { encodingPicture } from './encodingPicture.ts';
 import { assemblePreset } from './encodingPresets.ts';
 import { callStacks, callStacksPicture } from './callStacksPicture.ts';
+import { vmContextPicture } from './vmContextPicture.ts';
+import { linearMemoryPicture, type MemorySnapshot } from './linearMemoryPicture.ts';
+import type { Call } from './linearMemoryData.ts';
 
 export interface Source {
   /** A .wat file from the repository root... */
@@ -82,3 +85,19 @@ export function drawEncoding(instruction: string): { svg: string; bytes: number[
   return { svg: encodingPicture(code, instruction, opcode), bytes: [...code] };
 }
 
+
+/** The VMContext layout of a module in a .wat file, as vmContextLayoutOf computes it for the code generator. */
+export async function drawVMContext(file: string): Promise<string> {
+  const info = validateModule(await watToWasm(watOf({ file, fn: '' }), { name: file }));
+  return vmContextPicture(info, file.slice(file.lastIndexOf('/') + 1));
+}
+
+/**
+ * A module's linear memory as Lightbeam's runtime reserved it, after instantiation and after each
+ * call (Node on x86-64 Linux only: it instantiates the module).
+ */
+export async function drawLinearMemory(file: string, calls: Call[]): Promise<{ svg: string; snapshots: MemorySnapshot[] }> {
+  const { memorySnapshots } = await import('./linearMemoryData.ts');
+  const snapshots = await memorySnapshots(file, calls);
+  return { svg: linearMemoryPicture(snapshots), snapshots };
+}

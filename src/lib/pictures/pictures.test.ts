@@ -8,7 +8,12 @@ import { compileModule } from '../../../compiler/codegen/moduleCompiler.ts';
 import { listFunctions } from '../../../compiler/codegen/listing.ts';
 import { watToWasm } from '../../../compiler/text/watToWasm.ts';
 import { loadIced, disassemble } from '../../../compiler/x64/index.ts';
-import { drawCallStacks, drawEncoding, drawLeb128, drawMerges, drawRegisters, drawValueStack, traceOf } from './index.ts';
+import { drawCallStacks, drawEncoding, drawLeb128, drawLinearMemory, drawMerges, drawRegisters, drawValueStack, drawVMContext, traceOf } from './index.ts';
+import { protectionOf } from './linearMemoryData.ts';
+import { vmContextAreas } from './vmContextPicture.ts';
+import { Builtin, VMCTX, vmContextLayoutOf } from '../../../compiler/abi/vmContext.ts';
+import { validateModule } from '../../../compiler/validate/index.ts';
+import { nativeUnavailable } from '../examples.ts';
 import { mergeEdges } from './mergePicture.ts';
 import { splitInstruction } from './encodingPicture.ts';
 import { ENCODING_PRESETS, assemblePreset } from './encodingPresets.ts';
@@ -76,6 +81,46 @@ describe('pictures from compiler runs', () => {
     }
     const sib = splitInstruction(assemblePreset('add rax, [r12+rcx*8+16]').code);
     expect(sib.map((f) => f.name)).toEqual(['REX', 'opcode', 'ModRM', 'SIB', 'disp8']);
+  });
+});
+
+describe('the linear memory and VMContext pictures (chapters 10 and 13)', () => {
+  test.skipIf(nativeUnavailable())('memory-grow.wat: one page of four open, three after growing by two; the VMContext and the kernel agree', async () => {
+    const { svg: drawn, snapshots } = await drawLinearMemory('book/examples/memory-grow.wat', [{ fn: 'growAndFill', args: [2, 171] }]);
+    const page = 65536;
+    expect(snapshots.map((s) => [s.bytes / page, s.maxBytes / page])).toEqual([[1, 4], [3, 4]]);
+    expect(snapshots[1]!.when).toBe('after growAndFill(2, 171) returned 1');
+    expect(snapshots[0]!.base).toBe(snapshots[1]!.base);
+    expect(snapshots.map((s) => s.bound4)).toEqual([page - 4, 3 * page - 4]);
+    for (const s of snapshots) expect(s.protection).toEqual({ accessible: 'rw-', reserved: '---', guard: '---' });
+    expect(drawn).toContain(`[r15 + ${VMCTX.MEMORY_SIZE}] = 196,608`);
+    expect(drawn).toContain('rw- 192 KiB');
+  });
+
+  test('protectionOf answers only for a range one kind of mapping covers whole', () => {
+    const maps = '1000-3000 rw-p 00000000 00:00 0\n3000-8000 ---p 00000000 00:00 0 \n';
+    expect(protectionOf(maps, 0x1000, 0x3000)).toBe('rw-');
+    expect(protectionOf(maps, 0x4000, 0x8000)).toBe('---');
+    expect(protectionOf(maps, 0x2000, 0x4000), 'two protections').toBeUndefined();
+    expect(protectionOf(maps, 0x7000, 0x9000), 'not all mapped').toBeUndefined();
+  });
+
+  test('the VMContext picture has one row per field, at the offsets vmContextLayoutOf gives', async () => {
+    const file = 'book/examples/importer.wat';
+    const info = validateModule(await watToWasm(readFileSync(join(repoRoot(), file), 'utf8')));
+    const layout = vmContextLayoutOf(info);
+    const areas = vmContextAreas(info);
+    const rows = areas.flatMap((a) => a.rows);
+    // The rows tile the block: each starts where the one before ended, the last ends at its size.
+    rows.forEach((r, i) => expect(r.offset, r.name).toBe(i === 0 ? 0 : rows[i - 1]!.offset + rows[i - 1]!.bytes));
+    expect(rows[rows.length - 1]!.offset + rows[rows.length - 1]!.bytes).toBe(layout.size);
+    expect(areas.find((a) => a.title === 'builtins')!.rows.map((r) => r.offset)).toEqual(Object.values(Builtin).map((b) => layout.builtin(b)));
+    expect(areas.find((a) => a.title === 'imported functions')!.rows.map((r) => [r.offset, r.name])).toEqual([[layout.importedFunction(0), 'env.f']]);
+    expect(areas.find((a) => a.title === 'globals')!.rows.map((r) => r.offset)).toEqual([layout.global(0)]);
+    expect(areas.find((a) => a.title === 'tables')!.rows).toEqual([]);
+    const drawn = await drawVMContext(file);
+    for (const r of rows) expect(drawn).toContain(`>0x${r.offset.toString(16)}<`);
+    expect(drawn).toContain(`layout.size = ${layout.size}`);
   });
 });
 

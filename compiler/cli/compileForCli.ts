@@ -1,0 +1,26 @@
+// How the CLI compiles a module (`lightbeam run`, `lightbeam compile`): on this thread alone
+// unless $LIGHTBEAM_THREADS asks for more (and the module is large enough to be worth a worker).
+//
+// The CLI compiles once per process, so every thread compiles cold: a worker loads the compiler
+// and warms V8's JIT on its own, and V8 optimises our compiler again for it on background threads.
+// Measured on 2 cores (bench/compile.ts, cold rows), 2 threads cost 1.5-1.6x the CPU of one on
+// iced-x86 and large.wasm and took longer on the wall clock too: parallel compiling pays off in a
+// long-lived process (compiler/api, `lightbeam node`), whose workers stay warm.
+import { type CompiledModuleWithNotes, type CompileOptions, compileModule } from '../codegen/moduleCompiler.ts';
+import { compileModuleParallel } from '../parallel/parallelCompile.ts';
+
+/** From this size on (bytes) $LIGHTBEAM_THREADS applies: below it, starting a worker costs more than it saves. */
+export const PARALLEL_FROM = 256 * 1024;
+
+/** The threads the CLI compiles `bytes` on: $LIGHTBEAM_THREADS (default 1), and 1 below PARALLEL_FROM. */
+export function cliThreads(bytes: Uint8Array): number {
+  if (bytes.length < PARALLEL_FROM) return 1;
+  const threads = Number(process.env.LIGHTBEAM_THREADS ?? 1);
+  return Number.isInteger(threads) && threads > 1 ? threads : 1;
+}
+
+/** Validate and compile as the CLI does; throws CompileError. */
+export async function compileForCli(bytes: Uint8Array, options: Omit<CompileOptions, 'part'> = {}): Promise<CompiledModuleWithNotes> {
+  const threads = cliThreads(bytes);
+  return threads > 1 ? compileModuleParallel(bytes, { threads, ...options }) : compileModule(bytes, options);
+}

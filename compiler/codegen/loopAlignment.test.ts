@@ -1,0 +1,50 @@
+// Loop heads start on a 16-byte boundary (Frame.alignLoopHead), and branch relaxation shrinks
+// jumps in functions with loops too, recomputing each loop head's padding as the code before
+// it shrinks (branchRelaxation.ts). Checked on the benchmark kernels: every backward jump (in
+// wasm, only a loop's back edge jumps backward) lands on a multiple of 16.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { disassemble, loadIced } from '../x64/disassemble.ts';
+import { compileModule } from './moduleCompiler.ts';
+
+const kernels = join(import.meta.dirname, '../../bench/kernels/wasm');
+const files = readdirSync(kernels).filter((f) => f.endsWith('.wasm')).sort();
+
+beforeAll(async () => {
+  await loadIced();
+});
+
+describe('loop heads after branch relaxation', () => {
+  it.each(files)('%s: every back edge lands on a 16-byte boundary, and jumps in loop functions are short where they can be', (file) => {
+    const m = compileModule(new Uint8Array(readFileSync(join(kernels, file))), { notes: true });
+    let backEdges = 0;
+    let shortForward = 0;
+    for (const f of m.functions) {
+      expect(f.offset % 16).toBe(0);
+      const lines = disassemble(m.code.subarray(f.offset, f.offset + f.size), { base: f.offset });
+      // The body's first stretch (before the first operator's note) is the prologue, whose
+      // zeroing of many frame locals is a small loop of its own that is not aligned.
+      let bodyStart = 0;
+      for (const [at, note] of m.notes) if (at > f.offset && at < f.offset + f.size && note !== 'prologue') {
+        bodyStart = at;
+        break;
+      }
+      let hasLoop = false;
+      for (const l of lines) {
+        const jump = /^j\w+ 0x([0-9a-f]+)$/.exec(l.text);
+        if (!jump) continue;
+        const target = parseInt(jump[1]!, 16);
+        const at = f.offset + l.offset;
+        if (target <= at && target >= bodyStart) {
+          expect(target % 16, `${file} function ${f.funcIndex}: back edge at 0x${at.toString(16)} to 0x${target.toString(16)}`).toBe(0);
+          backEdges++;
+          hasLoop = true;
+        }
+      }
+      if (hasLoop) shortForward += lines.filter((l, i) => l.length === 2 && /^j/.test(l.text) && parseInt(l.text.split(' 0x')[1] ?? '0', 16) > f.offset + l.offset && i > 0).length;
+    }
+    expect(backEdges).toBeGreaterThan(0);
+    expect(shortForward).toBeGreaterThan(0);
+  });
+});
