@@ -9,7 +9,7 @@ import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, 
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { argKey, emitMove, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
+import { addressOperand, argKey, emitMove, memOperand, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
@@ -74,7 +74,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   if (sig.returnAreaPointer) {
     // Results 1.. land in the slots of stack positions base+1 .. base+m-1.
     fc.frame.slotAddr(base + m - 1);
-    const src: MoveSource = { kind: 'address', mem: fc.frame.slotAddr(base + 1) };
+    const src: MoveSource = addressOperand(fc.frame.slotAddr(base + 1));
     moves.push({ dst: argDest(sig.returnAreaPointer), src });
   }
   const index = indirect ? fc.stack.at(base + nargs) : null;
@@ -112,7 +112,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
 }
 
 function argDest(loc: ArgLocation): MoveDest {
-  if (loc.kind === 'stack') return { kind: 'mem', mem: qword(rsp, loc.offset), key: argKey(loc.offset) };
+  if (loc.kind === 'stack') return memOperand(qword(rsp, loc.offset), argKey(loc.offset));
   return REG[loc.reg]!;
 }
 // #endregion call

@@ -12,7 +12,7 @@ import { regBit } from '../abi/registers.ts';
 import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
-import { parallelMove, type Move, emitMove, NO_KEY, REG } from './parallelMove.ts';
+import { parallelMove, type Move, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
 import { emitInterruptCheck } from './interruptCheck.ts';
 import { fuseTest } from './ops/fusion.ts';
@@ -370,10 +370,10 @@ export function emitReturn(fc: FunctionCompiler): void {
     const flags = fc.stack.flagsPos;
     if (flags > base) fc.loadInto(SCRATCH2, fc.stack.at(flags));
     emitMove(asm, REG[SCRATCH]!, src);
-    if (flags > base) emitMove(asm, { kind: 'mem', mem: qword(GPR64[SCRATCH]!, 8 * (flags - base - 1)), key: NO_KEY }, REG[SCRATCH2]!);
+    if (flags > base) emitMove(asm, memOperand(qword(GPR64[SCRATCH]!, 8 * (flags - base - 1)), NO_KEY), REG[SCRATCH2]!);
     for (let k = 1; k < m; k++) {
       if (base + k === flags) continue;
-      const dst = { kind: 'mem' as const, mem: qword(GPR64[SCRATCH]!, 8 * (k - 1)), key: NO_KEY };
+      const dst = memOperand(qword(GPR64[SCRATCH]!, 8 * (k - 1)), NO_KEY);
       emitMove(asm, dst, fc.sourceOf(fc.stack.at(base + k)));
     }
   }

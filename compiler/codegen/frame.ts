@@ -11,7 +11,7 @@ import { MAX_UNCHECKED_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
-import { localKey, slotKey } from './parallelMove.ts';
+import { localKey, memOperand, slotKey } from './parallelMove.ts';
 import { filledArray, refill } from './perFunctionArrays.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
@@ -107,16 +107,21 @@ export class Frame {
 
   /** The slot of position `pos` as a move's source or destination. */
   slotLocation(pos: number): MemLocation {
+    // Made before in this function: slotAddr has already counted the slot as used.
+    const made = this.spDelta === 0 && pos < this.slotLocations.length ? this.slotLocations[pos] : null;
+    if (made) return made;
     const mem = this.slotAddr(pos);
-    if (this.spDelta !== 0 || pos >= CACHED) return { kind: 'mem', mem, key: slotKey(pos) };
-    return (growTo(this.slotLocations, pos)[pos] ??= { kind: 'mem', mem, key: slotKey(pos) });
+    if (this.spDelta !== 0 || pos >= CACHED) return memOperand(mem, slotKey(pos));
+    return (growTo(this.slotLocations, pos)[pos] ??= memOperand(mem, slotKey(pos)));
   }
 
   /** The slot of local i as a move's source or destination. */
   localLocation(i: number): MemLocation {
+    const made = this.spDelta === 0 && i < this.localLocations.length ? this.localLocations[i] : null;
+    if (made) return made;
     const mem = this.localAddr(i);
-    if (this.spDelta !== 0 || this.localIncoming[i] || i >= CACHED) return { kind: 'mem', mem, key: localKey(i) };
-    return (growTo(this.localLocations, i)[i] ??= { kind: 'mem', mem, key: localKey(i) });
+    if (this.spDelta !== 0 || this.localIncoming[i] || i >= CACHED) return memOperand(mem, localKey(i));
+    return (growTo(this.localLocations, i)[i] ??= memOperand(mem, localKey(i)));
   }
 
   /** A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the end). */

@@ -12,7 +12,7 @@ import {
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
-import { emitMove, type MoveSource, REG } from './parallelMove.ts';
+import { emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
@@ -64,16 +64,16 @@ export function notImplemented(what: string, offset?: number, funcIndex?: number
   return new NotImplementedYet(`not implemented yet: ${what}`, offset, funcIndex);
 }
 
-const ZERO32: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: false };
-const ZERO64: MoveSource = { kind: 'imm', lo: 0, hi: 0, wide: true };
+const ZERO32: MoveSource = immOperand(0, 0, false);
+const ZERO64: MoveSource = immOperand(0, 0, true);
 
 /** Small constants as move sources are made once and shared, like small constant values (valueStack.ts). */
 const SMALL_IMM_MIN = -64;
 const smallImmediates = new Array<MoveSource | undefined>(2 * 1024);
 function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
   const k = lo - SMALL_IMM_MIN;
-  if (k < 0 || k >= 1024 || hi !== lo >> 31) return { kind: 'imm', lo, hi, wide };
-  return (smallImmediates[(wide ? 1024 : 0) + k] ??= { kind: 'imm', lo, hi, wide });
+  if (k < 0 || k >= 1024 || hi !== lo >> 31) return immOperand(lo, hi, wide);
+  return (smallImmediates[(wide ? 1024 : 0) + k] ??= immOperand(lo, hi, wide));
 }
 
 // #region function-state
@@ -321,11 +321,11 @@ export class FunctionCompiler implements Spiller {
       case Loc.LocalPlus: {
         const i = v.n;
         const h = this.locals.liveRegister(i);
-        if (h >= 0) return { kind: 'lea', base: h, disp: v.imm, wide };
+        if (h >= 0) return leaOperand(h, v.imm, wide);
         if (this.locals.home[i]! < 0 || this.locals.slotValid[i]) {
-          return { kind: 'memPlus', mem: this.frame.localAddr(i), key: this.frame.localLocation(i).key, disp: v.imm, wide };
+          return memPlusOperand(this.frame.localAddr(i), this.frame.localLocation(i).key, v.imm, wide);
         }
-        return { kind: 'imm', lo: v.imm, hi: v.hi, wide };
+        return immOperand(v.imm, v.hi, wide);
       }
       default: throw new Error('codegen: flags value read as a move source');
     }

@@ -28,6 +28,9 @@ export type MoveDest =
   | { readonly kind: 'reg'; readonly reg: number }
   | { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
 
+/** Memory no move reads (the caller's return area): it never holds up another move. */
+export const NO_KEY = -1;
+
 export interface Move {
   dst: MoveDest;
   src: MoveSource;
@@ -35,15 +38,40 @@ export interface Move {
   narrow?: boolean;
 }
 
+/**
+ * Every move operand is made here, with the fields of every kind, so that all of them share one
+ * hidden class: the sites that read them (here, and in their callers) stay monomorphic for V8,
+ * where six object shapes would make them megamorphic and several times slower.
+ */
+class MoveOperand {
+  constructor(
+    readonly kind: 'reg' | 'mem' | 'imm' | 'lea' | 'memPlus' | 'address',
+    readonly reg: number,
+    readonly mem: Mem | null,
+    readonly key: number,
+    readonly lo: number,
+    readonly hi: number,
+    readonly wide: boolean,
+    readonly base: number,
+    readonly disp: number,
+  ) {}
+}
+type Of<K extends MoveSource['kind']> = Extract<MoveSource, { kind: K }>;
+export const regOperand = (reg: RegId): Of<'reg'> => new MoveOperand('reg', reg, null, NO_KEY, 0, 0, false, 0, 0) as Of<'reg'>;
+export const memOperand = (mem: Mem, key: number): Of<'mem'> => new MoveOperand('mem', 0, mem, key, 0, 0, false, 0, 0) as Of<'mem'>;
+export const immOperand = (lo: number, hi: number, wide: boolean): Of<'imm'> => new MoveOperand('imm', 0, null, NO_KEY, lo, hi, wide, 0, 0) as Of<'imm'>;
+export const leaOperand = (base: number, disp: number, wide: boolean): Of<'lea'> => new MoveOperand('lea', 0, null, NO_KEY, 0, 0, wide, base, disp) as Of<'lea'>;
+export const memPlusOperand = (mem: Mem, key: number, disp: number, wide: boolean): Of<'memPlus'> =>
+  new MoveOperand('memPlus', 0, mem, key, 0, 0, wide, 0, disp) as Of<'memPlus'>;
+export const addressOperand = (mem: Mem): Of<'address'> => new MoveOperand('address', 0, mem, NO_KEY, 0, 0, false, 0, 0) as Of<'address'>;
+
 /** The register locations, made once (operands are never mutated): `REG[r]` is register id r as a source or destination. */
-export const REG: readonly { readonly kind: 'reg'; readonly reg: RegId }[] = Array.from({ length: 32 }, (_, reg) => ({ kind: 'reg', reg }));
+export const REG: readonly { readonly kind: 'reg'; readonly reg: RegId }[] = Array.from({ length: 32 }, (_, reg) => regOperand(reg));
 
 /** Storage keys: registers are their ids 0-31, then the frame's slots interleaved (values, locals, outgoing arguments). */
 export const slotKey = (pos: number): number => 32 + 3 * pos;
 export const localKey = (local: number): number => 33 + 3 * local;
 export const argKey = (offset: number): number => 34 + 3 * (offset >> 3);
-/** Memory no move reads (the caller's return area): it never holds up another move. */
-export const NO_KEY = -1;
 // #endregion move-operands
 
 const keyOfDest = (d: MoveDest): number => (d.kind === 'reg' ? d.reg : d.key);
@@ -210,7 +238,7 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     const victim = dst[i]!;
     const key = keyOfDest(victim);
     const park = victim.kind === 'reg' && isXmm(victim.reg) ? XMM_SCRATCH : SCRATCH;
-    emitMove(asm, REG[park]!, victim.kind === 'reg' ? REG[victim.reg]! : { kind: 'mem', mem: victim.mem, key });
+    emitMove(asm, REG[park]!, victim.kind === 'reg' ? REG[victim.reg]! : memOperand(victim.mem, key));
     for (let j = 0; j < n; j++) {
       if (done[j] || j === i || readKey(src[j]!) !== key) continue;
       src[j] = retarget(src[j]!, park);
@@ -267,8 +295,7 @@ function scratchFor(moves: readonly Move[], count: number): typeof scratch {
 function retarget(s: MoveSource, park: RegId): MoveSource {
   switch (s.kind) {
     case 'reg': case 'mem': return REG[park]!;
-    case 'lea': return { kind: 'lea', base: park, disp: s.disp, wide: s.wide };
-    case 'memPlus': return { kind: 'lea', base: park, disp: s.disp, wide: s.wide };
+    case 'lea': case 'memPlus': return leaOperand(park, s.disp, s.wide);
     default: return s;
   }
 }

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Assembler, CODE_START, Label, Shape, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
 import { dispatchOf } from './forms.ts';
+import { CONDITIONS, condCode, invertCond } from './operands.ts';
 
 let x: Iced;
 beforeAll(async () => {
@@ -44,6 +45,17 @@ function decode(code: Uint8Array, end = code.length, data: readonly (readonly [n
   }
   return out;
 }
+
+describe('condition codes', () => {
+  it('are the hardware encodings, aliases included, and unknown names are errors', () => {
+    CONDITIONS.forEach((c, i) => expect(condCode(c)).toBe(i));
+    const aliases = { c: 2, nae: 2, nb: 3, nc: 3, z: 4, nz: 5, na: 6, nbe: 7, pe: 10, po: 11, nge: 12, nl: 13, ng: 14, nle: 15 } as const;
+    for (const [name, code] of Object.entries(aliases)) expect(condCode(name as keyof typeof aliases)).toBe(code);
+    expect(invertCond('e')).toBe('ne');
+    expect(invertCond('nz')).toBe('e');
+    expect(() => condCode('x' as 'e')).toThrow(/unknown condition/);
+  });
+});
 
 describe('branches', () => {
   it('uses rel8 for a near backward jump and rel32 beyond 127 bytes', () => {

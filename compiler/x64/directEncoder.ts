@@ -85,7 +85,21 @@ export class DirectEncoder extends Encoder {
     if (opcode > 0xff) bytes[p++] = 0x0f;
     bytes[p++] = opcode & 0xff;
     if (rm.kind !== 'mem') bytes[p++] = 0xc0 | ((reg & 7) << 3) | (rm.num & 7);
-    else p = this.writeMemory(bytes, p, reg & 7, rm, trailing);
+    else if (rm.base !== null && rm.index === null && rm.label === null && rm.external === null) {
+      // [base + disp], nearly every memory operand: written here rather than by writeMemory.
+      const disp = rm.disp;
+      const b3 = rm.base.num & 7;
+      const mod = disp === 0 && b3 !== 5 ? 0 : disp >= -128 && disp <= 127 ? 1 : 2;
+      bytes[p++] = (mod << 6) | ((reg & 7) << 3) | b3;
+      if (b3 === 4) bytes[p++] = 0x24;
+      if (mod === 1) bytes[p++] = disp;
+      else if (mod === 2) {
+        bytes[p++] = disp;
+        bytes[p++] = disp >> 8;
+        bytes[p++] = disp >> 16;
+        bytes[p++] = disp >> 24;
+      }
+    } else p = this.writeMemory(bytes, p, reg & 7, rm, trailing);
     return p;
   }
 

@@ -89,9 +89,14 @@ export function ripExternal(target: External, disp = 0, size: MemSize = 0): Mem 
   return { kind: 'mem', base: null, index: null, scale: 1, disp, size, label: null, external: target };
 }
 
-/** The same address with an explicit access width. */
+/**
+ * The same address with an explicit access width. Every Mem is built by a literal with the same
+ * fields in the same order, so all have one hidden class (`{ ...m, size }` would make another
+ * and turn the encoder's reads of memory operands megamorphic).
+ */
 export function withSize(m: Mem, size: MemSize): Mem {
-  return m.size === size ? m : { ...m, size };
+  if (m.size === size) return m;
+  return { kind: 'mem', base: m.base, index: m.index, scale: m.scale, disp: m.disp, size, label: m.label, external: m.external };
 }
 // #endregion memory-builders
 
@@ -113,6 +118,14 @@ export type CondName = Cond | 'c' | 'nae' | 'nb' | 'nc' | 'z' | 'nz' | 'na' | 'n
 
 /** The 4-bit hardware encoding of a condition. */
 export function condCode(cond: CondName): number {
+  // A switch for the sixteen names (asked on every jcc, setcc and cmovcc): a keyed load with
+  // ever-changing names goes megamorphic and costs about twice as much.
+  switch (cond) {
+    case 'o': return 0; case 'no': return 1; case 'b': return 2; case 'ae': return 3;
+    case 'e': return 4; case 'ne': return 5; case 'be': return 6; case 'a': return 7;
+    case 's': return 8; case 'ns': return 9; case 'p': return 10; case 'np': return 11;
+    case 'l': return 12; case 'ge': return 13; case 'le': return 14; case 'g': return 15;
+  }
   const c = condCodes[cond];
   if (c === undefined) throw new Error(`x64: unknown condition '${cond}'`);
   return c;

@@ -6,7 +6,7 @@
 // instruction, no label bound in it) rewinds it and emits the fused instruction in its place,
 // at the same point of the program, so every register it reads still holds what it held there.
 
-import { type Gpr, GPR8, GPR32, GPR64, type Mem, mem, resize } from '../../x64/index.ts';
+import { type Gpr, GPR8, GPR32, GPR64, type Mem, mem, resize, withSize } from '../../x64/index.ts';
 import { type FunctionCompiler, I64, operandIsMem } from '../functionCompiler.ts';
 import { Loc, type Value } from '../valueStack.ts';
 
@@ -62,13 +62,13 @@ export function fuseTest(fc: FunctionCompiler, v: Value): boolean {
   if (typeof m === 'number') {
     // The narrowest test that sees every bit of the mask: a byte for 0..255, 32 bits for any
     // other mask whose 64-bit form has a clear upper half.
-    if (m >= 0 && m <= 255) return asm.test(operandIsMem(x) ? { ...x, size: 8 } : GPR8[x.num]!, m), true;
+    if (m >= 0 && m <= 255) return asm.test(operandIsMem(x) ? withSize(x, 8) : GPR8[x.num]!, m), true;
     const w = wide && m < 0 ? 64 : 32;
-    asm.test(operandIsMem(x) ? { ...x, size: w } : resize(x, w), m);
+    asm.test(operandIsMem(x) ? withSize(x, w) : resize(x, w), m);
     return true;
   }
   const w = wide ? 64 : 32;
-  asm.test(operandIsMem(x) ? { ...x, size: w } : resize(x, w), resize(m as Gpr, w));
+  asm.test(operandIsMem(x) ? withSize(x, w) : resize(x, w), resize(m as Gpr, w));
   return true;
 }
 // #endregion fuse-test

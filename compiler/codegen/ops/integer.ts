@@ -6,7 +6,7 @@
 import { Reg, TrapCode } from '../../abi/index.ts';
 import { regBit } from '../../abi/registers.ts';
 import type { OperatorInfo } from '../../binary/operators.ts';
-import { type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
+import { type Assembler, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
 import {
   fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized, type TwoAddressOp,
 } from '../functionCompiler.ts';
@@ -95,7 +95,7 @@ export function wrap(fc: FunctionCompiler): void {
   const v = fc.pop();
   if (v.loc === Loc.Const) return pushI32(fc, v.imm);
   // Registers, slots and locals all hold the low half where a 32-bit read finds it.
-  if (v.loc === Loc.Reg || v.loc === Loc.Slot || v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.push({ ...v, type: I32 });
+  if (v.loc === Loc.Reg || v.loc === Loc.Slot || v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.push({ loc: v.loc, type: I32, n: v.n, imm: v.imm, hi: v.hi });
   fc.push(inReg(I32, fc.toReg(v)));
 }
 
@@ -279,12 +279,11 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
 
 function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', a: Value, b: Value): void {
   const asm = fc.asm;
-  const x86 = ({ shl: 'shl', shr_s: 'sar', shr_u: 'shr', rotl: 'rol', rotr: 'ror' } as const)[op];
   if (b.loc === Loc.Const) {
     const count = b.imm & (type === I64 ? 63 : 31);
     const dst = fc.toReg(a);
     if (count !== 0) {
-      asm[x86](reg(type, dst), count);
+      emitShift(asm, op, reg(type, dst), count);
       if (type === I32) fc.markZeroExtended(dst);
     }
     return fc.push(inReg(type, dst));
@@ -301,10 +300,21 @@ function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u'
     fc.loadInto(Reg.rcx, b);
   }
   const dst = fc.toReg(a, regBit(Reg.rcx));
-  asm[x86](reg(type, dst), GPR8[Reg.rcx]!);
+  emitShift(asm, op, reg(type, dst), GPR8[Reg.rcx]!);
   if (type === I32) fc.markZeroExtended(dst);
   fc.regs.release(Reg.rcx);
   fc.push(inReg(type, dst));
+}
+
+/** The x86 instruction of a wasm shift or rotate (a switch: no object and no lookup by name per call). */
+function emitShift(asm: Assembler, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', dst: Gpr, count: Gpr | number): void {
+  switch (op) {
+    case 'shl': return asm.shl(dst, count);
+    case 'shr_s': return asm.sar(dst, count);
+    case 'shr_u': return asm.shr(dst, count);
+    case 'rotl': return asm.rol(dst, count);
+    case 'rotr': return asm.ror(dst, count);
+  }
 }
 
 /** Power-of-two divisor (unsigned view): its log2, or -1. */

@@ -74,7 +74,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
     if (b === 0) base = zeroExtendedLocal(fc, a);
     else {
       base = fc.regs.alloc(GPR);
-      fc.loadInto(base, { ...a, loc: Loc.LocalPlus, imm: b, hi: b >> 31 });
+      fc.loadInto(base, { loc: Loc.LocalPlus, type: a.type, n: a.n, imm: b, hi: b >> 31 });
     }
     return withDisp(fc, base, c - b + offset);
   }
@@ -120,7 +120,7 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   }
   // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR32[r]!, fc.operand({ ...a, loc: Loc.Local, imm: 0, hi: 0 }, true));
+  fc.asm.mov(GPR32[r]!, fc.operand({ loc: Loc.Local, type: a.type, n: a.n, imm: 0, hi: 0 }, true));
   return r;
 }
 
