@@ -41,12 +41,15 @@ describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
     expect(data.geomeans['lightbeam/liftoff']!).toBeLessThan(0.8);
   });
 
-  test('every kernel is faster than Liftoff, from the fastest to the slowest named', () => {
-    const [low, lowName, high, highName] = says(/every kernel is faster than Liftoff, from (\d\.\d\d)x \((\w+)\) to (\d\.\d\d)x \((\w+)\)/);
+  test('all kernels but two are faster than Liftoff, from the fastest to the slowest named, and the two are named', () => {
+    const [low, lowName, high, highName, s1Name, s1, s2Name, s2] = says(/kernels are faster than Liftoff, from (\d\.\d\d)x \((\w+)\) to (\d\.\d\d)x \((\w+)\); two are not \((\w+) (\d\.\d\d)x, (\w+) (\d\.\d\d)x\)/);
     const ratios = data.kernels.map((k) => ({ name: k.kernel, r: lbOverLiftoff(k.kernel) })).sort((a, b) => a.r - b.r);
-    expect(ratios.every((x) => x.r < 1)).toBe(true);
-    expect([ratios[0]!.r.toFixed(2), ratios[0]!.name]).toEqual([low, lowName]);
-    expect([ratios.at(-1)!.r.toFixed(2), ratios.at(-1)!.name]).toEqual([high, highName]);
+    const faster = ratios.filter((x) => x.r < 1), slower = ratios.filter((x) => x.r >= 1);
+    expect(chapter).toContain(`and eleven of the thirteen kernels are faster`);
+    expect(faster).toHaveLength(11);
+    expect([faster[0]!.r.toFixed(2), faster[0]!.name]).toEqual([low, lowName]);
+    expect([faster.at(-1)!.r.toFixed(2), faster.at(-1)!.name]).toEqual([high, highName]);
+    expect(slower.map((x) => [x.name, x.r.toFixed(2)]).sort()).toEqual([[s1Name, s1], [s2Name, s2]].sort());
   });
 
   test('on fib Lightbeam is ahead of both V8 tiers', () => {
@@ -62,35 +65,31 @@ describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
     expect(Math.abs(Number(tf) - 1)).toBeLessThan(0.05);
   });
 
-  test('on matmul and jacobi2d vectorised native code takes half the time of scalar native or less', () => {
-    expect(chapter).toContain("native-vec takes half native's time or less");
-    for (const k of ['matmul', 'jacobi2d']) expect(Number(ratio(k, 'native-vec'))).toBeLessThan(0.53);
+  test('on matmul and jacobi2d vectorised native code takes two thirds of the time of scalar native or less', () => {
+    expect(chapter).toContain("native-vec takes two thirds of native's time or less");
+    for (const k of ['matmul', 'jacobi2d']) expect(Number(ratio(k, 'native-vec'))).toBeLessThan(0.68);
   });
 
-  test('the kernels furthest from native, above 2x, are named, and they are the closest to Liftoff', () => {
-    const [a, b] = says(/furthest from native — (\w+) and (\w+), each above 2x/);
-    const byDistance = [...data.kernels].sort((x, y) => ratioToBaseline(data, y, 'lightbeam') - ratioToBaseline(data, x, 'lightbeam'));
-    expect(byDistance.filter((k) => ratioToBaseline(data, k, 'lightbeam') > 2).map((k) => k.kernel)).toEqual([a, b]);
-    const [h, hName, g, gName] = says(/\((\d\.\d\d)x on (\w+), (\d\.\d\d)x on (\w+)\)/);
-    expect([h, g]).toEqual([lbOverLiftoff(hName!).toFixed(2), lbOverLiftoff(gName!).toFixed(2)]);
-    // The two highest Lightbeam/Liftoff ratios of all kernels.
+  test('the kernels closest to Liftoff are named with their ratios', () => {
+    const [aName, a, bName, b] = says(/closest to Liftoff — (\w+) \((\d\.\d\d)x\) and (\w+) \((\d\.\d\d)x\)/);
+    expect([a, b]).toEqual([lbOverLiftoff(aName!).toFixed(2), lbOverLiftoff(bName!).toFixed(2)]);
     const closest = data.kernels.map((k) => k.kernel).sort((x, y) => lbOverLiftoff(y) - lbOverLiftoff(x)).slice(0, 2);
-    expect(closest.sort()).toEqual([hName, gName].sort());
+    expect(closest.sort()).toEqual([aName, bName].sort());
   });
 });
 
 describe('book/15-performance.mdx says, of the README and the file tests,', () => {
   test('compile speed and code-size figures are the README\'s', () => {
-    for (const figure of ['2.77 / 11.7 (0.24x)', '3.01 / 20.2 (0.15x)', '5.65 / 25.8 (0.22x)',
+    for (const figure of ['3.64 / 14.3 (0.25x)', '5.73 / 18.6 (0.31x)', '4.50 / 25.4 (0.18x)',
       '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.65 vs 2.61', '2.92 vs 2.85', '2.62 vs 2.59', '0.49-1.11x']) {
       expect(readme).toContain(figure);
     }
-    for (const figure of ['2.77 / 11.7 (0.24x)', '3.01 / 20.2 (0.15x)', '5.65 / 25.8 (0.22x)',
-      '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.65 against 2.61', '2.92 against 2.85', '2.62 against 2.59', '0.49x to 1.11x', '0.15x to 0.24x']) {
+    for (const figure of ['3.64 / 14.3 (0.25x)', '5.73 / 18.6 (0.31x)', '4.50 / 25.4 (0.18x)',
+      '865, 678, 652, 700 and 700 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.65 against 2.61', '2.92 against 2.85', '2.62 against 2.59', '0.49x to 1.11x', '0.18x to 0.31x']) {
       expect(chapter).toContain(figure);
     }
-    expect(readme).toContain('3.88 (1.40x ours) | 5.58 (1.85x ours) | 7.46 (1.32x ours)');
-    expect(chapter).toContain('1.32x to 1.85x one thread\'s speed (3.88, 5.58 and 7.46 MB/s');
+    expect(readme).toContain('5.83 (1.60x ours) | 9.29 (1.62x ours) | 5.94 (1.32x ours)');
+    expect(chapter).toContain('1.32x to 1.62x one thread\'s speed (5.83, 9.29 and 5.94 MB/s');
   });
 
   test("cold-start figures (the first compile in a fresh process, whole `lightbeam run`s before and after) are the README's", () => {
@@ -107,11 +106,11 @@ describe('book/15-performance.mdx says, of the README and the file tests,', () =
     expect(`${Math.round(Math.min(...offMain) * 100)}-${Math.round(Math.max(...offMain) * 100)}%`).toBe('57-71%');
     expect(readme).toContain('57-71% of it is not on the main thread');
     expect(chapter).toContain('57-71% of the CPU is on V8\'s background threads');
-    const warmMs = [1131155 / 2.77 / 1e3, 784176 / 3.01 / 1e3, 466610 / 5.65 / 1e3];
+    const warmMs = [1131155 / 3.64 / 1e3, 784176 / 5.73 / 1e3, 466610 / 4.50 / 1e3];
     const ratios = Object.values(cold).map(([all], i) => Number(all!.replace(',', '')) / warmMs[i]!);
-    expect([Math.round(Math.min(...ratios)), Math.round(Math.max(...ratios))]).toEqual([6, 17]);
-    expect(readme).toContain('costs 6-17 times the warm compile\'s CPU');
-    expect(chapter).toContain('costs 6 to 17 times the warm one');
+    expect([Math.round(Math.min(...ratios)), Math.round(Math.max(...ratios))]).toEqual([8, 19]);
+    expect(readme).toContain('costs 8-19 times the warm compile\'s CPU');
+    expect(chapter).toContain('costs 8 to 19 times the warm one');
     // Whole runs, before and after.
     expect(readme).toContain('| fib.wasm `--invoke setup` (266 bytes) | 490 [470-530] | 280 [270-300] |');
     expect(readme).toContain('| large.wasm (1.1 MB; the same) | 4,550 [4,170-4,700] | 2,440 [2,350-2,560] |');
