@@ -36,6 +36,10 @@ import { bodySizes, repeatFunctions } from './scaledModule.ts';
 
 const MS = Number(process.env.MS ?? 3000);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
+if (!Number.isInteger(COLD_RUNS) || COLD_RUNS < 1) {
+  console.error(`COLD_RUNS=${process.env.COLD_RUNS}: the cold rows need at least one fresh process (COLD_RUNS=1 is the quickest)`);
+  process.exit(2);
+}
 const THREADS = 2;
 const LIFTOFF_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation'];
 
