@@ -8,11 +8,11 @@ import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { type CpuFeatures, type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
-  Assembler, CONDITIONS, type CondName, dword, GPR32, GPR64, GPR8, type Gpr, invertCond, type Label, type Mem, qword, rsp, type Xmm, XMM,
+  Assembler, CONDITIONS, type CondName, GPR32, GPR64, GPR8, type Gpr, invertCond, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
-import { emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
+import { dwordOf, emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
@@ -468,18 +468,7 @@ export const reg = (type: number, r: RegId): Gpr => (isWide(type) ? GPR64[r]! : 
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>
-  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : m.size === 32 ? m : dwordOf(m);
-
-/**
- * The 32-bit twin of a memory operand. Most are frame slots, [rsp + 8k] (an i32 local or spilled
- * value read as an operand): those are made once and shared (operands are immutable).
- */
-function dwordOf(m: Mem): Mem {
-  const k = m.disp >> 3;
-  if (m.base !== rsp || m.index !== null || m.disp !== k << 3 || k < 0 || k >= RSP_DWORDS.length) return dword(m.base, m.disp, m.index, m.scale);
-  return (RSP_DWORDS[k] ??= dword(rsp, m.disp));
-}
-const RSP_DWORDS = new Array<Mem | undefined>(512);
+  isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dwordOf(m);
 
 // #region pool-constant
 /** A float constant's bits in the function's constant pool, as a memory operand of its width. */

@@ -4,7 +4,7 @@
 // value in a scratch register. Linear in the number of moves.
 
 import { isXmm, type RegId } from '../abi/registers.ts';
-import { type Assembler, dword, GPR32, GPR64, type Mem, qword, XMM } from '../x64/index.ts';
+import { type Assembler, dword, GPR32, GPR64, type Mem, qword, rsp, XMM } from '../x64/index.ts';
 import { SCRATCH, SCRATCH2, XMM_SCRATCH } from './registerAllocator.ts';
 
 // #region move-operands
@@ -154,8 +154,17 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
 }
 // #endregion emit-move
 
-/** The same address as a 32-bit operand. */
-const dwordOf = (m: Mem): Mem => dword(m.base, m.disp, m.index, m.scale);
+/**
+ * The same address as a 32-bit operand. Most are frame slots, [rsp + 8k] (an i32 local or spilled
+ * value, moved or read as an operand): those are made once and shared (operands are immutable).
+ */
+export function dwordOf(m: Mem): Mem {
+  if (m.size === 32) return m;
+  const k = m.disp >> 3;
+  if (m.base !== rsp || m.index !== null || m.disp !== k << 3 || k < 0 || k >= RSP_DWORDS.length) return dword(m.base, m.disp, m.index, m.scale);
+  return (RSP_DWORDS[k] ??= dword(rsp, m.disp));
+}
+const RSP_DWORDS = new Array<Mem | undefined>(512);
 
 function moveToXmm(asm: Assembler, dst: RegId, src: MoveSource): void {
   const x = XMM[dst & 15]!;
