@@ -40,11 +40,15 @@ function sourceStamp() {
   return `${Math.floor(newest)}-${count}`;
 }
 
+/** Set when this process built the bundle (and so has esbuild loaded). */
+let builtHere = false;
+
 /** The bundle's directory (cli.mjs, cli.cjs), built first if missing or older than the sources; null if it cannot be built. */
 async function bundledCli() {
   const base = join(ROOT, 'dist-cli');
   const dir = join(base, sourceStamp());
   if (existsSync(join(dir, 'cli.cjs'))) return dir;
+  builtHere = true;
   try {
     const esbuild = await import('esbuild');
     const tmp = `${dir}.${process.pid}.tmp`;
@@ -100,7 +104,10 @@ function loadWithCodeCache(file) {
 const command = process.argv[2];
 const dir = BUNDLED_COMMANDS.has(command) && !process.env.LIGHTBEAM_NO_BUNDLE ? await bundledCli() : null;
 let main;
-if (dir && CODE_CACHED_COMMANDS.has(command) && !process.env.LIGHTBEAM_NO_CODE_CACHE) main = loadWithCodeCache(join(dir, 'cli.cjs'));
+// Not in the process that has just built the bundle: with esbuild loaded in it, the vm.Script path
+// died now and then at a FinalizationRegistry cleanup ("illegal access", about 1 run in 2 on a fresh
+// clone). That one run takes the ES module bundle; the next writes the code cache.
+if (dir && !builtHere && CODE_CACHED_COMMANDS.has(command) && !process.env.LIGHTBEAM_NO_CODE_CACHE) main = loadWithCodeCache(join(dir, 'cli.cjs'));
 else if (dir) ({ main } = await import(pathToFileURL(join(dir, 'cli.mjs')).href));
 else {
   const { register } = await import('tsx/esm/api');
