@@ -1,5 +1,5 @@
 // A worker that uses Lightbeam: a module with a memory and a table, called once; then it ends, or
-// (workerData.spin) spins in wasm until terminated.
+// (workerData.spin) spins in wasm until terminated. It tells its parent 'done' or 'spinning' first.
 import { tsImport } from 'tsx/esm/api';
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -14,4 +14,8 @@ if (instance.exports.f() !== 7) throw new Error('wrong result');
 if (workerData?.spin) {
   parentPort.postMessage('spinning');
   instance.exports.spin();
+} else {
+  // End once the parent has looked at what this thread has mapped.
+  parentPort.postMessage('done');
+  await new Promise((resolve) => parentPort.once('message', resolve));
 }
