@@ -2,8 +2,9 @@
 // beside V8 Liftoff on the same modules. Liftoff's sizes are the "Instructions (size = N)" that
 // `node --liftoff-only --no-wasm-tier-up --no-wasm-lazy-compilation --print-wasm-code` prints
 // for every wasm function; Lightbeam's are the functions' sizes in the compiled code (prologue
-// and trap stubs included). Functions Lightbeam compiles as stubs (features not implemented
-// yet) are left out of both sides, and counted.
+// and trap stubs included, the stack-overflow stub before the entry too; not the padding between
+// functions). Functions Lightbeam compiles as stubs (features not implemented yet) are left out
+// of both sides, and counted.
 // Run: npx tsx bench/codeSize.ts [file.wasm ...]   (default: bench/kernels/wasm/*.wasm and iced-x86)
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -79,7 +80,7 @@ for (const file of files) {
     const l = lo.get(f.funcIndex);
     if (l === undefined) { missing++; continue; }
     wasm += bodies[defined]!;
-    lb += f.size;
+    lb += f.prefix + f.size;
     liftoff += l;
   }
   sumWasm += wasm; sumLb += lb; sumLo += liftoff;

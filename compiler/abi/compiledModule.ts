@@ -13,6 +13,8 @@ export interface CompiledFunction {
   readonly offset: number;
   /** Bytes of code from `offset`, trap stubs included (for disassembly and profiling). */
   readonly size: number;
+  /** Bytes of the function's code before `offset`: the stack-overflow stub the entry's check jumps back to (0 for a stub function). */
+  readonly prefix: number;
 }
 
 /**

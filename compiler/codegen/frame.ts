@@ -34,7 +34,7 @@ export class Frame {
   used = false;
   usesFramePointer = false;
   hasCalls = false;
-  /** The body has a loop: loop heads are aligned, so the prologue's length matters (see alignLoopHead). */
+  /** The body has a loop: loop heads are aligned, so where the body starts matters (see alignLoopHead). */
   hasLoops = false;
   /** The frame size, once finish() has run. */
   finalSize = 0;
@@ -45,7 +45,8 @@ export class Frame {
   traps: TrapStub[] = [];
   /** Calls to builtins that may trap, and inline trap calls: the label is bound at the return address. */
   callSites: TrapStub[] = [];
-  stackTrap: TrapStub;
+  /** Wasm offset of the body: where a stack overflow on entry is reported. */
+  bodyOffset: number;
   private sizePatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
   private slotMems: (Mem | null)[] = [];
@@ -61,7 +62,7 @@ export class Frame {
   ) {
     this.localDisp = filledArray(localCount, 0);
     this.localIncoming = filledArray(localCount, 0);
-    this.stackTrap = { label: asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
+    this.bodyOffset = bodyOffset;
   }
 
   /** The frame of another function, as a new Frame(asm, localCount, funcIndex, bodyOffset), reusing the arrays. */
@@ -80,7 +81,7 @@ export class Frame {
     this.slotLocations = [];
     this.localLocations = [];
     this.funcIndex = funcIndex;
-    this.stackTrap = { label: this.asm.newLabel(), code: TrapCode.callStackExhausted, wasmOffset: bodyOffset };
+    this.bodyOffset = bodyOffset;
     return this;
   }
 
@@ -163,7 +164,7 @@ export class Frame {
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;
-    emitTrapStubs(asm, [this.stackTrap, ...this.traps]);
+    emitTrapStubs(asm, this.traps);
     const size = (this.finalSize = this.size());
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
@@ -188,46 +189,43 @@ export class Frame {
 
   // #region stack-check
   /**
-   * The function's entry, assembled once the body is done: the stack-limit check (rsp itself
-   * when the frame fits in the margin the limit leaves, else rsp - F), the frame pointer when
-   * stack parameters need it, and the frame. `bodyStackTrapOffset` is where the body's
-   * stack-overflow stub is, counted from the body's start; the `jb` to it is short when the
-   * stub is near (the prologue's length after the jump is known: it is all fixed-size code) and
-   * the function has no aligned loop head (whose alignment assumed the long form).
+   * The function's entry, assembled once the body is done: first the stack-overflow stub (a trap
+   * call, just before the entry, so that the check's `jb` reaches it backward in 2 bytes however
+   * long the body is), then at the entry the stack-limit check (rsp itself when the frame fits in
+   * the margin the limit leaves, else rsp - F), the frame pointer when stack parameters need it,
+   * and the frame. Returns the entry's offset in `pro`.
    */
-  emitPrologue(pro: Assembler, bodyStackTrapOffset: number): void {
+  emitPrologue(pro: Assembler): number {
     const size = this.finalSize;
     const limit = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.STACK_LIMIT);
-    const trap = pro.newLabel();
+    const trap = pro.here();
+    emitTrapCall(pro);
+    const entry = pro.offset;
     if (size > MAX_UNCHECKED_FRAME) {
       pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
       pro.cmp(GPR64[SCRATCH]!, limit);
     } else pro.cmp(rsp, limit);
-    const afterJump = (this.usesFramePointer ? 4 : 0) + (size === 0 ? 0 : size < 128 ? 4 : 7);
-    pro.jcc('b', trap, !this.hasLoops && afterJump + bodyStackTrapOffset <= 127);
+    pro.jcc('b', trap, true);
     if (this.usesFramePointer) {
       pro.push(rbp);
       pro.mov(rbp, rsp);
     }
     if (size > 0) pro.sub(rsp, size);
-    if (this.hasLoops) {
-      // Loop heads were aligned assuming this prologue's usual length: pad it to that (mod 16).
-      const want = this.predictedPrologueLength() % 16;
-      pro.nopInstruction((want - (pro.offset % 16) + 16) % 16);
-    }
-    trap.offset = pro.offset + bodyStackTrapOffset;
+    return entry;
   }
   // #endregion stack-check
 
-  /** cmp + jb, then push/mov for a frame pointer, then a short `sub rsp, F`. */
+  /** cmp + short jb, then push/mov for a frame pointer, then a short `sub rsp, F`: the prologue's usual length, from the entry. */
   predictedPrologueLength(): number {
-    return 10 + (this.usesFramePointer ? 4 : 0) + 4;
+    return 6 + (this.usesFramePointer ? 4 : 0) + 4;
   }
 
   /**
-   * Bind a loop's head on a 16-byte boundary of the final code (functions start 16-aligned; the
-   * body follows a prologue of predictedPrologueLength(), padded to it if need be). The padding is
-   * one instruction, run once on entry to the loop; branch relaxation keeps the head aligned.
+   * Bind a loop's head on a 16-byte boundary of the final code: the module compiler places a
+   * function with loops so that its body starts predictedPrologueLength() past a 16-byte boundary
+   * (whatever the prologue's real length; in the usual case that puts the entry on the boundary).
+   * The padding is one instruction, run once on entry to the loop; branch relaxation keeps the
+   * head aligned.
    */
   alignLoopHead(head: Label): void {
     this.hasLoops = true;

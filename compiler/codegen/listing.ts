@@ -29,11 +29,13 @@ export function functionName(m: CompiledModuleWithNotes, index: number): string 
 
 export function listFunctions(m: CompiledModuleWithNotes): ListedFunction[] {
   return m.functions.map((f) => {
-    const code = m.code.subarray(f.offset, f.offset + f.size);
-    const notes = m.notes.filter(([at]) => at >= f.offset && at < f.offset + f.size).map(([at, t]) => [at - f.offset, t] as [number, string]);
-    const data = m.dataRanges.filter(([s]) => s >= f.offset && s < f.offset + f.size).map(([s, e]) => [s - f.offset, e - f.offset] as [number, number]);
+    // From the stack-overflow stub before the entry to the last trap stub.
+    const from = f.offset - f.prefix, to = f.offset + f.size;
+    const code = m.code.subarray(from, to);
+    const notes = m.notes.filter(([at]) => at >= from && at < to).map(([at, t]) => [at - from, t] as [number, string]);
+    const data = m.dataRanges.filter(([s]) => s >= from && s < to).map(([s, e]) => [s - from, e - from] as [number, number]);
     // Addresses are offsets in the module's code, so calls to other functions name their entry.
-    const lines = disassemble(code, { notes, data, base: f.offset });
+    const lines = disassemble(code, { notes, data, base: from });
     return {
       index: f.funcIndex,
       name: functionName(m, f.funcIndex),

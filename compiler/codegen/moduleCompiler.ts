@@ -209,7 +209,7 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     let fc = this.fc;
     if (this.skipping === null && fc) {
-      if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'trap stubs']);
+      if (this.keepNotes && fc.frame.traps.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);
       fc.frame.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
@@ -224,15 +224,21 @@ export class X64CodeGenerator implements CodeGenerator {
     // and finish() moves them all, or goes through body.mapOffset below. Loop heads stay
     // aligned: their padding is recomputed as the code before them shrinks.
     const body = this.asm.finish({ borrow: true, relaxBranches: true }); // copied into this.code below, before the next reset
-    // The prologue goes in front of the body now that the frame size is known.
+    // The prologue (behind the stack-overflow stub) goes in front of the body now that the frame
+    // size is known.
     const pro = this.prologueAsm;
     pro.reset();
-    if (fc) fc.frame.emitPrologue(pro, fc.frame.stackTrap.label.offset);
+    const entryAt = fc ? fc.frame.emitPrologue(pro) : 0;
     const head = pro.finish({ borrow: true }).code;
     const p = head.length;
     const buf = this.code;
-    while (buf.length % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
+    // The entry goes on a 16-byte boundary; in a function with loops, the body goes where the
+    // alignment of its loop heads assumed it (see Frame.alignLoopHead), so the prologue needs no
+    // padding whatever its length. The padding is between functions, never run.
+    const onBoundary = fc?.frame.hasLoops ? p - fc.frame.predictedPrologueLength() : entryAt;
+    while ((buf.length + onBoundary) % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
     const start = buf.length;
+    const entry = start + entryAt;
     buf.append(head);
     buf.append(body.code);
     for (let i = 0; i < body.fixups.length; i++) {
@@ -240,10 +246,10 @@ export class X64CodeGenerator implements CodeGenerator {
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
       this.calls.push(start + p + f.offset, f.target, f.addend);
     }
-    this.offsets[funcIndex] = start;
-    this.functions.push({ funcIndex, offset: start, size: p + body.code.length });
+    this.offsets[funcIndex] = entry;
+    this.functions.push({ funcIndex, offset: entry, size: start + p + body.code.length - entry, prefix: entryAt });
     if (this.keepNotes) {
-      if (fc) this.notes.push([start, 'prologue']);
+      if (fc) this.notes.push([start, 'stack overflow stub'], [entry, 'prologue']);
       for (let i = 0; i < this.fnNotes.length; i++) {
         const n = this.fnNotes[i]!;
         this.notes.push([start + p + body.mapOffset(n[0]), n[1]]);
@@ -256,8 +262,9 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     if (fc) {
       const frame = fc.frame;
-      // A stub's site is its trap call's return address; a call site's label is already there.
-      this.addTrapSite(frame.stackTrap, start + p + TRAP_CALL_SIZE, funcIndex);
+      // A stub's site is its trap call's return address (the stack-overflow stub's is the entry);
+      // a call site's label is already there.
+      this.trapSites.push({ codeOffset: entry, trap: TrapCode.callStackExhausted, funcIndex, wasmOffset: frame.bodyOffset });
       for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p + TRAP_CALL_SIZE, funcIndex);
       for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
       this.done = fc;

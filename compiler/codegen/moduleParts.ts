@@ -20,6 +20,9 @@ class Cursor<T> {
   }
 }
 
+/** Where a function's code starts: its entry, or the stub before it. */
+const codeStart = (f: CompiledFunction): number => f.offset - f.prefix;
+
 // #region merge-parts
 /** The whole module from its parts (any order); `parts[0].info` stands for the module. */
 export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNotes {
@@ -51,12 +54,13 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     const f = part.functions[next[q]!]!;
     next[q]!++;
     // What lies before the part's next function belongs to this one.
-    const end = next[q]! < part.functions.length ? part.functions[next[q]!]!.offset : Infinity;
-    while (code.length % 16 !== 0) (code.reserve(1), code.put(0xcc));
-    const start = code.length;
-    const shift = start - f.offset;
-    code.append(part.code.subarray(f.offset, f.offset + f.size));
-    functions.push({ funcIndex: f.funcIndex, offset: start, size: f.size });
+    const end = next[q]! < part.functions.length ? codeStart(part.functions[next[q]!]!) : Infinity;
+    // Each function keeps its position modulo 16 (its entry or its loop heads are aligned).
+    const from = codeStart(f);
+    while ((code.length - from) % 16 !== 0) (code.reserve(1), code.put(0xcc));
+    const shift = code.length - from;
+    code.append(part.code.subarray(from, f.offset + f.size));
+    functions.push({ funcIndex: f.funcIndex, offset: f.offset + shift, size: f.size, prefix: f.prefix });
     const c = cursors[q]!;
     c.traps.takeBefore(end, (t) => trapSites.push({ ...t, codeOffset: t.codeOffset + shift }));
     c.notes.takeBefore(end, (n) => notes.push([n[0] + shift, n[1]]));

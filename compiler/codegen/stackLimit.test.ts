@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from '../runtime/instance.ts';
-import { MAX_UNCHECKED_FRAME } from '../abi/index.ts';
+import { MAX_UNCHECKED_FRAME, TrapCode } from '../abi/index.ts';
+import { disassemble, loadIced } from '../x64/disassemble.ts';
 import { compileModule } from './moduleCompiler.ts';
 
 async function run(wat: string, ...args: unknown[]): Promise<unknown> {
@@ -15,6 +16,24 @@ describe('stack limit', () => {
   it('unbounded recursion traps with "call stack exhausted"', async () => {
     await expect(run(`(module (func $f (export "f") (param i32) (result i32)
       (i32.add (call $f (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))`, 0)).rejects.toThrow(/call stack exhausted/);
+  });
+
+  it('the check is a 2-byte jb back to the stub just before the entry, however long the body', async () => {
+    await loadIced();
+    // A loop and a body of more than 127 bytes: the stub cannot be reached forward in 2 bytes.
+    const m = compileModule(await watToWasm(`(module (func $f (export "f") (param i32) (result i32)
+      (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if $l (i32.lt_u (local.get 0) (i32.const 10))))
+      ${'(local.set 0 (i32.mul (local.get 0) (i32.const 3))) '.repeat(40)} (local.get 0)))`));
+    const f = m.functions[0]!;
+    expect(f.size).toBeGreaterThan(127);
+    const [stub, cmp, jb] = disassemble(m.code.subarray(f.offset - f.prefix, f.offset + f.size), { base: f.offset - f.prefix });
+    expect(stub!.text).toMatch(/^call qword ptr \[r15/);
+    expect(cmp!.text).toMatch(/^cmp rsp,/);
+    expect(Number(cmp!.address)).toBe(f.offset);
+    expect(jb!.text).toMatch(/^jb /);
+    expect(parseInt(jb!.text.slice(3), 16)).toBe(f.offset - f.prefix);
+    expect(jb!.length).toBe(2);
+    expect(m.trapSites.find((t) => t.codeOffset === f.offset)?.trap).toBe(TrapCode.callStackExhausted);
   });
 
   it('a frame bigger than the unchecked margin is checked before it is allocated', async () => {

@@ -38,8 +38,8 @@ export interface PackedError {
 }
 
 export function packPart(p: CompiledPart): PackedPart {
-  const functions = new Int32Array(p.functions.length * 3);
-  p.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size], i * 3));
+  const functions = new Int32Array(p.functions.length * 4);
+  p.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size, f.prefix], i * 4));
   const trapSites = new Int32Array(p.trapSites.length * 4);
   p.trapSites.forEach((t, i) => trapSites.set([t.codeOffset, t.trap, t.funcIndex, t.wasmOffset], i * 4));
   return {
@@ -53,7 +53,7 @@ export function unpackPart(p: PackedPart, info: ModuleInfo): CompiledPart {
   const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
   return {
     info, code: p.code, relocations: [], notes: p.notes, dataRanges: groups(p.dataRanges, 2, (i) => [p.dataRanges[i]!, p.dataRanges[i + 1]!] as const),
-    functions: groups(p.functions, 3, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]! })),
+    functions: groups(p.functions, 4, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]!, prefix: p.functions[i + 3]! })),
     trapSites: groups(p.trapSites, 4, (i) => ({ codeOffset: p.trapSites[i]!, trap: p.trapSites[i + 1]! as TrapCode, funcIndex: p.trapSites[i + 2]!, wasmOffset: p.trapSites[i + 3]! })),
     calls: groups(p.calls, 3, (i) => [p.calls[i]!, p.calls[i + 1]!, p.calls[i + 2]!] as const),
     stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks,

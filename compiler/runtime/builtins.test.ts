@@ -50,7 +50,7 @@ function module(): CompiledModule {
     return at;
   });
   const out = asm.finish();
-  return { info, code: out.code, functions: offsets.map((offset, k) => ({ funcIndex: k, offset, size: 0 })), relocations: [], trapSites };
+  return { info, code: out.code, functions: offsets.map((offset, k) => ({ funcIndex: k, offset, size: 0, prefix: 0 })), relocations: [], trapSites };
 }
 
 const compiled = module();

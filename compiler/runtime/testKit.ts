@@ -129,7 +129,7 @@ export function handAssembled(info: ModuleInfo, code: Uint8Array, offsets: numbe
   return {
     info,
     code,
-    functions: offsets.map((offset, k) => ({ funcIndex: firstFuncIndex + k, offset, size: 0 })),
+    functions: offsets.map((offset, k) => ({ funcIndex: firstFuncIndex + k, offset, size: 0, prefix: 0 })),
     relocations: [],
     trapSites: [],
   };
