@@ -53,6 +53,11 @@ export const VMCTX = {
 
 /** Stack a function may use below the checked rsp without checking its frame size itself. */
 export const MAX_UNCHECKED_FRAME = 16 * 1024;
+/**
+ * A leaf function (no call of any kind) with a frame up to this size has no stack check: the
+ * frame of its caller, which passed its own check, and its own fit in the red zone together.
+ */
+export const MAX_UNCHECKED_LEAF_FRAME = 4 * 1024;
 // #endregion vmcontext-header
 
 // #region builtins

@@ -7,7 +7,7 @@
 //   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too)
 //   [rbp + 16 + offset]            a parameter passed on the stack (with a frame pointer)
 
-import { MAX_UNCHECKED_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
@@ -193,19 +193,23 @@ export class Frame {
    * call, just before the entry, so that the check's `jb` reaches it backward in 2 bytes however
    * long the body is), then at the entry the stack-limit check (rsp itself when the frame fits in
    * the margin the limit leaves, else rsp - F), the frame pointer when stack parameters need it,
-   * and the frame. Returns the entry's offset in `pro`.
+   * and the frame. A leaf with a small frame has neither stub nor check (see needsStackCheck).
+   * Returns the entry's offset in `pro`.
    */
   emitPrologue(pro: Assembler): number {
     const size = this.finalSize;
-    const limit = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.STACK_LIMIT);
-    const trap = pro.here();
-    emitTrapCall(pro);
-    const entry = pro.offset;
-    if (size > MAX_UNCHECKED_FRAME) {
-      pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
-      pro.cmp(GPR64[SCRATCH]!, limit);
-    } else pro.cmp(rsp, limit);
-    pro.jcc('b', trap, true);
+    let entry = 0;
+    if (this.needsStackCheck()) {
+      const limit = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.STACK_LIMIT);
+      const trap = pro.here();
+      emitTrapCall(pro);
+      entry = pro.offset;
+      if (size > MAX_UNCHECKED_FRAME) {
+        pro.lea(GPR64[SCRATCH]!, qword(rsp, -size));
+        pro.cmp(GPR64[SCRATCH]!, limit);
+      } else pro.cmp(rsp, limit);
+      pro.jcc('b', trap, true);
+    }
     if (this.usesFramePointer) {
       pro.push(rbp);
       pro.mov(rbp, rsp);
@@ -214,6 +218,15 @@ export class Frame {
     return entry;
   }
   // #endregion stack-check
+
+  /**
+   * A leaf (no call of any kind, builtins included) with a frame up to MAX_UNCHECKED_LEAF_FRAME
+   * needs no stack check: its caller passed its own, and the red zone holds both frames. Known
+   * once finish() has run.
+   */
+  needsStackCheck(): boolean {
+    return this.hasCalls || this.finalSize > MAX_UNCHECKED_LEAF_FRAME;
+  }
 
   /** cmp + short jb, then push/mov for a frame pointer, then a short `sub rsp, F`: the prologue's usual length, from the entry. */
   predictedPrologueLength(): number {

@@ -249,7 +249,8 @@ export class X64CodeGenerator implements CodeGenerator {
     this.offsets[funcIndex] = entry;
     this.functions.push({ funcIndex, offset: entry, size: start + p + body.code.length - entry, prefix: entryAt });
     if (this.keepNotes) {
-      if (fc) this.notes.push([start, 'stack overflow stub'], [entry, 'prologue']);
+      if (fc && entryAt > 0) this.notes.push([start, 'stack overflow stub']);
+      if (fc) this.notes.push([entry, 'prologue']);
       for (let i = 0; i < this.fnNotes.length; i++) {
         const n = this.fnNotes[i]!;
         this.notes.push([start + p + body.mapOffset(n[0]), n[1]]);
@@ -264,7 +265,7 @@ export class X64CodeGenerator implements CodeGenerator {
       const frame = fc.frame;
       // A stub's site is its trap call's return address (the stack-overflow stub's is the entry);
       // a call site's label is already there.
-      this.trapSites.push({ codeOffset: entry, trap: TrapCode.callStackExhausted, funcIndex, wasmOffset: frame.bodyOffset });
+      if (entryAt > 0) this.trapSites.push({ codeOffset: entry, trap: TrapCode.callStackExhausted, funcIndex, wasmOffset: frame.bodyOffset });
       for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p + TRAP_CALL_SIZE, funcIndex);
       for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
       this.done = fc;
