@@ -79,7 +79,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   }
   const index = indirect ? fc.stack.at(base + nargs) : null;
   if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!), narrow: true });
-  parallelMove(asm, moves);
+  parallelMove(asm, moves, fc.flagsFree());
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
   fc.regs.held = 0;

@@ -42,6 +42,10 @@ export class ControlState {
   readonly frames: CFrame[] = [];
   /** Loops open around the current operator (their code runs repeatedly). */
   loops = 0;
+  /** Loops begun so far in the function. */
+  loopsBegun = 0;
+  /** For each open loop, loopsBegun when it began (a loop that began since is inside it). */
+  readonly loopStarts: number[] = [];
   top(): CFrame {
     return this.frames[this.frames.length - 1]!;
   }
@@ -168,12 +172,13 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   normalizeLocals(fc);
   const f = newFrame(fc, vf, fc.asm.newLabel());
   const places = decideLayout(fc, f.params.length);
-  parallelMove(fc.asm, layoutMoves(fc, places, f.height));
+  parallelMove(fc.asm, layoutMoves(fc, places, f.height), fc.flagsFree());
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
   enterMergeState(fc);
   fc.frame.alignLoopHead(f.label);
   fc.control.loops++;
+  fc.control.loopStarts.push(++fc.control.loopsBegun);
   if (fc.env.interruptible) emitInterruptCheck(fc);
   fc.control.frames.push(f);
 }
@@ -188,7 +193,7 @@ export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): vo
   fc.pinFlags = true;
   fc.freezeBelow(vf.height);
   const places = decideLayout(fc, f.params.length);
-  parallelMove(fc.asm, layoutMoves(fc, places, f.height));
+  parallelMove(fc.asm, layoutMoves(fc, places, f.height), fc.flagsFree());
   resetTo(fc, f.height, places, f.params);
   f.paramLayout = places;
   f.localState = snapshotLocals(fc);
@@ -227,6 +232,9 @@ export function end(fc: FunctionCompiler, live: boolean): void {
   fc.control.frames.pop();
   if (f.kind === FrameKind.loop) {
     fc.control.loops--;
+    const inner = fc.control.loopsBegun > fc.control.loopStarts.pop()!;
+    const policy = process.env.LB_ALIGN ?? 'all';
+    if (policy === 'none' || (policy !== 'all' && !f.targeted) || (policy === 'inner' && inner)) fc.frame.unalignLoopHead(f.label);
     if (!live) resetDead(fc, f.height, f.results);
     return;
   }
@@ -234,7 +242,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
     if (live) {
       fc.materializeFlags();
       normalizeLocals(fc);
-      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height));
+      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height), fc.flagsFree());
     }
     fc.asm.bind(f.label);
     resetTo(fc, f.height, f.layout!, f.results);
@@ -251,7 +259,7 @@ export function branchTo(fc: FunctionCompiler, f: CFrame): void {
   fc.materializeFlags();
   normalizeLocals(fc);
   f.layout ??= decideLayout(fc, arity(f));
-  parallelMove(fc.asm, layoutMoves(fc, f.layout, f.height));
+  parallelMove(fc.asm, layoutMoves(fc, f.layout, f.height), fc.flagsFree());
   fc.asm.jmp(f.label);
   f.targeted = true;
 }
@@ -284,7 +292,7 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
     jumpIf(fc, cc ^ 1, skip);
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
-      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height));
+      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height), fc.flagsFree());
       fc.asm.jmp(f.label);
     }
     fc.asm.bind(skip);
@@ -344,7 +352,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
     asm.bind(entry.get(f)!);
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
-      parallelMove(asm, layoutMoves(fc, f.layout!, f.height));
+      parallelMove(asm, layoutMoves(fc, f.layout!, f.height), fc.flagsFree());
       asm.jmp(f.label);
     }
   }

@@ -245,6 +245,10 @@ export class Frame {
     const at = this.predictedPrologueLength() + this.asm.offset;
     this.asm.alignedLabel((16 - (at % 16)) % 16, head);
   }
+
+  unalignLoopHead(head: Label): void {
+    this.asm.unalign(head);
+  }
 }
 // #endregion frame
 

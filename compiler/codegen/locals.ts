@@ -75,14 +75,14 @@ export function ensureLocalInReg(fc: FunctionCompiler, i: number): void {
   l.regValid[i] = 1;
 }
 
-/** At a merge every register local must be in its register (never touches the flags). */
+/** At a merge every register local must be in its register (touches the flags only when no value lives in them). */
 export function normalizeLocals(fc: FunctionCompiler): void {
   const l = fc.locals;
   for (const i of l.regLocals) {
     if (l.regValid[i]) continue;
     const h = l.home[i]!;
     if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i), l.types[i] === I32);
-    else zeroHome(fc, h, false);
+    else zeroHome(fc, h, fc.flagsFree());
     l.regValid[i] = 1;
   }
 }

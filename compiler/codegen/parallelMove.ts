@@ -199,15 +199,16 @@ export function imm64(lo: number, hi: number): number | bigint {
 /**
  * Perform all `moves` as if at once. Destinations must be distinct. SCRATCH (r11) breaks
  * cycles (XMM_SCRATCH when the parked value is in an xmm register); SCRATCH2 (r10) carries
- * memory-to-memory copies. Flags are preserved.
+ * memory-to-memory copies. Flags are preserved unless `flagsFree` (then a register gets its zero
+ * from a 2-byte `xor` instead of a 5-byte `mov`).
  */
-export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
+export function parallelMove(asm: Assembler, moves: readonly Move[], flagsFree = false): void {
   // Most merges and calls move nothing or one value: no bookkeeping for those.
   let count = 0;
   let last = -1;
   for (let i = 0; i < moves.length; i++) if (!sameLocation(moves[i]!.dst, moves[i]!.src)) (count++, (last = i));
   if (count === 0) return;
-  if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src, moves[last]!.narrow);
+  if (count === 1) return moveOne(asm, moves[last]!.dst, moves[last]!.src, moves[last]!.narrow === true, flagsFree);
   // The pending moves as destination and source lists (a source may be retargeted below), and
   // how many pending moves still read each storage location, and which move writes it.
   const s = scratchFor(moves, count);
@@ -230,7 +231,7 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     while (top > 0) {
       const i = ready[--top]!;
       if (done[i]) continue;
-      emitMove(asm, dst[i]!, src[i]!, narrow[i] === 1);
+      moveOne(asm, dst[i]!, src[i]!, narrow[i] === 1, flagsFree);
       done[i] = 1;
       remaining--;
       const k = waitsOn(dst[i]!, src[i]!);
@@ -263,6 +264,12 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
     if (r !== NO_KEY) readers[r] = 0;
     done[i] = 0;
   }
+}
+
+/** emitMove, or `xor r, r` for a zero into a general register when the flags may change. */
+function moveOne(asm: Assembler, dst: MoveDest, src: MoveSource, narrow: boolean, flagsFree: boolean): void {
+  if (flagsFree && dst.kind === 'reg' && !isXmm(dst.reg) && src.kind === 'imm' && src.lo === 0 && (src.hi === 0 || !src.wide)) asm.xor(GPR32[dst.reg]!, GPR32[dst.reg]!);
+  else emitMove(asm, dst, src, narrow);
 }
 
 /** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */

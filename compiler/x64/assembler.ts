@@ -203,6 +203,18 @@ export class Assembler extends Instructions {
     this.bind(label);
   }
 
+  /**
+   * Drop the alignment pad in front of `label` after all (see alignedLabel): its nops are left
+   * out of the final code, the label stays where the code after them lands.
+   */
+  unalign(label: Label): void {
+    const k = this.padLabels.lastIndexOf(label);
+    if (k < 0) throw new Error('assembler: unalign of a label that is not aligned');
+    const [at, n] = this.pads.splice(2 * k, 2) as [number, number];
+    this.padLabels.splice(k, 1);
+    if (n > 0) this.omit(at, n);
+  }
+
   // --- patching code already emitted
 
   /** Overwrite the 32-bit little-endian field at `at` (an immediate emitted with a placeholder). */
@@ -228,7 +240,12 @@ export class Assembler extends Instructions {
    * reference points into: `finish({ relaxBranches: true })` drops them.
    */
   omit(at: number, length: number): void {
-    this.omissions.push(at, length);
+    const omissions = this.omissions;
+    // Kept in order of offset (ranges usually come in order; an unaligned pad may not).
+    let i = omissions.length;
+    while (i > 0 && omissions[i - 2]! > at) i -= 2;
+    if (i === omissions.length) omissions.push(at, length);
+    else omissions.splice(i, 0, at, length);
   }
 
   /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
