@@ -252,16 +252,20 @@ export function assignLocals(
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
   // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
-    frame.addLocalSlot(i);
     const h = chosen[i] ? freeHome(classes[i]!, taken) : -1;
     if (h >= 0) {
       taken |= regBit(h);
       l.home[i] = h;
+      frame.addLocalSlot(i);
     } else {
       l.slotValid[i] = 1;
       zeroSlots.push(i);
     }
   }
+  // Then the slots of those living in the frame, the most used first, where a 1-byte
+  // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
+  if (weights) zeroSlots.sort((a, b) => weights[b]! - weights[a]! || a - b);
+  for (const i of zeroSlots) frame.addLocalSlot(i);
   for (let i = 0; i < l.types.length; i++) {
     const h = l.home[i]!;
     if (h >= 0) {
