@@ -42,10 +42,6 @@ export class ControlState {
   readonly frames: CFrame[] = [];
   /** Loops open around the current operator (their code runs repeatedly). */
   loops = 0;
-  /** Loops begun so far in the function. */
-  loopsBegun = 0;
-  /** For each open loop, loopsBegun when it began (a loop that began since is inside it). */
-  readonly loopStarts: number[] = [];
   top(): CFrame {
     return this.frames[this.frames.length - 1]!;
   }
@@ -178,7 +174,6 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   enterMergeState(fc);
   fc.frame.alignLoopHead(f.label);
   fc.control.loops++;
-  fc.control.loopStarts.push(++fc.control.loopsBegun);
   if (fc.env.interruptible) emitInterruptCheck(fc);
   fc.control.frames.push(f);
 }
@@ -232,9 +227,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
   fc.control.frames.pop();
   if (f.kind === FrameKind.loop) {
     fc.control.loops--;
-    const inner = fc.control.loopsBegun > fc.control.loopStarts.pop()!;
-    const policy = process.env.LB_ALIGN ?? 'all';
-    if (policy === 'none' || (policy !== 'all' && !f.targeted) || (policy === 'inner' && inner)) fc.frame.unalignLoopHead(f.label);
+    fc.frame.endLoop(f.label);
     if (!live) resetDead(fc, f.height, f.results);
     return;
   }

@@ -17,6 +17,9 @@ import { filledArray, refill } from './perFunctionArrays.ts';
 /** A frame slot as a move operand (the same object serves as source and destination). */
 export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
 
+/** Bytes of code (as emitted) a loop may have and still be aligned (see Frame.endLoop). */
+const MAX_ALIGNED_LOOP = 256;
+
 /**
  * Slot operands are cached for the first stack positions and locals only: that is where nearly
  * every access goes, and a huge stack would otherwise keep a few objects per position alive.
@@ -233,6 +236,7 @@ export class Frame {
     return 6 + (this.usesFramePointer ? 4 : 0) + 4;
   }
 
+  // #region loop-alignment
   /**
    * Bind a loop's head on a 16-byte boundary of the final code: the module compiler places a
    * function with loops so that its body starts predictedPrologueLength() past a 16-byte boundary
@@ -246,9 +250,16 @@ export class Frame {
     this.asm.alignedLabel((16 - (at % 16)) % 16, head);
   }
 
-  unalignLoopHead(head: Label): void {
-    this.asm.unalign(head);
+  /**
+   * At the loop's end: a loop longer than MAX_ALIGNED_LOOP bytes loses its padding again. Each
+   * iteration of it fetches many 16-byte blocks, so the one a misaligned head wastes part of
+   * matters little, and big loops (interpreters' dispatch loops, outer loops) are where most
+   * padding was.
+   */
+  endLoop(head: Label): void {
+    if (this.asm.offset - head.offset > MAX_ALIGNED_LOOP) this.asm.unalign(head);
   }
+  // #endregion loop-alignment
 }
 // #endregion frame
 
