@@ -29,7 +29,8 @@ const MAP_FAILED = -1;
 export const WASM_STACK_SIZE = 8 * 1024 * 1024;
 /**
  * Room kept free below the stack limit: a function frame up to MAX_UNCHECKED_FRAME that passed
- * its check, the trap path and the runtime's stubs.
+ * its check, below it a leaf's frame up to MAX_UNCHECKED_LEAF_FRAME (leaves are not checked),
+ * the trap path and the runtime's stubs.
  */
 export const STACK_RED_ZONE = 64 * 1024;
 // #endregion stack-budget
