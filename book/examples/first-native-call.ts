@@ -47,8 +47,11 @@ const WAT = `(module
 
 export async function compiledAdd(): Promise<Output[]> {
   await loadIced();
-  const [add] = listFunctions(compileModule(await watToWasm(WAT, { name: 'add.wat' }), { notes: true }));
-  return [{ kind: 'asm', title: 'add(a, b), compiled by Lightbeam', listing: formatFunction(add!) }];
+  const [add, fib] = listFunctions(compileModule(await watToWasm(WAT, { name: 'add.wat' }), { notes: true }));
+  return [
+    { kind: 'asm', title: 'add(a, b), compiled by Lightbeam', listing: formatFunction(add!) },
+    { kind: 'asm', title: 'fib(n), which calls itself, compiled by Lightbeam', listing: formatFunction(fib!) },
+  ];
 }
 
 // #region tiny-trampoline

@@ -6,7 +6,7 @@ import { StreamingValidator, NoopCodeGenerator } from '../../compiler/validate/i
 import { Assembler, disassemble, loadIced, eax, ecx, rax, rcx, rdi, rsi, rdx, type Gpr } from '../../compiler/x64/index.ts';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
-import { listFunctions } from '../../compiler/codegen/listing.ts';
+import { firstBodyInstruction, listFunctions } from '../../compiler/codegen/listing.ts';
 import { nativeUnavailable } from '../../src/lib/examples.ts';
 import type { Output } from '../../src/lib/exampleOutput.ts';
 
@@ -77,7 +77,7 @@ export async function compareWithLightbeam(): Promise<{ rows: (string | number)[
     const [listed] = listFunctions(compileModule(wasm, { notes: true }));
     const all = listed!.instructions;
     const stubs = all.findIndex((i) => i.wasm.includes('trap stubs'));
-    const first = all.findIndex((i) => i.wasm !== '' && !i.wasm.includes('prologue'));
+    const first = firstBodyInstruction(listed!);
     const body = all.slice(first, stubs < 0 ? all.length : stubs).filter((i) => !i.text.startsWith('nop'));
     let result: string | number = 'not run';
     if (native) {

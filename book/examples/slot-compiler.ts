@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watToWasm } from '../../compiler/text/watToWasm.ts';
 import { compileModule } from '../../compiler/codegen/moduleCompiler.ts';
-import { listFunctions } from '../../compiler/codegen/listing.ts';
+import { firstBodyInstruction, listFunctions } from '../../compiler/codegen/listing.ts';
 import { nativeUnavailable } from '../../src/lib/examples.ts';
 import { repoRoot } from '../../src/lib/root.ts';
 import { describeMachine, type Output } from '../../src/lib/exampleOutput.ts';
@@ -253,7 +253,7 @@ export function slotListing(code: Uint8Array, entry: number): string[] {
 export function lightbeamBody(wasm: Uint8Array, name: string): string[] {
   const f = listFunctions(compileModule(wasm, { notes: true })).find((g) => g.name === name)!;
   const stubs = f.instructions.findIndex((i) => i.wasm.includes('trap stubs'));
-  const first = f.instructions.findIndex((i) => i.wasm !== '' && !i.wasm.includes('prologue'));
+  const first = firstBodyInstruction(f);
   return f.instructions.slice(first, stubs < 0 ? undefined : stubs).map((i) => i.text).filter((t) => !t.startsWith('nop'));
 }
 

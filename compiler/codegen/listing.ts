@@ -44,6 +44,15 @@ export function listFunctions(m: CompiledModuleWithNotes): ListedFunction[] {
   });
 }
 
+/**
+ * Index of the body's first instruction: the first whose notes name an operator, past the
+ * stack-overflow stub and the prologue (in a leaf without a stack check, the entry's instruction
+ * carries both the prologue's note and its operator's).
+ */
+export function firstBodyInstruction(f: ListedFunction): number {
+  return f.instructions.findIndex((i) => i.wasm.split('; ').some((n) => n !== '' && n !== 'prologue' && n !== 'stack overflow stub'));
+}
+
 /** Text form: one instruction per line, the wasm operators after `;`. */
 export function formatFunction(f: ListedFunction, showBytes = true): string {
   const textWidth = Math.max(0, ...f.instructions.map((i) => i.text.length));

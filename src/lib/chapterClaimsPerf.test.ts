@@ -127,7 +127,7 @@ describe('book/15-performance.mdx says, of the README and the file tests,', () =
     const disasm = readFileSync(join(repoRoot(), 'compiler/codegen/filetests/local-registers.disasm'), 'utf8');
     expect(disasm).toContain('add r9d, eax');
     expect(disasm).toContain('lea r8d, [r8+1]');
-    expect(disasm).toContain('add r9d, [rsp+0x48]');
+    expect(disasm).toContain('add r9d, [rsp+0x58]');
     expect(disasm).toContain('xor eax, ebx');
     expect(disasm).toContain('and eax, r12d');
     expect(disasm).toContain('or eax, r13d');

@@ -168,7 +168,7 @@ export async function traceFunction(wat: string, fn: string): Promise<Trace> {
   for (const ins of listing.instructions) {
     if (ins.wasm) {
       for (const note of ins.wasm.split('; ')) {
-        if (note === 'prologue') bucket = prologue;
+        if (note === 'prologue' || note === 'stack overflow stub') bucket = prologue;
         else if (note === 'trap stubs') bucket = stubs;
         else {
           const step = steps[cursor++];
