@@ -88,6 +88,19 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
   for (let i = 0; i < nop.length; i++) code[at + i] = nop[i]!;
 }
 
+/**
+ * Move code[from, end) down to `to` (not after `from`); returns where it ends. The pieces between
+ * relaxed jumps are mostly a few dozen bytes: a loop moves those faster than a call to copyWithin.
+ */
+function slideDown(code: Uint8Array, to: number, from: number, end: number): number {
+  if (end - from > 64) {
+    code.copyWithin(to, from, end);
+    return to + end - from;
+  }
+  while (from < end) code[to++] = code[from++]!;
+  return to;
+}
+
 /** What finish() reports when no code moved (one object for every finish). */
 const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
 
@@ -487,8 +500,7 @@ export class Assembler extends Instructions {
       const state = cState[c]!;
       if (state === LONG) continue;
       const at = cStart[c]!;
-      code.copyWithin(to, from, at);
-      to += at - from;
+      to = slideDown(code, to, from, at);
       const r = cTag[c]!;
       if (state === SHORTENED) {
         const isJmp = cSaving[c] === 3;
@@ -508,8 +520,7 @@ export class Assembler extends Instructions {
         to += padLength[c]!;
       }
     }
-    code.copyWithin(to, from, oldLength);
-    this.buf.length = to + oldLength - from;
+    this.buf.length = slideDown(code, to, from, oldLength);
 
     const fixups = this.fixups as unknown as { offset: number }[];
     for (let i = 0, c = 0; i < fixups.length; i++) {

@@ -131,25 +131,40 @@ export class BranchRelaxation {
       for (let k = 0; k < n; k++) growthBefore[k + 1] = growthBefore[k]! + (state[k] === PAD ? 15 - saving[k]! : 0);
     }
     // Pass 1: the displacement as emitted, every other jump still long. (With pads, a jump is
-    // judged as if those between it and its target grew as much as they can.)
+    // judged as if those between it and its target grew as much as they can; `nextPad` is the
+    // first pad after the jump at hand, and when that is past the target there is nothing to add.)
     savedBefore[0] = 0;
+    let nextPad = 0;
     for (let i = 0; i < n; i++) {
       let s = state[i]!;
       if (s === LONG) {
         const t = target[i]!;
-        const reach = t - start[i]! - saving[i]! - 2 + (pads ? growthBefore[this.countBefore(t)]! - growthBefore[i + 1]! : 0);
+        let reach = t - start[i]! - saving[i]! - 2;
+        if (pads && reach <= 127) {
+          if (nextPad <= i) for (nextPad = i + 1; nextPad < n && state[nextPad] !== PAD; nextPad++);
+          if (nextPad < n && start[nextPad]! < t) reach += growthBefore[this.countBefore(t)]! - growthBefore[i + 1]!;
+        }
         if (reach <= 127) state[i] = s = SHORTENED;
       }
       savedBefore[i + 1] = savedBefore[i]! + (s === SHORTENED || s === DROPPED ? saving[i]! : 0);
     }
-    // Pass 2: the rest, with what pass 1 saved between them and their targets (i candidates start
-    // before this one; its own saving is not counted in map(target) yet).
+    // Pass 2: the rest, with what pass 1 saved between them and their targets. Walking from the
+    // jump to its target, the code up to candidate k is start[k] - savedBefore[k] long after pass
+    // 1, and what lies between k and the target (never inside a candidate) saves no more than its
+    // length: once that is past
+    // reach, so is the target. (i candidates start before this one; its own saving is not
+    // counted in savedBefore[k] yet.)
     let more = false;
+    const total = savedBefore[n]!;
     for (let i = 0; i < n; i++) {
       if (state[i] !== LONG) continue;
       const t = target[i]!;
-      const k = this.countBefore(t);
-      const reach = t - savedBefore[k]! - saving[i]! - (start[i]! - savedBefore[i]!) - 2 + (pads ? growthBefore[k]! - growthBefore[i + 1]! : 0);
+      const end = start[i]! - savedBefore[i]! + saving[i]! + 2;
+      if (t - total - end > 127) continue;
+      let k = i + 1;
+      while (k < n && start[k]! < t && start[k]! - savedBefore[k]! - end <= 127) k++;
+      if (k < n && start[k]! < t) continue;
+      const reach = t - savedBefore[k]! - end + (pads ? growthBefore[k]! - growthBefore[i + 1]! : 0);
       if (reach <= 127) (state[i] = SHORTENED), (more = true);
     }
     if (pads || more) {
