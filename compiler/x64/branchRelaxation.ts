@@ -151,9 +151,8 @@ export class BranchRelaxation {
     // Pass 2: the rest, with what pass 1 saved between them and their targets. Walking from the
     // jump to its target, the code up to candidate k is start[k] - savedBefore[k] long after pass
     // 1, and what lies between k and the target (never inside a candidate) saves no more than its
-    // length: once that is past
-    // reach, so is the target. (i candidates start before this one; its own saving is not
-    // counted in savedBefore[k] yet.)
+    // length: once that is past reach, so is the target. (i candidates start before this one; its
+    // own saving is not counted in savedBefore[k] yet.)
     let more = false;
     const total = savedBefore[n]!;
     for (let i = 0; i < n; i++) {
