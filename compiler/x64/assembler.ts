@@ -93,7 +93,8 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
  * relaxed jumps are mostly a few dozen bytes: a loop moves those faster than a call to copyWithin.
  */
 function slideDown(code: Uint8Array, to: number, from: number, end: number): number {
-  if (end - from > 64) {
+  if (to === from) return end;
+  if (end - from > 24) {
     code.copyWithin(to, from, end);
     return to + end - from;
   }
@@ -127,16 +128,18 @@ export class Assembler extends Instructions {
   private tableEntries: TableEntry[] = [];
   private dataRanges: [number, number][] = [];
   private readonly boundLabels: Label[] = [];
+  /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
+  private boundOffsets = new Int32Array(256);
   /** Byte ranges [start, length] that relaxation drops (see omit). */
   private omissions: number[] = [];
   /** Alignment pads [start, length] and the label bound after each (see alignedLabel). */
   private pads: number[] = [];
   private padLabels: Label[] = [];
   private finished = false;
+  /** The code's length before relaxation moved it (0: it did not). */
+  private relaxedLength = 0;
   /** Branch relaxation's candidates, reused by every finish(). */
   private readonly relaxation = new BranchRelaxation();
-  /** Label offsets before relaxation, to put back if it has to be undone. */
-  private oldOffsets = new Int32Array(64);
   /** The relaxation's map for a borrowed result (valid until reset(), like the code). */
   private readonly mapRelaxed = (offset: number): number => this.relaxation.map(offset);
   /** This piece of code's generation: labels bound here carry it (Label.bindStamp). */
@@ -161,6 +164,7 @@ export class Assembler extends Instructions {
     if (this.omissions.length !== 0) this.omissions = [];
     if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
     this.finished = false;
+    this.relaxedLength = 0;
     this.stamp = ++Assembler.generations;
   }
 
@@ -176,9 +180,15 @@ export class Assembler extends Instructions {
   /** Bind `label` to the current offset. */
   bind(label: Label): void {
     if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
-    label.offset = this.buf.length;
+    const offset = (label.offset = this.buf.length);
     label.bindStamp = this.stamp;
-    this.boundLabels.push(label);
+    const j = this.boundLabels.push(label) - 1;
+    if (j === this.boundOffsets.length) {
+      const grown = new Int32Array(j * 2);
+      grown.set(this.boundOffsets);
+      this.boundOffsets = grown;
+    }
+    this.boundOffsets[j] = offset;
   }
 
   /** A new label bound here. */
@@ -372,10 +382,17 @@ export class Assembler extends Instructions {
 
     const refs = this.labelRefs;
     const r = refs.data;
+    const stamp = this.stamp, movedBelow = this.relaxedLength;
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
-      const target = label.offset;
+      let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
+      // A label whose offset was set by hand inside code that relaxation moved moves with it
+      // (once, even if several references use it); one beyond the code stays.
+      if (target < movedBelow && label.bindStamp !== stamp) {
+        label.offset = target = this.relaxation.map(target);
+        label.bindStamp = stamp;
+      }
       const d = target + r[i + ADDEND]! - r[i + END]!;
       const size = r[i + SIZE]!;
       if (size === 0) continue; // a dropped jump
@@ -425,8 +442,9 @@ export class Assembler extends Instructions {
       let at = 0x7fffffff;
       let label: Label | null = null;
       if (k < nRefs) {
+        if (rows[i + SHORT] === 0) continue;
         label = refs.labels[k]!;
-        if (rows[i + SHORT] === 0 || label.bindStamp !== stamp) continue;
+        if (label.bindStamp !== stamp) continue;
         at = rows[i + START]!;
       }
       for (;;) {
@@ -450,16 +468,13 @@ export class Assembler extends Instructions {
     // New label offsets: every label bound here moves with the code (labels were bound in code
     // order: a moving pointer over the candidates maps them), and a pad's label lands after the
     // pad as it becomes (the mapping puts an offset at a pad's start before the pad, which is
-    // right for everything else there, an empty pad's label included). The old offsets are kept
-    // in case the code has to stay as it was.
-    const bound = this.boundLabels;
-    let old = this.oldOffsets;
-    if (old.length < bound.length) old = this.oldOffsets = new Int32Array(bound.length * 2);
+    // right for everything else there, an empty pad's label included). The old offsets stay in
+    // boundOffsets, in case the code has to stay as it was.
+    const bound = this.boundLabels, old = this.boundOffsets;
     for (let j = 0, c = 0; j < bound.length; j++) {
-      const l = bound[j]!;
-      const offset = (old[j] = l.offset);
+      const offset = old[j]!;
       while (c < n && cStart[c]! < offset) c++;
-      l.offset = offset - savedBefore[c]!;
+      bound[j]!.offset = offset - savedBefore[c]!;
     }
     if (pads.length > 0) {
       for (let c = 0; c < n; c++) {
@@ -475,21 +490,16 @@ export class Assembler extends Instructions {
 
     // Every reference moves with the code: the ones that become short are rewritten below, the
     // dropped ones are never patched (size 0). References were recorded in code order, so their
-    // offsets come in nondecreasing order and map with moving pointers. Hand-set labels inside the
-    // code are positions in it and move with it; those beyond it stay.
+    // offsets come in nondecreasing order and map with moving pointers. (Hand-set labels inside
+    // the code move in finish(), which reads every reference's label anyway.)
     const oldLength = this.buf.length;
-    for (let k = 0, i = 0, a = 0, e = 0; k < nRefs; k++, i += FIELDS) {
+    for (let i = 0, a = 0, e = 0; i < nRefs * FIELDS; i += FIELDS) {
       const at = rows[i + AT]!, end = rows[i + END]!;
       while (a < n && cStart[a]! < at) a++;
       while (e < n && cStart[e]! < end) e++;
       rows[i + AT] = at - savedBefore[a]!;
       rows[i + END] = end - savedBefore[e]!;
       rows[i + SHORT] = 0;
-      const l = refs.labels[k]!;
-      if (l.bindStamp !== stamp && l.offset >= 0 && l.offset < oldLength) {
-        l.offset = relaxation.map(l.offset);
-        l.bindStamp = stamp; // moved once, even if several jumps use it
-      }
     }
     // Slide the code down in place (the write position never passes the read position), writing
     // the short jumps where the near ones were.
@@ -521,6 +531,7 @@ export class Assembler extends Instructions {
       }
     }
     this.buf.length = slideDown(code, to, from, oldLength);
+    this.relaxedLength = oldLength;
 
     const fixups = this.fixups as unknown as { offset: number }[];
     for (let i = 0, c = 0; i < fixups.length; i++) {
