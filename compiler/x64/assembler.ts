@@ -369,7 +369,8 @@ export class Assembler extends Instructions {
     const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax(options.borrow === true) : NOT_RELAXED;
     const buf = this.buf;
     if (this.pool.length > 0) {
-      const maxAlign = Math.max(...this.pool.map((p) => p.align));
+      let maxAlign = 1;
+      for (let i = 0; i < this.pool.length; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
       this.align(maxAlign, 'int3');
     }
     const constantPoolOffset = buf.length;
@@ -383,6 +384,7 @@ export class Assembler extends Instructions {
     const refs = this.labelRefs;
     const r = refs.data;
     const stamp = this.stamp, movedBelow = this.relaxedLength;
+    const code = buf.bytes; // the pool is in: the buffer no longer grows
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       let target = label.offset;
@@ -398,8 +400,14 @@ export class Assembler extends Instructions {
       if (size === 0) continue; // a dropped jump
       if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
-        buf.patch8(r[i + AT]!, d);
-      } else buf.patch32(r[i + AT]!, d);
+        code[r[i + AT]!] = d;
+      } else {
+        const at = r[i + AT]!;
+        code[at] = d;
+        code[at + 1] = d >> 8;
+        code[at + 2] = d >> 16;
+        code[at + 3] = d >> 24;
+      }
     }
     for (const e of this.tableEntries) {
       const target = e.label.offset;
