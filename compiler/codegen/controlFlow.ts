@@ -12,7 +12,7 @@ import { regBit } from '../abi/registers.ts';
 import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
-import { parallelMove, type Move, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
+import { parallelMove, MoveList, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
 import { emitInterruptCheck } from './interruptCheck.ts';
 import { fuseTest } from './ops/fusion.ts';
@@ -88,17 +88,19 @@ export function decideLayout(fc: FunctionCompiler, n: number): number[] {
 }
 // #endregion decide-layout
 
-function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): Move[] {
+/** The moves that put the top values in a layout (one list for every merge, see MoveList: hand it to parallelMove at once). */
+function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): MoveList {
   const n = places.length;
   const base = fc.stack.height - n;
-  const moves: Move[] = [];
+  const moves = mergeMoves.clear();
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     const p = places[i]!;
-    moves.push({ dst: p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), src: fc.sourceOf(v), narrow: v.type === I32 });
+    moves.add(p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), fc.sourceOf(v), v.type === I32);
   }
   return moves;
 }
+const mergeMoves = new MoveList();
 
 function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: number): boolean {
   const base = fc.stack.height - places.length;
