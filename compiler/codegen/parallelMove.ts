@@ -227,9 +227,27 @@ export function parallelMove(asm: Assembler, list: readonly Move[] | MoveList): 
   // Most merges and calls move nothing or one value: no bookkeeping for those.
   let count = 0;
   let last = -1;
-  for (let i = 0; i < length; i++) if (!sameLocation(moves[i]!.dst, moves[i]!.src)) (count++, (last = i));
+  let regDests = 0; // bit mask of the destinations, if all are registers
+  let allRegs = true;
+  for (let i = 0; i < length; i++) {
+    const d = moves[i]!.dst;
+    if (sameLocation(d, moves[i]!.src)) continue;
+    count++;
+    last = i;
+    if (d.kind === 'reg') regDests |= 1 << d.reg;
+    else allRegs = false;
+  }
   if (count === 0) return;
   if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src, moves[last]!.narrow);
+  // Nor for moves into registers that no other move reads (a call's arguments, mostly): all
+  // are ready at once, and go in the order the general case below would take, the last first.
+  if (allRegs && !readsDestination(moves, length, regDests)) {
+    for (let i = length - 1; i >= 0; i--) {
+      const m = moves[i]!;
+      if (!sameLocation(m.dst, m.src)) emitMove(asm, m.dst, m.src, m.narrow);
+    }
+    return;
+  }
   // The pending moves as destination and source lists (a source may be retargeted below), and
   // how many pending moves still read each storage location, and which move writes it.
   const s = scratchFor(moves, length, count);
@@ -288,6 +306,15 @@ export function parallelMove(asm: Assembler, list: readonly Move[] | MoveList): 
     if (r !== NO_KEY) readers[r] = 0;
     done[i] = 0;
   }
+}
+
+/** Does a move read a register in `regDests` that is another move's destination? */
+function readsDestination(moves: readonly Move[], length: number, regDests: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const k = waitsOn(moves[i]!.dst, moves[i]!.src);
+    if (k !== NO_KEY && k < 32 && (regDests >>> k) & 1) return true;
+  }
+  return false;
 }
 
 /** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */
