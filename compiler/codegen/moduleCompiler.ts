@@ -314,9 +314,8 @@ export class X64CodeGenerator implements CodeGenerator {
     if (fc) try { control.brIf(fc, fc.control.target(depth), fc.popCond()); } catch (e) { this.failed(e); }
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
-    const depths = targets.subarray(0, targetCount);
     const fc = this.begin(offset, 'br_table');
-    if (fc) try { control.brTable(fc, depths, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
+    if (fc) try { control.brTable(fc, targets, targetCount, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
   }
   return(offset: number): void {
     const fc = this.begin(offset, 'return');
