@@ -86,6 +86,8 @@ export class FunctionCompiler implements Spiller {
   control!: ControlState;
   /** What is known about memory bounds here (made at the first memory access; ops/boundsChecks.ts). */
   bounds: BoundsFacts | null = null;
+  /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
+  readonly hasMemory: boolean;
   /** Positions below this hold only constants and spilled values (see ValueStack.floor). */
   get frozen(): number {
     return this.stack.floor;
@@ -128,6 +130,7 @@ export class FunctionCompiler implements Spiller {
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
+    this.hasMemory = env.module.memories.length > 0;
     for (let i = 0; i < locals.length; i++) checkType(locals[i]!, bodyOffset, funcIndex);
     for (let i = 0; i < type.results.length; i++) checkType(type.results[i]!, bodyOffset, funcIndex);
     const sig = layoutOf(type);

@@ -83,6 +83,9 @@ function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number)
   return (cache[n * 8 + t] ??= { loc, type, n, imm: 0, hi: 0 });
 }
 
+/** The bound of a value nothing is known about: every i32 is at most 2^32 - 1 (unsigned). */
+export const NO_BOUND = 0xffffffff;
+
 /**
  * The stack itself, with the indexes that keep every operation O(1) amortized:
  * which stack position owns each register, which positions still refer to each local
@@ -118,6 +121,13 @@ export class ValueStack {
    * found later: spilling and calls never look below the line. Popping lowers it.
    */
   floor = 0;
+  /**
+   * boundAt[pos]: an upper bound (unsigned) of the i32 value at pos, from the operator that
+   * computed it (`x & 63` is at most 63; ops/bounds.ts). Beside the values, not in them: a Value
+   * is shared by every position that holds it. Every push sets NO_BOUND; replace keeps it (the
+   * value moved, it did not change).
+   */
+  private boundAt = new Float64Array(64);
 
   constructor(localCount: number) {
     this.refTop = filledArray(localCount, -1);
@@ -155,7 +165,25 @@ export class ValueStack {
   push(v: Value): void {
     const pos = this.entries.length;
     this.entries.push(v);
+    if (pos >= this.boundAt.length) this.growBounds();
+    this.boundAt[pos] = NO_BOUND;
     this.track(v, pos);
+  }
+
+  /** The bound recorded for the value at pos (NO_BOUND unless its operator set one). */
+  bound(pos: number): number {
+    return this.boundAt[pos]!;
+  }
+
+  /** The value at the top is at most `bound` (unsigned). */
+  setTopBound(bound: number): void {
+    this.boundAt[this.entries.length - 1] = bound;
+  }
+
+  private growBounds(): void {
+    const a = new Float64Array(2 * this.boundAt.length);
+    a.set(this.boundAt);
+    this.boundAt = a;
   }
 
   pop(): Value {

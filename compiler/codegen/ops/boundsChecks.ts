@@ -22,6 +22,7 @@ import { GPR64, type Gpr, qword } from '../../x64/index.ts';
 import { FrameKind } from '../../validate/codegenInterface.ts';
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
+import { NO_BOUND } from '../valueStack.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 
 /** How many bounds checks were emitted and how many were proven unneeded (for reports and tests). */
@@ -57,6 +58,9 @@ export class BoundsFacts {
   private readonly localEpoch: Uint32Array;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private readonly zxEpoch: Uint32Array;
+  /** When boundEpoch[i] === epoch: local i <= localBound[i], unsigned (a range fact, valueBounds.ts). */
+  private readonly localBound: Float64Array;
+  private readonly boundEpoch: Uint32Array;
   private epoch: number;
 
   constructor(
@@ -73,6 +77,8 @@ export class BoundsFacts {
     this.localBase = a.localBase;
     this.localEpoch = a.localEpoch;
     this.zxEpoch = a.zxEpoch;
+    this.localBound = a.localBound;
+    this.boundEpoch = a.boundEpoch;
     this.epoch = nextEpoch();
   }
 
@@ -87,6 +93,18 @@ export class BoundsFacts {
     this.localEpoch[i] = 0;
     this.ownEpoch[i] = 0;
     this.zxEpoch[i] = 0;
+    this.boundEpoch[i] = 0;
+  }
+
+  /** An upper bound (unsigned) of local i's value, or NO_BOUND. */
+  valueBound(i: number): number {
+    return this.boundEpoch[i] === this.epoch ? this.localBound[i]! : NO_BOUND;
+  }
+
+  /** Local i was just written a value at most `bound`. */
+  learnValueBound(i: number, bound: number): void {
+    this.localBound[i] = bound;
+    this.boundEpoch[i] = this.epoch;
   }
 
   /** Is local i's home register known zero-extended (since its last write, on this stretch)? */
@@ -135,7 +153,7 @@ export class BoundsFacts {
 
 /**
  * The per-local arrays of BoundsFacts, shared by every function's facts and grown to the most
- * locals seen: allocating six of them per function cost more than a small function's checks
+ * locals seen: allocating eight of them per function cost more than a small function's checks
  * (typed arrays over 64 bytes live outside V8's heap). Epochs are never reused, so what another
  * function's facts left in them is never current; at worst two live BoundsFacts overwrite each
  * other's facts (a value is always written with its epoch), which only loses facts.
@@ -147,6 +165,8 @@ interface FactArrays {
   localBase: Int32Array;
   localEpoch: Uint32Array;
   zxEpoch: Uint32Array;
+  localBound: Float64Array;
+  boundEpoch: Uint32Array;
 }
 let shared: FactArrays | null = null;
 let lastEpoch = 0;
@@ -157,6 +177,7 @@ function factArrays(localCount: number): FactArrays {
     shared = {
       ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n),
       localBase: new Int32Array(n), localEpoch: new Uint32Array(n), zxEpoch: new Uint32Array(n),
+      localBound: new Float64Array(n), boundEpoch: new Uint32Array(n),
     };
   }
   return shared;
@@ -165,7 +186,7 @@ function factArrays(localCount: number): FactArrays {
 /** A fresh epoch, never used before (past 2^32 - 1, every epoch stored is cleared and they start over). */
 function nextEpoch(): number {
   if (lastEpoch === 0xffffffff) {
-    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch]) a.fill(0);
+    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch, shared.boundEpoch]) a.fill(0);
     lastEpoch = 0;
   }
   return ++lastEpoch;

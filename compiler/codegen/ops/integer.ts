@@ -13,7 +13,8 @@ import {
 import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, constant64, inFlags, inReg, Loc, localPlus, type Value } from '../valueStack.ts';
+import { constant, constant64, inFlags, inReg, Loc, localPlus, NO_BOUND, type Value } from '../valueStack.ts';
+import { binaryBound, boundOf } from './valueBounds.ts';
 
 /** Condition codes (x86 encoding numbers). */
 export const CC = { o: 0, b: 2, ae: 3, e: 4, ne: 5, be: 6, a: 7, p: 10, np: 11, l: 12, ge: 13, le: 14, g: 15 } as const;
@@ -164,9 +165,19 @@ export type BinOp = 'add' | 'sub' | 'mul' | 'div_s' | 'div_u' | 'rem_s' | 'rem_u
 // #region binary-entry
 export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
   fc.protectFlags(2);
-  let b = fc.pop();
-  let a = fc.pop();
+  const b = fc.pop();
+  const a = fc.pop();
   if (a.loc === Loc.Const && b.loc === Loc.Const && foldBinary(fc, type, op, a, b)) return;
+  if (type !== I32 || !fc.hasMemory) return lowerBinary(fc, type, op, a, b);
+  // The operands' range facts, read before the result's push takes their place.
+  const h = fc.stack.height;
+  const bound = binaryBound(op, boundOf(fc, a, h), boundOf(fc, b, h + 1), b.loc === Loc.Const ? b.imm >>> 0 : -1);
+  lowerBinary(fc, type, op, a, b);
+  if (bound !== NO_BOUND) fc.stack.setTopBound(bound);
+}
+// #endregion binary-entry
+
+function lowerBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   switch (op) {
     case 'add': case 'sub': {
       // local + constant stays deferred; it becomes an lea where it is used.
@@ -189,7 +200,6 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
     default: return divide(fc, type, op, a, b);
   }
 }
-// #endregion binary-entry
 
 /** x + c as a 32-bit displacement: wrapped for i32 (a 32-bit lea wraps too), exact for i64 if it fits. */
 function addend(type: number, x: number, c: number): number | undefined {
