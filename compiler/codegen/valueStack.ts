@@ -127,7 +127,7 @@ export class ValueStack {
    * is shared by every position that holds it. Every push sets NO_BOUND; replace keeps it (the
    * value moved, it did not change).
    */
-  private boundAt = new Float64Array(64);
+  private boundAt = new Float64Array(64).fill(NO_BOUND);
 
   constructor(localCount: number) {
     this.refTop = filledArray(localCount, -1);
@@ -145,6 +145,7 @@ export class ValueStack {
     this.lowestReg = 0;
     this.flagsPos = -1;
     this.floor = 0;
+    this.boundAt.fill(NO_BOUND); // a typed array's fill: a few nanoseconds
     return this;
   }
 
@@ -181,7 +182,7 @@ export class ValueStack {
   }
 
   private growBounds(): void {
-    const a = new Float64Array(2 * this.boundAt.length);
+    const a = new Float64Array(2 * this.boundAt.length).fill(NO_BOUND);
     a.set(this.boundAt);
     this.boundAt = a;
   }
