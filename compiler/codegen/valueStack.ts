@@ -83,8 +83,13 @@ function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number)
   return (cache[n * 8 + t] ??= { loc, type, n, imm: 0, hi: 0 });
 }
 
-/** The bound of a value nothing is known about: every i32 is at most 2^32 - 1 (unsigned). */
-export const NO_BOUND = 0xffffffff;
+/**
+ * Range facts (ops/valueBounds.ts) are small integers: a value's known upper bound, unsigned, up
+ * to MAX_BOUND (larger ones are not worth knowing, and would not be small integers in V8), or
+ * NO_BOUND when nothing is known.
+ */
+export const NO_BOUND = -1;
+export const MAX_BOUND = 0x3fffffff;
 
 /**
  * The stack itself, with the indexes that keep every operation O(1) amortized:
@@ -127,7 +132,9 @@ export class ValueStack {
    * is shared by every position that holds it. Every push sets NO_BOUND; replace keeps it (the
    * value moved, it did not change).
    */
-  private boundAt = new Float64Array(64).fill(NO_BOUND);
+  private boundAt = new Int32Array(64).fill(NO_BOUND);
+  /** No position at or above this was given a bound (what reset has to clear). */
+  private boundedTop = 0;
 
   constructor(localCount: number) {
     this.refTop = filledArray(localCount, -1);
@@ -145,7 +152,10 @@ export class ValueStack {
     this.lowestReg = 0;
     this.flagsPos = -1;
     this.floor = 0;
-    this.boundAt.fill(NO_BOUND); // a typed array's fill: a few nanoseconds
+    // Only positions that were given a bound need clearing (a fill of the whole array, per
+    // function, cost more: a call into V8's runtime).
+    for (let p = 0; p < this.boundedTop; p++) this.boundAt[p] = NO_BOUND;
+    this.boundedTop = 0;
     return this;
   }
 
@@ -178,11 +188,13 @@ export class ValueStack {
 
   /** The value at the top is at most `bound` (unsigned). */
   setTopBound(bound: number): void {
-    this.boundAt[this.entries.length - 1] = bound;
+    const pos = this.entries.length - 1;
+    this.boundAt[pos] = bound;
+    if (pos >= this.boundedTop) this.boundedTop = pos + 1;
   }
 
   private growBounds(): void {
-    const a = new Float64Array(2 * this.boundAt.length).fill(NO_BOUND);
+    const a = new Int32Array(2 * this.boundAt.length).fill(NO_BOUND);
     a.set(this.boundAt);
     this.boundAt = a;
   }

@@ -59,7 +59,7 @@ export class BoundsFacts {
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private readonly zxEpoch: Uint32Array;
   /** When boundEpoch[i] === epoch: local i <= localBound[i], unsigned (a range fact, valueBounds.ts). */
-  private readonly localBound: Float64Array;
+  private readonly localBound: Int32Array;
   private readonly boundEpoch: Uint32Array;
   private epoch: number;
 
@@ -165,7 +165,7 @@ interface FactArrays {
   localBase: Int32Array;
   localEpoch: Uint32Array;
   zxEpoch: Uint32Array;
-  localBound: Float64Array;
+  localBound: Int32Array;
   boundEpoch: Uint32Array;
 }
 let shared: FactArrays | null = null;
@@ -177,7 +177,7 @@ function factArrays(localCount: number): FactArrays {
     shared = {
       ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n),
       localBase: new Int32Array(n), localEpoch: new Uint32Array(n), zxEpoch: new Uint32Array(n),
-      localBound: new Float64Array(n), boundEpoch: new Uint32Array(n),
+      localBound: new Int32Array(n), boundEpoch: new Uint32Array(n),
     };
   }
   return shared;

@@ -171,11 +171,10 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
   if (type !== I32 || !fc.hasMemory) return lowerBinary(fc, type, op, a, b);
   // The operands' range facts, read before the result's push takes their place.
   const h = fc.stack.height;
-  const bound = binaryBound(op, boundOf(fc, a, h), boundOf(fc, b, h + 1), b.loc === Loc.Const ? b.imm >>> 0 : -1);
+  const bound = binaryBound(op, boundOf(fc, a, h), boundOf(fc, b, h + 1), b);
   lowerBinary(fc, type, op, a, b);
   if (bound !== NO_BOUND) fc.stack.setTopBound(bound);
 }
-// #endregion binary-entry
 
 function lowerBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   switch (op) {
@@ -200,6 +199,7 @@ function lowerBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b:
     default: return divide(fc, type, op, a, b);
   }
 }
+// #endregion binary-entry
 
 /** x + c as a 32-bit displacement: wrapped for i32 (a 32-bit lea wraps too), exact for i64 if it fits. */
 function addend(type: number, x: number, c: number): number | undefined {

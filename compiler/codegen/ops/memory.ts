@@ -11,7 +11,7 @@ import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, inReg, Loc, type Value } from '../valueStack.ts';
+import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
   boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
 } from './boundsChecks.ts';
@@ -65,7 +65,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
     return { index: r, disp: 0 };
   }
   // An address whose range fact puts the access's end within the memory known so far.
-  if (bound + offset + size <= facts.constEnd) {
+  if (bound !== NO_BOUND && bound + offset + size <= facts.constEnd) {
     fc.env.boundsChecks.removed++;
     // local + c (c >= 0) did not wrap (its bound is below 2^32): c joins the displacement.
     if (a.loc === Loc.LocalPlus) return withDisp(fc, zeroExtendedLocal(fc, a), a.imm + offset);

@@ -7,44 +7,50 @@
 
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { I32 } from '../functionCompiler.ts';
-import { Loc, NO_BOUND, type Value } from '../valueStack.ts';
+import { Loc, MAX_BOUND, NO_BOUND, type Value } from '../valueStack.ts';
 import type { BinOp } from './integer.ts';
 
-/** What is known of the i32 value v that is (or just was) at stack position pos: v <= the result, unsigned. */
+// #region range-facts
+/** What is known of the i32 value v that is (or just was) at stack position pos: v <= the result, unsigned; or NO_BOUND. */
 export function boundOf(fc: FunctionCompiler, v: Value, pos: number): number {
   if (v.type !== I32) return NO_BOUND;
   switch (v.loc) {
-    case Loc.Const: return v.imm >>> 0;
+    case Loc.Const: return v.imm >= 0 && v.imm <= MAX_BOUND ? v.imm : NO_BOUND;
     case Loc.Reg: case Loc.Slot: return fc.stack.bound(pos);
     case Loc.Local: return fc.bounds ? fc.bounds.valueBound(v.n) : NO_BOUND;
     case Loc.LocalPlus: {
       // local + c with c >= 0 does not wrap while the sum stays below 2^32.
-      if (v.imm < 0 || !fc.bounds) return NO_BOUND;
-      const b = fc.bounds.valueBound(v.n) + v.imm;
-      return b < NO_BOUND ? b : NO_BOUND;
+      const b = fc.bounds && v.imm >= 0 ? fc.bounds.valueBound(v.n) : NO_BOUND;
+      return b === NO_BOUND ? NO_BOUND : upTo(b + v.imm);
     }
     default: return 1; // a comparison: 0 or 1
   }
 }
 
-/** A bound of `a op b` for i32 operands bounded by ua and ub (b is the second operand, bc its value if constant, else -1). */
-export function binaryBound(op: BinOp, ua: number, ub: number, bc: number): number {
+/** A bound of `a op b` for i32 operands bounded by ua and ub (NO_BOUND: nothing known). */
+export function binaryBound(op: BinOp, ua: number, ub: number, b: Value): number {
+  const k = b.loc === Loc.Const ? b.imm : 0; // the constant b, if it is one
   switch (op) {
-    case 'and': return Math.min(ua, ub);
-    case 'or': case 'xor': return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : allOnesCovering(Math.max(ua, ub));
-    case 'add': return capped(ua + ub);
-    case 'mul': return capped(ua * ub);
-    case 'shl': return bc >= 0 ? capped(ua * 2 ** (bc & 31)) : NO_BOUND;
-    case 'shr_u': return bc >= 0 ? Math.floor(ua / 2 ** (bc & 31)) : ua;
-    case 'div_u': return bc > 0 ? Math.floor(ua / bc) : ua;
+    case 'and': return ua === NO_BOUND ? ub : ub === NO_BOUND ? ua : Math.min(ua, ub);
+    // An or or xor of values below 2^n stays below 2^n.
+    case 'or': case 'xor': return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : 2 ** (32 - Math.clz32(Math.max(ua, ub))) - 1;
+    case 'add': return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : upTo(ua + ub);
+    case 'mul': return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : upTo(ua * ub);
+    case 'shl': return ua === NO_BOUND || b.loc !== Loc.Const ? NO_BOUND : upTo(ua * 2 ** (k & 31));
+    case 'shr_u': {
+      if (b.loc !== Loc.Const) return ua;
+      return upTo(Math.floor((ua === NO_BOUND ? 0xffffffff : ua) / 2 ** (k & 31)));
+    }
+    case 'div_u': {
+      if (b.loc !== Loc.Const || k === 0) return ua;
+      return upTo(Math.floor((ua === NO_BOUND ? 0xffffffff : ua) / (k >>> 0)));
+    }
     // x % b < b (b = 0 traps) and x % b <= x.
-    case 'rem_u': return Math.min(ua, ub === 0 ? 0 : ub - 1);
+    case 'rem_u': return ub === NO_BOUND ? ua : ua === NO_BOUND ? Math.max(ub - 1, 0) : Math.min(ua, Math.max(ub - 1, 0));
     default: return NO_BOUND;
   }
 }
+// #endregion range-facts
 
-/** A sum or product that may pass 2^32 - 1 wraps: nothing is known then. */
-const capped = (x: number): number => (x < NO_BOUND ? x : NO_BOUND);
-
-/** The smallest 2^k - 1 at least x (x < 2^32): an or or xor of values up to x sets no higher bit. */
-const allOnesCovering = (x: number): number => (x === 0 ? 0 : 2 ** (32 - Math.clz32(x)) - 1);
+/** x >= 0 as a bound: NO_BOUND past MAX_BOUND (a sum or product may also have wrapped there). */
+const upTo = (x: number): number => (x <= MAX_BOUND ? x : NO_BOUND);
