@@ -84,7 +84,7 @@ export class FunctionCompiler implements Spiller {
   readonly frame: Frame;
   readonly locals: LocalState;
   control!: ControlState;
-  /** What is known about memory bounds here (made at the first memory access; ops/boundsChecks.ts). */
+  /** What is known about memory bounds here (made when first needed; ops/boundsChecks.ts). */
   bounds: BoundsFacts | null = null;
   /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
   readonly hasMemory: boolean;

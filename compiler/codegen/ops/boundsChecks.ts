@@ -11,6 +11,9 @@
 //   same holds for a local plus a constant, the i32 sum W = (local + c) mod 2^32: a later
 //   access at local + c' with 0 <= c' - c needs no check if it ends within the checked end,
 //   since W + (c' - c) then stays below 2^32 and is the address (no wrap).
+// - an address with a known upper bound (a range fact: `x & 63`, a byte just loaded; see
+//   valueBounds.ts) needs no check if that bound plus the access's end is within the memory known;
+//   the range facts of locals are kept here, beside the locals' other facts.
 // Facts hold on one straight-line stretch: they are dropped at every label where paths merge
 // (loop heads, else arms, ends that are branch targets). Calls keep them (memory may grow, not
 // shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
@@ -192,7 +195,7 @@ function nextEpoch(): number {
   return ++lastEpoch;
 }
 
-/** The function's bounds facts, made at its first memory access. */
+/** The function's bounds facts, made at its first memory access (or range fact of a local). */
 export function boundsFacts(fc: FunctionCompiler): BoundsFacts {
   return (fc.bounds ??= new BoundsFacts(fc.locals.types.length, minimumMemoryBytes(fc.env.module), fc.env.boundsChecks));
 }
