@@ -243,7 +243,10 @@ function twoAddress(
   const opStart = fc.asm.offset;
   const src = fc.operand(b, immOk);
   const clean = fc.asm.offset === opStart; // the operand needed no code of its own
+  // `add r32, c` on a temporary whose upper half is clear: a bounded address may undo it (memory.ts).
+  const addImm = op === 'add' && type === I32 && typeof src === 'number' && src >= 0 && aWasTemp && clean && opStart === start && fc.justZeroExtended(dst);
   fc.emitTwoAddress(op, type, dst, src);
+  if (addImm) fc.noteAddImmediate(dst, opStart, src as number);
   if (type === I32) fc.markZeroExtended(dst);
   fc.lastOp = null;
   if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);

@@ -69,6 +69,10 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
     fc.env.boundsChecks.removed++;
     // local + c (c >= 0) did not wrap (its bound is below 2^32): c joins the displacement.
     if (a.loc === Loc.LocalPlus) return withDisp(fc, zeroExtendedLocal(fc, a), a.imm + offset);
+    // x + c just added into a register (a table's base added to a masked index): the add is
+    // undone and c joins the displacement. x <= bound - c, so x + c did not wrap either.
+    const c = a.loc === Loc.Reg ? fc.undoAddImmediate(a.n) : -1;
+    if (c >= 0) return withDisp(fc, a.n, c + offset);
     return withDisp(fc, addressRegister(fc, a), offset);
   }
   const local = a.loc === Loc.Local || a.loc === Loc.LocalPlus ? a.n : -1;
