@@ -34,26 +34,49 @@ export function boundOf(fc: FunctionCompiler, v: Value, pos: number): number {
   }
 }
 
-/** A bound of `a op b` (op by its BoundRule) for i32 operands bounded by ua and ub (NO_BOUND: nothing known). */
-export function binaryBound(rule: number, ua: number, ub: number, b: Value): number {
+/**
+ * A bound of `a op b` (op by its BoundRule) for i32 operands a and b just popped from positions
+ * h and h + 1, or NO_BOUND. Most operands have none: each rule looks first at what it needs.
+ */
+export function binaryBound(fc: FunctionCompiler, rule: number, a: Value, b: Value, h: number): number {
   const k = b.loc === Loc.Const ? b.imm : 0; // the constant b, if it is one
   switch (rule) {
-    case BoundRule.and: return ua === NO_BOUND ? ub : ub === NO_BOUND ? ua : Math.min(ua, ub);
-    // An or or xor of values below 2^n stays below 2^n.
-    case BoundRule.or: return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : 2 ** (32 - Math.clz32(Math.max(ua, ub))) - 1;
-    case BoundRule.add: return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : upTo(ua + ub);
-    case BoundRule.mul: return ua === NO_BOUND || ub === NO_BOUND ? NO_BOUND : upTo(ua * ub);
-    case BoundRule.shl: return ua === NO_BOUND || b.loc !== Loc.Const ? NO_BOUND : upTo(ua * 2 ** (k & 31));
+    case BoundRule.and: {
+      const ub = boundOf(fc, b, h + 1);
+      const ua = boundOf(fc, a, h);
+      return ua === NO_BOUND ? ub : ub === NO_BOUND ? ua : Math.min(ua, ub);
+    }
     case BoundRule.shr_u: {
+      const ua = boundOf(fc, a, h);
       if (b.loc !== Loc.Const) return ua;
       return upTo(Math.floor((ua === NO_BOUND ? 0xffffffff : ua) / 2 ** (k & 31)));
     }
     case BoundRule.div_u: {
+      const ua = boundOf(fc, a, h);
       if (b.loc !== Loc.Const || k === 0) return ua;
       return upTo(Math.floor((ua === NO_BOUND ? 0xffffffff : ua) / (k >>> 0)));
     }
-    // x % b < b (b = 0 traps) and x % b <= x.
-    case BoundRule.rem_u: return ub === NO_BOUND ? ua : ua === NO_BOUND ? Math.max(ub - 1, 0) : Math.min(ua, Math.max(ub - 1, 0));
+    case BoundRule.rem_u: {
+      // x % b < b (b = 0 traps) and x % b <= x.
+      const ub = boundOf(fc, b, h + 1);
+      const ua = boundOf(fc, a, h);
+      return ub === NO_BOUND ? ua : ua === NO_BOUND ? Math.max(ub - 1, 0) : Math.min(ua, Math.max(ub - 1, 0));
+    }
+    case BoundRule.shl: {
+      const ua = b.loc === Loc.Const ? boundOf(fc, a, h) : NO_BOUND;
+      return ua === NO_BOUND ? NO_BOUND : upTo(ua * 2 ** (k & 31));
+    }
+  }
+  // or, xor, add, mul: nothing without both bounds.
+  const ua = boundOf(fc, a, h);
+  if (ua === NO_BOUND) return NO_BOUND;
+  const ub = boundOf(fc, b, h + 1);
+  if (ub === NO_BOUND) return NO_BOUND;
+  switch (rule) {
+    // An or or xor of values below 2^n stays below 2^n.
+    case BoundRule.or: return 2 ** (32 - Math.clz32(Math.max(ua, ub))) - 1;
+    case BoundRule.add: return upTo(ua + ub);
+    case BoundRule.mul: return upTo(ua * ub);
     default: return NO_BOUND;
   }
 }
