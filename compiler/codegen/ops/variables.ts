@@ -20,7 +20,8 @@ export function localGet(fc: FunctionCompiler, i: number): void {
 
 export function localSet(fc: FunctionCompiler, i: number, tee: boolean): void {
   const v = fc.pop();
-  const bound = fc.hasMemory ? boundOf(fc, v, fc.stack.height) : NO_BOUND;
+  // A constant's bound is not kept: a local set to one is rarely an address, and every function sets some.
+  const bound = fc.hasMemory && v.loc !== Loc.Const ? boundOf(fc, v, fc.stack.height) : NO_BOUND;
   writeLocal(fc, i, v);
   if (bound !== NO_BOUND) boundsFacts(fc).learnValueBound(i, bound);
   if (tee) fc.push(ofLocal(fc.locals.types[i]!, i));
