@@ -9,7 +9,7 @@ import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, 
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { addressOperand, argKey, emitMove, memOperand, parallelMove, type Move, type MoveDest, type MoveSource, REG } from './parallelMove.ts';
+import { addressOperand, argKey, emitMove, memOperand, MoveList, parallelMove, type MoveDest, REG } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
@@ -65,20 +65,19 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     asm.sub(rsp, sig.stackBytes);
     fc.frame.spDelta += sig.stackBytes;
   }
-  const moves: Move[] = [];
+  const moves = argumentMoves.clear();
   for (let j = 0; j < sig.params.length; j++) {
     const v = fc.stack.at(base + j);
-    moves.push({ dst: argDest(sig.params[j]!), src: fc.sourceOf(v), narrow: v.type === I32 });
+    moves.add(argDest(sig.params[j]!), fc.sourceOf(v), v.type === I32);
   }
   const m = type.results.length;
   if (sig.returnAreaPointer) {
     // Results 1.. land in the slots of stack positions base+1 .. base+m-1.
     fc.frame.slotAddr(base + m - 1);
-    const src: MoveSource = addressOperand(fc.frame.slotAddr(base + 1));
-    moves.push({ dst: argDest(sig.returnAreaPointer), src });
+    moves.add(argDest(sig.returnAreaPointer), addressOperand(fc.frame.slotAddr(base + 1)), false);
   }
   const index = indirect ? fc.stack.at(base + nargs) : null;
-  if (indirect && index!.loc !== Loc.Const) moves.push({ dst: REG[indirect.indexReg]!, src: fc.sourceOf(index!), narrow: true });
+  if (indirect && index!.loc !== Loc.Const) moves.add(REG[indirect.indexReg]!, fc.sourceOf(index!), true);
   parallelMove(asm, moves);
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
@@ -111,8 +110,13 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   }
 }
 
+/** The moves of a call's arguments, one list for every call (see MoveList). */
+const argumentMoves = new MoveList();
+
 function argDest(loc: ArgLocation): MoveDest {
-  if (loc.kind === 'stack') return memOperand(qword(rsp, loc.offset), argKey(loc.offset));
+  if (loc.kind === 'stack') return (STACK_ARGS[loc.offset >> 3] ??= memOperand(qword(rsp, loc.offset), argKey(loc.offset)));
   return REG[loc.reg]!;
 }
+/** Stack argument destinations by offset / 8, made once (operands are immutable). */
+const STACK_ARGS: MoveDest[] = [];
 // #endregion call

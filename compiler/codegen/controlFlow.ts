@@ -12,7 +12,7 @@ import { regBit } from '../abi/registers.ts';
 import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
-import { parallelMove, type Move, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
+import { parallelMove, MoveList, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
 import { emitInterruptCheck } from './interruptCheck.ts';
 import { fuseTest } from './ops/fusion.ts';
@@ -88,17 +88,19 @@ export function decideLayout(fc: FunctionCompiler, n: number): number[] {
 }
 // #endregion decide-layout
 
-function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): Move[] {
+/** The moves that put the top values in a layout (one list for every merge, see MoveList: hand it to parallelMove at once). */
+function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): MoveList {
   const n = places.length;
   const base = fc.stack.height - n;
-  const moves: Move[] = [];
+  const moves = mergeMoves.clear();
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     const p = places[i]!;
-    moves.push({ dst: p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), src: fc.sourceOf(v), narrow: v.type === I32 });
+    moves.add(p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), fc.sourceOf(v), v.type === I32);
   }
   return moves;
 }
+const mergeMoves = new MoveList();
 
 function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: number): boolean {
   const base = fc.stack.height - places.length;
@@ -294,13 +296,11 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
 // #endregion br-if
 
 // #region br-table
-export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, defaultDepth: number, index: Value): void {
-  const frames: CFrame[] = [];
-  for (let i = 0; i < depths.length; i++) frames.push(fc.control.target(depths[i]!));
-  const dflt = fc.control.target(defaultDepth);
+export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, count: number, defaultDepth: number, index: Value): void {
+  const control = fc.control;
   if (index.loc === Loc.Const) {
     const i = index.imm >>> 0;
-    return branchTo(fc, i < frames.length ? frames[i]! : dflt);
+    return branchTo(fc, control.target(i < count ? depths[i]! : defaultDepth));
   }
   fc.materializeFlags();
   // The index, zero-extended to 64 bits for the table lookup (a 32-bit mov does both at once).
@@ -315,33 +315,45 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
     else fc.asm.mov(GPR32[r]!, src.kind === 'mem' ? dword(src.base, src.disp, src.index, src.scale) : GPR32[src.num]!);
   }
   normalizeLocals(fc);
-  const all = [...new Set([...frames, dflt])];
-  const unfixed = all.filter((f) => f.kind !== FrameKind.function && !f.layout);
-  if (unfixed.length > 0) {
-    const shared = decideLayout(fc, arity(dflt));
-    placeInRegisters(fc, shared);
-    for (const f of unfixed) f.layout = shared;
+  // The distinct targets in order of first appearance, the default last, as absolute depths.
+  const frames = control.frames;
+  const top = frames.length - 1;
+  const { marks, entries, targets } = tableScratchFor(frames.length);
+  const mark = ++tableScratch.number;
+  let n = 0;
+  for (let i = 0; i <= count; i++) {
+    const d = top - (i < count ? depths[i]! : defaultDepth);
+    if (marks[d] === mark) continue;
+    marks[d] = mark;
+    targets[n++] = d;
   }
+  // Targets without a layout get one, shared.
+  let shared: number[] | null = null;
+  for (let k = 0; k < n; k++) {
+    const f = frames[targets[k]!]!;
+    if (f.kind === FrameKind.function || f.layout) continue;
+    if (!shared) placeInRegisters(fc, (shared = decideLayout(fc, arity(frames[top - defaultDepth]!))));
+    f.layout = shared;
+  }
+  // Each target's entry: its label when no move is needed, else a stub of its own.
   const asm = fc.asm;
-  const entry = new Map<CFrame, Label>();
-  const stubs: CFrame[] = [];
-  for (const f of all) {
+  for (let k = 0; k < n; k++) {
+    const f = frames[targets[k]!]!;
     f.targeted = true;
-    if (f.kind !== FrameKind.function && inPlace(fc, f.layout!, f.height)) entry.set(f, f.label);
-    else {
-      entry.set(f, asm.newLabel());
-      stubs.push(f);
-    }
+    entries[targets[k]!] = f.kind !== FrameKind.function && inPlace(fc, f.layout!, f.height) ? f.label : asm.newLabel();
   }
-  asm.cmp(GPR32[r]!, frames.length);
-  asm.jcc('ae', entry.get(dflt)!);
+  asm.cmp(GPR32[r]!, count);
+  asm.jcc('ae', entries[top - defaultDepth]!);
   const table = asm.newLabel();
   asm.lea(GPR64[SCRATCH]!, ripLabel(table));
   asm.movsxd(GPR64[SCRATCH2]!, dword(GPR64[SCRATCH]!, 0, GPR64[r]!, 4));
   asm.add(GPR64[SCRATCH2]!, GPR64[SCRATCH]!);
   asm.jmp(GPR64[SCRATCH2]!);
-  for (const f of stubs) {
-    asm.bind(entry.get(f)!);
+  for (let k = 0; k < n; k++) {
+    const f = frames[targets[k]!]!;
+    const entry = entries[targets[k]!]!;
+    if (entry === f.label) continue;
+    asm.bind(entry);
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
       parallelMove(asm, layoutMoves(fc, f.layout!, f.height));
@@ -350,7 +362,24 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, default
   }
   asm.align(4, 'int3');
   asm.bind(table);
-  asm.jumpTable(frames.map((f) => entry.get(f)!), 'rel32');
+  const labels: Label[] = [];
+  for (let i = 0; i < count; i++) labels.push(entries[top - depths[i]!]!);
+  asm.jumpTable(labels, 'rel32');
+}
+
+// Scratch state of br_table, shared by every call (nothing per table but its list of labels):
+// by absolute frame depth, the number of the last table that listed the frame, and its entry.
+const tableScratch = { number: 0, marks: new Int32Array(64), entries: [] as (Label | null)[], targets: [] as number[] };
+function tableScratchFor(depths: number): typeof tableScratch {
+  const s = tableScratch;
+  if (s.number === 0x7fffffff) (s.number = 0), s.marks.fill(0);
+  if (s.marks.length < depths) {
+    const bigger = new Int32Array(2 * depths);
+    bigger.set(s.marks);
+    s.marks = bigger;
+  }
+  while (s.entries.length < depths) s.entries.push(null);
+  return s;
 }
 // #endregion br-table
 // #endregion branches

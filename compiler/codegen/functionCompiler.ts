@@ -501,14 +501,18 @@ export const sized = (type: number, m: Mem): Mem =>
   isWide(type) ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dwordOf(m);
 
 // #region pool-constant
-/** A float constant's bits in the function's constant pool, as a memory operand of its width. */
+/**
+ * A float constant's bits in the function's constant pool, as a memory operand of its width.
+ * The bytes are written into shared scratch arrays (the pool keeps a copy): no array or DataView per constant.
+ */
 export function poolConstant(asm: Assembler, type: number, lo: number, hi: number): Mem {
-  const bytes = new Uint8Array(type === F32 ? 4 : 8);
-  const view = new DataView(bytes.buffer);
-  view.setInt32(0, lo, true);
-  if (type !== F32) view.setInt32(4, hi, true);
+  const bytes = type === F32 ? POOL_BYTES4 : POOL_BYTES8;
+  bytes[0] = lo, bytes[1] = lo >> 8, bytes[2] = lo >> 16, bytes[3] = lo >> 24;
+  if (type !== F32) (bytes[4] = hi), (bytes[5] = hi >> 8), (bytes[6] = hi >> 16), (bytes[7] = hi >> 24);
   return asm.constant(bytes, bytes.length, type === F32 ? 32 : 64);
 }
+const POOL_BYTES4 = new Uint8Array(4);
+const POOL_BYTES8 = new Uint8Array(8);
 // #endregion pool-constant
 
 /** Does a constant fit an instruction's sign-extended 32-bit immediate? */

@@ -70,8 +70,12 @@ function floatText(lo: number, hi: number | undefined): string {
 
 // #region code-generator
 export class X64CodeGenerator implements CodeGenerator {
-  /** The module's code: each function assembled on its own, then appended here. */
-  private readonly code = new CodeBuffer(1 << 16);
+  /**
+   * The module's code: each function assembled on its own, then appended here. Sized from the
+   * module's bytes (machine code is about 1 to 2 times the wasm code; a part has its share), so
+   * it seldom grows; growing copies it.
+   */
+  private readonly code: CodeBuffer;
   readonly notes: [number, string][] = [];
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
@@ -117,7 +121,11 @@ export class X64CodeGenerator implements CodeGenerator {
     private readonly features: CpuFeatures = BASELINE_FEATURES,
     private readonly interruptible = false,
     private readonly part: ModulePart | null = null,
-  ) {}
+    moduleBytes = 0,
+  ) {
+    const share = part === null ? moduleBytes : Math.ceil(moduleBytes / part.count);
+    this.code = new CodeBuffer(Math.max(1 << 16, share + (share >> 1)));
+  }
 
   /**
    * Start lowering one operator: its function compiler, or null while the function is being
@@ -306,9 +314,8 @@ export class X64CodeGenerator implements CodeGenerator {
     if (fc) try { control.brIf(fc, fc.control.target(depth), fc.popCond()); } catch (e) { this.failed(e); }
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
-    const depths = targets.subarray(0, targetCount);
     const fc = this.begin(offset, 'br_table');
-    if (fc) try { control.brTable(fc, depths, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
+    if (fc) try { control.brTable(fc, targets, targetCount, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
   }
   return(offset: number): void {
     const fc = this.begin(offset, 'return');
@@ -509,7 +516,7 @@ export function compilePart(bytes: Uint8Array, part: ModulePart, options: Compil
 }
 
 function compileWith(bytes: Uint8Array, options: CompileOptions): { result: CompiledModuleWithNotes; gen: X64CodeGenerator } {
-  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false, options.part ?? null);
+  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false, options.part ?? null, bytes.length);
   const v = new StreamingValidator(gen);
   v.push(bytes);
   v.finish();

@@ -69,6 +69,13 @@ describe('parallel moves', () => {
     check([{ dst: slot(0), src: reg(3) }, { dst: reg(3), src: slot(0) }, { dst: reg(12), src: reg(3) }, { dst: slot(2), src: slot(1) }]);
     check([{ dst: reg(7), src: reg(6) }, { dst: reg(6), src: reg(7) }, { dst: reg(2), src: reg(7) }, { dst: reg(1), src: reg(6) }]);
   });
+  it('moves straight into registers that no other move reads, and orders them when one does', () => {
+    // Arguments from other registers, a slot, one source twice, and a move already in place.
+    expect(check([{ dst: reg(7), src: reg(3) }, { dst: reg(6), src: slot(2) }, { dst: reg(2), src: reg(3) }, { dst: reg(1), src: reg(1) }])).toBe(3);
+    // The last move reads the first one's destination: it must go before it.
+    expect(check([{ dst: reg(7), src: reg(3) }, { dst: reg(6), src: slot(2) }, { dst: reg(2), src: reg(7) }])).toBe(3);
+    expect(check([{ dst: reg(2), src: reg(7) }, { dst: reg(6), src: slot(2) }, { dst: reg(7), src: reg(3) }])).toBe(3);
+  });
   it('survives every permutation of four registers', () => {
     const regsUsed = [0, 1, 2, 3];
     const perms = (xs: number[]): number[][] => (xs.length <= 1 ? [xs] : xs.flatMap((x, i) => perms([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p])));

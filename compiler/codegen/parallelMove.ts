@@ -39,6 +39,26 @@ export interface Move {
 }
 
 /**
+ * A list of moves made again and again (a call's arguments, a merge's values): its Move objects
+ * are kept and overwritten, and `count` of them are the current list, so building one allocates
+ * nothing once the list has been that long before. Fill it, then hand it to parallelMove at once.
+ */
+export class MoveList {
+  readonly moves: Move[] = [];
+  count = 0;
+  /** Empty again (its objects stay for reuse). */
+  clear(): this {
+    this.count = 0;
+    return this;
+  }
+  add(dst: MoveDest, src: MoveSource, narrow: boolean): void {
+    const m = this.moves[this.count++];
+    if (m === undefined) this.moves.push({ dst, src, narrow });
+    else (m.dst = dst), (m.src = src), (m.narrow = narrow);
+  }
+}
+
+/**
  * Every move operand is made here, with the fields of every kind, so that all of them share one
  * hidden class: the sites that read them (here, and in their callers) stay monomorphic for V8,
  * where six object shapes would make them megamorphic and several times slower.
@@ -201,19 +221,42 @@ export function imm64(lo: number, hi: number): number | bigint {
  * cycles (XMM_SCRATCH when the parked value is in an xmm register); SCRATCH2 (r10) carries
  * memory-to-memory copies. Flags are preserved.
  */
-export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
+export function parallelMove(asm: Assembler, list: readonly Move[] | MoveList): void {
+  const moves = list instanceof MoveList ? list.moves : list;
+  const length = list instanceof MoveList ? list.count : list.length;
   // Most merges and calls move nothing or one value: no bookkeeping for those.
   let count = 0;
   let last = -1;
-  for (let i = 0; i < moves.length; i++) if (!sameLocation(moves[i]!.dst, moves[i]!.src)) (count++, (last = i));
+  let regDests = 0; // bit mask of the destinations, if all are registers
+  let allRegs = true;
+  for (let i = 0; i < length; i++) {
+    const d = moves[i]!.dst;
+    if (sameLocation(d, moves[i]!.src)) continue;
+    count++;
+    last = i;
+    if (d.kind === 'reg') regDests |= 1 << d.reg;
+    else allRegs = false;
+  }
   if (count === 0) return;
   if (count === 1) return emitMove(asm, moves[last]!.dst, moves[last]!.src, moves[last]!.narrow);
+  // Nor for moves into registers that no other move reads (a call's arguments, mostly): all
+  // are ready at once, and go in the order the general case below would take, the last first.
+  if (allRegs && !readsDestination(moves, length, regDests)) {
+    for (let i = length - 1; i >= 0; i--) {
+      const m = moves[i]!;
+      if (!sameLocation(m.dst, m.src)) emitMove(asm, m.dst, m.src, m.narrow);
+    }
+    return;
+  }
   // The pending moves as destination and source lists (a source may be retargeted below), and
   // how many pending moves still read each storage location, and which move writes it.
-  const s = scratchFor(moves, count);
+  const s = scratchFor(moves, length, count);
   const { dst, src, narrow, readers, writer, done, ready } = s;
   let n = 0;
-  for (const m of moves) if (!sameLocation(m.dst, m.src)) (dst[n] = m.dst), (narrow[n] = m.narrow ? 1 : 0), (src[n++] = m.src);
+  for (let i = 0; i < length; i++) {
+    const m = moves[i]!;
+    if (!sameLocation(m.dst, m.src)) (dst[n] = m.dst), (narrow[n] = m.narrow ? 1 : 0), (src[n++] = m.src);
+  }
   for (let i = 0; i < n; i++) {
     const k = waitsOn(dst[i]!, src[i]!);
     if (k !== NO_KEY) readers[k] = readers[k]! + 1;
@@ -265,6 +308,15 @@ export function parallelMove(asm: Assembler, moves: readonly Move[]): void {
   }
 }
 
+/** Does a move read a register in `regDests` that is another move's destination? */
+function readsDestination(moves: readonly Move[], length: number, regDests: number): boolean {
+  for (let i = 0; i < length; i++) {
+    const k = waitsOn(moves[i]!.dst, moves[i]!.src);
+    if (k !== NO_KEY && k < 32 && (regDests >>> k) & 1) return true;
+  }
+  return false;
+}
+
 /** The location a move must wait for (read by it, written by another); its own destination does not count (lea rdi, [rdi-1]). */
 function waitsOn(dst: MoveDest, src: MoveSource): number {
   const k = readKey(src);
@@ -285,9 +337,9 @@ const scratch = {
   /** Each move is pushed at most twice: once when it becomes ready, once as a cycle's victim. */
   ready: new Int32Array(128),
 };
-function scratchFor(moves: readonly Move[], count: number): typeof scratch {
+function scratchFor(moves: readonly Move[], length: number, count: number): typeof scratch {
   let max = 0;
-  for (const m of moves) max = Math.max(max, keyOfDest(m.dst), readKey(m.src));
+  for (let i = 0; i < length; i++) max = Math.max(max, keyOfDest(moves[i]!.dst), readKey(moves[i]!.src));
   if (max >= scratch.readers.length) {
     scratch.readers = new Int32Array(2 * max + 2);
     scratch.writer = new Int32Array(2 * max + 2);

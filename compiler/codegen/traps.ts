@@ -31,8 +31,10 @@ export function emitTrapStub(asm: Assembler, code: TrapCode, wasmOffset: number,
 // #region trap-stub
 /** `call qword [r15 + TRAP_SITE_HANDLER]`: trap; the return address says which trap and where. */
 export function emitTrapCall(asm: Assembler): void {
-  asm.call(qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.TRAP_SITE_HANDLER));
+  asm.call(TRAP_SITE_HANDLER_SLOT);
 }
+/** The handler's slot in the VMContext, as a memory operand (made once: operands are immutable). */
+const TRAP_SITE_HANDLER_SLOT = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.TRAP_SITE_HANDLER);
 // #endregion trap-stub
 
 // #region trap-stubs

@@ -386,6 +386,7 @@ describe('branch relaxation', () => {
   it('keeps every reference right in random code (branches, RIP-relative constants, tables, fix-ups)', () => {
     let seed = 12345;
     const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    let dropsSeen = 0;
     for (let round = 0; round < 20; round++) {
       const build = (): { a: Assembler; labels: Label[] } => {
         seed = 1000 + round;
@@ -423,13 +424,23 @@ describe('branch relaxation', () => {
       const upToRet = (list: Decoded[]): Decoded[] => list.slice(0, list.findLastIndex((i) => i.mnemonic === 'ret') + 1);
       const plainIns = upToRet(decode(plainOut.code, plainOut.constantPoolOffset, plainOut.dataRanges));
       const relaxedIns = upToRet(decode(out.code, out.constantPoolOffset, out.dataRanges));
-      expect(relaxedIns.map((i) => i.mnemonic)).toEqual(plainIns.map((i) => i.mnemonic));
-      expect(relaxedIns.map((i) => i.branch)).toEqual(plainIns.map((i) => (i.branch === undefined ? undefined : out.mapOffset(i.branch))));
-      expect(relaxedIns.map((i) => i.offset)).toEqual(plainIns.map((i) => out.mapOffset(i.offset)));
+      // A jump that takes no room after relaxation was dropped: it went to the next instruction.
+      const dropped = (i: Decoded): boolean => out.mapOffset(i.offset) === out.mapOffset(i.offset + i.length);
+      for (const i of plainIns.filter(dropped)) {
+        expect(['jmp', 'jae', 'jl']).toContain(i.mnemonic);
+        expect(out.mapOffset(i.branch!)).toBe(out.mapOffset(i.offset + i.length));
+      }
+      const kept = plainIns.filter((i) => !dropped(i));
+      expect(relaxedIns.map((i) => i.mnemonic)).toEqual(kept.map((i) => i.mnemonic));
+      expect(relaxedIns.map((i) => i.branch)).toEqual(kept.map((i) => (i.branch === undefined ? undefined : out.mapOffset(i.branch))));
+      expect(relaxedIns.map((i) => i.offset)).toEqual(kept.map((i) => out.mapOffset(i.offset)));
+      // None left that goes to the next instruction.
+      expect(relaxedIns.filter((i) => i.mnemonic !== 'call' && i.branch === i.offset + i.length)).toEqual([]);
+      dropsSeen += plainIns.length - kept.length;
       // RIP-relative constants still point at the same constant bytes.
       relaxedIns.forEach((ins, k) => {
         if (ins.ripTarget === undefined) return;
-        const p = plainIns[k]!.ripTarget!;
+        const p = kept[k]!.ripTarget!;
         expect(Array.from(out.code.subarray(ins.ripTarget, ins.ripTarget + 8))).toEqual(Array.from(plainOut.code.subarray(p, p + 8)));
       });
       const tables = (o: typeof out) => o.dataRanges.filter(([s]) => s < o.constantPoolOffset);
@@ -445,6 +456,35 @@ describe('branch relaxation', () => {
       }
       expect(out.relaxedBytes).toBeGreaterThan(0);
     }
+    expect(dropsSeen).toBeGreaterThan(0);
+  });
+
+  it('drops a jump to the next instruction, also across dropped bytes, but not across a loop head\'s pad', () => {
+    const a = new Assembler();
+    const next = a.newLabel('next');
+    const pastOmitted = a.newLabel('pastOmitted');
+    const pastBoth = a.newLabel('pastBoth');
+    const head = a.newLabel('head');
+    a.mov(eax, 1);
+    a.jmp(next); // dropped: its target is where it ends
+    a.bind(next);
+    a.jmp(pastBoth); // dropped: only dropped bytes lie between it and its target
+    a.jcc('e', pastOmitted); // dropped too
+    a.nop(7);
+    a.omit(a.offset - 7, 7);
+    a.bind(pastOmitted);
+    a.bind(pastBoth);
+    a.jmp(head); // kept (short): the pad before the loop head grows, from 0 to 10 bytes
+    expect(a.offset).toBe(33);
+    a.alignedLabel(0, head);
+    a.ret();
+    const out = a.finish({ relaxBranches: true });
+    expect(out.relaxedBytes).toBe(5 + 5 + 6 + 7 + 3 - 10);
+    expect(decode(out.code).map((i) => [i.mnemonic, i.length])).toEqual([['mov', 5], ['jmp', 2], ['nop', 10], ['ret', 1]]);
+    expect(out.labels.get('next')).toBe(5);
+    expect(out.labels.get('pastOmitted')).toBe(5);
+    expect(out.labels.get('pastBoth')).toBe(5);
+    expect(out.labels.get('head')).toBe(17); // 33 mod 16, as emitted
   });
 });
 

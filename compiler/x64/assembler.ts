@@ -1,7 +1,7 @@
 // The Assembler: the instructions (instructions.ts) plus labels, padding, jump tables, a
 // constant pool, branch relaxation, and finishing the code with its fix-ups for the runtime.
 
-import { relaxBranches } from './branchRelaxation.ts';
+import { BranchRelaxation, DROPPED, LONG, PAD, SHORTENED } from './branchRelaxation.ts';
 import { CODE_START, type Fixup } from './encoder.ts';
 import { Instructions } from './instructions.ts';
 import { ADDEND, AT, END, FIELDS, SHORT, SIZE, START } from './labelRefs.ts';
@@ -38,7 +38,8 @@ export interface FinishOptions {
   relaxBranches?: boolean;
   /**
    * Hand back `code` as a view of the assembler's own buffer instead of a copy: valid only until
-   * `reset()` (copy it out before assembling more). For callers that copy the code elsewhere anyway.
+   * `reset()` (copy it out before assembling more), and so is `mapOffset`. For callers that copy
+   * the code elsewhere anyway.
    */
   borrow?: boolean;
 }
@@ -87,6 +88,20 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
   for (let i = 0; i < nop.length; i++) code[at + i] = nop[i]!;
 }
 
+/**
+ * Move code[from, end) down to `to` (not after `from`); returns where it ends. The pieces between
+ * relaxed jumps are mostly a few dozen bytes: a loop moves those faster than a call to copyWithin.
+ */
+function slideDown(code: Uint8Array, to: number, from: number, end: number): number {
+  if (to === from) return end;
+  if (end - from > 24) {
+    code.copyWithin(to, from, end);
+    return to + end - from;
+  }
+  while (from < end) code[to++] = code[from++]!;
+  return to;
+}
+
 /** What finish() reports when no code moved (one object for every finish). */
 const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
 
@@ -113,12 +128,20 @@ export class Assembler extends Instructions {
   private tableEntries: TableEntry[] = [];
   private dataRanges: [number, number][] = [];
   private readonly boundLabels: Label[] = [];
+  /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
+  private boundOffsets = new Int32Array(256);
   /** Byte ranges [start, length] that relaxation drops (see omit). */
   private omissions: number[] = [];
   /** Alignment pads [start, length] and the label bound after each (see alignedLabel). */
   private pads: number[] = [];
   private padLabels: Label[] = [];
   private finished = false;
+  /** The code's length before relaxation moved it (0: it did not). */
+  private relaxedLength = 0;
+  /** Branch relaxation's candidates, reused by every finish(). */
+  private readonly relaxation = new BranchRelaxation();
+  /** The relaxation's map for a borrowed result (valid until reset(), like the code). */
+  private readonly mapRelaxed = (offset: number): number => this.relaxation.map(offset);
   /** This piece of code's generation: labels bound here carry it (Label.bindStamp). */
   private stamp = ++Assembler.generations;
 
@@ -141,6 +164,7 @@ export class Assembler extends Instructions {
     if (this.omissions.length !== 0) this.omissions = [];
     if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
     this.finished = false;
+    this.relaxedLength = 0;
     this.stamp = ++Assembler.generations;
   }
 
@@ -156,9 +180,15 @@ export class Assembler extends Instructions {
   /** Bind `label` to the current offset. */
   bind(label: Label): void {
     if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
-    label.offset = this.buf.length;
+    const offset = (label.offset = this.buf.length);
     label.bindStamp = this.stamp;
-    this.boundLabels.push(label);
+    const j = this.boundLabels.push(label) - 1;
+    if (j === this.boundOffsets.length) {
+      const grown = new Int32Array(j * 2);
+      grown.set(this.boundOffsets);
+      this.boundOffsets = grown;
+    }
+    this.boundOffsets[j] = offset;
   }
 
   /** A new label bound here. */
@@ -336,10 +366,11 @@ export class Assembler extends Instructions {
   finish(options: FinishOptions = {}): AssembledCode {
     if (this.finished) throw new Error('x64: finish() called twice');
     this.finished = true;
-    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax() : NOT_RELAXED;
+    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax(options.borrow === true) : NOT_RELAXED;
     const buf = this.buf;
     if (this.pool.length > 0) {
-      const maxAlign = Math.max(...this.pool.map((p) => p.align));
+      let maxAlign = 1;
+      for (let i = 0; i < this.pool.length; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
       this.align(maxAlign, 'int3');
     }
     const constantPoolOffset = buf.length;
@@ -352,15 +383,31 @@ export class Assembler extends Instructions {
 
     const refs = this.labelRefs;
     const r = refs.data;
+    const stamp = this.stamp, movedBelow = this.relaxedLength;
+    const code = buf.bytes; // the pool is in: the buffer no longer grows
     for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
-      const target = label.offset;
+      let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
+      // A label whose offset was set by hand inside code that relaxation moved moves with it
+      // (once, even if several references use it); one beyond the code stays.
+      if (target < movedBelow && label.bindStamp !== stamp) {
+        label.offset = target = this.relaxation.map(target);
+        label.bindStamp = stamp;
+      }
       const d = target + r[i + ADDEND]! - r[i + END]!;
-      if (r[i + SIZE] === 1) {
+      const size = r[i + SIZE]!;
+      if (size === 0) continue; // a dropped jump
+      if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
-        buf.patch8(r[i + AT]!, d);
-      } else buf.patch32(r[i + AT]!, d);
+        code[r[i + AT]!] = d;
+      } else {
+        const at = r[i + AT]!;
+        code[at] = d;
+        code[at + 1] = d >> 8;
+        code[at + 2] = d >> 16;
+        code[at + 3] = d >> 24;
+      }
     }
     for (const e of this.tableEntries) {
       const target = e.label.offset;
@@ -383,135 +430,150 @@ export class Assembler extends Instructions {
 
   // #region relax
   /** Shrink what branch relaxation allows, moving the code and everything that points into it. */
-  private relax(): { map: (offset: number) => number; saved: number } {
+  private relax(borrow: boolean): { map: (offset: number) => number; saved: number } {
     const refs = this.labelRefs;
-    // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
-    // set by hand may point outside this code, where our positions mean nothing.
-    const stamp = this.stamp;
     const rows = refs.data;
-    // `ref`: the candidate's row in the label references, -1 for a range to omit, -2 - k for
-    // alignment pad k. Jumps, omitted ranges and pads ([start, length] pairs) were all recorded
-    // in code order: taking them in turn keeps the candidates sorted by start (a pad before a
-    // jump that starts where it does: the pad may be empty).
-    const candidates: { start: number; saving: number; target: number; ref: number; omit?: boolean; pad?: boolean }[] = [];
-    const omissions = this.omissions;
-    const pads = this.pads;
+    const nRefs = refs.length;
+    const relaxation = this.relaxation;
+    relaxation.clear();
+    // Only jumps to labels bound here with bind() are candidates: a label whose offset the caller
+    // set by hand may point outside this code, where our positions mean nothing. A candidate's
+    // tag is its row in the label references, -1 for a range to omit, -2 - k for alignment pad k.
+    // Jumps, omitted ranges and pads ([start, length] pairs) were each recorded in code order:
+    // merging them keeps the candidates sorted by start (a pad before a jump that starts where it
+    // does: the pad may be empty).
+    const stamp = this.stamp;
+    const omissions = this.omissions, pads = this.pads;
     let o = 0;
     let p = 0;
-    const takeUpTo = (start: number): void => {
+    for (let k = 0, i = 0; k <= nRefs; k++, i += FIELDS) {
+      let at = 0x7fffffff;
+      let label: Label | null = null;
+      if (k < nRefs) {
+        if (rows[i + SHORT] === 0) continue;
+        label = refs.labels[k]!;
+        if (label.bindStamp !== stamp) continue;
+        at = rows[i + START]!;
+      }
       for (;;) {
-        const omitAt = o < omissions.length ? omissions[o]! : Infinity;
-        const padAt = p < pads.length ? pads[p]! : Infinity;
-        if (p < pads.length && padAt <= start && padAt <= omitAt) {
-          candidates.push({ start: padAt, saving: pads[p + 1]!, target: padAt, ref: -2 - p / 2, pad: true });
+        const omitAt = o < omissions.length ? omissions[o]! : 0x7fffffff;
+        const padAt = p < pads.length ? pads[p]! : 0x7fffffff;
+        if (p < pads.length && padAt <= at && padAt <= omitAt) {
+          relaxation.add(PAD, padAt, pads[p + 1]!, padAt, -2 - p / 2);
           p += 2;
-        } else if (o < omissions.length && omitAt < start) {
-          candidates.push({ start: omitAt, saving: omissions[o + 1]!, target: omitAt, ref: -1, omit: true });
+        } else if (omitAt < at) {
+          relaxation.add(DROPPED, omitAt, omissions[o + 1]!, omitAt, -1);
           o += 2;
-        } else return;
+        } else break;
       }
-    };
-    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
-      const label = refs.labels[k]!;
-      const shortOpcode = rows[i + SHORT]!;
-      if (shortOpcode !== 0 && label.bindStamp === stamp) {
-        takeUpTo(rows[i + START]!);
-        candidates.push({ start: rows[i + START]!, saving: shortOpcode === 0xeb ? 3 : 4, target: label.offset, ref: i });
-      }
+      if (label !== null) relaxation.add(LONG, at, rows[i + SHORT] === 0xeb ? 3 : 4, label.offset, i);
     }
-    takeUpTo(Infinity);
-    const { short, padLengths, map, sweep, saved } = relaxBranches(candidates);
+    const saved = relaxation.relax();
     if (saved === 0) return NOT_RELAXED;
-    // Where each pad's label lands: after the pad as it becomes (map() puts an offset at a pad's
-    // start before it, which is right for everything else there, an empty pad's label included).
-    const padTargets = new Map<Label, number>();
-    for (let i = 0; i < candidates.length; i++) {
-      const c = candidates[i]!;
-      if (c.pad) padTargets.set(this.padLabels[-2 - c.ref]!, map(c.start) + padLengths[i]!);
-    }
-    // A pad that grew could put a short jump across it out of reach (a backward one was sized
-    // when it was emitted): then the code stays as it was.
-    if (padTargets.size > 0 && !this.shortJumpsFit(candidates, short, map, padTargets)) return NOT_RELAXED;
+    const n = relaxation.length;
+    const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
 
-    // Every other reference moves with the code (computed before the short ones are rewritten).
-    // References, labels, fix-ups and table entries were recorded in code order, so their
-    // offsets come in nondecreasing order and map with a sweep.
-    const mapAt = sweep(), mapEnd = sweep();
-    for (let i = 0; i < refs.length * FIELDS; i += FIELDS) {
-      rows[i + AT] = mapAt(rows[i + AT]!);
-      rows[i + END] = mapEnd(rows[i + END]!);
+    // New label offsets: every label bound here moves with the code (labels were bound in code
+    // order: a moving pointer over the candidates maps them), and a pad's label lands after the
+    // pad as it becomes (the mapping puts an offset at a pad's start before the pad, which is
+    // right for everything else there, an empty pad's label included). The old offsets stay in
+    // boundOffsets, in case the code has to stay as it was.
+    const bound = this.boundLabels, old = this.boundOffsets;
+    for (let j = 0, c = 0; j < bound.length; j++) {
+      const offset = old[j]!;
+      while (c < n && cStart[c]! < offset) c++;
+      bound[j]!.offset = offset - savedBefore[c]!;
+    }
+    if (pads.length > 0) {
+      for (let c = 0; c < n; c++) {
+        if (cState[c] === PAD) this.padLabels[-2 - cTag[c]!]!.offset = cStart[c]! - savedBefore[c]! + padLength[c]!;
+      }
+      // A pad that grew could put a short jump across it out of reach (a backward one was sized
+      // when it was emitted): then the code stays as it was.
+      if (!this.shortJumpsFit()) {
+        for (let j = 0; j < bound.length; j++) bound[j]!.offset = old[j]!;
+        return NOT_RELAXED;
+      }
+    }
+
+    // Every reference moves with the code: the ones that become short are rewritten below, the
+    // dropped ones are never patched (size 0). References were recorded in code order, so their
+    // offsets come in nondecreasing order and map with moving pointers. (Hand-set labels inside
+    // the code move in finish(), which reads every reference's label anyway.)
+    const oldLength = this.buf.length;
+    for (let i = 0, a = 0, e = 0; i < nRefs * FIELDS; i += FIELDS) {
+      const at = rows[i + AT]!, end = rows[i + END]!;
+      while (a < n && cStart[a]! < at) a++;
+      while (e < n && cStart[e]! < end) e++;
+      rows[i + AT] = at - savedBefore[a]!;
+      rows[i + END] = end - savedBefore[e]!;
       rows[i + SHORT] = 0;
     }
     // Slide the code down in place (the write position never passes the read position), writing
     // the short jumps where the near ones were.
     const code = this.buf.bytes;
-    const oldLength = this.buf.length;
     let from = 0;
     let to = 0;
-    for (let i = 0; i < candidates.length; i++) {
-      if (!short[i]) continue;
-      const c = candidates[i]!;
-      const r = c.ref;
-      if (r < 0) {
-        code.copyWithin(to, from, c.start);
-        to += c.start - from;
-        from = c.start + c.saving;
-        if (c.pad) {
-          writeNop(code, to, padLengths[i]!);
-          to += padLengths[i]!;
-        }
+    for (let c = 0; c < n; c++) {
+      const state = cState[c]!;
+      if (state === LONG) continue;
+      const at = cStart[c]!;
+      to = slideDown(code, to, from, at);
+      const r = cTag[c]!;
+      if (state === SHORTENED) {
+        const isJmp = cSaving[c] === 3;
+        code[to] = isJmp ? 0xeb : 0x70 + (code[at + 1]! & 15);
+        code[to + 1] = 0;
+        rows[r + AT] = to + 1;
+        rows[r + END] = to + 2;
+        rows[r + SIZE] = 1;
+        to += 2;
+        from = at + (isJmp ? 5 : 6);
         continue;
       }
-      const isJmp = c.saving === 3;
-      const cc = code[c.start + 1]! & 15;
-      code.copyWithin(to, from, c.start);
-      to += c.start - from;
-      code[to] = isJmp ? 0xeb : 0x70 + cc;
-      code[to + 1] = 0;
-      rows[r + AT] = to + 1;
-      rows[r + END] = to + 2;
-      rows[r + SIZE] = 1;
-      to += 2;
-      from = c.start + (isJmp ? 5 : 6);
-    }
-    code.copyWithin(to, from, oldLength);
-    to += oldLength - from;
-    this.buf.length = to;
-
-    const mapLabel = sweep();
-    for (const l of this.boundLabels) l.offset = mapLabel(l.offset);
-    for (const [l, at] of padTargets) l.offset = at;
-    // Hand-set labels inside the code are positions in it and move with it; those beyond it stay.
-    for (const l of refs.labels) {
-      if (l.bindStamp !== stamp && l.offset >= 0 && l.offset < oldLength) {
-        l.offset = map(l.offset);
-        l.bindStamp = stamp; // moved once, even if several jumps use it
+      if (r >= 0) rows[r + SIZE] = 0; // a jump to the next instruction, dropped
+      from = at + cSaving[c]!;
+      if (state === PAD) {
+        writeNop(code, to, padLength[c]!);
+        to += padLength[c]!;
       }
     }
-    if (this.fixups.length > 0) {
-      const mapFixup = sweep();
-      for (let i = 0; i < this.fixups.length; i++) this.fixups[i] = { ...this.fixups[i]!, offset: mapFixup(this.fixups[i]!.offset) };
+    this.buf.length = slideDown(code, to, from, oldLength);
+    this.relaxedLength = oldLength;
+
+    const fixups = this.fixups as unknown as { offset: number }[];
+    for (let i = 0, c = 0; i < fixups.length; i++) {
+      const f = fixups[i]!;
+      while (c < n && cStart[c]! < f.offset) c++;
+      f.offset -= savedBefore[c]!;
     }
-    if (this.tableEntries.length > 0) this.tableEntries = this.tableEntries.map((e) => ({ ...e, at: map(e.at), base: map(e.base) }));
-    if (this.dataRanges.length > 0) this.dataRanges = this.dataRanges.map(([s, e]) => [map(s), map(e)]);
-    return { map, saved };
+    const tables = this.tableEntries as unknown as { at: number; base: number }[];
+    for (let i = 0; i < tables.length; i++) {
+      const e = tables[i]!;
+      e.at = relaxation.map(e.at);
+      e.base = relaxation.map(e.base);
+    }
+    for (const range of this.dataRanges) (range[0] = relaxation.map(range[0])), (range[1] = relaxation.map(range[1]));
+    return { map: borrow ? this.mapRelaxed : relaxation.snapshot(), saved };
   }
 
-  /** Does every short jump, and every jump about to become short, reach its target after relaxation? */
-  private shortJumpsFit(
-    candidates: readonly { start: number; ref: number }[], short: readonly boolean[],
-    map: (offset: number) => number, padTargets: ReadonlyMap<Label, number>,
-  ): boolean {
-    const rows = this.labelRefs.data;
-    const shortened = new Set<number>();
-    for (let i = 0; i < candidates.length; i++) if (short[i] && candidates[i]!.ref >= 0) shortened.add(candidates[i]!.ref);
-    for (let k = 0, i = 0; k < this.labelRefs.length; k++, i += FIELDS) {
-      const label = this.labelRefs.labels[k]!;
+  /** Does every short jump, and every jump about to become short, reach its target after relaxation (labels already moved)? */
+  private shortJumpsFit(): boolean {
+    const refs = this.labelRefs;
+    const rows = refs.data;
+    const relaxation = this.relaxation;
+    const { start, tag, state, savedBefore } = relaxation;
+    for (let c = 0; c < relaxation.length; c++) {
+      if (state[c] !== SHORTENED) continue;
+      const r = tag[c]!;
+      const d = refs.labels[r / FIELDS]!.offset - (start[c]! - savedBefore[c]! + 2);
+      if (d < -128 || d > 127) return false;
+    }
+    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+      if (rows[i + SIZE] !== 1) continue;
+      const label = refs.labels[k]!;
       if (label.bindStamp !== this.stamp) continue;
-      const becomesShort = shortened.has(i);
-      if (rows[i + SIZE] !== 1 && !becomesShort) continue;
-      const end = becomesShort ? map(rows[i + START]!) + 2 : map(rows[i + END]!);
-      const d = (padTargets.get(label) ?? map(label.offset)) + rows[i + ADDEND]! - end;
+      const d = label.offset + rows[i + ADDEND]! - relaxation.map(rows[i + END]!);
       if (d < -128 || d > 127) return false;
     }
     return true;

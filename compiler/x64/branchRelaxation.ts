@@ -6,106 +6,210 @@
 // emitted (its rel32 displacement is what its rel8 one would be), the second measures the rest
 // again with the first pass's savings, and what fits then is short too. (Starting from all short
 // and lengthening until nothing changes finds a few more, at the price of passes without bound.)
+// A jump to the very next instruction (its target right after it, or after nothing but bytes
+// that are dropped) is dropped whole: it only ever saves more.
 // Alignment pads (nops that put a loop head on a 16-byte boundary) keep their end where it was
 // modulo 16: each shrinks or grows by what the code before it saved, modulo 16, so it may grow by
 // up to 15 minus its length. A jump is judged as if every pad between it and its target grew that
 // much, so whatever the pads become, it still fits.
+// A function has thousands of candidates: they are columns of typed arrays, reused from one
+// function to the next, not an object each.
 
 // #region relaxation
-export interface RelaxCandidate {
-  /** Offset of the jump instruction in the code as emitted. */
-  readonly start: number;
-  /** Bytes saved if it becomes short: 3 for jmp (E9 -> EB), 4 for jcc (0F 8x -> 7x). */
-  readonly saving: number;
-  /** Offset of the target, in the code as emitted (after `start`). */
-  readonly target: number;
-  /** Not a jump: bytes that are always dropped (`saving` of them, from `start`). */
-  readonly omit?: boolean;
-  /** Not a jump: an alignment pad of `saving` bytes, whose end keeps its position modulo 16. */
-  readonly pad?: boolean;
-}
+// What a candidate is, and after `relax()` what it became (its `state`):
+/** A near jmp/jcc (5 or 6 bytes) that stays near. */
+export const LONG = 0;
+/** A near jmp/jcc that becomes short (2 bytes). */
+export const SHORTENED = 1;
+/** Bytes dropped whole: a range to omit, or a jump to the next instruction. */
+export const DROPPED = 2;
+/** An alignment pad: its new length is in `padLength`. */
+export const PAD = 3;
 
-export interface Relaxation {
-  /** Which candidates become short (for a pad: true, and its new length is in padLengths). */
-  readonly short: readonly boolean[];
-  /** The new length of each pad (by candidate index; undefined for the others). */
-  readonly padLengths: readonly number[];
-  /** Where a byte offset of the code as emitted lands after shrinking. */
-  readonly map: (offset: number) => number;
-  /** The same, for offsets asked in nondecreasing order (a moving pointer instead of a search). */
-  readonly sweep: () => (offset: number) => number;
-  readonly saved: number;
-}
+/** Candidates, filled in order of `start` (distinct but for an empty pad), then relaxed. */
+export class BranchRelaxation {
+  /** How many candidates. */
+  length = 0;
+  /** Offset of each in the code as emitted. */
+  start = new Int32Array(256);
+  /** Bytes saved if it becomes short (3 for jmp E9 -> EB, 4 for jcc 0F 8x -> 7x), or dropped (after relax: the bytes dropped), or a pad's length. */
+  saving = new Int32Array(256);
+  /** A jump's target, in the code as emitted (after `start`); unused for the others. */
+  target = new Int32Array(256);
+  /** What the caller knows the candidate by (a label reference's row, say). */
+  tag = new Int32Array(256);
+  /** LONG, SHORTENED, DROPPED or PAD: what it is (LONG for a jump, DROPPED for a range to omit, PAD), then what it became. */
+  state = new Uint8Array(256);
+  /** After relax(): a pad's new length. */
+  padLength = new Int32Array(256);
+  /** After relax(): savedBefore[k] is what the first k candidates saved. */
+  savedBefore = new Int32Array(257);
+  private growthBefore = new Int32Array(257);
+  private pads = 0;
 
-/** Candidates must be sorted by `start` (distinct), and jump forward (`target` after `start`). */
-export function relaxBranches(candidates: readonly RelaxCandidate[]): Relaxation {
-  const n = candidates.length;
-  const short = new Array<boolean>(n);
-  // savedBefore[k]: bytes saved by the short candidates among the first k. (A plain array: a
-  // typed array of more than 64 bytes costs microseconds to allocate, once per function.)
-  const savedBefore: number[] = new Array<number>(n + 1);
-  savedBefore[0] = 0;
-  // How many candidates start before `offset` (binary search).
-  const countBefore = (offset: number): number => {
+  /** Start over (keeping the arrays). */
+  clear(): void {
+    this.length = 0;
+    this.pads = 0;
+  }
+
+  /** A near jmp (`saving` 3) or jcc (4) at `start` to `target`, or a range (DROPPED) or pad (PAD) of `saving` bytes. */
+  add(state: number, start: number, saving: number, target: number, tag: number): void {
+    const n = this.length;
+    if (n === this.start.length) this.grow();
+    this.start[n] = start;
+    this.saving[n] = saving;
+    this.target[n] = target;
+    this.tag[n] = tag;
+    this.state[n] = state;
+    if (state === PAD) this.pads++;
+    this.length = n + 1;
+  }
+
+  private grow(): void {
+    const n = this.start.length * 2;
+    const int32 = (a: Int32Array, size: number): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.start = int32(this.start, n);
+    this.saving = int32(this.saving, n);
+    this.target = int32(this.target, n);
+    this.tag = int32(this.tag, n);
+    this.padLength = int32(this.padLength, n);
+    this.savedBefore = new Int32Array(n + 1);
+    this.growthBefore = new Int32Array(n + 1);
+    const state = new Uint8Array(n);
+    state.set(this.state);
+    this.state = state;
+  }
+
+  /** How many candidates start before `offset` (binary search). */
+  countBefore(offset: number): number {
+    const start = this.start;
     let lo = 0;
-    let hi = n;
+    let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (candidates[mid]!.start < offset) lo = mid + 1;
+      if (start[mid]! < offset) lo = mid + 1;
       else hi = mid;
     }
     return lo;
-  };
-  // growthBefore[k]: how much the pads among the first k could grow at most (none: no array).
-  let growthBefore: number[] | null = null;
-  for (let i = 0; i < n; i++) {
-    if (candidates[i]!.pad !== true) continue;
-    growthBefore = new Array<number>(n + 1);
-    growthBefore[0] = 0;
-    for (let k = 0; k < n; k++) {
-      const c = candidates[k]!;
-      growthBefore[k + 1] = growthBefore[k]! + (c.pad === true ? 15 - c.saving : 0);
-    }
-    break;
   }
-  // How much the pads between candidate i and `target` could grow.
-  const growth = (i: number, target: number): number =>
-    growthBefore === null ? 0 : growthBefore[countBefore(target)]! - growthBefore[i + 1]!;
-  // Pass 1: the displacement as emitted, every other jump still long.
-  for (let i = 0; i < n; i++) {
-    const c = candidates[i]!;
-    short[i] = c.omit === true || (c.pad !== true && c.target - c.start - c.saving - 2 + growth(i, c.target) <= 127);
-    savedBefore[i + 1] = savedBefore[i]! + (short[i] ? c.saving : 0);
+
+  /** Where a byte offset of the code as emitted lands after relax(). */
+  map(offset: number): number {
+    return offset - this.savedBefore[this.countBefore(offset)]!;
   }
-  const map = (offset: number): number => offset - savedBefore[countBefore(offset)]!;
-  // Pass 2: the rest, with what pass 1 saved between them and their targets (i candidates start
-  // before this one; its own saving is not counted in map(target) yet).
-  let more = false;
-  for (let i = 0; i < n; i++) {
-    if (short[i]) continue;
-    const c = candidates[i]!;
-    if (c.pad !== true && map(c.target) - c.saving - (c.start - savedBefore[i]!) - 2 + growth(i, c.target) <= 127) short[i] = more = true;
-  }
-  const padLengths: number[] = [];
-  if (growthBefore !== null) {
-    // Each pad becomes (its length + what came before it saved) mod 16: its end keeps its phase.
-    // What came before saved at least as much as the pad grows, so the code never moves up.
-    for (let i = 0; i < n; i++) {
-      const c = candidates[i]!;
-      if (c.pad === true) {
-        padLengths[i] = (c.saving + savedBefore[i]!) % 16;
-        short[i] = true;
-        savedBefore[i + 1] = savedBefore[i]! + c.saving - padLengths[i]!;
-      } else savedBefore[i + 1] = savedBefore[i]! + (short[i] ? c.saving : 0);
-    }
-  } else if (more) for (let i = 0; i < n; i++) savedBefore[i + 1] = savedBefore[i]! + (short[i] ? candidates[i]!.saving : 0);
-  const sweep = (): ((offset: number) => number) => {
-    let k = 0;
+
+  /** map() frozen as it is now (a copy of what it reads: this object serves the next function). */
+  snapshot(): (offset: number) => number {
+    const n = this.length;
+    const start = this.start.slice(0, n), savedBefore = this.savedBefore.slice(0, n + 1);
     return (offset) => {
-      while (k < n && candidates[k]!.start < offset) k++;
-      return offset - savedBefore[k]!;
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (start[mid]! < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return offset - savedBefore[lo]!;
     };
-  };
-  return { short, padLengths, map, sweep, saved: savedBefore[n]! };
+  }
+
+  /** Decide every candidate's state; returns the bytes saved. */
+  relax(): number {
+    const n = this.length;
+    const { start, saving, target, state, savedBefore, growthBefore } = this;
+    this.dropJumpsToNext();
+    const pads = this.pads > 0;
+    // growthBefore[k]: how much the pads among the first k could grow at most.
+    if (pads) {
+      growthBefore[0] = 0;
+      for (let k = 0; k < n; k++) growthBefore[k + 1] = growthBefore[k]! + (state[k] === PAD ? 15 - saving[k]! : 0);
+    }
+    // Pass 1: the displacement as emitted, every other jump still long. (With pads, a jump is
+    // judged as if those between it and its target grew as much as they can; `nextPad` is the
+    // first pad after the jump at hand, and when that is past the target there is nothing to add.)
+    savedBefore[0] = 0;
+    let nextPad = 0;
+    for (let i = 0; i < n; i++) {
+      let s = state[i]!;
+      if (s === LONG) {
+        const t = target[i]!;
+        let reach = t - start[i]! - saving[i]! - 2;
+        if (pads && reach <= 127) {
+          if (nextPad <= i) for (nextPad = i + 1; nextPad < n && state[nextPad] !== PAD; nextPad++);
+          if (nextPad < n && start[nextPad]! < t) reach += growthBefore[this.countBefore(t)]! - growthBefore[i + 1]!;
+        }
+        if (reach <= 127) state[i] = s = SHORTENED;
+      }
+      savedBefore[i + 1] = savedBefore[i]! + (s === SHORTENED || s === DROPPED ? saving[i]! : 0);
+    }
+    // Pass 2: the rest, with what pass 1 saved between them and their targets. Walking from the
+    // jump to its target, the code up to candidate k is start[k] - savedBefore[k] long after pass
+    // 1, and what lies between k and the target (never inside a candidate) saves no more than its
+    // length: once that is past reach, so is the target. (i candidates start before this one; its
+    // own saving is not counted in savedBefore[k] yet.)
+    let more = false;
+    const total = savedBefore[n]!;
+    for (let i = 0; i < n; i++) {
+      if (state[i] !== LONG) continue;
+      const t = target[i]!;
+      const end = start[i]! - savedBefore[i]! + saving[i]! + 2;
+      if (t - total - end > 127) continue;
+      let k = i + 1;
+      while (k < n && start[k]! < t && start[k]! - savedBefore[k]! - end <= 127) k++;
+      if (k < n && start[k]! < t) continue;
+      const reach = t - savedBefore[k]! - end + (pads ? growthBefore[k]! - growthBefore[i + 1]! : 0);
+      if (reach <= 127) (state[i] = SHORTENED), (more = true);
+    }
+    if (pads || more) {
+      // Each pad becomes (its length + what came before it saved) mod 16: its end keeps its phase.
+      // What came before saved at least as much as the pad grows, so the code never moves up.
+      const padLength = this.padLength;
+      for (let i = 0; i < n; i++) {
+        const s = state[i]!;
+        if (s === PAD) {
+          padLength[i] = (saving[i]! + savedBefore[i]!) % 16;
+          savedBefore[i + 1] = savedBefore[i]! + saving[i]! - padLength[i]!;
+        } else savedBefore[i + 1] = savedBefore[i]! + (s === SHORTENED || s === DROPPED ? saving[i]! : 0);
+      }
+    }
+    return savedBefore[n]!;
+  }
+
+  /**
+   * A jump whose target is where it ends, or the end of dropped bytes right after it, is dropped
+   * (all its bytes: `saving` + 2). From the last candidate back: [runStart, runEnd) is the run of
+   * dropped bytes nearest after the candidate at hand. A pad in between may grow: no drop across one.
+   */
+  private dropJumpsToNext(): void {
+    const { start, saving, target, state } = this;
+    let runStart = -1;
+    let runEnd = -1;
+    let nextPad = 0x7fffffff;
+    for (let i = this.length - 1; i >= 0; i--) {
+      const s = state[i]!;
+      const from = start[i]!;
+      if (s === PAD) {
+        nextPad = from;
+        runStart = -1;
+        continue;
+      }
+      const size = s === DROPPED ? saving[i]! : saving[i]! + 2;
+      const end = from + size;
+      if (s === LONG) {
+        const t = target[i]!;
+        if (t >= nextPad || !(t === end || (end === runStart && t <= runEnd))) continue;
+        state[i] = DROPPED;
+        saving[i] = size;
+      }
+      if (end === runStart) runStart = from;
+      else (runStart = from), (runEnd = end);
+    }
+  }
 }
 // #endregion relaxation

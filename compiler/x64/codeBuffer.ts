@@ -10,9 +10,12 @@ export class CodeBuffer {
     this.bytes = new Uint8Array(Math.max(16, initialCapacity));
   }
 
-  /** Make room for `n` more bytes. */
+  /** Make room for `n` more bytes. (Called per instruction: small enough to be inlined; growing is apart.) */
   reserve(n: number): void {
-    if (this.length + n <= this.bytes.length) return;
+    if (this.length + n > this.bytes.length) this.grow(n);
+  }
+
+  private grow(n: number): void {
     let capacity = this.bytes.length * 2;
     while (capacity < this.length + n) capacity *= 2;
     const grown = new Uint8Array(capacity);

@@ -41,9 +41,6 @@ const MOV_RM_R = widths.map((w) => row(`mov r/m${w}, r${w}`));
 const MOV_R_RM = widths.map((w) => row(`mov r${w}, r/m${w}`));
 const MOV_RM_IMM = widths.map((w) => row(`mov r/m${w}, imm${w === '64' ? '32' : w}`));
 const MOV_R32_IMM32 = row('mov r32, imm32');
-const JMP_REL8 = row('jmp rel8'), JMP_REL32 = row('jmp rel32');
-const JCC_REL8 = row('jcc rel8'), JCC_REL32 = row('jcc rel32');
-const CALL_REL32 = row('call rel32');
 
 /** 0..3 for a width of 8, 16, 32, 64 bits. */
 const widthIndex = (size: number): number => 28 - Math.clz32(size);
@@ -265,11 +262,9 @@ export class DirectEncoder extends Encoder {
     const bytes = buf.bytes;
     const here = buf.length;
     let p = here;
-    let form: Form;
     let size: 1 | 4 = 4;
     if (call) {
       bytes[p++] = 0xe8;
-      form = CALL_REL32;
     } else {
       // rel8 when asked for, or when the target is bound and within reach of a 2-byte jump.
       let near = !short;
@@ -280,19 +275,16 @@ export class DirectEncoder extends Encoder {
       if (short && kind !== 'label') return false;
       if (!near) {
         bytes[p++] = cc < 0 ? 0xeb : 0x70 + cc;
-        form = cc < 0 ? JMP_REL8 : JCC_REL8;
         size = 1;
       } else if (cc < 0) {
         bytes[p++] = 0xe9;
-        form = JMP_REL32;
       } else {
         if (kind !== 'label') return false;
         bytes[p++] = 0x0f;
         bytes[p++] = 0x80 + cc;
-        form = JCC_REL32;
       }
     }
-    buf.length = this.writeBranchDisplacement(bytes, p, target, size, form, cc < 0 ? 0 : cc);
+    buf.length = this.writeBranchDisplacement(bytes, p, target, size, here, call || size === 1 ? 0 : cc < 0 ? 0xeb : 0x70 + cc);
     return true;
   }
 

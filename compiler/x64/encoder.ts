@@ -246,7 +246,10 @@ export class Encoder {
     const n = f.immBytes;
     if (n > 0) {
       const imm = operandAt(f.immOperand, a, b, c, d)!;
-      if (f.isRel) p = this.writeBranchDisplacement(bytes, p, imm as Label | External, n as 1 | 4, f, cc);
+      if (f.isRel) {
+        const shortOpcode = n === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
+        p = this.writeBranchDisplacement(bytes, p, imm as Label | External, n as 1 | 4, p - f.opcode.length, shortOpcode);
+      }
       else p = writeImmediate(bytes, p, imm as number | bigint, n, f.opSize);
     }
     buf.length = p;
@@ -294,8 +297,12 @@ export class Encoder {
   }
   // #endregion memory-operand
 
-  /** A rel8/rel32 branch displacement at `p` (the last field of the instruction); returns the position after it. */
-  protected writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, f: Form, cc: number): number {
+  /**
+   * A rel8/rel32 branch displacement at `p` (the last field of the instruction, which starts at
+   * `start`); returns the position after it. `shortOpcode`: for a near jmp/jcc, its rel8 form's
+   * opcode (EB, 70+cc), which relaxation may turn it into; else 0.
+   */
+  protected writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, start: number, shortOpcode: number): number {
     const end = p + size;
     if (target.kind === 'external') {
       this.fixups.push({ kind: 'rel32', offset: p, target: target.target, addend: -4 });
@@ -311,8 +318,7 @@ export class Encoder {
       else put32(bytes, p, d);
       return end;
     }
-    const shortOpcode = size === 4 ? (f.mnemonic === 'jmp' ? 0xeb : f.mnemonic === 'jcc' ? 0x70 + cc : 0) : 0;
-    this.labelRefs.add(p, end, target, size, 0, p - f.opcode.length, shortOpcode);
+    this.labelRefs.add(p, end, target, size, 0, shortOpcode === 0 ? 0 : start, shortOpcode);
     if (size === 1) bytes[p] = 0;
     else put32(bytes, p, 0);
     return end;

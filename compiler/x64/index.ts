@@ -29,10 +29,11 @@
 //               asm.finish() -> { code, fixups, labels (named), constantPoolOffset, dataRanges,
 //               mapOffset, relaxedBytes }. dataRanges lists jump tables and the pool (pass them to
 //               disassemble). finish({ relaxBranches: true }) shrinks forward jmp/jcc whose target
-//               ended up within rel8 reach; labels move with the code, but offsets you saved from
+//               ended up within rel8 reach, and drops those to the next instruction; labels move with the code, but offsets you saved from
 //               asm.offset must go through mapOffset, and align() padding inside the code is not
 //               preserved (the code moves). Bytes you patch before finish() move with the code.
-//               finish({ borrow: true }) returns code as a view of the buffer (no copy), valid until reset().
+//               finish({ borrow: true }) returns code as a view of the buffer (no copy), valid until
+//               reset(), and mapOffset with it.
 //               Only jumps to labels bound with bind() shrink; a label whose offset you set by
 //               hand moves if it lies inside this code and stays put if it lies beyond it.
 //               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
@@ -58,7 +59,7 @@
 export * from './registers.ts';
 export * from './operands.ts';
 export { Assembler, type AssembledCode, type FinishOptions } from './assembler.ts';
-export { relaxBranches, type RelaxCandidate, type Relaxation } from './branchRelaxation.ts';
+export { BranchRelaxation } from './branchRelaxation.ts';
 export { CODE_START, Encoder, type Fixup } from './encoder.ts';
 export { ENCODINGS, type EncodingRow } from './encodingTable.ts';
 export { FORMS, FORMS_BY_MNEMONIC, type Form, Shape } from './forms.ts';

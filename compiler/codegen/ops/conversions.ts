@@ -19,8 +19,10 @@ import { SCRATCH, SCRATCH2, XMM_SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inReg, Loc, type Value } from '../valueStack.ts';
 import { floatSource } from './float.ts';
 
+/** A float's bits are read through this one view (poolConstant copies them). */
+const FLOAT_BITS = new DataView(new ArrayBuffer(8));
 const floatConst = (fc: FunctionCompiler, type: number, value: number): Mem => {
-  const view = new DataView(new ArrayBuffer(8));
+  const view = FLOAT_BITS;
   if (type === F32) {
     view.setFloat32(0, value, true);
     return poolConstant(fc.asm, F32, view.getInt32(0, true), 0);
