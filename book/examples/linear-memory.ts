@@ -88,6 +88,8 @@ const functions: [what: string, func: string][] = [
     '(func (param $p i32) (result i32) (local $t i32) (local.set $t (i32.load offset=4 (local.get $p))) (local.set $p (i32.add (local.get $p) (i32.const 1))) (i32.add (local.get $t) (i32.load (local.get $p))))'],
   ['the same without the write',
     '(func (param $p i32) (result i32) (local $t i32) (local.set $t (i32.load offset=4 (local.get $p))) (i32.add (local.get $t) (i32.load (local.get $p))))'],
+  ['a table lookup at (byte & 63) + 1024: a range fact',
+    '(func (param $p i32) (result i32) (i32.load8_u (i32.add (i32.and (i32.load8_u (local.get $p)) (i32.const 63)) (i32.const 1024))))'],
   ['a loop over an array (one access per iteration)',
     '(func (param $n i32) (result i32) (local $i i32) (local $s i32) (loop $l (local.set $s (i32.add (local.get $s) (i32.load (local.get $i)))) (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $n)))) (local.get $s))'],
 ];

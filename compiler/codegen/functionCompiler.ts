@@ -84,8 +84,10 @@ export class FunctionCompiler implements Spiller {
   readonly frame: Frame;
   readonly locals: LocalState;
   control!: ControlState;
-  /** What is known about memory bounds here (made at the first memory access; ops/boundsChecks.ts). */
+  /** What is known about memory bounds here (made when first needed; ops/boundsChecks.ts). */
   bounds: BoundsFacts | null = null;
+  /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
+  readonly hasMemory: boolean;
   /** Positions below this hold only constants and spilled values (see ValueStack.floor). */
   get frozen(): number {
     return this.stack.floor;
@@ -111,6 +113,11 @@ export class FunctionCompiler implements Spiller {
    */
   private zeroExtendedReg = -1;
   private zeroExtendedEnd = -1;
+  /** The last `add r32, c` on a zero-extended temporary (see noteAddImmediate). */
+  private addImmReg = -1;
+  private addImmStart = -1;
+  private addImmEnd = -1;
+  private addImmC = 0;
 
   constructor(
     readonly env: FunctionEnv,
@@ -128,6 +135,7 @@ export class FunctionCompiler implements Spiller {
   ) {
     this.asm = env.asm;
     this.opOffset = bodyOffset;
+    this.hasMemory = env.module.memories.length > 0;
     for (let i = 0; i < locals.length; i++) checkType(locals[i]!, bodyOffset, funcIndex);
     for (let i = 0; i < type.results.length; i++) checkType(type.results[i]!, bodyOffset, funcIndex);
     const sig = layoutOf(type);
@@ -423,6 +431,28 @@ export class FunctionCompiler implements Spiller {
   forgetLastInstruction(): void {
     this.zeroExtendedEnd = -1;
     this.fusable = null;
+  }
+
+  /** The instruction just emitted (from `start`) was `add r32, c`, c >= 0, on a zero-extended temporary r. */
+  noteAddImmediate(r: RegId, start: number, c: number): void {
+    this.addImmReg = r;
+    this.addImmStart = start;
+    this.addImmEnd = this.asm.offset;
+    this.addImmC = c;
+  }
+
+  /**
+   * If the last instruction was `add r32, c` (noteAddImmediate), undo it and return c: r holds the
+   * zero-extended value before the add again, and the caller adds c elsewhere (a bounded address
+   * takes it into its displacement, memory.ts). Otherwise -1, and nothing changes.
+   */
+  undoAddImmediate(r: RegId): number {
+    if (this.addImmReg !== r || this.addImmEnd !== this.asm.offset || !this.asm.canRewind(this.addImmStart)) return -1;
+    this.asm.rewind(this.addImmStart);
+    this.rewindNotes(this.addImmStart);
+    this.forgetLastInstruction();
+    this.addImmEnd = -1;
+    return this.addImmC;
   }
 
   /** `op dst, src` for the two-address instructions. */

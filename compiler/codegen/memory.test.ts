@@ -124,6 +124,44 @@ describe('memory: addresses and bounds checks agree with V8', () => {
     [[0, 1], [100, 7], [65520, 0], [65521, 0], [65500, 3], [-16, 0], [0x7fffffff, 1]]);
   });
 
+  it('range facts: an address that only looks small is still checked', async () => {
+    // x & 0x1ffff and x >> 15 reach past the one page; x & 0xffff does too for a 4-byte load; a
+    // byte, x & 63 + 1024 and x % 1000 * 4 do not (those go unchecked). Each must trap exactly as V8 does.
+    const out = await agree(`(module ${PATTERN}
+      (func (export "f") (param $x i32) (result i32) (local $b i32)
+        (i32.load8_u (i32.and (local.get $x) (i32.const 0x1ffff)))
+        (i32.add (i32.load (i32.and (local.get $x) (i32.const 0xffff))))
+        (i32.add (i32.load8_u (i32.shr_u (local.get $x) (i32.const 15))))
+        (i32.add (i32.load16_u offset=65000 (i32.load8_u (i32.and (local.get $x) (i32.const 0xfff)))))
+        (i32.add (i32.load8_u (i32.add (i32.and (local.get $x) (i32.const 63)) (i32.const 1024))))
+        (i32.add (i32.load (i32.shl (i32.rem_u (local.get $x) (i32.const 1000)) (i32.const 2))))
+        ;; A local's fact: b = x & 255 is a byte; b + 65281 ends one past the page.
+        (local.set $b (i32.and (local.get $x) (i32.const 255)))
+        (i32.add (i32.load8_u (i32.add (local.get $b) (i32.const 65280))))
+        (i32.add (i32.load8_u (i32.add (local.get $b) (i32.const 65281))))))`,
+    [0, 1, 0xfe, 0xff, 0x7fff, 0xfffc, 0xfffd, 0xffff, 0x10000, 0x1ffff, 0x7fffffff, -1, 0x8000ff00].map((x) => [x]));
+    expect(out.some((o) => 'value' in o)).toBe(true);
+    expect(out.some((o) => 'trap' in o)).toBe(true);
+  });
+
+  it('range facts of a local end where it is written and at merges and loop heads', async () => {
+    await agree(`(module ${PATTERN}
+      (func (export "f") (param $x i32) (param $c i32) (result i32) (local $b i32) (local $s i32)
+        (local.set $b (i32.and (local.get $x) (i32.const 63)))
+        (if (local.get $c) (then (local.set $b (local.get $x))))
+        (local.set $s (i32.load8_u (local.get $b)))
+        (local.set $b (i32.and (local.get $x) (i32.const 63)))
+        (local.set $b (i32.add (local.get $b) (local.get $x)))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $b))))
+        (local.set $b (i32.const 0))
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (i32.load8_u offset=65000 (local.get $b))))
+          (local.set $b (i32.add (local.get $b) (i32.const 256)))
+          (br_if $l (i32.lt_u (local.get $b) (local.get $c))))
+        (local.get $s)))`,
+    [[1, 0], [70000, 0], [70000, 1], [100, 1], [5, 512], [5, 1024], [5, 600], [0x10000, 0], [-1, 0]]);
+  });
+
   it('constant addresses around the minimum size, then after memory.grow', async () => {
     const out = await agree(`(module ${PATTERN}
       (func (export "f") (param $grow i32) (param $at i32) (result i32)
@@ -156,6 +194,11 @@ describe('memory: bounds checks removed', () => {
     // A local plus a constant is a base of its own: read-modify-write of p[2] checks once.
     expect(await count(`(i32.store (i32.add (local.get $p) (i32.const 8)) (i32.add (i32.load (i32.add (local.get $p) (i32.const 8))) (i32.const 1)))
       (i32.load16_u (i32.add (local.get $p) (i32.const 10)))`)).toEqual({ kept: 1, removed: 2 });
+    // Range facts: x & 63 + 1024, a byte's table entry and x % 1000 * 4 need no check; x & 0xffff as a 4-byte address does.
+    expect(await count(`(i32.load8_u (i32.add (i32.and (local.get $p) (i32.const 63)) (i32.const 1024)))
+      (i32.add (i32.load offset=4096 (i32.shl (i32.load8_u (local.get $q)) (i32.const 2))))
+      (i32.add (i32.load (i32.shl (i32.rem_u (local.get $p) (i32.const 1000)) (i32.const 2))))
+      (i32.add (i32.load (i32.and (local.get $p) (i32.const 0xffff))))`)).toEqual({ kept: 2, removed: 3 });
     // A merge forgets: the access after the if is checked again.
     expect(await count(`(i32.load (local.get $p)) (if (local.get $q) (then (nop))) (i32.add (i32.load (local.get $p)))`))
       .toEqual({ kept: 2, removed: 0 });

@@ -84,6 +84,14 @@ function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number)
 }
 
 /**
+ * Range facts (ops/valueBounds.ts) are small integers: a value's known upper bound, unsigned, up
+ * to MAX_BOUND (larger ones are not worth knowing, and would not be small integers in V8), or
+ * NO_BOUND when nothing is known.
+ */
+export const NO_BOUND = -1;
+export const MAX_BOUND = 0x3fffffff;
+
+/**
  * The stack itself, with the indexes that keep every operation O(1) amortized:
  * which stack position owns each register, which positions still refer to each local
  * (so `local.set` settles exactly those), and where the one flags value is.
@@ -118,6 +126,15 @@ export class ValueStack {
    * found later: spilling and calls never look below the line. Popping lowers it.
    */
   floor = 0;
+  /**
+   * boundAt[pos]: an upper bound (unsigned) of the i32 value at pos, from the operator that
+   * computed it (`x & 63` is at most 63; ops/bounds.ts). Beside the values, not in them: a Value
+   * is shared by every position that holds it. Every push sets NO_BOUND; replace keeps it (the
+   * value moved, it did not change).
+   */
+  private boundAt = new Int32Array(64).fill(NO_BOUND);
+  /** No position at or above this was given a bound (what reset has to clear). */
+  private boundedTop = 0;
 
   constructor(localCount: number) {
     this.refTop = filledArray(localCount, -1);
@@ -135,6 +152,10 @@ export class ValueStack {
     this.lowestReg = 0;
     this.flagsPos = -1;
     this.floor = 0;
+    // Only positions that were given a bound need clearing (a fill of the whole array, per
+    // function, cost more: a call into V8's runtime).
+    for (let p = 0; p < this.boundedTop; p++) this.boundAt[p] = NO_BOUND;
+    this.boundedTop = 0;
     return this;
   }
 
@@ -155,7 +176,27 @@ export class ValueStack {
   push(v: Value): void {
     const pos = this.entries.length;
     this.entries.push(v);
+    if (pos >= this.boundAt.length) this.growBounds();
+    this.boundAt[pos] = NO_BOUND;
     this.track(v, pos);
+  }
+
+  /** The bound recorded for the value at pos (NO_BOUND unless its operator set one). */
+  bound(pos: number): number {
+    return this.boundAt[pos]!;
+  }
+
+  /** The value at the top is at most `bound` (unsigned). */
+  setTopBound(bound: number): void {
+    const pos = this.entries.length - 1;
+    this.boundAt[pos] = bound;
+    if (pos >= this.boundedTop) this.boundedTop = pos + 1;
+  }
+
+  private growBounds(): void {
+    const a = new Int32Array(2 * this.boundAt.length).fill(NO_BOUND);
+    a.set(this.boundAt);
+    this.boundAt = a;
   }
 
   pop(): Value {

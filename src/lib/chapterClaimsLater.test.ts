@@ -73,14 +73,14 @@ describe('book/10-linear-memory.mdx says', () => {
     expect(checks(listed)).toEqual([1, 0, 3, 1]);
   });
 
-  test('in the C programs, the share of checks removed ranges from under a tenth to over a third', async () => {
+  test('in the C programs, the share of checks removed ranges from under a fifth to over a third', async () => {
     const { readdirSync } = await import('node:fs');
     const dir = join(repoRoot(), 'compiler/testing/cprograms');
     const shares = readdirSync(dir).filter((f) => f.endsWith('.wasi.wasm')).flatMap((f) => {
       const { kept, removed } = compileModule(readFileSync(join(dir, f))).boundsChecks;
       return kept + removed === 0 ? [] : [removed / (kept + removed)];
     });
-    expect(Math.min(...shares)).toBeLessThan(0.1);
+    expect(Math.min(...shares)).toBeLessThan(0.2);
     expect(Math.max(...shares)).toBeGreaterThan(1 / 3);
     expect(shares.filter((x) => x < 0.5)).toHaveLength(shares.length); // most checks stay in every program
   });

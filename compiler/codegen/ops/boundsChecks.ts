@@ -11,6 +11,9 @@
 //   same holds for a local plus a constant, the i32 sum W = (local + c) mod 2^32: a later
 //   access at local + c' with 0 <= c' - c needs no check if it ends within the checked end,
 //   since W + (c' - c) then stays below 2^32 and is the address (no wrap).
+// - an address with a known upper bound (a range fact: `x & 63`, a byte just loaded; see
+//   valueBounds.ts) needs no check if that bound plus the access's end is within the memory known;
+//   the range facts of locals are kept here, beside the locals' other facts.
 // Facts hold on one straight-line stretch: they are dropped at every label where paths merge
 // (loop heads, else arms, ends that are branch targets). Calls keep them (memory may grow, not
 // shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
@@ -22,6 +25,7 @@ import { GPR64, type Gpr, qword } from '../../x64/index.ts';
 import { FrameKind } from '../../validate/codegenInterface.ts';
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
+import { NO_BOUND } from '../valueStack.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 
 /** How many bounds checks were emitted and how many were proven unneeded (for reports and tests). */
@@ -57,6 +61,9 @@ export class BoundsFacts {
   private readonly localEpoch: Uint32Array;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private readonly zxEpoch: Uint32Array;
+  /** When boundEpoch[i] === epoch: local i <= localBound[i], unsigned (a range fact, valueBounds.ts). */
+  private readonly localBound: Int32Array;
+  private readonly boundEpoch: Uint32Array;
   private epoch: number;
 
   constructor(
@@ -73,6 +80,8 @@ export class BoundsFacts {
     this.localBase = a.localBase;
     this.localEpoch = a.localEpoch;
     this.zxEpoch = a.zxEpoch;
+    this.localBound = a.localBound;
+    this.boundEpoch = a.boundEpoch;
     this.epoch = nextEpoch();
   }
 
@@ -87,6 +96,18 @@ export class BoundsFacts {
     this.localEpoch[i] = 0;
     this.ownEpoch[i] = 0;
     this.zxEpoch[i] = 0;
+    this.boundEpoch[i] = 0;
+  }
+
+  /** An upper bound (unsigned) of local i's value, or NO_BOUND. */
+  valueBound(i: number): number {
+    return this.boundEpoch[i] === this.epoch ? this.localBound[i]! : NO_BOUND;
+  }
+
+  /** Local i was just written a value at most `bound`. */
+  learnValueBound(i: number, bound: number): void {
+    this.localBound[i] = bound;
+    this.boundEpoch[i] = this.epoch;
   }
 
   /** Is local i's home register known zero-extended (since its last write, on this stretch)? */
@@ -135,7 +156,7 @@ export class BoundsFacts {
 
 /**
  * The per-local arrays of BoundsFacts, shared by every function's facts and grown to the most
- * locals seen: allocating six of them per function cost more than a small function's checks
+ * locals seen: allocating eight of them per function cost more than a small function's checks
  * (typed arrays over 64 bytes live outside V8's heap). Epochs are never reused, so what another
  * function's facts left in them is never current; at worst two live BoundsFacts overwrite each
  * other's facts (a value is always written with its epoch), which only loses facts.
@@ -147,6 +168,8 @@ interface FactArrays {
   localBase: Int32Array;
   localEpoch: Uint32Array;
   zxEpoch: Uint32Array;
+  localBound: Int32Array;
+  boundEpoch: Uint32Array;
 }
 let shared: FactArrays | null = null;
 let lastEpoch = 0;
@@ -157,6 +180,7 @@ function factArrays(localCount: number): FactArrays {
     shared = {
       ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n),
       localBase: new Int32Array(n), localEpoch: new Uint32Array(n), zxEpoch: new Uint32Array(n),
+      localBound: new Int32Array(n), boundEpoch: new Uint32Array(n),
     };
   }
   return shared;
@@ -165,13 +189,13 @@ function factArrays(localCount: number): FactArrays {
 /** A fresh epoch, never used before (past 2^32 - 1, every epoch stored is cleared and they start over). */
 function nextEpoch(): number {
   if (lastEpoch === 0xffffffff) {
-    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch]) a.fill(0);
+    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch, shared.boundEpoch]) a.fill(0);
     lastEpoch = 0;
   }
   return ++lastEpoch;
 }
 
-/** The function's bounds facts, made at its first memory access. */
+/** The function's bounds facts, made at its first memory access (or range fact of a local). */
 export function boundsFacts(fc: FunctionCompiler): BoundsFacts {
   return (fc.bounds ??= new BoundsFacts(fc.locals.types.length, minimumMemoryBytes(fc.env.module), fc.env.boundsChecks));
 }

@@ -13,7 +13,8 @@ import {
 import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, constant64, inFlags, inReg, Loc, localPlus, type Value } from '../valueStack.ts';
+import { constant, constant64, inFlags, inReg, Loc, localPlus, NO_BOUND, type Value } from '../valueStack.ts';
+import { binaryBound, BoundRule, boundRuleOf } from './valueBounds.ts';
 
 /** Condition codes (x86 encoding numbers). */
 export const CC = { o: 0, b: 2, ae: 3, e: 4, ne: 5, be: 6, a: 7, p: 10, np: 11, l: 12, ge: 13, le: 14, g: 15 } as const;
@@ -162,11 +163,19 @@ const ctz32 = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
 export type BinOp = 'add' | 'sub' | 'mul' | 'div_s' | 'div_u' | 'rem_s' | 'rem_u' | 'and' | 'or' | 'xor' | 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr';
 
 // #region binary-entry
-export function binary(fc: FunctionCompiler, type: number, op: BinOp): void {
+export function binary(fc: FunctionCompiler, type: number, op: BinOp, rule: number = BoundRule.none): void {
   fc.protectFlags(2);
-  let b = fc.pop();
-  let a = fc.pop();
+  const b = fc.pop();
+  const a = fc.pop();
   if (a.loc === Loc.Const && b.loc === Loc.Const && foldBinary(fc, type, op, a, b)) return;
+  if (rule === BoundRule.none || !fc.hasMemory) return lowerBinary(fc, type, op, a, b);
+  // The operands' range facts (i32 only: `rule` is none for i64), read before the result's push takes their place.
+  const bound = binaryBound(fc, rule, a, b, fc.stack.height);
+  lowerBinary(fc, type, op, a, b);
+  if (bound !== NO_BOUND) fc.stack.setTopBound(bound);
+}
+
+function lowerBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   switch (op) {
     case 'add': case 'sub': {
       // local + constant stays deferred; it becomes an lea where it is used.
@@ -233,7 +242,10 @@ function twoAddress(
   const opStart = fc.asm.offset;
   const src = fc.operand(b, immOk);
   const clean = fc.asm.offset === opStart; // the operand needed no code of its own
+  // `add r32, c` on a temporary whose upper half is clear: a bounded address may undo it (memory.ts).
+  const addImm = op === 'add' && type === I32 && typeof src === 'number' && src >= 0 && aWasTemp && clean && opStart === start && fc.justZeroExtended(dst);
   fc.emitTwoAddress(op, type, dst, src);
+  if (addImm) fc.noteAddImmediate(dst, opStart, src as number);
   if (type === I32) fc.markZeroExtended(dst);
   fc.lastOp = null;
   if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
@@ -490,7 +502,10 @@ export function integerLowering(info: OperatorInfo): ((fc: FunctionCompiler) => 
     const cc = op === 'eqz' ? 'eqz' : COMPARE_CC[op];
     return cc === undefined ? undefined : (fc) => compare(fc, type, cc);
   }
-  if (info.family === 'binary' && (BIN_OPS as readonly string[]).includes(op)) return (fc) => binary(fc, type, op as BinOp);
+  if (info.family === 'binary' && (BIN_OPS as readonly string[]).includes(op)) {
+    const rule = type === I32 ? boundRuleOf(op) : BoundRule.none;
+    return (fc) => binary(fc, type, op as BinOp, rule);
+  }
   if (info.family !== 'unary') return undefined;
   switch (op) {
     case 'clz': return (fc) => bitCount(fc, type, 0);

@@ -11,10 +11,11 @@ import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, inReg, Loc, type Value } from '../valueStack.ts';
+import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
   boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
 } from './boundsChecks.ts';
+import { boundOf } from './valueBounds.ts';
 
 // #region access-table
 /** What each load and store opcode moves: value type, bytes, and for narrow loads sign extension. */
@@ -43,10 +44,11 @@ function accessOf(opcode: number): Access {
 // #region effective-address
 /**
  * The memory operand for an access of `size` bytes at the popped i32 address `a` plus the
- * memarg offset, bounds-checked unless the facts prove it in bounds. `index` is the register
+ * memarg offset, bounds-checked unless the facts prove it in bounds (`bound`: a is at most
+ * that, unsigned; see valueBounds.ts). `index` is the register
  * holding the zero-extended address (held by this operator; a load may reuse it), or -1.
  */
-function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: number): { index: number; disp: number } {
+function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number): { index: number; disp: number } {
   const asm = fc.asm;
   const facts = boundsFacts(fc);
   if (a.loc === Loc.Const) {
@@ -61,6 +63,17 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
     const r = fc.regs.alloc(GPR);
     asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
     return { index: r, disp: 0 };
+  }
+  // An address whose range fact puts the access's end within the memory known so far.
+  if (bound !== NO_BOUND && bound + offset + size <= facts.constEnd) {
+    fc.env.boundsChecks.removed++;
+    // local + c (c >= 0) did not wrap (its bound is below 2^32): c joins the displacement.
+    if (a.loc === Loc.LocalPlus) return withDisp(fc, zeroExtendedLocal(fc, a), a.imm + offset);
+    // x + c just added into a register (a table's base added to a masked index): the add is
+    // undone and c joins the displacement. x <= bound - c, so x + c did not wrap either.
+    const c = a.loc === Loc.Reg ? fc.undoAddImmediate(a.n) : -1;
+    if (c >= 0) return withDisp(fc, a.n, c + offset);
+    return withDisp(fc, addressRegister(fc, a), offset);
   }
   const local = a.loc === Loc.Local || a.loc === Loc.LocalPlus ? a.n : -1;
   const c = a.loc === Loc.LocalPlus ? a.imm : 0;
@@ -78,26 +91,30 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, offset: number, size: 
     }
     return withDisp(fc, base, c - b + offset);
   }
-  // The i32 address, zero-extended to 64 bits (32-bit instructions clear the upper half; the
-  // upper half of an i32 register may hold anything, e.g. after i32.wrap_i64). A local plus a
-  // constant is added in 32 bits here: it may wrap, and the wrapped value is the address.
-  let r: number;
-  if (a.loc === Loc.Reg) {
-    r = a.n;
-    if (!fc.justZeroExtended(r)) asm.mov(GPR32[r]!, GPR32[r]!);
-  } else if (a.loc === Loc.LocalPlus) {
-    r = fc.regs.alloc(GPR);
-    fc.loadInto(r, a);
-  } else if (a.loc === Loc.Local) r = zeroExtendedLocal(fc, a);
-  else {
-    r = fc.regs.alloc(GPR);
-    asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
-  }
+  const r = addressRegister(fc, a);
   const end = offset + size;
   checkIndex(fc, GPR64[r]!, end);
   if (local >= 0) facts.learnLocal(local, c, end);
   else facts.learn(end);
   return withDisp(fc, r, offset);
+}
+
+/**
+ * A register holding the i32 address `a`, zero-extended to 64 bits (32-bit instructions clear
+ * the upper half; the upper half of an i32 register may hold anything, e.g. after
+ * i32.wrap_i64). A local plus a constant is added in 32 bits here: it may wrap, and the wrapped
+ * value is the address.
+ */
+function addressRegister(fc: FunctionCompiler, a: Value): number {
+  if (a.loc === Loc.Reg) {
+    if (!fc.justZeroExtended(a.n)) fc.asm.mov(GPR32[a.n]!, GPR32[a.n]!);
+    return a.n;
+  }
+  if (a.loc === Loc.Local) return zeroExtendedLocal(fc, a);
+  const r = fc.regs.alloc(GPR);
+  if (a.loc === Loc.LocalPlus) fc.loadInto(r, a);
+  else fc.asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
+  return r;
 }
 
 /**
@@ -151,7 +168,7 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
   const { type, size, signed } = accessOf(opcode);
   fc.protectFlags(1);
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, offset, size);
+  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const m = operandAt(ea, size);
   const asm = fc.asm;
   if (type === F32 || type === F64) {
@@ -169,6 +186,7 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
   else asm.movzx(GPR32[dst]!, m);
   if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
   fc.push(inReg(type, dst));
+  if (type === I32 && !signed && size < 4) fc.stack.setTopBound(size === 1 ? 0xff : 0xffff);
 }
 
 export function store(fc: FunctionCompiler, opcode: number, offset: number): void {
@@ -176,7 +194,7 @@ export function store(fc: FunctionCompiler, opcode: number, offset: number): voi
   fc.protectFlags(2);
   const v = fc.pop();
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, offset, size);
+  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const m = operandAt(ea, size);
   const asm = fc.asm;
   if (v.loc === Loc.Const) {
