@@ -128,12 +128,14 @@ export class ValueStack {
   floor = 0;
   /**
    * boundAt[pos]: an upper bound (unsigned) of the i32 value at pos, from the operator that
-   * computed it (`x & 63` is at most 63; ops/bounds.ts). Beside the values, not in them: a Value
-   * is shared by every position that holds it. Every push sets NO_BOUND; replace keeps it (the
-   * value moved, it did not change).
+   * computed it (`x & 63` is at most 63; ops/valueBounds.ts). Beside the values, not in them: a
+   * Value is shared by every position that holds it. Replace keeps it (the value moved, it did
+   * not change). Only positions below boundedTop count: the rest are NO_BOUND whatever the array
+   * holds, so a push (which forgets its position's bound) only lowers the watermark, and most
+   * functions never write the array at all.
    */
-  private boundAt = new Int32Array(64).fill(NO_BOUND);
-  /** No position at or above this was given a bound (what reset has to clear). */
+  private boundAt = new Int32Array(64);
+  /** No position at or above this has a bound. */
   private boundedTop = 0;
 
   constructor(localCount: number) {
@@ -152,9 +154,6 @@ export class ValueStack {
     this.lowestReg = 0;
     this.flagsPos = -1;
     this.floor = 0;
-    // Only positions that were given a bound need clearing (a fill of the whole array, per
-    // function, cost more: a call into V8's runtime).
-    for (let p = 0; p < this.boundedTop; p++) this.boundAt[p] = NO_BOUND;
     this.boundedTop = 0;
     return this;
   }
@@ -176,25 +175,27 @@ export class ValueStack {
   push(v: Value): void {
     const pos = this.entries.length;
     this.entries.push(v);
-    if (pos >= this.boundAt.length) this.growBounds();
-    this.boundAt[pos] = NO_BOUND;
+    if (pos < this.boundedTop) this.boundedTop = pos; // its bound, and those above it, are gone
     this.track(v, pos);
   }
 
   /** The bound recorded for the value at pos (NO_BOUND unless its operator set one). */
   bound(pos: number): number {
-    return this.boundAt[pos]!;
+    return pos < this.boundedTop ? this.boundAt[pos]! : NO_BOUND;
   }
 
   /** The value at the top is at most `bound` (unsigned). */
   setTopBound(bound: number): void {
     const pos = this.entries.length - 1;
+    if (pos >= this.boundAt.length) this.growBounds();
+    // The positions between the watermark and the top have no bound: the array may say otherwise.
+    for (let p = this.boundedTop; p < pos; p++) this.boundAt[p] = NO_BOUND;
     this.boundAt[pos] = bound;
     if (pos >= this.boundedTop) this.boundedTop = pos + 1;
   }
 
   private growBounds(): void {
-    const a = new Int32Array(2 * this.boundAt.length).fill(NO_BOUND);
+    const a = new Int32Array(Math.max(2 * this.boundAt.length, this.entries.length));
     a.set(this.boundAt);
     this.boundAt = a;
   }
