@@ -25,12 +25,6 @@ export function unbounded(fc: FunctionCompiler, v: Value, pos: number): boolean 
   return (v.loc === Loc.Reg || v.loc === Loc.Slot) && fc.stack.bound(pos) === NO_BOUND;
 }
 
-/** boundOf the value v just popped (from the stack's height), the common case first. */
-export function poppedBound(fc: FunctionCompiler, v: Value): number {
-  const h = fc.stack.height;
-  return unbounded(fc, v, h) ? NO_BOUND : boundOf(fc, v, h);
-}
-
 /** No range fact can bound `a op b` (operands popped from h and h + 1): or, xor, add and mul need both operands' bounds, the others one. */
 export function noBinaryBound(fc: FunctionCompiler, rule: number, a: Value, b: Value, h: number): boolean {
   const na = unbounded(fc, a, h);
