@@ -15,7 +15,7 @@ import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
   boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
 } from './boundsChecks.ts';
-import { boundOf, unbounded } from './valueBounds.ts';
+import { boundOf } from './valueBounds.ts';
 
 // #region access-table
 /** What each load and store opcode moves: value type, bytes, and for narrow loads sign extension. */
@@ -99,12 +99,6 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
   return withDisp(fc, r, offset);
 }
 
-/** The range fact of the address `a` just popped (NO_BOUND at once for a register or spilled value without one). */
-function addressBound(fc: FunctionCompiler, a: Value): number {
-  const h = fc.stack.height;
-  return unbounded(fc, a, h) ? NO_BOUND : boundOf(fc, a, h);
-}
-
 /**
  * A register holding the i32 address `a`, zero-extended to 64 bits (32-bit instructions clear
  * the upper half; the upper half of an i32 register may hold anything, e.g. after
@@ -174,7 +168,7 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
   const { type, size, signed } = accessOf(opcode);
   fc.protectFlags(1);
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, addressBound(fc, a), offset, size);
+  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const m = operandAt(ea, size);
   const asm = fc.asm;
   if (type === F32 || type === F64) {
@@ -200,7 +194,7 @@ export function store(fc: FunctionCompiler, opcode: number, offset: number): voi
   fc.protectFlags(2);
   const v = fc.pop();
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, addressBound(fc, a), offset, size);
+  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const m = operandAt(ea, size);
   const asm = fc.asm;
   if (v.loc === Loc.Const) {
