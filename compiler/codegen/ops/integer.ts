@@ -14,7 +14,7 @@ import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inFlags, inReg, Loc, localPlus, NO_BOUND, type Value } from '../valueStack.ts';
-import { binaryBound, BoundRule, boundRuleOf, noBinaryBound } from './valueBounds.ts';
+import { binaryBound, BoundRule, boundRuleOf } from './valueBounds.ts';
 
 /** Condition codes (x86 encoding numbers). */
 export const CC = { o: 0, b: 2, ae: 3, e: 4, ne: 5, be: 6, a: 7, p: 10, np: 11, l: 12, ge: 13, le: 14, g: 15 } as const;
@@ -168,10 +168,9 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp, rule: numb
   const b = fc.pop();
   const a = fc.pop();
   if (a.loc === Loc.Const && b.loc === Loc.Const && foldBinary(fc, type, op, a, b)) return;
-  const h = fc.stack.height;
-  if (rule === BoundRule.none || !fc.hasMemory || noBinaryBound(fc, rule, a, b, h)) return lowerBinary(fc, type, op, a, b);
+  if (rule === BoundRule.none || !fc.hasMemory) return lowerBinary(fc, type, op, a, b);
   // The operands' range facts (i32 only: `rule` is none for i64), read before the result's push takes their place.
-  const bound = binaryBound(fc, rule, a, b, h);
+  const bound = binaryBound(fc, rule, a, b, fc.stack.height);
   lowerBinary(fc, type, op, a, b);
   if (bound !== NO_BOUND) fc.stack.setTopBound(bound);
 }

@@ -17,21 +17,6 @@ export function boundRuleOf(op: string): number {
   return (BoundRule as Record<string, number>)[op] ?? BoundRule.none;
 }
 
-/**
- * v, just popped from pos, is a register or spilled value with no recorded bound, so boundOf
- * says NO_BOUND: most values are, and this is all they cost.
- */
-export function unbounded(fc: FunctionCompiler, v: Value, pos: number): boolean {
-  return (v.loc === Loc.Reg || v.loc === Loc.Slot) && fc.stack.bound(pos) === NO_BOUND;
-}
-
-/** No range fact can bound `a op b` (operands popped from h and h + 1): or, xor, add and mul need both operands' bounds, the others one. */
-export function noBinaryBound(fc: FunctionCompiler, rule: number, a: Value, b: Value, h: number): boolean {
-  const na = unbounded(fc, a, h);
-  const nb = unbounded(fc, b, h + 1);
-  return rule >= BoundRule.or && rule <= BoundRule.mul ? na || nb : na && nb;
-}
-
 // #region range-facts
 /** What is known of the i32 value v that is (or just was) at stack position pos: v <= the result, unsigned; or NO_BOUND. */
 export function boundOf(fc: FunctionCompiler, v: Value, pos: number): number {

@@ -11,7 +11,7 @@ import { writeLocal } from '../locals.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { FP_EQUAL, FP_UNEQUAL, inReg, Loc, NO_BOUND, ofLocal } from '../valueStack.ts';
 import { boundsFacts } from './boundsChecks.ts';
-import { boundOf, unbounded } from './valueBounds.ts';
+import { boundOf } from './valueBounds.ts';
 
 // #region variables
 export function localGet(fc: FunctionCompiler, i: number): void {
@@ -21,8 +21,7 @@ export function localGet(fc: FunctionCompiler, i: number): void {
 export function localSet(fc: FunctionCompiler, i: number, tee: boolean): void {
   const v = fc.pop();
   // A constant's bound is not kept: a local set to one is rarely an address, and every function sets some.
-  const h = fc.stack.height;
-  const bound = fc.hasMemory && v.loc !== Loc.Const && !unbounded(fc, v, h) ? boundOf(fc, v, h) : NO_BOUND;
+  const bound = fc.hasMemory && v.loc !== Loc.Const ? boundOf(fc, v, fc.stack.height) : NO_BOUND;
   writeLocal(fc, i, v);
   if (bound !== NO_BOUND) boundsFacts(fc).learnValueBound(i, bound);
   if (tee) fc.push(ofLocal(fc.locals.types[i]!, i));
