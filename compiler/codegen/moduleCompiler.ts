@@ -245,6 +245,9 @@ export class X64CodeGenerator implements CodeGenerator {
     // padding whatever its length. The padding is between functions, never run.
     const onBoundary = fc?.frame.hasLoops ? p - fc.frame.predictedPrologueLength() : entryAt;
     while ((buf.length + onBoundary) % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
+    // A dispatch loop's head (already on a 16-byte boundary) goes on a 64-byte one: see Frame.dispatchLoop.
+    const dispatch = fc?.frame.dispatchHead;
+    if (dispatch) while ((buf.length + p + dispatch.offset) % 64 !== 0) (buf.reserve(1), buf.put(0xcc));
     const start = buf.length;
     const entry = start + entryAt;
     buf.append(head);
