@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 describe('loop heads after branch relaxation', () => {
-  it.each(files)('%s: every short loop\'s back edge lands on a 16-byte boundary, long loops are not padded, and jumps in loop functions are short where they can be', (file) => {
+  it.each(files)('%s: every short loop\'s back edge lands on a 16-byte boundary, long loops are not padded but dispatch loops, whose heads are on a 64-byte boundary, and jumps in loop functions are short where they can be', (file) => {
     const m = compileModule(new Uint8Array(readFileSync(join(kernels, file))), { notes: true });
     let backEdges = 0;
     let shortForward = 0;
