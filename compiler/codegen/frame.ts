@@ -260,13 +260,15 @@ export class Frame {
    * padding was.
    */
   endLoop(head: Label): void {
-    if (head !== this.dispatchHead && this.asm.offset - head.offset > MAX_ALIGNED_LOOP) this.asm.unalign(head);
+    if (this.asm.offset - head.offset <= MAX_ALIGNED_LOOP) {
+      if (head === this.dispatchHead) this.dispatchHead = null;
+    } else if (head !== this.dispatchHead) this.asm.unalign(head);
   }
 
   /**
-   * The loop with this head holds a br_table: the first such loop of a function keeps its head
-   * aligned whatever its length, and the module compiler puts the function where that head lands
-   * on a 64-byte boundary (the padding is between functions, never run). The dispatch (load the
+   * The loop with this head holds a br_table: the first such loop of a function that is longer
+   * than MAX_ALIGNED_LOOP keeps its head aligned, and the module compiler puts the function where
+   * that head lands on a 64-byte boundary (the padding is between functions, never run). The dispatch (load the
    * opcode, bounds check, table jump) then sits in one 64-byte block: measured on Zen 4, an
    * interpreter loop whose dispatch crossed a 64-byte boundary took up to 1.26x the time.
    */
