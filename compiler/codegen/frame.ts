@@ -39,7 +39,7 @@ export class Frame {
   hasCalls = false;
   /** The body has a loop: loop heads are aligned, so where the body starts matters (see alignLoopHead). */
   hasLoops = false;
-  /** The head of the first loop found to hold a br_table (an interpreter's dispatch loop), placed on a 64-byte boundary (see dispatchLoop). */
+  /** The head of the first long loop holding a br_table (an interpreter's dispatch loop): see dispatchLoop. */
   dispatchHead: Label | null = null;
   /** The frame size, once finish() has run. */
   finalSize = 0;
@@ -268,9 +268,9 @@ export class Frame {
   /**
    * The loop with this head holds a br_table: the first such loop of a function that is longer
    * than MAX_ALIGNED_LOOP keeps its head aligned, and the module compiler puts the function where
-   * that head lands on a 64-byte boundary (the padding is between functions, never run). The dispatch (load the
-   * opcode, bounds check, table jump) then sits in one 64-byte block: measured on Zen 4, an
-   * interpreter loop whose dispatch crossed a 64-byte boundary took up to 1.26x the time.
+   * that head lands on a 64-byte boundary (the padding is between functions, never run). The
+   * dispatch (load the opcode, bounds check, table jump) then sits in one 64-byte block: measured
+   * on Zen 4, an interpreter loop whose dispatch crossed a 64-byte boundary took up to 1.26x the time.
    */
   dispatchLoop(head: Label): void {
     this.dispatchHead ??= head;
