@@ -304,6 +304,12 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, count: 
     return branchTo(fc, control.target(i < count ? depths[i]! : defaultDepth));
   }
   fc.materializeFlags();
+  for (let k = control.frames.length - 1; k >= 0; k--) {
+    const f = control.frames[k]!;
+    if (f.kind !== FrameKind.loop) continue;
+    fc.frame.dispatchLoop(f.label);
+    break;
+  }
   // The index, zero-extended to 64 bits for the table lookup (a 32-bit mov does both at once).
   let r: number;
   if (index.loc === Loc.Reg) {

@@ -88,6 +88,8 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
+  /** Functions with a dispatch loop, placed so that its head is on a 64-byte boundary (see Frame.dispatchLoop). */
+  readonly dispatchFunctions: number[] = [];
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
@@ -245,6 +247,12 @@ export class X64CodeGenerator implements CodeGenerator {
     // padding whatever its length. The padding is between functions, never run.
     const onBoundary = fc?.frame.hasLoops ? p - fc.frame.predictedPrologueLength() : entryAt;
     while ((buf.length + onBoundary) % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
+    // A dispatch loop's head (already on a 16-byte boundary) goes on a 64-byte one: see Frame.dispatchLoop.
+    const dispatch = fc?.frame.dispatchHead;
+    if (dispatch) {
+      while ((buf.length + p + dispatch.offset) % 64 !== 0) (buf.reserve(1), buf.put(0xcc));
+      this.dispatchFunctions.push(funcIndex);
+    }
     const start = buf.length;
     const entry = start + entryAt;
     buf.append(head);
@@ -511,6 +519,8 @@ export interface CompileOptions {
 /** A compiled part: only its functions have code, and calls are still to patch (mergeParts does both). */
 export interface CompiledPart extends CompiledModuleWithNotes {
   readonly calls: readonly (readonly [number, number, number])[];
+  /** Functions placed with a dispatch loop's head on a 64-byte boundary (the others keep their position modulo 16). */
+  readonly dispatchFunctions: readonly number[];
 }
 
 export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): CompiledModuleWithNotes {
@@ -520,7 +530,7 @@ export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): 
 /** Compile one part of a module's functions (see ModulePart; mergeParts puts the parts together). */
 export function compilePart(bytes: Uint8Array, part: ModulePart, options: CompileOptions = {}): CompiledPart {
   const { result, gen } = compileWith(bytes, { ...options, part });
-  return { ...result, calls: gen.pendingCalls };
+  return { ...result, calls: gen.pendingCalls, dispatchFunctions: gen.dispatchFunctions };
 }
 
 function compileWith(bytes: Uint8Array, options: CompileOptions): { result: CompiledModuleWithNotes; gen: X64CodeGenerator } {

@@ -55,9 +55,11 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     next[q]!++;
     // What lies before the part's next function belongs to this one.
     const end = next[q]! < part.functions.length ? codeStart(part.functions[next[q]!]!) : Infinity;
-    // Each function keeps its position modulo 16 (its entry or its loop heads are aligned).
+    // Each function keeps its position modulo 16 (its entry or its loop heads are aligned), or 64
+    // with a dispatch loop (see Frame.dispatchLoop).
     const from = codeStart(f);
-    while ((code.length - from) % 16 !== 0) (code.reserve(1), code.put(0xcc));
+    const alignment = part.dispatchFunctions.includes(f.funcIndex) ? 64 : 16;
+    while ((code.length - from) % alignment !== 0) (code.reserve(1), code.put(0xcc));
     const shift = code.length - from;
     code.append(part.code.subarray(from, f.offset + f.size));
     functions.push({ funcIndex: f.funcIndex, offset: f.offset + shift, size: f.size, prefix: f.prefix });

@@ -25,6 +25,7 @@ export interface PackedPart {
   readonly calls: Int32Array;
   /** [start, end] per data range. */
   readonly dataRanges: Int32Array;
+  readonly dispatchFunctions: readonly number[];
   readonly notes: readonly (readonly [number, string])[];
   readonly stubbed: readonly (readonly [number, string])[];
   readonly boundsChecks: { kept: number; removed: number };
@@ -44,7 +45,7 @@ export function packPart(p: CompiledPart): PackedPart {
   p.trapSites.forEach((t, i) => trapSites.set([t.codeOffset, t.trap, t.funcIndex, t.wasmOffset], i * 4));
   return {
     code: p.code, functions, trapSites, calls: Int32Array.from(p.calls.flat()), dataRanges: Int32Array.from(p.dataRanges.flat()),
-    notes: p.notes, stubbed: [...p.stubbed], boundsChecks: p.boundsChecks,
+    notes: p.notes, stubbed: [...p.stubbed], boundsChecks: p.boundsChecks, dispatchFunctions: p.dispatchFunctions,
   };
 }
 
@@ -56,7 +57,7 @@ export function unpackPart(p: PackedPart, info: ModuleInfo): CompiledPart {
     functions: groups(p.functions, 4, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]!, prefix: p.functions[i + 3]! })),
     trapSites: groups(p.trapSites, 4, (i) => ({ codeOffset: p.trapSites[i]!, trap: p.trapSites[i + 1]! as TrapCode, funcIndex: p.trapSites[i + 2]!, wasmOffset: p.trapSites[i + 3]! })),
     calls: groups(p.calls, 3, (i) => [p.calls[i]!, p.calls[i + 1]!, p.calls[i + 2]!] as const),
-    stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks,
+    stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks, dispatchFunctions: p.dispatchFunctions,
   };
 }
 
