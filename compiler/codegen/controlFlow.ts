@@ -42,6 +42,20 @@ export class ControlState {
   readonly frames: CFrame[] = [];
   /** Loops open around the current operator (their code runs repeatedly). */
   loops = 0;
+  /** Frames closed before, reused by newFrame (one object per block opened cost more than its code). */
+  readonly spare: CFrame[] = [];
+  /** Empty again, for the next function (its frames become spares). */
+  reset(): this {
+    while (this.frames.length > 0) this.spare.push(this.frames.pop()!);
+    this.loops = 0;
+    return this;
+  }
+  /** Close the innermost frame: it stays as it is until the next newFrame reuses it. */
+  pop(): CFrame {
+    const f = this.frames.pop()!;
+    this.spare.push(f);
+    return f;
+  }
   top(): CFrame {
     return this.frames[this.frames.length - 1]!;
   }
@@ -54,11 +68,18 @@ export class ControlState {
 const arity = (f: CFrame): number => (f.kind === FrameKind.loop ? f.params.length : f.results.length);
 
 function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabel: Label | null = null): CFrame {
-  return {
-    // FuncTypes are stable (the validator's contract), so the frame keeps them rather than copies.
-    kind: vf.kind, height: vf.height, params: vf.type.params, results: vf.type.results,
-    label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false,
-  };
+  const f = fc.control.spare.pop() as { -readonly [K in keyof CFrame]: CFrame[K] } | undefined;
+  // FuncTypes are stable (the validator's contract), so the frame keeps them rather than copies.
+  if (f === undefined) {
+    return {
+      kind: vf.kind, height: vf.height, params: vf.type.params, results: vf.type.results,
+      label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false,
+    };
+  }
+  // A closed frame, made new (its localState buffer is kept for snapshotLocals to reuse).
+  f.kind = vf.kind, f.height = vf.height, f.params = vf.type.params, f.results = vf.type.results;
+  f.label = label, f.elseLabel = elseLabel, f.layout = null, f.paramLayout = null, f.targeted = false;
+  return f;
 }
 
 export function beginFunctionFrame(fc: FunctionCompiler, vf: ControlFrame): void {
@@ -193,7 +214,7 @@ export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): vo
   parallelMove(fc.asm, layoutMoves(fc, places, f.height), fc.flagsFree());
   resetTo(fc, f.height, places, f.params);
   f.paramLayout = places;
-  f.localState = snapshotLocals(fc);
+  f.localState = snapshotLocals(fc, f.localState);
   if (cc === 'always') {
     // then-arm always runs
   } else if (cc === 'never') fc.asm.jmp(f.elseLabel!);
@@ -217,7 +238,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
   let f = fc.control.top();
   if (f.kind === FrameKind.function) {
     if (live) emitReturn(fc);
-    fc.control.frames.pop();
+    fc.control.pop();
     return;
   }
   if (f.kind === FrameKind.if) {
@@ -226,7 +247,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
     live = true;
     f = fc.control.top();
   }
-  fc.control.frames.pop();
+  fc.control.pop();
   if (f.kind === FrameKind.loop) {
     fc.control.loops--;
     fc.frame.endLoop(f.label);
@@ -454,9 +475,10 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
   }
 }
 
-function snapshotLocals(fc: FunctionCompiler): Uint8Array {
+/** The register locals' state, in `into` if it is large enough (a frame reused keeps its buffer). */
+function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Array {
   const l = fc.locals;
-  const s = new Uint8Array(l.regLocals.length * 2);
+  const s = into !== null && into.length >= l.regLocals.length * 2 ? into : new Uint8Array(Math.max(16, l.regLocals.length * 2));
   for (let k = 0; k < l.regLocals.length; k++) {
     const i = l.regLocals[k]!;
     s[2 * k] = l.regValid[i]!;

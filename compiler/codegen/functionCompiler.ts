@@ -31,6 +31,13 @@ export const XMM_CLASS = RegClass.xmm;
 /** Instructions `op dst, src` that `x = x op y` may be redone with in place (see lastOp); f* are scalar SSE. */
 export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul' | 'fadd' | 'fsub' | 'fmul' | 'fdiv';
 
+/** An arithmetic instruction that `local.set` may redo in place (see FunctionCompiler.lastOp). */
+export interface LastOp {
+  /** The temporary the code from `start` to `end` computed into, and the home register to redo it in. */
+  result: number; home: number; start: number; end: number;
+  op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number;
+}
+
 /** What the module compiler gives each function. */
 export interface FunctionEnv {
   readonly asm: Assembler;
@@ -104,7 +111,9 @@ export class FunctionCompiler implements Spiller {
    * `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
    * right after it rewrites that into `op x, y` (see writeLocal).
    */
-  lastOp: { result: number; home: number; start: number; end: number; op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number } | null = null;
+  lastOp: LastOp | null = null;
+  /** The one record lastOp points to when set (see recordLastOp). */
+  private readonly lastOpRecord: LastOp = { result: 0, home: 0, start: 0, end: 0, op: 'add', type: 0, src: 0 };
   /** The last `and` or lea result, if a consumer may still fuse with it (ops/fusion.ts). */
   fusable: Fusable | null = null;
   /**
@@ -414,6 +423,16 @@ export class FunctionCompiler implements Spiller {
       }
     }
     return XMM[this.toReg(v) & 15]!;
+  }
+
+  /**
+   * The code from `start` to here computed `result = home op src`: a `local.set` right after it may
+   * redo it in place. One record, rewritten each time (only the latest is ever read).
+   */
+  recordLastOp(result: RegId, home: RegId, start: number, op: TwoAddressOp, type: number, src: Gpr | Xmm | Mem | number): void {
+    const r = this.lastOpRecord;
+    r.result = result, r.home = home, r.start = start, r.end = this.asm.offset, r.op = op, r.type = type, r.src = src;
+    this.lastOp = r;
   }
 
   /** The instruction just emitted wrote a 32-bit result to r. */

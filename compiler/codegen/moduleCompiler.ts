@@ -200,9 +200,10 @@ export class X64CodeGenerator implements CodeGenerator {
     this.checksBefore.removed = this.boundsChecks.removed;
     this.env ??= { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
-      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression, this.done);
+      const previous = this.done;
+      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression, previous);
       this.done = null;
-      fc.control = new control.ControlState();
+      fc.control = previous ? previous.control.reset() : new control.ControlState();
       this.fc = fc;
       control.beginFunctionFrame(fc, ctx.frame(0));
     } catch (e) {

@@ -212,6 +212,11 @@ export function factsAtEnd(fc: FunctionCompiler): void {
   fc.bounds.reset();
 }
 
+/** The VMContext fields a check compares with (made once: operands are immutable). */
+const MEMORY_SIZE = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
+const MEMORY_BOUND_4 = qword(VMCTX_GPR, VMCTX.MEMORY_BOUND_4);
+const MEMORY_BOUND_8 = qword(VMCTX_GPR, VMCTX.MEMORY_BOUND_8);
+
 // #region bounds-check
 /** Trap unless zx(index) + end <= memory size; `index` holds a zero-extended address. */
 export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void {
@@ -219,8 +224,7 @@ export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void 
   const r11 = GPR64[SCRATCH]!;
   // The common ends compare the index itself: with the size (index < size) or a bound kept beside it.
   if (end === 1 || end === 4 || end === 8) {
-    const bound = end === 1 ? VMCTX.MEMORY_SIZE : end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8;
-    asm.cmp(index, qword(VMCTX_GPR, bound));
+    asm.cmp(index, end === 1 ? MEMORY_SIZE : end === 4 ? MEMORY_BOUND_4 : MEMORY_BOUND_8);
     fc.trapIf(end === 1 ? 'ae' : 'g', TrapCode.outOfBoundsMemoryAccess);
     fc.env.boundsChecks.kept++;
     return;
@@ -230,7 +234,7 @@ export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void 
     asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
     asm.add(r11, index);
   }
-  asm.cmp(r11, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
+  asm.cmp(r11, MEMORY_SIZE);
   fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
   fc.env.boundsChecks.kept++;
 }
@@ -238,7 +242,7 @@ export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void 
 /** Trap unless `end` (a constant address's end) <= memory size. */
 export function checkConstant(fc: FunctionCompiler, end: number): void {
   const asm = fc.asm;
-  const size = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
+  const size = MEMORY_SIZE;
   if (end <= MAX_DISP) {
     asm.cmp(size, end);
     fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess);

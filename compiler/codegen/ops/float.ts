@@ -52,6 +52,8 @@ function loadMask(fc: FunctionCompiler, type: number, sign: boolean): Xmm {
 // #region float-arithmetic
 // #region float-add
 type Arith = 'add' | 'sub' | 'mul' | 'div';
+/** The two-address form of each operator (a table: no string made per instruction). */
+const TWO_ADDRESS: Record<Arith, TwoAddressOp> = { add: 'fadd', sub: 'fsub', mul: 'fmul', div: 'fdiv' };
 
 /** dst = a; dst op= b (a commutative operator reuses whichever operand is a temporary). */
 export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void {
@@ -64,7 +66,7 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
   const aHome = a.loc === Loc.Local ? fc.locals.liveRegister(a.n) : -1;
   const bHome = commutative && b.loc === Loc.Local ? fc.locals.liveRegister(b.n) : -1;
   const aWasTemp = a.loc === Loc.Reg;
-  const twoAddress = ('f' + op) as TwoAddressOp;
+  const twoAddress = TWO_ADDRESS[op];
   if (fc.env.features.avx && !aWasTemp) {
     // AVX: `vaddsd dst, a, b` leaves a where it is, so a local's register needs no copy first.
     const ax = xmm(fc.readReg(a));
@@ -73,7 +75,7 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
     const src = floatSource(fc, b);
     const clean = fc.asm.offset === opStart;
     emitScalar3(fc.asm, op, type, xmm(dst), ax, src);
-    if (clean && aHome >= 0 && opStart === start) fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op: twoAddress, type, src };
+    if (clean && aHome >= 0 && opStart === start) fc.recordLastOp(dst, aHome, start, twoAddress, type, src);
     return fc.push(inReg(type, dst));
   }
   const dst = fc.toReg(a);
@@ -82,9 +84,9 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
   const clean = fc.asm.offset === opStart;
   emitScalar(fc.asm, op, type, xmm(dst), src);
   if (clean && aHome >= 0 && opStart > start && !(src.kind === 'xmm' && src.num === (dst & 15))) {
-    fc.lastOp = { result: dst, home: aHome, start, end: fc.asm.offset, op: twoAddress, type, src };
+    fc.recordLastOp(dst, aHome, start, twoAddress, type, src);
   } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
-    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op: twoAddress, type, src: xmm(dst) };
+    fc.recordLastOp(dst, bHome, start, twoAddress, type, xmm(dst));
   }
   fc.push(inReg(type, dst));
 }

@@ -230,7 +230,8 @@ function twoAddress(
     fc.emitTwoAddress(op, type, dst, src);
     if (type === I32) fc.markZeroExtended(dst);
     const sameReg = typeof src === 'object' && src.kind === 'gpr' && src.num === dst;
-    fc.lastOp = sameReg ? null : { result: dst, home: aHome, start, end: fc.asm.offset, op, type, src };
+    if (sameReg) fc.lastOp = null;
+    else fc.recordLastOp(dst, aHome, start, op, type, src);
     if (op === 'and') recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
     return fc.push(inReg(type, dst));
   }
@@ -250,7 +251,7 @@ function twoAddress(
   fc.lastOp = null;
   if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
   if (clean && bHome >= 0 && aWasTemp && opStart === start) {
-    fc.lastOp = { result: dst, home: bHome, start, end: fc.asm.offset, op, type, src: reg(type, dst) };
+    fc.recordLastOp(dst, bHome, start, op, type, reg(type, dst));
   }
   fc.push(inReg(type, dst));
 }
