@@ -168,9 +168,8 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp, rule: numb
   const b = fc.pop();
   const a = fc.pop();
   if (a.loc === Loc.Const && b.loc === Loc.Const && foldBinary(fc, type, op, a, b)) return;
-  if (rule === BoundRule.none || !fc.hasMemory) return lowerBinary(fc, type, op, a, b);
   // The operands' range facts (i32 only: `rule` is none for i64), read before the result's push takes their place.
-  const bound = binaryBound(fc, rule, a, b, fc.stack.height);
+  const bound = rule === BoundRule.none || !fc.hasMemory ? NO_BOUND : binaryBound(fc, rule, a, b, fc.stack.height);
   lowerBinary(fc, type, op, a, b);
   if (bound !== NO_BOUND) fc.stack.setTopBound(bound);
 }
@@ -338,6 +337,16 @@ function log2Unsigned(type: number, v: Value): number {
 }
 
 /** div and rem: the dividend in rax, rdx its high half, the divisor anywhere but those two. */
+const RAX_RDX = regBit(Reg.rax) | regBit(Reg.rdx);
+/** v, moved to another register if it is in rax or rdx (division's own). */
+function moveOutOfRaxRdx(fc: FunctionCompiler, v: Value): Value {
+  if (v.loc !== Loc.Reg || !(RAX_RDX & regBit(v.n))) return v;
+  const r = fc.regs.alloc(GPR, RAX_RDX);
+  emitMove(fc.asm, REG[r]!, REG[v.n]!);
+  fc.regs.release(v.n);
+  return inReg(v.type, r);
+}
+
 function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   const asm = fc.asm;
   const signed = op === 'div_s' || op === 'rem_s';
@@ -364,19 +373,10 @@ function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Valu
     return fc.push(inReg(type, dst));
   }
   // Free rax and rdx; the operands may be in them already.
-  const avoid = regBit(Reg.rax) | regBit(Reg.rdx);
-  const moveOut = (v: Value): Value => {
-    if (v.loc === Loc.Reg && avoid & regBit(v.n)) {
-      const r = fc.regs.alloc(GPR, avoid);
-      emitMove(asm, REG[r]!, REG[v.n]!);
-      fc.regs.release(v.n);
-      return inReg(v.type, r);
-    }
-    return v;
-  };
+  const avoid = RAX_RDX;
   const aIsRax = a.loc === Loc.Reg && a.n === Reg.rax;
-  b = moveOut(b);
-  if (!aIsRax) a = moveOut(a);
+  b = moveOutOfRaxRdx(fc, b);
+  if (!aIsRax) a = moveOutOfRaxRdx(fc, a);
   if (!aIsRax) fc.take(Reg.rax);
   fc.take(Reg.rdx);
   let divisor: Gpr | Mem;

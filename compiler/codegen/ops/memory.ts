@@ -59,10 +59,10 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
       checkConstant(fc, end);
       facts.learn(end);
     }
-    if (ea <= MAX_DISP) return { index: -1, disp: ea };
+    if (ea <= MAX_DISP) return addressAt(-1, ea);
     const r = fc.regs.alloc(GPR);
     asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
-    return { index: r, disp: 0 };
+    return addressAt(r, 0);
   }
   // An address whose range fact puts the access's end within the memory known so far.
   if (bound !== NO_BOUND && bound + offset + size <= facts.constEnd) {
@@ -141,15 +141,23 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   return r;
 }
 
+/** The answer of effectiveAddress: one object, rewritten by each call (the access reads it at once). */
+const address = { index: -1, disp: 0 };
+function addressAt(index: number, disp: number): { index: number; disp: number } {
+  address.index = index;
+  address.disp = disp;
+  return address;
+}
+
 /** A displacement beyond an addressing mode's reach is added to the 64-bit address instead. */
 function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: number; disp: number } {
-  if (disp <= MAX_DISP) return { index: r, disp };
+  if (disp <= MAX_DISP) return addressAt(r, disp);
   // A local's home register is not ours to change: the sum goes to a register of our own.
   const t = fc.regs.isHome(r) ? fc.regs.alloc(GPR) : r;
   fc.asm.mov(GPR64[SCRATCH]!, imm64(disp, Math.floor(disp / 0x100000000)));
   if (t !== r) fc.asm.mov(GPR64[t]!, GPR64[r]!);
   fc.asm.add(GPR64[t]!, GPR64[SCRATCH]!);
-  return { index: t, disp: 0 };
+  return addressAt(t, 0);
 }
 
 const operandAt = (ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem => {
