@@ -111,13 +111,8 @@ interface PoolEntry {
   readonly align: number;
 }
 
-interface TableEntry {
-  readonly at: number;
-  readonly label: Label;
-  readonly kind: 'rel32' | 'offset32' | 'abs64';
-  /** For rel32: the offset entries are relative to. */
-  readonly base: number;
-}
+/** Jump-table kinds, as kept in `tables`. */
+const REL32 = 0, OFFSET32 = 1, ABS64 = 2;
 
 // #region assembler
 export class Assembler extends Instructions {
@@ -125,7 +120,12 @@ export class Assembler extends Instructions {
   private readonly namedLabels: Label[] = [];
   private readonly pool: PoolEntry[] = [];
   private readonly poolIndex = new Map<string, Label>();
-  private tableEntries: TableEntry[] = [];
+  /**
+   * Jump tables, three numbers each: start (the offset rel32 entries are relative to), kind
+   * (REL32, OFFSET32, ABS64) and entry count; their targets in order in `tableTargets`.
+   */
+  private tables: number[] = [];
+  private tableTargets: Label[] = [];
   private dataRanges: [number, number][] = [];
   private readonly boundLabels: Label[] = [];
   /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
@@ -158,7 +158,7 @@ export class Assembler extends Instructions {
     if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
     if (this.pool.length !== 0) this.pool.length = 0;
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
-    if (this.tableEntries.length !== 0) this.tableEntries = [];
+    if (this.tables.length !== 0) (this.tables = []), (this.tableTargets = []);
     if (this.dataRanges.length !== 0) this.dataRanges = [];
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
     if (this.omissions.length !== 0) this.omissions = [];
@@ -319,12 +319,14 @@ export class Assembler extends Instructions {
     this.align(kind === 'abs64' ? 8 : 4, 'int3');
     const table = this.here();
     const size = kind === 'abs64' ? 8 : 4;
-    this.buf.reserve(size * targets.length);
-    for (const label of targets) {
-      this.tableEntries.push({ at: this.buf.length, label, kind, base: table.offset });
-      for (let i = 0; i < size; i++) this.buf.put(0);
-    }
-    if (targets.length > 0) this.dataRanges.push([table.offset, this.buf.length]);
+    this.tables.push(table.offset, kind === 'rel32' ? REL32 : kind === 'offset32' ? OFFSET32 : ABS64, targets.length);
+    for (let i = 0; i < targets.length; i++) this.tableTargets.push(targets[i]!);
+    // Zeros, which finish() overwrites but for abs64 entries (the runtime's).
+    const buf = this.buf;
+    buf.reserve(size * targets.length);
+    buf.bytes.fill(0, buf.length, buf.length + size * targets.length);
+    buf.length += size * targets.length;
+    if (targets.length > 0) this.dataRanges.push([table.offset, buf.length]);
     return table;
   }
 
@@ -426,12 +428,17 @@ export class Assembler extends Instructions {
         code[at + 3] = d >> 24;
       }
     }
-    for (const e of this.tableEntries) {
-      const target = e.label.offset;
-      if (target < 0) throw new Error(`x64: jump-table label ${e.label.name ?? ''} never bound`);
-      if (e.kind === 'rel32') buf.patch32(e.at, target - e.base);
-      else if (e.kind === 'offset32') buf.patch32(e.at, target);
-      else this.fixups.push({ kind: 'abs64', offset: e.at, target: CODE_START, addend: target });
+    const tables = this.tables, tableTargets = this.tableTargets;
+    for (let t = 0, l = 0; t < tables.length; t += 3) {
+      const start = tables[t]!, kind = tables[t + 1]!, count = tables[t + 2]!;
+      for (let e = 0; e < count; e++, l++) {
+        const label = tableTargets[l]!;
+        const target = label.offset;
+        if (target < 0) throw new Error(`x64: jump-table label ${label.name ?? ''} never bound`);
+        if (kind === REL32) buf.patch32(start + 4 * e, target - start);
+        else if (kind === OFFSET32) buf.patch32(start + 4 * e, target);
+        else this.fixups.push({ kind: 'abs64', offset: start + 8 * e, target: CODE_START, addend: target });
+      }
     }
     const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
@@ -564,12 +571,9 @@ export class Assembler extends Instructions {
       while (c < n && cStart[c]! < f.offset) c++;
       f.offset -= savedBefore[c]!;
     }
-    const tables = this.tableEntries as unknown as { at: number; base: number }[];
-    for (let i = 0; i < tables.length; i++) {
-      const e = tables[i]!;
-      e.at = relaxation.map(e.at);
-      e.base = relaxation.map(e.base);
-    }
+    // A table moves whole (nothing relaxation changes lies inside one).
+    const tables = this.tables;
+    for (let t = 0; t < tables.length; t += 3) tables[t] = relaxation.map(tables[t]!);
     for (const range of this.dataRanges) (range[0] = relaxation.map(range[0])), (range[1] = relaxation.map(range[1]));
     return { map: borrow ? this.mapRelaxed : relaxation.snapshot(), saved };
   }
