@@ -102,8 +102,8 @@ function slideDown(code: Uint8Array, to: number, from: number, end: number): num
   return to;
 }
 
-/** What finish() reports when no code moved (one object for every finish). */
-const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
+/** mapOffset when no code moved. */
+const IDENTITY = (offset: number): number => offset;
 
 interface PoolEntry {
   readonly label: Label;
@@ -126,7 +126,6 @@ export class Assembler extends Instructions {
    */
   private tables: number[] = [];
   private tableTargets: Label[] = [];
-  private dataRanges: [number, number][] = [];
   private readonly boundLabels: Label[] = [];
   /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
   private boundOffsets = new Int32Array(256);
@@ -159,7 +158,6 @@ export class Assembler extends Instructions {
     if (this.pool.length !== 0) this.pool.length = 0;
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
     if (this.tables.length !== 0) (this.tables = []), (this.tableTargets = []);
-    if (this.dataRanges.length !== 0) this.dataRanges = [];
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
     if (this.omissions.length !== 0) this.omissions = [];
     if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
@@ -326,7 +324,6 @@ export class Assembler extends Instructions {
     buf.reserve(size * targets.length);
     buf.bytes.fill(0, buf.length, buf.length + size * targets.length);
     buf.length += size * targets.length;
-    if (targets.length > 0) this.dataRanges.push([table.offset, buf.length]);
     return table;
   }
 
@@ -385,7 +382,8 @@ export class Assembler extends Instructions {
   finish(options: FinishOptions = {}): AssembledCode {
     if (this.finished) throw new Error('x64: finish() called twice');
     this.finished = true;
-    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax(options.borrow === true) : NOT_RELAXED;
+    const relaxedBytes = options.relaxBranches ? this.relax() : 0;
+    const mapOffset = relaxedBytes === 0 ? IDENTITY : options.borrow ? this.mapRelaxed : this.relaxation.snapshot();
     const buf = this.buf;
     if (this.pool.length > 0) {
       let maxAlign = 1;
@@ -398,7 +396,6 @@ export class Assembler extends Instructions {
       this.bind(entry.label);
       buf.append(entry.bytes);
     }
-    if (buf.length > constantPoolOffset) this.dataRanges.push([constantPoolOffset, buf.length]);
 
     const refs = this.labelRefs;
     const r = refs.data;
@@ -428,9 +425,12 @@ export class Assembler extends Instructions {
         code[at + 3] = d >> 24;
       }
     }
+    // Data in the code: the jump tables, then the pool.
+    let dataRanges: [number, number][] | null = null;
     const tables = this.tables, tableTargets = this.tableTargets;
     for (let t = 0, l = 0; t < tables.length; t += 3) {
       const start = tables[t]!, kind = tables[t + 1]!, count = tables[t + 2]!;
+      if (count > 0) (dataRanges ??= []).push([start, start + (kind === ABS64 ? 8 : 4) * count]);
       for (let e = 0; e < count; e++, l++) {
         const label = tableTargets[l]!;
         const target = label.offset;
@@ -440,21 +440,25 @@ export class Assembler extends Instructions {
         else this.fixups.push({ kind: 'abs64', offset: start + 8 * e, target: CODE_START, addend: target });
       }
     }
+    if (buf.length > constantPoolOffset) (dataRanges ??= []).push([constantPoolOffset, buf.length]);
     const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
     return {
       code: options.borrow ? buf.bytes.subarray(0, buf.length) : buf.toBytes(),
       fixups: this.fixups.length === 0 ? NONE : this.fixups.slice(),
       labels, constantPoolOffset,
-      dataRanges: this.dataRanges.length === 0 ? NONE : this.dataRanges.slice(),
+      dataRanges: dataRanges ?? NONE,
       mapOffset, relaxedBytes,
     };
   }
   // #endregion finish
 
   // #region relax
-  /** Shrink what branch relaxation allows, moving the code and everything that points into it. */
-  private relax(borrow: boolean): { map: (offset: number) => number; saved: number } {
+  /**
+   * Shrink what branch relaxation allows, moving the code and everything that points into it;
+   * returns the bytes saved (0: nothing moved).
+   */
+  private relax(): number {
     const refs = this.labelRefs;
     const rows = refs.data;
     const nRefs = refs.length;
@@ -493,7 +497,7 @@ export class Assembler extends Instructions {
       if (label !== null) relaxation.add(LONG, at, rows[i + SHORT] === 0xeb ? 3 : 4, label.offset, i);
     }
     const saved = relaxation.relax();
-    if (saved === 0) return NOT_RELAXED;
+    if (saved === 0) return 0;
     const n = relaxation.length;
     const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
 
@@ -513,10 +517,10 @@ export class Assembler extends Instructions {
         if (cState[c] === PAD) this.padLabels[-2 - cTag[c]!]!.offset = cStart[c]! - savedBefore[c]! + padLength[c]!;
       }
       // A pad that grew could put a short jump across it out of reach (a backward one was sized
-      // when it was emitted): then the code stays as it was.
-      if (!this.shortJumpsFit()) {
+      // when it was emitted): then the code stays as it was. (If none grew, every distance shrank.)
+      if (relaxation.padsGrew && !this.shortJumpsFit()) {
         for (let j = 0; j < bound.length; j++) bound[j]!.offset = old[j]!;
-        return NOT_RELAXED;
+        return 0;
       }
     }
 
@@ -574,8 +578,7 @@ export class Assembler extends Instructions {
     // A table moves whole (nothing relaxation changes lies inside one).
     const tables = this.tables;
     for (let t = 0; t < tables.length; t += 3) tables[t] = relaxation.map(tables[t]!);
-    for (const range of this.dataRanges) (range[0] = relaxation.map(range[0])), (range[1] = relaxation.map(range[1]));
-    return { map: borrow ? this.mapRelaxed : relaxation.snapshot(), saved };
+    return saved;
   }
 
   /** Does every short jump, and every jump about to become short, reach its target after relaxation (labels already moved)? */
@@ -590,11 +593,14 @@ export class Assembler extends Instructions {
       const d = refs.labels[r / FIELDS]!.offset - (start[c]! - savedBefore[c]! + 2);
       if (d < -128 || d > 127) return false;
     }
-    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+    // References come in code order: their ends map with a moving pointer.
+    for (let k = 0, i = 0, c = 0; k < refs.length; k++, i += FIELDS) {
       if (rows[i + SIZE] !== 1) continue;
       const label = refs.labels[k]!;
       if (label.bindStamp !== this.stamp) continue;
-      const d = label.offset + rows[i + ADDEND]! - relaxation.map(rows[i + END]!);
+      const end = rows[i + END]!;
+      while (c < relaxation.length && start[c]! < end) c++;
+      const d = label.offset + rows[i + ADDEND]! - (end - savedBefore[c]!);
       if (d < -128 || d > 127) return false;
     }
     return true;

@@ -46,6 +46,8 @@ export class BranchRelaxation {
   savedBefore = new Int32Array(257);
   private growthBefore = new Int32Array(257);
   private pads = 0;
+  /** After relax(): did any pad grow? (If none did, no distance in the code grew.) */
+  padsGrew = false;
 
   /** Start over (keeping the arrays). */
   clear(): void {
@@ -125,6 +127,7 @@ export class BranchRelaxation {
     const { start, saving, target, state, savedBefore, growthBefore } = this;
     this.dropJumpsToNext();
     const pads = this.pads > 0;
+    this.padsGrew = false;
     // growthBefore[k]: how much the pads among the first k could grow at most.
     if (pads) {
       growthBefore[0] = 0;
@@ -174,6 +177,7 @@ export class BranchRelaxation {
         const s = state[i]!;
         if (s === PAD) {
           padLength[i] = (saving[i]! + savedBefore[i]!) % 16;
+          if (padLength[i]! > saving[i]!) this.padsGrew = true;
           savedBefore[i + 1] = savedBefore[i]! + saving[i]! - padLength[i]!;
         } else savedBefore[i + 1] = savedBefore[i]! + (s === SHORTENED || s === DROPPED ? saving[i]! : 0);
       }
