@@ -401,7 +401,13 @@ export class Assembler extends Instructions {
     const r = refs.data;
     const stamp = this.stamp, movedBelow = this.relaxedLength;
     const code = buf.bytes; // the pool is in: the buffer no longer grows
-    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+    // If relaxation moved the code, every reference moves with it but the jumps it made short
+    // (SHORT -1: already rewritten) and the ones it dropped (size 0). References were recorded in
+    // code order, so their offsets come in nondecreasing order and map with moving pointers over
+    // the candidates (none when nothing moved).
+    const { start: cStart, savedBefore } = this.relaxation;
+    const nMoved = movedBelow > 0 ? this.relaxation.length : 0;
+    for (let k = 0, i = 0, a = 0, e = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
@@ -411,14 +417,20 @@ export class Assembler extends Instructions {
         label.offset = target = this.relaxation.map(target);
         label.bindStamp = stamp;
       }
-      const d = target + r[i + ADDEND]! - r[i + END]!;
       const size = r[i + SIZE]!;
       if (size === 0) continue; // a dropped jump
+      let at = r[i + AT]!, end = r[i + END]!;
+      if (nMoved > 0 && r[i + SHORT] !== -1) {
+        while (a < nMoved && cStart[a]! < at) a++;
+        while (e < nMoved && cStart[e]! < end) e++;
+        at -= savedBefore[a]!;
+        end -= savedBefore[e]!;
+      }
+      const d = target + r[i + ADDEND]! - end;
       if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
-        code[r[i + AT]!] = d;
+        code[at] = d;
       } else {
-        const at = r[i + AT]!;
         code[at] = d;
         code[at + 1] = d >> 8;
         code[at + 2] = d >> 16;
@@ -524,21 +536,10 @@ export class Assembler extends Instructions {
       }
     }
 
-    // Every reference moves with the code: the ones that become short are rewritten below, the
-    // dropped ones are never patched (size 0). References were recorded in code order, so their
-    // offsets come in nondecreasing order and map with moving pointers. (Hand-set labels inside
-    // the code move in finish(), which reads every reference's label anyway.)
-    const oldLength = this.buf.length;
-    for (let i = 0, a = 0, e = 0; i < nRefs * FIELDS; i += FIELDS) {
-      const at = rows[i + AT]!, end = rows[i + END]!;
-      while (a < n && cStart[a]! < at) a++;
-      while (e < n && cStart[e]! < end) e++;
-      rows[i + AT] = at - savedBefore[a]!;
-      rows[i + END] = end - savedBefore[e]!;
-      rows[i + SHORT] = 0;
-    }
     // Slide the code down in place (the write position never passes the read position), writing
-    // the short jumps where the near ones were.
+    // the short jumps where the near ones were (their references rewritten and marked SHORT -1;
+    // the others move in finish(), and so do hand-set labels inside the code).
+    const oldLength = this.buf.length;
     const code = this.buf.bytes;
     let from = 0;
     let to = 0;
@@ -555,6 +556,7 @@ export class Assembler extends Instructions {
         rows[r + AT] = to + 1;
         rows[r + END] = to + 2;
         rows[r + SIZE] = 1;
+        rows[r + SHORT] = -1;
         to += 2;
         from = at + (isJmp ? 5 : 6);
         continue;

@@ -21,7 +21,7 @@ export const FIELDS = 6;
 export class LabelRefs {
   /** `length` rows of FIELDS fields. */
   data = new Int32Array(FIELDS * 256);
-  /** The label of each reference, by row. */
+  /** The label of each reference, by row (entries from `length` on are left over, see truncate). */
   readonly labels: Label[] = [];
   length = 0;
 
@@ -44,10 +44,12 @@ export class LabelRefs {
     this.length = n + 1;
   }
 
-  /** Keep the first `n` references. */
+  /**
+   * Keep the first `n` references. The labels past them stay in `labels` until overwritten:
+   * shrinking an array costs a call into the runtime, more than the few labels it keeps alive.
+   */
   truncate(n: number): void {
     this.length = n;
-    this.labels.length = n;
   }
 }
 // #endregion label-refs
