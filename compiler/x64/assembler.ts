@@ -68,17 +68,11 @@ const SCRATCH = new Uint8Array(8);
 const SCRATCH4 = SCRATCH.subarray(0, 4);
 const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 
-/** The constant pool's deduplication key: alignment and bytes, one character per byte. */
-function constantKey(bytes: Uint8Array, align: number): string {
+/** The constant pool's deduplication key: alignment and bytes [start, end), one character per byte. */
+function constantKey(bytes: Uint8Array, start: number, end: number, align: number): string {
   let key = String(align) + ':';
-  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  for (let i = start; i < end; i++) key += String.fromCharCode(bytes[i]!);
   return key;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Write one nop instruction of `n` bytes (0..15) at `at`: extra 0x66 prefixes beyond 9. */
@@ -107,7 +101,9 @@ const IDENTITY = (offset: number): number => offset;
 
 interface PoolEntry {
   readonly label: Label;
-  readonly bytes: Uint8Array;
+  /** Where its bytes are in the assembler's `poolData`. */
+  readonly start: number;
+  readonly length: number;
   readonly align: number;
 }
 
@@ -120,6 +116,9 @@ export class Assembler extends Instructions {
   private readonly namedLabels: Label[] = [];
   private readonly pool: PoolEntry[] = [];
   private readonly poolIndex = new Map<string, Label>();
+  /** The pool's bytes, entry after entry (one buffer, not a small array per constant). */
+  private poolData = new Uint8Array(256);
+  private poolSize = 0;
   /**
    * Jump tables, three numbers each: start (the offset rel32 entries are relative to), kind
    * (REL32, OFFSET32, ABS64) and entry count; their targets in order in `tableTargets`.
@@ -155,7 +154,7 @@ export class Assembler extends Instructions {
     if (this.labelRefs.length !== 0) this.labelRefs.truncate(0);
     if (this.fixups.length !== 0) this.fixups.length = 0;
     if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
-    if (this.pool.length !== 0) this.pool.length = 0;
+    if (this.pool.length !== 0) (this.pool.length = 0), (this.poolSize = 0);
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
     if (this.tables.length !== 0) (this.tables = []), (this.tableTargets = []);
     if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
@@ -336,28 +335,39 @@ export class Assembler extends Instructions {
     let label = this.pooled(bytes, align);
     if (!label) {
       label = new Label('constant');
-      this.pool.push({ label, bytes: bytes.slice(), align });
+      const start = this.poolSize, n = bytes.length;
+      if (start + n > this.poolData.length) {
+        const grown = new Uint8Array(2 * (start + n));
+        grown.set(this.poolData);
+        this.poolData = grown;
+      }
+      for (let i = 0; i < n; i++) this.poolData[start + i] = bytes[i]!;
+      this.poolSize = start + n;
+      this.pool.push({ label, start, length: n, align });
     }
     return ripLabel(label, 0, size);
   }
   /** The label of constant bytes already in the pool, if any. */
   private pooled(bytes: Uint8Array, align: number): Label | undefined {
-    const pool = this.pool;
+    const pool = this.pool, data = this.poolData, n = bytes.length;
     // A function has a few constants: comparing them beats building a key. Past a few dozen,
     // they are indexed by their bytes (the index catches up with the pool when first needed).
     if (pool.length <= 32) {
       for (let i = 0; i < pool.length; i++) {
         const e = pool[i]!;
-        if (e.align === align && sameBytes(e.bytes, bytes)) return e.label;
+        if (e.align !== align || e.length !== n) continue;
+        let k = 0;
+        while (k < n && data[e.start + k] === bytes[k]) k++;
+        if (k === n) return e.label;
       }
       return undefined;
     }
     const index = this.poolIndex;
     while (index.size < pool.length) {
       const e = pool[index.size]!;
-      index.set(constantKey(e.bytes, e.align), e.label);
+      index.set(constantKey(data, e.start, e.start + e.length, e.align), e.label);
     }
-    return index.get(constantKey(bytes, align));
+    return index.get(constantKey(bytes, 0, n, align));
   }
   constF32(value: number): Mem {
     SCRATCH_VIEW.setFloat32(0, value, true);
@@ -391,10 +401,12 @@ export class Assembler extends Instructions {
       this.align(maxAlign, 'int3');
     }
     const constantPoolOffset = buf.length;
-    for (const entry of this.pool) {
+    for (let i = 0; i < this.pool.length; i++) {
+      const entry = this.pool[i]!;
       this.align(entry.align, 'zero');
       this.bind(entry.label);
-      buf.append(entry.bytes);
+      buf.reserve(entry.length);
+      for (let k = 0; k < entry.length; k++) buf.put(this.poolData[entry.start + k]!);
     }
 
     const refs = this.labelRefs;
