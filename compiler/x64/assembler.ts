@@ -115,6 +115,7 @@ export class Assembler extends Instructions {
   private static generations = 0;
   private readonly namedLabels: Label[] = [];
   private readonly pool: PoolEntry[] = [];
+  private poolCount = 0;
   private readonly poolIndex = new Map<string, Label>();
   /** The pool's bytes, entry after entry (one buffer, not a small array per constant). */
   private poolData = new Uint8Array(256);
@@ -125,7 +126,12 @@ export class Assembler extends Instructions {
    */
   private tables: number[] = [];
   private tableTargets: Label[] = [];
+  /**
+   * The labels bound with bind(), the first `boundCount` of them (entries past it are left over:
+   * these arrays and `pool` are emptied by their counts, as shrinking an array calls the runtime).
+   */
   private readonly boundLabels: Label[] = [];
+  private boundCount = 0;
   /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
   private boundOffsets = new Int32Array(256);
   /** Byte ranges [start, length] that relaxation drops (see omit). */
@@ -154,10 +160,11 @@ export class Assembler extends Instructions {
     if (this.labelRefs.length !== 0) this.labelRefs.truncate(0);
     if (this.fixups.length !== 0) this.fixups.length = 0;
     if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
-    if (this.pool.length !== 0) (this.pool.length = 0), (this.poolSize = 0);
+    this.poolCount = 0;
+    this.poolSize = 0;
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
     if (this.tables.length !== 0) (this.tables = []), (this.tableTargets = []);
-    if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
+    this.boundCount = 0;
     if (this.omissions.length !== 0) this.omissions = [];
     if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
     this.finished = false;
@@ -179,7 +186,8 @@ export class Assembler extends Instructions {
     if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
     const offset = (label.offset = this.buf.length);
     label.bindStamp = this.stamp;
-    const j = this.boundLabels.push(label) - 1;
+    const j = this.boundCount++;
+    this.boundLabels[j] = label;
     if (j === this.boundOffsets.length) {
       const grown = new Int32Array(j * 2);
       grown.set(this.boundOffsets);
@@ -277,10 +285,10 @@ export class Assembler extends Instructions {
 
   /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
   canRewind(offset: number): boolean {
-    const fixups = this.fixups, bound = this.boundLabels;
+    const fixups = this.fixups, bound = this.boundCount;
     return !(
       (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
-      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
+      (bound > 0 && this.boundOffsets[bound - 1]! > offset)
     );
   }
 
@@ -343,17 +351,17 @@ export class Assembler extends Instructions {
       }
       for (let i = 0; i < n; i++) this.poolData[start + i] = bytes[i]!;
       this.poolSize = start + n;
-      this.pool.push({ label, start, length: n, align });
+      this.pool[this.poolCount++] = { label, start, length: n, align };
     }
     return ripLabel(label, 0, size);
   }
   /** The label of constant bytes already in the pool, if any. */
   private pooled(bytes: Uint8Array, align: number): Label | undefined {
-    const pool = this.pool, data = this.poolData, n = bytes.length;
+    const pool = this.pool, count = this.poolCount, data = this.poolData, n = bytes.length;
     // A function has a few constants: comparing them beats building a key. Past a few dozen,
     // they are indexed by their bytes (the index catches up with the pool when first needed).
-    if (pool.length <= 32) {
-      for (let i = 0; i < pool.length; i++) {
+    if (count <= 32) {
+      for (let i = 0; i < count; i++) {
         const e = pool[i]!;
         if (e.align !== align || e.length !== n) continue;
         let k = 0;
@@ -363,7 +371,7 @@ export class Assembler extends Instructions {
       return undefined;
     }
     const index = this.poolIndex;
-    while (index.size < pool.length) {
+    while (index.size < count) {
       const e = pool[index.size]!;
       index.set(constantKey(data, e.start, e.start + e.length, e.align), e.label);
     }
@@ -395,13 +403,13 @@ export class Assembler extends Instructions {
     const relaxedBytes = options.relaxBranches ? this.relax() : 0;
     const mapOffset = relaxedBytes === 0 ? IDENTITY : options.borrow ? this.mapRelaxed : this.relaxation.snapshot();
     const buf = this.buf;
-    if (this.pool.length > 0) {
+    if (this.poolCount > 0) {
       let maxAlign = 1;
-      for (let i = 0; i < this.pool.length; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
+      for (let i = 0; i < this.poolCount; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
       this.align(maxAlign, 'int3');
     }
     const constantPoolOffset = buf.length;
-    for (let i = 0; i < this.pool.length; i++) {
+    for (let i = 0; i < this.poolCount; i++) {
       const entry = this.pool[i]!;
       this.align(entry.align, 'zero');
       this.bind(entry.label);
@@ -530,8 +538,8 @@ export class Assembler extends Instructions {
     // pad as it becomes (the mapping puts an offset at a pad's start before the pad, which is
     // right for everything else there, an empty pad's label included). The old offsets stay in
     // boundOffsets, in case the code has to stay as it was.
-    const bound = this.boundLabels, old = this.boundOffsets;
-    for (let j = 0, c = 0; j < bound.length; j++) {
+    const bound = this.boundLabels, old = this.boundOffsets, nBound = this.boundCount;
+    for (let j = 0, c = 0; j < nBound; j++) {
       const offset = old[j]!;
       while (c < n && cStart[c]! < offset) c++;
       bound[j]!.offset = offset - savedBefore[c]!;
@@ -543,7 +551,7 @@ export class Assembler extends Instructions {
       // A pad that grew could put a short jump across it out of reach (a backward one was sized
       // when it was emitted): then the code stays as it was. (If none grew, every distance shrank.)
       if (relaxation.padsGrew && !this.shortJumpsFit()) {
-        for (let j = 0; j < bound.length; j++) bound[j]!.offset = old[j]!;
+        for (let j = 0; j < nBound; j++) bound[j]!.offset = old[j]!;
         return 0;
       }
     }
