@@ -122,10 +122,13 @@ export class Assembler extends Instructions {
   private poolSize = 0;
   /**
    * Jump tables, three numbers each: start (the offset rel32 entries are relative to), kind
-   * (REL32, OFFSET32, ABS64) and entry count; their targets in order in `tableTargets`.
+   * (REL32, OFFSET32, ABS64) and entry count, the first `tablesEnd` numbers; their targets in
+   * order in `tableTargets`, the first `targetCount` (both emptied by count, like `boundLabels`).
    */
-  private tables: number[] = [];
-  private tableTargets: Label[] = [];
+  private readonly tables: number[] = [];
+  private tablesEnd = 0;
+  private readonly tableTargets: Label[] = [];
+  private targetCount = 0;
   /**
    * The labels bound with bind(), the first `boundCount` of them (entries past it are left over:
    * these arrays and `pool` are emptied by their counts, as shrinking an array calls the runtime).
@@ -163,7 +166,8 @@ export class Assembler extends Instructions {
     this.poolCount = 0;
     this.poolSize = 0;
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
-    if (this.tables.length !== 0) (this.tables = []), (this.tableTargets = []);
+    this.tablesEnd = 0;
+    this.targetCount = 0;
     this.boundCount = 0;
     if (this.omissions.length !== 0) this.omissions = [];
     if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
@@ -324,8 +328,14 @@ export class Assembler extends Instructions {
     this.align(kind === 'abs64' ? 8 : 4, 'int3');
     const table = this.here();
     const size = kind === 'abs64' ? 8 : 4;
-    this.tables.push(table.offset, kind === 'rel32' ? REL32 : kind === 'offset32' ? OFFSET32 : ABS64, targets.length);
-    for (let i = 0; i < targets.length; i++) this.tableTargets.push(targets[i]!);
+    const tables = this.tables, t = this.tablesEnd;
+    tables[t] = table.offset;
+    tables[t + 1] = kind === 'rel32' ? REL32 : kind === 'offset32' ? OFFSET32 : ABS64;
+    tables[t + 2] = targets.length;
+    this.tablesEnd = t + 3;
+    const tableTargets = this.tableTargets;
+    for (let i = 0, l = this.targetCount; i < targets.length; i++, l++) tableTargets[l] = targets[i]!;
+    this.targetCount += targets.length;
     // Zeros, which finish() overwrites but for abs64 entries (the runtime's).
     const buf = this.buf;
     buf.reserve(size * targets.length);
@@ -460,7 +470,7 @@ export class Assembler extends Instructions {
     // Data in the code: the jump tables, then the pool.
     let dataRanges: [number, number][] | null = null;
     const tables = this.tables, tableTargets = this.tableTargets;
-    for (let t = 0, l = 0; t < tables.length; t += 3) {
+    for (let t = 0, l = 0; t < this.tablesEnd; t += 3) {
       const start = tables[t]!, kind = tables[t + 1]!, count = tables[t + 2]!;
       if (count > 0) (dataRanges ??= []).push([start, start + (kind === ABS64 ? 8 : 4) * count]);
       for (let e = 0; e < count; e++, l++) {
@@ -599,7 +609,7 @@ export class Assembler extends Instructions {
     }
     // A table moves whole (nothing relaxation changes lies inside one).
     const tables = this.tables;
-    for (let t = 0; t < tables.length; t += 3) tables[t] = relaxation.map(tables[t]!);
+    for (let t = 0; t < this.tablesEnd; t += 3) tables[t] = relaxation.map(tables[t]!);
     return saved;
   }
 
