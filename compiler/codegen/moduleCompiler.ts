@@ -180,7 +180,7 @@ export class X64CodeGenerator implements CodeGenerator {
       buf.patch32(at, target + addend - at);
     }
     this.result = {
-      info: module, code: buf.toBytes(), functions: this.functions, relocations: [], trapSites: this.trapSites,
+      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites,
       notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed, boundsChecks: this.boundsChecks,
     };
   }

@@ -82,7 +82,7 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     boundsChecks.removed += p.boundsChecks.removed;
   }
   return {
-    info: parts[0]!.info, code: code.toBytes(), functions, relocations: [], trapSites,
+    info: parts[0]!.info, code: code.take(), functions, relocations: [], trapSites,
     notes, dataRanges, stubbed: new Map([...stubbed].sort((a, b) => a[0] - b[0])), boundsChecks,
   };
 }

@@ -68,17 +68,11 @@ const SCRATCH = new Uint8Array(8);
 const SCRATCH4 = SCRATCH.subarray(0, 4);
 const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 
-/** The constant pool's deduplication key: alignment and bytes, one character per byte. */
-function constantKey(bytes: Uint8Array, align: number): string {
+/** The constant pool's deduplication key: alignment and bytes [start, end), one character per byte. */
+function constantKey(bytes: Uint8Array, start: number, end: number, align: number): string {
   let key = String(align) + ':';
-  for (let i = 0; i < bytes.length; i++) key += String.fromCharCode(bytes[i]!);
+  for (let i = start; i < end; i++) key += String.fromCharCode(bytes[i]!);
   return key;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** Write one nop instruction of `n` bytes (0..15) at `at`: extra 0x66 prefixes beyond 9. */
@@ -102,32 +96,45 @@ function slideDown(code: Uint8Array, to: number, from: number, end: number): num
   return to;
 }
 
-/** What finish() reports when no code moved (one object for every finish). */
-const NOT_RELAXED = { map: (offset: number): number => offset, saved: 0 } as const;
+/** mapOffset when no code moved. */
+const IDENTITY = (offset: number): number => offset;
 
 interface PoolEntry {
   readonly label: Label;
-  readonly bytes: Uint8Array;
+  /** Where its bytes are in the assembler's `poolData`. */
+  readonly start: number;
+  readonly length: number;
   readonly align: number;
 }
 
-interface TableEntry {
-  readonly at: number;
-  readonly label: Label;
-  readonly kind: 'rel32' | 'offset32' | 'abs64';
-  /** For rel32: the offset entries are relative to. */
-  readonly base: number;
-}
+/** Jump-table kinds, as kept in `tables`. */
+const REL32 = 0, OFFSET32 = 1, ABS64 = 2;
 
 // #region assembler
 export class Assembler extends Instructions {
   private static generations = 0;
   private readonly namedLabels: Label[] = [];
   private readonly pool: PoolEntry[] = [];
+  private poolCount = 0;
   private readonly poolIndex = new Map<string, Label>();
-  private tableEntries: TableEntry[] = [];
-  private dataRanges: [number, number][] = [];
+  /** The pool's bytes, entry after entry (one buffer, not a small array per constant). */
+  private poolData = new Uint8Array(256);
+  private poolSize = 0;
+  /**
+   * Jump tables, three numbers each: start (the offset rel32 entries are relative to), kind
+   * (REL32, OFFSET32, ABS64) and entry count, the first `tablesEnd` numbers; their targets in
+   * order in `tableTargets`, the first `targetCount` (both emptied by count, like `boundLabels`).
+   */
+  private readonly tables: number[] = [];
+  private tablesEnd = 0;
+  private readonly tableTargets: Label[] = [];
+  private targetCount = 0;
+  /**
+   * The labels bound with bind(), the first `boundCount` of them (entries past it are left over:
+   * these arrays and `pool` are emptied by their counts, as shrinking an array calls the runtime).
+   */
   private readonly boundLabels: Label[] = [];
+  private boundCount = 0;
   /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
   private boundOffsets = new Int32Array(256);
   /** Byte ranges [start, length] that relaxation drops (see omit). */
@@ -156,11 +163,12 @@ export class Assembler extends Instructions {
     if (this.labelRefs.length !== 0) this.labelRefs.truncate(0);
     if (this.fixups.length !== 0) this.fixups.length = 0;
     if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
-    if (this.pool.length !== 0) this.pool.length = 0;
+    this.poolCount = 0;
+    this.poolSize = 0;
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
-    if (this.tableEntries.length !== 0) this.tableEntries = [];
-    if (this.dataRanges.length !== 0) this.dataRanges = [];
-    if (this.boundLabels.length !== 0) this.boundLabels.length = 0;
+    this.tablesEnd = 0;
+    this.targetCount = 0;
+    this.boundCount = 0;
     if (this.omissions.length !== 0) this.omissions = [];
     if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
     this.finished = false;
@@ -182,7 +190,8 @@ export class Assembler extends Instructions {
     if (label.offset >= 0) throw new Error(`x64: label ${label.name ?? ''} bound twice`);
     const offset = (label.offset = this.buf.length);
     label.bindStamp = this.stamp;
-    const j = this.boundLabels.push(label) - 1;
+    const j = this.boundCount++;
+    this.boundLabels[j] = label;
     if (j === this.boundOffsets.length) {
       const grown = new Int32Array(j * 2);
       grown.set(this.boundOffsets);
@@ -280,10 +289,10 @@ export class Assembler extends Instructions {
 
   /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
   canRewind(offset: number): boolean {
-    const fixups = this.fixups, bound = this.boundLabels;
+    const fixups = this.fixups, bound = this.boundCount;
     return !(
       (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
-      (bound.length > 0 && bound[bound.length - 1]!.offset > offset)
+      (bound > 0 && this.boundOffsets[bound - 1]! > offset)
     );
   }
 
@@ -319,12 +328,19 @@ export class Assembler extends Instructions {
     this.align(kind === 'abs64' ? 8 : 4, 'int3');
     const table = this.here();
     const size = kind === 'abs64' ? 8 : 4;
-    this.buf.reserve(size * targets.length);
-    for (const label of targets) {
-      this.tableEntries.push({ at: this.buf.length, label, kind, base: table.offset });
-      for (let i = 0; i < size; i++) this.buf.put(0);
-    }
-    if (targets.length > 0) this.dataRanges.push([table.offset, this.buf.length]);
+    const tables = this.tables, t = this.tablesEnd;
+    tables[t] = table.offset;
+    tables[t + 1] = kind === 'rel32' ? REL32 : kind === 'offset32' ? OFFSET32 : ABS64;
+    tables[t + 2] = targets.length;
+    this.tablesEnd = t + 3;
+    const tableTargets = this.tableTargets;
+    for (let i = 0, l = this.targetCount; i < targets.length; i++, l++) tableTargets[l] = targets[i]!;
+    this.targetCount += targets.length;
+    // Zeros, which finish() overwrites but for abs64 entries (the runtime's).
+    const buf = this.buf;
+    buf.reserve(size * targets.length);
+    buf.bytes.fill(0, buf.length, buf.length + size * targets.length);
+    buf.length += size * targets.length;
     return table;
   }
 
@@ -337,28 +353,39 @@ export class Assembler extends Instructions {
     let label = this.pooled(bytes, align);
     if (!label) {
       label = new Label('constant');
-      this.pool.push({ label, bytes: bytes.slice(), align });
+      const start = this.poolSize, n = bytes.length;
+      if (start + n > this.poolData.length) {
+        const grown = new Uint8Array(2 * (start + n));
+        grown.set(this.poolData);
+        this.poolData = grown;
+      }
+      for (let i = 0; i < n; i++) this.poolData[start + i] = bytes[i]!;
+      this.poolSize = start + n;
+      this.pool[this.poolCount++] = { label, start, length: n, align };
     }
     return ripLabel(label, 0, size);
   }
   /** The label of constant bytes already in the pool, if any. */
   private pooled(bytes: Uint8Array, align: number): Label | undefined {
-    const pool = this.pool;
+    const pool = this.pool, count = this.poolCount, data = this.poolData, n = bytes.length;
     // A function has a few constants: comparing them beats building a key. Past a few dozen,
     // they are indexed by their bytes (the index catches up with the pool when first needed).
-    if (pool.length <= 32) {
-      for (let i = 0; i < pool.length; i++) {
+    if (count <= 32) {
+      for (let i = 0; i < count; i++) {
         const e = pool[i]!;
-        if (e.align === align && sameBytes(e.bytes, bytes)) return e.label;
+        if (e.align !== align || e.length !== n) continue;
+        let k = 0;
+        while (k < n && data[e.start + k] === bytes[k]) k++;
+        if (k === n) return e.label;
       }
       return undefined;
     }
     const index = this.poolIndex;
-    while (index.size < pool.length) {
+    while (index.size < count) {
       const e = pool[index.size]!;
-      index.set(constantKey(e.bytes, e.align), e.label);
+      index.set(constantKey(data, e.start, e.start + e.length, e.align), e.label);
     }
-    return index.get(constantKey(bytes, align));
+    return index.get(constantKey(bytes, 0, n, align));
   }
   constF32(value: number): Mem {
     SCRATCH_VIEW.setFloat32(0, value, true);
@@ -383,26 +410,34 @@ export class Assembler extends Instructions {
   finish(options: FinishOptions = {}): AssembledCode {
     if (this.finished) throw new Error('x64: finish() called twice');
     this.finished = true;
-    const { map: mapOffset, saved: relaxedBytes } = options.relaxBranches ? this.relax(options.borrow === true) : NOT_RELAXED;
+    const relaxedBytes = options.relaxBranches ? this.relax() : 0;
+    const mapOffset = relaxedBytes === 0 ? IDENTITY : options.borrow ? this.mapRelaxed : this.relaxation.snapshot();
     const buf = this.buf;
-    if (this.pool.length > 0) {
+    if (this.poolCount > 0) {
       let maxAlign = 1;
-      for (let i = 0; i < this.pool.length; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
+      for (let i = 0; i < this.poolCount; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
       this.align(maxAlign, 'int3');
     }
     const constantPoolOffset = buf.length;
-    for (const entry of this.pool) {
+    for (let i = 0; i < this.poolCount; i++) {
+      const entry = this.pool[i]!;
       this.align(entry.align, 'zero');
       this.bind(entry.label);
-      buf.append(entry.bytes);
+      buf.reserve(entry.length);
+      for (let k = 0; k < entry.length; k++) buf.put(this.poolData[entry.start + k]!);
     }
-    if (buf.length > constantPoolOffset) this.dataRanges.push([constantPoolOffset, buf.length]);
 
     const refs = this.labelRefs;
     const r = refs.data;
     const stamp = this.stamp, movedBelow = this.relaxedLength;
     const code = buf.bytes; // the pool is in: the buffer no longer grows
-    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+    // If relaxation moved the code, every reference moves with it but the jumps it made short
+    // (SHORT -1: already rewritten) and the ones it dropped (size 0). References were recorded in
+    // code order, so their offsets come in nondecreasing order and map with moving pointers over
+    // the candidates (none when nothing moved).
+    const { start: cStart, savedBefore } = this.relaxation;
+    const nMoved = movedBelow > 0 ? this.relaxation.length : 0;
+    for (let k = 0, i = 0, a = 0, e = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
@@ -412,42 +447,60 @@ export class Assembler extends Instructions {
         label.offset = target = this.relaxation.map(target);
         label.bindStamp = stamp;
       }
-      const d = target + r[i + ADDEND]! - r[i + END]!;
       const size = r[i + SIZE]!;
       if (size === 0) continue; // a dropped jump
+      let at = r[i + AT]!, end = r[i + END]!;
+      if (nMoved > 0 && r[i + SHORT] !== -1) {
+        while (a < nMoved && cStart[a]! < at) a++;
+        while (e < nMoved && cStart[e]! < end) e++;
+        at -= savedBefore[a]!;
+        end -= savedBefore[e]!;
+      }
+      const d = target + r[i + ADDEND]! - end;
       if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
-        code[r[i + AT]!] = d;
+        code[at] = d;
       } else {
-        const at = r[i + AT]!;
         code[at] = d;
         code[at + 1] = d >> 8;
         code[at + 2] = d >> 16;
         code[at + 3] = d >> 24;
       }
     }
-    for (const e of this.tableEntries) {
-      const target = e.label.offset;
-      if (target < 0) throw new Error(`x64: jump-table label ${e.label.name ?? ''} never bound`);
-      if (e.kind === 'rel32') buf.patch32(e.at, target - e.base);
-      else if (e.kind === 'offset32') buf.patch32(e.at, target);
-      else this.fixups.push({ kind: 'abs64', offset: e.at, target: CODE_START, addend: target });
+    // Data in the code: the jump tables, then the pool.
+    let dataRanges: [number, number][] | null = null;
+    const tables = this.tables, tableTargets = this.tableTargets;
+    for (let t = 0, l = 0; t < this.tablesEnd; t += 3) {
+      const start = tables[t]!, kind = tables[t + 1]!, count = tables[t + 2]!;
+      if (count > 0) (dataRanges ??= []).push([start, start + (kind === ABS64 ? 8 : 4) * count]);
+      for (let e = 0; e < count; e++, l++) {
+        const label = tableTargets[l]!;
+        const target = label.offset;
+        if (target < 0) throw new Error(`x64: jump-table label ${label.name ?? ''} never bound`);
+        if (kind === REL32) buf.patch32(start + 4 * e, target - start);
+        else if (kind === OFFSET32) buf.patch32(start + 4 * e, target);
+        else this.fixups.push({ kind: 'abs64', offset: start + 8 * e, target: CODE_START, addend: target });
+      }
     }
+    if (buf.length > constantPoolOffset) (dataRanges ??= []).push([constantPoolOffset, buf.length]);
     const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
     return {
       code: options.borrow ? buf.bytes.subarray(0, buf.length) : buf.toBytes(),
       fixups: this.fixups.length === 0 ? NONE : this.fixups.slice(),
       labels, constantPoolOffset,
-      dataRanges: this.dataRanges.length === 0 ? NONE : this.dataRanges.slice(),
+      dataRanges: dataRanges ?? NONE,
       mapOffset, relaxedBytes,
     };
   }
   // #endregion finish
 
   // #region relax
-  /** Shrink what branch relaxation allows, moving the code and everything that points into it. */
-  private relax(borrow: boolean): { map: (offset: number) => number; saved: number } {
+  /**
+   * Shrink what branch relaxation allows, moving the code and everything that points into it;
+   * returns the bytes saved (0: nothing moved).
+   */
+  private relax(): number {
     const refs = this.labelRefs;
     const rows = refs.data;
     const nRefs = refs.length;
@@ -486,7 +539,7 @@ export class Assembler extends Instructions {
       if (label !== null) relaxation.add(LONG, at, rows[i + SHORT] === 0xeb ? 3 : 4, label.offset, i);
     }
     const saved = relaxation.relax();
-    if (saved === 0) return NOT_RELAXED;
+    if (saved === 0) return 0;
     const n = relaxation.length;
     const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
 
@@ -495,8 +548,8 @@ export class Assembler extends Instructions {
     // pad as it becomes (the mapping puts an offset at a pad's start before the pad, which is
     // right for everything else there, an empty pad's label included). The old offsets stay in
     // boundOffsets, in case the code has to stay as it was.
-    const bound = this.boundLabels, old = this.boundOffsets;
-    for (let j = 0, c = 0; j < bound.length; j++) {
+    const bound = this.boundLabels, old = this.boundOffsets, nBound = this.boundCount;
+    for (let j = 0, c = 0; j < nBound; j++) {
       const offset = old[j]!;
       while (c < n && cStart[c]! < offset) c++;
       bound[j]!.offset = offset - savedBefore[c]!;
@@ -506,28 +559,17 @@ export class Assembler extends Instructions {
         if (cState[c] === PAD) this.padLabels[-2 - cTag[c]!]!.offset = cStart[c]! - savedBefore[c]! + padLength[c]!;
       }
       // A pad that grew could put a short jump across it out of reach (a backward one was sized
-      // when it was emitted): then the code stays as it was.
-      if (!this.shortJumpsFit()) {
-        for (let j = 0; j < bound.length; j++) bound[j]!.offset = old[j]!;
-        return NOT_RELAXED;
+      // when it was emitted): then the code stays as it was. (If none grew, every distance shrank.)
+      if (relaxation.padsGrew && !this.shortJumpsFit()) {
+        for (let j = 0; j < nBound; j++) bound[j]!.offset = old[j]!;
+        return 0;
       }
     }
 
-    // Every reference moves with the code: the ones that become short are rewritten below, the
-    // dropped ones are never patched (size 0). References were recorded in code order, so their
-    // offsets come in nondecreasing order and map with moving pointers. (Hand-set labels inside
-    // the code move in finish(), which reads every reference's label anyway.)
-    const oldLength = this.buf.length;
-    for (let i = 0, a = 0, e = 0; i < nRefs * FIELDS; i += FIELDS) {
-      const at = rows[i + AT]!, end = rows[i + END]!;
-      while (a < n && cStart[a]! < at) a++;
-      while (e < n && cStart[e]! < end) e++;
-      rows[i + AT] = at - savedBefore[a]!;
-      rows[i + END] = end - savedBefore[e]!;
-      rows[i + SHORT] = 0;
-    }
     // Slide the code down in place (the write position never passes the read position), writing
-    // the short jumps where the near ones were.
+    // the short jumps where the near ones were (their references rewritten and marked SHORT -1;
+    // the others move in finish(), and so do hand-set labels inside the code).
+    const oldLength = this.buf.length;
     const code = this.buf.bytes;
     let from = 0;
     let to = 0;
@@ -544,6 +586,7 @@ export class Assembler extends Instructions {
         rows[r + AT] = to + 1;
         rows[r + END] = to + 2;
         rows[r + SIZE] = 1;
+        rows[r + SHORT] = -1;
         to += 2;
         from = at + (isJmp ? 5 : 6);
         continue;
@@ -564,14 +607,10 @@ export class Assembler extends Instructions {
       while (c < n && cStart[c]! < f.offset) c++;
       f.offset -= savedBefore[c]!;
     }
-    const tables = this.tableEntries as unknown as { at: number; base: number }[];
-    for (let i = 0; i < tables.length; i++) {
-      const e = tables[i]!;
-      e.at = relaxation.map(e.at);
-      e.base = relaxation.map(e.base);
-    }
-    for (const range of this.dataRanges) (range[0] = relaxation.map(range[0])), (range[1] = relaxation.map(range[1]));
-    return { map: borrow ? this.mapRelaxed : relaxation.snapshot(), saved };
+    // A table moves whole (nothing relaxation changes lies inside one).
+    const tables = this.tables;
+    for (let t = 0; t < this.tablesEnd; t += 3) tables[t] = relaxation.map(tables[t]!);
+    return saved;
   }
 
   /** Does every short jump, and every jump about to become short, reach its target after relaxation (labels already moved)? */
@@ -586,11 +625,14 @@ export class Assembler extends Instructions {
       const d = refs.labels[r / FIELDS]!.offset - (start[c]! - savedBefore[c]! + 2);
       if (d < -128 || d > 127) return false;
     }
-    for (let k = 0, i = 0; k < refs.length; k++, i += FIELDS) {
+    // References come in code order: their ends map with a moving pointer.
+    for (let k = 0, i = 0, c = 0; k < refs.length; k++, i += FIELDS) {
       if (rows[i + SIZE] !== 1) continue;
       const label = refs.labels[k]!;
       if (label.bindStamp !== this.stamp) continue;
-      const d = label.offset + rows[i + ADDEND]! - relaxation.map(rows[i + END]!);
+      const end = rows[i + END]!;
+      while (c < relaxation.length && start[c]! < end) c++;
+      const d = label.offset + rows[i + ADDEND]! - (end - savedBefore[c]!);
       if (d < -128 || d > 127) return false;
     }
     return true;

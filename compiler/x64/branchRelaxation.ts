@@ -44,13 +44,17 @@ export class BranchRelaxation {
   padLength = new Int32Array(256);
   /** After relax(): savedBefore[k] is what the first k candidates saved. */
   savedBefore = new Int32Array(257);
+  /** growthBefore[k]: how much the pads among the first k could grow at most (kept by add). */
   private growthBefore = new Int32Array(257);
   private pads = 0;
+  /** After relax(): did any pad grow? (If none did, no distance in the code grew.) */
+  padsGrew = false;
 
   /** Start over (keeping the arrays). */
   clear(): void {
     this.length = 0;
     this.pads = 0;
+    this.growthBefore[0] = 0;
   }
 
   /** A near jmp (`saving` 3) or jcc (4) at `start` to `target`, or a range (DROPPED) or pad (PAD) of `saving` bytes. */
@@ -62,7 +66,9 @@ export class BranchRelaxation {
     this.target[n] = target;
     this.tag[n] = tag;
     this.state[n] = state;
-    if (state === PAD) this.pads++;
+    const pad = state === PAD;
+    if (pad) this.pads++;
+    this.growthBefore[n + 1] = this.growthBefore[n]! + (pad ? 15 - saving : 0);
     this.length = n + 1;
   }
 
@@ -79,7 +85,7 @@ export class BranchRelaxation {
     this.tag = int32(this.tag, n);
     this.padLength = int32(this.padLength, n);
     this.savedBefore = new Int32Array(n + 1);
-    this.growthBefore = new Int32Array(n + 1);
+    this.growthBefore = int32(this.growthBefore, n + 1);
     const state = new Uint8Array(n);
     state.set(this.state);
     this.state = state;
@@ -125,11 +131,7 @@ export class BranchRelaxation {
     const { start, saving, target, state, savedBefore, growthBefore } = this;
     this.dropJumpsToNext();
     const pads = this.pads > 0;
-    // growthBefore[k]: how much the pads among the first k could grow at most.
-    if (pads) {
-      growthBefore[0] = 0;
-      for (let k = 0; k < n; k++) growthBefore[k + 1] = growthBefore[k]! + (state[k] === PAD ? 15 - saving[k]! : 0);
-    }
+    this.padsGrew = false;
     // Pass 1: the displacement as emitted, every other jump still long. (With pads, a jump is
     // judged as if those between it and its target grew as much as they can; `nextPad` is the
     // first pad after the jump at hand, and when that is past the target there is nothing to add.)
@@ -174,6 +176,7 @@ export class BranchRelaxation {
         const s = state[i]!;
         if (s === PAD) {
           padLength[i] = (saving[i]! + savedBefore[i]!) % 16;
+          if (padLength[i]! > saving[i]!) this.padsGrew = true;
           savedBefore[i + 1] = savedBefore[i]! + saving[i]! - padLength[i]!;
         } else savedBefore[i + 1] = savedBefore[i]! + (s === SHORTENED || s === DROPPED ? saving[i]! : 0);
       }

@@ -65,5 +65,14 @@ export class CodeBuffer {
   toBytes(): Uint8Array {
     return this.bytes.slice(0, this.length);
   }
+
+  /**
+   * The bytes written so far, for a buffer that will not be written again: a view of its memory
+   * when it is at least half full (copying megabytes of finished code costs more than the
+   * unused tail, most of it never touched), else a copy.
+   */
+  take(): Uint8Array {
+    return 2 * this.length >= this.bytes.length ? this.bytes.subarray(0, this.length) : this.toBytes();
+  }
 }
 // #endregion code-buffer

@@ -12,7 +12,7 @@ import type { Label } from './operands.ts';
  * - SIZE: 1 (rel8) or 4 (rel32) bytes;
  * - ADDEND: extra displacement added to the label's offset (RIP-relative `[label + disp]`);
  * - START, SHORT: for a near jmp/jcc to a label not yet bound, its start and its short opcode
- *   (EB, 70+cc), for relaxation; else 0.
+ *   (EB, 70+cc), for relaxation; else 0. (Relaxation sets SHORT to -1 on the jumps it shortens.)
  */
 export const AT = 0, END = 1, SIZE = 2, ADDEND = 3, START = 4, SHORT = 5;
 /** Int32 fields per reference. */
@@ -21,7 +21,7 @@ export const FIELDS = 6;
 export class LabelRefs {
   /** `length` rows of FIELDS fields. */
   data = new Int32Array(FIELDS * 256);
-  /** The label of each reference, by row. */
+  /** The label of each reference, by row (entries from `length` on are left over, see truncate). */
   readonly labels: Label[] = [];
   length = 0;
 
@@ -44,10 +44,12 @@ export class LabelRefs {
     this.length = n + 1;
   }
 
-  /** Keep the first `n` references. */
+  /**
+   * Keep the first `n` references. The labels past them stay in `labels` until overwritten:
+   * shrinking an array costs a call into the runtime, more than the few labels it keeps alive.
+   */
   truncate(n: number): void {
     this.length = n;
-    this.labels.length = n;
   }
 }
 // #endregion label-refs
