@@ -17,8 +17,16 @@ export function filledArray(n: number, value: number): number[] {
  * of one function are reset and reused for the next (see FunctionCompiler's `previous`).
  */
 export function refill(a: number[], n: number, value: number): number[] {
-  if (a.length > n) a.length = n;
+  truncate(a, n);
   for (let i = 0; i < a.length; i++) a[i] = value;
   while (a.length < n) a.push(value);
   return a;
+}
+
+/**
+ * Shorten `a` to n entries by popping them: setting `a.length` is a call into V8's runtime, which
+ * costs more than the few pops a function's arrays usually need.
+ */
+export function truncate(a: unknown[], n: number): void {
+  while (a.length > n) a.pop();
 }
