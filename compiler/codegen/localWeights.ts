@@ -155,17 +155,19 @@ const bestCount = [0, 0];
 const chosenScratch: number[] = [];
 
 /**
- * Which locals get a home register: per class c, the budget[c] heaviest (ties: the lower index), and
- * only locals that are used at all. Without weights, the first of each class, in order. The answer
- * (1: chosen, at each local's index) is reused by the next call.
+ * Which locals get a home register: per class c, the budget[c] heaviest of the first candidateCount
+ * candidates (ties: the lower index), and only locals that are used at all. Without weights, the
+ * first of each class, in order. The answer (1: chosen, at each of the first localCount indices) is
+ * reused by the next call.
  */
 export function chooseRegisterLocals(
-  classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
+  classes: ArrayLike<number>, localCount: number, candidates: ArrayLike<number>, candidateCount: number,
+  weights: Float64Array | null, budget: readonly number[],
 ): number[] {
   bestCount[0] = bestCount[1] = 0;
   // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
   // this is linear in the candidates, where sorting them all was not.
-  for (let k = 0; k < candidates.length; k++) {
+  for (let k = 0; k < candidateCount; k++) {
     const i = candidates[k]!;
     if (weights !== null && !(weights[i]! > 0)) continue;
     const c = classes[i]!;
@@ -193,7 +195,7 @@ export function chooseRegisterLocals(
     for (; j > at; j--) list[j] = list[j - 1]!;
     list[at] = i;
   }
-  const n = classes.length;
+  const n = localCount;
   const chosen = chosenScratch;
   for (let i = 0; i < n && i < chosen.length; i++) chosen[i] = 0;
   while (chosen.length < n) chosen.push(0);

@@ -209,14 +209,16 @@ export function assignLocals(
   const l = fc.locals;
   const frame = fc.frame;
   const arrivals = sig.returnAreaPointer ? [...sig.params, sig.returnAreaPointer] : sig.params;
+  const n = l.types.length;
   // Candidates for a register: parameters that arrive in one, and declared locals.
-  const candidates = truncated(candidatesScratch);
-  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates.push(i < params ? i : l.returnAreaLocal);
-  for (let i = params; i < declared; i++) candidates.push(i);
-  const classes = truncated(classesScratch);
-  for (let i = 0; i < l.types.length; i++) classes.push(classOf(l.types[i]!));
+  const candidates = candidatesScratch;
+  let candidateCount = 0;
+  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates[candidateCount++] = i < params ? i : l.returnAreaLocal;
+  for (let i = params; i < declared; i++) candidates[candidateCount++] = i;
+  const classes = classesScratch;
+  for (let i = 0; i < n; i++) classes[i] = classOf(l.types[i]!);
   if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1; // read at returns only
-  const chosen = chooseRegisterLocals(classes, candidates, weights, MAX_REGISTER_LOCALS);
+  const chosen = chooseRegisterLocals(classes, n, candidates, candidateCount, weights, MAX_REGISTER_LOCALS);
   // Registers given to locals, and registers parameters arrive in (bit masks).
   let taken = 0;
   let arriving = 0;
@@ -266,7 +268,7 @@ export function assignLocals(
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
   if (weights) heaviestFirst(zeroSlots, weights);
   for (const i of zeroSlots) frame.addLocalSlot(i);
-  for (let i = 0; i < l.types.length; i++) {
+  for (let i = 0; i < n; i++) {
     const h = l.home[i]!;
     if (h >= 0) {
       l.regLocals.push(i);
@@ -278,7 +280,8 @@ export function assignLocals(
 // #endregion locals
 
 // Shared by every call (assignLocals is not reentrant, and its caller is done with zeroSlots
-// before the next function): the candidates for a register, each local's class, the frame locals.
+// before the next function), grown to the most locals seen: the candidates for a register, each
+// local's class (the first of each hold this function's), the frame locals.
 const candidatesScratch: number[] = [];
 const classesScratch: RegClass[] = [];
 const zeroSlotsScratch: number[] = [];
