@@ -12,7 +12,7 @@ import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '..
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
-import { filledArray, refill } from './perFunctionArrays.ts';
+import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
 export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
@@ -77,15 +77,16 @@ export class Frame {
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
     refill(this.localIncoming, localCount, 0);
-    // New empty arrays cost less than emptying these (setting an array's length is a call into V8's runtime).
-    this.traps = [];
-    this.callSites = [];
-    this.sizePatches = [];
+    // Emptied by pops (setting an array's length is a call into V8's runtime), which spares
+    // allocating and growing new ones.
+    truncate(this.traps, 0);
+    truncate(this.callSites, 0);
+    truncate(this.sizePatches, 0);
     // The cached operands depend on the slot layout, which is the new function's own.
-    this.slotMems = [];
-    this.localMems = [];
-    this.slotLocations = [];
-    this.localLocations = [];
+    truncate(this.slotMems, 0);
+    truncate(this.localMems, 0);
+    truncate(this.slotLocations, 0);
+    truncate(this.localLocations, 0);
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
     return this;
