@@ -149,7 +149,7 @@ function grow(stack: Uint8Array): Uint8Array {
 }
 
 // Shared by every call too: per class, the locals chosen so far (heaviest first) and how many;
-// and the answer, grown to the most locals seen.
+// and the answer, grown to the most locals seen (1 at the locals best holds, 0 elsewhere).
 const best: number[][] = [[], []];
 const bestCount = [0, 0];
 const chosenScratch: number[] = [];
@@ -164,6 +164,10 @@ export function chooseRegisterLocals(
   classes: ArrayLike<number>, localCount: number, candidates: ArrayLike<number>, candidateCount: number,
   weights: Float64Array | null, budget: readonly number[],
 ): number[] {
+  // The answer: the previous call's unmarked (every other entry is 0 already), grown to localCount.
+  const chosen = chosenScratch;
+  for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 0;
+  while (chosen.length < localCount) chosen.push(0);
   bestCount[0] = bestCount[1] = 0;
   // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
   // this is linear in the candidates, where sorting them all was not.
@@ -195,10 +199,6 @@ export function chooseRegisterLocals(
     for (; j > at; j--) list[j] = list[j - 1]!;
     list[at] = i;
   }
-  const n = localCount;
-  const chosen = chosenScratch;
-  for (let i = 0; i < n && i < chosen.length; i++) chosen[i] = 0;
-  while (chosen.length < n) chosen.push(0);
   for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 1;
   return chosen;
 }
