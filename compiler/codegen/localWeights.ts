@@ -76,7 +76,7 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
   let depth = 0;
   let weight = 1;
   let pos = start;
-  // LEB128 immediates are nearly always one byte: read inline, longer ones by lebAt/skipLeb.
+  // LEB128 immediates are nearly always short: read inline, longer ones by lebAt/skipLeb.
   // #region weigh-uses
   while (pos < end) {
     const op = code[pos++]!;
@@ -109,7 +109,9 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
         } else isLoop[open++] = 0; // block, if
         break;
       // #endregion weigh-uses
-      case Skip.oneLeb: pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end); break;
+      case Skip.oneLeb: // one or two bytes inline (constants up to 8191 take two)
+        pos = code[pos]! < 0x80 ? pos + 1 : code[pos + 1]! < 0x80 ? pos + 2 : skipLeb(code, pos, end);
+        break;
       case Skip.twoLeb: pos = skipLeb(code, skipLeb(code, pos, end), end); break;
       case Skip.memarg: {
         // Bit 6 of the alignment (in its first byte): a memory index follows.
