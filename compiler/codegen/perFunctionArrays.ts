@@ -13,12 +13,14 @@ export function filledArray(n: number, value: number): number[] {
 }
 
 /**
- * `a` made n copies of a small integer in place, as filledArray(n, value) would be: the arrays
- * of one function are reset and reused for the next (see FunctionCompiler's `previous`).
+ * `a` made to start with n copies of a small integer in place, as filledArray(n, value) would be:
+ * the arrays of one function are reset and reused for the next (see FunctionCompiler's
+ * `previous`). It is never shortened: entries past n, left from a function with more locals, are
+ * never read, and shortening it on every function cost more than filling it.
  */
 export function refill(a: number[], n: number, value: number): number[] {
-  truncate(a, n);
-  for (let i = 0; i < a.length; i++) a[i] = value;
+  const filled = Math.min(n, a.length);
+  for (let i = 0; i < filled; i++) a[i] = value;
   while (a.length < n) a.push(value);
   return a;
 }
