@@ -4,7 +4,7 @@
 
 import { unsupported } from '../errors.ts';
 import { Reader } from './reader.ts';
-import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, RefType, ValType } from './types.ts';
+import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readRefType, readValType } from './valueTypes.ts';
 
@@ -255,20 +255,56 @@ export function readDataSection(
   }
 }
 
-/** The name section (custom section "name"): best effort, a malformed one is ignored as the spec allows. */
-export function readNameSection(r: Reader, m: ModuleInfo): void {
+/**
+ * The name section (custom section "name"): kept as bytes, decoded when first read. Only
+ * disassembly reads names, and decoding one string per function costs a module like
+ * bench/modules/large.wasm a tenth of its validation time. `copy`: as for readDataSection.
+ */
+export function readNameSection(r: Reader, m: ModuleInfo, copy = true): void {
+  const bytes = copy ? r.bytes.slice(r.pos, r.end) : r.bytes.subarray(r.pos, r.end);
+  r.pos = r.end;
+  const sections = m.names instanceof LazyNameSection ? [...m.names.sections, bytes] : [bytes];
+  m.names = new LazyNameSection(sections);
+}
+
+/** A NameSection while it is filled in. */
+type NamesRead = { module: string | undefined; functions: Map<number, string>; locals: Map<number, Map<number, string>> };
+
+class LazyNameSection implements NameSection {
+  private decoded: NamesRead | undefined;
+  /** The bytes of each name section, in module order (the spec allows one; later ones win). */
+  constructor(readonly sections: readonly Uint8Array[]) {}
+  get module(): string | undefined {
+    return this.decode().module;
+  }
+  get functions(): ReadonlyMap<number, string> {
+    return this.decode().functions;
+  }
+  get locals(): ReadonlyMap<number, ReadonlyMap<number, string>> {
+    return this.decode().locals;
+  }
+  private decode(): NamesRead {
+    if (this.decoded) return this.decoded;
+    const names: NamesRead = { module: undefined, functions: new Map(), locals: new Map() };
+    for (const bytes of this.sections) decodeNames(new Reader(bytes, 0, bytes.length, 0), names);
+    return (this.decoded = names);
+  }
+}
+
+/** Best effort: a malformed name section is ignored, as the spec allows. */
+function decodeNames(r: Reader, names: NamesRead): void {
   try {
     while (!r.atEnd()) {
       const id = r.u8();
       const size = r.u32();
       const end = r.pos + size;
       if (end > r.end) return;
-      if (id === 0) m.names.module = r.name();
+      if (id === 0) names.module = r.name();
       else if (id === 1) {
         const n = r.u32();
         for (let i = 0; i < n; i++) {
           const idx = r.u32();
-          m.names.functions.set(idx, r.name());
+          names.functions.set(idx, r.name());
         }
       } else if (id === 2) {
         const n = r.u32();
@@ -280,7 +316,7 @@ export function readNameSection(r: Reader, m: ModuleInfo): void {
             const idx = r.u32();
             map.set(idx, r.name());
           }
-          m.names.locals.set(f, map);
+          names.locals.set(f, map);
         }
       }
       r.pos = end;

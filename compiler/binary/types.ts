@@ -155,11 +155,11 @@ export interface CustomSection {
 }
 
 export interface NameSection {
-  module?: string;
+  readonly module: string | undefined;
   /** Function index -> name, from the name section's function-names subsection. */
-  readonly functions: Map<number, string>;
+  readonly functions: ReadonlyMap<number, string>;
   /** Function index -> (local index -> name). */
-  readonly locals: Map<number, Map<number, string>>;
+  readonly locals: ReadonlyMap<number, ReadonlyMap<number, string>>;
 }
 
 // #region module-info
@@ -190,7 +190,8 @@ export interface ModuleInfo {
   /** Functions that `ref.func` may name inside bodies (in element segments, exports or global initializers). */
   readonly declaredFuncRefs: Set<number>;
   readonly customSections: CustomSection[];
-  readonly names: NameSection;
+  /** Decoded when first read (only disassembly asks): see readNameSection. */
+  names: NameSection;
 }
 // #endregion module-info
 
@@ -213,7 +214,7 @@ export function emptyModuleInfo(): ModuleInfo {
     importedGlobalCount: 0,
     declaredFuncRefs: new Set(),
     customSections: [],
-    names: { functions: new Map(), locals: new Map() },
+    names: { module: undefined, functions: new Map(), locals: new Map() },
   };
 }
 

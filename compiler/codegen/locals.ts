@@ -12,6 +12,7 @@ import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals } from './localWeights.ts';
 import { filledArray, refill, truncate } from './perFunctionArrays.ts';
+import { boundsFacts } from './ops/boundsChecks.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
 // #region local-state
@@ -126,6 +127,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     fc.rewindNotes(last.start);
     fc.emitTwoAddress(last.op, last.type, last.home, last.src);
     l.slotValid[i] = 0;
+    if (last.type === I32) noteZeroExtended(fc, i);
     return;
   }
   // `y = x op z` into another register local: `mov y, x; op y, z` (no temporary, no third move).
@@ -142,22 +144,39 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     fc.regs.release(last.result);
     l.regValid[i] = 1;
     l.slotValid[i] = 0;
+    if (last.type === I32) noteZeroExtended(fc, i);
     return;
   }
   settleLocal(fc, i);
   const h = l.home[i]!;
   const type = l.types[i]!;
   if (h >= 0) {
+    // A 32-bit write clears the upper half: an address in h needs no zero extension (ops/memory.ts).
+    let zeroExtends = type === I32;
     if (v.loc === Loc.LocalPlus && v.n === i) {
       ensureLocalInReg(fc, i);
       fc.asm.lea(reg(type, h), qword(GPR64[h]!, v.imm));
-    } else fc.loadInto(h, v);
+    } else {
+      const start = fc.asm.offset;
+      fc.loadInto(h, v);
+      // Nothing emitted: h already held the value (local.set x (local.get x)), upper half as it was.
+      if (fc.asm.offset === start) zeroExtends = false;
+    }
     l.regValid[i] = 1;
     l.slotValid[i] = 0;
+    if (zeroExtends) noteZeroExtended(fc, i);
   } else {
     const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
     emitMove(fc.asm, fc.frame.localLocation(i), s, type === I32);
   }
+}
+
+/**
+ * Local i's home register was just written by a 32-bit instruction, which clears the upper half:
+ * an access through it needs no `mov r, r` first (ops/memory.ts), until the next write or merge.
+ */
+function noteZeroExtended(fc: FunctionCompiler, i: number): void {
+  if (fc.env.module.memories.length > 0) boundsFacts(fc).markZeroExtended(i);
 }
 
 /** Does the operand read register r (as itself, or in an address)? */

@@ -1,8 +1,9 @@
 // Linear memory against V8 on the cases the bounds-check logic must get right: a local plus a
 // constant that wraps at 32 bits, an i32 address from an i64 with its upper half set, facts
 // that must not cross a merge or a loop head, locals zero-extended in place across calls,
-// spilled addresses, huge offsets, constant addresses around the minimum size and after
-// memory.grow. Results and traps must agree; the counts of removed checks are pinned too.
+// locals written by 32-bit instructions used as addresses with no zero extension, spilled
+// addresses, huge offsets, constant addresses around the minimum size and after memory.grow.
+// Results and traps must agree; the counts of removed checks are pinned too.
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from '../runtime/instance.ts';
@@ -74,6 +75,34 @@ describe('memory: addresses and bounds checks agree with V8', () => {
                  (i32.load8_u (i32.wrap_i64 (i64.add (local.get 0) (i64.const 0x100000001)))))
         (i32.add (i32.load8_u offset=1 (local.get $q)))))`,
     [[0n], [4n], [0x100000004n], [-1n], [0xffff_0000_ffffn], [65535n], [0x7fff_ffff_0000_0010n]]);
+  });
+
+  it('a local written by a 32-bit instruction is used as an address without zero extension', async () => {
+    // Each write of $q below is a 32-bit instruction (mov, lea, add in place), which clears the
+    // upper half that the i64 parameter brought into the registers: the accesses through $q that
+    // follow on the same straight line use its register as it is (zero-extension.wat).
+    await agree(`(module ${PATTERN}
+      (func (export "f") (param $x i64) (result i32) (local $q i32) (local $s i32)
+        (local.set $q (i32.wrap_i64 (local.get $x)))
+        (local.set $s (i32.load8_u (local.get $q)))
+        (local.set $q (i32.add (local.get $q) (i32.const 3)))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u offset=1 (local.get $q))))
+        (i32.store8 (local.tee $q (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 8)))) (local.get $s))
+        (local.set $q (local.get $q))
+        (i32.add (local.get $s) (i32.load16_u (local.get $q)))))`,
+    [[0n], [0x1_0000_0010n], [-1n], [0xffff_ffff_0000_fff0n], [0x1234_5678_0000_1000n], [0x00ff_ff00n]]);
+  });
+
+  it('a parameter is zero-extended before its first access, whatever else was written', async () => {
+    // $p arrives as the caller left it: here the low half of an i64, the upper half still in the
+    // register. Only $q is written, so $p's register is zero-extended before it is an address.
+    await agree(`(module ${PATTERN}
+      (func $g (param $p i32) (result i32) (local $q i32)
+        (local.set $q (i32.const 1))
+        (i32.add (local.get $q) (i32.load8_u offset=8 (local.get $p))))
+      (func (export "f") (param $x i64) (result i32)
+        (call $g (i32.wrap_i64 (local.get $x)))))`,
+    [[0n], [-1n], [-8n], [-9n], [0x1_0000_fff0n], [0xffff_ffff_0000_0010n], [0x7fffffffn]]);
   });
 
   it('a check in one arm, or before a loop, proves nothing at the merge or the loop head', async () => {

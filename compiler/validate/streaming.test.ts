@@ -92,6 +92,17 @@ describe('streaming equals whole-buffer', () => {
     expect([...m.declaredFuncRefs].sort()).toEqual([1, 2, 3]);
   });
 
+  it('reads names when asked: later name sections win, a malformed one is ignored', () => {
+    const nameSection = (subsections: number[]): number[] => section(0, [4, ...'name'.split('').map((c) => c.charCodeAt(0)), ...subsections]);
+    const functionNames = (index: number, name: string): number[] => {
+      const payload = [1, index, name.length, ...name.split('').map((c) => c.charCodeAt(0))];
+      return [1, ...leb(payload.length), ...payload];
+    };
+    const m = validateModule(moduleOf(nameSection(functionNames(0, 'a')), nameSection(functionNames(0, 'b')), nameSection([1, 50, 1])));
+    expect(m.names.functions.get(0)).toBe('b');
+    expect(m.names.module).toBe(undefined);
+  });
+
   it('gives the same ModuleInfo and code-generator calls for every chunk size, down to one byte', async () => {
     const bytes = await watToWasm(EVERYTHING, { names: true });
     const whole = run([bytes]);
@@ -116,10 +127,11 @@ describe('streaming equals whole-buffer', () => {
     expect(plainModuleInfo(m)).toEqual(plainModuleInfo(validateModule(bytes)));
   });
 
-  it('does not depend on the caller keeping its chunks unchanged', async () => {
-    const bytes = await watToWasm(EVERYTHING);
+  it('does not depend on the caller keeping its chunks unchanged (names are decoded later, from a copy)', async () => {
+    const bytes = await watToWasm(EVERYTHING, { names: true });
     const v = new StreamingValidator();
     const scratch = new Uint8Array(5);
+    const scratch2 = new Uint8Array(bytes.length);
     for (let i = 0; i < bytes.length; i += 5) {
       const n = Math.min(5, bytes.length - i);
       scratch.set(bytes.subarray(i, i + n));
@@ -127,6 +139,11 @@ describe('streaming equals whole-buffer', () => {
       scratch.fill(0xee);
     }
     expect(plainModuleInfo(v.finish())).toEqual(plainModuleInfo(validateModule(bytes)));
+    const whole = new StreamingValidator();
+    scratch2.set(bytes);
+    whole.push(scratch2);
+    scratch2.fill(0xee);
+    expect(plainModuleInfo(whole.finish())).toEqual(plainModuleInfo(validateModule(bytes)));
   });
 
   it('hands each function body to the code generator as soon as it is complete', async () => {

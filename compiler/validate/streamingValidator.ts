@@ -257,7 +257,7 @@ export class StreamingValidator {
         case State.NameSection: {
           const size = this.sectionEnd - this.offset;
           if (avail < size) return;
-          readNameSection(new Reader(this.buf, this.start, this.start + size, this.base), this.module);
+          readNameSection(new Reader(this.buf, this.start, this.start + size, this.base), this.module, !(this.retainInput && !this.owned));
           this.start += size;
           this.state = State.SectionStart;
           break;

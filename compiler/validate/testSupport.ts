@@ -108,7 +108,11 @@ export class RecordingCodeGenerator extends NoopCodeGenerator {
 export function plainModuleInfo(m: ModuleInfo): unknown {
   return JSON.parse(
     JSON.stringify(
-      { ...m, data: m.data.map((d) => ({ mode: d.mode, memory: d.memory, offset: d.offset, bytes: Array.from(d.bytes) })) },
+      {
+        ...m,
+        data: m.data.map((d) => ({ mode: d.mode, memory: d.memory, offset: d.offset, bytes: Array.from(d.bytes) })),
+        names: { module: m.names.module, functions: m.names.functions, locals: m.names.locals },
+      },
       (_k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : v instanceof Set ? [...v] : v),
     ),
   );
