@@ -12,7 +12,7 @@ import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '..
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
-import { filledArray, refill } from './perFunctionArrays.ts';
+import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
 export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
@@ -25,6 +25,30 @@ const MAX_ALIGNED_LOOP = 256;
  * every access goes, and a huge stack would otherwise keep a few objects per position alive.
  */
 const CACHED = 256;
+
+// Slot operands are immutable, so they are made once and shared by every function (and module):
+// `[rsp + 8k]` by k, and a slot's move location by stack position or local index. A function
+// whose layout puts the position or local elsewhere makes its own and caches that instead; a
+// cached one is checked by its displacement, so nothing needs clearing between functions.
+const RSP_QWORDS: (Mem | undefined)[] = [];
+const SLOT_LOCATIONS: (MemLocation | undefined)[] = [];
+const LOCAL_LOCATIONS: (MemLocation | undefined)[] = [];
+
+/** `[rsp + disp]` as a qword operand. */
+function rspSlot(disp: number): Mem {
+  const k = disp >> 3;
+  if (disp !== k << 3 || k < 0 || k >= 2 * CACHED) return qword(rsp, disp);
+  growTo(RSP_QWORDS, k);
+  return (RSP_QWORDS[k] ??= qword(rsp, disp));
+}
+
+/** The move location of `mem` (an rsp slot) under `key`, from cache[i] when that has the same displacement. */
+function cachedLocation(cache: (MemLocation | undefined)[], i: number, mem: Mem, key: number): MemLocation {
+  if (i >= CACHED) return memOperand(mem, key);
+  const made = growTo(cache, i)[i];
+  if (made !== undefined && made.mem.disp === mem.disp) return made;
+  return (cache[i] = memOperand(mem, key));
+}
 
 // #region frame
 export class Frame {
@@ -54,10 +78,6 @@ export class Frame {
   bodyOffset: number;
   private sizePatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
-  private slotMems: (Mem | null)[] = [];
-  private localMems: (Mem | null)[] = [];
-  private slotLocations: (MemLocation | null)[] = [];
-  private localLocations: (MemLocation | null)[] = [];
 
   constructor(
     private readonly asm: Assembler,
@@ -77,15 +97,11 @@ export class Frame {
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
     refill(this.localIncoming, localCount, 0);
-    // New empty arrays cost less than emptying these (setting an array's length is a call into V8's runtime).
-    this.traps = [];
-    this.callSites = [];
-    this.sizePatches = [];
-    // The cached operands depend on the slot layout, which is the new function's own.
-    this.slotMems = [];
-    this.localMems = [];
-    this.slotLocations = [];
-    this.localLocations = [];
+    // Emptied by pops (setting an array's length is a call into V8's runtime), which spares
+    // allocating and growing new ones.
+    truncate(this.traps, 0);
+    truncate(this.callSites, 0);
+    truncate(this.sizePatches, 0);
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
     return this;
@@ -100,35 +116,27 @@ export class Frame {
   slotAddr(pos: number): Mem {
     this.used = true;
     if (pos + 1 > this.maxStackSlots) this.maxStackSlots = pos + 1;
-    if (this.spDelta !== 0 || pos >= CACHED) return qword(rsp, this.spDelta + 8 * (this.localSlots + pos));
-    // Operands are immutable, so each slot's address is made once.
-    return (growTo(this.slotMems, pos)[pos] ??= qword(rsp, 8 * (this.localSlots + pos)));
+    return rspSlot(this.spDelta + 8 * (this.localSlots + pos));
   }
 
   localAddr(i: number): Mem {
     this.used = true;
     if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
-    if (this.spDelta !== 0 || i >= CACHED) return qword(rsp, this.spDelta + this.localDisp[i]!);
-    return (growTo(this.localMems, i)[i] ??= qword(rsp, this.localDisp[i]!));
+    return rspSlot(this.spDelta + this.localDisp[i]!);
   }
 
   /** The slot of position `pos` as a move's source or destination. */
   slotLocation(pos: number): MemLocation {
-    // Made before in this function: slotAddr has already counted the slot as used.
-    const made = this.spDelta === 0 && pos < this.slotLocations.length ? this.slotLocations[pos] : null;
-    if (made) return made;
     const mem = this.slotAddr(pos);
-    if (this.spDelta !== 0 || pos >= CACHED) return memOperand(mem, slotKey(pos));
-    return (growTo(this.slotLocations, pos)[pos] ??= memOperand(mem, slotKey(pos)));
+    if (this.spDelta !== 0) return memOperand(mem, slotKey(pos));
+    return cachedLocation(SLOT_LOCATIONS, pos, mem, slotKey(pos));
   }
 
   /** The slot of local i as a move's source or destination. */
   localLocation(i: number): MemLocation {
-    const made = this.spDelta === 0 && i < this.localLocations.length ? this.localLocations[i] : null;
-    if (made) return made;
     const mem = this.localAddr(i);
-    if (this.spDelta !== 0 || this.localIncoming[i] || i >= CACHED) return memOperand(mem, localKey(i));
-    return (growTo(this.localLocations, i)[i] ??= memOperand(mem, localKey(i)));
+    if (this.spDelta !== 0 || this.localIncoming[i]) return memOperand(mem, localKey(i));
+    return cachedLocation(LOCAL_LOCATIONS, i, mem, localKey(i));
   }
 
   /** A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the end). */
@@ -280,7 +288,7 @@ export class Frame {
 // #endregion frame
 
 /** `cache` with room for index i, grown densely (a write far past the end would make V8 store it as a dictionary). */
-function growTo<T>(cache: (T | null)[], i: number): (T | null)[] {
-  while (cache.length <= i) cache.push(null);
+function growTo<T>(cache: (T | undefined)[], i: number): (T | undefined)[] {
+  while (cache.length <= i) cache.push(undefined);
   return cache;
 }

@@ -76,7 +76,7 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
   let depth = 0;
   let weight = 1;
   let pos = start;
-  // LEB128 immediates are nearly always one byte: read inline, longer ones by lebAt/skipLeb.
+  // LEB128 immediates are nearly always short: read inline, longer ones by lebAt/skipLeb.
   // #region weigh-uses
   while (pos < end) {
     const op = code[pos++]!;
@@ -109,7 +109,9 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
         } else isLoop[open++] = 0; // block, if
         break;
       // #endregion weigh-uses
-      case Skip.oneLeb: pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end); break;
+      case Skip.oneLeb: // one or two bytes inline (constants up to 8191 take two)
+        pos = code[pos]! < 0x80 ? pos + 1 : code[pos + 1]! < 0x80 ? pos + 2 : skipLeb(code, pos, end);
+        break;
       case Skip.twoLeb: pos = skipLeb(code, skipLeb(code, pos, end), end); break;
       case Skip.memarg: {
         // Bit 6 of the alignment (in its first byte): a memory index follows.
@@ -149,23 +151,29 @@ function grow(stack: Uint8Array): Uint8Array {
 }
 
 // Shared by every call too: per class, the locals chosen so far (heaviest first) and how many;
-// and the answer, grown to the most locals seen.
+// and the answer, grown to the most locals seen (1 at the locals best holds, 0 elsewhere).
 const best: number[][] = [[], []];
 const bestCount = [0, 0];
 const chosenScratch: number[] = [];
 
 /**
- * Which locals get a home register: per class c, the budget[c] heaviest (ties: the lower index), and
- * only locals that are used at all. Without weights, the first of each class, in order. The answer
- * (1: chosen, at each local's index) is reused by the next call.
+ * Which locals get a home register: per class c, the budget[c] heaviest of the first candidateCount
+ * candidates (ties: the lower index), and only locals that are used at all. Without weights, the
+ * first of each class, in order. The answer (1: chosen, at each of the first localCount indices) is
+ * reused by the next call.
  */
 export function chooseRegisterLocals(
-  classes: ArrayLike<number>, candidates: ArrayLike<number>, weights: Float64Array | null, budget: readonly number[],
+  classes: ArrayLike<number>, localCount: number, candidates: ArrayLike<number>, candidateCount: number,
+  weights: Float64Array | null, budget: readonly number[],
 ): number[] {
+  // The answer: the previous call's unmarked (every other entry is 0 already), grown to localCount.
+  const chosen = chosenScratch;
+  for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 0;
+  while (chosen.length < localCount) chosen.push(0);
   bestCount[0] = bestCount[1] = 0;
   // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
   // this is linear in the candidates, where sorting them all was not.
-  for (let k = 0; k < candidates.length; k++) {
+  for (let k = 0; k < candidateCount; k++) {
     const i = candidates[k]!;
     if (weights !== null && !(weights[i]! > 0)) continue;
     const c = classes[i]!;
@@ -193,10 +201,6 @@ export function chooseRegisterLocals(
     for (; j > at; j--) list[j] = list[j - 1]!;
     list[at] = i;
   }
-  const n = classes.length;
-  const chosen = chosenScratch;
-  for (let i = 0; i < n && i < chosen.length; i++) chosen[i] = 0;
-  while (chosen.length < n) chosen.push(0);
   for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 1;
   return chosen;
 }

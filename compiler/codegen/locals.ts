@@ -11,7 +11,7 @@ import { classOf, type FunctionCompiler, I32, reg } from './functionCompiler.ts'
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals } from './localWeights.ts';
-import { filledArray, refill } from './perFunctionArrays.ts';
+import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 import { boundsFacts } from './ops/boundsChecks.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
 
@@ -46,7 +46,7 @@ export class LocalState {
     refill(this.home, n, -1);
     refill(this.regValid, n, 0);
     refill(this.slotValid, n, 0);
-    if (this.regLocals.length !== 0) this.regLocals.length = 0;
+    truncate(this.regLocals, 0);
     return this;
   }
 
@@ -228,14 +228,16 @@ export function assignLocals(
   const l = fc.locals;
   const frame = fc.frame;
   const arrivals = sig.returnAreaPointer ? [...sig.params, sig.returnAreaPointer] : sig.params;
+  const n = l.types.length;
   // Candidates for a register: parameters that arrive in one, and declared locals.
-  const candidates: number[] = [];
-  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates.push(i < params ? i : l.returnAreaLocal);
-  for (let i = params; i < declared; i++) candidates.push(i);
-  const classes = new Array<RegClass>(l.types.length);
-  for (let i = 0; i < classes.length; i++) classes[i] = classOf(l.types[i]!);
+  const candidates = candidatesScratch;
+  let candidateCount = 0;
+  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates[candidateCount++] = i < params ? i : l.returnAreaLocal;
+  for (let i = params; i < declared; i++) candidates[candidateCount++] = i;
+  const classes = classesScratch;
+  for (let i = 0; i < n; i++) classes[i] = classOf(l.types[i]!);
   if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1; // read at returns only
-  const chosen = chooseRegisterLocals(classes, candidates, weights, MAX_REGISTER_LOCALS);
+  const chosen = chooseRegisterLocals(classes, n, candidates, candidateCount, weights, MAX_REGISTER_LOCALS);
   // Registers given to locals, and registers parameters arrive in (bit masks).
   let taken = 0;
   let arriving = 0;
@@ -267,7 +269,7 @@ export function assignLocals(
     } else l.slotValid[m.local] = 1;
     m.home = h;
   }
-  const zeroSlots: number[] = [];
+  const zeroSlots = truncated(zeroSlotsScratch);
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
   // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
@@ -283,9 +285,9 @@ export function assignLocals(
   }
   // Then the slots of those living in the frame, the most used first, where a 1-byte
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
-  if (weights) zeroSlots.sort((a, b) => weights[b]! - weights[a]! || a - b);
+  if (weights) heaviestFirst(zeroSlots, weights);
   for (const i of zeroSlots) frame.addLocalSlot(i);
-  for (let i = 0; i < l.types.length; i++) {
+  for (let i = 0; i < n; i++) {
     const h = l.home[i]!;
     if (h >= 0) {
       l.regLocals.push(i);
@@ -295,6 +297,38 @@ export function assignLocals(
   return { moves, zeroSlots };
 }
 // #endregion locals
+
+// Shared by every call (assignLocals is not reentrant, and its caller is done with zeroSlots
+// before the next function), grown to the most locals seen: the candidates for a register, each
+// local's class (the first of each hold this function's), the frame locals.
+const candidatesScratch: number[] = [];
+const classesScratch: RegClass[] = [];
+const zeroSlotsScratch: number[] = [];
+
+function truncated<T>(a: T[]): T[] {
+  truncate(a, 0);
+  return a;
+}
+
+/**
+ * Sort locals (in increasing index order) by weight, heaviest first, ties in index order. A
+ * function's frame locals are usually a handful, which insertion sorts faster than
+ * Array.prototype.sort's calls of a comparator.
+ */
+function heaviestFirst(locals: number[], weights: Float64Array): void {
+  if (locals.length > 16) {
+    locals.sort((a, b) => weights[b]! - weights[a]! || a - b);
+    return;
+  }
+  for (let k = 1; k < locals.length; k++) {
+    const i = locals[k]!;
+    const w = weights[i]!;
+    let at = k;
+    // Only past lighter ones: an equal weight with a lower index stays in front.
+    for (; at > 0 && weights[locals[at - 1]!]! < w; at--) locals[at] = locals[at - 1]!;
+    locals[at] = i;
+  }
+}
 
 /** A home register of class `cls` not in `busy`, or -1. */
 function freeHome(cls: RegClass, busy: number): RegId {

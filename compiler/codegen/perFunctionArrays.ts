@@ -13,12 +13,22 @@ export function filledArray(n: number, value: number): number[] {
 }
 
 /**
- * `a` made n copies of a small integer in place, as filledArray(n, value) would be: the arrays
- * of one function are reset and reused for the next (see FunctionCompiler's `previous`).
+ * `a` made to start with n copies of a small integer in place, as filledArray(n, value) would be:
+ * the arrays of one function are reset and reused for the next (see FunctionCompiler's
+ * `previous`). It is never shortened: entries past n, left from a function with more locals, are
+ * never read, and shortening it on every function cost more than filling it.
  */
 export function refill(a: number[], n: number, value: number): number[] {
-  if (a.length > n) a.length = n;
-  for (let i = 0; i < a.length; i++) a[i] = value;
+  const filled = Math.min(n, a.length);
+  for (let i = 0; i < filled; i++) a[i] = value;
   while (a.length < n) a.push(value);
   return a;
+}
+
+/**
+ * Shorten `a` to n entries by popping them: setting `a.length` is a call into V8's runtime, which
+ * costs more than the few pops a function's arrays usually need.
+ */
+export function truncate(a: unknown[], n: number): void {
+  while (a.length > n) a.pop();
 }
