@@ -269,7 +269,8 @@ export function assignLocals(
     } else l.slotValid[m.local] = 1;
     m.home = h;
   }
-  const zeroSlots = truncated(zeroSlotsScratch);
+  const zeroSlots = zeroSlotsScratch;
+  truncate(zeroSlots, 0);
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
   // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
@@ -304,11 +305,6 @@ export function assignLocals(
 const candidatesScratch: number[] = [];
 const classesScratch: RegClass[] = [];
 const zeroSlotsScratch: number[] = [];
-
-function truncated<T>(a: T[]): T[] {
-  truncate(a, 0);
-  return a;
-}
 
 /**
  * Sort locals (in increasing index order) by weight, heaviest first, ties in index order. A
