@@ -4,8 +4,11 @@
 //   npx tsx bench/cold-run.ts [--runs 5] [--against /path/to/other/checkout] [-- run args...]
 // Without run arguments it runs a small kernel, a small WASI program and the three real modules
 // of bench/compile.ts (those export no _start: `run` compiles them, then stops with exit code 2).
+// Each is run twice over: compiling (LIGHTBEAM_CACHE=0), and from a compile cache that a first,
+// uncounted run filled (compiler/cli/compileCache.ts; a fresh directory per checkout).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const here = join(import.meta.dirname, '..');
@@ -33,17 +36,27 @@ const show = (s: number[]): string => `${String(Math.round(median(s))).padStart(
 console.log(`lightbeam run in fresh processes, ${runs} each, interleaved: CPU ms (all threads) and wall ms, median [range]; ${checkouts.map(([n, d]) => `${n} = ${d}`).join(', ')}`);
 // Each checkout's CLI builds its bundle on first use: one process each first, not counted.
 for (const [, dir] of checkouts) spawnSync(process.execPath, [join(dir!, 'bin/lightbeam.js'), 'run', '--invoke', 'setup', 'bench/kernels/wasm/fib.wasm'], { cwd: here });
-for (const c of cases) {
+const cacheRoot = mkdtempSync(join(tmpdir(), 'lightbeam-cold-run-'));
+process.on('exit', () => rmSync(cacheRoot, { recursive: true, force: true }));
+const modes = [
+  { name: 'compiling', env: (_dir: number) => ({ ...process.env, LIGHTBEAM_CACHE: '0' }) },
+  { name: 'from the cache', env: (dir: number) => ({ ...process.env, LIGHTBEAM_CACHE: '1', LIGHTBEAM_CACHE_DIR: join(cacheRoot, String(dir)) }) },
+];
+const lightbeamRun = (dir: string, c: string[], env: NodeJS.ProcessEnv) =>
+  spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %e', process.execPath, join(dir, 'bin/lightbeam.js'), 'run', ...c], { cwd: here, encoding: 'utf8', env });
+for (const c of cases) for (const mode of modes) {
   const samples = checkouts.map(() => ({ cpu: [] as number[], wall: [] as number[] }));
+  // Fills the cache (an older checkout without one just compiles again).
+  checkouts.forEach(([, dir], i) => lightbeamRun(dir!, c, mode.env(i)));
   for (let r = 0; r < runs; r++) {
     checkouts.forEach(([, dir], i) => {
-      const p = spawnSync('/usr/bin/time', ['-f', 'TIME %U %S %e', process.execPath, join(dir!, 'bin/lightbeam.js'), 'run', ...c], { cwd: here, encoding: 'utf8' });
+      const p = lightbeamRun(dir!, c, mode.env(i));
       const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(p.stderr);
       if (!m) throw new Error(`no time from ${c.join(' ')}: ${p.stderr.slice(-300)}`);
       samples[i]!.cpu.push((Number(m[1]) + Number(m[2])) * 1000);
       samples[i]!.wall.push(Number(m[3]) * 1000);
     });
   }
-  console.log(`run ${c.join(' ')}`);
+  console.log(`run ${c.join(' ')}, ${mode.name}`);
   checkouts.forEach(([name], i) => console.log(`  ${name!.padEnd(6)} CPU ${show(samples[i]!.cpu)} wall ${show(samples[i]!.wall)}`));
 }

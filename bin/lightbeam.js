@@ -13,8 +13,12 @@
 // compiling the bundle's functions to bytecode, 30-60 ms of CPU per process. `disasm` keeps to
 // the ES module bundle (iced-x86 is loaded by a dynamic import(), which a vm.Script can only do
 // behind an experimental flag). LIGHTBEAM_NO_CODE_CACHE=1 uses the ES module bundle for all.
+//
+// `run` also keeps the machine code it compiles (compiler/cli/compileCache.ts; LIGHTBEAM_CACHE=0
+// turns that off): this file stamps the compiler for it.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { dirname, join } from 'node:path';
@@ -77,6 +81,21 @@ async function bundledCli() {
   }
 }
 
+/** The text of cli.cjs, read once: run through vm.Script, and hashed into the compiler's stamp. */
+let cjsText;
+function bundleText(file) {
+  cjsText ??= readFileSync(file, 'utf8');
+  return cjsText;
+}
+
+/**
+ * `run` keeps what it compiles in a cache (compiler/cli/compileCache.ts), whose entries are named
+ * by the compiler that made them: a SHA-256 of the whole bundle (cli.cjs holds all of the compiler).
+ */
+function stampCompiler(dir) {
+  globalThis[Symbol.for('lightbeam.compilerStamp')] = createHash('sha256').update(bundleText(join(dir, 'cli.cjs'))).digest('hex');
+}
+
 /** cli.cjs run through vm.Script with V8's code cache beside it (made at exit when missing or rejected): the CLI's main. */
 function loadWithCodeCache(file) {
   const cacheFile = `${file}.cache`;
@@ -84,7 +103,7 @@ function loadWithCodeCache(file) {
   try {
     cachedData = readFileSync(cacheFile);
   } catch {}
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`;
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${bundleText(file)}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
@@ -104,6 +123,7 @@ function loadWithCodeCache(file) {
 const command = process.argv[2];
 const dir = BUNDLED_COMMANDS.has(command) && !process.env.LIGHTBEAM_NO_BUNDLE ? await bundledCli() : null;
 let main;
+if (dir && command === 'run') stampCompiler(dir);
 // Not in the process that has just built the bundle: with esbuild loaded in it, the vm.Script path
 // died now and then at a FinalizationRegistry cleanup ("illegal access", about 1 run in 2 on a fresh
 // clone). That one run takes the ES module bundle; the next writes the code cache.

@@ -8,6 +8,7 @@
 // long-lived process (compiler/api, `lightbeam node`), whose workers stay warm.
 import { type CompiledModuleWithNotes, type CompileOptions, compileModule } from '../codegen/moduleCompiler.ts';
 import { compileModuleParallel } from '../parallel/parallelCompile.ts';
+import { cacheKey, type CompileCache, loadCached, storeCached } from './compileCache.ts';
 
 /** From this size on (bytes) $LIGHTBEAM_THREADS applies: below it, starting a worker costs more than it saves. */
 export const PARALLEL_FROM = 256 * 1024;
@@ -19,8 +20,19 @@ export function cliThreads(bytes: Uint8Array): number {
   return Number.isInteger(threads) && threads > 1 ? threads : 1;
 }
 
-/** Validate and compile as the CLI does; throws CompileError. */
-export async function compileForCli(bytes: Uint8Array, options: Omit<CompileOptions, 'part'> = {}): Promise<CompiledModuleWithNotes> {
+/**
+ * Validate and compile as the CLI does; throws CompileError. With a `cache` (`lightbeam run`'s:
+ * ./compileCache.ts), a module compiled before by the same compiler with the same options is
+ * loaded from it instead, and a module compiled now is kept in it.
+ */
+export async function compileForCli(
+  bytes: Uint8Array, options: Omit<CompileOptions, 'part'> = {}, cache: CompileCache | null = null,
+): Promise<CompiledModuleWithNotes> {
+  const key = cache && cacheKey(cache, bytes, options);
+  const cached = key ? loadCached(cache, key, bytes) : undefined;
+  if (cached) return cached;
   const threads = cliThreads(bytes);
-  return threads > 1 ? compileModuleParallel(bytes, { threads, ...options }) : compileModule(bytes, options);
+  const compiled = threads > 1 ? await compileModuleParallel(bytes, { threads, ...options }) : compileModule(bytes, options);
+  if (key) storeCached(cache, key, compiled);
+  return compiled;
 }

@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
 import type { CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
 import { compileForCli } from './compileForCli.ts';
+import { cliCompileCache } from './compileCache.ts';
 import { Instance } from '../runtime/instance.ts';
 import { getRuntime } from '../runtime/runtime.ts';
 import { loadWasmFile } from './loadWasm.ts';
@@ -106,8 +107,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const timeout = options.timeoutMs;
-    // On one thread unless LIGHTBEAM_THREADS asks for more (./compileForCli.ts says why).
-    const compiled = await compileForCli(bytes, { interruptible: timeout !== undefined });
+    // On one thread unless LIGHTBEAM_THREADS asks for more (./compileForCli.ts says why); from
+    // the compile cache when this module was run before (./compileCache.ts).
+    const compiled = await compileForCli(bytes, { interruptible: timeout !== undefined }, cliCompileCache());
     const run = (): number => {
       if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
       if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {

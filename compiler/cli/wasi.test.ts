@@ -21,9 +21,9 @@ interface Outcome {
   stderr: string;
 }
 
-function lightbeam(args: string[], stdin = ''): Promise<Outcome> {
+function lightbeam(args: string[], stdin = '', env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [cli, 'run', ...args], { cwd: programs }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [cli, 'run', ...args], { cwd: programs, env }, (error, stdout, stderr) => {
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
     child.stdin!.end(stdin);
@@ -104,6 +104,25 @@ describe('lightbeam run, WASI commands', () => {
     expect(ours.stdout).toBe('before the trap\n');
     expect(ours.stderr).toMatch(/^run: trap: unreachable \(function \d+, at byte 0x[0-9a-f]+\)\n$/);
     expect(ours.code).toBe(134);
+  });
+
+  it('a second run of a module takes its code from the compile cache: the same outcome; LIGHTBEAM_CACHE=0 keeps none', async () => {
+    const cacheDir = path.join(tmp, 'compile-cache');
+    const env = { ...process.env, LIGHTBEAM_CACHE_DIR: cacheDir };
+    const first = await lightbeam(['trap.wasm'], '', env);
+    const entries = fs.readdirSync(cacheDir);
+    expect(entries).toHaveLength(1);
+    const written = fs.statSync(path.join(cacheDir, entries[0]!)).ino;
+    const second = await lightbeam(['trap.wasm'], '', env);
+    expect(second).toEqual(first);
+    expect(second.stderr).toMatch(/^run: trap: unreachable \(function \d+, at byte 0x[0-9a-f]+\)\n$/);
+    // Read, not written again (a new entry is a new file, renamed into place).
+    expect(fs.readdirSync(cacheDir)).toEqual(entries);
+    expect(fs.statSync(path.join(cacheDir, entries[0]!)).ino).toBe(written);
+    const offDir = path.join(tmp, 'no-compile-cache');
+    const off = await lightbeam(['trap.wasm'], '', { ...env, LIGHTBEAM_CACHE: '0', LIGHTBEAM_CACHE_DIR: offDir });
+    expect(off).toEqual(first);
+    expect(fs.existsSync(offDir)).toBe(false);
   });
 
   // Bad input through the command's main() in this process (each spawn costs ~1.5 s of start-up).

@@ -3,8 +3,8 @@
 // objects); the code's buffer is transferred, not copied. The module's declarations (`info`)
 // stay behind: the main thread compiles a part of its own and has them.
 
-import type { TrapCode } from '../abi/index.ts';
-import type { CompileOptions, CompiledPart, ModulePart } from '../codegen/moduleCompiler.ts';
+import type { Relocation, TrapCode } from '../abi/index.ts';
+import type { CompileOptions, CompiledModuleWithNotes, CompiledPart, ModulePart } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import type { ModuleInfo } from '../binary/types.ts';
 
@@ -15,20 +15,25 @@ export interface PartJob {
   readonly options: Omit<CompileOptions, 'part'>;
 }
 
-export interface PackedPart {
+/** A compiled module as flat typed arrays (a part sent by a worker, an entry of the CLI's compile cache). */
+export interface PackedModule {
   readonly code: Uint8Array;
-  /** [funcIndex, offset, size] per function. */
+  /** [funcIndex, offset, size, prefix] per function. */
   readonly functions: Int32Array;
   /** [codeOffset, trap, funcIndex, wasmOffset] per trap site. */
   readonly trapSites: Int32Array;
-  /** [position, callee, addend] per call. */
-  readonly calls: Int32Array;
+  readonly relocations: readonly Relocation[];
   /** [start, end] per data range. */
   readonly dataRanges: Int32Array;
-  readonly dispatchFunctions: readonly number[];
   readonly notes: readonly (readonly [number, string])[];
   readonly stubbed: readonly (readonly [number, string])[];
   readonly boundsChecks: { kept: number; removed: number };
+}
+
+export interface PackedPart extends PackedModule {
+  /** [position, callee, addend] per call. */
+  readonly calls: Int32Array;
+  readonly dispatchFunctions: readonly number[];
 }
 
 export interface PackedError {
@@ -38,26 +43,39 @@ export interface PackedError {
   readonly funcIndex?: number;
 }
 
-export function packPart(p: CompiledPart): PackedPart {
-  const functions = new Int32Array(p.functions.length * 4);
-  p.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size, f.prefix], i * 4));
-  const trapSites = new Int32Array(p.trapSites.length * 4);
-  p.trapSites.forEach((t, i) => trapSites.set([t.codeOffset, t.trap, t.funcIndex, t.wasmOffset], i * 4));
+export function packModule(m: CompiledModuleWithNotes): PackedModule {
+  const functions = new Int32Array(m.functions.length * 4);
+  m.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size, f.prefix], i * 4));
+  const trapSites = new Int32Array(m.trapSites.length * 4);
+  m.trapSites.forEach((t, i) => trapSites.set([t.codeOffset, t.trap, t.funcIndex, t.wasmOffset], i * 4));
   return {
-    code: p.code, functions, trapSites, calls: Int32Array.from(p.calls.flat()), dataRanges: Int32Array.from(p.dataRanges.flat()),
-    notes: p.notes, stubbed: [...p.stubbed], boundsChecks: p.boundsChecks, dispatchFunctions: p.dispatchFunctions,
+    code: m.code, functions, trapSites, relocations: m.relocations, dataRanges: Int32Array.from(m.dataRanges.flat()),
+    notes: m.notes, stubbed: [...m.stubbed], boundsChecks: m.boundsChecks,
+  };
+}
+
+export function packPart(p: CompiledPart): PackedPart {
+  return { ...packModule(p), calls: Int32Array.from(p.calls.flat()), dispatchFunctions: p.dispatchFunctions };
+}
+
+const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
+
+/** A packed module back as a CompiledModuleWithNotes; `info` is the module's declarations, decoded again from its bytes. */
+export function unpackModule(p: PackedModule, info: ModuleInfo): CompiledModuleWithNotes {
+  return {
+    info, code: p.code, relocations: p.relocations, notes: p.notes, dataRanges: groups(p.dataRanges, 2, (i) => [p.dataRanges[i]!, p.dataRanges[i + 1]!] as const),
+    functions: groups(p.functions, 4, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]!, prefix: p.functions[i + 3]! })),
+    trapSites: groups(p.trapSites, 4, (i) => ({ codeOffset: p.trapSites[i]!, trap: p.trapSites[i + 1]! as TrapCode, funcIndex: p.trapSites[i + 2]!, wasmOffset: p.trapSites[i + 3]! })),
+    stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks,
   };
 }
 
 /** A packed part back as a CompiledPart; `info` is the module's, from the main thread's own part. */
 export function unpackPart(p: PackedPart, info: ModuleInfo): CompiledPart {
-  const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
   return {
-    info, code: p.code, relocations: [], notes: p.notes, dataRanges: groups(p.dataRanges, 2, (i) => [p.dataRanges[i]!, p.dataRanges[i + 1]!] as const),
-    functions: groups(p.functions, 4, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]!, prefix: p.functions[i + 3]! })),
-    trapSites: groups(p.trapSites, 4, (i) => ({ codeOffset: p.trapSites[i]!, trap: p.trapSites[i + 1]! as TrapCode, funcIndex: p.trapSites[i + 2]!, wasmOffset: p.trapSites[i + 3]! })),
+    ...unpackModule(p, info),
     calls: groups(p.calls, 3, (i) => [p.calls[i]!, p.calls[i + 1]!, p.calls[i + 2]!] as const),
-    stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks, dispatchFunctions: p.dispatchFunctions,
+    dispatchFunctions: p.dispatchFunctions,
   };
 }
 
