@@ -34,8 +34,6 @@ export interface CompiledModuleWithNotes extends CompiledModule {
 }
 
 const NOT_YET = 'not implemented yet';
-/** `skipping` while a function of another part is validated but not compiled. */
-const OTHER_PART = 'compiled by another part';
 
 // #region module-part
 /**
@@ -185,12 +183,9 @@ export class X64CodeGenerator implements CodeGenerator {
     };
   }
 
-  beginFunction(ctx: FunctionContext, offset: number): void {
-    if (this.part !== null && !inPart(this.part, ctx.funcIndex - ctx.module.importedFunctionCount)) {
-      this.skipping = OTHER_PART;
-      this.fc = null;
-      return;
-    }
+  beginFunction(ctx: FunctionContext, offset: number): boolean {
+    // Another part's function: declined, so the validator reports nothing of it.
+    if (this.part !== null && !inPart(this.part, ctx.funcIndex - ctx.module.importedFunctionCount)) return false;
     this.asm.reset();
     if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
@@ -210,14 +205,10 @@ export class X64CodeGenerator implements CodeGenerator {
       if (e instanceof NotImplementedYet) this.skipping = e.reason;
       else throw e;
     }
+    return true;
   }
 
   endFunction(funcIndex: number, _offset: number): void {
-    if (this.skipping === OTHER_PART) {
-      this.skipping = null;
-      this.context = null;
-      return;
-    }
     let fc = this.fc;
     if (this.skipping === null && fc) {
       if (this.keepNotes && fc.frame.traps.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);

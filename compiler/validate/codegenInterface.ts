@@ -101,8 +101,12 @@ export interface CodeGenerator {
   // --- module and function ---
   beginModule(module: ModuleInfo): void;
   endModule(module: ModuleInfo): void;
-  /** `offset` is the byte offset of the body (its size field's first byte). */
-  beginFunction(context: FunctionContext, offset: number): void;
+  /**
+   * `offset` is the byte offset of the body (its size field's first byte). Returning false
+   * declines the body: it is still validated, but nothing in it is reported (not even its `end`
+   * or endFunction). A code generator compiling only some functions (a ModulePart) declines the rest.
+   */
+  beginFunction(context: FunctionContext, offset: number): boolean | void;
   /** After the body's final `end` (which was reported as end() of the function frame). */
   endFunction(funcIndex: number, offset: number): void;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.ts';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { valTypeName } from '../binary/types.ts';
-import { type ControlFrame, NoopCodeGenerator, validateModule } from './index.ts';
+import { type ControlFrame, type FunctionContext, NoopCodeGenerator, validateModule } from './index.ts';
 import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section } from './testSupport.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 
@@ -100,6 +100,30 @@ describe('what the code generator is told', () => {
     const cg = new RecordingCodeGenerator();
     validateModule(bytes, cg);
     expect(cg.events).toContain('brTable 0,1,2 1');
+  });
+
+  it('reports nothing of a body whose beginFunction returns false, and still validates it', async () => {
+    const wat = `(module
+      (func i32.const 1 drop)
+      (func (param i32) block local.get 0 br_if 0 end)
+      (func i32.const 3 drop))`;
+    class DeclineSecond extends RecordingCodeGenerator {
+      override beginFunction(c: FunctionContext, offset: number): boolean {
+        super.beginFunction(c, offset);
+        return c.funcIndex !== 1;
+      }
+    }
+    const cg = new DeclineSecond();
+    validateModule(await watToWasm(wat), cg);
+    expect(cg.events.filter((e) => !e.startsWith('beginModule') && !e.startsWith('endModule'))).toEqual([
+      'beginFunction 0 ', 'i32Const 1', 'drop 127', 'end [kind=0 depth=0 dead=false]', 'endFunction 0',
+      'beginFunction 1 127',
+      'beginFunction 2 ', 'i32Const 3', 'drop 127', 'end [kind=0 depth=0 dead=false]', 'endFunction 2',
+    ]);
+    class DeclineAll extends NoopCodeGenerator {
+      override beginFunction(): boolean { return false; }
+    }
+    expect(() => validateModule(moduleWithBody([0, 0x6a, 0x0b]), new DeclineAll())).toThrow('type mismatch'); // i32.add of nothing
   });
 
   it("gives each frame its opener's offset, for the frame itself and as a branch target", async () => {

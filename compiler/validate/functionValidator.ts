@@ -48,7 +48,9 @@ export class FunctionValidator implements FunctionContext {
   private height = 0;
   private unreachable = false;
   private blockType: FuncType = VOID_BLOCK;
-  /** Report the current operator to the code generator (there is one and the code is live). */
+  /** This body is reported to the code generator: there is one, and it did not decline the body. */
+  private reporting = false;
+  /** Report the current operator to the code generator (the body is reported and the code is live). */
   private live = false;
   private localTypes = new Uint8Array(64);
   private localCount = 0;
@@ -146,7 +148,7 @@ export class FunctionValidator implements FunctionContext {
     this.height = this.sp;
     this.unreachable = false;
     this.blockType = type;
-    this.live = this.cg !== null && !dead;
+    this.live = this.reporting && !dead;
     this.pushValues(type.params);
     return depth;
   }
@@ -157,7 +159,7 @@ export class FunctionValidator implements FunctionContext {
     this.height = frames.height[outer]!;
     this.unreachable = frames.unreachable[outer] === 1;
     this.blockType = this.blockTypes[frames.typeId[outer]!]!;
-    this.live = this.cg !== null && !this.unreachable && frames.deadAtEntry[outer] === 0;
+    this.live = this.reporting && !this.unreachable && frames.deadAtEntry[outer] === 0;
   }
   private setUnreachable(): void {
     this.sp = this.height;
@@ -259,7 +261,7 @@ export class FunctionValidator implements FunctionContext {
     this.funcIndex = funcIndex;
     const type = m.types[m.functions[funcIndex]!]!;
     this.type = type;
-    const cg = this.cg;
+    let cg = this.cg;
 
     // Locals: parameters first, then the declared runs.
     let n = type.params.length;
@@ -292,6 +294,7 @@ export class FunctionValidator implements FunctionContext {
 
     this.sp = 0;
     this.frames.size = 0;
+    this.reporting = cg !== null;
     // The function frame takes no operands: push it with the void type, then give it the real one.
     this.pushFrame(FrameKind.function, VOID_BLOCK_ID, base + start);
     this.frames.typeId[0] = FIRST_TYPE_INDEX_ID + m.functions[funcIndex]!;
@@ -301,7 +304,12 @@ export class FunctionValidator implements FunctionContext {
       e.code = bytes;
       e.start = r.pos;
       e.end = end;
-      cg.beginFunction(this, base + start);
+      if (cg.beginFunction(this, base + start) === false) {
+        // Declined: validated all the same, with nothing reported.
+        cg = null;
+        this.reporting = false;
+        this.live = false;
+      }
     }
 
     // The position lives in a local for speed; r.pos is set from it before any call that reads.
@@ -421,7 +429,7 @@ export class FunctionValidator implements FunctionContext {
           frames.unreachable[f] = 0;
           this.unreachable = false;
           this.sp = this.height;
-          this.live = cg !== null && !dead;
+          this.live = this.reporting && !dead;
           this.pushValues(this.blockType.params);
           break;
         }
