@@ -3,20 +3,20 @@
 
 import type { ModuleInfo } from '../binary/types.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
-import { StreamingValidator } from './streamingValidator.ts';
+import { StreamingValidator, type ValidateOptions } from './streamingValidator.ts';
 
 export type { ModuleInfo } from '../binary/types.ts';
 export type { CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
 export { NoopCodeGenerator, FrameKind, labelTypes } from './codegenInterface.ts';
-export { StreamingValidator } from './streamingValidator.ts';
+export { StreamingValidator, type ValidateOptions } from './streamingValidator.ts';
 
 // #region validate-api
 /**
  * Decode and validate a whole module. Throws CompileError (with byte offset and function index).
  * Data segments in the result are views of `bytes`: do not modify `bytes` while you use them.
  */
-export function validateModule(bytes: Uint8Array, codegen?: CodeGenerator): ModuleInfo {
-  return StreamingValidator.validateWhole(bytes, codegen);
+export function validateModule(bytes: Uint8Array, codegen?: CodeGenerator, options?: ValidateOptions): ModuleInfo {
+  return StreamingValidator.validateWhole(bytes, codegen, options);
 }
 
 /**

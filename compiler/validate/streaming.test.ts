@@ -165,6 +165,25 @@ describe('streaming equals whole-buffer', () => {
   });
 });
 
+describe('skipBodies: the declarations without validating the bodies', () => {
+  it('gives the same ModuleInfo as full validation, whole or streamed a byte at a time', async () => {
+    const bytes = await watToWasm(EVERYTHING, { names: true });
+    const full = plainModuleInfo(validateModule(bytes));
+    expect(plainModuleInfo(validateModule(bytes, undefined, { skipBodies: true }))).toEqual(full);
+    const v = new StreamingValidator(undefined, { skipBodies: true });
+    for (const c of chunked(bytes, 1)) v.push(c);
+    expect(plainModuleInfo(v.finish())).toEqual(full);
+  });
+
+  it('steps over a body it would reject, but not a body past the code section', () => {
+    const invalid = moduleWithBody([0, 0x6a, 0x0b]); // i32.add of nothing
+    expect(reasonOf(() => validateModule(invalid))).toBe('type mismatch');
+    expect(() => validateModule(invalid, undefined, { skipBodies: true })).not.toThrow();
+    const truncated = moduleOf(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(10, [1, 5, 0, 0x0b]));
+    expect(() => validateModule(truncated, undefined, { skipBodies: true })).toThrow(CompileError);
+  });
+});
+
 describe('malformed input, whole or streamed', () => {
   const cases: [string, Uint8Array, string][] = [
     ['empty', new Uint8Array([]), 'unexpected end'],

@@ -44,6 +44,16 @@ const EMPTY = new Uint8Array(0);
  */
 export const MAX_FUNCTION_SIZE = 7_654_321;
 
+export interface ValidateOptions {
+  /**
+   * Step over function bodies by their sizes instead of validating them (nor are they reported to
+   * a code generator): for bytes known to be valid, when only the declarations are wanted (a
+   * compile cache's hit re-derives them from a module it compiled before). The sections, and the
+   * bodies' count and sizes, are still checked.
+   */
+  readonly skipBodies?: boolean;
+}
+
 export class StreamingValidator {
   readonly module: ModuleInfo = emptyModuleInfo();
   private readonly cg: CodeGenerator | null;
@@ -70,16 +80,19 @@ export class StreamingValidator {
   private begun = false;
   private functions: FunctionValidator | undefined;
 
+  /** Function bodies are stepped over, not validated (see ValidateOptions). */
+  private readonly skipBodies: boolean;
   /** Set by validateModule: the one chunk is the whole module and stays unchanged, so data segments may view it. */
   private retainInput = false;
 
-  constructor(codegen?: CodeGenerator) {
+  constructor(codegen?: CodeGenerator, options: ValidateOptions = {}) {
     this.cg = codegen ?? null;
+    this.skipBodies = options.skipBodies ?? false;
   }
 
   /** Validate a whole module given at once; data segments in the result are views of `bytes`. */
-  static validateWhole(bytes: Uint8Array, codegen?: CodeGenerator): ModuleInfo {
-    const v = new StreamingValidator(codegen);
+  static validateWhole(bytes: Uint8Array, codegen?: CodeGenerator, options?: ValidateOptions): ModuleInfo {
+    const v = new StreamingValidator(codegen, options);
     v.retainInput = true;
     v.push(bytes);
     return v.finish();
@@ -317,20 +330,17 @@ export class StreamingValidator {
         }
         case State.CodeBody: {
           const size = this.bodySize;
-          if (avail < size) return;
-          const bodyEnd = this.start + size;
-          const m = this.module;
-          const more = this.base + bodyEnd < this.sectionEnd;
-          const next = bodyEnd < this.end ? this.buf[bodyEnd]! : -1;
-          const funcIndex = m.importedFunctionCount + this.codeIndex;
-          try {
-            this.functions!.validate(this.buf, this.start, bodyEnd, this.base, funcIndex, next, more);
-          } catch (e) {
-            // Errors from shared decoding helpers (value types, unsupported features) learn the function here.
-            if (e instanceof CompileError && e.funcIndex === undefined) throw new CompileError(e.reason, e.offset, funcIndex);
-            throw e;
+          if (this.skipBodies) {
+            // Validated before: stepped over as its bytes arrive, never buffered.
+            const n = Math.min(avail, size);
+            this.start += n;
+            this.bodySize = size - n;
+            if (n < size) return;
+          } else {
+            if (avail < size) return;
+            this.validateBody(this.start + size);
+            this.start += size;
           }
-          this.start = bodyEnd;
           this.codeIndex++;
           this.state = State.CodeBodySize;
           break;
@@ -340,6 +350,21 @@ export class StreamingValidator {
         case State.Finished:
           return;
       }
+    }
+  }
+
+  /** Validate the body in buf[start, bodyEnd), driving the code generator. */
+  private validateBody(bodyEnd: number): void {
+    const m = this.module;
+    const more = this.base + bodyEnd < this.sectionEnd;
+    const next = bodyEnd < this.end ? this.buf[bodyEnd]! : -1;
+    const funcIndex = m.importedFunctionCount + this.codeIndex;
+    try {
+      this.functions!.validate(this.buf, this.start, bodyEnd, this.base, funcIndex, next, more);
+    } catch (e) {
+      // Errors from shared decoding helpers (value types, unsupported features) learn the function here.
+      if (e instanceof CompileError && e.funcIndex === undefined) throw new CompileError(e.reason, e.offset, funcIndex);
+      throw e;
     }
   }
 
