@@ -2,6 +2,8 @@
 // the declarations the validator collects and the code generator and runtime read.
 // Runs in the browser: plain data, no Node APIs.
 
+import { FunctionIndexSet } from './functionIndexSet.ts';
+
 // #region value-types
 /** A value type, as its binary encoding byte (so decoding needs no translation). */
 export const ValType = {
@@ -188,7 +190,7 @@ export interface ModuleInfo {
   importedMemoryCount: number;
   importedGlobalCount: number;
   /** Functions that `ref.func` may name inside bodies (in element segments, exports or global initializers). */
-  readonly declaredFuncRefs: Set<number>;
+  readonly declaredFuncRefs: FunctionIndexSet;
   readonly customSections: CustomSection[];
   /** Decoded when first read (only disassembly asks): see readNameSection. */
   names: NameSection;
@@ -212,7 +214,7 @@ export function emptyModuleInfo(): ModuleInfo {
     importedTableCount: 0,
     importedMemoryCount: 0,
     importedGlobalCount: 0,
-    declaredFuncRefs: new Set(),
+    declaredFuncRefs: new FunctionIndexSet(),
     customSections: [],
     names: { module: undefined, functions: new Map(), locals: new Map() },
   };
