@@ -182,7 +182,7 @@ describe('the operand stack grows as far as a body needs, keeping what is below'
   });
 });
 
-describe('i64.const values of every length reach the code generator exactly', () => {
+describe('i32.const and i64.const values of every length reach the code generator exactly', () => {
   const sleb = (v: bigint): number[] => {
     const out: number[] = [];
     for (;;) {
@@ -192,6 +192,16 @@ describe('i64.const values of every length reach the code generator exactly', ()
       out.push(b | 0x80);
     }
   };
+  it('i32.const from one byte to five, positive and negative', () => {
+    const values = [0, 1, 63, 64, -1, -64, -65, 127, 128, 8191, -8192, 8192, -8193, 1 << 20, -(1 << 20), 2 ** 31 - 1, -(2 ** 31)];
+    const seen: number[] = [];
+    class Constants extends NoopCodeGenerator {
+      override i32Const(value: number): void { seen.push(value); }
+    }
+    const body = [0, ...values.flatMap((v) => [0x41, ...sleb(BigInt(v)), 0x1a]), 0x41, 0x80, 0x00, 0x1a, 0x0b]; // and 0 in two bytes
+    validateModule(moduleWithBody(body), new Constants());
+    expect(seen).toEqual([...values, 0]);
+  });
   it('from one byte to ten, positive and negative', () => {
     const values = [0n, 1n, 63n, 64n, -1n, -64n, -65n, 8191n, -8192n, 8192n, 1n << 20n, -(1n << 20n), (1n << 27n) - 1n,
       -(1n << 27n), 1n << 27n, -(1n << 27n) - 1n, 1n << 31n, -(1n << 31n), 1n << 32n, 1n << 53n, -(1n << 63n), (1n << 63n) - 1n];

@@ -382,9 +382,15 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x41: { // i32.const
+          // One or two bytes (values from -8192 to 8191) decoded here, sign-extended by shifts.
           let v = bytes[pos]!;
-          if (v < 0x40 && pos < end) pos++;
-          else { r.pos = pos; v = r.s32(); pos = r.pos; }
+          if (v < 0x80 && pos < end) {
+            v = (v << 25) >> 25;
+            pos++;
+          } else if (pos + 1 < end && bytes[pos + 1]! < 0x80) {
+            v = (((bytes[pos + 1]! << 7) | (v & 0x7f)) << 18) >> 18;
+            pos += 2;
+          } else { r.pos = pos; v = r.s32(); pos = r.pos; }
           this.push(I32);
           if (this.live) cg!.i32Const(v, offset);
           break;
@@ -399,9 +405,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         case 0x02: // block
         case 0x03: { // loop
-          r.pos = pos;
-          const bt = this.readBlockType();
-          pos = r.pos;
+          let bt = bytes[pos]!;
+          if (bt === VOID_BLOCK_ID && pos < end) pos++; // most blocks take and give nothing
+          else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
           const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
           if (this.live) {
             if (op === 0x02) cg!.block(this.frames.view(f), offset);
@@ -410,9 +416,9 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
         case 0x04: { // if
-          r.pos = pos;
-          const bt = this.readBlockType();
-          pos = r.pos;
+          let bt = bytes[pos]!;
+          if (bt === VOID_BLOCK_ID && pos < end) pos++;
+          else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
           this.popExpect(I32);
           const f = this.pushFrame(FrameKind.if, bt, offset);
           if (this.live) cg!.if(this.frames.view(f), offset);
