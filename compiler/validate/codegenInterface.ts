@@ -6,7 +6,8 @@
 //
 // Which calls happen:
 // - beginModule once, when the declarations are known (at the start of the code section, or at
-//   the end of a module without one); then beginFunction ... endFunction for each body in order;
+//   the end of a module without one); then beginFunction ... endFunction for each body in order
+//   (for a body whose beginFunction returns false, declining it: that call alone);
 //   endModule once, after the last section, with the complete ModuleInfo (data segments, names).
 // #region live-code-only
 // - Only LIVE code is reported. An operator is reported when it is reachable: not after an
