@@ -118,15 +118,6 @@ export class DirectEncoder extends Encoder {
   /** `mov`; returns the table row written, undefined if the shape is not one of these. */
   protected directMov(dst: RM, src: RM | Imm): Form | undefined {
     if (!this.direct) return undefined;
-    if (typeof src === 'bigint') {
-      // A bigint the size of a number is moved as one; a larger one is a full 64-bit immediate.
-      if (dst.kind !== 'gpr' || dst.size !== 64) return undefined;
-      const v = normalizeImm(src, 64);
-      if (v === undefined) return undefined;
-      if (typeof v === 'number') return this.directMov(dst, v);
-      this.movImm64(dst, v);
-      return MOV_R64_IMM64;
-    }
     if (typeof src === 'number') {
       if (dst.kind === 'gpr') {
         const size = dst.size;
@@ -158,6 +149,15 @@ export class DirectEncoder extends Encoder {
       if (!ok) return undefined;
       this.digitRm(size, size === 8 ? 0xc6 : 0xc7, 0, dst, src, size === 8 ? 1 : size === 16 ? 2 : 4);
       return MOV_RM_IMM[widthIndex(size)];
+    }
+    if (typeof src === 'bigint') {
+      // A bigint the size of a number is moved as one; a larger one is a full 64-bit immediate.
+      if (dst.kind !== 'gpr' || dst.size !== 64) return undefined;
+      const v = normalizeImm(src, 64);
+      if (v === undefined) return undefined;
+      if (typeof v === 'number') return this.directMov(dst, v);
+      this.movImm64(dst, v);
+      return MOV_R64_IMM64;
     }
     if (typeof src !== 'object') return undefined;
     if (src.kind === 'gpr') {
