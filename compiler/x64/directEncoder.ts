@@ -206,11 +206,17 @@ export class DirectEncoder extends Encoder {
     return this.regPair(8 * n, dst, src);
   }
 
-  /** `test` of two registers, memory and a register, or a 32/64-bit register or memory and an immediate. */
+  /** `test` of two registers, memory and a register, or an 8/32/64-bit register or memory and an immediate. */
   protected directTest(a: RM, b: RM | Imm): boolean {
     if (!this.direct) return false;
     if (typeof b === 'number') {
       const size = a.size;
+      if (size === 8) {
+        if ((b | 0) !== b || b < -0x80 || b > 0xff) return false;
+        if (a.kind === 'gpr' && a.num === 0) (this.buf.reserve(2), this.buf.put(0xa8), this.buf.put(b));
+        else this.digitRm(8, 0xf6, 0, a, b, 1);
+        return true;
+      }
       if (size === 32 ? !isImm32(b) : size !== 64 || (b | 0) !== b) return false;
       if (a.kind === 'gpr' && a.num === 0) this.opcodeImm32(size === 64, 0xa9, b);
       else this.digitRm(size, 0xf7, 0, a, b, 4);
