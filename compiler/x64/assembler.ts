@@ -139,9 +139,12 @@ export class Assembler extends Instructions {
   private boundOffsets = new Int32Array(256);
   /** Byte ranges [start, length] that relaxation drops (see omit). */
   private omissions: number[] = [];
-  /** Alignment pads [start, length] and the label bound after each (see alignedLabel). */
+  /**
+   * Alignment pads [start, length] and the label bound after each (see alignedLabel); null for a
+   * pad that unalign() dropped, which relaxation then omits like a range given to omit().
+   */
   private pads: number[] = [];
-  private padLabels: Label[] = [];
+  private padLabels: (Label | null)[] = [];
   private finished = false;
   /** The code's length before relaxation moved it (0: it did not). */
   private relaxedLength = 0;
@@ -249,9 +252,7 @@ export class Assembler extends Instructions {
   unalign(label: Label): void {
     const k = this.padLabels.lastIndexOf(label);
     if (k < 0) throw new Error('assembler: unalign of a label that is not aligned');
-    const [at, n] = this.pads.splice(2 * k, 2) as [number, number];
-    this.padLabels.splice(k, 1);
-    if (n > 0) this.omit(at, n);
+    this.padLabels[k] = null;
   }
 
   // --- patching code already emitted
@@ -280,7 +281,7 @@ export class Assembler extends Instructions {
    */
   omit(at: number, length: number): void {
     const omissions = this.omissions;
-    // Kept in order of offset (ranges usually come in order; an unaligned pad may not).
+    // Kept in order of offset (ranges usually come in order).
     let i = omissions.length;
     while (i > 0 && omissions[i - 2]! > at) i -= 2;
     if (i === omissions.length) omissions.push(at, length);
@@ -336,10 +337,11 @@ export class Assembler extends Instructions {
     const tableTargets = this.tableTargets;
     for (let i = 0, l = this.targetCount; i < targets.length; i++, l++) tableTargets[l] = targets[i]!;
     this.targetCount += targets.length;
-    // Zeros, which finish() overwrites but for abs64 entries (the runtime's).
+    // Room for the entries: finish() writes rel32 and offset32 ones; abs64 ones are the
+    // runtime's to fill (a fix-up each) and are zeros until then.
     const buf = this.buf;
     buf.reserve(size * targets.length);
-    buf.bytes.fill(0, buf.length, buf.length + size * targets.length);
+    if (kind === 'abs64') buf.bytes.fill(0, buf.length, buf.length + size * targets.length);
     buf.length += size * targets.length;
     return table;
   }
@@ -513,7 +515,7 @@ export class Assembler extends Instructions {
     // merging them keeps the candidates sorted by start (a pad before a jump that starts where it
     // does: the pad may be empty).
     const stamp = this.stamp;
-    const omissions = this.omissions, pads = this.pads;
+    const omissions = this.omissions, pads = this.pads, padLabels = this.padLabels;
     let o = 0;
     let p = 0;
     for (let k = 0, i = 0; k <= nRefs; k++, i += FIELDS) {
@@ -529,7 +531,9 @@ export class Assembler extends Instructions {
         const omitAt = o < omissions.length ? omissions[o]! : 0x7fffffff;
         const padAt = p < pads.length ? pads[p]! : 0x7fffffff;
         if (p < pads.length && padAt <= at && padAt <= omitAt) {
-          relaxation.add(PAD, padAt, pads[p + 1]!, padAt, -2 - p / 2);
+          const n = pads[p + 1]!;
+          if (padLabels[p / 2] !== null) relaxation.add(PAD, padAt, n, padAt, -2 - p / 2);
+          else if (n > 0) relaxation.add(DROPPED, padAt, n, padAt, -1); // unaligned
           p += 2;
         } else if (omitAt < at) {
           relaxation.add(DROPPED, omitAt, omissions[o + 1]!, omitAt, -1);
@@ -556,7 +560,7 @@ export class Assembler extends Instructions {
     }
     if (pads.length > 0) {
       for (let c = 0; c < n; c++) {
-        if (cState[c] === PAD) this.padLabels[-2 - cTag[c]!]!.offset = cStart[c]! - savedBefore[c]! + padLength[c]!;
+        if (cState[c] === PAD) padLabels[-2 - cTag[c]!]!.offset = cStart[c]! - savedBefore[c]! + padLength[c]!;
       }
       // A pad that grew could put a short jump across it out of reach (a backward one was sized
       // when it was emitted): then the code stays as it was. (If none grew, every distance shrank.)

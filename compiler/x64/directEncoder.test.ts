@@ -149,6 +149,28 @@ describe('direct encodings equal the table path', () => {
     });
   });
 
+  it('multiplication and division: imul of one, two and three operands, the F7 group, cdq, cqo', () => {
+    same((asm, label) => {
+      const ms = addresses(label);
+      for (const op of ['not', 'neg', 'mul', 'div', 'idiv'] as const) {
+        for (const r of REGS) asm[op](r);
+        for (const m of ms) for (const size of SIZES) asm[op](sized(m, size));
+      }
+      for (const a of REGS) {
+        asm.imul(a);
+        for (const b of REGS) asm.imul(a, b);
+      }
+      for (const m of ms) for (const size of SIZES) asm.imul(sized(m, size));
+      for (const r of SOME_REGS) {
+        for (const m of ms) for (const size of [0, r.size, r.size === 64 ? 32 : 64] as const) (asm.imul(r, sized(m, size)), asm.imul(r, sized(m, size), 100000));
+        for (const v of IMMEDIATES) (asm.imul(r, GPR64[9]!, v), asm.imul(r, GPR32[3]!, v), asm.imul(r, sized(ms[5]!, r.size as 8), v));
+        asm.imul(r, undefined, 3);
+      }
+      asm.cdq();
+      asm.cqo();
+    });
+  });
+
   it('shifts and rotates by 1, by a constant and by cl', () => {
     same((asm, label) => {
       const ms = addresses(label);

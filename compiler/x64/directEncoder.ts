@@ -1,7 +1,8 @@
 // Direct encodings: a fast layer over the table-driven engine (encoder.ts) for the few operand
 // shapes a one-pass compiler emits most: register and memory moves, ALU operations, compares,
-// lea, zero/sign extension, shifts by a constant, setcc/cmovcc, jumps, calls, push, pop, ret, and
-// the legacy SSE moves, scalar arithmetic, bitwise operations and compares.
+// lea, zero/sign extension, shifts by a constant, setcc/cmovcc, jumps, calls, push, pop, ret,
+// multiplication and division (imul, the F7 group, cdq/cqo), and the legacy SSE moves, scalar
+// arithmetic, bitwise operations and compares.
 //
 // What it adds: for those shapes, the choice the table search would make is written out as code
 // (`mov r32, r/m32` is 8B /r, `add r/m32, imm8` is 83 /0 ib when the value sign-extends, ...), and
@@ -25,6 +26,7 @@
 
 import { Encoder, writeSmallImmediate as writeImm } from './encoder.ts';
 import { type Form, FORMS_BY_MNEMONIC } from './forms.ts';
+import { normalizeImm, splitImm64 } from './immediates.ts';
 import type { External, Imm, Label, Mem } from './operands.ts';
 import type { Gpr, Xmm } from './registers.ts';
 
@@ -41,6 +43,7 @@ const MOV_RM_R = widths.map((w) => row(`mov r/m${w}, r${w}`));
 const MOV_R_RM = widths.map((w) => row(`mov r${w}, r/m${w}`));
 const MOV_RM_IMM = widths.map((w) => row(`mov r/m${w}, imm${w === '64' ? '32' : w}`));
 const MOV_R32_IMM32 = row('mov r32, imm32');
+const MOV_R64_IMM64 = row('mov r64, imm64');
 
 /** 0..3 for a width of 8, 16, 32, 64 bits. */
 const widthIndex = (size: number): number => 28 - Math.clz32(size);
@@ -129,9 +132,15 @@ export class DirectEncoder extends Encoder {
           buf.length = writeImm(bytes, p, src, 4);
           return MOV_R32_IMM32;
         }
-        if (size !== 64 || (src | 0) !== src) return undefined;
-        this.digitRm(64, 0xc7, 0, dst, src, 4);
-        return MOV_RM_IMM[3];
+        if (size !== 64) return undefined;
+        // Sign-extending imm32 when the value allows (7 bytes), else the full imm64 (10).
+        if ((src | 0) === src) {
+          this.digitRm(64, 0xc7, 0, dst, src, 4);
+          return MOV_RM_IMM[3];
+        }
+        if (!Number.isSafeInteger(src)) return undefined;
+        this.movImm64(dst, src);
+        return MOV_R64_IMM64;
       }
       const size = dst.size;
       const ok = size === 32 ? isImm32(src) : size === 64 ? (src | 0) === src
@@ -140,6 +149,15 @@ export class DirectEncoder extends Encoder {
       if (!ok) return undefined;
       this.digitRm(size, size === 8 ? 0xc6 : 0xc7, 0, dst, src, size === 8 ? 1 : size === 16 ? 2 : 4);
       return MOV_RM_IMM[widthIndex(size)];
+    }
+    if (typeof src === 'bigint') {
+      // A bigint the size of a number is moved as one; a larger one is a full 64-bit immediate.
+      if (dst.kind !== 'gpr' || dst.size !== 64) return undefined;
+      const v = normalizeImm(src, 64);
+      if (v === undefined) return undefined;
+      if (typeof v === 'number') return this.directMov(dst, v);
+      this.movImm64(dst, v);
+      return MOV_R64_IMM64;
     }
     if (typeof src !== 'object') return undefined;
     if (src.kind === 'gpr') {
@@ -155,6 +173,19 @@ export class DirectEncoder extends Encoder {
       return MOV_R_RM[widthIndex(size)];
     }
     return undefined;
+  }
+
+  /** `mov r64, imm64` (REX.W B8+r io). */
+  private movImm64(dst: Gpr, v: number | bigint): void {
+    const [lo, hi] = splitImm64(v);
+    const buf = this.buf;
+    buf.reserve(16);
+    const bytes = buf.bytes;
+    let p = buf.length;
+    bytes[p++] = 0x48 | (dst.num >> 3);
+    bytes[p++] = 0xb8 + (dst.num & 7);
+    p = writeImm(bytes, p, lo, 4);
+    buf.length = writeImm(bytes, p, hi, 4);
   }
 
   /**
@@ -175,11 +206,17 @@ export class DirectEncoder extends Encoder {
     return this.regPair(8 * n, dst, src);
   }
 
-  /** `test` of two registers, memory and a register, or a 32/64-bit register or memory and an immediate. */
+  /** `test` of two registers, memory and a register, or an 8/32/64-bit register or memory and an immediate. */
   protected directTest(a: RM, b: RM | Imm): boolean {
     if (!this.direct) return false;
     if (typeof b === 'number') {
       const size = a.size;
+      if (size === 8) {
+        if ((b | 0) !== b || b < -0x80 || b > 0xff) return false;
+        if (a.kind === 'gpr' && a.num === 0) (this.buf.reserve(2), this.buf.put(0xa8), this.buf.put(b));
+        else this.digitRm(8, 0xf6, 0, a, b, 1);
+        return true;
+      }
       if (size === 32 ? !isImm32(b) : size !== 64 || (b | 0) !== b) return false;
       if (a.kind === 'gpr' && a.num === 0) this.opcodeImm32(size === 64, 0xa9, b);
       else this.digitRm(size, 0xf7, 0, a, b, 4);
@@ -190,6 +227,29 @@ export class DirectEncoder extends Encoder {
     if (b.kind === 'gpr') return this.sameWidth(a, b) && (this.regRm(b.size, b.size === 64, b.size === 8 ? 0x84 : 0x85, b, a), true);
     if (b.kind === 'mem' && a.kind === 'gpr') return this.sameWidth(b, a) && (this.regRm(a.size, a.size === 64, a.size === 8 ? 0x84 : 0x85, a, b), true);
     return false;
+  }
+
+  /** The F7 group on a 32- or 64-bit operand (`digit`: not 2, neg 3, mul 4, imul 5, div 6, idiv 7). */
+  protected directUnary(digit: number, src: RM): boolean {
+    if (!this.direct || (src.size !== 32 && src.size !== 64)) return false;
+    this.digitRm(src.size, 0xf7, digit, src, 0, 0);
+    return true;
+  }
+
+  /** `imul r, r/m` (0F AF) and `imul r, r/m, imm` (6B ib, or 69 id when the value needs it) at 32 and 64 bits. */
+  protected directImul(dst: RM, src: RM, imm: Imm | undefined): boolean {
+    if (!this.direct || dst.kind !== 'gpr' || (dst.size !== 32 && dst.size !== 64) || !this.sameWidth(src, dst)) return false;
+    const size = dst.size;
+    if (imm === undefined) {
+      this.regRm(size, size === 64, 0x0faf, dst, src);
+      return true;
+    }
+    if (typeof imm !== 'number' || (size === 32 ? !isImm32(imm) : (imm | 0) !== imm)) return false;
+    const v = imm | 0;
+    const n = v >= -128 && v <= 127 ? 1 : 4;
+    const p = this.modrm(0, size === 64 ? 8 : 0, n === 1 ? 0x6b : 0x69, dst.num, src, n);
+    this.buf.length = writeImm(this.buf.bytes, p, v, n);
+    return true;
   }
 
   /** `lea r16/r32/r64, m`. */
@@ -315,10 +375,11 @@ export class DirectEncoder extends Encoder {
     return true;
   }
 
-  /** A one-byte instruction (ret, cdq, ...). */
-  protected directByte(b: number): boolean {
+  /** A one-byte instruction (ret, cdq, ...), after a REX prefix when `rex` is not 0 (cqo). */
+  protected directByte(b: number, rex = 0): boolean {
     if (!this.direct) return false;
-    this.buf.reserve(1);
+    this.buf.reserve(2);
+    if (rex !== 0) this.buf.put(rex);
     this.buf.put(b);
     return true;
   }

@@ -59,20 +59,22 @@ export class Instructions extends DirectEncoder {
   xor(dst: RM, src: Src): void { if (!this.directAlu(6, dst, src)) this.emitWith(D.xor!, dst, src); }
   cmp(dst: RM, src: Src): void { if (!this.directAlu(7, dst, src)) this.emitWith(D.cmp!, dst, src); }
   test(a: RM, b: RM | Imm): void { if (!this.directTest(a, b)) this.emitWith(D.test!, a, b); }
-  not(dst: RM): void { this.emitWith(D.not!, dst); }
-  neg(dst: RM): void { this.emitWith(D.neg!, dst); }
+  not(dst: RM): void { if (!this.directUnary(2, dst)) this.emitWith(D.not!, dst); }
+  neg(dst: RM): void { if (!this.directUnary(3, dst)) this.emitWith(D.neg!, dst); }
   inc(dst: RM): void { this.emitWith(D.inc!, dst); }
   dec(dst: RM): void { this.emitWith(D.dec!, dst); }
   /** Unsigned rdx:rax = rax * src (or the narrower forms). */
-  mul(src: RM): void { this.emitWith(D.mul!, src); }
+  mul(src: RM): void { if (!this.directUnary(4, src)) this.emitWith(D.mul!, src); }
   /** `imul src` (one operand, widening), `imul dst, src`, or `imul dst, src, imm`. */
-  imul(a: RM, b?: RM, imm?: Imm): void { this.emitWith(D.imul!, a, b, imm); }
-  div(src: RM): void { this.emitWith(D.div!, src); }
-  idiv(src: RM): void { this.emitWith(D.idiv!, src); }
+  imul(a: RM, b?: RM, imm?: Imm): void {
+    if (!(b === undefined ? imm === undefined && this.directUnary(5, a) : this.directImul(a, b, imm))) this.emitWith(D.imul!, a, b, imm);
+  }
+  div(src: RM): void { if (!this.directUnary(6, src)) this.emitWith(D.div!, src); }
+  idiv(src: RM): void { if (!this.directUnary(7, src)) this.emitWith(D.idiv!, src); }
   /** Sign-extend eax into edx (before a 32-bit idiv). */
-  cdq(): void { this.emitWith(D.cdq!); }
+  cdq(): void { if (!this.directByte(0x99)) this.emitWith(D.cdq!); }
   /** Sign-extend rax into rdx (before a 64-bit idiv). */
-  cqo(): void { this.emitWith(D.cqo!); }
+  cqo(): void { if (!this.directByte(0x99, 0x48)) this.emitWith(D.cqo!); }
   cdqe(): void { this.emitWith(D.cdqe!); }
   rol(dst: RM, count: Gpr | number): void { if (!this.directShift(0, dst, count)) this.emitWith(D.rol!, dst, count); }
   ror(dst: RM, count: Gpr | number): void { if (!this.directShift(1, dst, count)) this.emitWith(D.ror!, dst, count); }
