@@ -16,11 +16,16 @@ import { inReg } from './valueStack.ts';
  */
 const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'localDisp', 'localIncoming', 'refTop']);
 
-/** The parts a compiler reuses, each field as is except the per-local arrays, cut to the function's locals. */
+/**
+ * The parts a compiler reuses, each field as is except the per-local arrays, cut to the
+ * function's locals, and the value stack's per-position arrays, cut to its height (they never
+ * shrink: what lies above the top is never read).
+ */
 function reusedParts(fc: FunctionCompiler): unknown {
   const n = fc.locals.types.length;
-  const fields = (part: object) =>
-    Object.fromEntries(Object.entries(part).map(([k, v]) => [k, PER_LOCAL.has(k) ? (v as number[]).slice(0, n) : v]));
+  const cut = (k: string, v: unknown) =>
+    PER_LOCAL.has(k) ? (v as number[]).slice(0, n) : k === 'entries' || k === 'refBelow' ? (v as unknown[]).slice(0, fc.stack.height) : v;
+  const fields = (part: object) => Object.fromEntries(Object.entries(part).map(([k, v]) => [k, cut(k, v)]));
   return { stack: fields(fc.stack), locals: fields(fc.locals), frame: fields(fc.frame) };
 }
 
