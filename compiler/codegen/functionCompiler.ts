@@ -8,9 +8,10 @@ import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { type CpuFeatures, type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
-  Assembler, CONDITIONS, type CondName, GPR32, GPR64, GPR8, type Gpr, invertCond, type Label, type Mem, qword, rsp, type Xmm, XMM,
+  Assembler, CONDITIONS, condCode, type CondName, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
+import { TRAP_CALL_SIZE } from './traps.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
@@ -82,6 +83,9 @@ function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
   if (k < 0 || k >= 1024 || hi !== lo >> 31) return immOperand(lo, hi, wide);
   return (smallImmediates[(wide ? 1024 : 0) + k] ??= immOperand(lo, hi, wide));
 }
+
+/** `jcc +TRAP_CALL_SIZE` (0x70 + cc, rel8) for each condition code: a jump over one trap call. */
+const JUMP_OVER_TRAP_CALL: readonly Uint8Array[] = CONDITIONS.map((_, cc) => Uint8Array.of(0x70 + cc, TRAP_CALL_SIZE));
 
 // #region function-state
 export class FunctionCompiler implements Spiller {
@@ -223,10 +227,9 @@ export class FunctionCompiler implements Spiller {
    */
   trapIf(cc: CondName, code: TrapCode): void {
     if (this.control.loops > 0) return this.asm.jcc(cc, this.trap(code));
-    const over = this.asm.newLabel();
-    this.asm.jcc(invertCond(cc), over, true);
+    // The short jump's displacement is known (the call's size): its bytes, no label to resolve.
+    this.asm.bytes(JUMP_OVER_TRAP_CALL[condCode(cc) ^ 1]!);
     this.frame.trapCall(code, this.opOffset);
-    this.asm.bind(over);
   }
   // #endregion trap-if
 
