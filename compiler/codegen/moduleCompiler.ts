@@ -250,16 +250,17 @@ export class X64CodeGenerator implements CodeGenerator {
     // alignment of its loop heads assumed it (see Frame.alignLoopHead), so the prologue needs no
     // padding whatever its length. The padding is between functions, never run.
     const onBoundary = fc?.frame.hasLoops ? p - fc.frame.predictedPrologueLength() : entryAt;
-    let start = buf.length;
-    start += -(start + onBoundary) & 15;
+    while ((buf.length + onBoundary) % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
     // A dispatch loop's head (already on a 16-byte boundary) goes on a 64-byte one: see Frame.dispatchLoop.
     const dispatch = fc?.frame.dispatchHead;
     if (dispatch) {
-      start += -(start + p + dispatch.offset) & 63;
+      while ((buf.length + p + dispatch.offset) % 64 !== 0) (buf.reserve(1), buf.put(0xcc));
       this.dispatchFunctions.push(funcIndex);
     }
+    const start = buf.length;
     const entry = start + entryAt;
-    appendFunction(buf, start - buf.length, head, body.code);
+    buf.append(head);
+    buf.append(body.code);
     for (let i = 0; i < body.fixups.length; i++) {
       const f = body.fixups[i]!;
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
@@ -499,21 +500,6 @@ export class X64CodeGenerator implements CodeGenerator {
   }
 }
 // #endregion code-generator
-
-/**
- * Append `padding` int3 bytes, a function's prologue and its body to the module's code: room
- * reserved once, then one fill and two copies (a byte loop here cost several percent of
- * compiling a module of small functions).
- */
-function appendFunction(buf: CodeBuffer, padding: number, head: Uint8Array, body: Uint8Array): void {
-  buf.reserve(padding + head.length + body.length);
-  const bytes = buf.bytes;
-  let at = buf.length;
-  bytes.fill(0xcc, at, at + padding);
-  bytes.set(head, (at += padding));
-  bytes.set(body, (at += head.length));
-  buf.length = at + body.length;
-}
 
 // #region compile-module
 /** Validate and compile a module in one pass. Throws CompileError. */
