@@ -8,9 +8,10 @@ import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { type CpuFeatures, type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
-  Assembler, CONDITIONS, type CondName, GPR32, GPR64, GPR8, type Gpr, invertCond, type Label, type Mem, qword, rsp, type Xmm, XMM,
+  Assembler, CONDITIONS, condCode, type CondName, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
+import { TRAP_CALL_SIZE } from './traps.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
@@ -83,6 +84,9 @@ function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
   return (smallImmediates[(wide ? 1024 : 0) + k] ??= immOperand(lo, hi, wide));
 }
 
+/** `jcc +TRAP_CALL_SIZE` (0x70 + cc, rel8) for each condition code: a jump over one trap call. */
+const JUMP_OVER_TRAP_CALL: readonly Uint8Array[] = CONDITIONS.map((_, cc) => Uint8Array.of(0x70 + cc, TRAP_CALL_SIZE));
+
 // #region function-state
 export class FunctionCompiler implements Spiller {
   readonly asm: Assembler;
@@ -128,33 +132,57 @@ export class FunctionCompiler implements Spiller {
   private addImmEnd = -1;
   private addImmC = 0;
 
+  /** The function being compiled (see restart). */
+  funcIndex: number;
+  type: FuncType;
+
   constructor(
     readonly env: FunctionEnv,
-    readonly funcIndex: number,
-    readonly type: FuncType,
+    funcIndex: number,
+    type: FuncType,
     locals: readonly number[],
     bodyOffset: number,
     /** The body's expression, looked over to find the locals worth a register (null: declaration order). */
     code: ExpressionBytes | null = null,
-    /**
-     * The previous function's compiler (done with): its value stack, locals' state and frame are
-     * reset and reused, which spares a module of small functions most of its allocation per function.
-     */
-    previous: FunctionCompiler | null = null,
   ) {
     this.asm = env.asm;
-    this.opOffset = bodyOffset;
     this.hasMemory = env.module.memories.length > 0;
+    this.funcIndex = funcIndex;
+    this.type = type;
+    this.stack = new ValueStack(0);
+    this.locals = new LocalState([], -1);
+    this.regs = new RegisterAllocator(this.stack, this);
+    this.frame = new Frame(this.asm, 0, funcIndex, bodyOffset);
+    this.restart(funcIndex, type, locals, bodyOffset, code);
+  }
+
+  /**
+   * Start compiling another function of the module: every per-function field as a new compiler
+   * would have it, its value stack, locals' state and frame reset in place. One compiler serves
+   * every function (a new one per function, with its tables, was most of the allocation of a
+   * module of small functions).
+   */
+  restart(funcIndex: number, type: FuncType, locals: readonly number[], bodyOffset: number, code: ExpressionBytes | null): this {
     for (let i = 0; i < locals.length; i++) checkType(locals[i]!, bodyOffset, funcIndex);
     for (let i = 0; i < type.results.length; i++) checkType(type.results[i]!, bodyOffset, funcIndex);
+    this.funcIndex = funcIndex;
+    this.type = type;
+    this.opOffset = bodyOffset;
+    this.bounds = null;
+    this.pinFlags = false;
+    this.lastOp = null;
+    this.fusable = null;
+    this.zeroExtendedReg = this.zeroExtendedEnd = -1;
+    this.addImmReg = this.addImmStart = this.addImmEnd = -1;
+    this.addImmC = 0;
+    this.regs.held = this.regs.homes = 0;
     const sig = layoutOf(type);
     // The validator hands each function its own array of local types.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
     const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
-    this.locals = previous ? previous.locals.reset(types, returnAreaLocal) : new LocalState(types, returnAreaLocal);
-    this.stack = previous ? previous.stack.reset(types.length) : new ValueStack(types.length);
-    this.regs = new RegisterAllocator(this.stack, this);
-    this.frame = previous ? previous.frame.reset(types.length, funcIndex, bodyOffset) : new Frame(this.asm, types.length, funcIndex, bodyOffset);
+    this.locals.reset(types, returnAreaLocal);
+    this.stack.reset(types.length);
+    this.frame.reset(types.length, funcIndex, bodyOffset);
 
     const { moves, zeroSlots } = assignLocals(
       this, sig, type.params.length, locals.length, code ? localWeights(code.code, code.start, code.end, types.length) : null,
@@ -183,6 +211,7 @@ export class FunctionCompiler implements Spiller {
       this.frame.used = true;
     }
     // #endregion prologue
+    return this;
   }
 
   /** A trap raised by the current operator: jump to the returned label. */
@@ -198,10 +227,9 @@ export class FunctionCompiler implements Spiller {
    */
   trapIf(cc: CondName, code: TrapCode): void {
     if (this.control.loops > 0) return this.asm.jcc(cc, this.trap(code));
-    const over = this.asm.newLabel();
-    this.asm.jcc(invertCond(cc), over, true);
+    // The short jump's displacement is known (the call's size): its bytes, no label to resolve.
+    this.asm.bytes(JUMP_OVER_TRAP_CALL[condCode(cc) ^ 1]!);
     this.frame.trapCall(code, this.opOffset);
-    this.asm.bind(over);
   }
   // #endregion trap-if
 

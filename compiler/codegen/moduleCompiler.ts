@@ -104,7 +104,7 @@ export class X64CodeGenerator implements CodeGenerator {
   private readonly fnNotes: [number, string][] = [];
   /** What every function compiler is given (one object for the module). */
   private env: FunctionEnv | null = null;
-  /** The last function's compiler, once it is done: the next one reuses its tables. */
+  /** The last function's compiler, once it is done: it restarts on the next function. */
   private done: FunctionCompiler | null = null;
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
@@ -199,9 +199,12 @@ export class X64CodeGenerator implements CodeGenerator {
     this.checksBefore.removed = this.boundsChecks.removed;
     this.env ??= { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
+      // The last function's compiler, done with, starts over on this one.
       const previous = this.done;
-      const fc = new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression, previous);
       this.done = null;
+      const fc = previous
+        ? previous.restart(ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression)
+        : new FunctionCompiler(this.env, ctx.funcIndex, ctx.type, ctx.locals, offset, ctx.expression);
       fc.control = previous ? previous.control.reset() : new control.ControlState();
       this.fc = fc;
       control.beginFunctionFrame(fc, ctx.frame(0));

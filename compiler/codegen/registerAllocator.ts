@@ -93,10 +93,11 @@ export class RegisterAllocator {
    */
   spillDeepest(among: number): boolean {
     const e = this.stack.entries;
+    const height = this.stack.height;
     let p = Math.max(this.spiller.frozen, this.stack.lowestReg);
-    while (p < e.length && e[p]!.loc !== Loc.Reg) p++;
+    while (p < height && e[p]!.loc !== Loc.Reg) p++;
     this.stack.lowestReg = p;
-    for (; p < e.length; p++) {
+    for (; p < height; p++) {
       const v = e[p]!;
       if (v.loc === Loc.Reg && among & regBit(v.n)) {
         this.spiller.spillAt(p);

@@ -100,7 +100,14 @@ const NO_OWNERS: readonly number[] = new Array<number>(32).fill(-1);
 
 // #region value-stack
 export class ValueStack {
+  /**
+   * The values, bottom first: entries[0 .. height). The array never shrinks (a pop lowers
+   * `height` only, a push past the end grows it): writing an array's length, or popping, costs
+   * more than leaving stale entries above the top, which nothing reads.
+   */
   readonly entries: Value[] = [];
+  /** How many values the stack holds (written only here). */
+  height = 0;
   /**
    * regOwner[r] = the stack position whose value is in register r, or -1. A copy of a plain
    * array: made once per function, it costs less than a new typed array.
@@ -109,7 +116,8 @@ export class ValueStack {
   /**
    * For each local, the stack positions holding a deferred `local.get` of it, in push order: a
    * list threaded through two arrays (no array per local), the latest in refTop[local] (-1:
-   * none), each one's predecessor in refBelow[pos].
+   * none), each one's predecessor in refBelow[pos]. refBelow[pos] is written when such a value
+   * is pushed and read only while it is there: a reset leaves the array as it is.
    */
   private readonly refTop: number[];
   private readonly refBelow: number[] = [];
@@ -144,12 +152,10 @@ export class ValueStack {
 
   /** Empty again, for a function with `localCount` locals: as a new ValueStack(localCount), without allocating. */
   reset(localCount: number): this {
-    // (Setting an array's length is a call into V8's runtime: skipped when there is nothing to drop.)
-    if (this.entries.length !== 0) this.entries.length = 0;
+    this.height = 0;
     // Only the registers in ownedMask have an owner to forget.
     for (let mask = this.ownedMask; mask !== 0; mask &= mask - 1) this.regOwner[31 - Math.clz32(mask & -mask)] = -1;
     refill(this.refTop, localCount, -1);
-    if (this.refBelow.length !== 0) this.refBelow.length = 0;
     this.ownedMask = 0;
     this.lowestReg = 0;
     this.flagsPos = -1;
@@ -158,23 +164,19 @@ export class ValueStack {
     return this;
   }
 
-  get height(): number {
-    return this.entries.length;
-  }
-
   at(pos: number): Value {
-    const v = this.entries[pos];
-    if (v === undefined) throw new Error(`value stack: no entry at ${pos}`);
-    return v;
+    if (!(pos >= 0 && pos < this.height)) throw new Error(`value stack: no entry at ${pos}`);
+    return this.entries[pos]!;
   }
 
   peek(depth = 0): Value {
-    return this.at(this.entries.length - 1 - depth);
+    return this.at(this.height - 1 - depth);
   }
 
   push(v: Value): void {
-    const pos = this.entries.length;
-    this.entries.push(v);
+    const pos = this.height++;
+    if (pos < this.entries.length) this.entries[pos] = v;
+    else this.entries.push(v);
     if (pos < this.boundedTop) this.boundedTop = pos; // its bound, and those above it, are gone
     this.track(v, pos);
   }
@@ -186,7 +188,7 @@ export class ValueStack {
 
   /** The value at the top is at most `bound` (unsigned). */
   setTopBound(bound: number): void {
-    const pos = this.entries.length - 1;
+    const pos = this.height - 1;
     if (pos >= this.boundAt.length) this.growBounds();
     // The positions between the watermark and the top have no bound: the array may say otherwise.
     for (let p = this.boundedTop; p < pos; p++) this.boundAt[p] = NO_BOUND;
@@ -195,17 +197,18 @@ export class ValueStack {
   }
 
   private growBounds(): void {
-    const a = new Int32Array(Math.max(2 * this.boundAt.length, this.entries.length));
+    const a = new Int32Array(Math.max(2 * this.boundAt.length, this.height));
     a.set(this.boundAt);
     this.boundAt = a;
   }
 
   pop(): Value {
-    const v = this.entries.pop();
-    if (v === undefined) throw new Error('value stack underflow');
-    this.untrack(v, this.entries.length);
-    if (this.lowestReg > this.entries.length) this.lowestReg = this.entries.length;
-    if (this.floor > this.entries.length) this.floor = this.entries.length;
+    if (this.height === 0) throw new Error('value stack underflow');
+    const pos = --this.height;
+    const v = this.entries[pos]!;
+    this.untrack(v, pos);
+    if (this.lowestReg > pos) this.lowestReg = pos;
+    if (this.floor > pos) this.floor = pos;
     return v;
   }
 

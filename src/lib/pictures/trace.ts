@@ -100,7 +100,7 @@ interface GeneratorInternals {
 }
 
 function snapshot(fc: FunctionCompiler, op: string, frameIds: Map<CFrame, number>): TracedStep {
-  const stack = fc.stack.entries.map(describe);
+  const stack = fc.stack.entries.slice(0, fc.stack.height).map(describe);
   const locals = fc.locals.types.map((t, i) => {
     const r = fc.locals.liveRegister(i);
     return r >= 0 ? regName(r, valTypeName(t)) : 'frame';
