@@ -14,7 +14,6 @@ import { Frame } from './frame.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
-import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
@@ -156,9 +155,7 @@ export class FunctionCompiler implements Spiller {
     this.regs = new RegisterAllocator(this.stack, this);
     this.frame = previous ? previous.frame.reset(types.length, funcIndex, bodyOffset) : new Frame(this.asm, types.length, funcIndex, bodyOffset);
 
-    const { moves, zeroSlots } = assignLocals(
-      this, sig, type.params.length, locals.length, code ? localWeights(code.code, code.start, code.end, types.length) : null,
-    );
+    const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length, code);
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),

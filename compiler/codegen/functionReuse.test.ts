@@ -14,7 +14,7 @@ import { inReg } from './valueStack.ts';
  * them (perFunctionArrays.ts: refill), so entries past its locals may be left from the previous
  * function; nothing reads them.
  */
-const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'localDisp', 'localIncoming', 'refTop']);
+const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'localDisp', 'refTop']);
 
 /** The parts a compiler reuses, each field as is except the per-local arrays, cut to the function's locals. */
 function reusedParts(fc: FunctionCompiler): unknown {
