@@ -6,7 +6,7 @@
 //   [rsp + 8*localSlots + 8*pos]   the slot of value-stack position pos
 //   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too)
 //   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
-//                                  rbp + 16 + its offset: localDisp[i] < 0 says which
+//                                  rbp + 16 + its offset (localDisp[i] < 0 says which)
 
 import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
@@ -70,8 +70,8 @@ export class Frame {
   finalSize = 0;
   /**
    * Frame offset of each local's slot (from rsp with spDelta 0), or for a parameter that arrived
-   * on the stack, minus its offset from rbp. Set for every local by assignLocals, entries past
-   * the function's locals are left from an earlier function.
+   * on the stack, minus its offset from rbp (so a negative one says which). Set for every local
+   * by assignLocals.
    */
   readonly localDisp: number[];
   traps: TrapStub[] = [];

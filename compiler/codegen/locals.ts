@@ -232,9 +232,9 @@ export function assignLocals(
   const arrivalCount = sig.returnAreaPointer ? params + 1 : params;
   const arrivalAt = (i: number): ArgLocation => (i < params ? sig.params[i]! : sig.returnAreaPointer!);
   // Candidates for a register, with their classes: parameters that arrive in one, and declared
-  // locals. Registers parameters arrive in (a bit mask).
+  // locals; and the registers parameters arrive in (a bit mask).
   const candidates = candidatesScratch;
-  const candidateClasses = classesScratch;
+  const candidateClasses = candidateClassesScratch;
   const perClass = [0, 0];
   let candidateCount = 0;
   let arriving = 0;
@@ -328,7 +328,7 @@ const CHOSEN = -2;
 // before the next function), grown to the most locals seen: the candidates for a register and
 // their classes (the first of each hold this function's), the frame locals.
 const candidatesScratch: number[] = [];
-const classesScratch: RegClass[] = [];
+const candidateClassesScratch: RegClass[] = [];
 const zeroSlotsScratch: number[] = [];
 
 /**
