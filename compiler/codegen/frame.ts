@@ -5,7 +5,8 @@
 //
 //   [rsp + 8*localSlots + 8*pos]   the slot of value-stack position pos
 //   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too)
-//   [rbp + 16 + offset]            a parameter passed on the stack (with a frame pointer)
+//   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
+//                                  rbp + 16 + its offset (localDisp[i] < 0 says which)
 
 import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
@@ -67,10 +68,12 @@ export class Frame {
   dispatchHead: Label | null = null;
   /** The frame size, once finish() has run. */
   finalSize = 0;
-  /** Frame offset of each local's slot (from rsp with spDelta 0), or from rbp for stack parameters. */
+  /**
+   * Frame offset of each local's slot (from rsp with spDelta 0), or for a parameter that arrived
+   * on the stack, minus its offset from rbp (so a negative one says which). Set for every local
+   * by assignLocals.
+   */
   readonly localDisp: number[];
-  /** Local i is a parameter that arrived on the stack (addressed from rbp). */
-  readonly localIncoming: number[];
   traps: TrapStub[] = [];
   /** Calls to builtins that may trap, and inline trap calls: the label is bound at the return address. */
   callSites: TrapStub[] = [];
@@ -86,7 +89,6 @@ export class Frame {
     bodyOffset: number,
   ) {
     this.localDisp = filledArray(localCount, 0);
-    this.localIncoming = filledArray(localCount, 0);
     this.bodyOffset = bodyOffset;
   }
 
@@ -96,7 +98,6 @@ export class Frame {
     this.used = this.usesFramePointer = this.hasCalls = this.hasLoops = false;
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
-    refill(this.localIncoming, localCount, 0);
     // Emptied by pops (setting an array's length is a call into V8's runtime), which spares
     // allocating and growing new ones.
     truncate(this.traps, 0);
@@ -112,6 +113,12 @@ export class Frame {
     this.localDisp[i] = 8 * this.localSlots++;
   }
 
+  /** Local i is a parameter passed on the stack, `offset` bytes above the return address. */
+  addIncomingSlot(i: number, offset: number): void {
+    this.usesFramePointer = true;
+    this.localDisp[i] = -(16 + offset);
+  }
+
   /** Address of the slot of value-stack position `pos`. */
   slotAddr(pos: number): Mem {
     this.used = true;
@@ -121,8 +128,9 @@ export class Frame {
 
   localAddr(i: number): Mem {
     this.used = true;
-    if (this.localIncoming[i]) return qword(rbp, this.localDisp[i]!);
-    return rspSlot(this.spDelta + this.localDisp[i]!);
+    const disp = this.localDisp[i]!;
+    if (disp < 0) return qword(rbp, -disp);
+    return rspSlot(this.spDelta + disp);
   }
 
   /** The slot of position `pos` as a move's source or destination. */
@@ -135,7 +143,7 @@ export class Frame {
   /** The slot of local i as a move's source or destination. */
   localLocation(i: number): MemLocation {
     const mem = this.localAddr(i);
-    if (this.spDelta !== 0 || this.localIncoming[i]) return memOperand(mem, localKey(i));
+    if (this.spDelta !== 0 || this.localDisp[i]! < 0) return memOperand(mem, localKey(i));
     return cachedLocation(LOCAL_LOCATIONS, i, mem, localKey(i));
   }
 

@@ -15,7 +15,6 @@ import { TRAP_CALL_SIZE } from './traps.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
-import { localWeights } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { ControlState } from './controlFlow.ts';
@@ -184,9 +183,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
 
-    const { moves, zeroSlots } = assignLocals(
-      this, sig, type.params.length, locals.length, code ? localWeights(code.code, code.start, code.end, types.length) : null,
-    );
+    const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length, code);
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),

@@ -150,33 +150,27 @@ function grow(stack: Uint8Array): Uint8Array {
   return bigger;
 }
 
-// Shared by every call too: per class, the locals chosen so far (heaviest first) and how many;
-// and the answer, grown to the most locals seen (1 at the locals best holds, 0 elsewhere).
+// Shared by every call too: per class, the locals chosen so far (heaviest first) and how many.
 const best: number[][] = [[], []];
 const bestCount = [0, 0];
-const chosenScratch: number[] = [];
 
 /**
- * Which locals get a home register: per class c, the budget[c] heaviest of the first candidateCount
- * candidates (ties: the lower index), and only locals that are used at all. Without weights, the
- * first of each class, in order. The answer (1: chosen, at each of the first localCount indices) is
- * reused by the next call.
+ * Which locals get a home register: per class c, the budget[c] heaviest of the candidates (local
+ * candidates[k] is of class candidateClasses[k]; ties: the lower index), and only locals that are
+ * used at all. Without weights, the first of each class, in order. Writes `mark` at into[i] for
+ * each chosen local i and leaves the other entries alone.
  */
 export function chooseRegisterLocals(
-  classes: ArrayLike<number>, localCount: number, candidates: ArrayLike<number>, candidateCount: number,
-  weights: Float64Array | null, budget: readonly number[],
-): number[] {
-  // The answer: the previous call's unmarked (every other entry is 0 already), grown to localCount.
-  const chosen = chosenScratch;
-  for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 0;
-  while (chosen.length < localCount) chosen.push(0);
+  candidates: ArrayLike<number>, candidateClasses: ArrayLike<number>, candidateCount: number,
+  weights: Float64Array | null, budget: readonly number[], into: number[], mark: number,
+): void {
   bestCount[0] = bestCount[1] = 0;
   // Per class, the heaviest so far in order, kept by insertion: the budget is a handful, so
   // this is linear in the candidates, where sorting them all was not.
   for (let k = 0; k < candidateCount; k++) {
     const i = candidates[k]!;
     if (weights !== null && !(weights[i]! > 0)) continue;
-    const c = classes[i]!;
+    const c = candidateClasses[k]!;
     const list = best[c]!;
     const count = bestCount[c]!;
     const room = budget[c]!;
@@ -201,8 +195,7 @@ export function chooseRegisterLocals(
     for (; j > at; j--) list[j] = list[j - 1]!;
     list[at] = i;
   }
-  for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) chosen[best[c]![k]!] = 1;
-  return chosen;
+  for (let c = 0; c < 2; c++) for (let k = 0; k < bestCount[c]!; k++) into[best[c]![k]!] = mark;
 }
 
 /** Does local a (weight wa) rank before local b (weight wb)? */

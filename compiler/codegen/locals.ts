@@ -4,13 +4,14 @@
 // bringing every register local home at a merge. Float locals live in xmm registers under the
 // same rules as integer locals in general-purpose ones.
 
-import type { SignatureLayout } from '../abi/index.ts';
+import type { ArgLocation, SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, GPR64, type Gpr, type Mem, qword, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, reg } from './functionCompiler.ts';
 import { emitMove, REG } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
-import { chooseRegisterLocals } from './localWeights.ts';
+import { chooseRegisterLocals, localWeights } from './localWeights.ts';
+import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 import { boundsFacts } from './ops/boundsChecks.ts';
 import { inReg, Loc, type Value } from './valueStack.ts';
@@ -216,94 +217,118 @@ export interface ParamMove {
 }
 
 /**
- * Decide where each local lives. The locals used most (weighted by loop depth: localWeights.ts)
- * get registers, up to a budget per class; a chosen parameter stays in the register it arrives
- * in (except rdx and rcx, wanted by division and shifts), other chosen locals take free homes of
- * their class, the rest live in frame slots. Returns the prologue's work: parameters to move,
- * slots to zero.
+ * Decide where each local lives. The locals used most (weighted by loop depth in `code`:
+ * localWeights.ts) get registers, up to a budget per class; a chosen parameter stays in the
+ * register it arrives in (except rdx and rcx, wanted by division and shifts), other chosen locals
+ * take free homes of their class, the rest live in frame slots. Returns the prologue's work:
+ * parameters to move, slots to zero.
  */
 export function assignLocals(
-  fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number, weights: Float64Array | null,
+  fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number, code: ExpressionBytes | null,
 ): { moves: ParamMove[]; zeroSlots: number[] } {
   const l = fc.locals;
+  const home = l.home;
   const frame = fc.frame;
-  const arrivals = sig.returnAreaPointer ? [...sig.params, sig.returnAreaPointer] : sig.params;
-  const n = l.types.length;
-  // Candidates for a register: parameters that arrive in one, and declared locals.
+  const arrivalCount = sig.returnAreaPointer ? params + 1 : params;
+  const arrivalAt = (i: number): ArgLocation => (i < params ? sig.params[i]! : sig.returnAreaPointer!);
+  // Candidates for a register, with their classes: parameters that arrive in one, and declared
+  // locals; and the registers parameters arrive in (a bit mask).
   const candidates = candidatesScratch;
+  const candidateClasses = candidateClassesScratch;
+  const perClass = [0, 0];
   let candidateCount = 0;
-  for (let i = 0; i < arrivals.length; i++) if (arrivals[i]!.kind !== 'stack') candidates[candidateCount++] = i < params ? i : l.returnAreaLocal;
-  for (let i = params; i < declared; i++) candidates[candidateCount++] = i;
-  const classes = classesScratch;
-  for (let i = 0; i < n; i++) classes[i] = classOf(l.types[i]!);
-  if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1; // read at returns only
-  const chosen = chooseRegisterLocals(classes, n, candidates, candidateCount, weights, MAX_REGISTER_LOCALS);
-  // Registers given to locals, and registers parameters arrive in (bit masks).
-  let taken = 0;
   let arriving = 0;
-  for (const a of arrivals) if (a.kind !== 'stack') arriving |= regBit(a.reg);
+  for (let i = 0; i < arrivalCount; i++) {
+    const loc = arrivalAt(i);
+    if (loc.kind === 'stack') continue;
+    arriving |= regBit(loc.reg);
+    const local = i < params ? i : l.returnAreaLocal;
+    const c = classOf(l.types[local]!);
+    perClass[c]!++;
+    candidates[candidateCount] = local;
+    candidateClasses[candidateCount++] = c;
+  }
+  for (let i = params; i < declared; i++) {
+    const c = classOf(l.types[i]!);
+    perClass[c]!++;
+    candidates[candidateCount] = i;
+    candidateClasses[candidateCount++] = c;
+  }
+  // Mark the chosen ones in `home` (CHOSEN until they get a register). When every candidate fits
+  // the budget, the chosen are the used ones: nothing to rank. (Without parameters or declared
+  // locals there is nothing to weigh either: the return-area pointer is read at returns only.)
+  const allFit = perClass[0]! <= MAX_REGISTER_LOCALS[0]! && perClass[1]! <= MAX_REGISTER_LOCALS[1]!;
+  const weights = code === null || declared === 0 ? null : localWeights(code.code, code.start, code.end, l.types.length);
+  if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1;
+  if (allFit) {
+    for (let k = 0; k < candidateCount; k++) {
+      const i = candidates[k]!;
+      if (weights === null || weights[i]! > 0) home[i] = CHOSEN;
+    }
+  } else chooseRegisterLocals(candidates, candidateClasses, candidateCount, weights, MAX_REGISTER_LOCALS, home, CHOSEN);
+  // Registers given to locals (a bit mask).
+  let taken = 0;
   const moves: ParamMove[] = [];
-  for (let i = 0; i < arrivals.length; i++) {
-    const loc = arrivals[i]!;
+  for (let i = 0; i < arrivalCount; i++) {
+    const loc = arrivalAt(i);
     const local = i < params ? i : l.returnAreaLocal;
     if (loc.kind === 'stack') {
-      frame.usesFramePointer = true;
-      frame.localIncoming[local] = 1;
-      frame.localDisp[local] = 16 + loc.offset;
+      frame.addIncomingSlot(local, loc.offset);
       continue;
     }
     const r = loc.reg;
     frame.addLocalSlot(local);
-    if (r !== Reg.rdx && r !== Reg.rcx && chosen[local]) {
-      l.home[local] = r;
+    if (r !== Reg.rdx && r !== Reg.rcx && home[local] === CHOSEN) {
+      home[local] = r;
       taken |= regBit(r);
       l.regValid[local] = 1;
     } else moves.push({ home: -1, from: r, local });
   }
   for (const m of moves) {
-    const h = chosen[m.local] ? freeHome(classes[m.local]!, taken | arriving) : -1;
+    const h = home[m.local] === CHOSEN ? freeHome(classOf(l.types[m.local]!), taken | arriving) : -1;
+    home[m.local] = h;
     if (h >= 0) {
       taken |= regBit(h);
-      l.home[m.local] = h;
       l.regValid[m.local] = 1;
     } else l.slotValid[m.local] = 1;
     m.home = h;
   }
+  // The register locals in index order: parameters, declared locals, the return-area pointer.
+  for (let i = 0; i < params; i++) if (home[i]! >= 0) l.regLocals.push(i);
   const zeroSlots = zeroSlotsScratch;
   truncate(zeroSlots, 0);
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
   // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
-    const h = chosen[i] ? freeHome(classes[i]!, taken) : -1;
+    const h = home[i] === CHOSEN ? freeHome(candidateClasses[candidateCount - declared + i]!, taken) : -1;
+    home[i] = h;
     if (h >= 0) {
       taken |= regBit(h);
-      l.home[i] = h;
       frame.addLocalSlot(i);
+      l.regLocals.push(i);
     } else {
       l.slotValid[i] = 1;
       zeroSlots.push(i);
     }
   }
+  if (l.returnAreaLocal >= 0 && home[l.returnAreaLocal]! >= 0) l.regLocals.push(l.returnAreaLocal);
+  fc.regs.homes |= taken;
   // Then the slots of those living in the frame, the most used first, where a 1-byte
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
   if (weights) heaviestFirst(zeroSlots, weights);
   for (const i of zeroSlots) frame.addLocalSlot(i);
-  for (let i = 0; i < n; i++) {
-    const h = l.home[i]!;
-    if (h >= 0) {
-      l.regLocals.push(i);
-      fc.regs.homes |= regBit(h);
-    }
-  }
   return { moves, zeroSlots };
 }
 // #endregion locals
 
+/** In `home` while assigning: a local chosen for a register, not yet given one. */
+const CHOSEN = -2;
+
 // Shared by every call (assignLocals is not reentrant, and its caller is done with zeroSlots
-// before the next function), grown to the most locals seen: the candidates for a register, each
-// local's class (the first of each hold this function's), the frame locals.
+// before the next function), grown to the most locals seen: the candidates for a register and
+// their classes (the first of each hold this function's), the frame locals.
 const candidatesScratch: number[] = [];
-const classesScratch: RegClass[] = [];
+const candidateClassesScratch: RegClass[] = [];
 const zeroSlotsScratch: number[] = [];
 
 /**
