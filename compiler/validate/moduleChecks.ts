@@ -109,7 +109,16 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
     checkConstExpr(m, seg.offset!, T.i32, offset);
     if (table.element !== seg.type) throw new CompileError('type mismatch', offset);
   }
-  for (const e of seg.init) checkConstExpr(m, e, seg.type, offset);
+  const declared = m.declaredFuncRefs;
+  const functionCount = m.functions.length;
+  for (const e of seg.init) {
+    // Function indices (most items, thousands in a large table) are checked here, without the
+    // general path's calls.
+    if (e.op === 'ref.func' && seg.type === T.funcref) {
+      if (e.func >= functionCount) throw new CompileError(`unknown function ${e.func}`, offset);
+      declared.add(e.func);
+    } else checkConstExpr(m, e, seg.type, offset);
+  }
 }
 
 /** `offsetExpr`: the segment's offset expression, as the decoder read it (undefined: passive). */
