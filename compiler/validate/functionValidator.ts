@@ -48,6 +48,11 @@ export class FunctionValidator implements FunctionContext {
   private height = 0;
   private unreachable = false;
   private blockType: FuncType = VOID_BLOCK;
+  /**
+   * What a branch to the frame at each depth carries, written when the frame is entered: a kept
+   * answer to labelTypes, which every branch asks (pointers to the block types, never copies).
+   */
+  private labels: (readonly ValType[])[] = [];
   /** This body is reported to the code generator: there is one, and it did not decline the body. */
   private reporting = false;
   /** Report the current operator to the code generator (the body is reported and the code is live). */
@@ -148,6 +153,7 @@ export class FunctionValidator implements FunctionContext {
     this.height = this.sp;
     this.unreachable = false;
     this.blockType = type;
+    this.labels[depth] = kind === FrameKind.loop ? type.params : type.results;
     this.live = this.reporting && !dead;
     this.pushValues(type.params);
     return depth;
@@ -175,8 +181,7 @@ export class FunctionValidator implements FunctionContext {
   // #endregion control-stack
   // #region label-types
   private labelTypes(depth: number): readonly ValType[] {
-    const type = this.blockTypes[this.frames.typeId[depth]!]!;
-    return this.frames.kind[depth] === FrameKind.loop ? type.params : type.results;
+    return this.labels[depth]!;
   }
   /** The depth of the frame a relative label index names. */
   private label(relativeDepth: number): number {
@@ -299,6 +304,7 @@ export class FunctionValidator implements FunctionContext {
     this.pushFrame(FrameKind.function, VOID_BLOCK_ID, base + start);
     this.frames.typeId[0] = FIRST_TYPE_INDEX_ID + m.functions[funcIndex]!;
     this.blockType = type;
+    this.labels[0] = type.results;
     if (cg) {
       const e = this.expression;
       e.code = bytes;
