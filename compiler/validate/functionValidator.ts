@@ -527,9 +527,13 @@ export class FunctionValidator implements FunctionContext {
           this.setUnreachable();
           break;
         case 0x10: { // call
+          // One or two bytes (a module of more than 128 functions calls most of them with two).
           let f = bytes[pos]!;
           if (f < 0x80 && pos < end) pos++;
-          else { r.pos = pos; f = r.u32(); pos = r.pos; }
+          else if (pos + 1 < end && bytes[pos + 1]! < 0x80) {
+            f = (f & 0x7f) | (bytes[pos + 1]! << 7);
+            pos += 2;
+          } else { r.pos = pos; f = r.u32(); pos = r.pos; }
           if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
           const ft = m.types[m.functions[f]!]!;
           this.popValues(ft.params);
