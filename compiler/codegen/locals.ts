@@ -300,7 +300,7 @@ export function assignLocals(
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
   // free for them unless the parameter stays there.
   for (let i = params; i < declared; i++) {
-    const h = home[i] === CHOSEN ? freeHome(candidateClasses[candidateCount - declared + i]!, taken) : -1;
+    const h = home[i] === CHOSEN ? freeHome(classOf(l.types[i]!), taken) : -1;
     home[i] = h;
     if (h >= 0) {
       taken |= regBit(h);

@@ -22,8 +22,7 @@ export function constExprType(m: ModuleInfo, e: ConstExpr, offset: number, globa
     case 'f64.const': return T.f64;
     case 'ref.null': return e.type;
     case 'ref.func':
-      if (e.func >= m.functions.length) throw new CompileError(`unknown function ${e.func}`, offset);
-      m.declaredFuncRefs.add(e.func);
+      declareFunctionRef(m, e.func, offset);
       return T.funcref;
     case 'global.get': {
       const g = m.globals[e.global];
@@ -33,6 +32,12 @@ export function constExprType(m: ModuleInfo, e: ConstExpr, offset: number, globa
       return g.type.type;
     }
   }
+}
+
+/** `ref.func func` outside a body: the function must exist, and bodies may name it from now on. */
+function declareFunctionRef(m: ModuleInfo, func: number, offset: number): void {
+  if (func >= m.functions.length) throw new CompileError(`unknown function ${func}`, offset);
+  m.declaredFuncRefs.add(func);
 }
 
 export function checkConstExpr(m: ModuleInfo, e: ConstExpr, expected: ValType, offset: number, globalLimit?: number): void {
@@ -109,15 +114,10 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
     checkConstExpr(m, seg.offset!, T.i32, offset);
     if (table.element !== seg.type) throw new CompileError('type mismatch', offset);
   }
-  const declared = m.declaredFuncRefs;
-  const functionCount = m.functions.length;
   for (const e of seg.init) {
-    // Function indices (most items, thousands in a large table) are checked here, without the
-    // general path's calls.
-    if (e.op === 'ref.func' && seg.type === T.funcref) {
-      if (e.func >= functionCount) throw new CompileError(`unknown function ${e.func}`, offset);
-      declared.add(e.func);
-    } else checkConstExpr(m, e, seg.type, offset);
+    // Function indices (most items, thousands in a large table) need no type worked out.
+    if (e.op === 'ref.func' && seg.type === T.funcref) declareFunctionRef(m, e.func, offset);
+    else checkConstExpr(m, e, seg.type, offset);
   }
 }
 
