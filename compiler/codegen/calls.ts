@@ -5,11 +5,11 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type ArgLocation, type Builtin, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type ArgLocation, type Builtin, type SignatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { addressOperand, argKey, emitMove, memOperand, MoveList, parallelMove, type MoveDest, REG } from './parallelMove.ts';
+import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, sameLocation, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
@@ -65,20 +65,19 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     asm.sub(rsp, sig.stackBytes);
     fc.frame.spDelta += sig.stackBytes;
   }
-  const moves = argumentMoves.clear();
-  for (let j = 0; j < sig.params.length; j++) {
-    const v = fc.stack.at(base + j);
-    moves.add(argDest(sig.params[j]!), fc.sourceOf(v), v.type === I32);
-  }
   const m = type.results.length;
-  if (sig.returnAreaPointer) {
-    // Results 1.. land in the slots of stack positions base+1 .. base+m-1.
-    fc.frame.slotAddr(base + m - 1);
-    moves.add(argDest(sig.returnAreaPointer), addressOperand(fc.frame.slotAddr(base + 1)), false);
-  }
   const index = indirect ? fc.stack.at(base + nargs) : null;
-  if (indirect && index!.loc !== Loc.Const) moves.add(REG[indirect.indexReg]!, fc.sourceOf(index!), true);
-  parallelMove(asm, moves, fc.flagsFree());
+  const indexReg = indirect && index!.loc !== Loc.Const ? indirect.indexReg : -1;
+  if (!moveArgumentsToRegisters(fc, sig, base, indexReg)) {
+    const moves = argumentMoves.clear();
+    for (let j = 0; j < sig.params.length; j++) {
+      const v = fc.stack.at(base + j);
+      moves.add(argDest(sig.params[j]!), fc.sourceOf(v), v.type === I32);
+    }
+    if (sig.returnAreaPointer) moves.add(argDest(sig.returnAreaPointer), returnAreaAddress(fc, base, m), false);
+    if (indexReg >= 0) moves.add(REG[indexReg]!, fc.sourceOf(index!), true);
+    parallelMove(asm, moves, fc.flagsFree());
+  }
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
   fc.regs.held = 0;
@@ -108,6 +107,67 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     }
     fc.push(inReg(type.results[0]!, r));
   }
+}
+
+/**
+ * The common case of the arguments' parallel move, recognised before building it: every argument
+ * (and the return area's address, and the table index in `indexReg` unless that is -1) goes to a
+ * register that no other argument still reads. Then nothing waits for anything, and the moves are
+ * emitted straight from the values, in the order parallelMove would take (the last first). False,
+ * having emitted nothing, in any other case.
+ */
+function moveArgumentsToRegisters(fc: FunctionCompiler, sig: SignatureLayout, base: number, indexReg: number): boolean {
+  if (sig.stackBytes > 0) return false; // some argument goes to the stack
+  const params = sig.params;
+  const entries = fc.stack.entries;
+  // The registers that receive a value, and those that moves read (besides their own destination).
+  let written = 0;
+  let read = 0;
+  for (let j = 0; j < params.length; j++) {
+    const to = (params[j] as RegisterArg).reg;
+    const v = entries[base + j]!;
+    const from = registerRead(fc, v);
+    if (from === to && v.loc !== Loc.LocalPlus) continue; // already there
+    written |= 1 << to;
+    if (from >= 0 && from !== to) read |= 1 << from;
+  }
+  if (indexReg >= 0) {
+    const v = entries[base + params.length]!;
+    const from = registerRead(fc, v);
+    if (from !== indexReg || v.loc === Loc.LocalPlus) written |= 1 << indexReg;
+    if (from >= 0 && from !== indexReg) read |= 1 << from;
+  }
+  if (sig.returnAreaPointer) written |= 1 << (sig.returnAreaPointer as RegisterArg).reg;
+  if ((read & written) !== 0) return false;
+  const asm = fc.asm;
+  const flagsFree = fc.flagsFree();
+  if (indexReg >= 0) moveValue(fc, indexReg, entries[base + params.length]!, flagsFree);
+  if (sig.returnAreaPointer) {
+    const m = sig.results.length;
+    moveOne(asm, REG[(sig.returnAreaPointer as RegisterArg).reg]!, returnAreaAddress(fc, base, m), false, flagsFree);
+  }
+  for (let j = params.length - 1; j >= 0; j--) moveValue(fc, (params[j] as RegisterArg).reg, entries[base + j]!, flagsFree);
+  return true;
+}
+type RegisterArg = Extract<ArgLocation, { reg: RegId }>;
+
+/** The register a move of v reads, or -1. */
+function registerRead(fc: FunctionCompiler, v: Value): RegId {
+  if (v.loc === Loc.Reg) return v.n;
+  if (v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.locals.liveRegister(v.n);
+  return -1;
+}
+
+/** Move v into register r, as one move of a parallel move (nothing when it is there already). */
+function moveValue(fc: FunctionCompiler, r: RegId, v: Value, flagsFree: boolean): void {
+  const src = fc.sourceOf(v);
+  if (!sameLocation(REG[r]!, src)) moveOne(fc.asm, REG[r]!, src, v.type === I32, flagsFree);
+}
+
+/** The return area: results 1..m-1 land in the slots of stack positions base+1 .. base+m-1. */
+function returnAreaAddress(fc: FunctionCompiler, base: number, m: number): MoveSource {
+  fc.frame.slotAddr(base + m - 1); // the frame reaches the last one
+  return addressOperand(fc.frame.slotAddr(base + 1));
 }
 
 /** The moves of a call's arguments, one list for every call (see MoveList). */

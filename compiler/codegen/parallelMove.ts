@@ -310,7 +310,7 @@ export function parallelMove(asm: Assembler, list: readonly Move[] | MoveList, f
 }
 
 /** emitMove, or `xor r, r` for a zero into a general register when the flags may change. */
-function moveOne(asm: Assembler, dst: MoveDest, src: MoveSource, narrow: boolean, flagsFree: boolean): void {
+export function moveOne(asm: Assembler, dst: MoveDest, src: MoveSource, narrow: boolean, flagsFree: boolean): void {
   if (flagsFree && dst.kind === 'reg' && !isXmm(dst.reg) && src.kind === 'imm' && src.lo === 0 && (src.hi === 0 || !src.wide)) asm.xor(GPR32[dst.reg]!, GPR32[dst.reg]!);
   else emitMove(asm, dst, src, narrow);
 }
