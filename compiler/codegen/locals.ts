@@ -8,7 +8,7 @@ import type { ArgLocation, SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, GPR64, type Gpr, type Mem, qword, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, reg } from './functionCompiler.ts';
-import { emitMove, REG } from './parallelMove.ts';
+import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals, localWeights } from './localWeights.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
@@ -72,7 +72,7 @@ export function ensureLocalInReg(fc: FunctionCompiler, i: number): void {
   const l = fc.locals;
   const h = l.home[i]!;
   if (h < 0 || l.regValid[i]) return;
-  if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i), l.types[i] === I32);
+  if (l.slotValid[i]) loadRegister(fc.asm, h, fc.frame.localAddr(i), l.types[i] === I32);
   else zeroHome(fc, h, fc.flagsFree());
   l.regValid[i] = 1;
 }
@@ -83,7 +83,7 @@ export function normalizeLocals(fc: FunctionCompiler): void {
   for (const i of l.regLocals) {
     if (l.regValid[i]) continue;
     const h = l.home[i]!;
-    if (l.slotValid[i]) emitMove(fc.asm, REG[h]!, fc.frame.localLocation(i), l.types[i] === I32);
+    if (l.slotValid[i]) loadRegister(fc.asm, h, fc.frame.localAddr(i), l.types[i] === I32);
     else zeroHome(fc, h, fc.flagsFree());
     l.regValid[i] = 1;
   }
@@ -196,7 +196,7 @@ export function saveLocals(fc: FunctionCompiler): void {
   const l = fc.locals;
   for (const i of l.regLocals) {
     if (l.regValid[i] && !l.slotValid[i]) {
-      emitMove(fc.asm, fc.frame.localLocation(i), REG[l.home[i]!]!, l.types[i] === I32);
+      storeRegister(fc.asm, fc.frame.localAddr(i), l.home[i]!, l.types[i] === I32);
       l.slotValid[i] = 1;
     }
   }

@@ -133,10 +133,7 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
           else asm.mov(r64, GPR64[src.reg]!);
         }
         return;
-      case 'mem':
-        if (narrow) asm.mov(GPR32[dst.reg]!, dwordOf(src.mem));
-        else asm.mov(r64, src.mem);
-        return;
+      case 'mem': return loadRegister(asm, dst.reg, src.mem, narrow);
       case 'imm':
         if (src.wide) asm.mov(r64, imm64(src.lo, src.hi));
         else asm.mov(GPR32[dst.reg]!, src.lo >>> 0);
@@ -150,13 +147,9 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
       case 'address': asm.lea(r64, src.mem); return;
     }
   }
+  if (src.kind === 'reg') return storeRegister(asm, dst.mem, src.reg, narrow);
   const m = dst.mem.size === 64 ? dst.mem : qword(dst.mem.base, dst.mem.disp, dst.mem.index, dst.mem.scale);
   switch (src.kind) {
-    case 'reg':
-      if (isXmm(src.reg)) asm.movsd(m, XMM[src.reg & 15]!);
-      else if (narrow) asm.mov(dwordOf(m), GPR32[src.reg]!);
-      else asm.mov(m, GPR64[src.reg]!);
-      return;
     case 'imm': {
       // A 32-bit value, or a 64-bit one whose high half only extends the sign: one store.
       if (narrow) asm.mov(dwordOf(m), src.lo);
@@ -171,6 +164,21 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
       emitMove(asm, REG[SCRATCH2]!, src, narrow);
       asm.mov(narrow ? dwordOf(m) : m, narrow ? GPR32[SCRATCH2]! : GPR64[SCRATCH2]!);
   }
+}
+
+/** emitMove from memory into register r, for callers that know the kinds (saving and reloading locals). */
+export function loadRegister(asm: Assembler, r: RegId, m: Mem, narrow: boolean): void {
+  if (isXmm(r)) asm.movsd(XMM[r & 15]!, m);
+  else if (narrow) asm.mov(GPR32[r]!, dwordOf(m));
+  else asm.mov(GPR64[r]!, m);
+}
+
+/** emitMove from register r into memory. */
+export function storeRegister(asm: Assembler, m: Mem, r: RegId, narrow: boolean): void {
+  const m64 = m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale);
+  if (isXmm(r)) asm.movsd(m64, XMM[r & 15]!);
+  else if (narrow) asm.mov(dwordOf(m64), GPR32[r]!);
+  else asm.mov(m64, GPR64[r]!);
 }
 // #endregion emit-move
 
