@@ -516,6 +516,9 @@ export class FunctionCompiler implements Spiller {
 
   /** Code since `offset` was dropped: notes that pointed past it now point at it. */
   rewindNotes(offset: number): void {
+    // Trap sites are kept as bare offsets, which a rewind would leave pointing at other code (no
+    // code that is redone ever holds a trap call).
+    if (this.frame.lastTrapCall() > offset) throw new Error('codegen: rewind over a trap call');
     const notes = this.env.notes;
     for (let k = notes.length - 1; k >= 0 && notes[k]![0] > offset; k--) notes[k]![0] = offset;
   }

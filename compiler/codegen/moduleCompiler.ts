@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub, TRAP_CALL_SIZE, type TrapStub } from './traps.ts';
+import { emitTrapStub } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -218,7 +218,7 @@ export class X64CodeGenerator implements CodeGenerator {
   endFunction(funcIndex: number, _offset: number): void {
     let fc = this.fc;
     if (this.skipping === null && fc) {
-      if (this.keepNotes && fc.frame.traps.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);
+      if (this.keepNotes && fc.frame.trapStubs.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);
       fc.frame.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
@@ -278,19 +278,13 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     if (fc) {
       const frame = fc.frame;
-      // A stub's site is its trap call's return address (the stack-overflow stub's is the entry);
-      // a call site's label is already there.
+      // A site is its trap call's return address (the stack-overflow stub's is the entry).
       if (entryAt > 0) this.trapSites.push({ codeOffset: entry, trap: TrapCode.callStackExhausted, funcIndex, wasmOffset: frame.bodyOffset });
-      for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p + TRAP_CALL_SIZE, funcIndex);
-      for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
+      frame.addTrapSites(this.trapSites, funcIndex, start + p, body.mapOffset);
       this.done = fc;
     }
     this.fc = null;
     this.context = null;
-  }
-
-  private addTrapSite(t: TrapStub, bodyStart: number, funcIndex: number): void {
-    this.trapSites.push({ codeOffset: bodyStart + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
   }
 
   // --- control

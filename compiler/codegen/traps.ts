@@ -8,11 +8,28 @@
 import { Reg, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR32, GPR64, type Label, qword } from '../x64/index.ts';
 
-/** A trap stub to emit at the end of the function, or (see Frame.trapCalls) a trap call already emitted. */
-export interface TrapStub {
-  readonly label: Label;
-  readonly code: TrapCode;
-  readonly wasmOffset: number;
+/**
+ * Trap sites of the function being compiled, as flat numbers: for each, the trap call's return
+ * address in the code as emitted (branch relaxation maps it at the end), the trap code, and the
+ * wasm offset of the operator that traps. A Label and a record object per site had been a
+ * twelfth of what compiling a module allocated. Emptied by its count for the next function.
+ */
+export class TrapSiteList {
+  /** Three numbers per site (return address, trap code, wasm offset), the first 3 * length of them. */
+  data = new Int32Array(3 * 64);
+  length = 0;
+
+  add(returnAddress: number, code: TrapCode, wasmOffset: number): void {
+    const i = 3 * this.length++;
+    if (i === this.data.length) {
+      const grown = new Int32Array(2 * i);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[i] = returnAddress;
+    this.data[i + 1] = code;
+    this.data[i + 2] = wasmOffset;
+  }
 }
 
 /** Bytes of `call qword [r15 + TRAP_SITE_HANDLER]` (REX.B, FF /2, disp8): a stub's return address is its label + this. */
@@ -39,14 +56,15 @@ const TRAP_SITE_HANDLER_SLOT = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.TRAP_S
 
 // #region trap-stubs
 /**
- * A function's out-of-line trap stubs: one trap call each. The runtime finds a stub's trap code
- * and wasm offset by its return address (the stub's label + TRAP_CALL_SIZE), so a stub is
- * 4 bytes where one that set its arguments itself took 19.
+ * A function's out-of-line trap stubs: one trap call each, at `labels` (the first stubs.length).
+ * The runtime finds a stub's trap code and wasm offset by its return address, which is written
+ * into `stubs` here; a stub is 4 bytes where one that set its arguments itself took 19.
  */
-export function emitTrapStubs(asm: Assembler, stubs: readonly TrapStub[]): void {
+export function emitTrapStubs(asm: Assembler, labels: readonly Label[], stubs: TrapSiteList): void {
   for (let i = 0; i < stubs.length; i++) {
-    asm.bind(stubs[i]!.label);
+    asm.bind(labels[i]!);
     emitTrapCall(asm);
+    stubs.data[3 * i] = asm.offset;
   }
 }
 // #endregion trap-stubs
