@@ -77,6 +77,15 @@ export const dword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scal
 export const qword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 64);
 export const xmmword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 128);
 
+/**
+ * A memory operand to rewrite for each instruction that uses it, for the hottest accesses (a
+ * Mem each had been a tenth of what compiling a module allocated). Safe because the assembler
+ * reads an operand's fields when it encodes the instruction and keeps none: its owner must pass
+ * it straight to one instruction and never store it. Made by the builders above, so it has
+ * every Mem's hidden class.
+ */
+export type ScratchMem = { -readonly [K in keyof Mem]: Mem[K] };
+
 /** `[rip + label + disp]`: position-independent reference to a place in this code. */
 export function ripLabel(label: Label, disp = 0, size: MemSize = 0): Mem {
   checkAddress(null, null, 1, disp);
