@@ -6,7 +6,7 @@
 
 import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
-import { byte, dword, GPR16, GPR32, GPR64, GPR8, type Mem, qword, type ScratchMem, word } from '../../x64/index.ts';
+import { GPR16, GPR32, GPR64, GPR8, type Mem, type MemSize, qword, type ScratchMem, scratchMem } from '../../x64/index.ts';
 import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
@@ -171,7 +171,7 @@ function operandAt(ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Me
   return m;
 }
 /** By log2 of the access's size. */
-const ACCESS_OPERANDS: readonly ScratchMem[] = [byte(MEMORY_BASE_GPR), word(MEMORY_BASE_GPR), dword(MEMORY_BASE_GPR), qword(MEMORY_BASE_GPR)];
+const ACCESS_OPERANDS: readonly ScratchMem[] = [8, 16, 32, 64].map((bits) => scratchMem(MEMORY_BASE_GPR, bits as MemSize));
 // #endregion effective-address
 
 // #region load-store
