@@ -11,7 +11,7 @@ import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
+import { constant, inReg, Loc, NO_BOUND, ofLocal, type Value } from '../valueStack.ts';
 import {
   boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
 } from './boundsChecks.ts';
@@ -137,7 +137,7 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   }
   // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR32[r]!, fc.operand({ loc: Loc.Local, type: a.type, n: a.n, imm: 0, hi: 0 }, true));
+  fc.asm.mov(GPR32[r]!, fc.operand(ofLocal(a.type, a.n), true));
   return r;
 }
 
