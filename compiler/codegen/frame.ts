@@ -8,10 +8,10 @@
 //   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
 //                                  rbp + 16 + its offset (localDisp[i] < 0 says which)
 
-import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, type TrapSite, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
-import { emitTrapCall, emitTrapStubs, TrapSiteList } from './traps.ts';
+import { emitTrapCall, emitTrapStubs, type ModuleTrapSites, TrapSiteList } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
 import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 
@@ -177,7 +177,7 @@ export class Frame {
    * The function's trap sites as the runtime finds them, appended to `out`: the body was placed
    * at `bodyStart` in the module's code, and `mapOffset` says where relaxation moved an offset.
    */
-  addTrapSites(out: TrapSite[], funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
+  addTrapSites(out: ModuleTrapSites, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
     addSites(out, this.trapStubs, funcIndex, bodyStart, mapOffset);
     addSites(out, this.trapCalls, funcIndex, bodyStart, mapOffset);
   }
@@ -317,11 +317,9 @@ export class Frame {
 }
 // #endregion frame
 
-function addSites(out: TrapSite[], sites: TrapSiteList, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
+function addSites(out: ModuleTrapSites, sites: TrapSiteList, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
   const d = sites.data;
-  for (let i = 0; i < 3 * sites.length; i += 3) {
-    out.push({ codeOffset: bodyStart + mapOffset(d[i]!), trap: d[i + 1]! as TrapCode, funcIndex, wasmOffset: d[i + 2]! });
-  }
+  for (let i = 0; i < 3 * sites.length; i += 3) out.add(bodyStart + mapOffset(d[i]!), d[i + 1]! as TrapCode, funcIndex, d[i + 2]!);
 }
 
 /** `cache` with room for index i, grown densely (a write far past the end would make V8 store it as a dictionary). */

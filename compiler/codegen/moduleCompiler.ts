@@ -4,7 +4,7 @@
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { dispatchIndex, opcodeName } from '../binary/operators.ts';
-import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type CpuFeatures, TrapCode, type TrapSite, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
+import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type CpuFeatures, TrapCode, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub } from './traps.ts';
+import { emitTrapStub, ModuleTrapSites } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -77,7 +77,7 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly notes: [number, string][] = [];
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
-  readonly trapSites: TrapSite[] = [];
+  readonly trapSites = new ModuleTrapSites();
   /** Calls still to patch, as [position of the rel32, callee, addend]; left unpatched when compiling a part. */
   get pendingCalls(): readonly (readonly [number, number, number])[] {
     const triples: [number, number, number][] = [];
@@ -182,7 +182,7 @@ export class X64CodeGenerator implements CodeGenerator {
       buf.patch32(at, target + addend - at);
     }
     this.result = {
-      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites,
+      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.toArray(),
       notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed, boundsChecks: this.boundsChecks,
     };
   }
@@ -279,7 +279,7 @@ export class X64CodeGenerator implements CodeGenerator {
     if (fc) {
       const frame = fc.frame;
       // A site is its trap call's return address (the stack-overflow stub's is the entry).
-      if (entryAt > 0) this.trapSites.push({ codeOffset: entry, trap: TrapCode.callStackExhausted, funcIndex, wasmOffset: frame.bodyOffset });
+      if (entryAt > 0) this.trapSites.add(entry, TrapCode.callStackExhausted, funcIndex, frame.bodyOffset);
       frame.addTrapSites(this.trapSites, funcIndex, start + p, body.mapOffset);
       this.done = fc;
     }

@@ -4,7 +4,7 @@
 // them gives exactly the bytes one thread would have produced.
 
 import { CompileError } from '../errors.ts';
-import type { CompiledFunction, TrapSite } from '../abi/index.ts';
+import type { CompiledFunction } from '../abi/index.ts';
 import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compilePart } from './moduleCompiler.ts';
 import { CodeBuffer } from '../x64/index.ts';
 import type { BoundsCheckCounts } from './ops/boundsChecks.ts';
@@ -28,7 +28,8 @@ const codeStart = (f: CompiledFunction): number => f.offset - f.prefix;
 export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNotes {
   const code = new CodeBuffer(parts.reduce((n, p) => n + p.code.length + 16 * p.functions.length, 0));
   const functions: CompiledFunction[] = [];
-  const trapSites: TrapSite[] = [];
+  const trapSites = new Int32Array(parts.reduce((n, p) => n + p.trapSites.length, 0));
+  let trapEnd = 0;
   const notes: [number, string][] = [];
   const dataRanges: [number, number][] = [];
   const calls: [number, number, number][] = [];
@@ -36,8 +37,8 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
   const boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   const next = parts.map(() => 0);
   const cursors = parts.map((p) => ({
-    // A site is a return address: it belongs to the call before it (the last stub's is the function's end).
-    traps: new Cursor(p.trapSites, (t) => t.codeOffset - 1),
+    /** The part's next trap site, four numbers each (see TrapSite). */
+    trapAt: 0,
     notes: new Cursor(p.notes, (n) => n[0]),
     data: new Cursor(p.dataRanges, (r) => r[0]),
     calls: new Cursor(p.calls, (c) => c[0]),
@@ -64,7 +65,15 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     code.append(part.code.subarray(from, f.offset + f.size));
     functions.push({ funcIndex: f.funcIndex, offset: f.offset + shift, size: f.size, prefix: f.prefix });
     const c = cursors[q]!;
-    c.traps.takeBefore(end, (t) => trapSites.push({ ...t, codeOffset: t.codeOffset + shift }));
+    // A site is a return address: it belongs to the call before it (the last stub's is the function's end).
+    const sites = part.trapSites;
+    for (let i = c.trapAt; i < sites.length && sites[i]! - 1 < end; i += 4, trapEnd += 4) {
+      trapSites[trapEnd] = sites[i]! + shift;
+      trapSites[trapEnd + 1] = sites[i + 1]!;
+      trapSites[trapEnd + 2] = sites[i + 2]!;
+      trapSites[trapEnd + 3] = sites[i + 3]!;
+      c.trapAt = i + 4;
+    }
     c.notes.takeBefore(end, (n) => notes.push([n[0] + shift, n[1]]));
     c.data.takeBefore(end, (r) => dataRanges.push([r[0] + shift, r[1] + shift]));
     c.calls.takeBefore(end, (k) => calls.push([k[0] + shift, k[1], k[2]]));

@@ -16,20 +16,45 @@ import { type Assembler, GPR32, GPR64, type Label, qword } from '../x64/index.ts
  */
 export class TrapSiteList {
   /** Three numbers per site (return address, trap code, wasm offset), the first 3 * length of them. */
-  data = new Int32Array(3 * 64);
+  data: Int32Array = new Int32Array(3 * 64);
   length = 0;
 
   add(returnAddress: number, code: TrapCode, wasmOffset: number): void {
     const i = 3 * this.length++;
-    if (i === this.data.length) {
-      const grown = new Int32Array(2 * i);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[i] = returnAddress;
-    this.data[i + 1] = code;
-    this.data[i + 2] = wasmOffset;
+    const d = (this.data = withRoom(this.data, i + 3));
+    d[i] = returnAddress;
+    d[i + 1] = code;
+    d[i + 2] = wasmOffset;
   }
+}
+
+/** A module's trap sites, growing, as CompiledModule.trapSites has them: four numbers each (see TrapSite). */
+export class ModuleTrapSites {
+  private data: Int32Array = new Int32Array(4 * 1024);
+  private end = 0;
+
+  add(codeOffset: number, code: TrapCode, funcIndex: number, wasmOffset: number): void {
+    const i = this.end;
+    const d = (this.data = withRoom(this.data, i + 4));
+    d[i] = codeOffset;
+    d[i + 1] = code;
+    d[i + 2] = funcIndex;
+    d[i + 3] = wasmOffset;
+    this.end = i + 4;
+  }
+
+  /** The sites added so far, as CompiledModule.trapSites. */
+  toArray(): Int32Array {
+    return this.data.slice(0, this.end);
+  }
+}
+
+/** `a`, or a copy twice as long when it is shorter than n. */
+function withRoom(a: Int32Array, n: number): Int32Array {
+  if (n <= a.length) return a;
+  const grown = new Int32Array(Math.max(n, 2 * a.length));
+  grown.set(a);
+  return grown;
 }
 
 /** Bytes of `call qword [r15 + TRAP_SITE_HANDLER]` (REX.B, FF /2, disp8): a stub's return address is its label + this. */
