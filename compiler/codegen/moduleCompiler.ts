@@ -39,7 +39,7 @@ const NOT_YET = 'not implemented yet';
 /**
  * One of `count` parts of a module's functions, compiled on its own (by a worker thread) and
  * merged with the others by mergeParts. Defined function i belongs to part i % count: each part
- * validates the whole module but generates code only for its own functions.
+ * validates the module's declarations and its own functions' bodies, and generates code for them.
  */
 export interface ModulePart {
   readonly index: number;
@@ -106,6 +106,8 @@ export class X64CodeGenerator implements CodeGenerator {
   private env: FunctionEnv | null = null;
   /** The last function's compiler, once it is done: it restarts on the next function. */
   private done: FunctionCompiler | null = null;
+  /** Known from beginModule on: leavesBody numbers defined functions from it. */
+  private importedFunctionCount = 0;
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
@@ -167,6 +169,7 @@ export class X64CodeGenerator implements CodeGenerator {
 
   beginModule(module: ModuleInfo): void {
     this.vmctx = vmContextLayoutOf(module);
+    this.importedFunctionCount = module.importedFunctionCount;
     this.env = null;
     this.done = null;
   }
@@ -187,9 +190,12 @@ export class X64CodeGenerator implements CodeGenerator {
     };
   }
 
-  beginFunction(ctx: FunctionContext, offset: number): boolean {
-    // Another part's function: declined, so the validator reports nothing of it.
-    if (this.part !== null && !inPart(this.part, ctx.funcIndex - ctx.module.importedFunctionCount)) return false;
+  /** Another part's function: that part validates and compiles it. */
+  leavesBody(funcIndex: number): boolean {
+    return this.part !== null && !inPart(this.part, funcIndex - this.importedFunctionCount);
+  }
+
+  beginFunction(ctx: FunctionContext, offset: number): void {
     this.asm.reset();
     if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
@@ -212,7 +218,6 @@ export class X64CodeGenerator implements CodeGenerator {
       if (e instanceof NotImplementedYet) this.skipping = e.reason;
       else throw e;
     }
-    return true;
   }
 
   endFunction(funcIndex: number, _offset: number): void {

@@ -41,6 +41,7 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     notes: new Cursor(p.notes, (n) => n[0]),
     data: new Cursor(p.dataRanges, (r) => r[0]),
     calls: new Cursor(p.calls, (c) => c[0]),
+    dispatch: new Set(p.dispatchFunctions),
   }));
   for (;;) {
     // The part whose next function has the lowest index.
@@ -57,13 +58,13 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     const end = next[q]! < part.functions.length ? codeStart(part.functions[next[q]!]!) : Infinity;
     // Each function keeps its position modulo 16 (its entry or its loop heads are aligned), or 64
     // with a dispatch loop (see Frame.dispatchLoop).
+    const c = cursors[q]!;
     const from = codeStart(f);
-    const alignment = part.dispatchFunctions.includes(f.funcIndex) ? 64 : 16;
+    const alignment = c.dispatch.has(f.funcIndex) ? 64 : 16;
     while ((code.length - from) % alignment !== 0) (code.reserve(1), code.put(0xcc));
     const shift = code.length - from;
     code.append(part.code.subarray(from, f.offset + f.size));
     functions.push({ funcIndex: f.funcIndex, offset: f.offset + shift, size: f.size, prefix: f.prefix });
-    const c = cursors[q]!;
     c.traps.takeBefore(end, (t) => trapSites.push({ ...t, codeOffset: t.codeOffset + shift }));
     c.notes.takeBefore(end, (n) => notes.push([n[0] + shift, n[1]]));
     c.data.takeBefore(end, (r) => dataRanges.push([r[0] + shift, r[1] + shift]));
@@ -88,7 +89,27 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
 }
 // #endregion merge-parts
 
+/**
+ * The error one thread compiling the whole module would have stopped at, from the errors of its
+ * parts: each part validates the declarations and its own bodies, so the earliest of its first
+ * errors is the module's first (an error that is not a CompileError, a bug, comes before all).
+ */
+export function firstError(errors: readonly Error[]): Error {
+  const at = (e: Error): number => (e instanceof CompileError ? (e.offset ?? Infinity) : -1);
+  return errors.reduce((first, e) => (at(e) < at(first) ? e : first));
+}
+
 /** Compile the `count` parts one after another on this thread and merge them (for checking the merge). */
 export function compileInParts(bytes: Uint8Array, count: number, options: Omit<CompileOptions, 'part'> = {}): CompiledModuleWithNotes {
-  return mergeParts(Array.from({ length: count }, (_, index) => compilePart(bytes, { index, count }, options)));
+  const parts: CompiledPart[] = [];
+  const errors: Error[] = [];
+  for (let index = 0; index < count; index++) {
+    try {
+      parts.push(compilePart(bytes, { index, count }, options));
+    } catch (e) {
+      errors.push(e as Error);
+    }
+  }
+  if (errors.length > 0) throw firstError(errors);
+  return mergeParts(parts);
 }
