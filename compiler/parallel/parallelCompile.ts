@@ -1,5 +1,5 @@
 // Compiling a module on several threads: the main thread and worker threads each compile a part
-// of the functions (ModulePart: every count-th one), and mergeParts puts them together into
+// of the functions (ModulePart: shares of about equal size), and mergeParts puts them together into
 // exactly the bytes a single thread would have produced. Node only (worker_threads).
 //
 // Every part validates the module's declarations and its own function bodies, so no thread

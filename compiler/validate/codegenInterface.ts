@@ -103,12 +103,13 @@ export interface CodeGenerator {
   beginModule(module: ModuleInfo): void;
   endModule(module: ModuleInfo): void;
   /**
-   * Optional: true for a body this code generator leaves to another. The validator then steps
-   * over it, neither validating it nor reporting anything of it: whoever splits a module this way
-   * must see every body validated somewhere. A ModulePart (a worker thread's share of the
-   * functions) leaves the other parts' bodies to them.
+   * Optional: true for a body this code generator leaves to another. Asked once for each body,
+   * in order, when its size (in bytes) is known. The validator then steps over it, neither
+   * validating it nor reporting anything of it: whoever splits a module this way must see every
+   * body validated somewhere. A ModulePart (a worker thread's share of the functions) leaves the
+   * other parts' bodies to them.
    */
-  leavesBody?(funcIndex: number): boolean;
+  leavesBody?(funcIndex: number, size: number): boolean;
   /** `offset` is the byte offset of the body (its size field's first byte). */
   beginFunction(context: FunctionContext, offset: number): void;
   /** After the body's final `end` (which was reported as end() of the function frame). */

@@ -108,7 +108,7 @@ describe('what the code generator is told', () => {
       (func (param i32) block local.get 0 br_if 0 end)
       (func i32.const 3 drop))`;
     class LeaveSecond extends RecordingCodeGenerator {
-      leavesBody(funcIndex: number): boolean {
+      leavesBody(funcIndex: number, _size: number): boolean {
         return funcIndex === 1;
       }
     }

@@ -327,7 +327,7 @@ export class StreamingValidator {
           }
           if (size > MAX_FUNCTION_SIZE) throw new CompileError(`function body too large (limit ${MAX_FUNCTION_SIZE} bytes)`, this.offset);
           this.bodySize = size;
-          this.steppingOver = this.skipBodies || this.cg?.leavesBody?.(this.module.importedFunctionCount + this.codeIndex) === true;
+          this.steppingOver = this.skipBodies || this.cg?.leavesBody?.(this.module.importedFunctionCount + this.codeIndex, size) === true;
           this.state = State.CodeBody;
           break;
         }
