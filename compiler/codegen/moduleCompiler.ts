@@ -38,14 +38,35 @@ const NOT_YET = 'not implemented yet';
 // #region module-part
 /**
  * One of `count` parts of a module's functions, compiled on its own (by a worker thread) and
- * merged with the others by mergeParts. Defined function i belongs to part i % count: each part
- * validates the whole module but generates code only for its own functions.
+ * merged with the others by mergeParts. Each part validates the module's declarations and its
+ * own functions' bodies, and generates code for them.
  */
 export interface ModulePart {
   readonly index: number;
   readonly count: number;
 }
-const inPart = (part: ModulePart, definedIndex: number): boolean => definedIndex % part.count === part.index;
+
+/**
+ * Which part each function body goes to, decided as the bodies' sizes arrive: to the part with
+ * the fewest body bytes so far (the first of them on a tie). The parts then get about equal
+ * shares of the code, whatever the sizes of the functions (every count-th function would give
+ * one part 70% of a module whose largest functions happen to have even indexes), and every
+ * part, seeing the same sizes in the same order, makes the same choices without asking another.
+ */
+class PartChooser {
+  private readonly bytes: Float64Array;
+  constructor(readonly part: ModulePart) {
+    this.bytes = new Float64Array(part.count);
+  }
+  /** The next body, of `size` bytes: true if it is this part's. */
+  takes(size: number): boolean {
+    const bytes = this.bytes;
+    let least = 0;
+    for (let p = 1; p < bytes.length; p++) if (bytes[p]! < bytes[least]!) least = p;
+    bytes[least]! += size;
+    return least === this.part.index;
+  }
+}
 // #endregion module-part
 
 /** The disassembly note of an operator ('' names a numeric operator by its opcode). */
@@ -106,6 +127,8 @@ export class X64CodeGenerator implements CodeGenerator {
   private env: FunctionEnv | null = null;
   /** The last function's compiler, once it is done: it restarts on the next function. */
   private done: FunctionCompiler | null = null;
+  /** Compiling one part of the functions: which bodies are its (null: all). */
+  private readonly parts: PartChooser | null;
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
@@ -120,9 +143,10 @@ export class X64CodeGenerator implements CodeGenerator {
     private readonly keepNotes = false,
     private readonly features: CpuFeatures = BASELINE_FEATURES,
     private readonly interruptible = false,
-    private readonly part: ModulePart | null = null,
+    part: ModulePart | null = null,
     moduleBytes = 0,
   ) {
+    this.parts = part && new PartChooser(part);
     // Twice the module's bytes holds the code of every module measured without growing, which
     // would copy it all (December 2026: the code is 1.02x the module for onig.wasm, 1.42x for
     // iced-x86, 1.82x for large.wasm, 0.5-1.7x for the kernels); pages never written cost only
@@ -175,7 +199,7 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
     // A part's calls reach functions other parts compile: mergeParts patches them.
-    if (this.part === null) for (let i = 0; i < this.calls.length; i += 3) {
+    if (this.parts === null) for (let i = 0; i < this.calls.length; i += 3) {
       const at = this.calls[i]!, callee = this.calls[i + 1]!, addend = this.calls[i + 2]!;
       const target = this.offsets[callee];
       if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
@@ -187,9 +211,12 @@ export class X64CodeGenerator implements CodeGenerator {
     };
   }
 
-  beginFunction(ctx: FunctionContext, offset: number): boolean {
-    // Another part's function: declined, so the validator reports nothing of it.
-    if (this.part !== null && !inPart(this.part, ctx.funcIndex - ctx.module.importedFunctionCount)) return false;
+  /** Another part's function: that part validates and compiles it. */
+  leavesBody(_funcIndex: number, size: number): boolean {
+    return this.parts !== null && !this.parts.takes(size);
+  }
+
+  beginFunction(ctx: FunctionContext, offset: number): void {
     this.asm.reset();
     if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
@@ -212,7 +239,6 @@ export class X64CodeGenerator implements CodeGenerator {
       if (e instanceof NotImplementedYet) this.skipping = e.reason;
       else throw e;
     }
-    return true;
   }
 
   endFunction(funcIndex: number, _offset: number): void {

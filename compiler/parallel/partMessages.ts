@@ -43,17 +43,27 @@ export interface PackedError {
   readonly funcIndex?: number;
 }
 
+/** Items as rows of `fields` numbers each (written in place: no array per item). */
+function rows<T>(items: readonly T[], fields: number, write: (row: Int32Array, at: number, item: T) => void): Int32Array {
+  const a = new Int32Array(items.length * fields);
+  for (let i = 0; i < items.length; i++) write(a, i * fields, items[i]!);
+  return a;
+}
+
 export function packModule(m: CompiledModuleWithNotes): PackedModule {
-  const functions = new Int32Array(m.functions.length * 4);
-  m.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size, f.prefix], i * 4));
   return {
-    code: m.code, functions, trapSites: m.trapSites, relocations: m.relocations, dataRanges: Int32Array.from(m.dataRanges.flat()),
+    code: m.code,
+    functions: rows(m.functions, 4, (a, i, f) => ((a[i] = f.funcIndex), (a[i + 1] = f.offset), (a[i + 2] = f.size), (a[i + 3] = f.prefix))),
+    trapSites: m.trapSites,
+    relocations: m.relocations,
+    dataRanges: rows(m.dataRanges, 2, (a, i, r) => ((a[i] = r[0]), (a[i + 1] = r[1]))),
     notes: m.notes, stubbed: [...m.stubbed], boundsChecks: m.boundsChecks,
   };
 }
 
 export function packPart(p: CompiledPart): PackedPart {
-  return { ...packModule(p), calls: Int32Array.from(p.calls.flat()), dispatchFunctions: p.dispatchFunctions };
+  const calls = rows(p.calls, 3, (a, i, c) => ((a[i] = c[0]), (a[i + 1] = c[1]), (a[i + 2] = c[2])));
+  return { ...packModule(p), calls, dispatchFunctions: p.dispatchFunctions };
 }
 
 const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
