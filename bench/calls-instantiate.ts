@@ -19,7 +19,7 @@ const asm = new Assembler();
 asm.mov(eax, 5);
 asm.ret();
 const compiled: CompiledModule = {
-  info, code: asm.finish().code, functions: [{ funcIndex: 1, offset: 0, size: 0, prefix: 0 }], relocations: [], trapSites: [],
+  info, code: asm.finish().code, functions: [{ funcIndex: 1, offset: 0, size: 0, prefix: 0 }], relocations: [], trapSites: new Int32Array(0),
 };
 const imports = { env: { f: () => 1 } };
 

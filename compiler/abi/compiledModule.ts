@@ -31,7 +31,8 @@ export type Relocation =
 /**
  * Where a trap may happen: a trap call (`call qword [r15 + TRAP_SITE_HANDLER]`) or a call to a
  * builtin that may trap. The runtime looks the call's return address up here to know which trap
- * it is (for a trap call) and where it happened.
+ * it is (for a trap call) and where it happened. CompiledModule.trapSites holds these fields,
+ * in this order, as four numbers per site.
  */
 export interface TrapSite {
   /** Offset in `code` just after the `call` instruction (its return address). */
@@ -50,6 +51,10 @@ export interface CompiledModule {
   /** One entry per defined function, in function-index order. */
   readonly functions: readonly CompiledFunction[];
   readonly relocations: readonly Relocation[];
-  readonly trapSites: readonly TrapSite[];
+  /**
+   * Every TrapSite, flat: codeOffset, trap, funcIndex, wasmOffset for each (a module has tens of
+   * thousands, and an object each had been an eighth of what compiling one allocated).
+   */
+  readonly trapSites: Int32Array;
 }
 // #endregion compiled-module

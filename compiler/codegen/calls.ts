@@ -85,7 +85,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
     asm.call(indirect.target(fc, index!, base));
     indirect.after(fc, base);
   } else asm.call(target as Mem | External);
-  if (mayTrap !== undefined) fc.frame.callSites.push({ label: asm.here(), code: mayTrap, wasmOffset: fc.opOffset });
+  if (mayTrap !== undefined) fc.frame.trapSiteHere(mayTrap, fc.opOffset);
   if (sig.stackBytes > 0) {
     asm.add(rsp, sig.stackBytes);
     fc.frame.spDelta -= sig.stackBytes;

@@ -11,7 +11,7 @@
 import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
-import { emitTrapCall, emitTrapStubs, type TrapStub } from './traps.ts';
+import { emitTrapCall, emitTrapStubs, type ModuleTrapSites, TrapSiteList } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
 import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 
@@ -74,9 +74,11 @@ export class Frame {
    * by assignLocals.
    */
   readonly localDisp: number[];
-  traps: TrapStub[] = [];
-  /** Calls to builtins that may trap, and inline trap calls: the label is bound at the return address. */
-  callSites: TrapStub[] = [];
+  /** Trap stubs to emit at the end (see trap): their labels, the first trapStubs.length, and their sites. */
+  private readonly stubLabels: Label[] = [];
+  readonly trapStubs = new TrapSiteList();
+  /** Inline trap calls, and calls to builtins that may trap. */
+  readonly trapCalls = new TrapSiteList();
   /** Wasm offset of the body: where a stack overflow on entry is reported. */
   bodyOffset: number;
   private sizePatches: number[] = [];
@@ -100,9 +102,8 @@ export class Frame {
     refill(this.localDisp, localCount, 0);
     // Emptied by pops (setting an array's length is a call into V8's runtime), which spares
     // allocating and growing new ones.
-    truncate(this.traps, 0);
-    truncate(this.callSites, 0);
     truncate(this.sizePatches, 0);
+    this.trapStubs.length = this.trapCalls.length = 0;
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
     return this;
@@ -150,14 +151,35 @@ export class Frame {
   /** A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the end). */
   trap(code: TrapCode, wasmOffset: number): Label {
     const label = this.asm.newLabel();
-    this.traps.push({ label, code, wasmOffset });
+    this.stubLabels[this.trapStubs.length] = label;
+    this.trapStubs.add(-1, code, wasmOffset); // its return address is known once finish() emits it
     return label;
   }
 
   /** Trap here, from the operator at `wasmOffset`: a trap call inline. */
   trapCall(code: TrapCode, wasmOffset: number): void {
     emitTrapCall(this.asm);
-    this.callSites.push({ label: this.asm.here(), code, wasmOffset });
+    this.trapSiteHere(code, wasmOffset);
+  }
+
+  /** The call just emitted (a trap call, or a builtin's that may trap) is a trap site. */
+  trapSiteHere(code: TrapCode, wasmOffset: number): void {
+    this.trapCalls.add(this.asm.offset, code, wasmOffset);
+  }
+
+  /** The return address of the last trap call in the code so far (-1: none), which code may not be rewound past. */
+  lastTrapCall(): number {
+    const calls = this.trapCalls;
+    return calls.length === 0 ? -1 : calls.data[3 * (calls.length - 1)]!;
+  }
+
+  /**
+   * The function's trap sites as the runtime finds them, appended to `out`: the body was placed
+   * at `bodyStart` in the module's code, and `mapOffset` says where relaxation moved an offset.
+   */
+  addTrapSites(out: ModuleTrapSites, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
+    addSites(out, this.trapStubs, funcIndex, bodyStart, mapOffset);
+    addSites(out, this.trapCalls, funcIndex, bodyStart, mapOffset);
   }
 
   /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */
@@ -186,7 +208,7 @@ export class Frame {
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;
-    emitTrapStubs(asm, this.traps);
+    emitTrapStubs(asm, this.stubLabels, this.trapStubs);
     const size = (this.finalSize = this.size());
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
@@ -294,6 +316,11 @@ export class Frame {
   // #endregion loop-alignment
 }
 // #endregion frame
+
+function addSites(out: ModuleTrapSites, sites: TrapSiteList, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
+  const d = sites.data;
+  for (let i = 0; i < 3 * sites.length; i += 3) out.add(bodyStart + mapOffset(d[i]!), d[i + 1]! as TrapCode, funcIndex, d[i + 2]!);
+}
 
 /** `cache` with room for index i, grown densely (a write far past the end would make V8 store it as a dictionary). */
 function growTo<T>(cache: (T | undefined)[], i: number): (T | undefined)[] {

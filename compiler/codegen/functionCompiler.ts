@@ -183,7 +183,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
 
-    const { moves, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length, code);
+    const { moves, moveCount, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length, code);
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -192,7 +192,10 @@ export class FunctionCompiler implements Spiller {
     // Parameters that cannot stay where they arrived (rdx and rcx are wanted by division and
     // shifts; beyond the register budget, the frame) move now, before anything reads them.
     // Their sources are argument registers and their destinations are not, so order is free.
-    for (const m of moves) emitMove(asm, m.home >= 0 ? REG[m.home]! : this.frame.localLocation(m.local), REG[m.from]!, types[m.local] === I32);
+    for (let k = 0; k < moveCount; k++) {
+      const m = moves[k]!;
+      emitMove(asm, m.home >= 0 ? REG[m.home]! : this.frame.localLocation(m.local), REG[m.from]!, types[m.local] === I32);
+    }
     // Declared locals that live in the frame start at zero. Many of them: one loop over the
     // whole range (a register local's save slot in between gets a harmless zero too).
     if (zeroSlots.length <= 8) for (const i of zeroSlots) asm.mov(this.frame.localAddr(i), 0);
@@ -516,6 +519,9 @@ export class FunctionCompiler implements Spiller {
 
   /** Code since `offset` was dropped: notes that pointed past it now point at it. */
   rewindNotes(offset: number): void {
+    // Trap sites are kept as bare offsets, which a rewind would leave pointing at other code (no
+    // code that is redone ever holds a trap call).
+    if (this.frame.lastTrapCall() > offset) throw new Error('codegen: rewind over a trap call');
     const notes = this.env.notes;
     for (let k = notes.length - 1; k >= 0 && notes[k]![0] > offset; k--) notes[k]![0] = offset;
   }

@@ -8,6 +8,7 @@ import { watToWasm } from '../text/watToWasm.ts';
 import { validateModule } from '../validate/index.ts';
 import { Assembler } from '../x64/index.ts';
 import { type FunctionEnv, FunctionCompiler } from './functionCompiler.ts';
+import { TrapSiteList } from './traps.ts';
 import { inReg } from './valueStack.ts';
 
 /**
@@ -31,8 +32,11 @@ const NOT_PER_FUNCTION = new Set(['env', 'asm', 'stack', 'regs', 'frame', 'local
  */
 function reusedParts(fc: FunctionCompiler): unknown {
   const n = fc.locals.types.length;
+  // Trap-site lists are emptied by their counts too: what lies past them is never read.
+  const sites = (l: TrapSiteList) => ({ length: l.length, data: [...l.data.subarray(0, 3 * l.length)] });
   const cut = (k: string, v: unknown) =>
-    PER_LOCAL.has(k) ? (v as number[]).slice(0, n) : k === 'entries' || k === 'refBelow' ? (v as unknown[]).slice(0, fc.stack.height) : v;
+    PER_LOCAL.has(k) ? (v as number[]).slice(0, n) : k === 'entries' || k === 'refBelow' ? (v as unknown[]).slice(0, fc.stack.height)
+    : k === 'stubLabels' ? (v as unknown[]).slice(0, fc.frame.trapStubs.length) : v instanceof TrapSiteList ? sites(v) : v;
   const fields = (part: object, skip?: Set<string>) =>
     Object.fromEntries(Object.entries(part).filter(([k]) => !skip?.has(k)).map(([k, v]) => [k, cut(k, v)]));
   return {

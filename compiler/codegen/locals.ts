@@ -217,47 +217,69 @@ export interface ParamMove {
 }
 
 /**
+ * The prologue's work, as assignLocals decides it: the parameters to move (the first moveCount
+ * of moves) and the frame slots to zero. One record, rewritten for each function: nothing is
+ * allocated per function once the arrays have grown.
+ */
+export interface PrologueWork {
+  readonly moves: ParamMove[];
+  moveCount: number;
+  readonly zeroSlots: number[];
+}
+const prologueWork: PrologueWork = { moves: [], moveCount: 0, zeroSlots: [] };
+
+/** Add a parameter move to the prologue's work, reusing a record of an earlier function's. */
+function addParamMove(work: PrologueWork, from: RegId, local: number): void {
+  const m = work.moves[work.moveCount++];
+  if (m === undefined) work.moves.push({ home: -1, from, local });
+  else (m.home = -1), (m.from = from), (m.local = local);
+}
+
+/** Where arrival i comes in: parameter i, or after the parameters the return-area pointer. */
+const arrivalAt = (sig: SignatureLayout, params: number, i: number): ArgLocation =>
+  i < params ? sig.params[i]! : sig.returnAreaPointer!;
+
+/**
  * Decide where each local lives. The locals used most (weighted by loop depth in `code`:
  * localWeights.ts) get registers, up to a budget per class; a chosen parameter stays in the
  * register it arrives in (except rdx and rcx, wanted by division and shifts), other chosen locals
- * take free homes of their class, the rest live in frame slots. Returns the prologue's work:
- * parameters to move, slots to zero.
+ * take free homes of their class, the rest live in frame slots. Returns the prologue's work
+ * (shared: read it before the next function).
  */
 export function assignLocals(
   fc: FunctionCompiler, sig: SignatureLayout, params: number, declared: number, code: ExpressionBytes | null,
-): { moves: ParamMove[]; zeroSlots: number[] } {
+): PrologueWork {
   const l = fc.locals;
   const home = l.home;
   const frame = fc.frame;
   const arrivalCount = sig.returnAreaPointer ? params + 1 : params;
-  const arrivalAt = (i: number): ArgLocation => (i < params ? sig.params[i]! : sig.returnAreaPointer!);
   // Candidates for a register, with their classes: parameters that arrive in one, and declared
   // locals; and the registers parameters arrive in (a bit mask).
   const candidates = candidatesScratch;
   const candidateClasses = candidateClassesScratch;
-  const perClass = [0, 0];
+  let xmmCandidates = 0;
   let candidateCount = 0;
   let arriving = 0;
   for (let i = 0; i < arrivalCount; i++) {
-    const loc = arrivalAt(i);
+    const loc = arrivalAt(sig, params, i);
     if (loc.kind === 'stack') continue;
     arriving |= regBit(loc.reg);
     const local = i < params ? i : l.returnAreaLocal;
     const c = classOf(l.types[local]!);
-    perClass[c]!++;
+    if (c === RegClass.xmm) xmmCandidates++;
     candidates[candidateCount] = local;
     candidateClasses[candidateCount++] = c;
   }
   for (let i = params; i < declared; i++) {
     const c = classOf(l.types[i]!);
-    perClass[c]!++;
+    if (c === RegClass.xmm) xmmCandidates++;
     candidates[candidateCount] = i;
     candidateClasses[candidateCount++] = c;
   }
   // Mark the chosen ones in `home` (CHOSEN until they get a register). When every candidate fits
   // the budget, the chosen are the used ones: nothing to rank. (Without parameters or declared
   // locals there is nothing to weigh either: the return-area pointer is read at returns only.)
-  const allFit = perClass[0]! <= MAX_REGISTER_LOCALS[0]! && perClass[1]! <= MAX_REGISTER_LOCALS[1]!;
+  const allFit = candidateCount - xmmCandidates <= MAX_REGISTER_LOCALS[RegClass.gpr]! && xmmCandidates <= MAX_REGISTER_LOCALS[RegClass.xmm]!;
   const weights = code === null || declared === 0 ? null : localWeights(code.code, code.start, code.end, l.types.length);
   if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1;
   if (allFit) {
@@ -268,9 +290,10 @@ export function assignLocals(
   } else chooseRegisterLocals(candidates, candidateClasses, candidateCount, weights, MAX_REGISTER_LOCALS, home, CHOSEN);
   // Registers given to locals (a bit mask).
   let taken = 0;
-  const moves: ParamMove[] = [];
+  const work = prologueWork;
+  work.moveCount = 0;
   for (let i = 0; i < arrivalCount; i++) {
-    const loc = arrivalAt(i);
+    const loc = arrivalAt(sig, params, i);
     const local = i < params ? i : l.returnAreaLocal;
     if (loc.kind === 'stack') {
       frame.addIncomingSlot(local, loc.offset);
@@ -282,9 +305,10 @@ export function assignLocals(
       home[local] = r;
       taken |= regBit(r);
       l.regValid[local] = 1;
-    } else moves.push({ home: -1, from: r, local });
+    } else addParamMove(work, r, local);
   }
-  for (const m of moves) {
+  for (let k = 0; k < work.moveCount; k++) {
+    const m = work.moves[k]!;
     const h = home[m.local] === CHOSEN ? freeHome(classOf(l.types[m.local]!), taken | arriving) : -1;
     home[m.local] = h;
     if (h >= 0) {
@@ -295,7 +319,7 @@ export function assignLocals(
   }
   // The register locals in index order: parameters, declared locals, the return-area pointer.
   for (let i = 0; i < params; i++) if (home[i]! >= 0) l.regLocals.push(i);
-  const zeroSlots = zeroSlotsScratch;
+  const zeroSlots = work.zeroSlots;
   truncate(zeroSlots, 0);
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
   // free for them unless the parameter stays there.
@@ -317,19 +341,17 @@ export function assignLocals(
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
   if (weights) heaviestFirst(zeroSlots, weights);
   for (const i of zeroSlots) frame.addLocalSlot(i);
-  return { moves, zeroSlots };
+  return work;
 }
 // #endregion locals
 
 /** In `home` while assigning: a local chosen for a register, not yet given one. */
 const CHOSEN = -2;
 
-// Shared by every call (assignLocals is not reentrant, and its caller is done with zeroSlots
-// before the next function), grown to the most locals seen: the candidates for a register and
-// their classes (the first of each hold this function's), the frame locals.
+// Shared by every call (assignLocals is not reentrant), grown to the most locals seen: the
+// candidates for a register and their classes (the first of each hold this function's).
 const candidatesScratch: number[] = [];
 const candidateClassesScratch: RegClass[] = [];
-const zeroSlotsScratch: number[] = [];
 
 /**
  * Sort locals (in increasing index order) by weight, heaviest first, ties in index order. A

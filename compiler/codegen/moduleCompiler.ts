@@ -4,7 +4,7 @@
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { dispatchIndex, opcodeName } from '../binary/operators.ts';
-import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type CpuFeatures, TrapCode, type TrapSite, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
+import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type CpuFeatures, TrapCode, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub, TRAP_CALL_SIZE, type TrapStub } from './traps.ts';
+import { emitTrapStub, ModuleTrapSites } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -38,14 +38,35 @@ const NOT_YET = 'not implemented yet';
 // #region module-part
 /**
  * One of `count` parts of a module's functions, compiled on its own (by a worker thread) and
- * merged with the others by mergeParts. Defined function i belongs to part i % count: each part
- * validates the whole module but generates code only for its own functions.
+ * merged with the others by mergeParts. Each part validates the module's declarations and its
+ * own functions' bodies, and generates code for them.
  */
 export interface ModulePart {
   readonly index: number;
   readonly count: number;
 }
-const inPart = (part: ModulePart, definedIndex: number): boolean => definedIndex % part.count === part.index;
+
+/**
+ * Which part each function body goes to, decided as the bodies' sizes arrive: to the part with
+ * the fewest body bytes so far (the first of them on a tie). The parts then get about equal
+ * shares of the code, whatever the sizes of the functions (every count-th function would give
+ * one part 70% of a module whose largest functions happen to have even indexes), and every
+ * part, seeing the same sizes in the same order, makes the same choices without asking another.
+ */
+class PartChooser {
+  private readonly bytes: Float64Array;
+  constructor(readonly part: ModulePart) {
+    this.bytes = new Float64Array(part.count);
+  }
+  /** The next body, of `size` bytes: true if it is this part's. */
+  takes(size: number): boolean {
+    const bytes = this.bytes;
+    let least = 0;
+    for (let p = 1; p < bytes.length; p++) if (bytes[p]! < bytes[least]!) least = p;
+    bytes[least]! += size;
+    return least === this.part.index;
+  }
+}
 // #endregion module-part
 
 /** The disassembly note of an operator ('' names a numeric operator by its opcode). */
@@ -77,7 +98,7 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly notes: [number, string][] = [];
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
-  readonly trapSites: TrapSite[] = [];
+  readonly trapSites = new ModuleTrapSites();
   /** Calls still to patch, as [position of the rel32, callee, addend]; left unpatched when compiling a part. */
   get pendingCalls(): readonly (readonly [number, number, number])[] {
     const triples: [number, number, number][] = [];
@@ -106,6 +127,8 @@ export class X64CodeGenerator implements CodeGenerator {
   private env: FunctionEnv | null = null;
   /** The last function's compiler, once it is done: it restarts on the next function. */
   private done: FunctionCompiler | null = null;
+  /** Compiling one part of the functions: which bodies are its (null: all). */
+  private readonly parts: PartChooser | null;
   private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
@@ -120,9 +143,10 @@ export class X64CodeGenerator implements CodeGenerator {
     private readonly keepNotes = false,
     private readonly features: CpuFeatures = BASELINE_FEATURES,
     private readonly interruptible = false,
-    private readonly part: ModulePart | null = null,
+    part: ModulePart | null = null,
     moduleBytes = 0,
   ) {
+    this.parts = part && new PartChooser(part);
     // Twice the module's bytes holds the code of every module measured without growing, which
     // would copy it all (December 2026: the code is 1.02x the module for onig.wasm, 1.42x for
     // iced-x86, 1.82x for large.wasm, 0.5-1.7x for the kernels); pages never written cost only
@@ -175,21 +199,24 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
     // A part's calls reach functions other parts compile: mergeParts patches them.
-    if (this.part === null) for (let i = 0; i < this.calls.length; i += 3) {
+    if (this.parts === null) for (let i = 0; i < this.calls.length; i += 3) {
       const at = this.calls[i]!, callee = this.calls[i + 1]!, addend = this.calls[i + 2]!;
       const target = this.offsets[callee];
       if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
       buf.patch32(at, target + addend - at);
     }
     this.result = {
-      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites,
+      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.toArray(),
       notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed, boundsChecks: this.boundsChecks,
     };
   }
 
-  beginFunction(ctx: FunctionContext, offset: number): boolean {
-    // Another part's function: declined, so the validator reports nothing of it.
-    if (this.part !== null && !inPart(this.part, ctx.funcIndex - ctx.module.importedFunctionCount)) return false;
+  /** Another part's function: that part validates and compiles it. */
+  leavesBody(_funcIndex: number, size: number): boolean {
+    return this.parts !== null && !this.parts.takes(size);
+  }
+
+  beginFunction(ctx: FunctionContext, offset: number): void {
     this.asm.reset();
     if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
@@ -212,13 +239,12 @@ export class X64CodeGenerator implements CodeGenerator {
       if (e instanceof NotImplementedYet) this.skipping = e.reason;
       else throw e;
     }
-    return true;
   }
 
   endFunction(funcIndex: number, _offset: number): void {
     let fc = this.fc;
     if (this.skipping === null && fc) {
-      if (this.keepNotes && fc.frame.traps.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);
+      if (this.keepNotes && fc.frame.trapStubs.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);
       fc.frame.finish();
     } else {
       this.stubbed.set(funcIndex, this.skipping ?? `${NOT_YET}: function`);
@@ -278,19 +304,13 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     if (fc) {
       const frame = fc.frame;
-      // A stub's site is its trap call's return address (the stack-overflow stub's is the entry);
-      // a call site's label is already there.
-      if (entryAt > 0) this.trapSites.push({ codeOffset: entry, trap: TrapCode.callStackExhausted, funcIndex, wasmOffset: frame.bodyOffset });
-      for (let i = 0; i < frame.traps.length; i++) this.addTrapSite(frame.traps[i]!, start + p + TRAP_CALL_SIZE, funcIndex);
-      for (let i = 0; i < frame.callSites.length; i++) this.addTrapSite(frame.callSites[i]!, start + p, funcIndex);
+      // A site is its trap call's return address (the stack-overflow stub's is the entry).
+      if (entryAt > 0) this.trapSites.add(entry, TrapCode.callStackExhausted, funcIndex, frame.bodyOffset);
+      frame.addTrapSites(this.trapSites, funcIndex, start + p, body.mapOffset);
       this.done = fc;
     }
     this.fc = null;
     this.context = null;
-  }
-
-  private addTrapSite(t: TrapStub, bodyStart: number, funcIndex: number): void {
-    this.trapSites.push({ codeOffset: bodyStart + t.label.offset, trap: t.code, funcIndex, wasmOffset: t.wasmOffset });
   }
 
   // --- control

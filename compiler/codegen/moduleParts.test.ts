@@ -33,4 +33,14 @@ describe('compiling a module in parts', () => {
       }
     });
   }
+
+  it('shares the code out by size, not by index: every part gets about half of a module whose big functions have even indexes', async () => {
+    const big = Array.from({ length: 200 }, (_, i) => `local.get 0 i32.const ${i + 1000} i32.add local.set 0`).join(' ');
+    const funcs = Array.from({ length: 20 }, (_, i) => `(func (param i32) (result i32) ${i % 2 === 0 ? big : ''} local.get 0)`);
+    const bytes = await watToWasm(`(module ${funcs.join('\n')})`);
+    const codeBytes = (index: number): number => compilePart(bytes, { index, count: 2 }).functions.reduce((n, f) => n + f.size, 0);
+    const [a, b] = [codeBytes(0), codeBytes(1)];
+    // Every other function would give one part all ten big ones; by size, each part has five.
+    expect(Math.min(a, b) / Math.max(a, b)).toBeGreaterThan(0.8);
+  });
 });

@@ -8,11 +8,53 @@
 import { Reg, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR32, GPR64, type Label, qword } from '../x64/index.ts';
 
-/** A trap stub to emit at the end of the function, or (see Frame.trapCalls) a trap call already emitted. */
-export interface TrapStub {
-  readonly label: Label;
-  readonly code: TrapCode;
-  readonly wasmOffset: number;
+/**
+ * Trap sites of the function being compiled, as flat numbers: for each, the trap call's return
+ * address in the code as emitted (branch relaxation maps it at the end), the trap code, and the
+ * wasm offset of the operator that traps. A Label and a record object per site had been a
+ * twelfth of what compiling a module allocated. Emptied by its count for the next function.
+ */
+export class TrapSiteList {
+  /** Three numbers per site (return address, trap code, wasm offset), the first 3 * length of them. */
+  data: Int32Array = new Int32Array(3 * 64);
+  length = 0;
+
+  add(returnAddress: number, code: TrapCode, wasmOffset: number): void {
+    const i = 3 * this.length++;
+    const d = (this.data = withRoom(this.data, i + 3));
+    d[i] = returnAddress;
+    d[i + 1] = code;
+    d[i + 2] = wasmOffset;
+  }
+}
+
+/** A module's trap sites, growing, as CompiledModule.trapSites has them: four numbers each (see TrapSite). */
+export class ModuleTrapSites {
+  private data: Int32Array = new Int32Array(4 * 1024);
+  private end = 0;
+
+  add(codeOffset: number, code: TrapCode, funcIndex: number, wasmOffset: number): void {
+    const i = this.end;
+    const d = (this.data = withRoom(this.data, i + 4));
+    d[i] = codeOffset;
+    d[i + 1] = code;
+    d[i + 2] = funcIndex;
+    d[i + 3] = wasmOffset;
+    this.end = i + 4;
+  }
+
+  /** The sites added so far, as CompiledModule.trapSites. */
+  toArray(): Int32Array {
+    return this.data.slice(0, this.end);
+  }
+}
+
+/** `a`, or a copy twice as long when it is shorter than n. */
+function withRoom(a: Int32Array, n: number): Int32Array {
+  if (n <= a.length) return a;
+  const grown = new Int32Array(Math.max(n, 2 * a.length));
+  grown.set(a);
+  return grown;
 }
 
 /** Bytes of `call qword [r15 + TRAP_SITE_HANDLER]` (REX.B, FF /2, disp8): a stub's return address is its label + this. */
@@ -39,14 +81,15 @@ const TRAP_SITE_HANDLER_SLOT = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.TRAP_S
 
 // #region trap-stubs
 /**
- * A function's out-of-line trap stubs: one trap call each. The runtime finds a stub's trap code
- * and wasm offset by its return address (the stub's label + TRAP_CALL_SIZE), so a stub is
- * 4 bytes where one that set its arguments itself took 19.
+ * A function's out-of-line trap stubs: one trap call each, at `labels` (the first stubs.length).
+ * The runtime finds a stub's trap code and wasm offset by its return address, which is written
+ * into `stubs` here; a stub is 4 bytes where one that set its arguments itself took 19.
  */
-export function emitTrapStubs(asm: Assembler, stubs: readonly TrapStub[]): void {
+export function emitTrapStubs(asm: Assembler, labels: readonly Label[], stubs: TrapSiteList): void {
   for (let i = 0; i < stubs.length; i++) {
-    asm.bind(stubs[i]!.label);
+    asm.bind(labels[i]!);
     emitTrapCall(asm);
+    stubs.data[3 * i] = asm.offset;
   }
 }
 // #endregion trap-stubs

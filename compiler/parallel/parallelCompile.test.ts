@@ -27,8 +27,9 @@ describe('compileModuleParallel', () => {
   }, 60_000);
 
   it('reports the first error in the module, as one thread does, whichever part finds it', async () => {
-    // Functions 1 (a worker's, of 2 parts) and 2 (the main thread's) are invalid: the error is
-    // function 1's, as every part validates the whole module.
+    // Functions 1 and 2 are invalid. Of two parts, the worker validates and compiles function 1
+    // (each body goes to the part with fewer bytes so far: 0 and 2 to the main thread), so the
+    // main thread never sees function 1's error: the earliest of the parts' errors is chosen.
     const bytes = await watToWasm(`(module
       (func (result i32) i32.const 1)
       (func (result i32) i64.const 1)

@@ -1,10 +1,10 @@
 // Compiling a module on several threads: the main thread and worker threads each compile a part
-// of the functions (ModulePart: every count-th one), and mergeParts puts them together into
+// of the functions (ModulePart: shares of about equal size), and mergeParts puts them together into
 // exactly the bytes a single thread would have produced. Node only (worker_threads).
 //
-// Every part validates the whole module: validation is a small share of compiling (about 5%)
-// and so no thread waits for another. The workers stay (unreferenced, so they never keep the
-// process alive), which lets their JIT warm up over successive compiles as the main thread's does.
+// Every part validates the module's declarations and its own function bodies, so no thread
+// waits for another. The workers stay (unreferenced, so they never keep the process alive),
+// which lets their JIT warm up over successive compiles as the main thread's does.
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,8 +12,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compileModule, compilePart } from '../codegen/moduleCompiler.ts';
-import { mergeParts } from '../codegen/moduleParts.ts';
-import { CompileError } from '../errors.ts';
+import { firstError, mergeParts } from '../codegen/moduleParts.ts';
 import { type PackedError, type PackedPart, type PartJob, unpackError, unpackPart } from './partMessages.ts';
 
 export interface ParallelCompileOptions extends Omit<CompileOptions, 'part'> {
@@ -132,12 +131,9 @@ export async function compileModuleParallel(bytes: Uint8Array, options: Parallel
     if (r.status === 'rejected') errors.push(r.reason as Error);
     else if (own) parts.push(unpackPart(r.value, own.info));
   }
-  // Every part validates everything, so each finds the module's first validation error; a code
-  // generator error is found only by the part that compiles that function. The first in the
-  // module is the one a single thread would have stopped at.
-  if (errors.length > 0) throw errors.sort((a, b) => positionOf(a) - positionOf(b))[0];
+  // A part finds the errors in the declarations and in its own bodies: the first in the module is
+  // the one a single thread would have stopped at.
+  if (errors.length > 0) throw firstError(errors);
   return mergeParts([own!, ...parts]);
 }
 // #endregion compile-parallel
-
-const positionOf = (e: Error): number => (e instanceof CompileError ? (e.offset ?? Infinity) : -1);

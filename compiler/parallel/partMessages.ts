@@ -3,7 +3,7 @@
 // objects); the code's buffer is transferred, not copied. The module's declarations (`info`)
 // stay behind: the main thread compiles a part of its own and has them.
 
-import type { Relocation, TrapCode } from '../abi/index.ts';
+import type { Relocation } from '../abi/index.ts';
 import type { CompileOptions, CompiledModuleWithNotes, CompiledPart, ModulePart } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import type { ModuleInfo } from '../binary/types.ts';
@@ -43,19 +43,27 @@ export interface PackedError {
   readonly funcIndex?: number;
 }
 
+/** Items as rows of `fields` numbers each (written in place: no array per item). */
+function rows<T>(items: readonly T[], fields: number, write: (row: Int32Array, at: number, item: T) => void): Int32Array {
+  const a = new Int32Array(items.length * fields);
+  for (let i = 0; i < items.length; i++) write(a, i * fields, items[i]!);
+  return a;
+}
+
 export function packModule(m: CompiledModuleWithNotes): PackedModule {
-  const functions = new Int32Array(m.functions.length * 4);
-  m.functions.forEach((f, i) => functions.set([f.funcIndex, f.offset, f.size, f.prefix], i * 4));
-  const trapSites = new Int32Array(m.trapSites.length * 4);
-  m.trapSites.forEach((t, i) => trapSites.set([t.codeOffset, t.trap, t.funcIndex, t.wasmOffset], i * 4));
   return {
-    code: m.code, functions, trapSites, relocations: m.relocations, dataRanges: Int32Array.from(m.dataRanges.flat()),
+    code: m.code,
+    functions: rows(m.functions, 4, (a, i, f) => ((a[i] = f.funcIndex), (a[i + 1] = f.offset), (a[i + 2] = f.size), (a[i + 3] = f.prefix))),
+    trapSites: m.trapSites,
+    relocations: m.relocations,
+    dataRanges: rows(m.dataRanges, 2, (a, i, r) => ((a[i] = r[0]), (a[i + 1] = r[1]))),
     notes: m.notes, stubbed: [...m.stubbed], boundsChecks: m.boundsChecks,
   };
 }
 
 export function packPart(p: CompiledPart): PackedPart {
-  return { ...packModule(p), calls: Int32Array.from(p.calls.flat()), dispatchFunctions: p.dispatchFunctions };
+  const calls = rows(p.calls, 3, (a, i, c) => ((a[i] = c[0]), (a[i + 1] = c[1]), (a[i + 2] = c[2])));
+  return { ...packModule(p), calls, dispatchFunctions: p.dispatchFunctions };
 }
 
 const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
@@ -65,7 +73,7 @@ export function unpackModule(p: PackedModule, info: ModuleInfo): CompiledModuleW
   return {
     info, code: p.code, relocations: p.relocations, notes: p.notes, dataRanges: groups(p.dataRanges, 2, (i) => [p.dataRanges[i]!, p.dataRanges[i + 1]!] as const),
     functions: groups(p.functions, 4, (i) => ({ funcIndex: p.functions[i]!, offset: p.functions[i + 1]!, size: p.functions[i + 2]!, prefix: p.functions[i + 3]! })),
-    trapSites: groups(p.trapSites, 4, (i) => ({ codeOffset: p.trapSites[i]!, trap: p.trapSites[i + 1]! as TrapCode, funcIndex: p.trapSites[i + 2]!, wasmOffset: p.trapSites[i + 3]! })),
+    trapSites: p.trapSites,
     stubbed: new Map(p.stubbed), boundsChecks: p.boundsChecks,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyModuleInfo, ValType, type FuncType } from '../binary/types.ts';
-import { Builtin, TrapCode, vmContextLayoutOf, type CompiledModule, type TrapSite } from '../abi/index.ts';
+import { Builtin, TrapCode, vmContextLayoutOf, type CompiledModule } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { Assembler, qword, rsp, r15 } from '../x64/index.ts';
 import { Instance } from './instance.ts';
@@ -38,19 +38,19 @@ function module(): CompiledModule {
   info.declaredFuncRefs.add(0);
   const layout = vmContextLayoutOf(info);
   const asm = new Assembler();
-  const trapSites: TrapSite[] = [];
+  const trapSites: number[] = [];
   const offsets = names.map((name, k) => {
     const at = asm.offset;
     asm.sub(rsp, 8);
     asm.call(qword(r15, layout.builtin(TYPES[name]![0])));
     // Where memory.fill is called from: a trap in it is reported at wasm offset 0x77.
-    if (name === 'fill') trapSites.push({ codeOffset: asm.offset, trap: TrapCode.outOfBoundsMemoryAccess, funcIndex: k, wasmOffset: 0x77 });
+    if (name === 'fill') trapSites.push(asm.offset, TrapCode.outOfBoundsMemoryAccess, k, 0x77); // a TrapSite's four fields
     asm.add(rsp, 8);
     asm.ret();
     return at;
   });
   const out = asm.finish();
-  return { info, code: out.code, functions: offsets.map((offset, k) => ({ funcIndex: k, offset, size: 0, prefix: 0 })), relocations: [], trapSites };
+  return { info, code: out.code, functions: offsets.map((offset, k) => ({ funcIndex: k, offset, size: 0, prefix: 0 })), relocations: [], trapSites: Int32Array.from(trapSites) };
 }
 
 const compiled = module();

@@ -431,7 +431,8 @@ function trapSitesByOffset(compiled: CompiledModule): Map<number, TrapSite> {
   let map = trapSiteMaps.get(compiled);
   if (!map) {
     map = new Map();
-    for (const s of compiled.trapSites) map.set(s.codeOffset, s);
+    const s = compiled.trapSites;
+    for (let i = 0; i < s.length; i += 4) map.set(s[i]!, { codeOffset: s[i]!, trap: s[i + 1]! as TrapCode, funcIndex: s[i + 2]!, wasmOffset: s[i + 3]! });
     trapSiteMaps.set(compiled, map);
   }
   return map;

@@ -131,6 +131,6 @@ export function handAssembled(info: ModuleInfo, code: Uint8Array, offsets: numbe
     code,
     functions: offsets.map((offset, k) => ({ funcIndex: firstFuncIndex + k, offset, size: 0, prefix: 0 })),
     relocations: [],
-    trapSites: [],
+    trapSites: new Int32Array(0),
   };
 }

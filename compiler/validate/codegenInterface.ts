@@ -7,7 +7,7 @@
 // Which calls happen:
 // - beginModule once, when the declarations are known (at the start of the code section, or at
 //   the end of a module without one); then beginFunction ... endFunction for each body in order
-//   (for a body whose beginFunction returns false, declining it: that call alone);
+//   (except the bodies leavesBody turns down: nothing of those);
 //   endModule once, after the last section, with the complete ModuleInfo (data segments, names).
 // #region live-code-only
 // - Only LIVE code is reported. An operator is reported when it is reachable: not after an
@@ -103,11 +103,15 @@ export interface CodeGenerator {
   beginModule(module: ModuleInfo): void;
   endModule(module: ModuleInfo): void;
   /**
-   * `offset` is the byte offset of the body (its size field's first byte). Returning false
-   * declines the body: it is still validated, but nothing in it is reported (not even its `end`
-   * or endFunction). A code generator compiling only some functions (a ModulePart) declines the rest.
+   * Optional: true for a body this code generator leaves to another. Asked once for each body,
+   * in order, when its size (in bytes) is known. The validator then steps over it, neither
+   * validating it nor reporting anything of it: whoever splits a module this way must see every
+   * body validated somewhere. A ModulePart (a worker thread's share of the functions) leaves the
+   * other parts' bodies to them.
    */
-  beginFunction(context: FunctionContext, offset: number): boolean | void;
+  leavesBody?(funcIndex: number, size: number): boolean;
+  /** `offset` is the byte offset of the body (its size field's first byte). */
+  beginFunction(context: FunctionContext, offset: number): void;
   /** After the body's final `end` (which was reported as end() of the function frame). */
   endFunction(funcIndex: number, offset: number): void;
 

@@ -53,7 +53,7 @@ export class FunctionValidator implements FunctionContext {
    * answer to labelTypes, which every branch asks (pointers to the block types, never copies).
    */
   private labels: (readonly ValType[])[] = [];
-  /** This body is reported to the code generator: there is one, and it did not decline the body. */
+  /** This body is reported to a code generator (there is one). */
   private reporting = false;
   /** Report the current operator to the code generator (the body is reported and the code is live). */
   private live = false;
@@ -310,12 +310,7 @@ export class FunctionValidator implements FunctionContext {
       e.code = bytes;
       e.start = r.pos;
       e.end = end;
-      if (cg.beginFunction(this, base + start) === false) {
-        // Declined: validated all the same, with nothing reported.
-        cg = null;
-        this.reporting = false;
-        this.live = false;
-      }
+      cg.beginFunction(this, base + start);
     }
 
     // The position lives in a local for speed; r.pos is set from it before any call that reads.

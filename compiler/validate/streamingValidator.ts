@@ -82,6 +82,8 @@ export class StreamingValidator {
 
   /** Function bodies are stepped over, not validated (see ValidateOptions). */
   private readonly skipBodies: boolean;
+  /** The current body is stepped over (skipBodies, or the code generator leaves it to another). */
+  private steppingOver = false;
   /** Set by validateModule: the one chunk is the whole module and stays unchanged, so data segments may view it. */
   private retainInput = false;
 
@@ -325,13 +327,14 @@ export class StreamingValidator {
           }
           if (size > MAX_FUNCTION_SIZE) throw new CompileError(`function body too large (limit ${MAX_FUNCTION_SIZE} bytes)`, this.offset);
           this.bodySize = size;
+          this.steppingOver = this.skipBodies || this.cg?.leavesBody?.(this.module.importedFunctionCount + this.codeIndex, size) === true;
           this.state = State.CodeBody;
           break;
         }
         case State.CodeBody: {
           const size = this.bodySize;
-          if (this.skipBodies) {
-            // Validated before: stepped over as its bytes arrive, never buffered.
+          if (this.steppingOver) {
+            // Validated before, or by someone else: stepped over as its bytes arrive, never buffered.
             const n = Math.min(avail, size);
             this.start += n;
             this.bodySize = size - n;

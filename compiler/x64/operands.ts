@@ -68,14 +68,42 @@ function checkAddress(base: Gpr | null, index: Gpr | null, scale: number, disp: 
 // #region memory-builders
 /** `[base + index*scale + disp]` with the size taken from the other operand. */
 export function mem(base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1, size: MemSize = 0): Mem {
+  if (index === null && base !== null && base.size === 64 && scale === 1 && disp >>> 0 === disp && disp < SHARED_DISP && (size === 32 || size === 64)) {
+    return (SHARED_MEMS[((base.num << 1) | (size >> 6)) * SHARED_DISP + disp] ??= { kind: 'mem', base, index, scale, disp, size, label: null, external: null });
+  }
   checkAddress(base, index, scale, disp);
   return { kind: 'mem', base, index, scale, disp, size, label: null, external: null };
 }
+/**
+ * `dword [base + disp]` and `qword [base + disp]` for disp in [0, SHARED_DISP), by base, width
+ * and disp: made once and shared, as operands are immutable. Most memory operands the code
+ * generator builds are of this shape (a lea's `[local + c]`, a bounds check's end, a VMContext
+ * field), and building one each time had been a tenth of what compiling a module allocated.
+ */
+const SHARED_DISP = 1024;
+const SHARED_MEMS = new Array<Mem | undefined>(16 * 2 * SHARED_DISP);
 export const byte = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 8);
 export const word = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 16);
 export const dword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 32);
 export const qword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 64);
 export const xmmword = (base: Gpr | null, disp = 0, index: Gpr | null = null, scale: 1 | 2 | 4 | 8 = 1): Mem => mem(base, disp, index, scale, 128);
+
+/**
+ * A memory operand to rewrite for each instruction that uses it, for the hottest accesses (a
+ * Mem each had been a tenth of what compiling a module allocated). Safe because the assembler
+ * reads an operand's fields when it encodes the instruction and keeps none: its owner must pass
+ * it straight to one instruction and never store it.
+ */
+export type ScratchMem = { -readonly [K in keyof Mem]: Mem[K] };
+
+/**
+ * A ScratchMem `[base + 0]` of `size` bits, its own object (not a shared one from `mem`), built
+ * by the same literal as every Mem, so that it has their hidden class.
+ */
+export function scratchMem(base: Gpr, size: MemSize): ScratchMem {
+  checkAddress(base, null, 1, 0);
+  return { kind: 'mem', base, index: null, scale: 1, disp: 0, size, label: null, external: null };
+}
 
 /** `[rip + label + disp]`: position-independent reference to a place in this code. */
 export function ripLabel(label: Label, disp = 0, size: MemSize = 0): Mem {

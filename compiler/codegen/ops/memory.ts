@@ -6,12 +6,12 @@
 
 import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
-import { byte, dword, GPR16, GPR32, GPR64, GPR8, type Mem, qword, word } from '../../x64/index.ts';
+import { GPR16, GPR32, GPR64, GPR8, type Mem, type MemSize, qword, type ScratchMem, scratchMem } from '../../x64/index.ts';
 import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
+import { constant, inReg, Loc, NO_BOUND, ofLocal, type Value } from '../valueStack.ts';
 import {
   boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
 } from './boundsChecks.ts';
@@ -137,7 +137,7 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   }
   // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR32[r]!, fc.operand({ loc: Loc.Local, type: a.type, n: a.n, imm: 0, hi: 0 }, true));
+  fc.asm.mov(GPR32[r]!, fc.operand(ofLocal(a.type, a.n), true));
   return r;
 }
 
@@ -160,15 +160,18 @@ function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: numbe
   return addressAt(t, 0);
 }
 
-const operandAt = (ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem => {
-  const index = ea.index >= 0 ? GPR64[ea.index]! : null;
-  switch (size) {
-    case 1: return byte(MEMORY_BASE_GPR, ea.disp, index);
-    case 2: return word(MEMORY_BASE_GPR, ea.disp, index);
-    case 4: return dword(MEMORY_BASE_GPR, ea.disp, index);
-    default: return qword(MEMORY_BASE_GPR, ea.disp, index);
-  }
-};
+/**
+ * The access's operand `[r14 + index + disp]` of `size` bytes: one operand per width, rewritten
+ * by each access, which hands it to its one instruction at once (see ScratchMem).
+ */
+function operandAt(ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem {
+  const m = ACCESS_OPERANDS[31 - Math.clz32(size)]!;
+  m.index = ea.index >= 0 ? GPR64[ea.index]! : null;
+  m.disp = ea.disp;
+  return m;
+}
+/** By log2 of the access's size. */
+const ACCESS_OPERANDS: readonly ScratchMem[] = [8, 16, 32, 64].map((bits) => scratchMem(MEMORY_BASE_GPR, bits as MemSize));
 // #endregion effective-address
 
 // #region load-store
