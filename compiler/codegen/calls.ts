@@ -110,87 +110,58 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
 }
 
 /**
- * The usual case of the arguments' parallel move, solved without building it: every argument (and
- * the return area's address, and the table index in `indexReg` unless that is -1) goes to a
- * register, no register is read by two of the moves, and no moves form a cycle. Then the moves
- * form chains: a move whose destination no other move reads can go at once, after it the move
- * that writes the register it read, and so on. The moves are emitted straight from the values,
- * in the order parallelMove would take (a chain at a time, the last one first). False, having
- * emitted nothing, in any other case.
+ * The common case of the arguments' parallel move, recognised before building it: every argument
+ * (and the return area's address, and the table index in `indexReg` unless that is -1) goes to a
+ * register that no other argument still reads. Then nothing waits for anything, and the moves are
+ * emitted straight from the values, in the order parallelMove would take (the last first). False,
+ * having emitted nothing, in any other case.
  */
 function moveArgumentsToRegisters(fc: FunctionCompiler, sig: SignatureLayout, base: number, indexReg: number): boolean {
   if (sig.stackBytes > 0) return false; // some argument goes to the stack
   const params = sig.params;
   const entries = fc.stack.entries;
-  // The moves still to make (those already in place left out), in the parallel move's order
-  // (arguments, return area, index); the registers they read (but their own), and those read twice.
-  let n = 0;
+  // The registers that receive a value, and those that moves read (besides their own destination).
+  let written = 0;
   let read = 0;
-  let readTwice = 0;
-  for (let j = 0; j <= params.length; j++) {
-    if (j === params.length && sig.returnAreaPointer) {
-      pendingTo[n] = (sig.returnAreaPointer as RegisterArg).reg;
-      pendingFrom[n] = -1;
-      pendingAt[n++] = -1;
-    }
-    const to = j < params.length ? (params[j] as RegisterArg).reg : indexReg;
-    if (to < 0) continue;
+  for (let j = 0; j < params.length; j++) {
+    const to = (params[j] as RegisterArg).reg;
     const v = entries[base + j]!;
-    let from = registerRead(fc, v);
-    if (from === to) {
-      if (v.loc !== Loc.LocalPlus) continue; // already there
-      from = -1; // lea r, [r + c]
-    }
-    pendingTo[n] = to;
-    pendingFrom[n] = from;
-    pendingAt[n++] = base + j;
-    if (from >= 0) (readTwice |= read & (1 << from)), (read |= 1 << from);
+    const from = registerRead(fc, v);
+    if (from === to && v.loc !== Loc.LocalPlus) continue; // already there
+    written |= 1 << to;
+    if (from >= 0 && from !== to) read |= 1 << from;
   }
-  if (readTwice !== 0) return false;
-  for (let i = 0; i < n; i++) writerOf[pendingTo[i]!] = i;
-  // The chains start at the moves whose destination nobody reads; a move they miss is in a cycle.
-  let reached = 0;
-  for (let i = 0; i < n; i++) if (!(read & (1 << pendingTo[i]!))) for (let k = i; k >= 0; k = nextInChain(k)) reached++;
-  if (reached === n) {
-    const returnArea = sig.returnAreaPointer ? returnAreaAddress(fc, base, sig.results.length) : null;
-    const flagsFree = fc.flagsFree();
-    for (let i = n - 1; i >= 0; i--) {
-      if (!(read & (1 << pendingTo[i]!))) for (let k = i; k >= 0; k = nextInChain(k)) movePending(fc, k, returnArea, flagsFree);
-    }
+  if (indexReg >= 0) {
+    const v = entries[base + params.length]!;
+    const from = registerRead(fc, v);
+    if (from !== indexReg || v.loc === Loc.LocalPlus) written |= 1 << indexReg;
+    if (from >= 0 && from !== indexReg) read |= 1 << from;
   }
-  for (let i = 0; i < n; i++) writerOf[pendingTo[i]!] = -1;
-  return reached === n;
+  if (sig.returnAreaPointer) written |= 1 << (sig.returnAreaPointer as RegisterArg).reg;
+  if ((read & written) !== 0) return false;
+  const asm = fc.asm;
+  const flagsFree = fc.flagsFree();
+  if (indexReg >= 0) moveValue(fc, indexReg, entries[base + params.length]!, flagsFree);
+  if (sig.returnAreaPointer) {
+    const m = sig.results.length;
+    moveOne(asm, REG[(sig.returnAreaPointer as RegisterArg).reg]!, returnAreaAddress(fc, base, m), false, flagsFree);
+  }
+  for (let j = params.length - 1; j >= 0; j--) moveValue(fc, (params[j] as RegisterArg).reg, entries[base + j]!, flagsFree);
+  return true;
 }
 type RegisterArg = Extract<ArgLocation, { reg: RegId }>;
-
-// The pending moves of moveArgumentsToRegisters: the register each writes, the register it reads
-// (or -1), the stack position of its value (-1: the return area's address); and which pending move
-// writes each register (-1 between calls).
-const pendingTo = new Int8Array(32);
-const pendingFrom = new Int8Array(32);
-const pendingAt = new Int32Array(32);
-const writerOf = new Int8Array(32).fill(-1);
-
-/** The move that must follow pending move k: the one that overwrites the register k read, or -1. */
-function nextInChain(k: number): number {
-  const from = pendingFrom[k]!;
-  return from >= 0 ? writerOf[from]! : -1;
-}
-
-/** Emit pending move k. */
-function movePending(fc: FunctionCompiler, k: number, returnArea: MoveSource | null, flagsFree: boolean): void {
-  const to = REG[pendingTo[k]!]!;
-  const at = pendingAt[k]!;
-  if (at < 0) return moveOne(fc.asm, to, returnArea!, false, flagsFree);
-  const v = fc.stack.entries[at]!;
-  moveOne(fc.asm, to, fc.sourceOf(v), v.type === I32, flagsFree);
-}
 
 /** The register a move of v reads, or -1. */
 function registerRead(fc: FunctionCompiler, v: Value): RegId {
   if (v.loc === Loc.Reg) return v.n;
   if (v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.locals.liveRegister(v.n);
   return -1;
+}
+
+/** Move v into register r, as one move of a parallel move (nothing when it is there already). */
+function moveValue(fc: FunctionCompiler, r: RegId, v: Value, flagsFree: boolean): void {
+  const src = fc.sourceOf(v);
+  if (!sameLocation(REG[r]!, src)) moveOne(fc.asm, REG[r]!, src, v.type === I32, flagsFree);
 }
 
 /** The return area: results 1..m-1 land in the slots of stack positions base+1 .. base+m-1. */
