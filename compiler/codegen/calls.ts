@@ -68,7 +68,7 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   const m = type.results.length;
   const index = indirect ? fc.stack.at(base + nargs) : null;
   const indexReg = indirect && index!.loc !== Loc.Const ? indirect.indexReg : -1;
-  if (!moveArgumentsToRegisters(fc, sig, base, indexReg)) {
+  if (!moveArgumentsInOrder(fc, sig, base, indexReg)) {
     const moves = argumentMoves.clear();
     for (let j = 0; j < sig.params.length; j++) {
       const v = fc.stack.at(base + j);
@@ -110,58 +110,97 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
 }
 
 /**
- * The common case of the arguments' parallel move, recognised before building it: every argument
- * (and the return area's address, and the table index in `indexReg` unless that is -1) goes to a
- * register that no other argument still reads. Then nothing waits for anything, and the moves are
- * emitted straight from the values, in the order parallelMove would take (the last first). False,
- * having emitted nothing, in any other case.
+ * The usual case of the arguments' parallel move, solved without building it: no moves form a
+ * cycle. Then a move whose destination no other move reads (a stack slot, or a register nobody
+ * reads) can go at once; after it, the move that overwrites the register it read, once every move
+ * reading that register has gone; and so on, a chain at a time. The moves are emitted straight
+ * from the values (and the return area's address, and the table index in `indexReg` unless that
+ * is -1), in the order parallelMove would take. False, having emitted nothing, for a cycle.
  */
-function moveArgumentsToRegisters(fc: FunctionCompiler, sig: SignatureLayout, base: number, indexReg: number): boolean {
-  if (sig.stackBytes > 0) return false; // some argument goes to the stack
+function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: number, indexReg: number): boolean {
   const params = sig.params;
+  if (params.length + 2 > MAX_PENDING) return false;
   const entries = fc.stack.entries;
-  // The registers that receive a value, and those that moves read (besides their own destination).
-  let written = 0;
-  let read = 0;
-  for (let j = 0; j < params.length; j++) {
-    const to = (params[j] as RegisterArg).reg;
+  // The moves still to make (those already in place left out), in the parallel move's order:
+  // arguments, return area, index.
+  let n = 0;
+  for (let j = 0; j <= params.length; j++) {
+    if (j === params.length && sig.returnAreaPointer) {
+      const loc = sig.returnAreaPointer;
+      pendingDest[n] = argDest(loc);
+      pendingTo[n] = loc.kind === 'stack' ? -1 : loc.reg;
+      pendingFrom[n] = -1;
+      pendingAt[n++] = -1;
+    }
+    const loc = j < params.length ? params[j]! : null;
+    if (loc === null && indexReg < 0) continue;
+    const to = loc === null ? indexReg : loc.kind === 'stack' ? -1 : loc.reg;
     const v = entries[base + j]!;
-    const from = registerRead(fc, v);
-    if (from === to && v.loc !== Loc.LocalPlus) continue; // already there
-    written |= 1 << to;
-    if (from >= 0 && from !== to) read |= 1 << from;
+    let from = registerRead(fc, v);
+    if (to >= 0 && from === to) {
+      if (v.loc !== Loc.LocalPlus) continue; // already there
+      from = -1; // lea r, [r + c]
+    }
+    pendingDest[n] = loc === null ? REG[indexReg]! : argDest(loc);
+    pendingTo[n] = to;
+    pendingFrom[n] = from;
+    pendingAt[n++] = base + j;
+    if (from >= 0) readers[from]!++;
   }
-  if (indexReg >= 0) {
-    const v = entries[base + params.length]!;
-    const from = registerRead(fc, v);
-    if (from !== indexReg || v.loc === Loc.LocalPlus) written |= 1 << indexReg;
-    if (from >= 0 && from !== indexReg) read |= 1 << from;
+  // The chains start at the moves whose destination nobody reads; a move they miss is in a cycle.
+  let starts = 0;
+  for (let i = 0; i < n; i++) {
+    const to = pendingTo[i]!;
+    if (to >= 0) writerOf[to] = i;
+    if (to < 0 || readers[to] === 0) starts |= 1 << i;
   }
-  if (sig.returnAreaPointer) written |= 1 << (sig.returnAreaPointer as RegisterArg).reg;
-  if ((read & written) !== 0) return false;
-  const asm = fc.asm;
+  let planned = 0;
+  for (let i = n - 1; i >= 0; i--) {
+    if (starts & (1 << i)) for (let k = i; k >= 0; k = nextInChain(k)) order[planned++] = k;
+  }
+  for (let i = 0; i < n; i++) {
+    if (pendingTo[i]! >= 0) writerOf[pendingTo[i]!] = -1;
+    if (pendingFrom[i]! >= 0) readers[pendingFrom[i]!] = 0;
+  }
+  if (planned < n) return false;
+  const returnArea = sig.returnAreaPointer ? returnAreaAddress(fc, base, sig.results.length) : null;
   const flagsFree = fc.flagsFree();
-  if (indexReg >= 0) moveValue(fc, indexReg, entries[base + params.length]!, flagsFree);
-  if (sig.returnAreaPointer) {
-    const m = sig.results.length;
-    moveOne(asm, REG[(sig.returnAreaPointer as RegisterArg).reg]!, returnAreaAddress(fc, base, m), false, flagsFree);
+  for (let p = 0; p < n; p++) {
+    const k = order[p]!;
+    const at = pendingAt[k]!;
+    const v = at < 0 ? null : entries[at]!;
+    moveOne(fc.asm, pendingDest[k]!, v === null ? returnArea! : fc.sourceOf(v), v !== null && v.type === I32, flagsFree);
   }
-  for (let j = params.length - 1; j >= 0; j--) moveValue(fc, (params[j] as RegisterArg).reg, entries[base + j]!, flagsFree);
   return true;
 }
-type RegisterArg = Extract<ArgLocation, { reg: RegId }>;
+
+// The pending moves of moveArgumentsInOrder: where each goes (and its register, or -1 for a
+// stack slot), the register it reads (or -1), the stack position of its value (-1: the return
+// area's address); how many pending moves read each register and which one writes it (0 and -1
+// between calls); and the order found for them.
+const MAX_PENDING = 32;
+const pendingDest: MoveDest[] = [];
+const pendingTo = new Int8Array(MAX_PENDING);
+const pendingFrom = new Int8Array(MAX_PENDING);
+const pendingAt = new Int32Array(MAX_PENDING);
+const readers = new Int8Array(32);
+const writerOf = new Int8Array(32).fill(-1);
+const order = new Int8Array(MAX_PENDING);
+
+/**
+ * The move that follows pending move k in its chain: the one that overwrites the register k read,
+ * if k was the last to read it; else -1.
+ */
+function nextInChain(k: number): number {
+  const from = pendingFrom[k]!;
+  return from >= 0 && --readers[from]! === 0 ? writerOf[from]! : -1;
+}
 
 /** The register a move of v reads, or -1. */
 function registerRead(fc: FunctionCompiler, v: Value): RegId {
   if (v.loc === Loc.Reg) return v.n;
   if (v.loc === Loc.Local || v.loc === Loc.LocalPlus) return fc.locals.liveRegister(v.n);
   return -1;
-}
-
-/** Move v into register r, as one move of a parallel move (nothing when it is there already). */
-function moveValue(fc: FunctionCompiler, r: RegId, v: Value, flagsFree: boolean): void {
-  const src = fc.sourceOf(v);
-  if (!sameLocation(REG[r]!, src)) moveOne(fc.asm, REG[r]!, src, v.type === I32, flagsFree);
 }
 
 /** The return area: results 1..m-1 land in the slots of stack positions base+1 .. base+m-1. */
