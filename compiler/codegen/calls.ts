@@ -9,7 +9,7 @@ import { type ArgLocation, type Builtin, type SignatureLayout, encodingOf, type 
 import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, sameLocation, type MoveDest, type MoveSource } from './parallelMove.ts';
+import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call

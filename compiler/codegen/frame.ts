@@ -177,9 +177,9 @@ export class Frame {
    * The function's trap sites as the runtime finds them, appended to `out`: the body was placed
    * at `bodyStart` in the module's code, and `mapOffset` says where relaxation moved an offset.
    */
-  addTrapSites(out: ModuleTrapSites, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
-    addSites(out, this.trapStubs, funcIndex, bodyStart, mapOffset);
-    addSites(out, this.trapCalls, funcIndex, bodyStart, mapOffset);
+  addTrapSites(out: ModuleTrapSites, bodyStart: number, mapOffset: (offset: number) => number): void {
+    addSites(out, this.trapStubs, this.funcIndex, bodyStart, mapOffset);
+    addSites(out, this.trapCalls, this.funcIndex, bodyStart, mapOffset);
   }
 
   /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */

@@ -69,6 +69,13 @@ class PartChooser {
 }
 // #endregion module-part
 
+/** The rel32 of a call at `at` to function `callee` (plus `addend`), given every function's code offset. */
+export function callDisplacement(offsets: readonly number[], at: number, callee: number, addend: number): number {
+  const target = offsets[callee];
+  if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
+  return target + addend - at;
+}
+
 /** The disassembly note of an operator ('' names a numeric operator by its opcode). */
 function noteText(name: string, imm: number | bigint | string | undefined): string {
   if (name === '') return opcodeName(Number(imm));
@@ -99,12 +106,6 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
   readonly trapSites = new ModuleTrapSites();
-  /** Calls still to patch, as [position of the rel32, callee, addend]; left unpatched when compiling a part. */
-  get pendingCalls(): readonly (readonly [number, number, number])[] {
-    const triples: [number, number, number][] = [];
-    for (let i = 0; i < this.calls.length; i += 3) triples.push([this.calls[i]!, this.calls[i + 1]!, this.calls[i + 2]!]);
-    return triples;
-  }
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   /** Functions with a dispatch loop, placed so that its head is on a 64-byte boundary (see Frame.dispatchLoop). */
@@ -112,8 +113,11 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
-  /** Calls to resolve once every function has its offset: position of the rel32, callee, addend (three numbers each, no array per call). */
-  private readonly calls: number[] = [];
+  /**
+   * Calls to resolve once every function has its offset: position of the rel32, callee, addend
+   * (three numbers each, no array per call). Left unpatched when compiling a part (CompiledPart.calls).
+   */
+  readonly calls: number[] = [];
   /** Code offset of each function compiled so far, by function index. */
   private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
@@ -129,7 +133,6 @@ export class X64CodeGenerator implements CodeGenerator {
   private done: FunctionCompiler | null = null;
   /** Compiling one part of the functions: which bodies are its (null: all). */
   private readonly parts: PartChooser | null;
-  private context: FunctionContext | null = null;
   private bodyOffset = 0;
   /** Set when the function being compiled uses something not implemented yet. */
   private skipping: string | null = null;
@@ -200,10 +203,8 @@ export class X64CodeGenerator implements CodeGenerator {
     const buf = this.code;
     // A part's calls reach functions other parts compile: mergeParts patches them.
     if (this.parts === null) for (let i = 0; i < this.calls.length; i += 3) {
-      const at = this.calls[i]!, callee = this.calls[i + 1]!, addend = this.calls[i + 2]!;
-      const target = this.offsets[callee];
-      if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
-      buf.patch32(at, target + addend - at);
+      const at = this.calls[i]!;
+      buf.patch32(at, callDisplacement(this.offsets, at, this.calls[i + 1]!, this.calls[i + 2]!));
     }
     this.result = {
       info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.toArray(),
@@ -220,7 +221,6 @@ export class X64CodeGenerator implements CodeGenerator {
     this.asm.reset();
     if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
-    this.context = ctx;
     this.bodyOffset = offset;
     this.checksBefore.kept = this.boundsChecks.kept;
     this.checksBefore.removed = this.boundsChecks.removed;
@@ -306,11 +306,10 @@ export class X64CodeGenerator implements CodeGenerator {
       const frame = fc.frame;
       // A site is its trap call's return address (the stack-overflow stub's is the entry).
       if (entryAt > 0) this.trapSites.add(entry, TrapCode.callStackExhausted, funcIndex, frame.bodyOffset);
-      frame.addTrapSites(this.trapSites, funcIndex, start + p, body.mapOffset);
+      frame.addTrapSites(this.trapSites, start + p, body.mapOffset);
       this.done = fc;
     }
     this.fc = null;
-    this.context = null;
   }
 
   // --- control
@@ -537,7 +536,8 @@ export interface CompileOptions {
 
 /** A compiled part: only its functions have code, and calls are still to patch (mergeParts does both). */
 export interface CompiledPart extends CompiledModuleWithNotes {
-  readonly calls: readonly (readonly [number, number, number])[];
+  /** Calls to patch: position of the rel32, callee, addend, three numbers each. */
+  readonly calls: Int32Array;
   /** Functions placed with a dispatch loop's head on a 64-byte boundary (the others keep their position modulo 16). */
   readonly dispatchFunctions: readonly number[];
 }
@@ -549,7 +549,7 @@ export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): 
 /** Compile one part of a module's functions (see ModulePart; mergeParts puts the parts together). */
 export function compilePart(bytes: Uint8Array, part: ModulePart, options: CompileOptions = {}): CompiledPart {
   const { result, gen } = compileWith(bytes, { ...options, part });
-  return { ...result, calls: gen.pendingCalls, dispatchFunctions: gen.dispatchFunctions };
+  return { ...result, calls: Int32Array.from(gen.calls), dispatchFunctions: gen.dispatchFunctions };
 }
 
 function compileWith(bytes: Uint8Array, options: CompileOptions): { result: CompiledModuleWithNotes; gen: X64CodeGenerator } {

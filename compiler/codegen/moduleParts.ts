@@ -5,7 +5,7 @@
 
 import { CompileError } from '../errors.ts';
 import type { CompiledFunction } from '../abi/index.ts';
-import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compilePart } from './moduleCompiler.ts';
+import { callDisplacement, type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compilePart } from './moduleCompiler.ts';
 import type { BoundsCheckCounts } from './ops/boundsChecks.ts';
 
 /** Which items of a list sorted by offset fall in [from, to): walks a cursor forward. */
@@ -73,7 +73,8 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     trapAt: 0,
     notes: new Cursor(p.notes, (n) => n[0]),
     data: new Cursor(p.dataRanges, (r) => r[0]),
-    calls: new Cursor(p.calls, (c) => c[0]),
+    /** The part's next call to patch, three numbers each (see CompiledPart.calls). */
+    callAt: 0,
   }));
   for (const { part, f, end, shift } of placements) {
     code.set(parts[part]!.code.subarray(codeStart(f), f.offset + f.size), codeStart(f) + shift);
@@ -90,12 +91,11 @@ export function mergeParts(parts: readonly CompiledPart[]): CompiledModuleWithNo
     }
     c.notes.takeBefore(end, (n) => notes.push([n[0] + shift, n[1]]));
     c.data.takeBefore(end, (r) => dataRanges.push([r[0] + shift, r[1] + shift]));
-    c.calls.takeBefore(end, ([position, callee, addend]) => {
-      const target = offsets[callee];
-      if (target === undefined) throw new CompileError(`codegen: call to function ${callee}, which has no code`);
-      const at = position + shift;
-      patch.setInt32(at, target + addend - at, true);
-    });
+    const calls = parts[part]!.calls;
+    for (; c.callAt < calls.length && calls[c.callAt]! < end; c.callAt += 3) {
+      const at = calls[c.callAt]! + shift;
+      patch.setInt32(at, callDisplacement(offsets, at, calls[c.callAt + 1]!, calls[c.callAt + 2]!), true);
+    }
   }
   const stubbed = new Map<number, string>();
   const boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };

@@ -62,8 +62,7 @@ export function packModule(m: CompiledModuleWithNotes): PackedModule {
 }
 
 export function packPart(p: CompiledPart): PackedPart {
-  const calls = rows(p.calls, 3, (a, i, c) => ((a[i] = c[0]), (a[i + 1] = c[1]), (a[i + 2] = c[2])));
-  return { ...packModule(p), calls, dispatchFunctions: p.dispatchFunctions };
+  return { ...packModule(p), calls: p.calls, dispatchFunctions: p.dispatchFunctions };
 }
 
 const groups = <T>(a: Int32Array, n: number, make: (at: number) => T): T[] => Array.from({ length: a.length / n }, (_, i) => make(i * n));
@@ -82,7 +81,7 @@ export function unpackModule(p: PackedModule, info: ModuleInfo): CompiledModuleW
 export function unpackPart(p: PackedPart, info: ModuleInfo): CompiledPart {
   return {
     ...unpackModule(p, info),
-    calls: groups(p.calls, 3, (i) => [p.calls[i]!, p.calls[i + 1]!, p.calls[i + 2]!] as const),
+    calls: p.calls,
     dispatchFunctions: p.dispatchFunctions,
   };
 }

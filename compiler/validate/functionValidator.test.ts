@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CompileError } from '../errors.ts';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { valTypeName } from '../binary/types.ts';
-import { type ControlFrame, type FunctionContext, NoopCodeGenerator, validateModule } from './index.ts';
+import { type ControlFrame, NoopCodeGenerator, validateModule } from './index.ts';
 import { leb, moduleOf, moduleWithBody, RecordingCodeGenerator, section } from './testSupport.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 
