@@ -128,10 +128,7 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
     switch (src.kind) {
       case 'reg':
         if (isXmm(src.reg)) asm.movq(r64, XMM[src.reg & 15]!);
-        else if (src.reg !== dst.reg) {
-          if (narrow) asm.mov(GPR32[dst.reg]!, GPR32[src.reg]!);
-          else asm.mov(r64, GPR64[src.reg]!);
-        }
+        else if (src.reg !== dst.reg) asm.movRegisters(dst.reg, src.reg, !narrow);
         return;
       case 'mem': return loadRegister(asm, dst.reg, src.mem, narrow);
       case 'imm':

@@ -175,6 +175,25 @@ export class DirectEncoder extends Encoder {
     return undefined;
   }
 
+  /**
+   * `mov` between general registers given by number (64-bit, or 32-bit unless `wide`), the move
+   * a code generator makes most: no operand objects to look up and dispatch on. The bytes are
+   * those of `mov r/m, r` (89 /r), as directMov writes them. False when the direct layer is off.
+   */
+  protected directMovRegisters(dst: number, src: number, wide: boolean): boolean {
+    if (!this.direct) return false;
+    const buf = this.buf;
+    buf.reserve(3);
+    const bytes = buf.bytes;
+    let p = buf.length;
+    const rex = (wide ? 8 : 0) | ((src >> 3) << 2) | (dst >> 3);
+    if (rex !== 0) bytes[p++] = 0x40 | rex;
+    bytes[p++] = 0x89;
+    bytes[p++] = 0xc0 | ((src & 7) << 3) | (dst & 7);
+    buf.length = p;
+    return true;
+  }
+
   /** `mov r64, imm64` (REX.W B8+r io). */
   private movImm64(dst: Gpr, v: number | bigint): void {
     const [lo, hi] = splitImm64(v);

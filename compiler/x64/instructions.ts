@@ -7,7 +7,7 @@ import { DirectEncoder } from './directEncoder.ts';
 import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import { normalizeImm } from './immediates.ts';
 import { type CondName, condCode, type External, type Imm, type Label, type Mem } from './operands.ts';
-import { type Gpr, resize, type Xmm } from './registers.ts';
+import { type Gpr, GPR32, GPR64, resize, type Xmm } from './registers.ts';
 
 /** Each mnemonic's dispatch, looked up once. */
 const D: Readonly<Record<string, Dispatch>> = Object.fromEntries([...FORMS_BY_MNEMONIC.keys()].map((m) => [m, dispatchOf(m)]));
@@ -33,6 +33,12 @@ export class Instructions extends DirectEncoder {
       if (v !== undefined && v >= 0 && v <= 0xffffffff) return this.emitWith(D.mov!, resize(dst, 32), Number(v));
     }
     return this.emitWith(D.mov!, dst, src);
+  }
+  /** `mov dst, src` between general registers by number: 64-bit, or 32-bit unless `wide`. */
+  movRegisters(dst: number, src: number, wide: boolean): void {
+    if (this.directMovRegisters(dst, src, wide)) return;
+    const regs = wide ? GPR64 : GPR32;
+    this.mov(regs[dst]!, regs[src]!);
   }
   /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
   movAbs(dst: Gpr, target: External, addend = 0): void {
