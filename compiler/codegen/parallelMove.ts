@@ -166,16 +166,13 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
 /** emitMove from memory into register r, for callers that know the kinds (saving and reloading locals). */
 export function loadRegister(asm: Assembler, r: RegId, m: Mem, narrow: boolean): void {
   if (isXmm(r)) asm.movsd(XMM[r & 15]!, m);
-  else if (narrow) asm.mov(GPR32[r]!, dwordOf(m));
-  else asm.mov(GPR64[r]!, m);
+  else asm.movLoad(r, m, !narrow);
 }
 
 /** emitMove from register r into memory. */
 export function storeRegister(asm: Assembler, m: Mem, r: RegId, narrow: boolean): void {
-  const m64 = m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale);
-  if (isXmm(r)) asm.movsd(m64, XMM[r & 15]!);
-  else if (narrow) asm.mov(dwordOf(m64), GPR32[r]!);
-  else asm.mov(m64, GPR64[r]!);
+  if (isXmm(r)) asm.movsd(m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale), XMM[r & 15]!);
+  else asm.movStore(m, r, !narrow);
 }
 // #endregion emit-move
 

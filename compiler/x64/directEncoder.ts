@@ -194,6 +194,16 @@ export class DirectEncoder extends Encoder {
     return true;
   }
 
+  /**
+   * `mov` between general register `reg` (by number) and memory, 64-bit or 32-bit whatever the
+   * operand's own size: a load (`load`: 8B /r) or a store (89 /r), as directMov writes them.
+   */
+  protected directMovMemory(load: boolean, reg: number, m: Mem, wide: boolean): boolean {
+    if (!this.direct) return false;
+    this.buf.length = this.modrm(0, wide ? 8 : 0, load ? 0x8b : 0x89, reg, m, 0);
+    return true;
+  }
+
   /** `mov r64, imm64` (REX.W B8+r io). */
   private movImm64(dst: Gpr, v: number | bigint): void {
     const [lo, hi] = splitImm64(v);

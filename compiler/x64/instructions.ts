@@ -6,7 +6,7 @@
 import { DirectEncoder } from './directEncoder.ts';
 import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import { normalizeImm } from './immediates.ts';
-import { type CondName, condCode, type External, type Imm, type Label, type Mem } from './operands.ts';
+import { type CondName, condCode, type External, type Imm, type Label, type Mem, withSize } from './operands.ts';
 import { type Gpr, GPR32, GPR64, resize, type Xmm } from './registers.ts';
 
 /** Each mnemonic's dispatch, looked up once. */
@@ -39,6 +39,14 @@ export class Instructions extends DirectEncoder {
     if (this.directMovRegisters(dst, src, wide)) return;
     const regs = wide ? GPR64 : GPR32;
     this.mov(regs[dst]!, regs[src]!);
+  }
+  /** `mov dst, [m]` into a general register by number, 64-bit or 32-bit (unless `wide`) whatever m's size. */
+  movLoad(dst: number, m: Mem, wide: boolean): void {
+    if (!this.directMovMemory(true, dst, m, wide)) this.mov((wide ? GPR64 : GPR32)[dst]!, withSize(m, wide ? 64 : 32));
+  }
+  /** `mov [m], src` from a general register by number, 64-bit or 32-bit (unless `wide`) whatever m's size. */
+  movStore(m: Mem, src: number, wide: boolean): void {
+    if (!this.directMovMemory(false, src, m, wide)) this.mov(withSize(m, wide ? 64 : 32), (wide ? GPR64 : GPR32)[src]!);
   }
   /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
   movAbs(dst: Gpr, target: External, addend = 0): void {
