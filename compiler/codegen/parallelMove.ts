@@ -132,14 +132,14 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
         return;
       case 'mem': return loadRegister(asm, dst.reg, src.mem, narrow);
       case 'imm':
-        if (src.wide) asm.mov(r64, imm64(src.lo, src.hi));
-        else asm.mov(GPR32[dst.reg]!, src.lo >>> 0);
+        // A constant below 2^32 is a 32-bit mov, which clears the upper half.
+        if (src.wide && src.hi !== 0) asm.mov(r64, imm64(src.lo, src.hi));
+        else asm.movImmediate32(dst.reg, src.lo >>> 0);
         return;
-      case 'lea': asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(GPR64[src.base]!, src.disp)); return;
+      case 'lea': asm.leaRegisters(dst.reg, src.base, src.disp, src.wide); return;
       case 'memPlus':
-        if (src.wide) asm.mov(r64, src.mem);
-        else asm.mov(GPR32[dst.reg]!, dwordOf(src.mem));
-        asm.lea(src.wide ? r64 : GPR32[dst.reg]!, qword(r64, src.disp));
+        asm.movLoad(dst.reg, src.mem, src.wide);
+        asm.leaRegisters(dst.reg, dst.reg, src.disp, src.wide);
         return;
       case 'address': asm.lea(r64, src.mem); return;
     }

@@ -27,8 +27,8 @@
 import { Encoder, writeSmallImmediate as writeImm } from './encoder.ts';
 import { type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import { normalizeImm, splitImm64 } from './immediates.ts';
-import type { External, Imm, Label, Mem } from './operands.ts';
-import type { Gpr, Xmm } from './registers.ts';
+import { type External, type Imm, type Label, type Mem, scratchMem } from './operands.ts';
+import { type Gpr, GPR64, type Xmm } from './registers.ts';
 
 /** A form of the table by its row text: the direct path's results are checked against it. */
 function row(text: string): Form {
@@ -201,6 +201,32 @@ export class DirectEncoder extends Encoder {
   protected directMovMemory(load: boolean, reg: number, m: Mem, wide: boolean): boolean {
     if (!this.direct) return false;
     this.buf.length = this.modrm(0, wide ? 8 : 0, load ? 0x8b : 0x89, reg, m, 0);
+    return true;
+  }
+
+  /** `mov r32, imm32` (B8+r id) into a general register by number: `v` is an int32 or a uint32. */
+  protected directMovImmediate32(dst: number, v: number): boolean {
+    if (!this.direct) return false;
+    const buf = this.buf;
+    buf.reserve(16);
+    const bytes = buf.bytes;
+    let p = buf.length;
+    if (dst >= 8) bytes[p++] = 0x41;
+    bytes[p++] = 0xb8 + (dst & 7);
+    buf.length = writeImm(bytes, p, v, 4);
+    return true;
+  }
+
+  /** `[base + disp]` of directLeaRegisters, rewritten by each (modrm reads it at once). */
+  private readonly baseDisp = scratchMem(GPR64[0]!, 0);
+
+  /** `lea dst, [base + disp]` (8D /r) of general registers by number, 64-bit or 32-bit. */
+  protected directLeaRegisters(dst: number, base: number, disp: number, wide: boolean): boolean {
+    if (!this.direct) return false;
+    const m = this.baseDisp;
+    m.base = GPR64[base]!;
+    m.disp = disp;
+    this.buf.length = this.modrm(0, wide ? 8 : 0, 0x8d, dst, m, 0);
     return true;
   }
 

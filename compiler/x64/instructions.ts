@@ -6,7 +6,7 @@
 import { DirectEncoder } from './directEncoder.ts';
 import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import { normalizeImm } from './immediates.ts';
-import { type CondName, condCode, type External, type Imm, type Label, type Mem, withSize } from './operands.ts';
+import { type CondName, condCode, type External, type Imm, type Label, type Mem, qword, withSize } from './operands.ts';
 import { type Gpr, GPR32, GPR64, resize, type Xmm } from './registers.ts';
 
 /** Each mnemonic's dispatch, looked up once. */
@@ -47,6 +47,14 @@ export class Instructions extends DirectEncoder {
   /** `mov [m], src` from a general register by number, 64-bit or 32-bit (unless `wide`) whatever m's size. */
   movStore(m: Mem, src: number, wide: boolean): void {
     if (!this.directMovMemory(false, src, m, wide)) this.mov(withSize(m, wide ? 64 : 32), (wide ? GPR64 : GPR32)[src]!);
+  }
+  /** `mov r32, imm32` into a general register by number (its upper half cleared); `v` is an int32 or a uint32. */
+  movImmediate32(dst: number, v: number): void {
+    if (!this.directMovImmediate32(dst, v)) this.mov(GPR32[dst]!, v);
+  }
+  /** `lea dst, [base + disp]` of general registers by number: 64-bit, or 32-bit unless `wide`. */
+  leaRegisters(dst: number, base: number, disp: number, wide: boolean): void {
+    if (!this.directLeaRegisters(dst, base, disp, wide)) this.lea((wide ? GPR64 : GPR32)[dst]!, qword(GPR64[base]!, disp));
   }
   /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
   movAbs(dst: Gpr, target: External, addend = 0): void {
