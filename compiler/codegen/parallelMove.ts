@@ -145,22 +145,11 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
     }
   }
   if (src.kind === 'reg') return storeRegister(asm, dst.mem, src.reg, narrow);
-  const m = dst.mem.size === 64 ? dst.mem : qword(dst.mem.base, dst.mem.disp, dst.mem.index, dst.mem.scale);
-  switch (src.kind) {
-    case 'imm': {
-      // A 32-bit value, or a 64-bit one whose high half only extends the sign: one store.
-      if (narrow) asm.mov(dwordOf(m), src.lo);
-      else if (!src.wide || src.hi === src.lo >> 31) asm.mov(m, src.lo);
-      else {
-        asm.mov(GPR64[SCRATCH2]!, imm64(src.lo, src.hi));
-        asm.mov(m, GPR64[SCRATCH2]!);
-      }
-      return;
-    }
-    default:
-      emitMove(asm, REG[SCRATCH2]!, src, narrow);
-      asm.mov(narrow ? dwordOf(m) : m, narrow ? GPR32[SCRATCH2]! : GPR64[SCRATCH2]!);
-  }
+  // A 32-bit value, or a 64-bit one whose high half only extends the sign: one store.
+  if (src.kind === 'imm' && (narrow || !src.wide || src.hi === src.lo >> 31)) return asm.movStoreImmediate(dst.mem, src.lo, !narrow);
+  // Anything else (memory, an address, a full 64-bit constant) goes through SCRATCH2.
+  emitMove(asm, REG[SCRATCH2]!, src, narrow);
+  asm.movStore(dst.mem, SCRATCH2, !narrow);
 }
 
 /** emitMove from memory into register r, for callers that know the kinds (saving and reloading locals). */

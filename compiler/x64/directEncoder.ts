@@ -204,6 +204,14 @@ export class DirectEncoder extends Encoder {
     return true;
   }
 
+  /** `mov [m], imm32` (C7 /0 id), 64-bit (the immediate sign-extended) or 32-bit whatever m's own size. */
+  protected directMovMemoryImmediate(m: Mem, v: number, wide: boolean): boolean {
+    if (!this.direct || (wide ? (v | 0) !== v : !isImm32(v))) return false;
+    const p = this.modrm(0, wide ? 8 : 0, 0xc7, 0, m, 4);
+    this.buf.length = writeImm(this.buf.bytes, p, v, 4);
+    return true;
+  }
+
   /** `mov r32, imm32` (B8+r id) into a general register by number: `v` is an int32 or a uint32. */
   protected directMovImmediate32(dst: number, v: number): boolean {
     if (!this.direct) return false;

@@ -48,6 +48,10 @@ export class Instructions extends DirectEncoder {
   movStore(m: Mem, src: number, wide: boolean): void {
     if (!this.directMovMemory(false, src, m, wide)) this.mov(withSize(m, wide ? 64 : 32), (wide ? GPR64 : GPR32)[src]!);
   }
+  /** `mov [m], v`, 64-bit (v sign-extended from 32 bits) or 32-bit (unless `wide`) whatever m's size. */
+  movStoreImmediate(m: Mem, v: number, wide: boolean): void {
+    if (!this.directMovMemoryImmediate(m, v, wide)) this.mov(withSize(m, wide ? 64 : 32), v);
+  }
   /** `mov r32, imm32` into a general register by number (its upper half cleared); `v` is an int32 or a uint32. */
   movImmediate32(dst: number, v: number): void {
     if (!this.directMovImmediate32(dst, v)) this.mov(GPR32[dst]!, v);

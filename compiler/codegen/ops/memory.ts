@@ -107,7 +107,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
  */
 function addressRegister(fc: FunctionCompiler, a: Value): number {
   if (a.loc === Loc.Reg) {
-    if (!fc.justZeroExtended(a.n)) fc.asm.mov(GPR32[a.n]!, GPR32[a.n]!);
+    if (!fc.justZeroExtended(a.n)) fc.asm.movRegisters(a.n, a.n, false);
     return a.n;
   }
   if (a.loc === Loc.Local) return zeroExtendedLocal(fc, a);
@@ -129,7 +129,7 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   if (h >= 0 && fc.locals.types[i] === I32) {
     const facts = boundsFacts(fc);
     if (!facts.zeroExtended(i)) {
-      fc.asm.mov(GPR32[h]!, GPR32[h]!);
+      fc.asm.movRegisters(h, h, false);
       fc.locals.slotValid[i] = 0;
       facts.markZeroExtended(i);
     }
@@ -189,10 +189,10 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
     return fc.push(inReg(type, x));
   }
   const dst = ea.index >= 0 && !fc.regs.isHome(ea.index) ? ea.index : fc.regs.alloc(GPR);
-  if (size === 8) asm.mov(GPR64[dst]!, m);
+  if (size === 8) asm.movLoad(dst, m, true);
   else if (size === 4) {
     if (signed) asm.movsxd(GPR64[dst]!, m);
-    else asm.mov(GPR32[dst]!, m); // also i64.load32_u: a 32-bit mov clears the upper half
+    else asm.movLoad(dst, m, false); // also i64.load32_u: a 32-bit mov clears the upper half
   } else if (signed) asm.movsx(reg(type, dst), m);
   else asm.movzx(GPR32[dst]!, m);
   if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
@@ -210,17 +210,19 @@ export function store(fc: FunctionCompiler, opcode: number, offset: number): voi
   const asm = fc.asm;
   if (v.loc === Loc.Const) {
     // Integer and float constants alike are stored as their bits.
-    if (size < 8 || v.hi === v.imm >> 31) asm.mov(m, narrow(v.imm, size));
+    if (size < 4) asm.mov(m, narrow(v.imm, size));
+    else if (size === 4 || v.hi === v.imm >> 31) asm.movStoreImmediate(m, v.imm, size === 8);
     else {
       asm.mov(GPR64[SCRATCH]!, imm64(v.imm, v.hi));
-      asm.mov(m, GPR64[SCRATCH]!);
+      asm.movStore(m, SCRATCH, true);
     }
     return;
   }
   const r = fc.readReg(v);
   if (type === F32) return asm.movss(m, xmm(r));
   if (type === F64) return asm.movsd(m, xmm(r));
-  void asm.mov(m, size === 1 ? GPR8[r]! : size === 2 ? GPR16[r]! : size === 4 ? GPR32[r]! : GPR64[r]!);
+  if (size >= 4) asm.movStore(m, r, size === 8);
+  else void asm.mov(m, size === 1 ? GPR8[r]! : GPR16[r]!);
 }
 // #endregion load-store
 
