@@ -14,7 +14,7 @@ import { chooseRegisterLocals, localWeights } from './localWeights.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 import { boundsFacts } from './ops/boundsChecks.ts';
-import { inReg, Loc, type Value } from './valueStack.ts';
+import { inReg, Loc, ofLocal, type Value } from './valueStack.ts';
 
 // #region local-state
 export class LocalState {
@@ -25,6 +25,8 @@ export class LocalState {
   readonly slotValid: number[];
   /** The locals that have a home register. */
   readonly regLocals: number[] = [];
+  /** Each local's deferred `local.get` (ofLocal(types[i], i)), looked up once per function. */
+  readonly values: Value[] = [];
 
   constructor(
     /** Types of all locals: parameters, declared locals, then the hidden return-area pointer if any. */
@@ -37,6 +39,7 @@ export class LocalState {
     this.home = filledArray(n, -1);
     this.regValid = filledArray(n, 0);
     this.slotValid = filledArray(n, 0);
+    for (let i = 0; i < n; i++) this.values.push(ofLocal(types[i]!, i));
   }
 
   /** The state of another function's locals, as a new LocalState(types, returnAreaLocal), reusing the arrays. */
@@ -48,6 +51,11 @@ export class LocalState {
     refill(this.regValid, n, 0);
     refill(this.slotValid, n, 0);
     truncate(this.regLocals, 0);
+    const values = this.values;
+    for (let i = 0; i < n; i++) {
+      if (i < values.length) values[i] = ofLocal(types[i]!, i);
+      else values.push(ofLocal(types[i]!, i));
+    }
     return this;
   }
 

@@ -181,6 +181,15 @@ export class ValueStack {
     this.track(v, pos);
   }
 
+  /** push(v) for a deferred `local.get` (v.loc is Loc.Local): only the local's references to keep. */
+  pushLocal(v: Value): void {
+    const pos = this.height++;
+    if (pos < this.entries.length) this.entries[pos] = v;
+    else this.entries.push(v);
+    if (pos < this.boundedTop) this.boundedTop = pos;
+    this.addRef(v.n, pos);
+  }
+
   /** The bound recorded for the value at pos (NO_BOUND unless its operator set one). */
   bound(pos: number): number {
     return pos < this.boundedTop ? this.boundAt[pos]! : NO_BOUND;
@@ -242,15 +251,20 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus:
-        while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
-        this.refBelow[pos] = this.refTop[v.n]!;
-        this.refTop[v.n] = pos;
+        this.addRef(v.n, pos);
         break;
       case Loc.Flags:
         if (this.flagsPos !== -1) throw new Error('two values in the flags');
         this.flagsPos = pos;
         break;
     }
+  }
+
+  /** Position pos holds a deferred copy of `local`: the latest of its references. */
+  private addRef(local: number, pos: number): void {
+    while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
+    this.refBelow[pos] = this.refTop[local]!;
+    this.refTop[local] = pos;
   }
 
   private untrack(v: Value, pos: number): void {
