@@ -12,7 +12,7 @@ import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals, localWeights } from './localWeights.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
-import { filledArray, refill, truncate } from './perFunctionArrays.ts';
+import { filledArray, truncate } from './perFunctionArrays.ts';
 import { boundsFacts } from './ops/boundsChecks.ts';
 import { inReg, Loc, ofLocal, type Value } from './valueStack.ts';
 
@@ -47,15 +47,21 @@ export class LocalState {
     const n = types.length;
     this.types = types;
     this.returnAreaLocal = returnAreaLocal;
-    refill(this.home, n, -1);
-    refill(this.regValid, n, 0);
-    refill(this.slotValid, n, 0);
-    truncate(this.regLocals, 0);
-    const values = this.values;
-    for (let i = 0; i < n; i++) {
-      if (i < values.length) values[i] = ofLocal(types[i]!, i);
-      else values.push(ofLocal(types[i]!, i));
+    // The per-local arrays have one length (they only grow, together): one pass refills them all.
+    const { home, regValid, slotValid, values } = this;
+    const reused = Math.min(n, home.length);
+    for (let i = 0; i < reused; i++) {
+      home[i] = -1;
+      regValid[i] = slotValid[i] = 0;
+      values[i] = ofLocal(types[i]!, i);
     }
+    for (let i = reused; i < n; i++) {
+      home.push(-1);
+      regValid.push(0);
+      slotValid.push(0);
+      values.push(ofLocal(types[i]!, i));
+    }
+    truncate(this.regLocals, 0);
     return this;
   }
 
