@@ -52,7 +52,10 @@ export const constant64 = (type: number, lo: number, hi: number): Value =>
 export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
 // Values are immutable, so the plain ones (a register, a slot, a local, a condition) are made
 // once and shared: `inReg(t, r)` is `{ loc: Loc.Reg, type: t, n: r, imm: 0, hi: 0 }`, from a cache.
-export const inReg = (type: number, reg: number): Value => shared(regValues, Loc.Reg, type, reg);
+export const inReg = (type: number, reg: number): Value => {
+  const t = TYPE_KEY[type & 127]!;
+  return t >= 0 && type <= 127 ? regValues[reg * 8 + t]! : { loc: Loc.Reg, type, n: reg, imm: 0, hi: 0 };
+};
 /** `pos` is the stack position whose slot holds it. */
 export const inSlot = (type: number, pos: number): Value => shared(slotValues, Loc.Slot, type, pos);
 export const ofLocal = (type: number, local: number): Value => shared(localValues, Loc.Local, type, local);
@@ -72,8 +75,11 @@ function smallConstant(wide: number, imm: number, hi: number): Value {
 const SHARED = 1024;
 /** A small number for each value type, the cache's second key (-1: not cached). */
 const TYPE_KEY = new Int8Array(128).fill(-1);
-[0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f].forEach((t, k) => (TYPE_KEY[t] = k));
-const regValues = new Array<Value | undefined>(32 * 8);
+const VALUE_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f];
+VALUE_TYPES.forEach((t, k) => (TYPE_KEY[t] = k));
+/** Every register's value of every type, made up front: inReg, the commonest, needs no check for a missing one. */
+const regValues: Value[] = [];
+for (let n = 0; n < 32; n++) for (let t = 0; t < 8; t++) regValues.push({ loc: Loc.Reg, type: VALUE_TYPES[t] ?? 0, n, imm: 0, hi: 0 });
 const flagValues = new Array<Value | undefined>(32 * 8);
 const slotValues = new Array<Value | undefined>(SHARED * 8);
 const localValues = new Array<Value | undefined>(SHARED * 8);
