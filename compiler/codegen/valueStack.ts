@@ -52,14 +52,11 @@ export const constant64 = (type: number, lo: number, hi: number): Value =>
 export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
 // Values are immutable, so the plain ones (a register, a slot, a local, a condition) are made
 // once and shared: `inReg(t, r)` is `{ loc: Loc.Reg, type: t, n: r, imm: 0, hi: 0 }`, from a cache.
-export const inReg = (type: number, reg: number): Value => {
-  const t = TYPE_KEY[type & 127]!;
-  return t >= 0 && type <= 127 ? regValues[reg * 8 + t]! : { loc: Loc.Reg, type, n: reg, imm: 0, hi: 0 };
-};
+export const inReg = (type: number, reg: number): Value => made(regValues, Loc.Reg, type, reg);
 /** `pos` is the stack position whose slot holds it. */
 export const inSlot = (type: number, pos: number): Value => shared(slotValues, Loc.Slot, type, pos);
 export const ofLocal = (type: number, local: number): Value => shared(localValues, Loc.Local, type, local);
-export const inFlags = (type: number, cc: number): Value => shared(flagValues, Loc.Flags, type, cc);
+export const inFlags = (type: number, cc: number): Value => made(flagValues, Loc.Flags, type, cc);
 
 /** Small integer constants are shared too (most constants are small): i32 at [0, SMALL), i64 at [SMALL, 2 * SMALL), by value + SMALL_MIN. */
 const SMALL_MIN = -64;
@@ -77,10 +74,23 @@ const SHARED = 1024;
 const TYPE_KEY = new Int8Array(128).fill(-1);
 const VALUE_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f];
 VALUE_TYPES.forEach((t, k) => (TYPE_KEY[t] = k));
-/** Every register's value of every type, made up front: inReg, the commonest, needs no check for a missing one. */
-const regValues: Value[] = [];
-for (let n = 0; n < 32; n++) for (let t = 0; t < 8; t++) regValues.push({ loc: Loc.Reg, type: VALUE_TYPES[t] ?? 0, n, imm: 0, hi: 0 });
-const flagValues = new Array<Value | undefined>(32 * 8);
+/**
+ * Every register's value and every condition's, of every type, made up front (32 of each): the
+ * commonest values made need no check for a missing one.
+ */
+const regValues = madeUpFront(Loc.Reg);
+const flagValues = madeUpFront(Loc.Flags);
+function madeUpFront(loc: Loc): Value[] {
+  const values: Value[] = [];
+  for (let n = 0; n < 32; n++) for (let t = 0; t < 8; t++) values.push({ loc, type: VALUE_TYPES[t] ?? 0, n, imm: 0, hi: 0 });
+  return values;
+}
+/** A value from a table madeUpFront (n below 32). */
+function made(values: Value[], loc: Loc, type: number, n: number): Value {
+  const t = TYPE_KEY[type & 127]!;
+  return t >= 0 && type <= 127 ? values[n * 8 + t]! : { loc, type, n, imm: 0, hi: 0 };
+}
+// Slots and locals, of which there may be up to SHARED, are made when first asked for.
 const slotValues = new Array<Value | undefined>(SHARED * 8);
 const localValues = new Array<Value | undefined>(SHARED * 8);
 function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number): Value {
