@@ -75,8 +75,9 @@ const TYPE_KEY = new Int8Array(128).fill(-1);
 const VALUE_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f];
 VALUE_TYPES.forEach((t, k) => (TYPE_KEY[t] = k));
 /**
- * Every register's value and every condition's, of every type, made up front (32 of each): the
- * commonest values made need no check for a missing one.
+ * Every register's value and every condition's, of every type, made up front (32 of each, at
+ * n * 8 + TYPE_KEY[type]; the eighth of each eight unused): the commonest values made need no
+ * check for a missing one.
  */
 const regValues = madeUpFront(Loc.Reg);
 const flagValues = madeUpFront(Loc.Flags);
