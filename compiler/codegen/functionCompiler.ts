@@ -162,8 +162,7 @@ export class FunctionCompiler implements Spiller {
    * module of small functions).
    */
   restart(funcIndex: number, type: FuncType, locals: readonly number[], bodyOffset: number, code: ExpressionBytes | null): this {
-    for (let i = 0; i < locals.length; i++) checkType(locals[i]!, bodyOffset, funcIndex);
-    for (let i = 0; i < type.results.length; i++) checkType(type.results[i]!, bodyOffset, funcIndex);
+    if (locals.includes(ValType.v128) || type.results.includes(ValType.v128)) throw notImplemented('simd', bodyOffset, funcIndex);
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
@@ -360,20 +359,25 @@ export class FunctionCompiler implements Spiller {
         const i = v.n;
         const h = this.locals.liveRegister(i);
         if (h >= 0) return REG[h]!;
-        if (this.locals.home[i]! < 0 || this.locals.slotValid[i]) return this.frame.localLocation(i);
+        if (this.localInSlot(i)) return this.frame.localLocation(i);
         return wide ? ZERO64 : ZERO32;
       }
       case Loc.LocalPlus: {
         const i = v.n;
         const h = this.locals.liveRegister(i);
         if (h >= 0) return leaOperand(h, v.imm, wide);
-        if (this.locals.home[i]! < 0 || this.locals.slotValid[i]) {
+        if (this.localInSlot(i)) {
           return memPlusOperand(this.frame.localAddr(i), this.frame.localLocation(i).key, v.imm, wide);
         }
         return immOperand(v.imm, v.hi, wide);
       }
       default: throw new Error('codegen: flags value read as a move source');
     }
+  }
+
+  /** Is local i, not in its register now, read from its slot (a frame local, or a saved register local)? Otherwise it is still zero. */
+  private localInSlot(i: number): boolean {
+    return this.locals.home[i]! < 0 || this.locals.slotValid[i] !== 0;
   }
 
   // #region float-constant-load
@@ -427,10 +431,12 @@ export class FunctionCompiler implements Spiller {
       case Loc.Reg: return reg(v.type, v.n);
       case Loc.Slot: if (memOk) return sized(v.type, this.frame.slotAddr(v.n)); break;
       case Loc.Local: {
-        const s = this.sourceOf(v);
-        if (s.kind === 'reg') return reg(v.type, s.reg);
-        if (s.kind === 'mem' && memOk) return sized(v.type, s.mem);
-        if (s.kind === 'imm' && imm) return 0;
+        // Where the local lives (as sourceOf finds it): its register, its slot, or still zero.
+        const h = this.locals.liveRegister(v.n);
+        if (h >= 0) return reg(v.type, h);
+        if (this.localInSlot(v.n)) {
+          if (memOk) return sized(v.type, this.frame.localAddr(v.n));
+        } else if (imm) return 0;
         break;
       }
     }
@@ -444,9 +450,9 @@ export class FunctionCompiler implements Spiller {
       case Loc.Reg: return XMM[v.n & 15]!;
       case Loc.Slot: return sized(v.type, this.frame.slotAddr(v.n));
       case Loc.Local: {
-        const s = this.sourceOf(v);
-        if (s.kind === 'reg') return XMM[s.reg & 15]!;
-        if (s.kind === 'mem') return sized(v.type, s.mem);
+        const h = this.locals.liveRegister(v.n);
+        if (h >= 0) return XMM[h & 15]!;
+        if (this.localInSlot(v.n)) return sized(v.type, this.frame.localAddr(v.n));
         break;
       }
     }
@@ -568,8 +574,4 @@ const POOL_BYTES8 = new Uint8Array(8);
 /** Does a constant fit an instruction's sign-extended 32-bit immediate? */
 export function fitsImm32(v: Value): boolean {
   return !isWide(v.type) || v.hi === v.imm >> 31;
-}
-
-function checkType(t: number, offset: number, funcIndex: number): void {
-  if (t === ValType.v128) throw notImplemented('simd', offset, funcIndex);
 }

@@ -16,7 +16,7 @@ import { inReg } from './valueStack.ts';
  * them (perFunctionArrays.ts: refill), so entries past its locals may be left from the previous
  * function; nothing reads them.
  */
-const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'localDisp', 'refTop']);
+const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'values', 'localDisp', 'refTop']);
 
 /**
  * The compiler's own fields that are not per function: the module's (env, asm), the parts compared

@@ -12,9 +12,9 @@ import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals, localWeights } from './localWeights.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
-import { filledArray, refill, truncate } from './perFunctionArrays.ts';
+import { filledArray, truncate } from './perFunctionArrays.ts';
 import { boundsFacts } from './ops/boundsChecks.ts';
-import { inReg, Loc, type Value } from './valueStack.ts';
+import { inReg, Loc, ofLocal, type Value } from './valueStack.ts';
 
 // #region local-state
 export class LocalState {
@@ -25,6 +25,8 @@ export class LocalState {
   readonly slotValid: number[];
   /** The locals that have a home register. */
   readonly regLocals: number[] = [];
+  /** Each local's deferred `local.get` (ofLocal(types[i], i)), looked up once per function. */
+  readonly values: Value[] = [];
 
   constructor(
     /** Types of all locals: parameters, declared locals, then the hidden return-area pointer if any. */
@@ -37,6 +39,7 @@ export class LocalState {
     this.home = filledArray(n, -1);
     this.regValid = filledArray(n, 0);
     this.slotValid = filledArray(n, 0);
+    for (let i = 0; i < n; i++) this.values.push(ofLocal(types[i]!, i));
   }
 
   /** The state of another function's locals, as a new LocalState(types, returnAreaLocal), reusing the arrays. */
@@ -44,9 +47,20 @@ export class LocalState {
     const n = types.length;
     this.types = types;
     this.returnAreaLocal = returnAreaLocal;
-    refill(this.home, n, -1);
-    refill(this.regValid, n, 0);
-    refill(this.slotValid, n, 0);
+    // The per-local arrays have one length (they only grow, together): one pass refills them all.
+    const { home, regValid, slotValid, values } = this;
+    const reused = Math.min(n, home.length);
+    for (let i = 0; i < reused; i++) {
+      home[i] = -1;
+      regValid[i] = slotValid[i] = 0;
+      values[i] = ofLocal(types[i]!, i);
+    }
+    for (let i = reused; i < n; i++) {
+      home.push(-1);
+      regValid.push(0);
+      slotValid.push(0);
+      values.push(ofLocal(types[i]!, i));
+    }
     truncate(this.regLocals, 0);
     return this;
   }

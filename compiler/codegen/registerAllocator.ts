@@ -37,8 +37,21 @@ export const XMM_LOCAL_HOMES: readonly RegId[] = [Reg.xmm14, Reg.xmm13, Reg.xmm1
 export const MAX_REGISTER_LOCALS: readonly number[] = [5, 7];
 // #endregion register-policy
 
-const ORDER: readonly (readonly RegId[])[] = [ALLOCATABLE_GPRS, ALLOCATABLE_XMMS];
 const CLASS_MASK = [GPR_MASK, XMM_MASK];
+
+/**
+ * Each class's allocation order as masks of registers in runs of increasing ids (rax rcx rdx
+ * rsi rdi r8 r9, then rbx r12 r13; xmm0-xmm14 in one): the first free register of a run is the
+ * lowest bit of its free mask, so finding one takes a run at a time, not a register at a time.
+ */
+const ORDER_RUNS: readonly (readonly number[])[] = [ALLOCATABLE_GPRS, ALLOCATABLE_XMMS].map((order) => {
+  const runs: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    if (k === 0 || order[k]! < order[k - 1]!) runs.push(regBit(order[k]!));
+    else runs[runs.length - 1]! |= regBit(order[k]!);
+  }
+  return runs;
+});
 
 /** Moves a stack value to its slot: what the allocator calls when it must spill. */
 export interface Spiller {
@@ -67,10 +80,11 @@ export class RegisterAllocator {
   /** A free register of class `cls` not in `avoid`, or -1; nothing is spilled. */
   free(cls: RegClass, avoid = 0): RegId {
     const busy = this.busy() | avoid;
-    const order = ORDER[cls]!;
-    for (let i = 0; i < order.length; i++) {
-      const r = order[i]!;
-      if (!(busy & regBit(r))) return r;
+    // The first in the class's order of preference: its runs of increasing ids, a run at a time.
+    const runs = ORDER_RUNS[cls]!;
+    for (let k = 0; k < runs.length; k++) {
+      const free = runs[k]! & ~busy;
+      if (free !== 0) return 31 - Math.clz32(free & -free);
     }
     return -1;
   }

@@ -52,11 +52,11 @@ export const constant64 = (type: number, lo: number, hi: number): Value =>
 export const localPlus = (type: number, local: number, add: number): Value => ({ loc: Loc.LocalPlus, type, n: local, imm: add | 0, hi: add >> 31 });
 // Values are immutable, so the plain ones (a register, a slot, a local, a condition) are made
 // once and shared: `inReg(t, r)` is `{ loc: Loc.Reg, type: t, n: r, imm: 0, hi: 0 }`, from a cache.
-export const inReg = (type: number, reg: number): Value => shared(regValues, Loc.Reg, type, reg);
+export const inReg = (type: number, reg: number): Value => made(regValues, Loc.Reg, type, reg);
 /** `pos` is the stack position whose slot holds it. */
 export const inSlot = (type: number, pos: number): Value => shared(slotValues, Loc.Slot, type, pos);
 export const ofLocal = (type: number, local: number): Value => shared(localValues, Loc.Local, type, local);
-export const inFlags = (type: number, cc: number): Value => shared(flagValues, Loc.Flags, type, cc);
+export const inFlags = (type: number, cc: number): Value => made(flagValues, Loc.Flags, type, cc);
 
 /** Small integer constants are shared too (most constants are small): i32 at [0, SMALL), i64 at [SMALL, 2 * SMALL), by value + SMALL_MIN. */
 const SMALL_MIN = -64;
@@ -72,9 +72,26 @@ function smallConstant(wide: number, imm: number, hi: number): Value {
 const SHARED = 1024;
 /** A small number for each value type, the cache's second key (-1: not cached). */
 const TYPE_KEY = new Int8Array(128).fill(-1);
-[0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f].forEach((t, k) => (TYPE_KEY[t] = k));
-const regValues = new Array<Value | undefined>(32 * 8);
-const flagValues = new Array<Value | undefined>(32 * 8);
+const VALUE_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f];
+VALUE_TYPES.forEach((t, k) => (TYPE_KEY[t] = k));
+/**
+ * Every register's value and every condition's, of every type, made up front (32 of each, at
+ * n * 8 + TYPE_KEY[type]; the eighth of each eight unused): the commonest values made need no
+ * check for a missing one.
+ */
+const regValues = madeUpFront(Loc.Reg);
+const flagValues = madeUpFront(Loc.Flags);
+function madeUpFront(loc: Loc): Value[] {
+  const values: Value[] = [];
+  for (let n = 0; n < 32; n++) for (let t = 0; t < 8; t++) values.push({ loc, type: VALUE_TYPES[t] ?? 0, n, imm: 0, hi: 0 });
+  return values;
+}
+/** A value from a table madeUpFront (n below 32). */
+function made(values: Value[], loc: Loc, type: number, n: number): Value {
+  const t = TYPE_KEY[type & 127]!;
+  return t >= 0 && type <= 127 ? values[n * 8 + t]! : { loc, type, n, imm: 0, hi: 0 };
+}
+// Slots and locals, of which there may be up to SHARED, are made when first asked for.
 const slotValues = new Array<Value | undefined>(SHARED * 8);
 const localValues = new Array<Value | undefined>(SHARED * 8);
 function shared(cache: (Value | undefined)[], loc: Loc, type: number, n: number): Value {
@@ -181,6 +198,15 @@ export class ValueStack {
     this.track(v, pos);
   }
 
+  /** push(v) for a deferred `local.get` (v.loc is Loc.Local): only the local's references to keep. */
+  pushLocal(v: Value): void {
+    const pos = this.height++;
+    if (pos < this.entries.length) this.entries[pos] = v;
+    else this.entries.push(v);
+    if (pos < this.boundedTop) this.boundedTop = pos;
+    this.addRef(v.n, pos);
+  }
+
   /** The bound recorded for the value at pos (NO_BOUND unless its operator set one). */
   bound(pos: number): number {
     return pos < this.boundedTop ? this.boundAt[pos]! : NO_BOUND;
@@ -242,15 +268,20 @@ export class ValueStack {
         break;
       case Loc.Local:
       case Loc.LocalPlus:
-        while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
-        this.refBelow[pos] = this.refTop[v.n]!;
-        this.refTop[v.n] = pos;
+        this.addRef(v.n, pos);
         break;
       case Loc.Flags:
         if (this.flagsPos !== -1) throw new Error('two values in the flags');
         this.flagsPos = pos;
         break;
     }
+  }
+
+  /** Position pos holds a deferred copy of `local`: the latest of its references. */
+  private addRef(local: number, pos: number): void {
+    while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
+    this.refBelow[pos] = this.refTop[local]!;
+    this.refTop[local] = pos;
   }
 
   private untrack(v: Value, pos: number): void {

@@ -9,13 +9,13 @@ import {
 } from '../functionCompiler.ts';
 import { writeLocal } from '../locals.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { FP_EQUAL, FP_UNEQUAL, inReg, Loc, NO_BOUND, ofLocal } from '../valueStack.ts';
+import { FP_EQUAL, FP_UNEQUAL, inReg, Loc, NO_BOUND } from '../valueStack.ts';
 import { boundsFacts } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 
 // #region variables
 export function localGet(fc: FunctionCompiler, i: number): void {
-  fc.push(ofLocal(fc.locals.types[i]!, i));
+  fc.stack.pushLocal(fc.locals.values[i]!);
 }
 
 export function localSet(fc: FunctionCompiler, i: number, tee: boolean): void {
@@ -24,7 +24,7 @@ export function localSet(fc: FunctionCompiler, i: number, tee: boolean): void {
   const bound = fc.hasMemory && v.loc !== Loc.Const ? boundOf(fc, v, fc.stack.height) : NO_BOUND;
   writeLocal(fc, i, v);
   if (bound !== NO_BOUND) boundsFacts(fc).learnValueBound(i, bound);
-  if (tee) fc.push(ofLocal(fc.locals.types[i]!, i));
+  if (tee) fc.stack.pushLocal(fc.locals.values[i]!);
 }
 
 /** Globals live in cells the VMContext points to. */
