@@ -61,6 +61,14 @@ export class CodeBuffer {
     this.length += n;
   }
 
+  /** Append src[0, n) (another buffer's bytes, say). */
+  appendPrefix(src: Uint8Array, n: number): void {
+    this.reserve(n);
+    if (n > 32) this.bytes.set(src.subarray(0, n), this.length);
+    else for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = src[i]!;
+    this.length += n;
+  }
+
   /** A copy of the bytes written so far. */
   toBytes(): Uint8Array {
     return this.bytes.slice(0, this.length);
