@@ -272,11 +272,11 @@ export class X64CodeGenerator implements CodeGenerator {
     // alignment of its loop heads assumed it (see Frame.alignLoopHead), so the prologue needs no
     // padding whatever its length. The padding is between functions, never run.
     const onBoundary = fc?.frame.hasLoops ? p - fc.frame.predictedPrologueLength() : entryAt;
-    while ((buf.length + onBoundary) % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
+    buf.alignWith(16, onBoundary, 0xcc);
     // A dispatch loop's head (already on a 16-byte boundary) goes on a 64-byte one: see Frame.dispatchLoop.
     const dispatch = fc?.frame.dispatchHead;
     if (dispatch) {
-      while ((buf.length + p + dispatch.offset) % 64 !== 0) (buf.reserve(1), buf.put(0xcc));
+      buf.alignWith(64, p + dispatch.offset, 0xcc);
       this.dispatchFunctions.push(funcIndex);
     }
     const start = buf.length;

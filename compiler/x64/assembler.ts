@@ -91,13 +91,6 @@ function slideDown(code: Uint8Array, to: number, from: number, end: number): num
   return to;
 }
 
-/** `out` padded with `fill` bytes to a multiple of `alignment` counted from `base`. */
-function alignFrom(out: CodeBuffer, base: number, alignment: number, fill: number): void {
-  const pad = (alignment - ((out.length - base) % alignment)) % alignment;
-  out.reserve(pad);
-  for (let i = 0; i < pad; i++) out.put(fill);
-}
-
 /** mapOffset when no code moved. */
 const IDENTITY = (offset: number): number => offset;
 
@@ -235,9 +228,8 @@ export class Assembler extends Instructions {
   }
   /** Pad with nops to a multiple of `alignment` (a power of two). */
   align(alignment: number, fill: 'nop' | 'int3' | 'zero' = 'nop'): void {
-    const pad = (alignment - (this.buf.length % alignment)) % alignment;
-    if (fill === 'nop') this.nop(pad);
-    else for (let i = 0; i < pad; i++) (this.buf.reserve(1), this.buf.put(fill === 'int3' ? 0xcc : 0));
+    if (fill !== 'nop') return this.buf.alignWith(alignment, 0, fill === 'int3' ? 0xcc : 0);
+    this.nop((alignment - (this.buf.length % alignment)) % alignment);
   }
   /** One nop instruction of `n` bytes (0..15): the recommended forms, longer ones with extra 0x66 prefixes. */
   nopInstruction(n: number): void {
@@ -460,12 +452,12 @@ export class Assembler extends Instructions {
     if (this.poolCount > 0) {
       let maxAlign = 1;
       for (let i = 0; i < this.poolCount; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
-      alignFrom(out, base, maxAlign, 0xcc);
+      out.alignWith(maxAlign, -base, 0xcc);
     }
     this.poolOffset = out.length - base;
     for (let i = 0; i < this.poolCount; i++) {
       const entry = this.pool[i]!;
-      alignFrom(out, base, entry.align, 0);
+      out.alignWith(entry.align, -base, 0);
       entry.label.offset = out.length - base;
       entry.label.bindStamp = this.stamp;
       out.reserve(entry.length);
