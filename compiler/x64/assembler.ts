@@ -270,7 +270,7 @@ export class Assembler extends Instructions {
   patchNops(at: number, n: number): void {
     while (n > 0) {
       const k = Math.min(n, 9);
-      NOPS[k]!.forEach((b, i) => this.buf.patch8(at + i, b));
+      writeNop(this.buf.bytes, at, k);
       at += k;
       n -= k;
     }
