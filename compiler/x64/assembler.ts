@@ -436,9 +436,9 @@ export class Assembler extends Instructions {
   /**
    * Finish into a buffer of the caller's (a module's code): the code is written at the end of
    * `out`, relaxed if relaxBranches() ran, the constant pool after it, label references resolved
-   * there (no copy of the code to hand back). `out` may be this
-   * assembler's own buffer (as finish() does). What finish() would return is then read here,
-   * until reset(): the code's length (returned), `fixups`, `addDataRanges`, `mapOffset`.
+   * there (no copy of the code to hand back). `out` may be this assembler's own buffer (as
+   * finish() does). What finish() would return is then read here, until reset(): the code's
+   * length (returned), `finishedFixups`, `addDataRanges`, `mapOffset`.
    */
   finishInto(out: CodeBuffer): number {
     if (this.finished) throw new Error('x64: finish() called twice');
