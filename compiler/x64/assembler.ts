@@ -590,7 +590,7 @@ export class Assembler extends Instructions {
     const saved = relaxation.relax();
     if (saved === 0) return 0;
     const n = relaxation.length;
-    const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
+    const { start: cStart, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
 
     // New label offsets: every label bound here moves with the code (labels were bound in code
     // order: a moving pointer over the candidates maps them), and a pad's label lands after the
@@ -615,19 +615,6 @@ export class Assembler extends Instructions {
       }
     }
 
-    // The references of the jumps that become short now point at their rel8 (marked SHORT -1;
-    // the others move in finishInto(), and so do hand-set labels inside the code); those of
-    // jumps dropped whole are left out (size 0).
-    for (let c = 0; c < n; c++) {
-      const state = cState[c]!, r = cTag[c]!;
-      if (state === SHORTENED) {
-        const to = cStart[c]! - savedBefore[c]!;
-        rows[r + AT] = to + 1;
-        rows[r + END] = to + 2;
-        rows[r + SIZE] = 1;
-        rows[r + SHORT] = -1;
-      } else if (state === DROPPED && r >= 0) rows[r + SIZE] = 0;
-    }
     this.relaxedLength = this.buf.length;
     this.savedBytes = saved;
 
@@ -646,12 +633,15 @@ export class Assembler extends Instructions {
   /**
    * Slide the code down in place as relaxation made it (the write position never passes the
    * read position): the short jumps where the near ones were, pads at their new lengths,
-   * dropped bytes left out.
+   * dropped bytes left out. The references of the jumps made short now point at their rel8
+   * (marked SHORT -1; the others move in finishInto(), and so do hand-set labels inside the
+   * code); those of jumps dropped whole are left out (size 0).
    */
   private slideRelaxed(): void {
     const relaxation = this.relaxation;
     const n = relaxation.length;
-    const { start: cStart, saving: cSaving, state: cState, padLength } = relaxation;
+    const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength } = relaxation;
+    const rows = this.labelRefs.data;
     const code = this.buf.bytes;
     let from = 0;
     let to = 0;
@@ -660,14 +650,20 @@ export class Assembler extends Instructions {
       if (state === LONG) continue;
       const at = cStart[c]!;
       to = slideDown(code, to, from, at);
+      const r = cTag[c]!;
       if (state === SHORTENED) {
         const isJmp = cSaving[c] === 3;
         code[to] = isJmp ? 0xeb : 0x70 + (code[at + 1]! & 15);
         code[to + 1] = 0;
+        rows[r + AT] = to + 1;
+        rows[r + END] = to + 2;
+        rows[r + SIZE] = 1;
+        rows[r + SHORT] = -1;
         to += 2;
         from = at + (isJmp ? 5 : 6);
         continue;
       }
+      if (r >= 0) rows[r + SIZE] = 0; // a jump to the next instruction, dropped
       from = at + cSaving[c]!;
       if (state === PAD) {
         writeNop(code, to, padLength[c]!);
