@@ -256,57 +256,57 @@ export class X64CodeGenerator implements CodeGenerator {
     }
     // Forward jumps to near labels shrink to rel8 (branch relaxation): every offset recorded
     // during assembly is a label (trap stubs, call sites), a fix-up, a data range or a note,
-    // and finish() moves them all, or goes through body.mapOffset below. Loop heads stay
-    // aligned: their padding is recomputed as the code before them shrinks.
-    const body = this.asm.finish({ borrow: true, relaxBranches: true }); // copied into this.code below, before the next reset
+    // and relaxation moves them all, or they go through asm.mapOffset below. Loop heads stay
+    // aligned: their padding is recomputed as the code before them shrinks. (The labels move
+    // now; the bytes when the body is copied into this.code below.)
+    const asm = this.asm;
+    asm.relaxBranches();
     // The prologue (behind the stack-overflow stub) goes in front of the body now that the frame
     // size is known.
     const pro = this.prologueAsm;
     pro.reset();
     const entryAt = fc ? fc.frame.emitPrologue(pro) : 0;
-    const head = pro.finish({ borrow: true }).code;
-    const p = head.length;
+    const p = pro.offset;
     const buf = this.code;
     // The entry goes on a 16-byte boundary; in a function with loops, the body goes where the
     // alignment of its loop heads assumed it (see Frame.alignLoopHead), so the prologue needs no
     // padding whatever its length. The padding is between functions, never run.
     const onBoundary = fc?.frame.hasLoops ? p - fc.frame.predictedPrologueLength() : entryAt;
-    while ((buf.length + onBoundary) % 16 !== 0) (buf.reserve(1), buf.put(0xcc));
+    buf.alignWith(16, onBoundary, 0xcc);
     // A dispatch loop's head (already on a 16-byte boundary) goes on a 64-byte one: see Frame.dispatchLoop.
     const dispatch = fc?.frame.dispatchHead;
     if (dispatch) {
-      while ((buf.length + p + dispatch.offset) % 64 !== 0) (buf.reserve(1), buf.put(0xcc));
+      buf.alignWith(64, p + dispatch.offset, 0xcc);
       this.dispatchFunctions.push(funcIndex);
     }
     const start = buf.length;
     const entry = start + entryAt;
-    buf.append(head);
-    buf.append(body.code);
-    for (let i = 0; i < body.fixups.length; i++) {
-      const f = body.fixups[i]!;
+    pro.finishInto(buf);
+    const bodyStart = start + p;
+    const bodyLength = asm.finishInto(buf);
+    const fixups = asm.finishedFixups;
+    for (let i = 0; i < fixups.length; i++) {
+      const f = fixups[i]!;
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
-      this.calls.push(start + p + f.offset, f.target, f.addend);
+      this.calls.push(bodyStart + f.offset, f.target, f.addend);
     }
     this.offsets[funcIndex] = entry;
-    this.functions.push({ funcIndex, offset: entry, size: start + p + body.code.length - entry, prefix: entryAt });
+    this.functions.push({ funcIndex, offset: entry, size: bodyStart + bodyLength - entry, prefix: entryAt });
     if (this.keepNotes) {
       if (fc && entryAt > 0) this.notes.push([start, 'stack overflow stub']);
       if (fc) this.notes.push([entry, 'prologue']);
       for (let i = 0; i < this.fnNotes.length; i++) {
         const n = this.fnNotes[i]!;
-        this.notes.push([start + p + body.mapOffset(n[0]), n[1]]);
+        this.notes.push([bodyStart + asm.mapOffset(n[0]), n[1]]);
       }
     }
     // Jump tables and the constant pool, as the assembler recorded them.
-    for (let i = 0; i < body.dataRanges.length; i++) {
-      const [a, b] = body.dataRanges[i]!;
-      this.dataRanges.push([start + p + a, start + p + b]);
-    }
+    asm.addDataRanges(this.dataRanges, bodyStart);
     if (fc) {
       const frame = fc.frame;
       // A site is its trap call's return address (the stack-overflow stub's is the entry).
       if (entryAt > 0) this.trapSites.add(entry, TrapCode.callStackExhausted, funcIndex, frame.bodyOffset);
-      frame.addTrapSites(this.trapSites, start + p, body.mapOffset);
+      frame.addTrapSites(this.trapSites, bodyStart, asm.mapOffset);
       this.done = fc;
     }
     this.fc = null;

@@ -1,7 +1,7 @@
 // Labels, branches, jump tables, the constant pool, fix-ups and immediate-size selection.
 // Branch targets and RIP-relative addresses are read back through iced-x86's decoder.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Assembler, CODE_START, Label, Shape, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
+import { Assembler, CODE_START, CodeBuffer, Label, Shape, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
 import { dispatchOf } from './forms.ts';
 import { CONDITIONS, condCode, invertCond } from './operands.ts';
 
@@ -573,18 +573,33 @@ describe('form selection cache', () => {
     expect(short).toBeGreaterThan(100);
   });
 
-  it('finish({ borrow: true }) returns the same bytes without a copy', () => {
+  it('finishInto writes the code finish() returns at the end of another buffer', () => {
+    const emit = (a: Assembler): void => {
+      const skip = a.newLabel();
+      a.jcc('e', skip);
+      a.movsd(xmm0, a.constF64(1.5));
+      a.bind(skip);
+      a.add(eax, 1000);
+      a.call(external('f'));
+      a.ret();
+    };
     const a = new Assembler();
-    a.add(eax, 1000);
-    a.ret();
-    const copied = Array.from(new Assembler().finish().code);
-    expect(copied).toEqual([]);
-    const borrowed = a.finish({ borrow: true });
+    emit(a);
+    a.relaxBranches();
+    const out = new CodeBuffer(16);
+    out.append([0xcc, 0xcc, 0xcc]);
+    const length = a.finishInto(out);
     const b = new Assembler();
-    b.add(eax, 1000);
-    b.ret();
-    expect(Array.from(borrowed.code)).toEqual(Array.from(b.finish().code));
-    expect(borrowed.code.buffer).toBe(a.buf.bytes.buffer);
+    emit(b);
+    const expected = b.finish({ relaxBranches: true });
+    expect(length).toBe(expected.code.length);
+    expect(Array.from(out.bytes.subarray(3, out.length))).toEqual(Array.from(expected.code));
+    expect(a.finishedFixups).toEqual(expected.fixups);
+    const ranges: [number, number][] = [];
+    a.addDataRanges(ranges, 3);
+    expect(ranges).toEqual(expected.dataRanges.map(([s, e]) => [s + 3, e + 3]));
+    expect(a.mapOffset(5)).toBe(expected.mapOffset(5));
+    expect(new Assembler().finish().code.length).toBe(0);
   });
 });
 

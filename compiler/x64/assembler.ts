@@ -2,6 +2,7 @@
 // constant pool, branch relaxation, and finishing the code with its fix-ups for the runtime.
 
 import { BranchRelaxation, DROPPED, LONG, PAD, SHORTENED } from './branchRelaxation.ts';
+import type { CodeBuffer } from './codeBuffer.ts';
 import { CODE_START, type Fixup } from './encoder.ts';
 import { Instructions } from './instructions.ts';
 import { ADDEND, AT, END, FIELDS, SHORT, SIZE, START } from './labelRefs.ts';
@@ -32,16 +33,10 @@ export interface AssembledCode {
 export interface FinishOptions {
   /**
    * Shrink forward jmp/jcc to labels that were not bound when the jump was emitted to their
-   * short form when the target is near. Code moves: offsets recorded from `asm.offset` must go
-   * through `mapOffset`; bytes patched before `finish()` move with the code.
+   * short form when the target is near (as `relaxBranches()` does). Code moves: offsets recorded
+   * from `asm.offset` must go through `mapOffset`; bytes patched before `finish()` move with the code.
    */
   relaxBranches?: boolean;
-  /**
-   * Hand back `code` as a view of the assembler's own buffer instead of a copy: valid only until
-   * `reset()` (copy it out before assembling more), and so is `mapOffset`. For callers that copy
-   * the code elsewhere anyway.
-   */
-  borrow?: boolean;
 }
 // #endregion finished-code
 
@@ -138,20 +133,30 @@ export class Assembler extends Instructions {
   /** Their offsets when bound, by the same index (relaxation reads these, not the scattered labels). */
   private boundOffsets = new Int32Array(256);
   /** Byte ranges [start, length] that relaxation drops (see omit). */
-  private omissions: number[] = [];
+  private readonly omissions: number[] = [];
   /**
    * Alignment pads [start, length] and the label bound after each (see alignedLabel); null for a
    * pad that unalign() dropped, which relaxation then omits like a range given to omit().
    */
-  private pads: number[] = [];
-  private padLabels: (Label | null)[] = [];
+  private readonly pads: number[] = [];
+  private readonly padLabels: (Label | null)[] = [];
+  /** relaxBranches() has run: nothing more may be emitted. */
+  private relaxed = false;
   private finished = false;
-  /** The code's length before relaxation moved it (0: it did not). */
+  /** The code's length before relaxation (0: relaxation moved nothing). */
   private relaxedLength = 0;
+  /** Bytes relaxation saved. */
+  private savedBytes = 0;
+  /** Where the constant pool starts in the finished code, and where the code ends. */
+  private poolOffset = 0;
+  private finishedLength = 0;
   /** Branch relaxation's candidates, reused by every finish(). */
   private readonly relaxation = new BranchRelaxation();
-  /** The relaxation's map for a borrowed result (valid until reset(), like the code). */
-  private readonly mapRelaxed = (offset: number): number => this.relaxation.map(offset);
+  /**
+   * Where an offset read from `asm.offset` during assembly ends up in the finished code: the
+   * identity unless relaxation moved code. Valid until reset() (finish() hands out a copy).
+   */
+  readonly mapOffset = (offset: number): number => (this.relaxedLength === 0 ? offset : this.relaxation.map(offset));
   /** This piece of code's generation: labels bound here carry it (Label.bindStamp). */
   private stamp = ++Assembler.generations;
 
@@ -172,10 +177,11 @@ export class Assembler extends Instructions {
     this.tablesEnd = 0;
     this.targetCount = 0;
     this.boundCount = 0;
-    if (this.omissions.length !== 0) this.omissions = [];
-    if (this.pads.length !== 0) (this.pads = []), (this.padLabels = []);
-    this.finished = false;
-    this.relaxedLength = 0;
+    // Emptied by pops: a new array would be allocated and grown again by most functions.
+    while (this.omissions.length !== 0) this.omissions.pop();
+    while (this.padLabels.length !== 0) this.pads.pop(), this.pads.pop(), this.padLabels.pop();
+    this.relaxed = this.finished = false;
+    this.relaxedLength = this.savedBytes = 0;
     this.stamp = ++Assembler.generations;
   }
 
@@ -222,9 +228,8 @@ export class Assembler extends Instructions {
   }
   /** Pad with nops to a multiple of `alignment` (a power of two). */
   align(alignment: number, fill: 'nop' | 'int3' | 'zero' = 'nop'): void {
-    const pad = (alignment - (this.buf.length % alignment)) % alignment;
-    if (fill === 'nop') this.nop(pad);
-    else for (let i = 0; i < pad; i++) (this.buf.reserve(1), this.buf.put(fill === 'int3' ? 0xcc : 0));
+    if (fill !== 'nop') return this.buf.alignWith(alignment, 0, fill === 'int3' ? 0xcc : 0);
+    this.nop((alignment - (this.buf.length % alignment)) % alignment);
   }
   /** One nop instruction of `n` bytes (0..15): the recommended forms, longer ones with extra 0x66 prefixes. */
   nopInstruction(n: number): void {
@@ -265,7 +270,7 @@ export class Assembler extends Instructions {
   patchNops(at: number, n: number): void {
     while (n > 0) {
       const k = Math.min(n, 9);
-      NOPS[k]!.forEach((b, i) => this.buf.patch8(at + i, b));
+      writeNop(this.buf.bytes, at, k);
       at += k;
       n -= k;
     }
@@ -410,29 +415,60 @@ export class Assembler extends Instructions {
   // #region finish
   /** Emit the constant pool, resolve every label reference, and hand back the code. */
   finish(options: FinishOptions = {}): AssembledCode {
+    if (options.relaxBranches && !this.relaxed) this.relaxBranches();
+    this.finishInto(this.buf);
+    const buf = this.buf;
+    const constantPoolOffset = this.poolOffset;
+    const dataRanges: [number, number][] = [];
+    this.addDataRanges(dataRanges, 0);
+    const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
+    for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
+    return {
+      code: buf.toBytes(),
+      fixups: this.fixups.length === 0 ? NONE : this.fixups.slice(),
+      labels, constantPoolOffset,
+      dataRanges: dataRanges.length === 0 ? NONE : dataRanges,
+      mapOffset: this.relaxedLength === 0 ? IDENTITY : this.relaxation.snapshot(),
+      relaxedBytes: this.savedBytes,
+    };
+  }
+
+  /**
+   * Finish into a buffer of the caller's (a module's code): the code is written at the end of
+   * `out`, relaxed if relaxBranches() ran, the constant pool after it, label references resolved
+   * there (no copy of the code to hand back). `out` may be this assembler's own buffer (as
+   * finish() does). What finish() would return is then read here, until reset(): the code's
+   * length (returned), `finishedFixups`, `addDataRanges`, `mapOffset`.
+   */
+  finishInto(out: CodeBuffer): number {
     if (this.finished) throw new Error('x64: finish() called twice');
     this.finished = true;
-    const relaxedBytes = options.relaxBranches ? this.relax() : 0;
-    const mapOffset = relaxedBytes === 0 ? IDENTITY : options.borrow ? this.mapRelaxed : this.relaxation.snapshot();
     const buf = this.buf;
+    const base = out === buf ? 0 : out.length;
+    // The code, with the short jumps relaxation chose, copied over in one piece.
+    if (this.relaxedLength > 0) this.slideRelaxed();
+    if (out !== buf) out.appendPrefix(buf.bytes, buf.length);
+    // The constant pool, aligned from the code's start.
     if (this.poolCount > 0) {
       let maxAlign = 1;
       for (let i = 0; i < this.poolCount; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
-      this.align(maxAlign, 'int3');
+      out.alignWith(maxAlign, -base, 0xcc);
     }
-    const constantPoolOffset = buf.length;
+    this.poolOffset = out.length - base;
     for (let i = 0; i < this.poolCount; i++) {
       const entry = this.pool[i]!;
-      this.align(entry.align, 'zero');
-      this.bind(entry.label);
-      buf.reserve(entry.length);
-      for (let k = 0; k < entry.length; k++) buf.put(this.poolData[entry.start + k]!);
+      out.alignWith(entry.align, -base, 0);
+      entry.label.offset = out.length - base;
+      entry.label.bindStamp = this.stamp;
+      out.reserve(entry.length);
+      for (let k = 0; k < entry.length; k++) out.put(this.poolData[entry.start + k]!);
     }
+    this.finishedLength = out.length - base;
 
     const refs = this.labelRefs;
     const r = refs.data;
     const stamp = this.stamp, movedBelow = this.relaxedLength;
-    const code = buf.bytes; // the pool is in: the buffer no longer grows
+    const code = out.bytes; // the pool is in: the buffer no longer grows
     // If relaxation moved the code, every reference moves with it but the jumps it made short
     // (SHORT -1: already rewritten) and the ones it dropped (size 0). References were recorded in
     // code order, so their offsets come in nondecreasing order and map with moving pointers over
@@ -459,6 +495,7 @@ export class Assembler extends Instructions {
         end -= savedBefore[e]!;
       }
       const d = target + r[i + ADDEND]! - end;
+      at += base;
       if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
         code[at] = d;
@@ -469,40 +506,48 @@ export class Assembler extends Instructions {
         code[at + 3] = d >> 24;
       }
     }
-    // Data in the code: the jump tables, then the pool.
-    let dataRanges: [number, number][] | null = null;
+    // The jump tables' entries.
     const tables = this.tables, tableTargets = this.tableTargets;
     for (let t = 0, l = 0; t < this.tablesEnd; t += 3) {
       const start = tables[t]!, kind = tables[t + 1]!, count = tables[t + 2]!;
-      if (count > 0) (dataRanges ??= []).push([start, start + (kind === ABS64 ? 8 : 4) * count]);
       for (let e = 0; e < count; e++, l++) {
         const label = tableTargets[l]!;
         const target = label.offset;
         if (target < 0) throw new Error(`x64: jump-table label ${label.name ?? ''} never bound`);
-        if (kind === REL32) buf.patch32(start + 4 * e, target - start);
-        else if (kind === OFFSET32) buf.patch32(start + 4 * e, target);
+        if (kind === REL32) out.patch32(base + start + 4 * e, target - start);
+        else if (kind === OFFSET32) out.patch32(base + start + 4 * e, target);
         else this.fixups.push({ kind: 'abs64', offset: start + 8 * e, target: CODE_START, addend: target });
       }
     }
-    if (buf.length > constantPoolOffset) (dataRanges ??= []).push([constantPoolOffset, buf.length]);
-    const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
-    for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
-    return {
-      code: options.borrow ? buf.bytes.subarray(0, buf.length) : buf.toBytes(),
-      fixups: this.fixups.length === 0 ? NONE : this.fixups.slice(),
-      labels, constantPoolOffset,
-      dataRanges: dataRanges ?? NONE,
-      mapOffset, relaxedBytes,
-    };
+    return this.finishedLength;
+  }
+
+  /** After finishing: the fix-ups for the runtime (see AssembledCode.fixups), valid until reset(). */
+  get finishedFixups(): readonly Fixup[] {
+    return this.fixups;
+  }
+
+  /** After finishing: the data in the code (jump tables, then the pool) as ranges [start, end), moved by `at`, appended to `out`. */
+  addDataRanges(out: [number, number][], at: number): void {
+    const tables = this.tables;
+    for (let t = 0; t < this.tablesEnd; t += 3) {
+      const start = tables[t]!, kind = tables[t + 1]!, count = tables[t + 2]!;
+      if (count > 0) out.push([at + start, at + start + (kind === ABS64 ? 8 : 4) * count]);
+    }
+    if (this.finishedLength > this.poolOffset) out.push([at + this.poolOffset, at + this.finishedLength]);
   }
   // #endregion finish
 
   // #region relax
   /**
-   * Shrink what branch relaxation allows, moving the code and everything that points into it;
-   * returns the bytes saved (0: nothing moved).
+   * Shrink what branch relaxation allows (see FinishOptions.relaxBranches): decide which jumps
+   * become short and move the labels, fix-ups and jump tables; the code itself moves when it is
+   * finished (slideRelaxed). Nothing may be emitted after it. Returns the bytes saved (0: nothing
+   * moved).
    */
-  private relax(): number {
+  relaxBranches(): number {
+    if (this.relaxed || this.finished) throw new Error('x64: relaxBranches() after finishing');
+    this.relaxed = true;
     const refs = this.labelRefs;
     const rows = refs.data;
     const nRefs = refs.length;
@@ -545,7 +590,7 @@ export class Assembler extends Instructions {
     const saved = relaxation.relax();
     if (saved === 0) return 0;
     const n = relaxation.length;
-    const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
+    const { start: cStart, tag: cTag, state: cState, padLength, savedBefore } = relaxation;
 
     // New label offsets: every label bound here moves with the code (labels were bound in code
     // order: a moving pointer over the candidates maps them), and a pad's label lands after the
@@ -570,10 +615,33 @@ export class Assembler extends Instructions {
       }
     }
 
-    // Slide the code down in place (the write position never passes the read position), writing
-    // the short jumps where the near ones were (their references rewritten and marked SHORT -1;
-    // the others move in finish(), and so do hand-set labels inside the code).
-    const oldLength = this.buf.length;
+    this.relaxedLength = this.buf.length;
+    this.savedBytes = saved;
+
+    const fixups = this.fixups as unknown as { offset: number }[];
+    for (let i = 0, c = 0; i < fixups.length; i++) {
+      const f = fixups[i]!;
+      while (c < n && cStart[c]! < f.offset) c++;
+      f.offset -= savedBefore[c]!;
+    }
+    // A table moves whole (nothing relaxation changes lies inside one).
+    const tables = this.tables;
+    for (let t = 0; t < this.tablesEnd; t += 3) tables[t] = relaxation.map(tables[t]!);
+    return saved;
+  }
+
+  /**
+   * Slide the code down in place as relaxation made it (the write position never passes the
+   * read position): the short jumps where the near ones were, pads at their new lengths,
+   * dropped bytes left out. The references of the jumps made short now point at their rel8
+   * (marked SHORT -1; the others move in finishInto(), and so do hand-set labels inside the
+   * code); those of jumps dropped whole are left out (size 0).
+   */
+  private slideRelaxed(): void {
+    const relaxation = this.relaxation;
+    const n = relaxation.length;
+    const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength } = relaxation;
+    const rows = this.labelRefs.data;
     const code = this.buf.bytes;
     let from = 0;
     let to = 0;
@@ -602,19 +670,7 @@ export class Assembler extends Instructions {
         to += padLength[c]!;
       }
     }
-    this.buf.length = slideDown(code, to, from, oldLength);
-    this.relaxedLength = oldLength;
-
-    const fixups = this.fixups as unknown as { offset: number }[];
-    for (let i = 0, c = 0; i < fixups.length; i++) {
-      const f = fixups[i]!;
-      while (c < n && cStart[c]! < f.offset) c++;
-      f.offset -= savedBefore[c]!;
-    }
-    // A table moves whole (nothing relaxation changes lies inside one).
-    const tables = this.tables;
-    for (let t = 0; t < this.tablesEnd; t += 3) tables[t] = relaxation.map(tables[t]!);
-    return saved;
+    this.buf.length = slideDown(code, to, from, this.relaxedLength);
   }
 
   /** Does every short jump, and every jump about to become short, reach its target after relaxation (labels already moved)? */

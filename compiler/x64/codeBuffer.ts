@@ -51,6 +51,17 @@ export class CodeBuffer {
     this.bytes[at] = v;
   }
 
+  /**
+   * Append `fill` bytes until `length + offset` is a multiple of `alignment` (a power of two;
+   * `offset` may be negative): padding, counted once rather than a byte at a time.
+   */
+  alignWith(alignment: number, offset: number, fill: number): void {
+    const n = (alignment - ((this.length + offset) & (alignment - 1))) & (alignment - 1);
+    this.reserve(n);
+    for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = fill;
+    this.length += n;
+  }
+
   /** Append raw bytes, reserving room. */
   append(data: ArrayLike<number>): void {
     const n = data.length;
@@ -58,6 +69,14 @@ export class CodeBuffer {
     // `set` from a plain array (nops, small constants) costs more than copying a few bytes by hand.
     if (n > 32) this.bytes.set(data, this.length);
     else for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = data[i]!;
+    this.length += n;
+  }
+
+  /** Append src[0, n) (another buffer's bytes, say). */
+  appendPrefix(src: Uint8Array, n: number): void {
+    this.reserve(n);
+    if (n > 32) this.bytes.set(src.subarray(0, n), this.length);
+    else for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = src[i]!;
     this.length += n;
   }
 

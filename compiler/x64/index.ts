@@ -32,8 +32,9 @@
 //               ended up within rel8 reach, and drops those to the next instruction; labels move with the code, but offsets you saved from
 //               asm.offset must go through mapOffset, and align() padding inside the code is not
 //               preserved (the code moves). Bytes you patch before finish() move with the code.
-//               finish({ borrow: true }) returns code as a view of the buffer (no copy), valid until
-//               reset(), and mapOffset with it.
+//               asm.relaxBranches() then asm.finishInto(buffer) does the same into the end of
+//               another CodeBuffer (a module's code: one copy); then read asm.finishedFixups,
+//               asm.addDataRanges(list, at) and asm.mapOffset, valid until reset().
 //               Only jumps to labels bound with bind() shrink; a label whose offset you set by
 //               hand moves if it lies inside this code and stays put if it lies beyond it.
 //               Generic: asm.emit('vaddss', a, b, c, d?) and asm.emitCc('jcc', condCode('e'), label).
