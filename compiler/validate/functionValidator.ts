@@ -797,8 +797,9 @@ export class FunctionValidator implements FunctionContext {
 
   /**
    * Reference operators and the 0xfc prefix, out of the main switch: its cases then span only
-   * 0x00-0x44, a range dense enough that V8's optimizing compiler may dispatch through a jump
-   * table instead of a tree of comparisons (its rule weighs the range against the case count).
+   * 0x00-0xc4, nearly every opcode in the range, dense enough that V8's optimizing compiler
+   * dispatches through a jump table instead of a tree of comparisons (its rule weighs the range
+   * against the case count).
    */
   private referenceOrPrefixed(op: number, at: number, offset: number): void {
     const r = this.r;
