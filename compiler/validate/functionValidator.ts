@@ -666,7 +666,10 @@ export class FunctionValidator implements FunctionContext {
           if (this.live) cg!.f64Const(r.low, r.high, offset);
           break;
 
-        // ---- loads and stores ----
+        // ---- loads, stores and numeric operators: a case for every opcode, grouped by shape, so
+        // that the switch's jump table reaches each one directly (a chain of tests on its family,
+        // read from a table, cost more). The operand types come from the operator table's flat
+        // arrays; operands not in place go to simpleOperator, the plain path. ----
         case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e: // i32.load ... i32.load16_s
         case 0x2f: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: // i32.load16_u ... i64.load32_u
         case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: // i32.store i64.store f32.store f64.store i32.store8
@@ -708,8 +711,7 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
 
-        // ---- numeric operators of two operands, by opcode: a case each, so that the switch's jump
-        // table reaches them directly; both operands have the type of the first parameter ----
+        // Two operands of one type, a result of that type:
         case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f: case 0x70: case 0x71:
         case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77: case 0x78: // i32.add ... i32.rotr
         case 0x7c: case 0x7d: case 0x7e: case 0x7f: case 0x80: case 0x81: case 0x82: case 0x83:
@@ -730,6 +732,7 @@ export class FunctionValidator implements FunctionContext {
           }
           break;
         }
+        // Comparisons of two operands of one type:
         case 0x46: case 0x47: case 0x48: case 0x49: case 0x4a: case 0x4b: case 0x4c: case 0x4d:
         case 0x4e: case 0x4f: // i32.eq ... i32.ge_u
         case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57: case 0x58:
@@ -750,8 +753,8 @@ export class FunctionValidator implements FunctionContext {
           }
           break;
         }
-
-        case 0x45: case 0x50: { // i32.eqz i64.eqz: comparisons of one operand
+        // Comparisons of one operand:
+        case 0x45: case 0x50: { // i32.eqz i64.eqz
           const sp = this.sp;
           const stack = this.stack;
           if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
@@ -764,6 +767,7 @@ export class FunctionValidator implements FunctionContext {
           }
           break;
         }
+        // One operand, one result:
         case 0x67: case 0x68: case 0x69: // i32.clz i32.ctz i32.popcnt
         case 0x79: case 0x7a: case 0x7b: // i64.clz i64.ctz i64.popcnt
         case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x91: // f32.abs ... f32.sqrt
