@@ -666,75 +666,144 @@ export class FunctionValidator implements FunctionContext {
           if (this.live) cg!.f64Const(r.low, r.high, offset);
           break;
 
-        default: {
-          // Numeric operators with their operands in place: the common case, checked inline.
-          const family = opFamily[op];
+        // ---- loads, stores and numeric operators: a case for every opcode, grouped by shape, so
+        // that the switch's jump table reaches each one directly (a chain of tests on its family,
+        // read from a table, cost more). The operand types come from the operator table's flat
+        // arrays; operands not in place go to simpleOperator, the plain path. ----
+        case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e: // i32.load ... i32.load16_s
+        case 0x2f: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: // i32.load16_u ... i64.load32_u
+        case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: // i32.store i64.store f32.store f64.store i32.store8
+        case 0x3b: case 0x3c: case 0x3d: case 0x3e: { // i32.store16 i64.store8 i64.store16 i64.store32
+          // Address (and value) in place, alignment in one byte and at most natural, memory present.
+          const isLoad = op < 0x36;
           const stack = this.stack;
           const sp = this.sp;
           const height = this.height;
-          if (family === FAMILY_BINARY || family === FAMILY_COMPARE) {
-            const p1 = opParam1[op]!;
-            const inPlace = p1 === 0
-              ? sp - 1 >= height && stack[sp - 1] === opParam0[op] // eqz: a comparison of one operand
-              : sp - 2 >= height && stack[sp - 1] === p1 && stack[sp - 2] === opParam0[op];
-            if (inPlace) {
-              const operands = p1 === 0 ? 1 : 2;
-              stack[sp - operands] = opResult[op]!;
-              this.sp = sp - operands + 1;
-              if (this.live) {
-                if (family === FAMILY_BINARY) cg!.binary(op, offset);
-                else cg!.compare(op, offset);
-              }
-              break;
+          const align = bytes[pos]!;
+          const inPlace = isLoad
+            ? sp - 1 >= height && stack[sp - 1] === I32
+            : sp - 2 >= height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32;
+          if (inPlace && pos + 1 < end && align <= opNaturalAlign[op]! && m.memories.length !== 0) {
+            // The offset: nearly always one or two bytes; else a LEB128, limited as in simpleOperator.
+            let memOffset = bytes[pos + 1]!;
+            if (memOffset < 0x80) pos += 2;
+            else if (pos + 2 < end && bytes[pos + 2]! < 0x80) {
+              memOffset = (memOffset & 0x7f) | (bytes[pos + 2]! << 7);
+              pos += 3;
+            } else {
+              r.pos = pos + 1;
+              memOffset = r.u64Number();
+              if (memOffset > 0xffffffff) throw r.error('offset out of range', pos + 1);
+              pos = r.pos;
             }
-          } else if (family === FAMILY_UNARY) {
-            if (sp - 1 >= height && stack[sp - 1] === opParam0[op]) {
+            if (isLoad) {
               stack[sp - 1] = opResult[op]!;
-              if (this.live) cg!.unary(op, offset);
-              break;
+              if (this.live) cg!.load(op, 0, align, memOffset, offset);
+            } else {
+              this.sp = sp - 2;
+              if (this.live) cg!.store(op, 0, align, memOffset, offset);
             }
-          } else if (family === FAMILY_LOAD || family === FAMILY_STORE) {
-            // Address (and value) in place, alignment in one byte and at most natural, memory present.
-            const align = bytes[pos]!;
-            const inPlace = family === FAMILY_LOAD
-              ? sp - 1 >= height && stack[sp - 1] === I32
-              : sp - 2 >= height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32;
-            if (inPlace && pos + 1 < end && align <= opNaturalAlign[op]! && m.memories.length !== 0) {
-              // The offset: nearly always one or two bytes; else a LEB128, limited as in simpleOperator.
-              let memOffset = bytes[pos + 1]!;
-              if (memOffset < 0x80) pos += 2;
-              else if (pos + 2 < end && bytes[pos + 2]! < 0x80) {
-                memOffset = (memOffset & 0x7f) | (bytes[pos + 2]! << 7);
-                pos += 3;
-              } else {
-                r.pos = pos + 1;
-                memOffset = r.u64Number();
-                if (memOffset > 0xffffffff) throw r.error('offset out of range', pos + 1);
-                pos = r.pos;
-              }
-              if (family === FAMILY_LOAD) {
-                stack[sp - 1] = opResult[op]!;
-                if (this.live) cg!.load(op, 0, align, memOffset, offset);
-              } else {
-                this.sp = sp - 2;
-                if (this.live) cg!.store(op, 0, align, memOffset, offset);
-              }
-              break;
-            }
+          } else {
+            r.pos = pos;
+            this.simpleOperator(op, op, offset, at);
+            pos = r.pos;
           }
+          break;
+        }
+
+        // Two operands of one type, a result of that type:
+        case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f: case 0x70: case 0x71:
+        case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77: case 0x78: // i32.add ... i32.rotr
+        case 0x7c: case 0x7d: case 0x7e: case 0x7f: case 0x80: case 0x81: case 0x82: case 0x83:
+        case 0x84: case 0x85: case 0x86: case 0x87: case 0x88: case 0x89: case 0x8a: // i64.add ... i64.rotr
+        case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97: case 0x98: // f32.add ... f32.copysign
+        case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: case 0xa5: case 0xa6: { // f64.add ... f64.copysign
+          // The result has the operands' type: it is already in the first operand's place.
+          const t = opParam0[op]!;
+          const sp = this.sp;
+          const stack = this.stack;
+          if (sp - 2 >= this.height && stack[sp - 1] === t && stack[sp - 2] === t) {
+            this.sp = sp - 1;
+            if (this.live) cg!.binary(op, offset);
+          } else {
+            r.pos = pos;
+            this.simpleOperator(op, op, offset, at);
+            pos = r.pos;
+          }
+          break;
+        }
+        // Comparisons of two operands of one type:
+        case 0x46: case 0x47: case 0x48: case 0x49: case 0x4a: case 0x4b: case 0x4c: case 0x4d:
+        case 0x4e: case 0x4f: // i32.eq ... i32.ge_u
+        case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57: case 0x58:
+        case 0x59: case 0x5a: // i64.eq ... i64.ge_u
+        case 0x5b: case 0x5c: case 0x5d: case 0x5e: case 0x5f: case 0x60: // f32.eq ... f32.ge
+        case 0x61: case 0x62: case 0x63: case 0x64: case 0x65: case 0x66: { // f64.eq ... f64.ge
+          const t = opParam0[op]!;
+          const sp = this.sp;
+          const stack = this.stack;
+          if (sp - 2 >= this.height && stack[sp - 1] === t && stack[sp - 2] === t) {
+            stack[sp - 2] = I32;
+            this.sp = sp - 1;
+            if (this.live) cg!.compare(op, offset);
+          } else {
+            r.pos = pos;
+            this.simpleOperator(op, op, offset, at);
+            pos = r.pos;
+          }
+          break;
+        }
+        // Comparisons of one operand:
+        case 0x45: case 0x50: { // i32.eqz i64.eqz
+          const sp = this.sp;
+          const stack = this.stack;
+          if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
+            stack[sp - 1] = I32;
+            if (this.live) cg!.compare(op, offset);
+          } else {
+            r.pos = pos;
+            this.simpleOperator(op, op, offset, at);
+            pos = r.pos;
+          }
+          break;
+        }
+        // One operand, one result:
+        case 0x67: case 0x68: case 0x69: // i32.clz i32.ctz i32.popcnt
+        case 0x79: case 0x7a: case 0x7b: // i64.clz i64.ctz i64.popcnt
+        case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x91: // f32.abs ... f32.sqrt
+        case 0x99: case 0x9a: case 0x9b: case 0x9c: case 0x9d: case 0x9e: case 0x9f: // f64.abs ... f64.sqrt
+        case 0xa7: case 0xa8: case 0xa9: case 0xaa: case 0xab: case 0xac: case 0xad: case 0xae:
+        case 0xaf: case 0xb0: case 0xb1: case 0xb2: case 0xb3: case 0xb4: case 0xb5: case 0xb6:
+        case 0xb7: case 0xb8: case 0xb9: case 0xba: case 0xbb: case 0xbc: case 0xbd: case 0xbe:
+        case 0xbf: case 0xc0: case 0xc1: case 0xc2: case 0xc3: case 0xc4: { // conversions: i32.wrap_i64 ... i64.extend32_s
+          const sp = this.sp;
+          const stack = this.stack;
+          if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
+            stack[sp - 1] = opResult[op]!;
+            if (this.live) cg!.unary(op, offset);
+          } else {
+            r.pos = pos;
+            this.simpleOperator(op, op, offset, at);
+            pos = r.pos;
+          }
+          break;
+        }
+
+        default:
+          // Prefixed and reference operators, and opcodes that are not operators of ours.
           r.pos = pos;
           if (op >= 0xd0) this.referenceOrPrefixed(op, at, offset);
           else this.simpleOperator(op, op, offset, at);
           pos = r.pos;
-        }
       }
     }
   }
 
   /**
    * Reference operators and the 0xfc prefix, out of the main switch: its cases then span only
-   * 0x00-0x44, a range dense enough that V8's optimizing compiler may dispatch through a jump
-   * table instead of a tree of comparisons (its rule weighs the range against the case count).
+   * 0x00-0xc4, nearly every opcode in the range, dense enough that V8's optimizing compiler
+   * dispatches through a jump table instead of a tree of comparisons (its rule weighs the range
+   * against the case count).
    */
   private referenceOrPrefixed(op: number, at: number, offset: number): void {
     const r = this.r;
