@@ -191,20 +191,21 @@ export class ValueStack {
   }
 
   push(v: Value): void {
+    this.track(v, this.place(v));
+  }
+
+  /** Put v on top (nothing tracked yet); returns its position. */
+  private place(v: Value): number {
     const pos = this.height++;
     if (pos < this.entries.length) this.entries[pos] = v;
     else this.entries.push(v);
     if (pos < this.boundedTop) this.boundedTop = pos; // its bound, and those above it, are gone
-    this.track(v, pos);
+    return pos;
   }
 
   /** push(v) for a deferred `local.get` (v.loc is Loc.Local): only the local's references to keep. */
   pushLocal(v: Value): void {
-    const pos = this.height++;
-    if (pos < this.entries.length) this.entries[pos] = v;
-    else this.entries.push(v);
-    if (pos < this.boundedTop) this.boundedTop = pos;
-    this.addRef(v.n, pos);
+    this.addRef(v.n, this.place(v));
   }
 
   /** The bound recorded for the value at pos (NO_BOUND unless its operator set one). */

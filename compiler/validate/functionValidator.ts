@@ -711,28 +711,13 @@ export class FunctionValidator implements FunctionContext {
           break;
         }
 
-        // Two operands of one type, a result of that type:
+        // Two operands of one type: arithmetic (a result of that type) and comparisons (an i32).
         case 0x6a: case 0x6b: case 0x6c: case 0x6d: case 0x6e: case 0x6f: case 0x70: case 0x71:
         case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77: case 0x78: // i32.add ... i32.rotr
         case 0x7c: case 0x7d: case 0x7e: case 0x7f: case 0x80: case 0x81: case 0x82: case 0x83:
         case 0x84: case 0x85: case 0x86: case 0x87: case 0x88: case 0x89: case 0x8a: // i64.add ... i64.rotr
         case 0x92: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97: case 0x98: // f32.add ... f32.copysign
-        case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: case 0xa5: case 0xa6: { // f64.add ... f64.copysign
-          // The result has the operands' type: it is already in the first operand's place.
-          const t = opParam0[op]!;
-          const sp = this.sp;
-          const stack = this.stack;
-          if (sp - 2 >= this.height && stack[sp - 1] === t && stack[sp - 2] === t) {
-            this.sp = sp - 1;
-            if (this.live) cg!.binary(op, offset);
-          } else {
-            r.pos = pos;
-            this.simpleOperator(op, op, offset, at);
-            pos = r.pos;
-          }
-          break;
-        }
-        // Comparisons of two operands of one type:
+        case 0xa0: case 0xa1: case 0xa2: case 0xa3: case 0xa4: case 0xa5: case 0xa6: // f64.add ... f64.copysign
         case 0x46: case 0x47: case 0x48: case 0x49: case 0x4a: case 0x4b: case 0x4c: case 0x4d:
         case 0x4e: case 0x4f: // i32.eq ... i32.ge_u
         case 0x51: case 0x52: case 0x53: case 0x54: case 0x55: case 0x56: case 0x57: case 0x58:
@@ -743,9 +728,12 @@ export class FunctionValidator implements FunctionContext {
           const sp = this.sp;
           const stack = this.stack;
           if (sp - 2 >= this.height && stack[sp - 1] === t && stack[sp - 2] === t) {
-            stack[sp - 2] = I32;
+            stack[sp - 2] = opResult[op]!;
             this.sp = sp - 1;
-            if (this.live) cg!.compare(op, offset);
+            if (this.live) {
+              if (opFamily[op] === FAMILY_COMPARE) cg!.compare(op, offset);
+              else cg!.binary(op, offset);
+            }
           } else {
             r.pos = pos;
             this.simpleOperator(op, op, offset, at);
@@ -753,21 +741,8 @@ export class FunctionValidator implements FunctionContext {
           }
           break;
         }
-        // Comparisons of one operand:
-        case 0x45: case 0x50: { // i32.eqz i64.eqz
-          const sp = this.sp;
-          const stack = this.stack;
-          if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
-            stack[sp - 1] = I32;
-            if (this.live) cg!.compare(op, offset);
-          } else {
-            r.pos = pos;
-            this.simpleOperator(op, op, offset, at);
-            pos = r.pos;
-          }
-          break;
-        }
-        // One operand, one result:
+        // One operand: i32.eqz and i64.eqz (comparisons), the rest unary operators.
+        case 0x45: case 0x50: // i32.eqz i64.eqz
         case 0x67: case 0x68: case 0x69: // i32.clz i32.ctz i32.popcnt
         case 0x79: case 0x7a: case 0x7b: // i64.clz i64.ctz i64.popcnt
         case 0x8b: case 0x8c: case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x91: // f32.abs ... f32.sqrt
@@ -780,7 +755,10 @@ export class FunctionValidator implements FunctionContext {
           const stack = this.stack;
           if (sp - 1 >= this.height && stack[sp - 1] === opParam0[op]) {
             stack[sp - 1] = opResult[op]!;
-            if (this.live) cg!.unary(op, offset);
+            if (this.live) {
+              if (opFamily[op] === FAMILY_COMPARE) cg!.compare(op, offset);
+              else cg!.unary(op, offset);
+            }
           } else {
             r.pos = pos;
             this.simpleOperator(op, op, offset, at);

@@ -447,7 +447,7 @@ export class Assembler extends Instructions {
     const base = out === buf ? 0 : out.length;
     // The code, with the short jumps relaxation chose, copied over in one piece.
     if (this.relaxedLength > 0) this.slideRelaxed();
-    if (out !== buf) out.appendPrefix(buf.bytes, buf.length);
+    if (out !== buf) out.append(buf.bytes, buf.length);
     // The constant pool, aligned from the code's start.
     if (this.poolCount > 0) {
       let maxAlign = 1;

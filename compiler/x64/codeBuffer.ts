@@ -62,21 +62,13 @@ export class CodeBuffer {
     this.length += n;
   }
 
-  /** Append raw bytes, reserving room. */
-  append(data: ArrayLike<number>): void {
-    const n = data.length;
+  /** Append raw bytes, data[0, n) (all of them by default; the start of another buffer, say), reserving room. */
+  append(data: ArrayLike<number>, n = data.length): void {
     this.reserve(n);
-    // `set` from a plain array (nops, small constants) costs more than copying a few bytes by hand.
-    if (n > 32) this.bytes.set(data, this.length);
+    // Many bytes of a typed array by `set`; a few, or a plain array's (nops, small constants), by
+    // hand: `set` costs more there.
+    if (n > 32 && data instanceof Uint8Array) this.bytes.set(n === data.length ? data : data.subarray(0, n), this.length);
     else for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = data[i]!;
-    this.length += n;
-  }
-
-  /** Append src[0, n) (another buffer's bytes, say). */
-  appendPrefix(src: Uint8Array, n: number): void {
-    this.reserve(n);
-    if (n > 32) this.bytes.set(src.subarray(0, n), this.length);
-    else for (let i = 0, b = this.bytes, p = this.length; i < n; i++) b[p + i] = src[i]!;
     this.length += n;
   }
 
