@@ -6,8 +6,9 @@
 
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, type SignatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
-import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, layoutOf } from './functionCompiler.ts';
+import { isXmm } from '../abi/registers.ts';
+import { type External, external, GPR32, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, I32, isWide, layoutOf } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
@@ -113,17 +114,20 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
  * The usual case of the arguments' parallel move, solved without building it: no moves form a
  * cycle. Then a move whose destination no other move reads (a stack slot, or a register nobody
  * reads) can go at once; after it, the move that overwrites the register it read, once every move
- * reading that register has gone; and so on, a chain at a time. The moves are emitted straight
- * from the values (and the return area's address, and the table index in `indexReg` unless that
- * is -1), in the order parallelMove would take. False, having emitted nothing, for a cycle.
+ * reading that register has gone; and so on, a chain at a time. Most often no move reads a
+ * register another one writes, and every move is a chain of its own. The moves are emitted
+ * straight from the values (and the return area's address, and the table index in `indexReg`
+ * unless that is -1), in the order parallelMove would take. False, having emitted nothing, for a cycle.
  */
 function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: number, indexReg: number): boolean {
   const params = sig.params;
   if (params.length + 2 > MAX_PENDING) return false;
   const entries = fc.stack.entries;
   // The moves still to make (those already in place left out), in the parallel move's order:
-  // arguments, return area, index.
+  // arguments, return area, index; and the registers they write and read, as bit masks.
   let n = 0;
+  let written = 0;
+  let read = 0;
   for (let j = 0; j <= params.length; j++) {
     if (j === params.length && sig.returnAreaPointer) {
       const loc = sig.returnAreaPointer;
@@ -131,6 +135,7 @@ function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: 
       pendingTo[n] = loc.kind === 'stack' ? -1 : loc.reg;
       pendingFrom[n] = -1;
       pendingAt[n++] = -1;
+      if (loc.kind !== 'stack') written |= 1 << loc.reg;
     }
     const loc = j < params.length ? params[j]! : null;
     if (loc === null && indexReg < 0) continue;
@@ -145,9 +150,56 @@ function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: 
     pendingTo[n] = to;
     pendingFrom[n] = from;
     pendingAt[n++] = base + j;
-    if (from >= 0) readers[from]!++;
+    if (to >= 0) written |= 1 << to;
+    if (from >= 0) read |= 1 << from;
   }
-  // The chains start at the moves whose destination nobody reads; a move they miss is in a cycle.
+  if ((written & read) === 0) for (let p = 0; p < n; p++) order[p] = n - 1 - p; // the last first
+  else if (!orderChains(n)) return false;
+  const returnArea = sig.returnAreaPointer ? returnAreaAddress(fc, base, sig.results.length) : null;
+  const flagsFree = fc.flagsFree();
+  for (let p = 0; p < n; p++) {
+    const k = order[p]!;
+    const at = pendingAt[k]!;
+    const v = at < 0 ? null : entries[at]!;
+    if (v === null) moveOne(fc.asm, pendingDest[k]!, returnArea!, false, flagsFree);
+    else moveArgument(fc, pendingDest[k]!, pendingTo[k]!, v, flagsFree);
+  }
+  return true;
+}
+
+/**
+ * Move argument v to `dest` (register `to`, or -1 for a stack slot), as moveOne would from
+ * sourceOf(v): into a general-purpose register, the usual kinds (a register, a spilled value, a
+ * local in its register, a 32-bit constant) go to the encoder by register number, with no move
+ * source built and no dispatch on its kind. Never called with v already in `to`.
+ */
+function moveArgument(fc: FunctionCompiler, dest: MoveDest, to: number, v: Value, flagsFree: boolean): void {
+  if (to >= 0 && !isXmm(to)) {
+    const asm = fc.asm;
+    const wide = v.type !== I32;
+    switch (v.loc) {
+      case Loc.Reg: if (!isXmm(v.n)) return asm.movRegisters(to, v.n, wide); break;
+      case Loc.Slot: return asm.movLoad(to, fc.frame.slotAddr(v.n), wide);
+      case Loc.Local: {
+        const h = fc.locals.liveRegister(v.n);
+        if (h >= 0 && !isXmm(h)) return asm.movRegisters(to, h, wide);
+        break;
+      }
+      case Loc.Const:
+        // moveOne's zero is an xor, a constant below 2^32 a 32-bit mov.
+        if (!isWide(v.type) || v.hi === 0) return v.imm === 0 && flagsFree ? asm.xor(GPR32[to]!, GPR32[to]!) : asm.movImmediate32(to, v.imm >>> 0);
+        break;
+    }
+  }
+  moveOne(fc.asm, dest, fc.sourceOf(v), v.type === I32, flagsFree);
+}
+
+/**
+ * Put the n pending moves in `order`, a chain at a time: the chains start at the moves whose
+ * destination nobody reads, the last first. False if some move is in none (it is in a cycle).
+ */
+function orderChains(n: number): boolean {
+  for (let i = 0; i < n; i++) if (pendingFrom[i]! >= 0) readers[pendingFrom[i]!]!++;
   let starts = 0;
   for (let i = 0; i < n; i++) {
     const to = pendingTo[i]!;
@@ -162,16 +214,7 @@ function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: 
     if (pendingTo[i]! >= 0) writerOf[pendingTo[i]!] = -1;
     if (pendingFrom[i]! >= 0) readers[pendingFrom[i]!] = 0;
   }
-  if (planned < n) return false;
-  const returnArea = sig.returnAreaPointer ? returnAreaAddress(fc, base, sig.results.length) : null;
-  const flagsFree = fc.flagsFree();
-  for (let p = 0; p < n; p++) {
-    const k = order[p]!;
-    const at = pendingAt[k]!;
-    const v = at < 0 ? null : entries[at]!;
-    moveOne(fc.asm, pendingDest[k]!, v === null ? returnArea! : fc.sourceOf(v), v !== null && v.type === I32, flagsFree);
-  }
-  return true;
+  return planned === n;
 }
 
 // The pending moves of moveArgumentsInOrder: where each goes (and its register, or -1 for a
