@@ -169,27 +169,17 @@ function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: 
 
 /**
  * Move argument v to `dest` (register `to`, or -1 for a stack slot), as moveOne would from
- * sourceOf(v): into a general-purpose register, the usual kinds (a register, a spilled value, a
- * local in its register, a 32-bit constant) go to the encoder by register number, with no move
- * source built and no dispatch on its kind. Never called with v already in `to`.
+ * sourceOf(v): into a general-purpose register, the usual kinds (in a register or a slot, or a
+ * 32-bit constant) go to the encoder by register number, with no move source built and no
+ * dispatch on its kind.
  */
 function moveArgument(fc: FunctionCompiler, dest: MoveDest, to: number, v: Value, flagsFree: boolean): void {
   if (to >= 0 && !isXmm(to)) {
-    const asm = fc.asm;
-    const wide = v.type !== I32;
-    switch (v.loc) {
-      case Loc.Reg: if (!isXmm(v.n)) return asm.movRegisters(to, v.n, wide); break;
-      case Loc.Slot: return asm.movLoad(to, fc.frame.slotAddr(v.n), wide);
-      case Loc.Local: {
-        const h = fc.locals.liveRegister(v.n);
-        if (h >= 0 && !isXmm(h)) return asm.movRegisters(to, h, wide);
-        break;
-      }
-      case Loc.Const:
-        // moveOne's zero is an xor, a constant below 2^32 a 32-bit mov.
-        if (!isWide(v.type) || v.hi === 0) return v.imm === 0 && flagsFree ? asm.xor(GPR32[to]!, GPR32[to]!) : asm.movImmediate32(to, v.imm >>> 0);
-        break;
+    // moveOne's zero is an xor, a constant below 2^32 a 32-bit mov.
+    if (v.loc === Loc.Const && (!isWide(v.type) || v.hi === 0)) {
+      return v.imm === 0 && flagsFree ? fc.asm.xor(GPR32[to]!, GPR32[to]!) : fc.asm.movImmediate32(to, v.imm >>> 0);
     }
+    if (fc.moveFromStorage(to, v)) return;
   }
   moveOne(fc.asm, dest, fc.sourceOf(v), v.type === I32, flagsFree);
 }

@@ -397,9 +397,34 @@ export class FunctionCompiler implements Spiller {
         return;
       }
     }
+    if (!isXmm(r) && this.moveFromStorage(r, v)) return;
     emitMove(this.asm, REG[r]!, this.sourceOf(v), v.type === I32);
   }
   // #endregion float-constant-load
+
+  /**
+   * The usual cases of emitMove(REG[r], sourceOf(v)) into a general-purpose register r, by
+   * register number (no move source built, no dispatch on its kind): v in a general-purpose
+   * register or a slot, its own or a local's. False, having emitted nothing, for any other value.
+   */
+  moveFromStorage(r: RegId, v: Value): boolean {
+    const wide = v.type !== I32;
+    let from: RegId;
+    switch (v.loc) {
+      case Loc.Reg: from = v.n; break;
+      case Loc.Slot: this.asm.movLoad(r, this.frame.slotAddr(v.n), wide); return true;
+      case Loc.Local:
+        from = this.locals.liveRegister(v.n);
+        if (from >= 0) break;
+        if (!this.localInSlot(v.n)) return false; // still zero
+        this.asm.movLoad(r, this.frame.localAddr(v.n), wide);
+        return true;
+      default: return false;
+    }
+    if (isXmm(from)) return false;
+    if (from !== r) this.asm.movRegisters(r, from, wide);
+    return true;
+  }
 
   // #region materialize
   /** A register (of v's class) holding v that the current operator may overwrite. */
