@@ -13,7 +13,7 @@ import {
 import { Frame } from './frame.ts';
 import { TRAP_CALL_SIZE } from './traps.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
-import { dwordOf, emitMove, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
+import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
@@ -392,8 +392,11 @@ export class FunctionCompiler implements Spiller {
         else this.asm.movsd(XMM[r & 15]!, mem);
         return;
       }
-      if (v.imm === 0 && v.hi === 0 && !isXmm(r) && this.flagsFree()) {
-        this.asm.xor(GPR32[r]!, GPR32[r]!);
+      if (!isXmm(r)) {
+        if (v.imm === 0 && v.hi === 0 && this.flagsFree()) this.asm.xor(GPR32[r]!, GPR32[r]!);
+        // A constant below 2^32 is a 32-bit mov, which clears the upper half (as emitMove).
+        else if (isWide(v.type) && v.hi !== 0) this.asm.mov(GPR64[r]!, imm64(v.imm, v.hi));
+        else this.asm.movImmediate32(r, v.imm >>> 0);
         return;
       }
     }
