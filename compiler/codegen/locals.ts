@@ -7,7 +7,7 @@
 import type { ArgLocation, SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, type Gpr, type Mem, XMM, type Xmm } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32 } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
 import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals, localWeights } from './localWeights.ts';
@@ -185,7 +185,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
       fc.asm.leaRegisters(h, h, v.imm, type !== I32);
     } else {
       const start = fc.asm.offset;
-      fc.loadInto(h, v);
+      loadHome(fc, h, v);
       // Nothing emitted: h already held the value (local.set x (local.get x)), upper half as it was.
       if (fc.asm.offset === start) zeroExtends = false;
     }
@@ -195,9 +195,36 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   } else storeInSlot(fc, i, v, type === I32);
 }
 
+/**
+ * fc.loadInto(h, v) for a local's home register h, the commonest sources of a general-purpose
+ * one written directly, without building a move operand for each: a constant (other than 0,
+ * which may be an `xor`), and another local plus a constant (in its register, or in its slot).
+ */
+function loadHome(fc: FunctionCompiler, h: RegId, v: Value): void {
+  if (!isXmm(h)) {
+    const wide = v.type !== I32;
+    if (v.loc === Loc.Const && (v.imm !== 0 || v.hi !== 0) && (!wide || v.hi === 0)) return fc.asm.movImmediate32(h, v.imm >>> 0);
+    if (v.loc === Loc.LocalPlus) {
+      const l = fc.locals;
+      const j = v.n;
+      const r = l.liveRegister(j);
+      if (r >= 0) return fc.asm.leaRegisters(h, r, v.imm, wide);
+      if (l.home[j]! < 0 || l.slotValid[j]) {
+        fc.asm.movLoad(h, fc.frame.localAddr(j), wide);
+        return fc.asm.leaRegisters(h, h, v.imm, wide);
+      }
+    }
+  }
+  fc.loadInto(h, v);
+}
+
 /** Write v to the frame slot of local i: a value in a register, the commonest, is one store (no move operands). */
 function storeInSlot(fc: FunctionCompiler, i: number, v: Value, narrow: boolean): void {
   if (v.loc === Loc.Reg) return storeRegister(fc.asm, fc.frame.localAddr(i), v.n, narrow);
+  // So is a constant that a store's sign-extended imm32 holds.
+  if (v.loc === Loc.Const && (narrow || !isWide(v.type) || v.hi === v.imm >> 31)) {
+    return fc.asm.movStoreImmediate(fc.frame.localAddr(i), v.imm, !narrow);
+  }
   const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
   emitMove(fc.asm, fc.frame.localLocation(i), s, narrow);
 }
