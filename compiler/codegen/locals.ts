@@ -27,12 +27,12 @@ export class LocalState {
   readonly regLocals: number[] = [];
   /** Each local's deferred `local.get` (ofLocal(types[i], i)), looked up once per function. */
   readonly values: Value[] = [];
-  /**
-   * What a merge may have to do, so that most do nothing without looking at each register local:
-   * false says that no register local is out of its register (every regValid is 1) / that no
-   * register local's save slot is valid (every slotValid is 0); true says it may be.
-   */
+  /** false: every register local is in its register (each regValid is 1); true: some may not be. */
   someAway = false;
+  /**
+   * false: no register local's save slot is valid (each slotValid is 0); true: some may be. A merge
+   * finding both false has nothing to do, and does not look at each register local.
+   */
   someSaved = false;
 
   constructor(
@@ -221,7 +221,7 @@ function loadHome(fc: FunctionCompiler, h: RegId, v: Value): void {
 /** Write v to the frame slot of local i: a value in a register, the commonest, is one store (no move operands). */
 function storeInSlot(fc: FunctionCompiler, i: number, v: Value, narrow: boolean): void {
   if (v.loc === Loc.Reg) return storeRegister(fc.asm, fc.frame.localAddr(i), v.n, narrow);
-  // So is a constant that a store's sign-extended imm32 holds.
+  // So is a constant one store's immediate holds (an i32, or a 64-bit value its low half sign-extends to).
   if (v.loc === Loc.Const && (narrow || !isWide(v.type) || v.hi === v.imm >> 31)) {
     return fc.asm.movStoreImmediate(fc.frame.localAddr(i), v.imm, !narrow);
   }
