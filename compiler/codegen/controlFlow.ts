@@ -28,9 +28,9 @@ export interface CFrame {
   readonly label: Label;
   readonly elseLabel: Label | null;
   /** Where branch values go: a register number, or -1 for the slot of position height + i. */
-  layout: number[] | null;
+  layout: readonly number[] | null;
   /** If: where the parameters are when either arm starts. */
-  paramLayout: number[] | null;
+  paramLayout: readonly number[] | null;
   /** If: the register locals' state when either arm starts. */
   localState: Uint8Array | null;
   /** Some edge has jumped to `label`. */
@@ -90,7 +90,8 @@ export function beginFunctionFrame(fc: FunctionCompiler, vf: ControlFrame): void
 // #region layouts
 // #region decide-layout
 /** Choose places for the top n values: keep registers they already have, else a free one, else a slot. */
-export function decideLayout(fc: FunctionCompiler, n: number): number[] {
+export function decideLayout(fc: FunctionCompiler, n: number): readonly number[] {
+  if (n === 0) return NO_VALUES;
   const places: number[] = [];
   let chosen = 0;
   const base = fc.stack.height - n;
@@ -108,6 +109,9 @@ export function decideLayout(fc: FunctionCompiler, n: number): number[] {
   return places;
 }
 // #endregion decide-layout
+
+/** The layout of a merge carrying no values (most blocks and loops): one, shared. */
+const NO_VALUES: readonly number[] = [];
 
 /** The moves that put the top values in a layout (one list for every merge, see MoveList: hand it to parallelMove at once). */
 function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeight: number): MoveList {
@@ -356,7 +360,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, count: 
     targets[n++] = d;
   }
   // Targets without a layout get one, shared.
-  let shared: number[] | null = null;
+  let shared: readonly number[] | null = null;
   for (let k = 0; k < n; k++) {
     const f = frames[targets[k]!]!;
     if (f.kind === FrameKind.function || f.layout) continue;
@@ -475,23 +479,32 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
   }
 }
 
-/** The register locals' state, in `into` if it is large enough (a frame reused keeps its buffer). */
+/**
+ * The register locals' state (and after it LocalState's someAway and someSaved), in `into` if it
+ * is large enough (a frame reused keeps its buffer).
+ */
 function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Array {
   const l = fc.locals;
-  const s = into !== null && into.length >= l.regLocals.length * 2 ? into : new Uint8Array(Math.max(16, l.regLocals.length * 2));
-  for (let k = 0; k < l.regLocals.length; k++) {
+  const n = l.regLocals.length;
+  const s = into !== null && into.length >= n * 2 + 2 ? into : new Uint8Array(Math.max(16, n * 2 + 2));
+  for (let k = 0; k < n; k++) {
     const i = l.regLocals[k]!;
     s[2 * k] = l.regValid[i]!;
     s[2 * k + 1] = l.slotValid[i]!;
   }
+  s[2 * n] = l.someAway ? 1 : 0;
+  s[2 * n + 1] = l.someSaved ? 1 : 0;
   return s;
 }
 
 function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
   const l = fc.locals;
-  for (let k = 0; k < l.regLocals.length; k++) {
+  const n = l.regLocals.length;
+  for (let k = 0; k < n; k++) {
     const i = l.regLocals[k]!;
     l.regValid[i] = s[2 * k]!;
     l.slotValid[i] = s[2 * k + 1]!;
   }
+  l.someAway = s[2 * n] === 1;
+  l.someSaved = s[2 * n + 1] === 1;
 }

@@ -6,8 +6,8 @@
 
 import type { ArgLocation, SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
-import { GPR32, GPR64, type Gpr, type Mem, qword, XMM, type Xmm } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, reg } from './functionCompiler.ts';
+import { GPR32, type Gpr, type Mem, XMM, type Xmm } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
 import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals, localWeights } from './localWeights.ts';
@@ -27,6 +27,13 @@ export class LocalState {
   readonly regLocals: number[] = [];
   /** Each local's deferred `local.get` (ofLocal(types[i], i)), looked up once per function. */
   readonly values: Value[] = [];
+  /** false: every register local is in its register (each regValid is 1); true: some may not be. */
+  someAway = false;
+  /**
+   * false: no register local's save slot is valid (each slotValid is 0); true: some may be. A merge
+   * finding both false has nothing to do, and does not look at each register local.
+   */
+  someSaved = false;
 
   constructor(
     /** Types of all locals: parameters, declared locals, then the hidden return-area pointer if any. */
@@ -62,6 +69,7 @@ export class LocalState {
       values.push(ofLocal(types[i]!, i));
     }
     truncate(this.regLocals, 0);
+    this.someAway = this.someSaved = false;
     return this;
   }
 
@@ -94,6 +102,8 @@ export function ensureLocalInReg(fc: FunctionCompiler, i: number): void {
 /** At a merge every register local must be in its register (touches the flags only when no value lives in them). */
 export function normalizeLocals(fc: FunctionCompiler): void {
   const l = fc.locals;
+  if (!l.someAway) return;
+  l.someAway = false;
   for (const i of l.regLocals) {
     if (l.regValid[i]) continue;
     const h = l.home[i]!;
@@ -106,6 +116,8 @@ export function normalizeLocals(fc: FunctionCompiler): void {
 /** The local state at a merge label: in registers, save slots unknown. */
 export function enterMergeState(fc: FunctionCompiler): void {
   const l = fc.locals;
+  if (!l.someAway && !l.someSaved) return;
+  l.someAway = l.someSaved = false;
   for (const i of l.regLocals) {
     l.regValid[i] = 1;
     l.slotValid[i] = 0;
@@ -170,20 +182,51 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     let zeroExtends = type === I32;
     if (v.loc === Loc.LocalPlus && v.n === i) {
       ensureLocalInReg(fc, i);
-      fc.asm.lea(reg(type, h), qword(GPR64[h]!, v.imm));
+      fc.asm.leaRegisters(h, h, v.imm, type !== I32);
     } else {
       const start = fc.asm.offset;
-      fc.loadInto(h, v);
+      loadHome(fc, h, v);
       // Nothing emitted: h already held the value (local.set x (local.get x)), upper half as it was.
       if (fc.asm.offset === start) zeroExtends = false;
     }
     l.regValid[i] = 1;
     l.slotValid[i] = 0;
     if (zeroExtends) noteZeroExtended(fc, i);
-  } else {
-    const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
-    emitMove(fc.asm, fc.frame.localLocation(i), s, type === I32);
+  } else storeInSlot(fc, i, v, type === I32);
+}
+
+/**
+ * fc.loadInto(h, v) for a local's home register h, the commonest sources of a general-purpose
+ * one written directly, without building a move operand for each: a constant (other than 0,
+ * which may be an `xor`), and another local plus a constant (in its register, or in its slot).
+ */
+function loadHome(fc: FunctionCompiler, h: RegId, v: Value): void {
+  if (!isXmm(h)) {
+    const wide = v.type !== I32;
+    if (v.loc === Loc.Const && (v.imm !== 0 || v.hi !== 0) && (!wide || v.hi === 0)) return fc.asm.movImmediate32(h, v.imm >>> 0);
+    if (v.loc === Loc.LocalPlus) {
+      const l = fc.locals;
+      const j = v.n;
+      const r = l.liveRegister(j);
+      if (r >= 0) return fc.asm.leaRegisters(h, r, v.imm, wide);
+      if (l.home[j]! < 0 || l.slotValid[j]) {
+        fc.asm.movLoad(h, fc.frame.localAddr(j), wide);
+        return fc.asm.leaRegisters(h, h, v.imm, wide);
+      }
+    }
   }
+  fc.loadInto(h, v);
+}
+
+/** Write v to the frame slot of local i: a value in a register, the commonest, is one store (no move operands). */
+function storeInSlot(fc: FunctionCompiler, i: number, v: Value, narrow: boolean): void {
+  if (v.loc === Loc.Reg) return storeRegister(fc.asm, fc.frame.localAddr(i), v.n, narrow);
+  // So is a constant one store's immediate holds (an i32, or a 64-bit value its low half sign-extends to).
+  if (v.loc === Loc.Const && (narrow || !isWide(v.type) || v.hi === v.imm >> 31)) {
+    return fc.asm.movStoreImmediate(fc.frame.localAddr(i), v.imm, !narrow);
+  }
+  const s = v.loc === Loc.Flags ? (fc.loadInto(SCRATCH, v), REG[SCRATCH]!) : fc.sourceOf(v);
+  emitMove(fc.asm, fc.frame.localLocation(i), s, narrow);
 }
 
 /**
@@ -212,6 +255,7 @@ export function saveLocals(fc: FunctionCompiler): void {
     if (l.regValid[i] && !l.slotValid[i]) {
       storeRegister(fc.asm, fc.frame.localAddr(i), l.home[i]!, l.types[i] === I32);
       l.slotValid[i] = 1;
+      l.someSaved = true;
     }
   }
 }
@@ -219,6 +263,7 @@ export function saveLocals(fc: FunctionCompiler): void {
 export function afterCall(fc: FunctionCompiler): void {
   const l = fc.locals;
   for (const i of l.regLocals) l.regValid[i] = 0;
+  l.someAway = l.regLocals.length > 0;
 }
 // #endregion save-around-calls
 
@@ -344,6 +389,7 @@ export function assignLocals(
       taken |= regBit(h);
       frame.addLocalSlot(i);
       l.regLocals.push(i);
+      l.someAway = true; // still zero: in neither its register nor its slot
     } else {
       l.slotValid[i] = 1;
       zeroSlots.push(i);
