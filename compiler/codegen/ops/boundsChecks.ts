@@ -35,7 +35,8 @@ export interface BoundsCheckCounts {
 }
 
 export const VMCTX_GPR: Gpr = GPR64[encodingOf(VMCTX_REG)]!;
-export const MEMORY_BASE_GPR: Gpr = GPR64[encodingOf(MEMORY_BASE_REG)]!;
+/** r14, memory 0's base, by register number (the accesses' entries take numbers). */
+export const MEMORY_BASE: number = encodingOf(MEMORY_BASE_REG);
 /** The largest displacement an addressing mode takes (sign-extended 32 bits). */
 export const MAX_DISP = 0x7fffffff;
 

@@ -6,14 +6,14 @@
 
 import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
-import { GPR16, GPR32, GPR64, GPR8, type Mem, type MemSize, qword, type ScratchMem, scratchMem } from '../../x64/index.ts';
+import { GPR32, GPR64, qword } from '../../x64/index.ts';
 import { callBuiltin } from '../calls.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, I64, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, inReg, Loc, NO_BOUND, ofLocal, type Value } from '../valueStack.ts';
 import {
-  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
+  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 
@@ -160,18 +160,6 @@ function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: numbe
   return addressAt(t, 0);
 }
 
-/**
- * The access's operand `[r14 + index + disp]` of `size` bytes: one operand per width, rewritten
- * by each access, which hands it to its one instruction at once (see ScratchMem).
- */
-function operandAt(ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem {
-  const m = ACCESS_OPERANDS[31 - Math.clz32(size)]!;
-  m.index = ea.index >= 0 ? GPR64[ea.index]! : null;
-  m.disp = ea.disp;
-  return m;
-}
-/** By log2 of the access's size. */
-const ACCESS_OPERANDS: readonly ScratchMem[] = [8, 16, 32, 64].map((bits) => scratchMem(MEMORY_BASE_GPR, bits as MemSize));
 // #endregion effective-address
 
 // #region load-store
@@ -179,22 +167,16 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
   const { type, size, signed } = accessOf(opcode);
   fc.protectFlags(1);
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
-  const m = operandAt(ea, size);
+  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const asm = fc.asm;
   if (type === F32 || type === F64) {
     const x = fc.regs.alloc(XMM_CLASS);
-    if (type === F32) asm.movss(xmm(x), m);
-    else asm.movsd(xmm(x), m);
+    asm.loadFloatIndexed(x & 15, size as 4 | 8, MEMORY_BASE, index, disp);
     return fc.push(inReg(type, x));
   }
-  const dst = ea.index >= 0 && !fc.regs.isHome(ea.index) ? ea.index : fc.regs.alloc(GPR);
-  if (size === 8) asm.movLoad(dst, m, true);
-  else if (size === 4) {
-    if (signed) asm.movsxd(GPR64[dst]!, m);
-    else asm.movLoad(dst, m, false); // also i64.load32_u: a 32-bit mov clears the upper half
-  } else if (signed) asm.movsx(reg(type, dst), m);
-  else asm.movzx(GPR32[dst]!, m);
+  const dst = index >= 0 && !fc.regs.isHome(index) ? index : fc.regs.alloc(GPR);
+  // Narrow unsigned loads zero-extend into 32 bits, which clears the upper half too.
+  asm.loadIndexed(dst, size, signed, type === I64 && signed, MEMORY_BASE, index, disp);
   if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
   fc.push(inReg(type, dst));
   if (type === I32 && !signed && size < 4) fc.stack.setTopBound(size === 1 ? 0xff : 0xffff);
@@ -205,24 +187,20 @@ export function store(fc: FunctionCompiler, opcode: number, offset: number): voi
   fc.protectFlags(2);
   const v = fc.pop();
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
-  const m = operandAt(ea, size);
+  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const asm = fc.asm;
   if (v.loc === Loc.Const) {
     // Integer and float constants alike are stored as their bits.
-    if (size < 4) asm.mov(m, narrow(v.imm, size));
-    else if (size === 4 || v.hi === v.imm >> 31) asm.movStoreImmediate(m, v.imm, size === 8);
+    if (size < 8 || v.hi === v.imm >> 31) asm.storeImmediateIndexed(narrow(v.imm, size), size, MEMORY_BASE, index, disp);
     else {
       asm.mov(GPR64[SCRATCH]!, imm64(v.imm, v.hi));
-      asm.movStore(m, SCRATCH, true);
+      asm.storeIndexed(SCRATCH, 8, MEMORY_BASE, index, disp);
     }
     return;
   }
   const r = fc.readReg(v);
-  if (type === F32) return asm.movss(m, xmm(r));
-  if (type === F64) return asm.movsd(m, xmm(r));
-  if (size >= 4) asm.movStore(m, r, size === 8);
-  else void asm.mov(m, size === 1 ? GPR8[r]! : GPR16[r]!);
+  if (type === F32 || type === F64) asm.storeFloatIndexed(r & 15, size as 4 | 8, MEMORY_BASE, index, disp);
+  else asm.storeIndexed(r, size, MEMORY_BASE, index, disp);
 }
 // #endregion load-store
 
