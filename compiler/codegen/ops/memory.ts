@@ -11,7 +11,7 @@ import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, inReg, Loc, NO_BOUND, ofLocal, type Value } from '../valueStack.ts';
+import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
   boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
@@ -93,7 +93,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
   }
   const r = addressRegister(fc, a);
   const end = offset + size;
-  checkIndex(fc, GPR64[r]!, end);
+  checkIndex(fc, r, end);
   if (local >= 0) facts.learnLocal(local, c, end);
   else facts.learn(end);
   return withDisp(fc, r, offset);
@@ -112,8 +112,12 @@ function addressRegister(fc: FunctionCompiler, a: Value): number {
   }
   if (a.loc === Loc.Local) return zeroExtendedLocal(fc, a);
   const r = fc.regs.alloc(GPR);
-  if (a.loc === Loc.LocalPlus) fc.loadInto(r, a);
-  else fc.asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
+  if (a.loc === Loc.LocalPlus) {
+    // `lea r32, [home + c]` for a local in its register (what loadInto writes, without a move object).
+    const h = fc.locals.liveRegister(a.n);
+    if (h >= 0) fc.asm.leaRegisters(r, h, a.imm, false);
+    else fc.loadInto(r, a);
+  } else fc.asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
   return r;
 }
 
@@ -137,7 +141,9 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   }
   // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR32[r]!, fc.operand(ofLocal(a.type, a.n), true));
+  if (h >= 0) fc.asm.movRegisters(r, h, false);
+  else if (fc.localInSlot(i)) fc.asm.movLoad(r, fc.frame.localAddr(i), false);
+  else fc.asm.movImmediate32(r, 0); // not written yet
   return r;
 }
 
