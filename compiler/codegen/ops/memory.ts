@@ -181,7 +181,8 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
     return fc.push(inReg(type, x));
   }
   const dst = index >= 0 && !fc.regs.isHome(index) ? index : fc.regs.alloc(GPR);
-  // Narrow unsigned loads zero-extend into 32 bits, which clears the upper half too.
+  // Only a signed i64 load extends into 64 bits: every other load writes a 32-bit register (a
+  // mov of 4 bytes, or movzx/movsx of 1 or 2), which clears the upper half, i64.load32_u's too.
   asm.loadIndexed(dst, size, signed, type === I64 && signed, MEMORY_BASE, index, disp);
   if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
   fc.push(inReg(type, dst));
