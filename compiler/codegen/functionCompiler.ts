@@ -376,7 +376,7 @@ export class FunctionCompiler implements Spiller {
   }
 
   /** Is local i, not in its register now, read from its slot (a frame local, or a saved register local)? Otherwise it is still zero. */
-  private localInSlot(i: number): boolean {
+  localInSlot(i: number): boolean {
     return this.locals.home[i]! < 0 || this.locals.slotValid[i] !== 0;
   }
 

@@ -6,8 +6,8 @@
 import { DirectEncoder } from './directEncoder.ts';
 import { type Dispatch, dispatchOf, type Form, FORMS_BY_MNEMONIC } from './forms.ts';
 import { normalizeImm } from './immediates.ts';
-import { type CondName, condCode, type External, type Imm, type Label, type Mem, qword, withSize } from './operands.ts';
-import { type Gpr, GPR32, GPR64, resize, type Xmm } from './registers.ts';
+import { type CondName, condCode, type External, type Imm, type Label, type Mem, mem, type MemSize, qword, withSize } from './operands.ts';
+import { type Gpr, GPR16, GPR32, GPR64, GPR8, resize, XMM, type Xmm } from './registers.ts';
 
 /** Each mnemonic's dispatch, looked up once. */
 const D: Readonly<Record<string, Dispatch>> = Object.fromEntries([...FORMS_BY_MNEMONIC.keys()].map((m) => [m, dispatchOf(m)]));
@@ -16,6 +16,13 @@ type RM = Gpr | Mem;
 type XM = Xmm | Mem;
 type Src = Gpr | Mem | Imm;
 type Target = Label | Gpr | Mem | External;
+
+/** `[base + index + disp]` of `bytes` bytes as a Mem, for the table path of the indexed entries. */
+function indexed(base: number, index: number, disp: number, bytes: number): Mem {
+  return mem(GPR64[base]!, disp, index >= 0 ? GPR64[index]! : null, 1, (8 * bytes) as MemSize);
+}
+/** The general registers of a width, by its size in bytes. */
+const GPR_BY_BYTES: readonly (readonly Gpr[] | undefined)[] = [undefined, GPR8, GPR16, undefined, GPR32, undefined, undefined, undefined, GPR64];
 
 // #region instructions
 export class Instructions extends DirectEncoder {
@@ -60,6 +67,50 @@ export class Instructions extends DirectEncoder {
   leaRegisters(dst: number, base: number, disp: number, wide: boolean): void {
     if (!this.directLeaRegisters(dst, base, disp, wide)) this.lea((wide ? GPR64 : GPR32)[dst]!, qword(GPR64[base]!, disp));
   }
+  // --- linear-memory accesses on `[base + index + disp]`, registers by number (`index` -1: none)
+
+  /**
+   * A load of `bytes` (1, 2, 4 or 8) into general register dst: a `mov` of 8 bytes, or of 4 into a
+   * 32-bit register (clearing the upper half); movsxd of 4 when `signed`; movzx/movsx of 1 or 2
+   * into a 64-bit register when `wide`, else a 32-bit one.
+   */
+  loadIndexed(dst: number, bytes: 1 | 2 | 4 | 8, signed: boolean, wide: boolean, base: number, index: number, disp: number): void {
+    const opcode = bytes === 8 || (bytes === 4 && !signed) ? 0x8b : bytes === 4 ? 0x63 : (signed ? 0x0fbe : 0x0fb6) + (bytes === 2 ? 1 : 0);
+    const w = bytes === 8 || (bytes === 4 ? signed : wide);
+    if (this.directIndexed(0, w ? 8 : 0, opcode, dst, base, index, disp, 0, 0)) return;
+    const m = indexed(base, index, disp, bytes);
+    const r = (w ? GPR64 : GPR32)[dst]!;
+    if (bytes >= 4) (bytes === 4 && signed ? this.movsxd(r, m) : this.mov(r, m));
+    else if (signed) this.movsx(r, m);
+    else this.movzx(r, m);
+  }
+  /** A store of the low `bytes` (1, 2, 4 or 8) of general register src. */
+  storeIndexed(src: number, bytes: 1 | 2 | 4 | 8, base: number, index: number, disp: number): void {
+    const rex = bytes === 8 ? 8 : bytes === 1 && src >= 4 ? 0x40 : 0; // spl..dil need a REX prefix
+    if (this.directIndexed(bytes === 2 ? 0x66 : 0, rex, bytes === 1 ? 0x88 : 0x89, src, base, index, disp, 0, 0)) return;
+    this.mov(indexed(base, index, disp, bytes), GPR_BY_BYTES[bytes]![src]!);
+  }
+  /** A store of the constant v in `bytes` (1, 2, 4, or 8: v sign-extended from 32 bits); v fits the width. */
+  storeImmediateIndexed(v: number, bytes: 1 | 2 | 4 | 8, base: number, index: number, disp: number): void {
+    const n = bytes === 8 ? 4 : bytes;
+    if (this.directIndexed(bytes === 2 ? 0x66 : 0, bytes === 8 ? 8 : 0, bytes === 1 ? 0xc6 : 0xc7, 0, base, index, disp, v, n)) return;
+    this.mov(indexed(base, index, disp, bytes), v);
+  }
+  /** movss (4 bytes) or movsd (8) from memory into xmm register dst (by its number 0-15). */
+  loadFloatIndexed(dst: number, bytes: 4 | 8, base: number, index: number, disp: number): void {
+    if (this.directIndexed(bytes === 4 ? 0xf3 : 0xf2, 0, 0x0f10, dst, base, index, disp, 0, 0)) return;
+    const m = indexed(base, index, disp, bytes);
+    if (bytes === 4) this.movss(XMM[dst]!, m);
+    else this.movsd(XMM[dst]!, m);
+  }
+  /** movss (4 bytes) or movsd (8) of xmm register src (0-15) to memory. */
+  storeFloatIndexed(src: number, bytes: 4 | 8, base: number, index: number, disp: number): void {
+    if (this.directIndexed(bytes === 4 ? 0xf3 : 0xf2, 0, 0x0f11, src, base, index, disp, 0, 0)) return;
+    const m = indexed(base, index, disp, bytes);
+    if (bytes === 4) this.movss(m, XMM[src]!);
+    else this.movsd(m, XMM[src]!);
+  }
+
   /** `mov r64, imm64` with an absolute address the runtime fills in (an `abs64` fix-up). */
   movAbs(dst: Gpr, target: External, addend = 0): void {
     if (dst.size !== 64) throw new Error(`x64: movAbs needs a 64-bit register, got ${dst.name}`);

@@ -35,7 +35,8 @@ export interface BoundsCheckCounts {
 }
 
 export const VMCTX_GPR: Gpr = GPR64[encodingOf(VMCTX_REG)]!;
-export const MEMORY_BASE_GPR: Gpr = GPR64[encodingOf(MEMORY_BASE_REG)]!;
+/** r14, memory 0's base, by register number (the accesses' entries take numbers). */
+export const MEMORY_BASE: number = encodingOf(MEMORY_BASE_REG);
 /** The largest displacement an addressing mode takes (sign-extended 32 bits). */
 export const MAX_DISP = 0x7fffffff;
 
@@ -218,21 +219,21 @@ const MEMORY_BOUND_4 = qword(VMCTX_GPR, VMCTX.MEMORY_BOUND_4);
 const MEMORY_BOUND_8 = qword(VMCTX_GPR, VMCTX.MEMORY_BOUND_8);
 
 // #region bounds-check
-/** Trap unless zx(index) + end <= memory size; `index` holds a zero-extended address. */
-export function checkIndex(fc: FunctionCompiler, index: Gpr, end: number): void {
+/** Trap unless zx(index) + end <= memory size; register `index` holds a zero-extended address. */
+export function checkIndex(fc: FunctionCompiler, index: number, end: number): void {
   const asm = fc.asm;
   const r11 = GPR64[SCRATCH]!;
   // The common ends compare the index itself: with the size (index < size) or a bound kept beside it.
   if (end === 1 || end === 4 || end === 8) {
-    asm.cmp(index, end === 1 ? MEMORY_SIZE : end === 4 ? MEMORY_BOUND_4 : MEMORY_BOUND_8);
+    asm.cmp(GPR64[index]!, end === 1 ? MEMORY_SIZE : end === 4 ? MEMORY_BOUND_4 : MEMORY_BOUND_8);
     fc.trapIf(end === 1 ? 'ae' : 'g', TrapCode.outOfBoundsMemoryAccess);
     fc.env.boundsChecks.kept++;
     return;
   }
-  if (end <= MAX_DISP) asm.lea(r11, qword(index, end));
+  if (end <= MAX_DISP) asm.leaRegisters(SCRATCH, index, end, true);
   else {
     asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
-    asm.add(r11, index);
+    asm.add(r11, GPR64[index]!);
   }
   asm.cmp(r11, MEMORY_SIZE);
   fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);

@@ -6,14 +6,14 @@
 
 import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
-import { GPR16, GPR32, GPR64, GPR8, type Mem, type MemSize, qword, type ScratchMem, scratchMem } from '../../x64/index.ts';
+import { GPR32, GPR64, qword } from '../../x64/index.ts';
 import { callBuiltin } from '../calls.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, I64, reg, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, I64, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
-import { constant, inReg, Loc, NO_BOUND, ofLocal, type Value } from '../valueStack.ts';
+import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
-  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE_GPR, VMCTX_GPR,
+  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 
@@ -93,7 +93,7 @@ function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset:
   }
   const r = addressRegister(fc, a);
   const end = offset + size;
-  checkIndex(fc, GPR64[r]!, end);
+  checkIndex(fc, r, end);
   if (local >= 0) facts.learnLocal(local, c, end);
   else facts.learn(end);
   return withDisp(fc, r, offset);
@@ -112,8 +112,12 @@ function addressRegister(fc: FunctionCompiler, a: Value): number {
   }
   if (a.loc === Loc.Local) return zeroExtendedLocal(fc, a);
   const r = fc.regs.alloc(GPR);
-  if (a.loc === Loc.LocalPlus) fc.loadInto(r, a);
-  else fc.asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
+  if (a.loc === Loc.LocalPlus) {
+    // `lea r32, [home + c]` for a local in its register (what loadInto writes, without a move object).
+    const h = fc.locals.liveRegister(a.n);
+    if (h >= 0) fc.asm.leaRegisters(r, h, a.imm, false);
+    else fc.loadInto(r, a);
+  } else fc.asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
   return r;
 }
 
@@ -137,7 +141,9 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   }
   // A local in the frame (or an i64 local read as i32 after i32.wrap_i64): a 32-bit copy.
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR32[r]!, fc.operand(ofLocal(a.type, a.n), true));
+  if (h >= 0) fc.asm.movRegisters(r, h, false);
+  else if (fc.localInSlot(i)) fc.asm.movLoad(r, fc.frame.localAddr(i), false);
+  else fc.asm.movImmediate32(r, 0); // not written yet
   return r;
 }
 
@@ -160,18 +166,6 @@ function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: numbe
   return addressAt(t, 0);
 }
 
-/**
- * The access's operand `[r14 + index + disp]` of `size` bytes: one operand per width, rewritten
- * by each access, which hands it to its one instruction at once (see ScratchMem).
- */
-function operandAt(ea: { index: number; disp: number }, size: 1 | 2 | 4 | 8): Mem {
-  const m = ACCESS_OPERANDS[31 - Math.clz32(size)]!;
-  m.index = ea.index >= 0 ? GPR64[ea.index]! : null;
-  m.disp = ea.disp;
-  return m;
-}
-/** By log2 of the access's size. */
-const ACCESS_OPERANDS: readonly ScratchMem[] = [8, 16, 32, 64].map((bits) => scratchMem(MEMORY_BASE_GPR, bits as MemSize));
 // #endregion effective-address
 
 // #region load-store
@@ -179,22 +173,17 @@ export function load(fc: FunctionCompiler, opcode: number, offset: number): void
   const { type, size, signed } = accessOf(opcode);
   fc.protectFlags(1);
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
-  const m = operandAt(ea, size);
+  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const asm = fc.asm;
   if (type === F32 || type === F64) {
     const x = fc.regs.alloc(XMM_CLASS);
-    if (type === F32) asm.movss(xmm(x), m);
-    else asm.movsd(xmm(x), m);
+    asm.loadFloatIndexed(x & 15, size as 4 | 8, MEMORY_BASE, index, disp);
     return fc.push(inReg(type, x));
   }
-  const dst = ea.index >= 0 && !fc.regs.isHome(ea.index) ? ea.index : fc.regs.alloc(GPR);
-  if (size === 8) asm.movLoad(dst, m, true);
-  else if (size === 4) {
-    if (signed) asm.movsxd(GPR64[dst]!, m);
-    else asm.movLoad(dst, m, false); // also i64.load32_u: a 32-bit mov clears the upper half
-  } else if (signed) asm.movsx(reg(type, dst), m);
-  else asm.movzx(GPR32[dst]!, m);
+  const dst = index >= 0 && !fc.regs.isHome(index) ? index : fc.regs.alloc(GPR);
+  // Only a signed i64 load extends into 64 bits: every other load writes a 32-bit register (a
+  // mov of 4 bytes, or movzx/movsx of 1 or 2), which clears the upper half, i64.load32_u's too.
+  asm.loadIndexed(dst, size, signed, type === I64 && signed, MEMORY_BASE, index, disp);
   if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
   fc.push(inReg(type, dst));
   if (type === I32 && !signed && size < 4) fc.stack.setTopBound(size === 1 ? 0xff : 0xffff);
@@ -205,24 +194,20 @@ export function store(fc: FunctionCompiler, opcode: number, offset: number): voi
   fc.protectFlags(2);
   const v = fc.pop();
   const a = fc.pop();
-  const ea = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
-  const m = operandAt(ea, size);
+  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
   const asm = fc.asm;
   if (v.loc === Loc.Const) {
     // Integer and float constants alike are stored as their bits.
-    if (size < 4) asm.mov(m, narrow(v.imm, size));
-    else if (size === 4 || v.hi === v.imm >> 31) asm.movStoreImmediate(m, v.imm, size === 8);
+    if (size < 8 || v.hi === v.imm >> 31) asm.storeImmediateIndexed(narrow(v.imm, size), size, MEMORY_BASE, index, disp);
     else {
       asm.mov(GPR64[SCRATCH]!, imm64(v.imm, v.hi));
-      asm.movStore(m, SCRATCH, true);
+      asm.storeIndexed(SCRATCH, 8, MEMORY_BASE, index, disp);
     }
     return;
   }
   const r = fc.readReg(v);
-  if (type === F32) return asm.movss(m, xmm(r));
-  if (type === F64) return asm.movsd(m, xmm(r));
-  if (size >= 4) asm.movStore(m, r, size === 8);
-  else void asm.mov(m, size === 1 ? GPR8[r]! : GPR16[r]!);
+  if (type === F32 || type === F64) asm.storeFloatIndexed(r & 15, size as 4 | 8, MEMORY_BASE, index, disp);
+  else asm.storeIndexed(r, size, MEMORY_BASE, index, disp);
 }
 // #endregion load-store
 
