@@ -60,7 +60,8 @@ export class LocalState {
     for (let i = 0; i < reused; i++) {
       home[i] = -1;
       regValid[i] = slotValid[i] = 0;
-      values[i] = ofLocal(types[i]!, i);
+      // The last function's local i, kept when it has the same type (values[i] is ofLocal(its type, i)).
+      if (values[i]!.type !== types[i]) values[i] = ofLocal(types[i]!, i);
     }
     for (let i = reused; i < n; i++) {
       home.push(-1);

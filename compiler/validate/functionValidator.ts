@@ -290,11 +290,15 @@ export class FunctionValidator implements FunctionContext {
     }
     this.localCount = n;
     if (cg) {
-      // A plain loop (Array.from over a typed subarray goes through the iterator protocol), and
-      // pushes, so that V8 keeps the array packed (a preallocated one is holey: reads check for holes).
-      const locals: ValType[] = [];
-      for (let i = 0; i < n; i++) locals.push(this.localTypes[i] as ValType);
-      this.locals = locals;
+      // One array for every body, rewritten in place (the code generator reads it while it
+      // compiles this body only): a plain loop (Array.from over a typed subarray goes through the
+      // iterator protocol), pushes and pops, so that V8 keeps it packed (a preallocated one is
+      // holey: reads check for holes).
+      const locals = this.locals;
+      const kept = Math.min(n, locals.length);
+      for (let i = 0; i < kept; i++) locals[i] = this.localTypes[i] as ValType;
+      for (let i = kept; i < n; i++) locals.push(this.localTypes[i] as ValType);
+      while (locals.length > n) locals.pop();
     }
 
     this.sp = 0;
