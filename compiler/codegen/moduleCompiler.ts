@@ -113,11 +113,8 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly boundsChecks: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
-  /**
-   * Calls to resolve once every function has its offset: position of the rel32, callee, addend
-   * (three numbers each, no array per call). Left unpatched when compiling a part (CompiledPart.calls).
-   */
-  readonly calls: number[] = [];
+  /** Calls to resolve once every function has its offset. Left unpatched when compiling a part (CompiledPart.calls). */
+  readonly calls = new CallSites();
   /** Code offset of each function compiled so far, by function index. */
   private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
@@ -202,9 +199,10 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!this.vmctx) this.beginModule(module);
     const buf = this.code;
     // A part's calls reach functions other parts compile: mergeParts patches them.
+    const calls = this.calls.data;
     if (this.parts === null) for (let i = 0; i < this.calls.length; i += 3) {
-      const at = this.calls[i]!;
-      buf.patch32(at, callDisplacement(this.offsets, at, this.calls[i + 1]!, this.calls[i + 2]!));
+      const at = calls[i]!;
+      buf.patch32(at, callDisplacement(this.offsets, at, calls[i + 1]!, calls[i + 2]!));
     }
     this.result = {
       info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.toArray(),
@@ -288,7 +286,7 @@ export class X64CodeGenerator implements CodeGenerator {
     for (let i = 0; i < fixups.length; i++) {
       const f = fixups[i]!;
       if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
-      this.calls.push(bodyStart + f.offset, f.target, f.addend);
+      this.calls.add(bodyStart + f.offset, f.target, f.addend);
     }
     this.offsets[funcIndex] = entry;
     this.functions.push({ funcIndex, offset: entry, size: bodyStart + bodyLength - entry, prefix: entryAt });
@@ -515,6 +513,30 @@ export class X64CodeGenerator implements CodeGenerator {
 }
 // #endregion code-generator
 
+/**
+ * The module's calls, as flat numbers: for each, the position of its rel32 in the module's code,
+ * the callee and the addend (the first `length` numbers of `data`). A typed array of half the
+ * bytes of a plain one, grown by doubling: an array of numbers pushed three at a time was copied
+ * on growing, a megabyte or more for a module with many calls.
+ */
+class CallSites {
+  data = new Int32Array(3 * 1024);
+  length = 0;
+
+  add(at: number, callee: number, addend: number): void {
+    const i = this.length;
+    if (i + 3 > this.data.length) {
+      const grown = new Int32Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[i] = at;
+    this.data[i + 1] = callee;
+    this.data[i + 2] = addend;
+    this.length = i + 3;
+  }
+}
+
 // #region compile-module
 /** Validate and compile a module in one pass. Throws CompileError. */
 export interface CompileOptions {
@@ -549,7 +571,7 @@ export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): 
 /** Compile one part of a module's functions (see ModulePart; mergeParts puts the parts together). */
 export function compilePart(bytes: Uint8Array, part: ModulePart, options: CompileOptions = {}): CompiledPart {
   const { result, gen } = compileWith(bytes, { ...options, part });
-  return { ...result, calls: Int32Array.from(gen.calls), dispatchFunctions: gen.dispatchFunctions };
+  return { ...result, calls: gen.calls.data.slice(0, gen.calls.length), dispatchFunctions: gen.dispatchFunctions };
 }
 
 function compileWith(bytes: Uint8Array, options: CompileOptions): { result: CompiledModuleWithNotes; gen: X64CodeGenerator } {
