@@ -17,6 +17,7 @@ import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type 
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
+import type { CallSignatures } from './calls.ts';
 import type { ControlState } from './controlFlow.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
@@ -42,6 +43,8 @@ export interface LastOp {
 export interface FunctionEnv {
   readonly asm: Assembler;
   readonly module: ModuleInfo;
+  /** What calls need of each of the module's function types (calls.ts). */
+  readonly signatures: CallSignatures;
   readonly vmctx: VMContextLayout;
   /** The optional CPU features the code may use. */
   readonly features: CpuFeatures;
