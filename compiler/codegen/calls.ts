@@ -5,10 +5,10 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type ArgLocation, type Builtin, type SignatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type ArgLocation, type Builtin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
 import { type External, external, GPR32, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, isWide, layoutOf } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
@@ -261,16 +261,18 @@ export interface CallSignature {
 }
 
 function callSignature(type: FuncType): CallSignature {
-  const layout = layoutOf(type);
+  const layout = signatureLayout(type);
   const locs = layout.returnAreaPointer ? [...layout.params, layout.returnAreaPointer] : layout.params;
   const regs = Int8Array.from(locs, (loc) => (loc.kind === 'stack' ? -1 : loc.reg));
   return { type, layout, regs, dests: locs.map(argDest) };
 }
 
-/** The call signatures of one module's types, by type index, each made at its first call. */
+/** The call signatures of one module's types, by type index, each made at its first use (a call, or a function of that type). */
 export class CallSignatures {
-  private readonly byIndex: (CallSignature | undefined)[] = [];
-  constructor(private readonly types: readonly FuncType[]) {}
+  private readonly byIndex: (CallSignature | undefined)[];
+  constructor(private readonly types: readonly FuncType[]) {
+    this.byIndex = new Array<CallSignature | undefined>(types.length).fill(undefined); // not holey: a fast array
+  }
   of(typeIndex: number): CallSignature {
     return (this.byIndex[typeIndex] ??= callSignature(this.types[typeIndex]!));
   }
