@@ -5,20 +5,21 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type ArgLocation, type Builtin, type SignatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type ArgLocation, type Builtin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
 import { type External, external, GPR32, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, isWide, layoutOf } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
-export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): void {
-  const target = funcIndex < fc.env.module.importedFunctionCount
-    ? qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.importedFunction(funcIndex))
+export function call(fc: FunctionCompiler, funcIndex: number): void {
+  const { module, vmctx, signatures } = fc.env;
+  const target = funcIndex < module.importedFunctionCount
+    ? qword(GPR64[encodingOf(VMCTX_REG)]!, vmctx.importedFunction(funcIndex))
     : external(funcIndex); // a rel32 the module compiler resolves
-  emitCall(fc, type, target);
+  emitCall(fc, signatures.of(module.functions[funcIndex]!), target);
 }
 
 /**
@@ -27,7 +28,7 @@ export function call(fc: FunctionCompiler, funcIndex: number, type: FuncType): v
  * return address, so the runtime reports the trap at this operator's wasm offset.
  */
 export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, type: FuncType, mayTrap?: TrapCode): void {
-  emitCall(fc, type, qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.builtin(builtin)), mayTrap);
+  emitCall(fc, builtinSignature(type), qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.builtin(builtin)), mayTrap);
 }
 
 /**
@@ -48,8 +49,8 @@ export interface IndirectCall {
  * A call under the internal convention, its arguments the top of the stack. `target` is what
  * `call` jumps through. `mayTrap`: record a trap site at the return address (builtins).
  */
-export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | External | IndirectCall, mayTrap?: TrapCode): void {
-  const sig = layoutOf(type);
+export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem | External | IndirectCall, mayTrap?: TrapCode): void {
+  const { type, layout: sig } = args;
   const asm = fc.asm;
   const nargs = type.params.length;
   const indirect = 'indexReg' in target ? target : null;
@@ -69,13 +70,13 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
   const m = type.results.length;
   const index = indirect ? fc.stack.at(base + nargs) : null;
   const indexReg = indirect && index!.loc !== Loc.Const ? indirect.indexReg : -1;
-  if (!moveArgumentsInOrder(fc, sig, base, indexReg)) {
+  if (!moveArgumentsInOrder(fc, args, base, indexReg)) {
     const moves = argumentMoves.clear();
-    for (let j = 0; j < sig.params.length; j++) {
+    for (let j = 0; j < nargs; j++) {
       const v = fc.stack.at(base + j);
-      moves.add(argDest(sig.params[j]!), fc.sourceOf(v), v.type === I32);
+      moves.add(args.dests[j]!, fc.sourceOf(v), v.type === I32);
     }
-    if (sig.returnAreaPointer) moves.add(argDest(sig.returnAreaPointer), returnAreaAddress(fc, base, m), false);
+    if (sig.returnAreaPointer) moves.add(args.dests[nargs]!, returnAreaAddress(fc, base, m), false);
     if (indexReg >= 0) moves.add(REG[indexReg]!, fc.sourceOf(index!), true);
     parallelMove(asm, moves, fc.flagsFree());
   }
@@ -119,43 +120,44 @@ export function emitCall(fc: FunctionCompiler, type: FuncType, target: Mem | Ext
  * straight from the values (and the return area's address, and the table index in `indexReg`
  * unless that is -1), in the order parallelMove would take. False, having emitted nothing, for a cycle.
  */
-function moveArgumentsInOrder(fc: FunctionCompiler, sig: SignatureLayout, base: number, indexReg: number): boolean {
-  const params = sig.params;
-  if (params.length + 2 > MAX_PENDING) return false;
+function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: number, indexReg: number): boolean {
+  const count = args.regs.length;
+  const nparams = args.layout.params.length;
+  if (nparams + 2 > MAX_PENDING) return false;
   const entries = fc.stack.entries;
   // The moves still to make (those already in place left out), in the parallel move's order:
   // arguments, return area, index; and the registers they write and read, as bit masks.
   let n = 0;
   let written = 0;
   let read = 0;
-  for (let j = 0; j <= params.length; j++) {
-    if (j === params.length && sig.returnAreaPointer) {
-      const loc = sig.returnAreaPointer;
-      pendingDest[n] = argDest(loc);
-      pendingTo[n] = loc.kind === 'stack' ? -1 : loc.reg;
+  for (let j = 0; j <= count; j++) {
+    const to = j < count ? args.regs[j]! : indexReg;
+    if (j === nparams && j < count) { // the return area's address
+      pendingDest[n] = args.dests[j]!;
+      pendingTo[n] = to;
       pendingFrom[n] = -1;
       pendingAt[n++] = -1;
-      if (loc.kind !== 'stack') written |= 1 << loc.reg;
+      if (to >= 0) written |= 1 << to;
+      continue;
     }
-    const loc = j < params.length ? params[j]! : null;
-    if (loc === null && indexReg < 0) continue;
-    const to = loc === null ? indexReg : loc.kind === 'stack' ? -1 : loc.reg;
-    const v = entries[base + j]!;
+    if (j === count && indexReg < 0) break;
+    const at = j < count ? base + j : base + nparams; // the index is above the arguments
+    const v = entries[at]!;
     let from = registerRead(fc, v);
     if (to >= 0 && from === to) {
       if (v.loc !== Loc.LocalPlus) continue; // already there
       from = -1; // lea r, [r + c]
     }
-    pendingDest[n] = loc === null ? REG[indexReg]! : argDest(loc);
+    pendingDest[n] = j < count ? args.dests[j]! : REG[indexReg]!;
     pendingTo[n] = to;
     pendingFrom[n] = from;
-    pendingAt[n++] = base + j;
+    pendingAt[n++] = at;
     if (to >= 0) written |= 1 << to;
     if (from >= 0) read |= 1 << from;
   }
   if ((written & read) === 0) for (let p = 0; p < n; p++) order[p] = n - 1 - p; // the last first
   else if (!orderChains(n)) return false;
-  const returnArea = sig.returnAreaPointer ? returnAreaAddress(fc, base, sig.results.length) : null;
+  const returnArea = count > nparams ? returnAreaAddress(fc, base, args.layout.results.length) : null;
   const flagsFree = fc.flagsFree();
   for (let p = 0; p < n; p++) {
     const k = order[p]!;
@@ -245,10 +247,46 @@ function returnAreaAddress(fc: FunctionCompiler, base: number, m: number): MoveS
 /** The moves of a call's arguments, one list for every call (see MoveList). */
 const argumentMoves = new MoveList();
 
-function argDest(loc: ArgLocation): MoveDest {
-  if (loc.kind === 'stack') return (STACK_ARGS[loc.offset >> 3] ??= memOperand(qword(rsp, loc.offset), argKey(loc.offset)));
-  return REG[loc.reg]!;
+/**
+ * A function type with where its arguments go, worked out once for all its calls: the
+ * parameters, then the return area's address if there is one.
+ */
+export interface CallSignature {
+  readonly type: FuncType;
+  readonly layout: SignatureLayout;
+  /** The register each argument goes to, or -1 for a stack slot. */
+  readonly regs: Int8Array;
+  /** Where each argument goes, as a move destination. */
+  readonly dests: readonly MoveDest[];
 }
-/** Stack argument destinations by offset / 8, made once (operands are immutable). */
-const STACK_ARGS: MoveDest[] = [];
+
+function callSignature(type: FuncType): CallSignature {
+  const layout = signatureLayout(type);
+  const locs = layout.returnAreaPointer ? [...layout.params, layout.returnAreaPointer] : layout.params;
+  const regs = Int8Array.from(locs, (loc) => (loc.kind === 'stack' ? -1 : loc.reg));
+  return { type, layout, regs, dests: locs.map(argDest) };
+}
+
+/** The call signatures of one module's types, by type index, each made at its first use (a call, or a function of that type). */
+export class CallSignatures {
+  private readonly byIndex: (CallSignature | undefined)[];
+  constructor(private readonly types: readonly FuncType[]) {
+    this.byIndex = new Array<CallSignature | undefined>(types.length).fill(undefined); // not holey: a fast array
+  }
+  of(typeIndex: number): CallSignature {
+    return (this.byIndex[typeIndex] ??= callSignature(this.types[typeIndex]!));
+  }
+}
+
+/** The call signatures of the builtins' types (made once, shared by all modules). */
+const builtinSignatures = new WeakMap<FuncType, CallSignature>();
+function builtinSignature(type: FuncType): CallSignature {
+  let sig = builtinSignatures.get(type);
+  if (sig === undefined) builtinSignatures.set(type, (sig = callSignature(type)));
+  return sig;
+}
+
+function argDest(loc: ArgLocation): MoveDest {
+  return loc.kind === 'stack' ? memOperand(qword(rsp, loc.offset), argKey(loc.offset)) : REG[loc.reg]!;
+}
 // #endregion call

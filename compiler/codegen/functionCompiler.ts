@@ -5,7 +5,7 @@
 // The lowerings (ops/*.ts, controlFlow.ts, calls.ts) are functions over this.
 
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
-import { type CpuFeatures, type SignatureLayout, signatureLayout, TrapCode, type VMContextLayout } from '../abi/index.ts';
+import { type CpuFeatures, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
   Assembler, CONDITIONS, condCode, type CondName, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
@@ -17,6 +17,7 @@ import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type 
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
+import type { CallSignatures } from './calls.ts';
 import type { ControlState } from './controlFlow.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
@@ -42,6 +43,8 @@ export interface LastOp {
 export interface FunctionEnv {
   readonly asm: Assembler;
   readonly module: ModuleInfo;
+  /** The layout of each of the module's function types, and what calls need of it (calls.ts). */
+  readonly signatures: CallSignatures;
   readonly vmctx: VMContextLayout;
   /** The optional CPU features the code may use. */
   readonly features: CpuFeatures;
@@ -174,7 +177,7 @@ export class FunctionCompiler implements Spiller {
     this.addImmReg = this.addImmStart = this.addImmEnd = -1;
     this.addImmC = 0;
     this.regs.held = this.regs.homes = 0;
-    const sig = layoutOf(type);
+    const sig = this.env.signatures.of(this.env.module.functions[funcIndex]!).layout;
     // The validator hands each function its own array of local types.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
     const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
@@ -561,14 +564,6 @@ export class FunctionCompiler implements Spiller {
   }
 }
 // #endregion function-state
-
-const layouts = new WeakMap<FuncType, SignatureLayout>();
-/** The convention's layout of a signature, computed once per function type (FuncTypes are stable). */
-export function layoutOf(type: FuncType): SignatureLayout {
-  let l = layouts.get(type);
-  if (!l) layouts.set(type, (l = signatureLayout(type)));
-  return l;
-}
 
 export const operandIsMem = (o: Gpr | Xmm | Mem | number): o is Mem => typeof o === 'object' && o.kind === 'mem';
 /** 64-bit values: i64, f64 and references (addresses or handles). Everything else here is 32-bit. */

@@ -7,6 +7,7 @@ import { BASELINE_FEATURES, TrapCode, vmContextLayoutOf } from '../abi/index.ts'
 import { watToWasm } from '../text/watToWasm.ts';
 import { validateModule } from '../validate/index.ts';
 import { Assembler } from '../x64/index.ts';
+import { CallSignatures } from './calls.ts';
 import { type FunctionEnv, FunctionCompiler } from './functionCompiler.ts';
 import { TrapSiteList } from './traps.ts';
 import { inReg } from './valueStack.ts';
@@ -53,7 +54,7 @@ describe('function compiler reuse', () => {
       (func (param f32) (result f64 i32 i64) (local i32 i32 i32 i32 i32 i32 i32)
         (f64.const 1) (i32.const 2) (i64.const 3)))`));
     const env: FunctionEnv = {
-      asm: new Assembler(1 << 12), module, vmctx: vmContextLayoutOf(module), features: BASELINE_FEATURES,
+      asm: new Assembler(1 << 12), module, signatures: new CallSignatures(module.types), vmctx: vmContextLayoutOf(module), features: BASELINE_FEATURES,
       notes: [], boundsChecks: { kept: 0, removed: 0 },
     };
     const localsOf = (f: number): number[] => {

@@ -9,7 +9,7 @@ import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
 import { Assembler, CodeBuffer } from '../x64/index.ts';
-import { call } from './calls.ts';
+import { call, CallSignatures } from './calls.ts';
 import * as control from './controlFlow.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
@@ -222,7 +222,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.bodyOffset = offset;
     this.checksBefore.kept = this.boundsChecks.kept;
     this.checksBefore.removed = this.boundsChecks.removed;
-    this.env ??= { asm: this.asm, module: ctx.module, vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
+    this.env ??= { asm: this.asm, module: ctx.module, signatures: new CallSignatures(ctx.module.types), vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
     try {
       // The last function's compiler, done with, starts over on this one.
       const previous = this.done;
@@ -353,9 +353,9 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, 'return');
     if (fc) try { control.emitReturn(fc); } catch (e) { this.failed(e); }
   }
-  call(funcIndex: number, type: FuncType, offset: number): void {
+  call(funcIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'call', funcIndex);
-    if (fc) try { call(fc, funcIndex, type); } catch (e) { this.failed(e); }
+    if (fc) try { call(fc, funcIndex); } catch (e) { this.failed(e); }
   }
   callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'call_indirect', typeIndex);

@@ -165,7 +165,7 @@ class TableCall implements IndirectCall {
 }
 
 export function callIndirect(fc: FunctionCompiler, typeIndex: number, type: FuncType, t: number): void {
-  emitCall(fc, type, new TableCall(typeIndex, t));
+  emitCall(fc, fc.env.signatures.of(typeIndex), new TableCall(typeIndex, t));
 }
 // #endregion call-indirect
 
