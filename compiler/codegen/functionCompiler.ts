@@ -178,7 +178,7 @@ export class FunctionCompiler implements Spiller {
     this.addImmC = 0;
     this.regs.held = this.regs.homes = 0;
     const sig = this.env.signatures.of(this.env.module.functions[funcIndex]!).layout;
-    // The validator hands each function its own array of local types.
+    // The validator's array of local types is rewritten for each body: it holds while this one compiles.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
     const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
     this.locals.reset(types, returnAreaLocal);

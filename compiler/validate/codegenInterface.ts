@@ -73,7 +73,10 @@ export interface FunctionContext {
   readonly module: ModuleInfo;
   readonly funcIndex: number;
   readonly type: FuncType;
-  /** Types of all locals: the parameters first, then the declared locals. */
+  /**
+   * Types of all locals: the parameters first, then the declared locals. One array, rewritten for
+   * each body: valid until the function's end (keep a copy to hold it longer).
+   */
   readonly locals: readonly ValType[];
   /** Number of open control frames (1 = only the function frame). */
   controlDepth(): number;
