@@ -7,8 +7,8 @@
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
-import { type External, external, GPR32, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
+import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, I32 } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
@@ -171,18 +171,12 @@ function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: n
 
 /**
  * Move argument v to `dest` (register `to`, or -1 for a stack slot), as moveOne would from
- * sourceOf(v): into a general-purpose register, the usual kinds (in a register or a slot, or a
- * 32-bit constant) go to the encoder by register number, with no move source built and no
- * dispatch on its kind.
+ * sourceOf(v): into a general-purpose register through loadInto, which writes the usual kinds
+ * (a constant, a register, a slot, a local plus a constant) by register number, with no move
+ * source built and no dispatch on its kind.
  */
 function moveArgument(fc: FunctionCompiler, dest: MoveDest, to: number, v: Value, flagsFree: boolean): void {
-  if (to >= 0 && !isXmm(to)) {
-    // moveOne's zero is an xor, a constant below 2^32 a 32-bit mov.
-    if (v.loc === Loc.Const && (!isWide(v.type) || v.hi === 0)) {
-      return v.imm === 0 && flagsFree ? fc.asm.xor(GPR32[to]!, GPR32[to]!) : fc.asm.movImmediate32(to, v.imm >>> 0);
-    }
-    if (fc.moveFromStorage(to, v)) return;
-  }
+  if (to >= 0 && !isXmm(to)) return fc.loadInto(to, v);
   moveOne(fc.asm, dest, fc.sourceOf(v), v.type === I32, flagsFree);
 }
 

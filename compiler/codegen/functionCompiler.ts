@@ -411,7 +411,8 @@ export class FunctionCompiler implements Spiller {
   /**
    * The usual cases of emitMove(REG[r], sourceOf(v)) into a general-purpose register r, by
    * register number (no move source built, no dispatch on its kind): v in a general-purpose
-   * register or a slot, its own or a local's. False, having emitted nothing, for any other value.
+   * register or a slot, its own or a local's, or a local plus a constant (an lea). False, having
+   * emitted nothing, for any other value.
    */
   moveFromStorage(r: RegId, v: Value): boolean {
     const wide = v.type !== I32;
@@ -424,6 +425,15 @@ export class FunctionCompiler implements Spiller {
         if (from >= 0) break;
         if (!this.localInSlot(v.n)) return false; // still zero
         this.asm.movLoad(r, this.frame.localAddr(v.n), wide);
+        return true;
+      case Loc.LocalPlus:
+        from = this.locals.liveRegister(v.n);
+        if (from < 0) {
+          if (!this.localInSlot(v.n)) return false; // zero plus c: a constant
+          this.asm.movLoad(r, this.frame.localAddr(v.n), wide);
+          from = r;
+        }
+        this.asm.leaRegisters(r, from, v.imm, wide);
         return true;
       default: return false;
     }

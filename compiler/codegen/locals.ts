@@ -186,7 +186,7 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
       fc.asm.leaRegisters(h, h, v.imm, type !== I32);
     } else {
       const start = fc.asm.offset;
-      loadHome(fc, h, v);
+      fc.loadInto(h, v);
       // Nothing emitted: h already held the value (local.set x (local.get x)), upper half as it was.
       if (fc.asm.offset === start) zeroExtends = false;
     }
@@ -194,29 +194,6 @@ export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
     l.slotValid[i] = 0;
     if (zeroExtends) noteZeroExtended(fc, i);
   } else storeInSlot(fc, i, v, type === I32);
-}
-
-/**
- * fc.loadInto(h, v) for a local's home register h, the commonest sources of a general-purpose
- * one written directly, without building a move operand for each: a constant (other than 0,
- * which may be an `xor`), and another local plus a constant (in its register, or in its slot).
- */
-function loadHome(fc: FunctionCompiler, h: RegId, v: Value): void {
-  if (!isXmm(h)) {
-    const wide = v.type !== I32;
-    if (v.loc === Loc.Const && (v.imm !== 0 || v.hi !== 0) && (!wide || v.hi === 0)) return fc.asm.movImmediate32(h, v.imm >>> 0);
-    if (v.loc === Loc.LocalPlus) {
-      const l = fc.locals;
-      const j = v.n;
-      const r = l.liveRegister(j);
-      if (r >= 0) return fc.asm.leaRegisters(h, r, v.imm, wide);
-      if (l.home[j]! < 0 || l.slotValid[j]) {
-        fc.asm.movLoad(h, fc.frame.localAddr(j), wide);
-        return fc.asm.leaRegisters(h, h, v.imm, wide);
-      }
-    }
-  }
-  fc.loadInto(h, v);
 }
 
 /** Write v to the frame slot of local i: a value in a register, the commonest, is one store (no move operands). */

@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub, ModuleTrapSites } from './traps.ts';
+import { emitTrapStub, ModuleTrapSites, withRoom } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -520,19 +520,15 @@ export class X64CodeGenerator implements CodeGenerator {
  * on growing, a megabyte or more for a module with many calls.
  */
 class CallSites {
-  data = new Int32Array(3 * 1024);
+  data: Int32Array = new Int32Array(3 * 1024);
   length = 0;
 
   add(at: number, callee: number, addend: number): void {
     const i = this.length;
-    if (i + 3 > this.data.length) {
-      const grown = new Int32Array(2 * this.data.length);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[i] = at;
-    this.data[i + 1] = callee;
-    this.data[i + 2] = addend;
+    const d = (this.data = withRoom(this.data, i + 3));
+    d[i] = at;
+    d[i + 1] = callee;
+    d[i + 2] = addend;
     this.length = i + 3;
   }
 }

@@ -50,7 +50,7 @@ export class ModuleTrapSites {
 }
 
 /** `a`, or a copy twice as long when it is shorter than n. */
-function withRoom(a: Int32Array, n: number): Int32Array {
+export function withRoom(a: Int32Array, n: number): Int32Array {
   if (n <= a.length) return a;
   const grown = new Int32Array(Math.max(n, 2 * a.length));
   grown.set(a);

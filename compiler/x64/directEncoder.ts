@@ -64,6 +64,23 @@ const isImm32 = (v: number): boolean => (v | 0) === v || v >>> 0 === v;
 
 type RM = Gpr | Mem;
 
+/**
+ * ModRM (`reg3` in its reg field), SIB and displacement of `[base + index + disp]`, registers by
+ * number (`index` -1 for none, scale 1), at bytes[p]; returns the position after. As writeMemory:
+ * rbp/r13 as base always carry a displacement, rsp/r12 need a SIB byte.
+ */
+function writeBaseIndex(bytes: Uint8Array, p: number, reg3: number, base: number, index: number, disp: number): number {
+  const b3 = base & 7;
+  const mod = disp === 0 && b3 !== 5 ? 0 : disp >= -128 && disp <= 127 ? 1 : 2;
+  if (index >= 0 || b3 === 4) {
+    bytes[p++] = (mod << 6) | (reg3 << 3) | 4;
+    bytes[p++] = ((index >= 0 ? index & 7 : 4) << 3) | b3;
+  } else bytes[p++] = (mod << 6) | (reg3 << 3) | b3;
+  if (mod === 1) bytes[p++] = disp;
+  else if (mod === 2) p = writeImm(bytes, p, disp, 4);
+  return p;
+}
+
 // #region direct-encoder
 export class DirectEncoder extends Encoder {
   /** What `direct` starts as in new assemblers (tests turn it off to compare whole modules). */
@@ -98,18 +115,7 @@ export class DirectEncoder extends Encoder {
     if (rm.kind !== 'mem') bytes[p++] = 0xc0 | ((reg & 7) << 3) | (rm.num & 7);
     else if (rm.base !== null && rm.index === null && rm.label === null && rm.external === null) {
       // [base + disp], nearly every memory operand: written here rather than by writeMemory.
-      const disp = rm.disp;
-      const b3 = rm.base.num & 7;
-      const mod = disp === 0 && b3 !== 5 ? 0 : disp >= -128 && disp <= 127 ? 1 : 2;
-      bytes[p++] = (mod << 6) | ((reg & 7) << 3) | b3;
-      if (b3 === 4) bytes[p++] = 0x24;
-      if (mod === 1) bytes[p++] = disp;
-      else if (mod === 2) {
-        bytes[p++] = disp;
-        bytes[p++] = disp >> 8;
-        bytes[p++] = disp >> 16;
-        bytes[p++] = disp >> 24;
-      }
+      p = writeBaseIndex(bytes, p, reg & 7, rm.base.num, -1, rm.disp);
     } else p = this.writeMemory(bytes, p, reg & 7, rm, trailing);
     return p;
   }
@@ -268,15 +274,7 @@ export class DirectEncoder extends Encoder {
     if (rex !== 0) bytes[p++] = 0x40 | rex;
     if (opcode > 0xff) bytes[p++] = 0x0f;
     bytes[p++] = opcode & 0xff;
-    // As writeMemory: rbp/r13 as base always carry a displacement, rsp/r12 need a SIB byte.
-    const b3 = base & 7;
-    const mod = disp === 0 && b3 !== 5 ? 0 : disp >= -128 && disp <= 127 ? 1 : 2;
-    if (index >= 0 || b3 === 4) {
-      bytes[p++] = (mod << 6) | ((reg & 7) << 3) | 4;
-      bytes[p++] = ((index >= 0 ? index & 7 : 4) << 3) | b3;
-    } else bytes[p++] = (mod << 6) | ((reg & 7) << 3) | b3;
-    if (mod === 1) bytes[p++] = disp;
-    else if (mod === 2) p = writeImm(bytes, p, disp, 4);
+    p = writeBaseIndex(bytes, p, reg & 7, base, index, disp);
     buf.length = writeImm(bytes, p, imm, n);
     return true;
   }

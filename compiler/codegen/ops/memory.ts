@@ -6,7 +6,7 @@
 
 import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
-import { GPR32, GPR64, qword } from '../../x64/index.ts';
+import { GPR64, qword } from '../../x64/index.ts';
 import { callBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
@@ -111,13 +111,9 @@ function addressRegister(fc: FunctionCompiler, a: Value): number {
     return a.n;
   }
   if (a.loc === Loc.Local) return zeroExtendedLocal(fc, a);
+  // A local plus a constant (`lea r32, [home + c]`, or the slot loaded first), or a spilled value.
   const r = fc.regs.alloc(GPR);
-  if (a.loc === Loc.LocalPlus) {
-    // `lea r32, [home + c]` for a local in its register (what loadInto writes, without a move object).
-    const h = fc.locals.liveRegister(a.n);
-    if (h >= 0) fc.asm.leaRegisters(r, h, a.imm, false);
-    else fc.loadInto(r, a);
-  } else fc.asm.mov(GPR32[r]!, fc.operand(a, true)); // a spilled value
+  fc.loadInto(r, a);
   return r;
 }
 
