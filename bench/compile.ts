@@ -3,6 +3,7 @@
 //   npx tsx bench/compile.ts [file.wasm ...]          (MS=3000: sampling time per measurement)
 //   npx tsx bench/compile.ts --cold [file.wasm ...]   (the cold rows alone; COLD_RUNS=3 processes each)
 //   npx tsx bench/compile.ts --scaling [maxMB]        (compile time per byte as the input grows, to 100 MB)
+//   npx tsx bench/compile.ts --patterns               (one operator pattern per module, ours beside Liftoff)
 //
 // Honest bytes: MB/s divides the module's size by the time to validate and compile all of it.
 // A function the code generator cannot compile yet becomes a stub; its body's bytes are then
@@ -31,6 +32,7 @@ import { compileModule, compilePart } from '../compiler/codegen/moduleCompiler.t
 import { mergeParts } from '../compiler/codegen/moduleParts.ts';
 import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
 import { closeCompileWorkers, compileModuleParallel } from '../compiler/parallel/parallelCompile.ts';
+import { watToWasm } from '../compiler/text/watToWasm.ts';
 import { validateModule } from '../compiler/validate/index.ts';
 import { bodySizes, repeatFunctions } from './scaledModule.ts';
 
@@ -229,8 +231,49 @@ function scaling(maxMB: number): void {
 }
 // #endregion scaling
 
+// #region patterns
+/**
+ * Real modules mix every kind of operator, so their MB/s says how far behind we are, not where.
+ * Each pattern here is one short operator sequence repeated (300 functions of 6 i32 locals, each
+ * the pattern 200 times), compiled warm by us and by Liftoff: the ratio per pattern shows which
+ * kind of code the compiler handles slowest, and ns per operator what one costs.
+ */
+const PATTERNS: [name: string, wat: string][] = [
+  ['arithmetic into a local', 'local.get 0 local.get 1 i32.add local.set 2'],
+  ['local plus a constant', 'local.get 0 i32.const 5 i32.add local.set 0'],
+  ['two operators into a local', 'local.get 0 local.get 1 i32.add local.get 2 i32.mul local.set 3'],
+  ['load, add, store', 'local.get 0 local.get 0 i32.load offset=8 i32.const 1 i32.add i32.store offset=8'],
+  ['call', 'local.get 0 call $id local.set 1'],
+  ['block with br_if', 'block local.get 0 br_if 0 local.get 1 local.set 2 end'],
+  ['if/else', 'local.get 0 if local.get 1 local.set 2 else local.get 2 local.set 1 end'],
+  ['counting loop', 'loop local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0 end'],
+];
+
+async function patterns(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lightbeam-patterns-'));
+  console.log(`compile speed by operator pattern: 300 functions, each one pattern 200 times (CPU medians, ${MS} ms per measurement)`);
+  console.log(`  ${'pattern'.padEnd(28)} ${'operators'.padStart(9)} ${'ours ms'.padStart(8)} ${'Liftoff'.padStart(8)} ${'ratio'.padStart(6)} ${'ns/op'.padStart(6)} ${'Liftoff'.padStart(8)}`);
+  try {
+    for (const [name, body] of PATTERNS) {
+      const fn = `(func (param i32 i32) (result i32) (local i32 i32 i32 i32)\n${`${body}\n`.repeat(200)}i32.const 0)`;
+      const bytes = await watToWasm(`(module (memory 1) (func $id (param i32) (result i32) local.get 0)\n${fn.repeat(300)})`);
+      const operators = 300 * 200 * body.split(' ').filter((word) => /^[a-z]/.test(word)).length;
+      const file = join(dir, 'pattern.wasm');
+      writeFileSync(file, bytes);
+      const [oursMs] = (await timeAll([() => compileModule(bytes)], cpuMs)) as [number];
+      const v8Ms = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm').compileMs!;
+      console.log(`  ${name.padEnd(28)} ${String(operators).padStart(9)} ${f2(oursMs, 8)} ${f2(v8Ms, 8)} ${f2(v8Ms / oursMs, 6)} ${f1((oursMs * 1e6) / operators, 6)} ${f1((v8Ms * 1e6) / operators, 8)}`);
+    }
+    console.log('  ratio: Liftoff\'s time over ours (1.00 = as fast as Liftoff); ns/op: time per operator (the final i32.const of each function not counted)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+// #endregion patterns
+
 const args = process.argv.slice(2);
 if (args[0] === '--scaling') scaling(Number(args[1] ?? 100));
+else if (args[0] === '--patterns') await patterns();
 else {
   const files = args.filter((a) => a !== '--cold');
   await compileSpeed(files.length > 0 ? files : DEFAULT_INPUTS.filter((f) => existsSync(f)), args.includes('--cold'));
