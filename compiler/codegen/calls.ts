@@ -7,7 +7,7 @@
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
-import { type External, external, GPR64, type Mem, qword, rsp } from '../x64/index.ts';
+import { GPR64, type Mem, qword, rsp } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32 } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
 import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
@@ -18,7 +18,7 @@ export function call(fc: FunctionCompiler, funcIndex: number): void {
   const { module, vmctx, signatures } = fc.env;
   const target = funcIndex < module.importedFunctionCount
     ? qword(GPR64[encodingOf(VMCTX_REG)]!, vmctx.importedFunction(funcIndex))
-    : external(funcIndex); // a rel32 the module compiler resolves
+    : funcIndex; // a rel32 the module compiler resolves
   emitCall(fc, signatures.of(module.functions[funcIndex]!), target);
 }
 
@@ -47,13 +47,14 @@ export interface IndirectCall {
 
 /**
  * A call under the internal convention, its arguments the top of the stack. `target` is what
- * `call` jumps through. `mayTrap`: record a trap site at the return address (builtins).
+ * `call` jumps through, or the index of a function of this module. `mayTrap`: record a trap site
+ * at the return address (builtins).
  */
-export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem | External | IndirectCall, mayTrap?: TrapCode): void {
+export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem | number | IndirectCall, mayTrap?: TrapCode): void {
   const { type, layout: sig } = args;
   const asm = fc.asm;
   const nargs = type.params.length;
-  const indirect = 'indexReg' in target ? target : null;
+  const indirect = typeof target !== 'number' && 'indexReg' in target ? target : null;
   const base = fc.stack.height - nargs - (indirect ? 1 : 0);
   fc.frame.hasCalls = true;
   fc.materializeFlags();
@@ -86,7 +87,8 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
   if (indirect) {
     asm.call(indirect.target(fc, index!, base));
     indirect.after(fc, base);
-  } else asm.call(target as Mem | External);
+  } else if (typeof target === 'number') asm.callFunction(target);
+  else asm.call(target as Mem);
   if (mayTrap !== undefined) fc.frame.trapSiteHere(mayTrap, fc.opOffset);
   if (sig.stackBytes > 0) {
     asm.add(rsp, sig.stackBytes);

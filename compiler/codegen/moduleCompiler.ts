@@ -282,12 +282,9 @@ export class X64CodeGenerator implements CodeGenerator {
     pro.finishInto(buf);
     const bodyStart = start + p;
     const bodyLength = asm.finishInto(buf);
-    const fixups = asm.finishedFixups;
-    for (let i = 0; i < fixups.length; i++) {
-      const f = fixups[i]!;
-      if (f.kind !== 'rel32' || typeof f.target !== 'number') throw new CompileError('codegen: unexpected fix-up');
-      this.calls.add(bodyStart + f.offset, f.target, f.addend);
-    }
+    // Calls to the module's functions are its only fix-ups, patched once every function is placed.
+    if (asm.finishedFixups.length > 0) throw new CompileError('codegen: unexpected fix-up');
+    asm.addFunctionCalls(this.calls, bodyStart);
     this.offsets[funcIndex] = entry;
     this.functions.push({ funcIndex, offset: entry, size: bodyStart + bodyLength - entry, prefix: entryAt });
     if (this.keepNotes) {

@@ -140,6 +140,13 @@ export class Assembler extends Instructions {
    */
   private readonly pads: number[] = [];
   private readonly padLabels: (Label | null)[] = [];
+  /**
+   * Calls to the module's functions (callFunction), two numbers each: where the call's rel32 is
+   * and the callee, the first `functionCallsEnd`. Numbers rather than fix-up records: a module may
+   * call every few operators. Relaxation moves them as it moves fix-ups.
+   */
+  private functionCalls = new Int32Array(64);
+  private functionCallsEnd = 0;
   /** relaxBranches() has run: nothing more may be emitted. */
   private relaxed = false;
   private finished = false;
@@ -170,6 +177,7 @@ export class Assembler extends Instructions {
     this.buf.length = 0;
     if (this.labelRefs.length !== 0) this.labelRefs.truncate(0);
     if (this.fixups.length !== 0) this.fixups.length = 0;
+    this.functionCallsEnd = 0;
     if (this.namedLabels.length !== 0) this.namedLabels.length = 0;
     this.poolCount = 0;
     this.poolSize = 0;
@@ -295,9 +303,10 @@ export class Assembler extends Instructions {
 
   /** May the code since `offset` be dropped (no label bound and no fix-up recorded in it)? */
   canRewind(offset: number): boolean {
-    const fixups = this.fixups, bound = this.boundCount;
+    const fixups = this.fixups, bound = this.boundCount, calls = this.functionCallsEnd;
     return !(
       (fixups.length > 0 && fixups[fixups.length - 1]!.offset >= offset) ||
+      (calls > 0 && this.functionCalls[calls - 2]! >= offset) ||
       (bound > 0 && this.boundOffsets[bound - 1]! > offset)
     );
   }
@@ -314,6 +323,31 @@ export class Assembler extends Instructions {
     while (n > 0 && refs.data[(n - 1) * FIELDS + AT]! >= offset) n--;
     refs.truncate(n);
     this.buf.length = offset;
+  }
+
+  /**
+   * `call rel32` to function `callee` of the module, whose address is not known yet: the
+   * displacement is left 0 for whoever places the functions (addFunctionCalls; finish() reports
+   * these calls as rel32 fix-ups with the callee as target).
+   */
+  callFunction(callee: number): void {
+    const buf = this.buf;
+    buf.reserve(5);
+    const bytes = buf.bytes;
+    const at = buf.length + 1;
+    bytes[at - 1] = 0xe8;
+    bytes[at] = bytes[at + 1] = bytes[at + 2] = bytes[at + 3] = 0;
+    buf.length = at + 4;
+    let calls = this.functionCalls;
+    const n = this.functionCallsEnd;
+    if (n + 2 > calls.length) {
+      calls = new Int32Array(2 * calls.length);
+      calls.set(this.functionCalls);
+      this.functionCalls = calls;
+    }
+    calls[n] = at;
+    calls[n + 1] = callee;
+    this.functionCallsEnd = n + 2;
   }
 
   // --- data in the code
@@ -423,6 +457,8 @@ export class Assembler extends Instructions {
     this.addDataRanges(dataRanges, 0);
     const labels = this.namedLabels.length === 0 ? NO_LABELS : new Map<string, number>();
     for (const l of this.namedLabels) if (l.offset >= 0) (labels as Map<string, number>).set(l.name!, l.offset);
+    const calls = this.functionCalls;
+    for (let i = 0; i < this.functionCallsEnd; i += 2) this.fixups.push({ kind: 'rel32', offset: calls[i]!, target: calls[i + 1]!, addend: -4 });
     return {
       code: buf.toBytes(),
       fixups: this.fixups.length === 0 ? NONE : this.fixups.slice(),
@@ -527,6 +563,12 @@ export class Assembler extends Instructions {
     return this.fixups;
   }
 
+  /** After finishing: the calls to the module's functions (callFunction), each as out.add(where its rel32 is, moved by `at`; the callee; the addend -4). */
+  addFunctionCalls(out: { add(at: number, callee: number, addend: number): void }, at: number): void {
+    const calls = this.functionCalls;
+    for (let i = 0; i < this.functionCallsEnd; i += 2) out.add(at + calls[i]!, calls[i + 1]!, -4);
+  }
+
   /** After finishing: the data in the code (jump tables, then the pool) as ranges [start, end), moved by `at`, appended to `out`. */
   addDataRanges(out: [number, number][], at: number): void {
     const tables = this.tables;
@@ -623,6 +665,11 @@ export class Assembler extends Instructions {
       const f = fixups[i]!;
       while (c < n && cStart[c]! < f.offset) c++;
       f.offset -= savedBefore[c]!;
+    }
+    const calls = this.functionCalls;
+    for (let i = 0, c = 0; i < this.functionCallsEnd; i += 2) {
+      while (c < n && cStart[c]! < calls[i]!) c++;
+      calls[i] = calls[i]! - savedBefore[c]!;
     }
     // A table moves whole (nothing relaxation changes lies inside one).
     const tables = this.tables;
