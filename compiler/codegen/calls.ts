@@ -51,9 +51,9 @@ export interface IndirectCall {
  * at the return address (builtins).
  */
 export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem | number | IndirectCall, mayTrap?: TrapCode): void {
-  const { type, layout: sig } = args;
   const asm = fc.asm;
-  const nargs = type.params.length;
+  const nargs = args.argCount;
+  const stackBytes = args.stackBytes;
   const indirect = typeof target !== 'number' && 'indexReg' in target ? target : null;
   const base = fc.stack.height - nargs - (indirect ? 1 : 0);
   fc.frame.hasCalls = true;
@@ -64,11 +64,10 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
     if (v.loc === Loc.Reg) fc.spillAt(p);
   }
   saveLocals(fc);
-  if (sig.stackBytes > 0) {
-    asm.sub(rsp, sig.stackBytes);
-    fc.frame.spDelta += sig.stackBytes;
+  if (stackBytes > 0) {
+    asm.sub(rsp, stackBytes);
+    fc.frame.spDelta += stackBytes;
   }
-  const m = type.results.length;
   const index = indirect ? fc.stack.at(base + nargs) : null;
   const indexReg = indirect && index!.loc !== Loc.Const ? indirect.indexReg : -1;
   if (!moveArgumentsInOrder(fc, args, base, indexReg)) {
@@ -77,7 +76,7 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
       const v = fc.stack.at(base + j);
       moves.add(args.dests[j]!, fc.sourceOf(v), v.type === I32);
     }
-    if (sig.returnAreaPointer) moves.add(args.dests[nargs]!, returnAreaAddress(fc, base, m), false);
+    if (args.returnArea) moves.add(args.dests[nargs]!, returnAreaAddress(fc, base, args.type.results.length), false);
     if (indexReg >= 0) moves.add(REG[indexReg]!, fc.sourceOf(index!), true);
     parallelMove(asm, moves, fc.flagsFree());
   }
@@ -90,27 +89,23 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
   } else if (typeof target === 'number') asm.callFunction(target);
   else asm.call(target as Mem);
   if (mayTrap !== undefined) fc.frame.trapSiteHere(mayTrap, fc.opOffset);
-  if (sig.stackBytes > 0) {
-    asm.add(rsp, sig.stackBytes);
-    fc.frame.spDelta -= sig.stackBytes;
+  if (stackBytes > 0) {
+    asm.add(rsp, stackBytes);
+    fc.frame.spDelta -= stackBytes;
   }
   afterCall(fc);
-  for (let k = 0; k < m; k++) {
-    const first = sig.results[0]!;
-    if (k > 0 || first.kind === 'returnArea') {
-      fc.push(inSlot(type.results[k]!, base + k));
-      continue;
-    }
-    let r = first.reg;
-    // xmm0 may be the home of a float parameter that arrived there (saved before the call, so
-    // the result may overwrite it, but a merge would reload the local over the result).
-    if (fc.regs.isHome(r)) {
-      const to = fc.regs.alloc(classOf(type.results[0]!));
-      emitMove(asm, REG[to]!, REG[r]!);
-      r = to;
-    }
-    fc.push(inReg(type.results[0]!, r));
+  const results = args.type.results;
+  if (results.length === 0) return;
+  let r = args.resultReg;
+  // xmm0 may be the home of a float parameter that arrived there (saved before the call, so
+  // the result may overwrite it, but a merge would reload the local over the result).
+  if (fc.regs.isHome(r)) {
+    const to = fc.regs.alloc(classOf(results[0]!));
+    emitMove(asm, REG[to]!, REG[r]!);
+    r = to;
   }
+  fc.push(inReg(results[0]!, r));
+  for (let k = 1; k < results.length; k++) fc.push(inSlot(results[k]!, base + k));
 }
 
 /**
@@ -124,7 +119,7 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
  */
 function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: number, indexReg: number): boolean {
   const count = args.regs.length;
-  const nparams = args.layout.params.length;
+  const nparams = args.argCount;
   if (nparams + 2 > MAX_PENDING) return false;
   const entries = fc.stack.entries;
   // The moves still to make (those already in place left out), in the parallel move's order:
@@ -159,7 +154,7 @@ function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: n
   }
   if ((written & read) === 0) for (let p = 0; p < n; p++) order[p] = n - 1 - p; // the last first
   else if (!orderChains(n)) return false;
-  const returnArea = count > nparams ? returnAreaAddress(fc, base, args.layout.results.length) : null;
+  const returnArea = args.returnArea ? returnAreaAddress(fc, base, args.type.results.length) : null;
   const flagsFree = fc.flagsFree();
   for (let p = 0; p < n; p++) {
     const k = order[p]!;
@@ -254,13 +249,26 @@ export interface CallSignature {
   readonly regs: Int8Array;
   /** Where each argument goes, as a move destination. */
   readonly dests: readonly MoveDest[];
+  // What emitCall reads at every call, copied out of `type` and `layout` (one object shape to read):
+  /** The parameters' count (the return area's address, if any, is one more argument). */
+  readonly argCount: number;
+  readonly returnArea: boolean;
+  /** The layout's stack bytes. */
+  readonly stackBytes: number;
+  /** The register of the first result (rax or xmm0), -1 if there is none. */
+  readonly resultReg: RegId;
 }
 
 function callSignature(type: FuncType): CallSignature {
   const layout = signatureLayout(type);
   const locs = layout.returnAreaPointer ? [...layout.params, layout.returnAreaPointer] : layout.params;
   const regs = Int8Array.from(locs, (loc) => (loc.kind === 'stack' ? -1 : loc.reg));
-  return { type, layout, regs, dests: locs.map(argDest) };
+  const first = layout.results[0];
+  return {
+    type, layout, regs, dests: locs.map(argDest),
+    argCount: type.params.length, returnArea: layout.returnAreaPointer !== undefined, stackBytes: layout.stackBytes,
+    resultReg: first === undefined || first.kind === 'returnArea' ? -1 : first.reg,
+  };
 }
 
 /** The call signatures of one module's types, by type index, each made at its first use (a call, or a function of that type). */

@@ -229,10 +229,12 @@ function usesRegister(src: Gpr | Xmm | Mem | number, r: RegId): boolean {
  */
 export function saveLocals(fc: FunctionCompiler): void {
   const l = fc.locals;
-  for (const i of l.regLocals) {
-    if (l.regValid[i] && !l.slotValid[i]) {
+  const { regLocals, regValid, slotValid } = l;
+  for (let k = 0; k < regLocals.length; k++) {
+    const i = regLocals[k]!;
+    if (regValid[i] && !slotValid[i]) {
       storeRegister(fc.asm, fc.frame.localAddr(i), l.home[i]!, l.types[i] === I32);
-      l.slotValid[i] = 1;
+      slotValid[i] = 1;
       l.someSaved = true;
     }
   }
@@ -240,8 +242,9 @@ export function saveLocals(fc: FunctionCompiler): void {
 
 export function afterCall(fc: FunctionCompiler): void {
   const l = fc.locals;
-  for (const i of l.regLocals) l.regValid[i] = 0;
-  l.someAway = l.regLocals.length > 0;
+  const { regLocals, regValid } = l;
+  for (let k = 0; k < regLocals.length; k++) regValid[regLocals[k]!] = 0;
+  l.someAway = regLocals.length > 0;
 }
 // #endregion save-around-calls
 
