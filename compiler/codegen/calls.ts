@@ -122,6 +122,13 @@ function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: n
   const nparams = args.argCount;
   if (nparams + 2 > MAX_PENDING) return false;
   const entries = fc.stack.entries;
+  // One argument and nothing else to move (a common call): no order to find.
+  if (count === 1 && nparams === 1 && indexReg < 0) {
+    const v = entries[base]!;
+    const to = args.regs[0]!;
+    if (to < 0 || v.loc === Loc.LocalPlus || registerRead(fc, v) !== to) moveArgument(fc, args.dests[0]!, to, v, fc.flagsFree());
+    return true;
+  }
   // The moves still to make (those already in place left out), in the parallel move's order:
   // arguments, return area, index; and the registers they write and read, as bit masks.
   let n = 0;
