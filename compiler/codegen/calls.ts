@@ -136,39 +136,33 @@ function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: n
   let read = 0;
   for (let j = 0; j <= count; j++) {
     const to = j < count ? args.regs[j]! : indexReg;
-    if (j === nparams && j < count) { // the return area's address
-      pendingDest[n] = args.dests[j]!;
-      pendingTo[n] = to;
-      pendingFrom[n] = -1;
-      pendingAt[n++] = -1;
-      if (to >= 0) written |= 1 << to;
-      continue;
-    }
     if (j === count && indexReg < 0) break;
-    const at = j < count ? base + j : base + nparams; // the index is above the arguments
-    const v = entries[at]!;
-    let from = registerRead(fc, v);
-    if (to >= 0 && from === to) {
-      if (v.loc !== Loc.LocalPlus) continue; // already there
-      from = -1; // lea r, [r + c]
+    let from = -1;
+    if (j !== nparams || j === count) { // not the return area's address: a value
+      const v = entries[j < count ? base + j : base + nparams]!; // the index is above the arguments
+      from = registerRead(fc, v);
+      if (to >= 0 && from === to) {
+        if (v.loc !== Loc.LocalPlus) continue; // already there
+        from = -1; // lea r, [r + c]
+      }
     }
-    pendingDest[n] = j < count ? args.dests[j]! : REG[indexReg]!;
+    pendingArg[n] = j;
     pendingTo[n] = to;
-    pendingFrom[n] = from;
-    pendingAt[n++] = at;
+    pendingFrom[n++] = from;
     if (to >= 0) written |= 1 << to;
     if (from >= 0) read |= 1 << from;
   }
-  if ((written & read) === 0) for (let p = 0; p < n; p++) order[p] = n - 1 - p; // the last first
-  else if (!orderChains(n)) return false;
+  // Usually no move reads a register another writes: then the last goes first.
+  const chained = (written & read) !== 0;
+  if (chained && !orderChains(n)) return false;
   const returnArea = args.returnArea ? returnAreaAddress(fc, base, args.type.results.length) : null;
   const flagsFree = fc.flagsFree();
   for (let p = 0; p < n; p++) {
-    const k = order[p]!;
-    const at = pendingAt[k]!;
-    const v = at < 0 ? null : entries[at]!;
-    if (v === null) moveOne(fc.asm, pendingDest[k]!, returnArea!, false, flagsFree);
-    else moveArgument(fc, pendingDest[k]!, pendingTo[k]!, v, flagsFree);
+    const k = chained ? order[p]! : n - 1 - p;
+    const j = pendingArg[k]!;
+    if (j === count) moveArgument(fc, REG[indexReg]!, indexReg, entries[base + nparams]!, flagsFree);
+    else if (j === nparams) moveOne(fc.asm, args.dests[j]!, returnArea!, false, flagsFree);
+    else moveArgument(fc, args.dests[j]!, pendingTo[k]!, entries[base + j]!, flagsFree);
   }
   return true;
 }
@@ -207,15 +201,14 @@ function orderChains(n: number): boolean {
   return planned === n;
 }
 
-// The pending moves of moveArgumentsInOrder: where each goes (and its register, or -1 for a
-// stack slot), the register it reads (or -1), the stack position of its value (-1: the return
-// area's address); how many pending moves read each register and which one writes it (0 and -1
-// between calls); and the order found for them.
+// The pending moves of moveArgumentsInOrder: which argument each moves (its index among the
+// call's arguments: then the return area's address, then the table index), the register it
+// writes (or -1 for a stack slot) and the one it reads (or -1); how many pending moves read each
+// register and which one writes it (0 and -1 between calls); and the order found for them.
 const MAX_PENDING = 32;
-const pendingDest: MoveDest[] = [];
+const pendingArg = new Int8Array(MAX_PENDING);
 const pendingTo = new Int8Array(MAX_PENDING);
 const pendingFrom = new Int8Array(MAX_PENDING);
-const pendingAt = new Int32Array(MAX_PENDING);
 const readers = new Int8Array(32);
 const writerOf = new Int8Array(32).fill(-1);
 const order = new Int8Array(MAX_PENDING);
