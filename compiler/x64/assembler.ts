@@ -70,11 +70,17 @@ function constantKey(bytes: Uint8Array, start: number, end: number, align: numbe
   return key;
 }
 
-/** Write one nop instruction of `n` bytes (0..15) at `at`: extra 0x66 prefixes beyond 9. */
+/** The nop instruction of each length n (0..15) at NOP_BYTES[16 * n]: NOPS, with extra 0x66 prefixes beyond 9. */
+const NOP_BYTES = new Uint8Array(16 * 16);
+for (let n = 0; n < 16; n++) {
+  const prefixes = Math.max(0, n - 9);
+  NOP_BYTES.fill(0x66, 16 * n, 16 * n + prefixes);
+  NOP_BYTES.set(NOPS[n - prefixes]!, 16 * n + prefixes);
+}
+
+/** Write one nop instruction of `n` bytes (0..15) at `at` (a copy from one flat table: loop heads pad with one each). */
 function writeNop(code: Uint8Array, at: number, n: number): void {
-  const nop = NOPS[Math.min(n, 9)]!;
-  for (let i = 9; i < n; i++) code[at++] = 0x66;
-  for (let i = 0; i < nop.length; i++) code[at + i] = nop[i]!;
+  for (let i = 0, from = 16 * n; i < n; i++) code[at + i] = NOP_BYTES[from + i]!;
 }
 
 /**
