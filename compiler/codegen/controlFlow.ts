@@ -485,31 +485,35 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
 }
 
 /**
- * The register locals' state (and after it LocalState's someAway and someSaved), in `into` if it
- * is large enough (a frame reused keeps its buffer).
+ * The register locals' state: LocalState's someAway and someSaved, then (unless both are false,
+ * which says everything: each local in its register only) each register local's two flags. In
+ * `into` if it is large enough (a frame reused keeps its buffer).
  */
 function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Array {
   const l = fc.locals;
   const n = l.regLocals.length;
   const s = into !== null && into.length >= n * 2 + 2 ? into : new Uint8Array(Math.max(16, n * 2 + 2));
+  s[0] = l.someAway ? 1 : 0;
+  s[1] = l.someSaved ? 1 : 0;
+  if (!l.someAway && !l.someSaved) return s;
   for (let k = 0; k < n; k++) {
     const i = l.regLocals[k]!;
-    s[2 * k] = l.regValid[i]!;
-    s[2 * k + 1] = l.slotValid[i]!;
+    s[2 * k + 2] = l.regValid[i]!;
+    s[2 * k + 3] = l.slotValid[i]!;
   }
-  s[2 * n] = l.someAway ? 1 : 0;
-  s[2 * n + 1] = l.someSaved ? 1 : 0;
   return s;
 }
 
 function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
+  // Each local in its register only: the state a merge label starts in.
+  if (s[0] === 0 && s[1] === 0) return enterMergeState(fc);
   const l = fc.locals;
   const n = l.regLocals.length;
   for (let k = 0; k < n; k++) {
     const i = l.regLocals[k]!;
-    l.regValid[i] = s[2 * k]!;
-    l.slotValid[i] = s[2 * k + 1]!;
+    l.regValid[i] = s[2 * k + 2]!;
+    l.slotValid[i] = s[2 * k + 3]!;
   }
-  l.someAway = s[2 * n] === 1;
-  l.someSaved = s[2 * n + 1] === 1;
+  l.someAway = s[0] === 1;
+  l.someSaved = s[1] === 1;
 }
