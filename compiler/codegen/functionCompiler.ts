@@ -20,7 +20,7 @@ import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueSta
 import type { CallSignatures } from './calls.ts';
 import type { ControlState } from './controlFlow.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
-import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
+import { type BoundsCheckCounts, BoundsFacts, minimumMemoryBytes } from './ops/boundsChecks.ts';
 import type { Fusable } from './ops/fusion.ts';
 
 export const I32 = ValType.i32;
@@ -97,8 +97,8 @@ export class FunctionCompiler implements Spiller {
   readonly frame: Frame;
   readonly locals: LocalState;
   control!: ControlState;
-  /** What is known about memory bounds here (made when first needed; ops/boundsChecks.ts). */
-  bounds: BoundsFacts | null = null;
+  /** What is known about memory bounds here (ops/boundsChecks.ts); null in a module without memory. */
+  readonly bounds: BoundsFacts | null;
   /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
   readonly hasMemory: boolean;
   /** Positions below this hold only constants and spilled values (see ValueStack.floor). */
@@ -149,6 +149,7 @@ export class FunctionCompiler implements Spiller {
   ) {
     this.asm = env.asm;
     this.hasMemory = env.module.memories.length > 0;
+    this.bounds = this.hasMemory ? new BoundsFacts(minimumMemoryBytes(env.module), env.boundsChecks) : null;
     this.funcIndex = funcIndex;
     this.type = type;
     this.stack = new ValueStack(0);
@@ -169,7 +170,6 @@ export class FunctionCompiler implements Spiller {
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
-    this.bounds = null;
     this.pinFlags = false;
     this.lastOp = null;
     this.fusable = null;
@@ -181,6 +181,7 @@ export class FunctionCompiler implements Spiller {
     // The validator's array of local types is rewritten for each body: it holds while this one compiles.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
     const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
+    this.bounds?.startFunction(types.length);
     this.locals.reset(types, returnAreaLocal);
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
