@@ -11,7 +11,7 @@ import {
   Assembler, CONDITIONS, condCode, type CondName, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
-import { TRAP_CALL_SIZE } from './traps.ts';
+import { emitTrapCallIf } from './traps.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
@@ -85,9 +85,6 @@ function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
   if (k < 0 || k >= 1024 || hi !== lo >> 31) return immOperand(lo, hi, wide);
   return (smallImmediates[(wide ? 1024 : 0) + k] ??= immOperand(lo, hi, wide));
 }
-
-/** `jcc +TRAP_CALL_SIZE` (0x70 + cc, rel8) for each condition code: a jump over one trap call. */
-const JUMP_OVER_TRAP_CALL: readonly Uint8Array[] = CONDITIONS.map((_, cc) => Uint8Array.of(0x70 + cc, TRAP_CALL_SIZE));
 
 // #region function-state
 export class FunctionCompiler implements Spiller {
@@ -230,9 +227,8 @@ export class FunctionCompiler implements Spiller {
    */
   trapIf(cc: CondName, code: TrapCode): void {
     if (this.control.loops > 0) return this.asm.jcc(cc, this.trap(code));
-    // The short jump's displacement is known (the call's size): its bytes, no label to resolve.
-    this.asm.bytes(JUMP_OVER_TRAP_CALL[condCode(cc) ^ 1]!);
-    this.frame.trapCall(code, this.opOffset);
+    emitTrapCallIf(this.asm, condCode(cc));
+    this.frame.trapSiteHere(code, this.opOffset);
   }
   // #endregion trap-if
 
