@@ -65,6 +65,8 @@ export class BoundsFacts {
   /** When boundEpoch[i] === epoch: local i <= localBound[i], unsigned (a range fact, valueBounds.ts). */
   private localBound!: Int32Array;
   private boundEpoch!: Uint32Array;
+  /** The epoch of the latest local's bound learned: when it is not current, no local has one. */
+  private boundsLearned = 0;
   private epoch = 0;
 
   /**
@@ -112,13 +114,14 @@ export class BoundsFacts {
 
   /** An upper bound (unsigned) of local i's value, or NO_BOUND. */
   valueBound(i: number): number {
-    return this.boundEpoch[i] === this.epoch ? this.localBound[i]! : NO_BOUND;
+    return this.boundsLearned === this.epoch && this.boundEpoch[i] === this.epoch ? this.localBound[i]! : NO_BOUND;
   }
 
   /** Local i was just written a value at most `bound`. */
   learnValueBound(i: number, bound: number): void {
     this.localBound[i] = bound;
     this.boundEpoch[i] = this.epoch;
+    this.boundsLearned = this.epoch;
   }
 
   /** Is local i's home register known zero-extended (since its last write, on this stretch)? */
