@@ -9,7 +9,7 @@
 import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
 import { FLOAT_RESULT_REG, INT_RESULT_REG } from '../abi/index.ts';
 import { regBit } from '../abi/registers.ts';
-import { CONDITIONS, dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
+import { dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, MoveList, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
@@ -127,6 +127,11 @@ function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeig
 }
 const mergeMoves = new MoveList();
 
+/** Move the top values into a label's layout (a label carrying no values, as most do, needs nothing). */
+function moveToLayout(fc: FunctionCompiler, places: readonly number[], targetHeight: number): void {
+  if (places.length !== 0) parallelMove(fc.asm, layoutMoves(fc, places, targetHeight), fc.flagsFree());
+}
+
 function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: number): boolean {
   const base = fc.stack.height - places.length;
   for (let i = 0; i < places.length; i++) {
@@ -195,7 +200,7 @@ export function loop(fc: FunctionCompiler, vf: ControlFrame): void {
   normalizeLocals(fc);
   const f = newFrame(fc, vf, fc.asm.newLabel());
   const places = decideLayout(fc, f.params.length);
-  parallelMove(fc.asm, layoutMoves(fc, places, f.height), fc.flagsFree());
+  moveToLayout(fc, places, f.height);
   resetTo(fc, f.height, places, f.params);
   f.layout = places;
   enterMergeState(fc);
@@ -215,7 +220,7 @@ export function ifBlock(fc: FunctionCompiler, vf: ControlFrame, cond: Value): vo
   fc.pinFlags = true;
   fc.freezeBelow(vf.height);
   const places = decideLayout(fc, f.params.length);
-  parallelMove(fc.asm, layoutMoves(fc, places, f.height), fc.flagsFree());
+  moveToLayout(fc, places, f.height);
   resetTo(fc, f.height, places, f.params);
   f.paramLayout = places;
   f.localState = snapshotLocals(fc, f.localState);
@@ -262,7 +267,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
     if (live) {
       fc.materializeFlags();
       normalizeLocals(fc);
-      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height), fc.flagsFree());
+      moveToLayout(fc, f.layout!, f.height);
     }
     fc.asm.bind(f.label);
     resetTo(fc, f.height, f.layout!, f.results);
@@ -279,7 +284,7 @@ export function branchTo(fc: FunctionCompiler, f: CFrame): void {
   fc.materializeFlags();
   normalizeLocals(fc);
   f.layout ??= decideLayout(fc, arity(f));
-  parallelMove(fc.asm, layoutMoves(fc, f.layout, f.height), fc.flagsFree());
+  moveToLayout(fc, f.layout, f.height);
   fc.asm.jmp(f.label);
   f.targeted = true;
 }
@@ -312,7 +317,7 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
     jumpIf(fc, cc ^ 1, skip);
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
-      parallelMove(fc.asm, layoutMoves(fc, f.layout!, f.height), fc.flagsFree());
+      moveToLayout(fc, f.layout!, f.height);
       fc.asm.jmp(f.label);
     }
     fc.asm.bind(skip);
@@ -388,7 +393,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, count: 
     asm.bind(entry);
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
-      parallelMove(asm, layoutMoves(fc, f.layout!, f.height), fc.flagsFree());
+      moveToLayout(fc, f.layout!, f.height);
       asm.jmp(f.label);
     }
   }
@@ -460,7 +465,7 @@ export function jumpIf(fc: FunctionCompiler, cc: number, target: Label): void {
   } else if (cc === FP_UNEQUAL) {
     asm.jcc('ne', target);
     asm.jcc('p', target);
-  } else asm.jcc(CONDITIONS[cc]!, target);
+  } else asm.jccCode(cc, target);
 }
 // #endregion jump-if
 
@@ -480,31 +485,35 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
 }
 
 /**
- * The register locals' state (and after it LocalState's someAway and someSaved), in `into` if it
- * is large enough (a frame reused keeps its buffer).
+ * The register locals' state: LocalState's someAway and someSaved, then (unless both are false,
+ * which says everything: each local in its register only) each register local's two flags. In
+ * `into` if it is large enough (a frame reused keeps its buffer).
  */
 function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Array {
   const l = fc.locals;
   const n = l.regLocals.length;
   const s = into !== null && into.length >= n * 2 + 2 ? into : new Uint8Array(Math.max(16, n * 2 + 2));
+  s[0] = l.someAway ? 1 : 0;
+  s[1] = l.someSaved ? 1 : 0;
+  if (!l.someAway && !l.someSaved) return s;
   for (let k = 0; k < n; k++) {
     const i = l.regLocals[k]!;
-    s[2 * k] = l.regValid[i]!;
-    s[2 * k + 1] = l.slotValid[i]!;
+    s[2 * k + 2] = l.regValid[i]!;
+    s[2 * k + 3] = l.slotValid[i]!;
   }
-  s[2 * n] = l.someAway ? 1 : 0;
-  s[2 * n + 1] = l.someSaved ? 1 : 0;
   return s;
 }
 
 function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
+  // Each local in its register only: the state a merge label starts in.
+  if (s[0] === 0 && s[1] === 0) return enterMergeState(fc);
   const l = fc.locals;
   const n = l.regLocals.length;
   for (let k = 0; k < n; k++) {
     const i = l.regLocals[k]!;
-    l.regValid[i] = s[2 * k]!;
-    l.slotValid[i] = s[2 * k + 1]!;
+    l.regValid[i] = s[2 * k + 2]!;
+    l.slotValid[i] = s[2 * k + 3]!;
   }
-  l.someAway = s[2 * n] === 1;
-  l.someSaved = s[2 * n + 1] === 1;
+  l.someAway = s[0] === 1;
+  l.someSaved = s[1] === 1;
 }

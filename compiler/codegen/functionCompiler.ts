@@ -11,7 +11,7 @@ import {
   Assembler, CONDITIONS, condCode, type CondName, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
-import { TRAP_CALL_SIZE } from './traps.ts';
+import { emitTrapCallIf } from './traps.ts';
 import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
@@ -20,7 +20,7 @@ import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueSta
 import type { CallSignatures } from './calls.ts';
 import type { ControlState } from './controlFlow.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
-import type { BoundsCheckCounts, BoundsFacts } from './ops/boundsChecks.ts';
+import { type BoundsCheckCounts, BoundsFacts, minimumMemoryBytes } from './ops/boundsChecks.ts';
 import type { Fusable } from './ops/fusion.ts';
 
 export const I32 = ValType.i32;
@@ -86,9 +86,6 @@ function immediateSource(lo: number, hi: number, wide: boolean): MoveSource {
   return (smallImmediates[(wide ? 1024 : 0) + k] ??= immOperand(lo, hi, wide));
 }
 
-/** `jcc +TRAP_CALL_SIZE` (0x70 + cc, rel8) for each condition code: a jump over one trap call. */
-const JUMP_OVER_TRAP_CALL: readonly Uint8Array[] = CONDITIONS.map((_, cc) => Uint8Array.of(0x70 + cc, TRAP_CALL_SIZE));
-
 // #region function-state
 export class FunctionCompiler implements Spiller {
   readonly asm: Assembler;
@@ -97,8 +94,8 @@ export class FunctionCompiler implements Spiller {
   readonly frame: Frame;
   readonly locals: LocalState;
   control!: ControlState;
-  /** What is known about memory bounds here (made when first needed; ops/boundsChecks.ts). */
-  bounds: BoundsFacts | null = null;
+  /** What is known about memory bounds here (ops/boundsChecks.ts); null in a module without memory. */
+  readonly bounds: BoundsFacts | null;
   /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
   readonly hasMemory: boolean;
   /** Positions below this hold only constants and spilled values (see ValueStack.floor). */
@@ -149,6 +146,7 @@ export class FunctionCompiler implements Spiller {
   ) {
     this.asm = env.asm;
     this.hasMemory = env.module.memories.length > 0;
+    this.bounds = this.hasMemory ? new BoundsFacts(minimumMemoryBytes(env.module), env.boundsChecks) : null;
     this.funcIndex = funcIndex;
     this.type = type;
     this.stack = new ValueStack(0);
@@ -169,7 +167,6 @@ export class FunctionCompiler implements Spiller {
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
-    this.bounds = null;
     this.pinFlags = false;
     this.lastOp = null;
     this.fusable = null;
@@ -181,6 +178,7 @@ export class FunctionCompiler implements Spiller {
     // The validator's array of local types is rewritten for each body: it holds while this one compiles.
     const types = sig.returnAreaPointer ? [...locals, I64] : locals;
     const returnAreaLocal = sig.returnAreaPointer ? locals.length : -1;
+    this.bounds?.startFunction(types.length);
     this.locals.reset(types, returnAreaLocal);
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
@@ -229,9 +227,8 @@ export class FunctionCompiler implements Spiller {
    */
   trapIf(cc: CondName, code: TrapCode): void {
     if (this.control.loops > 0) return this.asm.jcc(cc, this.trap(code));
-    // The short jump's displacement is known (the call's size): its bytes, no label to resolve.
-    this.asm.bytes(JUMP_OVER_TRAP_CALL[condCode(cc) ^ 1]!);
-    this.frame.trapCall(code, this.opOffset);
+    emitTrapCallIf(this.asm, condCode(cc));
+    this.frame.trapSiteHere(code, this.opOffset);
   }
   // #endregion trap-if
 

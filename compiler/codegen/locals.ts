@@ -13,7 +13,6 @@ import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from '
 import { chooseRegisterLocals, localWeights } from './localWeights.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import { filledArray, truncate } from './perFunctionArrays.ts';
-import { boundsFacts } from './ops/boundsChecks.ts';
 import { inReg, Loc, ofLocal, type Value } from './valueStack.ts';
 
 // #region local-state
@@ -212,7 +211,7 @@ function storeInSlot(fc: FunctionCompiler, i: number, v: Value, narrow: boolean)
  * an access through it needs no `mov r, r` first (ops/memory.ts), until the next write or merge.
  */
 function noteZeroExtended(fc: FunctionCompiler, i: number): void {
-  if (fc.env.module.memories.length > 0) boundsFacts(fc).markZeroExtended(i);
+  fc.bounds?.markZeroExtended(i); // facts are kept in a module with a memory
 }
 
 /** Does the operand read register r (as itself, or in an address)? */

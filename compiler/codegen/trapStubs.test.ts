@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import * as LB from '../api/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { watToWasm } from '../text/watToWasm.ts';
+import { Assembler, CONDITIONS } from '../x64/index.ts';
+import { emitTrapCall, emitTrapCallIf } from './traps.ts';
 
 const COUNT = 40;
 const I32_DIV_U = 0x6e;
@@ -77,6 +79,21 @@ describe('trap calls', () => {
       expect(never.reason).toBe('unreachable');
       expect(never.funcIndex).toBe(3);
       expect(bytes[never.offset!]).toBe(UNREACHABLE);
+    }
+  });
+});
+
+describe('inline trap calls', () => {
+  it('emitTrapCallIf writes what jcc over emitTrapCall assembles', () => {
+    for (let cc = 0; cc < 16; cc++) {
+      const want = new Assembler();
+      const over = want.newLabel();
+      want.jcc(CONDITIONS[cc ^ 1]!, over, true);
+      emitTrapCall(want);
+      want.bind(over);
+      const got = new Assembler();
+      emitTrapCallIf(got, cc);
+      expect([...got.buf.toBytes()]).toEqual([...want.finish().code]);
     }
   });
 });

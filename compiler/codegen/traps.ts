@@ -79,6 +79,28 @@ export function emitTrapCall(asm: Assembler): void {
 const TRAP_SITE_HANDLER_SLOT = qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.TRAP_SITE_HANDLER);
 // #endregion trap-stub
 
+/**
+ * `j!cc over; call qword [r15 + TRAP_SITE_HANDLER]`: trap when condition `cc` (its x86 number)
+ * holds, the call inline. The jump's displacement is the call's size, so all six bytes are known
+ * and written at once, with no label (a bounds check's usual tail, outside loops).
+ */
+export function emitTrapCallIf(asm: Assembler, cc: number): void {
+  const buf = asm.buf;
+  buf.reserve(2 + TRAP_CALL_SIZE);
+  const bytes = buf.bytes;
+  const p = buf.length;
+  bytes[p] = 0x70 + (cc ^ 1); // jcc rel8 on the opposite condition
+  bytes[p + 1] = TRAP_CALL_SIZE;
+  bytes[p + 2] = TRAP_CALL_REX;
+  bytes[p + 3] = 0xff;
+  bytes[p + 4] = TRAP_CALL_MODRM;
+  bytes[p + 5] = VMCTX.TRAP_SITE_HANDLER;
+  buf.length = p + 2 + TRAP_CALL_SIZE;
+}
+/** emitTrapCall's bytes after FF: REX.B for r15, then ModRM `[r15 + disp8]` with /2 (call), then the disp8. */
+const TRAP_CALL_REX = 0x40 | (encodingOf(VMCTX_REG) >> 3);
+const TRAP_CALL_MODRM = 0x40 | (2 << 3) | (encodingOf(VMCTX_REG) & 7);
+
 // #region trap-stubs
 /**
  * A function's out-of-line trap stubs: one trap call each, at `labels` (the first stubs.length).

@@ -70,11 +70,17 @@ function constantKey(bytes: Uint8Array, start: number, end: number, align: numbe
   return key;
 }
 
-/** Write one nop instruction of `n` bytes (0..15) at `at`: extra 0x66 prefixes beyond 9. */
+/** The nop instruction of each length n (0..15) at NOP_BYTES[16 * n]: NOPS, with extra 0x66 prefixes beyond 9. */
+const NOP_BYTES = new Uint8Array(16 * 16);
+for (let n = 0; n < 16; n++) {
+  const prefixes = Math.max(0, n - 9);
+  NOP_BYTES.fill(0x66, 16 * n, 16 * n + prefixes);
+  NOP_BYTES.set(NOPS[n - prefixes]!, 16 * n + prefixes);
+}
+
+/** Write one nop instruction of `n` bytes (0..15) at `at` (a copy from one flat table: loop heads pad with one each). */
 function writeNop(code: Uint8Array, at: number, n: number): void {
-  const nop = NOPS[Math.min(n, 9)]!;
-  for (let i = 9; i < n; i++) code[at++] = 0x66;
-  for (let i = 0; i < nop.length; i++) code[at + i] = nop[i]!;
+  for (let i = 0, from = 16 * n; i < n; i++) code[at + i] = NOP_BYTES[from + i]!;
 }
 
 /**
@@ -252,9 +258,13 @@ export class Assembler extends Instructions {
    * or grows by what the code before it saved, modulo 16 (see branchRelaxation.ts).
    */
   alignedLabel(n: number, label: Label): void {
+    if (n < 0 || n > 15) throw new Error(`x64: no single nop of ${n} bytes`);
     this.pads.push(this.buf.length, n);
     this.padLabels.push(label);
-    this.nopInstruction(n);
+    // Room for the nop only: its bytes are written when the code is finished, where it ends up
+    // (relaxation usually moves it and changes its length: see writePads).
+    this.buf.reserve(n);
+    this.buf.length += n;
     this.bind(label);
   }
 
@@ -483,6 +493,7 @@ export class Assembler extends Instructions {
     const base = out === buf ? 0 : out.length;
     // The code, with the short jumps relaxation chose, copied over in one piece.
     if (this.relaxedLength > 0) this.slideRelaxed();
+    else this.writePads();
     if (out !== buf) out.append(buf.bytes, buf.length);
     // The constant pool, aligned from the code's start.
     if (this.poolCount > 0) {
@@ -718,6 +729,12 @@ export class Assembler extends Instructions {
       }
     }
     this.buf.length = slideDown(code, to, from, this.relaxedLength);
+  }
+
+  /** The code stays as emitted: the alignment pads' nops go where alignedLabel left room for them. */
+  private writePads(): void {
+    const pads = this.pads, code = this.buf.bytes;
+    for (let p = 0; p < pads.length; p += 2) writeNop(code, pads[p]!, pads[p + 1]!);
   }
 
   /** Does every short jump, and every jump about to become short, reach its target after relaxation (labels already moved)? */

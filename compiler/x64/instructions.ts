@@ -186,7 +186,10 @@ export class Instructions extends DirectEncoder {
   }
   /** Conditional jump; same sizing rules as `jmp`. */
   jcc(cond: CondName, target: Label, short = false): void {
-    const cc = condCode(cond);
+    this.jccCode(condCode(cond), target, short);
+  }
+  /** `jcc` by the condition's 4-bit encoding (as the code generator holds a comparison's condition). */
+  jccCode(cc: number, target: Label, short = false): void {
     if (this.directBranch(cc, false, target, short)) return;
     if (short) this.emitShort('jcc', target, cc);
     else this.emitWith(D.jcc!, target, undefined, undefined, undefined, cc);

@@ -55,35 +55,47 @@ export class BoundsFacts {
    * memory size, and zx((local i + localBase[i]) mod 2^32) + localEnd[i] <= memory size (the
    * latest other base checked).
    */
-  private readonly ownEnd: Float64Array;
-  private readonly ownEpoch: Uint32Array;
-  private readonly localEnd: Float64Array;
-  private readonly localBase: Int32Array;
-  private readonly localEpoch: Uint32Array;
+  private ownEnd!: Float64Array;
+  private ownEpoch!: Uint32Array;
+  private localEnd!: Float64Array;
+  private localBase!: Int32Array;
+  private localEpoch!: Uint32Array;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
-  private readonly zxEpoch: Uint32Array;
+  private zxEpoch!: Uint32Array;
   /** When boundEpoch[i] === epoch: local i <= localBound[i], unsigned (a range fact, valueBounds.ts). */
-  private readonly localBound: Int32Array;
-  private readonly boundEpoch: Uint32Array;
-  private epoch: number;
+  private localBound!: Int32Array;
+  private boundEpoch!: Uint32Array;
+  /** The epoch of the latest local's bound learned: when it is not current, no local has one. */
+  private boundsLearned = 0;
+  private epoch = 0;
 
+  /**
+   * The facts of one function compiler, in a module with a memory of at least `minBytes`: made
+   * once, and started over for each function it compiles (startFunction).
+   */
   constructor(
-    localCount: number,
     private readonly minBytes: number,
     readonly counts: BoundsCheckCounts,
   ) {
     this.constEnd = minBytes;
-    // The arrays are shared with every other function's facts (see FactArrays).
+    this.startFunction(0);
+  }
+
+  /** Another function, of `localCount` locals, starts: nothing is known but the minimum size. */
+  startFunction(localCount: number): void {
+    // The arrays are shared with every other function compiler's facts (see FactArrays).
     const a = factArrays(localCount);
-    this.ownEnd = a.ownEnd;
-    this.ownEpoch = a.ownEpoch;
-    this.localEnd = a.localEnd;
-    this.localBase = a.localBase;
-    this.localEpoch = a.localEpoch;
-    this.zxEpoch = a.zxEpoch;
-    this.localBound = a.localBound;
-    this.boundEpoch = a.boundEpoch;
-    this.epoch = nextEpoch();
+    if (a.ownEnd !== this.ownEnd) {
+      this.ownEnd = a.ownEnd;
+      this.ownEpoch = a.ownEpoch;
+      this.localEnd = a.localEnd;
+      this.localBase = a.localBase;
+      this.localEpoch = a.localEpoch;
+      this.zxEpoch = a.zxEpoch;
+      this.localBound = a.localBound;
+      this.boundEpoch = a.boundEpoch;
+    }
+    this.reset();
   }
 
   /** A label where paths merge: only what holds everywhere (the minimum size) is left. */
@@ -102,13 +114,14 @@ export class BoundsFacts {
 
   /** An upper bound (unsigned) of local i's value, or NO_BOUND. */
   valueBound(i: number): number {
-    return this.boundEpoch[i] === this.epoch ? this.localBound[i]! : NO_BOUND;
+    return this.boundsLearned === this.epoch && this.boundEpoch[i] === this.epoch ? this.localBound[i]! : NO_BOUND;
   }
 
   /** Local i was just written a value at most `bound`. */
   learnValueBound(i: number, bound: number): void {
     this.localBound[i] = bound;
     this.boundEpoch[i] = this.epoch;
+    this.boundsLearned = this.epoch;
   }
 
   /** Is local i's home register known zero-extended (since its last write, on this stretch)? */
@@ -156,8 +169,8 @@ export class BoundsFacts {
 // #endregion bounds-facts
 
 /**
- * The per-local arrays of BoundsFacts, shared by every function's facts and grown to the most
- * locals seen: allocating eight of them per function cost more than a small function's checks
+ * The per-local arrays of BoundsFacts, shared by every function compiler's facts and grown to the
+ * most locals seen: allocating eight of them per function cost more than a small function's checks
  * (typed arrays over 64 bytes live outside V8's heap). Epochs are never reused, so what another
  * function's facts left in them is never current; at worst two live BoundsFacts overwrite each
  * other's facts (a value is always written with its epoch), which only loses facts.
@@ -196,9 +209,9 @@ function nextEpoch(): number {
   return ++lastEpoch;
 }
 
-/** The function's bounds facts, made at its first memory access (or range fact of a local). */
+/** The function's bounds facts: there are some wherever a memory is accessed (a module with a memory). */
 export function boundsFacts(fc: FunctionCompiler): BoundsFacts {
-  return (fc.bounds ??= new BoundsFacts(fc.locals.types.length, minimumMemoryBytes(fc.env.module), fc.env.boundsChecks));
+  return fc.bounds!;
 }
 
 /**

@@ -9,8 +9,11 @@ import type { FunctionCompiler } from '../functionCompiler.ts';
 import { I32 } from '../functionCompiler.ts';
 import { Loc, MAX_BOUND, NO_BOUND, type Value } from '../valueStack.ts';
 
-/** The binary operators whose result a range fact bounds, by number (a switch on numbers is a jump table). */
-export const BoundRule = { none: 0, and: 1, or: 2, add: 3, mul: 4, shl: 5, shr_u: 6, div_u: 7, rem_u: 8 } as const;
+/**
+ * The binary operators whose result a range fact bounds, by number (a switch on numbers is a jump
+ * table). The first three bound nothing unless both operands are bounded.
+ */
+export const BoundRule = { none: 0, or: 1, add: 2, mul: 3, and: 4, shl: 5, shr_u: 6, div_u: 7, rem_u: 8 } as const;
 /** The rule of an i32 binary operator, by its name ('xor' bounds as 'or' does). */
 export function boundRuleOf(op: string): number {
   if (op === 'xor') return BoundRule.or;
@@ -36,9 +39,25 @@ export function boundOf(fc: FunctionCompiler, v: Value, pos: number): number {
 
 /**
  * A bound of `a op b` (op by its BoundRule) for i32 operands a and b just popped from positions
- * h and h + 1, or NO_BOUND. Most operands have none: each rule looks first at what it needs.
+ * h and h + 1, or NO_BOUND. Most operands have none: or, xor, add and mul, the commonest rules,
+ * give up at the first operand without one; the others look first at what they need.
  */
 export function binaryBound(fc: FunctionCompiler, rule: number, a: Value, b: Value, h: number): number {
+  if (rule > BoundRule.mul) return oneSidedBound(fc, rule, a, b, h);
+  const ua = boundOf(fc, a, h);
+  if (ua === NO_BOUND) return NO_BOUND;
+  const ub = boundOf(fc, b, h + 1);
+  if (ub === NO_BOUND) return NO_BOUND;
+  switch (rule) {
+    // An or or xor of values below 2^n stays below 2^n.
+    case BoundRule.or: return 2 ** (32 - Math.clz32(Math.max(ua, ub))) - 1;
+    case BoundRule.add: return upTo(ua + ub);
+    default: return upTo(ua * ub); // mul
+  }
+}
+
+/** binaryBound of the rules that may bound `a op b` by one operand alone. */
+function oneSidedBound(fc: FunctionCompiler, rule: number, a: Value, b: Value, h: number): number {
   const k = b.loc === Loc.Const ? b.imm : 0; // the constant b, if it is one
   switch (rule) {
     case BoundRule.and: {
@@ -66,17 +85,6 @@ export function binaryBound(fc: FunctionCompiler, rule: number, a: Value, b: Val
       const ua = b.loc === Loc.Const ? boundOf(fc, a, h) : NO_BOUND;
       return ua === NO_BOUND ? NO_BOUND : upTo(ua * 2 ** (k & 31));
     }
-  }
-  // or, xor, add, mul: nothing without both bounds.
-  const ua = boundOf(fc, a, h);
-  if (ua === NO_BOUND) return NO_BOUND;
-  const ub = boundOf(fc, b, h + 1);
-  if (ub === NO_BOUND) return NO_BOUND;
-  switch (rule) {
-    // An or or xor of values below 2^n stays below 2^n.
-    case BoundRule.or: return 2 ** (32 - Math.clz32(Math.max(ua, ub))) - 1;
-    case BoundRule.add: return upTo(ua + ub);
-    case BoundRule.mul: return upTo(ua * ub);
     default: return NO_BOUND;
   }
 }
