@@ -134,6 +134,9 @@ export class FunctionCompiler implements Spiller {
   private addImmEnd = -1;
   private addImmC = 0;
 
+  /** The body's bytes (null when not given): localSetNext looks at the operator after the current one. */
+  private body: ExpressionBytes | null = null;
+
   /** The function being compiled (see restart). */
   funcIndex: number;
   type: FuncType;
@@ -169,6 +172,7 @@ export class FunctionCompiler implements Spiller {
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
+    this.body = code;
     this.bounds = null;
     this.pinFlags = false;
     this.lastOp = null;
@@ -508,6 +512,24 @@ export class FunctionCompiler implements Spiller {
     const r = this.lastOpRecord;
     r.result = result, r.home = home, r.start = start, r.end = this.asm.offset, r.op = op, r.type = type, r.src = src;
     this.lastOp = r;
+  }
+
+  /**
+   * The local that the operator after the current one (which is `size` bytes long) writes, if it is
+   * a `local.set` or `local.tee`; otherwise, or when the body's bytes are not known, -1. That operator is not
+   * validated yet: an invalid one fails the compile when the validator reaches it.
+   */
+  localSetNext(size: number): number {
+    const body = this.body;
+    if (body === null) return -1;
+    const code = body.code;
+    const p = this.opOffset - body.base + size;
+    if (p + 2 >= body.end || (code[p] !== 0x21 && code[p] !== 0x22)) return -1;
+    // The index: one LEB128 byte below 128, two below 16384 (a function has fewer locals).
+    const lo = code[p + 1]!;
+    if (lo < 0x80) return lo;
+    const hi = code[p + 2]!;
+    return hi < 0x80 ? (lo & 0x7f) | (hi << 7) : -1;
   }
 
   /** The instruction just emitted wrote a 32-bit result to r. */

@@ -139,13 +139,38 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
 }
 // #endregion settle-local
 
+/**
+ * An integer operator about to compute `x op src` (x in its home register xHome) asks where to put
+ * the result, having looked at the next operator: when it is a `local.set` or `local.tee` of local
+ * i (a local of the result's type), the home register of i if the operation can be done there
+ * (`op x, src` when i is x, `mov i, x; op i, src` otherwise), or -1 for a temporary. It is what
+ * writeLocal would redo the instruction into (below): the operator records the result with
+ * recordLastOp(h, h, ...), and writeLocal finds it done.
+ */
+export function resultHome(fc: FunctionCompiler, i: number, type: number, xHome: RegId, src: Gpr | Mem | number): RegId {
+  const l = fc.locals;
+  if (i < 0 || i >= l.types.length || l.types[i] !== type || fc.stack.lastRefOf(i) >= 0) return -1;
+  const h = l.home[i]!;
+  // Homes are distinct, so h === xHome is x's own (`x = x op y`); another home must not be src.
+  return h === xHome || (h >= 0 && !usesRegister(src, h)) ? h : -1;
+}
+
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   const l = fc.locals;
   fc.bounds?.forgetLocal(i);
-  // `x = x op y` just computed into a temporary: redo the instruction on x's own register.
   const last = fc.lastOp;
   fc.lastOp = null;
+  // Already computed into i's home (resultHome): as after a rewrite below, the notes of the
+  // operators since the instruction's start point at it.
+  if (last && v.loc === Loc.Reg && v.n === last.result && last.result === last.home && l.home[i] === last.home && fc.asm.offset === last.end) {
+    fc.rewindNotes(last.start);
+    l.regValid[i] = 1;
+    l.slotValid[i] = 0;
+    if (last.type === I32) noteZeroExtended(fc, i);
+    return;
+  }
+  // `x = x op y` just computed into a temporary: redo the instruction on x's own register.
   if (
     last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end &&
     l.home[i] === last.home && l.regValid[i] && fc.stack.lastRefOf(i) < 0

@@ -4,13 +4,14 @@
 // halves); BigInt appears only when two i64 constants are folded.
 
 import { Reg, TrapCode } from '../../abi/index.ts';
-import { regBit } from '../../abi/registers.ts';
+import { type RegId, regBit } from '../../abi/registers.ts';
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Assembler, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
 import {
   fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized, type TwoAddressOp,
 } from '../functionCompiler.ts';
 import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
+import { resultHome } from '../locals.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inFlags, inReg, Loc, localPlus, NO_BOUND, type Value } from '../valueStack.ts';
@@ -225,6 +226,13 @@ function twoAddress(
     // sequence and a local.set of x can make it `op x, y`.
     const src = fc.operand(b, immOk);
     const start = fc.asm.offset;
+    // The local.set right after may take the result in its home: then it is computed there.
+    const home = resultHome(fc, fc.localSetNext(1), type, aHome, src);
+    if (home >= 0) {
+      if (home !== aHome) fc.asm.movRegisters(home, aHome, type !== I32);
+      fc.emitTwoAddress(op, type, home, src);
+      return pushInHome(fc, home, start, op, type, src);
+    }
     const dst = fc.toReg(a);
     fc.emitTwoAddress(op, type, dst, src);
     if (type === I32) fc.markZeroExtended(dst);
@@ -237,6 +245,12 @@ function twoAddress(
   const start = fc.asm.offset;
   const bHome = commutative ? registerLocal(fc, b) : -1;
   const aWasTemp = a.loc === Loc.Reg;
+  // `x = t op x` (t a temporary) with local.set x right after: `op x, t`.
+  if (bHome >= 0 && aWasTemp && resultHome(fc, fc.localSetNext(1), type, bHome, 0) === bHome) {
+    const src = reg(type, a.n);
+    fc.emitTwoAddress(op, type, bHome, src);
+    return pushInHome(fc, bHome, start, op, type, src);
+  }
   const x = op === 'and' ? operandInPlace(fc, a) : null;
   const dst = fc.toReg(a);
   const opStart = fc.asm.offset;
@@ -253,6 +267,17 @@ function twoAddress(
     fc.recordLastOp(dst, bHome, start, op, type, reg(type, dst));
   }
   fc.push(inReg(type, dst));
+}
+
+/**
+ * The result of the instruction from `start`, computed straight into `home` (resultHome): pushed
+ * there for the local.set that follows, which finds it done (writeLocal).
+ */
+function pushInHome(fc: FunctionCompiler, home: RegId, start: number, op: TwoAddressOp, type: number, src: Gpr | Mem | number): void {
+  // What the instruction before was is not known, as after writeLocal's rewind.
+  fc.forgetLastInstruction();
+  fc.recordLastOp(home, home, start, op, type, src);
+  fc.push(inReg(type, home));
 }
 
 /** Where an operand can be read without code (a register or memory), or null. */
