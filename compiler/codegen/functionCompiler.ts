@@ -113,9 +113,10 @@ export class FunctionCompiler implements Spiller {
   /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
   pinFlags = false;
   /**
-   * The last arithmetic instruction, if it may be redone in place: `x = x op y` first comes out as
-   * `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
-   * right after it rewrites that into `op x, y` (see writeLocal).
+   * The last arithmetic instruction, if it may be redone in place: a float `x = x op y` first comes
+   * out as `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
+   * right after it rewrites that into `op x, y` (see writeLocal). An integer operator looks ahead
+   * and computes into x's home at once: its record says so (result = home), and writeLocal finds it done.
    */
   lastOp: LastOp | null = null;
   /** The one record lastOp points to when set (see recordLastOp). */
@@ -524,12 +525,15 @@ export class FunctionCompiler implements Spiller {
     if (body === null) return -1;
     const code = body.code;
     const p = this.opOffset - body.base + size;
-    if (p + 2 >= body.end || (code[p] !== 0x21 && code[p] !== 0x22)) return -1;
-    // The index: one LEB128 byte below 128, two below 16384 (a function has fewer locals).
-    const lo = code[p + 1]!;
-    if (lo < 0x80) return lo;
-    const hi = code[p + 2]!;
-    return hi < 0x80 ? (lo & 0x7f) | (hi << 7) : -1;
+    if (p + 1 >= body.end || (code[p] !== 0x21 && code[p] !== 0x22)) return -1;
+    // Its index, LEB128: three bytes at most (a function has fewer than 2^21 locals).
+    let i = 0;
+    for (let q = p + 1, shift = 0; shift < 21 && q < body.end; shift += 7) {
+      const byte = code[q++]!;
+      i |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return i;
+    }
+    return -1;
   }
 
   /** The instruction just emitted wrote a 32-bit result to r. */

@@ -214,19 +214,18 @@ function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 
 }
 
 /**
- * dst = a; dst op= b, remembering how to redo it in place when the result is stored back into
- * the local it was computed from (`x = x op y` becomes one instruction; see FunctionCompiler.lastOp).
+ * dst = a; dst op= b, computed straight into a local's home when a local.set of it follows and
+ * may take it there (`x = x op y` becomes one instruction; see resultHome in locals.ts).
  */
 function twoAddress(
   fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean, op: TwoAddressOp,
 ): void {
   const aHome = registerLocal(fc, a);
   if (aHome >= 0) {
-    // y's own code first (`x &= x - 1`: lea t, [x-1]), so that `mov d, x; op d, y` ends the
-    // sequence and a local.set of x can make it `op x, y`.
+    // y's own code first (`x &= x - 1`: lea t, [x-1]); then, when a local.set right after may
+    // take the result in its home, it is computed there: `op x, y` for `x = x op y`.
     const src = fc.operand(b, immOk);
     const start = fc.asm.offset;
-    // The local.set right after may take the result in its home: then it is computed there.
     const home = resultHome(fc, fc.localSetNext(1), type, aHome, src);
     if (home >= 0) {
       if (home !== aHome) fc.asm.movRegisters(home, aHome, type !== I32);
@@ -236,9 +235,6 @@ function twoAddress(
     const dst = fc.toReg(a);
     fc.emitTwoAddress(op, type, dst, src);
     if (type === I32) fc.markZeroExtended(dst);
-    const sameReg = typeof src === 'object' && src.kind === 'gpr' && src.num === dst;
-    if (sameReg) fc.lastOp = null;
-    else fc.recordLastOp(dst, aHome, start, op, type, src);
     if (op === 'and') recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
     return fc.push(inReg(type, dst));
   }
@@ -261,11 +257,7 @@ function twoAddress(
   fc.emitTwoAddress(op, type, dst, src);
   if (addImm) fc.noteAddImmediate(dst, opStart, src as number);
   if (type === I32) fc.markZeroExtended(dst);
-  fc.lastOp = null;
   if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
-  if (clean && bHome >= 0 && aWasTemp && opStart === start) {
-    fc.recordLastOp(dst, bHome, start, op, type, reg(type, dst));
-  }
   fc.push(inReg(type, dst));
 }
 
