@@ -609,7 +609,7 @@ export const isFloat = (type: number): boolean => type === F32 || type === F64;
 /** The register class values of a type live in. */
 export const classOf = (type: number): RegClass => (type === F32 || type === F64 ? RegClass.xmm : RegClass.gpr);
 /** A general-purpose register at the width of an integer type. */
-export const reg = (type: number, r: RegId): Gpr => (isWide(type) ? GPR64[r]! : GPR32[r]!);
+export const reg = (type: number, r: RegId): Gpr => (type !== I32 && isWide(type) ? GPR64[r]! : GPR32[r]!);
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>

@@ -232,7 +232,9 @@ function twoAddress(
       fc.emitTwoAddress(op, type, home, src);
       return pushInHome(fc, home, start, op, type, src);
     }
-    const dst = fc.toReg(a);
+    // Otherwise into a temporary: a copy of x's register (what toReg(a) would find, found already).
+    const dst = fc.regs.alloc(GPR);
+    fc.asm.movRegisters(dst, aHome, type !== I32);
     fc.emitTwoAddress(op, type, dst, src);
     if (type === I32) fc.markZeroExtended(dst);
     if (op === 'and') recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
