@@ -12,7 +12,6 @@ import {
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { TRAP_CALL_SIZE } from './traps.ts';
-import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
@@ -29,14 +28,13 @@ export const F32 = ValType.f32;
 export const F64 = ValType.f64;
 export const GPR = RegClass.gpr;
 export const XMM_CLASS = RegClass.xmm;
-/** Instructions `op dst, src` that `x = x op y` may be redone with in place (see lastOp); f* are scalar SSE. */
-export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul' | 'fadd' | 'fsub' | 'fmul' | 'fdiv';
+/** Integer instructions `op dst, src` (see emitTwoAddress). */
+export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul';
 
-/** An arithmetic instruction that `local.set` may redo in place (see FunctionCompiler.lastOp). */
+/** An arithmetic result computed straight into a local's home for the local.set after it (see FunctionCompiler.lastOp). */
 export interface LastOp {
-  /** The temporary the code from `start` to `end` computed into, and the home register to redo it in. */
-  result: number; home: number; start: number; end: number;
-  op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number;
+  /** The home register, and the code from `start` to `end` that computed into it. */
+  home: number; start: number; end: number; type: number;
 }
 
 /** What the module compiler gives each function. */
@@ -113,14 +111,13 @@ export class FunctionCompiler implements Spiller {
   /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
   pinFlags = false;
   /**
-   * The last arithmetic instruction, if it may be redone in place: a float `x = x op y` first comes
-   * out as `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
-   * right after it rewrites that into `op x, y` (see writeLocal). An integer operator looks ahead
-   * and computes into x's home at once: its record says so (result = home), and writeLocal finds it done.
+   * The last arithmetic instruction, when it computed `x op y` straight into the home of the local
+   * that the `local.set` (or tee) right after it writes: an operator looks at the next one
+   * (localSetNext, resultHome in locals.ts), and writeLocal finds the work done.
    */
   lastOp: LastOp | null = null;
   /** The one record lastOp points to when set (see recordLastOp). */
-  private readonly lastOpRecord: LastOp = { result: 0, home: 0, start: 0, end: 0, op: 'add', type: 0, src: 0 };
+  private readonly lastOpRecord: LastOp = { home: 0, start: 0, end: 0, type: 0 };
   /** The last `and` or lea result, if a consumer may still fuse with it (ops/fusion.ts). */
   fusable: Fusable | null = null;
   /**
@@ -505,13 +502,10 @@ export class FunctionCompiler implements Spiller {
     return XMM[this.toReg(v) & 15]!;
   }
 
-  /**
-   * The code from `start` to here computed `result = home op src`: a `local.set` right after it may
-   * redo it in place. One record, rewritten each time (only the latest is ever read).
-   */
-  recordLastOp(result: RegId, home: RegId, start: number, op: TwoAddressOp, type: number, src: Gpr | Xmm | Mem | number): void {
+  /** The code from `start` to here computed a value of `type` into `home`, for a local.set right after (see lastOp). */
+  recordLastOp(home: RegId, start: number, type: number): void {
     const r = this.lastOpRecord;
-    r.result = result, r.home = home, r.start = start, r.end = this.asm.offset, r.op = op, r.type = type, r.src = src;
+    r.home = home, r.start = start, r.end = this.asm.offset, r.type = type;
     this.lastOp = r;
   }
 
@@ -575,11 +569,9 @@ export class FunctionCompiler implements Spiller {
     return this.addImmC;
   }
 
-  /** `op dst, src` for the two-address instructions. */
-  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Xmm | Mem | number): void {
-    if (op.charCodeAt(0) === 102 /* f */) return emitScalar(this.asm, op.slice(1) as ScalarOp, type, XMM[dst & 15]!, src as Xmm | Mem);
+  /** `op dst, src` for the integer two-address instructions. */
+  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Mem | number): void {
     const d = reg(type, dst);
-    src = src as Gpr | Mem | number;
     switch (op) {
       case 'add': return this.asm.add(d, src);
       case 'sub': return this.asm.sub(d, src);

@@ -4,14 +4,14 @@
 // halves); BigInt appears only when two i64 constants are folded.
 
 import { Reg, TrapCode } from '../../abi/index.ts';
-import { type RegId, regBit } from '../../abi/registers.ts';
+import { regBit } from '../../abi/registers.ts';
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Assembler, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
 import {
   fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized, type TwoAddressOp,
 } from '../functionCompiler.ts';
 import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
-import { resultHome } from '../locals.ts';
+import { pushInHome, resultHome } from '../locals.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inFlags, inReg, Loc, localPlus, NO_BOUND, type Value } from '../valueStack.ts';
@@ -230,7 +230,7 @@ function twoAddress(
     if (home >= 0) {
       if (home !== aHome) fc.asm.movRegisters(home, aHome, type !== I32);
       fc.emitTwoAddress(op, type, home, src);
-      return pushInHome(fc, home, start, op, type, src);
+      return pushInHome(fc, home, start, type);
     }
     // Otherwise into a temporary: a copy of x's register (what toReg(a) would find, found already).
     const dst = fc.regs.alloc(GPR);
@@ -247,7 +247,7 @@ function twoAddress(
   if (bHome >= 0 && aWasTemp && resultHome(fc, fc.localSetNext(1), type, bHome, 0) === bHome) {
     const src = reg(type, a.n);
     fc.emitTwoAddress(op, type, bHome, src);
-    return pushInHome(fc, bHome, start, op, type, src);
+    return pushInHome(fc, bHome, start, type);
   }
   const x = op === 'and' ? operandInPlace(fc, a) : null;
   const dst = fc.toReg(a);
@@ -261,17 +261,6 @@ function twoAddress(
   if (type === I32) fc.markZeroExtended(dst);
   if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
   fc.push(inReg(type, dst));
-}
-
-/**
- * The result of the instruction from `start`, computed straight into `home` (resultHome): pushed
- * there for the local.set that follows, which finds it done (writeLocal).
- */
-function pushInHome(fc: FunctionCompiler, home: RegId, start: number, op: TwoAddressOp, type: number, src: Gpr | Mem | number): void {
-  // What the instruction before was is not known, as after writeLocal's rewind.
-  fc.forgetLastInstruction();
-  fc.recordLastOp(home, home, start, op, type, src);
-  fc.push(inReg(type, home));
 }
 
 /** Where an operand can be read without code (a register or memory), or null. */
