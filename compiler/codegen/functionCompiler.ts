@@ -12,7 +12,6 @@ import {
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
-import { emitScalar, type ScalarOp } from './ops/scalar.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
@@ -29,14 +28,13 @@ export const F32 = ValType.f32;
 export const F64 = ValType.f64;
 export const GPR = RegClass.gpr;
 export const XMM_CLASS = RegClass.xmm;
-/** Instructions `op dst, src` that `x = x op y` may be redone with in place (see lastOp); f* are scalar SSE. */
-export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul' | 'fadd' | 'fsub' | 'fmul' | 'fdiv';
+/** Integer instructions `op dst, src` (see emitTwoAddress). */
+export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul';
 
-/** An arithmetic instruction that `local.set` may redo in place (see FunctionCompiler.lastOp). */
+/** An arithmetic result computed straight into a local's home for the local.set after it (see FunctionCompiler.lastOp). */
 export interface LastOp {
-  /** The temporary the code from `start` to `end` computed into, and the home register to redo it in. */
-  result: number; home: number; start: number; end: number;
-  op: TwoAddressOp; type: number; src: Gpr | Xmm | Mem | number;
+  /** The home register, and the code from `start` to `end` that computed into it. */
+  home: number; start: number; end: number; type: number;
 }
 
 /** What the module compiler gives each function. */
@@ -110,13 +108,13 @@ export class FunctionCompiler implements Spiller {
   /** Set while a condition lives in the flags outside the value stack (branch being emitted). */
   pinFlags = false;
   /**
-   * The last arithmetic instruction, if it may be redone in place: `x = x op y` first comes out as
-   * `mov t, x; op t, y` (or `op t, x` for a commutative op on a temporary t), and `local.set x`
-   * right after it rewrites that into `op x, y` (see writeLocal).
+   * The last arithmetic instruction, when it computed `x op y` straight into the home of the local
+   * that the `local.set` (or tee) right after it writes: an operator looks at the next one
+   * (localSetNext, resultHome in locals.ts), and writeLocal finds the work done.
    */
   lastOp: LastOp | null = null;
   /** The one record lastOp points to when set (see recordLastOp). */
-  private readonly lastOpRecord: LastOp = { result: 0, home: 0, start: 0, end: 0, op: 'add', type: 0, src: 0 };
+  private readonly lastOpRecord: LastOp = { home: 0, start: 0, end: 0, type: 0 };
   /** The last `and` or lea result, if a consumer may still fuse with it (ops/fusion.ts). */
   fusable: Fusable | null = null;
   /**
@@ -130,6 +128,9 @@ export class FunctionCompiler implements Spiller {
   private addImmStart = -1;
   private addImmEnd = -1;
   private addImmC = 0;
+
+  /** The body's bytes (null when not given): localSetNext looks at the operator after the current one. */
+  private body: ExpressionBytes | null = null;
 
   /** The function being compiled (see restart). */
   funcIndex: number;
@@ -167,6 +168,7 @@ export class FunctionCompiler implements Spiller {
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
+    this.body = code;
     this.pinFlags = false;
     this.lastOp = null;
     this.fusable = null;
@@ -497,14 +499,32 @@ export class FunctionCompiler implements Spiller {
     return XMM[this.toReg(v) & 15]!;
   }
 
-  /**
-   * The code from `start` to here computed `result = home op src`: a `local.set` right after it may
-   * redo it in place. One record, rewritten each time (only the latest is ever read).
-   */
-  recordLastOp(result: RegId, home: RegId, start: number, op: TwoAddressOp, type: number, src: Gpr | Xmm | Mem | number): void {
+  /** The code from `start` to here computed a value of `type` into `home`, for a local.set right after (see lastOp). */
+  recordLastOp(home: RegId, start: number, type: number): void {
     const r = this.lastOpRecord;
-    r.result = result, r.home = home, r.start = start, r.end = this.asm.offset, r.op = op, r.type = type, r.src = src;
+    r.home = home, r.start = start, r.end = this.asm.offset, r.type = type;
     this.lastOp = r;
+  }
+
+  /**
+   * The local that the operator after the current one (which is `size` bytes long) writes, if it is
+   * a `local.set` or `local.tee`; otherwise, or when the body's bytes are not known, -1. That operator is not
+   * validated yet: an invalid one fails the compile when the validator reaches it.
+   */
+  localSetNext(size: number): number {
+    const body = this.body;
+    if (body === null) return -1;
+    const code = body.code;
+    const p = this.opOffset - body.base + size;
+    if (p + 1 >= body.end || (code[p] !== 0x21 && code[p] !== 0x22)) return -1;
+    // Its index, LEB128: three bytes at most (a function has fewer than 2^21 locals).
+    let i = 0;
+    for (let q = p + 1, shift = 0; shift < 21 && q < body.end; shift += 7) {
+      const byte = code[q++]!;
+      i |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return i;
+    }
+    return -1;
   }
 
   /** The instruction just emitted wrote a 32-bit result to r. */
@@ -546,11 +566,9 @@ export class FunctionCompiler implements Spiller {
     return this.addImmC;
   }
 
-  /** `op dst, src` for the two-address instructions. */
-  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Xmm | Mem | number): void {
-    if (op.charCodeAt(0) === 102 /* f */) return emitScalar(this.asm, op.slice(1) as ScalarOp, type, XMM[dst & 15]!, src as Xmm | Mem);
+  /** `op dst, src` for the integer two-address instructions. */
+  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Mem | number): void {
     const d = reg(type, dst);
-    src = src as Gpr | Mem | number;
     switch (op) {
       case 'add': return this.asm.add(d, src);
       case 'sub': return this.asm.sub(d, src);
@@ -580,7 +598,7 @@ export const isFloat = (type: number): boolean => type === F32 || type === F64;
 /** The register class values of a type live in. */
 export const classOf = (type: number): RegClass => (type === F32 || type === F64 ? RegClass.xmm : RegClass.gpr);
 /** A general-purpose register at the width of an integer type. */
-export const reg = (type: number, r: RegId): Gpr => (isWide(type) ? GPR64[r]! : GPR32[r]!);
+export const reg = (type: number, r: RegId): Gpr => (type !== I32 && isWide(type) ? GPR64[r]! : GPR32[r]!);
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>

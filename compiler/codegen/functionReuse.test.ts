@@ -75,7 +75,7 @@ describe('function compiler reuse', () => {
     first.pinFlags = true;
     first.markZeroExtended(2);
     first.noteAddImmediate(2, 0, 8);
-    first.recordLastOp(0, 3, 0, 'add', 0x7f, 1);
+    first.recordLastOp(3, 0, 0x7f);
     first.regs.hold(6);
     const stack = first.stack, locals = first.locals, frame = first.frame;
 

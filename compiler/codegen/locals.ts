@@ -138,37 +138,44 @@ export function settleLocal(fc: FunctionCompiler, i: number): void {
 }
 // #endregion settle-local
 
+/**
+ * An arithmetic operator about to compute `x op src` (x in its home register xHome) asks where to put
+ * the result, having looked at the next operator: when it is a `local.set` or `local.tee` of local
+ * i (a local of the result's type), the home register of i if the operation can be done there
+ * (`op x, src` when i is x, `mov i, x; op i, src` otherwise), or -1 for a temporary. It is what
+ * writeLocal would redo the instruction into (below): the operator records the result with
+ * pushInHome, and writeLocal finds it done.
+ */
+export function resultHome(fc: FunctionCompiler, i: number, type: number, xHome: RegId, src: Gpr | Xmm | Mem | number): RegId {
+  const l = fc.locals;
+  if (i < 0 || i >= l.types.length || l.types[i] !== type || fc.stack.lastRefOf(i) >= 0) return -1;
+  const h = l.home[i]!;
+  // Homes are distinct, so h === xHome is x's own (`x = x op y`); another home must not be src.
+  return h === xHome || (h >= 0 && !usesRegister(src, h)) ? h : -1;
+}
+
+/**
+ * The result of the instruction from `start` (`op home, src`), computed straight into `home`
+ * (resultHome): pushed there for the local.set that follows, which finds it done (writeLocal).
+ */
+export function pushInHome(fc: FunctionCompiler, home: RegId, start: number, type: number): void {
+  // What the instruction before was is not known (fusions and zero extension look at it): as it
+  // was when this was a rewind and a redo.
+  fc.forgetLastInstruction();
+  fc.recordLastOp(home, start, type);
+  fc.push(inReg(type, home));
+}
+
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   const l = fc.locals;
   fc.bounds?.forgetLocal(i);
-  // `x = x op y` just computed into a temporary: redo the instruction on x's own register.
   const last = fc.lastOp;
   fc.lastOp = null;
-  if (
-    last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end &&
-    l.home[i] === last.home && l.regValid[i] && fc.stack.lastRefOf(i) < 0
-  ) {
-    fc.asm.rewind(last.start);
-    fc.forgetLastInstruction();
+  // Already computed into i's home (resultHome). The notes of the operators since the instruction's
+  // start point at it, as when this was a rewind and a redo of the instruction in the home.
+  if (last && v.loc === Loc.Reg && v.n === last.home && l.home[i] === last.home && fc.asm.offset === last.end) {
     fc.rewindNotes(last.start);
-    fc.emitTwoAddress(last.op, last.type, last.home, last.src);
-    l.slotValid[i] = 0;
-    if (last.type === I32) noteZeroExtended(fc, i);
-    return;
-  }
-  // `y = x op z` into another register local: `mov y, x; op y, z` (no temporary, no third move).
-  const h0 = l.home[i]!;
-  if (
-    last && v.loc === Loc.Reg && v.n === last.result && fc.asm.offset === last.end && h0 >= 0 &&
-    !usesRegister(last.src, h0) && !usesRegister(last.src, last.result) && fc.stack.lastRefOf(i) < 0
-  ) {
-    fc.asm.rewind(last.start);
-    fc.forgetLastInstruction();
-    fc.rewindNotes(last.start);
-    emitMove(fc.asm, REG[h0]!, REG[last.home]!, last.type === I32);
-    fc.emitTwoAddress(last.op, last.type, h0, last.src);
-    fc.regs.release(last.result);
     l.regValid[i] = 1;
     l.slotValid[i] = 0;
     if (last.type === I32) noteZeroExtended(fc, i);

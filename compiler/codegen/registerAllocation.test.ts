@@ -5,6 +5,8 @@ import { watToWasm } from '../text/watToWasm.ts';
 import { loadIced } from '../x64/disassemble.ts';
 import { compileModule } from './moduleCompiler.ts';
 import { listFunctions } from './listing.ts';
+import { exposeState } from '../testing/fuzz/moduleShape.ts';
+import { firstDifference, lightbeamEngine, transcript, v8Engine } from '../testing/fuzz/transcript.ts';
 
 beforeAll(async () => {
   await loadIced();
@@ -28,6 +30,20 @@ describe('register allocation', () => {
     // The first value computed went to rax (first in preference order) and is the deepest (an
     // i32: stored as its 32 bits).
     expect(firstSpill).toMatch(/^mov \[rsp(\+\w+)?\], eax$/);
+  });
+
+  it('keeps a spill made while computing x = x op y (a temporary that took the last free register)', async () => {
+    // Six products fill the five registers values may have, so the sum's temporary spilled one;
+    // local.set then rewound the sum to redo it in x's home, and the spill's store went with it
+    // (the function returned 83 for 98). The integer operators now compute into the home at once.
+    const product = '(i32.mul (local.get 0) (local.get 1))';
+    const bytes = exposeState(await watToWasm(`(module (func (export "f") (param i32 i32) (result i32) (local i32 i32 i32)
+      (local.set 2 (local.get 0)) (local.set 3 (local.get 1)) (local.set 4 (local.get 0))
+      ${product.repeat(6)}
+      (local.set 2 (i32.add (local.get 2) (local.get 3)))
+      (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add (local.get 2))))`));
+    const want = transcript(v8Engine, bytes);
+    expect(firstDifference(want, transcript(lightbeamEngine, bytes))).toBeUndefined();
   });
 
   it('saves only live values around a call: no store for a local still at its initial zero', async () => {

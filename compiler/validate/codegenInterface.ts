@@ -97,6 +97,8 @@ export interface ExpressionBytes {
   readonly code: Uint8Array;
   readonly start: number;
   readonly end: number;
+  /** The module offset of code[0]: an operator at module offset o starts at code[o - base]. */
+  readonly base: number;
 }
 // #endregion function-context
 

@@ -83,7 +83,7 @@ export class FunctionValidator implements FunctionContext {
   stackHeight(): number {
     return this.sp;
   }
-  readonly expression: { code: Uint8Array; start: number; end: number } = { code: EMPTY, start: 0, end: 0 };
+  readonly expression: { code: Uint8Array; start: number; end: number; base: number } = { code: EMPTY, start: 0, end: 0, base: 0 };
 
   // --- the operand stack ---
   /** Position of the operator being checked (errors about operands point at it). */
@@ -314,6 +314,7 @@ export class FunctionValidator implements FunctionContext {
       e.code = bytes;
       e.start = r.pos;
       e.end = end;
+      e.base = base;
       cg.beginFunction(this, base + start);
     }
 

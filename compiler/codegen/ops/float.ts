@@ -19,7 +19,9 @@
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
 import { emitScalar, emitScalar3 } from './scalar.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant, type TwoAddressOp, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { pushInHome, resultHome } from '../locals.ts';
+import { emitMove, REG } from '../parallelMove.ts';
 import { XMM_SCRATCH } from '../registerAllocator.ts';
 import { FP_EQUAL, FP_UNEQUAL, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { CC } from './integer.ts';
@@ -52,8 +54,6 @@ function loadMask(fc: FunctionCompiler, type: number, sign: boolean): Xmm {
 // #region float-arithmetic
 // #region float-add
 type Arith = 'add' | 'sub' | 'mul' | 'div';
-/** The two-address form of each operator (a table: no string made per instruction). */
-const TWO_ADDRESS: Record<Arith, TwoAddressOp> = { add: 'fadd', sub: 'fsub', mul: 'fmul', div: 'fdiv' };
 
 /** dst = a; dst op= b (a commutative operator reuses whichever operand is a temporary). */
 export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void {
@@ -61,36 +61,43 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
   let a = fc.pop();
   const commutative = op === 'add' || op === 'mul';
   if (commutative && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
-  // As for integers (ops/integer.ts, twoAddress): remember how to redo `x = x op y` in x's own register.
   const start = fc.asm.offset;
   const aHome = a.loc === Loc.Local ? fc.locals.liveRegister(a.n) : -1;
   const bHome = commutative && b.loc === Loc.Local ? fc.locals.liveRegister(b.n) : -1;
   const aWasTemp = a.loc === Loc.Reg;
-  const twoAddress = TWO_ADDRESS[op];
+  // As for integers (ops/integer.ts, twoAddress): a local.set right after may take the result in
+  // its home (resultHome), computed there: `op x, b` for `x = x op b`, `op x, t` for `x = t op x`.
+  if (aHome >= 0 && sourceNeedsNoCode(fc, b)) {
+    // A constant's pool operand reads no register: 0 stands for it until the pool has it.
+    const home = resultHome(fc, fc.localSetNext(1), type, aHome, b.loc === Loc.Const ? 0 : fc.xmmOperand(b));
+    if (home >= 0) {
+      if (home !== aHome) emitMove(fc.asm, REG[home]!, REG[aHome]!);
+      emitScalar(fc.asm, op, type, xmm(home), floatSource(fc, b));
+      return pushInHome(fc, home, start, type);
+    }
+  } else if (bHome >= 0 && aWasTemp && resultHome(fc, fc.localSetNext(1), type, bHome, 0) === bHome) {
+    emitScalar(fc.asm, op, type, xmm(bHome), xmm(a.n));
+    return pushInHome(fc, bHome, start, type);
+  }
   if (fc.env.features.avx && !aWasTemp) {
     // AVX: `vaddsd dst, a, b` leaves a where it is, so a local's register needs no copy first.
     const ax = xmm(fc.readReg(a));
     const dst = fc.regs.alloc(XMM_CLASS);
-    const opStart = fc.asm.offset;
     const src = floatSource(fc, b);
-    const clean = fc.asm.offset === opStart;
     emitScalar3(fc.asm, op, type, xmm(dst), ax, src);
-    if (clean && aHome >= 0 && opStart === start) fc.recordLastOp(dst, aHome, start, twoAddress, type, src);
     return fc.push(inReg(type, dst));
   }
   const dst = fc.toReg(a);
-  const opStart = fc.asm.offset;
-  const src = floatSource(fc, b);
-  const clean = fc.asm.offset === opStart;
-  emitScalar(fc.asm, op, type, xmm(dst), src);
-  if (clean && aHome >= 0 && opStart > start && !(src.kind === 'xmm' && src.num === (dst & 15))) {
-    fc.recordLastOp(dst, aHome, start, twoAddress, type, src);
-  } else if (clean && bHome >= 0 && aWasTemp && opStart === start) {
-    fc.recordLastOp(dst, bHome, start, twoAddress, type, xmm(dst));
-  }
+  emitScalar(fc.asm, op, type, xmm(dst), floatSource(fc, b));
   fc.push(inReg(type, dst));
 }
 // #endregion float-add
+
+/** Is v a float source that floatSource reads without code of its own? */
+function sourceNeedsNoCode(fc: FunctionCompiler, v: Value): boolean {
+  if (v.loc === Loc.Const || v.loc === Loc.Reg || v.loc === Loc.Slot) return true;
+  return v.loc === Loc.Local && (fc.locals.liveRegister(v.n) >= 0 || fc.localInSlot(v.n));
+}
 
 export function sqrt(fc: FunctionCompiler, type: number): void {
   const v = fc.pop();

@@ -11,6 +11,7 @@ import {
   fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized, type TwoAddressOp,
 } from '../functionCompiler.ts';
 import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
+import { pushInHome, resultHome } from '../locals.ts';
 import { emitMove, imm64, REG } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, constant64, inFlags, inReg, Loc, localPlus, NO_BOUND, type Value } from '../valueStack.ts';
@@ -213,30 +214,41 @@ function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 
 }
 
 /**
- * dst = a; dst op= b, remembering how to redo it in place when the result is stored back into
- * the local it was computed from (`x = x op y` becomes one instruction; see FunctionCompiler.lastOp).
+ * dst = a; dst op= b, computed straight into a local's home when a local.set of it follows and
+ * may take it there (`x = x op y` becomes one instruction; see resultHome in locals.ts).
  */
 function twoAddress(
   fc: FunctionCompiler, type: number, a: Value, b: Value, commutative: boolean, immOk: boolean, op: TwoAddressOp,
 ): void {
   const aHome = registerLocal(fc, a);
   if (aHome >= 0) {
-    // y's own code first (`x &= x - 1`: lea t, [x-1]), so that `mov d, x; op d, y` ends the
-    // sequence and a local.set of x can make it `op x, y`.
+    // y's own code first (`x &= x - 1`: lea t, [x-1]); then, when a local.set right after may
+    // take the result in its home, it is computed there: `op x, y` for `x = x op y`.
     const src = fc.operand(b, immOk);
     const start = fc.asm.offset;
-    const dst = fc.toReg(a);
+    const home = resultHome(fc, fc.localSetNext(1), type, aHome, src);
+    if (home >= 0) {
+      if (home !== aHome) fc.asm.movRegisters(home, aHome, type !== I32);
+      fc.emitTwoAddress(op, type, home, src);
+      return pushInHome(fc, home, start, type);
+    }
+    // Otherwise into a temporary: a copy of x's register (what toReg(a) would find, found already).
+    const dst = fc.regs.alloc(GPR);
+    fc.asm.movRegisters(dst, aHome, type !== I32);
     fc.emitTwoAddress(op, type, dst, src);
     if (type === I32) fc.markZeroExtended(dst);
-    const sameReg = typeof src === 'object' && src.kind === 'gpr' && src.num === dst;
-    if (sameReg) fc.lastOp = null;
-    else fc.recordLastOp(dst, aHome, start, op, type, src);
     if (op === 'and') recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
     return fc.push(inReg(type, dst));
   }
   const start = fc.asm.offset;
   const bHome = commutative ? registerLocal(fc, b) : -1;
   const aWasTemp = a.loc === Loc.Reg;
+  // `x = t op x` (t a temporary) with local.set x right after: `op x, t`.
+  if (bHome >= 0 && aWasTemp && resultHome(fc, fc.localSetNext(1), type, bHome, 0) === bHome) {
+    const src = reg(type, a.n);
+    fc.emitTwoAddress(op, type, bHome, src);
+    return pushInHome(fc, bHome, start, type);
+  }
   const x = op === 'and' ? operandInPlace(fc, a) : null;
   const dst = fc.toReg(a);
   const opStart = fc.asm.offset;
@@ -247,11 +259,7 @@ function twoAddress(
   fc.emitTwoAddress(op, type, dst, src);
   if (addImm) fc.noteAddImmediate(dst, opStart, src as number);
   if (type === I32) fc.markZeroExtended(dst);
-  fc.lastOp = null;
   if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
-  if (clean && bHome >= 0 && aWasTemp && opStart === start) {
-    fc.recordLastOp(dst, bHome, start, op, type, reg(type, dst));
-  }
   fc.push(inReg(type, dst));
 }
 
