@@ -32,7 +32,6 @@ import { compileModule, compilePart } from '../compiler/codegen/moduleCompiler.t
 import { mergeParts } from '../compiler/codegen/moduleParts.ts';
 import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
 import { closeCompileWorkers, compileModuleParallel } from '../compiler/parallel/parallelCompile.ts';
-import { watToWasm } from '../compiler/text/watToWasm.ts';
 import { validateModule } from '../compiler/validate/index.ts';
 import { bodySizes, repeatFunctions } from './scaledModule.ts';
 
@@ -249,17 +248,26 @@ const PATTERNS: [name: string, wat: string][] = [
   ['counting loop', 'loop local.get 0 i32.const 1 i32.sub local.tee 0 br_if 0 end'],
 ];
 
+/** The pattern modules, written as dir/0.wasm, dir/1.wasm, ... (run in a child process: see patterns). */
+async function writePatterns(dir: string): Promise<void> {
+  const { watToWasm } = await import('../compiler/text/watToWasm.ts');
+  for (const [k, [, body]] of PATTERNS.entries()) {
+    const fn = `(func (param i32 i32) (result i32) (local i32 i32 i32 i32)\n${`${body}\n`.repeat(200)}i32.const 0)`;
+    writeFileSync(join(dir, `${k}.wasm`), await watToWasm(`(module (memory 1) (func $id (param i32) (result i32) local.get 0)\n${fn.repeat(300)})`));
+  }
+}
+
 async function patterns(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lightbeam-patterns-'));
+  // wabt is kept out of this process: measured, merely loading it slows our compiler by 10-30%.
+  execFileSync(process.execPath, [...process.execArgv, import.meta.filename, '--write-patterns', dir]);
   console.log(`compile speed by operator pattern: 300 functions, each one pattern 200 times (CPU medians, ${MS} ms per measurement)`);
   console.log(`  ${'pattern'.padEnd(28)} ${'operators'.padStart(9)} ${'ours ms'.padStart(8)} ${'Liftoff'.padStart(8)} ${'ratio'.padStart(6)} ${'ns/op'.padStart(6)} ${'Liftoff'.padStart(8)}`);
   try {
-    for (const [name, body] of PATTERNS) {
-      const fn = `(func (param i32 i32) (result i32) (local i32 i32 i32 i32)\n${`${body}\n`.repeat(200)}i32.const 0)`;
-      const bytes = await watToWasm(`(module (memory 1) (func $id (param i32) (result i32) local.get 0)\n${fn.repeat(300)})`);
+    for (const [k, [name, body]] of PATTERNS.entries()) {
+      const file = join(dir, `${k}.wasm`);
+      const bytes = new Uint8Array(readFileSync(file));
       const operators = 300 * 200 * body.split(' ').filter((word) => /^[a-z]/.test(word)).length;
-      const file = join(dir, 'pattern.wasm');
-      writeFileSync(file, bytes);
       const [oursMs] = (await timeAll([() => compileModule(bytes)], cpuMs)) as [number];
       const v8Ms = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm').compileMs!;
       console.log(`  ${name.padEnd(28)} ${String(operators).padStart(9)} ${f2(oursMs, 8)} ${f2(v8Ms, 8)} ${f2(v8Ms / oursMs, 6)} ${f1((oursMs * 1e6) / operators, 6)} ${f1((v8Ms * 1e6) / operators, 8)}`);
@@ -274,6 +282,7 @@ async function patterns(): Promise<void> {
 const args = process.argv.slice(2);
 if (args[0] === '--scaling') scaling(Number(args[1] ?? 100));
 else if (args[0] === '--patterns') await patterns();
+else if (args[0] === '--write-patterns') await writePatterns(args[1]!);
 else {
   const files = args.filter((a) => a !== '--cold');
   await compileSpeed(files.length > 0 ? files : DEFAULT_INPUTS.filter((f) => existsSync(f)), args.includes('--cold'));
