@@ -8,7 +8,7 @@ import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type Cpu
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
-import { Assembler, CodeBuffer } from '../x64/index.ts';
+import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { call, CallSignatures } from './calls.ts';
 import * as control from './controlFlow.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
@@ -18,7 +18,7 @@ import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
-import { emitTrapStub, ModuleTrapSites, withRoom } from './traps.ts';
+import { emitTrapStub, ModuleTrapSites } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
 
 /** A compiled module plus what the disassembler shows: which wasm operator each byte came from. */
@@ -517,7 +517,7 @@ export class X64CodeGenerator implements CodeGenerator {
  * on growing, a megabyte or more for a module with many calls.
  */
 class CallSites {
-  data: Int32Array = new Int32Array(3 * 1024);
+  data = new Int32Array(3 * 1024);
   length = 0;
 
   add(at: number, callee: number, addend: number): void {

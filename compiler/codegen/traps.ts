@@ -6,7 +6,7 @@
 // (a stub raising "not implemented yet"), which passes its position in registers.
 
 import { Reg, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
-import { type Assembler, GPR32, GPR64, type Label, qword } from '../x64/index.ts';
+import { type Assembler, GPR32, GPR64, type Label, qword, withRoom } from '../x64/index.ts';
 
 /**
  * Trap sites of the function being compiled, as flat numbers: for each, the trap call's return
@@ -16,7 +16,7 @@ import { type Assembler, GPR32, GPR64, type Label, qword } from '../x64/index.ts
  */
 export class TrapSiteList {
   /** Three numbers per site (return address, trap code, wasm offset), the first 3 * length of them. */
-  data: Int32Array = new Int32Array(3 * 64);
+  data = new Int32Array(3 * 64);
   length = 0;
 
   add(returnAddress: number, code: TrapCode, wasmOffset: number): void {
@@ -30,7 +30,7 @@ export class TrapSiteList {
 
 /** A module's trap sites, growing, as CompiledModule.trapSites has them: four numbers each (see TrapSite). */
 export class ModuleTrapSites {
-  private data: Int32Array = new Int32Array(4 * 1024);
+  private data = new Int32Array(4 * 1024);
   private end = 0;
 
   add(codeOffset: number, code: TrapCode, funcIndex: number, wasmOffset: number): void {
@@ -49,13 +49,6 @@ export class ModuleTrapSites {
   }
 }
 
-/** `a`, or a copy twice as long when it is shorter than n. */
-export function withRoom(a: Int32Array, n: number): Int32Array {
-  if (n <= a.length) return a;
-  const grown = new Int32Array(Math.max(n, 2 * a.length));
-  grown.set(a);
-  return grown;
-}
 
 /** Bytes of `call qword [r15 + TRAP_SITE_HANDLER]` (REX.B, FF /2, disp8): a stub's return address is its label + this. */
 export const TRAP_CALL_SIZE = 4;

@@ -7,6 +7,7 @@ import { CODE_START, type Fixup } from './encoder.ts';
 import { Instructions } from './instructions.ts';
 import { ADDEND, AT, END, FIELDS, SHORT, SIZE, START } from './labelRefs.ts';
 import { Label, type Mem, ripLabel } from './operands.ts';
+import { withRoom } from './int32Rows.ts';
 
 // #region finished-code
 /** What `finish()` returns. */
@@ -215,12 +216,7 @@ export class Assembler extends Instructions {
     label.bindStamp = this.stamp;
     const j = this.boundCount++;
     this.boundLabels[j] = label;
-    if (j === this.boundOffsets.length) {
-      const grown = new Int32Array(j * 2);
-      grown.set(this.boundOffsets);
-      this.boundOffsets = grown;
-    }
-    this.boundOffsets[j] = offset;
+    (this.boundOffsets = withRoom(this.boundOffsets, j + 1))[j] = offset;
   }
 
   /** A new label bound here. */
@@ -348,13 +344,8 @@ export class Assembler extends Instructions {
     bytes[at - 1] = 0xe8;
     bytes[at] = bytes[at + 1] = bytes[at + 2] = bytes[at + 3] = 0;
     buf.length = at + 4;
-    let calls = this.functionCalls;
     const n = this.functionCallsEnd;
-    if (n + 2 > calls.length) {
-      calls = new Int32Array(2 * calls.length);
-      calls.set(this.functionCalls);
-      this.functionCalls = calls;
-    }
+    const calls = (this.functionCalls = withRoom(this.functionCalls, n + 2));
     calls[n] = at;
     calls[n + 1] = callee;
     this.functionCallsEnd = n + 2;

@@ -65,6 +65,7 @@ export { CODE_START, Encoder, type Fixup } from './encoder.ts';
 export { ENCODINGS, type EncodingRow } from './encodingTable.ts';
 export { FORMS, FORMS_BY_MNEMONIC, type Form, Shape } from './forms.ts';
 export { CodeBuffer } from './codeBuffer.ts';
+export { withRoom } from './int32Rows.ts';
 export { disassemble, formatListing, type DisassemblyLine, type DisassembleOptions } from './disassemble.ts';
 export { loadIced, loadIcedFromSources, isIcedLoaded, type Iced } from './iced.ts';
 export { Instructions } from './instructions.ts';

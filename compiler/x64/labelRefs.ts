@@ -3,6 +3,7 @@
 // they are rows of int32 fields in one growable typed array instead of an object each.
 
 import type { Label } from './operands.ts';
+import { withRoom } from './int32Rows.ts';
 
 // #region label-refs
 /**
@@ -27,13 +28,8 @@ export class LabelRefs {
 
   add(at: number, end: number, label: Label, size: 1 | 4, addend: number, start: number, shortOpcode: number): void {
     const n = this.length;
-    let d = this.data;
     const i = n * FIELDS;
-    if (i + FIELDS > d.length) {
-      const grown = new Int32Array(d.length * 2);
-      grown.set(d);
-      this.data = d = grown;
-    }
+    const d = (this.data = withRoom(this.data, i + FIELDS));
     d[i + AT] = at;
     d[i + END] = end;
     d[i + SIZE] = size;

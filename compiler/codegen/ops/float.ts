@@ -69,10 +69,11 @@ export function arithmetic(fc: FunctionCompiler, type: number, op: Arith): void 
   // its home (resultHome), computed there: `op x, b` for `x = x op b`, `op x, t` for `x = t op x`.
   if (aHome >= 0 && sourceNeedsNoCode(fc, b)) {
     // A constant's pool operand reads no register: 0 stands for it until the pool has it.
-    const home = resultHome(fc, fc.localSetNext(1), type, aHome, b.loc === Loc.Const ? 0 : fc.xmmOperand(b));
+    const src = b.loc === Loc.Const ? null : fc.xmmOperand(b);
+    const home = resultHome(fc, fc.localSetNext(1), type, aHome, src ?? 0);
     if (home >= 0) {
       if (home !== aHome) emitMove(fc.asm, REG[home]!, REG[aHome]!);
-      emitScalar(fc.asm, op, type, xmm(home), floatSource(fc, b));
+      emitScalar(fc.asm, op, type, xmm(home), src ?? floatSource(fc, b));
       return pushInHome(fc, home, start, type);
     }
   } else if (bHome >= 0 && aWasTemp && resultHome(fc, fc.localSetNext(1), type, bHome, 0) === bHome) {
