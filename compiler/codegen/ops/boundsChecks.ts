@@ -21,7 +21,7 @@
 import type { ModuleInfo } from '../../binary/types.ts';
 import { MEMORY_BASE_REG, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
 import { encodingOf } from '../../abi/registers.ts';
-import { GPR64, type Gpr, qword } from '../../x64/index.ts';
+import { type Assembler, GPR64, type Gpr, qword } from '../../x64/index.ts';
 import { FrameKind } from '../../validate/codegenInterface.ts';
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
@@ -226,29 +226,45 @@ export function factsAtEnd(fc: FunctionCompiler): void {
   fc.bounds.reset();
 }
 
-/** The VMContext fields a check compares with (made once: operands are immutable). */
+/**
+ * `cmp r64, qword [r15 + field]`: general register r (by number) against a VMContext field (the
+ * memory's size or a bound beside it). Every check that is kept compares this way, so its four
+ * bytes are written at once (REX.W with R and B, 3B /r, ModRM [r15 + disp8], the field's offset),
+ * as emitTrapCallIf writes the trap call that follows.
+ */
+function compareWithVmctx(asm: Assembler, r: number, field: number): void {
+  const buf = asm.buf;
+  buf.reserve(4);
+  const bytes = buf.bytes;
+  const p = buf.length;
+  bytes[p] = CMP_REX | ((r >> 3) << 2);
+  bytes[p + 1] = 0x3b;
+  bytes[p + 2] = CMP_MODRM | ((r & 7) << 3);
+  bytes[p + 3] = field;
+  buf.length = p + 4;
+}
+const CMP_REX = 0x48 | (encodingOf(VMCTX_REG) >> 3);
+const CMP_MODRM = 0x40 | (encodingOf(VMCTX_REG) & 7);
+/** The memory's size as an operand, for a constant address's check (made once: operands are immutable). */
 const MEMORY_SIZE = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
-const MEMORY_BOUND_4 = qword(VMCTX_GPR, VMCTX.MEMORY_BOUND_4);
-const MEMORY_BOUND_8 = qword(VMCTX_GPR, VMCTX.MEMORY_BOUND_8);
 
 // #region bounds-check
 /** Trap unless zx(index) + end <= memory size; register `index` holds a zero-extended address. */
 export function checkIndex(fc: FunctionCompiler, index: number, end: number): void {
   const asm = fc.asm;
-  const r11 = GPR64[SCRATCH]!;
   // The common ends compare the index itself: with the size (index < size) or a bound kept beside it.
   if (end === 1 || end === 4 || end === 8) {
-    asm.cmp(GPR64[index]!, end === 1 ? MEMORY_SIZE : end === 4 ? MEMORY_BOUND_4 : MEMORY_BOUND_8);
+    compareWithVmctx(asm, index, end === 1 ? VMCTX.MEMORY_SIZE : end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8);
     fc.trapIf(end === 1 ? 'ae' : 'g', TrapCode.outOfBoundsMemoryAccess);
     fc.env.boundsChecks.kept++;
     return;
   }
   if (end <= MAX_DISP) asm.leaRegisters(SCRATCH, index, end, true);
   else {
-    asm.mov(r11, imm64(end, Math.floor(end / 0x100000000)));
-    asm.add(r11, GPR64[index]!);
+    asm.mov(GPR64[SCRATCH]!, imm64(end, Math.floor(end / 0x100000000)));
+    asm.add(GPR64[SCRATCH]!, GPR64[index]!);
   }
-  asm.cmp(r11, MEMORY_SIZE);
+  compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
   fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
   fc.env.boundsChecks.kept++;
 }
