@@ -178,8 +178,8 @@ export class Frame {
    * at `bodyStart` in the module's code, and `mapOffset` says where relaxation moved an offset.
    */
   addTrapSites(out: ModuleTrapSites, bodyStart: number, mapOffset: (offset: number) => number): void {
-    addSites(out, this.trapStubs, this.funcIndex, bodyStart, mapOffset);
-    addSites(out, this.trapCalls, this.funcIndex, bodyStart, mapOffset);
+    out.addFunction(this.trapStubs, this.funcIndex, bodyStart, mapOffset);
+    out.addFunction(this.trapCalls, this.funcIndex, bodyStart, mapOffset);
   }
 
   /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */
@@ -316,11 +316,6 @@ export class Frame {
   // #endregion loop-alignment
 }
 // #endregion frame
-
-function addSites(out: ModuleTrapSites, sites: TrapSiteList, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
-  const d = sites.data;
-  for (let i = 0; i < 3 * sites.length; i += 3) out.add(bodyStart + mapOffset(d[i]!), d[i + 1]! as TrapCode, funcIndex, d[i + 2]!);
-}
 
 /** `cache` with room for index i, grown densely (a write far past the end would make V8 store it as a dictionary). */
 function growTo<T>(cache: (T | undefined)[], i: number): (T | undefined)[] {

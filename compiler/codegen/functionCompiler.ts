@@ -228,8 +228,13 @@ export class FunctionCompiler implements Spiller {
    * inline: `j!cc over; call [r15 + TRAP_SITE_HANDLER]`, 6 bytes where the jcc and its stub take 10.
    */
   trapIf(cc: CondName, code: TrapCode): void {
-    if (this.control.loops > 0) return this.asm.jcc(cc, this.trap(code));
-    emitTrapCallIf(this.asm, condCode(cc));
+    this.trapIfCode(condCode(cc), code);
+  }
+
+  /** trapIf by the condition's 4-bit encoding (a bounds check's, known in advance). */
+  trapIfCode(cc: number, code: TrapCode): void {
+    if (this.control.loops > 0) return this.asm.jccCode(cc, this.trap(code));
+    emitTrapCallIf(this.asm, cc);
     this.frame.trapSiteHere(code, this.opOffset);
   }
   // #endregion trap-if

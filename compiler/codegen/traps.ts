@@ -43,6 +43,23 @@ export class ModuleTrapSites {
     this.end = i + 4;
   }
 
+  /**
+   * The sites of function funcIndex, its body placed at `bodyStart` in the module's code, each
+   * return address mapped by `mapOffset` (where branch relaxation moved it): room made once, for all.
+   */
+  addFunction(sites: TrapSiteList, funcIndex: number, bodyStart: number, mapOffset: (offset: number) => number): void {
+    const from = sites.data;
+    let i = this.end;
+    const d = (this.data = withRoom(this.data, i + 4 * sites.length));
+    for (let k = 0; k < 3 * sites.length; k += 3, i += 4) {
+      d[i] = bodyStart + mapOffset(from[k]!);
+      d[i + 1] = from[k + 1]!;
+      d[i + 2] = funcIndex;
+      d[i + 3] = from[k + 2]!;
+    }
+    this.end = i;
+  }
+
   /** The sites added so far, as CompiledModule.trapSites. */
   toArray(): Int32Array {
     return this.data.slice(0, this.end);

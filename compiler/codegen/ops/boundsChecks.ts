@@ -21,7 +21,7 @@
 import type { ModuleInfo } from '../../binary/types.ts';
 import { MEMORY_BASE_REG, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
 import { encodingOf } from '../../abi/registers.ts';
-import { type Assembler, GPR64, type Gpr, qword } from '../../x64/index.ts';
+import { type Assembler, condCode, GPR64, type Gpr, qword } from '../../x64/index.ts';
 import { FrameKind } from '../../validate/codegenInterface.ts';
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
@@ -245,6 +245,10 @@ function compareWithVmctx(asm: Assembler, r: number, field: number): void {
 }
 const CMP_REX = 0x48 | (encodingOf(VMCTX_REG) >> 3);
 const CMP_MODRM = 0x40 | (encodingOf(VMCTX_REG) & 7);
+/** The conditions a check traps on, as their encodings (ae: unsigned >=, g: signed >, a: unsigned >). */
+const CC_AE = condCode('ae');
+const CC_G = condCode('g');
+const CC_A = condCode('a');
 /** The memory's size as an operand, for a constant address's check (made once: operands are immutable). */
 const MEMORY_SIZE = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
 
@@ -255,7 +259,7 @@ export function checkIndex(fc: FunctionCompiler, index: number, end: number): vo
   // The common ends compare the index itself: with the size (index < size) or a bound kept beside it.
   if (end === 1 || end === 4 || end === 8) {
     compareWithVmctx(asm, index, end === 1 ? VMCTX.MEMORY_SIZE : end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8);
-    fc.trapIf(end === 1 ? 'ae' : 'g', TrapCode.outOfBoundsMemoryAccess);
+    fc.trapIfCode(end === 1 ? CC_AE : CC_G, TrapCode.outOfBoundsMemoryAccess);
     fc.env.boundsChecks.kept++;
     return;
   }
@@ -265,7 +269,7 @@ export function checkIndex(fc: FunctionCompiler, index: number, end: number): vo
     asm.add(GPR64[SCRATCH]!, GPR64[index]!);
   }
   compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
-  fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+  fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
   fc.env.boundsChecks.kept++;
 }
 
