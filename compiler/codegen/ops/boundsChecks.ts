@@ -229,8 +229,8 @@ export function factsAtEnd(fc: FunctionCompiler): void {
 /**
  * `cmp r64, qword [r15 + field]`: general register r (by number) against a VMContext field (the
  * memory's size or a bound beside it). Every check that is kept compares this way, so its four
- * bytes are written at once (REX.W with R and B, 3B /r, ModRM [r15 + disp8], the field's offset),
- * as emitTrapCallIf writes the trap call that follows.
+ * bytes are written at once (REX.W with R and B, 3B /r, ModRM [r15 + disp8], the field's offset,
+ * which is below 128), as emitTrapCallIf writes the trap call that follows.
  */
 function compareWithVmctx(asm: Assembler, r: number, field: number): void {
   const buf = asm.buf;
