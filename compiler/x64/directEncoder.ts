@@ -429,39 +429,47 @@ export class DirectEncoder extends Encoder {
   protected directBranch(cc: number, call: boolean, target: Label | External | RM, short: boolean): boolean {
     if (!this.direct) return false;
     const kind = target.kind;
+    if (kind === 'label' && !call) return this.directJump(cc, target, short);
     if (kind === 'gpr' || kind === 'mem') {
       if (cc >= 0 || (target.size !== 64 && !(kind === 'mem' && target.size === 0))) return false;
       this.buf.length = this.modrm(0, 0, 0xff, call ? 2 : 4, target, 0);
       return true;
     }
+    // A call to a label or an external target, or a jmp to an external target: rel32.
+    if (!call && (cc >= 0 || short)) return false;
     const buf = this.buf;
     buf.reserve(16);
     const bytes = buf.bytes;
     const here = buf.length;
-    let p = here;
-    let size: 1 | 4 = 4;
-    if (call) {
-      bytes[p++] = 0xe8;
-    } else {
-      // rel8 when asked for, or when the target is bound and within reach of a 2-byte jump.
-      let near = !short;
-      if (near && kind === 'label' && target.offset >= 0) {
-        const d = target.offset - (here + 2);
-        near = d < -128 || d > 127;
-      }
-      if (short && kind !== 'label') return false;
-      if (!near) {
-        bytes[p++] = cc < 0 ? 0xeb : 0x70 + cc;
-        size = 1;
-      } else if (cc < 0) {
-        bytes[p++] = 0xe9;
-      } else {
-        if (kind !== 'label') return false;
-        bytes[p++] = 0x0f;
-        bytes[p++] = 0x80 + cc;
-      }
+    bytes[here] = call ? 0xe8 : 0xe9;
+    buf.length = this.writeBranchDisplacement(bytes, here + 1, target, 4, here, 0);
+    return true;
+  }
+
+  /**
+   * jmp (`cc` < 0) or jcc (`cc` its encoding) to a label, every jump of the code generator:
+   * directBranch's case apart, so that its reads of the target only ever meet Labels. rel8 when
+   * `short` asks for it or the label is bound and within reach of a 2-byte jump, else rel32.
+   */
+  protected directJump(cc: number, target: Label, short: boolean): boolean {
+    if (!this.direct) return false;
+    const buf = this.buf;
+    buf.reserve(16);
+    const bytes = buf.bytes;
+    const here = buf.length;
+    const d = target.offset - (here + 2);
+    if (short || (target.offset >= 0 && d >= -128 && d <= 127)) {
+      bytes[here] = cc < 0 ? 0xeb : 0x70 + cc;
+      buf.length = this.writeLabelDisplacement(bytes, here + 1, target, 1, here, 0);
+      return true;
     }
-    buf.length = this.writeBranchDisplacement(bytes, p, target, size, here, call || size === 1 ? 0 : cc < 0 ? 0xeb : 0x70 + cc);
+    let p = here;
+    if (cc < 0) bytes[p++] = 0xe9;
+    else {
+      bytes[p++] = 0x0f;
+      bytes[p++] = 0x80 + cc;
+    }
+    buf.length = this.writeLabelDisplacement(bytes, p, target, 4, here, cc < 0 ? 0xeb : 0x70 + cc);
     return true;
   }
 
