@@ -96,28 +96,41 @@ export class DirectEncoder extends Encoder {
    * immediate bytes will follow (the caller writes them and sets the length).
    */
   private modrm(prefix: number, rex: number, opcode: number, reg: number, rm: RM | Xmm, trailing: number): number {
+    if (rm.kind === 'mem') return this.memoryRm(prefix, rex, opcode, reg, rm, trailing);
     const buf = this.buf;
     buf.reserve(16);
     const bytes = buf.bytes;
     let p = buf.length;
     if (prefix !== 0) bytes[p++] = prefix;
-    rex |= (reg >> 3) << 2;
-    if (rm.kind !== 'mem') {
-      rex |= rm.num >> 3;
-      if (rm.size === 8 && rm.num >= 4) rex |= 0x40;
-    } else {
-      if (rm.base !== null) rex |= rm.base.num >> 3;
-      if (rm.index !== null) rex |= (rm.index.num >> 3) << 1;
-    }
+    rex |= ((reg >> 3) << 2) | (rm.num >> 3);
+    if (rm.size === 8 && rm.num >= 4) rex |= 0x40;
     if (rex !== 0) bytes[p++] = 0x40 | rex;
     if (opcode > 0xff) bytes[p++] = 0x0f;
     bytes[p++] = opcode & 0xff;
-    if (rm.kind !== 'mem') bytes[p++] = 0xc0 | ((reg & 7) << 3) | (rm.num & 7);
-    else if (rm.base !== null && rm.index === null && rm.label === null && rm.external === null) {
-      // [base + disp], nearly every memory operand: written here rather than by writeMemory.
-      p = writeBaseIndex(bytes, p, reg & 7, rm.base.num, -1, rm.disp);
-    } else p = this.writeMemory(bytes, p, reg & 7, rm, trailing);
+    bytes[p++] = 0xc0 | ((reg & 7) << 3) | (rm.num & 7);
     return p;
+  }
+
+  /**
+   * `modrm` with a memory operand in ModRM.rm. Apart, so that its reads of the operand's fields
+   * only ever meet Mems (callers that hold one come here directly), not registers as well.
+   */
+  private memoryRm(prefix: number, rex: number, opcode: number, reg: number, m: Mem, trailing: number): number {
+    const buf = this.buf;
+    buf.reserve(16);
+    const bytes = buf.bytes;
+    let p = buf.length;
+    if (prefix !== 0) bytes[p++] = prefix;
+    const base = m.base, index = m.index;
+    rex |= (reg >> 3) << 2;
+    if (base !== null) rex |= base.num >> 3;
+    if (index !== null) rex |= (index.num >> 3) << 1;
+    if (rex !== 0) bytes[p++] = 0x40 | rex;
+    if (opcode > 0xff) bytes[p++] = 0x0f;
+    bytes[p++] = opcode & 0xff;
+    // [base + disp], nearly every memory operand: written here rather than by writeMemory.
+    if (base !== null && index === null && m.label === null && m.external === null) return writeBaseIndex(bytes, p, reg & 7, base.num, -1, m.disp);
+    return this.writeMemory(bytes, p, reg & 7, m, trailing);
   }
 
   /** `modrm` for a /r form: `reg` is a register (a byte register 4-7 needs a REX prefix too). */
@@ -217,14 +230,14 @@ export class DirectEncoder extends Encoder {
    */
   protected directMovMemory(load: boolean, reg: number, m: Mem, wide: boolean): boolean {
     if (!this.direct) return false;
-    this.buf.length = this.modrm(0, wide ? 8 : 0, load ? 0x8b : 0x89, reg, m, 0);
+    this.buf.length = this.memoryRm(0, wide ? 8 : 0, load ? 0x8b : 0x89, reg, m, 0);
     return true;
   }
 
   /** `mov [m], imm32` (C7 /0 id), 64-bit (the immediate sign-extended) or 32-bit whatever m's own size. */
   protected directMovMemoryImmediate(m: Mem, v: number, wide: boolean): boolean {
     if (!this.direct || (wide ? (v | 0) !== v : !isImm32(v))) return false;
-    const p = this.modrm(0, wide ? 8 : 0, 0xc7, 0, m, 4);
+    const p = this.memoryRm(0, wide ? 8 : 0, 0xc7, 0, m, 4);
     this.buf.length = writeImm(this.buf.bytes, p, v, 4);
     return true;
   }
@@ -251,7 +264,7 @@ export class DirectEncoder extends Encoder {
     const m = this.baseDisp;
     m.base = GPR64[base]!;
     m.disp = disp;
-    this.buf.length = this.modrm(0, wide ? 8 : 0, 0x8d, dst, m, 0);
+    this.buf.length = this.memoryRm(0, wide ? 8 : 0, 0x8d, dst, m, 0);
     return true;
   }
 
@@ -416,39 +429,47 @@ export class DirectEncoder extends Encoder {
   protected directBranch(cc: number, call: boolean, target: Label | External | RM, short: boolean): boolean {
     if (!this.direct) return false;
     const kind = target.kind;
+    if (kind === 'label' && !call) return this.directJump(cc, target, short);
     if (kind === 'gpr' || kind === 'mem') {
       if (cc >= 0 || (target.size !== 64 && !(kind === 'mem' && target.size === 0))) return false;
       this.buf.length = this.modrm(0, 0, 0xff, call ? 2 : 4, target, 0);
       return true;
     }
+    // A call to a label or an external target, or a jmp to an external target: rel32.
+    if (!call && (cc >= 0 || short)) return false;
     const buf = this.buf;
     buf.reserve(16);
     const bytes = buf.bytes;
     const here = buf.length;
-    let p = here;
-    let size: 1 | 4 = 4;
-    if (call) {
-      bytes[p++] = 0xe8;
-    } else {
-      // rel8 when asked for, or when the target is bound and within reach of a 2-byte jump.
-      let near = !short;
-      if (near && kind === 'label' && target.offset >= 0) {
-        const d = target.offset - (here + 2);
-        near = d < -128 || d > 127;
-      }
-      if (short && kind !== 'label') return false;
-      if (!near) {
-        bytes[p++] = cc < 0 ? 0xeb : 0x70 + cc;
-        size = 1;
-      } else if (cc < 0) {
-        bytes[p++] = 0xe9;
-      } else {
-        if (kind !== 'label') return false;
-        bytes[p++] = 0x0f;
-        bytes[p++] = 0x80 + cc;
-      }
+    bytes[here] = call ? 0xe8 : 0xe9;
+    buf.length = this.writeBranchDisplacement(bytes, here + 1, target, 4, here, 0);
+    return true;
+  }
+
+  /**
+   * jmp (`cc` < 0) or jcc (`cc` its encoding) to a label, every jump of the code generator:
+   * directBranch's case apart, so that its reads of the target only ever meet Labels. rel8 when
+   * `short` asks for it or the label is bound and within reach of a 2-byte jump, else rel32.
+   */
+  protected directJump(cc: number, target: Label, short: boolean): boolean {
+    if (!this.direct) return false;
+    const buf = this.buf;
+    buf.reserve(16);
+    const bytes = buf.bytes;
+    const here = buf.length;
+    const d = target.offset - (here + 2);
+    if (short || (target.offset >= 0 && d >= -128 && d <= 127)) {
+      bytes[here] = cc < 0 ? 0xeb : 0x70 + cc;
+      buf.length = this.writeLabelDisplacement(bytes, here + 1, target, 1, here, 0);
+      return true;
     }
-    buf.length = this.writeBranchDisplacement(bytes, p, target, size, here, call || size === 1 ? 0 : cc < 0 ? 0xeb : 0x70 + cc);
+    let p = here;
+    if (cc < 0) bytes[p++] = 0xe9;
+    else {
+      bytes[p++] = 0x0f;
+      bytes[p++] = 0x80 + cc;
+    }
+    buf.length = this.writeLabelDisplacement(bytes, p, target, 4, here, cc < 0 ? 0xeb : 0x70 + cc);
     return true;
   }
 

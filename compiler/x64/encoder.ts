@@ -303,11 +303,16 @@ export class Encoder {
    * opcode (EB, 70+cc), which relaxation may turn it into; else 0.
    */
   protected writeBranchDisplacement(bytes: Uint8Array, p: number, target: Label | External, size: 1 | 4, start: number, shortOpcode: number): number {
-    const end = p + size;
     if (target.kind === 'external') {
       this.fixups.push({ kind: 'rel32', offset: p, target: target.target, addend: -4 });
       return put32(bytes, p, 0);
     }
+    return this.writeLabelDisplacement(bytes, p, target, size, start, shortOpcode);
+  }
+
+  /** writeBranchDisplacement to a label (apart, so that its reads of the target only ever meet Labels). */
+  protected writeLabelDisplacement(bytes: Uint8Array, p: number, target: Label, size: 1 | 4, start: number, shortOpcode: number): number {
+    const end = p + size;
     if (target.offset >= 0) {
       // A backward branch: written now, and also recorded, because branch relaxation may later
       // shrink code between it and its target.

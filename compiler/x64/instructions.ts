@@ -190,7 +190,7 @@ export class Instructions extends DirectEncoder {
   }
   /** `jcc` by the condition's 4-bit encoding (as the code generator holds a comparison's condition). */
   jccCode(cc: number, target: Label, short = false): void {
-    if (this.directBranch(cc, false, target, short)) return;
+    if (this.directJump(cc, target, short)) return;
     if (short) this.emitShort('jcc', target, cc);
     else this.emitWith(D.jcc!, target, undefined, undefined, undefined, cc);
   }
