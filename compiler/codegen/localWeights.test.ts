@@ -28,6 +28,19 @@ describe('localWeights', () => {
   it('gives up on an opcode it does not know', () => {
     expect(weightsOf([LOCAL_GET, 0, UNKNOWN, END], 1)).toBeNull();
   });
+
+  it('asked only which locals are used, stops once all of them are', () => {
+    const used = (code: number[], localCount: number, stopOnceUsed: number): number[] | null => {
+      const w = localWeights(Uint8Array.from(code), 0, code.length, localCount, stopOnceUsed);
+      return w && [...w.subarray(0, localCount)];
+    };
+    // Locals 0-2 all used by the second loop's local.get 2: the rest is not read (not even the unknown opcode).
+    expect(used([...body.slice(0, -1), UNKNOWN, END], 3, 3)).toEqual([1, 9, 64]);
+    // Local 3 is never used: the whole body is scanned.
+    expect(used(body, 4, 4)).toEqual([2, 9, 128, 0]);
+    // A local beyond stopOnceUsed (the hidden return-area pointer) is not waited for.
+    expect(used([...body.slice(0, -1), UNKNOWN, END], 4, 3)).toEqual([1, 9, 64, 0]);
+  });
 });
 
 describe('chooseRegisterLocals', () => {

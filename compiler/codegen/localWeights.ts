@@ -67,11 +67,17 @@ let isLoop: Uint8Array = new Uint8Array(64);
  * Weight of each local's uses (uses inside loops count 8 times per loop level), or null when the
  * body holds something this scan does not decode. The array is reused by the next call: its
  * first `localCount` entries are this body's weights.
+ *
+ * `stopOnceUsed`: when the caller needs only which locals are used (weight > 0), as when every
+ * one gets a register anyway, the number of the body's locals: the scan stops as soon as locals 0
+ * to stopOnceUsed - 1 have all been used, and the weights are then partial. (Where the whole scan
+ * would have given up further on, the answer is the same: all used.) 0: scan the whole body.
  */
-export function localWeights(code: Uint8Array, start: number, end: number, localCount: number): Float64Array | null {
+export function localWeights(code: Uint8Array, start: number, end: number, localCount: number, stopOnceUsed = 0): Float64Array | null {
   if (weightsScratch.length < localCount) weightsScratch = new Float64Array(2 * localCount);
   const weights = weightsScratch;
   for (let i = 0; i < localCount; i++) weights[i] = 0; // (a loop: fill's call costs more for a few locals)
+  let unused = stopOnceUsed; // of the locals below stopOnceUsed
   let open = 0; // blocks open; the loop depth is the number of 1s in isLoop[0, open)
   let depth = 0;
   let weight = 1;
@@ -85,7 +91,9 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
       if (i < 0x80 && pos < end) pos++;
       else (i = lebAt(code, pos, end)), (pos = skipLeb(code, pos, end));
       if (i < 0 || i >= localCount) return null;
-      weights[i] = weights[i]! + weight;
+      const w = weights[i]!;
+      weights[i] = w + weight;
+      if (w === 0 && i < stopOnceUsed && --unused === 0) return weights;
       continue;
     }
     let kind: number;

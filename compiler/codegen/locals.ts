@@ -323,10 +323,11 @@ export function assignLocals(
     candidateClasses[candidateCount++] = c;
   }
   // Mark the chosen ones in `home` (CHOSEN until they get a register). When every candidate fits
-  // the budget, the chosen are the used ones: nothing to rank. (Without parameters or declared
-  // locals there is nothing to weigh either: the return-area pointer is read at returns only.)
+  // the budget, the chosen are the used ones: nothing to rank, and the scan stops once all the
+  // body's locals are seen used. (Without parameters or declared locals there is nothing to weigh
+  // either: the return-area pointer, after them, is read at returns only.)
   const allFit = candidateCount - xmmCandidates <= MAX_REGISTER_LOCALS[RegClass.gpr]! && xmmCandidates <= MAX_REGISTER_LOCALS[RegClass.xmm]!;
-  const weights = code === null || declared === 0 ? null : localWeights(code.code, code.start, code.end, l.types.length);
+  const weights = code === null || declared === 0 ? null : localWeights(code.code, code.start, code.end, l.types.length, allFit ? declared : 0);
   if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1;
   if (allFit) {
     for (let k = 0; k < candidateCount; k++) {

@@ -165,10 +165,25 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.fc!;
     fc.opOffset = offset;
     fc.regs.held = 0;
-    // Only a local.set right after the arithmetic may redo it in place (no label in between).
-    if (name !== 'local.set' && name !== 'local.tee') fc.lastOp = null;
-    if (this.keepNotes) this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
+    // Only a local.set right after the arithmetic may find its result in place (beginLocalWrite).
+    fc.lastOp = null;
+    if (this.keepNotes) this.note(name, imm);
     return fc;
+  }
+
+  /** begin for local.set and local.tee: the arithmetic just before may have computed into the local's home (fc.lastOp). */
+  private beginLocalWrite(offset: number, name: string, index: number): FunctionCompiler | null {
+    if (this.skipping !== null) return null;
+    const fc = this.fc!;
+    fc.opOffset = offset;
+    fc.regs.held = 0;
+    if (this.keepNotes) this.note(name, index);
+    return fc;
+  }
+
+  /** The operator's disassembly note (notes on only). Out of begin, which V8 inlines into the validator's loop. */
+  private note(name: string, imm: number | bigint | string | undefined): void {
+    this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
   }
 
   /** A lowering threw: "not implemented yet" turns the whole function into a stub. */
@@ -373,11 +388,11 @@ export class X64CodeGenerator implements CodeGenerator {
     if (fc) try { vars.localGet(fc, index); } catch (e) { this.failed(e); }
   }
   localSet(index: number, _type: ValType, offset: number): void {
-    const fc = this.begin(offset, 'local.set', index);
+    const fc = this.beginLocalWrite(offset, 'local.set', index);
     if (fc) try { vars.localSet(fc, index, false); } catch (e) { this.failed(e); }
   }
   localTee(index: number, _type: ValType, offset: number): void {
-    const fc = this.begin(offset, 'local.tee', index);
+    const fc = this.beginLocalWrite(offset, 'local.tee', index);
     if (fc) try { vars.localSet(fc, index, true); } catch (e) { this.failed(e); }
   }
   globalGet(index: number, type: GlobalType, offset: number): void {

@@ -93,12 +93,14 @@ export class FunctionValidator implements FunctionContext {
   }
   // #region operand-stack
   private push(t: number): void {
-    if (this.sp === this.stack.length) {
-      const bigger = new Uint8Array(this.stack.length * 2);
-      bigger.set(this.stack);
-      this.stack = bigger;
-    }
+    if (this.sp === this.stack.length) this.growStack();
     this.stack[this.sp++] = t;
+  }
+  /** Out of push, which is inlined at every operator that pushes. */
+  private growStack(): void {
+    const bigger = new Uint8Array(this.stack.length * 2);
+    bigger.set(this.stack);
+    this.stack = bigger;
   }
   private pop(): number {
     if (this.sp === this.height) {
