@@ -85,16 +85,18 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
 }
 
 /**
- * Move code[from, end) down to `to` (not after `from`); returns where it ends. The pieces between
- * relaxed jumps are mostly a few dozen bytes: a loop moves those faster than a call to copyWithin.
+ * Copy code[from, end) to dst[to, ...): `dst` is `code` itself (a slide down, `to` not after
+ * `from`) or another buffer. Returns where it ends. The pieces between relaxed jumps are mostly a
+ * few dozen bytes: a loop moves those faster than a call to copyWithin or set.
  */
-function slideDown(code: Uint8Array, to: number, from: number, end: number): number {
-  if (to === from) return end;
+function slideDown(code: Uint8Array, dst: Uint8Array, to: number, from: number, end: number): number {
   if (end - from > 24) {
-    code.copyWithin(to, from, end);
+    if (dst !== code) dst.set(code.subarray(from, end), to);
+    else if (to !== from) code.copyWithin(to, from, end);
     return to + end - from;
   }
-  while (from < end) code[to++] = code[from++]!;
+  if (dst === code && to === from) return end;
+  while (from < end) dst[to++] = code[from++]!;
   return to;
 }
 
@@ -482,10 +484,12 @@ export class Assembler extends Instructions {
     this.finished = true;
     const buf = this.buf;
     const base = out === buf ? 0 : out.length;
-    // The code, with the short jumps relaxation chose, copied over in one piece.
-    if (this.relaxedLength > 0) this.slideRelaxed();
-    else this.writePads();
-    if (out !== buf) out.append(buf.bytes, buf.length);
+    // The code: as relaxation made it, piece by piece, or as emitted, in one piece.
+    if (this.relaxedLength > 0) this.slideRelaxed(out, base);
+    else {
+      this.writePads();
+      if (out !== buf) out.append(buf.bytes, buf.length);
+    }
     // The constant pool, aligned from the code's start.
     if (this.poolCount > 0) {
       let maxAlign = 1;
@@ -507,13 +511,14 @@ export class Assembler extends Instructions {
     const r = refs.data;
     const stamp = this.stamp, movedBelow = this.relaxedLength;
     const code = out.bytes; // the pool is in: the buffer no longer grows
-    // If relaxation moved the code, every reference moves with it but the jumps it made short
-    // (SHORT -1: already rewritten) and the ones it dropped (size 0). References were recorded in
-    // code order, so their offsets come in nondecreasing order and map with moving pointers over
-    // the candidates (none when nothing moved).
+    // If relaxation moved the code, every reference moves with it but the jumps it made short or
+    // dropped (size 0: slideRelaxed wrote or left them out). References were recorded in code
+    // order, so their offsets come in nondecreasing order and map with a moving pointer over the
+    // candidates (none when nothing moved). No candidate starts inside an instruction: a
+    // reference's field and the instruction's end move together.
     const { start: cStart, savedBefore } = this.relaxation;
     const nMoved = movedBelow > 0 ? this.relaxation.length : 0;
-    for (let k = 0, i = 0, a = 0, e = 0; k < refs.length; k++, i += FIELDS) {
+    for (let k = 0, i = 0, a = 0; k < refs.length; k++, i += FIELDS) {
       const label = refs.labels[k]!;
       let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
@@ -524,15 +529,14 @@ export class Assembler extends Instructions {
         label.bindStamp = stamp;
       }
       const size = r[i + SIZE]!;
-      if (size === 0) continue; // a dropped jump
-      let at = r[i + AT]!, end = r[i + END]!;
-      if (nMoved > 0 && r[i + SHORT] !== -1) {
+      if (size === 0) continue; // a jump relaxation shortened or dropped
+      let at = r[i + AT]!;
+      const fromEnd = r[i + END]! - at;
+      if (nMoved > 0) {
         while (a < nMoved && cStart[a]! < at) a++;
-        while (e < nMoved && cStart[e]! < end) e++;
         at -= savedBefore[a]!;
-        end -= savedBefore[e]!;
       }
-      const d = target + r[i + ADDEND]! - end;
+      const d = target + r[i + ADDEND]! - (at + fromEnd);
       at += base;
       if (size === 1) {
         if (d < -128 || d > 127) throw new Error(`x64: short jump to ${label.name ?? 'label'} out of range (${d})`);
@@ -680,34 +684,35 @@ export class Assembler extends Instructions {
   }
 
   /**
-   * Slide the code down in place as relaxation made it (the write position never passes the
-   * read position): the short jumps where the near ones were, pads at their new lengths,
-   * dropped bytes left out. The references of the jumps made short now point at their rel8
-   * (marked SHORT -1; the others move in finishInto(), and so do hand-set labels inside the
-   * code); those of jumps dropped whole are left out (size 0).
+   * Copy the code as relaxation made it to the end of `out` (at `base`; `out` may be this
+   * assembler's buffer, slid down in place: the write position never passes the read position):
+   * the short jumps where the near ones were, with their displacements (their labels have moved),
+   * pads at their new lengths, dropped bytes left out. The references of the jumps made short or
+   * dropped whole are marked done (size 0); the others move in finishInto(), and so do hand-set
+   * labels inside the code.
    */
-  private slideRelaxed(): void {
+  private slideRelaxed(out: CodeBuffer, base: number): void {
     const relaxation = this.relaxation;
     const n = relaxation.length;
     const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength } = relaxation;
-    const rows = this.labelRefs.data;
+    const rows = this.labelRefs.data, labels = this.labelRefs.labels;
     const code = this.buf.bytes;
+    const length = this.relaxedLength - this.savedBytes;
+    out.reserve(length);
+    const dst = out.bytes;
     let from = 0;
-    let to = 0;
+    let to = base;
     for (let c = 0; c < n; c++) {
       const state = cState[c]!;
       if (state === LONG) continue;
       const at = cStart[c]!;
-      to = slideDown(code, to, from, at);
+      to = slideDown(code, dst, to, from, at);
       const r = cTag[c]!;
       if (state === SHORTENED) {
         const isJmp = cSaving[c] === 3;
-        code[to] = isJmp ? 0xeb : 0x70 + (code[at + 1]! & 15);
-        code[to + 1] = 0;
-        rows[r + AT] = to + 1;
-        rows[r + END] = to + 2;
-        rows[r + SIZE] = 1;
-        rows[r + SHORT] = -1;
+        dst[to] = isJmp ? 0xeb : 0x70 + (code[at + 1]! & 15);
+        dst[to + 1] = labels[r / FIELDS]!.offset - (to - base + 2);
+        rows[r + SIZE] = 0;
         to += 2;
         from = at + (isJmp ? 5 : 6);
         continue;
@@ -715,11 +720,11 @@ export class Assembler extends Instructions {
       if (r >= 0) rows[r + SIZE] = 0; // a jump to the next instruction, dropped
       from = at + cSaving[c]!;
       if (state === PAD) {
-        writeNop(code, to, padLength[c]!);
+        writeNop(dst, to, padLength[c]!);
         to += padLength[c]!;
       }
     }
-    this.buf.length = slideDown(code, to, from, this.relaxedLength);
+    out.length = slideDown(code, dst, to, from, this.relaxedLength);
   }
 
   /** The code stays as emitted: the alignment pads' nops go where alignedLabel left room for them. */

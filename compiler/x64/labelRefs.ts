@@ -13,7 +13,8 @@ import { withRoom } from './int32Rows.ts';
  * - SIZE: 1 (rel8) or 4 (rel32) bytes;
  * - ADDEND: extra displacement added to the label's offset (RIP-relative `[label + disp]`);
  * - START, SHORT: for a near jmp/jcc to a label not yet bound, its start and its short opcode
- *   (EB, 70+cc), for relaxation; else 0. (Relaxation sets SHORT to -1 on the jumps it shortens.)
+ *   (EB, 70+cc), for relaxation; else 0. (Relaxation sets SIZE to 0 on the jumps it shortens
+ *   or drops: the slide writes or leaves out their displacements.)
  */
 export const AT = 0, END = 1, SIZE = 2, ADDEND = 3, START = 4, SHORT = 5;
 /** Int32 fields per reference. */
