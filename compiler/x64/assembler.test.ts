@@ -601,6 +601,41 @@ describe('form selection cache', () => {
     expect(a.mapOffset(5)).toBe(expected.mapOffset(5));
     expect(new Assembler().finish().code.length).toBe(0);
   });
+
+  it('finishInto slides relaxed code with pads, dropped jumps and long pieces into another buffer as finish() does', () => {
+    const emit = (a: Assembler): void => {
+      const top = a.here();
+      const next = a.newLabel();
+      a.jmp(next); // to the next instruction: dropped
+      a.bind(next);
+      const over = a.newLabel();
+      a.jcc('ne', over); // shortened
+      a.nop(40); // a piece longer than a byte loop copies
+      a.bind(over);
+      const head = a.newLabel();
+      a.alignedLabel((16 - ((a.offset + 1) % 16)) % 16, head);
+      a.add(eax, 1000);
+      const far = a.newLabel();
+      a.jmp(far); // stays near
+      a.nop(200);
+      a.bind(far);
+      a.jcc('l', head); // backward
+      a.jmp(top);
+      a.movsd(xmm0, a.constF64(2.5));
+      a.ret();
+    };
+    const a = new Assembler();
+    emit(a);
+    expect(a.relaxBranches()).toBeGreaterThan(0);
+    const out = new CodeBuffer(16);
+    out.append([0xcc, 0xcc, 0xcc, 0xcc, 0xcc]);
+    const length = a.finishInto(out);
+    const b = new Assembler();
+    emit(b);
+    const expected = b.finish({ relaxBranches: true });
+    expect(length).toBe(expected.code.length);
+    expect(Array.from(out.bytes.subarray(5, out.length))).toEqual(Array.from(expected.code));
+  });
 });
 
 describe('rewind', () => {
