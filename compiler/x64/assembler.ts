@@ -89,7 +89,7 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
  * `from`) or another buffer. Returns where it ends. The pieces between relaxed jumps are mostly a
  * few dozen bytes: a loop moves those faster than a call to copyWithin or set.
  */
-function slideDown(code: Uint8Array, dst: Uint8Array, to: number, from: number, end: number): number {
+function movePiece(code: Uint8Array, dst: Uint8Array, to: number, from: number, end: number): number {
   if (end - from > 24) {
     if (dst !== code) dst.set(code.subarray(from, end), to);
     else if (to !== from) code.copyWithin(to, from, end);
@@ -697,8 +697,7 @@ export class Assembler extends Instructions {
     const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength } = relaxation;
     const rows = this.labelRefs.data, labels = this.labelRefs.labels;
     const code = this.buf.bytes;
-    const length = this.relaxedLength - this.savedBytes;
-    out.reserve(length);
+    out.reserve(this.relaxedLength - this.savedBytes);
     const dst = out.bytes;
     let from = 0;
     let to = base;
@@ -706,11 +705,12 @@ export class Assembler extends Instructions {
       const state = cState[c]!;
       if (state === LONG) continue;
       const at = cStart[c]!;
-      to = slideDown(code, dst, to, from, at);
+      to = movePiece(code, dst, to, from, at);
       const r = cTag[c]!;
       if (state === SHORTENED) {
         const isJmp = cSaving[c] === 3;
         dst[to] = isJmp ? 0xeb : 0x70 + (code[at + 1]! & 15);
+        // Its label has moved already; relax() (and shortJumpsFit, if a pad grew) made sure it reaches.
         dst[to + 1] = labels[r / FIELDS]!.offset - (to - base + 2);
         rows[r + SIZE] = 0;
         to += 2;
@@ -724,7 +724,7 @@ export class Assembler extends Instructions {
         to += padLength[c]!;
       }
     }
-    out.length = slideDown(code, dst, to, from, this.relaxedLength);
+    out.length = movePiece(code, dst, to, from, this.relaxedLength);
   }
 
   /** The code stays as emitted: the alignment pads' nops go where alignedLabel left room for them. */
