@@ -175,11 +175,15 @@ export class Frame {
 
   /**
    * The function's trap sites as the runtime finds them, appended to `out`: the body was placed
-   * at `bodyStart` in the module's code, and `mapOffset` says where relaxation moved an offset.
+   * at `bodyStart` in the module's code, its return addresses first moved where relaxation
+   * moved the code (both lists are in code order, which the mapping is fastest for).
    */
-  addTrapSites(out: ModuleTrapSites, bodyStart: number, mapOffset: (offset: number) => number): void {
-    out.addFunction(this.trapStubs, this.funcIndex, bodyStart, mapOffset);
-    out.addFunction(this.trapCalls, this.funcIndex, bodyStart, mapOffset);
+  addTrapSites(out: ModuleTrapSites, bodyStart: number): void {
+    const { asm, trapStubs, trapCalls } = this;
+    asm.mapOffsetsInPlace(trapStubs.data, trapStubs.length, 3);
+    asm.mapOffsetsInPlace(trapCalls.data, trapCalls.length, 3);
+    out.addFunction(trapStubs, this.funcIndex, bodyStart);
+    out.addFunction(trapCalls, this.funcIndex, bodyStart);
   }
 
   /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */

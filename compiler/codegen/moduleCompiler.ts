@@ -105,7 +105,7 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly notes: [number, string][] = [];
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
-  readonly trapSites = new ModuleTrapSites();
+  readonly trapSites: ModuleTrapSites;
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   /** Functions with a dispatch loop, placed so that its head is on a 64-byte boundary (see Frame.dispatchLoop). */
@@ -153,6 +153,7 @@ export class X64CodeGenerator implements CodeGenerator {
     // address space, and take() copies the code out of a buffer less than half full.
     const share = part === null ? moduleBytes : Math.ceil(moduleBytes / part.count);
     this.code = new CodeBuffer(Math.max(1 << 16, 2 * share));
+    this.trapSites = new ModuleTrapSites(share);
   }
 
   /**
@@ -220,7 +221,7 @@ export class X64CodeGenerator implements CodeGenerator {
       buf.patch32(at, callDisplacement(this.offsets, at, calls[i + 1]!, calls[i + 2]!));
     }
     this.result = {
-      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.toArray(),
+      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.take(),
       notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed, boundsChecks: this.boundsChecks,
     };
   }
@@ -316,7 +317,7 @@ export class X64CodeGenerator implements CodeGenerator {
       const frame = fc.frame;
       // A site is its trap call's return address (the stack-overflow stub's is the entry).
       if (entryAt > 0) this.trapSites.add(entry, TrapCode.callStackExhausted, funcIndex, frame.bodyOffset);
-      frame.addTrapSites(this.trapSites, bodyStart, asm.mapOffset);
+      frame.addTrapSites(this.trapSites, bodyStart);
       this.done = fc;
     }
     this.fc = null;
