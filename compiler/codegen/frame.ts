@@ -148,10 +148,16 @@ export class Frame {
     return cachedLocation(LOCAL_LOCATIONS, i, mem, localKey(i));
   }
 
-  /** A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the end). */
+  /**
+   * A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the
+   * end). The labels of earlier functions' stubs are used again, unbound: most checks in loops
+   * have one, and they were a good part of what such a function allocated.
+   */
   trap(code: TrapCode, wasmOffset: number): Label {
-    const label = this.asm.newLabel();
-    this.stubLabels[this.trapStubs.length] = label;
+    const n = this.trapStubs.length;
+    let label = this.stubLabels[n];
+    if (label === undefined) this.stubLabels[n] = label = this.asm.newLabel();
+    else label.offset = -1;
     this.trapStubs.add(-1, code, wasmOffset); // its return address is known once finish() emits it
     return label;
   }
