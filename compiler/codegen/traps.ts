@@ -130,18 +130,10 @@ const TRAP_CALL_MODRM = 0x40 | (2 << 3) | (encodingOf(VMCTX_REG) & 7);
  * into `stubs` here; a stub is 4 bytes where one that set its arguments itself took 19.
  */
 export function emitTrapStubs(asm: Assembler, labels: readonly Label[], stubs: TrapSiteList): void {
-  const buf = asm.buf;
-  buf.reserve(TRAP_CALL_SIZE * stubs.length);
-  const bytes = buf.bytes;
   for (let i = 0; i < stubs.length; i++) {
     asm.bind(labels[i]!);
-    // emitTrapCall's bytes, written directly (room was made for all of them).
-    const p = buf.length;
-    bytes[p] = TRAP_CALL_REX;
-    bytes[p + 1] = 0xff;
-    bytes[p + 2] = TRAP_CALL_MODRM;
-    bytes[p + 3] = VMCTX.TRAP_SITE_HANDLER;
-    stubs.data[3 * i] = buf.length = p + TRAP_CALL_SIZE;
+    emitTrapCall(asm);
+    stubs.data[3 * i] = asm.offset;
   }
 }
 // #endregion trap-stubs
