@@ -114,7 +114,7 @@ export class X64CodeGenerator implements CodeGenerator {
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** Calls to resolve once every function has its offset. Left unpatched when compiling a part (CompiledPart.calls). */
-  readonly calls = new CallSites();
+  readonly calls: CallSites;
   /** Code offset of each function compiled so far, by function index. */
   private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
@@ -154,6 +154,7 @@ export class X64CodeGenerator implements CodeGenerator {
     const share = part === null ? moduleBytes : Math.ceil(moduleBytes / part.count);
     this.code = new CodeBuffer(Math.max(1 << 16, 2 * share));
     this.trapSites = new ModuleTrapSites(share);
+    this.calls = new CallSites(share);
   }
 
   /**
@@ -533,8 +534,13 @@ export class X64CodeGenerator implements CodeGenerator {
  * on growing, a megabyte or more for a module with many calls.
  */
 class CallSites {
-  data = new Int32Array(3 * 1024);
+  data: Int32Array<ArrayBuffer>;
   length = 0;
+
+  /** Room for the calls of `codeBytes` bytes of wasm code: iced-x86 has a call per 100 bytes, 3 numbers each. */
+  constructor(codeBytes: number) {
+    this.data = new Int32Array(3 * Math.max(1024, codeBytes >> 6));
+  }
 
   add(at: number, callee: number, addend: number): void {
     const i = this.length;
