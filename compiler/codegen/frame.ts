@@ -148,10 +148,16 @@ export class Frame {
     return cachedLocation(LOCAL_LOCATIONS, i, mem, localKey(i));
   }
 
-  /** A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the end). */
+  /**
+   * A trap to raise from the operator at `wasmOffset`: jump to the returned label (a stub at the
+   * end). The labels of earlier functions' stubs are used again, unbound: most checks in loops
+   * have one, and they were a good part of what such a function allocated.
+   */
   trap(code: TrapCode, wasmOffset: number): Label {
-    const label = this.asm.newLabel();
-    this.stubLabels[this.trapStubs.length] = label;
+    const n = this.trapStubs.length;
+    let label = this.stubLabels[n];
+    if (label === undefined) this.stubLabels[n] = label = this.asm.newLabel();
+    else label.offset = -1;
     this.trapStubs.add(-1, code, wasmOffset); // its return address is known once finish() emits it
     return label;
   }
@@ -175,11 +181,15 @@ export class Frame {
 
   /**
    * The function's trap sites as the runtime finds them, appended to `out`: the body was placed
-   * at `bodyStart` in the module's code, and `mapOffset` says where relaxation moved an offset.
+   * at `bodyStart` in the module's code, its return addresses first moved where relaxation
+   * moved the code (both lists are in code order, which the mapping is fastest for).
    */
-  addTrapSites(out: ModuleTrapSites, bodyStart: number, mapOffset: (offset: number) => number): void {
-    out.addFunction(this.trapStubs, this.funcIndex, bodyStart, mapOffset);
-    out.addFunction(this.trapCalls, this.funcIndex, bodyStart, mapOffset);
+  addTrapSites(out: ModuleTrapSites, bodyStart: number): void {
+    const { asm, trapStubs, trapCalls } = this;
+    asm.mapOffsetsInPlace(trapStubs.data, trapStubs.length, 3);
+    asm.mapOffsetsInPlace(trapCalls.data, trapCalls.length, 3);
+    out.addFunction(trapStubs, this.funcIndex, bodyStart);
+    out.addFunction(trapCalls, this.funcIndex, bodyStart);
   }
 
   /** `sub rsp, F` / `add rsp, F` with F patched at the end (imm32 form forced by a big placeholder). */

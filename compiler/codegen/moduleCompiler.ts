@@ -105,7 +105,7 @@ export class X64CodeGenerator implements CodeGenerator {
   readonly notes: [number, string][] = [];
   readonly dataRanges: [number, number][] = [];
   readonly functions: CompiledFunction[] = [];
-  readonly trapSites = new ModuleTrapSites();
+  readonly trapSites: ModuleTrapSites;
   /** Functions replaced by a stub, with the reason (see stubFunction). */
   readonly stubbed = new Map<number, string>();
   /** Functions with a dispatch loop, placed so that its head is on a 64-byte boundary (see Frame.dispatchLoop). */
@@ -114,7 +114,7 @@ export class X64CodeGenerator implements CodeGenerator {
   /** The counts before the current function (a stubbed function's checks do not count). */
   private checksBefore: BoundsCheckCounts = { kept: 0, removed: 0 };
   /** Calls to resolve once every function has its offset. Left unpatched when compiling a part (CompiledPart.calls). */
-  readonly calls = new CallSites();
+  readonly calls: CallSites;
   /** Code offset of each function compiled so far, by function index. */
   private readonly offsets: number[] = [];
   private vmctx!: VMContextLayout;
@@ -153,6 +153,8 @@ export class X64CodeGenerator implements CodeGenerator {
     // address space, and take() copies the code out of a buffer less than half full.
     const share = part === null ? moduleBytes : Math.ceil(moduleBytes / part.count);
     this.code = new CodeBuffer(Math.max(1 << 16, 2 * share));
+    this.trapSites = new ModuleTrapSites(share);
+    this.calls = new CallSites(share);
   }
 
   /**
@@ -220,7 +222,7 @@ export class X64CodeGenerator implements CodeGenerator {
       buf.patch32(at, callDisplacement(this.offsets, at, calls[i + 1]!, calls[i + 2]!));
     }
     this.result = {
-      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.toArray(),
+      info: module, code: buf.take(), functions: this.functions, relocations: [], trapSites: this.trapSites.take(),
       notes: this.notes, dataRanges: this.dataRanges, stubbed: this.stubbed, boundsChecks: this.boundsChecks,
     };
   }
@@ -316,7 +318,7 @@ export class X64CodeGenerator implements CodeGenerator {
       const frame = fc.frame;
       // A site is its trap call's return address (the stack-overflow stub's is the entry).
       if (entryAt > 0) this.trapSites.add(entry, TrapCode.callStackExhausted, funcIndex, frame.bodyOffset);
-      frame.addTrapSites(this.trapSites, bodyStart, asm.mapOffset);
+      frame.addTrapSites(this.trapSites, bodyStart);
       this.done = fc;
     }
     this.fc = null;
@@ -532,8 +534,13 @@ export class X64CodeGenerator implements CodeGenerator {
  * on growing, a megabyte or more for a module with many calls.
  */
 class CallSites {
-  data = new Int32Array(3 * 1024);
+  data: Int32Array<ArrayBuffer>;
   length = 0;
+
+  /** Room for the calls of `codeBytes` bytes of wasm code: iced-x86 has a call per 100 bytes, 3 numbers each. */
+  constructor(codeBytes: number) {
+    this.data = new Int32Array(3 * Math.max(1024, codeBytes >> 6));
+  }
 
   add(at: number, callee: number, addend: number): void {
     const i = this.length;

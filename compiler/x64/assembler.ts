@@ -173,6 +173,10 @@ export class Assembler extends Instructions {
    * identity unless relaxation moved code. Valid until reset() (finish() hands out a copy).
    */
   readonly mapOffset = (offset: number): number => (this.relaxedLength === 0 ? offset : this.relaxation.map(offset));
+  /** mapOffset of `count` offsets in place, every `stride`-th number of `data` from the first (fastest in nondecreasing order). */
+  mapOffsetsInPlace(data: Int32Array, count: number, stride: number): void {
+    if (this.relaxedLength !== 0) this.relaxation.mapInPlace(data, count, stride);
+  }
   /** This piece of code's generation: labels bound here carry it (Label.bindStamp). */
   private stamp = ++Assembler.generations;
 

@@ -109,6 +109,25 @@ export class BranchRelaxation {
     return offset - this.savedBefore[this.countBefore(offset)]!;
   }
 
+  /**
+   * map() of `count` offsets, every `stride`-th number of `data` from the first, in place. In
+   * nondecreasing order (as trap sites are recorded) one pointer moves over the candidates
+   * instead of a search for each; an offset below the one before starts the pointer over.
+   */
+  mapInPlace(data: Int32Array, count: number, stride: number): void {
+    const { start, savedBefore } = this;
+    const n = this.length;
+    let c = 0;
+    let previous = 0;
+    for (let k = 0, i = 0; k < count; k++, i += stride) {
+      const offset = data[i]!;
+      if (offset < previous) c = 0;
+      previous = offset;
+      while (c < n && start[c]! < offset) c++;
+      data[i] = offset - savedBefore[c]!;
+    }
+  }
+
   /** map() frozen as it is now (a copy of what it reads: this object serves the next function). */
   snapshot(): (offset: number) => number {
     const n = this.length;
