@@ -4,7 +4,7 @@
 // bringing every register local home at a merge. Float locals live in xmm registers under the
 // same rules as integer locals in general-purpose ones.
 
-import type { ArgLocation, SignatureLayout } from '../abi/index.ts';
+import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, type Gpr, type Mem, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
@@ -281,10 +281,6 @@ function addParamMove(work: PrologueWork, from: RegId, local: number): void {
   else (m.home = -1), (m.from = from), (m.local = local);
 }
 
-/** Where arrival i comes in: parameter i, or after the parameters the return-area pointer. */
-const arrivalAt = (sig: SignatureLayout, params: number, i: number): ArgLocation =>
-  i < params ? sig.params[i]! : sig.returnAreaPointer!;
-
 /**
  * Decide where each local lives. The locals used most (weighted by loop depth in `code`:
  * localWeights.ts) get registers, up to a budget per class; a chosen parameter stays in the
@@ -299,23 +295,31 @@ export function assignLocals(
   const home = l.home;
   const frame = fc.frame;
   const arrivalCount = sig.returnAreaPointer ? params + 1 : params;
-  // Candidates for a register, with their classes: parameters that arrive in one, and declared
-  // locals; and the registers parameters arrive in (a bit mask).
+  // Candidates for a register, with their classes: first the parameters that arrive in one
+  // (the return-area pointer among them), each with its arrival register, then the declared
+  // locals; and the registers parameters arrive in (a bit mask). A parameter passed on the stack
+  // is read where it is.
   const candidates = candidatesScratch;
   const candidateClasses = candidateClassesScratch;
+  const arrivalRegs = arrivalRegsScratch;
   let xmmCandidates = 0;
   let candidateCount = 0;
   let arriving = 0;
   for (let i = 0; i < arrivalCount; i++) {
-    const loc = arrivalAt(sig, params, i);
-    if (loc.kind === 'stack') continue;
-    arriving |= regBit(loc.reg);
+    const loc = i < params ? sig.params[i]! : sig.returnAreaPointer!;
     const local = i < params ? i : l.returnAreaLocal;
+    if (loc.kind === 'stack') {
+      frame.addIncomingSlot(local, loc.offset);
+      continue;
+    }
+    arriving |= regBit(loc.reg);
     const c = classOf(l.types[local]!);
     if (c === RegClass.xmm) xmmCandidates++;
+    arrivalRegs[candidateCount] = loc.reg;
     candidates[candidateCount] = local;
     candidateClasses[candidateCount++] = c;
   }
+  const registerArrivals = candidateCount;
   for (let i = params; i < declared; i++) {
     const c = classOf(l.types[i]!);
     if (c === RegClass.xmm) xmmCandidates++;
@@ -339,14 +343,9 @@ export function assignLocals(
   let taken = 0;
   const work = prologueWork;
   work.moveCount = 0;
-  for (let i = 0; i < arrivalCount; i++) {
-    const loc = arrivalAt(sig, params, i);
-    const local = i < params ? i : l.returnAreaLocal;
-    if (loc.kind === 'stack') {
-      frame.addIncomingSlot(local, loc.offset);
-      continue;
-    }
-    const r = loc.reg;
+  for (let k = 0; k < registerArrivals; k++) {
+    const local = candidates[k]!;
+    const r = arrivalRegs[k]!;
     frame.addLocalSlot(local);
     if (r !== Reg.rdx && r !== Reg.rcx && home[local] === CHOSEN) {
       home[local] = r;
@@ -397,9 +396,11 @@ export function assignLocals(
 const CHOSEN = -2;
 
 // Shared by every call (assignLocals is not reentrant), grown to the most locals seen: the
-// candidates for a register and their classes (the first of each hold this function's).
+// candidates for a register, their classes and, for parameters, their arrival registers (the
+// first of each hold this function's).
 const candidatesScratch: number[] = [];
 const candidateClassesScratch: RegClass[] = [];
+const arrivalRegsScratch: RegId[] = [];
 
 /**
  * Sort locals (in increasing index order) by weight, heaviest first, ties in index order. A
@@ -423,6 +424,7 @@ function heaviestFirst(locals: number[], weights: Float64Array): void {
 
 /** A home register of class `cls` not in `busy`, or -1. */
 function freeHome(cls: RegClass, busy: number): RegId {
-  for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!(busy & regBit(r))) return r;
+  const homes = cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES;
+  for (let k = 0; k < homes.length; k++) if (!(busy & regBit(homes[k]!))) return homes[k]!;
   return -1;
 }
