@@ -185,7 +185,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
 
-    const { moves, moveCount, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length, code);
+    const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -202,10 +202,10 @@ export class FunctionCompiler implements Spiller {
     }
     // Declared locals that live in the frame start at zero. Many of them: one loop over the
     // whole range (a register local's save slot in between gets a harmless zero too).
-    if (zeroSlots.length <= 8) for (const i of zeroSlots) asm.movStoreImmediate(this.frame.localAddr(i), 0, true);
+    if (zeroSlotCount <= 8) for (let k = 0; k < zeroSlotCount; k++) asm.movStoreImmediate(this.frame.localAddr(zeroSlots[k]!), 0, true);
     else {
       const first = this.frame.localDisp[zeroSlots[0]!]!;
-      const count = (this.frame.localDisp[zeroSlots[zeroSlots.length - 1]!]! - first) / 8 + 1;
+      const count = (this.frame.localDisp[zeroSlots[zeroSlotCount - 1]!]! - first) / 8 + 1;
       const counter = GPR64[SCRATCH]!;
       asm.mov(counter, count);
       const again = asm.here();

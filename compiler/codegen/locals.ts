@@ -264,15 +264,17 @@ export interface ParamMove {
 
 /**
  * The prologue's work, as assignLocals decides it: the parameters to move (the first moveCount
- * of moves) and the frame slots to zero. One record, rewritten for each function: nothing is
- * allocated per function once the arrays have grown.
+ * of moves) and the locals whose frame slots to zero (the first zeroSlotCount of zeroSlots, in
+ * slot order). One record, rewritten for each function: nothing is allocated or emptied per
+ * function once the arrays have grown.
  */
 export interface PrologueWork {
   readonly moves: ParamMove[];
   moveCount: number;
   readonly zeroSlots: number[];
+  zeroSlotCount: number;
 }
-const prologueWork: PrologueWork = { moves: [], moveCount: 0, zeroSlots: [] };
+const prologueWork: PrologueWork = { moves: [], moveCount: 0, zeroSlots: [], zeroSlotCount: 0 };
 
 /** Add a parameter move to the prologue's work, reusing a record of an earlier function's. */
 function addParamMove(work: PrologueWork, from: RegId, local: number): void {
@@ -366,11 +368,11 @@ export function assignLocals(
   // The register locals in index order: parameters, declared locals, the return-area pointer.
   for (let i = 0; i < params; i++) if (home[i]! >= 0) l.regLocals.push(i);
   const zeroSlots = work.zeroSlots;
-  truncate(zeroSlots, 0);
+  let zeroSlotCount = 0;
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
-  // free for them unless the parameter stays there.
-  for (let i = params; i < declared; i++) {
-    const h = home[i] === CHOSEN ? freeHome(classOf(l.types[i]!), taken) : -1;
+  // free for them unless the parameter stays there. (Their classes follow the arrivals' in candidateClasses.)
+  for (let i = params, k = registerArrivals; i < declared; i++, k++) {
+    const h = home[i] === CHOSEN ? freeHome(candidateClasses[k]!, taken) : -1;
     home[i] = h;
     if (h >= 0) {
       taken |= regBit(h);
@@ -379,15 +381,16 @@ export function assignLocals(
       l.someAway = true; // still zero: in neither its register nor its slot
     } else {
       l.slotValid[i] = 1;
-      zeroSlots.push(i);
+      zeroSlots[zeroSlotCount++] = i;
     }
   }
   if (l.returnAreaLocal >= 0 && home[l.returnAreaLocal]! >= 0) l.regLocals.push(l.returnAreaLocal);
   fc.regs.homes |= taken;
   // Then the slots of those living in the frame, the most used first, where a 1-byte
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
-  if (weights) heaviestFirst(zeroSlots, weights);
-  for (const i of zeroSlots) frame.addLocalSlot(i);
+  if (weights) heaviestFirst(zeroSlots, zeroSlotCount, weights);
+  for (let k = 0; k < zeroSlotCount; k++) frame.addLocalSlot(zeroSlots[k]!);
+  work.zeroSlotCount = zeroSlotCount;
   return work;
 }
 // #endregion locals
@@ -403,16 +406,17 @@ const candidateClassesScratch: RegClass[] = [];
 const arrivalRegsScratch: RegId[] = [];
 
 /**
- * Sort locals (in increasing index order) by weight, heaviest first, ties in index order. A
- * function's frame locals are usually a handful, which insertion sorts faster than
+ * Sort the first n locals (in increasing index order) by weight, heaviest first, ties in index
+ * order. A function's frame locals are usually a handful, which insertion sorts faster than
  * Array.prototype.sort's calls of a comparator.
  */
-function heaviestFirst(locals: number[], weights: Float64Array): void {
-  if (locals.length > 16) {
-    locals.sort((a, b) => weights[b]! - weights[a]! || a - b);
+function heaviestFirst(locals: number[], n: number, weights: Float64Array): void {
+  if (n > 16) {
+    const sorted = locals.slice(0, n).sort((a, b) => weights[b]! - weights[a]! || a - b);
+    for (let k = 0; k < n; k++) locals[k] = sorted[k]!;
     return;
   }
-  for (let k = 1; k < locals.length; k++) {
+  for (let k = 1; k < n; k++) {
     const i = locals[k]!;
     const w = weights[i]!;
     let at = k;
