@@ -12,7 +12,7 @@ import {
 } from '../x64/index.ts';
 import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
-import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG } from './parallelMove.ts';
+import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
@@ -164,7 +164,7 @@ export class FunctionCompiler implements Spiller {
    * module of small functions).
    */
   restart(funcIndex: number, type: FuncType, locals: readonly number[], bodyOffset: number, code: ExpressionBytes | null): this {
-    if (locals.includes(ValType.v128) || type.results.includes(ValType.v128)) throw notImplemented('simd', bodyOffset, funcIndex);
+    // (No v128 reaches here: the validator rejects the type where it reads one, as SIMD is not supported.)
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
@@ -185,7 +185,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
 
-    const { moves, moveCount, zeroSlots } = assignLocals(this, sig, type.params.length, locals.length, code);
+    const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -196,14 +196,16 @@ export class FunctionCompiler implements Spiller {
     // Their sources are argument registers and their destinations are not, so order is free.
     for (let k = 0; k < moveCount; k++) {
       const m = moves[k]!;
-      emitMove(asm, m.home >= 0 ? REG[m.home]! : this.frame.localLocation(m.local), REG[m.from]!, types[m.local] === I32);
+      const narrow = types[m.local] === I32;
+      if (m.home >= 0) emitMove(asm, REG[m.home]!, REG[m.from]!, narrow);
+      else storeRegister(asm, this.frame.localAddr(m.local), m.from, narrow);
     }
     // Declared locals that live in the frame start at zero. Many of them: one loop over the
     // whole range (a register local's save slot in between gets a harmless zero too).
-    if (zeroSlots.length <= 8) for (const i of zeroSlots) asm.mov(this.frame.localAddr(i), 0);
+    if (zeroSlotCount <= 8) for (let k = 0; k < zeroSlotCount; k++) asm.movStoreImmediate(this.frame.localAddr(zeroSlots[k]!), 0, true);
     else {
       const first = this.frame.localDisp[zeroSlots[0]!]!;
-      const count = (this.frame.localDisp[zeroSlots[zeroSlots.length - 1]!]! - first) / 8 + 1;
+      const count = (this.frame.localDisp[zeroSlots[zeroSlotCount - 1]!]! - first) / 8 + 1;
       const counter = GPR64[SCRATCH]!;
       asm.mov(counter, count);
       const again = asm.here();

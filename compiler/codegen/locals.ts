@@ -4,7 +4,7 @@
 // bringing every register local home at a merge. Float locals live in xmm registers under the
 // same rules as integer locals in general-purpose ones.
 
-import type { ArgLocation, SignatureLayout } from '../abi/index.ts';
+import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, type Gpr, type Mem, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
@@ -264,15 +264,17 @@ export interface ParamMove {
 
 /**
  * The prologue's work, as assignLocals decides it: the parameters to move (the first moveCount
- * of moves) and the frame slots to zero. One record, rewritten for each function: nothing is
- * allocated per function once the arrays have grown.
+ * of moves) and the locals whose frame slots to zero (the first zeroSlotCount of zeroSlots, in
+ * slot order). One record, rewritten for each function: nothing is allocated or emptied per
+ * function once the arrays have grown.
  */
 export interface PrologueWork {
   readonly moves: ParamMove[];
   moveCount: number;
   readonly zeroSlots: number[];
+  zeroSlotCount: number;
 }
-const prologueWork: PrologueWork = { moves: [], moveCount: 0, zeroSlots: [] };
+const prologueWork: PrologueWork = { moves: [], moveCount: 0, zeroSlots: [], zeroSlotCount: 0 };
 
 /** Add a parameter move to the prologue's work, reusing a record of an earlier function's. */
 function addParamMove(work: PrologueWork, from: RegId, local: number): void {
@@ -280,10 +282,6 @@ function addParamMove(work: PrologueWork, from: RegId, local: number): void {
   if (m === undefined) work.moves.push({ home: -1, from, local });
   else (m.home = -1), (m.from = from), (m.local = local);
 }
-
-/** Where arrival i comes in: parameter i, or after the parameters the return-area pointer. */
-const arrivalAt = (sig: SignatureLayout, params: number, i: number): ArgLocation =>
-  i < params ? sig.params[i]! : sig.returnAreaPointer!;
 
 /**
  * Decide where each local lives. The locals used most (weighted by loop depth in `code`:
@@ -299,23 +297,31 @@ export function assignLocals(
   const home = l.home;
   const frame = fc.frame;
   const arrivalCount = sig.returnAreaPointer ? params + 1 : params;
-  // Candidates for a register, with their classes: parameters that arrive in one, and declared
-  // locals; and the registers parameters arrive in (a bit mask).
+  // Candidates for a register, with their classes: first the parameters that arrive in one
+  // (the return-area pointer among them), each with its arrival register, then the declared
+  // locals; and the registers parameters arrive in (a bit mask). A parameter passed on the stack
+  // is read where it is.
   const candidates = candidatesScratch;
   const candidateClasses = candidateClassesScratch;
+  const arrivalRegs = arrivalRegsScratch;
   let xmmCandidates = 0;
   let candidateCount = 0;
   let arriving = 0;
   for (let i = 0; i < arrivalCount; i++) {
-    const loc = arrivalAt(sig, params, i);
-    if (loc.kind === 'stack') continue;
-    arriving |= regBit(loc.reg);
+    const loc = i < params ? sig.params[i]! : sig.returnAreaPointer!;
     const local = i < params ? i : l.returnAreaLocal;
+    if (loc.kind === 'stack') {
+      frame.addIncomingSlot(local, loc.offset);
+      continue;
+    }
+    arriving |= regBit(loc.reg);
     const c = classOf(l.types[local]!);
     if (c === RegClass.xmm) xmmCandidates++;
+    arrivalRegs[candidateCount] = loc.reg;
     candidates[candidateCount] = local;
     candidateClasses[candidateCount++] = c;
   }
+  const registerArrivals = candidateCount;
   for (let i = params; i < declared; i++) {
     const c = classOf(l.types[i]!);
     if (c === RegClass.xmm) xmmCandidates++;
@@ -339,14 +345,9 @@ export function assignLocals(
   let taken = 0;
   const work = prologueWork;
   work.moveCount = 0;
-  for (let i = 0; i < arrivalCount; i++) {
-    const loc = arrivalAt(sig, params, i);
-    const local = i < params ? i : l.returnAreaLocal;
-    if (loc.kind === 'stack') {
-      frame.addIncomingSlot(local, loc.offset);
-      continue;
-    }
-    const r = loc.reg;
+  for (let k = 0; k < registerArrivals; k++) {
+    const local = candidates[k]!;
+    const r = arrivalRegs[k]!;
     frame.addLocalSlot(local);
     if (r !== Reg.rdx && r !== Reg.rcx && home[local] === CHOSEN) {
       home[local] = r;
@@ -367,11 +368,11 @@ export function assignLocals(
   // The register locals in index order: parameters, declared locals, the return-area pointer.
   for (let i = 0; i < params; i++) if (home[i]! >= 0) l.regLocals.push(i);
   const zeroSlots = work.zeroSlots;
-  truncate(zeroSlots, 0);
+  let zeroSlotCount = 0;
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
-  // free for them unless the parameter stays there.
-  for (let i = params; i < declared; i++) {
-    const h = home[i] === CHOSEN ? freeHome(classOf(l.types[i]!), taken) : -1;
+  // free for them unless the parameter stays there. (Their classes follow the arrivals' in candidateClasses.)
+  for (let i = params, k = registerArrivals; i < declared; i++, k++) {
+    const h = home[i] === CHOSEN ? freeHome(candidateClasses[k]!, taken) : -1;
     home[i] = h;
     if (h >= 0) {
       taken |= regBit(h);
@@ -380,15 +381,16 @@ export function assignLocals(
       l.someAway = true; // still zero: in neither its register nor its slot
     } else {
       l.slotValid[i] = 1;
-      zeroSlots.push(i);
+      zeroSlots[zeroSlotCount++] = i;
     }
   }
   if (l.returnAreaLocal >= 0 && home[l.returnAreaLocal]! >= 0) l.regLocals.push(l.returnAreaLocal);
   fc.regs.homes |= taken;
   // Then the slots of those living in the frame, the most used first, where a 1-byte
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
-  if (weights) heaviestFirst(zeroSlots, weights);
-  for (const i of zeroSlots) frame.addLocalSlot(i);
+  if (weights) heaviestFirst(zeroSlots, zeroSlotCount, weights);
+  for (let k = 0; k < zeroSlotCount; k++) frame.addLocalSlot(zeroSlots[k]!);
+  work.zeroSlotCount = zeroSlotCount;
   return work;
 }
 // #endregion locals
@@ -397,21 +399,24 @@ export function assignLocals(
 const CHOSEN = -2;
 
 // Shared by every call (assignLocals is not reentrant), grown to the most locals seen: the
-// candidates for a register and their classes (the first of each hold this function's).
+// candidates for a register, their classes and, for parameters, their arrival registers (the
+// first of each hold this function's).
 const candidatesScratch: number[] = [];
 const candidateClassesScratch: RegClass[] = [];
+const arrivalRegsScratch: RegId[] = [];
 
 /**
- * Sort locals (in increasing index order) by weight, heaviest first, ties in index order. A
- * function's frame locals are usually a handful, which insertion sorts faster than
+ * Sort the first n locals (in increasing index order) by weight, heaviest first, ties in index
+ * order. A function's frame locals are usually a handful, which insertion sorts faster than
  * Array.prototype.sort's calls of a comparator.
  */
-function heaviestFirst(locals: number[], weights: Float64Array): void {
-  if (locals.length > 16) {
-    locals.sort((a, b) => weights[b]! - weights[a]! || a - b);
+function heaviestFirst(locals: number[], n: number, weights: Float64Array): void {
+  if (n > 16) {
+    const sorted = locals.slice(0, n).sort((a, b) => weights[b]! - weights[a]! || a - b);
+    for (let k = 0; k < n; k++) locals[k] = sorted[k]!;
     return;
   }
-  for (let k = 1; k < locals.length; k++) {
+  for (let k = 1; k < n; k++) {
     const i = locals[k]!;
     const w = weights[i]!;
     let at = k;
@@ -423,6 +428,7 @@ function heaviestFirst(locals: number[], weights: Float64Array): void {
 
 /** A home register of class `cls` not in `busy`, or -1. */
 function freeHome(cls: RegClass, busy: number): RegId {
-  for (const r of cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES) if (!(busy & regBit(r))) return r;
+  const homes = cls === RegClass.xmm ? XMM_LOCAL_HOMES : GPR_LOCAL_HOMES;
+  for (let k = 0; k < homes.length; k++) if (!(busy & regBit(homes[k]!))) return homes[k]!;
   return -1;
 }
