@@ -533,6 +533,8 @@ export class Assembler extends Instructions {
     const { start: cStart, savedBefore } = this.relaxation;
     const nMoved = movedBelow > 0 ? this.relaxation.length : 0;
     for (let k = 0, i = 0, a = 0; k < refs.length; k++, i += FIELDS) {
+      const size = r[i + SIZE]!;
+      if (size === 0) continue; // a jump relaxation shortened or dropped (to a label bound here)
       const label = refs.labels[k]!;
       let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
@@ -542,8 +544,6 @@ export class Assembler extends Instructions {
         label.offset = target = this.relaxation.map(target);
         label.bindStamp = stamp;
       }
-      const size = r[i + SIZE]!;
-      if (size === 0) continue; // a jump relaxation shortened or dropped
       let at = r[i + AT]!;
       const fromEnd = r[i + END]! - at;
       if (nMoved > 0) {
