@@ -113,15 +113,20 @@ export function emitTrapCallIf(asm: Assembler, cc: number): void {
   const p = buf.length;
   bytes[p] = 0x70 + (cc ^ 1); // jcc rel8 on the opposite condition
   bytes[p + 1] = TRAP_CALL_SIZE;
-  bytes[p + 2] = TRAP_CALL_REX;
-  bytes[p + 3] = 0xff;
-  bytes[p + 4] = TRAP_CALL_MODRM;
-  bytes[p + 5] = VMCTX.TRAP_SITE_HANDLER;
+  writeTrapCall(bytes, p + 2);
   buf.length = p + 2 + TRAP_CALL_SIZE;
 }
 /** emitTrapCall's bytes after FF: REX.B for r15, then ModRM `[r15 + disp8]` with /2 (call), then the disp8. */
 const TRAP_CALL_REX = 0x40 | (encodingOf(VMCTX_REG) >> 3);
 const TRAP_CALL_MODRM = 0x40 | (2 << 3) | (encodingOf(VMCTX_REG) & 7);
+
+/** emitTrapCall's four bytes at `at` (room reserved), written directly. */
+function writeTrapCall(bytes: Uint8Array, at: number): void {
+  bytes[at] = TRAP_CALL_REX;
+  bytes[at + 1] = 0xff;
+  bytes[at + 2] = TRAP_CALL_MODRM;
+  bytes[at + 3] = VMCTX.TRAP_SITE_HANDLER;
+}
 
 // #region trap-stubs
 /**
@@ -130,10 +135,12 @@ const TRAP_CALL_MODRM = 0x40 | (2 << 3) | (encodingOf(VMCTX_REG) & 7);
  * into `stubs` here; a stub is 4 bytes where one that set its arguments itself took 19.
  */
 export function emitTrapStubs(asm: Assembler, labels: readonly Label[], stubs: TrapSiteList): void {
+  const buf = asm.buf;
+  buf.reserve(TRAP_CALL_SIZE * stubs.length);
   for (let i = 0; i < stubs.length; i++) {
     asm.bind(labels[i]!);
-    emitTrapCall(asm);
-    stubs.data[3 * i] = asm.offset;
+    writeTrapCall(buf.bytes, buf.length); // emitTrapCall's bytes (room made above)
+    stubs.data[3 * i] = buf.length += TRAP_CALL_SIZE;
   }
 }
 // #endregion trap-stubs

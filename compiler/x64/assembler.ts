@@ -85,19 +85,29 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
 }
 
 /**
- * Copy code[from, end) to dst[to, ...): `dst` is `code` itself (a slide down, `to` not after
- * `from`) or another buffer. Returns where it ends. The pieces between relaxed jumps are mostly a
- * few dozen bytes: a loop moves those faster than a call to copyWithin or set.
+ * Copy code[from, end) to dst[to, ...) when `dst` is `code` itself (a slide down, `to` not
+ * after `from`). Returns where it ends.
  */
-function movePiece(code: Uint8Array, dst: Uint8Array, to: number, from: number, end: number): number {
-  if (end - from > 24) {
-    if (dst !== code) dst.set(code.subarray(from, end), to);
-    else if (to !== from) code.copyWithin(to, from, end);
-    return to + end - from;
-  }
-  if (dst === code && to === from) return end;
-  while (from < end) dst[to++] = code[from++]!;
-  return to;
+function slidePiece(code: Uint8Array, to: number, from: number, end: number): number {
+  if (to !== from) code.copyWithin(to, from, end);
+  return to + end - from;
+}
+
+/**
+ * Copy src[from, end) to dst[to, ...) in another buffer; returns where it ends. The pieces
+ * between relaxed jumps are mostly a few dozen bytes: 4 bytes at a time (the last 4 of the piece
+ * again, overlapping, rather than a byte loop for the rest) beats a call to set() with the
+ * subarray it needs, up to a few hundred bytes.
+ */
+function copyPiece(src: CodeBuffer, dst: CodeBuffer, to: number, from: number, end: number): number {
+  const n = end - from;
+  if (n > 256) dst.bytes.set(src.bytes.subarray(from, end), to);
+  else if (n >= 4) {
+    const s = src.view, d = dst.view;
+    for (let k = 0; k < n - 4; k += 4) d.setInt32(to + k, s.getInt32(from + k, true), true);
+    d.setInt32(to + n - 4, s.getInt32(end - 4, true), true);
+  } else for (let k = 0, s = src.bytes, d = dst.bytes; k < n; k++) d[to + k] = s[from + k]!;
+  return to + n;
 }
 
 /** mapOffset when no code moved. */
@@ -523,6 +533,8 @@ export class Assembler extends Instructions {
     const { start: cStart, savedBefore } = this.relaxation;
     const nMoved = movedBelow > 0 ? this.relaxation.length : 0;
     for (let k = 0, i = 0, a = 0; k < refs.length; k++, i += FIELDS) {
+      const size = r[i + SIZE]!;
+      if (size === 0) continue; // a jump relaxation shortened or dropped (to a label bound here)
       const label = refs.labels[k]!;
       let target = label.offset;
       if (target < 0) throw new Error(`x64: label ${label.name ?? ''} used but never bound`);
@@ -532,8 +544,6 @@ export class Assembler extends Instructions {
         label.offset = target = this.relaxation.map(target);
         label.bindStamp = stamp;
       }
-      const size = r[i + SIZE]!;
-      if (size === 0) continue; // a jump relaxation shortened or dropped
       let at = r[i + AT]!;
       const fromEnd = r[i + END]! - at;
       if (nMoved > 0) {
@@ -700,16 +710,16 @@ export class Assembler extends Instructions {
     const n = relaxation.length;
     const { start: cStart, saving: cSaving, tag: cTag, state: cState, padLength } = relaxation;
     const rows = this.labelRefs.data, labels = this.labelRefs.labels;
-    const code = this.buf.bytes;
     out.reserve(this.relaxedLength - this.savedBytes);
-    const dst = out.bytes;
+    const inPlace = out === this.buf, src = this.buf;
+    const code = src.bytes, dst = out.bytes; // (after reserve: in place, it may have grown the buffer)
     let from = 0;
     let to = base;
     for (let c = 0; c < n; c++) {
       const state = cState[c]!;
       if (state === LONG) continue;
       const at = cStart[c]!;
-      to = movePiece(code, dst, to, from, at);
+      to = inPlace ? slidePiece(code, to, from, at) : copyPiece(src, out, to, from, at);
       const r = cTag[c]!;
       if (state === SHORTENED) {
         const isJmp = cSaving[c] === 3;
@@ -728,7 +738,8 @@ export class Assembler extends Instructions {
         to += padLength[c]!;
       }
     }
-    out.length = movePiece(code, dst, to, from, this.relaxedLength);
+    const end = this.relaxedLength;
+    out.length = inPlace ? slidePiece(code, to, from, end) : copyPiece(src, out, to, from, end);
   }
 
   /** The code stays as emitted: the alignment pads' nops go where alignedLabel left room for them. */

@@ -112,18 +112,19 @@ export class BranchRelaxation {
   /**
    * map() of `count` offsets, every `stride`-th number of `data` from the first, in place. In
    * nondecreasing order (as trap sites are recorded) one pointer moves over the candidates
-   * instead of a search for each; an offset below the one before starts the pointer over.
+   * instead of a search for each; the first offset, and one below the one before, search.
    */
   mapInPlace(data: Int32Array, count: number, stride: number): void {
     const { start, savedBefore } = this;
     const n = this.length;
     let c = 0;
-    let previous = 0;
+    let previous = -1;
     for (let k = 0, i = 0; k < count; k++, i += stride) {
       const offset = data[i]!;
-      if (offset < previous) c = 0;
+      // The pointer starts where a search puts it (trap stubs come after every candidate).
+      if (offset < previous || previous < 0) c = this.countBefore(offset);
+      else while (c < n && start[c]! < offset) c++;
       previous = offset;
-      while (c < n && start[c]! < offset) c++;
       data[i] = offset - savedBefore[c]!;
     }
   }
@@ -173,33 +174,37 @@ export class BranchRelaxation {
     // jump to its target, the code up to candidate k is start[k] - savedBefore[k] long after pass
     // 1, and what lies between k and the target (never inside a candidate) saves no more than its
     // length: once that is past reach, so is the target. (i candidates start before this one; its
-    // own saving is not counted in savedBefore[k] yet.)
-    let more = false;
+    // own saving is not counted in savedBefore[k] yet.) The same walk sizes the pads and leaves
+    // in savedBefore what the candidates before each save in the end: entry i is overwritten once
+    // read, and the jumps after it read only the entries past it, still pass 1's.
+    // Each pad becomes (its length + what came before it saved) mod 16: its end keeps its phase.
+    // What came before saved at least as much as the pad grows, so the code never moves up.
     const total = savedBefore[n]!;
+    const padLength = this.padLength;
+    let before = 0; // what the candidates before i save in the end
     for (let i = 0; i < n; i++) {
-      if (state[i] !== LONG) continue;
-      const t = target[i]!;
-      const end = start[i]! - savedBefore[i]! + saving[i]! + 2;
-      if (t - total - end > 127) continue;
-      let k = i + 1;
-      while (k < n && start[k]! < t && start[k]! - savedBefore[k]! - end <= 127) k++;
-      if (k < n && start[k]! < t) continue;
-      const reach = t - savedBefore[k]! - end + (pads ? growthBefore[k]! - growthBefore[i + 1]! : 0);
-      if (reach <= 127) (state[i] = SHORTENED), (more = true);
-    }
-    if (pads || more) {
-      // Each pad becomes (its length + what came before it saved) mod 16: its end keeps its phase.
-      // What came before saved at least as much as the pad grows, so the code never moves up.
-      const padLength = this.padLength;
-      for (let i = 0; i < n; i++) {
-        const s = state[i]!;
-        if (s === PAD) {
-          padLength[i] = (saving[i]! + savedBefore[i]!) % 16;
-          if (padLength[i]! > saving[i]!) this.padsGrew = true;
-          savedBefore[i + 1] = savedBefore[i]! + saving[i]! - padLength[i]!;
-        } else savedBefore[i + 1] = savedBefore[i]! + (s === SHORTENED || s === DROPPED ? saving[i]! : 0);
+      const passOne = savedBefore[i]!;
+      savedBefore[i] = before;
+      let s = state[i]!;
+      if (s === LONG) {
+        const t = target[i]!;
+        const end = start[i]! - passOne + saving[i]! + 2;
+        if (t - total - end <= 127) {
+          let k = i + 1;
+          while (k < n && start[k]! < t && start[k]! - savedBefore[k]! - end <= 127) k++;
+          if (!(k < n && start[k]! < t)) {
+            const reach = t - savedBefore[k]! - end + (pads ? growthBefore[k]! - growthBefore[i + 1]! : 0);
+            if (reach <= 127) state[i] = s = SHORTENED;
+          }
+        }
       }
+      if (s === PAD) {
+        const length = (padLength[i] = (saving[i]! + before) % 16);
+        if (length > saving[i]!) this.padsGrew = true;
+        before += saving[i]! - length;
+      } else if (s === SHORTENED || s === DROPPED) before += saving[i]!;
     }
+    savedBefore[n] = before;
     return savedBefore[n]!;
   }
 
