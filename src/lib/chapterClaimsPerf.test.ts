@@ -76,38 +76,38 @@ describe('book/15-performance.mdx says, of bench/results/latest.json,', () => {
 });
 
 /** Warm one-thread compile speed, ours / Liftoff's MB/s, on large.wasm, iced-x86 and onig, as the README's table and the chapter's state it. */
-const WARM_ONE_THREAD = ['10.8 / 26.7 (0.41x)', '21.2 / 39.7 (0.54x)', '24.8 / 49.7 (0.50x)'];
+const WARM_ONE_THREAD = ['12.5 / 29.2 (0.43x)', '23.2 / 45.8 (0.51x)', '32.6 / 55.1 (0.59x)'];
 
 describe('book/15-performance.mdx says, of the README and the file tests,', () => {
   test('compile speed and code-size figures are the README\'s', () => {
     for (const figure of [...WARM_ONE_THREAD,
-      '142, 120, 111, 103 and 93 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.60 vs 2.61, 1,101,149 bytes against 1,104,572', '2.82 vs 2.85', '2.56 vs 2.59', '0.45-1.09x']) {
+      '110, 82, 73, 71 and 65 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.60 vs 2.61, 1,101,149 bytes against 1,104,572', '2.82 vs 2.85', '2.56 vs 2.59', '0.45-1.09x']) {
       expect(readme).toContain(figure);
     }
     for (const figure of [...WARM_ONE_THREAD,
-      '142, 120, 111, 103 and 93 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.60 against 2.61', '2.82 against 2.85', '2.56 against 2.59', '0.45x to 1.09x', '0.41x to 0.54x']) {
+      '110, 82, 73, 71 and 65 ns per byte at 1.1, 4.3, 14.9, 60.6 and 93.5 MB', '440,088', '2.60 against 2.61', '2.82 against 2.85', '2.56 against 2.59', '0.45x to 1.09x', '0.43x to 0.59x']) {
       expect(chapter).toContain(figure);
     }
-    expect(readme).toContain('21.1 (1.94x ours) | 38.4 (1.81x ours) | 46.8 (1.89x ours)');
-    expect(chapter).toContain('1.81x to 1.94x one thread\'s speed (21.1, 38.4 and 46.8 MB/s');
-    expect(readme).toContain('| 1.63x | 1.21x | 1.44x |');
-    expect(chapter).toContain('say 1.21x to 1.63x on the idle machine');
+    expect(readme).toContain('23.8 (1.90x ours) | 42.9 (1.85x ours) | 59.4 (1.82x ours)');
+    expect(chapter).toContain('1.82x to 1.90x one thread\'s speed (23.8, 42.9 and 59.4 MB/s');
+    expect(readme).toContain('| 1.55x | 1.49x | 1.52x |');
+    expect(chapter).toContain('say 1.49x to 1.55x on the idle machine');
   });
 
   test("cold-start figures (the first compile in a fresh process, whole `lightbeam run`s before and after) are the README's", () => {
-    const cold = { large: ['829', '299', '44'], iced: ['870', '202', '22'], onig: ['489', '123', '12'] };
+    const cold = { large: ['757', '215', '39'], iced: ['767', '168', '20'], onig: ['372', '116', '10'] };
     const [all, main, liftoff] = [0, 1, 2].map((i) => Object.values(cold).map((c) => c[i]!)) as [string[], string[], string[]];
-    expect(readme).toContain(`| CPU, every thread: what \`lightbeam run\` costs | ${all[0]} (1.36) | ${all[1]} (0.90) | ${all[2]} (0.95) |`);
-    expect(readme).toContain(`| CPU of the main thread alone | ${main[0]} (3.78) | ${main[1]} (3.87) | ${main[2]} (3.78) |`);
-    expect(readme).toContain(`| V8 Liftoff's first compile (CPU) | ${liftoff[0]} (26.0) | ${liftoff[1]} (35.3) | ${liftoff[2]} (38.8) |`);
-    expect(chapter).toContain(`| every thread: what \`lightbeam run\` costs | ${all[0]} (1.36 MB/s) | ${all[1]} (0.90 MB/s) | ${all[2]} (0.95 MB/s) |`);
+    expect(readme).toContain(`| CPU, every thread: what \`lightbeam run\` costs | ${all[0]} (1.50) | ${all[1]} (1.02) | ${all[2]} (1.25) |`);
+    expect(readme).toContain(`| CPU of the main thread alone | ${main[0]} (5.27) | ${main[1]} (4.67) | ${main[2]} (4.03) |`);
+    expect(readme).toContain(`| V8 Liftoff's first compile (CPU) | ${liftoff[0]} (29.2) | ${liftoff[1]} (38.4) | ${liftoff[2]} (45.0) |`);
+    expect(chapter).toContain(`| every thread: what \`lightbeam run\` costs | ${all[0]} (1.50 MB/s) | ${all[1]} (1.02 MB/s) | ${all[2]} (1.25 MB/s) |`);
     expect(chapter).toContain(`| the main thread alone | ${main!.join(' | ')} |`);
     expect(chapter).toContain(`| Liftoff's first compile | ${liftoff!.join(' | ')} |`);
     // The share off the main thread and the cold/warm ratio, from those rows and the warm table.
     const offMain = Object.values(cold).map(([all, main]) => 1 - Number(main!.replace(',', '')) / Number(all!.replace(',', '')));
-    expect(`${Math.round(Math.min(...offMain) * 100)}-${Math.round(Math.max(...offMain) * 100)}%`).toBe('64-77%');
-    expect(readme).toContain('64-77% of it is not on the main thread');
-    expect(chapter).toContain('64-77% of the CPU is on V8\'s background threads');
+    expect(`${Math.round(Math.min(...offMain) * 100)}-${Math.round(Math.max(...offMain) * 100)}%`).toBe('69-78%');
+    expect(readme).toContain('69-78% of it is not on the main thread');
+    expect(chapter).toContain('69-78% of the CPU is on V8\'s background threads');
     const warmMs = [1131155, 784176, 466610].map((bytes, i) => bytes / Number(WARM_ONE_THREAD[i]!.split(' / ')[0]) / 1e3);
     const ratios = Object.values(cold).map(([all], i) => Number(all!.replace(',', '')) / warmMs[i]!);
     expect([Math.round(Math.min(...ratios)), Math.round(Math.max(...ratios))]).toEqual([8, 26]);
