@@ -78,7 +78,6 @@ export class ModuleTrapSites {
   }
 }
 
-
 /** Bytes of `call qword [r15 + TRAP_SITE_HANDLER]` (REX.B, FF /2, disp8): a stub's return address is its label + this. */
 export const TRAP_CALL_SIZE = 4;
 

@@ -84,10 +84,7 @@ function writeNop(code: Uint8Array, at: number, n: number): void {
   for (let i = 0, from = 16 * n; i < n; i++) code[at + i] = NOP_BYTES[from + i]!;
 }
 
-/**
- * Copy code[from, end) to dst[to, ...) when `dst` is `code` itself (a slide down, `to` not
- * after `from`). Returns where it ends.
- */
+/** Move code[from, end) down to `to` (not after `from`) in the same buffer; returns where it ends. */
 function slidePiece(code: Uint8Array, to: number, from: number, end: number): number {
   if (to !== from) code.copyWithin(to, from, end);
   return to + end - from;

@@ -4,7 +4,7 @@
 // #region code-buffer
 export class CodeBuffer {
   bytes: Uint8Array;
-  /** The same memory as `bytes`, for copies 4 bytes at a time (see Assembler.finishInto). */
+  /** The same memory as `bytes`, for copies 4 bytes at a time (copyPiece in assembler.ts). */
   view: DataView;
   length = 0;
 

@@ -19,7 +19,7 @@
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Mem, type Xmm, XMM } from '../../x64/index.ts';
 import { emitScalar, emitScalar3 } from './scalar.ts';
-import { F32, F64, type FunctionCompiler, GPR, I32, poolConstant, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { F32, F64, type FunctionCompiler, I32, poolConstant, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { pushInHome, resultHome } from '../locals.ts';
 import { emitMove, REG } from '../parallelMove.ts';
 import { XMM_SCRATCH } from '../registerAllocator.ts';
