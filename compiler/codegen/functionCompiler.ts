@@ -28,8 +28,6 @@ export const F32 = ValType.f32;
 export const F64 = ValType.f64;
 export const GPR = RegClass.gpr;
 export const XMM_CLASS = RegClass.xmm;
-/** Integer instructions `op dst, src` (see emitTwoAddress). */
-export type TwoAddressOp = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'imul';
 
 /** An arithmetic result computed straight into a local's home for the local.set after it (see FunctionCompiler.lastOp). */
 export interface LastOp {
@@ -571,19 +569,6 @@ export class FunctionCompiler implements Spiller {
     this.forgetLastInstruction();
     this.addImmEnd = -1;
     return this.addImmC;
-  }
-
-  /** `op dst, src` for the integer two-address instructions. */
-  emitTwoAddress(op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Mem | number): void {
-    const d = reg(type, dst);
-    switch (op) {
-      case 'add': return this.asm.add(d, src);
-      case 'sub': return this.asm.sub(d, src);
-      case 'and': return this.asm.and(d, src);
-      case 'or': return this.asm.or(d, src);
-      case 'xor': return this.asm.xor(d, src);
-      case 'imul': return this.asm.imul(d, src as Gpr | Mem);
-    }
   }
 
   /** Code since `offset` was dropped: notes that pointed past it now point at it. */

@@ -4,11 +4,11 @@
 // halves); BigInt appears only when two i64 constants are folded.
 
 import { Reg, TrapCode } from '../../abi/index.ts';
-import { regBit } from '../../abi/registers.ts';
+import { type RegId, regBit } from '../../abi/registers.ts';
 import type { OperatorInfo } from '../../binary/operators.ts';
 import { type Assembler, type Gpr, GPR8, GPR16, GPR32, GPR64, type Mem } from '../../x64/index.ts';
 import {
-  fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized, type TwoAddressOp,
+  fitsImm32, type FunctionCompiler, GPR, I32, I64, operandIsMem, reg, sized,
 } from '../functionCompiler.ts';
 import { emitLea, foldAddIntoLea, fuseTest, recordAnd } from './fusion.ts';
 import { pushInHome, resultHome } from '../locals.ts';
@@ -161,7 +161,18 @@ const popcount32 = (x: number): number => {
 const ctz32 = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
 
 // #region binary
-export type BinOp = 'add' | 'sub' | 'mul' | 'div_s' | 'div_u' | 'rem_s' | 'rem_u' | 'and' | 'or' | 'xor' | 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr';
+/**
+ * The integer binary operators, by number: a switch on them is a jump table, where one on their
+ * names compared strings per operator compiled. The first six are the two-address instructions
+ * (emitTwoAddress), mul as imul.
+ */
+export const Op = {
+  add: 0, sub: 1, and: 2, or: 3, xor: 4, mul: 5, div_s: 6, div_u: 7, rem_s: 8, rem_u: 9, shl: 10, shr_s: 11, shr_u: 12, rotl: 13, rotr: 14,
+} as const;
+/** An Op. */
+export type BinOp = number;
+/** An Op of a two-address instruction: add to mul. */
+type TwoAddressOp = number;
 
 // #region binary-entry
 export function binary(fc: FunctionCompiler, type: number, op: BinOp, rule: number = BoundRule.none): void {
@@ -177,24 +188,24 @@ export function binary(fc: FunctionCompiler, type: number, op: BinOp, rule: numb
 
 function lowerBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   switch (op) {
-    case 'add': case 'sub': {
+    case Op.add: case Op.sub: {
       // local + constant stays deferred; it becomes an lea where it is used.
       if (b.loc === Loc.Const && (a.loc === Loc.Local || a.loc === Loc.LocalPlus) && fitsImm32(b)) {
-        const sum = addend(type, a.loc === Loc.LocalPlus ? a.imm : 0, op === 'add' ? b.imm : -b.imm);
+        const sum = addend(type, a.loc === Loc.LocalPlus ? a.imm : 0, op === Op.add ? b.imm : -b.imm);
         if (sum !== undefined) return fc.push(localPlus(type, a.n, sum));
       }
-      if (op === 'add' && a.loc === Loc.Const && (b.loc === Loc.Local || b.loc === Loc.LocalPlus) && fitsImm32(a)) {
+      if (op === Op.add && a.loc === Loc.Const && (b.loc === Loc.Local || b.loc === Loc.LocalPlus) && fitsImm32(a)) {
         const sum = addend(type, b.loc === Loc.LocalPlus ? b.imm : 0, a.imm);
         if (sum !== undefined) return fc.push(localPlus(type, b.n, sum));
       }
       // (x * k) + c: into the lea's displacement.
-      if (b.loc === Loc.Const && fitsImm32(b) && foldAddIntoLea(fc, a, op === 'add' ? b.imm : -b.imm)) return fc.push(a);
-      if (op === 'add' && a.loc === Loc.Const && fitsImm32(a) && foldAddIntoLea(fc, b, a.imm)) return fc.push(b);
-      return simple(fc, type, op, a, b, op === 'add');
+      if (b.loc === Loc.Const && fitsImm32(b) && foldAddIntoLea(fc, a, op === Op.add ? b.imm : -b.imm)) return fc.push(a);
+      if (op === Op.add && a.loc === Loc.Const && fitsImm32(a) && foldAddIntoLea(fc, b, a.imm)) return fc.push(b);
+      return simple(fc, type, op, a, b, op === Op.add);
     }
-    case 'and': case 'or': case 'xor': return simple(fc, type, op, a, b, true);
-    case 'mul': return multiply(fc, type, a, b);
-    case 'shl': case 'shr_s': case 'shr_u': case 'rotl': case 'rotr': return shift(fc, type, op, a, b);
+    case Op.and: case Op.or: case Op.xor: return simple(fc, type, op, a, b, true);
+    case Op.mul: return multiply(fc, type, a, b);
+    case Op.shl: case Op.shr_s: case Op.shr_u: case Op.rotl: case Op.rotr: return shift(fc, type, op, a, b);
     default: return divide(fc, type, op, a, b);
   }
 }
@@ -208,7 +219,7 @@ function addend(type: number, x: number, c: number): number | undefined {
 }
 
 /** dst = a; dst op= b. A commutative operator takes its destination from whichever operand is a temporary. */
-function simple(fc: FunctionCompiler, type: number, op: 'add' | 'sub' | 'and' | 'or' | 'xor', a: Value, b: Value, commutative: boolean): void {
+function simple(fc: FunctionCompiler, type: number, op: TwoAddressOp, a: Value, b: Value, commutative: boolean): void {
   if (commutative && a.loc !== Loc.Reg && b.loc === Loc.Reg) [a, b] = [b, a];
   twoAddress(fc, type, a, b, commutative, true, op);
 }
@@ -229,15 +240,15 @@ function twoAddress(
     const home = resultHome(fc, fc.localSetNext(1), type, aHome, src);
     if (home >= 0) {
       if (home !== aHome) fc.asm.movRegisters(home, aHome, type !== I32);
-      fc.emitTwoAddress(op, type, home, src);
+      emitTwoAddress(fc.asm, op, type, home, src);
       return pushInHome(fc, home, start, type);
     }
     // Otherwise into a temporary: a copy of x's register (what toReg(a) would find, found already).
     const dst = fc.regs.alloc(GPR);
     fc.asm.movRegisters(dst, aHome, type !== I32);
-    fc.emitTwoAddress(op, type, dst, src);
+    emitTwoAddress(fc.asm, op, type, dst, src);
     if (type === I32) fc.markZeroExtended(dst);
-    if (op === 'and') recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
+    if (op === Op.and) recordAnd(fc, dst, start, reg(type, aHome), src as Gpr | Mem | number);
     return fc.push(inReg(type, dst));
   }
   const start = fc.asm.offset;
@@ -246,20 +257,20 @@ function twoAddress(
   // `x = t op x` (t a temporary) with local.set x right after: `op x, t`.
   if (bHome >= 0 && aWasTemp && resultHome(fc, fc.localSetNext(1), type, bHome, 0) === bHome) {
     const src = reg(type, a.n);
-    fc.emitTwoAddress(op, type, bHome, src);
+    emitTwoAddress(fc.asm, op, type, bHome, src);
     return pushInHome(fc, bHome, start, type);
   }
-  const x = op === 'and' ? operandInPlace(fc, a) : null;
+  const x = op === Op.and ? operandInPlace(fc, a) : null;
   const dst = fc.toReg(a);
   const opStart = fc.asm.offset;
   const src = fc.operand(b, immOk);
   const clean = fc.asm.offset === opStart; // the operand needed no code of its own
   // `add r32, c` on a temporary whose upper half is clear: a bounded address may undo it (memory.ts).
-  const addImm = op === 'add' && type === I32 && typeof src === 'number' && src >= 0 && aWasTemp && clean && opStart === start && fc.justZeroExtended(dst);
-  fc.emitTwoAddress(op, type, dst, src);
+  const addImm = op === Op.add && type === I32 && typeof src === 'number' && src >= 0 && aWasTemp && clean && opStart === start && fc.justZeroExtended(dst);
+  emitTwoAddress(fc.asm, op, type, dst, src);
   if (addImm) fc.noteAddImmediate(dst, opStart, src as number);
   if (type === I32) fc.markZeroExtended(dst);
-  if (op === 'and' && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
+  if (op === Op.and && clean) recordAnd(fc, dst, start, x, src as Gpr | Mem | number);
   fc.push(inReg(type, dst));
 }
 
@@ -294,10 +305,23 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
     if (type === I32) fc.markZeroExtended(dst);
     return fc.push(inReg(type, dst));
   }
-  twoAddress(fc, type, a, b, true, false, 'imul');
+  twoAddress(fc, type, a, b, true, false, Op.mul);
 }
 
-function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', a: Value, b: Value): void {
+/** `op dst, src` for the two-address operators (imul for mul). */
+function emitTwoAddress(asm: Assembler, op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Mem | number): void {
+  const d = reg(type, dst);
+  switch (op) {
+    case Op.add: return asm.add(d, src);
+    case Op.sub: return asm.sub(d, src);
+    case Op.and: return asm.and(d, src);
+    case Op.or: return asm.or(d, src);
+    case Op.xor: return asm.xor(d, src);
+    default: return asm.imul(d, src as Gpr | Mem);
+  }
+}
+
+function shift(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   const asm = fc.asm;
   if (b.loc === Loc.Const) {
     const count = b.imm & (type === I64 ? 63 : 31);
@@ -327,13 +351,13 @@ function shift(fc: FunctionCompiler, type: number, op: 'shl' | 'shr_s' | 'shr_u'
 }
 
 /** The x86 instruction of a wasm shift or rotate (a switch: no object and no lookup by name per call). */
-function emitShift(asm: Assembler, op: 'shl' | 'shr_s' | 'shr_u' | 'rotl' | 'rotr', dst: Gpr, count: Gpr | number): void {
+function emitShift(asm: Assembler, op: BinOp, dst: Gpr, count: Gpr | number): void {
   switch (op) {
-    case 'shl': return asm.shl(dst, count);
-    case 'shr_s': return asm.sar(dst, count);
-    case 'shr_u': return asm.shr(dst, count);
-    case 'rotl': return asm.rol(dst, count);
-    case 'rotr': return asm.ror(dst, count);
+    case Op.shl: return asm.shl(dst, count);
+    case Op.shr_s: return asm.sar(dst, count);
+    case Op.shr_u: return asm.shr(dst, count);
+    case Op.rotl: return asm.rol(dst, count);
+    default: return asm.ror(dst, count);
   }
 }
 
@@ -357,8 +381,8 @@ function moveOutOfRaxRdx(fc: FunctionCompiler, v: Value): Value {
 
 function divide(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
   const asm = fc.asm;
-  const signed = op === 'div_s' || op === 'rem_s';
-  const rem = op === 'rem_s' || op === 'rem_u';
+  const signed = op === Op.div_s || op === Op.rem_s;
+  const rem = op === Op.rem_s || op === Op.rem_u;
   const wide = type === I64;
   const bConst = b.loc === Loc.Const;
   if (bConst && b.imm === 0 && (!wide || b.hi === 0)) {
@@ -450,21 +474,21 @@ function foldBinary(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: 
 function fold32(op: BinOp, a: number, b: number): number | undefined {
   const k = b & 31;
   switch (op) {
-    case 'add': return (a + b) | 0;
-    case 'sub': return (a - b) | 0;
-    case 'mul': return Math.imul(a, b);
-    case 'and': return a & b;
-    case 'or': return a | b;
-    case 'xor': return a ^ b;
-    case 'shl': return a << k;
-    case 'shr_u': return (a >>> k) | 0;
-    case 'shr_s': return a >> k;
-    case 'rotl': return (a << k) | (a >>> ((32 - k) & 31));
-    case 'rotr': return (a >>> k) | (a << ((32 - k) & 31));
-    case 'div_u': return b === 0 ? undefined : ((a >>> 0) / (b >>> 0)) | 0;
-    case 'rem_u': return b === 0 ? undefined : ((a >>> 0) % (b >>> 0)) | 0;
-    case 'div_s': return b === 0 || (a === -0x80000000 && b === -1) ? undefined : (a / b) | 0;
-    case 'rem_s': return b === 0 ? undefined : b === -1 ? 0 : a % b | 0;
+    case Op.add: return (a + b) | 0;
+    case Op.sub: return (a - b) | 0;
+    case Op.mul: return Math.imul(a, b);
+    case Op.and: return a & b;
+    case Op.or: return a | b;
+    case Op.xor: return a ^ b;
+    case Op.shl: return a << k;
+    case Op.shr_u: return (a >>> k) | 0;
+    case Op.shr_s: return a >> k;
+    case Op.rotl: return (a << k) | (a >>> ((32 - k) & 31));
+    case Op.rotr: return (a >>> k) | (a << ((32 - k) & 31));
+    case Op.div_u: return b === 0 ? undefined : ((a >>> 0) / (b >>> 0)) | 0;
+    case Op.rem_u: return b === 0 ? undefined : ((a >>> 0) % (b >>> 0)) | 0;
+    case Op.div_s: return b === 0 || (a === -0x80000000 && b === -1) ? undefined : (a / b) | 0;
+    default: return b === 0 ? undefined : b === -1 ? 0 : a % b | 0;
   }
 }
 
@@ -472,48 +496,57 @@ function fold64(op: BinOp, sa: bigint, sb: bigint): bigint | undefined {
   const ua = BigInt.asUintN(64, sa), ub = BigInt.asUintN(64, sb);
   const k = ub & 63n;
   switch (op) {
-    case 'add': return sa + sb;
-    case 'sub': return sa - sb;
-    case 'mul': return sa * sb;
-    case 'and': return sa & sb;
-    case 'or': return sa | sb;
-    case 'xor': return sa ^ sb;
-    case 'shl': return ua << k;
-    case 'shr_u': return ua >> k;
-    case 'shr_s': return sa >> k;
-    case 'rotl': return (ua << k) | (ua >> ((64n - k) % 64n));
-    case 'rotr': return (ua >> k) | (ua << ((64n - k) % 64n));
-    case 'div_u': return ub === 0n ? undefined : ua / ub;
-    case 'rem_u': return ub === 0n ? undefined : ua % ub;
-    case 'div_s': {
+    case Op.add: return sa + sb;
+    case Op.sub: return sa - sb;
+    case Op.mul: return sa * sb;
+    case Op.and: return sa & sb;
+    case Op.or: return sa | sb;
+    case Op.xor: return sa ^ sb;
+    case Op.shl: return ua << k;
+    case Op.shr_u: return ua >> k;
+    case Op.shr_s: return sa >> k;
+    case Op.rotl: return (ua << k) | (ua >> ((64n - k) % 64n));
+    case Op.rotr: return (ua >> k) | (ua << ((64n - k) % 64n));
+    case Op.div_u: return ub === 0n ? undefined : ua / ub;
+    case Op.rem_u: return ub === 0n ? undefined : ua % ub;
+    case Op.div_s: {
       if (sb === 0n) return undefined;
       const q = sa / sb; // BigInt division truncates toward zero, as wasm does
       return BigInt.asIntN(64, q) !== q ? undefined : q;
     }
-    case 'rem_s': return sb === 0n ? undefined : sa % sb;
+    default: return sb === 0n ? undefined : sa % sb;
   }
 }
 // #endregion binary
 
 // #region integer-lowerings
-const BIN_OPS: readonly BinOp[] = ['add', 'sub', 'mul', 'div_s', 'div_u', 'rem_s', 'rem_u', 'and', 'or', 'xor', 'shl', 'shr_s', 'shr_u', 'rotl', 'rotr'];
 const COMPARE_CC: Record<string, number> = {
   eq: CC.e, ne: CC.ne, lt_s: CC.l, lt_u: CC.b, gt_s: CC.g, gt_u: CC.a, le_s: CC.le, le_u: CC.be, ge_s: CC.ge, ge_u: CC.ae,
 };
 
+/**
+ * An integer operator lowered by a direct call (lowerings.ts): binary(fc, type, op, rule),
+ * compare(fc, type, op) with op a condition code, or compare(fc, type, 'eqz').
+ */
+export interface DirectLowering {
+  readonly kind: 'binary' | 'compare' | 'eqz';
+  readonly type: number; readonly op: number; readonly rule: number;
+}
+
 /** The lowering of an integer operator of the operator table (by its name), or undefined. */
-export function integerLowering(info: OperatorInfo): ((fc: FunctionCompiler) => void) | undefined {
+export function integerLowering(info: OperatorInfo): DirectLowering | ((fc: FunctionCompiler) => void) | undefined {
   const [prefix, op] = info.name.split('.') as [string, string];
   if (prefix !== 'i32' && prefix !== 'i64') return undefined;
   const type = prefix === 'i64' ? I64 : I32;
   if (info.params.some((t) => t !== I32 && t !== I64) || info.results.some((t) => t !== I32 && t !== I64)) return undefined;
   if (info.family === 'compare') {
-    const cc = op === 'eqz' ? 'eqz' : COMPARE_CC[op];
-    return cc === undefined ? undefined : (fc) => compare(fc, type, cc);
+    if (op === 'eqz') return { kind: 'eqz', type, op: 0, rule: BoundRule.none };
+    const cc = COMPARE_CC[op];
+    return cc === undefined ? undefined : { kind: 'compare', type, op: cc, rule: BoundRule.none };
   }
-  if (info.family === 'binary' && (BIN_OPS as readonly string[]).includes(op)) {
+  if (info.family === 'binary' && Object.hasOwn(Op, op)) {
     const rule = type === I32 ? boundRuleOf(op) : BoundRule.none;
-    return (fc) => binary(fc, type, op as BinOp, rule);
+    return { kind: 'binary', type, op: Op[op as keyof typeof Op], rule };
   }
   if (info.family !== 'unary') return undefined;
   switch (op) {
