@@ -11,6 +11,8 @@ import { type Gpr, GPR16, GPR32, GPR64, GPR8, resize, XMM, type Xmm } from './re
 
 /** Each mnemonic's dispatch, looked up once. */
 const D: Readonly<Record<string, Dispatch>> = Object.fromEntries([...FORMS_BY_MNEMONIC.keys()].map((m) => [m, dispatchOf(m)]));
+/** The ALU group by its /digit (the reg field of 0x81 /n): add, or, adc, sbb, and, sub, xor, cmp. */
+const ALU: readonly Dispatch[] = ['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp'].map((m) => D[m]!);
 
 type RM = Gpr | Mem;
 type XM = Xmm | Mem;
@@ -135,6 +137,8 @@ export class Instructions extends DirectEncoder {
   sub(dst: RM, src: Src): void { if (!this.directAlu(5, dst, src)) this.emitWith(D.sub!, dst, src); }
   xor(dst: RM, src: Src): void { if (!this.directAlu(6, dst, src)) this.emitWith(D.xor!, dst, src); }
   cmp(dst: RM, src: Src): void { if (!this.directAlu(7, dst, src)) this.emitWith(D.cmp!, dst, src); }
+  /** The ALU instruction of /digit n (0 add, 1 or, 2 adc, 3 sbb, 4 and, 5 sub, 6 xor, 7 cmp): for a caller that picks it by number. */
+  alu(n: number, dst: RM, src: Src): void { if (!this.directAlu(n, dst, src)) this.emitWith(ALU[n]!, dst, src); }
   test(a: RM, b: RM | Imm): void { if (!this.directTest(a, b)) this.emitWith(D.test!, a, b); }
   not(dst: RM): void { if (!this.directUnary(2, dst)) this.emitWith(D.not!, dst); }
   neg(dst: RM): void { if (!this.directUnary(3, dst)) this.emitWith(D.neg!, dst); }

@@ -163,15 +163,15 @@ const ctz32 = (x: number): number => (x === 0 ? 32 : 31 - Math.clz32(x & -x));
 // #region binary
 /**
  * The integer binary operators, by number: a switch on them is a jump table, where one on their
- * names compared strings per operator compiled. The first six are the two-address instructions
- * (emitTwoAddress), mul as imul.
+ * names compared strings per operator compiled. add, or, and, sub and xor have the numbers of
+ * their x86 instructions in the ALU group (Assembler.alu), which emitTwoAddress passes on.
  */
 export const Op = {
-  add: 0, sub: 1, and: 2, or: 3, xor: 4, mul: 5, div_s: 6, div_u: 7, rem_s: 8, rem_u: 9, shl: 10, shr_s: 11, shr_u: 12, rotl: 13, rotr: 14,
+  add: 0, or: 1, mul: 2, div_s: 3, and: 4, sub: 5, xor: 6, div_u: 7, rem_s: 8, rem_u: 9, shl: 10, shr_s: 11, shr_u: 12, rotl: 13, rotr: 14,
 } as const;
 /** An Op. */
 export type BinOp = number;
-/** An Op of a two-address instruction: add to mul. */
+/** An Op of a two-address instruction: add, or, and, sub, xor, or mul (imul). */
 type TwoAddressOp = number;
 
 // #region binary-entry
@@ -310,15 +310,8 @@ function multiply(fc: FunctionCompiler, type: number, a: Value, b: Value): void 
 
 /** `op dst, src` for the two-address operators (imul for mul). */
 function emitTwoAddress(asm: Assembler, op: TwoAddressOp, type: number, dst: RegId, src: Gpr | Mem | number): void {
-  const d = reg(type, dst);
-  switch (op) {
-    case Op.add: return asm.add(d, src);
-    case Op.sub: return asm.sub(d, src);
-    case Op.and: return asm.and(d, src);
-    case Op.or: return asm.or(d, src);
-    case Op.xor: return asm.xor(d, src);
-    default: return asm.imul(d, src as Gpr | Mem);
-  }
+  if (op === Op.mul) asm.imul(reg(type, dst), src as Gpr | Mem);
+  else asm.alu(op, reg(type, dst), src);
 }
 
 function shift(fc: FunctionCompiler, type: number, op: BinOp, a: Value, b: Value): void {
