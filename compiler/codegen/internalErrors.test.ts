@@ -5,27 +5,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatchIndex } from '../binary/operators.ts';
 import { CompileError } from '../errors.ts';
 import { watToWasm } from '../text/watToWasm.ts';
-import { LOWERING_KIND, LoweringKind, LOWERINGS, type Lowering } from './lowerings.ts';
+import { LOWERINGS, type Lowering } from './lowerings.ts';
 import { compileModule } from './moduleCompiler.ts';
 
 const I32_ADD = 0x6a;
 const table = LOWERINGS as (Lowering | undefined)[];
 const original = table[dispatchIndex(I32_ADD)];
-const originalKind = LOWERING_KIND[dispatchIndex(I32_ADD)]!;
 afterEach(() => {
   table[dispatchIndex(I32_ADD)] = original;
-  LOWERING_KIND[dispatchIndex(I32_ADD)] = originalKind;
 });
 
 describe('internal errors', () => {
   it('become CompileErrors at the operator that hit them, with the cause kept', async () => {
     const bytes = await watToWasm('(module (func (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))');
     const boom = new Error('an invariant broke');
-    // i32.add is lowered by a direct call: through the table for this test.
     table[dispatchIndex(I32_ADD)] = () => {
       throw boom;
     };
-    LOWERING_KIND[dispatchIndex(I32_ADD)] = LoweringKind.table;
     let caught: unknown;
     try {
       compileModule(bytes);

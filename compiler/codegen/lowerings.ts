@@ -6,48 +6,45 @@
 import { allOperators, DISPATCH_SIZE, dispatchIndex } from '../binary/operators.ts';
 import type { FunctionCompiler } from './functionCompiler.ts';
 import { floatLowering } from './ops/float.ts';
-import { integerLowering } from './ops/integer.ts';
+import { binary, compare, integerLowering } from './ops/integer.ts';
 
 // #region lowering-table
-export type Lowering = (fc: FunctionCompiler) => void;
+/** A lowering, given the operator's row (its dispatch index) in the tables below. */
+export type Lowering = (fc: FunctionCompiler, row: number) => void;
+
+/** LOWERINGS[dispatchIndex(opcode)]: the lowering of a numeric operator, or undefined (not implemented). */
+export const LOWERINGS: readonly (Lowering | undefined)[] = new Array<Lowering | undefined>(DISPATCH_SIZE).fill(undefined);
 
 /**
- * How a numeric operator is lowered. The integer binary and compare operators and eqz, the
- * commonest, by a direct call with numbers from the tables below (`binary(fc, type, op, rule)`):
- * a call through LOWERINGS, which holds a different closure per operator, is megamorphic, and
- * V8 inlines nothing behind it. The rest through LOWERINGS.
+ * The integer binary and compare operators' arguments, by row: the operands' type, the operator
+ * (an integer Op, or a condition code) and its BoundRule. Their lowerings are one function each
+ * that reads them, not a closure per operator. (Calling binary() directly from the code
+ * generator, by a switch on a kind, was tried: V8 inlined it into the validator's loop, whose
+ * inlining budget then ran out before localSet and the other operators' entry points.)
  */
-export const LoweringKind = { none: 0, table: 1, integerBinary: 2, integerCompare: 3, eqz: 4 } as const;
+const LOWERING_TYPE = new Uint8Array(DISPATCH_SIZE);
+const LOWERING_OP = new Uint8Array(DISPATCH_SIZE);
+const LOWERING_RULE = new Uint8Array(DISPATCH_SIZE);
 
-/** LOWERING_KIND[dispatchIndex(opcode)]: a LoweringKind. */
-export const LOWERING_KIND = new Uint8Array(DISPATCH_SIZE);
-/** For the direct kinds: the operands' type, the operator (an integer Op, or a condition code) and its BoundRule. */
-export const LOWERING_TYPE = new Uint8Array(DISPATCH_SIZE);
-export const LOWERING_OP = new Uint8Array(DISPATCH_SIZE);
-export const LOWERING_RULE = new Uint8Array(DISPATCH_SIZE);
+const integerBinary: Lowering = (fc, row) => binary(fc, LOWERING_TYPE[row]!, LOWERING_OP[row]!, LOWERING_RULE[row]!);
+const integerCompare: Lowering = (fc, row) => compare(fc, LOWERING_TYPE[row]!, LOWERING_OP[row]!);
+const integerEqz: Lowering = (fc, row) => compare(fc, LOWERING_TYPE[row]!, 'eqz');
 
-const DIRECT_KINDS = { binary: LoweringKind.integerBinary, compare: LoweringKind.integerCompare, eqz: LoweringKind.eqz } as const;
-
-/** LOWERINGS[dispatchIndex(opcode)]: the lowering of a numeric operator of kind `table`, or undefined. */
-export const LOWERINGS: readonly (Lowering | undefined)[] = buildTables();
-
-function buildTables(): (Lowering | undefined)[] {
-  const table = new Array<Lowering | undefined>(DISPATCH_SIZE).fill(undefined);
+function buildTables(table: (Lowering | undefined)[]): void {
   for (const info of allOperators()) {
     if (info.family !== 'unary' && info.family !== 'binary' && info.family !== 'compare') continue;
     const i = dispatchIndex(info.opcode);
     if (i < 0) continue;
-    const direct = integerLowering(info);
-    if (typeof direct === 'object') {
-      LOWERING_KIND[i] = DIRECT_KINDS[direct.kind];
-      LOWERING_TYPE[i] = direct.type;
-      LOWERING_OP[i] = direct.op;
-      LOWERING_RULE[i] = direct.rule;
+    const lowering = integerLowering(info);
+    if (typeof lowering !== 'object') {
+      table[i] = lowering ?? floatLowering(info);
       continue;
     }
-    table[i] = direct ?? floatLowering(info);
-    if (table[i] !== undefined) LOWERING_KIND[i] = LoweringKind.table;
+    LOWERING_TYPE[i] = lowering.type;
+    LOWERING_OP[i] = lowering.op;
+    LOWERING_RULE[i] = lowering.rule;
+    table[i] = lowering.kind === 'binary' ? integerBinary : lowering.kind === 'compare' ? integerCompare : integerEqz;
   }
-  return table;
 }
+buildTables(LOWERINGS as (Lowering | undefined)[]);
 // #endregion lowering-table

@@ -12,8 +12,8 @@ import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { call, CallSignatures } from './calls.ts';
 import * as control from './controlFlow.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
-import { LOWERING_KIND, LOWERING_OP, LOWERING_RULE, LOWERING_TYPE, LoweringKind, LOWERINGS } from './lowerings.ts';
-import { binary, compare, pushI32, pushI64 } from './ops/integer.ts';
+import { LOWERINGS } from './lowerings.ts';
+import { pushI32, pushI64 } from './ops/integer.ts';
 import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
@@ -434,22 +434,14 @@ export class X64CodeGenerator implements CodeGenerator {
   compare(opcode: number, offset: number): void {
     this.numeric(opcode, offset);
   }
-  /** unary, binary and compare: as the lowering tables say (lowerings.ts). */
+  /** unary, binary and compare: through the lowering table (lowerings.ts). */
   private numeric(opcode: number, offset: number): void {
     const fc = this.begin(offset, '', opcode);
     if (!fc) return;
     const i = dispatchIndex(opcode);
-    try {
-      switch (LOWERING_KIND[i]) {
-        case LoweringKind.integerBinary: return binary(fc, LOWERING_TYPE[i]!, LOWERING_OP[i]!, LOWERING_RULE[i]!);
-        case LoweringKind.integerCompare: return compare(fc, LOWERING_TYPE[i]!, LOWERING_OP[i]!);
-        case LoweringKind.eqz: return compare(fc, LOWERING_TYPE[i]!, 'eqz');
-        case LoweringKind.table: return LOWERINGS[i]!(fc);
-      }
-    } catch (e) {
-      return this.failed(e);
-    }
-    this.todo(`${opcodeName(opcode)} (floats)`, offset);
+    const lower = LOWERINGS[i];
+    if (lower === undefined) return this.todo(`${opcodeName(opcode)} (floats)`, offset);
+    try { lower(fc, i); } catch (e) { this.failed(e); }
   }
 
   // --- memory (index 0 in WebAssembly 2.0)
