@@ -438,10 +438,9 @@ export class X64CodeGenerator implements CodeGenerator {
   private numeric(opcode: number, offset: number): void {
     const fc = this.begin(offset, '', opcode);
     if (!fc) return;
-    const i = dispatchIndex(opcode);
-    const lower = LOWERINGS[i];
+    const lower = LOWERINGS[dispatchIndex(opcode)];
     if (lower === undefined) return this.todo(`${opcodeName(opcode)} (floats)`, offset);
-    try { lower(fc, i); } catch (e) { this.failed(e); }
+    try { lower(fc); } catch (e) { this.failed(e); }
   }
 
   // --- memory (index 0 in WebAssembly 2.0)

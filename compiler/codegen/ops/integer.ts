@@ -517,29 +517,20 @@ const COMPARE_CC: Record<string, number> = {
   eq: CC.e, ne: CC.ne, lt_s: CC.l, lt_u: CC.b, gt_s: CC.g, gt_u: CC.a, le_s: CC.le, le_u: CC.be, ge_s: CC.ge, ge_u: CC.ae,
 };
 
-/**
- * An integer operator lowered by a direct call (lowerings.ts): binary(fc, type, op, rule),
- * compare(fc, type, op) with op a condition code, or compare(fc, type, 'eqz').
- */
-export interface DirectLowering {
-  readonly kind: 'binary' | 'compare' | 'eqz';
-  readonly type: number; readonly op: number; readonly rule: number;
-}
-
 /** The lowering of an integer operator of the operator table (by its name), or undefined. */
-export function integerLowering(info: OperatorInfo): DirectLowering | ((fc: FunctionCompiler) => void) | undefined {
+export function integerLowering(info: OperatorInfo): ((fc: FunctionCompiler) => void) | undefined {
   const [prefix, op] = info.name.split('.') as [string, string];
   if (prefix !== 'i32' && prefix !== 'i64') return undefined;
   const type = prefix === 'i64' ? I64 : I32;
   if (info.params.some((t) => t !== I32 && t !== I64) || info.results.some((t) => t !== I32 && t !== I64)) return undefined;
   if (info.family === 'compare') {
-    if (op === 'eqz') return { kind: 'eqz', type, op: 0, rule: BoundRule.none };
-    const cc = COMPARE_CC[op];
-    return cc === undefined ? undefined : { kind: 'compare', type, op: cc, rule: BoundRule.none };
+    const cc = op === 'eqz' ? 'eqz' : COMPARE_CC[op];
+    return cc === undefined ? undefined : (fc) => compare(fc, type, cc);
   }
   if (info.family === 'binary' && Object.hasOwn(Op, op)) {
     const rule = type === I32 ? boundRuleOf(op) : BoundRule.none;
-    return { kind: 'binary', type, op: Op[op as keyof typeof Op], rule };
+    const n = Op[op as keyof typeof Op];
+    return (fc) => binary(fc, type, n, rule);
   }
   if (info.family !== 'unary') return undefined;
   switch (op) {
