@@ -160,15 +160,6 @@ export class FunctionValidator implements FunctionContext {
     this.pushValues(type.params);
     return depth;
   }
-  /** Close the innermost frame (not the function's): the one around it is innermost again. */
-  private popFrame(): void {
-    const frames = this.frames;
-    const outer = --frames.size - 1;
-    this.height = frames.height[outer]!;
-    this.unreachable = frames.unreachable[outer] === 1;
-    this.blockType = this.blockTypes[frames.typeId[outer]!]!;
-    this.live = this.reporting && !this.unreachable && frames.deadAtEntry[outer] === 0;
-  }
   private setUnreachable(): void {
     this.sp = this.height;
     this.unreachable = true;
@@ -412,24 +403,38 @@ export class FunctionValidator implements FunctionContext {
         case 0x01: // nop
           break;
         case 0x02: // block
-        case 0x03: { // loop
+        case 0x03: // loop
+        case 0x04: { // if
           let bt = bytes[pos]!;
           if (bt === VOID_BLOCK_ID && pos < end) pos++; // most blocks take and give nothing
           else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
-          const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
+          if (op === 0x04) this.popExpect(I32);
+          const kind = (op - 1) as FrameKind; // block 1, loop 2, if 3
+          const frames = this.frames;
+          let f = frames.size;
+          if (bt === VOID_BLOCK_ID && f < frames.kind.length) {
+            // pushFrame for a block that takes and gives nothing (most), written out: the calls to it
+            // and to ControlStack.push cost more than these stores (V8 inlines neither here).
+            const dead = this.unreachable || frames.deadAtEntry[f - 1] === 1;
+            frames.kind[f] = kind;
+            frames.typeId[f] = VOID_BLOCK_ID;
+            frames.height[f] = this.sp;
+            frames.unreachable[f] = 0;
+            frames.deadAtEntry[f] = dead ? 1 : 0;
+            if (frames.offset.length !== 0) frames.offset[f] = offset;
+            frames.size = f + 1;
+            this.height = this.sp;
+            this.unreachable = false;
+            this.blockType = VOID_BLOCK;
+            this.labels[f] = VOID_BLOCK.results;
+            this.live = this.reporting && !dead;
+          } else f = this.pushFrame(kind, bt, offset);
           if (this.live) {
-            if (op === 0x02) cg!.block(this.frames.view(f), offset);
-            else cg!.loop(this.frames.view(f), offset);
+            const view = frames.view(f);
+            if (op === 0x02) cg!.block(view, offset);
+            else if (op === 0x03) cg!.loop(view, offset);
+            else cg!.if(view, offset);
           }
-          break;
-        }
-        case 0x04: { // if
-          let bt = bytes[pos]!;
-          if (bt === VOID_BLOCK_ID && pos < end) pos++;
-          else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
-          this.popExpect(I32);
-          const f = this.pushFrame(FrameKind.if, bt, offset);
-          if (this.live) cg!.if(this.frames.view(f), offset);
           break;
         }
         case 0x05: { // else
@@ -450,9 +455,12 @@ export class FunctionValidator implements FunctionContext {
         case 0x0b: { // end
           const frames = this.frames;
           const f = frames.size - 1;
-          this.checkFrameEnd();
           const ft = this.blockType;
-          if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, ft.results)) throw r.error('type mismatch', at);
+          const results = ft.results;
+          // A block without results (most) checks only the height: checkFrameEnd, a call, is for the rest.
+          if (results.length !== 0) this.checkFrameEnd();
+          else if (this.sp !== this.height) throw this.error('type mismatch');
+          if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, results)) throw r.error('type mismatch', at);
           if (cg && frames.deadAtEntry[f] === 0) cg.end(frames.view(f), offset);
           if (f === 0) {
             frames.size = 0;
@@ -461,8 +469,16 @@ export class FunctionValidator implements FunctionContext {
             if (cg) cg.endFunction(funcIndex, offset);
             return;
           }
-          this.popFrame();
-          this.pushValues(ft.results);
+          // Close the frame: the one around it is innermost again. Written out here, its only use: as
+          // a method V8 called it (no inlining budget left in this loop), which cost more than its stores.
+          const outer = f - 1;
+          frames.size = f;
+          this.height = frames.height[outer]!;
+          const dead = frames.unreachable[outer] === 1;
+          this.unreachable = dead;
+          this.blockType = this.blockTypes[frames.typeId[outer]!]!;
+          this.live = this.reporting && !dead && frames.deadAtEntry[outer] === 0;
+          if (results.length !== 0) this.pushValues(results);
           break;
         }
         // #region branches
