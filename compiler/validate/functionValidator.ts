@@ -408,7 +408,12 @@ export class FunctionValidator implements FunctionContext {
           let bt = bytes[pos]!;
           if (bt === VOID_BLOCK_ID && pos < end) pos++; // most blocks take and give nothing
           else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
-          if (op === 0x04) this.popExpect(I32);
+          if (op === 0x04) {
+            // The condition in place (the common case) is checked here, anything else by popExpect.
+            const sp = this.sp;
+            if (sp > this.height && this.stack[sp - 1] === I32) this.sp = sp - 1;
+            else this.popExpect(I32);
+          }
           const kind = (op - 1) as FrameKind; // block 1, loop 2, if 3
           const frames = this.frames;
           let f = frames.size;
@@ -487,7 +492,8 @@ export class FunctionValidator implements FunctionContext {
           if (depth < 0x80 && pos < end) pos++;
           else { r.pos = pos; depth = r.u32(); pos = r.pos; }
           const target = this.label(depth);
-          this.popValues(this.labelTypes(target));
+          const types = this.labelTypes(target);
+          if (types.length) this.popValues(types);
           if (this.live) cg!.br(depth, this.frames.view(target), offset);
           this.setUnreachable();
           break;
@@ -496,8 +502,14 @@ export class FunctionValidator implements FunctionContext {
           let depth = bytes[pos]!;
           if (depth < 0x80 && pos < end) pos++;
           else { r.pos = pos; depth = r.u32(); pos = r.pos; }
-          const target = this.label(depth);
-          this.popExpect(I32);
+          // label(depth) and the condition in place (the common case) checked here, anything else by
+          // popExpect (V8 inlines neither call in this loop, out of budget).
+          const size = this.frames.size;
+          if (depth >= size) throw this.error('unknown label');
+          const target = size - 1 - depth;
+          const sp = this.sp;
+          if (sp > this.height && this.stack[sp - 1] === I32) this.sp = sp - 1;
+          else this.popExpect(I32);
           const types = this.labelTypes(target);
           if (types.length) {
             this.popValues(types);
