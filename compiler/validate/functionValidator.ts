@@ -446,7 +446,10 @@ export class FunctionValidator implements FunctionContext {
           const frames = this.frames;
           const f = frames.size - 1;
           if (frames.kind[f] !== FrameKind.if) throw r.error('END opcode expected', at);
-          this.checkFrameEnd();
+          const ft = this.blockType;
+          // As at end: an if without results checks only the height.
+          if (ft.results.length !== 0) this.checkFrameEnd();
+          else if (this.sp !== this.height) throw this.error('type mismatch');
           const dead = frames.deadAtEntry[f] === 1;
           if (cg && !dead) cg.else(frames.view(f), offset);
           frames.kind[f] = FrameKind.else;
@@ -454,7 +457,7 @@ export class FunctionValidator implements FunctionContext {
           this.unreachable = false;
           this.sp = this.height;
           this.live = this.reporting && !dead;
-          this.pushValues(this.blockType.params);
+          if (ft.params.length !== 0) this.pushValues(ft.params);
           break;
         }
         case 0x0b: { // end
