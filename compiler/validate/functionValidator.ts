@@ -527,7 +527,16 @@ export class FunctionValidator implements FunctionContext {
           if (count > end - r.pos) throw this.error('unexpected end of section or function');
           if (this.brTargets.length < count) this.brTargets = new Uint32Array(Math.max(count, this.brTargets.length * 2));
           const targets = this.brTargets;
-          for (let i = 0; i < count; i++) targets[i] = r.u32();
+          // Labels of one byte (nearly all) read here, longer ones by u32 (a call per label otherwise).
+          pos = r.pos;
+          for (let i = 0; i < count; i++) {
+            const b = bytes[pos]!;
+            if (b < 0x80 && pos < end) {
+              targets[i] = b;
+              pos++;
+            } else { r.pos = pos; targets[i] = r.u32(); pos = r.pos; }
+          }
+          r.pos = pos;
           const defaultDepth = r.u32();
           pos = r.pos;
           this.popExpect(I32);
@@ -538,24 +547,25 @@ export class FunctionValidator implements FunctionContext {
           const epoch = ++this.epoch;
           const seen = this.seen;
           for (let i = 0; i < count; i++) {
-            // Each distinct target is checked once: linear in the table plus the labels' arities.
             const depth = targets[i]!;
             if (depth >= fp) throw this.error('unknown label');
             const absolute = fp - 1 - depth;
-            if (seen[absolute] === epoch) continue;
-            seen[absolute] = epoch;
             const types = this.labelTypes(absolute);
             if (types.length !== arity) throw this.error('type mismatch');
+            // Each distinct target's values are checked once: linear in the table plus the labels'
+            // arities. (Labels carrying nothing, as most do, have none to check.)
+            if (arity === 0 || seen[absolute] === epoch) continue;
+            seen[absolute] = epoch;
             this.peekValues(types);
           }
-          this.popValues(this.labelTypes(this.label(defaultDepth)));
+          if (arity !== 0) this.popValues(this.labelTypes(this.label(defaultDepth)));
           if (this.live) cg!.brTable(targets, count, defaultDepth, offset);
           this.setUnreachable();
           break;
         }
         // #endregion branches
         case 0x0f: // return
-          this.popValues(type.results);
+          if (type.results.length !== 0) this.popValues(type.results);
           if (this.live) cg!.return(offset);
           this.setUnreachable();
           break;
