@@ -70,14 +70,16 @@ const arity = (f: CFrame): number => (f.kind === FrameKind.loop ? f.params.lengt
 function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabel: Label | null = null): CFrame {
   const f = fc.control.spare.pop() as { -readonly [K in keyof CFrame]: CFrame[K] } | undefined;
   // FuncTypes are stable (the validator's contract), so the frame keeps them rather than copies.
+  // (The view's type is read once: each read looks it up in the validator's table.)
+  const type = vf.type;
   if (f === undefined) {
     return {
-      kind: vf.kind, height: vf.height, params: vf.type.params, results: vf.type.results,
+      kind: vf.kind, height: vf.height, params: type.params, results: type.results,
       label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false,
     };
   }
   // A closed frame, made new (its localState buffer is kept for snapshotLocals to reuse).
-  f.kind = vf.kind, f.height = vf.height, f.params = vf.type.params, f.results = vf.type.results;
+  f.kind = vf.kind, f.height = vf.height, f.params = type.params, f.results = type.results;
   f.label = label, f.elseLabel = elseLabel, f.layout = null, f.paramLayout = null, f.targeted = false;
   return f;
 }

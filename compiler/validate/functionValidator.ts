@@ -160,15 +160,6 @@ export class FunctionValidator implements FunctionContext {
     this.pushValues(type.params);
     return depth;
   }
-  /** Close the innermost frame (not the function's): the one around it is innermost again. */
-  private popFrame(): void {
-    const frames = this.frames;
-    const outer = --frames.size - 1;
-    this.height = frames.height[outer]!;
-    this.unreachable = frames.unreachable[outer] === 1;
-    this.blockType = this.blockTypes[frames.typeId[outer]!]!;
-    this.live = this.reporting && !this.unreachable && frames.deadAtEntry[outer] === 0;
-  }
   private setUnreachable(): void {
     this.sp = this.height;
     this.unreachable = true;
@@ -412,31 +403,53 @@ export class FunctionValidator implements FunctionContext {
         case 0x01: // nop
           break;
         case 0x02: // block
-        case 0x03: { // loop
+        case 0x03: // loop
+        case 0x04: { // if
           let bt = bytes[pos]!;
           if (bt === VOID_BLOCK_ID && pos < end) pos++; // most blocks take and give nothing
           else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
-          const f = this.pushFrame(op === 0x02 ? FrameKind.block : FrameKind.loop, bt, offset);
-          if (this.live) {
-            if (op === 0x02) cg!.block(this.frames.view(f), offset);
-            else cg!.loop(this.frames.view(f), offset);
+          if (op === 0x04) {
+            // The condition in place (the common case) is checked here, anything else by popExpect.
+            const sp = this.sp;
+            if (sp > this.height && this.stack[sp - 1] === I32) this.sp = sp - 1;
+            else this.popExpect(I32);
           }
-          break;
-        }
-        case 0x04: { // if
-          let bt = bytes[pos]!;
-          if (bt === VOID_BLOCK_ID && pos < end) pos++;
-          else { r.pos = pos; bt = this.readBlockType(); pos = r.pos; }
-          this.popExpect(I32);
-          const f = this.pushFrame(FrameKind.if, bt, offset);
-          if (this.live) cg!.if(this.frames.view(f), offset);
+          const kind = (op - 1) as FrameKind; // block 1, loop 2, if 3
+          const frames = this.frames;
+          let f = frames.size;
+          if (bt === VOID_BLOCK_ID && f < frames.kind.length) {
+            // pushFrame for a block that takes and gives nothing (most), written out: the calls to it
+            // and to ControlStack.push cost more than these stores (V8 inlines neither here).
+            const dead = this.unreachable || frames.deadAtEntry[f - 1] === 1;
+            frames.kind[f] = kind;
+            frames.typeId[f] = VOID_BLOCK_ID;
+            frames.height[f] = this.sp;
+            frames.unreachable[f] = 0;
+            frames.deadAtEntry[f] = dead ? 1 : 0;
+            if (frames.offset.length !== 0) frames.offset[f] = offset;
+            frames.size = f + 1;
+            this.height = this.sp;
+            this.unreachable = false;
+            this.blockType = VOID_BLOCK;
+            this.labels[f] = VOID_BLOCK.results;
+            this.live = this.reporting && !dead;
+          } else f = this.pushFrame(kind, bt, offset);
+          if (this.live) {
+            const view = frames.view(f);
+            if (op === 0x02) cg!.block(view, offset);
+            else if (op === 0x03) cg!.loop(view, offset);
+            else cg!.if(view, offset);
+          }
           break;
         }
         case 0x05: { // else
           const frames = this.frames;
           const f = frames.size - 1;
           if (frames.kind[f] !== FrameKind.if) throw r.error('END opcode expected', at);
-          this.checkFrameEnd();
+          const ft = this.blockType;
+          // As at end: an if without results checks only the height.
+          if (ft.results.length !== 0) this.checkFrameEnd();
+          else if (this.sp !== this.height) throw this.error('type mismatch');
           const dead = frames.deadAtEntry[f] === 1;
           if (cg && !dead) cg.else(frames.view(f), offset);
           frames.kind[f] = FrameKind.else;
@@ -444,15 +457,18 @@ export class FunctionValidator implements FunctionContext {
           this.unreachable = false;
           this.sp = this.height;
           this.live = this.reporting && !dead;
-          this.pushValues(this.blockType.params);
+          if (ft.params.length !== 0) this.pushValues(ft.params);
           break;
         }
         case 0x0b: { // end
           const frames = this.frames;
           const f = frames.size - 1;
-          this.checkFrameEnd();
           const ft = this.blockType;
-          if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, ft.results)) throw r.error('type mismatch', at);
+          const results = ft.results;
+          // A block without results (most) checks only the height: checkFrameEnd, a call, is for the rest.
+          if (results.length !== 0) this.checkFrameEnd();
+          else if (this.sp !== this.height) throw this.error('type mismatch');
+          if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, results)) throw r.error('type mismatch', at);
           if (cg && frames.deadAtEntry[f] === 0) cg.end(frames.view(f), offset);
           if (f === 0) {
             frames.size = 0;
@@ -461,8 +477,16 @@ export class FunctionValidator implements FunctionContext {
             if (cg) cg.endFunction(funcIndex, offset);
             return;
           }
-          this.popFrame();
-          this.pushValues(ft.results);
+          // Close the frame: the one around it is innermost again. Written out here, its only use: as
+          // a method V8 called it (no inlining budget left in this loop), which cost more than its stores.
+          const outer = f - 1;
+          frames.size = f;
+          this.height = frames.height[outer]!;
+          const dead = frames.unreachable[outer] === 1;
+          this.unreachable = dead;
+          this.blockType = this.blockTypes[frames.typeId[outer]!]!;
+          this.live = this.reporting && !dead && frames.deadAtEntry[outer] === 0;
+          if (results.length !== 0) this.pushValues(results);
           break;
         }
         // #region branches
@@ -471,7 +495,8 @@ export class FunctionValidator implements FunctionContext {
           if (depth < 0x80 && pos < end) pos++;
           else { r.pos = pos; depth = r.u32(); pos = r.pos; }
           const target = this.label(depth);
-          this.popValues(this.labelTypes(target));
+          const types = this.labelTypes(target);
+          if (types.length) this.popValues(types);
           if (this.live) cg!.br(depth, this.frames.view(target), offset);
           this.setUnreachable();
           break;
@@ -480,8 +505,14 @@ export class FunctionValidator implements FunctionContext {
           let depth = bytes[pos]!;
           if (depth < 0x80 && pos < end) pos++;
           else { r.pos = pos; depth = r.u32(); pos = r.pos; }
-          const target = this.label(depth);
-          this.popExpect(I32);
+          // label(depth) and the condition in place (the common case) checked here, anything else by
+          // popExpect (V8 inlines neither call in this loop, out of budget).
+          const size = this.frames.size;
+          if (depth >= size) throw this.error('unknown label');
+          const target = size - 1 - depth;
+          const sp = this.sp;
+          if (sp > this.height && this.stack[sp - 1] === I32) this.sp = sp - 1;
+          else this.popExpect(I32);
           const types = this.labelTypes(target);
           if (types.length) {
             this.popValues(types);
@@ -496,7 +527,16 @@ export class FunctionValidator implements FunctionContext {
           if (count > end - r.pos) throw this.error('unexpected end of section or function');
           if (this.brTargets.length < count) this.brTargets = new Uint32Array(Math.max(count, this.brTargets.length * 2));
           const targets = this.brTargets;
-          for (let i = 0; i < count; i++) targets[i] = r.u32();
+          // Labels of one byte (nearly all) read here, longer ones by u32 (a call per label otherwise).
+          pos = r.pos;
+          for (let i = 0; i < count; i++) {
+            const b = bytes[pos]!;
+            if (b < 0x80 && pos < end) {
+              targets[i] = b;
+              pos++;
+            } else { r.pos = pos; targets[i] = r.u32(); pos = r.pos; }
+          }
+          r.pos = pos;
           const defaultDepth = r.u32();
           pos = r.pos;
           this.popExpect(I32);
@@ -507,24 +547,25 @@ export class FunctionValidator implements FunctionContext {
           const epoch = ++this.epoch;
           const seen = this.seen;
           for (let i = 0; i < count; i++) {
-            // Each distinct target is checked once: linear in the table plus the labels' arities.
             const depth = targets[i]!;
             if (depth >= fp) throw this.error('unknown label');
             const absolute = fp - 1 - depth;
-            if (seen[absolute] === epoch) continue;
-            seen[absolute] = epoch;
             const types = this.labelTypes(absolute);
             if (types.length !== arity) throw this.error('type mismatch');
+            // Each distinct target's values are checked once: linear in the table plus the labels'
+            // arities. (Labels carrying nothing, as most do, have none to check.)
+            if (arity === 0 || seen[absolute] === epoch) continue;
+            seen[absolute] = epoch;
             this.peekValues(types);
           }
-          this.popValues(this.labelTypes(this.label(defaultDepth)));
+          if (arity !== 0) this.popValues(this.labelTypes(this.label(defaultDepth)));
           if (this.live) cg!.brTable(targets, count, defaultDepth, offset);
           this.setUnreachable();
           break;
         }
         // #endregion branches
         case 0x0f: // return
-          this.popValues(type.results);
+          if (type.results.length !== 0) this.popValues(type.results);
           if (this.live) cg!.return(offset);
           this.setUnreachable();
           break;
