@@ -170,9 +170,9 @@ export const Op = {
   add: 0, or: 1, mul: 2, div_s: 3, and: 4, sub: 5, xor: 6, div_u: 7, rem_s: 8, rem_u: 9, shl: 10, shr_s: 11, shr_u: 12, rotl: 13, rotr: 14,
 } as const;
 /** An Op. */
-export type BinOp = number;
+export type BinOp = (typeof Op)[keyof typeof Op];
 /** An Op of a two-address instruction: add, or, and, sub, xor, or mul (imul). */
-type TwoAddressOp = number;
+type TwoAddressOp = (typeof Op)['add' | 'or' | 'and' | 'sub' | 'xor' | 'mul'];
 
 // #region binary-entry
 export function binary(fc: FunctionCompiler, type: number, op: BinOp, rule: number = BoundRule.none): void {
