@@ -44,7 +44,8 @@ export class ControlStack {
 
   constructor(
     readonly blockTypes: readonly FuncType[],
-    private readonly keepOffsets: boolean,
+    /** Whether `offset` is kept (only a code generator reads it). */
+    readonly keepOffsets: boolean,
   ) {
     this.offset = new Float64Array(keepOffsets ? 16 : 0);
   }

@@ -414,7 +414,7 @@ export class FunctionValidator implements FunctionContext {
             if (sp > this.height && this.stack[sp - 1] === I32) this.sp = sp - 1;
             else this.popExpect(I32);
           }
-          const kind = (op - 1) as FrameKind; // block 1, loop 2, if 3
+          const kind = op === 0x02 ? FrameKind.block : op === 0x03 ? FrameKind.loop : FrameKind.if;
           const frames = this.frames;
           let f = frames.size;
           if (bt === VOID_BLOCK_ID && f < frames.kind.length) {
@@ -426,7 +426,7 @@ export class FunctionValidator implements FunctionContext {
             frames.height[f] = this.sp;
             frames.unreachable[f] = 0;
             frames.deadAtEntry[f] = dead ? 1 : 0;
-            if (frames.offset.length !== 0) frames.offset[f] = offset;
+            if (frames.keepOffsets) frames.offset[f] = offset;
             frames.size = f + 1;
             this.height = this.sp;
             this.unreachable = false;
