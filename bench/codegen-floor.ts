@@ -1,7 +1,8 @@
 // How much of a compile is our code generator's structure rather than its work: on straight-line
 // i32 code, the validator alone (with a code generator that does nothing), ours, and a minimal
 // code generator for the same operators (bench/minimalCodegen.ts: a typed-array value stack,
-// bytes written directly, the same instruction choices for these shapes, none of the rest).
+// bytes written directly, the same instruction choices for these shapes, none of the rest);
+// V8's Liftoff beside them, compiling the same modules.
 //   npx tsx bench/codegen-floor.ts [--seconds 3] [--rounds 2]
 // Each pattern is timed in a plain-node process that loads three copies of one esbuild bundle,
 // one per generator (see below), and compiles with each in turn; the figure is the median of the
@@ -97,7 +98,34 @@ console.log(JSON.stringify({ ms: samples.map(median), codeBytes }));
 const child = join(dir, 'child.mjs');
 writeFileSync(child, CHILD);
 
-const results = files.map(() => ({ ms: GENERATORS.map((): number[] => []), codeBytes: [0, 0, 0] }));
+/**
+ * V8's Liftoff on the same module, whole compiles (its validation included), in a process of its
+ * own with Liftoff alone on one thread; each compile gets different bytes (a custom section
+ * holds a counter), so that no cache answers instead.
+ */
+const LIFTOFF_CHILD = `
+const [seconds, file] = process.argv.slice(2);
+const { readFileSync } = await import('node:fs');
+const base = readFileSync(file);
+let counter = 0;
+const next = () => {
+  const payload = Buffer.from('n' + String(counter++).padStart(12, '0'));
+  return Buffer.concat([base, Buffer.from([0, 2 + payload.length, 1, 0x63]), payload]);
+};
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const warm = performance.now() + 2000;
+while (performance.now() < warm) new WebAssembly.Module(next());
+const samples = [];
+const stop = performance.now() + 1000 * Number(seconds);
+while (performance.now() < stop || samples.length < 5) { const b = next(); const t = cpu(); new WebAssembly.Module(b); samples.push(cpu() - t); }
+samples.sort((x, y) => x - y);
+console.log(JSON.stringify({ ms: samples[samples.length >> 1] }));
+`;
+const liftoffChild = join(dir, 'liftoff.mjs');
+writeFileSync(liftoffChild, LIFTOFF_CHILD);
+const LIFTOFF_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation', '--single-threaded'];
+
+const results = files.map(() => ({ ms: GENERATORS.map((): number[] => []), codeBytes: [0, 0, 0], liftoffMs: [] as number[] }));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [k, file] of files.entries()) {
     const r = spawnSync(process.execPath, [child, String(SECONDS), file, ...bundles], { encoding: 'utf8' });
@@ -105,6 +133,9 @@ for (let round = 0; round < ROUNDS; round++) {
     const { ms, codeBytes } = JSON.parse(r.stdout) as { ms: number[]; codeBytes: number[] };
     ms.forEach((m, g) => results[k]!.ms[g]!.push(m));
     results[k]!.codeBytes = codeBytes;
+    const l = spawnSync(process.execPath, [...LIFTOFF_FLAGS, liftoffChild, String(SECONDS), file], { encoding: 'utf8' });
+    if (l.status !== 0) throw new Error(`Liftoff on pattern ${k}: ${l.stderr}`);
+    results[k]!.liftoffMs.push((JSON.parse(l.stdout) as { ms: number }).ms);
     process.stderr.write('.');
   }
 }
@@ -114,17 +145,21 @@ const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length
 const empty = results[PATTERNS.length]!;
 /** Our code generator's time per function on empty bodies (prologue, epilogue, finishing), in ns. */
 const perFunction = ((median(empty.ms[1]!) - median(empty.ms[0]!)) * 1e6) / FUNCTIONS;
+/** Liftoff's whole compile per function on the same empty bodies, in ns. */
+const liftoffPerFunction = (median(empty.liftoffMs) * 1e6) / FUNCTIONS;
 const pad = (s: string | number, n: number): string => String(s).padStart(n);
 console.log(`code generation on straight-line i32 code: ns per operator, warm (CPU medians, ${SECONDS} s per measurement, ${ROUNDS} rounds)`);
-console.log(`  ${'pattern'.padEnd(28)} ${pad('validator', 9)} ${pad('ours', 6)} ${pad('minimal', 7)} ${pad('ratio', 6)} ${pad('code B/op', 9)} ${pad('minimal', 7)}`);
+console.log(`  ${'pattern'.padEnd(28)} ${pad('validator', 9)} ${pad('ours', 6)} ${pad('minimal', 7)} ${pad('ratio', 6)} ${pad('Liftoff', 7)} ${pad('code B/op', 9)} ${pad('minimal', 7)}`);
 for (const [k, [name, body]] of PATTERNS.entries()) {
   const operators = FUNCTIONS * REPEAT * body.split(' ').filter((w) => /^[a-z]/.test(w)).length;
   const ns = (g: Generator): number => (median(results[k]!.ms[GENERATORS.indexOf(g)]!) * 1e6) / operators;
   const validator = ns('validator alone');
   const ours = ns('ours') - validator, minimal = ns('minimal') - validator;
   const bytesPerOp = (g: Generator): string => (results[k]!.codeBytes[GENERATORS.indexOf(g)]! / operators).toFixed(2);
-  console.log(`  ${name.padEnd(28)} ${pad(validator.toFixed(1), 9)} ${pad(ours.toFixed(1), 6)} ${pad(minimal.toFixed(1), 7)} ${pad((ours / minimal).toFixed(1), 6)} ${pad(bytesPerOp('ours'), 9)} ${pad(bytesPerOp('minimal'), 7)}`);
+  const liftoff = (median(results[k]!.liftoffMs) * 1e6) / operators;
+  console.log(`  ${name.padEnd(28)} ${pad(validator.toFixed(1), 9)} ${pad(ours.toFixed(1), 6)} ${pad(minimal.toFixed(1), 7)} ${pad((ours / minimal).toFixed(1), 6)} ${pad(liftoff.toFixed(1), 7)} ${pad(bytesPerOp('ours'), 9)} ${pad(bytesPerOp('minimal'), 7)}`);
 }
-console.log('  validator: the validator alone; ours, minimal: each code generator\'s time beyond it; ratio: ours over minimal');
-console.log(`  ours includes its work per function: ${(perFunction / 1000).toFixed(1)} µs on an empty body, about ${(perFunction / (REPEAT * 4)).toFixed(1)} ns per operator of a 4-operator pattern`);
+console.log('  validator: the validator alone; ours, minimal: each code generator\'s time beyond it; ratio: ours over minimal;');
+console.log('  Liftoff: V8 Liftoff\'s whole compile (validation included: compare it with validator + ours)');
+console.log(`  per function (empty bodies): ours ${(perFunction / 1000).toFixed(1)} µs beyond the validator (about ${(perFunction / (REPEAT * 4)).toFixed(1)} ns per operator of a 4-operator pattern), Liftoff ${(liftoffPerFunction / 1000).toFixed(1)} µs in all`);
 console.log('  code B/op: machine code bytes per operator (ours counts its prologues, epilogues and the module\'s code; minimal only a ret per function)');
