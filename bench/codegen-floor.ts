@@ -23,7 +23,6 @@ const option = (name: string, fallback: string): number => {
 const SECONDS = option('--seconds', '3');
 const ROUNDS = option('--rounds', '2');
 
-// #region floor-patterns
 /** Straight-line i32 code on 2 parameters and 4 locals, each pattern 200 times in each of 300 functions. */
 const PATTERNS: [name: string, wat: string][] = [
   ['arithmetic into a local', 'local.get 0 local.get 1 i32.add local.set 2'],
@@ -33,7 +32,6 @@ const PATTERNS: [name: string, wat: string][] = [
   ['a value dropped', 'local.get 0 local.get 1 i32.sub drop'],
 ];
 const REPEAT = 200, FUNCTIONS = 300;
-// #endregion floor-patterns
 
 const dir = mkdtempSync(join(tmpdir(), 'lightbeam-codegen-floor-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -70,7 +68,6 @@ for (const k of GENERATORS.keys()) {
   });
 }
 
-// #region floor-child
 /** The three generators on one module, warm, in turns: CPU medians of a compile, and the code bytes made. */
 const CHILD = `
 const [seconds, file, ...bundles] = process.argv.slice(2);
@@ -94,7 +91,6 @@ for (let i = 0; performance.now() < stop || samples[0].length < 5; i++) {
 const median = (s) => s.slice().sort((x, y) => x - y)[s.length >> 1];
 console.log(JSON.stringify({ ms: samples.map(median), codeBytes }));
 `;
-// #endregion floor-child
 const child = join(dir, 'child.mjs');
 writeFileSync(child, CHILD);
 
