@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LIFTOFF_FLAGS, liftoff } from './liftoffTiming.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): number => {
@@ -94,33 +95,6 @@ console.log(JSON.stringify({ ms: samples.map(median), codeBytes }));
 const child = join(dir, 'child.mjs');
 writeFileSync(child, CHILD);
 
-/**
- * V8's Liftoff on the same module, whole compiles (its validation included), in a process of its
- * own with Liftoff alone on one thread; each compile gets different bytes (a custom section
- * holds a counter), so that no cache answers instead.
- */
-const LIFTOFF_CHILD = `
-const [seconds, file] = process.argv.slice(2);
-const { readFileSync } = await import('node:fs');
-const base = readFileSync(file);
-let counter = 0;
-const next = () => {
-  const payload = Buffer.from('n' + String(counter++).padStart(12, '0'));
-  return Buffer.concat([base, Buffer.from([0, 2 + payload.length, 1, 0x63]), payload]);
-};
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const warm = performance.now() + 2000;
-while (performance.now() < warm) new WebAssembly.Module(next());
-const samples = [];
-const stop = performance.now() + 1000 * Number(seconds);
-while (performance.now() < stop || samples.length < 5) { const b = next(); const t = cpu(); new WebAssembly.Module(b); samples.push(cpu() - t); }
-samples.sort((x, y) => x - y);
-console.log(JSON.stringify({ ms: samples[samples.length >> 1] }));
-`;
-const liftoffChild = join(dir, 'liftoff.mjs');
-writeFileSync(liftoffChild, LIFTOFF_CHILD);
-const LIFTOFF_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation', '--single-threaded'];
-
 const results = files.map(() => ({ ms: GENERATORS.map((): number[] => []), codeBytes: [0, 0, 0], liftoffMs: [] as number[] }));
 for (let round = 0; round < ROUNDS; round++) {
   for (const [k, file] of files.entries()) {
@@ -129,9 +103,8 @@ for (let round = 0; round < ROUNDS; round++) {
     const { ms, codeBytes } = JSON.parse(r.stdout) as { ms: number[]; codeBytes: number[] };
     ms.forEach((m, g) => results[k]!.ms[g]!.push(m));
     results[k]!.codeBytes = codeBytes;
-    const l = spawnSync(process.execPath, [...LIFTOFF_FLAGS, liftoffChild, String(SECONDS), file], { encoding: 'utf8' });
-    if (l.status !== 0) throw new Error(`Liftoff on pattern ${k}: ${l.stderr}`);
-    results[k]!.liftoffMs.push((JSON.parse(l.stdout) as { ms: number }).ms);
+    // Liftoff alone on one thread, in a process of its own: its whole compile, validation included.
+    results[k]!.liftoffMs.push(liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'compile', 1000 * SECONDS).compileMs!);
     process.stderr.write('.');
   }
 }
@@ -152,8 +125,8 @@ for (const [k, [name, body]] of PATTERNS.entries()) {
   const validator = ns('validator alone');
   const ours = ns('ours') - validator, minimal = ns('minimal') - validator;
   const bytesPerOp = (g: Generator): string => (results[k]!.codeBytes[GENERATORS.indexOf(g)]! / operators).toFixed(2);
-  const liftoff = (median(results[k]!.liftoffMs) * 1e6) / operators;
-  console.log(`  ${name.padEnd(28)} ${pad(validator.toFixed(1), 9)} ${pad(ours.toFixed(1), 6)} ${pad(minimal.toFixed(1), 7)} ${pad((ours / minimal).toFixed(1), 6)} ${pad(liftoff.toFixed(1), 7)} ${pad(bytesPerOp('ours'), 9)} ${pad(bytesPerOp('minimal'), 7)}`);
+  const liftoffNs = (median(results[k]!.liftoffMs) * 1e6) / operators;
+  console.log(`  ${name.padEnd(28)} ${pad(validator.toFixed(1), 9)} ${pad(ours.toFixed(1), 6)} ${pad(minimal.toFixed(1), 7)} ${pad((ours / minimal).toFixed(1), 6)} ${pad(liftoffNs.toFixed(1), 7)} ${pad(bytesPerOp('ours'), 9)} ${pad(bytesPerOp('minimal'), 7)}`);
 }
 console.log('  validator: the validator alone; ours, minimal: each code generator\'s time beyond it; ratio: ours over minimal;');
 console.log('  Liftoff: V8 Liftoff\'s whole compile (validation included: compare it with validator + ours)');

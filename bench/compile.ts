@@ -33,6 +33,7 @@ import { mergeParts } from '../compiler/codegen/moduleParts.ts';
 import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
 import { closeCompileWorkers, compileModuleParallel } from '../compiler/parallel/parallelCompile.ts';
 import { validateModule } from '../compiler/validate/index.ts';
+import { LIFTOFF_CHILD, LIFTOFF_FLAGS, liftoff as liftoffIn } from './liftoffTiming.ts';
 import { bodySizes, repeatFunctions } from './scaledModule.ts';
 
 const MS = Number(process.env.MS ?? 3000);
@@ -42,7 +43,6 @@ if (!Number.isInteger(COLD_RUNS) || COLD_RUNS < 1) {
   process.exit(2);
 }
 const THREADS = 2;
-const LIFTOFF_FLAGS = ['--liftoff-only', '--no-wasm-lazy-compilation'];
 
 /** CPU time of this process in ms (all its threads; does not count waiting for a core). */
 function cpuMs(): number {
@@ -70,44 +70,8 @@ async function timeAll(fns: (() => unknown)[], clock: () => number, minMs = MS):
 }
 // #endregion warm-timing
 
-// #region liftoff-child
-/** The child's program: compile the module again and again, each time with a fresh counter in a custom section. */
-const CHILD = `
-const { readFileSync } = require('node:fs');
-const base = readFileSync(process.argv[1]);
-const minMs = Number(process.argv[2]);
-const cold = process.argv[3] === 'cold';
-let n = 0;
-function fresh() {
-  const tail = Buffer.from([0, 10, 7, 0x62, 0x65, 0x6e, 0x63, 0x68, 0x2d, 0x6e, 0, 0]); // custom section "bench-n" + counter
-  tail[10] = n & 0xff; tail[11] = (n >> 8) & 0xff; n++;
-  return Buffer.concat([base, tail]);
-}
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-function time(f, clock) {
-  const warm = performance.now() + minMs / 3;
-  while (performance.now() < warm) f(fresh());
-  const s = [];
-  const stop = performance.now() + minMs;
-  while (performance.now() < stop || s.length < 5) { const b = fresh(); const t = clock(); f(b); s.push(clock() - t); }
-  return s.sort((x, y) => x - y)[s.length >> 1];
-}
-if (cold) {
-  const b = fresh(); const t = cpu(); const w = performance.now(); new WebAssembly.Module(b);
-  console.log(JSON.stringify({ firstMs: cpu() - t, firstWallMs: performance.now() - w }));
-} else {
-  const compileMs = time((b) => new WebAssembly.Module(b), cpu);
-  const compileWallMs = time((b) => new WebAssembly.Module(b), () => performance.now());
-  const validateMs = time((b) => WebAssembly.validate(b), cpu);
-  console.log(JSON.stringify({ compileMs, compileWallMs, validateMs }));
-}
-`;
-// #endregion liftoff-child
-
-function liftoff(file: string, flags: string[], mode: 'warm' | 'cold'): Record<string, number> {
-  const out = execFileSync(process.execPath, [...flags, '-e', CHILD, file, String(MS), mode], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
-}
+/** liftoffTiming's child at this run's MS. */
+const liftoff = (file: string, flags: string[], mode: 'warm' | 'compile' | 'cold'): Record<string, number> => liftoffIn(file, flags, mode, MS);
 
 const CLI = join(import.meta.dirname, '../bin/lightbeam.js');
 
@@ -182,7 +146,7 @@ async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
       const coldRun = cold([CLI, 'compile', '--json', file]);
       const coldTwo = cold([CLI, 'compile', '--json', file], { LIGHTBEAM_THREADS: String(THREADS) }); // small modules stay on 1
       const coldTsx = cold([CLI, 'compile', '--json', file], { LIGHTBEAM_NO_BUNDLE: '1' });
-      const coldV8 = cold([...LIFTOFF_FLAGS, '--single-threaded', '-e', CHILD, file, '0', 'cold']);
+      const coldV8 = cold([...LIFTOFF_FLAGS, '--single-threaded', '-e', LIFTOFF_CHILD, file, '0', 'cold']);
 
       const stubNote = compiled.stubbed.size === 0 ? 'every function compiled' : `${compiled.stubbed.size} stubbed (not implemented yet): their ${stubbedBytes} body bytes left out`;
       console.log(`${name}: ${bytes.length} bytes, ${compiled.functions.length} functions, ${stubNote}; MB/s of ${n} bytes`);
@@ -269,7 +233,7 @@ async function patterns(): Promise<void> {
       const bytes = new Uint8Array(readFileSync(file));
       const operators = 300 * 200 * body.split(' ').filter((word) => /^[a-z]/.test(word)).length;
       const [oursMs] = (await timeAll([() => compileModule(bytes)], cpuMs)) as [number];
-      const v8Ms = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm').compileMs!;
+      const v8Ms = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'compile').compileMs!;
       console.log(`  ${name.padEnd(28)} ${String(operators).padStart(9)} ${f2(oursMs, 8)} ${f2(v8Ms, 8)} ${f2(v8Ms / oursMs, 6)} ${f1((oursMs * 1e6) / operators, 6)} ${f1((v8Ms * 1e6) / operators, 8)}`);
     }
     console.log('  ratio: Liftoff\'s time over ours (1.00 = as fast as Liftoff); ns/op: time per operator (the final i32.const of each function not counted)');

@@ -22,11 +22,11 @@ const LOCAL = 0, REG = 1, CONST = 2, LOCAL_PLUS = 3;
 const HOMES = [7, 6, 3, 12, 13, 14];
 /** Temporaries: rax, rcx, rdx, r8-r11 (a bit per register). */
 const TEMPORARIES = 0b1111_0000_0111;
-/** The ALU instruction `op r/m32, r32` by wasm opcode (0: none; mul is imul). */
-const ALU_RR = new Uint8Array(256);
-ALU_RR[0x6a] = 0x01; ALU_RR[0x6b] = 0x29; ALU_RR[0x71] = 0x21; ALU_RR[0x72] = 0x09; ALU_RR[0x73] = 0x31;
-/** The ALU group number (/n of 0x83 and 0x81) by wasm opcode. */
-const ALU_DIGIT = new Uint8Array(256);
+/**
+ * The x86 ALU group number by wasm opcode (-1: none; mul is imul): the /n of `op r/m32, imm` (83 /n,
+ * 81 /n), and `op r/m32, r32` is opcode 8n + 1.
+ */
+const ALU_DIGIT = new Int8Array(256).fill(-1);
 ALU_DIGIT[0x6a] = 0; ALU_DIGIT[0x6b] = 5; ALU_DIGIT[0x71] = 4; ALU_DIGIT[0x72] = 1; ALU_DIGIT[0x73] = 6;
 const SUPPORTED = new Set(['beginModule', 'endModule', 'beginFunction', 'endFunction', 'end', 'localGet', 'localSet', 'localTee', 'i32Const', 'drop', 'binary']);
 
@@ -113,26 +113,25 @@ export class MinimalCodegen extends OnlyTheSubset {
       this.imm[a] = (ka === LOCAL_PLUS ? this.imm[a]! : 0) + (add ? this.imm[b]! : -this.imm[b]!);
       return;
     }
-    if (opcode !== 0x6c && ALU_RR[opcode] === 0) throw new Error(`minimal code generator: opcode 0x${opcode.toString(16)} is outside its subset`);
+    if (opcode !== 0x6c && ALU_DIGIT[opcode]! < 0) throw new Error(`minimal code generator: opcode 0x${opcode.toString(16)} is outside its subset`);
     // The destination: a's register if a is a temporary, else the register of the local that the
     // next operator sets (when b does not read that local), else a new temporary.
     let dst: number;
     if (ka === REG) dst = this.n[a]!;
     else {
       const next = this.localSetNext(offset);
-      const bReadsNext = (kb === LOCAL || kb === LOCAL_PLUS) && this.n[b] === next;
-      dst = next >= 0 && !bReadsNext && !this.referenced(next, a) ? HOMES[next]! : this.alloc();
+      dst = next >= 0 && !this.isCopyOf(b, next) && !this.referenced(next, a) ? HOMES[next]! : this.alloc();
       this.put(dst, a);
     }
     if (kb === CONST && opcode !== 0x6c) {
       const v = this.imm[b]!;
-      this.rex(0, 0, dst);
+      this.rex(0, dst);
       if (v >= -128 && v <= 127) (this.byte(0x83), this.byte(0xc0 | (ALU_DIGIT[opcode]! << 3) | (dst & 7)), this.byte(v));
       else (this.byte(0x81), this.byte(0xc0 | (ALU_DIGIT[opcode]! << 3) | (dst & 7)), this.int32(v));
     } else {
       const src = this.register(b);
-      if (opcode === 0x6c) (this.rex(0, dst, src), this.byte(0x0f), this.byte(0xaf), this.byte(0xc0 | ((dst & 7) << 3) | (src & 7)));
-      else this.rr(ALU_RR[opcode]!, src, dst);
+      if (opcode === 0x6c) (this.rex(dst, src), this.byte(0x0f), this.byte(0xaf), this.byte(0xc0 | ((dst & 7) << 3) | (src & 7)));
+      else this.rr(8 * ALU_DIGIT[opcode]! + 1, src, dst);
       if (this.kind[b] === REG) this.free |= 1 << src;
     }
     this.kind[a] = REG;
@@ -147,7 +146,7 @@ export class MinimalCodegen extends OnlyTheSubset {
     const h = HOMES[i]!;
     // A deferred copy of i below: moved to a temporary first.
     for (let p = 0; p < s; p++) {
-      if ((this.kind[p] === LOCAL || this.kind[p] === LOCAL_PLUS) && this.n[p] === i) {
+      if (this.isCopyOf(p, i)) {
         const t = this.alloc();
         this.put(t, p);
         this.kind[p] = REG;
@@ -168,8 +167,13 @@ export class MinimalCodegen extends OnlyTheSubset {
 
   /** Does a deferred copy of local i sit below position `below`? */
   private referenced(i: number, below: number): boolean {
-    for (let p = 0; p < below; p++) if ((this.kind[p] === LOCAL || this.kind[p] === LOCAL_PLUS) && this.n[p] === i) return true;
+    for (let p = 0; p < below; p++) if (this.isCopyOf(p, i)) return true;
     return false;
+  }
+
+  /** Is the value at position p a deferred read of local i (the local, or the local plus a constant)? */
+  private isCopyOf(p: number, i: number): boolean {
+    return (this.kind[p] === LOCAL || this.kind[p] === LOCAL_PLUS) && this.n[p] === i;
   }
 
   private push(kind: number, n: number, imm: number): void {
@@ -203,13 +207,13 @@ export class MinimalCodegen extends OnlyTheSubset {
   private put(r: number, s: number): void {
     const k = this.kind[s]!;
     if (k === CONST) {
-      this.rex(0, 0, r);
+      this.rex(0, r);
       this.byte(0xb8 + (r & 7));
       this.int32(this.imm[s]!);
     } else if (k === LOCAL_PLUS) {
       // lea r32, [home + disp8/disp32] (r12's encoding needs a SIB byte)
       const base = HOMES[this.n[s]!]!, v = this.imm[s]!, short = v >= -128 && v <= 127;
-      this.rex(0, r, base);
+      this.rex(r, base);
       this.byte(0x8d);
       this.byte((short ? 0x40 : 0x80) | ((r & 7) << 3) | (base & 7));
       if ((base & 7) === 4) this.byte(0x24);
@@ -223,13 +227,14 @@ export class MinimalCodegen extends OnlyTheSubset {
 
   /** `op r/m32, r32` between registers. */
   private rr(opcode: number, src: number, dst: number): void {
-    this.rex(0, src, dst);
+    this.rex(src, dst);
     this.byte(opcode);
     this.byte(0xc0 | ((src & 7) << 3) | (dst & 7));
   }
 
-  private rex(w: number, reg: number, rm: number): void {
-    const rex = (w << 3) | ((reg >> 3) << 2) | (rm >> 3);
+  /** REX for 32-bit operands: only the extension bits of the reg and r/m fields. */
+  private rex(reg: number, rm: number): void {
+    const rex = ((reg >> 3) << 2) | (rm >> 3);
     if (rex !== 0) this.byte(0x40 | rex);
   }
 
