@@ -14,6 +14,7 @@ import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
+import { readBeforeWritten } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { CallSignatures } from './calls.ts';
@@ -183,7 +184,9 @@ export class FunctionCompiler implements Spiller {
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
 
-    const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
+    const work = assignLocals(this, sig, type.params.length, locals.length, code);
+    const { moves, moveCount, zeroSlots } = work;
+    let zeroSlotCount = work.zeroSlotCount;
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -198,8 +201,10 @@ export class FunctionCompiler implements Spiller {
       if (m.home >= 0) emitMove(asm, REG[m.home]!, REG[m.from]!, narrow);
       else storeRegister(asm, this.frame.localAddr(m.local), m.from, narrow);
     }
-    // Declared locals that live in the frame start at zero. Many of them: one loop over the
-    // whole range (a register local's save slot in between gets a harmless zero too).
+    // Declared locals that live in the frame start at zero, but for those the body writes before
+    // anything can read them (writtenFirst: a local.set first, before the body's first branch).
+    // Many of them: one loop over the whole range (any slot in between gets a harmless zero too).
+    if (zeroSlotCount > 0 && code !== null) zeroSlotCount = readBeforeWritten(zeroSlots, zeroSlotCount, code, types.length);
     if (zeroSlotCount <= 8) for (let k = 0; k < zeroSlotCount; k++) asm.movStoreImmediate(this.frame.localAddr(zeroSlots[k]!), 0, true);
     else {
       const first = this.frame.localDisp[zeroSlots[0]!]!;

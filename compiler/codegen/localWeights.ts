@@ -6,8 +6,11 @@
 // It is not a second pass over the body: it decodes opcodes and skips immediates (the operator
 // table's immediate column says how), validates nothing, and gives up (null: declaration order)
 // on anything it does not know, such as prefixes of later proposals. Linear in the body's size.
+//
+// writtenFirst, a shorter look at the body's start, finds the locals the prologue need not zero.
 
 import { allOperators } from '../binary/operators.ts';
+import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 
 const enum Skip {
   /** Unknown opcode: give up. */
@@ -120,37 +123,108 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
       case Skip.oneLeb: // one or two bytes inline (constants up to 8191 take two)
         pos = code[pos]! < 0x80 ? pos + 1 : code[pos + 1]! < 0x80 ? pos + 2 : skipLeb(code, pos, end);
         break;
-      case Skip.twoLeb: pos = skipLeb(code, skipLeb(code, pos, end), end); break;
-      case Skip.memarg: {
-        // Bit 6 of the alignment (in its first byte): a memory index follows.
-        const flags = code[pos]!;
-        if (flags < 0x40) pos++; // the usual one-byte alignment, no memory index
-        else {
-          pos = skipLeb(code, pos, end);
-          if (flags & 0x40) pos = skipLeb(code, pos, end);
-        }
-        pos = code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end);
-        break;
-      }
-      case Skip.f32: pos += 4; break;
-      case Skip.f64: pos += 8; break;
-      case Skip.brTable: {
-        const n = lebAt(code, pos, end);
-        pos = skipLeb(code, pos, end);
-        for (let k = n; k >= 0; k--) pos = skipLeb(code, pos, end);
-        break;
-      }
-      case Skip.selectTypes: {
-        const n = lebAt(code, pos, end);
-        pos = skipLeb(code, pos, end);
-        for (let k = n; k > 0; k--) if (code[pos++]! >= 0x80 || code[pos - 1]! < 0x6f) return null;
-        break;
-      }
-      default: return null;
+      default:
+        pos = skipImmediates(kind, code, pos, end);
+        if (pos < 0) return null;
     }
   }
   return weights;
 }
+
+/** The position after the immediates of an operator of kind `kind` that start at `pos`, or -1 when they do not decode. */
+function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number): number {
+  switch (kind) {
+    case Skip.none: return pos;
+    case Skip.oneLeb: return skipLeb(code, pos, end);
+    case Skip.blockType: return skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index
+    case Skip.twoLeb: return skipLeb(code, skipLeb(code, pos, end), end);
+    case Skip.memarg: {
+      // Bit 6 of the alignment (in its first byte): a memory index follows.
+      const flags = code[pos]!;
+      if (flags < 0x40) pos++; // the usual one-byte alignment, no memory index
+      else {
+        pos = skipLeb(code, pos, end);
+        if (flags & 0x40) pos = skipLeb(code, pos, end);
+      }
+      return code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end);
+    }
+    case Skip.f32: return pos + 4;
+    case Skip.f64: return pos + 8;
+    case Skip.brTable: {
+      const n = lebAt(code, pos, end);
+      pos = skipLeb(code, pos, end);
+      for (let k = n; k >= 0; k--) pos = skipLeb(code, pos, end);
+      return pos;
+    }
+    case Skip.selectTypes: {
+      const n = lebAt(code, pos, end);
+      pos = skipLeb(code, pos, end);
+      for (let k = n; k > 0; k--) if (code[pos++]! >= 0x80 || code[pos - 1]! < 0x6f) return -1;
+      return pos;
+    }
+    default: return -1;
+  }
+}
+
+// #region written-first
+/**
+ * The operators that may leave code unrun: unreachable, if, else, br, br_if, br_table, return;
+ * and, should the operator table ever know them, the tail calls, exceptions' and references'
+ * branches (today the scan gives up on those). Before the first of them, a body runs every
+ * operator in order on every call.
+ */
+const MAY_SKIP = new Uint8Array(256);
+for (const op of [0x00, 0x04, 0x05, 0x0c, 0x0d, 0x0e, 0x0f, 0x06, 0x08, 0x09, 0x0a, 0x12, 0x13, 0x15, 0x18, 0x1f, 0xd5, 0xd6]) MAY_SKIP[op] = 1;
+/** writtenFirst's answer for a local: not seen before the first branch, read first, written first. */
+export const UNSEEN = 0, READ_FIRST = 1, WRITTEN_FIRST = 2;
+let firstScratch = new Uint8Array(64);
+
+/**
+ * For each local, how the body's first stretch uses it first: up to the first operator that may
+ * leave code unrun (MAY_SKIP), every operator runs in order on every call (a loop's back edge is a
+ * branch, so none has been taken yet either), and a local whose first use there is a local.set or
+ * local.tee (WRITTEN_FIRST) is written before anything can read it: its initial zero is never
+ * seen. Code after that point is reached only through the stretch, and code before the write in it
+ * does not read the local. null when the stretch holds something this scan does not decode. The
+ * array is reused by the next call: its first `localCount` entries are this body's.
+ */
+export function writtenFirst(code: Uint8Array, start: number, end: number, localCount: number): Uint8Array | null {
+  if (firstScratch.length < localCount) firstScratch = new Uint8Array(2 * localCount);
+  const first = firstScratch;
+  first.fill(UNSEEN, 0, localCount);
+  let pos = start;
+  while (pos < end) {
+    const op = code[pos++]!;
+    if (op >= LOCAL_GET && op <= LOCAL_TEE) {
+      const i = lebAt(code, pos, end);
+      pos = skipLeb(code, pos, end);
+      if (i < 0 || i >= localCount) return null;
+      if (first[i] === UNSEEN) first[i] = op === LOCAL_GET ? READ_FIRST : WRITTEN_FIRST;
+      continue;
+    }
+    if (MAY_SKIP[op] === 1) break;
+    let kind: Skip;
+    if (op === 0xfc) {
+      const sub = lebAt(code, pos, end);
+      pos = skipLeb(code, pos, end);
+      if (sub < 0 || sub >= 64) return null;
+      kind = SKIP[256 + sub]!;
+    } else kind = SKIP[op]!;
+    pos = skipImmediates(kind, code, pos, end);
+    if (pos < 0) return null;
+  }
+  return first;
+}
+
+/** Keep, of the first `count` locals of `locals` (in order), those the body may read before it writes them (writtenFirst); returns how many. */
+export function readBeforeWritten(locals: number[], count: number, body: ExpressionBytes, localCount: number): number {
+  const first = writtenFirst(body.code, body.start, body.end, localCount);
+  if (first === null) return count;
+  let kept = 0;
+  for (let k = 0; k < count; k++) if (first[locals[k]!] !== WRITTEN_FIRST) locals[kept++] = locals[k]!;
+  return kept;
+}
+// #endregion written-first
 
 function grow(stack: Uint8Array): Uint8Array {
   const bigger = new Uint8Array(2 * stack.length);
