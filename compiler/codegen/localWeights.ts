@@ -123,12 +123,27 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
       case Skip.oneLeb: // one or two bytes inline (constants up to 8191 take two)
         pos = code[pos]! < 0x80 ? pos + 1 : code[pos + 1]! < 0x80 ? pos + 2 : skipLeb(code, pos, end);
         break;
+      case Skip.memarg: // (inline, as one-LEB immediates: loads and stores are common)
+        pos = skipMemarg(code, pos, end);
+        break;
       default:
         pos = skipImmediates(kind, code, pos, end);
         if (pos < 0) return null;
     }
   }
   return weights;
+}
+
+/** The position after the memarg at `pos`. */
+function skipMemarg(code: Uint8Array, pos: number, end: number): number {
+  // Bit 6 of the alignment (in its first byte): a memory index follows.
+  const flags = code[pos]!;
+  if (flags < 0x40) pos++; // the usual one-byte alignment, no memory index
+  else {
+    pos = skipLeb(code, pos, end);
+    if (flags & 0x40) pos = skipLeb(code, pos, end);
+  }
+  return code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end);
 }
 
 /** The position after the immediates of an operator of kind `kind` that start at `pos`, or -1 when they do not decode. */
@@ -138,16 +153,7 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
     case Skip.oneLeb: return skipLeb(code, pos, end);
     case Skip.blockType: return skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index
     case Skip.twoLeb: return skipLeb(code, skipLeb(code, pos, end), end);
-    case Skip.memarg: {
-      // Bit 6 of the alignment (in its first byte): a memory index follows.
-      const flags = code[pos]!;
-      if (flags < 0x40) pos++; // the usual one-byte alignment, no memory index
-      else {
-        pos = skipLeb(code, pos, end);
-        if (flags & 0x40) pos = skipLeb(code, pos, end);
-      }
-      return code[pos]! < 0x80 ? pos + 1 : skipLeb(code, pos, end);
-    }
+    case Skip.memarg: return skipMemarg(code, pos, end);
     case Skip.f32: return pos + 4;
     case Skip.f64: return pos + 8;
     case Skip.brTable: {
