@@ -99,13 +99,8 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
       if (w === 0 && i < stopOnceUsed && --unused === 0) return weights;
       continue;
     }
-    let kind: number;
-    if (op === 0xfc) {
-      const sub = lebAt(code, pos, end);
-      pos = skipLeb(code, pos, end);
-      if (sub < 0 || sub >= 64) return null;
-      kind = SKIP[256 + sub]!;
-    } else kind = SKIP[op]!;
+    let kind: number = SKIP[op]!;
+    if (op === 0xfc) (kind = prefixedKind(code, pos, end)), (pos = skipLeb(code, pos, end));
     switch (kind) {
       case Skip.unknown: return null;
       case Skip.none:
@@ -132,6 +127,12 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
     }
   }
   return weights;
+}
+
+/** How to skip the immediates of the 0xfc-prefixed operator whose sub-opcode (a LEB128) starts at `pos`. */
+function prefixedKind(code: Uint8Array, pos: number, end: number): Skip {
+  const sub = lebAt(code, pos, end);
+  return sub < 0 || sub >= 64 ? Skip.unknown : (SKIP[256 + sub]! as Skip);
 }
 
 /** The position after the memarg at `pos`. */
@@ -209,13 +210,8 @@ export function writtenFirst(code: Uint8Array, start: number, end: number, local
       continue;
     }
     if (MAY_SKIP[op] === 1) break;
-    let kind: Skip;
-    if (op === 0xfc) {
-      const sub = lebAt(code, pos, end);
-      pos = skipLeb(code, pos, end);
-      if (sub < 0 || sub >= 64) return null;
-      kind = SKIP[256 + sub]!;
-    } else kind = SKIP[op]!;
+    let kind: Skip = SKIP[op]!;
+    if (op === 0xfc) (kind = prefixedKind(code, pos, end)), (pos = skipLeb(code, pos, end));
     pos = skipImmediates(kind, code, pos, end);
     if (pos < 0) return null;
   }
