@@ -3,7 +3,9 @@
 // iterations, the process's mappings (/proc/self/maps lines), its RSS and the time so far, and how
 // often and how long the runtime reclaimed dead objects' mappings (compiler/runtime/reclaim.ts).
 //
-//   npx tsx bench/instantiate-loop.ts [instance|memory] [N] [lightbeam|v8]     (x86-64 Linux)
+//   npx tsx bench/instantiate-loop.ts [instance|cycle|memory] [N] [lightbeam|v8]     (x86-64 Linux)
+// `cycle`: each instance gets an import of its own that refers back to the instance's exports, as
+// WASI shims and Emscripten's glue code do (the instance is garbage once the loop drops it).
 //   e.g. npx tsx bench/instantiate-loop.ts instance 100000
 // The last line is JSON (the test in compiler/runtime/instantiateLoop.test.ts reads it).
 
@@ -34,7 +36,10 @@ const startMaps = maps();
 for (let i = 1; i <= N; i++) {
   if (kind === 'memory') new api.Memory({ initial: 1 });
   else {
-    const instance = new api.Instance(module, imports);
+    let exports: WebAssembly.Exports | undefined;
+    const own = kind === 'cycle' ? { env: { f: () => (exports ? 7 : 0) } } : imports;
+    const instance = new api.Instance(module, own);
+    exports = instance.exports;
     if (i % 1000 === 0 && (instance.exports.g as () => number)() !== 7) throw new Error('wrong result');
   }
   if (i % Math.max(1, Math.floor(N / 10)) === 0) {

@@ -138,6 +138,8 @@ export class Instance {
   /** Everything native this instance points into that must live as long as it does. */
   private readonly keepAlive: unknown[] = [];
   private readonly calloutIds: number[] = [];
+  /** The handlers of this instance's host-function imports: the runtime only refers to them (registerCallout). */
+  private readonly calloutHandlers: (() => number)[] = [];
   /** Passive segments not yet dropped (active and declarative ones are dropped at instantiation). */
   readonly dataSegments: (Uint8Array | undefined)[];
   readonly elemSegments: (number[] | undefined)[];
@@ -328,7 +330,7 @@ export class Instance {
       this.setAddress(this.layout.funcRef(index), wasm.record);
       return;
     }
-    const id = this.runtime.registerCallout(hostFunctionHandler(this.runtime, type, value as (...a: unknown[]) => unknown));
+    const id = this.runtime.registerCallout(hostFunctionHandler(this.runtime, type, value as (...a: unknown[]) => unknown), this.calloutHandlers);
     this.calloutIds.push(id);
     requests.push({ kind: 'callout', type, id });
     users.push((address) => {

@@ -48,7 +48,8 @@ export class Runtime {
   private readonly stateWords: Uint32Array;
   private readonly adapters = new Map<string, number>();
   private readonly adapterOfType = new WeakMap<FuncType, number>();
-  private readonly handlers: (CalloutHandler | undefined)[] = [];
+  /** By id: a handler the runtime keeps, or a WeakRef to one its owner keeps (registerCallout). */
+  private readonly handlers: (CalloutHandler | WeakRef<CalloutHandler> | undefined)[] = [];
   private readonly freeIds: number[] = [];
   private readonly stateView: DataView;
   /** The thread's interrupt flag (interruption.ts): every VMContext's INTERRUPT_FLAG points to it. */
@@ -227,10 +228,19 @@ export class Runtime {
   }
 
   // #region call-out-of-wasm
-  /** Give `handler` an id for call-out stubs. */
-  registerCallout(handler: CalloutHandler): number {
+  /**
+   * Give `handler` an id for call-out stubs. With an `owner` (an instance's list of its handlers),
+   * the owner keeps the handler and the runtime only refers to it: an instance whose imports refer
+   * back to it (WASI shims and Emscripten's glue do) is then garbage once nothing else holds it,
+   * where a table of handlers held by the runtime would keep it, and its mappings, for ever.
+   * Without one, the runtime keeps the handler until unregisterCallout.
+   */
+  registerCallout(handler: CalloutHandler, owner?: CalloutHandler[]): number {
     const id = this.freeIds.pop() ?? this.handlers.length;
-    this.handlers[id] = handler;
+    if (owner) {
+      owner.push(handler);
+      this.handlers[id] = new WeakRef(handler);
+    } else this.handlers[id] = handler;
     return id;
   }
   unregisterCallout(id: number): void {
@@ -320,7 +330,9 @@ export class Runtime {
 
   /** Runs a call-out handler: 0 or a trap code (exceptions propagate to invoke). */
   private runCallout(id: number): number {
-    const handler = this.handlers[id];
+    const entry = this.handlers[id];
+    // (An owner's handler is alive while its code runs: the instance keeps it, and is being called.)
+    const handler = typeof entry === 'function' ? entry : entry?.deref();
     if (!handler) throw new RuntimeError(`call to a released import (${id})`);
     const status = handler();
     if (status !== 0 && status !== TrapCode.jsException) {
