@@ -74,6 +74,11 @@ let safeNow: () => boolean = () => true;
 export function setReclaimGuard(guard: () => boolean): void {
   safeNow = guard;
 }
+/** Run before each reclaim: drop what is kept only for speed (the runtime's last call-out handler). */
+let forgetCached: () => void = () => {};
+export function setReclaimPrelude(prelude: () => void): void {
+  forgetCached = prelude;
+}
 
 // #region reclaim
 /** Called before each new mapping: reclaim dead objects' mappings if we are over budget. */
@@ -92,6 +97,7 @@ export function reclaim(): boolean {
   const { gc, clearKept } = tools;
   if (!gc || !clearKept) return false;
   const t0 = performance.now();
+  forgetCached();
   // Twice: an instance's callback drops the last reference to its memory, whose own callback
   // needs a second collection.
   for (let round = 0; round < 2; round++) {

@@ -9,7 +9,7 @@ import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
 import { BUFFER_SLOTS, SlotViews, STATE } from './runtimeState.ts';
 import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
-import { setReclaimGuard } from './reclaim.ts';
+import { setReclaimGuard, setReclaimPrelude } from './reclaim.ts';
 import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
@@ -50,6 +50,13 @@ export class Runtime {
   private readonly adapterOfType = new WeakMap<FuncType, number>();
   /** By id: a handler the runtime keeps, or a WeakRef to one its owner keeps (registerCallout). */
   private readonly handlers: (CalloutHandler | WeakRef<CalloutHandler> | undefined)[] = [];
+  /**
+   * The handler called last, by id: a call-out to the same import again (a loop's) goes without
+   * the WeakRef's deref, which cost a fifth of a call-out (26 ns of 155). It keeps at most one
+   * instance alive past its time, until another import is called or reclaim() forgets it.
+   */
+  private lastCalloutId = -1;
+  private lastCallout: CalloutHandler | undefined;
   private readonly freeIds: number[] = [];
   private readonly stateView: DataView;
   /** The thread's interrupt flag (interruption.ts): every VMContext's INTERRUPT_FLAG points to it. */
@@ -107,6 +114,7 @@ export class Runtime {
     // Dead objects may be unmapped early (reclaim.ts) only while no wasm activation is suspended.
     const idle = () => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop);
     setReclaimGuard(idle);
+    setReclaimPrelude(() => this.forgetLastCallout());
     externRefs.canCollect = idle;
   }
 
@@ -246,6 +254,7 @@ export class Runtime {
   unregisterCallout(id: number): void {
     if (this.handlers[id] === undefined) return;
     this.handlers[id] = undefined;
+    if (id === this.lastCalloutId) this.forgetLastCallout();
     this.freeIds.push(id);
   }
 
@@ -328,11 +337,21 @@ export class Runtime {
     return Number(this.stateView.getBigUint64(STATE.CALLOUT_VMCTX, true));
   }
 
+  private forgetLastCallout(): void {
+    this.lastCalloutId = -1;
+    this.lastCallout = undefined;
+  }
+
   /** Runs a call-out handler: 0 or a trap code (exceptions propagate to invoke). */
   private runCallout(id: number): number {
-    const entry = this.handlers[id];
-    // (An owner's handler is alive while its code runs: the instance keeps it, and is being called.)
-    const handler = typeof entry === 'function' ? entry : entry?.deref();
+    let handler = this.lastCallout;
+    if (id !== this.lastCalloutId) {
+      const entry = this.handlers[id];
+      // (An owner's handler is alive while its code runs: the instance keeps it, and is being called.)
+      handler = typeof entry === 'function' ? entry : entry?.deref();
+      this.lastCalloutId = id;
+      this.lastCallout = handler;
+    }
     if (!handler) throw new RuntimeError(`call to a released import (${id})`);
     const status = handler();
     if (status !== 0 && status !== TrapCode.jsException) {
