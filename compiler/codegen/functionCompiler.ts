@@ -14,7 +14,6 @@ import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
-import { readBeforeWritten } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { CallSignatures } from './calls.ts';
@@ -184,9 +183,7 @@ export class FunctionCompiler implements Spiller {
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
 
-    const work = assignLocals(this, sig, type.params.length, locals.length, code);
-    const { moves, moveCount, zeroSlots } = work;
-    let zeroSlotCount = work.zeroSlotCount;
+    const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -202,9 +199,8 @@ export class FunctionCompiler implements Spiller {
       else storeRegister(asm, this.frame.localAddr(m.local), m.from, narrow);
     }
     // Declared locals that live in the frame start at zero, but for those the body writes before
-    // anything can read them (writtenFirst: a local.set first, before the body's first branch).
+    // anything can read them (assignLocals leaves them out: writtenFirst in localWeights.ts).
     // Many of them: one loop over the whole range (any slot in between gets a harmless zero too).
-    if (zeroSlotCount > 0 && code !== null) zeroSlotCount = readBeforeWritten(zeroSlots, zeroSlotCount, code, types.length);
     if (zeroSlotCount <= 8) for (let k = 0; k < zeroSlotCount; k++) asm.movStoreImmediate(this.frame.localAddr(zeroSlots[k]!), 0, true);
     else {
       const first = this.frame.localDisp[zeroSlots[0]!]!;

@@ -10,7 +10,7 @@ import { GPR32, type Gpr, type Mem, XMM, type Xmm } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
 import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
-import { chooseRegisterLocals, localWeights } from './localWeights.ts';
+import { chooseRegisterLocals, localWeights, readBeforeWritten } from './localWeights.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import { filledArray, truncate } from './perFunctionArrays.ts';
 import { inReg, Loc, ofLocal, type Value } from './valueStack.ts';
@@ -390,7 +390,8 @@ export function assignLocals(
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
   if (weights) heaviestFirst(zeroSlots, zeroSlotCount, weights);
   for (let k = 0; k < zeroSlotCount; k++) frame.addLocalSlot(zeroSlots[k]!);
-  work.zeroSlotCount = zeroSlotCount;
+  // Of those, the prologue zeroes the ones the body may read before it writes them (writtenFirst).
+  work.zeroSlotCount = zeroSlotCount > 0 && code !== null ? readBeforeWritten(zeroSlots, zeroSlotCount, code, l.types.length) : zeroSlotCount;
   return work;
 }
 // #endregion locals

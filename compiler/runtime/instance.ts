@@ -12,7 +12,7 @@ import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
-import { getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
+import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
@@ -139,7 +139,7 @@ export class Instance {
   private readonly keepAlive: unknown[] = [];
   private readonly calloutIds: number[] = [];
   /** The handlers of this instance's host-function imports: the runtime only refers to them (registerCallout). */
-  private readonly calloutHandlers: (() => number)[] = [];
+  private readonly calloutHandlers: CalloutHandler[] = [];
   /** Passive segments not yet dropped (active and declarative ones are dropped at instantiation). */
   readonly dataSegments: (Uint8Array | undefined)[];
   readonly elemSegments: (number[] | undefined)[];
