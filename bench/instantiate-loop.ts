@@ -3,9 +3,11 @@
 // iterations, the process's mappings (/proc/self/maps lines), its RSS and the time so far, and how
 // often and how long the runtime reclaimed dead objects' mappings (compiler/runtime/reclaim.ts).
 //
-//   npx tsx bench/instantiate-loop.ts [instance|cycle|memory] [N] [lightbeam|v8]     (x86-64 Linux)
+//   npx tsx bench/instantiate-loop.ts [instance|cycle|externref|memory] [N] [lightbeam|v8]     (x86-64 Linux)
 // `cycle`: each instance gets an import of its own that refers back to the instance's exports, as
 // WASI shims and Emscripten's glue code do (the instance is garbage once the loop drops it).
+// `externref`: each instance keeps, in an externref table slot and an externref global of its
+// own, an object that refers back to its exports (as wasm-bindgen's table of JS values may).
 //   e.g. npx tsx bench/instantiate-loop.ts instance 100000
 // The last line is JSON (the test in compiler/runtime/instantiateLoop.test.ts reads it).
 
@@ -27,7 +29,21 @@ const bytes = new Uint8Array([
 const maps = () => readFileSync('/proc/self/maps', 'utf8').split('\n').length - 1;
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
-const module = new api.Module(bytes);
+// (module (import "env" "f" (func (result i32))) (memory 1) (table 1 funcref)
+//   (table $values 1 externref) (global $value (mut externref) (ref.null extern))
+//   (func (export "g") (result i32) call 0)
+//   (func (export "put") (param externref)
+//     i32.const 0 local.get 0 table.set $values local.get 0 global.set $value)
+//   (func (export "get") (result externref) i32.const 0 table.get $values))
+// (Bytes, not text through wabt: a top-level await would run the whole loop inside one microtask,
+// and the runtime cannot end the "kept during this job" set of WeakRef targets while microtasks run.)
+const withExternrefs = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 13, 3, 96, 0, 1, 127, 96, 1, 111, 0, 96, 0, 1, 111, 2, 9, 1, 3, 101, 110, 118,
+  1, 102, 0, 0, 3, 4, 3, 0, 1, 2, 4, 7, 2, 112, 0, 1, 111, 0, 1, 5, 3, 1, 0, 1, 6, 6, 1, 111, 1, 208, 111, 11, 7,
+  17, 3, 1, 103, 0, 1, 3, 112, 117, 116, 0, 2, 3, 103, 101, 116, 0, 3, 10, 26, 3, 4, 0, 16, 0, 11, 12, 0, 65, 0,
+  32, 0, 38, 1, 32, 0, 36, 0, 11, 6, 0, 65, 0, 37, 1, 11,
+]);
+const module = new api.Module(kind === 'externref' ? withExternrefs : bytes);
 const imports = { env: { f: () => 7 } };
 let peakMaps = 0;
 let peakRss = 0;
@@ -40,6 +56,11 @@ for (let i = 1; i <= N; i++) {
     const own = kind === 'cycle' ? { env: { f: () => (exports ? 7 : 0) } } : imports;
     const instance = new api.Instance(module, own);
     exports = instance.exports;
+    if (kind === 'externref') {
+      const value = { exports };
+      (exports.put as (v: unknown) => void)(value);
+      if (i % 1000 === 0 && (exports.get as () => unknown)() !== value) throw new Error('the table lost its value');
+    }
     if (i % 1000 === 0 && (instance.exports.g as () => number)() !== 7) throw new Error('wrong result');
   }
   if (i % Math.max(1, Math.floor(N / 10)) === 0) {

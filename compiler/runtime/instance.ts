@@ -16,7 +16,7 @@ import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubR
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
-import { externRefs, funcRefs, readValue, writeValue } from './values.ts';
+import { externRefs, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
 export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
@@ -72,11 +72,26 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
  */
 const escapedOwners = new Set<Instance>();
 
+/**
+ * `owner`'s function crosses from JS into wasm: it is never freed, and no instance that could
+ * call it through a table is closed any more (ValueKeeper): it could pass its handles along.
+ */
+function escape(owner: Instance): void {
+  if (escapedOwners.size === 0) {
+    for (const ref of instancesByVmctx.values()) {
+      const inst = ref.deref();
+      if (inst?.hasFuncrefTable) inst.releaseValues();
+    }
+  }
+  escapedOwners.add(owner);
+  owner.releaseValues();
+}
+
 funcRefs.toAddress = (value) => {
   if (value === null) return NULL_REF;
   const info = typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
   if (!info) throw new TypeError('not a WebAssembly exported function');
-  escapedOwners.add(info.owner);
+  if (!escapedOwners.has(info.owner)) escape(info.owner);
   return info.record;
 };
 funcRefs.fromAddress = (address) => {
@@ -142,7 +157,11 @@ export class Instance {
   private readonly calloutHandlers: CalloutHandler[] = [];
   /** Passive segments not yet dropped (active and declarative ones are dropped at instantiation). */
   readonly dataSegments: (Uint8Array | undefined)[];
-  readonly elemSegments: (number[] | undefined)[];
+  readonly elemSegments: (number[] | undefined)[] = []; // (empty until the constructor makes them: a collection may come first)
+  /** While this instance is closed: what its tables, globals and segments hold (ValueKeeper). */
+  keeper: ValueKeeper | undefined;
+  /** Whether it can call a function reference JS gave some wasm code (then it is not closed). */
+  readonly hasFuncrefTable: boolean;
 
   constructor(compiled: CompiledModule, imports: ImportObject = {}) {
     const rt = (this.runtime = getRuntime());
@@ -156,8 +175,9 @@ export class Instance {
     instancesByVmctx.set(this.vmctx, new WeakRef(this));
     this.code = loadCode(compiled);
     this.compiled = compiled;
-    rt.trapPositionOf ??= (vmctx, returnAddress) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
-    rt.trapSiteOf ??= (vmctx, returnAddress) => instancesByVmctx.get(vmctx)?.deref()?.trapSiteAt(returnAddress);
+    // Functions of the module, not closures here: those would keep this constructor's `this` alive.
+    rt.trapPositionOf ??= trapPositionOf;
+    rt.trapSiteOf ??= trapSiteOf;
 
     this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
     this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
@@ -173,12 +193,15 @@ export class Instance {
     const stubRequests: StubRequest[] = [];
     const stubUsers: ((address: number) => void)[] = [];
     let memory: LinearMemory | undefined;
+    // Whether other wasm code may reach this instance's references, or it another's (ValueKeeper).
+    let linked = false;
+    const shared = new Set<Table | Global>();
     for (const imp of info.imports) {
       const value = lookupImport(imports, imp.module, imp.name);
       const what = `import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
       switch (imp.desc.kind) {
         case 'func':
-          this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt, stubRequests, stubUsers);
+          if (this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt, stubRequests, stubUsers)) linked = true;
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
@@ -191,11 +214,21 @@ export class Instance {
           if (value.element !== imp.desc.type.element) throw new LinkError(`incompatible import type: ${what} has another element type`);
           checkLimits(what, value.length, value.maximum, imp.desc.type.limits);
           this.tables.push(value);
+          linked = true;
+          shared.add(value);
+          if (value.keeper) externRefs.release(value.keeper);
           break;
         }
-        case 'global':
-          this.globals.push(importGlobal(value, imp.desc.type.type, imp.desc.type.mutable, what));
+        case 'global': {
+          const global = importGlobal(value, imp.desc.type.type, imp.desc.type.mutable, what);
+          this.globals.push(global);
+          if (global === value) {
+            linked ||= isRefType(global.type);
+            shared.add(global);
+            if (global.keeper) externRefs.release(global.keeper);
+          }
           break;
+        }
       }
     }
 
@@ -243,6 +276,11 @@ export class Instance {
     for (const t of this.tables) t.owners.add(this);
     for (const g of this.globals) if (g.type === ValType.funcref) g.owners.add(this);
     // #endregion lifetimes
+    this.hasFuncrefTable = this.tables.some((t) => t.element === ValType.funcref);
+    if (!linked && !(this.hasFuncrefTable && escapedOwners.size > 0)) {
+      const keeper = (this.keeper = externRefs.newKeeper());
+      for (const holder of [...this.tables, ...this.globals]) if (!shared.has(holder)) holder.keeper = keeper;
+    }
 
     // #region instance-segments
     // Segments: elements, then data, then the start function (a trap stops instantiation there).
@@ -314,7 +352,7 @@ export class Instance {
   private importFunction(
     index: number, type: FuncType, value: unknown, what: string, recordsAt: number,
     requests: StubRequest[], users: ((address: number) => void)[],
-  ): void {
+  ): boolean {
     if (typeof value !== 'function') throw new LinkError(`incompatible import type: ${what} is not a function`);
     const wasm = infoOfWrapper.get(value);
     if (wasm) {
@@ -326,9 +364,11 @@ export class Instance {
       // Both ways: the callee may keep references to the caller's functions it was passed.
       this.keepAlive.push(wasm.owner);
       wasm.owner.keepAlive.push(this);
+      // And each may now store the other's handles: neither is closed (ValueKeeper).
+      wasm.owner.releaseValues();
       this.functions[index] = wasm;
       this.setAddress(this.layout.funcRef(index), wasm.record);
-      return;
+      return true;
     }
     const id = this.runtime.registerCallout(hostFunctionHandler(this.runtime, type, value as (...a: unknown[]) => unknown), this.calloutHandlers);
     this.calloutIds.push(id);
@@ -337,8 +377,18 @@ export class Instance {
       this.setAddress(this.layout.importedFunction(index), address);
       this.defineFunction(index, type, address, this.vmctx, this, recordsAt);
     });
+    return false;
   }
   // #endregion import-function
+
+  /** For good: this instance's tables, globals and segments hold their objects through the handle table. */
+  releaseValues(): void {
+    if (this.keeper) externRefs.release(this.keeper);
+  }
+  /** Whether no other wasm code can reach this instance's references, nor it another's (ValueKeeper). */
+  get closed(): boolean {
+    return this.keeper !== undefined && !this.keeper.released;
+  }
 
   // #region constant-expressions
   private evalI32(e: ConstExpr): number {
@@ -426,6 +476,8 @@ export class Instance {
 }
 
 const instancesByVmctx = new Map<number, WeakRef<Instance>>();
+const trapPositionOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
+const trapSiteOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.trapSiteAt(returnAddress);
 
 /** A module's trap sites by code offset, made on its first trap (a module may have tens of thousands). */
 const trapSiteMaps = new WeakMap<CompiledModule, Map<number, TrapSite>>();
@@ -444,7 +496,7 @@ externRefs.markers.push((mark) => {
   for (const ref of instancesByVmctx.values()) {
     const inst = ref.deref();
     inst?.elemSegments.forEach((items, i) => {
-      if (items && inst.module.elements[i]!.type === ValType.externref) for (const h of items) mark(h);
+      if (items && inst.module.elements[i]!.type === ValType.externref) for (const h of items) mark(h, inst.keeper);
     });
   }
 });
@@ -479,6 +531,10 @@ function checkLimits(what: string, size: number, max: number | undefined, wanted
   if (wanted.max !== undefined && (max === undefined || max > wanted.max)) {
     throw new LinkError(`incompatible import type: ${what} has a larger maximum`);
   }
+}
+
+function isRefType(type: ValType): boolean {
+  return type === ValType.externref || type === ValType.funcref;
 }
 
 function importGlobal(value: unknown, type: ValType, mutable: boolean, what: string): Global {

@@ -29,6 +29,13 @@ it('so does one whose imports refer back to their instance (as WASI shims and Em
   expect(out.peakMaps - out.startMaps).toBeLessThan(3000);
 }, 150_000);
 
+it('and one whose instances keep, in their own externref table and global, an object that refers back to them', () => {
+  // The handle table must not hold such an object: the instance keeps it (ValueKeeper).
+  const out = loop('externref', 1500);
+  expect(out.reclaims).toBeGreaterThan(0);
+  expect(out.peakMaps - out.startMaps).toBeLessThan(3000);
+}, 150_000);
+
 it('a synchronous loop of 2,500 `new Memory({initial: 1})` stays within its mapping budget', () => {
   const out = loop('memory', 2500);
   expect(out.reclaims).toBeGreaterThan(0);

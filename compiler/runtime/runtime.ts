@@ -114,7 +114,11 @@ export class Runtime {
     // Dead objects may be unmapped early (reclaim.ts) only while no wasm activation is suspended.
     const idle = () => this.stateView.getBigUint64(STATE.WASM_SP, true) === BigInt(this.stackTop);
     setReclaimGuard(idle);
-    setReclaimPrelude(() => this.forgetLastCallout());
+    setReclaimPrelude(() => {
+      this.forgetLastCallout();
+      // Leave to closed instances the objects only they hold, so that a cycle through one is garbage.
+      if (idle()) externRefs.collect();
+    });
     externRefs.canCollect = idle;
   }
 

@@ -6,7 +6,7 @@ import { ValType, type RefType } from '../binary/types.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
-import { externRefs, funcRefs, readValue, writeValue } from './values.ts';
+import { externRefs, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
 import { nativeRegistry } from './reclaim.ts';
 
 /** A table's element array, unmapped when the table is collected (every instance using it is gone then too). */
@@ -50,12 +50,12 @@ externRefs.markers.push((mark) => {
   for (const ref of externTables) {
     const t = ref.deref();
     if (!t) externTables.delete(ref);
-    else for (let i = 0; i < t.length; i++) mark(t.getRaw(i));
+    else for (let i = 0; i < t.length; i++) mark(t.getRaw(i), t.keeper);
   }
   for (const ref of externGlobals) {
     const g = ref.deref();
     if (!g) externGlobals.delete(ref);
-    else mark(g.getRaw());
+    else mark(g.getRaw(), g.keeper);
   }
 });
 
@@ -73,6 +73,8 @@ export class Table {
   private lengthNow = 0;
   /** Instances whose functions are (or were) stored here: their code must outlive the table. */
   readonly owners = new Set<object>();
+  /** The closed instance's keeper, if this is the table of one: what it holds lives as long as this table. */
+  keeper: ValueKeeper | undefined;
   private readonly mapping: Elements = { address: 0, bytes: 0 };
 
   constructor(element: RefType, initial: number, maximum?: number, init: unknown = null) {
@@ -174,6 +176,8 @@ export class Global {
   private readonly slots: SlotViews;
   /** Instances whose function a funcref global holds. */
   readonly owners = new Set<object>();
+  /** The closed instance's keeper, if this is the global of one (as for Table). */
+  keeper: ValueKeeper | undefined;
   constructor(readonly type: ValType, readonly mutable: boolean, value?: unknown) {
     const c = cells.alloc(GLOBAL_CELL_SIZE);
     this.cell = c.address;

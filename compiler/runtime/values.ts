@@ -12,44 +12,92 @@ import type { SlotViews } from './runtimeState.ts';
  * null). Wasm may copy a handle anywhere it can hold an externref: tables, globals, passive
  * element segments, and its own stack while it runs. So handles are collected only when no wasm
  * activation is running (then the stack holds none), at a safe point where no handle is in
- * flight between JS and wasm (safePoint()): the table marks every handle the live tables, globals and segments hold (the
- * "markers" registered by the runtime) and frees the rest for reuse, their values becoming
- * collectable. It collects when the number of handles has doubled since the last time, so the
- * cost is amortised (linear in the handles made).
+ * flight between JS and wasm (safePoint()): the table marks every handle the live tables, globals
+ * and segments hold (the "markers" registered by the runtime) and frees the rest for reuse, their
+ * values becoming collectable. It collects when the number of handles has doubled since the last
+ * time, so the cost is amortised (linear in the handles made).
+ *
+ * A handle only a closed instance holds (one no other wasm can reach: see ValueKeeper) is kept by
+ * that instance, and the table refers to its object weakly. Otherwise an object that refers back
+ * to the instance holding it (a WASI shim's, say) would keep the instance alive for ever.
  */
 class ExternRefTable {
+  /** By handle - 1: the value, a Weak reference to an object a keeper holds, or FREE. */
   private readonly values: unknown[] = [];
+  /** The handles of the values held here, and (weakly) of the objects keepers hold. */
   private readonly handles = new Map<unknown, number>();
+  private readonly weakHandles = new WeakMap<object, number>();
+  /** How many values were Weak after the last collection (at most: then toHandle looks in weakHandles). */
+  private weakCount = 0;
   private readonly free: number[] = [];
+  private inUse = 0;
+  /** By handle - 1: the safe point after which toHandle last gave it out (it may be in flight). */
+  private readonly given: number[] = [];
+  private safePoints = 0;
   /** Collect when this many handles are in use. */
   private nextCollection = 65_536;
-  /** Each calls `mark(handle)` for every handle some live table, global or segment holds. */
-  readonly markers: ((mark: (handle: number) => void) => void)[] = [];
+  /** Each calls `mark(handle, keeper)` for every handle some live table, global or segment holds. */
+  readonly markers: ((mark: (handle: number, keeper: ValueKeeper | undefined) => void) => void)[] = [];
+  private readonly keepers = new Set<WeakRef<ValueKeeper>>();
   /** Whether collecting is safe now (the runtime: no wasm activation is running). */
   canCollect: () => boolean = () => false;
   collections = 0;
 
   get size(): number {
-    return this.handles.size;
+    return this.inUse;
   }
 
   toHandle(value: unknown): number {
     if (value === null) return NULL_REF;
     let h = this.handles.get(value);
     if (h === undefined) {
-      h = this.free.pop();
-      if (h === undefined) {
-        this.values.push(value);
-        h = this.values.length;
-      } else this.values[h - 1] = value;
-      this.handles.set(value, h);
+      if (this.weakCount > 0 && isObject(value) && (h = this.weakHandles.get(value)) !== undefined) {
+        // In flight again, so wasm may store it where its keeper is not: held here until the next collection.
+        this.hold(h, value);
+      } else {
+        h = this.free.pop();
+        if (h === undefined) {
+          this.values.push(value);
+          h = this.values.length;
+        } else this.values[h - 1] = value;
+        this.handles.set(value, h);
+        this.inUse++;
+      }
     }
+    this.given[h - 1] = this.safePoints;
     return h;
   }
   fromHandle(handle: number): unknown {
     if (handle === NULL_REF) return null;
-    if (handle > this.values.length) throw new RangeError(`bad externref handle ${handle}`);
-    return this.values[handle - 1];
+    const value = this.values[handle - 1];
+    if (value instanceof Weak) return value.deref();
+    if (value === FREE || handle > this.values.length) throw new RangeError(`bad externref handle ${handle}`);
+    return value;
+  }
+
+  // #endregion externref-handles
+
+  /** A keeper for a new instance, closed until released. */
+  newKeeper(): ValueKeeper {
+    const keeper = new ValueKeeper();
+    this.keepers.add(new WeakRef(keeper));
+    return keeper;
+  }
+  /** For good: the objects `keeper` holds are held by this table again. */
+  release(keeper: ValueKeeper): void {
+    if (keeper.released) return;
+    keeper.released = true;
+    for (const object of keeper.kept) {
+      const h = this.weakHandles.get(object);
+      if (h !== undefined) this.hold(h, object);
+    }
+    keeper.kept.clear();
+  }
+  /** Handle `h`'s object, held weakly, is held here again. */
+  private hold(h: number, object: object): void {
+    this.weakHandles.delete(object);
+    this.handles.set(object, h);
+    this.values[h - 1] = object;
   }
 
   /**
@@ -57,29 +105,111 @@ class ExternRefTable {
    * converted to handles): collects if the handles have doubled since the last time.
    */
   safePoint(): void {
-    if (this.handles.size >= this.nextCollection && this.canCollect()) this.collect();
+    this.safePoints++;
+    if (this.inUse >= this.nextCollection && this.canCollect()) this.collect();
   }
 
-  /** Free every handle nothing marks. */
+  // #region externref-collect
+  /**
+   * Free every handle nothing marks, and leave each object only closed instances hold to them.
+   * Outside a safe point (the runtime's reclaim), what toHandle gave out since the last one may be
+   * in flight, so it counts as marked.
+   */
   collect(): void {
-    const live = new Uint8Array(this.values.length + 1);
-    const mark = (h: number) => {
-      if (h > 0 && h < live.length) live[h] = 1;
+    // New sets, swapped in at the end: until then the old ones hold what they held (a GC may come).
+    const kept = new Map<ValueKeeper, Set<object>>();
+    // Per handle: HELD if a table, global or segment this table must hold for marks it, KEPT if a keeper does.
+    const marks = new Uint8Array(this.values.length + 1);
+    const mark = (h: number, keeper: ValueKeeper | undefined) => {
+      if (!(h > 0 && h < marks.length)) return;
+      const value = this.values[h - 1];
+      const object = value instanceof Weak ? value.peek() : value;
+      if (keeper && !keeper.released && isObject(object)) {
+        let set = kept.get(keeper);
+        if (!set) kept.set(keeper, (set = new Set()));
+        set.add(object);
+        marks[h]! |= KEPT;
+      } else marks[h]! |= HELD;
     };
     for (const marker of this.markers) marker(mark);
-    for (let h = 1; h <= this.values.length; h++) {
-      // A freed slot holds undefined, whose own handle (if it has one) is another.
-      if (live[h] || this.handles.get(this.values[h - 1]) !== h) continue;
-      this.handles.delete(this.values[h - 1]);
-      this.values[h - 1] = undefined;
-      this.free.push(h);
+    for (let h = 1; h < marks.length; h++) if (this.given[h - 1] === this.safePoints) marks[h]! |= HELD;
+    let weak = 0;
+    for (let h = 1; h < marks.length; h++) {
+      const value = this.values[h - 1];
+      if (value === FREE) continue;
+      if (marks[h] === 0) {
+        if (!(value instanceof Weak)) this.handles.delete(value);
+        else {
+          const object = value.peek();
+          if (object) this.weakHandles.delete(object);
+        }
+        this.values[h - 1] = FREE;
+        this.free.push(h);
+        this.inUse--;
+      } else if (value instanceof Weak) {
+        const object = value.peek();
+        if (marks[h]! & HELD && object) this.hold(h, object);
+        else weak++;
+      } else if (!(marks[h]! & HELD)) {
+        // Only keepers hold it.
+        this.handles.delete(value);
+        this.weakHandles.set(value as object, h);
+        this.values[h - 1] = new Weak(value as object);
+        weak++;
+      }
     }
-    this.nextCollection = Math.max(65_536, 2 * this.handles.size);
+    this.weakCount = weak;
+    for (const ref of this.keepers) {
+      const keeper = ref.deref();
+      if (!keeper || keeper.released) this.keepers.delete(ref);
+      else keeper.kept = kept.get(keeper) ?? new Set();
+    }
+    // Emptied: `mark` may outlive this call (a call site's feedback in V8 can keep the closure,
+    // and so this Map, alive through the next GC, and with it every object it lists).
+    kept.clear();
+    this.nextCollection = Math.max(65_536, 2 * this.inUse);
     this.collections++;
   }
 }
+// #endregion externref-collect
+
+// #region value-keeper
+/**
+ * What a closed instance holds: the objects its tables, globals and segments hold, as of the last
+ * collection. An instance is closed while no other wasm code can reach its tables and globals, nor
+ * it another's: it imports no wasm function, no table and no reference global, no other instance
+ * imports its functions, tables or globals, and no function reference crosses from JS into wasm
+ * that could connect it to another (see Instance). Then wasm moves its handles only among its own
+ * tables, globals and segments, which all refer to the keeper, so what they hold lives as long as
+ * any of them does, and a cycle through the instance is garbage like any other.
+ */
+export class ValueKeeper {
+  kept = new Set<object>();
+  released = false;
+}
+// #endregion value-keeper
+
+const FREE = Symbol('free handle');
+const HELD = 1;
+const KEPT = 2;
+class Weak {
+  private readonly ref: WeakRef<object>;
+  constructor(object: object) {
+    this.ref = new WeakRef(object);
+  }
+  deref(): object {
+    const object = this.ref.deref();
+    if (object === undefined) throw new Error('an externref value was collected while wasm still held it (a Lightbeam bug)');
+    return object;
+  }
+  peek(): object | undefined {
+    return this.ref.deref();
+  }
+}
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
 export const externRefs = new ExternRefTable();
-// #endregion externref-handles
 
 /** How funcrefs cross: the instance layer installs these (a record address <-> an exported function). */
 export const funcRefs = {
