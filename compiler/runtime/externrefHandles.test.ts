@@ -138,8 +138,13 @@ describe('values that only closed instances hold', () => {
     const d = instance();
     new Instance(compileModule(await watToWasm(`(module (import "d" "g" (global (mut externref))))`)), { d: { g: exportsOf(d).g } });
     expect(d.closed).toBe(false);
-    const numbers = new Instance(compileModule(await watToWasm(`(module (import "n" "g" (global i32)))`)), { n: { g: 5 } });
+    // Numbers carry no handles: a number global, given as a value or shared, links nothing.
+    const exporter = new Instance(compileModule(await watToWasm(`(module (global (export "h") i32 (i32.const 6)))`)));
+    const numbers = new Instance(compileModule(await watToWasm(`(module (import "n" "g" (global i32)) (import "n" "h" (global i32)))`)), {
+      n: { g: 5, h: exporter.exports.h },
+    });
     expect(numbers.closed).toBe(true);
+    expect(exporter.closed).toBe(true);
     expect(instance().closed).toBe(true);
   });
 

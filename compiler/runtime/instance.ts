@@ -223,9 +223,11 @@ export class Instance {
           const global = importGlobal(value, imp.desc.type.type, imp.desc.type.mutable, what);
           this.globals.push(global);
           if (global === value) {
-            linked ||= isRefType(global.type);
             shared.add(global);
-            if (global.keeper) externRefs.release(global.keeper);
+            if (isRefType(global.type)) {
+              linked = true;
+              if (global.keeper) externRefs.release(global.keeper);
+            }
           }
           break;
         }
