@@ -40,6 +40,12 @@ export function checkJsApiLimits(m: ModuleInfo, offset: number): void {
   over('tables', m.tables.length, L.tables, offset);
 }
 
+/** The module's size so far, as its bytes arrive. */
+export function checkModuleSize(bytes: number): void {
+  const limit = JS_API_LIMITS.moduleSize;
+  if (bytes > limit) throw new CompileError(`module too large (over ${limit} bytes; the JS API allows ${limit})`, limit);
+}
+
 /** A type's parameter and result counts (checked as each type is read). */
 export function checkSignatureLimits(params: number, results: number, offset: number): void {
   over('parameters', params, JS_API_LIMITS.params, offset);

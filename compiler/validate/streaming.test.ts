@@ -244,6 +244,28 @@ describe('very large counts fail cleanly instead of allocating', () => {
   }
 });
 
+describe('the JS API\'s 1 GiB limit on a module', () => {
+  it('fails as the bytes pass it, holding none of them', () => {
+    // A custom section (empty name) declared longer than 1 GiB, then its contents 64 MiB at a time.
+    const v = new StreamingValidator();
+    v.push(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0, ...leb(2 ** 30 + 64), 0]));
+    const chunk = new Uint8Array(64 * 2 ** 20);
+    let pushed = 0;
+    let error: unknown;
+    try {
+      for (; pushed < 17; pushed++) {
+        v.push(chunk);
+        expect(v.retainedBytes).toBeLessThan(1024);
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(pushed).toBe(15); // 15 bytes, then 15 x 64 MiB fit; the 16th chunk passes 1 GiB
+    expect(error).toBeInstanceOf(CompileError);
+    expect((error as CompileError).message).toMatch(/^module too large \(over 1073741824 bytes; the JS API allows 1073741824\)/);
+  });
+});
+
 describe('hostile input', () => {
   it('mutated modules either validate or throw CompileError, and streaming agrees with whole-buffer', async () => {
     const original = await watToWasm(EVERYTHING, { names: true });

@@ -18,7 +18,7 @@ import {
   checkConstExpr, checkData, checkElement, checkExports, checkFunctions, checkImports, checkMemories,
   checkStart, checkTables,
 } from './moduleChecks.ts';
-import { checkJsApiLimits, checkSignatureLimits } from './jsApiLimits.ts';
+import { checkJsApiLimits, checkModuleSize, checkSignatureLimits } from './jsApiLimits.ts';
 
 // #region decoder-states
 const enum State {
@@ -105,8 +105,9 @@ export class StreamingValidator {
   push(chunk: Uint8Array): void {
     this.checkUsable();
     if (chunk.length === 0) return;
-    this.append(chunk);
     try {
+      checkModuleSize(this.base + this.end + chunk.length);
+      this.append(chunk);
       this.pump();
     } catch (e) {
       this.state = State.Failed;
