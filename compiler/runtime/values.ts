@@ -42,6 +42,8 @@ class ExternRefTable {
   /** Whether collecting is safe now (the runtime: no wasm activation is running). */
   canCollect: () => boolean = () => false;
   collections = 0;
+  /** Values left to keepers so far (for tests). */
+  weakened = 0;
 
   get size(): number {
     return this.inUse;
@@ -155,6 +157,7 @@ class ExternRefTable {
         this.handles.delete(value);
         this.weakHandles.set(value as object, h);
         this.values[h - 1] = new Weak(value as object);
+        this.weakened++;
         weak++;
       }
     }
