@@ -4,7 +4,7 @@
 import { BASELINE_FEATURES, type CpuFeatures } from '../abi/index.ts';
 import type { ExternKind, ModuleInfo } from '../binary/types.ts';
 import type { CompiledModule } from '../abi/index.ts';
-import { compileModule } from '../codegen/moduleCompiler.ts';
+import { compileModule, StreamingCompiler } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import { validateModule } from '../validate/index.ts';
 
@@ -45,6 +45,9 @@ const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'fun
 /** What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam). */
 export const apiStats = { modules: 0, moduleBytes: 0, instances: 0 };
 
+/** A module compileChunks compiled, for the Module constructor it calls next to take as it is. */
+let streamed: { bytes: Uint8Array; compiled: CompiledModule } | null = null;
+
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */
 export class Module {
@@ -53,10 +56,17 @@ export class Module {
   private readonly bytes: Uint8Array;
 
   constructor(bytes: Bytes, options: LightbeamCompileOptions = {}) {
-    this.bytes = copyBytes(bytes);
-    this.compiled = compileModule(this.bytes, {
-      features: targetFeatures, interruptible: options.interruptible ?? defaultInterruptible,
-    });
+    const given = streamed;
+    streamed = null;
+    if (given) {
+      this.bytes = given.bytes;
+      this.compiled = given.compiled;
+    } else {
+      this.bytes = copyBytes(bytes);
+      this.compiled = compileModule(this.bytes, {
+        features: targetFeatures, interruptible: options.interruptible ?? defaultInterruptible,
+      });
+    }
     apiStats.modules++;
     apiStats.moduleBytes += this.bytes.length;
   }
@@ -99,6 +109,36 @@ export function validate(bytes: Bytes): boolean {
     if (e instanceof CompileError) return false;
     throw e;
   }
+}
+
+/**
+ * Compile a module from its bytes as they arrive (WebAssembly.compileStreaming): each function is
+ * compiled as soon as all of its body is here, so compiling overlaps with downloading.
+ * `expectedBytes` (a Content-Length, or 0) sizes the buffers. Rejects with CompileError as soon
+ * as a chunk shows a problem, without waiting for the rest.
+ */
+export async function compileChunks(
+  chunks: AsyncIterable<Uint8Array>, options: LightbeamCompileOptions = {}, expectedBytes = 0,
+): Promise<Module> {
+  const compiler = new StreamingCompiler(
+    { features: targetFeatures, interruptible: options.interruptible ?? defaultInterruptible }, expectedBytes,
+  );
+  // A copy of every byte for the Module (customSections reads them); the compiler keeps none.
+  let bytes = new Uint8Array(Math.max(expectedBytes, 1024));
+  let length = 0;
+  for await (const chunk of chunks) {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('WebAssembly.compileStreaming(): the body must be bytes');
+    compiler.push(chunk);
+    if (length + chunk.length > bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * bytes.length, length + chunk.length));
+      grown.set(bytes.subarray(0, length));
+      bytes = grown;
+    }
+    bytes.set(chunk, length);
+    length += chunk.length;
+  }
+  streamed = { bytes: bytes.slice(0, length), compiled: compiler.finish() };
+  return new Module(streamed.bytes, options);
 }
 
 // Options as a rest parameter: the JS API says compile.length is 1.

@@ -57,6 +57,40 @@ describe.each(engines)('the WebAssembly namespace (%s)', (_name, api) => {
     await expect(W.compileStreaming(new Response(bytes))).rejects.toThrow(TypeError);
   });
 
+  it('compiles a streamed body chunk by chunk, and stops reading it at the first problem', async () => {
+    const W = api();
+    const bytes = wat2wasm(`(module (func (export "f") (result i32) (i32.const 7))
+      (func (export "g") (result i32) (i32.const 8)) (@custom "extra" "abc"))`);
+    // A body that hands out 5 bytes per read, and counts the reads.
+    const body = (b: Uint8Array, stats: { reads: number; cancelled: boolean }) => new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const at = stats.reads++ * 5;
+        if (at >= b.length) controller.close();
+        else controller.enqueue(b.slice(at, at + 5));
+      },
+      cancel() {
+        stats.cancelled = true;
+      },
+    }, { highWaterMark: 0 });
+    const response = (b: Uint8Array, stats: { reads: number; cancelled: boolean }) =>
+      new Response(body(b, stats), { headers: { 'Content-Type': 'application/wasm' } });
+    const good = { reads: 0, cancelled: false };
+    const { module, instance } = await W.instantiateStreaming(response(bytes, good));
+    expect((instance.exports.f as () => number)()).toBe(7);
+    expect((instance.exports.g as () => number)()).toBe(8);
+    expect(new TextDecoder().decode(W.Module.customSections(module, 'extra')[0])).toBe('abc');
+    expect(good.reads).toBeGreaterThan(bytes.length / 5);
+    // The first body's i32.const becomes an unknown opcode: the rest is never read.
+    const bad = bytes.slice();
+    bad[bad.indexOf(0x41, 20)] = 0xff;
+    const stats = { reads: 0, cancelled: false };
+    await expect(W.compileStreaming(response(bad, stats))).rejects.toThrow(W.CompileError);
+    if (_name === 'lightbeam') {
+      expect(stats.reads).toBeLessThan(bytes.length / 5 - 2);
+      expect(stats.cancelled).toBe(true);
+    }
+  });
+
   // sql.js (SQLite): `i64.const -2^53` as a compare operand; -2^53 is exact as a double but
   // not a safe integer, and the assembler refused it as a 64-bit immediate.
   it('compares with the i64 constant -2^53 (regression from sql.js)', () => {

@@ -5,7 +5,7 @@
 
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
 import { Global, Instance, instantiate, Memory, Table } from './index.ts';
-import { compile, Module, validate } from './module.ts';
+import { compile, compileChunks, Module, validate } from './module.ts';
 
 // #region idl-shape
 /** Make a class look like a WebIDL interface object. */
@@ -35,8 +35,8 @@ Object.defineProperty(Table.prototype.set, 'length', { value: 1 });
 Object.defineProperty(Table.prototype.grow, 'length', { value: 1 });
 // #endregion idl-shape
 
-/** The bytes of a fetch Response, checked as the JS API's streaming functions check it. */
-async function responseBytes(source: unknown, what: string): Promise<Uint8Array> {
+/** A fetch Response, checked as the JS API's streaming functions check it. */
+async function checkedResponse(source: unknown, what: string): Promise<Response> {
   const response = await source;
   if (typeof Response === 'undefined' || !(response instanceof Response)) {
     throw new TypeError(`WebAssembly.${what}(): Argument 0 must be a Response or a promise of one`);
@@ -47,17 +47,38 @@ async function responseBytes(source: unknown, what: string): Promise<Uint8Array>
   }
   if (!response.ok) throw new TypeError(`WebAssembly.${what}(): HTTP status code is not ok`);
   if (response.bodyUsed) throw new TypeError(`WebAssembly.${what}(): the Response body has already been read`);
-  return new Uint8Array(await response.arrayBuffer());
+  return response;
 }
 
+/** The body's chunks as they arrive; the body is cancelled if the compiler stops reading early. */
+async function* bodyChunks(response: Response): AsyncGenerator<Uint8Array> {
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  let ended = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      yield value;
+    }
+    ended = true;
+  } finally {
+    if (!ended) await reader.cancel().catch(() => {});
+  }
+}
+
+// #region compile-streaming
 async function compileStreaming(source: unknown): Promise<Module> {
-  return compile(await responseBytes(source, 'compileStreaming'));
+  const response = await checkedResponse(source, 'compileStreaming');
+  return compileChunks(bodyChunks(response), {}, Number(response.headers.get('Content-Length')) || 0);
 }
 
 async function instantiateStreaming(source: unknown, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }> {
-  const bytes = await responseBytes(source, 'instantiateStreaming');
-  return instantiate(bytes, importObject);
+  const response = await checkedResponse(source, 'instantiateStreaming');
+  const module = await compileChunks(bodyChunks(response), {}, Number(response.headers.get('Content-Length')) || 0);
+  return { module, instance: await instantiate(module, importObject) };
 }
+// #endregion compile-streaming
 Object.defineProperty(instantiateStreaming, 'length', { value: 1 });
 
 // #region namespace

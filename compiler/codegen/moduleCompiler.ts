@@ -590,11 +590,39 @@ export function compilePart(bytes: Uint8Array, part: ModulePart, options: Compil
 }
 
 function compileWith(bytes: Uint8Array, options: CompileOptions): { result: CompiledModuleWithNotes; gen: X64CodeGenerator } {
-  const gen = new X64CodeGenerator(options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false, options.part ?? null, bytes.length);
-  const v = new StreamingValidator(gen);
-  v.push(bytes);
-  v.finish();
-  if (!gen.result) throw new CompileError('codegen: the module was not finished');
-  return { result: gen.result, gen };
+  const compiler = new StreamingCompiler(options, bytes.length);
+  compiler.push(bytes);
+  return { result: compiler.finish(), gen: compiler.gen };
 }
 // #endregion compile-module
+
+// #region streaming-compile
+/**
+ * Compiles a module as its bytes arrive, in chunks of any size: the validator drives the code
+ * generator, which compiles each function body as soon as all of it is here, so compiling
+ * overlaps with downloading. The result is the same, byte for byte, as compileModule's on the
+ * whole module. Throws CompileError (with the byte offset) from the push that shows a problem.
+ */
+export class StreamingCompiler {
+  readonly gen: X64CodeGenerator;
+  private readonly validator: StreamingValidator;
+
+  /** `expectedBytes`: the module's size if known (a Content-Length), to size the code buffer. */
+  constructor(options: CompileOptions = {}, expectedBytes = 0) {
+    this.gen = new X64CodeGenerator(
+      options.notes ?? false, options.features ?? BASELINE_FEATURES, options.interruptible ?? false, options.part ?? null, expectedBytes,
+    );
+    this.validator = new StreamingValidator(this.gen);
+  }
+
+  push(chunk: Uint8Array): void {
+    this.validator.push(chunk);
+  }
+
+  finish(): CompiledModuleWithNotes {
+    this.validator.finish();
+    if (!this.gen.result) throw new CompileError('codegen: the module was not finished');
+    return this.gen.result;
+  }
+}
+// #endregion streaming-compile
