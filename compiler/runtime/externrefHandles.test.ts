@@ -1,7 +1,5 @@
 // Issue 11, item 6: externref handles are collected (their values become collectable) once no
 // table, global or segment holds them, and only then.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { CompiledModule } from '../abi/index.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
@@ -9,6 +7,7 @@ import { watToWasm } from '../text/watToWasm.ts';
 import * as api from '../api/index.ts';
 import { Instance } from './instance.ts';
 import { reclaim } from './reclaim.ts';
+import { fullGc } from './testKit.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 import { externRefs } from './values.ts';
 
@@ -39,15 +38,6 @@ describe('externref handles', () => {
 // What only a closed instance holds, that instance keeps, and the handle table refers to weakly:
 // an object that refers back to its instance must not keep the instance alive for ever.
 describe('values that only closed instances hold', () => {
-  // The GC and "end of job" that reclaim() uses, without its collection of handles first.
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInContext('gc', vm.createContext({})) as () => void;
-  v8.setFlagsFromString('--no-expose-gc');
-  const endOfJob = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
-  const fullGc = () => {
-    new vm.Script('0').runInContext(endOfJob);
-    gc();
-  };
   const holder = `(module
     (table (export "t") 2 externref) (global (export "g") (mut externref) (ref.null extern))
     (func (export "put") (param externref) i32.const 0 local.get 0 table.set 0 local.get 0 global.set 0)

@@ -3,25 +3,16 @@
 // handles and collecting garbage, checked after every step against a model that holds only
 // numbers. The model holds no value, so only the runtime keeps them alive: a value freed too early
 // reads back wrong (or throws), a value kept too long is what the other tests measure.
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { expect, it } from 'vitest';
 import type { CompiledModule } from '../abi/index.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from './instance.ts';
 import { reclaim } from './reclaim.ts';
+import { fullGc } from './testKit.ts';
 import type { Global, Table } from './tableAndGlobal.ts';
 import { externRefs } from './values.ts';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInContext('gc', vm.createContext({})) as () => void;
-v8.setFlagsFromString('--no-expose-gc');
-const endOfJob = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
-const fullGc = () => {
-  new vm.Script('0').runInContext(endOfJob);
-  gc();
-};
 
 const SLOTS = 4;
 const body = `
