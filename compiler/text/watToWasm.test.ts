@@ -22,6 +22,14 @@ describe('watToWasm', () => {
     expect((await watToWasm(invalid, { validate: false })).length).toBeGreaterThan(8);
   });
 
+  it("names the file exactly in wabt's messages, whatever wabt's heap held before", async () => {
+    const assemble = await loadWatToWasm();
+    // Longer names first leave bytes in wabt's heap where the next, shorter name's NUL should be.
+    for (let i = 0; i < 3; i++) assemble('(module (func (export "fffff") (result i32) i32.const 1))', { name: 'x'.repeat(40) + i });
+    expect(() => assemble('(module (func (result i32) i32.const 1 i32.add))', { name: '/tmp/bad.wat' }))
+      .toThrow(/\n\/tmp\/bad\.wat:1:\d+: error/);
+  });
+
   it('reads proposals beyond 2.0 (every wabt feature is on)', async () => {
     const assemble = await loadWatToWasm();
     const tailCall = '(module (func $f (return_call $f)))';

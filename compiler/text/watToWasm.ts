@@ -42,7 +42,10 @@ export async function loadWatToWasm(): Promise<WatAssembler> {
   const wabt = await loadWabt();
   const features = allFeatures(wabt);
   return (text, { name = 'module.wat', validate = true, names = false } = {}) => {
-    const module = wabt.parseWat(name, text, features);
+    // wabt copies the name into a buffer one byte too short for its NUL (allocateCString), so a
+    // message could show whatever followed it in wabt's heap ("bad.watK:1:53"): the NUL is ours.
+    // And only ASCII survives the copy.
+    const module = wabt.parseWat(`${name.replace(/[^\x20-\x7e]/g, '?')}\0`, text, features);
     try {
       module.resolveNames();
       if (validate) module.validate();
