@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { main } from './compile.ts';
+import { main as disasm } from './disasm.ts';
 import { cliThreads, PARALLEL_FROM } from './compileForCli.ts';
 
 afterEach(() => vi.unstubAllEnvs());
@@ -36,17 +37,23 @@ it('lightbeam compile --json reports the module, the threads and the time of the
   expect(report.beforeCompileMs).toBeGreaterThan(0);
 });
 
-it('lightbeam compile says why it cannot compile', async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'lightbeam-compile-')), 'bad.wasm');
+it('lightbeam compile and disasm say why they cannot compile or read a module, in one line, exit 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lightbeam-compile-'));
+  const file = join(dir, 'bad.wasm');
   writeFileSync(file, new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
   const errors: string[] = [];
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
   try {
     expect(await main([file])).toBe(1);
     expect(await main([])).toBe(2);
+    expect(await disasm([file])).toBe(1);
+    expect(await disasm([join(dir, 'missing.wasm')])).toBe(1);
+    expect(await main([join(dir, 'missing.wasm')])).toBe(1);
   } finally {
     error.mockRestore();
   }
-  expect(errors[0]).toMatch(/^compile: CompileError: /);
+  expect(errors[0]).toMatch(/^compile: CompileError: unknown binary version/);
   expect(errors[1]).toMatch(/^usage: lightbeam compile/);
+  expect(errors[2]).toMatch(/^disasm: CompileError: unknown binary version .*\(at byte 0x4\)$/);
+  expect(errors.slice(3)).toEqual([`disasm: cannot read ${join(dir, 'missing.wasm')}: no such file`, `compile: cannot read ${join(dir, 'missing.wasm')}: no such file`]);
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CompileError } from '../errors.ts';
 import { cliThreads, compileForCli } from './compileForCli.ts';
-import { loadWasmFile } from './loadWasm.ts';
+import { readModuleFile } from './loadWasm.ts';
 
 const USAGE = 'lightbeam compile <file.wat|file.wasm> [--json]';
 
@@ -36,13 +36,8 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const file = files[0]!;
-  let bytes: Uint8Array;
-  try {
-    bytes = await loadWasmFile(file);
-  } catch (e) {
-    console.error(`compile: cannot read ${file}: ${(e as Error).message}`);
-    return 1;
-  }
+  const bytes = await readModuleFile('compile', file);
+  if (!bytes) return 1;
   const beforeCompileMs = processCpuMs();
   const mainBefore = mainThreadCpuMs();
   const wallBefore = performance.now();

@@ -3,7 +3,8 @@
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { formatFunction, listFunctions } from '../codegen/listing.ts';
 import { loadIced } from '../x64/disassemble.ts';
-import { loadWasmFile } from './loadWasm.ts';
+import { CompileError } from '../errors.ts';
+import { readModuleFile } from './loadWasm.ts';
 
 export async function main(args: string[]): Promise<number> {
   let file: string | undefined;
@@ -24,8 +25,16 @@ export async function main(args: string[]): Promise<number> {
     console.error('usage: lightbeam disasm <file.wat|file.wasm> [--func NAME] [--json]');
     return 2;
   }
-  const bytes = await loadWasmFile(file);
-  const compiled = compileModule(bytes, { notes: true });
+  const bytes = await readModuleFile('disasm', file);
+  if (!bytes) return 1;
+  let compiled;
+  try {
+    compiled = compileModule(bytes, { notes: true });
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    console.error(`disasm: CompileError: ${e.message}`);
+    return 1;
+  }
   await loadIced();
   let functions = listFunctions(compiled);
   if (func !== undefined) {

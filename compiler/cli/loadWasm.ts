@@ -10,3 +10,14 @@ export async function loadWasmFile(path: string): Promise<Uint8Array> {
   }
   return new Uint8Array(await readFile(path));
 }
+
+/** Reads a module for the command `command`; if it cannot, says why on stderr and returns undefined. */
+export async function readModuleFile(command: string, path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await loadWasmFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(`${command}: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return undefined;
+  }
+}

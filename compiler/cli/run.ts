@@ -14,7 +14,7 @@ import { compileForCli } from './compileForCli.ts';
 import { cliCompileCache } from './compileCache.ts';
 import { Instance } from '../runtime/instance.ts';
 import { getRuntime } from '../runtime/runtime.ts';
-import { loadWasmFile } from './loadWasm.ts';
+import { readModuleFile } from './loadWasm.ts';
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
 import { runCommand, CommandError, type Preopen } from './wasi.ts';
 
@@ -97,14 +97,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`run: ${options}\nusage: ${USAGE}`);
     return 2;
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await loadWasmFile(options.file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    console.error(`run: cannot read ${options.file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    return 1;
-  }
+  const bytes = await readModuleFile('run', options.file);
+  if (!bytes) return 1;
   try {
     const timeout = options.timeoutMs;
     // On one thread unless LIGHTBEAM_THREADS asks for more (./compileForCli.ts says why); from

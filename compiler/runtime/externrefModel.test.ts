@@ -6,6 +6,7 @@
 import { expect, it } from 'vitest';
 import type { CompiledModule } from '../abi/index.ts';
 import { compileModule } from '../codegen/moduleCompiler.ts';
+import { rng } from '../testing/rng.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from './instance.ts';
 import { reclaim } from './reclaim.ts';
@@ -55,14 +56,8 @@ it('values survive as long as something holds them, through random instantiation
   const own = compileModule(await watToWasm(OWN));
   const withFuncrefs = compileModule(await watToWasm(WITH_FUNCREFS));
   const sharing = compileModule(await watToWasm(SHARING));
-  // mulberry32 (an LCG's low bits repeat too soon for `random(8)`).
-  let seed = 31;
-  const random = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const next = rng(31);
+  const random = (n: number) => Math.floor(next() * n);
   const tables = new Map<number, (number | null)[]>();
   let live: Live[] = [];
   let nextId = 1;
@@ -75,10 +70,13 @@ it('values survive as long as something holds them, through random instantiation
   };
   make(own);
   const weakenedBefore = externRefs.weakened;
-  for (let step = 0; step < 3000; step++) {
+  // One random step. In a function of its own, so that once it returns no variable of a frame
+  // still refers to an instance it dropped; the garbage collection it asks for comes after.
+  const act = (): { op: string; gc: boolean } => {
     const r = random(1000);
     const pick = () => live[random(live.length)]!;
     let op: string;
+    let gc = false;
     if (live.length === 0 || r < 60) {
       op = 'new';
       make(random(8) === 0 ? withFuncrefs : own);
@@ -100,6 +98,12 @@ it('values survive as long as something holds them, through random instantiation
       const d = random(SLOTS);
       passOn(from, s, to, d);
       tables.get(to.table)![d] = tables.get(from.table)![s]!;
+      // Now and then the source goes at once, and its garbage before any collection of handles.
+      if (random(4) === 0 && from.table !== to.table) {
+        live = live.filter((x) => x !== from);
+        if (!live.some((x) => x.table === from.table)) tables.delete(from.table);
+        gc = true;
+      }
     } else if (r < 580) {
       op = 'copy';
       const l = pick();
@@ -125,14 +129,14 @@ it('values survive as long as something holds them, through random instantiation
       live = live.filter((x) => x !== l);
       if (!live.some((x) => x.table === l.table)) tables.delete(l.table);
       // Often at once: what only the dropped instance held dies before any collection of handles.
-      if (random(2) === 0) fullGc();
+      gc = random(2) === 0;
     } else if (r < 890) {
       op = 'collect';
       externRefs.safePoint();
       externRefs.collect();
     } else if (r < 960) {
       op = 'gc';
-      fullGc();
+      gc = true;
     } else if (r < 990) {
       op = 'reclaim';
       expect(reclaim()).toBe(true);
@@ -142,6 +146,11 @@ it('values survive as long as something holds them, through random instantiation
       const l = live.find((x) => exportsOf(x).f);
       if (l) exportsOf(l).f!.set(0, exportsOf(l).h);
     }
+    return { op, gc };
+  };
+  for (let step = 0; step < 3000; step++) {
+    const { op, gc } = act();
+    if (gc) fullGc();
     counts[op] = (counts[op] ?? 0) + 1;
     for (const l of live) {
       for (let s = 0; s < SLOTS; s++) expect(idAt(l, s), `step ${step} (${op}): slot ${s}`).toBe(tables.get(l.table)![s]);
