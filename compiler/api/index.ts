@@ -283,7 +283,7 @@ export async function instantiate(source: Module | Bytes, importObject?: Record<
 }
 
 /** The import object is optional, but when given it must be an object (the JS API's `optional object`). */
-function checkImportObject(importObject: unknown): void {
+export function checkImportObject(importObject: unknown): void {
   if (importObject === undefined) return;
   if (importObject === null || (typeof importObject !== 'object' && typeof importObject !== 'function')) {
     throw new TypeError('imports argument must be an object');

@@ -80,6 +80,10 @@ describe.each(engines)('the WebAssembly namespace (%s)', (_name, api) => {
     expect((instance.exports.g as () => number)()).toBe(8);
     expect(new TextDecoder().decode(W.Module.customSections(module, 'extra')[0])).toBe('abc');
     expect(good.reads).toBeGreaterThan(bytes.length / 5);
+    // A bad import object is refused before the body is read.
+    const unread = { reads: 0, cancelled: false };
+    await expect(W.instantiateStreaming(response(bytes, unread), 5 as unknown as WebAssembly.Imports)).rejects.toThrow(TypeError);
+    expect(unread.reads).toBe(0);
     // The first body's i32.const becomes an unknown opcode: the rest is never read.
     const bad = bytes.slice();
     bad[bad.indexOf(0x41, 20)] = 0xff;

@@ -4,7 +4,7 @@
 // Node only (it gathers ./index.ts). compileStreaming/instantiateStreaming take a fetch Response.
 
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
-import { Global, Instance, instantiate, Memory, Table } from './index.ts';
+import { checkImportObject, Global, Instance, instantiate, Memory, Table } from './index.ts';
 import { compile, compileChunks, Module, validate } from './module.ts';
 
 // #region idl-shape
@@ -74,6 +74,8 @@ async function compileStreaming(source: unknown): Promise<Module> {
 }
 
 async function instantiateStreaming(source: unknown, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }> {
+  // Before the body is read, as the JS API says (and V8 does).
+  checkImportObject(importObject);
   const response = await checkedResponse(source, 'instantiateStreaming');
   const module = await compileChunks(bodyChunks(response), {}, Number(response.headers.get('Content-Length')) || 0);
   return { module, instance: await instantiate(module, importObject) };
