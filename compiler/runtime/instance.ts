@@ -159,7 +159,7 @@ export class Instance {
   readonly dataSegments: (Uint8Array | undefined)[];
   readonly elemSegments: (number[] | undefined)[] = []; // (empty until the constructor makes them: a collection may come first)
   /** While this instance is closed: what its tables, globals and segments hold (ValueKeeper). */
-  keeper: ValueKeeper | undefined;
+  readonly keeper: ValueKeeper | undefined;
   /** Whether it can call a function reference JS gave some wasm code (then it is not closed). */
   readonly hasFuncrefTable: boolean;
 
