@@ -82,3 +82,47 @@ export async function typeCheck(): Promise<Output[]> {
     machine: await describeMachine(),
   }];
 }
+
+// #region cycle-example
+// Two hundred instances, each keeping in its own table an object that refers back to its exports;
+// then the same with each instance also importing a global that can hold a reference, which links
+// it to whatever other wasm code shares that global.
+// After a collection of handles and a garbage collection, how many of each are still alive?
+const holder = `(module
+  (table (export "values") 1 externref)
+  (func (export "keep") (param externref) i32.const 0 local.get 0 table.set 0))`;
+const linkedHolder = `(module
+  (import "other" "global" (global (mut externref)))
+  (table (export "values") 1 externref)
+  (func (export "keep") (param externref) i32.const 0 local.get 0 table.set 0))`;
+
+export async function cycles(): Promise<Output[]> {
+  const why = nativeUnavailable();
+  if (why) return [{ kind: 'unavailable', reason: why }];
+  const { Instance } = await import('../../compiler/runtime/instance.ts');
+  const { Global } = await import('../../compiler/runtime/tableAndGlobal.ts');
+  const { reclaim } = await import('../../compiler/runtime/reclaim.ts');
+  const { ValType } = await import('../../compiler/binary/types.ts');
+  const [closed, linked] = [compileModule(await watToWasm(holder)), compileModule(await watToWasm(linkedHolder))];
+  const other = new Global(ValType.externref, true, null);
+  const probes: Record<string, WeakRef<object>[]> = { closed: [], linked: [] };
+  const make = (kind: 'closed' | 'linked') => {
+    const instance = kind === 'closed' ? new Instance(closed) : new Instance(linked, { other: { global: other } });
+    const exports = instance.exports as unknown as { keep(v: unknown): void };
+    exports.keep({ exports });
+    probes[kind]!.push(new WeakRef(instance));
+  };
+  for (let i = 0; i < 200; i++) make('closed');
+  for (let i = 0; i < 200; i++) make('linked');
+  reclaim(); // a collection of handles, then a full garbage collection
+  const alive = (kind: string) => probes[kind]!.filter((p) => p.deref()).length;
+  return [{
+    kind: 'table',
+    columns: ['200 instances, each keeping an object that refers back to it', 'still alive'],
+    rows: [
+      ['closed: no other wasm reaches its table', alive('closed')],
+      ['linked: it imports a reference global', alive('linked')],
+    ],
+  }];
+}
+// #endregion cycle-example
