@@ -1,15 +1,18 @@
 // WebAssembly.compileStreaming over a body that arrives at a given rate, as from a network:
 // Lightbeam compiling each function as its bytes arrive, against gathering the bytes first and
-// then compiling (what compileStreaming did until stop 31), and V8's own compileStreaming.
+// then compiling (what compileStreaming did until stop 31), Lightbeam's streaming on 2 threads
+// (ParallelStreamingCompiler: not what the API uses, see README), and V8's own compileStreaming.
 // Prints, per engine, the median of several runs of: the time until the module is ready, and how
 // much of it came after the last byte had arrived (what streaming saves is that tail).
 //
 //   npx tsx bench/compile-streaming.ts [file.wasm] [MB/s] [runs]
-//   (default: bench/modules/large.wasm at 5 MB/s, 7 runs, after a warm-up of each)
+//   (default: bench/modules/large.wasm at 5 MB/s, 7 runs, after a warm-up of each; the 2-thread
+//   row wants a free core, and its worker's JIT warms up over the runs)
 
 import { readFileSync } from 'node:fs';
 import { WebAssembly as LB } from '../compiler/api/namespace.ts';
 import { Module } from '../compiler/api/module.ts';
+import { closeCompileWorkers, ParallelStreamingCompiler } from '../compiler/parallel/parallelCompile.ts';
 
 const file = process.argv[2] ?? 'bench/modules/large.wasm';
 const rate = Number(process.argv[3] ?? 5) * 1e6;
@@ -38,8 +41,21 @@ function throttled(): { response: Response; last: { at: number } } {
   return { response, last };
 }
 
+/** The body's chunks into ParallelStreamingCompiler on `threads` threads. */
+async function parallelStreaming(r: Response, threads: number): Promise<unknown> {
+  const compiler = new ParallelStreamingCompiler({ threads }, bytes.length);
+  const reader = r.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    compiler.push(value);
+  }
+  return compiler.finish();
+}
+
 const engines: [string, (r: Response) => Promise<unknown>][] = [
   ['lightbeam, streaming', (r) => (LB as unknown as typeof WebAssembly).compileStreaming(r)],
+  ['lightbeam, streaming, 2 threads', (r) => parallelStreaming(r, 2)],
   ['lightbeam, gather then compile', async (r) => new Module(new Uint8Array(await r.arrayBuffer()))],
   ['V8 compileStreaming', (r) => WebAssembly.compileStreaming(r)],
 ];
@@ -63,3 +79,4 @@ for (let round = -1; round < runs; round++) {
 for (const [name, r] of results) {
   console.log(`${name.padEnd(32)} ready after ${median(r.total).toFixed(0).padStart(5)}   after the last byte ${median(r.tail).toFixed(0).padStart(5)}`);
 }
+await closeCompileWorkers();

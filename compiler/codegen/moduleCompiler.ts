@@ -586,6 +586,11 @@ export function compileModule(bytes: Uint8Array, options: CompileOptions = {}): 
 /** Compile one part of a module's functions (see ModulePart; mergeParts puts the parts together). */
 export function compilePart(bytes: Uint8Array, part: ModulePart, options: CompileOptions = {}): CompiledPart {
   const { result, gen } = compileWith(bytes, { ...options, part });
+  return partOf(result, gen);
+}
+
+/** A part's result with what mergeParts needs besides: its calls to patch, its aligned functions. */
+export function partOf(result: CompiledModuleWithNotes, gen: X64CodeGenerator): CompiledPart {
   return { ...result, calls: gen.calls.data.slice(0, gen.calls.length), dispatchFunctions: gen.dispatchFunctions };
 }
 

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileModule } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import { watToWasm } from '../text/watToWasm.ts';
-import { closeCompileWorkers, compileModuleParallel } from './parallelCompile.ts';
+import { closeCompileWorkers, compileModuleParallel, ParallelStreamingCompiler } from './parallelCompile.ts';
+import { rng } from '../testing/rng.ts';
 
 afterAll(closeCompileWorkers);
 
@@ -37,5 +38,47 @@ describe('compileModuleParallel', () => {
     const single = (() => { try { compileModule(bytes); } catch (e) { return e as CompileError; } })();
     expect(single).toBeInstanceOf(CompileError);
     await expect(compileModuleParallel(bytes, { threads: 2 })).rejects.toThrow(single!.message);
+  }, 60_000);
+});
+
+describe('ParallelStreamingCompiler', () => {
+  const random = rng(5);
+  /** Pushes `bytes` in chunks of random sizes; stops once it has failed, as a reader would. */
+  async function streamed(bytes: Uint8Array, threads: number) {
+    const compiler = new ParallelStreamingCompiler({ threads });
+    for (let at = 0; at < bytes.length && !compiler.failed; ) {
+      const n = Math.min(1 + Math.floor(random() * [16, 1000, 70000][Math.floor(random() * 3)]!), bytes.length - at);
+      compiler.push(bytes.slice(at, at + n));
+      at += n;
+    }
+    return compiler.finish();
+  }
+
+  it('gives the same bytes and metadata as one thread, on 1, 2 and 3 threads, in chunks of any size', async () => {
+    for (const name of ['sort.wasi.wasm', 'matmul.wasi.wasm', 'crc32.bare.wasm']) {
+      const bytes = cprogram(name);
+      const whole = compileModule(bytes);
+      for (const threads of [1, 2, 3]) {
+        const m = await streamed(bytes, threads);
+        expect(Buffer.from(m.code).equals(Buffer.from(whole.code))).toBe(true);
+        expect(m.functions).toEqual(whole.functions);
+        expect(m.trapSites).toEqual(whole.trapSites);
+        expect(m.relocations).toEqual(whole.relocations);
+        expect(m.dataRanges).toEqual(whole.dataRanges);
+        expect(m.info.exports).toEqual(whole.info.exports);
+      }
+    }
+  }, 60_000);
+
+  it('reports the first error in the module, whichever part finds it, and stops early', async () => {
+    const bytes = await watToWasm(`(module
+      (func (result i32) i32.const 1)
+      (func (result i32) i64.const 1)
+      (func (result i32) f32.const 1))`, { name: 'errors.wat', validate: false });
+    const single = (() => { try { compileModule(bytes); } catch (e) { return e as CompileError; } })();
+    for (const threads of [2, 3]) await expect(streamed(bytes, threads)).rejects.toThrow(single!.message);
+    const truncated = cprogram('sort.wasi.wasm').subarray(0, 5000);
+    const cut = (() => { try { compileModule(truncated); } catch (e) { return e as CompileError; } })();
+    await expect(streamed(truncated, 2)).rejects.toThrow(cut!.message);
   }, 60_000);
 });

@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compileModule, compilePart } from '../codegen/moduleCompiler.ts';
+import { type CompiledModuleWithNotes, type CompiledPart, type CompileOptions, compileModule, compilePart, partOf, StreamingCompiler } from '../codegen/moduleCompiler.ts';
 import { firstError, mergeParts } from '../codegen/moduleParts.ts';
-import { type PackedError, type PackedPart, type PartJob, unpackError, unpackPart } from './partMessages.ts';
+import { type PackedError, type PackedPart, type PartJob, type StreamMessage, unpackError, unpackPart } from './partMessages.ts';
 
 export interface ParallelCompileOptions extends Omit<CompileOptions, 'part'> {
   /** Threads in all, the main thread included (default: the machine's cores, at most 4). 1 compiles on this thread alone. */
@@ -67,6 +67,23 @@ class CompilePool {
     }).finally(() => {
       if (--this.busy[w]! === 0) worker.unref();
     });
+  }
+
+  /** A part compiled by worker `w` as the bytes are pushed to it; `end` gives the part. */
+  stream(w: number, part: PartJob['part'], options: PartJob['options'], expectedBytes: number): { push(bytes: Uint8Array): void; end(): Promise<PackedPart> } {
+    const worker = this.worker(w);
+    const id = this.nextId++;
+    if (this.busy[w]!++ === 0) worker.ref();
+    worker.postMessage({ id, kind: 'start', part, options, expectedBytes } satisfies StreamMessage);
+    return {
+      push: (bytes) => worker.postMessage({ id, kind: 'chunk', bytes } satisfies StreamMessage),
+      end: () => new Promise<PackedPart>((resolve, reject) => {
+        this.waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, kind: 'end' } satisfies StreamMessage);
+      }).finally(() => {
+        if (--this.busy[w]! === 0) worker.unref();
+      }),
+    };
   }
 
   private worker(w: number): Worker {
@@ -137,3 +154,64 @@ export async function compileModuleParallel(bytes: Uint8Array, options: Parallel
   return mergeParts([own!, ...parts]);
 }
 // #endregion compile-parallel
+
+// #region compile-parallel-streaming
+/**
+ * Compiles a module on several threads as its bytes arrive: every thread gets every chunk and
+ * compiles its part (the shares depend only on the bodies seen so far, so each thread knows its
+ * own without asking), and finish() merges the parts. The result is compileModule's, byte for
+ * byte; an error is the first in the module, as one thread would report it. Once `failed` is
+ * true the rest of the module need not be pushed.
+ */
+export class ParallelStreamingCompiler {
+  private readonly own: StreamingCompiler;
+  private readonly others: { push(bytes: Uint8Array): void; end(): Promise<PackedPart> }[];
+  private ownError: Error | undefined;
+
+  constructor(options: ParallelCompileOptions = {}, expectedBytes = 0) {
+    const { threads = defaultThreads(), ...compileOptions } = options;
+    const count = Math.max(1, threads);
+    if (count > 1) pool ??= new CompilePool();
+    this.others = Array.from({ length: count - 1 }, (_, w) => pool!.stream(w, { index: w + 1, count }, compileOptions, expectedBytes));
+    this.own = new StreamingCompiler(count > 1 ? { ...compileOptions, part: { index: 0, count } } : compileOptions, expectedBytes);
+  }
+
+  get failed(): boolean {
+    return this.ownError !== undefined;
+  }
+
+  push(chunk: Uint8Array): void {
+    for (const other of this.others) other.push(chunk);
+    if (this.ownError) return;
+    try {
+      this.own.push(chunk);
+    } catch (e) {
+      this.ownError = e as Error;
+    }
+  }
+
+  async finish(): Promise<CompiledModuleWithNotes> {
+    if (this.others.length === 0) {
+      if (this.ownError) throw this.ownError;
+      return this.own.finish();
+    }
+    let own: CompiledPart | undefined;
+    const errors: Error[] = [];
+    if (!this.ownError) {
+      try {
+        own = partOf(this.own.finish(), this.own.gen);
+      } catch (e) {
+        this.ownError = e as Error;
+      }
+    }
+    if (this.ownError) errors.push(this.ownError);
+    const parts: CompiledPart[] = [];
+    for (const r of await Promise.allSettled(this.others.map((o) => o.end()))) {
+      if (r.status === 'rejected') errors.push(r.reason as Error);
+      else if (own) parts.push(unpackPart(r.value, own.info));
+    }
+    if (errors.length > 0) throw firstError(errors);
+    return mergeParts([own!, ...parts]);
+  }
+}
+// #endregion compile-parallel-streaming

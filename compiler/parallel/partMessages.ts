@@ -15,6 +15,12 @@ export interface PartJob {
   readonly options: Omit<CompileOptions, 'part'>;
 }
 
+/** A part compiled as the module's bytes stream in: started, fed chunk by chunk, ended. */
+export type StreamMessage =
+  | { readonly id: number; readonly kind: 'start'; readonly part: ModulePart; readonly options: Omit<CompileOptions, 'part'>; readonly expectedBytes: number }
+  | { readonly id: number; readonly kind: 'chunk'; readonly bytes: Uint8Array }
+  | { readonly id: number; readonly kind: 'end' };
+
 /** A compiled module as flat typed arrays (a part sent by a worker, an entry of the CLI's compile cache). */
 export interface PackedModule {
   readonly code: Uint8Array;
