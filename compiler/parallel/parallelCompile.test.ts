@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileModule } from '../codegen/moduleCompiler.ts';
+import { type CompiledModuleWithNotes, compileModule } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { closeCompileWorkers, compileModuleParallel, ParallelStreamingCompiler } from './parallelCompile.ts';
 import { rng } from '../testing/rng.ts';
 
 afterAll(closeCompileWorkers);
+
+/** The same bytes and metadata as one thread made. */
+function expectSame(m: CompiledModuleWithNotes, whole: CompiledModuleWithNotes): void {
+  expect(Buffer.from(m.code).equals(Buffer.from(whole.code))).toBe(true);
+  expect(m.functions).toEqual(whole.functions);
+  expect(m.trapSites).toEqual(whole.trapSites);
+  expect(m.relocations).toEqual(whole.relocations);
+  expect(m.dataRanges).toEqual(whole.dataRanges);
+  expect(m.info.exports).toEqual(whole.info.exports);
+}
 
 const cprogram = (name: string) => new Uint8Array(readFileSync(join(import.meta.dirname, '../testing/cprograms', name)));
 
@@ -17,12 +27,7 @@ describe('compileModuleParallel', () => {
       const bytes = cprogram(name);
       const whole = compileModule(bytes);
       for (const threads of [2, 3]) {
-        const m = await compileModuleParallel(bytes, { threads });
-        expect(Buffer.from(m.code).equals(Buffer.from(whole.code))).toBe(true);
-        expect(m.functions).toEqual(whole.functions);
-        expect(m.trapSites).toEqual(whole.trapSites);
-        expect(m.dataRanges).toEqual(whole.dataRanges);
-        expect(m.info.exports).toEqual(whole.info.exports);
+        expectSame(await compileModuleParallel(bytes, { threads }), whole);
       }
     }
   }, 60_000);
@@ -59,13 +64,7 @@ describe('ParallelStreamingCompiler', () => {
       const bytes = cprogram(name);
       const whole = compileModule(bytes);
       for (const threads of [1, 2, 3]) {
-        const m = await streamed(bytes, threads);
-        expect(Buffer.from(m.code).equals(Buffer.from(whole.code))).toBe(true);
-        expect(m.functions).toEqual(whole.functions);
-        expect(m.trapSites).toEqual(whole.trapSites);
-        expect(m.relocations).toEqual(whole.relocations);
-        expect(m.dataRanges).toEqual(whole.dataRanges);
-        expect(m.info.exports).toEqual(whole.info.exports);
+        expectSame(await streamed(bytes, threads), whole);
       }
     }
   }, 60_000);
