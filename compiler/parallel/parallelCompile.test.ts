@@ -9,6 +9,22 @@ import { rng } from '../testing/rng.ts';
 
 afterAll(closeCompileWorkers);
 
+/** Functions 1 and 2 are invalid. */
+const twoErrors = () => watToWasm(`(module
+  (func (result i32) i32.const 1)
+  (func (result i32) i64.const 1)
+  (func (result i32) f32.const 1))`, { name: 'errors.wat', validate: false });
+
+/** The CompileError one thread reports. */
+function errorOf(bytes: Uint8Array): CompileError {
+  try {
+    compileModule(bytes);
+  } catch (e) {
+    if (e instanceof CompileError) return e;
+  }
+  throw new Error('expected a CompileError');
+}
+
 /** The same bytes and metadata as one thread made. */
 function expectSame(m: CompiledModuleWithNotes, whole: CompiledModuleWithNotes): void {
   expect(Buffer.from(m.code).equals(Buffer.from(whole.code))).toBe(true);
@@ -36,13 +52,8 @@ describe('compileModuleParallel', () => {
     // Functions 1 and 2 are invalid. Of two parts, the worker validates and compiles function 1
     // (each body goes to the part with fewer bytes so far: 0 and 2 to the main thread), so the
     // main thread never sees function 1's error: the earliest of the parts' errors is chosen.
-    const bytes = await watToWasm(`(module
-      (func (result i32) i32.const 1)
-      (func (result i32) i64.const 1)
-      (func (result i32) f32.const 1))`, { name: 'errors.wat', validate: false });
-    const single = (() => { try { compileModule(bytes); } catch (e) { return e as CompileError; } })();
-    expect(single).toBeInstanceOf(CompileError);
-    await expect(compileModuleParallel(bytes, { threads: 2 })).rejects.toThrow(single!.message);
+    const bytes = await twoErrors();
+    await expect(compileModuleParallel(bytes, { threads: 2 })).rejects.toThrow(errorOf(bytes).message);
   }, 60_000);
 });
 
@@ -70,14 +81,9 @@ describe('ParallelStreamingCompiler', () => {
   }, 60_000);
 
   it('reports the first error in the module, whichever part finds it, and stops early', async () => {
-    const bytes = await watToWasm(`(module
-      (func (result i32) i32.const 1)
-      (func (result i32) i64.const 1)
-      (func (result i32) f32.const 1))`, { name: 'errors.wat', validate: false });
-    const single = (() => { try { compileModule(bytes); } catch (e) { return e as CompileError; } })();
-    for (const threads of [2, 3]) await expect(streamed(bytes, threads)).rejects.toThrow(single!.message);
+    const bytes = await twoErrors();
+    for (const threads of [2, 3]) await expect(streamed(bytes, threads)).rejects.toThrow(errorOf(bytes).message);
     const truncated = cprogram('sort.wasi.wasm').subarray(0, 5000);
-    const cut = (() => { try { compileModule(truncated); } catch (e) { return e as CompileError; } })();
-    await expect(streamed(truncated, 2)).rejects.toThrow(cut!.message);
+    await expect(streamed(truncated, 2)).rejects.toThrow(errorOf(truncated).message);
   }, 60_000);
 });
