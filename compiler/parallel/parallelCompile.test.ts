@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,5 +86,31 @@ describe('ParallelStreamingCompiler', () => {
     for (const threads of [2, 3]) await expect(streamed(bytes, threads)).rejects.toThrow(errorOf(bytes).message);
     const truncated = cprogram('sort.wasi.wasm').subarray(0, 5000);
     await expect(streamed(truncated, 2)).rejects.toThrow(errorOf(truncated).message);
+    // Given up half way: the worker drops its part, and it can compile the next one.
+    const abandoned = new ParallelStreamingCompiler({ threads: 2 });
+    abandoned.push(cprogram('sort.wasi.wasm').subarray(0, 5000));
+    abandoned.abort();
+    expectSame(await streamed(cprogram('crc32.bare.wasm'), 2), compileModule(cprogram('crc32.bare.wasm')));
+  }, 60_000);
+
+  it('lets the process end once it is finished or aborted (an idle worker keeps nothing alive)', () => {
+    const script = `
+      import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+      import { ParallelStreamingCompiler } from './parallelCompile.ts';
+      const bytes = new Uint8Array(readFileSync('../testing/cprograms/sort.wasi.wasm'));
+      const done = new ParallelStreamingCompiler({ threads: 2 });
+      done.push(bytes);
+      await done.finish();
+      const given = new ParallelStreamingCompiler({ threads: 2 });
+      given.push(bytes.subarray(0, 5000));
+      given.abort();
+      console.log('ended');`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: import.meta.dirname, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('ended');
+    expect(run.status).toBe(0);
   }, 60_000);
 });

@@ -161,7 +161,8 @@ export async function compileModuleParallel(bytes: Uint8Array, options: Parallel
  * compiles its part (the shares depend only on the bodies seen so far, so each thread knows its
  * own without asking), and finish() merges the parts. The result is compileModule's, byte for
  * byte; an error is the first in the module, as one thread would report it. Once `failed` is
- * true the rest of the module need not be pushed.
+ * true the rest of the module need not be pushed. Call finish() or abort() in the end: until then
+ * the workers keep the part in memory, and keep the process alive.
  */
 export class ParallelStreamingCompiler {
   private readonly own: StreamingCompiler;
@@ -188,6 +189,11 @@ export class ParallelStreamingCompiler {
     } catch (e) {
       this.ownError = e as Error;
     }
+  }
+
+  /** Give up (the bytes stopped coming): the workers drop their parts. */
+  abort(): void {
+    for (const other of this.others) other.end().catch(() => {});
   }
 
   async finish(): Promise<CompiledModuleWithNotes> {
