@@ -10,7 +10,8 @@
 // Options: --count N (modules per source, default 1000; or per source: binaryen=N,own=N,mutate=N),
 // --minutes M (start no job after M minutes), --seed S (first seed, default 1),
 // --jobs J (child processes, default 2), --timeout SECONDS (per job, default 60), --out DIR
-// (default $TMPDIR/lightbeam-fuzz), --max-findings N (default 20), --reduce-seconds S (per
+// (default $TMPDIR/lightbeam-fuzz), --max-findings N (default 20; seeds binaryen cannot generate
+// from do not count), --reduce-seconds S (per
 // finding, default 60; 0 turns reduction off). Exit status 1 when anything was found.
 // (scripts/fuzz.ts is the older single-process runner of randomProgram.ts alone, with --v8-tiers.)
 

@@ -20,6 +20,9 @@ import { stressProgram } from '../../codegen/testing/stressProgram.ts';
 import { rng } from '../rng.ts';
 import { binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape, ShapeError } from './moduleShape.ts';
+
+/** The summary of a finding that is binaryen's generator failing, not anything of Lightbeam's. */
+export const GENERATOR_FAILED = 'generator failed';
 import { firstDifference, lightbeamEngine, transcript, v8Engine } from './transcript.ts';
 
 export const SOURCES = ['binaryen', 'own', 'mutate'] as const;
@@ -93,7 +96,7 @@ async function executionJob(source: 'binaryen' | 'own', seed: number): Promise<J
   try {
     bytes = exposeState(await sourceModule(source, seed));
   } catch (e) {
-    return { modules: 1, counts: { 'generator failed': 1 }, findings: [{ kind: 'invalid-input', summary: 'generator failed', detail: String(e), bytes: new Uint8Array() }] };
+    return { modules: 1, counts: { [GENERATOR_FAILED]: 1 }, findings: [{ kind: 'invalid-input', summary: GENERATOR_FAILED, detail: String(e), bytes: new Uint8Array() }] };
   }
   const f = compareExecution(bytes);
   count(counts, f ? 'mismatch' : 'agree');
@@ -200,7 +203,7 @@ async function mutationJob(seed: number): Promise<JobResult> {
   try {
     base = await sourceModule(seed % 3 === 0 ? 'binaryen' : 'own', seed);
   } catch (e) {
-    return { modules: 0, counts: { 'generator failed': 1 }, findings: [] };
+    return { modules: 0, counts: { [GENERATOR_FAILED]: 1 }, findings: [] };
   }
   const findings: Finding[] = [];
   for (let i = 0; i < MUTANTS_PER_JOB && findings.length < 3; i++) {
