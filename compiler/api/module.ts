@@ -137,7 +137,7 @@ export async function compileChunks(
     bytes.set(chunk, length);
     length += chunk.length;
   }
-  streamed = { bytes: bytes.slice(0, length), compiled: compiler.finish() };
+  streamed = { bytes: length === bytes.length ? bytes : bytes.slice(0, length), compiled: compiler.finish() };
   return new Module(streamed.bytes, options);
 }
 

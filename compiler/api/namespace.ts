@@ -68,16 +68,20 @@ async function* bodyChunks(response: Response): AsyncGenerator<Uint8Array> {
 }
 
 // #region compile-streaming
-async function compileStreaming(source: unknown): Promise<Module> {
-  const response = await checkedResponse(source, 'compileStreaming');
+/** The module in a Response's body, compiled as it arrives (`what`: the function, for messages). */
+async function streamedModule(source: unknown, what: string): Promise<Module> {
+  const response = await checkedResponse(source, what);
   return compileChunks(bodyChunks(response), {}, Number(response.headers.get('Content-Length')) || 0);
+}
+
+async function compileStreaming(source: unknown): Promise<Module> {
+  return streamedModule(source, 'compileStreaming');
 }
 
 async function instantiateStreaming(source: unknown, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }> {
   // Before the body is read, as the JS API says (and V8 does).
   checkImportObject(importObject);
-  const response = await checkedResponse(source, 'instantiateStreaming');
-  const module = await compileChunks(bodyChunks(response), {}, Number(response.headers.get('Content-Length')) || 0);
+  const module = await streamedModule(source, 'instantiateStreaming');
   return { module, instance: await instantiate(module, importObject) };
 }
 // #endregion compile-streaming

@@ -6,8 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import { type CompiledPart, compilePart, partOf, StreamingCompiler } from '../codegen/moduleCompiler.ts';
 import { type PartJob, packPart, packError, type StreamMessage } from './partMessages.ts';
 
-/** Parts being streamed, by job id; the first error stops a part's compiling, and is sent at the end. */
-const streams = new Map<number, { compiler: StreamingCompiler; error?: unknown }>();
+/** Parts being streamed, by job id. A compiler that failed keeps its error; finish() throws it again. */
+const streams = new Map<number, StreamingCompiler>();
 
 function reply(id: number, compile: () => CompiledPart): void {
   try {
@@ -21,23 +21,18 @@ function reply(id: number, compile: () => CompiledPart): void {
 parentPort!.on('message', (m: PartJob | StreamMessage) => {
   if (!('kind' in m)) return reply(m.id, () => compilePart(m.bytes, m.part, m.options));
   if (m.kind === 'start') {
-    streams.set(m.id, { compiler: new StreamingCompiler({ ...m.options, part: m.part }, m.expectedBytes) });
+    streams.set(m.id, new StreamingCompiler({ ...m.options, part: m.part }, m.expectedBytes));
     return;
   }
-  const stream = streams.get(m.id)!;
+  const compiler = streams.get(m.id)!;
   if (m.kind === 'chunk') {
-    if (stream.error === undefined) {
-      try {
-        stream.compiler.push(m.bytes);
-      } catch (e) {
-        stream.error = e;
-      }
+    try {
+      compiler.push(m.bytes);
+    } catch {
+      // Reported by finish(), at the end.
     }
     return;
   }
   streams.delete(m.id);
-  reply(m.id, () => {
-    if (stream.error !== undefined) throw stream.error;
-    return partOf(stream.compiler.finish(), stream.compiler.gen);
-  });
+  reply(m.id, () => partOf(compiler.finish(), compiler.gen));
 });

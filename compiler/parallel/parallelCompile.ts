@@ -136,22 +136,27 @@ export async function compileModuleParallel(bytes: Uint8Array, options: Parallel
   if (threads <= 1) return compileModule(bytes, compileOptions);
   pool ??= new CompilePool();
   const others = Array.from({ length: threads - 1 }, (_, w) => pool!.run(w, bytes, { index: w + 1, count: threads }, compileOptions));
-  let own: CompiledPart | undefined;
+  return mergeOrFirstError(() => compilePart(bytes, { index: 0, count: threads }, compileOptions), others);
+}
+
+/** This thread's part (made by `own`) and the workers' merged, or the first error any part found. */
+async function mergeOrFirstError(own: () => CompiledPart, others: Promise<PackedPart>[]): Promise<CompiledModuleWithNotes> {
+  let part: CompiledPart | undefined;
   const errors: Error[] = [];
   try {
-    own = compilePart(bytes, { index: 0, count: threads }, compileOptions);
+    part = own();
   } catch (e) {
     errors.push(e as Error);
   }
   const parts: CompiledPart[] = [];
   for (const r of await Promise.allSettled(others)) {
     if (r.status === 'rejected') errors.push(r.reason as Error);
-    else if (own) parts.push(unpackPart(r.value, own.info));
+    else if (part) parts.push(unpackPart(r.value, part.info));
   }
   // A part finds the errors in the declarations and in its own bodies: the first in the module is
   // the one a single thread would have stopped at.
   if (errors.length > 0) throw firstError(errors);
-  return mergeParts([own!, ...parts]);
+  return mergeParts([part!, ...parts]);
 }
 // #endregion compile-parallel
 
@@ -167,7 +172,7 @@ export async function compileModuleParallel(bytes: Uint8Array, options: Parallel
 export class ParallelStreamingCompiler {
   private readonly own: StreamingCompiler;
   private readonly others: { push(bytes: Uint8Array): void; end(): Promise<PackedPart> }[];
-  private ownError: Error | undefined;
+  private ownFailed = false;
 
   constructor(options: ParallelCompileOptions = {}, expectedBytes = 0) {
     const { threads = defaultThreads(), ...compileOptions } = options;
@@ -178,16 +183,16 @@ export class ParallelStreamingCompiler {
   }
 
   get failed(): boolean {
-    return this.ownError !== undefined;
+    return this.ownFailed;
   }
 
   push(chunk: Uint8Array): void {
     for (const other of this.others) other.push(chunk);
-    if (this.ownError) return;
+    if (this.ownFailed) return;
     try {
       this.own.push(chunk);
-    } catch (e) {
-      this.ownError = e as Error;
+    } catch {
+      this.ownFailed = true; // the compiler keeps its error: finish() throws it again
     }
   }
 
@@ -196,28 +201,11 @@ export class ParallelStreamingCompiler {
     for (const other of this.others) other.end().catch(() => {});
   }
 
+  /** The merged module, or the first error in it. (A compiler that failed throws its error again.) */
   async finish(): Promise<CompiledModuleWithNotes> {
-    if (this.others.length === 0) {
-      if (this.ownError) throw this.ownError;
-      return this.own.finish();
-    }
-    let own: CompiledPart | undefined;
-    const errors: Error[] = [];
-    if (!this.ownError) {
-      try {
-        own = partOf(this.own.finish(), this.own.gen);
-      } catch (e) {
-        this.ownError = e as Error;
-      }
-    }
-    if (this.ownError) errors.push(this.ownError);
-    const parts: CompiledPart[] = [];
-    for (const r of await Promise.allSettled(this.others.map((o) => o.end()))) {
-      if (r.status === 'rejected') errors.push(r.reason as Error);
-      else if (own) parts.push(unpackPart(r.value, own.info));
-    }
-    if (errors.length > 0) throw firstError(errors);
-    return mergeParts([own!, ...parts]);
+    if (this.others.length === 0) return this.own.finish();
+    const others = this.others.map((o) => o.end());
+    return mergeOrFirstError(() => partOf(this.own.finish(), this.own.gen), others);
   }
 }
 // #endregion compile-parallel-streaming

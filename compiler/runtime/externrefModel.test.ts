@@ -9,10 +9,11 @@ import { compileModule } from '../codegen/moduleCompiler.ts';
 import { rng } from '../testing/rng.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from './instance.ts';
-import { reclaim } from './reclaim.ts';
-import { fullGc } from './testKit.ts';
+import { collectGarbage, reclaim } from './reclaim.ts';
 import type { Global, Table } from './tableAndGlobal.ts';
 import { externRefs } from './values.ts';
+
+const fullGc = () => expect(collectGarbage()).toBe(true);
 
 
 const SLOTS = 4;

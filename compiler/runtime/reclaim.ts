@@ -74,10 +74,13 @@ let safeNow: () => boolean = () => true;
 export function setReclaimGuard(guard: () => boolean): void {
   safeNow = guard;
 }
-/** Run before each reclaim: drop what is kept only for speed (the runtime's last call-out handler). */
-let forgetCached: () => void = () => {};
-export function setReclaimPrelude(prelude: () => void): void {
-  forgetCached = prelude;
+/**
+ * Run before each reclaim's collections (the runtime's: forget its last call-out handler, kept only
+ * for speed, and collect externref handles, so that objects only closed instances hold are weak).
+ */
+let prelude: () => void = () => {};
+export function setReclaimPrelude(run: () => void): void {
+  prelude = run;
 }
 
 // #region reclaim
@@ -94,15 +97,13 @@ export function beforeMapping(bytes: number): void {
 /** Free now what the registries would free later. Returns whether it could. */
 export function reclaim(): boolean {
   tools ??= setUp();
-  const { gc, clearKept } = tools;
-  if (!gc || !clearKept) return false;
+  if (!tools.gc || !tools.clearKept) return false;
   const t0 = performance.now();
-  forgetCached();
+  prelude();
   // Twice: an instance's callback drops the last reference to its memory, whose own callback
   // needs a second collection.
   for (let round = 0; round < 2; round++) {
-    clearKept();
-    gc();
+    collectGarbage();
     for (const r of registries) r.cleanupSome!();
   }
   reclaimStats.runs++;
@@ -110,3 +111,13 @@ export function reclaim(): boolean {
   return true;
 }
 // #endregion reclaim
+
+/** End the "kept during this job" set of WeakRef targets, then a full GC. Returns whether it could. */
+export function collectGarbage(): boolean {
+  tools ??= setUp();
+  const { gc, clearKept } = tools;
+  if (!gc || !clearKept) return false;
+  clearKept();
+  gc();
+  return true;
+}

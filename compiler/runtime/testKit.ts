@@ -1,8 +1,6 @@
 // Helpers for the runtime's own tests: a bare VMContext with a memory, and hand-written
 // functions that follow the internal convention, before any code generator exists.
 
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
 import { signatureLayout, vmContextLayout, VMCTX, type CompiledModule, type ArgLocation } from '../abi/index.ts';
 import { encodingOf, type RegId } from '../abi/registers.ts';
@@ -135,25 +133,4 @@ export function handAssembled(info: ModuleInfo, code: Uint8Array, offsets: numbe
     relocations: [],
     trapSites: new Int32Array(0),
   };
-}
-
-let gcNow: (() => void) | undefined;
-/**
- * A full garbage collection now, after ending V8's "kept during this job" set of WeakRef targets:
- * what reclaim() does, without its collection of externref handles first. (The flag is set only
- * while a private context is made, as reclaim.ts does.)
- */
-export function fullGc(): void {
-  if (!gcNow) {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInContext('gc', vm.createContext({})) as () => void;
-    v8.setFlagsFromString('--no-expose-gc');
-    const endOfJob = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
-    const nothing = new vm.Script('0');
-    gcNow = () => {
-      nothing.runInContext(endOfJob);
-      gc();
-    };
-  }
-  gcNow();
 }
