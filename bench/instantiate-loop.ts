@@ -3,11 +3,14 @@
 // iterations, the process's mappings (/proc/self/maps lines), its RSS and the time so far, and how
 // often and how long the runtime reclaimed dead objects' mappings (compiler/runtime/reclaim.ts).
 //
-//   npx tsx bench/instantiate-loop.ts [instance|cycle|externref|memory] [N] [lightbeam|v8]     (x86-64 Linux)
+//   npx tsx bench/instantiate-loop.ts [instance|cycle|externref|funcref|memory] [N] [lightbeam|v8]     (x86-64 Linux)
 // `cycle`: each instance gets an import of its own that refers back to the instance's exports, as
 // WASI shims and Emscripten's glue code do (the instance is garbage once the loop drops it).
 // `externref`: each instance keeps, in an externref table slot and an externref global of its
 // own, an object that refers back to its exports (as wasm-bindgen's table of JS values may).
+// `funcref`: JS hands each instance function references: its own export, into its exported table
+// (`table.set`, as Emscripten's addFunction does) and as an argument its code stores in that
+// table, and a long-lived instance's export the same way, which it then calls through the table.
 //   e.g. npx tsx bench/instantiate-loop.ts instance 100000
 // The last line is JSON (the test in compiler/runtime/instantiateLoop.test.ts reads it).
 
@@ -43,8 +46,21 @@ const withExternrefs = new Uint8Array([
   17, 3, 1, 103, 0, 1, 3, 112, 117, 116, 0, 2, 3, 103, 101, 116, 0, 3, 10, 26, 3, 4, 0, 16, 0, 11, 12, 0, 65, 0,
   32, 0, 38, 1, 32, 0, 36, 0, 11, 6, 0, 65, 0, 37, 1, 11,
 ]);
-const module = new api.Module(kind === 'externref' ? withExternrefs : bytes);
+// (module (import "env" "f" (func (result i32))) (memory 1) (table (export "t") 2 funcref)
+//   (func (export "g") (result i32) call 0)
+//   (func (export "keep") (param funcref) i32.const 1 local.get 0 table.set 0)
+//   (func (export "callKept") (result i32) i32.const 1 call_indirect (result i32)))
+const withFuncrefs = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 9, 2, 96, 0, 1, 127, 96, 1, 112, 0, 2, 9, 1, 3, 101, 110, 118, 1, 102, 0, 0, 3,
+  4, 3, 0, 1, 0, 4, 4, 1, 112, 0, 2, 5, 3, 1, 0, 1, 7, 27, 4, 1, 116, 1, 0, 1, 103, 0, 1, 4, 107, 101, 101, 112, 0,
+  2, 8, 99, 97, 108, 108, 75, 101, 112, 116, 0, 3, 10, 23, 3, 4, 0, 16, 0, 11, 8, 0, 65, 1, 32, 0, 38, 0, 11, 7, 0,
+  65, 1, 17, 0, 0, 11,
+]);
+const module = new api.Module(kind === 'externref' ? withExternrefs : kind === 'funcref' ? withFuncrefs : bytes);
 const imports = { env: { f: () => 7 } };
+type FuncrefExports = { t: WebAssembly.Table; g: () => number; keep: (f: unknown) => void; callKept: () => number };
+// Lives through the whole loop: each instance is handed its `g`, which returns 9.
+const library = kind === 'funcref' ? (new api.Instance(module, { env: { f: () => 9 } }).exports as unknown as FuncrefExports) : undefined;
 let peakMaps = 0;
 let peakRss = 0;
 const t0 = performance.now();
@@ -60,6 +76,13 @@ for (let i = 1; i <= N; i++) {
       const value = { exports };
       (exports.put as (v: unknown) => void)(value);
       if (i % 1000 === 0 && (exports.get as () => unknown)() !== value) throw new Error('the table lost its value');
+    }
+    if (kind === 'funcref') {
+      const own = exports as unknown as FuncrefExports;
+      own.t.set(0, own.g);
+      own.keep(i % 2 === 0 ? own.g : library!.g);
+      if (i % 1000 === 0 && own.callKept() !== 7) throw new Error('wrong result through the table');
+      if (i % 1000 === 1 && own.callKept() !== 9) throw new Error("wrong result through the table (the long-lived instance's function)");
     }
     if (i % 1000 === 0 && (instance.exports.g as () => number)() !== 7) throw new Error('wrong result');
   }

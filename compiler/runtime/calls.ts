@@ -3,16 +3,17 @@
 
 import { ValType, type FuncType } from '../binary/types.ts';
 import type { CalloutHandler, Runtime } from './runtime.ts';
-import { externRefs, readValue, writeValue } from './values.ts';
+import { externRefs, type FunctionHolder, readValue, writeValue } from './values.ts';
 
 // #region call-export
 /**
  * Call generated code from JS: `func` with r15 = `vmctx`. Arguments are converted as the JS API
  * does (missing ones are undefined); the result is undefined, one value, or an array of values.
+ * `holder`: the callee's instance (a funcref argument goes there; see funcRefs.toAddress).
  */
 export function callWasm(
   runtime: Runtime, vmctx: number, type: FuncType, func: number, args: ArrayLike<unknown>,
-  adapter = runtime.adapterFor(type),
+  adapter = runtime.adapterFor(type), holder?: FunctionHolder,
 ): unknown {
   const slots = runtime.entryArgs;
   const params = type.params;
@@ -20,7 +21,7 @@ export function callWasm(
   const values = new Array<unknown>(params.length);
   for (let i = 0; i < params.length; i++) values[i] = toPrimitive(params[i]!, args[i]);
   externRefs.safePoint(); // not between the stores: a handle only in the buffer is no root
-  for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, values[i]);
+  for (let i = 0; i < params.length; i++) writeValue(slots, i, params[i]!, values[i], holder);
   runtime.invoke(vmctx, adapter, func);
   const results = type.results;
   if (results.length === 0) return undefined;
@@ -36,7 +37,9 @@ export function callWasm(
  * are inlined typed-array stores and loads instead of a loop over types (about twice as fast for
  * small signatures; the boundary cost is mostly koffi's then).
  */
-export function makeWasmCaller(runtime: Runtime, vmctx: number, type: FuncType, func: number): (...args: unknown[]) => unknown {
+export function makeWasmCaller(
+  runtime: Runtime, vmctx: number, type: FuncType, func: number, holder?: FunctionHolder,
+): (...args: unknown[]) => unknown {
   if (type.params.concat(type.results).includes(ValType.v128)) {
     // The JS API: such a function exists and can be exported, but calling it from JS throws.
     return () => {
@@ -46,7 +49,7 @@ export function makeWasmCaller(runtime: Runtime, vmctx: number, type: FuncType, 
   const adapter = runtime.adapterFor(type);
   const { params, results } = type;
   if (params.length > 32 || !params.concat(results).every((t) => SIMPLE.has(t))) {
-    return (...args: unknown[]) => callWasm(runtime, vmctx, type, func, args, adapter);
+    return (...args: unknown[]) => callWasm(runtime, vmctx, type, func, args, adapter, holder);
   }
   const names = params.map((_, i) => `a${i}`);
   // Convert all (user valueOf code may run and even call wasm), then store all.
@@ -88,8 +91,11 @@ const SIMPLE = new Map<number, string>([[ValType.i32, 'i32'], [ValType.i64, 'i64
  * before calling (the function may call back into wasm, which reuses the buffer) and writes the
  * results after. A function with several results must return an iterable of them.
  * Exceptions propagate to the runtime, which unwinds the wasm frames and rethrows them.
+ * `holderOf` gives the calling instance (a funcref result goes there; see funcRefs.toAddress).
  */
-export function hostFunctionHandler(runtime: Runtime, type: FuncType, fn: (...args: unknown[]) => unknown): CalloutHandler {
+export function hostFunctionHandler(
+  runtime: Runtime, type: FuncType, fn: (...args: unknown[]) => unknown, holderOf?: () => FunctionHolder,
+): CalloutHandler {
   const slots = runtime.callout;
   const params = type.params;
   const results = type.results;
@@ -104,12 +110,15 @@ export function hostFunctionHandler(runtime: Runtime, type: FuncType, fn: (...ar
       slots.i32, slots.i64, slots.f32, slots.f64, fn,
     ) as CalloutHandler;
   }
+  const funcrefResults = results.includes(ValType.funcref);
   return () => {
     const args = new Array<unknown>(params.length);
     for (let i = 0; i < params.length; i++) args[i] = readValue(slots, i, params[i]!);
+    // Before the call: fn may call wasm, and the calling instance is the one that calls out last.
+    const holder = funcrefResults ? holderOf?.() : undefined;
     const value = fn(...args);
     if (results.length === 1) {
-      writeValue(slots, 0, results[0]!, value);
+      writeValue(slots, 0, results[0]!, value, holder);
     } else if (results.length > 1) {
       if (value === null || typeof value !== 'object' || !(Symbol.iterator in value)) {
         throw new TypeError('a function with several results must return an iterable');
@@ -120,7 +129,7 @@ export function hostFunctionHandler(runtime: Runtime, type: FuncType, fn: (...ar
       }
       // Convert all first: a valueOf may call wasm, which may reuse this buffer.
       const converted = values.map((v, i) => toPrimitive(results[i]!, v));
-      for (let i = 0; i < results.length; i++) writeValue(slots, i, results[i]!, converted[i]);
+      for (let i = 0; i < results.length; i++) writeValue(slots, i, results[i]!, converted[i], holder);
     }
     return 0;
   };

@@ -16,7 +16,7 @@ import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubR
 import { Global, Table } from './tableAndGlobal.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
-import { externRefs, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
+import { externRefs, type FunctionHolder, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
 export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
@@ -56,7 +56,7 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
     const { owner, type, vmctx, code } = info;
     const rt = owner.runtime;
     // makeWasmCaller returns a fresh function: it can carry this function's identity.
-    const wrapper = makeWasmCaller(rt, vmctx, type, code);
+    const wrapper = makeWasmCaller(rt, vmctx, type, code, owner);
     // As the JS API names exported functions: the function index, and as many as it has params.
     Object.defineProperty(wrapper, 'name', { value: String(info.index) });
     Object.defineProperty(wrapper, 'length', { value: type.params.length });
@@ -66,32 +66,11 @@ function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
   return info.wrapper;
 }
 
-/**
- * Instances whose functions JS handed to wasm as funcref values. Wasm may keep such a reference
- * anywhere, so these instances are never freed: a dangling reference would jump into unmapped code.
- */
-const escapedOwners = new Set<Instance>();
-
-/**
- * `owner`'s function crosses from JS into wasm: it is never freed, and no instance that could
- * call it through a table is closed any more (ValueKeeper): it could pass its handles along.
- */
-function escape(owner: Instance): void {
-  if (escapedOwners.size === 0) {
-    for (const ref of instancesByVmctx.values()) {
-      const inst = ref.deref();
-      if (inst?.hasFuncrefTable) inst.releaseValues();
-    }
-  }
-  escapedOwners.add(owner);
-  owner.releaseValues();
-}
-
-funcRefs.toAddress = (value) => {
+funcRefs.toAddress = (value, holder) => {
   if (value === null) return NULL_REF;
   const info = typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
   if (!info) throw new TypeError('not a WebAssembly exported function');
-  if (!escapedOwners.has(info.owner)) escape(info.owner);
+  cross(info, holder);
   return info.record;
 };
 funcRefs.fromAddress = (address) => {
@@ -101,13 +80,60 @@ funcRefs.fromAddress = (address) => {
   return wrapperOf(info);
 };
 
-funcRefs.ownerOf = (value) => (typeof value === 'function' ? infoOfWrapper.get(value)?.owner : undefined);
-
 /** The wasm function behind a JS value, if it is one of our exported functions. */
 export function wasmFunctionInfo(value: unknown): { type: FuncType } | undefined {
   return typeof value === 'function' ? infoOfWrapper.get(value) : undefined;
 }
 // #endregion function-references
+
+/**
+ * Instances whose functions crossed from JS into wasm (as funcref values), weakly; and whether
+ * any has. From then on no instance that can call a function reference is closed (ValueKeeper).
+ */
+const crossedOwners = new WeakSet<Instance>();
+let anyCrossed = false;
+/**
+ * Instances whose function crossed into wasm with nothing to say where it went (only `toBits`
+ * does that): wasm may keep such a reference anywhere, so these are never freed (a dangling
+ * reference would jump into unmapped code).
+ */
+const pinnedOwners = new Set<Instance>();
+
+// #region crossing
+/**
+ * Function `info` crosses from JS into wasm, to `holder`: the table or global that stores it, or
+ * the instance whose code receives it (an argument of its export, a result of its import).
+ * Wherever that code then moves the reference, the place is one the holder keeps alive and is
+ * kept alive by: its own tables and globals, those it imports (their `owners` hold it), the
+ * instances it imports functions from (keepAlive both ways; see "lifetimes"). So the holder
+ * keeping the function's instance alive keeps it as long as any place the reference can be.
+ *
+ * The other way: code that calls the function through the reference may pass it references of
+ * its own, which the function's instance may keep. If the function takes function references,
+ * its instance keeps the holder alive too; otherwise (most functions) nothing passes that way,
+ * and a long-lived instance handing its functions to short-lived ones does not keep them.
+ */
+function cross(info: FunctionInfo, holder: FunctionHolder | undefined): void {
+  const owner = info.owner;
+  if (holder) {
+    holder.owners.add(owner);
+    if (takesFunctionRefs(info.type)) owner.owners.add(holder);
+  } else pinnedOwners.add(owner);
+  if (crossedOwners.has(owner)) return;
+  // Its code may now be called by any instance with a funcref table, and handed that one's
+  // externref handles: neither is closed any more.
+  if (!anyCrossed) {
+    anyCrossed = true;
+    for (const ref of instancesByVmctx.values()) {
+      const inst = ref.deref();
+      if (inst?.hasFuncrefTable) inst.releaseValues();
+    }
+  }
+  crossedOwners.add(owner);
+  owner.releaseValues();
+}
+const takesFunctionRefs = (type: FuncType) => type.params.includes(ValType.funcref);
+// #endregion crossing
 
 /** Code memory is position independent and shared by every instance of a compiled module. */
 const loadedCode = new WeakMap<CompiledModule, CodeMemory>();
@@ -135,7 +161,7 @@ function loadCode(compiled: CompiledModule): CodeMemory {
 }
 
 // #region instance
-export class Instance {
+export class Instance implements FunctionHolder {
   readonly runtime: Runtime;
   readonly module: ModuleInfo;
   readonly layout: VMContextLayout;
@@ -162,6 +188,12 @@ export class Instance {
   readonly keeper: ValueKeeper | undefined;
   /** Whether it can call a function reference JS gave some wasm code (then it is not closed). */
   readonly hasFuncrefTable: boolean;
+  /**
+   * What it keeps alive because its code may hold their functions: instances whose functions JS
+   * passed to it (as arguments of its exports or results of its imports), and the holders its own
+   * functions were passed to, when those take function references (see `cross`).
+   */
+  readonly owners = new Set<object>();
 
   constructor(compiled: CompiledModule, imports: ImportObject = {}) {
     const rt = (this.runtime = getRuntime());
@@ -279,7 +311,7 @@ export class Instance {
     for (const g of this.globals) if (g.type === ValType.funcref) g.owners.add(this);
     // #endregion lifetimes
     this.hasFuncrefTable = this.tables.some((t) => t.element === ValType.funcref);
-    if (!linked && !(this.hasFuncrefTable && escapedOwners.size > 0)) {
+    if (!linked && !(this.hasFuncrefTable && anyCrossed)) {
       const keeper = (this.keeper = externRefs.newKeeper());
       for (const holder of [...this.tables, ...this.globals]) if (!shared.has(holder)) holder.keeper = keeper;
     }
@@ -372,7 +404,9 @@ export class Instance {
       this.setAddress(this.layout.funcRef(index), wasm.record);
       return true;
     }
-    const id = this.runtime.registerCallout(hostFunctionHandler(this.runtime, type, value as (...a: unknown[]) => unknown), this.calloutHandlers);
+    const rt = this.runtime; // (the handler must not refer to this instance: the runtime refers to it)
+    const receiver = () => Instance.calling(rt);
+    const id = rt.registerCallout(hostFunctionHandler(rt, type, value as (...a: unknown[]) => unknown, receiver), this.calloutHandlers);
     this.calloutIds.push(id);
     requests.push({ kind: 'callout', type, id });
     users.push((address) => {

@@ -36,6 +36,13 @@ it('and one whose instances keep, in their own externref table and global, an ob
   expect(out.peakMaps - out.startMaps).toBeLessThan(3000);
 }, 150_000);
 
+it('and one whose instances JS hands function references, their own and a long-lived instance\'s', () => {
+  // Each one's table and code keep what they were handed; nothing keeps them for ever.
+  const out = loop('funcref', 1500);
+  expect(out.reclaims).toBeGreaterThan(0);
+  expect(out.peakMaps - out.startMaps).toBeLessThan(3000);
+}, 150_000);
+
 it('a synchronous loop of 2,500 `new Memory({initial: 1})` stays within its mapping budget', () => {
   const out = loop('memory', 2500);
   expect(out.reclaims).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { ValType, type RefType } from '../binary/types.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
-import { externRefs, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
+import { externRefs, type FunctionHolder, readValue, writeValue, type ValueKeeper } from './values.ts';
 import { nativeRegistry } from './reclaim.ts';
 
 /** A table's element array, unmapped when the table is collected (every instance using it is gone then too). */
@@ -60,7 +60,7 @@ externRefs.markers.push((mark) => {
 });
 
 // #region table
-export class Table {
+export class Table implements FunctionHolder {
   /** Address of the descriptor the VMContexts point to. */
   readonly descriptor: number;
   readonly element: RefType;
@@ -110,8 +110,7 @@ export class Table {
   set(i: number, value: unknown): void {
     if (!(i >= 0 && i < this.lengthNow)) throw new RangeError('table index out of bounds');
     externRefs.safePoint();
-    writeValue(this.slots, i, this.element, value);
-    this.keep(value);
+    writeValue(this.slots, i, this.element, value, this);
   }
   fill(start: number, value: unknown, n: number): void {
     if (n === 0) return;
@@ -124,14 +123,9 @@ export class Table {
   grow(delta: number, init: unknown = null): number {
     return this.growRaw(delta, this.rawOf(init));
   }
-  private keep(value: unknown): void {
-    const owner = funcRefs.ownerOf(value);
-    if (owner) this.owners.add(owner);
-  }
   private rawOf(value: unknown): number {
-    this.keep(value);
     const scratch = new SlotViews(new ArrayBuffer(8), 0, 1);
-    writeValue(scratch, 0, this.element, value);
+    writeValue(scratch, 0, this.element, value, this);
     return scratch.getAddress(0);
   }
 
@@ -170,7 +164,7 @@ export class Table {
 // #endregion table
 
 // #region global
-export class Global {
+export class Global implements FunctionHolder {
   /** Address of the 16-byte cell. */
   readonly cell: number;
   private readonly slots: SlotViews;
@@ -193,9 +187,7 @@ export class Global {
   }
   set value(v: unknown) {
     externRefs.safePoint();
-    writeValue(this.slots, 0, this.type, v);
-    const owner = funcRefs.ownerOf(v);
-    if (owner) this.owners.add(owner);
+    writeValue(this.slots, 0, this.type, v, this);
   }
   getRaw(): number {
     return this.slots.getAddress(0);

@@ -214,19 +214,26 @@ function isObject(value: unknown): value is object {
 }
 export const externRefs = new ExternRefTable();
 
+/** Where a function reference from JS goes: a table, a global, or the instance whose code receives it. */
+export interface FunctionHolder {
+  /** What it keeps alive: the instances whose functions it holds or may hold (and see funcRefs.toAddress). */
+  readonly owners: Set<object>;
+}
+
 /** How funcrefs cross: the instance layer installs these (a record address <-> an exported function). */
 export const funcRefs = {
-  toAddress(value: unknown): number {
+  /**
+   * The record address of a function reference crossing from JS into wasm, to `holder`, which
+   * from then on keeps the function's instance alive (undefined: nothing says where it goes, and
+   * the function's instance is kept for good).
+   */
+  toAddress(value: unknown, _holder: FunctionHolder | undefined): number {
     if (value === null) return NULL_REF;
     throw new TypeError('not a WebAssembly function');
   },
   fromAddress(address: number): unknown {
     if (address === NULL_REF) return null;
     throw new TypeError('funcref conversion is not installed');
-  },
-  /** The instance a function belongs to: a table or global holding it must keep that instance alive. */
-  ownerOf(_value: unknown): object | undefined {
-    return undefined;
   },
 };
 
@@ -235,9 +242,9 @@ export const funcRefs = {
  * Typed-array stores do the JS API's conversions themselves: Int32Array/Float32Array/Float64Array
  * apply ToNumber (a BigInt throws TypeError), BigInt64Array applies ToBigInt (a Number throws
  * TypeError) and wraps modulo 2^64. Only the upper half of an i32/f32 slot is left as it was:
- * the convention says it is undefined.
+ * the convention says it is undefined. A funcref is kept alive by `holder` (funcRefs.toAddress).
  */
-export function writeValue(slots: SlotViews, slot: number, type: number, value: unknown): void {
+export function writeValue(slots: SlotViews, slot: number, type: number, value: unknown, holder?: FunctionHolder): void {
   switch (type) {
     case ValType.i32:
       slots.i32[slot * 2] = value as number;
@@ -255,7 +262,7 @@ export function writeValue(slots: SlotViews, slot: number, type: number, value: 
       slots.setAddress(slot, externRefs.toHandle(value));
       return;
     case ValType.funcref:
-      slots.setAddress(slot, funcRefs.toAddress(value));
+      slots.setAddress(slot, funcRefs.toAddress(value, holder));
       return;
     default:
       throw new TypeError(`cannot pass a value of type 0x${type.toString(16)} to WebAssembly`);

@@ -81,8 +81,9 @@ export function tableGet(fc: FunctionCompiler, t: number): void {
  * the table must keep alive; but instantiation already adds every instance to the owners of
  * every table it can reach (instance.ts, region lifetimes), and any funcref this code holds is
  * kept alive by its own path: ref.func of this instance, an import (keepAlive both ways), a
- * reference JS passed in (escapedOwners), or a table/global that owns its instances (table.copy
- * carries owners across). So a store needs no bookkeeping and stays inline.
+ * reference JS passed in (the receiving instance, table or global keeps its owner: runtime
+ * instance.ts, region crossing), or a table/global that owns its instances (table.copy carries
+ * owners across). So a store needs no bookkeeping and stays inline.
  */
 export function tableSet(fc: FunctionCompiler, t: number): void {
   fc.protectFlags(2);
