@@ -3,8 +3,8 @@
 //  - a module exporting `_start` runs as a WASI preview1 command (./wasi.ts): argv, --env,
 //    stdio, clocks, random, files under --dir; the process exits with the program's exit code;
 //  - `--invoke NAME` instead instantiates with no imports, calls one export with the arguments
-//    and prints its results, one per line (i64 as decimal BigInt). The older order
-//    `run FILE --invoke NAME args...` still works;
+//    and prints its results, one per line (i64 as decimal BigInt; see parseArg for what an
+//    argument may be). The older order `run FILE --invoke NAME args...` still works;
 //  - `--timeout 5s` (or 500ms, 2m; a bare number is seconds) compiles the module interruptible and
 //    stops it with the trap "interrupted" once the time is up.
 import { basename } from 'node:path';
@@ -142,7 +142,7 @@ function invoke(compiled: CompiledModuleWithNotes, name: string, rest: string[])
     console.error(`run: '${name}' takes ${type.params.length} argument(s), got ${rest.length}`);
     return 2;
   }
-  const callArgs = type.params.map((t, i) => parseArg(t, rest[i]!));
+  const callArgs = type.params.map((t, i) => parseArg(t, rest[i]!, `argument ${i + 1} of '${name}'`));
   const instance = new Instance(compiled, {});
   const fn = instance.exports[name] as (...a: unknown[]) => unknown;
   const started = performance.now();
@@ -158,16 +158,56 @@ function invoke(compiled: CompiledModuleWithNotes, name: string, rest: string[])
   }
   const ms = performance.now() - started;
   const results = type.results.length > 1 ? (result as unknown[]) : type.results.length === 1 ? [result] : [];
-  for (const r of results) console.log(String(r));
+  results.forEach((r, i) => console.log(formatResult(type.results[i]!, r)));
   if (process.env.LIGHTBEAM_TIME) console.error(`${ms.toFixed(3)} ms`);
   return 0;
 }
 
-function parseArg(t: number, s: string): unknown {
+// #region invoke-values
+const INTEGER = /^[+-]?(0x[0-9a-f]+|[0-9]+)$/i;
+/**
+ * A command-line argument as a value of type `t`: integers in decimal or 0x hex, from the signed
+ * minimum to the unsigned maximum (`-1` and `0xffffffff` are the same i32), `_` between digits
+ * allowed as in the text format; floats as JavaScript reads them, or nan, inf, -inf; a reference
+ * only as null. Anything else is an error that names the argument (exit 2), never a value
+ * quietly wrapped or turned into NaN.
+ */
+function parseArg(t: number, text: string, what: string): unknown {
+  const s = text.replaceAll('_', '');
+  const bad = (expected: string) => new CommandError(`${what} is not ${expected}: ${JSON.stringify(text)}`, 2);
   switch (t) {
-    case ValType.i32: return Number(BigInt.asIntN(32, BigInt(s)));
-    case ValType.i64: return BigInt.asIntN(64, BigInt(s));
-    case ValType.f32: case ValType.f64: return Number(s);
-    default: throw new Error(`run: cannot pass a ${t} argument from the command line`);
+    case ValType.i32: case ValType.i64: {
+      const bits = t === ValType.i32 ? 32 : 64;
+      if (!INTEGER.test(s)) throw bad(`an integer (${t === ValType.i32 ? 'i32' : 'i64'})`);
+      const negative = s.startsWith('-');
+      const magnitude = BigInt(s.replace(/^[+-]/, ''));
+      const n = negative ? -magnitude : magnitude;
+      if (n < -(1n << BigInt(bits - 1)) || n >= 1n << BigInt(bits)) throw bad(`within ${bits} bits`);
+      return t === ValType.i32 ? Number(BigInt.asIntN(32, n)) : BigInt.asIntN(64, n);
+    }
+    case ValType.f32: case ValType.f64: {
+      const named: Record<string, number> = { nan: NaN, '+nan': NaN, '-nan': -NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity };
+      const lower = s.toLowerCase();
+      if (lower in named) return named[lower];
+      const n = s.trim() === '' ? NaN : Number(s);
+      if (Number.isNaN(n)) throw bad('a number');
+      return n;
+    }
+    case ValType.funcref: case ValType.externref:
+      if (s === 'null') return null;
+      throw bad(`null (a ${t === ValType.funcref ? 'funcref' : 'externref'} can only be null from the command line)`);
+    default:
+      throw bad(`a value the command line can give (a ${typeName(t)})`);
   }
 }
+
+/** A result as `--invoke` prints it: numbers as JavaScript does (i64 in full), references by what they are. */
+function formatResult(t: number, value: unknown): string {
+  if (value === null) return 'null';
+  if (t === ValType.funcref) return `function ${(value as { name: string }).name}`;
+  if (t === ValType.externref) return typeof value === 'object' || typeof value === 'function' ? 'externref' : String(value);
+  return String(value);
+}
+// #endregion invoke-values
+
+const typeName = (t: number) => (t === ValType.v128 ? 'v128' : `value of type 0x${t.toString(16)}`);

@@ -148,6 +148,26 @@ describe('lightbeam run, WASI commands', () => {
     expect(await inProcess(['--invoke', 'add', add, '2', '-5'])).toEqual({ code: 0, stdout: '-3\n', stderr: '' });
     expect(await inProcess([add, '--invoke', 'add', '40', '2'])).toEqual({ code: 0, stdout: '42\n', stderr: '' });
   });
+
+  it('--invoke reads arguments exactly or says which one it cannot, and prints references by what they are', async () => {
+    const file = path.join(tmp, 'values.wat');
+    fs.writeFileSync(file, `(module
+      (func $i (export "i") (param i32 i64) (result i32 i64) local.get 0 local.get 1)
+      (func (export "d") (param f64) (result f64) local.get 0)
+      (func (export "r") (param funcref) (result funcref externref) ref.func $i ref.null extern))`);
+    const invoke = (...args: string[]) => inProcess(['--invoke', ...args.slice(0, 1), file, ...args.slice(1)]);
+    expect(await invoke('i', '0xffffffff', '-9223372036854775808')).toEqual({ code: 0, stdout: '-1\n-9223372036854775808\n', stderr: '' });
+    expect(await invoke('i', '1_000', '18446744073709551615')).toEqual({ code: 0, stdout: '1000\n-1\n', stderr: '' });
+    expect(await invoke('i', 'abc', '0')).toEqual({ code: 2, stdout: '', stderr: `run: argument 1 of 'i' is not an integer (i32): "abc"\n` });
+    expect(await invoke('i', '1.5', '0')).toMatchObject({ code: 2, stderr: expect.stringContaining('argument 1 of \'i\' is not an integer') });
+    expect(await invoke('i', '4294967296', '0')).toEqual({ code: 2, stdout: '', stderr: `run: argument 1 of 'i' is not within 32 bits: "4294967296"\n` });
+    expect(await invoke('i', '0', '18446744073709551616')).toMatchObject({ code: 2, stderr: expect.stringContaining('argument 2 of \'i\' is not within 64 bits') });
+    expect(await invoke('d', '-inf')).toEqual({ code: 0, stdout: '-Infinity\n', stderr: '' });
+    expect(await invoke('d', '2.5e3')).toEqual({ code: 0, stdout: '2500\n', stderr: '' });
+    expect(await invoke('d', 'ten')).toEqual({ code: 2, stdout: '', stderr: `run: argument 1 of 'd' is not a number: "ten"\n` });
+    expect(await invoke('r', 'null')).toEqual({ code: 0, stdout: 'function 0\nnull\n', stderr: '' });
+    expect(await invoke('r', 'f')).toMatchObject({ code: 2, stderr: expect.stringContaining('a funcref can only be null') });
+  });
 });
 
 async function inProcess(args: string[]): Promise<Outcome> {
