@@ -163,7 +163,6 @@ function invoke(compiled: CompiledModuleWithNotes, name: string, rest: string[])
   return 0;
 }
 
-// #region invoke-values
 const INTEGER = /^[+-]?(0x[0-9a-f]+|[0-9]+)$/i;
 /**
  * A command-line argument as a value of type `t`: integers in decimal or 0x hex, from the signed
@@ -208,6 +207,5 @@ function formatResult(t: number, value: unknown): string {
   if (t === ValType.externref) return typeof value === 'object' || typeof value === 'function' ? 'externref' : String(value);
   return String(value);
 }
-// #endregion invoke-values
 
 const typeName = (t: number) => (t === ValType.v128 ? 'v128' : `value of type 0x${t.toString(16)}`);
