@@ -322,18 +322,23 @@ export function assignLocals(
     candidateClasses[candidateCount++] = c;
   }
   const registerArrivals = candidateCount;
+  // Mark the chosen ones in `home` (CHOSEN until they get a register). When every candidate fits
+  // the budget, the chosen are the used ones: nothing to rank, and the scan stops once all the
+  // body's locals are seen used. (Without parameters or declared locals there is nothing to weigh
+  // either: the return-area pointer, after them, is read at returns only.) With more locals than
+  // that, the whole scan comes first, and a declared local the body never names is no candidate.
+  const weigh = code !== null && declared > 0;
+  const mayAllFit = registerArrivals + declared - params <= MAX_REGISTER_LOCALS[RegClass.gpr]! + MAX_REGISTER_LOCALS[RegClass.xmm]!;
+  let weights = weigh && !mayAllFit ? localWeights(code.code, code.start, code.end, l.types.length, 0) : null;
   for (let i = params; i < declared; i++) {
+    if (weights !== null && weights[i] === 0) continue;
     const c = classOf(l.types[i]!);
     if (c === RegClass.xmm) xmmCandidates++;
     candidates[candidateCount] = i;
     candidateClasses[candidateCount++] = c;
   }
-  // Mark the chosen ones in `home` (CHOSEN until they get a register). When every candidate fits
-  // the budget, the chosen are the used ones: nothing to rank, and the scan stops once all the
-  // body's locals are seen used. (Without parameters or declared locals there is nothing to weigh
-  // either: the return-area pointer, after them, is read at returns only.)
   const allFit = candidateCount - xmmCandidates <= MAX_REGISTER_LOCALS[RegClass.gpr]! && xmmCandidates <= MAX_REGISTER_LOCALS[RegClass.xmm]!;
-  const weights = code === null || declared === 0 ? null : localWeights(code.code, code.start, code.end, l.types.length, allFit ? declared : 0);
+  if (weigh && mayAllFit) weights = localWeights(code.code, code.start, code.end, l.types.length, allFit ? declared : 0);
   if (weights && l.returnAreaLocal >= 0) weights[l.returnAreaLocal] = 1;
   if (allFit) {
     for (let k = 0; k < candidateCount; k++) {
@@ -370,19 +375,19 @@ export function assignLocals(
   const zeroSlots = work.zeroSlots;
   let zeroSlotCount = 0;
   // Declared locals are first written after the prologue's moves: a parameter's arrival register is
-  // free for them unless the parameter stays there. (Their classes follow the arrivals' in candidateClasses.)
-  for (let i = params, k = registerArrivals; i < declared; i++, k++) {
-    const h = home[i] === CHOSEN ? freeHome(candidateClasses[k]!, taken) : -1;
+  // free for them unless the parameter stays there.
+  for (let i = params; i < declared; i++) {
+    const h = home[i] === CHOSEN ? freeHome(classOf(l.types[i]!), taken) : -1;
     home[i] = h;
     if (h >= 0) {
       taken |= regBit(h);
       frame.addLocalSlot(i);
       l.regLocals.push(i);
       l.someAway = true; // still zero: in neither its register nor its slot
-    } else {
+    } else if (weights === null || weights[i]! > 0) {
       l.slotValid[i] = 1;
       zeroSlots[zeroSlotCount++] = i;
-    }
+    } // (a local the body never names needs no slot: a module may declare 50,000 of them)
   }
   if (l.returnAreaLocal >= 0 && home[l.returnAreaLocal]! >= 0) l.regLocals.push(l.returnAreaLocal);
   fc.regs.homes |= taken;

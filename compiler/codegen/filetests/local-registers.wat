@@ -2,6 +2,9 @@
 ;; (localWeights.ts), up to 5 integer locals. $p0..$p5 are read once before the loop, and the
 ;; hot accumulators $sum and $i, declared last, must still live in registers inside it;
 ;; $d (one use fewer than $a..$c) and $cold live in slots.
+;; $unused_many: locals the body never names are no candidates for a register, and get no frame
+;; slot and no zeroing (a module may declare 50,000 of them per function, and rustc's output has
+;; some): $p and $used take registers, and the function needs no frame at all.
 (module
   (func $late_accumulator (export "late_accumulator")
     (param $p0 i32) (param $p1 i32) (param $p2 i32) (param $p3 i32) (param $p4 i32) (param $p5 i32)
@@ -18,4 +21,10 @@
       (local.set $sum (i32.sub (local.get $sum) (i32.or (local.get $i) (local.get $c))))
       (local.set $sum (i32.add (local.get $sum) (local.get $d)))
       (br_if $again (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 1000))))
-    (i32.add (local.get $sum) (local.get $cold))))
+    (i32.add (local.get $sum) (local.get $cold)))
+  (func $unused_many (export "unused_many") (param $p i32) (result i32)
+    (local $u0 i64) (local $u1 i64) (local $u2 i64) (local $u3 i64) (local $u4 i64) (local $u5 i64)
+    (local $f0 f64) (local $f1 f64) (local $f2 f64) (local $f3 f64) (local $f4 f64) (local $f5 f64) (local $f6 f64) (local $f7 f64)
+    (local $used i32) (local $u6 i32) (local $u7 i32)
+    (if (local.get $p) (then (local.set $used (i32.const 5))))
+    (i32.add (local.get $used) (local.get $p))))
