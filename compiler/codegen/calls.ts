@@ -271,14 +271,28 @@ function callSignature(type: FuncType): CallSignature {
   };
 }
 
-/** The call signatures of one module's types, by type index, each made at its first use (a call, or a function of that type). */
+/**
+ * The call signatures of one module's types, by type index, each made at its first use (a call, or
+ * a function of that type), and one for all the types of the same shape: a module may repeat a
+ * type thousands of times (one per function, say), and their signatures would all be kept alive
+ * to the end of the compile.
+ */
 export class CallSignatures {
   private readonly byIndex: (CallSignature | undefined)[];
+  private readonly byShape = new Map<string, CallSignature>();
   constructor(private readonly types: readonly FuncType[]) {
     this.byIndex = new Array<CallSignature | undefined>(types.length).fill(undefined); // not holey: a fast array
   }
   of(typeIndex: number): CallSignature {
-    return (this.byIndex[typeIndex] ??= callSignature(this.types[typeIndex]!));
+    return this.byIndex[typeIndex] ?? this.first(typeIndex);
+  }
+  private first(typeIndex: number): CallSignature {
+    const type = this.types[typeIndex]!;
+    // Value types are bytes below 0x80: one character each.
+    const shape = `${String.fromCharCode(...type.params)}:${String.fromCharCode(...type.results)}`;
+    let sig = this.byShape.get(shape);
+    if (sig === undefined) this.byShape.set(shape, (sig = callSignature(type)));
+    return (this.byIndex[typeIndex] = sig);
   }
 }
 
