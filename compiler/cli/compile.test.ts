@@ -49,11 +49,18 @@ it('lightbeam compile and disasm say why they cannot compile or read a module, i
     expect(await disasm([file])).toBe(1);
     expect(await disasm([join(dir, 'missing.wasm')])).toBe(1);
     expect(await main([join(dir, 'missing.wasm')])).toBe(1);
+    expect(await main(['--bogus', file])).toBe(2);
+    expect(await disasm([file, '--func'])).toBe(2);
+    expect(await disasm(['--bogus', file])).toBe(2);
   } finally {
     error.mockRestore();
   }
   expect(errors[0]).toMatch(/^compile: CompileError: unknown binary version/);
   expect(errors[1]).toMatch(/^usage: lightbeam compile/);
   expect(errors[2]).toMatch(/^disasm: CompileError: unknown binary version .*\(at byte 0x4\)$/);
-  expect(errors.slice(3)).toEqual([`disasm: cannot read ${join(dir, 'missing.wasm')}: no such file`, `compile: cannot read ${join(dir, 'missing.wasm')}: no such file`]);
+  expect(errors.slice(3)).toEqual([
+    `disasm: cannot read ${join(dir, 'missing.wasm')}: no such file`, `compile: cannot read ${join(dir, 'missing.wasm')}: no such file`,
+    "compile: unknown option '--bogus'", 'usage: lightbeam compile <file.wat|file.wasm> [--json]',
+    'disasm: --func needs a function name or index', "disasm: unknown option '--bogus'",
+  ]);
 });

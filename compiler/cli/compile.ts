@@ -30,8 +30,10 @@ const nodeStartCpuMs = (): number | null => ((globalThis as Record<symbol, unkno
 
 export async function main(args: string[]): Promise<number> {
   const json = args.includes('--json');
+  const unknown = args.find((a) => a.startsWith('-') && a !== '--json');
   const files = args.filter((a) => a !== '--json');
-  if (files.length !== 1 || files[0]!.startsWith('-')) {
+  if (unknown !== undefined) console.error(`compile: unknown option '${unknown}'`);
+  if (unknown !== undefined || files.length !== 1) {
     console.error(`usage: ${USAGE}`);
     return 2;
   }

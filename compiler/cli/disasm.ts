@@ -13,9 +13,16 @@ export async function main(args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') json = true;
-    else if (a === '--func') func = args[++i];
-    else if (a.startsWith('--func=')) func = a.slice(7);
-    else if (!file) file = a;
+    else if (a === '--func' || a.startsWith('--func=')) {
+      func = a === '--func' ? args[++i] : a.slice(7);
+      if (!func) {
+        console.error('disasm: --func needs a function name or index');
+        return 2;
+      }
+    } else if (a.startsWith('-') && a !== '-') {
+      console.error(`disasm: unknown option '${a}'`);
+      return 2;
+    } else if (!file) file = a;
     else {
       console.error(`disasm: unexpected argument '${a}'`);
       return 2;
