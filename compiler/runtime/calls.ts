@@ -114,7 +114,8 @@ export function hostFunctionHandler(
   return () => {
     const args = new Array<unknown>(params.length);
     for (let i = 0; i < params.length; i++) args[i] = readValue(slots, i, params[i]!);
-    // Before the call: fn may call wasm, and the calling instance is the one that calls out last.
+    // Asked before the call: fn may call into wasm, and a nested call-out changes which instance
+    // the runtime says is calling.
     const holder = funcrefResults ? holderOf?.() : undefined;
     const value = fn(...args);
     if (results.length === 1) {
