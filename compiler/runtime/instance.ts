@@ -93,8 +93,8 @@ export function wasmFunctionInfo(value: unknown): { type: FuncType } | undefined
 const crossedOwners = new WeakSet<Instance>();
 let anyCrossed = false;
 /**
- * Instances whose function crossed into wasm with nothing to say where it went (only `toBits`
- * does that): wasm may keep such a reference anywhere, so these are never freed (a dangling
+ * Instances whose function crossed into wasm with nothing to say where it went (`toBits` without
+ * a holder): wasm may keep such a reference anywhere, so these are never freed (a dangling
  * reference would jump into unmapped code).
  */
 const pinnedOwners = new Set<Instance>();
@@ -718,10 +718,14 @@ export function invokeBits(fn: unknown, args: readonly bigint[]): bigint[] {
 }
 
 const scratchSlots = new SlotViews(new ArrayBuffer(16), 0, 2);
-/** A JS value as the raw 64-bit value wasm sees (externref handle, funcref record address, number bits). */
-export function toBits(type: ValType, value: unknown): bigint {
+/**
+ * A JS value as the raw 64-bit value wasm sees (externref handle, funcref record address, number
+ * bits). `holder`: where a function reference goes (see cross); without one, its instance is
+ * never freed.
+ */
+export function toBits(type: ValType, value: unknown, holder?: FunctionHolder): bigint {
   scratchSlots.i64[0] = 0n;
-  writeValue(scratchSlots, 0, type, value);
+  writeValue(scratchSlots, 0, type, value, holder);
   return BigInt.asUintN(64, scratchSlots.i64[0]!);
 }
 /** The JS value of a raw 64-bit wasm value of type `type`. */

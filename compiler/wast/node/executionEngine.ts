@@ -60,7 +60,9 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
     const params = info.type.params;
     let bits: bigint[];
     try {
-      bits = stubsAsSkips(compiledOf.get(instance as Instance), () => invokeBits(fn, args.map((a, i) => bitsOf(params[i]!, a))));
+      // The instance receives the arguments (or is linked to the one that does): a function
+      // reference among them is kept alive by it.
+      bits = stubsAsSkips(compiledOf.get(instance as Instance), () => invokeBits(fn, args.map((a, i) => bitsOf(params[i]!, a, instance as Instance))));
     } catch (e) {
       if (e instanceof NotImplemented) taint(instance as Instance, e.reason);
       throw e;
@@ -162,13 +164,13 @@ function toJs(v: WasmValue): unknown {
 }
 
 /** A script value as the raw 64-bit value wasm sees. */
-function bitsOf(type: number, v: WasmValue): bigint {
+function bitsOf(type: number, v: WasmValue, receiver: Instance): bigint {
   switch (v.type) {
     case 'i32': return BigInt(v.value >>> 0);
     case 'i64': return BigInt.asUintN(64, v.value);
     case 'f32': return BigInt(v.bits >>> 0);
     case 'f64': return BigInt.asUintN(64, v.bits);
-    default: return toBits(type as ValType, toJs(v));
+    default: return toBits(type as ValType, toJs(v), receiver);
   }
 }
 
