@@ -136,3 +136,55 @@ export function jsapiResults(): Output[] {
     rows,
   }];
 }
+
+// #region crossing-example
+/** A module that keeps, in slot 1 of its table, a function it is given, and can hand its own `me` to whatever slot 0 holds. */
+const keeper = `(module
+  (type $give (func (param funcref)))
+  (table (export "t") 2 funcref)
+  (elem declare func $me)
+  (func $me (export "me") (result i32) i32.const 7)
+  (func (export "keep") (param funcref) i32.const 1 local.get 0 table.set 0)
+  (func (export "hand") ref.func $me i32.const 0 call_indirect (type $give)))`;
+
+/**
+ * Function references from JavaScript, and what they keep alive: 200 instances each, dropped at
+ * once, and counted after a garbage collection. `cross` (instance.ts) decides.
+ */
+export async function crossing(): Promise<Output[]> {
+  const why = nativeUnavailable();
+  if (why) return [{ kind: 'unavailable', reason: why }];
+  const { compileModule } = await import('../../compiler/codegen/moduleCompiler.ts');
+  const { Instance } = await import('../../compiler/runtime/instance.ts');
+  const { reclaim } = await import('../../compiler/runtime/reclaim.ts');
+  type Keeper = { t: { set(i: number, f: unknown): void }; me(): number; keep(f: unknown): void; hand(): void };
+  const compiled = compileModule(await watToWasm(keeper));
+  const exportsOf = (i: InstanceType<typeof Instance>) => i.exports as unknown as Keeper;
+  const library = new Instance(compiled);
+  const probes: Record<string, WeakRef<object>[]> = { own: [], libraryMe: [], handsBack: [] };
+  // Each in a function of its own: no variable of a frame still refers to the instance after.
+  const make = (kind: string) => {
+    const instance = new Instance(compiled);
+    const e = exportsOf(instance);
+    if (kind === 'own') e.t.set(0, e.me); // its own function, into its own table
+    if (kind === 'libraryMe') e.keep(exportsOf(library).me); // a long-lived instance's function that takes no references
+    if (kind === 'handsBack') {
+      e.t.set(0, exportsOf(library).keep); // one that takes references...
+      e.hand(); // ...and is handed this instance's `me`, which the library keeps
+    }
+    probes[kind]!.push(new WeakRef(instance));
+  };
+  for (const kind of Object.keys(probes)) for (let i = 0; i < 200; i++) make(kind);
+  reclaim();
+  const alive = (kind: string) => probes[kind]!.filter((p) => p.deref()).length;
+  return [{
+    kind: 'table',
+    columns: ['200 instances, dropped by JavaScript', 'still alive'],
+    rows: [
+      ['each given its own function, in its table', alive('own')],
+      ['each given a long-lived instance\'s function that takes no references', alive('libraryMe')],
+      ['each handing its function to a long-lived instance\'s that keeps it', alive('handsBack')],
+    ],
+  }];
+}
+// #endregion crossing-example
