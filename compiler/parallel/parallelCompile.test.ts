@@ -95,8 +95,7 @@ describe('ParallelStreamingCompiler', () => {
 
   it('lets the process end once it is finished or aborted (an idle worker keeps nothing alive)', () => {
     const script = `
-      import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+      import { readFileSync } from 'node:fs';
       import { ParallelStreamingCompiler } from './parallelCompile.ts';
       const bytes = new Uint8Array(readFileSync('../testing/cprograms/sort.wasi.wasm'));
       const done = new ParallelStreamingCompiler({ threads: 2 });
