@@ -26,16 +26,33 @@ export const FLOAT_RESULT_REG: RegId = Reg.xmm0;
 // uses it as a frame pointer. Every other GPR and every xmm register is clobbered by a call.
 /** rsp is a multiple of this at every call instruction (so calls out to C need no realignment). */
 export const STACK_ALIGNMENT = 16;
-/** Each stack argument and each return-area slot takes 8 bytes, whatever its type. */
+/** Each stack argument and each return-area slot takes 8 bytes, whatever its type, but a v128's 16. */
 export const SLOT_SIZE = 8;
 // #endregion calling-convention
 
+/** Bytes a value of type t takes in a stack argument, the return area or the runtime's buffers. */
+export const slotBytes = (t: ValType): number => (t === ValType.v128 ? 16 : SLOT_SIZE);
+
+/** A v128 travels as a float does: in the next xmm register, or on the stack (in 16 bytes). */
 export type ValueClass = 'int' | 'float';
 
 export function valueClass(t: ValType): ValueClass {
-  if (t === ValType.f32 || t === ValType.f64) return 'float';
-  if (t === ValType.v128) throw new Error('v128 has no calling convention yet');
+  if (t === ValType.f32 || t === ValType.f64 || t === ValType.v128) return 'float';
   return 'int';
+}
+
+/**
+ * Where each of `types` lies in the runtime's argument and result buffers (the entry adapter's,
+ * the call-out stub's): one after the other, 8 bytes each, 16 for a v128. Without a v128, value
+ * i is at 8i.
+ */
+export function bufferOffsets(types: readonly ValType[]): number[] {
+  let at = 0;
+  return types.map((t) => {
+    const offset = at;
+    at += slotBytes(t);
+    return offset;
+  });
 }
 
 /** Where one parameter travels. */
@@ -54,7 +71,7 @@ export type ArgLocation =
 export type ResultLocation =
   | { readonly kind: 'gpr'; readonly reg: RegId }
   | { readonly kind: 'xmm'; readonly reg: RegId }
-  /** In the return area, at `[area + offset]`; results 1.. take 8-byte slots in order. */
+  /** In the return area, at `[area + offset]`; results 1.. take 8-byte slots in order (16 bytes for a v128). */
   | { readonly kind: 'returnArea'; readonly offset: number };
 
 // #region signature-layout
@@ -70,7 +87,7 @@ export interface SignatureLayout {
   readonly results: readonly ResultLocation[];
   /** Bytes of stack arguments the caller reserves below its rsp (rounded up to 16). */
   readonly stackBytes: number;
-  /** Size of the return area the caller provides (8 bytes per result after the first). */
+  /** Size of the return area the caller provides (8 bytes per result after the first, 16 per v128). */
   readonly returnAreaBytes: number;
 }
 
@@ -79,25 +96,29 @@ export function signatureLayout(type: FuncType): SignatureLayout {
   let ints = 0;
   let floats = 0;
   let stack = 0;
-  const place = (cls: ValueClass): ArgLocation => {
+  const place = (t: ValType): ArgLocation => {
+    const cls = valueClass(t);
     if (cls === 'int' && ints < INT_PARAM_REGS.length) return { kind: 'gpr', reg: INT_PARAM_REGS[ints++]! };
     if (cls === 'float' && floats < FLOAT_PARAM_REGS.length) return { kind: 'xmm', reg: FLOAT_PARAM_REGS[floats++]! };
     const loc: ArgLocation = { kind: 'stack', offset: stack };
-    stack += SLOT_SIZE;
+    stack += slotBytes(t);
     return loc;
   };
-  const params = type.params.map((t) => place(valueClass(t)));
-  const returnAreaPointer = type.results.length > 1 ? place('int') : undefined;
+  const params = type.params.map(place);
+  const returnAreaPointer = type.results.length > 1 ? place(ValType.i64) : undefined;
+  let area = 0;
   const results: ResultLocation[] = type.results.map((t, i) => {
-    if (i > 0) return { kind: 'returnArea', offset: (i - 1) * SLOT_SIZE };
-    return valueClass(t) === 'int' ? { kind: 'gpr', reg: INT_RESULT_REG } : { kind: 'xmm', reg: FLOAT_RESULT_REG };
+    if (i === 0) return valueClass(t) === 'int' ? { kind: 'gpr', reg: INT_RESULT_REG } : { kind: 'xmm', reg: FLOAT_RESULT_REG };
+    const loc: ResultLocation = { kind: 'returnArea', offset: area };
+    area += slotBytes(t);
+    return loc;
   });
   return {
     params,
     ...(returnAreaPointer ? { returnAreaPointer } : {}),
     results,
     stackBytes: Math.ceil(stack / STACK_ALIGNMENT) * STACK_ALIGNMENT,
-    returnAreaBytes: Math.max(0, type.results.length - 1) * SLOT_SIZE,
+    returnAreaBytes: area,
   };
 }
 // #endregion signature-layout

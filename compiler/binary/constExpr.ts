@@ -33,6 +33,18 @@ export function readConstExpr(r: Reader): ConstExpr {
       case 0xd0: e = { op: 'ref.null', type: readHeapType(r) }; break;
       case 0xd2: e = { op: 'ref.func', func: r.u32() }; break;
       case 0x23: e = { op: 'global.get', global: r.u32() }; break;
+      case 0xfd: {
+        const sub = r.u32();
+        if (sub === 0x0c) {
+          // Copied: the ConstExpr is kept with the module, the bytes it was read from may not be.
+          e = { op: 'v128.const', bytes: r.bytesOf(16).slice() };
+          break;
+        }
+        const info = operatorInfo((0xfd << 12) | sub);
+        if (info?.family === 'unsupported') throw unsupported(info.proposal, r.base + at);
+        if (info) throw r.error('constant expression required', at);
+        throw r.error('illegal opcode', at);
+      }
       // i32/i64 add, sub, mul: the extended-const proposal.
       case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e:
         throw unsupported('extended-const', r.base + at);

@@ -1,8 +1,9 @@
 // The operator table: the single source of truth for every opcode we decode.
 // One aligned row per opcode (wasm3/QBE style), grouped by the proposal that added it.
 // The decoder reads the immediates column, the validator the family and signature columns,
-// disassembly notes the name column. Later proposals are listed only so that their encodings
-// are rejected as "unsupported feature: <proposal>" rather than as malformed.
+// disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included; later
+// proposals are listed only so that their encodings are rejected as "unsupported feature:
+// <proposal>" rather than as malformed.
 //
 // Columns:
 //   opcode     one byte, or (prefix << 12) | sub for the 0xfc/0xfd/0xfb/0xfe prefixes
@@ -12,9 +13,12 @@
 //              func / local / global / table / elem / data / mem        an index
 //              type_table   call_indirect  reftype  ref.null's type   valtypes  select's type vector
 //              i32 / i64 / f32 / f64  a constant   memarg:N  alignment+offset, natural alignment N bytes
-//              "a b"  two indices in that order
+//              memarg_lane:N  a memarg, then a lane byte   lane  one lane byte
+//              v128  16 bytes          shuffle  16 lane bytes           "a b"  two indices in that order
 //   family     how the validator checks it and which code-generator method it reaches:
-//              unary binary compare (by signature) load store (memarg, by signature) const,
+//              unary binary compare ternary (by signature) load store (memarg, by signature) const,
+//              the SIMD immediates' own: v128const, shuffle, lane (extract/replace_lane),
+//              load_lane, store_lane (by signature, lane below the shape's lane count),
 //              or an operator of its own ("special": checked by a rule in functionValidator.ts)
 //   signature  operand types -> result types; for "special" operators, the rule in the spec's
 //              notation (t1* t2*: any types, label*: the target label's types)
@@ -237,6 +241,247 @@ export const PROPOSALS = {
     [0xfc010, 'table.size',          'table',       'special', '-> i32'],
     [0xfc011, 'table.fill',          'table',       'special', 'rule: [i32 elem i32] -> []'],
   ],
+  // Fixed-width SIMD, as WebAssembly 2.0 numbers it: the sub-opcode space has gaps (0x9a, 0xa2,
+  // 0xa5-0xa6, ...), left by operators dropped or renumbered before the proposal was finished.
+  simd: [
+    // opcode  name                                    immediate         family        signature
+    [0xfd000, 'v128.load',                            'memarg:16',      'load',       'i32 -> v128'],
+    [0xfd001, 'v128.load8x8_s',                       'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd002, 'v128.load8x8_u',                       'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd003, 'v128.load16x4_s',                      'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd004, 'v128.load16x4_u',                      'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd005, 'v128.load32x2_s',                      'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd006, 'v128.load32x2_u',                      'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd007, 'v128.load8_splat',                     'memarg:1',       'load',       'i32 -> v128'],
+    [0xfd008, 'v128.load16_splat',                    'memarg:2',       'load',       'i32 -> v128'],
+    [0xfd009, 'v128.load32_splat',                    'memarg:4',       'load',       'i32 -> v128'],
+    [0xfd00a, 'v128.load64_splat',                    'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd00b, 'v128.store',                           'memarg:16',      'store',      'i32 v128 ->'],
+    [0xfd00c, 'v128.const',                           'v128',           'v128const',  '-> v128'],
+    [0xfd00d, 'i8x16.shuffle',                        'shuffle',        'shuffle',    'v128 v128 -> v128'],
+    [0xfd00e, 'i8x16.swizzle',                        '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd00f, 'i8x16.splat',                          '-',              'unary',      'i32 -> v128'],
+    [0xfd010, 'i16x8.splat',                          '-',              'unary',      'i32 -> v128'],
+    [0xfd011, 'i32x4.splat',                          '-',              'unary',      'i32 -> v128'],
+    [0xfd012, 'i64x2.splat',                          '-',              'unary',      'i64 -> v128'],
+    [0xfd013, 'f32x4.splat',                          '-',              'unary',      'f32 -> v128'],
+    [0xfd014, 'f64x2.splat',                          '-',              'unary',      'f64 -> v128'],
+    [0xfd015, 'i8x16.extract_lane_s',                 'lane',           'lane',       'v128 -> i32'],
+    [0xfd016, 'i8x16.extract_lane_u',                 'lane',           'lane',       'v128 -> i32'],
+    [0xfd017, 'i8x16.replace_lane',                   'lane',           'lane',       'v128 i32 -> v128'],
+    [0xfd018, 'i16x8.extract_lane_s',                 'lane',           'lane',       'v128 -> i32'],
+    [0xfd019, 'i16x8.extract_lane_u',                 'lane',           'lane',       'v128 -> i32'],
+    [0xfd01a, 'i16x8.replace_lane',                   'lane',           'lane',       'v128 i32 -> v128'],
+    [0xfd01b, 'i32x4.extract_lane',                   'lane',           'lane',       'v128 -> i32'],
+    [0xfd01c, 'i32x4.replace_lane',                   'lane',           'lane',       'v128 i32 -> v128'],
+    [0xfd01d, 'i64x2.extract_lane',                   'lane',           'lane',       'v128 -> i64'],
+    [0xfd01e, 'i64x2.replace_lane',                   'lane',           'lane',       'v128 i64 -> v128'],
+    [0xfd01f, 'f32x4.extract_lane',                   'lane',           'lane',       'v128 -> f32'],
+    [0xfd020, 'f32x4.replace_lane',                   'lane',           'lane',       'v128 f32 -> v128'],
+    [0xfd021, 'f64x2.extract_lane',                   'lane',           'lane',       'v128 -> f64'],
+    [0xfd022, 'f64x2.replace_lane',                   'lane',           'lane',       'v128 f64 -> v128'],
+    [0xfd023, 'i8x16.eq',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd024, 'i8x16.ne',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd025, 'i8x16.lt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd026, 'i8x16.lt_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd027, 'i8x16.gt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd028, 'i8x16.gt_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd029, 'i8x16.le_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd02a, 'i8x16.le_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd02b, 'i8x16.ge_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd02c, 'i8x16.ge_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd02d, 'i16x8.eq',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd02e, 'i16x8.ne',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd02f, 'i16x8.lt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd030, 'i16x8.lt_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd031, 'i16x8.gt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd032, 'i16x8.gt_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd033, 'i16x8.le_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd034, 'i16x8.le_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd035, 'i16x8.ge_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd036, 'i16x8.ge_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd037, 'i32x4.eq',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd038, 'i32x4.ne',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd039, 'i32x4.lt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd03a, 'i32x4.lt_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd03b, 'i32x4.gt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd03c, 'i32x4.gt_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd03d, 'i32x4.le_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd03e, 'i32x4.le_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd03f, 'i32x4.ge_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd040, 'i32x4.ge_u',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd041, 'f32x4.eq',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd042, 'f32x4.ne',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd043, 'f32x4.lt',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd044, 'f32x4.gt',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd045, 'f32x4.le',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd046, 'f32x4.ge',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd047, 'f64x2.eq',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd048, 'f64x2.ne',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd049, 'f64x2.lt',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd04a, 'f64x2.gt',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd04b, 'f64x2.le',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd04c, 'f64x2.ge',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd04d, 'v128.not',                             '-',              'unary',      'v128 -> v128'],
+    [0xfd04e, 'v128.and',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd04f, 'v128.andnot',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd050, 'v128.or',                              '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd051, 'v128.xor',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd052, 'v128.bitselect',                       '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd053, 'v128.any_true',                        '-',              'unary',      'v128 -> i32'],
+    [0xfd054, 'v128.load8_lane',                      'memarg_lane:1',  'load_lane',  'i32 v128 -> v128'],
+    [0xfd055, 'v128.load16_lane',                     'memarg_lane:2',  'load_lane',  'i32 v128 -> v128'],
+    [0xfd056, 'v128.load32_lane',                     'memarg_lane:4',  'load_lane',  'i32 v128 -> v128'],
+    [0xfd057, 'v128.load64_lane',                     'memarg_lane:8',  'load_lane',  'i32 v128 -> v128'],
+    [0xfd058, 'v128.store8_lane',                     'memarg_lane:1',  'store_lane', 'i32 v128 ->'],
+    [0xfd059, 'v128.store16_lane',                    'memarg_lane:2',  'store_lane', 'i32 v128 ->'],
+    [0xfd05a, 'v128.store32_lane',                    'memarg_lane:4',  'store_lane', 'i32 v128 ->'],
+    [0xfd05b, 'v128.store64_lane',                    'memarg_lane:8',  'store_lane', 'i32 v128 ->'],
+    [0xfd05c, 'v128.load32_zero',                     'memarg:4',       'load',       'i32 -> v128'],
+    [0xfd05d, 'v128.load64_zero',                     'memarg:8',       'load',       'i32 -> v128'],
+    [0xfd05e, 'f32x4.demote_f64x2_zero',              '-',              'unary',      'v128 -> v128'],
+    [0xfd05f, 'f64x2.promote_low_f32x4',              '-',              'unary',      'v128 -> v128'],
+    [0xfd060, 'i8x16.abs',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd061, 'i8x16.neg',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd062, 'i8x16.popcnt',                         '-',              'unary',      'v128 -> v128'],
+    [0xfd063, 'i8x16.all_true',                       '-',              'unary',      'v128 -> i32'],
+    [0xfd064, 'i8x16.bitmask',                        '-',              'unary',      'v128 -> i32'],
+    [0xfd065, 'i8x16.narrow_i16x8_s',                 '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd066, 'i8x16.narrow_i16x8_u',                 '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd067, 'f32x4.ceil',                           '-',              'unary',      'v128 -> v128'],
+    [0xfd068, 'f32x4.floor',                          '-',              'unary',      'v128 -> v128'],
+    [0xfd069, 'f32x4.trunc',                          '-',              'unary',      'v128 -> v128'],
+    [0xfd06a, 'f32x4.nearest',                        '-',              'unary',      'v128 -> v128'],
+    [0xfd06b, 'i8x16.shl',                            '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd06c, 'i8x16.shr_s',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd06d, 'i8x16.shr_u',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd06e, 'i8x16.add',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd06f, 'i8x16.add_sat_s',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd070, 'i8x16.add_sat_u',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd071, 'i8x16.sub',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd072, 'i8x16.sub_sat_s',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd073, 'i8x16.sub_sat_u',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd074, 'f64x2.ceil',                           '-',              'unary',      'v128 -> v128'],
+    [0xfd075, 'f64x2.floor',                          '-',              'unary',      'v128 -> v128'],
+    [0xfd076, 'i8x16.min_s',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd077, 'i8x16.min_u',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd078, 'i8x16.max_s',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd079, 'i8x16.max_u',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd07a, 'f64x2.trunc',                          '-',              'unary',      'v128 -> v128'],
+    [0xfd07b, 'i8x16.avgr_u',                         '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd07c, 'i16x8.extadd_pairwise_i8x16_s',        '-',              'unary',      'v128 -> v128'],
+    [0xfd07d, 'i16x8.extadd_pairwise_i8x16_u',        '-',              'unary',      'v128 -> v128'],
+    [0xfd07e, 'i32x4.extadd_pairwise_i16x8_s',        '-',              'unary',      'v128 -> v128'],
+    [0xfd07f, 'i32x4.extadd_pairwise_i16x8_u',        '-',              'unary',      'v128 -> v128'],
+    [0xfd080, 'i16x8.abs',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd081, 'i16x8.neg',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd082, 'i16x8.q15mulr_sat_s',                  '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd083, 'i16x8.all_true',                       '-',              'unary',      'v128 -> i32'],
+    [0xfd084, 'i16x8.bitmask',                        '-',              'unary',      'v128 -> i32'],
+    [0xfd085, 'i16x8.narrow_i32x4_s',                 '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd086, 'i16x8.narrow_i32x4_u',                 '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd087, 'i16x8.extend_low_i8x16_s',             '-',              'unary',      'v128 -> v128'],
+    [0xfd088, 'i16x8.extend_high_i8x16_s',            '-',              'unary',      'v128 -> v128'],
+    [0xfd089, 'i16x8.extend_low_i8x16_u',             '-',              'unary',      'v128 -> v128'],
+    [0xfd08a, 'i16x8.extend_high_i8x16_u',            '-',              'unary',      'v128 -> v128'],
+    [0xfd08b, 'i16x8.shl',                            '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd08c, 'i16x8.shr_s',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd08d, 'i16x8.shr_u',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd08e, 'i16x8.add',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd08f, 'i16x8.add_sat_s',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd090, 'i16x8.add_sat_u',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd091, 'i16x8.sub',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd092, 'i16x8.sub_sat_s',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd093, 'i16x8.sub_sat_u',                      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd094, 'f64x2.nearest',                        '-',              'unary',      'v128 -> v128'],
+    [0xfd095, 'i16x8.mul',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd096, 'i16x8.min_s',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd097, 'i16x8.min_u',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd098, 'i16x8.max_s',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd099, 'i16x8.max_u',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd09b, 'i16x8.avgr_u',                         '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd09c, 'i16x8.extmul_low_i8x16_s',             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd09d, 'i16x8.extmul_high_i8x16_s',            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd09e, 'i16x8.extmul_low_i8x16_u',             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd09f, 'i16x8.extmul_high_i8x16_u',            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0a0, 'i32x4.abs',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0a1, 'i32x4.neg',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0a3, 'i32x4.all_true',                       '-',              'unary',      'v128 -> i32'],
+    [0xfd0a4, 'i32x4.bitmask',                        '-',              'unary',      'v128 -> i32'],
+    [0xfd0a7, 'i32x4.extend_low_i16x8_s',             '-',              'unary',      'v128 -> v128'],
+    [0xfd0a8, 'i32x4.extend_high_i16x8_s',            '-',              'unary',      'v128 -> v128'],
+    [0xfd0a9, 'i32x4.extend_low_i16x8_u',             '-',              'unary',      'v128 -> v128'],
+    [0xfd0aa, 'i32x4.extend_high_i16x8_u',            '-',              'unary',      'v128 -> v128'],
+    [0xfd0ab, 'i32x4.shl',                            '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd0ac, 'i32x4.shr_s',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd0ad, 'i32x4.shr_u',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd0ae, 'i32x4.add',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0b1, 'i32x4.sub',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0b5, 'i32x4.mul',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0b6, 'i32x4.min_s',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0b7, 'i32x4.min_u',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0b8, 'i32x4.max_s',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0b9, 'i32x4.max_u',                          '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0ba, 'i32x4.dot_i16x8_s',                    '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0bc, 'i32x4.extmul_low_i16x8_s',             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0bd, 'i32x4.extmul_high_i16x8_s',            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0be, 'i32x4.extmul_low_i16x8_u',             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0bf, 'i32x4.extmul_high_i16x8_u',            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0c0, 'i64x2.abs',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0c1, 'i64x2.neg',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0c3, 'i64x2.all_true',                       '-',              'unary',      'v128 -> i32'],
+    [0xfd0c4, 'i64x2.bitmask',                        '-',              'unary',      'v128 -> i32'],
+    [0xfd0c7, 'i64x2.extend_low_i32x4_s',             '-',              'unary',      'v128 -> v128'],
+    [0xfd0c8, 'i64x2.extend_high_i32x4_s',            '-',              'unary',      'v128 -> v128'],
+    [0xfd0c9, 'i64x2.extend_low_i32x4_u',             '-',              'unary',      'v128 -> v128'],
+    [0xfd0ca, 'i64x2.extend_high_i32x4_u',            '-',              'unary',      'v128 -> v128'],
+    [0xfd0cb, 'i64x2.shl',                            '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd0cc, 'i64x2.shr_s',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd0cd, 'i64x2.shr_u',                          '-',              'binary',     'v128 i32 -> v128'],
+    [0xfd0ce, 'i64x2.add',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0d1, 'i64x2.sub',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0d5, 'i64x2.mul',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0d6, 'i64x2.eq',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0d7, 'i64x2.ne',                             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0d8, 'i64x2.lt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0d9, 'i64x2.gt_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0da, 'i64x2.le_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0db, 'i64x2.ge_s',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0dc, 'i64x2.extmul_low_i32x4_s',             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0dd, 'i64x2.extmul_high_i32x4_s',            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0de, 'i64x2.extmul_low_i32x4_u',             '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0df, 'i64x2.extmul_high_i32x4_u',            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0e0, 'f32x4.abs',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0e1, 'f32x4.neg',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0e3, 'f32x4.sqrt',                           '-',              'unary',      'v128 -> v128'],
+    [0xfd0e4, 'f32x4.add',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0e5, 'f32x4.sub',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0e6, 'f32x4.mul',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0e7, 'f32x4.div',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0e8, 'f32x4.min',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0e9, 'f32x4.max',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0ea, 'f32x4.pmin',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0eb, 'f32x4.pmax',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0ec, 'f64x2.abs',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0ed, 'f64x2.neg',                            '-',              'unary',      'v128 -> v128'],
+    [0xfd0ef, 'f64x2.sqrt',                           '-',              'unary',      'v128 -> v128'],
+    [0xfd0f0, 'f64x2.add',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f1, 'f64x2.sub',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f2, 'f64x2.mul',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f3, 'f64x2.div',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f4, 'f64x2.min',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f5, 'f64x2.max',                            '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f6, 'f64x2.pmin',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f7, 'f64x2.pmax',                           '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd0f8, 'i32x4.trunc_sat_f32x4_s',              '-',              'unary',      'v128 -> v128'],
+    [0xfd0f9, 'i32x4.trunc_sat_f32x4_u',              '-',              'unary',      'v128 -> v128'],
+    [0xfd0fa, 'f32x4.convert_i32x4_s',                '-',              'unary',      'v128 -> v128'],
+    [0xfd0fb, 'f32x4.convert_i32x4_u',                '-',              'unary',      'v128 -> v128'],
+    [0xfd0fc, 'i32x4.trunc_sat_f64x2_s_zero',         '-',              'unary',      'v128 -> v128'],
+    [0xfd0fd, 'i32x4.trunc_sat_f64x2_u_zero',         '-',              'unary',      'v128 -> v128'],
+    [0xfd0fe, 'f64x2.convert_low_i32x4_s',            '-',              'unary',      'v128 -> v128'],
+    [0xfd0ff, 'f64x2.convert_low_i32x4_u',            '-',              'unary',      'v128 -> v128'],
+  ],
 
   // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
   'exceptions': [
@@ -269,12 +514,33 @@ export const PROPOSALS = {
     [0xfc015, 'i64.mul_wide_s',      '-',           'unsupported', ''],
     [0xfc016, 'i64.mul_wide_u',      '-',           'unsupported', ''],
   ],
+  'relaxed-simd': [
+    [0xfd100, 'i8x16.relaxed_swizzle',                '-',              'unsupported', ''],
+    [0xfd101, 'i32x4.relaxed_trunc_f32x4_s',          '-',              'unsupported', ''],
+    [0xfd102, 'i32x4.relaxed_trunc_f32x4_u',          '-',              'unsupported', ''],
+    [0xfd103, 'i32x4.relaxed_trunc_f64x2_s_zero',     '-',              'unsupported', ''],
+    [0xfd104, 'i32x4.relaxed_trunc_f64x2_u_zero',     '-',              'unsupported', ''],
+    [0xfd105, 'f32x4.relaxed_madd',                   '-',              'unsupported', ''],
+    [0xfd106, 'f32x4.relaxed_nmadd',                  '-',              'unsupported', ''],
+    [0xfd107, 'f64x2.relaxed_madd',                   '-',              'unsupported', ''],
+    [0xfd108, 'f64x2.relaxed_nmadd',                  '-',              'unsupported', ''],
+    [0xfd109, 'i8x16.relaxed_laneselect',             '-',              'unsupported', ''],
+    [0xfd10a, 'i16x8.relaxed_laneselect',             '-',              'unsupported', ''],
+    [0xfd10b, 'i32x4.relaxed_laneselect',             '-',              'unsupported', ''],
+    [0xfd10c, 'i64x2.relaxed_laneselect',             '-',              'unsupported', ''],
+    [0xfd10d, 'f32x4.relaxed_min',                    '-',              'unsupported', ''],
+    [0xfd10e, 'f32x4.relaxed_max',                    '-',              'unsupported', ''],
+    [0xfd10f, 'f64x2.relaxed_min',                    '-',              'unsupported', ''],
+    [0xfd110, 'f64x2.relaxed_max',                    '-',              'unsupported', ''],
+    [0xfd111, 'i16x8.relaxed_q15mulr_s',              '-',              'unsupported', ''],
+    [0xfd112, 'i16x8.relaxed_dot_i8x16_i7x16_s',      '-',              'unsupported', ''],
+    [0xfd113, 'i32x4.relaxed_dot_i8x16_i7x16_add_s',  '-',              'unsupported', ''],
+  ],
 } as const;
 
 /** Whole prefix spaces of later proposals: every opcode under these prefixes is unsupported. */
 export const UNSUPPORTED_PREFIXES = {
   0xfb: 'gc',
-  0xfd: 'simd',
   0xfe: 'threads',
 } as const;
 // #endregion operator-table
@@ -295,9 +561,9 @@ export interface OperatorInfo {
   readonly proposal: Proposal;
 }
 
-const TYPE_BYTES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const TYPE_BYTES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 /** A plain signature ("i32 i64 -> f32"), as opposed to a rule. */
-const SIGNATURE = /^\s*((i32|i64|f32|f64)\s*)*->(\s*(i32|i64|f32|f64))*\s*$/;
+const SIGNATURE = /^\s*((i32|i64|f32|f64|v128)\s*)*->(\s*(i32|i64|f32|f64|v128))*\s*$/;
 function parseTypes(s: string): number[] {
   return s.split(' ').filter((w) => w !== '').map((w) => {
     const t = TYPE_BYTES[w];
@@ -331,28 +597,39 @@ export function opcodeName(opcode: number): string {
 
 // #region dispatch-arrays
 // Flat arrays derived from the table for the validator's hot loop (indexed by the opcode byte,
-// or by 256 + sub for 0xfc-prefixed opcodes): no object lookups per operator.
-// 0, the arrays' initial value, is no operator at all.
+// by 256 + sub for 0xfc-prefixed opcodes, by 320 + sub for 0xfd-prefixed ones): no object
+// lookups per operator. 0, the arrays' initial value, is no operator at all.
 export const FAMILY_UNARY = 1, FAMILY_BINARY = 2, FAMILY_COMPARE = 3,
-  FAMILY_LOAD = 4, FAMILY_STORE = 5, FAMILY_CONST = 6, FAMILY_SPECIAL = 7, FAMILY_UNSUPPORTED = 8;
+  FAMILY_LOAD = 4, FAMILY_STORE = 5, FAMILY_CONST = 6, FAMILY_SPECIAL = 7, FAMILY_UNSUPPORTED = 8,
+  FAMILY_TERNARY = 9, FAMILY_V128CONST = 10, FAMILY_SHUFFLE = 11, FAMILY_LANE = 12,
+  FAMILY_LOAD_LANE = 13, FAMILY_STORE_LANE = 14;
 const FAMILY_CODES: Record<Family, number> = {
   unary: FAMILY_UNARY, binary: FAMILY_BINARY, compare: FAMILY_COMPARE, load: FAMILY_LOAD,
   store: FAMILY_STORE, const: FAMILY_CONST, special: FAMILY_SPECIAL, unsupported: FAMILY_UNSUPPORTED,
+  ternary: FAMILY_TERNARY, v128const: FAMILY_V128CONST, shuffle: FAMILY_SHUFFLE, lane: FAMILY_LANE,
+  load_lane: FAMILY_LOAD_LANE, store_lane: FAMILY_STORE_LANE,
 };
-export const DISPATCH_SIZE = 256 + 64;
-/** Index into the dispatch arrays: the byte itself, or 256 + sub for 0xfc sub < 64 (else -1). */
+/** Where the 0xfd sub-opcodes below 256 start in the dispatch arrays (relaxed SIMD, above, is not there). */
+export const SIMD_DISPATCH = 256 + 64;
+export const DISPATCH_SIZE = SIMD_DISPATCH + 256;
+/** Index into the dispatch arrays: the byte itself, 256 + sub for 0xfc sub < 64, 320 + sub for 0xfd sub < 256 (else -1). */
 export function dispatchIndex(opcode: number): number {
   if (opcode < 256) return opcode;
-  if (opcode >>> 12 === 0xfc && (opcode & 0xfff) < 64) return 256 + (opcode & 0xfff);
+  const prefix = opcode >>> 12, sub = opcode & 0xfff;
+  if (prefix === 0xfc && sub < 64) return 256 + sub;
+  if (prefix === 0xfd && sub < 256) return SIMD_DISPATCH + sub;
   return -1;
 }
 export const opFamily = new Uint8Array(DISPATCH_SIZE);
-/** First and second operand types (0 when absent) and the result type (0 when none). */
+/** First, second and third operand types (0 when absent) and the result type (0 when none). */
 export const opParam0 = new Uint8Array(DISPATCH_SIZE);
 export const opParam1 = new Uint8Array(DISPATCH_SIZE);
+export const opParam2 = new Uint8Array(DISPATCH_SIZE);
 export const opResult = new Uint8Array(DISPATCH_SIZE);
 /** log2 of the natural alignment of loads and stores. */
 export const opNaturalAlign = new Uint8Array(DISPATCH_SIZE);
+/** Lanes a lane immediate may name: the shape's lane count (i8x16: 16), or 16 / N for memarg_lane:N. */
+export const opLaneCount = new Uint8Array(DISPATCH_SIZE);
 /** Proposal name of each unsupported opcode. */
 export const opProposal: (string | undefined)[] = new Array(DISPATCH_SIZE);
 for (const info of BY_OPCODE.values()) {
@@ -361,8 +638,13 @@ for (const info of BY_OPCODE.values()) {
   opFamily[i] = FAMILY_CODES[info.family];
   opParam0[i] = info.params[0] ?? 0;
   opParam1[i] = info.params[1] ?? 0;
+  opParam2[i] = info.params[2] ?? 0;
   opResult[i] = info.results[0] ?? 0;
-  if (info.immediate.startsWith('memarg:')) opNaturalAlign[i] = Math.log2(Number(info.immediate.slice(7)));
+  const imm: string = info.immediate;
+  const natural = imm.startsWith('memarg') ? Number(imm.slice(imm.indexOf(':') + 1)) : 0;
+  if (natural) opNaturalAlign[i] = Math.log2(natural);
+  if (imm.startsWith('memarg_lane:')) opLaneCount[i] = 16 / natural;
+  if (imm === 'lane') opLaneCount[i] = Number(/^[if](?:8|16|32|64)x(\d+)\./.exec(info.name)![1]);
   if (info.family === 'unsupported') opProposal[i] = info.proposal;
 }
 // #endregion dispatch-arrays

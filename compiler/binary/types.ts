@@ -82,13 +82,15 @@ export interface GlobalType {
 // #region const-expr
 /**
  * A constant expression (WebAssembly 2.0: exactly one constant instruction).
- * i64 and f64 values are bigints (f64 as its raw IEEE bits, f32 as raw u32 bits) so NaN payloads survive.
+ * i64 and f64 values are bigints (f64 as its raw IEEE bits, f32 as raw u32 bits) so NaN payloads
+ * survive; a v128 is its 16 bytes, little-endian (lane 0 first), as they are encoded.
  */
 export type ConstExpr =
   | { readonly op: 'i32.const'; readonly value: number }
   | { readonly op: 'i64.const'; readonly value: bigint }
   | { readonly op: 'f32.const'; readonly bits: number }
   | { readonly op: 'f64.const'; readonly bits: bigint }
+  | { readonly op: 'v128.const'; readonly bytes: Uint8Array }
   | { readonly op: 'ref.null'; readonly type: RefType }
   | { readonly op: 'ref.func'; readonly func: number }
   | { readonly op: 'global.get'; readonly global: number };

@@ -5,9 +5,8 @@ import { unsupported } from '../errors.ts';
 import type { Reader } from './reader.ts';
 import type { Limits, RefType, ValType } from './types.ts';
 
-/** The proposal a value-type byte belongs to, if it is not a WebAssembly 2.0 (no SIMD) type. */
+/** The proposal a value-type byte belongs to, if it is not a WebAssembly 2.0 type. */
 export function laterProposalOfType(b: number): string | undefined {
-  if (b === 0x7b) return 'simd';
   if (b === 0x64 || b === 0x63) return 'function-references';
   if (b === 0x69 || b === 0x74) return 'exceptions';
   if ((b >= 0x6a && b <= 0x6e) || (b >= 0x71 && b <= 0x73)) return 'gc';
@@ -17,7 +16,7 @@ export function laterProposalOfType(b: number): string | undefined {
 export function readValType(r: Reader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if ((b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f) return b as ValType;
+  if ((b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f) return b as ValType; // i32 ... v128, funcref, externref
   const p = laterProposalOfType(b);
   if (p) throw unsupported(p, r.base + at);
   throw r.error('malformed value type', at);
@@ -28,7 +27,7 @@ export function readRefType(r: Reader): RefType {
   const b = r.u8();
   if (b === 0x70 || b === 0x6f) return b;
   const p = laterProposalOfType(b);
-  if (p && p !== 'simd') throw unsupported(p, r.base + at);
+  if (p) throw unsupported(p, r.base + at);
   throw r.error('malformed reference type', at);
 }
 
@@ -38,7 +37,7 @@ export function readHeapType(r: Reader): RefType {
   const b = r.u8();
   if (b === 0x70 || b === 0x6f) return b;
   const p = laterProposalOfType(b);
-  if (p && p !== 'simd') throw unsupported(p, r.base + at);
+  if (p) throw unsupported(p, r.base + at);
   // A type index (positive s33) is a typed function reference.
   if (b < 0x40) throw unsupported('function-references', r.base + at);
   throw r.error('malformed reference type', at);

@@ -7,10 +7,10 @@
 import type { FuncType } from '../binary/types.ts';
 import { type ArgLocation, type Builtin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
-import { GPR64, type Mem, qword, rsp } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32 } from './functionCompiler.ts';
+import { GPR64, type Mem, qword, rsp, xmmword } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
 import { afterCall, saveLocals } from './locals.ts';
-import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
+import { addressOperand, argKey, emitMove, memOperand, MoveList, moveOne, NO_KEY, parallelMove, REG, type MoveDest, type MoveSource } from './parallelMove.ts';
 import { inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region call
@@ -76,7 +76,7 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
       const v = fc.stack.at(base + j);
       moves.add(args.dests[j]!, fc.sourceOf(v), v.type === I32);
     }
-    if (args.returnArea) moves.add(args.dests[nargs]!, returnAreaAddress(fc, base, args.type.results.length), false);
+    if (args.returnArea) moves.add(args.dests[nargs]!, returnAreaAddress(fc, base, args.areaSlots), false);
     if (indexReg >= 0) moves.add(REG[indexReg]!, fc.sourceOf(index!), true);
     parallelMove(asm, moves, fc.flagsFree());
   }
@@ -105,7 +105,27 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
     r = to;
   }
   fc.push(inReg(results[0]!, r));
+  if (args.vectorResults) placeVectorResults(fc, args, base);
   for (let k = 1; k < results.length; k++) fc.push(inSlot(results[k]!, base + k));
+}
+
+/**
+ * With a v128 among results 1.., the return area's layout (16 bytes for it) is not the stack
+ * slots' (8 bytes a position, a v128's slot apart): each v128 goes to its own slot, then each
+ * other result down to its position's, in order (a result never moves up, so none is overwritten
+ * before it has moved).
+ */
+function placeVectorResults(fc: FunctionCompiler, args: CallSignature, base: number): void {
+  const results = args.type.results;
+  const area = fc.frame.slotAddr(base + 1);
+  const at = (k: number): number => area.disp + (args.layout.results[k] as { offset: number }).offset;
+  for (let k = 1; k < results.length; k++) {
+    if (results[k] === V128) emitMove(fc.asm, memOperand(fc.frame.vectorSlotAddr(base + k), NO_KEY), memOperand(xmmword(rsp, at(k)), NO_KEY));
+  }
+  for (let k = 1; k < results.length; k++) {
+    if (results[k] === V128 || at(k) === area.disp + 8 * (k - 1)) continue;
+    emitMove(fc.asm, fc.frame.slotLocation(base + k), memOperand(qword(rsp, at(k)), NO_KEY));
+  }
 }
 
 /**
@@ -155,7 +175,7 @@ function moveArgumentsInOrder(fc: FunctionCompiler, args: CallSignature, base: n
   // Usually no move reads a register another writes: then the last goes first.
   const chained = (written & read) !== 0;
   if (chained && !orderChains(n)) return false;
-  const returnArea = args.returnArea ? returnAreaAddress(fc, base, args.type.results.length) : null;
+  const returnArea = args.returnArea ? returnAreaAddress(fc, base, args.areaSlots) : null;
   const flagsFree = fc.flagsFree();
   for (let p = 0; p < n; p++) {
     const k = chained ? order[p]! : n - 1 - p;
@@ -229,9 +249,9 @@ function registerRead(fc: FunctionCompiler, v: Value): RegId {
   return -1;
 }
 
-/** The return area: results 1..m-1 land in the slots of stack positions base+1 .. base+m-1. */
-function returnAreaAddress(fc: FunctionCompiler, base: number, m: number): MoveSource {
-  fc.frame.slotAddr(base + m - 1); // the frame reaches the last one
+/** The return area: results 1.. land in the slots of stack positions base+1 .. base+slots (see placeVectorResults). */
+function returnAreaAddress(fc: FunctionCompiler, base: number, slots: number): MoveSource {
+  fc.frame.slotAddr(base + slots); // the frame reaches the last one
   return addressOperand(fc.frame.slotAddr(base + 1));
 }
 
@@ -257,6 +277,10 @@ export interface CallSignature {
   readonly stackBytes: number;
   /** The register of the first result (rax or xmm0), -1 if there is none. */
   readonly resultReg: RegId;
+  /** The return area's size in 8-byte slots. */
+  readonly areaSlots: number;
+  /** Results 1.. hold a v128 (see placeVectorResults). */
+  readonly vectorResults: boolean;
 }
 
 function callSignature(type: FuncType): CallSignature {
@@ -265,9 +289,10 @@ function callSignature(type: FuncType): CallSignature {
   const regs = Int8Array.from(locs, (loc) => (loc.kind === 'stack' ? -1 : loc.reg));
   const first = layout.results[0];
   return {
-    type, layout, regs, dests: locs.map(argDest),
+    type, layout, regs, dests: locs.map((loc, i) => argDest(loc, type.params[i])),
     argCount: type.params.length, returnArea: layout.returnAreaPointer !== undefined, stackBytes: layout.stackBytes,
     resultReg: first === undefined || first.kind === 'returnArea' ? -1 : first.reg,
+    areaSlots: layout.returnAreaBytes / 8, vectorResults: type.results.indexOf(V128, 1) > 0,
   };
 }
 
@@ -304,7 +329,9 @@ function builtinSignature(type: FuncType): CallSignature {
   return sig;
 }
 
-function argDest(loc: ArgLocation): MoveDest {
-  return loc.kind === 'stack' ? memOperand(qword(rsp, loc.offset), argKey(loc.offset)) : REG[loc.reg]!;
+/** `type`: the parameter's (undefined for the return area's address). */
+function argDest(loc: ArgLocation, type: number | undefined): MoveDest {
+  if (loc.kind !== 'stack') return REG[loc.reg]!;
+  return memOperand(type === V128 ? xmmword(rsp, loc.offset) : qword(rsp, loc.offset), argKey(loc.offset));
 }
 // #endregion call

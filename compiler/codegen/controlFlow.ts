@@ -9,8 +9,8 @@
 import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
 import { FLOAT_RESULT_REG, INT_RESULT_REG } from '../abi/index.ts';
 import { regBit } from '../abi/registers.ts';
-import { dword, GPR32, GPR64, type Label, qword, ripLabel } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem } from './functionCompiler.ts';
+import { dword, GPR32, GPR64, type Label, qword, ripLabel, xmmword } from '../x64/index.ts';
+import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem, V128, XMM_CLASS } from './functionCompiler.ts';
 import { enterMergeState, normalizeLocals } from './locals.ts';
 import { parallelMove, MoveList, emitMove, memOperand, NO_KEY, REG } from './parallelMove.ts';
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
@@ -123,7 +123,7 @@ function layoutMoves(fc: FunctionCompiler, places: readonly number[], targetHeig
   for (let i = 0; i < n; i++) {
     const v = fc.stack.at(base + i);
     const p = places[i]!;
-    moves.add(p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i), fc.sourceOf(v), v.type === I32);
+    moves.add(p >= 0 ? REG[p]! : fc.frame.slotLocation(targetHeight + i, v.type), fc.sourceOf(v), v.type === I32);
   }
   return moves;
 }
@@ -142,7 +142,7 @@ function inPlace(fc: FunctionCompiler, places: readonly number[], targetHeight: 
     if (p >= 0) {
       if (!(v.loc === Loc.Reg && v.n === p) && !localInRegister(fc, v, p)) return false;
     } else {
-      fc.frame.slotAddr(targetHeight + i); // the slot belongs to the frame, as layoutMoves would note
+      fc.frame.slotAddrOf(v.type, targetHeight + i); // the slot belongs to the frame, as layoutMoves would note
       if (!(v.loc === Loc.Slot && v.n === targetHeight + i)) return false;
     }
   }
@@ -174,7 +174,7 @@ function resetTo(fc: FunctionCompiler, height: number, places: readonly number[]
     const p = places[i]!;
     fc.stack.push(p >= 0 ? inReg(types[i]!, p) : inSlot(types[i]!, height + i));
   }
-  for (let i = 0; i < places.length; i++) if (places[i]! < 0) fc.frame.slotAddr(height + i);
+  for (let i = 0; i < places.length; i++) if (places[i]! < 0) fc.frame.slotAddrOf(types[i]!, height + i);
   fc.regs.held = 0;
   if (fc.frozen > height) fc.frozen = height;
 }
@@ -438,16 +438,20 @@ export function emitReturn(fc: FunctionCompiler): void {
     const flags = fc.stack.flagsPos;
     if (flags > base) fc.loadInto(SCRATCH2, fc.stack.at(flags));
     emitMove(asm, REG[SCRATCH]!, src);
-    if (flags > base) emitMove(asm, memOperand(qword(GPR64[SCRATCH]!, 8 * (flags - base - 1)), NO_KEY), REG[SCRATCH2]!);
+    // Where each result goes in the return area (8 bytes each, 16 for a v128).
+    const area = fc.env.signatures.of(fc.env.module.functions[fc.funcIndex]!).layout.results;
+    const offsetOf = (k: number): number => (area[k] as { offset: number }).offset;
+    if (flags > base) emitMove(asm, memOperand(qword(GPR64[SCRATCH]!, offsetOf(flags - base)), NO_KEY), REG[SCRATCH2]!);
     for (let k = 1; k < m; k++) {
       if (base + k === flags) continue;
-      const dst = memOperand(qword(GPR64[SCRATCH]!, 8 * (k - 1)), NO_KEY);
+      const at = offsetOf(k);
+      const dst = memOperand(results[k] === V128 ? xmmword(GPR64[SCRATCH]!, at) : qword(GPR64[SCRATCH]!, at), NO_KEY);
       emitMove(asm, dst, fc.sourceOf(fc.stack.at(base + k)));
     }
   }
   if (m > 0) {
     const v = fc.stack.at(base);
-    const to = isFloat(v.type) ? FLOAT_RESULT_REG : INT_RESULT_REG;
+    const to = classOf(v.type) === XMM_CLASS ? FLOAT_RESULT_REG : INT_RESULT_REG;
     if (!(v.loc === Loc.Reg && v.n === to)) fc.loadInto(to, v);
   }
   fc.frame.emitEpilogue();

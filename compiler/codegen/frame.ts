@@ -4,12 +4,16 @@
 // put in front of the body, and each epilogue's `add rsp, F` is patched.
 //
 //   [rsp + 8*localSlots + 8*pos]   the slot of value-stack position pos
-//   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too)
+//   [rbp - 16*(pos + 1)]           the slot of position pos when it holds a v128: 16 bytes at the
+//                                  top of the frame, addressed from the frame pointer because
+//                                  how many there are is known only at the end
+//   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too; two
+//                                  8-byte slots for a v128 local)
 //   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
 //                                  rbp + 16 + its offset (localDisp[i] < 0 says which)
 
 import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
-import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp } from '../x64/index.ts';
+import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp, xmmword } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type ModuleTrapSites, TrapSiteList } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
@@ -17,6 +21,9 @@ import { filledArray, refill, truncate } from './perFunctionArrays.ts';
 
 /** A frame slot as a move operand (the same object serves as source and destination). */
 export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly key: number };
+
+/** The v128 value type's byte. */
+const V128 = 0x7b;
 
 /** Bytes of code (as emitted) a loop may have and still be aligned (see Frame.endLoop). */
 const MAX_ALIGNED_LOOP = 256;
@@ -56,11 +63,19 @@ export class Frame {
   /** 8-byte slots for locals, below the value-stack slots. */
   localSlots = 0;
   maxStackSlots = 0;
+  /** 16-byte slots of v128 values at the top of the frame (see vectorSlotAddr). */
+  maxVectorSlots = 0;
   /** Bytes pushed below the frame right now (stack arguments of a call being set up). */
   spDelta = 0;
   /** Some slot (of a local or a value) was addressed. */
   used = false;
   usesFramePointer = false;
+  /**
+   * The function may hold v128 values, whose slots are addressed from the frame pointer: whether
+   * it needs one is known only at the end, so each epilogue leaves a byte for its `pop rbp`
+   * (popPatches), dropped again if the frame pointer never came.
+   */
+  mayUseVectors = false;
   hasCalls = false;
   /** The body has a loop: loop heads are aligned, so where the body starts matters (see alignLoopHead). */
   hasLoops = false;
@@ -74,6 +89,8 @@ export class Frame {
    * by assignLocals.
    */
   readonly localDisp: number[];
+  /** 1 for each local of type v128: its slot is 16 bytes, addressed as such. */
+  readonly vectorLocal: number[];
   /** Trap stubs to emit at the end (see trap): their labels, the first trapStubs.length, and their sites. */
   private readonly stubLabels: Label[] = [];
   readonly trapStubs = new TrapSiteList();
@@ -82,6 +99,7 @@ export class Frame {
   /** Wasm offset of the body: where a stack overflow on entry is reported. */
   bodyOffset: number;
   private sizePatches: number[] = [];
+  private popPatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
 
   constructor(
@@ -91,33 +109,39 @@ export class Frame {
     bodyOffset: number,
   ) {
     this.localDisp = filledArray(localCount, 0);
+    this.vectorLocal = filledArray(localCount, 0);
     this.bodyOffset = bodyOffset;
   }
 
   /** The frame of another function, as a new Frame(asm, localCount, funcIndex, bodyOffset), reusing the arrays. */
   reset(localCount: number, funcIndex: number, bodyOffset: number): this {
-    this.localSlots = this.maxStackSlots = this.spDelta = this.finalSize = 0;
-    this.used = this.usesFramePointer = this.hasCalls = this.hasLoops = false;
+    this.localSlots = this.maxStackSlots = this.maxVectorSlots = this.spDelta = this.finalSize = 0;
+    this.used = this.usesFramePointer = this.mayUseVectors = this.hasCalls = this.hasLoops = false;
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
+    refill(this.vectorLocal, localCount, 0);
     // Emptied by pops (setting an array's length is a call into V8's runtime), which spares
     // allocating and growing new ones.
     truncate(this.sizePatches, 0);
+    truncate(this.popPatches, 0);
     this.trapStubs.length = this.trapCalls.length = 0;
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
     return this;
   }
 
-  /** Give local i the next 8-byte slot. */
-  addLocalSlot(i: number): void {
-    this.localDisp[i] = 8 * this.localSlots++;
+  /** Give local i the next 8-byte slot, or the next two for a v128 (`vector`). */
+  addLocalSlot(i: number, vector = false): void {
+    this.localDisp[i] = 8 * this.localSlots;
+    this.localSlots += vector ? 2 : 1;
+    if (vector) this.vectorLocal[i] = 1;
   }
 
   /** Local i is a parameter passed on the stack, `offset` bytes above the return address. */
-  addIncomingSlot(i: number, offset: number): void {
+  addIncomingSlot(i: number, offset: number, vector = false): void {
     this.usesFramePointer = true;
     this.localDisp[i] = -(16 + offset);
+    if (vector) this.vectorLocal[i] = 1;
   }
 
   /** Address of the slot of value-stack position `pos`. */
@@ -127,15 +151,38 @@ export class Frame {
     return rspSlot(this.spDelta + 8 * (this.localSlots + pos));
   }
 
+  // #region vector-slots
+  /**
+   * The 16-byte slot of position `pos` holding a v128, from the frame pointer: [rbp - 16(pos + 1)],
+   * at the top of the frame, above the 8-byte slots (see size). Slots of both kinds belong to the
+   * position; a value uses the one of its type (slotAddrOf).
+   */
+  vectorSlotAddr(pos: number): Mem {
+    // Epilogues emitted so far must have left room for `pop rbp`.
+    if (!this.mayUseVectors) throw new Error('codegen: a v128 slot in a function not prepared for vectors');
+    this.used = true;
+    this.usesFramePointer = true;
+    if (pos + 1 > this.maxVectorSlots) this.maxVectorSlots = pos + 1;
+    return xmmword(rbp, -16 * (pos + 1));
+  }
+
+  /** The slot of position `pos` for a value of `type` (0x7b, v128, takes its 16-byte one). */
+  slotAddrOf(type: number, pos: number): Mem {
+    return type === V128 ? this.vectorSlotAddr(pos) : this.slotAddr(pos);
+  }
+  // #endregion vector-slots
+
   localAddr(i: number): Mem {
     this.used = true;
     const disp = this.localDisp[i]!;
+    if (this.vectorLocal[i] === 1) return disp < 0 ? xmmword(rbp, -disp) : xmmword(rsp, this.spDelta + disp);
     if (disp < 0) return qword(rbp, -disp);
     return rspSlot(this.spDelta + disp);
   }
 
-  /** The slot of position `pos` as a move's source or destination. */
-  slotLocation(pos: number): MemLocation {
+  /** The slot of position `pos` as a move's source or destination (for a value of `type`: see slotAddrOf). */
+  slotLocation(pos: number, type = 0): MemLocation {
+    if (type === V128) return memOperand(this.vectorSlotAddr(pos), slotKey(pos));
     const mem = this.slotAddr(pos);
     if (this.spDelta !== 0) return memOperand(mem, slotKey(pos));
     return cachedLocation(SLOT_LOCATIONS, pos, mem, slotKey(pos));
@@ -144,7 +191,7 @@ export class Frame {
   /** The slot of local i as a move's source or destination. */
   localLocation(i: number): MemLocation {
     const mem = this.localAddr(i);
-    if (this.spDelta !== 0 || this.localDisp[i]! < 0) return memOperand(mem, localKey(i));
+    if (this.spDelta !== 0 || this.localDisp[i]! < 0 || this.vectorLocal[i] === 1) return memOperand(mem, localKey(i));
     return cachedLocation(LOCAL_LOCATIONS, i, mem, localKey(i));
   }
 
@@ -199,7 +246,7 @@ export class Frame {
   }
 
   size(): number {
-    let size = 8 * (this.localSlots + this.maxStackSlots);
+    let size = 8 * (this.localSlots + this.maxStackSlots) + 16 * this.maxVectorSlots;
     // A leaf that never touched a slot needs no frame (the sub/add become nops: see finish).
     if (!this.used && !this.hasCalls) return 0;
     // On entry rsp is 8 below a multiple of 16 (the return address); calls need it aligned.
@@ -208,18 +255,28 @@ export class Frame {
     return size;
   }
 
+  // #region epilogue
   /** Leave the function (results already in place). */
   emitEpilogue(): void {
     this.adjust('add');
     if (this.usesFramePointer) this.asm.pop(rbp);
+    else if (this.mayUseVectors) {
+      this.popPatches.push(this.asm.offset);
+      this.asm.nop(); // `pop rbp` if a v128 slot needs the frame pointer after all (see finish)
+    }
     this.asm.ret();
   }
+  // #endregion epilogue
 
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;
     emitTrapStubs(asm, this.stubLabels, this.trapStubs);
     const size = (this.finalSize = this.size());
+    for (const at of this.popPatches) {
+      if (this.usesFramePointer) asm.buf.patch8(at, 0x5d); // pop rbp
+      else asm.omit(at, 1);
+    }
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.

@@ -14,6 +14,7 @@ import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
+import { holdsVectorOperator } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
 import type { CallSignatures } from './calls.ts';
@@ -26,6 +27,7 @@ export const I32 = ValType.i32;
 export const I64 = ValType.i64;
 export const F32 = ValType.f32;
 export const F64 = ValType.f64;
+export const V128 = ValType.v128;
 export const GPR = RegClass.gpr;
 export const XMM_CLASS = RegClass.xmm;
 
@@ -50,6 +52,8 @@ export interface FunctionEnv {
   readonly boundsChecks: BoundsCheckCounts;
   /** Check the interrupt flag at function entries and loop heads (interruptCheck.ts). */
   readonly interruptible?: boolean;
+  /** The module's types or globals hold a v128: any function may get one from a call, block or global. */
+  readonly vectors: boolean;
 }
 
 /**
@@ -162,7 +166,6 @@ export class FunctionCompiler implements Spiller {
    * module of small functions).
    */
   restart(funcIndex: number, type: FuncType, locals: readonly number[], bodyOffset: number, code: ExpressionBytes | null): this {
-    // (No v128 reaches here: the validator rejects the type where it reads one, as SIMD is not supported.)
     this.funcIndex = funcIndex;
     this.type = type;
     this.opOffset = bodyOffset;
@@ -182,6 +185,7 @@ export class FunctionCompiler implements Spiller {
     this.locals.reset(types, returnAreaLocal);
     this.stack.reset(types.length);
     this.frame.reset(types.length, funcIndex, bodyOffset);
+    this.frame.mayUseVectors = this.env.vectors || types.includes(V128) || code === null || holdsVectors(code);
 
     const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
 
@@ -201,10 +205,17 @@ export class FunctionCompiler implements Spiller {
     // Declared locals that live in the frame start at zero, but for those the body writes before
     // anything can read them (assignLocals leaves them out: writtenFirst in localWeights.ts).
     // Many of them: one loop over the whole range (any slot in between gets a harmless zero too).
-    if (zeroSlotCount <= 8) for (let k = 0; k < zeroSlotCount; k++) asm.movStoreImmediate(this.frame.localAddr(zeroSlots[k]!), 0, true);
-    else {
-      const first = this.frame.localDisp[zeroSlots[0]!]!;
-      const count = (this.frame.localDisp[zeroSlots[zeroSlotCount - 1]!]! - first) / 8 + 1;
+    const frame = this.frame;
+    if (zeroSlotCount <= 8) {
+      for (let k = 0; k < zeroSlotCount; k++) {
+        const i = zeroSlots[k]!;
+        asm.movStoreImmediate(frame.localAddr(i), 0, true);
+        if (frame.vectorLocal[i] === 1) asm.movStoreImmediate(qword(rsp, frame.localDisp[i]! + 8), 0, true);
+      }
+    } else {
+      const first = frame.localDisp[zeroSlots[0]!]!;
+      const last = zeroSlots[zeroSlotCount - 1]!;
+      const count = (frame.localDisp[last]! - first) / 8 + 1 + frame.vectorLocal[last]!;
       const counter = GPR64[SCRATCH]!;
       asm.mov(counter, count);
       const again = asm.here();
@@ -268,7 +279,7 @@ export class FunctionCompiler implements Spiller {
       // A spilled value may only sit at its own position: the slot of another position is
       // reused by whatever is pushed there next (select with a constant condition moves one).
       const r = this.regs.alloc(classOf(v.type));
-      emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n), v.type === I32);
+      emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n, v.type), v.type === I32);
       v = inReg(v.type, r);
     }
     if (v.loc === Loc.Reg) this.regs.release(v.n);
@@ -281,12 +292,12 @@ export class FunctionCompiler implements Spiller {
     const v = this.stack.at(pos);
     switch (v.loc) {
       case Loc.Const: case Loc.Slot: return;
-      case Loc.Reg: emitMove(this.asm, this.frame.slotLocation(pos), REG[v.n]!, v.type === I32); break;
+      case Loc.Reg: emitMove(this.asm, this.frame.slotLocation(pos, v.type), REG[v.n]!, v.type === I32); break;
       case Loc.Flags:
         this.setFromFlags(SCRATCH, v.n);
         this.asm.mov(this.frame.slotAddr(pos), GPR64[SCRATCH]!);
         break;
-      default: emitMove(this.asm, this.frame.slotLocation(pos), this.sourceOf(v), v.type === I32);
+      default: emitMove(this.asm, this.frame.slotLocation(pos, v.type), this.sourceOf(v), v.type === I32);
     }
     this.stack.replace(pos, inSlot(v.type, pos));
   }
@@ -362,7 +373,7 @@ export class FunctionCompiler implements Spiller {
     switch (v.loc) {
       case Loc.Const: return immediateSource(v.imm, v.hi, wide);
       case Loc.Reg: return REG[v.n]!;
-      case Loc.Slot: return this.frame.slotLocation(v.n);
+      case Loc.Slot: return this.frame.slotLocation(v.n, v.type);
       case Loc.Local: {
         const i = v.n;
         const h = this.locals.liveRegister(i);
@@ -490,15 +501,15 @@ export class FunctionCompiler implements Spiller {
   }
   // #endregion materialize
 
-  /** A float instruction's source operand: an xmm register or memory (constants are loaded). */
+  /** A float or vector instruction's source operand: an xmm register or memory (constants are loaded). */
   xmmOperand(v: Value): Xmm | Mem {
     switch (v.loc) {
       case Loc.Reg: return XMM[v.n & 15]!;
-      case Loc.Slot: return sized(v.type, this.frame.slotAddr(v.n));
+      case Loc.Slot: return v.type === V128 ? this.frame.vectorSlotAddr(v.n) : sized(v.type, this.frame.slotAddr(v.n));
       case Loc.Local: {
         const h = this.locals.liveRegister(v.n);
         if (h >= 0) return XMM[h & 15]!;
-        if (this.localInSlot(v.n)) return sized(v.type, this.frame.localAddr(v.n));
+        if (this.localInSlot(v.n)) return v.type === V128 ? this.frame.localAddr(v.n) : sized(v.type, this.frame.localAddr(v.n));
         break;
       }
     }
@@ -594,7 +605,7 @@ WIDE[I64] = WIDE[F64] = WIDE[ValType.funcref] = WIDE[ValType.externref] = 1;
 export const isWide = (type: number): boolean => WIDE[type] === 1;
 export const isFloat = (type: number): boolean => type === F32 || type === F64;
 /** The register class values of a type live in. */
-export const classOf = (type: number): RegClass => (type === F32 || type === F64 ? RegClass.xmm : RegClass.gpr);
+export const classOf = (type: number): RegClass => (type === F32 || type === F64 || type === V128 ? RegClass.xmm : RegClass.gpr);
 /** A general-purpose register at the width of an integer type. */
 export const reg = (type: number, r: RegId): Gpr => (WIDE[type] ? GPR64 : GPR32)[r]!;
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
@@ -616,6 +627,25 @@ export function poolConstant(asm: Assembler, type: number, lo: number, hi: numbe
 const POOL_BYTES4 = new Uint8Array(4);
 const POOL_BYTES8 = new Uint8Array(8);
 // #endregion pool-constant
+
+/**
+ * Does the body hold a vector operator (0xfd-prefixed)? First a search for the byte, which most
+ * bodies do not hold anywhere; the last hit is kept, so the functions of one module, in order,
+ * search it once over. Where the byte is found, a decode tells whether it is an opcode or part
+ * of an immediate (in one function of iced-x86 in a hundred or so): getting ready for v128 slots
+ * without need is not free (see Frame.mayUseVectors).
+ */
+function holdsVectors(body: ExpressionBytes): boolean {
+  const code = body.code;
+  if (code !== lastSearch.code || body.start < lastSearch.from || (lastSearch.hit >= 0 && lastSearch.hit < body.start)) {
+    lastSearch.code = code;
+    lastSearch.from = body.start;
+    lastSearch.hit = code.indexOf(0xfd, body.start);
+  }
+  if (!(lastSearch.hit >= 0 && lastSearch.hit < body.end)) return false;
+  return holdsVectorOperator(code, body.start, body.end);
+}
+const lastSearch = { code: null as Uint8Array | null, from: 0, hit: -1 };
 
 /** Does a constant fit an instruction's sign-extended 32-bit immediate? */
 export function fitsImm32(v: Value): boolean {

@@ -17,7 +17,7 @@ import { inReg } from './valueStack.ts';
  * them (perFunctionArrays.ts: refill), so entries past its locals may be left from the previous
  * function; nothing reads them.
  */
-const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'values', 'localDisp', 'refTop']);
+const PER_LOCAL = new Set(['home', 'regValid', 'slotValid', 'values', 'localDisp', 'vectorLocal', 'refTop']);
 
 /**
  * The compiler's own fields that are not per function: the module's (env, asm), the parts compared
@@ -55,7 +55,7 @@ describe('function compiler reuse', () => {
         (f64.const 1) (i32.const 2) (i64.const 3)))`));
     const env: FunctionEnv = {
       asm: new Assembler(1 << 12), module, signatures: new CallSignatures(module.types), vmctx: vmContextLayoutOf(module), features: BASELINE_FEATURES,
-      notes: [], boundsChecks: { kept: 0, removed: 0 },
+      notes: [], boundsChecks: { kept: 0, removed: 0 }, vectors: false,
     };
     const localsOf = (f: number): number[] => {
       const type = module.types[module.functions[f]!]!;

@@ -129,6 +129,25 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
   return weights;
 }
 
+/**
+ * Does the body hold a vector (0xfd-prefixed) operator? A decode like localWeights', answering
+ * true too when it meets something it does not decode: the caller then only prepares for v128
+ * values that may not come (see Frame.mayUseVectors).
+ */
+export function holdsVectorOperator(code: Uint8Array, start: number, end: number): boolean {
+  let pos = start;
+  while (pos < end) {
+    const op = code[pos++]!;
+    if (op === 0xfd) return true;
+    let kind: number = SKIP[op]!;
+    if (op === 0xfc) (kind = prefixedKind(code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (kind === Skip.unknown) return true;
+    pos = skipImmediates(kind, code, pos, end);
+    if (pos < 0) return true;
+  }
+  return false;
+}
+
 /** How to skip the immediates of the 0xfc-prefixed operator whose sub-opcode (a LEB128) starts at `pos`. */
 function prefixedKind(code: Uint8Array, pos: number, end: number): Skip {
   const sub = lebAt(code, pos, end);

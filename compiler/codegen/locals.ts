@@ -7,7 +7,7 @@
 import type { SignatureLayout } from '../abi/index.ts';
 import { isXmm, Reg, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import { GPR32, type Gpr, type Mem, XMM, type Xmm } from '../x64/index.ts';
-import { classOf, type FunctionCompiler, I32, isWide } from './functionCompiler.ts';
+import { classOf, type FunctionCompiler, I32, isWide, V128 } from './functionCompiler.ts';
 import { emitMove, loadRegister, REG, storeRegister } from './parallelMove.ts';
 import { GPR_LOCAL_HOMES, MAX_REGISTER_LOCALS, SCRATCH, XMM_LOCAL_HOMES } from './registerAllocator.ts';
 import { chooseRegisterLocals, localWeights, readBeforeWritten } from './localWeights.ts';
@@ -311,7 +311,7 @@ export function assignLocals(
     const loc = i < params ? sig.params[i]! : sig.returnAreaPointer!;
     const local = i < params ? i : l.returnAreaLocal;
     if (loc.kind === 'stack') {
-      frame.addIncomingSlot(local, loc.offset);
+      frame.addIncomingSlot(local, loc.offset, l.types[local] === V128);
       continue;
     }
     arriving |= regBit(loc.reg);
@@ -353,7 +353,7 @@ export function assignLocals(
   for (let k = 0; k < registerArrivals; k++) {
     const local = candidates[k]!;
     const r = arrivalRegs[k]!;
-    frame.addLocalSlot(local);
+    frame.addLocalSlot(local, l.types[local] === V128);
     if (r !== Reg.rdx && r !== Reg.rcx && home[local] === CHOSEN) {
       home[local] = r;
       taken |= regBit(r);
@@ -381,7 +381,7 @@ export function assignLocals(
     home[i] = h;
     if (h >= 0) {
       taken |= regBit(h);
-      frame.addLocalSlot(i);
+      frame.addLocalSlot(i, l.types[i] === V128);
       l.regLocals.push(i);
       l.someAway = true; // still zero: in neither its register nor its slot
     } else if (weights === null || weights[i]! > 0) {
@@ -394,7 +394,7 @@ export function assignLocals(
   // Then the slots of those living in the frame, the most used first, where a 1-byte
   // displacement reaches them (an access beyond [rsp+0x7f] is 3 bytes longer).
   if (weights) heaviestFirst(zeroSlots, zeroSlotCount, weights);
-  for (let k = 0; k < zeroSlotCount; k++) frame.addLocalSlot(zeroSlots[k]!);
+  for (let k = 0; k < zeroSlotCount; k++) frame.addLocalSlot(zeroSlots[k]!, l.types[zeroSlots[k]!] === V128);
   // Of those, the prologue zeroes the ones the body may read before it writes them (writtenFirst).
   work.zeroSlotCount = zeroSlotCount > 0 && code !== null ? readBeforeWritten(zeroSlots, zeroSlotCount, code, l.types.length) : zeroSlotCount;
   return work;

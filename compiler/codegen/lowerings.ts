@@ -7,6 +7,7 @@ import { allOperators, DISPATCH_SIZE, dispatchIndex, type OperatorInfo } from '.
 import type { FunctionCompiler } from './functionCompiler.ts';
 import { floatLowering } from './ops/float.ts';
 import { integerLowering } from './ops/integer.ts';
+import { vectorLowering } from './ops/simd.ts';
 
 // #region lowering-table
 export type Lowering = (fc: FunctionCompiler) => void;
@@ -17,7 +18,7 @@ export const LOWERINGS: readonly (Lowering | undefined)[] = buildTable();
 function buildTable(): (Lowering | undefined)[] {
   const table = new Array<Lowering | undefined>(DISPATCH_SIZE).fill(undefined);
   for (const info of allOperators()) {
-    if (info.family !== 'unary' && info.family !== 'binary' && info.family !== 'compare') continue;
+    if (info.family !== 'unary' && info.family !== 'binary' && info.family !== 'compare' && info.family !== 'ternary') continue;
     const i = dispatchIndex(info.opcode);
     if (i >= 0) table[i] = lowerOf(info);
   }
@@ -25,6 +26,9 @@ function buildTable(): (Lowering | undefined)[] {
 }
 
 function lowerOf(info: OperatorInfo): Lowering | undefined {
+  // The vector rows have a picker of their own: the scalar ones would take some of them by
+  // their names (conversionLowering reads i32x4.trunc_sat_f32x4_s as a trunc_sat).
+  if (info.proposal === 'simd') return vectorLowering(info);
   return integerLowering(info) ?? floatLowering(info);
 }
 // #endregion lowering-table

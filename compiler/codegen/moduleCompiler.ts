@@ -17,6 +17,8 @@ import { pushI32, pushI64 } from './ops/integer.ts';
 import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
+import * as simd from './ops/simd.ts';
+import * as vectorMemory from './ops/simdMemory.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
 import { emitTrapStub, ModuleTrapSites } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
@@ -92,6 +94,22 @@ function floatText(lo: number, hi: number | undefined): string {
   view.setUint32(0, lo >>> 0, true);
   view.setUint32(4, hi >>> 0, true);
   return String(view.getFloat64(0, true));
+}
+
+/** The text of a v128 constant, for notes: its four 32-bit lanes. */
+function vectorText(bytes: Uint8Array): string {
+  const lanes: string[] = [];
+  for (let i = 0; i < 16; i += 4) lanes.push(`0x${((bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0).toString(16)}`);
+  return `i32x4 ${lanes.join(' ')}`;
+}
+
+/** A lane access's note text: its memarg offset and lane. */
+const laneNote = (memOffset: number, lane: number): string => (memOffset === 0 ? `${lane}` : `offset=${memOffset} ${lane}`);
+
+/** Does any of the module's function types or globals hold a v128 (see FunctionEnv.vectors)? */
+function holdsV128(module: ModuleInfo): boolean {
+  const V128 = 0x7b;
+  return module.types.some((t) => t.params.includes(V128) || t.results.includes(V128)) || module.globals.some((g) => g.type.type === V128);
 }
 
 // #region code-generator
@@ -239,7 +257,7 @@ export class X64CodeGenerator implements CodeGenerator {
     this.bodyOffset = offset;
     this.checksBefore.kept = this.boundsChecks.kept;
     this.checksBefore.removed = this.boundsChecks.removed;
-    this.env ??= { asm: this.asm, module: ctx.module, signatures: new CallSignatures(ctx.module.types), vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible };
+    this.env ??= { asm: this.asm, module: ctx.module, signatures: new CallSignatures(ctx.module.types), vmctx: this.vmctx, notes: this.fnNotes, boundsChecks: this.boundsChecks, features: this.features, interruptible: this.interruptible, vectors: holdsV128(ctx.module) };
     try {
       // The last function's compiler, done with, starts over on this one.
       const previous = this.done;
@@ -439,18 +457,57 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, '', opcode);
     if (!fc) return;
     const lower = LOWERINGS[dispatchIndex(opcode)];
-    if (lower === undefined) return this.todo(`${opcodeName(opcode)} (floats)`, offset);
+    if (lower === undefined) return this.todo(opcodeName(opcode), offset);
     try { lower(fc); } catch (e) { this.failed(e); }
+  }
+  ternary(opcode: number, offset: number): void {
+    this.numeric(opcode, offset);
+  }
+  // SIMD's own hooks (its plain operators, loads and stores come through those above and below).
+  v128Const(bytes: Uint8Array, offset: number): void {
+    const fc = this.begin(offset, 'v128.const', this.keepNotes ? vectorText(bytes) : undefined);
+    if (fc) try { simd.v128Const(fc, bytes); } catch (e) { this.failed(e); }
+  }
+  simdLane(opcode: number, lane: number, offset: number): void {
+    const name = opcodeName(opcode);
+    const fc = this.begin(offset, name, lane);
+    if (!fc) return;
+    try {
+      if (name.includes('extract')) simd.extractLane(fc, name, lane);
+      else simd.replaceLane(fc, name, lane);
+    } catch (e) { this.failed(e); }
+  }
+  shuffle(lanes: Uint8Array, offset: number): void {
+    const fc = this.begin(offset, 'i8x16.shuffle', this.keepNotes ? [...lanes].join(' ') : undefined);
+    if (fc) try { simd.shuffle(fc, lanes); } catch (e) { this.failed(e); }
+  }
+  loadLane(opcode: number, _m: number, _a: number, memOffset: number, lane: number, offset: number): void {
+    const name = opcodeName(opcode);
+    const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
+    if (fc) try { vectorMemory.loadLane(fc, name, memOffset, lane); } catch (e) { this.failed(e); }
+  }
+  storeLane(opcode: number, _m: number, _a: number, memOffset: number, lane: number, offset: number): void {
+    const name = opcodeName(opcode);
+    const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
+    if (fc) try { vectorMemory.storeLane(fc, name, memOffset, lane); } catch (e) { this.failed(e); }
   }
 
   // --- memory (index 0 in WebAssembly 2.0)
   load(opcode: number, _m: number, _a: number, memOffset: number, offset: number): void {
     const fc = this.begin(offset, memOffset === 0 ? '' : this.memargNote(opcode, memOffset), memOffset === 0 ? opcode : undefined);
-    if (fc) try { memory.load(fc, opcode, memOffset); } catch (e) { this.failed(e); }
+    if (!fc) return;
+    try {
+      if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset); // SIMD's loads
+      else memory.load(fc, opcode, memOffset);
+    } catch (e) { this.failed(e); }
   }
   store(opcode: number, _m: number, _a: number, memOffset: number, offset: number): void {
     const fc = this.begin(offset, memOffset === 0 ? '' : this.memargNote(opcode, memOffset), memOffset === 0 ? opcode : undefined);
-    if (fc) try { memory.store(fc, opcode, memOffset); } catch (e) { this.failed(e); }
+    if (!fc) return;
+    try {
+      if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset); // v128.store
+      else memory.store(fc, opcode, memOffset);
+    } catch (e) { this.failed(e); }
   }
   /** The note of an access with a memarg offset (only its text is used, and only with notes on). */
   private memargNote(opcode: number, memOffset: number): string {

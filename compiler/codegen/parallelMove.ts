@@ -145,6 +145,7 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
     }
   }
   if (src.kind === 'reg') return storeRegister(asm, dst.mem, src.reg, narrow);
+  if (dst.mem.size === 128) return moveVectorToMemory(asm, dst.mem, src);
   // A 32-bit value, or a 64-bit one whose high half only extends the sign: one store.
   if (src.kind === 'imm' && (narrow || !src.wide || src.hi === src.lo >> 31)) return asm.movStoreImmediate(dst.mem, src.lo, !narrow);
   // Anything else (memory, an address, a full 64-bit constant) goes through SCRATCH2.
@@ -152,16 +153,39 @@ export function emitMove(asm: Assembler, dst: MoveDest, src: MoveSource, narrow 
   asm.movStore(dst.mem, SCRATCH2, !narrow);
 }
 
-/** emitMove from memory into register r, for callers that know the kinds (saving and reloading locals). */
-export function loadRegister(asm: Assembler, r: RegId, m: Mem, narrow: boolean): void {
-  if (isXmm(r)) asm.movsd(XMM[r & 15]!, m);
-  else asm.movLoad(r, m, !narrow);
+/**
+ * A v128 into a 16-byte slot from anything but a register: another slot (two 8-byte copies
+ * through SCRATCH2, so no xmm register is needed: XMM_SCRATCH may be parking a cycle's value),
+ * or zero (a local never written: the only v128 constant a move sees).
+ */
+function moveVectorToMemory(asm: Assembler, m: Mem, src: MoveSource): void {
+  if (src.kind === 'imm') {
+    if (src.lo !== 0 || src.hi !== 0) throw new Error('codegen: a v128 constant other than zero as a move source');
+    asm.movStoreImmediate(m, 0, true);
+    asm.movStoreImmediate(qword(m.base, m.disp + 8, m.index, m.scale), 0, true);
+    return;
+  }
+  if (src.kind !== 'mem' || src.mem.size !== 128) throw new Error(`codegen: cannot move a ${src.kind} into a v128 slot`);
+  for (const half of [0, 8]) {
+    asm.movLoad(SCRATCH2, qword(src.mem.base, src.mem.disp + half, src.mem.index, src.mem.scale), true);
+    asm.movStore(qword(m.base, m.disp + half, m.index, m.scale), SCRATCH2, true);
+  }
 }
 
-/** emitMove from register r into memory. */
+/** emitMove from memory into register r, for callers that know the kinds (saving and reloading locals). */
+export function loadRegister(asm: Assembler, r: RegId, m: Mem, narrow: boolean): void {
+  if (isXmm(r)) {
+    if (m.size === 128) asm.movups(XMM[r & 15]!, m); // a v128 slot
+    else asm.movsd(XMM[r & 15]!, m);
+  } else asm.movLoad(r, m, !narrow);
+}
+
+/** emitMove from register r into memory (a 16-byte slot takes all of an xmm register: a v128). */
 export function storeRegister(asm: Assembler, m: Mem, r: RegId, narrow: boolean): void {
-  if (isXmm(r)) asm.movsd(m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale), XMM[r & 15]!);
-  else asm.movStore(m, r, !narrow);
+  if (isXmm(r)) {
+    if (m.size === 128) asm.movups(m, XMM[r & 15]!);
+    else asm.movsd(m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale), XMM[r & 15]!);
+  } else asm.movStore(m, r, !narrow);
 }
 // #endregion emit-move
 
@@ -185,7 +209,10 @@ function moveToXmm(asm: Assembler, dst: RegId, src: MoveSource): void {
         if (src.reg !== dst) asm.movaps(x, XMM[src.reg & 15]!);
       } else asm.movq(x, GPR64[src.reg]!);
       return;
-    case 'mem': asm.movsd(x, src.mem); return;
+    case 'mem':
+      if (src.mem.size === 128) asm.movups(x, src.mem); // a v128 slot
+      else asm.movsd(x, src.mem);
+      return;
     case 'imm':
       if (src.lo === 0 && (src.hi === 0 || !src.wide)) asm.xorps(x, x);
       else {
@@ -281,7 +308,8 @@ export function parallelMove(asm: Assembler, list: readonly Move[] | MoveList, f
     while (done[i]) i++;
     const victim = dst[i]!;
     const key = keyOfDest(victim);
-    const park = victim.kind === 'reg' && isXmm(victim.reg) ? XMM_SCRATCH : SCRATCH;
+    // (A v128 slot's value parks in XMM_SCRATCH too: it is 16 bytes.)
+    const park = victim.kind === 'reg' ? (isXmm(victim.reg) ? XMM_SCRATCH : SCRATCH) : victim.mem.size === 128 ? XMM_SCRATCH : SCRATCH;
     emitMove(asm, REG[park]!, victim.kind === 'reg' ? REG[victim.reg]! : memOperand(victim.mem, key));
     for (let j = 0; j < n; j++) {
       if (done[j] || j === i || readKey(src[j]!) !== key) continue;

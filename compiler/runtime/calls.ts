@@ -99,6 +99,12 @@ export function hostFunctionHandler(
   const slots = runtime.callout;
   const params = type.params;
   const results = type.results;
+  if (params.concat(results).includes(ValType.v128)) {
+    // The JS API: a v128 has no JS value, so calling such an import throws before the function runs.
+    return () => {
+      throw new TypeError('a JS function with v128 parameters or results cannot be called from WebAssembly');
+    };
+  }
   if (params.length <= 32 && results.length <= 1 && params.concat(results).every((t) => SIMPLE.has(t))) {
     // Compiled for the signature, like makeWasmCaller: fn is called with `this` undefined.
     const args = params.map((t, i) => `${SIMPLE.get(t)}[${t === ValType.i64 || t === ValType.f64 ? i : 2 * i}]`);

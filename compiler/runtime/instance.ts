@@ -4,7 +4,7 @@
 
 import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  Builtin, FUNCREF, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  bufferOffsets, Builtin, FUNCREF, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -451,6 +451,11 @@ export class Instance implements FunctionHolder {
       case 'f32.const': s.u32[0] = e.bits >>> 0; break;
       case 'f64.const': s.i64[0] = BigInt.asIntN(64, e.bits); break;
       case 'ref.null': s.i64[0] = 0n; break;
+      case 'v128.const': {
+        const b = e.bytes;
+        for (let k = 0; k < 4; k++) s.u32[k] = (b[4 * k]! | (b[4 * k + 1]! << 8) | (b[4 * k + 2]! << 16) | (b[4 * k + 3]! << 24)) >>> 0;
+        break;
+      }
       case 'ref.func': g.setRaw(this.functions[e.func]!.record); g.owners.add(this); break;
       case 'global.get': {
         const src = this.globals[e.global]!.rawSlots;
@@ -705,16 +710,28 @@ export type { RefType };
  * Call an exported wasm function with raw 64-bit values, bypassing JS numbers: i32 and f32 in the
  * low 32 bits, f64 as its bits, i64 as is, references as the runtime's raw values (see toBits).
  * Exact for NaN payloads, which a trip through a JS number may change (the spec tests check them).
- * Results come back the same way, unsigned.
+ * Results come back the same way, unsigned. A v128 is one 128-bit value.
  */
 export function invokeBits(fn: unknown, args: readonly bigint[]): bigint[] {
   const info = typeof fn === 'function' ? infoOfWrapper.get(fn) : undefined;
   if (!info) throw new TypeError('not a WebAssembly exported function');
   const rt = info.owner.runtime;
   const slots = rt.entryArgs;
-  info.type.params.forEach((_, i) => (slots.i64[i] = BigInt.asIntN(64, args[i] ?? 0n)));
+  const { params, results } = info.type;
+  // A v128 is one 128-bit BigInt, in two 8-byte halves of the buffer (low first).
+  const argsAt = bufferOffsets(params);
+  params.forEach((t, i) => {
+    const k = argsAt[i]! / 8;
+    slots.i64[k] = BigInt.asIntN(64, args[i] ?? 0n);
+    if (t === ValType.v128) slots.i64[k + 1] = BigInt.asIntN(64, (args[i] ?? 0n) >> 64n);
+  });
   rt.invoke(info.vmctx, rt.adapterFor(info.type), info.code);
-  return info.type.results.map((_, i) => BigInt.asUintN(64, slots.i64[i]!));
+  const resultsAt = bufferOffsets(results);
+  return results.map((t, i) => {
+    const k = resultsAt[i]! / 8;
+    const low = BigInt.asUintN(64, slots.i64[k]!);
+    return t === ValType.v128 ? (BigInt.asUintN(64, slots.i64[k + 1]!) << 64n) | low : low;
+  });
 }
 
 const scratchSlots = new SlotViews(new ArrayBuffer(16), 0, 2);

@@ -2,8 +2,8 @@
 // switch to it and back, the adapters cache, the call-out handlers. Everything that calls
 // generated code goes through `invoke`.
 
-import type { FuncType } from '../binary/types.ts';
-import { TrapCode, trapMessage, type TrapSite, UNKNOWN_POSITION } from '../abi/index.ts';
+import type { FuncType, ValType } from '../binary/types.ts';
+import { slotBytes, TrapCode, trapMessage, type TrapSite, UNKNOWN_POSITION } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE, STACK_RED_ZONE, WASM_STACK_SIZE, type Native } from './native.ts';
@@ -14,6 +14,12 @@ import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
+
+/** Do a type's parameters, and its results, each fit the runtime's buffers (8 bytes a value, 16 a v128)? */
+function fitsBuffer(type: FuncType): boolean {
+  const bytes = (types: readonly ValType[]) => types.reduce((n, t) => n + slotBytes(t), 0);
+  return bytes(type.params) <= 8 * BUFFER_SLOTS && bytes(type.results) <= 8 * BUFFER_SLOTS;
+}
 
 /** A function implemented in JS that wasm calls: reads its arguments from `runtime.callout`, writes results there, returns 0 or a trap code. */
 export type CalloutHandler = () => number;
@@ -227,9 +233,7 @@ export class Runtime {
     const key = signatureKey(type);
     let adapter = this.adapters.get(key);
     if (adapter === undefined) {
-      if (type.params.length > BUFFER_SLOTS || type.results.length > BUFFER_SLOTS) {
-        throw new RangeError('too many parameters or results');
-      }
+      if (!fitsBuffer(type)) throw new RangeError('too many parameters or results');
       const { code, addresses } = load((asm) => [emitEntryAdapter(asm, type, this.state + STATE.ENTRY_BUFFER)]);
       this.code.push(code);
       adapter = addresses[0]!;
@@ -314,9 +318,7 @@ export class Runtime {
     if (!t) {
       // Validation caps signatures at the JS API's 1,000 params and results; a CompiledModule made
       // some other way must not write past the call-out buffer either.
-      if (type.params.length > BUFFER_SLOTS || type.results.length > BUFFER_SLOTS) {
-        throw new RangeError('too many parameters or results');
-      }
+      if (!fitsBuffer(type)) throw new RangeError('too many parameters or results');
       const asm = new Assembler();
       const placeholders = kind === 'callout' ? [ID_HOLE] : [VMCTX_HOLE, CODE_HOLE];
       if (kind === 'callout') emitCalloutStub(asm, type, ID_HOLE, this.state, this.suspend, this.trapHandler);

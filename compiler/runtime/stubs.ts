@@ -2,11 +2,11 @@
 // handler, the per-signature entry adapters, and the stubs behind imported functions (calls out to JS or a
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
-import type { FuncType } from '../binary/types.ts';
-import { signatureLayout, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
+import { type FuncType, ValType } from '../binary/types.ts';
+import { bufferOffsets, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
 import { encodingOf, type RegId } from '../abi/registers.ts';
 import {
-  Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, dword, mem,
+  Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, dword, mem, xmmword,
   rax, rcx, rdx, rbx, rbp, rsp, rsi, rdi, r10, r11, r12, r13, r14, r15, eax, ecx, edx, edi, esi, xmm0,
 } from '../x64/index.ts';
 import { CodeMemory } from './codeMemory.ts';
@@ -130,12 +130,20 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
 // #endregion trampoline-trap-site
 // #endregion entry-trampoline
 
-function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>, stackBase: Gpr, bias: number): void {
+/** Move one value of `bytes` (8, or 16 for a v128) from the buffer slot `from` to where `loc` says. */
+function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>, stackBase: Gpr, bias: number, bytes: number): void {
   if (loc.kind === 'gpr') asm.mov(gpr(loc.reg), qword(from.base!, from.disp));
-  else if (loc.kind === 'xmm') asm.movsd(xmm(loc.reg), qword(from.base!, from.disp));
-  else {
-    asm.mov(rax, qword(from.base!, from.disp));
-    asm.mov(qword(stackBase, bias + loc.offset), rax);
+  else if (loc.kind === 'xmm') {
+    if (bytes === 16) asm.movups(xmm(loc.reg), xmmword(from.base!, from.disp));
+    else asm.movsd(xmm(loc.reg), qword(from.base!, from.disp));
+  } else copyQwords(asm, qword(stackBase, bias + loc.offset), qword(from.base!, from.disp), bytes);
+}
+
+/** Copy `bytes` (8 or 16) from memory to memory through rax. */
+function copyQwords(asm: Assembler, to: ReturnType<typeof mem>, from: ReturnType<typeof mem>, bytes: number): void {
+  for (let k = 0; k < bytes; k += 8) {
+    asm.mov(rax, qword(from.base!, from.disp + k));
+    asm.mov(qword(to.base!, to.disp + k), rax);
   }
 }
 
@@ -149,6 +157,8 @@ function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>,
 export function emitEntryAdapter(asm: Assembler, type: FuncType, buffer: number): Label {
   const layout = signatureLayout(type);
   const areaBytes = Math.ceil(layout.returnAreaBytes / 16) * 16;
+  const args = bufferOffsets(type.params);
+  const results = bufferOffsets(type.results);
   const start = asm.here('adapter');
   asm.push(rbp);
   asm.mov(rbp, rsp);
@@ -157,7 +167,7 @@ export function emitEntryAdapter(asm: Assembler, type: FuncType, buffer: number)
   asm.mov(r11, buffer);
   // Stack arguments first (they go through rax), then registers.
   layout.params.forEach((loc, i) => {
-    if (loc.kind === 'stack') loadArg(asm, loc, mem(r11, i * 8), rsp, 0);
+    if (loc.kind === 'stack') loadArg(asm, loc, mem(r11, args[i]!), rsp, 0, slotBytes(type.params[i]!));
   });
   const area = layout.returnAreaPointer;
   if (area) {
@@ -168,17 +178,17 @@ export function emitEntryAdapter(asm: Assembler, type: FuncType, buffer: number)
     }
   }
   layout.params.forEach((loc, i) => {
-    if (loc.kind !== 'stack') loadArg(asm, loc, mem(r11, i * 8), rsp, 0);
+    if (loc.kind !== 'stack') loadArg(asm, loc, mem(r11, args[i]!), rsp, 0, slotBytes(type.params[i]!));
   });
   asm.call(r10);
   asm.mov(r11, buffer);
   layout.results.forEach((loc, i) => {
-    if (loc.kind === 'gpr') asm.mov(qword(r11, i * 8), rax);
-    else if (loc.kind === 'xmm') asm.movsd(qword(r11, i * 8), xmm0);
-    else {
-      asm.mov(rcx, qword(rsp, layout.stackBytes + loc.offset));
-      asm.mov(qword(r11, i * 8), rcx);
-    }
+    const at = results[i]!;
+    if (loc.kind === 'gpr') asm.mov(qword(r11, at), rax);
+    else if (loc.kind === 'xmm') {
+      if (type.results[i] === ValType.v128) asm.movups(xmmword(r11, at), xmm0);
+      else asm.movsd(qword(r11, at), xmm0);
+    } else copyQwords(asm, qword(r11, at), qword(rsp, layout.stackBytes + loc.offset), slotBytes(type.results[i]!));
   });
   asm.mov(rsp, rbp);
   asm.pop(rbp);
@@ -201,21 +211,22 @@ export function emitCalloutStub(
 ): Label {
   const layout = signatureLayout(type);
   const buffer = state + STATE.CALLOUT_BUFFER;
+  const args = bufferOffsets(type.params);
+  const results = bufferOffsets(type.results);
   const start = asm.here('callout');
   const fail = asm.newLabel();
   asm.push(rbp);
   asm.mov(rbp, rsp);
   asm.sub(rsp, 16); // [rbp - 8]: the return area's address; keeps rsp 16-byte aligned
   asm.mov(r11, buffer);
-  const store = (loc: ArgLocation, slot: number) => {
-    if (loc.kind === 'gpr') asm.mov(qword(r11, slot * 8), gpr(loc.reg));
-    else if (loc.kind === 'xmm') asm.movsd(qword(r11, slot * 8), xmm(loc.reg));
-    else {
-      asm.mov(rax, qword(rbp, 16 + loc.offset));
-      asm.mov(qword(r11, slot * 8), rax);
-    }
+  const store = (loc: ArgLocation, at: number, bytes: number) => {
+    if (loc.kind === 'gpr') asm.mov(qword(r11, at), gpr(loc.reg));
+    else if (loc.kind === 'xmm') {
+      if (bytes === 16) asm.movups(xmmword(r11, at), xmm(loc.reg));
+      else asm.movsd(qword(r11, at), xmm(loc.reg));
+    } else copyQwords(asm, qword(r11, at), qword(rbp, 16 + loc.offset), bytes);
   };
-  layout.params.forEach((loc, i) => store(loc, i));
+  layout.params.forEach((loc, i) => store(loc, args[i]!, slotBytes(type.params[i]!)));
   const area = layout.returnAreaPointer;
   if (area) {
     if (area.kind === 'gpr') asm.mov(qword(rbp, -8), gpr(area.reg));
@@ -237,13 +248,18 @@ export function emitCalloutStub(
   layout.results.forEach((loc, i) => {
     if (loc.kind === 'returnArea') {
       asm.mov(rcx, qword(rbp, -8));
-      asm.mov(rdx, qword(r11, i * 8));
-      asm.mov(qword(rcx, loc.offset), rdx);
+      for (let k = 0; k < slotBytes(type.results[i]!); k += 8) {
+        asm.mov(rdx, qword(r11, results[i]! + k));
+        asm.mov(qword(rcx, loc.offset + k), rdx);
+      }
     }
   });
   const first = layout.results[0];
   if (first?.kind === 'gpr') asm.mov(rax, qword(r11, 0));
-  else if (first?.kind === 'xmm') asm.movsd(xmm0, qword(r11, 0));
+  else if (first?.kind === 'xmm') {
+    if (type.results[0] === ValType.v128) asm.movups(xmm0, xmmword(r11, 0));
+    else asm.movsd(xmm0, qword(r11, 0));
+  }
   asm.mov(rsp, rbp);
   asm.pop(rbp);
   asm.ret();

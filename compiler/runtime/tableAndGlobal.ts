@@ -177,7 +177,11 @@ export class Global implements FunctionHolder {
     this.cell = c.address;
     this.slots = new SlotViews(c.buffer, c.offset, 2);
     if (type === ValType.externref) externGlobals.add(new WeakRef(this));
-    if (value !== undefined) this.value = value;
+    if (type === ValType.v128) {
+      // A v128 has no JS value: such a global starts at zero, set by its module's initializer.
+      if (value !== undefined) throw new TypeError('a v128 global cannot be given a value from JS');
+      this.slots.i64[0] = this.slots.i64[1] = 0n;
+    } else if (value !== undefined) this.value = value;
     else if (type === ValType.i64) this.value = 0n;
     else if (type === ValType.funcref || type === ValType.externref) this.value = null;
     else this.value = 0;

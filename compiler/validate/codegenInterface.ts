@@ -28,8 +28,9 @@
 //   e.g. i32.trunc_sat_f32_s = 0xfc000. `operatorInfo(opcode)` in compiler/binary/operators.ts
 //   gives its name and signature.
 // - Objects passed in belong to the validator: a frame is a view of the validator's control
-//   stack, valid only while that frame is open, and arrays (br_table targets) are reused. Read
-//   them during the call, copy what you keep. FuncTypes and ModuleInfo parts are stable.
+//   stack, valid only while that frame is open, and arrays (br_table targets, v128 constants,
+//   shuffle lanes) are reused. Read them during the call, copy what you keep. FuncTypes and
+//   ModuleInfo parts are stable.
 // - Errors: throw CompileError (compiler/errors.ts) for implementation limits; anything the code
 //   generator throws stops validation of the module.
 
@@ -162,18 +163,42 @@ export interface CodeGenerator {
   /** The IEEE-754 bits as an unsigned 32-bit number. */
   f32Const(bits: number, offset: number): void;
   f64Const(lowBits: number, highBits: number, offset: number): void;
+  /** The 16 bytes, little-endian (lane 0 first); the array is reused: copy it. */
+  v128Const(bytes: Uint8Array, offset: number): void;
 
   // --- numeric, by opcode ---
-  /** One operand, one result: clz, ctz, popcnt, abs, neg, sqrt, ceil, ..., conversions, extends, reinterprets, trunc_sat. */
+  /**
+   * One operand, one result: clz, ctz, popcnt, abs, neg, sqrt, ceil, ..., conversions, extends,
+   * reinterprets, trunc_sat; and SIMD's splats, v128.not, any_true, all_true, bitmask, lane-wise
+   * unary operators and conversions (operator table: v128 operands or results).
+   */
   unary(opcode: number, offset: number): void;
-  /** Two operands, one result of the same type: add, sub, mul, div, rem, and, or, xor, shifts, rotates, min, max, copysign. */
+  /**
+   * Two operands, one result: add, sub, mul, div, rem, and, or, xor, shifts, rotates, min, max,
+   * copysign (operands and result of one type); and SIMD's lane-wise arithmetic and comparisons
+   * (v128 results), swizzle, narrow, extmul, dot, and shifts (v128 shifted by an i32).
+   */
   binary(opcode: number, offset: number): void;
   /** Comparisons to an i32 condition: eqz (one operand) and the relational operators (two). */
   compare(opcode: number, offset: number): void;
+  /** Three operands, one result: v128.bitselect. */
+  ternary(opcode: number, offset: number): void;
+  /**
+   * extract_lane (a v128 popped, the lane pushed) and replace_lane (a v128 and the lane's new
+   * value popped, a v128 pushed); `lane` is below the shape's lane count.
+   */
+  simdLane(opcode: number, lane: number, offset: number): void;
+  /** i8x16.shuffle of two v128s: `lanes` holds the 16 lane indices, each below 32 (reused: copy it). */
+  shuffle(lanes: Uint8Array, offset: number): void;
 
   // --- memory (align is log2 of the alignment; memOffset is the memarg's u32 offset) ---
+  /** Scalar loads and SIMD's v128.load, load8x8_s ... load32x2_u, load*_splat, load*_zero (by opcode). */
   load(opcode: number, memory: number, align: number, memOffset: number, offset: number): void;
   store(opcode: number, memory: number, align: number, memOffset: number, offset: number): void;
+  /** v128.load8_lane ... load64_lane: the address and a v128 popped, the v128 with lane `lane` loaded pushed. */
+  loadLane(opcode: number, memory: number, align: number, memOffset: number, lane: number, offset: number): void;
+  /** v128.store8_lane ... store64_lane: the address and a v128 popped, lane `lane` stored. */
+  storeLane(opcode: number, memory: number, align: number, memOffset: number, lane: number, offset: number): void;
   memorySize(memory: number, offset: number): void;
   memoryGrow(memory: number, offset: number): void;
   memoryInit(dataIndex: number, memory: number, offset: number): void;
@@ -230,11 +255,17 @@ export class NoopCodeGenerator implements CodeGenerator {
   i64Const(_low: number, _high: number, _offset: number): void {}
   f32Const(_bits: number, _offset: number): void {}
   f64Const(_lowBits: number, _highBits: number, _offset: number): void {}
+  v128Const(_bytes: Uint8Array, _offset: number): void {}
   unary(_opcode: number, _offset: number): void {}
   binary(_opcode: number, _offset: number): void {}
   compare(_opcode: number, _offset: number): void {}
+  ternary(_opcode: number, _offset: number): void {}
+  simdLane(_opcode: number, _lane: number, _offset: number): void {}
+  shuffle(_lanes: Uint8Array, _offset: number): void {}
   load(_opcode: number, _memory: number, _align: number, _memOffset: number, _offset: number): void {}
   store(_opcode: number, _memory: number, _align: number, _memOffset: number, _offset: number): void {}
+  loadLane(_opcode: number, _memory: number, _align: number, _memOffset: number, _lane: number, _offset: number): void {}
+  storeLane(_opcode: number, _memory: number, _align: number, _memOffset: number, _lane: number, _offset: number): void {}
   memorySize(_memory: number, _offset: number): void {}
   memoryGrow(_memory: number, _offset: number): void {}
   memoryInit(_dataIndex: number, _memory: number, _offset: number): void {}

@@ -277,14 +277,13 @@ describe('invalid bodies are rejected with the spec wording, function index and 
 
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
-    ['simd', [0, 0xfd, 0x0c, ...Array(16).fill(0), 0x1a, 0x0b], 'simd'],
+    ['relaxed simd', [0, 0xfd, 0x80, 0x02, 0x0b], 'relaxed-simd'], // i8x16.relaxed_swizzle, sub-opcode 0x100
     ['tail calls', [0, 0x12, 0, 0x0b], 'tail-call'],
     ['exceptions', [0, 0x08, 0, 0x0b], 'exceptions'],
     ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
     ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],
     ['multi-memory memarg', [0, 0x41, 0, 0x28, 0x42, 0, 0, 0x1a, 0x0b], 'multi-memory'],
-    ['v128 local', [1, 1, 0x7b, 0x0b], 'simd'],
     ['typed reference block type', [0, 0x02, 0x64, 0x00, 0x0b, 0x0b], 'function-references'],
   ];
   for (const [name, body, proposal] of cases) {
@@ -310,9 +309,10 @@ describe('the operator table agrees with wabt', () => {
     const gets = params.map((_, i) => `local.get ${i}`).join(' ');
     return `(module (memory 1) (func (param ${p}) ${r ? `(result ${r})` : ''} ${gets} ${o.name}))`;
   }
-  it('covers the 2.0 numeric and memory operators', () => {
-    // 14 loads + 9 stores, 0x45-0xbf numeric, 5 sign-extension, 8 saturating truncations.
-    expect(checked.length).toBe(14 + 9 + (0xbf - 0x45 + 1) + 5 + 8);
+  it('covers the 2.0 numeric and memory operators, SIMD included', () => {
+    // 14 loads + 9 stores, 0x45-0xbf numeric, 5 sign-extension, 8 saturating truncations; SIMD's
+    // 236 less v128.const, i8x16.shuffle, 14 lane operators, 8 lane loads and stores, bitselect.
+    expect(checked.length).toBe(14 + 9 + (0xbf - 0x45 + 1) + 5 + 8 + (236 - 1 - 1 - 14 - 8 - 1));
   });
   it('each has the opcode, signature and code-generator family wabt expects', async () => {
     for (const o of checked) {
@@ -351,5 +351,158 @@ describe('errors at the byte where the problem is (as V8 reports them)', () => {
       expect(e?.reason, `body ${body}`).toBe('unexpected end of section or function');
       expect(e?.offset, `body ${body}`).toBe(bodyStart(body) + body.length);
     }
+  });
+});
+
+describe('fixed-width SIMD', () => {
+  const C = [0xfd, 0x0c, ...Array.from({ length: 16 }, (_, i) => i)]; // v128.const of bytes 0 ... 15
+  const fd = (sub: number) => [0xfd, ...leb(sub)];
+  const withMemory = (body: number[]) =>
+    moduleOf(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(5, [1, 0, 1]), section(10, [1, ...leb(body.length), ...body]));
+  const reason = (bytes: Uint8Array) => errorOf(bytes)?.reason ?? 'valid';
+
+  it('reports each family to its hook: immediates, lanes, memargs (align as log2), opcodes as 0xfd000 | sub', async () => {
+    const bytes = await watToWasm(`(module (memory 1)
+      (func (param v128 i32) (result v128)
+        v128.const i32x4 1 2 3 -1
+        local.get 0
+        i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 31
+        i32x4.extract_lane 3
+        i32x4.splat
+        i32.const 7
+        i8x16.replace_lane 15
+        local.get 1
+        i16x8.shl
+        v128.not
+        local.get 0
+        local.get 0
+        v128.bitselect
+        local.get 1
+        local.get 0
+        v128.load32_lane offset=8 2
+        i8x16.add
+        local.get 1
+        v128.load offset=16
+        i8x16.eq
+        local.get 1
+        local.get 0
+        v128.store64_lane align=4 1)
+      (func (param v128) (result i32) local.get 0 v128.any_true))`);
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    const ops = cg.events.filter((e) => !/^(beginModule|endModule|beginFunction|endFunction|end |localGet|i32Const)/.test(e));
+    expect(ops).toEqual([
+      'v128Const 1,0,0,0,2,0,0,0,3,0,0,0,255,255,255,255',
+      'shuffle 0,1,2,3,4,5,6,7,16,17,18,19,20,21,22,31',
+      `simdLane ${0xfd01b} 3`,
+      `unary ${0xfd011}`,
+      `simdLane ${0xfd017} 15`,
+      `binary ${0xfd08b}`,
+      `unary ${0xfd04d}`,
+      `ternary ${0xfd052}`,
+      `loadLane ${0xfd056} 0 2 8 2`,
+      `binary ${0xfd06e}`,
+      `load ${0xfd000} 0 4 16`,
+      `binary ${0xfd023}`,
+      `storeLane ${0xfd05b} 0 2 0 1`,
+      `unary ${0xfd053}`,
+    ]);
+  });
+
+  it('the lane operators, bitselect and shuffle have the opcodes and signatures wabt gives them', async () => {
+    const own = [...allOperators()].filter((o) => ['lane', 'load_lane', 'store_lane', 'ternary'].includes(o.family));
+    expect(own.length).toBe(14 + 8 + 1);
+    for (const o of own) {
+      const p = o.params.map(valTypeName).join(' ');
+      const r = o.results.map((t) => `(result ${valTypeName(t)})`).join(' ');
+      const gets = o.params.map((_, i) => `local.get ${i}`).join(' ');
+      const lane = o.family === 'ternary' ? '' : '1';
+      const cg = new RecordingCodeGenerator();
+      validateModule(await watToWasm(`(module (memory 1) (func (param ${p}) ${r} ${gets} ${o.name} ${lane}))`), cg);
+      const event = cg.events.find((e) => /^(simdLane|loadLane|storeLane|ternary) /.test(e))!.split(' ');
+      expect(event[1], o.name).toBe(String(o.opcode));
+      if (o.family !== 'ternary') expect(event.at(-1), o.name).toBe('1');
+    }
+  });
+
+  it('a lane index at or past the lane count is invalid, whatever the byte (it is not a LEB128)', () => {
+    const cases: [number[], string][] = [
+      [[0, ...C, ...fd(0x15), 15, 0x1a, 0x0b], 'valid'], // i8x16.extract_lane_s 15
+      [[0, ...C, ...fd(0x15), 16, 0x1a, 0x0b], 'invalid lane index'],
+      [[0, ...C, ...fd(0x16), 0x80, 0x1a, 0x0b], 'invalid lane index'],
+      [[0, ...C, ...fd(0x19), 8, 0x1a, 0x0b], 'invalid lane index'], // i16x8.extract_lane_u 8
+      [[0, ...C, 0x41, 0, ...fd(0x1c), 4, 0x1a, 0x0b], 'invalid lane index'], // i32x4.replace_lane 4
+      [[0, ...C, 0x42, 0, ...fd(0x1e), 1, 0x1a, 0x0b], 'valid'], // i64x2.replace_lane 1
+      [[0, ...C, 0x42, 0, ...fd(0x1e), 2, 0x1a, 0x0b], 'invalid lane index'],
+      [[0, ...C, ...fd(0x21), 2, 0x1a, 0x0b], 'invalid lane index'], // f64x2.extract_lane 2
+      [[0, ...C, ...C, ...fd(0x0d), ...Array(15).fill(0), 31, 0x1a, 0x0b], 'valid'], // i8x16.shuffle
+      [[0, ...C, ...C, ...fd(0x0d), ...Array(15).fill(0), 32, 0x1a, 0x0b], 'invalid lane index'],
+    ];
+    for (const [body, expected] of cases) expect(reason(moduleWithBody(body)), `${body}`).toBe(expected);
+    const lanes: [number[], string][] = [
+      [[0, 0x41, 0, ...C, ...fd(0x54), 0, 0, 15, 0x1a, 0x0b], 'valid'], // v128.load8_lane 15
+      [[0, 0x41, 0, ...C, ...fd(0x54), 0, 0, 16, 0x1a, 0x0b], 'invalid lane index'],
+      [[0, 0x41, 0, ...C, ...fd(0x55), 1, 0, 8, 0x1a, 0x0b], 'invalid lane index'], // v128.load16_lane 8
+      [[0, 0x41, 0, ...C, ...fd(0x5a), 2, 0, 4, 0x0b], 'invalid lane index'], // v128.store32_lane 4
+      [[0, 0x41, 0, ...C, ...fd(0x5b), 3, 0, 1, 0x0b], 'valid'], // v128.store64_lane 1
+      [[0, 0x41, 0, ...C, ...fd(0x5b), 3, 0, 2, 0x0b], 'invalid lane index'],
+    ];
+    for (const [body, expected] of lanes) expect(reason(withMemory(body)), `${body}`).toBe(expected);
+  });
+
+  it('alignment at most natural: 16 bytes for v128.load, the lane or the part loaded for the others', () => {
+    const natural = 'alignment must not be larger than natural';
+    const cases: [number[], string][] = [
+      [[0, 0x41, 0, ...fd(0x00), 4, 0, 0x1a, 0x0b], 'valid'], // v128.load align=16
+      [[0, 0x41, 0, ...fd(0x00), 5, 0, 0x1a, 0x0b], natural],
+      [[0, 0x41, 0, ...fd(0x01), 3, 0, 0x1a, 0x0b], 'valid'], // v128.load8x8_s align=8
+      [[0, 0x41, 0, ...fd(0x01), 4, 0, 0x1a, 0x0b], natural],
+      [[0, 0x41, 0, ...fd(0x07), 1, 0, 0x1a, 0x0b], natural], // v128.load8_splat align=2
+      [[0, 0x41, 0, ...fd(0x5c), 2, 0, 0x1a, 0x0b], 'valid'], // v128.load32_zero align=4
+      [[0, 0x41, 0, ...fd(0x5c), 3, 0, 0x1a, 0x0b], natural],
+      [[0, 0x41, 0, ...C, ...fd(0x0b), 5, 0, 0x0b], natural], // v128.store align=32
+      [[0, 0x41, 0, ...C, ...fd(0x55), 2, 0, 0, 0x1a, 0x0b], natural], // v128.load16_lane align=4
+      [[0, 0x41, 0, ...C, ...fd(0x58), 1, 0, 0, 0x0b], natural], // v128.store8_lane align=2
+    ];
+    for (const [body, expected] of cases) expect(reason(withMemory(body)), `${body}`).toBe(expected);
+    expect(reason(moduleWithBody([0, 0x41, 0, ...fd(0x00), 4, 0, 0x1a, 0x0b]))).toBe('unknown memory 0');
+  });
+
+  it('v128 is a value type everywhere: locals, block types, select (untyped too), globals', () => {
+    const cases: [number[], string][] = [
+      [[1, 2, 0x7b, 0x20, 0, 0x21, 1, 0x0b], 'valid'],
+      [[1, 1, 0x7b, 0x20, 0, 0x45, 0x1a, 0x0b], 'type mismatch'], // i32.eqz of a v128
+      [[0, 0x02, 0x7b, ...C, 0x0b, 0x1a, 0x0b], 'valid'],
+      [[0, 0x02, 0x7b, 0x41, 0, 0x0b, 0x1a, 0x0b], 'type mismatch'],
+      [[0, ...C, ...C, 0x41, 0, 0x1b, 0x1a, 0x0b], 'valid'],
+      [[0, ...C, 0x41, 0, 0x41, 0, 0x1b, 0x1a, 0x0b], 'type mismatch'],
+      [[0, ...C, ...C, 0x41, 0, 0x1c, 1, 0x7b, 0x1a, 0x0b], 'valid'],
+      [[0, ...C, ...C, ...fd(0x6b), 0x1a, 0x0b], 'type mismatch'], // i8x16.shl by a v128
+      [[0, 0x41, 0, ...fd(0x4d), 0x1a, 0x0b], 'type mismatch'], // v128.not of an i32
+      [[0, ...C, ...C, ...fd(0x52), 0x1a, 0x0b], 'type mismatch'], // bitselect of two
+      [[0, 0x41, 0, ...fd(0x16), 0, 0x1a, 0x0b], 'type mismatch'], // extract_lane of an i32
+    ];
+    for (const [body, expected] of cases) expect(reason(moduleWithBody(body)), `${body}`).toBe(expected);
+    const types = section(1, [1, 0x60, 1, 0x7b, 1, 0x7b]);
+    const withGlobal = (type: number, init: number[]) =>
+      moduleOf(types, section(3, [1, 0]), section(6, [1, type, 0, ...init, 0x0b]), section(10, [1, 4, 0, 0x20, 0, 0x0b]));
+    const m = validateModule(withGlobal(0x7b, C));
+    expect(m.globals[0]!.init).toEqual({ op: 'v128.const', bytes: Uint8Array.from({ length: 16 }, (_, i) => i) });
+    expect(reason(withGlobal(0x7f, C))).toBe('type mismatch');
+    expect(reason(withGlobal(0x7b, [...C, ...fd(0x4d)]))).toBe('constant expression required');
+    expect(reason(withGlobal(0x7b, [0x41, 0, ...fd(0x11)]))).toBe('constant expression required');
+    expect(reason(withGlobal(0x7b, [...C, ...C, ...C, ...fd(0x109)]))).toBe('unsupported feature: relaxed-simd');
+    expect(reason(withGlobal(0x7b, [0xfd, 0x0c, 1, 2, 3]))).toBe('unexpected end of section or function');
+  });
+
+  it('sub-opcodes: the gaps are illegal, 0x100-0x113 are relaxed SIMD (unsupported), beyond is illegal', () => {
+    const gaps = [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee];
+    for (const sub of gaps) expect(reason(moduleWithBody([0, ...fd(sub), 0x0b]))).toBe(`illegal opcode fd ${sub}`);
+    for (let sub = 0x100; sub <= 0x113; sub++) expect(reason(moduleWithBody([0, ...fd(sub), 0x0b]))).toBe('unsupported feature: relaxed-simd');
+    expect(reason(moduleWithBody([0, ...fd(0x114), 0x0b]))).toBe('illegal opcode fd 276');
+    // A sub-opcode is a u32 LEB128: redundant padding is fine, and a cut-off one is malformed.
+    expect(reason(moduleWithBody([0, 0xfd, 0x8c, 0x80, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x1a, 0x0b]))).toBe('valid');
+    expect(reason(moduleWithBody([0, 0xfd, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0b]))).toBe('integer representation too long');
+    expect(reason(moduleWithBody([0, ...C.slice(0, 10)]))).toBe('unexpected end of section or function');
   });
 });

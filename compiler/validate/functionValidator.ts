@@ -9,9 +9,10 @@
 import { CompileError, unsupported } from '../errors.ts';
 import { Reader } from '../binary/reader.ts';
 import {
-  FAMILY_BINARY, FAMILY_COMPARE, FAMILY_CONST, FAMILY_LOAD, FAMILY_STORE, FAMILY_UNARY,
-  FAMILY_UNSUPPORTED, UNSUPPORTED_PREFIXES, opFamily, opNaturalAlign, opParam0, opParam1,
-  opProposal, opResult,
+  FAMILY_BINARY, FAMILY_COMPARE, FAMILY_CONST, FAMILY_LANE, FAMILY_LOAD, FAMILY_LOAD_LANE,
+  FAMILY_SHUFFLE, FAMILY_STORE, FAMILY_STORE_LANE, FAMILY_TERNARY, FAMILY_UNARY, FAMILY_UNSUPPORTED,
+  FAMILY_V128CONST, SIMD_DISPATCH, UNSUPPORTED_PREFIXES, opFamily, operatorInfo, opLaneCount,
+  opNaturalAlign, opParam0, opParam1, opParam2, opProposal, opResult,
 } from '../binary/operators.ts';
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
@@ -24,6 +25,7 @@ import { blockTypeTable, ControlStack, FIRST_TYPE_INDEX_ID, VOID_BLOCK_ID } from
 export const MAX_LOCALS = 50_000;
 
 const I32 = 0x7f;
+const V128 = 0x7b;
 const EMPTY = new Uint8Array(0);
 const VOID_BLOCK = shortBlockType(undefined);
 
@@ -189,7 +191,7 @@ export class FunctionValidator implements FunctionContext {
     const at = r.pos;
     if (at < r.end) {
       const b = r.bytes[at]!;
-      if (b === 0x40 || (b >= 0x7c && b <= 0x7f) || b === 0x70 || b === 0x6f) {
+      if (b === 0x40 || (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f) {
         r.pos++;
         return b;
       }
@@ -610,7 +612,8 @@ export class FunctionValidator implements FunctionContext {
           this.popExpect(I32);
           const t1 = this.pop();
           const t2 = this.pop();
-          if ((t1 !== UNKNOWN_TYPE && !isNumType(t1)) || (t2 !== UNKNOWN_TYPE && !isNumType(t2))) {
+          // Numeric or vector types only: references need the typed form.
+          if ((t1 !== UNKNOWN_TYPE && !isNumType(t1) && t1 !== V128) || (t2 !== UNKNOWN_TYPE && !isNumType(t2) && t2 !== V128)) {
             throw this.error('type mismatch');
           }
           if (t1 !== t2 && t1 !== UNKNOWN_TYPE && t2 !== UNKNOWN_TYPE) throw this.error('type mismatch');
@@ -826,10 +829,10 @@ export class FunctionValidator implements FunctionContext {
   }
 
   /**
-   * Reference operators and the 0xfc prefix, out of the main switch: its cases then span only
-   * 0x00-0xc4, nearly every opcode in the range, dense enough that V8's optimizing compiler
-   * dispatches through a jump table instead of a tree of comparisons (its rule weighs the range
-   * against the case count).
+   * Reference operators and the 0xfc and 0xfd prefixes, out of the main switch: its cases then
+   * span only 0x00-0xc4, nearly every opcode in the range, dense enough that V8's optimizing
+   * compiler dispatches through a jump table instead of a tree of comparisons (its rule weighs
+   * the range against the case count).
    */
   private referenceOrPrefixed(op: number, at: number, offset: number): void {
     const r = this.r;
@@ -858,6 +861,9 @@ export class FunctionValidator implements FunctionContext {
       }
       case 0xfc:
         this.prefixedFC(at, offset);
+        break;
+      case 0xfd:
+        this.prefixedFD(at, offset);
         break;
       default:
         this.simpleOperator(op, op, offset, at);
@@ -906,19 +912,8 @@ export class FunctionValidator implements FunctionContext {
       }
       case FAMILY_LOAD:
       case FAMILY_STORE: {
-        const r = this.r;
-        let align = r.u32();
-        if (align & 0x40) {
-          // Bit 6 announces a memory index: the multi-memory encoding.
-          r.u32();
-          throw unsupported('multi-memory', r.base + at);
-        }
-        if (align >= 0x40) throw r.error('malformed memop flags', at + 1);
-        const offsetAt = r.pos;
-        const memOffset = r.u64Number();
-        if (memOffset > 0xffffffff) throw r.error('offset out of range', offsetAt);
-        this.checkMemory(0);
-        if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
+        const memOffset = this.readMemarg(index, at);
+        const align = this.memargAlign;
         if (family === FAMILY_LOAD) {
           this.popExpect(p0);
           this.push(result);
@@ -940,6 +935,27 @@ export class FunctionValidator implements FunctionContext {
         throw this.r.error(`illegal opcode ${opcode.toString(16)}`, at);
       }
     }
+  }
+
+  /** The alignment (log2) of the memarg readMemarg read last. */
+  private memargAlign = 0;
+  /** A memarg of the load or store at dispatch `index`, checked: its offset (and memargAlign). */
+  private readMemarg(index: number, at: number): number {
+    const r = this.r;
+    const align = r.u32();
+    if (align & 0x40) {
+      // Bit 6 announces a memory index: the multi-memory encoding.
+      r.u32();
+      throw unsupported('multi-memory', r.base + at);
+    }
+    if (align >= 0x40) throw r.error('malformed memop flags', at + 1);
+    const offsetAt = r.pos;
+    const memOffset = r.u64Number();
+    if (memOffset > 0xffffffff) throw r.error('offset out of range', offsetAt);
+    this.checkMemory(0);
+    if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
+    this.memargAlign = align;
+    return memOffset;
   }
 
   /** The 0xfc prefix: saturating truncations, bulk memory and table operators. */
@@ -1041,5 +1057,87 @@ export class FunctionValidator implements FunctionContext {
         if (sub < 64) this.simpleOperator(256 + sub, opcode, offset, at);
         else throw r.error(`illegal opcode fc ${sub}`, at);
     }
+  }
+
+  /** The immediate of v128.const, or i8x16.shuffle's lanes: reused (the code generator copies it). */
+  private readonly sixteenBytes = new Uint8Array(16);
+  /** Read 16 raw bytes into sixteenBytes (copied, not a subarray: nothing allocated per operator). */
+  private readSixteenBytes(): Uint8Array {
+    const r = this.r;
+    r.skip(16);
+    const out = this.sixteenBytes, bytes = r.bytes, from = r.pos - 16;
+    for (let i = 0; i < 16; i++) out[i] = bytes[from + i]!;
+    return out;
+  }
+
+  /**
+   * The 0xfd prefix, fixed-width SIMD: operators with no immediate, loads and stores are checked by
+   * their table row as the scalar ones are (simpleOperator); here the immediates of their own.
+   * A lane index out of range is invalid, not malformed: the decoder reads any byte.
+   */
+  private prefixedFD(at: number, offset: number): void {
+    const r = this.r;
+    const cg = this.cg;
+    const sub = r.u32();
+    const opcode = (0xfd << 12) | sub;
+    if (sub >= 256) {
+      const info = operatorInfo(opcode);
+      if (info?.family === 'unsupported') throw unsupported(info.proposal, offset);
+      throw r.error(`illegal opcode fd ${sub}`, at);
+    }
+    const index = SIMD_DISPATCH + sub;
+    switch (opFamily[index]) {
+      case FAMILY_V128CONST: {
+        const bytes = this.readSixteenBytes();
+        this.push(V128);
+        if (this.live) cg!.v128Const(bytes, offset);
+        return;
+      }
+      case FAMILY_SHUFFLE: {
+        const lanes = this.readSixteenBytes();
+        for (let i = 0; i < 16; i++) if (lanes[i]! >= 32) throw this.error('invalid lane index');
+        this.popExpect(V128);
+        this.popExpect(V128);
+        this.push(V128);
+        if (this.live) cg!.shuffle(lanes, offset);
+        return;
+      }
+      case FAMILY_LANE: {
+        const lane = r.u8();
+        if (lane >= opLaneCount[index]!) throw this.error('invalid lane index');
+        this.popOperands(index);
+        if (this.live) cg!.simdLane(opcode, lane, offset);
+        return;
+      }
+      case FAMILY_LOAD_LANE:
+      case FAMILY_STORE_LANE: {
+        const memOffset = this.readMemarg(index, at);
+        const align = this.memargAlign;
+        const lane = r.u8();
+        if (lane >= opLaneCount[index]!) throw this.error('invalid lane index');
+        this.popOperands(index);
+        if (!this.live) return;
+        if (opFamily[index] === FAMILY_LOAD_LANE) cg!.loadLane(opcode, 0, align, memOffset, lane, offset);
+        else cg!.storeLane(opcode, 0, align, memOffset, lane, offset);
+        return;
+      }
+      case FAMILY_TERNARY:
+        this.popOperands(index);
+        if (this.live) cg!.ternary(opcode, offset);
+        return;
+      case 0:
+        throw r.error(`illegal opcode fd ${sub}`, at);
+      default:
+        this.simpleOperator(index, opcode, offset, at);
+    }
+  }
+
+  /** Pop the operands of the operator at dispatch `index` (up to three, by its row) and push its result. */
+  private popOperands(index: number): void {
+    const p1 = opParam1[index]!, p2 = opParam2[index]!, result = opResult[index]!;
+    if (p2 !== 0) this.popExpect(p2);
+    if (p1 !== 0) this.popExpect(p1);
+    this.popExpect(opParam0[index]!);
+    if (result !== 0) this.push(result);
   }
 }

@@ -20,6 +20,7 @@ export function constExprType(m: ModuleInfo, e: ConstExpr, offset: number, globa
     case 'i64.const': return T.i64;
     case 'f32.const': return T.f32;
     case 'f64.const': return T.f64;
+    case 'v128.const': return T.v128;
     case 'ref.null': return e.type;
     case 'ref.func':
       declareFunctionRef(m, e.func, offset);

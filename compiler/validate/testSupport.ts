@@ -80,11 +80,17 @@ export class RecordingCodeGenerator extends NoopCodeGenerator {
   override i64Const(lo: number, hi: number, o: number): void { this.log(o, 'i64Const', lo, hi); }
   override f32Const(b: number, o: number): void { this.log(o, 'f32Const', b); }
   override f64Const(lo: number, hi: number, o: number): void { this.log(o, 'f64Const', lo, hi); }
+  override v128Const(b: Uint8Array, o: number): void { this.log(o, 'v128Const', Array.from(b).join(',')); }
   override unary(op: number, o: number): void { this.log(o, 'unary', op); }
   override binary(op: number, o: number): void { this.log(o, 'binary', op); }
   override compare(op: number, o: number): void { this.log(o, 'compare', op); }
+  override ternary(op: number, o: number): void { this.log(o, 'ternary', op); }
+  override simdLane(op: number, lane: number, o: number): void { this.log(o, 'simdLane', op, lane); }
+  override shuffle(lanes: Uint8Array, o: number): void { this.log(o, 'shuffle', Array.from(lanes).join(',')); }
   override load(op: number, m: number, a: number, off: number, o: number): void { this.log(o, 'load', op, m, a, off); }
   override store(op: number, m: number, a: number, off: number, o: number): void { this.log(o, 'store', op, m, a, off); }
+  override loadLane(op: number, m: number, a: number, off: number, lane: number, o: number): void { this.log(o, 'loadLane', op, m, a, off, lane); }
+  override storeLane(op: number, m: number, a: number, off: number, lane: number, o: number): void { this.log(o, 'storeLane', op, m, a, off, lane); }
   override memorySize(m: number, o: number): void { this.log(o, 'memorySize', m); }
   override memoryGrow(m: number, o: number): void { this.log(o, 'memoryGrow', m); }
   override memoryInit(d: number, m: number, o: number): void { this.log(o, 'memoryInit', d, m); }

@@ -501,16 +501,19 @@ export class Assembler extends Instructions {
       this.writePads();
       if (out !== buf) out.append(buf.bytes, buf.length);
     }
-    // The constant pool, aligned from the code's start.
+    // The constant pool, aligned from the code's start; 16-byte constants (vectors, which SSE
+    // reads as operands only from aligned memory) from `out`'s start, which the code is loaded
+    // at a page boundary from.
+    const from = (align: number): number => (align >= 16 ? 0 : -base);
     if (this.poolCount > 0) {
       let maxAlign = 1;
       for (let i = 0; i < this.poolCount; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
-      out.alignWith(maxAlign, -base, 0xcc);
+      out.alignWith(maxAlign, from(maxAlign), 0xcc);
     }
     this.poolOffset = out.length - base;
     for (let i = 0; i < this.poolCount; i++) {
       const entry = this.pool[i]!;
-      out.alignWith(entry.align, -base, 0);
+      out.alignWith(entry.align, from(entry.align), 0);
       entry.label.offset = out.length - base;
       entry.label.bindStamp = this.stamp;
       out.reserve(entry.length);

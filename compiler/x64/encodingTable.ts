@@ -330,7 +330,7 @@ export const ENCODINGS: readonly EncodingRow[] = [
     psllw: 'F1', pslld: 'F2', psllq: 'F3', psrlw: 'D1', psrld: 'D2', psrlq: 'D3', psraw: 'E1', psrad: 'E2',
   }),
   ...vec('66 0F 38', {
-    pshufb: '00', pmulhrsw: '0B', pabsb: '1C', pabsw: '1D', pabsd: '1E',
+    pshufb: '00', pmaddubsw: '04', pmulhrsw: '0B', pmuldq: '28', pabsb: '1C', pabsw: '1D', pabsd: '1E',
     pmulld: '40', pminsb: '38', pminsd: '39', pminuw: '3A', pminud: '3B', pmaxsb: '3C', pmaxsd: '3D', pmaxuw: '3E', pmaxud: '3F',
     pcmpeqq: '29', pcmpgtq: '37', packusdw: '2B', ptest: '17',
   }),

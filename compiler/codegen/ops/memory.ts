@@ -48,7 +48,7 @@ function accessOf(opcode: number): Access {
  * that, unsigned; see valueBounds.ts). `index` is the register
  * holding the zero-extended address (held by this operator; a load may reuse it), or -1.
  */
-function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number): { index: number; disp: number } {
+export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number): { index: number; disp: number } {
   const asm = fc.asm;
   const facts = boundsFacts(fc);
   if (a.loc === Loc.Const) {

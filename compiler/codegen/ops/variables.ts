@@ -1,11 +1,11 @@
 // Locals, globals, select and drop: the operators that move values of any type.
 
 import { encodingOf, VMCTX_REG } from '../../abi/index.ts';
-import { type GlobalType, ValType } from '../../binary/types.ts';
-import { CONDITIONS, type Gpr, GPR64, type Mem, qword } from '../../x64/index.ts';
+import type { GlobalType } from '../../binary/types.ts';
+import { CONDITIONS, type Gpr, GPR64, type Mem, qword, withSize } from '../../x64/index.ts';
 import { conditionOf, jumpIf } from '../controlFlow.ts';
 import {
-  F32, F64, fitsImm32, type FunctionCompiler, isFloat, notImplemented, reg, sized, xmm,
+  classOf, F32, F64, fitsImm32, type FunctionCompiler, isFloat, reg, sized, V128, xmm,
 } from '../functionCompiler.ts';
 import { writeLocal } from '../locals.ts';
 import { SCRATCH } from '../registerAllocator.ts';
@@ -35,9 +35,12 @@ function globalCell(fc: FunctionCompiler, g: number): Mem {
 
 export function globalGet(fc: FunctionCompiler, g: number, type: GlobalType): void {
   const t = type.type;
-  checkType(fc, t);
   fc.protectFlags(0);
-  const r = fc.regs.alloc(isFloat(t) ? 1 : 0);
+  const r = fc.regs.alloc(classOf(t));
+  if (t === V128) {
+    fc.asm.movups(xmm(r), withSize(globalCell(fc, g), 128));
+    return fc.push(inReg(t, r));
+  }
   const cell = sized(t, globalCell(fc, g));
   if (t === F32) fc.asm.movss(xmm(r), cell);
   else if (t === F64) fc.asm.movsd(xmm(r), cell);
@@ -47,9 +50,13 @@ export function globalGet(fc: FunctionCompiler, g: number, type: GlobalType): vo
 
 export function globalSet(fc: FunctionCompiler, g: number, type: GlobalType): void {
   const t = type.type;
-  checkType(fc, t);
   fc.protectFlags(1);
   const v = fc.pop();
+  if (t === V128) {
+    const r = fc.readReg(v);
+    fc.asm.movups(withSize(globalCell(fc, g), 128), xmm(r));
+    return;
+  }
   if (v.loc === Loc.Const && fitsImm32(v)) {
     const cell = globalCell(fc, g);
     fc.asm.mov(sized(t, cell), v.imm);
@@ -61,10 +68,6 @@ export function globalSet(fc: FunctionCompiler, g: number, type: GlobalType): vo
   else if (t === F64) fc.asm.movsd(sized(t, cell), xmm(r));
   else fc.asm.mov(sized(t, cell), reg(t, r));
 }
-
-function checkType(fc: FunctionCompiler, t: number): void {
-  if (t === ValType.v128) throw notImplemented('simd', fc.opOffset, fc.funcIndex);
-}
 // #endregion variables
 
 // #region parametric
@@ -73,7 +76,6 @@ export function drop(fc: FunctionCompiler): void {
 }
 
 export function select(fc: FunctionCompiler, type: number): void {
-  checkType(fc, type);
   const cond = fc.popCond();
   const b = fc.pop();
   const a = fc.pop();
@@ -87,13 +89,16 @@ export function select(fc: FunctionCompiler, type: number): void {
   const cc = conditionOf(fc, cond) as number;
   fc.pinFlags = true;
   const dst = fc.toReg(a);
-  if (isFloat(type)) {
+  if (isFloat(type) || type === V128) {
     // No conditional move for xmm registers: jump over the move of b when the condition holds.
     const src = fc.xmmOperand(b);
     fc.pinFlags = false;
     const keep = fc.asm.newLabel();
     jumpIf(fc, cc, keep);
-    if (typeof src === 'object' && src.kind === 'mem') fc.asm.movsd(xmm(dst), qword(src.base, src.disp, src.index, src.scale));
+    if (typeof src === 'object' && src.kind === 'mem') {
+      if (type === V128) fc.asm.movups(xmm(dst), src);
+      else fc.asm.movsd(xmm(dst), qword(src.base, src.disp, src.index, src.scale));
+    }
     else fc.asm.movaps(xmm(dst), src);
     fc.asm.bind(keep);
     return fc.push(inReg(type, dst));

@@ -12,11 +12,11 @@ import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { rng } from '../rng.ts';
 
-/** WebAssembly 2.0 without SIMD: what Lightbeam compiles. Threads, exceptions, GC, tail calls, memory64, multi-memory stay off. */
+/** WebAssembly 2.0: what Lightbeam compiles. Threads, exceptions, GC, tail calls, memory64, multi-memory, relaxed SIMD stay off. */
 export const BINARYEN_FEATURES = [
   '--mvp-features', '--enable-mutable-globals', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
   '--enable-multivalue', '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-reference-types',
-  '--enable-call-indirect-overlong',
+  '--enable-call-indirect-overlong', '--enable-simd',
 ];
 
 type Main = (args: string[]) => number;

@@ -74,6 +74,10 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
     const why = typeof g === 'object' && g !== null ? tainted.get(g) : undefined;
     if (why) throw new NotImplemented(why);
     if (!(g instanceof Global)) throw new Error(`no exported global '${name}'`);
+    if (g.type === ValType.v128) {
+      const raw = g.rawSlots.u32;
+      return { type: 'v128', bytes: new Uint8Array(Uint32Array.of(raw[0]!, raw[1]!, raw[2]!, raw[3]!).buffer) };
+    }
     return fromJs(g.type, g.value);
   },
   exports(instance) {
@@ -170,6 +174,7 @@ function bitsOf(type: number, v: WasmValue, receiver: Instance): bigint {
     case 'i64': return BigInt.asUintN(64, v.value);
     case 'f32': return BigInt(v.bits >>> 0);
     case 'f64': return BigInt.asUintN(64, v.bits);
+    case 'v128': return v.bytes.reduceRight((n, byte) => (n << 8n) | BigInt(byte), 0n);
     default: return toBits(type as ValType, toJs(v), receiver);
   }
 }
@@ -181,6 +186,7 @@ function valueOfBits(type: number, b: bigint): WasmValue {
     case ValType.i64: return { type: 'i64', value: BigInt.asIntN(64, b) };
     case ValType.f32: return { type: 'f32', bits: Number(b & 0xffffffffn) };
     case ValType.f64: return { type: 'f64', bits: BigInt.asUintN(64, b) };
+    case ValType.v128: return { type: 'v128', bytes: Uint8Array.from({ length: 16 }, (_, k) => Number((b >> BigInt(8 * k)) & 0xffn)) };
     default: return fromJs(type, fromBits(type as ValType, b));
   }
 }

@@ -1,0 +1,106 @@
+// Vector loads and stores: whole v128s (movups: linear memory need not be aligned), 64 bits
+// widened to lanes (pmovsx/pmovzx read memory directly), one lane splatted or loaded alone, and
+// single lanes loaded into a vector or stored from it. Addresses and bounds checks are the
+// scalar accesses' (ops/memory.ts, effectiveAddress), with the access's size.
+
+import { GPR64, type Mem, mem, type MemSize } from '../../x64/index.ts';
+import type { FunctionCompiler } from '../functionCompiler.ts';
+import { boundOf } from './valueBounds.ts';
+import { MEMORY_BASE } from './boundsChecks.ts';
+import { effectiveAddress } from './memory.ts';
+import { newVector, pushVector, SCRATCH_X, vectorRegister, vectorTemp } from './simd.ts';
+
+/** The bounds-checked operand of an access of `bytes` at the popped address plus `offset`. */
+function access(fc: FunctionCompiler, offset: number, bytes: number): Mem {
+  const a = fc.pop();
+  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, bytes);
+  return mem(GPR64[MEMORY_BASE]!, disp, index >= 0 ? GPR64[index]! : null, 1, (8 * bytes) as MemSize);
+}
+
+// #region vector-loads
+/** Every v128 load, by its name: v128.load, load8x8_s ..., load8_splat ..., load32_zero, load64_zero. */
+export function vectorLoad(fc: FunctionCompiler, name: string, offset: number): void {
+  const op = name.slice(5); // after "v128."
+  fc.protectFlags(1);
+  const asm = fc.asm;
+  if (op === 'load') {
+    const m = access(fc, offset, 16);
+    const dst = newVector(fc);
+    asm.movups(dst, m);
+    return pushVector(fc, dst);
+  }
+  let match = /^load(8|16|32)x(\d)_([su])$/.exec(op);
+  if (match) {
+    const from = { 8: 'bw', 16: 'wd', 32: 'dq' }[match[1] as '8']!;
+    const m = access(fc, offset, 8);
+    const dst = newVector(fc);
+    asm.emit(`pmov${match[3] === 's' ? 's' : 'z'}x${from}`, dst, m);
+    return pushVector(fc, dst);
+  }
+  match = /^load(8|16|32|64)_(splat|zero)$/.exec(op);
+  if (!match) throw new Error(`codegen: ${name} is not a vector load`);
+  const bytes = Number(match[1]) / 8;
+  const m = access(fc, offset, bytes);
+  const dst = newVector(fc);
+  if (match[2] === 'zero') {
+    if (bytes === 4) asm.movss(dst, m); // the other lanes cleared
+    else asm.movq(dst, m);
+    return pushVector(fc, dst);
+  }
+  switch (bytes) {
+    case 1:
+      asm.emit('pinsrb', dst, m, 0);
+      asm.emit('pxor', SCRATCH_X, SCRATCH_X);
+      asm.emit('pshufb', dst, SCRATCH_X);
+      break;
+    case 2:
+      asm.emit('pinsrw', dst, m, 0);
+      asm.emit('pshuflw', dst, dst, 0);
+      asm.emit('pshufd', dst, dst, 0);
+      break;
+    case 4:
+      asm.movss(dst, m);
+      asm.emit('shufps', dst, dst, 0);
+      break;
+    default:
+      asm.movq(dst, m);
+      asm.emit('movlhps', dst, dst);
+  }
+  pushVector(fc, dst);
+}
+
+/** v128.store. */
+export function vectorStore(fc: FunctionCompiler, offset: number): void {
+  fc.protectFlags(2);
+  const v = fc.pop();
+  const x = vectorRegister(fc, v);
+  fc.asm.movups(access(fc, offset, 16), x);
+}
+// #endregion vector-loads
+
+// #region lane-accesses
+const LANE_BYTES: Record<string, number> = { 8: 1, 16: 2, 32: 4, 64: 8 };
+const INSERT = ['', 'pinsrb', 'pinsrw', '', 'pinsrd', '', '', '', 'pinsrq'];
+const EXTRACT = ['', 'pextrb', 'pextrw', '', 'pextrd', '', '', '', 'pextrq'];
+
+/** v128.loadN_lane: lane `lane` of the vector on top replaced from memory. */
+export function loadLane(fc: FunctionCompiler, name: string, offset: number, lane: number): void {
+  const bytes = LANE_BYTES[/\d+/.exec(name.slice(5))![0]]!;
+  fc.protectFlags(2);
+  const v = fc.pop();
+  const dst = vectorTemp(fc, v);
+  const m = access(fc, offset, bytes);
+  fc.asm.emit(INSERT[bytes]!, dst, m, lane);
+  pushVector(fc, dst);
+}
+
+/** v128.storeN_lane: lane `lane` of the vector on top to memory. */
+export function storeLane(fc: FunctionCompiler, name: string, offset: number, lane: number): void {
+  const bytes = LANE_BYTES[/\d+/.exec(name.slice(5))![0]]!;
+  fc.protectFlags(2);
+  const v = fc.pop();
+  const x = vectorRegister(fc, v);
+  const m = access(fc, offset, bytes);
+  fc.asm.emit(EXTRACT[bytes]!, m, x, lane);
+}
+// #endregion lane-accesses
