@@ -1,6 +1,6 @@
 // Real C programs (n-body, CRC-32, sorting through function pointers, float conversions, matrix
-// multiply), built by clang three ways (freestanding, freestanding with bulk memory, sign-ext and
-// non-trapping float-to-int, and against wasi-libc: see
+// multiply), built by clang four ways (freestanding, freestanding with bulk memory, sign-ext and
+// non-trapping float-to-int, the same with SIMD, and against wasi-libc: see
 // scripts/build-cprograms.sh and this folder's README), run under V8 and under Lightbeam: every
 // exported kernel is called with the same arguments and the results must be identical (numbers
 // bit for bit, NaN by bit pattern; i64 as BigInt).
@@ -94,7 +94,7 @@ const PROGRAMS: Record<string, Kernels> = {
     matmul_i64: [[16, 1], [80, 2]],
   },
 };
-const BUILDS = ['bare', 'ext', 'wasi'] as const;
+const BUILDS = ['bare', 'ext', 'wasi', 'simd'] as const;
 /** Exports that are not kernels: the memory, and the wasi reactor's initializer (called first). */
 const NOT_KERNELS = new Set(['memory', '_initialize']);
 
@@ -150,9 +150,10 @@ describe('C programs: the harness on V8 alone', () => {
         expect(runAll(v8Exports(bytes), calls)).toEqual(first);
         results.push(first);
       }
-      // One C source, three builds (own memcpy vs libc's, static arrays vs malloc, trunc vs trunc_sat): one answer.
+      // One C source, four builds (own memcpy vs libc's, static arrays vs malloc, trunc vs trunc_sat, loops vectorized): one answer.
       expect(results[1]).toEqual(results[0]);
       expect(results[2]).toEqual(results[0]);
+      expect(results[3]).toEqual(results[0]);
     });
   }
 
