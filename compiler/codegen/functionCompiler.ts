@@ -544,6 +544,18 @@ export class FunctionCompiler implements Spiller {
     return -1;
   }
 
+  /**
+   * The byte length of the current operator when it is a prefixed one with no immediates (0xfd
+   * and its sub-opcode, a LEB128 of any length), for localSetNext; -1 when the body is not known.
+   */
+  prefixedSize(): number {
+    const body = this.body;
+    if (body === null) return -1;
+    let p = this.opOffset - body.base + 1;
+    while (p < body.end && body.code[p]! & 0x80) p++;
+    return p + 1 - (this.opOffset - body.base);
+  }
+
   /** The instruction just emitted wrote a 32-bit result to r. */
   markZeroExtended(r: RegId): void {
     this.zeroExtendedReg = r;

@@ -17,6 +17,7 @@ import type { OperatorInfo } from '../../binary/operators.ts';
 import { condCode, GPR16, GPR32, GPR64, GPR8, type Mem, type Xmm, XMM } from '../../x64/index.ts';
 import { type FunctionCompiler, GPR, I32, I64, reg, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { XMM_SCRATCH } from '../registerAllocator.ts';
+import { pushInHome, resultHome } from '../locals.ts';
 import { constant, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { integerVectorLowering } from './simdInteger.ts';
 import { floatVectorLowering } from './simdFloat.ts';
@@ -69,11 +70,31 @@ export function splatConstant(fc: FunctionCompiler, laneBytes: 1 | 2 | 4 | 8, bi
 }
 const SPLAT_BYTES = new Uint8Array(16);
 
-/** `dst = op(dst, src)`: the two-operand shape of nearly every lowering. */
+/**
+ * `dst = op(dst, src)`: the two-operand shape of nearly every lowering. As for scalars (resultHome
+ * in locals.ts), when the next operator is a `local.set` of a local in a register, the result is
+ * computed straight into it: `acc = acc + x` is one `paddd`.
+ */
 export function binaryInto(fc: FunctionCompiler, op: string, swap = false): void {
   const b = fc.pop();
   const a = fc.pop();
   const [first, second] = swap ? [b, a] : [a, b];
+  const firstHome = first.loc === Loc.Local ? fc.locals.liveRegister(first.n) : -1;
+  if (firstHome >= 0) {
+    const size = fc.prefixedSize();
+    const src = vectorSource(fc, second);
+    const home = size > 0 ? resultHome(fc, fc.localSetNext(size), V128, firstHome, src) : -1;
+    if (home >= 0) {
+      const start = fc.asm.offset;
+      if (home !== firstHome) fc.asm.movaps(xmm(home), xmm(firstHome));
+      fc.asm.emit(op, xmm(home), src);
+      return pushInHome(fc, home, start, V128);
+    }
+    const dst = newVector(fc);
+    fc.asm.movaps(dst, xmm(firstHome));
+    fc.asm.emit(op, dst, src);
+    return pushVector(fc, dst);
+  }
   const dst = vectorTemp(fc, first);
   fc.asm.emit(op, dst, vectorSource(fc, second));
   pushVector(fc, dst);
