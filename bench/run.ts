@@ -3,7 +3,8 @@
 // setup(), and times run() alone with its thread's CPU clock (not start-up, not compile, not other
 // threads). Each run() returns a checksum that must equal bench/kernels/expected.json.
 //
-// Run: npm run bench -- [--kernels fib,sieve] [--engines lightbeam,liftoff] [--rounds 3] [--json FILE]
+// Run: npm run bench -- [--kernels fib,sieve] [--engines lightbeam,liftoff] [--rounds 3] [--json FILE] [--simd]
+// --simd: the kernels built with -msimd128 (bench/kernels/wasm-simd: loops vectorised by clang).
 // Native builds need clang (bench/kernels/build.sh); without it the native columns are skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,8 @@ interface Engine {
   command(kernel: string): string[];
   native?: boolean;
 }
-const wasmOf = (kernel: string) => join(kernelDir, 'wasm', `${kernel}.wasm`);
+const simd = process.argv.includes('--simd');
+const wasmOf = (kernel: string) => join(kernelDir, simd ? 'wasm-simd' : 'wasm', `${kernel}.wasm`);
 const v8 = (flags: string[]) => (k: string) => [process.execPath, ...flags, join(root, 'bench/engines/v8Runner.mjs'), wasmOf(k)];
 const ENGINES: Engine[] = [
   { name: 'native', native: true, command: (k) => [join(kernelDir, 'native', k)] },
@@ -104,7 +106,7 @@ const rows: KernelRow[] = kernels.map((kernel) => {
 });
 const cpu = cpus()[0]?.model ?? 'unknown';
 const header = [`kernel`.padEnd(14), `${baseline} s`.padStart(9), ...engines.filter((e) => e.name !== baseline).map((e) => `${e.name} x`.padStart(21))];
-const lines = [`CPU time of run(), median of ${rounds} rounds, as a ratio to ${baseline} [range]; ${cpu}, ${cpus().length} cores`, header.join(' ')];
+const lines = [`CPU time of run(), median of ${rounds} rounds, as a ratio to ${baseline} [range]${simd ? "; the wasm built with -msimd128" : ""}; ${cpu}, ${cpus().length} cores`, header.join(' ')];
 if (engines.some((e) => e.name === 'lightbeam') && engines.some((e) => e.name === 'liftoff')) header.push('lb/liftoff'.padStart(11));
 lines[1] = header.join(' ');
 for (const row of rows) {
@@ -132,6 +134,7 @@ if (jsonFile) {
     machine: { cpu, cores: cpus().length, node: process.version },
     rounds,
     baseline,
+    wasm: simd ? 'wasm-simd (clang -O2 -msimd128)' : 'wasm (clang -O2)',
     timing: 'thread CPU time of run() only, seconds',
     kernels: rows,
     geomeans: geo,
