@@ -32,6 +32,21 @@ describe('localWeights', () => {
     expect(weightsOf([LOCAL_GET, 0, UNKNOWN, END], 1)).toBeNull();
   });
 
+  it('steps over SIMD operators and their immediates (16 bytes, a lane, a memarg and a lane)', () => {
+    const SIMD = 0xfd;
+    const body = [
+      SIMD, 0x0c, ...Array<number>(16).fill(LOCAL_GET), // v128.const: its bytes are no local.get
+      SIMD, 0x0d, ...Array<number>(16).fill(1), // i8x16.shuffle 1 1 ... 1 (of two v128.const results)
+      SIMD, 0x15, LOCAL_GET, // i8x16.extract_lane_s 0x20
+      LOCAL_GET, 0, SIMD, 0x54, 0, 0, LOCAL_GET, DROP, // v128.load8_lane align=0 offset=0 lane=0x20
+      LOOP, VOID, LOCAL_GET, 1, SIMD, 0xae, 0x01, DROP, END, // i32x4.add (two-byte sub-opcode)
+      END,
+    ];
+    expect(weightsOf(body, 2)).toEqual([1, 8]);
+    // A sub-opcode no table row has (relaxed SIMD here) is unknown: give up.
+    expect(weightsOf([SIMD, 0x80, 0x02, END], 1)).toBeNull();
+  });
+
   it('asked only which locals are used, stops once all of them are', () => {
     const used = (code: number[], localCount: number, stopOnceUsed: number): number[] | null => {
       const w = localWeights(Uint8Array.from(code), 0, code.length, localCount, stopOnceUsed);

@@ -9,20 +9,24 @@
 //
 // writtenFirst, a shorter look at the body's start, finds the locals the prologue need not zero.
 
-import { allOperators } from '../binary/operators.ts';
+import { allOperators, DISPATCH_SIZE, dispatchIndex, SIMD_DISPATCH } from '../binary/operators.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 
 const enum Skip {
   /** Unknown opcode: give up. */
   unknown = 0, none, oneLeb, twoLeb, memarg, f32, f64, brTable, selectTypes, blockType,
+  /** SIMD's: a lane index byte, 16 bytes (v128.const, i8x16.shuffle), a memarg and a lane. */
+  lane, sixteen, memargLane,
 }
 
-/** How to skip each one-byte opcode's immediates (index: the byte) and each 0xfc sub-opcode's (256 + sub). */
-const SKIP = new Uint8Array(256 + 64);
+/**
+ * How to skip each operator's immediates, by its index in the operator table's dispatch arrays:
+ * the byte itself, 256 + sub for a 0xfc sub-opcode, 320 + sub for a 0xfd (SIMD) one.
+ */
+const SKIP = new Uint8Array(DISPATCH_SIZE);
 for (const info of allOperators()) {
   if (info.family === 'unsupported') continue;
-  const prefix = info.opcode >>> 12;
-  const index = info.opcode < 256 ? info.opcode : prefix === 0xfc && (info.opcode & 0xfff) < 64 ? 256 + (info.opcode & 0xfff) : -1;
+  const index = dispatchIndex(info.opcode);
   if (index < 0) continue;
   const imm: string = info.immediate;
   SKIP[index] =
@@ -32,6 +36,9 @@ for (const info of allOperators()) {
     : imm === 'valtypes' ? Skip.selectTypes
     : imm === 'f32' ? Skip.f32
     : imm === 'f64' ? Skip.f64
+    : imm === 'lane' ? Skip.lane
+    : imm === 'v128' || imm === 'shuffle' ? Skip.sixteen
+    : imm.startsWith('memarg_lane') ? Skip.memargLane
     : imm.startsWith('memarg') ? Skip.memarg
     : imm.includes(' ') || imm === 'type_table' ? Skip.twoLeb
     : Skip.oneLeb; // label, func, local, global, table, elem, data, mem, i32, i64, reftype
@@ -100,7 +107,7 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
       continue;
     }
     let kind: number = SKIP[op]!;
-    if (op === 0xfc) (kind = prefixedKind(code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
     switch (kind) {
       case Skip.unknown: return null;
       case Skip.none:
@@ -140,7 +147,7 @@ export function holdsVectorOperator(code: Uint8Array, start: number, end: number
     const op = code[pos++]!;
     if (op === 0xfd) return true;
     let kind: number = SKIP[op]!;
-    if (op === 0xfc) (kind = prefixedKind(code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (op === 0xfc) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
     if (kind === Skip.unknown) return true;
     pos = skipImmediates(kind, code, pos, end);
     if (pos < 0) return true;
@@ -148,10 +155,11 @@ export function holdsVectorOperator(code: Uint8Array, start: number, end: number
   return false;
 }
 
-/** How to skip the immediates of the 0xfc-prefixed operator whose sub-opcode (a LEB128) starts at `pos`. */
-function prefixedKind(code: Uint8Array, pos: number, end: number): Skip {
+/** How to skip the immediates of the 0xfc- or 0xfd-prefixed operator whose sub-opcode (a LEB128) starts at `pos`. */
+function prefixedKind(prefix: number, code: Uint8Array, pos: number, end: number): Skip {
   const sub = lebAt(code, pos, end);
-  return sub < 0 || sub >= 64 ? Skip.unknown : (SKIP[256 + sub]! as Skip);
+  if (prefix === 0xfc) return sub < 0 || sub >= 64 ? Skip.unknown : (SKIP[256 + sub]! as Skip);
+  return sub < 0 || sub >= 256 ? Skip.unknown : (SKIP[SIMD_DISPATCH + sub]! as Skip);
 }
 
 /** The position after the memarg at `pos`. */
@@ -176,6 +184,9 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
     case Skip.memarg: return skipMemarg(code, pos, end);
     case Skip.f32: return pos + 4;
     case Skip.f64: return pos + 8;
+    case Skip.lane: return pos + 1;
+    case Skip.sixteen: return pos + 16;
+    case Skip.memargLane: return skipMemarg(code, pos, end) + 1;
     case Skip.brTable: {
       const n = lebAt(code, pos, end);
       pos = skipLeb(code, pos, end);
@@ -230,7 +241,7 @@ export function writtenFirst(code: Uint8Array, start: number, end: number, local
     }
     if (MAY_SKIP[op] === 1) break;
     let kind: Skip = SKIP[op]!;
-    if (op === 0xfc) (kind = prefixedKind(code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
     pos = skipImmediates(kind, code, pos, end);
     if (pos < 0) return null;
   }
