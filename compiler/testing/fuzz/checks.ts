@@ -48,8 +48,8 @@ export interface JobResult {
 
 export const MUTANTS_PER_JOB = 100;
 const COMPILE_INVALID_EVERY = 8;
-/** The proposals of WebAssembly 2.0 (without SIMD): never "unsupported". */
-const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types'];
+/** The proposals of WebAssembly 2.0: never "unsupported". */
+const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types', 'simd'];
 
 /** Where the module under test is written before it runs, so a crash leaves it behind. */
 let inflightFile: string | undefined;

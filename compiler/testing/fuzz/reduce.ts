@@ -16,9 +16,9 @@ type BinaryenModule = InstanceType<Binaryen['Module']>;
 let binaryenLoading: Promise<Binaryen> | undefined;
 const loadBinaryen = () => (binaryenLoading ??= import('binaryen').then((m) => m.default));
 
-/** WebAssembly 2.0 without SIMD (Features.All would switch on encodings only newer engines read, such as compact imports). */
+/** WebAssembly 2.0 (Features.All would switch on encodings only newer engines read, such as compact imports). */
 const features2 = (b: Binaryen) => b.Features.MutableGlobals | b.Features.NontrappingFPToInt | b.Features.BulkMemory | b.Features.SignExt |
-  b.Features.ReferenceTypes | b.Features.Multivalue | b.Features.BulkMemoryOpt | b.Features.CallIndirectOverlong;
+  b.Features.ReferenceTypes | b.Features.Multivalue | b.Features.BulkMemoryOpt | b.Features.CallIndirectOverlong | b.Features.SIMD128;
 
 const PASSES = [
   'remove-unused-module-elements', 'dce', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'precompute',
