@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const modules = [
   ...readdirSync(`${root}compiler/testing/cprograms`).filter((f) => f.endsWith('.wasm')).map((f) => `compiler/testing/cprograms/${f}`),
   ...readdirSync(`${root}bench/kernels/wasm`).filter((f) => f.endsWith('.wasm')).map((f) => `bench/kernels/wasm/${f}`),
+  ...readdirSync(`${root}bench/kernels/wasm-simd`).filter((f) => f.endsWith('.wasm')).map((f) => `bench/kernels/wasm-simd/${f}`),
   'node_modules/iced-x86/iced_x86_bg.wasm',
 ];
 
