@@ -99,6 +99,15 @@ describe('lightbeam run, WASI commands', () => {
     expect(fs.readFileSync(path.join(ourDir, 'output.txt'), 'utf8')).toBe('2 lines read\n');
   });
 
+  it('explicit 128-bit SIMD (vectors.c, wasm_simd128.h: lanes, saturation, shuffles, NaN-aware min/max, conversions): as node:wasi', async () => {
+    const [ours, reference] = await Promise.all([lightbeam(['vectors.wasm']), nodeWasi('vectors.wasm', [], {}, {})]);
+    expect(reference.code).toBe(0);
+    expect(ours.stdout).toBe(reference.stdout);
+    expect(ours.stdout).toContain("'e' in text: 7\n");
+    expect(ours.stderr).toBe('');
+    expect(ours.code).toBe(0);
+  });
+
   it('a trap: the message, function index and byte offset; a non-zero exit', async () => {
     const ours = await lightbeam(['trap.wasm']);
     expect(ours.stdout).toBe('before the trap\n');
