@@ -617,7 +617,10 @@ WIDE[I64] = WIDE[F64] = WIDE[ValType.funcref] = WIDE[ValType.externref] = 1;
 export const isWide = (type: number): boolean => WIDE[type] === 1;
 export const isFloat = (type: number): boolean => type === F32 || type === F64;
 /** The register class values of a type live in. */
-export const classOf = (type: number): RegClass => (type === F32 || type === F64 || type === V128 ? RegClass.xmm : RegClass.gpr);
+export const classOf = (type: number): RegClass => CLASS[type] as RegClass;
+/** CLASS[type]: the xmm class for f32, f64 and v128, the general-purpose one for the rest (a lookup, as WIDE). */
+const CLASS = new Uint8Array(128).fill(RegClass.gpr);
+CLASS[F32] = CLASS[F64] = CLASS[V128] = RegClass.xmm;
 /** A general-purpose register at the width of an integer type. */
 export const reg = (type: number, r: RegId): Gpr => (WIDE[type] ? GPR64 : GPR32)[r]!;
 export const xmm = (r: RegId): Xmm => XMM[r & 15]!;

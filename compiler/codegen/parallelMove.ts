@@ -166,7 +166,7 @@ function moveVectorToMemory(asm: Assembler, m: Mem, src: MoveSource): void {
     return;
   }
   if (src.kind !== 'mem' || src.mem.size !== 128) throw new Error(`codegen: cannot move a ${src.kind} into a v128 slot`);
-  for (const half of [0, 8]) {
+  for (let half = 0; half < 16; half += 8) {
     asm.movLoad(SCRATCH2, qword(src.mem.base, src.mem.disp + half, src.mem.index, src.mem.scale), true);
     asm.movStore(qword(m.base, m.disp + half, m.index, m.scale), SCRATCH2, true);
   }

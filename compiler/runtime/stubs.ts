@@ -248,10 +248,7 @@ export function emitCalloutStub(
   layout.results.forEach((loc, i) => {
     if (loc.kind === 'returnArea') {
       asm.mov(rcx, qword(rbp, -8));
-      for (let k = 0; k < slotBytes(type.results[i]!); k += 8) {
-        asm.mov(rdx, qword(r11, results[i]! + k));
-        asm.mov(qword(rcx, loc.offset + k), rdx);
-      }
+      copyQwords(asm, qword(rcx, loc.offset), qword(r11, results[i]!), slotBytes(type.results[i]!));
     }
   });
   const first = layout.results[0];

@@ -62,13 +62,21 @@ export function vectorConstant(fc: FunctionCompiler, bytes: Uint8Array): Mem {
   return fc.asm.constant(bytes, 16, 128);
 }
 
-/** A constant of four equal 32-bit lanes, or of sixteen equal bytes, ... (`bits` of `laneBytes` each). */
+/**
+ * A constant of four equal 32-bit lanes, or of sixteen equal bytes, ... (`bits` of `laneBytes`
+ * each). The masks are a handful, each worked out from its BigInt once.
+ */
 export function splatConstant(fc: FunctionCompiler, laneBytes: 1 | 2 | 4 | 8, bits: bigint): Mem {
-  const b = SPLAT_BYTES;
-  for (let i = 0; i < 16; i++) b[i] = Number((BigInt.asUintN(64, bits) >> BigInt(8 * (i % laneBytes))) & 0xffn);
+  const key = `${laneBytes}:${bits}`;
+  let b = splats.get(key);
+  if (b === undefined) {
+    b = new Uint8Array(16);
+    for (let i = 0; i < 16; i++) b[i] = Number((BigInt.asUintN(64, bits) >> BigInt(8 * (i % laneBytes))) & 0xffn);
+    splats.set(key, b);
+  }
   return vectorConstant(fc, b);
 }
-const SPLAT_BYTES = new Uint8Array(16);
+const splats = new Map<string, Uint8Array>();
 
 /**
  * `dst = op(dst, src)`: the two-operand shape of nearly every lowering. As for scalars (resultHome
@@ -80,9 +88,10 @@ export function binaryInto(fc: FunctionCompiler, op: string, swap = false): void
   const a = fc.pop();
   const [first, second] = swap ? [b, a] : [a, b];
   const firstHome = first.loc === Loc.Local ? fc.locals.liveRegister(first.n) : -1;
+  let src: Xmm | Mem | null = null;
   if (firstHome >= 0) {
     const size = fc.prefixedSize();
-    const src = vectorSource(fc, second);
+    src = vectorSource(fc, second);
     const home = size > 0 ? resultHome(fc, fc.localSetNext(size), V128, firstHome, src) : -1;
     if (home >= 0) {
       const start = fc.asm.offset;
@@ -90,13 +99,9 @@ export function binaryInto(fc: FunctionCompiler, op: string, swap = false): void
       fc.asm.emit(op, xmm(home), src);
       return pushInHome(fc, home, start, V128);
     }
-    const dst = newVector(fc);
-    fc.asm.movaps(dst, xmm(firstHome));
-    fc.asm.emit(op, dst, src);
-    return pushVector(fc, dst);
   }
   const dst = vectorTemp(fc, first);
-  fc.asm.emit(op, dst, vectorSource(fc, second));
+  fc.asm.emit(op, dst, src ?? vectorSource(fc, second));
   pushVector(fc, dst);
 }
 // #endregion vector-operands
@@ -119,6 +124,9 @@ export function v128Const(fc: FunctionCompiler, bytes: Uint8Array): void {
 
 // #region splat-and-lanes
 const LANES: Record<string, number> = { i8x16: 16, i16x8: 8, i32x4: 4, i64x2: 2, f32x4: 4, f64x2: 2 };
+const INSERT_LANE: Record<string, string> = { i8x16: 'pinsrb', i16x8: 'pinsrw', i32x4: 'pinsrd', i64x2: 'pinsrq' };
+const EQUAL_LANES: Record<string, string> = { i8x16: 'pcmpeqb', i16x8: 'pcmpeqw', i32x4: 'pcmpeqd', i64x2: 'pcmpeqq' };
+const SHUFFLE_A = new Uint8Array(16), SHUFFLE_B = new Uint8Array(16);
 
 /** x.splat: the scalar on top into every lane. */
 function splat(fc: FunctionCompiler, shape: string): void {
@@ -197,8 +205,7 @@ export function replaceLane(fc: FunctionCompiler, name: string, lane: number): v
     else asm.emit('movlhps', dst, x);
   } else {
     const r = fc.readReg(s);
-    const op = { i8x16: 'pinsrb', i16x8: 'pinsrw', i32x4: 'pinsrd', i64x2: 'pinsrq' }[shape]!;
-    asm.emit(op, dst, shape === 'i64x2' ? GPR64[r]! : GPR32[r]!, lane);
+    asm.emit(INSERT_LANE[shape]!, dst, shape === 'i64x2' ? GPR64[r]! : GPR32[r]!, lane);
   }
   pushVector(fc, dst);
 }
@@ -213,7 +220,7 @@ export function shuffle(fc: FunctionCompiler, lanes: Uint8Array): void {
   const asm = fc.asm;
   // pshufb takes a byte from its own register where the index is below 16 and writes zero where
   // the index has its top bit set: one pshufb per operand, each masking the other's bytes out.
-  const fromA = new Uint8Array(16), fromB = new Uint8Array(16);
+  const fromA = SHUFFLE_A, fromB = SHUFFLE_B; // (the pool keeps copies)
   let usesA = false, usesB = false;
   for (let i = 0; i < 16; i++) {
     const k = lanes[i]!;
@@ -280,9 +287,8 @@ function anyTrue(fc: FunctionCompiler): void {
 function allTrue(fc: FunctionCompiler, shape: string): void {
   const x = vectorRegister(fc, fc.pop());
   fc.protectFlags(0);
-  const eq = { i8x16: 'pcmpeqb', i16x8: 'pcmpeqw', i32x4: 'pcmpeqd', i64x2: 'pcmpeqq' }[shape]!;
   fc.asm.emit('pxor', SCRATCH_X, SCRATCH_X);
-  fc.asm.emit(eq, SCRATCH_X, x);
+  fc.asm.emit(EQUAL_LANES[shape]!, SCRATCH_X, x);
   fc.asm.emit('ptest', SCRATCH_X, SCRATCH_X);
   // A condition stays in the flags (ZF: no lane matched), for a branch to test.
   fc.push(inFlags(I32, condCode('e')));

@@ -17,6 +17,8 @@ type Shape = 'i8x16' | 'i16x8' | 'i32x4' | 'i64x2';
 
 const SUFFIX: Record<Shape, string> = { i8x16: 'b', i16x8: 'w', i32x4: 'd', i64x2: 'q' };
 const LANE_BITS: Record<Shape, number> = { i8x16: 8, i16x8: 16, i32x4: 32, i64x2: 64 };
+/** pmovsx/pmovzx's suffix that widens to each shape: bw to i16x8, ... */
+const WIDENED_FROM: Partial<Record<Shape, string>> = { i16x8: 'bw', i32x4: 'wd', i64x2: 'dq' };
 
 // #region lane-arithmetic
 /** Operators that are one SSE instruction `op dst, src`, by wasm name. */
@@ -124,7 +126,7 @@ const NIBBLE_COUNTS = Uint8Array.of(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3,
 function extend(fc: FunctionCompiler, shape: Shape, high: boolean, signed: boolean): void {
   const v = fc.pop();
   const dst = newVector(fc);
-  const from = { i16x8: 'bw', i32x4: 'wd', i64x2: 'dq' }[shape as 'i16x8']!;
+  const from = WIDENED_FROM[shape]!;
   if (high) {
     fc.asm.emit('pshufd', dst, vectorSource(fc, v), 0xee); // the high 64 bits to the low
     fc.asm.emit(`pmov${signed ? 's' : 'z'}x${from}`, dst, dst);
@@ -300,7 +302,7 @@ function shiftBytes(fc: FunctionCompiler, op: string, dst: typeof SCRATCH_X, con
   // Word shifts carry bits across a byte boundary: mask them off (before shl, after shr_u).
   const left = op === 'shl';
   if (constant >= 0) {
-    const keep = left ? 0xff >> constant : 0xff >> constant;
+    const keep = 0xff >> constant; // the bits of each byte that survive the shift
     if (left) asm.emit('pand', dst, splatConstant(fc, 1, BigInt(keep)));
     asm.emit(left ? 'psllw' : 'psrlw', dst, constant);
     if (!left) asm.emit('pand', dst, splatConstant(fc, 1, BigInt(keep)));

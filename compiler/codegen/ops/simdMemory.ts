@@ -18,35 +18,42 @@ function access(fc: FunctionCompiler, offset: number, bytes: number): Mem {
 }
 
 // #region vector-loads
+/** What a vector load does, read off its name once: how many bytes, and how they become a v128. */
+interface VectorLoad {
+  readonly kind: 'whole' | 'extend' | 'splat' | 'zero';
+  readonly bytes: number;
+  /** The pmovsx/pmovzx of an extending load. */
+  readonly extend: string;
+}
+const LOADS = new Map<string, VectorLoad>();
+function loadOf(name: string): VectorLoad {
+  let l = LOADS.get(name);
+  if (l !== undefined) return l;
+  const op = name.slice(5); // after "v128."
+  const widening = /^load(8|16|32)x\d_([su])$/.exec(op);
+  const single = /^load(8|16|32|64)_(splat|zero)$/.exec(op);
+  if (op === 'load') l = { kind: 'whole', bytes: 16, extend: '' };
+  else if (widening) l = { kind: 'extend', bytes: 8, extend: `pmov${widening[2] === 's' ? 's' : 'z'}x${{ 8: 'bw', 16: 'wd', 32: 'dq' }[widening[1] as '8']}` };
+  else if (single) l = { kind: single[2] as 'splat' | 'zero', bytes: Number(single[1]) / 8, extend: '' };
+  else throw new Error(`codegen: ${name} is not a vector load`);
+  LOADS.set(name, l);
+  return l;
+}
+
 /** Every v128 load, by its name: v128.load, load8x8_s ..., load8_splat ..., load32_zero, load64_zero. */
 export function vectorLoad(fc: FunctionCompiler, name: string, offset: number): void {
-  const op = name.slice(5); // after "v128."
+  const { kind, bytes, extend } = loadOf(name);
   fc.protectFlags(1);
   const asm = fc.asm;
-  if (op === 'load') {
-    const m = access(fc, offset, 16);
-    const dst = newVector(fc);
-    asm.movups(dst, m);
-    return pushVector(fc, dst);
-  }
-  let match = /^load(8|16|32)x(\d)_([su])$/.exec(op);
-  if (match) {
-    const from = { 8: 'bw', 16: 'wd', 32: 'dq' }[match[1] as '8']!;
-    const m = access(fc, offset, 8);
-    const dst = newVector(fc);
-    asm.emit(`pmov${match[3] === 's' ? 's' : 'z'}x${from}`, dst, m);
-    return pushVector(fc, dst);
-  }
-  match = /^load(8|16|32|64)_(splat|zero)$/.exec(op);
-  if (!match) throw new Error(`codegen: ${name} is not a vector load`);
-  const bytes = Number(match[1]) / 8;
   const m = access(fc, offset, bytes);
   const dst = newVector(fc);
-  if (match[2] === 'zero') {
+  if (kind === 'whole') asm.movups(dst, m);
+  else if (kind === 'extend') asm.emit(extend, dst, m);
+  else if (kind === 'zero') {
     if (bytes === 4) asm.movss(dst, m); // the other lanes cleared
     else asm.movq(dst, m);
-    return pushVector(fc, dst);
   }
+  if (kind !== 'splat') return pushVector(fc, dst);
   switch (bytes) {
     case 1:
       asm.emit('pinsrb', dst, m, 0);
@@ -79,13 +86,15 @@ export function vectorStore(fc: FunctionCompiler, offset: number): void {
 // #endregion vector-loads
 
 // #region lane-accesses
+/** The bytes a lane access moves, from its name (v128.load16_lane: 2). */
+const laneBytes = (name: string): number => LANE_BYTES[/\d+/.exec(name.slice(5))![0]]!;
 const LANE_BYTES: Record<string, number> = { 8: 1, 16: 2, 32: 4, 64: 8 };
 const INSERT = ['', 'pinsrb', 'pinsrw', '', 'pinsrd', '', '', '', 'pinsrq'];
 const EXTRACT = ['', 'pextrb', 'pextrw', '', 'pextrd', '', '', '', 'pextrq'];
 
 /** v128.loadN_lane: lane `lane` of the vector on top replaced from memory. */
 export function loadLane(fc: FunctionCompiler, name: string, offset: number, lane: number): void {
-  const bytes = LANE_BYTES[/\d+/.exec(name.slice(5))![0]]!;
+  const bytes = laneBytes(name);
   fc.protectFlags(2);
   const v = fc.pop();
   const dst = vectorTemp(fc, v);
@@ -96,7 +105,7 @@ export function loadLane(fc: FunctionCompiler, name: string, offset: number, lan
 
 /** v128.storeN_lane: lane `lane` of the vector on top to memory. */
 export function storeLane(fc: FunctionCompiler, name: string, offset: number, lane: number): void {
-  const bytes = LANE_BYTES[/\d+/.exec(name.slice(5))![0]]!;
+  const bytes = laneBytes(name);
   fc.protectFlags(2);
   const v = fc.pop();
   const x = vectorRegister(fc, v);
