@@ -81,11 +81,15 @@ export interface GlobalType {
 
 // #region const-expr
 /**
- * A constant expression (WebAssembly 2.0: exactly one constant instruction).
+ * A constant expression. One constant instruction is itself; a longer expression (extended
+ * constants, WebAssembly 3.0: i32/i64 add, sub, mul) is its instructions in order, as encoded
+ * (postfix: operands before their operator).
  * i64 and f64 values are bigints (f64 as its raw IEEE bits, f32 as raw u32 bits) so NaN payloads
  * survive; a v128 is its 16 bytes, little-endian (lane 0 first), as they are encoded.
  */
-export type ConstExpr =
+export type ConstExpr = ConstInstr | { readonly op: 'extended'; readonly code: readonly (ConstInstr | ConstArith)[] };
+
+export type ConstInstr =
   | { readonly op: 'i32.const'; readonly value: number }
   | { readonly op: 'i64.const'; readonly value: bigint }
   | { readonly op: 'f32.const'; readonly bits: number }
@@ -94,6 +98,9 @@ export type ConstExpr =
   | { readonly op: 'ref.null'; readonly type: RefType }
   | { readonly op: 'ref.func'; readonly func: number }
   | { readonly op: 'global.get'; readonly global: number };
+
+/** The arithmetic of extended constants: it pops two operands of its type and pushes one. */
+export type ConstArith = { readonly op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64.add' | 'i64.sub' | 'i64.mul' };
 // #endregion const-expr
 
 export type ExternKind = 'func' | 'table' | 'memory' | 'global';

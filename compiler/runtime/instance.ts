@@ -10,6 +10,7 @@ import {
 import { LinkError, RuntimeError } from '../errors.ts';
 import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
 import { CodeMemory } from './codeMemory.ts';
+import { evalExtendedConst } from './extendedConst.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
@@ -430,6 +431,7 @@ export class Instance implements FunctionHolder {
   private evalI32(e: ConstExpr): number {
     if (e.op === 'i32.const') return e.value >>> 0;
     if (e.op === 'global.get') return (this.globals[e.global]!.value as number) >>> 0;
+    if (e.op === 'extended') return Number(this.evalExtended(e.code)) >>> 0;
     throw new LinkError(`unsupported offset expression ${e.op}`);
   }
 
@@ -463,7 +465,17 @@ export class Instance implements FunctionHolder {
         s.i64[1] = src.i64[1]!;
         break;
       }
+      case 'extended': {
+        const v = this.evalExtended(e.code);
+        if (g.type === ValType.i64) s.i64[0] = v;
+        else s.i32[0] = Number(v);
+        break;
+      }
     }
+  }
+
+  private evalExtended(code: Extract<ConstExpr, { op: 'extended' }>['code']): bigint {
+    return evalExtendedConst(code, (i) => this.globals[i]!.value);
   }
   // #endregion constant-expressions
 

@@ -2,7 +2,7 @@
 // decoder has read them (indices in range, limits, constant expression types, export names).
 
 import { CompileError, unsupported } from '../errors.ts';
-import type { ConstExpr, DataSegment, ElementSegment, Limits, ModuleInfo, ValType } from '../binary/types.ts';
+import type { ConstArith, ConstExpr, ConstInstr, DataSegment, ElementSegment, Limits, ModuleInfo, ValType } from '../binary/types.ts';
 import { ValType as T } from '../binary/types.ts';
 
 /** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
@@ -15,6 +15,11 @@ export const MAX_MEMORY_PAGES = 65536;
  * the gc proposal's extension).
  */
 export function constExprType(m: ModuleInfo, e: ConstExpr, offset: number, globalLimit = m.globals.length): ValType {
+  if (e.op === 'extended') return extendedConstType(m, e.code, offset, globalLimit);
+  return constInstrType(m, e, offset, globalLimit);
+}
+
+function constInstrType(m: ModuleInfo, e: ConstInstr, offset: number, globalLimit: number): ValType {
   switch (e.op) {
     case 'i32.const': return T.i32;
     case 'i64.const': return T.i64;
@@ -34,6 +39,29 @@ export function constExprType(m: ModuleInfo, e: ConstExpr, offset: number, globa
     }
   }
 }
+
+/**
+ * Extended constants: the types on the stack, operators taking two of their own type. (The
+ * decoder has checked the depth: one value at the end, two under each operator.)
+ */
+function extendedConstType(m: ModuleInfo, code: readonly (ConstInstr | ConstArith)[], offset: number, globalLimit: number): ValType {
+  const stack: ValType[] = [];
+  for (const e of code) {
+    const arith = ARITH_TYPE[e.op];
+    if (arith === undefined) {
+      stack.push(constInstrType(m, e as ConstInstr, offset, globalLimit));
+      continue;
+    }
+    const b = stack.pop();
+    if (stack.pop() !== arith || b !== arith) throw new CompileError('type mismatch', offset);
+    stack.push(arith);
+  }
+  return stack.pop()!;
+}
+
+const ARITH_TYPE: Readonly<Record<string, ValType>> = {
+  'i32.add': T.i32, 'i32.sub': T.i32, 'i32.mul': T.i32, 'i64.add': T.i64, 'i64.sub': T.i64, 'i64.mul': T.i64,
+};
 
 /** `ref.func func` outside a body: the function must exist, and bodies may name it from now on. */
 function declareFunctionRef(m: ModuleInfo, func: number, offset: number): void {
