@@ -20,18 +20,24 @@ describe('the operator table: fixed-width SIMD', () => {
     expect(Object.keys(UNSUPPORTED_PREFIXES)).not.toContain(String(0xfd));
   });
 
-  it('lists relaxed SIMD (0xfd 0x100-0x113) as a proposal of its own, unsupported', () => {
+  it('lists relaxed SIMD (0xfd 0x100-0x113) as a proposal of its own, typed like the fixed-width rows', () => {
     const relaxed = PROPOSALS['relaxed-simd'];
     expect(relaxed).toHaveLength(20);
     expect(relaxed.map((r) => r[0])).toEqual(Array.from({ length: 20 }, (_, i) => 0xfd100 + i));
-    for (const r of relaxed) expect(r[3]).toBe('unsupported');
+    const families = relaxed.map((r) => r[3]);
+    expect(families.filter((f) => f === 'unary')).toHaveLength(4); // the truncations
+    expect(families.filter((f) => f === 'ternary')).toHaveLength(9); // madd, nmadd, laneselect, dot_add
+    expect(families.filter((f) => f === 'binary')).toHaveLength(7);
   });
 
   it('gives the dispatch arrays each SIMD row at 320 + sub: types, alignment, lane counts', () => {
     const at = (name: string) => dispatchIndex(simd.find((o) => o.name === name)!.opcode);
     expect(dispatchIndex(0xfd000)).toBe(320);
-    expect(dispatchIndex(0xfd0ff)).toBe(DISPATCH_SIZE - 1);
-    expect(dispatchIndex(0xfd100)).toBe(-1);
+    expect(dispatchIndex(0xfd0ff)).toBe(320 + 255);
+    expect(dispatchIndex(0xfd113)).toBe(DISPATCH_SIZE - 1);
+    expect(dispatchIndex(0xfd114)).toBe(-1);
+    const madd = dispatchIndex(0xfd105); // f32x4.relaxed_madd
+    expect([opFamily[madd], opParam0[madd], opParam1[madd], opParam2[madd], opResult[madd]]).toEqual([FAMILY_TERNARY, V128, V128, V128, V128]);
     expect(dispatchIndex(0xfc03f)).toBe(256 + 63);
     // Natural alignment as log2: 16 bytes for v128.load, 8 for the extending loads, the lane's size for lane accesses.
     expect([at('v128.load'), at('v128.load8x8_s'), at('v128.load16_splat'), at('v128.load32_zero'), at('v128.load8_lane'), at('v128.store64_lane')]

@@ -1,9 +1,9 @@
 // The operator table: the single source of truth for every opcode we decode.
 // One aligned row per opcode (wasm3/QBE style), grouped by the proposal that added it.
 // The decoder reads the immediates column, the validator the family and signature columns,
-// disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included; later
-// proposals are listed only so that their encodings are rejected as "unsupported feature:
-// <proposal>" rather than as malformed.
+// disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included, and
+// relaxed SIMD; later proposals are listed only so that their encodings are rejected as
+// "unsupported feature: <proposal>" rather than as malformed.
 //
 // Columns:
 //   opcode     one byte, or (prefix << 12) | sub for the 0xfc/0xfd/0xfb/0xfe prefixes
@@ -483,6 +483,31 @@ export const PROPOSALS = {
     [0xfd0ff, 'f64x2.convert_low_i32x4_u',            '-',              'unary',      'v128 -> v128'],
   ],
 
+  // Relaxed SIMD (WebAssembly 3.0): results the spec lets each implementation choose, once and
+  // for all (the choices are in compiler/codegen/ops/simdRelaxed.ts).
+  'relaxed-simd': [
+    [0xfd100, 'i8x16.relaxed_swizzle',                '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd101, 'i32x4.relaxed_trunc_f32x4_s',          '-',              'unary',      'v128 -> v128'],
+    [0xfd102, 'i32x4.relaxed_trunc_f32x4_u',          '-',              'unary',      'v128 -> v128'],
+    [0xfd103, 'i32x4.relaxed_trunc_f64x2_s_zero',     '-',              'unary',      'v128 -> v128'],
+    [0xfd104, 'i32x4.relaxed_trunc_f64x2_u_zero',     '-',              'unary',      'v128 -> v128'],
+    [0xfd105, 'f32x4.relaxed_madd',                   '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd106, 'f32x4.relaxed_nmadd',                  '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd107, 'f64x2.relaxed_madd',                   '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd108, 'f64x2.relaxed_nmadd',                  '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd109, 'i8x16.relaxed_laneselect',             '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd10a, 'i16x8.relaxed_laneselect',             '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd10b, 'i32x4.relaxed_laneselect',             '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd10c, 'i64x2.relaxed_laneselect',             '-',              'ternary',    'v128 v128 v128 -> v128'],
+    [0xfd10d, 'f32x4.relaxed_min',                    '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd10e, 'f32x4.relaxed_max',                    '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd10f, 'f64x2.relaxed_min',                    '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd110, 'f64x2.relaxed_max',                    '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd111, 'i16x8.relaxed_q15mulr_s',              '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd112, 'i16x8.relaxed_dot_i8x16_i7x16_s',      '-',              'binary',     'v128 v128 -> v128'],
+    [0xfd113, 'i32x4.relaxed_dot_i8x16_i7x16_add_s',  '-',              'ternary',    'v128 v128 v128 -> v128'],
+  ],
+
   // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
   'exceptions': [
     [0x06, 'try',                    '-',           'unsupported', ''],
@@ -513,28 +538,6 @@ export const PROPOSALS = {
     [0xfc014, 'i64.sub128',          '-',           'unsupported', ''],
     [0xfc015, 'i64.mul_wide_s',      '-',           'unsupported', ''],
     [0xfc016, 'i64.mul_wide_u',      '-',           'unsupported', ''],
-  ],
-  'relaxed-simd': [
-    [0xfd100, 'i8x16.relaxed_swizzle',                '-',              'unsupported', ''],
-    [0xfd101, 'i32x4.relaxed_trunc_f32x4_s',          '-',              'unsupported', ''],
-    [0xfd102, 'i32x4.relaxed_trunc_f32x4_u',          '-',              'unsupported', ''],
-    [0xfd103, 'i32x4.relaxed_trunc_f64x2_s_zero',     '-',              'unsupported', ''],
-    [0xfd104, 'i32x4.relaxed_trunc_f64x2_u_zero',     '-',              'unsupported', ''],
-    [0xfd105, 'f32x4.relaxed_madd',                   '-',              'unsupported', ''],
-    [0xfd106, 'f32x4.relaxed_nmadd',                  '-',              'unsupported', ''],
-    [0xfd107, 'f64x2.relaxed_madd',                   '-',              'unsupported', ''],
-    [0xfd108, 'f64x2.relaxed_nmadd',                  '-',              'unsupported', ''],
-    [0xfd109, 'i8x16.relaxed_laneselect',             '-',              'unsupported', ''],
-    [0xfd10a, 'i16x8.relaxed_laneselect',             '-',              'unsupported', ''],
-    [0xfd10b, 'i32x4.relaxed_laneselect',             '-',              'unsupported', ''],
-    [0xfd10c, 'i64x2.relaxed_laneselect',             '-',              'unsupported', ''],
-    [0xfd10d, 'f32x4.relaxed_min',                    '-',              'unsupported', ''],
-    [0xfd10e, 'f32x4.relaxed_max',                    '-',              'unsupported', ''],
-    [0xfd10f, 'f64x2.relaxed_min',                    '-',              'unsupported', ''],
-    [0xfd110, 'f64x2.relaxed_max',                    '-',              'unsupported', ''],
-    [0xfd111, 'i16x8.relaxed_q15mulr_s',              '-',              'unsupported', ''],
-    [0xfd112, 'i16x8.relaxed_dot_i8x16_i7x16_s',      '-',              'unsupported', ''],
-    [0xfd113, 'i32x4.relaxed_dot_i8x16_i7x16_add_s',  '-',              'unsupported', ''],
   ],
 } as const;
 
@@ -609,15 +612,17 @@ const FAMILY_CODES: Record<Family, number> = {
   ternary: FAMILY_TERNARY, v128const: FAMILY_V128CONST, shuffle: FAMILY_SHUFFLE, lane: FAMILY_LANE,
   load_lane: FAMILY_LOAD_LANE, store_lane: FAMILY_STORE_LANE,
 };
-/** Where the 0xfd sub-opcodes below 256 start in the dispatch arrays (relaxed SIMD, above, is not there). */
+/** Where the 0xfd sub-opcodes start in the dispatch arrays. */
 export const SIMD_DISPATCH = 256 + 64;
-export const DISPATCH_SIZE = SIMD_DISPATCH + 256;
-/** Index into the dispatch arrays: the byte itself, 256 + sub for 0xfc sub < 64, 320 + sub for 0xfd sub < 256 (else -1). */
+/** The 0xfd sub-opcodes the arrays cover: fixed-width SIMD (0x00-0xff) and relaxed SIMD (0x100-0x113). */
+export const SIMD_SUB_LIMIT = 0x114;
+export const DISPATCH_SIZE = SIMD_DISPATCH + SIMD_SUB_LIMIT;
+/** Index into the dispatch arrays: the byte itself, 256 + sub for 0xfc sub < 64, 320 + sub for 0xfd sub < SIMD_SUB_LIMIT (else -1). */
 export function dispatchIndex(opcode: number): number {
   if (opcode < 256) return opcode;
   const prefix = opcode >>> 12, sub = opcode & 0xfff;
   if (prefix === 0xfc && sub < 64) return 256 + sub;
-  if (prefix === 0xfd && sub < 256) return SIMD_DISPATCH + sub;
+  if (prefix === 0xfd && sub < SIMD_SUB_LIMIT) return SIMD_DISPATCH + sub;
   return -1;
 }
 export const opFamily = new Uint8Array(DISPATCH_SIZE);

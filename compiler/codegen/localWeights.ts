@@ -9,7 +9,7 @@
 //
 // writtenFirst, a shorter look at the body's start, finds the locals the prologue need not zero.
 
-import { allOperators, DISPATCH_SIZE, dispatchIndex, SIMD_DISPATCH } from '../binary/operators.ts';
+import { allOperators, DISPATCH_SIZE, dispatchIndex, SIMD_DISPATCH, SIMD_SUB_LIMIT } from '../binary/operators.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 
 const enum Skip {
@@ -159,7 +159,7 @@ export function holdsVectorOperator(code: Uint8Array, start: number, end: number
 function prefixedKind(prefix: number, code: Uint8Array, pos: number, end: number): Skip {
   const sub = lebAt(code, pos, end);
   if (prefix === 0xfc) return sub < 0 || sub >= 64 ? Skip.unknown : (SKIP[256 + sub]! as Skip);
-  return sub < 0 || sub >= 256 ? Skip.unknown : (SKIP[SIMD_DISPATCH + sub]! as Skip);
+  return sub < 0 || sub >= SIMD_SUB_LIMIT ? Skip.unknown : (SKIP[SIMD_DISPATCH + sub]! as Skip);
 }
 
 /** The position after the memarg at `pos`. */

@@ -8,6 +8,7 @@ import type { FunctionCompiler } from './functionCompiler.ts';
 import { floatLowering } from './ops/float.ts';
 import { integerLowering } from './ops/integer.ts';
 import { vectorLowering } from './ops/simd.ts';
+import { relaxedVectorLowering } from './ops/simdRelaxed.ts';
 
 // #region lowering-table
 export type Lowering = (fc: FunctionCompiler) => void;
@@ -29,6 +30,7 @@ function lowerOf(info: OperatorInfo): Lowering | undefined {
   // The vector rows have a picker of their own: the scalar ones would take some of them by
   // their names (conversionLowering reads i32x4.trunc_sat_f32x4_s as a trunc_sat).
   if (info.proposal === 'simd') return vectorLowering(info);
+  if (info.proposal === 'relaxed-simd') return relaxedVectorLowering(info);
   return integerLowering(info) ?? floatLowering(info);
 }
 // #endregion lowering-table

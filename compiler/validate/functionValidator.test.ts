@@ -277,7 +277,6 @@ describe('invalid bodies are rejected with the spec wording, function index and 
 
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
-    ['relaxed simd', [0, 0xfd, 0x80, 0x02, 0x0b], 'relaxed-simd'], // i8x16.relaxed_swizzle, sub-opcode 0x100
     ['tail calls', [0, 0x12, 0, 0x0b], 'tail-call'],
     ['exceptions', [0, 0x08, 0, 0x0b], 'exceptions'],
     ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
@@ -309,10 +308,11 @@ describe('the operator table agrees with wabt', () => {
     const gets = params.map((_, i) => `local.get ${i}`).join(' ');
     return `(module (memory 1) (func (param ${p}) ${r ? `(result ${r})` : ''} ${gets} ${o.name}))`;
   }
-  it('covers the 2.0 numeric and memory operators, SIMD included', () => {
+  it('covers the 2.0 numeric and memory operators, SIMD and relaxed SIMD included', () => {
     // 14 loads + 9 stores, 0x45-0xbf numeric, 5 sign-extension, 8 saturating truncations; SIMD's
-    // 236 less v128.const, i8x16.shuffle, 14 lane operators, 8 lane loads and stores, bitselect.
-    expect(checked.length).toBe(14 + 9 + (0xbf - 0x45 + 1) + 5 + 8 + (236 - 1 - 1 - 14 - 8 - 1));
+    // 236 less v128.const, i8x16.shuffle, 14 lane operators, 8 lane loads and stores, bitselect;
+    // relaxed SIMD's 20 less its 9 of three operands.
+    expect(checked.length).toBe(14 + 9 + (0xbf - 0x45 + 1) + 5 + 8 + (236 - 1 - 1 - 14 - 8 - 1) + (20 - 9));
   });
   it('each has the opcode, signature and code-generator family wabt expects', async () => {
     for (const o of checked) {
@@ -409,9 +409,9 @@ describe('fixed-width SIMD', () => {
     ]);
   });
 
-  it('the lane operators, bitselect and shuffle have the opcodes and signatures wabt gives them', async () => {
+  it('the lane operators, bitselect, the relaxed ternaries and shuffle have the opcodes and signatures wabt gives them', async () => {
     const own = [...allOperators()].filter((o) => ['lane', 'load_lane', 'store_lane', 'ternary'].includes(o.family));
-    expect(own.length).toBe(14 + 8 + 1);
+    expect(own.length).toBe(14 + 8 + 1 + 9);
     for (const o of own) {
       const p = o.params.map(valTypeName).join(' ');
       const r = o.results.map((t) => `(result ${valTypeName(t)})`).join(' ');
@@ -491,14 +491,19 @@ describe('fixed-width SIMD', () => {
     expect(reason(withGlobal(0x7f, C))).toBe('type mismatch');
     expect(reason(withGlobal(0x7b, [...C, ...fd(0x4d)]))).toBe('constant expression required');
     expect(reason(withGlobal(0x7b, [0x41, 0, ...fd(0x11)]))).toBe('constant expression required');
-    expect(reason(withGlobal(0x7b, [...C, ...C, ...C, ...fd(0x109)]))).toBe('unsupported feature: relaxed-simd');
+    expect(reason(withGlobal(0x7b, [...C, ...C, ...C, ...fd(0x109)]))).toBe('constant expression required');
     expect(reason(withGlobal(0x7b, [0xfd, 0x0c, 1, 2, 3]))).toBe('unexpected end of section or function');
   });
 
-  it('sub-opcodes: the gaps are illegal, 0x100-0x113 are relaxed SIMD (unsupported), beyond is illegal', () => {
+  it('sub-opcodes: the gaps are illegal, 0x100-0x113 are relaxed SIMD (typed by their rows), beyond is illegal', () => {
     const gaps = [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee];
     for (const sub of gaps) expect(reason(moduleWithBody([0, ...fd(sub), 0x0b]))).toBe(`illegal opcode fd ${sub}`);
-    for (let sub = 0x100; sub <= 0x113; sub++) expect(reason(moduleWithBody([0, ...fd(sub), 0x0b]))).toBe('unsupported feature: relaxed-simd');
+    for (let sub = 0x100; sub <= 0x113; sub++) expect(reason(moduleWithBody([0, ...fd(sub), 0x0b]))).toBe('type mismatch');
+    // i16x8.relaxed_dot_i8x16_i7x16_s wants two v128s; i32x4.relaxed_dot_i8x16_i7x16_add_s three.
+    expect(reason(moduleWithBody([0, ...C, ...C, ...fd(0x112), 0x1a, 0x0b]))).toBe('valid');
+    expect(reason(moduleWithBody([0, ...C, ...C, ...fd(0x113), 0x1a, 0x0b]))).toBe('type mismatch');
+    expect(reason(moduleWithBody([0, ...C, ...C, ...C, ...fd(0x113), 0x1a, 0x0b]))).toBe('valid');
+    expect(reason(moduleWithBody([0, ...C, 0x41, 0, ...fd(0x100), 0x1a, 0x0b]))).toBe('type mismatch'); // relaxed_swizzle of an i32
     expect(reason(moduleWithBody([0, ...fd(0x114), 0x0b]))).toBe('illegal opcode fd 276');
     // A sub-opcode is a u32 LEB128: redundant padding is fine, and a cut-off one is malformed.
     expect(reason(moduleWithBody([0, 0xfd, 0x8c, 0x80, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x1a, 0x0b]))).toBe('valid');

@@ -11,7 +11,7 @@ import { Reader } from '../binary/reader.ts';
 import {
   FAMILY_BINARY, FAMILY_COMPARE, FAMILY_CONST, FAMILY_LANE, FAMILY_LOAD, FAMILY_LOAD_LANE,
   FAMILY_SHUFFLE, FAMILY_STORE, FAMILY_STORE_LANE, FAMILY_TERNARY, FAMILY_UNARY, FAMILY_UNSUPPORTED,
-  FAMILY_V128CONST, SIMD_DISPATCH, UNSUPPORTED_PREFIXES, opFamily, operatorInfo, opLaneCount,
+  FAMILY_V128CONST, SIMD_DISPATCH, SIMD_SUB_LIMIT, UNSUPPORTED_PREFIXES, opFamily, operatorInfo, opLaneCount,
   opNaturalAlign, opParam0, opParam1, opParam2, opProposal, opResult,
 } from '../binary/operators.ts';
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
@@ -1071,7 +1071,7 @@ export class FunctionValidator implements FunctionContext {
   }
 
   /**
-   * The 0xfd prefix, fixed-width SIMD: operators with no immediate, loads and stores are checked by
+   * The 0xfd prefix, fixed-width and relaxed SIMD: operators with no immediate, loads and stores are checked by
    * their table row as the scalar ones are (simpleOperator); here the immediates of their own.
    * A lane index out of range is invalid, not malformed: the decoder reads any byte.
    */
@@ -1080,7 +1080,7 @@ export class FunctionValidator implements FunctionContext {
     const cg = this.cg;
     const sub = r.u32();
     const opcode = (0xfd << 12) | sub;
-    if (sub >= 256) {
+    if (sub >= SIMD_SUB_LIMIT) {
       const info = operatorInfo(opcode);
       if (info?.family === 'unsupported') throw unsupported(info.proposal, offset);
       throw r.error(`illegal opcode fd ${sub}`, at);

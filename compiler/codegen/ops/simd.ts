@@ -263,7 +263,7 @@ function not(fc: FunctionCompiler): void {
 }
 
 /** v128.bitselect: bits of v1 where c is 1, of v2 where it is 0: ((v1 ^ v2) & c) ^ v2. */
-function bitselect(fc: FunctionCompiler): void {
+export function bitselect(fc: FunctionCompiler): void {
   const c = fc.pop();
   const v2 = fc.pop();
   const v1 = fc.pop();

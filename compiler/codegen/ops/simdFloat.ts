@@ -138,7 +138,7 @@ function truncSatF32ToI32(fc: FunctionCompiler): void {
  * i32x4.trunc_sat_f32x4_u: negative and NaN lanes clamped to 0; lanes from 2^31 convert as
  * x - 2^31 plus 0x80000000 (what cvttps2dq gives for them), lanes from 2^32 saturate.
  */
-function truncSatF32ToU32(fc: FunctionCompiler): void {
+export function truncSatF32ToU32(fc: FunctionCompiler): void {
   const asm = fc.asm;
   const dst = vectorTemp(fc, fc.pop());
   const t = newVector(fc);
@@ -170,7 +170,7 @@ function truncSatF64ToI32(fc: FunctionCompiler): void {
 }
 
 /** i32x4.trunc_sat_f64x2_u_zero: clamped to [0, 2^32 - 1], truncated, and read from the mantissa of x + 2^52. */
-function truncSatF64ToU32(fc: FunctionCompiler): void {
+export function truncSatF64ToU32(fc: FunctionCompiler): void {
   const asm = fc.asm;
   const dst = vectorTemp(fc, fc.pop());
   asm.emit('xorpd', SCRATCH_X, SCRATCH_X);
