@@ -45,6 +45,14 @@ describe('execution, on the V8 reference engine', () => {
     expect(os[2]!.reason).toBe('expected (i32.const 4), got (i32.const 3)');
     expect(os[7]!.reason).toContain('(f64.const 0), got (i64.const -1) (f64.const -0)');
   });
+  test('either passes when one of its options matches, and fails naming them all otherwise', () => {
+    const os = run(`${ADD}
+      (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (either (i32.const 4) (i32.const 3)))
+      (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (either (i32.const 4) (i32.const 5)))
+      (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (either (i64.const 3) (f32.const 3)))`);
+    expect(statuses(os)).toEqual(['passed', 'passed', 'failed', 'failed']);
+    expect(os[2]!.reason).toBe('expected (either (i32.const 4) (i32.const 5)), got (i32.const 3)');
+  });
   test('traps and exhaustion pass only when they happen', () => {
     const os = run(`${ADD}
       (assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")

@@ -11,6 +11,7 @@
 //   import of the wrong kind or type): same error class, same state after instantiation.
 
 import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import * as api from '../../api/index.ts';
 import { UNSUPPORTED_FEATURE } from '../../errors.ts';
 import { watToWasm } from '../../text/watToWasm.ts';
@@ -48,8 +49,15 @@ export interface JobResult {
 
 export const MUTANTS_PER_JOB = 100;
 const COMPILE_INVALID_EVERY = 8;
-/** The proposals of WebAssembly 2.0: never "unsupported". */
-const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types', 'simd'];
+/** The proposals of WebAssembly 2.0, and those of 3.0 Lightbeam has: never "unsupported". */
+const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types', 'simd',
+  'extended-const', 'relaxed-simd'];
+
+// Node 20's V8 has extended constants and relaxed SIMD behind flags. Lightbeam accepts both, so the
+// V8 that judges mutants must too, or a mutant using them would be "accepted by Lightbeam only".
+// (No generator makes relaxed operators, whose results V8 may choose differently.)
+setFlagsFromString('--experimental-wasm-extended-const');
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 /** Where the module under test is written before it runs, so a crash leaves it behind. */
 let inflightFile: string | undefined;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../../text/watToWasm.ts';
 import { runCampaign } from './campaign.ts';
-import { mutate } from './checks.ts';
+import { checkMutant, mutate } from './checks.ts';
 import { exposeState, moduleShape } from './moduleShape.ts';
 import { reduceModule } from './reduce.ts';
 import { firstDifference, lightbeamEngine, sameLine, transcript, v8Engine, type Engine } from './transcript.ts';
@@ -58,6 +58,14 @@ describe('transcripts', () => {
     expect(sameLine('f() = threw TypeError | x', 'f() = threw RangeError | x')).toBe(false);
     // A mutated import name may hold a carriage return (long run, mutate seed 100242).
     expect(sameLine('i: threw LinkError | "a\rb" V8', 'i: threw LinkError | "a\rb" ours')).toBe(true);
+  });
+
+  it('judge mutants with a V8 that has the 3.0 proposals Lightbeam has (extended constants, relaxed SIMD)', async () => {
+    const bytes = await watToWasm(`(module (global (export "g") i32 (i32.add (i32.const 1) (i32.const 2)))
+      (func (export "f") (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1))))`, { validate: false });
+    const counts: Record<string, number> = {};
+    expect(checkMutant(bytes, 1, counts)?.summary).toBeUndefined();
+    expect(counts.valid).toBe(1);
   });
 
   it('catch an engine that gets one result wrong', async () => {
