@@ -77,8 +77,8 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case 2: {
-        const { min, max, shared } = readLimits(r, 'memory');
-        const type = { limits: max === undefined ? { min } : { min, max }, shared };
+        const { min, max, shared, address64 } = readLimits(r, 'memory');
+        const type = { limits: max === undefined ? { min } : { min, max }, shared, address64 };
         m.imports.push({ module, name, desc: { kind: 'memory', type }, index: m.memories.length });
         m.memories.push(type);
         m.importedMemoryCount++;
@@ -117,8 +117,8 @@ export function readTableSection(r: Reader, m: ModuleInfo): void {
 export function readMemorySection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
-    const { min, max, shared } = readLimits(r, 'memory');
-    m.memories.push({ limits: max === undefined ? { min } : { min, max }, shared });
+    const { min, max, shared, address64 } = readLimits(r, 'memory');
+    m.memories.push({ limits: max === undefined ? { min } : { min, max }, shared, address64 });
   }
 }
 

@@ -71,6 +71,8 @@ export interface TableType {
 }
 export interface MemoryType {
   readonly limits: Limits;
+  /** memory64: the memory's addresses (and sizes, page counts) are i64; absent or false: i32. */
+  readonly address64?: boolean;
   /** Always false in WebAssembly 2.0; shared memories (threads) are rejected as unsupported. */
   readonly shared: boolean;
 }

@@ -237,6 +237,9 @@ export class Instance implements FunctionHolder {
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
+          if (value.address64 !== (imp.desc.type.address64 === true)) {
+            throw new LinkError(`incompatible import type: ${what} has another address type`);
+          }
           checkLimits(what, value.pages, value.declaredMax, imp.desc.type.limits);
           memory = value;
           break;
@@ -273,8 +276,8 @@ export class Instance implements FunctionHolder {
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
-      const { limits } = info.memories[m]!;
-      memory = new LinearMemory(limits.min, limits.max);
+      const { limits, address64 } = info.memories[m]!;
+      memory = new LinearMemory(limits.min, limits.max, address64 === true);
     }
     this.memory = memory;
     if (memory) {
@@ -330,7 +333,8 @@ export class Instance implements FunctionHolder {
     this.dataSegments = info.data.map((seg) => seg.bytes);
     info.data.forEach((seg, i) => {
       if (seg.mode === 'active') {
-        this.initMemory(this.dataSegments[i]!, this.evalI32(seg.offset!), 0, seg.bytes.length);
+        const at = this.memory?.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
+        this.initMemory(this.dataSegments[i]!, at, 0, seg.bytes.length);
         this.dataSegments[i] = undefined;
       }
     });
@@ -431,6 +435,13 @@ export class Instance implements FunctionHolder {
     if (e.op === 'i32.const') return e.value >>> 0;
     if (e.op === 'global.get') return (this.globals[e.global]!.value as number) >>> 0;
     throw new LinkError(`unsupported offset expression ${e.op}`);
+  }
+
+  /** An i64 offset (memory64), unsigned, as a double: above 2^53 rounded, and out of bounds either way. */
+  private evalI64(e: ConstExpr): number {
+    const v = e.op === 'i64.const' ? e.value : e.op === 'global.get' ? (this.globals[e.global]!.value as bigint) : undefined;
+    if (v === undefined) throw new LinkError(`unsupported offset expression ${e.op}`);
+    return Number(BigInt.asUintN(64, BigInt(v)));
   }
 
   /** A reference constant as its raw 64-bit value. */
@@ -616,23 +627,28 @@ function builtinStubs(rt: Runtime): number[] {
   if (stubs) return stubs;
   const s = rt.callout;
   const u = (slot: number) => s.u32[slot * 2]!;
+  /** An address or size argument: 32 bits, or 64 for a memory64 memory (a double, exact below 2^53). */
+  const address = (mem: LinearMemory | undefined, slot: number) => (mem?.address64 ? s.getAddress(slot) : u(slot));
   const oobMemory = TrapCode.outOfBoundsMemoryAccess, oobTable = TrapCode.outOfBoundsTableAccess;
   const handlers: Record<Builtin, (inst: Instance) => number> = {
     [Builtin.memoryGrow]: (inst) => {
-      s.i32[0] = inst.memory ? inst.memory.grow(u(0)) : -1;
+      const mem = inst.memory;
+      const old = mem ? mem.grow(address(mem, 0)) : -1;
+      s.i32[0] = old;
+      s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a memory64 memory
       return 0;
     },
     // #region bulk-memory-builtins
     [Builtin.memoryFill]: (inst) => {
-      const [d, v, n] = [u(0), u(1), u(2)];
       const mem = inst.memory;
+      const [d, v, n] = [address(mem, 0), u(1), address(mem, 2)];
       if (!mem || d + n > mem.byteLength) return oobMemory;
       new Uint8Array(mem.arrayBuffer).fill(v & 0xff, d, d + n);
       return 0;
     },
     [Builtin.memoryCopy]: (inst) => {
-      const [d, src, n] = [u(0), u(1), u(2)];
       const mem = inst.memory;
+      const [d, src, n] = [address(mem, 0), address(mem, 1), address(mem, 2)];
       if (!mem || d + n > mem.byteLength || src + n > mem.byteLength) return oobMemory;
       new Uint8Array(mem.arrayBuffer).copyWithin(d, src, src + n);
       return 0;
@@ -640,8 +656,8 @@ function builtinStubs(rt: Runtime): number[] {
     // #endregion bulk-memory-builtins
     [Builtin.memoryInit]: (inst) => {
       const bytes = inst.dataSegments[u(0)] ?? new Uint8Array(0);
-      const [d, src, n] = [u(1), u(2), u(3)];
       const mem = inst.memory;
+      const [d, src, n] = [address(mem, 1), u(2), u(3)];
       if (!mem || src + n > bytes.length || d + n > mem.byteLength) return oobMemory;
       new Uint8Array(mem.arrayBuffer, d, n).set(bytes.subarray(src, src + n));
       return 0;

@@ -2,7 +2,8 @@
 // operators (through runtime builtins, which trap by the spec's rules). r14 holds memory 0's
 // base for the whole run (the memory never moves), so an access is one instruction on
 // `[r14 + zx(address) + offset]` after its bounds check (ops/boundsChecks.ts), and often
-// without one. Memory index is always 0 in WebAssembly 2.0.
+// without one. Memory index is always 0 in WebAssembly 2.0. A memory64 memory's addresses are
+// i64, checked in full (effectiveAddress64).
 
 import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
@@ -13,7 +14,7 @@ import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
-  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
+  boundsFacts, checkConstant, checkIndex, checkIndex64, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 
@@ -49,6 +50,7 @@ function accessOf(opcode: number): Access {
  * holding the zero-extended address (held by this operator; a load may reuse it), or -1.
  */
 export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number): { index: number; disp: number } {
+  if (fc.memory64) return effectiveAddress64(fc, a, offset, size);
   const asm = fc.asm;
   const facts = boundsFacts(fc);
   if (a.loc === Loc.Const) {
@@ -97,6 +99,43 @@ export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, 
   if (local >= 0) facts.learnLocal(local, c, end);
   else facts.learn(end);
   return withDisp(fc, r, offset);
+}
+
+/** Addresses at or above this (2^53) are not exact as doubles; no memory reaches them. */
+const EXACT_LIMIT = 2 ** 53;
+
+/**
+ * effectiveAddress for a memory64 memory: `a` is an i64 address and the memarg offset may be up
+ * to 2^64 - 1 (a double: rounded above 2^53, where nothing is in bounds). No zero extension, and
+ * of the facts only the memory's known size is used: the local facts reason about i32 addresses.
+ */
+function effectiveAddress64(fc: FunctionCompiler, a: Value, offset: number, size: number): { index: number; disp: number } {
+  const facts = boundsFacts(fc);
+  if (a.loc === Loc.Const) {
+    const ea = (a.hi >>> 0) * 0x100000000 + (a.imm >>> 0) + offset;
+    const end = ea + size;
+    if (end >= EXACT_LIMIT) return trappingAddress(fc);
+    if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
+    else {
+      checkConstant(fc, end);
+      facts.learn(end);
+    }
+    if (ea <= MAX_DISP) return addressAt(-1, ea);
+    const r = fc.regs.alloc(GPR);
+    fc.asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
+    return addressAt(r, 0);
+  }
+  if (offset + size >= EXACT_LIMIT) return trappingAddress(fc);
+  const r = fc.readReg(a);
+  checkIndex64(fc, r, offset + size);
+  facts.learn(offset + size);
+  return withDisp(fc, r, offset);
+}
+
+/** An access no address puts in bounds: it traps, and the access that follows is dead code. */
+function trappingAddress(fc: FunctionCompiler): { index: number; disp: number } {
+  fc.trapNow(TrapCode.outOfBoundsMemoryAccess);
+  return addressAt(-1, 0);
 }
 
 /**
@@ -218,6 +257,12 @@ function narrow(x: number, size: number): number {
 const GROW: FuncType = { params: [I32], results: [I32] };
 const FILL_OR_COPY: FuncType = { params: [I32, I32, I32], results: [] };
 const INIT: FuncType = { params: [I32, I32, I32, I32], results: [] };
+// memory64: the same builtins, given 64-bit addresses and sizes (their stubs pass every integer
+// as a 64-bit slot; the runtime reads them by the memory's address type).
+const GROW64: FuncType = { params: [I64], results: [I64] };
+const FILL64: FuncType = { params: [I64, I32, I64], results: [] };
+const COPY64: FuncType = { params: [I64, I64, I64], results: [] };
+const INIT64: FuncType = { params: [I32, I64, I32, I32], results: [] };
 const DROP: FuncType = { params: [I32], results: [] };
 
 /** memory.size: the byte size the runtime keeps in the VMContext, in 64 KiB pages. */
@@ -226,22 +271,22 @@ export function memorySize(fc: FunctionCompiler): void {
   const r = fc.regs.alloc(GPR);
   fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
   fc.asm.shr(GPR64[r]!, 16);
-  fc.push(inReg(I32, r));
+  fc.push(inReg(fc.memory64 ? I64 : I32, r));
 }
 
 /** memory.grow: the runtime commits the pages and updates every instance's MEMORY_SIZE; r14 stays. */
 export function memoryGrow(fc: FunctionCompiler): void {
-  callBuiltin(fc, Builtin.memoryGrow, GROW);
+  callBuiltin(fc, Builtin.memoryGrow, fc.memory64 ? GROW64 : GROW);
 }
 // #endregion memory-size-grow
 
 // #region bulk-memory
 /** memory.fill (dst, value, len) and memory.copy (dst, src, len, overlapping like memmove). */
 export function memoryFill(fc: FunctionCompiler): void {
-  callBuiltin(fc, Builtin.memoryFill, FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+  callBuiltin(fc, Builtin.memoryFill, fc.memory64 ? FILL64 : FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
 }
 export function memoryCopy(fc: FunctionCompiler): void {
-  callBuiltin(fc, Builtin.memoryCopy, FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+  callBuiltin(fc, Builtin.memoryCopy, fc.memory64 ? COPY64 : FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
 }
 
 /** memory.init: the builtin takes the segment index first, below the three operands. */
@@ -253,7 +298,7 @@ export function memoryInit(fc: FunctionCompiler, segment: number): void {
   fc.push(d);
   fc.push(s);
   fc.push(n);
-  callBuiltin(fc, Builtin.memoryInit, INIT, TrapCode.outOfBoundsMemoryAccess);
+  callBuiltin(fc, Builtin.memoryInit, fc.memory64 ? INIT64 : INIT, TrapCode.outOfBoundsMemoryAccess);
 }
 
 export function dataDrop(fc: FunctionCompiler, segment: number): void {
