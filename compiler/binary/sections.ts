@@ -69,8 +69,8 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
       }
       case 1: {
         const element = readRefType(r);
-        const { min, max } = readLimits(r, 'table');
-        const type = { element, limits: max === undefined ? { min } : { min, max } };
+        const { min, max, address64 } = readLimits(r, 'table');
+        const type = { element, limits: max === undefined ? { min } : { min, max }, address64 };
         m.imports.push({ module, name, desc: { kind: 'table', type }, index: m.tables.length });
         m.tables.push(type);
         m.importedTableCount++;
@@ -109,8 +109,8 @@ export function readTableSection(r: Reader, m: ModuleInfo): void {
   for (let i = 0; i < n; i++) {
     if (r.pos < r.end && r.bytes[r.pos] === 0x40) throw unsupported('function-references', r.offset);
     const element = readRefType(r);
-    const { min, max } = readLimits(r, 'table');
-    m.tables.push({ element, limits: max === undefined ? { min } : { min, max } });
+    const { min, max, address64 } = readLimits(r, 'table');
+    m.tables.push({ element, limits: max === undefined ? { min } : { min, max }, address64 });
   }
 }
 

@@ -68,6 +68,8 @@ export interface Limits {
 export interface TableType {
   readonly element: RefType;
   readonly limits: Limits;
+  /** memory64's table64: the table's indices and sizes are i64; absent or false: i32. */
+  readonly address64?: boolean;
 }
 export interface MemoryType {
   readonly limits: Limits;

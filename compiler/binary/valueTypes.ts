@@ -53,8 +53,6 @@ export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shar
   if (kind === 'memory') {
     if (flags & 0x08 && flags < 0x10) throw unsupported('custom-page-sizes', r.base + at);
     if (flags === 2 || flags === 3 || flags === 6 || flags === 7) throw unsupported('threads', r.base + at);
-  } else if (flags === 4 || flags === 5) {
-    throw unsupported('memory64', r.base + at);
   }
   if ((flags & ~5) !== 0) throw r.error('malformed limits flags', at);
   const address64 = (flags & 4) !== 0;

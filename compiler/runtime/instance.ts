@@ -247,6 +247,9 @@ export class Instance implements FunctionHolder {
         case 'table': {
           if (!(value instanceof Table)) throw new LinkError(`incompatible import type: ${what} is not a table`);
           if (value.element !== imp.desc.type.element) throw new LinkError(`incompatible import type: ${what} has another element type`);
+          if (value.address64 !== (imp.desc.type.address64 === true)) {
+            throw new LinkError(`incompatible import type: ${what} has another address type`);
+          }
           checkLimits(what, value.length, value.maximum, imp.desc.type.limits);
           this.tables.push(value);
           linked = true;
@@ -288,8 +291,8 @@ export class Instance implements FunctionHolder {
       memory.onGrow((bytes) => self.deref()?.setMemorySize(bytes));
     }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
-      const { element, limits } = info.tables[t]!;
-      this.tables.push(new Table(element, limits.min, limits.max));
+      const { element, limits, address64 } = info.tables[t]!;
+      this.tables.push(new Table(element, limits.min, limits.max, null, address64 === true));
     }
     this.tables.forEach((t, i) => this.setAddress(this.layout.table(i), t.descriptor));
     compiled.functions.forEach((fn) => {
@@ -325,7 +328,7 @@ export class Instance implements FunctionHolder {
     info.elements.forEach((seg, i) => {
       if (seg.mode === 'active') {
         const items = this.elemSegments[i]!;
-        const offset = this.evalI32(seg.offset!);
+        const offset = this.tables[seg.table]!.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
         this.initTable(seg.table, offset, items, 0, items.length);
       }
       if (seg.mode !== 'passive') this.elemSegments[i] = undefined;
@@ -629,6 +632,8 @@ function builtinStubs(rt: Runtime): number[] {
   const u = (slot: number) => s.u32[slot * 2]!;
   /** An address or size argument: 32 bits, or 64 for a memory64 memory (a double, exact below 2^53). */
   const address = (mem: LinearMemory | undefined, slot: number) => (mem?.address64 ? s.getAddress(slot) : u(slot));
+  /** A table index or size argument: 32 bits, or 64 for a table64 table. */
+  const index = (table: Table, slot: number) => (table.address64 ? s.getAddress(slot) : u(slot));
   const oobMemory = TrapCode.outOfBoundsMemoryAccess, oobTable = TrapCode.outOfBoundsTableAccess;
   const handlers: Record<Builtin, (inst: Instance) => number> = {
     [Builtin.memoryGrow]: (inst) => {
@@ -670,12 +675,14 @@ function builtinStubs(rt: Runtime): number[] {
       const table = inst.tables[u(0)]!;
       const init = s.getAddress(1);
       if (init !== 0 && table.element === ValType.funcref) table.owners.add(inst);
-      s.i32[0] = table.growRaw(u(2), init);
+      const old = table.growRaw(index(table, 2), init);
+      s.i32[0] = old;
+      s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a table64 table
       return 0;
     },
     [Builtin.tableFill]: (inst) => {
       const table = inst.tables[u(0)]!;
-      const [i, raw, n] = [u(1), s.getAddress(2), u(3)];
+      const [i, raw, n] = [index(table, 1), s.getAddress(2), index(table, 3)];
       if (i + n > table.length) return oobTable;
       if (raw !== 0 && table.element === ValType.funcref) table.owners.add(inst);
       for (let k = 0; k < n; k++) table.setRaw(i + k, raw);
@@ -683,7 +690,8 @@ function builtinStubs(rt: Runtime): number[] {
     },
     [Builtin.tableCopy]: (inst) => {
       const dst = inst.tables[u(0)]!, src = inst.tables[u(1)]!;
-      const [d, sIdx, n] = [u(2), u(3), u(4)];
+      const [d, sIdx] = [index(dst, 2), index(src, 3)];
+      const n = dst.address64 && src.address64 ? s.getAddress(4) : u(4);
       if (d + n > dst.length || sIdx + n > src.length) return oobTable;
       const items: number[] = [];
       for (let k = 0; k < n; k++) items.push(src.getRaw(sIdx + k));
@@ -694,7 +702,7 @@ function builtinStubs(rt: Runtime): number[] {
     [Builtin.tableInit]: (inst) => {
       const items = inst.elemSegments[u(1)] ?? [];
       try {
-        inst.initTable(u(0), u(2), items, u(3), u(4));
+        inst.initTable(u(0), index(inst.tables[u(0)]!, 2), items, u(3), u(4));
       } catch {
         return oobTable;
       }

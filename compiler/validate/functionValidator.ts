@@ -231,6 +231,10 @@ export class FunctionValidator implements FunctionContext {
     if (index >= this.module.tables.length) throw this.r.error(`unknown table ${index}`, at);
     return index;
   }
+  /** The index type of table `index` (checked to exist): i64 for a table64 table, else i32. */
+  private tableAddress(index: number): number {
+    return this.module.tables[index]!.address64 ? I64 : I32;
+  }
   private tableType(index: number): RefType {
     return this.module.tables[index]!.element;
   }
@@ -600,7 +604,7 @@ export class FunctionValidator implements FunctionContext {
           const ft = m.types[typeIndex];
           if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
           if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
-          this.popExpect(I32);
+          this.popExpect(this.tableAddress(table));
           this.popValues(ft.params);
           this.pushValues(ft.results);
           if (this.live) cg!.callIndirect(typeIndex, ft, table, offset);
@@ -644,7 +648,7 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const t = this.readTableIndex();
           pos = r.pos;
-          this.popExpect(I32);
+          this.popExpect(this.tableAddress(t));
           this.push(this.tableType(t));
           if (this.live) cg!.tableGet(t, offset);
           break;
@@ -654,7 +658,7 @@ export class FunctionValidator implements FunctionContext {
           const t = this.readTableIndex();
           pos = r.pos;
           this.popExpect(this.tableType(t));
-          this.popExpect(I32);
+          this.popExpect(this.tableAddress(t));
           if (this.live) cg!.tableSet(t, offset);
           break;
         }
@@ -1029,7 +1033,7 @@ export class FunctionValidator implements FunctionContext {
         if (this.module.elements[elem]!.type !== this.tableType(table)) throw this.error('type mismatch');
         this.popExpect(I32);
         this.popExpect(I32);
-        this.popExpect(I32);
+        this.popExpect(this.tableAddress(table));
         if (this.live) cg!.tableInit(elem, table, offset);
         return;
       }
@@ -1042,31 +1046,35 @@ export class FunctionValidator implements FunctionContext {
         const dest = this.readTableIndex();
         const source = this.readTableIndex();
         if (this.tableType(dest) !== this.tableType(source)) throw this.error('type mismatch');
-        this.popExpect(I32);
-        this.popExpect(I32);
-        this.popExpect(I32);
+        // The length is the narrower of the two index types.
+        const destAddress = this.tableAddress(dest), sourceAddress = this.tableAddress(source);
+        this.popExpect(destAddress === I64 && sourceAddress === I64 ? I64 : I32);
+        this.popExpect(sourceAddress);
+        this.popExpect(destAddress);
         if (this.live) cg!.tableCopy(dest, source, offset);
         return;
       }
       case 15: { // table.grow
         const t = this.readTableIndex();
-        this.popExpect(I32);
+        const address = this.tableAddress(t);
+        this.popExpect(address);
         this.popExpect(this.tableType(t));
-        this.push(I32);
+        this.push(address);
         if (this.live) cg!.tableGrow(t, offset);
         return;
       }
       case 16: { // table.size
         const t = this.readTableIndex();
-        this.push(I32);
+        this.push(this.tableAddress(t));
         if (this.live) cg!.tableSize(t, offset);
         return;
       }
       case 17: { // table.fill
         const t = this.readTableIndex();
-        this.popExpect(I32);
+        const address = this.tableAddress(t);
+        this.popExpect(address);
         this.popExpect(this.tableType(t));
-        this.popExpect(I32);
+        this.popExpect(address);
         if (this.live) cg!.tableFill(t, offset);
         return;
       }
