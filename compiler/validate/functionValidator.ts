@@ -214,16 +214,12 @@ export class FunctionValidator implements FunctionContext {
   private addressType(index: number): number {
     return this.module.memories[index]!.address64 ? I64 : I32;
   }
-  /** A memory index immediate: a zero byte in 2.0; non-zero indices belong to multi-memory. */
+  /** A memory index immediate: a zero byte in 2.0, any memory's index with multi-memory. */
   private readMemoryIndex(): number {
     const at = this.r.pos;
     const index = this.r.u32();
-    if (index !== 0) {
-      if (index < this.module.memories.length) throw unsupported('multi-memory', this.r.base + at);
-      throw this.r.error(`unknown memory ${index}`, at);
-    }
-    this.checkMemory(0);
-    return 0;
+    if (index >= this.module.memories.length) throw this.r.error(`unknown memory ${index}`, at);
+    return index;
   }
   private readTableIndex(): number {
     const at = this.r.pos;
@@ -929,11 +925,11 @@ export class FunctionValidator implements FunctionContext {
         if (family === FAMILY_LOAD) {
           this.popExpect(address);
           this.push(result);
-          if (this.live) this.cg!.load(opcode, 0, align, memOffset, offset);
+          if (this.live) this.cg!.load(opcode, this.memargMemory, align, memOffset, offset);
         } else {
           this.popExpect(p1);
           this.popExpect(address);
-          if (this.live) this.cg!.store(opcode, 0, align, memOffset, offset);
+          if (this.live) this.cg!.store(opcode, this.memargMemory, align, memOffset, offset);
         }
         return;
       }
@@ -951,27 +947,32 @@ export class FunctionValidator implements FunctionContext {
 
   /** The alignment (log2) of the memarg readMemarg read last. */
   private memargAlign = 0;
-  /** The address type of the memory of the memarg readMemarg read last. */
+  /** The memory of the memarg readMemarg read last, and its address type. */
+  private memargMemory = 0;
   private memargAddress = I32;
   /** A memarg of the load or store at dispatch `index`, checked: its offset (and memargAlign). */
   private readMemarg(index: number, at: number): number {
     const r = this.r;
-    const align = r.u32();
-    if (align & 0x40) {
-      // Bit 6 announces a memory index: the multi-memory encoding.
-      r.u32();
-      throw unsupported('multi-memory', r.base + at);
+    let align = r.u32();
+    let memory = 0;
+    if (align & 0x40 && align < 0x80) {
+      // Bit 6 announces a memory index (multi-memory).
+      align &= ~0x40;
+      const memoryAt = r.pos;
+      memory = r.u32();
+      if (memory >= this.module.memories.length) throw r.error(`unknown memory ${memory}`, memoryAt);
     }
     if (align >= 0x40) throw r.error('malformed memop flags', at + 1);
     const offsetAt = r.pos;
     // Up to 2^64 - 1 for a memory64 memory, read as a double (above 2^53 it is rounded, and no
     // access is in bounds either way).
     const memOffset = r.u64Number();
-    this.checkMemory(0);
-    const address = this.addressType(0);
+    this.checkMemory(memory);
+    const address = this.addressType(memory);
     if (memOffset > 0xffffffff && address === I32) throw r.error('offset out of range', offsetAt);
     if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
     this.memargAlign = align;
+    this.memargMemory = memory;
     this.memargAddress = address;
     return memOffset;
   }
@@ -1149,8 +1150,8 @@ export class FunctionValidator implements FunctionContext {
           this.popExpect(this.memargAddress);
         }
         if (!this.live) return;
-        if (opFamily[index] === FAMILY_LOAD_LANE) cg!.loadLane(opcode, 0, align, memOffset, lane, offset);
-        else cg!.storeLane(opcode, 0, align, memOffset, lane, offset);
+        if (opFamily[index] === FAMILY_LOAD_LANE) cg!.loadLane(opcode, this.memargMemory, align, memOffset, lane, offset);
+        else cg!.storeLane(opcode, this.memargMemory, align, memOffset, lane, offset);
         return;
       }
       case FAMILY_TERNARY:

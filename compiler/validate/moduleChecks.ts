@@ -80,7 +80,6 @@ export function checkImports(m: ModuleInfo, offset: number): void {
     else if (d.kind === 'table') checkLimits(d.type.limits, tableBound(d.type), 'table', offset);
     else if (d.kind === 'memory') checkLimits(d.type.limits, memoryPageBound(d.type), 'memory', offset);
   }
-  if (m.memories.length > 1) throw unsupported('multi-memory', offset);
 }
 
 export function checkFunctions(m: ModuleInfo, offset: number): void {
@@ -97,7 +96,6 @@ export function checkMemories(m: ModuleInfo, offset: number): void {
   for (let i = m.importedMemoryCount; i < m.memories.length; i++) {
     checkLimits(m.memories[i]!.limits, memoryPageBound(m.memories[i]!), 'memory', offset);
   }
-  if (m.memories.length > 1) throw unsupported('multi-memory', offset);
 }
 
 export function checkExports(m: ModuleInfo, offset: number): void {

@@ -214,7 +214,7 @@ function copyType(dst64: boolean, src64: boolean): FuncType {
 }
 
 /** Put i32 constants under the top `depth` operands, so they become a builtin's first arguments. */
-function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
+export function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
   const stack = fc.stack;
   // Now, while every value sits at its own position: a register this may need is freed by
   // spilling to a slot no shifted value still reads.

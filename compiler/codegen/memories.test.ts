@@ -1,9 +1,10 @@
-// memory64 and table64 run natively: i64 addresses checked in all 64 bits. Node 20's V8 has no
-// memory64 without a flag, so the expected values are written out. The cases are the ones a
+// memory64, table64 and multi-memory run natively: i64 addresses checked in all 64 bits, and
+// memories other than memory 0 reached through the VMContext. Node 20's V8 has neither proposal
+// without a flag, so the expected values are written out. The cases are the ones a
 // 32-bit check would get wrong: addresses of 2^32 and more (a zero extension would drop the
 // upper half), of 2^63 and more (a signed compare would let them through), address plus offset
 // past 2^64 (the carry), offsets above 2^32, and i64 sizes from memory.size, memory.grow and
-// table.size/grow.
+// table.size/grow; and, with three memories, each operator reaching its own memory and bounds.
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Instance } from '../runtime/instance.ts';
@@ -11,8 +12,9 @@ import { compileModule } from './moduleCompiler.ts';
 
 type Fn = (...a: unknown[]) => unknown;
 
+/** wabt's own validator knows no multi-memory: ours checks the module. */
 async function instantiate(wat: string): Promise<Record<string, Fn>> {
-  const bytes = await watToWasm(wat);
+  const bytes = await watToWasm(wat, { validate: false });
   return new Instance(compileModule(bytes)).exports as Record<string, Fn>;
 }
 
@@ -110,5 +112,59 @@ describe('table64', () => {
     expect(m.grow!(1n)).toBe(-1n);
     expect(m.size!()).toBe(4n);
     expect(m.is_null!(3n)).toBe(1);
+  });
+});
+
+describe('multi-memory', () => {
+  // Memory 1 is a memory64 memory, memory 2 a 32-bit one: each access goes to its own memory,
+  // with its own bounds, whatever memory 0's size.
+  const module = instantiate(`(module
+    (memory $a 1)
+    (memory $b i64 1 2)
+    (memory $c 2 4)
+    (data $seg "\\01\\02\\03\\04")
+    (func (export "init") (memory.init $c $seg (i32.const 65536) (i32.const 0) (i32.const 4)))
+    (func (export "store_b") (param i64 i32) (i32.store $b (local.get 0) (local.get 1)))
+    (func (export "load_a") (param i32) (result i32) (i32.load $a (local.get 0)))
+    (func (export "load_b") (param i64) (result i32) (i32.load $b (local.get 0)))
+    (func (export "load_c") (param i32) (result i32) (i32.load $c (local.get 0)))
+    (func (export "load_c_high") (result i32) (i32.load8_u $c (i32.const 131071)))
+    (func (export "sizes") (result i32)
+      (i32.add (i32.add (memory.size $a) (i32.wrap_i64 (memory.size $b))) (i32.mul (memory.size $c) (i32.const 100))))
+    (func (export "grow_b") (param i64) (result i64) (memory.grow $b (local.get 0)))
+    (func (export "grow_c") (param i32) (result i32) (memory.grow $c (local.get 0)))
+    (func (export "fill_c") (param i32 i32 i32) (memory.fill $c (local.get 0) (local.get 1) (local.get 2)))
+    (func (export "copy_c_to_b") (param i64 i32 i32) (memory.copy $b $c (local.get 0) (local.get 1) (local.get 2))))`);
+
+  it('loads, stores, size, grow, fill, copy and init each reach their own memory', async () => {
+    const m = await module;
+    expect(m.sizes!()).toBe(1 + 1 + 200);
+    m.init!();
+    expect(m.load_c!(65536)).toBe(0x04030201);
+    expect(m.load_a!(65532)).toBe(0); // memory 0 untouched
+    m.store_b!(65532n, 0x11223344);
+    expect(m.load_b!(65532n)).toBe(0x11223344);
+    expect(m.load_c!(65532)).toBe(0);
+    expect(m.load_c_high!()).toBe(0);
+    // Each memory's own size bounds its accesses.
+    expect(trapOf(() => m.load_a!(65533))).toMatch(OOB);
+    expect(trapOf(() => m.load_b!(65533n))).toMatch(OOB);
+    expect(trapOf(() => m.load_b!(2n ** 32n))).toMatch(OOB);
+    expect(m.load_c!(131068)).toBe(0);
+    expect(trapOf(() => m.load_c!(131069))).toMatch(OOB);
+    expect(trapOf(() => m.load_c!(-1))).toMatch(OOB);
+    expect(m.grow_c!(2)).toBe(2);
+    expect(m.grow_c!(1)).toBe(-1);
+    expect(m.load_c!(262140)).toBe(0);
+    expect(m.grow_b!(1n)).toBe(1n);
+    expect(m.grow_b!(1n)).toBe(-1n);
+    expect(m.sizes!()).toBe(1 + 2 + 400);
+    m.fill_c!(10, 0x7f, 4);
+    expect(m.load_c!(10)).toBe(0x7f7f7f7f);
+    expect(trapOf(() => m.fill_c!(262143, 0, 2))).toMatch(OOB);
+    m.copy_c_to_b!(131068n, 10, 4);
+    expect(m.load_b!(131068n)).toBe(0x7f7f7f7f);
+    expect(trapOf(() => m.copy_c_to_b!(131069n, 10, 4))).toMatch(OOB);
+    expect(trapOf(() => m.copy_c_to_b!(0n, 262143, 2))).toMatch(OOB);
   });
 });
