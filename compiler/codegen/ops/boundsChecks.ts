@@ -273,6 +273,7 @@ export function checkIndex(fc: FunctionCompiler, index: number, end: number): vo
   fc.env.boundsChecks.kept++;
 }
 
+// #region bounds-check-64
 /**
  * memory64: trap unless index + end <= memory size, where register `index` holds a full 64-bit
  * address. The sum may pass 2^64, so it is made in a register and its carry traps too; only
@@ -299,6 +300,7 @@ export function checkIndex64(fc: FunctionCompiler, index: number, end: number): 
   compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
   fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
 }
+// #endregion bounds-check-64
 
 /** Trap unless `end` (a constant address's end) <= memory size. */
 export function checkConstant(fc: FunctionCompiler, end: number): void {

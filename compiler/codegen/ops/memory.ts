@@ -148,6 +148,7 @@ function trappingAddress(fc: FunctionCompiler): Address {
   return addressAt(-1, 0);
 }
 
+// #region other-memories
 /**
  * effectiveAddress for a memory other than memory 0 (multi-memory): its base is loaded from the
  * VMContext into a register, and every access is checked against the size beside it (the
@@ -196,6 +197,7 @@ function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: n
   result.base = base;
   return result;
 }
+// #endregion other-memories
 
 /**
  * A register holding the i32 address `a`, zero-extended to 64 bits (32-bit instructions clear
