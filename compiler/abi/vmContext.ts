@@ -94,6 +94,36 @@ export const Builtin = {
 } as const;
 export type Builtin = (typeof Builtin)[keyof typeof Builtin];
 export const BUILTIN_COUNT = 10;
+
+/**
+ * The builtins of memories other than memory 0 (multi-memory), taking the memory's index first;
+ * integer arguments as above, addresses and sizes 64 bits wide (a memory64 memory's are i64; a
+ * 32-bit memory's are read from the low half). Their table exists only in the VMContext of a
+ * module with more than one memory (VMContextLayout.memoryBuiltin), so the layout of every other
+ * module is as it was.
+ */
+export const MemoryBuiltin = {
+  /** (memory: i32, deltaPages) -> old size in pages, or -1. */
+  grow: 0,
+  /** (memory: i32, dst, value: i32, len) -> void; traps out of bounds. */
+  fill: 1,
+  /** (dstMemory: i32, srcMemory: i32, dst, src, len) -> void; traps out of bounds. */
+  copy: 2,
+  /** (memory: i32, dataSegment: i32, dst, src: i32, len: i32) -> void; traps out of bounds. */
+  init: 3,
+} as const;
+export type MemoryBuiltin = (typeof MemoryBuiltin)[keyof typeof MemoryBuiltin];
+export const MEMORY_BUILTIN_COUNT = 4;
+
+/**
+ * A memory other than memory 0 in the VMContext (memory 0 has its fields in the header): its
+ * base address and its size in bytes, which the runtime updates on every grow.
+ */
+export const MEMORY_ENTRY = {
+  BASE: 0,
+  SIZE: 8,
+  BYTES: 16,
+} as const;
 // #endregion builtins
 
 // #region funcref-record
@@ -148,6 +178,8 @@ export interface VMContextCounts {
   readonly tables: number;
   /** All globals, imported ones included. */
   readonly globals: number;
+  /** All memories, imported ones included (absent: at most one). */
+  readonly memories?: number;
 }
 
 export interface VMContextLayout {
@@ -168,6 +200,12 @@ export interface VMContextLayout {
   table(t: number): number;
   /** Offset of the pointer to global g's cell. */
   global(g: number): number;
+  /** Offset of memory m's base address (memory 0's is the header's MEMORY_BASE, also in r14). */
+  memoryBase(m: number): number;
+  /** Offset of memory m's size in bytes (memory 0's is the header's MEMORY_SIZE). */
+  memorySize(m: number): number;
+  /** Offset of a memory builtin's entry, in a module of more than one memory. */
+  memoryBuiltin(b: MemoryBuiltin): number;
   /** Total size in bytes. */
   readonly size: number;
 }
@@ -179,7 +217,11 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   const typeIds = funcRefs + counts.functions * 8;
   const tables = typeIds + Math.ceil((counts.types * 4) / 8) * 8;
   const globals = tables + counts.tables * 8;
-  const size = globals + counts.globals * 8;
+  const memoryCount = counts.memories ?? 1;
+  // Memories after the first, then their builtins: nothing at all in a module of one memory.
+  const memories = globals + counts.globals * 8;
+  const memoryBuiltins = memories + Math.max(0, memoryCount - 1) * MEMORY_ENTRY.BYTES;
+  const size = memoryBuiltins + (memoryCount > 1 ? MEMORY_BUILTIN_COUNT * 8 : 0);
   const check = (i: number, n: number, what: string) => {
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
   };
@@ -191,6 +233,9 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     typeId: (t) => (check(t, counts.types, 'type'), typeIds + t * 4),
     table: (t) => (check(t, counts.tables, 'table'), tables + t * 8),
     global: (g) => (check(g, counts.globals, 'global'), globals + g * 8),
+    memoryBase: (m) => (m === 0 ? VMCTX.MEMORY_BASE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.BASE)),
+    memorySize: (m) => (m === 0 ? VMCTX.MEMORY_SIZE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.SIZE)),
+    memoryBuiltin: (b) => (check(memoryCount > 1 ? b : -1, MEMORY_BUILTIN_COUNT, 'memory builtin'), memoryBuiltins + b * 8),
     size,
   };
 }
@@ -203,6 +248,7 @@ export function vmContextLayoutOf(module: ModuleInfo): VMContextLayout {
     types: module.types.length,
     tables: module.tables.length,
     globals: module.globals.length,
+    memories: module.memories.length,
   });
 }
 // #endregion vmcontext-layout

@@ -69,16 +69,16 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
       }
       case 1: {
         const element = readRefType(r);
-        const { min, max } = readLimits(r, 'table');
-        const type = { element, limits: max === undefined ? { min } : { min, max } };
+        const { min, max, address64 } = readLimits(r, 'table');
+        const type = { element, limits: max === undefined ? { min } : { min, max }, address64 };
         m.imports.push({ module, name, desc: { kind: 'table', type }, index: m.tables.length });
         m.tables.push(type);
         m.importedTableCount++;
         break;
       }
       case 2: {
-        const { min, max, shared } = readLimits(r, 'memory');
-        const type = { limits: max === undefined ? { min } : { min, max }, shared };
+        const { min, max, shared, address64 } = readLimits(r, 'memory');
+        const type = { limits: max === undefined ? { min } : { min, max }, shared, address64 };
         m.imports.push({ module, name, desc: { kind: 'memory', type }, index: m.memories.length });
         m.memories.push(type);
         m.importedMemoryCount++;
@@ -109,16 +109,16 @@ export function readTableSection(r: Reader, m: ModuleInfo): void {
   for (let i = 0; i < n; i++) {
     if (r.pos < r.end && r.bytes[r.pos] === 0x40) throw unsupported('function-references', r.offset);
     const element = readRefType(r);
-    const { min, max } = readLimits(r, 'table');
-    m.tables.push({ element, limits: max === undefined ? { min } : { min, max } });
+    const { min, max, address64 } = readLimits(r, 'table');
+    m.tables.push({ element, limits: max === undefined ? { min } : { min, max }, address64 });
   }
 }
 
 export function readMemorySection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
-    const { min, max, shared } = readLimits(r, 'memory');
-    m.memories.push({ limits: max === undefined ? { min } : { min, max }, shared });
+    const { min, max, shared, address64 } = readLimits(r, 'memory');
+    m.memories.push({ limits: max === undefined ? { min } : { min, max }, shared, address64 });
   }
 }
 

@@ -68,9 +68,13 @@ export interface Limits {
 export interface TableType {
   readonly element: RefType;
   readonly limits: Limits;
+  /** memory64's table64: the table's indices and sizes are i64; absent or false: i32. */
+  readonly address64?: boolean;
 }
 export interface MemoryType {
   readonly limits: Limits;
+  /** memory64: the memory's addresses (and sizes, page counts) are i64; absent or false: i32. */
+  readonly address64?: boolean;
   /** Always false in WebAssembly 2.0; shared memories (threads) are rejected as unsupported. */
   readonly shared: boolean;
 }

@@ -43,19 +43,21 @@ export function readHeapType(r: Reader): RefType {
   throw r.error('malformed reference type', at);
 }
 
-export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean } {
+/**
+ * Limits, with the address type of memory64 (flags 4 and 5: an i64 memory or table, whose
+ * limits are u64). Shared memories (threads) and custom page sizes are later proposals.
+ */
+export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean; address64: boolean } {
   const at = r.pos;
   const flags = r.u8();
   if (kind === 'memory') {
     if (flags & 0x08 && flags < 0x10) throw unsupported('custom-page-sizes', r.base + at);
-    if (flags === 2 || flags === 3) throw unsupported('threads', r.base + at);
-    if (flags >= 4 && flags <= 7) throw unsupported('memory64', r.base + at);
-  } else if (flags === 4 || flags === 5) {
-    throw unsupported('memory64', r.base + at);
+    if (flags === 2 || flags === 3 || flags === 6 || flags === 7) throw unsupported('threads', r.base + at);
   }
-  if (flags > 1) throw r.error('malformed limits flags', at);
+  if ((flags & ~5) !== 0) throw r.error('malformed limits flags', at);
+  const address64 = (flags & 4) !== 0;
   // Read as u64 (the WebAssembly 3.0 encoding); the validator checks the range.
   const min = r.u64Number();
-  if (flags === 1) return { min, max: r.u64Number(), shared: false };
-  return { min, shared: false };
+  if (flags & 1) return { min, max: r.u64Number(), shared: false, address64 };
+  return { min, shared: false, address64 };
 }

@@ -5,7 +5,7 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
-import { type ArgLocation, type Builtin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type ArgLocation, type Builtin, type MemoryBuiltin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
 import { GPR64, type Mem, qword, rsp, xmmword } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
@@ -29,6 +29,11 @@ export function call(fc: FunctionCompiler, funcIndex: number): void {
  */
 export function callBuiltin(fc: FunctionCompiler, builtin: Builtin, type: FuncType, mayTrap?: TrapCode): void {
   emitCall(fc, builtinSignature(type), qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.builtin(builtin)), mayTrap);
+}
+
+/** callBuiltin for the builtins of memories other than memory 0 (compiler/abi: MemoryBuiltin). */
+export function callMemoryBuiltin(fc: FunctionCompiler, builtin: MemoryBuiltin, type: FuncType, mayTrap?: TrapCode): void {
+  emitCall(fc, builtinSignature(type), qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.memoryBuiltin(builtin)), mayTrap);
 }
 
 /**

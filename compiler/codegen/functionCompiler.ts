@@ -98,6 +98,8 @@ export class FunctionCompiler implements Spiller {
   readonly bounds: BoundsFacts | null;
   /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
   readonly hasMemory: boolean;
+  /** Memory 0 is a memory64 memory: its addresses are i64 (ops/memory.ts, effectiveAddress64). */
+  readonly memory64: boolean;
   /** Positions below this hold only constants and spilled values (see ValueStack.floor). */
   get frozen(): number {
     return this.stack.floor;
@@ -149,6 +151,7 @@ export class FunctionCompiler implements Spiller {
   ) {
     this.asm = env.asm;
     this.hasMemory = env.module.memories.length > 0;
+    this.memory64 = env.module.memories[0]?.address64 === true;
     this.bounds = this.hasMemory ? new BoundsFacts(minimumMemoryBytes(env.module), env.boundsChecks) : null;
     this.funcIndex = funcIndex;
     this.type = type;

@@ -481,61 +481,64 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, 'i8x16.shuffle', this.keepNotes ? [...lanes].join(' ') : undefined);
     if (fc) try { simd.shuffle(fc, lanes); } catch (e) { this.failed(e); }
   }
-  loadLane(opcode: number, _m: number, _a: number, memOffset: number, lane: number, offset: number): void {
+  loadLane(opcode: number, m: number, _a: number, memOffset: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
-    if (fc) try { vectorMemory.loadLane(fc, name, memOffset, lane); } catch (e) { this.failed(e); }
+    if (fc) try { vectorMemory.loadLane(fc, name, memOffset, lane, m); } catch (e) { this.failed(e); }
   }
-  storeLane(opcode: number, _m: number, _a: number, memOffset: number, lane: number, offset: number): void {
+  storeLane(opcode: number, m: number, _a: number, memOffset: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
-    if (fc) try { vectorMemory.storeLane(fc, name, memOffset, lane); } catch (e) { this.failed(e); }
+    if (fc) try { vectorMemory.storeLane(fc, name, memOffset, lane, m); } catch (e) { this.failed(e); }
   }
 
-  // --- memory (index 0 in WebAssembly 2.0)
-  load(opcode: number, _m: number, _a: number, memOffset: number, offset: number): void {
-    const fc = this.begin(offset, memOffset === 0 ? '' : this.memargNote(opcode, memOffset), memOffset === 0 ? opcode : undefined);
+  // --- memory (m: the memory index, 0 but with multi-memory)
+  load(opcode: number, m: number, _a: number, memOffset: number, offset: number): void {
+    const plain = memOffset === 0 && m === 0;
+    const fc = this.begin(offset, plain ? '' : this.memargNote(opcode, memOffset, m), plain ? opcode : undefined);
     if (!fc) return;
     try {
-      if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset); // SIMD's loads
-      else memory.load(fc, opcode, memOffset);
+      if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset, m); // SIMD's loads
+      else memory.load(fc, opcode, memOffset, m);
     } catch (e) { this.failed(e); }
   }
-  store(opcode: number, _m: number, _a: number, memOffset: number, offset: number): void {
-    const fc = this.begin(offset, memOffset === 0 ? '' : this.memargNote(opcode, memOffset), memOffset === 0 ? opcode : undefined);
+  store(opcode: number, m: number, _a: number, memOffset: number, offset: number): void {
+    const plain = memOffset === 0 && m === 0;
+    const fc = this.begin(offset, plain ? '' : this.memargNote(opcode, memOffset, m), plain ? opcode : undefined);
     if (!fc) return;
     try {
-      if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset); // v128.store
-      else memory.store(fc, opcode, memOffset);
+      if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset, m); // v128.store
+      else memory.store(fc, opcode, memOffset, m);
     } catch (e) { this.failed(e); }
   }
-  /** The note of an access with a memarg offset (only its text is used, and only with notes on). */
-  private memargNote(opcode: number, memOffset: number): string {
-    return this.keepNotes ? `${opcodeName(opcode)} offset=${memOffset}` : 'memory access';
+  /** The note of an access with a memarg offset or memory (only its text is used, and only with notes on). */
+  private memargNote(opcode: number, memOffset: number, m: number): string {
+    if (!this.keepNotes) return 'memory access';
+    return `${opcodeName(opcode)}${m === 0 ? '' : ` ${m}`}${memOffset === 0 ? '' : ` offset=${memOffset}`}`;
   }
-  memorySize(_m: number, offset: number): void {
-    const fc = this.begin(offset, 'memory.size');
-    if (fc) try { memory.memorySize(fc); } catch (e) { this.failed(e); }
+  memorySize(m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.size', m === 0 ? undefined : m);
+    if (fc) try { memory.memorySize(fc, m); } catch (e) { this.failed(e); }
   }
-  memoryGrow(_m: number, offset: number): void {
-    const fc = this.begin(offset, 'memory.grow');
-    if (fc) try { memory.memoryGrow(fc); } catch (e) { this.failed(e); }
+  memoryGrow(m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.grow', m === 0 ? undefined : m);
+    if (fc) try { memory.memoryGrow(fc, m); } catch (e) { this.failed(e); }
   }
-  memoryInit(d: number, _m: number, offset: number): void {
+  memoryInit(d: number, m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.init', d);
-    if (fc) try { memory.memoryInit(fc, d); } catch (e) { this.failed(e); }
+    if (fc) try { memory.memoryInit(fc, d, m); } catch (e) { this.failed(e); }
   }
   dataDrop(d: number, offset: number): void {
     const fc = this.begin(offset, 'data.drop', d);
     if (fc) try { memory.dataDrop(fc, d); } catch (e) { this.failed(e); }
   }
-  memoryCopy(_d: number, _s: number, offset: number): void {
+  memoryCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'memory.copy');
-    if (fc) try { memory.memoryCopy(fc); } catch (e) { this.failed(e); }
+    if (fc) try { memory.memoryCopy(fc, d, s); } catch (e) { this.failed(e); }
   }
-  memoryFill(_m: number, offset: number): void {
-    const fc = this.begin(offset, 'memory.fill');
-    if (fc) try { memory.memoryFill(fc); } catch (e) { this.failed(e); }
+  memoryFill(m: number, offset: number): void {
+    const fc = this.begin(offset, 'memory.fill', m === 0 ? undefined : m);
+    if (fc) try { memory.memoryFill(fc, m); } catch (e) { this.failed(e); }
   }
   refNull(t: RefType, offset: number): void {
     const fc = this.begin(offset, 'ref.null', t === 0x70 ? 'func' : 'extern');

@@ -4,7 +4,7 @@
 
 import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  bufferOffsets, Builtin, FUNCREF, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  bufferOffsets, Builtin, FUNCREF, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -169,7 +169,10 @@ export class Instance implements FunctionHolder {
   /** Address of the VMContext (what r15 holds in this instance's code). */
   readonly vmctx: number;
   readonly exports: Readonly<Record<string, ExportValue>>;
+  /** Memory 0 (also memories[0]). */
   readonly memory: LinearMemory | undefined;
+  /** Every memory, imported ones first (the memory index space; more than one with multi-memory). */
+  readonly memories: LinearMemory[] = [];
   readonly tables: Table[] = [];
   readonly globals: Global[] = [];
   /** Per function index. */
@@ -225,7 +228,6 @@ export class Instance implements FunctionHolder {
     // Imports, in order. Function stubs are assembled together once all are known.
     const stubRequests: StubRequest[] = [];
     const stubUsers: ((address: number) => void)[] = [];
-    let memory: LinearMemory | undefined;
     // Whether other wasm code may reach this instance's references, or it another's (ValueKeeper).
     let linked = false;
     const shared = new Set<Table | Global>();
@@ -238,13 +240,19 @@ export class Instance implements FunctionHolder {
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
+          if (value.address64 !== (imp.desc.type.address64 === true)) {
+            throw new LinkError(`incompatible import type: ${what} has another address type`);
+          }
           checkLimits(what, value.pages, value.declaredMax, imp.desc.type.limits);
-          memory = value;
+          this.memories.push(value);
           break;
         }
         case 'table': {
           if (!(value instanceof Table)) throw new LinkError(`incompatible import type: ${what} is not a table`);
           if (value.element !== imp.desc.type.element) throw new LinkError(`incompatible import type: ${what} has another element type`);
+          if (value.address64 !== (imp.desc.type.address64 === true)) {
+            throw new LinkError(`incompatible import type: ${what} has another address type`);
+          }
           checkLimits(what, value.length, value.maximum, imp.desc.type.limits);
           this.tables.push(value);
           linked = true;
@@ -274,20 +282,23 @@ export class Instance implements FunctionHolder {
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
-      const { limits } = info.memories[m]!;
-      memory = new LinearMemory(limits.min, limits.max);
+      const { limits, address64 } = info.memories[m]!;
+      this.memories.push(new LinearMemory(limits.min, limits.max, address64 === true));
     }
-    this.memory = memory;
-    if (memory) {
-      this.setAddress(VMCTX.MEMORY_BASE, memory.base);
-      this.setMemorySize(memory.byteLength);
-      // Weakly: once this instance is gone its VMContext is unmapped and must not be written.
-      const self = new WeakRef(this);
-      memory.onGrow((bytes) => self.deref()?.setMemorySize(bytes));
+    this.memory = this.memories[0];
+    // Weakly: once this instance is gone its VMContext is unmapped and must not be written.
+    const self = new WeakRef(this);
+    this.memories.forEach((memory, m) => {
+      this.setAddress(this.layout.memoryBase(m), memory.base);
+      this.setMemorySize(m, memory.byteLength);
+      memory.onGrow((bytes) => self.deref()?.setMemorySize(m, bytes));
+    });
+    if (this.memories.length > 1) {
+      memoryBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.memoryBuiltin(b as MemoryBuiltin), address));
     }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
-      const { element, limits } = info.tables[t]!;
-      this.tables.push(new Table(element, limits.min, limits.max));
+      const { element, limits, address64 } = info.tables[t]!;
+      this.tables.push(new Table(element, limits.min, limits.max, null, address64 === true));
     }
     this.tables.forEach((t, i) => this.setAddress(this.layout.table(i), t.descriptor));
     compiled.functions.forEach((fn) => {
@@ -323,7 +334,7 @@ export class Instance implements FunctionHolder {
     info.elements.forEach((seg, i) => {
       if (seg.mode === 'active') {
         const items = this.elemSegments[i]!;
-        const offset = this.evalI32(seg.offset!);
+        const offset = this.tables[seg.table]!.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
         this.initTable(seg.table, offset, items, 0, items.length);
       }
       if (seg.mode !== 'passive') this.elemSegments[i] = undefined;
@@ -331,7 +342,8 @@ export class Instance implements FunctionHolder {
     this.dataSegments = info.data.map((seg) => seg.bytes);
     info.data.forEach((seg, i) => {
       if (seg.mode === 'active') {
-        this.initMemory(this.dataSegments[i]!, this.evalI32(seg.offset!), 0, seg.bytes.length);
+        const at = this.memories[seg.memory]?.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
+        this.initMemory(this.dataSegments[i]!, at, 0, seg.bytes.length, seg.memory);
         this.dataSegments[i] = undefined;
       }
     });
@@ -340,7 +352,7 @@ export class Instance implements FunctionHolder {
     for (const e of info.exports) {
       switch (e.kind) {
         case 'func': exports[e.name] = wrapperOf(this.functions[e.index]!); break;
-        case 'memory': exports[e.name] = this.memory!; break;
+        case 'memory': exports[e.name] = this.memories[e.index]!; break;
         case 'table': exports[e.name] = this.tables[e.index]!; break;
         case 'global': exports[e.name] = this.globals[e.index]!; break;
       }
@@ -363,8 +375,10 @@ export class Instance implements FunctionHolder {
   }
 
   /** Memory 0's size and the bounds derived from it (VMCTX.MEMORY_BOUND_4/8). */
-  private setMemorySize(bytes: number): void {
-    this.setAddress(VMCTX.MEMORY_SIZE, bytes);
+  /** Memory m's size in the VMContext; memory 0's with the bounds kept beside it. */
+  private setMemorySize(m: number, bytes: number): void {
+    this.setAddress(this.layout.memorySize(m), bytes);
+    if (m !== 0) return;
     this.vm.setBigInt64(VMCTX.MEMORY_BOUND_4, BigInt(bytes - 4), true);
     this.vm.setBigInt64(VMCTX.MEMORY_BOUND_8, BigInt(bytes - 8), true);
   }
@@ -435,6 +449,16 @@ export class Instance implements FunctionHolder {
     throw new LinkError(`unsupported offset expression ${e.op}`);
   }
 
+  /** An i64 offset (memory64), unsigned, as a double: above 2^53 rounded, and out of bounds either way. */
+  private evalI64(e: ConstExpr): number {
+    let v: bigint;
+    if (e.op === 'i64.const') v = BigInt(e.value);
+    else if (e.op === 'global.get') v = BigInt(this.globals[e.global]!.value as bigint);
+    else if (e.op === 'extended') v = this.evalExtended(e.code);
+    else throw new LinkError(`unsupported offset expression ${e.op}`);
+    return Number(BigInt.asUintN(64, v));
+  }
+
   /** A reference constant as its raw 64-bit value. */
   private evalRef(e: ConstExpr): number {
     switch (e.op) {
@@ -490,9 +514,9 @@ export class Instance implements FunctionHolder {
     for (let i = 0; i < n; i++) table.setRaw(dst + i, items[src + i]!);
   }
 
-  /** memory.init: copy `n` bytes of `bytes[src..]` to memory at `dst`, or trap. */
-  initMemory(bytes: Uint8Array, dst: number, src: number, n: number): void {
-    const memory = this.memory;
+  /** memory.init: copy `n` bytes of `bytes[src..]` to memory `m` at `dst`, or trap. */
+  initMemory(bytes: Uint8Array, dst: number, src: number, n: number, m = 0): void {
+    const memory = this.memories[m];
     if (src + n > bytes.length || !memory || dst + n > memory.byteLength) {
       throw new RuntimeError(trapMessage(TrapCode.outOfBoundsMemoryAccess));
     }
@@ -628,23 +652,30 @@ function builtinStubs(rt: Runtime): number[] {
   if (stubs) return stubs;
   const s = rt.callout;
   const u = (slot: number) => s.u32[slot * 2]!;
+  /** An address or size argument: 32 bits, or 64 for a memory64 memory (a double, exact below 2^53). */
+  const address = (mem: LinearMemory | undefined, slot: number) => (mem?.address64 ? s.getAddress(slot) : u(slot));
+  /** A table index or size argument: 32 bits, or 64 for a table64 table. */
+  const index = (table: Table, slot: number) => (table.address64 ? s.getAddress(slot) : u(slot));
   const oobMemory = TrapCode.outOfBoundsMemoryAccess, oobTable = TrapCode.outOfBoundsTableAccess;
   const handlers: Record<Builtin, (inst: Instance) => number> = {
     [Builtin.memoryGrow]: (inst) => {
-      s.i32[0] = inst.memory ? inst.memory.grow(u(0)) : -1;
+      const mem = inst.memory;
+      const old = mem ? mem.grow(address(mem, 0)) : -1;
+      s.i32[0] = old;
+      s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a memory64 memory
       return 0;
     },
     // #region bulk-memory-builtins
     [Builtin.memoryFill]: (inst) => {
-      const [d, v, n] = [u(0), u(1), u(2)];
       const mem = inst.memory;
+      const [d, v, n] = [address(mem, 0), u(1), address(mem, 2)];
       if (!mem || d + n > mem.byteLength) return oobMemory;
       new Uint8Array(mem.arrayBuffer).fill(v & 0xff, d, d + n);
       return 0;
     },
     [Builtin.memoryCopy]: (inst) => {
-      const [d, src, n] = [u(0), u(1), u(2)];
       const mem = inst.memory;
+      const [d, src, n] = [address(mem, 0), address(mem, 1), address(mem, 2)];
       if (!mem || d + n > mem.byteLength || src + n > mem.byteLength) return oobMemory;
       new Uint8Array(mem.arrayBuffer).copyWithin(d, src, src + n);
       return 0;
@@ -652,8 +683,8 @@ function builtinStubs(rt: Runtime): number[] {
     // #endregion bulk-memory-builtins
     [Builtin.memoryInit]: (inst) => {
       const bytes = inst.dataSegments[u(0)] ?? new Uint8Array(0);
-      const [d, src, n] = [u(1), u(2), u(3)];
       const mem = inst.memory;
+      const [d, src, n] = [address(mem, 1), u(2), u(3)];
       if (!mem || src + n > bytes.length || d + n > mem.byteLength) return oobMemory;
       new Uint8Array(mem.arrayBuffer, d, n).set(bytes.subarray(src, src + n));
       return 0;
@@ -666,12 +697,14 @@ function builtinStubs(rt: Runtime): number[] {
       const table = inst.tables[u(0)]!;
       const init = s.getAddress(1);
       if (init !== 0 && table.element === ValType.funcref) table.owners.add(inst);
-      s.i32[0] = table.growRaw(u(2), init);
+      const old = table.growRaw(index(table, 2), init);
+      s.i32[0] = old;
+      s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a table64 table
       return 0;
     },
     [Builtin.tableFill]: (inst) => {
       const table = inst.tables[u(0)]!;
-      const [i, raw, n] = [u(1), s.getAddress(2), u(3)];
+      const [i, raw, n] = [index(table, 1), s.getAddress(2), index(table, 3)];
       if (i + n > table.length) return oobTable;
       if (raw !== 0 && table.element === ValType.funcref) table.owners.add(inst);
       for (let k = 0; k < n; k++) table.setRaw(i + k, raw);
@@ -679,7 +712,8 @@ function builtinStubs(rt: Runtime): number[] {
     },
     [Builtin.tableCopy]: (inst) => {
       const dst = inst.tables[u(0)]!, src = inst.tables[u(1)]!;
-      const [d, sIdx, n] = [u(2), u(3), u(4)];
+      const [d, sIdx] = [index(dst, 2), index(src, 3)];
+      const n = dst.address64 && src.address64 ? s.getAddress(4) : u(4);
       if (d + n > dst.length || sIdx + n > src.length) return oobTable;
       const items: number[] = [];
       for (let k = 0; k < n; k++) items.push(src.getRaw(sIdx + k));
@@ -690,7 +724,7 @@ function builtinStubs(rt: Runtime): number[] {
     [Builtin.tableInit]: (inst) => {
       const items = inst.elemSegments[u(1)] ?? [];
       try {
-        inst.initTable(u(0), u(2), items, u(3), u(4));
+        inst.initTable(u(0), index(inst.tables[u(0)]!, 2), items, u(3), u(4));
       } catch {
         return oobTable;
       }
@@ -713,6 +747,74 @@ function builtinStubs(rt: Runtime): number[] {
   return stubs;
 }
 const keepBuiltins: CodeMemory[] = [];
+
+/** The memory builtins' types as their stubs see them: every integer is a 64-bit slot anyway. */
+const MEMORY_BUILTIN_TYPES: Record<MemoryBuiltin, FuncType> = {
+  [MemoryBuiltin.grow]: { params: [I32, I64], results: [I64] },
+  [MemoryBuiltin.fill]: { params: [I32, I64, I32, I64], results: [] },
+  [MemoryBuiltin.copy]: { params: [I32, I32, I64, I64, I64], results: [] },
+  [MemoryBuiltin.init]: { params: [I32, I32, I64, I32, I32], results: [] },
+};
+const memoryBuiltinsOf = new WeakMap<Runtime, number[]>();
+
+/**
+ * The stubs of the builtins of memories other than memory 0 (multi-memory), in MemoryBuiltin
+ * order, made on the first instance with more than one memory. Arguments as the memory-0
+ * builtins', after the memory indices.
+ */
+function memoryBuiltinStubs(rt: Runtime): number[] {
+  let stubs = memoryBuiltinsOf.get(rt);
+  if (stubs) return stubs;
+  const s = rt.callout;
+  const u = (slot: number) => s.u32[slot * 2]!;
+  const address = (mem: LinearMemory, slot: number) => (mem.address64 ? s.getAddress(slot) : u(slot));
+  const oob = TrapCode.outOfBoundsMemoryAccess;
+  const handlers: Record<MemoryBuiltin, (inst: Instance) => number> = {
+    [MemoryBuiltin.grow]: (inst) => {
+      const mem = inst.memories[u(0)]!;
+      const old = mem.grow(address(mem, 1));
+      s.i32[0] = old;
+      s.i32[1] = old < 0 ? -1 : 0;
+      return 0;
+    },
+    [MemoryBuiltin.fill]: (inst) => {
+      const mem = inst.memories[u(0)]!;
+      const [d, v, n] = [address(mem, 1), u(2), address(mem, 3)];
+      if (d + n > mem.byteLength) return oob;
+      new Uint8Array(mem.arrayBuffer).fill(v & 0xff, d, d + n);
+      return 0;
+    },
+    [MemoryBuiltin.copy]: (inst) => {
+      const dst = inst.memories[u(0)]!, src = inst.memories[u(1)]!;
+      const [d, from] = [address(dst, 2), address(src, 3)];
+      const n = dst.address64 && src.address64 ? s.getAddress(4) : u(4);
+      if (d + n > dst.byteLength || from + n > src.byteLength) return oob;
+      // Through a copy when the two are one memory (imported twice): copyWithin's overlap rules.
+      if (dst === src) new Uint8Array(dst.arrayBuffer).copyWithin(d, from, from + n);
+      else new Uint8Array(dst.arrayBuffer, d, n).set(new Uint8Array(src.arrayBuffer, from, n));
+      return 0;
+    },
+    [MemoryBuiltin.init]: (inst) => {
+      const m = u(0);
+      const bytes = inst.dataSegments[u(1)] ?? new Uint8Array(0);
+      const mem = inst.memories[m]!;
+      const [d, from, n] = [address(mem, 2), u(3), u(4)];
+      if (from + n > bytes.length || d + n > mem.byteLength) return oob;
+      new Uint8Array(mem.arrayBuffer, d, n).set(bytes.subarray(from, from + n));
+      return 0;
+    },
+  };
+  const requests = (Object.keys(MEMORY_BUILTIN_TYPES).map(Number) as MemoryBuiltin[]).map((b): StubRequest => {
+    const handler = handlers[b];
+    const id = rt.registerCallout(() => handler(Instance.calling(rt)));
+    return { kind: 'callout', type: MEMORY_BUILTIN_TYPES[b], id };
+  });
+  const loaded = rt.loadStubs(requests);
+  keepBuiltins.push(loaded.code!);
+  stubs = loaded.addresses;
+  memoryBuiltinsOf.set(rt, stubs);
+  return stubs;
+}
 // #endregion builtin-handlers
 
 export type { RefType };

@@ -8,6 +8,12 @@ import { nativeRegistry } from './reclaim.ts';
 export const WASM_PAGE_SIZE = 65536;
 /** The most pages a 32-bit memory may have (4 GiB). */
 export const MAX_PAGES_32 = 65536;
+/**
+ * The most pages this runtime gives a memory64 memory (which may declare up to 2^48): 4 GiB as
+ * well, the largest ArrayBuffer Node hands out over native memory. Growing past it returns -1,
+ * as the spec allows; a minimum above it fails instantiation.
+ */
+export const MAX_PAGES_64 = 65536;
 /** Inaccessible bytes after the largest size: a stray access just past the end faults instead of reading a neighbour. */
 export const GUARD_SIZE = 64 * 1024;
 
@@ -25,19 +31,23 @@ export class LinearMemory {
   readonly maxPages: number;
   /** The maximum the memory was declared with, if any (import matching compares it). */
   readonly declaredMax: number | undefined;
+  /** A memory64 memory: addresses, sizes and page counts are i64. */
+  readonly address64: boolean;
   private pagesNow: number;
   private buffer: ArrayBuffer;
   private readonly mapping: Mapping;
   /** Called after every successful grow with the new size in bytes (instances update their VMContext). */
   private readonly growListeners = new Set<(bytes: number) => void>();
 
-  constructor(initialPages: number, maxPages?: number) {
+  constructor(initialPages: number, maxPages?: number, address64 = false) {
     this.declaredMax = maxPages;
-    maxPages ??= MAX_PAGES_32;
-    if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > MAX_PAGES_32) {
+    this.address64 = address64;
+    const limit = address64 ? MAX_PAGES_64 : MAX_PAGES_32;
+    maxPages ??= limit;
+    if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > limit) {
       throw new RangeError(`memory size ${initialPages} pages is out of range`);
     }
-    this.maxPages = Math.min(maxPages, MAX_PAGES_32);
+    this.maxPages = Math.min(maxPages, limit);
     if (initialPages > this.maxPages) throw new RangeError('memory initial size exceeds its maximum');
     const native = getNative();
     const reserved = this.maxPages * WASM_PAGE_SIZE + GUARD_SIZE;

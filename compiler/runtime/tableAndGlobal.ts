@@ -65,6 +65,8 @@ export class Table implements FunctionHolder {
   readonly descriptor: number;
   readonly element: RefType;
   readonly maximum: number | undefined;
+  /** A table64 table: its indices and sizes are i64 to wasm code. */
+  readonly address64: boolean;
   private readonly desc: DataView;
   private capacity = 0;
   private elements = 0;
@@ -77,10 +79,11 @@ export class Table implements FunctionHolder {
   keeper: ValueKeeper | undefined;
   private readonly mapping: Elements = { address: 0, bytes: 0 };
 
-  constructor(element: RefType, initial: number, maximum?: number, init: unknown = null) {
+  constructor(element: RefType, initial: number, maximum?: number, init: unknown = null, address64 = false) {
     if (initial > MAX_TABLE_LENGTH) throw new RangeError('table too large');
     this.element = element;
     this.maximum = maximum;
+    this.address64 = address64;
     const d = cells.alloc(TABLE.SIZE);
     this.descriptor = d.address;
     this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);

@@ -25,6 +25,7 @@ import { blockTypeTable, ControlStack, FIRST_TYPE_INDEX_ID, VOID_BLOCK_ID } from
 export const MAX_LOCALS = 50_000;
 
 const I32 = 0x7f;
+const I64 = 0x7e;
 const V128 = 0x7b;
 const EMPTY = new Uint8Array(0);
 const VOID_BLOCK = shortBlockType(undefined);
@@ -209,22 +210,26 @@ export class FunctionValidator implements FunctionContext {
   private checkMemory(index: number): void {
     if (index >= this.module.memories.length) throw this.error(`unknown memory ${index}`);
   }
-  /** A memory index immediate: a zero byte in 2.0; non-zero indices belong to multi-memory. */
+  /** The address type of memory `index` (checked to exist): i64 for a memory64 memory, else i32. */
+  private addressType(index: number): number {
+    return this.module.memories[index]!.address64 ? I64 : I32;
+  }
+  /** A memory index immediate: a zero byte in 2.0, any memory's index with multi-memory. */
   private readMemoryIndex(): number {
     const at = this.r.pos;
     const index = this.r.u32();
-    if (index !== 0) {
-      if (index < this.module.memories.length) throw unsupported('multi-memory', this.r.base + at);
-      throw this.r.error(`unknown memory ${index}`, at);
-    }
-    this.checkMemory(0);
-    return 0;
+    if (index >= this.module.memories.length) throw this.r.error(`unknown memory ${index}`, at);
+    return index;
   }
   private readTableIndex(): number {
     const at = this.r.pos;
     const index = this.r.u32();
     if (index >= this.module.tables.length) throw this.r.error(`unknown table ${index}`, at);
     return index;
+  }
+  /** The index type of table `index` (checked to exist): i64 for a table64 table, else i32. */
+  private tableAddress(index: number): number {
+    return this.module.tables[index]!.address64 ? I64 : I32;
   }
   private tableType(index: number): RefType {
     return this.module.tables[index]!.element;
@@ -595,7 +600,7 @@ export class FunctionValidator implements FunctionContext {
           const ft = m.types[typeIndex];
           if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
           if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
-          this.popExpect(I32);
+          this.popExpect(this.tableAddress(table));
           this.popValues(ft.params);
           this.pushValues(ft.results);
           if (this.live) cg!.callIndirect(typeIndex, ft, table, offset);
@@ -639,7 +644,7 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const t = this.readTableIndex();
           pos = r.pos;
-          this.popExpect(I32);
+          this.popExpect(this.tableAddress(t));
           this.push(this.tableType(t));
           if (this.live) cg!.tableGet(t, offset);
           break;
@@ -649,7 +654,7 @@ export class FunctionValidator implements FunctionContext {
           const t = this.readTableIndex();
           pos = r.pos;
           this.popExpect(this.tableType(t));
-          this.popExpect(I32);
+          this.popExpect(this.tableAddress(t));
           if (this.live) cg!.tableSet(t, offset);
           break;
         }
@@ -659,7 +664,7 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const mem = this.readMemoryIndex();
           pos = r.pos;
-          this.push(I32);
+          this.push(this.addressType(mem));
           if (this.live) cg!.memorySize(mem, offset);
           break;
         }
@@ -667,8 +672,9 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const mem = this.readMemoryIndex();
           pos = r.pos;
-          this.popExpect(I32);
-          this.push(I32);
+          const at = this.addressType(mem);
+          this.popExpect(at);
+          this.push(at);
           if (this.live) cg!.memoryGrow(mem, offset);
           break;
         }
@@ -725,7 +731,7 @@ export class FunctionValidator implements FunctionContext {
         case 0x2f: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35: // i32.load16_u ... i64.load32_u
         case 0x36: case 0x37: case 0x38: case 0x39: case 0x3a: // i32.store i64.store f32.store f64.store i32.store8
         case 0x3b: case 0x3c: case 0x3d: case 0x3e: { // i32.store16 i64.store8 i64.store16 i64.store32
-          // Address (and value) in place, alignment in one byte and at most natural, memory present.
+          // Address (and value) in place, alignment in one byte and at most natural, a 32-bit memory present.
           const isLoad = op < 0x36;
           const stack = this.stack;
           const sp = this.sp;
@@ -734,7 +740,7 @@ export class FunctionValidator implements FunctionContext {
           const inPlace = isLoad
             ? sp - 1 >= height && stack[sp - 1] === I32
             : sp - 2 >= height && stack[sp - 1] === opParam1[op] && stack[sp - 2] === I32;
-          if (inPlace && pos + 1 < end && align <= opNaturalAlign[op]! && m.memories.length !== 0) {
+          if (inPlace && pos + 1 < end && align <= opNaturalAlign[op]! && m.memories.length !== 0 && !m.memories[0]!.address64) {
             // The offset: nearly always one or two bytes; else a LEB128, limited as in simpleOperator.
             let memOffset = bytes[pos + 1]!;
             if (memOffset < 0x80) pos += 2;
@@ -914,14 +920,16 @@ export class FunctionValidator implements FunctionContext {
       case FAMILY_STORE: {
         const memOffset = this.readMemarg(index, at);
         const align = this.memargAlign;
+        // The table's address operand is i32; a memory64 memory's is i64 (memargAddress).
+        const address = p0 === I32 ? this.memargAddress : p0;
         if (family === FAMILY_LOAD) {
-          this.popExpect(p0);
+          this.popExpect(address);
           this.push(result);
-          if (this.live) this.cg!.load(opcode, 0, align, memOffset, offset);
+          if (this.live) this.cg!.load(opcode, this.memargMemory, align, memOffset, offset);
         } else {
           this.popExpect(p1);
-          this.popExpect(p0);
-          if (this.live) this.cg!.store(opcode, 0, align, memOffset, offset);
+          this.popExpect(address);
+          if (this.live) this.cg!.store(opcode, this.memargMemory, align, memOffset, offset);
         }
         return;
       }
@@ -939,22 +947,33 @@ export class FunctionValidator implements FunctionContext {
 
   /** The alignment (log2) of the memarg readMemarg read last. */
   private memargAlign = 0;
+  /** The memory of the memarg readMemarg read last, and its address type. */
+  private memargMemory = 0;
+  private memargAddress = I32;
   /** A memarg of the load or store at dispatch `index`, checked: its offset (and memargAlign). */
   private readMemarg(index: number, at: number): number {
     const r = this.r;
-    const align = r.u32();
-    if (align & 0x40) {
-      // Bit 6 announces a memory index: the multi-memory encoding.
-      r.u32();
-      throw unsupported('multi-memory', r.base + at);
+    let align = r.u32();
+    let memory = 0;
+    if (align & 0x40 && align < 0x80) {
+      // Bit 6 announces a memory index (multi-memory).
+      align &= ~0x40;
+      const memoryAt = r.pos;
+      memory = r.u32();
+      if (memory >= this.module.memories.length) throw r.error(`unknown memory ${memory}`, memoryAt);
     }
     if (align >= 0x40) throw r.error('malformed memop flags', at + 1);
     const offsetAt = r.pos;
+    // Up to 2^64 - 1 for a memory64 memory, read as a double (above 2^53 it is rounded, and no
+    // access is in bounds either way).
     const memOffset = r.u64Number();
-    if (memOffset > 0xffffffff) throw r.error('offset out of range', offsetAt);
-    this.checkMemory(0);
+    this.checkMemory(memory);
+    const address = this.addressType(memory);
+    if (memOffset > 0xffffffff && address === I32) throw r.error('offset out of range', offsetAt);
     if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
     this.memargAlign = align;
+    this.memargMemory = memory;
+    this.memargAddress = address;
     return memOffset;
   }
 
@@ -975,7 +994,7 @@ export class FunctionValidator implements FunctionContext {
         r.pos = afterMem;
         this.popExpect(I32);
         this.popExpect(I32);
-        this.popExpect(I32);
+        this.popExpect(this.addressType(mem));
         if (this.live) cg!.memoryInit(data, mem, offset);
         return;
       }
@@ -987,17 +1006,20 @@ export class FunctionValidator implements FunctionContext {
       case 10: { // memory.copy
         const dest = this.readMemoryIndex();
         const source = this.readMemoryIndex();
-        this.popExpect(I32);
-        this.popExpect(I32);
-        this.popExpect(I32);
+        // The length is the narrower of the two address types.
+        const destAddress = this.addressType(dest), sourceAddress = this.addressType(source);
+        this.popExpect(destAddress === I64 && sourceAddress === I64 ? I64 : I32);
+        this.popExpect(sourceAddress);
+        this.popExpect(destAddress);
         if (this.live) cg!.memoryCopy(dest, source, offset);
         return;
       }
       case 11: { // memory.fill
         const mem = this.readMemoryIndex();
+        const address = this.addressType(mem);
+        this.popExpect(address);
         this.popExpect(I32);
-        this.popExpect(I32);
-        this.popExpect(I32);
+        this.popExpect(address);
         if (this.live) cg!.memoryFill(mem, offset);
         return;
       }
@@ -1012,7 +1034,7 @@ export class FunctionValidator implements FunctionContext {
         if (this.module.elements[elem]!.type !== this.tableType(table)) throw this.error('type mismatch');
         this.popExpect(I32);
         this.popExpect(I32);
-        this.popExpect(I32);
+        this.popExpect(this.tableAddress(table));
         if (this.live) cg!.tableInit(elem, table, offset);
         return;
       }
@@ -1025,31 +1047,35 @@ export class FunctionValidator implements FunctionContext {
         const dest = this.readTableIndex();
         const source = this.readTableIndex();
         if (this.tableType(dest) !== this.tableType(source)) throw this.error('type mismatch');
-        this.popExpect(I32);
-        this.popExpect(I32);
-        this.popExpect(I32);
+        // The length is the narrower of the two index types.
+        const destAddress = this.tableAddress(dest), sourceAddress = this.tableAddress(source);
+        this.popExpect(destAddress === I64 && sourceAddress === I64 ? I64 : I32);
+        this.popExpect(sourceAddress);
+        this.popExpect(destAddress);
         if (this.live) cg!.tableCopy(dest, source, offset);
         return;
       }
       case 15: { // table.grow
         const t = this.readTableIndex();
-        this.popExpect(I32);
+        const address = this.tableAddress(t);
+        this.popExpect(address);
         this.popExpect(this.tableType(t));
-        this.push(I32);
+        this.push(address);
         if (this.live) cg!.tableGrow(t, offset);
         return;
       }
       case 16: { // table.size
         const t = this.readTableIndex();
-        this.push(I32);
+        this.push(this.tableAddress(t));
         if (this.live) cg!.tableSize(t, offset);
         return;
       }
       case 17: { // table.fill
         const t = this.readTableIndex();
-        this.popExpect(I32);
+        const address = this.tableAddress(t);
+        this.popExpect(address);
         this.popExpect(this.tableType(t));
-        this.popExpect(I32);
+        this.popExpect(address);
         if (this.live) cg!.tableFill(t, offset);
         return;
       }
@@ -1115,10 +1141,17 @@ export class FunctionValidator implements FunctionContext {
         const align = this.memargAlign;
         const lane = r.u8();
         if (lane >= opLaneCount[index]!) throw this.error('invalid lane index');
-        this.popOperands(index);
+        if (opFamily[index] === FAMILY_LOAD_LANE) {
+          this.popExpect(V128);
+          this.popExpect(this.memargAddress);
+          this.push(V128);
+        } else {
+          this.popExpect(V128);
+          this.popExpect(this.memargAddress);
+        }
         if (!this.live) return;
-        if (opFamily[index] === FAMILY_LOAD_LANE) cg!.loadLane(opcode, 0, align, memOffset, lane, offset);
-        else cg!.storeLane(opcode, 0, align, memOffset, lane, offset);
+        if (opFamily[index] === FAMILY_LOAD_LANE) cg!.loadLane(opcode, this.memargMemory, align, memOffset, lane, offset);
+        else cg!.storeLane(opcode, this.memargMemory, align, memOffset, lane, offset);
         return;
       }
       case FAMILY_TERNARY:

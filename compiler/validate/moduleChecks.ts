@@ -2,11 +2,21 @@
 // decoder has read them (indices in range, limits, constant expression types, export names).
 
 import { CompileError, unsupported } from '../errors.ts';
-import type { ConstArith, ConstExpr, ConstInstr, DataSegment, ElementSegment, Limits, ModuleInfo, ValType } from '../binary/types.ts';
+import type { ConstArith, ConstExpr, ConstInstr, DataSegment, ElementSegment, Limits, MemoryType, ModuleInfo, TableType, ValType } from '../binary/types.ts';
 import { ValType as T } from '../binary/types.ts';
 
 /** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
 export const MAX_MEMORY_PAGES = 65536;
+/** The most pages a 64-bit memory may declare (memory64): 2^48 pages of 64 KiB are 2^64 bytes. */
+export const MAX_MEMORY64_PAGES = 2 ** 48;
+/** A table's size bound by its address type (an i64 table's: every u64). */
+function tableBound(t: TableType): number {
+  return t.address64 ? 2 ** 64 : 2 ** 32 - 1;
+}
+/** A memory's page bound by its address type. */
+export function memoryPageBound(t: MemoryType): number {
+  return t.address64 ? MAX_MEMORY64_PAGES : MAX_MEMORY_PAGES;
+}
 
 // #region const-expr-check
 /**
@@ -76,8 +86,9 @@ export function checkConstExpr(m: ModuleInfo, e: ConstExpr, expected: ValType, o
 
 function checkLimits(l: Limits, bound: number, what: 'memory' | 'table', offset: number): void {
   if (l.min > bound || (l.max !== undefined && l.max > bound)) {
+    const memoryBound = bound === MAX_MEMORY_PAGES ? `${bound} pages (4GiB)` : '2^48 pages (2^64 bytes)';
     throw new CompileError(
-      what === 'memory' ? `memory size must be at most ${bound} pages (4GiB)` : 'table size must be at most 2^32-1',
+      what === 'memory' ? `memory size must be at most ${memoryBound}` : 'table size must be at most 2^32-1',
       offset,
     );
   }
@@ -94,10 +105,9 @@ export function checkImports(m: ModuleInfo, offset: number): void {
   for (const imp of m.imports) {
     const d = imp.desc;
     if (d.kind === 'func') checkTypeIndex(m, d.typeIndex, offset);
-    else if (d.kind === 'table') checkLimits(d.type.limits, 2 ** 32 - 1, 'table', offset);
-    else if (d.kind === 'memory') checkLimits(d.type.limits, MAX_MEMORY_PAGES, 'memory', offset);
+    else if (d.kind === 'table') checkLimits(d.type.limits, tableBound(d.type), 'table', offset);
+    else if (d.kind === 'memory') checkLimits(d.type.limits, memoryPageBound(d.type), 'memory', offset);
   }
-  if (m.memories.length > 1) throw unsupported('multi-memory', offset);
 }
 
 export function checkFunctions(m: ModuleInfo, offset: number): void {
@@ -106,15 +116,14 @@ export function checkFunctions(m: ModuleInfo, offset: number): void {
 
 export function checkTables(m: ModuleInfo, offset: number): void {
   for (let i = m.importedTableCount; i < m.tables.length; i++) {
-    checkLimits(m.tables[i]!.limits, 2 ** 32 - 1, 'table', offset);
+    checkLimits(m.tables[i]!.limits, tableBound(m.tables[i]!), 'table', offset);
   }
 }
 
 export function checkMemories(m: ModuleInfo, offset: number): void {
   for (let i = m.importedMemoryCount; i < m.memories.length; i++) {
-    checkLimits(m.memories[i]!.limits, MAX_MEMORY_PAGES, 'memory', offset);
+    checkLimits(m.memories[i]!.limits, memoryPageBound(m.memories[i]!), 'memory', offset);
   }
-  if (m.memories.length > 1) throw unsupported('multi-memory', offset);
 }
 
 export function checkExports(m: ModuleInfo, offset: number): void {
@@ -140,7 +149,7 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
   if (seg.mode === 'active') {
     const table = m.tables[seg.table];
     if (!table) throw new CompileError(`unknown table ${seg.table}`, offset);
-    checkConstExpr(m, seg.offset!, T.i32, offset);
+    checkConstExpr(m, seg.offset!, table.address64 ? T.i64 : T.i32, offset);
     if (table.element !== seg.type) throw new CompileError('type mismatch', offset);
   }
   for (const e of seg.init) {
@@ -154,5 +163,5 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
 export function checkData(m: ModuleInfo, seg: DataSegment, offsetExpr: ConstExpr | undefined, offset: number): void {
   if (offsetExpr === undefined) return;
   if (seg.memory >= m.memories.length) throw new CompileError(`unknown memory ${seg.memory}`, offset);
-  checkConstExpr(m, offsetExpr, T.i32, offset);
+  checkConstExpr(m, offsetExpr, m.memories[seg.memory]!.address64 ? T.i64 : T.i32, offset);
 }

@@ -78,6 +78,8 @@ export interface SpectestShape {
   global_f32: ExternValue;
   global_f64: ExternValue;
   table: ExternValue;
+  /** A table with i64 indices (memory64's table64), for engines that have them. */
+  table64?: ExternValue;
   memory: ExternValue;
 }
 

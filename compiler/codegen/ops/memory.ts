@@ -2,20 +2,23 @@
 // operators (through runtime builtins, which trap by the spec's rules). r14 holds memory 0's
 // base for the whole run (the memory never moves), so an access is one instruction on
 // `[r14 + zx(address) + offset]` after its bounds check (ops/boundsChecks.ts), and often
-// without one. Memory index is always 0 in WebAssembly 2.0.
+// without one. A memory64 memory's addresses are i64, checked in full (effectiveAddress64).
+// Other memories (multi-memory) have their base and size in the VMContext: an access loads the
+// base and checks against the size every time (otherMemoryAddress).
 
-import { Builtin, TrapCode, VMCTX } from '../../abi/index.ts';
+import { Builtin, MemoryBuiltin, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
 import { GPR64, qword } from '../../x64/index.ts';
-import { callBuiltin } from '../calls.ts';
+import { callBuiltin, callMemoryBuiltin } from '../calls.ts';
 import { F32, F64, type FunctionCompiler, GPR, I32, I64, XMM_CLASS } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
-  boundsFacts, checkConstant, checkIndex, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
+  boundsFacts, checkConstant, checkIndex, checkIndex64, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
+import { insertConstants } from './table.ts';
 
 // #region access-table
 /** What each load and store opcode moves: value type, bytes, and for narrow loads sign extension. */
@@ -42,13 +45,22 @@ function accessOf(opcode: number): Access {
 }
 
 // #region effective-address
+/** Where an access goes: `[base + index + disp]`, base r14 for memory 0, index -1 for none. */
+export interface Address {
+  base: number;
+  index: number;
+  disp: number;
+}
+
 /**
  * The memory operand for an access of `size` bytes at the popped i32 address `a` plus the
  * memarg offset, bounds-checked unless the facts prove it in bounds (`bound`: a is at most
  * that, unsigned; see valueBounds.ts). `index` is the register
  * holding the zero-extended address (held by this operator; a load may reuse it), or -1.
  */
-export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number): { index: number; disp: number } {
+export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number, memory = 0): Address {
+  if (memory !== 0) return otherMemoryAddress(fc, memory, a, offset, size);
+  if (fc.memory64) return effectiveAddress64(fc, a, offset, size);
   const asm = fc.asm;
   const facts = boundsFacts(fc);
   if (a.loc === Loc.Const) {
@@ -99,6 +111,94 @@ export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, 
   return withDisp(fc, r, offset);
 }
 
+/** Addresses at or above this (2^53) are not exact as doubles; no memory reaches them. */
+const EXACT_LIMIT = 2 ** 53;
+
+/**
+ * effectiveAddress for a memory64 memory: `a` is an i64 address and the memarg offset may be up
+ * to 2^64 - 1 (a double: rounded above 2^53, where nothing is in bounds). No zero extension, and
+ * of the facts only the memory's known size is used: the local facts reason about i32 addresses.
+ */
+function effectiveAddress64(fc: FunctionCompiler, a: Value, offset: number, size: number): Address {
+  const facts = boundsFacts(fc);
+  if (a.loc === Loc.Const) {
+    const ea = (a.hi >>> 0) * 0x100000000 + (a.imm >>> 0) + offset;
+    const end = ea + size;
+    if (end >= EXACT_LIMIT) return trappingAddress(fc);
+    if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
+    else {
+      checkConstant(fc, end);
+      facts.learn(end);
+    }
+    if (ea <= MAX_DISP) return addressAt(-1, ea);
+    const r = fc.regs.alloc(GPR);
+    fc.asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
+    return addressAt(r, 0);
+  }
+  if (offset + size >= EXACT_LIMIT) return trappingAddress(fc);
+  const r = fc.readReg(a);
+  checkIndex64(fc, r, offset + size);
+  facts.learn(offset + size);
+  return withDisp(fc, r, offset);
+}
+
+/** An access no address puts in bounds: it traps, and the access that follows is dead code. */
+function trappingAddress(fc: FunctionCompiler): Address {
+  fc.trapNow(TrapCode.outOfBoundsMemoryAccess);
+  return addressAt(-1, 0);
+}
+
+// #region other-memories
+/**
+ * effectiveAddress for a memory other than memory 0 (multi-memory): its base is loaded from the
+ * VMContext into a register, and every access is checked against the size beside it (the
+ * bounds facts are memory 0's). The end is added in a register: for an i32 address below 2^33,
+ * for an i64 one with the carry checked too.
+ */
+function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: number, size: number): Address {
+  const asm = fc.asm;
+  const address64 = fc.env.module.memories[m]!.address64 === true;
+  const sizeField = qword(VMCTX_GPR, fc.env.vmctx.memorySize(m));
+  const scratch = GPR64[SCRATCH]!;
+  let result: Address;
+  if (a.loc === Loc.Const) {
+    const ea = (address64 ? (a.hi >>> 0) * 0x100000000 : 0) + (a.imm >>> 0) + offset;
+    const end = ea + size;
+    if (end >= EXACT_LIMIT) return trappingAddress(fc);
+    asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
+    asm.cmp(scratch, sizeField);
+    fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+    if (ea <= MAX_DISP) result = addressAt(-1, ea);
+    else {
+      const r = fc.regs.alloc(GPR);
+      asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
+      result = addressAt(r, 0);
+    }
+  } else {
+    const end = offset + size;
+    if (end >= EXACT_LIMIT) return trappingAddress(fc);
+    const r = address64 ? fc.readReg(a) : addressRegister(fc, a);
+    if (end <= MAX_DISP) {
+      asm.mov(scratch, GPR64[r]!);
+      asm.add(scratch, end);
+    } else {
+      asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
+      asm.add(scratch, GPR64[r]!);
+    }
+    if (address64) fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
+    asm.cmp(scratch, sizeField);
+    fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+    fc.env.boundsChecks.kept++;
+    result = withDisp(fc, r, offset);
+  }
+  // The base last: withDisp may have taken a register, and this one must differ from the index.
+  const base = fc.regs.alloc(GPR);
+  asm.mov(GPR64[base]!, qword(VMCTX_GPR, fc.env.vmctx.memoryBase(m)));
+  result.base = base;
+  return result;
+}
+// #endregion other-memories
+
 /**
  * A register holding the i32 address `a`, zero-extended to 64 bits (32-bit instructions clear
  * the upper half; the upper half of an i32 register may hold anything, e.g. after
@@ -144,15 +244,16 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
 }
 
 /** The answer of effectiveAddress: one object, rewritten by each call (the access reads it at once). */
-const address = { index: -1, disp: 0 };
-function addressAt(index: number, disp: number): { index: number; disp: number } {
+const address: Address = { base: MEMORY_BASE, index: -1, disp: 0 };
+function addressAt(index: number, disp: number): Address {
+  address.base = MEMORY_BASE;
   address.index = index;
   address.disp = disp;
   return address;
 }
 
 /** A displacement beyond an addressing mode's reach is added to the 64-bit address instead. */
-function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: number; disp: number } {
+function withDisp(fc: FunctionCompiler, r: number, disp: number): Address {
   if (disp <= MAX_DISP) return addressAt(r, disp);
   // A local's home register is not ours to change: the sum goes to a register of our own.
   const t = fc.regs.isHome(r) ? fc.regs.alloc(GPR) : r;
@@ -165,45 +266,45 @@ function withDisp(fc: FunctionCompiler, r: number, disp: number): { index: numbe
 // #endregion effective-address
 
 // #region load-store
-export function load(fc: FunctionCompiler, opcode: number, offset: number): void {
+export function load(fc: FunctionCompiler, opcode: number, offset: number, memory = 0): void {
   const { type, size, signed } = accessOf(opcode);
   fc.protectFlags(1);
   const a = fc.pop();
-  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
+  const { base, index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size, memory);
   const asm = fc.asm;
   if (type === F32 || type === F64) {
     const x = fc.regs.alloc(XMM_CLASS);
-    asm.loadFloatIndexed(x & 15, size as 4 | 8, MEMORY_BASE, index, disp);
+    asm.loadFloatIndexed(x & 15, size as 4 | 8, base, index, disp);
     return fc.push(inReg(type, x));
   }
   const dst = index >= 0 && !fc.regs.isHome(index) ? index : fc.regs.alloc(GPR);
   // Only a signed i64 load extends into 64 bits: every other load writes a 32-bit register (a
   // mov of 4 bytes, or movzx/movsx of 1 or 2), which clears the upper half, i64.load32_u's too.
-  asm.loadIndexed(dst, size, signed, type === I64 && signed, MEMORY_BASE, index, disp);
+  asm.loadIndexed(dst, size, signed, type === I64 && signed, base, index, disp);
   if (type === I32) fc.markZeroExtended(dst); // every i32 load writes a 32-bit register
   fc.push(inReg(type, dst));
   if (type === I32 && !signed && size < 4) fc.stack.setTopBound(size === 1 ? 0xff : 0xffff);
 }
 
-export function store(fc: FunctionCompiler, opcode: number, offset: number): void {
+export function store(fc: FunctionCompiler, opcode: number, offset: number, memory = 0): void {
   const { type, size } = accessOf(opcode);
   fc.protectFlags(2);
   const v = fc.pop();
   const a = fc.pop();
-  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size);
+  const { base, index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, size, memory);
   const asm = fc.asm;
   if (v.loc === Loc.Const) {
     // Integer and float constants alike are stored as their bits.
-    if (size < 8 || v.hi === v.imm >> 31) asm.storeImmediateIndexed(narrow(v.imm, size), size, MEMORY_BASE, index, disp);
+    if (size < 8 || v.hi === v.imm >> 31) asm.storeImmediateIndexed(narrow(v.imm, size), size, base, index, disp);
     else {
       asm.mov(GPR64[SCRATCH]!, imm64(v.imm, v.hi));
-      asm.storeIndexed(SCRATCH, 8, MEMORY_BASE, index, disp);
+      asm.storeIndexed(SCRATCH, 8, base, index, disp);
     }
     return;
   }
   const r = fc.readReg(v);
-  if (type === F32 || type === F64) asm.storeFloatIndexed(r & 15, size as 4 | 8, MEMORY_BASE, index, disp);
-  else asm.storeIndexed(r, size, MEMORY_BASE, index, disp);
+  if (type === F32 || type === F64) asm.storeFloatIndexed(r & 15, size as 4 | 8, base, index, disp);
+  else asm.storeIndexed(r, size, base, index, disp);
 }
 // #endregion load-store
 
@@ -218,34 +319,70 @@ function narrow(x: number, size: number): number {
 const GROW: FuncType = { params: [I32], results: [I32] };
 const FILL_OR_COPY: FuncType = { params: [I32, I32, I32], results: [] };
 const INIT: FuncType = { params: [I32, I32, I32, I32], results: [] };
+// memory64: the same builtins, given 64-bit addresses and sizes (their stubs pass every integer
+// as a 64-bit slot; the runtime reads them by the memory's address type).
+const GROW64: FuncType = { params: [I64], results: [I64] };
+const FILL64: FuncType = { params: [I64, I32, I64], results: [] };
+const COPY64: FuncType = { params: [I64, I64, I64], results: [] };
+const INIT64: FuncType = { params: [I32, I64, I32, I32], results: [] };
+// Memories other than 0 (compiler/abi: MemoryBuiltin): the memory indices first.
+const GROW_AT: FuncType = { params: [I32, I32], results: [I32] };
+const GROW_AT64: FuncType = { params: [I32, I64], results: [I64] };
+const FILL_AT: FuncType = { params: [I32, I32, I32, I32], results: [] };
+const FILL_AT64: FuncType = { params: [I32, I64, I32, I64], results: [] };
+const INIT_AT: FuncType = { params: [I32, I32, I32, I32, I32], results: [] };
+const INIT_AT64: FuncType = { params: [I32, I32, I64, I32, I32], results: [] };
+/** memory.copy's: each memory's address type, and the narrower of the two for the length (by dst64 * 2 + src64). */
+const COPY_AT: readonly FuncType[] = [
+  { params: [I32, I32, I32, I32, I32], results: [] },
+  { params: [I32, I32, I32, I64, I32], results: [] },
+  { params: [I32, I32, I64, I32, I32], results: [] },
+  { params: [I32, I32, I64, I64, I64], results: [] },
+];
+
+/** Memory m's addresses are i64 (memory64). */
+function is64(fc: FunctionCompiler, m: number): boolean {
+  return fc.env.module.memories[m]!.address64 === true;
+}
 const DROP: FuncType = { params: [I32], results: [] };
 
 /** memory.size: the byte size the runtime keeps in the VMContext, in 64 KiB pages. */
-export function memorySize(fc: FunctionCompiler): void {
+export function memorySize(fc: FunctionCompiler, memory = 0): void {
   fc.protectFlags(0);
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, VMCTX.MEMORY_SIZE));
+  fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, fc.env.vmctx.memorySize(memory)));
   fc.asm.shr(GPR64[r]!, 16);
-  fc.push(inReg(I32, r));
+  fc.push(inReg(is64(fc, memory) ? I64 : I32, r));
 }
 
 /** memory.grow: the runtime commits the pages and updates every instance's MEMORY_SIZE; r14 stays. */
-export function memoryGrow(fc: FunctionCompiler): void {
-  callBuiltin(fc, Builtin.memoryGrow, GROW);
+export function memoryGrow(fc: FunctionCompiler, memory = 0): void {
+  if (memory === 0) return callBuiltin(fc, Builtin.memoryGrow, fc.memory64 ? GROW64 : GROW);
+  insertConstants(fc, 1, [memory]);
+  callMemoryBuiltin(fc, MemoryBuiltin.grow, is64(fc, memory) ? GROW_AT64 : GROW_AT);
 }
 // #endregion memory-size-grow
 
 // #region bulk-memory
 /** memory.fill (dst, value, len) and memory.copy (dst, src, len, overlapping like memmove). */
-export function memoryFill(fc: FunctionCompiler): void {
-  callBuiltin(fc, Builtin.memoryFill, FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+export function memoryFill(fc: FunctionCompiler, memory = 0): void {
+  if (memory === 0) return callBuiltin(fc, Builtin.memoryFill, fc.memory64 ? FILL64 : FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+  insertConstants(fc, 3, [memory]);
+  callMemoryBuiltin(fc, MemoryBuiltin.fill, is64(fc, memory) ? FILL_AT64 : FILL_AT, TrapCode.outOfBoundsMemoryAccess);
 }
-export function memoryCopy(fc: FunctionCompiler): void {
-  callBuiltin(fc, Builtin.memoryCopy, FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+export function memoryCopy(fc: FunctionCompiler, dst = 0, src = 0): void {
+  if (dst === 0 && src === 0) return callBuiltin(fc, Builtin.memoryCopy, fc.memory64 ? COPY64 : FILL_OR_COPY, TrapCode.outOfBoundsMemoryAccess);
+  insertConstants(fc, 3, [dst, src]);
+  const type = COPY_AT[(is64(fc, dst) ? 2 : 0) + (is64(fc, src) ? 1 : 0)]!;
+  callMemoryBuiltin(fc, MemoryBuiltin.copy, type, TrapCode.outOfBoundsMemoryAccess);
 }
 
 /** memory.init: the builtin takes the segment index first, below the three operands. */
-export function memoryInit(fc: FunctionCompiler, segment: number): void {
+export function memoryInit(fc: FunctionCompiler, segment: number, memory = 0): void {
+  if (memory !== 0) {
+    insertConstants(fc, 3, [memory, segment]);
+    return callMemoryBuiltin(fc, MemoryBuiltin.init, is64(fc, memory) ? INIT_AT64 : INIT_AT, TrapCode.outOfBoundsMemoryAccess);
+  }
   const n = fc.pop();
   const s = fc.pop();
   const d = fc.pop();
@@ -253,7 +390,7 @@ export function memoryInit(fc: FunctionCompiler, segment: number): void {
   fc.push(d);
   fc.push(s);
   fc.push(n);
-  callBuiltin(fc, Builtin.memoryInit, INIT, TrapCode.outOfBoundsMemoryAccess);
+  callBuiltin(fc, Builtin.memoryInit, fc.memory64 ? INIT64 : INIT, TrapCode.outOfBoundsMemoryAccess);
 }
 
 export function dataDrop(fc: FunctionCompiler, segment: number): void {

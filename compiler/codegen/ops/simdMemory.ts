@@ -6,15 +6,14 @@
 import { GPR64, type Mem, mem, type MemSize } from '../../x64/index.ts';
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { boundOf } from './valueBounds.ts';
-import { MEMORY_BASE } from './boundsChecks.ts';
 import { effectiveAddress } from './memory.ts';
 import { newVector, pushVector, SCRATCH_X, vectorRegister, vectorTemp } from './simd.ts';
 
 /** The bounds-checked operand of an access of `bytes` at the popped address plus `offset`. */
-function access(fc: FunctionCompiler, offset: number, bytes: number): Mem {
+function access(fc: FunctionCompiler, offset: number, bytes: number, memory: number): Mem {
   const a = fc.pop();
-  const { index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, bytes);
-  return mem(GPR64[MEMORY_BASE]!, disp, index >= 0 ? GPR64[index]! : null, 1, (8 * bytes) as MemSize);
+  const { base, index, disp } = effectiveAddress(fc, a, boundOf(fc, a, fc.stack.height), offset, bytes, memory);
+  return mem(GPR64[base]!, disp, index >= 0 ? GPR64[index]! : null, 1, (8 * bytes) as MemSize);
 }
 
 // #region vector-loads
@@ -41,11 +40,11 @@ function loadOf(name: string): VectorLoad {
 }
 
 /** Every v128 load, by its name: v128.load, load8x8_s ..., load8_splat ..., load32_zero, load64_zero. */
-export function vectorLoad(fc: FunctionCompiler, name: string, offset: number): void {
+export function vectorLoad(fc: FunctionCompiler, name: string, offset: number, memory = 0): void {
   const { kind, bytes, extend } = loadOf(name);
   fc.protectFlags(1);
   const asm = fc.asm;
-  const m = access(fc, offset, bytes);
+  const m = access(fc, offset, bytes, memory);
   const dst = newVector(fc);
   if (kind === 'whole') asm.movups(dst, m);
   else if (kind === 'extend') asm.emit(extend, dst, m);
@@ -77,11 +76,11 @@ export function vectorLoad(fc: FunctionCompiler, name: string, offset: number): 
 }
 
 /** v128.store. */
-export function vectorStore(fc: FunctionCompiler, offset: number): void {
+export function vectorStore(fc: FunctionCompiler, offset: number, memory = 0): void {
   fc.protectFlags(2);
   const v = fc.pop();
   const x = vectorRegister(fc, v);
-  fc.asm.movups(access(fc, offset, 16), x);
+  fc.asm.movups(access(fc, offset, 16, memory), x);
 }
 // #endregion vector-loads
 
@@ -93,23 +92,23 @@ const INSERT = ['', 'pinsrb', 'pinsrw', '', 'pinsrd', '', '', '', 'pinsrq'];
 const EXTRACT = ['', 'pextrb', 'pextrw', '', 'pextrd', '', '', '', 'pextrq'];
 
 /** v128.loadN_lane: lane `lane` of the vector on top replaced from memory. */
-export function loadLane(fc: FunctionCompiler, name: string, offset: number, lane: number): void {
+export function loadLane(fc: FunctionCompiler, name: string, offset: number, lane: number, memory = 0): void {
   const bytes = laneBytes(name);
   fc.protectFlags(2);
   const v = fc.pop();
   const dst = vectorTemp(fc, v);
-  const m = access(fc, offset, bytes);
+  const m = access(fc, offset, bytes, memory);
   fc.asm.emit(INSERT[bytes]!, dst, m, lane);
   pushVector(fc, dst);
 }
 
 /** v128.storeN_lane: lane `lane` of the vector on top to memory. */
-export function storeLane(fc: FunctionCompiler, name: string, offset: number, lane: number): void {
+export function storeLane(fc: FunctionCompiler, name: string, offset: number, lane: number, memory = 0): void {
   const bytes = laneBytes(name);
   fc.protectFlags(2);
   const v = fc.pop();
   const x = vectorRegister(fc, v);
-  const m = access(fc, offset, bytes);
+  const m = access(fc, offset, bytes, memory);
   fc.asm.emit(EXTRACT[bytes]!, m, x, lane);
 }
 // #endregion lane-accesses

@@ -31,7 +31,13 @@ const scratch = GPR64[SCRATCH]!;
 function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, trap: TrapCode): Mem {
   const asm = fc.asm;
   asm.mov(scratch, qword(vmctxReg, fc.env.vmctx.table(t)));
+  const table64 = isTable64(fc, t);
   if (typeof index !== 'number') {
+    // A table64 index of 2^32 or more is past any table's length (a u32).
+    if (table64 && index.hi !== 0) {
+      fc.trapNow(trap);
+      return qword(scratch, 0);
+    }
     const c = index.imm >>> 0;
     asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
     fc.trapIf('be', trap); // length <= c, unsigned
@@ -40,14 +46,32 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
     asm.mov(GPR32[SCRATCH2]!, c);
     return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
   }
-  asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
+  if (table64) {
+    // The whole 64-bit index against the zero-extended length.
+    asm.mov(GPR32[SCRATCH2]!, dword(scratch, TABLE.LENGTH));
+    asm.cmp(GPR64[index]!, GPR64[SCRATCH2]!);
+  } else asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
   fc.trapIf('ae', trap);
   asm.mov(scratch, qword(scratch, TABLE.BASE));
   return qword(scratch, 0, GPR64[index]!, TABLE.ELEMENT_SIZE);
 }
 
-/** An i32 index (not a constant) zero-extended into a register this operator owns. */
-function indexInReg(fc: FunctionCompiler, v: Value): RegId {
+/** Table t's indices are i64 (table64). */
+function isTable64(fc: FunctionCompiler, t: number): boolean {
+  return fc.env.module.tables[t]!.address64 === true;
+}
+
+/**
+ * An index (not a constant) in a register this operator owns: an i32 zero-extended, a table64's
+ * i64 as it is.
+ */
+function indexInReg(fc: FunctionCompiler, v: Value, table64: boolean): RegId {
+  if (table64) {
+    if (v.loc === Loc.Reg) return v.n;
+    const r = fc.regs.alloc(GPR);
+    fc.loadInto(r, v);
+    return r;
+  }
   if (v.loc === Loc.Reg) {
     fc.asm.mov(GPR32[v.n]!, GPR32[v.n]!);
     return v.n;
@@ -68,7 +92,7 @@ export function tableGet(fc: FunctionCompiler, t: number): void {
     dst = fc.regs.alloc(GPR);
     elem = elementAddress(fc, t, index, TrapCode.outOfBoundsTableAccess);
   } else {
-    dst = indexInReg(fc, index);
+    dst = indexInReg(fc, index, isTable64(fc, t));
     elem = elementAddress(fc, t, dst, TrapCode.outOfBoundsTableAccess);
   }
   fc.asm.mov(GPR64[dst]!, elem);
@@ -92,7 +116,7 @@ export function tableSet(fc: FunctionCompiler, t: number): void {
   const src: Gpr | number = value.loc === Loc.Const && fitsImm32(value) ? value.imm : GPR64[fc.readReg(value)]!;
   const elem = index.loc === Loc.Const
     ? elementAddress(fc, t, index, TrapCode.outOfBoundsTableAccess)
-    : elementAddress(fc, t, indexInReg(fc, index), TrapCode.outOfBoundsTableAccess);
+    : elementAddress(fc, t, indexInReg(fc, index, isTable64(fc, t)), TrapCode.outOfBoundsTableAccess);
   fc.asm.mov(elem, src);
 }
 
@@ -100,7 +124,7 @@ export function tableSize(fc: FunctionCompiler, t: number): void {
   const r = fc.regs.alloc(GPR);
   fc.asm.mov(GPR64[r]!, qword(vmctxReg, fc.env.vmctx.table(t)));
   fc.asm.mov(GPR32[r]!, dword(GPR64[r]!, TABLE.LENGTH));
-  fc.push(inReg(I32, r));
+  fc.push(inReg(isTable64(fc, t) ? I64 : I32, r));
 }
 // #endregion table-element
 
@@ -144,8 +168,9 @@ class TableCall implements IndirectCall {
   target(fc: FunctionCompiler, index: Value, base: number): Mem {
     const asm = fc.asm;
     const eax = GPR32[Reg.rax]!;
-    // The index may have been in rax already, its upper half unknown (a move there is 32-bit).
-    if (index.loc !== Loc.Const) asm.mov(eax, eax);
+    // The index may have been in rax already, its upper half unknown (a move there is 32-bit);
+    // a table64 index is all 64 bits.
+    if (index.loc !== Loc.Const && !isTable64(fc, this.table)) asm.mov(eax, eax);
     const elem = elementAddress(fc, this.table, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
     asm.mov(scratch, elem);
     asm.test(scratch, scratch);
@@ -177,9 +202,19 @@ const GROW: FuncType = { params: [I32, I64, I32], results: [I32] };
 const FILL: FuncType = { params: [I32, I32, I64, I32], results: [] };
 const COPY_OR_INIT: FuncType = { params: [I32, I32, I32, I32, I32], results: [] };
 const DROP: FuncType = { params: [I32], results: [] };
+// table64: the same builtins given i64 indices and sizes (their stubs pass every integer as a
+// 64-bit slot; the runtime reads them by the tables' index types).
+const GROW64: FuncType = { params: [I32, I64, I64], results: [I64] };
+const FILL64: FuncType = { params: [I32, I64, I64, I64], results: [] };
+const INIT64: FuncType = { params: [I32, I32, I64, I32, I32], results: [] };
+/** table.copy's operands: each table's index type, and the narrower of the two for the length. */
+function copyType(dst64: boolean, src64: boolean): FuncType {
+  const d = dst64 ? I64 : I32, s = src64 ? I64 : I32;
+  return { params: [I32, I32, d, s, dst64 && src64 ? I64 : I32], results: [] };
+}
 
 /** Put i32 constants under the top `depth` operands, so they become a builtin's first arguments. */
-function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
+export function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
   const stack = fc.stack;
   // Now, while every value sits at its own position: a register this may need is freed by
   // spilling to a slot no shifted value still reads.
@@ -196,22 +231,23 @@ function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly n
 
 export function tableGrow(fc: FunctionCompiler, t: number): void {
   insertConstants(fc, 2, [t]);
-  callBuiltin(fc, Builtin.tableGrow, GROW);
+  callBuiltin(fc, Builtin.tableGrow, isTable64(fc, t) ? GROW64 : GROW);
 }
 
 export function tableFill(fc: FunctionCompiler, t: number): void {
   insertConstants(fc, 3, [t]);
-  callBuiltin(fc, Builtin.tableFill, FILL, TrapCode.outOfBoundsTableAccess);
+  callBuiltin(fc, Builtin.tableFill, isTable64(fc, t) ? FILL64 : FILL, TrapCode.outOfBoundsTableAccess);
 }
 
 export function tableCopy(fc: FunctionCompiler, dst: number, src: number): void {
   insertConstants(fc, 3, [dst, src]);
-  callBuiltin(fc, Builtin.tableCopy, COPY_OR_INIT, TrapCode.outOfBoundsTableAccess);
+  const dst64 = isTable64(fc, dst), src64 = isTable64(fc, src);
+  callBuiltin(fc, Builtin.tableCopy, dst64 || src64 ? copyType(dst64, src64) : COPY_OR_INIT, TrapCode.outOfBoundsTableAccess);
 }
 
 export function tableInit(fc: FunctionCompiler, elem: number, t: number): void {
   insertConstants(fc, 3, [t, elem]);
-  callBuiltin(fc, Builtin.tableInit, COPY_OR_INIT, TrapCode.outOfBoundsTableAccess);
+  callBuiltin(fc, Builtin.tableInit, isTable64(fc, t) ? INIT64 : COPY_OR_INIT, TrapCode.outOfBoundsTableAccess);
 }
 
 export function elemDrop(fc: FunctionCompiler, elem: number): void {

@@ -132,6 +132,7 @@ function makeSpectest(): SpectestShape {
     global_f32: new Global(ValType.f32, false, 666.6),
     global_f64: new Global(ValType.f64, false, 666.6),
     table: new Table(ValType.funcref, 10, 20),
+    table64: new Table(ValType.funcref, 10, 20, null, true),
     memory: new LinearMemory(1, 2),
   };
 }
