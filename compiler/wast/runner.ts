@@ -85,8 +85,8 @@ export interface RunOptions {
   /** wabt, the project's text front-end. */
   textToBinary: TextToBinary;
   /**
-   * A parser that follows the spec's text grammar exactly (wasm-tools'; Node only): it reads
-   * the text wabt cannot, and judges the malformed text wabt accepts. Without it those are skipped.
+   * A parser that follows the spec's text grammar (wasm-tools'; Node only): it reads the text
+   * wabt cannot, and judges the malformed text wabt accepts. Without it those are skipped.
    */
   specTextToBinary?: TextToBinary;
   /** When given: a valid text module that we reject is skipped if wabt cannot read its own binary back. */
@@ -272,6 +272,7 @@ export class ScriptRunner {
       if (isUnsupported(err)) skip(reasonOf(err));
       if (err instanceof NotImplemented) skip(err.reason);
       if (!(err instanceof CompileError)) failWith(`compiler crashed: ${describe(err)}`);
+      // (by 'wabt' implies text; the format test is for the type checker)
       if (binary.by === 'wabt' && m.source.format !== 'binary' && this.options.readsBack?.(binary.bytes) === false) {
         // wabt's binary is unsound by wabt's own reading: the spec-exact parser's decides.
         const bytes = this.readableSpecBinaryOf(m.source.text, 'wabt cannot read back its own binary of this module');

@@ -1,6 +1,6 @@
 // The spec runner's second text front-end: wasm-tools' parser (the `wast` crate, built to a
 // WebAssembly component by the npm package @bytecodealliance/jco-transpile). It follows the
-// spec's text grammar exactly and reads the WebAssembly 3.0 syntax that wabt cannot, so the
+// spec's text grammar closely and reads the WebAssembly 3.0 syntax that wabt cannot, so the
 // runner asks it for the text wabt rejects and for the malformed text wabt accepts
 // (runner.ts). Node only: the component runs on Node's WASI shims. A development dependency:
 // without it, `lightbeam wast` still runs, and skips what wabt cannot read, as it used to.
@@ -44,15 +44,13 @@ export async function loadWasmToolsTextToBinary(): Promise<TextToBinary | undefi
   const component = (await import(pathToFileURL(path).href)) as WasmToolsComponent;
   await component.$init;
   return (text: string): Uint8Array => {
-    let bytes: Uint8Array;
     try {
-      bytes = component.tools.parse(asciiStringsAndComments(text));
+      return component.tools.parse(asciiStringsAndComments(text));
     } catch (err) {
       // A parse error comes as the component's error value; anything else (a trap) is a crash.
       if (err instanceof Error && 'payload' in err) throw new TextFormatError(wasmToolsMessage(err.message));
       throw err;
     }
-    return bytes;
   };
 }
 // #endregion wasm-tools-text
