@@ -4,6 +4,7 @@ import { parseRunnerArgs } from './runnerOptions.ts';
 import { ENGINES } from '../wast/engines.ts';
 import { runFiles } from '../wast/node/pool.ts';
 import { SuiteNotFound, listWastFiles, locateSuite } from '../wast/node/suite.ts';
+import { WASM_TOOLS_PACKAGE, wasmToolsInstalled } from '../wast/node/wasmToolsText.ts';
 import { formatHuman, summarize } from '../wast/report.ts';
 
 const USAGE = `Usage: lightbeam wast [<files or folders...>] [options]
@@ -37,6 +38,12 @@ export async function main(args: string[]): Promise<number> {
   if (files.length === 0) {
     console.error('lightbeam wast: no .wast files found');
     return 2;
+  }
+  if (!wasmToolsInstalled()) {
+    console.error(
+      `lightbeam wast: ${WASM_TOOLS_PACKAGE} is not installed, so text modules wabt cannot read are skipped ` +
+        `and malformed text wabt accepts is not checked (npm install --save-dev ${WASM_TOOLS_PACKAGE})`,
+    );
   }
   const started = Date.now();
   const progress = !o.json || process.stderr.isTTY;

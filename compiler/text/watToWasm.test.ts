@@ -30,6 +30,14 @@ describe('watToWasm', () => {
       .toThrow(/\n\/tmp\/bad\.wat:1:\d+: error/);
   });
 
+  it('reads names in any script, byte for byte', async () => {
+    const assemble = await loadWatToWasm();
+    for (const name of ['\u00e9', '\ufeff', '\u{1f600}', 'a\u202eb']) {
+      const { instance } = await WebAssembly.instantiate(assemble(`(module (func (export "${name}")))`));
+      expect(Object.keys(instance.exports), name).toEqual([name]);
+    }
+  });
+
   it('reads proposals beyond 2.0 (every wabt feature is on)', async () => {
     const assemble = await loadWatToWasm();
     const tailCall = '(module (func $f (return_call $f)))';

@@ -45,7 +45,9 @@ export async function loadWatToWasm(): Promise<WatAssembler> {
     // wabt copies the name into a buffer one byte too short for its NUL (allocateCString), so a
     // message could show whatever followed it in wabt's heap ("bad.watK:1:53"): the NUL is ours.
     // And only ASCII survives the copy.
-    const module = wabt.parseWat(`${name.replace(/[^\x20-\x7e]/g, '?')}\0`, text, features);
+    // The text goes in as UTF-8 bytes: a string, wabt copies one byte per UTF-16 unit, so "é" in
+    // a name is rejected as invalid UTF-8 and a character beyond U+FFFF becomes two wrong bytes.
+    const module = wabt.parseWat(`${name.replace(/[^\x20-\x7e]/g, '?')}\0`, utf8Bytes(text), features);
     try {
       module.resolveNames();
       if (validate) module.validate();
@@ -57,6 +59,12 @@ export async function loadWatToWasm(): Promise<WatAssembler> {
   };
 }
 // #endregion wat-to-wasm
+
+/** The text's UTF-8 bytes, in a buffer of their own: wabt copies a view's whole buffer. */
+function utf8Bytes(text: string): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
 
 /** Assembles one WAT module. */
 export async function watToWasm(text: string, options?: WatOptions): Promise<Uint8Array<ArrayBuffer>> {

@@ -10,6 +10,7 @@ import { runFiles } from './node/pool.ts';
 import { listWastFiles, locateSuite, type WastFile } from './node/suite.ts';
 import { countTopLevel } from './commandCount.ts';
 import { diffBaseline } from './ratchet.ts';
+import { TEXT_NOT_SUPPORTED } from './runner.ts';
 import { type Counts, type FileResult, summarize, type Summary } from './report.ts';
 
 const BASELINE = fileURLToPath(new URL('./baseline.json', import.meta.url));
@@ -21,14 +22,14 @@ interface Baseline {
   totals: Counts & { total: number };
   /** Per command kind (module, assert_return, assert_trap, ...): the book's chapter 14 shows these. */
   kinds: Record<string, Counts>;
-  /** Skipped commands per reason, wabt's many parse messages counted as one reason. */
+  /** Skipped commands per reason, the text parsers' many messages counted as one reason. */
   skipReasons: Record<string, number>;
   files: Record<string, Counts>;
 }
 
-/** A skip reason as the baseline counts it: wabt's parse messages name a token each time, and are one reason. */
+/** A skip reason as the baseline counts it: the text parsers' messages name a token each time, and are one reason. */
 function skipReason(reason: string): string {
-  return reason.startsWith('text format not supported by wabt') ? 'text format not supported by wabt' : reason;
+  return reason.startsWith(TEXT_NOT_SUPPORTED) ? TEXT_NOT_SUPPORTED : reason;
 }
 
 function kindsAndReasons(s: Summary): { kinds: Record<string, Counts>; skipReasons: Record<string, number> } {

@@ -4,6 +4,7 @@
 // reference engine must not share our decoder's mistakes. Browser-safe.
 
 import { NotImplemented } from './engine.ts';
+import { decodeUtf8 } from './sexpr.ts';
 
 export type ValueKind = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'ref';
 export interface FuncSignature {
@@ -35,7 +36,7 @@ class Bytes {
   }
   name(): string {
     const n = this.leb();
-    const s = new TextDecoder().decode(this.b.subarray(this.pos, this.pos + n));
+    const s = decodeUtf8(this.b.subarray(this.pos, this.pos + n));
     this.pos += n;
     return s;
   }

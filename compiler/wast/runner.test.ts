@@ -1,14 +1,20 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { CompileError, unsupported } from '../errors.ts';
 import { type Engine, NotImplemented } from './engine.ts';
-import { EXECUTION_NOT_IMPLEMENTED, type Outcome, runScript } from './runner.ts';
+import { loadWasmToolsTextToBinary } from './node/wasmToolsText.ts';
+import { EXECUTION_NOT_IMPLEMENTED, type Outcome, type RunOptions, runScript } from './runner.ts';
 import { parseScript } from './script.ts';
 import { type TextToBinary, loadTextToBinary } from './textFormat.ts';
 import { v8Engine } from './v8Engine.ts';
 
 let textToBinary: TextToBinary;
+let wasmTools: TextToBinary;
 beforeAll(async () => {
   textToBinary = await loadTextToBinary();
+  // A development dependency: the tests below need it, so its absence fails them.
+  const loaded = await loadWasmToolsTextToBinary();
+  if (!loaded) throw new Error('@bytecodealliance/jco-transpile is not installed (npm ci)');
+  wasmTools = loaded;
 });
 
 function run(src: string, engine: Engine = v8Engine()): Outcome[] {
@@ -233,7 +239,7 @@ describe('validation', () => {
   test('text the wabt front-end cannot read is a skip naming it, for a module the suite says is valid', () => {
     const os = run('(module (func (result i32) (i32.const 1) (nonsense.op)))', compileOnly());
     expect(os[0]!.status).toBe('skipped');
-    expect(os[0]!.reason).toMatch(/^text format not supported by wabt: /);
+    expect(os[0]!.reason).toMatch(/^text format not supported: wabt: .*\(no spec-exact parser loaded\)$/);
   });
   test('unparsable commands fail; unknown commands too', () => {
     const os = run('(module)\n(assert_return (invoke "f") (i32.const 1.5))\n(bogus)', compileOnly());
@@ -261,5 +267,88 @@ describe('text modules that wabt encodes wrongly', () => {
     const os = runScript(parseScript(src), { engine: rejecting, textToBinary, readsBack: () => false });
     expect(statuses(os)).toEqual(['skipped']);
     expect(os[0]!.reason).toContain('wabt cannot read back its own binary');
+  });
+});
+
+describe('text wabt cannot read or wrongly accepts: the spec-exact parser (wasm-tools)', () => {
+  const withSpec = (src: string, options: Partial<RunOptions> = {}): Outcome[] =>
+    runScript(parseScript(src), { engine: v8Engine(), textToBinary, specTextToBinary: wasmTools, ...options });
+  const outcomes = (os: Outcome[]) => os.map((o) => `${o.status}${o.reason ? ` ${o.reason}` : ''}`);
+
+  // wabt knows `(ref null func)` only as `funcref`, and not at all in select's result.
+  const SELECT_REF = `(module
+    (func (export "null?") (param i32) (result i32)
+      (ref.is_null (select (result (ref null func)) (ref.null func) (ref.null func) (local.get 0)))))
+    (assert_return (invoke "null?" (i32.const 0)) (i32.const 1))`;
+
+  test('reads the module, which then runs for real', () => {
+    expect(() => textToBinary('(module (func (select (result (ref null func)) (ref.null func) (ref.null func) (i32.const 0)) drop))')).toThrow();
+    expect(outcomes(withSpec(SELECT_REF))).toEqual(['passed', 'passed']);
+  });
+
+  test('without it, the module and what needs it are skipped, with wabt\'s reason', () => {
+    const os = run(SELECT_REF);
+    expect(statuses(os)).toEqual(['skipped', 'skipped']);
+    expect(os[0]!.reason).toMatch(/^text format not supported: wabt: unexpected token "null".*\(no spec-exact parser loaded\)$/);
+  });
+
+  test('the engine judges an invalid module only the spec-exact parser reads', () => {
+    const invalid = '(assert_invalid (module (func (result i32) (select (result (ref null func)) (ref.null func) (ref.null func) (i32.const 1)))) "type mismatch")';
+    expect(statuses(withSpec(invalid))).toEqual(['passed']);
+    const accepting: Engine = { name: 'accepting', compile: (b) => b };
+    expect(outcomes(withSpec(invalid, { engine: accepting }))).toEqual(['failed invalid module accepted (expected "type mismatch")']);
+  });
+
+  test('what neither parser reads is a skip with both reasons', () => {
+    const [o] = withSpec('(module (func (i32.add (nonsense.op))))');
+    expect(o!.status).toBe('skipped');
+    expect(o!.reason).toMatch(/^text format not supported: wabt: .*; wasm-tools: unknown operator or unexpected token \(1:\d+\)$/);
+  });
+
+  test('malformed text wabt accepts passes only when the spec-exact parser rejects it', () => {
+    // An empty annotation is malformed (annotations.wast); wabt reads it as nothing.
+    const malformed = '(assert_malformed (module quote "(@)") "empty annotation")';
+    expect(() => textToBinary('(module (@))')).not.toThrow();
+    expect(outcomes(withSpec(malformed))).toEqual(['passed']);
+    expect(outcomes(run(malformed))).toEqual(['skipped wabt accepts this malformed text, and no spec-exact parser is loaded']);
+    const accepting = (text: string) => textToBinary(text);
+    expect(outcomes(withSpec(malformed, { specTextToBinary: accepting }))).toEqual([
+      "skipped wabt and wasm-tools both accept this malformed text (a text front-end's deviation, not the compiler's)",
+    ]);
+  });
+
+  test('wabt rejecting malformed text still passes, whatever the spec-exact parser says', () => {
+    const malformed = '(assert_malformed (module quote "(func (i32.add") "unexpected end")';
+    expect(outcomes(withSpec(malformed, { specTextToBinary: (text) => textToBinary(`${text}))`) }))).toEqual(['passed']);
+  });
+
+  test('names wasm-tools would refuse as confusing (bidirectional overrides, zero-width) still reach the engine', () => {
+    const src = '(module (func (export "a\u202eb\u200b") (result i32) (i32.const 7)))\n(assert_return (invoke "a\u202eb\u200b") (i32.const 7))';
+    // Given to wabt first, such text never needs the fallback; wasm-tools alone must read it too.
+    expect(outcomes(withSpec(src, { textToBinary: (text) => wasmTools(text) }))).toEqual(['passed', 'passed']);
+  });
+
+  describe('a binary wabt cannot read back', () => {
+    // An engine that accepts a module only with a name section: wasm-tools writes one for $f, wabt does not.
+    const hasNames = (b: Uint8Array) => Buffer.from(b).includes(Buffer.from('\x04name', 'latin1'));
+    const namesOnly: Engine = {
+      name: 'names-only',
+      compile: (b) => {
+        if (!hasNames(b)) throw new CompileError('malformed value type', 0x15);
+        return v8Engine().compile(b);
+      },
+    };
+    const src = '(module (func $f (export "f")))';
+
+    test("is replaced by the spec-exact parser's, which decides", () => {
+      expect(hasNames(textToBinary(src))).toBe(false);
+      expect(outcomes(withSpec(src, { engine: namesOnly, readsBack: () => false }))).toEqual(['passed']);
+      const rejecting: Engine = { name: 'rejecting', compile: () => { throw new CompileError('malformed value type', 0x15); } };
+      expect(outcomes(withSpec(src, { engine: rejecting, readsBack: () => false }))).toEqual(['failed valid module rejected: malformed value type (at byte 0x15)']);
+    });
+
+    test('but not when wabt reads it back: then the rejection is ours', () => {
+      expect(statuses(withSpec(src, { engine: namesOnly, readsBack: () => true }))).toEqual(['failed']);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Runs a parsed .wast script against an Engine and gives every command exactly one outcome:
 // passed, failed (with the reason) or skipped (with the reason). Nothing counts as passed
-// unless it was checked. Browser-safe: the text front-end comes in as a function.
+// unless it was checked. Browser-safe: the text front-ends come in as functions.
 
 import { CompileError, LinkError, RuntimeError, UNSUPPORTED_FEATURE } from '../errors.ts';
 import { type Engine, type ImportObject, type Instance, type CompiledModule, type WasmValue, NotImplemented, WasmException } from './engine.ts';
@@ -33,7 +33,8 @@ function checkMessage(expected: string, err: Error): Checked {
 }
 
 export const EXECUTION_NOT_IMPLEMENTED = 'execution not implemented yet';
-export const TEXT_NOT_SUPPORTED = 'text format not supported by wabt';
+/** The start of the skip reason for a text module that no text front-end here can read. */
+export const TEXT_NOT_SUPPORTED = 'text format not supported';
 /** How an engine words running out of stack (a RuntimeError with this message). */
 export const STACK_EXHAUSTED = 'call stack exhausted';
 
@@ -81,7 +82,13 @@ function isUnsupported(err: unknown): err is CompileError {
 
 export interface RunOptions {
   engine: Engine;
+  /** wabt, the project's text front-end. */
   textToBinary: TextToBinary;
+  /**
+   * A parser that follows the spec's text grammar (wasm-tools'; Node only): it reads the text
+   * wabt cannot, and judges the malformed text wabt accepts. Without it those are skipped.
+   */
+  specTextToBinary?: TextToBinary;
   /** When given: a valid text module that we reject is skipped if wabt cannot read its own binary back. */
   readsBack?: ReadsBack;
   /** Called with each outcome as soon as it is known (for streaming progress out of a worker). */
@@ -219,32 +226,68 @@ export class ScriptRunner {
   }
 
   // #region module-bytes
-  /** The module's binary; text goes through wabt. Throws TextFormatError when wabt rejects it. */
+  /** The module's binary (see binaryOf). */
   private bytesOf(m: ModuleForm): Uint8Array {
-    return m.source.format === 'binary' ? m.source.bytes : this.options.textToBinary(m.source.text);
+    return this.binaryOf(m).bytes;
+  }
+
+  /**
+   * The module's binary and who made it. Text goes through wabt, and what wabt rejects through
+   * the spec-exact parser; throws TextFormatError, with both messages, when neither reads it.
+   */
+  private binaryOf(m: ModuleForm): { bytes: Uint8Array; by: 'script' | 'wabt' | 'wasm-tools' } {
+    if (m.source.format === 'binary') return { bytes: m.source.bytes, by: 'script' };
+    try {
+      return { bytes: this.options.textToBinary(m.source.text), by: 'wabt' };
+    } catch (err) {
+      if (!(err instanceof TextFormatError)) throw err;
+      return { bytes: this.specBinaryOf(m.source.text, `wabt: ${err.message}`), by: 'wasm-tools' };
+    }
+  }
+
+  /** The spec-exact parser's binary; throws TextFormatError saying why there is none. */
+  private specBinaryOf(text: string, whyNotWabt: string): Uint8Array {
+    const spec = this.options.specTextToBinary;
+    if (!spec) throw new TextFormatError(`${whyNotWabt} (no spec-exact parser loaded)`);
+    try {
+      return spec(text);
+    } catch (err) {
+      if (err instanceof TextFormatError) throw new TextFormatError(`${whyNotWabt}; wasm-tools: ${err.message}`);
+      throw err;
+    }
   }
 
   /** Compiles a module the script says is valid; unsupported features and missing stages are skips. */
   private compileValid(m: ModuleForm): { compiled: CompiledModule; importsFrom: string[] } {
-    let bytes: Uint8Array;
+    let binary: ReturnType<ScriptRunner['binaryOf']>;
     try {
-      bytes = this.bytesOf(m);
+      binary = this.binaryOf(m);
     } catch (err) {
       if (err instanceof TextFormatError) skip(`${TEXT_NOT_SUPPORTED}: ${err.message}`);
       throw err;
     }
     try {
-      return { compiled: this.options.engine.compile(bytes), importsFrom: importModuleNames(bytes) };
+      return { compiled: this.options.engine.compile(binary.bytes), importsFrom: importModuleNames(binary.bytes) };
     } catch (err) {
       if (isUnsupported(err)) skip(reasonOf(err));
       if (err instanceof NotImplemented) skip(err.reason);
-      if (err instanceof CompileError) {
-        if (m.source.format !== 'binary' && this.options.readsBack?.(bytes) === false) {
-          skip(`${TEXT_NOT_SUPPORTED}: wabt cannot read back its own binary of this module`);
-        }
-        failWith(`valid module rejected: ${err.message}`);
+      if (!(err instanceof CompileError)) failWith(`compiler crashed: ${describe(err)}`);
+      // (by 'wabt' implies text; the format test is for the type checker)
+      if (binary.by === 'wabt' && m.source.format !== 'binary' && this.options.readsBack?.(binary.bytes) === false) {
+        // wabt's binary is unsound by wabt's own reading: the spec-exact parser's decides.
+        const bytes = this.readableSpecBinaryOf(m.source.text, 'wabt cannot read back its own binary of this module');
+        return this.compileValid({ ...m, source: { format: 'binary', bytes } });
       }
-      failWith(`compiler crashed: ${describe(err)}`);
+      failWith(`valid module rejected: ${err.message}`);
+    }
+  }
+
+  private readableSpecBinaryOf(text: string, whyNotWabt: string): Uint8Array {
+    try {
+      return this.specBinaryOf(text, whyNotWabt);
+    } catch (err) {
+      if (err instanceof TextFormatError) skip(`${TEXT_NOT_SUPPORTED}: ${err.message}`);
+      throw err;
     }
   }
   // #endregion module-bytes
@@ -318,17 +361,13 @@ export class ScriptRunner {
 
   // #region expected-errors
   private expectCompileError(m: ModuleForm, message: string, what: 'invalid' | 'malformed'): Checked {
+    if (what === 'malformed' && m.source.format !== 'binary') return this.expectMalformedText(m.source.text);
     let bytes: Uint8Array;
     try {
       bytes = this.bytesOf(m);
     } catch (err) {
-      if (!(err instanceof TextFormatError)) throw err;
-      // Our text front-end is wabt: it rejecting malformed text is the expected outcome.
-      if (what === 'malformed' && m.source.format !== 'binary') return {};
-      skip(`${TEXT_NOT_SUPPORTED}: ${err.message}`);
-    }
-    if (what === 'malformed' && m.source.format !== 'binary') {
-      skip('wabt accepts this malformed text (text-format check out of our hands)');
+      if (err instanceof TextFormatError) skip(`${TEXT_NOT_SUPPORTED}: ${err.message}`);
+      throw err;
     }
     try {
       this.options.engine.compile(bytes);
@@ -339,6 +378,28 @@ export class ScriptRunner {
       failWith(`compiler crashed: ${describe(err)}`);
     }
     failWith(`${what} module accepted (expected "${message}")`);
+  }
+
+  /**
+   * Malformed text is the text front-end's to reject, not the compiler's: wabt rejecting it is
+   * the expected outcome, and where wabt accepts it, the spec-exact parser must reject it.
+   * (The message is not checked: each parser words its own.)
+   */
+  private expectMalformedText(text: string): Checked {
+    const rejects = (parse: TextToBinary): boolean => {
+      try {
+        parse(text);
+        return false;
+      } catch (err) {
+        if (err instanceof TextFormatError) return true;
+        throw err;
+      }
+    };
+    if (rejects(this.options.textToBinary)) return {};
+    const spec = this.options.specTextToBinary;
+    if (!spec) skip('wabt accepts this malformed text, and no spec-exact parser is loaded');
+    if (rejects(spec)) return {};
+    skip('wabt and wasm-tools both accept this malformed text (a text front-end\'s deviation, not the compiler\'s)');
   }
 
   private expectInstantiationError(

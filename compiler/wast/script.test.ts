@@ -18,6 +18,12 @@ describe('reader', () => {
     expect(s?.type).toBe('string');
     expect(Array.from((s as { bytes: Uint8Array }).bytes)).toEqual([0x61, 0, 0xff, 9, 10, 0x22, 0x5c, 0xf0, 0x9f, 0x98, 0x80, 0xc3, 0xa9]);
   });
+  test('keeps a name that starts with U+FEFF (it is no byte-order mark)', () => {
+    const c = only('(assert_return (invoke "\ufeff") (i32.const 15))');
+    expect(c.kind === 'assert_return' && c.action.name).toBe('\ufeff');
+    const q = only('(assert_malformed (module quote "\ufeff(func)") "unexpected character")');
+    expect(q.kind === 'assert_malformed' && q.module.source).toEqual({ format: 'quote', text: '(module \ufeff(func))' });
+  });
   test('drops annotations, even at the head of a list', () => {
     const [l] = readAll('((@a) module (@b x (y)) $m (@c))');
     expect(l?.type === 'list' && l.items.map((i) => (i.type === 'atom' ? i.text : i.type))).toEqual(['module', '$m']);

@@ -3,7 +3,7 @@
 // reports as a failure, so nothing is dropped silently. Browser-safe.
 
 import { LiteralError, parseF32Bits, parseF64Bits, parseI32, parseI64, parseIntBits } from './numbers.ts';
-import { type SExpr, type SList, ReadError, Reader, headOf, isAtom, isList, stringText } from './sexpr.ts';
+import { type SExpr, type SList, ReadError, Reader, decodeUtf8, headOf, isAtom, isList, stringText } from './sexpr.ts';
 import type { WasmValue } from './engine.ts';
 
 // #region script-commands
@@ -130,7 +130,7 @@ function parseModule(list: SList, source: string): ModuleForm {
       }
       return form({ format: 'binary', bytes });
     }
-    const text = parts.map((p) => new TextDecoder().decode(p)).join(' ');
+    const text = parts.map(decodeUtf8).join(' ');
     // The quoted text is either a whole module or just its fields.
     const whole = /^\s*\(module(?=[\s()";]|$)/.test(text);
     return form({ format: 'quote', text: whole ? text : `(module ${text})` });

@@ -234,9 +234,16 @@ export function readAll(source: string): SExpr[] {
   return new Reader(source).readAll();
 }
 
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** UTF-8 bytes as text, a leading U+FEFF kept: it is part of a name (names.wast exports one), not a byte-order mark. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
 /** The string's bytes as text (names of exports and modules are UTF-8). */
 export function stringText(s: SString): string {
-  return new TextDecoder().decode(s.bytes);
+  return decodeUtf8(s.bytes);
 }
 
 export function isAtom(e: SExpr | undefined, text?: string): e is SAtom {

@@ -10,6 +10,7 @@ import { withExecution } from './executionEngine.ts';
 import { ScriptRunner, type Outcome } from '../runner.ts';
 import { parseScript } from '../script.ts';
 import { loadReadsBack, loadTextToBinary } from '../textFormat.ts';
+import { loadWasmToolsTextToBinary } from './wasmToolsText.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 const FLUSH_MS = 50;
@@ -27,6 +28,7 @@ if (!makeEngine) throw new Error(`unknown engine ${engineName}`);
 const engine = engineName === 'lightbeam' ? withExecution(await makeEngine()) : await makeEngine();
 const textToBinary = await loadTextToBinary();
 const readsBack = await loadReadsBack();
+const specTextToBinary = await loadWasmToolsTextToBinary();
 
 // #region worker-run-file
 /**
@@ -56,6 +58,7 @@ function runFileJournaled(path: string, fd: number): void {
   const runner = new ScriptRunner({
     engine,
     textToBinary,
+    specTextToBinary,
     readsBack,
     onOutcome: (o) => {
       writeSync(fd, JSON.stringify(o) + '\n');
