@@ -232,11 +232,29 @@ export class ScriptRunner {
   }
 
   /**
-   * The module's binary and who made it. Text goes through wabt, and what wabt rejects through
-   * the spec-exact parser; throws TextFormatError, with both messages, when neither reads it.
+   * The module's binary and who made it. Text goes through the spec-exact parser when one is
+   * loaded, and what it rejects through wabt (names.wast's characters, once); without one, through
+   * wabt alone, and what wabt rejects is skipped. wabt is not first because it writes some valid
+   * modules wrongly without a word: wabt 1.0.39 drops the memory index of `(data (memory $m) ...)`
+   * (flags 2 with no index), which our decoder then reads as a malformed offset. Throws
+   * TextFormatError, with both messages, when neither reads the text.
    */
   private binaryOf(m: ModuleForm): { bytes: Uint8Array; by: 'script' | 'wabt' | 'wasm-tools' } {
     if (m.source.format === 'binary') return { bytes: m.source.bytes, by: 'script' };
+    const spec = this.options.specTextToBinary;
+    if (spec) {
+      try {
+        return { bytes: spec(m.source.text), by: 'wasm-tools' };
+      } catch (err) {
+        if (!(err instanceof TextFormatError)) throw err;
+        try {
+          return { bytes: this.options.textToBinary(m.source.text), by: 'wabt' };
+        } catch (wabtErr) {
+          if (wabtErr instanceof TextFormatError) throw new TextFormatError(`wasm-tools: ${err.message}; wabt: ${wabtErr.message}`);
+          throw wabtErr;
+        }
+      }
+    }
     try {
       return { bytes: this.options.textToBinary(m.source.text), by: 'wabt' };
     } catch (err) {
