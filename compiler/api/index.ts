@@ -5,11 +5,14 @@
 
 import { ValType, type RefType } from '../binary/types.ts';
 import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instance.ts';
-import { LinearMemory, MAX_PAGES_32 } from '../runtime/linearMemory.ts';
+import { LinearMemory, MAX_PAGES_64 } from '../runtime/linearMemory.ts';
 import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
 import { cpuFeatures } from '../runtime/cpuFeatures.ts';
 import { detach } from './detach.ts';
-import { descriptorOf, optionalRange, requiredRange } from './webidl.ts';
+import { MAX_MEMORY_PAGES, MAX_MEMORY64_PAGES } from '../validate/moduleChecks.ts';
+import {
+  addressTypeOf, addressValueToU64, descriptorOf, optionalAddress, requiredAddress, u64ToAddressValue, type AddressType,
+} from './webidl.ts';
 import { apiStats, copyBytes, Module, setTargetFeatures, type Bytes } from './module.ts';
 
 // Code compiled here runs here: let it use what this machine has (AVX...). Elsewhere than x86-64
@@ -31,23 +34,30 @@ export { interrupt, interruptHandle, withTimeout } from './interruption.ts';
 let adopting: LinearMemory | RuntimeTable | RuntimeGlobal | undefined;
 
 // #region api-objects
-/** Like WebAssembly.Memory. Its base address never moves; `buffer` is a new ArrayBuffer after a grow, and the old one is detached. */
+/**
+ * Like WebAssembly.Memory. Its base address never moves; `buffer` is a new ArrayBuffer after a
+ * grow, and the old one is detached. A 64-bit memory (`address: 'i64'`) takes and gives page
+ * counts as BigInts.
+ */
 export class Memory {
   readonly #native: LinearMemory;
   #buffer: ArrayBuffer;
-  constructor(descriptor: { initial: number; maximum?: number; address?: string }) {
+  constructor(descriptor: { initial: number | bigint; maximum?: number | bigint; address?: AddressType }) {
     if (adopting instanceof LinearMemory) this.#native = adopting;
     else {
       // Members in the order WebIDL reads a dictionary: address, initial, maximum, shared.
       const d = descriptorOf(descriptor, 'WebAssembly.Memory');
-      addressType(d.address);
-      const initial = requiredRange(d.initial, 'initial');
-      const maximum = optionalRange(d.maximum, 'maximum');
+      const address = addressTypeOf(d.address, 'WebAssembly.Memory');
+      const initial = requiredAddress(d.initial, address, 'initial');
+      const maximum = optionalAddress(d.maximum, address, 'maximum');
       if (d.shared) throw new TypeError('WebAssembly.Memory(): unsupported feature: threads (shared memory)');
-      if (initial > MAX_PAGES_32) throw new RangeError('WebAssembly.Memory(): initial is above the 65536 pages of a 32-bit memory');
-      if (maximum !== undefined && maximum > MAX_PAGES_32) throw new RangeError('WebAssembly.Memory(): maximum is above the 65536 pages of a 32-bit memory');
+      // A valid memory type first (the spec's limit), then what the runtime can allocate.
+      const [limit, bits] = address === 'i64' ? [MAX_MEMORY64_PAGES, '64'] : [MAX_MEMORY_PAGES, '32'];
+      if (initial > limit) throw new RangeError(`WebAssembly.Memory(): initial is above the ${limit} pages of a ${bits}-bit memory`);
+      if (maximum !== undefined && maximum > limit) throw new RangeError(`WebAssembly.Memory(): maximum is above the ${limit} pages of a ${bits}-bit memory`);
       if (maximum !== undefined && maximum < initial) throw new RangeError('WebAssembly.Memory(): maximum is below initial');
-      this.#native = new LinearMemory(initial, maximum);
+      if (initial > MAX_PAGES_64) throw new RangeError(`WebAssembly.Memory(): cannot allocate ${initial} pages (Lightbeam gives a memory at most ${MAX_PAGES_64})`);
+      this.#native = new LinearMemory(initial, maximum, address === 'i64');
     }
     wrappers.set(this.#native, this);
     // The JS API detaches the old buffer on every grow, from JS or from wasm.
@@ -60,11 +70,12 @@ export class Memory {
   get buffer(): ArrayBuffer {
     return this.#buffer;
   }
-  grow(delta: number): number {
+  grow(delta: number | bigint): number | bigint {
     const native = this.#native; // the brand check comes before the argument's conversion
-    const old = native.grow(requiredRange(delta, 'delta'));
+    const address = addressOf(native);
+    const old = native.grow(addressValueToU64(delta, address, 'delta'));
     if (old < 0) throw new RangeError('WebAssembly.Memory.grow(): maximum memory size exceeded');
-    return old;
+    return u64ToAddressValue(old, address);
   }
   static is(value: unknown): value is Memory {
     return typeof value === 'object' && value !== null && #native in value;
@@ -89,10 +100,10 @@ function defaultValue(type: ValType): unknown {
   }
 }
 
-/** Like WebAssembly.Table. */
+/** Like WebAssembly.Table. A 64-bit table (`address: 'i64'`) takes and gives indices and lengths as BigInts. */
 export class Table {
   readonly #native: RuntimeTable;
-  constructor(descriptor: { element: string; initial: number; maximum?: number }, value?: unknown) {
+  constructor(descriptor: { element: string; initial: number | bigint; maximum?: number | bigint; address?: AddressType }, value?: unknown) {
     if (adopting instanceof RuntimeTable) this.#native = adopting;
     else {
       // Members in WebIDL's order: element, address, initial, maximum.
@@ -102,35 +113,36 @@ export class Table {
       const name = String(elementType);
       const element = REF_TYPES[name];
       if (element === undefined) throw new TypeError(`WebAssembly.Table(): unknown element type ${name}`);
-      addressType(d.address);
-      const initial = requiredRange(d.initial, 'initial');
-      const maximum = optionalRange(d.maximum, 'maximum');
+      const address = addressTypeOf(d.address, 'WebAssembly.Table');
+      const initial = requiredAddress(d.initial, address, 'initial');
+      const maximum = optionalAddress(d.maximum, address, 'maximum');
       if (maximum !== undefined && maximum < initial) throw new RangeError('WebAssembly.Table(): maximum is below initial');
       if (initial > MAX_TABLE_LENGTH) throw new RangeError(`WebAssembly.Table(): initial is above ${MAX_TABLE_LENGTH} elements`);
       const init = arguments.length < 2 ? defaultValue(element) : value;
-      this.#native = new RuntimeTable(element, initial, maximum, null);
+      this.#native = new RuntimeTable(element, initial, maximum, null, address === 'i64');
       if (init !== null) this.#native.fill(0, init, initial);
     }
     wrappers.set(this.#native, this);
   }
-  get length(): number {
-    return this.#native.length;
+  get length(): number | bigint {
+    return u64ToAddressValue(this.#native.length, addressOf(this.#native));
   }
-  get(index: number): unknown {
+  get(index: number | bigint): unknown {
     const native = this.#native; // the brand check comes before the argument's conversion
-    return native.get(requiredRange(index, 'index'));
+    return native.get(addressValueToU64(index, addressOf(native), 'index'));
   }
-  set(index: number, value?: unknown): void {
+  set(index: number | bigint, value?: unknown): void {
     const native = this.#native;
-    const i = requiredRange(index, 'index');
+    const i = addressValueToU64(index, addressOf(native), 'index');
     native.set(i, arguments.length < 2 ? defaultValue(native.element) : value);
   }
-  grow(delta: number, value?: unknown): number {
+  grow(delta: number | bigint, value?: unknown): number | bigint {
     const native = this.#native;
-    const d = requiredRange(delta, 'delta');
+    const address = addressOf(native);
+    const d = addressValueToU64(delta, address, 'delta');
     const old = native.grow(d, arguments.length < 2 ? defaultValue(native.element) : value);
     if (old < 0) throw new RangeError('WebAssembly.Table.grow(): failed to grow table');
-    return old;
+    return u64ToAddressValue(old, address);
   }
   static is(value: unknown): value is Table {
     return typeof value === 'object' && value !== null && #native in value;
@@ -178,12 +190,9 @@ export class Global {
 }
 // #endregion api-objects
 
-/** Only 32-bit memories and tables: memory64 is a proposal Lightbeam rejects. */
-function addressType(address: unknown): void {
-  if (address === undefined) return;
-  const a = String(address);
-  if (a === 'i64') throw new TypeError('unsupported feature: memory64');
-  if (a !== 'i32') throw new TypeError(`unknown address type ${a}`);
+/** The address type of a runtime memory or table (an export's wrapper learns it here, not from a descriptor). */
+function addressOf(native: LinearMemory | RuntimeTable): AddressType {
+  return native.address64 ? 'i64' : 'i32';
 }
 
 /** One API object per runtime object, so exports compare equal with `===`. */
@@ -194,6 +203,7 @@ function wrap(value: ExportValue): unknown {
   const known = wrappers.get(value);
   if (known) return known;
   adopting = value;
+  // The descriptors below are not read: the wrapper takes its types (element, address) from the runtime object.
   try {
     if (value instanceof LinearMemory) return new Memory({ initial: 0 });
     if (value instanceof RuntimeTable) return new Table({ element: 'funcref', initial: 0 });

@@ -68,7 +68,6 @@ export class Module {
       });
     }
     refuseStubs(this.compiled);
-    refuseMemory64(this.compiled.info);
     apiStats.modules++;
     apiStats.moduleBytes += this.bytes.length;
   }
@@ -110,17 +109,6 @@ function refuseStubs(compiled: CompiledModule): void {
   throw new CompileError(`${why} (function ${func})`);
 }
 
-/**
- * memory64 modules compile and run on Lightbeam's runtime (the spec runner runs them), but the JS
- * API's side of memory64 (Memory and Table objects taking and giving BigInt sizes and indices) is
- * not built, so the API refuses them, as Node 20's V8 does.
- */
-function refuseMemory64(info: ModuleInfo): void {
-  if (info.memories.some((m) => m.address64) || info.tables.some((t) => t.address64)) {
-    throw new CompileError('unsupported feature: memory64 (in the JS API)');
-  }
-}
-
 function checkModule(m: unknown, what: string): void {
   if (!(m instanceof Module)) throw new TypeError(`WebAssembly.Module.${what}(): Argument 0 must be a WebAssembly.Module`);
 }
@@ -128,7 +116,7 @@ function checkModule(m: unknown, what: string): void {
 /** True when the bytes are a valid module (that we support). */
 export function validate(bytes: Bytes): boolean {
   try {
-    refuseMemory64(validateModule(copyBytes(bytes)));
+    validateModule(copyBytes(bytes));
     return true;
   } catch (e) {
     if (e instanceof CompileError) return false;

@@ -115,6 +115,13 @@ describe('book/10-linear-memory.mdx says', () => {
     }
     expect(files['memory_grow.wast']).toMatchObject({ passed: 0, failed: 0 });
   });
+
+  test("the JS API makes a 64-bit memory from address: 'i64'; its grow(1n) returns 1n and grow(1) throws TypeError", async () => {
+    const { Memory } = await import('../../compiler/api/index.ts');
+    const memory = new Memory({ address: 'i64', initial: 1n });
+    expect(memory.grow(1n)).toBe(1n);
+    expect(() => memory.grow(1)).toThrow(TypeError);
+  });
 });
 
 describe('book/12-tables-and-references.mdx says', () => {
@@ -258,6 +265,13 @@ describe('book/14-conformance.mdx says', () => {
     }
     expect(both).toBeGreaterThan(4000);
     expect(Math.round((same / both) * 10)).toBe(9);
+  });
+
+  test("the README's count of passing JS API subtests is the baseline's", () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const { totals } = JSON.parse(readFileSync(join(repoRoot(), 'compiler/jsapi/baseline.json'), 'utf8')) as { totals: Counts & { total: number } };
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(readme).toContain(`Today ${n(totals.passed)} of the ${n(totals.total)} subtests pass`);
   });
 
   test('the JS API baseline has failures (tests of missing features fail rather than skip)', () => {

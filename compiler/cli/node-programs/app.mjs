@@ -8,8 +8,8 @@ const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 
 const { instance } = await WebAssembly.instantiate(bytes);
 console.log(Object.prototype.toString.call(WebAssembly), instance.exports.add(40, 2), instance instanceof WebAssembly.Instance);
 try {
-  // A 64-bit memory (memory64, which Lightbeam does not support): rejected, not handed to V8.
-  new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 4, 1]));
+  // A shared memory (threads, which Lightbeam does not support): rejected, not handed to V8.
+  new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]));
 } catch (e) {
   console.log(String(e).split(' (')[0]);
 }
