@@ -2,8 +2,8 @@
 // One aligned row per opcode (wasm3/QBE style), grouped by the proposal that added it.
 // The decoder reads the immediates column, the validator the family and signature columns,
 // disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included, and
-// relaxed SIMD; later proposals are listed only so that their encodings are rejected as
-// "unsupported feature: <proposal>" rather than as malformed.
+// relaxed SIMD and the tail calls of WebAssembly 3.0; other later proposals are listed only so
+// that their encodings are rejected as "unsupported feature: <proposal>" rather than as malformed.
 //
 // Columns:
 //   opcode     one byte, or (prefix << 12) | sub for the 0xfc/0xfd/0xfb/0xfe prefixes
@@ -508,6 +508,12 @@ export const PROPOSALS = {
     [0xfd113, 'i32x4.relaxed_dot_i8x16_i7x16_add_s',  '-',              'ternary',    'v128 v128 v128 -> v128'],
   ],
 
+  // ---- WebAssembly 3.0's tail calls: a call that replaces the caller's frame ----
+  'tail-call': [
+    [0x12, 'return_call',            'func',        'special', 'rule: [t1* params*] -> [t2*], its results* = ours'],
+    [0x13, 'return_call_indirect',   'type_table',  'special', 'rule: [t1* params* i32] -> [t2*], its results* = ours'],
+  ],
+
   // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
   'exceptions': [
     [0x06, 'try',                    '-',           'unsupported', ''],
@@ -518,10 +524,6 @@ export const PROPOSALS = {
     [0x18, 'delegate',               '-',           'unsupported', ''],
     [0x19, 'catch_all',              '-',           'unsupported', ''],
     [0x1f, 'try_table',              '-',           'unsupported', ''],
-  ],
-  'tail-call': [
-    [0x12, 'return_call',            '-',           'unsupported', ''],
-    [0x13, 'return_call_indirect',   '-',           'unsupported', ''],
   ],
   'function-references': [
     [0x14, 'call_ref',               '-',           'unsupported', ''],

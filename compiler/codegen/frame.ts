@@ -268,6 +268,16 @@ export class Frame {
   }
   // #endregion epilogue
 
+  /** Leave the frame but not the function: the epilogue without its `ret` (a tail call jumps next). */
+  emitTearDown(): void {
+    this.adjust('add');
+    if (this.usesFramePointer) this.asm.pop(rbp);
+    else if (this.mayUseVectors) {
+      this.popPatches.push(this.asm.offset);
+      this.asm.nop();
+    }
+  }
+
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;

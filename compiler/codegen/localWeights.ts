@@ -205,8 +205,8 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
 
 // #region written-first
 /**
- * The operators that may leave code unrun: unreachable, if, else, br, br_if, br_table, return;
- * and, should the operator table ever know them, the tail calls, exceptions' and references'
+ * The operators that may leave code unrun: unreachable, if, else, br, br_if, br_table, return,
+ * the tail calls; and, should the operator table ever know them, exceptions' and references'
  * branches (today the scan gives up on those). Before the first of them, a body runs every
  * operator in order on every call.
  */

@@ -10,6 +10,7 @@ import { StreamingValidator } from '../validate/index.ts';
 import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
 import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { call, CallSignatures } from './calls.ts';
+import { returnCall, returnCallIndirect } from './tailCalls.ts';
 import * as control from './controlFlow.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
@@ -392,6 +393,15 @@ export class X64CodeGenerator implements CodeGenerator {
   callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'call_indirect', typeIndex);
     if (fc) try { tables.callIndirect(fc, typeIndex, type, tableIndex); } catch (e) { this.failed(e); }
+  }
+
+  returnCall(funcIndex: number, _type: FuncType, offset: number): void {
+    const fc = this.begin(offset, 'return_call', funcIndex);
+    if (fc) try { returnCall(fc, funcIndex); } catch (e) { this.failed(e); }
+  }
+  returnCallIndirect(typeIndex: number, _type: FuncType, tableIndex: number, offset: number): void {
+    const fc = this.begin(offset, 'return_call_indirect', typeIndex);
+    if (fc) try { returnCallIndirect(fc, typeIndex, tableIndex); } catch (e) { this.failed(e); }
   }
 
   // --- parametric and variables

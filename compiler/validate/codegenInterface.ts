@@ -11,7 +11,7 @@
 //   endModule once, after the last section, with the complete ModuleInfo (data segments, names).
 // #region live-code-only
 // - Only LIVE code is reported. An operator is reported when it is reachable: not after an
-//   unconditional branch (br, br_table, return, unreachable) in the same frame, and not inside a
+//   unconditional branch (br, br_table, return, a tail call, unreachable) in the same frame, and not inside a
 //   block that itself began in dead code. Such dead blocks are never reported at all, so the
 //   code generator sees a well-nested sequence of the live code only.
 // - `nop` is never reported; everything else that is live is.
@@ -142,6 +142,10 @@ export interface CodeGenerator {
   call(funcIndex: number, type: FuncType, offset: number): void;
   /** The i32 table index has been popped with the arguments. */
   callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void;
+  /** A tail call (its results are the function's; the rest of the frame is dead after it, as after return). */
+  returnCall(funcIndex: number, type: FuncType, offset: number): void;
+  /** The i32 table index has been popped with the arguments. */
+  returnCallIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void;
 
   // --- parametric ---
   /** `type` is the type of the dropped value. */
@@ -244,6 +248,8 @@ export class NoopCodeGenerator implements CodeGenerator {
   return(_offset: number): void {}
   call(_funcIndex: number, _type: FuncType, _offset: number): void {}
   callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
+  returnCall(_funcIndex: number, _type: FuncType, _offset: number): void {}
+  returnCallIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
   drop(_type: ValType, _offset: number): void {}
   select(_type: ValType, _offset: number): void {}
   localGet(_index: number, _type: ValType, _offset: number): void {}

@@ -275,9 +275,55 @@ describe('invalid bodies are rejected with the spec wording, function index and 
   });
 });
 
+describe('tail calls (return_call, return_call_indirect)', () => {
+  const invalid = async (wat: string): Promise<string | undefined> => errorOf(await watToWasm(wat, { validate: false }))?.reason;
+  it('valid: operands popped, the callee\'s results are the function\'s, the rest is unreachable', async () => {
+    const bytes = await watToWasm(`(module
+      (type $t (func (param i64) (result i32)))
+      (table 1 funcref)
+      (func $f (param i64) (result i32) i32.const 1)
+      (func (param i32) (result i32)
+        i64.const 7
+        return_call $f
+        i32.add
+        i64.const 1
+        local.get 0
+        return_call_indirect (type $t)
+        drop))`);
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    // After each tail call the code is dead: i32.add, i64.const, local.get and drop are not reported.
+    expect(cg.events.slice(cg.events.indexOf('beginFunction 1 127'))).toEqual([
+      'beginFunction 1 127', 'i64Const 7 0', 'returnCall 0 1 1', 'end [kind=0 depth=0 dead=true]', 'endFunction 1', 'endModule 2',
+    ]);
+  });
+  it('reports return_call_indirect with its type and table', async () => {
+    const bytes = await watToWasm(`(module (type $t (func (result f64))) (table 1 funcref) (table $u 1 funcref)
+      (func (result f64) i32.const 0 return_call_indirect $u (type $t)))`);
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    expect(cg.events).toContain('returnCallIndirect 0 1');
+  });
+  it('invalid: results that differ from the function\'s, in number or type', async () => {
+    expect(await invalid(`(module (func $g (result i32) i32.const 0) (func (result i64) return_call $g))`)).toBe('type mismatch');
+    expect(await invalid(`(module (func $g (result i32) i32.const 0) (func return_call $g))`)).toBe('type mismatch');
+    expect(await invalid(`(module (func $g) (func (result i32) return_call $g))`)).toBe('type mismatch');
+    expect(await invalid(`(module (type $t (func (result externref))) (table 1 funcref)
+      (func (result funcref) i32.const 0 return_call_indirect (type $t)))`)).toBe('type mismatch');
+  });
+  it('invalid: operands missing or of the wrong type; an unknown function or table; a table of externref', async () => {
+    expect(await invalid(`(module (func $g (param i32)) (func return_call $g))`)).toBe('type mismatch');
+    expect(await invalid(`(module (func $g (param i32)) (func i64.const 0 return_call $g))`)).toBe('type mismatch');
+    expect(await invalid(`(module (type $t (func)) (table 1 funcref) (func i64.const 0 return_call_indirect (type $t)))`)).toBe('type mismatch');
+    expect(errorOf(moduleWithBody([0, 0x12, 5, 0x0b]))?.reason).toBe('unknown function 5');
+    expect(errorOf(moduleWithBody([0, 0x41, 0, 0x13, 0, 0, 0x0b]))?.reason).toBe('unknown table 0');
+    expect(await invalid(`(module (type $t (func)) (table 1 externref) (func i32.const 0 return_call_indirect (type $t)))`)).toBe('type mismatch');
+  });
+});
+
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
-    ['tail calls', [0, 0x12, 0, 0x0b], 'tail-call'],
+    ['return_call_ref (typed function references)', [0, 0x15, 0, 0x0b], 'function-references'],
     ['exceptions', [0, 0x08, 0, 0x0b], 'exceptions'],
     ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],

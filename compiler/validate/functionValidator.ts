@@ -175,6 +175,17 @@ export class FunctionValidator implements FunctionContext {
     if (this.sp !== this.height) throw this.error('type mismatch');
   }
   // #endregion control-stack
+
+  /**
+   * A tail call's callee returns to our caller, so its results must be ours. Subtyping reduces to
+   * equality here: without typed references no value type is a subtype of another.
+   */
+  private checkTailResults(callee: FuncType): void {
+    const ours = this.type.results;
+    const theirs = callee.results;
+    if (theirs.length !== ours.length) throw this.error('type mismatch');
+    for (let i = 0; i < ours.length; i++) if (theirs[i] !== ours[i]) throw this.error('type mismatch');
+  }
   // #region label-types
   private labelTypes(depth: number): readonly ValType[] {
     return this.labels[depth]!;
@@ -604,6 +615,36 @@ export class FunctionValidator implements FunctionContext {
           this.popValues(ft.params);
           this.pushValues(ft.results);
           if (this.live) cg!.callIndirect(typeIndex, ft, table, offset);
+          break;
+        }
+
+        // ---- tail calls: the callee's results become ours, then the rest is unreachable as after return ----
+        case 0x12: { // return_call
+          r.pos = pos;
+          const f = r.u32();
+          pos = r.pos;
+          if (f >= m.functions.length) throw r.error(`unknown function ${f}`, at + 1);
+          const ft = m.types[m.functions[f]!]!;
+          this.checkTailResults(ft);
+          this.popValues(ft.params);
+          if (this.live) cg!.returnCall(f, ft, offset);
+          this.setUnreachable();
+          break;
+        }
+        case 0x13: { // return_call_indirect
+          r.pos = pos;
+          const typeAt = r.pos;
+          const typeIndex = r.u32();
+          const table = this.readTableIndex();
+          pos = r.pos;
+          const ft = m.types[typeIndex];
+          if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
+          if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
+          this.checkTailResults(ft);
+          this.popExpect(this.tableAddress(table));
+          this.popValues(ft.params);
+          if (this.live) cg!.returnCallIndirect(typeIndex, ft, table, offset);
+          this.setUnreachable();
           break;
         }
 

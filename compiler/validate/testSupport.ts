@@ -69,6 +69,8 @@ export class RecordingCodeGenerator extends NoopCodeGenerator {
   override return(o: number): void { this.log(o, 'return'); }
   override call(f: number, t: FuncType, o: number): void { this.log(o, 'call', f, t.params.length, t.results.length); }
   override callIndirect(ti: number, _t: FuncType, table: number, o: number): void { this.log(o, 'callIndirect', ti, table); }
+  override returnCall(f: number, t: FuncType, o: number): void { this.log(o, 'returnCall', f, t.params.length, t.results.length); }
+  override returnCallIndirect(ti: number, _t: FuncType, table: number, o: number): void { this.log(o, 'returnCallIndirect', ti, table); }
   override drop(t: ValType, o: number): void { this.log(o, 'drop', t); }
   override select(t: ValType, o: number): void { this.log(o, 'select', t); }
   override localGet(i: number, t: ValType, o: number): void { this.log(o, 'localGet', i, t); }

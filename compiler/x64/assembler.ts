@@ -350,11 +350,20 @@ export class Assembler extends Instructions {
    * these calls as rel32 fix-ups with the callee as target).
    */
   callFunction(callee: number): void {
+    this.toFunction(0xe8, callee);
+  }
+
+  /** `jmp rel32` to function `callee` of the module (a tail call), resolved as callFunction's calls are. */
+  jmpFunction(callee: number): void {
+    this.toFunction(0xe9, callee);
+  }
+
+  private toFunction(opcode: number, callee: number): void {
     const buf = this.buf;
     buf.reserve(5);
     const bytes = buf.bytes;
     const at = buf.length + 1;
-    bytes[at - 1] = 0xe8;
+    bytes[at - 1] = opcode;
     bytes[at] = bytes[at + 1] = bytes[at + 2] = bytes[at + 3] = 0;
     buf.length = at + 4;
     const n = this.functionCallsEnd;

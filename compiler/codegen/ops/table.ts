@@ -167,17 +167,7 @@ class TableCall implements IndirectCall {
 
   target(fc: FunctionCompiler, index: Value, base: number): Mem {
     const asm = fc.asm;
-    const eax = GPR32[Reg.rax]!;
-    // The index may have been in rax already, its upper half unknown (a move there is 32-bit);
-    // a table64 index is all 64 bits.
-    if (index.loc !== Loc.Const && !isTable64(fc, this.table)) asm.mov(eax, eax);
-    const elem = elementAddress(fc, this.table, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
-    asm.mov(scratch, elem);
-    asm.test(scratch, scratch);
-    fc.trapIf('e', TrapCode.uninitializedElement);
-    asm.mov(eax, dword(vmctxReg, fc.env.vmctx.typeId(this.typeIndex)));
-    asm.cmp(eax, dword(scratch, FUNCREF.TYPE_ID));
-    fc.trapIf('ne', TrapCode.indirectCallTypeMismatch);
+    loadCheckedFuncRef(fc, this.typeIndex, this.table, index);
     asm.mov(fc.frame.slotAddr(base), vmctxReg);
     asm.mov(vmctxReg, qword(scratch, FUNCREF.VMCTX));
     asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
@@ -188,6 +178,26 @@ class TableCall implements IndirectCall {
     fc.asm.mov(vmctxReg, fc.frame.slotAddr(base));
     fc.asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
   }
+}
+
+/**
+ * The FuncRef record of element `index` of table t into r11, checked as call_indirect (and
+ * return_call_indirect) checks it: in bounds, not null, of the expected type. The index is a
+ * constant or in rax; rax is clobbered.
+ */
+export function loadCheckedFuncRef(fc: FunctionCompiler, typeIndex: number, t: number, index: Value): void {
+  const asm = fc.asm;
+  const eax = GPR32[Reg.rax]!;
+  // The index may have been in rax already, its upper half unknown (a move there is 32-bit);
+  // a table64 index is all 64 bits.
+  if (index.loc !== Loc.Const && !isTable64(fc, t)) asm.mov(eax, eax);
+  const elem = elementAddress(fc, t, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
+  asm.mov(scratch, elem);
+  asm.test(scratch, scratch);
+  fc.trapIf('e', TrapCode.uninitializedElement);
+  asm.mov(eax, dword(vmctxReg, fc.env.vmctx.typeId(typeIndex)));
+  asm.cmp(eax, dword(scratch, FUNCREF.TYPE_ID));
+  fc.trapIf('ne', TrapCode.indirectCallTypeMismatch);
 }
 
 export function callIndirect(fc: FunctionCompiler, typeIndex: number, type: FuncType, t: number): void {

@@ -8,7 +8,7 @@ import { validateModule } from '../../validate/index.ts';
 import { runOnV8 } from '../../testing/differentialRunner.ts';
 import { FEATURE_NAMES, featuresName, parseFeatures, program, programModule, type Features } from './randomProgram.ts';
 
-const SETS: Features[] = [{}, { floats: true }, { memory: true }, { bulkMemory: true }, { callIndirect: true }, parseFeatures('all')];
+const SETS: Features[] = [{}, { floats: true }, { memory: true }, { bulkMemory: true }, { callIndirect: true }, { tailCalls: true }, parseFeatures('all')];
 const COUNT = Number(process.env.GEN_PROGRAMS ?? 500);
 
 describe('random programs are valid and run on V8', () => {
@@ -88,6 +88,12 @@ describe('feature sets reach what they promise', () => {
       'elem.drop', 'ref.null', 'ref.is_null', 'ref.func'])).toEqual([]);
     for (const t of ['$ti', '$tl', '$tv', '$tm', '$tf', '$td']) expect(text).toContain(`(type ${t})`);
     expect(text).toContain('(select (result funcref)');
+  });
+
+  it('tail calls: to each helper, through the table, and the countdown', () => {
+    const text = texts(parseFeatures('floats,callIndirect,tailCalls'));
+    for (const s of ['(return_call $tr_f64', '(return_call $ts_i64', '(return_call $tq_', '(return_call_indirect $tab (type $ti)', '(call $countdown']) expect(text).toContain(s);
+    expect(text).toMatch(/\(return_call \$t[rs]_[if](32|64)_[if](32|64) /); // two results: through the return area
   });
 });
 

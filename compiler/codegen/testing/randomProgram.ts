@@ -19,9 +19,14 @@
 //   element segments over helpers of several types; call_indirect with matching and mismatching
 //   types, null entries and out-of-range indices; table.get/set/size/grow/fill/copy/init,
 //   elem.drop, ref.null/ref.is_null/ref.func, a funcref local and typed select.
+// - tailCalls (WebAssembly 3.0): return_call in the arm of an if, to a helper with the function's
+//   own results, with register arguments only (a real tail call) or with stack arguments (more
+//   than the function received: a call and a return), which itself tail-calls with fewer stack
+//   arguments than it received; return_call_indirect through the table (with callIndirect);
+//   a helper that counts down by tail-calling itself up to 1023 times.
 //
 // Every program terminates: loops count down from 3 and never nest, and nothing recurses (table
-// entries and ref.func only name the non-recursive helpers).
+// entries and ref.func only name the non-recursive helpers) but the bounded countdown.
 //
 // NaN bits: where the spec lets a NaN's sign and payload vary (the result of arithmetic), V8 and
 // we may legitimately differ, so a computed float is canonicalized (any NaN becomes one fixed NaN)
@@ -41,8 +46,9 @@ export interface Features {
   readonly memory?: boolean;
   readonly bulkMemory?: boolean;
   readonly callIndirect?: boolean;
+  readonly tailCalls?: boolean;
 }
-export const FEATURE_NAMES = ['floats', 'memory', 'bulkMemory', 'callIndirect'] as const;
+export const FEATURE_NAMES = ['floats', 'memory', 'bulkMemory', 'callIndirect', 'tailCalls'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** "floats,memory" -> { floats: true, memory: true }; "all" turns on everything; "" or "integer" none. */
@@ -140,6 +146,10 @@ export class Gen {
   readonly tableFuncs: string[] = [];
   /** The functions the active element segment puts at table index 1, 2, ... */
   elems: string[] = [];
+  /** The results of the function being generated (tail calls must return them). */
+  fnResults: readonly N[] = [];
+  /** The result lists tail-call helpers are needed for, as `i32_f64` (tailCalls). */
+  readonly tailResults = new Set<string>();
   constructor(private readonly r: () => number, features: Features = {}) {
     this.features = { ...features, memory: !!(features.memory || features.bulkMemory) };
     this.extended = FEATURE_NAMES.some((n) => features[n]);
@@ -382,6 +392,11 @@ export class Gen {
         ])());
       }
     }
+    // Now and then: a taken tail call ends the function, and what follows it is not compared.
+    if (f.tailCalls && this.r() < 0.3) {
+      choices.push(() => `(if (result ${t}) ${e('i32')} (then ${this.tailCall(d)}) (else ${e()}))`);
+      if (t === 'i64') choices.push(() => `(call $countdown (i32.and ${e('i32')} (i32.const 1023)) ${e('i64')})`);
+    }
     if (choices.length === 0) return t === 'i32' || t === 'i64' ? this.intExpr(this.int(20), t, d) : `(${t}.add ${e()} ${e()})`;
     return this.pick(choices)();
   }
@@ -527,6 +542,20 @@ export class Gen {
       case 'f64': return `(call_indirect $tab (type $td) ${e('f64')} ${e('i32')} ${i})`;
     }
   }
+  /** A tail call returning the function's results: to a helper with register or stack arguments, or through the table. */
+  private tailCall(d: number): string {
+    const e = (tt: N) => this.expr(tt, d - 1 - this.int(2));
+    const sig = this.fnResults.join('_');
+    const ti = this.elems.flatMap((name, k) => (name.startsWith('$ti') ? [k + 1] : []));
+    if (this.features.callIndirect && sig === 'i32' && this.r() < 0.3) {
+      const i = ti.length && this.r() < 0.85 ? `(i32.const ${this.pick(ti)})` : this.tableIndex(d);
+      return `(return_call_indirect $tab (type $ti) ${e('i32')} ${i})`;
+    }
+    this.tailResults.add(sig);
+    const floats = this.features.floats ? ` ${e('f32')} ${e('f64')}` : '';
+    if (this.r() < 0.5) return `(return_call $tr_${sig} ${e('i32')} ${e('i64')}${floats})`;
+    return `(return_call $ts_${sig} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')} ${e('i32')} ${e('i64')})`;
+  }
   private tableStatement(d: number): string {
     const n = () => `(i32.const ${this.r() < 0.9 ? this.pick([0, 1, 2, 3]) : this.pick([5, 11, 21])})`;
     switch (this.int(12)) {
@@ -571,6 +600,7 @@ function randomFunction(g: Gen, name: string): string {
   const types: N[] = f.floats ? ['i32', 'i64', 'f32', 'f64'] : ['i32', 'i64'];
   // Sometimes two results (returned to JS as an array).
   const results: N[] = f.floats && g.int(5) === 0 ? [g.pick(types), g.pick(types)] : [g.pick(types)];
+  g.fnResults = results;
   const bodies = results.map((t) => {
     let body = g.expr(t, 5);
     while (body.length > 20000) body = g.expr(t, 4);
@@ -579,6 +609,36 @@ function randomFunction(g: Gen, name: string): string {
   const locals = `${f.floats ? 'i32 i32 i64 i64 i32 f32 f32 f64 f64 f32 f64' : 'i32 i32 i64 i64 i32'}${f.callIndirect ? ' funcref' : ''}`;
   return `(func (export "${name}") ${(f.floats ? FLOAT_LAYOUT : INTEGER_LAYOUT).decl} (result ${results.join(' ')}) (local ${locals})
     ${bodies.join('\n    ')})`;
+}
+
+/** What a tail-call helper returns for a result of type t, from its parameters (i32 i64 [f32 f64]). */
+const TAIL_RESULT: Readonly<Record<N, string>> = {
+  i32: '(i32.add (local.get 0) (i32.wrap_i64 (local.get 1)))',
+  i64: '(i64.sub (local.get 1) (i64.extend_i32_s (local.get 0)))',
+  f32: '(f32.add (local.get 2) (f32.const 1.5))',
+  f64: '(f64.mul (local.get 3) (f64.const -2))',
+};
+
+/**
+ * The helpers of tail calls: for each result list used, $tr_ (register arguments: i32 i64, and f32
+ * f64 with floats); $ts_ (eight integer arguments, two on the stack), which tail-calls $tq_ (seven,
+ * one on the stack: rewritten in place, its sources stack parameters too), which tail-calls $tr_;
+ * and $countdown.
+ */
+function tailCallHelpers(g: Gen): string[] {
+  const floats = g.features.floats;
+  const out = [`(func $countdown (param i32 i64) (result i64)
+    (if (result i64) (i32.eqz (local.get 0)) (then (local.get 1))
+      (else (return_call $countdown (i32.sub (local.get 0) (i32.const 1)) (i64.add (i64.rotl (local.get 1) (i64.const 5)) (i64.extend_i32_u (local.get 0)))))))`];
+  for (const sig of g.tailResults) {
+    const results = `(result ${sig.split('_').join(' ')})`;
+    out.push(`(func $tr_${sig} (param i32 i64${floats ? ' f32 f64' : ''}) ${results} ${sig.split('_').map((t) => TAIL_RESULT[t as N]).join(' ')})`);
+    out.push(`(func $ts_${sig} (param i32 i64 i32 i64 i32 i64 i32 i64) ${results}
+    (return_call $tq_${sig} (i32.xor (local.get 6) (local.get 0)) (i64.add (local.get 7) (local.get 3)) (local.get 4) (local.get 5) (local.get 2) (local.get 1) (local.get 7)))`);
+    const args = `(i32.sub (local.get 0) (local.get 4)) (i64.xor (local.get 1) (local.get 6))${floats ? ' (f32.convert_i32_s (local.get 2)) (f64.convert_i64_s (local.get 3))' : ''}`;
+    out.push(`(func $tq_${sig} (param i32 i64 i32 i64 i32 i64 i64) ${results} (return_call $tr_${sig} ${args}))`);
+  }
+  return out;
 }
 
 const hexBytes = (bytes: readonly number[]): string => bytes.map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
@@ -606,6 +666,7 @@ function featureDeclarations(g: Gen): string {
       out.push(s.active === null ? `(data ${s.name} "${hexBytes(s.bytes)}")` : `(data ${s.name} (i32.const ${s.active}) "${hexBytes(s.bytes)}")`);
     }
   }
+  if (f.tailCalls) out.push(...tailCallHelpers(g));
   if (f.callIndirect) {
     out.push(
       '(type $ti (func (param i32) (result i32)))',

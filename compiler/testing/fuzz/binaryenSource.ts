@@ -13,14 +13,14 @@ import vm from 'node:vm';
 import { rng } from '../rng.ts';
 
 /**
- * WebAssembly 2.0. Threads, exceptions, GC, tail calls, memory64, multi-memory stay off; so does
- * relaxed SIMD, whose results V8 may choose differently (and extended constants, which -ttf did
- * not make in a dozen modules: the mutants and the spec suite test them).
+ * WebAssembly 2.0 and tail calls. Threads, exceptions, GC, memory64, multi-memory stay off; so
+ * does relaxed SIMD, whose results V8 may choose differently (and extended constants, which -ttf
+ * did not make in a dozen modules: the mutants and the spec suite test them).
  */
 export const BINARYEN_FEATURES = [
   '--mvp-features', '--enable-mutable-globals', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
   '--enable-multivalue', '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-reference-types',
-  '--enable-call-indirect-overlong', '--enable-simd',
+  '--enable-call-indirect-overlong', '--enable-simd', '--enable-tail-call',
 ];
 
 type Main = (args: string[]) => number;

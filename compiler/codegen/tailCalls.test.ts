@@ -1,0 +1,274 @@
+// Tail calls run natively: deep chains in constant stack (a million calls deep, on an 8 MiB
+// stack, would need at least 16 MB if each kept a frame), arguments on the stack, results in the
+// return area, floats and vectors, tables, hosts, other instances, traps and interruption. V8
+// (Node 20 has tail calls on by default) runs the same module as the oracle where it can.
+import { describe, expect, it } from 'vitest';
+import { Instance, Module, RuntimeError, withTimeout } from '../api/index.ts';
+import { watToWasm } from '../text/watToWasm.ts';
+
+const native = process.arch === 'x64' && process.platform === 'linux';
+
+/** Ten i64 parameters, a..j: six in registers, four on the stack (32 bytes). */
+const TEN = Array.from('abcdefghij', (c) => `(param $${c} i64)`).join(' ');
+/** Seven: one on the stack (16 bytes, rounded). */
+const SEVEN = Array.from('abcdefg', (c) => `(param $${c} i64)`).join(' ');
+const get = (names: string): string => Array.from(names, (c) => `(local.get $${c})`).join(' ');
+
+const MODULE = `(module
+  (import "js" "host" (func $host (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (type $ii (func (param i64) (result i64)))
+  (type $host8 (func (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))
+  (table $t 8 funcref)
+  (elem (i32.const 0) $even $odd $host)
+  (func $even (export "even") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+      (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+  (func $odd (export "odd") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 0))
+      (else (return_call $even (i64.sub (local.get 0) (i64.const 1))))))
+  ;; The same through the table: element 0 is even, 1 odd.
+  (func $evenI (export "evenIndirect") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+      (else (return_call_indirect (type $ii) (i64.sub (local.get 0) (i64.const 1)) (i32.const 3)))))
+  (func $oddI (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 0))
+      (else (return_call_indirect (type $ii) (i64.sub (local.get 0) (i64.const 1)) (i32.const 4)))))
+  (elem (i32.const 3) $oddI $evenI)
+  (type $tenT (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (elem (i32.const 6) $ten)
+  ;; From no stack arguments to four through the table: a call and a return.
+  (func (export "indirectToTen") (param $n i64) (result i64)
+    (return_call_indirect (type $tenT) (local.get $n) (i64.const 2) (i64.const 3) (i64.const 5) (i64.const 7) (i64.const 11)
+      (i64.const 13) (i64.const 17) (i64.const 19) (i64.const 23) (i64.const 29) (i32.const 6)))
+
+  ;; Stack arguments. ten -> ten and ten -> seven fit in the area ten's caller reserved (32
+  ;; bytes); seven -> ten does not (16 < 32) and is a call and a return.
+  (func $ten (export "ten") (param $n i64) ${TEN} (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (i64.add (i64.add (i64.add (local.get $a) (i64.mul (local.get $b) (i64.const 3))) (i64.mul (local.get $e) (i64.const 5)))
+                     (i64.add (i64.mul (local.get $i) (i64.const 7)) (i64.mul (local.get $j) (i64.const 11)))))
+      (else (return_call $ten (i64.sub (local.get $n) (i64.const 1)) ${get('bcdefghij')} (i64.add (local.get $a) (local.get $n))))))
+  (func $tenToSeven (export "tenToSeven") (param $n i64) ${TEN} (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (i64.add (local.get $a) (i64.mul (local.get $j) (i64.const 1000))))
+      (else (return_call $seven (i64.sub (local.get $n) (i64.const 1)) ${get('jihgfe')} (i64.add (local.get $a) (local.get $n))))))
+  (func $seven (param $n i64) ${SEVEN} (result i64)
+    (if (result i64) (i64.eqz (local.get $n))
+      (then (i64.add (local.get $a) (i64.mul (local.get $g) (i64.const 100))))
+      (else (return_call $tenToSeven (i64.sub (local.get $n) (i64.const 1)) ${get('gfedcba')} (i64.const 1) (local.get $n) (i64.const 3)))))
+
+  ;; Floats: ten of them, two on the stack, rotated on every call.
+  (func $floats (export "floats") (param $n i32) (param $a f32) (param $b f64) (param $c f32) (param $d f64) (param $e f32)
+    (param $f f64) (param $g f32) (param $h f64) (param $i f64) (param $j f32) (result f64)
+    (if (result f64) (i32.eqz (local.get $n))
+      (then (f64.add (f64.add (f64.promote_f32 (local.get $a)) (f64.mul (local.get $b) (f64.const 3)))
+                     (f64.add (f64.mul (local.get $i) (f64.const 7)) (f64.promote_f32 (local.get $j)))))
+      (else (return_call $floats (i32.sub (local.get $n) (i32.const 1))
+        (local.get $c) (local.get $d) (local.get $e) (local.get $f) (local.get $g) (local.get $h)
+        (f32.add (local.get $a) (f32.const 0.5)) (local.get $i) (f64.add (local.get $b) (f64.const 0.25)) (local.get $j)))))
+
+  ;; Nine v128 parameters (one on the stack), three results (two in the return area, a v128 among them).
+  (func $vectors (param $n i32) (param $a v128) (param $b v128) (param $c v128) (param $d v128) (param $e v128)
+    (param $f v128) (param $g v128) (param $h v128) (param $i v128) (result i32 v128 i64)
+    (if (result i32 v128 i64) (i32.eqz (local.get $n))
+      (then (i32x4.extract_lane 0 (local.get $a)) (i32x4.add (local.get $b) (local.get $i)) (i64x2.extract_lane 1 (local.get $h)))
+      (else (return_call $vectors (i32.sub (local.get $n) (i32.const 1))
+        (local.get $i) (local.get $a) (local.get $b) (local.get $c) (local.get $d) (local.get $e) (local.get $f) (local.get $g)
+        (i32x4.add (local.get $h) (i32x4.splat (local.get $n)))))))
+  (func (export "vectors") (param $n i32) (result i64)
+    (local $v v128) (local $x i64)
+    (call $vectors (local.get $n)
+      (i32x4.splat (i32.const 1)) (i32x4.splat (i32.const 2)) (i32x4.splat (i32.const 3)) (i32x4.splat (i32.const 4))
+      (i32x4.splat (i32.const 5)) (i32x4.splat (i32.const 6)) (i32x4.splat (i32.const 7)) (i64x2.splat (i64.const 8))
+      (v128.const i32x4 9 10 11 12))
+    (local.set $x) (local.set $v)
+    (i64.add (i64.extend_i32_u)
+      (i64.add (local.get $x) (i64.extend_i32_u (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))))
+
+  ;; Multiple results of scalar types, passed through the return area of whoever called first.
+  (func $multi (export "multi") (param $n i32) (param $a i64) (param $b f64) (result i32 i64 f64)
+    (if (result i32 i64 f64) (i32.eqz (local.get $n))
+      (then (i32.const -1) (local.get $a) (local.get $b))
+      (else (return_call $multi2 (i32.sub (local.get $n) (i32.const 1)) (i64.add (local.get $a) (i64.extend_i32_u (local.get $n))) (local.get $b)))))
+  (func $multi2 (param $n i32) (param $a i64) (param $b f64) (result i32 i64 f64)
+    (return_call $multi (local.get $n) (local.get $a) (f64.add (local.get $b) (f64.const 0.5))))
+
+  ;; Hosts: a tail call of the import (a call and a return), and through the table to the import,
+  ;; whose record is this instance's (a jump into the call-out stub, with two stack arguments).
+  (func (export "hostDirect") (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (return_call $host (local.get 7) (local.get 6) (local.get 5) (local.get 4) (local.get 3) (local.get 2) (local.get 1) (local.get 0)))
+  (func (export "hostIndirect") (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (return_call_indirect (type $host8) (local.get 7) (local.get 6) (local.get 5) (local.get 4) (local.get 3) (local.get 2) (local.get 1) (local.get 0) (i32.const 2)))
+
+  ;; Traps: in a tail-called function, and call_indirect's checks.
+  (func $divide (export "divide") (param i32) (result i32) (i32.div_s (i32.const 100) (local.get 0)))
+  (func (export "tailDivide") (param i32) (result i32) (return_call $divide (local.get 0)))
+  (func (export "tailAt") (param i64 i32) (result i64) (return_call_indirect (type $ii) (local.get 0) (local.get 1)))
+  (func $spin (export "spin") (param i32) (result i32) (return_call $spin (i32.add (local.get 0) (i32.const 1))))
+)`;
+
+const bytesOf = (() => {
+  let made: Promise<Uint8Array> | undefined;
+  return () => (made ??= watToWasm(MODULE));
+})();
+
+type Exports = Record<string, (...args: unknown[]) => unknown>;
+const host = (...a: number[]): number => a.reduce((s, x, i) => s + x * (i + 1), 0);
+
+async function both(): Promise<[Exports, Exports]> {
+  const bytes = await bytesOf();
+  const ours = new Instance(new Module(bytes), { js: { host } }).exports as Exports;
+  const v8 = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { js: { host } }).exports as Exports;
+  return [ours, v8];
+}
+
+function trapOf(f: () => unknown): RuntimeError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RuntimeError) return e;
+    throw e;
+  }
+  throw new Error('no trap');
+}
+
+describe.runIf(native)('tail calls', () => {
+  it('even/odd a million deep, directly and through the table, in constant stack', async () => {
+    const [ours, v8] = await both();
+    expect(ours.even!(1_000_000n)).toBe(1n);
+    expect(ours.odd!(1_000_001n)).toBe(1n);
+    expect(ours.even!(999_999n)).toBe(0n);
+    expect(ours.evenIndirect!(1_000_000n)).toBe(1n);
+    expect(ours.evenIndirect!(1_000_001n)).toBe(0n);
+    for (const n of [0n, 1n, 7n, 100n]) expect(ours.evenIndirect!(n)).toBe(v8.evenIndirect!(n));
+  });
+
+  it('stack arguments: to a callee with as many (a million deep), fewer, and more (a call and a return)', async () => {
+    const [ours, v8] = await both();
+    const args = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n];
+    for (const n of [0n, 1n, 2n, 9n, 10n, 11n, 1000n]) {
+      expect(ours.ten!(n, ...args), `ten(${n})`).toBe(v8.ten!(n, ...args));
+      expect(ours.tenToSeven!(n, ...args), `tenToSeven(${n})`).toBe(v8.tenToSeven!(n, ...args));
+    }
+    expect(ours.ten!(1_000_000n, ...args)).toBe(v8.ten!(1_000_000n, ...args));
+    // seven -> ten keeps a frame each: ten thousand of them fit the stack.
+    expect(ours.tenToSeven!(20_000n, ...args)).toBe(v8.tenToSeven!(20_000n, ...args));
+    for (const n of [0n, 3n, 1000n]) expect(ours.indirectToTen!(n)).toBe(v8.ten!(n, ...args));
+  });
+
+  it('f32 and f64 parameters, two on the stack, a million deep', async () => {
+    const [ours, v8] = await both();
+    const args = [1.5, 2.25, 3.5, 4.75, 5.5, 6.125, 7.5, 8.875, 9.5, 10.25];
+    for (const n of [0, 1, 5, 11, 1_000_000]) expect(ours.floats!(n, ...args), `floats(${n})`).toBe(v8.floats!(n, ...args));
+  });
+
+  it('v128 parameters (one on the stack) and results in the return area, a million deep', async () => {
+    const [ours, v8] = await both();
+    for (const n of [0, 1, 2, 9, 10, 1_000_000]) expect(ours.vectors!(n), `vectors(${n})`).toBe(v8.vectors!(n));
+  });
+
+  it('multiple results through the return area of the first caller, a million deep', async () => {
+    const [ours, v8] = await both();
+    for (const n of [0, 1, 2, 3, 1_000_000]) expect(ours.multi!(n, 5n, 0.25), `multi(${n})`).toEqual(v8.multi!(n, 5n, 0.25));
+  });
+
+  it('a host function: as an import (called) and through the table (jumped to), with stack arguments', async () => {
+    const [ours] = await both();
+    const args = [1, 2, 3, 4, 5, 6, 7, 8];
+    const expected = host(...args.slice().reverse());
+    expect(ours.hostDirect!(...args)).toBe(expected);
+    expect(ours.hostIndirect!(...args)).toBe(expected);
+  });
+
+  it('a trap in a tail-called function is reported as when it is called', async () => {
+    const [ours] = await both();
+    expect(ours.tailDivide!(4)).toBe(25);
+    const direct = trapOf(() => ours.divide!(0));
+    const tail = trapOf(() => ours.tailDivide!(0));
+    expect(tail.reason).toBe('integer divide by zero');
+    expect([tail.funcIndex, tail.offset]).toEqual([direct.funcIndex, direct.offset]);
+  });
+
+  it("return_call_indirect checks as call_indirect: bounds, null, type", async () => {
+    const [ours] = await both();
+    expect(ours.tailAt!(10n, 0)).toBe(1n);
+    expect(trapOf(() => ours.tailAt!(1n, 8)).reason).toBe('undefined element');
+    expect(trapOf(() => ours.tailAt!(1n, 5)).reason).toBe('uninitialized element');
+    expect(trapOf(() => ours.tailAt!(1n, 2)).reason).toBe('indirect call type mismatch');
+  });
+
+  it('an endless chain of tail calls is interruptible', async () => {
+    const bytes = await bytesOf();
+    const ours = new Instance(new Module(bytes, { interruptible: true }), { js: { host } }).exports as Exports;
+    const e = trapOf(() => withTimeout(50, () => ours.spin!(0)));
+    expect(e.reason).toBe('interrupted');
+    expect(ours.even!(10n)).toBe(1n);
+  });
+});
+
+// Two instances share a table. A function of B reaches A's through it by return_call_indirect:
+// A's code must run with A's VMContext and memory, and B's direct caller must get B's back.
+const A = `(module
+  (type $acc (func (param i32 i64) (result i64)))
+  (table $t (export "table") 4 funcref)
+  (memory 1)
+  (data (i32.const 0) "\\e8\\03\\00\\00\\00\\00\\00\\00") ;; 1000
+  (type $nine (func (param i32 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (elem (i32.const 0) $fromA $ping)
+  (elem (i32.const 3) $nine)
+  (func $fromA (param i32 i64) (result i64) (i64.add (local.get 1) (i64.load (i32.const 0))))
+  ;; Nine parameters, three on the stack: 3a + 5b + ... + 19h + 23i - n + 1000
+  (func $nine (param $n i32) (param $a i64) (param $b i64) (param $c i64) (param $d i64) (param $e i64) (param $f i64)
+    (param $g i64) (param $h i64) (result i64)
+    (i64.add (i64.add (i64.add (i64.add (i64.mul (local.get $a) (i64.const 3)) (i64.mul (local.get $b) (i64.const 5)))
+                               (i64.add (i64.mul (local.get $c) (i64.const 7)) (i64.mul (local.get $d) (i64.const 11))))
+                      (i64.add (i64.add (i64.mul (local.get $e) (i64.const 13)) (i64.mul (local.get $f) (i64.const 17)))
+                               (i64.add (i64.mul (local.get $g) (i64.const 19)) (i64.mul (local.get $h) (i64.const 23)))))
+             (i64.sub (i64.load (i32.const 0)) (i64.extend_i32_u (local.get $n)))))
+  ;; ping-pong with B's pong (element 2): adds A's 1000 at each of its turns
+  (func $ping (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call_indirect (type $acc) (i32.sub (local.get $n) (i32.const 1))
+        (i64.add (local.get $acc) (i64.load (i32.const 0))) (i32.const 2))))))`;
+const B = `(module
+  (type $acc (func (param i32 i64) (result i64)))
+  (import "a" "table" (table $t 4 funcref))
+  (memory 1)
+  (data (i32.const 0) "\\05\\00\\00\\00\\00\\00\\00\\00") ;; 5
+  (global $g (mut i64) (i64.const 70000))
+  (elem (i32.const 2) $pong)
+  (type $nine (func (param i32 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (func $toA (param i64) (result i64) (return_call_indirect (type $acc) (i32.const 0) (local.get 0) (i32.const 0)))
+  ;; Stack arguments to another instance: placed in the incoming area, then copied below the frame for the call.
+  (func $toNine (param $n i32) (param $a i64) (param $b i64) (param $c i64) (param $d i64) (param $e i64) (param $f i64)
+    (param $g i64) (param $h i64) (result i64)
+    (return_call_indirect (type $nine) (local.get $n) (local.get $h) (local.get $g) (local.get $f) (local.get $e)
+      (local.get $d) (local.get $c) (local.get $b) (local.get $a) (i32.const 3)))
+  (func (export "nine") (param i64) (result i64)
+    (i64.add (call $toNine (i32.const 4) (local.get 0) (i64.const 2) (i64.const 3) (i64.const 4) (i64.const 5) (i64.const 6)
+      (i64.const 7) (i64.const 8)) (i64.load (i32.const 0))))
+  ;; After the call, B's memory and global must be B's again: 1000 from A, then 5 and 70000 from B.
+  (func (export "viaA") (param i64) (result i64)
+    (i64.add (i64.add (call $toA (local.get 0)) (i64.load (i32.const 0))) (global.get $g)))
+  (func $pong (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call_indirect (type $acc) (i32.sub (local.get $n) (i32.const 1))
+        (i64.add (local.get $acc) (i64.load (i32.const 0))) (i32.const 1)))))
+  (func (export "pingPong") (param i32) (result i64)
+    (i64.add (call $pong (local.get 0) (i64.const 0)) (global.get $g))))`;
+
+describe.runIf(native)('tail calls into another instance', () => {
+  it('switch to the callee instance and give the direct caller its own back', async () => {
+    const a = new Instance(new Module(await watToWasm(A)));
+    const b = new Instance(new Module(await watToWasm(B)), { a: { table: a.exports.table } }).exports as Exports;
+    expect(b.viaA!(1n)).toBe(1n + 1000n + 5n + 70000n);
+    const x = 100n; // the arguments reversed: h..a = 8..2, x
+    expect(b.nine!(x)).toBe(3n * 8n + 5n * 7n + 7n * 6n + 11n * 5n + 13n * 4n + 17n * 3n + 19n * 2n + 23n * x + 1000n - 4n + 5n);
+    // pong (B) -> ping (A) -> pong ...: B's turns add 5, A's 1000; each hop between instances keeps a frame.
+    for (const n of [0, 1, 2, 3, 1001]) {
+      const bTurns = BigInt(Math.ceil(n / 2));
+      const aTurns = BigInt(Math.floor(n / 2));
+      expect(b.pingPong!(n), `pingPong(${n})`).toBe(5n * bTurns + 1000n * aTurns + 70000n);
+    }
+  });
+});

@@ -1,0 +1,156 @@
+// Tail calls (return_call, return_call_indirect): the callee's frame replaces the caller's, so
+// a chain of tail calls, however long, runs in the stack of one frame.
+//
+// The convention stays the internal one (compiler/abi/callingConvention.ts), in which the
+// caller reserves the stack arguments and removes them after the call. Our caller reserved
+// S_f bytes for ours and will remove exactly that many when control comes back to it, through
+// whatever chain of tail calls: so a callee whose stack arguments take S_c <= S_f bytes gets
+// them in our incoming area (the caller's frame still holds it, above our return address) and
+// we jump to it with our frame gone. A callee needing more (S_c > S_f) would need the return
+// address moved down and someone to pop the difference on the way back, which only a
+// callee-pops convention does for free (as V8's and Wasmtime's tail-call conventions do); that
+// would change every function with stack arguments, called or not by a tail call. Such calls,
+// and calls to imports (host functions, or functions of another instance that need their
+// VMContext switched and our caller's restored), are a call followed by a return here: correct,
+// but a frame deep each. Register-only signatures, the usual case, always tail-call for real.
+//
+// Another instance: r15/r14 are preserved by every call, and our caller may be a direct caller
+// in our instance that does not reload them. A callee reached through a table whose record
+// names another VMContext is therefore called (r15/r14 switched, then restored) and we return
+// its results: the same-instance check is made at run time, after call_indirect's own checks.
+//
+// The first result comes back in rax/xmm0 as it would to us; further results go to the return
+// area our caller gave us, whose address we pass on (the callee's results are ours, so its area
+// has our layout).
+
+import { FUNCREF, MEMORY_BASE_REG, Reg, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { GPR64, qword, rbp, rsp, xmmword } from '../x64/index.ts';
+import { call, type CallSignature } from './calls.ts';
+import { emitReturn } from './controlFlow.ts';
+import { type FunctionCompiler, I32, I64, V128 } from './functionCompiler.ts';
+import { emitMove, memOperand, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
+import { SCRATCH } from './registerAllocator.ts';
+import { callIndirect, loadCheckedFuncRef } from './ops/table.ts';
+import { Loc, type Value } from './valueStack.ts';
+
+const vmctxReg = GPR64[encodingOf(VMCTX_REG)]!;
+const memoryBaseReg = GPR64[encodingOf(MEMORY_BASE_REG)]!;
+const funcRefReg = GPR64[SCRATCH]!; // where loadCheckedFuncRef leaves the record
+
+// #region return-call
+export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
+  const { module, signatures } = fc.env;
+  const sig = signatures.of(module.functions[funcIndex]!);
+  if (funcIndex < module.importedFunctionCount || sig.stackBytes > incomingStackBytes(fc)) {
+    call(fc, funcIndex);
+    return emitReturn(fc);
+  }
+  placeArguments(fc, sig, fc.stack.height - sig.argCount, null);
+  fc.frame.emitTearDown();
+  fc.asm.jmpFunction(funcIndex);
+}
+
+export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
+  const sig = fc.env.signatures.of(typeIndex);
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    callIndirect(fc, typeIndex, sig.type, table);
+    return emitReturn(fc);
+  }
+  const asm = fc.asm;
+  const base = fc.stack.height - sig.argCount - 1;
+  const index = fc.stack.at(base + sig.argCount);
+  placeArguments(fc, sig, base, index);
+  loadCheckedFuncRef(fc, typeIndex, table, index);
+  const otherInstance = asm.newLabel();
+  asm.cmp(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
+  asm.jcc('ne', otherInstance);
+  fc.frame.emitTearDown();
+  asm.jmp(qword(funcRefReg, FUNCREF.CODE));
+  asm.bind(otherInstance);
+  callOtherInstance(fc, sig, base);
+  fc.frame.emitEpilogue();
+}
+// #endregion return-call
+
+/** Bytes of stack arguments our caller reserved for us (and removes after we return). */
+function incomingStackBytes(fc: FunctionCompiler): number {
+  return fc.env.signatures.of(fc.env.module.functions[fc.funcIndex]!).stackBytes;
+}
+
+// #region tail-arguments
+/**
+ * Put the arguments (the top of the stack from `base`, then our return area's address if the
+ * callee has one) where the callee finds them on entry, and the table index (if any) in rax.
+ * Register arguments and the index go in one parallel move, which also parks each stack argument
+ * in the slot of its stack position: the incoming area may still hold parameters other
+ * arguments read. Then the parked ones are copied to the incoming area, [rbp + 16 + offset]
+ * (a function with stack parameters has a frame pointer). Uses r10 besides the arguments' registers.
+ */
+function placeArguments(fc: FunctionCompiler, sig: CallSignature, base: number, index: Value | null): void {
+  const asm = fc.asm;
+  // No `hasCalls`: a function whose only calls are tail calls is a leaf as far as the stack goes
+  // (it leaves with rsp where it came in; the callee checks its own frame).
+  fc.materializeFlags();
+  const n = sig.argCount;
+  const count = sig.regs.length;
+  const moves = tailMoves.clear();
+  for (let j = 0; j < count; j++) {
+    const v = j < n ? fc.stack.at(base + j) : returnAreaPointer(fc);
+    const to = sig.regs[j]!;
+    if (to >= 0) moves.add(REG[to]!, fc.sourceOf(v), v.type === I32);
+    else if (v.loc !== Loc.Const) moves.add(fc.frame.slotLocation(base + j, v.type), fc.sourceOf(v), v.type === I32);
+  }
+  if (index !== null && index.loc !== Loc.Const) moves.add(REG[indexRegister]!, fc.sourceOf(index), index.type === I32); // table64: i64
+  parallelMove(asm, moves, fc.flagsFree());
+  const locs = sig.layout.returnAreaPointer ? [...sig.layout.params, sig.layout.returnAreaPointer] : sig.layout.params;
+  if (sig.stackBytes > 0 && !fc.frame.usesFramePointer) throw new Error('codegen: stack arguments of a tail call without a frame pointer');
+  for (let j = 0; j < count; j++) {
+    const loc = locs[j]!;
+    if (loc.kind !== 'stack') continue;
+    const v = j < n ? fc.stack.at(base + j) : returnAreaPointer(fc);
+    const to = memOperand(v.type === V128 ? xmmword(rbp, 16 + loc.offset) : qword(rbp, 16 + loc.offset), NO_KEY);
+    emitMove(asm, to, v.loc === Loc.Const ? fc.sourceOf(v) : fc.frame.slotLocation(base + j, v.type), v.type === I32);
+  }
+  while (fc.stack.height > base) fc.stack.pop();
+  if (fc.frozen > base) fc.frozen = base;
+}
+// #endregion tail-arguments
+
+/** Where loadCheckedFuncRef wants a table index that is not a constant. */
+const indexRegister = Reg.rax;
+
+function returnAreaPointer(fc: FunctionCompiler): Value {
+  return { loc: Loc.Local, type: I64, n: fc.locals.returnAreaLocal, imm: 0, hi: 0 };
+}
+
+/**
+ * The callee (its record in r11, its arguments placed for a tail call) belongs to another
+ * instance: call it with its VMContext and memory base, our r15 waiting in the slot of the first
+ * argument's position, and restore them for whoever called us. Stack arguments are copied from
+ * the incoming area down below our frame, where a call wants them.
+ */
+function callOtherInstance(fc: FunctionCompiler, sig: CallSignature, base: number): void {
+  const asm = fc.asm;
+  const bytes = sig.stackBytes;
+  fc.frame.hasCalls = true;
+  if (bytes > 0) {
+    asm.sub(rsp, bytes);
+    fc.frame.spDelta += bytes;
+    for (let off = 0; off < bytes; off += 8) {
+      emitMove(asm, memOperand(qword(rsp, off), NO_KEY), memOperand(qword(rbp, 16 + off), NO_KEY));
+    }
+  }
+  asm.mov(fc.frame.slotAddr(base), vmctxReg);
+  asm.mov(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
+  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+  asm.call(qword(funcRefReg, FUNCREF.CODE));
+  if (bytes > 0) {
+    asm.add(rsp, bytes);
+    fc.frame.spDelta -= bytes;
+  }
+  asm.mov(vmctxReg, fc.frame.slotAddr(base));
+  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+}
+
+/** The moves of a tail call's arguments, one list for every tail call (see MoveList). */
+const tailMoves = new MoveList();
