@@ -67,6 +67,25 @@ const MODULE = `(module
         (local.get $c) (local.get $d) (local.get $e) (local.get $f) (local.get $g) (local.get $h)
         (f32.add (local.get $a) (f32.const 0.5)) (local.get $i) (f64.add (local.get $b) (f64.const 0.25)) (local.get $j)))))
 
+  ;; The same with vectors in between: a v128 on the stack where two floats were, and back (the
+  ;; slots overlap only in part, so the stack arguments are parked before they are copied).
+  (func $floatsVec (export "floatsVec") (param $n i32) (param $a f32) (param $b f64) (param $c f32) (param $d f64) (param $e f32)
+    (param $f f64) (param $g f32) (param $h f64) (param $i f64) (param $j f32) (result f64)
+    (if (result f64) (i32.eqz (local.get $n))
+      (then (f64.add (f64.add (f64.promote_f32 (local.get $a)) (f64.mul (local.get $b) (f64.const 3)))
+                     (f64.add (f64.mul (local.get $i) (f64.const 7)) (f64.promote_f32 (local.get $j)))))
+      (else (return_call $vecSum (i32.sub (local.get $n) (i32.const 1))
+        (f32x4.splat (local.get $j)) (f64x2.splat (local.get $i)) (f32x4.splat (f32.add (local.get $a) (local.get $g)))
+        (f64x2.splat (local.get $b)) (f32x4.splat (local.get $c)) (f64x2.splat (local.get $d)) (f32x4.splat (local.get $e))
+        (f64x2.splat (local.get $f)) (f64x2.splat (f64.add (local.get $h) (f64.const 0.5)))))))
+  (func $vecSum (param $n i32) (param $a v128) (param $b v128) (param $c v128) (param $d v128) (param $e v128)
+    (param $f v128) (param $g v128) (param $h v128) (param $i v128) (result f64)
+    (return_call $floatsVec (local.get $n)
+      (f32x4.extract_lane 0 (local.get $c)) (f64x2.extract_lane 1 (local.get $i)) (f32x4.extract_lane 2 (local.get $e))
+      (f64x2.extract_lane 0 (local.get $b)) (f32x4.extract_lane 1 (local.get $g)) (f64x2.extract_lane 1 (local.get $d))
+      (f32x4.extract_lane 3 (local.get $a)) (f64x2.extract_lane 0 (local.get $f)) (f64x2.extract_lane 1 (local.get $h))
+      (f32x4.extract_lane 0 (local.get $c))))
+
   ;; Nine v128 parameters (one on the stack), three results (two in the return area, a v128 among them).
   (func $vectors (param $n i32) (param $a v128) (param $b v128) (param $c v128) (param $d v128) (param $e v128)
     (param $f v128) (param $g v128) (param $h v128) (param $i v128) (result i32 v128 i64)
@@ -156,10 +175,11 @@ describe.runIf(native)('tail calls', () => {
     for (const n of [0n, 3n, 1000n]) expect(ours.indirectToTen!(n)).toBe(v8.ten!(n, ...args));
   });
 
-  it('f32 and f64 parameters, two on the stack, a million deep', async () => {
+  it('f32 and f64 parameters, two on the stack, a million deep; and to v128 parameters and back', async () => {
     const [ours, v8] = await both();
     const args = [1.5, 2.25, 3.5, 4.75, 5.5, 6.125, 7.5, 8.875, 9.5, 10.25];
     for (const n of [0, 1, 5, 11, 1_000_000]) expect(ours.floats!(n, ...args), `floats(${n})`).toBe(v8.floats!(n, ...args));
+    for (const n of [0, 1, 2, 3, 10, 1_000_000]) expect(ours.floatsVec!(n, ...args), `floatsVec(${n})`).toBe(v8.floatsVec!(n, ...args));
   });
 
   it('v128 parameters (one on the stack) and results in the return area, a million deep', async () => {

@@ -28,7 +28,7 @@ import { GPR64, qword, rbp, rsp, xmmword } from '../x64/index.ts';
 import { call, type CallSignature } from './calls.ts';
 import { emitReturn } from './controlFlow.ts';
 import { type FunctionCompiler, I32, I64, V128 } from './functionCompiler.ts';
-import { emitMove, memOperand, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
+import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { callIndirect, loadCheckedFuncRef } from './ops/table.ts';
 import { Loc, type Value } from './valueStack.ts';
@@ -80,11 +80,12 @@ function incomingStackBytes(fc: FunctionCompiler): number {
 // #region tail-arguments
 /**
  * Put the arguments (the top of the stack from `base`, then our return area's address if the
- * callee has one) where the callee finds them on entry, and the table index (if any) in rax.
- * Register arguments and the index go in one parallel move, which also parks each stack argument
- * in the slot of its stack position: the incoming area may still hold parameters other
- * arguments read. Then the parked ones are copied to the incoming area, [rbp + 16 + offset]
- * (a function with stack parameters has a frame pointer). Uses r10 besides the arguments' registers.
+ * callee has one) where the callee finds them on entry, and the table index (if any) in rax, in
+ * one parallel move. A stack argument goes to the incoming area, [rbp + 16 + offset] (a function
+ * with stack parameters has a frame pointer), where our own stack parameters are, which other
+ * arguments may read: the move knows a slot that holds one of them by that parameter's key.
+ * When an argument's slot only partly covers one of ours (a v128 over two i64s), the move parks
+ * the stack arguments in the slots of their stack positions instead, and copies them after it.
  */
 function placeArguments(fc: FunctionCompiler, sig: CallSignature, base: number, index: Value | null): void {
   const asm = fc.asm;
@@ -93,28 +94,90 @@ function placeArguments(fc: FunctionCompiler, sig: CallSignature, base: number, 
   fc.materializeFlags();
   const n = sig.argCount;
   const count = sig.regs.length;
+  const offsets = stackOffsets(sig);
+  if (sig.stackBytes > 0 && !fc.frame.usesFramePointer) throw new Error('codegen: stack arguments of a tail call without a frame pointer');
+  const direct = sig.stackBytes === 0 || incomingDestinations(fc, sig, offsets);
   const moves = tailMoves.clear();
   for (let j = 0; j < count; j++) {
     const v = j < n ? fc.stack.at(base + j) : returnAreaPointer(fc);
     const to = sig.regs[j]!;
     if (to >= 0) moves.add(REG[to]!, fc.sourceOf(v), v.type === I32);
+    else if (direct) moves.add(incoming[j]!, fc.sourceOf(v), v.type === I32);
     else if (v.loc !== Loc.Const) moves.add(fc.frame.slotLocation(base + j, v.type), fc.sourceOf(v), v.type === I32);
   }
   if (index !== null && index.loc !== Loc.Const) moves.add(REG[indexRegister]!, fc.sourceOf(index), index.type === I32); // table64: i64
   parallelMove(asm, moves, fc.flagsFree());
-  const locs = sig.layout.returnAreaPointer ? [...sig.layout.params, sig.layout.returnAreaPointer] : sig.layout.params;
-  if (sig.stackBytes > 0 && !fc.frame.usesFramePointer) throw new Error('codegen: stack arguments of a tail call without a frame pointer');
-  for (let j = 0; j < count; j++) {
-    const loc = locs[j]!;
-    if (loc.kind !== 'stack') continue;
-    const v = j < n ? fc.stack.at(base + j) : returnAreaPointer(fc);
-    const to = memOperand(v.type === V128 ? xmmword(rbp, 16 + loc.offset) : qword(rbp, 16 + loc.offset), NO_KEY);
-    emitMove(asm, to, v.loc === Loc.Const ? fc.sourceOf(v) : fc.frame.slotLocation(base + j, v.type), v.type === I32);
+  if (!direct) {
+    for (let j = 0; j < count; j++) {
+      if (sig.regs[j]! >= 0) continue;
+      const v = j < n ? fc.stack.at(base + j) : returnAreaPointer(fc);
+      const to = memOperand(v.type === V128 ? xmmword(rbp, 16 + offsets[j]!) : qword(rbp, 16 + offsets[j]!), NO_KEY);
+      emitMove(asm, to, v.loc === Loc.Const ? fc.sourceOf(v) : fc.frame.slotLocation(base + j, v.type), v.type === I32);
+    }
   }
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
 }
+
+/**
+ * Fill `incoming` with the destination of each stack argument of `sig` in our incoming area, under
+ * the key of our parameter in that slot (an argument's slot exactly one of ours), or a key of its
+ * own (a slot none of ours is in). False if some argument's slot overlaps one of ours otherwise.
+ */
+function incomingDestinations(fc: FunctionCompiler, sig: CallSignature, offsets: Int32Array): boolean {
+  const own = fc.env.signatures.of(fc.env.module.functions[fc.funcIndex]!);
+  const ours = stackOffsets(own);
+  // Our stack parameters by 8-byte slot: 2k + 2 for parameter k (+1 for a v128), -1 for a v128's upper half.
+  const slots = slotMap(own, ours);
+  for (let j = 0; j < sig.regs.length; j++) {
+    if (sig.regs[j]! >= 0) continue;
+    const o = offsets[j]!;
+    const vector = j < sig.argCount && sig.type.params[j] === V128;
+    const at = slots[o >> 3]!;
+    let key: number;
+    if (at === 0 && (!vector || slots[(o >> 3) + 1] === 0)) key = argKey(o);
+    else if (at > 0 && (at & 1) === (vector ? 1 : 0)) {
+      const k = (at >> 1) - 1;
+      key = localKey(k < own.argCount ? k : fc.locals.returnAreaLocal);
+    } else return false;
+    incoming[j] = memOperand(vector ? xmmword(rbp, 16 + o) : qword(rbp, 16 + o), key);
+  }
+  return true;
+}
 // #endregion tail-arguments
+
+/** The stack offset of each argument of a signature (the return area's address last), -1 in a register; made once per signature. */
+const offsetsBySignature = new WeakMap<CallSignature, Int32Array>();
+function stackOffsets(sig: CallSignature): Int32Array {
+  let offsets = offsetsBySignature.get(sig);
+  if (offsets === undefined) {
+    const { params, returnAreaPointer } = sig.layout;
+    const locs = returnAreaPointer ? [...params, returnAreaPointer] : params;
+    offsets = Int32Array.from(locs, (loc) => (loc.kind === 'stack' ? loc.offset : -1));
+    offsetsBySignature.set(sig, offsets);
+  }
+  return offsets;
+}
+
+/** A signature's stack parameters by 8-byte slot of its incoming area (see incomingDestinations); made once per signature. */
+const slotsBySignature = new WeakMap<CallSignature, Int32Array>();
+function slotMap(sig: CallSignature, offsets: Int32Array): Int32Array {
+  let slots = slotsBySignature.get(sig);
+  if (slots === undefined) {
+    slots = new Int32Array(sig.stackBytes / 8 + 1);
+    for (let k = 0; k < offsets.length; k++) {
+      if (offsets[k]! < 0) continue;
+      const vector = k < sig.argCount && sig.type.params[k] === V128;
+      slots[offsets[k]! >> 3] = 2 * k + 2 + (vector ? 1 : 0);
+      if (vector) slots[(offsets[k]! >> 3) + 1] = -1;
+    }
+    slotsBySignature.set(sig, slots);
+  }
+  return slots;
+}
+
+/** Where each stack argument of the tail call being placed goes (incomingDestinations). */
+const incoming: MoveDest[] = [];
 
 /** Where loadCheckedFuncRef wants a table index that is not a constant. */
 const indexRegister = Reg.rax;
