@@ -10,6 +10,8 @@ const dir = join(import.meta.dirname, '../testing/cprograms');
 const modules: [string, () => Promise<Uint8Array>][] = [
   ...readdirSync(dir).filter((f) => f.endsWith('.wasm')).map((f): [string, () => Promise<Uint8Array>] => [f, async () => new Uint8Array(readFileSync(join(dir, f)))]),
   ['60 random functions', () => watToWasm(programModule(7, 60), { name: 'generated.wat' })],
+  // Tail calls jump to functions other parts compile: their rel32s are patched like calls'.
+  ['30 random functions with tail calls', () => watToWasm(programModule(7, 30, { tailCalls: true }), { name: 'tail.wat' })],
 ];
 
 describe('compiling a module in parts', () => {

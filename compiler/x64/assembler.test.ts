@@ -236,6 +236,22 @@ describe('fix-ups', () => {
     expect(Array.from(code.subarray(8, 10))).toEqual([0x49, 0xb9]);
   });
 
+  it('records calls and jumps to functions of the module as rel32s to resolve, and moves them with relaxation', () => {
+    const a = new Assembler();
+    const skip = a.newLabel();
+    a.jmp(skip); // rel32 until relaxed to rel8: the rel32s after it move 3 bytes
+    a.nop();
+    a.bind(skip);
+    a.callFunction(7);
+    a.jmpFunction(9);
+    a.relaxBranches();
+    const calls: [number, number, number][] = [];
+    a.addFunctionCalls({ add: (at, callee, addend) => calls.push([at, callee, addend]) }, 100);
+    const { code } = a.finish();
+    expect(Array.from(code)).toEqual([0xeb, 0x01, 0x90, 0xe8, 0, 0, 0, 0, 0xe9, 0, 0, 0, 0]);
+    expect(calls).toEqual([[104, 7, -4], [109, 9, -4]]);
+  });
+
   it('accounts for a trailing immediate in RIP-relative external data', () => {
     const a = new Assembler();
     a.cmp(ripExternal(external('flag'), 8, 32), 5); // 83 3D disp32 ib
