@@ -82,7 +82,7 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
       moves.add(args.dests[j]!, fc.sourceOf(v), v.type === I32);
     }
     if (args.returnArea) moves.add(args.dests[nargs]!, returnAreaAddress(fc, base, args.areaSlots), false);
-    if (indexReg >= 0) moves.add(REG[indexReg]!, fc.sourceOf(index!), true);
+    if (indexReg >= 0) moves.add(REG[indexReg]!, fc.sourceOf(index!), index!.type === I32); // a table64 index is i64
     parallelMove(asm, moves, fc.flagsFree());
   }
   while (fc.stack.height > base) fc.stack.pop();
