@@ -13,6 +13,8 @@
 // and calls to imports (host functions, or functions of another instance that need their
 // VMContext switched and our caller's restored), are a call followed by a return here: correct,
 // but a frame deep each. Register-only signatures, the usual case, always tail-call for real.
+// (Constant stack for those too would take a return thunk that removes the difference, which the
+// next such tail call recognizes and reuses so that thunks do not pile up.)
 //
 // Another instance: r15/r14 are preserved by every call, and our caller may be a direct caller
 // in our instance that does not reload them. A callee reached through a table whose record
