@@ -1010,8 +1010,9 @@ export class FunctionValidator implements FunctionContext {
     const memOffset = r.u64Number();
     this.checkMemory(memory);
     const address = this.addressType(memory);
-    if (memOffset > 0xffffffff && address === I32) throw r.error('offset out of range', offsetAt);
+    // The alignment first, as the reference interpreter checks (align.wast breaks both rules at once).
     if (align > opNaturalAlign[index]!) throw r.error('alignment must not be larger than natural', at);
+    if (memOffset > 0xffffffff && address === I32) throw r.error('offset out of range', offsetAt);
     this.memargAlign = align;
     this.memargMemory = memory;
     this.memargAddress = address;
