@@ -273,35 +273,6 @@ export function checkIndex(fc: FunctionCompiler, index: number, end: number): vo
   fc.env.boundsChecks.kept++;
 }
 
-// #region bounds-check-64
-/**
- * memory64: trap unless index + end <= memory size, where register `index` holds a full 64-bit
- * address. The sum may pass 2^64, so it is made in a register and its carry traps too; only
- * `index < size` (an end of 1) is one compare. (The bounds beside the size are signed, for
- * zero-extended 32-bit addresses, and say nothing of an address of 2^63 or more.)
- */
-export function checkIndex64(fc: FunctionCompiler, index: number, end: number): void {
-  const asm = fc.asm;
-  fc.env.boundsChecks.kept++;
-  if (end === 1) {
-    compareWithVmctx(asm, index, VMCTX.MEMORY_SIZE);
-    fc.trapIfCode(CC_AE, TrapCode.outOfBoundsMemoryAccess);
-    return;
-  }
-  const scratch = GPR64[SCRATCH]!;
-  if (end <= MAX_DISP) {
-    asm.mov(scratch, GPR64[index]!);
-    asm.add(scratch, end);
-  } else {
-    asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
-    asm.add(scratch, GPR64[index]!);
-  }
-  fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
-  compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
-  fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
-}
-// #endregion bounds-check-64
-
 /** Trap unless `end` (a constant address's end) <= memory size. */
 export function checkConstant(fc: FunctionCompiler, end: number): void {
   const asm = fc.asm;
@@ -318,3 +289,37 @@ export function checkConstant(fc: FunctionCompiler, end: number): void {
   fc.env.boundsChecks.kept++;
 }
 // #endregion bounds-check
+
+// #region bounds-check-64
+/**
+ * memory64: trap unless index + end <= memory size, where register `index` holds a full 64-bit
+ * address. The sum may pass 2^64, so it is made in a register and its carry traps too; only
+ * `index < size` (an end of 1) is one compare. (The bounds beside the size are signed, for
+ * zero-extended 32-bit addresses, and say nothing of an address of 2^63 or more.)
+ */
+export function checkIndex64(fc: FunctionCompiler, index: number, end: number): void {
+  const asm = fc.asm;
+  fc.env.boundsChecks.kept++;
+  if (end === 1) {
+    compareWithVmctx(asm, index, VMCTX.MEMORY_SIZE);
+    fc.trapIfCode(CC_AE, TrapCode.outOfBoundsMemoryAccess);
+    return;
+  }
+  addEnd(asm, index, end);
+  fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
+  compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
+  fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
+}
+// #endregion bounds-check-64
+
+/** r11 = register `index` + `end` in 64 bits, the flags set by the add (its carry: past 2^64). */
+export function addEnd(asm: Assembler, index: number, end: number): void {
+  const scratch = GPR64[SCRATCH]!;
+  if (end <= MAX_DISP) {
+    asm.mov(scratch, GPR64[index]!);
+    asm.add(scratch, end);
+  } else {
+    asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
+    asm.add(scratch, GPR64[index]!);
+  }
+}

@@ -15,7 +15,7 @@ import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
-  boundsFacts, checkConstant, checkIndex, checkIndex64, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
+  addEnd, boundsFacts, checkConstant, checkIndex, checkIndex64, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 import { insertConstants } from './table.ts';
@@ -61,21 +61,8 @@ export interface Address {
 export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number, memory = 0): Address {
   if (memory !== 0) return otherMemoryAddress(fc, memory, a, offset, size);
   if (fc.memory64) return effectiveAddress64(fc, a, offset, size);
-  const asm = fc.asm;
   const facts = boundsFacts(fc);
-  if (a.loc === Loc.Const) {
-    const ea = (a.imm >>> 0) + offset; // < 2^33: exact in a double
-    const end = ea + size;
-    if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
-    else {
-      checkConstant(fc, end);
-      facts.learn(end);
-    }
-    if (ea <= MAX_DISP) return addressAt(-1, ea);
-    const r = fc.regs.alloc(GPR);
-    asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
-    return addressAt(r, 0);
-  }
+  if (a.loc === Loc.Const) return constantAddress(fc, (a.imm >>> 0) + offset, size); // < 2^33: exact in a double
   // An address whose range fact puts the access's end within the memory known so far.
   if (bound !== NO_BOUND && bound + offset + size <= facts.constEnd) {
     fc.env.boundsChecks.removed++;
@@ -111,6 +98,21 @@ export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, 
   return withDisp(fc, r, offset);
 }
 
+/** The access of `size` bytes at the constant address `ea` of memory 0: checked unless the known size covers it. */
+function constantAddress(fc: FunctionCompiler, ea: number, size: number): Address {
+  const facts = boundsFacts(fc);
+  const end = ea + size;
+  if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
+  else {
+    checkConstant(fc, end);
+    facts.learn(end);
+  }
+  if (ea <= MAX_DISP) return addressAt(-1, ea);
+  const r = fc.regs.alloc(GPR);
+  fc.asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
+  return addressAt(r, 0);
+}
+
 /** Addresses at or above this (2^53) are not exact as doubles; no memory reaches them. */
 const EXACT_LIMIT = 2 ** 53;
 
@@ -120,25 +122,14 @@ const EXACT_LIMIT = 2 ** 53;
  * of the facts only the memory's known size is used: the local facts reason about i32 addresses.
  */
 function effectiveAddress64(fc: FunctionCompiler, a: Value, offset: number, size: number): Address {
-  const facts = boundsFacts(fc);
   if (a.loc === Loc.Const) {
     const ea = (a.hi >>> 0) * 0x100000000 + (a.imm >>> 0) + offset;
-    const end = ea + size;
-    if (end >= EXACT_LIMIT) return trappingAddress(fc);
-    if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
-    else {
-      checkConstant(fc, end);
-      facts.learn(end);
-    }
-    if (ea <= MAX_DISP) return addressAt(-1, ea);
-    const r = fc.regs.alloc(GPR);
-    fc.asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
-    return addressAt(r, 0);
+    return ea + size >= EXACT_LIMIT ? trappingAddress(fc) : constantAddress(fc, ea, size);
   }
   if (offset + size >= EXACT_LIMIT) return trappingAddress(fc);
   const r = fc.readReg(a);
   checkIndex64(fc, r, offset + size);
-  facts.learn(offset + size);
+  boundsFacts(fc).learn(offset + size);
   return withDisp(fc, r, offset);
 }
 
@@ -178,13 +169,7 @@ function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: n
     const end = offset + size;
     if (end >= EXACT_LIMIT) return trappingAddress(fc);
     const r = address64 ? fc.readReg(a) : addressRegister(fc, a);
-    if (end <= MAX_DISP) {
-      asm.mov(scratch, GPR64[r]!);
-      asm.add(scratch, end);
-    } else {
-      asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
-      asm.add(scratch, GPR64[r]!);
-    }
+    addEnd(asm, r, end);
     if (address64) fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
     asm.cmp(scratch, sizeField);
     fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
