@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../../text/watToWasm.ts';
+import { loadWasmToolsTextToBinary } from '../../wast/node/wasmToolsText.ts';
 import { runCampaign } from './campaign.ts';
 import { checkMutant, mutate } from './checks.ts';
 import { exposeState, moduleShape } from './moduleShape.ts';
@@ -65,6 +66,35 @@ describe('transcripts', () => {
       (func (export "f") (param v128 v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 1))))`, { validate: false });
     const counts: Record<string, number> = {};
     expect(checkMutant(bytes, 1, counts)?.summary).toBeUndefined();
+    expect(counts.valid).toBe(1);
+  });
+
+  const wasmTools = async (wat: string): Promise<Uint8Array> => {
+    const parse = await loadWasmToolsTextToBinary();
+    if (!parse) throw new Error('@bytecodealliance/jco-transpile is not installed (npm ci)');
+    return parse(wat);
+  };
+
+  it('a mutant V8 rejects only for a 3.0 feature Node 20 lacks (several memories, a memarg memory index, table64) is no finding; memory64 is judged by a V8 that has it', async () => {
+    // A memarg naming memory 0 explicitly (flags 0x42: bit 6 and align 2, then index 0), which no
+    // text parser writes: (func (drop (i32.load (i32.const 0)))) in a module of one memory.
+    const code = [0, 0x41, 0, 0x28, 0x42, 0, 0, 0x1a, 0x0b];
+    const explicitIndex = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1,
+      10, code.length + 2, 1, code.length, ...code]);
+    // wabt knows neither several memories nor table64.
+    for (const [what, bytes] of [
+      ['two memories', await wasmTools('(module (memory 1) (memory 1))')],
+      ['a memory index in a memarg', explicitIndex],
+      ['table64', await wasmTools('(module (table i64 1 funcref))')],
+    ] as const) {
+      const wat = what;
+      expect(() => new WebAssembly.Module(bytes as BufferSource), wat).toThrow();
+      const counts: Record<string, number> = {};
+      expect(checkMutant(bytes, 1, counts)?.summary, wat).toBeUndefined();
+      expect(counts["valid (a 3.0 feature Node 20's V8 lacks)"], wat).toBe(1);
+    }
+    const counts: Record<string, number> = {};
+    expect(checkMutant(await wasmTools('(module (memory i64 1) (func (export "f") (param i64) (result i32) (i32.load (local.get 0))))'), 1, counts)?.summary).toBeUndefined();
     expect(counts.valid).toBe(1);
   });
 
