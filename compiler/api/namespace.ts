@@ -31,6 +31,7 @@ idlInterface(Table, 'Table', 1);
 idlInterface(Global, 'Global', 1);
 idlInterface(Tag, 'Tag', 1);
 idlInterface(Exception, 'Exception', 2);
+Object.defineProperty(Exception, 'name', { value: 'Exception' }); // (the runtime's class is WasmException)
 // Lengths count the required arguments only.
 Object.defineProperty(instantiate, 'length', { value: 1 });
 Object.defineProperty(Table.prototype.set, 'length', { value: 1 });

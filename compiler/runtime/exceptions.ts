@@ -116,7 +116,7 @@ export class WasmException {
     const i = Number(index);
     if (!Number.isInteger(i) || i < 0) throw new TypeError('WebAssembly.Exception.getArg(): bad index');
     const params = tagType(tag).params;
-    if (i >= params.length) throw new RangeError('WebAssembly.Exception.getArg(): index out of range');
+    if (i >= params.length) throw new TypeError('WebAssembly.Exception.getArg(): index out of range');
     return payloadToJs(params[i]!, this.#payload[i]);
   }
   static {
