@@ -288,4 +288,24 @@ describe.runIf(native)('exceptions', () => {
     expect(e.catchAfter()).toBe(4);
     expect(() => e.down(3)).toThrow(Exception);
   });
+
+  it('keeps exnrefs in globals and tables, and rethrows them from there', async () => {
+    const e = await instance(`(module
+      (tag $t (param i32))
+      (global $g (mut exnref) (ref.null exn))
+      (table $tab 2 exnref)
+      (func (export "f") (result i32)
+        (block $h (result i32 exnref)
+          (try_table (catch_ref $t $h) (throw $t (i32.const 5)))
+          (unreachable))
+        (global.set $g)
+        (table.set $tab (i32.const 1) (global.get $g))
+        (drop)
+        (block $h2 (result i32)
+          (try_table (catch $t $h2) (throw_ref (table.get $tab (i32.const 1))))
+          (unreachable)))
+      (func (export "isNull") (result i32) (ref.is_null (table.get $tab (i32.const 0)))))`);
+    expect(e.isNull()).toBe(1);
+    expect(e.f()).toBe(5);
+  });
 });

@@ -113,10 +113,12 @@ export class WasmException {
   getArg(tag: Tag, index: number): unknown {
     if (!(tag instanceof Tag)) throw new TypeError('WebAssembly.Exception.getArg(): the first argument must be a WebAssembly.Tag');
     if (this.#tag !== tag) throw new TypeError('WebAssembly.Exception.getArg(): the exception has another tag');
-    const i = Number(index);
-    if (!Number.isInteger(i) || i < 0) throw new TypeError('WebAssembly.Exception.getArg(): bad index');
+    // WebIDL's [EnforceRange] unsigned long: not a finite u32 is a TypeError; past the payload a RangeError.
+    const n = Number(index);
+    if (!Number.isFinite(n) || Math.trunc(n) < 0 || Math.trunc(n) > 0xffffffff) throw new TypeError('WebAssembly.Exception.getArg(): bad index');
+    const i = Math.trunc(n);
     const params = tagType(tag).params;
-    if (i >= params.length) throw new TypeError('WebAssembly.Exception.getArg(): index out of range');
+    if (i >= params.length) throw new RangeError('WebAssembly.Exception.getArg(): index out of range');
     return payloadToJs(params[i]!, this.#payload[i]);
   }
   static {

@@ -592,7 +592,7 @@ externRefs.markers.push((mark) => {
   for (const ref of instancesByVmctx.values()) {
     const inst = ref.deref();
     inst?.elemSegments.forEach((items, i) => {
-      if (items && inst.module.elements[i]!.type === ValType.externref) for (const h of items) mark(h, inst.keeper);
+      if (items && inst.module.elements[i]!.type !== ValType.funcref) for (const h of items) mark(h, inst.keeper);
     });
   }
 });
