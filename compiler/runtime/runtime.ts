@@ -234,6 +234,9 @@ export class Runtime {
         result = this.runCallout(w[STATE.CALLOUT_ID / 4]!);
       } catch (e) {
         // An exception: caught by a handler of this activation, or it unwinds the activation.
+        // Records below where this activation is suspended belong to activations nested in the
+        // call-out, all ended (one abandoned half-way may have left some): never land there.
+        dropDeadRecords(this.state, this.reader, sp0 + sp1 * 0x100000000);
         const exception = fromJsException(e);
         const hooks = this.exceptionHooks;
         const landed = exception && hooks && landException(this.state, this.exceptionArea, this.reader, hooks, er0 + er1 * 0x100000000, exception);
