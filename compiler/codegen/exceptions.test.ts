@@ -308,4 +308,23 @@ describe.runIf(native)('exceptions', () => {
     expect(e.isNull()).toBe(1);
     expect(e.f()).toBe(5);
   });
+
+  it('catches JS values by JSTag when a module imports it, and throws them back as themselves', async () => {
+    const thrown = new Error('from JS');
+    const e = await instance(`(module
+      (import "js" "tag" (tag $js (param externref)))
+      (import "js" "f" (func $f))
+      (func (export "catch") (result externref)
+        (block $h (result externref)
+          (try_table (catch $js $h) (call $f))
+          (return (ref.null extern))))
+      (func (export "throw") (param externref) (throw $js (local.get 0))))`, { js: { tag: JSTag, f: () => { throw thrown; } } });
+    expect(e.catch()).toBe(thrown);
+    const value = { any: 'value' };
+    let seen: unknown;
+    try { e.throw(value); } catch (err) { seen = err; }
+    expect(seen).toBe(value);
+    // And a WebAssembly.Exception of JSTag cannot be made from JS.
+    expect(() => new Exception(JSTag, [1])).toThrow(TypeError);
+  });
 });
