@@ -327,4 +327,48 @@ describe.runIf(native)('exceptions', () => {
     // And a WebAssembly.Exception of JSTag cannot be made from JS.
     expect(() => new Exception(JSTag, [1])).toThrow(TypeError);
   });
+
+  it('a landing pad sees every local as the throw left it, and the values below the try_table', async () => {
+    // More locals of each class than there are home registers; some written before the call
+    // that throws, some after another call, some never written; a float and a vector below.
+    const e = await instance(`(module
+      (tag $t (param i32))
+      (func $id (param i32) (result i32) (local.get 0))
+      (func $maybe (param i32) (if (local.get 0) (then (throw $t (i32.mul (local.get 0) (i32.const 10))))))
+      (func (export "f") (param $a i32) (param $b f64) (result f64)
+        (local $c i64) (local $d f32) (local $e i32) (local $f f64) (local $v v128)
+        (local $g i32) (local $h i32) (local $i i32) (local $j i32) (local $k i32) (local $z f64)
+        (local $x1 f64) (local $x2 f64) (local $x3 f64) (local $x4 f64) (local $x5 f64) (local $x6 f64) (local $x7 f64)
+        (f64.const 0.5)
+        (v128.const f64x2 0.25 0.125)
+        (block $caught (result i32)
+          (try_table (result i32) (catch $t $caught)
+            (local.set $c (i64.const 3)) (local.set $d (f32.const 4)) (local.set $g (call $id (i32.const 6)))
+            (local.set $h (i32.const 7)) (local.set $x1 (f64.const 100)) (local.set $x7 (f64.const 700))
+            (local.set $v (v128.const i32x4 1 2 3 4))
+            (local.set $i (call $id (i32.const 8)))
+            (local.set $b (f64.add (local.get $b) (f64.const 1)))
+            (call $maybe (local.get $a))
+            (local.set $e (i32.const 99)) (local.set $c (i64.const 99))
+            (i32.const 0)))
+        (f64.convert_i32_s)
+        (f64.add (f64.convert_i32_s (local.get $a)))
+        (f64.add (local.get $b))
+        (f64.add (f64.convert_i64_s (local.get $c)))
+        (f64.add (f64.promote_f32 (local.get $d)))
+        (f64.add (f64.convert_i32_s (local.get $e)))
+        (f64.add (local.get $f))
+        (f64.add (f64.convert_i32_s (i32.add (i32x4.extract_lane 0 (local.get $v)) (i32x4.extract_lane 3 (local.get $v)))))
+        (f64.add (f64.convert_i32_s (i32.add (i32.add (local.get $g) (local.get $h)) (i32.add (local.get $i) (i32.add (local.get $j) (local.get $k))))))
+        (f64.add (f64.add (local.get $x1) (local.get $x7)))
+        (f64.add (f64.add (local.get $z) (f64.add (local.get $x2) (local.get $x6))))
+        (local.set $z)
+        (local.set $v)
+        (f64.add (f64.add (local.get $z) (f64x2.extract_lane 0 (local.get $v))) (f64x2.extract_lane 1 (local.get $v)))
+        (f64.add)))`);
+    // Thrown (a = 2): payload 20; e and c keep their values from before the throw (0 and 3).
+    expect(e.f(2, 1.5)).toBe(20 + 2 + 2.5 + 3 + 4 + 0 + 0 + 5 + (6 + 7 + 8) + 800 + 0.25 + 0.125 + 0.5);
+    // Not thrown: the try_table's 0, e = 99, c = 99.
+    expect(e.f(0, 1.5)).toBe(0 + 0 + 2.5 + 99 + 4 + 99 + 0 + 5 + (6 + 7 + 8) + 800 + 0.25 + 0.125 + 0.5);
+  });
 });
