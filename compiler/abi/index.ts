@@ -8,4 +8,5 @@ export * from './registers.ts';
 export * from './vmContext.ts';
 export * from './values.ts';
 export * from './cpuFeatures.ts';
+export * from './exceptions.ts';
 export type * from './compiledModule.ts';

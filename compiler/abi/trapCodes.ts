@@ -24,6 +24,8 @@ export const TrapCode = {
   nullArrayReference: 16,
   nullStructureReference: 17,
   nullI31Reference: 18,
+  /** throw_ref of a null exnref. */
+  nullExceptionReference: 19,
   /**
    * Not a wasm trap: a JS function called from wasm threw. The runtime unwinds the wasm
    * frames like a trap, then rethrows the JS exception, unchanged, to the caller of the export.
@@ -39,6 +41,13 @@ export const TrapCode = {
    * an interrupt() from another thread, a worker being terminated). Unwinds like a trap.
    */
   interrupted: 0xfc,
+  /**
+   * Not a trap: the status with which the runtime resumes a call-out (a throw, or an import that
+   * threw) when a handler of the running activation catches the exception. The call-out stub
+   * takes its trap path, and the trap handler jumps to the handler's landing pad instead
+   * (compiler/abi/exceptions.ts).
+   */
+  caught: 0xfb,
 } as const;
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
 
@@ -57,6 +66,7 @@ export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [TrapCode.nullReference]: 'null reference',
   [TrapCode.nullFunctionReference]: 'null function reference',
   [TrapCode.unalignedAtomic]: 'unaligned atomic',
+  [TrapCode.nullExceptionReference]: 'null exception reference',
   [TrapCode.castFailure]: 'cast failure',
   [TrapCode.outOfBoundsArrayAccess]: 'out of bounds array access',
   [TrapCode.nullArrayReference]: 'null array reference',

@@ -8,6 +8,7 @@ import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instan
 import { LinearMemory, MAX_PAGES_64 } from '../runtime/linearMemory.ts';
 import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
 import { cpuFeatures } from '../runtime/cpuFeatures.ts';
+import { Tag } from '../runtime/exceptions.ts';
 import { detach } from './detach.ts';
 import { MAX_MEMORY_PAGES, MAX_MEMORY64_PAGES } from '../validate/moduleChecks.ts';
 import {
@@ -24,6 +25,8 @@ try {
 }
 
 export { CompileError, LinkError, RuntimeError } from '../errors.ts';
+/** WebAssembly.Tag, WebAssembly.Exception and WebAssembly.JSTag are the runtime's own (runtime/exceptions.ts). */
+export { Tag, WasmException as Exception, JSTag } from '../runtime/exceptions.ts';
 export { Module, validate, compile, apiStats, type LightbeamCompileOptions } from './module.ts';
 export { interrupt, interruptHandle, withTimeout } from './interruption.ts';
 
@@ -199,7 +202,7 @@ function addressOf(native: LinearMemory | RuntimeTable): AddressType {
 const wrappers = new WeakMap<object, Memory | Table | Global>();
 
 function wrap(value: ExportValue): unknown {
-  if (typeof value === 'function') return value;
+  if (typeof value === 'function' || value instanceof Tag) return value;
   const known = wrappers.get(value);
   if (known) return known;
   adopting = value;

@@ -4,7 +4,7 @@
 // Node only (it gathers ./index.ts). compileStreaming/instantiateStreaming take a fetch Response.
 
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
-import { checkImportObject, Global, Instance, instantiate, Memory, Table } from './index.ts';
+import { checkImportObject, Exception, Global, Instance, instantiate, JSTag, Memory, Table, Tag } from './index.ts';
 import { compile, compileChunks, Module, validate } from './module.ts';
 
 // #region idl-shape
@@ -29,6 +29,9 @@ idlInterface(Instance, 'Instance', 1);
 idlInterface(Memory, 'Memory', 1);
 idlInterface(Table, 'Table', 1);
 idlInterface(Global, 'Global', 1);
+idlInterface(Tag, 'Tag', 1);
+idlInterface(Exception, 'Exception', 2);
+Object.defineProperty(Exception, 'name', { value: 'Exception' }); // (the runtime's class is WasmException)
 // Lengths count the required arguments only.
 Object.defineProperty(instantiate, 'length', { value: 1 });
 Object.defineProperty(Table.prototype.set, 'length', { value: 1 });
@@ -90,7 +93,7 @@ Object.defineProperty(instantiateStreaming, 'length', { value: 1 });
 // #region namespace
 /** The members of `WebAssembly`, by name. */
 export const members = {
-  Module, Instance, Memory, Table, Global, CompileError, LinkError, RuntimeError,
+  Module, Instance, Memory, Table, Global, Tag, Exception, JSTag, CompileError, LinkError, RuntimeError,
   validate, compile, instantiate, compileStreaming, instantiateStreaming,
 };
 

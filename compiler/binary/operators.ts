@@ -514,16 +514,21 @@ export const PROPOSALS = {
     [0x13, 'return_call_indirect',   'type_table',  'special', 'rule: [t1* params* i32] -> [t2*], its results* = ours'],
   ],
 
-  // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
+  // ---- WebAssembly 3.0's exception handling (exnref): throw a tag's payload, catch it at a try_table's clause ----
   'exceptions': [
+    [0x08, 'throw',                  'tag',         'special', 'rule: [t*] -> [t2*], t* the tag\'s params'],
+    [0x0a, 'throw_ref',              '-',           'special', 'rule: [exnref] -> [t2*]'],
+    [0x1f, 'try_table',              'catches',     'special', 'rule: block type; catch clauses branch to outer labels'],
+  ],
+
+  // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
+  // The legacy exception instructions (before exnref), still in the spec suite's legacy folder.
+  'legacy-exceptions': [
     [0x06, 'try',                    '-',           'unsupported', ''],
     [0x07, 'catch',                  '-',           'unsupported', ''],
-    [0x08, 'throw',                  '-',           'unsupported', ''],
     [0x09, 'rethrow',                '-',           'unsupported', ''],
-    [0x0a, 'throw_ref',              '-',           'unsupported', ''],
     [0x18, 'delegate',               '-',           'unsupported', ''],
     [0x19, 'catch_all',              '-',           'unsupported', ''],
-    [0x1f, 'try_table',              '-',           'unsupported', ''],
   ],
   'function-references': [
     [0x14, 'call_ref',               '-',           'unsupported', ''],

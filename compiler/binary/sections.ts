@@ -91,8 +91,13 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         m.importedGlobalCount++;
         break;
       }
-      case 4:
-        throw unsupported('exceptions', r.base + at);
+      case 4: {
+        const typeIndex = readTagType(r);
+        m.imports.push({ module, name, desc: { kind: 'tag', typeIndex }, index: m.tags.length });
+        m.tags.push(typeIndex);
+        m.importedTagCount++;
+        break;
+      }
       default:
         throw r.error('malformed import kind', at);
     }
@@ -137,14 +142,26 @@ export function readGlobalSection(
   }
 }
 
-const EXPORT_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global'];
+/** A tag type: an attribute byte (0: exception, the only one) and a function type index. */
+function readTagType(r: Reader): number {
+  const at = r.pos;
+  if (r.u8() !== 0) throw r.error('malformed tag attribute', at);
+  return r.u32();
+}
+
+/** The tag section (exception handling; id 13, between memory and global): a type index per tag. */
+export function readTagSection(r: Reader, m: ModuleInfo): void {
+  const n = r.count();
+  for (let i = 0; i < n; i++) m.tags.push(readTagType(r));
+}
+
+const EXPORT_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 export function readExportSection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
     const name = r.name();
     const at = r.pos;
     const k = r.u8();
-    if (k === 4) throw unsupported('exceptions', r.base + at);
     const kind = EXPORT_KINDS[k];
     if (!kind) throw r.error('malformed export kind', at);
     m.exports.push({ name, kind, index: r.u32() });

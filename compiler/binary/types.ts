@@ -14,10 +14,12 @@ export const ValType = {
   v128: 0x7b,
   funcref: 0x70,
   externref: 0x6f,
+  /** WebAssembly 3.0's exception handling: a reference to an exception (`(ref null exn)`). */
+  exnref: 0x69,
 } as const;
 export type ValType = (typeof ValType)[keyof typeof ValType];
-/** funcref or externref: the types a table element or `ref.null` may have in WebAssembly 2.0. */
-export type RefType = typeof ValType.funcref | typeof ValType.externref;
+/** funcref or externref (and exnref, with exception handling): the types a table element or `ref.null` may have. */
+export type RefType = typeof ValType.funcref | typeof ValType.externref | typeof ValType.exnref;
 
 /**
  * The validator's "unknown" operand type: a value popped from the stack below the
@@ -29,7 +31,7 @@ export function isNumType(t: number): boolean {
   return t === ValType.i32 || t === ValType.i64 || t === ValType.f32 || t === ValType.f64;
 }
 export function isRefType(t: number): t is RefType {
-  return t === ValType.funcref || t === ValType.externref;
+  return t === ValType.funcref || t === ValType.externref || t === ValType.exnref;
 }
 
 /** The text-format name of a value type ("i32", "funcref", ...). */
@@ -42,6 +44,7 @@ export function valTypeName(t: number): string {
     case ValType.v128: return 'v128';
     case ValType.funcref: return 'funcref';
     case ValType.externref: return 'externref';
+    case ValType.exnref: return 'exnref';
     case UNKNOWN_TYPE: return 'unknown';
     default: return `type 0x${t.toString(16)}`;
   }
@@ -107,19 +110,20 @@ export type ConstInstr =
 export type ConstArith = { readonly op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64.add' | 'i64.sub' | 'i64.mul' };
 // #endregion const-expr
 
-export type ExternKind = 'func' | 'table' | 'memory' | 'global';
+export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
 export type ImportDesc =
   | { readonly kind: 'func'; readonly typeIndex: number }
   | { readonly kind: 'table'; readonly type: TableType }
   | { readonly kind: 'memory'; readonly type: MemoryType }
-  | { readonly kind: 'global'; readonly type: GlobalType };
+  | { readonly kind: 'global'; readonly type: GlobalType }
+  | { readonly kind: 'tag'; readonly typeIndex: number };
 
 export interface Import {
   readonly module: string;
   readonly name: string;
   readonly desc: ImportDesc;
-  /** The index this import takes in its own index space (functions, tables, memories or globals). */
+  /** The index this import takes in its own index space (functions, tables, memories, globals or tags). */
   readonly index: number;
 }
 
@@ -193,6 +197,12 @@ export interface ModuleInfo {
   /** Every global, imported ones first (the global index space). */
   readonly globals: Global[];
   readonly exports: Export[];
+  /**
+   * Exception handling: the type index of every tag (a function type without results: its params
+   * are the exception's payload), imported ones first (the tag index space).
+   */
+  readonly tags: number[];
+  importedTagCount: number;
   start: number | undefined;
   readonly elements: ElementSegment[];
   readonly data: DataSegment[];
@@ -219,6 +229,8 @@ export function emptyModuleInfo(): ModuleInfo {
     memories: [],
     globals: [],
     exports: [],
+    tags: [],
+    importedTagCount: 0,
     start: undefined,
     elements: [],
     data: [],

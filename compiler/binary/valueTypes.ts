@@ -8,7 +8,7 @@ import type { Limits, RefType, ValType } from './types.ts';
 /** The proposal a value-type byte belongs to, if it is not a WebAssembly 2.0 type. */
 export function laterProposalOfType(b: number): string | undefined {
   if (b === 0x64 || b === 0x63) return 'function-references';
-  if (b === 0x69 || b === 0x74) return 'exceptions';
+  if (b === 0x74) return 'exceptions'; // nullexnref, the bottom of exnref (GC's type hierarchy)
   if ((b >= 0x6a && b <= 0x6e) || (b >= 0x71 && b <= 0x73)) return 'gc';
   return undefined;
 }
@@ -16,7 +16,7 @@ export function laterProposalOfType(b: number): string | undefined {
 export function readValType(r: Reader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if ((b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f) return b as ValType; // i32 ... v128, funcref, externref
+  if ((b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f || b === 0x69) return b as ValType; // i32 ... v128, funcref, externref, exnref
   const p = laterProposalOfType(b);
   if (p) throw unsupported(p, r.base + at);
   throw r.error('malformed value type', at);
@@ -25,17 +25,17 @@ export function readValType(r: Reader): ValType {
 export function readRefType(r: Reader): RefType {
   const at = r.pos;
   const b = r.u8();
-  if (b === 0x70 || b === 0x6f) return b;
+  if (b === 0x70 || b === 0x6f || b === 0x69) return b;
   const p = laterProposalOfType(b);
   if (p) throw unsupported(p, r.base + at);
   throw r.error('malformed reference type', at);
 }
 
-/** The heap type of ref.null: in 2.0 only func (0x70) and extern (0x6f). */
+/** The heap type of ref.null: in 2.0 only func (0x70) and extern (0x6f); exn (0x69) with exception handling. */
 export function readHeapType(r: Reader): RefType {
   const at = r.pos;
   const b = r.u8();
-  if (b === 0x70 || b === 0x6f) return b;
+  if (b === 0x70 || b === 0x6f || b === 0x69) return b;
   const p = laterProposalOfType(b);
   if (p) throw unsupported(p, r.base + at);
   // A type index (positive s33) is a typed function reference.

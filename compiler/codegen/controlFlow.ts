@@ -7,7 +7,7 @@
 // - at every merge label each register local is in its register (its save slot is stale).
 
 import { FrameKind, type ControlFrame } from '../validate/codegenInterface.ts';
-import { FLOAT_RESULT_REG, INT_RESULT_REG } from '../abi/index.ts';
+import { EXCEPTION_STATE, encodingOf, FLOAT_RESULT_REG, HANDLER_RECORD, INT_RESULT_REG, VMCTX, VMCTX_REG } from '../abi/index.ts';
 import { regBit } from '../abi/registers.ts';
 import { dword, GPR32, GPR64, type Label, qword, ripLabel, xmmword } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, I64, isFloat, isWide, operandIsMem, V128, XMM_CLASS } from './functionCompiler.ts';
@@ -35,6 +35,8 @@ export interface CFrame {
   localState: Uint8Array | null;
   /** Some edge has jumped to `label`. */
   targeted: boolean;
+  /** Exception handling: try_tables open (handler records linked) while code of this frame runs, its own included. */
+  tries: number;
 }
 // #endregion control-frame
 
@@ -67,20 +69,22 @@ export class ControlState {
 
 const arity = (f: CFrame): number => (f.kind === FrameKind.loop ? f.params.length : f.results.length);
 
-function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabel: Label | null = null): CFrame {
+export function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, elseLabel: Label | null = null): CFrame {
   const f = fc.control.spare.pop() as { -readonly [K in keyof CFrame]: CFrame[K] } | undefined;
   // FuncTypes are stable (the validator's contract), so the frame keeps them rather than copies.
   // (The view's type is read once: each read looks it up in the validator's table.)
   const type = vf.type;
+  const outer = fc.control.frames.length === 0 ? 0 : fc.control.top().tries;
+  const tries = vf.kind === FrameKind.tryTable ? outer + 1 : outer;
   if (f === undefined) {
     return {
       kind: vf.kind, height: vf.height, params: type.params, results: type.results,
-      label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false,
+      label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false, tries,
     };
   }
   // A closed frame, made new (its localState buffer is kept for snapshotLocals to reuse).
   f.kind = vf.kind, f.height = vf.height, f.params = type.params, f.results = type.results;
-  f.label = label, f.elseLabel = elseLabel, f.layout = null, f.paramLayout = null, f.targeted = false;
+  f.label = label, f.elseLabel = elseLabel, f.layout = null, f.paramLayout = null, f.targeted = false, f.tries = tries;
   return f;
 }
 
@@ -265,7 +269,17 @@ export function end(fc: FunctionCompiler, live: boolean): void {
     if (!live) resetDead(fc, f.height, f.results);
     return;
   }
-  if (f.targeted) {
+  if (f.kind === FrameKind.tryTable && live) {
+    // Falling out of a try_table unlinks its handler record (branches out unlink their own).
+    if (!f.targeted) f.layout = decideLayout(fc, f.results.length);
+    fc.materializeFlags();
+    normalizeLocals(fc);
+    moveToLayout(fc, f.layout!, f.height);
+    unlinkHandlers(fc, f.tries - 1, f.tries); // (f is popped already)
+    fc.asm.bind(f.label);
+    resetTo(fc, f.height, f.layout!, f.results);
+    enterMergeState(fc);
+  } else if (f.targeted) {
     if (live) {
       fc.materializeFlags();
       normalizeLocals(fc);
@@ -287,9 +301,30 @@ export function branchTo(fc: FunctionCompiler, f: CFrame): void {
   normalizeLocals(fc);
   f.layout ??= decideLayout(fc, arity(f));
   moveToLayout(fc, f.layout, f.height);
+  unlinkHandlers(fc, triesAt(f));
   fc.asm.jmp(f.label);
   f.targeted = true;
 }
+
+// #region unlink-handlers
+/** Try_tables open where a branch to frame f lands (a try_table's label is its end, outside it). */
+export function triesAt(f: CFrame): number {
+  return f.kind === FrameKind.tryTable ? f.tries - 1 : f.tries;
+}
+
+/**
+ * Leaving try_tables: make the handler chain's head what it was when only `count` of this
+ * function's try_tables were open, the PREV of record `count` (the outermost one left). Moves
+ * only, through the scratch registers: no value or flag is disturbed. Nothing when none is left.
+ */
+export function unlinkHandlers(fc: FunctionCompiler, count: number, open = fc.control.frames.length === 0 ? 0 : fc.control.top().tries): void {
+  if (open <= count) return;
+  const asm = fc.asm;
+  asm.mov(GPR64[SCRATCH]!, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
+  asm.mov(GPR64[SCRATCH2]!, fc.frame.handlerRecord(count, HANDLER_RECORD.PREV));
+  asm.mov(qword(GPR64[SCRATCH]!, EXCEPTION_STATE.HANDLERS), GPR64[SCRATCH2]!);
+}
+// #endregion unlink-handlers
 // #endregion branch-to
 
 // #region br-if
@@ -310,7 +345,8 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
       f.layout = decideLayout(fc, arity(f));
       placeInRegisters(fc, f.layout);
     }
-    direct = inPlace(fc, f.layout, f.height);
+    // Leaving a try_table unlinks its record on the taken edge only: not a direct jump.
+    direct = inPlace(fc, f.layout, f.height) && triesAt(f) >= fc.control.top().tries;
   }
   fc.pinFlags = false;
   if (direct) jumpIf(fc, cc, f.label);
@@ -320,6 +356,7 @@ export function brIf(fc: FunctionCompiler, f: CFrame, cond: Value): void {
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
       moveToLayout(fc, f.layout!, f.height);
+      unlinkHandlers(fc, triesAt(f));
       fc.asm.jmp(f.label);
     }
     fc.asm.bind(skip);
@@ -379,7 +416,8 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, count: 
   for (let k = 0; k < n; k++) {
     const f = frames[targets[k]!]!;
     f.targeted = true;
-    entries[targets[k]!] = f.kind !== FrameKind.function && inPlace(fc, f.layout!, f.height) ? f.label : asm.newLabel();
+    const direct = f.kind !== FrameKind.function && inPlace(fc, f.layout!, f.height) && triesAt(f) >= control.top().tries;
+    entries[targets[k]!] = direct ? f.label : asm.newLabel();
   }
   asm.cmp(GPR32[r]!, count);
   asm.jcc('ae', entries[top - defaultDepth]!);
@@ -396,6 +434,7 @@ export function brTable(fc: FunctionCompiler, depths: ArrayLike<number>, count: 
     if (f.kind === FrameKind.function) emitReturn(fc);
     else {
       moveToLayout(fc, f.layout!, f.height);
+      unlinkHandlers(fc, triesAt(f));
       asm.jmp(f.label);
     }
   }
@@ -426,6 +465,7 @@ function tableScratchFor(depths: number): typeof tableScratch {
 // #region return
 /** Put the function's results where the convention wants them and leave. Changes no state. */
 export function emitReturn(fc: FunctionCompiler): void {
+  unlinkHandlers(fc, 0);
   const results = fc.type.results;
   const m = results.length;
   const asm = fc.asm;
@@ -495,7 +535,7 @@ export function conditionOf(fc: FunctionCompiler, v: Value): number | 'always' |
  * which says everything: each local in its register only) each register local's two flags. In
  * `into` if it is large enough (a frame reused keeps its buffer).
  */
-function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Array {
+export function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Array {
   const l = fc.locals;
   const n = l.regLocals.length;
   const s = into !== null && into.length >= n * 2 + 2 ? into : new Uint8Array(Math.max(16, n * 2 + 2));
@@ -510,7 +550,7 @@ function snapshotLocals(fc: FunctionCompiler, into: Uint8Array | null): Uint8Arr
   return s;
 }
 
-function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
+export function restoreLocals(fc: FunctionCompiler, s: Uint8Array): void {
   // Each local in its register only: the state a merge label starts in.
   if (s[0] === 0 && s[1] === 0) return enterMergeState(fc);
   const l = fc.locals;

@@ -12,7 +12,7 @@
 //   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
 //                                  rbp + 16 + its offset (localDisp[i] < 0 says which)
 
-import { MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { HANDLER_RECORD, MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp, xmmword } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type ModuleTrapSites, TrapSiteList } from './traps.ts';
@@ -83,6 +83,9 @@ export class Frame {
   dispatchHead: Label | null = null;
   /** The frame size, once finish() has run. */
   finalSize = 0;
+  /** Exception handling: the first of the local slots holding try_tables' handler records, and how many records fit. */
+  recordBase = 0;
+  recordCount = 0;
   /**
    * Frame offset of each local's slot (from rsp with spDelta 0), or for a parameter that arrived
    * on the stack, minus its offset from rbp (so a negative one says which). Set for every local
@@ -116,6 +119,7 @@ export class Frame {
   /** The frame of another function, as a new Frame(asm, localCount, funcIndex, bodyOffset), reusing the arrays. */
   reset(localCount: number, funcIndex: number, bodyOffset: number): this {
     this.localSlots = this.maxStackSlots = this.maxVectorSlots = this.spDelta = this.finalSize = 0;
+    this.recordBase = this.recordCount = 0;
     this.used = this.usesFramePointer = this.mayUseVectors = this.hasCalls = this.hasLoops = false;
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
@@ -136,6 +140,25 @@ export class Frame {
     this.localSlots += vector ? 2 : 1;
     if (vector) this.vectorLocal[i] = 1;
   }
+
+  // #region handler-records
+  /**
+   * Room for `n` handler records (HANDLER_RECORD, one per level of try_table nesting), after the
+   * locals' slots: reserved before the body is compiled, so value-stack slots come after them.
+   */
+  reserveHandlerRecords(n: number): void {
+    this.recordBase = this.localSlots;
+    this.recordCount = n;
+    this.localSlots += n * (HANDLER_RECORD.SIZE / 8);
+  }
+
+  /** Field `field` (a HANDLER_RECORD offset) of the record of try_table nesting level k. */
+  handlerRecord(k: number, field: number): Mem {
+    if (k >= this.recordCount) throw new Error('codegen: more nested try_tables than handler records');
+    this.used = true;
+    return rspSlot(this.spDelta + 8 * this.recordBase + k * HANDLER_RECORD.SIZE + field);
+  }
+  // #endregion handler-records
 
   /** Local i is a parameter passed on the stack, `offset` bytes above the return address. */
   addIncomingSlot(i: number, offset: number, vector = false): void {

@@ -14,6 +14,7 @@ import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
+import { tryTableDepth } from './localWeights.ts';
 import { holdsVectorOperator } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
@@ -191,6 +192,11 @@ export class FunctionCompiler implements Spiller {
     this.frame.mayUseVectors = this.env.vectors || types.includes(V128) || code === null || holdsVectors(code);
 
     const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
+    // Exception handling: a handler record per level of try_table nesting (none without try_tables).
+    if (code !== null) {
+      const depth = tryTableDepth(code.code, code.start, code.end);
+      if (depth > 0) this.frame.reserveHandlerRecords(depth);
+    }
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),
@@ -616,7 +622,7 @@ export const operandIsMem = (o: Gpr | Xmm | Mem | number): o is Mem => typeof o 
  * always inline (it does at 27 bytes of bytecode or fewer; reg's is 25): reg() alone was 2.7% of a compile's time.
  */
 const WIDE = new Uint8Array(128);
-WIDE[I64] = WIDE[F64] = WIDE[ValType.funcref] = WIDE[ValType.externref] = 1;
+WIDE[I64] = WIDE[F64] = WIDE[ValType.funcref] = WIDE[ValType.externref] = WIDE[ValType.exnref] = 1;
 export const isWide = (type: number): boolean => WIDE[type] === 1;
 export const isFloat = (type: number): boolean => type === F32 || type === F64;
 /** The register class values of a type live in. */

@@ -17,6 +17,8 @@ const enum Skip {
   unknown = 0, none, oneLeb, twoLeb, memarg, f32, f64, brTable, selectTypes, blockType,
   /** SIMD's: a lane index byte, 16 bytes (v128.const, i8x16.shuffle), a memarg and a lane. */
   lane, sixteen, memargLane,
+  /** try_table: a block type, then a vector of catch clauses. */
+  tryTable,
 }
 
 /**
@@ -32,6 +34,7 @@ for (const info of allOperators()) {
   SKIP[index] =
     imm === '-' ? Skip.none
     : imm === 'blocktype' ? Skip.blockType
+    : imm === 'catches' ? Skip.tryTable
     : imm === 'labels' ? Skip.brTable
     : imm === 'valtypes' ? Skip.selectTypes
     : imm === 'f32' ? Skip.f32
@@ -114,7 +117,9 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
         if (op === END && open > 0 && isLoop[--open] === 1) weight = WEIGHT_AT_DEPTH[Math.min(--depth, MAX_DEPTH_WEIGHTED)]!;
         break;
       case Skip.blockType:
-        pos = skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+      case Skip.tryTable:
+        pos = kind === Skip.tryTable ? skipCatches(code, skipLeb(code, pos, end), end) : skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+        if (pos < 0) return null;
         if (open === isLoop.length) isLoop = grow(isLoop);
         if (op === LOOP) {
           isLoop[open++] = 1;
@@ -187,6 +192,7 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
     case Skip.lane: return pos + 1;
     case Skip.sixteen: return pos + 16;
     case Skip.memargLane: return skipMemarg(code, pos, end) + 1;
+    case Skip.tryTable: return skipCatches(code, skipLeb(code, pos, end), end);
     case Skip.brTable: {
       const n = lebAt(code, pos, end);
       pos = skipLeb(code, pos, end);
@@ -202,6 +208,53 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
     default: return -1;
   }
 }
+
+/**
+ * The position after a try_table's catch clauses at `pos` (a count, then each clause: its kind,
+ * a tag index for catch and catch_ref, a label), or -1 when they do not decode.
+ */
+function skipCatches(code: Uint8Array, pos: number, end: number): number {
+  const n = lebAt(code, pos, end);
+  if (n < 0) return -1;
+  pos = skipLeb(code, pos, end);
+  for (let k = 0; k < n; k++) {
+    if (pos >= end) return -1;
+    const kind = code[pos++]!;
+    if (kind > 3) return -1;
+    if (kind < 2) pos = skipLeb(code, pos, end);
+    pos = skipLeb(code, pos, end);
+  }
+  return pos;
+}
+
+// #region try-depth
+/**
+ * Exception handling: how deeply try_tables nest in a body, so that the frame can give each level
+ * its handler record (codegen/exceptions.ts) before the body is compiled. A body without the
+ * byte 0x1f has none (one quick look, the common case); otherwise a decode like localWeights',
+ * and where that gives up, the count of 0x1f bytes, which bounds the nesting from above.
+ */
+export function tryTableDepth(code: Uint8Array, start: number, end: number): number {
+  let bytes = 0;
+  for (let p = start; p < end; p++) if (code[p] === 0x1f) bytes++;
+  if (bytes === 0) return 0;
+  const stack: number[] = []; // per open block: 1 for a try_table
+  let open = 0, max = 0, pos = start;
+  while (pos < end) {
+    const op = code[pos++]!;
+    let kind: number = SKIP[op]!;
+    if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (kind === Skip.unknown) return bytes;
+    if (kind === Skip.blockType || kind === Skip.tryTable) {
+      stack.push(kind === Skip.tryTable ? 1 : 0);
+      if (kind === Skip.tryTable && ++open > max) max = open;
+    } else if (op === END && stack.length > 0 && stack.pop() === 1) open--;
+    pos = skipImmediates(kind as Skip, code, pos, end);
+    if (pos < 0) return bytes;
+  }
+  return max;
+}
+// #endregion try-depth
 
 // #region written-first
 /**

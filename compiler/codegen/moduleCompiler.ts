@@ -7,11 +7,12 @@ import { dispatchIndex, opcodeName } from '../binary/operators.ts';
 import { BASELINE_FEATURES, type CompiledFunction, type CompiledModule, type CpuFeatures, TrapCode, vmContextLayoutOf, type VMContextLayout } from '../abi/index.ts';
 import { CompileError } from '../errors.ts';
 import { StreamingValidator } from '../validate/index.ts';
-import { type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
+import { type CatchClauses, type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
 import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { call, CallSignatures } from './calls.ts';
 import { returnCall, returnCallIndirect } from './tailCalls.ts';
 import * as control from './controlFlow.ts';
+import * as exceptions from './exceptions.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
 import { pushI32, pushI64 } from './ops/integer.ts';
@@ -402,6 +403,20 @@ export class X64CodeGenerator implements CodeGenerator {
   returnCallIndirect(typeIndex: number, _type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'return_call_indirect', typeIndex);
     if (fc) try { returnCallIndirect(fc, typeIndex, tableIndex); } catch (e) { this.failed(e); }
+  }
+
+  // --- exception handling (exceptions.ts)
+  tryTable(frame: ControlFrame, catches: CatchClauses, offset: number): void {
+    const fc = this.begin(offset, 'try_table');
+    if (fc) try { exceptions.tryTable(fc, frame, catches); } catch (e) { this.failed(e); }
+  }
+  throw(tagIndex: number, type: FuncType, offset: number): void {
+    const fc = this.begin(offset, 'throw', tagIndex);
+    if (fc) try { exceptions.throwTag(fc, tagIndex, type); } catch (e) { this.failed(e); }
+  }
+  throwRef(offset: number): void {
+    const fc = this.begin(offset, 'throw_ref');
+    if (fc) try { exceptions.throwRef(fc); } catch (e) { this.failed(e); }
   }
 
   // --- parametric and variables

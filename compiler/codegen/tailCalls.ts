@@ -28,7 +28,7 @@
 import { FUNCREF, MEMORY_BASE_REG, Reg, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { GPR64, qword, rbp, rsp, xmmword } from '../x64/index.ts';
 import { call, type CallSignature } from './calls.ts';
-import { emitReturn } from './controlFlow.ts';
+import { emitReturn, unlinkHandlers } from './controlFlow.ts';
 import { type FunctionCompiler, I32, I64, V128 } from './functionCompiler.ts';
 import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
 import { SCRATCH } from './registerAllocator.ts';
@@ -41,6 +41,8 @@ const funcRefReg = GPR64[SCRATCH]!; // where loadCheckedFuncRef leaves the recor
 
 // #region return-call
 export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
+  // The callee runs outside our try_tables (exception handling): their records go first.
+  unlinkHandlers(fc, 0);
   const { module, signatures } = fc.env;
   const sig = signatures.of(module.functions[funcIndex]!);
   if (funcIndex < module.importedFunctionCount || sig.stackBytes > incomingStackBytes(fc)) {
@@ -53,6 +55,7 @@ export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
 }
 
 export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
+  unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
   if (sig.stackBytes > incomingStackBytes(fc)) {
     callIndirect(fc, typeIndex, sig.type, table);

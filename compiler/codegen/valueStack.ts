@@ -72,11 +72,11 @@ function smallConstant(wide: number, imm: number, hi: number): Value {
 const SHARED = 1024;
 /** A small number for each value type, the cache's second key (-1: not cached). */
 const TYPE_KEY = new Int8Array(128).fill(-1);
-const VALUE_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f];
+const VALUE_TYPES = [0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f, 0x69];
 VALUE_TYPES.forEach((t, k) => (TYPE_KEY[t] = k));
 /**
  * Every register's value and every condition's, of every type, made up front (32 of each, at
- * n * 8 + TYPE_KEY[type]; the eighth of each eight unused): the commonest values made need no
+ * n * 8 + TYPE_KEY[type]): the commonest values made need no
  * check for a missing one.
  */
 const regValues = madeUpFront(Loc.Reg);

@@ -9,6 +9,7 @@ import {
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
 import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
+import { type ExceptionHooks, makeTag, Tag, tagType } from './exceptions.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { evalExtendedConst } from './extendedConst.ts';
 import { LinearMemory } from './linearMemory.ts';
@@ -20,7 +21,7 @@ import { nativeRegistry } from './reclaim.ts';
 import { externRefs, type FunctionHolder, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
 
 export type ImportObject = Readonly<Record<string, unknown>>;
-export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global;
+export type ExportValue = ((...args: unknown[]) => unknown) | LinearMemory | Table | Global | Tag;
 
 // #region function-references
 /** What the runtime knows of one function reference (a FuncRef record). */
@@ -175,6 +176,8 @@ export class Instance implements FunctionHolder {
   readonly memories: LinearMemory[] = [];
   readonly tables: Table[] = [];
   readonly globals: Global[] = [];
+  /** Exception handling's tags, imported ones first (the tag index space). */
+  readonly tags: Tag[] = [];
   /** Per function index. */
   private readonly functions: FunctionInfo[] = [];
   private readonly vm: DataView;
@@ -214,6 +217,7 @@ export class Instance implements FunctionHolder {
     // Functions of the module, not closures here: those would keep this constructor's `this` alive.
     rt.trapPositionOf ??= trapPositionOf;
     rt.trapSiteOf ??= trapSiteOf;
+    rt.exceptionHooks ??= exceptionHooks;
 
     this.setAddress(VMCTX.STACK_LIMIT, rt.stackLimit);
     this.setAddress(VMCTX.TRAP_HANDLER, rt.trapHandler);
@@ -272,8 +276,17 @@ export class Instance implements FunctionHolder {
           }
           break;
         }
+        case 'tag': {
+          if (!(value instanceof Tag)) throw new LinkError(`incompatible import type: ${what} is not a tag`);
+          if (!sameTypes(tagType(value).params, info.types[imp.desc.typeIndex]!.params)) {
+            throw new LinkError(`incompatible import type: ${what} has another type`);
+          }
+          this.tags.push(value);
+          break;
+        }
       }
     }
+    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(info.types[info.tags[t]!]!));
 
     const stubs = rt.loadStubs(stubRequests);
     if (stubs.code) this.keepAlive.push(stubs.code);
@@ -355,6 +368,7 @@ export class Instance implements FunctionHolder {
         case 'memory': exports[e.name] = this.memories[e.index]!; break;
         case 'table': exports[e.name] = this.tables[e.index]!; break;
         case 'global': exports[e.name] = this.globals[e.index]!; break;
+        case 'tag': exports[e.name] = this.tags[e.index]!; break;
       }
     }
     this.exports = Object.freeze(exports);
@@ -553,6 +567,11 @@ export class Instance implements FunctionHolder {
 }
 
 const instancesByVmctx = new Map<number, WeakRef<Instance>>();
+const exceptionHooks: ExceptionHooks = {
+  tagOf: (vmctx, index) => instancesByVmctx.get(vmctx)?.deref()?.tags[index],
+  holderOf: (vmctx) => instancesByVmctx.get(vmctx)?.deref(),
+};
+const sameTypes = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 const trapPositionOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
 const trapSiteOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.trapSiteAt(returnAddress);
 
@@ -573,7 +592,7 @@ externRefs.markers.push((mark) => {
   for (const ref of instancesByVmctx.values()) {
     const inst = ref.deref();
     inst?.elemSegments.forEach((items, i) => {
-      if (items && inst.module.elements[i]!.type === ValType.externref) for (const h of items) mark(h, inst.keeper);
+      if (items && inst.module.elements[i]!.type !== ValType.funcref) for (const h of items) mark(h, inst.keeper);
     });
   }
 });

@@ -2,7 +2,7 @@
 // switch to it and back, the adapters cache, the call-out handlers. Everything that calls
 // generated code goes through `invoke`.
 
-import type { FuncType, ValType } from '../binary/types.ts';
+import { type FuncType, ValType } from '../binary/types.ts';
 import { slotBytes, TrapCode, trapMessage, type TrapSite, UNKNOWN_POSITION } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
@@ -13,6 +13,8 @@ import { setReclaimGuard, setReclaimPrelude } from './reclaim.ts';
 import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
+import { dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
+import { EXCEPTION_AREA, EXCEPTION_STATE } from '../abi/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
 
 /** Do a type's parameters, and its results, each fit the runtime's buffers (8 bytes a value, 16 a v128)? */
@@ -126,7 +128,50 @@ export class Runtime {
       if (idle()) externRefs.collect();
     });
     externRefs.canCollect = idle;
+
+    // Exception handling: the routines `throw` and `throw_ref` call (call-outs of their own).
+    const native2 = this.native;
+    this.reader = {
+      u64: (a) => Number(new DataView(native2.view(a, 8)).getBigUint64(0, true)),
+      u32: (a) => new DataView(native2.view(a, 4)).getUint32(0, true),
+      i32: (a) => new DataView(native2.view(a, 4)).getInt32(0, true),
+      setU64: (a, v) => new DataView(native2.view(a, 8)).setBigUint64(0, BigInt(v), true),
+    };
+    this.exceptionArea = new SlotViews(stateBuffer, EXCEPTION_STATE.AREA + EXCEPTION_AREA.PAYLOAD, 2 * BUFFER_SLOTS);
+    const throwId = this.registerCallout(() => this.thrown());
+    const throwRefId = this.registerCallout(() => this.thrownRef());
+    const routines = this.loadStubs([
+      { kind: 'callout', type: { params: [ValType.i32], results: [] }, id: throwId },
+      { kind: 'callout', type: { params: [ValType.exnref], results: [] }, id: throwRefId },
+    ]);
+    this.code.push(routines.code!);
+    this.stateView.setBigUint64(EXCEPTION_STATE.THROW, BigInt(routines.addresses[0]!), true);
+    this.stateView.setBigUint64(EXCEPTION_STATE.THROW_REF, BigInt(routines.addresses[1]!), true);
   }
+
+  // #region throw-routines
+  /** Reads and writes native memory for the handler search (exceptions.ts). */
+  private readonly reader: NativeReader;
+  /** The exception area's payload (EXCEPTION_AREA.PAYLOAD). */
+  readonly exceptionArea: SlotViews;
+  /** Tags and instances by VMContext: installed by instance.ts. */
+  exceptionHooks: ExceptionHooks | undefined;
+
+  /** `throw`: edi = the tag index, the payload in the exception area. Throws it; invoke's catch lands it. */
+  private thrown(): number {
+    const vmctx = this.calloutVmctx;
+    const tag = this.exceptionHooks?.tagOf(vmctx, this.callout.u32[0]!);
+    if (!tag) throw new RuntimeError('throw of an unknown tag');
+    throw makeException(tag, readPayload(this.exceptionArea, tagType(tag)));
+  }
+
+  /** `throw_ref`: rdi = the exnref. */
+  private thrownRef(): number {
+    const handle = this.callout.getAddress(0);
+    if (handle === 0) return TrapCode.nullExceptionReference;
+    throw externRefs.fromHandle(handle);
+  }
+  // #endregion throw-routines
 
   // #region interrupt
   /** Stop the Lightbeam code running on this thread (compiled interruptible) with RuntimeError "interrupted". */
@@ -188,8 +233,18 @@ export class Runtime {
       try {
         result = this.runCallout(w[STATE.CALLOUT_ID / 4]!);
       } catch (e) {
-        thrown = { value: e };
-        result = TrapCode.jsException;
+        // An exception: caught by a handler of this activation, or it unwinds the activation.
+        // Records below where this activation is suspended belong to activations nested in the
+        // call-out, all ended (one abandoned half-way may have left some): never land there.
+        dropDeadRecords(this.state, this.reader, sp0 + sp1 * 0x100000000);
+        const exception = fromJsException(e);
+        const hooks = this.exceptionHooks;
+        const landed = exception && hooks && landException(this.state, this.exceptionArea, this.reader, hooks, er0 + er1 * 0x100000000, exception);
+        if (landed) result = landed;
+        else {
+          thrown = { value: exception ? toJsException(exception) : e };
+          result = TrapCode.jsException;
+        }
       }
       w[STATE.WASM_SP / 4] = sp0;
       w[STATE.WASM_SP / 4 + 1] = sp1;
@@ -199,8 +254,12 @@ export class Runtime {
       status = resume(result);
     }
     if (status !== 0) {
+      // The activation's handler records, if any, died with it.
+      dropDeadRecords(this.state, this.reader, w[STATE.WASM_SP / 4]! + w[STATE.WASM_SP / 4 + 1]! * 0x100000000);
       if (status === TrapCode.jsException && thrown) throw thrown.value;
-      throw this.failure(status);
+      const error = this.failure(status);
+      uncatchable.add(error);
+      throw error;
     }
   }
   // #endregion call-into-wasm

@@ -1,6 +1,8 @@
 // The runtime's per-thread native state: one block of memory the entry trampoline, the trap
 // handler and the call-out stubs address absolutely (its address is baked into them).
 
+import { EXCEPTION_AREA, EXCEPTION_STATE } from '../abi/index.ts';
+
 /** Byte offsets in the state block. */
 // #region runtime-state
 export const STATE = {
@@ -29,11 +31,13 @@ export const STATE = {
   /** u64 x 2: the return address and r15 of the last trap-site call (see VMCTX.TRAP_SITE_HANDLER). */
   TRAP_RETURN: 88,
   TRAP_VMCTX: 96,
+  /** u64 x 3 at 104, 112, 120: exception handling's (compiler/abi/exceptions.ts, EXCEPTION_STATE). */
   /** Arguments in, results out, of a call from JS into wasm: 8-byte slots. */
   ENTRY_BUFFER: 128,
   /** Arguments in, results out, of a call from wasm out to JS or a builtin. */
   CALLOUT_BUFFER: 128 + 8 * 1024,
-  SIZE: 128 + 2 * 8 * 1024,
+  /** The exception area (EXCEPTION_STATE.AREA), then the end. */
+  SIZE: EXCEPTION_STATE.AREA + EXCEPTION_AREA.SIZE,
 } as const;
 /** Slots in each buffer: the JS API allows 1000 params and 1000 results. */
 export const BUFFER_SLOTS = 1024;

@@ -3,7 +3,7 @@
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
 import { type FuncType, ValType } from '../binary/types.ts';
-import { bufferOffsets, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
+import { bufferOffsets, EXCEPTION_AREA, EXCEPTION_STATE, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
 import { encodingOf, type RegId } from '../abi/registers.ts';
 import {
   Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, dword, mem, xmmword,
@@ -108,6 +108,9 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
 
   // #region trampoline-trap
   const trap = asm.here('trap');
+  const land = asm.newLabel();
+  asm.cmp(edi, TrapCode.caught);
+  asm.jcc('e', land);
   asm.mov(rax, state);
   asm.mov(dword(rax, STATE.TRAP_CODE), edi);
   asm.mov(dword(rax, STATE.TRAP_OFFSET), esi);
@@ -116,6 +119,19 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
   asm.mov(eax, edi);
   asm.jmp(finish);
   // #endregion trampoline-trap
+
+  // #region trampoline-land
+  // Not a trap: a handler of the running activation caught an exception (runtime/exceptions.ts
+  // prepared the landing): continue at its pad with the try_table's frame.
+  asm.bind(land);
+  const area = EXCEPTION_STATE.AREA;
+  asm.mov(rax, state);
+  asm.mov(rsp, qword(rax, area + EXCEPTION_AREA.RSP));
+  asm.mov(rbp, qword(rax, area + EXCEPTION_AREA.RBP));
+  asm.mov(r15, qword(rax, area + EXCEPTION_AREA.VMCTX));
+  asm.mov(r14, qword(r15, VMCTX.MEMORY_BASE));
+  asm.jmp(qword(rax, area + EXCEPTION_AREA.PC));
+  // #endregion trampoline-land
 
   // #region trampoline-trap-site
   const trapSite = asm.here('trapSite');

@@ -89,7 +89,8 @@ export class Table implements FunctionHolder {
     this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);
     this.reserve(Math.max(initial, 4));
     elementArrays.register(this, this.mapping);
-    if (element === ValType.externref) externTables.add(new WeakRef(this));
+    // (exnref handles are externref handles: runtime/exceptions.ts)
+    if (element === ValType.externref || element === ValType.exnref) externTables.add(new WeakRef(this));
     this.lengthNow = initial;
     this.desc.setUint32(TABLE.LENGTH, initial, true);
     if (init !== null) this.fill(0, init, initial);
@@ -179,8 +180,12 @@ export class Global implements FunctionHolder {
     const c = cells.alloc(GLOBAL_CELL_SIZE);
     this.cell = c.address;
     this.slots = new SlotViews(c.buffer, c.offset, 2);
-    if (type === ValType.externref) externGlobals.add(new WeakRef(this));
-    if (type === ValType.v128) {
+    if (type === ValType.externref || type === ValType.exnref) externGlobals.add(new WeakRef(this));
+    if (type === ValType.exnref) {
+      // An exnref has no JS value either: null until its module's initializer runs.
+      if (value !== undefined) throw new TypeError('an exnref global cannot be given a value from JS');
+      this.slots.i64[0] = 0n;
+    } else if (type === ValType.v128) {
       // A v128 has no JS value: such a global starts at zero, set by its module's initializer.
       if (value !== undefined) throw new TypeError('a v128 global cannot be given a value from JS');
       this.slots.i64[0] = this.slots.i64[1] = 0n;

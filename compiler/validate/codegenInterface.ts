@@ -44,6 +44,8 @@ export const FrameKind = {
   if: 3,
   /** An `if` frame after its `else`. */
   else: 4,
+  /** Exception handling's try_table: a block whose catch clauses branch to labels around it. */
+  tryTable: 5,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
@@ -61,6 +63,23 @@ export interface ControlFrame {
   /** Byte offset of the block/loop/if opcode (function frame: first byte of the body). */
   readonly offset: number;
 }
+
+// #region catch-clauses
+/** The kinds of a try_table's catch clauses, as encoded. */
+export const CatchKind = { catch: 0, catchRef: 1, catchAll: 2, catchAllRef: 3 } as const;
+
+/**
+ * A try_table's catch clauses, in order: kind, tag index (catch and catch_ref) and label, a
+ * relative label index counted from the try_table's enclosing frame (clauses branch from outside
+ * it). One object, reused for every try_table: copy what you keep.
+ */
+export interface CatchClauses {
+  count: number;
+  kinds: Uint8Array;
+  tags: Uint32Array;
+  labels: Uint32Array;
+}
+// #endregion catch-clauses
 
 /** The types a branch to this frame carries: loop params (branch to its start) or results. */
 export function labelTypes(frame: ControlFrame): readonly ValType[] {
@@ -146,6 +165,12 @@ export interface CodeGenerator {
   returnCall(funcIndex: number, type: FuncType, offset: number): void;
   /** The i32 table index has been popped with the arguments. */
   returnCallIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void;
+  /** `frame` is the new try_table frame (already pushed); `catches` its clauses (reused: copy them). */
+  tryTable(frame: ControlFrame, catches: CatchClauses, offset: number): void;
+  /** throw: the tag's payload (its type's params) has been popped; the rest of the frame is dead. */
+  throw(tagIndex: number, type: FuncType, offset: number): void;
+  /** throw_ref: the exnref has been popped; the rest of the frame is dead. */
+  throwRef(offset: number): void;
 
   // --- parametric ---
   /** `type` is the type of the dropped value. */
@@ -250,6 +275,9 @@ export class NoopCodeGenerator implements CodeGenerator {
   callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
   returnCall(_funcIndex: number, _type: FuncType, _offset: number): void {}
   returnCallIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
+  tryTable(_frame: ControlFrame, _catches: CatchClauses, _offset: number): void {}
+  throw(_tagIndex: number, _type: FuncType, _offset: number): void {}
+  throwRef(_offset: number): void {}
   drop(_type: ValType, _offset: number): void {}
   select(_type: ValType, _offset: number): void {}
   localGet(_index: number, _type: ValType, _offset: number): void {}

@@ -21,7 +21,7 @@ export function blockTypeTable(module: ModuleInfo): FuncType[] {
   return ONE_BYTE_BLOCK_TYPES.concat(module.types);
 }
 const ONE_BYTE_BLOCK_TYPES: FuncType[] = Array.from({ length: FIRST_TYPE_INDEX_ID }, () => shortBlockType(undefined));
-for (const t of [T.i32, T.i64, T.f32, T.f64, T.v128, T.funcref, T.externref] as ValType[]) ONE_BYTE_BLOCK_TYPES[t] = shortBlockType(t);
+for (const t of [T.i32, T.i64, T.f32, T.f64, T.v128, T.funcref, T.externref, T.exnref] as ValType[]) ONE_BYTE_BLOCK_TYPES[t] = shortBlockType(t);
 
 // #region control-stack-arrays
 export class ControlStack {

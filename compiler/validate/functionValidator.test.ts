@@ -328,7 +328,7 @@ describe('tail calls (return_call, return_call_indirect)', () => {
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
     ['return_call_ref (typed function references)', [0, 0x15, 0, 0x0b], 'function-references'],
-    ['exceptions', [0, 0x08, 0, 0x0b], 'exceptions'],
+    ['legacy exceptions (try)', [0, 0x06, 0x40, 0x0b, 0x0b], 'legacy-exceptions'],
     ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
     ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],

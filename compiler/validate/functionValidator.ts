@@ -17,7 +17,7 @@ import {
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
 import { laterProposalOfType, readHeapType, readValType } from '../binary/valueTypes.ts';
-import type { CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
+import type { CatchClauses, CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
 import { FrameKind } from './codegenInterface.ts';
 import { blockTypeTable, ControlStack, FIRST_TYPE_INDEX_ID, VOID_BLOCK_ID } from './controlStack.ts';
 
@@ -27,6 +27,8 @@ export const MAX_LOCALS = 50_000;
 const I32 = 0x7f;
 const I64 = 0x7e;
 const V128 = 0x7b;
+const EXNREF = 0x69;
+const NO_TYPES: readonly ValType[] = [];
 const EMPTY = new Uint8Array(0);
 const VOID_BLOCK = shortBlockType(undefined);
 
@@ -203,7 +205,7 @@ export class FunctionValidator implements FunctionContext {
     const at = r.pos;
     if (at < r.end) {
       const b = r.bytes[at]!;
-      if (b === 0x40 || (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f) {
+      if (b === 0x40 || (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f || b === 0x69) {
         r.pos++;
         return b;
       }
@@ -217,6 +219,50 @@ export class FunctionValidator implements FunctionContext {
     if (p) throw unsupported(p, r.base + at);
     throw r.error('malformed value type', at);
   }
+
+  // #region catch-clauses
+  /** A try_table's clauses, read by readCatches (one object, reused). */
+  private readonly catches: CatchClauses = { count: 0, kinds: new Uint8Array(8), tags: new Uint32Array(8), labels: new Uint32Array(8) };
+  private readTagIndex(): number {
+    const at = this.r.pos;
+    const tag = this.r.u32();
+    if (tag >= this.module.tags.length) throw this.r.error(`unknown tag ${tag}`, at);
+    return tag;
+  }
+  /**
+   * A try_table's catch clauses, each checked against its label in the context around the
+   * try_table (the clauses branch from outside it): catch x carries the tag's payload, catch_ref
+   * the payload and the exnref, catch_all nothing, catch_all_ref the exnref.
+   */
+  private readCatches(): void {
+    const r = this.r;
+    const c = this.catches;
+    const n = r.u32();
+    if (n > r.end - r.pos) throw this.error('unexpected end of section or function');
+    if (c.kinds.length < n) {
+      c.kinds = new Uint8Array(2 * n);
+      c.tags = new Uint32Array(2 * n);
+      c.labels = new Uint32Array(2 * n);
+    }
+    for (let k = 0; k < n; k++) {
+      const at = r.pos;
+      const kind = r.u8();
+      if (kind > 3) throw r.error('malformed catch clause', at);
+      const tag = kind < 2 ? this.readTagIndex() : 0;
+      const label = r.u32();
+      const types = this.labelTypes(this.label(label));
+      const payload = kind < 2 ? this.module.types[this.module.tags[tag]!]!.params : NO_TYPES;
+      const withRef = kind === 1 || kind === 3;
+      if (types.length !== payload.length + (withRef ? 1 : 0)) throw this.error('type mismatch');
+      for (let i = 0; i < payload.length; i++) if (types[i] !== payload[i]) throw this.error('type mismatch');
+      if (withRef && types[payload.length] !== EXNREF) throw this.error('type mismatch');
+      c.kinds[k] = kind;
+      c.tags[k] = tag;
+      c.labels[k] = label;
+    }
+    c.count = n;
+  }
+  // #endregion catch-clauses
 
   private checkMemory(index: number): void {
     if (index >= this.module.memories.length) throw this.error(`unknown memory ${index}`);
@@ -645,6 +691,32 @@ export class FunctionValidator implements FunctionContext {
           this.popValues(ft.params);
           if (this.live) cg!.returnCallIndirect(typeIndex, ft, table, offset);
           this.setUnreachable();
+          break;
+        }
+
+        // ---- exception handling ----
+        case 0x08: { // throw
+          r.pos = pos;
+          const tag = this.readTagIndex();
+          pos = r.pos;
+          const ft = m.types[m.tags[tag]!]!;
+          this.popValues(ft.params);
+          if (this.live) cg!.throw(tag, ft, offset);
+          this.setUnreachable();
+          break;
+        }
+        case 0x0a: // throw_ref
+          this.popExpect(EXNREF);
+          if (this.live) cg!.throwRef(offset);
+          this.setUnreachable();
+          break;
+        case 0x1f: { // try_table
+          r.pos = pos;
+          const bt = this.readBlockType();
+          this.readCatches();
+          pos = r.pos;
+          const f = this.pushFrame(FrameKind.tryTable, bt, offset);
+          if (this.live) cg!.tryTable(this.frames.view(f), this.catches, offset);
           break;
         }
 

@@ -107,7 +107,18 @@ export function checkImports(m: ModuleInfo, offset: number): void {
     if (d.kind === 'func') checkTypeIndex(m, d.typeIndex, offset);
     else if (d.kind === 'table') checkLimits(d.type.limits, tableBound(d.type), 'table', offset);
     else if (d.kind === 'memory') checkLimits(d.type.limits, memoryPageBound(d.type), 'memory', offset);
+    else if (d.kind === 'tag') checkTagType(m, d.typeIndex, offset);
   }
+}
+
+/** Exception handling: a tag's type is a function type without results (its params are the payload). */
+function checkTagType(m: ModuleInfo, index: number, offset: number): void {
+  checkTypeIndex(m, index, offset);
+  if (m.types[index]!.results.length !== 0) throw new CompileError('non-empty tag result type', offset);
+}
+
+export function checkTags(m: ModuleInfo, offset: number): void {
+  for (let i = m.importedTagCount; i < m.tags.length; i++) checkTagType(m, m.tags[i]!, offset);
 }
 
 export function checkFunctions(m: ModuleInfo, offset: number): void {
@@ -132,7 +143,8 @@ export function checkExports(m: ModuleInfo, offset: number): void {
     if (names.has(e.name)) throw new CompileError('duplicate export name', offset);
     names.add(e.name);
     const space =
-      e.kind === 'func' ? m.functions : e.kind === 'table' ? m.tables : e.kind === 'memory' ? m.memories : m.globals;
+      e.kind === 'func' ? m.functions : e.kind === 'table' ? m.tables : e.kind === 'memory' ? m.memories
+      : e.kind === 'tag' ? m.tags : m.globals;
     if (e.index >= space.length) throw new CompileError(`unknown ${e.kind === 'func' ? 'function' : e.kind} ${e.index}`, offset);
     if (e.kind === 'func') m.declaredFuncRefs.add(e.index);
   }

@@ -7,7 +7,7 @@ import { CompileError } from '../errors.ts';
 import { Reader } from '../binary/reader.ts';
 import {
   readDataCountSection, readDataSection, readElementSection, readExportSection, readFunctionSection,
-  readGlobalSection, readImportSection, readMemorySection, readNameSection, readStartSection,
+  readGlobalSection, readImportSection, readMemorySection, readTagSection, readNameSection, readStartSection,
   readTableSection, readTypeSection, SECTION_ORDER, SectionId,
 } from '../binary/sections.ts';
 import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
@@ -15,7 +15,7 @@ import { unsupported } from '../errors.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
 import { FunctionValidator } from './functionValidator.ts';
 import {
-  checkConstExpr, checkData, checkElement, checkExports, checkFunctions, checkImports, checkMemories,
+  checkConstExpr, checkData, checkElement, checkExports, checkFunctions, checkImports, checkMemories, checkTags,
   checkStart, checkTables,
 } from './moduleChecks.ts';
 import { checkJsApiLimits, checkModuleSize, checkSignatureLimits } from './jsApiLimits.ts';
@@ -239,7 +239,6 @@ export class StreamingValidator {
           const at = this.offset;
           const id = this.buf[this.start]!;
           if (id > SectionId.tag) throw new CompileError('malformed section id', at);
-          if (id === SectionId.tag) throw unsupported('exceptions', at);
           const order = id === SectionId.custom ? this.lastOrder : SECTION_ORDER[id]!;
           if (id !== SectionId.custom && order <= this.lastOrder) {
             throw new CompileError('unexpected content after last section', at);
@@ -392,6 +391,7 @@ export class StreamingValidator {
       case SectionId.function: readFunctionSection(r, m); checkFunctions(m, at); break;
       case SectionId.table: readTableSection(r, m); checkTables(m, at); break;
       case SectionId.memory: readMemorySection(r, m); checkMemories(m, at); break;
+      case SectionId.tag: readTagSection(r, m); checkTags(m, at); break;
       case SectionId.global:
         readGlobalSection(r, m, (init, type, index, offset) => checkConstExpr(m, init, type, offset, index));
         break;

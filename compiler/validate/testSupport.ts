@@ -3,7 +3,7 @@
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { CompileError } from '../errors.ts';
-import { type ControlFrame, type FunctionContext, NoopCodeGenerator } from './codegenInterface.ts';
+import { type CatchClauses, type ControlFrame, type FunctionContext, NoopCodeGenerator } from './codegenInterface.ts';
 
 /** The CompileError's reason (its message without the position) that `fn` throws, or 'no error'. */
 export function reasonOf(fn: () => unknown): string {
@@ -71,6 +71,12 @@ export class RecordingCodeGenerator extends NoopCodeGenerator {
   override callIndirect(ti: number, _t: FuncType, table: number, o: number): void { this.log(o, 'callIndirect', ti, table); }
   override returnCall(f: number, t: FuncType, o: number): void { this.log(o, 'returnCall', f, t.params.length, t.results.length); }
   override returnCallIndirect(ti: number, _t: FuncType, table: number, o: number): void { this.log(o, 'returnCallIndirect', ti, table); }
+  override tryTable(f: ControlFrame, c: CatchClauses, o: number): void {
+    const clauses = Array.from({ length: c.count }, (_, k) => `${c.kinds[k]}:${c.tags[k]}:${c.labels[k]}`).join(',');
+    this.log(o, 'tryTable', RecordingCodeGenerator.frame(f), clauses);
+  }
+  override throw(tag: number, _t: FuncType, o: number): void { this.log(o, 'throw', tag); }
+  override throwRef(o: number): void { this.log(o, 'throwRef'); }
   override drop(t: ValType, o: number): void { this.log(o, 'drop', t); }
   override select(t: ValType, o: number): void { this.log(o, 'select', t); }
   override localGet(i: number, t: ValType, o: number): void { this.log(o, 'localGet', i, t); }

@@ -12,11 +12,12 @@ import { compileInParts } from '../../codegen/moduleParts.ts';
 import { cpuFeatures } from '../../runtime/cpuFeatures.ts';
 import { TRAP_MESSAGES, TrapCode } from '../../abi/index.ts';
 import { CompileError, RuntimeError } from '../../errors.ts';
+import { WasmException as RuntimeException } from '../../runtime/exceptions.ts';
 import { fromBits, Instance, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
 import { LinearMemory } from '../../runtime/linearMemory.ts';
 import { Global, Table } from '../../runtime/tableAndGlobal.ts';
 import { validateModule } from '../../validate/index.ts';
-import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue } from '../engine.ts';
+import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue, WasmException } from '../engine.ts';
 
 const NOT_YET = 'not implemented yet';
 
@@ -65,6 +66,8 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
       bits = stubsAsSkips(compiledOf.get(instance as Instance), () => invokeBits(fn, args.map((a, i) => bitsOf(params[i]!, a, instance as Instance))));
     } catch (e) {
       if (e instanceof NotImplemented) taint(instance as Instance, e.reason);
+      // An uncaught wasm exception (a JS value thrown through wasm stays what it was).
+      if (e instanceof RuntimeException) throw new WasmException('uncaught wasm exception');
       throw e;
     }
     return info.type.results.map((t, i) => valueOfBits(t, bits[i]!));
