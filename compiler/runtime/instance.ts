@@ -754,18 +754,28 @@ function builtinStubs(rt: Runtime): number[] {
       return 0;
     },
   };
-  const requests = (Object.keys(BUILTIN_TYPES).map(Number) as Builtin[]).map((b): StubRequest => {
-    const handler = handlers[b];
-    const id = rt.registerCallout(() => handler(Instance.calling(rt)));
-    return { kind: 'callout', type: BUILTIN_TYPES[b], id };
-  });
-  const loaded = rt.loadStubs(requests);
-  keepBuiltins.push(loaded.code!);
-  stubs = loaded.addresses;
+  stubs = loadBuiltinStubs(rt, BUILTIN_TYPES, handlers);
   builtinsOf.set(rt, stubs);
   return stubs;
 }
 const keepBuiltins: CodeMemory[] = [];
+
+/**
+ * One call-out stub per builtin, in index order: each runs its handler on the calling instance.
+ * The stubs' code is kept for the life of the process (one set per runtime).
+ */
+function loadBuiltinStubs<B extends number>(
+  rt: Runtime, types: Record<B, FuncType>, handlers: Record<B, (inst: Instance) => number>,
+): number[] {
+  const requests = (Object.keys(types).map(Number) as B[]).map((b): StubRequest => {
+    const handler = handlers[b];
+    const id = rt.registerCallout(() => handler(Instance.calling(rt)));
+    return { kind: 'callout', type: types[b], id };
+  });
+  const loaded = rt.loadStubs(requests);
+  keepBuiltins.push(loaded.code!);
+  return loaded.addresses;
+}
 
 /** The memory builtins' types as their stubs see them: every integer is a 64-bit slot anyway. */
 const MEMORY_BUILTIN_TYPES: Record<MemoryBuiltin, FuncType> = {
@@ -823,14 +833,7 @@ function memoryBuiltinStubs(rt: Runtime): number[] {
       return 0;
     },
   };
-  const requests = (Object.keys(MEMORY_BUILTIN_TYPES).map(Number) as MemoryBuiltin[]).map((b): StubRequest => {
-    const handler = handlers[b];
-    const id = rt.registerCallout(() => handler(Instance.calling(rt)));
-    return { kind: 'callout', type: MEMORY_BUILTIN_TYPES[b], id };
-  });
-  const loaded = rt.loadStubs(requests);
-  keepBuiltins.push(loaded.code!);
-  stubs = loaded.addresses;
+  stubs = loadBuiltinStubs(rt, MEMORY_BUILTIN_TYPES, handlers);
   memoryBuiltinsOf.set(rt, stubs);
   return stubs;
 }
