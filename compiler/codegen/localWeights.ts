@@ -114,7 +114,10 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
         if (op === END && open > 0 && isLoop[--open] === 1) weight = WEIGHT_AT_DEPTH[Math.min(--depth, MAX_DEPTH_WEIGHTED)]!;
         break;
       case Skip.blockType:
-        pos = skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+        // A value type byte, 0x40, or an s33 type index: skipping a LEB covers all three; a typed
+        // reference (0x63/0x64) is followed by its heap type, one more.
+        if (pos < end && (code[pos] === 0x63 || code[pos] === 0x64)) pos++;
+        pos = skipLeb(code, pos, end);
         if (open === isLoop.length) isLoop = grow(isLoop);
         if (op === LOOP) {
           isLoop[open++] = 1;

@@ -146,6 +146,9 @@ export interface CodeGenerator {
   returnCall(funcIndex: number, type: FuncType, offset: number): void;
   /** The i32 table index has been popped with the arguments. */
   returnCallIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void;
+  /** call_ref: the callee is a function reference above the arguments (typed, so no type check; null traps). */
+  callRef(typeIndex: number, type: FuncType, offset: number): void;
+  returnCallRef(typeIndex: number, type: FuncType, offset: number): void;
 
   // --- parametric ---
   /** `type` is the type of the dropped value. */
@@ -214,6 +217,12 @@ export interface CodeGenerator {
   refNull(type: RefType, offset: number): void;
   refIsNull(offset: number): void;
   refFunc(funcIndex: number, offset: number): void;
+  /** ref.as_non_null: traps on null ("null reference"), else leaves the reference. */
+  refAsNonNull(offset: number): void;
+  /** br_on_null: branch to `target` (dropping the reference) if it is null. */
+  brOnNull(depth: number, target: ControlFrame, offset: number): void;
+  /** br_on_non_null: branch to `target` with the reference if it is not null, else drop it. */
+  brOnNonNull(depth: number, target: ControlFrame, offset: number): void;
 
   // --- tables ---
   tableGet(table: number, offset: number): void;
@@ -250,6 +259,8 @@ export class NoopCodeGenerator implements CodeGenerator {
   callIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
   returnCall(_funcIndex: number, _type: FuncType, _offset: number): void {}
   returnCallIndirect(_typeIndex: number, _type: FuncType, _tableIndex: number, _offset: number): void {}
+  callRef(_typeIndex: number, _type: FuncType, _offset: number): void {}
+  returnCallRef(_typeIndex: number, _type: FuncType, _offset: number): void {}
   drop(_type: ValType, _offset: number): void {}
   select(_type: ValType, _offset: number): void {}
   localGet(_index: number, _type: ValType, _offset: number): void {}
@@ -281,6 +292,9 @@ export class NoopCodeGenerator implements CodeGenerator {
   refNull(_type: RefType, _offset: number): void {}
   refIsNull(_offset: number): void {}
   refFunc(_funcIndex: number, _offset: number): void {}
+  refAsNonNull(_offset: number): void {}
+  brOnNull(_depth: number, _target: ControlFrame, _offset: number): void {}
+  brOnNonNull(_depth: number, _target: ControlFrame, _offset: number): void {}
   tableGet(_table: number, _offset: number): void {}
   tableSet(_table: number, _offset: number): void {}
   tableSize(_table: number, _offset: number): void {}
