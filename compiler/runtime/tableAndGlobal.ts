@@ -3,6 +3,7 @@
 // 8-byte references; a global is a 16-byte cell. Instances point at them from their VMContext.
 
 import { ValType, type RefType } from '../binary/types.ts';
+import { isTypedRef, storageType } from '../binary/refTypes.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
@@ -89,7 +90,7 @@ export class Table implements FunctionHolder {
     this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);
     this.reserve(Math.max(initial, 4));
     elementArrays.register(this, this.mapping);
-    if (element === ValType.externref) externTables.add(new WeakRef(this));
+    if (storageType(element) === ValType.externref) externTables.add(new WeakRef(this));
     this.lengthNow = initial;
     this.desc.setUint32(TABLE.LENGTH, initial, true);
     if (init !== null) this.fill(0, init, initial);
@@ -179,7 +180,7 @@ export class Global implements FunctionHolder {
     const c = cells.alloc(GLOBAL_CELL_SIZE);
     this.cell = c.address;
     this.slots = new SlotViews(c.buffer, c.offset, 2);
-    if (type === ValType.externref) externGlobals.add(new WeakRef(this));
+    if (storageType(type) === ValType.externref) externGlobals.add(new WeakRef(this));
     if (type === ValType.v128) {
       // A v128 has no JS value: such a global starts at zero, set by its module's initializer.
       if (value !== undefined) throw new TypeError('a v128 global cannot be given a value from JS');
@@ -187,6 +188,7 @@ export class Global implements FunctionHolder {
     } else if (value !== undefined) this.value = value;
     else if (type === ValType.i64) this.value = 0n;
     else if (type === ValType.funcref || type === ValType.externref) this.value = null;
+    else if (isTypedRef(type)) this.setRaw(0); // null, or (non-nullable) until the instance writes the initializer
     else this.value = 0;
   }
   get value(): unknown {
