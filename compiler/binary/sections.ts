@@ -7,7 +7,7 @@ import { Reader } from './reader.ts';
 import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readRefType, readValType } from './valueTypes.ts';
-import { concreteRef, hasTypedRefs, REF_NON_NULL } from './refTypes.ts';
+import { concreteRef, REF_NON_NULL } from './refTypes.ts';
 
 // #region section-ids
 export const SectionId = {
@@ -64,10 +64,6 @@ export function readTypeSection(r: Reader, m: ModuleInfo): void {
     const index = m.types.length;
     canon.push(index); // provisional: the type may name itself
     const type = readFuncType(r, canon);
-    if (!hasTypedRefs(type)) {
-      m.types.push(type);
-      continue;
-    }
     const self = concreteRef(index, true);
     const mark = (t: ValType) => ((t & ~REF_NON_NULL) === self ? `s${t & REF_NON_NULL}` : `${t}`);
     const key = `${type.params.map(mark).join()}>${type.results.map(mark).join()}`;
@@ -219,7 +215,9 @@ export function readElementSection(r: Reader, m: ModuleInfo, offsets: number[]):
       if (explicitTable) table = r.u32();
       offset = readConstExpr(r);
     }
-    let type: RefType = 0x70;
+    // Function indices are `(ref func)`: never null (3.0; a funcref in 2.0, which it is a subtype
+    // of). Expressions without a type are funcref.
+    let type: RefType = usesExprs ? 0x70 : 0x70 | REF_NON_NULL;
     if (passiveOrDeclarative || explicitTable) {
       if (usesExprs) type = readRefType(r, m.canonicalTypes);
       else {

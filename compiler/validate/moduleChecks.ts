@@ -4,7 +4,7 @@
 import { CompileError, unsupported } from '../errors.ts';
 import type { ConstArith, ConstExpr, ConstInstr, DataSegment, ElementSegment, Limits, MemoryType, ModuleInfo, TableType, ValType } from '../binary/types.ts';
 import { ValType as T } from '../binary/types.ts';
-import { concreteRef, isDefaultable, isSubtype } from '../binary/refTypes.ts';
+import { concreteRef, isDefaultable, isSubtype, REF_NON_NULL } from '../binary/refTypes.ts';
 
 /** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
 export const MAX_MEMORY_PAGES = 65536;
@@ -165,7 +165,7 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
   }
   for (const e of seg.init) {
     // Function indices (most items, thousands in a large table) need no type worked out.
-    if (e.op === 'ref.func' && seg.type === T.funcref) declareFunctionRef(m, e.func, offset);
+    if (e.op === 'ref.func' && (seg.type & ~REF_NON_NULL) === T.funcref) declareFunctionRef(m, e.func, offset);
     else checkConstExpr(m, e, seg.type, offset);
   }
 }
