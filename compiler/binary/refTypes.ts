@@ -51,6 +51,13 @@ export function isRefSubtype(a: number, b: number): boolean {
 }
 // #endregion ref-subtyping
 
+/**
+ * How many times a typed reference or a function-references operator has been decoded, in this
+ * thread. The differential fuzzer reads it around a validation: Node 20's V8 knows typed function
+ * references only behind a flag and under their old opcodes, so it cannot judge a module that uses them.
+ */
+export const typedRefUse = { count: 0 };
+
 /** `a <: b` for any two value types (numeric types match only themselves). */
 export function isSubtype(a: number, b: number): boolean {
   if (a === b) return true;

@@ -7,7 +7,7 @@ import { Reader } from './reader.ts';
 import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readRefType, readValType } from './valueTypes.ts';
-import { concreteRef, REF_NON_NULL } from './refTypes.ts';
+import { concreteRef, REF_NON_NULL, typedRefUse } from './refTypes.ts';
 
 // #region section-ids
 export const SectionId = {
@@ -142,6 +142,7 @@ export function readTableSection(r: Reader, m: ModuleInfo, checkInit?: (e: Const
       const at = r.pos;
       if (r.u8() !== 0x00) throw r.error('malformed table', at);
       withInit = true;
+      typedRefUse.count++;
     }
     const element = readRefType(r, m.canonicalTypes);
     const { min, max, address64 } = readLimits(r, 'table');

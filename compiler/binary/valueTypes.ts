@@ -6,7 +6,7 @@ import { unsupported } from '../errors.ts';
 import type { Reader } from './reader.ts';
 import type { Limits, RefType, ValType } from './types.ts';
 import { isRefType } from './types.ts';
-import { asNonNull, concreteRef, REF_BOTTOM } from './refTypes.ts';
+import { asNonNull, concreteRef, REF_BOTTOM, typedRefUse } from './refTypes.ts';
 
 /** The proposal a value-type byte belongs to, if it is neither a 2.0 type nor a function reference. */
 export function laterProposalOfType(b: number): string | undefined {
@@ -25,10 +25,14 @@ export function readValType(r: Reader, canon?: readonly number[]): ValType {
   const b = r.u8();
   if ((b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f) return b as ValType; // i32 ... v128, funcref, externref
   if (b === 0x64 || b === 0x63) { // (ref ht), (ref null ht)
+    typedRefUse.count++;
     const t = readHeapType(r, canon);
     return b === 0x64 ? asNonNull(t) : t;
   }
-  if (b === 0x73 || b === 0x72) return (b === 0x73 ? 0x70 : 0x6f) | REF_BOTTOM; // nullfuncref, nullexternref
+  if (b === 0x73 || b === 0x72) { // nullfuncref, nullexternref
+    typedRefUse.count++;
+    return (b === 0x73 ? 0x70 : 0x6f) | REF_BOTTOM;
+  }
   const p = laterProposalOfType(b);
   if (p) throw unsupported(p, r.base + at);
   throw r.error('malformed value type', at);
@@ -51,8 +55,8 @@ export function readHeapType(r: Reader, canon?: readonly number[]): RefType {
   const b = at < r.end ? r.bytes[at] : -1;
   switch (b) {
     case 0x70: case 0x6f: r.pos++; return b;
-    case 0x73: r.pos++; return 0x70 | REF_BOTTOM; // nofunc
-    case 0x72: r.pos++; return 0x6f | REF_BOTTOM; // noextern
+    case 0x73: r.pos++; typedRefUse.count++; return 0x70 | REF_BOTTOM; // nofunc
+    case 0x72: r.pos++; typedRefUse.count++; return 0x6f | REF_BOTTOM; // noextern
   }
   const v = r.s33();
   if (v < 0) {
@@ -61,6 +65,7 @@ export function readHeapType(r: Reader, canon?: readonly number[]): RefType {
     throw r.error('malformed reference type', at);
   }
   if (canon === undefined || v >= canon.length) throw r.error(`unknown type ${v}`, at);
+  typedRefUse.count++;
   return concreteRef(canon[v]!, true);
 }
 

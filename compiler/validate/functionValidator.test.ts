@@ -323,13 +323,13 @@ describe('tail calls (return_call, return_call_indirect)', () => {
 
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
-    ['return_call_ref (typed function references)', [0, 0x15, 0, 0x0b], 'function-references'],
     ['exceptions', [0, 0x08, 0, 0x0b], 'exceptions'],
-    ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
+    ['ref.eq (gc)', [0, 0xd3, 0x0b], 'gc'],
     ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],
     ['multi-memory memarg', [0, 0x41, 0, 0x28, 0x42, 0, 0, 0x1a, 0x0b], 'multi-memory'],
-    ['typed reference block type', [0, 0x02, 0x64, 0x00, 0x0b, 0x0b], 'function-references'],
+    ['a reference to a GC heap type: (ref any)', [0, 0x02, 0x64, 0x6e, 0x0b, 0x0b], 'gc'],
+    ['an exception reference: (ref exn)', [0, 0x02, 0x64, 0x69, 0x0b, 0x0b], 'exceptions'],
   ];
   for (const [name, body, proposal] of cases) {
     it(name, () => {

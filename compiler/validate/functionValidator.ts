@@ -18,7 +18,7 @@ import {
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
 import { laterProposalOfType, readHeapType, readValType } from '../binary/valueTypes.ts';
-import { asNonNull, concreteRef, isDefaultable, isSubtype, storageType } from '../binary/refTypes.ts';
+import { asNonNull, concreteRef, isDefaultable, isSubtype, storageType, typedRefUse } from '../binary/refTypes.ts';
 import { funcRefType } from './moduleChecks.ts';
 import type { CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
 import { FrameKind } from './codegenInterface.ts';
@@ -250,6 +250,7 @@ export class FunctionValidator implements FunctionContext {
    * (the label's last value), a null one is dropped.
    */
   private brOnNull(onNonNull: boolean, offset: number): void {
+    typedRefUse.count++;
     const r = this.r;
     const depth = r.u32();
     const target = this.label(depth);
@@ -719,6 +720,7 @@ export class FunctionValidator implements FunctionContext {
           pos = r.pos;
           const ft = m.types[typeIndex];
           if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
+          typedRefUse.count++;
           // The callee: a reference to a function of this type, `(ref null $t)`.
           this.popExpect(concreteRef(m.canonicalTypes[typeIndex]!, true));
           if (op === 0x15) this.checkTailResults(ft);
@@ -1023,6 +1025,7 @@ export class FunctionValidator implements FunctionContext {
         break;
       }
       case 0xd4: { // ref.as_non_null
+        typedRefUse.count++;
         const t = this.popRef();
         this.push(t === UNKNOWN_TYPE ? t : asNonNull(t));
         if (this.live) cg!.refAsNonNull(offset);
