@@ -4,8 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { watToWasm } from '../text/watToWasm.ts';
-import { loadWasmToolsTextToBinary, WASM_TOOLS_PACKAGE } from '../wast/node/wasmToolsText.ts';
+import { assembleFileTest } from './testing/fileTestText.ts';
 import { loadIced } from '../x64/disassemble.ts';
 import { BASELINE_FEATURES, type CpuFeatures } from '../abi/index.ts';
 import { compileModule } from './moduleCompiler.ts';
@@ -23,20 +22,9 @@ function featuresOf(text: string): CpuFeatures {
   return { ...BASELINE_FEATURES, ...wanted };
 }
 
-/**
- * A file whose first line is `;; text: wasm-tools` is WebAssembly 3.0 text that wabt cannot read
- * (typed references): wasm-tools' parser assembles it (with a name section, as wabt's `names`).
- */
-async function assemble(name: string, text: string): Promise<Uint8Array> {
-  if (!text.startsWith(';; text: wasm-tools')) return watToWasm(text, { name, names: true });
-  const parse = await loadWasmToolsTextToBinary();
-  if (!parse) throw new Error(`${name}: needs ${WASM_TOOLS_PACKAGE} (npm ci)`);
-  return parse(text);
-}
-
 async function listing(name: string): Promise<ListedFunction[]> {
   const text = readFileSync(join(dir, name), 'utf8');
-  const bytes = await assemble(name, text);
+  const bytes = await assembleFileTest(name, text);
   return listFunctions(compileModule(bytes, { notes: true, features: featuresOf(text) }));
 }
 

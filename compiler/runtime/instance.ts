@@ -713,7 +713,7 @@ function builtinStubs(rt: Runtime): number[] {
     [Builtin.tableGrow]: (inst) => {
       const table = inst.tables[u(0)]!;
       const init = s.getAddress(1);
-      if (init !== 0 && table.element === ValType.funcref) table.owners.add(inst);
+      if (init !== 0 && storageType(table.element) === ValType.funcref) table.owners.add(inst);
       const old = table.growRaw(index(table, 2), init);
       s.i32[0] = old;
       s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a table64 table
@@ -723,7 +723,7 @@ function builtinStubs(rt: Runtime): number[] {
       const table = inst.tables[u(0)]!;
       const [i, raw, n] = [index(table, 1), s.getAddress(2), index(table, 3)];
       if (i + n > table.length) return oobTable;
-      if (raw !== 0 && table.element === ValType.funcref) table.owners.add(inst);
+      if (raw !== 0 && storageType(table.element) === ValType.funcref) table.owners.add(inst);
       for (let k = 0; k < n; k++) table.setRaw(i + k, raw);
       return 0;
     },

@@ -49,7 +49,10 @@ export function moduleTypes(info: ModuleInfo): ModuleTypes {
   const ids = new Uint32Array(info.types.length);
   const global = (t: ValType): ValType => {
     const index = refTypeIndex(t);
-    return index < 0 ? t : ((t & ((1 << REF_INDEX_SHIFT) - 1)) | (ids[index]! << REF_INDEX_SHIFT));
+    if (index < 0) return t;
+    // The id must fit above the flag bits of a 31-bit number (2^21 distinct types in one process).
+    if (ids[index]! >= 1 << (31 - REF_INDEX_SHIFT)) throw new RangeError('too many distinct function types in this process');
+    return (t & ((1 << REF_INDEX_SHIFT) - 1)) | (ids[index]! << REF_INDEX_SHIFT);
   };
   const globalTypes: (FuncType | undefined)[] = [];
   info.types.forEach((type, i) => {
