@@ -3,7 +3,8 @@
 // JS API's WebIDL says. Node only (instances run natively through compiler/runtime); the
 // compile-only half is ./module.ts.
 
-import { ValType, type RefType } from '../binary/types.ts';
+import { isRefType, ValType, type RefType } from '../binary/types.ts';
+import { storageType } from '../binary/refTypes.ts';
 import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instance.ts';
 import { LinearMemory, MAX_PAGES_64 } from '../runtime/linearMemory.ts';
 import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
@@ -99,7 +100,9 @@ function defaultValue(type: ValType): unknown {
     case ValType.i64: return 0n;
     case ValType.funcref: return null;
     case ValType.externref: return undefined;
-    default: return 0;
+    // A typed reference (a table or global of a module's): as its family's; null for a
+    // non-nullable one is then refused with a TypeError when it is written.
+    default: return isRefType(type) ? defaultValue(storageType(type)) : 0;
   }
 }
 

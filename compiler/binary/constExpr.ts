@@ -16,10 +16,10 @@ const ARITH: Readonly<Record<number, ConstArith>> = {
 };
 
 /**
- * Reads instructions up to `end`. The stack's depth is checked here (one value at the end, two
+ * Reads instructions up to `end` (`canon`: the module's canonical types, for `ref.null $t`). The stack's depth is checked here (one value at the end, two
  * under each operator); the types of the values are the validator's business.
  */
-export function readConstExpr(r: Reader): ConstExpr {
+export function readConstExpr(r: Reader, canon?: readonly number[]): ConstExpr {
   let first: ConstInstr | undefined;
   let code: (ConstInstr | ConstArith)[] | undefined; // only for expressions of more than one instruction
   let depth = 0;
@@ -37,14 +37,14 @@ export function readConstExpr(r: Reader): ConstExpr {
       code!.push(arith);
       continue;
     }
-    const e = readConstInstr(r, op, at);
+    const e = readConstInstr(r, op, at, canon);
     depth++;
     if (first === undefined) first = e;
     else (code ??= [first]).push(e);
   }
 }
 
-function readConstInstr(r: Reader, op: number, at: number): ConstInstr {
+function readConstInstr(r: Reader, op: number, at: number, canon: readonly number[] | undefined): ConstInstr {
   switch (op) {
     case 0x41: return { op: 'i32.const', value: r.s32() };
     case 0x42:
@@ -54,7 +54,7 @@ function readConstInstr(r: Reader, op: number, at: number): ConstInstr {
     case 0x44:
       r.u64Fixed();
       return { op: 'f64.const', bits: (BigInt(r.high >>> 0) << 32n) | BigInt(r.low >>> 0) };
-    case 0xd0: return { op: 'ref.null', type: readHeapType(r) };
+    case 0xd0: return { op: 'ref.null', type: readHeapType(r, canon) };
     case 0xd2: return { op: 'ref.func', func: r.u32() };
     case 0x23: return { op: 'global.get', global: r.u32() };
     case 0xfd: {

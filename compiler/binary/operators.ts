@@ -2,7 +2,7 @@
 // One aligned row per opcode (wasm3/QBE style), grouped by the proposal that added it.
 // The decoder reads the immediates column, the validator the family and signature columns,
 // disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included, and
-// relaxed SIMD and the tail calls of WebAssembly 3.0; other later proposals are listed only so
+// relaxed SIMD, the tail calls and the typed function references of WebAssembly 3.0; other later proposals are listed only so
 // that their encodings are rejected as "unsupported feature: <proposal>" rather than as malformed.
 //
 // Columns:
@@ -11,7 +11,8 @@
 //   immediate  what follows the opcode:  -  none          blocktype   block type
 //              label  relative depth       labels   br_table vector + default
 //              func / local / global / table / elem / data / mem        an index
-//              type_table   call_indirect  reftype  ref.null's type   valtypes  select's type vector
+//              type_table   call_indirect  type  a type index (call_ref)
+//              reftype  ref.null's type   valtypes  select's type vector
 //              i32 / i64 / f32 / f64  a constant   memarg:N  alignment+offset, natural alignment N bytes
 //              memarg_lane:N  a memarg, then a lane byte   lane  one lane byte
 //              v128  16 bytes          shuffle  16 lane bytes           "a b"  two indices in that order
@@ -514,6 +515,15 @@ export const PROPOSALS = {
     [0x13, 'return_call_indirect',   'type_table',  'special', 'rule: [t1* params* i32] -> [t2*], its results* = ours'],
   ],
 
+  // ---- WebAssembly 3.0's typed function references: calls through a reference, null tests ----
+  'function-references': [
+    [0x14, 'call_ref',               'type',        'special', 'rule: [params* (ref null $t)] -> [results*] of type $t'],
+    [0x15, 'return_call_ref',        'type',        'special', 'rule: [t1* params* (ref null $t)] -> [t2*], its results* = ours'],
+    [0xd4, 'ref.as_non_null',        '-',           'special', 'rule: [(ref null ht)] -> [(ref ht)], traps on null'],
+    [0xd5, 'br_on_null',             'label',       'special', 'rule: [label* (ref null ht)] -> [label* (ref ht)]'],
+    [0xd6, 'br_on_non_null',         'label',       'special', 'rule: [t* (ref null ht)] -> [t*], label* = t* (ref ht)'],
+  ],
+
   // ---- WebAssembly 3.0's exception handling (exnref): throw a tag's payload, catch it at a try_table's clause ----
   'exceptions': [
     [0x08, 'throw',                  'tag',         'special', 'rule: [t*] -> [t2*], t* the tag\'s params'],
@@ -529,13 +539,6 @@ export const PROPOSALS = {
     [0x09, 'rethrow',                '-',           'unsupported', ''],
     [0x18, 'delegate',               '-',           'unsupported', ''],
     [0x19, 'catch_all',              '-',           'unsupported', ''],
-  ],
-  'function-references': [
-    [0x14, 'call_ref',               '-',           'unsupported', ''],
-    [0x15, 'return_call_ref',        '-',           'unsupported', ''],
-    [0xd4, 'ref.as_non_null',        '-',           'unsupported', ''],
-    [0xd5, 'br_on_null',             '-',           'unsupported', ''],
-    [0xd6, 'br_on_non_null',         '-',           'unsupported', ''],
   ],
   'gc': [
     [0xd3, 'ref.eq',                 '-',           'unsupported', ''],

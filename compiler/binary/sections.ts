@@ -7,6 +7,7 @@ import { Reader } from './reader.ts';
 import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readRefType, readValType } from './valueTypes.ts';
+import { concreteRef, REF_NON_NULL, typedRefUse } from './refTypes.ts';
 
 // #region section-ids
 export const SectionId = {
@@ -27,7 +28,7 @@ function readMutability(r: Reader): boolean {
   return b === 1;
 }
 
-function readFuncType(r: Reader): FuncType {
+function readFuncType(r: Reader, canon: readonly number[]): FuncType {
   const at = r.pos;
   const form = r.u8();
   if (form !== 0x60) {
@@ -40,17 +41,44 @@ function readFuncType(r: Reader): FuncType {
   }
   const np = r.count();
   const params: ValType[] = [];
-  for (let i = 0; i < np; i++) params.push(readValType(r));
+  for (let i = 0; i < np; i++) params.push(readValType(r, canon));
   const nr = r.count();
   const results: ValType[] = [];
-  for (let i = 0; i < nr; i++) results.push(readValType(r));
+  for (let i = 0; i < nr; i++) results.push(readValType(r, canon));
   return { params, results };
 }
 
+// #region canonical-types
+/**
+ * Each function type is a recursion group of its own (3.0; explicit `rec` groups are GC's): it may
+ * name itself and the types before it. Two are equivalent when their value types are equal, a
+ * reference to itself in each counting as equal. References to earlier types are already by
+ * canonical index, so a key of the numbers (self-references marked) finds the first equivalent
+ * type; the self-references are then rewritten to that type's index.
+ */
 export function readTypeSection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
-  for (let i = 0; i < n; i++) m.types.push(readFuncType(r));
+  const canon = m.canonicalTypes;
+  const byKey = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const index = m.types.length;
+    canon.push(index); // provisional: the type may name itself
+    const type = readFuncType(r, canon);
+    const self = concreteRef(index, true);
+    const mark = (t: ValType) => ((t & ~REF_NON_NULL) === self ? `s${t & REF_NON_NULL}` : `${t}`);
+    const key = `${type.params.map(mark).join()}>${type.results.map(mark).join()}`;
+    const first = byKey.get(key);
+    if (first === undefined) {
+      byKey.set(key, index);
+      m.types.push(type);
+      continue;
+    }
+    const rename = (t: ValType) => ((t & ~REF_NON_NULL) === self ? concreteRef(first, true) | (t & REF_NON_NULL) : t);
+    canon[index] = first;
+    m.types.push({ params: type.params.map(rename), results: type.results.map(rename) });
+  }
 }
+// #endregion canonical-types
 
 export function readImportSection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
@@ -68,7 +96,7 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case 1: {
-        const element = readRefType(r);
+        const element = readRefType(r, m.canonicalTypes);
         const { min, max, address64 } = readLimits(r, 'table');
         const type = { element, limits: max === undefined ? { min } : { min, max }, address64 };
         m.imports.push({ module, name, desc: { kind: 'table', type }, index: m.tables.length });
@@ -85,7 +113,7 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case 3: {
-        const type = { type: readValType(r), mutable: readMutability(r) };
+        const type = { type: readValType(r, m.canonicalTypes), mutable: readMutability(r) };
         m.imports.push({ module, name, desc: { kind: 'global', type }, index: m.globals.length });
         m.globals.push({ type, importIndex: m.imports.length - 1 });
         m.importedGlobalCount++;
@@ -109,13 +137,27 @@ export function readFunctionSection(r: Reader, m: ModuleInfo): void {
   for (let i = 0; i < n; i++) m.functions.push(r.u32());
 }
 
-export function readTableSection(r: Reader, m: ModuleInfo): void {
+export function readTableSection(r: Reader, m: ModuleInfo, checkInit?: (e: ConstExpr, type: ValType, offset: number) => void): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
-    if (r.pos < r.end && r.bytes[r.pos] === 0x40) throw unsupported('function-references', r.offset);
-    const element = readRefType(r);
+    // 0x40 0x00: a table with an initializer expression (function references).
+    let withInit = false;
+    if (r.pos < r.end && r.bytes[r.pos] === 0x40) {
+      r.pos++;
+      const at = r.pos;
+      if (r.u8() !== 0x00) throw r.error('malformed table', at);
+      withInit = true;
+      typedRefUse.count++;
+    }
+    const element = readRefType(r, m.canonicalTypes);
     const { min, max, address64 } = readLimits(r, 'table');
-    m.tables.push({ element, limits: max === undefined ? { min } : { min, max }, address64 });
+    const limits = max === undefined ? { min } : { min, max };
+    if (withInit) {
+      const at = r.offset;
+      const init = readConstExpr(r, m.canonicalTypes);
+      checkInit?.(init, element, at);
+      m.tables.push({ element, limits, address64, init });
+    } else m.tables.push({ element, limits, address64 });
   }
 }
 
@@ -134,9 +176,9 @@ export function readGlobalSection(
 ): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
-    const type = { type: readValType(r), mutable: readMutability(r) };
+    const type = { type: readValType(r, m.canonicalTypes), mutable: readMutability(r) };
     const at = r.offset;
-    const init = readConstExpr(r);
+    const init = readConstExpr(r, m.canonicalTypes);
     check(init, type.type, m.globals.length, at);
     m.globals.push({ type, init });
   }
@@ -191,9 +233,11 @@ export function readElementSection(r: Reader, m: ModuleInfo, offsets: number[]):
       if (explicitTable) table = r.u32();
       offset = readConstExpr(r);
     }
-    let type: RefType = 0x70;
+    // Function indices are `(ref func)`: never null (3.0; a funcref in 2.0, which it is a subtype
+    // of). Expressions without a type are funcref.
+    let type: RefType = usesExprs ? 0x70 : 0x70 | REF_NON_NULL;
     if (passiveOrDeclarative || explicitTable) {
-      if (usesExprs) type = readRefType(r);
+      if (usesExprs) type = readRefType(r, m.canonicalTypes);
       else {
         const kindAt = r.pos;
         if (r.u8() !== 0x00) throw r.error('malformed elements segment kind', kindAt);
@@ -202,7 +246,7 @@ export function readElementSection(r: Reader, m: ModuleInfo, offsets: number[]):
     const count = r.count();
     const init: ConstExpr[] = [];
     for (let j = 0; j < count; j++) {
-      init.push(usesExprs ? readConstExpr(r) : { op: 'ref.func', func: r.u32() });
+      init.push(usesExprs ? readConstExpr(r, m.canonicalTypes) : { op: 'ref.func', func: r.u32() });
     }
     const seg: ElementSegment = offset ? { mode, type, table, offset, init } : { mode, type, table, init };
     m.elements.push(seg);

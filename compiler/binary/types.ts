@@ -3,9 +3,14 @@
 // Runs in the browser: plain data, no Node APIs.
 
 import { FunctionIndexSet } from './functionIndexSet.ts';
+import { refTypeName } from './refTypes.ts';
 
 // #region value-types
-/** A value type, as its binary encoding byte (so decoding needs no translation). */
+/**
+ * A value type, as its binary encoding byte (so decoding needs no translation); a typed reference
+ * (function references, 3.0) is a number above 0xff whose low byte is funcref or externref (see
+ * refTypes.ts).
+ */
 export const ValType = {
   i32: 0x7f,
   i64: 0x7e,
@@ -17,9 +22,10 @@ export const ValType = {
   /** WebAssembly 3.0's exception handling: a reference to an exception (`(ref null exn)`). */
   exnref: 0x69,
 } as const;
-export type ValType = (typeof ValType)[keyof typeof ValType];
-/** funcref or externref (and exnref, with exception handling): the types a table element or `ref.null` may have. */
-export type RefType = typeof ValType.funcref | typeof ValType.externref | typeof ValType.exnref;
+// A number: the byte constants above, or a typed reference built by refTypes.ts.
+export type ValType = number;
+/** A reference type: funcref, externref, exnref, or a typed reference (refTypes.ts). */
+export type RefType = number;
 
 /**
  * The validator's "unknown" operand type: a value popped from the stack below the
@@ -30,8 +36,9 @@ export const UNKNOWN_TYPE = 0;
 export function isNumType(t: number): boolean {
   return t === ValType.i32 || t === ValType.i64 || t === ValType.f32 || t === ValType.f64;
 }
-export function isRefType(t: number): t is RefType {
-  return t === ValType.funcref || t === ValType.externref || t === ValType.exnref;
+export function isRefType(t: number): boolean {
+  const low = t & 0xff;
+  return low === ValType.funcref || low === ValType.externref || low === ValType.exnref;
 }
 
 /** The text-format name of a value type ("i32", "funcref", ...). */
@@ -46,7 +53,7 @@ export function valTypeName(t: number): string {
     case ValType.externref: return 'externref';
     case ValType.exnref: return 'exnref';
     case UNKNOWN_TYPE: return 'unknown';
-    default: return `type 0x${t.toString(16)}`;
+    default: return isRefType(t) ? refTypeName(t) : `type 0x${t.toString(16)}`;
   }
 }
 // #endregion value-types
@@ -73,6 +80,8 @@ export interface TableType {
   readonly limits: Limits;
   /** memory64's table64: the table's indices and sizes are i64; absent or false: i32. */
   readonly address64?: boolean;
+  /** Function references (3.0): the value every element starts with; absent: null. */
+  readonly init?: ConstExpr;
 }
 export interface MemoryType {
   readonly limits: Limits;
@@ -189,6 +198,12 @@ export interface NameSection {
  */
 export interface ModuleInfo {
   readonly types: FuncType[];
+  /**
+   * For each type index, the first index of an equivalent type (types are equivalent when their
+   * parameters and results are, a reference to the type itself counting as equal to one to the
+   * other). Typed references name types by this index, so equal types are equal numbers.
+   */
+  readonly canonicalTypes: number[];
   readonly imports: Import[];
   /** Type index of every function, imported ones first (the function index space). */
   readonly functions: number[];
@@ -223,6 +238,7 @@ export interface ModuleInfo {
 export function emptyModuleInfo(): ModuleInfo {
   return {
     types: [],
+    canonicalTypes: [],
     imports: [],
     functions: [],
     tables: [],
@@ -252,5 +268,9 @@ const SINGLE_RESULT_BLOCKS = new Map<number, FuncType>(
 );
 /** The shared FuncType of the block type `[] -> []` (byte 0x40) or `[] -> [t]`. */
 export function shortBlockType(t: ValType | undefined): FuncType {
-  return t === undefined ? VOID_BLOCK : SINGLE_RESULT_BLOCKS.get(t)!;
+  if (t === undefined) return VOID_BLOCK;
+  let type = SINGLE_RESULT_BLOCKS.get(t);
+  // A typed reference's block type, made at first use (numbers are canonical: one per type).
+  if (type === undefined) SINGLE_RESULT_BLOCKS.set(t, (type = { params: EMPTY, results: [t] }));
+  return type;
 }

@@ -9,6 +9,7 @@
 //    stops it with the trap "interrupted" once the time is up.
 import { basename } from 'node:path';
 import { ValType } from '../binary/types.ts';
+import { storageType } from '../binary/refTypes.ts';
 import type { CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
 import { compileForCli } from './compileForCli.ts';
 import { cliCompileCache } from './compileCache.ts';
@@ -203,6 +204,7 @@ function parseArg(t: number, text: string, what: string): unknown {
 /** A result as `--invoke` prints it: numbers as JavaScript does (i64 in full), references by what they are. */
 function formatResult(t: number, value: unknown): string {
   if (value === null) return 'null';
+  t = storageType(t); // a typed reference prints as the funcref or externref it is stored as
   if (t === ValType.funcref) return `function ${(value as { name: string }).name}`;
   if (t === ValType.externref) return typeof value === 'object' || typeof value === 'function' ? 'externref' : String(value);
   return String(value);

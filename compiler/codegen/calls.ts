@@ -5,6 +5,7 @@
 // land directly in the slots of their stack positions (the return area is that part of the frame).
 
 import type { FuncType } from '../binary/types.ts';
+import { storageFuncType } from '../binary/refTypes.ts';
 import { type ArgLocation, type Builtin, type MemoryBuiltin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
 import { GPR64, type Mem, qword, rsp, xmmword } from '../x64/index.ts';
@@ -317,8 +318,9 @@ export class CallSignatures {
     return this.byIndex[typeIndex] ?? this.first(typeIndex);
   }
   private first(typeIndex: number): CallSignature {
-    const type = this.types[typeIndex]!;
-    // Value types are bytes below 0x80: one character each.
+    // Typed references are laid out as the funcref or externref they are stored as.
+    const type = storageFuncType(this.types[typeIndex]!);
+    // Storage types are bytes below 0x80: one character each.
     const shape = `${String.fromCharCode(...type.params)}:${String.fromCharCode(...type.results)}`;
     let sig = this.byShape.get(shape);
     if (sig === undefined) this.byShape.set(shape, (sig = callSignature(type)));

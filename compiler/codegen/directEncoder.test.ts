@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASELINE_FEATURES } from '../abi/index.ts';
-import { watToWasm } from '../text/watToWasm.ts';
+import { assembleFileTest } from './testing/fileTestText.ts';
 import { DirectEncoder } from '../x64/directEncoder.ts';
 import { compileModule } from './moduleCompiler.ts';
 
@@ -14,7 +14,7 @@ describe('whole modules compile to the same code with and without the direct lay
   const all = { ...BASELINE_FEATURES, ...Object.fromEntries(Object.keys(BASELINE_FEATURES).map((k) => [k, true])) };
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat'))) {
     it(file, async () => {
-      const bytes = await watToWasm(readFileSync(join(dir, file), 'utf8'), { name: file, names: true });
+      const bytes = await assembleFileTest(file, readFileSync(join(dir, file), 'utf8'));
       const compile = (direct: boolean): unknown => {
         DirectEncoder.directByDefault = direct;
         try {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Exception, Instance, JSTag, Module, RuntimeError, Tag } from '../api/index.ts';
 import { watToWasm } from '../text/watToWasm.ts';
+import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
@@ -370,5 +371,19 @@ describe.runIf(native)('exceptions', () => {
     expect(e.f(2, 1.5)).toBe(20 + 2 + 2.5 + 3 + 4 + 0 + 0 + 5 + (6 + 7 + 8) + 800 + 0.25 + 0.125 + 0.5);
     // Not thrown: the try_table's 0, e = 99, c = 99.
     expect(e.f(0, 1.5)).toBe(0 + 0 + 2.5 + 99 + 4 + 99 + 0 + 5 + (6 + 7 + 8) + 800 + 0.25 + 0.125 + 0.5);
+  });
+
+  it('a payload of a typed reference lands as that type, whatever ids the process gave other types first', async () => {
+    const parse = (await loadWasmToolsTextToBinary())!;
+    // Types interned before this module's: its (func) is then not process-wide type id 1.
+    new Instance(new Module(parse('(module (type (func (param i32 i64 f32))) (type (func (result f64 f64))))')));
+    const e = new Instance(new Module(parse(`(module
+      (type $t (func))
+      (func $dummy) (elem declare func $dummy)
+      (tag $e (param (ref $t)))
+      (func $throw (throw $e (ref.func $dummy)))
+      (func (export "caught") (result (ref null $t))
+        (block $l (result (ref null $t)) (try_table (catch $e $l) (call $throw)) (unreachable))))`))).exports as Record<string, any>;
+    expect(typeof e.caught()).toBe('function');
   });
 });

@@ -20,6 +20,7 @@
 //   slot is stale, zeros included, so at a pad each register local is read from its slot.
 // Code without try_tables, throws or exnrefs is exactly what it was.
 
+import { storageFuncType } from '../binary/refTypes.ts';
 import { bufferOffsets, encodingOf, EXCEPTION_AREA, EXCEPTION_STATE, HANDLER_RECORD, Reg, TrapCode, VMCTX, VMCTX_REG } from '../abi/index.ts';
 import type { FuncType } from '../binary/types.ts';
 import { CatchKind, type CatchClauses, type ControlFrame } from '../validate/codegenInterface.ts';
@@ -150,9 +151,10 @@ function landingPad(fc: FunctionCompiler, height: number, kind: number, tag: num
   branchTo(fc, target);
 }
 
+/** A tag's type with storage types (a typed reference is passed as the 2.0 reference it is stored as). */
 function tagType(fc: FunctionCompiler, tag: number): FuncType {
   const m = fc.env.module;
-  return m.types[m.tags[tag]!]!;
+  return storageFuncType(m.types[m.tags[tag]!]!);
 }
 // #endregion landing-pad
 
@@ -165,7 +167,7 @@ export function throwTag(fc: FunctionCompiler, tag: number, type: FuncType): voi
   saveLocals(fc);
   const n = type.params.length;
   const base = fc.stack.height - n;
-  const offsets = bufferOffsets(type.params);
+  const offsets = bufferOffsets(storageFuncType(type).params);
   loadState(fc);
   const state = GPR64[SCRATCH]!;
   // (Moves into memory use SCRATCH2 at most: SCRATCH keeps the state block's address.)

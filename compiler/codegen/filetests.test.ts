@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { watToWasm } from '../text/watToWasm.ts';
+import { assembleFileTest } from './testing/fileTestText.ts';
 import { loadIced } from '../x64/disassemble.ts';
 import { BASELINE_FEATURES, type CpuFeatures } from '../abi/index.ts';
 import { compileModule } from './moduleCompiler.ts';
@@ -24,7 +24,7 @@ function featuresOf(text: string): CpuFeatures {
 
 async function listing(name: string): Promise<ListedFunction[]> {
   const text = readFileSync(join(dir, name), 'utf8');
-  const bytes = await watToWasm(text, { name, names: true });
+  const bytes = await assembleFileTest(name, text);
   return listFunctions(compileModule(bytes, { notes: true, features: featuresOf(text) }));
 }
 

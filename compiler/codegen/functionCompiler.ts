@@ -5,6 +5,7 @@
 // The lowerings (ops/*.ts, controlFlow.ts, calls.ts) are functions over this.
 
 import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
+import { storageFuncType } from '../binary/refTypes.ts';
 import { type CpuFeatures, TrapCode, type VMContextLayout } from '../abi/index.ts';
 import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
 import {
@@ -171,7 +172,7 @@ export class FunctionCompiler implements Spiller {
    */
   restart(funcIndex: number, type: FuncType, locals: readonly number[], bodyOffset: number, code: ExpressionBytes | null): this {
     this.funcIndex = funcIndex;
-    this.type = type;
+    this.type = storageFuncType(type); // typed references as the funcref or externref they are stored as
     this.opOffset = bodyOffset;
     this.body = code;
     this.pinFlags = false;

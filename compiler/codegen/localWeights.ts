@@ -118,7 +118,11 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
         break;
       case Skip.blockType:
       case Skip.tryTable:
-        pos = kind === Skip.tryTable ? skipCatches(code, skipLeb(code, pos, end), end) : skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index: skipping a LEB covers all three
+        // A value type byte, 0x40, or an s33 type index: skipping a LEB covers all three; a typed
+        // reference (0x63/0x64) is followed by its heap type, one more. A try_table's catch clauses follow.
+        if (pos < end && (code[pos] === 0x63 || code[pos] === 0x64)) pos++;
+        pos = skipLeb(code, pos, end);
+        if (kind === Skip.tryTable && pos >= 0) pos = skipCatches(code, pos, end);
         if (pos < 0) return null;
         if (open === isLoop.length) isLoop = grow(isLoop);
         if (op === LOOP) {
@@ -184,7 +188,8 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
   switch (kind) {
     case Skip.none: return pos;
     case Skip.oneLeb: return skipLeb(code, pos, end);
-    case Skip.blockType: return skipLeb(code, pos, end); // a value type byte, 0x40, or an s33 type index
+    case Skip.blockType: // a value type byte, 0x40, or an s33 type index; a typed reference's heap type after 0x63/0x64
+      return skipLeb(code, pos < end && (code[pos] === 0x63 || code[pos] === 0x64) ? pos + 1 : pos, end);
     case Skip.twoLeb: return skipLeb(code, skipLeb(code, pos, end), end);
     case Skip.memarg: return skipMemarg(code, pos, end);
     case Skip.f32: return pos + 4;
@@ -192,7 +197,7 @@ function skipImmediates(kind: Skip, code: Uint8Array, pos: number, end: number):
     case Skip.lane: return pos + 1;
     case Skip.sixteen: return pos + 16;
     case Skip.memargLane: return skipMemarg(code, pos, end) + 1;
-    case Skip.tryTable: return skipCatches(code, skipLeb(code, pos, end), end);
+    case Skip.tryTable: return skipCatches(code, skipLeb(code, pos < end && (code[pos] === 0x63 || code[pos] === 0x64) ? pos + 1 : pos, end), end);
     case Skip.brTable: {
       const n = lebAt(code, pos, end);
       pos = skipLeb(code, pos, end);

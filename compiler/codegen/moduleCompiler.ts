@@ -10,7 +10,8 @@ import { StreamingValidator } from '../validate/index.ts';
 import { type CatchClauses, type CodeGenerator, type ControlFrame, type FunctionContext, FrameKind } from '../validate/codegenInterface.ts';
 import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { call, CallSignatures } from './calls.ts';
-import { returnCall, returnCallIndirect } from './tailCalls.ts';
+import { returnCall, returnCallIndirect, returnCallRef } from './tailCalls.ts';
+import * as funcRefs from './ops/funcRefs.ts';
 import * as control from './controlFlow.ts';
 import * as exceptions from './exceptions.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
@@ -404,6 +405,14 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, 'return_call_indirect', typeIndex);
     if (fc) try { returnCallIndirect(fc, typeIndex, tableIndex); } catch (e) { this.failed(e); }
   }
+  callRef(typeIndex: number, _type: FuncType, offset: number): void {
+    const fc = this.begin(offset, 'call_ref', typeIndex);
+    if (fc) try { funcRefs.callRef(fc, typeIndex); } catch (e) { this.failed(e); }
+  }
+  returnCallRef(typeIndex: number, _type: FuncType, offset: number): void {
+    const fc = this.begin(offset, 'return_call_ref', typeIndex);
+    if (fc) try { returnCallRef(fc, typeIndex); } catch (e) { this.failed(e); }
+  }
 
   // --- exception handling (exceptions.ts)
   tryTable(frame: ControlFrame, catches: CatchClauses, offset: number): void {
@@ -576,6 +585,18 @@ export class X64CodeGenerator implements CodeGenerator {
   refFunc(f: number, offset: number): void {
     const fc = this.begin(offset, 'ref.func', f);
     if (fc) try { tables.refFunc(fc, f); } catch (e) { this.failed(e); }
+  }
+  refAsNonNull(offset: number): void {
+    const fc = this.begin(offset, 'ref.as_non_null');
+    if (fc) try { funcRefs.refAsNonNull(fc); } catch (e) { this.failed(e); }
+  }
+  brOnNull(depth: number, _target: ControlFrame, offset: number): void {
+    const fc = this.begin(offset, 'br_on_null', depth);
+    if (fc) try { funcRefs.brOnNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
+  }
+  brOnNonNull(depth: number, _target: ControlFrame, offset: number): void {
+    const fc = this.begin(offset, 'br_on_non_null', depth);
+    if (fc) try { funcRefs.brOnNonNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
   }
   tableGet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.get', t);

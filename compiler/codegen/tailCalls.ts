@@ -1,4 +1,4 @@
-// Tail calls (return_call, return_call_indirect): the callee's frame replaces the caller's, so
+// Tail calls (return_call, return_call_indirect, return_call_ref): the callee's frame replaces the caller's, so
 // a chain of tail calls, however long, runs in the stack of one frame.
 //
 // The convention stays the internal one (compiler/abi/callingConvention.ts), in which the
@@ -33,6 +33,7 @@ import { type FunctionCompiler, I32, I64, V128 } from './functionCompiler.ts';
 import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { callIndirect, loadCheckedFuncRef } from './ops/table.ts';
+import { callRef, loadNonNullFuncRef } from './ops/funcRefs.ts';
 import { Loc, type Value } from './valueStack.ts';
 
 const vmctxReg = GPR64[encodingOf(VMCTX_REG)]!;
@@ -61,11 +62,30 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
     callIndirect(fc, typeIndex, sig.type, table);
     return emitReturn(fc);
   }
-  const asm = fc.asm;
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
   placeArguments(fc, sig, base, index);
   loadCheckedFuncRef(fc, typeIndex, table, index);
+  jumpThroughRecord(fc, sig, base);
+}
+
+/** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
+export function returnCallRef(fc: FunctionCompiler, typeIndex: number): void {
+  const sig = fc.env.signatures.of(typeIndex);
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    callRef(fc, typeIndex);
+    return emitReturn(fc);
+  }
+  const base = fc.stack.height - sig.argCount - 1;
+  const ref = fc.stack.at(base + sig.argCount);
+  placeArguments(fc, sig, base, ref);
+  loadNonNullFuncRef(fc, ref);
+  jumpThroughRecord(fc, sig, base);
+}
+
+/** The callee's record in r11, its arguments placed: same instance, a jump; another, a call and a return. */
+function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature, base: number): void {
+  const asm = fc.asm;
   const otherInstance = asm.newLabel();
   asm.cmp(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
   asm.jcc('ne', otherInstance);

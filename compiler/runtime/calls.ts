@@ -2,6 +2,7 @@
 // out of wasm (a JS function imported by wasm). Both marshal through the runtime's slot buffers.
 
 import { ValType, type FuncType } from '../binary/types.ts';
+import { storageType } from '../binary/refTypes.ts';
 import type { CalloutHandler, Runtime } from './runtime.ts';
 import { externRefs, type FunctionHolder, readValue, writeValue } from './values.ts';
 
@@ -116,7 +117,7 @@ export function hostFunctionHandler(
       slots.i32, slots.i64, slots.f32, slots.f64, fn,
     ) as CalloutHandler;
   }
-  const funcrefResults = results.includes(ValType.funcref);
+  const funcrefResults = results.some((t) => storageType(t) === ValType.funcref);
   return () => {
     const args = new Array<unknown>(params.length);
     for (let i = 0; i < params.length; i++) args[i] = readValue(slots, i, params[i]!);

@@ -2,7 +2,7 @@
 // functions and exports callable from JS. Instantiation follows the spec: resolve imports, make
 // the module's own memory/tables/globals, apply element then data segments, run the start function.
 
-import { ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
+import { isRefType, ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
   bufferOffsets, Builtin, FUNCREF, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
@@ -16,6 +16,8 @@ import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
+import { moduleTypes, type ModuleTypes } from './typeIds.ts';
+import { isSubtype, storageType } from '../binary/refTypes.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
 import { externRefs, type FunctionHolder, funcRefs, readValue, writeValue, type ValueKeeper } from './values.ts';
@@ -40,17 +42,7 @@ interface FunctionInfo {
 
 const functionsByRecord = new Map<number, WeakRef<FunctionInfo>>();
 const infoOfWrapper = new WeakMap<object, FunctionInfo>();
-const typeIds = new Map<string, number>();
-
-// #region canonical-type-ids
-/** The canonical id of a function type: equal types (across modules) get equal ids. */
-export function typeIdOf(type: FuncType): number {
-  const key = signatureKey(type);
-  let id = typeIds.get(key);
-  if (id === undefined) typeIds.set(key, (id = typeIds.size + 1));
-  return id;
-}
-// #endregion canonical-type-ids
+export { typeIdOf } from './typeIds.ts';
 
 /** The JS function for a wasm function: the same object every time, as the JS API requires. */
 function wrapperOf(info: FunctionInfo): (...args: unknown[]) => unknown {
@@ -80,6 +72,11 @@ funcRefs.fromAddress = (address) => {
   const info = functionsByRecord.get(address)?.deref();
   if (!info) throw new RuntimeError(`dangling function reference 0x${address.toString(16)}`);
   return wrapperOf(info);
+};
+funcRefs.typeIdAt = (address) => {
+  const info = functionsByRecord.get(address)?.deref();
+  if (!info) throw new RuntimeError(`dangling function reference 0x${address.toString(16)}`);
+  return info.typeId;
 };
 
 /** The wasm function behind a JS value, if it is one of our exported functions. */
@@ -134,7 +131,7 @@ function cross(info: FunctionInfo, holder: FunctionHolder | undefined): void {
   crossedOwners.add(owner);
   owner.releaseValues();
 }
-const takesFunctionRefs = (type: FuncType) => type.params.includes(ValType.funcref);
+const takesFunctionRefs = (type: FuncType) => type.params.some((t) => storageType(t) === ValType.funcref);
 // #endregion crossing
 
 /** Code memory is position independent and shared by every instance of a compiled module. */
@@ -166,6 +163,8 @@ function loadCode(compiled: CompiledModule): CodeMemory {
 export class Instance implements FunctionHolder {
   readonly runtime: Runtime;
   readonly module: ModuleInfo;
+  /** The module's type ids and typed references in global form (typeIds.ts). */
+  readonly types: ModuleTypes;
   readonly layout: VMContextLayout;
   /** Address of the VMContext (what r15 holds in this instance's code). */
   readonly vmctx: number;
@@ -226,7 +225,8 @@ export class Instance implements FunctionHolder {
     this.setAddress(VMCTX.INTERRUPT_FLAG, rt.interruptFlag.address);
     const builtins = builtinStubs(rt);
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
-    info.types.forEach((t, i) => this.vm.setUint32(this.layout.typeId(i), typeIdOf(t), true));
+    const types = (this.types = moduleTypes(info));
+    types.ids.forEach((id, i) => this.vm.setUint32(this.layout.typeId(i), id, true));
 
     // #region instance-imports
     // Imports, in order. Function stubs are assembled together once all are known.
@@ -240,7 +240,7 @@ export class Instance implements FunctionHolder {
       const what = `import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
       switch (imp.desc.kind) {
         case 'func':
-          if (this.importFunction(imp.index, info.types[imp.desc.typeIndex]!, value, what, recordsAt, stubRequests, stubUsers)) linked = true;
+          if (this.importFunction(imp.index, imp.desc.typeIndex, value, what, recordsAt, stubRequests, stubUsers)) linked = true;
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
@@ -253,7 +253,8 @@ export class Instance implements FunctionHolder {
         }
         case 'table': {
           if (!(value instanceof Table)) throw new LinkError(`incompatible import type: ${what} is not a table`);
-          if (value.element !== imp.desc.type.element) throw new LinkError(`incompatible import type: ${what} has another element type`);
+          // Tables are read and written: their element types must be equal (global forms, typeIds.ts).
+          if (value.element !== types.global(imp.desc.type.element)) throw new LinkError(`incompatible import type: ${what} has another element type`);
           if (value.address64 !== (imp.desc.type.address64 === true)) {
             throw new LinkError(`incompatible import type: ${what} has another address type`);
           }
@@ -265,7 +266,7 @@ export class Instance implements FunctionHolder {
           break;
         }
         case 'global': {
-          const global = importGlobal(value, imp.desc.type.type, imp.desc.type.mutable, what);
+          const global = importGlobal(value, types.global(imp.desc.type.type), imp.desc.type.mutable, what);
           this.globals.push(global);
           if (global === value) {
             shared.add(global);
@@ -278,7 +279,8 @@ export class Instance implements FunctionHolder {
         }
         case 'tag': {
           if (!(value instanceof Tag)) throw new LinkError(`incompatible import type: ${what} is not a tag`);
-          if (!sameTypes(tagType(value).params, info.types[imp.desc.typeIndex]!.params)) {
+          // Tags carry their types in global form (typed references by process-wide type ids).
+          if (!sameTypes(tagType(value).params, moduleTypes(info).funcType(imp.desc.typeIndex).params)) {
             throw new LinkError(`incompatible import type: ${what} has another type`);
           }
           this.tags.push(value);
@@ -286,7 +288,7 @@ export class Instance implements FunctionHolder {
         }
       }
     }
-    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(info.types[info.tags[t]!]!));
+    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(moduleTypes(info).funcType(info.tags[t]!)));
 
     const stubs = rt.loadStubs(stubRequests);
     if (stubs.code) this.keepAlive.push(stubs.code);
@@ -311,19 +313,25 @@ export class Instance implements FunctionHolder {
     }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
       const { element, limits, address64 } = info.tables[t]!;
-      this.tables.push(new Table(element, limits.min, limits.max, null, address64 === true));
+      this.tables.push(new Table(types.global(element), limits.min, limits.max, null, address64 === true));
     }
     this.tables.forEach((t, i) => this.setAddress(this.layout.table(i), t.descriptor));
     compiled.functions.forEach((fn) => {
-      const type = info.types[info.functions[fn.funcIndex]!]!;
-      this.defineFunction(fn.funcIndex, type, this.code.address + fn.offset, this.vmctx, this, recordsAt);
+      this.defineFunction(fn.funcIndex, info.functions[fn.funcIndex]!, this.code.address + fn.offset, this.vmctx, this, recordsAt);
     });
     for (let i = 0; i < info.functions.length; i++) {
       if (!this.functions[i]) throw new LinkError(`function ${i} has no code`);
     }
+    // Tables with an initializer (function references): every element starts as its value.
+    for (let t = info.importedTableCount; t < info.tables.length; t++) {
+      const init = info.tables[t]!.init;
+      if (init === undefined) continue;
+      const table = this.tables[t]!, raw = this.refConst(init);
+      for (let i = 0; i < table.length; i++) table.setRaw(i, raw);
+    }
     for (let g = info.importedGlobalCount; g < info.globals.length; g++) {
       const { type, init } = info.globals[g]!;
-      const global = new Global(type.type, type.mutable);
+      const global = new Global(types.global(type.type), type.mutable);
       global.setRaw(0);
       this.writeConst(global, init!);
       this.globals.push(global);
@@ -333,9 +341,9 @@ export class Instance implements FunctionHolder {
     // Code of this instance may store its function references in any table or global it reaches:
     // those keep it alive (it keeps them alive in turn; the cycle is collected as one).
     for (const t of this.tables) t.owners.add(this);
-    for (const g of this.globals) if (g.type === ValType.funcref) g.owners.add(this);
+    for (const g of this.globals) if (storageType(g.type) === ValType.funcref) g.owners.add(this);
     // #endregion lifetimes
-    this.hasFuncrefTable = this.tables.some((t) => t.element === ValType.funcref);
+    this.hasFuncrefTable = this.tables.some((t) => storageType(t.element) === ValType.funcref);
     if (!linked && !(this.hasFuncrefTable && anyCrossed)) {
       const keeper = (this.keeper = externRefs.newKeeper());
       for (const holder of [...this.tables, ...this.globals]) if (!shared.has(holder)) holder.keeper = keeper;
@@ -397,10 +405,11 @@ export class Instance implements FunctionHolder {
     this.vm.setBigInt64(VMCTX.MEMORY_BOUND_8, BigInt(bytes - 8), true);
   }
 
-  private defineFunction(index: number, type: FuncType, code: number, vmctx: number, owner: Instance, recordsAt: number): FunctionInfo {
+  private defineFunction(index: number, typeIndex: number, code: number, vmctx: number, owner: Instance, recordsAt: number): FunctionInfo {
     const record = this.vmctx + recordsAt + index * FUNCREF.SIZE;
     const at = recordsAt + index * FUNCREF.SIZE;
-    const typeId = typeIdOf(type);
+    const typeId = this.types.ids[typeIndex]!;
+    const type = this.types.funcType(typeIndex); // typed references in global form (the JS boundary checks them)
     this.vm.setBigUint64(at + FUNCREF.CODE, BigInt(code), true);
     this.vm.setBigUint64(at + FUNCREF.VMCTX, BigInt(vmctx), true);
     this.vm.setUint32(at + FUNCREF.TYPE_ID, typeId, true);
@@ -413,15 +422,16 @@ export class Instance implements FunctionHolder {
 
   // #region import-function
   private importFunction(
-    index: number, type: FuncType, value: unknown, what: string, recordsAt: number,
+    index: number, typeIndex: number, value: unknown, what: string, recordsAt: number,
     requests: StubRequest[], users: ((address: number) => void)[],
   ): boolean {
+    const type = this.types.funcType(typeIndex);
     if (typeof value !== 'function') throw new LinkError(`incompatible import type: ${what} is not a function`);
     const wasm = infoOfWrapper.get(value);
     if (wasm) {
       // A function of another instance: call it through a stub that switches instances, and
       // reuse its record so the reference stays the same function.
-      if (wasm.typeId !== typeIdOf(type)) throw new LinkError(`incompatible import type: ${what} has another function type`);
+      if (wasm.typeId !== this.types.ids[typeIndex]) throw new LinkError(`incompatible import type: ${what} has another function type`);
       requests.push({ kind: 'switch', type, calleeVmctx: wasm.vmctx, calleeCode: wasm.code });
       users.push((address) => this.setAddress(this.layout.importedFunction(index), address));
       // Both ways: the callee may keep references to the caller's functions it was passed.
@@ -440,7 +450,7 @@ export class Instance implements FunctionHolder {
     requests.push({ kind: 'callout', type, id });
     users.push((address) => {
       this.setAddress(this.layout.importedFunction(index), address);
-      this.defineFunction(index, type, address, this.vmctx, this, recordsAt);
+      this.defineFunction(index, typeIndex, address, this.vmctx, this, recordsAt);
     });
     return false;
   }
@@ -512,6 +522,16 @@ export class Instance implements FunctionHolder {
     }
   }
 
+  /** A reference constant's raw value (a table's initializer; the validator typed it). */
+  private refConst(e: ConstExpr): number {
+    switch (e.op) {
+      case 'ref.null': return 0;
+      case 'ref.func': return this.functions[e.func]!.record;
+      case 'global.get': return this.globals[e.global]!.getRaw();
+      default: throw new Error(`not a reference constant: ${e.op}`);
+    }
+  }
+
   private evalExtended(code: Extract<ConstExpr, { op: 'extended' }>['code']): bigint {
     return evalExtendedConst(code, (i) => this.globals[i]!.value);
   }
@@ -524,7 +544,7 @@ export class Instance implements FunctionHolder {
     if (src + n > items.length || dst + n > table.length) {
       throw new RuntimeError(trapMessage(TrapCode.outOfBoundsTableAccess));
     }
-    if (n > 0 && table.element === ValType.funcref) table.owners.add(this);
+    if (n > 0 && storageType(table.element) === ValType.funcref) table.owners.add(this);
     for (let i = 0; i < n; i++) table.setRaw(dst + i, items[src + i]!);
   }
 
@@ -592,7 +612,7 @@ externRefs.markers.push((mark) => {
   for (const ref of instancesByVmctx.values()) {
     const inst = ref.deref();
     inst?.elemSegments.forEach((items, i) => {
-      if (items && inst.module.elements[i]!.type !== ValType.funcref) for (const h of items) mark(h, inst.keeper);
+      if (items && storageType(inst.module.elements[i]!.type) !== ValType.funcref) for (const h of items) mark(h, inst.keeper);
     });
   }
 });
@@ -629,13 +649,11 @@ function checkLimits(what: string, size: number, max: number | undefined, wanted
   }
 }
 
-function isRefType(type: ValType): boolean {
-  return type === ValType.externref || type === ValType.funcref;
-}
-
+/** `type` in its global form (typeIds.ts). A mutable global's type must be equal, an immutable one's a subtype. */
 function importGlobal(value: unknown, type: ValType, mutable: boolean, what: string): Global {
   if (value instanceof Global) {
-    if (value.type !== type || value.mutable !== mutable) throw new LinkError(`incompatible import type: ${what} has another type or mutability`);
+    const fits = mutable ? value.type === type : isSubtype(value.type, type);
+    if (!fits || value.mutable !== mutable) throw new LinkError(`incompatible import type: ${what} has another type or mutability`);
     return value;
   }
   if (mutable) throw new LinkError(`incompatible import type: ${what} must be a mutable Global`);
@@ -715,7 +733,7 @@ function builtinStubs(rt: Runtime): number[] {
     [Builtin.tableGrow]: (inst) => {
       const table = inst.tables[u(0)]!;
       const init = s.getAddress(1);
-      if (init !== 0 && table.element === ValType.funcref) table.owners.add(inst);
+      if (init !== 0 && storageType(table.element) === ValType.funcref) table.owners.add(inst);
       const old = table.growRaw(index(table, 2), init);
       s.i32[0] = old;
       s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a table64 table
@@ -725,7 +743,7 @@ function builtinStubs(rt: Runtime): number[] {
       const table = inst.tables[u(0)]!;
       const [i, raw, n] = [index(table, 1), s.getAddress(2), index(table, 3)];
       if (i + n > table.length) return oobTable;
-      if (raw !== 0 && table.element === ValType.funcref) table.owners.add(inst);
+      if (raw !== 0 && storageType(table.element) === ValType.funcref) table.owners.add(inst);
       for (let k = 0; k < n; k++) table.setRaw(i + k, raw);
       return 0;
     },

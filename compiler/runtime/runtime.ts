@@ -3,6 +3,7 @@
 // generated code goes through `invoke`.
 
 import { type FuncType, ValType } from '../binary/types.ts';
+import { storageFuncType } from '../binary/refTypes.ts';
 import { slotBytes, TrapCode, trapMessage, type TrapSite, UNKNOWN_POSITION } from '../abi/index.ts';
 import { RuntimeError } from '../errors.ts';
 import { CodeMemory } from './codeMemory.ts';
@@ -286,9 +287,10 @@ export class Runtime {
   }
   // #endregion trap-failure
 
-  adapterFor(type: FuncType): number {
-    const cached = this.adapterOfType.get(type);
+  adapterFor(typeAsGiven: FuncType): number {
+    const cached = this.adapterOfType.get(typeAsGiven);
     if (cached !== undefined) return cached;
+    const type = storageFuncType(typeAsGiven); // typed references are passed as funcref/externref
     const key = signatureKey(type);
     let adapter = this.adapters.get(key);
     if (adapter === undefined) {
@@ -298,7 +300,7 @@ export class Runtime {
       adapter = addresses[0]!;
       this.adapters.set(key, adapter);
     }
-    this.adapterOfType.set(type, adapter);
+    this.adapterOfType.set(typeAsGiven, adapter);
     return adapter;
   }
 
@@ -371,7 +373,8 @@ export class Runtime {
   private readonly templates = new Map<string, { bytes: Uint8Array; holes: number[] }>();
 
   /** The stub of `kind` for `type`, assembled with placeholder values, and where they are. */
-  private template(kind: StubRequest['kind'], type: FuncType): { bytes: Uint8Array; holes: number[] } {
+  private template(kind: StubRequest['kind'], typeAsGiven: FuncType): { bytes: Uint8Array; holes: number[] } {
+    const type = storageFuncType(typeAsGiven);
     const key = `${kind} ${signatureKey(type)}`;
     let t = this.templates.get(key);
     if (!t) {

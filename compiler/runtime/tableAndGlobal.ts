@@ -3,6 +3,7 @@
 // 8-byte references; a global is a 16-byte cell. Instances point at them from their VMContext.
 
 import { ValType, type RefType } from '../binary/types.ts';
+import { isTypedRef, storageType } from '../binary/refTypes.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { SlotViews } from './runtimeState.ts';
@@ -90,7 +91,8 @@ export class Table implements FunctionHolder {
     this.reserve(Math.max(initial, 4));
     elementArrays.register(this, this.mapping);
     // (exnref handles are externref handles: runtime/exceptions.ts)
-    if (element === ValType.externref || element === ValType.exnref) externTables.add(new WeakRef(this));
+    const stored = storageType(element);
+    if (stored === ValType.externref || stored === ValType.exnref) externTables.add(new WeakRef(this));
     this.lengthNow = initial;
     this.desc.setUint32(TABLE.LENGTH, initial, true);
     if (init !== null) this.fill(0, init, initial);
@@ -180,8 +182,9 @@ export class Global implements FunctionHolder {
     const c = cells.alloc(GLOBAL_CELL_SIZE);
     this.cell = c.address;
     this.slots = new SlotViews(c.buffer, c.offset, 2);
-    if (type === ValType.externref || type === ValType.exnref) externGlobals.add(new WeakRef(this));
-    if (type === ValType.exnref) {
+    const stored = storageType(type);
+    if (stored === ValType.externref || stored === ValType.exnref) externGlobals.add(new WeakRef(this));
+    if (stored === ValType.exnref) {
       // An exnref has no JS value either: null until its module's initializer runs.
       if (value !== undefined) throw new TypeError('an exnref global cannot be given a value from JS');
       this.slots.i64[0] = 0n;
@@ -192,6 +195,7 @@ export class Global implements FunctionHolder {
     } else if (value !== undefined) this.value = value;
     else if (type === ValType.i64) this.value = 0n;
     else if (type === ValType.funcref || type === ValType.externref) this.value = null;
+    else if (isTypedRef(type)) this.setRaw(0); // null, or (non-nullable) until the instance writes the initializer
     else this.value = 0;
   }
   get value(): unknown {

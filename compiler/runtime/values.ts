@@ -3,7 +3,8 @@
 // externref as any JS value (handle 0 is null), funcref as an exported function or null.
 
 import { NULL_REF } from '../abi/index.ts';
-import { ValType } from '../binary/types.ts';
+import { isRefType, ValType } from '../binary/types.ts';
+import { isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, refTypeName, storageType } from '../binary/refTypes.ts';
 import type { SlotViews } from './runtimeState.ts';
 
 // #region externref-handles
@@ -235,7 +236,31 @@ export const funcRefs = {
     if (address === NULL_REF) return null;
     throw new TypeError('funcref conversion is not installed');
   },
+  /** The process-wide type id (runtime/typeIds.ts) of the function whose record is at `address`. */
+  typeIdAt(_address: number): number {
+    throw new TypeError('funcref conversion is not installed');
+  },
 };
+
+// #region typed-ref-to-wasm
+/**
+ * The JS API's ToWebAssemblyValue for a typed reference (function references; `type` in its global
+ * form, runtime/typeIds.ts): null only for a nullable type, an exported wasm function of the very
+ * type a `(ref $t)` names, anything for `(ref extern)` but null. TypeError otherwise.
+ */
+function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | undefined): number {
+  if (value === null) {
+    if (!isNullable(type)) throw new TypeError(`null is not a value of the non-nullable type ${refTypeName(type)}`);
+    return NULL_REF;
+  }
+  if (type & REF_BOTTOM) throw new TypeError(`only null is a value of type ${refTypeName(type)}`);
+  if (storageType(type) === ValType.externref) return externRefs.toHandle(value);
+  const address = funcRefs.toAddress(value, holder);
+  const id = type >>> REF_INDEX_SHIFT; // the type id a global (ref $t) names; 0: (ref func)
+  if (id !== 0 && funcRefs.typeIdAt(address) !== id) throw new TypeError('the function is not of the reference\'s type');
+  return address;
+}
+// #endregion typed-ref-to-wasm
 
 // #region to-wasm
 /**
@@ -265,6 +290,7 @@ export function writeValue(slots: SlotViews, slot: number, type: number, value: 
       slots.setAddress(slot, funcRefs.toAddress(value, holder));
       return;
     default:
+      if (isTypedRef(type) && isRefType(type)) return slots.setAddress(slot, typedRefToWasm(type, value, holder));
       throw new TypeError(`cannot pass a value of type 0x${type.toString(16)} to WebAssembly`);
   }
 }
@@ -279,7 +305,10 @@ export function readValue(slots: SlotViews, slot: number, type: number): unknown
     case ValType.f64: return slots.f64[slot];
     case ValType.externref: return externRefs.fromHandle(slots.getAddress(slot));
     case ValType.funcref: return funcRefs.fromAddress(slots.getAddress(slot));
-    default: throw new TypeError(`cannot read a value of type 0x${type.toString(16)} from WebAssembly`);
+    default:
+      // A typed reference reads as the funcref or externref it is stored as.
+      if (isTypedRef(type) && isRefType(type)) return readValue(slots, slot, storageType(type));
+      throw new TypeError(`cannot read a value of type 0x${type.toString(16)} from WebAssembly`);
   }
 }
 // #endregion to-js

@@ -171,6 +171,9 @@ export interface CodeGenerator {
   throw(tagIndex: number, type: FuncType, offset: number): void;
   /** throw_ref: the exnref has been popped; the rest of the frame is dead. */
   throwRef(offset: number): void;
+  /** call_ref: the callee is a function reference above the arguments (typed, so no type check; null traps). */
+  callRef(typeIndex: number, type: FuncType, offset: number): void;
+  returnCallRef(typeIndex: number, type: FuncType, offset: number): void;
 
   // --- parametric ---
   /** `type` is the type of the dropped value. */
@@ -239,6 +242,12 @@ export interface CodeGenerator {
   refNull(type: RefType, offset: number): void;
   refIsNull(offset: number): void;
   refFunc(funcIndex: number, offset: number): void;
+  /** ref.as_non_null: traps on null ("null reference"), else leaves the reference. */
+  refAsNonNull(offset: number): void;
+  /** br_on_null: branch to `target` (dropping the reference) if it is null. */
+  brOnNull(depth: number, target: ControlFrame, offset: number): void;
+  /** br_on_non_null: branch to `target` with the reference if it is not null, else drop it. */
+  brOnNonNull(depth: number, target: ControlFrame, offset: number): void;
 
   // --- tables ---
   tableGet(table: number, offset: number): void;
@@ -278,6 +287,8 @@ export class NoopCodeGenerator implements CodeGenerator {
   tryTable(_frame: ControlFrame, _catches: CatchClauses, _offset: number): void {}
   throw(_tagIndex: number, _type: FuncType, _offset: number): void {}
   throwRef(_offset: number): void {}
+  callRef(_typeIndex: number, _type: FuncType, _offset: number): void {}
+  returnCallRef(_typeIndex: number, _type: FuncType, _offset: number): void {}
   drop(_type: ValType, _offset: number): void {}
   select(_type: ValType, _offset: number): void {}
   localGet(_index: number, _type: ValType, _offset: number): void {}
@@ -309,6 +320,9 @@ export class NoopCodeGenerator implements CodeGenerator {
   refNull(_type: RefType, _offset: number): void {}
   refIsNull(_offset: number): void {}
   refFunc(_funcIndex: number, _offset: number): void {}
+  refAsNonNull(_offset: number): void {}
+  brOnNull(_depth: number, _target: ControlFrame, _offset: number): void {}
+  brOnNonNull(_depth: number, _target: ControlFrame, _offset: number): void {}
   tableGet(_table: number, _offset: number): void {}
   tableSet(_table: number, _offset: number): void {}
   tableSize(_table: number, _offset: number): void {}

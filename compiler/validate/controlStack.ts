@@ -6,6 +6,7 @@
 
 import type { FuncType, ModuleInfo, ValType } from '../binary/types.ts';
 import { shortBlockType, ValType as T } from '../binary/types.ts';
+import { hasTypedRefs, storageFuncType } from '../binary/refTypes.ts';
 import type { ControlFrame, FrameKind } from './codegenInterface.ts';
 
 /** Block-type ids of the module's types start here; below, a one-byte block type is its own id. */
@@ -42,16 +43,43 @@ export class ControlStack {
    */
   offset: Float64Array;
 
+  /**
+   * The block types as the code generator sees them, with storage types (binary/refTypes.ts): the
+   * same array as blockTypes unless some type has a typed reference.
+   */
+  private storageTypes: FuncType[];
+  /** Block-type ids of typed-reference block types `[] -> [t]`, made at first use, by t. */
+  private readonly refIds = new Map<number, number>();
+
   constructor(
-    readonly blockTypes: readonly FuncType[],
+    readonly blockTypes: FuncType[],
     /** Whether `offset` is kept (only a code generator reads it). */
     readonly keepOffsets: boolean,
   ) {
     this.offset = new Float64Array(keepOffsets ? 16 : 0);
+    this.storageTypes = blockTypes.some(hasTypedRefs) ? blockTypes.map(storageFuncType) : blockTypes;
   }
 
   type(depth: number): FuncType {
     return this.blockTypes[this.typeId[depth]!]!;
+  }
+  /** The code generator's block type of the frame at `depth`: storage types only. */
+  storageType(depth: number): FuncType {
+    return this.storageTypes[this.typeId[depth]!]!;
+  }
+
+  /** The block-type id of `[] -> [t]` for a typed reference t (ids after the module's types). */
+  refBlockType(t: ValType): number {
+    let id = this.refIds.get(t);
+    if (id === undefined) {
+      id = this.blockTypes.length;
+      this.refIds.set(t, id);
+      const type = shortBlockType(t);
+      if (this.storageTypes === this.blockTypes) this.storageTypes = this.blockTypes.slice();
+      this.blockTypes.push(type);
+      this.storageTypes.push(storageFuncType(type));
+    }
+    return id;
   }
 
   /** Open a frame; returns its depth. */
@@ -106,7 +134,7 @@ class FrameView implements ControlFrame {
     return this.stack.kind[this.depth] as FrameKind;
   }
   get type(): FuncType {
-    return this.stack.type(this.depth);
+    return this.stack.storageType(this.depth);
   }
   get height(): number {
     return this.stack.height[this.depth]!;

@@ -327,12 +327,11 @@ describe('tail calls (return_call, return_call_indirect)', () => {
 
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
-    ['return_call_ref (typed function references)', [0, 0x15, 0, 0x0b], 'function-references'],
     ['legacy exceptions (try)', [0, 0x06, 0x40, 0x0b, 0x0b], 'legacy-exceptions'],
-    ['typed function references', [0, 0x14, 0, 0x0b], 'function-references'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
+    ['ref.eq (gc)', [0, 0xd3, 0x0b], 'gc'],
     ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],
-    ['typed reference block type', [0, 0x02, 0x64, 0x00, 0x0b, 0x0b], 'function-references'],
+    ['a reference to a GC heap type: (ref any)', [0, 0x02, 0x64, 0x6e, 0x0b, 0x0b], 'gc'],
   ];
   for (const [name, body, proposal] of cases) {
     it(name, () => {

@@ -1,7 +1,8 @@
 // Validating one function body in a single forward pass, and driving the code generator.
 //
-// The operand stack holds value types (one byte each, 0 = unknown, the spec's bottom type in
-// unreachable code); the control stack is a struct of typed arrays (controlStack.ts). Decoding
+// The operand stack holds value types (numbers: the encoding byte of a numeric type or a 2.0
+// reference, a larger number for a typed reference, see binary/refTypes.ts; 0 = unknown, the
+// spec's bottom type in unreachable code); the control stack is a struct of typed arrays (controlStack.ts). Decoding
 // is fused in: the loop reads each opcode and its immediates straight from the bytes, checks it,
 // then reports it to the code generator if the code is live. Nothing is allocated per operator
 // or per block (with a code generator attached, a small FrameView per frame it is handed).
@@ -17,6 +18,8 @@ import {
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
 import { laterProposalOfType, readHeapType, readValType } from '../binary/valueTypes.ts';
+import { asNonNull, concreteRef, isDefaultable, isSubtype, storageType, typedRefUse } from '../binary/refTypes.ts';
+import { funcRefType } from './moduleChecks.ts';
 import type { CatchClauses, CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
 import { FrameKind } from './codegenInterface.ts';
 import { blockTypeTable, ControlStack, FIRST_TYPE_INDEX_ID, VOID_BLOCK_ID } from './controlStack.ts';
@@ -32,11 +35,15 @@ const NO_TYPES: readonly ValType[] = [];
 const EMPTY = new Uint8Array(0);
 const VOID_BLOCK = shortBlockType(undefined);
 
-function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+/** Each of `a` a subtype of the same position of `b` (an `if` without `else` passes its parameters on). */
+function subtypes(a: readonly ValType[], b: readonly ValType[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isSubtype(a[i]!, b[i]!)) return false;
   return true;
 }
+
+/** A local's type in localTypes while it is not yet set: non-nullable references only (the sign bit). */
+const UNSET = 0x80000000 | 0;
 
 export class FunctionValidator implements FunctionContext {
   funcIndex = 0;
@@ -44,11 +51,11 @@ export class FunctionValidator implements FunctionContext {
   locals: ValType[] = [];
 
   private readonly r = new Reader(new Uint8Array(0), 0, 0, 0);
-  private stack = new Uint8Array(256);
+  private stack = new Int32Array(256);
   private sp = 0;
   private readonly frames: ControlStack;
   /** Block types by id (see blockTypeTable). */
-  private readonly blockTypes: readonly FuncType[];
+  private readonly blockTypes: FuncType[];
   /** The innermost frame's height, reachability and block type, read by every pop and end: copies of its entries in `frames`. */
   private height = 0;
   private unreachable = false;
@@ -62,8 +69,15 @@ export class FunctionValidator implements FunctionContext {
   private reporting = false;
   /** Report the current operator to the code generator (the body is reported and the code is live). */
   private live = false;
-  private localTypes = new Uint8Array(64);
+  /** Each local's type; negative (UNSET added) for a non-nullable reference not yet set. */
+  private localTypes = new Int32Array(64);
   private localCount = 0;
+  /**
+   * Locals set since their frame began, with that frame's depth, as pairs: at the frame's end (or
+   * else) they are unset again (the spec's local initialization rule; only non-nullable locals).
+   */
+  private initLog = new Int32Array(16);
+  private initCount = 0;
   private brTargets = new Uint32Array(16);
   private seen = new Uint32Array(16);
   private epoch = 0;
@@ -103,7 +117,7 @@ export class FunctionValidator implements FunctionContext {
   }
   /** Out of push, which is inlined at every operator that pushes. */
   private growStack(): void {
-    const bigger = new Uint8Array(this.stack.length * 2);
+    const bigger = new Int32Array(this.stack.length * 2);
     bigger.set(this.stack);
     this.stack = bigger;
   }
@@ -121,7 +135,7 @@ export class FunctionValidator implements FunctionContext {
       throw this.error('type mismatch');
     }
     const got = this.stack[sp - 1]!;
-    if (got !== t && got !== UNKNOWN_TYPE) throw this.error('type mismatch');
+    if (got !== t && got !== UNKNOWN_TYPE && !isSubtype(got, t)) throw this.error('type mismatch');
     this.sp = sp - 1;
     return t;
   }
@@ -143,7 +157,8 @@ export class FunctionValidator implements FunctionContext {
         throw this.error('type mismatch');
       }
       const got = this.stack[idx]!;
-      if (got !== types[n - 1 - k] && got !== UNKNOWN_TYPE) throw this.error('type mismatch');
+      const want = types[n - 1 - k]!;
+      if (got !== want && got !== UNKNOWN_TYPE && !isSubtype(got, want)) throw this.error('type mismatch');
     }
   }
 
@@ -178,15 +193,9 @@ export class FunctionValidator implements FunctionContext {
   }
   // #endregion control-stack
 
-  /**
-   * A tail call's callee returns to our caller, so its results must be ours. Subtyping reduces to
-   * equality here: without typed references no value type is a subtype of another.
-   */
+  /** A tail call's callee returns to our caller, so its results must be ours (or subtypes of them). */
   private checkTailResults(callee: FuncType): void {
-    const ours = this.type.results;
-    const theirs = callee.results;
-    if (theirs.length !== ours.length) throw this.error('type mismatch');
-    for (let i = 0; i < ours.length; i++) if (theirs[i] !== ours[i]) throw this.error('type mismatch');
+    if (!subtypes(callee.results, this.type.results)) throw this.error('type mismatch');
   }
   // #region label-types
   private labelTypes(depth: number): readonly ValType[] {
@@ -199,6 +208,102 @@ export class FunctionValidator implements FunctionContext {
   }
   // #endregion label-types
 
+  // #region local-init
+  /**
+   * The first local.set or local.tee of a non-nullable local in a frame: it is set from here to
+   * the frame's end. Returns its type.
+   */
+  private setLocal(i: number, unset: number): number {
+    const t = unset & ~UNSET;
+    this.localTypes[i] = t;
+    if (this.initCount + 2 > this.initLog.length) {
+      const bigger = new Int32Array(this.initLog.length * 2);
+      bigger.set(this.initLog);
+      this.initLog = bigger;
+    }
+    this.initLog[this.initCount++] = i;
+    this.initLog[this.initCount++] = this.frames.size - 1;
+    return t;
+  }
+  /** At the end (or else) of the frame at `depth`: the locals first set in it are unset again. */
+  private unsetLocals(depth: number): void {
+    const log = this.initLog;
+    let n = this.initCount;
+    while (n !== 0 && log[n - 1]! >= depth) {
+      const i = log[n - 2]!;
+      this.localTypes[i] = this.localTypes[i]! | UNSET;
+      n -= 2;
+    }
+    this.initCount = n;
+  }
+  // #endregion local-init
+
+  // #region call-ref
+  /**
+   * call_ref and return_call_ref (a method, not a case of the main loop: the loop's size counts
+   * against what V8 inlines into it).
+   */
+  private callRef(tail: boolean, offset: number): void {
+    const r = this.r;
+    const m = this.module;
+    const typeAt = r.pos;
+    const typeIndex = r.u32();
+    const ft = m.types[typeIndex];
+    if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
+    typedRefUse.count++;
+    // The callee: a reference to a function of this type, `(ref null $t)`.
+    this.popExpect(concreteRef(m.canonicalTypes[typeIndex]!, true));
+    if (tail) this.checkTailResults(ft);
+    this.popValues(ft.params);
+    if (!tail) {
+      this.pushValues(ft.results);
+      if (this.live) this.cg!.callRef(typeIndex, ft, offset);
+    } else {
+      if (this.live) this.cg!.returnCallRef(typeIndex, ft, offset);
+      this.setUnreachable();
+    }
+  }
+  // #endregion call-ref
+
+  /** Pop a reference (of any type, or unknown in unreachable code). */
+  private popRef(): number {
+    const t = this.pop();
+    if (t !== UNKNOWN_TYPE && !isRefType(t)) throw this.error('type mismatch');
+    return t;
+  }
+
+  // #region br-on-null
+  /**
+   * br_on_null l: a null reference branches to l with the values below it (and is dropped), a
+   * non-null one stays, non-nullable now. br_on_non_null l: a non-null reference branches to l
+   * (the label's last value), a null one is dropped.
+   */
+  private brOnNull(onNonNull: boolean, offset: number): void {
+    typedRefUse.count++;
+    const r = this.r;
+    const depth = r.u32();
+    const target = this.label(depth);
+    const t = this.popRef();
+    const types = this.labelTypes(target);
+    if (onNonNull) {
+      const n = types.length;
+      if (n === 0) throw this.error('type mismatch');
+      // What branches is the reference, non-null: it must fit the label's last value.
+      if (t !== UNKNOWN_TYPE && !isSubtype(asNonNull(t), types[n - 1]!)) throw this.error('type mismatch');
+      for (let k = n - 2; k >= 0; k--) this.popExpect(types[k]!);
+      for (let k = 0; k < n - 1; k++) this.push(types[k]!);
+      if (this.live) this.cg!.brOnNonNull(depth, this.frames.view(target), offset);
+    } else {
+      if (types.length) {
+        this.popValues(types);
+        this.pushValues(types);
+      }
+      this.push(t === UNKNOWN_TYPE ? t : asNonNull(t));
+      if (this.live) this.cg!.brOnNull(depth, this.frames.view(target), offset);
+    }
+  }
+  // #endregion br-on-null
+
   /** A block type, as its id in the control stack's table (see blockTypeTable). */
   private readBlockType(): number {
     const r = this.r;
@@ -208,6 +313,13 @@ export class FunctionValidator implements FunctionContext {
       if (b === 0x40 || (b >= 0x7b && b <= 0x7f) || b === 0x70 || b === 0x6f || b === 0x69) {
         r.pos++;
         return b;
+      }
+    }
+    if (at < r.end) {
+      const b = r.bytes[at]!;
+      // A typed reference: a block type id of its own (see ControlStack.refBlockType).
+      if (b === 0x63 || b === 0x64 || b === 0x73 || b === 0x72) {
+        return this.frames.refBlockType(readValType(r, this.module.canonicalTypes));
       }
     }
     const v = r.s33();
@@ -254,8 +366,10 @@ export class FunctionValidator implements FunctionContext {
       const payload = kind < 2 ? this.module.types[this.module.tags[tag]!]!.params : NO_TYPES;
       const withRef = kind === 1 || kind === 3;
       if (types.length !== payload.length + (withRef ? 1 : 0)) throw this.error('type mismatch');
-      for (let i = 0; i < payload.length; i++) if (types[i] !== payload[i]) throw this.error('type mismatch');
-      if (withRef && types[payload.length] !== EXNREF) throw this.error('type mismatch');
+      // A clause's values reach the label as a branch's do: each a subtype of the label's (the
+      // exnref of a _ref clause is never null: (ref exn)).
+      for (let i = 0; i < payload.length; i++) if (!isSubtype(payload[i]!, types[i]!)) throw this.error('type mismatch');
+      if (withRef && !isSubtype(asNonNull(EXNREF), types[payload.length]!)) throw this.error('type mismatch');
       c.kinds[k] = kind;
       c.tags[k] = tag;
       c.labels[k] = label;
@@ -327,19 +441,20 @@ export class FunctionValidator implements FunctionContext {
 
     // Locals: parameters first, then the declared runs.
     let n = type.params.length;
-    if (this.localTypes.length < n) this.localTypes = new Uint8Array(Math.max(n, this.localTypes.length * 2));
+    if (this.localTypes.length < n) this.localTypes = new Int32Array(Math.max(n, this.localTypes.length * 2));
     for (let i = 0; i < n; i++) this.localTypes[i] = type.params[i]!;
     const groups = r.u32();
     for (let g = 0; g < groups; g++) {
       const countAt = r.pos;
       const count = r.u32();
       if (count > MAX_LOCALS - n) throw r.error('too many locals', countAt);
-      const t = readValType(r);
+      let t = readValType(r, m.canonicalTypes);
       if (this.localTypes.length < n + count) {
-        const bigger = new Uint8Array(Math.max(n + count, this.localTypes.length * 2));
+        const bigger = new Int32Array(Math.max(n + count, this.localTypes.length * 2));
         bigger.set(this.localTypes);
         this.localTypes = bigger;
       }
+      if (!isDefaultable(t)) t |= UNSET;
       // A loop, not fill(): most runs are a local or two, and TypedArray.fill's call costs more than that.
       const localTypes = this.localTypes;
       for (let k = n; k < n + count; k++) localTypes[k] = t;
@@ -353,12 +468,15 @@ export class FunctionValidator implements FunctionContext {
       // holey: reads check for holes).
       const locals = this.locals;
       const kept = Math.min(n, locals.length);
-      for (let i = 0; i < kept; i++) locals[i] = this.localTypes[i] as ValType;
-      for (let i = kept; i < n; i++) locals.push(this.localTypes[i] as ValType);
+      // The code generator sees storage types (binary/refTypes.ts): a typed reference is a funcref
+      // or externref to it (`& 0xff` also drops UNSET).
+      for (let i = 0; i < kept; i++) locals[i] = this.localTypes[i]! & 0xff;
+      for (let i = kept; i < n; i++) locals.push(this.localTypes[i]! & 0xff);
       while (locals.length > n) locals.pop();
     }
 
     this.sp = 0;
+    this.initCount = 0;
     this.frames.size = 0;
     this.reporting = cg !== null;
     // The function frame takes no operands: push it with the void type, then give it the real one.
@@ -398,6 +516,7 @@ export class FunctionValidator implements FunctionContext {
           else { r.pos = pos; i = r.u32(); pos = r.pos; }
           if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
           const t = this.localTypes[i]!;
+          if (t < 0) throw r.error('uninitialized local', at);
           this.push(t);
           if (this.live) cg!.localGet(i, t as ValType, offset);
           break;
@@ -408,7 +527,8 @@ export class FunctionValidator implements FunctionContext {
           if (i < 0x80 && pos < end) pos++;
           else { r.pos = pos; i = r.u32(); pos = r.pos; }
           if (i >= this.localCount) throw r.error(`unknown local ${i}`, at + 1);
-          const t = this.localTypes[i]!;
+          let t = this.localTypes[i]!;
+          if (t < 0) t = this.setLocal(i, t);
           // The operand in place (the common case) is checked here, anything else by popExpect.
           const sp = this.sp;
           if (sp > this.height && this.stack[sp - 1] === t) {
@@ -514,6 +634,7 @@ export class FunctionValidator implements FunctionContext {
           // As at end: an if without results checks only the height.
           if (ft.results.length !== 0) this.checkFrameEnd();
           else if (this.sp !== this.height) throw this.error('type mismatch');
+          if (this.initCount !== 0) this.unsetLocals(f);
           const dead = frames.deadAtEntry[f] === 1;
           if (cg && !dead) cg.else(frames.view(f), offset);
           frames.kind[f] = FrameKind.else;
@@ -532,7 +653,8 @@ export class FunctionValidator implements FunctionContext {
           // A block without results (most) checks only the height: checkFrameEnd, a call, is for the rest.
           if (results.length !== 0) this.checkFrameEnd();
           else if (this.sp !== this.height) throw this.error('type mismatch');
-          if (frames.kind[f] === FrameKind.if && !sameTypes(ft.params, results)) throw r.error('type mismatch', at);
+          if (frames.kind[f] === FrameKind.if && !subtypes(ft.params, results)) throw r.error('type mismatch', at);
+          if (this.initCount !== 0) this.unsetLocals(f);
           if (cg && frames.deadAtEntry[f] === 0) cg.end(frames.view(f), offset);
           if (f === 0) {
             frames.size = 0;
@@ -656,13 +778,20 @@ export class FunctionValidator implements FunctionContext {
           pos = r.pos;
           const ft = m.types[typeIndex];
           if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
-          if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
+          if ((this.tableType(table) & 0xff) !== 0x70) throw this.error('type mismatch');
           this.popExpect(this.tableAddress(table));
           this.popValues(ft.params);
           this.pushValues(ft.results);
           if (this.live) cg!.callIndirect(typeIndex, ft, table, offset);
           break;
         }
+
+        case 0x14: // call_ref
+        case 0x15: // return_call_ref (out of this loop: see callRef)
+          r.pos = pos;
+          this.callRef(op === 0x15, offset);
+          pos = r.pos;
+          break;
 
         // ---- tail calls: the callee's results become ours, then the rest is unreachable as after return ----
         case 0x12: { // return_call
@@ -685,7 +814,7 @@ export class FunctionValidator implements FunctionContext {
           pos = r.pos;
           const ft = m.types[typeIndex];
           if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
-          if (this.tableType(table) !== 0x70) throw this.error('type mismatch');
+          if ((this.tableType(table) & 0xff) !== 0x70) throw this.error('type mismatch');
           this.checkTailResults(ft);
           this.popExpect(this.tableAddress(table));
           this.popValues(ft.params);
@@ -744,13 +873,13 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const n = r.u32();
           if (n !== 1) throw r.error('invalid result arity', at);
-          const t = readValType(r);
+          const t = readValType(r, m.canonicalTypes);
           pos = r.pos;
           this.popExpect(I32);
           this.popExpect(t);
           this.popExpect(t);
           this.push(t);
-          if (this.live) cg!.select(t, offset);
+          if (this.live) cg!.select(storageType(t), offset);
           break;
         }
         case 0x25: { // table.get
@@ -958,9 +1087,9 @@ export class FunctionValidator implements FunctionContext {
     const cg = this.cg;
     switch (op) {
       case 0xd0: { // ref.null
-        const t = readHeapType(r);
+        const t = readHeapType(r, this.module.canonicalTypes);
         this.push(t);
-        if (this.live) cg!.refNull(t, offset);
+        if (this.live) cg!.refNull(storageType(t), offset);
         break;
       }
       case 0xd1: { // ref.is_null
@@ -974,10 +1103,21 @@ export class FunctionValidator implements FunctionContext {
         const f = r.u32();
         if (f >= this.module.functions.length) throw r.error(`unknown function ${f}`, at + 1);
         if (!this.module.declaredFuncRefs.has(f)) throw r.error('undeclared function reference', at);
-        this.push(0x70);
+        this.push(funcRefType(this.module, f));
         if (this.live) cg!.refFunc(f, offset);
         break;
       }
+      case 0xd4: { // ref.as_non_null
+        typedRefUse.count++;
+        const t = this.popRef();
+        this.push(t === UNKNOWN_TYPE ? t : asNonNull(t));
+        if (this.live) cg!.refAsNonNull(offset);
+        break;
+      }
+      case 0xd5: // br_on_null
+      case 0xd6: // br_on_non_null
+        this.brOnNull(op === 0xd6, offset);
+        break;
       case 0xfc:
         this.prefixedFC(at, offset);
         break;
@@ -1145,7 +1285,7 @@ export class FunctionValidator implements FunctionContext {
         r.pos = elemAt;
         const elem = this.readElemIndex();
         r.pos = afterTable;
-        if (this.module.elements[elem]!.type !== this.tableType(table)) throw this.error('type mismatch');
+        if (!isSubtype(this.module.elements[elem]!.type, this.tableType(table))) throw this.error('type mismatch');
         this.popExpect(I32);
         this.popExpect(I32);
         this.popExpect(this.tableAddress(table));
@@ -1160,7 +1300,7 @@ export class FunctionValidator implements FunctionContext {
       case 14: { // table.copy
         const dest = this.readTableIndex();
         const source = this.readTableIndex();
-        if (this.tableType(dest) !== this.tableType(source)) throw this.error('type mismatch');
+        if (!isSubtype(this.tableType(source), this.tableType(dest))) throw this.error('type mismatch');
         // The length is the narrower of the two index types.
         const destAddress = this.tableAddress(dest), sourceAddress = this.tableAddress(source);
         this.popExpect(destAddress === I64 && sourceAddress === I64 ? I64 : I32);

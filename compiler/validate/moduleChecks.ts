@@ -4,6 +4,7 @@
 import { CompileError, unsupported } from '../errors.ts';
 import type { ConstArith, ConstExpr, ConstInstr, DataSegment, ElementSegment, Limits, MemoryType, ModuleInfo, TableType, ValType } from '../binary/types.ts';
 import { ValType as T } from '../binary/types.ts';
+import { concreteRef, isDefaultable, isSubtype, REF_NON_NULL } from '../binary/refTypes.ts';
 
 /** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
 export const MAX_MEMORY_PAGES = 65536;
@@ -39,7 +40,7 @@ function constInstrType(m: ModuleInfo, e: ConstInstr, offset: number, globalLimi
     case 'ref.null': return e.type;
     case 'ref.func':
       declareFunctionRef(m, e.func, offset);
-      return T.funcref;
+      return funcRefType(m, e.func);
     case 'global.get': {
       const g = m.globals[e.global];
       if (!g || e.global >= globalLimit) throw new CompileError(`unknown global ${e.global}`, offset);
@@ -73,6 +74,13 @@ const ARITH_TYPE: Readonly<Record<string, ValType>> = {
   'i32.add': T.i32, 'i32.sub': T.i32, 'i32.mul': T.i32, 'i64.add': T.i64, 'i64.sub': T.i64, 'i64.mul': T.i64,
 };
 
+/** The type of `ref.func f`: a non-null reference to its function type, `(ref $t)`. */
+export function funcRefType(m: ModuleInfo, f: number): ValType {
+  const index = m.functions[f]!;
+  // Modules built by hand (tests) may have no canonical indices: then a type is its own.
+  return concreteRef(m.canonicalTypes[index] ?? index, false);
+}
+
 /** `ref.func func` outside a body: the function must exist, and bodies may name it from now on. */
 function declareFunctionRef(m: ModuleInfo, func: number, offset: number): void {
   if (func >= m.functions.length) throw new CompileError(`unknown function ${func}`, offset);
@@ -80,7 +88,7 @@ function declareFunctionRef(m: ModuleInfo, func: number, offset: number): void {
 }
 
 export function checkConstExpr(m: ModuleInfo, e: ConstExpr, expected: ValType, offset: number, globalLimit?: number): void {
-  if (constExprType(m, e, offset, globalLimit) !== expected) throw new CompileError('type mismatch', offset);
+  if (!isSubtype(constExprType(m, e, offset, globalLimit), expected)) throw new CompileError('type mismatch', offset);
 }
 // #endregion const-expr-check
 
@@ -127,7 +135,10 @@ export function checkFunctions(m: ModuleInfo, offset: number): void {
 
 export function checkTables(m: ModuleInfo, offset: number): void {
   for (let i = m.importedTableCount; i < m.tables.length; i++) {
-    checkLimits(m.tables[i]!.limits, tableBound(m.tables[i]!), 'table', offset);
+    const t = m.tables[i]!;
+    checkLimits(t.limits, tableBound(t), 'table', offset);
+    // Elements of a non-nullable type need a value to start with (the initializer is checked as read).
+    if (t.init === undefined && !isDefaultable(t.element)) throw new CompileError('type mismatch', offset);
   }
 }
 
@@ -162,11 +173,11 @@ export function checkElement(m: ModuleInfo, seg: ElementSegment, offset: number)
     const table = m.tables[seg.table];
     if (!table) throw new CompileError(`unknown table ${seg.table}`, offset);
     checkConstExpr(m, seg.offset!, table.address64 ? T.i64 : T.i32, offset);
-    if (table.element !== seg.type) throw new CompileError('type mismatch', offset);
+    if (!isSubtype(seg.type, table.element)) throw new CompileError('type mismatch', offset);
   }
   for (const e of seg.init) {
     // Function indices (most items, thousands in a large table) need no type worked out.
-    if (e.op === 'ref.func' && seg.type === T.funcref) declareFunctionRef(m, e.func, offset);
+    if (e.op === 'ref.func' && (seg.type & ~REF_NON_NULL) === T.funcref) declareFunctionRef(m, e.func, offset);
     else checkConstExpr(m, e, seg.type, offset);
   }
 }

@@ -389,7 +389,10 @@ export class StreamingValidator {
       }
       case SectionId.import: readImportSection(r, m); checkImports(m, at); break;
       case SectionId.function: readFunctionSection(r, m); checkFunctions(m, at); break;
-      case SectionId.table: readTableSection(r, m); checkTables(m, at); break;
+      case SectionId.table:
+        readTableSection(r, m, (init, type, offset) => checkConstExpr(m, init, type, offset));
+        checkTables(m, at);
+        break;
       case SectionId.memory: readMemorySection(r, m); checkMemories(m, at); break;
       case SectionId.tag: readTagSection(r, m); checkTags(m, at); break;
       case SectionId.global:

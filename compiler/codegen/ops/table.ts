@@ -9,6 +9,7 @@ import {
   Builtin, encodingOf, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, TABLE, TrapCode, VMCTX, VMCTX_REG,
 } from '../../abi/index.ts';
 import { type FuncType, type RefType, ValType } from '../../binary/types.ts';
+import { storageType } from '../../binary/refTypes.ts';
 import { dword, type Gpr, GPR32, GPR64, type Mem, qword } from '../../x64/index.ts';
 import { callBuiltin, emitCall, type IndirectCall } from '../calls.ts';
 import { fitsImm32, type FunctionCompiler, GPR, I32, operandIsMem } from '../functionCompiler.ts';
@@ -85,7 +86,7 @@ function indexInReg(fc: FunctionCompiler, v: Value, table64: boolean): RegId {
 export function tableGet(fc: FunctionCompiler, t: number): void {
   fc.protectFlags(1);
   const index = fc.pop();
-  const type = fc.env.module.tables[t]!.element;
+  const type = storageType(fc.env.module.tables[t]!.element);
   let dst: RegId;
   let elem: Mem;
   if (index.loc === Loc.Const) {
@@ -166,18 +167,31 @@ class TableCall implements IndirectCall {
   constructor(readonly typeIndex: number, readonly table: number) {}
 
   target(fc: FunctionCompiler, index: Value, base: number): Mem {
-    const asm = fc.asm;
     loadCheckedFuncRef(fc, this.typeIndex, this.table, index);
-    asm.mov(fc.frame.slotAddr(base), vmctxReg);
-    asm.mov(vmctxReg, qword(scratch, FUNCREF.VMCTX));
-    asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
-    return qword(scratch, FUNCREF.CODE);
+    return enterCallee(fc, base);
   }
 
   after(fc: FunctionCompiler, base: number): void {
-    fc.asm.mov(vmctxReg, fc.frame.slotAddr(base));
-    fc.asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+    leaveCallee(fc, base);
   }
+}
+
+/**
+ * Switch to the instance of the callee whose FuncRef record is in r11: our r15 to the slot of the
+ * first argument's position, the callee's r15 and r14 loaded. Returns what to call.
+ */
+export function enterCallee(fc: FunctionCompiler, base: number): Mem {
+  const asm = fc.asm;
+  asm.mov(fc.frame.slotAddr(base), vmctxReg);
+  asm.mov(vmctxReg, qword(scratch, FUNCREF.VMCTX));
+  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+  return qword(scratch, FUNCREF.CODE);
+}
+
+/** After the call: our r15 back from its slot, r14 from it. */
+export function leaveCallee(fc: FunctionCompiler, base: number): void {
+  fc.asm.mov(vmctxReg, fc.frame.slotAddr(base));
+  fc.asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
 }
 
 /**

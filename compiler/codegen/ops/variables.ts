@@ -2,6 +2,7 @@
 
 import { encodingOf, VMCTX_REG } from '../../abi/index.ts';
 import type { GlobalType } from '../../binary/types.ts';
+import { storageType } from '../../binary/refTypes.ts';
 import { CONDITIONS, type Gpr, GPR64, type Mem, qword, withSize } from '../../x64/index.ts';
 import { conditionOf, jumpIf } from '../controlFlow.ts';
 import {
@@ -34,7 +35,7 @@ function globalCell(fc: FunctionCompiler, g: number): Mem {
 }
 
 export function globalGet(fc: FunctionCompiler, g: number, type: GlobalType): void {
-  const t = type.type;
+  const t = storageType(type.type);
   fc.protectFlags(0);
   const r = fc.regs.alloc(classOf(t));
   if (t === V128) {
@@ -49,7 +50,7 @@ export function globalGet(fc: FunctionCompiler, g: number, type: GlobalType): vo
 }
 
 export function globalSet(fc: FunctionCompiler, g: number, type: GlobalType): void {
-  const t = type.type;
+  const t = storageType(type.type);
   fc.protectFlags(1);
   const v = fc.pop();
   if (t === V128) {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { watToWasm } from '../../text/watToWasm.ts';
 import { loadWasmToolsTextToBinary } from '../../wast/node/wasmToolsText.ts';
 import { runCampaign } from './campaign.ts';
-import { checkMutant, mutate } from './checks.ts';
+import { checkMutant, mutate, UNJUDGED } from './checks.ts';
 import { exposeState, moduleShape } from './moduleShape.ts';
 import { reduceModule } from './reduce.ts';
 import { firstDifference, lightbeamEngine, sameLine, transcript, v8Engine, type Engine } from './transcript.ts';
@@ -174,7 +174,10 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     });
     expect(r.findings, log.join('\n')).toEqual([]);
     expect(r.modules).toEqual({ binaryen: 100, own: 100, mutate: 2000 });
-    expect(r.counts.agree).toBe(200);
+    // Every execution module agrees, but for the few V8 cannot judge (binaryen's -ttf writes
+    // typed function references' ref.as_non_null, which Node 20's V8 lacks).
+    expect(r.counts.agree! + (r.counts[UNJUDGED] ?? 0)).toBe(200);
+    expect(r.counts[UNJUDGED] ?? 0).toBeLessThan(10);
     expect(r.counts.valid).toBeGreaterThan(50);
   }, 600_000);
 });

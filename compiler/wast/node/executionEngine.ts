@@ -7,6 +7,7 @@
 // that reason; a module that is also invalid still fails validation with its CompileError.
 
 import { ValType } from '../../binary/types.ts';
+import { storageType } from '../../binary/refTypes.ts';
 import { compileModule, type CompiledModuleWithNotes } from '../../codegen/moduleCompiler.ts';
 import { compileInParts } from '../../codegen/moduleParts.ts';
 import { cpuFeatures } from '../../runtime/cpuFeatures.ts';
@@ -196,7 +197,8 @@ function valueOfBits(type: number, b: bigint): WasmValue {
 }
 
 function fromJs(type: number, x: unknown): WasmValue {
-  switch (type) {
+  // A typed reference reads as the funcref or externref it is stored as (binary/refTypes.ts).
+  switch (storageType(type)) {
     case ValType.i32: return { type: 'i32', value: Number(x) | 0 };
     case ValType.i64: return { type: 'i64', value: BigInt.asIntN(64, BigInt(x as bigint)) };
     case ValType.f32: scratch.setFloat32(0, Number(x), true); return { type: 'f32', bits: scratch.getUint32(0, true) };
@@ -205,7 +207,7 @@ function fromJs(type: number, x: unknown): WasmValue {
       let ref: RefValue;
       if (x === null || x === undefined) ref = { kind: 'null' };
       else if (typeof x === 'object' && hostIds.has(x)) ref = { kind: 'extern', host: hostIds.get(x)! };
-      else ref = type === ValType.funcref ? { kind: 'func', value: x } : { kind: 'extern', host: -1 };
+      else ref = storageType(type) === ValType.funcref ? { kind: 'func', value: x } : { kind: 'extern', host: -1 };
       return { type: 'ref', ref };
     }
     default: throw new NotImplemented(`${NOT_YET}: values of type 0x${type.toString(16)}`);

@@ -1,0 +1,93 @@
+// Typed function references (WebAssembly 3.0): call_ref, ref.as_non_null, br_on_null and
+// br_on_non_null. A typed reference is stored as a funcref (or externref) is: a FuncRef record's
+// address in a general-purpose register, 0 for null. The validator has proved the callee's type,
+// so call_ref checks only for null, then calls through the record as call_indirect does.
+// (return_call_ref is in tailCalls.ts, beside return_call_indirect.)
+
+import { Reg, TrapCode } from '../../abi/index.ts';
+import { type Gpr, GPR64, type Mem, qword } from '../../x64/index.ts';
+import { emitCall, type IndirectCall } from '../calls.ts';
+import { brIf, type CFrame } from '../controlFlow.ts';
+import { type FunctionCompiler, GPR, I32, operandIsMem } from '../functionCompiler.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
+import { CC } from './integer.ts';
+import { enterCallee, leaveCallee } from './table.ts';
+
+const scratch = GPR64[SCRATCH]!;
+
+// #region call-ref
+/**
+ * The callee's FuncRef record into r11, trapping with "null function reference" on null. The
+ * reference is in rax (emitCall's or the tail call's parallel move put it there), or a constant:
+ * the only constant reference is null (`ref.null`), which traps at once.
+ */
+export function loadNonNullFuncRef(fc: FunctionCompiler, ref: Value): void {
+  if (ref.loc === Loc.Const) return fc.trapNow(TrapCode.nullFunctionReference);
+  fc.asm.mov(scratch, GPR64[Reg.rax]!);
+  fc.asm.test(scratch, scratch);
+  fc.trapIf('e', TrapCode.nullFunctionReference);
+}
+
+/** call_ref: the reference rides above the arguments into rax, as call_indirect's table index does. */
+const refCall: IndirectCall = {
+  indexReg: Reg.rax,
+  target(fc: FunctionCompiler, ref: Value, base: number): Mem {
+    loadNonNullFuncRef(fc, ref);
+    return enterCallee(fc, base);
+  },
+  after: leaveCallee,
+};
+
+export function callRef(fc: FunctionCompiler, typeIndex: number): void {
+  emitCall(fc, fc.env.signatures.of(typeIndex), refCall);
+}
+// #endregion call-ref
+
+// #region null-tests
+/** Test the reference `v` against null (flags: e when null). Flags of another value must be materialized first. */
+function testNull(fc: FunctionCompiler, v: Value): void {
+  const o = fc.operand(v, false);
+  if (operandIsMem(o)) fc.asm.cmp(qword(o.base, o.disp, o.index, o.scale), 0);
+  else fc.asm.test(o as Gpr, o as Gpr); // a reference's register is 64-bit (isWide)
+}
+
+/** ref.as_non_null: a trap on null; the reference stays where it is. */
+export function refAsNonNull(fc: FunctionCompiler): void {
+  const v = fc.stack.at(fc.stack.height - 1);
+  if (v.loc === Loc.Const) return fc.trapNow(TrapCode.nullReference);
+  fc.protectFlags(1);
+  testNull(fc, v);
+  fc.trapIf('e', TrapCode.nullReference);
+}
+
+/**
+ * br_on_null: the reference is taken off the stack into a register of its own (held while the
+ * branch moves the label's values), tested, and the branch is br_if's on "equal"; on the way on,
+ * the reference comes back.
+ */
+export function brOnNull(fc: FunctionCompiler, target: CFrame): void {
+  fc.materializeFlags();
+  const v = fc.pop();
+  let r: number;
+  if (v.loc === Loc.Reg) r = v.n; // held by pop
+  else {
+    r = fc.regs.alloc(GPR);
+    fc.loadInto(r, v);
+  }
+  fc.asm.test(GPR64[r]!, GPR64[r]!);
+  brIf(fc, target, inFlags(I32, CC.e));
+  fc.push(inReg(v.type, r));
+}
+
+/** br_on_non_null: the reference is the label's last value, so it stays on the stack for br_if's moves; dropped after. */
+export function brOnNonNull(fc: FunctionCompiler, target: CFrame): void {
+  fc.materializeFlags();
+  const v = fc.stack.at(fc.stack.height - 1);
+  if (v.loc !== Loc.Const) { // a constant is null: it never branches
+    testNull(fc, v);
+    brIf(fc, target, inFlags(I32, CC.ne));
+  }
+  fc.popCond();
+}
+// #endregion null-tests
