@@ -5,6 +5,7 @@
 // typed references only under their old opcodes, so the expected values are written out.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Instance, Module, RuntimeError } from '../api/index.ts';
+import { trapOf } from './testing/trapOf.ts';
 import type { TextToBinary } from '../wast/textFormatError.ts';
 import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
@@ -21,15 +22,6 @@ type Exports = Record<string, (...args: unknown[]) => unknown>;
 const instance = (text: string, imports: Record<string, Record<string, unknown>> = {}): Exports =>
   new Instance(new Module(parse(text)), imports as never).exports as Exports;
 
-function trapOf(f: () => unknown): RuntimeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RuntimeError) return e;
-    throw e;
-  }
-  throw new Error('no trap');
-}
 
 /** A module with its own memory and global: its functions read them, so they show which VMContext they run with. */
 const LIB = `(module

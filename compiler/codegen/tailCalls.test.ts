@@ -4,6 +4,7 @@
 // (Node 20 has tail calls on by default) runs the same module as the oracle where it can.
 import { describe, expect, it } from 'vitest';
 import { Instance, Module, RuntimeError, withTimeout } from '../api/index.ts';
+import { trapOf } from './testing/trapOf.ts';
 import { Instance as NativeInstance } from '../runtime/instance.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { compileModule } from './moduleCompiler.ts';
@@ -143,15 +144,6 @@ async function both(): Promise<[Exports, Exports]> {
   return [ours, v8];
 }
 
-function trapOf(f: () => unknown): RuntimeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RuntimeError) return e;
-    throw e;
-  }
-  throw new Error('no trap');
-}
 
 describe.runIf(native)('tail calls', () => {
   it('even/odd a million deep, directly and through the table, in constant stack', async () => {

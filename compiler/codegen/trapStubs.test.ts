@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as LB from '../api/index.ts';
 import { RuntimeError } from '../errors.ts';
+import { trapOf } from './testing/trapOf.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { Assembler, CONDITIONS } from '../x64/index.ts';
 import { emitTrapCall, emitTrapCallIf } from './traps.ts';
@@ -12,15 +13,6 @@ import { emitTrapCall, emitTrapCallIf } from './traps.ts';
 const COUNT = 40;
 const I32_DIV_U = 0x6e;
 
-function caught(f: () => unknown): RuntimeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RuntimeError) return e;
-    throw e;
-  }
-  throw new Error('no trap');
-}
 
 describe('trap calls', () => {
   it('every one of 40 inline divide-by-zero trap calls reports its own offset', async () => {
@@ -69,13 +61,13 @@ describe('trap calls', () => {
       const { Instance } = await import('../runtime/instance.ts');
       const exports = new Instance(compiled).exports as Record<string, (...a: number[]) => number>;
       // sum reads past the end of memory on its 2nd iteration: the stub is in the loop.
-      const oob = caught(() => exports.sum!(65532, 3));
+      const oob = trapOf(() => exports.sum!(65532, 3));
       expect(oob.reason).toBe('out of bounds memory access');
       expect([oob.funcIndex, oob.offset]).toEqual([1, load]);
-      const deep = caught(() => exports.deep!(0));
+      const deep = trapOf(() => exports.deep!(0));
       expect(deep.reason).toBe('call stack exhausted');
       expect(deep.funcIndex).toBe(2);
-      const never = caught(() => exports.never!());
+      const never = trapOf(() => exports.never!());
       expect(never.reason).toBe('unreachable');
       expect(never.funcIndex).toBe(3);
       expect(bytes[never.offset!]).toBe(UNREACHABLE);
