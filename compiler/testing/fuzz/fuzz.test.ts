@@ -75,7 +75,7 @@ describe('transcripts', () => {
     return parse(wat);
   };
 
-  it('a mutant V8 rejects only for a 3.0 feature Node 20 lacks (several memories, a memarg memory index, table64) is no finding; memory64 is judged by a V8 that has it', async () => {
+  it('a mutant V8 rejects only for a 3.0 feature Node 20 lacks (several memories, a memarg memory index, table64, exception opcodes in dead code) is no finding; memory64 is judged by a V8 that has it', async () => {
     // A memarg naming memory 0 explicitly (flags 0x42: bit 6 and align 2, then index 0), which no
     // text parser writes: (func (drop (i32.load (i32.const 0)))) in a module of one memory.
     const code = [0, 0x41, 0, 0x28, 0x42, 0, 0, 0x1a, 0x0b];
@@ -86,6 +86,7 @@ describe('transcripts', () => {
       ['two memories', await wasmTools('(module (memory 1) (memory 1))')],
       ['a memory index in a memarg', explicitIndex],
       ['table64', await wasmTools('(module (table i64 1 funcref))')],
+      ['throw_ref in dead code', await wasmTools('(module (func unreachable throw_ref))')],
     ] as const) {
       const wat = what;
       expect(() => new WebAssembly.Module(bytes as BufferSource), wat).toThrow();
