@@ -336,10 +336,7 @@ export class FunctionValidator implements FunctionContext {
   /** A try_table's clauses, read by readCatches (one object, reused). */
   private readonly catches: CatchClauses = { count: 0, kinds: new Uint8Array(8), tags: new Uint32Array(8), labels: new Uint32Array(8) };
   private readTagIndex(): number {
-    const at = this.r.pos;
-    const tag = this.r.u32();
-    if (tag >= this.module.tags.length) throw this.r.error(`unknown tag ${tag}`, at);
-    return tag;
+    return this.readIndex(this.module.tags.length, 'tag');
   }
   /**
    * A try_table's catch clauses, each checked against its label in the context around the
@@ -387,15 +384,16 @@ export class FunctionValidator implements FunctionContext {
   }
   /** A memory index immediate: a zero byte in 2.0, any memory's index with multi-memory. */
   private readMemoryIndex(): number {
-    const at = this.r.pos;
-    const index = this.r.u32();
-    if (index >= this.module.memories.length) throw this.r.error(`unknown memory ${index}`, at);
-    return index;
+    return this.readIndex(this.module.memories.length, 'memory');
   }
   private readTableIndex(): number {
+    return this.readIndex(this.module.tables.length, 'table');
+  }
+  /** An index immediate into a space of `count` things: "unknown <what> <index>" beyond it. */
+  private readIndex(count: number, what: string): number {
     const at = this.r.pos;
     const index = this.r.u32();
-    if (index >= this.module.tables.length) throw this.r.error(`unknown table ${index}`, at);
+    if (index >= count) throw this.r.error(`unknown ${what} ${index}`, at);
     return index;
   }
   /** The index type of table `index` (checked to exist): i64 for a table64 table, else i32. */
@@ -413,10 +411,7 @@ export class FunctionValidator implements FunctionContext {
     return index;
   }
   private readElemIndex(): number {
-    const at = this.r.pos;
-    const index = this.r.u32();
-    if (index >= this.module.elements.length) throw this.r.error(`unknown elem segment ${index}`, at);
-    return index;
+    return this.readIndex(this.module.elements.length, 'elem segment');
   }
 
   /**
