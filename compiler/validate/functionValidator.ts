@@ -389,6 +389,25 @@ export class FunctionValidator implements FunctionContext {
   private readTableIndex(): number {
     return this.readIndex(this.module.tables.length, 'table');
   }
+  /** The type index and table readIndirectCall read last. */
+  private indirectType = 0;
+  private indirectTable = 0;
+  /**
+   * call_indirect's and return_call_indirect's immediates, checked: a known type, and a table of
+   * function references. Returns the type; its index and the table are left in the fields above.
+   */
+  private readIndirectCall(): FuncType {
+    const r = this.r;
+    const typeAt = r.pos;
+    const typeIndex = r.u32();
+    const table = this.readTableIndex();
+    const ft = this.module.types[typeIndex];
+    if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
+    if ((this.tableType(table) & 0xff) !== 0x70) throw this.error('type mismatch');
+    this.indirectType = typeIndex;
+    this.indirectTable = table;
+    return ft;
+  }
   /** An index immediate into a space of `count` things: "unknown <what> <index>" beyond it. */
   private readIndex(count: number, what: string): number {
     const at = this.r.pos;
@@ -767,17 +786,13 @@ export class FunctionValidator implements FunctionContext {
         }
         case 0x11: { // call_indirect
           r.pos = pos;
-          const typeAt = r.pos;
-          const typeIndex = r.u32();
-          const table = this.readTableIndex();
+          const ft = this.readIndirectCall();
           pos = r.pos;
-          const ft = m.types[typeIndex];
-          if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
-          if ((this.tableType(table) & 0xff) !== 0x70) throw this.error('type mismatch');
+          const table = this.indirectTable;
           this.popExpect(this.tableAddress(table));
           this.popValues(ft.params);
           this.pushValues(ft.results);
-          if (this.live) cg!.callIndirect(typeIndex, ft, table, offset);
+          if (this.live) cg!.callIndirect(this.indirectType, ft, table, offset);
           break;
         }
 
@@ -803,17 +818,13 @@ export class FunctionValidator implements FunctionContext {
         }
         case 0x13: { // return_call_indirect
           r.pos = pos;
-          const typeAt = r.pos;
-          const typeIndex = r.u32();
-          const table = this.readTableIndex();
+          const ft = this.readIndirectCall();
           pos = r.pos;
-          const ft = m.types[typeIndex];
-          if (!ft) throw r.error(`unknown type ${typeIndex}`, typeAt);
-          if ((this.tableType(table) & 0xff) !== 0x70) throw this.error('type mismatch');
+          const table = this.indirectTable;
           this.checkTailResults(ft);
           this.popExpect(this.tableAddress(table));
           this.popValues(ft.params);
-          if (this.live) cg!.returnCallIndirect(typeIndex, ft, table, offset);
+          if (this.live) cg!.returnCallIndirect(this.indirectType, ft, table, offset);
           this.setUnreachable();
           break;
         }
