@@ -131,12 +131,25 @@ export class Runtime {
     externRefs.canCollect = idle;
 
     // Exception handling: the routines `throw` and `throw_ref` call (call-outs of their own).
+    // The state block and the wasm stack (where handler records live) through views made once:
+    // the reads after every trapped or interrupted call must not call into koffi (in a worker
+    // being terminated such a call is fatal), and a view per read cost one FFI call each.
+    // Anything else (a try_table's clauses, in code memory) gets a view of its own.
     const native2 = this.native;
+    const stackLow = stackBase + native.pageSize;
+    const stackView = new DataView(native.view(stackLow, WASM_STACK_SIZE));
+    const stateLow = this.state;
+    const stateView = this.stateView;
+    const at = (a: number, bytes: number): [DataView, number] => {
+      if (a >= stateLow && a + bytes <= stateLow + STATE.SIZE) return [stateView, a - stateLow];
+      if (a >= stackLow && a + bytes <= this.stackTop) return [stackView, a - stackLow];
+      return [new DataView(native2.view(a, bytes)), 0];
+    };
     this.reader = {
-      u64: (a) => Number(new DataView(native2.view(a, 8)).getBigUint64(0, true)),
-      u32: (a) => new DataView(native2.view(a, 4)).getUint32(0, true),
-      i32: (a) => new DataView(native2.view(a, 4)).getInt32(0, true),
-      setU64: (a, v) => new DataView(native2.view(a, 8)).setBigUint64(0, BigInt(v), true),
+      u64: (a) => { const [v, o] = at(a, 8); return Number(v.getBigUint64(o, true)); },
+      u32: (a) => { const [v, o] = at(a, 4); return v.getUint32(o, true); },
+      i32: (a) => { const [v, o] = at(a, 4); return v.getInt32(o, true); },
+      setU64: (a, value) => { const [v, o] = at(a, 8); v.setBigUint64(o, BigInt(value), true); },
     };
     this.exceptionArea = new SlotViews(stateBuffer, EXCEPTION_STATE.AREA + EXCEPTION_AREA.PAYLOAD, 2 * BUFFER_SLOTS);
     const throwId = this.registerCallout(() => this.thrown());
