@@ -11,6 +11,8 @@
 // --control: a third bundle, a copy of this checkout's, is timed in the same turns: the two copies
 // of the same code differ only by V8's luck in optimising each (measured on large.wasm: up to 10%,
 // onig 2%), so a difference between this and other no larger than this and its copy is noise.
+// --validate: time decoding and validation alone (the validator driving its no-op code generator),
+// to tell a change in the front end from one in the code generator.
 // Without files: the three real modules of bench/compile.ts.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,9 +28,11 @@ const option = (name: string, fallback: string): string => {
 const against = option('--against', '');
 const seconds = Number(option('--seconds', '10'));
 const control = args.includes('--control');
-const files = args.filter((a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && args[i - 1] !== '--control'));
+const validateOnly = args.includes('--validate');
+const flags = new Set(['--control', '--validate']);
+const files = args.filter((a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && !flags.has(args[i - 1]!)));
 if (!against || !existsSync(join(against, 'compiler/codegen/moduleCompiler.ts'))) {
-  console.error('usage: npx tsx bench/compile-ab.ts --against /path/to/other/checkout [--seconds 10] [--control] [file.wasm ...]');
+  console.error('usage: npx tsx bench/compile-ab.ts --against /path/to/other/checkout [--seconds 10] [--control] [--validate] [file.wasm ...]');
   console.error('(the other checkout: e.g. `git worktree add ../base main`; it needs no node_modules of its own)');
   process.exit(2);
 }
@@ -45,7 +49,13 @@ async function bundle(checkout: string, name: string): Promise<string> {
   const esbuild = await import('esbuild');
   const outfile = join(dir, `${name}.mjs`);
   await esbuild.build({
-    stdin: { contents: "export { compileModule } from './compiler/codegen/moduleCompiler.ts';", resolveDir: resolve(checkout), loader: 'ts' },
+    stdin: {
+      contents: validateOnly
+        ? "import { validateModule } from './compiler/validate/index.ts';\n" +
+          'export const compileModule = (bytes) => ({ code: [], functions: validateModule(bytes).functions.length, relocations: [], trapSites: [] });'
+        : "export { compileModule } from './compiler/codegen/moduleCompiler.ts';",
+      resolveDir: resolve(checkout), loader: 'ts',
+    },
     bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
   });
   return outfile;
@@ -87,7 +97,7 @@ const controlBundle = join(dir, 'control.mjs');
 if (control) copyFileSync(bundles.this, controlBundle);
 const child = join(dir, 'child.mjs');
 writeFileSync(child, CHILD);
-console.log(`warm compile, CPU medians, ${seconds} s per module and order; this = ${here}, other = ${resolve(against)}`);
+console.log(`warm ${validateOnly ? 'decode and validate' : 'compile'}, CPU medians, ${seconds} s per module and order; this = ${here}, other = ${resolve(against)}`);
 const results = new Map<string, string[]>();
 for (const order of [['this', 'other'], ['other', 'this']] as const) {
   const p = spawnSync(process.execPath, [child, bundles[order[0]], bundles[order[1]], control ? controlBundle : '', String(seconds), ...modules], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

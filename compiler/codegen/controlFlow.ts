@@ -321,7 +321,7 @@ export function unlinkHandlers(fc: FunctionCompiler, count: number, open = fc.co
   if (open <= count) return;
   const asm = fc.asm;
   asm.mov(GPR64[SCRATCH]!, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
-  asm.mov(GPR64[SCRATCH2]!, fc.frame.handlerRecord(count, HANDLER_RECORD.PREV));
+  fc.frame.loadRecord(GPR64[SCRATCH2]!, count, HANDLER_RECORD.PREV);
   asm.mov(qword(GPR64[SCRATCH]!, EXCEPTION_STATE.HANDLERS), GPR64[SCRATCH2]!);
 }
 // #endregion unlink-handlers

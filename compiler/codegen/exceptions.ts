@@ -95,17 +95,17 @@ function linkRecord(fc: FunctionCompiler, k: number, clauses: Uint8Array, landin
   const state = GPR64[SCRATCH]!, t = GPR64[SCRATCH2]!;
   loadState(fc);
   asm.mov(t, qword(state, EXCEPTION_STATE.HANDLERS));
-  asm.mov(frame.handlerRecord(k, HANDLER_RECORD.PREV), t);
-  asm.mov(frame.handlerRecord(k, HANDLER_RECORD.RSP), rsp);
-  asm.mov(frame.handlerRecord(k, HANDLER_RECORD.RBP), rbp);
-  asm.mov(frame.handlerRecord(k, HANDLER_RECORD.VMCTX), vmctxReg);
+  frame.storeRecord(k, HANDLER_RECORD.PREV, t);
+  frame.storeRecord(k, HANDLER_RECORD.RSP, rsp);
+  frame.storeRecord(k, HANDLER_RECORD.RBP, rbp);
+  frame.storeRecord(k, HANDLER_RECORD.VMCTX, vmctxReg);
   asm.lea(t, asm.constant(clauses, 4));
-  asm.mov(frame.handlerRecord(k, HANDLER_RECORD.CLAUSES), t);
+  frame.storeRecord(k, HANDLER_RECORD.CLAUSES, t);
   if (landings) {
     asm.lea(t, ripLabel(landings));
-    asm.mov(frame.handlerRecord(k, HANDLER_RECORD.LANDINGS), t);
+    frame.storeRecord(k, HANDLER_RECORD.LANDINGS, t);
   }
-  asm.lea(t, frame.handlerRecord(k, HANDLER_RECORD.PREV));
+  frame.recordAddress(t, k);
   asm.mov(qword(state, EXCEPTION_STATE.HANDLERS), t);
 }
 // #endregion link-record

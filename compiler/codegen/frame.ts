@@ -7,13 +7,16 @@
 //   [rbp - 16*(pos + 1)]           the slot of position pos when it holds a v128: 16 bytes at the
 //                                  top of the frame, addressed from the frame pointer because
 //                                  how many there are is known only at the end
+//   [rsp + 8*(localSlots + maxStackSlots) + 48k]
+//                                  try_table nesting level k's handler record, above the value
+//                                  slots: its displacement is patched in at the end
 //   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too; two
 //                                  8-byte slots for a v128 local)
 //   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
 //                                  rbp + 16 + its offset (localDisp[i] < 0 says which)
 
 import { HANDLER_RECORD, MAX_UNCHECKED_FRAME, MAX_UNCHECKED_LEAF_FRAME, TrapCode, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
-import { type Assembler, GPR64, type Label, type Mem, qword, rbp, rsp, xmmword } from '../x64/index.ts';
+import { type Assembler, GPR64, type Label, type Mem, type Gpr, qword, rbp, rsp, xmmword } from '../x64/index.ts';
 import { SCRATCH } from './registerAllocator.ts';
 import { emitTrapCall, emitTrapStubs, type ModuleTrapSites, TrapSiteList } from './traps.ts';
 import { localKey, memOperand, slotKey } from './parallelMove.ts';
@@ -24,6 +27,9 @@ export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly ke
 
 /** The v128 value type's byte. */
 const V128 = 0x7b;
+
+/** The displacement handler-record accesses are emitted with, patched at the end (see Frame.storeRecord). */
+const RECORD_PLACEHOLDER = 0x7ffffff0;
 
 /** Bytes of code (as emitted) a loop may have and still be aligned (see Frame.endLoop). */
 const MAX_ALIGNED_LOOP = 256;
@@ -83,8 +89,7 @@ export class Frame {
   dispatchHead: Label | null = null;
   /** The frame size, once finish() has run. */
   finalSize = 0;
-  /** Exception handling: the first of the local slots holding try_tables' handler records, and how many records fit. */
-  recordBase = 0;
+  /** Exception handling: how many try_table handler records the frame holds (the deepest nesting so far). */
   recordCount = 0;
   /**
    * Frame offset of each local's slot (from rsp with spDelta 0), or for a parameter that arrived
@@ -102,6 +107,8 @@ export class Frame {
   /** Wasm offset of the body: where a stack overflow on entry is reported. */
   bodyOffset: number;
   private sizePatches: number[] = [];
+  /** Per handler-record access: where its disp32 is, and its displacement within the record area. */
+  private recordPatches: number[] = [];
   private popPatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
 
@@ -119,7 +126,7 @@ export class Frame {
   /** The frame of another function, as a new Frame(asm, localCount, funcIndex, bodyOffset), reusing the arrays. */
   reset(localCount: number, funcIndex: number, bodyOffset: number): this {
     this.localSlots = this.maxStackSlots = this.maxVectorSlots = this.spDelta = this.finalSize = 0;
-    this.recordBase = this.recordCount = 0;
+    this.recordCount = 0;
     this.used = this.usesFramePointer = this.mayUseVectors = this.hasCalls = this.hasLoops = false;
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
@@ -128,6 +135,7 @@ export class Frame {
     // allocating and growing new ones.
     truncate(this.sizePatches, 0);
     truncate(this.popPatches, 0);
+    truncate(this.recordPatches, 0);
     this.trapStubs.length = this.trapCalls.length = 0;
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
@@ -143,20 +151,37 @@ export class Frame {
 
   // #region handler-records
   /**
-   * Room for `n` handler records (HANDLER_RECORD, one per level of try_table nesting), after the
-   * locals' slots: reserved before the body is compiled, so value-stack slots come after them.
+   * Handler records (HANDLER_RECORD, one per level of try_table nesting) live above the value
+   * slots, where a slot area can grow while the body is compiled without moving anything else.
+   * How far above is known only at the end, with the value slots' number, so each access is
+   * emitted with a 32-bit displacement that finish() patches, as it patches `sub rsp, F`.
+   * Level k's record exists once a try_table opens at that depth: no look at the body before.
    */
-  reserveHandlerRecords(n: number): void {
-    this.recordBase = this.localSlots;
-    this.recordCount = n;
-    this.localSlots += n * (HANDLER_RECORD.SIZE / 8);
+  storeRecord(k: number, field: number, value: Gpr): void {
+    this.asm.mov(this.recordSlot(k), value);
+    this.patchRecord(k, field);
   }
 
-  /** Field `field` (a HANDLER_RECORD offset) of the record of try_table nesting level k. */
-  handlerRecord(k: number, field: number): Mem {
-    if (k >= this.recordCount) throw new Error('codegen: more nested try_tables than handler records');
+  loadRecord(to: Gpr, k: number, field: number): void {
+    this.asm.mov(to, this.recordSlot(k));
+    this.patchRecord(k, field);
+  }
+
+  /** The address of record k (its first field) into `to`. */
+  recordAddress(to: Gpr, k: number): void {
+    this.asm.lea(to, this.recordSlot(k));
+    this.patchRecord(k, 0);
+  }
+
+  /** A placeholder operand for record k: big enough that the displacement is a disp32, the instruction's last 4 bytes. */
+  private recordSlot(k: number): Mem {
+    if (k >= this.recordCount) this.recordCount = k + 1;
     this.used = true;
-    return rspSlot(this.spDelta + 8 * this.recordBase + k * HANDLER_RECORD.SIZE + field);
+    return qword(rsp, RECORD_PLACEHOLDER);
+  }
+
+  private patchRecord(k: number, field: number): void {
+    this.recordPatches.push(this.asm.offset - 4, this.spDelta + k * HANDLER_RECORD.SIZE + field);
   }
   // #endregion handler-records
 
@@ -269,7 +294,7 @@ export class Frame {
   }
 
   size(): number {
-    let size = 8 * (this.localSlots + this.maxStackSlots) + 16 * this.maxVectorSlots;
+    let size = 8 * (this.localSlots + this.maxStackSlots) + this.recordCount * HANDLER_RECORD.SIZE + 16 * this.maxVectorSlots;
     // A leaf that never touched a slot needs no frame (the sub/add become nops: see finish).
     if (!this.used && !this.hasCalls) return 0;
     // On entry rsp is 8 below a multiple of 16 (the return address); calls need it aligned.
@@ -310,6 +335,9 @@ export class Frame {
       if (this.usesFramePointer) asm.buf.patch8(at, 0x5d); // pop rbp
       else asm.omit(at, 1);
     }
+    const records = 8 * (this.localSlots + this.maxStackSlots);
+    const patches = this.recordPatches;
+    for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, records + patches[i + 1]!);
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.

@@ -15,7 +15,6 @@ import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
-import { tryTableDepth } from './localWeights.ts';
 import { holdsVectorOperator } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
@@ -193,11 +192,6 @@ export class FunctionCompiler implements Spiller {
     this.frame.mayUseVectors = this.env.vectors || types.includes(V128) || code === null || holdsVectors(code);
 
     const { moves, moveCount, zeroSlots, zeroSlotCount } = assignLocals(this, sig, type.params.length, locals.length, code);
-    // Exception handling: a handler record per level of try_table nesting (none without try_tables).
-    if (code !== null) {
-      const depth = tryTableDepth(code.code, code.start, code.end);
-      if (depth > 0) this.frame.reserveHandlerRecords(depth);
-    }
 
     // #region prologue
     // The stack check, frame pointer and `sub rsp, F` are assembled last (Frame.emitPrologue),

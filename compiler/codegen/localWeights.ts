@@ -232,35 +232,6 @@ function skipCatches(code: Uint8Array, pos: number, end: number): number {
   return pos;
 }
 
-// #region try-depth
-/**
- * Exception handling: how deeply try_tables nest in a body, so that the frame can give each level
- * its handler record (codegen/exceptions.ts) before the body is compiled. A body without the
- * byte 0x1f has none (one quick look, the common case); otherwise a decode like localWeights',
- * and where that gives up, the count of 0x1f bytes, which bounds the nesting from above.
- */
-export function tryTableDepth(code: Uint8Array, start: number, end: number): number {
-  let bytes = 0;
-  for (let p = start; p < end; p++) if (code[p] === 0x1f) bytes++;
-  if (bytes === 0) return 0;
-  const stack: number[] = []; // per open block: 1 for a try_table
-  let open = 0, max = 0, pos = start;
-  while (pos < end) {
-    const op = code[pos++]!;
-    let kind: number = SKIP[op]!;
-    if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
-    if (kind === Skip.unknown) return bytes;
-    if (kind === Skip.blockType || kind === Skip.tryTable) {
-      stack.push(kind === Skip.tryTable ? 1 : 0);
-      if (kind === Skip.tryTable && ++open > max) max = open;
-    } else if (op === END && stack.length > 0 && stack.pop() === 1) open--;
-    pos = skipImmediates(kind as Skip, code, pos, end);
-    if (pos < 0) return bytes;
-  }
-  return max;
-}
-// #endregion try-depth
-
 // #region written-first
 /**
  * The operators that may leave code unrun: unreachable, if, else, br, br_if, br_table, return,
