@@ -9,7 +9,10 @@ import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instan
 import { LinearMemory, MAX_PAGES_64 } from '../runtime/linearMemory.ts';
 import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
 import { cpuFeatures } from '../runtime/cpuFeatures.ts';
-import { Tag } from '../runtime/exceptions.ts';
+import { Tag, uncatchable } from '../runtime/exceptions.ts';
+import { RuntimeError } from '../errors.ts';
+import { type LightbeamCompileOptions, readCompileOptions } from './compileOptions.ts';
+import { JS_STRING_BUILTINS } from './jsStringBuiltins.ts';
 import { detach } from './detach.ts';
 import { MAX_MEMORY_PAGES, MAX_MEMORY64_PAGES } from '../validate/moduleChecks.ts';
 import {
@@ -249,12 +252,19 @@ export class Instance {
   constructor(module: Module, importObject?: Record<string, unknown>) {
     if (!(module instanceof Module)) throw new TypeError('WebAssembly.Instance(): first argument must be a WebAssembly.Module');
     checkImportObject(importObject);
-    if (module.info.imports.length > 0 && importObject === undefined) {
+    const supplied = module.supplied;
+    if (module.info.imports.length > supplied.size && importObject === undefined) {
       throw new TypeError('imports argument must be present and must be an object');
     }
     // Only the imports the module names are read (once each), and API objects become runtime ones.
+    // Builtins and string constants are the engine's (compileOptions.ts): a new set per instance.
     const imports: Record<string, Record<string, unknown>> = {};
-    for (const imp of module.info.imports) {
+    for (const [k, imp] of module.info.imports.entries()) {
+      const mine = supplied.get(k);
+      if (mine !== undefined) {
+        (imports[imp.module] ??= {})[imp.name] = 'constant' in mine ? mine.constant : JS_STRING_BUILTINS[mine.builtin]!.make(builtinTrap);
+        continue;
+      }
       const m = (importObject as Record<string, unknown>)[imp.module];
       if (m === null || (typeof m !== 'object' && typeof m !== 'function')) {
         throw new TypeError(`import module ${JSON.stringify(imp.module)} is not an object`);
@@ -283,17 +293,27 @@ export class Instance {
 }
 // #endregion api-instance
 
+/** A builtin's trap: a RuntimeError that wasm cannot catch, as a trap in wasm code makes. */
+function builtinTrap(message: string): never {
+  const error = new RuntimeError(`wasm:js-string ${message}`);
+  uncatchable.add(error);
+  throw error;
+}
+
 export async function instantiate(source: Module, importObject?: Record<string, unknown>): Promise<Instance>;
-export async function instantiate(source: Bytes, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }>;
-export async function instantiate(source: Module | Bytes, importObject?: Record<string, unknown>): Promise<unknown> {
+export async function instantiate(
+  source: Bytes, importObject?: Record<string, unknown>, options?: LightbeamCompileOptions,
+): Promise<{ module: Module; instance: Instance }>;
+export async function instantiate(source: Module | Bytes, importObject?: Record<string, unknown>, options?: LightbeamCompileOptions): Promise<unknown> {
   checkImportObject(importObject);
   // Bytes are copied now; compiling them and reading the imports happen in later jobs, as in V8
   // (a getter on the import object runs after instantiate has returned its promise).
   // A Module is instantiated at once (its imports are read before instantiate returns, as in V8).
   if (source instanceof Module) return new Instance(source, importObject);
   const bytes = copyBytes(source);
+  const read = readCompileOptions(options, 'WebAssembly.instantiate');
   await null;
-  const module = new Module(bytes);
+  const module = new Module(bytes, read);
   await null;
   return { module, instance: new Instance(module, importObject) };
 }

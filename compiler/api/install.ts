@@ -51,19 +51,20 @@ export function installWebAssembly(): Installed {
   // #region node-internals
   const { compile, instantiate } = members;
   const routed = {
-    compile(bytes: BufferSource) {
-      if (!calledFromNode(routed.compile)) return compile(bytes);
+    compile(bytes: BufferSource, ...options: [never?]) {
+      if (!calledFromNode(routed.compile)) return compile(bytes, ...options);
       nodeInternalCalls++;
       return original.compile(bytes);
     },
-    instantiate(source: never, importObject?: never) {
-      if (!isV8Module(source) && !calledFromNode(routed.instantiate)) return instantiate(source, importObject);
+    instantiate(source: never, importObject?: never, options?: never) {
+      if (!isV8Module(source) && !calledFromNode(routed.instantiate)) return instantiate(source, importObject, options);
       nodeInternalCalls++;
       return original.instantiate(source, importObject);
     },
   };
   // #endregion node-internals
   Object.defineProperty(routed.instantiate, 'length', { value: 1 });
+  Object.defineProperty(routed.compile, 'length', { value: 1 });
   const lightbeam = namespaceOf({ ...members, ...routed });
   Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
   // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).

@@ -7,6 +7,9 @@ import type { CompiledModule } from '../abi/index.ts';
 import { compileModule, StreamingCompiler } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import { validateModule } from '../validate/index.ts';
+import { type CompileOptions, type LightbeamCompileOptions, readCompileOptions, type SuppliedImport, suppliedImports } from './compileOptions.ts';
+
+export type { LightbeamCompileOptions } from './compileOptions.ts';
 
 export type Bytes = ArrayBuffer | ArrayBufferView;
 
@@ -23,15 +26,6 @@ export function setTargetFeatures(features: CpuFeatures): void {
   targetFeatures = features;
 }
 
-/** Lightbeam's own compile options (the JS API has none): see LightbeamCompileOptions. */
-export interface LightbeamCompileOptions {
-  /**
-   * Check for interrupts at function entries and loop heads, so a timeout, `interrupt()` or a
-   * worker's termination can stop the code (RuntimeError "interrupted"). Default: off on the main
-   * thread (no cost), on in worker threads (so `worker.terminate()` works).
-   */
-  readonly interruptible?: boolean;
-}
 let defaultInterruptible = false;
 /** The Node API turns interruptible on by default in worker threads. */
 export function setDefaultInterruptible(on: boolean): void {
@@ -46,28 +40,32 @@ const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'fun
 export const apiStats = { modules: 0, moduleBytes: 0, instances: 0 };
 
 /** A module compileChunks compiled, for the Module constructor it calls next to take as it is. */
-let streamed: { bytes: Uint8Array; compiled: CompiledModule } | null = null;
+let streamed: { bytes: Uint8Array; compiled: CompiledModule; options: CompileOptions } | null = null;
 
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */
 export class Module {
   /** What the code generator produced (code, function offsets, declarations). */
   readonly compiled: CompiledModule;
+  /** The imports the engine supplies (builtins, string constants: see compileOptions.ts), by import index. */
+  readonly supplied: ReadonlyMap<number, SuppliedImport>;
   private readonly bytes: Uint8Array;
 
-  constructor(bytes: Bytes, options: LightbeamCompileOptions = {}) {
+  constructor(bytes: Bytes, options?: LightbeamCompileOptions) {
     const given = streamed;
     streamed = null;
+    const read = given ? given.options : readCompileOptions(options, 'WebAssembly.Module');
     if (given) {
       this.bytes = given.bytes;
       this.compiled = given.compiled;
     } else {
       this.bytes = copyBytes(bytes);
       this.compiled = compileModule(this.bytes, {
-        features: targetFeatures, interruptible: options.interruptible ?? defaultInterruptible,
+        features: targetFeatures, interruptible: read.interruptible ?? defaultInterruptible,
       });
     }
     refuseStubs(this.compiled);
+    this.supplied = suppliedImports(this.compiled.info, read);
     apiStats.modules++;
     apiStats.moduleBytes += this.bytes.length;
   }
@@ -83,7 +81,10 @@ export class Module {
 
   static imports(m: Module): { module: string; name: string; kind: ExternalKind }[] {
     checkModule(m, 'imports');
-    return m.info.imports.map((i) => ({ module: i.module, name: i.name, kind: externalKind(i.desc.kind) }));
+    // The imports the engine supplies are not the import object's business: they are left out.
+    return m.info.imports
+      .filter((_, k) => !m.supplied.has(k))
+      .map((i) => ({ module: i.module, name: i.name, kind: externalKind(i.desc.kind) }));
   }
 
   static customSections(m: Module, name: string): ArrayBuffer[] {
@@ -113,10 +114,12 @@ function checkModule(m: unknown, what: string): void {
   if (!(m instanceof Module)) throw new TypeError(`WebAssembly.Module.${what}(): Argument 0 must be a WebAssembly.Module`);
 }
 
-/** True when the bytes are a valid module (that we support). */
-export function validate(bytes: Bytes): boolean {
+/** True when the bytes are a valid module (that we support), its builtin imports included. */
+export function validate(bytes: Bytes, ...options: [LightbeamCompileOptions?]): boolean {
+  const copy = copyBytes(bytes);
+  const read = readCompileOptions(options[0], 'WebAssembly.validate');
   try {
-    validateModule(copyBytes(bytes));
+    suppliedImports(validateModule(copy), read);
     return true;
   } catch (e) {
     if (e instanceof CompileError) return false;
@@ -131,10 +134,11 @@ export function validate(bytes: Bytes): boolean {
  * as a chunk shows a problem, without waiting for the rest.
  */
 export async function compileChunks(
-  chunks: AsyncIterable<Uint8Array>, options: LightbeamCompileOptions = {}, expectedBytes = 0,
+  chunks: AsyncIterable<Uint8Array>, options?: LightbeamCompileOptions, expectedBytes = 0,
 ): Promise<Module> {
+  const read = readCompileOptions(options, 'WebAssembly.compileStreaming');
   const compiler = new StreamingCompiler(
-    { features: targetFeatures, interruptible: options.interruptible ?? defaultInterruptible }, expectedBytes,
+    { features: targetFeatures, interruptible: read.interruptible ?? defaultInterruptible }, expectedBytes,
   );
   // A copy of every byte for the Module (customSections reads them); the compiler keeps none.
   let bytes = new Uint8Array(Math.max(expectedBytes, 1024));
@@ -150,7 +154,7 @@ export async function compileChunks(
     bytes.set(chunk, length);
     length += chunk.length;
   }
-  streamed = { bytes: length === bytes.length ? bytes : bytes.slice(0, length), compiled: compiler.finish() };
+  streamed = { bytes: length === bytes.length ? bytes : bytes.slice(0, length), compiled: compiler.finish(), options: read };
   return new Module(streamed.bytes, options);
 }
 

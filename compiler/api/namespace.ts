@@ -6,6 +6,7 @@
 import { CompileError, LinkError, RuntimeError } from '../errors.ts';
 import { checkImportObject, Exception, Global, Instance, instantiate, JSTag, Memory, Table, Tag } from './index.ts';
 import { compile, compileChunks, Module, validate } from './module.ts';
+import { type LightbeamCompileOptions, readCompileOptions } from './compileOptions.ts';
 
 // #region idl-shape
 /** Make a class look like a WebIDL interface object. */
@@ -72,23 +73,26 @@ async function* bodyChunks(response: Response): AsyncGenerator<Uint8Array> {
 
 // #region compile-streaming
 /** The module in a Response's body, compiled as it arrives (`what`: the function, for messages). */
-async function streamedModule(source: unknown, what: string): Promise<Module> {
+async function streamedModule(source: unknown, what: string, options: LightbeamCompileOptions | undefined): Promise<Module> {
   const response = await checkedResponse(source, what);
-  return compileChunks(bodyChunks(response), {}, Number(response.headers.get('Content-Length')) || 0);
+  return compileChunks(bodyChunks(response), options, Number(response.headers.get('Content-Length')) || 0);
 }
 
-async function compileStreaming(source: unknown): Promise<Module> {
-  return streamedModule(source, 'compileStreaming');
+async function compileStreaming(source: unknown, options?: LightbeamCompileOptions): Promise<Module> {
+  return streamedModule(source, 'compileStreaming', readCompileOptions(options, 'WebAssembly.compileStreaming'));
 }
 
-async function instantiateStreaming(source: unknown, importObject?: Record<string, unknown>): Promise<{ module: Module; instance: Instance }> {
+async function instantiateStreaming(
+  source: unknown, importObject?: Record<string, unknown>, options?: LightbeamCompileOptions,
+): Promise<{ module: Module; instance: Instance }> {
   // Before the body is read, as the JS API says (and V8 does).
   checkImportObject(importObject);
-  const module = await streamedModule(source, 'instantiateStreaming');
+  const module = await streamedModule(source, 'instantiateStreaming', readCompileOptions(options, 'WebAssembly.instantiateStreaming'));
   return { module, instance: await instantiate(module, importObject) };
 }
 // #endregion compile-streaming
 Object.defineProperty(instantiateStreaming, 'length', { value: 1 });
+Object.defineProperty(compileStreaming, 'length', { value: 1 });
 
 // #region namespace
 /** The members of `WebAssembly`, by name. */
