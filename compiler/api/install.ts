@@ -9,9 +9,11 @@
 // its packages call runs on Lightbeam or fails with Lightbeam's error: no silent fallback.
 
 import { writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { callCounts } from './index.ts';
 import { apiStats } from './module.ts';
 import { members, namespaceOf } from './namespace.ts';
+import { WASI } from './nodeWasi.ts';
 
 type Api = typeof globalThis.WebAssembly;
 
@@ -67,6 +69,7 @@ export function installWebAssembly(): Installed {
   Object.defineProperty(routed.compile, 'length', { value: 1 });
   const lightbeam = namespaceOf({ ...members, ...routed });
   Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
+  replaceNodeWasi();
   // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).
   // $LIGHTBEAM_COUNT_CALLS=1 adds the calls into and out of wasm, by function (see callCounts).
   const report = process.env.LIGHTBEAM_NODE_REPORT;
@@ -83,3 +86,37 @@ export function installWebAssembly(): Installed {
   }
   return (installed = { original, lightbeam });
 }
+
+// #region node-wasi-swap
+/**
+ * node:wasi's WASI reads memories through V8's WebAssembly.Memory, so under Lightbeam it becomes
+ * ./nodeWasi.ts's, for `require('node:wasi')` and `import ... from 'node:wasi'` alike (Node's
+ * syncBuiltinESMExports carries a builtin's changed exports over to its ES module). Loading
+ * node:wasi makes Node warn that WASI is experimental: that warning waits until the program
+ * makes a WASI, as if the program's own load of node:wasi had made it.
+ */
+function replaceNodeWasi(): void {
+  const emitWarning = process.emitWarning;
+  let held: Parameters<typeof process.emitWarning> | undefined;
+  process.emitWarning = ((...args: Parameters<typeof process.emitWarning>) => {
+    held = args;
+  }) as typeof process.emitWarning;
+  let wasi: { WASI: unknown };
+  try {
+    wasi = createRequire(import.meta.url)('node:wasi') as { WASI: unknown };
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+  let warned = held === undefined;
+  wasi.WASI = new Proxy(WASI, {
+    construct(target, args, newTarget) {
+      if (!warned) {
+        warned = true;
+        process.emitWarning(...held!);
+      }
+      return Reflect.construct(target, args, newTarget) as object;
+    },
+  });
+  syncBuiltinESMExports();
+}
+// #endregion node-wasi-swap

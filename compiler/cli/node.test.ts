@@ -35,4 +35,21 @@ describe('lightbeam node', () => {
     expect(r.stdout.split('\n')[0]).toBe('[object WebAssembly] 42 true');
     expect(r.status).toBe(7);
   }, 130_000);
+
+  it('runs a WASI module through node:wasi as V8 does (node:wasi\'s WASI is Lightbeam\'s there)', () => {
+    const program = fileURLToPath(new URL('./node-programs/wasi.mjs', import.meta.url));
+    const report = join(tmpdir(), `lightbeam-node-wasi-test-${process.pid}.json`);
+    const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => {
+      const r = spawnSync(process.execPath, [...args, program], { encoding: 'utf8', env, timeout: 120_000 });
+      // Node's warning names the process; under Lightbeam it comes when the program first makes a
+      // WASI, not when it loads node:wasi (install.ts), so it may come after other lines.
+      const stderr = r.stderr.replace(/^\(node:\d+\)/gm, '(node)').split('\n').sort();
+      return { stdout: r.stdout, stderr, status: r.status };
+    };
+    const onV8 = run([]);
+    expect(onV8.stdout).toContain('written from grown memory');
+    expect(onV8.stdout).toContain('exit code 0 true');
+    expect(run([join(root, 'bin/lightbeam.js'), 'node'], { ...process.env, LIGHTBEAM_NODE_REPORT: report })).toEqual(onV8);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ modules: 1, instances: 1 });
+  }, 130_000);
 });

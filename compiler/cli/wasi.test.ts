@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WASI } from 'node:wasi';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './run.ts';
-import { confinedFs } from './wasi.ts';
+import { confinedFs } from '../api/wasiHost.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const programs = path.join(here, 'wasi-programs');
