@@ -531,6 +531,15 @@ export const PROPOSALS = {
     [0x1f, 'try_table',              'catches',     'special', 'rule: block type; catch clauses branch to outer labels'],
   ],
 
+  // ---- wide arithmetic: 128-bit sums and 64x64->128 products as two i64 halves (low, then high) ----
+  // Special only because they have two results (the validator's own case, codegen's wideArithmetic).
+  'wide-arithmetic': [
+    [0xfc013, 'i64.add128',          '-',           'special', 'i64 i64 i64 i64 -> i64 i64'],
+    [0xfc014, 'i64.sub128',          '-',           'special', 'i64 i64 i64 i64 -> i64 i64'],
+    [0xfc015, 'i64.mul_wide_s',      '-',           'special', 'i64 i64 -> i64 i64'],
+    [0xfc016, 'i64.mul_wide_u',      '-',           'special', 'i64 i64 -> i64 i64'],
+  ],
+
   // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
   // The legacy exception instructions (before exnref), still in the spec suite's legacy folder.
   'legacy-exceptions': [
@@ -542,12 +551,6 @@ export const PROPOSALS = {
   ],
   'gc': [
     [0xd3, 'ref.eq',                 '-',           'unsupported', ''],
-  ],
-  'wide-arithmetic': [
-    [0xfc013, 'i64.add128',          '-',           'unsupported', ''],
-    [0xfc014, 'i64.sub128',          '-',           'unsupported', ''],
-    [0xfc015, 'i64.mul_wide_s',      '-',           'unsupported', ''],
-    [0xfc016, 'i64.mul_wide_u',      '-',           'unsupported', ''],
   ],
 } as const;
 

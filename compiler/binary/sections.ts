@@ -6,7 +6,7 @@ import { unsupported } from '../errors.ts';
 import { Reader } from './reader.ts';
 import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
-import { readLimits, readRefType, readValType } from './valueTypes.ts';
+import { readLimits, readMemoryType, readRefType, readValType } from './valueTypes.ts';
 import { concreteRef, REF_NON_NULL, typedRefUse } from './refTypes.ts';
 
 // #region section-ids
@@ -105,8 +105,7 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case 2: {
-        const { min, max, shared, address64 } = readLimits(r, 'memory');
-        const type = { limits: max === undefined ? { min } : { min, max }, shared, address64 };
+        const type = readMemoryType(r);
         m.imports.push({ module, name, desc: { kind: 'memory', type }, index: m.memories.length });
         m.memories.push(type);
         m.importedMemoryCount++;
@@ -164,8 +163,7 @@ export function readTableSection(r: Reader, m: ModuleInfo, checkInit?: (e: Const
 export function readMemorySection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
-    const { min, max, shared, address64 } = readLimits(r, 'memory');
-    m.memories.push({ limits: max === undefined ? { min } : { min, max }, shared, address64 });
+    m.memories.push(readMemoryType(r));
   }
 }
 

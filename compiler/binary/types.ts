@@ -89,6 +89,8 @@ export interface MemoryType {
   readonly address64?: boolean;
   /** Always false in WebAssembly 2.0; shared memories (threads) are rejected as unsupported. */
   readonly shared: boolean;
+  /** custom-page-sizes: log2 of the page size (0 or 16 once validated); absent: 16, 64 KiB pages. */
+  readonly pageSizeLog2?: number;
 }
 export interface GlobalType {
   readonly type: ValType;

@@ -5,7 +5,7 @@
 
 import { unsupported } from '../errors.ts';
 import type { Reader } from './reader.ts';
-import type { Limits, RefType, ValType } from './types.ts';
+import type { Limits, MemoryType, RefType, ValType } from './types.ts';
 import { isRefType } from './types.ts';
 import { asNonNull, concreteRef, REF_BOTTOM, typedRefUse } from './refTypes.ts';
 
@@ -72,19 +72,30 @@ export function readHeapType(r: Reader, canon?: readonly number[]): RefType {
 
 /**
  * Limits, with the address type of memory64 (flags 4 and 5: an i64 memory or table, whose
- * limits are u64). Shared memories (threads) and custom page sizes are later proposals.
+ * limits are u64) and, for a memory, custom-page-sizes' flag 8: log2 of the page size follows
+ * the limits. Shared memories (threads) are a later proposal.
  */
-export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean; address64: boolean } {
+export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean; address64: boolean; pageSizeLog2?: number } {
   const at = r.pos;
   const flags = r.u8();
-  if (kind === 'memory') {
-    if (flags & 0x08 && flags < 0x10) throw unsupported('custom-page-sizes', r.base + at);
-    if (flags === 2 || flags === 3 || flags === 6 || flags === 7) throw unsupported('threads', r.base + at);
-  }
-  if ((flags & ~5) !== 0) throw r.error('malformed limits flags', at);
+  if (kind === 'memory' && (flags & ~8) < 8 && (flags & 2)) throw unsupported('threads', r.base + at);
+  if ((flags & ~(kind === 'memory' ? 13 : 5)) !== 0) throw r.error('malformed limits flags', at);
   const address64 = (flags & 4) !== 0;
   // Read as u64 (the WebAssembly 3.0 encoding); the validator checks the range.
   const min = r.u64Number();
-  if (flags & 1) return { min, max: r.u64Number(), shared: false, address64 };
-  return { min, shared: false, address64 };
+  const max = flags & 1 ? r.u64Number() : undefined;
+  const limits = max === undefined ? { min, shared: false, address64 } : { min, max, shared: false, address64 };
+  if (!(flags & 8)) return limits;
+  // A page size of 2^64 bytes or more is not a u64: malformed. Others are the validator's to judge.
+  const sizeAt = r.pos;
+  const pageSizeLog2 = r.u32();
+  if (pageSizeLog2 >= 64) throw r.error('invalid custom page size', sizeAt);
+  return { ...limits, pageSizeLog2 };
+}
+
+/** A memory type: its limits, address type and page size (present only when declared). */
+export function readMemoryType(r: Reader): MemoryType {
+  const { min, max, shared, address64, pageSizeLog2 } = readLimits(r, 'memory');
+  const limits = max === undefined ? { min } : { min, max };
+  return pageSizeLog2 === undefined ? { limits, shared, address64 } : { limits, shared, address64, pageSizeLog2 };
 }

@@ -22,6 +22,7 @@ import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
 import * as simd from './ops/simd.ts';
 import * as vectorMemory from './ops/simdMemory.ts';
+import * as wideArithmetic from './ops/wideArithmetic.ts';
 import { type BoundsCheckCounts, factsAtEnd } from './ops/boundsChecks.ts';
 import { emitTrapStub, ModuleTrapSites } from './traps.ts';
 import { constant, constant64 } from './valueStack.ts';
@@ -496,6 +497,15 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   ternary(opcode: number, offset: number): void {
     this.numeric(opcode, offset);
+  }
+  wideArithmetic(opcode: number, offset: number): void {
+    const fc = this.begin(offset, '', opcode);
+    if (!fc) return;
+    const sub = opcode & 0xfff; // 19 add128, 20 sub128, 21 mul_wide_s, 22 mul_wide_u
+    try {
+      if (sub < 21) wideArithmetic.addSub128(fc, sub === 20);
+      else wideArithmetic.mulWide(fc, sub === 21);
+    } catch (e) { this.failed(e); }
   }
   // SIMD's own hooks (its plain operators, loads and stores come through those above and below).
   v128Const(bytes: Uint8Array, offset: number): void {

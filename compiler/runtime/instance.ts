@@ -247,6 +247,9 @@ export class Instance implements FunctionHolder {
           if (value.address64 !== (imp.desc.type.address64 === true)) {
             throw new LinkError(`incompatible import type: ${what} has another address type`);
           }
+          if (value.pageSizeLog2 !== (imp.desc.type.pageSizeLog2 ?? 16)) {
+            throw new LinkError(`incompatible import type: ${what} has another page size`);
+          }
           checkLimits(what, value.pages, value.declaredMax, imp.desc.type.limits);
           this.memories.push(value);
           break;
@@ -297,8 +300,8 @@ export class Instance implements FunctionHolder {
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
-      const { limits, address64 } = info.memories[m]!;
-      this.memories.push(new LinearMemory(limits.min, limits.max, address64 === true));
+      const { limits, address64, pageSizeLog2 } = info.memories[m]!;
+      this.memories.push(new LinearMemory(limits.min, limits.max, address64 === true, pageSizeLog2));
     }
     this.memory = this.memories[0];
     // Weakly: once this instance is gone its VMContext is unmapped and must not be written.
@@ -699,7 +702,7 @@ function builtinStubs(rt: Runtime): number[] {
       const mem = inst.memory;
       const old = mem ? mem.grow(address(mem, 0)) : -1;
       s.i32[0] = old;
-      s.i32[1] = old < 0 ? -1 : 0; // the i64 result of a memory64 memory
+      s.i32[1] = old < 0 ? -1 : Math.floor(old / 2 ** 32); // the i64 result of a memory64 memory (2^32 1-byte pages)
       return 0;
     },
     // #region bulk-memory-builtins
@@ -821,7 +824,7 @@ function memoryBuiltinStubs(rt: Runtime): number[] {
       const mem = inst.memories[u(0)]!;
       const old = mem.grow(address(mem, 1));
       s.i32[0] = old;
-      s.i32[1] = old < 0 ? -1 : 0;
+      s.i32[1] = old < 0 ? -1 : Math.floor(old / 2 ** 32);
       return 0;
     },
     [MemoryBuiltin.fill]: (inst) => {

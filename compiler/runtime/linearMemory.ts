@@ -14,6 +14,8 @@ export const MAX_PAGES_32 = 65536;
  * as the spec allows; a minimum above it fails instantiation.
  */
 export const MAX_PAGES_64 = 65536;
+/** The most bytes this runtime gives any memory: 4 GiB (for 1-byte pages of a 32-bit memory, 4 GiB - 1: see pageLimit). */
+const MAX_BYTES = MAX_PAGES_32 * WASM_PAGE_SIZE;
 /** Inaccessible bytes after the largest size: a stray access just past the end faults instead of reading a neighbour. */
 export const GUARD_SIZE = 64 * 1024;
 
@@ -33,16 +35,22 @@ export class LinearMemory {
   readonly declaredMax: number | undefined;
   /** A memory64 memory: addresses, sizes and page counts are i64. */
   readonly address64: boolean;
+  /** custom-page-sizes: log2 of the page size, 16 (64 KiB) or 0 (1 byte). */
+  readonly pageSizeLog2: number;
+  /** Bytes per page. */
+  readonly pageSize: number;
   private pagesNow: number;
   private buffer: ArrayBuffer;
   private readonly mapping: Mapping;
   /** Called after every successful grow with the new size in bytes (instances update their VMContext). */
   private readonly growListeners = new Set<(bytes: number) => void>();
 
-  constructor(initialPages: number, maxPages?: number, address64 = false) {
+  constructor(initialPages: number, maxPages?: number, address64 = false, pageSizeLog2 = 16) {
     this.declaredMax = maxPages;
     this.address64 = address64;
-    const limit = address64 ? MAX_PAGES_64 : MAX_PAGES_32;
+    this.pageSizeLog2 = pageSizeLog2;
+    this.pageSize = 2 ** pageSizeLog2;
+    const limit = pageLimit(address64, pageSizeLog2);
     maxPages ??= limit;
     if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > limit) {
       throw new RangeError(`memory size ${initialPages} pages is out of range`);
@@ -50,7 +58,7 @@ export class LinearMemory {
     this.maxPages = Math.min(maxPages, limit);
     if (initialPages > this.maxPages) throw new RangeError('memory initial size exceeds its maximum');
     const native = getNative();
-    const reserved = this.maxPages * WASM_PAGE_SIZE + GUARD_SIZE;
+    const reserved = committed(this.maxPages * this.pageSize) + GUARD_SIZE;
     this.base = reservations.take(reserved) ?? native.mmap(reserved, PROT_NONE, true);
     this.mapping = { address: this.base, size: reserved, holders: 0 };
     this.pagesNow = 0;
@@ -66,7 +74,7 @@ export class LinearMemory {
     return this.pagesNow;
   }
   get byteLength(): number {
-    return this.pagesNow * WASM_PAGE_SIZE;
+    return this.pagesNow * this.pageSize;
   }
 
   /**
@@ -83,16 +91,18 @@ export class LinearMemory {
     if (!Number.isInteger(delta) || delta < 0 || old + delta > this.maxPages) return -1;
     if (delta === 0) return old;
     const native = getNative();
+    // Commit whole 64 KiB units (1-byte pages share them): from the end of what is committed.
+    const from = committed(old * this.pageSize), to = committed((old + delta) * this.pageSize);
     try {
-      native.mprotect(this.base + old * WASM_PAGE_SIZE, delta * WASM_PAGE_SIZE, PROT_READ | PROT_WRITE);
+      if (to > from) native.mprotect(this.base + from, to - from, PROT_READ | PROT_WRITE);
     } catch {
       return -1;
     }
     let buffer: ArrayBuffer;
     try {
-      buffer = native.view(this.base, (old + delta) * WASM_PAGE_SIZE);
+      buffer = native.view(this.base, (old + delta) * this.pageSize);
     } catch {
-      native.mprotect(this.base + old * WASM_PAGE_SIZE, delta * WASM_PAGE_SIZE, PROT_NONE);
+      if (to > from) native.mprotect(this.base + from, to - from, PROT_NONE);
       return -1;
     }
     this.pagesNow = old + delta;
@@ -112,6 +122,20 @@ export class LinearMemory {
   }
 }
 // #endregion linear-memory
+
+// #region page-sizes
+/** The most pages a memory of this address type and page size may have here. */
+function pageLimit(address64: boolean, pageSizeLog2: number): number {
+  if (pageSizeLog2 === 16) return address64 ? MAX_PAGES_64 : MAX_PAGES_32;
+  // 1-byte pages: a 32-bit memory's page count, returned by memory.grow, must not be 2^32 (-1).
+  return address64 ? MAX_BYTES : MAX_BYTES - 1;
+}
+
+/** Bytes rounded up to whole 64 KiB units, the granule of reserving and committing. */
+function committed(bytes: number): number {
+  return Math.ceil(bytes / WASM_PAGE_SIZE) * WASM_PAGE_SIZE;
+}
+// #endregion page-sizes
 
 // #region reservation-pool
 /**

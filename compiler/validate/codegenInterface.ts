@@ -216,6 +216,11 @@ export interface CodeGenerator {
   /** Three operands, one result: v128.bitselect. */
   ternary(opcode: number, offset: number): void;
   /**
+   * Wide arithmetic, two i64 results (low half, then high): i64.add128 and i64.sub128 (four i64
+   * operands, two 128-bit numbers as low and high halves), i64.mul_wide_s and _u (two operands).
+   */
+  wideArithmetic(opcode: number, offset: number): void;
+  /**
    * extract_lane (a v128 popped, the lane pushed) and replace_lane (a v128 and the lane's new
    * value popped, a v128 pushed); `lane` is below the shape's lane count.
    */
@@ -331,4 +336,5 @@ export class NoopCodeGenerator implements CodeGenerator {
   tableCopy(_destTable: number, _sourceTable: number, _offset: number): void {}
   tableInit(_elemIndex: number, _table: number, _offset: number): void {}
   elemDrop(_elemIndex: number, _offset: number): void {}
+  wideArithmetic(_opcode: number, _offset: number): void {}
 }

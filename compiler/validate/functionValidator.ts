@@ -1339,6 +1339,13 @@ export class FunctionValidator implements FunctionContext {
         if (this.live) cg!.tableFill(t, offset);
         return;
       }
+      case 19: case 20: // i64.add128, i64.sub128: two i64 pairs (low, high) to one
+      case 21: case 22: // i64.mul_wide_s, i64.mul_wide_u: two i64s to their product's halves
+        for (let n = sub < 21 ? 4 : 2; n > 0; n--) this.popExpect(I64);
+        this.push(I64);
+        this.push(I64);
+        if (this.live) cg!.wideArithmetic(opcode, offset);
+        return;
       default:
         if (sub < 64) this.simpleOperator(256 + sub, opcode, offset, at);
         else throw r.error(`illegal opcode fc ${sub}`, at);

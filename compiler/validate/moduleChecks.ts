@@ -14,9 +14,21 @@ export const MAX_MEMORY64_PAGES = 2 ** 48;
 function tableBound(t: TableType): number {
   return t.address64 ? 2 ** 64 : 2 ** 32 - 1;
 }
-/** A memory's page bound by its address type. */
+/**
+ * A memory's page bound by its address type and page size: 2^32 or 2^64 bytes, in pages, and
+ * with 1-byte pages (custom-page-sizes) one page less, so the page count fits the address type.
+ */
 export function memoryPageBound(t: MemoryType): number {
+  if (t.pageSizeLog2 === 0) return t.address64 ? 2 ** 64 - 1 : 2 ** 32 - 1;
   return t.address64 ? MAX_MEMORY64_PAGES : MAX_MEMORY_PAGES;
+}
+
+/** custom-page-sizes: a memory's pages are 1 byte or 64 KiB, nothing between or beyond. */
+function checkMemoryType(t: MemoryType, offset: number): void {
+  if (t.pageSizeLog2 !== undefined && t.pageSizeLog2 !== 0 && t.pageSizeLog2 !== 16) {
+    throw new CompileError('invalid custom page size', offset);
+  }
+  checkLimits(t.limits, memoryPageBound(t), 'memory', offset);
 }
 
 // #region const-expr-check
@@ -94,7 +106,7 @@ export function checkConstExpr(m: ModuleInfo, e: ConstExpr, expected: ValType, o
 
 function checkLimits(l: Limits, bound: number, what: 'memory' | 'table', offset: number): void {
   if (l.min > bound || (l.max !== undefined && l.max > bound)) {
-    const memoryBound = bound === MAX_MEMORY_PAGES ? `${bound} pages (4GiB)` : '2^48 pages (2^64 bytes)';
+    const memoryBound = bound === MAX_MEMORY_PAGES ? `${bound} pages (4GiB)` : bound === MAX_MEMORY64_PAGES ? '2^48 pages (2^64 bytes)' : `${bound} pages of 1 byte`;
     throw new CompileError(
       what === 'memory' ? `memory size must be at most ${memoryBound}` : 'table size must be at most 2^32-1',
       offset,
@@ -114,7 +126,7 @@ export function checkImports(m: ModuleInfo, offset: number): void {
     const d = imp.desc;
     if (d.kind === 'func') checkTypeIndex(m, d.typeIndex, offset);
     else if (d.kind === 'table') checkLimits(d.type.limits, tableBound(d.type), 'table', offset);
-    else if (d.kind === 'memory') checkLimits(d.type.limits, memoryPageBound(d.type), 'memory', offset);
+    else if (d.kind === 'memory') checkMemoryType(d.type, offset);
     else if (d.kind === 'tag') checkTagType(m, d.typeIndex, offset);
   }
 }
@@ -144,7 +156,7 @@ export function checkTables(m: ModuleInfo, offset: number): void {
 
 export function checkMemories(m: ModuleInfo, offset: number): void {
   for (let i = m.importedMemoryCount; i < m.memories.length; i++) {
-    checkLimits(m.memories[i]!.limits, memoryPageBound(m.memories[i]!), 'memory', offset);
+    checkMemoryType(m.memories[i]!, offset);
   }
 }
 

@@ -43,7 +43,7 @@ export const MAX_DISP = 0x7fffffff;
 /** Memory 0's minimum size in bytes (an imported memory's declared minimum); 0 without memory. */
 export function minimumMemoryBytes(module: ModuleInfo): number {
   const m = module.memories[0];
-  return m ? m.limits.min * 65536 : 0;
+  return m ? m.limits.min * 2 ** (m.pageSizeLog2 ?? 16) : 0;
 }
 
 // #region bounds-facts

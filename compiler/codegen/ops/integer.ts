@@ -361,10 +361,10 @@ function log2Unsigned(type: number, v: Value): number {
   return lo === 0 && (hi & (hi - 1)) === 0 ? 63 - Math.clz32(hi) : -1;
 }
 
-/** div and rem: the dividend in rax, rdx its high half, the divisor anywhere but those two. */
+/** div and rem: the dividend in rax, rdx its high half, the divisor anywhere but those two (and the widening multiply, wideArithmetic.ts). */
 const RAX_RDX = regBit(Reg.rax) | regBit(Reg.rdx);
 /** v, moved to another register if it is in rax or rdx (division's own). */
-function moveOutOfRaxRdx(fc: FunctionCompiler, v: Value): Value {
+export function moveOutOfRaxRdx(fc: FunctionCompiler, v: Value): Value {
   if (v.loc !== Loc.Reg || !(RAX_RDX & regBit(v.n))) return v;
   const r = fc.regs.alloc(GPR, RAX_RDX);
   emitMove(fc.asm, REG[r]!, REG[v.n]!);

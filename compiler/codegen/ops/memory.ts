@@ -331,12 +331,13 @@ function is64(fc: FunctionCompiler, m: number): boolean {
 }
 const DROP: FuncType = { params: [I32], results: [] };
 
-/** memory.size: the byte size the runtime keeps in the VMContext, in 64 KiB pages. */
+/** memory.size: the byte size the runtime keeps in the VMContext, in pages (64 KiB, or 1 byte: nothing to shift). */
 export function memorySize(fc: FunctionCompiler, memory = 0): void {
   fc.protectFlags(0);
   const r = fc.regs.alloc(GPR);
   fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, fc.env.vmctx.memorySize(memory)));
-  fc.asm.shr(GPR64[r]!, 16);
+  const pageSizeLog2 = fc.env.module.memories[memory]!.pageSizeLog2 ?? 16;
+  if (pageSizeLog2 !== 0) fc.asm.shr(GPR64[r]!, pageSizeLog2);
   fc.push(inReg(is64(fc, memory) ? I64 : I32, r));
 }
 

@@ -56,7 +56,8 @@ export const MUTANTS_PER_JOB = 100;
 const COMPILE_INVALID_EVERY = 8;
 /** The proposals of WebAssembly 2.0, and those of 3.0 Lightbeam has: never "unsupported". */
 const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types', 'simd',
-  'extended-const', 'relaxed-simd', 'memory64', 'multi-memory', 'tail-call', 'exceptions', 'function-references'];
+  'extended-const', 'relaxed-simd', 'memory64', 'multi-memory', 'tail-call', 'exceptions', 'function-references',
+  'custom-page-sizes', 'wide-arithmetic'];
 
 // Node 20's V8 has extended constants and relaxed SIMD behind flags. Lightbeam accepts both, so the
 // V8 that judges mutants must too, or a mutant using them would be "accepted by Lightbeam only".
@@ -67,13 +68,19 @@ setFlagsFromString('--experimental-wasm-memory64');
 
 /**
  * What Node 20's V8 rejects, flags or not, of the 3.0 features Lightbeam has: several memories
- * (and a memarg's memory index, bit 6 of its flags: "alignment" 64-127 to V8), table64, and the
+ * (and a memarg's memory index, bit 6 of its flags: "alignment" 64-127 to V8), table64, custom
+ * page sizes, wide arithmetic, and the
  * opcodes of exception handling (throw, throw_ref, try_table) and typed function references
  * (call_ref, return_call_ref, ref.as_non_null, br_on_null, br_on_non_null) where the checks above
  * do not see them (in dead code). A mutant V8 rejects for one of these alone is no finding; V8
  * says which in its message.
  */
-const NODE20_V8_LACKS = /memory count of \d+ exceeds internal limit of 1|actual alignment is (6[4-9]|[7-9]\d|1[01]\d|12[0-7])\b|invalid table elements limits flags|Invalid opcode 0x(8|a|1f|14|15|d4|d5|d6)\b/;
+const NODE20_V8_LACKS = new RegExp([
+  /memory count of \d+ exceeds internal limit of 1|actual alignment is (6[4-9]|[7-9]\d|1[01]\d|12[0-7])\b/.source,
+  /invalid table elements limits flags|Invalid opcode 0x(8|a|1f|14|15|d4|d5|d6)\b/.source,
+  // custom-page-sizes (a memory's limits flag 8) and wide-arithmetic (0xfc 19-22)
+  /invalid memory limits flags 0x(8|9|c|d)\b|invalid numeric opcode: 0xfc1[3-6]\b/.source,
+].join('|'));
 
 /** Where the module under test is written before it runs, so a crash leaves it behind. */
 let inflightFile: string | undefined;
