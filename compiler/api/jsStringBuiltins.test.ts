@@ -3,7 +3,7 @@
 // get, and that a builtin's trap is a trap (wasm's catch_all does not catch it).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TextToBinary } from '../wast/textFormatError.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 import { CompileError, instantiate, Instance, Module, RuntimeError, validate } from './index.ts';
 import { JS_STRING_BUILTINS } from './jsStringBuiltins.ts';
 
@@ -11,9 +11,7 @@ const native = process.arch === 'x64' && process.platform === 'linux';
 
 let parse: TextToBinary;
 beforeAll(async () => {
-  const p = await loadWasmToolsTextToBinary();
-  if (!p) throw new Error('@bytecodealliance/jco-transpile is not installed (npm ci)');
-  parse = p;
+  parse = await requireWasmToolsTextToBinary();
 });
 
 const JS_STRING = { builtins: ['js-string'] };

@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { Instance, LinkError, Module } from '../api/index.ts';
 import { LinearMemory } from '../runtime/linearMemory.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
 async function instance(wat: string, imports: Record<string, Record<string, unknown>> = {}): Promise<Record<string, any>> {
-  const parse = (await loadWasmToolsTextToBinary())!;
+  const parse = await requireWasmToolsTextToBinary();
   return new Instance(new Module(parse(wat)), imports).exports as Record<string, any>;
 }
 
@@ -79,7 +79,7 @@ describe.runIf(native)('custom page sizes', () => {
     expect(e.m.buffer.byteLength).toBe(3);
     expect(e.m.grow(2)).toBe(3);
     expect(e.m.buffer.byteLength).toBe(5);
-    const parse = (await loadWasmToolsTextToBinary())!;
+    const parse = await requireWasmToolsTextToBinary();
     const importer = (pageSize: number) => new Module(parse(`(module (memory (import "a" "m") 1 (pagesize ${pageSize})))`));
     expect(() => new Instance(importer(1), { a: { m: e.m } })).not.toThrow();
     expect(() => new Instance(importer(65536), { a: { m: e.m } })).toThrow(LinkError);

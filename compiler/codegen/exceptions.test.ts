@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Exception, Instance, JSTag, Module, RuntimeError, Tag } from '../api/index.ts';
 import { watToWasm } from '../text/watToWasm.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
@@ -374,7 +374,7 @@ describe.runIf(native)('exceptions', () => {
   });
 
   it('a payload of a typed reference lands as that type, whatever ids the process gave other types first', async () => {
-    const parse = (await loadWasmToolsTextToBinary())!;
+    const parse = await requireWasmToolsTextToBinary();
     // Types interned before this module's: its (func) is then not process-wide type id 1.
     new Instance(new Module(parse('(module (type (func (param i32 i64 f32))) (type (func (result f64 f64))))')));
     const e = new Instance(new Module(parse(`(module

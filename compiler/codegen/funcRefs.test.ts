@@ -7,15 +7,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Instance, Module, RuntimeError } from '../api/index.ts';
 import { trapOf } from './testing/trapOf.ts';
 import type { TextToBinary } from '../wast/textFormatError.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
 let parse: TextToBinary;
 beforeAll(async () => {
-  const p = await loadWasmToolsTextToBinary();
-  if (!p) throw new Error('@bytecodealliance/jco-transpile is not installed (npm ci)');
-  parse = p;
+  parse = await requireWasmToolsTextToBinary();
 });
 
 type Exports = Record<string, (...args: unknown[]) => unknown>;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Instance, Module } from '../api/index.ts';
 import { rng } from '../testing/rng.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
@@ -55,7 +55,7 @@ const MODULE = `(module
 
 describe.runIf(native)('wide arithmetic', () => {
   const exports = (async () => {
-    const parse = (await loadWasmToolsTextToBinary())!;
+    const parse = await requireWasmToolsTextToBinary();
     return new Instance(new Module(parse(MODULE))).exports as Record<string, (...a: bigint[]) => bigint[]>;
   })();
   const edges = [0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 32n, 0xffffffffn, -0x80000000n];

@@ -6,14 +6,12 @@ import { CompileError } from '../errors.ts';
 import { asNonNull, concreteRef, isRefSubtype, REF_BOTTOM, storageType } from '../binary/refTypes.ts';
 import { ValType } from '../binary/types.ts';
 import type { TextToBinary } from '../wast/textFormatError.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 import { validateModule } from './index.ts';
 
 let parse: TextToBinary;
 beforeAll(async () => {
-  const p = await loadWasmToolsTextToBinary();
-  if (!p) throw new Error('@bytecodealliance/jco-transpile is not installed (npm ci)');
-  parse = p;
+  parse = await requireWasmToolsTextToBinary();
 });
 
 /** The validator's complaint about a module, or 'valid'. */

@@ -53,6 +53,13 @@ export async function loadWasmToolsTextToBinary(): Promise<TextToBinary | undefi
     }
   };
 }
+
+/** The parser, for tests that need it: a clear error when the package is missing. */
+export async function requireWasmToolsTextToBinary(): Promise<TextToBinary> {
+  const parse = await loadWasmToolsTextToBinary();
+  if (!parse) throw new Error(`${WASM_TOOLS_PACKAGE} is not installed (npm ci)`);
+  return parse;
+}
 // #endregion wasm-tools-text
 
 /**
