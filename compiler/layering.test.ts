@@ -20,12 +20,12 @@ const testHelper = (path: string): boolean =>
 
 /**
  * Node-only by design: the runtime, the command line, parallel compiling on worker threads, the Node side of the spec runner, and the
- * JS API's instantiating half (compiler/api/index.ts runs instances; its compile-only half,
+ * JS API's instantiating half (compiler/api/index.ts runs instances) and its WASI host (wasiHost.ts, nodeWasi.ts); its compile-only half,
  * compiler/api/module.ts, is browser-side).
  */
 const NODE_ONLY_FILES: readonly string[] = [
   'compiler/cli.ts', 'compiler/api/index.ts', 'compiler/api/namespace.ts', 'compiler/api/detach.ts', 'compiler/api/install.ts',
-  'compiler/api/interruption.ts',
+  'compiler/api/interruption.ts', 'compiler/api/wasiHost.ts', 'compiler/api/nodeWasi.ts',
 ];
 const nodeOnly = (path: string): boolean =>
   under('compiler/runtime', 'compiler/cli', 'compiler/parallel', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
