@@ -86,6 +86,9 @@ export class Frame {
   /** Exception handling: the first of the local slots holding try_tables' handler records, and how many records fit. */
   recordBase = 0;
   recordCount = 0;
+  /** Legacy exception handling: the first of the local slots holding the exceptions catch bodies caught, and how many fit. */
+  caughtBase = 0;
+  caughtCount = 0;
   /**
    * Frame offset of each local's slot (from rsp with spDelta 0), or for a parameter that arrived
    * on the stack, minus its offset from rbp (so a negative one says which). Set for every local
@@ -120,6 +123,7 @@ export class Frame {
   reset(localCount: number, funcIndex: number, bodyOffset: number): this {
     this.localSlots = this.maxStackSlots = this.maxVectorSlots = this.spDelta = this.finalSize = 0;
     this.recordBase = this.recordCount = 0;
+    this.caughtBase = this.caughtCount = 0;
     this.used = this.usesFramePointer = this.mayUseVectors = this.hasCalls = this.hasLoops = false;
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
@@ -157,6 +161,20 @@ export class Frame {
     if (k >= this.recordCount) throw new Error('codegen: more nested try_tables than handler records');
     this.used = true;
     return rspSlot(this.spDelta + 8 * this.recordBase + k * HANDLER_RECORD.SIZE + field);
+  }
+
+  /** Room for `n` caught exceptions (exnrefs, one per level of legacy catch nesting), after the records. */
+  reserveCaughtSlots(n: number): void {
+    this.caughtBase = this.localSlots;
+    this.caughtCount = n;
+    this.localSlots += n;
+  }
+
+  /** The slot of the exception the catch body at legacy catch nesting level k caught. */
+  caughtSlot(k: number): Mem {
+    if (k >= this.caughtCount) throw new Error('codegen: more nested catch bodies than slots');
+    this.used = true;
+    return rspSlot(this.spDelta + 8 * (this.caughtBase + k));
   }
   // #endregion handler-records
 

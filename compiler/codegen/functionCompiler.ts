@@ -15,7 +15,7 @@ import { Frame } from './frame.ts';
 import { emitTrapCallIf } from './traps.ts';
 import { dwordOf, emitMove, imm64, immOperand, leaOperand, memPlusOperand, type MoveSource, REG, storeRegister } from './parallelMove.ts';
 import { assignLocals, LocalState } from './locals.ts';
-import { tryTableDepth } from './localWeights.ts';
+import { legacyTryDepth, tryTableDepth } from './localWeights.ts';
 import { holdsVectorOperator } from './localWeights.ts';
 import { RegisterAllocator, SCRATCH, SCRATCH2, type Spiller } from './registerAllocator.ts';
 import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueStack.ts';
@@ -197,6 +197,7 @@ export class FunctionCompiler implements Spiller {
     if (code !== null) {
       const depth = tryTableDepth(code.code, code.start, code.end);
       if (depth > 0) this.frame.reserveHandlerRecords(depth);
+      if (legacyTryDepth.max > 0) this.frame.reserveCaughtSlots(legacyTryDepth.max);
     }
 
     // #region prologue

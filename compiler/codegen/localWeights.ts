@@ -47,7 +47,7 @@ for (const info of allOperators()) {
     : Skip.oneLeb; // label, func, local, global, table, elem, data, mem, i32, i64, reftype
 }
 
-const LOOP = 0x03, END = 0x0b;
+const LOOP = 0x03, END = 0x0b, TRY = 0x06, DELEGATE = 0x18;
 const LOCAL_GET = 0x20, LOCAL_TEE = 0x22;
 /** The weight of a use inside n loops: 8^n, n at most 4. */
 const WEIGHT_AT_DEPTH = [1, 8, 64, 512, 4096];
@@ -132,6 +132,8 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
         break;
       // #endregion weigh-uses
       case Skip.oneLeb: // one or two bytes inline (constants up to 8191 take two)
+        // (delegate ends a legacy try, as end does)
+        if (op === DELEGATE && open > 0 && isLoop[--open] === 1) weight = WEIGHT_AT_DEPTH[Math.min(--depth, MAX_DEPTH_WEIGHTED)]!;
         pos = code[pos]! < 0x80 ? pos + 1 : code[pos + 1]! < 0x80 ? pos + 2 : skipLeb(code, pos, end);
         break;
       case Skip.memarg: // (inline, as one-LEB immediates: loads and stores are common)
@@ -233,30 +235,46 @@ function skipCatches(code: Uint8Array, pos: number, end: number): number {
 }
 
 // #region try-depth
+/** tryTableDepth's second answer: how deeply legacy `try`s nest (each may hold a caught exception). */
+export const legacyTryDepth = { max: 0 };
+
 /**
- * Exception handling: how deeply try_tables nest in a body, so that the frame can give each level
- * its handler record (codegen/exceptions.ts) before the body is compiled. A body without the
- * byte 0x1f has none (one quick look, the common case); otherwise a decode like localWeights',
- * and where that gives up, the count of 0x1f bytes, which bounds the nesting from above.
+ * Exception handling: how deeply try_tables and legacy trys nest in a body, so that the frame can
+ * give each level its handler record (codegen/exceptions.ts) before the body is compiled (and
+ * legacyTryDepth.max, the legacy trys alone). A body without the bytes 0x1f and 0x06 has none
+ * (one quick look, the common case); otherwise a decode like localWeights', and where that gives
+ * up, the count of those bytes, which bounds the nesting from above.
  */
 export function tryTableDepth(code: Uint8Array, start: number, end: number): number {
-  let bytes = 0;
-  for (let p = start; p < end; p++) if (code[p] === 0x1f) bytes++;
-  if (bytes === 0) return 0;
-  const stack: number[] = []; // per open block: 1 for a try_table
-  let open = 0, max = 0, pos = start;
+  let bytes = 0, legacyBytes = 0;
+  for (let p = start; p < end; p++) {
+    if (code[p] === 0x1f) bytes++;
+    else if (code[p] === TRY) legacyBytes++;
+  }
+  legacyTryDepth.max = 0;
+  if (bytes + legacyBytes === 0) return 0;
+  const stack: number[] = []; // per open block: 1 for a try_table, 2 for a try
+  let open = 0, max = 0, legacyOpen = 0, legacyMax = 0, pos = start;
+  const giveUp = () => ((legacyTryDepth.max = legacyBytes), bytes + legacyBytes);
   while (pos < end) {
     const op = code[pos++]!;
     let kind: number = SKIP[op]!;
     if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
-    if (kind === Skip.unknown) return bytes;
+    if (kind === Skip.unknown) return giveUp();
     if (kind === Skip.blockType || kind === Skip.tryTable) {
-      stack.push(kind === Skip.tryTable ? 1 : 0);
-      if (kind === Skip.tryTable && ++open > max) max = open;
-    } else if (op === END && stack.length > 0 && stack.pop() === 1) open--;
+      const own = kind === Skip.tryTable ? 1 : op === TRY ? 2 : 0;
+      stack.push(own);
+      if (own !== 0 && ++open > max) max = open;
+      if (own === 2 && ++legacyOpen > legacyMax) legacyMax = legacyOpen;
+    } else if ((op === END || op === DELEGATE) && stack.length > 0) {
+      const own = stack.pop();
+      if (own !== 0) open--;
+      if (own === 2) legacyOpen--;
+    }
     pos = skipImmediates(kind as Skip, code, pos, end);
-    if (pos < 0) return bytes;
+    if (pos < 0) return giveUp();
   }
+  legacyTryDepth.max = legacyMax;
   return max;
 }
 // #endregion try-depth
