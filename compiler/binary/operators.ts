@@ -531,6 +531,15 @@ export const PROPOSALS = {
     [0x1f, 'try_table',              'catches',     'special', 'rule: block type; catch clauses branch to outer labels'],
   ],
 
+  // ---- the legacy exception instructions (before exnref), still in the spec suite's legacy folder ----
+  'legacy-exceptions': [
+    [0x06, 'try',                    'blocktype',   'special', 'rule: block type; catch bodies follow the body'],
+    [0x07, 'catch',                  'tag',         'special', 'rule: ends the body or a catch body; pushes the tag\'s params'],
+    [0x09, 'rethrow',                'label',       'special', 'rule: [t1*] -> [t2*], the label a catch body'],
+    [0x18, 'delegate',               'label',       'special', 'rule: ends the try; its exceptions go to the label\'s handlers'],
+    [0x19, 'catch_all',              '-',           'special', 'rule: ends the body or a catch body'],
+  ],
+
   // ---- wide arithmetic: 128-bit sums and 64x64->128 products as two i64 halves (low, then high) ----
   // Special only because they have two results (the validator's own case, codegen's wideArithmetic).
   'wide-arithmetic': [
@@ -541,14 +550,6 @@ export const PROPOSALS = {
   ],
 
   // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
-  // The legacy exception instructions (before exnref), still in the spec suite's legacy folder.
-  'legacy-exceptions': [
-    [0x06, 'try',                    '-',           'unsupported', ''],
-    [0x07, 'catch',                  '-',           'unsupported', ''],
-    [0x09, 'rethrow',                '-',           'unsupported', ''],
-    [0x18, 'delegate',               '-',           'unsupported', ''],
-    [0x19, 'catch_all',              '-',           'unsupported', ''],
-  ],
   'gc': [
     [0xd3, 'ref.eq',                 '-',           'unsupported', ''],
   ],

@@ -16,6 +16,7 @@ import { parallelMove, MoveList, emitMove, memOperand, NO_KEY, REG } from './par
 import { SCRATCH, SCRATCH2 } from './registerAllocator.ts';
 import { emitInterruptCheck } from './interruptCheck.ts';
 import { fuseTest } from './ops/fusion.ts';
+import type { LegacyTry } from './legacyExceptions.ts';
 import { constant, constant64, FP_EQUAL, FP_UNEQUAL, inReg, inSlot, Loc, type Value } from './valueStack.ts';
 
 // #region control-frame
@@ -37,6 +38,8 @@ export interface CFrame {
   targeted: boolean;
   /** Exception handling: try_tables open (handler records linked) while code of this frame runs, its own included. */
   tries: number;
+  /** Legacy exception handling: catch bodies open (each keeps its exception in a slot) while code of this frame runs, its own included. */
+  caught: number;
 }
 // #endregion control-frame
 
@@ -46,10 +49,14 @@ export class ControlState {
   loops = 0;
   /** Frames closed before, reused by newFrame (one object per block opened cost more than its code). */
   readonly spare: CFrame[] = [];
+  /** Legacy exception handling: the open trys, innermost last, and the closed ones whose tables are still to be written (legacyExceptions.ts). */
+  readonly legacyTries: LegacyTry[] = [];
+  readonly legacyTables: LegacyTry[] = [];
   /** Empty again, for the next function (its frames become spares). */
   reset(): this {
     while (this.frames.length > 0) this.spare.push(this.frames.pop()!);
     this.loops = 0;
+    this.legacyTries.length = this.legacyTables.length = 0;
     return this;
   }
   /** Close the innermost frame: it stays as it is until the next newFrame reuses it. */
@@ -74,17 +81,20 @@ export function newFrame(fc: FunctionCompiler, vf: ControlFrame, label: Label, e
   // FuncTypes are stable (the validator's contract), so the frame keeps them rather than copies.
   // (The view's type is read once: each read looks it up in the validator's table.)
   const type = vf.type;
-  const outer = fc.control.frames.length === 0 ? 0 : fc.control.top().tries;
-  const tries = vf.kind === FrameKind.tryTable ? outer + 1 : outer;
+  const around = fc.control.frames.length === 0 ? null : fc.control.top();
+  const outer = around === null ? 0 : around.tries;
+  const tries = vf.kind === FrameKind.tryTable || vf.kind === FrameKind.try ? outer + 1 : outer;
+  const caught = around === null ? 0 : around.caught;
   if (f === undefined) {
     return {
       kind: vf.kind, height: vf.height, params: type.params, results: type.results,
-      label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false, tries,
+      label, elseLabel, layout: null, paramLayout: null, localState: null, targeted: false, tries, caught,
     };
   }
   // A closed frame, made new (its localState buffer is kept for snapshotLocals to reuse).
   f.kind = vf.kind, f.height = vf.height, f.params = type.params, f.results = type.results;
   f.label = label, f.elseLabel = elseLabel, f.layout = null, f.paramLayout = null, f.targeted = false, f.tries = tries;
+  f.caught = caught;
   return f;
 }
 
@@ -269,7 +279,7 @@ export function end(fc: FunctionCompiler, live: boolean): void {
     if (!live) resetDead(fc, f.height, f.results);
     return;
   }
-  if (f.kind === FrameKind.tryTable && live) {
+  if ((f.kind === FrameKind.tryTable || f.kind === FrameKind.try) && live) {
     // Falling out of a try_table unlinks its handler record (branches out unlink their own).
     if (!f.targeted) f.layout = decideLayout(fc, f.results.length);
     fc.materializeFlags();
@@ -309,7 +319,7 @@ export function branchTo(fc: FunctionCompiler, f: CFrame): void {
 // #region unlink-handlers
 /** Try_tables open where a branch to frame f lands (a try_table's label is its end, outside it). */
 export function triesAt(f: CFrame): number {
-  return f.kind === FrameKind.tryTable ? f.tries - 1 : f.tries;
+  return f.kind === FrameKind.tryTable || f.kind === FrameKind.try ? f.tries - 1 : f.tries;
 }
 
 /**

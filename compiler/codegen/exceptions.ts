@@ -24,7 +24,7 @@ import { storageFuncType } from '../binary/refTypes.ts';
 import { bufferOffsets, encodingOf, EXCEPTION_AREA, EXCEPTION_STATE, HANDLER_RECORD, Reg, TrapCode, VMCTX, VMCTX_REG } from '../abi/index.ts';
 import type { FuncType } from '../binary/types.ts';
 import { CatchKind, type CatchClauses, type ControlFrame } from '../validate/codegenInterface.ts';
-import { GPR32, GPR64, type Label, qword, rbp, rsp, ripLabel, XMM, xmmword } from '../x64/index.ts';
+import { GPR32, GPR64, type Label, type Mem, qword, rbp, rsp, ripLabel, XMM, xmmword } from '../x64/index.ts';
 import { branchTo, type CFrame, newFrame, restoreLocals, snapshotLocals } from './controlFlow.ts';
 import { type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
 import { afterCall, ensureLocalInReg, saveLocals } from './locals.ts';
@@ -37,7 +37,7 @@ const EXNREF = 0x69;
 const NONE: readonly number[] = [];
 
 /** SCRATCH = the runtime's state block (where the chain, the throw routines and the exception area are). */
-function loadState(fc: FunctionCompiler): void {
+export function loadState(fc: FunctionCompiler): void {
   fc.asm.mov(GPR64[SCRATCH]!, qword(vmctxReg, VMCTX.RUNTIME_STATE));
 }
 
@@ -46,15 +46,7 @@ export function tryTable(fc: FunctionCompiler, vf: ControlFrame, catches: CatchC
   const asm = fc.asm;
   const control = fc.control;
   const k = control.top().tries; // this try_table's record: one per nesting level
-  if (fc.frame.spDelta !== 0) throw new Error('codegen: try_table while stack arguments are pushed');
-  fc.materializeFlags();
-  // Everything on the stack to memory or constants (the parameters too: a pad drops them), and
-  // every register local into its save slot.
-  fc.freezeBelow(vf.height + vf.type.params.length);
-  const l = fc.locals;
-  for (const i of l.regLocals) if (!l.regValid[i] && !l.slotValid[i]) ensureLocalInReg(fc, i);
-  saveLocals(fc);
-  const locals = snapshotLocals(fc, null);
+  const locals = enterTry(fc, vf);
   const params: Value[] = [];
   for (let i = 0; i < vf.type.params.length; i++) params.push(fc.stack.at(vf.height + i));
 
@@ -82,14 +74,29 @@ export function tryTable(fc: FunctionCompiler, vf: ControlFrame, catches: CatchC
     view.setUint32(4 + 8 * c, catches.kinds[c]!, true);
     view.setUint32(8 + 8 * c, catches.tags[c]!, true);
   }
-  linkRecord(fc, k, clauses, landings);
+  linkRecord(fc, k, asm.constant(clauses, 4), landings);
   control.frames.push(newFrame(fc, vf, asm.newLabel()));
 }
 // #endregion try-table
 
+/**
+ * Entering a try_table (or a legacy try): everything on the stack to memory or constants (the
+ * parameters too: a pad drops them), and every register local into its save slot. Returns the
+ * locals' state, which the code after the pads starts from again.
+ */
+export function enterTry(fc: FunctionCompiler, vf: ControlFrame): Uint8Array {
+  if (fc.frame.spDelta !== 0) throw new Error('codegen: try while stack arguments are pushed');
+  fc.materializeFlags();
+  fc.freezeBelow(vf.height + vf.type.params.length);
+  const l = fc.locals;
+  for (const i of l.regLocals) if (!l.regValid[i] && !l.slotValid[i]) ensureLocalInReg(fc, i);
+  saveLocals(fc);
+  return snapshotLocals(fc, null);
+}
+
 // #region link-record
 /** Fill record k and make it the chain's head. */
-function linkRecord(fc: FunctionCompiler, k: number, clauses: Uint8Array, landings: Label | null): void {
+export function linkRecord(fc: FunctionCompiler, k: number, clauses: Mem, landings: Label | null): void {
   const asm = fc.asm;
   const frame = fc.frame;
   const state = GPR64[SCRATCH]!, t = GPR64[SCRATCH2]!;
@@ -99,7 +106,7 @@ function linkRecord(fc: FunctionCompiler, k: number, clauses: Uint8Array, landin
   frame.storeRecord(k, HANDLER_RECORD.RSP, rsp);
   frame.storeRecord(k, HANDLER_RECORD.RBP, rbp);
   frame.storeRecord(k, HANDLER_RECORD.VMCTX, vmctxReg);
-  asm.lea(t, asm.constant(clauses, 4));
+  asm.lea(t, clauses);
   frame.storeRecord(k, HANDLER_RECORD.CLAUSES, t);
   if (landings) {
     asm.lea(t, ripLabel(landings));
@@ -116,7 +123,14 @@ function linkRecord(fc: FunctionCompiler, k: number, clauses: Uint8Array, landin
  * chain's head already the record's PREV, the payload (and the exnref) in the exception area.
  */
 function landingPad(fc: FunctionCompiler, height: number, kind: number, tag: number, target: CFrame): void {
-  const asm = fc.asm;
+  enterPad(fc, height);
+  const types = kind === CatchKind.catch || kind === CatchKind.catchRef ? tagType(fc, tag).params : NONE;
+  receivePayload(fc, height, types, kind === CatchKind.catchRef || kind === CatchKind.catchAllRef);
+  branchTo(fc, target);
+}
+
+/** At a landing pad: the stack as the try found it, nothing held, every register local in its save slot. */
+export function enterPad(fc: FunctionCompiler, height: number): void {
   while (fc.stack.height > height) fc.stack.pop();
   fc.regs.held = 0;
   fc.lastOp = null;
@@ -129,8 +143,14 @@ function landingPad(fc: FunctionCompiler, height: number, kind: number, tag: num
     l.slotValid[i] = 1;
   }
   l.someAway = l.someSaved = l.regLocals.length > 0;
-  const types = kind === CatchKind.catch || kind === CatchKind.catchRef ? tagType(fc, tag).params : NONE;
-  const withRef = kind === CatchKind.catchRef || kind === CatchKind.catchAllRef;
+}
+
+/**
+ * The payload of `types` (and the exnref, `withRef`) from the exception area into the slots of
+ * the stack positions from `height`, pushed. Leaves SCRATCH the state block's address.
+ */
+export function receivePayload(fc: FunctionCompiler, height: number, types: readonly number[], withRef: boolean): void {
+  const asm = fc.asm;
   const offsets = bufferOffsets(types as FuncType['params']);
   loadState(fc);
   const state = GPR64[SCRATCH]!;
@@ -148,11 +168,10 @@ function landingPad(fc: FunctionCompiler, height: number, kind: number, tag: num
     }
     fc.stack.push(inSlot(type, pos));
   }
-  branchTo(fc, target);
 }
 
 /** A tag's type with storage types (a typed reference is passed as the 2.0 reference it is stored as). */
-function tagType(fc: FunctionCompiler, tag: number): FuncType {
+export function tagType(fc: FunctionCompiler, tag: number): FuncType {
   const m = fc.env.module;
   return storageFuncType(m.types[m.tags[tag]!]!);
 }
@@ -193,8 +212,13 @@ export function throwRef(fc: FunctionCompiler): void {
   saveLocals(fc);
   emitMove(asm, REG[Reg.rdi]!, fc.sourceOf(v), false);
   fc.regs.held = 0;
-  loadState(fc);
-  asm.call(qword(GPR64[SCRATCH]!, EXCEPTION_STATE.THROW_REF));
+  callThrowRef(fc);
+}
+
+/** The runtime's THROW_REF, rdi the exnref (set by the caller, the locals saved; SCRATCH the state block if `stateLoaded`). */
+export function callThrowRef(fc: FunctionCompiler, stateLoaded = false): void {
+  if (!stateLoaded) loadState(fc);
+  fc.asm.call(qword(GPR64[SCRATCH]!, EXCEPTION_STATE.THROW_REF));
   fc.frame.trapSiteHere(TrapCode.nullExceptionReference, fc.opOffset);
   afterCall(fc);
 }

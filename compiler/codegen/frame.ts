@@ -9,7 +9,8 @@
 //                                  how many there are is known only at the end
 //   [rsp + 8*(localSlots + maxStackSlots) + 48k]
 //                                  try_table nesting level k's handler record, above the value
-//                                  slots: its displacement is patched in at the end
+//                                  slots: its displacement is patched in at the end; after the
+//                                  records, the exceptions legacy catch bodies caught, 8 bytes each
 //   [rsp + localDisp[i]]           the slot of local i (register locals' save slots too; two
 //                                  8-byte slots for a v128 local)
 //   [rbp - localDisp[i]]           a parameter passed on the stack (with a frame pointer), at
@@ -91,6 +92,8 @@ export class Frame {
   finalSize = 0;
   /** Exception handling: how many try_table handler records the frame holds (the deepest nesting so far). */
   recordCount = 0;
+  /** Legacy exception handling: how many slots for caught exceptions the frame holds (the deepest catch nesting so far). */
+  caughtCount = 0;
   /**
    * Frame offset of each local's slot (from rsp with spDelta 0), or for a parameter that arrived
    * on the stack, minus its offset from rbp (so a negative one says which). Set for every local
@@ -109,6 +112,8 @@ export class Frame {
   private sizePatches: number[] = [];
   /** Per handler-record access: where its disp32 is, and its displacement within the record area. */
   private recordPatches: number[] = [];
+  /** The same for the slots of caught exceptions (legacy exception handling), after the records. */
+  private caughtPatches: number[] = [];
   private popPatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
 
@@ -126,7 +131,7 @@ export class Frame {
   /** The frame of another function, as a new Frame(asm, localCount, funcIndex, bodyOffset), reusing the arrays. */
   reset(localCount: number, funcIndex: number, bodyOffset: number): this {
     this.localSlots = this.maxStackSlots = this.maxVectorSlots = this.spDelta = this.finalSize = 0;
-    this.recordCount = 0;
+    this.recordCount = this.caughtCount = 0;
     this.used = this.usesFramePointer = this.mayUseVectors = this.hasCalls = this.hasLoops = false;
     this.dispatchHead = null;
     refill(this.localDisp, localCount, 0);
@@ -136,6 +141,7 @@ export class Frame {
     truncate(this.sizePatches, 0);
     truncate(this.popPatches, 0);
     truncate(this.recordPatches, 0);
+    truncate(this.caughtPatches, 0);
     this.trapStubs.length = this.trapCalls.length = 0;
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
@@ -182,6 +188,28 @@ export class Frame {
 
   private patchRecord(k: number, field: number): void {
     this.recordPatches.push(this.asm.offset - 4, this.spDelta + k * HANDLER_RECORD.SIZE + field);
+  }
+
+  /** Legacy exception handling: store the exception the catch body at catch nesting level k caught. */
+  storeCaught(k: number, value: Gpr): void {
+    this.asm.mov(this.caughtSlot(k), value);
+    this.patchCaught(k);
+  }
+
+  loadCaught(to: Gpr, k: number): void {
+    this.asm.mov(to, this.caughtSlot(k));
+    this.patchCaught(k);
+  }
+
+  /** Caught exceptions' slots come after the records (patched the same way, see finish). */
+  private caughtSlot(k: number): Mem {
+    if (k >= this.caughtCount) this.caughtCount = k + 1;
+    this.used = true;
+    return qword(rsp, RECORD_PLACEHOLDER);
+  }
+
+  private patchCaught(k: number): void {
+    this.caughtPatches.push(this.asm.offset - 4, this.spDelta + 8 * k);
   }
   // #endregion handler-records
 
@@ -294,7 +322,7 @@ export class Frame {
   }
 
   size(): number {
-    let size = 8 * (this.localSlots + this.maxStackSlots) + this.recordCount * HANDLER_RECORD.SIZE + 16 * this.maxVectorSlots;
+    let size = 8 * (this.localSlots + this.maxStackSlots) + this.recordCount * HANDLER_RECORD.SIZE + 8 * this.caughtCount + 16 * this.maxVectorSlots;
     // A leaf that never touched a slot needs no frame (the sub/add become nops: see finish).
     if (!this.used && !this.hasCalls) return 0;
     // On entry rsp is 8 below a multiple of 16 (the return address); calls need it aligned.
@@ -336,8 +364,10 @@ export class Frame {
       else asm.omit(at, 1);
     }
     const records = 8 * (this.localSlots + this.maxStackSlots);
-    const patches = this.recordPatches;
-    for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, records + patches[i + 1]!);
+    const caught = records + this.recordCount * HANDLER_RECORD.SIZE;
+    for (const [patches, base] of [[this.recordPatches, records], [this.caughtPatches, caught]] as const) {
+      for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, base + patches[i + 1]!);
+    }
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.

@@ -14,6 +14,7 @@ import { returnCall, returnCallIndirect, returnCallRef } from './tailCalls.ts';
 import * as funcRefs from './ops/funcRefs.ts';
 import * as control from './controlFlow.ts';
 import * as exceptions from './exceptions.ts';
+import * as legacy from './legacyExceptions.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import { LOWERINGS } from './lowerings.ts';
 import { pushI32, pushI64 } from './ops/integer.ts';
@@ -371,7 +372,15 @@ export class X64CodeGenerator implements CodeGenerator {
   end(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end');
-    if (fc) try { factsAtEnd(fc); control.end(fc, live); } catch (e) { this.failed(e); }
+    if (fc) {
+      try {
+        factsAtEnd(fc);
+        const kind = fc.control.top().kind;
+        if (kind === FrameKind.try || kind === FrameKind.catch) legacy.endLegacyTry(fc);
+        control.end(fc, live);
+        if (kind === FrameKind.function && fc.control.legacyTables.length > 0) legacy.emitLegacyTables(fc);
+      } catch (e) { this.failed(e); }
+    }
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br', depth);
@@ -427,6 +436,22 @@ export class X64CodeGenerator implements CodeGenerator {
   throwRef(offset: number): void {
     const fc = this.begin(offset, 'throw_ref');
     if (fc) try { exceptions.throwRef(fc); } catch (e) { this.failed(e); }
+  }
+  legacyTry(frame: ControlFrame, offset: number): void {
+    const fc = this.begin(offset, 'try');
+    if (fc) try { legacy.legacyTry(fc, frame); } catch (e) { this.failed(e); }
+  }
+  legacyCatch(frame: ControlFrame, tag: number, offset: number): void {
+    const fc = this.begin(offset, tag < 0 ? 'catch_all' : 'catch', tag < 0 ? undefined : tag);
+    if (fc) try { legacy.legacyCatch(fc, tag, !frame.unreachable); } catch (e) { this.failed(e); }
+  }
+  delegate(frame: ControlFrame, depth: number, offset: number): void {
+    const fc = this.begin(offset, 'delegate', depth);
+    if (fc) try { legacy.delegate(fc, depth, !frame.unreachable); } catch (e) { this.failed(e); }
+  }
+  rethrow(depth: number, offset: number): void {
+    const fc = this.begin(offset, 'rethrow', depth);
+    if (fc) try { legacy.rethrow(fc, depth); } catch (e) { this.failed(e); }
   }
 
   // --- parametric and variables

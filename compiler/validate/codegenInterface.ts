@@ -46,6 +46,12 @@ export const FrameKind = {
   else: 4,
   /** Exception handling's try_table: a block whose catch clauses branch to labels around it. */
   tryTable: 5,
+  /** The legacy exception handling's `try`, in its body (before any catch). */
+  try: 6,
+  /** A legacy `try` in one of its `catch` or `catch_all` bodies (the exception caught, for `rethrow`). */
+  catch: 7,
+  /** A legacy `try` in its `catch_all` body: no catch may follow. */
+  catchAll: 8,
 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
@@ -171,6 +177,17 @@ export interface CodeGenerator {
   throw(tagIndex: number, type: FuncType, offset: number): void;
   /** throw_ref: the exnref has been popped; the rest of the frame is dead. */
   throwRef(offset: number): void;
+  /** Legacy exception handling: `try`, a block whose `catch` bodies follow its body (its frame's kind then `catch`). */
+  legacyTry(frame: ControlFrame, offset: number): void;
+  /**
+   * `catch` (tag >= 0) or `catch_all` (tag -1): the body or the previous catch body ends (falling
+   * through to the try's end unless `frame.unreachable`), and this catch body starts with the tag's payload.
+   */
+  legacyCatch(frame: ControlFrame, tag: number, offset: number): void;
+  /** `delegate`: ends the try; what its body throws goes to the handlers of label `depth` (counted outside the try). */
+  delegate(frame: ControlFrame, depth: number, offset: number): void;
+  /** `rethrow`: throw again the exception caught by the catch body `depth` labels out. */
+  rethrow(depth: number, offset: number): void;
   /** call_ref: the callee is a function reference above the arguments (typed, so no type check; null traps). */
   callRef(typeIndex: number, type: FuncType, offset: number): void;
   returnCallRef(typeIndex: number, type: FuncType, offset: number): void;
@@ -337,4 +354,8 @@ export class NoopCodeGenerator implements CodeGenerator {
   tableInit(_elemIndex: number, _table: number, _offset: number): void {}
   elemDrop(_elemIndex: number, _offset: number): void {}
   wideArithmetic(_opcode: number, _offset: number): void {}
+  legacyTry(_frame: ControlFrame, _offset: number): void {}
+  legacyCatch(_frame: ControlFrame, _tag: number, _offset: number): void {}
+  delegate(_frame: ControlFrame, _depth: number, _offset: number): void {}
+  rethrow(_depth: number, _offset: number): void {}
 }

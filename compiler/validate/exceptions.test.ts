@@ -85,3 +85,36 @@ describe('exception handling: instructions', () => {
     expect(await invalid(`(module (func (result i32) (throw_ref (ref.null exn))))`)).toBeUndefined();
   });
 });
+
+describe('legacy exception handling: try, catch, catch_all, delegate, rethrow', () => {
+  it('accepts catch bodies that start with the payload, delegate to any label around, rethrow from a catch body', async () => {
+    const bytes = await watToWasm(`(module
+      (tag $e (param i32 i64))
+      (func (result i64)
+        (try (result i64)
+          (do (throw $e (i32.const 1) (i64.const 2)))
+          (catch $e (drop) (i64.extend_i32_u) (block (result i64) (try (do) (delegate 1)) (rethrow 1)) (i64.add))
+          (catch_all (i64.const 0))))
+      (func (try (do (try (do) (delegate 1))) (catch_all (try (do) (catch_all (rethrow 1)))))))`, { validate: false });
+    const cg = new RecordingCodeGenerator();
+    validateModule(bytes, cg);
+    expect(cg.events.filter((c) => /^(legacyTry|legacyCatch|delegate|rethrow|end )/.test(c))).toEqual([
+      // function 0: the try (kind 6) at depth 1; its first catch; a delegating try in a block; a rethrow; catch_all.
+      'legacyTry [kind=6 depth=1 dead=false]', 'legacyCatch 0 [kind=6 depth=1 dead=true]',
+      'legacyTry [kind=6 depth=3 dead=false]', 'delegate 1 [kind=6 depth=3 dead=false]', 'rethrow 1', 'end [kind=1 depth=2 dead=true]',
+      'legacyCatch -1 [kind=7 depth=1 dead=false]', 'end [kind=8 depth=1 dead=false]', 'end [kind=0 depth=0 dead=false]',
+      // function 1
+      'legacyTry [kind=6 depth=1 dead=false]', 'legacyTry [kind=6 depth=2 dead=false]', 'delegate 1 [kind=6 depth=2 dead=false]',
+      'legacyCatch -1 [kind=6 depth=1 dead=false]', 'legacyTry [kind=6 depth=2 dead=false]', 'legacyCatch -1 [kind=6 depth=2 dead=false]',
+      'rethrow 1', 'end [kind=8 depth=2 dead=true]', 'end [kind=8 depth=1 dead=false]', 'end [kind=0 depth=0 dead=false]',
+    ]);
+  });
+  it('rejects a rethrow of a label that is not a catch body, a catch payload of the wrong type, a delegate past the function', async () => {
+    expect(await invalid(`(module (func (rethrow 0)))`)).toBe('invalid rethrow label');
+    expect(await invalid(`(module (func (try (do) (catch_all (block (rethrow 0))))))`)).toBe('invalid rethrow label');
+    expect(await invalid(`(module (func (try (do (rethrow 0)) (catch_all))))`)).toBe('invalid rethrow label');
+    expect(await invalid(`(module (tag $e (param i32)) (func (try (do) (catch $e (drop) (drop)))))`)).toBe('type mismatch');
+    expect(await invalid(`(module (func (try (do) (delegate 1))))`)).toBe('unknown label');
+    expect(await invalid(`(module (func (result i32) (try (result i32) (do (i32.const 1)) (catch_all))))`)).toBe('type mismatch');
+  });
+});

@@ -327,7 +327,6 @@ describe('tail calls (return_call, return_call_indirect)', () => {
 
 describe('later proposals are recognized and rejected as unsupported', () => {
   const cases: [string, number[], string][] = [
-    ['legacy exceptions (try)', [0, 0x06, 0x40, 0x0b, 0x0b], 'legacy-exceptions'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
     ['ref.eq (gc)', [0, 0xd3, 0x0b], 'gc'],
     ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],

@@ -193,6 +193,45 @@ export class FunctionValidator implements FunctionContext {
   }
   // #endregion control-stack
 
+  // #region legacy-exceptions
+  /** catch (tag >= 0) or catch_all (-1): the region before ends as at `else`, the catch body starts with the tag's payload. */
+  private legacyCatch(tag: number, at: number, offset: number): void {
+    const frames = this.frames;
+    const f = frames.size - 1;
+    const kind = frames.kind[f];
+    if (kind !== FrameKind.try && kind !== FrameKind.catch) throw this.r.error(kind === FrameKind.catchAll ? 'catch after catch_all' : 'END opcode expected', at);
+    this.checkFrameEnd();
+    if (this.initCount !== 0) this.unsetLocals(f);
+    const dead = frames.deadAtEntry[f] === 1;
+    if (this.cg && !dead) this.cg.legacyCatch(frames.view(f), tag, offset);
+    frames.kind[f] = tag < 0 ? FrameKind.catchAll : FrameKind.catch;
+    frames.unreachable[f] = 0;
+    this.unreachable = false;
+    this.sp = this.height;
+    this.live = this.reporting && !dead;
+    if (tag >= 0) this.pushValues(this.module.types[this.module.tags[tag]!]!.params);
+  }
+
+  /** delegate: ends a try (in its body), naming a label outside it; then as at `end`. */
+  private delegate(depth: number, at: number, offset: number): void {
+    const frames = this.frames;
+    const f = frames.size - 1;
+    if (frames.kind[f] !== FrameKind.try) throw this.r.error('END opcode expected', at);
+    if (depth >= f) throw this.error('unknown label');
+    this.checkFrameEnd();
+    if (this.initCount !== 0) this.unsetLocals(f);
+    if (this.cg && frames.deadAtEntry[f] === 0) this.cg.delegate(frames.view(f), depth, offset);
+    const results = this.blockType.results;
+    const outer = f - 1;
+    frames.size = f;
+    this.height = frames.height[outer]!;
+    this.unreachable = frames.unreachable[outer] === 1;
+    this.blockType = this.blockTypes[frames.typeId[outer]!]!;
+    this.live = this.reporting && !this.unreachable && frames.deadAtEntry[outer] === 0;
+    this.pushValues(results);
+  }
+  // #endregion legacy-exceptions
+
   /** A tail call's callee returns to our caller, so its results must be ours (or subtypes of them). */
   private checkTailResults(callee: FuncType): void {
     if (!subtypes(callee.results, this.type.results)) throw this.error('type mismatch');
@@ -852,6 +891,41 @@ export class FunctionValidator implements FunctionContext {
           pos = r.pos;
           const f = this.pushFrame(FrameKind.tryTable, bt, offset);
           if (this.live) cg!.tryTable(this.frames.view(f), this.catches, offset);
+          break;
+        }
+
+        // ---- legacy exception handling: try, catch, catch_all, delegate, rethrow ----
+        case 0x06: { // try
+          r.pos = pos;
+          const bt = this.readBlockType();
+          pos = r.pos;
+          const f = this.pushFrame(FrameKind.try, bt, offset);
+          if (this.live) cg!.legacyTry(this.frames.view(f), offset);
+          break;
+        }
+        case 0x07: // catch
+        case 0x19: { // catch_all
+          r.pos = pos;
+          const tag = op === 0x07 ? this.readTagIndex() : -1;
+          pos = r.pos;
+          this.legacyCatch(tag, at, offset);
+          break;
+        }
+        case 0x18: { // delegate
+          r.pos = pos;
+          const depth = r.u32();
+          pos = r.pos;
+          this.delegate(depth, at, offset);
+          break;
+        }
+        case 0x09: { // rethrow
+          r.pos = pos;
+          const depth = r.u32();
+          pos = r.pos;
+          const kind = this.frames.kind[this.label(depth)];
+          if (kind !== FrameKind.catch && kind !== FrameKind.catchAll) throw this.error('invalid rethrow label');
+          if (this.live) cg!.rethrow(depth, offset);
+          this.setUnreachable();
           break;
         }
 

@@ -77,6 +77,11 @@ export class RecordingCodeGenerator extends NoopCodeGenerator {
   }
   override throw(tag: number, _t: FuncType, o: number): void { this.log(o, 'throw', tag); }
   override throwRef(o: number): void { this.log(o, 'throwRef'); }
+  override legacyTry(f: ControlFrame, o: number): void { this.log(o, 'legacyTry', RecordingCodeGenerator.frame(f)); }
+  override legacyCatch(f: ControlFrame, tag: number, o: number): void { this.log(o, 'legacyCatch', tag, RecordingCodeGenerator.frame(f)); }
+  override delegate(f: ControlFrame, d: number, o: number): void { this.log(o, 'delegate', d, RecordingCodeGenerator.frame(f)); }
+  override rethrow(d: number, o: number): void { this.log(o, 'rethrow', d); }
+  override wideArithmetic(op: number, o: number): void { this.log(o, 'wideArithmetic', op); }
   override drop(t: ValType, o: number): void { this.log(o, 'drop', t); }
   override select(t: ValType, o: number): void { this.log(o, 'select', t); }
   override localGet(i: number, t: ValType, o: number): void { this.log(o, 'localGet', i, t); }

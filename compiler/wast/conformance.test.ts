@@ -46,6 +46,7 @@ function kindsAndReasons(s: Summary): { kinds: Record<string, Counts>; skipReaso
 const HELD_FOLDERS = [
   'proposals/custom-page-sizes',
   'proposals/wide-arithmetic',
+  'legacy',
 ];
 
 function heldFiles(suite: string): WastFile[] {

@@ -414,20 +414,27 @@ export class Assembler extends Instructions {
    * aligned to `align`). Floating-point constants and masks live here.
    */
   constant(bytes: Uint8Array, align = bytes.length, size: 0 | 32 | 64 | 128 = 0): Mem {
-    let label = this.pooled(bytes, align);
-    if (!label) {
-      label = new Label('constant');
-      const start = this.poolSize, n = bytes.length;
-      if (start + n > this.poolData.length) {
-        const grown = new Uint8Array(2 * (start + n));
-        grown.set(this.poolData);
-        this.poolData = grown;
-      }
-      for (let i = 0; i < n; i++) this.poolData[start + i] = bytes[i]!;
-      this.poolSize = start + n;
-      this.pool[this.poolCount++] = { label, start, length: n, align };
-    }
+    const label = this.pooled(bytes, align) ?? this.addConstant(new Label('constant'), bytes, align);
     return ripLabel(label, 0, size);
+  }
+  /**
+   * Constant bytes in the pool at `label`, a label code referred to before the bytes were known
+   * (not deduplicated: the label is the caller's).
+   */
+  constantAt(label: Label, bytes: Uint8Array, align: number): void {
+    this.addConstant(label, bytes, align);
+  }
+  private addConstant(label: Label, bytes: Uint8Array, align: number): Label {
+    const start = this.poolSize, n = bytes.length;
+    if (start + n > this.poolData.length) {
+      const grown = new Uint8Array(2 * (start + n));
+      grown.set(this.poolData);
+      this.poolData = grown;
+    }
+    for (let i = 0; i < n; i++) this.poolData[start + i] = bytes[i]!;
+    this.poolSize = start + n;
+    this.pool[this.poolCount++] = { label, start, length: n, align };
+    return label;
   }
   /** The label of constant bytes already in the pool, if any. */
   private pooled(bytes: Uint8Array, align: number): Label | undefined {
