@@ -11,6 +11,8 @@ import {
   readTableSection, readTypeSection, SECTION_ORDER, SectionId,
 } from '../binary/sections.ts';
 import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
+import { gcUse } from '../binary/refTypes.ts';
+import { checkSubtypes } from './gcTypes.ts';
 import { unsupported } from '../errors.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
 import { FunctionValidator } from './functionValidator.ts';
@@ -374,8 +376,12 @@ export class StreamingValidator {
   private beginModule(): void {
     if (this.begun) return;
     this.begun = true;
+    // GC in the declarations (types, globals, tables, segments): validated, compiled by no code generator yet.
+    if (this.cg && gcUse.count !== this.gcUseAtStart) throw unsupported('gc', this.offset);
     this.cg?.beginModule(this.module);
   }
+  /** gcUse's count when this module began: a difference at beginModule means its declarations use GC. */
+  private readonly gcUseAtStart = gcUse.count;
 
   private readSection(id: number, r: Reader): void {
     const m = this.module;
@@ -385,6 +391,7 @@ export class StreamingValidator {
         const first = m.types.length;
         readTypeSection(r, m);
         for (let i = first; i < m.types.length; i++) checkSignatureLimits(m.types[i]!.params.length, m.types[i]!.results.length, at);
+        checkSubtypes(m, first, at);
         break;
       }
       case SectionId.import: readImportSection(r, m); checkImports(m, at); break;
