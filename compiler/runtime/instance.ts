@@ -9,14 +9,14 @@ import {
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
 import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
-import { type ExceptionHooks, makeTag, Tag, tagType } from './exceptions.ts';
+import { type ExceptionHooks, makeTag, Tag, tagType, tagTypeId } from './exceptions.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { evalExtendedConst } from './extendedConst.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
-import { moduleTypes, type ModuleTypes } from './typeIds.ts';
+import { moduleTypes, type ModuleTypes, typeIdOf } from './typeIds.ts';
 import { isSubtype, storageType } from '../binary/refTypes.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
@@ -279,8 +279,8 @@ export class Instance implements FunctionHolder {
         }
         case 'tag': {
           if (!(value instanceof Tag)) throw new LinkError(`incompatible import type: ${what} is not a tag`);
-          // Tags carry their types in global form (typed references by process-wide type ids).
-          if (!sameTypes(tagType(value).params, moduleTypes(info).funcType(imp.desc.typeIndex).params)) {
+          // A tag's type must be the import's: the same process-wide type id (a JS tag's is its plain function type's).
+          if ((tagTypeId(value) ?? typeIdOf(tagType(value))) !== types.ids[imp.desc.typeIndex]) {
             throw new LinkError(`incompatible import type: ${what} has another type`);
           }
           this.tags.push(value);
@@ -288,7 +288,7 @@ export class Instance implements FunctionHolder {
         }
       }
     }
-    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(moduleTypes(info).funcType(info.tags[t]!)));
+    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(types.funcType(info.tags[t]!), types.ids[info.tags[t]!]));
 
     const stubs = rt.loadStubs(stubRequests);
     if (stubs.code) this.keepAlive.push(stubs.code);
@@ -591,7 +591,6 @@ const exceptionHooks: ExceptionHooks = {
   tagOf: (vmctx, index) => instancesByVmctx.get(vmctx)?.deref()?.tags[index],
   holderOf: (vmctx) => instancesByVmctx.get(vmctx)?.deref(),
 };
-const sameTypes = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 const trapPositionOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
 const trapSiteOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.trapSiteAt(returnAddress);
 

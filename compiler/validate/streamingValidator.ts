@@ -12,7 +12,7 @@ import {
 } from '../binary/sections.ts';
 import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
 import { gcUse } from '../binary/refTypes.ts';
-import { checkSubtypes } from './gcTypes.ts';
+import { checkSubtypes, compiledGcTypes } from './gcTypes.ts';
 import { unsupported } from '../errors.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
 import { FunctionValidator } from './functionValidator.ts';
@@ -376,14 +376,24 @@ export class StreamingValidator {
   private beginModule(): void {
     if (this.begun) return;
     this.begun = true;
-    // GC in the declarations (types, globals, tables, segments): validated, compiled by no code generator yet.
-    if (this.cg && gcUse.count !== this.gcUseAtStart) throw unsupported('gc', this.offset);
+    // GC in the declarations: validated, and compiled by no code generator yet, except recursion
+    // groups of final function types (their ids are the runtime's business: typeIds.ts).
+    const gcTypes = this.gcInTypes > 0 && !compiledGcTypes(this.module);
+    if (this.cg && (gcTypes || this.gcInOtherSections > 0)) throw unsupported('gc', this.offset);
     this.cg?.beginModule(this.module);
   }
-  /** gcUse's count when this module began: a difference at beginModule means its declarations use GC. */
-  private readonly gcUseAtStart = gcUse.count;
+  /** How often the type section, and the other sections, used GC (gcUse, counted around each section). */
+  private gcInTypes = 0;
+  private gcInOtherSections = 0;
 
   private readSection(id: number, r: Reader): void {
+    const before = gcUse.count;
+    this.readSectionContents(id, r);
+    if (id === SectionId.type) this.gcInTypes += gcUse.count - before;
+    else this.gcInOtherSections += gcUse.count - before;
+  }
+
+  private readSectionContents(id: number, r: Reader): void {
     const m = this.module;
     const at = r.offset;
     switch (id) {

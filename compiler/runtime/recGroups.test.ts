@@ -1,0 +1,42 @@
+// GC's recursion groups of final function types, the part of GC that compiles: types equal in
+// structure but in different places of their groups are different types, to call_indirect and
+// to imports of functions and tags; equal groups in two modules are the same types.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileModule } from '../codegen/moduleCompiler.ts';
+import { LinkError, RuntimeError } from '../errors.ts';
+import { textVerdicts, type TextVerdicts } from '../wast/node/textVerdicts.ts';
+import { Instance } from './instance.ts';
+
+let text: TextVerdicts;
+beforeAll(async () => {
+  text = await textVerdicts();
+});
+const instantiate = (source: string, imports: object = {}) => new Instance(compileModule(text.parse(source)), imports as never);
+
+const GROUP = '(rec (type $t1 (func (result i32))) (type $t2 (func (result i32))) (type $u1 (func (param i32))) (type $u2 (func (param i32))))';
+
+describe('recursion groups of final function types', () => {
+  it('call_indirect tells apart two members of one group, though their signatures are equal', () => {
+    const e = instantiate(`(module ${GROUP}
+      (table 2 funcref) (elem (i32.const 0) $f $g)
+      (func $f (type $t1) (i32.const 1)) (func $g (type $t2) (i32.const 2))
+      (func (export "call1") (param i32) (result i32) (call_indirect (type $t1) (local.get 0))))`).exports as Record<string, (i: number) => number>;
+    expect(e.call1!(0)).toBe(1);
+    expect(() => e.call1!(1)).toThrow(RuntimeError);
+    expect(() => e.call1!(1)).toThrow('indirect call type mismatch');
+  });
+  it('links a function or tag of an equal group of another module, not one of another member or group', () => {
+    const lib = instantiate(`(module ${GROUP}
+      (func (export "f") (type $t1) (i32.const 7)) (tag (export "tag") (type $u1)))`).exports;
+    const imports = { m: lib };
+    expect(() => instantiate(`(module ${GROUP} (import "m" "f" (func (type $t1))) (import "m" "tag" (tag (type $u1))))`, imports)).not.toThrow();
+    expect(() => instantiate(`(module ${GROUP} (import "m" "f" (func (type $t2))))`, imports)).toThrow(LinkError);
+    expect(() => instantiate(`(module ${GROUP} (import "m" "tag" (tag (type $u2))))`, imports)).toThrow(LinkError);
+    expect(() => instantiate('(module (import "m" "f" (func (result i32))))', imports)).toThrow(LinkError);
+    expect(() => instantiate('(module (type $t (func (param i32))) (import "m" "tag" (tag (type $t))))', imports)).toThrow(LinkError);
+  });
+  it('still refuses to compile non-final types and struct types (the rest of GC)', () => {
+    expect(() => compileModule(text.parse('(module (type (sub (func))))'))).toThrow('unsupported feature: gc');
+    expect(() => compileModule(text.parse('(module (rec (type (func)) (type (struct))))'))).toThrow('unsupported feature: gc');
+  });
+});
