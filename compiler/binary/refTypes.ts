@@ -89,8 +89,10 @@ export function isRefSubtype(a: number, b: number, supers: ArrayLike<number> = N
 
 /**
  * How many times a typed reference or a function-references operator has been decoded, in this
- * thread. The differential fuzzer reads it around a validation: Node 20's V8 knows typed function
- * references only behind a flag and under their old opcodes, so it cannot judge a module that uses them.
+ * thread (and a constant `global.get` of a global the module defines, GC's extension of constant
+ * expressions). The differential fuzzer reads it around a validation: Node 20's V8 knows typed
+ * function references only behind a flag and under their old opcodes, so it cannot judge a module
+ * that uses them.
  */
 export const typedRefUse = { count: 0 };
 

@@ -17,6 +17,7 @@ import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
 import { moduleTypes, type ModuleTypes, typeIdOf } from './typeIds.ts';
+import { globalSuperTypes, isSubtypeId, supertypeIdOf } from './supertypeIds.ts';
 import { isSubtype, storageType } from '../binary/refTypes.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
@@ -227,6 +228,8 @@ export class Instance implements FunctionHolder {
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     const types = (this.types = moduleTypes(info));
     types.ids.forEach((id, i) => this.vm.setUint32(this.layout.typeId(i), id, true));
+    // GC's declared supertypes, for the calls through a type that is not final (SUPERTYPE_TABLE).
+    if (info.typeDefs.some((d) => d.supertype >= 0)) for (const id of types.ids) rt.setSupertype(id, supertypeIdOf(id));
 
     // #region instance-imports
     // Imports, in order. Function stubs are assembled together once all are known.
@@ -431,7 +434,7 @@ export class Instance implements FunctionHolder {
     if (wasm) {
       // A function of another instance: call it through a stub that switches instances, and
       // reuse its record so the reference stays the same function.
-      if (wasm.typeId !== this.types.ids[typeIndex]) throw new LinkError(`incompatible import type: ${what} has another function type`);
+      if (!isSubtypeId(wasm.typeId, this.types.ids[typeIndex]!)) throw new LinkError(`incompatible import type: ${what} has another function type`);
       requests.push({ kind: 'switch', type, calleeVmctx: wasm.vmctx, calleeCode: wasm.code });
       users.push((address) => this.setAddress(this.layout.importedFunction(index), address));
       // Both ways: the callee may keep references to the caller's functions it was passed.
@@ -651,7 +654,7 @@ function checkLimits(what: string, size: number, max: number | undefined, wanted
 /** `type` in its global form (typeIds.ts). A mutable global's type must be equal, an immutable one's a subtype. */
 function importGlobal(value: unknown, type: ValType, mutable: boolean, what: string): Global {
   if (value instanceof Global) {
-    const fits = mutable ? value.type === type : isSubtype(value.type, type);
+    const fits = mutable ? value.type === type : isSubtype(value.type, type, globalSuperTypes);
     if (!fits || value.mutable !== mutable) throw new LinkError(`incompatible import type: ${what} has another type or mutability`);
     return value;
   }

@@ -35,8 +35,41 @@ describe('recursion groups of final function types', () => {
     expect(() => instantiate('(module (import "m" "f" (func (result i32))))', imports)).toThrow(LinkError);
     expect(() => instantiate('(module (type $t (func (param i32))) (import "m" "tag" (tag (type $t))))', imports)).toThrow(LinkError);
   });
-  it('still refuses to compile non-final types and struct types (the rest of GC)', () => {
-    expect(() => compileModule(text.parse('(module (type (sub (func))))'))).toThrow('unsupported feature: gc');
+  it('still refuses to compile struct and array types and values of the any hierarchy (the rest of GC)', () => {
     expect(() => compileModule(text.parse('(module (rec (type (func)) (type (struct))))'))).toThrow('unsupported feature: gc');
+    expect(() => compileModule(text.parse('(module (type (func (param anyref))))'))).toThrow('unsupported feature: gc');
+  });
+});
+
+const CHAIN = `(type $shape (sub (func (result i32))))
+  (type $circle (sub $shape (func (result i32))))
+  (type $disc (sub final $circle (func (result i32))))
+  (type $other (sub final (func (result i32))))`; // not $shape: final
+
+describe('declared supertypes of function types', () => {
+  it('call_indirect through a type that is not final takes its subtypes, down any depth, and nothing else', () => {
+    const e = instantiate(`(module ${CHAIN}
+      (table 4 funcref) (elem (i32.const 0) $s $c $d $o)
+      (func $s (type $shape) (i32.const 1)) (func $c (type $circle) (i32.const 2))
+      (func $d (type $disc) (i32.const 3)) (func $o (type $other) (i32.const 4))
+      (func (export "shape") (param i32) (result i32) (call_indirect (type $shape) (local.get 0)))
+      (func (export "circle") (param i32) (result i32) (call_indirect (type $circle) (local.get 0))))`).exports as Record<string, (i: number) => number>;
+    expect([0, 1, 2].map((i) => e.shape!(i))).toEqual([1, 2, 3]);
+    expect(() => e.shape!(3)).toThrow('indirect call type mismatch');
+    expect(e.circle!(2)).toBe(3);
+    expect(() => e.circle!(0)).toThrow('indirect call type mismatch');
+  });
+  it('imports a function of a subtype, not of a supertype; JS hands a (ref $shape) any subtype\'s function', () => {
+    const lib = instantiate(`(module ${CHAIN}
+      (func (export "disc") (type $disc) (i32.const 3)) (func (export "shape") (type $shape) (i32.const 1)))`).exports;
+    const imports = { m: lib };
+    expect(() => instantiate(`(module ${CHAIN} (import "m" "disc" (func (type $shape))))`, imports)).not.toThrow();
+    expect(() => instantiate(`(module ${CHAIN} (import "m" "shape" (func (type $circle))))`, imports)).toThrow(LinkError);
+    const e = instantiate(`(module ${CHAIN}
+      (func (export "call") (param (ref $shape)) (result i32) (call_ref $shape (local.get 0))))`).exports as Record<string, (f: unknown) => number>;
+    expect(e.call!((lib as Record<string, unknown>).disc)).toBe(3);
+    const narrow = instantiate(`(module ${CHAIN}
+      (func (export "call") (param (ref $circle)) (result i32) (call_ref $circle (local.get 0))))`).exports as Record<string, (f: unknown) => number>;
+    expect(() => narrow.call!((lib as Record<string, unknown>).shape)).toThrow(TypeError);
   });
 });

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isRefSubtype } from '../binary/refTypes.ts';
 import { textVerdicts, type TextVerdicts } from '../wast/node/textVerdicts.ts';
 import { validateModule } from '../validate/index.ts';
-import { globalSuperTypes, moduleTypes, typeIdOf } from './typeIds.ts';
+import { moduleTypes, typeIdOf } from './typeIds.ts';
+import { globalSuperTypes } from './supertypeIds.ts';
 
 let text: TextVerdicts;
 beforeAll(async () => {

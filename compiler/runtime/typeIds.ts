@@ -12,10 +12,9 @@
 import { isTypedRef, REF_INDEX_SHIFT, refTypeIndex } from '../binary/refTypes.ts';
 import type { FuncType, ModuleInfo, ValType } from '../binary/types.ts';
 import { signatureKey } from './runtime.ts';
+import { superIds } from './supertypeIds.ts';
 
 const typeIds = new Map<string, number>();
-/** See globalSuperTypes. */
-const superIds: number[] = [];
 
 function intern(key: string): number {
   let id = typeIds.get(key);
@@ -123,9 +122,4 @@ function idsOfGroup(info: ModuleInfo, start: number, size: number, ids: Uint32Ar
   }
 }
 
-/**
- * The declared supertypes of the process's types, for isRefSubtype on references in their global
- * form: at id - 1 (a global reference's "canonical index"), the id - 1 of its supertype, -1 for none.
- */
-export const globalSuperTypes: ArrayLike<number> = superIds;
 // #endregion canonical-type-ids

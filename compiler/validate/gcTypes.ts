@@ -87,13 +87,13 @@ function checkDefaultable(fields: readonly FieldType[], offset: number): void {
 }
 
 /**
- * Whether the code generator and runtime handle a module's GC types: recursion groups of final
- * function types (no supertypes, so call_indirect and imports still match by equal ids) whose
- * values are not of the any hierarchy.
+ * Whether the code generator and runtime handle a module's GC types: recursion groups of function
+ * types, with declared supertypes (call_indirect and imports accept subtypes), whose values are
+ * not of the any hierarchy.
  */
 export function compiledGcTypes(m: ModuleInfo): boolean {
   const ofAny = (t: number) => (t & 0xff) === ANYREF;
-  return m.typeDefs.every((d, i) => d.kind === 'func' && d.final && !m.types[i]!.params.some(ofAny) && !m.types[i]!.results.some(ofAny));
+  return m.typeDefs.every((d, i) => d.kind === 'func' && !m.types[i]!.params.some(ofAny) && !m.types[i]!.results.some(ofAny));
 }
 
 // #region subtype-checks
