@@ -59,6 +59,19 @@ describe('declared supertypes of function types', () => {
     expect(e.circle!(2)).toBe(3);
     expect(() => e.circle!(0)).toThrow('indirect call type mismatch');
   });
+  it('return_call_indirect walks the chain as call_indirect does, arguments in place', () => {
+    const e = instantiate(`(module
+      (type $op (sub (func (param i32 i32) (result i32))))
+      (type $sub (sub $op (func (param i32 i32) (result i32))))
+      (type $other (func (param i32 i32) (result i32)))
+      (table 2 funcref) (elem (i32.const 0) $minus $plus)
+      (func $minus (type $sub) (i32.sub (local.get 0) (local.get 1)))
+      (func $plus (type $other) (i32.add (local.get 0) (local.get 1)))
+      (func (export "tail") (param i32 i32 i32) (result i32)
+        (return_call_indirect (type $op) (local.get 1) (local.get 2) (local.get 0))))`).exports as Record<string, (...a: number[]) => number>;
+    expect(e.tail!(0, 10, 3)).toBe(7);
+    expect(() => e.tail!(1, 10, 3)).toThrow('indirect call type mismatch');
+  });
   it('imports a function of a subtype, not of a supertype; JS hands a (ref $shape) any subtype\'s function', () => {
     const lib = instantiate(`(module ${CHAIN}
       (func (export "disc") (type $disc) (i32.const 3)) (func (export "shape") (type $shape) (i32.const 1)))`).exports;
