@@ -9,4 +9,5 @@ export * from './vmContext.ts';
 export * from './values.ts';
 export * from './cpuFeatures.ts';
 export * from './exceptions.ts';
+export * from './typeChecks.ts';
 export type * from './compiledModule.ts';

@@ -87,9 +87,13 @@ export function suppliedImports(info: ModuleInfo, options: CompileOptions): Map<
       if (builtin === undefined) throw new CompileError(`${where}: no such builtin`);
       if (imp.desc.kind !== 'func') throw new CompileError(`${where}: a builtin is a function`);
       if (builtin.needsArrays) throw new CompileError(`${where}: this builtin takes a GC array, and Lightbeam has no GC yet`);
+      // The builtin's type is a function type alone in its recursion group, final, with no
+      // supertype: the import's must be that type (equal under iso-recursive equivalence).
       const type = info.types[imp.desc.typeIndex]!;
+      const def = info.typeDefs[imp.desc.typeIndex];
       const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, k) => t === b[k]);
-      if (!same(type.params, builtin.params) || !same(type.results, builtin.results)) {
+      const plain = def === undefined || (def.kind === 'func' && def.final && def.supertype < 0 && def.groupSize === 1);
+      if (!plain || !same(type.params, builtin.params) || !same(type.results, builtin.results)) {
         throw new CompileError(`${where}: the import's type is not the builtin's`);
       }
       supplied.set(i, { builtin: imp.name });

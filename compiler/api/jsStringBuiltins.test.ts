@@ -101,6 +101,12 @@ describe('JS string builtins', () => {
     refused(importing('length', '(func (param (ref extern)) (result i32))'));
     refused(importing('cast', '(func (param externref) (result externref))')); // the result is (ref extern)
     refused(importing('length', '(global externref)'));
+    // The right parameters and results, but not the builtin's type: in a recursion group with
+    // another type, or not final.
+    refused(parse(`(module (rec (type $t (func (param externref) (result i32))) (type (struct)))
+      (import "wasm:js-string" "length" (func (type $t))))`));
+    refused(parse(`(module (type $t (sub (func (param externref) (result i32))))
+      (import "wasm:js-string" "length" (func (type $t))))`));
     // Lightbeam has no GC arrays yet: a module can name these only with a type it cannot declare.
     expect(JS_STRING_BUILTINS.fromCharCodeArray!.needsArrays).toBe(true);
     const good = importing('length', '(func (param externref) (result i32))');

@@ -5,9 +5,10 @@
 
 import { unsupported } from '../errors.ts';
 import type { Reader } from './reader.ts';
-import type { ConstArith, ConstExpr, ConstInstr } from './types.ts';
+import type { ConstArith, ConstExpr, ConstInstr, GcConstInstr } from './types.ts';
+import { gcUse } from './refTypes.ts';
 import { operatorInfo, UNSUPPORTED_PREFIXES } from './operators.ts';
-import { readHeapType } from './valueTypes.ts';
+import { readHeapType, type TypeContext } from './valueTypes.ts';
 
 // #region const-expr-reader
 const ARITH: Readonly<Record<number, ConstArith>> = {
@@ -19,7 +20,7 @@ const ARITH: Readonly<Record<number, ConstArith>> = {
  * Reads instructions up to `end` (`canon`: the module's canonical types, for `ref.null $t`). The stack's depth is checked here (one value at the end, two
  * under each operator); the types of the values are the validator's business.
  */
-export function readConstExpr(r: Reader, canon?: readonly number[]): ConstExpr {
+export function readConstExpr(r: Reader, types?: TypeContext): ConstExpr {
   let first: ConstInstr | undefined;
   let code: (ConstInstr | ConstArith)[] | undefined; // only for expressions of more than one instruction
   let depth = 0;
@@ -37,14 +38,16 @@ export function readConstExpr(r: Reader, canon?: readonly number[]): ConstExpr {
       code!.push(arith);
       continue;
     }
-    const e = readConstInstr(r, op, at, canon);
-    depth++;
+    const e = readConstInstr(r, op, at, types);
+    const pops = constOperandCount(e, types);
+    if (depth < pops) throw r.error('type mismatch', at);
+    depth += 1 - pops;
     if (first === undefined) first = e;
     else (code ??= [first]).push(e);
   }
 }
 
-function readConstInstr(r: Reader, op: number, at: number, canon: readonly number[] | undefined): ConstInstr {
+function readConstInstr(r: Reader, op: number, at: number, types: TypeContext | undefined): ConstInstr {
   switch (op) {
     case 0x41: return { op: 'i32.const', value: r.s32() };
     case 0x42:
@@ -54,9 +57,10 @@ function readConstInstr(r: Reader, op: number, at: number, canon: readonly numbe
     case 0x44:
       r.u64Fixed();
       return { op: 'f64.const', bits: (BigInt(r.high >>> 0) << 32n) | BigInt(r.low >>> 0) };
-    case 0xd0: return { op: 'ref.null', type: readHeapType(r, canon) };
+    case 0xd0: return { op: 'ref.null', type: readHeapType(r, types) };
     case 0xd2: return { op: 'ref.func', func: r.u32() };
     case 0x23: return { op: 'global.get', global: r.u32() };
+    case 0xfb: return readGcConstInstr(r, at, types);
     case 0xfd: {
       const sub = r.u32();
       // Copied: the ConstExpr is kept with the module, the bytes it was read from may not be.
@@ -82,3 +86,40 @@ function readConstInstr(r: Reader, op: number, at: number, canon: readonly numbe
   }
 }
 // #endregion const-expr-reader
+
+// #region gc-const-instrs
+/** GC's constant instructions (0xfb prefix); its other operators are not constant. */
+function readGcConstInstr(r: Reader, at: number, types: TypeContext | undefined): GcConstInstr {
+  const sub = r.u32();
+  gcUse.count++;
+  const typeIndex = (): number => {
+    const typeAt = r.pos;
+    const index = r.u32();
+    if (types === undefined || index >= types.canonicalTypes.length) throw r.error(`unknown type ${index}`, typeAt);
+    return index;
+  };
+  switch (sub) {
+    case 0x00: return { op: 'struct.new', type: typeIndex() };
+    case 0x01: return { op: 'struct.new_default', type: typeIndex() };
+    case 0x06: return { op: 'array.new', type: typeIndex() };
+    case 0x07: return { op: 'array.new_default', type: typeIndex() };
+    case 0x08: return { op: 'array.new_fixed', type: typeIndex(), count: r.u32() };
+    case 0x1c: return { op: 'ref.i31' };
+    case 0x1a: return { op: 'any.convert_extern' };
+    case 0x1b: return { op: 'extern.convert_any' };
+  }
+  if (operatorInfo((0xfb << 12) | sub)) throw r.error('constant expression required', at);
+  throw r.error('illegal opcode', at);
+}
+
+/** How many values a constant instruction takes from the stack (a struct.new of a non-struct type: none, the validator rejects it). */
+export function constOperandCount(e: ConstInstr, types: TypeContext | undefined): number {
+  switch (e.op) {
+    case 'struct.new': return types?.typeDefs[e.type]?.kind === 'struct' ? types.typeDefs[e.type]!.fields.length : 0;
+    case 'array.new': return 2;
+    case 'array.new_fixed': return e.count;
+    case 'array.new_default': case 'ref.i31': case 'any.convert_extern': case 'extern.convert_any': return 1;
+    default: return 0;
+  }
+}
+// #endregion gc-const-instrs

@@ -2,16 +2,18 @@
 // One aligned row per opcode (wasm3/QBE style), grouped by the proposal that added it.
 // The decoder reads the immediates column, the validator the family and signature columns,
 // disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included, and
-// relaxed SIMD, the tail calls and the typed function references of WebAssembly 3.0; other later proposals are listed only so
+// relaxed SIMD, the tail calls, typed function references, exception handling and GC of WebAssembly 3.0; other later proposals are listed only so
 // that their encodings are rejected as "unsupported feature: <proposal>" rather than as malformed.
 //
 // Columns:
-//   opcode     one byte, or (prefix << 12) | sub for the 0xfc/0xfd/0xfb/0xfe prefixes
+//   opcode     one byte, or (prefix << 12) | sub for the 0xfb/0xfc/0xfd/0xfe prefixes
 //   name       the text-format name
 //   immediate  what follows the opcode:  -  none          blocktype   block type
 //              label  relative depth       labels   br_table vector + default
 //              func / local / global / table / elem / data / mem        an index
-//              type_table   call_indirect  type  a type index (call_ref)
+//              type_table   call_indirect  type  a type index (call_ref, GC's struct and array operators)
+//              "type field"  "type count" etc.  a type index, then a field index, count or segment index
+//              heaptype  a heap type (ref.test, ref.cast)   cast  br_on_cast's flags, label, two heap types
 //              reftype  ref.null's type   valtypes  select's type vector
 //              i32 / i64 / f32 / f64  a constant   memarg:N  alignment+offset, natural alignment N bytes
 //              memarg_lane:N  a memarg, then a lane byte   lane  one lane byte
@@ -531,6 +533,42 @@ export const PROPOSALS = {
     [0x1f, 'try_table',              'catches',     'special', 'rule: block type; catch clauses branch to outer labels'],
   ],
 
+  // ---- WebAssembly 3.0's GC: structs, arrays, i31 references, casts (validated in validate/gcOperators.ts) ----
+  'gc': [
+    [0xd3, 'ref.eq',                 '-',           'special', 'rule: [eqref eqref] -> [i32]'],
+    [0xfb000, 'struct.new',          'type',        'special', 'rule: [fields*] -> [(ref $t)]'],
+    [0xfb001, 'struct.new_default',  'type',        'special', 'rule: [] -> [(ref $t)], fields defaultable'],
+    [0xfb002, 'struct.get',          'type field',  'special', 'rule: [(ref null $t)] -> [t], t not packed'],
+    [0xfb003, 'struct.get_s',        'type field',  'special', 'rule: [(ref null $t)] -> [i32], packed field'],
+    [0xfb004, 'struct.get_u',        'type field',  'special', 'rule: [(ref null $t)] -> [i32], packed field'],
+    [0xfb005, 'struct.set',          'type field',  'special', 'rule: [(ref null $t) t] -> [], mutable field'],
+    [0xfb006, 'array.new',           'type',        'special', 'rule: [t i32] -> [(ref $t)]'],
+    [0xfb007, 'array.new_default',   'type',        'special', 'rule: [i32] -> [(ref $t)], element defaultable'],
+    [0xfb008, 'array.new_fixed',     'type count',  'special', 'rule: [t^n] -> [(ref $t)]'],
+    [0xfb009, 'array.new_data',      'type data',   'special', 'rule: [i32 i32] -> [(ref $t)], numeric element'],
+    [0xfb00a, 'array.new_elem',      'type elem',   'special', 'rule: [i32 i32] -> [(ref $t)], segment type fits'],
+    [0xfb00b, 'array.get',           'type',        'special', 'rule: [(ref null $t) i32] -> [t], t not packed'],
+    [0xfb00c, 'array.get_s',         'type',        'special', 'rule: [(ref null $t) i32] -> [i32], packed'],
+    [0xfb00d, 'array.get_u',         'type',        'special', 'rule: [(ref null $t) i32] -> [i32], packed'],
+    [0xfb00e, 'array.set',           'type',        'special', 'rule: [(ref null $t) i32 t] -> [], mutable'],
+    [0xfb00f, 'array.len',           '-',           'special', 'rule: [(ref null array)] -> [i32]'],
+    [0xfb010, 'array.fill',          'type',        'special', 'rule: [(ref null $t) i32 t i32] -> [], mutable'],
+    [0xfb011, 'array.copy',          'type type',   'special', 'rule: [(ref null $t1) i32 (ref null $t2) i32 i32] -> []'],
+    [0xfb012, 'array.init_data',     'type data',   'special', 'rule: [(ref null $t) i32 i32 i32] -> [], mutable'],
+    [0xfb013, 'array.init_elem',     'type elem',   'special', 'rule: [(ref null $t) i32 i32 i32] -> [], mutable'],
+    [0xfb014, 'ref.test',            'heaptype',    'special', 'rule: [rt\'] -> [i32], rt = (ref ht)'],
+    [0xfb015, 'ref.test null',       'heaptype',    'special', 'rule: [rt\'] -> [i32], rt = (ref null ht)'],
+    [0xfb016, 'ref.cast',            'heaptype',    'special', 'rule: [rt\'] -> [(ref ht)], traps if not'],
+    [0xfb017, 'ref.cast null',       'heaptype',    'special', 'rule: [rt\'] -> [(ref null ht)], traps if not'],
+    [0xfb018, 'br_on_cast',          'cast',        'special', 'rule: [t* rt1] -> [t* rt1\\rt2], label* = t* rt2'],
+    [0xfb019, 'br_on_cast_fail',     'cast',        'special', 'rule: [t* rt1] -> [t* rt2], label* = t* rt1\\rt2'],
+    [0xfb01a, 'any.convert_extern',  '-',           'special', 'rule: [(ref null? extern)] -> [(ref null? any)]'],
+    [0xfb01b, 'extern.convert_any',  '-',           'special', 'rule: [(ref null? any)] -> [(ref null? extern)]'],
+    [0xfb01c, 'ref.i31',             '-',           'special', 'rule: [i32] -> [(ref i31)]'],
+    [0xfb01d, 'i31.get_s',           '-',           'special', 'rule: [(ref null i31)] -> [i32]'],
+    [0xfb01e, 'i31.get_u',           '-',           'special', 'rule: [(ref null i31)] -> [i32]'],
+  ],
+
   // ---- the legacy exception instructions (before exnref), still in the spec suite's legacy folder ----
   'legacy-exceptions': [
     [0x06, 'try',                    'blocktype',   'special', 'rule: block type; catch bodies follow the body'],
@@ -548,23 +586,18 @@ export const PROPOSALS = {
     [0xfc015, 'i64.mul_wide_s',      '-',           'special', 'i64 i64 -> i64 i64'],
     [0xfc016, 'i64.mul_wide_u',      '-',           'special', 'i64 i64 -> i64 i64'],
   ],
-
-  // ---- later proposals: recognized, rejected as "unsupported feature: <proposal>" ----
-  'gc': [
-    [0xd3, 'ref.eq',                 '-',           'unsupported', ''],
-  ],
 } as const;
 
 /** Whole prefix spaces of later proposals: every opcode under these prefixes is unsupported. */
 export const UNSUPPORTED_PREFIXES = {
-  0xfb: 'gc',
   0xfe: 'threads',
 } as const;
 // #endregion operator-table
 
 export type Proposal = keyof typeof PROPOSALS;
 type Row = (typeof PROPOSALS)[Proposal][number];
-export type Family = Row[3];
+/** A row's family; 'unsupported' marks a later proposal's operator, recognized and refused (none today but the prefixes below). */
+export type Family = Row[3] | 'unsupported';
 export type Immediate = Row[2];
 
 export interface OperatorInfo {

@@ -2,9 +2,8 @@
 // the function validator). Each reader gets exactly one section's bytes and appends what it
 // declares to the ModuleInfo; the validator checks the new entries right after.
 
-import { unsupported } from '../errors.ts';
 import { Reader } from './reader.ts';
-import type { ConstExpr, DataSegment, ElementSegment, ExternKind, FuncType, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
+import type { ConstExpr, DataSegment, ElementSegment, ExternKind, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
 import { readLimits, readMemoryType, readRefType, readValType } from './valueTypes.ts';
 import { concreteRef, REF_NON_NULL, typedRefUse } from './refTypes.ts';
@@ -28,57 +27,7 @@ function readMutability(r: Reader): boolean {
   return b === 1;
 }
 
-function readFuncType(r: Reader, canon: readonly number[]): FuncType {
-  const at = r.pos;
-  const form = r.u8();
-  if (form !== 0x60) {
-    if (form === 0x5e || form === 0x5f || form === 0x50 || form === 0x4f || form === 0x4e) {
-      throw unsupported('gc', r.base + at);
-    }
-    // The form is a signed LEB128 in the spec's grammar: a multi-byte one is overlong.
-    if (form & 0x80) throw r.error('integer representation too long', at);
-    throw r.error('malformed function type', at);
-  }
-  const np = r.count();
-  const params: ValType[] = [];
-  for (let i = 0; i < np; i++) params.push(readValType(r, canon));
-  const nr = r.count();
-  const results: ValType[] = [];
-  for (let i = 0; i < nr; i++) results.push(readValType(r, canon));
-  return { params, results };
-}
-
-// #region canonical-types
-/**
- * Each function type is a recursion group of its own (3.0; explicit `rec` groups are GC's): it may
- * name itself and the types before it. Two are equivalent when their value types are equal, a
- * reference to itself in each counting as equal. References to earlier types are already by
- * canonical index, so a key of the numbers (self-references marked) finds the first equivalent
- * type; the self-references are then rewritten to that type's index.
- */
-export function readTypeSection(r: Reader, m: ModuleInfo): void {
-  const n = r.count();
-  const canon = m.canonicalTypes;
-  const byKey = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const index = m.types.length;
-    canon.push(index); // provisional: the type may name itself
-    const type = readFuncType(r, canon);
-    const self = concreteRef(index, true);
-    const mark = (t: ValType) => ((t & ~REF_NON_NULL) === self ? `s${t & REF_NON_NULL}` : `${t}`);
-    const key = `${type.params.map(mark).join()}>${type.results.map(mark).join()}`;
-    const first = byKey.get(key);
-    if (first === undefined) {
-      byKey.set(key, index);
-      m.types.push(type);
-      continue;
-    }
-    const rename = (t: ValType) => ((t & ~REF_NON_NULL) === self ? concreteRef(first, true) | (t & REF_NON_NULL) : t);
-    canon[index] = first;
-    m.types.push({ params: type.params.map(rename), results: type.results.map(rename) });
-  }
-}
-// #endregion canonical-types
+export { readTypeSection } from './typeSection.ts';
 
 export function readImportSection(r: Reader, m: ModuleInfo): void {
   const n = r.count();
@@ -96,7 +45,7 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case 1: {
-        const element = readRefType(r, m.canonicalTypes);
+        const element = readRefType(r, m);
         const { min, max, address64 } = readLimits(r, 'table');
         const type = { element, limits: max === undefined ? { min } : { min, max }, address64 };
         m.imports.push({ module, name, desc: { kind: 'table', type }, index: m.tables.length });
@@ -112,7 +61,7 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
         break;
       }
       case 3: {
-        const type = { type: readValType(r, m.canonicalTypes), mutable: readMutability(r) };
+        const type = { type: readValType(r, m), mutable: readMutability(r) };
         m.imports.push({ module, name, desc: { kind: 'global', type }, index: m.globals.length });
         m.globals.push({ type, importIndex: m.imports.length - 1 });
         m.importedGlobalCount++;
@@ -148,12 +97,12 @@ export function readTableSection(r: Reader, m: ModuleInfo, checkInit?: (e: Const
       withInit = true;
       typedRefUse.count++;
     }
-    const element = readRefType(r, m.canonicalTypes);
+    const element = readRefType(r, m);
     const { min, max, address64 } = readLimits(r, 'table');
     const limits = max === undefined ? { min } : { min, max };
     if (withInit) {
       const at = r.offset;
-      const init = readConstExpr(r, m.canonicalTypes);
+      const init = readConstExpr(r, m);
       checkInit?.(init, element, at);
       m.tables.push({ element, limits, address64, init });
     } else m.tables.push({ element, limits, address64 });
@@ -174,9 +123,9 @@ export function readGlobalSection(
 ): void {
   const n = r.count();
   for (let i = 0; i < n; i++) {
-    const type = { type: readValType(r, m.canonicalTypes), mutable: readMutability(r) };
+    const type = { type: readValType(r, m), mutable: readMutability(r) };
     const at = r.offset;
-    const init = readConstExpr(r, m.canonicalTypes);
+    const init = readConstExpr(r, m);
     check(init, type.type, m.globals.length, at);
     m.globals.push({ type, init });
   }
@@ -229,13 +178,13 @@ export function readElementSection(r: Reader, m: ModuleInfo, offsets: number[]):
     let offset: ConstExpr | undefined;
     if (mode === 'active') {
       if (explicitTable) table = r.u32();
-      offset = readConstExpr(r);
+      offset = readConstExpr(r, m);
     }
     // Function indices are `(ref func)`: never null (3.0; a funcref in 2.0, which it is a subtype
     // of). Expressions without a type are funcref.
     let type: RefType = usesExprs ? 0x70 : 0x70 | REF_NON_NULL;
     if (passiveOrDeclarative || explicitTable) {
-      if (usesExprs) type = readRefType(r, m.canonicalTypes);
+      if (usesExprs) type = readRefType(r, m);
       else {
         const kindAt = r.pos;
         if (r.u8() !== 0x00) throw r.error('malformed elements segment kind', kindAt);
@@ -244,7 +193,7 @@ export function readElementSection(r: Reader, m: ModuleInfo, offsets: number[]):
     const count = r.count();
     const init: ConstExpr[] = [];
     for (let j = 0; j < count; j++) {
-      init.push(usesExprs ? readConstExpr(r, m.canonicalTypes) : { op: 'ref.func', func: r.u32() });
+      init.push(usesExprs ? readConstExpr(r, m) : { op: 'ref.func', func: r.u32() });
     }
     const seg: ElementSegment = offset ? { mode, type, table, offset, init } : { mode, type, table, init };
     m.elements.push(seg);

@@ -38,7 +38,7 @@ export function isNumType(t: number): boolean {
 }
 export function isRefType(t: number): boolean {
   const low = t & 0xff;
-  return low === ValType.funcref || low === ValType.externref || low === ValType.exnref;
+  return low === ValType.funcref || low === ValType.externref || low === ValType.exnref || low === 0x6e; // GC's anyref
 }
 
 /** The text-format name of a value type ("i32", "funcref", ...). */
@@ -69,6 +69,31 @@ export interface FuncType {
   readonly results: readonly ValType[];
 }
 // #endregion func-type
+
+// #region type-defs
+/** A packed field type of GC's structs and arrays: read as an i32, stored in 8 or 16 bits. */
+export const PackedType = { i8: 0x78, i16: 0x77 } as const;
+/** A field of a struct, or an array's element: a value type or a packed type, and whether it may be set. */
+export interface FieldType {
+  readonly type: number;
+  readonly mutable: boolean;
+}
+/**
+ * A defined type (GC): a function, struct or array type, whether it is final (no type may declare
+ * it as supertype), its declared supertype, and the recursion group it belongs to.
+ */
+export interface TypeDef {
+  readonly kind: 'func' | 'struct' | 'array';
+  readonly final: boolean;
+  /** The type index of the declared supertype, -1 for none. */
+  readonly supertype: number;
+  /** A struct's fields, or an array's one element type; empty for a function type. */
+  readonly fields: readonly FieldType[];
+  /** The type index of the first type of its recursion group, and how many the group has. */
+  readonly group: number;
+  readonly groupSize: number;
+}
+// #endregion type-defs
 
 export interface Limits {
   readonly min: number;
@@ -115,7 +140,18 @@ export type ConstInstr =
   | { readonly op: 'v128.const'; readonly bytes: Uint8Array }
   | { readonly op: 'ref.null'; readonly type: RefType }
   | { readonly op: 'ref.func'; readonly func: number }
-  | { readonly op: 'global.get'; readonly global: number };
+  | { readonly op: 'global.get'; readonly global: number }
+  | GcConstInstr;
+
+/**
+ * GC's constant instructions (they take operands from the expression's stack): struct.new and
+ * array.new* take a type index (array.new_fixed a count too); ref.i31 and the conversions between
+ * the any and extern hierarchies take none.
+ */
+export type GcConstInstr =
+  | { readonly op: 'struct.new' | 'struct.new_default' | 'array.new' | 'array.new_default'; readonly type: number }
+  | { readonly op: 'array.new_fixed'; readonly type: number; readonly count: number }
+  | { readonly op: 'ref.i31' | 'any.convert_extern' | 'extern.convert_any' };
 
 /** The arithmetic of extended constants: it pops two operands of its type and pushes one. */
 export type ConstArith = { readonly op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64.add' | 'i64.sub' | 'i64.mul' };
@@ -199,11 +235,19 @@ export interface NameSection {
  * as soon as its bytes have arrived, then dropped.
  */
 export interface ModuleInfo {
+  /** The function type of each type index (for a struct or array type: NOT_A_FUNC_TYPE). */
   readonly types: FuncType[];
+  /** What each type index defines (kind, fields, supertype, recursion group). */
+  readonly typeDefs: TypeDef[];
   /**
-   * For each type index, the first index of an equivalent type (types are equivalent when their
-   * parameters and results are, a reference to the type itself counting as equal to one to the
-   * other). Typed references name types by this index, so equal types are equal numbers.
+   * For each canonical type index, the canonical index of its declared supertype (-1: none): the
+   * chain isRefSubtype walks. Entries of non-canonical indices are those of their canonical twin.
+   */
+  readonly superTypes: number[];
+  /**
+   * For each type index, the first index of an equivalent type (iso-recursive equivalence: their
+   * recursion groups are equal member by member, references inside a group counting by position).
+   * Typed references name types by this index, so equal types are equal numbers.
    */
   readonly canonicalTypes: number[];
   readonly imports: Import[];
@@ -240,6 +284,8 @@ export interface ModuleInfo {
 export function emptyModuleInfo(): ModuleInfo {
   return {
     types: [],
+    typeDefs: [],
+    superTypes: [],
     canonicalTypes: [],
     imports: [],
     functions: [],
@@ -264,6 +310,8 @@ export function emptyModuleInfo(): ModuleInfo {
 }
 
 const EMPTY: readonly ValType[] = [];
+/** The entry of ModuleInfo.types at a struct or array type's index: no function has this type. */
+export const NOT_A_FUNC_TYPE: FuncType = { params: EMPTY, results: EMPTY };
 const VOID_BLOCK: FuncType = { params: EMPTY, results: EMPTY };
 const SINGLE_RESULT_BLOCKS = new Map<number, FuncType>(
   Object.values(ValType).map((t) => [t, { params: EMPTY, results: [t] }]),

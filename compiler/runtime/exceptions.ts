@@ -30,9 +30,12 @@ const TYPE_NAMES: Readonly<Record<string, number>> = {
   externref: ValType.externref, anyfunc: ValType.funcref, funcref: ValType.funcref, exnref: ValType.exnref,
 };
 let madeType: FuncType | undefined;
+let madeTypeId: number | undefined;
 // Readers of the private fields (set by the classes' static blocks: the JS API's interfaces have no such statics).
 /** A tag's type (a function type without results). */
 export let tagType: (tag: Tag) => FuncType;
+/** A module tag's process-wide type id (typeIds.ts); undefined for a tag made by JS, whose type is a plain function type. */
+export let tagTypeId: (tag: Tag) => number | undefined;
 export let exceptionTag: (e: WasmException) => Tag;
 export let exceptionPayload: (e: WasmException) => readonly unknown[];
 let madePayload: readonly unknown[] | undefined;
@@ -40,7 +43,9 @@ let madePayload: readonly unknown[] | undefined;
 /** A tag: its type's params are the payload of the exceptions it tags. Identity is the tag's. */
 export class Tag {
   readonly #type: FuncType;
+  readonly #typeId: number | undefined;
   constructor(descriptor: { parameters: Iterable<string> }) {
+    this.#typeId = madeTypeId;
     if (madeType) this.#type = madeType;
     else {
       if (descriptor === null || typeof descriptor !== 'object') throw new TypeError('WebAssembly.Tag(): the descriptor must be an object');
@@ -57,17 +62,24 @@ export class Tag {
   }
   static {
     tagType = (tag) => tag.#type;
+    tagTypeId = (tag) => tag.#typeId;
   }
 }
 
 
-/** A tag of a module (or an imported one's copy for the JS API). */
-export function makeTag(type: FuncType): Tag {
+/**
+ * A tag of a module (or an imported one's copy for the JS API); `typeId`: its type's process-wide
+ * id, which an import of the tag must name (GC: types equal in structure may still differ, by
+ * their recursion groups).
+ */
+export function makeTag(type: FuncType, typeId?: number): Tag {
   madeType = type;
+  madeTypeId = typeId;
   try {
     return new Tag(undefined as never);
   } finally {
     madeType = undefined;
+    madeTypeId = undefined;
   }
 }
 

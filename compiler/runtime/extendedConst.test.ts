@@ -61,3 +61,23 @@ describe('extended constant expressions', () => {
     expect(await reason('(memory 1) (data (i64.add (i64.const 1) (i64.const 2)) "")')).toBe('type mismatch');
   });
 });
+
+describe('constant global.get of the module\'s own globals (GC\'s extension)', () => {
+  it('reads an immutable global defined before, in globals, data and element offsets; never a later or a mutable one', async () => {
+    const inst = new Instance(compileModule(await watToWasm(`(module
+      (memory (export "mem") 1)
+      (table 4 funcref) (func $f)
+      (global $base i32 (i32.const 8))
+      (global (export "next") i32 (i32.add (global.get $base) (i32.const 1)))
+      (data (global.get $base) "z")
+      (elem (i32.sub (global.get $base) (i32.const 6)) $f))`, { validate: false })), {});
+    expect((inst.exports.next as Global).value).toBe(9);
+    expect(new Uint8Array((inst.exports.mem as unknown as { buffer: ArrayBuffer }).buffer)[8]).toBe('z'.charCodeAt(0));
+    const verdict = async (globals: string) => {
+      const bytes = await watToWasm(`(module ${globals})`, { validate: false });
+      return reasonOf(() => validateModule(bytes));
+    };
+    expect(await verdict('(global i32 (global.get 1)) (global i32 (i32.const 1))')).toBe('unknown global 1');
+    expect(await verdict('(global (mut i32) (i32.const 1)) (global i32 (global.get 0))')).toBe('constant expression required');
+  });
+});

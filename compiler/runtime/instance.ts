@@ -9,14 +9,15 @@ import {
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
 import { hostFunctionHandler, makeWasmCaller } from './calls.ts';
-import { type ExceptionHooks, makeTag, Tag, tagType } from './exceptions.ts';
+import { type ExceptionHooks, makeTag, Tag, tagType, tagTypeId } from './exceptions.ts';
 import { CodeMemory } from './codeMemory.ts';
 import { evalExtendedConst } from './extendedConst.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
-import { moduleTypes, type ModuleTypes } from './typeIds.ts';
+import { moduleTypes, type ModuleTypes, typeIdOf } from './typeIds.ts';
+import { globalSuperTypes, isSubtypeId, supertypeIdOf } from './supertypeIds.ts';
 import { isSubtype, storageType } from '../binary/refTypes.ts';
 import { SlotViews } from './runtimeState.ts';
 import { nativeRegistry } from './reclaim.ts';
@@ -227,6 +228,8 @@ export class Instance implements FunctionHolder {
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     const types = (this.types = moduleTypes(info));
     types.ids.forEach((id, i) => this.vm.setUint32(this.layout.typeId(i), id, true));
+    // GC's declared supertypes, for the calls through a type that is not final (SUPERTYPE_TABLE).
+    if (info.typeDefs.some((d) => d.supertype >= 0)) for (const id of types.ids) rt.setSupertype(id, supertypeIdOf(id));
 
     // #region instance-imports
     // Imports, in order. Function stubs are assembled together once all are known.
@@ -282,8 +285,8 @@ export class Instance implements FunctionHolder {
         }
         case 'tag': {
           if (!(value instanceof Tag)) throw new LinkError(`incompatible import type: ${what} is not a tag`);
-          // Tags carry their types in global form (typed references by process-wide type ids).
-          if (!sameTypes(tagType(value).params, moduleTypes(info).funcType(imp.desc.typeIndex).params)) {
+          // A tag's type must be the import's: the same process-wide type id (a JS tag's is its plain function type's).
+          if ((tagTypeId(value) ?? typeIdOf(tagType(value))) !== types.ids[imp.desc.typeIndex]) {
             throw new LinkError(`incompatible import type: ${what} has another type`);
           }
           this.tags.push(value);
@@ -291,7 +294,7 @@ export class Instance implements FunctionHolder {
         }
       }
     }
-    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(moduleTypes(info).funcType(info.tags[t]!)));
+    for (let t = info.importedTagCount; t < info.tags.length; t++) this.tags.push(makeTag(types.funcType(info.tags[t]!), types.ids[info.tags[t]!]));
 
     const stubs = rt.loadStubs(stubRequests);
     if (stubs.code) this.keepAlive.push(stubs.code);
@@ -434,7 +437,7 @@ export class Instance implements FunctionHolder {
     if (wasm) {
       // A function of another instance: call it through a stub that switches instances, and
       // reuse its record so the reference stays the same function.
-      if (wasm.typeId !== this.types.ids[typeIndex]) throw new LinkError(`incompatible import type: ${what} has another function type`);
+      if (!isSubtypeId(wasm.typeId, this.types.ids[typeIndex]!)) throw new LinkError(`incompatible import type: ${what} has another function type`);
       requests.push({ kind: 'switch', type, calleeVmctx: wasm.vmctx, calleeCode: wasm.code });
       users.push((address) => this.setAddress(this.layout.importedFunction(index), address));
       // Both ways: the callee may keep references to the caller's functions it was passed.
@@ -594,7 +597,6 @@ const exceptionHooks: ExceptionHooks = {
   tagOf: (vmctx, index) => instancesByVmctx.get(vmctx)?.deref()?.tags[index],
   holderOf: (vmctx) => instancesByVmctx.get(vmctx)?.deref(),
 };
-const sameTypes = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 const trapPositionOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.positionOf(returnAddress);
 const trapSiteOf = (vmctx: number, returnAddress: number) => instancesByVmctx.get(vmctx)?.deref()?.trapSiteAt(returnAddress);
 
@@ -655,7 +657,7 @@ function checkLimits(what: string, size: number, max: number | undefined, wanted
 /** `type` in its global form (typeIds.ts). A mutable global's type must be equal, an immutable one's a subtype. */
 function importGlobal(value: unknown, type: ValType, mutable: boolean, what: string): Global {
   if (value instanceof Global) {
-    const fits = mutable ? value.type === type : isSubtype(value.type, type);
+    const fits = mutable ? value.type === type : isSubtype(value.type, type, globalSuperTypes);
     if (!fits || value.mutable !== mutable) throw new LinkError(`incompatible import type: ${what} has another type or mutability`);
     return value;
   }

@@ -15,7 +15,7 @@ import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { Assembler } from '../x64/index.ts';
 import { dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
-import { EXCEPTION_AREA, EXCEPTION_STATE } from '../abi/index.ts';
+import { EXCEPTION_AREA, EXCEPTION_STATE, SUPERTYPE_TABLE } from '../abi/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
 
 /** Do a type's parameters, and its results, each fit the runtime's buffers (8 bytes a value, 16 a v128)? */
@@ -68,11 +68,18 @@ export class Runtime {
   private lastCallout: CalloutHandler | undefined;
   private readonly freeIds: number[] = [];
   private readonly stateView: DataView;
+  /** GC's supertype table (SUPERTYPE_TABLE): at each type id, the id of its declared supertype, 0 for none. */
+  private readonly supertypeIds: Uint32Array;
   /** The thread's interrupt flag (interruption.ts): every VMContext's INTERRUPT_FLAG points to it. */
   readonly interruptFlag: InterruptFlag;
   private timer: FlagTimer | undefined;
   /** Keeps every piece of runtime code alive (adapters and the trampoline are never freed). */
   private readonly code: CodeMemory[] = [];
+
+  /** Record type id `id`'s declared supertype (0: none) where generated code looks it up (SUPERTYPE_TABLE). */
+  setSupertype(id: number, superId: number): void {
+    this.supertypeIds[id] = superId;
+  }
 
   constructor() {
     const native = (this.native = getNative());
@@ -95,6 +102,10 @@ export class Runtime {
     // #endregion stack-limit
     this.stateView.setBigUint64(STATE.STACK_LIMIT, BigInt(this.stackLimit), true);
     this.stateView.setBigUint64(STATE.WASM_SP, BigInt(this.stackTop), true);
+    // GC's supertype table (a MiB reserved; the system commits only the pages that ids reach).
+    const supertypes = native.mmap(SUPERTYPE_TABLE.ENTRIES * SUPERTYPE_TABLE.ENTRY_SIZE, PROT_READ | PROT_WRITE);
+    this.supertypeIds = new Uint32Array(native.view(supertypes, SUPERTYPE_TABLE.ENTRIES * SUPERTYPE_TABLE.ENTRY_SIZE));
+    this.stateView.setBigUint64(SUPERTYPE_TABLE.STATE_OFFSET, BigInt(supertypes), true);
 
     const { code, addresses } = load((asm) => {
       const { entry, resume, suspend, trap, trapSite } = emitSwitchboard(asm, this.state);

@@ -1,5 +1,6 @@
-// Function types across modules. Every function type gets a process-wide id, equal for equal
-// types of any module: call_indirect compares these ids, and imports are matched by them.
+// Types across modules. Every type gets a process-wide id, equal for equal types of any module
+// (GC's recursion groups: equal groups, iso-recursively): call_indirect compares these ids, and
+// imports are matched by them.
 //
 // Inside a module, a typed reference names its type by the module's canonical index
 // (binary/refTypes.ts). Across modules those numbers mean nothing, so the runtime keeps its typed
@@ -11,6 +12,7 @@
 import { isTypedRef, REF_INDEX_SHIFT, refTypeIndex } from '../binary/refTypes.ts';
 import type { FuncType, ModuleInfo, ValType } from '../binary/types.ts';
 import { signatureKey } from './runtime.ts';
+import { superIds } from './supertypeIds.ts';
 
 const typeIds = new Map<string, number>();
 
@@ -39,9 +41,12 @@ export interface ModuleTypes {
 const byModule = new WeakMap<ModuleInfo, ModuleTypes>();
 
 /**
- * Ids are given in type-index order: a type names only itself and earlier types (3.0's recursion
- * groups of one), so their ids are known; a reference to itself is marked in its key, as the
- * decoder's canonicalization marks it (sections.ts).
+ * Ids are given in type-index order, a recursion group at a time: a group names only its own
+ * members and earlier types, whose ids are known. A function type alone in its group, final and
+ * without supertype (every type of a module without GC) has the key it always had: its value
+ * types, a reference to itself marked, as the decoder's canonicalization marks it (typeSection.ts).
+ * Any other group has a key of all its members (kind, finality, supertype, fields or signature),
+ * references into the group by position; each member's id is that key and its position.
  */
 export function moduleTypes(info: ModuleInfo): ModuleTypes {
   let mt = byModule.get(info);
@@ -50,24 +55,22 @@ export function moduleTypes(info: ModuleInfo): ModuleTypes {
   const global = (t: ValType): ValType => {
     const index = refTypeIndex(t);
     if (index < 0) return t;
-    // The id must fit above the flag bits of a 31-bit number (2^21 distinct types in one process).
-    if (ids[index]! >= 1 << (31 - REF_INDEX_SHIFT)) throw new RangeError('too many distinct function types in this process');
+    // The id must fit above the flag bits of a 31-bit number (2^18 distinct types in one process).
+    if (ids[index]! >= 1 << (31 - REF_INDEX_SHIFT)) throw new RangeError('too many distinct types in this process');
     return (t & ((1 << REF_INDEX_SHIFT) - 1)) | (ids[index]! << REF_INDEX_SHIFT);
   };
   const globalTypes: (FuncType | undefined)[] = [];
-  info.types.forEach((type, i) => {
-    const canon = info.canonicalTypes[i] ?? i;
-    if (canon !== i) {
-      ids[i] = ids[canon]!;
-      return;
+  for (let i = 0; i < info.types.length; ) {
+    const def = info.typeDefs[i];
+    const size = def?.groupSize ?? 1;
+    if (size === 1 && (def === undefined || (def.kind === 'func' && def.final && def.supertype < 0))) {
+      idOfPlainFuncType(info, i, ids, global);
+      i++;
+      continue;
     }
-    if (!type.params.some(isTypedRef) && !type.results.some(isTypedRef)) {
-      ids[i] = typeIdOf(type);
-      return;
-    }
-    const mark = (t: ValType) => (refTypeIndex(t) === i ? `s${t & 0x100}` : `${global(t)}`);
-    ids[i] = intern(`ref ${type.params.map(mark).join()}>${type.results.map(mark).join()}`);
-  });
+    idsOfGroup(info, i, size, ids, global);
+    i += size;
+  }
   mt = {
     ids,
     global,
@@ -80,4 +83,43 @@ export function moduleTypes(info: ModuleInfo): ModuleTypes {
   byModule.set(info, mt);
   return mt;
 }
+
+function idOfPlainFuncType(info: ModuleInfo, i: number, ids: Uint32Array, global: (t: ValType) => ValType): void {
+  const type = info.types[i]!;
+  const canon = info.canonicalTypes[i] ?? i;
+  if (canon !== i) ids[i] = ids[canon]!;
+  else if (!type.params.some(isTypedRef) && !type.results.some(isTypedRef)) ids[i] = typeIdOf(type);
+  else {
+    const mark = (t: ValType) => (refTypeIndex(t) === i ? `s${t & 0x100}` : `${global(t)}`);
+    ids[i] = intern(`ref ${type.params.map(mark).join()}>${type.results.map(mark).join()}`);
+  }
+}
+
+/** The ids of a recursion group (GC): its key and each member's position; their supertypes recorded. */
+function idsOfGroup(info: ModuleInfo, start: number, size: number, ids: Uint32Array, global: (t: ValType) => ValType): void {
+  if ((info.canonicalTypes[start] ?? start) !== start) {
+    for (let k = 0; k < size; k++) ids[start + k] = ids[info.canonicalTypes[start + k]!]!;
+    return;
+  }
+  const low = (1 << REF_INDEX_SHIFT) - 1;
+  const mark = (t: number) => {
+    const index = refTypeIndex(t);
+    return index >= start ? `r${index - start}:${t & low}` : `${global(t)}`;
+  };
+  const members: string[] = [];
+  for (let k = 0; k < size; k++) {
+    const def = info.typeDefs[start + k]!;
+    const type = info.types[start + k]!;
+    const sup = def.supertype < 0 ? '-' : def.supertype >= start ? `r${def.supertype - start}` : `${ids[def.supertype]}`;
+    const fields = def.fields.map((f) => `${mark(f.type)}${f.mutable ? 'm' : ''}`).join();
+    members.push(`${def.kind}${def.final ? 'f' : 'o'}${sup}(${fields}|${type.params.map(mark).join()}>${type.results.map(mark).join()})`);
+  }
+  const key = `rec ${members.join(';')}`;
+  for (let k = 0; k < size; k++) ids[start + k] = intern(`${key}#${k}`);
+  for (let k = 0; k < size; k++) {
+    const sup = info.typeDefs[start + k]!.supertype;
+    superIds[ids[start + k]! - 1] = sup < 0 ? -1 : ids[sup]! - 1;
+  }
+}
+
 // #endregion canonical-type-ids

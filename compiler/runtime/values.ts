@@ -6,6 +6,7 @@ import { NULL_REF } from '../abi/index.ts';
 import { isRefType, ValType } from '../binary/types.ts';
 import { isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, refTypeName, storageType } from '../binary/refTypes.ts';
 import type { SlotViews } from './runtimeState.ts';
+import { isSubtypeId } from './supertypeIds.ts';
 
 // #region externref-handles
 /**
@@ -245,8 +246,9 @@ export const funcRefs = {
 // #region typed-ref-to-wasm
 /**
  * The JS API's ToWebAssemblyValue for a typed reference (function references; `type` in its global
- * form, runtime/typeIds.ts): null only for a nullable type, an exported wasm function of the very
- * type a `(ref $t)` names, anything for `(ref extern)` but null. TypeError otherwise.
+ * form, runtime/typeIds.ts): null only for a nullable type, an exported wasm function of the type
+ * a `(ref $t)` names or of a subtype it declares (GC), anything for `(ref extern)` but null.
+ * TypeError otherwise.
  */
 function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | undefined): number {
   if (value === null) {
@@ -257,7 +259,7 @@ function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | u
   if (storageType(type) === ValType.externref) return externRefs.toHandle(value);
   const address = funcRefs.toAddress(value, holder);
   const id = type >>> REF_INDEX_SHIFT; // the type id a global (ref $t) names; 0: (ref func)
-  if (id !== 0 && funcRefs.typeIdAt(address) !== id) throw new TypeError('the function is not of the reference\'s type');
+  if (id !== 0 && !isSubtypeId(funcRefs.typeIdAt(address), id)) throw new TypeError('the function is not of the reference\'s type');
   return address;
 }
 // #endregion typed-ref-to-wasm

@@ -11,6 +11,8 @@ import {
   readTableSection, readTypeSection, SECTION_ORDER, SectionId,
 } from '../binary/sections.ts';
 import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
+import { gcUse } from '../binary/refTypes.ts';
+import { checkSubtypes, compiledGcTypes } from './gcTypes.ts';
 import { unsupported } from '../errors.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
 import { FunctionValidator } from './functionValidator.ts';
@@ -374,10 +376,24 @@ export class StreamingValidator {
   private beginModule(): void {
     if (this.begun) return;
     this.begun = true;
+    // GC in the declarations: validated, and compiled by no code generator yet, except recursion
+    // groups of final function types (their ids are the runtime's business: typeIds.ts).
+    const gcTypes = this.gcInTypes > 0 && !compiledGcTypes(this.module);
+    if (this.cg && (gcTypes || this.gcInOtherSections > 0)) throw unsupported('gc', this.offset);
     this.cg?.beginModule(this.module);
   }
+  /** How often the type section, and the other sections, used GC (gcUse, counted around each section). */
+  private gcInTypes = 0;
+  private gcInOtherSections = 0;
 
   private readSection(id: number, r: Reader): void {
+    const before = gcUse.count;
+    this.readSectionContents(id, r);
+    if (id === SectionId.type) this.gcInTypes += gcUse.count - before;
+    else this.gcInOtherSections += gcUse.count - before;
+  }
+
+  private readSectionContents(id: number, r: Reader): void {
     const m = this.module;
     const at = r.offset;
     switch (id) {
@@ -385,6 +401,7 @@ export class StreamingValidator {
         const first = m.types.length;
         readTypeSection(r, m);
         for (let i = first; i < m.types.length; i++) checkSignatureLimits(m.types[i]!.params.length, m.types[i]!.results.length, at);
+        checkSubtypes(m, first, at);
         break;
       }
       case SectionId.import: readImportSection(r, m); checkImports(m, at); break;

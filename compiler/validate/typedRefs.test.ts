@@ -2,28 +2,15 @@
 // br_on_null and br_on_non_null, call_ref, tables with initializers. The text is WebAssembly 3.0,
 // which wabt cannot read: wasm-tools' parser assembles it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CompileError } from '../errors.ts';
 import { asNonNull, concreteRef, isRefSubtype, REF_BOTTOM, storageType } from '../binary/refTypes.ts';
 import { ValType } from '../binary/types.ts';
-import type { TextToBinary } from '../wast/textFormatError.ts';
-import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
-import { validateModule } from './index.ts';
+import { textVerdicts, type TextVerdicts } from '../wast/node/textVerdicts.ts';
 
-let parse: TextToBinary;
+let text: TextVerdicts;
 beforeAll(async () => {
-  parse = await requireWasmToolsTextToBinary();
+  text = await textVerdicts();
 });
-
-/** The validator's complaint about a module, or 'valid'. */
-function verdict(text: string): string {
-  try {
-    validateModule(parse(text));
-    return 'valid';
-  } catch (e) {
-    if (e instanceof CompileError) return e.reason;
-    throw e;
-  }
-}
+const verdict = (source: string) => text.verdict(source);
 
 describe('reference subtyping (refTypes.ts)', () => {
   const funcref = ValType.funcref, externref = ValType.externref;

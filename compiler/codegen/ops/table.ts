@@ -6,7 +6,7 @@
 // grow, fill, copy, init and elem.drop call the runtime's builtins.
 
 import {
-  Builtin, encodingOf, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, TABLE, TrapCode, VMCTX, VMCTX_REG,
+  Builtin, encodingOf, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, SUPERTYPE_TABLE, TABLE, TrapCode, VMCTX, VMCTX_REG,
 } from '../../abi/index.ts';
 import { type FuncType, type RefType, ValType } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
@@ -211,8 +211,35 @@ export function loadCheckedFuncRef(fc: FunctionCompiler, typeIndex: number, t: n
   fc.trapIf('e', TrapCode.uninitializedElement);
   asm.mov(eax, dword(vmctxReg, fc.env.vmctx.typeId(typeIndex)));
   asm.cmp(eax, dword(scratch, FUNCREF.TYPE_ID));
+  if (fc.env.module.typeDefs[typeIndex]?.final === false) return walkSupertypes(fc, typeIndex);
   fc.trapIf('ne', TrapCode.indirectCallTypeMismatch);
 }
+
+// #region supertype-walk
+/**
+ * After the id comparison, for an expected type that is not final (GC): a callee of a subtype
+ * passes too. Its id's chain of declared supertypes is walked in the thread's supertype table
+ * (SUPERTYPE_TABLE, through the runtime's state block) until the expected id, or 0: a mismatch.
+ * rax and r10 are free here (the arguments are in place; r11 holds the record).
+ */
+function walkSupertypes(fc: FunctionCompiler, typeIndex: number): void {
+  const asm = fc.asm;
+  const eax = GPR32[Reg.rax]!, rax = GPR64[Reg.rax]!, table = GPR64[SCRATCH2]!;
+  const done = asm.newLabel(), next = asm.newLabel();
+  asm.jcc('e', done);
+  asm.mov(eax, dword(scratch, FUNCREF.TYPE_ID));
+  asm.mov(table, qword(vmctxReg, VMCTX.RUNTIME_STATE));
+  asm.mov(table, qword(table, SUPERTYPE_TABLE.STATE_OFFSET));
+  asm.bind(next);
+  asm.mov(eax, dword(table, 0, rax, SUPERTYPE_TABLE.ENTRY_SIZE));
+  asm.test(eax, eax);
+  fc.trapIf('e', TrapCode.indirectCallTypeMismatch);
+  asm.cmp(eax, dword(vmctxReg, fc.env.vmctx.typeId(typeIndex)));
+  asm.jcc('ne', next);
+  asm.bind(done);
+  fc.forgetLastInstruction();
+}
+// #endregion supertype-walk
 
 export function callIndirect(fc: FunctionCompiler, typeIndex: number, type: FuncType, t: number): void {
   emitCall(fc, fc.env.signatures.of(typeIndex), new TableCall(typeIndex, t));

@@ -12,7 +12,7 @@ import { compileModule, type CompiledModuleWithNotes } from '../../codegen/modul
 import { compileInParts } from '../../codegen/moduleParts.ts';
 import { cpuFeatures } from '../../runtime/cpuFeatures.ts';
 import { TRAP_MESSAGES, TrapCode } from '../../abi/index.ts';
-import { CompileError, RuntimeError } from '../../errors.ts';
+import { CompileError, RuntimeError, UNSUPPORTED_FEATURE } from '../../errors.ts';
 import { WasmException as RuntimeException } from '../../runtime/exceptions.ts';
 import { fromBits, Instance, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
 import { LinearMemory } from '../../runtime/linearMemory.ts';
@@ -37,6 +37,9 @@ export function compileForExecution(bytes: Uint8Array): unknown {
       validateModule(bytes); // an invalid module still reports why it is invalid
       throw new NotImplemented(e.reason);
     }
+    // A feature the code generator refuses (GC) may be refused before the rest is validated: an
+    // invalid module still reports why it is invalid (validation alone does not refuse it).
+    if (e instanceof CompileError && e.reason.startsWith(UNSUPPORTED_FEATURE)) validateModule(bytes);
     throw e;
   }
 }
