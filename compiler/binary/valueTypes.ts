@@ -72,19 +72,18 @@ export function readHeapType(r: Reader, canon?: readonly number[]): RefType {
 
 /**
  * Limits, with the address type of memory64 (flags 4 and 5: an i64 memory or table, whose
- * limits are u64). Shared memories (threads) and custom page sizes are later proposals.
+ * limits are u64) and the shared bit of threads (flag 2, memories only; the validator requires a
+ * shared memory to have a maximum). Custom page sizes are a later proposal.
  */
 export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean; address64: boolean } {
   const at = r.pos;
   const flags = r.u8();
-  if (kind === 'memory') {
-    if (flags & 0x08 && flags < 0x10) throw unsupported('custom-page-sizes', r.base + at);
-    if (flags === 2 || flags === 3 || flags === 6 || flags === 7) throw unsupported('threads', r.base + at);
-  }
-  if ((flags & ~5) !== 0) throw r.error('malformed limits flags', at);
+  if (kind === 'memory' && flags & 0x08 && flags < 0x10) throw unsupported('custom-page-sizes', r.base + at);
+  if ((flags & ~(kind === 'memory' ? 7 : 5)) !== 0) throw r.error('malformed limits flags', at);
   const address64 = (flags & 4) !== 0;
+  const shared = (flags & 2) !== 0;
   // Read as u64 (the WebAssembly 3.0 encoding); the validator checks the range.
   const min = r.u64Number();
-  if (flags & 1) return { min, max: r.u64Number(), shared: false, address64 };
-  return { min, shared: false, address64 };
+  if (flags & 1) return { min, max: r.u64Number(), shared, address64 };
+  return { min, shared, address64 };
 }

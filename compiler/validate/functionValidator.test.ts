@@ -330,7 +330,6 @@ describe('later proposals are recognized and rejected as unsupported', () => {
     ['legacy exceptions (try)', [0, 0x06, 0x40, 0x0b, 0x0b], 'legacy-exceptions'],
     ['gc', [0, 0xfb, 0x00, 0x0b], 'gc'],
     ['ref.eq (gc)', [0, 0xd3, 0x0b], 'gc'],
-    ['threads', [0, 0xfe, 0x00, 0x0b], 'threads'],
     ['a reference to a GC heap type: (ref any)', [0, 0x02, 0x64, 0x6e, 0x0b, 0x0b], 'gc'],
   ];
   for (const [name, body, proposal] of cases) {

@@ -105,6 +105,12 @@ function checkLimits(l: Limits, bound: number, what: 'memory' | 'table', offset:
   }
 }
 
+/** A memory type: its limits within its address type's bound; a shared memory (threads) must have a maximum. */
+function checkMemoryType(t: MemoryType, offset: number): void {
+  checkLimits(t.limits, memoryPageBound(t), 'memory', offset);
+  if (t.shared && t.limits.max === undefined) throw new CompileError('shared memory must have maximum', offset);
+}
+
 function checkTypeIndex(m: ModuleInfo, index: number, offset: number): void {
   if (index >= m.types.length) throw new CompileError(`unknown type ${index}`, offset);
 }
@@ -114,7 +120,7 @@ export function checkImports(m: ModuleInfo, offset: number): void {
     const d = imp.desc;
     if (d.kind === 'func') checkTypeIndex(m, d.typeIndex, offset);
     else if (d.kind === 'table') checkLimits(d.type.limits, tableBound(d.type), 'table', offset);
-    else if (d.kind === 'memory') checkLimits(d.type.limits, memoryPageBound(d.type), 'memory', offset);
+    else if (d.kind === 'memory') checkMemoryType(d.type, offset);
     else if (d.kind === 'tag') checkTagType(m, d.typeIndex, offset);
   }
 }
@@ -144,7 +150,7 @@ export function checkTables(m: ModuleInfo, offset: number): void {
 
 export function checkMemories(m: ModuleInfo, offset: number): void {
   for (let i = m.importedMemoryCount; i < m.memories.length; i++) {
-    checkLimits(m.memories[i]!.limits, memoryPageBound(m.memories[i]!), 'memory', offset);
+    checkMemoryType(m.memories[i]!, offset);
   }
 }
 

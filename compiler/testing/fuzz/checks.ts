@@ -56,7 +56,7 @@ export const MUTANTS_PER_JOB = 100;
 const COMPILE_INVALID_EVERY = 8;
 /** The proposals of WebAssembly 2.0, and those of 3.0 Lightbeam has: never "unsupported". */
 const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types', 'simd',
-  'extended-const', 'relaxed-simd', 'memory64', 'multi-memory', 'tail-call', 'exceptions', 'function-references'];
+  'extended-const', 'relaxed-simd', 'memory64', 'multi-memory', 'tail-call', 'exceptions', 'function-references', 'threads'];
 
 // Node 20's V8 has extended constants and relaxed SIMD behind flags. Lightbeam accepts both, so the
 // V8 that judges mutants must too, or a mutant using them would be "accepted by Lightbeam only".
