@@ -158,7 +158,7 @@ export function mutate(base: Uint8Array, r: () => number): Uint8Array {
     const k = Math.floor(r() * 6);
     const i = at();
     if (k === 0) b[i] = Math.floor(r() * 256);
-    else if (k === 1) b[i] = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x40, 0x0b, 0x41, 0xfc, 0xfd][Math.floor(r() * 10)]!;
+    else if (k === 1) b[i] = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x40, 0x0b, 0x41, 0xfc, 0xfd, 0xfe][Math.floor(r() * 11)]!;
     else if (k === 2) b[i] = (b[i]! ^ (1 << Math.floor(r() * 8))) & 0xff;
     else if (k === 3) b.splice(i, 0, Math.floor(r() * 256));
     else if (k === 4) b.splice(i, 1 + Math.floor(r() * 4));
