@@ -24,8 +24,13 @@ export const MAX_PAGES_64 = 65536;
 /** Inaccessible bytes after the largest size: a stray access just past the end faults instead of reading a neighbour. */
 export const GUARD_SIZE = 64 * 1024;
 
-/** V8's WebAssembly.Memory, taken when this module loads (before Lightbeam may replace the global). */
+/**
+ * V8's WebAssembly.Memory, taken when this module loads: before Lightbeam may replace the global
+ * (compiler/api/install.ts imports this module first). Were it Lightbeam's own, a shared memory
+ * would make a shared memory for ever: that is refused.
+ */
 const HostMemory = globalThis.WebAssembly.Memory;
+const hostIsV8 = Function.prototype.toString.call(HostMemory).includes('[native code]');
 
 interface Mapping {
   readonly address: number;
@@ -68,6 +73,7 @@ export class LinearMemory {
     const native = getNative();
     if (shared) {
       // #region shared-backing
+      if (!host && !hostIsV8) throw new Error('a shared memory needs V8\'s WebAssembly.Memory, and the runtime was loaded after Lightbeam replaced it');
       this.host = host ?? new HostMemory({ initial: initialPages, maximum: this.maxPages, shared: true });
       this.buffer = this.host.buffer as unknown as ArrayBuffer;
       this.base = native.addressOf(new Uint8Array(this.buffer));
