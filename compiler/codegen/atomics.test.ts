@@ -197,3 +197,16 @@ describe('the model against V8', () => {
     }, 120_000);
   }
 });
+
+describe('atomic results as i32 addresses', () => {
+  it('a 32-bit cmpxchg that succeeds leaves rax as the expected value was: its upper half is cleared before it is an address', async () => {
+    // $wide's i64 result stays in rax through i32.wrap_i64 (upper half set); cmpxchg succeeds (memory
+    // holds 0), so rax is not written; the load at the result, 0, must not see the upper half.
+    const bytes = await parse(`(module (memory 1 1 shared)
+      (func $wide (result i64) (i64.const 0x100000000))
+      (func (export "f") (result i32)
+        (i32.load (i32.atomic.rmw.cmpxchg (i32.const 0) (i32.wrap_i64 (call $wide)) (i32.const 0)))))`);
+    const exports = new Instance(compileModule(bytes)).exports as Record<string, () => number>;
+    expect(exports.f!()).toBe(0);
+  });
+});

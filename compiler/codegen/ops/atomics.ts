@@ -127,12 +127,16 @@ function outOfRax(fc: FunctionCompiler, v: Value): Value {
   return inReg(v.type, r);
 }
 
-/** Push register r as the access's result, zero-extended from `size` bytes (a narrow one's upper bits may be stale). */
+/**
+ * Push register r as the access's result, zero-extended from `size` bytes. `stale`: bits of r
+ * above `size` bytes may be left from before (a narrow xadd's or cmpxchg's; a successful 32-bit
+ * cmpxchg does not write eax at all). An i32 result is marked zero-extended only when it is.
+ */
 function pushZeroExtended(fc: FunctionCompiler, r: number, access: AtomicAccess, stale: boolean): void {
   const asm = fc.asm;
   if (stale && access.size < 4) asm.movzx(GPR32[r]!, GPR_OF_SIZE[access.size]![r]!);
   else if (stale && access.size === 4 && access.type === I64) asm.movRegisters(r, r, false);
-  if (access.type === I32) fc.markZeroExtended(r);
+  if (access.type === I32 && !(stale && access.size === 4)) fc.markZeroExtended(r);
   fc.push(inReg(access.type, r));
 }
 
