@@ -43,6 +43,11 @@ describe('threads: validation', () => {
     expect(reason(await text('(module (memory 1) (func (drop (memory.atomic.notify (i32.const 0) (i64.const 1)))))'))).toBe('type mismatch');
   });
 
+  it('an atomic access is no constant expression', () => {
+    const global = moduleOf(section(5, [1, 3, 1, 1]), section(6, [1, 0x7f, 0, 0x41, 0, 0xfe, 0x10, 2, 0, 0x0b]));
+    expect(reason(global)).toBe('constant expression required');
+  });
+
   it('atomic.fence takes one zero byte; an unknown 0xfe sub-opcode is illegal', () => {
     expect(reason(withMemory(0, [0xfe, 0x03, 0x00, 0x0b]))).toBe('no error');
     expect(reason(withMemory(0, [0xfe, 0x03, 0x01, 0x0b]))).toMatch(/zero byte expected/);
