@@ -26,6 +26,8 @@ export const TrapCode = {
   nullI31Reference: 18,
   /** throw_ref of a null exnref. */
   nullExceptionReference: 19,
+  /** threads: memory.atomic.wait32/64 on a memory that is not shared. */
+  expectedSharedMemory: 20,
   /**
    * Not a wasm trap: a JS function called from wasm threw. The runtime unwinds the wasm
    * frames like a trap, then rethrows the JS exception, unchanged, to the caller of the export.
@@ -72,6 +74,7 @@ export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [TrapCode.nullArrayReference]: 'null array reference',
   [TrapCode.nullStructureReference]: 'null structure reference',
   [TrapCode.nullI31Reference]: 'null i31 reference',
+  [TrapCode.expectedSharedMemory]: 'expected shared memory',
   [TrapCode.notImplemented]: 'not implemented yet',
   [TrapCode.interrupted]: 'interrupted',
 };

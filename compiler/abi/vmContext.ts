@@ -116,6 +116,25 @@ export type MemoryBuiltin = (typeof MemoryBuiltin)[keyof typeof MemoryBuiltin];
 export const MEMORY_BUILTIN_COUNT = 4;
 
 /**
+ * threads: waiting and waking on a shared memory. Their table exists only in the VMContext of a
+ * module that has a shared memory (VMContextLayout.atomicBuiltin): on an unshared memory, notify
+ * wakes no one and wait traps, and the code generator says so without a call. Integer arguments
+ * are 64-bit slots: the memory index, the memarg offset (up to 2^64 - 1 with memory64), the
+ * address operand (i32 or i64 by the memory), then the operator's own. They check the access
+ * (bounds, then alignment) and trap as an atomic access would.
+ */
+export const AtomicBuiltin = {
+  /** (memory: i32, memOffset: i64, address, count: i32) -> i32 waiters woken. */
+  notify: 0,
+  /** (memory: i32, memOffset: i64, address, expected: i32, timeoutNs: i64) -> i32 0 ok, 1 not-equal, 2 timed-out. */
+  wait32: 1,
+  /** (memory: i32, memOffset: i64, address, expected: i64, timeoutNs: i64) -> i32, as wait32. */
+  wait64: 2,
+} as const;
+export type AtomicBuiltin = (typeof AtomicBuiltin)[keyof typeof AtomicBuiltin];
+export const ATOMIC_BUILTIN_COUNT = 3;
+
+/**
  * A memory other than memory 0 in the VMContext (memory 0 has its fields in the header): its
  * base address and its size in bytes, which the runtime updates on every grow.
  */
@@ -180,6 +199,8 @@ export interface VMContextCounts {
   readonly globals: number;
   /** All memories, imported ones included (absent: at most one). */
   readonly memories?: number;
+  /** threads: is any memory of the module (imported or not) shared? (absent: no). */
+  readonly sharedMemory?: boolean;
 }
 
 export interface VMContextLayout {
@@ -206,6 +227,8 @@ export interface VMContextLayout {
   memorySize(m: number): number;
   /** Offset of a memory builtin's entry, in a module of more than one memory. */
   memoryBuiltin(b: MemoryBuiltin): number;
+  /** Offset of an atomic builtin's entry (wait, notify), in a module with a shared memory. */
+  atomicBuiltin(b: AtomicBuiltin): number;
   /** Total size in bytes. */
   readonly size: number;
 }
@@ -221,7 +244,10 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   // Memories after the first, then their builtins: nothing at all in a module of one memory.
   const memories = globals + counts.globals * 8;
   const memoryBuiltins = memories + Math.max(0, memoryCount - 1) * MEMORY_ENTRY.BYTES;
-  const size = memoryBuiltins + (memoryCount > 1 ? MEMORY_BUILTIN_COUNT * 8 : 0);
+  // The atomic builtins last, and only with a shared memory: every other module's layout is as it was.
+  const atomicBuiltins = memoryBuiltins + (memoryCount > 1 ? MEMORY_BUILTIN_COUNT * 8 : 0);
+  const shared = counts.sharedMemory === true;
+  const size = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 : 0);
   const check = (i: number, n: number, what: string) => {
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
   };
@@ -236,6 +262,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     memoryBase: (m) => (m === 0 ? VMCTX.MEMORY_BASE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.BASE)),
     memorySize: (m) => (m === 0 ? VMCTX.MEMORY_SIZE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.SIZE)),
     memoryBuiltin: (b) => (check(memoryCount > 1 ? b : -1, MEMORY_BUILTIN_COUNT, 'memory builtin'), memoryBuiltins + b * 8),
+    atomicBuiltin: (b) => (check(shared ? b : -1, ATOMIC_BUILTIN_COUNT, 'atomic builtin'), atomicBuiltins + b * 8),
     size,
   };
 }
@@ -249,6 +276,7 @@ export function vmContextLayoutOf(module: ModuleInfo): VMContextLayout {
     tables: module.tables.length,
     globals: module.globals.length,
     memories: module.memories.length,
+    sharedMemory: module.memories.some((m) => m.shared),
   });
 }
 // #endregion vmcontext-layout

@@ -44,12 +44,14 @@ let adopting: LinearMemory | RuntimeTable | RuntimeGlobal | undefined;
 /**
  * Like WebAssembly.Memory. Its base address never moves; `buffer` is a new ArrayBuffer after a
  * grow, and the old one is detached. A 64-bit memory (`address: 'i64'`) takes and gives page
- * counts as BigInts.
+ * counts as BigInts. A shared memory (`shared: true`, threads) has a frozen SharedArrayBuffer
+ * instead, of the size it had when read: a grow hands out a new one and leaves the old one as it
+ * was, over the same bytes.
  */
 export class Memory {
   readonly #native: LinearMemory;
   #buffer: ArrayBuffer;
-  constructor(descriptor: { initial: number | bigint; maximum?: number | bigint; address?: AddressType }) {
+  constructor(descriptor: { initial: number | bigint; maximum?: number | bigint; address?: AddressType; shared?: boolean }) {
     if (adopting instanceof LinearMemory) this.#native = adopting;
     else {
       // Members in the order WebIDL reads a dictionary: address, initial, maximum, shared.
@@ -57,24 +59,26 @@ export class Memory {
       const address = addressTypeOf(d.address, 'WebAssembly.Memory');
       const initial = requiredAddress(d.initial, address, 'initial');
       const maximum = optionalAddress(d.maximum, address, 'maximum');
-      if (d.shared) throw new TypeError('WebAssembly.Memory(): unsupported feature: threads (shared memory)');
+      const shared = Boolean(d.shared);
+      if (shared && maximum === undefined) throw new TypeError('WebAssembly.Memory(): a shared memory must have a maximum');
       // A valid memory type first (the spec's limit), then what the runtime can allocate.
       const [limit, bits] = address === 'i64' ? [MAX_MEMORY64_PAGES, '64'] : [MAX_MEMORY_PAGES, '32'];
       if (initial > limit) throw new RangeError(`WebAssembly.Memory(): initial is above the ${limit} pages of a ${bits}-bit memory`);
       if (maximum !== undefined && maximum > limit) throw new RangeError(`WebAssembly.Memory(): maximum is above the ${limit} pages of a ${bits}-bit memory`);
       if (maximum !== undefined && maximum < initial) throw new RangeError('WebAssembly.Memory(): maximum is below initial');
       if (initial > MAX_PAGES_64) throw new RangeError(`WebAssembly.Memory(): cannot allocate ${initial} pages (Lightbeam gives a memory at most ${MAX_PAGES_64})`);
-      this.#native = new LinearMemory(initial, maximum, address === 'i64');
+      this.#native = new LinearMemory(initial, maximum, address === 'i64', 16, shared);
     }
     wrappers.set(this.#native, this);
-    // The JS API detaches the old buffer on every grow, from JS or from wasm.
+    // The JS API detaches the old buffer on every grow, from JS or from wasm (a shared one's stays).
     this.#buffer = this.#native.arrayBuffer;
     this.#native.onGrow(() => {
-      detach(this.#buffer);
+      if (!this.#native.shared) detach(this.#buffer);
       this.#buffer = this.#native.arrayBuffer;
     });
   }
   get buffer(): ArrayBuffer {
+    this.#native.refreshShared(); // another thread may have grown a shared memory
     return this.#buffer;
   }
   grow(delta: number | bigint): number | bigint {

@@ -73,9 +73,9 @@ function readConstInstr(r: Reader, op: number, at: number, types: TypeContext | 
     default: {
       const prefixed = UNSUPPORTED_PREFIXES[op as keyof typeof UNSUPPORTED_PREFIXES];
       if (prefixed) throw unsupported(prefixed, r.base + at);
-      if (op === 0xfc) {
+      if (op === 0xfc || op === 0xfe) { // bulk memory and the like; threads' atomics
         const sub = r.u32();
-        if (operatorInfo((0xfc << 12) | sub)) throw r.error('constant expression required', at);
+        if (operatorInfo((op << 12) | sub)) throw r.error('constant expression required', at);
         throw r.error('illegal opcode', at);
       }
       const info = operatorInfo(op);

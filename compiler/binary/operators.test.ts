@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  allOperators, DISPATCH_SIZE, dispatchIndex, FAMILY_LANE, FAMILY_TERNARY, opcodeName, operatorInfo, opFamily,
+  allOperators, ATOMIC_DISPATCH, DISPATCH_SIZE, dispatchIndex, FAMILY_ATOMIC, FAMILY_LANE, FAMILY_SPECIAL, FAMILY_TERNARY, opcodeName, operatorInfo, opFamily,
   opLaneCount, opNaturalAlign, opParam0, opParam1, opParam2, opResult, PROPOSALS, UNSUPPORTED_PREFIXES,
 } from './operators.ts';
 
@@ -34,7 +34,7 @@ describe('the operator table: fixed-width SIMD', () => {
     const at = (name: string) => dispatchIndex(simd.find((o) => o.name === name)!.opcode);
     expect(dispatchIndex(0xfd000)).toBe(320);
     expect(dispatchIndex(0xfd0ff)).toBe(320 + 255);
-    expect(dispatchIndex(0xfd113)).toBe(DISPATCH_SIZE - 1);
+    expect(dispatchIndex(0xfd113)).toBe(ATOMIC_DISPATCH - 1);
     expect(dispatchIndex(0xfd114)).toBe(-1);
     const madd = dispatchIndex(0xfd105); // f32x4.relaxed_madd
     expect([opFamily[madd], opParam0[madd], opParam1[madd], opParam2[madd], opResult[madd]]).toEqual([FAMILY_TERNARY, V128, V128, V128, V128]);
@@ -59,5 +59,32 @@ describe('the operator table: fixed-width SIMD', () => {
       if (/\.(eq|ne|[lg][te](_[su])?)$/.test(o.name)) expect([o.family, o.results], o.name).toEqual(['binary', [V128]]);
       if (/\.(any_true|all_true|bitmask)$/.test(o.name)) expect([o.family, o.params, o.results], o.name).toEqual(['unary', [V128], [I32]]);
     }
+  });
+});
+
+describe('the operator table: threads', () => {
+  const threads = [...allOperators()].filter((o) => o.proposal === 'threads');
+
+  it('has the 67 operators of 0xfe: wait/notify/fence at 0x00-0x03, then the accesses at 0x10-0x4e without a gap', () => {
+    expect(threads).toHaveLength(67);
+    for (let sub = 0; sub < 0x4f; sub++) {
+      expect(operatorInfo(0xfe000 | sub)?.proposal, `0x${sub.toString(16)}`).toBe(sub < 4 || sub >= 0x10 ? 'threads' : undefined);
+    }
+    expect(opcodeName(0xfe010)).toBe('i32.atomic.load');
+    expect(opcodeName(0xfe04e)).toBe('i64.atomic.rmw32.cmpxchg_u');
+    expect(Object.keys(UNSUPPORTED_PREFIXES)).not.toContain(String(0xfe));
+    expect(dispatchIndex(0xfe04e)).toBe(DISPATCH_SIZE - 1);
+    expect(dispatchIndex(0xfe04f)).toBe(-1);
+  });
+
+  it('gives each access its natural alignment (the only one valid), the fence a rule of its own', () => {
+    const at = (name: string) => dispatchIndex(threads.find((o) => o.name === name)!.opcode);
+    expect(['i32.atomic.load8_u', 'i64.atomic.rmw16.add_u', 'memory.atomic.notify', 'i64.atomic.rmw32.cmpxchg_u', 'memory.atomic.wait64', 'i64.atomic.store']
+      .map((n) => opNaturalAlign[at(n)])).toEqual([0, 1, 2, 2, 3, 3]);
+    expect(opFamily[at('atomic.fence')]).toBe(FAMILY_SPECIAL);
+    const cmpxchg = at('i64.atomic.rmw8.cmpxchg_u');
+    expect([opFamily[cmpxchg], opParam0[cmpxchg], opParam1[cmpxchg], opParam2[cmpxchg], opResult[cmpxchg]]).toEqual([FAMILY_ATOMIC, I32, I64, I64, I64]);
+    const wait = at('memory.atomic.wait32');
+    expect([opParam0[wait], opParam1[wait], opParam2[wait], opResult[wait]]).toEqual([I32, I32, I64, I32]);
   });
 });

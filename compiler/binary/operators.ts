@@ -2,7 +2,7 @@
 // One aligned row per opcode (wasm3/QBE style), grouped by the proposal that added it.
 // The decoder reads the immediates column, the validator the family and signature columns,
 // disassembly notes the name column. It holds WebAssembly 2.0, fixed-width SIMD included, and
-// relaxed SIMD, the tail calls, typed function references, exception handling and GC of WebAssembly 3.0; other later proposals are listed only so
+// relaxed SIMD, the tail calls, typed function references, exception handling and GC of WebAssembly 3.0, and threads' atomics; other later proposals are listed only so
 // that their encodings are rejected as "unsupported feature: <proposal>" rather than as malformed.
 //
 // Columns:
@@ -18,10 +18,12 @@
 //              i32 / i64 / f32 / f64  a constant   memarg:N  alignment+offset, natural alignment N bytes
 //              memarg_lane:N  a memarg, then a lane byte   lane  one lane byte
 //              v128  16 bytes          shuffle  16 lane bytes           "a b"  two indices in that order
+//              zero  one reserved 0x00 byte (atomic.fence)
 //   family     how the validator checks it and which code-generator method it reaches:
 //              unary binary compare ternary (by signature) load store (memarg, by signature) const,
 //              the SIMD immediates' own: v128const, shuffle, lane (extract/replace_lane),
 //              load_lane, store_lane (by signature, lane below the shape's lane count),
+//              atomic (threads: memarg with exactly natural alignment, address operand by the memory),
 //              or an operator of its own ("special": checked by a rule in functionValidator.ts)
 //   signature  operand types -> result types; for "special" operators, the rule in the spec's
 //              notation (t1* t2*: any types, label*: the target label's types)
@@ -533,6 +535,79 @@ export const PROPOSALS = {
     [0x1f, 'try_table',              'catches',     'special', 'rule: block type; catch clauses branch to outer labels'],
   ],
 
+  // ---- threads: shared memories' atomic accesses, fence, wait and notify (0xfe prefix) ----
+  // Every access must be naturally aligned in the memarg (validation) and at run time (a trap);
+  // the narrow forms zero-extend. The family 'atomic' reaches one code-generator method.
+  'threads': [
+    [0xfe000, 'memory.atomic.notify',              'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe001, 'memory.atomic.wait32',              'memarg:4',     'atomic',  'i32 i32 i64 -> i32'],
+    [0xfe002, 'memory.atomic.wait64',              'memarg:8',     'atomic',  'i32 i64 i64 -> i32'],
+    [0xfe003, 'atomic.fence',                      'zero',         'special', 'rule: [] -> []'],
+    [0xfe010, 'i32.atomic.load',                   'memarg:4',     'atomic',  'i32 -> i32'],
+    [0xfe011, 'i64.atomic.load',                   'memarg:8',     'atomic',  'i32 -> i64'],
+    [0xfe012, 'i32.atomic.load8_u',                'memarg:1',     'atomic',  'i32 -> i32'],
+    [0xfe013, 'i32.atomic.load16_u',               'memarg:2',     'atomic',  'i32 -> i32'],
+    [0xfe014, 'i64.atomic.load8_u',                'memarg:1',     'atomic',  'i32 -> i64'],
+    [0xfe015, 'i64.atomic.load16_u',               'memarg:2',     'atomic',  'i32 -> i64'],
+    [0xfe016, 'i64.atomic.load32_u',               'memarg:4',     'atomic',  'i32 -> i64'],
+    [0xfe017, 'i32.atomic.store',                  'memarg:4',     'atomic',  'i32 i32 ->'],
+    [0xfe018, 'i64.atomic.store',                  'memarg:8',     'atomic',  'i32 i64 ->'],
+    [0xfe019, 'i32.atomic.store8',                 'memarg:1',     'atomic',  'i32 i32 ->'],
+    [0xfe01a, 'i32.atomic.store16',                'memarg:2',     'atomic',  'i32 i32 ->'],
+    [0xfe01b, 'i64.atomic.store8',                 'memarg:1',     'atomic',  'i32 i64 ->'],
+    [0xfe01c, 'i64.atomic.store16',                'memarg:2',     'atomic',  'i32 i64 ->'],
+    [0xfe01d, 'i64.atomic.store32',                'memarg:4',     'atomic',  'i32 i64 ->'],
+    [0xfe01e, 'i32.atomic.rmw.add',                'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe01f, 'i64.atomic.rmw.add',                'memarg:8',     'atomic',  'i32 i64 -> i64'],
+    [0xfe020, 'i32.atomic.rmw8.add_u',             'memarg:1',     'atomic',  'i32 i32 -> i32'],
+    [0xfe021, 'i32.atomic.rmw16.add_u',            'memarg:2',     'atomic',  'i32 i32 -> i32'],
+    [0xfe022, 'i64.atomic.rmw8.add_u',             'memarg:1',     'atomic',  'i32 i64 -> i64'],
+    [0xfe023, 'i64.atomic.rmw16.add_u',            'memarg:2',     'atomic',  'i32 i64 -> i64'],
+    [0xfe024, 'i64.atomic.rmw32.add_u',            'memarg:4',     'atomic',  'i32 i64 -> i64'],
+    [0xfe025, 'i32.atomic.rmw.sub',                'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe026, 'i64.atomic.rmw.sub',                'memarg:8',     'atomic',  'i32 i64 -> i64'],
+    [0xfe027, 'i32.atomic.rmw8.sub_u',             'memarg:1',     'atomic',  'i32 i32 -> i32'],
+    [0xfe028, 'i32.atomic.rmw16.sub_u',            'memarg:2',     'atomic',  'i32 i32 -> i32'],
+    [0xfe029, 'i64.atomic.rmw8.sub_u',             'memarg:1',     'atomic',  'i32 i64 -> i64'],
+    [0xfe02a, 'i64.atomic.rmw16.sub_u',            'memarg:2',     'atomic',  'i32 i64 -> i64'],
+    [0xfe02b, 'i64.atomic.rmw32.sub_u',            'memarg:4',     'atomic',  'i32 i64 -> i64'],
+    [0xfe02c, 'i32.atomic.rmw.and',                'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe02d, 'i64.atomic.rmw.and',                'memarg:8',     'atomic',  'i32 i64 -> i64'],
+    [0xfe02e, 'i32.atomic.rmw8.and_u',             'memarg:1',     'atomic',  'i32 i32 -> i32'],
+    [0xfe02f, 'i32.atomic.rmw16.and_u',            'memarg:2',     'atomic',  'i32 i32 -> i32'],
+    [0xfe030, 'i64.atomic.rmw8.and_u',             'memarg:1',     'atomic',  'i32 i64 -> i64'],
+    [0xfe031, 'i64.atomic.rmw16.and_u',            'memarg:2',     'atomic',  'i32 i64 -> i64'],
+    [0xfe032, 'i64.atomic.rmw32.and_u',            'memarg:4',     'atomic',  'i32 i64 -> i64'],
+    [0xfe033, 'i32.atomic.rmw.or',                 'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe034, 'i64.atomic.rmw.or',                 'memarg:8',     'atomic',  'i32 i64 -> i64'],
+    [0xfe035, 'i32.atomic.rmw8.or_u',              'memarg:1',     'atomic',  'i32 i32 -> i32'],
+    [0xfe036, 'i32.atomic.rmw16.or_u',             'memarg:2',     'atomic',  'i32 i32 -> i32'],
+    [0xfe037, 'i64.atomic.rmw8.or_u',              'memarg:1',     'atomic',  'i32 i64 -> i64'],
+    [0xfe038, 'i64.atomic.rmw16.or_u',             'memarg:2',     'atomic',  'i32 i64 -> i64'],
+    [0xfe039, 'i64.atomic.rmw32.or_u',             'memarg:4',     'atomic',  'i32 i64 -> i64'],
+    [0xfe03a, 'i32.atomic.rmw.xor',                'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe03b, 'i64.atomic.rmw.xor',                'memarg:8',     'atomic',  'i32 i64 -> i64'],
+    [0xfe03c, 'i32.atomic.rmw8.xor_u',             'memarg:1',     'atomic',  'i32 i32 -> i32'],
+    [0xfe03d, 'i32.atomic.rmw16.xor_u',            'memarg:2',     'atomic',  'i32 i32 -> i32'],
+    [0xfe03e, 'i64.atomic.rmw8.xor_u',             'memarg:1',     'atomic',  'i32 i64 -> i64'],
+    [0xfe03f, 'i64.atomic.rmw16.xor_u',            'memarg:2',     'atomic',  'i32 i64 -> i64'],
+    [0xfe040, 'i64.atomic.rmw32.xor_u',            'memarg:4',     'atomic',  'i32 i64 -> i64'],
+    [0xfe041, 'i32.atomic.rmw.xchg',               'memarg:4',     'atomic',  'i32 i32 -> i32'],
+    [0xfe042, 'i64.atomic.rmw.xchg',               'memarg:8',     'atomic',  'i32 i64 -> i64'],
+    [0xfe043, 'i32.atomic.rmw8.xchg_u',            'memarg:1',     'atomic',  'i32 i32 -> i32'],
+    [0xfe044, 'i32.atomic.rmw16.xchg_u',           'memarg:2',     'atomic',  'i32 i32 -> i32'],
+    [0xfe045, 'i64.atomic.rmw8.xchg_u',            'memarg:1',     'atomic',  'i32 i64 -> i64'],
+    [0xfe046, 'i64.atomic.rmw16.xchg_u',           'memarg:2',     'atomic',  'i32 i64 -> i64'],
+    [0xfe047, 'i64.atomic.rmw32.xchg_u',           'memarg:4',     'atomic',  'i32 i64 -> i64'],
+    [0xfe048, 'i32.atomic.rmw.cmpxchg',            'memarg:4',     'atomic',  'i32 i32 i32 -> i32'],
+    [0xfe049, 'i64.atomic.rmw.cmpxchg',            'memarg:8',     'atomic',  'i32 i64 i64 -> i64'],
+    [0xfe04a, 'i32.atomic.rmw8.cmpxchg_u',         'memarg:1',     'atomic',  'i32 i32 i32 -> i32'],
+    [0xfe04b, 'i32.atomic.rmw16.cmpxchg_u',        'memarg:2',     'atomic',  'i32 i32 i32 -> i32'],
+    [0xfe04c, 'i64.atomic.rmw8.cmpxchg_u',         'memarg:1',     'atomic',  'i32 i64 i64 -> i64'],
+    [0xfe04d, 'i64.atomic.rmw16.cmpxchg_u',        'memarg:2',     'atomic',  'i32 i64 i64 -> i64'],
+    [0xfe04e, 'i64.atomic.rmw32.cmpxchg_u',        'memarg:4',     'atomic',  'i32 i64 i64 -> i64'],
+  ],
+
   // ---- WebAssembly 3.0's GC: structs, arrays, i31 references, casts (validated in validate/gcOperators.ts) ----
   'gc': [
     [0xd3, 'ref.eq',                 '-',           'special', 'rule: [eqref eqref] -> [i32]'],
@@ -588,10 +663,8 @@ export const PROPOSALS = {
   ],
 } as const;
 
-/** Whole prefix spaces of later proposals: every opcode under these prefixes is unsupported. */
-export const UNSUPPORTED_PREFIXES = {
-  0xfe: 'threads',
-} as const;
+/** Whole prefix spaces of later proposals: every opcode under these prefixes is unsupported (none today: 0xfb is GC, 0xfe threads). */
+export const UNSUPPORTED_PREFIXES: Readonly<Record<number, string>> = {};
 // #endregion operator-table
 
 export type Proposal = keyof typeof PROPOSALS;
@@ -647,29 +720,37 @@ export function opcodeName(opcode: number): string {
 
 // #region dispatch-arrays
 // Flat arrays derived from the table for the validator's hot loop (indexed by the opcode byte,
-// by 256 + sub for 0xfc-prefixed opcodes, by 320 + sub for 0xfd-prefixed ones): no object
+// by 256 + sub for 0xfc-prefixed opcodes, by 320 + sub for 0xfd-prefixed ones, by ATOMIC_DISPATCH + sub
+// for 0xfe-prefixed ones): no object
 // lookups per operator. 0, the arrays' initial value, is no operator at all.
 export const FAMILY_UNARY = 1, FAMILY_BINARY = 2, FAMILY_COMPARE = 3,
   FAMILY_LOAD = 4, FAMILY_STORE = 5, FAMILY_CONST = 6, FAMILY_SPECIAL = 7, FAMILY_UNSUPPORTED = 8,
   FAMILY_TERNARY = 9, FAMILY_V128CONST = 10, FAMILY_SHUFFLE = 11, FAMILY_LANE = 12,
-  FAMILY_LOAD_LANE = 13, FAMILY_STORE_LANE = 14;
+  FAMILY_LOAD_LANE = 13, FAMILY_STORE_LANE = 14, FAMILY_ATOMIC = 15;
 const FAMILY_CODES: Record<Family, number> = {
   unary: FAMILY_UNARY, binary: FAMILY_BINARY, compare: FAMILY_COMPARE, load: FAMILY_LOAD,
   store: FAMILY_STORE, const: FAMILY_CONST, special: FAMILY_SPECIAL, unsupported: FAMILY_UNSUPPORTED,
   ternary: FAMILY_TERNARY, v128const: FAMILY_V128CONST, shuffle: FAMILY_SHUFFLE, lane: FAMILY_LANE,
-  load_lane: FAMILY_LOAD_LANE, store_lane: FAMILY_STORE_LANE,
+  load_lane: FAMILY_LOAD_LANE, store_lane: FAMILY_STORE_LANE, atomic: FAMILY_ATOMIC,
 };
 /** Where the 0xfd sub-opcodes start in the dispatch arrays. */
 export const SIMD_DISPATCH = 256 + 64;
 /** The 0xfd sub-opcodes the arrays cover: fixed-width SIMD (0x00-0xff) and relaxed SIMD (0x100-0x113). */
 export const SIMD_SUB_LIMIT = 0x114;
-export const DISPATCH_SIZE = SIMD_DISPATCH + SIMD_SUB_LIMIT;
-/** Index into the dispatch arrays: the byte itself, 256 + sub for 0xfc sub < 64, 320 + sub for 0xfd sub < SIMD_SUB_LIMIT (else -1). */
+/** Where the 0xfe (threads) sub-opcodes start, and how many there are (0x00-0x4e). */
+export const ATOMIC_DISPATCH = SIMD_DISPATCH + SIMD_SUB_LIMIT;
+export const ATOMIC_SUB_LIMIT = 0x4f;
+export const DISPATCH_SIZE = ATOMIC_DISPATCH + ATOMIC_SUB_LIMIT;
+/**
+ * Index into the dispatch arrays: the byte itself, 256 + sub for 0xfc sub < 64, 320 + sub for
+ * 0xfd sub < SIMD_SUB_LIMIT, ATOMIC_DISPATCH + sub for 0xfe sub < ATOMIC_SUB_LIMIT (else -1).
+ */
 export function dispatchIndex(opcode: number): number {
   if (opcode < 256) return opcode;
   const prefix = opcode >>> 12, sub = opcode & 0xfff;
   if (prefix === 0xfc && sub < 64) return 256 + sub;
   if (prefix === 0xfd && sub < SIMD_SUB_LIMIT) return SIMD_DISPATCH + sub;
+  if (prefix === 0xfe && sub < ATOMIC_SUB_LIMIT) return ATOMIC_DISPATCH + sub;
   return -1;
 }
 export const opFamily = new Uint8Array(DISPATCH_SIZE);
@@ -678,7 +759,7 @@ export const opParam0 = new Uint8Array(DISPATCH_SIZE);
 export const opParam1 = new Uint8Array(DISPATCH_SIZE);
 export const opParam2 = new Uint8Array(DISPATCH_SIZE);
 export const opResult = new Uint8Array(DISPATCH_SIZE);
-/** log2 of the natural alignment of loads and stores. */
+/** log2 of the natural alignment of loads, stores and atomic accesses (an atomic one's memarg must equal it). */
 export const opNaturalAlign = new Uint8Array(DISPATCH_SIZE);
 /** Lanes a lane immediate may name: the shape's lane count (i8x16: 16), or 16 / N for memarg_lane:N. */
 export const opLaneCount = new Uint8Array(DISPATCH_SIZE);

@@ -112,7 +112,7 @@ export interface MemoryType {
   readonly limits: Limits;
   /** memory64: the memory's addresses (and sizes, page counts) are i64; absent or false: i32. */
   readonly address64?: boolean;
-  /** Always false in WebAssembly 2.0; shared memories (threads) are rejected as unsupported. */
+  /** threads: a shared memory (it has a maximum, and never moves; wait and notify work on it). */
   readonly shared: boolean;
   /** custom-page-sizes: log2 of the page size (0 or 16 once validated); absent: 16, 64 KiB pages. */
   readonly pageSizeLog2?: number;

@@ -103,19 +103,20 @@ export function readHeapType(r: Reader, types?: TypeContext): RefType {
 
 /**
  * Limits, with the address type of memory64 (flags 4 and 5: an i64 memory or table, whose
- * limits are u64) and, for a memory, custom-page-sizes' flag 8: log2 of the page size follows
- * the limits. Shared memories (threads) are a later proposal.
+ * limits are u64), the shared bit of threads (flag 2, memories only; the validator requires a
+ * shared memory to have a maximum) and, for a memory, custom-page-sizes' flag 8: log2 of the page
+ * size follows the limits.
  */
 export function readLimits(r: Reader, kind: 'memory' | 'table'): Limits & { shared: boolean; address64: boolean; pageSizeLog2?: number } {
   const at = r.pos;
   const flags = r.u8();
-  if (kind === 'memory' && (flags & ~8) < 8 && (flags & 2)) throw unsupported('threads', r.base + at);
-  if ((flags & ~(kind === 'memory' ? 13 : 5)) !== 0) throw r.error('malformed limits flags', at);
+  if ((flags & ~(kind === 'memory' ? 15 : 5)) !== 0) throw r.error('malformed limits flags', at);
   const address64 = (flags & 4) !== 0;
+  const shared = (flags & 2) !== 0;
   // Read as u64 (the WebAssembly 3.0 encoding); the validator checks the range.
   const min = r.u64Number();
   const max = flags & 1 ? r.u64Number() : undefined;
-  const limits = max === undefined ? { min, shared: false, address64 } : { min, max, shared: false, address64 };
+  const limits = max === undefined ? { min, shared, address64 } : { min, max, shared, address64 };
   if (!(flags & 8)) return limits;
   // A page size of 2^64 bytes or more is not a u64: malformed. Others are the validator's to judge.
   const sizeAt = r.pos;

@@ -9,7 +9,7 @@
 //
 // writtenFirst, a shorter look at the body's start, finds the locals the prologue need not zero.
 
-import { allOperators, DISPATCH_SIZE, dispatchIndex, SIMD_DISPATCH, SIMD_SUB_LIMIT } from '../binary/operators.ts';
+import { allOperators, ATOMIC_DISPATCH, ATOMIC_SUB_LIMIT, DISPATCH_SIZE, dispatchIndex, SIMD_DISPATCH, SIMD_SUB_LIMIT } from '../binary/operators.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 
 const enum Skip {
@@ -23,7 +23,8 @@ const enum Skip {
 
 /**
  * How to skip each operator's immediates, by its index in the operator table's dispatch arrays:
- * the byte itself, 256 + sub for a 0xfc sub-opcode, 320 + sub for a 0xfd (SIMD) one.
+ * the byte itself, 256 + sub for a 0xfc sub-opcode, 320 + sub for a 0xfd (SIMD) one, ATOMIC_DISPATCH
+ * + sub for a 0xfe (threads) one.
  */
 const SKIP = new Uint8Array(DISPATCH_SIZE);
 for (const info of allOperators()) {
@@ -39,7 +40,7 @@ for (const info of allOperators()) {
     : imm === 'valtypes' ? Skip.selectTypes
     : imm === 'f32' ? Skip.f32
     : imm === 'f64' ? Skip.f64
-    : imm === 'lane' ? Skip.lane
+    : imm === 'lane' || imm === 'zero' ? Skip.lane // one byte: a lane index, atomic.fence's reserved 0
     : imm === 'v128' || imm === 'shuffle' ? Skip.sixteen
     : imm.startsWith('memarg_lane') ? Skip.memargLane
     : imm.startsWith('memarg') ? Skip.memarg
@@ -110,7 +111,7 @@ export function localWeights(code: Uint8Array, start: number, end: number, local
       continue;
     }
     let kind: number = SKIP[op]!;
-    if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (op === 0xfc || op === 0xfd || op === 0xfe) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
     switch (kind) {
       case Skip.unknown: return null;
       case Skip.none:
@@ -156,7 +157,7 @@ export function holdsVectorOperator(code: Uint8Array, start: number, end: number
     const op = code[pos++]!;
     if (op === 0xfd) return true;
     let kind: number = SKIP[op]!;
-    if (op === 0xfc) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (op === 0xfc || op === 0xfe) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
     if (kind === Skip.unknown) return true;
     pos = skipImmediates(kind, code, pos, end);
     if (pos < 0) return true;
@@ -164,10 +165,11 @@ export function holdsVectorOperator(code: Uint8Array, start: number, end: number
   return false;
 }
 
-/** How to skip the immediates of the 0xfc- or 0xfd-prefixed operator whose sub-opcode (a LEB128) starts at `pos`. */
+/** How to skip the immediates of the 0xfc-, 0xfd- or 0xfe-prefixed operator whose sub-opcode (a LEB128) starts at `pos`. */
 function prefixedKind(prefix: number, code: Uint8Array, pos: number, end: number): Skip {
   const sub = lebAt(code, pos, end);
   if (prefix === 0xfc) return sub < 0 || sub >= 64 ? Skip.unknown : (SKIP[256 + sub]! as Skip);
+  if (prefix === 0xfe) return sub < 0 || sub >= ATOMIC_SUB_LIMIT ? Skip.unknown : (SKIP[ATOMIC_DISPATCH + sub]! as Skip);
   return sub < 0 || sub >= SIMD_SUB_LIMIT ? Skip.unknown : (SKIP[SIMD_DISPATCH + sub]! as Skip);
 }
 
@@ -270,7 +272,7 @@ export function writtenFirst(code: Uint8Array, start: number, end: number, local
     }
     if (MAY_SKIP[op] === 1) break;
     let kind: Skip = SKIP[op]!;
-    if (op === 0xfc || op === 0xfd) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
+    if (op === 0xfc || op === 0xfd || op === 0xfe) (kind = prefixedKind(op, code, pos, end)), (pos = skipLeb(code, pos, end));
     pos = skipImmediates(kind, code, pos, end);
     if (pos < 0) return null;
   }

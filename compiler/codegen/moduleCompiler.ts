@@ -21,6 +21,7 @@ import { pushI32, pushI64 } from './ops/integer.ts';
 import * as tables from './ops/table.ts';
 import * as vars from './ops/variables.ts';
 import * as memory from './ops/memory.ts';
+import * as atomics from './ops/atomics.ts';
 import * as simd from './ops/simd.ts';
 import * as vectorMemory from './ops/simdMemory.ts';
 import * as wideArithmetic from './ops/wideArithmetic.ts';
@@ -608,6 +609,14 @@ export class X64CodeGenerator implements CodeGenerator {
   memoryFill(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.fill', m === 0 ? undefined : m);
     if (fc) try { memory.memoryFill(fc, m); } catch (e) { this.failed(e); }
+  }
+  atomic(opcode: number, m: number, memOffset: number, offset: number): void {
+    const fc = this.begin(offset, this.memargNote(opcode, memOffset, m));
+    if (fc) try { atomics.atomic(fc, opcode, memOffset, m); } catch (e) { this.failed(e); }
+  }
+  atomicFence(offset: number): void {
+    const fc = this.begin(offset, 'atomic.fence');
+    if (fc) try { atomics.atomicFence(fc); } catch (e) { this.failed(e); }
   }
   refNull(t: RefType, offset: number): void {
     const fc = this.begin(offset, 'ref.null', t === 0x70 ? 'func' : 'extern');

@@ -4,7 +4,7 @@
 
 import { isRefType, ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  bufferOffsets, Builtin, FUNCREF, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  AtomicBuiltin, bufferOffsets, Builtin, FUNCREF, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -13,6 +13,7 @@ import { type ExceptionHooks, makeTag, Tag, tagType, tagTypeId } from './excepti
 import { CodeMemory } from './codeMemory.ts';
 import { evalExtendedConst } from './extendedConst.ts';
 import { LinearMemory } from './linearMemory.ts';
+import { ATOMIC_BUILTIN_TYPES, atomicHandlers } from './atomics.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
@@ -253,6 +254,10 @@ export class Instance implements FunctionHolder {
           if (value.pageSizeLog2 !== (imp.desc.type.pageSizeLog2 ?? 16)) {
             throw new LinkError(`incompatible import type: ${what} has another page size`);
           }
+          if (value.shared !== imp.desc.type.shared) {
+            throw new LinkError(`incompatible import type: ${what} is ${value.shared ? '' : 'not '}a shared memory`);
+          }
+          value.refreshShared();
           checkLimits(what, value.pages, value.declaredMax, imp.desc.type.limits);
           this.memories.push(value);
           break;
@@ -303,8 +308,8 @@ export class Instance implements FunctionHolder {
 
     // The module's own memory, tables, code and globals.
     for (let m = info.importedMemoryCount; m < info.memories.length; m++) {
-      const { limits, address64, pageSizeLog2 } = info.memories[m]!;
-      this.memories.push(new LinearMemory(limits.min, limits.max, address64 === true, pageSizeLog2));
+      const { limits, address64, pageSizeLog2, shared } = info.memories[m]!;
+      this.memories.push(new LinearMemory(limits.min, limits.max, address64 === true, pageSizeLog2, shared));
     }
     this.memory = this.memories[0];
     // Weakly: once this instance is gone its VMContext is unmapped and must not be written.
@@ -316,6 +321,9 @@ export class Instance implements FunctionHolder {
     });
     if (this.memories.length > 1) {
       memoryBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.memoryBuiltin(b as MemoryBuiltin), address));
+    }
+    if (info.memories.some((m) => m.shared)) {
+      atomicBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.atomicBuiltin(b as AtomicBuiltin), address));
     }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
       const { element, limits, address64 } = info.tables[t]!;
@@ -858,6 +866,22 @@ function memoryBuiltinStubs(rt: Runtime): number[] {
   };
   stubs = loadBuiltinStubs(rt, MEMORY_BUILTIN_TYPES, handlers);
   memoryBuiltinsOf.set(rt, stubs);
+  return stubs;
+}
+
+const atomicBuiltinsOf = new WeakMap<Runtime, number[]>();
+/** The stubs of wait and notify (runtime/atomics.ts), made on the first instance with a shared memory. */
+function atomicBuiltinStubs(rt: Runtime): number[] {
+  let stubs = atomicBuiltinsOf.get(rt);
+  if (stubs) return stubs;
+  const handlers = atomicHandlers(rt.callout);
+  const onInstance = (b: AtomicBuiltin) => (inst: Instance) => handlers[b](inst.memories);
+  stubs = loadBuiltinStubs(rt, ATOMIC_BUILTIN_TYPES, {
+    [AtomicBuiltin.notify]: onInstance(AtomicBuiltin.notify),
+    [AtomicBuiltin.wait32]: onInstance(AtomicBuiltin.wait32),
+    [AtomicBuiltin.wait64]: onInstance(AtomicBuiltin.wait64),
+  });
+  atomicBuiltinsOf.set(rt, stubs);
   return stubs;
 }
 // #endregion builtin-handlers

@@ -1,6 +1,13 @@
 // Linear memory: one reservation of the largest size the memory may reach plus a guard,
 // mapped inaccessible; growing makes more of it readable and writable. The base address never
 // moves, so generated code keeps it in r14 for the life of the instance.
+//
+// A shared memory (threads) must be seen from JS as a SharedArrayBuffer, and Node makes those
+// only over memory of its own: no API turns a mapping of ours into one. V8's own shared
+// WebAssembly.Memory is exactly the allocation a shared memory needs (its maximum reserved at
+// once, growing in place, each grow handing out a new fixed-length SharedArrayBuffer over the same
+// bytes, Atomics.wait and notify working on them, and the whole of it postable to a worker), so a
+// shared LinearMemory borrows one as its backing store: V8 allocates it, our code runs on it.
 
 import { getNative, PROT_NONE, PROT_READ, PROT_WRITE } from './native.ts';
 import { nativeRegistry } from './reclaim.ts';
@@ -18,6 +25,14 @@ export const MAX_PAGES_64 = 65536;
 const MAX_BYTES = MAX_PAGES_32 * WASM_PAGE_SIZE;
 /** Inaccessible bytes after the largest size: a stray access just past the end faults instead of reading a neighbour. */
 export const GUARD_SIZE = 64 * 1024;
+
+/**
+ * V8's WebAssembly.Memory, taken when this module loads: before Lightbeam may replace the global
+ * (compiler/api/install.ts imports this module first). Were it Lightbeam's own, a shared memory
+ * would make a shared memory for ever: that is refused.
+ */
+const HostMemory = globalThis.WebAssembly.Memory;
+const hostIsV8 = Function.prototype.toString.call(HostMemory).includes('[native code]');
 
 interface Mapping {
   readonly address: number;
@@ -39,17 +54,23 @@ export class LinearMemory {
   readonly pageSizeLog2: number;
   /** Bytes per page. */
   readonly pageSize: number;
+  /** threads: a shared memory, backed by V8's (its `arrayBuffer` is a SharedArrayBuffer). */
+  readonly shared: boolean;
   private pagesNow: number;
   private buffer: ArrayBuffer;
-  private readonly mapping: Mapping;
+  /** Our own reservation (unshared), or V8's shared memory that holds the bytes. */
+  private readonly mapping: Mapping | null;
+  private readonly host: WebAssembly.Memory | null;
   /** Called after every successful grow with the new size in bytes (instances update their VMContext). */
   private readonly growListeners = new Set<(bytes: number) => void>();
 
-  constructor(initialPages: number, maxPages?: number, address64 = false, pageSizeLog2 = 16) {
+  /** `host`: adopt this V8 shared memory (one posted from another thread) instead of making one. */
+  constructor(initialPages: number, maxPages?: number, address64 = false, pageSizeLog2 = 16, shared = false, host?: WebAssembly.Memory) {
     this.declaredMax = maxPages;
     this.address64 = address64;
     this.pageSizeLog2 = pageSizeLog2;
     this.pageSize = 2 ** pageSizeLog2;
+    this.shared = shared;
     const limit = pageLimit(address64, pageSizeLog2);
     maxPages ??= limit;
     if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > limit) {
@@ -58,6 +79,19 @@ export class LinearMemory {
     this.maxPages = Math.min(maxPages, limit);
     if (initialPages > this.maxPages) throw new RangeError('memory initial size exceeds its maximum');
     const native = getNative();
+    if (shared) {
+      // #region shared-backing
+      // (Its pages are 64 KiB: the validator refuses a shared memory of 1-byte pages.)
+      if (!host && !hostIsV8) throw new Error('a shared memory needs V8\'s WebAssembly.Memory, and the runtime was loaded after Lightbeam replaced it');
+      this.host = host ?? new HostMemory({ initial: initialPages, maximum: this.maxPages, shared: true });
+      this.buffer = this.host.buffer as unknown as ArrayBuffer;
+      this.base = native.addressOf(new Uint8Array(this.buffer));
+      this.pagesNow = this.buffer.byteLength / WASM_PAGE_SIZE;
+      this.mapping = null;
+      return;
+      // #endregion shared-backing
+    }
+    this.host = null;
     const reserved = committed(this.maxPages * this.pageSize) + GUARD_SIZE;
     this.base = reservations.take(reserved) ?? native.mmap(reserved, PROT_NONE, true);
     this.mapping = { address: this.base, size: reserved, holders: 0 };
@@ -85,8 +119,12 @@ export class LinearMemory {
     return this.buffer;
   }
 
-  /** Grow by `delta` pages: the old size in pages, or -1 (and no change) when it cannot. */
+  /**
+   * Grow by `delta` pages: the old size in pages, or -1 (and no change) when it cannot. A shared
+   * memory's size is read from its backing store first: another thread may have grown it.
+   */
   grow(delta: number): number {
+    if (this.host) return this.growShared(delta);
     const old = this.pagesNow;
     if (!Number.isInteger(delta) || delta < 0 || old + delta > this.maxPages) return -1;
     if (delta === 0) return old;
@@ -112,13 +150,40 @@ export class LinearMemory {
     return old;
   }
 
+  private growShared(delta: number): number {
+    const host = this.host!;
+    let old: number;
+    try {
+      if (!Number.isInteger(delta) || delta < 0) return -1;
+      old = host.grow(delta);
+    } catch {
+      return -1;
+    }
+    this.refreshShared();
+    return old;
+  }
+
+  /** A shared memory: take up the size another thread may have grown it to (a no-op if none did). */
+  refreshShared(): void {
+    const buffer = this.host?.buffer as unknown as ArrayBuffer | undefined;
+    if (!buffer || buffer.byteLength === this.buffer.byteLength) return;
+    this.buffer = buffer;
+    this.pagesNow = buffer.byteLength / WASM_PAGE_SIZE;
+    for (const listener of this.growListeners) listener(this.byteLength);
+  }
+
+  /** A shared memory's V8 backing store: post it to a worker, which adopts it (`new LinearMemory(min, max, address64, 16, true, it)`). */
+  get sharedHost(): WebAssembly.Memory | null {
+    return this.host;
+  }
+
   onGrow(listener: (bytes: number) => void): void {
     this.growListeners.add(listener);
   }
 
   private hold(holder: object): void {
-    this.mapping.holders++;
-    registry.register(holder, this.mapping);
+    this.mapping!.holders++;
+    registry.register(holder, this.mapping!);
   }
 }
 // #endregion linear-memory

@@ -46,6 +46,9 @@ const V8_TRAPS: Readonly<Record<string, readonly string[]>> = {
   'table index is out of bounds': ['undefined element', 'out of bounds table access'],
   'null function or function signature mismatch': ['uninitialized element', 'indirect call type mismatch'],
   'Maximum call stack size exceeded': ['call stack exhausted'],
+  // threads: an atomic access off its natural alignment; a wait on an unshared memory.
+  'operation does not support unaligned accesses': ['unaligned atomic'],
+  'Atomics.wait cannot be called in this context': ['expected shared memory'],
 };
 
 /** Whether our trap message is one that V8's trap message may stand for. */

@@ -259,6 +259,13 @@ export interface CodeGenerator {
   dataDrop(dataIndex: number, offset: number): void;
   memoryCopy(destMemory: number, sourceMemory: number, offset: number): void;
   memoryFill(memory: number, offset: number): void;
+  /**
+   * threads: an atomic access of memory `memory` (its natural alignment checked by the validator):
+   * the loads, stores, read-modify-writes and cmpxchg, memory.atomic.wait32/64 and notify, by
+   * opcode, operands popped and the result pushed as the operator table's row says.
+   */
+  atomic(opcode: number, memory: number, memOffset: number, offset: number): void;
+  atomicFence(offset: number): void;
 
   // --- references ---
   refNull(type: RefType, offset: number): void;
@@ -339,6 +346,8 @@ export class NoopCodeGenerator implements CodeGenerator {
   dataDrop(_dataIndex: number, _offset: number): void {}
   memoryCopy(_destMemory: number, _sourceMemory: number, _offset: number): void {}
   memoryFill(_memory: number, _offset: number): void {}
+  atomic(_opcode: number, _memory: number, _memOffset: number, _offset: number): void {}
+  atomicFence(_offset: number): void {}
   refNull(_type: RefType, _offset: number): void {}
   refIsNull(_offset: number): void {}
   refFunc(_funcIndex: number, _offset: number): void {}

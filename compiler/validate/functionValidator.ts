@@ -12,7 +12,8 @@ import { Reader } from '../binary/reader.ts';
 import {
   FAMILY_BINARY, FAMILY_COMPARE, FAMILY_CONST, FAMILY_LANE, FAMILY_LOAD, FAMILY_LOAD_LANE,
   FAMILY_SHUFFLE, FAMILY_STORE, FAMILY_STORE_LANE, FAMILY_TERNARY, FAMILY_UNARY, FAMILY_UNSUPPORTED,
-  FAMILY_V128CONST, SIMD_DISPATCH, SIMD_SUB_LIMIT, UNSUPPORTED_PREFIXES, opFamily, operatorInfo, opLaneCount,
+  FAMILY_V128CONST, FAMILY_ATOMIC, ATOMIC_DISPATCH, ATOMIC_SUB_LIMIT, SIMD_DISPATCH, SIMD_SUB_LIMIT, UNSUPPORTED_PREFIXES,
+  opFamily, operatorInfo, opLaneCount,
   opNaturalAlign, opParam0, opParam1, opParam2, opProposal, opResult,
 } from '../binary/operators.ts';
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
@@ -1239,6 +1240,9 @@ export class FunctionValidator implements FunctionContext {
       case 0xfd:
         this.prefixedFD(at, offset);
         break;
+      case 0xfe:
+        this.prefixedFE(at, offset);
+        break;
       default:
         this.simpleOperator(op, op, offset, at);
     }
@@ -1559,6 +1563,35 @@ export class FunctionValidator implements FunctionContext {
         this.simpleOperator(index, opcode, offset, at);
     }
   }
+
+  // #region atomic-validation
+  /**
+   * The 0xfe prefix, threads: atomic.fence (a reserved zero byte), and every other operator an
+   * access through a memarg whose alignment must be exactly natural. The address operand is the
+   * memory's address type (i64 for a memory64 memory), the others as the row says. Any memory,
+   * shared or not, is valid: waiting on an unshared one traps when it runs.
+   */
+  private prefixedFE(at: number, offset: number): void {
+    const r = this.r;
+    const sub = r.u32();
+    const opcode = (0xfe << 12) | sub;
+    const index = sub < ATOMIC_SUB_LIMIT ? ATOMIC_DISPATCH + sub : -1;
+    if (index < 0 || opFamily[index] === 0) throw r.error(`illegal opcode fe ${sub}`, at);
+    if (opFamily[index] !== FAMILY_ATOMIC) { // atomic.fence
+      if (r.u8() !== 0) throw r.error('malformed atomic.fence: zero byte expected', at);
+      if (this.live) this.cg!.atomicFence(offset);
+      return;
+    }
+    const memOffset = this.readMemarg(index, at);
+    if (this.memargAlign !== opNaturalAlign[index]) throw this.error('atomic alignment must be natural');
+    const p1 = opParam1[index]!, p2 = opParam2[index]!, result = opResult[index]!;
+    if (p2 !== 0) this.popExpect(p2);
+    if (p1 !== 0) this.popExpect(p1);
+    this.popExpect(this.memargAddress);
+    if (result !== 0) this.push(result);
+    if (this.live) this.cg!.atomic(opcode, this.memargMemory, memOffset, offset);
+  }
+  // #endregion atomic-validation
 
   /** Pop the operands of the operator at dispatch `index` (up to three, by its row) and push its result. */
   private popOperands(index: number): void {

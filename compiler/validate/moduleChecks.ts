@@ -24,12 +24,18 @@ export function memoryPageBound(t: MemoryType): number {
   return t.address64 ? MAX_MEMORY64_PAGES : MAX_MEMORY_PAGES;
 }
 
-/** custom-page-sizes: a memory's pages are 1 byte or 64 KiB, nothing between or beyond. */
+/**
+ * A memory type: its limits within its address type's bound; pages of 1 byte or 64 KiB, nothing
+ * between or beyond (custom-page-sizes); a shared memory (threads) must have a maximum.
+ */
 function checkMemoryType(t: MemoryType, offset: number): void {
   if (t.pageSizeLog2 !== undefined && t.pageSizeLog2 !== 0 && t.pageSizeLog2 !== 16) {
     throw new CompileError('invalid custom page size', offset);
   }
   checkLimits(t.limits, memoryPageBound(t), 'memory', offset);
+  if (t.shared && t.limits.max === undefined) throw new CompileError('shared memory must have maximum', offset);
+  // A shared memory is V8's (runtime/linearMemory.ts), whose pages are 64 KiB.
+  if (t.shared && t.pageSizeLog2 === 0) throw unsupported('shared memories of 1-byte pages', offset);
 }
 
 // #region const-expr-check

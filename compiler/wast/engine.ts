@@ -81,6 +81,8 @@ export interface SpectestShape {
   /** A table with i64 indices (memory64's table64), for engines that have them. */
   table64?: ExternValue;
   memory: ExternValue;
+  /** A shared memory (1 page, max 2; threads), for engines that have them. */
+  shared_memory?: ExternValue;
 }
 
 /** A wasm exception that escaped an invocation (for assert_exception). */

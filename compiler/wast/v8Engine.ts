@@ -170,6 +170,7 @@ export function v8Engine(): Engine {
         global_f64: new WebAssembly.Global({ value: 'f64', mutable: false }, 666.6),
         table: new WebAssembly.Table({ element: 'anyfunc', initial: 10, maximum: 20 }),
         memory: new WebAssembly.Memory({ initial: 1, maximum: 2 }),
+        shared_memory: new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }),
       };
     },
   };

@@ -73,6 +73,8 @@ function candidates(f: Form, s: Shape, mems: (size: MemSize) => Mem[]): Operand[
     case Shape.XMM_M32: return [...XMM, ...mems(0), ...mems(32).slice(0, 8)];
     case Shape.XMM_M64: return [...XMM, ...mems(0), ...mems(64).slice(0, 8)];
     case Shape.XMM_M128: return [...XMM, ...mems(0), ...mems(128).slice(0, 8)];
+    case Shape.M8: return [...mems(0), ...mems(8).slice(0, 8)];
+    case Shape.M16: return [...mems(0), ...mems(16).slice(0, 8)];
     case Shape.M32: return [...mems(0), ...mems(32).slice(0, 8)];
     case Shape.R32_M8: return [...GPR32, ...mems(0), ...mems(8).slice(0, 8)];
     case Shape.R32_M16: return [...GPR32, ...mems(0), ...mems(16).slice(0, 8)];

@@ -7,7 +7,9 @@ import type { Iced } from './iced.ts';
 import { normalizeImm } from './immediates.ts';
 import { CONDITIONS, type External, type Operand } from './operands.ts';
 
+/** The mnemonic as iced names it: the condition filled in, without a lock prefix (checked on its own). */
 export function mnemonicOf(c: Case): string {
+  if (c.mnemonic.startsWith('lock ')) return c.mnemonic.slice(5);
   return c.mnemonic.endsWith('cc') ? c.mnemonic.slice(0, -2) + CONDITIONS[c.cc] : c.mnemonic;
 }
 
@@ -52,7 +54,8 @@ export function memBytes(f: Form): number {
   const s = f.shapes[f.rmOperand];
   if (s === undefined) return 0;
   if (s === Shape.XMM_M16 || s === Shape.R32_M16) return 2;
-  if (s === Shape.R32_M8) return 1;
+  if (s === Shape.R32_M8 || s === Shape.M8) return 1;
+  if (s === Shape.M16) return 2;
   if (s === Shape.XMM_M32 || s === Shape.M32) return 4;
   if (s === Shape.XMM_M64 || s === Shape.M64) return 8;
   if (s === Shape.XMM_M128 || s === Shape.M128) return 16;
@@ -76,6 +79,7 @@ export function compare(x: Iced, instr: InstanceType<Iced['Instruction']>, c: Ca
   }
   const mnemonic = x.Mnemonic[instr.mnemonic]!.toLowerCase();
   if (mnemonic !== mnemonicOf(c)) problems.push(`mnemonic ${mnemonic}`);
+  if (instr.hasLockPrefix !== c.mnemonic.startsWith('lock ')) problems.push(instr.hasLockPrefix ? 'a lock prefix' : 'no lock prefix');
   if (instr.opCount !== c.ops.length) return [...problems, `${instr.opCount} operands`];
   const operandProblems = (order: readonly number[]): string[] => {
     const out: string[] = [];

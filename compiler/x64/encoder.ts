@@ -190,6 +190,8 @@ export class Encoder {
           case Shape.XMM_M128: case Shape.M128: return op.size === 0 || op.size === 128;
           case Shape.M32: return op.size === 0 || op.size === 32;
           case Shape.M64: return op.size === 0 || op.size === 64;
+          case Shape.M8: return op.size === 0 || op.size === 8;
+          case Shape.M16: return op.size === 0 || op.size === 16;
           case Shape.R32_M8: return op.size === 0 || op.size === 8;
           case Shape.R32_M16: return op.size === 0 || op.size === 16;
           default: return false;

@@ -160,6 +160,17 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ['xchg r64, r/m64', 'REX.W 87 /r'],
   ['xchg r/m8, r8', '86 /r'],
   ['xchg r8, r/m8', '86 /r'],
+  // Atomic read-modify-writes (threads): lock on a memory operand only (with a register it is #UD).
+  ...(['xadd', 'cmpxchg'] as const).flatMap((op): EncodingRow[] => {
+    const [byte, word] = op === 'xadd' ? ['C0', 'C1'] : ['B0', 'B1'];
+    return [
+      [`lock ${op} m8, r8`, `F0 0F ${byte} /r`],
+      [`lock ${op} m16, r16`, `F0 66 0F ${word} /r`],
+      [`lock ${op} m32, r32`, `F0 0F ${word} /r`],
+      [`lock ${op} m64, r64`, `F0 REX.W 0F ${word} /r`],
+    ];
+  }),
+  ['mfence', '0F AE F0'],
   ['push r64', '50+r'],
   ['push r/m64', 'FF /6'],
   ['push imm8', '6A ib'],

@@ -11,7 +11,7 @@ export enum Shape {
   RM8, RM16, RM32, RM64,
   M,
   XMM, XMM_M16, XMM_M32, XMM_M64, XMM_M128,
-  M32, M64, M128,
+  M32, M64, M128, M8, M16,
   R32_M8, R32_M16,
   AL, AX, EAX, RAX, CL,
   IMM8, IMM16, IMM32, IMM64, U8, ONE,
@@ -22,7 +22,7 @@ export enum Shape {
 const shapeNames: Record<string, Shape> = {
   r8: Shape.R8, r16: Shape.R16, r32: Shape.R32, r64: Shape.R64,
   'r/m8': Shape.RM8, 'r/m16': Shape.RM16, 'r/m32': Shape.RM32, 'r/m64': Shape.RM64,
-  m: Shape.M, m32: Shape.M32, m64: Shape.M64, m128: Shape.M128, 'r32/m8': Shape.R32_M8, 'r32/m16': Shape.R32_M16,
+  m: Shape.M, m8: Shape.M8, m16: Shape.M16, m32: Shape.M32, m64: Shape.M64, m128: Shape.M128, 'r32/m8': Shape.R32_M8, 'r32/m16': Shape.R32_M16,
   xmm: Shape.XMM, 'xmm/m16': Shape.XMM_M16, 'xmm/m32': Shape.XMM_M32, 'xmm/m64': Shape.XMM_M64, 'xmm/m128': Shape.XMM_M128,
   al: Shape.AL, ax: Shape.AX, eax: Shape.EAX, rax: Shape.RAX, cl: Shape.CL,
   imm8: Shape.IMM8, imm16: Shape.IMM16, imm32: Shape.IMM32, imm64: Shape.IMM64, u8: Shape.U8, '1': Shape.ONE,
@@ -59,7 +59,7 @@ export interface Form {
   /** The row as written, e.g. ['add r/m64, imm8', 'REX.W 83 /0 ib']. */
   readonly row: EncodingRow;
   readonly shapes: readonly Shape[];
-  /** 66/F2/F3 bytes that precede REX. */
+  /** 66/F2/F3/F0 (lock) bytes that precede REX. */
   readonly prefixes: readonly number[];
   /** For VEX-encoded forms (AVX, BMI): the fields of the VEX prefix; null for legacy forms. */
   readonly vex: Vex | null;
@@ -92,14 +92,14 @@ export interface Form {
 }
 // #endregion form
 
-const PREFIX_BYTES = new Set([0x66, 0xf2, 0xf3]);
+const PREFIX_BYTES = new Set([0x66, 0xf2, 0xf3, 0xf0]);
 /** Instructions whose operand size is 64 bits by default in long mode. */
 const STACK_OR_BRANCH = new Set(['push', 'pop', 'jmp', 'jcc', 'call', 'ret']);
 
 export function compileForm(row: EncodingRow): Form {
   const [form, opcodeText, operandEncoding] = row;
-  // 'rep movsb': the rep prefix is part of the mnemonic.
-  const space = form.startsWith('rep ') ? form.indexOf(' ', 4) : form.indexOf(' ');
+  // 'rep movsb', 'lock xadd': the rep or lock prefix is part of the mnemonic.
+  const space = form.startsWith('rep ') || form.startsWith('lock ') ? form.indexOf(' ', form.indexOf(' ') + 1) : form.indexOf(' ');
   const mnemonic = space < 0 ? form : form.slice(0, space);
   const shapeText = space < 0 ? [] : form.slice(space + 1).split(',').map((s) => s.trim());
   const shapes = shapeText.map((s) => {

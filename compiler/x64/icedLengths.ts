@@ -100,6 +100,7 @@ export class IcedLengths {
     try {
       instr = this.create(code, ops, c);
       if (!instr) return undefined;
+      if (c.mnemonic.startsWith('lock ')) instr.hasLockPrefix = true;
       // iced takes the memory width from the code, so a code of another width must not count.
       const want = memBytes(c.form);
       if (want && ops.some((o) => typeof o === 'object' && o.kind === 'mem') && this.x.MemorySizeExt.size(instr.memorySize) !== want) return undefined;

@@ -124,6 +124,11 @@ export class Instructions extends DirectEncoder {
   movsxd(dst: Gpr, src: RM): void { if (!this.directMovsxd(dst, src)) this.emitWith(D.movsxd!, dst, src); }
   lea(dst: Gpr, src: Mem): void { if (!this.directLea(dst, src)) this.emitWith(D.lea!, dst, src); }
   xchg(a: RM, b: RM): void { this.emitWith(D.xchg!, a, b); }
+  /** `lock xadd [m], r`: adds r to memory atomically, r gets the old value. */
+  lockXadd(m: Mem, r: Gpr): void { this.emitWith(D['lock xadd']!, m, r); }
+  /** `lock cmpxchg [m], r`: if memory equals al/ax/eax/rax, store r (ZF set); else load it into the accumulator. */
+  lockCmpxchg(m: Mem, r: Gpr): void { this.emitWith(D['lock cmpxchg']!, m, r); }
+  mfence(): void { this.emitWith(D.mfence!); }
   push(src: Gpr | Mem | Imm): void { if (!this.directPushPop(0x50, src)) this.emitWith(D.push!, src); }
   pop(dst: Gpr | Mem): void { if (!this.directPushPop(0x58, dst)) this.emitWith(D.pop!, dst); }
 

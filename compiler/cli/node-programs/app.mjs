@@ -7,9 +7,12 @@ import http from 'node:http';
 const bytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11]);
 const { instance } = await WebAssembly.instantiate(bytes);
 console.log(Object.prototype.toString.call(WebAssembly), instance.exports.add(40, 2), instance instanceof WebAssembly.Instance);
+// A shared memory (threads): its buffer is a SharedArrayBuffer.
+const shared = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1, 7, 5, 1, 1, 109, 2, 0]));
+console.log(new WebAssembly.Instance(shared).exports.m.buffer instanceof SharedArrayBuffer);
 try {
-  // A shared memory (threads, which Lightbeam does not support): rejected, not handed to V8.
-  new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 4, 1, 3, 1, 1]));
+  // A struct type (GC, which Lightbeam does not support): rejected, not handed to V8.
+  new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 3, 1, 0x5f, 0]));
 } catch (e) {
   console.log(String(e).split(' (')[0]);
 }

@@ -266,6 +266,11 @@ function copyType(dst64: boolean, src64: boolean): FuncType {
 
 /** Put i32 constants under the top `depth` operands, so they become a builtin's first arguments. */
 export function insertConstants(fc: FunctionCompiler, depth: number, consts: readonly number[]): void {
+  insertValues(fc, depth, consts.map((c) => constant(I32, c)));
+}
+
+/** insertConstants for constants of any type (an i64 memarg offset, say): `values` are constants. */
+export function insertValues(fc: FunctionCompiler, depth: number, values: readonly Value[]): void {
   const stack = fc.stack;
   // Now, while every value sits at its own position: a register this may need is freed by
   // spilling to a slot no shifted value still reads.
@@ -273,7 +278,7 @@ export function insertConstants(fc: FunctionCompiler, depth: number, consts: rea
   const top: Value[] = [];
   for (let k = 0; k < depth; k++) top.push(stack.pop());
   if (fc.frozen > stack.height) fc.frozen = stack.height;
-  for (const c of consts) stack.push(constant(I32, c));
+  for (const v of values) stack.push(v);
   // A spilled operand now sits one or two positions above its slot: the builtin's parallel
   // move reads it from there, and nothing writes slots at or above these positions before it
   // (emitCall only spills below the constants).

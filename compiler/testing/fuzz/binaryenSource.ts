@@ -13,14 +13,15 @@ import vm from 'node:vm';
 import { rng } from '../rng.ts';
 
 /**
- * WebAssembly 2.0 and tail calls. Threads, exceptions, GC, memory64, multi-memory stay off; so
- * does relaxed SIMD, whose results V8 may choose differently (and extended constants, which -ttf
+ * WebAssembly 2.0, tail calls and threads (shared memories and atomics, which Node 20's V8 has:
+ * -ttf makes them in most modules, though never a wait). Exceptions, GC, memory64, multi-memory
+ * stay off; so does relaxed SIMD, whose results V8 may choose differently (and extended constants, which -ttf
  * did not make in a dozen modules: the mutants and the spec suite test them).
  */
 export const BINARYEN_FEATURES = [
   '--mvp-features', '--enable-mutable-globals', '--enable-sign-ext', '--enable-nontrapping-float-to-int',
   '--enable-multivalue', '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-reference-types',
-  '--enable-call-indirect-overlong', '--enable-simd', '--enable-tail-call',
+  '--enable-call-indirect-overlong', '--enable-simd', '--enable-tail-call', '--enable-threads',
 ];
 
 type Main = (args: string[]) => number;

@@ -57,7 +57,7 @@ const COMPILE_INVALID_EVERY = 8;
 /** The proposals of WebAssembly 2.0, and those of 3.0 Lightbeam has: never "unsupported". */
 const CLAIMED = ['mvp', 'sign-extension', 'nontrapping-float-to-int', 'multi-value', 'bulk-memory', 'reference-types', 'simd',
   'extended-const', 'relaxed-simd', 'memory64', 'multi-memory', 'tail-call', 'exceptions', 'function-references',
-  'custom-page-sizes', 'wide-arithmetic', 'legacy-exceptions'];
+  'custom-page-sizes', 'wide-arithmetic', 'legacy-exceptions', 'threads'];
 
 // Node 20's V8 has extended constants and relaxed SIMD behind flags. Lightbeam accepts both, so the
 // V8 that judges mutants must too, or a mutant using them would be "accepted by Lightbeam only".
@@ -168,7 +168,7 @@ export function mutate(base: Uint8Array, r: () => number): Uint8Array {
     const k = Math.floor(r() * 6);
     const i = at();
     if (k === 0) b[i] = Math.floor(r() * 256);
-    else if (k === 1) b[i] = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x40, 0x0b, 0x41, 0xfc, 0xfd][Math.floor(r() * 10)]!;
+    else if (k === 1) b[i] = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x40, 0x0b, 0x41, 0xfc, 0xfd, 0xfe][Math.floor(r() * 11)]!;
     else if (k === 2) b[i] = (b[i]! ^ (1 << Math.floor(r() * 8))) & 0xff;
     else if (k === 3) b.splice(i, 0, Math.floor(r() * 256));
     else if (k === 4) b.splice(i, 1 + Math.floor(r() * 4));

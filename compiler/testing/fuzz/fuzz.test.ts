@@ -99,6 +99,20 @@ describe('transcripts', () => {
     expect(counts.valid).toBe(1);
   });
 
+  it('judge mutants with atomics and shared memories (Node 20\'s V8 has threads), and their instantiation', async () => {
+    const bytes = await wasmTools(`(module (memory (export "m") 1 2 shared)
+      (func (export "f") (param i32) (result i32) (i32.atomic.rmw.add (local.get 0) (i32.const 1)))
+      (func (export "g") (param i32) (result i32) (memory.atomic.notify (local.get 0) (i32.const 1))))`);
+    const counts: Record<string, number> = {};
+    expect(checkMutant(bytes, 1, counts)?.summary).toBeUndefined();
+    expect(counts.valid).toBe(1);
+    expect(counts.instantiated).toBe(1);
+    // An unaligned atomic access traps on both; the traps are matched by meaning.
+    const shape = moduleShape(bytes);
+    expect(firstDifference(transcript(v8Engine, bytes, shape), transcript(lightbeamEngine, bytes, shape))).toBeUndefined();
+    expect(transcript(lightbeamEngine, bytes, shape).some((l) => l.includes('unaligned atomic'))).toBe(true);
+  });
+
   it('catch an engine that gets one result wrong', async () => {
     const bytes = exposeState(await watToWasm(STATEFUL));
     const Broken = class {

@@ -141,6 +141,7 @@ function makeSpectest(): SpectestShape {
     table: new Table(ValType.funcref, 10, 20),
     table64: new Table(ValType.funcref, 10, 20, null, true),
     memory: new LinearMemory(1, 2),
+    shared_memory: new LinearMemory(1, 2, false, 16, true),
   };
 }
 
