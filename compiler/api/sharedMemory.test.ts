@@ -3,12 +3,12 @@
 // maximum, and links only where a module imports a shared memory; wasm and JS see each other's
 // writes and waits. Checked against V8, which has threads in Node 20.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 import * as LB from './index.ts';
 
 let parse: (text: string) => Promise<Uint8Array> | Uint8Array;
 beforeAll(async () => {
-  parse = (await loadWasmToolsTextToBinary())!;
+  parse = await requireWasmToolsTextToBinary();
 });
 
 const IMPORTER = `(module (import "env" "mem" (memory 1 4 shared))

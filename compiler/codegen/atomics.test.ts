@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { allOperators, type OperatorInfo } from '../binary/operators.ts';
 import { Instance } from '../runtime/instance.ts';
 import type { LinearMemory } from '../runtime/linearMemory.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 import { compileModule } from './moduleCompiler.ts';
 
 const ATOMICS = [...allOperators()].filter((o) => o.family === 'atomic');
@@ -119,9 +119,7 @@ function fill(bytes: Uint8Array, seed: number): void {
 
 let parse: (text: string) => Promise<Uint8Array> | Uint8Array;
 beforeAll(async () => {
-  const p = await loadWasmToolsTextToBinary();
-  if (!p) throw new Error('needs @bytecodealliance/jco-transpile (npm ci)');
-  parse = p;
+  parse = await requireWasmToolsTextToBinary();
 });
 
 describe('atomic operators against the model', () => {

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { compileModule } from '../codegen/moduleCompiler.ts';
-import { loadWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 import { Instance } from './instance.ts';
 import { LinearMemory } from './linearMemory.ts';
 
@@ -17,7 +17,7 @@ const WAT = `(module (import "env" "mem" (memory 1 1 shared))
 
 describe('wait and notify between threads', () => {
   it('a worker blocked in wait32 is woken by a notify from this thread, and its store is seen here', async () => {
-    const bytes = await (await loadWasmToolsTextToBinary())!(WAT);
+    const bytes = (await requireWasmToolsTextToBinary())(WAT);
     const memory = new LinearMemory(1, 1, false, 16, true);
     const { exports } = new Instance(compileModule(bytes), { env: { mem: memory } });
     const f = exports as Record<string, (...a: number[]) => number>;
