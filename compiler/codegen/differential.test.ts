@@ -18,6 +18,7 @@ const FEATURE_SETS: Readonly<Record<string, Features>> = {
   bulkMemory: { memory: true, bulkMemory: true },
   callIndirect: { callIndirect: true },
   tailCalls: { tailCalls: true },
+  exceptions: { exceptions: true, floats: true, memory: true },
   all: { floats: true, memory: true, bulkMemory: true, callIndirect: true, tailCalls: true },
 };
 
@@ -28,7 +29,7 @@ const FEATURE_SETS: Readonly<Record<string, Features>> = {
  * programs use what codegen still stubs, so comparing them could only fail. (DIFF_FEATURES=floats,all
  * runs named sets anyway; scripts/fuzz.ts runs any set and counts stubbed programs apart.)
  */
-const FEATURE_SETS_READY: readonly string[] = ['integer', 'floats', 'memory', 'bulkMemory', 'callIndirect', 'tailCalls', 'all'];
+const FEATURE_SETS_READY: readonly string[] = ['integer', 'floats', 'memory', 'bulkMemory', 'callIndirect', 'tailCalls', 'exceptions', 'all'];
 
 const forced = (process.env.DIFF_FEATURES ?? '').split(',').filter(Boolean);
 for (const name of forced) if (!(name in FEATURE_SETS)) throw new Error(`DIFF_FEATURES: unknown set ${name}`);

@@ -1,7 +1,7 @@
 // Labels, branches, jump tables, the constant pool, fix-ups and immediate-size selection.
 // Branch targets and RIP-relative addresses are read back through iced-x86's decoder.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Assembler, CODE_START, CodeBuffer, Label, Shape, external, loadIced, mem, byte, word, dword, qword, ripExternal, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
+import { Assembler, CODE_START, CodeBuffer, Label, Shape, external, loadIced, mem, byte, word, dword, qword, ripExternal, ripLabel, rax, rcx, rsp, r9, eax, ecx, xmm0, xmm1, type Iced, GPR8, GPR16, type Form, type Operand } from './index.ts';
 import { dispatchOf } from './forms.ts';
 import { CONDITIONS, condCode, invertCond } from './operands.ts';
 
@@ -210,6 +210,24 @@ describe('constant pool', () => {
     const out = a.finish();
     // 100 f64s, the 16-aligned copy of 3 (800 is a multiple of 16), the f32.
     expect(out.code.length - out.constantPoolOffset).toBe(100 * 8 + 8 + 4);
+  });
+
+  it('places constants at labels made before them (constantAt), the same bytes twice, and still finds the rest by their bytes', () => {
+    // The labels' entries repeat bytes (two legacy trys with the same clauses): the index of the
+    // pool's bytes must not count on one entry per key (it looped for ever when it did).
+    const a = new Assembler();
+    const early = [a.newLabel(), a.newLabel()];
+    for (const l of early) a.lea(rax, ripLabel(l));
+    const bytes = new Uint8Array([1, 0, 0, 0]);
+    for (const l of early) a.constantAt(l, bytes, 4);
+    const floats = Array.from({ length: 40 }, (_, i) => a.constF64(i).label);
+    expect(a.constF64(39).label).toBe(floats[39]);
+    expect([early[0], early[1]]).toContain(a.constant(bytes, 4).label);
+    a.ret();
+    const { code, constantPoolOffset } = a.finish();
+    const targets = decode(code, constantPoolOffset).filter((i) => i.ripTarget !== undefined).map((i) => i.ripTarget!);
+    const view = new DataView(code.buffer, code.byteOffset);
+    expect(targets.map((t) => view.getUint32(t, true))).toEqual([1, 1]);
   });
 
   it('has no pool when no constant is used', () => {

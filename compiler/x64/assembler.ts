@@ -128,6 +128,8 @@ export class Assembler extends Instructions {
   private readonly pool: PoolEntry[] = [];
   private poolCount = 0;
   private readonly poolIndex = new Map<string, Label>();
+  /** How many pool entries poolIndex has seen (constantAt's entries may repeat bytes: not its size). */
+  private poolIndexed = 0;
   /** The pool's bytes, entry after entry (one buffer, not a small array per constant). */
   private poolData = new Uint8Array(256);
   private poolSize = 0;
@@ -202,6 +204,7 @@ export class Assembler extends Instructions {
     this.poolCount = 0;
     this.poolSize = 0;
     if (this.poolIndex.size !== 0) this.poolIndex.clear();
+    this.poolIndexed = 0;
     this.tablesEnd = 0;
     this.targetCount = 0;
     this.boundCount = 0;
@@ -452,9 +455,10 @@ export class Assembler extends Instructions {
       return undefined;
     }
     const index = this.poolIndex;
-    while (index.size < count) {
-      const e = pool[index.size]!;
-      index.set(constantKey(data, e.start, e.start + e.length, e.align), e.label);
+    for (; this.poolIndexed < count; this.poolIndexed++) {
+      const e = pool[this.poolIndexed]!;
+      const key = constantKey(data, e.start, e.start + e.length, e.align);
+      if (!index.has(key)) index.set(key, e.label);
     }
     return index.get(constantKey(bytes, 0, n, align));
   }

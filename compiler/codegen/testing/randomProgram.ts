@@ -47,8 +47,10 @@ export interface Features {
   readonly bulkMemory?: boolean;
   readonly callIndirect?: boolean;
   readonly tailCalls?: boolean;
+  /** The legacy exception instructions (try, catch, catch_all, delegate, rethrow), which Node 20's V8 runs. */
+  readonly exceptions?: boolean;
 }
-export const FEATURE_NAMES = ['floats', 'memory', 'bulkMemory', 'callIndirect', 'tailCalls'] as const;
+export const FEATURE_NAMES = ['floats', 'memory', 'bulkMemory', 'callIndirect', 'tailCalls', 'exceptions'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
 /** "floats,memory" -> { floats: true, memory: true }; "all" turns on everything; "" or "integer" none. */
@@ -392,6 +394,7 @@ export class Gen {
         ])());
       }
     }
+    if (f.exceptions) choices.push(() => this.tryExpr(t, d));
     // Now and then: a taken tail call ends the function, and what follows it is not compared.
     if (f.tailCalls && this.r() < 0.3) {
       choices.push(() => `(if (result ${t}) ${e('i32')} (then ${this.tailCall(d)}) (else ${e()}))`);
@@ -399,6 +402,30 @@ export class Gen {
     }
     if (choices.length === 0) return t === 'i32' || t === 'i64' ? this.intExpr(this.int(20), t, d) : `(${t}.add ${e()} ${e()})`;
     return this.pick(choices)();
+  }
+
+  /**
+   * A legacy try of type t whose body may throw ($ex with an i32, $ex0, or from $thrower), caught
+   * by a catch, a catch_all, through a rethrow or a delegate, or left by a branch; every
+   * exception is caught inside the expression, so none reaches JS.
+   */
+  private tryExpr(t: N, d: number): string {
+    const e = (tt: N = t) => this.expr(tt, d - 1 - this.int(2));
+    const cond = () => `(i32.eqz (i32.and ${e('i32')} (i32.const ${this.pick([1, 3, 7])})))`;
+    const raise = this.pick([
+      () => `(if ${cond()} (then (throw $ex ${e('i32')})))`,
+      () => `(if ${cond()} (then (throw $ex0)))`,
+      () => `(drop (call $thrower ${e('i32')}))`,
+    ])();
+    let body = `(block (result ${t}) ${raise} ${e()})`;
+    switch (this.int(4)) {
+      case 0: body = `(try (result ${t}) (do ${body}) (catch_all (rethrow 0)))`; break;
+      case 1: body = `(try (result ${t}) (do ${body}) (delegate 0))`; break;
+      case 2: body = `(block (result ${t}) (try (result ${t}) (do (drop (br_if 1 ${e()} ${cond()})) ${body}) (catch_all ${e()})))`; break;
+    }
+    const payload = t === 'i32' ? `(i32.add ${e('i32')})` : t === 'i64' ? '(i64.extend_i32_s)' : `(${t}.convert_i32_s)`;
+    const clauses = [`(catch $ex ${payload})`, `(catch $ex0 ${e()})`].filter(() => this.r() < 0.7);
+    return `(try (result ${t}) (do ${body}) ${clauses.join(' ')} (catch_all ${e()}))`;
   }
 
   /**
@@ -667,6 +694,13 @@ function featureDeclarations(g: Gen): string {
     }
   }
   if (f.tailCalls) out.push(...tailCallHelpers(g));
+  if (f.exceptions) {
+    out.push(
+      '(tag $ex (param i32))',
+      '(tag $ex0)',
+      '(func $thrower (param i32) (result i32) (if (i32.eqz (i32.and (local.get 0) (i32.const 3))) (then (throw $ex (local.get 0)))) (i32.add (local.get 0) (i32.const 1)))',
+    );
+  }
   if (f.callIndirect) {
     out.push(
       '(type $ti (func (param i32) (result i32)))',
