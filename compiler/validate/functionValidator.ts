@@ -1349,9 +1349,10 @@ export class FunctionValidator implements FunctionContext {
 
   // #region require-gc
   /**
-   * GC in a body (an operator, or a local, block or select type of the any hierarchy) is validated
-   * always, and compiled by no code generator yet: with one attached, the module is refused as an
-   * unsupported feature (the spec runner counts that a skip).
+   * GC's structs and arrays in a body (an operator, a cast to a concrete type, or a local, block or
+   * select type naming one) are validated always, and compiled by no code generator yet: with one
+   * attached, the module is refused as an unsupported feature (the spec runner counts that a
+   * skip). The rest of GC, which needs no heap, compiles (codegen/ops/gcRefs.ts).
    */
   private requireGc(offset: number): void {
     gcUse.count++;
