@@ -85,6 +85,10 @@ const CASTS = `(module
       (return (i32.const 1)))
     (drop)
     (i32.const 0))
+  (func (export "kindOf") (param anyref) (result i32)
+    (if (result i32) (ref.test (ref null none) (local.get 0)) (then (i32.const 0))
+      (else (if (result i32) (ref.test (ref i31) (local.get 0)) (then (i32.const 1))
+        (else (if (result i32) (ref.test (ref eq) (local.get 0)) (then (i32.const 2)) (else (i32.const 3))))))))
   (func (export "internalize") (param externref) (result anyref) (any.convert_extern (local.get 0)))
   (func (export "externalize") (param anyref) (result externref) (extern.convert_any (local.get 0)))
   (func (export "i31AsExtern") (param i32) (result externref) (extern.convert_any (ref.i31 (local.get 0))))
@@ -108,6 +112,10 @@ describe.runIf(native)('tests and casts against abstract types', () => {
       const got = ['isAny', 'isEq', 'isEqNull', 'isI31', 'isI31Null', 'isStruct', 'isNone'].map((f) => e[f]!(value));
       expect([value, got]).toEqual([value, expected]);
     }
+  });
+  it('ref.test leaves its answer in the flags for an if', () => {
+    const e = instance(CASTS);
+    expect([null, 3, host].map((v) => e.kindOf!(v))).toEqual([0, 1, 3]);
   });
   it('ref.cast passes the reference on or traps with "cast failure"', () => {
     const e = instance(CASTS);

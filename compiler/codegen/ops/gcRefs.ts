@@ -53,52 +53,55 @@ export function i31Get(fc: FunctionCompiler, signed: boolean): void {
 // #endregion i31
 
 // #region abstract-casts
+/** What a test found out: a constant answer, or a condition (CC) the flags hold when the answer is yes. */
+type Answer = { known: 0 | 1 } | { cc: number };
+
 /**
- * Whether the word in register `w` is a value of `type`, an abstract heap type (of any hierarchy:
- * a cast may name func, extern or their bottoms too), as 0/1 in the scratch register. Returns a
- * constant instead when the answer does not depend on the word. There are no GC objects yet, so
- * struct and array take only null.
+ * Test the word in register `w` against `type`, an abstract heap type (of any hierarchy: a cast
+ * may name func, extern or their bottoms too); the word is left as it is. There are no GC
+ * objects yet, so struct and array take only null.
  */
-function testAbstract(fc: FunctionCompiler, w: number, type: number): number | undefined {
+function testAbstract(fc: FunctionCompiler, w: number, type: number): Answer {
   const a = fc.asm;
   const nullable = isNullable(type);
   const kind = (type & 0xff) === ANYREF ? refKind(type) : 0;
-  const W = GPR64[w]!, O = GPR32[SCRATCH]!, O8 = GPR8[SCRATCH]!;
+  const W = GPR64[w]!;
   if (type & REF_BOTTOM || kind > REF_KIND_I31) { // none, nofunc, noextern, noexn; struct, array
-    if (!nullable) return 0;
+    if (!nullable) return { known: 0 };
     a.test(W, W);
-    a.setcc('e', O8);
-  } else if (kind === 0) { // a top: any non-null value
-    if (nullable) return 1;
-    a.test(W, W);
-    a.setcc('ne', O8);
-  } else if (kind === REF_KIND_I31) {
-    if (nullable) { // odd or zero: rotated right by one, the word is negative or zero
-      a.mov(GPR64[SCRATCH]!, W);
-      a.ror(GPR64[SCRATCH]!, 1);
-      a.test(GPR64[SCRATCH]!, GPR64[SCRATCH]!);
-      a.setcc('le', O8);
-    } else {
-      a.test(W, 1);
-      a.setcc('ne', O8);
-    }
-  } else { // eq: anything but a host value (low bits 10), and null only if nullable
-    a.mov(O, GPR32[w]!);
-    a.and(O, 3);
-    a.cmp(O, 2);
-    a.setcc('ne', O8);
-    a.movzx(O, O8);
-    if (!nullable) {
-      a.test(W, W);
-      a.cmovcc('e', O, GPR32[w]!); // null: its low half, 0
-    }
-    return undefined;
+    return { cc: CC.e };
   }
-  a.movzx(O, O8);
-  return undefined;
+  if (kind === 0) { // a top: any non-null value
+    if (nullable) return { known: 1 };
+    a.test(W, W);
+    return { cc: CC.ne };
+  }
+  if (kind === REF_KIND_I31) {
+    if (!nullable) {
+      a.test(W, 1);
+      return { cc: CC.ne };
+    }
+    // Odd or zero: rotated right by one, the word is negative or zero.
+    a.mov(GPR64[SCRATCH]!, W);
+    a.ror(GPR64[SCRATCH]!, 1);
+    a.test(GPR64[SCRATCH]!, GPR64[SCRATCH]!);
+    return { cc: CC.le };
+  }
+  // eq: anything but a host value (low bits 10); null only if nullable.
+  const O = GPR32[SCRATCH]!;
+  a.mov(O, GPR32[w]!);
+  a.and(O, 3);
+  a.cmp(O, 2);
+  if (nullable) return { cc: CC.ne };
+  a.setcc('ne', GPR8[SCRATCH]!);
+  a.movzx(O, GPR8[SCRATCH]!);
+  a.test(W, W);
+  a.cmovcc('e', O, GPR32[w]!); // null: its low half, 0
+  a.test(O, O);
+  return { cc: CC.ne };
 }
 
-/** ref.test (0/1) or ref.cast (a trap "cast failure" unless it is; the reference stays). */
+/** ref.test (0/1, left in the flags) or ref.cast (a trap "cast failure" unless it is; the reference stays). */
 export function refTest(fc: FunctionCompiler, type: number, cast: boolean): void {
   fc.materializeFlags();
   const v = fc.pop();
@@ -109,21 +112,14 @@ export function refTest(fc: FunctionCompiler, type: number, cast: boolean): void
     return fc.push(v);
   }
   const w = inOwnReg(fc, v);
+  const answer = testAbstract(fc, w, type);
   if (!cast) {
-    const known = testAbstract(fc, w, type);
-    if (known !== undefined) {
-      fc.regs.release(w);
-      return fc.push(constant(I32, known));
-    }
-    fc.asm.mov(GPR32[w]!, GPR32[SCRATCH]!);
-    return fc.push(inReg(I32, w));
+    fc.regs.release(w);
+    return fc.push('known' in answer ? constant(I32, answer.known) : inFlags(I32, answer.cc));
   }
-  const known = testAbstract(fc, w, type);
-  if (known === 0) fc.trapNow(TrapCode.castFailure);
-  else if (known === undefined) {
-    fc.asm.test(GPR32[SCRATCH]!, GPR32[SCRATCH]!);
-    fc.trapIf('e', TrapCode.castFailure);
-  }
+  if ('known' in answer) {
+    if (answer.known === 0) fc.trapNow(TrapCode.castFailure);
+  } else fc.trapIfCode(answer.cc ^ 1, TrapCode.castFailure);
   fc.push(inReg(v.type, w));
 }
 
@@ -141,12 +137,11 @@ export function brOnCast(fc: FunctionCompiler, target: CFrame, type: number, onF
   }
   const w = inOwnReg(fc, v);
   fc.push(inReg(v.type, w));
-  const known = testAbstract(fc, w, type);
-  if (known !== undefined) {
-    if ((known === 1) !== onFail) brIf(fc, target, constant(I32, 1));
+  const answer = testAbstract(fc, w, type);
+  if ('known' in answer) {
+    if ((answer.known === 1) !== onFail) brIf(fc, target, constant(I32, 1));
     return;
   }
-  fc.asm.test(GPR32[SCRATCH]!, GPR32[SCRATCH]!);
-  brIf(fc, target, inFlags(I32, onFail ? CC.e : CC.ne));
+  brIf(fc, target, inFlags(I32, onFail ? answer.cc ^ 1 : answer.cc));
 }
 // #endregion abstract-casts
