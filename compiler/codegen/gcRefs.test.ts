@@ -162,3 +162,27 @@ describe.runIf(native)('globals and tables of the any hierarchy', () => {
     expect(e.at!(2)).toBe(-2);
   });
 });
+
+describe.runIf(native)('the JS API on tables and globals of the any hierarchy', () => {
+  it('takes null as the default value of anyref (externref\'s is undefined), and i31s by range', () => {
+    const e = new Instance(new Module(parse(`(module
+      (table (export "any") 2 anyref)
+      (table (export "anyNonNull") 1 (ref any) (ref.i31 (i32.const 42)))
+      (table (export "i31s") 1 i31ref)
+      (global (export "g") (mut i31ref) (ref.i31 (i32.const 0))))`)), {}).exports as unknown as Record<string, WebAssembly.Table & WebAssembly.Global>;
+    e.any!.set(0, 'x');
+    e.any!.set(0);
+    expect(e.any!.get(0)).toBe(null);
+    expect(e.anyNonNull!.get(0)).toBe(42);
+    expect(() => e.anyNonNull!.grow(1)).toThrow(TypeError);
+    e.anyNonNull!.grow(1, 'foo');
+    expect(e.anyNonNull!.get(1)).toBe('foo');
+    expect(() => e.i31s!.set(0, 2 ** 30)).toThrow(TypeError);
+    e.i31s!.set(0, -5);
+    expect(e.i31s!.get(0)).toBe(-5);
+    expect(e.g!.value).toBe(0);
+    e.g!.value = 42;
+    expect(() => { e.g!.value = 'no'; }).toThrow(TypeError);
+    expect(e.g!.value).toBe(42);
+  });
+});
