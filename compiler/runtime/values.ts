@@ -1,6 +1,6 @@
 // Converting between JS values and wasm values in 8-byte slots, as the WebAssembly JS API
 // does (ToWebAssemblyValue / ToJSValue): i32 as a Number, i64 as a BigInt, f32/f64 as Numbers,
-// externref as any JS value (handle 0 is null), funcref as an exported function or null.
+// externref and anyref as any JS value (word 0 is null), funcref as an exported function or null.
 
 import { NULL_REF } from '../abi/index.ts';
 import { isRefType, ValType } from '../binary/types.ts';
@@ -32,7 +32,7 @@ export const isI31Number = (v: unknown): v is number =>
 // #region externref-handles
 /**
  * externref values cross into wasm as 64-bit handles: an index into this table plus one (0 is
- * null). Wasm may copy a handle anywhere it can hold an externref: tables, globals, passive
+ * null), as a word times four plus two (reference-words above: an i31 needs no handle). Wasm may copy a handle anywhere it can hold an externref: tables, globals, passive
  * element segments, and its own stack while it runs. So handles are collected only when no wasm
  * activation is running (then the stack holds none), at a safe point where no handle is in
  * flight between JS and wasm (safePoint()): the table marks every handle the live tables, globals
