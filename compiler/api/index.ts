@@ -4,7 +4,7 @@
 // compile-only half is ./module.ts.
 
 import { isRefType, ValType, type RefType } from '../binary/types.ts';
-import { storageType } from '../binary/refTypes.ts';
+import { ANYREF, storageType } from '../binary/refTypes.ts';
 import { Instance as RuntimeInstance, type ExportValue } from '../runtime/instance.ts';
 import { LinearMemory, MAX_PAGES_64 } from '../runtime/linearMemory.ts';
 import { Global as RuntimeGlobal, MAX_TABLE_LENGTH, Table as RuntimeTable } from '../runtime/tableAndGlobal.ts';
@@ -108,8 +108,11 @@ function defaultValue(type: ValType): unknown {
     case ValType.funcref: return null;
     case ValType.externref: return undefined;
     // A typed reference (a table or global of a module's): as its family's; null for a
-    // non-nullable one is then refused with a TypeError when it is written.
-    default: return isRefType(type) ? defaultValue(storageType(type)) : 0;
+    // non-nullable one is then refused with a TypeError when it is written. The any hierarchy's
+    // default is null (only externref's is undefined), though it is stored as externref.
+    default:
+      if ((type & 0xff) === ANYREF) return null;
+      return isRefType(type) ? defaultValue(storageType(type)) : 0;
   }
 }
 

@@ -6,7 +6,7 @@
 import { unsupported } from '../errors.ts';
 import type { Reader } from './reader.ts';
 import type { ConstArith, ConstExpr, ConstInstr, GcConstInstr } from './types.ts';
-import { gcUse } from './refTypes.ts';
+import { gcHeapUse, gcUse } from './refTypes.ts';
 import { operatorInfo, UNSUPPORTED_PREFIXES } from './operators.ts';
 import { readHeapType, type TypeContext } from './valueTypes.ts';
 
@@ -92,6 +92,7 @@ function readConstInstr(r: Reader, op: number, at: number, types: TypeContext | 
 function readGcConstInstr(r: Reader, at: number, types: TypeContext | undefined): GcConstInstr {
   const sub = r.u32();
   gcUse.count++;
+  if (sub < 0x1a || sub > 0x1c) gcHeapUse.count++; // all but the conversions and ref.i31 make objects
   const typeIndex = (): number => {
     const typeAt = r.pos;
     const index = r.u32();

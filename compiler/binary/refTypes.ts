@@ -45,10 +45,14 @@ export const concreteRef = (canon: number, nullable: boolean, bits: number = FUN
 export const abstractAnyRef = (kind: number): ValType => (ANYREF | (kind << REF_KIND_SHIFT)) as ValType;
 /** The kind bits of a reference type (REF_KIND_*; 0 for any, func, extern, exn and their concrete function types). */
 export const refKind = (t: number): number => (t >>> REF_KIND_SHIFT) & 7;
-/** The 2.0 type a reference is stored and passed as; a numeric type itself. */
-export const storageType = (t: number): ValType => (t & 0xff) as ValType;
+/**
+ * The 2.0 type a reference is stored and passed as; a numeric type itself. The any hierarchy is
+ * stored as externref is: one 64-bit word whose low bits say what it is (runtime/values.ts), so
+ * any.convert_extern and extern.convert_any cost nothing.
+ */
+export const storageType = (t: number): ValType => ((t & 0xff) === ANYREF ? 0x6f : t & 0xff) as ValType;
 /** A typed reference (anything but funcref, externref and the numeric types). */
-export const isTypedRef = (t: number): boolean => t > 0xff;
+export const isTypedRef = (t: number): boolean => t > 0xff || t === ANYREF;
 /** The canonical type index of a concrete reference, -1 for an abstract or bottom one. */
 export const refTypeIndex = (t: number): number => (t >>> REF_INDEX_SHIFT) - 1;
 export const isNullable = (t: number): boolean => (t & REF_NON_NULL) === 0;
@@ -102,6 +106,13 @@ export const typedRefUse = { count: 0 };
  */
 export const gcUse = { count: 0 };
 
+/**
+ * How many times a GC type or operator that needs objects on a heap (struct and array types and
+ * their operators) has been decoded, in this thread: the code generator compiles the rest of GC
+ * (i31, ref.eq, the any hierarchy's nulls, casts to abstract types, the conversions) but not these yet.
+ */
+export const gcHeapUse = { count: 0 };
+
 /** `a <: b` for any two value types (numeric types match only themselves); `supers` as for isRefSubtype. */
 export function isSubtype(a: number, b: number, supers?: ArrayLike<number>): boolean {
   if (a === b) return true;
@@ -119,8 +130,8 @@ export const isDefaultable = (t: number): boolean => (t & REF_NON_NULL) === 0;
 
 /** Whether a function type mentions a typed reference (then its storage twin differs from it). */
 export function hasTypedRefs(type: FuncType): boolean {
-  for (const t of type.params) if (t > 0xff) return true;
-  for (const t of type.results) if (t > 0xff) return true;
+  for (const t of type.params) if (t > 0xff || t === ANYREF) return true;
+  for (const t of type.results) if (t > 0xff || t === ANYREF) return true;
   return false;
 }
 

@@ -6,7 +6,7 @@ import type { FieldType, FuncType, ModuleInfo, TypeDef, ValType } from './types.
 import { NOT_A_FUNC_TYPE, PackedType } from './types.ts';
 import { readValType } from './valueTypes.ts';
 import { concreteTypeBits } from './valueTypes.ts';
-import { gcUse, REF_INDEX_SHIFT, REF_KIND_SHIFT, refTypeIndex } from './refTypes.ts';
+import { gcHeapUse, gcUse, REF_INDEX_SHIFT, REF_KIND_SHIFT, refTypeIndex } from './refTypes.ts';
 
 /** One defined type as read, before it knows its recursion group. */
 interface SubType {
@@ -69,6 +69,7 @@ function readSubType(r: Reader, m: ModuleInfo): SubType {
     }
     case 0x5f: { // struct
       gcUse.count++;
+      gcHeapUse.count++;
       const n = r.count();
       const fields: FieldType[] = [];
       for (let i = 0; i < n; i++) fields.push(readFieldType(r, m));
@@ -76,6 +77,7 @@ function readSubType(r: Reader, m: ModuleInfo): SubType {
     }
     case 0x5e: // array
       gcUse.count++;
+      gcHeapUse.count++;
       return { def: { kind: 'array', final, supertype, fields: [readFieldType(r, m)] }, func: NOT_A_FUNC_TYPE };
   }
   // The form is a signed LEB128 in the spec's grammar: a multi-byte one is overlong.

@@ -7,7 +7,7 @@ import type { Reader } from './reader.ts';
 import type { Limits, MemoryType, RefType, TypeDef, ValType } from './types.ts';
 import { isRefType } from './types.ts';
 import {
-  abstractAnyRef, ANYREF, ARRAY_TYPE_BITS, asNonNull, concreteRef, FUNC_TYPE_BITS, gcUse, REF_BOTTOM,
+  abstractAnyRef, ANYREF, ARRAY_TYPE_BITS, asNonNull, concreteRef, FUNC_TYPE_BITS, gcHeapUse, gcUse, REF_BOTTOM,
   REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_KIND_STRUCT, STRUCT_TYPE_BITS, typedRefUse,
 } from './refTypes.ts';
 
@@ -97,7 +97,10 @@ export function readHeapType(r: Reader, types?: TypeContext): RefType {
   if (types === undefined || v >= types.canonicalTypes.length) throw r.error(`unknown type ${v}`, at);
   typedRefUse.count++;
   const bits = concreteTypeBits(types, v);
-  if (bits !== FUNC_TYPE_BITS) gcUse.count++;
+  if (bits !== FUNC_TYPE_BITS) {
+    gcUse.count++;
+    gcHeapUse.count++;
+  }
   return concreteRef(types.canonicalTypes[v]!, true, bits);
 }
 

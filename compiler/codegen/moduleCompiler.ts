@@ -12,6 +12,7 @@ import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { call, CallSignatures } from './calls.ts';
 import { returnCall, returnCallIndirect, returnCallRef } from './tailCalls.ts';
 import * as funcRefs from './ops/funcRefs.ts';
+import * as gcRefs from './ops/gcRefs.ts';
 import * as control from './controlFlow.ts';
 import * as exceptions from './exceptions.ts';
 import * as legacy from './legacyExceptions.ts';
@@ -641,6 +642,26 @@ export class X64CodeGenerator implements CodeGenerator {
   brOnNonNull(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_on_non_null', depth);
     if (fc) try { funcRefs.brOnNonNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
+  }
+  refEq(offset: number): void {
+    const fc = this.begin(offset, 'ref.eq');
+    if (fc) try { gcRefs.refEq(fc); } catch (e) { this.failed(e); }
+  }
+  refI31(offset: number): void {
+    const fc = this.begin(offset, 'ref.i31');
+    if (fc) try { gcRefs.refI31(fc); } catch (e) { this.failed(e); }
+  }
+  i31Get(signed: boolean, offset: number): void {
+    const fc = this.begin(offset, signed ? 'i31.get_s' : 'i31.get_u');
+    if (fc) try { gcRefs.i31Get(fc, signed); } catch (e) { this.failed(e); }
+  }
+  refTest(type: RefType, cast: boolean, offset: number): void {
+    const fc = this.begin(offset, cast ? 'ref.cast' : 'ref.test');
+    if (fc) try { gcRefs.refTest(fc, type, cast); } catch (e) { this.failed(e); }
+  }
+  brOnCast(depth: number, _target: ControlFrame, type: RefType, onFail: boolean, offset: number): void {
+    const fc = this.begin(offset, onFail ? 'br_on_cast_fail' : 'br_on_cast', depth);
+    if (fc) try { gcRefs.brOnCast(fc, fc.control.target(depth), type, onFail); } catch (e) { this.failed(e); }
   }
   tableGet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.get', t);

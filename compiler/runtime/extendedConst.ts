@@ -4,6 +4,7 @@
 // operator does.
 
 import type { ConstArith, ConstInstr } from '../binary/types.ts';
+import { i31Word } from './values.ts';
 
 /**
  * The value of a validated extended constant expression, signed (an i32 in [-2^31, 2^31)).
@@ -16,6 +17,10 @@ export function evalExtendedConst(code: readonly (ConstInstr | ConstArith)[], gl
       case 'i32.const': stack.push(BigInt(e.value)); break;
       case 'i64.const': stack.push(e.value); break;
       case 'global.get': stack.push(BigInt(global(e.global) as number | bigint)); break;
+      // GC: a reference is its raw word (runtime/values.ts); the conversions leave it as it is.
+      case 'ref.null': stack.push(0n); break;
+      case 'ref.i31': stack.push(BigInt(i31Word(Number(BigInt.asIntN(32, stack.pop()!))))); break;
+      case 'any.convert_extern': case 'extern.convert_any': break;
       case 'i32.add': case 'i32.sub': case 'i32.mul':
       case 'i64.add': case 'i64.sub': case 'i64.mul': {
         const b = stack.pop()!;

@@ -503,6 +503,7 @@ export class Instance implements FunctionHolder {
       case 'ref.null': return NULL_REF;
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
+      case 'extended': return Number(this.evalExtended(e.code));
       default: throw new LinkError(`unsupported element expression ${e.op}`);
     }
   }
@@ -529,7 +530,8 @@ export class Instance implements FunctionHolder {
       }
       case 'extended': {
         const v = this.evalExtended(e.code);
-        if (g.type === ValType.i64) s.i64[0] = v;
+        if (isRefType(g.type)) g.setRaw(Number(v));
+        else if (g.type === ValType.i64) s.i64[0] = v;
         else s.i32[0] = Number(v);
         break;
       }
@@ -542,12 +544,17 @@ export class Instance implements FunctionHolder {
       case 'ref.null': return 0;
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
+      case 'extended': return Number(this.evalExtended(e.code));
       default: throw new Error(`not a reference constant: ${e.op}`);
     }
   }
 
   private evalExtended(code: Extract<ConstExpr, { op: 'extended' }>['code']): bigint {
-    return evalExtendedConst(code, (i) => this.globals[i]!.value);
+    // A reference global gives its raw word (GC's ref.i31 and conversions take them).
+    return evalExtendedConst(code, (i) => {
+      const g = this.globals[i]!;
+      return isRefType(g.type) ? g.getRaw() : g.value;
+    });
   }
   // #endregion constant-expressions
 

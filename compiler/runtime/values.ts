@@ -1,17 +1,38 @@
 // Converting between JS values and wasm values in 8-byte slots, as the WebAssembly JS API
 // does (ToWebAssemblyValue / ToJSValue): i32 as a Number, i64 as a BigInt, f32/f64 as Numbers,
-// externref as any JS value (handle 0 is null), funcref as an exported function or null.
+// externref and anyref as any JS value (word 0 is null), funcref as an exported function or null.
 
 import { NULL_REF } from '../abi/index.ts';
 import { isRefType, ValType } from '../binary/types.ts';
-import { isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, refTypeName, storageType } from '../binary/refTypes.ts';
+import {
+  ANYREF, isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, REF_KIND_EQ, REF_KIND_I31, refKind, refTypeIndex, refTypeName, storageType,
+} from '../binary/refTypes.ts';
 import type { SlotViews } from './runtimeState.ts';
 import { isSubtypeId } from './supertypeIds.ts';
+
+// #region reference-words
+/**
+ * externref and the any hierarchy share one representation, a 64-bit word, so any.convert_extern
+ * and extern.convert_any are free: 0 is null; an odd word is an i31, its value shifted left by one
+ * (the low 32 bits, so two equal i31s are equal words: ref.eq compares words); a word whose low
+ * two bits are 10 is a host value, its handle times four plus two; a GC object (a word that is
+ * a multiple of 8) is its address.
+ */
+export const HOST_TAG = 2;
+const hostWord = (handle: number): number => handle * 4 + HOST_TAG;
+/** The word of an i31 (v in [-2^30, 2^30)). */
+export const i31Word = (v: number): number => ((v << 1) | 1) >>> 0;
+/** An i31's value, signed, from its word. */
+export const i31Value = (word: number): number => (word | 0) >> 1;
+/** A JS Number the JS API turns into an i31 (ToWebAssemblyValue for anyref, eqref, i31ref and externref). */
+export const isI31Number = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= -0x40000000 && v < 0x40000000 && !Object.is(v, -0);
+// #endregion reference-words
 
 // #region externref-handles
 /**
  * externref values cross into wasm as 64-bit handles: an index into this table plus one (0 is
- * null). Wasm may copy a handle anywhere it can hold an externref: tables, globals, passive
+ * null), as a word times four plus two (reference-words above: an i31 needs no handle). Wasm may copy a handle anywhere it can hold an externref: tables, globals, passive
  * element segments, and its own stack while it runs. So handles are collected only when no wasm
  * activation is running (then the stack holds none), at a safe point where no handle is in
  * flight between JS and wasm (safePoint()): the table marks every handle the live tables, globals
@@ -53,6 +74,7 @@ class ExternRefTable {
 
   toHandle(value: unknown): number {
     if (value === null) return NULL_REF;
+    if (isI31Number(value)) return i31Word(value);
     let h = this.handles.get(value);
     if (h === undefined) {
       if (this.weakCount > 0 && isObject(value) && (h = this.weakHandles.get(value)) !== undefined) {
@@ -69,10 +91,13 @@ class ExternRefTable {
       }
     }
     this.given[h - 1] = this.safePoints;
-    return h;
+    return hostWord(h);
   }
-  fromHandle(handle: number): unknown {
-    if (handle === NULL_REF) return null;
+  fromHandle(word: number): unknown {
+    if (word === NULL_REF) return null;
+    if (word & 1) return i31Value(word);
+    if ((word & 3) !== HOST_TAG) throw new RangeError(`not an externref handle: ${word}`);
+    const handle = (word - HOST_TAG) / 4;
     const value = this.values[handle - 1];
     if (value instanceof Weak) return value.deref();
     if (value === FREE || handle > this.values.length) throw new RangeError(`bad externref handle ${handle}`);
@@ -124,7 +149,9 @@ class ExternRefTable {
     const kept = new Map<ValueKeeper, Set<object>>();
     // Per handle: HELD if a table, global or segment this table must hold for marks it, KEPT if a keeper does.
     const marks = new Uint8Array(this.values.length + 1);
-    const mark = (h: number, keeper: ValueKeeper | undefined) => {
+    const mark = (word: number, keeper: ValueKeeper | undefined) => {
+      if ((word & 3) !== HOST_TAG) return; // null, an i31
+      const h = (word - HOST_TAG) / 4;
       if (!(h > 0 && h < marks.length)) return;
       const value = this.values[h - 1];
       const object = value instanceof Weak ? value.peek() : value;
@@ -256,6 +283,7 @@ function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | u
     return NULL_REF;
   }
   if (type & REF_BOTTOM) throw new TypeError(`only null is a value of type ${refTypeName(type)}`);
+  if ((type & 0xff) === ANYREF) return anyRefToWasm(type, value);
   if (storageType(type) === ValType.externref) return externRefs.toHandle(value);
   const address = funcRefs.toAddress(value, holder);
   const id = type >>> REF_INDEX_SHIFT; // the type id a global (ref $t) names; 0: (ref func)
@@ -263,6 +291,18 @@ function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | u
   return address;
 }
 // #endregion typed-ref-to-wasm
+
+/**
+ * ToWebAssemblyValue for the any hierarchy (not null): an integer Number in i31 range is an i31,
+ * another JS value a host value, which only anyref takes. There are no GC objects for JS to
+ * hand back yet, so struct, array and concrete types take nothing.
+ */
+function anyRefToWasm(type: number, value: unknown): number {
+  const kind = refKind(type);
+  if (kind === 0) return externRefs.toHandle(value);
+  if ((kind === REF_KIND_EQ || kind === REF_KIND_I31) && refTypeIndex(type) < 0 && isI31Number(value)) return i31Word(value);
+  throw new TypeError(`the value is not of type ${refTypeName(type)}`);
+}
 
 // #region to-wasm
 /**

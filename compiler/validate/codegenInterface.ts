@@ -278,6 +278,16 @@ export interface CodeGenerator {
   /** br_on_non_null: branch to `target` with the reference if it is not null, else drop it. */
   brOnNonNull(depth: number, target: ControlFrame, offset: number): void;
 
+  // --- GC without objects: i31, ref.eq, casts to abstract types (any.convert_extern and
+  // extern.convert_any change nothing: the two hierarchies share one representation) ---
+  refEq(offset: number): void;
+  refI31(offset: number): void;
+  i31Get(signed: boolean, offset: number): void;
+  /** ref.test (cast false) or ref.cast against `type`, an abstract heap type of the any hierarchy, nullable or not. */
+  refTest(type: RefType, cast: boolean, offset: number): void;
+  /** br_on_cast (onFail false) or br_on_cast_fail to `target` on `type` as refTest's. */
+  brOnCast(depth: number, target: ControlFrame, type: RefType, onFail: boolean, offset: number): void;
+
   // --- tables ---
   tableGet(table: number, offset: number): void;
   tableSet(table: number, offset: number): void;
@@ -354,6 +364,11 @@ export class NoopCodeGenerator implements CodeGenerator {
   refAsNonNull(_offset: number): void {}
   brOnNull(_depth: number, _target: ControlFrame, _offset: number): void {}
   brOnNonNull(_depth: number, _target: ControlFrame, _offset: number): void {}
+  refEq(_offset: number): void {}
+  refI31(_offset: number): void {}
+  i31Get(_signed: boolean, _offset: number): void {}
+  refTest(_type: RefType, _cast: boolean, _offset: number): void {}
+  brOnCast(_depth: number, _target: ControlFrame, _type: RefType, _onFail: boolean, _offset: number): void {}
   tableGet(_table: number, _offset: number): void {}
   tableSet(_table: number, _offset: number): void {}
   tableSize(_table: number, _offset: number): void {}

@@ -19,7 +19,7 @@ import {
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
 import { readHeapType, readValType } from '../binary/valueTypes.ts';
-import { asNonNull, concreteRef, gcUse, isDefaultable, isSubtype, storageType, typedRefUse } from '../binary/refTypes.ts';
+import { asNonNull, concreteRef, gcHeapUse, gcUse, isDefaultable, refTypeIndex, isSubtype, storageType, typedRefUse } from '../binary/refTypes.ts';
 import { EQREF, validateGcOperator, type GcOperands } from './gcOperators.ts';
 import { funcRefType } from './moduleChecks.ts';
 import type { CatchClauses, CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
@@ -370,9 +370,9 @@ export class FunctionValidator implements FunctionContext {
       const b = r.bytes[at]!;
       // A typed reference: a block type id of its own (see ControlStack.refBlockType).
       if (b === 0x63 || b === 0x64 || b === 0x73 || b === 0x72 || b === 0x74 || (b >= 0x6a && b <= 0x6e) || b === 0x71) {
-        const gc = gcUse.count;
+        const gc = gcHeapUse.count;
         const t = readValType(r, this.module);
-        if (gcUse.count !== gc) this.requireGc(r.base + at);
+        if (gcHeapUse.count !== gc) this.requireGc(r.base + at);
         return this.frames.refBlockType(t);
       }
     }
@@ -521,9 +521,9 @@ export class FunctionValidator implements FunctionContext {
       const countAt = r.pos;
       const count = r.u32();
       if (count > MAX_LOCALS - n) throw r.error('too many locals', countAt);
-      const gc = gcUse.count;
+      const gc = gcHeapUse.count;
       let t = readValType(r, m);
-      if (gcUse.count !== gc) this.requireGc(base + countAt);
+      if (gcHeapUse.count !== gc) this.requireGc(base + countAt);
       if (this.localTypes.length < n + count) {
         const bigger = new Int32Array(Math.max(n + count, this.localTypes.length * 2));
         bigger.set(this.localTypes);
@@ -975,9 +975,9 @@ export class FunctionValidator implements FunctionContext {
           r.pos = pos;
           const n = r.u32();
           if (n !== 1) throw r.error('invalid result arity', at);
-          const gc = gcUse.count;
+          const gc = gcHeapUse.count;
           const t = readValType(r, m);
-          if (gcUse.count !== gc) this.requireGc(offset);
+          if (gcHeapUse.count !== gc) this.requireGc(offset);
           pos = r.pos;
           this.popExpect(I32);
           this.popExpect(t);
@@ -1191,9 +1191,9 @@ export class FunctionValidator implements FunctionContext {
     const cg = this.cg;
     switch (op) {
       case 0xd0: { // ref.null
-        const gc = gcUse.count;
+        const gc = gcHeapUse.count;
         const t = readHeapType(r, this.module);
-        if (gcUse.count !== gc) this.requireGc(offset);
+        if (gcHeapUse.count !== gc) this.requireGc(offset);
         this.push(t);
         if (this.live) cg!.refNull(storageType(t), offset);
         break;
@@ -1225,14 +1225,15 @@ export class FunctionValidator implements FunctionContext {
         this.brOnNull(op === 0xd6, offset);
         break;
       case 0xd3: // ref.eq
-        this.requireGc(offset);
+        gcUse.count++;
         this.popExpect(EQREF);
         this.popExpect(EQREF);
         this.push(I32);
+        if (this.live) cg!.refEq(offset);
         break;
       case 0xfb:
-        this.requireGc(offset);
-        this.prefixedFB(at);
+        gcUse.count++;
+        this.prefixedFB(at, offset);
         break;
       case 0xfc:
         this.prefixedFC(at, offset);
@@ -1352,9 +1353,10 @@ export class FunctionValidator implements FunctionContext {
 
   // #region require-gc
   /**
-   * GC in a body (an operator, or a local, block or select type of the any hierarchy) is validated
-   * always, and compiled by no code generator yet: with one attached, the module is refused as an
-   * unsupported feature (the spec runner counts that a skip).
+   * GC's structs and arrays in a body (an operator, a cast to a concrete type, or a local, block or
+   * select type naming one) are validated always, and compiled by no code generator yet: with one
+   * attached, the module is refused as an unsupported feature (the spec runner counts that a
+   * skip). The rest of GC, which needs no heap, compiles (codegen/ops/gcRefs.ts).
    */
   private requireGc(offset: number): void {
     gcUse.count++;
@@ -1365,8 +1367,44 @@ export class FunctionValidator implements FunctionContext {
   /** The operand stack as gcOperators.ts sees it (one object: it checks GC's operators through it). */
   private readonly gcOperands: GcOperands;
   /** The 0xfb prefix: GC's operators (gcOperators.ts). */
-  private prefixedFB(at: number): void {
+  private prefixedFB(at: number, offset: number): void {
+    const r = this.r;
+    const subAt = r.pos;
+    const sub = r.u32();
+    const immediates = r.pos;
+    r.pos = subAt;
+    const heap = gcHeapUse.count;
     validateGcOperator(this.gcOperands, at);
+    // Structs and arrays (and casts to their types) are not compiled yet.
+    if (gcHeapUse.count !== heap || (sub <= 0x13)) return this.requireGc(offset);
+    if (!this.live) return;
+    const cg = this.cg!;
+    switch (sub) {
+      case 0x14: case 0x15: case 0x16: case 0x17: { // ref.test, ref.test null, ref.cast, ref.cast null
+        const end = r.pos;
+        r.pos = immediates;
+        const target = readHeapType(r, this.module);
+        r.pos = end;
+        if (refTypeIndex(target) >= 0) return this.requireGc(offset); // a concrete type: by type ids, not yet
+        cg.refTest(sub === 0x14 || sub === 0x16 ? asNonNull(target) : target, sub >= 0x16, offset);
+        return;
+      }
+      case 0x18: case 0x19: { // br_on_cast, br_on_cast_fail
+        const end = r.pos;
+        r.pos = immediates;
+        const flags = r.u8();
+        const depth = r.u32();
+        readHeapType(r, this.module);
+        const target = readHeapType(r, this.module);
+        r.pos = end;
+        if (refTypeIndex(target) >= 0) return this.requireGc(offset);
+        cg.brOnCast(depth, this.frames.view(this.label(depth)), flags & 2 ? target : asNonNull(target), sub === 0x19, offset);
+        return;
+      }
+      case 0x1c: cg.refI31(offset); return;
+      case 0x1d: case 0x1e: cg.i31Get(sub === 0x1d, offset); return;
+      // 0x1a, 0x1b: any.convert_extern, extern.convert_any: one representation, nothing to do.
+    }
   }
 
   /** The 0xfc prefix: saturating truncations, bulk memory and table operators. */

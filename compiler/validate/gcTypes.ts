@@ -86,16 +86,6 @@ function checkDefaultable(fields: readonly FieldType[], offset: number): void {
   if (!defaultable(fields)) throw new CompileError('type mismatch', offset);
 }
 
-/**
- * Whether the code generator and runtime handle a module's GC types: recursion groups of function
- * types, with declared supertypes (call_indirect and imports accept subtypes), whose values are
- * not of the any hierarchy.
- */
-export function compiledGcTypes(m: ModuleInfo): boolean {
-  const ofAny = (t: number) => (t & 0xff) === ANYREF;
-  return m.typeDefs.every((d, i) => d.kind === 'func' && !m.types[i]!.params.some(ofAny) && !m.types[i]!.results.some(ofAny));
-}
-
 // #region subtype-checks
 /**
  * The declared supertypes of types [first, m.types.length): each must be a type that is not final,

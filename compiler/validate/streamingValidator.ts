@@ -11,8 +11,8 @@ import {
   readTableSection, readTypeSection, SECTION_ORDER, SectionId,
 } from '../binary/sections.ts';
 import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
-import { gcUse } from '../binary/refTypes.ts';
-import { checkSubtypes, compiledGcTypes } from './gcTypes.ts';
+import { gcHeapUse } from '../binary/refTypes.ts';
+import { checkSubtypes } from './gcTypes.ts';
 import { unsupported } from '../errors.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
 import { FunctionValidator } from './functionValidator.ts';
@@ -376,21 +376,18 @@ export class StreamingValidator {
   private beginModule(): void {
     if (this.begun) return;
     this.begun = true;
-    // GC in the declarations: validated, and compiled by no code generator yet, except recursion
-    // groups of final function types (their ids are the runtime's business: typeIds.ts).
-    const gcTypes = this.gcInTypes > 0 && !compiledGcTypes(this.module);
-    if (this.cg && (gcTypes || this.gcInOtherSections > 0)) throw unsupported('gc', this.offset);
+    // GC in the declarations: validated always; compiled but for struct and array types and what
+    // makes their objects (gcHeapUse), which no code generator compiles yet.
+    if (this.cg && this.gcHeapInSections > 0) throw unsupported('gc', this.offset);
     this.cg?.beginModule(this.module);
   }
-  /** How often the type section, and the other sections, used GC (gcUse, counted around each section). */
-  private gcInTypes = 0;
-  private gcInOtherSections = 0;
+  /** How often the sections used GC's structs and arrays (gcHeapUse, counted around each section). */
+  private gcHeapInSections = 0;
 
   private readSection(id: number, r: Reader): void {
-    const before = gcUse.count;
+    const before = gcHeapUse.count;
     this.readSectionContents(id, r);
-    if (id === SectionId.type) this.gcInTypes += gcUse.count - before;
-    else this.gcInOtherSections += gcUse.count - before;
+    this.gcHeapInSections += gcHeapUse.count - before;
   }
 
   private readSectionContents(id: number, r: Reader): void {

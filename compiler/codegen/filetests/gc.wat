@@ -3,6 +3,8 @@
 ;; compares ids and traps on a difference, as always; through a type that is not final, a
 ;; different id walks the callee's chain of supertypes in the thread's supertype table (reached
 ;; through the runtime's state block) until the expected id, or 0 and a trap.
+;; i31 references are words: ref.i31 is one lea ((x << 1) | 1), i31.get_s a null check and a sar;
+;; a cast to i31 tests the low bit, to eq excludes host values (low bits 10).
 (module
   (type $shape (sub (func (param i32) (result i32))))
   (type $circle (sub $shape (func (param i32) (result i32))))
@@ -13,4 +15,10 @@
   (func (export "any_shape") (param $i i32) (param $x i32) (result i32)
     (call_indirect (type $shape) (local.get $x) (local.get $i)))
   (func (export "exactly") (param $i i32) (param $x i32) (result i32)
-    (call_indirect (type $final) (local.get $x) (local.get $i))))
+    (call_indirect (type $final) (local.get $x) (local.get $i)))
+  (func (export "i31_add") (param $a i32) (param $b i31ref) (result i32)
+    (i32.add (i31.get_s (ref.i31 (local.get $a))) (i31.get_u (local.get $b))))
+  (func (export "as_i31") (param $x anyref) (result i32)
+    (i31.get_s (ref.cast (ref i31) (local.get $x))))
+  (func (export "is_eq") (param $x anyref) (result i32)
+    (ref.test (ref eq) (local.get $x))))

@@ -7,7 +7,7 @@
 // that reason; a module that is also invalid still fails validation with its CompileError.
 
 import { ValType } from '../../binary/types.ts';
-import { storageType } from '../../binary/refTypes.ts';
+import { ANYREF, storageType } from '../../binary/refTypes.ts';
 import { compileModule, type CompiledModuleWithNotes } from '../../codegen/moduleCompiler.ts';
 import { compileInParts } from '../../codegen/moduleParts.ts';
 import { cpuFeatures } from '../../runtime/cpuFeatures.ts';
@@ -196,7 +196,10 @@ function valueOfBits(type: number, b: bigint): WasmValue {
     case ValType.f32: return { type: 'f32', bits: Number(b & 0xffffffffn) };
     case ValType.f64: return { type: 'f64', bits: BigInt.asUintN(64, b) };
     case ValType.v128: return { type: 'v128', bytes: Uint8Array.from({ length: 16 }, (_, k) => Number((b >> BigInt(8 * k)) & 0xffn)) };
-    default: return fromJs(type, fromBits(type as ValType, b));
+    default:
+      // exnref does not cross into JS (a TypeError there); the script only asks whether it is null.
+      if (storageType(type) === ValType.exnref) return { type: 'ref', ref: b === 0n ? { kind: 'null' } : { kind: 'exn', value: b } };
+      return fromJs(type, fromBits(type as ValType, b));
   }
 }
 
@@ -211,6 +214,8 @@ function fromJs(type: number, x: unknown): WasmValue {
       let ref: RefValue;
       if (x === null || x === undefined) ref = { kind: 'null' };
       else if (typeof x === 'object' && hostIds.has(x)) ref = { kind: 'extern', host: hostIds.get(x)! };
+      // An i31 reads as a Number (runtime/values.ts); in an externref it is some non-null extern.
+      else if (typeof x === 'number' && (type & 0xff) === ANYREF) ref = { kind: 'i31', value: x };
       else ref = storageType(type) === ValType.funcref ? { kind: 'func', value: x } : { kind: 'extern', host: -1 };
       return { type: 'ref', ref };
     }

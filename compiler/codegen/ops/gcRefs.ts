@@ -1,0 +1,147 @@
+// GC's references that need no heap: i31, ref.eq, and tests and casts against abstract heap
+// types. A reference of the any hierarchy is one 64-bit word, as an externref is (the two share
+// one representation, runtime/values.ts): 0 null, odd an i31 (its value shifted left by one, in
+// the low 32 bits), low bits 10 a host value, a multiple of 8 a GC object. So an i31 is made and
+// read with a shift, ref.eq compares words, and a test against an abstract type looks at low bits.
+
+import { TrapCode } from '../../abi/index.ts';
+import { GPR32, GPR64, GPR8, mem } from '../../x64/index.ts';
+import { type CFrame, brIf } from '../controlFlow.ts';
+import { type FunctionCompiler, GPR, I32, I64 } from '../functionCompiler.ts';
+import { SCRATCH } from '../registerAllocator.ts';
+import { constant, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
+import { CC, compare } from './integer.ts';
+import { ANYREF, REF_BOTTOM, REF_KIND_EQ, REF_KIND_I31, isNullable, refKind } from '../../binary/refTypes.ts';
+
+/** ref.eq: the words compared (an i31 is equal to an equal i31, an object only to itself). */
+export function refEq(fc: FunctionCompiler): void {
+  compare(fc, I64, CC.e);
+}
+
+/** The popped value `v` in a register of its own. */
+function inOwnReg(fc: FunctionCompiler, v: Value): number {
+  if (v.loc === Loc.Reg) return v.n; // held by pop
+  const r = fc.regs.alloc(GPR);
+  fc.loadInto(r, v);
+  return r;
+}
+
+// #region i31
+/** ref.i31: `(x << 1) | 1` in 32 bits (the top bit of x is dropped), zero-extended to the word. */
+export function refI31(fc: FunctionCompiler): void {
+  fc.materializeFlags();
+  const r = inOwnReg(fc, fc.pop());
+  fc.asm.lea(GPR32[r]!, mem(GPR64[r]!, 1, GPR64[r]!, 1));
+  fc.push(inReg(0x6f, r));
+}
+
+/** i31.get_s / i31.get_u: a trap on null, then the word shifted back, arithmetically or not. */
+export function i31Get(fc: FunctionCompiler, signed: boolean): void {
+  fc.materializeFlags();
+  const v = fc.pop();
+  if (v.loc === Loc.Const) { // the only constant reference is null
+    fc.trapNow(TrapCode.nullI31Reference);
+    return fc.push(constant(I32, 0));
+  }
+  const r = inOwnReg(fc, v);
+  fc.asm.test(GPR64[r]!, GPR64[r]!);
+  fc.trapIf('e', TrapCode.nullI31Reference);
+  if (signed) fc.asm.sar(GPR32[r]!, 1);
+  else fc.asm.shr(GPR32[r]!, 1);
+  fc.push(inReg(I32, r));
+}
+// #endregion i31
+
+// #region abstract-casts
+/** What a test found out: a constant answer, or a condition (CC) the flags hold when the answer is yes. */
+type Answer = { known: 0 | 1 } | { cc: number };
+
+/**
+ * Test the word in register `w` against `type`, an abstract heap type (of any hierarchy: a cast
+ * may name func, extern or their bottoms too); the word is left as it is. There are no GC
+ * objects yet, so struct and array take only null.
+ */
+function testAbstract(fc: FunctionCompiler, w: number, type: number): Answer {
+  const a = fc.asm;
+  const nullable = isNullable(type);
+  const kind = (type & 0xff) === ANYREF ? refKind(type) : 0;
+  const W = GPR64[w]!;
+  if (type & REF_BOTTOM || kind > REF_KIND_I31) { // none, nofunc, noextern, noexn; struct, array
+    if (!nullable) return { known: 0 };
+    a.test(W, W);
+    return { cc: CC.e };
+  }
+  if (kind === 0) { // a top: any non-null value
+    if (nullable) return { known: 1 };
+    a.test(W, W);
+    return { cc: CC.ne };
+  }
+  if (kind === REF_KIND_I31) {
+    if (!nullable) {
+      a.test(W, 1);
+      return { cc: CC.ne };
+    }
+    // Odd or zero: rotated right by one, the word is negative or zero.
+    a.mov(GPR64[SCRATCH]!, W);
+    a.ror(GPR64[SCRATCH]!, 1);
+    a.test(GPR64[SCRATCH]!, GPR64[SCRATCH]!);
+    return { cc: CC.le };
+  }
+  // eq: anything but a host value (low bits 10); null only if nullable.
+  const O = GPR32[SCRATCH]!;
+  a.mov(O, GPR32[w]!);
+  a.and(O, 3);
+  a.cmp(O, 2);
+  if (nullable) return { cc: CC.ne };
+  a.setcc('ne', GPR8[SCRATCH]!);
+  a.movzx(O, GPR8[SCRATCH]!);
+  a.test(W, W);
+  a.cmovcc('e', O, GPR32[w]!); // null: its low half, 0
+  a.test(O, O);
+  return { cc: CC.ne };
+}
+
+/** ref.test (0/1, left in the flags) or ref.cast (a trap "cast failure" unless it is; the reference stays). */
+export function refTest(fc: FunctionCompiler, type: number, cast: boolean): void {
+  fc.materializeFlags();
+  const v = fc.pop();
+  if (v.loc === Loc.Const) { // null
+    const ok = isNullable(type);
+    if (!cast) return fc.push(constant(I32, ok ? 1 : 0));
+    if (!ok) fc.trapNow(TrapCode.castFailure);
+    return fc.push(v);
+  }
+  const w = inOwnReg(fc, v);
+  const answer = testAbstract(fc, w, type);
+  if (!cast) {
+    fc.regs.release(w);
+    return fc.push('known' in answer ? constant(I32, answer.known) : inFlags(I32, answer.cc));
+  }
+  if ('known' in answer) {
+    if (answer.known === 0) fc.trapNow(TrapCode.castFailure);
+  } else fc.trapIfCode(answer.cc ^ 1, TrapCode.castFailure);
+  fc.push(inReg(v.type, w));
+}
+
+/**
+ * br_on_cast / br_on_cast_fail: the reference stays on the stack (the label's last value, and
+ * what is left on the way on), the test's answer in the flags for br_if's branch.
+ */
+export function brOnCast(fc: FunctionCompiler, target: CFrame, type: number, onFail: boolean): void {
+  fc.materializeFlags();
+  const v = fc.pop();
+  if (v.loc === Loc.Const) { // null
+    fc.push(v);
+    if (isNullable(type) !== onFail) brIf(fc, target, constant(I32, 1));
+    return;
+  }
+  const w = inOwnReg(fc, v);
+  fc.push(inReg(v.type, w));
+  const answer = testAbstract(fc, w, type);
+  if ('known' in answer) {
+    if ((answer.known === 1) !== onFail) brIf(fc, target, constant(I32, 1));
+    return;
+  }
+  brIf(fc, target, inFlags(I32, onFail ? answer.cc ^ 1 : answer.cc));
+}
+// #endregion abstract-casts
