@@ -25,8 +25,10 @@ import { rng } from '../rng.ts';
 import { binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape, ShapeError } from './moduleShape.ts';
 
-/** The count of modules V8 cannot judge (v8CannotJudge). */
-export const UNJUDGED = 'unjudged (typed function references)';
+/** The count of generated modules V8 cannot judge (v8CannotJudge: typed references, GC). */
+export const UNJUDGED = 'unjudged (typed references, GC)';
+/** The same for mutants: valid for Lightbeam, using what Node 20's V8 does not have. */
+export const UNJUDGED_MUTANTS = 'mutants unjudged (typed references, GC)';
 /** The summary of a finding that is binaryen's generator failing, not anything of Lightbeam's. */
 export const GENERATOR_FAILED = 'generator failed';
 import { firstDifference, lightbeamEngine, transcript, v8Engine } from './transcript.ts';
@@ -257,7 +259,7 @@ export function checkMutant(bytes: Uint8Array, tamper: number, counts: Record<st
     return undefined;
   }
   if (!v8Valid && !compileError && v8CannotJudge(bytes)) {
-    count(counts, UNJUDGED);
+    count(counts, UNJUDGED_MUTANTS);
     return undefined;
   }
   if (!v8Valid && !compileError) {
