@@ -38,6 +38,16 @@ function stringOf(value: unknown, trap: Trap, what: string): string {
   return value;
 }
 
+/** charCodeAt and codePointAt: a string, an index in it (unsigned), then `read`; else a trap. */
+function codeAt(trap: Trap, what: string, read: (str: string, index: number) => number) {
+  return (s: unknown, i: number): number => {
+    const str = stringOf(s, trap, what);
+    const index = i >>> 0;
+    if (index >= str.length) trap(`${what}: index ${index} out of bounds`);
+    return read(str, index);
+  };
+}
+
 export const JS_STRING_BUILTINS: Readonly<Record<string, StringBuiltin>> = {
   test: { params: [EXTERN], results: [I32], make: () => (s: unknown) => (typeof s === 'string' ? 1 : 0) },
   cast: { params: [EXTERN], results: [EXTERN_NON_NULL], make: (trap) => (s: unknown) => stringOf(s, trap, 'cast') },
@@ -52,24 +62,8 @@ export const JS_STRING_BUILTINS: Readonly<Record<string, StringBuiltin>> = {
       return String.fromCodePoint(code);
     },
   },
-  charCodeAt: {
-    params: [EXTERN, I32], results: [I32],
-    make: (trap) => (s: unknown, i: number) => {
-      const str = stringOf(s, trap, 'charCodeAt');
-      const index = i >>> 0;
-      if (index >= str.length) trap(`charCodeAt: index ${index} out of bounds`);
-      return str.charCodeAt(index);
-    },
-  },
-  codePointAt: {
-    params: [EXTERN, I32], results: [I32],
-    make: (trap) => (s: unknown, i: number) => {
-      const str = stringOf(s, trap, 'codePointAt');
-      const index = i >>> 0;
-      if (index >= str.length) trap(`codePointAt: index ${index} out of bounds`);
-      return str.codePointAt(index)!;
-    },
-  },
+  charCodeAt: { params: [EXTERN, I32], results: [I32], make: (trap) => codeAt(trap, 'charCodeAt', (str, i) => str.charCodeAt(i)) },
+  codePointAt: { params: [EXTERN, I32], results: [I32], make: (trap) => codeAt(trap, 'codePointAt', (str, i) => str.codePointAt(i)!) },
   length: { params: [EXTERN], results: [I32], make: (trap) => (s: unknown) => stringOf(s, trap, 'length').length },
   concat: {
     params: [EXTERN, EXTERN], results: [EXTERN_NON_NULL],

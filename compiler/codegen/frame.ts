@@ -29,8 +29,11 @@ export type MemLocation = { readonly kind: 'mem'; readonly mem: Mem; readonly ke
 /** The v128 value type's byte. */
 const V128 = 0x7b;
 
-/** The displacement handler-record accesses are emitted with, patched at the end (see Frame.storeRecord). */
-const RECORD_PLACEHOLDER = 0x7ffffff0;
+/**
+ * The operand handler-record and caught-exception accesses are emitted with: a displacement big
+ * enough to be a disp32, patched at the end (see Frame.storeRecord and finish).
+ */
+const PATCHED_SLOT = qword(rsp, 0x7ffffff0);
 
 /** Bytes of code (as emitted) a loop may have and still be aligned (see Frame.endLoop). */
 const MAX_ALIGNED_LOOP = 256;
@@ -164,52 +167,48 @@ export class Frame {
    * Level k's record exists once a try_table opens at that depth: no look at the body before.
    */
   storeRecord(k: number, field: number, value: Gpr): void {
-    this.asm.mov(this.recordSlot(k), value);
-    this.patchRecord(k, field);
+    this.asm.mov(this.record(k), value);
+    this.patchAt(this.recordPatches, k * HANDLER_RECORD.SIZE + field);
   }
 
   loadRecord(to: Gpr, k: number, field: number): void {
-    this.asm.mov(to, this.recordSlot(k));
-    this.patchRecord(k, field);
+    this.asm.mov(to, this.record(k));
+    this.patchAt(this.recordPatches, k * HANDLER_RECORD.SIZE + field);
   }
 
   /** The address of record k (its first field) into `to`. */
   recordAddress(to: Gpr, k: number): void {
-    this.asm.lea(to, this.recordSlot(k));
-    this.patchRecord(k, 0);
-  }
-
-  /** A placeholder operand for record k: big enough that the displacement is a disp32, the instruction's last 4 bytes. */
-  private recordSlot(k: number): Mem {
-    if (k >= this.recordCount) this.recordCount = k + 1;
-    this.used = true;
-    return qword(rsp, RECORD_PLACEHOLDER);
-  }
-
-  private patchRecord(k: number, field: number): void {
-    this.recordPatches.push(this.asm.offset - 4, this.spDelta + k * HANDLER_RECORD.SIZE + field);
+    this.asm.lea(to, this.record(k));
+    this.patchAt(this.recordPatches, k * HANDLER_RECORD.SIZE);
   }
 
   /** Legacy exception handling: store the exception the catch body at catch nesting level k caught. */
   storeCaught(k: number, value: Gpr): void {
-    this.asm.mov(this.caughtSlot(k), value);
-    this.patchCaught(k);
+    this.asm.mov(this.caught(k), value);
+    this.patchAt(this.caughtPatches, 8 * k);
   }
 
   loadCaught(to: Gpr, k: number): void {
-    this.asm.mov(to, this.caughtSlot(k));
-    this.patchCaught(k);
+    this.asm.mov(to, this.caught(k));
+    this.patchAt(this.caughtPatches, 8 * k);
+  }
+
+  private record(k: number): Mem {
+    if (k >= this.recordCount) this.recordCount = k + 1;
+    this.used = true;
+    return PATCHED_SLOT;
   }
 
   /** Caught exceptions' slots come after the records (patched the same way, see finish). */
-  private caughtSlot(k: number): Mem {
+  private caught(k: number): Mem {
     if (k >= this.caughtCount) this.caughtCount = k + 1;
     this.used = true;
-    return qword(rsp, RECORD_PLACEHOLDER);
+    return PATCHED_SLOT;
   }
 
-  private patchCaught(k: number): void {
-    this.caughtPatches.push(this.asm.offset - 4, this.spDelta + 8 * k);
+  /** The instruction just emitted addresses `offset` in a patched area: its disp32 is its last 4 bytes. */
+  private patchAt(patches: number[], offset: number): void {
+    patches.push(this.asm.offset - 4, this.spDelta + offset);
   }
   // #endregion handler-records
 
