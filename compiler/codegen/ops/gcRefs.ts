@@ -1,8 +1,9 @@
-// GC's references that need no heap: i31, ref.eq, and tests and casts against abstract heap
-// types. A reference of the any hierarchy is one 64-bit word, as an externref is (the two share
-// one representation, runtime/values.ts): 0 null, odd an i31 (its value shifted left by one, in
-// the low 32 bits), low bits 10 a host value, a multiple of 8 a GC object. So an i31 is made and
-// read with a shift, ref.eq compares words, and a test against an abstract type looks at low bits.
+// GC's references: i31, ref.eq, and tests and casts against heap types. A reference of the any
+// hierarchy is one 64-bit word, as an externref is (the two share one representation,
+// runtime/values.ts): 0 null, odd an i31 (its value shifted left by one, in the low 32 bits), low
+// bits 10 a host value, a multiple of 8 a GC object (abi/gcObjects.ts). So an i31 is made and read
+// with a shift, ref.eq compares words, a test against an abstract type looks at low bits (and at
+// an object's header for struct and array), and one against a concrete type compares type ids.
 
 import { encodingOf, FUNCREF, SUPERTYPE_TABLE, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
 import { GC_HEADER, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../../abi/gcObjects.ts';
