@@ -149,6 +149,7 @@ const ARRAYS = `(module
     (if (result i32) (ref.is_null (array.get $refs (local.get $a) (local.get 2)))
       (then (i32.const -1))
       (else (i31.get_s (ref.cast (ref i31) (array.get $refs (local.get $a) (local.get 2)))))))
+  (func (export "hugeLen") (param i32) (result i32) (array.len (array.new_default $words (local.get 0))))
   (func (export "nullLen") (result i32) (array.len (ref.null array)))
   (func (export "nullGet") (result i32) (array.get_u $bytes (ref.null $bytes) (i32.const 0)))
   (func (export "nullFill") (array.fill $bytes (ref.null $bytes) (i32.const 0) (i32.const 0) (i32.const 0)))
@@ -172,6 +173,11 @@ describe.runIf(native)('arrays', () => {
     expect(trapOf(() => e.fill!(3, 0, 3)).message).toContain('out of bounds array access');
     expect(trapOf(() => e.copyWithin!(0, 3, 3)).message).toContain('out of bounds array access');
     expect(e.getU!(4)).toBe(1); // nothing written by the traps
+  });
+  it('refuses an array too big for the heap with "out of memory" (a length is unsigned, up to 2^32 - 1)', () => {
+    const e = instance(ARRAYS);
+    expect(e.hugeLen!(1000)).toBe(1000);
+    for (const n of [0x7fffffff, -1, 0x20000000]) expect(trapOf(() => e.hugeLen!(n)).message).toContain('out of memory');
   });
   it('traps on a null array with "null array reference"', () => {
     const e = instance(ARRAYS);
