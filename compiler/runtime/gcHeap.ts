@@ -320,17 +320,19 @@ class MarkSweepHeap implements GcHeap {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
       let free = c.base; // where the free run before the next live object starts
+      let dirty = free; // the end of the last dead object in it (the rest of the run is zero)
       for (let g = c.nextStart(0); g >= 0; g = c.nextStart(g + 1)) {
         const address = c.base + g * OBJECT_ALIGN;
         const size = this.sizeOf(c, address);
         if (c.isMarked(g)) {
+          if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
           if (address > free) chunkRuns.push({ chunk: c, start: free, end: address });
-          free = address + size;
+          free = dirty = address + size;
           liveHere += size;
         } else {
           c.clearStart(g);
           this.oddSizes.delete(address);
-          c.u8.fill(0, address - c.base, address - c.base + size);
+          dirty = address + size;
         }
       }
       c.liveBytes = liveHere;
@@ -340,6 +342,8 @@ class MarkSweepHeap implements GcHeap {
         this.mappedBytes -= c.size;
         continue;
       }
+      // Zeroed up to the last dead object only: pages never written stay uncommitted.
+      if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
       if (!c.large) {
         if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
         runs.push(...chunkRuns);
