@@ -153,10 +153,11 @@ export class Runtime {
     const stackView = new DataView(native.view(stackLow, WASM_STACK_SIZE));
     // #region gc-stack-roots
     // GC roots: every wasm activation's words, from where the innermost suspended one stopped to
-    // the stack's top (activations nest downwards), and the state block's buffers (a call-out's
-    // arguments and results, a call's, an exception's payload).
+    // the stack's top (activations nest downwards), a call-out's arguments and results (a builtin
+    // reads its arguments after it allocates), and an exception's payload. (The entry buffer's
+    // words are there only while JS holds them in its own variables.)
     const stackWords = new Uint32Array(stackView.buffer);
-    const bufferWords = new Uint32Array(stateBuffer, STATE.ENTRY_BUFFER, Math.floor((STATE.SIZE - STATE.ENTRY_BUFFER) / 8) * 2);
+    const bufferWords = new Uint32Array(stateBuffer, STATE.CALLOUT_BUFFER, Math.floor((STATE.SIZE - STATE.CALLOUT_BUFFER) / 8) * 2);
     getGcHeap().markers.push((mark) => {
       const sp = Number(this.stateView.getBigUint64(STATE.WASM_SP, true));
       markWords(stackWords, (sp - stackLow) / 4, stackWords.length, mark);
