@@ -363,7 +363,7 @@ class MarkSweepHeap implements GcHeap {
 
   // #region gc-host-words
   hostWords(report: (word: number) => void): void {
-    if (this.collecting) return;
+    if (this.collecting || this.chunks.length === 0) return;
     this.collecting = true;
     this.reportHost = report;
     try {
