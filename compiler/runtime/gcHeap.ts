@@ -61,6 +61,11 @@ export interface GcHeap {
 export const LARGE_OBJECT = 64 * 1024;
 /** The least budget of bytes allocated between two collections. */
 export const MIN_BUDGET = 8 * 1024 * 1024;
+/**
+ * LIGHTBEAM_GC_STRESS=1 in the environment: collect before every allocation (a missing root then
+ * shows at once, in tests and spec scripts).
+ */
+const STRESS = typeof process !== 'undefined' && !!process.env.LIGHTBEAM_GC_STRESS;
 /** Empty chunks a sweep keeps mapped for what comes next; it unmaps the others. */
 const SPARE_CHUNKS = 4;
 /** A bump region ending before an object up to this size fits is dropped for the next run (until the next sweep). */
@@ -97,7 +102,7 @@ class MarkSweepHeap implements GcHeap {
   private top = 0;
   private limit = 0;
   private sinceCollection = 0;
-  private budget = MIN_BUDGET;
+  private budget = STRESS ? 0 : MIN_BUDGET;
   private readonly worklist: number[] = [];
   private collecting = false;
   /** While tracing for hostWords: where host words of reached objects go. */
@@ -307,7 +312,7 @@ class MarkSweepHeap implements GcHeap {
     }
     this.collections++;
     this.sinceCollection = 0;
-    this.budget = Math.max(MIN_BUDGET, this.liveBytes);
+    this.budget = STRESS ? 0 : Math.max(MIN_BUDGET, this.liveBytes);
   }
 
   /** Free every unmarked object: zero it, clear its start bit; collect the free runs; unmap empty chunks. */
