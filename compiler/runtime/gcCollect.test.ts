@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../api/index.ts';
 import { textVerdicts, type TextVerdicts } from '../wast/node/textVerdicts.ts';
 import { getGcHeap, MIN_BUDGET } from './gcHeap.ts';
+import { externRefs } from './values.ts';
 
 let text: TextVerdicts;
 beforeAll(async () => {
@@ -82,4 +83,38 @@ describe('GC collection in a running program', () => {
     expect(e.head!()).toBe(BigInt(rounds - 500));
     expect(heap.liveBytes).toBeLessThan(200 * 1024);
   }, 300_000);
+
+  it("externref handles in structs' fields stay while their structs live; those of dead structs are freed", () => {
+    const e = new api.Instance(new api.Module(text.parse(`(module
+      (type $box (struct (field $value externref) (field $next (ref null $box))))
+      (global $kept (mut (ref null $box)) (ref.null $box))
+      (global $last (mut (ref null $box)) (ref.null $box))
+      ;; Every value goes into a new box; every 1000th box joins the kept list, the last one is the last.
+      (func (export "put") (param $v externref) (param $keep i32)
+        (global.set $last (struct.new $box (local.get $v) (ref.null $box)))
+        (if (local.get $keep) (then (global.set $kept (struct.new $box (local.get $v) (global.get $kept))))))
+      (func (export "last") (result externref) (struct.get $box $value (global.get $last)))
+      (func (export "kept") (param $n i32) (result externref) (local $b (ref null $box))
+        (local.set $b (global.get $kept))
+        (block $done (loop $walk
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $b (struct.get $box $next (local.get $b)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $walk)))
+        (struct.get $box $value (local.get $b))))`)), {}).exports as Record<string, (...a: unknown[]) => unknown>;
+    const kept: object[] = [];
+    const collections = externRefs.collections;
+    for (let i = 0; i < 300_000; i++) {
+      const value = { i };
+      const keep = i % 1000 === 0;
+      if (keep) kept.push(value);
+      e.put!(value, keep ? 1 : 0);
+      // The boxes of dropped values are garbage: the heap must collect them for their handles to go.
+      if (i % 50_000 === 0) getGcHeap().collect();
+    }
+    expect(externRefs.collections).toBeGreaterThan(collections);
+    expect(externRefs.size).toBeLessThan(200_000);
+    expect(e.last!()).toEqual({ i: 299_999 });
+    for (let k = 0; k < kept.length; k++) expect(e.kept!(k)).toBe(kept[kept.length - 1 - k]);
+  }, 120_000);
 });
