@@ -31,7 +31,9 @@ export class Chunk {
     const buffer = getNative().view(base, size);
     this.u8 = new Uint8Array(buffer);
     this.u32 = new Uint32Array(buffer);
-    const words = Math.ceil(size / OBJECT_ALIGN / 32);
+    // A large object's mapping holds one object, at its base: one word of bits (reading past it
+    // gives undefined, which `&` takes as 0: not a start).
+    const words = large ? 1 : Math.ceil(size / OBJECT_ALIGN / 32);
     this.starts = new Uint32Array(words);
     this.marks = new Uint32Array(words);
   }
@@ -78,6 +80,7 @@ export class Chunk {
   }
   /** The first granule at or after `g` where an object starts, or -1. */
   nextStart(g: number): number {
+    if (g >>> 5 >= this.starts.length) return -1;
     const granules = this.size / OBJECT_ALIGN;
     let w = g >>> 5;
     let bits = this.starts[w]! & (~0 << (g & 31));

@@ -135,6 +135,7 @@ describe('GC heap', () => {
     heap.collect();
     expect(heap.isObject(big)).toBe(false);
     expect(heap.isObject(bigRefs)).toBe(true);
+    expect(heap.isObject(bigRefs + 8 * 1000)).toBe(false); // inside it
     expect(heap.isObject(target)).toBe(true);
     expect(heap.mappedBytes).toBeLessThanOrEqual(mapped - arrayBytes(length, 1));
     roots.clear();
