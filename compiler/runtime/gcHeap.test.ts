@@ -93,15 +93,31 @@ describe('GC heap', () => {
     const mapped = heap.mappedBytes;
     let reused = 0;
     for (let i = 0; i < 1000; i++) {
-      const a = node(heap, 0);
+      const a = heap.allocate(headerWord(NODE, 'struct'), 0, NODE_BYTES);
       if (dead.has(a)) reused++;
       // Zeroed: neither the old value nor the old references are left.
-      expect(getWord(heap, a + 16)).toBe(0);
-      expect(getWord(heap, a + 24)).toBe(0);
+      expect([getWord(heap, a + 8), getWord(heap, a + 16), getWord(heap, a + 24)]).toEqual([0, 0, 0]);
     }
     expect(reused).toBe(1000);
     expect(heap.mappedBytes).toBe(mapped);
     expect(getWord(heap, keep + 8)).toBe(42);
+  });
+
+  it('zeroes the dead between live objects, and refills those holes', () => {
+    const { heap, roots } = setup();
+    const all: number[] = [];
+    for (let i = 0; i < 3000; i++) all.push(node(heap, 0x5555 + i, 0x1000 * 8, 0x2000 * 8));
+    all.filter((_, i) => i % 3 === 0).forEach((a) => roots.add(a));
+    heap.collect();
+    for (let i = 0; i < all.length; i++) expect(heap.isObject(all[i]!)).toBe(i % 3 === 0);
+    const fresh = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      const a = heap.allocate(headerWord(NODE, 'struct'), 0, NODE_BYTES);
+      fresh.add(a);
+      expect([getWord(heap, a + 8), getWord(heap, a + 16), getWord(heap, a + 24)]).toEqual([0, 0, 0]);
+    }
+    expect(all.filter((a, i) => i % 3 !== 0 && fresh.has(a)).length).toBe(2000);
+    all.filter((_, i) => i % 3 === 0).forEach((a, k) => expect(getWord(heap, a + 8)).toBe(0x5555 + 3 * k));
   });
 
   it('marks a list 300,000 nodes deep without overflowing the JS stack', () => {
