@@ -101,14 +101,17 @@ function writeWords(to: Uint8Array, words: readonly number[], from: number, n: n
 /** The handlers, reading their arguments from `s` (the runtime's call-out buffer). */
 export function gcHandlers(s: SlotViews): Record<GcBuiltin, (inst: GcCaller) => number> {
   const u = (slot: number) => s.u32[slot * 2]!;
-  const valueBytes = (type: FuncType, param: number) => new Uint8Array(s.u32.buffer, s.u32.byteOffset + bufferOffsets(type.params)[param]!, 16);
+  // A v128 parameter takes 16 bytes of the buffer: the parameters after it are found by their offsets.
+  const offsetsOf = (type: FuncType) => bufferOffsets(type.params);
+  const valueBytes = (type: FuncType, param: number) => new Uint8Array(s.u32.buffer, s.u32.byteOffset + offsetsOf(type)[param]!, 16);
+  const lastU32 = (type: FuncType) => s.u32[offsetsOf(type)[type.params.length - 1]! / 4]!;
   const result = (address: number): number => {
     if (address < 0) return -address;
     s.setAddress(0, address);
     return 0;
   };
   const filled = (type: FuncType) => (inst: GcCaller): number => {
-    const [t, n] = [u(0), u(2)];
+    const [t, n] = [u(0), lastU32(type)];
     const address = allocateArray(inst.module, t, n);
     if (address < 0) return -address;
     const size = gcTypeInfo(inst.module, t).elementSize;
@@ -116,7 +119,7 @@ export function gcHandlers(s: SlotViews): Record<GcBuiltin, (inst: GcCaller) => 
     return result(address);
   };
   const fill = (type: FuncType) => (): number => {
-    const [a, d, n] = [s.getAddress(0), u(1), u(3)];
+    const [a, d, n] = [s.getAddress(0), u(1), lastU32(type)];
     if (a === 0) return TrapCode.nullArrayReference;
     if (d + n > arrayLength(a)) return TrapCode.outOfBoundsArrayAccess;
     const size = elementSizeOf(a);

@@ -52,10 +52,11 @@ function storeField(fc: FunctionCompiler, m: Mem, t: number, v: Value): void {
   const st = stackType(t);
   const at = sizedFor(m, t);
   if (st === V128 || st === F32 || st === F64) {
-    const x = xmm(fc.readReg(v));
-    if (st === V128) fc.asm.movups(at, x);
-    else if (st === F32) fc.asm.movss(at, x);
-    else fc.asm.movsd(at, x);
+    const r = fc.readReg(v);
+    if (st === V128) fc.asm.movups(at, xmm(r));
+    else if (st === F32) fc.asm.movss(at, xmm(r));
+    else fc.asm.movsd(at, xmm(r));
+    fc.regs.release(r); // struct.new and array.new_fixed store many values in one operator
     return;
   }
   const size = fieldSize(t);
@@ -67,6 +68,7 @@ function storeField(fc: FunctionCompiler, m: Mem, t: number, v: Value): void {
   const r = fc.readReg(v);
   const regs = size === 1 ? GPR8 : size === 2 ? GPR16 : size === 4 ? GPR32 : GPR64;
   fc.asm.mov(at, regs[r]!);
+  fc.regs.release(r);
 }
 
 /** Load the field of type `t` at `m` (a packed one extended as `signed` says) and push it; `reuse` may be overwritten. */
