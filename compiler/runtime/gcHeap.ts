@@ -146,7 +146,7 @@ class MarkSweepHeap implements GcHeap {
   private refill(bytes: number): void {
     const runs = this.runs;
     if (bytes > SMALL_OBJECT) {
-      // First fit, leaving the current region for the small objects to come.
+      // First fit among all the runs left (the current region's rest goes back among them).
       for (let i = this.nextRun; i < runs.length; i++) {
         const run = runs[i]!;
         if (run.end - run.start >= bytes) {
