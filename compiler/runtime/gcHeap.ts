@@ -1,11 +1,19 @@
 // GC's heap: where structs and arrays live (compiler/abi/gcObjects.ts lays them out), one per
-// thread, in native memory so generated code reads a field with one load. This first version
-// allocates by bumping a pointer through 1 MiB chunks and never frees: the collector (marking
-// from the roots the runtime registers, `markers`, and a scan of the wasm stack) is to come, with
-// this interface.
+// thread, in native memory so generated code reads a field with one load.
+//
+// A non-moving mark-sweep collector: generated code and JS hold raw addresses, so objects never
+// move. Small objects are bumped through the free runs of 1 MiB chunks, large ones get mappings of
+// their own (gcChunk.ts). A collection marks from the roots (`markers`: the runtime's tables,
+// globals, segments, the wasm stack, JS-held objects) by an explicit worklist, so that a list a
+// million objects deep does not overflow the JS stack, then sweeps: dead objects are zeroed (free
+// memory is always zero: allocate promises zeroed objects), the free runs between live ones are
+// what allocation bumps through next, and empty chunks are unmapped. It collects when the bytes
+// allocated since the last collection pass a budget that grows with the live bytes, so the work
+// is amortised and the mapped memory stays within about twice the live data (plus 8 MiB).
 
-import { GC_HEADER, OBJECT_ALIGN } from '../abi/gcObjects.ts';
-import { getNative, PROT_READ, PROT_WRITE } from './native.ts';
+import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../abi/gcObjects.ts';
+import { getNative } from './native.ts';
+import { Chunk, CHUNK_SIZE } from './gcChunk.ts';
 
 // #region gc-heap-interface
 /** What the heap knows of a type id's objects: where their references are, for marking. */
@@ -21,6 +29,7 @@ export interface GcHeap {
    * A new object of `bytes` bytes (a multiple of OBJECT_ALIGN, header included), zeroed but for
    * its header (`header` at GC_HEADER.TYPE, `length` at GC_HEADER.LENGTH): its address, a multiple
    * of OBJECT_ALIGN. Throws a RangeError when memory is exhausted (the runtime traps or throws).
+   * May collect first (unless noCollection > 0): every object no root reaches is freed.
    */
   allocate(header: number, length: number, bytes: number): number;
   /** The bytes of `length` bytes at `address` inside an object (a view of native memory). */
@@ -31,22 +40,73 @@ export interface GcHeap {
   noCollection: number;
   /** Bytes allocated so far (for tests and statistics). */
   readonly allocatedBytes: number;
+  // Added with the collector:
+  /** Collect now (unless noCollection > 0: then nothing happens). */
+  collect(): void;
+  /** Whether `word` is the address of an object allocated and not freed. */
+  isObject(word: number): boolean;
+  /**
+   * Calls `report(word)` for each host-value word (an externref handle's) a live object holds:
+   * objects reached from the roots, or every object not yet freed while noCollection > 0.
+   */
+  hostWords(report: (word: number) => void): void;
+  /** Collections so far, the bytes of objects that survived the last one, and the bytes mapped now. */
+  readonly collections: number;
+  readonly liveBytes: number;
+  readonly mappedBytes: number;
 }
 // #endregion gc-heap-interface
 
-const CHUNK = 1 << 20;
+/** Objects above this many bytes get a mapping of their own. */
+export const LARGE_OBJECT = 64 * 1024;
+/** The least budget of bytes allocated between two collections. */
+export const MIN_BUDGET = 8 * 1024 * 1024;
+/**
+ * LIGHTBEAM_GC_STRESS=1 in the environment: collect before every allocation (a missing root then
+ * shows at once, in tests and spec scripts).
+ */
+const STRESS = typeof process !== 'undefined' && !!process.env.LIGHTBEAM_GC_STRESS;
+/** Empty chunks a sweep keeps mapped for what comes next; it unmaps the others. */
+const SPARE_CHUNKS = 4;
+/** A bump region ending before an object up to this size fits is dropped for the next run (until the next sweep). */
+const SMALL_OBJECT = 256;
+/** The largest object (bytes): an array of more fails as out of memory. */
+const MAX_OBJECT = 2 ** 31;
 
-/** A bump allocator through chunks of native memory; nothing is freed (no collector yet). */
-class BumpHeap implements GcHeap {
+/** A free run [start, end) of a chunk (absolute addresses). */
+interface Run {
+  readonly chunk: Chunk;
+  start: number;
+  readonly end: number;
+}
+
+class MarkSweepHeap implements GcHeap {
   readonly markers: ((mark: (word: number) => void) => void)[] = [];
   noCollection = 0;
   allocatedBytes = 0;
+  collections = 0;
+  liveBytes = 0;
+  mappedBytes = 0;
   private readonly shapes = new Map<number, ObjectShape>();
-  /** Chunks by base address, in the order made (a lookup searches them by address). */
-  private readonly chunks: { base: number; size: number; u8: Uint8Array; dv: DataView }[] = [];
+  /** Objects whose size the shapes do not give (no shape registered, or `bytes` disagreed): scanned word by word. */
+  private readonly oddSizes = new Map<number, number>();
+  /** Every chunk, by increasing base (binary search finds a word's). */
+  private chunks: Chunk[] = [];
+  private low = Infinity;
+  private high = 0;
+  /** The free runs the last sweep left, and the next one to bump through. */
+  private runs: Run[] = [];
+  private nextRun = 0;
+  /** The region allocation bumps through: [top, limit) of `current`. */
+  private current: Chunk | undefined;
   private top = 0;
   private limit = 0;
-  private current: { base: number; size: number; u8: Uint8Array; dv: DataView } | undefined;
+  private sinceCollection = 0;
+  private budget = STRESS ? 0 : MIN_BUDGET;
+  private readonly worklist: number[] = [];
+  private collecting = false;
+  /** While tracing for hostWords: where host words of reached objects go. */
+  private reportHost: ((word: number) => void) | undefined;
 
   registerType(typeId: number, shape: ObjectShape): void {
     this.shapes.set(typeId, shape);
@@ -55,52 +115,287 @@ class BumpHeap implements GcHeap {
     return this.shapes.get(typeId);
   }
 
+  // #region gc-allocate
   allocate(header: number, length: number, bytes: number): number {
-    if (bytes % OBJECT_ALIGN !== 0 || bytes < GC_HEADER.SIZE) throw new RangeError(`bad object size ${bytes}`);
-    if (this.top + bytes > this.limit) this.newChunk(bytes);
-    const address = this.top;
-    this.top += bytes;
+    if (!(bytes % OBJECT_ALIGN === 0 && bytes >= GC_HEADER.SIZE)) throw new RangeError(`bad object size ${bytes}`);
+    if (bytes > MAX_OBJECT) throw new RangeError('out of memory for GC objects');
+    if (this.sinceCollection >= this.budget && this.noCollection === 0) this.collect();
+    let chunk: Chunk;
+    let address: number;
+    if (bytes > LARGE_OBJECT) {
+      chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
+      address = chunk.base;
+    } else {
+      if (this.top + bytes > this.limit) this.refill(bytes);
+      chunk = this.current!;
+      address = this.top;
+      this.top += bytes;
+    }
+    chunk.setStart(chunk.granule(address));
+    chunk.liveBytes += bytes;
+    const at = (address - chunk.base) >>> 2;
+    chunk.u32[at + GC_HEADER.TYPE / 4] = header;
+    chunk.u32[at + GC_HEADER.LENGTH / 4] = length;
+    if (this.sizeOf(chunk, address) !== bytes) this.oddSizes.set(address, bytes);
     this.allocatedBytes += bytes;
-    const c = this.current!;
-    c.dv.setUint32(address - c.base + GC_HEADER.TYPE, header, true);
-    c.dv.setUint32(address - c.base + GC_HEADER.LENGTH, length, true);
+    this.sinceCollection += bytes;
     return address;
   }
 
+  /** Make [top, limit) hold `bytes` (small): the next free run that does, or a new chunk. */
+  private refill(bytes: number): void {
+    const runs = this.runs;
+    if (bytes > SMALL_OBJECT) {
+      // First fit among all the runs left (the current region's rest goes back among them).
+      for (let i = this.nextRun; i < runs.length; i++) {
+        const run = runs[i]!;
+        if (run.end - run.start >= bytes) {
+          this.giveBack();
+          this.current = run.chunk;
+          this.top = run.start;
+          this.limit = run.end;
+          runs.splice(i, 1);
+          return;
+        }
+      }
+    } else {
+      // Runs too small for this object are left until the next sweep finds them again.
+      while (this.nextRun < runs.length) {
+        const run = runs[this.nextRun++]!;
+        if (run.end - run.start >= bytes) {
+          this.current = run.chunk;
+          this.top = run.start;
+          this.limit = run.end;
+          return;
+        }
+      }
+    }
+    this.giveBack();
+    const chunk = this.mapChunk(CHUNK_SIZE, false);
+    this.current = chunk;
+    this.top = chunk.base;
+    this.limit = chunk.base + chunk.size;
+  }
+
+  /** The current region's rest, back among the runs (a medium object or a new chunk takes its place). */
+  private giveBack(): void {
+    if (this.current && this.limit - this.top >= GC_HEADER.SIZE) {
+      this.runs.push({ chunk: this.current, start: this.top, end: this.limit });
+    }
+    this.current = undefined;
+    this.top = this.limit = 0;
+  }
+
+  private mapChunk(size: number, large: boolean): Chunk {
+    let chunk: Chunk;
+    try {
+      chunk = Chunk.map(size, large);
+    } catch (e) {
+      // Out of memory: a collection may free enough (a large object's mapping, or whole chunks).
+      if (this.noCollection > 0 || this.collecting) throw e;
+      this.collect();
+      chunk = Chunk.map(size, large);
+    }
+    this.mappedBytes += size;
+    const i = this.chunkIndexAfter(chunk.base);
+    this.chunks.splice(i, 0, chunk);
+    this.low = Math.min(this.low, chunk.base);
+    this.high = Math.max(this.high, chunk.base + chunk.size);
+    return chunk;
+  }
+  // #endregion gc-allocate
+
   bytes(address: number, length: number): Uint8Array {
     const c = this.chunkOf(address);
-    if (address + length > c.base + c.size) throw new RangeError(`bytes ${address}+${length} outside their chunk`);
+    if (!c || address + length > c.base + c.size) throw new RangeError(`not a GC heap address: ${address}`);
     return c.u8.subarray(address - c.base, address - c.base + length);
   }
 
-  private chunkOf(address: number): { base: number; size: number; u8: Uint8Array; dv: DataView } {
-    for (let i = this.chunks.length - 1; i >= 0; i--) {
-      const c = this.chunks[i]!;
-      if (address >= c.base && address < c.base + c.size) return c;
-    }
-    throw new RangeError(`not a GC heap address: ${address}`);
+  isObject(word: number): boolean {
+    if (word % OBJECT_ALIGN !== 0) return false;
+    const c = this.chunkOf(word);
+    return c !== undefined && c.isStart(c.granule(word));
   }
 
-  private newChunk(bytes: number): void {
-    const native = getNative();
-    const size = Math.max(CHUNK, Math.ceil(bytes / native.pageSize) * native.pageSize);
-    let base: number;
-    try {
-      base = native.mmap(size, PROT_READ | PROT_WRITE);
-    } catch {
-      throw new RangeError('out of memory for GC objects');
+  /** The index of the first chunk whose base is above `address`. */
+  private chunkIndexAfter(address: number): number {
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.chunks[mid]!.base <= address) lo = mid + 1;
+      else hi = mid;
     }
-    const buffer = native.view(base, size);
-    const c = { base, size, u8: new Uint8Array(buffer), dv: new DataView(buffer) };
-    this.chunks.push(c);
-    this.current = c;
-    this.top = base;
-    this.limit = base + size;
+    return lo;
   }
+  private chunkOf(address: number): Chunk | undefined {
+    if (!(address >= this.low && address < this.high)) return undefined;
+    const c = this.chunks[this.chunkIndexAfter(address) - 1];
+    return c && address < c.base + c.size ? c : undefined;
+  }
+
+  /** An object's bytes, by its header and its type's shape (NaN without a shape). */
+  private sizeOf(chunk: Chunk, address: number): number {
+    const odd = this.oddSizes.get(address);
+    if (odd !== undefined) return odd;
+    const at = (address - chunk.base) >>> 2;
+    const header = chunk.u32[at + GC_HEADER.TYPE / 4]!;
+    const shape = this.shapes.get(header & TYPE_ID_MASK);
+    const kind = (header >>> OBJECT_KIND_SHIFT) << OBJECT_KIND_SHIFT;
+    if (shape?.kind === 'struct' && kind === OBJECT_KIND_STRUCT) return shape.size;
+    if (shape?.kind === 'array' && kind === OBJECT_KIND_ARRAY) return arrayBytes(chunk.u32[at + GC_HEADER.LENGTH / 4]!, shape.elementSize);
+    return NaN;
+  }
+
+  // #region gc-mark
+  /** Mark the object `word` is the address of, if it is one (any other word is ignored). */
+  private readonly markWord = (word: number): void => {
+    if (!(word >= this.low && word < this.high) || word % OBJECT_ALIGN !== 0) return;
+    const c = this.chunks[this.chunkIndexAfter(word) - 1]!;
+    if (word >= c.base + c.size) return;
+    const g = c.granule(word);
+    if (c.isStart(g) && c.mark(g)) this.worklist.push(word);
+  };
+
+  /** Mark from every root, then everything the marked objects reach (a worklist: no recursion). */
+  private markFromRoots(): void {
+    for (const c of this.chunks) c.marks.fill(0);
+    for (const marker of this.markers) {
+      marker(this.markWord);
+      this.drain();
+    }
+  }
+
+  private drain(): void {
+    const worklist = this.worklist;
+    while (worklist.length) {
+      const address = worklist.pop()!;
+      const c = this.chunkOf(address)!;
+      const at = address - c.base;
+      const odd = this.oddSizes.get(address);
+      if (odd !== undefined) {
+        // Unknown layout: every word may be a reference.
+        for (let off = GC_HEADER.SIZE; off < odd; off += 8) this.visitField(c, at + off);
+        continue;
+      }
+      const header = c.u32[at >>> 2]!;
+      const shape = this.shapes.get(header & TYPE_ID_MASK)!;
+      if (shape.kind === 'struct') {
+        for (const off of shape.refOffsets) this.visitField(c, at + off);
+      } else if (shape.elementIsRef) {
+        const end = at + GC_HEADER.SIZE + c.u32[(at >>> 2) + 1]! * 8;
+        for (let off = at + GC_HEADER.SIZE; off < end; off += 8) this.visitField(c, off);
+      }
+    }
+  }
+
+  /** A reference field at `offset` in chunk `c`: an object to mark, or a host word to report. */
+  private visitField(c: Chunk, offset: number): void {
+    const lo = c.u32[offset >>> 2]!;
+    if ((lo & 7) === 0) {
+      const word = lo + c.u32[(offset >>> 2) + 1]! * 0x100000000;
+      if (word !== 0) this.markWord(word);
+    } else if ((lo & 3) === 2 && this.reportHost) this.reportHost(lo + c.u32[(offset >>> 2) + 1]! * 0x100000000);
+  }
+  // #endregion gc-mark
+
+  // #region gc-collect
+  collect(): void {
+    if (this.noCollection > 0 || this.collecting) return;
+    this.collecting = true;
+    try {
+      this.markFromRoots();
+      this.sweep();
+    } finally {
+      this.worklist.length = 0;
+      this.collecting = false;
+    }
+    this.collections++;
+    this.sinceCollection = 0;
+    this.budget = STRESS ? 0 : Math.max(MIN_BUDGET, this.liveBytes);
+  }
+
+  /** Free every unmarked object: zero it, clear its start bit; collect the free runs; unmap empty chunks. */
+  private sweep(): void {
+    const kept: Chunk[] = [];
+    const runs: Run[] = [];
+    let live = 0;
+    let spare = 0;
+    for (const c of this.chunks) {
+      const chunkRuns: Run[] = [];
+      let liveHere = 0;
+      let free = c.base; // where the free run before the next live object starts
+      let dirty = free; // the end of the last dead object in it (the rest of the run is zero)
+      for (let g = c.nextStart(0); g >= 0; g = c.nextStart(g + 1)) {
+        const address = c.base + g * OBJECT_ALIGN;
+        const size = this.sizeOf(c, address);
+        if (c.isMarked(g)) {
+          if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
+          if (address > free) chunkRuns.push({ chunk: c, start: free, end: address });
+          free = dirty = address + size;
+          liveHere += size;
+        } else {
+          c.clearStart(g);
+          this.oddSizes.delete(address);
+          dirty = address + size;
+        }
+      }
+      c.liveBytes = liveHere;
+      live += liveHere;
+      if (liveHere === 0 && (c.large || spare++ >= SPARE_CHUNKS)) {
+        c.unmap();
+        this.mappedBytes -= c.size;
+        continue;
+      }
+      // Zeroed up to the last dead object only: pages never written stay uncommitted.
+      if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
+      if (!c.large) {
+        if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
+        runs.push(...chunkRuns);
+      }
+      kept.push(c);
+    }
+    this.chunks = kept;
+    this.low = kept.length ? kept[0]!.base : Infinity;
+    this.high = kept.length ? kept[kept.length - 1]!.base + kept[kept.length - 1]!.size : 0;
+    this.runs = runs;
+    this.nextRun = 0;
+    this.current = undefined;
+    this.top = this.limit = 0;
+    this.liveBytes = live;
+  }
+  // #endregion gc-collect
+
+  // #region gc-host-words
+  hostWords(report: (word: number) => void): void {
+    if (this.collecting || this.chunks.length === 0) return;
+    this.collecting = true;
+    this.reportHost = report;
+    try {
+      if (this.noCollection === 0) this.markFromRoots();
+      else {
+        // JS holds objects the roots do not show: every object not freed counts as reached.
+        for (const c of this.chunks) {
+          for (let g = c.nextStart(0); g >= 0; g = c.nextStart(g + 1)) this.worklist.push(c.base + g * OBJECT_ALIGN);
+        }
+        this.drain();
+      }
+    } finally {
+      this.reportHost = undefined;
+      this.worklist.length = 0;
+      this.collecting = false;
+    }
+  }
+  // #endregion gc-host-words
 }
 
 let heap: GcHeap | undefined;
 /** This thread's GC heap. */
 export function getGcHeap(): GcHeap {
-  return (heap ??= new BumpHeap());
+  return (heap ??= new MarkSweepHeap());
+}
+
+/** A heap of its own (for tests: the thread's heap has the runtime's roots). */
+export function newGcHeap(): GcHeap {
+  return new MarkSweepHeap();
 }

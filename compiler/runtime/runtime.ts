@@ -13,6 +13,8 @@ import { FlagTimer, InterruptFlag, watchWorkers } from './interruption.ts';
 import { setReclaimGuard, setReclaimPrelude } from './reclaim.ts';
 import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
+import { getGcHeap } from './gcHeap.ts';
+import { markWords } from './gcRoots.ts';
 import { Assembler } from '../x64/index.ts';
 import { dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
 import { EXCEPTION_AREA, EXCEPTION_STATE, SUPERTYPE_TABLE } from '../abi/index.ts';
@@ -149,6 +151,19 @@ export class Runtime {
     const native2 = this.native;
     const stackLow = stackBase + native.pageSize;
     const stackView = new DataView(native.view(stackLow, WASM_STACK_SIZE));
+    // #region gc-stack-roots
+    // GC roots: every wasm activation's words, from where the innermost suspended one stopped to
+    // the stack's top (activations nest downwards), a call-out's arguments and results (a builtin
+    // reads its arguments after it allocates), and an exception's payload. (The entry buffer's
+    // words are there only while JS holds them in its own variables.)
+    const stackWords = new Uint32Array(stackView.buffer);
+    const bufferWords = new Uint32Array(stateBuffer, STATE.CALLOUT_BUFFER, Math.floor((STATE.SIZE - STATE.CALLOUT_BUFFER) / 8) * 2);
+    getGcHeap().markers.push((mark) => {
+      const sp = Number(this.stateView.getBigUint64(STATE.WASM_SP, true));
+      markWords(stackWords, (sp - stackLow) / 4, stackWords.length, mark);
+      markWords(bufferWords, 0, bufferWords.length, mark);
+    });
+    // #endregion gc-stack-roots
     const stateLow = this.state;
     const stateView = this.stateView;
     const at = (a: number, bytes: number): [DataView, number] => {

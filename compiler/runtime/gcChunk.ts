@@ -1,0 +1,102 @@
+// The GC heap's unit of native memory: a chunk (a 1 MiB mapping of small objects, or one large
+// object's own mapping) and the two bitmaps the collector keeps beside it, one bit per 8-byte
+// granule: where objects start (so that any word, say one found on the wasm stack, can be
+// recognised as an object's address) and which objects the running collection has marked (the
+// header never changes: generated code compares it).
+
+import { OBJECT_ALIGN } from '../abi/gcObjects.ts';
+import { getNative, PROT_READ, PROT_WRITE } from './native.ts';
+
+/** Bytes of a chunk of small objects. */
+export const CHUNK_SIZE = 1 << 20;
+
+export class Chunk {
+  readonly base: number;
+  readonly size: number;
+  /** True for a large object's own mapping (its one object starts at `base`). */
+  readonly large: boolean;
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  /** One bit per granule: an object starts there. */
+  readonly starts: Uint32Array;
+  /** One bit per granule: the object starting there is marked (reached) in this collection. */
+  readonly marks: Uint32Array;
+  /** Bytes of the objects that survived the last sweep (or allocated since it: an estimate). */
+  liveBytes = 0;
+
+  private constructor(base: number, size: number, large: boolean) {
+    this.base = base;
+    this.size = size;
+    this.large = large;
+    const buffer = getNative().view(base, size);
+    this.u8 = new Uint8Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    // A large object's mapping holds one object, at its base: one word of bits (reading past it
+    // gives undefined, which `&` takes as 0: not a start).
+    const words = large ? 1 : Math.ceil(size / OBJECT_ALIGN / 32);
+    this.starts = new Uint32Array(words);
+    this.marks = new Uint32Array(words);
+  }
+
+  /** A fresh (zeroed) mapping of `size` bytes, a multiple of the page size. RangeError when mmap fails. */
+  static map(size: number, large: boolean): Chunk {
+    let base: number;
+    try {
+      base = getNative().mmap(size, PROT_READ | PROT_WRITE);
+    } catch {
+      throw new RangeError('out of memory for GC objects');
+    }
+    return new Chunk(base, size, large);
+  }
+
+  unmap(): void {
+    getNative().munmap(this.base, this.size);
+  }
+
+  // #region gc-object-start-bitmap
+  /** The granule of `address` (inside this chunk, a multiple of OBJECT_ALIGN). */
+  granule(address: number): number {
+    return (address - this.base) / OBJECT_ALIGN;
+  }
+  isStart(g: number): boolean {
+    return (this.starts[g >>> 5]! & (1 << (g & 31))) !== 0;
+  }
+  setStart(g: number): void {
+    this.starts[g >>> 5]! |= 1 << (g & 31);
+  }
+  clearStart(g: number): void {
+    this.starts[g >>> 5]! &= ~(1 << (g & 31));
+  }
+  /** Marks the object starting at granule `g`; false if it was marked already. */
+  mark(g: number): boolean {
+    const bit = 1 << (g & 31);
+    const w = g >>> 5;
+    if (this.marks[w]! & bit) return false;
+    this.marks[w]! |= bit;
+    return true;
+  }
+  isMarked(g: number): boolean {
+    return (this.marks[g >>> 5]! & (1 << (g & 31))) !== 0;
+  }
+  /** The first granule at or after `g` where an object starts, or -1. */
+  nextStart(g: number): number {
+    if (g >>> 5 >= this.starts.length) return -1;
+    const granules = this.size / OBJECT_ALIGN;
+    let w = g >>> 5;
+    let bits = this.starts[w]! & (~0 << (g & 31));
+    for (;;) {
+      if (bits !== 0) {
+        const found = w * 32 + (31 - Math.clz32(bits & -bits));
+        return found < granules ? found : -1;
+      }
+      if (++w >= this.starts.length) return -1;
+      bits = this.starts[w]!;
+    }
+  }
+  // #endregion gc-object-start-bitmap
+
+  /** The 64-bit word at `offset` (a multiple of 8) as a number (exact below 2^53; words above are never object addresses). */
+  word(offset: number): number {
+    return this.u32[offset >>> 2]! + this.u32[(offset >>> 2) + 1]! * 0x100000000;
+  }
+}
