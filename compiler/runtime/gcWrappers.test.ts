@@ -1,0 +1,148 @@
+// GC objects at the JS boundary, with objects made directly on the heap (no generated code): their
+// wrappers' identity and opacity, the JS API's type checks of a wrapper passed as a typed
+// reference, and the roots wrappers make for the collector.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { headerWord, structLayout } from '../abi/gcObjects.ts';
+import { ANYREF } from '../binary/refTypes.ts';
+import { ValType } from '../binary/types.ts';
+import { validateModule } from '../validate/index.ts';
+import { textVerdicts } from '../wast/node/textVerdicts.ts';
+import { getGcHeap } from './gcHeap.ts';
+import { i16Elements, objectAddress, wrappedCount } from './gcWrappers.ts';
+import { fromBits, toBits } from './instance.ts';
+import { collectGarbage } from './reclaim.ts';
+import { moduleTypes } from './typeIds.ts';
+
+/** The parameter types of the module's function, in global form, by name. */
+let types: Record<string, number>;
+let ids: { s: number; t: number; a: number; u: number };
+
+beforeAll(async () => {
+  const text = await textVerdicts();
+  const info = validateModule(text.parse(`(module
+    (type $s (sub (struct (field i32))))
+    (type $t (sub $s (struct (field i32) (field i64))))
+    (type $a (array (mut i16)))
+    (type $u (struct (field f32)))
+    (func (param (ref $s) (ref $t) (ref null $a) (ref $u) structref arrayref eqref i31ref (ref any) (ref extern) (ref none))))`));
+  const mt = moduleTypes(info);
+  const names = ['s', 't', 'a', 'u', 'struct', 'array', 'eq', 'i31', 'any', 'extern', 'none'];
+  types = Object.fromEntries(info.types[4]!.params.map((t, i) => [names[i]!, mt.global(t)]));
+  ids = { s: mt.ids[0]!, t: mt.ids[1]!, a: mt.ids[2]!, u: mt.ids[3]! };
+  const heap = getGcHeap();
+  heap.registerType(ids.s, { kind: 'struct', size: 16, refOffsets: [] });
+  heap.registerType(ids.t, { kind: 'struct', size: 24, refOffsets: [] });
+  heap.registerType(ids.a, { kind: 'array', elementSize: 2, elementIsRef: false });
+  heap.registerType(ids.u, { kind: 'struct', size: 16, refOffsets: [] });
+});
+
+const newStruct = (id: number, fields: number) =>
+  getGcHeap().allocate(headerWord(id, 'struct'), 0, structLayout(Array.from({ length: fields }, () => ({ type: ValType.i64, mutable: false }))).size);
+const newI16Array = (length: number) => getGcHeap().allocate(headerWord(ids.a, 'array'), length, (8 + 2 * length + 7) & -8);
+const wrap = (address: number) => fromBits(ANYREF as ValType, BigInt(address)) as object;
+const pass = (type: string, value: unknown) => Number(toBits(types[type]! as ValType, value));
+
+describe('wrappers of GC objects', () => {
+  it('are one object per GC object, and give back its address', () => {
+    const a = newStruct(ids.s, 1), b = newStruct(ids.s, 1);
+    const wa = wrap(a);
+    expect(wrap(a)).toBe(wa);
+    expect(wrap(b)).not.toBe(wa);
+    expect(objectAddress(wa)).toBe(a);
+    expect(pass('any', wa)).toBe(a);
+    // extern.convert_any's word is the object's: the same wrapper comes back as an externref.
+    expect(pass('extern', wa)).toBe(a);
+    expect(fromBits(ValType.externref, BigInt(a))).toBe(wa);
+  });
+
+  it('are opaque: no prototype, no properties, and every change refused with a TypeError', () => {
+    const w = wrap(newStruct(ids.s, 1)) as Record<string | number, unknown>;
+    expect(typeof w).toBe('object');
+    expect(Object.getPrototypeOf(w)).toBe(null);
+    expect(Object.getOwnPropertyNames(w)).toEqual([]);
+    expect(w.foo).toBe(undefined);
+    expect(w[0]).toBe(undefined);
+    expect(Object.isExtensible(w)).toBe(false);
+    expect(() => Reflect.set(w, 'foo', 5)).toThrow(TypeError); // throws even where a plain non-extensible object returns false
+    expect(() => Object.defineProperty(w, 'foo', { value: 1 })).toThrow(TypeError);
+    expect(() => Reflect.deleteProperty(w, 0)).toThrow(TypeError);
+    expect(() => Object.setPrototypeOf(w, {})).toThrow(TypeError);
+    expect(() => Object.preventExtensions(w)).toThrow(TypeError);
+    expect(() => Object.seal(w)).toThrow(TypeError);
+    expect(Object.prototype.toString.call(w)).toBe('[object Object]');
+    expect(new WeakMap([[w, 1]]).get(w)).toBe(1);
+  });
+});
+
+describe('wrappers passed to WebAssembly as typed references', () => {
+  it('are checked by their header: kind, and the type id or a declared subtype', () => {
+    const s = newStruct(ids.s, 1), t = newStruct(ids.t, 2), u = newStruct(ids.u, 1), a = newI16Array(3);
+    const [ws, wt, wu, wa] = [s, t, u, a].map(wrap);
+    expect(pass('s', ws)).toBe(s);
+    expect(pass('s', wt)).toBe(t); // $t <: $s
+    expect(() => pass('t', ws)).toThrow(TypeError);
+    expect(() => pass('s', wu)).toThrow(TypeError); // same shape of header, another id
+    expect(() => pass('s', wa)).toThrow(TypeError);
+    expect(pass('a', wa)).toBe(a);
+    expect(() => pass('a', ws)).toThrow(TypeError);
+    expect(pass('struct', wu)).toBe(u);
+    expect(() => pass('struct', wa)).toThrow(TypeError);
+    expect(pass('array', wa)).toBe(a);
+    expect(() => pass('array', ws)).toThrow(TypeError);
+    expect(pass('eq', wa)).toBe(a);
+    expect(pass('eq', ws)).toBe(s);
+    expect(() => pass('i31', ws)).toThrow(TypeError);
+    expect(() => pass('none', ws)).toThrow(TypeError);
+  });
+
+  it('leave the other rules as they were: i31 numbers, host values only for anyref and externref', () => {
+    expect(pass('eq', 42)).toBe(85);
+    expect(() => pass('eq', {})).toThrow(TypeError);
+    expect(() => pass('struct', 42)).toThrow(TypeError);
+    expect(() => pass('s', {})).toThrow(TypeError);
+    const host = pass('any', { not: 'a wrapper' });
+    expect(host & 3).toBe(2);
+    expect(() => pass('s', null)).toThrow(TypeError);
+  });
+});
+
+describe('wrappers as roots', () => {
+  const marked = () => {
+    const words = new Set<number>();
+    for (const marker of getGcHeap().markers) marker((w) => words.add(w));
+    return words;
+  };
+
+  it('mark the object of every live wrapper, and forget it once the wrapper is collected', async () => {
+    const kept = newStruct(ids.s, 1);
+    const dropped = newStruct(ids.s, 1);
+    const keep = wrap(kept);
+    (() => void wrap(dropped))();
+    expect(marked().has(kept)).toBe(true);
+    expect(marked().has(dropped)).toBe(true);
+    const before = wrappedCount();
+    expect(collectGarbage()).toBe(true);
+    for (let i = 0; i < 50 && marked().has(dropped); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      collectGarbage();
+    }
+    expect(marked().has(dropped)).toBe(false);
+    expect(wrappedCount()).toBeLessThan(before);
+    expect(marked().has(kept)).toBe(true);
+    expect(wrap(kept)).toBe(keep);
+  });
+});
+
+describe('i16Elements', () => {
+  it('is a view of an i16 array\'s elements, and undefined for anything else', () => {
+    const a = newI16Array(3);
+    const view = i16Elements(wrap(a))!;
+    expect(view.length).toBe(3);
+    view.set([0x41, 0xffff, 0x263a]);
+    expect([...i16Elements(wrap(a))!]).toEqual([0x41, 0xffff, 0x263a]);
+    expect(i16Elements(wrap(newI16Array(0)))!.length).toBe(0);
+    expect(i16Elements(wrap(newStruct(ids.s, 1)))).toBe(undefined);
+    expect(i16Elements({})).toBe(undefined);
+    expect(i16Elements(null)).toBe(undefined);
+  });
+});
