@@ -107,8 +107,19 @@ describe('JS string builtins', () => {
       (import "wasm:js-string" "length" (func (type $t))))`));
     refused(parse(`(module (type $t (sub (func (param externref) (result i32))))
       (import "wasm:js-string" "length" (func (type $t))))`));
-    // Lightbeam has no GC arrays yet: a module can name these only with a type it cannot declare.
-    expect(JS_STRING_BUILTINS.fromCharCodeArray!.needsArrays).toBe(true);
+    // The array builtins take `(ref null $a)`, $a an `(array (mut i16))` alone in its group and final.
+    const arrayImport = (array: string, param = '(ref null $a)') => parse(`(module (type $a ${array})
+      (import "wasm:js-string" "fromCharCodeArray" (func (param ${param} i32 i32) (result (ref extern))))
+      (import "wasm:js-string" "intoCharCodeArray" (func (param externref ${param} i32) (result i32))))`);
+    expect(validate(arrayImport('(array (mut i16))'), JS_STRING)).toBe(true);
+    refused(arrayImport('(array i16)'));
+    refused(arrayImport('(array (mut i8))'));
+    refused(arrayImport('(sub (array (mut i16)))'));
+    refused(arrayImport('(array (mut i16))', '(ref $a)'));
+    refused(arrayImport('(array (mut i16))', 'arrayref'));
+    refused(parse(`(module (rec (type $a (array (mut i16))) (type (struct)))
+      (import "wasm:js-string" "fromCharCodeArray" (func (param (ref null $a) i32 i32) (result (ref extern)))))`));
+    expect(JS_STRING_BUILTINS.fromCharCodeArray!.params.length).toBe(3);
     const good = importing('length', '(func (param externref) (result i32))');
     expect(validate(good, JS_STRING)).toBe(true);
     refused(good, { builtins: ['js-string', 'js-string'] });
