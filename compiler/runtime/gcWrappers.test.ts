@@ -12,6 +12,8 @@ import { i16Elements, objectAddress, wrappedCount } from './gcWrappers.ts';
 import { fromBits, toBits } from './instance.ts';
 import { collectGarbage } from './reclaim.ts';
 import { moduleTypes } from './typeIds.ts';
+import * as api from '../api/index.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 /** The parameter types of the module's function, in global form, by name. */
 let types: Record<string, number>;
@@ -103,6 +105,22 @@ describe('wrappers passed to WebAssembly as typed references', () => {
     const host = pass('any', { not: 'a wrapper' });
     expect(host & 3).toBe(2);
     expect(() => pass('s', null)).toThrow(TypeError);
+  });
+});
+
+describe('wrappers through generated code', () => {
+  it('come back as themselves from a function, extern.convert_any and a table', async () => {
+    const parse = await requireWasmToolsTextToBinary();
+    const e = new api.Instance(new api.Module(parse(`(module
+      (table (export "t") 2 anyref)
+      (func (export "id") (param anyref) (result anyref) (local.get 0))
+      (func (export "toExtern") (param anyref) (result externref) (extern.convert_any (local.get 0))))`)), {}).exports as Record<string, unknown>;
+    const w = wrap(newStruct(ids.u, 1));
+    expect((e.id as (x: unknown) => unknown)(w)).toBe(w);
+    expect((e.toExtern as (x: unknown) => unknown)(w)).toBe(w);
+    const table = e.t as api.Table;
+    table.set(1, w);
+    expect(table.get(1)).toBe(w);
   });
 });
 
