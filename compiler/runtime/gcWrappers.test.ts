@@ -14,6 +14,7 @@ import { collectGarbage } from './reclaim.ts';
 import { moduleTypes } from './typeIds.ts';
 import * as api from '../api/index.ts';
 import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { JS_STRING_BUILTINS } from '../api/jsStringBuiltins.ts';
 
 /** The parameter types of the module's function, in global form, by name. */
 let types: Record<string, number>;
@@ -162,5 +163,40 @@ describe('i16Elements', () => {
     expect(i16Elements(wrap(newStruct(ids.s, 1)))).toBe(undefined);
     expect(i16Elements({})).toBe(undefined);
     expect(i16Elements(null)).toBe(undefined);
+  });
+});
+
+describe('the js-string builtins over arrays of i16', () => {
+  const trap = (message: string): never => {
+    throw new Error(`trap: ${message}`);
+  };
+  const from = JS_STRING_BUILTINS.fromCharCodeArray!.make(trap, { i16Elements }) as (a: unknown, start: number, end: number) => string;
+  const into = JS_STRING_BUILTINS.intoCharCodeArray!.make(trap, { i16Elements }) as (s: unknown, a: unknown, start: number) => number;
+
+  it('copy a string\'s char codes into an array and back, lone surrogates and all', () => {
+    const a = wrap(newI16Array(4));
+    expect(into('h\u263a\ud800', a, 1)).toBe(3);
+    expect([...i16Elements(a)!]).toEqual([0, 0x68, 0x263a, 0xd800]);
+    expect(from(a, 1, 4)).toBe('h\u263a\ud800');
+    expect(from(a, 2, 2)).toBe('');
+    expect(into('', a, 4)).toBe(0);
+    // Longer than one argument list's slice.
+    const long = 'ab'.repeat(10_000);
+    const b = wrap(newI16Array(long.length));
+    expect(into(long, b, 0)).toBe(long.length);
+    expect(from(b, 0, long.length)).toBe(long);
+  });
+
+  it('trap on null, on a range outside the array (indices unsigned), and on a non-string', () => {
+    const a = wrap(newI16Array(2));
+    expect(() => from(null, 0, 0)).toThrow(/^trap: fromCharCodeArray: null array/);
+    expect(() => from(a, 0, 3)).toThrow(/^trap: /);
+    expect(() => from(a, 2, 1)).toThrow(/^trap: /);
+    expect(() => from(a, -1, 1)).toThrow(/^trap: /);
+    expect(() => into('abc', a, 0)).toThrow(/^trap: /);
+    expect(() => into('a', a, -1)).toThrow(/^trap: /);
+    expect(() => into('a', null, 0)).toThrow(/^trap: intoCharCodeArray: null array/);
+    expect(() => into(42, a, 0)).toThrow(/^trap: intoCharCodeArray: not a string/);
+    expect([...i16Elements(a)!]).toEqual([0, 0]);
   });
 });
