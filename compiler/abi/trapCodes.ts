@@ -28,6 +28,8 @@ export const TrapCode = {
   nullExceptionReference: 19,
   /** threads: memory.atomic.wait32/64 on a memory that is not shared. */
   expectedSharedMemory: 20,
+  /** GC: an object too big for the heap, or the heap exhausted. */
+  outOfMemory: 21,
   /**
    * Not a wasm trap: a JS function called from wasm threw. The runtime unwinds the wasm
    * frames like a trap, then rethrows the JS exception, unchanged, to the caller of the export.
@@ -75,6 +77,7 @@ export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [TrapCode.nullStructureReference]: 'null structure reference',
   [TrapCode.nullI31Reference]: 'null i31 reference',
   [TrapCode.expectedSharedMemory]: 'expected shared memory',
+  [TrapCode.outOfMemory]: 'out of memory',
   [TrapCode.notImplemented]: 'not implemented yet',
   [TrapCode.interrupted]: 'interrupted',
 };

@@ -135,6 +135,43 @@ export type AtomicBuiltin = (typeof AtomicBuiltin)[keyof typeof AtomicBuiltin];
 export const ATOMIC_BUILTIN_COUNT = 3;
 
 /**
+ * GC: making structs and arrays, and arrays' bulk operations. Their table exists only in the
+ * VMContext of a module that declares a struct or array type (VMContextLayout.gcBuiltin), so every
+ * other module's layout is as it was. Integer arguments are 64-bit slots; an object is its
+ * address (a reference word, runtime/values.ts). Type and segment indices are the calling
+ * module's. Those taking an array trap on null ("null array reference") and out of bounds ("out
+ * of bounds array access"), and every allocation may trap "out of memory"; the others check
+ * nothing (the generated code did). A `value` is an element's bits in the low bytes of the slot
+ * (a float's too), a v128 in the 16-byte slot of the Vector variants.
+ */
+export const GcBuiltin = {
+  /** (typeIndex) -> address of a new struct, zeroed. */
+  structNew: 0,
+  /** (typeIndex, length: i32) -> address of a new array, zeroed. */
+  arrayNew: 1,
+  /** (typeIndex, value, length: i32) -> address: array.new. */
+  arrayNewFilled: 2,
+  /** (typeIndex, value: v128, length: i32) -> address: array.new of a v128 array. */
+  arrayNewFilledVector: 3,
+  /** (typeIndex, dataSegment, offset: i32, length: i32) -> address: array.new_data. */
+  arrayNewData: 4,
+  /** (typeIndex, elemSegment, offset: i32, length: i32) -> address: array.new_elem. */
+  arrayNewElem: 5,
+  /** (array, index: i32, value, length: i32) -> void: array.fill. */
+  arrayFill: 6,
+  /** (array, index: i32, value: v128, length: i32) -> void: array.fill of a v128 array. */
+  arrayFillVector: 7,
+  /** (dst array, dstIndex: i32, src array, srcIndex: i32, length: i32) -> void: array.copy. */
+  arrayCopy: 8,
+  /** (dataSegment, array, dstIndex: i32, offset: i32, length: i32) -> void: array.init_data. */
+  arrayInitData: 9,
+  /** (elemSegment, array, dstIndex: i32, offset: i32, length: i32) -> void: array.init_elem. */
+  arrayInitElem: 10,
+} as const;
+export type GcBuiltin = (typeof GcBuiltin)[keyof typeof GcBuiltin];
+export const GC_BUILTIN_COUNT = 11;
+
+/**
  * A memory other than memory 0 in the VMContext (memory 0 has its fields in the header): its
  * base address and its size in bytes, which the runtime updates on every grow.
  */
@@ -201,6 +238,8 @@ export interface VMContextCounts {
   readonly memories?: number;
   /** threads: is any memory of the module (imported or not) shared? (absent: no). */
   readonly sharedMemory?: boolean;
+  /** GC: does the module declare a struct or array type (absent: no)? */
+  readonly gcHeap?: boolean;
 }
 
 export interface VMContextLayout {
@@ -229,6 +268,8 @@ export interface VMContextLayout {
   memoryBuiltin(b: MemoryBuiltin): number;
   /** Offset of an atomic builtin's entry (wait, notify), in a module with a shared memory. */
   atomicBuiltin(b: AtomicBuiltin): number;
+  /** Offset of a GC builtin's entry, in a module that declares a struct or array type. */
+  gcBuiltin(b: GcBuiltin): number;
   /** Total size in bytes. */
   readonly size: number;
 }
@@ -247,7 +288,10 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   // The atomic builtins last, and only with a shared memory: every other module's layout is as it was.
   const atomicBuiltins = memoryBuiltins + (memoryCount > 1 ? MEMORY_BUILTIN_COUNT * 8 : 0);
   const shared = counts.sharedMemory === true;
-  const size = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 : 0);
+  // GC's builtins after them, only in a module with struct or array types.
+  const gcBuiltins = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 : 0);
+  const gcHeap = counts.gcHeap === true;
+  const size = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
   const check = (i: number, n: number, what: string) => {
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
   };
@@ -263,6 +307,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     memorySize: (m) => (m === 0 ? VMCTX.MEMORY_SIZE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.SIZE)),
     memoryBuiltin: (b) => (check(memoryCount > 1 ? b : -1, MEMORY_BUILTIN_COUNT, 'memory builtin'), memoryBuiltins + b * 8),
     atomicBuiltin: (b) => (check(shared ? b : -1, ATOMIC_BUILTIN_COUNT, 'atomic builtin'), atomicBuiltins + b * 8),
+    gcBuiltin: (b) => (check(gcHeap ? b : -1, GC_BUILTIN_COUNT, 'GC builtin'), gcBuiltins + b * 8),
     size,
   };
 }
@@ -277,6 +322,12 @@ export function vmContextLayoutOf(module: ModuleInfo): VMContextLayout {
     globals: module.globals.length,
     memories: module.memories.length,
     sharedMemory: module.memories.some((m) => m.shared),
+    gcHeap: declaresGcHeapTypes(module),
   });
+}
+
+/** Whether a module declares a struct or array type (then its objects live on the GC heap). */
+export function declaresGcHeapTypes(module: ModuleInfo): boolean {
+  return module.typeDefs.some((d) => d !== undefined && d.kind !== 'func');
 }
 // #endregion vmcontext-layout

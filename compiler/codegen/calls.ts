@@ -6,7 +6,7 @@
 
 import type { FuncType } from '../binary/types.ts';
 import { storageFuncType } from '../binary/refTypes.ts';
-import { type ArgLocation, type AtomicBuiltin, type Builtin, type MemoryBuiltin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
+import { type ArgLocation, type AtomicBuiltin, type Builtin, type GcBuiltin, type MemoryBuiltin, type SignatureLayout, signatureLayout, encodingOf, type RegId, type TrapCode, VMCTX_REG } from '../abi/index.ts';
 import { isXmm } from '../abi/registers.ts';
 import { GPR64, type Mem, qword, rsp, xmmword } from '../x64/index.ts';
 import { classOf, type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
@@ -40,6 +40,11 @@ export function callMemoryBuiltin(fc: FunctionCompiler, builtin: MemoryBuiltin, 
 /** callBuiltin for wait and notify on a shared memory (compiler/abi: AtomicBuiltin). */
 export function callAtomicBuiltin(fc: FunctionCompiler, builtin: AtomicBuiltin, type: FuncType, mayTrap?: TrapCode): void {
   emitCall(fc, builtinSignature(type), qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.atomicBuiltin(builtin)), mayTrap);
+}
+
+/** callBuiltin for GC's objects (compiler/abi: GcBuiltin), in a module that declares struct or array types. */
+export function callGcBuiltin(fc: FunctionCompiler, builtin: GcBuiltin, type: FuncType, mayTrap?: TrapCode): void {
+  emitCall(fc, builtinSignature(type), qword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.gcBuiltin(builtin)), mayTrap);
 }
 
 /**

@@ -13,6 +13,7 @@ import { call, CallSignatures } from './calls.ts';
 import { returnCall, returnCallIndirect, returnCallRef } from './tailCalls.ts';
 import * as funcRefs from './ops/funcRefs.ts';
 import * as gcRefs from './ops/gcRefs.ts';
+import * as gcObjects from './ops/gcObjects.ts';
 import * as control from './controlFlow.ts';
 import * as exceptions from './exceptions.ts';
 import * as legacy from './legacyExceptions.ts';
@@ -662,6 +663,54 @@ export class X64CodeGenerator implements CodeGenerator {
   brOnCast(depth: number, _target: ControlFrame, type: RefType, onFail: boolean, offset: number): void {
     const fc = this.begin(offset, onFail ? 'br_on_cast_fail' : 'br_on_cast', depth);
     if (fc) try { gcRefs.brOnCast(fc, fc.control.target(depth), type, onFail); } catch (e) { this.failed(e); }
+  }
+  structNew(t: number, withDefaults: boolean, offset: number): void {
+    const fc = this.begin(offset, withDefaults ? 'struct.new_default' : 'struct.new', t);
+    if (fc) try { gcObjects.structNew(fc, t, withDefaults); } catch (e) { this.failed(e); }
+  }
+  structGet(t: number, field: number, signed: boolean, offset: number): void {
+    const fc = this.begin(offset, 'struct.get', `${t} ${field}`);
+    if (fc) try { gcObjects.structGet(fc, t, field, signed); } catch (e) { this.failed(e); }
+  }
+  structSet(t: number, field: number, offset: number): void {
+    const fc = this.begin(offset, 'struct.set', `${t} ${field}`);
+    if (fc) try { gcObjects.structSet(fc, t, field); } catch (e) { this.failed(e); }
+  }
+  arrayNew(t: number, withDefault: boolean, offset: number): void {
+    const fc = this.begin(offset, withDefault ? 'array.new_default' : 'array.new', t);
+    if (fc) try { gcObjects.arrayNew(fc, t, withDefault); } catch (e) { this.failed(e); }
+  }
+  arrayNewFixed(t: number, count: number, offset: number): void {
+    const fc = this.begin(offset, 'array.new_fixed', `${t} ${count}`);
+    if (fc) try { gcObjects.arrayNewFixed(fc, t, count); } catch (e) { this.failed(e); }
+  }
+  arrayNewSegment(t: number, segment: number, data: boolean, offset: number): void {
+    const fc = this.begin(offset, data ? 'array.new_data' : 'array.new_elem', `${t} ${segment}`);
+    if (fc) try { gcObjects.arrayNewSegment(fc, t, segment, data); } catch (e) { this.failed(e); }
+  }
+  arrayGet(t: number, signed: boolean, offset: number): void {
+    const fc = this.begin(offset, 'array.get', t);
+    if (fc) try { gcObjects.arrayGet(fc, t, signed); } catch (e) { this.failed(e); }
+  }
+  arraySet(t: number, offset: number): void {
+    const fc = this.begin(offset, 'array.set', t);
+    if (fc) try { gcObjects.arraySet(fc, t); } catch (e) { this.failed(e); }
+  }
+  arrayLen(offset: number): void {
+    const fc = this.begin(offset, 'array.len');
+    if (fc) try { gcObjects.arrayLen(fc); } catch (e) { this.failed(e); }
+  }
+  arrayFill(t: number, offset: number): void {
+    const fc = this.begin(offset, 'array.fill', t);
+    if (fc) try { gcObjects.arrayFill(fc, t); } catch (e) { this.failed(e); }
+  }
+  arrayCopy(d: number, s: number, offset: number): void {
+    const fc = this.begin(offset, 'array.copy', `${d} ${s}`);
+    if (fc) try { gcObjects.arrayCopy(fc); } catch (e) { this.failed(e); }
+  }
+  arrayInitSegment(t: number, segment: number, data: boolean, offset: number): void {
+    const fc = this.begin(offset, data ? 'array.init_data' : 'array.init_elem', `${t} ${segment}`);
+    if (fc) try { gcObjects.arrayInitSegment(fc, segment, data); } catch (e) { this.failed(e); }
   }
   tableGet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.get', t);

@@ -4,7 +4,7 @@
 
 import { isRefType, ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  AtomicBuiltin, bufferOffsets, Builtin, FUNCREF, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -14,6 +14,11 @@ import { CodeMemory } from './codeMemory.ts';
 import { evalExtendedConst } from './extendedConst.ts';
 import { LinearMemory } from './linearMemory.ts';
 import { ATOMIC_BUILTIN_TYPES, atomicHandlers } from './atomics.ts';
+import { GC_BUILTIN_TYPES, gcHandlers } from './gcBuiltins.ts';
+import { registerGcTypes } from './gcTypes.ts';
+import { getGcHeap } from './gcHeap.ts';
+import { constObject } from './gcConstants.ts';
+import { constOperandCount } from '../binary/constExpr.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
 import { Global, Table } from './tableAndGlobal.ts';
@@ -325,6 +330,10 @@ export class Instance implements FunctionHolder {
     if (info.memories.some((m) => m.shared)) {
       atomicBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.atomicBuiltin(b as AtomicBuiltin), address));
     }
+    if (declaresGcHeapTypes(info)) {
+      registerGcTypes(info);
+      gcBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.gcBuiltin(b as GcBuiltin), address));
+    }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
       const { element, limits, address64 } = info.tables[t]!;
       this.tables.push(new Table(types.global(element), limits.min, limits.max, null, address64 === true));
@@ -336,52 +345,60 @@ export class Instance implements FunctionHolder {
     for (let i = 0; i < info.functions.length; i++) {
       if (!this.functions[i]) throw new LinkError(`function ${i} has no code`);
     }
-    // Tables with an initializer (function references): every element starts as its value.
-    for (let t = info.importedTableCount; t < info.tables.length; t++) {
-      const init = info.tables[t]!.init;
-      if (init === undefined) continue;
-      const table = this.tables[t]!, raw = this.refConst(init);
-      for (let i = 0; i < table.length; i++) table.setRaw(i, raw);
-    }
-    for (let g = info.importedGlobalCount; g < info.globals.length; g++) {
-      const { type, init } = info.globals[g]!;
-      const global = new Global(types.global(type.type), type.mutable);
-      global.setRaw(0);
-      this.writeConst(global, init!);
-      this.globals.push(global);
-    }
-    this.globals.forEach((g, i) => this.setAddress(this.layout.global(i), g.cell));
-    // #region lifetimes
-    // Code of this instance may store its function references in any table or global it reaches:
-    // those keep it alive (it keeps them alive in turn; the cycle is collected as one).
-    for (const t of this.tables) t.owners.add(this);
-    for (const g of this.globals) if (storageType(g.type) === ValType.funcref) g.owners.add(this);
-    // #endregion lifetimes
-    this.hasFuncrefTable = this.tables.some((t) => storageType(t.element) === ValType.funcref);
-    if (!linked && !(this.hasFuncrefTable && anyCrossed)) {
-      const keeper = (this.keeper = externRefs.newKeeper());
-      for (const holder of [...this.tables, ...this.globals]) if (!shared.has(holder)) holder.keeper = keeper;
-    }
+    // Constant expressions may make GC objects, whose words JS holds until they are stored: no
+    // collection meanwhile.
+    const heap = declaresGcHeapTypes(info) ? getGcHeap() : undefined;
+    if (heap) heap.noCollection++;
+    try {
+      // Tables with an initializer (function references): every element starts as its value.
+      for (let t = info.importedTableCount; t < info.tables.length; t++) {
+        const init = info.tables[t]!.init;
+        if (init === undefined) continue;
+        const table = this.tables[t]!, raw = this.refConst(init);
+        for (let i = 0; i < table.length; i++) table.setRaw(i, raw);
+      }
+      for (let g = info.importedGlobalCount; g < info.globals.length; g++) {
+        const { type, init } = info.globals[g]!;
+        const global = new Global(types.global(type.type), type.mutable);
+        global.setRaw(0);
+        this.writeConst(global, init!);
+        this.globals.push(global);
+      }
+      this.globals.forEach((g, i) => this.setAddress(this.layout.global(i), g.cell));
+      // #region lifetimes
+      // Code of this instance may store its function references in any table or global it reaches:
+      // those keep it alive (it keeps them alive in turn; the cycle is collected as one).
+      for (const t of this.tables) t.owners.add(this);
+      for (const g of this.globals) if (storageType(g.type) === ValType.funcref) g.owners.add(this);
+      // #endregion lifetimes
+      this.hasFuncrefTable = this.tables.some((t) => storageType(t.element) === ValType.funcref);
+      if (!linked && !(this.hasFuncrefTable && anyCrossed)) {
+        const keeper = (this.keeper = externRefs.newKeeper());
+        for (const holder of [...this.tables, ...this.globals]) if (!shared.has(holder)) holder.keeper = keeper;
+      }
 
-    // #region instance-segments
-    // Segments: elements, then data, then the start function (a trap stops instantiation there).
-    this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
-    info.elements.forEach((seg, i) => {
-      if (seg.mode === 'active') {
-        const items = this.elemSegments[i]!;
-        const offset = this.tables[seg.table]!.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
-        this.initTable(seg.table, offset, items, 0, items.length);
-      }
-      if (seg.mode !== 'passive') this.elemSegments[i] = undefined;
-    });
-    this.dataSegments = info.data.map((seg) => seg.bytes);
-    info.data.forEach((seg, i) => {
-      if (seg.mode === 'active') {
-        const at = this.memories[seg.memory]?.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
-        this.initMemory(this.dataSegments[i]!, at, 0, seg.bytes.length, seg.memory);
-        this.dataSegments[i] = undefined;
-      }
-    });
+      // #region instance-segments
+      // Segments: elements, then data, then the start function (a trap stops instantiation there).
+      this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
+      info.elements.forEach((seg, i) => {
+        if (seg.mode === 'active') {
+          const items = this.elemSegments[i]!;
+          const offset = this.tables[seg.table]!.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
+          this.initTable(seg.table, offset, items, 0, items.length);
+        }
+        if (seg.mode !== 'passive') this.elemSegments[i] = undefined;
+      });
+      this.dataSegments = info.data.map((seg) => seg.bytes);
+      info.data.forEach((seg, i) => {
+        if (seg.mode === 'active') {
+          const at = this.memories[seg.memory]?.address64 ? this.evalI64(seg.offset!) : this.evalI32(seg.offset!);
+          this.initMemory(this.dataSegments[i]!, at, 0, seg.bytes.length, seg.memory);
+          this.dataSegments[i] = undefined;
+        }
+      });
+    } finally {
+      if (heap) heap.noCollection--;
+    }
 
     const exports: Record<string, ExportValue> = Object.create(null);
     for (const e of info.exports) {
@@ -504,6 +521,8 @@ export class Instance implements FunctionHolder {
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
       case 'extended': return Number(this.evalExtended(e.code));
+      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
+        return Number(this.evalExtended([e]));
       default: throw new LinkError(`unsupported element expression ${e.op}`);
     }
   }
@@ -528,6 +547,9 @@ export class Instance implements FunctionHolder {
         s.i64[1] = src.i64[1]!;
         break;
       }
+      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
+        g.setRaw(Number(this.evalExtended([e])));
+        break;
       case 'extended': {
         const v = this.evalExtended(e.code);
         if (isRefType(g.type)) g.setRaw(Number(v));
@@ -545,6 +567,8 @@ export class Instance implements FunctionHolder {
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
       case 'extended': return Number(this.evalExtended(e.code));
+      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
+        return Number(this.evalExtended([e]));
       default: throw new Error(`not a reference constant: ${e.op}`);
     }
   }
@@ -553,7 +577,16 @@ export class Instance implements FunctionHolder {
     // A reference global gives its raw word (GC's ref.i31 and conversions take them).
     return evalExtendedConst(code, (i) => {
       const g = this.globals[i]!;
-      return isRefType(g.type) ? g.getRaw() : g.value;
+      // A reference, a float or a v128 as its bits (GC's struct.new and array.new take any field).
+      if (isRefType(g.type)) return g.getRaw();
+      if (g.type === ValType.i32 || g.type === ValType.i64) return g.value;
+      const s = g.rawSlots;
+      return g.type === ValType.f32 ? s.u32[0]! : g.type === ValType.f64 ? BigInt.asUintN(64, s.i64[0]!)
+        : (BigInt.asUintN(64, s.i64[1]!) << 64n) | BigInt.asUintN(64, s.i64[0]!);
+    }, {
+      funcRef: (f) => BigInt(this.functions[f]!.record),
+      operandCount: (e) => constOperandCount(e, this.module),
+      make: (e, operands) => BigInt(constObject(this.module, e, operands)),
     });
   }
   // #endregion constant-expressions
@@ -889,6 +922,15 @@ function atomicBuiltinStubs(rt: Runtime): number[] {
     [AtomicBuiltin.wait64]: onInstance(AtomicBuiltin.wait64),
   });
   atomicBuiltinsOf.set(rt, stubs);
+  return stubs;
+}
+const gcBuiltinsOf = new WeakMap<Runtime, number[]>();
+/** The stubs of GC's builtins (runtime/gcBuiltins.ts), made on the first instance with struct or array types. */
+function gcBuiltinStubs(rt: Runtime): number[] {
+  let stubs = gcBuiltinsOf.get(rt);
+  if (stubs) return stubs;
+  stubs = loadBuiltinStubs(rt, GC_BUILTIN_TYPES, gcHandlers(rt.callout));
+  gcBuiltinsOf.set(rt, stubs);
   return stubs;
 }
 // #endregion builtin-handlers

@@ -288,6 +288,24 @@ export interface CodeGenerator {
   /** br_on_cast (onFail false) or br_on_cast_fail to `target` on `type` as refTest's. */
   brOnCast(depth: number, target: ControlFrame, type: RefType, onFail: boolean, offset: number): void;
 
+  // --- GC's structs and arrays (type indices of the module; a packed field read with `signed`
+  // sign-extended, else zero-extended) ---
+  structNew(typeIndex: number, withDefaults: boolean, offset: number): void;
+  structGet(typeIndex: number, field: number, signed: boolean, offset: number): void;
+  structSet(typeIndex: number, field: number, offset: number): void;
+  /** array.new (withDefault false) or array.new_default. */
+  arrayNew(typeIndex: number, withDefault: boolean, offset: number): void;
+  arrayNewFixed(typeIndex: number, count: number, offset: number): void;
+  /** array.new_data (data true) or array.new_elem. */
+  arrayNewSegment(typeIndex: number, segment: number, data: boolean, offset: number): void;
+  arrayGet(typeIndex: number, signed: boolean, offset: number): void;
+  arraySet(typeIndex: number, offset: number): void;
+  arrayLen(offset: number): void;
+  arrayFill(typeIndex: number, offset: number): void;
+  arrayCopy(destType: number, sourceType: number, offset: number): void;
+  /** array.init_data (data true) or array.init_elem. */
+  arrayInitSegment(typeIndex: number, segment: number, data: boolean, offset: number): void;
+
   // --- tables ---
   tableGet(table: number, offset: number): void;
   tableSet(table: number, offset: number): void;
@@ -369,6 +387,18 @@ export class NoopCodeGenerator implements CodeGenerator {
   i31Get(_signed: boolean, _offset: number): void {}
   refTest(_type: RefType, _cast: boolean, _offset: number): void {}
   brOnCast(_depth: number, _target: ControlFrame, _type: RefType, _onFail: boolean, _offset: number): void {}
+  structNew(_typeIndex: number, _withDefaults: boolean, _offset: number): void {}
+  structGet(_typeIndex: number, _field: number, _signed: boolean, _offset: number): void {}
+  structSet(_typeIndex: number, _field: number, _offset: number): void {}
+  arrayNew(_typeIndex: number, _withDefault: boolean, _offset: number): void {}
+  arrayNewFixed(_typeIndex: number, _count: number, _offset: number): void {}
+  arrayNewSegment(_typeIndex: number, _segment: number, _data: boolean, _offset: number): void {}
+  arrayGet(_typeIndex: number, _signed: boolean, _offset: number): void {}
+  arraySet(_typeIndex: number, _offset: number): void {}
+  arrayLen(_offset: number): void {}
+  arrayFill(_typeIndex: number, _offset: number): void {}
+  arrayCopy(_destType: number, _sourceType: number, _offset: number): void {}
+  arrayInitSegment(_typeIndex: number, _segment: number, _data: boolean, _offset: number): void {}
   tableGet(_table: number, _offset: number): void {}
   tableSet(_table: number, _offset: number): void {}
   tableSize(_table: number, _offset: number): void {}

@@ -1354,13 +1354,11 @@ export class FunctionValidator implements FunctionContext {
   // #region require-gc
   /**
    * GC's structs and arrays in a body (an operator, a cast to a concrete type, or a local, block or
-   * select type naming one) are validated always, and compiled by no code generator yet: with one
-   * attached, the module is refused as an unsupported feature (the spec runner counts that a
-   * skip). The rest of GC, which needs no heap, compiles (codegen/ops/gcRefs.ts).
+   * select type naming one) are counted (the fuzzer asks, see gcUse); the code generator compiles
+   * them all (codegen/ops/gcObjects.ts, gcRefs.ts).
    */
-  private requireGc(offset: number): void {
+  private requireGc(_offset: number): void {
     gcUse.count++;
-    if (this.cg !== null) throw unsupported('gc', offset);
   }
   // #endregion require-gc
 
@@ -1373,19 +1371,16 @@ export class FunctionValidator implements FunctionContext {
     const sub = r.u32();
     const immediates = r.pos;
     r.pos = subAt;
-    const heap = gcHeapUse.count;
     validateGcOperator(this.gcOperands, at);
-    // Structs and arrays (and casts to their types) are not compiled yet.
-    if (gcHeapUse.count !== heap || (sub <= 0x13)) return this.requireGc(offset);
     if (!this.live) return;
     const cg = this.cg!;
+    if (sub <= 0x13) return this.gcObjectOperator(sub, immediates, offset);
     switch (sub) {
       case 0x14: case 0x15: case 0x16: case 0x17: { // ref.test, ref.test null, ref.cast, ref.cast null
         const end = r.pos;
         r.pos = immediates;
         const target = readHeapType(r, this.module);
         r.pos = end;
-        if (refTypeIndex(target) >= 0) return this.requireGc(offset); // a concrete type: by type ids, not yet
         cg.refTest(sub === 0x14 || sub === 0x16 ? asNonNull(target) : target, sub >= 0x16, offset);
         return;
       }
@@ -1397,7 +1392,6 @@ export class FunctionValidator implements FunctionContext {
         readHeapType(r, this.module);
         const target = readHeapType(r, this.module);
         r.pos = end;
-        if (refTypeIndex(target) >= 0) return this.requireGc(offset);
         cg.brOnCast(depth, this.frames.view(this.label(depth)), flags & 2 ? target : asNonNull(target), sub === 0x19, offset);
         return;
       }
@@ -1406,6 +1400,32 @@ export class FunctionValidator implements FunctionContext {
       // 0x1a, 0x1b: any.convert_extern, extern.convert_any: one representation, nothing to do.
     }
   }
+
+  // #region gc-object-dispatch
+  /** GC's struct and array operators (0x00-0x13), validated already: their immediates read again for the code generator. */
+  private gcObjectOperator(sub: number, immediates: number, offset: number): void {
+    const r = this.r;
+    const cg = this.cg!;
+    const end = r.pos;
+    r.pos = immediates;
+    const t = r.u32();
+    switch (sub) {
+      case 0x00: case 0x01: cg.structNew(t, sub === 0x01, offset); break;
+      case 0x02: case 0x03: case 0x04: cg.structGet(t, r.u32(), sub === 0x03, offset); break;
+      case 0x05: cg.structSet(t, r.u32(), offset); break;
+      case 0x06: case 0x07: cg.arrayNew(t, sub === 0x07, offset); break;
+      case 0x08: cg.arrayNewFixed(t, r.u32(), offset); break;
+      case 0x09: case 0x0a: cg.arrayNewSegment(t, r.u32(), sub === 0x09, offset); break;
+      case 0x0b: case 0x0c: case 0x0d: cg.arrayGet(t, sub === 0x0c, offset); break;
+      case 0x0e: cg.arraySet(t, offset); break;
+      case 0x0f: cg.arrayLen(offset); break; // no immediate: `t` was not one
+      case 0x10: cg.arrayFill(t, offset); break;
+      case 0x11: cg.arrayCopy(t, r.u32(), offset); break;
+      case 0x12: case 0x13: cg.arrayInitSegment(t, r.u32(), sub === 0x12, offset); break;
+    }
+    r.pos = end;
+  }
+  // #endregion gc-object-dispatch
 
   /** The 0xfc prefix: saturating truncations, bulk memory and table operators. */
   private prefixedFC(at: number, offset: number): void {

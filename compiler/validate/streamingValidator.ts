@@ -11,9 +11,7 @@ import {
   readTableSection, readTypeSection, SECTION_ORDER, SectionId,
 } from '../binary/sections.ts';
 import { emptyModuleInfo, type ModuleInfo } from '../binary/types.ts';
-import { gcHeapUse } from '../binary/refTypes.ts';
 import { checkSubtypes } from './gcTypes.ts';
-import { unsupported } from '../errors.ts';
 import type { CodeGenerator } from './codegenInterface.ts';
 import { FunctionValidator } from './functionValidator.ts';
 import {
@@ -376,18 +374,10 @@ export class StreamingValidator {
   private beginModule(): void {
     if (this.begun) return;
     this.begun = true;
-    // GC in the declarations: validated always; compiled but for struct and array types and what
-    // makes their objects (gcHeapUse), which no code generator compiles yet.
-    if (this.cg && this.gcHeapInSections > 0) throw unsupported('gc', this.offset);
     this.cg?.beginModule(this.module);
   }
-  /** How often the sections used GC's structs and arrays (gcHeapUse, counted around each section). */
-  private gcHeapInSections = 0;
-
   private readSection(id: number, r: Reader): void {
-    const before = gcHeapUse.count;
     this.readSectionContents(id, r);
-    this.gcHeapInSections += gcHeapUse.count - before;
   }
 
   private readSectionContents(id: number, r: Reader): void {

@@ -1,17 +1,19 @@
-// GC's references that need no heap: i31, ref.eq, and tests and casts against abstract heap
-// types. A reference of the any hierarchy is one 64-bit word, as an externref is (the two share
-// one representation, runtime/values.ts): 0 null, odd an i31 (its value shifted left by one, in
-// the low 32 bits), low bits 10 a host value, a multiple of 8 a GC object. So an i31 is made and
-// read with a shift, ref.eq compares words, and a test against an abstract type looks at low bits.
+// GC's references: i31, ref.eq, and tests and casts against heap types. A reference of the any
+// hierarchy is one 64-bit word, as an externref is (the two share one representation,
+// runtime/values.ts): 0 null, odd an i31 (its value shifted left by one, in the low 32 bits), low
+// bits 10 a host value, a multiple of 8 a GC object (abi/gcObjects.ts). So an i31 is made and read
+// with a shift, ref.eq compares words, a test against an abstract type looks at low bits (and at
+// an object's header for struct and array), and one against a concrete type compares type ids.
 
-import { TrapCode } from '../../abi/index.ts';
-import { GPR32, GPR64, GPR8, mem } from '../../x64/index.ts';
+import { encodingOf, FUNCREF, SUPERTYPE_TABLE, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
+import { GC_HEADER, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../../abi/gcObjects.ts';
+import { dword, GPR32, GPR64, GPR8, mem, qword } from '../../x64/index.ts';
 import { type CFrame, brIf } from '../controlFlow.ts';
 import { type FunctionCompiler, GPR, I32, I64 } from '../functionCompiler.ts';
-import { SCRATCH } from '../registerAllocator.ts';
+import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
 import { constant, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { CC, compare } from './integer.ts';
-import { ANYREF, REF_BOTTOM, REF_KIND_EQ, REF_KIND_I31, isNullable, refKind } from '../../binary/refTypes.ts';
+import { ANYREF, REF_BOTTOM, REF_KIND_ARRAY, REF_KIND_I31, REF_KIND_STRUCT, isNullable, refKind, refTypeIndex } from '../../binary/refTypes.ts';
 
 /** ref.eq: the words compared (an i31 is equal to an equal i31, an object only to itself). */
 export function refEq(fc: FunctionCompiler): void {
@@ -57,20 +59,21 @@ export function i31Get(fc: FunctionCompiler, signed: boolean): void {
 type Answer = { known: 0 | 1 } | { cc: number };
 
 /**
- * Test the word in register `w` against `type`, an abstract heap type (of any hierarchy: a cast
- * may name func, extern or their bottoms too); the word is left as it is. There are no GC
- * objects yet, so struct and array take only null.
+ * Test the word in register `w` against `type`, a heap type of any hierarchy (a cast may name
+ * func, extern or their bottoms too; a concrete type: testConcrete); the word is left as it is.
  */
-function testAbstract(fc: FunctionCompiler, w: number, type: number): Answer {
+function testType(fc: FunctionCompiler, w: number, type: number): Answer {
   const a = fc.asm;
   const nullable = isNullable(type);
+  if (refTypeIndex(type) >= 0) return testConcrete(fc, w, type);
   const kind = (type & 0xff) === ANYREF ? refKind(type) : 0;
   const W = GPR64[w]!;
-  if (type & REF_BOTTOM || kind > REF_KIND_I31) { // none, nofunc, noextern, noexn; struct, array
+  if (type & REF_BOTTOM) { // none, nofunc, noextern, noexn
     if (!nullable) return { known: 0 };
     a.test(W, W);
     return { cc: CC.e };
   }
+  if (kind === REF_KIND_STRUCT || kind === REF_KIND_ARRAY) return testObjectKind(fc, w, kind, nullable);
   if (kind === 0) { // a top: any non-null value
     if (nullable) return { known: 1 };
     a.test(W, W);
@@ -101,6 +104,87 @@ function testAbstract(fc: FunctionCompiler, w: number, type: number): Answer {
   return { cc: CC.ne };
 }
 
+// #region object-casts
+/**
+ * Whether the word in `w` is an object whose header says `kind` (struct or array), or null when
+ * `nullable`: a word that is neither odd (an i31) nor a host value (low bits 10) and not null is
+ * an object, whose header's top bits are its kind. The answer is "equal" after a compare of
+ * SCRATCH with the kind.
+ */
+function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable: boolean): Answer {
+  const a = fc.asm;
+  const S = GPR32[SCRATCH]!, W = GPR64[w]!;
+  const want = kind === REF_KIND_STRUCT ? OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT : OBJECT_KIND_ARRAY >>> OBJECT_KIND_SHIFT;
+  const done = a.newLabel(), isNull = a.newLabel();
+  a.xor(S, S);
+  a.test(GPR32[w]!, 3);
+  a.jcc('ne', done);
+  a.test(W, W);
+  a.jcc('e', nullable ? isNull : done);
+  a.mov(S, dword(W, GC_HEADER.TYPE));
+  a.shr(S, OBJECT_KIND_SHIFT);
+  if (nullable) {
+    a.jmp(done);
+    a.bind(isNull);
+    a.mov(S, want);
+  }
+  a.bind(done);
+  fc.forgetLastInstruction();
+  a.cmp(S, want);
+  return { cc: CC.e };
+}
+
+/**
+ * Whether the word in `w` is a reference to concrete type `type` or one of its subtypes (or null
+ * when nullable): an object's type id is in its header (the kind bits masked off: ids are
+ * distinct across kinds), a function's in its FuncRef record. The id is compared with the type's
+ * in the VMContext; for a type that is not final, the chain of declared supertypes is walked in
+ * the thread's supertype table (SUPERTYPE_TABLE, as call_indirect does) until the type's id or 0.
+ * The answer is "equal" after a compare of SCRATCH with the type's id.
+ */
+function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
+  const a = fc.asm;
+  const S = GPR32[SCRATCH]!, W = GPR64[w]!, T = GPR64[SCRATCH2]!;
+  const index = refTypeIndex(type);
+  const expected = dword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.typeId(index));
+  const isFunc = (type & 0xff) === 0x70;
+  const done = a.newLabel(), isNull = a.newLabel();
+  const nullable = isNullable(type);
+  a.xor(S, S);
+  if (!isFunc) { // i31s and host values are no object
+    a.test(GPR32[w]!, 3);
+    a.jcc('ne', done);
+  }
+  a.test(W, W);
+  a.jcc('e', nullable ? isNull : done);
+  if (isFunc) a.mov(S, dword(W, FUNCREF.TYPE_ID));
+  else {
+    a.mov(S, dword(W, GC_HEADER.TYPE));
+    a.and(S, TYPE_ID_MASK);
+  }
+  if (fc.env.module.typeDefs[index]?.final === false) {
+    const next = a.newLabel();
+    a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
+    a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
+    a.bind(next);
+    a.cmp(S, expected);
+    a.jcc('e', done);
+    a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
+    a.test(S, S);
+    a.jcc('ne', next);
+  }
+  if (nullable) {
+    a.jmp(done);
+    a.bind(isNull);
+    a.mov(S, expected);
+  }
+  a.bind(done);
+  fc.forgetLastInstruction();
+  a.cmp(S, expected);
+  return { cc: CC.e };
+}
+// #endregion object-casts
+
 /** ref.test (0/1, left in the flags) or ref.cast (a trap "cast failure" unless it is; the reference stays). */
 export function refTest(fc: FunctionCompiler, type: number, cast: boolean): void {
   fc.materializeFlags();
@@ -112,7 +196,7 @@ export function refTest(fc: FunctionCompiler, type: number, cast: boolean): void
     return fc.push(v);
   }
   const w = inOwnReg(fc, v);
-  const answer = testAbstract(fc, w, type);
+  const answer = testType(fc, w, type);
   if (!cast) {
     fc.regs.release(w);
     return fc.push('known' in answer ? constant(I32, answer.known) : inFlags(I32, answer.cc));
@@ -137,7 +221,7 @@ export function brOnCast(fc: FunctionCompiler, target: CFrame, type: number, onF
   }
   const w = inOwnReg(fc, v);
   fc.push(inReg(v.type, w));
-  const answer = testAbstract(fc, w, type);
+  const answer = testType(fc, w, type);
   if ('known' in answer) {
     if ((answer.known === 1) !== onFail) brIf(fc, target, constant(I32, 1));
     return;

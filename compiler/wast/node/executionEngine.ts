@@ -16,6 +16,8 @@ import { CompileError, RuntimeError, UNSUPPORTED_FEATURE } from '../../errors.ts
 import { WasmException as RuntimeException } from '../../runtime/exceptions.ts';
 import { fromBits, Instance, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
 import { LinearMemory } from '../../runtime/linearMemory.ts';
+import { getGcHeap } from '../../runtime/gcHeap.ts';
+import { GC_HEADER, OBJECT_KIND_ARRAY } from '../../abi/gcObjects.ts';
 import { Global, Table } from '../../runtime/tableAndGlobal.ts';
 import { validateModule } from '../../validate/index.ts';
 import { type Engine, type ImportObject, NotImplemented, type RefValue, type SpectestShape, type WasmValue, WasmException } from '../engine.ts';
@@ -188,6 +190,13 @@ function bitsOf(type: number, v: WasmValue, receiver: Instance): bigint {
   }
 }
 
+/** Whether the GC object at `address` is a struct or an array (its header's kind bits). */
+function objectKindAt(address: number): 'struct' | 'array' {
+  const h = getGcHeap().bytes(address + GC_HEADER.TYPE, 4);
+  const word = (h[0]! | (h[1]! << 8) | (h[2]! << 16) | (h[3]! << 24)) >>> 0;
+  return (word & OBJECT_KIND_ARRAY) !== 0 ? 'array' : 'struct';
+}
+
 /** A raw 64-bit result as a script value. */
 function valueOfBits(type: number, b: bigint): WasmValue {
   switch (type) {
@@ -199,6 +208,8 @@ function valueOfBits(type: number, b: bigint): WasmValue {
     default:
       // exnref does not cross into JS (a TypeError there); the script only asks whether it is null.
       if (storageType(type) === ValType.exnref) return { type: 'ref', ref: b === 0n ? { kind: 'null' } : { kind: 'exn', value: b } };
+      // A GC object (a word that is a multiple of 8) reads as what its header's kind says.
+      if (storageType(type) === ValType.externref && b !== 0n && (b & 7n) === 0n) return { type: 'ref', ref: { kind: objectKindAt(Number(b)), value: b } };
       return fromJs(type, fromBits(type as ValType, b));
   }
 }

@@ -1,0 +1,233 @@
+// GC's structs and arrays (compiler/abi/gcObjects.ts lays them out): an object's reference is its
+// address, so a field is one load or store from the reference, after a null check (and, for an
+// array, a bounds check against the length in its header). Objects are made by runtime builtins
+// (GcBuiltin: a call out to the heap, which returns the zeroed object with its header written);
+// a struct's or a fixed array's fields are then stored here. Arrays' bulk operations are builtins.
+
+import { GC_HEADER, fieldSize, structLayout } from '../../abi/gcObjects.ts';
+import { GcBuiltin, TrapCode } from '../../abi/index.ts';
+import { PackedType, ValType, type FieldType, type FuncType } from '../../binary/types.ts';
+import { storageType } from '../../binary/refTypes.ts';
+import { byte, dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, qword, word, xmmword } from '../../x64/index.ts';
+import { callGcBuiltin } from '../calls.ts';
+import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
+import { constant, inReg, Loc, type Value } from '../valueStack.ts';
+import { insertConstants } from './table.ts';
+
+const EXTERNREF = ValType.externref;
+
+/** The popped value `v` in a general register of its own. */
+function inOwnReg(fc: FunctionCompiler, v: Value): number {
+  if (v.loc === Loc.Reg) return v.n; // held by pop
+  const r = fc.regs.alloc(GPR);
+  fc.loadInto(r, v);
+  return r;
+}
+
+/** An object reference popped into a register of its own, trapping with `code` when it is null. */
+function popObject(fc: FunctionCompiler, code: TrapCode): number {
+  const r = inOwnReg(fc, fc.pop());
+  fc.asm.test(GPR64[r]!, GPR64[r]!);
+  fc.trapIf('e', code);
+  return r;
+}
+
+/** The value type a field's value has on the stack (a packed field's is i32; references as stored). */
+const stackType = (t: number): number => (t === PackedType.i8 || t === PackedType.i16 ? I32 : storageType(t));
+
+/** `m` with the size of a field of type `t` (a packed or numeric width; 64 for references). */
+function sizedFor(m: Mem, t: number): Mem {
+  switch (fieldSize(t)) {
+    case 1: return byte(m.base, m.disp, m.index, m.scale);
+    case 2: return word(m.base, m.disp, m.index, m.scale);
+    case 4: return dword(m.base, m.disp, m.index, m.scale);
+    case 16: return xmmword(m.base, m.disp, m.index, m.scale);
+    default: return qword(m.base, m.disp, m.index, m.scale);
+  }
+}
+
+// #region gc-field-access
+/** Store the popped value `v` into the field of type `t` at `m`. */
+function storeField(fc: FunctionCompiler, m: Mem, t: number, v: Value): void {
+  const st = stackType(t);
+  const at = sizedFor(m, t);
+  if (st === V128 || st === F32 || st === F64) {
+    const r = fc.readReg(v);
+    if (st === V128) fc.asm.movups(at, xmm(r));
+    else if (st === F32) fc.asm.movss(at, xmm(r));
+    else fc.asm.movsd(at, xmm(r));
+    fc.regs.release(r); // struct.new and array.new_fixed store many values in one operator
+    return;
+  }
+  const size = fieldSize(t);
+  if (v.loc === Loc.Const && fitsImm32(v)) {
+    // A packed field takes the low bits of the constant.
+    fc.asm.mov(at, size === 1 ? v.imm & 0xff : size === 2 ? v.imm & 0xffff : v.imm);
+    return;
+  }
+  const r = fc.readReg(v);
+  const regs = size === 1 ? GPR8 : size === 2 ? GPR16 : size === 4 ? GPR32 : GPR64;
+  fc.asm.mov(at, regs[r]!);
+  fc.regs.release(r);
+}
+
+/** Load the field of type `t` at `m` (a packed one extended as `signed` says) and push it; `reuse` may be overwritten. */
+function loadField(fc: FunctionCompiler, m: Mem, t: number, signed: boolean, reuse: number): void {
+  const st = stackType(t);
+  const at = sizedFor(m, t);
+  if (st === V128 || st === F32 || st === F64) {
+    const r = fc.regs.alloc(XMM_CLASS);
+    if (st === V128) fc.asm.movups(xmm(r), at);
+    else if (st === F32) fc.asm.movss(xmm(r), at);
+    else fc.asm.movsd(xmm(r), at);
+    return fc.push(inReg(st, r));
+  }
+  const size = fieldSize(t);
+  if (size < 4) {
+    if (signed) fc.asm.movsx(GPR32[reuse]!, at);
+    else fc.asm.movzx(GPR32[reuse]!, at);
+  } else fc.asm.mov(size === 4 ? GPR32[reuse]! : GPR64[reuse]!, at);
+  fc.push(inReg(st, reuse));
+}
+// #endregion gc-field-access
+
+/** The builtin's address result, popped from the top of the stack into a register of its own. */
+const pushedObject = (fc: FunctionCompiler): number => inOwnReg(fc, fc.pop());
+
+const fieldsOf = (fc: FunctionCompiler, t: number): readonly FieldType[] => fc.env.module.typeDefs[t]!.fields;
+
+// #region structs
+const STRUCT_NEW: FuncType = { params: [I32], results: [I64] };
+
+/** struct.new (the fields are the top values) or struct.new_default. */
+export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean): void {
+  const fields = fieldsOf(fc, t);
+  fc.stack.push(constant(I32, t));
+  callGcBuiltin(fc, GcBuiltin.structNew, STRUCT_NEW, TrapCode.outOfMemory);
+  const obj = pushedObject(fc);
+  if (!withDefaults) {
+    const offsets = structLayout(fields).offsets;
+    for (let k = fields.length - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, offsets[k]!), fields[k]!.type, fc.pop());
+  }
+  fc.push(inReg(EXTERNREF, obj));
+}
+
+export function structGet(fc: FunctionCompiler, t: number, field: number, signed: boolean): void {
+  fc.materializeFlags();
+  const f = fieldsOf(fc, t)[field]!;
+  const obj = popObject(fc, TrapCode.nullStructureReference);
+  loadField(fc, mem(GPR64[obj]!, structLayout(fieldsOf(fc, t)).offsets[field]!), f.type, signed, obj);
+}
+
+export function structSet(fc: FunctionCompiler, t: number, field: number): void {
+  fc.materializeFlags();
+  const f = fieldsOf(fc, t)[field]!;
+  const value = fc.pop();
+  const obj = popObject(fc, TrapCode.nullStructureReference);
+  storeField(fc, mem(GPR64[obj]!, structLayout(fieldsOf(fc, t)).offsets[field]!), f.type, value);
+}
+// #endregion structs
+
+// #region arrays
+const ARRAY_NEW: FuncType = { params: [I32, I32], results: [I64] };
+const ARRAY_NEW_FILLED: FuncType = { params: [I32, I64, I32], results: [I64] };
+const ARRAY_NEW_FILLED_VECTOR: FuncType = { params: [I32, V128, I32], results: [I64] };
+const ARRAY_NEW_SEGMENT: FuncType = { params: [I32, I32, I32, I32], results: [I64] };
+const ARRAY_FILL: FuncType = { params: [I64, I32, I64, I32], results: [] };
+const ARRAY_FILL_VECTOR: FuncType = { params: [I64, I32, V128, I32], results: [] };
+const ARRAY_COPY: FuncType = { params: [I64, I32, I64, I32, I32], results: [] };
+const ARRAY_INIT: FuncType = { params: [I32, I64, I32, I32, I32], results: [] };
+
+const elementOf = (fc: FunctionCompiler, t: number): number => fieldsOf(fc, t)[0]!.type;
+
+/** array.new (value and length on the stack) or array.new_default (length). */
+export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean): void {
+  if (withDefault) {
+    insertConstants(fc, 1, [t]);
+    callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
+  } else {
+    insertConstants(fc, 2, [t]);
+    const vector = elementOf(fc, t) === V128;
+    callGcBuiltin(fc, vector ? GcBuiltin.arrayNewFilledVector : GcBuiltin.arrayNewFilled, vector ? ARRAY_NEW_FILLED_VECTOR : ARRAY_NEW_FILLED, TrapCode.outOfMemory);
+  }
+  fc.push(inReg(EXTERNREF, pushedObject(fc)));
+}
+
+/** array.new_fixed: `count` values on the stack become the elements. */
+export function arrayNewFixed(fc: FunctionCompiler, t: number, count: number): void {
+  const elem = elementOf(fc, t);
+  const size = fieldSize(elem);
+  fc.stack.push(constant(I32, t));
+  fc.stack.push(constant(I32, count));
+  callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
+  const obj = pushedObject(fc);
+  for (let k = count - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, GC_HEADER.SIZE + k * size), elem, fc.pop());
+  fc.push(inReg(EXTERNREF, obj));
+}
+
+/** array.new_data or array.new_elem: offset and length on the stack. */
+export function arrayNewSegment(fc: FunctionCompiler, t: number, segment: number, data: boolean): void {
+  insertConstants(fc, 2, [t, segment]);
+  callGcBuiltin(fc, data ? GcBuiltin.arrayNewData : GcBuiltin.arrayNewElem, ARRAY_NEW_SEGMENT,
+    data ? TrapCode.outOfBoundsMemoryAccess : TrapCode.outOfBoundsTableAccess);
+  fc.push(inReg(EXTERNREF, pushedObject(fc)));
+}
+
+/**
+ * The element operand of array.get/array.set: the index popped into a register of its own
+ * (zero-extended), the array (popped next) null- and bounds-checked. Returns the element's address.
+ */
+function elementAddress(fc: FunctionCompiler, t: number, index: Value): { at: Mem; obj: number; idx: number } {
+  const i = inOwnReg(fc, index);
+  fc.asm.mov(GPR32[i]!, GPR32[i]!); // the upper half may be stale
+  const obj = popObject(fc, TrapCode.nullArrayReference);
+  fc.asm.cmp(GPR32[i]!, dword(GPR64[obj]!, GC_HEADER.LENGTH));
+  fc.trapIf('ae', TrapCode.outOfBoundsArrayAccess);
+  const size = fieldSize(elementOf(fc, t));
+  if (size === 16) {
+    fc.asm.shl(GPR64[i]!, 4);
+    return { at: mem(GPR64[obj]!, GC_HEADER.SIZE, GPR64[i]!, 1), obj, idx: i };
+  }
+  return { at: mem(GPR64[obj]!, GC_HEADER.SIZE, GPR64[i]!, size as 1 | 2 | 4 | 8), obj, idx: i };
+}
+
+export function arrayGet(fc: FunctionCompiler, t: number, signed: boolean): void {
+  fc.materializeFlags();
+  const { at, obj, idx } = elementAddress(fc, t, fc.pop());
+  loadField(fc, at, elementOf(fc, t), signed, obj);
+  fc.regs.release(idx);
+}
+
+export function arraySet(fc: FunctionCompiler, t: number): void {
+  fc.materializeFlags();
+  const value = fc.pop();
+  // The value first in a register of its own, if it must be: the checks below allocate too.
+  const v = value.loc === Loc.Const && fitsImm32(value) && stackType(elementOf(fc, t)) !== V128 ? value : inReg(value.type, fc.readReg(value));
+  const { at } = elementAddress(fc, t, fc.pop());
+  storeField(fc, at, elementOf(fc, t), v);
+}
+
+export function arrayLen(fc: FunctionCompiler): void {
+  fc.materializeFlags();
+  const obj = popObject(fc, TrapCode.nullArrayReference);
+  fc.asm.mov(GPR32[obj]!, dword(GPR64[obj]!, GC_HEADER.LENGTH));
+  fc.push(inReg(I32, obj));
+}
+
+/** array.fill: array, index, value, length on the stack. */
+export function arrayFill(fc: FunctionCompiler, t: number): void {
+  const vector = elementOf(fc, t) === V128;
+  callGcBuiltin(fc, vector ? GcBuiltin.arrayFillVector : GcBuiltin.arrayFill, vector ? ARRAY_FILL_VECTOR : ARRAY_FILL, TrapCode.outOfBoundsArrayAccess);
+}
+
+/** array.copy: destination, its index, source, its index, length on the stack. */
+export function arrayCopy(fc: FunctionCompiler): void {
+  callGcBuiltin(fc, GcBuiltin.arrayCopy, ARRAY_COPY, TrapCode.outOfBoundsArrayAccess);
+}
+
+/** array.init_data or array.init_elem: array, index, offset, length on the stack. */
+export function arrayInitSegment(fc: FunctionCompiler, segment: number, data: boolean): void {
+  insertConstants(fc, 4, [segment]);
+  callGcBuiltin(fc, data ? GcBuiltin.arrayInitData : GcBuiltin.arrayInitElem, ARRAY_INIT, TrapCode.outOfBoundsArrayAccess);
+}
+// #endregion arrays
