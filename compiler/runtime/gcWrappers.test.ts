@@ -1,7 +1,7 @@
 // GC objects at the JS boundary, with objects made directly on the heap (no generated code): their
 // wrappers' identity and opacity, the JS API's type checks of a wrapper passed as a typed
 // reference, and the roots wrappers make for the collector.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { headerWord, structLayout } from '../abi/gcObjects.ts';
 import { ANYREF } from '../binary/refTypes.ts';
 import { ValType } from '../binary/types.ts';
@@ -39,6 +39,15 @@ beforeAll(async () => {
   heap.registerType(ids.u, { kind: 'struct', size: 16, refOffsets: [] });
 });
 
+/**
+ * For tests that hold objects by their addresses in JS variables, which are no roots: no
+ * collection while they run (a collector would free an object before its wrapper is made).
+ */
+function holdAddresses(): void {
+  beforeEach(() => void getGcHeap().noCollection++);
+  afterEach(() => void getGcHeap().noCollection--);
+}
+
 const newStruct = (id: number, fields: number) =>
   getGcHeap().allocate(headerWord(id, 'struct'), 0, structLayout(Array.from({ length: fields }, () => ({ type: ValType.i64, mutable: false }))).size);
 const newI16Array = (length: number) => getGcHeap().allocate(headerWord(ids.a, 'array'), length, (8 + 2 * length + 7) & -8);
@@ -46,6 +55,7 @@ const wrap = (address: number) => fromBits(ANYREF as ValType, BigInt(address)) a
 const pass = (type: string, value: unknown) => Number(toBits(types[type]! as ValType, value));
 
 describe('wrappers of GC objects', () => {
+  holdAddresses();
   it('are one object per GC object, and give back its address', () => {
     const a = newStruct(ids.s, 1), b = newStruct(ids.s, 1);
     const wa = wrap(a);
@@ -78,6 +88,7 @@ describe('wrappers of GC objects', () => {
 });
 
 describe('wrappers passed to WebAssembly as typed references', () => {
+  holdAddresses();
   it('are checked by their header: kind, and the type id or a declared subtype', () => {
     const s = newStruct(ids.s, 1), t = newStruct(ids.t, 2), u = newStruct(ids.u, 1), a = newI16Array(3);
     const [ws, wt, wu, wa] = [s, t, u, a].map(wrap);
@@ -110,6 +121,7 @@ describe('wrappers passed to WebAssembly as typed references', () => {
 });
 
 describe('wrappers through generated code', () => {
+  holdAddresses();
   it('come back as themselves from a function, extern.convert_any and a table', async () => {
     const parse = await requireWasmToolsTextToBinary();
     const e = new api.Instance(new api.Module(parse(`(module
@@ -126,6 +138,7 @@ describe('wrappers through generated code', () => {
 });
 
 describe('wrappers as roots', () => {
+  holdAddresses();
   const marked = () => {
     const words = new Set<number>();
     for (const marker of getGcHeap().markers) marker((w) => words.add(w));
@@ -153,6 +166,7 @@ describe('wrappers as roots', () => {
 });
 
 describe('i16Elements', () => {
+  holdAddresses();
   it('is a view of an i16 array\'s elements, and undefined for anything else', () => {
     const a = newI16Array(3);
     const view = i16Elements(wrap(a))!;
@@ -167,6 +181,7 @@ describe('i16Elements', () => {
 });
 
 describe('the js-string builtins over arrays of i16', () => {
+  holdAddresses();
   const trap = (message: string): never => {
     throw new Error(`trap: ${message}`);
   };
@@ -199,4 +214,38 @@ describe('the js-string builtins over arrays of i16', () => {
     expect(() => into(42, a, 0)).toThrow(/^trap: intoCharCodeArray: not a string/);
     expect([...i16Elements(a)!]).toEqual([0, 0]);
   });
+});
+
+describe('wrappers and the collector', () => {
+  it('keep their objects alive and intact while allocations go on, and let them go once dropped', async () => {
+    const parse = await requireWasmToolsTextToBinary();
+    const e = new api.Instance(new api.Module(parse(`(module
+      (type $box (struct (field i64)))
+      (type $junk (array (mut i64)))
+      (func (export "box") (param i64) (result (ref $box)) (struct.new $box (local.get 0)))
+      (func (export "unbox") (param (ref $box)) (result i64) (struct.get $box 0 (local.get 0)))
+      ;; n arrays of 8 KiB that nothing keeps
+      (func (export "churn") (param $n i32)
+        (loop $again
+          (drop (array.new $junk (i64.const -1) (i32.const 1024)))
+          (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`)), {}).exports as Record<string, (...a: unknown[]) => unknown>;
+    const intact = (boxes: readonly unknown[], first: number) => boxes.every((b, i) => e.unbox!(b) === BigInt(first + i));
+    let boxes = Array.from({ length: 1000 }, (_, i) => e.box!(BigInt(i + 1)));
+    e.churn!(4096); // 32 MiB: several collections for a collector
+    expect(intact(boxes, 1)).toBe(true);
+    // Half the wrappers dropped: the other half's objects stay, whatever takes the freed space.
+    const kept = boxes.slice(0, 500);
+    boxes = [];
+    const before = wrappedCount();
+    expect(collectGarbage()).toBe(true);
+    for (let i = 0; i < 50 && wrappedCount() > before - 500; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      collectGarbage();
+    }
+    expect(wrappedCount()).toBeLessThanOrEqual(before - 500);
+    e.churn!(4096);
+    const more = Array.from({ length: 1000 }, (_, i) => e.box!(BigInt(5000 + i)));
+    expect(intact(kept, 1)).toBe(true);
+    expect(intact(more, 5000)).toBe(true);
+  }, 60_000);
 });

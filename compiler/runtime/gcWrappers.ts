@@ -33,7 +33,10 @@ const TARGET: object = Object.freeze(Object.create(null) as object);
  * The wrappers alive, by object address: a WeakRef each, so a wrapper JS drops can be collected,
  * and then its entry is forgotten (the FinalizationRegistry; the entry is checked to be that
  * wrapper's, as the same address may have a newer wrapper by then). While an entry is here its
- * object is marked: every object some wrapper stands for stays alive and at its address.
+ * object is marked, whether its WeakRef still derefs or not: every object some wrapper stands for
+ * stays alive and at its address, also while JS code holds the wrapper only in a variable V8 may
+ * consider dead (callWasm's arguments during the call: the collector does not scan the entry
+ * buffer), since a finalizer never runs before the synchronous call ends.
  * (A WeakRef made in a job keeps its wrapper until the job ends: that is V8's rule, not ours.)
  */
 const wrappers = new Map<number, WeakRef<object>>();
