@@ -248,4 +248,33 @@ describe('wrappers and the collector', () => {
     expect(intact(kept, 1)).toBe(true);
     expect(intact(more, 5000)).toBe(true);
   }, 60_000);
+
+  it('set from JS into a table or global, leave their objects to it (a root of its own)', async () => {
+    const parse = await requireWasmToolsTextToBinary();
+    const e = new api.Instance(new api.Module(parse(`(module
+      (type $box (struct (field i64)))
+      (type $junk (array (mut i64)))
+      (global (export "g") (mut anyref) (ref.null any))
+      (table (export "t") 2 anyref)
+      (func (export "box") (param i64) (result anyref) (struct.new $box (local.get 0)))
+      (func (export "unbox") (param anyref) (result i64) (struct.get $box 0 (ref.cast (ref $box) (local.get 0))))
+      (func (export "churn") (param $n i32)
+        (loop $again
+          (drop (array.new $junk (i64.const -1) (i32.const 1024)))
+          (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`)), {}).exports as Record<string, (...a: unknown[]) => unknown>;
+    const global = e.g as unknown as api.Global, table = e.t as unknown as api.Table;
+    const before = wrappedCount();
+    global.value = e.box!(7n);
+    table.set(1, e.box!(8n));
+    // Their wrappers gone and forgotten: only the global and the table hold the two objects.
+    expect(collectGarbage()).toBe(true);
+    for (let i = 0; i < 50 && wrappedCount() > before; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      collectGarbage();
+    }
+    expect(wrappedCount()).toBeLessThanOrEqual(before);
+    e.churn!(4096);
+    expect(e.unbox!(global.value)).toBe(7n);
+    expect(e.unbox!(table.get(1))).toBe(8n);
+  }, 60_000);
 });
