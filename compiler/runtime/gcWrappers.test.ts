@@ -137,6 +137,34 @@ describe('wrappers through generated code', () => {
   });
 });
 
+describe('references in exceptions JS makes', () => {
+  it('reach wasm as what JS gave, and getArg gives them back (a host value and a GC object in anyref)', async () => {
+    const parse = await requireWasmToolsTextToBinary();
+    let thrown: unknown;
+    const e = new api.Instance(new api.Module(parse(`(module
+      (type $box (struct (field i64)))
+      (tag $t (export "t") (param anyref))
+      (import "js" "throw" (func $throw))
+      (func (export "box") (param i64) (result anyref) (struct.new $box (local.get 0)))
+      (func (export "unbox") (param anyref) (result i64) (struct.get $box 0 (ref.cast (ref $box) (local.get 0))))
+      (func (export "catch") (result anyref)
+        (block $h (result anyref) (try_table (catch $t $h) (call $throw)) (ref.null any))))`)), {
+      js: { throw: () => { throw thrown; } },
+    }).exports as Record<string, (...a: unknown[]) => unknown>;
+    const tag = e.t as unknown as api.Tag;
+    const host = { a: 1 };
+    thrown = new api.Exception(tag, [host]);
+    expect(e.catch!()).toBe(host);
+    expect((thrown as api.Exception).getArg(tag, 0)).toBe(host);
+    const box = e.box!(5n);
+    thrown = new api.Exception(tag, [box]);
+    expect(e.catch!()).toBe(box);
+    expect(e.unbox!(e.catch!())).toBe(5n);
+    expect((thrown as api.Exception).getArg(tag, 0)).toBe(box);
+    expect(new api.Exception(tag, [42]).getArg(tag, 0)).toBe(42);
+  });
+});
+
 describe('wrappers as roots', () => {
   holdAddresses();
   const marked = () => {
