@@ -137,6 +137,29 @@ describe('wrappers through generated code', () => {
   });
 });
 
+describe('wrappers through imported JS functions', () => {
+  it('are what a JS function gets and returns, the same wrapper for the same object', async () => {
+    const parse = await requireWasmToolsTextToBinary();
+    const seen: unknown[] = [];
+    const e = new api.Instance(new api.Module(parse(`(module
+      (type $box (struct (field i64)))
+      (import "js" "see" (func $see (param (ref $box)) (result (ref null $box))))
+      (func (export "box") (param i64) (result (ref $box)) (struct.new $box (local.get 0)))
+      (func (export "unbox") (param (ref $box)) (result i64) (struct.get $box 0 (local.get 0)))
+      ;; gives JS a new box, and returns what JS gives back
+      (func (export "pass") (param i64) (result (ref null $box)) (call $see (struct.new $box (local.get 0)))))`)), {
+      js: { see: (b: unknown) => (seen.push(b), seen[0]) },
+    }).exports as Record<string, (...a: unknown[]) => unknown>;
+    const first = e.pass!(11n);
+    expect(first).toBe(seen[0]);
+    expect(e.pass!(12n)).toBe(first);
+    expect(seen[1]).not.toBe(first);
+    expect(e.unbox!(first)).toBe(11n);
+    expect(e.unbox!(seen[1])).toBe(12n);
+    expect(() => e.unbox!(e.box)).toThrow(TypeError);
+  });
+});
+
 describe('references in exceptions JS makes', () => {
   it('reach wasm as what JS gave, and getArg gives them back (a host value and a GC object in anyref)', async () => {
     const parse = await requireWasmToolsTextToBinary();
