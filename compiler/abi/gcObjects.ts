@@ -75,7 +75,11 @@ export function structLayout(fields: readonly FieldType[]): StructLayout {
   return { offsets, size: (at + OBJECT_ALIGN - 1) & -OBJECT_ALIGN };
 }
 
-/** The bytes of an array of `length` elements of `elementSize` bytes (header included, rounded up to OBJECT_ALIGN). */
+/**
+ * The bytes of an array of `length` elements of `elementSize` bytes (header included, rounded up
+ * to OBJECT_ALIGN). Exact for any u32 length: no 32-bit bitwise operator (a length from wasm may
+ * make 2^36 bytes).
+ */
 export const arrayBytes = (length: number, elementSize: number): number =>
-  (GC_HEADER.SIZE + length * elementSize + OBJECT_ALIGN - 1) & -OBJECT_ALIGN;
+  Math.ceil((GC_HEADER.SIZE + length * elementSize) / OBJECT_ALIGN) * OBJECT_ALIGN;
 // #endregion gc-field-layout

@@ -108,6 +108,23 @@ describe.runIf(native)('structs', () => {
   });
 });
 
+// 21 fields of every kind, from constants, locals, comparisons (flags), calls and vectors: more
+// values than registers, stored after the allocation's call and read back into one sum.
+const BIG = `(module
+  (type $big (struct (field i32) (field i64) (field f32) (field f64) (field i8) (field i16) (field v128) (field i32) (field i64) (field f32) (field f64) (field i8) (field i16) (field v128) (field i32) (field i64) (field f32) (field f64) (field i8) (field i16) (field v128)))
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "sum") (param i32) (result f64) (local $s (ref $big))
+    (local.set $s (struct.new $big (i32.add (local.get 0) (i32.const 0)) (i64.extend_i32_s (i32.mul (local.get 0) (i32.const 1))) (f32.convert_i32_s (i32.sub (local.get 0) (i32.const 2))) (f64.const 3.5) (i32.eq (local.get 0) (i32.const 4)) (call $id (i32.const 5000)) (i64x2.splat (i64.const 6)) (i32.add (local.get 0) (i32.const 7)) (i64.extend_i32_s (i32.mul (local.get 0) (i32.const 8))) (f32.convert_i32_s (i32.sub (local.get 0) (i32.const 9))) (f64.const 10.5) (i32.eq (local.get 0) (i32.const 11)) (call $id (i32.const 12000)) (i64x2.splat (i64.const 13)) (i32.add (local.get 0) (i32.const 14)) (i64.extend_i32_s (i32.mul (local.get 0) (i32.const 15))) (f32.convert_i32_s (i32.sub (local.get 0) (i32.const 16))) (f64.const 17.5) (i32.eq (local.get 0) (i32.const 18)) (call $id (i32.const 19000)) (i64x2.splat (i64.const 20))))
+    (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.add (f64.convert_i32_s (struct.get $big 0 (local.get $s))) (f64.convert_i64_s (struct.get $big 1 (local.get $s)))) (f64.promote_f32 (struct.get $big 2 (local.get $s)))) (struct.get $big 3 (local.get $s))) (f64.convert_i32_s (struct.get_u $big 4 (local.get $s)))) (f64.convert_i32_s (struct.get_u $big 5 (local.get $s)))) (f64.convert_i64_s (i64x2.extract_lane 1 (struct.get $big 6 (local.get $s))))) (f64.convert_i32_s (struct.get $big 7 (local.get $s)))) (f64.convert_i64_s (struct.get $big 8 (local.get $s)))) (f64.promote_f32 (struct.get $big 9 (local.get $s)))) (struct.get $big 10 (local.get $s))) (f64.convert_i32_s (struct.get_u $big 11 (local.get $s)))) (f64.convert_i32_s (struct.get_u $big 12 (local.get $s)))) (f64.convert_i64_s (i64x2.extract_lane 1 (struct.get $big 13 (local.get $s))))) (f64.convert_i32_s (struct.get $big 14 (local.get $s)))) (f64.convert_i64_s (struct.get $big 15 (local.get $s)))) (f64.promote_f32 (struct.get $big 16 (local.get $s)))) (struct.get $big 17 (local.get $s))) (f64.convert_i32_s (struct.get_u $big 18 (local.get $s)))) (f64.convert_i32_s (struct.get_u $big 19 (local.get $s)))) (f64.convert_i64_s (i64x2.extract_lane 1 (struct.get $big 20 (local.get $s)))))))`;
+
+describe.runIf(native)('a struct of more fields than registers', () => {
+  it('keeps every value through the allocation and stores each at its offset', () => {
+    const e = instance(BIG);
+    // i32 x+k, i64 x*k, f32 x-k, f64 k.5, i8 (x == k), i16 k*1000 mod 2^16, v128 k, for k = 0..20 by kind
+    expect([3, 14, -7].map((x) => e.sum!(x))).toEqual([36154.5, 36484.5, 35854.5]);
+  });
+});
+
 const ARRAYS = `(module
   (type $bytes (array (mut i8)))
   (type $words (array (mut i64)))
@@ -149,6 +166,7 @@ const ARRAYS = `(module
     (if (result i32) (ref.is_null (array.get $refs (local.get $a) (local.get 2)))
       (then (i32.const -1))
       (else (i31.get_s (ref.cast (ref i31) (array.get $refs (local.get $a) (local.get 2)))))))
+  (func (export "hugeLen") (param i32) (result i32) (array.len (array.new_default $words (local.get 0))))
   (func (export "nullLen") (result i32) (array.len (ref.null array)))
   (func (export "nullGet") (result i32) (array.get_u $bytes (ref.null $bytes) (i32.const 0)))
   (func (export "nullFill") (array.fill $bytes (ref.null $bytes) (i32.const 0) (i32.const 0) (i32.const 0)))
@@ -172,6 +190,11 @@ describe.runIf(native)('arrays', () => {
     expect(trapOf(() => e.fill!(3, 0, 3)).message).toContain('out of bounds array access');
     expect(trapOf(() => e.copyWithin!(0, 3, 3)).message).toContain('out of bounds array access');
     expect(e.getU!(4)).toBe(1); // nothing written by the traps
+  });
+  it('refuses an array too big for the heap with "out of memory" (a length is unsigned, up to 2^32 - 1)', () => {
+    const e = instance(ARRAYS);
+    expect(e.hugeLen!(1000)).toBe(1000);
+    for (const n of [0x7fffffff, -1, 0x20000000]) expect(trapOf(() => e.hugeLen!(n)).message).toContain('out of memory');
   });
   it('traps on a null array with "null array reference"', () => {
     const e = instance(ARRAYS);

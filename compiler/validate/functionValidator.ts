@@ -1406,6 +1406,7 @@ export class FunctionValidator implements FunctionContext {
   private gcObjectOperator(sub: number, immediates: number, offset: number): void {
     const r = this.r;
     const cg = this.cg!;
+    if (sub === 0x0f) return cg.arrayLen(offset); // the only one without a type index
     const end = r.pos;
     r.pos = immediates;
     const t = r.u32();
@@ -1418,7 +1419,6 @@ export class FunctionValidator implements FunctionContext {
       case 0x09: case 0x0a: cg.arrayNewSegment(t, r.u32(), sub === 0x09, offset); break;
       case 0x0b: case 0x0c: case 0x0d: cg.arrayGet(t, sub === 0x0c, offset); break;
       case 0x0e: cg.arraySet(t, offset); break;
-      case 0x0f: cg.arrayLen(offset); break; // no immediate: `t` was not one
       case 0x10: cg.arrayFill(t, offset); break;
       case 0x11: cg.arrayCopy(t, r.u32(), offset); break;
       case 0x12: case 0x13: cg.arrayInitSegment(t, r.u32(), sub === 0x12, offset); break;

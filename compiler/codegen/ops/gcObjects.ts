@@ -4,11 +4,11 @@
 // (GcBuiltin: a call out to the heap, which returns the zeroed object with its header written);
 // a struct's or a fixed array's fields are then stored here. Arrays' bulk operations are builtins.
 
-import { GC_HEADER, fieldSize, structLayout } from '../../abi/gcObjects.ts';
+import { GC_HEADER, fieldSize, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
-import { PackedType, ValType, type FieldType, type FuncType } from '../../binary/types.ts';
+import { PackedType, ValType, type FieldType, type FuncType, type TypeDef } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
-import { byte, dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, qword, word, xmmword } from '../../x64/index.ts';
+import { dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, type MemSize, withSize } from '../../x64/index.ts';
 import { callGcBuiltin } from '../calls.ts';
 import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { constant, inReg, Loc, type Value } from '../valueStack.ts';
@@ -36,14 +36,15 @@ function popObject(fc: FunctionCompiler, code: TrapCode): number {
 const stackType = (t: number): number => (t === PackedType.i8 || t === PackedType.i16 ? I32 : storageType(t));
 
 /** `m` with the size of a field of type `t` (a packed or numeric width; 64 for references). */
-function sizedFor(m: Mem, t: number): Mem {
-  switch (fieldSize(t)) {
-    case 1: return byte(m.base, m.disp, m.index, m.scale);
-    case 2: return word(m.base, m.disp, m.index, m.scale);
-    case 4: return dword(m.base, m.disp, m.index, m.scale);
-    case 16: return xmmword(m.base, m.disp, m.index, m.scale);
-    default: return qword(m.base, m.disp, m.index, m.scale);
-  }
+const sizedFor = (m: Mem, t: number): Mem => withSize(m, (fieldSize(t) * 8) as MemSize);
+
+const layouts = new WeakMap<TypeDef, StructLayout>();
+/** Struct type t's field offsets (made once per type). */
+function offsetsOf(fc: FunctionCompiler, t: number): readonly number[] {
+  const def = fc.env.module.typeDefs[t]!;
+  let layout = layouts.get(def);
+  if (!layout) layouts.set(def, (layout = structLayout(def.fields)));
+  return layout.offsets;
 }
 
 // #region gc-field-access
@@ -106,7 +107,7 @@ export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean
   callGcBuiltin(fc, GcBuiltin.structNew, STRUCT_NEW, TrapCode.outOfMemory);
   const obj = pushedObject(fc);
   if (!withDefaults) {
-    const offsets = structLayout(fields).offsets;
+    const offsets = offsetsOf(fc, t);
     for (let k = fields.length - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, offsets[k]!), fields[k]!.type, fc.pop());
   }
   fc.push(inReg(EXTERNREF, obj));
@@ -116,7 +117,7 @@ export function structGet(fc: FunctionCompiler, t: number, field: number, signed
   fc.materializeFlags();
   const f = fieldsOf(fc, t)[field]!;
   const obj = popObject(fc, TrapCode.nullStructureReference);
-  loadField(fc, mem(GPR64[obj]!, structLayout(fieldsOf(fc, t)).offsets[field]!), f.type, signed, obj);
+  loadField(fc, mem(GPR64[obj]!, offsetsOf(fc, t)[field]!), f.type, signed, obj);
 }
 
 export function structSet(fc: FunctionCompiler, t: number, field: number): void {
@@ -124,7 +125,7 @@ export function structSet(fc: FunctionCompiler, t: number, field: number): void 
   const f = fieldsOf(fc, t)[field]!;
   const value = fc.pop();
   const obj = popObject(fc, TrapCode.nullStructureReference);
-  storeField(fc, mem(GPR64[obj]!, structLayout(fieldsOf(fc, t)).offsets[field]!), f.type, value);
+  storeField(fc, mem(GPR64[obj]!, offsetsOf(fc, t)[field]!), f.type, value);
 }
 // #endregion structs
 

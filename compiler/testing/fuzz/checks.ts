@@ -145,9 +145,8 @@ async function executionJob(source: 'binaryen' | 'own', seed: number): Promise<J
  * V8 rejects the module and Lightbeam accepts it using typed function references, which Node 20's
  * V8 knows only behind a flag and under their old opcodes (binaryen's -ttf writes ref.as_non_null
  * with reference types alone), or GC, which Node 20's V8 has only as an unfinished draft behind a
- * flag: V8 cannot judge it, and it is counted as such, not compared. (Lightbeam validates GC but
- * does not compile it yet: a mutant using it compiles to "unsupported feature: gc", so 'gc' is not
- * among the CLAIMED proposals.)
+ * flag: V8 cannot judge it, and it is counted as such, not compared. (So 'gc', which Lightbeam
+ * compiles, is not among the CLAIMED proposals: nothing here could check it.)
  */
 export function v8CannotJudge(bytes: Uint8Array): boolean {
   if (WebAssembly.validate(bytes as BufferSource)) return false;
