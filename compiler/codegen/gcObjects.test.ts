@@ -335,6 +335,27 @@ describe.runIf(native)('constant expressions make objects at instantiation', () 
     const e = instance(text);
     expect([e.s!(), e.d!(), e.x!(2), e.xlen!(), e.t0!(), e.t1!(), e.distinct!()]).toEqual([9.5, 0, -2, 3, 9, 1, 0]);
   });
+  it('fields from globals of every kind (a float\'s and a vector\'s bits), array.new_fixed, objects inside objects', () => {
+    const text = `(module
+      (type $v (struct (field f32) (field f64) (field v128) (field i64) (field i8)))
+      (type $list (array (ref null $v)))
+      (global $f f32 (f32.const -1.75))
+      (global $d f64 (f64.const 1e300))
+      (global $w v128 (v128.const i64x2 3 -4))
+      (global $x (ref $v) (struct.new $v (global.get $f) (global.get $d) (global.get $w) (i64.const -5) (i32.const 0x1ff)))
+      (global $l (ref $list) (array.new_fixed $list 3 (ref.null $v) (global.get $x) (struct.new_default $v)))
+      (func $at (param i32) (result (ref $v)) (ref.as_non_null (array.get $list (global.get $l) (local.get 0))))
+      (func (export "f") (result f32) (struct.get $v 0 (call $at (i32.const 1))))
+      (func (export "d") (result f64) (struct.get $v 1 (call $at (i32.const 1))))
+      (func (export "hi") (result i64) (i64x2.extract_lane 1 (struct.get $v 2 (call $at (i32.const 1)))))
+      (func (export "i") (result i64) (struct.get $v 3 (call $at (i32.const 1))))
+      (func (export "b") (result i32) (struct.get_s $v 4 (call $at (i32.const 1))))
+      (func (export "zero") (result i64) (struct.get $v 3 (call $at (i32.const 2))))
+      (func (export "same") (result i32) (ref.eq (call $at (i32.const 1)) (global.get $x)))
+      (func (export "first") (result i32) (ref.is_null (array.get $list (global.get $l) (i32.const 0)))))`;
+    const e = instance(text);
+    expect([e.f!(), e.d!(), e.hi!(), e.i!(), e.b!(), e.zero!(), e.same!(), e.first!()]).toEqual([-1.75, 1e300, -4n, -5n, -1, 0n, 1, 1]);
+  });
 });
 
 describe('the VMContext', () => {

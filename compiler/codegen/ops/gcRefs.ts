@@ -117,7 +117,7 @@ function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable:
   const want = kind === REF_KIND_STRUCT ? OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT : OBJECT_KIND_ARRAY >>> OBJECT_KIND_SHIFT;
   const done = a.newLabel(), isNull = a.newLabel();
   a.xor(S, S);
-  a.test(GPR32[w]!, 3);
+  a.test(GPR8[w]!, 3);
   a.jcc('ne', done);
   a.test(W, W);
   a.jcc('e', nullable ? isNull : done);
@@ -152,7 +152,7 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
   const nullable = isNullable(type);
   a.xor(S, S);
   if (!isFunc) { // i31s and host values are no object
-    a.test(GPR32[w]!, 3);
+    a.test(GPR8[w]!, 3);
     a.jcc('ne', done);
   }
   a.test(W, W);
