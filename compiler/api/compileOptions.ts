@@ -6,10 +6,10 @@
 // instance gets it without looking at the import object. Runs anywhere (no Node).
 
 import type { ModuleInfo } from '../binary/types.ts';
-import { ValType } from '../binary/types.ts';
-import { REF_NON_NULL } from '../binary/refTypes.ts';
+import { PackedType, ValType } from '../binary/types.ts';
+import { ANYREF, isNullable, REF_NON_NULL, refTypeIndex } from '../binary/refTypes.ts';
 import { CompileError } from '../errors.ts';
-import { BUILTIN_SETS, JS_STRING_BUILTINS, JS_STRING_MODULE } from './jsStringBuiltins.ts';
+import { BUILTIN_SETS, CHAR_CODE_ARRAY, JS_STRING_BUILTINS, JS_STRING_MODULE } from './jsStringBuiltins.ts';
 import { descriptorOf } from './webidl.ts';
 
 /** Compile options: the JS API's, and Lightbeam's own `interruptible`. */
@@ -86,12 +86,12 @@ export function suppliedImports(info: ModuleInfo, options: CompileOptions): Map<
       const builtin = Object.hasOwn(JS_STRING_BUILTINS, imp.name) ? JS_STRING_BUILTINS[imp.name]! : undefined;
       if (builtin === undefined) throw new CompileError(`${where}: no such builtin`);
       if (imp.desc.kind !== 'func') throw new CompileError(`${where}: a builtin is a function`);
-      if (builtin.needsArrays) throw new CompileError(`${where}: this builtin takes a GC array, and Lightbeam has no GC yet`);
       // The builtin's type is a function type alone in its recursion group, final, with no
       // supertype: the import's must be that type (equal under iso-recursive equivalence).
       const type = info.types[imp.desc.typeIndex]!;
       const def = info.typeDefs[imp.desc.typeIndex];
-      const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((t, k) => t === b[k]);
+      const same = (a: readonly number[], b: readonly number[]) =>
+        a.length === b.length && a.every((t, k) => t === b[k] || (b[k] === CHAR_CODE_ARRAY && isCharCodeArrayRef(info, t)));
       const plain = def === undefined || (def.kind === 'func' && def.final && def.supertype < 0 && def.groupSize === 1);
       if (!plain || !same(type.params, builtin.params) || !same(type.results, builtin.results)) {
         throw new CompileError(`${where}: the import's type is not the builtin's`);
@@ -100,5 +100,15 @@ export function suppliedImports(info: ModuleInfo, options: CompileOptions): Map<
     }
   });
   return supplied;
+}
+
+/** Whether `t` is `(ref null $a)` with $a `(array (mut i16))`, alone in its recursion group and final (CHAR_CODE_ARRAY). */
+function isCharCodeArrayRef(info: ModuleInfo, t: number): boolean {
+  const index = refTypeIndex(t);
+  if (index < 0 || !isNullable(t) || (t & 0xff) !== ANYREF) return false;
+  const def = info.typeDefs[index];
+  const element = def?.fields[0];
+  return def !== undefined && def.kind === 'array' && def.final && def.supertype < 0 && def.groupSize === 1 &&
+    element !== undefined && element.type === PackedType.i16 && element.mutable;
 }
 // #endregion check-builtin-imports

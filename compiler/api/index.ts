@@ -12,7 +12,8 @@ import { cpuFeatures } from '../runtime/cpuFeatures.ts';
 import { Tag, uncatchable } from '../runtime/exceptions.ts';
 import { RuntimeError } from '../errors.ts';
 import { type LightbeamCompileOptions, readCompileOptions } from './compileOptions.ts';
-import { JS_STRING_BUILTINS } from './jsStringBuiltins.ts';
+import { type CharCodeArrays, JS_STRING_BUILTINS } from './jsStringBuiltins.ts';
+import { i16Elements } from '../runtime/gcWrappers.ts';
 import { detach } from './detach.ts';
 import { MAX_MEMORY_PAGES, MAX_MEMORY64_PAGES } from '../validate/moduleChecks.ts';
 import {
@@ -269,7 +270,7 @@ export class Instance {
     for (const [k, imp] of module.info.imports.entries()) {
       const mine = supplied.get(k);
       if (mine !== undefined) {
-        (imports[imp.module] ??= {})[imp.name] = 'constant' in mine ? mine.constant : JS_STRING_BUILTINS[mine.builtin]!.make(builtinTrap);
+        (imports[imp.module] ??= {})[imp.name] = 'constant' in mine ? mine.constant : JS_STRING_BUILTINS[mine.builtin]!.make(builtinTrap, charCodeArrays);
         continue;
       }
       const m = (importObject as Record<string, unknown>)[imp.module];
@@ -306,6 +307,8 @@ function builtinTrap(message: string): never {
   uncatchable.add(error);
   throw error;
 }
+/** fromCharCodeArray and intoCharCodeArray reach GC arrays through the wrappers JS sees them as. */
+const charCodeArrays: CharCodeArrays = { i16Elements };
 
 export async function instantiate(source: Module, importObject?: Record<string, unknown>): Promise<Instance>;
 export async function instantiate(

@@ -90,6 +90,31 @@ describe('JS string builtins', () => {
     expect(reasonOf(() => e.lengthCaught!(42))).toMatch(/^trap: .*length: not a string/);
   });
 
+  it.runIf(native)('fromCharCodeArray and intoCharCodeArray copy between strings and arrays wasm makes and reads', () => {
+    const e = new Instance(new Module(parse(`(module
+      (type $a (array (mut i16)))
+      (import "wasm:js-string" "fromCharCodeArray" (func $from (param (ref null $a) i32 i32) (result (ref extern))))
+      (import "wasm:js-string" "intoCharCodeArray" (func $into (param externref (ref null $a) i32) (result i32)))
+      (func (export "make") (param i32) (result (ref $a)) (array.new_default $a (local.get 0)))
+      (func (export "get") (param (ref $a) i32) (result i32) (array.get_u $a (local.get 0) (local.get 1)))
+      (func (export "from") (param (ref null $a) i32 i32) (result externref) (call $from (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "into") (param externref (ref null $a) i32) (result i32) (call $into (local.get 0) (local.get 1) (local.get 2)))
+      ;; "hi" made in wasm, read as a string
+      (func (export "hi") (result externref)
+        (call $from (array.new_fixed $a 2 (i32.const 0x68) (i32.const 0x69)) (i32.const 0) (i32.const 2))))`), JS_STRING)).exports as Exports;
+    const array = e.make!(5);
+    expect(e.into!('\u{1f600}!', array, 1)).toBe(3);
+    expect([0, 1, 2, 3, 4].map((i) => e.get!(array, i))).toEqual([0, 0xd83d, 0xde00, 0x21, 0]);
+    expect(e.from!(array, 1, 4)).toBe('\u{1f600}!');
+    expect(e.hi!()).toBe('hi');
+    expect(reasonOf(() => e.from!(array, 4, 6))).toMatch(/^trap: .*fromCharCodeArray: \[4, 6\) is not inside the array/);
+    expect(reasonOf(() => e.into!('abc', array, 3))).toMatch(/^trap: .*intoCharCodeArray: 3 codes from 3 do not fit/);
+    expect(reasonOf(() => e.from!(null, 0, 0))).toMatch(/^trap: .*null array/);
+    expect(reasonOf(() => e.into!(1, array, 0))).toMatch(/^trap: .*not a string/);
+    // A JS object is no array: the JS API's check of a (ref null $a) argument refuses it before wasm runs.
+    expect(reasonOf(() => e.from!({}, 0, 0))).toMatch(/^TypeError/);
+  });
+
   it('are checked when the module is compiled: names, types, the set named twice', () => {
     const importing = (name: string, type: string) => parse(`(module (import "wasm:js-string" "${name}" ${type}))`);
     const refused = (bytes: Uint8Array, options: object = JS_STRING) => {
@@ -107,8 +132,19 @@ describe('JS string builtins', () => {
       (import "wasm:js-string" "length" (func (type $t))))`));
     refused(parse(`(module (type $t (sub (func (param externref) (result i32))))
       (import "wasm:js-string" "length" (func (type $t))))`));
-    // Lightbeam has no GC arrays yet: a module can name these only with a type it cannot declare.
-    expect(JS_STRING_BUILTINS.fromCharCodeArray!.needsArrays).toBe(true);
+    // The array builtins take `(ref null $a)`, $a an `(array (mut i16))` alone in its group and final.
+    const arrayImport = (array: string, param = '(ref null $a)') => parse(`(module (type $a ${array})
+      (import "wasm:js-string" "fromCharCodeArray" (func (param ${param} i32 i32) (result (ref extern))))
+      (import "wasm:js-string" "intoCharCodeArray" (func (param externref ${param} i32) (result i32))))`);
+    expect(validate(arrayImport('(array (mut i16))'), JS_STRING)).toBe(true);
+    refused(arrayImport('(array i16)'));
+    refused(arrayImport('(array (mut i8))'));
+    refused(arrayImport('(sub (array (mut i16)))'));
+    refused(arrayImport('(array (mut i16))', '(ref $a)'));
+    refused(arrayImport('(array (mut i16))', 'arrayref'));
+    refused(parse(`(module (rec (type $a (array (mut i16))) (type (struct)))
+      (import "wasm:js-string" "fromCharCodeArray" (func (param (ref null $a) i32 i32) (result (ref extern)))))`));
+    expect(JS_STRING_BUILTINS.fromCharCodeArray!.params.length).toBe(3);
     const good = importing('length', '(func (param externref) (result i32))');
     expect(validate(good, JS_STRING)).toBe(true);
     refused(good, { builtins: ['js-string', 'js-string'] });

@@ -16,6 +16,7 @@
 
 import { bufferOffsets, EXCEPTION_AREA, EXCEPTION_STATE, HANDLER_RECORD, TrapCode } from '../abi/index.ts';
 import { type FuncType, ValType } from '../binary/types.ts';
+import { isRefTypeCode } from '../binary/refTypes.ts';
 import { SlotViews } from './runtimeState.ts';
 import { externRefs, type FunctionHolder, funcRefs, readValue, writeValue } from './values.ts';
 
@@ -166,19 +167,24 @@ export function fromJsException(e: unknown): WasmException | undefined {
 }
 
 const scratch = new SlotViews(new ArrayBuffer(16), 0, 2);
-/** A payload value from JS, as the JS API converts it (TypeError for a v128 or an exnref). */
+/**
+ * A payload value from JS, as the JS API converts it (TypeError for a v128 or an exnref). A
+ * reference stays the JS value it is, once checked against its type: its word would be no root
+ * (a GC object's, or a host value's handle), and JS gets back what it gave (ToJSValue undoes
+ * ToWebAssemblyValue for references).
+ */
 export function payloadFromJs(type: number, value: unknown): unknown {
   if (type === ValType.v128 || type === ValType.exnref) throw new TypeError('this type has no JS value');
   if (type === ValType.externref) return value;
-  writeValue(scratch, 0, type, value); // conversions, and a funcref's check
-  if (type === ValType.funcref) return value;
+  writeValue(scratch, 0, type, value); // conversions, and a typed reference's check
+  if (isRefTypeCode(type)) return value;
   return BigInt.asUintN(type === ValType.i32 || type === ValType.f32 ? 32 : 64, scratch.i64[0]!);
 }
 
 /** A payload value as JS sees it (TypeError for a v128 or an exnref). */
 export function payloadToJs(type: number, value: unknown): unknown {
   if (type === ValType.v128 || type === ValType.exnref) throw new TypeError('this type has no JS value');
-  if (type === ValType.externref || type === ValType.funcref) return value;
+  if (isRefTypeCode(type)) return value;
   scratch.i64[0] = BigInt.asIntN(64, value as bigint);
   return readValue(scratch, 0, type);
 }

@@ -1,14 +1,16 @@
 // Converting between JS values and wasm values in 8-byte slots, as the WebAssembly JS API
 // does (ToWebAssemblyValue / ToJSValue): i32 as a Number, i64 as a BigInt, f32/f64 as Numbers,
-// externref and anyref as any JS value (word 0 is null), funcref as an exported function or null.
+// externref and anyref as any JS value (word 0 is null; a GC object as its wrapper, gcWrappers.ts),
+// funcref as an exported function or null.
 
 import { NULL_REF } from '../abi/index.ts';
 import { isRefType, ValType } from '../binary/types.ts';
 import {
-  ANYREF, isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, REF_KIND_EQ, REF_KIND_I31, refKind, refTypeIndex, refTypeName, storageType,
+  ANYREF, isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_KIND_STRUCT, refKind, refTypeIndex, refTypeName, storageType,
 } from '../binary/refTypes.ts';
 import type { SlotViews } from './runtimeState.ts';
 import { isSubtypeId } from './supertypeIds.ts';
+import { headerOf, isArrayHeader, isStructHeader, objectAddress, typeIdOfHeader, wrapObject } from './gcWrappers.ts';
 
 // #region reference-words
 /**
@@ -77,6 +79,9 @@ class ExternRefTable {
     if (isI31Number(value)) return i31Word(value);
     let h = this.handles.get(value);
     if (h === undefined) {
+      // A GC object's wrapper (gcWrappers.ts) crosses as the object's own word, not as a host value.
+      const address = objectAddress(value);
+      if (address !== undefined) return address;
       if (this.weakCount > 0 && isObject(value) && (h = this.weakHandles.get(value)) !== undefined) {
         // In flight again, so wasm may store it where its keeper is not: held here until the next collection.
         this.hold(h, value);
@@ -96,6 +101,7 @@ class ExternRefTable {
   fromHandle(word: number): unknown {
     if (word === NULL_REF) return null;
     if (word & 1) return i31Value(word);
+    if ((word & 7) === 0) return wrapObject(word); // a GC object
     if ((word & 3) !== HOST_TAG) throw new RangeError(`not an externref handle: ${word}`);
     const handle = (word - HOST_TAG) / 4;
     const value = this.values[handle - 1];
@@ -292,17 +298,35 @@ function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | u
 }
 // #endregion typed-ref-to-wasm
 
+// #region any-ref-to-wasm
 /**
- * ToWebAssemblyValue for the any hierarchy (not null): an integer Number in i31 range is an i31,
- * another JS value a host value, which only anyref takes. There are no GC objects for JS to
- * hand back yet, so struct, array and concrete types take nothing.
+ * ToWebAssemblyValue for the any hierarchy (not null): a GC object's wrapper is its object, if the
+ * object is of the type (struct or array kind, a concrete type's id or a subtype's, runtime/
+ * supertypeIds.ts); an integer Number in i31 range is an i31; another JS value is a host value,
+ * which only anyref takes.
  */
 function anyRefToWasm(type: number, value: unknown): number {
   const kind = refKind(type);
-  if (kind === 0) return externRefs.toHandle(value);
-  if ((kind === REF_KIND_EQ || kind === REF_KIND_I31) && refTypeIndex(type) < 0 && isI31Number(value)) return i31Word(value);
+  const address = objectAddress(value);
+  if (address !== undefined) {
+    if (objectIsOfType(headerOf(address), type)) return address;
+  } else if (kind === 0) return externRefs.toHandle(value);
+  else if ((kind === REF_KIND_EQ || kind === REF_KIND_I31) && refTypeIndex(type) < 0 && isI31Number(value)) return i31Word(value);
   throw new TypeError(`the value is not of type ${refTypeName(type)}`);
 }
+
+/** Whether an object with header dword `header` (abi/gcObjects.ts) is of the any-hierarchy type `type` (in global form). */
+function objectIsOfType(header: number, type: number): boolean {
+  switch (refKind(type)) {
+    case 0: case REF_KIND_EQ: return true;
+    case REF_KIND_STRUCT: if (!isStructHeader(header)) return false; break;
+    case REF_KIND_ARRAY: if (!isArrayHeader(header)) return false; break;
+    default: return false; // i31
+  }
+  const id = type >>> REF_INDEX_SHIFT; // 0: struct or array itself
+  return id === 0 || isSubtypeId(typeIdOfHeader(header), id);
+}
+// #endregion any-ref-to-wasm
 
 // #region to-wasm
 /**
