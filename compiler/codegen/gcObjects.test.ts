@@ -358,6 +358,31 @@ describe.runIf(native)('constant expressions make objects at instantiation', () 
   });
 });
 
+describe.runIf(native)('locals of the any hierarchy hold whole addresses', () => {
+  // An object's address needs all 64 bits. The code generator sizes operands by a value's storage
+  // type: a local declared anyref, eqref or (ref $t) of a struct type is stored as externref, a
+  // 64-bit word (as 0x6e, anyref's own code, it was read as 32 bits: ref.eq with the local in a
+  // stack slot could not even be encoded, cmp r64, m32).
+  it('ref.eq and casts of locals kept in stack slots, across a call', () => {
+    const e = instance(`(module
+      (type $s (struct (field i32)))
+      (type $refs (array (mut (ref null $s))))
+      (func $g)
+      (func (export "eqSlot") (result i32) (local i64 i64 i64 i64 i64 i64 i64) (local $kept eqref) (local $refs (ref null $refs))
+        (local.set $kept (struct.new $s (i32.const 5)))
+        (local.set $refs (array.new $refs (ref.cast (ref null $s) (local.get $kept)) (i32.const 16)))
+        (call $g)
+        (ref.eq (array.get $refs (local.get $refs) (i32.const 15)) (local.get $kept)))
+      (func (export "castSlot") (result i32) (local i64 i64 i64 i64 i64 i64 i64) (local $a anyref) (local $c structref)
+        (local.set $a (struct.new $s (i32.const 7)))
+        (local.set $c (ref.cast structref (local.get $a)))
+        (call $g)
+        (i32.add (ref.eq (ref.cast eqref (local.get $a)) (ref.cast eqref (local.get $c)))
+          (struct.get $s 0 (ref.cast (ref $s) (local.get $c))))))`);
+    expect([e.eqSlot!(), e.castSlot!()]).toEqual([1, 8]);
+  });
+});
+
 describe('the VMContext', () => {
   it('has GC builtins only in a module with struct or array types; other layouts are unchanged', async () => {
     const p = await requireWasmToolsTextToBinary();

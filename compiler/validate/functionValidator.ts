@@ -544,9 +544,9 @@ export class FunctionValidator implements FunctionContext {
       const locals = this.locals;
       const kept = Math.min(n, locals.length);
       // The code generator sees storage types (binary/refTypes.ts): a typed reference is a funcref
-      // or externref to it (`& 0xff` also drops UNSET).
-      for (let i = 0; i < kept; i++) locals[i] = this.localTypes[i]! & 0xff;
-      for (let i = kept; i < n; i++) locals.push(this.localTypes[i]! & 0xff);
+      // or externref to it, and so is every reference of the any hierarchy (storageType drops UNSET too).
+      for (let i = 0; i < kept; i++) locals[i] = storageType(this.localTypes[i]!);
+      for (let i = kept; i < n; i++) locals.push(storageType(this.localTypes[i]!));
       while (locals.length > n) locals.pop();
     }
 
