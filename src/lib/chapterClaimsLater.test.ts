@@ -144,7 +144,7 @@ describe('book/12-tables-and-references.mdx says', () => {
     expect(MAX_TABLE_LENGTH).toBe(10_000_000);
   });
 
-  test('call_indirect, call_ref, return_call_ref, br_on_null, local_init, table, the table_get/set/size/grow/fill/copy files, i31, ref_null and GC's files with structs and arrays (struct, array and its siblings, the casts) pass with nothing skipped', () => {
+  test('call_indirect, call_ref, return_call_ref, br_on_null, local_init, table, the table_get/set/size/grow/fill/copy files, i31, ref_null and the GC files with structs and arrays (struct, array and its siblings, the casts) pass with nothing skipped', () => {
     const files = specBaseline().files;
     const names = ['call_indirect', 'call_ref', 'return_call_ref', 'br_on_null', 'local_init', 'table',
       'table_get', 'table_set', 'table_size', 'table_grow', 'table_fill', 'table_copy', 'i31', 'ref_null',
