@@ -258,7 +258,15 @@ export class X64CodeGenerator implements CodeGenerator {
     return this.parts !== null && !this.parts.takes(size);
   }
 
+  /** The validator's view of the body being compiled (refOperandNonNull: null checks validation has made unnecessary). */
+  private ctx: FunctionContext | null = null;
+  /** Whether the operator being compiled has a reference operand that cannot be null. */
+  private get nonNull(): boolean {
+    return this.ctx!.refOperandNonNull;
+  }
+
   beginFunction(ctx: FunctionContext, offset: number): void {
+    this.ctx = ctx;
     this.asm.reset();
     if (this.fnNotes.length !== 0) this.fnNotes.length = 0;
     this.skipping = null;
@@ -420,11 +428,11 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   callRef(typeIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'call_ref', typeIndex);
-    if (fc) try { funcRefs.callRef(fc, typeIndex); } catch (e) { this.failed(e); }
+    if (fc) try { funcRefs.callRef(fc, typeIndex, this.nonNull); } catch (e) { this.failed(e); }
   }
   returnCallRef(typeIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'return_call_ref', typeIndex);
-    if (fc) try { returnCallRef(fc, typeIndex); } catch (e) { this.failed(e); }
+    if (fc) try { returnCallRef(fc, typeIndex, this.nonNull); } catch (e) { this.failed(e); }
   }
 
   // --- exception handling (exceptions.ts)
@@ -654,7 +662,7 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   i31Get(signed: boolean, offset: number): void {
     const fc = this.begin(offset, signed ? 'i31.get_s' : 'i31.get_u');
-    if (fc) try { gcRefs.i31Get(fc, signed); } catch (e) { this.failed(e); }
+    if (fc) try { gcRefs.i31Get(fc, signed, this.nonNull); } catch (e) { this.failed(e); }
   }
   refTest(type: RefType, cast: boolean, offset: number): void {
     const fc = this.begin(offset, cast ? 'ref.cast' : 'ref.test');
@@ -670,11 +678,11 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   structGet(t: number, field: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'struct.get', `${t} ${field}`);
-    if (fc) try { gcObjects.structGet(fc, t, field, signed); } catch (e) { this.failed(e); }
+    if (fc) try { gcObjects.structGet(fc, t, field, signed, this.nonNull); } catch (e) { this.failed(e); }
   }
   structSet(t: number, field: number, offset: number): void {
     const fc = this.begin(offset, 'struct.set', `${t} ${field}`);
-    if (fc) try { gcObjects.structSet(fc, t, field); } catch (e) { this.failed(e); }
+    if (fc) try { gcObjects.structSet(fc, t, field, this.nonNull); } catch (e) { this.failed(e); }
   }
   arrayNew(t: number, withDefault: boolean, offset: number): void {
     const fc = this.begin(offset, withDefault ? 'array.new_default' : 'array.new', t);
@@ -690,15 +698,15 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   arrayGet(t: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'array.get', t);
-    if (fc) try { gcObjects.arrayGet(fc, t, signed); } catch (e) { this.failed(e); }
+    if (fc) try { gcObjects.arrayGet(fc, t, signed, this.nonNull); } catch (e) { this.failed(e); }
   }
   arraySet(t: number, offset: number): void {
     const fc = this.begin(offset, 'array.set', t);
-    if (fc) try { gcObjects.arraySet(fc, t); } catch (e) { this.failed(e); }
+    if (fc) try { gcObjects.arraySet(fc, t, this.nonNull); } catch (e) { this.failed(e); }
   }
   arrayLen(offset: number): void {
     const fc = this.begin(offset, 'array.len');
-    if (fc) try { gcObjects.arrayLen(fc); } catch (e) { this.failed(e); }
+    if (fc) try { gcObjects.arrayLen(fc, this.nonNull); } catch (e) { this.failed(e); }
   }
   arrayFill(t: number, offset: number): void {
     const fc = this.begin(offset, 'array.fill', t);

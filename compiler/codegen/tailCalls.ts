@@ -70,16 +70,16 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
 }
 
 /** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
-export function returnCallRef(fc: FunctionCompiler, typeIndex: number): void {
+export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
   const sig = fc.env.signatures.of(typeIndex);
   if (sig.stackBytes > incomingStackBytes(fc)) {
-    callRef(fc, typeIndex);
+    callRef(fc, typeIndex, nonNull);
     return emitReturn(fc);
   }
   const base = fc.stack.height - sig.argCount - 1;
   const ref = fc.stack.at(base + sig.argCount);
   placeArguments(fc, sig, base, ref);
-  loadNonNullFuncRef(fc, ref);
+  loadNonNullFuncRef(fc, ref, nonNull);
   jumpThroughRecord(fc, sig, base);
 }
 

@@ -111,6 +111,13 @@ export interface FunctionContext {
   /** Current height of the validator's operand stack. */
   stackHeight(): number;
   /**
+   * Whether the reference operand of the operator being reported has a non-nullable type, so it
+   * cannot be null and needs no null check: set for struct.get/get_s/get_u, struct.set,
+   * array.get/get_s/get_u, array.set, array.len, i31.get_s/u, call_ref and return_call_ref
+   * (meaningless for any other operator).
+   */
+  readonly refOperandNonNull: boolean;
+  /**
    * Where the body's expression is: `code[start, end)` (after the local declarations, up to the
    * body's end), not yet validated: only for a cheap look ahead in beginFunction (which locals
    * are used where). One object, updated for each body (a subarray per body cost more than

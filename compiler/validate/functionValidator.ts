@@ -19,7 +19,7 @@ import {
 import type { FuncType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 import { isNumType, isRefType, shortBlockType, UNKNOWN_TYPE } from '../binary/types.ts';
 import { readHeapType, readValType } from '../binary/valueTypes.ts';
-import { asNonNull, concreteRef, gcHeapUse, gcUse, isDefaultable, refTypeIndex, isSubtype, storageType, typedRefUse } from '../binary/refTypes.ts';
+import { asNonNull, concreteRef, gcHeapUse, gcUse, isDefaultable, isNullable, refTypeIndex, isSubtype, storageType, typedRefUse } from '../binary/refTypes.ts';
 import { EQREF, validateGcOperator, type GcOperands } from './gcOperators.ts';
 import { funcRefType } from './moduleChecks.ts';
 import type { CatchClauses, CodeGenerator, ControlFrame, FunctionContext } from './codegenInterface.ts';
@@ -43,6 +43,15 @@ function subtypes(a: readonly ValType[], b: readonly ValType[], supers: ArrayLik
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !isSubtype(a[i]!, b[i]!, supers)) return false;
   return true;
 }
+
+/**
+ * By 0xfb sub-opcode: how deep below the top of the operand stack an operator's reference operand
+ * is (struct.get 1, struct.set 2, array.get 2, array.set 3, array.len 1, i31.get 1), for
+ * refOperandNonNull; 0 for the operators that take none or check it in the runtime.
+ */
+const REF_OPERAND_DEPTH: Readonly<Record<number, number>> = {
+  0x02: 1, 0x03: 1, 0x04: 1, 0x05: 2, 0x0b: 2, 0x0c: 2, 0x0d: 2, 0x0e: 3, 0x0f: 1, 0x1d: 1, 0x1e: 1,
+};
 
 /** A local's type in localTypes while it is not yet set: non-nullable references only (the sign bit). */
 const UNSET = 0x80000000 | 0;
@@ -302,6 +311,7 @@ export class FunctionValidator implements FunctionContext {
     const typeIndex = r.u32();
     const ft = this.funcType(typeIndex, typeAt);
     typedRefUse.count++;
+    this.refOperandNonNull = this.sp > 0 && !isNullable(this.stack[this.sp - 1]!);
     // The callee: a reference to a function of this type, `(ref null $t)`.
     this.popExpect(concreteRef(m.canonicalTypes[typeIndex]!, true));
     if (tail) this.checkTailResults(ft);
@@ -1351,6 +1361,9 @@ export class FunctionValidator implements FunctionContext {
     return memOffset;
   }
 
+  /** FunctionContext.refOperandNonNull: whether the reference operand of the operator being reported is non-nullable. */
+  refOperandNonNull = false;
+
   // #region require-gc
   /**
    * GC's structs and arrays in a body (an operator, a cast to a concrete type, or a local, block or
@@ -1371,6 +1384,8 @@ export class FunctionValidator implements FunctionContext {
     const sub = r.u32();
     const immediates = r.pos;
     r.pos = subAt;
+    const depth = REF_OPERAND_DEPTH[sub] ?? 0;
+    this.refOperandNonNull = depth > 0 && this.sp >= depth && !isNullable(this.stack[this.sp - depth]!);
     validateGcOperator(this.gcOperands, at);
     if (!this.live) return;
     const cg = this.cg!;

@@ -20,27 +20,30 @@ const scratch = GPR64[SCRATCH]!;
 /**
  * The callee's FuncRef record into r11, trapping with "null function reference" on null. The
  * reference is in rax (emitCall's or the tail call's parallel move put it there), or a constant:
- * the only constant reference is null (`ref.null`), which traps at once.
+ * the only constant reference is null (`ref.null`), which traps at once. A reference whose type
+ * is non-nullable (`nonNull`: validation has proven it) is not tested.
  */
-export function loadNonNullFuncRef(fc: FunctionCompiler, ref: Value): void {
+export function loadNonNullFuncRef(fc: FunctionCompiler, ref: Value, nonNull: boolean): void {
   if (ref.loc === Loc.Const) return fc.trapNow(TrapCode.nullFunctionReference);
   fc.asm.mov(scratch, GPR64[Reg.rax]!);
+  if (nonNull) return;
   fc.asm.test(scratch, scratch);
   fc.trapIf('e', TrapCode.nullFunctionReference);
 }
 
 /** call_ref: the reference rides above the arguments into rax, as call_indirect's table index does. */
-const refCall: IndirectCall = {
+const refCall = (nonNull: boolean): IndirectCall => ({
   indexReg: Reg.rax,
   target(fc: FunctionCompiler, ref: Value, base: number): Mem {
-    loadNonNullFuncRef(fc, ref);
+    loadNonNullFuncRef(fc, ref, nonNull);
     return enterCallee(fc, base);
   },
   after: leaveCallee,
-};
+});
+const NULLABLE_REF_CALL = refCall(false), NON_NULL_REF_CALL = refCall(true);
 
-export function callRef(fc: FunctionCompiler, typeIndex: number): void {
-  emitCall(fc, fc.env.signatures.of(typeIndex), refCall);
+export function callRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
+  emitCall(fc, fc.env.signatures.of(typeIndex), nonNull ? NON_NULL_REF_CALL : NULLABLE_REF_CALL);
 }
 // #endregion call-ref
 

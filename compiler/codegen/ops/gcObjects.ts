@@ -24,9 +24,13 @@ function inOwnReg(fc: FunctionCompiler, v: Value): number {
   return r;
 }
 
-/** An object reference popped into a register of its own, trapping with `code` when it is null. */
-function popObject(fc: FunctionCompiler, code: TrapCode): number {
+/**
+ * An object reference popped into a register of its own, trapping with `code` when it is null,
+ * unless its type is non-nullable (`nonNull`: validation has proven it cannot be).
+ */
+function popObject(fc: FunctionCompiler, code: TrapCode, nonNull: boolean): number {
   const r = inOwnReg(fc, fc.pop());
+  if (nonNull) return r;
   fc.asm.test(GPR64[r]!, GPR64[r]!);
   fc.trapIf('e', code);
   return r;
@@ -113,18 +117,18 @@ export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean
   fc.push(inReg(EXTERNREF, obj));
 }
 
-export function structGet(fc: FunctionCompiler, t: number, field: number, signed: boolean): void {
+export function structGet(fc: FunctionCompiler, t: number, field: number, signed: boolean, nonNull: boolean): void {
   fc.materializeFlags();
   const f = fieldsOf(fc, t)[field]!;
-  const obj = popObject(fc, TrapCode.nullStructureReference);
+  const obj = popObject(fc, TrapCode.nullStructureReference, nonNull);
   loadField(fc, mem(GPR64[obj]!, offsetsOf(fc, t)[field]!), f.type, signed, obj);
 }
 
-export function structSet(fc: FunctionCompiler, t: number, field: number): void {
+export function structSet(fc: FunctionCompiler, t: number, field: number, nonNull: boolean): void {
   fc.materializeFlags();
   const f = fieldsOf(fc, t)[field]!;
   const value = fc.pop();
-  const obj = popObject(fc, TrapCode.nullStructureReference);
+  const obj = popObject(fc, TrapCode.nullStructureReference, nonNull);
   storeField(fc, mem(GPR64[obj]!, offsetsOf(fc, t)[field]!), f.type, value);
 }
 // #endregion structs
@@ -178,10 +182,10 @@ export function arrayNewSegment(fc: FunctionCompiler, t: number, segment: number
  * The element operand of array.get/array.set: the index popped into a register of its own
  * (zero-extended), the array (popped next) null- and bounds-checked. Returns the element's address.
  */
-function elementAddress(fc: FunctionCompiler, t: number, index: Value): { at: Mem; obj: number; idx: number } {
+function elementAddress(fc: FunctionCompiler, t: number, index: Value, nonNull: boolean): { at: Mem; obj: number; idx: number } {
   const i = inOwnReg(fc, index);
   fc.asm.mov(GPR32[i]!, GPR32[i]!); // the upper half may be stale
-  const obj = popObject(fc, TrapCode.nullArrayReference);
+  const obj = popObject(fc, TrapCode.nullArrayReference, nonNull);
   fc.asm.cmp(GPR32[i]!, dword(GPR64[obj]!, GC_HEADER.LENGTH));
   fc.trapIf('ae', TrapCode.outOfBoundsArrayAccess);
   const size = fieldSize(elementOf(fc, t));
@@ -192,25 +196,25 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value): { at: Me
   return { at: mem(GPR64[obj]!, GC_HEADER.SIZE, GPR64[i]!, size as 1 | 2 | 4 | 8), obj, idx: i };
 }
 
-export function arrayGet(fc: FunctionCompiler, t: number, signed: boolean): void {
+export function arrayGet(fc: FunctionCompiler, t: number, signed: boolean, nonNull: boolean): void {
   fc.materializeFlags();
-  const { at, obj, idx } = elementAddress(fc, t, fc.pop());
+  const { at, obj, idx } = elementAddress(fc, t, fc.pop(), nonNull);
   loadField(fc, at, elementOf(fc, t), signed, obj);
   fc.regs.release(idx);
 }
 
-export function arraySet(fc: FunctionCompiler, t: number): void {
+export function arraySet(fc: FunctionCompiler, t: number, nonNull: boolean): void {
   fc.materializeFlags();
   const value = fc.pop();
   // The value first in a register of its own, if it must be: the checks below allocate too.
   const v = value.loc === Loc.Const && fitsImm32(value) && stackType(elementOf(fc, t)) !== V128 ? value : inReg(value.type, fc.readReg(value));
-  const { at } = elementAddress(fc, t, fc.pop());
+  const { at } = elementAddress(fc, t, fc.pop(), nonNull);
   storeField(fc, at, elementOf(fc, t), v);
 }
 
-export function arrayLen(fc: FunctionCompiler): void {
+export function arrayLen(fc: FunctionCompiler, nonNull: boolean): void {
   fc.materializeFlags();
-  const obj = popObject(fc, TrapCode.nullArrayReference);
+  const obj = popObject(fc, TrapCode.nullArrayReference, nonNull);
   fc.asm.mov(GPR32[obj]!, dword(GPR64[obj]!, GC_HEADER.LENGTH));
   fc.push(inReg(I32, obj));
 }

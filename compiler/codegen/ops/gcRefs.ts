@@ -37,8 +37,11 @@ export function refI31(fc: FunctionCompiler): void {
   fc.push(inReg(0x6f, r));
 }
 
-/** i31.get_s / i31.get_u: a trap on null, then the word shifted back, arithmetically or not. */
-export function i31Get(fc: FunctionCompiler, signed: boolean): void {
+/**
+ * i31.get_s / i31.get_u: a trap on null (unless the operand's type is non-nullable), then the word
+ * shifted back, arithmetically or not.
+ */
+export function i31Get(fc: FunctionCompiler, signed: boolean, nonNull: boolean): void {
   fc.materializeFlags();
   const v = fc.pop();
   if (v.loc === Loc.Const) { // the only constant reference is null
@@ -46,8 +49,10 @@ export function i31Get(fc: FunctionCompiler, signed: boolean): void {
     return fc.push(constant(I32, 0));
   }
   const r = inOwnReg(fc, v);
-  fc.asm.test(GPR64[r]!, GPR64[r]!);
-  fc.trapIf('e', TrapCode.nullI31Reference);
+  if (!nonNull) {
+    fc.asm.test(GPR64[r]!, GPR64[r]!);
+    fc.trapIf('e', TrapCode.nullI31Reference);
+  }
   if (signed) fc.asm.sar(GPR32[r]!, 1);
   else fc.asm.shr(GPR32[r]!, 1);
   fc.push(inReg(I32, r));
