@@ -135,7 +135,7 @@ export function enterPad(fc: FunctionCompiler, height: number): void {
   fc.regs.held = 0;
   fc.lastOp = null;
   fc.forgetLastInstruction();
-  fc.bounds?.reset();
+  fc.bounds.reset();
   // Each register local is in its save slot (see the top of this file).
   const l = fc.locals;
   for (const i of l.regLocals) {

@@ -95,8 +95,8 @@ export class FunctionCompiler implements Spiller {
   readonly frame: Frame;
   readonly locals: LocalState;
   control!: ControlState;
-  /** What is known about memory bounds here (ops/boundsChecks.ts); null in a module without memory. */
-  readonly bounds: BoundsFacts | null;
+  /** What is known about the locals on this straight line: memory bounds, non-null references (ops/boundsChecks.ts). */
+  readonly bounds: BoundsFacts;
   /** The module has a memory: only then are range facts of values worth keeping (ops/valueBounds.ts). */
   readonly hasMemory: boolean;
   /** Memory 0 is a memory64 memory: its addresses are i64 (ops/memory.ts, effectiveAddress64). */
@@ -153,7 +153,8 @@ export class FunctionCompiler implements Spiller {
     this.asm = env.asm;
     this.hasMemory = env.module.memories.length > 0;
     this.memory64 = env.module.memories[0]?.address64 === true;
-    this.bounds = this.hasMemory ? new BoundsFacts(minimumMemoryBytes(env.module), env.boundsChecks) : null;
+    // Every function has facts about its locals (non-null references: boundsChecks.ts), with a memory or not.
+    this.bounds = new BoundsFacts(minimumMemoryBytes(env.module), env.boundsChecks);
     this.funcIndex = funcIndex;
     this.type = type;
     this.stack = new ValueStack(0);

@@ -35,8 +35,11 @@ function reusedParts(fc: FunctionCompiler): unknown {
   const n = fc.locals.types.length;
   // Trap-site lists are emptied by their counts too: what lies past them is never read.
   const sites = (l: TrapSiteList) => ({ length: l.length, data: [...l.data.subarray(0, 3 * l.length)] });
+  // The locals' facts start each function with a fresh epoch (a number never used before, which is
+  // what forgets every fact): compared without it, and without the arrays shared by every compiler.
+  const facts = (b: { constEnd: number; counts: unknown }) => ({ constEnd: b.constEnd, counts: b.counts });
   const cut = (k: string, v: unknown) =>
-    PER_LOCAL.has(k) ? (v as number[]).slice(0, n) : k === 'entries' || k === 'refBelow' ? (v as unknown[]).slice(0, fc.stack.height)
+    k === 'bounds' ? facts(v as { constEnd: number; counts: unknown }) : PER_LOCAL.has(k) ? (v as number[]).slice(0, n) : k === 'entries' || k === 'refBelow' ? (v as unknown[]).slice(0, fc.stack.height)
     : k === 'stubLabels' ? (v as unknown[]).slice(0, fc.frame.trapStubs.length) : v instanceof TrapSiteList ? sites(v) : v;
   const fields = (part: object, skip?: Set<string>) =>
     Object.fromEntries(Object.entries(part).filter(([k]) => !skip?.has(k)).map(([k, v]) => [k, cut(k, v)]));
@@ -74,6 +77,7 @@ describe('function compiler reuse', () => {
     first.frame.alignLoopHead(env.asm.newLabel());
     first.pinFlags = true;
     first.markZeroExtended(2);
+    first.bounds.markNonNull(2);
     first.noteAddImmediate(2, 0, 8);
     first.recordLastOp(3, 0, 0x7f);
     first.regs.hold(6);
@@ -82,6 +86,7 @@ describe('function compiler reuse', () => {
     const restarted = first.restart(1, typeOf(1), localsOf(1), 40, null);
     const fresh = new FunctionCompiler(env, 1, typeOf(1), localsOf(1), 40, null);
     expect(reusedParts(restarted)).toEqual(reusedParts(fresh));
+    expect(restarted.bounds.knownNonNull(2)).toBe(false); // the last function's facts are gone
     // Reset in place, not made anew (what book/15-performance.mdx says).
     expect(restarted).toBe(first);
     expect(restarted.stack).toBe(stack);

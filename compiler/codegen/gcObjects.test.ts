@@ -383,6 +383,39 @@ describe.runIf(native)('locals of the any hierarchy hold whole addresses', () =>
   });
 });
 
+describe.runIf(native)('a null check passed on a local holds until the local is written, on one straight line', () => {
+  // The second struct.get of the same local has no test of its own (file test gc.wat, sum_twice);
+  // these are the ways the fact must be dropped, each ending in a struct.get of null that must trap.
+  it('is forgotten at a merge, at a loop head and when the local is written', () => {
+    const e = instance(`(module
+      (type $p (struct (field i32)))
+      (func (export "twice") (param $q (ref null $p)) (result i32)
+        (i32.add (struct.get $p 0 (local.get $q)) (struct.get $p 0 (local.get $q))))
+      (func (export "merge") (param $q (ref null $p)) (param $c i32) (result i32)
+        (if (local.get $c) (then (drop (struct.get $p 0 (local.get $q)))))
+        (struct.get $p 0 (local.get $q)))
+      (func (export "written") (param $q (ref null $p)) (result i32)
+        (drop (struct.get $p 0 (local.get $q)))
+        (local.set $q (ref.null $p))
+        (struct.get $p 0 (local.get $q)))
+      (func (export "loop") (param $q (ref null $p)) (result i32) (local $n i32) (local $s i32)
+        (local.set $s (struct.get $p 0 (local.get $q)))
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (struct.get $p 0 (local.get $q))))
+          (local.set $q (ref.null $p))
+          (br_if $l (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (i32.const 3))))
+        (local.get $s))
+      (func (export "make") (result (ref $p)) (struct.new $p (i32.const 21))))`);
+    const p = e.make!();
+    expect(e.twice!(p)).toBe(42);
+    expect(trapOf(() => e.twice!(null)).message).toContain('null structure reference');
+    expect(e.merge!(p, 1)).toBe(21);
+    expect(trapOf(() => e.merge!(null, 0)).message).toContain('null structure reference');
+    expect(trapOf(() => e.written!(p)).message).toContain('null structure reference');
+    expect(trapOf(() => e.loop!(p)).message).toContain('null structure reference');
+  });
+});
+
 describe('the VMContext', () => {
   it('has GC builtins only in a module with struct or array types; other layouts are unchanged', async () => {
     const p = await requireWasmToolsTextToBinary();

@@ -169,7 +169,7 @@ export function pushInHome(fc: FunctionCompiler, home: RegId, start: number, typ
 /** local.set: v has been popped. */
 export function writeLocal(fc: FunctionCompiler, i: number, v: Value): void {
   const l = fc.locals;
-  fc.bounds?.forgetLocal(i);
+  fc.bounds.forgetLocal(i);
   const last = fc.lastOp;
   fc.lastOp = null;
   // Already computed into i's home (resultHome). The notes of the operators since the instruction's
@@ -218,7 +218,7 @@ function storeInSlot(fc: FunctionCompiler, i: number, v: Value, narrow: boolean)
  * an access through it needs no `mov r, r` first (ops/memory.ts), until the next write or merge.
  */
 function noteZeroExtended(fc: FunctionCompiler, i: number): void {
-  fc.bounds?.markZeroExtended(i); // facts are kept in a module with a memory
+  fc.bounds.markZeroExtended(i);
 }
 
 /** Does the operand read register r (as itself, or in an address)? */

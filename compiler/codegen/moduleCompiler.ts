@@ -369,7 +369,7 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   loop(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'loop');
-    if (fc) try { fc.bounds?.reset(); control.loop(fc, frame); } catch (e) { this.failed(e); }
+    if (fc) try { fc.bounds.reset(); control.loop(fc, frame); } catch (e) { this.failed(e); }
   }
   if(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'if');
@@ -378,7 +378,7 @@ export class X64CodeGenerator implements CodeGenerator {
   else(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, 'else');
-    if (fc) try { fc.bounds?.reset(); control.elseArm(fc, live); } catch (e) { this.failed(e); }
+    if (fc) try { fc.bounds.reset(); control.elseArm(fc, live); } catch (e) { this.failed(e); }
   }
   end(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;

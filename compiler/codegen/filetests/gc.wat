@@ -6,7 +6,8 @@
 ;; i31 references are words: ref.i31 is one lea ((x << 1) | 1), i31.get_s a null check and a sar
 ;; (no check when the operand's type is non-nullable: after ref.i31 or a cast to (ref i31));
 ;; a cast to i31 tests the low bit, to eq excludes host values (low bits 10). struct.get of a
-;; (ref $point) and array.len of a (ref $bytes) load without a null check; of nullable ones, with.
+;; (ref $point) and array.len of a (ref $bytes) load without a null check; of nullable ones, with,
+;; but only once per local on a straight line: a test that passed holds until the local is written.
 (module
   (type $shape (sub (func (param i32) (result i32))))
   (type $circle (sub $shape (func (param i32) (result i32))))
@@ -29,4 +30,6 @@
   (func (export "point_x") (param $p (ref $point)) (param $q (ref null $point)) (result i32)
     (i32.add (struct.get $point 0 (local.get $p)) (struct.get $point 0 (local.get $q))))
   (func (export "bytes_len") (param $b (ref $bytes)) (result i32)
-    (array.len (local.get $b))))
+    (array.len (local.get $b)))
+  (func (export "sum_twice") (param $q (ref null $point)) (result i32)
+    (i32.add (struct.get $point 0 (local.get $q)) (struct.get $point 1 (local.get $q)))))

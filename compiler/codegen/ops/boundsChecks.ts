@@ -13,7 +13,11 @@
 //   since W + (c' - c) then stays below 2^32 and is the address (no wrap).
 // - an address with a known upper bound (a range fact: `x & 63`, a byte just loaded; see
 //   valueBounds.ts) needs no check if that bound plus the access's end is within the memory known;
-//   the range facts of locals are kept here, beside the locals' other facts.
+//   the range facts of locals are kept here, beside the locals' other facts;
+// - and one fact that is not about memory: a null check (or cast) that passed on a local's
+//   reference proves it non-null until that local is written, so a later struct.get, array.len,
+//   call_ref... through the same local needs no null check (knownNonNull). These facts exist in
+//   every module, with a memory or not.
 // Facts hold on one straight-line stretch: they are dropped at every label where paths merge
 // (loop heads, else arms, ends that are branch targets). Calls keep them (memory may grow, not
 // shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
@@ -62,6 +66,8 @@ export class BoundsFacts {
   private localEpoch!: Uint32Array;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private zxEpoch!: Uint32Array;
+  /** When nonNullEpoch[i] === epoch: local i, a reference, is not null. */
+  private nonNullEpoch!: Uint32Array;
   /** When boundEpoch[i] === epoch: local i <= localBound[i], unsigned (a range fact, valueBounds.ts). */
   private localBound!: Int32Array;
   private boundEpoch!: Uint32Array;
@@ -92,6 +98,7 @@ export class BoundsFacts {
       this.localBase = a.localBase;
       this.localEpoch = a.localEpoch;
       this.zxEpoch = a.zxEpoch;
+      this.nonNullEpoch = a.nonNullEpoch;
       this.localBound = a.localBound;
       this.boundEpoch = a.boundEpoch;
     }
@@ -109,7 +116,17 @@ export class BoundsFacts {
     this.localEpoch[i] = 0;
     this.ownEpoch[i] = 0;
     this.zxEpoch[i] = 0;
+    this.nonNullEpoch[i] = 0;
     this.boundEpoch[i] = 0;
+  }
+
+  /** Is local i's reference known not null (a null check on it passed since its last write, on this stretch)? */
+  knownNonNull(i: number): boolean {
+    return this.nonNullEpoch[i] === this.epoch;
+  }
+
+  markNonNull(i: number): void {
+    this.nonNullEpoch[i] = this.epoch;
   }
 
   /** An upper bound (unsigned) of local i's value, or NO_BOUND. */
@@ -182,6 +199,7 @@ interface FactArrays {
   localBase: Int32Array;
   localEpoch: Uint32Array;
   zxEpoch: Uint32Array;
+  nonNullEpoch: Uint32Array;
   localBound: Int32Array;
   boundEpoch: Uint32Array;
 }
@@ -194,7 +212,7 @@ function factArrays(localCount: number): FactArrays {
     shared = {
       ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n),
       localBase: new Int32Array(n), localEpoch: new Uint32Array(n), zxEpoch: new Uint32Array(n),
-      localBound: new Int32Array(n), boundEpoch: new Uint32Array(n),
+      nonNullEpoch: new Uint32Array(n), localBound: new Int32Array(n), boundEpoch: new Uint32Array(n),
     };
   }
   return shared;
@@ -203,7 +221,7 @@ function factArrays(localCount: number): FactArrays {
 /** A fresh epoch, never used before (past 2^32 - 1, every epoch stored is cleared and they start over). */
 function nextEpoch(): number {
   if (lastEpoch === 0xffffffff) {
-    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch, shared.boundEpoch]) a.fill(0);
+    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch, shared.nonNullEpoch, shared.boundEpoch]) a.fill(0);
     lastEpoch = 0;
   }
   return ++lastEpoch;

@@ -21,14 +21,15 @@ const scratch = GPR64[SCRATCH]!;
  * The callee's FuncRef record into r11, trapping with "null function reference" on null. The
  * reference is in rax (emitCall's or the tail call's parallel move put it there), or a constant:
  * the only constant reference is null (`ref.null`), which traps at once. A reference whose type
- * is non-nullable (`nonNull`: validation has proven it) is not tested.
+ * is non-nullable (`nonNull`: validation has proven it), or a local already tested, is not tested.
  */
 export function loadNonNullFuncRef(fc: FunctionCompiler, ref: Value, nonNull: boolean): void {
   if (ref.loc === Loc.Const) return fc.trapNow(TrapCode.nullFunctionReference);
   fc.asm.mov(scratch, GPR64[Reg.rax]!);
-  if (nonNull) return;
+  if (!needsNullCheck(fc, ref, nonNull)) return;
   fc.asm.test(scratch, scratch);
   fc.trapIf('e', TrapCode.nullFunctionReference);
+  passedNullCheck(fc, ref);
 }
 
 /** call_ref: the reference rides above the arguments into rax, as call_indirect's table index does. */
@@ -55,13 +56,29 @@ function testNull(fc: FunctionCompiler, v: Value): void {
   else fc.asm.test(o as Gpr, o as Gpr); // a reference's register is 64-bit (isWide)
 }
 
+/**
+ * Whether the reference `v` must be tested for null: not if its type is non-nullable (`nonNull`,
+ * from validation), nor if it is a local that a test on this straight line has proven non-null
+ * since its last write (the locals' facts, boundsChecks.ts).
+ */
+export function needsNullCheck(fc: FunctionCompiler, v: Value, nonNull: boolean): boolean {
+  return !nonNull && !(v.loc === Loc.Local && fc.bounds.knownNonNull(v.n));
+}
+
+/** A null test on `v` passed (the code after it runs only if it did): a local is known non-null from here. */
+export function passedNullCheck(fc: FunctionCompiler, v: Value): void {
+  if (v.loc === Loc.Local) fc.bounds.markNonNull(v.n);
+}
+
 /** ref.as_non_null: a trap on null; the reference stays where it is. */
 export function refAsNonNull(fc: FunctionCompiler): void {
   const v = fc.stack.at(fc.stack.height - 1);
   if (v.loc === Loc.Const) return fc.trapNow(TrapCode.nullReference);
+  if (!needsNullCheck(fc, v, false)) return;
   fc.protectFlags(1);
   testNull(fc, v);
   fc.trapIf('e', TrapCode.nullReference);
+  passedNullCheck(fc, v);
 }
 
 /**
@@ -80,6 +97,7 @@ export function brOnNull(fc: FunctionCompiler, target: CFrame): void {
   }
   fc.asm.test(GPR64[r]!, GPR64[r]!);
   brIf(fc, target, inFlags(I32, CC.e));
+  passedNullCheck(fc, v); // on the way on
   fc.push(inReg(v.type, r));
 }
 

@@ -13,6 +13,7 @@ import { callGcBuiltin } from '../calls.ts';
 import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { constant, inReg, Loc, type Value } from '../valueStack.ts';
 import { insertConstants } from './table.ts';
+import { needsNullCheck, passedNullCheck } from './funcRefs.ts';
 
 const EXTERNREF = ValType.externref;
 
@@ -26,13 +27,16 @@ function inOwnReg(fc: FunctionCompiler, v: Value): number {
 
 /**
  * An object reference popped into a register of its own, trapping with `code` when it is null,
- * unless its type is non-nullable (`nonNull`: validation has proven it cannot be).
+ * unless its type is non-nullable (`nonNull`: validation has proven it cannot be) or it is a local
+ * already tested on this straight line.
  */
 function popObject(fc: FunctionCompiler, code: TrapCode, nonNull: boolean): number {
-  const r = inOwnReg(fc, fc.pop());
-  if (nonNull) return r;
+  const v = fc.pop();
+  const r = inOwnReg(fc, v);
+  if (!needsNullCheck(fc, v, nonNull)) return r;
   fc.asm.test(GPR64[r]!, GPR64[r]!);
   fc.trapIf('e', code);
+  passedNullCheck(fc, v);
   return r;
 }
 

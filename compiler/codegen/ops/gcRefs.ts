@@ -5,6 +5,7 @@
 // with a shift, ref.eq compares words, a test against an abstract type looks at low bits (and at
 // an object's header for struct and array), and one against a concrete type compares type ids.
 
+import { needsNullCheck, passedNullCheck } from './funcRefs.ts';
 import { encodingOf, FUNCREF, SUPERTYPE_TABLE, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
 import { GC_HEADER, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../../abi/gcObjects.ts';
 import { dword, GPR32, GPR64, GPR8, mem, qword } from '../../x64/index.ts';
@@ -49,9 +50,10 @@ export function i31Get(fc: FunctionCompiler, signed: boolean, nonNull: boolean):
     return fc.push(constant(I32, 0));
   }
   const r = inOwnReg(fc, v);
-  if (!nonNull) {
+  if (needsNullCheck(fc, v, nonNull)) {
     fc.asm.test(GPR64[r]!, GPR64[r]!);
     fc.trapIf('e', TrapCode.nullI31Reference);
+    passedNullCheck(fc, v);
   }
   if (signed) fc.asm.sar(GPR32[r]!, 1);
   else fc.asm.shr(GPR32[r]!, 1);

@@ -27,7 +27,7 @@ export function boundOf(fc: FunctionCompiler, v: Value, pos: number): number {
   switch (v.loc) {
     case Loc.Const: return v.imm >= 0 && v.imm <= MAX_BOUND ? v.imm : NO_BOUND;
     case Loc.Reg: case Loc.Slot: return fc.stack.bound(pos);
-    case Loc.Local: return fc.bounds ? fc.bounds.valueBound(v.n) : NO_BOUND;
+    case Loc.Local: return fc.bounds.valueBound(v.n);
     case Loc.LocalPlus: {
       // local + c with c >= 0 does not wrap while the sum stays below 2^32.
       const b = fc.bounds && v.imm >= 0 ? fc.bounds.valueBound(v.n) : NO_BOUND;
