@@ -10,6 +10,13 @@
 // what allocation bumps through next, and empty chunks are unmapped. It collects when the bytes
 // allocated since the last collection pass a budget that grows with the live bytes, so the work
 // is amortised and the mapped memory stays within about twice the live data (plus 8 MiB).
+//
+// Generated code allocates inline: the free run being bumped through is the thread's allocation
+// region (abi GC_REGION: TOP and LIMIT in the runtime's state block, `useRegion`), which
+// generated code bumps without telling the heap. So the objects between where the region was
+// last looked at and TOP have no start bits yet: before anything looks for object starts (a
+// collection, isObject, hostWords) or the region changes, the heap walks them one after another,
+// each header giving its size ("parsing the region"), and counts their bytes then.
 
 import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../abi/gcObjects.ts';
 import { getNative } from './native.ts';
@@ -40,6 +47,15 @@ export interface GcHeap {
   noCollection: number;
   /** Bytes allocated so far (for tests and statistics). */
   readonly allocatedBytes: number;
+  // Added with inline allocation:
+  /**
+   * Keep the allocation region in `cell` (4 u32: TOP's low and high halves, then LIMIT's; the
+   * runtime's state block at GC_REGION.TOP), where generated code bumps it. Until then the heap
+   * keeps it in memory of its own, which only allocate() bumps.
+   */
+  useRegion(cell: Uint32Array): void;
+  /** Calls of allocate() so far: objects bumped inline by generated code are not among them. */
+  readonly allocateCalls: number;
   // Added with the collector:
   /** Collect now (unless noCollection > 0: then nothing happens). */
   collect(): void;
@@ -83,7 +99,7 @@ interface Run {
 class MarkSweepHeap implements GcHeap {
   readonly markers: ((mark: (word: number) => void) => void)[] = [];
   noCollection = 0;
-  allocatedBytes = 0;
+  allocateCalls = 0;
   collections = 0;
   liveBytes = 0;
   mappedBytes = 0;
@@ -97,16 +113,77 @@ class MarkSweepHeap implements GcHeap {
   /** The free runs the last sweep left, and the next one to bump through. */
   private runs: Run[] = [];
   private nextRun = 0;
-  /** The region allocation bumps through: [top, limit) of `current`. */
+  // #region gc-region-fields
+  /**
+   * The region allocation bumps through: [TOP, end) of `current`, TOP in `region` (GC_REGION's
+   * layout: generated code bumps it), with the LIMIT published there `end`, or TOP to send every
+   * allocation to allocate() (no region, or stress). Objects from `parsed` to TOP have no start
+   * bits yet and are not counted in `countedBytes`.
+   */
+  private region: Uint32Array = new Uint32Array(4);
   private current: Chunk | undefined;
-  private top = 0;
-  private limit = 0;
+  private end = 0;
+  private parsed = 0;
+  /** Bytes allocated, but for the region's unparsed objects. */
+  private countedBytes = 0;
+  // #endregion gc-region-fields
   private sinceCollection = 0;
   private budget = STRESS ? 0 : MIN_BUDGET;
   private readonly worklist: number[] = [];
   private collecting = false;
   /** While tracing for hostWords: where host words of reached objects go. */
   private reportHost: ((word: number) => void) | undefined;
+
+  get allocatedBytes(): number {
+    return this.countedBytes + (this.current ? this.top - this.parsed : 0);
+  }
+
+  useRegion(cell: Uint32Array): void {
+    cell.set(this.region.subarray(0, 4));
+    this.region = cell;
+  }
+
+  /** The region's TOP (an address below 2^47: exact as a number). */
+  private get top(): number {
+    return this.region[0]! + this.region[1]! * 0x100000000;
+  }
+  /** Set TOP to `top` and publish LIMIT: `end`, or TOP itself (every allocation calls out) under stress or without a region. */
+  private setRegion(top: number): void {
+    const r = this.region;
+    const hi = Math.floor(top / 0x100000000);
+    r[0] = top >>> 0;
+    r[1] = hi;
+    const limit = STRESS || !this.current ? top : this.end;
+    r[2] = limit >>> 0;
+    r[3] = Math.floor(limit / 0x100000000);
+  }
+
+  // #region gc-parse-region
+  /**
+   * Give the objects bumped into the region since it was last looked at their start bits, one
+   * after another from `parsed` to TOP (each header gives the size through the type's shape; an
+   * object allocate() made with an odd size is in oddSizes), and count their bytes.
+   */
+  private parseRegion(): void {
+    const c = this.current;
+    if (!c) return;
+    const top = this.top;
+    let at = this.parsed;
+    if (at === top) return;
+    while (at < top) {
+      const size = this.sizeOf(c, at);
+      // Generated code makes objects of registered types only; anything else is a broken heap.
+      if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${at.toString(16)}`);
+      c.setStart(c.granule(at));
+      at += size;
+    }
+    const bytes = top - this.parsed;
+    c.liveBytes += bytes;
+    this.countedBytes += bytes;
+    this.sinceCollection += bytes;
+    this.parsed = top;
+  }
+  // #endregion gc-parse-region
 
   registerType(typeId: number, shape: ObjectShape): void {
     this.shapes.set(typeId, shape);
@@ -119,31 +196,48 @@ class MarkSweepHeap implements GcHeap {
   allocate(header: number, length: number, bytes: number): number {
     if (!(bytes % OBJECT_ALIGN === 0 && bytes >= GC_HEADER.SIZE)) throw new RangeError(`bad object size ${bytes}`);
     if (bytes > MAX_OBJECT) throw new RangeError('out of memory for GC objects');
-    if (this.sinceCollection >= this.budget && this.noCollection === 0) this.collect();
-    let chunk: Chunk;
-    let address: number;
+    this.allocateCalls++;
+    const unparsed = this.current ? this.top - this.parsed : 0;
+    if (this.sinceCollection + unparsed >= this.budget && this.noCollection === 0) this.collect();
     if (bytes > LARGE_OBJECT) {
-      chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
-      address = chunk.base;
-    } else {
-      if (this.top + bytes > this.limit) this.refill(bytes);
-      chunk = this.current!;
-      address = this.top;
-      this.top += bytes;
+      const chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
+      const address = chunk.base;
+      chunk.setStart(0);
+      this.writeHeader(chunk, address, header, length, bytes);
+      chunk.liveBytes += bytes;
+      this.countedBytes += bytes;
+      this.sinceCollection += bytes;
+      return address;
     }
-    chunk.setStart(chunk.granule(address));
-    chunk.liveBytes += bytes;
+    // Bumped like generated code's objects: the next parse gives it its start bit and counts it.
+    let address = this.top;
+    if (!this.current || address + bytes > this.end) {
+      this.refill(bytes);
+      address = this.top;
+    }
+    this.writeHeader(this.current!, address, header, length, bytes);
+    this.setRegion(address + bytes);
+    return address;
+  }
+
+  private writeHeader(chunk: Chunk, address: number, header: number, length: number, bytes: number): void {
     const at = (address - chunk.base) >>> 2;
     chunk.u32[at + GC_HEADER.TYPE / 4] = header;
     chunk.u32[at + GC_HEADER.LENGTH / 4] = length;
     if (this.sizeOf(chunk, address) !== bytes) this.oddSizes.set(address, bytes);
-    this.allocatedBytes += bytes;
-    this.sinceCollection += bytes;
-    return address;
+  }
+
+  /** Bump through [start, end) of `chunk` next (the previous region was parsed and given up). */
+  private startRegion(chunk: Chunk, start: number, end: number): void {
+    this.current = chunk;
+    this.end = end;
+    this.parsed = start;
+    this.setRegion(start);
   }
 
   /** Make [top, limit) hold `bytes` (small): the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
+    this.parseRegion();
     const runs = this.runs;
     if (bytes > SMALL_OBJECT) {
       // First fit among all the runs left (the current region's rest goes back among them).
@@ -151,9 +245,7 @@ class MarkSweepHeap implements GcHeap {
         const run = runs[i]!;
         if (run.end - run.start >= bytes) {
           this.giveBack();
-          this.current = run.chunk;
-          this.top = run.start;
-          this.limit = run.end;
+          this.startRegion(run.chunk, run.start, run.end);
           runs.splice(i, 1);
           return;
         }
@@ -163,27 +255,30 @@ class MarkSweepHeap implements GcHeap {
       while (this.nextRun < runs.length) {
         const run = runs[this.nextRun++]!;
         if (run.end - run.start >= bytes) {
-          this.current = run.chunk;
-          this.top = run.start;
-          this.limit = run.end;
+          this.startRegion(run.chunk, run.start, run.end);
           return;
         }
       }
     }
     this.giveBack();
     const chunk = this.mapChunk(CHUNK_SIZE, false);
-    this.current = chunk;
-    this.top = chunk.base;
-    this.limit = chunk.base + chunk.size;
+    this.startRegion(chunk, chunk.base, chunk.base + chunk.size);
   }
 
   /** The current region's rest, back among the runs (a medium object or a new chunk takes its place). */
   private giveBack(): void {
-    if (this.current && this.limit - this.top >= GC_HEADER.SIZE) {
-      this.runs.push({ chunk: this.current, start: this.top, end: this.limit });
+    this.parseRegion();
+    if (this.current && this.end - this.top >= GC_HEADER.SIZE) {
+      this.runs.push({ chunk: this.current, start: this.top, end: this.end });
     }
+    this.dropRegion();
+  }
+
+  /** No region: TOP = LIMIT = 0, so generated code calls out for its next object. */
+  private dropRegion(): void {
     this.current = undefined;
-    this.top = this.limit = 0;
+    this.end = this.parsed = 0;
+    this.setRegion(0);
   }
 
   private mapChunk(size: number, large: boolean): Chunk {
@@ -213,6 +308,7 @@ class MarkSweepHeap implements GcHeap {
 
   isObject(word: number): boolean {
     if (word % OBJECT_ALIGN !== 0) return false;
+    this.parseRegion();
     const c = this.chunkOf(word);
     return c !== undefined && c.isStart(c.granule(word));
   }
@@ -302,6 +398,7 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-collect
   collect(): void {
     if (this.noCollection > 0 || this.collecting) return;
+    this.parseRegion();
     this.collecting = true;
     try {
       this.markFromRoots();
@@ -360,8 +457,7 @@ class MarkSweepHeap implements GcHeap {
     this.high = kept.length ? kept[kept.length - 1]!.base + kept[kept.length - 1]!.size : 0;
     this.runs = runs;
     this.nextRun = 0;
-    this.current = undefined;
-    this.top = this.limit = 0;
+    this.dropRegion();
     this.liveBytes = live;
   }
   // #endregion gc-collect
@@ -369,6 +465,7 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-host-words
   hostWords(report: (word: number) => void): void {
     if (this.collecting || this.chunks.length === 0) return;
+    this.parseRegion();
     this.collecting = true;
     this.reportHost = report;
     try {

@@ -1,10 +1,13 @@
 // GC's structs and arrays (compiler/abi/gcObjects.ts lays them out): an object's reference is its
 // address, so a field is one load or store from the reference, after a null check (and, for an
-// array, a bounds check against the length in its header). Objects are made by runtime builtins
-// (GcBuiltin: a call out to the heap, which returns the zeroed object with its header written);
-// a struct's or a fixed array's fields are then stored here. Arrays' bulk operations are builtins.
+// array, a bounds check against the length in its header). An object whose size is known here
+// (a struct, an array of a constant length) is bumped inline from the thread's allocation region
+// (ops/gcAllocation.ts), calling the allocating builtin only when the region is exhausted; other
+// arrays are made by runtime builtins (GcBuiltin: a call out to the heap, which returns the zeroed
+// object with its header written). A struct's or a fixed array's fields are then stored here.
+// Arrays' bulk operations are builtins.
 
-import { GC_HEADER, fieldSize, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
+import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
 import { PackedType, ValType, type FieldType, type FuncType, type TypeDef } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
@@ -13,6 +16,7 @@ import { callGcBuiltin } from '../calls.ts';
 import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { constant, inReg, Loc, type Value } from '../valueStack.ts';
 import { insertConstants } from './table.ts';
+import { allocateFixed } from './gcAllocation.ts';
 
 const EXTERNREF = ValType.externref;
 
@@ -39,13 +43,15 @@ const stackType = (t: number): number => (t === PackedType.i8 || t === PackedTyp
 const sizedFor = (m: Mem, t: number): Mem => withSize(m, (fieldSize(t) * 8) as MemSize);
 
 const layouts = new WeakMap<TypeDef, StructLayout>();
-/** Struct type t's field offsets (made once per type). */
-function offsetsOf(fc: FunctionCompiler, t: number): readonly number[] {
+/** Struct type t's layout (made once per type). */
+function layoutOf(fc: FunctionCompiler, t: number): StructLayout {
   const def = fc.env.module.typeDefs[t]!;
   let layout = layouts.get(def);
   if (!layout) layouts.set(def, (layout = structLayout(def.fields)));
-  return layout.offsets;
+  return layout;
 }
+/** Struct type t's field offsets. */
+const offsetsOf = (fc: FunctionCompiler, t: number): readonly number[] => layoutOf(fc, t).offsets;
 
 // #region gc-field-access
 /** Store the popped value `v` into the field of type `t` at `m`. */
@@ -98,14 +104,10 @@ const pushedObject = (fc: FunctionCompiler): number => inOwnReg(fc, fc.pop());
 const fieldsOf = (fc: FunctionCompiler, t: number): readonly FieldType[] => fc.env.module.typeDefs[t]!.fields;
 
 // #region structs
-const STRUCT_NEW: FuncType = { params: [I32], results: [I64] };
-
-/** struct.new (the fields are the top values) or struct.new_default. */
+/** struct.new (the fields are the top values, stored once the object is made) or struct.new_default. */
 export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean): void {
   const fields = fieldsOf(fc, t);
-  fc.stack.push(constant(I32, t));
-  callGcBuiltin(fc, GcBuiltin.structNew, STRUCT_NEW, TrapCode.outOfMemory);
-  const obj = pushedObject(fc);
+  const obj = allocateFixed(fc, { type: t, kind: 'struct', length: 0, bytes: layoutOf(fc, t).size });
   if (!withDefaults) {
     const offsets = offsetsOf(fc, t);
     for (let k = fields.length - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, offsets[k]!), fields[k]!.type, fc.pop());
@@ -143,6 +145,16 @@ const elementOf = (fc: FunctionCompiler, t: number): number => fieldsOf(fc, t)[0
 
 /** array.new (value and length on the stack) or array.new_default (length). */
 export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean): void {
+  const length = fc.stack.peek();
+  if (withDefault && length.loc === Loc.Const) {
+    // A constant length: the size is known, the object is made inline (zeroed: nothing to store).
+    const bytes = arrayBytes(length.imm >>> 0, fieldSize(elementOf(fc, t)));
+    if (bytes <= INLINE_OBJECT_MAX) {
+      fc.pop();
+      fc.push(inReg(EXTERNREF, allocateFixed(fc, { type: t, kind: 'array', length: length.imm >>> 0, bytes })));
+      return;
+    }
+  }
   if (withDefault) {
     insertConstants(fc, 1, [t]);
     callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
@@ -158,10 +170,15 @@ export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean):
 export function arrayNewFixed(fc: FunctionCompiler, t: number, count: number): void {
   const elem = elementOf(fc, t);
   const size = fieldSize(elem);
-  fc.stack.push(constant(I32, t));
-  fc.stack.push(constant(I32, count));
-  callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
-  const obj = pushedObject(fc);
+  const bytes = arrayBytes(count, size);
+  let obj: number;
+  if (bytes <= INLINE_OBJECT_MAX) obj = allocateFixed(fc, { type: t, kind: 'array', length: count, bytes });
+  else {
+    fc.stack.push(constant(I32, t));
+    fc.stack.push(constant(I32, count));
+    callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
+    obj = pushedObject(fc);
+  }
   for (let k = count - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, GC_HEADER.SIZE + k * size), elem, fc.pop());
   fc.push(inReg(EXTERNREF, obj));
 }
