@@ -18,7 +18,7 @@
 // collection, isObject, hostWords) or the region changes, the heap walks them one after another,
 // each header giving its size ("parsing the region"), and counts their bytes then.
 
-import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../abi/gcObjects.ts';
+import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_BITS, TYPE_ID_MASK } from '../abi/gcObjects.ts';
 import { getNative } from './native.ts';
 import { Chunk, CHUNK_SIZE } from './gcChunk.ts';
 
@@ -104,6 +104,8 @@ class MarkSweepHeap implements GcHeap {
   liveBytes = 0;
   mappedBytes = 0;
   private readonly shapes = new Map<number, ObjectShape>();
+  /** By type id, what sizeOf needs fast (it runs for every object a parse or sweep passes): a struct's bytes, minus an array's element size, 0 without a shape. */
+  private readonly sizeById = new Int32Array(1 << TYPE_ID_BITS);
   /** Objects whose size the shapes do not give (no shape registered, or `bytes` disagreed): scanned word by word. */
   private readonly oddSizes = new Map<number, number>();
   /** Every chunk, by increasing base (binary search finds a word's). */
@@ -178,6 +180,7 @@ class MarkSweepHeap implements GcHeap {
       at += size;
     }
     const bytes = top - this.parsed;
+    c.used = Math.max(c.used, top - c.base);
     c.liveBytes += bytes;
     this.countedBytes += bytes;
     this.sinceCollection += bytes;
@@ -187,6 +190,7 @@ class MarkSweepHeap implements GcHeap {
 
   registerType(typeId: number, shape: ObjectShape): void {
     this.shapes.set(typeId, shape);
+    this.sizeById[typeId] = shape.kind === 'struct' ? shape.size : -shape.elementSize;
   }
   shapeOf(typeId: number): ObjectShape | undefined {
     return this.shapes.get(typeId);
@@ -203,6 +207,7 @@ class MarkSweepHeap implements GcHeap {
       const chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
       const address = chunk.base;
       chunk.setStart(0);
+      chunk.used = bytes;
       this.writeHeader(chunk, address, header, length, bytes);
       chunk.liveBytes += bytes;
       this.countedBytes += bytes;
@@ -332,14 +337,16 @@ class MarkSweepHeap implements GcHeap {
 
   /** An object's bytes, by its header and its type's shape (NaN without a shape). */
   private sizeOf(chunk: Chunk, address: number): number {
-    const odd = this.oddSizes.get(address);
-    if (odd !== undefined) return odd;
+    if (this.oddSizes.size !== 0) {
+      const odd = this.oddSizes.get(address);
+      if (odd !== undefined) return odd;
+    }
     const at = (address - chunk.base) >>> 2;
     const header = chunk.u32[at + GC_HEADER.TYPE / 4]!;
-    const shape = this.shapes.get(header & TYPE_ID_MASK);
+    const size = this.sizeById[header & TYPE_ID_MASK]!;
     const kind = (header >>> OBJECT_KIND_SHIFT) << OBJECT_KIND_SHIFT;
-    if (shape?.kind === 'struct' && kind === OBJECT_KIND_STRUCT) return shape.size;
-    if (shape?.kind === 'array' && kind === OBJECT_KIND_ARRAY) return arrayBytes(chunk.u32[at + GC_HEADER.LENGTH / 4]!, shape.elementSize);
+    if (size > 0 && kind === OBJECT_KIND_STRUCT) return size;
+    if (size < 0 && kind === OBJECT_KIND_ARRAY) return arrayBytes(chunk.u32[at + GC_HEADER.LENGTH / 4]!, -size);
     return NaN;
   }
 
@@ -412,8 +419,16 @@ class MarkSweepHeap implements GcHeap {
     this.budget = STRESS ? 0 : Math.max(MIN_BUDGET, this.liveBytes);
   }
 
-  /** Free every unmarked object: zero it, clear its start bit; collect the free runs; unmap empty chunks. */
+  /**
+   * Free every unmarked object: the start bits of marked objects only are kept, the memory
+   * between marked objects is zeroed and becomes the free runs; empty chunks are unmapped. It
+   * walks the live objects (by their mark bits), not the dead ones.
+   */
   private sweep(): void {
+    for (const address of this.oddSizes.keys()) {
+      const c = this.chunkOf(address)!;
+      if (!c.isMarked(c.granule(address))) this.oddSizes.delete(address);
+    }
     const kept: Chunk[] = [];
     const runs: Run[] = [];
     let live = 0;
@@ -422,21 +437,17 @@ class MarkSweepHeap implements GcHeap {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
       let free = c.base; // where the free run before the next live object starts
-      let dirty = free; // the end of the last dead object in it (the rest of the run is zero)
-      for (let g = c.nextStart(0); g >= 0; g = c.nextStart(g + 1)) {
+      for (let g = c.nextMarked(0); g >= 0; g = c.nextMarked(g + 1)) {
         const address = c.base + g * OBJECT_ALIGN;
-        const size = this.sizeOf(c, address);
-        if (c.isMarked(g)) {
-          if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
-          if (address > free) chunkRuns.push({ chunk: c, start: free, end: address });
-          free = dirty = address + size;
-          liveHere += size;
-        } else {
-          c.clearStart(g);
-          this.oddSizes.delete(address);
-          dirty = address + size;
+        if (address > free) {
+          c.u8.fill(0, free - c.base, address - c.base);
+          chunkRuns.push({ chunk: c, start: free, end: address });
         }
+        const size = this.sizeOf(c, address);
+        free = address + size;
+        liveHere += size;
       }
+      c.keepMarkedStarts();
       c.liveBytes = liveHere;
       live += liveHere;
       if (liveHere === 0 && (c.large || spare++ >= SPARE_CHUNKS)) {
@@ -444,8 +455,9 @@ class MarkSweepHeap implements GcHeap {
         this.mappedBytes -= c.size;
         continue;
       }
-      // Zeroed up to the last dead object only: pages never written stay uncommitted.
-      if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
+      // Zeroed up to what was used only: pages never written stay uncommitted.
+      if (c.base + c.used > free) c.u8.fill(0, free - c.base, c.used);
+      c.used = free - c.base;
       if (!c.large) {
         if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
         runs.push(...chunkRuns);
