@@ -88,6 +88,18 @@ export class Chunk {
   nextMarked(g: number): number {
     return this.nextBit(this.marks, g);
   }
+  /** The last granule at or before `g` where an object starts, or -1. */
+  prevStart(g: number): number {
+    const starts = this.starts;
+    let w = g >>> 5;
+    if (w >= starts.length) (w = starts.length - 1), (g = 31);
+    let bits = starts[w]! & (0xffffffff >>> (31 - (g & 31)));
+    for (;;) {
+      if (bits !== 0) return w * 32 + (31 - Math.clz32(bits));
+      if (--w < 0) return -1;
+      bits = starts[w]!;
+    }
+  }
   /** After marking: only the marked objects still start anywhere (the others are freed). */
   keepMarkedStarts(): void {
     const { starts, marks } = this;

@@ -425,10 +425,6 @@ class MarkSweepHeap implements GcHeap {
    * walks the live objects (by their mark bits), not the dead ones.
    */
   private sweep(): void {
-    for (const address of this.oddSizes.keys()) {
-      const c = this.chunkOf(address)!;
-      if (!c.isMarked(c.granule(address))) this.oddSizes.delete(address);
-    }
     const kept: Chunk[] = [];
     const runs: Run[] = [];
     let live = 0;
@@ -440,29 +436,33 @@ class MarkSweepHeap implements GcHeap {
       for (let g = c.nextMarked(0); g >= 0; g = c.nextMarked(g + 1)) {
         const address = c.base + g * OBJECT_ALIGN;
         if (address > free) {
-          c.u8.fill(0, free - c.base, address - c.base);
+          this.zeroDead(c, free, address);
           chunkRuns.push({ chunk: c, start: free, end: address });
         }
         const size = this.sizeOf(c, address);
         free = address + size;
         liveHere += size;
       }
-      c.keepMarkedStarts();
-      c.liveBytes = liveHere;
-      live += liveHere;
       if (liveHere === 0 && (c.large || spare++ >= SPARE_CHUNKS)) {
         c.unmap();
         this.mappedBytes -= c.size;
         continue;
       }
       // Zeroed up to what was used only: pages never written stay uncommitted.
-      if (c.base + c.used > free) c.u8.fill(0, free - c.base, c.used);
+      this.zeroDead(c, free, c.base + c.used);
       c.used = free - c.base;
+      c.keepMarkedStarts();
+      c.liveBytes = liveHere;
+      live += liveHere;
       if (!c.large) {
         if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
         runs.push(...chunkRuns);
       }
       kept.push(c);
+    }
+    for (const address of this.oddSizes.keys()) {
+      const c = this.chunkOf(address)!;
+      if (!c.isMarked(c.granule(address))) this.oddSizes.delete(address);
     }
     this.chunks = kept;
     this.low = kept.length ? kept[0]!.base : Infinity;
@@ -471,6 +471,19 @@ class MarkSweepHeap implements GcHeap {
     this.nextRun = 0;
     this.dropRegion();
     this.liveBytes = live;
+  }
+
+  /**
+   * Zero the dead objects in [from, to) of chunk `c`, a gap between live ones (their start bits
+   * are still set): from the first one's start to the last one's end. The rest of a gap is free
+   * memory, zero already, which a gap may have much of (a whole chunk's tail).
+   */
+  private zeroDead(c: Chunk, from: number, to: number): void {
+    if (to <= from) return;
+    const first = c.nextStart(c.granule(from));
+    if (first < 0 || c.base + first * OBJECT_ALIGN >= to) return;
+    const lastAt = c.base + c.prevStart(c.granule(to) - 1) * OBJECT_ALIGN;
+    c.u8.fill(0, first * OBJECT_ALIGN, lastAt + this.sizeOf(c, lastAt) - c.base);
   }
   // #endregion gc-collect
 
