@@ -1,0 +1,133 @@
+// Inline allocation (ops/gcAllocation.ts): structs and arrays of a known size are bumped from the
+// thread's allocation region by generated code, the runtime's allocate() called only when the
+// region runs out; the objects so made get their start bits when the heap parses the region, so a
+// later collection keeps those still reachable and frees the others; and the slow path gives back
+// every value that was in a register (integers, floats, vectors, references) as it was.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Instance, Module } from '../api/index.ts';
+import { getGcHeap } from '../runtime/gcHeap.ts';
+import type { TextToBinary } from '../wast/textFormatError.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+
+const native = process.arch === 'x64' && process.platform === 'linux';
+/** Under LIGHTBEAM_GC_STRESS every allocation calls out (and collects): the slow path is then the only one. */
+const stress = !!process.env.LIGHTBEAM_GC_STRESS;
+
+let parse: TextToBinary;
+beforeAll(async () => {
+  parse = await requireWasmToolsTextToBinary();
+});
+
+type Exports = Record<string, (...args: unknown[]) => unknown>;
+const instance = (text: string): Exports => new Instance(new Module(parse(text)), {}).exports as Exports;
+
+const LISTS = `(module
+  (type $node (struct (field $v i32) (field $next (ref null $node))))
+  (type $ints (array (mut i32)))
+  (global $kept (mut (ref null $node)) (ref.null $node))
+  ;; Nodes from..from+n-1: every 10th joins the kept list, the others (and two arrays each) are garbage at once.
+  (func (export "build") (param $i i32) (param $n i32)
+    (local.set $n (i32.add (local.get $i) (local.get $n)))
+    (loop $next
+      (drop (array.new_fixed $ints 2 (local.get $i) (local.get $i)))
+      (drop (array.new_default $ints (i32.const 5)))
+      (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 10)))
+        (then (global.set $kept (struct.new $node (local.get $i) (global.get $kept))))
+        (else (drop (struct.new $node (local.get $i) (ref.null $node)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $i) (local.get $n)))))
+  ;; The kept list's length, or -1 if a value is not its successor's plus 10.
+  (func (export "check") (result i32) (local $n (ref null $node)) (local $count i32)
+    (local.set $n (global.get $kept))
+    (block $done (loop $walk
+      (br_if $done (ref.is_null (local.get $n)))
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (if (i32.eqz (ref.is_null (struct.get $node $next (local.get $n))))
+        (then (if (i32.ne (struct.get $node $v (local.get $n))
+                          (i32.add (struct.get $node $v (struct.get $node $next (local.get $n))) (i32.const 10)))
+          (then (return (i32.const -1))))))
+      (local.set $n (struct.get $node $next (local.get $n)))
+      (br $walk)))
+    (local.get $count)))`;
+
+describe.runIf(native)('inline allocation', () => {
+  it('bumps the region in generated code: allocate() is called once per region, not per object', () => {
+    const heap = getGcHeap();
+    const e = instance(LISTS);
+    const before = { calls: heap.allocateCalls, bytes: heap.allocatedBytes };
+    const n = stress ? 2_000 : 200_000;
+    e.build!(0, n);
+    const objects = 3 * n;
+    const calls = heap.allocateCalls - before.calls;
+    // 3 objects a round, 24 + 16 + 32 bytes: all counted, whoever made them.
+    expect(heap.allocatedBytes - before.bytes).toBe(n * (24 + 16 + 32));
+    if (stress) expect(calls).toBe(objects);
+    // A region is a free run: after collections, the gaps between the kept nodes, a few per KiB.
+    else expect(calls).toBeLessThan(objects / 50);
+    expect(e.check!()).toBe(n / 10);
+  });
+
+  it('objects made inline survive a later collection when reachable; the garbage among them is freed', () => {
+    const heap = getGcHeap();
+    const e = instance(LISTS);
+    const n = stress ? 3_000 : 300_000;
+    e.build!(0, n); // garbage: 9/10 of the nodes and every array (~20 MiB without stress)
+    heap.collect();
+    // The kept list alone survives: 24 bytes a node (the global of the first test's instance may still hold its list too).
+    expect(heap.liveBytes).toBeLessThan((n / 10) * 24 + 200_000 * 24 / 10 + 64 * 1024);
+    expect(heap.liveBytes).toBeGreaterThanOrEqual((n / 10) * 24);
+    expect(e.check!()).toBe(n / 10);
+    // Allocation goes on into the freed memory; the list is still intact after it and another collection.
+    e.build!(n, n);
+    heap.collect();
+    expect(e.check!()).toBe(2 * (n / 10));
+  });
+
+  it('the slow path gives back every value that was in a register across the call', () => {
+    // Around each struct.new: an i64, an f64, a v128 and a reference live in registers (stack
+    // values and register locals). Enough rounds to run out of regions (and collect) many times.
+    const e = instance(`(module
+      (type $node (struct (field $v i64) (field $next (ref null $node))))
+      (func (export "run") (param $n i32) (result f64) (local $i i32) (local $x i64) (local $f f64)
+        (local $v v128) (local $l (ref null $node)) (local $sum f64)
+        (local.set $v (v128.const i64x2 0 0))
+        (loop $next
+          (local.set $x (i64.extend_i32_u (local.get $i)))
+          (local.set $f (f64.convert_i32_u (local.get $i)))
+          ;; Values on the stack across the allocation: x * 3 (i64), f * 0.5 (f64), v + (1, 2), the list head.
+          (local.set $l
+            (struct.new $node
+              (i64.add
+                (i64.mul (local.get $x) (i64.const 3))
+                (struct.get $node $v (struct.new $node (local.get $x) (local.get $l))))
+              (local.get $l)))
+          (local.set $sum (f64.add (local.get $sum)
+            (f64.add (f64.mul (local.get $f) (f64.const 0.5))
+              (f64.convert_i64_u (struct.get $node $v (struct.new_default $node))))))
+          (local.set $v (i64x2.add (local.get $v)
+            (i64x2.replace_lane 0 (v128.const i64x2 1 2) (i64.extend_i32_u (ref.is_null (struct.new_default $node))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+        ;; Every node's value is 4 * its index (x * 3 + x), down the list.
+        (local.set $i (local.get $n))
+        (block $done (loop $walk
+          (br_if $done (ref.is_null (local.get $l)))
+          (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+          (if (i64.ne (struct.get $node $v (local.get $l)) (i64.mul (i64.extend_i32_u (local.get $i)) (i64.const 4)))
+            (then (return (f64.const -1))))
+          (local.set $l (struct.get $node $next (local.get $l)))
+          (br $walk)))
+        (if (i32.ne (local.get $i) (i32.const 0)) (then (return (f64.const -2))))
+        ;; v = (0 * n, 2 * n): ref.is_null of a new object is 0.
+        (if (i64.ne (i64x2.extract_lane 1 (local.get $v)) (i64.mul (i64.extend_i32_u (local.get $n)) (i64.const 2)))
+          (then (return (f64.const -3))))
+        (if (i64.ne (i64x2.extract_lane 0 (local.get $v)) (i64.const 0)) (then (return (f64.const -4))))
+        (local.get $sum)))`);
+    const heap = getGcHeap();
+    const collections = heap.collections;
+    const n = stress ? 2_000 : 400_000;
+    // sum of i * 0.5 for i < n
+    expect(e.run!(n)).toBe((n * (n - 1)) / 4);
+    if (!stress) expect(heap.collections - collections).toBeGreaterThan(0);
+  });
+});
