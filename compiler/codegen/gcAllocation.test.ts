@@ -130,4 +130,53 @@ describe.runIf(native)('inline allocation', () => {
     expect(e.run!(n)).toBe((n * (n - 1)) / 4);
     if (!stress) expect(heap.collections - collections).toBeGreaterThan(0);
   });
+
+  it('sizes arrays of a run-time length inline: every element size, lengths across the inline limit, huge ones trap', () => {
+    const e = instance(`(module
+      (type $i8 (array (mut i8))) (type $i16 (array (mut i16))) (type $i32 (array (mut i32)))
+      (type $i64 (array (mut i64))) (type $v128 (array (mut v128)))
+      (global $keep (mut anyref) (ref.null any))
+      ;; Two arrays of length n each: the first's last element set to -1 after the second is made,
+      ;; then each one's length and the sum of the second's elements (all must still be zero)
+      ;; and the first's last element read back. Returns len1 + len2 + sum2 * 1000 + last1 * 1000000.
+      (func (export "i8") (param $n i32) (result i64) (local $a (ref $i8)) (local $b (ref $i8)) (local $i i32) (local $sum i32)
+        (local.set $a (array.new_default $i8 (local.get $n)))
+        (local.set $b (array.new_default $i8 (local.get $n)))
+        (if (local.get $n) (then (array.set $i8 (local.get $a) (i32.sub (local.get $n) (i32.const 1)) (i32.const -1))))
+        (block $done (loop $add
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $sum (i32.add (local.get $sum) (array.get_u $i8 (local.get $b) (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $add)))
+        (i64.add (i64.extend_i32_u (i32.add (array.len (local.get $a)) (array.len (local.get $b))))
+          (i64.add (i64.mul (i64.extend_i32_u (local.get $sum)) (i64.const 1000))
+            (if (result i64) (local.get $n)
+              (then (i64.mul (i64.extend_i32_u (array.get_u $i8 (local.get $a) (i32.sub (local.get $n) (i32.const 1)))) (i64.const 1000000)))
+              (else (i64.const 0))))))
+      (func (export "i16") (param $n i32) (result i32) (array.len (array.new_default $i16 (local.get $n))))
+      (func (export "i32") (param $n i32) (result i32) (array.len (array.new_default $i32 (local.get $n))))
+      (func (export "i64") (param $n i32) (result i32) (array.len (array.new_default $i64 (local.get $n))))
+      ;; A v128 array of n, its last element set; another of n after it must be all zero.
+      (func (export "v128") (param $n i32) (result i32) (local $a (ref $v128)) (local $b (ref $v128))
+        (local.set $a (array.new_default $v128 (local.get $n)))
+        (array.set $v128 (local.get $a) (i32.sub (local.get $n) (i32.const 1)) (v128.const i64x2 -1 -1))
+        (local.set $b (array.new_default $v128 (local.get $n)))
+        (global.set $keep (local.get $a))
+        (i32.add (array.len (local.get $b))
+          (i32.add (i32x4.extract_lane 3 (array.get $v128 (local.get $a) (i32.sub (local.get $n) (i32.const 1))))
+            (i32x4.extract_lane 0 (array.get $v128 (local.get $b) (i32.sub (local.get $n) (i32.const 1))))))))`);
+    const heap = getGcHeap();
+    for (const n of [0, 1, 7, 8, 9, 100, 65_527, 65_528, 70_000]) expect(e.i8!(n)).toBe(BigInt(2 * n + (n ? 255 * 1_000_000 : 0)));
+    const before = heap.allocateCalls;
+    for (let n = 0; n < 1000; n++) {
+      expect(e.i16!(n)).toBe(n);
+      expect(e.i32!(n)).toBe(n);
+      expect(e.i64!(n)).toBe(n);
+    }
+    if (!stress) expect(heap.allocateCalls - before).toBeLessThan(300);
+    for (const n of [1, 2, 3, 4095, 4096, 5000]) expect(e.v128!(n)).toBe(n - 1);
+    // Beyond any heap: the builtin's trap.
+    expect(() => e.i64!(0xffff_ffff)).toThrow(/out of memory/);
+    expect(() => e.i16!(-1)).toThrow(/out of memory/);
+  });
 });

@@ -9,7 +9,7 @@
 // builtin may collect, and a reference that was in a register is then a word of the wasm stack,
 // which the conservative scan sees (compiler/runtime/gcRoots.ts).
 
-import { GC_HEADER, GC_REGION, OBJECT_KIND_ARRAY, OBJECT_KIND_STRUCT } from '../../abi/gcObjects.ts';
+import { GC_HEADER, GC_REGION, INLINE_OBJECT_MAX, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_STRUCT } from '../../abi/gcObjects.ts';
 import { encodingOf, GcBuiltin, INT_PARAM_REGS, regBit, type RegId, TrapCode, VMCTX, VMCTX_REG, XMM_BASE } from '../../abi/index.ts';
 import { dword, GPR32, GPR64, qword, rsp, xmmword } from '../../x64/index.ts';
 import { type FunctionCompiler, GPR, xmm } from '../functionCompiler.ts';
@@ -25,9 +25,9 @@ export interface FixedObject {
   /** The module's type index. */
   readonly type: number;
   readonly kind: 'struct' | 'array';
-  /** An array's length (0 for a struct). */
-  readonly length: number;
-  /** Its bytes, header included (a multiple of OBJECT_ALIGN, at most INLINE_OBJECT_MAX). */
+  /** An array's length (0 for a struct), or the general register holding it (as `{ reg }`: a u32, zero-extended). */
+  readonly length: number | { readonly reg: RegId };
+  /** Its bytes, header included (a multiple of OBJECT_ALIGN, at most INLINE_OBJECT_MAX); for a length in a register, its element size. */
   readonly bytes: number;
 }
 
@@ -47,8 +47,25 @@ export function allocateFixed(fc: FunctionCompiler, o: FixedObject): number {
   const slow = a.newLabel();
   const done = a.newLabel();
   a.mov(STATE, qword(VMCTX_BASE, VMCTX.RUNTIME_STATE));
-  a.mov(OBJ, qword(STATE, GC_REGION.TOP));
-  a.lea(END, qword(OBJ, o.bytes));
+  if (typeof o.length === 'number') {
+    a.mov(OBJ, qword(STATE, GC_REGION.TOP));
+    a.lea(END, qword(OBJ, o.bytes));
+  } else {
+    // A length known at run time: small enough to bump (else the builtin decides), then the
+    // bytes, 8 + length * size rounded up to OBJECT_ALIGN, added to TOP.
+    const size = o.bytes;
+    const L = o.length.reg;
+    a.cmp(GPR32[L]!, Math.floor((INLINE_OBJECT_MAX - GC_HEADER.SIZE) / size));
+    a.jcc('a', slow);
+    if (size === 16) {
+      a.mov(END, GPR64[L]!);
+      a.shl(END, 4);
+      a.add(END, GC_HEADER.SIZE + OBJECT_ALIGN - 1);
+    } else a.lea(END, qword(null, GC_HEADER.SIZE + OBJECT_ALIGN - 1, GPR64[L]!, size as 1 | 2 | 4 | 8));
+    a.and(END, -OBJECT_ALIGN);
+    a.mov(OBJ, qword(STATE, GC_REGION.TOP));
+    a.add(END, OBJ);
+  }
   a.cmp(END, qword(STATE, GC_REGION.LIMIT));
   a.jcc('a', slow);
   a.mov(qword(STATE, GC_REGION.TOP), END);
@@ -59,7 +76,7 @@ export function allocateFixed(fc: FunctionCompiler, o: FixedObject): number {
   if (o.length === 0) a.mov(qword(OBJ, GC_HEADER.TYPE), END); // the length dword too: 0
   else {
     a.mov(dword(OBJ, GC_HEADER.TYPE), header);
-    a.mov(dword(OBJ, GC_HEADER.LENGTH), o.length);
+    a.mov(dword(OBJ, GC_HEADER.LENGTH), typeof o.length === 'number' ? o.length : GPR32[o.length.reg]!);
   }
   a.bind(done);
   // Every register that may hold a value now: locals' homes, the value stack's, the operator's.
@@ -94,8 +111,9 @@ function emitSlowPath(fc: FunctionCompiler, o: FixedObject, obj: RegId, live: nu
   if (area > 0) a.sub(rsp, area);
   xmms.forEach((r, k) => a.movups(xmmword(rsp, 16 * k), xmm(r)));
   const [typeArg, lengthArg] = [GPR32[INT_PARAM_REGS[0]!]!, GPR32[INT_PARAM_REGS[1]!]!];
+  // The length first: its register may be the type's (the saved copy stays on the stack).
+  if (o.kind === 'array') a.mov(lengthArg, typeof o.length === 'number' ? o.length : GPR32[o.length.reg]!);
   a.mov(typeArg, o.type);
-  if (o.kind === 'array') a.mov(lengthArg, o.length);
   a.call(qword(VMCTX_BASE, fc.env.vmctx.gcBuiltin(o.kind === 'struct' ? GcBuiltin.structNew : GcBuiltin.arrayNew)));
   fc.frame.trapSiteHere(TrapCode.outOfMemory, wasmOffset);
   if (obj !== 0) a.mov(GPR64[obj]!, RESULT_REG); // obj is not among the saved registers

@@ -154,6 +154,15 @@ export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean):
       fc.push(inReg(EXTERNREF, allocateFixed(fc, { type: t, kind: 'array', length: length.imm >>> 0, bytes })));
       return;
     }
+  } else if (withDefault) {
+    // A length known at run time: bumped inline when small, sized by the generated code.
+    fc.materializeFlags();
+    const L = inOwnReg(fc, fc.pop());
+    fc.asm.mov(GPR32[L]!, GPR32[L]!); // the upper half may be stale
+    const obj = allocateFixed(fc, { type: t, kind: 'array', length: { reg: L }, bytes: fieldSize(elementOf(fc, t)) });
+    fc.regs.release(L);
+    fc.push(inReg(EXTERNREF, obj));
+    return;
   }
   if (withDefault) {
     insertConstants(fc, 1, [t]);
