@@ -1,5 +1,6 @@
 // Allocating a GC object inline: a bump of the thread's allocation region (abi GC_REGION: TOP and
-// LIMIT in the runtime's state block) and a header store, a few instructions; only when the region
+// LIMIT in the runtime's state block) and a header store, a few instructions (for an array of a
+// run-time length, a check of the length and the size's computation before); only when the region
 // is exhausted (or the heap wants to see every allocation: stress, no region yet) does the code
 // call the allocating builtin, from a slow path placed after the function's body.
 //
@@ -20,8 +21,8 @@ const STATE = GPR64[SCRATCH]!;
 const END = GPR64[SCRATCH2]!;
 const RESULT_REG = GPR64[0]!; // rax: the builtin's result
 
-/** An object whose size is known when compiling: a struct, or an array of a constant length. */
-export interface FixedObject {
+/** An object to make inline: a struct, or an array of a constant length or one in a register. */
+export interface InlineObject {
   /** The module's type index. */
   readonly type: number;
   readonly kind: 'struct' | 'array';
@@ -38,7 +39,7 @@ export interface FixedObject {
  * TOP is zero). Otherwise the builtin makes it (structNew, or arrayNew with the constant length)
  * on the slow path, which comes back to the same place with the object in the same register.
  */
-export function allocateFixed(fc: FunctionCompiler, o: FixedObject): number {
+export function allocateInline(fc: FunctionCompiler, o: InlineObject): number {
   const a = fc.asm;
   fc.materializeFlags(); // the cmp below clobbers the flags
   fc.frame.hasCalls = true; // the slow path calls: rsp must be aligned, the stack checked
@@ -98,7 +99,7 @@ export function allocateFixed(fc: FunctionCompiler, o: FixedObject): number {
  * operator's `wasmOffset`), take its result into `obj`, restore them. rsp stays a multiple of 16
  * at the call (the frame keeps it so when `spDelta` is 0).
  */
-function emitSlowPath(fc: FunctionCompiler, o: FixedObject, obj: RegId, live: number, spDelta: number, wasmOffset: number): void {
+function emitSlowPath(fc: FunctionCompiler, o: InlineObject, obj: RegId, live: number, spDelta: number, wasmOffset: number): void {
   const a = fc.asm;
   const gprs: RegId[] = [];
   const xmms: RegId[] = [];

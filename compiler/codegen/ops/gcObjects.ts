@@ -1,9 +1,8 @@
 // GC's structs and arrays (compiler/abi/gcObjects.ts lays them out): an object's reference is its
 // address, so a field is one load or store from the reference, after a null check (and, for an
-// array, a bounds check against the length in its header). An object whose size is known here
-// (a struct, an array of a constant length) is bumped inline from the thread's allocation region
-// (ops/gcAllocation.ts), calling the allocating builtin only when the region is exhausted; other
-// arrays are made by runtime builtins (GcBuiltin: a call out to the heap, which returns the zeroed
+// array, a bounds check against the length in its header). Structs, fixed arrays and default
+// arrays are bumped inline from the thread's allocation region (ops/gcAllocation.ts), calling the
+// allocating builtin only when the region is exhausted; other arrays are made by runtime builtins (GcBuiltin: a call out to the heap, which returns the zeroed
 // object with its header written). A struct's or a fixed array's fields are then stored here.
 // Arrays' bulk operations are builtins.
 
@@ -16,7 +15,7 @@ import { callGcBuiltin } from '../calls.ts';
 import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { constant, inReg, Loc, type Value } from '../valueStack.ts';
 import { insertConstants } from './table.ts';
-import { allocateFixed } from './gcAllocation.ts';
+import { allocateInline } from './gcAllocation.ts';
 
 const EXTERNREF = ValType.externref;
 
@@ -107,7 +106,7 @@ const fieldsOf = (fc: FunctionCompiler, t: number): readonly FieldType[] => fc.e
 /** struct.new (the fields are the top values, stored once the object is made) or struct.new_default. */
 export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean): void {
   const fields = fieldsOf(fc, t);
-  const obj = allocateFixed(fc, { type: t, kind: 'struct', length: 0, bytes: layoutOf(fc, t).size });
+  const obj = allocateInline(fc, { type: t, kind: 'struct', length: 0, bytes: layoutOf(fc, t).size });
   if (!withDefaults) {
     const offsets = offsetsOf(fc, t);
     for (let k = fields.length - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, offsets[k]!), fields[k]!.type, fc.pop());
@@ -151,7 +150,7 @@ export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean):
     const bytes = arrayBytes(length.imm >>> 0, fieldSize(elementOf(fc, t)));
     if (bytes <= INLINE_OBJECT_MAX) {
       fc.pop();
-      fc.push(inReg(EXTERNREF, allocateFixed(fc, { type: t, kind: 'array', length: length.imm >>> 0, bytes })));
+      fc.push(inReg(EXTERNREF, allocateInline(fc, { type: t, kind: 'array', length: length.imm >>> 0, bytes })));
       return;
     }
   } else if (withDefault) {
@@ -159,7 +158,7 @@ export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean):
     fc.materializeFlags();
     const L = inOwnReg(fc, fc.pop());
     fc.asm.mov(GPR32[L]!, GPR32[L]!); // the upper half may be stale
-    const obj = allocateFixed(fc, { type: t, kind: 'array', length: { reg: L }, bytes: fieldSize(elementOf(fc, t)) });
+    const obj = allocateInline(fc, { type: t, kind: 'array', length: { reg: L }, bytes: fieldSize(elementOf(fc, t)) });
     fc.regs.release(L);
     fc.push(inReg(EXTERNREF, obj));
     return;
@@ -181,7 +180,7 @@ export function arrayNewFixed(fc: FunctionCompiler, t: number, count: number): v
   const size = fieldSize(elem);
   const bytes = arrayBytes(count, size);
   let obj: number;
-  if (bytes <= INLINE_OBJECT_MAX) obj = allocateFixed(fc, { type: t, kind: 'array', length: count, bytes });
+  if (bytes <= INLINE_OBJECT_MAX) obj = allocateInline(fc, { type: t, kind: 'array', length: count, bytes });
   else {
     fc.stack.push(constant(I32, t));
     fc.stack.push(constant(I32, count));
