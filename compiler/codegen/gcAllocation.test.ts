@@ -179,4 +179,46 @@ describe.runIf(native)('inline allocation', () => {
     expect(() => e.i64!(0xffff_ffff)).toThrow(/out of memory/);
     expect(() => e.i16!(-1)).toThrow(/out of memory/);
   });
+
+  it('fills arrays made inline with array.new: every element type, constant and run-time lengths', () => {
+    const e = instance(`(module
+      (type $i8 (array (mut i8))) (type $i16 (array (mut i16))) (type $i32 (array (mut i32)))
+      (type $i64 (array (mut i64))) (type $f32 (array (mut f32))) (type $f64 (array (mut f64)))
+      (type $v128 (array (mut v128))) (type $refs (array (mut (ref null $i32))))
+      ;; Each: an array of n copies of a value, then the sum of its elements (or of a lane of them),
+      ;; and a second array of n made right after it must be all zero (nothing written past the end).
+      (func (export "i8") (param $n i32) (param $v i32) (result i64) (local $a (ref $i8)) (local $b (ref $i8)) (local $i i32) (local $sum i64)
+        (local.set $a (array.new $i8 (local.get $v) (local.get $n)))
+        (local.set $b (array.new_default $i8 (local.get $n)))
+        (block $done (loop $add (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (array.get_u $i8 (local.get $a) (local.get $i)))))
+          (local.set $sum (i64.add (local.get $sum) (i64.mul (i64.const 1000000) (i64.extend_i32_u (array.get_u $i8 (local.get $b) (local.get $i))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $add)))
+        (i64.add (local.get $sum) (i64.shl (i64.extend_i32_u (array.len (local.get $a))) (i64.const 40))))
+      (func (export "i16c") (result i32) (array.get_s $i16 (array.new $i16 (i32.const -2) (i32.const 5)) (i32.const 4)))
+      (func (export "i64") (param $n i32) (param $v i64) (result i64) (local $a (ref $i64)) (local $i i32) (local $sum i64)
+        (local.set $a (array.new $i64 (local.get $v) (local.get $n)))
+        (block $done (loop $add (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (local.set $sum (i64.add (local.get $sum) (array.get $i64 (local.get $a) (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $add)))
+        (local.get $sum))
+      (func (export "f32") (param $n i32) (param $v f32) (result f32) (array.get $f32 (array.new $f32 (local.get $v) (local.get $n)) (i32.sub (local.get $n) (i32.const 1))))
+      (func (export "f64") (param $v f64) (result f64) (array.get $f64 (array.new $f64 (local.get $v) (i32.const 3)) (i32.const 2)))
+      (func (export "v128") (param $n i32) (param $v i32) (result i32) (local $a (ref $v128)) (local $b (ref $v128))
+        (local.set $a (array.new $v128 (i32x4.splat (local.get $v)) (local.get $n)))
+        (local.set $b (array.new_default $v128 (i32.const 1)))
+        (i32.add (i32x4.extract_lane 3 (array.get $v128 (local.get $a) (i32.sub (local.get $n) (i32.const 1))))
+          (i32x4.extract_lane 0 (array.get $v128 (local.get $b) (i32.const 0)))))
+      (func (export "refs") (param $n i32) (result i32) (local $a (ref $refs))
+        (local.set $a (array.new $refs (array.new_fixed $i32 1 (i32.const 42)) (local.get $n)))
+        (i32.add (array.get $i32 (array.get $refs (local.get $a) (i32.const 0)) (i32.const 0))
+          (array.get $i32 (array.get $refs (local.get $a) (i32.sub (local.get $n) (i32.const 1))) (i32.const 0)))))`);
+    for (const n of [0, 1, 7, 8, 9, 1000, 65_528, 70_000]) expect(e.i8!(n, 0x1ff)).toBe(BigInt(n) * 255n + (BigInt(n) << 40n));
+    expect(e.i16c!()).toBe(-2);
+    for (const n of [0, 1, 2, 3, 1000, 9000]) expect(e.i64!(n, -3n)).toBe(BigInt(n) * -3n);
+    for (const n of [1, 2, 17, 20_000]) expect(e.f32!(n, 1.5)).toBe(1.5);
+    expect(e.f64!(-0.25)).toBe(-0.25);
+    for (const n of [1, 2, 4096, 5000]) expect(e.v128!(n, 7)).toBe(7);
+    for (let k = 0; k < 2000; k++) expect(e.refs!(1 + (k % 50))).toBe(84);
+  });
 });

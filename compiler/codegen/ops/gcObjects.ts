@@ -10,12 +10,13 @@ import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayout, type
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
 import { PackedType, ValType, type FieldType, type FuncType, type TypeDef } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
-import { dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, type MemSize, withSize } from '../../x64/index.ts';
+import { dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, type MemSize, qword, withSize } from '../../x64/index.ts';
 import { callGcBuiltin } from '../calls.ts';
 import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { constant, inReg, Loc, type Value } from '../valueStack.ts';
 import { insertConstants } from './table.ts';
 import { allocateInline } from './gcAllocation.ts';
+import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
 
 const EXTERNREF = ValType.externref;
 
@@ -144,22 +145,23 @@ const elementOf = (fc: FunctionCompiler, t: number): number => fieldsOf(fc, t)[0
 
 /** array.new (value and length on the stack) or array.new_default (length). */
 export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean): void {
+  const size = fieldSize(elementOf(fc, t));
   const length = fc.stack.peek();
-  if (withDefault && length.loc === Loc.Const) {
-    // A constant length: the size is known, the object is made inline (zeroed: nothing to store).
-    const bytes = arrayBytes(length.imm >>> 0, fieldSize(elementOf(fc, t)));
-    if (bytes <= INLINE_OBJECT_MAX) {
-      fc.pop();
-      fc.push(inReg(EXTERNREF, allocateInline(fc, { type: t, kind: 'array', length: length.imm >>> 0, bytes })));
-      return;
-    }
-  } else if (withDefault) {
-    // A length known at run time: bumped inline when small, sized by the generated code.
+  const constant = length.loc === Loc.Const ? length.imm >>> 0 : -1;
+  if (constant < 0 || arrayBytes(constant, size) <= INLINE_OBJECT_MAX) {
+    // Made inline (a length known at run time is checked and sized by the generated code), then
+    // array.new's value stored into every element (the object is zeroed: array.new_default is done).
     fc.materializeFlags();
-    const L = inOwnReg(fc, fc.pop());
-    fc.asm.mov(GPR32[L]!, GPR32[L]!); // the upper half may be stale
-    const obj = allocateInline(fc, { type: t, kind: 'array', length: { reg: L }, bytes: fieldSize(elementOf(fc, t)) });
-    fc.regs.release(L);
+    fc.pop();
+    const value = withDefault ? -1 : fc.readReg(fc.pop());
+    const L = constant < 0 ? inOwnReg(fc, length) : -1;
+    if (L >= 0) fc.asm.mov(GPR32[L]!, GPR32[L]!); // the upper half may be stale
+    const obj = L >= 0
+      ? allocateInline(fc, { type: t, kind: 'array', length: { reg: L }, bytes: size })
+      : allocateInline(fc, { type: t, kind: 'array', length: constant, bytes: arrayBytes(constant, size) });
+    if (value >= 0 && constant !== 0) fillElements(fc, t, obj, L >= 0 ? { reg: L } : constant, value);
+    if (value >= 0) fc.regs.release(value);
+    if (L >= 0) fc.regs.release(L);
     fc.push(inReg(EXTERNREF, obj));
     return;
   }
@@ -172,6 +174,36 @@ export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean):
     callGcBuiltin(fc, vector ? GcBuiltin.arrayNewFilledVector : GcBuiltin.arrayNewFilled, vector ? ARRAY_NEW_FILLED_VECTOR : ARRAY_NEW_FILLED, TrapCode.outOfMemory);
   }
   fc.push(inReg(EXTERNREF, pushedObject(fc)));
+}
+
+/** Store the value in register `value` into each of the `length` elements of the new array `obj` (a loop: r11 the cursor, r10 the end). */
+function fillElements(fc: FunctionCompiler, t: number, obj: number, length: number | { reg: number }, value: number): void {
+  const a = fc.asm;
+  const elem = elementOf(fc, t);
+  const size = fieldSize(elem);
+  const CUR = GPR64[SCRATCH]!, END = GPR64[SCRATCH2]!, OBJ = GPR64[obj]!;
+  a.lea(CUR, qword(OBJ, GC_HEADER.SIZE));
+  if (typeof length === 'number') a.lea(END, qword(OBJ, GC_HEADER.SIZE + length * size));
+  else if (size === 16) {
+    a.mov(END, GPR64[length.reg]!);
+    a.shl(END, 4);
+    a.add(END, CUR);
+  } else a.lea(END, qword(OBJ, GC_HEADER.SIZE, GPR64[length.reg]!, size as 1 | 2 | 4 | 8));
+  const loop = a.newLabel(), done = a.newLabel();
+  a.cmp(CUR, END);
+  a.jcc('ae', done);
+  a.bind(loop);
+  const at = sizedFor(mem(CUR, 0), elem);
+  const st = stackType(elem);
+  if (st === V128) a.movups(at, xmm(value));
+  else if (st === F32) a.movss(at, xmm(value));
+  else if (st === F64) a.movsd(at, xmm(value));
+  else a.mov(at, (size === 1 ? GPR8 : size === 2 ? GPR16 : size === 4 ? GPR32 : GPR64)[value]!);
+  a.add(CUR, size);
+  a.cmp(CUR, END);
+  a.jcc('b', loop);
+  a.bind(done);
+  fc.forgetLastInstruction();
 }
 
 /** array.new_fixed: `count` values on the stack become the elements. */
