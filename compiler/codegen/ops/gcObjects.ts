@@ -1,10 +1,10 @@
 // GC's structs and arrays (compiler/abi/gcObjects.ts lays them out): an object's reference is its
 // address, so a field is one load or store from the reference, after a null check (and, for an
-// array, a bounds check against the length in its header). Structs, fixed arrays and default
-// arrays are bumped inline from the thread's allocation region (ops/gcAllocation.ts), calling the
-// allocating builtin only when the region is exhausted; other arrays are made by runtime builtins (GcBuiltin: a call out to the heap, which returns the zeroed
-// object with its header written). A struct's or a fixed array's fields are then stored here.
-// Arrays' bulk operations are builtins.
+// array, a bounds check against the length in its header). Structs and arrays are bumped inline
+// from the thread's allocation region (ops/gcAllocation.ts), calling the allocating builtin only
+// when the region is exhausted (or the array is big); a struct's or a fixed array's fields, or
+// array.new's value, are then stored here. Arrays from segments are made by runtime builtins
+// (GcBuiltin: a call out to the heap), and so are arrays' bulk operations.
 
 import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
