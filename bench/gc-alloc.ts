@@ -1,8 +1,8 @@
 // The cost of making a GC object from wasm: loops of N allocations each (the objects are garbage
 // at once, so the collector runs as it would), in ns per object. With inline allocation a struct
-// or an array of a known size is a bump of the thread's allocation region; the builtin's call out
-// to JS remains for arrays whose length is not a constant. `allocate() calls` says how many
-// objects the runtime made (the rest were bumped by generated code).
+// or an array is a bump of the thread's allocation region; the builtin's call out to JS remains
+// for when the region is exhausted. `allocate() calls` says how many objects the runtime made
+// (the rest were bumped by generated code).
 //
 //   npx tsx bench/gc-alloc.ts [N]          (x86-64 Linux; the last line is JSON)
 
@@ -23,13 +23,14 @@ const WAT = `(module
   ${LOOP('structNew', '(struct.new $pair (local.get $i) (ref.null $pair))')}
   ${LOOP('arrayNewFixed', '(array.new_fixed $ints 3 (local.get $i) (i32.const 2) (i32.const 3))')}
   ${LOOP('arrayNewDefault', '(array.new_default $ints (i32.const 4))')}
-  ${LOOP('arrayNewDefaultDynamic', '(array.new_default $ints (i32.and (local.get $i) (i32.const 3)))')})`;
+  ${LOOP('arrayNewDefaultDynamic', '(array.new_default $ints (i32.and (local.get $i) (i32.const 3)))')}
+  ${LOOP('arrayNew', '(array.new $ints (local.get $i) (i32.const 4))')})`;
 
 const text = await textVerdicts();
 const exports = new Instance(new Module(text.parse(WAT))).exports as Record<string, (n: number) => void>;
 const heap = getGcHeap();
 const results: Record<string, { nsPerObject: number; allocateCalls: number }> = {};
-for (const name of ['structNew', 'arrayNewFixed', 'arrayNewDefault', 'arrayNewDefaultDynamic']) {
+for (const name of ['structNew', 'arrayNewFixed', 'arrayNewDefault', 'arrayNewDefaultDynamic', 'arrayNew']) {
   exports[name]!(10_000); // warm up
   let best = Infinity;
   let calls = 0;
