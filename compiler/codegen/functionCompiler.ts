@@ -137,6 +137,12 @@ export class FunctionCompiler implements Spiller {
   /** The body's bytes (null when not given): localSetNext looks at the operator after the current one. */
   private body: ExpressionBytes | null = null;
 
+  /**
+   * Code placed after the body (before the trap stubs), emitted when the body is done: slow
+   * paths that jump back into it (ops/gcAllocation.ts).
+   */
+  readonly outOfLine: (() => void)[] = [];
+
   /** The function being compiled (see restart). */
   funcIndex: number;
   type: FuncType;
@@ -175,6 +181,7 @@ export class FunctionCompiler implements Spiller {
     this.type = storageFuncType(type); // typed references as the funcref or externref they are stored as
     this.opOffset = bodyOffset;
     this.body = code;
+    this.outOfLine.length = 0;
     this.pinFlags = false;
     this.lastOp = null;
     this.fusable = null;

@@ -293,6 +293,11 @@ export class X64CodeGenerator implements CodeGenerator {
   endFunction(funcIndex: number, _offset: number): void {
     let fc = this.fc;
     if (this.skipping === null && fc) {
+      if (fc.outOfLine.length > 0) {
+        if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'allocation slow paths']);
+        for (const emit of fc.outOfLine) emit();
+        fc.outOfLine.length = 0;
+      }
       if (this.keepNotes && fc.frame.trapStubs.length > 0) this.fnNotes.push([this.asm.offset, 'trap stubs']);
       fc.frame.finish();
     } else {

@@ -23,6 +23,8 @@ export class Chunk {
   readonly marks: Uint32Array;
   /** Bytes of the objects that survived the last sweep (or allocated since it: an estimate). */
   liveBytes = 0;
+  /** Bytes from `base` that may be non-zero: beyond them the chunk is zero (the sweep zeroes no further). */
+  used = 0;
 
   private constructor(base: number, size: number, large: boolean) {
     this.base = base;
@@ -80,17 +82,42 @@ export class Chunk {
   }
   /** The first granule at or after `g` where an object starts, or -1. */
   nextStart(g: number): number {
-    if (g >>> 5 >= this.starts.length) return -1;
+    return this.nextBit(this.starts, g);
+  }
+  /** The first granule at or after `g` where a marked object starts, or -1. */
+  nextMarked(g: number): number {
+    return this.nextBit(this.marks, g);
+  }
+  /** The last granule at or before `g` where an object starts, or -1. */
+  prevStart(g: number): number {
+    const starts = this.starts;
+    let w = g >>> 5;
+    if (w >= starts.length) (w = starts.length - 1), (g = 31);
+    let bits = starts[w]! & (0xffffffff >>> (31 - (g & 31)));
+    for (;;) {
+      if (bits !== 0) return w * 32 + (31 - Math.clz32(bits));
+      if (--w < 0) return -1;
+      bits = starts[w]!;
+    }
+  }
+  /** After marking: only the marked objects still start anywhere (the others are freed). */
+  keepMarkedStarts(): void {
+    const { starts, marks } = this;
+    for (let w = 0; w < starts.length; w++) starts[w]! &= marks[w]!;
+  }
+
+  private nextBit(bitmap: Uint32Array, g: number): number {
+    if (g >>> 5 >= bitmap.length) return -1;
     const granules = this.size / OBJECT_ALIGN;
     let w = g >>> 5;
-    let bits = this.starts[w]! & (~0 << (g & 31));
+    let bits = bitmap[w]! & (~0 << (g & 31));
     for (;;) {
       if (bits !== 0) {
         const found = w * 32 + (31 - Math.clz32(bits & -bits));
         return found < granules ? found : -1;
       }
-      if (++w >= this.starts.length) return -1;
-      bits = this.starts[w]!;
+      if (++w >= bitmap.length) return -1;
+      bits = bitmap[w]!;
     }
   }
   // #endregion gc-object-start-bitmap

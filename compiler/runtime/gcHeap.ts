@@ -10,8 +10,15 @@
 // what allocation bumps through next, and empty chunks are unmapped. It collects when the bytes
 // allocated since the last collection pass a budget that grows with the live bytes, so the work
 // is amortised and the mapped memory stays within about twice the live data (plus 8 MiB).
+//
+// Generated code allocates inline: the free run being bumped through is the thread's allocation
+// region (abi GC_REGION: TOP and LIMIT in the runtime's state block, `useRegion`), which
+// generated code bumps without telling the heap. So the objects between where the region was
+// last looked at and TOP have no start bits yet: before anything looks for object starts (a
+// collection, isObject, hostWords) or the region changes, the heap walks them one after another,
+// each header giving its size ("parsing the region"), and counts their bytes then.
 
-import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../abi/gcObjects.ts';
+import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_BITS, TYPE_ID_MASK } from '../abi/gcObjects.ts';
 import { getNative } from './native.ts';
 import { Chunk, CHUNK_SIZE } from './gcChunk.ts';
 
@@ -40,6 +47,15 @@ export interface GcHeap {
   noCollection: number;
   /** Bytes allocated so far (for tests and statistics). */
   readonly allocatedBytes: number;
+  // Added with inline allocation:
+  /**
+   * Keep the allocation region in `cell` (4 u32: TOP's low and high halves, then LIMIT's; the
+   * runtime's state block at GC_REGION.TOP), where generated code bumps it. Until then the heap
+   * keeps it in memory of its own, which only allocate() bumps.
+   */
+  useRegion(cell: Uint32Array): void;
+  /** Calls of allocate() so far: objects bumped inline by generated code are not among them. */
+  readonly allocateCalls: number;
   // Added with the collector:
   /** Collect now (unless noCollection > 0: then nothing happens). */
   collect(): void;
@@ -83,11 +99,13 @@ interface Run {
 class MarkSweepHeap implements GcHeap {
   readonly markers: ((mark: (word: number) => void) => void)[] = [];
   noCollection = 0;
-  allocatedBytes = 0;
+  allocateCalls = 0;
   collections = 0;
   liveBytes = 0;
   mappedBytes = 0;
   private readonly shapes = new Map<number, ObjectShape>();
+  /** By type id, what sizeOf needs fast (it runs for every object a parse or sweep passes): a struct's bytes, minus an array's element size, 0 without a shape. */
+  private readonly sizeById = new Int32Array(1 << TYPE_ID_BITS);
   /** Objects whose size the shapes do not give (no shape registered, or `bytes` disagreed): scanned word by word. */
   private readonly oddSizes = new Map<number, number>();
   /** Every chunk, by increasing base (binary search finds a word's). */
@@ -97,10 +115,20 @@ class MarkSweepHeap implements GcHeap {
   /** The free runs the last sweep left, and the next one to bump through. */
   private runs: Run[] = [];
   private nextRun = 0;
-  /** The region allocation bumps through: [top, limit) of `current`. */
+  // #region gc-region-fields
+  /**
+   * The region allocation bumps through: [TOP, end) of `current`, TOP in `region` (GC_REGION's
+   * layout: generated code bumps it), with the LIMIT published there `end`, or TOP to send every
+   * allocation to allocate() (no region, or stress). Objects from `parsed` to TOP have no start
+   * bits yet and are not counted in `countedBytes`.
+   */
+  private region: Uint32Array = new Uint32Array(4);
   private current: Chunk | undefined;
-  private top = 0;
-  private limit = 0;
+  private end = 0;
+  private parsed = 0;
+  /** Bytes allocated, but for the region's unparsed objects. */
+  private countedBytes = 0;
+  // #endregion gc-region-fields
   private sinceCollection = 0;
   private budget = STRESS ? 0 : MIN_BUDGET;
   private readonly worklist: number[] = [];
@@ -108,8 +136,61 @@ class MarkSweepHeap implements GcHeap {
   /** While tracing for hostWords: where host words of reached objects go. */
   private reportHost: ((word: number) => void) | undefined;
 
+  get allocatedBytes(): number {
+    return this.countedBytes + (this.current ? this.top - this.parsed : 0);
+  }
+
+  useRegion(cell: Uint32Array): void {
+    cell.set(this.region.subarray(0, 4));
+    this.region = cell;
+  }
+
+  /** The region's TOP (an address below 2^47: exact as a number). */
+  private get top(): number {
+    return this.region[0]! + this.region[1]! * 0x100000000;
+  }
+  /** Set TOP to `top` and publish LIMIT: `end`, or TOP itself (every allocation calls out) under stress or without a region. */
+  private setRegion(top: number): void {
+    const r = this.region;
+    const hi = Math.floor(top / 0x100000000);
+    r[0] = top >>> 0;
+    r[1] = hi;
+    const limit = STRESS || !this.current ? top : this.end;
+    r[2] = limit >>> 0;
+    r[3] = Math.floor(limit / 0x100000000);
+  }
+
+  // #region gc-parse-region
+  /**
+   * Give the objects bumped into the region since it was last looked at their start bits, one
+   * after another from `parsed` to TOP (each header gives the size through the type's shape; an
+   * object allocate() made with an odd size is in oddSizes), and count their bytes.
+   */
+  private parseRegion(): void {
+    const c = this.current;
+    if (!c) return;
+    const top = this.top;
+    let at = this.parsed;
+    if (at === top) return;
+    while (at < top) {
+      const size = this.sizeOf(c, at);
+      // Generated code makes objects of registered types only; anything else is a broken heap.
+      if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${at.toString(16)}`);
+      c.setStart(c.granule(at));
+      at += size;
+    }
+    const bytes = top - this.parsed;
+    c.used = Math.max(c.used, top - c.base);
+    c.liveBytes += bytes;
+    this.countedBytes += bytes;
+    this.sinceCollection += bytes;
+    this.parsed = top;
+  }
+  // #endregion gc-parse-region
+
   registerType(typeId: number, shape: ObjectShape): void {
     this.shapes.set(typeId, shape);
+    this.sizeById[typeId] = shape.kind === 'struct' ? shape.size : -shape.elementSize;
   }
   shapeOf(typeId: number): ObjectShape | undefined {
     return this.shapes.get(typeId);
@@ -119,31 +200,49 @@ class MarkSweepHeap implements GcHeap {
   allocate(header: number, length: number, bytes: number): number {
     if (!(bytes % OBJECT_ALIGN === 0 && bytes >= GC_HEADER.SIZE)) throw new RangeError(`bad object size ${bytes}`);
     if (bytes > MAX_OBJECT) throw new RangeError('out of memory for GC objects');
-    if (this.sinceCollection >= this.budget && this.noCollection === 0) this.collect();
-    let chunk: Chunk;
-    let address: number;
+    this.allocateCalls++;
+    const unparsed = this.current ? this.top - this.parsed : 0;
+    if (this.sinceCollection + unparsed >= this.budget && this.noCollection === 0) this.collect();
     if (bytes > LARGE_OBJECT) {
-      chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
-      address = chunk.base;
-    } else {
-      if (this.top + bytes > this.limit) this.refill(bytes);
-      chunk = this.current!;
-      address = this.top;
-      this.top += bytes;
+      const chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
+      const address = chunk.base;
+      chunk.setStart(0);
+      chunk.used = bytes;
+      this.writeHeader(chunk, address, header, length, bytes);
+      chunk.liveBytes += bytes;
+      this.countedBytes += bytes;
+      this.sinceCollection += bytes;
+      return address;
     }
-    chunk.setStart(chunk.granule(address));
-    chunk.liveBytes += bytes;
+    // Bumped like generated code's objects: the next parse gives it its start bit and counts it.
+    let address = this.top;
+    if (!this.current || address + bytes > this.end) {
+      this.refill(bytes);
+      address = this.top;
+    }
+    this.writeHeader(this.current!, address, header, length, bytes);
+    this.setRegion(address + bytes);
+    return address;
+  }
+
+  private writeHeader(chunk: Chunk, address: number, header: number, length: number, bytes: number): void {
     const at = (address - chunk.base) >>> 2;
     chunk.u32[at + GC_HEADER.TYPE / 4] = header;
     chunk.u32[at + GC_HEADER.LENGTH / 4] = length;
     if (this.sizeOf(chunk, address) !== bytes) this.oddSizes.set(address, bytes);
-    this.allocatedBytes += bytes;
-    this.sinceCollection += bytes;
-    return address;
+  }
+
+  /** Bump through [start, end) of `chunk` next (the previous region was parsed and given up). */
+  private startRegion(chunk: Chunk, start: number, end: number): void {
+    this.current = chunk;
+    this.end = end;
+    this.parsed = start;
+    this.setRegion(start);
   }
 
   /** Make [top, limit) hold `bytes` (small): the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
+    this.parseRegion();
     const runs = this.runs;
     if (bytes > SMALL_OBJECT) {
       // First fit among all the runs left (the current region's rest goes back among them).
@@ -151,9 +250,7 @@ class MarkSweepHeap implements GcHeap {
         const run = runs[i]!;
         if (run.end - run.start >= bytes) {
           this.giveBack();
-          this.current = run.chunk;
-          this.top = run.start;
-          this.limit = run.end;
+          this.startRegion(run.chunk, run.start, run.end);
           runs.splice(i, 1);
           return;
         }
@@ -163,27 +260,30 @@ class MarkSweepHeap implements GcHeap {
       while (this.nextRun < runs.length) {
         const run = runs[this.nextRun++]!;
         if (run.end - run.start >= bytes) {
-          this.current = run.chunk;
-          this.top = run.start;
-          this.limit = run.end;
+          this.startRegion(run.chunk, run.start, run.end);
           return;
         }
       }
     }
     this.giveBack();
     const chunk = this.mapChunk(CHUNK_SIZE, false);
-    this.current = chunk;
-    this.top = chunk.base;
-    this.limit = chunk.base + chunk.size;
+    this.startRegion(chunk, chunk.base, chunk.base + chunk.size);
   }
 
   /** The current region's rest, back among the runs (a medium object or a new chunk takes its place). */
   private giveBack(): void {
-    if (this.current && this.limit - this.top >= GC_HEADER.SIZE) {
-      this.runs.push({ chunk: this.current, start: this.top, end: this.limit });
+    this.parseRegion();
+    if (this.current && this.end - this.top >= GC_HEADER.SIZE) {
+      this.runs.push({ chunk: this.current, start: this.top, end: this.end });
     }
+    this.dropRegion();
+  }
+
+  /** No region: TOP = LIMIT = 0, so generated code calls out for its next object. */
+  private dropRegion(): void {
     this.current = undefined;
-    this.top = this.limit = 0;
+    this.end = this.parsed = 0;
+    this.setRegion(0);
   }
 
   private mapChunk(size: number, large: boolean): Chunk {
@@ -213,6 +313,7 @@ class MarkSweepHeap implements GcHeap {
 
   isObject(word: number): boolean {
     if (word % OBJECT_ALIGN !== 0) return false;
+    this.parseRegion();
     const c = this.chunkOf(word);
     return c !== undefined && c.isStart(c.granule(word));
   }
@@ -236,14 +337,16 @@ class MarkSweepHeap implements GcHeap {
 
   /** An object's bytes, by its header and its type's shape (NaN without a shape). */
   private sizeOf(chunk: Chunk, address: number): number {
-    const odd = this.oddSizes.get(address);
-    if (odd !== undefined) return odd;
+    if (this.oddSizes.size !== 0) {
+      const odd = this.oddSizes.get(address);
+      if (odd !== undefined) return odd;
+    }
     const at = (address - chunk.base) >>> 2;
     const header = chunk.u32[at + GC_HEADER.TYPE / 4]!;
-    const shape = this.shapes.get(header & TYPE_ID_MASK);
+    const size = this.sizeById[header & TYPE_ID_MASK]!;
     const kind = (header >>> OBJECT_KIND_SHIFT) << OBJECT_KIND_SHIFT;
-    if (shape?.kind === 'struct' && kind === OBJECT_KIND_STRUCT) return shape.size;
-    if (shape?.kind === 'array' && kind === OBJECT_KIND_ARRAY) return arrayBytes(chunk.u32[at + GC_HEADER.LENGTH / 4]!, shape.elementSize);
+    if (size > 0 && kind === OBJECT_KIND_STRUCT) return size;
+    if (size < 0 && kind === OBJECT_KIND_ARRAY) return arrayBytes(chunk.u32[at + GC_HEADER.LENGTH / 4]!, -size);
     return NaN;
   }
 
@@ -302,6 +405,7 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-collect
   collect(): void {
     if (this.noCollection > 0 || this.collecting) return;
+    this.parseRegion();
     this.collecting = true;
     try {
       this.markFromRoots();
@@ -315,7 +419,11 @@ class MarkSweepHeap implements GcHeap {
     this.budget = STRESS ? 0 : Math.max(MIN_BUDGET, this.liveBytes);
   }
 
-  /** Free every unmarked object: zero it, clear its start bit; collect the free runs; unmap empty chunks. */
+  /**
+   * Free every unmarked object: the start bits of marked objects only are kept, the memory
+   * between marked objects is zeroed and becomes the free runs; empty chunks are unmapped. It
+   * walks the live objects (by their mark bits), not the dead ones.
+   */
   private sweep(): void {
     const kept: Chunk[] = [];
     const runs: Run[] = [];
@@ -325,50 +433,64 @@ class MarkSweepHeap implements GcHeap {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
       let free = c.base; // where the free run before the next live object starts
-      let dirty = free; // the end of the last dead object in it (the rest of the run is zero)
-      for (let g = c.nextStart(0); g >= 0; g = c.nextStart(g + 1)) {
+      for (let g = c.nextMarked(0); g >= 0; g = c.nextMarked(g + 1)) {
         const address = c.base + g * OBJECT_ALIGN;
-        const size = this.sizeOf(c, address);
-        if (c.isMarked(g)) {
-          if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
-          if (address > free) chunkRuns.push({ chunk: c, start: free, end: address });
-          free = dirty = address + size;
-          liveHere += size;
-        } else {
-          c.clearStart(g);
-          this.oddSizes.delete(address);
-          dirty = address + size;
+        if (address > free) {
+          this.zeroDead(c, free, address);
+          chunkRuns.push({ chunk: c, start: free, end: address });
         }
+        const size = this.sizeOf(c, address);
+        free = address + size;
+        liveHere += size;
       }
-      c.liveBytes = liveHere;
-      live += liveHere;
       if (liveHere === 0 && (c.large || spare++ >= SPARE_CHUNKS)) {
         c.unmap();
         this.mappedBytes -= c.size;
         continue;
       }
-      // Zeroed up to the last dead object only: pages never written stay uncommitted.
-      if (dirty > free) c.u8.fill(0, free - c.base, dirty - c.base);
+      // Zeroed up to what was used only: pages never written stay uncommitted.
+      this.zeroDead(c, free, c.base + c.used);
+      c.used = free - c.base;
+      c.keepMarkedStarts();
+      c.liveBytes = liveHere;
+      live += liveHere;
       if (!c.large) {
         if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
         runs.push(...chunkRuns);
       }
       kept.push(c);
     }
+    for (const address of this.oddSizes.keys()) {
+      const c = this.chunkOf(address)!;
+      if (!c.isMarked(c.granule(address))) this.oddSizes.delete(address);
+    }
     this.chunks = kept;
     this.low = kept.length ? kept[0]!.base : Infinity;
     this.high = kept.length ? kept[kept.length - 1]!.base + kept[kept.length - 1]!.size : 0;
     this.runs = runs;
     this.nextRun = 0;
-    this.current = undefined;
-    this.top = this.limit = 0;
+    this.dropRegion();
     this.liveBytes = live;
+  }
+
+  /**
+   * Zero the dead objects in [from, to) of chunk `c`, a gap between live ones (their start bits
+   * are still set): from the first one's start to the last one's end. The rest of a gap is free
+   * memory, zero already, which a gap may have much of (a whole chunk's tail).
+   */
+  private zeroDead(c: Chunk, from: number, to: number): void {
+    if (to <= from) return;
+    const first = c.nextStart(c.granule(from));
+    if (first < 0 || c.base + first * OBJECT_ALIGN >= to) return;
+    const lastAt = c.base + c.prevStart(c.granule(to) - 1) * OBJECT_ALIGN;
+    c.u8.fill(0, first * OBJECT_ALIGN, lastAt + this.sizeOf(c, lastAt) - c.base);
   }
   // #endregion gc-collect
 
   // #region gc-host-words
   hostWords(report: (word: number) => void): void {
     if (this.collecting || this.chunks.length === 0) return;
+    this.parseRegion();
     this.collecting = true;
     this.reportHost = report;
     try {

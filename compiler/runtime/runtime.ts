@@ -14,6 +14,7 @@ import { setReclaimGuard, setReclaimPrelude } from './reclaim.ts';
 import { ledger, unmapAll } from './mappingLedger.ts';
 import { externRefs } from './values.ts';
 import { getGcHeap } from './gcHeap.ts';
+import { GC_REGION } from '../abi/gcObjects.ts';
 import { markWords } from './gcRoots.ts';
 import { Assembler } from '../x64/index.ts';
 import { dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
@@ -108,6 +109,8 @@ export class Runtime {
     const supertypes = native.mmap(SUPERTYPE_TABLE.ENTRIES * SUPERTYPE_TABLE.ENTRY_SIZE, PROT_READ | PROT_WRITE);
     this.supertypeIds = new Uint32Array(native.view(supertypes, SUPERTYPE_TABLE.ENTRIES * SUPERTYPE_TABLE.ENTRY_SIZE));
     this.stateView.setBigUint64(SUPERTYPE_TABLE.STATE_OFFSET, BigInt(supertypes), true);
+    // Generated code bumps GC's allocation region where the heap keeps it (abi GC_REGION).
+    getGcHeap().useRegion(new Uint32Array(stateBuffer, GC_REGION.TOP, GC_REGION.SIZE / 4));
 
     const { code, addresses } = load((asm) => {
       const { entry, resume, suspend, trap, trapSite } = emitSwitchboard(asm, this.state);
@@ -157,7 +160,8 @@ export class Runtime {
     // reads its arguments after it allocates), and an exception's payload. (The entry buffer's
     // words are there only while JS holds them in its own variables.)
     const stackWords = new Uint32Array(stackView.buffer);
-    const bufferWords = new Uint32Array(stateBuffer, STATE.CALLOUT_BUFFER, Math.floor((STATE.SIZE - STATE.CALLOUT_BUFFER) / 8) * 2);
+    // (Not GC's allocation region after them: its LIMIT may be a live object's address.)
+    const bufferWords = new Uint32Array(stateBuffer, STATE.CALLOUT_BUFFER, Math.floor((GC_REGION.TOP - STATE.CALLOUT_BUFFER) / 8) * 2);
     getGcHeap().markers.push((mark) => {
       const sp = Number(this.stateView.getBigUint64(STATE.WASM_SP, true));
       markWords(stackWords, (sp - stackLow) / 4, stackWords.length, mark);

@@ -2,6 +2,7 @@
 // handler and the call-out stubs address absolutely (its address is baked into them).
 
 import { EXCEPTION_STATE, SUPERTYPE_TABLE } from '../abi/index.ts';
+import { GC_REGION } from '../abi/gcObjects.ts';
 
 /** Byte offsets in the state block. */
 // #region runtime-state
@@ -36,8 +37,11 @@ export const STATE = {
   ENTRY_BUFFER: 128,
   /** Arguments in, results out, of a call from wasm out to JS or a builtin. */
   CALLOUT_BUFFER: 128 + 8 * 1024,
-  /** The exception area (EXCEPTION_STATE.AREA), the supertype table's address (SUPERTYPE_TABLE.STATE_OFFSET), then the end. */
-  SIZE: SUPERTYPE_TABLE.STATE_OFFSET + 8,
+  /**
+   * The exception area (EXCEPTION_STATE.AREA), the supertype table's address
+   * (SUPERTYPE_TABLE.STATE_OFFSET), GC's allocation region (GC_REGION), then the end.
+   */
+  SIZE: GC_REGION.TOP + GC_REGION.SIZE,
 } as const;
 /** Slots in each buffer: the JS API allows 1000 params and 1000 results. */
 export const BUFFER_SLOTS = 1024;

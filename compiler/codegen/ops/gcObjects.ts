@@ -1,19 +1,23 @@
 // GC's structs and arrays (compiler/abi/gcObjects.ts lays them out): an object's reference is its
 // address, so a field is one load or store from the reference, after a null check (and, for an
-// array, a bounds check against the length in its header). Objects are made by runtime builtins
-// (GcBuiltin: a call out to the heap, which returns the zeroed object with its header written);
-// a struct's or a fixed array's fields are then stored here. Arrays' bulk operations are builtins.
+// array, a bounds check against the length in its header). Structs and arrays are bumped inline
+// from the thread's allocation region (ops/gcAllocation.ts), calling the allocating builtin only
+// when the region is exhausted (or the array is big); a struct's or a fixed array's fields, or
+// array.new's value, are then stored here. Arrays from segments are made by runtime builtins
+// (GcBuiltin: a call out to the heap), and so are arrays' bulk operations.
 
-import { GC_HEADER, fieldSize, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
+import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
 import { PackedType, ValType, type FieldType, type FuncType, type TypeDef } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
-import { dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, type MemSize, withSize } from '../../x64/index.ts';
+import { dword, GPR16, GPR32, GPR64, GPR8, type Mem, mem, type MemSize, qword, withSize } from '../../x64/index.ts';
 import { callGcBuiltin } from '../calls.ts';
 import { F32, F64, fitsImm32, type FunctionCompiler, GPR, I32, I64, V128, xmm, XMM_CLASS } from '../functionCompiler.ts';
 import { constant, inReg, Loc, type Value } from '../valueStack.ts';
 import { insertConstants } from './table.ts';
 import { needsNullCheck, passedNullCheck } from './funcRefs.ts';
+import { allocateInline } from './gcAllocation.ts';
+import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
 
 const EXTERNREF = ValType.externref;
 
@@ -47,13 +51,15 @@ const stackType = (t: number): number => (t === PackedType.i8 || t === PackedTyp
 const sizedFor = (m: Mem, t: number): Mem => withSize(m, (fieldSize(t) * 8) as MemSize);
 
 const layouts = new WeakMap<TypeDef, StructLayout>();
-/** Struct type t's field offsets (made once per type). */
-function offsetsOf(fc: FunctionCompiler, t: number): readonly number[] {
+/** Struct type t's layout (made once per type). */
+function layoutOf(fc: FunctionCompiler, t: number): StructLayout {
   const def = fc.env.module.typeDefs[t]!;
   let layout = layouts.get(def);
   if (!layout) layouts.set(def, (layout = structLayout(def.fields)));
-  return layout.offsets;
+  return layout;
 }
+/** Struct type t's field offsets. */
+const offsetsOf = (fc: FunctionCompiler, t: number): readonly number[] => layoutOf(fc, t).offsets;
 
 // #region gc-field-access
 /** Store the popped value `v` into the field of type `t` at `m`. */
@@ -106,14 +112,10 @@ const pushedObject = (fc: FunctionCompiler): number => inOwnReg(fc, fc.pop());
 const fieldsOf = (fc: FunctionCompiler, t: number): readonly FieldType[] => fc.env.module.typeDefs[t]!.fields;
 
 // #region structs
-const STRUCT_NEW: FuncType = { params: [I32], results: [I64] };
-
-/** struct.new (the fields are the top values) or struct.new_default. */
+/** struct.new (the fields are the top values, stored once the object is made) or struct.new_default. */
 export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean): void {
   const fields = fieldsOf(fc, t);
-  fc.stack.push(constant(I32, t));
-  callGcBuiltin(fc, GcBuiltin.structNew, STRUCT_NEW, TrapCode.outOfMemory);
-  const obj = pushedObject(fc);
+  const obj = allocateInline(fc, { type: t, kind: 'struct', length: 0, bytes: layoutOf(fc, t).size });
   if (!withDefaults) {
     const offsets = offsetsOf(fc, t);
     for (let k = fields.length - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, offsets[k]!), fields[k]!.type, fc.pop());
@@ -151,6 +153,26 @@ const elementOf = (fc: FunctionCompiler, t: number): number => fieldsOf(fc, t)[0
 
 /** array.new (value and length on the stack) or array.new_default (length). */
 export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean): void {
+  const size = fieldSize(elementOf(fc, t));
+  const length = fc.stack.peek();
+  const constant = length.loc === Loc.Const ? length.imm >>> 0 : -1;
+  if (constant < 0 || arrayBytes(constant, size) <= INLINE_OBJECT_MAX) {
+    // Made inline (a length known at run time is checked and sized by the generated code), then
+    // array.new's value stored into every element (the object is zeroed: array.new_default is done).
+    fc.materializeFlags();
+    fc.pop();
+    const value = withDefault ? -1 : fc.readReg(fc.pop());
+    const L = constant < 0 ? inOwnReg(fc, length) : -1;
+    if (L >= 0) fc.asm.mov(GPR32[L]!, GPR32[L]!); // the upper half may be stale
+    const obj = L >= 0
+      ? allocateInline(fc, { type: t, kind: 'array', length: { reg: L }, bytes: size })
+      : allocateInline(fc, { type: t, kind: 'array', length: constant, bytes: arrayBytes(constant, size) });
+    if (value >= 0 && constant !== 0) fillElements(fc, t, obj, L >= 0 ? { reg: L } : constant, value);
+    if (value >= 0) fc.regs.release(value);
+    if (L >= 0) fc.regs.release(L);
+    fc.push(inReg(EXTERNREF, obj));
+    return;
+  }
   if (withDefault) {
     insertConstants(fc, 1, [t]);
     callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
@@ -162,14 +184,49 @@ export function arrayNew(fc: FunctionCompiler, t: number, withDefault: boolean):
   fc.push(inReg(EXTERNREF, pushedObject(fc)));
 }
 
+/** Store the value in register `value` into each of the `length` elements of the new array `obj` (a loop: r11 the cursor, r10 the end). */
+function fillElements(fc: FunctionCompiler, t: number, obj: number, length: number | { reg: number }, value: number): void {
+  const a = fc.asm;
+  const elem = elementOf(fc, t);
+  const size = fieldSize(elem);
+  const CUR = GPR64[SCRATCH]!, END = GPR64[SCRATCH2]!, OBJ = GPR64[obj]!;
+  a.lea(CUR, qword(OBJ, GC_HEADER.SIZE));
+  if (typeof length === 'number') a.lea(END, qword(OBJ, GC_HEADER.SIZE + length * size));
+  else if (size === 16) {
+    a.mov(END, GPR64[length.reg]!);
+    a.shl(END, 4);
+    a.add(END, CUR);
+  } else a.lea(END, qword(OBJ, GC_HEADER.SIZE, GPR64[length.reg]!, size as 1 | 2 | 4 | 8));
+  const loop = a.newLabel(), done = a.newLabel();
+  a.cmp(CUR, END);
+  a.jcc('ae', done);
+  a.bind(loop);
+  const at = sizedFor(mem(CUR, 0), elem);
+  const st = stackType(elem);
+  if (st === V128) a.movups(at, xmm(value));
+  else if (st === F32) a.movss(at, xmm(value));
+  else if (st === F64) a.movsd(at, xmm(value));
+  else a.mov(at, (size === 1 ? GPR8 : size === 2 ? GPR16 : size === 4 ? GPR32 : GPR64)[value]!);
+  a.add(CUR, size);
+  a.cmp(CUR, END);
+  a.jcc('b', loop);
+  a.bind(done);
+  fc.forgetLastInstruction();
+}
+
 /** array.new_fixed: `count` values on the stack become the elements. */
 export function arrayNewFixed(fc: FunctionCompiler, t: number, count: number): void {
   const elem = elementOf(fc, t);
   const size = fieldSize(elem);
-  fc.stack.push(constant(I32, t));
-  fc.stack.push(constant(I32, count));
-  callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
-  const obj = pushedObject(fc);
+  const bytes = arrayBytes(count, size);
+  let obj: number;
+  if (bytes <= INLINE_OBJECT_MAX) obj = allocateInline(fc, { type: t, kind: 'array', length: count, bytes });
+  else {
+    fc.stack.push(constant(I32, t));
+    fc.stack.push(constant(I32, count));
+    callGcBuiltin(fc, GcBuiltin.arrayNew, ARRAY_NEW, TrapCode.outOfMemory);
+    obj = pushedObject(fc);
+  }
   for (let k = count - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, GC_HEADER.SIZE + k * size), elem, fc.pop());
   fc.push(inReg(EXTERNREF, obj));
 }
