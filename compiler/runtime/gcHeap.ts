@@ -9,7 +9,7 @@
 // memory is always zero: allocate promises zeroed objects), the free runs between live ones are
 // what allocation bumps through next, and empty chunks are unmapped. It collects when the bytes
 // allocated since the last collection pass a budget that grows with the live bytes, so the work
-// is amortised and the mapped memory stays within about twice the live data (plus 8 MiB).
+// is amortised and the mapped memory stays within about twice the live data (plus 32 MiB).
 //
 // Generated code allocates inline: the free run being bumped through is the thread's allocation
 // region (abi GC_REGION: TOP and LIMIT in the runtime's state block, `useRegion`), which
@@ -76,7 +76,7 @@ export interface GcHeap {
 /** Objects above this many bytes get a mapping of their own. */
 export const LARGE_OBJECT = 64 * 1024;
 /** The least budget of bytes allocated between two collections. */
-export const MIN_BUDGET = 8 * 1024 * 1024;
+export const MIN_BUDGET = 32 * 1024 * 1024;
 /**
  * LIGHTBEAM_GC_STRESS=1 in the environment: collect before every allocation (a missing root then
  * shows at once, in tests and spec scripts).
@@ -106,6 +106,11 @@ class MarkSweepHeap implements GcHeap {
   private readonly shapes = new Map<number, ObjectShape>();
   /** By type id, what sizeOf needs fast (it runs for every object a parse or sweep passes): a struct's bytes, minus an array's element size, 0 without a shape. */
   private readonly sizeById = new Int32Array(1 << TYPE_ID_BITS);
+  /** By type id, what marking reads for every object it reaches: a struct's reference offsets; for an array, whether its elements are references. */
+  private readonly refOffsetsById: (readonly number[] | undefined)[] = [];
+  private readonly refArrayById = new Uint8Array(1 << TYPE_ID_BITS);
+  /** The chunk marking last found a word in (the next word is usually in it too); reset when a marking starts. */
+  private markChunk: Chunk | undefined;
   /** Objects whose size the shapes do not give (no shape registered, or `bytes` disagreed): scanned word by word. */
   private readonly oddSizes = new Map<number, number>();
   /** Every chunk, by increasing base (binary search finds a word's). */
@@ -191,6 +196,8 @@ class MarkSweepHeap implements GcHeap {
   registerType(typeId: number, shape: ObjectShape): void {
     this.shapes.set(typeId, shape);
     this.sizeById[typeId] = shape.kind === 'struct' ? shape.size : -shape.elementSize;
+    this.refOffsetsById[typeId] = shape.kind === 'struct' ? shape.refOffsets : undefined;
+    this.refArrayById[typeId] = shape.kind === 'array' && shape.elementIsRef ? 1 : 0;
   }
   shapeOf(typeId: number): ObjectShape | undefined {
     return this.shapes.get(typeId);
@@ -354,14 +361,24 @@ class MarkSweepHeap implements GcHeap {
   /** Mark the object `word` is the address of, if it is one (any other word is ignored). */
   private readonly markWord = (word: number): void => {
     if (!(word >= this.low && word < this.high) || word % OBJECT_ALIGN !== 0) return;
-    const c = this.chunks[this.chunkIndexAfter(word) - 1]!;
-    if (word >= c.base + c.size) return;
+    const c = this.markChunkOf(word);
+    if (c === undefined) return;
     const g = c.granule(word);
     if (c.isStart(g) && c.mark(g)) this.worklist.push(word);
   };
 
+  /** The chunk holding `address` (within [low, high)), or undefined: the last one found first. */
+  private markChunkOf(address: number): Chunk | undefined {
+    const last = this.markChunk;
+    if (last !== undefined && address >= last.base && address < last.base + last.size) return last;
+    const c = this.chunks[this.chunkIndexAfter(address) - 1];
+    if (c === undefined || address >= c.base + c.size) return undefined;
+    return (this.markChunk = c);
+  }
+
   /** Mark from every root, then everything the marked objects reach (a worklist: no recursion). */
   private markFromRoots(): void {
+    this.markChunk = undefined;
     for (const c of this.chunks) c.marks.fill(0);
     for (const marker of this.markers) {
       marker(this.markWord);
@@ -373,19 +390,21 @@ class MarkSweepHeap implements GcHeap {
     const worklist = this.worklist;
     while (worklist.length) {
       const address = worklist.pop()!;
-      const c = this.chunkOf(address)!;
+      const c = this.markChunkOf(address)!;
       const at = address - c.base;
-      const odd = this.oddSizes.get(address);
-      if (odd !== undefined) {
-        // Unknown layout: every word may be a reference.
-        for (let off = GC_HEADER.SIZE; off < odd; off += 8) this.visitField(c, at + off);
-        continue;
+      if (this.oddSizes.size !== 0) {
+        const odd = this.oddSizes.get(address);
+        if (odd !== undefined) {
+          // Unknown layout: every word may be a reference.
+          for (let off = GC_HEADER.SIZE; off < odd; off += 8) this.visitField(c, at + off);
+          continue;
+        }
       }
-      const header = c.u32[at >>> 2]!;
-      const shape = this.shapes.get(header & TYPE_ID_MASK)!;
-      if (shape.kind === 'struct') {
-        for (const off of shape.refOffsets) this.visitField(c, at + off);
-      } else if (shape.elementIsRef) {
+      const id = c.u32[at >>> 2]! & TYPE_ID_MASK;
+      const offsets = this.refOffsetsById[id];
+      if (offsets !== undefined) {
+        for (let k = 0; k < offsets.length; k++) this.visitField(c, at + offsets[k]!);
+      } else if (this.refArrayById[id] === 1) {
         const end = at + GC_HEADER.SIZE + c.u32[(at >>> 2) + 1]! * 8;
         for (let off = at + GC_HEADER.SIZE; off < end; off += 8) this.visitField(c, off);
       }
@@ -496,6 +515,7 @@ class MarkSweepHeap implements GcHeap {
     try {
       if (this.noCollection === 0) this.markFromRoots();
       else {
+        this.markChunk = undefined;
         // JS holds objects the roots do not show: every object not freed counts as reached.
         for (const c of this.chunks) {
           for (let g = c.nextStart(0); g >= 0; g = c.nextStart(g + 1)) this.worklist.push(c.base + g * OBJECT_ALIGN);
