@@ -158,7 +158,7 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     process.env.LIGHTBEAM_FUZZ_SELF_TEST = 'crash:own:2,hang:own:3';
     try {
       const r = await runCampaign({
-        sources: ['own'], count: { binaryen: 0, own: 5, mutate: 0 }, seed: 1, jobs: 1, timeoutMs: 10_000,
+        sources: ['own'], count: { binaryen: 0, own: 5, mutate: 0, 'binaryen-gc': 0 }, seed: 1, jobs: 1, timeoutMs: 10_000,
         outDir: mkdtempSync(join(tmpdir(), 'lightbeam-fuzz-self-')), reduceSeconds: 0, maxFindings: 5,
         log: (l) => log.push(l), progress: () => {},
       });
@@ -177,7 +177,7 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     const log: string[] = [];
     const r = await runCampaign({
       sources: ['binaryen', 'own', 'mutate'],
-      count: { binaryen: 100, own: 100, mutate: 2000 },
+      count: { binaryen: 100, own: 100, mutate: 2000, 'binaryen-gc': 0 },
       seed: 1,
       jobs: 2,
       timeoutMs: 120_000,
