@@ -42,7 +42,7 @@ class Twin {
   }
 
   /** The transcript of `bytes` in this twin, or how the twin died. */
-  async run(bytes: Uint8Array): Promise<{ lines: string[] } | { died: string }> {
+  async run(bytes: Uint8Array): Promise<{ lines: string[]; collections: number } | { died: string }> {
     if (!this.proc) this.start();
     await this.ready;
     const proc = this.proc!;
@@ -67,16 +67,19 @@ class Twin {
       return answer;
     }
     if (answer.error !== undefined) return { died: `harness error: ${answer.error.split('\n')[0]}` };
-    return { lines: answer.lines! };
+    return { lines: answer.lines!, collections: answer.collections ?? 0 };
   }
 }
 
 const stressTwin = new Twin('stress', { ...process.env, LIGHTBEAM_GC_STRESS: '1' });
 const normalTwin = new Twin('second normal', { ...process.env, LIGHTBEAM_GC_STRESS: undefined });
+
+/** Run `bytes` in the stress twin or the second normal one (for tests). */
+export const runInTwin = (which: 'stress' | 'normal', bytes: Uint8Array) => (which === 'stress' ? stressTwin : normalTwin).run(bytes);
 // #endregion gc-twin
 
 /** The first differing line pair of two runs of Lightbeam, described; undefined when they agree. */
-function difference(labelA: string, a: readonly string[], labelB: string, b: readonly string[]): { summary: string; detail: string } | undefined {
+export function difference(labelA: string, a: readonly string[], labelB: string, b: readonly string[]): { summary: string; detail: string } | undefined {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     if (a[i] === b[i]) continue;
