@@ -21,7 +21,11 @@ const features2 = (b: Binaryen) => b.Features.MutableGlobals | b.Features.Nontra
   b.Features.ReferenceTypes | b.Features.Multivalue | b.Features.BulkMemoryOpt | b.Features.CallIndirectOverlong | b.Features.SIMD128;
 
 /** For GC modules (the binaryen-gc source): 2.0 with tail calls, GC and exception handling. */
-const featuresGc = (b: Binaryen) => features2(b) | b.Features.TailCall | b.Features.GC | b.Features.ExceptionHandling;
+const featuresGc = (b: Binaryen) => features2(b) | b.Features.TailCall | b.Features.GC | b.Features.ExceptionHandling | b.Features.Atomics;
+
+/** binaryen.js reads a module with its default features unless told (GC's rec groups need GC on). */
+const readModule = (b: Binaryen, bytes: Uint8Array, gc: boolean): BinaryenModule =>
+  gc ? (b.readBinary as (d: Uint8Array, f?: number) => BinaryenModule)(bytes, featuresGc(b)) : b.readBinary(bytes);
 
 const PASSES = [
   'remove-unused-module-elements', 'dce', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'precompute',
@@ -33,7 +37,7 @@ function* structuralEdits(b: Binaryen, bytes: Uint8Array, gc: boolean): Generato
   const edit = (change: (m: BinaryenModule) => boolean) => (): Uint8Array | undefined => {
     let m: BinaryenModule | undefined;
     try {
-      m = b.readBinary(bytes);
+      m = readModule(b, bytes, gc);
       m.setFeatures(gc ? featuresGc(b) : features2(b));
       if (!change(m)) return undefined;
       return m.emitBinary();
@@ -45,7 +49,7 @@ function* structuralEdits(b: Binaryen, bytes: Uint8Array, gc: boolean): Generato
   };
   let m: BinaryenModule;
   try {
-    m = b.readBinary(bytes);
+    m = readModule(b, bytes, gc);
   } catch {
     return;
   }
