@@ -103,6 +103,10 @@ export async function compareGcRuns(bytes: Uint8Array, beforeOwnRun: () => void 
   const shape = moduleShape(bytes);
   // The twins first: should this process then crash or hang, no twin is left running the module.
   const [stress, again] = await Promise.all([stressTwin.run(bytes), normalTwin.run(bytes)]);
+  // Both twins dying the same way is no GC bug's sign but the module's (or the compiler's) in any run.
+  if ('died' in stress && 'died' in again && stress.died === again.died) {
+    return { kind: 'mismatch', summary: `both twins: ${stress.died.replace(/: .*/, '')}`, detail: `both twins' processes: ${stress.died}`, bytes };
+  }
   for (const [twin, r] of [[stressTwin, stress], [normalTwin, again]] as const) {
     if ('died' in r) {
       const summary = `${twin.label} run: ${r.died.replace(/: .*/, '')}`;
