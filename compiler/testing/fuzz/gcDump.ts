@@ -57,7 +57,9 @@ export function describeGcValue(value: unknown): string | undefined {
       const length = u32At(address + GC_HEADER.LENGTH);
       out += `#${seen.size}[${length}:`;
       const at = address + GC_HEADER.SIZE;
-      if (!shape.elementIsRef) out += hex(heap.bytes(at, Math.min(length * shape.elementSize, 256)));
+      // (No read of 0 bytes: an empty array may end its chunk, and the address after it is no heap address.)
+      const shown = Math.min(length * shape.elementSize, 256);
+      if (!shape.elementIsRef) out += shown ? hex(heap.bytes(at, shown)) : '';
       else for (let i = 0; i < length && out.length <= MAX_CHARS; i++) { if (i) out += ','; word(wordAt(at + i * REF_BYTES)); }
       out += ']';
     } else if (shape.kind === 'struct') {
