@@ -62,6 +62,10 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
     callIndirect(fc, typeIndex, sig.type, table);
     return emitReturn(fc);
   }
+  // A comparison's result may still be in the flags (the index of return_call_indirect, as the
+  // GC fuzzer's seed 6632 had it): it is made a register value before `index` is read, since
+  // making it one replaces the stack's Value (placeArguments would otherwise move a stale one).
+  fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
   placeArguments(fc, sig, base, index);

@@ -4,20 +4,12 @@
 // The modules are binaryen's, from `npm run fuzz -- --source binaryen-gc`; no text form, since
 // wabt cannot read them (GC).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as api from '../../api/index.ts';
 
 const finding = (name: string) => new URL(`./findings/${name}`, import.meta.url).pathname;
 const CALL_EXPORTS = new URL('./findings/callExports.ts', import.meta.url).pathname;
 
 describe('GC fuzzer findings not fixed yet', () => {
-  // Seed 6632 (--seed 5000 campaign): function 30 (byte 0xbb7) stops the code generator with an
-  // internal error; V8 cannot judge, binaryen's validator accepts the module.
-  it.fails('seed 6632 compiles (today: "internal error in the code generator: codegen: flags value read as a move source")', () => {
-    expect(() => new api.Module(new Uint8Array(readFileSync(finding('gc-seed6632-flags-move.wasm'))))).not.toThrow();
-  });
-
   // Seed 2648 (--seed 1000 campaign), reduced: after func_25_invoker (legacy try/catch, try_table
   // with catch_all_ref, throw, exnref in a table, return_call_ref) has returned normally, calling
   // func_33_invoker, whose body is only `unreachable`, never returns: the trap does not reach JS.
