@@ -75,6 +75,10 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
 
 /** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
 export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
+  // As for the other tail calls: left linked, a try_table's record would outlive our frame, and
+  // the next one made in the same place would link to itself (binaryen-gc seed 2648: a later trap,
+  // walking the handler chain, never came back).
+  unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
   if (sig.stackBytes > incomingStackBytes(fc)) {
     callRef(fc, typeIndex, nonNull);
