@@ -38,4 +38,23 @@ describe('fuzz findings agree with V8', () => {
     expect(t).toContain('tee0(0) = -9007199254740992n');
   });
   // #endregion minus-two-to-the-53
+
+  // binaryen-gc seed 6632 (a GC module, the table index a ref.eq): a comparison left in the flags
+  // as return_call_indirect's table index was read from the value stack before the flags were
+  // made a register value: "internal error in the code generator: codegen: flags value read as a
+  // move source". The same with i32.eq, which V8 can judge.
+  it('return_call_indirect whose table index is a comparison still in the flags', async () => {
+    const t = await agreesWithV8(`(module
+      (type $t (func (param f32) (result i32)))
+      (table 2 funcref)
+      (elem (i32.const 0) $zero $one)
+      (func $zero (type $t) (i32.const 10))
+      (func $one (type $t) (i32.const 11))
+      (func (export "tail") (param i32) (result i32)
+        (return_call_indirect (type $t) (f32.const 0) (i32.eq (local.get 0) (i32.const 1))))
+      (func (export "tail_ne") (param i32 i32) (result i32)
+        (return_call_indirect (type $t) (f32.const 0) (i32.ne (local.get 0) (local.get 1)))))`);
+    expect(t).toContain('tail(1) = 11');
+    expect(t).toContain('tail(0) = 10');
+  });
 });

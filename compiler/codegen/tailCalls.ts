@@ -62,6 +62,10 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
     callIndirect(fc, typeIndex, sig.type, table);
     return emitReturn(fc);
   }
+  // A comparison's result may still be in the flags (the index of return_call_indirect, as the
+  // GC fuzzer's seed 6632 had it): it is made a register value before `index` is read, since
+  // making it one replaces the stack's Value (placeArguments would otherwise move a stale one).
+  fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
   placeArguments(fc, sig, base, index);
@@ -71,6 +75,10 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
 
 /** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
 export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
+  // As for the other tail calls: left linked, a try_table's record would outlive our frame, and
+  // the next one made in the same place would link to itself (binaryen-gc seed 2648: a later trap,
+  // walking the handler chain, never came back).
+  unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
   if (sig.stackBytes > incomingStackBytes(fc)) {
     callRef(fc, typeIndex, nonNull);

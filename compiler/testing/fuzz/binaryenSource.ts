@@ -24,6 +24,12 @@ export const BINARYEN_FEATURES = [
   '--enable-call-indirect-overlong', '--enable-simd', '--enable-tail-call', '--enable-threads',
 ];
 
+/**
+ * For the GC source (gcOracle.ts): the same, with GC (structs, arrays, casts, i31) and exception
+ * handling; no V8 judges these modules, Lightbeam's runs are compared with each other.
+ */
+export const BINARYEN_GC_FEATURES = [...BINARYEN_FEATURES, '--enable-gc', '--enable-exception-handling'];
+
 type Main = (args: string[]) => number;
 let loaded: Promise<Main> | undefined;
 
@@ -52,32 +58,41 @@ function loadWasmOpt(): Promise<Main> {
 /** Bytes of random input per module: more input, larger modules (1-4 KB gives modules of 1-10 KB). */
 const INPUT_BYTES = [1000, 2000, 4000];
 
-/** The module binaryen makes from `seed` (the same seed always gives the same module). */
-export async function binaryenModule(seed: number): Promise<Uint8Array> {
+/** The module binaryen makes from `seed` (the same seed and features always give the same module). */
+export async function binaryenModule(seed: number, features: readonly string[] = BINARYEN_FEATURES): Promise<Uint8Array> {
   const main = await loadWasmOpt();
-  const r = rng(seed * 2654435761 + 1);
+  const random = rng(seed * 2654435761 + 1);
   const input = new Uint8Array(INPUT_BYTES[seed % INPUT_BYTES.length]!);
-  for (let i = 0; i < input.length; i++) input[i] = Math.floor(r() * 256);
+  for (let i = 0; i < input.length; i++) input[i] = Math.floor(random() * 256);
   const base = join(tmpdir(), `lightbeam-ttf-${process.pid}`);
   writeFileSync(`${base}.in`, input);
-  rmSync(`${base}.wasm`, { force: true });
   // --denan: the spec lets a NaN's sign and payload vary (V8's f64.max of a NaN is negative, ours
   // positive, both allowed), so NaNs are replaced where they could be observed.
-  const args = ['-ttf', `${base}.in`, ...BINARYEN_FEATURES, '--denan', '--quiet', '-o', `${base}.wasm`];
-  let status: number;
+  const args = ['-ttf', `${base}.in`, ...features, '--denan', '--quiet', '-o', `${base}.wasm`];
+  const run = async (main: Main): Promise<{ status: number; out?: Uint8Array }> => {
+    rmSync(`${base}.wasm`, { force: true });
+    const status = main(args);
+    let out: Uint8Array | undefined;
+    try {
+      out = new Uint8Array(readFileSync(`${base}.wasm`));
+    } catch {
+      out = undefined;
+    }
+    return { status, out: out && out.length >= 8 ? out : undefined };
+  };
+  let r: { status: number; out?: Uint8Array };
   try {
-    status = main(args);
+    r = await run(main);
   } catch {
+    r = { status: -1 };
+  }
+  if (!r.out) {
     // After some 1,300 modules in one process, wasm-opt's own wasm has been seen to trap on every
-    // later call (its heap is left inconsistent): start a fresh copy and try once more.
+    // later call, or to write an empty module (its heap is left inconsistent): start a fresh copy
+    // and try once more.
     loaded = undefined;
-    status = (await loadWasmOpt())(args);
+    r = await run(await loadWasmOpt());
   }
-  let out: Uint8Array;
-  try {
-    out = new Uint8Array(readFileSync(`${base}.wasm`));
-  } catch {
-    throw new Error(`wasm-opt -ttf wrote no module for seed ${seed} (status ${status})`);
-  }
-  return out;
+  if (!r.out) throw new Error(`wasm-opt -ttf wrote no module for seed ${seed} (status ${r.status})`);
+  return r.out;
 }

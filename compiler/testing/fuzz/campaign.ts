@@ -208,7 +208,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         return finding.kind === 'mismatch' && reply.result.findings.some((f) => f.summary === finding.summary);
       };
       o.log(`reducing ${finding.file} (${original.length} bytes, up to ${o.reduceSeconds} s) ...`);
-      const r = await reduceModule(original, test, performance.now() + o.reduceSeconds * 1000);
+      const r = await reduceModule(original, test, performance.now() + o.reduceSeconds * 1000, finding.source === 'binaryen-gc');
       const base = finding.file.replace(/\.wasm$/, '.min');
       writeFileSync(`${base}.wasm`, r.bytes);
       const wat = await wasmToWat(r.bytes);

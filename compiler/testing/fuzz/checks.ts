@@ -4,6 +4,8 @@
 // - binaryen: `wasm-opt -ttf` modules (binaryenSource.ts), run on both engines (transcript.ts).
 // - own: the project's generators, alternating the feature-rich randomProgram.ts and the
 //   register-pressure stressProgram.ts, run on both engines.
+// - binaryen-gc: `wasm-opt -ttf` modules with GC, which no V8 of Node 20 runs: Lightbeam's own
+//   runs, normal and with a collection before every allocation, are compared (gcOracle.ts).
 // - mutate: a base module (from the two sources above) mutated MUTANTS_PER_JOB times; each mutant
 //   must be accepted or rejected as V8 accepts or rejects it (a proposal Lightbeam does not claim
 //   must be rejected with "unsupported feature"), compile errors must be CompileErrors with a byte
@@ -24,6 +26,7 @@ import { stressProgram } from '../../codegen/testing/stressProgram.ts';
 import { rng } from '../rng.ts';
 import { binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape, ShapeError } from './moduleShape.ts';
+import { compareGcRuns, gcJob } from './gcOracle.ts';
 
 /** The count of generated modules V8 cannot judge (v8CannotJudge: typed references, GC). */
 export const UNJUDGED = 'unjudged (typed references, GC)';
@@ -33,7 +36,7 @@ export const UNJUDGED_MUTANTS = 'mutants unjudged (typed references, GC)';
 export const GENERATOR_FAILED = 'generator failed';
 import { firstDifference, lightbeamEngine, transcript, v8Engine } from './transcript.ts';
 
-export const SOURCES = ['binaryen', 'own', 'mutate'] as const;
+export const SOURCES = ['binaryen', 'own', 'mutate', 'binaryen-gc'] as const;
 export type Source = (typeof SOURCES)[number];
 
 export interface Finding {
@@ -311,13 +314,23 @@ async function mutationJob(seed: number): Promise<JobResult> {
   return { modules: MUTANTS_PER_JOB, counts, findings };
 }
 
+async function gcExecutionJob(seed: number): Promise<JobResult> {
+  const r = await gcJob(seed, inflight);
+  if (r.generatorFailed !== undefined) {
+    return { modules: 1, counts: { [GENERATOR_FAILED]: 1 }, findings: [{ kind: 'invalid-input', summary: GENERATOR_FAILED, detail: r.generatorFailed, bytes: new Uint8Array() }] };
+  }
+  return { modules: 1, counts: r.counts, findings: r.finding ? [r.finding] : [] };
+}
+
 /** The job of `source` for `seed`. */
 export function runJob(source: Source, seed: number): Promise<JobResult> {
+  if (source === 'binaryen-gc') return gcExecutionJob(seed);
   return source === 'mutate' ? mutationJob(seed) : executionJob(source, seed);
 }
 
 /** Check given bytes the way a job of `source` would (the reducer's test). */
-export function recheck(source: Source, bytes: Uint8Array, tamper = 0): Finding | undefined {
+export async function recheck(source: Source, bytes: Uint8Array, tamper = 0): Promise<Finding | undefined> {
+  if (source === 'binaryen-gc') return compareGcRuns(bytes, () => inflight(bytes));
   if (source !== 'mutate') return compareExecution(bytes);
   return checkMutant(bytes, tamper, {});
 }

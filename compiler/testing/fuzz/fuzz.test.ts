@@ -1,5 +1,5 @@
 // The fuzzer's parts, and a bounded campaign in CI: every source (binaryen -ttf, the own
-// generators, mutation) with a fixed seed, in child processes, must find nothing.
+// generators, mutation, binaryen -ttf with GC against Lightbeam itself) with a fixed seed, in child processes, must find nothing.
 // (compiler/codegen/differential.test.ts already runs 3,500 randomProgram.ts programs in-process;
 // this adds binaryen's modules, stressProgram.ts, mutants and instantiation.)
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { watToWasm } from '../../text/watToWasm.ts';
 import { loadWasmToolsTextToBinary } from '../../wast/node/wasmToolsText.ts';
 import { runCampaign } from './campaign.ts';
 import { checkMutant, mutate, UNJUDGED } from './checks.ts';
+import { GC_AGREE_HEAP, GC_AGREE_NO_HEAP } from './gcOracle.ts';
 import { exposeState, moduleShape } from './moduleShape.ts';
 import { reduceModule } from './reduce.ts';
 import { firstDifference, lightbeamEngine, sameLine, transcript, v8Engine, type Engine } from './transcript.ts';
@@ -158,7 +159,7 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     process.env.LIGHTBEAM_FUZZ_SELF_TEST = 'crash:own:2,hang:own:3';
     try {
       const r = await runCampaign({
-        sources: ['own'], count: { binaryen: 0, own: 5, mutate: 0 }, seed: 1, jobs: 1, timeoutMs: 10_000,
+        sources: ['own'], count: { binaryen: 0, own: 5, mutate: 0, 'binaryen-gc': 0 }, seed: 1, jobs: 1, timeoutMs: 10_000,
         outDir: mkdtempSync(join(tmpdir(), 'lightbeam-fuzz-self-')), reduceSeconds: 0, maxFindings: 5,
         log: (l) => log.push(l), progress: () => {},
       });
@@ -173,11 +174,11 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     }
   }, 120_000);
 
-  it('binaryen, own and mutate sources find nothing', async () => {
+  it('binaryen, own, mutate and binaryen-gc sources find nothing', async () => {
     const log: string[] = [];
     const r = await runCampaign({
-      sources: ['binaryen', 'own', 'mutate'],
-      count: { binaryen: 100, own: 100, mutate: 2000 },
+      sources: ['binaryen', 'own', 'mutate', 'binaryen-gc'],
+      count: { binaryen: 100, own: 100, mutate: 2000, 'binaryen-gc': 20 },
       seed: 1,
       jobs: 2,
       timeoutMs: 120_000,
@@ -188,7 +189,10 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
       progress: () => {},
     });
     expect(r.findings, log.join('\n')).toEqual([]);
-    expect(r.modules).toEqual({ binaryen: 100, own: 100, mutate: 2000 });
+    expect(r.modules).toEqual({ binaryen: 100, own: 100, mutate: 2000, 'binaryen-gc': 20 });
+    // GC modules: Lightbeam's normal, stressed and second normal runs agree (nearly all use structs or arrays).
+    expect(r.counts[GC_AGREE_HEAP]! + (r.counts[GC_AGREE_NO_HEAP] ?? 0)).toBe(20);
+    expect(r.counts[GC_AGREE_HEAP]).toBeGreaterThan(15);
     // Every execution module agrees, but for the few V8 cannot judge (binaryen's -ttf writes
     // typed function references' ref.as_non_null, which Node 20's V8 lacks).
     expect(r.counts.agree! + (r.counts[UNJUDGED] ?? 0)).toBe(200);

@@ -5,10 +5,18 @@
 
 import { leb } from '../../validate/testSupport.ts';
 
-export type ValTypeName = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref';
+/**
+ * 'anyref' stands for every other reference type of GC modules (any, eq, i31, struct, array, exn,
+ * the bottom types, a concrete struct or array type): only null is passed for it.
+ */
+export type ValTypeName = 'i32' | 'i64' | 'f32' | 'f64' | 'v128' | 'funcref' | 'externref' | 'anyref';
 const VAL_TYPES: Readonly<Record<number, ValTypeName>> = {
   0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref',
+  0x73: 'funcref', 0x72: 'externref', // nofunc, noextern
+  0x6e: 'anyref', 0x6d: 'anyref', 0x6c: 'anyref', 0x6b: 'anyref', 0x6a: 'anyref', 0x71: 'anyref', 0x69: 'anyref', 0x74: 'anyref',
 };
+/** Heap type bytes of (ref ht) and (ref null ht): abstract ones are VAL_TYPES' bytes, else a type index. */
+const REF = 0x64, REF_NULL = 0x63;
 
 export interface FuncType { readonly params: readonly ValTypeName[]; readonly results: readonly ValTypeName[] }
 
@@ -16,7 +24,8 @@ export type ImportDesc =
   | { readonly kind: 'function'; readonly type: FuncType }
   | { readonly kind: 'table'; readonly element: ValTypeName; readonly min: number; readonly max?: number }
   | { readonly kind: 'memory'; readonly min: number; readonly max?: number }
-  | { readonly kind: 'global'; readonly type: ValTypeName; readonly mutable: boolean };
+  | { readonly kind: 'global'; readonly type: ValTypeName; readonly mutable: boolean }
+  | { readonly kind: 'tag'; readonly params: readonly ValTypeName[] };
 
 export interface ModuleShape {
   readonly imports: readonly ({ readonly module: string; readonly name: string } & ImportDesc)[];
@@ -35,6 +44,8 @@ export class ShapeError extends Error {}
 
 class Bytes {
   pos: number;
+  /** Which type indices are function types (for (ref $t)); unknown indices are taken for GC types. */
+  funcTypeIndices: ReadonlySet<number> = new Set();
   constructor(readonly b: Uint8Array, pos = 0, readonly end = b.length) { this.pos = pos; }
   byte(): number {
     if (this.pos >= this.end) throw new ShapeError('unexpected end');
@@ -57,9 +68,25 @@ class Bytes {
     return s;
   }
   valType(): ValTypeName {
-    const t = VAL_TYPES[this.byte()];
+    const b = this.byte();
+    if (b === REF || b === REF_NULL) {
+      const first = this.b[this.pos];
+      if (first !== undefined && first >= 0x40 && first < 0x80) return this.valTypeOf(this.byte()); // abstract: a negative s33 of one byte
+      return this.funcTypeIndices.has(this.u32()) ? 'funcref' : 'anyref';
+    }
+    return this.valTypeOf(b);
+  }
+  private valTypeOf(b: number): ValTypeName {
+    const t = VAL_TYPES[b];
     if (!t) throw new ShapeError('unknown value type');
     return t;
+  }
+  /** A struct's or array's field: a value type or a packed i8 (0x78) or i16 (0x77), and mutability. */
+  fieldType(): void {
+    const b = this.b[this.pos];
+    if (b === 0x78 || b === 0x77) this.pos++;
+    else this.valType();
+    this.byte();
   }
   limits(): { min: number; max?: number } {
     const flags = this.byte();
@@ -87,24 +114,65 @@ export function sections(bytes: Uint8Array): Section[] {
   return out;
 }
 
+/**
+ * The type section into `types` (a struct or array type takes its index as undefined), with GC's
+ * rec groups (0x4e) and subtypes (0x50, final 0x4f); returns the indices of the function types.
+ */
+function typeSection(r: Bytes, types: (FuncType | undefined)[]): Set<number> {
+  const funcs = new Set<number>();
+  const compositeType = () => {
+    const form = r.byte();
+    if (form === 0x60) {
+      funcs.add(types.length);
+      const params = Array.from({ length: r.u32() }, () => r.valType());
+      const results = Array.from({ length: r.u32() }, () => r.valType());
+      types.push({ params, results });
+    } else if (form === 0x5f) {
+      for (let n = r.u32(), i = 0; i < n; i++) r.fieldType();
+      types.push(undefined);
+    } else if (form === 0x5e) {
+      r.fieldType();
+      types.push(undefined);
+    } else throw new ShapeError('unknown composite type');
+  };
+  const subType = () => {
+    const b = r.b[r.pos];
+    if (b === 0x50 || b === 0x4f) {
+      r.pos++;
+      for (let n = r.u32(), i = 0; i < n; i++) r.u32();
+    }
+    compositeType();
+  };
+  for (let n = r.u32(), i = 0; i < n; i++) {
+    if (r.b[r.pos] === 0x4e) {
+      r.pos++;
+      for (let m = r.u32(), j = 0; j < m; j++) subType();
+    } else subType();
+  }
+  return funcs;
+}
+
 export function moduleShape(bytes: Uint8Array): ModuleShape {
-  const types: FuncType[] = [];
+  const types: (FuncType | undefined)[] = [];
   const imports: ({ module: string; name: string } & ImportDesc)[] = [];
   let memories = 0, tables = 0, globals = 0, hasStart = false;
   const exportNames: string[] = [];
   const funcTypes: FuncType[] = [];
   const exportedFuncs = new Map<string, FuncType>();
+  let funcTypeIndices: ReadonlySet<number> = new Set();
   for (const s of sections(bytes)) {
     const r = new Bytes(bytes, s.start, s.end);
+    r.funcTypeIndices = funcTypeIndices;
     switch (s.id) {
-      case 1:
-        for (let n = r.u32(), i = 0; i < n; i++) {
-          if (r.byte() !== 0x60) throw new ShapeError('not a function type');
-          const params = Array.from({ length: r.u32() }, () => r.valType());
-          const results = Array.from({ length: r.u32() }, () => r.valType());
-          types.push({ params, results });
-        }
+      case 1: {
+        // Read twice: a function type may name a later one of its rec group, whose kind the
+        // first reading learns.
+        const first = new Bytes(bytes, s.start, s.end);
+        funcTypeIndices = typeSection(first, []);
+        r.funcTypeIndices = funcTypeIndices;
+        typeSection(r, types);
         break;
+      }
       case 2:
         for (let n = r.u32(), i = 0; i < n; i++) {
           const module = r.name(), name = r.name(), kind = r.byte();
@@ -124,6 +192,11 @@ export function moduleShape(bytes: Uint8Array): ModuleShape {
             const type = r.valType();
             imports.push({ module, name, kind: 'global', type, mutable: r.byte() === 1 });
             globals++;
+          } else if (kind === 4) {
+            r.byte(); // the attribute: 0, an exception
+            const type = types[r.u32()];
+            if (!type) throw new ShapeError('tag of an unknown type');
+            imports.push({ module, name, kind: 'tag', params: type.params });
           } else throw new ShapeError('import kind');
         }
         break;

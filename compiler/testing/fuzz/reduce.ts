@@ -20,18 +20,25 @@ const loadBinaryen = () => (binaryenLoading ??= import('binaryen').then((m) => m
 const features2 = (b: Binaryen) => b.Features.MutableGlobals | b.Features.NontrappingFPToInt | b.Features.BulkMemory | b.Features.SignExt |
   b.Features.ReferenceTypes | b.Features.Multivalue | b.Features.BulkMemoryOpt | b.Features.CallIndirectOverlong | b.Features.SIMD128;
 
+/** For GC modules (the binaryen-gc source): 2.0 with tail calls, GC and exception handling. */
+const featuresGc = (b: Binaryen) => features2(b) | b.Features.TailCall | b.Features.GC | b.Features.ExceptionHandling | b.Features.Atomics;
+
+/** binaryen.js reads a module with its default features unless told (GC's rec groups need GC on). */
+const readModule = (b: Binaryen, bytes: Uint8Array, gc: boolean): BinaryenModule =>
+  gc ? (b.readBinary as (d: Uint8Array, f?: number) => BinaryenModule)(bytes, featuresGc(b)) : b.readBinary(bytes);
+
 const PASSES = [
   'remove-unused-module-elements', 'dce', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'precompute',
   'simplify-locals', 'coalesce-locals', 'optimize-instructions', 'reorder-locals', 'remove-unused-names',
 ];
 
 /** Structural candidates for `bytes`, one edit each, made lazily. */
-function* structuralEdits(b: Binaryen, bytes: Uint8Array): Generator<() => Uint8Array | undefined> {
+function* structuralEdits(b: Binaryen, bytes: Uint8Array, gc: boolean): Generator<() => Uint8Array | undefined> {
   const edit = (change: (m: BinaryenModule) => boolean) => (): Uint8Array | undefined => {
     let m: BinaryenModule | undefined;
     try {
-      m = b.readBinary(bytes);
-      m.setFeatures(features2(b));
+      m = readModule(b, bytes, gc);
+      m.setFeatures(gc ? featuresGc(b) : features2(b));
       if (!change(m)) return undefined;
       return m.emitBinary();
     } catch {
@@ -42,7 +49,7 @@ function* structuralEdits(b: Binaryen, bytes: Uint8Array): Generator<() => Uint8
   };
   let m: BinaryenModule;
   try {
-    m = b.readBinary(bytes);
+    m = readModule(b, bytes, gc);
   } catch {
     return;
   }
@@ -79,7 +86,8 @@ function* byteEdits(bytes: Uint8Array): Generator<() => Uint8Array | undefined> 
 }
 
 // #region reduce
-export async function reduceModule(bytes: Uint8Array, test: Test, deadline: number): Promise<Reduced> {
+/** `gc`: the module uses GC (binaryen must keep GC's and exceptions' encodings when it writes it again). */
+export async function reduceModule(bytes: Uint8Array, test: Test, deadline: number, gc = false): Promise<Reduced> {
   const b = await loadBinaryen();
   let attempts = 0, accepted = 0;
   let current = bytes;
@@ -88,7 +96,7 @@ export async function reduceModule(bytes: Uint8Array, test: Test, deadline: numb
     let progress = true;
     while (progress && performance.now() < deadline) {
       progress = false;
-      const edits = kind === 'structural' ? structuralEdits(b, current) : byteEdits(current);
+      const edits = kind === 'structural' ? structuralEdits(b, current, gc) : byteEdits(current);
       for (const make of edits) {
         if (performance.now() >= deadline) break;
         const candidate = make();

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import * as api from '../../api/index.ts';
 import { sameTrap } from '../differentialRunner.ts';
+import { describeGcValue } from './gcDump.ts';
 import { moduleShape, type FuncType, type ModuleShape, type ValTypeName } from './moduleShape.ts';
 
 /** What the harness needs of a WebAssembly-like API. */
@@ -22,14 +23,19 @@ export interface Engine {
   readonly Memory: new (d: { initial: number; maximum?: number }) => object;
   readonly Table: new (d: { element: string; initial: number; maximum?: number }) => object;
   readonly Global: new (d: { value: string; mutable?: boolean }, v?: unknown) => object;
+  /** For imported tags (binaryen's GC modules import "wasmtag" and "jstag"). */
+  readonly Tag?: new (d: { parameters: readonly string[] }) => object;
+  readonly JSTag?: object;
+  /** What a GC object holds (only Lightbeam can tell: gcDump.ts), else undefined. */
+  readonly describe?: (v: unknown) => string | undefined;
   /** The trap message of `e` if it is this engine's trap (RuntimeError), else undefined. */
   trapMessage(e: unknown): string | undefined;
 }
 
 /** An Engine from a namespace with the JS API's constructors (WebAssembly, or compiler/api). */
 function engineOf(name: string, ns: object, trapMessage: Engine['trapMessage']): Engine {
-  const { Module, Instance, Memory, Table, Global } = ns as Omit<Engine, 'name' | 'trapMessage'>;
-  return { name, Module, Instance, Memory, Table, Global, trapMessage };
+  const { Module, Instance, Memory, Table, Global, Tag, JSTag } = ns as Omit<Engine, 'name' | 'trapMessage'>;
+  return { name, Module, Instance, Memory, Table, Global, Tag, JSTag, trapMessage };
 }
 
 /** V8's own engine. */
@@ -44,6 +50,9 @@ class ImportThrow { constructor(readonly id: number) {} }
 /** Host objects handed to wasm as externref, named by index so both transcripts can name them. */
 const EXTERNS = Array.from({ length: 4 }, (_, id) => Object.freeze({ extern: id }));
 
+/** Where show() asks the engine whose transcript is being written to describe a GC object. */
+let describeObject: ((v: unknown) => string | undefined) | undefined;
+
 function show(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v);
   if (typeof v === 'bigint') return `${v}n`;
@@ -51,7 +60,9 @@ function show(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === 'function') return 'func';
   const i = EXTERNS.indexOf(v as (typeof EXTERNS)[number]);
-  return i >= 0 ? `extern#${i}` : `? ${typeof v}`;
+  if (i >= 0) return `extern#${i}`;
+  const gc = describeObject?.(v);
+  return gc !== undefined ? `gc ${gc}` : `? ${typeof v}`;
 }
 
 /** How a call ended, when it threw: `trap:<message>` lines are matched by sameLine. */
@@ -72,6 +83,7 @@ const ARGS: Readonly<Record<ValTypeName, readonly unknown[]>> = {
   v128: [undefined],
   funcref: [null],
   externref: [null, EXTERNS[0], EXTERNS[1], 'text'],
+  anyref: [null],
 };
 export const ARG_TUPLES = 3;
 const IMPORT_CALL_BUDGET = 1000;
@@ -94,7 +106,9 @@ function memoryState(m: { buffer: ArrayBuffer }): string {
 
 function tableState(t: { length: number; get(i: number): unknown }): string {
   const n = t.length;
-  const shown = Array.from({ length: Math.min(n, 64) }, (_, i) => show(t.get(i)));
+  // An exnref element cannot be read from JS (a TypeError): shown as what it throws.
+  const element = (i: number) => { try { return show(t.get(i)); } catch (e) { return `threw ${(e as Error).name}`; } };
+  const shown = Array.from({ length: Math.min(n, 64) }, (_, i) => element(i));
   return `${n} [${shown.join(' ')}${n > 64 ? ' ...' : ''}]`;
 }
 
@@ -125,6 +139,16 @@ function wrongImport(engine: Engine, k: number): unknown {
 
 /** The transcript of `bytes` on `engine` (pass the module's shape if already read). */
 export function transcript(engine: Engine, bytes: Uint8Array, shape: ModuleShape = moduleShape(bytes), options: TranscriptOptions = {}): string[] {
+  const outer = describeObject;
+  describeObject = engine.describe;
+  try {
+    return transcriptOf(engine, bytes, shape, options);
+  } finally {
+    describeObject = outer;
+  }
+}
+
+function transcriptOf(engine: Engine, bytes: Uint8Array, shape: ModuleShape, options: TranscriptOptions): string[] {
   const out: string[] = [];
   let importCalls = 0;
   let exports: Record<string, unknown> | undefined;
@@ -194,6 +218,9 @@ export function transcript(engine: Engine, bytes: Uint8Array, shape: ModuleShape
       case 'global':
         value = imp.mutable ? new engine.Global({ value: imp.type === 'funcref' ? 'anyfunc' : imp.type, mutable: true }, defaultValue(imp.type)) : defaultValue(imp.type);
         break;
+      case 'tag':
+        value = imp.name === 'jstag' && engine.JSTag ? engine.JSTag : engine.Tag ? new engine.Tag({ parameters: imp.params }) : undefined;
+        break;
     }
     ns[imp.name] = value;
   }
@@ -262,4 +289,7 @@ export function firstDifference(v8: readonly string[], ours: readonly string[]):
 // #endregion first-difference
 
 /** Lightbeam (compiler/api). */
-export const lightbeamEngine: Engine = engineOf('Lightbeam', api, (e) => (e instanceof api.RuntimeError ? e.reason : undefined));
+export const lightbeamEngine: Engine = {
+  ...engineOf('Lightbeam', api, (e) => (e instanceof api.RuntimeError ? e.reason : undefined)),
+  describe: describeGcValue,
+};

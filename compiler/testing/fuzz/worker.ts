@@ -44,7 +44,7 @@ process.on('message', async (job: Job) => {
       const r = await runJob(job.source, job.seed);
       reply = { id: job.id, result: { ...r, findings: r.findings.map(wire) } };
     } else {
-      const f = recheck(job.source, new Uint8Array(Buffer.from(job.bytes, 'base64')), job.tamper);
+      const f = await recheck(job.source, new Uint8Array(Buffer.from(job.bytes, 'base64')), job.tamper);
       reply = { id: job.id, result: { modules: 1, counts: {}, findings: f ? [wire(f)] : [] } };
     }
   } catch (e) {
