@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { Exception, Instance, JSTag, Module, RuntimeError, Tag } from '../api/index.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { EXCEPTION_STATE } from '../abi/index.ts';
+import { getRuntime } from '../runtime/runtime.ts';
+import { getNative } from '../runtime/native.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
@@ -183,6 +186,74 @@ describe.runIf(native)('exceptions', () => {
     expect(e.loop()).toBe(5);
     expect(e.leave(1)).toBe(1);
     expect(e.leave(3)).toBe(1);
+  });
+
+  it('return_call_ref out of a try_table (or a legacy try) unlinks its record first, on each of its paths', async () => {
+    // The GC fuzzer's gc-seed2648: a return_call_ref left its try_table's record linked. The next
+    // throw landed in the dead frame (a crash), or a later trap walked a record that had come to
+    // point at itself, forever. Here: the callee's throw is not the caller's to catch, and while the
+    // activation goes on after the tail call the chain's head is back to what it was (0).
+    const parse = await requireWasmToolsTextToBinary();
+    const other = new Instance(new Module(parse(`(module
+      (tag $x)
+      (func (export "ok") (result i32) (i32.const 9))
+      (func (export "throw") (result i32) (throw $x)))`))).exports as Record<string, any>;
+    const state = (getRuntime() as unknown as { state: number }).state;
+    const handlers = (): bigint => new DataView(getNative().view(state, 256)).getBigUint64(EXCEPTION_STATE.HANDLERS, true);
+    const seen: bigint[] = [];
+    const e = new Instance(new Module(parse(`(module
+      (type $r (func (result i32)))
+      (type $many (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i32)))
+      (import "m" "ok" (func $otherOk (type $r)))
+      (import "m" "throw" (func $otherThrow (type $r)))
+      (import "m" "check" (func $check))
+      (tag $t)
+      (func $ok (type $r) (i32.const 7))
+      (func $throws (type $r) (throw $t))
+      (func $okMany (type $many) (i32.const 8))
+      (func $throwsMany (type $many) (throw $t))
+      (elem declare func $ok $throws $okMany $throwsMany $otherOk $otherThrow)
+      (func $ref (param $which i32) (result funcref)
+        (select (result funcref) (ref.func $ok) (ref.func $throws) (i32.eqz (i32.and (local.get $which) (i32.const 1)))))
+      ;; 0/1: the callee fits the frame (a jump); 2/3: it needs more stack arguments (a call, then a
+      ;; return); 4/5: another instance's function; 6/7: inside a legacy try. Odd: the callee throws.
+      (func $tail (param $which i32) (result i32)
+        (block $caught
+          (try_table (catch_all $caught)
+            (if (i32.lt_u (local.get $which) (i32.const 2))
+              (then (return_call_ref $r (ref.cast (ref $r) (call $ref (local.get $which))))))
+            (if (i32.eq (local.get $which) (i32.const 2))
+              (then (return_call_ref $many (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4) (i64.const 5)
+                (i64.const 6) (i64.const 7) (i64.const 8) (i64.const 9) (i64.const 10) (ref.func $okMany))))
+            (if (i32.eq (local.get $which) (i32.const 3))
+              (then (return_call_ref $many (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4) (i64.const 5)
+                (i64.const 6) (i64.const 7) (i64.const 8) (i64.const 9) (i64.const 10) (ref.func $throwsMany))))
+            (if (i32.eq (local.get $which) (i32.const 4)) (then (return_call_ref $r (ref.func $otherOk))))
+            (if (i32.eq (local.get $which) (i32.const 5)) (then (return_call_ref $r (ref.func $otherThrow))))
+            try
+              (return_call_ref $r (ref.cast (ref $r) (call $ref (local.get $which))))
+            catch_all
+            end))
+        (i32.const -1))
+      (func (export "tail") (param i32) (result i32) (call $tail (local.get 0)))
+      ;; After a tail call that returned: the chain as the activation found it, and a throw reaches JS.
+      (func (export "after") (param i32) (result i32)
+        (drop (call $tail (local.get 0)))
+        (call $check)
+        (throw $t))
+      (func (export "trap") (unreachable)))`)), { m: { ok: other.ok, throw: other.throw, check: () => seen.push(handlers()) } })
+      .exports as Record<string, any>;
+    const stale = getRuntime().staleHandlerChains;
+    const before = handlers();
+    for (const which of [0, 2, 4, 6]) {
+      expect(e.tail(which), `way ${which}`).toBe(which === 4 ? 9 : which === 2 ? 8 : 7);
+      expect(() => e.tail(which + 1), `way ${which + 1}`).toThrow(Exception);
+      expect(() => e.after(which), `after ${which}`).toThrow(Exception);
+    }
+    expect(seen).toEqual([before, before, before, before]);
+    expect(getRuntime().staleHandlerChains).toBe(stale);
+    expect(handlers()).toBe(before);
+    expect(() => e.trap()).toThrow(RuntimeError);
   });
 
   it('crosses instances by tag identity, and JS in both directions', async () => {

@@ -75,9 +75,9 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
 
 /** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
 export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
-  // As for the other tail calls: left linked, a try_table's record would outlive our frame, and
-  // the next one made in the same place would link to itself (binaryen-gc seed 2648: a later trap,
-  // walking the handler chain, never came back).
+  // As returnCall: the callee runs outside our try_tables, on every path below (the jump, the call
+  // and return, another instance's call). Without this the jump left our record linked in a dead
+  // frame (a later throw landed there, a later trap could walk it forever: gc-seed2648).
   unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
   if (sig.stackBytes > incomingStackBytes(fc)) {

@@ -251,12 +251,18 @@ export interface NativeReader {
  * Find a handler for `exception` in the activation whose record is at `activation` (records below
  * it on the stack are its frames'). Returns TrapCode.caught with the landing prepared, or
  * undefined after unlinking the activation's records. `area`: the exception area's payload.
+ * `maxRecords`: the most records the walk visits (see chainLimit).
  */
 export function landException(
   state: number, area: SlotViews, read: NativeReader, hooks: ExceptionHooks, activation: number, exception: WasmException,
+  maxRecords: number,
 ): number | undefined {
   let record = read.u64(state + EXCEPTION_STATE.HANDLERS);
-  while (record !== 0 && record < activation) {
+  for (let steps = 0; record !== 0 && record < activation; steps++) {
+    if (steps === maxRecords) {
+      record = 0; // a broken chain (see chainLimit): not caught; the activation's end restores the chain
+      break;
+    }
     const vmctx = read.u64(record + HANDLER_RECORD.VMCTX);
     const clauses = read.u64(record + HANDLER_RECORD.CLAUSES);
     const count = read.u32(clauses);
@@ -285,12 +291,28 @@ export function landException(
 // #endregion land-exception
 
 /**
- * After an activation ended by a trap or an exception: drop the records its frames left in the
- * chain (those below `stackTop`, where the wasm stack was free before it began).
+ * The most records a walk of the chain visits, for a wasm stack of `stackBytes`: more live ones
+ * than fit on it cannot be. A chain that goes on (a record a code-generator bug left linked, its
+ * frame since reused, can point back at itself) is cut there: a walk ends instead of looping.
  */
-export function dropDeadRecords(state: number, read: NativeReader, stackTop: number): void {
+export function chainLimit(stackBytes: number): number {
+  return Math.ceil(stackBytes / HANDLER_RECORD.SIZE);
+}
+
+/**
+ * Before a call-out's exception is looked at: drop the records of the activations nested in it,
+ * all ended (those below `stackTop`, where the running activation is suspended). `maxRecords`:
+ * see chainLimit.
+ */
+export function dropDeadRecords(state: number, read: NativeReader, stackTop: number, maxRecords: number): void {
   let record = read.u64(state + EXCEPTION_STATE.HANDLERS);
   if (record === 0 || record >= stackTop) return;
-  while (record !== 0 && record < stackTop) record = read.u64(record + HANDLER_RECORD.PREV);
+  for (let steps = 0; record !== 0 && record < stackTop; steps++) {
+    if (steps === maxRecords) {
+      record = 0; // a broken chain (see chainLimit)
+      break;
+    }
+    record = read.u64(record + HANDLER_RECORD.PREV);
+  }
   read.setU64(state + EXCEPTION_STATE.HANDLERS, record);
 }

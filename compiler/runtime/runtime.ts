@@ -17,9 +17,14 @@ import { getGcHeap } from './gcHeap.ts';
 import { GC_REGION } from '../abi/gcObjects.ts';
 import { markWords } from './gcRoots.ts';
 import { Assembler } from '../x64/index.ts';
-import { dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
+import { chainLimit, dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
 import { EXCEPTION_AREA, EXCEPTION_STATE, SUPERTYPE_TABLE } from '../abi/index.ts';
 import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
+
+/** The handler chain's head in the state block, as an index of its words. */
+const HANDLERS_WORD = EXCEPTION_STATE.HANDLERS / 4;
+/** The most records a walk of the handler chain visits (a broken chain ends the walk). */
+const CHAIN_LIMIT = chainLimit(WASM_STACK_SIZE);
 
 /** Do a type's parameters, and its results, each fit the runtime's buffers (8 bytes a value, 16 a v128)? */
 function fitsBuffer(type: FuncType): boolean {
@@ -245,6 +250,13 @@ export class Runtime {
   private timerArmed = false;
   // #endregion interrupt
 
+  /**
+   * How many calls into wasm returned normally with a handler record still linked (each one a
+   * code-generator bug, repaired as the call returned): 0 unless something is wrong. Tests and
+   * the fuzzers read it.
+   */
+  staleHandlerChains = 0;
+
   // #region call-into-wasm
   /**
    * Call generated code: `func` under the internal convention, with r15 = `vmctx`. The arguments
@@ -264,6 +276,8 @@ export class Runtime {
     w[STATE.CALL_ADAPTER / 4 + 1] = (adapter / 0x100000000) >>> 0;
     w[STATE.CALL_FUNC / 4] = func >>> 0;
     w[STATE.CALL_FUNC / 4 + 1] = (func / 0x100000000) >>> 0;
+    // The handler chain's head: an activation leaves the chain as it found it, however it ends.
+    const h0 = w[HANDLERS_WORD]!, h1 = w[HANDLERS_WORD + 1]!;
     // Called without a receiver: koffi functions called as methods cost ~40 ns more.
     const entry = this.entry;
     let status = entry();
@@ -280,10 +294,10 @@ export class Runtime {
         // An exception: caught by a handler of this activation, or it unwinds the activation.
         // Records below where this activation is suspended belong to activations nested in the
         // call-out, all ended (one abandoned half-way may have left some): never land there.
-        dropDeadRecords(this.state, this.reader, sp0 + sp1 * 0x100000000);
+        dropDeadRecords(this.state, this.reader, sp0 + sp1 * 0x100000000, CHAIN_LIMIT);
         const exception = fromJsException(e);
         const hooks = this.exceptionHooks;
-        const landed = exception && hooks && landException(this.state, this.exceptionArea, this.reader, hooks, er0 + er1 * 0x100000000, exception);
+        const landed = exception && hooks && landException(this.state, this.exceptionArea, this.reader, hooks, er0 + er1 * 0x100000000, exception, CHAIN_LIMIT);
         if (landed) result = landed;
         else {
           thrown = { value: exception ? toJsException(exception) : e };
@@ -297,9 +311,15 @@ export class Runtime {
       const resume = this.resume;
       status = resume(result);
     }
+    // The activation's handler records, if any, died with it: the head is the one it found. A
+    // normal return that left one linked is a code-generator bug, counted (staleHandlerChains):
+    // the record's frame is gone, and a throw would land in whatever is there now.
+    if (w[HANDLERS_WORD] !== h0 || w[HANDLERS_WORD + 1] !== h1) {
+      if (status === 0) this.staleHandlerChains++;
+      w[HANDLERS_WORD] = h0;
+      w[HANDLERS_WORD + 1] = h1;
+    }
     if (status !== 0) {
-      // The activation's handler records, if any, died with it.
-      dropDeadRecords(this.state, this.reader, w[STATE.WASM_SP / 4]! + w[STATE.WASM_SP / 4 + 1]! * 0x100000000);
       if (status === TrapCode.jsException && thrown) throw thrown.value;
       const error = this.failure(status);
       uncatchable.add(error);
