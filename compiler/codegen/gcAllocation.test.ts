@@ -4,22 +4,17 @@
 // later collection keeps those still reachable and frees the others; and the slow path gives back
 // every value that was in a register (integers, floats, vectors, references) as it was.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Instance, Module } from '../api/index.ts';
 import { getGcHeap } from '../runtime/gcHeap.ts';
-import type { TextToBinary } from '../wast/textFormatError.ts';
-import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { type Exports, textInstantiator } from '../testing/textInstance.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 /** Under LIGHTBEAM_GC_STRESS every allocation calls out (and collects): the slow path is then the only one. */
 const stress = !!process.env.LIGHTBEAM_GC_STRESS;
 
-let parse: TextToBinary;
+let instance: (text: string) => Exports;
 beforeAll(async () => {
-  parse = await requireWasmToolsTextToBinary();
+  instance = await textInstantiator();
 });
-
-type Exports = Record<string, (...args: unknown[]) => unknown>;
-const instance = (text: string): Exports => new Instance(new Module(parse(text)), {}).exports as Exports;
 
 const LISTS = `(module
   (type $node (struct (field $v i32) (field $next (ref null $node))))

@@ -5,23 +5,19 @@
 // inside wasm here (the JS API's view of them is another piece of work); results are numbers.
 // Node 20's V8 has no GC as finished, so the expected values are written out.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Instance, Module } from '../api/index.ts';
 import { GcBuiltin, vmContextLayout, vmContextLayoutOf } from '../abi/index.ts';
 import { validateModule } from '../validate/index.ts';
 import { getGcHeap } from '../runtime/gcHeap.ts';
 import { trapOf } from './testing/trapOf.ts';
-import type { TextToBinary } from '../wast/textFormatError.ts';
+import { type Exports, textInstantiator } from '../testing/textInstance.ts';
 import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
-let parse: TextToBinary;
+let instance: (text: string) => Exports;
 beforeAll(async () => {
-  parse = await requireWasmToolsTextToBinary();
+  instance = await textInstantiator();
 });
-
-type Exports = Record<string, (...args: unknown[]) => unknown>;
-const instance = (text: string): Exports => new Instance(new Module(parse(text)), {}).exports as Exports;
 
 const STRUCTS = `(module
   (type $all (struct (field (mut i8)) (field (mut i16)) (field (mut i32)) (field (mut i64))

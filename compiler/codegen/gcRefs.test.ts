@@ -6,18 +6,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Instance, Module } from '../api/index.ts';
 import { trapOf } from './testing/trapOf.ts';
+import { type Exports, textInstantiator } from '../testing/textInstance.ts';
 import type { TextToBinary } from '../wast/textFormatError.ts';
 import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
 let parse: TextToBinary;
+let instance: (text: string) => Exports;
 beforeAll(async () => {
   parse = await requireWasmToolsTextToBinary();
+  instance = await textInstantiator();
 });
-
-type Exports = Record<string, (...args: unknown[]) => unknown>;
-const instance = (text: string): Exports => new Instance(new Module(parse(text)), {}).exports as Exports;
 
 const I31 = `(module
   (func (export "roundS") (param i32) (result i32) (i31.get_s (ref.i31 (local.get 0))))
