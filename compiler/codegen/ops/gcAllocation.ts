@@ -71,10 +71,11 @@ export function allocateInline(fc: FunctionCompiler, o: InlineObject): number {
   a.jcc('a', slow);
   a.mov(qword(STATE, GC_REGION.TOP), END);
   // The header: the process-wide type id (from the VMContext, as casts read it) and the kind.
+  // (END is free again: the 32-bit header goes in its low half, zero-extended.)
   const header = GPR32[SCRATCH2]!;
   a.mov(header, dword(VMCTX_BASE, fc.env.vmctx.typeId(o.type)));
   a.or(header, o.kind === 'struct' ? OBJECT_KIND_STRUCT : OBJECT_KIND_ARRAY);
-  if (o.length === 0) a.mov(qword(OBJ, GC_HEADER.TYPE), END); // the length dword too: 0
+  if (o.length === 0) a.mov(qword(OBJ, GC_HEADER.TYPE), GPR64[SCRATCH2]!); // the length dword too: 0
   else {
     a.mov(dword(OBJ, GC_HEADER.TYPE), header);
     a.mov(dword(OBJ, GC_HEADER.LENGTH), typeof o.length === 'number' ? o.length : GPR32[o.length.reg]!);

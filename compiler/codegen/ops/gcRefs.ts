@@ -8,7 +8,7 @@
 import { needsNullCheck, passedNullCheck } from './funcRefs.ts';
 import { encodingOf, FUNCREF, SUPERTYPE_TABLE, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
 import { GC_HEADER, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_MASK } from '../../abi/gcObjects.ts';
-import { dword, GPR32, GPR64, GPR8, mem, qword } from '../../x64/index.ts';
+import { dword, GPR32, GPR64, GPR8, type Label, type Mem, mem, qword } from '../../x64/index.ts';
 import { type CFrame, brIf } from '../controlFlow.ts';
 import { type FunctionCompiler, GPR, I32, I64 } from '../functionCompiler.ts';
 import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
@@ -113,23 +113,23 @@ function testType(fc: FunctionCompiler, w: number, type: number): Answer {
 
 // #region object-casts
 /**
- * Whether the word in `w` is an object whose header says `kind` (struct or array), or null when
- * `nullable`: a word that is neither odd (an i31) nor a host value (low bits 10) and not null is
- * an object, whose header's top bits are its kind. The answer is "equal" after a compare of
- * SCRATCH with the kind.
+ * What both tests of objects share. SCRATCH starts at 0, "no"; a word that is no object (odd, an
+ * i31, or low bits 10, a host value: looked at when `objectsOnly`, as a function reference is
+ * neither) or null skips `readId`, which leaves in SCRATCH what says what the object is; null,
+ * when `nullable`, is given `want`. The answer is "equal" after a compare of SCRATCH with `want`.
  */
-function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable: boolean): Answer {
+function testReference(fc: FunctionCompiler, w: number, nullable: boolean, objectsOnly: boolean, want: number | Mem, readId: (done: Label) => void): Answer {
   const a = fc.asm;
   const S = GPR32[SCRATCH]!, W = GPR64[w]!;
-  const want = kind === REF_KIND_STRUCT ? OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT : OBJECT_KIND_ARRAY >>> OBJECT_KIND_SHIFT;
   const done = a.newLabel(), isNull = a.newLabel();
   a.xor(S, S);
-  a.test(GPR8[w]!, 3);
-  a.jcc('ne', done);
+  if (objectsOnly) {
+    a.test(GPR8[w]!, 3);
+    a.jcc('ne', done);
+  }
   a.test(W, W);
   a.jcc('e', nullable ? isNull : done);
-  a.mov(S, dword(W, GC_HEADER.TYPE));
-  a.shr(S, OBJECT_KIND_SHIFT);
+  readId(done);
   if (nullable) {
     a.jmp(done);
     a.bind(isNull);
@@ -141,13 +141,22 @@ function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable:
   return { cc: CC.e };
 }
 
+/** Whether the word in `w` is an object whose header says `kind` (struct or array; its top bits), or null when `nullable`. */
+function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable: boolean): Answer {
+  const S = GPR32[SCRATCH]!;
+  const want = kind === REF_KIND_STRUCT ? OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT : OBJECT_KIND_ARRAY >>> OBJECT_KIND_SHIFT;
+  return testReference(fc, w, nullable, true, want, () => {
+    fc.asm.mov(S, dword(GPR64[w]!, GC_HEADER.TYPE));
+    fc.asm.shr(S, OBJECT_KIND_SHIFT);
+  });
+}
+
 /**
  * Whether the word in `w` is a reference to concrete type `type` or one of its subtypes (or null
  * when nullable): an object's type id is in its header (the kind bits masked off: ids are
  * distinct across kinds), a function's in its FuncRef record. The id is compared with the type's
  * in the VMContext; for a type that is not final, the chain of declared supertypes is walked in
  * the thread's supertype table (SUPERTYPE_TABLE, as call_indirect does) until the type's id or 0.
- * The answer is "equal" after a compare of SCRATCH with the type's id.
  */
 function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
   const a = fc.asm;
@@ -155,21 +164,13 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
   const index = refTypeIndex(type);
   const expected = dword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.typeId(index));
   const isFunc = (type & 0xff) === 0x70;
-  const done = a.newLabel(), isNull = a.newLabel();
-  const nullable = isNullable(type);
-  a.xor(S, S);
-  if (!isFunc) { // i31s and host values are no object
-    a.test(GPR8[w]!, 3);
-    a.jcc('ne', done);
-  }
-  a.test(W, W);
-  a.jcc('e', nullable ? isNull : done);
-  if (isFunc) a.mov(S, dword(W, FUNCREF.TYPE_ID));
-  else {
-    a.mov(S, dword(W, GC_HEADER.TYPE));
-    a.and(S, TYPE_ID_MASK);
-  }
-  if (fc.env.module.typeDefs[index]?.final === false) {
+  return testReference(fc, w, isNullable(type), !isFunc, expected, (done) => {
+    if (isFunc) a.mov(S, dword(W, FUNCREF.TYPE_ID));
+    else {
+      a.mov(S, dword(W, GC_HEADER.TYPE));
+      a.and(S, TYPE_ID_MASK);
+    }
+    if (fc.env.module.typeDefs[index]?.final !== false) return;
     const next = a.newLabel();
     a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
     a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
@@ -179,16 +180,7 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
     a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
     a.test(S, S);
     a.jcc('ne', next);
-  }
-  if (nullable) {
-    a.jmp(done);
-    a.bind(isNull);
-    a.mov(S, expected);
-  }
-  a.bind(done);
-  fc.forgetLastInstruction();
-  a.cmp(S, expected);
-  return { cc: CC.e };
+  });
 }
 // #endregion object-casts
 
