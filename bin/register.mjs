@@ -1,9 +1,19 @@
 // `node --import lightbeam/register app.mjs`: run a Node program with Lightbeam as
 // globalThis.WebAssembly (see compiler/api/install.ts for what stays on Node's own engine).
-// The compiler is TypeScript: tsx loads it under a namespace of its own, so the program's own
-// modules are left to Node (and to whatever loaders the program itself registers).
-import { register } from 'tsx/esm/api';
+// The compiler comes from the esbuild bundle the `lightbeam` command uses (bin/bundle.mjs), so
+// the program's own modules are left to Node (and to whatever loaders it registers). Without a
+// bundle (no esbuild, or LIGHTBEAM_NO_BUNDLE=1) tsx loads the TypeScript under a namespace of
+// its own instead: about half a second more of CPU in every process and worker thread.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { bundleDir } from './bundle.mjs';
 
-const api = register({ namespace: 'lightbeam' });
-const { installWebAssembly } = await api.import('../compiler/api/install.ts', import.meta.url);
+const dir = process.env.LIGHTBEAM_NO_BUNDLE ? null : await bundleDir();
+let installWebAssembly;
+if (dir) ({ installWebAssembly } = await import(pathToFileURL(join(dir, 'install.mjs')).href));
+else {
+  const { register } = await import('tsx/esm/api');
+  const api = register({ namespace: 'lightbeam' });
+  ({ installWebAssembly } = await api.import('../compiler/api/install.ts', import.meta.url));
+}
 installWebAssembly();

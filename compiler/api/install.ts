@@ -81,7 +81,9 @@ export function installWebAssembly(): Installed {
       const calls = callCounts.enabled
         ? { intoWasm: total(callCounts.intoWasm), outOfWasm: total(callCounts.outOfWasm), topInto: top(callCounts.intoWasm), topOut: top(callCounts.outOfWasm) }
         : {};
-      writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls, ...calls }));
+      // Where the compiler was loaded from: bin/register.mjs takes the esbuild bundle (dist-cli/) when it can, else the sources through tsx.
+      const compiler = import.meta.url.includes('/dist-cli/') ? 'bundle' : 'sources';
+      writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls, compiler, ...calls }));
     });
   }
   return (installed = { original, lightbeam });

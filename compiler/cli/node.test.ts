@@ -28,13 +28,20 @@ describe('lightbeam node', () => {
     // Lightbeam compiled the program's module; Node's llhttp went to V8.
     const counts = JSON.parse(readFileSync(report, 'utf8'));
     expect(counts).toMatchObject({ modules: 2, instances: 2 }); // the add module and the shared-memory one (the memory of 1-byte pages was rejected)
+    expect(counts.compiler).toBe('bundle'); // bin/register.mjs loaded the esbuild bundle, not the sources through tsx
     expect(counts.nodeInternalCalls).toBeGreaterThan(0);
   }, 130_000);
 
-  it('is the same as node --import lightbeam/register', () => {
-    const r = spawnSync(process.execPath, ['--import', 'lightbeam/register', app], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(r.stdout.split('\n')[0]).toBe('[object WebAssembly] 42 true');
-    expect(r.status).toBe(7);
+  it('is the same as node --import lightbeam/register, from the bundle or through tsx', () => {
+    for (const [env, compiler] of [[{}, 'bundle'], [{ LIGHTBEAM_NO_BUNDLE: '1' }, 'sources']] as const) {
+      const report = join(tmpdir(), `lightbeam-register-test-${process.pid}.json`);
+      const r = spawnSync(process.execPath, ['--import', 'lightbeam/register', app], {
+        cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env, LIGHTBEAM_NODE_REPORT: report },
+      });
+      expect(r.stdout.split('\n')[0]).toBe('[object WebAssembly] 42 true');
+      expect(r.status).toBe(7);
+      expect(JSON.parse(readFileSync(report, 'utf8')).compiler).toBe(compiler);
+    }
   }, 130_000);
 
   it('runs a WASI module through node:wasi as V8 does (node:wasi\'s WASI is Lightbeam\'s there)', () => {
