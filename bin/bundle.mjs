@@ -6,7 +6,7 @@
 // Built into dist-cli/<stamp>/ on first use and again whenever a source file is newer (the stamp
 // is the newest modification time under compiler/ and of this file, and the file count). Entry points, as .mjs:
 // cli (the command line), compileWorker (parallel compiling's worker), install (the API as
-// globalThis.WebAssembly); cli.cjs is the command line again as one CommonJS file, for V8's code
+// globalThis.WebAssembly), api (the library: `import ... from 'lightbeam'`); cli.cjs is the command line again as one CommonJS file, for V8's code
 // cache (bin/lightbeam.js). Nothing is built when esbuild is missing (a production install):
 // callers then fall back to tsx.
 
@@ -45,6 +45,7 @@ export async function bundleDir() {
         cli: join(ROOT, 'compiler/cli.ts'),
         compileWorker: join(ROOT, 'compiler/parallel/compileWorker.ts'),
         install: join(ROOT, 'compiler/api/install.ts'),
+        api: join(ROOT, 'compiler/api/index.ts'),
       },
       bundle: true, splitting: true, format: 'esm', platform: 'node', packages: 'external',
       outdir: tmp, outExtension: { '.js': '.mjs' }, logLevel: 'error',
