@@ -10,11 +10,13 @@
 // left out of our MB/s (and said so), since they were validated but not compiled.
 //
 // What is measured, per module:
-// - warm, single-threaded: CPU-time medians after a warm-up, ours beside a child
-//   `node --liftoff-only --no-wasm-lazy-compilation --single-threaded` (Liftoff timing itself);
+// - warm, single-threaded: CPU-time medians after a warm-up, ours in a child of its own (plain
+//   `node --single-threaded` on an esbuild bundle, as the CLI runs the compiler: bench/warmChild.ts)
+//   beside a child `node --liftoff-only --no-wasm-lazy-compilation --single-threaded` (Liftoff
+//   timing itself);
 // - warm, parallel: what 2 free cores give, from the CPU time of the longer of the 2 parts plus the
 //   merge (robust to load); and wall-time medians of compileModuleParallel on 2 threads beside our
-//   single-threaded compile (interleaved, so both see the same load) and beside Liftoff with its
+//   single-threaded compile (interleaved in one more child, so both see the same load) and beside Liftoff with its
 //   background threads (the same flags without --single-threaded), which need free cores;
 // - cold: the first compile in a fresh process, started exactly as `lightbeam run` starts
 //   (`node bin/lightbeam.js compile --json`: the esbuild bundle, one thread; also on 2 threads and
@@ -28,13 +30,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileModule, compilePart } from '../compiler/codegen/moduleCompiler.ts';
-import { mergeParts } from '../compiler/codegen/moduleParts.ts';
-import { packPart, unpackPart } from '../compiler/parallel/partMessages.ts';
-import { closeCompileWorkers, compileModuleParallel } from '../compiler/parallel/parallelCompile.ts';
-import { validateModule } from '../compiler/validate/index.ts';
+import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
 import { LIFTOFF_CHILD, LIFTOFF_FLAGS, liftoff as liftoffIn } from './liftoffTiming.ts';
 import { bodySizes, repeatFunctions } from './scaledModule.ts';
+import { buildWarmChild } from './warmChild.ts';
 
 const MS = Number(process.env.MS ?? 3000);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
@@ -52,23 +51,17 @@ function cpuMs(): number {
 
 const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length >> 1]!;
 
-// #region warm-timing
-/** Median time of one call of each function, sampled round-robin after a warm-up; `clock` is cpuMs or performance.now. */
-async function timeAll(fns: (() => unknown)[], clock: () => number, minMs = MS): Promise<number[]> {
-  const warmUntil = performance.now() + minMs / 3;
-  while (performance.now() < warmUntil) for (const f of fns) await f();
-  const samples: number[][] = fns.map(() => []);
-  const stop = performance.now() + minMs;
-  while (performance.now() < stop || samples[0]!.length < 5) {
-    for (let i = 0; i < fns.length; i++) {
-      const t = clock();
-      await fns[i]!();
-      samples[i]!.push(clock() - t);
-    }
-  }
-  return samples.map(median);
+/** The warm rows' child (bench/warmChild.ts, bundled once per run into this directory). */
+const childDir = mkdtempSync(join(tmpdir(), 'lightbeam-warm-'));
+process.on('exit', () => rmSync(childDir, { recursive: true, force: true }));
+let warmChildFile: Promise<string> | undefined;
+
+/** Medians from a fresh child (bench/warmChild.ts): `cpu` and `compile` under V8's --single-threaded, as Liftoff's child runs; `wall` without. */
+async function warmChild(mode: 'cpu' | 'wall' | 'compile', file: string): Promise<number[]> {
+  const child = await (warmChildFile ??= buildWarmChild(childDir));
+  const flags = mode === 'wall' ? [] : ['--single-threaded'];
+  return JSON.parse(execFileSync(process.execPath, [...flags, child, mode, file, String(MS)], { encoding: 'utf8' })) as number[];
 }
-// #endregion warm-timing
 
 /** liftoffTiming's child at this run's MS. */
 const liftoff = (file: string, flags: string[], mode: 'warm' | 'compile' | 'cold'): Record<string, number> => liftoffIn(file, flags, mode, MS);
@@ -93,24 +86,10 @@ const DEFAULT_INPUTS = [
 ];
 
 /** The warm rows: ours single-threaded and in parts, beside Liftoff in a child, after a warm-up. */
-async function warmRows(bytes: Uint8Array, file: string, row: (what: string, ms: number, liftoffMs?: number) => void): Promise<void> {
-  // What 2 free cores would give, from CPU times (robust to load): the longer part, plus the
-  // main thread's unpacking and merging.
-  const parts = [0, 1].map((index) => compilePart(bytes, { index, count: THREADS }));
-  const merge = () => mergeParts([parts[0]!, unpackPart(packPart(parts[1]!), parts[0]!.info)]);
-  // One sampling round for all, so that each is as warm as the others.
-  const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await timeAll([
-    () => compileModule(bytes),
-    () => validateModule(bytes),
-    () => compilePart(bytes, { index: 0, count: THREADS }),
-    () => compilePart(bytes, { index: 1, count: THREADS }),
-    merge,
-  ], cpuMs)) as [number, number, number, number, number];
+async function warmRows(file: string, row: (what: string, ms: number, liftoffMs?: number) => void): Promise<void> {
+  const [oursMs, validateMs, part0Ms, part1Ms, mergeMs] = (await warmChild('cpu', file)) as [number, number, number, number, number];
   const criticalMs = Math.max(part0Ms, part1Ms) + mergeMs;
-  // The worker's JIT must be as warm as the main thread's, which the round above warmed over many
-  // compiles; a short warm-up alone leaves a large module's first parallel samples cold.
-  for (let i = 0; i < 10; i++) await compileModuleParallel(bytes, { threads: THREADS });
-  const [parallelWallMs, singleWallMs] = (await timeAll([() => compileModuleParallel(bytes, { threads: THREADS }), () => compileModule(bytes)], () => performance.now())) as [number, number];
+  const [parallelWallMs, singleWallMs] = (await warmChild('wall', file)) as [number, number];
   const v8 = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'warm');
   const v8threads = liftoff(file, LIFTOFF_FLAGS, 'warm');
   row('warm, 1 thread, CPU: ours (validate + compile)', oursMs, v8.compileMs);
@@ -153,7 +132,7 @@ async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
       console.log(`  ${'what'.padEnd(50)} ${'MB/s'.padStart(7)} ${'ms'.padStart(9)}   vs Liftoff`);
       const row = (what: string, ms: number, liftoffMs?: number) =>
         console.log(`  ${what.padEnd(50)} ${f2(mbps(n, ms))} ${f1(ms, 9)}   ${liftoffMs === undefined ? '' : f2(liftoffMs / ms)}`);
-      if (!coldOnly) await warmRows(bytes, file, row);
+      if (!coldOnly) await warmRows(file, row);
       row('cold, first compile, CPU: lightbeam run', coldRun.compileMs!, coldV8.firstMs);
       row('cold, first compile, CPU: its main thread alone', coldRun.compileMainThreadMs!, coldV8.firstMs);
       row('cold, first compile, wall: lightbeam run', coldRun.compileWallMs!, coldV8.firstWallMs);
@@ -170,7 +149,6 @@ async function compileSpeed(files: string[], coldOnly: boolean): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await closeCompileWorkers();
   }
 }
 
@@ -230,9 +208,8 @@ async function patterns(): Promise<void> {
   try {
     for (const [k, [name, body]] of PATTERNS.entries()) {
       const file = join(dir, `${k}.wasm`);
-      const bytes = new Uint8Array(readFileSync(file));
       const operators = 300 * 200 * body.split(' ').filter((word) => /^[a-z]/.test(word)).length;
-      const [oursMs] = (await timeAll([() => compileModule(bytes)], cpuMs)) as [number];
+      const [oursMs] = (await warmChild('compile', file)) as [number];
       const v8Ms = liftoff(file, [...LIFTOFF_FLAGS, '--single-threaded'], 'compile').compileMs!;
       console.log(`  ${name.padEnd(28)} ${String(operators).padStart(9)} ${f2(oursMs, 8)} ${f2(v8Ms, 8)} ${f2(v8Ms / oursMs, 6)} ${f1((oursMs * 1e6) / operators, 6)} ${f1((v8Ms * 1e6) / operators, 8)}`);
     }
