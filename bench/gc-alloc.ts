@@ -24,13 +24,19 @@ const WAT = `(module
   ${LOOP('arrayNewFixed', '(array.new_fixed $ints 3 (local.get $i) (i32.const 2) (i32.const 3))')}
   ${LOOP('arrayNewDefault', '(array.new_default $ints (i32.const 4))')}
   ${LOOP('arrayNewDefaultDynamic', '(array.new_default $ints (i32.and (local.get $i) (i32.const 3)))')}
-  ${LOOP('arrayNew', '(array.new $ints (local.get $i) (i32.const 4))')})`;
+  ${LOOP('arrayNew', '(array.new $ints (local.get $i) (i32.const 4))')}
+  ${LOOP('arrayNewData', '(array.new_data $ints $bytes (i32.const 4) (i32.const 4))')}
+  ${LOOP('arrayNewElem', '(array.new_elem $pairs $pairs (i32.const 1) (i32.const 4))')}
+  (type $pairs (array (ref null $pair)))
+  (data $bytes "0123456789abcdefghijklmnopqrstuv")
+  (elem $pairs (ref null $pair) (item (ref.null $pair)) (item (struct.new $pair (i32.const 1) (ref.null $pair)))
+    (item (struct.new $pair (i32.const 2) (ref.null $pair))) (item (ref.null $pair)) (item (ref.null $pair)) (item (ref.null $pair))))`;
 
 const text = await textVerdicts();
 const exports = new Instance(new Module(text.parse(WAT))).exports as Record<string, (n: number) => void>;
 const heap = getGcHeap();
 const results: Record<string, { nsPerObject: number; allocateCalls: number }> = {};
-for (const name of ['structNew', 'arrayNewFixed', 'arrayNewDefault', 'arrayNewDefaultDynamic', 'arrayNew']) {
+for (const name of ['structNew', 'arrayNewFixed', 'arrayNewDefault', 'arrayNewDefaultDynamic', 'arrayNew', 'arrayNewData', 'arrayNewElem']) {
   exports[name]!(10_000); // warm up
   let best = Infinity;
   let calls = 0;
