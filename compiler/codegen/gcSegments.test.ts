@@ -88,7 +88,7 @@ describe.runIf(native)('array.new_data inline', () => {
       expect(e[name]!(3, n)).toBe(expected(size, 3, n));
     }
     const word = (at: number) => new DataView(SEGMENT.buffer).getBigInt64(at, true);
-    for (const [off, n, i] of [[0, 1, 0], [3, 2, 1], [17, 4000, 3999]]) expect(e.v128!(off, n, i)).toBe(word(off + 16 * i + 8));
+    for (const [off, n, i] of [[0, 1, 0], [3, 2, 1], [17, 4000, 3999]] as const) expect(e.v128!(off, n, i)).toBe(word(off + 16 * i + 8));
     expect(e.constant!()).toBe(word(5 + 16));
     expect(e.constantBig!()).toBe(SEGMENT[1 + 68998]);
   });

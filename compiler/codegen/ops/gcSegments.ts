@@ -51,14 +51,22 @@ export function arrayNewSegmentInline(fc: FunctionCompiler, t: number, segment: 
   /** BYTES = the elements' bytes: length * size (at most 2^36: no overflow in 64 bits). */
   const elementBytes = () => {
     if (constant >= 0) a.mov(BYTES, constant * size);
-    else if (size === 16) {
+    else if (size === 16 || size === 1) {
       a.mov(BYTES, GPR64[L]!);
-      a.shl(BYTES, 4);
+      if (size === 16) a.shl(BYTES, 4);
     } else a.lea(BYTES, qword(null, 0, GPR64[L]!, size as 1 | 2 | 4 | 8));
   };
-  // The range first, as the spec says: offset + bytes against the segment's (0 once dropped).
-  elementBytes();
-  a.lea(BYTES, qword(BYTES, 0, GPR64[S]!, unit as 1 | 8));
+  // The range first, as the spec says: offset * unit + bytes (below 2^37) against the segment's
+  // length (0 once dropped).
+  const [O, N] = [GPR64[S]!, GPR64[L]!];
+  if (constant >= 0) a.lea(BYTES, qword(null, constant * size, O, unit as 1 | 8));
+  else if (!data) {
+    a.lea(BYTES, qword(O, 0, N)); // an element segment: (offset + length) * 8
+    a.shl(BYTES, 3);
+  } else if (size === 16) {
+    elementBytes();
+    a.add(BYTES, O);
+  } else a.lea(BYTES, qword(O, 0, N, size as 1 | 2 | 4 | 8));
   a.cmp(BYTES, qword(VMCTX_BASE, entry + SEGMENT_ENTRY.BYTES));
   fc.trapIf('a', data ? TrapCode.outOfBoundsMemoryAccess : TrapCode.outOfBoundsTableAccess);
   const obj = constant >= 0
