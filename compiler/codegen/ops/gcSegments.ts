@@ -88,7 +88,7 @@ function copyElements(
 ): void {
   const a = fc.asm;
   const OBJ = GPR64[obj]!, I = GPR64[S]!, T = GPR64[L]!;
-  a.mov(SRC, qword(VMCTX_BASE, entry + SEGMENT_ENTRY.BASE)); // read after the allocation, which may have collected
+  a.mov(SRC, qword(VMCTX_BASE, entry + SEGMENT_ENTRY.BASE)); // after the allocation: its slow path clobbers the scratch registers
   a.lea(SRC, qword(SRC, 0, I, unit as 1 | 8));
   elementBytes();
   a.xor(GPR32[S]!, GPR32[S]!);
