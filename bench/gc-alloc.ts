@@ -1,6 +1,7 @@
 // The cost of making a GC object from wasm: loops of N allocations each (the objects are garbage
 // at once, so the collector runs as it would), in ns per object. With inline allocation a struct
-// or an array is a bump of the thread's allocation region; the builtin's call out to JS remains
+// or an array is a bump of the thread's allocation region (array.new_data and array.new_elem then
+// copy from the instance's native copy of their segment); the builtin's call out to JS remains
 // for when the region is exhausted. `allocate() calls` says how many objects the runtime made
 // (the rest were bumped by generated code).
 //
