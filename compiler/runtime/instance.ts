@@ -385,7 +385,8 @@ export class Instance implements FunctionHolder {
       this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
       // The passive ones natively too, before anything can trap: a function this instance's
       // active segments put in an imported table runs even when a later segment traps.
-      const passive = <T>(segs: readonly { mode: string }[], items: readonly T[]) => items.map((x, i) => (segs[i]!.mode === 'passive' ? x : undefined));
+      const passive = <T>(segs: readonly { mode: string }[], items: readonly T[]) =>
+        items.map((x, i) => (segs[i]!.mode === 'passive' ? x : undefined));
       writeNativeSegments(this.vm, this.vmctx, this.layout, segmentsAt,
         passive(info.data, info.data.map((seg) => seg.bytes)), passive(info.elements, this.elemSegments));
       info.elements.forEach((seg, i) => {
