@@ -1,6 +1,7 @@
 // The cost of making a GC object from wasm: loops of N allocations each (the objects are garbage
 // at once, so the collector runs as it would), in ns per object. With inline allocation a struct
-// or an array is a bump of the thread's allocation region; the builtin's call out to JS remains
+// or an array is a bump of the thread's allocation region (array.new_data and array.new_elem then
+// copy from the instance's native copy of their segment); the builtin's call out to JS remains
 // for when the region is exhausted. `allocate() calls` says how many objects the runtime made
 // (the rest were bumped by generated code).
 //
@@ -24,13 +25,19 @@ const WAT = `(module
   ${LOOP('arrayNewFixed', '(array.new_fixed $ints 3 (local.get $i) (i32.const 2) (i32.const 3))')}
   ${LOOP('arrayNewDefault', '(array.new_default $ints (i32.const 4))')}
   ${LOOP('arrayNewDefaultDynamic', '(array.new_default $ints (i32.and (local.get $i) (i32.const 3)))')}
-  ${LOOP('arrayNew', '(array.new $ints (local.get $i) (i32.const 4))')})`;
+  ${LOOP('arrayNew', '(array.new $ints (local.get $i) (i32.const 4))')}
+  ${LOOP('arrayNewData', '(array.new_data $ints $bytes (i32.const 4) (i32.const 4))')}
+  ${LOOP('arrayNewElem', '(array.new_elem $pairs $pairs (i32.const 1) (i32.const 4))')}
+  (type $pairs (array (ref null $pair)))
+  (data $bytes "0123456789abcdefghijklmnopqrstuv")
+  (elem $pairs (ref null $pair) (item (ref.null $pair)) (item (struct.new $pair (i32.const 1) (ref.null $pair)))
+    (item (struct.new $pair (i32.const 2) (ref.null $pair))) (item (ref.null $pair)) (item (ref.null $pair)) (item (ref.null $pair))))`;
 
 const text = await textVerdicts();
 const exports = new Instance(new Module(text.parse(WAT))).exports as Record<string, (n: number) => void>;
 const heap = getGcHeap();
 const results: Record<string, { nsPerObject: number; allocateCalls: number }> = {};
-for (const name of ['structNew', 'arrayNewFixed', 'arrayNewDefault', 'arrayNewDefaultDynamic', 'arrayNew']) {
+for (const name of ['structNew', 'arrayNewFixed', 'arrayNewDefault', 'arrayNewDefaultDynamic', 'arrayNew', 'arrayNewData', 'arrayNewElem']) {
   exports[name]!(10_000); // warm up
   let best = Infinity;
   let calls = 0;

@@ -58,6 +58,9 @@ function loadWithCodeCache(file) {
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${bundleText(file)}\n})`;
   const script = new Script(wrapper, { filename: file, cachedData });
   const module = { exports: {} };
+  // A vm.Script cannot import() (but behind an experimental flag), and the bundle imports one file
+  // outside it, wasm-tools' text parser (compiler/cli/loadWasm.ts): it asks this module to.
+  globalThis[Symbol.for('lightbeam.importModule')] = (url) => import(url);
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (cachedData === undefined || script.cachedDataRejected) {
     // At exit the cache also holds the functions this run compiled lazily.

@@ -180,6 +180,21 @@ export const MEMORY_ENTRY = {
   SIZE: 8,
   BYTES: 16,
 } as const;
+
+/**
+ * GC: a passive segment as array.new_data and array.new_elem read it inline, in the VMContext
+ * of a module that declares a struct or array type (VMContextLayout.gcSegment): a data segment's
+ * bytes, or an element segment's reference words (8 bytes each), in native memory the instance
+ * owns. BYTES is 0 for a segment that is dropped (active and declarative ones from the start),
+ * which then traps as the empty segment the spec makes it.
+ */
+export const SEGMENT_ENTRY = {
+  /** u64: the address of the segment's first byte. */
+  BASE: 0,
+  /** u64: its length in bytes (an element segment's: 8 per item). */
+  BYTES: 8,
+  SIZE: 16,
+} as const;
 // #endregion builtins
 
 // #region funcref-record
@@ -240,6 +255,10 @@ export interface VMContextCounts {
   readonly sharedMemory?: boolean;
   /** GC: does the module declare a struct or array type (absent: no)? */
   readonly gcHeap?: boolean;
+  /** Data segments code may name (its data count; absent: none): with gcHeap, each has a SEGMENT_ENTRY. */
+  readonly dataSegments?: number;
+  /** Element segments (absent: none): with gcHeap, each has a SEGMENT_ENTRY after the data segments'. */
+  readonly elemSegments?: number;
 }
 
 export interface VMContextLayout {
@@ -270,6 +289,8 @@ export interface VMContextLayout {
   atomicBuiltin(b: AtomicBuiltin): number;
   /** Offset of a GC builtin's entry, in a module that declares a struct or array type. */
   gcBuiltin(b: GcBuiltin): number;
+  /** Offset of data or element segment i's SEGMENT_ENTRY, in a module that declares a struct or array type. */
+  gcSegment(kind: 'data' | 'elem', i: number): number;
   /** Total size in bytes. */
   readonly size: number;
 }
@@ -291,7 +312,10 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   // GC's builtins after them, only in a module with struct or array types.
   const gcBuiltins = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 : 0);
   const gcHeap = counts.gcHeap === true;
-  const size = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
+  // Then the segments array.new_data/new_elem read, data segments first.
+  const gcSegments = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
+  const [dataSegments, elemSegments] = gcHeap ? [counts.dataSegments ?? 0, counts.elemSegments ?? 0] : [0, 0];
+  const size = gcSegments + (dataSegments + elemSegments) * SEGMENT_ENTRY.SIZE;
   const check = (i: number, n: number, what: string) => {
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
   };
@@ -308,6 +332,9 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     memoryBuiltin: (b) => (check(memoryCount > 1 ? b : -1, MEMORY_BUILTIN_COUNT, 'memory builtin'), memoryBuiltins + b * 8),
     atomicBuiltin: (b) => (check(shared ? b : -1, ATOMIC_BUILTIN_COUNT, 'atomic builtin'), atomicBuiltins + b * 8),
     gcBuiltin: (b) => (check(gcHeap ? b : -1, GC_BUILTIN_COUNT, 'GC builtin'), gcBuiltins + b * 8),
+    gcSegment: (kind, i) => kind === 'data'
+      ? (check(i, dataSegments, 'GC data segment'), gcSegments + i * SEGMENT_ENTRY.SIZE)
+      : (check(i, elemSegments, 'GC element segment'), gcSegments + (dataSegments + i) * SEGMENT_ENTRY.SIZE),
     size,
   };
 }
@@ -323,6 +350,9 @@ export function vmContextLayoutOf(module: ModuleInfo): VMContextLayout {
     memories: module.memories.length,
     sharedMemory: module.memories.some((m) => m.shared),
     gcHeap: declaresGcHeapTypes(module),
+    // The data count section's (code may name a data segment only with one), known before the code.
+    dataSegments: module.dataCount ?? 0,
+    elemSegments: module.elements.length,
   });
 }
 

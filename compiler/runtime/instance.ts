@@ -18,6 +18,7 @@ import { GC_BUILTIN_TYPES, gcHandlers } from './gcBuiltins.ts';
 import { registerGcTypes } from './gcTypes.ts';
 import { getGcHeap } from './gcHeap.ts';
 import { constObject } from './gcConstants.ts';
+import { dropNativeSegment, nativeSegmentBytes, writeNativeSegments } from './gcSegments.ts';
 import { constOperandCount } from '../binary/constExpr.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
@@ -213,7 +214,9 @@ export class Instance implements FunctionHolder {
     const info = (this.module = compiled.info);
     this.layout = vmContextLayoutOf(info);
     const recordsAt = roundUp(this.layout.size, 16);
-    const arenaSize = roundUp(recordsAt + info.functions.length * FUNCREF.SIZE, rt.native.pageSize);
+    // After the function records, the passive segments array.new_data/new_elem read (gcSegments.ts).
+    const segmentsAt = roundUp(recordsAt + info.functions.length * FUNCREF.SIZE, 8);
+    const arenaSize = roundUp(segmentsAt + nativeSegmentBytes(info, this.layout), rt.native.pageSize);
     this.vmctx = rt.native.mmap(arenaSize, PROT_READ | PROT_WRITE);
     this.vm = new DataView(rt.native.view(this.vmctx, arenaSize));
     arenas.register(this, { address: this.vmctx, size: arenaSize, ids: this.calloutIds, records: this.vmctx + recordsAt, functions: info.functions.length });
@@ -380,6 +383,12 @@ export class Instance implements FunctionHolder {
       // #region instance-segments
       // Segments: elements, then data, then the start function (a trap stops instantiation there).
       this.elemSegments = info.elements.map((seg) => seg.init.map((e) => this.evalRef(e)));
+      // The passive ones natively too, before anything can trap: a function this instance's
+      // active segments put in an imported table runs even when a later segment traps.
+      const passive = <T>(segs: readonly { mode: string }[], items: readonly T[]) =>
+        items.map((x, i) => (segs[i]!.mode === 'passive' ? x : undefined));
+      writeNativeSegments(this.vm, this.vmctx, this.layout, segmentsAt,
+        passive(info.data, info.data.map((seg) => seg.bytes)), passive(info.elements, this.elemSegments));
       info.elements.forEach((seg, i) => {
         if (seg.mode === 'active') {
           const items = this.elemSegments[i]!;
@@ -421,6 +430,13 @@ export class Instance implements FunctionHolder {
     const f = this.functions[index];
     if (!f) throw new RangeError(`no function ${index}`);
     return wrapperOf(f);
+  }
+
+  /** data.drop or elem.drop of segment i. */
+  dropSegment(kind: 'data' | 'elem', i: number): void {
+    if (kind === 'data') this.dataSegments[i] = undefined;
+    else this.elemSegments[i] = undefined;
+    dropNativeSegment(this.vm, this.layout, kind, i);
   }
 
   private setAddress(offset: number, value: number): void {
@@ -780,7 +796,7 @@ function builtinStubs(rt: Runtime): number[] {
       return 0;
     },
     [Builtin.dataDrop]: (inst) => {
-      inst.dataSegments[u(0)] = undefined;
+      inst.dropSegment('data', u(0));
       return 0;
     },
     [Builtin.tableGrow]: (inst) => {
@@ -821,7 +837,7 @@ function builtinStubs(rt: Runtime): number[] {
       return 0;
     },
     [Builtin.elemDrop]: (inst) => {
-      inst.elemSegments[u(0)] = undefined;
+      inst.dropSegment('elem', u(0));
       return 0;
     },
   };

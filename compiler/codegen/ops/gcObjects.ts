@@ -3,8 +3,9 @@
 // array, a bounds check against the length in its header). Structs and arrays are bumped inline
 // from the thread's allocation region (ops/gcAllocation.ts), calling the allocating builtin only
 // when the region is exhausted (or the array is big); a struct's or a fixed array's fields, or
-// array.new's value, are then stored here. Arrays from segments are made by runtime builtins
-// (GcBuiltin: a call out to the heap), and so are arrays' bulk operations.
+// array.new's value, are then stored here. Arrays from segments are made the same way, their
+// elements copied inline (ops/gcSegments.ts; a big one of a constant length by a runtime builtin,
+// GcBuiltin: a call out to the heap), and arrays' bulk operations are builtins.
 
 import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
@@ -17,6 +18,7 @@ import { constant, inReg, Loc, type Value } from '../valueStack.ts';
 import { insertConstants } from './table.ts';
 import { needsNullCheck, passedNullCheck } from './funcRefs.ts';
 import { allocateInline } from './gcAllocation.ts';
+import { arrayNewSegmentInline } from './gcSegments.ts';
 import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
 
 const EXTERNREF = ValType.externref;
@@ -231,8 +233,9 @@ export function arrayNewFixed(fc: FunctionCompiler, t: number, count: number): v
   fc.push(inReg(EXTERNREF, obj));
 }
 
-/** array.new_data or array.new_elem: offset and length on the stack. */
+/** array.new_data or array.new_elem: offset and length on the stack; inline (ops/gcSegments.ts) unless the array is big. */
 export function arrayNewSegment(fc: FunctionCompiler, t: number, segment: number, data: boolean): void {
+  if (arrayNewSegmentInline(fc, t, segment, data)) return;
   insertConstants(fc, 2, [t, segment]);
   callGcBuiltin(fc, data ? GcBuiltin.arrayNewData : GcBuiltin.arrayNewElem, ARRAY_NEW_SEGMENT,
     data ? TrapCode.outOfBoundsMemoryAccess : TrapCode.outOfBoundsTableAccess);

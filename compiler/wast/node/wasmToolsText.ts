@@ -37,11 +37,16 @@ export function wasmToolsInstalled(): boolean {
 }
 
 // #region wasm-tools-text
-/** Loads wasm-tools' parser; undefined when its package is not installed. */
-export async function loadWasmToolsTextToBinary(): Promise<TextToBinary | undefined> {
+/**
+ * Loads wasm-tools' parser; undefined when its package is not installed. `importModule` loads
+ * the component's ES module (the CLI's code-cached bundle, which cannot import(), passes its own).
+ */
+export async function loadWasmToolsTextToBinary(
+  importModule: (url: string) => Promise<unknown> = (url) => import(url),
+): Promise<TextToBinary | undefined> {
   const path = componentPath();
   if (path === undefined) return undefined;
-  const component = (await import(pathToFileURL(path).href)) as WasmToolsComponent;
+  const component = (await importModule(pathToFileURL(path).href)) as WasmToolsComponent;
   await component.$init;
   return (text: string): Uint8Array => {
     try {
