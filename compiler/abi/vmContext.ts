@@ -270,6 +270,8 @@ export interface VMContextLayout {
   atomicBuiltin(b: AtomicBuiltin): number;
   /** Offset of a GC builtin's entry, in a module that declares a struct or array type. */
   gcBuiltin(b: GcBuiltin): number;
+  /** Offset of the u64 address of the thread's return thunks (compiler/abi/returnThunks.ts), last in every layout. */
+  readonly returnThunks: number;
   /** Total size in bytes. */
   readonly size: number;
 }
@@ -291,7 +293,9 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   // GC's builtins after them, only in a module with struct or array types.
   const gcBuiltins = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 : 0);
   const gcHeap = counts.gcHeap === true;
-  const size = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
+  // The return thunks' address last: no other offset moves.
+  const returnThunks = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
+  const size = returnThunks + 8;
   const check = (i: number, n: number, what: string) => {
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
   };
@@ -308,6 +312,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     memoryBuiltin: (b) => (check(memoryCount > 1 ? b : -1, MEMORY_BUILTIN_COUNT, 'memory builtin'), memoryBuiltins + b * 8),
     atomicBuiltin: (b) => (check(shared ? b : -1, ATOMIC_BUILTIN_COUNT, 'atomic builtin'), atomicBuiltins + b * 8),
     gcBuiltin: (b) => (check(gcHeap ? b : -1, GC_BUILTIN_COUNT, 'GC builtin'), gcBuiltins + b * 8),
+    returnThunks,
     size,
   };
 }

@@ -25,32 +25,39 @@
 // area our caller gave us, whose address we pass on (the callee's results are ours, so its area
 // has our layout).
 
-import { FUNCREF, MEMORY_BASE_REG, Reg, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
-import { GPR64, qword, rbp, rsp, xmmword } from '../x64/index.ts';
-import { call, type CallSignature } from './calls.ts';
-import { emitReturn, unlinkHandlers } from './controlFlow.ts';
-import { type FunctionCompiler, I32, I64, V128 } from './functionCompiler.ts';
+import { FUNCREF, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { GPR64, qword, rbp, xmmword } from '../x64/index.ts';
+import type { CallSignature } from './calls.ts';
+import { unlinkHandlers } from './controlFlow.ts';
+import { type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
 import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
-import { SCRATCH } from './registerAllocator.ts';
-import { callIndirect, loadCheckedFuncRef } from './ops/table.ts';
-import { callRef, loadNonNullFuncRef } from './ops/funcRefs.ts';
+import { loadCheckedFuncRef } from './ops/table.ts';
+import { loadNonNullFuncRef } from './ops/funcRefs.ts';
+import { funcRefReg, indexRegister, returnAreaPointer, stageArguments, stageIncomingArguments, tailCallThroughThunk } from './returnThunks.ts';
 import { Loc, type Value } from './valueStack.ts';
 
 const vmctxReg = GPR64[encodingOf(VMCTX_REG)]!;
-const memoryBaseReg = GPR64[encodingOf(MEMORY_BASE_REG)]!;
-const funcRefReg = GPR64[SCRATCH]!; // where loadCheckedFuncRef leaves the record
 
 // #region return-call
 export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
   // The callee runs outside our try_tables (exception handling): their records go first.
   unlinkHandlers(fc, 0);
-  const { module, signatures } = fc.env;
+  const { module, signatures, vmctx } = fc.env;
   const sig = signatures.of(module.functions[funcIndex]!);
-  if (funcIndex < module.importedFunctionCount || sig.stackBytes > incomingStackBytes(fc)) {
-    call(fc, funcIndex);
-    return emitReturn(fc);
+  const imported = funcIndex < module.importedFunctionCount;
+  const base = fc.stack.height - sig.argCount;
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    // More stack arguments than arrived: through a thunk, to an import through its record.
+    stageArguments(fc, sig, base, null);
+    if (imported) fc.asm.mov(funcRefReg, qword(vmctxReg, vmctx.funcRef(funcIndex)));
+    return tailCallThroughThunk(fc, sig, imported ? null : funcIndex);
   }
-  placeArguments(fc, sig, fc.stack.height - sig.argCount, null);
+  placeArguments(fc, sig, base, null);
+  if (imported) {
+    // The import's record: another instance's function, or a host's call-out stub (our VMContext's).
+    fc.asm.mov(funcRefReg, qword(vmctxReg, vmctx.funcRef(funcIndex)));
+    return jumpThroughRecord(fc, sig);
+  }
   fc.frame.emitTearDown();
   fc.asm.jmpFunction(funcIndex);
 }
@@ -58,41 +65,47 @@ export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
 export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
   unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
-  if (sig.stackBytes > incomingStackBytes(fc)) {
-    callIndirect(fc, typeIndex, sig.type, table);
-    return emitReturn(fc);
-  }
   // A comparison's result may still be in the flags (the index of return_call_indirect, as the
   // GC fuzzer's seed 6632 had it): it is made a register value before `index` is read, since
   // making it one replaces the stack's Value (placeArguments would otherwise move a stale one).
   fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    stageArguments(fc, sig, base, index);
+    loadCheckedFuncRef(fc, typeIndex, table, index);
+    return tailCallThroughThunk(fc, sig, null);
+  }
   placeArguments(fc, sig, base, index);
   loadCheckedFuncRef(fc, typeIndex, table, index);
-  jumpThroughRecord(fc, sig, base);
+  jumpThroughRecord(fc, sig);
 }
 
 /** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
 export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
-  // As returnCall: the callee runs outside our try_tables, on every path below (the jump, the call
-  // and return, another instance's call). Without this the jump left our record linked in a dead
-  // frame (a later throw landed there, a later trap could walk it forever: gc-seed2648).
+  // As returnCall: the callee runs outside our try_tables, on every path below (the jump, the
+  // thunk's). Without this the jump left our record linked in a dead frame (a later throw landed
+  // there, a later trap could walk it forever: gc-seed2648).
   unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
-  if (sig.stackBytes > incomingStackBytes(fc)) {
-    callRef(fc, typeIndex, nonNull);
-    return emitReturn(fc);
-  }
+  fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const ref = fc.stack.at(base + sig.argCount);
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    stageArguments(fc, sig, base, ref);
+    loadNonNullFuncRef(fc, ref, nonNull);
+    return tailCallThroughThunk(fc, sig, null);
+  }
   placeArguments(fc, sig, base, ref);
   loadNonNullFuncRef(fc, ref, nonNull);
-  jumpThroughRecord(fc, sig, base);
+  jumpThroughRecord(fc, sig);
 }
 
-/** The callee's record in r11, its arguments placed: same instance, a jump; another, a call and a return. */
-function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature, base: number): void {
+/**
+ * The callee's record in r11, its arguments placed for a jump: same instance, the jump; another,
+ * through a thunk that gives our caller its VMContext back (the stack arguments staged again).
+ */
+function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature): void {
   const asm = fc.asm;
   const otherInstance = asm.newLabel();
   asm.cmp(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
@@ -100,8 +113,8 @@ function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature, base: numbe
   fc.frame.emitTearDown();
   asm.jmp(qword(funcRefReg, FUNCREF.CODE));
   asm.bind(otherInstance);
-  callOtherInstance(fc, sig, base);
-  fc.frame.emitEpilogue();
+  stageIncomingArguments(fc, sig);
+  tailCallThroughThunk(fc, sig, null);
 }
 // #endregion return-call
 
@@ -211,42 +224,6 @@ function slotMap(sig: CallSignature, offsets: Int32Array): Int32Array {
 
 /** Where each stack argument of the tail call being placed goes (incomingDestinations). */
 const incoming: MoveDest[] = [];
-
-/** Where loadCheckedFuncRef wants a table index that is not a constant. */
-const indexRegister = Reg.rax;
-
-function returnAreaPointer(fc: FunctionCompiler): Value {
-  return { loc: Loc.Local, type: I64, n: fc.locals.returnAreaLocal, imm: 0, hi: 0 };
-}
-
-/**
- * The callee (its record in r11, its arguments placed for a tail call) belongs to another
- * instance: call it with its VMContext and memory base, our r15 waiting in the slot of the first
- * argument's position, and restore them for whoever called us. Stack arguments are copied from
- * the incoming area down below our frame, where a call wants them.
- */
-function callOtherInstance(fc: FunctionCompiler, sig: CallSignature, base: number): void {
-  const asm = fc.asm;
-  const bytes = sig.stackBytes;
-  fc.frame.hasCalls = true;
-  if (bytes > 0) {
-    asm.sub(rsp, bytes);
-    fc.frame.spDelta += bytes;
-    for (let off = 0; off < bytes; off += 8) {
-      emitMove(asm, memOperand(qword(rsp, off), NO_KEY), memOperand(qword(rbp, 16 + off), NO_KEY));
-    }
-  }
-  asm.mov(fc.frame.slotAddr(base), vmctxReg);
-  asm.mov(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
-  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
-  asm.call(qword(funcRefReg, FUNCREF.CODE));
-  if (bytes > 0) {
-    asm.add(rsp, bytes);
-    fc.frame.spDelta -= bytes;
-  }
-  asm.mov(vmctxReg, fc.frame.slotAddr(base));
-  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
-}
 
 /** The moves of a tail call's arguments, one list for every tail call (see MoveList). */
 const tailMoves = new MoveList();
