@@ -8,6 +8,7 @@ import { trapOf } from './testing/trapOf.ts';
 import { Instance as NativeInstance } from '../runtime/instance.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { compileModule } from './moduleCompiler.ts';
+import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
@@ -299,6 +300,169 @@ describe.runIf(native)('tail calls into another instance', () => {
       const bTurns = BigInt(Math.ceil(n / 2));
       const aTurns = BigInt(Math.floor(n / 2));
       expect(b.pingPong!(n), `pingPong(${n})`).toBe(5n * bTurns + 1000n * aTurns + 70000n);
+    }
+  });
+});
+
+// Return thunks (returnThunks.ts): a callee with more stack arguments than its tail caller was
+// given, and a callee of another instance, in constant stack too. Before them each such tail call
+// kept a frame, and a million of them ended in "call stack exhausted". The text is WebAssembly
+// 3.0 (return_call_ref), read by wasm-tools' parser; the expected values come from a model in JS.
+const ELEVEN = Array.from({ length: 11 }, (_, i) => `(param $x${i + 1} i64)`).join(' ');
+/** big's arguments for small(n): n - 1, then n + 1 .. n + 11. */
+const bigArgs = Array.from({ length: 11 }, (_, i) => `(i64.add (local.get $n) (i64.const ${i + 1}))`).join(' ');
+/** Non-zero unless big(m, x1..x11) got x_i = m + 1 + i. */
+const wrongArgs = Array.from({ length: 11 }, (_, i) => `(i64.sub (local.get $x${i + 1}) (i64.add (local.get $m) (i64.const ${i + 2})))`)
+  .reduce((a, b) => `(i64.or ${a} ${b})`);
+const weighted = Array.from({ length: 11 }, (_, i) => `(i64.mul (local.get $x${i + 1}) (i64.const ${i + 1}))`).reduce((a, b) => `(i64.add ${a} ${b})`);
+
+/** One parameter against twelve (six of them on the stack, 48 bytes), tail-calling each other. */
+const pair = (suffix: string, toBig: string, toSmall: string, results = '(result i64)', done = ['(i64.const -7)', weighted, '(i64.const -1)']): string => `
+  (func $small${suffix} (export "small${suffix}") (param $n i64) ${results}
+    (if ${results} (i64.eqz (local.get $n)) (then ${done[0]})
+      (else ${toBig.replace('ARGS', `(i64.sub (local.get $n) (i64.const 1)) ${bigArgs}`)})))
+  (func $big${suffix} (export "big${suffix}") (param $m i64) ${ELEVEN} ${results}
+    (if ${results} (i64.eqz (local.get $m)) (then ${done[1]})
+      (else (if ${results} (i64.ne ${wrongArgs} (i64.const 0)) (then ${done[2]})
+        (else ${toSmall.replace('ARGS', '(i64.sub (local.get $m) (i64.const 1))')})))))`;
+
+const GROWING = `(module
+  (type $one (func (param i64) (result i64)))
+  (type $twelve (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (type $one3 (func (param i64) (result i64 f64 i32)))
+  (type $twelve3 (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64 f64 i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $smallI $bigI)
+  (elem declare func $smallR $bigR)
+  ${pair('', '(return_call $big ARGS)', '(return_call $small ARGS)')}
+  ${pair('I', '(return_call_indirect (type $twelve) ARGS (i32.const 1))', '(return_call_indirect (type $one) ARGS (i32.const 0))')}
+  ${pair('R', '(return_call_ref $twelve ARGS (ref.func $bigR))', '(return_call_ref $one ARGS (ref.func $smallR))')}
+  ;; Three results: the return area's address is an argument too, on the stack for big3.
+  ${pair('3', '(return_call $big3 ARGS)', '(return_call $small3 ARGS)', '(result i64 f64 i32)',
+    ['(i64.const -7) (f64.const 0.5) (i32.const 3)', `${weighted} (f64.const 1.5) (i32.const 4)`, '(i64.const -1) (f64.const 0) (i32.const 0)'])}
+  ;; A trap in a callee reached through a thunk, and a chain that can only be interrupted.
+  (func $divide (param $m i64) ${ELEVEN} (result i64) (i64.div_s (i64.const 100) (local.get $x11)))
+  (func (export "tailDivide") (param $n i64) (result i64)
+    (return_call $divide (i64.const 0) ${Array.from({ length: 10 }, () => '(i64.const 1)').join(' ')} (local.get $n)))
+  (func $spinBig (param $m i64) ${ELEVEN} (result i64) (return_call $spinSmall (local.get $x3)))
+  (func $spinSmall (export "spin") (param $n i64) (result i64)
+    (return_call $spinBig ${Array.from({ length: 12 }, () => '(local.get $n)').join(' ')})))`;
+
+/** The model: small(n) and big(m, ...) as the module computes them, for the arguments small passes. */
+function growingModel(n: number): bigint {
+  let small = true;
+  let k = n;
+  for (;;) {
+    if (k === 0) return small ? -7n : Array.from({ length: 11 }, (_, i) => BigInt((i + 2) * (i + 1))).reduce((a, b) => a + b);
+    k -= 1;
+    small = !small;
+  }
+}
+
+// Two instances tail-calling each other a million times: A's f reaches B's g through A's table
+// (element 0, set once B exists), B's g reaches A's f as its import. f adds A's memory word (1000),
+// g adds B's global (5) and B's memory word (70000): each must run with its own VMContext. g
+// takes twelve parameters (six on the stack), so the hop A -> B also needs more stack arguments.
+const CROSS_A = `(module
+  (type $f (func (param i32 i64) (result i64)))
+  (type $g (func (param i32 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (table $t (export "table") 2 funcref)
+  (memory 1)
+  (data (i32.const 0) "\\e8\\03\\00\\00\\00\\00\\00\\00") ;; 1000
+  (global $toB (export "toB") (mut funcref) (ref.null func))
+  (elem declare func $f)
+  (func $f (export "f") (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call_indirect (type $g) (i32.sub (local.get $n) (i32.const 1)) (i64.add (local.get $acc) (i64.load (i32.const 0)))
+        ${Array.from({ length: 10 }, (_, i) => `(i64.const ${i + 1})`).join(' ')} (i32.const 0)))))
+  ;; The same hop through a funcref global and return_call_ref.
+  (func $fRef (export "fRef") (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call_ref $g (i32.sub (local.get $n) (i32.const 1)) (i64.add (local.get $acc) (i64.load (i32.const 0)))
+        ${Array.from({ length: 10 }, (_, i) => `(i64.const ${i + 1})`).join(' ')} (ref.cast (ref $g) (global.get $toB))))))
+  ;; A's caller gets A's VMContext back: its memory word after the chain.
+  (func (export "runF") (param i32) (result i64)
+    (i64.add (call $f (local.get 0) (i64.const 0)) (i64.load (i32.const 0)))))`;
+const CROSS_B = `(module
+  (type $f (func (param i32 i64) (result i64)))
+  (import "a" "f" (func $f (type $f)))
+  (import "a" "fRef" (func $fRef (type $f)))
+  (memory 1)
+  (data (i32.const 0) "\\70\\11\\01\\00\\00\\00\\00\\00") ;; 70000
+  (global $five i64 (i64.const 5))
+  (func $g (export "g") (param $n i32) (param $acc i64) ${Array.from({ length: 10 }, (_, i) => `(param $c${i + 1} i64)`).join(' ')} (result i64)
+    (if (result i64) (i64.ne (i64.add (local.get $c1) (local.get $c10)) (i64.const 11)) (then (i64.const -1))
+      (else (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+        (else (return_call $f (i32.sub (local.get $n) (i32.const 1))
+          (i64.add (i64.add (local.get $acc) (global.get $five)) (i64.load (i32.const 0)))))))))
+  (func (export "gRef") (param $n i32) (param $acc i64) ${Array.from({ length: 10 }, (_, i) => `(param $c${i + 1} i64)`).join(' ')} (result i64)
+    (if (result i64) (i32.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call $fRef (i32.sub (local.get $n) (i32.const 1))
+        (i64.add (i64.add (local.get $acc) (global.get $five)) (i64.load (i32.const 0)))))))
+  ;; B's caller gets B's VMContext back: its global and memory word after the chain.
+  (func (export "runG") (param i32) (result i64)
+    (i64.add (call $g (local.get 0) (i64.const 0) ${Array.from({ length: 10 }, (_, i) => `(i64.const ${i + 1})`).join(' ')})
+      (i64.add (global.get $five) (i64.load (i32.const 0))))))`;
+
+/** The model of the chain from A's f (fromA) or B's g with n hops to go: each of A's turns adds 1000, each of B's 70005. */
+function crossModel(n: number, fromA: boolean): bigint {
+  const first = BigInt(Math.ceil(n / 2));
+  const second = BigInt(Math.floor(n / 2));
+  return fromA ? 1000n * first + 70005n * second : 70005n * first + 1000n * second;
+}
+
+describe.runIf(native)('tail calls through return thunks', () => {
+  let parse: (text: string) => Uint8Array;
+  const growing = async (options?: { interruptible: boolean }): Promise<Exports> => {
+    parse ??= await requireWasmToolsTextToBinary();
+    return new Instance(new Module(parse(GROWING), options)).exports as Exports;
+  };
+  const cross = async (): Promise<[Exports, Exports]> => {
+    parse ??= await requireWasmToolsTextToBinary();
+    const a = new Instance(new Module(parse(CROSS_A))).exports as Exports & { table: WebAssembly.Table; toB: WebAssembly.Global };
+    const b = new Instance(new Module(parse(CROSS_B)), { a: { f: a.f, fRef: a.fRef } }).exports as Exports;
+    a.table.set(0, b.g as never);
+    a.toB.value = b.gRef;
+    return [a, b];
+  };
+
+  it('one stack parameter against six, a million deep: directly, through the table, through references', async () => {
+    const e = await growing();
+    for (const suffix of ['', 'I', 'R']) {
+      for (const n of [0, 1, 2, 3, 10, 1_000_000, 1_000_001]) {
+        expect(e[`small${suffix}`]!(BigInt(n)), `small${suffix}(${n})`).toBe(growingModel(n));
+      }
+      // big's own caller gave it 48 bytes of stack arguments: to small and back fits them again.
+      const args = Array.from({ length: 11 }, (_, i) => BigInt(1_000_000 + i + 1));
+      expect(e[`big${suffix}`]!(999_999n, ...args), `big${suffix}`).toBe(growingModel(1_000_000));
+    }
+  });
+
+  it('three results (the return area on the stack for one of the two), a million deep', async () => {
+    const e = await growing();
+    for (const n of [0, 1, 2, 1_000_000, 1_000_001]) {
+      const first = growingModel(n);
+      const expected = n % 2 === 0 ? [first, 0.5, 3] : [first, 1.5, 4];
+      expect(e.small3!(BigInt(n)), `small3(${n})`).toEqual(expected);
+    }
+  });
+
+  it('a trap in a callee reached through a thunk is reported in that callee, and the chain is interruptible', async () => {
+    const e = await growing();
+    expect(e.tailDivide!(7n)).toBe(14n);
+    expect(trapOf(() => e.tailDivide!(0n)).reason).toBe('integer divide by zero');
+    const slow = await growing({ interruptible: true });
+    expect(trapOf(() => withTimeout(50, () => slow.spin!(0n))).reason).toBe('interrupted');
+    expect(slow.small!(1001n)).toBe(growingModel(1001));
+  });
+
+  it('between two instances, a million deep, each with its own VMContext; the callers get theirs back', async () => {
+    const [a, b] = await cross();
+    for (const n of [0, 1, 2, 3, 1_000_000, 1_000_001]) {
+      expect(a.f!(n, 0n), `f(${n})`).toBe(crossModel(n, true));
+      expect(a.fRef!(n, 0n), `fRef(${n})`).toBe(crossModel(n, true));
+      expect(a.runF!(n), `runF(${n})`).toBe(crossModel(n, true) + 1000n);
+      expect(b.runG!(n), `runG(${n})`).toBe(crossModel(n, false) + 70005n);
     }
   });
 });
