@@ -9,6 +9,8 @@ import { Instance as NativeInstance } from '../runtime/instance.ts';
 import { watToWasm } from '../text/watToWasm.ts';
 import { compileModule } from './moduleCompiler.ts';
 import { requireWasmToolsTextToBinary } from '../wast/node/wasmToolsText.ts';
+import { getRuntime } from '../runtime/runtime.ts';
+import { getGcHeap } from '../runtime/gcHeap.ts';
 
 const native = process.arch === 'x64' && process.platform === 'linux';
 
@@ -464,5 +466,89 @@ describe.runIf(native)('tail calls through return thunks', () => {
       expect(a.runF!(n), `runF(${n})`).toBe(crossModel(n, true) + 1000n);
       expect(b.runG!(n), `runG(${n})`).toBe(crossModel(n, false) + 70005n);
     }
+  });
+});
+
+const CONSTS = (n: number, from = 1): string => Array.from({ length: n }, (_, i) => `(i64.const ${i + from})`).join(' ');
+
+// Exceptions, hosts and GC along chains of tail calls through thunks.
+const AROUND = `(module
+  (type $one (func (param i64) (result i64)))
+  (type $box (struct (field i64)))
+  (type $boxes (func (param i64 (ref $box) (ref $box) (ref $box) (ref $box) (ref $box) (ref $box) (ref $box) (ref $box) (ref $box) (ref $box) (ref $box)) (result i64)))
+  (import "js" "twelve" (func $twelve (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "js" "hop" (func $hop (param i64) (result i64)))
+  (import "js" "collect" (func $collect))
+  (tag $e (param i64))
+  (func $thrower (param $m i64) ${ELEVEN} (result i64) (throw $e (i64.add (local.get $m) (local.get $x11))))
+  ;; The try_table here does not catch: its record goes before the tail call.
+  (func $tailThrow (param $n i64) (result i64)
+    (block $mine (result i64)
+      (try_table (result i64) (catch $e $mine) (return_call $thrower (local.get $n) ${CONSTS(10)} (i64.const 100))))
+    (drop) (i64.const -1))
+  (func (export "outer") (param i64) (result i64)
+    (block $caught (result i64)
+      (try_table (result i64) (catch $e $caught) (call $tailThrow (local.get 0)))
+      (return))
+    (i64.add (i64.const 1000)))
+  ;; A host function with six stack arguments, from a function with none; one that throws, caught here.
+  (func $toTwelve (export "toTwelve") (param $n i64) (result i64) (return_call $twelve (local.get $n) ${CONSTS(11)}))
+  (func (export "hostThrows") (param $n i64) (result i64)
+    (block $caught
+      (try_table (catch_all $caught) (return (i64.add (call $toTwelve (local.get $n)) (i64.const 1)))))
+    (i64.const -5))
+  ;; Through the host and back: hop(n) is JS calling hopper(n) again, plus one.
+  (func (export "hopper") (param $n i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n)) (then (i64.const 0)) (else (return_call $hop (i64.sub (local.get $n) (i64.const 1))))))
+  ;; Boxes on the stack through thunks while the heap collects (every 10,000 turns): each box holds its predecessor's value + 1.
+  (func $boxSmall (export "boxes") (param $n i64) (param $acc (ref $box)) (result i64)
+    (local $v i64)
+    (local.set $v (struct.get $box 0 (local.get $acc)))
+    (if (result i64) (i64.eqz (local.get $n)) (then (local.get $v))
+      (else (return_call $boxBig (i64.sub (local.get $n) (i64.const 1))
+        ${Array.from({ length: 11 }, (_, i) => `(struct.new $box (i64.add (local.get $v) (i64.const ${i + 1})))`).join(' ')}))))
+  (func $boxBig (type $boxes)
+    (if (i64.eqz (i64.rem_u (local.get 0) (i64.const 10000))) (then (call $collect)))
+    (if (result i64) (i64.ne
+          (i64.sub (struct.get $box 0 (local.get 11)) (struct.get $box 0 (local.get 1)))
+          (i64.const 10))
+      (then (i64.const -1))
+      (else (return_call $boxSmall (local.get 0) (struct.new $box (i64.sub (struct.get $box 0 (local.get 11)) (i64.const 10)))))))
+  (func (export "boxChain") (param $n i64) (result i64) (return_call $boxSmall (local.get $n) (struct.new $box (i64.const 0)))))`;
+
+describe.runIf(native)('exceptions, hosts and the GC heap along tail calls through thunks', () => {
+  const make = async (imports: Record<string, unknown>): Promise<Exports> => {
+    const parse = await requireWasmToolsTextToBinary();
+    return new Instance(new Module(parse(AROUND)), { js: imports } as never).exports as Exports;
+  };
+  const twelve = (...a: bigint[]): bigint => a.reduce((s, x, i) => s + x * BigInt(i + 1), 0n);
+
+  it("an exception thrown through a thunk lands in the caller's handler, not the tail caller's", async () => {
+    const e = await make({ twelve, hop: () => 0n, collect: () => {} });
+    const stale = getRuntime().staleHandlerChains;
+    expect(e.outer!(5n)).toBe(5n + 100n + 1000n);
+    expect(e.outer!(-7n)).toBe(-7n + 100n + 1000n);
+    expect(getRuntime().staleHandlerChains).toBe(stale);
+  });
+
+  it('a host function with stack arguments, and one that throws; a chain through the host and back', async () => {
+    let throwIt = false;
+    let e: Exports;
+    const hop = (n: bigint): bigint => (e.hopper!(n) as bigint) + 1n;
+    e = await make({ twelve: (...a: bigint[]) => { if (throwIt) throw new Error('no'); return twelve(...a); }, hop, collect: () => {} });
+    const expected = twelve(9n, ...Array.from({ length: 11 }, (_, i) => BigInt(i + 1)));
+    expect(e.toTwelve!(9n)).toBe(expected);
+    throwIt = true;
+    expect(e.hostThrows!(9n)).toBe(-5n);
+    throwIt = false;
+    expect(e.hostThrows!(9n)).toBe(expected + 1n);
+    expect(e.hopper!(300n)).toBe(300n);
+  });
+
+  it('references on the stack survive collections along a million thunked tail calls', async () => {
+    let collections = 0;
+    const e = await make({ twelve, hop: () => 0n, collect: () => { collections++; getGcHeap().collect(); } });
+    expect(e.boxChain!(1_000_000n)).toBe(1_000_000n);
+    expect(collections).toBe(100); // boxBig at 990,000, ..., 10,000, 0 turns to go
   });
 });
