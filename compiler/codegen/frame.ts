@@ -392,7 +392,18 @@ export class Frame {
     }
     const pushed = this.usesFramePointer ? 8 : 0;
     const returnAddresses = this.returnAddressPatches;
-    for (let i = 0; i < returnAddresses.length; i += 2) asm.patch32(returnAddresses[i]!, returnAddresses[i + 1]! + size + pushed);
+    for (let i = 0; i < returnAddresses.length; i += 2) {
+      const at = returnAddresses[i]!;
+      const disp = returnAddresses[i + 1]! + size + pushed;
+      if (disp >= 128) asm.patch32(at, disp);
+      else {
+        // `lea r, [rsp + disp8]`: ModRM (before the SIB byte) mod 10 -> 01, and a 3-byte nop dropped.
+        asm.buf.patch8(at - 2, asm.buf.bytes[at - 2]! - 0x40);
+        asm.buf.patch8(at, disp);
+        asm.patchNops(at + 1, 3);
+        asm.omit(at + 1, 3);
+      }
+    }
     const callerRbps = this.callerRbpPatches;
     for (let i = 0; !this.usesFramePointer && i < callerRbps.length; i += 2) {
       asm.patchNops(callerRbps[i]!, callerRbps[i + 1]!);
