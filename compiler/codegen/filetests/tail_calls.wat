@@ -26,4 +26,9 @@
   (func $host (param i32) (result i32)
     (return_call $log (local.get 0)))
   (func $hostGrows (param i32) (result i32)
-    (return_call $log8 (local.get 0) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6) (i32.const 7) (local.get 0))))
+    (return_call $log8 (local.get 0) (i32.const 2) (i32.const 3) (i32.const 4) (i32.const 5) (i32.const 6) (i32.const 7) (local.get 0)))
+  ;; One stack argument arrived (a frame pointer), three go: our caller's rbp back before the thunk frame.
+  (func $fromStack (param i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (return_call $wide (local.get 6) (local.get 5) (local.get 4) (local.get 3) (local.get 2) (local.get 1) (local.get 0)
+      (i32.const 8) (i32.const 9) (i32.const 10)))
+  (func $wide (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32) (local.get 9)))
