@@ -4,22 +4,22 @@
 // The convention stays the internal one (compiler/abi/callingConvention.ts), in which the
 // caller reserves the stack arguments and removes them after the call. Our caller reserved
 // S_f bytes for ours and will remove exactly that many when control comes back to it, through
-// whatever chain of tail calls: so a callee whose stack arguments take S_c <= S_f bytes gets
-// them in our incoming area (the caller's frame still holds it, above our return address) and
-// we jump to it with our frame gone. A callee needing more (S_c > S_f) would need the return
-// address moved down and someone to pop the difference on the way back, which only a
-// callee-pops convention does for free (as V8's and Wasmtime's tail-call conventions do); that
-// would change every function with stack arguments, called or not by a tail call. Such calls,
-// and calls to imports (host functions, or functions of another instance that need their
-// VMContext switched and our caller's restored), are a call followed by a return here: correct,
-// but a frame deep each. Register-only signatures, the usual case, always tail-call for real.
-// (Constant stack for those too would take a return thunk that removes the difference, which the
-// next such tail call recognizes and reuses so that thunks do not pile up.)
+// whatever chain of tail calls: so a callee of our instance whose stack arguments take
+// S_c <= S_f bytes gets them in our incoming area (the caller's frame still holds it, above our
+// return address) and we jump to it with our frame gone. Register-only signatures, the usual
+// case, always go this way.
 //
-// Another instance: r15/r14 are preserved by every call, and our caller may be a direct caller
-// in our instance that does not reload them. A callee reached through a table whose record
-// names another VMContext is therefore called (r15/r14 switched, then restored) and we return
-// its results: the same-instance check is made at run time, after call_indirect's own checks.
+// Two kinds of callee cannot: one needing more (S_c > S_f: the return address must move down and
+// someone must remove the difference on the way back), and one of another instance (an import, or
+// a table or funcref record naming another VMContext, known at run time): r15/r14 are preserved by
+// every call, and our caller may be a direct caller in our instance that does not reload them.
+// A callee-pops convention (V8's and Wasmtime's tail-call conventions) would fix the first, but
+// would change every function with stack arguments. Instead both go through a return thunk
+// (returnThunks.ts): the callee returns to a thunk that removes its arguments, restores our
+// caller's VMContext and returns to our caller, and the next such tail call finds the thunk as
+// its return address and reuses its frame, so thunks do not pile up. The thunk path is taken
+// when S_c > S_f is known at compile time; through a record, when the VMContexts differ (a host
+// function's record, which names the importing instance, is jumped to as a function of ours).
 //
 // The first result comes back in rax/xmm0 as it would to us; further results go to the return
 // area our caller gave us, whose address we pass on (the callee's results are ours, so its area
