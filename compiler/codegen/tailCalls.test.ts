@@ -551,3 +551,28 @@ describe.runIf(native)('exceptions, hosts and the GC heap along tail calls throu
     expect(collections).toBe(100); // boxBig at 990,000, ..., 10,000, 0 turns to go
   });
 });
+
+/** s(n) tail-calls w(n - 1, n + 1, ..., n + k), which checks three of them and tail-calls s(n - 2); w has k + 1 parameters. */
+function wideModule(k: number): string {
+  const xs = Array.from({ length: k }, (_, i) => `(param $x${i + 1} i64)`).join(' ');
+  const args = Array.from({ length: k }, (_, i) => `(i64.add (local.get $n) (i64.const ${i + 1}))`).join(' ');
+  const half = k >> 1;
+  const off = (i: number) => `(i64.sub (local.get $x${i}) (i64.add (local.get $m) (i64.const ${i + 1})))`;
+  return `(module
+    (func $s (export "s") (param $n i64) (result i64)
+      (if (result i64) (i64.eqz (local.get $n)) (then (i64.const -7))
+        (else (return_call $w (i64.sub (local.get $n) (i64.const 1)) ${args}))))
+    (func $w (param $m i64) ${xs} (result i64)
+      (if (result i64) (i64.eqz (local.get $m)) (then (i64.add (local.get $x1) (local.get $x${k})))
+        (else (if (result i64) (i64.ne (i64.or (i64.or ${off(1)} ${off(half)}) ${off(k)}) (i64.const 0)) (then (i64.const -1))
+          (else (return_call $s (i64.sub (local.get $m) (i64.const 1)))))))))`;
+}
+
+describe.runIf(native)('tail calls with many stack arguments through thunks', () => {
+  it('41 parameters (288 bytes on the stack, copied in a loop) a million deep; 1,000 (7,952 bytes) twenty thousand deep', async () => {
+    for (const [k, n] of [[40, 1_000_001], [40, 1_000_000], [999, 20_001], [999, 20_000]] as const) {
+      const e = new Instance(new Module(await watToWasm(wideModule(k)))).exports as Exports;
+      expect(e.s!(BigInt(n)), `k = ${k}, n = ${n}`).toBe(n % 2 === 0 ? -7n : BigInt(k + 3));
+    }
+  }, 60_000);
+});

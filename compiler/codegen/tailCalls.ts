@@ -25,14 +25,14 @@
 // area our caller gave us, whose address we pass on (the callee's results are ours, so its area
 // has our layout).
 
-import { FUNCREF, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { FUNCREF, RETURN_THUNK, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { GPR64, qword, rbp, xmmword } from '../x64/index.ts';
-import type { CallSignature } from './calls.ts';
-import { unlinkHandlers } from './controlFlow.ts';
+import { call, type CallSignature } from './calls.ts';
+import { emitReturn, unlinkHandlers } from './controlFlow.ts';
 import { type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
 import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
-import { loadCheckedFuncRef } from './ops/table.ts';
-import { loadNonNullFuncRef } from './ops/funcRefs.ts';
+import { callIndirect, loadCheckedFuncRef } from './ops/table.ts';
+import { callRef, loadNonNullFuncRef } from './ops/funcRefs.ts';
 import { funcRefReg, indexRegister, returnAreaPointer, stageArguments, stageIncomingArguments, tailCallThroughThunk } from './returnThunks.ts';
 import { Loc, type Value } from './valueStack.ts';
 
@@ -46,6 +46,10 @@ export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
   const sig = signatures.of(module.functions[funcIndex]!);
   const imported = funcIndex < module.importedFunctionCount;
   const base = fc.stack.height - sig.argCount;
+  if (beyondThunks(sig)) {
+    call(fc, funcIndex);
+    return emitReturn(fc);
+  }
   if (sig.stackBytes > incomingStackBytes(fc)) {
     // More stack arguments than arrived: through a thunk, to an import through its record.
     stageArguments(fc, sig, base, null);
@@ -71,6 +75,10 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
   fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
+  if (beyondThunks(sig)) {
+    callIndirect(fc, typeIndex, sig.type, table);
+    return emitReturn(fc);
+  }
   if (sig.stackBytes > incomingStackBytes(fc)) {
     stageArguments(fc, sig, base, index);
     loadCheckedFuncRef(fc, typeIndex, table, index);
@@ -91,6 +99,10 @@ export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: 
   fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const ref = fc.stack.at(base + sig.argCount);
+  if (beyondThunks(sig)) {
+    callRef(fc, typeIndex, nonNull);
+    return emitReturn(fc);
+  }
   if (sig.stackBytes > incomingStackBytes(fc)) {
     stageArguments(fc, sig, base, ref);
     loadNonNullFuncRef(fc, ref, nonNull);
@@ -117,6 +129,15 @@ function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature): void {
   tailCallThroughThunk(fc, sig, null);
 }
 // #endregion return-call
+
+/**
+ * More stack arguments than the thunks cover: never under the JS API's limit of 1,000 parameters
+ * (RETURN_THUNK.MAX_STACK_BYTES), but were it raised, such a tail call would be a call and a
+ * return (a frame deep, and correct).
+ */
+function beyondThunks(sig: CallSignature): boolean {
+  return sig.stackBytes > RETURN_THUNK.MAX_STACK_BYTES;
+}
 
 /** Bytes of stack arguments our caller reserved for us (and removes after we return). */
 function incomingStackBytes(fc: FunctionCompiler): number {
