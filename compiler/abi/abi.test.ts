@@ -57,7 +57,8 @@ describe('vmContextLayout', () => {
     expect(new Set(offsets).size).toBe(offsets.length);
     expect(Math.min(...offsets)).toBe(VMCTX.HEADER_SIZE);
     expect(l.typeId(2) + 4).toBeLessThanOrEqual(l.table(0));
-    expect(l.size).toBe(l.global(3) + 8);
+    expect(l.returnThunks).toBe(l.global(3) + 8); // last, after every other area
+    expect(l.size).toBe(l.returnThunks + 8);
     for (const o of offsets) expect(o % 8).toBe(0);
   });
 

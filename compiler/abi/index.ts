@@ -10,4 +10,5 @@ export * from './values.ts';
 export * from './cpuFeatures.ts';
 export * from './exceptions.ts';
 export * from './typeChecks.ts';
+export * from './returnThunks.ts';
 export type * from './compiledModule.ts';

@@ -291,6 +291,8 @@ export interface VMContextLayout {
   gcBuiltin(b: GcBuiltin): number;
   /** Offset of data or element segment i's SEGMENT_ENTRY, in a module that declares a struct or array type. */
   gcSegment(kind: 'data' | 'elem', i: number): number;
+  /** Offset of the u64 address of the thread's return thunks (compiler/abi/returnThunks.ts), last in every layout. */
+  readonly returnThunks: number;
   /** Total size in bytes. */
   readonly size: number;
 }
@@ -315,7 +317,9 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   // Then the segments array.new_data/new_elem read, data segments first.
   const gcSegments = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
   const [dataSegments, elemSegments] = gcHeap ? [counts.dataSegments ?? 0, counts.elemSegments ?? 0] : [0, 0];
-  const size = gcSegments + (dataSegments + elemSegments) * SEGMENT_ENTRY.SIZE;
+  // The return thunks' address last: no other offset moves.
+  const returnThunks = gcSegments + (dataSegments + elemSegments) * SEGMENT_ENTRY.SIZE;
+  const size = returnThunks + 8;
   const check = (i: number, n: number, what: string) => {
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`VMContext has no ${what} ${i}`);
   };
@@ -335,6 +339,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     gcSegment: (kind, i) => kind === 'data'
       ? (check(i, dataSegments, 'GC data segment'), gcSegments + i * SEGMENT_ENTRY.SIZE)
       : (check(i, elemSegments, 'GC element segment'), gcSegments + (dataSegments + i) * SEGMENT_ENTRY.SIZE),
+    returnThunks,
     size,
   };
 }

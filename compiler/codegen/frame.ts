@@ -118,6 +118,10 @@ export class Frame {
   /** The same for the slots of caught exceptions (legacy exception handling), after the records. */
   private caughtPatches: number[] = [];
   private popPatches: number[] = [];
+  /** Per returnAddressInto: where its disp32 is, and the spDelta then. */
+  private returnAddressPatches: number[] = [];
+  /** Per restoreCallerFramePointer: where its `mov rbp` starts, and its length. */
+  private callerRbpPatches: number[] = [];
   /** Addresses and move locations of value slots and local slots (with spDelta 0), made on first use. */
 
   constructor(
@@ -145,6 +149,8 @@ export class Frame {
     truncate(this.popPatches, 0);
     truncate(this.recordPatches, 0);
     truncate(this.caughtPatches, 0);
+    truncate(this.returnAddressPatches, 0);
+    truncate(this.callerRbpPatches, 0);
     this.trapStubs.length = this.trapCalls.length = 0;
     this.funcIndex = funcIndex;
     this.bodyOffset = bodyOffset;
@@ -353,6 +359,28 @@ export class Frame {
     }
   }
 
+  // #region thunk-frame-access
+  /**
+   * `lea to, [rsp + d]`: the address of our return address (rsp on entry), whose distance from
+   * rsp (the frame, the frame pointer's push, spDelta) is known only at the end and patched in.
+   */
+  returnAddressInto(to: Gpr): void {
+    this.asm.lea(to, qword(rsp, 0x7ffffff0));
+    this.returnAddressPatches.push(this.asm.offset - 4, this.spDelta);
+  }
+
+  /**
+   * `mov rbp, [entry - 8]` (entry: what returnAddressInto gave): our caller's rbp back, where the
+   * prologue pushed it; omitted at the end if the function has no frame pointer (rbp is then
+   * still our caller's).
+   */
+  restoreCallerFramePointer(entry: Gpr): void {
+    const start = this.asm.offset;
+    this.asm.mov(rbp, qword(entry, -8));
+    this.callerRbpPatches.push(start, this.asm.offset - start);
+  }
+  // #endregion thunk-frame-access
+
   /** After the body: the trap stubs, then the frame size is known and patched in. */
   finish(): void {
     const asm = this.asm;
@@ -361,6 +389,25 @@ export class Frame {
     for (const at of this.popPatches) {
       if (this.usesFramePointer) asm.buf.patch8(at, 0x5d); // pop rbp
       else asm.omit(at, 1);
+    }
+    const pushed = this.usesFramePointer ? 8 : 0;
+    const returnAddresses = this.returnAddressPatches;
+    for (let i = 0; i < returnAddresses.length; i += 2) {
+      const at = returnAddresses[i]!;
+      const disp = returnAddresses[i + 1]! + size + pushed;
+      if (disp >= 128) asm.patch32(at, disp);
+      else {
+        // `lea r, [rsp + disp8]`: ModRM (before the SIB byte) mod 10 -> 01, and a 3-byte nop dropped.
+        asm.buf.patch8(at - 2, asm.buf.bytes[at - 2]! - 0x40);
+        asm.buf.patch8(at, disp);
+        asm.patchNops(at + 1, 3);
+        asm.omit(at + 1, 3);
+      }
+    }
+    const callerRbps = this.callerRbpPatches;
+    for (let i = 0; !this.usesFramePointer && i < callerRbps.length; i += 2) {
+      asm.patchNops(callerRbps[i]!, callerRbps[i + 1]!);
+      asm.omit(callerRbps[i]!, callerRbps[i + 1]!);
     }
     const records = 8 * (this.localSlots + this.maxStackSlots);
     const caught = records + this.recordCount * HANDLER_RECORD.SIZE;

@@ -421,7 +421,9 @@ describe('the VMContext', () => {
     expect(() => plainLayout.gcBuiltin(GcBuiltin.structNew)).toThrow(RangeError);
     expect(plainLayout.size).toBe(vmContextLayout({ ...plainLayout.counts, gcHeap: undefined }).size);
     const gcLayout = vmContextLayoutOf(withGc);
-    expect(gcLayout.gcBuiltin(GcBuiltin.structNew)).toBe(plainLayout.size);
+    // The GC builtins go where the plain module's last field, the return thunks' address, is; it follows them.
+    expect(gcLayout.gcBuiltin(GcBuiltin.structNew)).toBe(plainLayout.returnThunks);
+    expect(gcLayout.returnThunks).toBe(gcLayout.gcBuiltin(GcBuiltin.arrayInitElem) + 8);
     expect(gcLayout.size).toBe(plainLayout.size + 11 * 8);
   });
 });

@@ -4,53 +4,64 @@
 // The convention stays the internal one (compiler/abi/callingConvention.ts), in which the
 // caller reserves the stack arguments and removes them after the call. Our caller reserved
 // S_f bytes for ours and will remove exactly that many when control comes back to it, through
-// whatever chain of tail calls: so a callee whose stack arguments take S_c <= S_f bytes gets
-// them in our incoming area (the caller's frame still holds it, above our return address) and
-// we jump to it with our frame gone. A callee needing more (S_c > S_f) would need the return
-// address moved down and someone to pop the difference on the way back, which only a
-// callee-pops convention does for free (as V8's and Wasmtime's tail-call conventions do); that
-// would change every function with stack arguments, called or not by a tail call. Such calls,
-// and calls to imports (host functions, or functions of another instance that need their
-// VMContext switched and our caller's restored), are a call followed by a return here: correct,
-// but a frame deep each. Register-only signatures, the usual case, always tail-call for real.
-// (Constant stack for those too would take a return thunk that removes the difference, which the
-// next such tail call recognizes and reuses so that thunks do not pile up.)
+// whatever chain of tail calls: so a callee of our instance whose stack arguments take
+// S_c <= S_f bytes gets them in our incoming area (the caller's frame still holds it, above our
+// return address) and we jump to it with our frame gone. Register-only signatures, the usual
+// case, always go this way.
 //
-// Another instance: r15/r14 are preserved by every call, and our caller may be a direct caller
-// in our instance that does not reload them. A callee reached through a table whose record
-// names another VMContext is therefore called (r15/r14 switched, then restored) and we return
-// its results: the same-instance check is made at run time, after call_indirect's own checks.
+// Two kinds of callee cannot: one needing more (S_c > S_f: the return address must move down and
+// someone must remove the difference on the way back), and one of another instance (an import, or
+// a table or funcref record naming another VMContext, known at run time): r15/r14 are preserved by
+// every call, and our caller may be a direct caller in our instance that does not reload them.
+// A callee-pops convention (V8's and Wasmtime's tail-call conventions) would fix the first, but
+// would change every function with stack arguments. Instead both go through a return thunk
+// (returnThunks.ts): the callee returns to a thunk that removes its arguments, restores our
+// caller's VMContext and returns to our caller, and the next such tail call finds the thunk as
+// its return address and reuses its frame, so thunks do not pile up. The thunk path is taken
+// when S_c > S_f is known at compile time; through a record, when the VMContexts differ (a host
+// function's record, which names the importing instance, is jumped to as a function of ours).
 //
 // The first result comes back in rax/xmm0 as it would to us; further results go to the return
 // area our caller gave us, whose address we pass on (the callee's results are ours, so its area
 // has our layout).
 
-import { FUNCREF, MEMORY_BASE_REG, Reg, VMCTX, VMCTX_REG, encodingOf } from '../abi/index.ts';
-import { GPR64, qword, rbp, rsp, xmmword } from '../x64/index.ts';
+import { FUNCREF, RETURN_THUNK, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { GPR64, qword, rbp, xmmword } from '../x64/index.ts';
 import { call, type CallSignature } from './calls.ts';
 import { emitReturn, unlinkHandlers } from './controlFlow.ts';
-import { type FunctionCompiler, I32, I64, V128 } from './functionCompiler.ts';
+import { type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
 import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
-import { SCRATCH } from './registerAllocator.ts';
 import { callIndirect, loadCheckedFuncRef } from './ops/table.ts';
 import { callRef, loadNonNullFuncRef } from './ops/funcRefs.ts';
+import { funcRefReg, indexRegister, returnAreaPointer, stageArguments, stageIncomingArguments, tailCallThroughThunk } from './returnThunks.ts';
 import { Loc, type Value } from './valueStack.ts';
 
 const vmctxReg = GPR64[encodingOf(VMCTX_REG)]!;
-const memoryBaseReg = GPR64[encodingOf(MEMORY_BASE_REG)]!;
-const funcRefReg = GPR64[SCRATCH]!; // where loadCheckedFuncRef leaves the record
 
 // #region return-call
 export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
   // The callee runs outside our try_tables (exception handling): their records go first.
   unlinkHandlers(fc, 0);
-  const { module, signatures } = fc.env;
+  const { module, signatures, vmctx } = fc.env;
   const sig = signatures.of(module.functions[funcIndex]!);
-  if (funcIndex < module.importedFunctionCount || sig.stackBytes > incomingStackBytes(fc)) {
+  const imported = funcIndex < module.importedFunctionCount;
+  const base = fc.stack.height - sig.argCount;
+  if (beyondThunks(sig)) {
     call(fc, funcIndex);
     return emitReturn(fc);
   }
-  placeArguments(fc, sig, fc.stack.height - sig.argCount, null);
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    // More stack arguments than arrived: through a thunk, to an import through its record.
+    stageArguments(fc, sig, base, null);
+    if (imported) fc.asm.mov(funcRefReg, qword(vmctxReg, vmctx.funcRef(funcIndex)));
+    return tailCallThroughThunk(fc, sig, imported ? null : funcIndex);
+  }
+  placeArguments(fc, sig, base, null);
+  if (imported) {
+    // The import's record: another instance's function, or a host's call-out stub (our VMContext's).
+    fc.asm.mov(funcRefReg, qword(vmctxReg, vmctx.funcRef(funcIndex)));
+    return jumpThroughRecord(fc, sig);
+  }
   fc.frame.emitTearDown();
   fc.asm.jmpFunction(funcIndex);
 }
@@ -58,41 +69,55 @@ export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
 export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, table: number): void {
   unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
-  if (sig.stackBytes > incomingStackBytes(fc)) {
-    callIndirect(fc, typeIndex, sig.type, table);
-    return emitReturn(fc);
-  }
   // A comparison's result may still be in the flags (the index of return_call_indirect, as the
   // GC fuzzer's seed 6632 had it): it is made a register value before `index` is read, since
   // making it one replaces the stack's Value (placeArguments would otherwise move a stale one).
   fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
+  if (beyondThunks(sig)) {
+    callIndirect(fc, typeIndex, sig.type, table);
+    return emitReturn(fc);
+  }
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    stageArguments(fc, sig, base, index);
+    loadCheckedFuncRef(fc, typeIndex, table, index);
+    return tailCallThroughThunk(fc, sig, null);
+  }
   placeArguments(fc, sig, base, index);
   loadCheckedFuncRef(fc, typeIndex, table, index);
-  jumpThroughRecord(fc, sig, base);
+  jumpThroughRecord(fc, sig);
 }
 
 /** return_call_ref: as return_call_indirect, with a null check for all of call_indirect's checks. */
 export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: boolean): void {
-  // As returnCall: the callee runs outside our try_tables, on every path below (the jump, the call
-  // and return, another instance's call). Without this the jump left our record linked in a dead
-  // frame (a later throw landed there, a later trap could walk it forever: gc-seed2648).
+  // As returnCall: the callee runs outside our try_tables, on every path below (the jump, the
+  // thunk's). Without this the jump left our record linked in a dead frame (a later throw landed
+  // there, a later trap could walk it forever: gc-seed2648).
   unlinkHandlers(fc, 0);
   const sig = fc.env.signatures.of(typeIndex);
-  if (sig.stackBytes > incomingStackBytes(fc)) {
+  fc.materializeFlags();
+  const base = fc.stack.height - sig.argCount - 1;
+  const ref = fc.stack.at(base + sig.argCount);
+  if (beyondThunks(sig)) {
     callRef(fc, typeIndex, nonNull);
     return emitReturn(fc);
   }
-  const base = fc.stack.height - sig.argCount - 1;
-  const ref = fc.stack.at(base + sig.argCount);
+  if (sig.stackBytes > incomingStackBytes(fc)) {
+    stageArguments(fc, sig, base, ref);
+    loadNonNullFuncRef(fc, ref, nonNull);
+    return tailCallThroughThunk(fc, sig, null);
+  }
   placeArguments(fc, sig, base, ref);
   loadNonNullFuncRef(fc, ref, nonNull);
-  jumpThroughRecord(fc, sig, base);
+  jumpThroughRecord(fc, sig);
 }
 
-/** The callee's record in r11, its arguments placed: same instance, a jump; another, a call and a return. */
-function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature, base: number): void {
+/**
+ * The callee's record in r11, its arguments placed for a jump: same instance, the jump; another,
+ * through a thunk that gives our caller its VMContext back (the stack arguments staged again).
+ */
+function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature): void {
   const asm = fc.asm;
   const otherInstance = asm.newLabel();
   asm.cmp(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
@@ -100,10 +125,19 @@ function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature, base: numbe
   fc.frame.emitTearDown();
   asm.jmp(qword(funcRefReg, FUNCREF.CODE));
   asm.bind(otherInstance);
-  callOtherInstance(fc, sig, base);
-  fc.frame.emitEpilogue();
+  stageIncomingArguments(fc, sig);
+  tailCallThroughThunk(fc, sig, null);
 }
 // #endregion return-call
+
+/**
+ * More stack arguments than the thunks cover: never under the JS API's limit of 1,000 parameters
+ * (RETURN_THUNK.MAX_STACK_BYTES), but were it raised, such a tail call would be a call and a
+ * return (a frame deep, and correct).
+ */
+function beyondThunks(sig: CallSignature): boolean {
+  return sig.stackBytes > RETURN_THUNK.MAX_STACK_BYTES;
+}
 
 /** Bytes of stack arguments our caller reserved for us (and removes after we return). */
 function incomingStackBytes(fc: FunctionCompiler): number {
@@ -211,42 +245,6 @@ function slotMap(sig: CallSignature, offsets: Int32Array): Int32Array {
 
 /** Where each stack argument of the tail call being placed goes (incomingDestinations). */
 const incoming: MoveDest[] = [];
-
-/** Where loadCheckedFuncRef wants a table index that is not a constant. */
-const indexRegister = Reg.rax;
-
-function returnAreaPointer(fc: FunctionCompiler): Value {
-  return { loc: Loc.Local, type: I64, n: fc.locals.returnAreaLocal, imm: 0, hi: 0 };
-}
-
-/**
- * The callee (its record in r11, its arguments placed for a tail call) belongs to another
- * instance: call it with its VMContext and memory base, our r15 waiting in the slot of the first
- * argument's position, and restore them for whoever called us. Stack arguments are copied from
- * the incoming area down below our frame, where a call wants them.
- */
-function callOtherInstance(fc: FunctionCompiler, sig: CallSignature, base: number): void {
-  const asm = fc.asm;
-  const bytes = sig.stackBytes;
-  fc.frame.hasCalls = true;
-  if (bytes > 0) {
-    asm.sub(rsp, bytes);
-    fc.frame.spDelta += bytes;
-    for (let off = 0; off < bytes; off += 8) {
-      emitMove(asm, memOperand(qword(rsp, off), NO_KEY), memOperand(qword(rbp, 16 + off), NO_KEY));
-    }
-  }
-  asm.mov(fc.frame.slotAddr(base), vmctxReg);
-  asm.mov(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
-  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
-  asm.call(qword(funcRefReg, FUNCREF.CODE));
-  if (bytes > 0) {
-    asm.add(rsp, bytes);
-    fc.frame.spDelta -= bytes;
-  }
-  asm.mov(vmctxReg, fc.frame.slotAddr(base));
-  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
-}
 
 /** The moves of a tail call's arguments, one list for every tail call (see MoveList). */
 const tailMoves = new MoveList();

@@ -233,6 +233,7 @@ export class Instance implements FunctionHolder {
     this.setAddress(VMCTX.TRAP_SITE_HANDLER, rt.trapSiteHandler);
     this.setAddress(VMCTX.RUNTIME_STATE, rt.state);
     this.setAddress(VMCTX.INTERRUPT_FLAG, rt.interruptFlag.address);
+    this.setAddress(this.layout.returnThunks, rt.returnThunks);
     const builtins = builtinStubs(rt);
     builtins.forEach((address, b) => this.setAddress(this.layout.builtin(b as Builtin), address));
     const types = (this.types = moduleTypes(info));

@@ -19,7 +19,7 @@ import { markWords } from './gcRoots.ts';
 import { Assembler } from '../x64/index.ts';
 import { chainLimit, dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
 import { EXCEPTION_AREA, EXCEPTION_STATE, SUPERTYPE_TABLE } from '../abi/index.ts';
-import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
+import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitReturnThunks, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
 
 /** The handler chain's head in the state block, as an index of its words. */
 const HANDLERS_WORD = EXCEPTION_STATE.HANDLERS / 4;
@@ -60,6 +60,8 @@ export class Runtime {
   readonly stackTop: number;
   /** Address of the routine call-out stubs call to suspend the activation. */
   readonly suspend: number;
+  /** Address of the return thunks' table (compiler/abi/returnThunks.ts): every VMContext's. */
+  readonly returnThunks: number;
   private entry: () => number;
   private readonly resume: (status: number) => number;
   private readonly stateWords: Uint32Array;
@@ -126,6 +128,9 @@ export class Runtime {
     this.trapHandler = trapAt;
     this.trapSiteHandler = trapSiteAt;
     this.suspend = suspendAt;
+    const thunks = load((asm) => [emitReturnThunks(asm)]);
+    this.code.push(thunks.code);
+    this.returnThunks = thunks.addresses[0]!;
     this.entry = koffi.decode(native.pointer(entryAt), koffi.proto('int32_t', []));
     this.resume = koffi.decode(native.pointer(resumeAt), koffi.proto('int32_t', ['int32_t']));
     this.interruptFlag = new InterruptFlag(native);

@@ -3,7 +3,7 @@
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
 import { type FuncType, ValType } from '../binary/types.ts';
-import { bufferOffsets, EXCEPTION_AREA, EXCEPTION_STATE, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
+import { bufferOffsets, EXCEPTION_AREA, EXCEPTION_STATE, RETURN_THUNK, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
 import { encodingOf, type RegId } from '../abi/registers.ts';
 import {
   Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, dword, mem, xmmword,
@@ -322,3 +322,26 @@ export function emitInstanceSwitchStub(asm: Assembler, type: FuncType, calleeVmc
   return start;
 }
 // #endregion switch-stub
+
+// #region return-thunks
+/**
+ * The thread's return thunks (compiler/abi/returnThunks.ts): for every S from 0 to
+ * MAX_STACK_BYTES in steps of 16, at `table + S`, the code a tail-called callee with S bytes of
+ * stack arguments returns to: drop them, restore the VMContext and memory base saved above them,
+ * return to the caller's caller. The table must start the code it is loaded in (`load` puts
+ * the first label at the mapping's start).
+ */
+export function emitReturnThunks(asm: Assembler): Label {
+  const table = asm.here('returnThunks');
+  for (let s = 0; s <= RETURN_THUNK.MAX_STACK_BYTES; s += RETURN_THUNK.STRIDE) {
+    const start = asm.offset;
+    if (start !== table.offset + s) throw new Error('return thunk out of place');
+    if (s > 0) asm.add(rsp, s);
+    asm.pop(r15);
+    asm.mov(r14, qword(r15, VMCTX.MEMORY_BASE));
+    asm.ret();
+    asm.align(RETURN_THUNK.STRIDE, 'int3');
+  }
+  return table;
+}
+// #endregion return-thunks

@@ -21,7 +21,7 @@
 //   elem.drop, ref.null/ref.is_null/ref.func, a funcref local and typed select.
 // - tailCalls (WebAssembly 3.0): return_call in the arm of an if, to a helper with the function's
 //   own results, with register arguments only (a real tail call) or with stack arguments (more
-//   than the function received: a call and a return), which itself tail-calls with fewer stack
+//   than the function received: through a return thunk), which itself tail-calls with fewer stack
 //   arguments than it received; return_call_indirect through the table (with callIndirect);
 //   a helper that counts down by tail-calling itself up to 1023 times.
 //

@@ -53,7 +53,7 @@ export function vmContextAreas(info: ModuleInfo, layout: VMContextLayout = vmCon
     const ty = info.types[t]!;
     return { offset: layout.typeId(t), bytes: 4, name: `type ${t}`, what: `[${ty.params.map(valTypeName).join(' ')}] -> [${ty.results.map(valTypeName).join(' ')}]: its u32 id` };
   });
-  const typeEnd = c.tables ? layout.table(0) : c.globals ? layout.global(0) : layout.size;
+  const typeEnd = c.tables ? layout.table(0) : c.globals ? layout.global(0) : layout.returnThunks;
   const lastType = typeRows[typeRows.length - 1];
   if (lastType && lastType.offset + 4 < typeEnd) typeRows.push({ offset: lastType.offset + 4, bytes: typeEnd - lastType.offset - 4, name: '', what: `${typeEnd - lastType.offset - 4} bytes of padding` });
   return [
@@ -81,6 +81,10 @@ export function vmContextAreas(info: ModuleInfo, layout: VMContextLayout = vmCon
         const t = info.globals[g]!.type;
         return { offset: layout.global(g), bytes: 8, name: `global ${g}`, what: `${nameOf(info, 'global', g)} (${t.mutable ? 'mut ' : ''}${valTypeName(t.type)}): cell address` };
       }),
+    },
+    {
+      title: 'return thunks', access: 'layout.returnThunks', colour: 'var(--pic-g3)',
+      rows: [{ offset: layout.returnThunks, bytes: 8, name: 'returnThunks', what: "the thread's return thunks (tail calls, chapter 9)" }],
     },
   ];
 }
@@ -122,5 +126,5 @@ export function vmContextPicture(info: ModuleInfo, moduleName: string): string {
   }
   y += 14;
   parts.push(text(OFF_X, y, `0x${layout.size.toString(16)}`, { size: 11, anchor: 'end', soft: true }), text(BOX_X, y, `end: layout.size = ${layout.size}`, { size: 11, soft: true }));
-  return svg(width, y + 8, `The VMContext layout of ${moduleName}: the fixed header, then builtins, imported functions, function references, type ids, tables and globals, with their offsets from r15`, parts.join(''));
+  return svg(width, y + 8, `The VMContext layout of ${moduleName}: the fixed header, then builtins, imported functions, function references, type ids, tables and globals, and last the return thunks' address, with their offsets from r15`, parts.join(''));
 }
