@@ -47,6 +47,9 @@ if (isMainThread) {
   console.log(await next());
   console.log('counter', exports.load(12));
   await worker.terminate();
+  // An eval worker (which Node starts without the --import preloads) gets Lightbeam as well.
+  const evalWorker = new Worker('require("node:worker_threads").parentPort.postMessage(`eval worker: ${!String(WebAssembly.Memory).includes("[native code]")}`)', { eval: true });
+  console.log(await new Promise((resolve) => evalWorker.once('message', resolve)));
 } else {
   const { memory, module, port } = workerData;
   const received = receiveMessageOnPort(port).message;
