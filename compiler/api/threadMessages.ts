@@ -80,33 +80,33 @@ function isContainer(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** The values a container holds, as structured clone reads them (array elements, Map keys and values, Set members, own enumerable properties). */
-function* contents(value: object): Generator<unknown> {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield value[i];
-  } else if (value instanceof Map) {
-    for (const [k, v] of value) {
-      yield k;
-      yield v;
-    }
-  } else if (value instanceof Set) {
-    yield* value;
-  } else {
-    for (const key of Object.keys(value)) yield (value as Record<string, unknown>)[key];
-  }
-}
-
 /** Does the message hold a Lightbeam object anywhere (throwing for one that cannot be posted)? */
 function holdsLightbeamObjects(message: unknown): boolean {
+  if (typeof message !== 'object' || message === null) return false;
   const seen = new Set<object>();
-  const pending: unknown[] = [message];
+  const pending: object[] = [message];
+  // Only objects are queued: a message of a million numbers costs a loop, not a million entries.
+  const visit = (v: unknown) => {
+    if (typeof v === 'object' && v !== null && !seen.has(v)) pending.push(v);
+  };
   let found = false;
   while (pending.length) {
-    const value = pending.pop();
-    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) continue;
+    const value = pending.pop()!;
+    if (seen.has(value)) continue;
     seen.add(value);
-    if (recordOf(value)) found = true; // (keep looking: a later object may be one V8 refuses)
-    else if (isContainer(value)) for (const v of contents(value)) pending.push(v);
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) visit((value as Record<string, unknown>)[key]);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) visit(value[i]);
+    } else if (value instanceof Map) {
+      for (const [k, v] of value) {
+        visit(k);
+        visit(v);
+      }
+    } else if (value instanceof Set) {
+      for (const v of value) visit(v);
+    } else if (recordOf(value)) found = true; // (keep looking: a later object may be one V8 refuses)
   }
   return found;
 }
@@ -169,19 +169,14 @@ export function decodeMessage(message: unknown): unknown {
     seen.add(value);
     if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
     else if (value instanceof Map) {
-      for (const [k, v] of [...value]) {
-        const key = revive(k);
-        if (key !== k) value.delete(k);
-        value.set(key, revive(v));
-      }
+      // Revived anew in their order (a key may be a record).
+      const entries = [...value].map(([k, v]) => [revive(k), revive(v)] as const);
+      value.clear();
+      for (const [k, v] of entries) value.set(k, v);
     } else if (value instanceof Set) {
-      for (const v of [...value]) {
-        const member = revive(v);
-        if (member !== v) {
-          value.delete(v);
-          value.add(member);
-        }
-      }
+      const members = [...value].map(revive);
+      value.clear();
+      for (const v of members) value.add(v);
     } else for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = revive((value as Record<string, unknown>)[key]);
     return value;
   };
