@@ -10,7 +10,10 @@ import type { ModuleInfo } from '../binary/types.ts';
 export const VMCTX = {
   /** u64: address of linear memory 0 (also kept in r14); 0 when the module has no memory. */
   MEMORY_BASE: 0,
-  /** u64: current size of memory 0 in bytes. The runtime updates it on every grow, from wasm or JS. */
+  /**
+   * u64: current size of memory 0 in bytes. The runtime updates it on every grow, from wasm or JS
+   * (a shared memory's lags another thread's grow until a failed check refreshes it: SHARED_MEMORY_AREA).
+   */
   MEMORY_SIZE: 8,
   /**
    * u64: the lowest rsp wasm code may run at. Each prologue does
