@@ -150,8 +150,12 @@ function withRecords(value: unknown, copies: Map<object, unknown>): unknown {
 /** The message to post: itself, or an envelope of it with its Lightbeam objects as records. */
 export function encodeMessage(message: unknown): unknown {
   if (!holdsLightbeamObjects(message)) return message;
+  if (!canRevive) throw new DOMException('Lightbeam cannot post WebAssembly objects on this version of Node (no MessagePort dispatch to revive them in)', 'DataCloneError');
   return { [ENVELOPE]: withRecords(message, new Map()) };
 }
+
+/** False when this Node lacks the MessagePort dispatch installThreadMessages revives messages in: posting a Lightbeam object is then refused. */
+let canRevive = true;
 
 /** A received message: an envelope's contents with its records revived (in place: the clone is ours), or the message itself. */
 export function decodeMessage(message: unknown): unknown {
@@ -213,13 +217,15 @@ export function installThreadMessages(): void {
   // Every delivery to a port goes through its dispatch, with the message as Node's listeners get it.
   const dispatchKey = Symbol.for('nodejs.internal.kHybridDispatch');
   const dispatch = (MessagePort.prototype as unknown as Record<symbol, Function>)[dispatchKey];
-  if (typeof dispatch !== 'function') throw new Error('Lightbeam: this Node has no MessagePort dispatch to receive WebAssembly objects through');
-  Object.defineProperty(MessagePort.prototype, dispatchKey, {
-    value: function (this: unknown, data: unknown, type: string, event: unknown) {
-      return Reflect.apply(dispatch, this, [type === 'message' ? decodeMessage(data) : data, type, event]);
-    },
-    writable: true, configurable: true,
-  });
+  if (typeof dispatch !== 'function') canRevive = false;
+  else {
+    Object.defineProperty(MessagePort.prototype, dispatchKey, {
+      value: function (this: unknown, data: unknown, type: string, event: unknown) {
+        return Reflect.apply(dispatch, this, [type === 'message' ? decodeMessage(data) : data, type, event]);
+      },
+      writable: true, configurable: true,
+    });
+  }
   threads.receiveMessageOnPort = (port: WorkerThreads.MessagePort) => {
     const received = receiveMessageOnPort(port);
     return received && { message: decodeMessage(received.message) };
