@@ -20,12 +20,14 @@ const testHelper = (path: string): boolean =>
 
 /**
  * Node-only by design: the runtime, the command line, parallel compiling on worker threads, the Node side of the spec runner, and the
- * JS API's instantiating half (compiler/api/index.ts runs instances) and its WASI host (wasiHost.ts, nodeWasi.ts); its compile-only half,
+ * JS API's instantiating half (compiler/api/index.ts runs instances), its WASI host (wasiHost.ts, nodeWasi.ts) and its worker_threads side
+ * (threadMessages.ts, and the entry its worker test loads); its compile-only half,
  * compiler/api/module.ts, is browser-side).
  */
 const NODE_ONLY_FILES: readonly string[] = [
   'compiler/cli.ts', 'compiler/api/index.ts', 'compiler/api/namespace.ts', 'compiler/api/detach.ts', 'compiler/api/install.ts',
-  'compiler/api/interruption.ts', 'compiler/api/wasiHost.ts', 'compiler/api/nodeWasi.ts',
+  'compiler/api/interruption.ts', 'compiler/api/wasiHost.ts', 'compiler/api/nodeWasi.ts', 'compiler/api/threadMessages.ts',
+  'compiler/api/testdata/threadApi.ts',
 ];
 const nodeOnly = (path: string): boolean =>
   under('compiler/runtime', 'compiler/cli', 'compiler/parallel', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);

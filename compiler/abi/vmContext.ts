@@ -10,7 +10,10 @@ import type { ModuleInfo } from '../binary/types.ts';
 export const VMCTX = {
   /** u64: address of linear memory 0 (also kept in r14); 0 when the module has no memory. */
   MEMORY_BASE: 0,
-  /** u64: current size of memory 0 in bytes. The runtime updates it on every grow, from wasm or JS. */
+  /**
+   * u64: current size of memory 0 in bytes. The runtime updates it on every grow, from wasm or JS
+   * (a shared memory's lags another thread's grow until a failed check refreshes it: SHARED_MEMORY_AREA).
+   */
   MEMORY_SIZE: 8,
   /**
    * u64: the lowest rsp wasm code may run at. Each prologue does
@@ -133,6 +136,35 @@ export const AtomicBuiltin = {
 } as const;
 export type AtomicBuiltin = (typeof AtomicBuiltin)[keyof typeof AtomicBuiltin];
 export const ATOMIC_BUILTIN_COUNT = 3;
+
+// #region shared-memory-area
+/**
+ * threads: another thread's memory.grow on a shared memory leaves this instance's copy of the
+ * size (MEMORY_SIZE, the bounds beside it, a MEMORY_ENTRY's SIZE) smaller than the memory; a
+ * memory only grows, so a stale copy never lets an access through that should trap. The area
+ * (only in the VMContext of a module with a shared memory, after the atomic builtins) names each
+ * shared memory's size word (compiler/runtime/linearMemory.ts: SharedBacking), which every grow
+ * in any thread raises:
+ *
+ * - memory.size of a shared memory reads the word: `mov r, [r15 + WORD(m)]`, `mov r, [r]`.
+ * - a bounds check that fails, in such a module, calls REFRESH (`push rax`, `lea rax, [r15 +
+ *   area]`, `call [r15 + area + REFRESH]`, `pop rax`) and retries: the routine raises every
+ *   copy of a size below its word, restores every register but the flags, and returns when one
+ *   grew; when none did it jumps to TRAP_SITE_HANDLER, whose return address (the `pop rax`) is
+ *   the check's trap site.
+ */
+export const SHARED_MEMORY_AREA = {
+  /** u64: address of the runtime's refresh routine. */
+  REFRESH: 0,
+  /** u64: the number of entries (the module's memories). */
+  COUNT: 8,
+  /** The entries, one per memory: its size word's address (0: not shared), and the VMContext offset of its size. */
+  ENTRIES: 16,
+  ENTRY_BYTES: 16,
+  WORD: 0,
+  SIZE_FIELD: 8,
+} as const;
+// #endregion shared-memory-area
 
 /**
  * GC: making structs and arrays, and arrays' bulk operations. Their table exists only in the
@@ -287,6 +319,8 @@ export interface VMContextLayout {
   memoryBuiltin(b: MemoryBuiltin): number;
   /** Offset of an atomic builtin's entry (wait, notify), in a module with a shared memory. */
   atomicBuiltin(b: AtomicBuiltin): number;
+  /** Offset of the shared-memory area (SHARED_MEMORY_AREA), in a module with a shared memory. */
+  sharedMemoryArea(): number;
   /** Offset of a GC builtin's entry, in a module that declares a struct or array type. */
   gcBuiltin(b: GcBuiltin): number;
   /** Offset of data or element segment i's SEGMENT_ENTRY, in a module that declares a struct or array type. */
@@ -311,8 +345,9 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   // The atomic builtins last, and only with a shared memory: every other module's layout is as it was.
   const atomicBuiltins = memoryBuiltins + (memoryCount > 1 ? MEMORY_BUILTIN_COUNT * 8 : 0);
   const shared = counts.sharedMemory === true;
+  const sharedArea = atomicBuiltins + ATOMIC_BUILTIN_COUNT * 8;
   // GC's builtins after them, only in a module with struct or array types.
-  const gcBuiltins = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 : 0);
+  const gcBuiltins = atomicBuiltins + (shared ? ATOMIC_BUILTIN_COUNT * 8 + SHARED_MEMORY_AREA.ENTRIES + memoryCount * SHARED_MEMORY_AREA.ENTRY_BYTES : 0);
   const gcHeap = counts.gcHeap === true;
   // Then the segments array.new_data/new_elem read, data segments first.
   const gcSegments = gcBuiltins + (gcHeap ? GC_BUILTIN_COUNT * 8 : 0);
@@ -335,6 +370,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     memorySize: (m) => (m === 0 ? VMCTX.MEMORY_SIZE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.SIZE)),
     memoryBuiltin: (b) => (check(memoryCount > 1 ? b : -1, MEMORY_BUILTIN_COUNT, 'memory builtin'), memoryBuiltins + b * 8),
     atomicBuiltin: (b) => (check(shared ? b : -1, ATOMIC_BUILTIN_COUNT, 'atomic builtin'), atomicBuiltins + b * 8),
+    sharedMemoryArea: () => (check(shared ? 0 : -1, 1, 'shared-memory area'), sharedArea),
     gcBuiltin: (b) => (check(gcHeap ? b : -1, GC_BUILTIN_COUNT, 'GC builtin'), gcBuiltins + b * 8),
     gcSegment: (kind, i) => kind === 'data'
       ? (check(i, dataSegments, 'GC data segment'), gcSegments + i * SEGMENT_ENTRY.SIZE)

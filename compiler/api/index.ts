@@ -230,6 +230,11 @@ function wrap(value: ExportValue): unknown {
   }
 }
 
+/** The API object of a runtime memory (threadMessages.ts makes one for a memory posted from another thread). */
+export function memoryOf(native: LinearMemory): Memory {
+  return wrap(native) as Memory;
+}
+
 function unwrap(value: unknown): unknown {
   if (Memory.is(value)) return Memory.nativeOf(value);
   if (Table.is(value)) return Table.nativeOf(value);

@@ -7,6 +7,8 @@
 // `compile` or `instantiate` whose caller is a `node:` module goes to the WebAssembly that Node
 // started with, and so does instantiating a module that one compiled. Everything the program and
 // its packages call runs on Lightbeam or fails with Lightbeam's error: no silent fallback.
+// Lightbeam's shared memories and modules are posted to worker threads as V8's are
+// (threadMessages.ts), and workers get Lightbeam as well (they inherit the --import preload).
 
 import { writeFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -14,6 +16,7 @@ import { callCounts } from './index.ts';
 import { apiStats } from './module.ts';
 import { members, namespaceOf } from './namespace.ts';
 import { WASI } from './nodeWasi.ts';
+import { installThreadMessages } from './threadMessages.ts';
 
 type Api = typeof globalThis.WebAssembly;
 
@@ -70,6 +73,7 @@ export function installWebAssembly(): Installed {
   const lightbeam = namespaceOf({ ...members, ...routed });
   Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
   replaceNodeWasi();
+  installThreadMessages();
   // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).
   // $LIGHTBEAM_COUNT_CALLS=1 adds the calls into and out of wasm, by function (see callCounts).
   const report = process.env.LIGHTBEAM_NODE_REPORT;

@@ -39,6 +39,9 @@ const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'fun
 /** What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam). */
 export const apiStats = { modules: 0, moduleBytes: 0, instances: 0 };
 
+/** What another thread needs to make the same module: its bytes and compile options (both structured-cloneable). */
+export let moduleSource: (m: Module) => { bytes: Uint8Array; options: CompileOptions };
+
 /** A module compileChunks compiled, for the Module constructor it calls next to take as it is. */
 let streamed: { bytes: Uint8Array; compiled: CompiledModule; options: CompileOptions } | null = null;
 
@@ -50,6 +53,8 @@ export class Module {
   /** The imports the engine supplies (builtins, string constants: see compileOptions.ts), by import index. */
   readonly supplied: ReadonlyMap<number, SuppliedImport>;
   private readonly bytes: Uint8Array;
+  /** The compile options it was compiled with (posted with its bytes to another thread: threadMessages.ts). */
+  private readonly options: CompileOptions;
 
   constructor(bytes: Bytes, options?: LightbeamCompileOptions) {
     const given = streamed;
@@ -65,6 +70,7 @@ export class Module {
       });
     }
     refuseStubs(this.compiled);
+    this.options = read;
     this.supplied = suppliedImports(this.compiled.info, read);
     apiStats.modules++;
     apiStats.moduleBytes += this.bytes.length;
@@ -95,8 +101,13 @@ export class Module {
       .filter((s) => s.name === wanted)
       .map((s) => m.bytes.slice(s.offset, s.offset + s.size).buffer);
   }
+
+  static {
+    moduleSource = (m) => ({ bytes: m.bytes, options: m.options });
+  }
 }
 // #endregion api-module
+
 
 /**
  * A function the code generator could not compile is a stub that traps when called: the spec

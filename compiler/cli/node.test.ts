@@ -44,6 +44,25 @@ describe('lightbeam node', () => {
     }
   }, 130_000);
 
+  it('runs a threaded program: a shared memory and a module posted to a worker, atomics between them, a grow seen there', () => {
+    const program = fileURLToPath(new URL('./node-programs/threads.mjs', import.meta.url));
+    const lines = (onLightbeam: boolean) => [
+      'unshared memory: DataCloneError',
+      `worker: ${onLightbeam} true true true true true`,
+      'woken by JS: 0',
+      'woken by wasm: ok read 77 size 2 buffer 131072',
+      'counter 10',
+      `eval worker: ${onLightbeam}`,
+      '',
+    ];
+    const onV8 = spawnSync(process.execPath, [program], { encoding: 'utf8', timeout: 60_000 });
+    expect(onV8.stdout.split('\n')).toEqual(lines(false));
+    const r = spawnSync(process.execPath, [join(root, 'bin/lightbeam.js'), 'node', program], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')).toEqual(lines(true));
+    expect(r.status).toBe(0);
+  }, 130_000);
+
   it('runs a WASI module through node:wasi as V8 does (node:wasi\'s WASI is Lightbeam\'s there)', () => {
     const program = fileURLToPath(new URL('./node-programs/wasi.mjs', import.meta.url));
     const report = join(tmpdir(), `lightbeam-node-wasi-test-${process.pid}.json`);

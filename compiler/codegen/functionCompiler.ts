@@ -21,7 +21,7 @@ import { FP_EQUAL, inReg, inSlot, Loc, type Value, ValueStack } from './valueSta
 import type { CallSignatures } from './calls.ts';
 import type { ControlState } from './controlFlow.ts';
 import type { ExpressionBytes } from '../validate/codegenInterface.ts';
-import { type BoundsCheckCounts, BoundsFacts, minimumMemoryBytes } from './ops/boundsChecks.ts';
+import { type BoundsCheckCounts, BoundsFacts, minimumMemoryBytes, retryOrTrapIf } from './ops/boundsChecks.ts';
 import type { Fusable } from './ops/fusion.ts';
 
 export const I32 = ValType.i32;
@@ -245,6 +245,13 @@ export class FunctionCompiler implements Spiller {
     return this.frame.trap(code, this.opOffset);
   }
 
+  /**
+   * threads: where the bounds check being emitted starts, in a module with a shared memory (set
+   * by ops/boundsChecks.ts beginCheck): its out-of-bounds branch takes up another thread's grow
+   * and checks again (retryOrTrapIf).
+   */
+  boundsRetry: Label | undefined = undefined;
+
   // #region trap-if
   /**
    * Trap when `cc` holds. Inside a loop: `jcc stub`, a branch not taken on the hot path to a
@@ -257,6 +264,7 @@ export class FunctionCompiler implements Spiller {
 
   /** trapIf by the condition's 4-bit encoding (a bounds check's, known in advance). */
   trapIfCode(cc: number, code: TrapCode): void {
+    if (this.boundsRetry && code === TrapCode.outOfBoundsMemoryAccess) return retryOrTrapIf(this, cc, this.boundsRetry);
     if (this.control.loops > 0) return this.asm.jccCode(cc, this.trap(code));
     emitTrapCallIf(this.asm, cc);
     this.frame.trapSiteHere(code, this.opOffset);

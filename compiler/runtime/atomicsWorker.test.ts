@@ -1,7 +1,7 @@
 // threads across threads: wasm on a worker waits (memory.atomic.wait32, no timeout) on a shared
 // memory, and wasm on this thread wakes it (memory.atomic.notify). The worker runs its own
 // instance of the module on the same memory: it adopts the V8 shared memory behind ours
-// (LinearMemory.sharedHost), posted to it.
+// (LinearMemory.sharedBacking), posted to it.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { compileModule } from '../codegen/moduleCompiler.ts';
@@ -22,7 +22,7 @@ describe('wait and notify between threads', () => {
     const { exports } = new Instance(compileModule(bytes), { env: { mem: memory } });
     const f = exports as Record<string, (...a: number[]) => number>;
     expect(f.notify!(0, 1)).toBe(0); // nobody waits yet
-    const worker = new Worker(new URL('./testdata/waitingWorker.mjs', import.meta.url), { workerData: { host: memory.sharedHost, bytes } });
+    const worker = new Worker(new URL('./testdata/waitingWorker.mjs', import.meta.url), { workerData: { backing: memory.sharedBacking, bytes } });
     const messages: unknown[] = [];
     const next = () => new Promise<unknown>((resolve, reject) => {
       if (messages.length) return resolve(messages.shift());

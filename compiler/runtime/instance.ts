@@ -4,7 +4,7 @@
 
 import { isRefType, ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, SHARED_MEMORY_AREA, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -333,6 +333,15 @@ export class Instance implements FunctionHolder {
     }
     if (info.memories.some((m) => m.shared)) {
       atomicBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.atomicBuiltin(b as AtomicBuiltin), address));
+      // Where generated code finds each shared memory's size word (compiler/abi: SHARED_MEMORY_AREA).
+      const area = this.layout.sharedMemoryArea();
+      this.setAddress(area + SHARED_MEMORY_AREA.REFRESH, rt.sharedMemoryRefresh);
+      this.setAddress(area + SHARED_MEMORY_AREA.COUNT, this.memories.length);
+      this.memories.forEach((memory, m) => {
+        const entry = area + SHARED_MEMORY_AREA.ENTRIES + m * SHARED_MEMORY_AREA.ENTRY_BYTES;
+        this.setAddress(entry + SHARED_MEMORY_AREA.WORD, memory.sizeWordAddress);
+        this.setAddress(entry + SHARED_MEMORY_AREA.SIZE_FIELD, this.layout.memorySize(m));
+      });
     }
     if (declaresGcHeapTypes(info)) {
       registerGcTypes(info);

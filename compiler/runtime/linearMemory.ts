@@ -34,6 +34,18 @@ export const GUARD_SIZE = 64 * 1024;
 const HostMemory = globalThis.WebAssembly.Memory;
 const hostIsV8 = Function.prototype.toString.call(HostMemory).includes('[native code]');
 
+/**
+ * What every thread's LinearMemory over one shared memory holds in common, postable to a worker:
+ * V8's memory (the bytes) and the size word, an i64 of the current size in bytes that every grow,
+ * in any thread, raises. Generated code reads the word (its address is in each VMContext of a
+ * module with a shared memory): memory.size, and a bounds check that failed on the instance's
+ * own copy of the size, which another thread's grow leaves stale (compiler/abi: SharedMemoryArea).
+ */
+export interface SharedBacking {
+  readonly memory: WebAssembly.Memory;
+  readonly size: SharedArrayBuffer;
+}
+
 interface Mapping {
   readonly address: number;
   readonly size: number;
@@ -61,11 +73,13 @@ export class LinearMemory {
   /** Our own reservation (unshared), or V8's shared memory that holds the bytes. */
   private readonly mapping: Mapping | null;
   private readonly host: WebAssembly.Memory | null;
+  /** A shared memory's size word (see SharedBacking), as an i64 array of one. */
+  private readonly sizeWord: BigInt64Array | null;
   /** Called after every successful grow with the new size in bytes (instances update their VMContext). */
   private readonly growListeners = new Set<(bytes: number) => void>();
 
-  /** `host`: adopt this V8 shared memory (one posted from another thread) instead of making one. */
-  constructor(initialPages: number, maxPages?: number, address64 = false, pageSizeLog2 = 16, shared = false, host?: WebAssembly.Memory) {
+  /** `backing`: adopt this shared memory (another thread's `sharedBacking`, posted here) instead of making one. */
+  constructor(initialPages: number, maxPages?: number, address64 = false, pageSizeLog2 = 16, shared = false, backing?: SharedBacking) {
     this.declaredMax = maxPages;
     this.address64 = address64;
     this.pageSizeLog2 = pageSizeLog2;
@@ -82,16 +96,19 @@ export class LinearMemory {
     if (shared) {
       // #region shared-backing
       // (Its pages are 64 KiB: the validator refuses a shared memory of 1-byte pages.)
-      if (!host && !hostIsV8) throw new Error('a shared memory needs V8\'s WebAssembly.Memory, and the runtime was loaded after Lightbeam replaced it');
-      this.host = host ?? new HostMemory({ initial: initialPages, maximum: this.maxPages, shared: true });
+      if (!backing && !hostIsV8) throw new Error('a shared memory needs V8\'s WebAssembly.Memory, and the runtime was loaded after Lightbeam replaced it');
+      this.host = backing?.memory ?? new HostMemory({ initial: initialPages, maximum: this.maxPages, shared: true });
+      this.sizeWord = new BigInt64Array(backing?.size ?? new SharedArrayBuffer(8));
       this.buffer = this.host.buffer as unknown as ArrayBuffer;
       this.base = native.addressOf(new Uint8Array(this.buffer));
       this.pagesNow = this.buffer.byteLength / WASM_PAGE_SIZE;
+      this.raiseSizeWord(this.buffer.byteLength);
       this.mapping = null;
       return;
       // #endregion shared-backing
     }
     this.host = null;
+    this.sizeWord = null;
     const reserved = committed(this.maxPages * this.pageSize) + GUARD_SIZE;
     this.base = reservations.take(reserved) ?? native.mmap(reserved, PROT_NONE, true);
     this.mapping = { address: this.base, size: reserved, holders: 0 };
@@ -104,10 +121,14 @@ export class LinearMemory {
     this.hold(this);
   }
 
+  /** The size in pages (a shared memory's as another thread may have grown it). */
   get pages(): number {
+    if (this.host) this.refreshShared();
     return this.pagesNow;
   }
+  /** The size in bytes (a shared memory's as another thread may have grown it). */
   get byteLength(): number {
+    if (this.host) this.refreshShared();
     return this.pagesNow * this.pageSize;
   }
 
@@ -169,12 +190,32 @@ export class LinearMemory {
     if (!buffer || buffer.byteLength === this.buffer.byteLength) return;
     this.buffer = buffer;
     this.pagesNow = buffer.byteLength / WASM_PAGE_SIZE;
-    for (const listener of this.growListeners) listener(this.byteLength);
+    this.raiseSizeWord(buffer.byteLength);
+    for (const listener of this.growListeners) listener(this.pagesNow * this.pageSize);
   }
 
-  /** A shared memory's V8 backing store: post it to a worker, which adopts it (`new LinearMemory(min, max, address64, 16, true, it)`). */
-  get sharedHost(): WebAssembly.Memory | null {
-    return this.host;
+  /** Raise the size word to `bytes` unless another thread's grow already made it larger. */
+  private raiseSizeWord(bytes: number): void {
+    const word = this.sizeWord!;
+    const wanted = BigInt(bytes);
+    for (let seen = Atomics.load(word, 0); seen < wanted;) {
+      const was = Atomics.compareExchange(word, 0, seen, wanted);
+      if (was === seen) return;
+      seen = was;
+    }
+  }
+
+  /**
+   * A shared memory's backing, for another thread to adopt (post it to a worker, which makes
+   * `new LinearMemory(pages, max, address64, 16, true, it)`); null for an unshared memory.
+   */
+  get sharedBacking(): SharedBacking | null {
+    return this.host ? { memory: this.host, size: this.sizeWord!.buffer as SharedArrayBuffer } : null;
+  }
+
+  /** Address of a shared memory's size word (0 for an unshared memory): generated code reads it. */
+  get sizeWordAddress(): number {
+    return this.sizeWord ? getNative().addressOf(this.sizeWord) : 0;
   }
 
   onGrow(listener: (bytes: number) => void): void {

@@ -19,7 +19,7 @@ import { markWords } from './gcRoots.ts';
 import { Assembler } from '../x64/index.ts';
 import { chainLimit, dropDeadRecords, type ExceptionHooks, fromJsException, landException, type NativeReader, readPayload, makeException, tagType, toJsException, uncatchable } from './exceptions.ts';
 import { EXCEPTION_AREA, EXCEPTION_STATE, SUPERTYPE_TABLE } from '../abi/index.ts';
-import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitReturnThunks, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
+import { emitCalloutStub, emitEntryAdapter, emitInstanceSwitchStub, emitReturnThunks, emitSharedMemoryRefresh, emitSwitchboard, load, STATUS_CALLOUT, STATUS_TRAP_SITE } from './stubs.ts';
 
 /** The handler chain's head in the state block, as an index of its words. */
 const HANDLERS_WORD = EXCEPTION_STATE.HANDLERS / 4;
@@ -54,6 +54,8 @@ export class Runtime {
   readonly trapHandler: number;
   /** Address of the trap-site handler: every VMContext's TRAP_SITE_HANDLER. */
   readonly trapSiteHandler: number;
+  /** Address of the routine a failed bounds check calls in a module with a shared memory (stubs.ts emitSharedMemoryRefresh). */
+  readonly sharedMemoryRefresh: number;
   /** The lowest rsp wasm may use: every VMContext's STACK_LIMIT. */
   readonly stackLimit: number;
   /** The top of the wasm stack (where the outermost activation starts). */
@@ -121,10 +123,11 @@ export class Runtime {
 
     const { code, addresses } = load((asm) => {
       const { entry, resume, suspend, trap, trapSite } = emitSwitchboard(asm, this.state);
-      return [entry, resume, suspend, trap, trapSite];
+      return [entry, resume, suspend, trap, trapSite, emitSharedMemoryRefresh(asm)];
     });
     this.code.push(code);
-    const [entryAt, resumeAt, suspendAt, trapAt, trapSiteAt] = addresses as [number, number, number, number, number];
+    const [entryAt, resumeAt, suspendAt, trapAt, trapSiteAt, refreshAt] = addresses as [number, number, number, number, number, number];
+    this.sharedMemoryRefresh = refreshAt;
     this.trapHandler = trapAt;
     this.trapSiteHandler = trapSiteAt;
     this.suspend = suspendAt;

@@ -3,7 +3,7 @@
 // builtin, and calls into another instance). Written with the assembler, loaded by CodeMemory.
 
 import { type FuncType, ValType } from '../binary/types.ts';
-import { bufferOffsets, EXCEPTION_AREA, EXCEPTION_STATE, RETURN_THUNK, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
+import { bufferOffsets, EXCEPTION_AREA, EXCEPTION_STATE, RETURN_THUNK, SHARED_MEMORY_AREA, signatureLayout, slotBytes, TrapCode, VMCTX, type ArgLocation } from '../abi/index.ts';
 import { encodingOf, type RegId } from '../abi/registers.ts';
 import {
   Assembler, GPR64, XMM, type Gpr, type Label, type Xmm, qword, dword, mem, xmmword,
@@ -145,6 +145,59 @@ export function emitSwitchboard(asm: Assembler, state: number): { entry: Label; 
 }
 // #endregion trampoline-trap-site
 // #endregion entry-trampoline
+
+// #region shared-memory-refresh
+/**
+ * threads: the routine a failed bounds check calls in a module with a shared memory (compiler/abi:
+ * SHARED_MEMORY_AREA), with rax = the VMContext's shared-memory area. For each memory with a size
+ * word, a copy of the size in the VMContext below the word is raised to it (memory 0's bounds
+ * beside it too). Returns when a copy grew (the check is made again), with every register but
+ * rax (which the caller saved) as it was; else the check's trap: the return address on the stack
+ * is its trap site.
+ */
+export function emitSharedMemoryRefresh(asm: Assembler): Label {
+  const A = SHARED_MEMORY_AREA;
+  const start = asm.here('sharedMemoryRefresh');
+  const saved = [rcx, rdx, rsi, rdi];
+  for (const r of saved) asm.push(r);
+  asm.xor(esi, esi); // a copy grew
+  asm.mov(rcx, qword(rax, A.COUNT));
+  asm.add(rax, A.ENTRIES);
+  const loop = asm.here('entry');
+  const next = asm.newLabel('next');
+  const done = asm.newLabel('done');
+  asm.test(rcx, rcx);
+  asm.jcc('z', done);
+  asm.mov(rdx, qword(rax, A.WORD));
+  asm.test(rdx, rdx);
+  asm.jcc('z', next); // not a shared memory
+  asm.mov(rdx, qword(rdx, 0)); // the size, as the last grow left it
+  asm.mov(rdi, qword(rax, A.SIZE_FIELD));
+  asm.cmp(rdx, mem(r15, 0, rdi, 1, 64));
+  asm.jcc('be', next);
+  asm.mov(mem(r15, 0, rdi, 1, 64), rdx);
+  asm.mov(esi, 1);
+  asm.cmp(rdi, VMCTX.MEMORY_SIZE);
+  asm.jcc('ne', next);
+  asm.lea(rdi, qword(rdx, -4));
+  asm.mov(qword(r15, VMCTX.MEMORY_BOUND_4), rdi);
+  asm.lea(rdi, qword(rdx, -8));
+  asm.mov(qword(r15, VMCTX.MEMORY_BOUND_8), rdi);
+  asm.bind(next);
+  asm.add(rax, A.ENTRY_BYTES);
+  asm.dec(rcx);
+  asm.jmp(loop);
+  asm.bind(done);
+  asm.test(esi, esi);
+  for (const r of [...saved].reverse()) asm.pop(r); // (pop leaves the flags)
+  const trap = asm.newLabel('trap');
+  asm.jcc('z', trap);
+  asm.ret();
+  asm.bind(trap);
+  asm.jmp(qword(r15, VMCTX.TRAP_SITE_HANDLER));
+  return start;
+}
+// #endregion shared-memory-refresh
 
 /** Move one value of `bytes` (8, or 16 for a v128) from the buffer slot `from` to where `loc` says. */
 function loadArg(asm: Assembler, loc: ArgLocation, from: ReturnType<typeof mem>, stackBase: Gpr, bias: number, bytes: number): void {

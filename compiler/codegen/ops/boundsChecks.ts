@@ -23,9 +23,9 @@
 // shrink). Each access costs O(1): one array lookup per local, an epoch number to forget all.
 
 import type { ModuleInfo } from '../../binary/types.ts';
-import { MEMORY_BASE_REG, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
+import { MEMORY_BASE_REG, SHARED_MEMORY_AREA, TrapCode, VMCTX, VMCTX_REG } from '../../abi/index.ts';
 import { encodingOf } from '../../abi/registers.ts';
-import { type Assembler, condCode, GPR64, type Gpr, qword } from '../../x64/index.ts';
+import { type Assembler, condCode, GPR64, type Gpr, type Label, qword, rax } from '../../x64/index.ts';
 import { FrameKind } from '../../validate/codegenInterface.ts';
 import type { FunctionCompiler } from '../functionCompiler.ts';
 import { imm64 } from '../parallelMove.ts';
@@ -270,9 +270,50 @@ const CC_A = condCode('a');
 /** The memory's size as an operand, for a constant address's check (made once: operands are immutable). */
 const MEMORY_SIZE = qword(VMCTX_GPR, VMCTX.MEMORY_SIZE);
 
+// #region shared-memory-retry
+/**
+ * The start of a bounds check. In a module with a shared memory, another thread's grow may have
+ * left the sizes in this VMContext behind: the check's out-of-bounds branch goes to
+ * retryOrTrapIf's refresh, which comes back here (compiler/abi: SHARED_MEMORY_AREA).
+ */
+export function beginCheck(fc: FunctionCompiler): void {
+  if (fc.env.vmctx.counts.sharedMemory === true) fc.boundsRetry = fc.asm.here();
+}
+
+/** The end of a bounds check: later traps are not its own. */
+export function endCheck(fc: FunctionCompiler): void {
+  fc.boundsRetry = undefined;
+}
+
+/**
+ * When `cc` holds: `push rax`, `lea rax, [r15 + area]`, `call [r15 + area + REFRESH]` (the
+ * trap site: the routine jumps to the trap handler when no size grew), `pop rax`, `jmp retry`.
+ * Inline, jumped over: the path is taken once per grow another thread makes, or to trap.
+ */
+export function retryOrTrapIf(fc: FunctionCompiler, cc: number, retry: Label): void {
+  const asm = fc.asm;
+  const area = fc.env.vmctx.sharedMemoryArea();
+  const over = asm.newLabel();
+  asm.jccCode(cc ^ 1, over);
+  asm.push(rax);
+  asm.lea(rax, qword(VMCTX_GPR, area));
+  asm.call(qword(VMCTX_GPR, area + SHARED_MEMORY_AREA.REFRESH));
+  fc.frame.trapSiteHere(TrapCode.outOfBoundsMemoryAccess, fc.opOffset);
+  asm.pop(rax);
+  asm.jmp(retry);
+  asm.bind(over);
+}
+// #endregion shared-memory-retry
+
 // #region bounds-check
 /** Trap unless zx(index) + end <= memory size; register `index` holds a zero-extended address. */
 export function checkIndex(fc: FunctionCompiler, index: number, end: number): void {
+  beginCheck(fc);
+  checkIndexHere(fc, index, end);
+  endCheck(fc);
+}
+
+function checkIndexHere(fc: FunctionCompiler, index: number, end: number): void {
   const asm = fc.asm;
   // The common ends compare the index itself: with the size (index < size) or a bound kept beside it.
   if (end === 1 || end === 4 || end === 8) {
@@ -293,6 +334,7 @@ export function checkIndex(fc: FunctionCompiler, index: number, end: number): vo
 
 /** Trap unless `end` (a constant address's end) <= memory size. */
 export function checkConstant(fc: FunctionCompiler, end: number): void {
+  beginCheck(fc);
   const asm = fc.asm;
   const size = MEMORY_SIZE;
   if (end <= MAX_DISP) {
@@ -304,6 +346,7 @@ export function checkConstant(fc: FunctionCompiler, end: number): void {
     asm.cmp(r11, size);
     fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
   }
+  endCheck(fc);
   fc.env.boundsChecks.kept++;
 }
 // #endregion bounds-check
@@ -318,15 +361,17 @@ export function checkConstant(fc: FunctionCompiler, end: number): void {
 export function checkIndex64(fc: FunctionCompiler, index: number, end: number): void {
   const asm = fc.asm;
   fc.env.boundsChecks.kept++;
+  beginCheck(fc);
   if (end === 1) {
     compareWithVmctx(asm, index, VMCTX.MEMORY_SIZE);
     fc.trapIfCode(CC_AE, TrapCode.outOfBoundsMemoryAccess);
-    return;
+  } else {
+    addEnd(asm, index, end);
+    fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
+    compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
+    fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
   }
-  addEnd(asm, index, end);
-  fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
-  compareWithVmctx(asm, SCRATCH, VMCTX.MEMORY_SIZE);
-  fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
+  endCheck(fc);
 }
 // #endregion bounds-check-64
 

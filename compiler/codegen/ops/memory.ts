@@ -6,7 +6,7 @@
 // Other memories (multi-memory) have their base and size in the VMContext: an access loads the
 // base and checks against the size every time (otherMemoryAddress).
 
-import { Builtin, MemoryBuiltin, TrapCode, VMCTX } from '../../abi/index.ts';
+import { Builtin, MemoryBuiltin, SHARED_MEMORY_AREA, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
 import { GPR64, qword } from '../../x64/index.ts';
 import { callBuiltin, callMemoryBuiltin } from '../calls.ts';
@@ -15,7 +15,7 @@ import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
-  addEnd, boundsFacts, checkConstant, checkIndex, checkIndex64, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
+  addEnd, beginCheck, boundsFacts, checkConstant, checkIndex, checkIndex64, endCheck, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 import { insertConstants } from './table.ts';
@@ -156,9 +156,11 @@ function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: n
     const ea = (address64 ? (a.hi >>> 0) * 0x100000000 : 0) + (a.imm >>> 0) + offset;
     const end = ea + size;
     if (end >= EXACT_LIMIT) return trappingAddress(fc);
+    beginCheck(fc);
     asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
     asm.cmp(scratch, sizeField);
     fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+    endCheck(fc);
     if (ea <= MAX_DISP) result = addressAt(-1, ea);
     else {
       const r = fc.regs.alloc(GPR);
@@ -169,10 +171,12 @@ function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: n
     const end = offset + size;
     if (end >= EXACT_LIMIT) return trappingAddress(fc);
     const r = address64 ? fc.readReg(a) : addressRegister(fc, a);
+    beginCheck(fc);
     addEnd(asm, r, end);
     if (address64) fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
     asm.cmp(scratch, sizeField);
     fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+    endCheck(fc);
     fc.env.boundsChecks.kept++;
     result = withDisp(fc, r, offset);
   }
@@ -331,11 +335,18 @@ function is64(fc: FunctionCompiler, m: number): boolean {
 }
 const DROP: FuncType = { params: [I32], results: [] };
 
-/** memory.size: the byte size the runtime keeps in the VMContext, in pages (64 KiB, or 1 byte: nothing to shift). */
+/**
+ * memory.size: the byte size the runtime keeps in the VMContext, in pages (64 KiB, or 1 byte:
+ * nothing to shift). A shared memory's is read from its size word, which any thread's grow raises.
+ */
 export function memorySize(fc: FunctionCompiler, memory = 0): void {
   fc.protectFlags(0);
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, fc.env.vmctx.memorySize(memory)));
+  if (fc.env.module.memories[memory]!.shared) {
+    const area = fc.env.vmctx.sharedMemoryArea();
+    fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, area + SHARED_MEMORY_AREA.ENTRIES + memory * SHARED_MEMORY_AREA.ENTRY_BYTES + SHARED_MEMORY_AREA.WORD));
+    fc.asm.mov(GPR64[r]!, qword(GPR64[r]!, 0));
+  } else fc.asm.mov(GPR64[r]!, qword(VMCTX_GPR, fc.env.vmctx.memorySize(memory)));
   const pageSizeLog2 = fc.env.module.memories[memory]!.pageSizeLog2 ?? 16;
   if (pageSizeLog2 !== 0) fc.asm.shr(GPR64[r]!, pageSizeLog2);
   fc.push(inReg(is64(fc, memory) ? I64 : I32, r));

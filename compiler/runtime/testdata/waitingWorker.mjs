@@ -9,8 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 const { Instance, LinearMemory } = await tsImport('../index.ts', import.meta.url);
 const { compileModule } = await tsImport('../../codegen/moduleCompiler.ts', import.meta.url);
 
-const { host, bytes } = workerData;
-const memory = new LinearMemory(1, 1, false, 16, true, host);
+const { backing, bytes } = workerData;
+const memory = new LinearMemory(1, 1, false, 16, true, backing);
 const { exports } = new Instance(compileModule(bytes), { env: { mem: memory } });
 parentPort.postMessage('waiting');
 const result = exports.wait(0, 0); // no timeout: only a notify ends it
