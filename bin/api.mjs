@@ -18,7 +18,7 @@ else {
 export const {
   CompileError, LinkError, RuntimeError, Tag, Exception, JSTag, Module, validate, compile, apiStats,
   interrupt, interruptHandle, withTimeout, Memory, Table, Global, callCounts, Instance, instantiate,
-  checkImportObject,
+  checkImportObject, memoryOf,
 } = api;
 /** Where the library was loaded from: 'bundle' (dist-cli/) or 'sources' (through tsx). */
 export const loadedFrom = dir ? 'bundle' : 'sources';
