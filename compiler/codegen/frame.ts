@@ -364,9 +364,9 @@ export class Frame {
     }
     const records = 8 * (this.localSlots + this.maxStackSlots);
     const caught = records + this.recordCount * HANDLER_RECORD.SIZE;
-    for (const [patches, base] of [[this.recordPatches, records], [this.caughtPatches, caught]] as const) {
-      for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, base + patches[i + 1]!);
-    }
+    // (Two calls, not a loop over a pair of pairs: that allocated three arrays per function.)
+    patchArea(asm, this.recordPatches, records);
+    patchArea(asm, this.caughtPatches, caught);
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.
@@ -478,4 +478,9 @@ export class Frame {
 function growTo<T>(cache: (T | undefined)[], i: number): (T | undefined)[] {
   while (cache.length <= i) cache.push(undefined);
   return cache;
+}
+
+/** Patch the disp32 of each access to a patched area (pairs: where it is, its displacement in the area) for an area at `base`. */
+function patchArea(asm: Assembler, patches: readonly number[], base: number): void {
+  for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, base + patches[i + 1]!);
 }

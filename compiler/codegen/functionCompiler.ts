@@ -181,7 +181,7 @@ export class FunctionCompiler implements Spiller {
     this.type = storageFuncType(type); // typed references as the funcref or externref they are stored as
     this.opOffset = bodyOffset;
     this.body = code;
-    this.outOfLine.length = 0;
+    if (this.outOfLine.length !== 0) this.outOfLine.length = 0; // (setting a length is a call into V8's runtime)
     this.pinFlags = false;
     this.lastOp = null;
     this.fusable = null;
@@ -287,15 +287,20 @@ export class FunctionCompiler implements Spiller {
   }
 
   push(v: Value): void {
-    if (v.loc === Loc.Slot && v.n !== this.stack.height) {
-      // A spilled value may only sit at its own position: the slot of another position is
-      // reused by whatever is pushed there next (select with a constant condition moves one).
-      const r = this.regs.alloc(classOf(v.type));
-      emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n, v.type), v.type === I32);
-      v = inReg(v.type, r);
-    }
+    // (The rare case out of line: push is inlined at nearly every operator, and its size counts against V8's inlining budget there.)
+    if (v.loc === Loc.Slot && v.n !== this.stack.height) v = this.fromOtherSlot(v);
     if (v.loc === Loc.Reg) this.regs.release(v.n);
     this.stack.push(v);
+  }
+
+  /**
+   * A spilled value may only sit at its own position: the slot of another position is reused by
+   * whatever is pushed there next (select with a constant condition moves one). Loaded into a register.
+   */
+  private fromOtherSlot(v: Value): Value {
+    const r = this.regs.alloc(classOf(v.type));
+    emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n, v.type), v.type === I32);
+    return inReg(v.type, r);
   }
 
   // #region spill-at
