@@ -7,8 +7,10 @@
 // slot 255 every access to one takes a wide bytecode, which makes the functions that read it
 // bigger, and a bigger function is inlined less (inReg, read at nearly every operator, grew
 // from 26 bytes of bytecode to 32, past V8's 27 for always inlining). The validator, whose
-// one hot function is too big to inline anyway, and the module-level code come last.
+// one hot function is too big to inline anyway, and the module-level code come last (see also
+// typeClasses.ts).
 import { constant, constant64 } from './valueStack.ts';
+import './typeClasses.ts';
 import { Assembler, CodeBuffer, withRoom } from '../x64/index.ts';
 import { F32, F64, FunctionCompiler, type FunctionEnv, notImplemented, NotImplementedYet } from './functionCompiler.ts';
 import * as control from './controlFlow.ts';
