@@ -250,17 +250,26 @@ export class Frame {
   localAddr(i: number): Mem {
     this.used = true;
     const disp = this.localDisp[i]!;
-    if (this.vectorLocal[i] === 1) return disp < 0 ? xmmword(rbp, -disp) : xmmword(rsp, this.spDelta + disp);
-    if (disp < 0) return qword(rbp, -disp);
+    // (The rarer two out of line: localAddr is small enough to inline where locals are spilled and reloaded.)
+    if (disp < 0 || this.vectorLocal[i] === 1) return this.otherLocalAddr(i, disp);
     return rspSlot(this.spDelta + disp);
+  }
+  /** localAddr of a v128 local (16 bytes), or of a parameter that arrived on the stack (from rbp). */
+  private otherLocalAddr(i: number, disp: number): Mem {
+    if (this.vectorLocal[i] === 1) return disp < 0 ? xmmword(rbp, -disp) : xmmword(rsp, this.spDelta + disp);
+    return qword(rbp, -disp);
   }
 
   /** The slot of position `pos` as a move's source or destination (for a value of `type`: see slotAddrOf). */
-  slotLocation(pos: number, type = 0): MemLocation {
-    if (type === V128) return memOperand(this.vectorSlotAddr(pos), slotKey(pos));
+  slotLocation(pos: number, type?: number): MemLocation {
+    if (type === V128) return this.vectorSlotLocation(pos);
     const mem = this.slotAddr(pos);
     if (this.spDelta !== 0) return memOperand(mem, slotKey(pos));
     return cachedLocation(SLOT_LOCATIONS, pos, mem, slotKey(pos));
+  }
+
+  private vectorSlotLocation(pos: number): MemLocation {
+    return memOperand(this.vectorSlotAddr(pos), slotKey(pos));
   }
 
   /** The slot of local i as a move's source or destination. */
