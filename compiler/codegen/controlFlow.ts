@@ -56,7 +56,9 @@ export class ControlState {
   reset(): this {
     while (this.frames.length > 0) this.spare.push(this.frames.pop()!);
     this.loops = 0;
-    this.legacyTries.length = this.legacyTables.length = 0;
+    // (Setting a length is a call into V8's runtime: most functions have no legacy try.)
+    if (this.legacyTries.length !== 0) this.legacyTries.length = 0;
+    if (this.legacyTables.length !== 0) this.legacyTables.length = 0;
     return this;
   }
   /** Close the innermost frame: it stays as it is until the next newFrame reuses it. */

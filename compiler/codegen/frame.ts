@@ -256,17 +256,26 @@ export class Frame {
   localAddr(i: number): Mem {
     this.used = true;
     const disp = this.localDisp[i]!;
-    if (this.vectorLocal[i] === 1) return disp < 0 ? xmmword(rbp, -disp) : xmmword(rsp, this.spDelta + disp);
-    if (disp < 0) return qword(rbp, -disp);
+    // (The rarer two out of line: localAddr is small enough to inline where locals are spilled and reloaded.)
+    if (disp < 0 || this.vectorLocal[i] === 1) return this.otherLocalAddr(i, disp);
     return rspSlot(this.spDelta + disp);
+  }
+  /** localAddr of a v128 local (16 bytes), or of a parameter that arrived on the stack (from rbp). */
+  private otherLocalAddr(i: number, disp: number): Mem {
+    if (this.vectorLocal[i] === 1) return disp < 0 ? xmmword(rbp, -disp) : xmmword(rsp, this.spDelta + disp);
+    return qword(rbp, -disp);
   }
 
   /** The slot of position `pos` as a move's source or destination (for a value of `type`: see slotAddrOf). */
-  slotLocation(pos: number, type = 0): MemLocation {
-    if (type === V128) return memOperand(this.vectorSlotAddr(pos), slotKey(pos));
+  slotLocation(pos: number, type?: number): MemLocation {
+    if (type === V128) return this.vectorSlotLocation(pos);
     const mem = this.slotAddr(pos);
     if (this.spDelta !== 0) return memOperand(mem, slotKey(pos));
     return cachedLocation(SLOT_LOCATIONS, pos, mem, slotKey(pos));
+  }
+
+  private vectorSlotLocation(pos: number): MemLocation {
+    return memOperand(this.vectorSlotAddr(pos), slotKey(pos));
   }
 
   /** The slot of local i as a move's source or destination. */
@@ -411,9 +420,9 @@ export class Frame {
     }
     const records = 8 * (this.localSlots + this.maxStackSlots);
     const caught = records + this.recordCount * HANDLER_RECORD.SIZE;
-    for (const [patches, base] of [[this.recordPatches, records], [this.caughtPatches, caught]] as const) {
-      for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, base + patches[i + 1]!);
-    }
+    // (Two calls, not a loop over a pair of pairs: that allocated three arrays per function.)
+    patchArea(asm, this.recordPatches, records);
+    patchArea(asm, this.caughtPatches, caught);
     for (const at of this.sizePatches) {
       // `add rsp, imm32` is 7 bytes; the imm32 is its last 4. Branch relaxation drops the bytes
       // a smaller form leaves over (asm.omit); they are valid nops or dead code until then.
@@ -525,4 +534,9 @@ export class Frame {
 function growTo<T>(cache: (T | undefined)[], i: number): (T | undefined)[] {
   while (cache.length <= i) cache.push(undefined);
   return cache;
+}
+
+/** Patch the disp32 of each access to a patched area (pairs: where it is, its displacement in the area) for an area at `base`. */
+function patchArea(asm: Assembler, patches: readonly number[], base: number): void {
+  for (let i = 0; i < patches.length; i += 2) asm.patch32(patches[i]!, base + patches[i + 1]!);
 }

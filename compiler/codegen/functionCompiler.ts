@@ -4,10 +4,10 @@
 // immediate), spilling, and keeping a comparison in the flags until it is consumed.
 // The lowerings (ops/*.ts, controlFlow.ts, calls.ts) are functions over this.
 
-import { ValType, type FuncType, type ModuleInfo } from '../binary/types.ts';
+import type { FuncType, ModuleInfo } from '../binary/types.ts';
 import { storageFuncType } from '../binary/refTypes.ts';
 import { type CpuFeatures, TrapCode, type VMContextLayout } from '../abi/index.ts';
-import { isXmm, RegClass, type RegId, regBit } from '../abi/registers.ts';
+import { isXmm, type RegId, regBit } from '../abi/registers.ts';
 import {
   Assembler, CONDITIONS, condCode, type CondName, GPR32, GPR64, GPR8, type Gpr, type Label, type Mem, qword, rsp, type Xmm, XMM,
 } from '../x64/index.ts';
@@ -24,13 +24,9 @@ import type { ExpressionBytes } from '../validate/codegenInterface.ts';
 import { type BoundsCheckCounts, BoundsFacts, minimumMemoryBytes, retryOrTrapIf } from './ops/boundsChecks.ts';
 import type { Fusable } from './ops/fusion.ts';
 
-export const I32 = ValType.i32;
-export const I64 = ValType.i64;
-export const F32 = ValType.f32;
-export const F64 = ValType.f64;
-export const V128 = ValType.v128;
-export const GPR = RegClass.gpr;
-export const XMM_CLASS = RegClass.xmm;
+import { F32, F64, GPR, I32, I64, reg, V128, XMM_CLASS, classOf, isWide, isFloat, xmm, WIDE } from './typeClasses.ts';
+// (Defined in typeClasses.ts, first in a bundle: see there. Exported here too, where the lowerings have always found them.)
+export { F32, F64, GPR, I32, I64, reg, V128, XMM_CLASS, classOf, isWide, isFloat, xmm };
 
 /** An arithmetic result computed straight into a local's home for the local.set after it (see FunctionCompiler.lastOp). */
 export interface LastOp {
@@ -181,7 +177,7 @@ export class FunctionCompiler implements Spiller {
     this.type = storageFuncType(type); // typed references as the funcref or externref they are stored as
     this.opOffset = bodyOffset;
     this.body = code;
-    this.outOfLine.length = 0;
+    if (this.outOfLine.length !== 0) this.outOfLine.length = 0; // (setting a length is a call into V8's runtime)
     this.pinFlags = false;
     this.lastOp = null;
     this.fusable = null;
@@ -295,15 +291,20 @@ export class FunctionCompiler implements Spiller {
   }
 
   push(v: Value): void {
-    if (v.loc === Loc.Slot && v.n !== this.stack.height) {
-      // A spilled value may only sit at its own position: the slot of another position is
-      // reused by whatever is pushed there next (select with a constant condition moves one).
-      const r = this.regs.alloc(classOf(v.type));
-      emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n, v.type), v.type === I32);
-      v = inReg(v.type, r);
-    }
+    // (The rare case out of line: push is inlined at nearly every operator, and its size counts against V8's inlining budget there.)
+    if (v.loc === Loc.Slot && v.n !== this.stack.height) v = this.fromOtherSlot(v);
     if (v.loc === Loc.Reg) this.regs.release(v.n);
     this.stack.push(v);
+  }
+
+  /**
+   * A spilled value may only sit at its own position: the slot of another position is reused by
+   * whatever is pushed there next (select with a constant condition moves one). Loaded into a register.
+   */
+  private fromOtherSlot(v: Value): Value {
+    const r = this.regs.alloc(classOf(v.type));
+    emitMove(this.asm, REG[r]!, this.frame.slotLocation(v.n, v.type), v.type === I32);
+    return inReg(v.type, r);
   }
 
   // #region spill-at
@@ -627,23 +628,6 @@ export class FunctionCompiler implements Spiller {
 // #endregion function-state
 
 export const operandIsMem = (o: Gpr | Xmm | Mem | number): o is Mem => typeof o === 'object' && o.kind === 'mem';
-/**
- * WIDE[type] is 1 for the 64-bit values: i64, f64 and references (addresses or handles). Everything
- * else here is 32-bit. A lookup, where four compares made reg() and sized() too big for V8 to
- * always inline (it does at 27 bytes of bytecode or fewer; reg's is 25): reg() alone was 2.7% of a compile's time.
- */
-const WIDE = new Uint8Array(128);
-WIDE[I64] = WIDE[F64] = WIDE[ValType.funcref] = WIDE[ValType.externref] = WIDE[ValType.exnref] = 1;
-export const isWide = (type: number): boolean => WIDE[type] === 1;
-export const isFloat = (type: number): boolean => type === F32 || type === F64;
-/** The register class values of a type live in. */
-export const classOf = (type: number): RegClass => CLASS[type] as RegClass;
-/** CLASS[type]: the xmm class for f32, f64 and v128, the general-purpose one for the rest (a lookup, as WIDE). */
-const CLASS = new Uint8Array(128).fill(RegClass.gpr);
-CLASS[F32] = CLASS[F64] = CLASS[V128] = RegClass.xmm;
-/** A general-purpose register at the width of an integer type. */
-export const reg = (type: number, r: RegId): Gpr => (WIDE[type] ? GPR64 : GPR32)[r]!;
-export const xmm = (r: RegId): Xmm => XMM[r & 15]!;
 /** A memory operand at the width of a type. */
 export const sized = (type: number, m: Mem): Mem =>
   WIDE[type] === 1 ? (m.size === 64 ? m : qword(m.base, m.disp, m.index, m.scale)) : dwordOf(m);

@@ -503,25 +503,13 @@ export class FunctionValidator implements FunctionContext {
   }
 
   /**
-   * Validate one body: bytes[start, end) holds the locals and the expression; `base` is the
-   * module offset of bytes[0]. `next` is the byte after the body (-1 if none or not yet
-   * arrived): a body without its final `end` is reported as the reference interpreter does,
-   * which reads on past the body.
+   * The body's locals (r at their declarations): parameters first, then the declared runs, into
+   * localTypes, and for a code generator into `locals`. Out of validate: once per body, and what
+   * it calls would count against what V8 inlines into validate's operator loop.
    */
-  validate(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean): void {
+  private readLocals(type: FuncType, base: number): void {
     const m = this.module;
     const r = this.r;
-    r.bytes = bytes;
-    r.pos = start;
-    r.end = end;
-    r.base = base;
-    r.funcIndex = funcIndex;
-    r.endMessage = 'unexpected end of section or function';
-    this.funcIndex = funcIndex;
-    const type = m.types[m.functions[funcIndex]!]!;
-    this.type = type;
-    let cg = this.cg;
-
     // Locals: parameters first, then the declared runs.
     let n = type.params.length;
     if (this.localTypes.length < n) this.localTypes = new Int32Array(Math.max(n, this.localTypes.length * 2));
@@ -546,7 +534,7 @@ export class FunctionValidator implements FunctionContext {
       n += count;
     }
     this.localCount = n;
-    if (cg) {
+    if (this.cg) {
       // One array for every body, rewritten in place (the code generator reads it while it
       // compiles this body only): a plain loop (Array.from over a typed subarray goes through the
       // iterator protocol), pushes and pops, so that V8 keeps it packed (a preallocated one is
@@ -559,6 +547,28 @@ export class FunctionValidator implements FunctionContext {
       for (let i = kept; i < n; i++) locals.push(storageType(this.localTypes[i]!));
       while (locals.length > n) locals.pop();
     }
+  }
+
+  /**
+   * Validate one body: bytes[start, end) holds the locals and the expression; `base` is the
+   * module offset of bytes[0]. `next` is the byte after the body (-1 if none or not yet
+   * arrived): a body without its final `end` is reported as the reference interpreter does,
+   * which reads on past the body.
+   */
+  validate(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean): void {
+    const m = this.module;
+    const r = this.r;
+    r.bytes = bytes;
+    r.pos = start;
+    r.end = end;
+    r.base = base;
+    r.funcIndex = funcIndex;
+    r.endMessage = 'unexpected end of section or function';
+    this.funcIndex = funcIndex;
+    const type = m.types[m.functions[funcIndex]!]!;
+    this.type = type;
+    const cg = this.cg;
+    this.readLocals(type, base);
 
     this.sp = 0;
     this.initCount = 0;

@@ -524,16 +524,15 @@ export class Assembler extends Instructions {
     // The constant pool, aligned from the code's start; 16-byte constants (vectors, which SSE
     // reads as operands only from aligned memory) from `out`'s start, which the code is loaded
     // at a page boundary from.
-    const from = (align: number): number => (align >= 16 ? 0 : -base);
     if (this.poolCount > 0) {
       let maxAlign = 1;
       for (let i = 0; i < this.poolCount; i++) maxAlign = Math.max(maxAlign, this.pool[i]!.align);
-      out.alignWith(maxAlign, from(maxAlign), 0xcc);
+      out.alignWith(maxAlign, maxAlign >= 16 ? 0 : -base, 0xcc);
     }
     this.poolOffset = out.length - base;
     for (let i = 0; i < this.poolCount; i++) {
       const entry = this.pool[i]!;
-      out.alignWith(entry.align, from(entry.align), 0);
+      out.alignWith(entry.align, entry.align >= 16 ? 0 : -base, 0);
       entry.label.offset = out.length - base;
       entry.label.bindStamp = this.stamp;
       out.reserve(entry.length);

@@ -183,8 +183,7 @@ function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: n
   // The base last: withDisp may have taken a register, and this one must differ from the index.
   const base = fc.regs.alloc(GPR);
   asm.mov(GPR64[base]!, qword(VMCTX_GPR, fc.env.vmctx.memoryBase(m)));
-  result.base = base;
-  return result;
+  return otherAddressAt(base, result);
 }
 // #endregion other-memories
 
@@ -232,13 +231,23 @@ function zeroExtendedLocal(fc: FunctionCompiler, a: Value): number {
   return r;
 }
 
-/** The answer of effectiveAddress: one object, rewritten by each call (the access reads it at once). */
+/**
+ * The answer of effectiveAddress: one object, rewritten by each call (the access reads it at once).
+ * Its base is always memory 0's: addressAt, inlined into every access, need not write it.
+ */
 const address: Address = { base: MEMORY_BASE, index: -1, disp: 0 };
 function addressAt(index: number, disp: number): Address {
-  address.base = MEMORY_BASE;
   address.index = index;
   address.disp = disp;
   return address;
+}
+/** The answer for another memory (otherMemoryAddress): a second object, so that `address` keeps memory 0's base. */
+const otherAddress: Address = { base: MEMORY_BASE, index: -1, disp: 0 };
+function otherAddressAt(base: number, at: Address): Address {
+  otherAddress.base = base;
+  otherAddress.index = at.index;
+  otherAddress.disp = at.disp;
+  return otherAddress;
 }
 
 /** A displacement beyond an addressing mode's reach is added to the 64-bit address instead. */
