@@ -5,7 +5,8 @@
 // - own: the project's generators, alternating the feature-rich randomProgram.ts and the
 //   register-pressure stressProgram.ts, run on both engines.
 // - binaryen-gc: `wasm-opt -ttf` modules with GC, which no V8 of Node 20 runs: Lightbeam's own
-//   runs, normal and with a collection before every allocation, are compared (gcOracle.ts).
+//   runs, normal and with a collection before every allocation, are compared (gcOracle.ts), then
+//   Lightbeam's with binaryen's interpreter (`wasm-opt --fuzz-exec-before`, fuzzExecOracle.ts).
 // - mutate: a base module (from the two sources above) mutated MUTANTS_PER_JOB times; each mutant
 //   must be accepted or rejected as V8 accepts or rejects it (a proposal Lightbeam does not claim
 //   must be rejected with "unsupported feature"), compile errors must be CompileErrors with a byte
@@ -26,7 +27,7 @@ import { stressProgram } from '../../codegen/testing/stressProgram.ts';
 import { rng } from '../rng.ts';
 import { binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape, ShapeError } from './moduleShape.ts';
-import { compareGcRuns, gcJob } from './gcOracle.ts';
+import { gcJob, recheckGc } from './gcOracle.ts';
 
 /** The count of generated modules V8 cannot judge (v8CannotJudge: typed references, GC). */
 export const UNJUDGED = 'unjudged (typed references, GC)';
@@ -330,7 +331,7 @@ export function runJob(source: Source, seed: number): Promise<JobResult> {
 
 /** Check given bytes the way a job of `source` would (the reducer's test). */
 export async function recheck(source: Source, bytes: Uint8Array, tamper = 0): Promise<Finding | undefined> {
-  if (source === 'binaryen-gc') return compareGcRuns(bytes, () => inflight(bytes));
+  if (source === 'binaryen-gc') return recheckGc(bytes, () => inflight(bytes));
   if (source !== 'mutate') return compareExecution(bytes);
   return checkMutant(bytes, tamper, {});
 }
