@@ -11,7 +11,8 @@
 //   `imported-js-tag`, else `tag$N`, N the index among the module's own tags). A global export
 //   prints `[fuzz-exec] export NAME` and `[LoggingExternalInterface logging V]`, read when its
 //   turn comes; other exports print nothing. A trap ends only that call: the next export runs.
-//   A trap during instantiation ends the run with no output at all.
+//   A trap during instantiation prints `[trap MESSAGE]`, an exception `[exception thrown: failed
+//   to instantiate module]`, and no export runs.
 // - Values: integers in decimal, floats as the shortest text that reads back (`1.e+300`, `nan`,
 //   `-nan:0x400000`: compared here as numbers, every NaN alike), v128 as `i32x4 0x... x4`, null
 //   as `null`, a function as `function`, an i31 as `i31ref(N)`, a host value as `externref(N)`, a
@@ -211,10 +212,11 @@ function run(bytes: Uint8Array, out: string[]): void {
   try {
     instance = new api.Instance(module, imports);
   } catch (e) {
-    // binaryen prints the trap, and nothing more: no export runs.
+    // binaryen prints the trap, or that an exception ended instantiation, and nothing more: no export runs.
     if (isTrap(e)) out.push(`[trap ${(e as api.RuntimeError).reason}]`);
-    if (isTrap(e)) return;
-    throw e;
+    else if (e === JS_ERROR || e instanceof WasmException) out.push('[exception thrown: failed to instantiate module]');
+    else throw e;
+    return;
   }
   const tags = native().tags;
   const importedTags = info.importedTagCount;
