@@ -37,7 +37,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as api from '../../api/index.ts';
 import { ValType } from '../../binary/types.ts';
 import { isDefaultable, isRefTypeCode, storageType } from '../../binary/refTypes.ts';
-import { exceptionPayload, exceptionTag, JSTag, Tag as RuntimeTag, uncatchable, WasmException } from '../../runtime/exceptions.ts';
+import { exceptionPayload, exceptionTag, JSTag, uncatchable, WasmException } from '../../runtime/exceptions.ts';
 import { fromBits, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
 import { v128ArgumentHosts } from '../../runtime/calls.ts';
 import { Global as RuntimeGlobal } from '../../runtime/tableAndGlobal.ts';
@@ -53,7 +53,7 @@ class HostValue { constructor(readonly payload: number) {} }
 /** More calls out than this, and Lightbeam's run stops (binaryen has no such limit, but -ttf modules end). */
 const IMPORT_CALL_BUDGET = 100_000;
 
-const f32 = new DataView(new ArrayBuffer(8));
+const scratch = new DataView(new ArrayBuffer(8));
 function floatText(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
@@ -84,8 +84,8 @@ function printBits(type: number, bits: bigint): string {
   switch (type) {
     case ValType.i32: return String(Number(BigInt.asIntN(32, bits)));
     case ValType.i64: return String(BigInt.asIntN(64, bits));
-    case ValType.f32: f32.setUint32(0, Number(bits & 0xffffffffn), true); return floatText(f32.getFloat32(0, true));
-    case ValType.f64: f32.setBigUint64(0, BigInt.asUintN(64, bits), true); return floatText(f32.getFloat64(0, true));
+    case ValType.f32: scratch.setUint32(0, Number(bits & 0xffffffffn), true); return floatText(scratch.getFloat32(0, true));
+    case ValType.f64: scratch.setBigUint64(0, BigInt.asUintN(64, bits), true); return floatText(scratch.getFloat64(0, true));
     case ValType.v128: {
       const lanes = [0, 1, 2, 3].map((k) => `0x${((bits >> BigInt(32 * k)) & 0xffffffffn).toString(16).padStart(8, '0')}`);
       return `i32x4 ${lanes.join(' ')}`;
@@ -105,7 +105,7 @@ function printLogged(params: readonly number[], args: readonly unknown[]): strin
   }).join(' ');
 }
 
-/** Whether calling a function of type `type` the way fuzz_shell does (from JS, zero arguments) throws. */
+/** Whether fuzz_shell's JS can call a function of type `type` with zero arguments (else it throws a JS error). */
 function callableFromJs(type: FuncType): boolean {
   const bad = (t: number) => t === ValType.v128 || storageType(t) === ValType.exnref;
   return type.params.every((t) => t !== ValType.i64 && !bad(t) && isDefaultable(t)) && !type.results.some(bad);
@@ -124,7 +124,6 @@ export function hostPayload(module: string, name: string): number {
   return p;
 }
 
-// #region fuzz-exec-lines
 /** Lightbeam's run of `bytes` as binaryen's `--fuzz-exec-before` runs it, in its lines. */
 export function fuzzExecLines(bytes: Uint8Array): string[] {
   const out: string[] = [];
@@ -166,6 +165,8 @@ function run(bytes: Uint8Array, out: string[]): void {
       return 0;
     } catch (e) {
       if (isTrap(e) || e instanceof Stop) throw e;
+      // Node's own stack ran out, in JS between wasm frames: where binaryen's interpreter would reach its own limit.
+      if (e instanceof RangeError) throw new Stop(`${UNJUDGED}: Lightbeam's call stack exhausted]`);
       return 1;
     }
   };
@@ -236,7 +237,8 @@ function run(bytes: Uint8Array, out: string[]): void {
     if (e.kind !== 'func') continue;
     out.push(`[fuzz-exec] export ${e.name}`);
     const f = native().exports[e.name];
-    const type = wasmFunctionInfo(f)!.type;
+    const type = wasmFunctionInfo(f)?.type;
+    if (!type) throw new Stop(`${UNJUDGED}: an export that is no wasm function of this module]`);
     if (!type.params.every(isDefaultable)) {
       out.push('[trap fuzzer can only send defaultable parameters to exports]');
       continue;
@@ -251,7 +253,7 @@ function run(bytes: Uint8Array, out: string[]): void {
       if (x === JS_ERROR) { out.push('[exception thrown: imported-js-tag jserror]'); continue; }
       if (x instanceof WasmException) {
         const tag = exceptionTag(x);
-        const params = (tag as RuntimeTag) === wasmTag ? [ValType.i32] : null;
+        const params = tag === wasmTag ? [ValType.i32] : null;
         const name = tag === wasmTag ? 'imported-wasm-tag' : tag === JSTag ? 'imported-js-tag' : `tag$${tags.indexOf(tag) - importedTags}`;
         const types = params ?? info.types[info.tags[tags.indexOf(tag)]!]!.params;
         const payload = exceptionPayload(x).map((v, i) => (isRefTypeCode(types[i]!) ? printJs(types[i]!, v) : printBits(types[i]!, v as bigint)));
@@ -262,7 +264,6 @@ function run(bytes: Uint8Array, out: string[]): void {
     }
   }
 }
-// #endregion fuzz-exec-lines
 
 /** Whether two tokens of a line say the same: equal text, or the same number however binaryen wrote it. */
 function sameToken(a: string, b: string): boolean {
@@ -363,7 +364,6 @@ export async function binaryenFuzzExec(bytes: Uint8Array): Promise<{ lines: stri
 /** The outcome of one module: a count's name, and a finding's summary and detail when they differ. */
 export interface FuzzExecOutcome { readonly count: string; readonly finding?: { readonly summary: string; readonly detail: string } }
 
-// #region fuzz-exec-check
 /**
  * Run `bytes` (as generated: not exposed, so its exports are binaryen's) in binaryen's interpreter
  * and on Lightbeam its way; `beforeOwnRun` is called just before Lightbeam runs it.
@@ -377,4 +377,3 @@ export async function fuzzExecCheck(bytes: Uint8Array, beforeOwnRun: () => void 
   if ('unjudged' in v) return { count: `fuzz-exec: agree up to ${v.unjudged}` };
   return { count: 'fuzz-exec: mismatch', finding: v };
 }
-// #endregion fuzz-exec-check
