@@ -37,7 +37,10 @@ function loadWasmOpt(): Promise<Main> {
   return (loaded ??= startWasmOpt(() => {}));
 }
 
-/** A fresh copy of wasm-opt in its own vm context; what it prints to stdout goes to `print`, line by line. */
+/**
+ * A fresh copy of wasm-opt in its own vm context; `print` gets what emscripten's runtime prints
+ * (its C++ stdout is written to descriptor 1 by NODERAWFS: fuzzExecTwin.ts collects it there).
+ */
 export function startWasmOpt(print: (line: string) => void): Promise<Main> {
   return new Promise((resolve, reject) => {
     const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 // Test-only (Node): a process that runs binaryen's own interpreter on modules, for the fuzz-exec
 // oracle (fuzzExecOracle.ts). It loads wasm-opt once (binaryenSource.ts's startWasmOpt) and, for
-// each module it is sent, runs `wasm-opt FILE --fuzz-exec-before` with the module's features and
+// each module it is sent, runs `wasm-opt FILE --fuzz-exec-before` with the GC source's features and
 // sends back what that printed, line by line. The parent kills it when it takes too long (the
 // interpreter has no limit of its own on a module's running time) and starts another.
 
@@ -39,12 +39,13 @@ const file = join(tmpdir(), `lightbeam-fuzzexec-${process.pid}.wasm`);
 process.on('message', async (m: FuzzExecRequest) => {
   let reply: FuzzExecReply;
   try {
-    const run = await (main ??= startWasmOpt((line) => printed.push(line)));
+    const run = await (main ??= startWasmOpt(() => {}));
     writeFileSync(file, Buffer.from(m.bytes, 'base64'));
     printed = [];
     pending = '';
     const status = run([file, ...BINARYEN_GC_FEATURES, '--fuzz-exec-before', '--quiet']);
     if (pending) printed.push(pending);
+    if (status !== 0) main = undefined; // as below: a fresh copy after any failure
     reply = { id: m.id, lines: printed, status };
   } catch (e) {
     main = undefined; // its heap may be left inconsistent: a fresh copy for the next module
