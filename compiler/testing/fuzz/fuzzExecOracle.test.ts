@@ -1,5 +1,7 @@
 // The fuzz-exec oracle (fuzzExecOracle.ts): binaryen's interpreter against Lightbeam run its way.
 import { describe, expect, it } from 'vitest';
+import * as api from '../../api/index.ts';
+import { v128ArgumentHosts } from '../../runtime/calls.ts';
 import { loadWasmToolsTextToBinary } from '../../wast/node/wasmToolsText.ts';
 import { gcSourceModule } from './gcOracle.ts';
 import { binaryenFuzzExec, compareFuzzExec, fuzzExecCheck, fuzzExecLines, hostPayload, sameFuzzExecLine } from './fuzzExecOracle.ts';
@@ -104,5 +106,21 @@ describe('the fuzz-exec oracle', () => {
     expect(sameFuzzExecLine('[fuzz-exec] note result: f => 1', '[fuzz-exec] note result: f => 2')).toBe(false);
     expect(sameFuzzExecLine('[trap null ref]', '[trap null reference]')).toBe(true);
     expect(sameFuzzExecLine('[trap null ref]', '[exception thrown: imported-js-tag jserror]')).toBe(false);
+  });
+});
+
+describe("the runtime's v128ArgumentHosts (for log-v128)", () => {
+  it('gives a listed JS function its v128 argument as an unsigned BigInt; any other still throws a TypeError', async () => {
+    const bytes = await wasmTools(`(module
+      (import "m" "log" (func $log (param i32 v128 f64)))
+      (func (export "run") (call $log (i32.const -3) (v128.const i32x4 1 2 3 -1) (f64.const 0.5))))`);
+    const seen: unknown[][] = [];
+    const log = (...a: unknown[]) => { seen.push(a); };
+    v128ArgumentHosts.add(log);
+    const run = new api.Instance(new api.Module(bytes), { m: { log } }).exports.run as () => void;
+    run();
+    expect(seen).toEqual([[-3, 0xffffffff_00000003_00000002_00000001n, 0.5]]);
+    const plain = new api.Instance(new api.Module(bytes), { m: { log: () => {} } }).exports.run as () => void;
+    expect(plain).toThrow(TypeError);
   });
 });
