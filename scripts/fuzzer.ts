@@ -5,9 +5,10 @@
 //   npm run fuzz -- --source binaryen --count 100000 --jobs 2   for hours
 //   npm run fuzz -- --replay DIR/own-seed5-0.min.wasm --source own   check one saved module again
 //
-// Sources (--source, default all): binaryen (wasm-opt -ttf), own (randomProgram.ts and
+// Sources (--source, default all): binaryen (wasm-opt -ttf; against V8, then binaryen's interpreter), own (randomProgram.ts and
 // stressProgram.ts), mutate (mutants against WebAssembly.validate and instantiation), binaryen-gc
-// (wasm-opt -ttf with GC: Lightbeam against itself with LIGHTBEAM_GC_STRESS=1, gcOracle.ts), all.
+// (wasm-opt -ttf with GC: Lightbeam against itself with LIGHTBEAM_GC_STRESS=1, gcOracle.ts, then
+// against binaryen's interpreter, wasm-opt --fuzz-exec-before, fuzzExecOracle.ts), all.
 // Options: --count N (modules per source, default 1000; or per source: binaryen=N,own=N,mutate=N,binaryen-gc=N),
 // --minutes M (start no job after M minutes), --seed S (first seed, default 1),
 // --jobs J (child processes, default 2), --timeout SECONDS (per job, default 60), --out DIR
@@ -42,7 +43,8 @@ const replay = option('replay', '');
 if (replay) {
   if (sources.length !== 1) throw new Error('--replay wants one --source (binaryen, own, binaryen-gc: run it; mutate: validate and instantiate it)');
   const f = await recheck(sources[0]!, new Uint8Array(readFileSync(replay)), number('tamper', 0));
-  console.log(f ? `${f.summary}\n${f.detail}` : sources[0] === 'binaryen-gc' ? 'no finding: Lightbeam\'s runs agree' : 'no finding: Lightbeam agrees with V8');
+  console.log(f ? `${f.summary}\n${f.detail}` : sources[0] === 'binaryen-gc' ? 'no finding: Lightbeam\'s runs agree, and with binaryen\'s interpreter'
+    : sources[0] === 'binaryen' ? 'no finding: Lightbeam agrees with V8 and binaryen\'s interpreter' : 'no finding: Lightbeam agrees with V8');
   process.exit(f ? 1 : 0);
 }
 

@@ -32,6 +32,15 @@ describe('book/16-testing-a-compiler.mdx says', () => {
     for (const w of wats) expect(files).toContain(w.replace(/\.wat$/, '.disasm'));
   });
 
+  test("the fuzz-exec runs' modules add up; log-v128's hook and the names it uses are there", () => {
+    const [total, agreed, unjudged, failed, generator] = says(/checked ([\d,]+) modules: ([\d,]+) agreed with binaryen to the last line, (\d+) were left unjudged at instantiation in the same way, binaryen failed on (\d+) and its generator on (\d+)/);
+    expect(num(agreed!) + num(unjudged!) + num(failed!) + num(generator!)).toBe(num(total!));
+    const [all, toTheEnd] = says(/of (\d+) modules, (\d+) gave binaryen's lines to the end, one was left unjudged/);
+    expect(num(toTheEnd!) + 2).toBe(num(all!));
+    expect(source('compiler/runtime/calls.ts')).toContain('export const v128ArgumentHosts');
+    expect(source('compiler/testing/fuzz/fuzzExecOracle.ts')).toContain('v128ArgumentHosts.add(');
+  });
+
   test("the long run's modules add up, and the mutants are whole jobs", () => {
     const [total, minutes, binaryen, own, mutate] = says(/It checked ([\d,]+) modules in (\d+) minutes: ([\d,]+) from binaryen, ([\d,]+) of its own and ([\d,]+) mutants/);
     expect(num(binaryen!) + num(own!) + num(mutate!)).toBe(num(total!));

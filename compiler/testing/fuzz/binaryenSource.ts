@@ -30,17 +30,25 @@ export const BINARYEN_FEATURES = [
  */
 export const BINARYEN_GC_FEATURES = [...BINARYEN_FEATURES, '--enable-gc', '--enable-exception-handling'];
 
-type Main = (args: string[]) => number;
+export type Main = (args: string[]) => number;
 let loaded: Promise<Main> | undefined;
 
 function loadWasmOpt(): Promise<Main> {
-  return (loaded ??= new Promise((resolve, reject) => {
+  return (loaded ??= startWasmOpt(() => {}));
+}
+
+/**
+ * A fresh copy of wasm-opt in its own vm context; `print` gets what emscripten's runtime prints
+ * (its C++ stdout is written to descriptor 1 by NODERAWFS: fuzzExecTwin.ts collects it there).
+ */
+export function startWasmOpt(print: (line: string) => void): Promise<Main> {
+  return new Promise((resolve, reject) => {
     const require = createRequire(import.meta.url);
     const file = join(dirname(require.resolve('binaryen')), 'bin', 'wasm-opt');
     const source = readFileSync(file, 'utf8').replace(/^#!.*\n/, '');
     const Module: Record<string, unknown> = {
       noInitialRun: true,
-      print: () => {},
+      print,
       printErr: () => {},
       onRuntimeInitialized: () => resolve((context as { callMain: Main }).callMain),
       onAbort: (why: unknown) => reject(new Error(`wasm-opt aborted: ${String(why)}`)),
@@ -52,7 +60,7 @@ function loadWasmOpt(): Promise<Main> {
     context.globalThis = context;
     vm.createContext(context);
     vm.runInContext(source, context, { filename: file });
-  }));
+  });
 }
 
 /** Bytes of random input per module: more input, larger modules (1-4 KB gives modules of 1-10 KB). */

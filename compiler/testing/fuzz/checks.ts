@@ -1,11 +1,13 @@
 // Test-only (Node): what one fuzzing job does, in a child process (worker.ts): make a module from
 // a source and a seed, and check Lightbeam against V8 on it.
 //
-// - binaryen: `wasm-opt -ttf` modules (binaryenSource.ts), run on both engines (transcript.ts).
+// - binaryen: `wasm-opt -ttf` modules (binaryenSource.ts), run on both engines (transcript.ts);
+//   when they agree, Lightbeam is checked against binaryen's interpreter too (fuzzExecOracle.ts).
 // - own: the project's generators, alternating the feature-rich randomProgram.ts and the
 //   register-pressure stressProgram.ts, run on both engines.
 // - binaryen-gc: `wasm-opt -ttf` modules with GC, which no V8 of Node 20 runs: Lightbeam's own
-//   runs, normal and with a collection before every allocation, are compared (gcOracle.ts).
+//   runs, normal and with a collection before every allocation, are compared (gcOracle.ts), then
+//   Lightbeam's with binaryen's interpreter (`wasm-opt --fuzz-exec-before`, fuzzExecOracle.ts).
 // - mutate: a base module (from the two sources above) mutated MUTANTS_PER_JOB times; each mutant
 //   must be accepted or rejected as V8 accepts or rejects it (a proposal Lightbeam does not claim
 //   must be rejected with "unsupported feature"), compile errors must be CompileErrors with a byte
@@ -26,7 +28,8 @@ import { stressProgram } from '../../codegen/testing/stressProgram.ts';
 import { rng } from '../rng.ts';
 import { binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape, ShapeError } from './moduleShape.ts';
-import { compareGcRuns, gcJob } from './gcOracle.ts';
+import { gcJob, recheckGc } from './gcOracle.ts';
+import { fuzzExecCheck } from './fuzzExecOracle.ts';
 
 /** The count of generated modules V8 cannot judge (v8CannotJudge: typed references, GC). */
 export const UNJUDGED = 'unjudged (typed references, GC)';
@@ -129,9 +132,10 @@ const count = (counts: Record<string, number>, k: string) => { counts[k] = (coun
 
 async function executionJob(source: 'binaryen' | 'own', seed: number): Promise<JobResult> {
   const counts: Record<string, number> = {};
-  let bytes: Uint8Array;
+  let generated: Uint8Array, bytes: Uint8Array;
   try {
-    bytes = exposeState(await sourceModule(source, seed));
+    generated = await sourceModule(source, seed);
+    bytes = exposeState(generated);
   } catch (e) {
     return { modules: 1, counts: { [GENERATOR_FAILED]: 1 }, findings: [{ kind: 'invalid-input', summary: GENERATOR_FAILED, detail: String(e), bytes: new Uint8Array() }] };
   }
@@ -141,7 +145,11 @@ async function executionJob(source: 'binaryen' | 'own', seed: number): Promise<J
   }
   const f = compareExecution(bytes);
   count(counts, f ? 'mismatch' : 'agree');
-  return { modules: 1, counts, findings: f ? [f] : [] };
+  if (f || source !== 'binaryen') return { modules: 1, counts, findings: f ? [f] : [] };
+  // binaryen's own modules are run by its interpreter too (as generated: its exports are the ones it calls).
+  const x = await fuzzExecCheck(generated, () => inflight(generated));
+  count(counts, x.count);
+  return { modules: 1, counts, findings: x.finding ? [{ kind: 'mismatch', ...x.finding, bytes: generated }] : [] };
 }
 
 /**
@@ -330,7 +338,13 @@ export function runJob(source: Source, seed: number): Promise<JobResult> {
 
 /** Check given bytes the way a job of `source` would (the reducer's test). */
 export async function recheck(source: Source, bytes: Uint8Array, tamper = 0): Promise<Finding | undefined> {
-  if (source === 'binaryen-gc') return compareGcRuns(bytes, () => inflight(bytes));
+  if (source === 'binaryen-gc') return recheckGc(bytes, () => inflight(bytes));
+  if (source === 'binaryen') {
+    const f = compareExecution(bytes);
+    if (f) return f;
+    const x = await fuzzExecCheck(bytes, () => inflight(bytes));
+    return x.finding && { kind: 'mismatch', ...x.finding, bytes };
+  }
   if (source !== 'mutate') return compareExecution(bytes);
   return checkMutant(bytes, tamper, {});
 }

@@ -193,6 +193,9 @@ describe('a bounded campaign (fixed seed, child processes)', () => {
     // GC modules: Lightbeam's normal, stressed and second normal runs agree (nearly all use structs or arrays).
     expect(r.counts[GC_AGREE_HEAP]! + (r.counts[GC_AGREE_NO_HEAP] ?? 0)).toBe(20);
     expect(r.counts[GC_AGREE_HEAP]).toBeGreaterThan(15);
+    // And binaryen's interpreter agrees with them, and with the binaryen source's modules (all but
+    // the one of the 100 it fails on, by its own stack, and the few V8 cannot judge).
+    expect(r.counts['fuzz-exec: agree']).toBeGreaterThan(20 + 90);
     // Every execution module agrees, but for the few V8 cannot judge (binaryen's -ttf writes
     // typed function references' ref.as_non_null, which Node 20's V8 lacks).
     expect(r.counts.agree! + (r.counts[UNJUDGED] ?? 0)).toBe(200);

@@ -12,6 +12,7 @@ import { gcHeapUse } from '../../binary/refTypes.ts';
 import { UNSUPPORTED_FEATURE } from '../../errors.ts';
 import { BINARYEN_GC_FEATURES, binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape } from './moduleShape.ts';
+import { fuzzExecCheck } from './fuzzExecOracle.ts';
 import { lightbeamEngine, transcript } from './transcript.ts';
 import type { TwinReply } from './gcTwin.ts';
 
@@ -143,9 +144,10 @@ export const GC_AGREE_NO_HEAP = 'gc: agree (no struct or array types)';
  * (an "unsupported feature" is no finding; any other CompileError is one), else compare its runs.
  */
 export async function gcJob(seed: number, beforeOwnRun: (bytes: Uint8Array) => void): Promise<{ counts: Record<string, number>; finding?: GcFinding; generatorFailed?: string }> {
-  let bytes: Uint8Array;
+  let generated: Uint8Array, bytes: Uint8Array;
   try {
-    bytes = exposeState(await gcSourceModule(seed));
+    generated = await gcSourceModule(seed);
+    bytes = exposeState(generated);
   } catch (e) {
     return { counts: {}, generatorFailed: String(e) };
   }
@@ -155,5 +157,18 @@ export async function gcJob(seed: number, beforeOwnRun: (bytes: Uint8Array) => v
     return { counts: { 'gc: mismatch': 1 }, finding: { kind: 'mismatch', summary: `Lightbeam rejects binaryen's module: ${a.reason}`, detail: a.reason, bytes } };
   }
   const finding = await compareGcRuns(bytes, () => beforeOwnRun(bytes));
-  return { counts: { [finding ? 'gc: mismatch' : a.heap ? GC_AGREE_HEAP : GC_AGREE_NO_HEAP]: 1 }, finding };
+  const counts = { [finding ? 'gc: mismatch' : a.heap ? GC_AGREE_HEAP : GC_AGREE_NO_HEAP]: 1 };
+  if (finding) return { counts, finding };
+  // Then binaryen's interpreter, on the module as generated (its exports are the ones binaryen calls).
+  const x = await fuzzExecCheck(generated, () => beforeOwnRun(generated));
+  counts[x.count] = 1;
+  return { counts, finding: x.finding && { kind: 'mismatch', ...x.finding, bytes: generated } };
+}
+
+/** The reducer's check of a GC finding: Lightbeam's runs against each other, then against binaryen's interpreter. */
+export async function recheckGc(bytes: Uint8Array, beforeOwnRun: () => void): Promise<GcFinding | undefined> {
+  const f = await compareGcRuns(bytes, beforeOwnRun);
+  if (f) return f;
+  const x = await fuzzExecCheck(bytes, beforeOwnRun);
+  return x.finding && { kind: 'mismatch', ...x.finding, bytes };
 }
