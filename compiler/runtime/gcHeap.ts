@@ -82,7 +82,7 @@ export const MIN_BUDGET = 32 * 1024 * 1024;
  * shows at once, in tests and spec scripts).
  */
 const STRESS = typeof process !== 'undefined' && !!process.env.LIGHTBEAM_GC_STRESS;
-/** Empty chunks a sweep keeps mapped for what comes next; it unmaps the others. */
+/** Empty chunks a sweep keeps mapped beyond what the next budget needs; it unmaps the others. */
 const SPARE_CHUNKS = 4;
 /** A bump region ending before an object up to this size fits is dropped for the next run (until the next sweep). */
 const SMALL_OBJECT = 256;
@@ -175,13 +175,27 @@ class MarkSweepHeap implements GcHeap {
     const c = this.current;
     if (!c) return;
     const top = this.top;
-    let at = this.parsed;
-    if (at === top) return;
-    while (at < top) {
-      const size = this.sizeOf(c, at);
-      // Generated code makes objects of registered types only; anything else is a broken heap.
-      if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${at.toString(16)}`);
-      c.setStart(c.granule(at));
+    if (this.parsed === top) return;
+    // Offsets in the chunk, and the bitmap set in place: this loop runs for every object made.
+    const { u32, starts } = c;
+    const end = top - c.base;
+    const odd = this.oddSizes.size !== 0;
+    // Runs of one struct type are the common case: its size is looked up once per run.
+    let lastHeader = -1;
+    let lastSize = 0;
+    let at = this.parsed - c.base;
+    while (at < end) {
+      const header = u32[at >>> 2]!;
+      let size = lastSize;
+      if (header !== lastHeader || odd) {
+        size = this.sizeOf(c, c.base + at);
+        // Generated code makes objects of registered types only; anything else is a broken heap.
+        if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${(c.base + at).toString(16)}`);
+        lastHeader = header >>> OBJECT_KIND_SHIFT === OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT ? header : -1;
+        lastSize = size;
+      }
+      const g = at >>> 3; // the granule: OBJECT_ALIGN is 8
+      starts[g >>> 5]! |= 1 << (g & 31);
       at += size;
     }
     const bytes = top - this.parsed;
@@ -435,7 +449,7 @@ class MarkSweepHeap implements GcHeap {
     }
     this.collections++;
     this.sinceCollection = 0;
-    this.budget = STRESS ? 0 : Math.max(MIN_BUDGET, this.liveBytes);
+    this.budget = this.budgetFor(this.liveBytes);
   }
 
   /**
@@ -446,8 +460,9 @@ class MarkSweepHeap implements GcHeap {
   private sweep(): void {
     const kept: Chunk[] = [];
     const runs: Run[] = [];
+    const empty: Chunk[] = [];
     let live = 0;
-    let spare = 0;
+    let freeBytes = 0;
     for (const c of this.chunks) {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
@@ -457,14 +472,15 @@ class MarkSweepHeap implements GcHeap {
         if (address > free) {
           this.zeroDead(c, free, address);
           chunkRuns.push({ chunk: c, start: free, end: address });
+          freeBytes += address - free;
         }
         const size = this.sizeOf(c, address);
         free = address + size;
         liveHere += size;
       }
-      if (liveHere === 0 && (c.large || spare++ >= SPARE_CHUNKS)) {
-        c.unmap();
-        this.mappedBytes -= c.size;
+      if (liveHere === 0) {
+        if (c.large) this.unmapChunk(c);
+        else empty.push(c);
         continue;
       }
       // Zeroed up to what was used only: pages never written stay uncommitted.
@@ -475,10 +491,29 @@ class MarkSweepHeap implements GcHeap {
       live += liveHere;
       if (!c.large) {
         if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
+        freeBytes += c.base + c.size - free;
         runs.push(...chunkRuns);
       }
       kept.push(c);
     }
+    // Empty chunks stay mapped while the free runs hold less than the next budget: the
+    // allocation until the next collection reuses them (unmapping them only to map as many again
+    // costs system calls and a page fault per page); the rest are unmapped.
+    const budget = this.budgetFor(live);
+    for (const c of empty) {
+      if (freeBytes >= budget + SPARE_CHUNKS * CHUNK_SIZE) {
+        this.unmapChunk(c);
+        continue;
+      }
+      this.zeroDead(c, c.base, c.base + c.used);
+      c.used = 0;
+      c.keepMarkedStarts();
+      c.liveBytes = 0;
+      runs.push({ chunk: c, start: c.base, end: c.base + c.size });
+      freeBytes += c.size;
+      kept.push(c);
+    }
+    kept.sort((a, b) => a.base - b.base);
     for (const address of this.oddSizes.keys()) {
       const c = this.chunkOf(address)!;
       if (!c.isMarked(c.granule(address))) this.oddSizes.delete(address);
@@ -490,6 +525,16 @@ class MarkSweepHeap implements GcHeap {
     this.nextRun = 0;
     this.dropRegion();
     this.liveBytes = live;
+  }
+
+  private unmapChunk(c: Chunk): void {
+    c.unmap();
+    this.mappedBytes -= c.size;
+  }
+
+  /** Bytes to allocate after a collection that found `live` bytes before the next one. */
+  private budgetFor(live: number): number {
+    return STRESS ? 0 : Math.max(MIN_BUDGET, live);
   }
 
   /**
