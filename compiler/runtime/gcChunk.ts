@@ -12,6 +12,9 @@ export const CHUNK_SIZE = 1 << 20;
 
 export class Chunk {
   readonly base: number;
+  /** `base`'s low and high 32 bits (marking compares a field's halves with them). */
+  readonly baseLow: number;
+  readonly baseHigh: number;
   readonly size: number;
   /** True for a large object's own mapping (its one object starts at `base`). */
   readonly large: boolean;
@@ -28,6 +31,8 @@ export class Chunk {
 
   private constructor(base: number, size: number, large: boolean) {
     this.base = base;
+    this.baseLow = base >>> 0;
+    this.baseHigh = Math.floor(base / 0x100000000);
     this.size = size;
     this.large = large;
     const buffer = getNative().view(base, size);

@@ -376,10 +376,23 @@ class MarkSweepHeap implements GcHeap {
   private readonly markWord = (word: number): void => {
     if (!(word >= this.low && word < this.high) || word % OBJECT_ALIGN !== 0) return;
     const c = this.markChunkOf(word);
-    if (c === undefined) return;
-    const g = c.granule(word);
-    if (c.isStart(g) && c.mark(g)) this.worklist.push(word);
+    if (c !== undefined) this.markIn(c, word - c.base);
   };
+
+  /**
+   * Mark the object at `offset` in chunk `c` if one starts there and it is not marked yet, and
+   * queue it. Offsets are below 2^31 and granules are offset / 8: integer arithmetic, where
+   * addresses (above 2^32) would be doubles.
+   */
+  private markIn(c: Chunk, offset: number): void {
+    const g = offset >>> 3; // OBJECT_ALIGN is 8
+    const w = g >>> 5;
+    const bit = 1 << (g & 31);
+    const marks = c.marks;
+    if ((c.starts[w]! & bit) === 0 || (marks[w]! & bit) !== 0) return;
+    marks[w] = marks[w]! | bit;
+    this.worklist.push(c.base + offset);
+  }
 
   /** The chunk holding `address` (within [low, high)), or undefined: the last one found first. */
   private markChunkOf(address: number): Chunk | undefined {
@@ -425,13 +438,21 @@ class MarkSweepHeap implements GcHeap {
     }
   }
 
-  /** A reference field at `offset` in chunk `c`: an object to mark, or a host word to report. */
+  /**
+   * A reference field at `offset` in chunk `c`: an object to mark, or a host word to report. A
+   * field usually points into its own object's chunk (objects made together lie together): that
+   * is tried first, on the field's two halves, before the address is put together.
+   */
   private visitField(c: Chunk, offset: number): void {
-    const lo = c.u32[offset >>> 2]!;
+    const u32 = c.u32;
+    const lo = u32[offset >>> 2]!;
+    const hi = u32[(offset >>> 2) + 1]!;
     if ((lo & 7) === 0) {
-      const word = lo + c.u32[(offset >>> 2) + 1]! * 0x100000000;
-      if (word !== 0) this.markWord(word);
-    } else if ((lo & 3) === 2 && this.reportHost) this.reportHost(lo + c.u32[(offset >>> 2) + 1]! * 0x100000000);
+      if ((lo | hi) === 0) return;
+      const inChunk = hi === c.baseHigh ? (lo - c.baseLow) >>> 0 : -1;
+      if (inChunk >= 0 && inChunk < c.size) this.markIn(c, inChunk);
+      else this.markWord(lo + hi * 0x100000000);
+    } else if ((lo & 3) === 2 && this.reportHost) this.reportHost(lo + hi * 0x100000000);
   }
   // #endregion gc-mark
 
