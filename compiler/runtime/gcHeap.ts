@@ -484,20 +484,38 @@ class MarkSweepHeap implements GcHeap {
     const empty: Chunk[] = [];
     let live = 0;
     let freeBytes = 0;
+    const odd = this.oddSizes.size !== 0;
     for (const c of this.chunks) {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
       let free = c.base; // where the free run before the next live object starts
-      for (let g = c.nextMarked(0); g >= 0; g = c.nextMarked(g + 1)) {
-        const address = c.base + g * OBJECT_ALIGN;
-        if (address > free) {
-          this.zeroDead(c, free, address);
-          chunkRuns.push({ chunk: c, start: free, end: address });
-          freeBytes += address - free;
+      // The mark bits word by word, lowest set bit first; a run of live structs of one type
+      // looks its size up once (as parseRegion does).
+      const { marks, u32 } = c;
+      let lastHeader = -1;
+      let lastSize = 0;
+      for (let w = 0; w < marks.length; w++) {
+        let bits = marks[w]!;
+        while (bits !== 0) {
+          const lowest = bits & -bits;
+          bits ^= lowest;
+          const offset = (w * 32 + 31 - Math.clz32(lowest)) * OBJECT_ALIGN;
+          const address = c.base + offset;
+          if (address > free) {
+            this.zeroDead(c, free, address);
+            chunkRuns.push({ chunk: c, start: free, end: address });
+            freeBytes += address - free;
+          }
+          const header = u32[offset >>> 2]!;
+          let size = lastSize;
+          if (header !== lastHeader || odd) {
+            size = this.sizeOf(c, address);
+            lastHeader = header >>> OBJECT_KIND_SHIFT === OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT ? header : -1;
+            lastSize = size;
+          }
+          free = address + size;
+          liveHere += size;
         }
-        const size = this.sizeOf(c, address);
-        free = address + size;
-        liveHere += size;
       }
       if (liveHere === 0) {
         if (c.large) this.unmapChunk(c);
