@@ -86,14 +86,23 @@ const STRESS = typeof process !== 'undefined' && !!process.env.LIGHTBEAM_GC_STRE
 const SPARE_CHUNKS = 4;
 /** A bump region ending before an object up to this size fits is dropped for the next run (until the next sweep). */
 const SMALL_OBJECT = 256;
+/**
+ * Bytes of a region zeroed at a time, as allocation reaches them: the sweep zeroes nothing, so
+ * the zeroing happens just before the objects are written (in cache) and costs no pass of its own.
+ */
+const ZERO_SLICE = 128 * 1024;
 /** The largest object (bytes): an array of more fails as out of memory. */
 const MAX_OBJECT = 2 ** 31;
 
-/** A free run [start, end) of a chunk (absolute addresses). */
+/**
+ * A free run [start, end) of a chunk (absolute addresses): zero from `dirtyEnd` on, but before it
+ * it may still hold dead objects (the sweep leaves them: the run is zeroed as allocation reaches it).
+ */
 interface Run {
   readonly chunk: Chunk;
   start: number;
   readonly end: number;
+  readonly dirtyEnd: number;
 }
 
 class MarkSweepHeap implements GcHeap {
@@ -123,13 +132,16 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-region-fields
   /**
    * The region allocation bumps through: [TOP, end) of `current`, TOP in `region` (GC_REGION's
-   * layout: generated code bumps it), with the LIMIT published there `end`, or TOP to send every
+   * layout: generated code bumps it), with the LIMIT published there `limit` (the memory below it
+   * is zero: beyond it, up to `dirtyEnd`, dead objects may remain), or TOP to send every
    * allocation to allocate() (no region, or stress). Objects from `parsed` to TOP have no start
    * bits yet and are not counted in `countedBytes`.
    */
   private region: Uint32Array = new Uint32Array(4);
   private current: Chunk | undefined;
   private end = 0;
+  private limit = 0;
+  private dirtyEnd = 0;
   private parsed = 0;
   /** Bytes allocated, but for the region's unparsed objects. */
   private countedBytes = 0;
@@ -160,7 +172,7 @@ class MarkSweepHeap implements GcHeap {
     const hi = Math.floor(top / 0x100000000);
     r[0] = top >>> 0;
     r[1] = hi;
-    const limit = STRESS || !this.current ? top : this.end;
+    const limit = STRESS || !this.current ? top : this.limit;
     r[2] = limit >>> 0;
     r[3] = Math.floor(limit / 0x100000000);
   }
@@ -180,18 +192,22 @@ class MarkSweepHeap implements GcHeap {
     const { u32, starts } = c;
     const end = top - c.base;
     const odd = this.oddSizes.size !== 0;
-    // Runs of one struct type are the common case: its size is looked up once per run.
+    // Runs of objects of one header and length (a struct type's, an array type's of one length)
+    // are the common case: their size is looked up once per run.
     let lastHeader = -1;
+    let lastLength = -1;
     let lastSize = 0;
     let at = this.parsed - c.base;
     while (at < end) {
       const header = u32[at >>> 2]!;
+      const length = u32[(at >>> 2) + 1]!;
       let size = lastSize;
-      if (header !== lastHeader || odd) {
+      if (header !== lastHeader || length !== lastLength || odd) {
         size = this.sizeOf(c, c.base + at);
         // Generated code makes objects of registered types only; anything else is a broken heap.
         if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${(c.base + at).toString(16)}`);
-        lastHeader = header >>> OBJECT_KIND_SHIFT === OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT ? header : -1;
+        lastHeader = header;
+        lastLength = length;
         lastSize = size;
       }
       const g = at >>> 3; // the granule: OBJECT_ALIGN is 8
@@ -237,7 +253,7 @@ class MarkSweepHeap implements GcHeap {
     }
     // Bumped like generated code's objects: the next parse gives it its start bit and counts it.
     let address = this.top;
-    if (!this.current || address + bytes > this.end) {
+    if (!this.current || address + bytes > this.limit) {
       this.refill(bytes);
       address = this.top;
     }
@@ -253,16 +269,40 @@ class MarkSweepHeap implements GcHeap {
     if (this.sizeOf(chunk, address) !== bytes) this.oddSizes.set(address, bytes);
   }
 
-  /** Bump through [start, end) of `chunk` next (the previous region was parsed and given up). */
-  private startRegion(chunk: Chunk, start: number, end: number): void {
+  /**
+   * Bump through [start, end) of `chunk` next (the previous region was parsed and given up), its
+   * memory zero from `dirtyEnd` on; zeroed to hold `bytes` at least.
+   */
+  private startRegion(chunk: Chunk, start: number, end: number, dirtyEnd: number, bytes: number): void {
     this.current = chunk;
     this.end = end;
     this.parsed = start;
-    this.setRegion(start);
+    this.limit = start;
+    this.dirtyEnd = dirtyEnd;
+    this.zeroAhead(start, bytes);
   }
 
-  /** Make [top, limit) hold `bytes` (small): the next free run that does, or a new chunk. */
+  /**
+   * Raise the region's LIMIT to hold `bytes` from `top` (within `end`): the next slice of dead
+   * objects zeroed, or, once no dead one is left ahead, all the way to `end`.
+   */
+  private zeroAhead(top: number, bytes: number): void {
+    let limit = Math.min(this.end, Math.max(top + bytes, this.limit + ZERO_SLICE));
+    if (this.limit < this.dirtyEnd) {
+      const c = this.current!;
+      c.u8.fill(0, this.limit - c.base, Math.min(limit, this.dirtyEnd) - c.base);
+    }
+    if (limit >= this.dirtyEnd) limit = this.end;
+    this.limit = limit;
+    this.setRegion(top);
+  }
+
+  /** Make [top, limit) hold `bytes` (small): more of the current run, the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
+    if (this.current && this.top + bytes <= this.end) {
+      this.zeroAhead(this.top, bytes);
+      return;
+    }
     this.parseRegion();
     const runs = this.runs;
     if (bytes > SMALL_OBJECT) {
@@ -271,7 +311,7 @@ class MarkSweepHeap implements GcHeap {
         const run = runs[i]!;
         if (run.end - run.start >= bytes) {
           this.giveBack();
-          this.startRegion(run.chunk, run.start, run.end);
+          this.startRegion(run.chunk, run.start, run.end, run.dirtyEnd, bytes);
           runs.splice(i, 1);
           return;
         }
@@ -281,21 +321,22 @@ class MarkSweepHeap implements GcHeap {
       while (this.nextRun < runs.length) {
         const run = runs[this.nextRun++]!;
         if (run.end - run.start >= bytes) {
-          this.startRegion(run.chunk, run.start, run.end);
+          this.startRegion(run.chunk, run.start, run.end, run.dirtyEnd, bytes);
           return;
         }
       }
     }
     this.giveBack();
     const chunk = this.mapChunk(CHUNK_SIZE, false);
-    this.startRegion(chunk, chunk.base, chunk.base + chunk.size);
+    this.startRegion(chunk, chunk.base, chunk.base + chunk.size, chunk.base, bytes);
   }
 
   /** The current region's rest, back among the runs (a medium object or a new chunk takes its place). */
   private giveBack(): void {
     this.parseRegion();
     if (this.current && this.end - this.top >= GC_HEADER.SIZE) {
-      this.runs.push({ chunk: this.current, start: this.top, end: this.end });
+      const top = this.top;
+      this.runs.push({ chunk: this.current, start: top, end: this.end, dirtyEnd: this.limit < this.dirtyEnd ? this.dirtyEnd : top });
     }
     this.dropRegion();
   }
@@ -303,7 +344,7 @@ class MarkSweepHeap implements GcHeap {
   /** No region: TOP = LIMIT = 0, so generated code calls out for its next object. */
   private dropRegion(): void {
     this.current = undefined;
-    this.end = this.parsed = 0;
+    this.end = this.parsed = this.limit = this.dirtyEnd = 0;
     this.setRegion(0);
   }
 
@@ -489,10 +530,11 @@ class MarkSweepHeap implements GcHeap {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
       let free = c.base; // where the free run before the next live object starts
-      // The mark bits word by word, lowest set bit first; a run of live structs of one type
-      // looks its size up once (as parseRegion does).
+      // The mark bits word by word, lowest set bit first; a run of live objects of one header and
+      // length looks its size up once (as parseRegion does).
       const { marks, u32 } = c;
       let lastHeader = -1;
+      let lastLength = -1;
       let lastSize = 0;
       for (let w = 0; w < marks.length; w++) {
         let bits = marks[w]!;
@@ -502,15 +544,16 @@ class MarkSweepHeap implements GcHeap {
           const offset = (w * 32 + 31 - Math.clz32(lowest)) * OBJECT_ALIGN;
           const address = c.base + offset;
           if (address > free) {
-            this.zeroDead(c, free, address);
-            chunkRuns.push({ chunk: c, start: free, end: address });
+            chunkRuns.push({ chunk: c, start: free, end: address, dirtyEnd: address });
             freeBytes += address - free;
           }
           const header = u32[offset >>> 2]!;
+          const length = u32[(offset >>> 2) + 1]!;
           let size = lastSize;
-          if (header !== lastHeader || odd) {
+          if (header !== lastHeader || length !== lastLength || odd) {
             size = this.sizeOf(c, address);
-            lastHeader = header >>> OBJECT_KIND_SHIFT === OBJECT_KIND_STRUCT >>> OBJECT_KIND_SHIFT ? header : -1;
+            lastHeader = header;
+            lastLength = length;
             lastSize = size;
           }
           free = address + size;
@@ -522,14 +565,13 @@ class MarkSweepHeap implements GcHeap {
         else empty.push(c);
         continue;
       }
-      // Zeroed up to what was used only: pages never written stay uncommitted.
-      this.zeroDead(c, free, c.base + c.used);
-      c.used = free - c.base;
+      // Dead objects stay where they are until allocation reaches them (zeroAhead); `used` still
+      // says how far the chunk was ever written, so a page never written is never zeroed (nor committed).
       c.keepMarkedStarts();
       c.liveBytes = liveHere;
       live += liveHere;
       if (!c.large) {
-        if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
+        if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size, dirtyEnd: Math.max(free, c.base + c.used) });
         freeBytes += c.base + c.size - free;
         runs.push(...chunkRuns);
       }
@@ -544,11 +586,9 @@ class MarkSweepHeap implements GcHeap {
         this.unmapChunk(c);
         continue;
       }
-      this.zeroDead(c, c.base, c.base + c.used);
-      c.used = 0;
       c.keepMarkedStarts();
       c.liveBytes = 0;
-      runs.push({ chunk: c, start: c.base, end: c.base + c.size });
+      runs.push({ chunk: c, start: c.base, end: c.base + c.size, dirtyEnd: c.base + c.used });
       freeBytes += c.size;
       kept.push(c);
     }
@@ -576,18 +616,6 @@ class MarkSweepHeap implements GcHeap {
     return STRESS ? 0 : Math.max(MIN_BUDGET, live);
   }
 
-  /**
-   * Zero the dead objects in [from, to) of chunk `c`, a gap between live ones (their start bits
-   * are still set): from the first one's start to the last one's end. The rest of a gap is free
-   * memory, zero already, which a gap may have much of (a whole chunk's tail).
-   */
-  private zeroDead(c: Chunk, from: number, to: number): void {
-    if (to <= from) return;
-    const first = c.nextStart(c.granule(from));
-    if (first < 0 || c.base + first * OBJECT_ALIGN >= to) return;
-    const lastAt = c.base + c.prevStart(c.granule(to) - 1) * OBJECT_ALIGN;
-    c.u8.fill(0, first * OBJECT_ALIGN, lastAt + this.sizeOf(c, lastAt) - c.base);
-  }
   // #endregion gc-collect
 
   // #region gc-host-words
