@@ -464,10 +464,12 @@ class MarkSweepHeap implements GcHeap {
         const odd = this.oddSizes.get(address);
         if (odd !== undefined) {
           // Unknown layout: every word may be a reference.
+          c.markSpan(at >>> 3, odd >>> 3);
           for (let off = GC_HEADER.SIZE; off < odd; off += 8) this.visitField(c, at + off);
           continue;
         }
       }
+      c.markSpan(at >>> 3, this.sizeOf(c, address) >>> 3);
       const id = c.u32[at >>> 2]! & TYPE_ID_MASK;
       const offsets = this.refOffsetsById[id];
       if (offsets !== undefined) {
@@ -525,39 +527,46 @@ class MarkSweepHeap implements GcHeap {
     const empty: Chunk[] = [];
     let live = 0;
     let freeBytes = 0;
-    const odd = this.oddSizes.size !== 0;
     for (const c of this.chunks) {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
-      let free = c.base; // where the free run before the next live object starts
-      // The mark bits word by word, lowest set bit first; a run of live objects of one header and
-      // length looks its size up once (as parseRegion does).
-      const { marks, u32 } = c;
-      let lastHeader = -1;
-      let lastLength = -1;
-      let lastSize = 0;
-      for (let w = 0; w < marks.length; w++) {
-        let bits = marks[w]!;
-        while (bits !== 0) {
-          const lowest = bits & -bits;
-          bits ^= lowest;
-          const offset = (w * 32 + 31 - Math.clz32(lowest)) * OBJECT_ALIGN;
-          const address = c.base + offset;
-          if (address > free) {
-            chunkRuns.push({ chunk: c, start: free, end: address, dirtyEnd: address });
-            freeBytes += address - free;
+      if (c.large) {
+        if (c.isMarked(0)) liveHere = c.used;
+      } else {
+        // The free runs are the unmarked stretches of the mark bitmap (a scanned object's every
+        // granule is marked): found word by word, without reading the objects.
+        const marks = c.marks;
+        let liveGranules = 0;
+        let free = 0; // the granule where the free stretch being passed started, or -1 in a live one
+        for (let w = 0; w < marks.length; w++) {
+          const bits = marks[w]!;
+          if (bits === 0) {
+            if (free < 0) free = w * 32;
+            continue;
           }
-          const header = u32[offset >>> 2]!;
-          const length = u32[(offset >>> 2) + 1]!;
-          let size = lastSize;
-          if (header !== lastHeader || length !== lastLength || odd) {
-            size = this.sizeOf(c, address);
-            lastHeader = header;
-            lastLength = length;
-            lastSize = size;
+          if (bits === 0xffffffff && free < 0) {
+            liveGranules += 32;
+            continue;
           }
-          free = address + size;
-          liveHere += size;
+          for (let b = 0; b < 32; b++) {
+            if ((bits >>> b) & 1) {
+              liveGranules++;
+              if (free >= 0) {
+                const start = c.base + free * OBJECT_ALIGN;
+                const end = c.base + (w * 32 + b) * OBJECT_ALIGN;
+                chunkRuns.push({ chunk: c, start, end, dirtyEnd: end });
+                freeBytes += end - start;
+                free = -1;
+              }
+            } else if (free < 0) free = w * 32 + b;
+          }
+        }
+        liveHere = liveGranules * OBJECT_ALIGN;
+        if (free >= 0 && liveHere > 0) {
+          const start = c.base + free * OBJECT_ALIGN;
+          const end = c.base + c.size;
+          chunkRuns.push({ chunk: c, start, end, dirtyEnd: Math.max(start, c.base + c.used) });
+          freeBytes += end - start;
         }
       }
       if (liveHere === 0) {
@@ -570,11 +579,7 @@ class MarkSweepHeap implements GcHeap {
       c.keepMarkedStarts();
       c.liveBytes = liveHere;
       live += liveHere;
-      if (!c.large) {
-        if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size, dirtyEnd: Math.max(free, c.base + c.used) });
-        freeBytes += c.base + c.size - free;
-        runs.push(...chunkRuns);
-      }
+      runs.push(...chunkRuns);
       kept.push(c);
     }
     // Empty chunks stay mapped while the free runs hold less than the next budget: the
