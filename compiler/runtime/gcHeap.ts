@@ -300,6 +300,8 @@ class MarkSweepHeap implements GcHeap {
   /** Make [top, limit) hold `bytes` (small): more of the current run, the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
     if (this.current && this.top + bytes <= this.end) {
+      // Parsed now, while the objects just made are still in the cache.
+      this.parseRegion();
       this.zeroAhead(this.top, bytes);
       return;
     }
@@ -469,8 +471,10 @@ class MarkSweepHeap implements GcHeap {
           continue;
         }
       }
-      c.markSpan(at >>> 3, this.sizeOf(c, address) >>> 3);
       const id = c.u32[at >>> 2]! & TYPE_ID_MASK;
+      // The object's size as sizeOf gives it (a parse checked its header and kind already).
+      const size = this.sizeById[id]!;
+      c.markSpan(at >>> 3, (size > 0 ? size : arrayBytes(c.u32[(at >>> 2) + 1]!, -size)) >>> 3);
       const offsets = this.refOffsetsById[id];
       if (offsets !== undefined) {
         for (let k = 0; k < offsets.length; k++) this.visitField(c, at + offsets[k]!);
