@@ -30,7 +30,7 @@ export class Chunk {
   readonly marks: Uint32Array;
   /** Bytes of the objects that survived the last sweep (or allocated since it: an estimate). */
   liveBytes = 0;
-  /** Bytes from `base` that may be non-zero: beyond them the chunk is zero (the sweep zeroes no further). */
+  /** Bytes from `base` ever written: beyond them the chunk is zero (zeroAhead zeroes no further). */
   used = 0;
 
   private constructor(base: number, size: number, large: boolean) {

@@ -5,11 +5,14 @@
 // move. Small objects are bumped through the free runs of 1 MiB chunks, large ones get mappings of
 // their own (gcChunk.ts). A collection marks from the roots (`markers`: the runtime's tables,
 // globals, segments, the wasm stack, JS-held objects) by an explicit worklist, so that a list a
-// million objects deep does not overflow the JS stack, then sweeps: dead objects are zeroed (free
-// memory is always zero: allocate promises zeroed objects), the free runs between live ones are
-// what allocation bumps through next, and empty chunks are unmapped. It collects when the bytes
-// allocated since the last collection pass a budget that grows with the live bytes, so the work
-// is amortised and the mapped memory stays within about twice the live data (plus 32 MiB).
+// million objects deep does not overflow the JS stack (marking a scanned object's every granule),
+// then sweeps: the unmarked stretches of the mark bitmaps are the free runs allocation bumps
+// through next, found without reading an object; the dead objects in them are left as they are
+// and zeroed slice by slice as allocation reaches them (`zeroAhead`: allocate promises zeroed
+// objects, and the memory below the region's LIMIT is zero). Empty chunks stay mapped while the
+// next budget needs them, the rest are unmapped. It collects when the bytes allocated since the
+// last collection pass a budget that grows with the live bytes, so the work is amortised and the
+// mapped memory stays within about twice the live data (plus 32 MiB).
 //
 // Generated code allocates inline: the free run being bumped through is the thread's allocation
 // region (abi GC_REGION: TOP and LIMIT in the runtime's state block, `useRegion`), which
@@ -282,6 +285,7 @@ class MarkSweepHeap implements GcHeap {
     this.zeroAhead(start, bytes);
   }
 
+  // #region gc-zero-ahead
   /**
    * Raise the region's LIMIT to hold `bytes` from `top` (within `end`): the next slice of dead
    * objects zeroed, or, once no dead one is left ahead, all the way to `end`.
@@ -296,6 +300,7 @@ class MarkSweepHeap implements GcHeap {
     this.limit = limit;
     this.setRegion(top);
   }
+  // #endregion gc-zero-ahead
 
   /** Make [top, limit) hold `bytes` (small): more of the current run, the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
@@ -521,9 +526,10 @@ class MarkSweepHeap implements GcHeap {
   }
 
   /**
-   * Free every unmarked object: the start bits of marked objects only are kept, the memory
-   * between marked objects is zeroed and becomes the free runs; empty chunks are unmapped. It
-   * walks the live objects (by their mark bits), not the dead ones.
+   * Free every unmarked object: the start bits of marked objects only are kept, and the
+   * unmarked stretches of each chunk's mark bitmap become the free runs (their dead objects
+   * zeroed later, by zeroAhead); empty chunks are kept for the next budget or unmapped. It reads
+   * the bitmaps only, neither the live objects nor the dead ones.
    */
   private sweep(): void {
     const kept: Chunk[] = [];
