@@ -291,7 +291,8 @@ class MarkSweepHeap implements GcHeap {
    * objects zeroed, or, once no dead one is left ahead, all the way to `end`.
    */
   private zeroAhead(top: number, bytes: number): void {
-    let limit = Math.min(this.end, Math.max(top + bytes, this.limit + ZERO_SLICE));
+    // (Under stress every allocation comes here: a slice of its own bytes, not 128 KiB each time.)
+    let limit = Math.min(this.end, Math.max(top + bytes, this.limit + (STRESS ? 0 : ZERO_SLICE)));
     if (this.limit < this.dirtyEnd) {
       const c = this.current!;
       c.u8.fill(0, this.limit - c.base, Math.min(limit, this.dirtyEnd) - c.base);
