@@ -12,6 +12,9 @@ export const CHUNK_SIZE = 1 << 20;
 
 export class Chunk {
   readonly base: number;
+  /** `base`'s low and high 32 bits (marking compares a field's halves with them). */
+  readonly baseLow: number;
+  readonly baseHigh: number;
   readonly size: number;
   /** True for a large object's own mapping (its one object starts at `base`). */
   readonly large: boolean;
@@ -19,15 +22,21 @@ export class Chunk {
   readonly u32: Uint32Array;
   /** One bit per granule: an object starts there. */
   readonly starts: Uint32Array;
-  /** One bit per granule: the object starting there is marked (reached) in this collection. */
+  /**
+   * One bit per granule of the objects the running collection has reached: the start granule's
+   * bit when an object is reached, the rest of its granules' when it is scanned (so the sweep
+   * finds the free runs in the bitmap alone, without reading an object).
+   */
   readonly marks: Uint32Array;
   /** Bytes of the objects that survived the last sweep (or allocated since it: an estimate). */
   liveBytes = 0;
-  /** Bytes from `base` that may be non-zero: beyond them the chunk is zero (the sweep zeroes no further). */
+  /** Bytes from `base` ever written: beyond them the chunk is zero (zeroAhead zeroes no further). */
   used = 0;
 
   private constructor(base: number, size: number, large: boolean) {
     this.base = base;
+    this.baseLow = base >>> 0;
+    this.baseHigh = Math.floor(base / 0x100000000);
     this.size = size;
     this.large = large;
     const buffer = getNative().view(base, size);
@@ -69,24 +78,29 @@ export class Chunk {
   clearStart(g: number): void {
     this.starts[g >>> 5]! &= ~(1 << (g & 31));
   }
-  /** Marks the object starting at granule `g`; false if it was marked already. */
-  mark(g: number): boolean {
-    const bit = 1 << (g & 31);
-    const w = g >>> 5;
-    if (this.marks[w]! & bit) return false;
-    this.marks[w]! |= bit;
-    return true;
-  }
   isMarked(g: number): boolean {
     return (this.marks[g >>> 5]! & (1 << (g & 31))) !== 0;
+  }
+  /** Mark the `n` granules from `g` (an object of n * 8 bytes, scanned); a large object's mapping marks its start only. */
+  markSpan(g: number, n: number): void {
+    if (this.large) return;
+    const marks = this.marks;
+    const last = g + n - 1;
+    let w = g >>> 5;
+    const lastWord = last >>> 5;
+    const head = ~0 << (g & 31);
+    const tail = 0xffffffff >>> (31 - (last & 31));
+    if (w === lastWord) {
+      marks[w] = marks[w]! | (head & tail);
+      return;
+    }
+    marks[w] = marks[w]! | head;
+    for (w++; w < lastWord; w++) marks[w] = 0xffffffff;
+    marks[w] = marks[w]! | tail;
   }
   /** The first granule at or after `g` where an object starts, or -1. */
   nextStart(g: number): number {
     return this.nextBit(this.starts, g);
-  }
-  /** The first granule at or after `g` where a marked object starts, or -1. */
-  nextMarked(g: number): number {
-    return this.nextBit(this.marks, g);
   }
   /** The last granule at or before `g` where an object starts, or -1. */
   prevStart(g: number): number {

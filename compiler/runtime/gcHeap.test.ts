@@ -120,6 +120,42 @@ describe('GC heap', () => {
     all.filter((_, i) => i % 3 === 0).forEach((a, k) => expect(getWord(heap, a + 8)).toBe(0x5555 + 3 * k));
   });
 
+  it('zeroes dead memory as allocation reaches it, slice after slice, in partly live and emptied chunks', () => {
+    const { heap, roots } = setup();
+    // 3 MiB of nodes full of non-zero words: every 1000th one kept, so some chunks keep a few
+    // live objects and their holes are long runs; the chunk made last is emptied entirely.
+    const all: number[] = [];
+    for (let i = 0; i < (3 << 20) / NODE_BYTES; i++) all.push(node(heap, 0x7777, 0x1000 * 8, 0x2000 * 8));
+    const kept = all.filter((_, i) => i % 1000 === 0 && i < all.length - (1 << 20) / NODE_BYTES);
+    kept.forEach((a) => roots.add(a));
+    heap.collect();
+    expect(heap.liveBytes).toBe(kept.length * NODE_BYTES);
+    const dead = new Set(all.filter((a) => !roots.has(a)));
+    let reused = 0;
+    let dirty = 0;
+    for (let i = 0; i < all.length; i++) {
+      const a = heap.allocate(headerWord(NODE, 'struct'), 0, NODE_BYTES);
+      if (dead.has(a)) reused++;
+      if (getWord(heap, a + 8) !== 0 || getWord(heap, a + 16) !== 0 || getWord(heap, a + 24) !== 0) dirty++;
+    }
+    expect(dirty).toBe(0);
+    expect(reused).toBeGreaterThan(0.9 * dead.size);
+    kept.forEach((a) => expect(getWord(heap, a + 8)).toBe(0x7777));
+  });
+
+  it('keeps emptied chunks mapped for the next budget of allocation instead of mapping new ones', () => {
+    const { heap } = setup();
+    const perBudget = MIN_BUDGET / NODE_BYTES;
+    for (let i = 0; i < perBudget; i++) node(heap, i);
+    const mapped = heap.mappedBytes;
+    heap.collect();
+    expect(heap.liveBytes).toBe(0);
+    expect(heap.mappedBytes).toBe(mapped);
+    for (let i = 0; i < perBudget - 1; i++) node(heap, i);
+    expect(heap.collections).toBe(1);
+    expect(heap.mappedBytes).toBe(mapped);
+  }, 60_000);
+
   it('marks a list longer than a budget of allocation (over a million nodes) without overflowing the JS stack', () => {
     const { heap } = setup();
     const count = Math.ceil((1.25 * MIN_BUDGET) / NODE_BYTES);

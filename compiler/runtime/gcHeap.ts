@@ -5,11 +5,14 @@
 // move. Small objects are bumped through the free runs of 1 MiB chunks, large ones get mappings of
 // their own (gcChunk.ts). A collection marks from the roots (`markers`: the runtime's tables,
 // globals, segments, the wasm stack, JS-held objects) by an explicit worklist, so that a list a
-// million objects deep does not overflow the JS stack, then sweeps: dead objects are zeroed (free
-// memory is always zero: allocate promises zeroed objects), the free runs between live ones are
-// what allocation bumps through next, and empty chunks are unmapped. It collects when the bytes
-// allocated since the last collection pass a budget that grows with the live bytes, so the work
-// is amortised and the mapped memory stays within about twice the live data (plus 32 MiB).
+// million objects deep does not overflow the JS stack (marking a scanned object's every granule),
+// then sweeps: the unmarked stretches of the mark bitmaps are the free runs allocation bumps
+// through next, found without reading an object; the dead objects in them are left as they are
+// and zeroed slice by slice as allocation reaches them (`zeroAhead`: allocate promises zeroed
+// objects, and the memory below the region's LIMIT is zero). Empty chunks stay mapped while the
+// next budget needs them, the rest are unmapped. It collects when the bytes allocated since the
+// last collection pass a budget that grows with the live bytes, so the work is amortised and the
+// mapped memory stays within about twice the live data (plus 32 MiB).
 //
 // Generated code allocates inline: the free run being bumped through is the thread's allocation
 // region (abi GC_REGION: TOP and LIMIT in the runtime's state block, `useRegion`), which
@@ -82,18 +85,27 @@ export const MIN_BUDGET = 32 * 1024 * 1024;
  * shows at once, in tests and spec scripts).
  */
 const STRESS = typeof process !== 'undefined' && !!process.env.LIGHTBEAM_GC_STRESS;
-/** Empty chunks a sweep keeps mapped for what comes next; it unmaps the others. */
+/** Empty chunks a sweep keeps mapped beyond what the next budget needs; it unmaps the others. */
 const SPARE_CHUNKS = 4;
 /** A bump region ending before an object up to this size fits is dropped for the next run (until the next sweep). */
 const SMALL_OBJECT = 256;
+/**
+ * Bytes of a region zeroed at a time, as allocation reaches them: the sweep zeroes nothing, so
+ * the zeroing happens just before the objects are written (in cache) and costs no pass of its own.
+ */
+const ZERO_SLICE = 128 * 1024;
 /** The largest object (bytes): an array of more fails as out of memory. */
 const MAX_OBJECT = 2 ** 31;
 
-/** A free run [start, end) of a chunk (absolute addresses). */
+/**
+ * A free run [start, end) of a chunk (absolute addresses): zero from `dirtyEnd` on, but before it
+ * it may still hold dead objects (the sweep leaves them: the run is zeroed as allocation reaches it).
+ */
 interface Run {
   readonly chunk: Chunk;
   start: number;
   readonly end: number;
+  readonly dirtyEnd: number;
 }
 
 class MarkSweepHeap implements GcHeap {
@@ -123,13 +135,16 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-region-fields
   /**
    * The region allocation bumps through: [TOP, end) of `current`, TOP in `region` (GC_REGION's
-   * layout: generated code bumps it), with the LIMIT published there `end`, or TOP to send every
+   * layout: generated code bumps it), with the LIMIT published there `limit` (the memory below it
+   * is zero: beyond it, up to `dirtyEnd`, dead objects may remain), or TOP to send every
    * allocation to allocate() (no region, or stress). Objects from `parsed` to TOP have no start
    * bits yet and are not counted in `countedBytes`.
    */
   private region: Uint32Array = new Uint32Array(4);
   private current: Chunk | undefined;
   private end = 0;
+  private limit = 0;
+  private dirtyEnd = 0;
   private parsed = 0;
   /** Bytes allocated, but for the region's unparsed objects. */
   private countedBytes = 0;
@@ -160,7 +175,7 @@ class MarkSweepHeap implements GcHeap {
     const hi = Math.floor(top / 0x100000000);
     r[0] = top >>> 0;
     r[1] = hi;
-    const limit = STRESS || !this.current ? top : this.end;
+    const limit = STRESS || !this.current ? top : this.limit;
     r[2] = limit >>> 0;
     r[3] = Math.floor(limit / 0x100000000);
   }
@@ -175,13 +190,31 @@ class MarkSweepHeap implements GcHeap {
     const c = this.current;
     if (!c) return;
     const top = this.top;
-    let at = this.parsed;
-    if (at === top) return;
-    while (at < top) {
-      const size = this.sizeOf(c, at);
-      // Generated code makes objects of registered types only; anything else is a broken heap.
-      if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${at.toString(16)}`);
-      c.setStart(c.granule(at));
+    if (this.parsed === top) return;
+    // Offsets in the chunk, and the bitmap set in place: this loop runs for every object made.
+    const { u32, starts } = c;
+    const end = top - c.base;
+    const odd = this.oddSizes.size !== 0;
+    // Runs of objects of one header and length (a struct type's, an array type's of one length)
+    // are the common case: their size is looked up once per run.
+    let lastHeader = -1;
+    let lastLength = -1;
+    let lastSize = 0;
+    let at = this.parsed - c.base;
+    while (at < end) {
+      const header = u32[at >>> 2]!;
+      const length = u32[(at >>> 2) + 1]!;
+      let size = lastSize;
+      if (header !== lastHeader || length !== lastLength || odd) {
+        size = this.sizeOf(c, c.base + at);
+        // Generated code makes objects of registered types only; anything else is a broken heap.
+        if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${(c.base + at).toString(16)}`);
+        lastHeader = header;
+        lastLength = length;
+        lastSize = size;
+      }
+      const g = at >>> 3; // the granule: OBJECT_ALIGN is 8
+      starts[g >>> 5]! |= 1 << (g & 31);
       at += size;
     }
     const bytes = top - this.parsed;
@@ -223,7 +256,7 @@ class MarkSweepHeap implements GcHeap {
     }
     // Bumped like generated code's objects: the next parse gives it its start bit and counts it.
     let address = this.top;
-    if (!this.current || address + bytes > this.end) {
+    if (!this.current || address + bytes > this.limit) {
       this.refill(bytes);
       address = this.top;
     }
@@ -239,16 +272,45 @@ class MarkSweepHeap implements GcHeap {
     if (this.sizeOf(chunk, address) !== bytes) this.oddSizes.set(address, bytes);
   }
 
-  /** Bump through [start, end) of `chunk` next (the previous region was parsed and given up). */
-  private startRegion(chunk: Chunk, start: number, end: number): void {
+  /**
+   * Bump through [start, end) of `chunk` next (the previous region was parsed and given up), its
+   * memory zero from `dirtyEnd` on; zeroed to hold `bytes` at least.
+   */
+  private startRegion(chunk: Chunk, start: number, end: number, dirtyEnd: number, bytes: number): void {
     this.current = chunk;
     this.end = end;
     this.parsed = start;
-    this.setRegion(start);
+    this.limit = start;
+    this.dirtyEnd = dirtyEnd;
+    this.zeroAhead(start, bytes);
   }
 
-  /** Make [top, limit) hold `bytes` (small): the next free run that does, or a new chunk. */
+  // #region gc-zero-ahead
+  /**
+   * Raise the region's LIMIT to hold `bytes` from `top` (within `end`): the next slice of dead
+   * objects zeroed, or, once no dead one is left ahead, all the way to `end`.
+   */
+  private zeroAhead(top: number, bytes: number): void {
+    // (Under stress every allocation comes here: a slice of its own bytes, not 128 KiB each time.)
+    let limit = Math.min(this.end, Math.max(top + bytes, this.limit + (STRESS ? 0 : ZERO_SLICE)));
+    if (this.limit < this.dirtyEnd) {
+      const c = this.current!;
+      c.u8.fill(0, this.limit - c.base, Math.min(limit, this.dirtyEnd) - c.base);
+    }
+    if (limit >= this.dirtyEnd) limit = this.end;
+    this.limit = limit;
+    this.setRegion(top);
+  }
+  // #endregion gc-zero-ahead
+
+  /** Make [top, limit) hold `bytes` (small): more of the current run, the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
+    if (this.current && this.top + bytes <= this.end) {
+      // Parsed now, while the objects just made are still in the cache.
+      this.parseRegion();
+      this.zeroAhead(this.top, bytes);
+      return;
+    }
     this.parseRegion();
     const runs = this.runs;
     if (bytes > SMALL_OBJECT) {
@@ -257,7 +319,7 @@ class MarkSweepHeap implements GcHeap {
         const run = runs[i]!;
         if (run.end - run.start >= bytes) {
           this.giveBack();
-          this.startRegion(run.chunk, run.start, run.end);
+          this.startRegion(run.chunk, run.start, run.end, run.dirtyEnd, bytes);
           runs.splice(i, 1);
           return;
         }
@@ -267,21 +329,22 @@ class MarkSweepHeap implements GcHeap {
       while (this.nextRun < runs.length) {
         const run = runs[this.nextRun++]!;
         if (run.end - run.start >= bytes) {
-          this.startRegion(run.chunk, run.start, run.end);
+          this.startRegion(run.chunk, run.start, run.end, run.dirtyEnd, bytes);
           return;
         }
       }
     }
     this.giveBack();
     const chunk = this.mapChunk(CHUNK_SIZE, false);
-    this.startRegion(chunk, chunk.base, chunk.base + chunk.size);
+    this.startRegion(chunk, chunk.base, chunk.base + chunk.size, chunk.base, bytes);
   }
 
   /** The current region's rest, back among the runs (a medium object or a new chunk takes its place). */
   private giveBack(): void {
     this.parseRegion();
     if (this.current && this.end - this.top >= GC_HEADER.SIZE) {
-      this.runs.push({ chunk: this.current, start: this.top, end: this.end });
+      const top = this.top;
+      this.runs.push({ chunk: this.current, start: top, end: this.end, dirtyEnd: this.limit < this.dirtyEnd ? this.dirtyEnd : top });
     }
     this.dropRegion();
   }
@@ -289,7 +352,7 @@ class MarkSweepHeap implements GcHeap {
   /** No region: TOP = LIMIT = 0, so generated code calls out for its next object. */
   private dropRegion(): void {
     this.current = undefined;
-    this.end = this.parsed = 0;
+    this.end = this.parsed = this.limit = this.dirtyEnd = 0;
     this.setRegion(0);
   }
 
@@ -362,10 +425,23 @@ class MarkSweepHeap implements GcHeap {
   private readonly markWord = (word: number): void => {
     if (!(word >= this.low && word < this.high) || word % OBJECT_ALIGN !== 0) return;
     const c = this.markChunkOf(word);
-    if (c === undefined) return;
-    const g = c.granule(word);
-    if (c.isStart(g) && c.mark(g)) this.worklist.push(word);
+    if (c !== undefined) this.markIn(c, word - c.base);
   };
+
+  /**
+   * Mark the object at `offset` in chunk `c` if one starts there and it is not marked yet, and
+   * queue it. Offsets are below 2^31 and granules are offset / 8: integer arithmetic, where
+   * addresses (above 2^32) would be doubles.
+   */
+  private markIn(c: Chunk, offset: number): void {
+    const g = offset >>> 3; // OBJECT_ALIGN is 8
+    const w = g >>> 5;
+    const bit = 1 << (g & 31);
+    const marks = c.marks;
+    if ((c.starts[w]! & bit) === 0 || (marks[w]! & bit) !== 0) return;
+    marks[w] = marks[w]! | bit;
+    this.worklist.push(c.base + offset);
+  }
 
   /** The chunk holding `address` (within [low, high)), or undefined: the last one found first. */
   private markChunkOf(address: number): Chunk | undefined {
@@ -396,11 +472,15 @@ class MarkSweepHeap implements GcHeap {
         const odd = this.oddSizes.get(address);
         if (odd !== undefined) {
           // Unknown layout: every word may be a reference.
+          c.markSpan(at >>> 3, odd >>> 3);
           for (let off = GC_HEADER.SIZE; off < odd; off += 8) this.visitField(c, at + off);
           continue;
         }
       }
       const id = c.u32[at >>> 2]! & TYPE_ID_MASK;
+      // The object's size as sizeOf gives it (a parse checked its header and kind already).
+      const size = this.sizeById[id]!;
+      c.markSpan(at >>> 3, (size > 0 ? size : arrayBytes(c.u32[(at >>> 2) + 1]!, -size)) >>> 3);
       const offsets = this.refOffsetsById[id];
       if (offsets !== undefined) {
         for (let k = 0; k < offsets.length; k++) this.visitField(c, at + offsets[k]!);
@@ -411,13 +491,21 @@ class MarkSweepHeap implements GcHeap {
     }
   }
 
-  /** A reference field at `offset` in chunk `c`: an object to mark, or a host word to report. */
+  /**
+   * A reference field at `offset` in chunk `c`: an object to mark, or a host word to report. A
+   * field usually points into its own object's chunk (objects made together lie together): that
+   * is tried first, on the field's two halves, before the address is put together.
+   */
   private visitField(c: Chunk, offset: number): void {
-    const lo = c.u32[offset >>> 2]!;
+    const u32 = c.u32;
+    const lo = u32[offset >>> 2]!;
+    const hi = u32[(offset >>> 2) + 1]!;
     if ((lo & 7) === 0) {
-      const word = lo + c.u32[(offset >>> 2) + 1]! * 0x100000000;
-      if (word !== 0) this.markWord(word);
-    } else if ((lo & 3) === 2 && this.reportHost) this.reportHost(lo + c.u32[(offset >>> 2) + 1]! * 0x100000000);
+      if ((lo | hi) === 0) return;
+      const inChunk = hi === c.baseHigh ? (lo - c.baseLow) >>> 0 : -1;
+      if (inChunk >= 0 && inChunk < c.size) this.markIn(c, inChunk);
+      else this.markWord(lo + hi * 0x100000000);
+    } else if ((lo & 3) === 2 && this.reportHost) this.reportHost(lo + hi * 0x100000000);
   }
   // #endregion gc-mark
 
@@ -435,50 +523,92 @@ class MarkSweepHeap implements GcHeap {
     }
     this.collections++;
     this.sinceCollection = 0;
-    this.budget = STRESS ? 0 : Math.max(MIN_BUDGET, this.liveBytes);
+    this.budget = this.budgetFor(this.liveBytes);
   }
 
   /**
-   * Free every unmarked object: the start bits of marked objects only are kept, the memory
-   * between marked objects is zeroed and becomes the free runs; empty chunks are unmapped. It
-   * walks the live objects (by their mark bits), not the dead ones.
+   * Free every unmarked object: the start bits of marked objects only are kept, and the
+   * unmarked stretches of each chunk's mark bitmap become the free runs (their dead objects
+   * zeroed later, by zeroAhead); empty chunks are kept for the next budget or unmapped. It reads
+   * the bitmaps only, neither the live objects nor the dead ones.
    */
   private sweep(): void {
     const kept: Chunk[] = [];
     const runs: Run[] = [];
+    const empty: Chunk[] = [];
     let live = 0;
-    let spare = 0;
+    let freeBytes = 0;
     for (const c of this.chunks) {
       const chunkRuns: Run[] = [];
       let liveHere = 0;
-      let free = c.base; // where the free run before the next live object starts
-      for (let g = c.nextMarked(0); g >= 0; g = c.nextMarked(g + 1)) {
-        const address = c.base + g * OBJECT_ALIGN;
-        if (address > free) {
-          this.zeroDead(c, free, address);
-          chunkRuns.push({ chunk: c, start: free, end: address });
+      if (c.large) {
+        if (c.isMarked(0)) liveHere = c.used;
+      } else {
+        // The free runs are the unmarked stretches of the mark bitmap (a scanned object's every
+        // granule is marked): found word by word, without reading the objects.
+        const marks = c.marks;
+        let liveGranules = 0;
+        let free = 0; // the granule where the free stretch being passed started, or -1 in a live one
+        for (let w = 0; w < marks.length; w++) {
+          const bits = marks[w]!;
+          if (bits === 0) {
+            if (free < 0) free = w * 32;
+            continue;
+          }
+          if (bits === 0xffffffff && free < 0) {
+            liveGranules += 32;
+            continue;
+          }
+          for (let b = 0; b < 32; b++) {
+            if ((bits >>> b) & 1) {
+              liveGranules++;
+              if (free >= 0) {
+                const start = c.base + free * OBJECT_ALIGN;
+                const end = c.base + (w * 32 + b) * OBJECT_ALIGN;
+                chunkRuns.push({ chunk: c, start, end, dirtyEnd: end });
+                freeBytes += end - start;
+                free = -1;
+              }
+            } else if (free < 0) free = w * 32 + b;
+          }
         }
-        const size = this.sizeOf(c, address);
-        free = address + size;
-        liveHere += size;
+        liveHere = liveGranules * OBJECT_ALIGN;
+        if (free >= 0 && liveHere > 0) {
+          const start = c.base + free * OBJECT_ALIGN;
+          const end = c.base + c.size;
+          chunkRuns.push({ chunk: c, start, end, dirtyEnd: Math.max(start, c.base + c.used) });
+          freeBytes += end - start;
+        }
       }
-      if (liveHere === 0 && (c.large || spare++ >= SPARE_CHUNKS)) {
-        c.unmap();
-        this.mappedBytes -= c.size;
+      if (liveHere === 0) {
+        if (c.large) this.unmapChunk(c);
+        else empty.push(c);
         continue;
       }
-      // Zeroed up to what was used only: pages never written stay uncommitted.
-      this.zeroDead(c, free, c.base + c.used);
-      c.used = free - c.base;
+      // Dead objects stay where they are until allocation reaches them (zeroAhead); `used` still
+      // says how far the chunk was ever written, so a page never written is never zeroed (nor committed).
       c.keepMarkedStarts();
       c.liveBytes = liveHere;
       live += liveHere;
-      if (!c.large) {
-        if (free < c.base + c.size) chunkRuns.push({ chunk: c, start: free, end: c.base + c.size });
-        runs.push(...chunkRuns);
-      }
+      runs.push(...chunkRuns);
       kept.push(c);
     }
+    // Empty chunks stay mapped while the free runs hold less than the next budget: the
+    // allocation until the next collection reuses them (unmapping them only to map as many again
+    // costs system calls and a page fault per page); the rest are unmapped.
+    const budget = this.budgetFor(live);
+    for (const c of empty) {
+      if (freeBytes >= budget + SPARE_CHUNKS * CHUNK_SIZE) {
+        this.unmapChunk(c);
+        continue;
+      }
+      c.keepMarkedStarts();
+      c.liveBytes = 0;
+      runs.push({ chunk: c, start: c.base, end: c.base + c.size, dirtyEnd: c.base + c.used });
+      freeBytes += c.size;
+      kept.push(c);
+    }
+    kept.sort((a, b) => a.base - b.base);
     for (const address of this.oddSizes.keys()) {
       const c = this.chunkOf(address)!;
       if (!c.isMarked(c.granule(address))) this.oddSizes.delete(address);
@@ -492,18 +622,16 @@ class MarkSweepHeap implements GcHeap {
     this.liveBytes = live;
   }
 
-  /**
-   * Zero the dead objects in [from, to) of chunk `c`, a gap between live ones (their start bits
-   * are still set): from the first one's start to the last one's end. The rest of a gap is free
-   * memory, zero already, which a gap may have much of (a whole chunk's tail).
-   */
-  private zeroDead(c: Chunk, from: number, to: number): void {
-    if (to <= from) return;
-    const first = c.nextStart(c.granule(from));
-    if (first < 0 || c.base + first * OBJECT_ALIGN >= to) return;
-    const lastAt = c.base + c.prevStart(c.granule(to) - 1) * OBJECT_ALIGN;
-    c.u8.fill(0, first * OBJECT_ALIGN, lastAt + this.sizeOf(c, lastAt) - c.base);
+  private unmapChunk(c: Chunk): void {
+    c.unmap();
+    this.mappedBytes -= c.size;
   }
+
+  /** Bytes to allocate after a collection that found `live` bytes before the next one. */
+  private budgetFor(live: number): number {
+    return STRESS ? 0 : Math.max(MIN_BUDGET, live);
+  }
+
   // #endregion gc-collect
 
   // #region gc-host-words
