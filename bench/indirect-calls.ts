@@ -3,11 +3,16 @@
 // a growable one, call_ref of a reference read from a table of typed references, call_indirect through a table another
 // instance defined (its functions: every call switches instances), and a direct call for scale.
 // Each row is ns per call, the loop included (best of 7 runs, thread CPU time).
+// Then bench/indirect/vcalls.wasm, C's virtual dispatch (bench/indirect/vcalls.c: 40,960,000
+// indirect calls at random among six functions), run as bench/run.ts runs its kernels (each run its
+// own process, run() timed with the thread's CPU clock) on Lightbeam, Liftoff and TurboFan.
 //
-//   npx tsx bench/indirect-calls.ts                       Lightbeam and V8 (default tiers)
+//   npx tsx bench/indirect-calls.ts [--rounds 5]         Lightbeam and V8 (default tiers); vcalls
 //   node --liftoff-only --no-wasm-tier-up --import tsx bench/indirect-calls.ts --v8-only
 //   node --no-liftoff --no-wasm-tier-up --import tsx bench/indirect-calls.ts --v8-only
 
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
 import { Instance } from '../compiler/runtime/instance.ts';
 import { requireWasmToolsTextToBinary } from '../compiler/wast/node/wasmToolsText.ts';
@@ -96,4 +101,34 @@ const cell = (run: Run | undefined, k: number) => (run ? nsPerCall(run, k).toFix
 for (const r of ROWS) {
   const kinds: [string, number][] = r === 'direct' ? [['', 1]] : [[', one target', 1], [', in turn', -2], [', random', -1]];
   for (const [what, k] of kinds) console.log(`${(r + what).padEnd(32)}${engines.map(([, e]) => cell(e[r], k)).join('')}`);
+}
+
+if (!v8Only) {
+  // vcalls, every engine in turn for each round, each run in a process of its own.
+  const root = join(import.meta.dirname, '..');
+  const wasm = join(root, 'bench/indirect/vcalls.wasm');
+  const EXPECTED = 1933011258;
+  const CALLS = 40_960_000;
+  const i = process.argv.indexOf('--rounds');
+  const rounds = i < 0 ? 5 : Number(process.argv[i + 1]);
+  const v8 = (flags: string[]) => [...flags, join(root, 'bench/engines/v8Runner.mjs'), wasm];
+  const runners: [string, string[]][] = [
+    ['lightbeam', ['--import', 'tsx', join(root, 'bench/engines/lightbeamRunner.ts'), wasm]],
+    ['liftoff', v8(['--liftoff-only', '--no-wasm-tier-up', '--no-wasm-lazy-compilation'])],
+    ['turbofan', v8(['--no-liftoff', '--no-wasm-tier-up', '--no-wasm-lazy-compilation'])],
+  ];
+  const seconds = new Map<string, number[]>(runners.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, args] of runners) {
+      const [checksum, s] = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' }).trim().split(' ');
+      if (Number(checksum) !== EXPECTED) throw new Error(`vcalls on ${name}: checksum ${checksum}, expected ${EXPECTED}`);
+      seconds.get(name)!.push(Number(s));
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  console.log(`\nvcalls (${CALLS.toLocaleString('en')} indirect calls, median of ${rounds} runs)`);
+  for (const [name, xs] of seconds) {
+    const m = median(xs);
+    console.log(`${name.padEnd(12)}${m.toFixed(3).padStart(8)} s${((m * 1e9) / CALLS).toFixed(2).padStart(8)} ns per call, its work included`);
+  }
 }
