@@ -1,4 +1,4 @@
-;; call_indirect: a table lookup, a signature check, and a switch to the callee's instance.
+;; call_indirect: a table lookup, a signature check, and a call (through a switch to the callee's instance, out of line, if it is another).
 (module
   (type $unary (func (param i32) (result i32)))
   (table 2 funcref)

@@ -234,8 +234,9 @@ export const SEGMENT_ENTRY = {
  * A function reference (funcref value, table element, `ref.func` result) is the address of
  * one of these records, or 0 for null. One record per function, so equal functions have
  * equal references across instances.
- * To call one: check the type, save r15, `mov r15, [ref + VMCTX]`, `mov r14, [r15 + MEMORY_BASE]`,
- * `call [ref + CODE]` under the internal convention, then restore r15 and r14.
+ * To call one: check the type; if VMCTX is the caller's r15, `call [ref + CODE]` under the
+ * internal convention; else save r15, `mov r15, [ref + VMCTX]`, `mov r14, [r15 + MEMORY_BASE]`,
+ * call, then restore r15 and r14.
  */
 export const FUNCREF = {
   /** u64: entry of the function's code, expecting r15/r14 of VMCTX below. */

@@ -50,15 +50,18 @@ export function callGcBuiltin(fc: FunctionCompiler, builtin: GcBuiltin, type: Fu
 /**
  * What an indirect call (call_indirect, ops/table.ts) adds to a call: one more value above the
  * arguments, the table index, moved into `indexReg` in the arguments' parallel move (unless it is
- * a constant); then `target` emits the checks and returns what `call` jumps through, and `after`
- * runs right after the call. In between only registers that are neither arguments nor pinned are
- * free: rax, r10, r11, and the local homes rbx/r12/r13 (locals were saved).
+ * a constant); then `emit` emits the checks and the call itself (through the FuncRef record it
+ * found). In between only registers that are neither arguments nor pinned are free: rax, r10,
+ * r11, and the local homes rbx/r12/r13 (locals were saved).
  */
 export interface IndirectCall {
   readonly indexReg: RegId;
-  /** `index` is the table index (in indexReg, or a constant); `base` the stack position of the first argument. */
-  target(fc: FunctionCompiler, index: Value, base: number): Mem;
-  after(fc: FunctionCompiler, base: number): void;
+  /**
+   * `index` is the table index (in indexReg, or a constant); `base` the stack position of the
+   * first argument; `zeroExtended`: an i32 index in indexReg has its upper half clear (the move
+   * there was a 32-bit one, or the instruction that made it in place was).
+   */
+  emit(fc: FunctionCompiler, index: Value, base: number, zeroExtended: boolean): void;
 }
 
 /**
@@ -74,6 +77,9 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
   const base = fc.stack.height - nargs - (indirect ? 1 : 0);
   fc.frame.hasCalls = true;
   fc.materializeFlags();
+  // Before anything is emitted: an index moved into indexReg is moved by a 32-bit move; one
+  // already there is zero-extended only if the instruction just emitted made it so.
+  const zeroExtended = indirect !== null && indexArrivesZeroExtended(fc, fc.stack.at(base + nargs), indirect.indexReg);
   // Values below the arguments survive the call only in memory (none below lowestReg is in a register).
   for (let p = Math.max(fc.frozen, fc.stack.lowestReg); p < base; p++) {
     const v = fc.stack.at(p);
@@ -99,10 +105,8 @@ export function emitCall(fc: FunctionCompiler, args: CallSignature, target: Mem 
   while (fc.stack.height > base) fc.stack.pop();
   if (fc.frozen > base) fc.frozen = base;
   fc.regs.held = 0;
-  if (indirect) {
-    asm.call(indirect.target(fc, index!, base));
-    indirect.after(fc, base);
-  } else if (typeof target === 'number') asm.callFunction(target);
+  if (indirect) indirect.emit(fc, index!, base, zeroExtended);
+  else if (typeof target === 'number') asm.callFunction(target);
   else asm.call(target as Mem);
   if (mayTrap !== undefined) fc.frame.trapSiteHere(mayTrap, fc.opOffset);
   if (stackBytes > 0) {
@@ -256,6 +260,17 @@ const order = new Int8Array(MAX_PENDING);
 function nextInChain(k: number): number {
   const from = pendingFrom[k]!;
   return from >= 0 && --readers[from]! === 0 ? writerOf[from]! : -1;
+}
+
+/**
+ * Whether an i32 index `v`, about to be moved into register `to` by a parallel move (or found
+ * there), arrives with its upper half clear: a move writes a 32-bit register (or loads a
+ * constant below 2^32), so only a value already in `to` (no move) may not, unless the
+ * instruction just emitted wrote it. Ask before anything else is emitted.
+ */
+export function indexArrivesZeroExtended(fc: FunctionCompiler, v: Value, to: RegId): boolean {
+  if (v.loc === Loc.LocalPlus || registerRead(fc, v) !== to) return true;
+  return fc.justZeroExtended(to);
 }
 
 /** The register a move of v reads, or -1. */

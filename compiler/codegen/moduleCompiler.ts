@@ -302,7 +302,7 @@ export class X64CodeGenerator implements CodeGenerator {
     let fc = this.fc;
     if (this.skipping === null && fc) {
       if (fc.outOfLine.length > 0) {
-        if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'allocation slow paths']);
+        if (this.keepNotes) this.fnNotes.push([this.asm.offset, 'out-of-line paths']);
         for (const emit of fc.outOfLine) emit();
         fc.outOfLine.length = 0;
       }

@@ -27,7 +27,7 @@
 
 import { FUNCREF, RETURN_THUNK, VMCTX_REG, encodingOf } from '../abi/index.ts';
 import { GPR64, qword, rbp, xmmword } from '../x64/index.ts';
-import { call, type CallSignature } from './calls.ts';
+import { call, type CallSignature, indexArrivesZeroExtended } from './calls.ts';
 import { emitReturn, unlinkHandlers } from './controlFlow.ts';
 import { type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
 import { argKey, emitMove, localKey, memOperand, type MoveDest, MoveList, NO_KEY, parallelMove, REG } from './parallelMove.ts';
@@ -75,17 +75,19 @@ export function returnCallIndirect(fc: FunctionCompiler, typeIndex: number, tabl
   fc.materializeFlags();
   const base = fc.stack.height - sig.argCount - 1;
   const index = fc.stack.at(base + sig.argCount);
+  // Asked before the moves (see indexArrivesZeroExtended); both put the index in rax.
+  const zeroExtended = indexArrivesZeroExtended(fc, index, indexRegister);
   if (beyondThunks(sig)) {
     callIndirect(fc, typeIndex, sig.type, table);
     return emitReturn(fc);
   }
   if (sig.stackBytes > incomingStackBytes(fc)) {
     stageArguments(fc, sig, base, index);
-    loadCheckedFuncRef(fc, typeIndex, table, index);
+    loadCheckedFuncRef(fc, typeIndex, table, index, zeroExtended);
     return tailCallThroughThunk(fc, sig, null);
   }
   placeArguments(fc, sig, base, index);
-  loadCheckedFuncRef(fc, typeIndex, table, index);
+  loadCheckedFuncRef(fc, typeIndex, table, index, zeroExtended);
   jumpThroughRecord(fc, sig);
 }
 

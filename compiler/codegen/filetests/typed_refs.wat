@@ -2,7 +2,8 @@
 ;; Typed function references: call_ref is call_indirect without the table and the type check
 ;; (the validator proved the type): the reference moves to rax with the arguments, a null check
 ;; (none after br_on_null: the reference's type is non-nullable there),
-;; a call that switches to the callee's instance and back. br_on_null tests and branches with the
+;; a call through the record where it is (rax): straight when it names our VMContext, through an
+;; instance switch out of line when it does not. br_on_null tests and branches with the
 ;; reference held in a register; ref.as_non_null is a test and a trap. return_call_ref jumps.
 (module
   (type $binop (func (param i32 i32) (result i32)))

@@ -12,34 +12,38 @@ import { type FunctionCompiler, GPR, I32, operandIsMem } from '../functionCompil
 import { SCRATCH } from '../registerAllocator.ts';
 import { inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { CC } from './integer.ts';
-import { enterCallee, leaveCallee } from './table.ts';
+import { callThroughRecord } from './table.ts';
 
 const scratch = GPR64[SCRATCH]!;
+const rax = GPR64[Reg.rax]!;
 
 // #region call-ref
 /**
- * The callee's FuncRef record into r11, trapping with "null function reference" on null. The
- * reference is in rax (emitCall's or the tail call's parallel move put it there), or a constant:
- * the only constant reference is null (`ref.null`), which traps at once. A reference whose type
- * is non-nullable (`nonNull`: validation has proven it), or a local already tested, is not tested.
+ * The callee's FuncRef record into `into` (r11 unless told), trapping with "null function
+ * reference" on null. The reference is in rax (emitCall's or the tail call's parallel move put
+ * it there), or a constant: the only constant reference is null (`ref.null`), which traps at once.
+ * A reference whose type is non-nullable (`nonNull`: validation has proven it), or a local
+ * already tested, is not tested.
  */
-export function loadNonNullFuncRef(fc: FunctionCompiler, ref: Value, nonNull: boolean): void {
+export function loadNonNullFuncRef(fc: FunctionCompiler, ref: Value, nonNull: boolean, into: Gpr = scratch): void {
   if (ref.loc === Loc.Const) return fc.trapNow(TrapCode.nullFunctionReference);
-  fc.asm.mov(scratch, GPR64[Reg.rax]!);
+  if (into !== rax) fc.asm.mov(into, rax);
   if (!needsNullCheck(fc, ref, nonNull)) return;
-  fc.asm.test(scratch, scratch);
+  fc.asm.test(into, into);
   fc.trapIf('e', TrapCode.nullFunctionReference);
   passedNullCheck(fc, ref);
 }
 
-/** call_ref: the reference rides above the arguments into rax, as call_indirect's table index does. */
+/**
+ * call_ref: the reference rides above the arguments into rax, as call_indirect's table index
+ * does, and is called through where it is.
+ */
 const refCall = (nonNull: boolean): IndirectCall => ({
   indexReg: Reg.rax,
-  target(fc: FunctionCompiler, ref: Value, base: number): Mem {
-    loadNonNullFuncRef(fc, ref, nonNull);
-    return enterCallee(fc, base);
+  emit(fc: FunctionCompiler, ref: Value, base: number): void {
+    loadNonNullFuncRef(fc, ref, nonNull, rax);
+    callThroughRecord(fc, rax, base);
   },
-  after: leaveCallee,
 });
 const NULLABLE_REF_CALL = refCall(false), NON_NULL_REF_CALL = refCall(true);
 

@@ -27,12 +27,14 @@ const scratch = GPR64[SCRATCH]!;
  * The address of element `index` of table t, after checking it against the table's length
  * (`trap` when out of bounds). `index` is a constant, or a register holding it zero-extended
  * (an i32 register's upper half is not known to be zero: see indexInReg). Uses r11 (the
- * returned operand's base) and, for a huge constant index, r10.
+ * returned operand's base) and, for a huge constant index, r10. A table whose length is fixed
+ * (see fixedLength) is checked against that length as an immediate, or not at all for a constant.
  */
 function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, trap: TrapCode): Mem {
   const asm = fc.asm;
   asm.mov(scratch, qword(vmctxReg, fc.env.vmctx.table(t)));
   const table64 = isTable64(fc, t);
+  const fixed = fixedLength(fc, t);
   if (typeof index !== 'number') {
     // A table64 index of 2^32 or more is past any table's length (a u32).
     if (table64 && index.hi !== 0) {
@@ -40,14 +42,17 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
       return qword(scratch, 0);
     }
     const c = index.imm >>> 0;
-    asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
-    fc.trapIf('be', trap); // length <= c, unsigned
+    if (fixed < 0) {
+      asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
+      fc.trapIf('be', trap); // length <= c, unsigned
+    } else if (c >= fixed) fc.trapNow(trap);
     asm.mov(scratch, qword(scratch, TABLE.BASE));
     if (c < 0x10000000) return qword(scratch, c * TABLE.ELEMENT_SIZE);
     asm.mov(GPR32[SCRATCH2]!, c);
     return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
   }
-  if (table64) {
+  if (fixed >= 0) asm.cmp(table64 ? GPR64[index]! : GPR32[index]!, fixed); // an imm32 below 2^31: unsigned as it is
+  else if (table64) {
     // The whole 64-bit index against the zero-extended length.
     asm.mov(GPR32[SCRATCH2]!, dword(scratch, TABLE.LENGTH));
     asm.cmp(GPR64[index]!, GPR64[SCRATCH2]!);
@@ -55,6 +60,17 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
   fc.trapIf('ae', trap);
   asm.mov(scratch, qword(scratch, TABLE.BASE));
   return qword(scratch, 0, GPR64[index]!, TABLE.ELEMENT_SIZE);
+}
+
+/**
+ * Table t's length if it can never change, else -1: its maximum is its minimum. A table never
+ * shrinks, so it has at least its minimum; and an imported one must have a maximum no larger
+ * than the import's (the import's minimum, no larger than the table's length), so it has the
+ * same length as the one defined here would. (Below 2^31: a compare's immediate.)
+ */
+function fixedLength(fc: FunctionCompiler, t: number): number {
+  const { min, max } = fc.env.module.tables[t]!.limits;
+  return max === min && min < 0x80000000 ? min : -1;
 }
 
 /** Table t's indices are i64 (table64). */
@@ -157,54 +173,61 @@ export function refFunc(fc: FunctionCompiler, i: number): void {
 /**
  * call_indirect through table t: the arguments and the table index (in rax) are moved by
  * emitCall's parallel move, then: bounds check, load the FuncRef record (r11), null check,
- * compare its canonical type id with the one this instance gives the expected type, and call it
- * with the callee's VMContext and memory base: the function may belong to another instance.
- * The caller's r15 waits in the slot of the first argument's position (free once the arguments
- * have moved; results come back in rax and the slots above it), r14 is reloaded from it.
+ * compare its canonical type id with the one this instance gives the expected type, and call
+ * it (callThroughRecord): the function may belong to another instance.
  */
 class TableCall implements IndirectCall {
   readonly indexReg = Reg.rax;
   constructor(readonly typeIndex: number, readonly table: number) {}
 
-  target(fc: FunctionCompiler, index: Value, base: number): Mem {
-    loadCheckedFuncRef(fc, this.typeIndex, this.table, index);
-    return enterCallee(fc, base);
-  }
-
-  after(fc: FunctionCompiler, base: number): void {
-    leaveCallee(fc, base);
+  emit(fc: FunctionCompiler, index: Value, base: number, zeroExtended: boolean): void {
+    loadCheckedFuncRef(fc, this.typeIndex, this.table, index, zeroExtended);
+    callThroughRecord(fc, scratch, base);
   }
 }
 
 /**
- * Switch to the instance of the callee whose FuncRef record is in r11: our r15 to the slot of the
- * first argument's position, the callee's r15 and r14 loaded. Returns what to call.
+ * Call the function whose FuncRef record is in `record` (r11, or rax for call_ref), the arguments
+ * in place. Almost always it is one of our instance's (a C function pointer, a vtable's entry):
+ * then r15 and r14 are already the callee's, and the call is `cmp r15, [record + VMCTX]`, a jump
+ * not taken, `call [record + CODE]`. A callee of another instance (a table or reference from
+ * another module; a host function's record names the instance that imported it) goes out of
+ * line, after the body: our r15 to the slot of the first argument's position (free once the
+ * arguments have moved; results come back in rax and the slots above it), the callee's r15 and
+ * r14 in, the call, ours back, and a jump back to the common path. The two calls return to
+ * different places: nothing is keyed by a call's return address but trap sites, and neither is one.
  */
-export function enterCallee(fc: FunctionCompiler, base: number): Mem {
+export function callThroughRecord(fc: FunctionCompiler, record: Gpr, base: number): void {
   const asm = fc.asm;
-  asm.mov(fc.frame.slotAddr(base), vmctxReg);
-  asm.mov(vmctxReg, qword(scratch, FUNCREF.VMCTX));
-  asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
-  return qword(scratch, FUNCREF.CODE);
-}
-
-/** After the call: our r15 back from its slot, r14 from it. */
-export function leaveCallee(fc: FunctionCompiler, base: number): void {
-  fc.asm.mov(vmctxReg, fc.frame.slotAddr(base));
-  fc.asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+  const otherInstance = asm.newLabel(), back = asm.newLabel();
+  asm.cmp(vmctxReg, qword(record, FUNCREF.VMCTX));
+  asm.jcc('ne', otherInstance);
+  asm.call(qword(record, FUNCREF.CODE));
+  asm.bind(back);
+  const slot = fc.frame.slotAddr(base); // rsp-relative as it is here (the stack arguments reserved)
+  fc.outOfLine.push(() => {
+    asm.bind(otherInstance);
+    asm.mov(slot, vmctxReg);
+    asm.mov(vmctxReg, qword(record, FUNCREF.VMCTX));
+    asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+    asm.call(qword(record, FUNCREF.CODE));
+    asm.mov(vmctxReg, slot);
+    asm.mov(memoryBaseReg, qword(vmctxReg, VMCTX.MEMORY_BASE));
+    asm.jmp(back);
+  });
 }
 
 /**
  * The FuncRef record of element `index` of table t into r11, checked as call_indirect (and
  * return_call_indirect) checks it: in bounds, not null, of the expected type. The index is a
- * constant or in rax; rax is clobbered.
+ * constant or in rax (`zeroExtended`: known to have its upper half clear, see
+ * indexArrivesZeroExtended); rax is clobbered.
  */
-export function loadCheckedFuncRef(fc: FunctionCompiler, typeIndex: number, t: number, index: Value): void {
+export function loadCheckedFuncRef(fc: FunctionCompiler, typeIndex: number, t: number, index: Value, zeroExtended: boolean): void {
   const asm = fc.asm;
   const eax = GPR32[Reg.rax]!;
-  // The index may have been in rax already, its upper half unknown (a move there is 32-bit);
-  // a table64 index is all 64 bits.
-  if (index.loc !== Loc.Const && !isTable64(fc, t)) asm.mov(eax, eax);
+  // A table64 index is all 64 bits.
+  if (index.loc !== Loc.Const && !isTable64(fc, t) && !zeroExtended) asm.mov(eax, eax);
   const elem = elementAddress(fc, t, index.loc === Loc.Const ? index : Reg.rax, TrapCode.undefinedElement);
   asm.mov(scratch, elem);
   asm.test(scratch, scratch);
