@@ -95,6 +95,10 @@ describe('wrappers passed to WebAssembly as typed references', () => {
     expect(pass('s', ws)).toBe(s);
     expect(pass('s', wt)).toBe(t); // $t <: $s
     expect(() => pass('t', ws)).toThrow(TypeError);
+    // The message names the type by its kind, not by its process-wide id (which differs between processes).
+    expect(() => pass('t', ws)).toThrow('the value is not of type (ref <struct type>)');
+    expect(() => pass('a', ws)).toThrow('the value is not of type (ref null <array type>)');
+    expect(() => pass('s', null)).toThrow('null is not a value of the non-nullable type (ref <struct type>)');
     expect(() => pass('s', wu)).toThrow(TypeError); // same shape of header, another id
     expect(() => pass('s', wa)).toThrow(TypeError);
     expect(pass('a', wa)).toBe(a);

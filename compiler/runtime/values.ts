@@ -276,6 +276,17 @@ export const funcRefs = {
   },
 };
 
+/**
+ * A reference type in global form as an error message names it: a concrete type's process-wide id
+ * (runtime/typeIds.ts) means nothing to the reader and differs from process to process, so it
+ * reads as its kind: `(ref null <struct type>)`.
+ */
+function globalTypeName(type: number): string {
+  if (refTypeIndex(type) < 0) return refTypeName(type);
+  const kind = refKind(type) === REF_KIND_STRUCT ? 'struct' : refKind(type) === REF_KIND_ARRAY ? 'array' : 'function';
+  return `(ref ${isNullable(type) ? 'null ' : ''}<${kind} type>)`;
+}
+
 // #region typed-ref-to-wasm
 /**
  * The JS API's ToWebAssemblyValue for a typed reference (function references; `type` in its global
@@ -285,10 +296,10 @@ export const funcRefs = {
  */
 function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | undefined): number {
   if (value === null) {
-    if (!isNullable(type)) throw new TypeError(`null is not a value of the non-nullable type ${refTypeName(type)}`);
+    if (!isNullable(type)) throw new TypeError(`null is not a value of the non-nullable type ${globalTypeName(type)}`);
     return NULL_REF;
   }
-  if (type & REF_BOTTOM) throw new TypeError(`only null is a value of type ${refTypeName(type)}`);
+  if (type & REF_BOTTOM) throw new TypeError(`only null is a value of type ${globalTypeName(type)}`);
   if ((type & 0xff) === ANYREF) return anyRefToWasm(type, value);
   if (storageType(type) === ValType.externref) return externRefs.toHandle(value);
   const address = funcRefs.toAddress(value, holder);
@@ -312,7 +323,7 @@ function anyRefToWasm(type: number, value: unknown): number {
     if (objectIsOfType(headerOf(address), type)) return address;
   } else if (kind === 0) return externRefs.toHandle(value);
   else if ((kind === REF_KIND_EQ || kind === REF_KIND_I31) && refTypeIndex(type) < 0 && isI31Number(value)) return i31Word(value);
-  throw new TypeError(`the value is not of type ${refTypeName(type)}`);
+  throw new TypeError(`the value is not of type ${globalTypeName(type)}`);
 }
 
 /** Whether an object with header dword `header` (abi/gcObjects.ts) is of the any-hierarchy type `type` (in global form). */
