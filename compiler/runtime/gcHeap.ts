@@ -51,8 +51,8 @@ export interface GcHeap {
   readonly allocatedBytes: number;
   // Added with inline allocation:
   /**
-   * Keep the allocation region in `cell` (6 u32: TOP's low and high halves, then LIMIT's, then STARTS'; the
-   * runtime's state block at GC_REGION.TOP), where generated code bumps it. Until then the heap
+   * Keep the allocation region in `cell` (6 u32: TOP's low and high halves, then LIMIT's, then
+   * STARTS'; the runtime's state block at GC_REGION.TOP), where generated code bumps it. Until then the heap
    * keeps it in memory of its own, which only allocate() bumps.
    */
   useRegion(cell: Uint32Array): void;
