@@ -87,19 +87,21 @@ export const arrayBytes = (length: number, elementSize: number): number =>
 
 // #region gc-allocation-region
 /**
- * The thread's allocation region, two u64 in the runtime's state block (after the supertype
+ * The thread's allocation region, three u64 in the runtime's state block (after the supertype
  * table's address; `[r15 + VMCTX.RUNTIME_STATE]` points to the block): generated code makes an
  * object of `n` bytes by bumping TOP when TOP + n <= LIMIT, writing its header (the rest of the
- * region is zero), and calls the allocating builtin otherwise. The heap owns the region: it
- * hands out a free run as [TOP, LIMIT), finds the objects bumped into it by their headers before
- * it looks for object starts, and sets LIMIT = TOP to send every allocation to the builtin (when
+ * region is zero) and setting its start bit, bit `address / OBJECT_ALIGN` of the bit string at
+ * STARTS (`bts`: STARTS is the region's chunk's start bitmap, biased so that the address itself
+ * indexes it); otherwise it calls the allocating builtin. The heap owns the region: it hands out
+ * a free run as [TOP, LIMIT), and sets LIMIT = TOP to send every allocation to the builtin (when
  * it has no region, or under LIGHTBEAM_GC_STRESS).
  */
 export const GC_REGION = {
   TOP: SUPERTYPE_TABLE.STATE_OFFSET + 8,
   LIMIT: SUPERTYPE_TABLE.STATE_OFFSET + 16,
+  STARTS: SUPERTYPE_TABLE.STATE_OFFSET + 24,
   /** The region's bytes in the state block. */
-  SIZE: 16,
+  SIZE: 24,
 } as const;
 /** Objects up to this many bytes are bumped inline; bigger ones (the heap maps them alone) always call the builtin. */
 export const INLINE_OBJECT_MAX = 64 * 1024;

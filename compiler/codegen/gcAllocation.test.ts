@@ -1,6 +1,6 @@
 // Inline allocation (ops/gcAllocation.ts): structs and arrays of a known size are bumped from the
 // thread's allocation region by generated code, the runtime's allocate() called only when the
-// region runs out; the objects so made get their start bits when the heap parses the region, so a
+// region runs out; the objects so made get their start bits from the generated code itself, so a
 // later collection keeps those still reachable and frees the others; and the slow path gives back
 // every value that was in a register (integers, floats, vectors, references) as it was.
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -10,6 +10,13 @@ import { getNative, PROT_READ, PROT_WRITE } from './native.ts';
 /** Bytes of a chunk of small objects. */
 export const CHUNK_SIZE = 1 << 20;
 
+/** The bytes mapped after a chunk's `size` for its start bitmap: a bit per granule, whole pages (none for a large object's). */
+function bitmapBytes(size: number, large: boolean): number {
+  if (large) return 0;
+  const page = getNative().pageSize;
+  return Math.ceil(size / OBJECT_ALIGN / 8 / page) * page;
+}
+
 export class Chunk {
   readonly base: number;
   /** `base`'s low and high 32 bits (marking compares a field's halves with them). */
@@ -20,7 +27,11 @@ export class Chunk {
   readonly large: boolean;
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
-  /** One bit per granule: an object starts there. */
+  /**
+   * One bit per granule: an object starts there. A small chunk's is native memory, mapped just
+   * after its `size` bytes, for generated code sets the bits of the objects it bumps (abi
+   * GC_REGION.STARTS, `startsBias`); a large object's is one word of JS memory.
+   */
   readonly starts: Uint32Array;
   /**
    * One bit per granule of the objects the running collection has reached: the start granule's
@@ -39,21 +50,21 @@ export class Chunk {
     this.baseHigh = Math.floor(base / 0x100000000);
     this.size = size;
     this.large = large;
-    const buffer = getNative().view(base, size);
-    this.u8 = new Uint8Array(buffer);
-    this.u32 = new Uint32Array(buffer);
+    const buffer = getNative().view(base, size + bitmapBytes(size, large));
+    this.u8 = new Uint8Array(buffer, 0, size);
+    this.u32 = new Uint32Array(buffer, 0, size / 4);
     // A large object's mapping holds one object, at its base: one word of bits (reading past it
     // gives undefined, which `&` takes as 0: not a start).
     const words = large ? 1 : Math.ceil(size / OBJECT_ALIGN / 32);
-    this.starts = new Uint32Array(words);
+    this.starts = large ? new Uint32Array(1) : new Uint32Array(buffer, size, words);
     this.marks = new Uint32Array(words);
   }
 
-  /** A fresh (zeroed) mapping of `size` bytes, a multiple of the page size. RangeError when mmap fails. */
+  /** A fresh (zeroed) mapping of `size` bytes (and a small chunk's start bitmap), a multiple of the page size. RangeError when mmap fails. */
   static map(size: number, large: boolean): Chunk {
     let base: number;
     try {
-      base = getNative().mmap(size, PROT_READ | PROT_WRITE);
+      base = getNative().mmap(size + bitmapBytes(size, large), PROT_READ | PROT_WRITE);
     } catch {
       throw new RangeError('out of memory for GC objects');
     }
@@ -61,8 +72,20 @@ export class Chunk {
   }
 
   unmap(): void {
-    getNative().munmap(this.base, this.size);
+    getNative().munmap(this.base, this.size + bitmapBytes(this.size, this.large));
   }
+
+  // #region gc-starts-bias
+  /**
+   * What generated code finds at GC_REGION.STARTS while it bumps through this chunk: `bts` of bit
+   * `address / 8` there sets the start bit of the object at `address`, bit (address - base) / 8
+   * of the bitmap, which is `address / 64 - base / 64` bytes into it (base is page aligned).
+   */
+  get startsBias(): number {
+    if (this.large) throw new Error('GC heap: no region in a large object\u2019s mapping');
+    return this.base + this.size - this.base / (8 * OBJECT_ALIGN);
+  }
+  // #endregion gc-starts-bias
 
   // #region gc-object-start-bitmap
   /** The granule of `address` (inside this chunk, a multiple of OBJECT_ALIGN). */

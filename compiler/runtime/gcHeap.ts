@@ -15,11 +15,10 @@
 // mapped memory stays within about twice the live data (plus 32 MiB).
 //
 // Generated code allocates inline: the free run being bumped through is the thread's allocation
-// region (abi GC_REGION: TOP and LIMIT in the runtime's state block, `useRegion`), which
-// generated code bumps without telling the heap. So the objects between where the region was
-// last looked at and TOP have no start bits yet: before anything looks for object starts (a
-// collection, isObject, hostWords) or the region changes, the heap walks them one after another,
-// each header giving its size ("parsing the region"), and counts their bytes then.
+// region (abi GC_REGION: TOP, LIMIT and the chunk's start bitmap in the runtime's state block,
+// `useRegion`): generated code bumps TOP and sets each object's start bit itself (the bitmap is
+// native memory beside the chunk). The heap counts the bytes bumped since it last looked (TOP
+// minus where it looked) when a collection, the budget or a new region needs the count.
 
 import { arrayBytes, GC_HEADER, OBJECT_ALIGN, OBJECT_KIND_ARRAY, OBJECT_KIND_SHIFT, OBJECT_KIND_STRUCT, TYPE_ID_BITS, TYPE_ID_MASK } from '../abi/gcObjects.ts';
 import { getNative } from './native.ts';
@@ -52,8 +51,8 @@ export interface GcHeap {
   readonly allocatedBytes: number;
   // Added with inline allocation:
   /**
-   * Keep the allocation region in `cell` (4 u32: TOP's low and high halves, then LIMIT's; the
-   * runtime's state block at GC_REGION.TOP), where generated code bumps it. Until then the heap
+   * Keep the allocation region in `cell` (6 u32: TOP's low and high halves, then LIMIT's, then
+   * STARTS'; the runtime's state block at GC_REGION.TOP), where generated code bumps it. Until then the heap
    * keeps it in memory of its own, which only allocate() bumps.
    */
   useRegion(cell: Uint32Array): void;
@@ -116,7 +115,7 @@ class MarkSweepHeap implements GcHeap {
   liveBytes = 0;
   mappedBytes = 0;
   private readonly shapes = new Map<number, ObjectShape>();
-  /** By type id, what sizeOf needs fast (it runs for every object a parse or sweep passes): a struct's bytes, minus an array's element size, 0 without a shape. */
+  /** By type id, what sizeOf needs fast (it runs for every object marking or sweeping passes): a struct's bytes, minus an array's element size, 0 without a shape. */
   private readonly sizeById = new Int32Array(1 << TYPE_ID_BITS);
   /** By type id, what marking reads for every object it reaches: a struct's reference offsets; for an array, whether its elements are references. */
   private readonly refOffsetsById: (readonly number[] | undefined)[] = [];
@@ -137,16 +136,17 @@ class MarkSweepHeap implements GcHeap {
    * The region allocation bumps through: [TOP, end) of `current`, TOP in `region` (GC_REGION's
    * layout: generated code bumps it), with the LIMIT published there `limit` (the memory below it
    * is zero: beyond it, up to `dirtyEnd`, dead objects may remain), or TOP to send every
-   * allocation to allocate() (no region, or stress). Objects from `parsed` to TOP have no start
-   * bits yet and are not counted in `countedBytes`.
+   * allocation to allocate() (no region, or stress), and `current`'s start bitmap (biased: see
+   * Chunk.startsBias) where generated code sets the start bits of the objects it bumps. Objects
+   * from `counted` to TOP are not counted in `countedBytes` yet.
    */
-  private region: Uint32Array = new Uint32Array(4);
+  private region: Uint32Array = new Uint32Array(6);
   private current: Chunk | undefined;
   private end = 0;
   private limit = 0;
   private dirtyEnd = 0;
-  private parsed = 0;
-  /** Bytes allocated, but for the region's unparsed objects. */
+  private counted = 0;
+  /** Bytes allocated, but for the region's objects not counted yet. */
   private countedBytes = 0;
   // #endregion gc-region-fields
   private sinceCollection = 0;
@@ -157,11 +157,11 @@ class MarkSweepHeap implements GcHeap {
   private reportHost: ((word: number) => void) | undefined;
 
   get allocatedBytes(): number {
-    return this.countedBytes + (this.current ? this.top - this.parsed : 0);
+    return this.countedBytes + (this.current ? this.top - this.counted : 0);
   }
 
   useRegion(cell: Uint32Array): void {
-    cell.set(this.region.subarray(0, 4));
+    cell.set(this.region.subarray(0, 6));
     this.region = cell;
   }
 
@@ -178,53 +178,29 @@ class MarkSweepHeap implements GcHeap {
     const limit = STRESS || !this.current ? top : this.limit;
     r[2] = limit >>> 0;
     r[3] = Math.floor(limit / 0x100000000);
+    const starts = this.current ? this.current.startsBias : 0;
+    r[4] = starts >>> 0;
+    r[5] = Math.floor(starts / 0x100000000);
   }
 
-  // #region gc-parse-region
+  // #region gc-count-region
   /**
-   * Give the objects bumped into the region since it was last looked at their start bits, one
-   * after another from `parsed` to TOP (each header gives the size through the type's shape; an
-   * object allocate() made with an odd size is in oddSizes), and count their bytes.
+   * Count the bytes of the objects bumped into the region since it was last looked at (their
+   * start bits are set already: generated code sets them, allocate() too).
    */
-  private parseRegion(): void {
+  private countRegion(): void {
     const c = this.current;
     if (!c) return;
     const top = this.top;
-    if (this.parsed === top) return;
-    // Offsets in the chunk, and the bitmap set in place: this loop runs for every object made.
-    const { u32, starts } = c;
-    const end = top - c.base;
-    const odd = this.oddSizes.size !== 0;
-    // Runs of objects of one header and length (a struct type's, an array type's of one length)
-    // are the common case: their size is looked up once per run.
-    let lastHeader = -1;
-    let lastLength = -1;
-    let lastSize = 0;
-    let at = this.parsed - c.base;
-    while (at < end) {
-      const header = u32[at >>> 2]!;
-      const length = u32[(at >>> 2) + 1]!;
-      let size = lastSize;
-      if (header !== lastHeader || length !== lastLength || odd) {
-        size = this.sizeOf(c, c.base + at);
-        // Generated code makes objects of registered types only; anything else is a broken heap.
-        if (!(size >= GC_HEADER.SIZE)) throw new Error(`GC heap: no object size at ${(c.base + at).toString(16)}`);
-        lastHeader = header;
-        lastLength = length;
-        lastSize = size;
-      }
-      const g = at >>> 3; // the granule: OBJECT_ALIGN is 8
-      starts[g >>> 5]! |= 1 << (g & 31);
-      at += size;
-    }
-    const bytes = top - this.parsed;
+    const bytes = top - this.counted;
+    if (bytes === 0) return;
     c.used = Math.max(c.used, top - c.base);
     c.liveBytes += bytes;
     this.countedBytes += bytes;
     this.sinceCollection += bytes;
-    this.parsed = top;
+    this.counted = top;
   }
-  // #endregion gc-parse-region
+  // #endregion gc-count-region
 
   registerType(typeId: number, shape: ObjectShape): void {
     this.shapes.set(typeId, shape);
@@ -241,8 +217,8 @@ class MarkSweepHeap implements GcHeap {
     if (!(bytes % OBJECT_ALIGN === 0 && bytes >= GC_HEADER.SIZE)) throw new RangeError(`bad object size ${bytes}`);
     if (bytes > MAX_OBJECT) throw new RangeError('out of memory for GC objects');
     this.allocateCalls++;
-    const unparsed = this.current ? this.top - this.parsed : 0;
-    if (this.sinceCollection + unparsed >= this.budget && this.noCollection === 0) this.collect();
+    const uncounted = this.current ? this.top - this.counted : 0;
+    if (this.sinceCollection + uncounted >= this.budget && this.noCollection === 0) this.collect();
     if (bytes > LARGE_OBJECT) {
       const chunk = this.mapChunk(Math.ceil(bytes / getNative().pageSize) * getNative().pageSize, true);
       const address = chunk.base;
@@ -254,13 +230,15 @@ class MarkSweepHeap implements GcHeap {
       this.sinceCollection += bytes;
       return address;
     }
-    // Bumped like generated code's objects: the next parse gives it its start bit and counts it.
+    // Bumped like generated code's objects, its start bit set alike (the next count counts it).
     let address = this.top;
     if (!this.current || address + bytes > this.limit) {
       this.refill(bytes);
       address = this.top;
     }
-    this.writeHeader(this.current!, address, header, length, bytes);
+    const c = this.current!;
+    this.writeHeader(c, address, header, length, bytes);
+    c.setStart(c.granule(address));
     this.setRegion(address + bytes);
     return address;
   }
@@ -273,13 +251,13 @@ class MarkSweepHeap implements GcHeap {
   }
 
   /**
-   * Bump through [start, end) of `chunk` next (the previous region was parsed and given up), its
+   * Bump through [start, end) of `chunk` next (the previous region was counted and given up), its
    * memory zero from `dirtyEnd` on; zeroed to hold `bytes` at least.
    */
   private startRegion(chunk: Chunk, start: number, end: number, dirtyEnd: number, bytes: number): void {
     this.current = chunk;
     this.end = end;
-    this.parsed = start;
+    this.counted = start;
     this.limit = start;
     this.dirtyEnd = dirtyEnd;
     this.zeroAhead(start, bytes);
@@ -306,12 +284,11 @@ class MarkSweepHeap implements GcHeap {
   /** Make [top, limit) hold `bytes` (small): more of the current run, the next free run that does, or a new chunk. */
   private refill(bytes: number): void {
     if (this.current && this.top + bytes <= this.end) {
-      // Parsed now, while the objects just made are still in the cache.
-      this.parseRegion();
+      this.countRegion();
       this.zeroAhead(this.top, bytes);
       return;
     }
-    this.parseRegion();
+    this.countRegion();
     const runs = this.runs;
     if (bytes > SMALL_OBJECT) {
       // First fit among all the runs left (the current region's rest goes back among them).
@@ -341,7 +318,7 @@ class MarkSweepHeap implements GcHeap {
 
   /** The current region's rest, back among the runs (a medium object or a new chunk takes its place). */
   private giveBack(): void {
-    this.parseRegion();
+    this.countRegion();
     if (this.current && this.end - this.top >= GC_HEADER.SIZE) {
       const top = this.top;
       this.runs.push({ chunk: this.current, start: top, end: this.end, dirtyEnd: this.limit < this.dirtyEnd ? this.dirtyEnd : top });
@@ -352,7 +329,7 @@ class MarkSweepHeap implements GcHeap {
   /** No region: TOP = LIMIT = 0, so generated code calls out for its next object. */
   private dropRegion(): void {
     this.current = undefined;
-    this.end = this.parsed = this.limit = this.dirtyEnd = 0;
+    this.end = this.counted = this.limit = this.dirtyEnd = 0;
     this.setRegion(0);
   }
 
@@ -383,7 +360,7 @@ class MarkSweepHeap implements GcHeap {
 
   isObject(word: number): boolean {
     if (word % OBJECT_ALIGN !== 0) return false;
-    this.parseRegion();
+    this.countRegion();
     const c = this.chunkOf(word);
     return c !== undefined && c.isStart(c.granule(word));
   }
@@ -478,7 +455,7 @@ class MarkSweepHeap implements GcHeap {
         }
       }
       const id = c.u32[at >>> 2]! & TYPE_ID_MASK;
-      // The object's size as sizeOf gives it (a parse checked its header and kind already).
+      // The object's size as sizeOf gives it (generated code makes objects of registered types only).
       const size = this.sizeById[id]!;
       c.markSpan(at >>> 3, (size > 0 ? size : arrayBytes(c.u32[(at >>> 2) + 1]!, -size)) >>> 3);
       const offsets = this.refOffsetsById[id];
@@ -512,7 +489,7 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-collect
   collect(): void {
     if (this.noCollection > 0 || this.collecting) return;
-    this.parseRegion();
+    this.countRegion();
     this.collecting = true;
     try {
       this.markFromRoots();
@@ -637,7 +614,7 @@ class MarkSweepHeap implements GcHeap {
   // #region gc-host-words
   hostWords(report: (word: number) => void): void {
     if (this.collecting || this.chunks.length === 0) return;
-    this.parseRegion();
+    this.countRegion();
     this.collecting = true;
     this.reportHost = report;
     try {

@@ -241,6 +241,9 @@ export const ENCODINGS: readonly EncodingRow[] = [
   ...rrm('tzcnt', '0F BC', 'F3 '),
   ...rrm('lzcnt', '0F BD', 'F3 '),
   ...rrm('popcnt', '0F B8', 'F3 '),
+  // Set a bit of a bit string (GC's object-start bitmap): with memory, the register's value may
+  // address any bit, not only the operand's own 64.
+  ['bts r/m64, r64', 'REX.W 0F AB /r'],
   ['setcc r/m8', '0F 90+cc /0'],
   ...rrm('cmovcc', '0F 40+cc'),
 

@@ -128,6 +128,8 @@ export class Instructions extends DirectEncoder {
   lockXadd(m: Mem, r: Gpr): void { this.emitWith(D['lock xadd']!, m, r); }
   /** `lock cmpxchg [m], r`: if memory equals al/ax/eax/rax, store r (ZF set); else load it into the accumulator. */
   lockCmpxchg(m: Mem, r: Gpr): void { this.emitWith(D['lock cmpxchg']!, m, r); }
+  /** `bts [m], r`: set bit r (any 64-bit offset from m) of the bit string at m; CF gets its old value. */
+  bts(m: RM, r: Gpr): void { this.emitWith(D.bts!, m, r); }
   mfence(): void { this.emitWith(D.mfence!); }
   push(src: Gpr | Mem | Imm): void { if (!this.directPushPop(0x50, src)) this.emitWith(D.push!, src); }
   pop(dst: Gpr | Mem): void { if (!this.directPushPop(0x58, dst)) this.emitWith(D.pop!, dst); }

@@ -1,5 +1,5 @@
 // Allocating a GC object inline: a bump of the thread's allocation region (abi GC_REGION: TOP and
-// LIMIT in the runtime's state block) and a header store, a few instructions (for an array of a
+// LIMIT in the runtime's state block), a header store and the object's start bit, a few instructions (for an array of a
 // run-time length, a check of the length and the size's computation before); only when the region
 // is exhausted (or the heap wants to see every allocation: stress, no region yet) does the code
 // call the allocating builtin, from a slow path placed after the function's body.
@@ -36,7 +36,7 @@ export interface InlineObject {
 /**
  * A new zeroed object with its header written, in a general register of its own (held), made
  * inline: `TOP + bytes` against LIMIT, TOP bumped, the header stored (the region's memory beyond
- * TOP is zero). Otherwise the builtin makes it (structNew, or arrayNew with the constant length)
+ * TOP is zero), its bit set in the start bitmap. Otherwise the builtin makes it (structNew, or arrayNew with the constant length)
  * on the slow path, which comes back to the same place with the object in the same register.
  */
 export function allocateInline(fc: FunctionCompiler, o: InlineObject): number {
@@ -80,6 +80,11 @@ export function allocateInline(fc: FunctionCompiler, o: InlineObject): number {
     a.mov(dword(OBJ, GC_HEADER.TYPE), header);
     a.mov(dword(OBJ, GC_HEADER.LENGTH), typeof o.length === 'number' ? o.length : GPR32[o.length.reg]!);
   }
+  // Its start bit, so that the heap finds it without walking the region (STATE is free now).
+  a.mov(END, OBJ);
+  a.shr(END, Math.log2(OBJECT_ALIGN));
+  a.mov(STATE, qword(STATE, GC_REGION.STARTS));
+  a.bts(qword(STATE, 0), END);
   a.bind(done);
   // Every register that may hold a value now: locals' homes, the value stack's, the operator's.
   const live = fc.regs.busy() & ~regBit(obj);
