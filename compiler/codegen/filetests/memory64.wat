@@ -28,4 +28,17 @@
   ;; call_indirect compares the whole i64 index with the table's length.
   (func $call (export "call") (param $i i64) (result i32)
     (call_indirect $t (type $v) (local.get $i)))
-  (func $tsize (export "tsize") (result i64) (table.size $t)))
+  (func $tsize (export "tsize") (result i64) (table.size $t))
+  ;; The bounds facts of i64 addresses (memory 0's, as for i32): after the widest access
+  ;; through $p, the narrower ones need no check; a local plus a constant, checked once, proves
+  ;; an access at a larger constant ending no further. A write of $p forgets what was checked.
+  (func $fields (export "fields") (param $p i64) (result i64)
+    (i64.add (i64.add (i64.load offset=16 (local.get $p)) (i64.load offset=8 (local.get $p)))
+             (i64.load (local.get $p))))
+  (func $plus (export "plus") (param $p i64) (result i64)
+    (i64.add (i64.load offset=8 (i64.add (local.get $p) (i64.const 16)))
+             (i64.load (i64.add (local.get $p) (i64.const 24)))))
+  (func $written (export "written") (param $p i64) (result i64)
+    (drop (i64.load (local.get $p)))
+    (local.set $p (i64.add (local.get $p) (i64.const 8)))
+    (i64.load (local.get $p))))
