@@ -226,4 +226,26 @@ describe('bounds facts of memory64 and of other memories', () => {
     // A constant beyond int32 is added in a register: the sum is checked, not taken from $p's fact.
     expect(trapOf(() => m.d_high!(0n))).toMatch(OOB);
   });
+
+  it('compares 4- and 8-byte accesses with the bound beside the size, unsigned, when the minimum covers them', async () => {
+    const wat = (min: number) => `(module (memory i64 ${min} 2)
+      (func (export "load64") (param i64) (result i64) (i64.load (local.get 0)))
+      (func (export "load32") (param i64) (result i32) (i32.load (local.get 0)))
+      (func (export "grow") (result i64) (memory.grow (i64.const 1))))`;
+    expect(await counts(wat(1))).toEqual({ kept: 2, removed: 0 });
+    for (const min of [0, 1]) {
+      const m = await instantiate(wat(min));
+      if (min === 0) {
+        expect(trapOf(() => m.load64!(0n))).toMatch(OOB); // size 0: the bounds are negative
+        expect(m.grow!()).toBe(0n);
+      }
+      expect(m.load64!(65528n)).toBe(0n);
+      expect(m.load32!(65532n)).toBe(0);
+      for (const a of [65529n, -8n, -1n, TOP, 2n ** 32n]) expect(trapOf(() => m.load64!(a))).toMatch(OOB);
+      for (const a of [65533n, -4n, TOP]) expect(trapOf(() => m.load32!(a))).toMatch(OOB);
+      expect(m.grow!()).toBe(1n);
+      expect(m.load64!(131064n)).toBe(0n);
+      expect(trapOf(() => m.load64!(131065n))).toMatch(OOB);
+    }
+  });
 });

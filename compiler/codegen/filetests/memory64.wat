@@ -3,13 +3,14 @@
   (memory i64 1)
   (table $t i64 4 funcref)
   (type $v (func (result i32)))
-  ;; A 1-byte access compares the address with the size (unsigned, all 64 bits); a wider one
-  ;; adds its end in a register, trapping on the carry and then on the size.
+  ;; A 1-byte access compares the address with the size (unsigned, all 64 bits); a 4- or 8-byte
+  ;; one with the bound beside the size (size - 4 or - 8, never negative: the minimum is a page);
+  ;; any other end is added in a register, trapping on the carry and then on the size.
   (func $load8 (export "load8") (param $p i64) (result i32)
     (i32.load8_u (local.get $p)))
   (func $load32 (export "load32") (param $p i64) (result i32)
     (i32.load offset=16 (local.get $p)))
-  ;; A sum of 8-byte loads: no zero extension of the address, checked each time.
+  ;; A sum of 8-byte loads: no zero extension of the address, one compare each time.
   (func $sum (export "sum") (param $p i64) (param $n i64) (result i64)
     (local $s i64)
     (block $done

@@ -417,8 +417,11 @@ export function checkConstant(fc: FunctionCompiler, end: number): void {
 /**
  * memory64: trap unless index + end <= memory size, where register `index` holds a full 64-bit
  * address. The sum may pass 2^64, so it is made in a register and its carry traps too; only
- * `index < size` (an end of 1) is one compare. (The bounds beside the size are signed, for
- * zero-extended 32-bit addresses, and say nothing of an address of 2^63 or more.)
+ * `index < size` (an end of 1) is one compare, and so is an end of 4 or 8 when the memory's
+ * minimum size is at least that: its bound beside the size (size - end) is then never negative,
+ * so `index <= bound`, compared unsigned, is exactly index + end <= size, 2^63 and up included.
+ * (Below that minimum the bound may be negative, a signed compare for zero-extended 32-bit
+ * addresses that says nothing of an address of 2^63 or more.)
  */
 export function checkIndex64(fc: FunctionCompiler, index: number, end: number): void {
   const asm = fc.asm;
@@ -427,6 +430,9 @@ export function checkIndex64(fc: FunctionCompiler, index: number, end: number): 
   if (end === 1) {
     compareWithVmctx(asm, index, VMCTX.MEMORY_SIZE);
     fc.trapIfCode(CC_AE, TrapCode.outOfBoundsMemoryAccess);
+  } else if ((end === 4 || end === 8) && fc.bounds.memory(0).minBytes >= end) {
+    compareWithVmctx(asm, index, end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8);
+    fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
   } else {
     addEnd(asm, index, end);
     fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
