@@ -93,7 +93,8 @@ export class LinearMemory {
     this.pageSizeLog2 = pageSizeLog2;
     this.pageSize = 2 ** pageSizeLog2;
     this.shared = shared;
-    const limit = pageLimit(address64, pageSizeLog2);
+    // A shared memory is V8's, which gives no memory (memory64 or not) more than 4 GiB.
+    const limit = shared ? Math.min(pageLimit(address64, pageSizeLog2), MAX_PAGES_32) : pageLimit(address64, pageSizeLog2);
     maxPages ??= limit;
     if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > limit) {
       throw new RangeError(`memory size ${initialPages} pages is out of range`);

@@ -59,6 +59,12 @@ describe('a memory64 memory past 4 GiB', () => {
     expect(process.memoryUsage().rss - rss).toBeLessThan(256 * 2 ** 20);
   });
 
+  it('a shared memory64 memory is V8\'s: at most 4 GiB, whatever its maximum', () => {
+    const memory = new LinearMemory(1, 100000, true, 16, true);
+    expect(memory.maxPages).toBe(Number(PAGES_4G));
+    expect(memory.grow(Number(PAGES_4G))).toBe(-1);
+  });
+
   it('JS: Memory.buffer is refused past 4 GiB, and grow up to 16 GiB is allowed', () => {
     const memory = new Memory({ initial: 1n, maximum: BigInt(MAX_PAGES_64), address: 'i64' });
     expect(memory.buffer.byteLength).toBe(65536);
