@@ -80,6 +80,9 @@ export class Memory {
   }
   get buffer(): ArrayBuffer {
     this.#native.refreshShared(); // another thread may have grown a shared memory
+    // Past 4 GiB no ArrayBuffer over the memory can hold it all (linearMemory.ts: VIEW_LIMIT):
+    // refused rather than a buffer whose writes past its end would be silently dropped.
+    if (!this.#native.viewsWhole) throw new RangeError(`WebAssembly.Memory.buffer: a memory of ${this.#native.byteLength} bytes is larger than the 4 GiB an ArrayBuffer over native memory may hold in Node 20`);
     return this.#buffer;
   }
   grow(delta: number | bigint): number | bigint {

@@ -156,7 +156,7 @@ export class FunctionCompiler implements Spiller {
     this.hasMemory = env.module.memories.length > 0;
     this.memory64 = env.module.memories[0]?.address64 === true;
     // Every function has facts about its locals (non-null references: boundsChecks.ts), with a memory or not.
-    this.bounds = new BoundsFacts(minimumMemoryBytes(env.module), env.boundsChecks);
+    this.bounds = new BoundsFacts(env.module.memories.map((_, m) => minimumMemoryBytes(env.module, m)), env.boundsChecks);
     this.funcIndex = funcIndex;
     this.type = type;
     this.stack = new ValueStack(0);

@@ -175,3 +175,77 @@ describe('multi-memory', () => {
     expect(trapOf(() => m.copy_c_to_b!(0n, 262143, 2))).toMatch(OOB);
   });
 });
+
+describe('bounds facts of memory64 and of other memories', () => {
+  const counts = async (wat: string) => compileModule(await watToWasm(wat, { validate: false })).boundsChecks;
+
+  it('a check proves the later accesses through the same local to the same memory, and no other', async () => {
+    // memory64: the widest access first, then two narrower ones through $p, then $p + 16 and $p + 24.
+    expect(await counts(`(module (memory i64 1)
+      (func (param $p i64) (result i64)
+        (i64.add (i64.add (i64.load offset=16 (local.get $p)) (i64.load offset=8 (local.get $p))) (i64.load (local.get $p))))
+      (func (param $p i64) (result i64)
+        (i64.add (i64.load offset=8 (i64.add (local.get $p) (i64.const 16))) (i64.load (i64.add (local.get $p) (i64.const 24))))))`))
+      .toEqual({ kept: 2, removed: 3 });
+    // Memory 1 twice through $p (one check), then memory 0 through $p (its own check) twice.
+    expect(await counts(`(module (memory 1) (memory 1)
+      (func (param $p i32) (result i32)
+        (i32.store 0 (local.get $p) (i32.add (i32.load 1 offset=4 (local.get $p)) (i32.load 1 (local.get $p))))
+        (i32.load 0 (local.get $p))))`))
+      .toEqual({ kept: 2, removed: 2 });
+  });
+
+  const module = instantiate(`(module
+    (memory $a 1)
+    (memory $b 2)
+    (memory $c i64 1)
+    (memory $d i64 2)
+    (func (export "b_then_a") (param $p i32) (result i32)
+      (i32.add (i32.load $b (local.get $p)) (i32.load $a (local.get $p))))
+    (func (export "d_then_c") (param $p i64) (result i32)
+      (i32.add (i32.load $d (local.get $p)) (i32.load $c (local.get $p))))
+    (func (export "c_plus") (param $p i64) (result i64)
+      (i64.add (i64.load $c offset=8 (i64.add (local.get $p) (i64.const 16))) (i64.load $c (i64.add (local.get $p) (i64.const 32)))))
+    (func (export "c_written") (param $p i64) (result i64)
+      (drop (i64.load $c (local.get $p)))
+      (local.set $p (i64.add (local.get $p) (i64.const 8)))
+      (i64.load $c (local.get $p)))
+    (func (export "d_high") (param $p i64) (result i32)
+      (i32.add (i32.load $d (local.get $p)) (i32.load $d (i64.add (local.get $p) (i64.const 0xfffffffc))))))`);
+
+  it('still traps where the memory checked is larger, the constant larger or the local written', async () => {
+    const m = await module;
+    expect(m.b_then_a!(65532)).toBe(0);
+    expect(trapOf(() => m.b_then_a!(65536))).toMatch(OOB); // in memory 1, not in memory 0
+    expect(m.d_then_c!(65532n)).toBe(0);
+    expect(trapOf(() => m.d_then_c!(65536n))).toMatch(OOB);
+    expect(m.c_plus!(65536n - 40n)).toBe(0n);
+    expect(trapOf(() => m.c_plus!(65536n - 32n))).toMatch(OOB); // p + 16 + 16 fits, p + 32 + 8 does not
+    expect(m.c_written!(65536n - 16n)).toBe(0n);
+    expect(trapOf(() => m.c_written!(65536n - 8n))).toMatch(OOB);
+    // A constant beyond int32 is added in a register: the sum is checked, not taken from $p's fact.
+    expect(trapOf(() => m.d_high!(0n))).toMatch(OOB);
+  });
+
+  it('compares 4- and 8-byte accesses with the bound beside the size, unsigned, when the minimum covers them', async () => {
+    const wat = (min: number) => `(module (memory i64 ${min} 2)
+      (func (export "load64") (param i64) (result i64) (i64.load (local.get 0)))
+      (func (export "load32") (param i64) (result i32) (i32.load (local.get 0)))
+      (func (export "grow") (result i64) (memory.grow (i64.const 1))))`;
+    expect(await counts(wat(1))).toEqual({ kept: 2, removed: 0 });
+    for (const min of [0, 1]) {
+      const m = await instantiate(wat(min));
+      if (min === 0) {
+        expect(trapOf(() => m.load64!(0n))).toMatch(OOB); // size 0: the bounds are negative
+        expect(m.grow!()).toBe(0n);
+      }
+      expect(m.load64!(65528n)).toBe(0n);
+      expect(m.load32!(65532n)).toBe(0);
+      for (const a of [65529n, -8n, -1n, TOP, 2n ** 32n]) expect(trapOf(() => m.load64!(a))).toMatch(OOB);
+      for (const a of [65533n, -4n, TOP]) expect(trapOf(() => m.load32!(a))).toMatch(OOB);
+      expect(m.grow!()).toBe(1n);
+      expect(m.load64!(131064n)).toBe(0n);
+      expect(trapOf(() => m.load64!(131065n))).toMatch(OOB);
+    }
+  });
+});

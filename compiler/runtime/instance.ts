@@ -634,7 +634,7 @@ export class Instance implements FunctionHolder {
     if (src + n > bytes.length || !memory || dst + n > memory.byteLength) {
       throw new RuntimeError(trapMessage(TrapCode.outOfBoundsMemoryAccess));
     }
-    new Uint8Array(memory.arrayBuffer, dst, n).set(bytes.subarray(src, src + n));
+    memory.write(dst, bytes.subarray(src, src + n));
   }
   // #endregion segments
 
@@ -786,14 +786,14 @@ function builtinStubs(rt: Runtime): number[] {
       const mem = inst.memory;
       const [d, v, n] = [address(mem, 0), u(1), address(mem, 2)];
       if (!mem || d + n > mem.byteLength) return oobMemory;
-      new Uint8Array(mem.arrayBuffer).fill(v & 0xff, d, d + n);
+      mem.fill(d, v, n);
       return 0;
     },
     [Builtin.memoryCopy]: (inst) => {
       const mem = inst.memory;
       const [d, src, n] = [address(mem, 0), address(mem, 1), address(mem, 2)];
       if (!mem || d + n > mem.byteLength || src + n > mem.byteLength) return oobMemory;
-      new Uint8Array(mem.arrayBuffer).copyWithin(d, src, src + n);
+      mem.copyWithin(d, src, n);
       return 0;
     },
     // #endregion bulk-memory-builtins
@@ -802,7 +802,7 @@ function builtinStubs(rt: Runtime): number[] {
       const mem = inst.memory;
       const [d, src, n] = [address(mem, 1), u(2), u(3)];
       if (!mem || src + n > bytes.length || d + n > mem.byteLength) return oobMemory;
-      new Uint8Array(mem.arrayBuffer, d, n).set(bytes.subarray(src, src + n));
+      mem.write(d, bytes.subarray(src, src + n));
       return 0;
     },
     [Builtin.dataDrop]: (inst) => {
@@ -907,7 +907,7 @@ function memoryBuiltinStubs(rt: Runtime): number[] {
       const mem = inst.memories[u(0)]!;
       const [d, v, n] = [address(mem, 1), u(2), address(mem, 3)];
       if (d + n > mem.byteLength) return oob;
-      new Uint8Array(mem.arrayBuffer).fill(v & 0xff, d, d + n);
+      mem.fill(d, v, n);
       return 0;
     },
     [MemoryBuiltin.copy]: (inst) => {
@@ -916,8 +916,8 @@ function memoryBuiltinStubs(rt: Runtime): number[] {
       const n = dst.address64 && src.address64 ? s.getAddress(4) : u(4);
       if (d + n > dst.byteLength || from + n > src.byteLength) return oob;
       // Through a copy when the two are one memory (imported twice): copyWithin's overlap rules.
-      if (dst === src) new Uint8Array(dst.arrayBuffer).copyWithin(d, from, from + n);
-      else new Uint8Array(dst.arrayBuffer, d, n).set(new Uint8Array(src.arrayBuffer, from, n));
+      if (dst === src) dst.copyWithin(d, from, n);
+      else dst.copyFrom(src, from, d, n);
       return 0;
     },
     [MemoryBuiltin.init]: (inst) => {
@@ -926,7 +926,7 @@ function memoryBuiltinStubs(rt: Runtime): number[] {
       const mem = inst.memories[m]!;
       const [d, from, n] = [address(mem, 2), u(3), u(4)];
       if (from + n > bytes.length || d + n > mem.byteLength) return oob;
-      new Uint8Array(mem.arrayBuffer, d, n).set(bytes.subarray(from, from + n));
+      mem.write(d, bytes.subarray(from, from + n));
       return 0;
     },
   };

@@ -16,11 +16,19 @@ export const WASM_PAGE_SIZE = 65536;
 /** The most pages a 32-bit memory may have (4 GiB). */
 export const MAX_PAGES_32 = 65536;
 /**
- * The most pages this runtime gives a memory64 memory (which may declare up to 2^48): 4 GiB as
- * well, the largest ArrayBuffer Node hands out over native memory. Growing past it returns -1,
- * as the spec allows; a minimum above it fails instantiation.
+ * The most pages this runtime gives a memory64 memory (which may declare up to 2^48): 16 GiB, as
+ * V8 gives one. Growing past it returns -1, as the spec allows; a minimum above it fails
+ * instantiation. A memory without a maximum reserves that much address space (not memory).
  */
-export const MAX_PAGES_64 = 65536;
+export const MAX_PAGES_64 = 262144;
+/**
+ * The most bytes an ArrayBuffer over native memory may have in Node 20: 4 GiB. N-API makes one
+ * through a Buffer (napi_create_external_arraybuffer calls napi_create_external_buffer), and a
+ * Buffer is at most buffer.constants.MAX_LENGTH = v8::TypedArray::kMaxLength = 2^32 bytes; koffi's
+ * view of more aborts the process. So a memory larger than this is viewed up to here only
+ * (`arrayBuffer`), and the runtime reaches the bytes above through raw memset/memmove/memcpy.
+ */
+export const VIEW_LIMIT = 2 ** 32;
 /** The most bytes this runtime gives any memory: 4 GiB (for 1-byte pages of a 32-bit memory, 4 GiB - 1: see pageLimit). */
 const MAX_BYTES = MAX_PAGES_32 * WASM_PAGE_SIZE;
 /** Inaccessible bytes after the largest size: a stray access just past the end faults instead of reading a neighbour. */
@@ -85,7 +93,8 @@ export class LinearMemory {
     this.pageSizeLog2 = pageSizeLog2;
     this.pageSize = 2 ** pageSizeLog2;
     this.shared = shared;
-    const limit = pageLimit(address64, pageSizeLog2);
+    // A shared memory is V8's, which gives no memory (memory64 or not) more than 4 GiB.
+    const limit = shared ? Math.min(pageLimit(address64, pageSizeLog2), MAX_PAGES_32) : pageLimit(address64, pageSizeLog2);
     maxPages ??= limit;
     if (!Number.isInteger(initialPages) || initialPages < 0 || initialPages > limit) {
       throw new RangeError(`memory size ${initialPages} pages is out of range`);
@@ -133,12 +142,47 @@ export class LinearMemory {
   }
 
   /**
-   * The memory as an ArrayBuffer (no copy). A new one after each grow; earlier ones stay
-   * valid (they see the first bytes) and keep the reservation mapped while they live.
+   * The memory as an ArrayBuffer (no copy): all of it, or its first 4 GiB (VIEW_LIMIT) when it is
+   * larger (`viewsWhole` says which). A new one after each grow; earlier ones stay valid (they
+   * see the first bytes) and keep the reservation mapped while they live.
    */
   get arrayBuffer(): ArrayBuffer {
     return this.buffer;
   }
+
+  /** Does `arrayBuffer` hold the whole memory (at most 4 GiB)? */
+  get viewsWhole(): boolean {
+    return this.buffer.byteLength === this.byteLength;
+  }
+
+  // #region beyond-the-view
+  // The runtime's bulk operations (memory.fill, copy, init, data segments), given bytes the
+  // caller checked are in bounds: through the ArrayBuffer where it reaches, raw memory above.
+  /** Set n bytes at `at` to `byte`. */
+  fill(at: number, byte: number, n: number): void {
+    if (at + n <= this.buffer.byteLength) new Uint8Array(this.buffer).fill(byte & 0xff, at, at + n);
+    else getNative().fill(this.base + at, byte & 0xff, n);
+  }
+
+  /** Copy n bytes from `from` to `to` in this memory (they may overlap). */
+  copyWithin(to: number, from: number, n: number): void {
+    if (Math.max(to, from) + n <= this.buffer.byteLength) new Uint8Array(this.buffer).copyWithin(to, from, from + n);
+    else getNative().move(this.base + to, this.base + from, n);
+  }
+
+  /** Write `bytes` at `at`. */
+  write(at: number, bytes: Uint8Array): void {
+    if (at + bytes.length <= this.buffer.byteLength) new Uint8Array(this.buffer, at, bytes.length).set(bytes);
+    else getNative().copyIn(this.base + at, bytes);
+  }
+
+  /** Copy n bytes from `from` in `src`, another memory, to `to` in this one. */
+  copyFrom(src: LinearMemory, from: number, to: number, n: number): void {
+    if (to + n <= this.buffer.byteLength && from + n <= src.buffer.byteLength) {
+      new Uint8Array(this.buffer, to, n).set(new Uint8Array(src.buffer, from, n));
+    } else getNative().move(this.base + to, src.base + from, n);
+  }
+  // #endregion beyond-the-view
 
   /**
    * Grow by `delta` pages: the old size in pages, or -1 (and no change) when it cannot. A shared
@@ -159,7 +203,7 @@ export class LinearMemory {
     }
     let buffer: ArrayBuffer;
     try {
-      buffer = native.view(this.base, (old + delta) * this.pageSize);
+      buffer = native.view(this.base, Math.min((old + delta) * this.pageSize, VIEW_LIMIT));
     } catch {
       if (to > from) native.mprotect(this.base + from, to - from, PROT_NONE);
       return -1;

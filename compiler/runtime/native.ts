@@ -48,6 +48,10 @@ export interface Native {
   view(address: number, length: number): ArrayBuffer;
   /** Copy bytes to raw memory (cheaper than making a view for one write). */
   copyIn(address: number, bytes: Uint8Array): void;
+  /** memset: `length` bytes at `address` set to `byte` (raw memory beyond any view's reach). */
+  fill(address: number, byte: number, length: number): void;
+  /** memmove: `length` bytes from `src` to `dst`, which may overlap. */
+  move(dst: number, src: number, length: number): void;
   /** The address of a typed array's memory (stable for a SharedArrayBuffer's). */
   addressOf(array: ArrayBufferView): number;
   /** The koffi pointer for an address (for koffi.decode / koffi.view). */
@@ -92,6 +96,7 @@ export function getNative(): Native {
   // memset(p, 0, 0) returns p untouched: the cheapest way to turn an address into a koffi pointer.
   const asPointer = libc.func('void *memset(uintptr_t s, int c, size_t n)');
   const memcpy = libc.func('void *memcpy(uintptr_t dst, void *src, size_t n)');
+  const memmove = libc.func('void *memmove(uintptr_t dst, uintptr_t src, size_t n)');
   const addressOf = libc.func('uintptr_t memset(void *s, int c, size_t n)');
   const pageSize = Number(sysconf(30 /* _SC_PAGESIZE */));
   const lastError = () => String(strerror(koffi.errno()));
@@ -125,6 +130,12 @@ export function getNative(): Native {
     },
     copyIn(address, bytes) {
       if (bytes.length) memcpy(address, bytes, bytes.length);
+    },
+    fill(address, byte, length) {
+      if (length > 0) asPointer(address, byte, length);
+    },
+    move(dst, src, length) {
+      if (length > 0) memmove(dst, src, length);
     },
     view(address, length) {
       return koffi.view(asPointer(address, 0, 0), length);

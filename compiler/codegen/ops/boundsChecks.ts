@@ -44,26 +44,99 @@ export const MEMORY_BASE: number = encodingOf(MEMORY_BASE_REG);
 /** The largest displacement an addressing mode takes (sign-extended 32 bits). */
 export const MAX_DISP = 0x7fffffff;
 
-/** Memory 0's minimum size in bytes (an imported memory's declared minimum); 0 without memory. */
-export function minimumMemoryBytes(module: ModuleInfo): number {
-  const m = module.memories[0];
-  return m ? m.limits.min * 2 ** (m.pageSizeLog2 ?? 16) : 0;
+/**
+ * Memory m's minimum size in bytes (an imported memory's declared minimum); 0 without it. Capped
+ * at 2^53 (a minimum that large fails instantiation: no code runs under it).
+ */
+export function minimumMemoryBytes(module: ModuleInfo, m = 0): number {
+  const memory = module.memories[m];
+  return memory ? Math.min(memory.limits.min * 2 ** (memory.pageSizeLog2 ?? 16), 2 ** 53) : 0;
 }
 
 // #region bounds-facts
-export class BoundsFacts {
+/**
+ * What the checks that passed on this straight line say about one memory's addresses. Each memory
+ * has its own: a check against memory 1 says nothing of memory 0. The addresses are the memory's
+ * own type: for a 32-bit memory a local's value is zx(low 32 bits) and sums wrap at 2^32; for a
+ * memory64 memory, all 64 bits and sums wrap at 2^64. The reasoning is the same (a checked base
+ * W has W + end <= memory size < 2^64, so W + d with d <= end cannot wrap), as long as the
+ * constants are exact: a local plus a constant is kept only with an int32 constant.
+ */
+export class AddressFacts {
   /** Accesses ending at or below this are in bounds (the memory is at least this large). */
   constEnd: number;
   /**
-   * Two facts per local, valid when their epoch is the current one: zx(local i) + ownEnd[i] <=
-   * memory size, and zx((local i + localBase[i]) mod 2^32) + localEnd[i] <= memory size (the
-   * latest other base checked).
+   * Two facts per local, valid when their epoch is the current one: local i + ownEnd[i] <=
+   * memory size, and (local i + localBase[i]) + localEnd[i] <= memory size, the sum wrapped at
+   * the address width (the latest other base checked).
    */
   private ownEnd!: Float64Array;
   private ownEpoch!: Uint32Array;
   private localEnd!: Float64Array;
   private localBase!: Int32Array;
   private localEpoch!: Uint32Array;
+
+  constructor(private readonly owner: BoundsFacts, readonly minBytes: number) {
+    this.constEnd = minBytes;
+  }
+
+  /** Take the shared arrays, grown to `localCount` locals (see FactArrays). */
+  attach(a: AddressArrays): void {
+    this.ownEnd = a.ownEnd;
+    this.ownEpoch = a.ownEpoch;
+    this.localEnd = a.localEnd;
+    this.localBase = a.localBase;
+    this.localEpoch = a.localEpoch;
+  }
+
+  /**
+   * Is an access at the address (local i + c), wrapped at the address width, ending `end` bytes
+   * above it in bounds? Returns the constant b of the checked base (local i + b) with 0 <= c - b,
+   * so the access is at that base + (c - b); or NaN when nothing says so.
+   */
+  knownBase(i: number, c: number, end: number): number {
+    const epoch = this.owner.epoch;
+    if (this.ownEpoch[i] === epoch && c >= 0 && c + end <= this.ownEnd[i]!) return 0;
+    if (this.localEpoch[i] !== epoch) return NaN;
+    const b = this.localBase[i]!;
+    const delta = c - b;
+    return delta >= 0 && delta + end <= this.localEnd[i]! ? b : NaN;
+  }
+
+  /** A check of `end` above some address passed: the memory is at least `end` bytes. */
+  learn(end: number): void {
+    if (end > this.constEnd) this.constEnd = end;
+  }
+
+  /** A check passed for (local i + base) + end: the latest nonzero base is kept. */
+  learnLocal(i: number, base: number, end: number): void {
+    this.learn(end);
+    const epoch = this.owner.epoch;
+    if (base === 0) {
+      if (this.ownEpoch[i] === epoch && this.ownEnd[i]! >= end) return;
+      this.ownEnd[i] = end;
+      this.ownEpoch[i] = epoch;
+      return;
+    }
+    if (this.localEpoch[i] === epoch && this.localBase[i] === base && this.localEnd[i]! >= end) return;
+    this.localBase[i] = base;
+    this.localEnd[i] = end;
+    this.localEpoch[i] = epoch;
+  }
+
+  /** Local i was written. */
+  forgetLocal(i: number): void {
+    this.localEpoch[i] = 0;
+    this.ownEpoch[i] = 0;
+  }
+}
+
+export class BoundsFacts {
+  /** Each memory's address facts, made when a function first accesses it (by memory index). */
+  private readonly memories: (AddressFacts | undefined)[] = [];
+  /** The same, dense, for reset and forgetLocal. */
+  private readonly made: AddressFacts[] = [];
+  private localCount = 0;
   /** When zxEpoch[i] === epoch: local i's home register has its upper half cleared. */
   private zxEpoch!: Uint32Array;
   /** When nonNullEpoch[i] === epoch: local i, a reference, is not null. */
@@ -73,48 +146,59 @@ export class BoundsFacts {
   private boundEpoch!: Uint32Array;
   /** The epoch of the latest local's bound learned: when it is not current, no local has one. */
   private boundsLearned = 0;
-  private epoch = 0;
+  /** Facts stored with another epoch are forgotten (read by AddressFacts). */
+  epoch = 0;
 
   /**
-   * The facts of one function compiler, in a module with a memory of at least `minBytes`: made
-   * once, and started over for each function it compiles (startFunction).
+   * The facts of one function compiler, in a module whose memories are at least `minBytes`
+   * (by index): made once, and started over for each function it compiles (startFunction).
    */
   constructor(
-    private readonly minBytes: number,
+    private readonly minBytes: readonly number[],
     readonly counts: BoundsCheckCounts,
   ) {
-    this.constEnd = minBytes;
     this.startFunction(0);
   }
 
-  /** Another function, of `localCount` locals, starts: nothing is known but the minimum size. */
+  /** Memory 0's facts' known size (tests compare it). */
+  get constEnd(): number {
+    return this.memories[0]?.constEnd ?? this.minBytes[0] ?? 0;
+  }
+
+  /** Memory m's address facts on this stretch. */
+  memory(m: number): AddressFacts {
+    let f = this.memories[m];
+    if (f === undefined) {
+      f = new AddressFacts(this, this.minBytes[m] ?? 0);
+      f.attach(addressArrays(m, this.localCount));
+      this.memories[m] = f;
+      this.made.push(f);
+    }
+    return f;
+  }
+
+  /** Another function, of `localCount` locals, starts: nothing is known but the minimum sizes. */
   startFunction(localCount: number): void {
     // The arrays are shared with every other function compiler's facts (see FactArrays).
     const a = factArrays(localCount);
-    if (a.ownEnd !== this.ownEnd) {
-      this.ownEnd = a.ownEnd;
-      this.ownEpoch = a.ownEpoch;
-      this.localEnd = a.localEnd;
-      this.localBase = a.localBase;
-      this.localEpoch = a.localEpoch;
-      this.zxEpoch = a.zxEpoch;
-      this.nonNullEpoch = a.nonNullEpoch;
-      this.localBound = a.localBound;
-      this.boundEpoch = a.boundEpoch;
-    }
+    this.localCount = localCount;
+    this.zxEpoch = a.zxEpoch;
+    this.nonNullEpoch = a.nonNullEpoch;
+    this.localBound = a.localBound;
+    this.boundEpoch = a.boundEpoch;
+    for (let m = 0; m < this.memories.length; m++) this.memories[m]?.attach(addressArrays(m, localCount));
     this.reset();
   }
 
-  /** A label where paths merge: only what holds everywhere (the minimum size) is left. */
+  /** A label where paths merge: only what holds everywhere (the minimum sizes) is left. */
   reset(): void {
     this.epoch = nextEpoch();
-    this.constEnd = this.minBytes;
+    for (const f of this.made) f.constEnd = f.minBytes;
   }
 
   /** Local i was written. */
   forgetLocal(i: number): void {
-    this.localEpoch[i] = 0;
-    this.ownEpoch[i] = 0;
+    for (const f of this.made) f.forgetLocal(i);
     this.zxEpoch[i] = 0;
     this.nonNullEpoch[i] = 0;
     this.boundEpoch[i] = 0;
@@ -149,79 +233,57 @@ export class BoundsFacts {
   markZeroExtended(i: number): void {
     this.zxEpoch[i] = this.epoch;
   }
-
-  /**
-   * Is an access of the i32 address (local i + c) mod 2^32 ending `end` bytes above it in
-   * bounds? Returns the constant b of the checked base (local i + b) with 0 <= c - b, so the
-   * access is at that base + (c - b); or NaN when nothing says so.
-   */
-  knownBase(i: number, c: number, end: number): number {
-    if (this.ownEpoch[i] === this.epoch && c >= 0 && c + end <= this.ownEnd[i]!) return 0;
-    if (this.localEpoch[i] !== this.epoch) return NaN;
-    const b = this.localBase[i]!;
-    const delta = c - b;
-    return delta >= 0 && delta + end <= this.localEnd[i]! ? b : NaN;
-  }
-
-  /** A check of `end` above some address passed: the memory is at least `end` bytes. */
-  learn(end: number): void {
-    if (end > this.constEnd) this.constEnd = end;
-  }
-
-  /** A check passed for zx((local i + base) mod 2^32) + end: the latest nonzero base is kept. */
-  learnLocal(i: number, base: number, end: number): void {
-    this.learn(end);
-    if (base === 0) {
-      if (this.ownEpoch[i] === this.epoch && this.ownEnd[i]! >= end) return;
-      this.ownEnd[i] = end;
-      this.ownEpoch[i] = this.epoch;
-      return;
-    }
-    if (this.localEpoch[i] === this.epoch && this.localBase[i] === base && this.localEnd[i]! >= end) return;
-    this.localBase[i] = base;
-    this.localEnd[i] = end;
-    this.localEpoch[i] = this.epoch;
-  }
 }
 // #endregion bounds-facts
 
 /**
  * The per-local arrays of BoundsFacts, shared by every function compiler's facts and grown to the
- * most locals seen: allocating eight of them per function cost more than a small function's checks
+ * most locals seen: allocating them per function cost more than a small function's checks
  * (typed arrays over 64 bytes live outside V8's heap). Epochs are never reused, so what another
  * function's facts left in them is never current; at worst two live BoundsFacts overwrite each
- * other's facts (a value is always written with its epoch), which only loses facts.
+ * other's facts (a value is always written with its epoch), which only loses facts. The address
+ * facts have one set per memory index (AddressArrays), so memories do not overwrite each other's.
  */
 interface FactArrays {
-  ownEnd: Float64Array;
-  ownEpoch: Uint32Array;
-  localEnd: Float64Array;
-  localBase: Int32Array;
-  localEpoch: Uint32Array;
   zxEpoch: Uint32Array;
   nonNullEpoch: Uint32Array;
   localBound: Int32Array;
   boundEpoch: Uint32Array;
 }
+interface AddressArrays {
+  ownEnd: Float64Array;
+  ownEpoch: Uint32Array;
+  localEnd: Float64Array;
+  localBase: Int32Array;
+  localEpoch: Uint32Array;
+}
 let shared: FactArrays | null = null;
+const sharedAddress: AddressArrays[] = [];
 let lastEpoch = 0;
 
 function factArrays(localCount: number): FactArrays {
-  if (shared === null || shared.ownEnd.length < localCount) {
+  if (shared === null || shared.zxEpoch.length < localCount) {
     const n = Math.max(64, 2 * localCount);
-    shared = {
-      ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n),
-      localBase: new Int32Array(n), localEpoch: new Uint32Array(n), zxEpoch: new Uint32Array(n),
-      nonNullEpoch: new Uint32Array(n), localBound: new Int32Array(n), boundEpoch: new Uint32Array(n),
-    };
+    shared = { zxEpoch: new Uint32Array(n), nonNullEpoch: new Uint32Array(n), localBound: new Int32Array(n), boundEpoch: new Uint32Array(n) };
   }
   return shared;
+}
+
+function addressArrays(m: number, localCount: number): AddressArrays {
+  let a = sharedAddress[m];
+  if (a === undefined || a.ownEnd.length < localCount) {
+    const n = Math.max(64, 2 * localCount);
+    a = { ownEnd: new Float64Array(n), ownEpoch: new Uint32Array(n), localEnd: new Float64Array(n), localBase: new Int32Array(n), localEpoch: new Uint32Array(n) };
+    sharedAddress[m] = a;
+  }
+  return a;
 }
 
 /** A fresh epoch, never used before (past 2^32 - 1, every epoch stored is cleared and they start over). */
 function nextEpoch(): number {
   if (lastEpoch === 0xffffffff) {
-    if (shared) for (const a of [shared.ownEpoch, shared.localEpoch, shared.zxEpoch, shared.nonNullEpoch, shared.boundEpoch]) a.fill(0);
+    if (shared) for (const a of [shared.zxEpoch, shared.nonNullEpoch, shared.boundEpoch]) a.fill(0);
+    for (const a of sharedAddress) if (a) { a.ownEpoch.fill(0); a.localEpoch.fill(0); }
     lastEpoch = 0;
   }
   return ++lastEpoch;
@@ -355,8 +417,11 @@ export function checkConstant(fc: FunctionCompiler, end: number): void {
 /**
  * memory64: trap unless index + end <= memory size, where register `index` holds a full 64-bit
  * address. The sum may pass 2^64, so it is made in a register and its carry traps too; only
- * `index < size` (an end of 1) is one compare. (The bounds beside the size are signed, for
- * zero-extended 32-bit addresses, and say nothing of an address of 2^63 or more.)
+ * `index < size` (an end of 1) is one compare, and so is an end of 4 or 8 when the memory's
+ * minimum size is at least that: its bound beside the size (size - end) is then never negative,
+ * so `index <= bound`, compared unsigned, is exactly index + end <= size, 2^63 and up included.
+ * (Below that minimum the bound may be negative, a signed compare for zero-extended 32-bit
+ * addresses that says nothing of an address of 2^63 or more.)
  */
 export function checkIndex64(fc: FunctionCompiler, index: number, end: number): void {
   const asm = fc.asm;
@@ -365,6 +430,9 @@ export function checkIndex64(fc: FunctionCompiler, index: number, end: number): 
   if (end === 1) {
     compareWithVmctx(asm, index, VMCTX.MEMORY_SIZE);
     fc.trapIfCode(CC_AE, TrapCode.outOfBoundsMemoryAccess);
+  } else if ((end === 4 || end === 8) && fc.bounds.memory(0).minBytes >= end) {
+    compareWithVmctx(asm, index, end === 4 ? VMCTX.MEMORY_BOUND_4 : VMCTX.MEMORY_BOUND_8);
+    fc.trapIfCode(CC_A, TrapCode.outOfBoundsMemoryAccess);
   } else {
     addEnd(asm, index, end);
     fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
@@ -374,6 +442,37 @@ export function checkIndex64(fc: FunctionCompiler, index: number, end: number): 
   endCheck(fc);
 }
 // #endregion bounds-check-64
+
+// #region other-memory-checks
+/**
+ * A memory other than 0 (multi-memory): trap unless index + end <= its size, kept in the
+ * VMContext beside its base. The end is added in a register: for an i32 address (zero-extended,
+ * below 2^32) it cannot carry; for an i64 one the carry traps too.
+ */
+export function checkOtherMemory(fc: FunctionCompiler, m: number, index: number, end: number, address64: boolean): void {
+  const asm = fc.asm;
+  fc.env.boundsChecks.kept++;
+  beginCheck(fc);
+  addEnd(asm, index, end);
+  if (address64) fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
+  asm.cmp(GPR64[SCRATCH]!, qword(VMCTX_GPR, fc.env.vmctx.memorySize(m)));
+  fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+  endCheck(fc);
+}
+
+/** Trap unless `end` (a constant address's end) <= memory m's size (any memory, 0 too). */
+export function checkConstantAt(fc: FunctionCompiler, m: number, end: number): void {
+  if (m === 0) return checkConstant(fc, end);
+  const asm = fc.asm;
+  const scratch = GPR64[SCRATCH]!;
+  fc.env.boundsChecks.kept++;
+  beginCheck(fc);
+  asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
+  asm.cmp(scratch, qword(VMCTX_GPR, fc.env.vmctx.memorySize(m)));
+  fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
+  endCheck(fc);
+}
+// #endregion other-memory-checks
 
 /** r11 = register `index` + `end` in 64 bits, the flags set by the add (its carry: past 2^64). */
 export function addEnd(asm: Assembler, index: number, end: number): void {

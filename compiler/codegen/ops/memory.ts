@@ -2,9 +2,9 @@
 // operators (through runtime builtins, which trap by the spec's rules). r14 holds memory 0's
 // base for the whole run (the memory never moves), so an access is one instruction on
 // `[r14 + zx(address) + offset]` after its bounds check (ops/boundsChecks.ts), and often
-// without one. A memory64 memory's addresses are i64, checked in full (effectiveAddress64).
+// without one. A memory64 memory's addresses are i64, checked in all 64 bits (effectiveAddress64).
 // Other memories (multi-memory) have their base and size in the VMContext: an access loads the
-// base and checks against the size every time (otherMemoryAddress).
+// base (withMemoryBase) and checks against the size, unless that memory's own facts prove it.
 
 import { Builtin, MemoryBuiltin, SHARED_MEMORY_AREA, TrapCode, VMCTX } from '../../abi/index.ts';
 import type { FuncType } from '../../binary/types.ts';
@@ -15,7 +15,7 @@ import { imm64 } from '../parallelMove.ts';
 import { SCRATCH } from '../registerAllocator.ts';
 import { constant, inReg, Loc, NO_BOUND, type Value } from '../valueStack.ts';
 import {
-  addEnd, beginCheck, boundsFacts, checkConstant, checkIndex, checkIndex64, endCheck, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
+  type AddressFacts, boundsFacts, checkConstantAt, checkIndex, checkIndex64, checkOtherMemory, MAX_DISP, MEMORY_BASE, VMCTX_GPR,
 } from './boundsChecks.ts';
 import { boundOf } from './valueBounds.ts';
 import { insertConstants } from './table.ts';
@@ -53,16 +53,30 @@ export interface Address {
 }
 
 /**
- * The memory operand for an access of `size` bytes at the popped i32 address `a` plus the
- * memarg offset, bounds-checked unless the facts prove it in bounds (`bound`: a is at most
- * that, unsigned; see valueBounds.ts). `index` is the register
- * holding the zero-extended address (held by this operator; a load may reuse it), or -1.
+ * The memory operand for an access of `size` bytes to memory `memory` at the popped address `a`
+ * (i32, or i64 for a memory64 memory) plus the memarg offset, bounds-checked unless that
+ * memory's facts prove it in bounds (`bound`: a is at most that, unsigned; see valueBounds.ts).
+ * `index` is the register holding the address (zero-extended for i32; held by this operator,
+ * a load may reuse it), or -1.
  */
 export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, offset: number, size: number, memory = 0): Address {
-  if (memory !== 0) return otherMemoryAddress(fc, memory, a, offset, size);
-  if (fc.memory64) return effectiveAddress64(fc, a, offset, size);
-  const facts = boundsFacts(fc);
-  if (a.loc === Loc.Const) return constantAddress(fc, (a.imm >>> 0) + offset, size); // < 2^33: exact in a double
+  const address64 = memory === 0 ? fc.memory64 : is64(fc, memory);
+  const facts = boundsFacts(fc).memory(memory);
+  let result: Address;
+  if (a.loc === Loc.Const) {
+    // An i32 address plus its offset is below 2^33; an i64 one's may round (past 2^53 nothing is in bounds).
+    const ea = (address64 ? (a.hi >>> 0) * 0x100000000 : 0) + (a.imm >>> 0) + offset;
+    if (ea + size >= EXACT_LIMIT) return trappingAddress(fc);
+    result = constantAddress(fc, memory, facts, ea, size);
+  } else if (address64) {
+    if (offset + size >= EXACT_LIMIT) return trappingAddress(fc);
+    result = effectiveAddress64(fc, memory, facts, a, offset, size);
+  } else result = effectiveAddress32(fc, memory, facts, a, bound, offset, size);
+  return memory === 0 ? result : withMemoryBase(fc, memory, result);
+}
+
+/** effectiveAddress of a non-constant i32 address. */
+function effectiveAddress32(fc: FunctionCompiler, memory: number, facts: AddressFacts, a: Value, bound: number, offset: number, size: number): Address {
   // An address whose range fact puts the access's end within the memory known so far.
   if (bound !== NO_BOUND && bound + offset + size <= facts.constEnd) {
     fc.env.boundsChecks.removed++;
@@ -92,19 +106,48 @@ export function effectiveAddress(fc: FunctionCompiler, a: Value, bound: number, 
   }
   const r = addressRegister(fc, a);
   const end = offset + size;
-  checkIndex(fc, r, end);
+  if (memory === 0) checkIndex(fc, r, end);
+  else checkOtherMemory(fc, memory, r, end, false);
   if (local >= 0) facts.learnLocal(local, c, end);
   else facts.learn(end);
   return withDisp(fc, r, offset);
 }
 
-/** The access of `size` bytes at the constant address `ea` of memory 0: checked unless the known size covers it. */
-function constantAddress(fc: FunctionCompiler, ea: number, size: number): Address {
-  const facts = boundsFacts(fc);
+/**
+ * effectiveAddress of a non-constant i64 address (memory64): no zero extension, and the checks
+ * take all 64 bits and the carry. The local facts hold as for i32 addresses, wrapping at 2^64: a
+ * local plus a constant (an int32, see integer.ts) checked at base b = (local + b) mod 2^64 has
+ * b + end <= memory size, so local + c with 0 <= c - b ending no further is that base + (c - b).
+ */
+function effectiveAddress64(fc: FunctionCompiler, memory: number, facts: AddressFacts, a: Value, offset: number, size: number): Address {
+  const end = offset + size;
+  const local = a.loc === Loc.Local || a.loc === Loc.LocalPlus ? a.n : -1;
+  const c = a.loc === Loc.LocalPlus ? a.imm : 0;
+  const b = local >= 0 ? facts.knownBase(local, c, end) : NaN;
+  if (b === b) {
+    fc.env.boundsChecks.removed++;
+    let base: number;
+    if (b === 0) base = fc.readReg({ loc: Loc.Local, type: I64, n: a.n, imm: 0, hi: 0 });
+    else {
+      base = fc.regs.alloc(GPR);
+      fc.loadInto(base, { loc: Loc.LocalPlus, type: I64, n: a.n, imm: b, hi: b >> 31 });
+    }
+    return withDisp(fc, base, c - b + offset);
+  }
+  const r = fc.readReg(a);
+  if (memory === 0) checkIndex64(fc, r, end);
+  else checkOtherMemory(fc, memory, r, end, true);
+  if (local >= 0) facts.learnLocal(local, c, end);
+  else facts.learn(end);
+  return withDisp(fc, r, offset);
+}
+
+/** The access of `size` bytes at the constant address `ea`: checked unless the memory's known size covers it. */
+function constantAddress(fc: FunctionCompiler, memory: number, facts: AddressFacts, ea: number, size: number): Address {
   const end = ea + size;
   if (end <= facts.constEnd) fc.env.boundsChecks.removed++;
   else {
-    checkConstant(fc, end);
+    checkConstantAt(fc, memory, end);
     facts.learn(end);
   }
   if (ea <= MAX_DISP) return addressAt(-1, ea);
@@ -116,23 +159,6 @@ function constantAddress(fc: FunctionCompiler, ea: number, size: number): Addres
 /** Addresses at or above this (2^53) are not exact as doubles; no memory reaches them. */
 const EXACT_LIMIT = 2 ** 53;
 
-/**
- * effectiveAddress for a memory64 memory: `a` is an i64 address and the memarg offset may be up
- * to 2^64 - 1 (a double: rounded above 2^53, where nothing is in bounds). No zero extension, and
- * of the facts only the memory's known size is used: the local facts reason about i32 addresses.
- */
-function effectiveAddress64(fc: FunctionCompiler, a: Value, offset: number, size: number): Address {
-  if (a.loc === Loc.Const) {
-    const ea = (a.hi >>> 0) * 0x100000000 + (a.imm >>> 0) + offset;
-    return ea + size >= EXACT_LIMIT ? trappingAddress(fc) : constantAddress(fc, ea, size);
-  }
-  if (offset + size >= EXACT_LIMIT) return trappingAddress(fc);
-  const r = fc.readReg(a);
-  checkIndex64(fc, r, offset + size);
-  boundsFacts(fc).learn(offset + size);
-  return withDisp(fc, r, offset);
-}
-
 /** An access no address puts in bounds: it traps, and the access that follows is dead code. */
 function trappingAddress(fc: FunctionCompiler): Address {
   fc.trapNow(TrapCode.outOfBoundsMemoryAccess);
@@ -141,48 +167,14 @@ function trappingAddress(fc: FunctionCompiler): Address {
 
 // #region other-memories
 /**
- * effectiveAddress for a memory other than memory 0 (multi-memory): its base is loaded from the
- * VMContext into a register, and every access is checked against the size beside it (the
- * bounds facts are memory 0's). The end is added in a register: for an i32 address below 2^33,
- * for an i64 one with the carry checked too.
+ * A memory other than 0 (multi-memory): its base is loaded from the VMContext into a register.
+ * Its accesses are checked (against the size beside the base) or proven like memory 0's, with
+ * facts of its own (boundsFacts(fc).memory(m)).
  */
-function otherMemoryAddress(fc: FunctionCompiler, m: number, a: Value, offset: number, size: number): Address {
-  const asm = fc.asm;
-  const address64 = fc.env.module.memories[m]!.address64 === true;
-  const sizeField = qword(VMCTX_GPR, fc.env.vmctx.memorySize(m));
-  const scratch = GPR64[SCRATCH]!;
-  let result: Address;
-  if (a.loc === Loc.Const) {
-    const ea = (address64 ? (a.hi >>> 0) * 0x100000000 : 0) + (a.imm >>> 0) + offset;
-    const end = ea + size;
-    if (end >= EXACT_LIMIT) return trappingAddress(fc);
-    beginCheck(fc);
-    asm.mov(scratch, imm64(end, Math.floor(end / 0x100000000)));
-    asm.cmp(scratch, sizeField);
-    fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
-    endCheck(fc);
-    if (ea <= MAX_DISP) result = addressAt(-1, ea);
-    else {
-      const r = fc.regs.alloc(GPR);
-      asm.mov(GPR64[r]!, imm64(ea, Math.floor(ea / 0x100000000)));
-      result = addressAt(r, 0);
-    }
-  } else {
-    const end = offset + size;
-    if (end >= EXACT_LIMIT) return trappingAddress(fc);
-    const r = address64 ? fc.readReg(a) : addressRegister(fc, a);
-    beginCheck(fc);
-    addEnd(asm, r, end);
-    if (address64) fc.trapIf('b', TrapCode.outOfBoundsMemoryAccess); // the carry: past 2^64
-    asm.cmp(scratch, sizeField);
-    fc.trapIf('a', TrapCode.outOfBoundsMemoryAccess);
-    endCheck(fc);
-    fc.env.boundsChecks.kept++;
-    result = withDisp(fc, r, offset);
-  }
-  // The base last: withDisp may have taken a register, and this one must differ from the index.
+function withMemoryBase(fc: FunctionCompiler, m: number, result: Address): Address {
+  // The base last: the address may have taken a register, and this one must differ from the index.
   const base = fc.regs.alloc(GPR);
-  asm.mov(GPR64[base]!, qword(VMCTX_GPR, fc.env.vmctx.memoryBase(m)));
+  fc.asm.mov(GPR64[base]!, qword(VMCTX_GPR, fc.env.vmctx.memoryBase(m)));
   return otherAddressAt(base, result);
 }
 // #endregion other-memories
@@ -241,7 +233,7 @@ function addressAt(index: number, disp: number): Address {
   address.disp = disp;
   return address;
 }
-/** The answer for another memory (otherMemoryAddress): a second object, so that `address` keeps memory 0's base. */
+/** The answer for another memory (withMemoryBase): a second object, so that `address` keeps memory 0's base. */
 const otherAddress: Address = { base: MEMORY_BASE, index: -1, disp: 0 };
 function otherAddressAt(base: number, at: Address): Address {
   otherAddress.base = base;
