@@ -134,8 +134,12 @@ export class FunctionValidator implements FunctionContext {
   }
   // #region operand-stack
   private push(t: number): void {
-    if (this.sp === this.stack.length) this.growStack();
-    this.stack[this.sp++] = t;
+    // Not this.stack[this.sp++]: a postfix increment of a property is more bytecode, and push is
+    // inlined into validate's loop, whose inlining budget is short.
+    const sp = this.sp;
+    if (sp === this.stack.length) this.growStack();
+    this.stack[sp] = t;
+    this.sp = sp + 1;
   }
   /** Out of push, which is inlined at every operator that pushes. */
   private growStack(): void {
