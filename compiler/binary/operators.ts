@@ -746,11 +746,7 @@ export const DISPATCH_SIZE = ATOMIC_DISPATCH + ATOMIC_SUB_LIMIT;
  * 0xfd sub < SIMD_SUB_LIMIT, ATOMIC_DISPATCH + sub for 0xfe sub < ATOMIC_SUB_LIMIT (else -1).
  */
 export function dispatchIndex(opcode: number): number {
-  // The single-byte case alone, so that V8 always inlines this (the code generator's numeric
-  // runs it at nearly every operator, in the validator's loop, where inlining budget is short).
-  return opcode < 256 ? opcode : prefixedDispatchIndex(opcode);
-}
-function prefixedDispatchIndex(opcode: number): number {
+  if (opcode < 256) return opcode;
   const prefix = opcode >>> 12, sub = opcode & 0xfff;
   if (prefix === 0xfc && sub < 64) return 256 + sub;
   if (prefix === 0xfd && sub < SIMD_SUB_LIMIT) return SIMD_DISPATCH + sub;

@@ -541,12 +541,8 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, '', opcode);
     if (!fc) return;
     const lower = LOWERINGS[dispatchIndex(opcode)];
-    if (lower === undefined) return this.noLowering(opcode, offset);
+    if (lower === undefined) return this.todo(opcodeName(opcode), offset);
     try { lower(fc); } catch (e) { this.failed(e); }
-  }
-  /** numeric's rare path, out of line: every byte of numeric counts against the validator loop's inlining budget. */
-  private noLowering(opcode: number, offset: number): void {
-    this.todo(opcodeName(opcode), offset);
   }
   ternary(opcode: number, offset: number): void {
     this.numeric(opcode, offset);

@@ -196,8 +196,7 @@ export class ValueStack {
 
   /** Put v on top (nothing tracked yet); returns its position. */
   private place(v: Value): number {
-    const pos = this.height;
-    this.height = pos + 1; // not this.height++, which V8 compiles to more bytecode
+    const pos = this.height++;
     if (pos < this.entries.length) this.entries[pos] = v;
     else this.entries.push(v);
     if (pos < this.boundedTop) this.boundedTop = pos; // its bound, and those above it, are gone
@@ -281,14 +280,9 @@ export class ValueStack {
 
   /** Position pos holds a deferred copy of `local`: the latest of its references. */
   private addRef(local: number, pos: number): void {
-    if (pos >= this.refBelow.length) this.growRefs(pos);
+    while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
     this.refBelow[pos] = this.refTop[local]!;
     this.refTop[local] = pos;
-  }
-
-  /** addRef's rare path, out of line (addRef is inlined into the validator's loop): refBelow up to pos. */
-  private growRefs(pos: number): void {
-    while (this.refBelow.length <= pos) this.refBelow.push(-1); // dense: no holes
   }
 
   private untrack(v: Value, pos: number): void {

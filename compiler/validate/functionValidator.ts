@@ -134,12 +134,8 @@ export class FunctionValidator implements FunctionContext {
   }
   // #region operand-stack
   private push(t: number): void {
-    // Not this.stack[this.sp++]: a postfix increment of a property is more bytecode, and push is
-    // inlined into validate's loop, whose inlining budget is short.
-    const sp = this.sp;
-    if (sp === this.stack.length) this.growStack();
-    this.stack[sp] = t;
-    this.sp = sp + 1;
+    if (this.sp === this.stack.length) this.growStack();
+    this.stack[this.sp++] = t;
   }
   /** Out of push, which is inlined at every operator that pushes. */
   private growStack(): void {
