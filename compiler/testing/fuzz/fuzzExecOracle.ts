@@ -43,6 +43,7 @@ import { v128ArgumentHosts } from '../../runtime/calls.ts';
 import { Global as RuntimeGlobal } from '../../runtime/tableAndGlobal.ts';
 import type { FuncType } from '../../binary/types.ts';
 import type { FuzzExecReply } from './fuzzExecTwin.ts';
+import { askChild } from './childRequest.ts';
 
 /** What Lightbeam's run could not follow: the comparison stops at the line it makes. */
 const UNJUDGED = '[unjudged';
@@ -337,20 +338,7 @@ export async function binaryenFuzzExec(bytes: Uint8Array): Promise<{ lines: stri
   const { proc, ready } = twin;
   await ready;
   const id = nextId++;
-  const reply = await new Promise<FuzzExecReply | { died: string }>((resolve) => {
-    const onMessage = (m: FuzzExecReply) => { if (m.id === id) done(m); };
-    const onExit = () => done({ died: 'binaryen died' });
-    const timer = setTimeout(() => done({ died: 'binaryen timed out' }), BINARYEN_TIMEOUT_MS);
-    const done = (r: FuzzExecReply | { died: string }) => {
-      clearTimeout(timer);
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-      resolve(r);
-    };
-    proc.on('message', onMessage);
-    proc.on('exit', onExit);
-    proc.send({ id, bytes: Buffer.from(bytes).toString('base64') });
-  });
+  const reply = await askChild<FuzzExecReply>(proc, id, bytes, BINARYEN_TIMEOUT_MS, { exit: () => 'binaryen died', timeout: 'binaryen timed out' });
   if ('died' in reply) {
     proc.kill('SIGKILL');
     twin = undefined;

@@ -15,6 +15,7 @@ import { exposeState, moduleShape } from './moduleShape.ts';
 import { fuzzExecCheck } from './fuzzExecOracle.ts';
 import { lightbeamEngine, transcript } from './transcript.ts';
 import type { TwinReply } from './gcTwin.ts';
+import { askChild } from './childRequest.ts';
 
 /** A GC finding, in the shape checks.ts's Finding has (kept apart to avoid an import cycle). */
 export interface GcFinding { readonly kind: 'mismatch'; readonly summary: string; readonly detail: string; readonly bytes: Uint8Array }
@@ -48,19 +49,9 @@ class Twin {
     await this.ready;
     const proc = this.proc!;
     const id = this.next++;
-    const answer = await new Promise<TwinReply | { died: string }>((resolve) => {
-      const onMessage = (m: TwinReply) => { if (m.id === id) done(m); };
-      const onExit = (code: number | null, signal: string | null) => done({ died: signal ? `killed by ${signal}` : `exited with status ${code}` });
-      const timer = setTimeout(() => done({ died: `no answer in ${TWIN_TIMEOUT_MS / 1000} s (hang)` }), TWIN_TIMEOUT_MS);
-      const done = (r: TwinReply | { died: string }) => {
-        clearTimeout(timer);
-        proc.off('message', onMessage);
-        proc.off('exit', onExit);
-        resolve(r);
-      };
-      proc.on('message', onMessage);
-      proc.on('exit', onExit);
-      proc.send({ id, bytes: Buffer.from(bytes).toString('base64') });
+    const answer = await askChild<TwinReply>(proc, id, bytes, TWIN_TIMEOUT_MS, {
+      exit: (code, signal) => (signal ? `killed by ${signal}` : `exited with status ${code}`),
+      timeout: `no answer in ${TWIN_TIMEOUT_MS / 1000} s (hang)`,
     });
     if ('died' in answer) {
       proc.kill('SIGKILL');
