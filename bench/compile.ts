@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { compileModule } from '../compiler/codegen/moduleCompiler.ts';
 import { LIFTOFF_CHILD, LIFTOFF_FLAGS, liftoff as liftoffIn } from './liftoffTiming.ts';
 import { bodySizes, repeatFunctions } from './scaledModule.ts';
-import { buildWarmChild } from './warmChild.ts';
+import { buildWarmChild, cpuMs, median } from './warmChild.ts';
 
 const MS = Number(process.env.MS ?? 3000);
 const COLD_RUNS = Number(process.env.COLD_RUNS ?? 3);
@@ -42,14 +42,6 @@ if (!Number.isInteger(COLD_RUNS) || COLD_RUNS < 1) {
   process.exit(2);
 }
 const THREADS = 2;
-
-/** CPU time of this process in ms (all its threads; does not count waiting for a core). */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length >> 1]!;
 
 /** The warm rows' child (bench/warmChild.ts, bundled once per run into this directory). */
 const childDir = mkdtempSync(join(tmpdir(), 'lightbeam-warm-'));

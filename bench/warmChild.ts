@@ -19,12 +19,12 @@ import { validateModule } from '../compiler/validate/index.ts';
 const THREADS = 2;
 
 /** CPU time of this process in ms (all its threads; does not count waiting for a core). */
-function cpuMs(): number {
+export function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
-const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length >> 1]!;
+export const median = (s: number[]): number => s.slice().sort((x, y) => x - y)[s.length >> 1]!;
 
 // #region warm-timing
 /** Median time of one call of each function, sampled round-robin after a warm-up; `clock` is cpuMs or performance.now. */

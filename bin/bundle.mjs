@@ -12,7 +12,7 @@
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -77,4 +77,16 @@ export async function bundleDir() {
   } catch {
     return null;
   }
+}
+
+/**
+ * One entry of the compiler, from the bundle (`entry`.mjs) or, without one (no esbuild, or
+ * LIGHTBEAM_NO_BUNDLE=1), its TypeScript `source` (relative to the repository) through tsx under
+ * `namespace`, so that the program's own modules stay Node's. `bundled` says which.
+ */
+export async function loadCompiler(entry, source, namespace) {
+  const dir = process.env.LIGHTBEAM_NO_BUNDLE ? null : await bundleDir();
+  if (dir) return { module: await import(pathToFileURL(join(dir, `${entry}.mjs`)).href), bundled: true };
+  const { register } = await import('tsx/esm/api');
+  return { module: await register({ namespace }).import(pathToFileURL(join(ROOT, source)).href, import.meta.url), bundled: false };
 }

@@ -4,16 +4,7 @@
 // the program's own modules are left to Node (and to whatever loaders it registers). Without a
 // bundle (no esbuild, or LIGHTBEAM_NO_BUNDLE=1) tsx loads the TypeScript under a namespace of
 // its own instead: about half a second more of CPU in every process and worker thread.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { bundleDir } from './bundle.mjs';
+import { loadCompiler } from './bundle.mjs';
 
-const dir = process.env.LIGHTBEAM_NO_BUNDLE ? null : await bundleDir();
-let installWebAssembly;
-if (dir) ({ installWebAssembly } = await import(pathToFileURL(join(dir, 'install.mjs')).href));
-else {
-  const { register } = await import('tsx/esm/api');
-  const api = register({ namespace: 'lightbeam' });
-  ({ installWebAssembly } = await api.import('../compiler/api/install.ts', import.meta.url));
-}
-installWebAssembly();
+const { module } = await loadCompiler('install', 'compiler/api/install.ts', 'lightbeam');
+module.installWebAssembly();
