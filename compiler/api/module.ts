@@ -37,13 +37,24 @@ export type ExternalKind = 'function' | Exclude<ExternKind, 'func'>;
 const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'function' : kind);
 
 /** What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam). */
-export const apiStats = { modules: 0, moduleBytes: 0, instances: 0 };
+export const apiStats = { modules: 0, moduleBytes: 0, instances: 0, modulesReceived: 0 };
 
 /** What another thread needs to make the same module: its bytes and compile options (both structured-cloneable). */
 export let moduleSource: (m: Module) => { bytes: Uint8Array; options: CompileOptions };
 
-/** A module compileChunks compiled, for the Module constructor it calls next to take as it is. */
+/** A module compiled already (by compileChunks, or another thread: moduleOfCode), for the Module constructor called next to take as it is. */
 let streamed: { bytes: Uint8Array; compiled: CompiledModule; options: CompileOptions } | null = null;
+
+/** The code generator's options for a module of these compile options compiled in this thread; `interruptible` overrides. */
+export function codegenOptions(read: CompileOptions, interruptible = read.interruptible ?? defaultInterruptible): { features: CpuFeatures; interruptible: boolean } {
+  return { features: targetFeatures, interruptible };
+}
+
+/** A Module of code compiled already, for its bytes with these options (postedModule.ts: code another thread compiled). */
+export function moduleOfCode(bytes: Uint8Array, compiled: CompiledModule, options: CompileOptions): Module {
+  streamed = { bytes, compiled, options };
+  return new Module(bytes);
+}
 
 // #region api-module
 /** A compiled module, like WebAssembly.Module. */

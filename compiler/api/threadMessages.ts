@@ -22,11 +22,12 @@
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { types } from 'node:util';
 import type * as WorkerThreads from 'node:worker_threads';
 import { LinearMemory, type SharedBacking } from '../runtime/linearMemory.ts';
 import { Exception, Global, Instance, Memory, memoryOf, Table, Tag } from './index.ts';
-import type { CompileOptions } from './compileOptions.ts';
-import { Module, moduleSource } from './module.ts';
+import { Module, moduleOfCode, moduleSource } from './module.ts';
+import { type PostedModule, postedModule, receivedModule } from './postedModule.ts';
 
 /** The key of an envelope (a message that holds Lightbeam objects) and of a record (one such object). */
 const ENVELOPE = '__lightbeam_envelope__';
@@ -34,33 +35,50 @@ const RECORD = '__lightbeam_object__';
 
 type ObjectRecord =
   | { [RECORD]: 'Memory'; backing: SharedBacking; maximum: number | undefined; address64: boolean }
-  | { [RECORD]: 'Module'; bytes: Uint8Array; options: CompileOptions };
+  | { [RECORD]: 'Module'; posted: PostedModule }
+  /** A module cloned within this thread (structuredClone): its index in the clone's list of them. */
+  | { [RECORD]: 'Module'; sameThread: number };
 
 function dataCloneError(name: string): DOMException {
   return new DOMException(`#<${name}> could not be cloned.`, 'DataCloneError');
 }
 
-// #region thread-records
-/** The record a Lightbeam object is posted as; undefined for any other value; throws what V8 throws. */
-function recordOf(value: object): ObjectRecord | undefined {
+/** Is `value` a Lightbeam object that can be posted? False for any other value; throws what V8 throws. */
+function isPostable(value: object): boolean {
   if (Memory.is(value)) {
-    const native = Memory.nativeOf(value);
-    const backing = native.sharedBacking;
-    if (!backing) throw dataCloneError('Memory'); // only a shared memory is cloneable
-    return { [RECORD]: 'Memory', backing, maximum: native.declaredMax, address64: native.address64 };
+    if (!Memory.nativeOf(value).sharedBacking) throw dataCloneError('Memory'); // only a shared memory is cloneable
+    return true;
   }
-  if (value instanceof Module) return { [RECORD]: 'Module', ...moduleSource(value) };
+  if (value instanceof Module) return true;
   if (value instanceof Instance) throw dataCloneError('Instance');
   if (Table.is(value)) throw dataCloneError('Table');
   if (Global.is(value)) throw dataCloneError('Global');
   if (value instanceof Tag) throw dataCloneError('Tag');
   if (value instanceof Exception) throw dataCloneError('Exception');
-  return undefined;
+  return false;
+}
+
+// #region thread-records
+/**
+ * The record a postable Lightbeam object is posted as. A module's is its code (postedModule.ts);
+ * within one thread (`sameThread`, structuredClone's list) the module itself, whose code the clone shares.
+ */
+function recordOf(value: Memory | Module, sameThread: Module[] | undefined): ObjectRecord {
+  if (value instanceof Module) {
+    if (sameThread) return { [RECORD]: 'Module', sameThread: sameThread.push(value) - 1 };
+    return { [RECORD]: 'Module', posted: postedModule(value) };
+  }
+  const native = Memory.nativeOf(value);
+  return { [RECORD]: 'Memory', backing: native.sharedBacking!, maximum: native.declaredMax, address64: native.address64 };
 }
 
 /** The object a record stands for, made in this thread. */
-function revived(record: ObjectRecord): object {
-  if (record[RECORD] === 'Module') return new Module(record.bytes, record.options);
+function revived(record: ObjectRecord, sameThread: Module[] | undefined): object {
+  if (record[RECORD] === 'Module') {
+    if (!('sameThread' in record)) return receivedModule(record.posted);
+    const { bytes, options } = moduleSource(sameThread![record.sameThread]!);
+    return moduleOfCode(bytes, sameThread![record.sameThread]!.compiled, options);
+  }
   const pages = record.backing.memory.buffer.byteLength / 65536;
   return memoryOf(new LinearMemory(pages, record.maximum, record.address64, 16, true, record.backing));
 }
@@ -68,97 +86,163 @@ function revived(record: ObjectRecord): object {
 
 const isRecord = (value: object): value is ObjectRecord => Object.prototype.hasOwnProperty.call(value, RECORD);
 
-/**
- * Containers we look into: plain objects, arrays, Maps and Sets. Anything else is passed as it
- * is, for structured clone to deal with: buffers and views, ports and Node's other host objects
- * (whose own properties are not what is cloned), and instances of the program's own classes (a
- * Lightbeam object held by one of those is not found: post it in a plain object).
- */
-function isContainer(value: object): boolean {
-  if (Array.isArray(value) || value instanceof Map || value instanceof Set) return true;
+/** A plain object, as structured clone makes and as a received message holds. */
+function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** Does the message hold a Lightbeam object anywhere (throwing for one that cannot be posted)? */
-function holdsLightbeamObjects(message: unknown): boolean {
+/** Containers we revive in: what structured clone makes of the containers we look into. */
+function isContainer(value: object): boolean {
+  return Array.isArray(value) || value instanceof Map || value instanceof Set || isPlainObject(value);
+}
+
+/**
+ * How structured clone takes an object we look into: arrays, Maps and Sets, and as a plain object
+ * of its own enumerable properties an object of no kind V8 clones otherwise: a plain object, or an
+ * instance of the program's own class (its prototype is not cloned). Anything else is passed as it
+ * is, for structured clone to deal with: buffers, views, dates, errors and other built-ins V8
+ * clones by kind or refuses, ports and Node's other host objects (whose own properties are not
+ * what is cloned: an object of a class is copied only when it leads to a Lightbeam object, and a
+ * host object never holds one), and Lightbeam's objects.
+ */
+function shapeOf(value: object): 'array' | 'map' | 'set' | 'object' | 'other' {
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Map) return 'map';
+  if (value instanceof Set) return 'set';
+  if (isPlainObject(value)) return 'object';
+  if (isPostable(value) || clonedByKind(value)) return 'other';
+  return 'object';
+}
+
+/** Objects V8 clones by their kind (or refuses), not as their own properties. */
+function clonedByKind(value: object): boolean {
+  const t = types;
+  return t.isAnyArrayBuffer(value) || t.isArrayBufferView(value) || t.isDate(value) || t.isRegExp(value) || t.isNativeError(value)
+    || t.isBoxedPrimitive(value) || t.isProxy(value) || t.isPromise(value) || t.isWeakMap(value) || t.isWeakSet(value)
+    || t.isMapIterator(value) || t.isSetIterator(value) || t.isGeneratorObject(value) || t.isModuleNamespaceObject(value)
+    || t.isExternal(value) || t.isKeyObject(value) || t.isCryptoKey(value);
+}
+
+/** Calls `visit` with each member of an object of that shape that structured clone clones (keys and values of a Map). */
+function forEachMember(value: object, shape: 'array' | 'map' | 'set' | 'object', visit: (v: unknown) => void): void {
+  if (shape === 'object') {
+    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key]);
+  } else if (shape === 'array') {
+    const array = value as unknown[];
+    for (let i = 0; i < array.length; i++) visit(array[i]);
+  } else if (shape === 'map') {
+    for (const [k, v] of value as Map<unknown, unknown>) {
+      visit(k);
+      visit(v);
+    }
+  } else for (const v of value as Set<unknown>) visit(v);
+}
+
+/**
+ * Does the message hold a Lightbeam object anywhere (throwing for one that cannot be posted)?
+ * With `referrers`, every object looked into is listed under each of the objects that hold it.
+ */
+function holdsLightbeamObjects(message: unknown, referrers?: Map<object, object[]>, found: object[] = []): boolean {
   if (typeof message !== 'object' || message === null) return false;
   const seen = new Set<object>();
   const pending: object[] = [message];
   // Only objects are queued: a message of a million numbers costs a loop, not a million entries.
+  let holder: object;
   const visit = (v: unknown) => {
-    if (typeof v === 'object' && v !== null && !seen.has(v)) pending.push(v);
+    if (typeof v !== 'object' || v === null) return;
+    if (referrers) {
+      const list = referrers.get(v);
+      if (list) list.push(holder);
+      else referrers.set(v, [holder]);
+    }
+    if (!seen.has(v)) pending.push(v);
   };
-  let found = false;
   while (pending.length) {
     const value = pending.pop()!;
     if (seen.has(value)) continue;
     seen.add(value);
-    const proto = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) {
-      for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) visit((value as Record<string, unknown>)[key]);
-    } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) visit(value[i]);
-    } else if (value instanceof Map) {
-      for (const [k, v] of value) {
-        visit(k);
-        visit(v);
-      }
-    } else if (value instanceof Set) {
-      for (const v of value) visit(v);
-    } else if (recordOf(value)) found = true; // (keep looking: a later object may be one V8 refuses)
+    const shape = shapeOf(value);
+    if (shape !== 'other') {
+      holder = value;
+      forEachMember(value, shape, visit);
+    } else if (isPostable(value)) found.push(value); // (keep looking: a later object may be one V8 refuses)
   }
-  return found;
+  return found.length > 0;
 }
 
-/** A copy of the message's containers with each Lightbeam object as its record (shared and cyclic parts kept so). */
-function withRecords(value: unknown, copies: Map<object, unknown>): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+/** The objects of the message a Lightbeam object is reached from (the objects themselves included). */
+function leadingToLightbeamObjects(message: unknown): Set<object> {
+  const referrers = new Map<object, object[]>();
+  const leading = new Set<object>();
+  const pending: object[] = [];
+  holdsLightbeamObjects(message, referrers, pending);
+  while (pending.length) {
+    const value = pending.pop()!;
+    if (leading.has(value)) continue;
+    leading.add(value);
+    for (const holder of referrers.get(value) ?? []) pending.push(holder);
+  }
+  return leading;
+}
+
+/**
+ * A copy of the message's objects that lead to Lightbeam objects, with each Lightbeam object as
+ * its record (shared and cyclic parts kept so); everything else is left as it was.
+ */
+function withRecords(value: unknown, leading: Set<object>, copies: Map<object, unknown>, sameThread: Module[] | undefined): unknown {
+  if (typeof value !== 'object' || value === null || !leading.has(value)) return value;
   const known = copies.get(value);
   if (known !== undefined) return known;
-  const record = recordOf(value);
-  if (record) {
+  const shape = shapeOf(value);
+  if (shape === 'other') {
+    const record = recordOf(value as Memory | Module, sameThread);
     copies.set(value, record);
     return record;
   }
-  if (!isContainer(value)) return value;
-  if (Array.isArray(value)) {
+  const copyOf = (v: unknown) => withRecords(v, leading, copies, sameThread);
+  if (shape === 'array') {
+    const array = value as unknown[];
     const copy: unknown[] = [];
     copies.set(value, copy);
-    for (let i = 0; i < value.length; i++) copy[i] = withRecords(value[i], copies);
+    for (let i = 0; i < array.length; i++) copy[i] = copyOf(array[i]);
     return copy;
   }
-  if (value instanceof Map) {
+  if (shape === 'map') {
     const copy = new Map();
     copies.set(value, copy);
-    for (const [k, v] of value) copy.set(withRecords(k, copies), withRecords(v, copies));
+    for (const [k, v] of value as Map<unknown, unknown>) copy.set(copyOf(k), copyOf(v));
     return copy;
   }
-  if (value instanceof Set) {
+  if (shape === 'set') {
     const copy = new Set();
     copies.set(value, copy);
-    for (const v of value) copy.add(withRecords(v, copies));
+    for (const v of value as Set<unknown>) copy.add(copyOf(v));
     return copy;
   }
+  // A plain object, or an instance of a class as structured clone takes it: its own enumerable properties.
   const copy: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) : {};
   copies.set(value, copy);
-  for (const key of Object.keys(value)) copy[key] = withRecords((value as Record<string, unknown>)[key], copies);
+  for (const key of Object.keys(value)) copy[key] = copyOf((value as Record<string, unknown>)[key]);
   return copy;
 }
 
 // #region thread-envelope
-/** The message to post: itself, or an envelope of it with its Lightbeam objects as records. */
-export function encodeMessage(message: unknown): unknown {
+/**
+ * The message to post: itself, or an envelope of it with its Lightbeam objects as records.
+ * `sameThread` (structuredClone's): the list the modules are put in, for decodeMessage to take them from.
+ */
+export function encodeMessage(message: unknown, sameThread?: Module[]): unknown {
   if (!holdsLightbeamObjects(message)) return message;
   if (!canRevive) throw new DOMException('Lightbeam cannot post WebAssembly objects on this version of Node (no MessagePort dispatch to revive them in)', 'DataCloneError');
-  return { [ENVELOPE]: withRecords(message, new Map()) };
+  return { [ENVELOPE]: withRecords(message, leadingToLightbeamObjects(message), new Map(), sameThread) };
 }
 
 /** False when this Node lacks the MessagePort dispatch installThreadMessages revives messages in: posting a Lightbeam object is then refused. */
 let canRevive = true;
 
 /** A received message: an envelope's contents with its records revived (in place: the clone is ours), or the message itself. */
-export function decodeMessage(message: unknown): unknown {
+export function decodeMessage(message: unknown, sameThread?: Module[]): unknown {
   if (typeof message !== 'object' || message === null || !Object.prototype.hasOwnProperty.call(message, ENVELOPE)) return message;
   const made = new Map<object, object>();
   const seen = new Set<object>();
@@ -166,7 +250,7 @@ export function decodeMessage(message: unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (isRecord(value)) {
       let object = made.get(value);
-      if (!object) made.set(value, (object = revived(value)));
+      if (!object) made.set(value, (object = revived(value, sameThread)));
       return object;
     }
     if (seen.has(value) || !isContainer(value)) return value;
@@ -240,7 +324,8 @@ export function installThreadMessages(): void {
   if (!threads.isMainThread) threads.workerData = decodeMessage(threads.workerData);
   const clone = globalThis.structuredClone;
   globalThis.structuredClone = function structuredClone(value: unknown, options?: StructuredSerializeOptions) {
-    return decodeMessage(clone(encodeMessage(value), options));
+    const modules: Module[] = []; // cloned in this thread: the clone shares their code
+    return decodeMessage(clone(encodeMessage(value, modules), options), modules);
   } as typeof clone;
   syncBuiltinESMExports();
   // #endregion thread-hooks
