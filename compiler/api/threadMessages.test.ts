@@ -3,8 +3,9 @@
 // refuses to clone, Lightbeam refuses with the same DataCloneError. The worker test installs the
 // hooks in the worker only (installing them here would change this test thread's MessagePort for
 // the files that run after it): this side encodes and decodes by hand.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { watToWasm } from '../text/watToWasm.ts';
 import * as LB from './index.ts';
 import { decodeMessage, encodeMessage } from './threadMessages.ts';
 
@@ -21,6 +22,39 @@ type Api = typeof WebAssembly & {
   Exception: new (tag: object, payload: unknown[]) => object;
 };
 type Fn = (...args: number[]) => number;
+
+/** A module with an import, a loop, and a custom section "note" [1, 2, 3] at its end. */
+async function moduleWithEverything(): Promise<Uint8Array> {
+  const wasm = await watToWasm(`(module (import "env" "twice" (func $twice (param i32) (result i32)))
+    (func (export "run") (param $n i32) (result i32) (local $s i32)
+      (loop $l (local.set $s (i32.add (local.get $s) (call $twice (local.get $n))))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+      (local.get $s)))`);
+  const name = [...Buffer.from('note')];
+  return new Uint8Array([...wasm, 0, 1 + name.length + 3, name.length, ...name, 1, 2, 3]);
+}
+
+/** Sends each message to a worker of `script` (which says 'ready' first) and gives its reply, encoded and decoded as installThreadMessages would. */
+function workerOf(script: string): { ask: (message: unknown) => Promise<unknown>; worker: Worker } {
+  const worker = new Worker(new URL(script, import.meta.url));
+  const replies: unknown[] = [];
+  const waiting: ((m: unknown) => void)[] = [];
+  worker.on('message', (m) => (waiting.length ? waiting.shift()!(m) : replies.push(m)));
+  worker.on('error', (e) => {
+    throw e;
+  });
+  const next = () => new Promise<unknown>((resolve) => (replies.length ? resolve(replies.shift()) : waiting.push(resolve)));
+  let ready: Promise<unknown> | undefined = next();
+  return {
+    worker,
+    ask: async (message) => {
+      if (ready) await ready;
+      ready = undefined;
+      worker.postMessage(encodeMessage(message));
+      return decodeMessage(await next());
+    },
+  };
+}
 
 /** One object of each kind of `api`: which of them structured clone refuses, by name. */
 function refused(api: Api, clone: (value: unknown) => unknown): string[] {
@@ -112,4 +146,82 @@ describe('posting WebAssembly objects to other threads', () => {
     }
     expect(failed).toBeUndefined();
   }, 30_000);
+
+  it('a worker is given the module\'s code, not its bytes to compile: the code it would compile, interruptible', async () => {
+    const bytes = await moduleWithEverything();
+    const module = new LB.Module(bytes);
+    const { ask, worker } = workerOf('./testdata/postedModuleWorker.mjs');
+    type Reply = { isModule: boolean; received: number; code: Uint8Array; imports: unknown; exports: unknown; custom: number[][]; result: number; module: unknown };
+    try {
+      const got = (await ask({ module })) as Reply;
+      expect(got.isModule).toBe(true);
+      expect(got.received).toBe(1); // made of the posted code, with no compile
+      // A worker compiles interruptible by default (so that terminate() stops it): the code posted is that.
+      expect(got.code).toEqual(new LB.Module(bytes, { interruptible: true }).compiled.code);
+      expect(got.code).not.toEqual(module.compiled.code);
+      expect(got.imports).toEqual(LB.Module.imports(module));
+      expect(got.exports).toEqual(LB.Module.exports(module));
+      expect(got.custom).toEqual([[1, 2, 3]]);
+      expect(got.result).toBe(2 * (20 * 21) / 2);
+      // Options said: the module's own code goes, and is taken as it is.
+      const plain = new LB.Module(bytes, { interruptible: false });
+      const again = (await ask({ module: plain })) as Reply;
+      expect(again.received).toBe(2);
+      expect(again.code).toEqual(plain.compiled.code);
+      // Back in this thread, the worker's code is not what this thread compiles: compiled from the bytes.
+      const back = got.module as LB.Module;
+      expect(back).toBeInstanceOf(LB.Module);
+      expect(back.compiled.code).toEqual(new LB.Module(bytes).compiled.code);
+      expect(LB.Module.customSections(back, 'note').map((b) => [...new Uint8Array(b)])).toEqual([[1, 2, 3]]);
+    } finally {
+      await worker.terminate();
+    }
+  }, 30_000);
+
+  it('structuredClone in one thread shares the module\'s code', async () => {
+    const module = new LB.Module(await moduleWithEverything());
+    const modules: LB.Module[] = [];
+    const got = decodeMessage(structuredClone(encodeMessage({ module, again: module }, modules)), modules) as { module: LB.Module; again: LB.Module };
+    expect(got.module).toBeInstanceOf(LB.Module);
+    expect(got.module).not.toBe(module); // a new object, as V8's clone
+    expect(got.again).toBe(got.module);
+    expect(got.module.compiled).toBe(module.compiled);
+    expect(LB.Module.customSections(got.module, 'note').map((b) => [...new Uint8Array(b)])).toEqual([[1, 2, 3]]);
+  });
+
+  it('finds a Lightbeam object held by an instance of the program\'s class, which structured clone takes as a plain object', () => {
+    class Holder {
+      constructor(readonly memory: unknown, readonly extra?: unknown) {}
+      get size(): number {
+        return 1;
+      }
+    }
+    // V8's: the instance arrives as a plain object of its own properties, the memory as a memory.
+    const v8Memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const onV8 = structuredClone({ holder: new Holder(v8Memory) }).holder;
+    expect(Object.getPrototypeOf(onV8)).toBe(Object.prototype);
+    expect(onV8.memory).toBeInstanceOf(WebAssembly.Memory);
+    expect(() => structuredClone(new Holder(new WebAssembly.Memory({ initial: 1 })))).toThrow(/could not be cloned/);
+
+    const memory = new LB.Memory({ initial: 1, maximum: 1, shared: true } as WebAssembly.MemoryDescriptor);
+    const { port1, port2 } = new MessageChannel();
+    const blob = new Blob(['x']);
+    const bystander = new Holder(1, 'two'); // holds nothing of ours: left for structured clone
+    const message = { holder: new Holder(memory, new Holder([memory])), blob, port: port1, bystander };
+    const got = decodeMessage(structuredClone(encodeMessage(message), { transfer: [port1] })) as {
+      holder: { memory: LB.Memory; extra: { memory: LB.Memory[] } }; blob: Blob; port: unknown; bystander: unknown;
+    };
+    expect(Object.getPrototypeOf(got.holder)).toBe(Object.prototype);
+    expect(Object.keys(got.holder)).toEqual(['memory', 'extra']); // own enumerable properties only, as V8's
+    expect(got.holder.memory).toBeInstanceOf(LB.Memory);
+    expect(got.holder.extra.memory[0]).toBe(got.holder.memory);
+    new Int32Array(memory.buffer)[0] = 5;
+    expect(new Int32Array(got.holder.memory.buffer)[0]).toBe(5);
+    expect(got.blob).toBeInstanceOf(Blob);
+    expect(got.port).toBeInstanceOf(port2.constructor); // transferred, not copied
+    expect(got.bystander).toEqual({ memory: 1, extra: 'two' });
+    port2.close();
+    (got.port as { close(): void }).close();
+    expect(() => encodeMessage(new Holder(new LB.Memory({ initial: 1 })))).toThrow(/could not be cloned/);
+  });
 });
