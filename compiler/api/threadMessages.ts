@@ -111,7 +111,7 @@ function shapeOf(value: object): 'array' | 'map' | 'set' | 'object' | 'other' {
   if (value instanceof Map) return 'map';
   if (value instanceof Set) return 'set';
   if (isPlainObject(value)) return 'object';
-  if (isPostable(value) || clonedByKind(value)) return 'other';
+  if (clonedByKind(value) || isPostable(value)) return 'other';
   return 'object';
 }
 
@@ -127,7 +127,7 @@ function clonedByKind(value: object): boolean {
 /** Calls `visit` with each member of an object of that shape that structured clone clones (keys and values of a Map). */
 function forEachMember(value: object, shape: 'array' | 'map' | 'set' | 'object', visit: (v: unknown) => void): void {
   if (shape === 'object') {
-    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key]);
+    for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) visit((value as Record<string, unknown>)[key]);
   } else if (shape === 'array') {
     const array = value as unknown[];
     for (let i = 0; i < array.length; i++) visit(array[i]);
@@ -149,15 +149,17 @@ function holdsLightbeamObjects(message: unknown, referrers?: Map<object, object[
   const pending: object[] = [message];
   // Only objects are queued: a message of a million numbers costs a loop, not a million entries.
   let holder: object;
-  const visit = (v: unknown) => {
-    if (typeof v !== 'object' || v === null) return;
-    if (referrers) {
-      const list = referrers.get(v);
-      if (list) list.push(holder);
-      else referrers.set(v, [holder]);
-    }
-    if (!seen.has(v)) pending.push(v);
-  };
+  const visit = referrers
+    ? (v: unknown) => {
+        if (typeof v !== 'object' || v === null) return;
+        const list = referrers.get(v);
+        if (list) list.push(holder);
+        else referrers.set(v, [holder]);
+        if (!seen.has(v)) pending.push(v);
+      }
+    : (v: unknown) => {
+        if (typeof v === 'object' && v !== null && !seen.has(v)) pending.push(v);
+      };
   while (pending.length) {
     const value = pending.pop()!;
     if (seen.has(value)) continue;
