@@ -36,7 +36,10 @@ export function setDefaultInterruptible(on: boolean): void {
 export type ExternalKind = 'function' | Exclude<ExternKind, 'func'>;
 const externalKind = (kind: ExternKind): ExternalKind => (kind === 'func' ? 'function' : kind);
 
-/** What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam). */
+/**
+ * What this API compiled (`lightbeam node` reports it, to show a program really ran on Lightbeam);
+ * `modulesReceived`: the modules made of code another thread compiled and posted (postedModule.ts).
+ */
 export const apiStats = { modules: 0, moduleBytes: 0, instances: 0, modulesReceived: 0 };
 
 /** What another thread needs to make the same module: its bytes and compile options (both structured-cloneable). */

@@ -4,11 +4,15 @@
 // workers. Lightbeam's are JS objects, whose clone would lose their class. So, once Lightbeam is
 // installed (install.ts), every message posted through Node's public API (a MessagePort, hence a
 // Worker and parentPort; a BroadcastChannel; workerData; structuredClone) is looked through as
-// structured clone would, and one that holds a Lightbeam object is sent as an envelope: a copy of
-// its containers in which each object is a tagged record of what makes it in another thread
+// structured clone would (plain objects, arrays, Maps, Sets, and instances of the program's own
+// classes, which structured clone takes as plain objects of their own enumerable properties), and
+// one that holds a Lightbeam object is sent as an envelope: a copy of the objects that lead to
+// Lightbeam objects, in which each of those is a tagged record of what makes it in another thread
 //
 //   shared Memory: its SharedBacking (V8's shared memory and the size word) and its maximum
-//   Module:        its bytes and compile options (the receiving thread compiles them again)
+//   Module:        its bytes, compile options and machine code (postedModule.ts: the receiving
+//                  thread does not compile it again); within one thread, structuredClone's new
+//                  Module shares the code
 //
 // Everything else in the message is left as it was: the same SharedArrayBuffers, ArrayBuffers
 // and ports (so transfer lists still name them), and a message without Lightbeam objects is posted
@@ -43,6 +47,7 @@ function dataCloneError(name: string): DOMException {
   return new DOMException(`#<${name}> could not be cloned.`, 'DataCloneError');
 }
 
+// #region thread-records
 /** Is `value` a Lightbeam object that can be posted? False for any other value; throws what V8 throws. */
 function isPostable(value: object): boolean {
   if (Memory.is(value)) {
@@ -58,7 +63,6 @@ function isPostable(value: object): boolean {
   return false;
 }
 
-// #region thread-records
 /**
  * The record a postable Lightbeam object is posted as. A module's is its code (postedModule.ts);
  * within one thread (`sameThread`, structuredClone's list) the module itself, whose code the clone shares.
@@ -74,13 +78,14 @@ function recordOf(value: Memory | Module, sameThread: Module[] | undefined): Obj
 
 /** The object a record stands for, made in this thread. */
 function revived(record: ObjectRecord, sameThread: Module[] | undefined): object {
-  if (record[RECORD] === 'Module') {
-    if (!('sameThread' in record)) return receivedModule(record.posted);
-    const { bytes, options } = moduleSource(sameThread![record.sameThread]!);
-    return moduleOfCode(bytes, sameThread![record.sameThread]!.compiled, options);
+  if (record[RECORD] === 'Memory') {
+    const pages = record.backing.memory.buffer.byteLength / 65536;
+    return memoryOf(new LinearMemory(pages, record.maximum, record.address64, 16, true, record.backing));
   }
-  const pages = record.backing.memory.buffer.byteLength / 65536;
-  return memoryOf(new LinearMemory(pages, record.maximum, record.address64, 16, true, record.backing));
+  if ('posted' in record) return receivedModule(record.posted);
+  const module = sameThread![record.sameThread]!;
+  const { bytes, options } = moduleSource(module);
+  return moduleOfCode(bytes, module.compiled, options);
 }
 // #endregion thread-records
 
