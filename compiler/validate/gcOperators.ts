@@ -84,7 +84,8 @@ export function validateGcOperator(v: GcOperands, at: number): void {
       const descriptor = descriptorOf(def);
       if (descriptor < 0) throw v.error('type without descriptor');
       const expected = refToType(m, index, true);
-      const t = v.popExpect(expected);
+      const t = v.pop(); // (popExpect gives the expected type back, not the operand's)
+      if (t !== UNKNOWN_TYPE && !isSubtype(t, expected, supers)) throw v.error('type mismatch');
       const exact = t === UNKNOWN_TYPE || isSubtype(t, expected | REF_EXACT, supers);
       v.push(refToType(m, descriptor, false) | (exact ? REF_EXACT : 0));
       return;

@@ -109,7 +109,8 @@ export function checkSubtypes(m: ModuleInfo, first: number, offset: number): voi
     if (def.supertype < 0) continue;
     const sup = m.typeDefs[def.supertype]!;
     if (sup.final || sup.kind !== def.kind || !matches(m, i, def.supertype)) throw new CompileError(`sub type ${i} does not match super type ${def.supertype}`, offset);
-    if (!descriptorsMatch(m, def, sup)) throw new CompileError(`sub type ${i} does not match super type ${def.supertype}`, offset);
+    const mismatch = descriptorMismatch(m, def, sup);
+    if (mismatch >= 0) throw new CompileError(`${mismatch === 0 ? 'descriptor' : 'described'} type ${i} does not match`, offset);
   }
 }
 
@@ -145,17 +146,21 @@ function checkDescriptorClauses(m: ModuleInfo, i: number, offset: number): void 
 /**
  * Custom descriptors' rules for a declared supertype: it has a descriptor only if the subtype has
  * one, and then the subtype's descriptor declares the supertype's as its supertype; it describes a
- * type exactly when the subtype does.
+ * type exactly when the subtype does, and then the type the subtype describes declares the one the
+ * supertype describes as its supertype. -1: they hold; 0: the descriptor rule fails; 1: the describes rule.
  */
-function descriptorsMatch(m: ModuleInfo, def: TypeDef, sup: TypeDef): boolean {
+function descriptorMismatch(m: ModuleInfo, def: TypeDef, sup: TypeDef): number {
   const canon = (x: number) => m.canonicalTypes[x] ?? x;
+  const declares = (x: number, y: number) => {
+    const s = m.typeDefs[x]!.supertype;
+    return s >= 0 && canon(s) === canon(y);
+  };
   const d = descriptorOf(def), ds = descriptorOf(sup);
-  if (ds >= 0) {
-    if (d < 0) return false;
-    const dSuper = m.typeDefs[d]!.supertype;
-    if (dSuper < 0 || canon(dSuper) !== canon(ds)) return false;
-  }
-  return (describedBy(def) >= 0) === (describedBy(sup) >= 0);
+  if (ds >= 0 && (d < 0 || !declares(d, ds))) return 0;
+  const x = describedBy(def), xs = describedBy(sup);
+  if ((x >= 0) !== (xs >= 0)) return 1;
+  if (xs >= 0 && !declares(x, xs)) return 1;
+  return -1;
 }
 
 function matches(m: ModuleInfo, sub: number, sup: number): boolean {
