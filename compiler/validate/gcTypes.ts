@@ -108,7 +108,7 @@ export function checkSubtypes(m: ModuleInfo, first: number, offset: number): voi
     checkDescriptorClauses(m, i, offset);
     if (def.supertype < 0) continue;
     const sup = m.typeDefs[def.supertype]!;
-    if (sup.final || sup.kind !== def.kind || !matches(m, i, def.supertype)) throw new CompileError(`sub type ${i} does not match super type ${def.supertype}`, offset);
+    if (sup.final || sup.kind !== def.kind || !matches(m, i, def.supertype)) throw new CompileError('sub type', offset);
     const mismatch = descriptorMismatch(m, def, sup);
     if (mismatch >= 0) throw new CompileError(`${mismatch === 0 ? 'descriptor' : 'described'} type ${i} does not match`, offset);
   }
