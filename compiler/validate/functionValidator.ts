@@ -46,12 +46,14 @@ function subtypes(a: readonly ValType[], b: readonly ValType[], supers: ArrayLik
 
 /**
  * By 0xfb sub-opcode: how deep below the top of the operand stack an operator's reference operand
- * is (struct.get 1, struct.set 2, array.get 2, array.set 3, array.len 1, i31.get 1, ref.get_desc 1), for
+ * is (struct.get 1, struct.set 2, array.get 2, array.set 3, array.len 1, i31.get 1; custom
+ * descriptors: ref.get_desc's operand and the descriptor operand of the others, 1), for
  * refOperandNonNull; 0 for the operators that take none or check it in the runtime.
  */
 const REF_OPERAND_DEPTH: Readonly<Record<number, number>> = {
   0x02: 1, 0x03: 1, 0x04: 1, 0x05: 2, 0x0b: 2, 0x0c: 2, 0x0d: 2, 0x0e: 3, 0x0f: 1, 0x1d: 1, 0x1e: 1,
-  0x22: 1, // custom descriptors' ref.get_desc
+  // Custom descriptors: ref.get_desc's operand; the others' descriptor, their top operand.
+  0x20: 1, 0x21: 1, 0x22: 1, 0x23: 1, 0x24: 1, 0x25: 1, 0x26: 1,
 };
 
 /** A local's type in localTypes while it is not yet set: non-nullable references only (the sign bit). */

@@ -120,9 +120,9 @@ const fieldsOf = (fc: FunctionCompiler, t: number): readonly FieldType[] => fc.e
  * struct.new (the fields are the top values, stored once the object is made) or struct.new_default;
  * `withDescriptor` (custom descriptors' struct.new_desc, struct.new_default_desc): the descriptor
  * is the top value, above the fields, stored in the object's descriptor slot ("null descriptor
- * reference" if it is null).
+ * reference" if it is null; not checked when its type is non-nullable, `descriptorNonNull`).
  */
-export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean, withDescriptor = false): void {
+export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean, withDescriptor = false, descriptorNonNull = false): void {
   const fields = fieldsOf(fc, t);
   const layout = layoutOf(fc, t);
   const obj = allocateInline(fc, { type: t, kind: 'struct', length: 0, bytes: layout.size });
@@ -131,8 +131,10 @@ export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean
     if (d.loc === Loc.Const) fc.trapNow(TrapCode.nullDescriptorReference); // the only constant reference is null
     else {
       const r = fc.readReg(d);
-      fc.asm.test(GPR64[r]!, GPR64[r]!);
-      fc.trapIf('e', TrapCode.nullDescriptorReference);
+      if (!descriptorNonNull) {
+        fc.asm.test(GPR64[r]!, GPR64[r]!);
+        fc.trapIf('e', TrapCode.nullDescriptorReference);
+      }
       fc.asm.mov(qword(GPR64[obj]!, layout.descriptor), GPR64[r]!);
       fc.regs.release(r);
     }

@@ -270,23 +270,28 @@ export function brOnCast(fc: FunctionCompiler, target: CFrame, type: number, onF
 // #endregion abstract-casts
 
 // #region descriptor-casts
-/** A descriptor cast's descriptor operand, popped into a register of its own after its null check; undefined: it is null (trapped). */
-function popDescriptor(fc: FunctionCompiler): number | undefined {
+/**
+ * A descriptor cast's descriptor operand, popped into a register of its own after its null check
+ * (none when its type is non-nullable, `nonNull`); undefined: it is null (trapped).
+ */
+function popDescriptor(fc: FunctionCompiler, nonNull: boolean): number | undefined {
   const d = fc.pop();
   if (d.loc === Loc.Const) { // the only constant reference is null
     fc.trapNow(TrapCode.nullDescriptorReference);
     return undefined;
   }
   const r = inOwnReg(fc, d);
-  fc.asm.test(GPR64[r]!, GPR64[r]!);
-  fc.trapIf('e', TrapCode.nullDescriptorReference);
+  if (!nonNull) {
+    fc.asm.test(GPR64[r]!, GPR64[r]!);
+    fc.trapIf('e', TrapCode.nullDescriptorReference);
+  }
   return r;
 }
 
 /** ref.cast_desc_eq: "descriptor cast failure" unless the reference is a `type` whose descriptor is the given one. */
-export function refCastDesc(fc: FunctionCompiler, type: number): void {
+export function refCastDesc(fc: FunctionCompiler, type: number, descriptorNonNull: boolean): void {
   fc.materializeFlags();
-  const d = popDescriptor(fc);
+  const d = popDescriptor(fc, descriptorNonNull);
   const v = fc.pop();
   if (d === undefined) return fc.push(v);
   if (v.loc === Loc.Const) { // null
@@ -304,9 +309,9 @@ export function refCastDesc(fc: FunctionCompiler, type: number): void {
 }
 
 /** br_on_cast_desc_eq / br_on_cast_desc_eq_fail: brOnCast's branch on testDescribed's answer. */
-export function brOnCastDesc(fc: FunctionCompiler, target: CFrame, type: number, onFail: boolean): void {
+export function brOnCastDesc(fc: FunctionCompiler, target: CFrame, type: number, onFail: boolean, descriptorNonNull: boolean): void {
   fc.materializeFlags();
-  const d = popDescriptor(fc);
+  const d = popDescriptor(fc, descriptorNonNull);
   const v = fc.pop();
   if (d === undefined) return fc.push(v);
   if (v.loc === Loc.Const) { // null
