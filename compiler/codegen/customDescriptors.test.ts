@@ -73,6 +73,7 @@ const RUN = `(module
   (global $b2 (ref (exact $b)) (struct.new $b (i64.const 22)))
   (global $d1 (ref (exact $d)) (struct.new $d (i64.const 33)))
   (global $a1 (ref $a) (struct.new_desc $a (i32.const 5) (global.get $b1)))
+  (global (export "exactGlobal") (mut (ref null (exact $a))) (ref.null none))
   (func (export "descOf") (param anyref) (result i64)
     (struct.get $b 0 (ref.get_desc $a (ref.cast (ref $a) (local.get 0)))))
   (func (export "newA") (param i32) (result anyref) (struct.new_desc $a (local.get 0) (global.get $b2)))
@@ -123,5 +124,14 @@ describe.runIf(native)('descriptors at run time', () => {
     expect([e.exactA!(a1), e.exactA!(c), e.anyA!(c)]).toEqual([1, 0, 1]);
     expect([e.brB2!(a2), e.brB2!(a1), e.brB2!(c)]).toEqual([1, 0, 0]);
     expect([e.brFailB2!(a2), e.brFailB2!(a1)]).toEqual([1, 0]);
+  });
+
+  it('lets JS store only an object of exactly the type in an exact global', () => {
+    const e = instance(RUN);
+    const g = e.exactGlobal as unknown as { value: unknown };
+    const a1 = e.global!(), c = e.newC!();
+    g.value = a1;
+    expect(g.value).toBe(a1);
+    expect(() => (g.value = c)).toThrow(TypeError);
   });
 });
