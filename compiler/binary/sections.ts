@@ -41,7 +41,10 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
       case 0: case 0x20: { // a function; 0x20 (custom descriptors): of exactly its type
         const typeIndex = r.u32();
         const exact = kind === 0x20;
-        if (exact) (m.exactImports ??= new FunctionIndexSet()).add(m.functions.length);
+        if (exact) {
+          typedRefUse.count++; // (unknown to Node 20's V8: the fuzzer does not ask it)
+          (m.exactImports ??= new FunctionIndexSet()).add(m.functions.length);
+        }
         m.imports.push({ module, name, desc: exact ? { kind: 'func', typeIndex, exact } : { kind: 'func', typeIndex }, index: m.functions.length });
         m.functions.push(typeIndex);
         m.importedFunctionCount++;
