@@ -3,7 +3,7 @@
 // words are null, i31s and host values), so a field is read with one load from the reference.
 // Runs in the browser: plain numbers.
 
-import { PackedType, type FieldType } from '../binary/types.ts';
+import { PackedType, type FieldType, type TypeDef } from '../binary/types.ts';
 import { REF_INDEX_SHIFT } from '../binary/refTypes.ts';
 import { SUPERTYPE_TABLE } from './typeChecks.ts';
 
@@ -27,7 +27,7 @@ export const GC_HEADER = {
   SIZE: 8,
 } as const;
 
-/** Type ids fit below this bit (2^18 distinct types: REF_INDEX_SHIFT leaves 31 - 13 bits). */
+/** Type ids fit below this bit (2^17 distinct types: REF_INDEX_SHIFT leaves 31 - 14 bits). */
 export const TYPE_ID_BITS = 31 - REF_INDEX_SHIFT;
 export const TYPE_ID_MASK = (1 << TYPE_ID_BITS) - 1;
 export const OBJECT_KIND_SHIFT = 28;
@@ -57,23 +57,41 @@ export function fieldSize(t: number): number {
 /**
  * A struct's layout: its fields in declaration order from GC_HEADER.SIZE, each at a multiple of
  * its size (a v128's of 8: unaligned loads are as fast), and its size rounded up to OBJECT_ALIGN.
+ * A struct type with a descriptor (custom descriptors) has one more slot, a reference (8 bytes,
+ * aligned), after `descriptorAfter` of its fields: those of its nearest supertype without a
+ * descriptor, so a subtype has it where its supertypes do and their fields stay where they were.
  */
 export interface StructLayout {
   readonly offsets: readonly number[];
   readonly size: number;
+  /** The descriptor's offset, -1 for a type without one. */
+  readonly descriptor: number;
 }
 
-export function structLayout(fields: readonly FieldType[]): StructLayout {
+export function structLayout(fields: readonly FieldType[], descriptorAfter = -1): StructLayout {
   const offsets: number[] = [];
   let at: number = GC_HEADER.SIZE;
+  let descriptor = -1;
+  const slot = () => {
+    at = (at + 7) & -8;
+    descriptor = at;
+    at += 8;
+  };
   for (const f of fields) {
+    if (offsets.length === descriptorAfter) slot();
     const size = fieldSize(f.type);
     const align = Math.min(size, 8);
     at = (at + align - 1) & -align;
     offsets.push(at);
     at += size;
   }
-  return { offsets, size: (at + OBJECT_ALIGN - 1) & -OBJECT_ALIGN };
+  if (descriptorAfter >= 0 && descriptor < 0) slot();
+  return { offsets, size: (at + OBJECT_ALIGN - 1) & -OBJECT_ALIGN, descriptor };
+}
+
+/** The layout of struct type `def` (its descriptor's slot too, if it has one). */
+export function structLayoutOf(def: TypeDef): StructLayout {
+  return structLayout(def.fields, (def.descriptor ?? -1) >= 0 ? (def.descriptorAfter ?? 0) : -1);
 }
 
 /**

@@ -30,6 +30,10 @@ export const TrapCode = {
   expectedSharedMemory: 20,
   /** GC: an object too big for the heap, or the heap exhausted. */
   outOfMemory: 21,
+  /** Custom descriptors: struct.new_desc or a descriptor cast given a null descriptor. */
+  nullDescriptorReference: 22,
+  /** Custom descriptors: ref.cast_desc_eq of a value whose descriptor is not the one given. */
+  descriptorCastFailure: 23,
   /**
    * Not a wasm trap: a JS function called from wasm threw. The runtime unwinds the wasm
    * frames like a trap, then rethrows the JS exception, unchanged, to the caller of the export.
@@ -78,6 +82,8 @@ export const TRAP_MESSAGES: Readonly<Record<number, string>> = {
   [TrapCode.nullI31Reference]: 'null i31 reference',
   [TrapCode.expectedSharedMemory]: 'expected shared memory',
   [TrapCode.outOfMemory]: 'out of memory',
+  [TrapCode.nullDescriptorReference]: 'null descriptor reference',
+  [TrapCode.descriptorCastFailure]: 'descriptor cast failure',
   [TrapCode.notImplemented]: 'not implemented yet',
   [TrapCode.interrupted]: 'interrupted',
 };

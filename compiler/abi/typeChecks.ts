@@ -9,7 +9,7 @@ import { EXCEPTION_AREA, EXCEPTION_STATE } from './exceptions.ts';
 export const SUPERTYPE_TABLE = {
   /** u64 in the state block (after the exception area): the table's address. */
   STATE_OFFSET: EXCEPTION_STATE.AREA + EXCEPTION_AREA.SIZE,
-  /** Entries: one u32 per process-wide type id (ids fit in 18 bits: refTypes' REF_INDEX_SHIFT is 13). */
+  /** Entries: one u32 per process-wide type id (ids fit in 17 bits: refTypes' REF_INDEX_SHIFT is 14; room to spare). */
   ENTRIES: 1 << 18,
   ENTRY_SIZE: 4,
 } as const;

@@ -102,6 +102,8 @@ function readGcConstInstr(r: Reader, at: number, types: TypeContext | undefined)
   switch (sub) {
     case 0x00: return { op: 'struct.new', type: typeIndex() };
     case 0x01: return { op: 'struct.new_default', type: typeIndex() };
+    case 0x20: return { op: 'struct.new_desc', type: typeIndex() };
+    case 0x21: return { op: 'struct.new_default_desc', type: typeIndex() };
     case 0x06: return { op: 'array.new', type: typeIndex() };
     case 0x07: return { op: 'array.new_default', type: typeIndex() };
     case 0x08: return { op: 'array.new_fixed', type: typeIndex(), count: r.u32() };
@@ -117,6 +119,8 @@ function readGcConstInstr(r: Reader, at: number, types: TypeContext | undefined)
 export function constOperandCount(e: ConstInstr, types: TypeContext | undefined): number {
   switch (e.op) {
     case 'struct.new': return types?.typeDefs[e.type]?.kind === 'struct' ? types.typeDefs[e.type]!.fields.length : 0;
+    case 'struct.new_desc': return types?.typeDefs[e.type]?.kind === 'struct' ? types.typeDefs[e.type]!.fields.length + 1 : 1;
+    case 'struct.new_default_desc': return 1;
     case 'array.new': return 2;
     case 'array.new_fixed': return e.count;
     case 'array.new_default': case 'ref.i31': case 'any.convert_extern': case 'extern.convert_any': return 1;

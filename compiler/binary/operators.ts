@@ -644,6 +644,17 @@ export const PROPOSALS = {
     [0xfb01e, 'i31.get_u',           '-',           'special', 'rule: [(ref null i31)] -> [i32]'],
   ],
 
+  // ---- custom descriptors: a struct's descriptor (validated in validate/gcOperators.ts) ----
+  'custom-descriptors': [
+    [0xfb020, 'struct.new_desc',         'type',    'special', 'rule: [fields* (ref null exact $d)] -> [(ref exact $t)]'],
+    [0xfb021, 'struct.new_default_desc', 'type',    'special', 'rule: [(ref null exact $d)] -> [(ref exact $t)]'],
+    [0xfb022, 'ref.get_desc',            'type',    'special', 'rule: [(ref null exact? $t)] -> [(ref exact? $d)]'],
+    [0xfb023, 'ref.cast_desc_eq',        'heaptype', 'special', 'rule: [rt\' (ref null exact? $d)] -> [(ref exact? $t)]'],
+    [0xfb024, 'ref.cast_desc_eq null',   'heaptype', 'special', 'rule: [rt\' (ref null exact? $d)] -> [(ref null exact? $t)]'],
+    [0xfb025, 'br_on_cast_desc_eq',      'cast',    'special', 'rule: [t* rt1 (ref null $d)] -> [t* rt1\\rt2], label* = t* rt2'],
+    [0xfb026, 'br_on_cast_desc_eq_fail', 'cast',    'special', 'rule: [t* rt1 (ref null $d)] -> [t* rt2], label* = t* rt1\\rt2'],
+  ],
+
   // ---- the legacy exception instructions (before exnref), still in the spec suite's legacy folder ----
   'legacy-exceptions': [
     [0x06, 'try',                    'blocktype',   'special', 'rule: block type; catch bodies follow the body'],

@@ -27,8 +27,13 @@ export const ANYREF = 0x6e;
 /** Bits 10-12: the kind of an any-hierarchy heap type below any (0: the top of any hierarchy). */
 export const REF_KIND_SHIFT = 10;
 export const REF_KIND_EQ = 1, REF_KIND_I31 = 2, REF_KIND_STRUCT = 3, REF_KIND_ARRAY = 4;
+/**
+ * Custom descriptors' exact reference `(ref null? exact $t)`: only $t itself, none of its strict
+ * subtypes (a concrete type only; the bottom of the hierarchy is below it as below everything).
+ */
+export const REF_EXACT = 1 << 13;
 /** Bits from here up: a concrete heap type, canonical type index + 1 (0: the abstract one). */
-export const REF_INDEX_SHIFT = 13;
+export const REF_INDEX_SHIFT = 14;
 
 /** What a concrete type is: the hierarchy and kind bits of a reference to it. */
 export const FUNC_TYPE_BITS = 0x70;
@@ -58,6 +63,9 @@ export const refTypeIndex = (t: number): number => (t >>> REF_INDEX_SHIFT) - 1;
 export const isNullable = (t: number): boolean => (t & REF_NON_NULL) === 0;
 /** The same reference type, made non-nullable (ref.as_non_null, br_on_null's operand). */
 export const asNonNull = (t: number): ValType => (t | REF_NON_NULL) as ValType;
+export const isExact = (t: number): boolean => (t & REF_EXACT) !== 0;
+/** The same reference type, made exact (exact only if `exact`): custom descriptors' struct.new, ref.get_desc. */
+export const withExactness = (t: number, exact: boolean): ValType => (exact ? t | REF_EXACT : t & ~REF_EXACT) as ValType;
 // #endregion ref-type-bits
 
 // #region ref-subtyping
@@ -78,6 +86,8 @@ export function isRefSubtype(a: number, b: number, supers: ArrayLike<number> = N
   if (a & REF_BOTTOM) return true;
   if (b & REF_BOTTOM) return false;
   const ib = (b >>> REF_INDEX_SHIFT) - 1;
+  // An exact type has no subtype but the bottom (and itself, nullable or not).
+  if (b & REF_EXACT) return (a & REF_EXACT) !== 0 && (a >>> REF_INDEX_SHIFT) === (b >>> REF_INDEX_SHIFT);
   if (ib < 0) {
     // b abstract: the top takes all; eq takes every kind; i31, struct and array their own.
     const kb = refKind(b);
@@ -159,5 +169,6 @@ export function refTypeName(t: number): string {
   const names = TOP_NAMES[t & 0xff] ?? ['?', '?'];
   const index = refTypeIndex(t);
   const heap = index >= 0 ? `${index}` : t & REF_BOTTOM ? names[1] : (t & 0xff) === ANYREF ? ANY_KIND_NAMES[refKind(t)] : names[0];
-  return isNullable(t) ? `(ref null ${heap})` : `(ref ${heap})`;
+  const exact = t & REF_EXACT ? `(exact ${heap})` : heap;
+  return isNullable(t) ? `(ref null ${exact})` : `(ref ${exact})`;
 }

@@ -2,6 +2,7 @@
 // the function validator). Each reader gets exactly one section's bytes and appends what it
 // declares to the ModuleInfo; the validator checks the new entries right after.
 
+import { FunctionIndexSet } from './functionIndexSet.ts';
 import { Reader } from './reader.ts';
 import type { ConstExpr, DataSegment, ElementSegment, ExternKind, ModuleInfo, NameSection, RefType, ValType } from './types.ts';
 import { readConstExpr } from './constExpr.ts';
@@ -37,9 +38,14 @@ export function readImportSection(r: Reader, m: ModuleInfo): void {
     const at = r.pos;
     const kind = r.u8();
     switch (kind) {
-      case 0: {
+      case 0: case 0x20: { // a function; 0x20 (custom descriptors): of exactly its type
         const typeIndex = r.u32();
-        m.imports.push({ module, name, desc: { kind: 'func', typeIndex }, index: m.functions.length });
+        const exact = kind === 0x20;
+        if (exact) {
+          typedRefUse.count++; // (unknown to Node 20's V8: the fuzzer does not ask it)
+          (m.exactImports ??= new FunctionIndexSet()).add(m.functions.length);
+        }
+        m.imports.push({ module, name, desc: exact ? { kind: 'func', typeIndex, exact } : { kind: 'func', typeIndex }, index: m.functions.length });
         m.functions.push(typeIndex);
         m.importedFunctionCount++;
         break;

@@ -59,6 +59,39 @@ function readSubType(r: Reader, m: ModuleInfo): SubType {
       supertype = index;
     }
   }
+  // Custom descriptors: `describes $y`, then `descriptor $x`, each at most once, on a struct type.
+  let describes = -1, descriptor = -1;
+  if (r.pos < r.end && r.bytes[r.pos] === 0x4c) {
+    r.pos++;
+    describes = r.u32();
+  }
+  if (r.pos < r.end && r.bytes[r.pos] === 0x4d) {
+    r.pos++;
+    descriptor = r.u32();
+  }
+  if (describes >= 0 || descriptor >= 0) {
+    const at = r.pos;
+    if (r.pos < r.end && r.bytes[r.pos] !== 0x5f && r.bytes[r.pos] !== 0x5e && r.bytes[r.pos] !== 0x60) throw r.error('malformed definition type', at);
+    const sub = readCompType(r, m, final, supertype);
+    const descriptorAfter = descriptor < 0 ? -1 : descriptorSlotAfter(m, supertype);
+    return { def: { ...sub.def, describes, descriptor, descriptorAfter }, func: sub.func };
+  }
+  return readCompType(r, m, final, supertype);
+}
+
+/**
+ * Where a type with a descriptor keeps it: after the fields of its nearest supertype without one
+ * (an earlier type: its definition is known).
+ */
+function descriptorSlotAfter(m: ModuleInfo, supertype: number): number {
+  if (supertype < 0) return 0;
+  const sup = m.typeDefs[supertype]!;
+  if ((sup.descriptor ?? -1) >= 0) return sup.descriptorAfter ?? 0;
+  return sup.fields.length;
+}
+
+/** A composite type: func, struct or array. */
+function readCompType(r: Reader, m: ModuleInfo, final: boolean, supertype: number): SubType {
   const at = r.pos;
   const form = r.u8();
   switch (form) {
@@ -137,7 +170,7 @@ function readRecGroup(r: Reader, m: ModuleInfo, size: number, byKey: Map<string,
     m.typeDefs[i] = { ...def, fields, group: start, groupSize: size };
     m.types[i] = fixed;
     const sup = def.supertype < 0 ? '-' : def.supertype >= start ? `r${def.supertype - start}` : `${canon[def.supertype]}`;
-    keys.push(`${def.kind}${def.final ? 'f' : 'o'}${sup}(${fields.map((f) => `${mark(f.type)}${f.mutable ? 'm' : ''}`).join()}|${fixed.params.map(mark).join()}>${fixed.results.map(mark).join()})`);
+    keys.push(`${descriptorKey(def, start)}${def.kind}${def.final ? 'f' : 'o'}${sup}(${fields.map((f) => `${mark(f.type)}${f.mutable ? 'm' : ''}`).join()}|${fixed.params.map(mark).join()}>${fixed.results.map(mark).join()})`);
   }
   const key = keys.join(';');
   const first = byKey.get(key);
@@ -163,3 +196,14 @@ function readRecGroup(r: Reader, m: ModuleInfo, size: number, byKey: Map<string,
   }
 }
 // #endregion canonical-types
+
+/**
+ * Custom descriptors' clauses in a canonical key: part of a type's identity. They name members of
+ * the type's own group (the validator rejects others), so by position; '' when there are none.
+ */
+export function descriptorKey(def: Pick<TypeDef, 'describes' | 'descriptor'>, start: number): string {
+  const describes = def.describes ?? -1, descriptor = def.descriptor ?? -1;
+  if (describes < 0 && descriptor < 0) return '';
+  const at = (i: number) => (i < 0 ? '-' : i >= start ? `r${i - start}` : `o${i}`);
+  return `<${at(describes)}>${at(descriptor)}`;
+}

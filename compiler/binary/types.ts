@@ -92,6 +92,19 @@ export interface TypeDef {
   /** The type index of the first type of its recursion group, and how many the group has. */
   readonly group: number;
   readonly groupSize: number;
+  /**
+   * Custom descriptors (struct types only): the type index of the struct type whose objects
+   * describe this one's (each object of this type holds one, its descriptor), and the type this
+   * one describes. Absent or -1: none.
+   */
+  readonly descriptor?: number;
+  readonly describes?: number;
+  /**
+   * For a type with a descriptor: how many of its fields come before the descriptor's slot in an
+   * object (the fields of its nearest supertype without a descriptor, so that every subtype keeps
+   * the slot where its supertypes have it; abi/gcObjects.ts structLayout).
+   */
+  readonly descriptorAfter?: number;
 }
 // #endregion type-defs
 
@@ -150,6 +163,8 @@ export type ConstInstr =
  */
 export type GcConstInstr =
   | { readonly op: 'struct.new' | 'struct.new_default' | 'array.new' | 'array.new_default'; readonly type: number }
+  /** Custom descriptors: struct.new and struct.new_default of a type with a descriptor (it comes last). */
+  | { readonly op: 'struct.new_desc' | 'struct.new_default_desc'; readonly type: number }
   | { readonly op: 'array.new_fixed'; readonly type: number; readonly count: number }
   | { readonly op: 'ref.i31' | 'any.convert_extern' | 'extern.convert_any' };
 
@@ -160,7 +175,7 @@ export type ConstArith = { readonly op: 'i32.add' | 'i32.sub' | 'i32.mul' | 'i64
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
 export type ImportDesc =
-  | { readonly kind: 'func'; readonly typeIndex: number }
+  | { readonly kind: 'func'; readonly typeIndex: number; readonly exact?: boolean }
   | { readonly kind: 'table'; readonly type: TableType }
   | { readonly kind: 'memory'; readonly type: MemoryType }
   | { readonly kind: 'global'; readonly type: GlobalType }
@@ -275,6 +290,11 @@ export interface ModuleInfo {
   importedGlobalCount: number;
   /** Functions that `ref.func` may name inside bodies (in element segments, exports or global initializers). */
   readonly declaredFuncRefs: FunctionIndexSet;
+  /**
+   * Custom descriptors: the functions imported with an exact type (import kind 0x20), whose
+   * references are exact as those of defined functions are; absent: none.
+   */
+  exactImports?: FunctionIndexSet;
   readonly customSections: CustomSection[];
   /** Decoded when first read (only disassembly asks): see readNameSection. */
   names: NameSection;

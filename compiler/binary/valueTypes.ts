@@ -8,7 +8,7 @@ import type { Limits, MemoryType, RefType, TypeDef, ValType } from './types.ts';
 import { isRefType } from './types.ts';
 import {
   abstractAnyRef, ANYREF, ARRAY_TYPE_BITS, asNonNull, concreteRef, FUNC_TYPE_BITS, gcHeapUse, gcUse, REF_BOTTOM,
-  REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_KIND_STRUCT, STRUCT_TYPE_BITS, typedRefUse,
+  REF_EXACT, REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_KIND_STRUCT, STRUCT_TYPE_BITS, typedRefUse,
 } from './refTypes.ts';
 
 
@@ -75,7 +75,7 @@ export function readRefType(r: Reader, types?: TypeContext): RefType {
 /**
  * A heap type (of ref.null, or after 0x63/0x64), as the nullable reference to it: func, extern
  * and exn, the bottoms nofunc and noextern, GC's any eq i31 struct array none, or a type index (a
- * positive s33).
+ * positive s33), which custom descriptors' prefix 0x62 may make exact.
  */
 export function readHeapType(r: Reader, types?: TypeContext): RefType {
   const at = r.pos;
@@ -92,6 +92,9 @@ export function readHeapType(r: Reader, types?: TypeContext): RefType {
     gcUse.count++;
     return gc;
   }
+  // Custom descriptors' exact prefix: only before a type index.
+  const exact = b === 0x62;
+  if (exact) r.pos++;
   const v = r.s33();
   if (v < 0) throw r.error('malformed reference type', at);
   if (types === undefined || v >= types.canonicalTypes.length) throw r.error(`unknown type ${v}`, at);
@@ -101,7 +104,8 @@ export function readHeapType(r: Reader, types?: TypeContext): RefType {
     gcUse.count++;
     gcHeapUse.count++;
   }
-  return concreteRef(types.canonicalTypes[v]!, true, bits);
+  const t = concreteRef(types.canonicalTypes[v]!, true, bits);
+  return exact ? t | REF_EXACT : t;
 }
 
 /**

@@ -689,6 +689,22 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, withDefaults ? 'struct.new_default' : 'struct.new', t);
     if (fc) try { gcObjects.structNew(fc, t, withDefaults); } catch (e) { this.failed(e); }
   }
+  structNewDesc(t: number, withDefaults: boolean, offset: number): void {
+    const fc = this.begin(offset, withDefaults ? 'struct.new_default_desc' : 'struct.new_desc', t);
+    if (fc) try { gcObjects.structNew(fc, t, withDefaults, true, this.nonNull); } catch (e) { this.failed(e); }
+  }
+  refGetDesc(t: number, offset: number): void {
+    const fc = this.begin(offset, 'ref.get_desc', t);
+    if (fc) try { gcObjects.refGetDesc(fc, t, this.nonNull); } catch (e) { this.failed(e); }
+  }
+  refCastDesc(type: RefType, offset: number): void {
+    const fc = this.begin(offset, 'ref.cast_desc_eq');
+    if (fc) try { gcRefs.refCastDesc(fc, type, this.nonNull); } catch (e) { this.failed(e); }
+  }
+  brOnCastDesc(depth: number, _target: ControlFrame, type: RefType, onFail: boolean, offset: number): void {
+    const fc = this.begin(offset, onFail ? 'br_on_cast_desc_eq_fail' : 'br_on_cast_desc_eq', depth);
+    if (fc) try { gcRefs.brOnCastDesc(fc, fc.control.target(depth), type, onFail, this.nonNull); } catch (e) { this.failed(e); }
+  }
   structGet(t: number, field: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'struct.get', `${t} ${field}`);
     if (fc) try { gcObjects.structGet(fc, t, field, signed, this.nonNull); } catch (e) { this.failed(e); }

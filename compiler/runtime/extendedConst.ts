@@ -34,7 +34,7 @@ export function evalExtendedConst(code: readonly (ConstInstr | ConstArith)[], gl
         if (!objects) throw new Error('ref.func in an integer constant');
         stack.push(objects.funcRef(e.func));
         break;
-      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed': {
+      case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': case 'array.new': case 'array.new_default': case 'array.new_fixed': {
         if (!objects) throw new Error(`${e.op} in an integer constant`);
         const n = objects.operandCount(e);
         stack.push(objects.make(e, stack.splice(stack.length - n, n)));

@@ -1,11 +1,12 @@
 // GC's objects made by constant expressions (global initializers, element segments), at
-// instantiation: struct.new, struct.new_default, array.new, array.new_default, array.new_fixed.
+// instantiation: struct.new, struct.new_default, array.new, array.new_default, array.new_fixed
+// (and custom descriptors' struct.new_desc, struct.new_default_desc).
 // The operands come as bits (extendedConst.ts); each is written in its field's width. The caller
 // holds collection off (heap.noCollection) while the words are in JS hands.
 
-import { fieldSize, GC_HEADER, structLayout } from '../abi/gcObjects.ts';
+import { fieldSize, GC_HEADER, structLayoutOf } from '../abi/gcObjects.ts';
 import { RuntimeError } from '../errors.ts';
-import { trapMessage } from '../abi/index.ts';
+import { TrapCode, trapMessage } from '../abi/index.ts';
 import type { GcConstInstr, ModuleInfo } from '../binary/types.ts';
 import { allocateArray, allocateStruct } from './gcBuiltins.ts';
 import { getGcHeap } from './gcHeap.ts';
@@ -27,13 +28,18 @@ function checked(address: number): number {
 /** The address of the object `e` makes from `operands` (in stack order) for a module's instance. */
 export function constObject(module: ModuleInfo, e: GcConstInstr, operands: readonly bigint[]): number {
   switch (e.op) {
-    case 'struct.new': case 'struct.new_default': {
+    case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': {
+      const def = module.typeDefs[e.type]!;
+      const layout = structLayoutOf(def);
+      // Custom descriptors: the descriptor comes last, and must not be null.
+      const withDesc = e.op === 'struct.new_desc' || e.op === 'struct.new_default_desc';
+      const descriptor = withDesc ? operands[operands.length - 1]! : 0n;
+      if (withDesc && descriptor === 0n) throw new RuntimeError(trapMessage(TrapCode.nullDescriptorReference));
       const address = checked(allocateStruct(module, e.type));
-      if (e.op === 'struct.new') {
-        const fields = module.typeDefs[e.type]!.fields;
-        const offsets = structLayout(fields).offsets;
-        fields.forEach((f, k) => writeBits(address + offsets[k]!, fieldSize(f.type), operands[k]!));
+      if (e.op === 'struct.new' || e.op === 'struct.new_desc') {
+        def.fields.forEach((f, k) => writeBits(address + layout.offsets[k]!, fieldSize(f.type), operands[k]!));
       }
+      if (withDesc) writeBits(address + layout.descriptor, 8, descriptor);
       return address;
     }
     case 'array.new': case 'array.new_default': case 'array.new_fixed': {

@@ -2,7 +2,7 @@
 // references (for marking) and how big they are. Registered when an instance of a module that
 // declares such types is made (instance.ts), before its first object is allocated.
 
-import { fieldSize, headerWord, structLayout, type StructLayout } from '../abi/gcObjects.ts';
+import { fieldSize, headerWord, structLayoutOf, type StructLayout } from '../abi/gcObjects.ts';
 import { isRefTypeCode } from '../binary/refTypes.ts';
 import type { ModuleInfo, TypeDef } from '../binary/types.ts';
 import { getGcHeap, type ObjectShape } from './gcHeap.ts';
@@ -12,9 +12,11 @@ import { moduleTypes } from './typeIds.ts';
 /** The heap's shape of a struct or array type (undefined for a function type). */
 export function shapeOfType(def: TypeDef): ObjectShape | undefined {
   if (def.kind === 'struct') {
-    const layout = structLayout(def.fields);
+    const layout = structLayoutOf(def);
     const refOffsets = layout.offsets.filter((_, k) => isRefTypeCode(def.fields[k]!.type));
-    return { kind: 'struct', size: layout.size, refOffsets };
+    // A described struct's descriptor is a reference too (custom descriptors).
+    if (layout.descriptor >= 0) refOffsets.push(layout.descriptor);
+    return { kind: 'struct', size: layout.size, refOffsets: refOffsets.sort((a, b) => a - b) };
   }
   if (def.kind === 'array') {
     const elem = def.fields[0]!.type;
@@ -54,7 +56,7 @@ export function gcTypeInfo(info: ModuleInfo, t: number): GcTypeInfo {
   if (!ti) {
     const def = info.typeDefs[t]!;
     const id = moduleTypes(info).ids[t]!;
-    if (def.kind === 'struct') ti = { header: headerWord(id, 'struct'), def, layout: structLayout(def.fields), elementSize: 0 };
+    if (def.kind === 'struct') ti = { header: headerWord(id, 'struct'), def, layout: structLayoutOf(def), elementSize: 0 };
     else if (def.kind === 'array') ti = { header: headerWord(id, 'array'), def, elementSize: fieldSize(def.fields[0]!.type) };
     else throw new TypeError(`type ${t} is not a struct or array type`);
     all[t] = ti;

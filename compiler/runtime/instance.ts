@@ -253,7 +253,7 @@ export class Instance implements FunctionHolder {
       const what = `import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
       switch (imp.desc.kind) {
         case 'func':
-          if (this.importFunction(imp.index, imp.desc.typeIndex, value, what, recordsAt, stubRequests, stubUsers)) linked = true;
+          if (this.importFunction(imp.index, imp.desc.typeIndex, imp.desc.exact === true, value, what, recordsAt, stubRequests, stubUsers)) linked = true;
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
@@ -479,7 +479,7 @@ export class Instance implements FunctionHolder {
 
   // #region import-function
   private importFunction(
-    index: number, typeIndex: number, value: unknown, what: string, recordsAt: number,
+    index: number, typeIndex: number, exact: boolean, value: unknown, what: string, recordsAt: number,
     requests: StubRequest[], users: ((address: number) => void)[],
   ): boolean {
     const type = this.types.funcType(typeIndex);
@@ -488,7 +488,9 @@ export class Instance implements FunctionHolder {
     if (wasm) {
       // A function of another instance: call it through a stub that switches instances, and
       // reuse its record so the reference stays the same function.
-      if (!isSubtypeId(wasm.typeId, this.types.ids[typeIndex]!)) throw new LinkError(`incompatible import type: ${what} has another function type`);
+      // An exact import (custom descriptors) takes a function of exactly its type, no subtype.
+      const id = this.types.ids[typeIndex]!;
+      if (exact ? wasm.typeId !== id : !isSubtypeId(wasm.typeId, id)) throw new LinkError(`incompatible import type: ${what} has another function type`);
       requests.push({ kind: 'switch', type, calleeVmctx: wasm.vmctx, calleeCode: wasm.code });
       users.push((address) => this.setAddress(this.layout.importedFunction(index), address));
       // Both ways: the callee may keep references to the caller's functions it was passed.
@@ -547,7 +549,7 @@ export class Instance implements FunctionHolder {
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
       case 'extended': return Number(this.evalExtended(e.code));
-      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
+      case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': case 'array.new': case 'array.new_default': case 'array.new_fixed':
         return Number(this.evalExtended([e]));
       default: throw new LinkError(`unsupported element expression ${e.op}`);
     }
@@ -573,7 +575,7 @@ export class Instance implements FunctionHolder {
         s.i64[1] = src.i64[1]!;
         break;
       }
-      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
+      case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': case 'array.new': case 'array.new_default': case 'array.new_fixed':
         g.setRaw(Number(this.evalExtended([e])));
         break;
       case 'extended': {
@@ -593,7 +595,7 @@ export class Instance implements FunctionHolder {
       case 'ref.func': return this.functions[e.func]!.record;
       case 'global.get': return this.globals[e.global]!.getRaw();
       case 'extended': return Number(this.evalExtended(e.code));
-      case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
+      case 'struct.new': case 'struct.new_default': case 'struct.new_desc': case 'struct.new_default_desc': case 'array.new': case 'array.new_default': case 'array.new_fixed':
         return Number(this.evalExtended([e]));
       default: throw new Error(`not a reference constant: ${e.op}`);
     }

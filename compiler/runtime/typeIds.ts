@@ -10,6 +10,7 @@
 // and imports of globals and tables compare global types.
 
 import { isTypedRef, REF_INDEX_SHIFT, refTypeIndex } from '../binary/refTypes.ts';
+import { descriptorKey } from '../binary/typeSection.ts';
 import type { FuncType, ModuleInfo, ValType } from '../binary/types.ts';
 import { signatureKey } from './runtime.ts';
 import { superIds } from './supertypeIds.ts';
@@ -55,7 +56,7 @@ export function moduleTypes(info: ModuleInfo): ModuleTypes {
   const global = (t: ValType): ValType => {
     const index = refTypeIndex(t);
     if (index < 0) return t;
-    // The id must fit above the flag bits of a 31-bit number (2^18 distinct types in one process).
+    // The id must fit above the flag bits of a 31-bit number (2^17 distinct types in one process).
     if (ids[index]! >= 1 << (31 - REF_INDEX_SHIFT)) throw new RangeError('too many distinct types in this process');
     return (t & ((1 << REF_INDEX_SHIFT) - 1)) | (ids[index]! << REF_INDEX_SHIFT);
   };
@@ -112,7 +113,7 @@ function idsOfGroup(info: ModuleInfo, start: number, size: number, ids: Uint32Ar
     const type = info.types[start + k]!;
     const sup = def.supertype < 0 ? '-' : def.supertype >= start ? `r${def.supertype - start}` : `${ids[def.supertype]}`;
     const fields = def.fields.map((f) => `${mark(f.type)}${f.mutable ? 'm' : ''}`).join();
-    members.push(`${def.kind}${def.final ? 'f' : 'o'}${sup}(${fields}|${type.params.map(mark).join()}>${type.results.map(mark).join()})`);
+    members.push(`${descriptorKey(def, start)}${def.kind}${def.final ? 'f' : 'o'}${sup}(${fields}|${type.params.map(mark).join()}>${type.results.map(mark).join()})`);
   }
   const key = `rec ${members.join(';')}`;
   for (let k = 0; k < size; k++) ids[start + k] = intern(`${key}#${k}`);

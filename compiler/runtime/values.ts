@@ -6,7 +6,7 @@
 import { NULL_REF } from '../abi/index.ts';
 import { isRefType, ValType } from '../binary/types.ts';
 import {
-  ANYREF, isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_KIND_STRUCT, refKind, refTypeIndex, refTypeName, storageType,
+  ANYREF, isExact, isNullable, isTypedRef, REF_BOTTOM, REF_INDEX_SHIFT, REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_KIND_STRUCT, refKind, refTypeIndex, refTypeName, storageType,
 } from '../binary/refTypes.ts';
 import type { SlotViews } from './runtimeState.ts';
 import { isSubtypeId } from './supertypeIds.ts';
@@ -291,7 +291,8 @@ function globalTypeName(type: number): string {
 /**
  * The JS API's ToWebAssemblyValue for a typed reference (function references; `type` in its global
  * form, runtime/typeIds.ts): null only for a nullable type, an exported wasm function of the type
- * a `(ref $t)` names or of a subtype it declares (GC), anything for `(ref extern)` but null.
+ * a `(ref $t)` names or of a subtype it declares (GC; not for an exact type), anything for
+ * `(ref extern)` but null.
  * TypeError otherwise.
  */
 function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | undefined): number {
@@ -304,7 +305,7 @@ function typedRefToWasm(type: number, value: unknown, holder: FunctionHolder | u
   if (storageType(type) === ValType.externref) return externRefs.toHandle(value);
   const address = funcRefs.toAddress(value, holder);
   const id = type >>> REF_INDEX_SHIFT; // the type id a global (ref $t) names; 0: (ref func)
-  if (id !== 0 && !isSubtypeId(funcRefs.typeIdAt(address), id)) throw new TypeError('the function is not of the reference\'s type');
+  if (id !== 0 && !idMatches(funcRefs.typeIdAt(address), id, type)) throw new TypeError('the function is not of the reference\'s type');
   return address;
 }
 // #endregion typed-ref-to-wasm
@@ -335,7 +336,12 @@ function objectIsOfType(header: number, type: number): boolean {
     default: return false; // i31
   }
   const id = type >>> REF_INDEX_SHIFT; // 0: struct or array itself
-  return id === 0 || isSubtypeId(typeIdOfHeader(header), id);
+  return id === 0 || idMatches(typeIdOfHeader(header), id, type);
+}
+
+/** Whether a value of type id `actual` is of the type `id` names: that type or, unless `type` is exact (custom descriptors), a subtype. */
+function idMatches(actual: number, id: number, type: number): boolean {
+  return isExact(type) ? actual === id : isSubtypeId(actual, id);
 }
 // #endregion any-ref-to-wasm
 

@@ -298,6 +298,15 @@ export interface CodeGenerator {
   // --- GC's structs and arrays (type indices of the module; a packed field read with `signed`
   // sign-extended, else zero-extended) ---
   structNew(typeIndex: number, withDefaults: boolean, offset: number): void;
+  // --- custom descriptors: a struct type's objects may hold a descriptor (an object too) ---
+  /** struct.new_desc (withDefaults false) or struct.new_default_desc: the descriptor is the top operand. */
+  structNewDesc(typeIndex: number, withDefaults: boolean, offset: number): void;
+  /** ref.get_desc: the descriptor of a (ref null $typeIndex). */
+  refGetDesc(typeIndex: number, offset: number): void;
+  /** ref.cast_desc_eq to `type`: the value (below) must be a `type` whose descriptor is the top operand. */
+  refCastDesc(type: RefType, offset: number): void;
+  /** br_on_cast_desc_eq (onFail false) or br_on_cast_desc_eq_fail, on refCastDesc's test. */
+  brOnCastDesc(depth: number, target: ControlFrame, type: RefType, onFail: boolean, offset: number): void;
   structGet(typeIndex: number, field: number, signed: boolean, offset: number): void;
   structSet(typeIndex: number, field: number, offset: number): void;
   /** array.new (withDefault false) or array.new_default. */
@@ -395,6 +404,10 @@ export class NoopCodeGenerator implements CodeGenerator {
   refTest(_type: RefType, _cast: boolean, _offset: number): void {}
   brOnCast(_depth: number, _target: ControlFrame, _type: RefType, _onFail: boolean, _offset: number): void {}
   structNew(_typeIndex: number, _withDefaults: boolean, _offset: number): void {}
+  structNewDesc(_typeIndex: number, _withDefaults: boolean, _offset: number): void {}
+  refGetDesc(_typeIndex: number, _offset: number): void {}
+  refCastDesc(_type: RefType, _offset: number): void {}
+  brOnCastDesc(_depth: number, _target: ControlFrame, _type: RefType, _onFail: boolean, _offset: number): void {}
   structGet(_typeIndex: number, _field: number, _signed: boolean, _offset: number): void {}
   structSet(_typeIndex: number, _field: number, _offset: number): void {}
   arrayNew(_typeIndex: number, _withDefault: boolean, _offset: number): void {}

@@ -46,11 +46,14 @@ function subtypes(a: readonly ValType[], b: readonly ValType[], supers: ArrayLik
 
 /**
  * By 0xfb sub-opcode: how deep below the top of the operand stack an operator's reference operand
- * is (struct.get 1, struct.set 2, array.get 2, array.set 3, array.len 1, i31.get 1), for
+ * is (struct.get 1, struct.set 2, array.get 2, array.set 3, array.len 1, i31.get 1; custom
+ * descriptors: ref.get_desc's operand and the descriptor operand of the others, 1), for
  * refOperandNonNull; 0 for the operators that take none or check it in the runtime.
  */
 const REF_OPERAND_DEPTH: Readonly<Record<number, number>> = {
   0x02: 1, 0x03: 1, 0x04: 1, 0x05: 2, 0x0b: 2, 0x0c: 2, 0x0d: 2, 0x0e: 3, 0x0f: 1, 0x1d: 1, 0x1e: 1,
+  // Custom descriptors: ref.get_desc's operand; the others' descriptor, their top operand.
+  0x20: 1, 0x21: 1, 0x22: 1, 0x23: 1, 0x24: 1, 0x25: 1, 0x26: 1,
 };
 
 /** A local's type in localTypes while it is not yet set: non-nullable references only (the sign bit). */
@@ -1418,6 +1421,42 @@ export class FunctionValidator implements FunctionContext {
         const target = readHeapType(r, this.module);
         r.pos = end;
         cg.brOnCast(depth, this.frames.view(this.label(depth)), flags & 2 ? target : asNonNull(target), sub === 0x19, offset);
+        return;
+      }
+      // Custom descriptors.
+      case 0x20: case 0x21: { // struct.new_desc, struct.new_default_desc
+        const end = r.pos;
+        r.pos = immediates;
+        const t = r.u32();
+        r.pos = end;
+        cg.structNewDesc(t, sub === 0x21, offset);
+        return;
+      }
+      case 0x22: { // ref.get_desc
+        const end = r.pos;
+        r.pos = immediates;
+        const t = r.u32();
+        r.pos = end;
+        cg.refGetDesc(t, offset);
+        return;
+      }
+      case 0x23: case 0x24: { // ref.cast_desc_eq (ref ht), (ref null ht)
+        const end = r.pos;
+        r.pos = immediates;
+        const target = readHeapType(r, this.module);
+        r.pos = end;
+        cg.refCastDesc(sub === 0x23 ? asNonNull(target) : target, offset);
+        return;
+      }
+      case 0x25: case 0x26: { // br_on_cast_desc_eq, br_on_cast_desc_eq_fail
+        const end = r.pos;
+        r.pos = immediates;
+        const flags = r.u8();
+        const depth = r.u32();
+        readHeapType(r, this.module);
+        const target = readHeapType(r, this.module);
+        r.pos = end;
+        cg.brOnCastDesc(depth, this.frames.view(this.label(depth)), flags & 2 ? target : asNonNull(target), sub === 0x26, offset);
         return;
       }
       case 0x1c: cg.refI31(offset); return;

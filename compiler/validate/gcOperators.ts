@@ -7,10 +7,11 @@ import type { Reader } from '../binary/reader.ts';
 import type { FieldType, ModuleInfo, TypeDef, ValType } from '../binary/types.ts';
 import { PackedType, UNKNOWN_TYPE, ValType as T } from '../binary/types.ts';
 import {
-  abstractAnyRef, ANYREF, asNonNull, isNullable, isSubtype, REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_NON_NULL,
+  abstractAnyRef, ANYREF, asNonNull, isNullable, isSubtype, REF_EXACT, REF_KIND_ARRAY, REF_KIND_EQ, REF_KIND_I31, REF_NON_NULL,
+  refTypeIndex, refTypeName,
 } from '../binary/refTypes.ts';
 import { readHeapType } from '../binary/valueTypes.ts';
-import { convertedRef, defaultable, isPacked, refToType, unpacked } from './gcTypes.ts';
+import { convertedRef, defaultable, descriptorOf, isPacked, refToType, unpacked } from './gcTypes.ts';
 
 /** `(ref null eq)`: ref.eq's operands. */
 export const EQREF = abstractAnyRef(REF_KIND_EQ);
@@ -66,13 +67,40 @@ export function validateGcOperator(v: GcOperands, at: number): void {
   const supers = m.superTypes;
   const sub = r.u32();
   switch (sub) {
-    case 0x00: case 0x01: { // struct.new, struct.new_default
+    case 0x00: case 0x01: case 0x20: case 0x21: { // struct.new, struct.new_default, struct.new_desc, struct.new_default_desc
       const { index, def } = readType(v, 'struct');
-      if (sub === 0x00) for (let k = def.fields.length - 1; k >= 0; k--) v.popExpect(unpacked(def.fields[k]!.type));
+      const descriptor = descriptorOf(def);
+      const withDesc = sub >= 0x20;
+      if (withDesc && descriptor < 0) throw v.error('type without descriptor requires non-descriptor allocation');
+      if (!withDesc && descriptor >= 0) throw v.error('type with descriptor requires descriptor allocation');
+      if (withDesc) v.popExpect(refToType(m, descriptor, true) | REF_EXACT);
+      if ((sub & 1) === 0) for (let k = def.fields.length - 1; k >= 0; k--) v.popExpect(unpacked(def.fields[k]!.type));
       else if (!defaultable(def.fields)) throw v.error('type mismatch');
-      v.push(refToType(m, index, false));
+      v.push(refToType(m, index, false) | REF_EXACT);
       return;
     }
+    case 0x22: { // ref.get_desc: exact when the operand is (of exactly the type)
+      const { index, def } = readAnyType(v);
+      const descriptor = descriptorOf(def);
+      if (descriptor < 0) throw v.error('type without descriptor');
+      const expected = refToType(m, index, true);
+      const t = v.pop(); // (popExpect gives the expected type back, not the operand's)
+      if (t !== UNKNOWN_TYPE && !isSubtype(t, expected, supers)) throw v.error('type mismatch');
+      const exact = t === UNKNOWN_TYPE || isSubtype(t, expected | REF_EXACT, supers);
+      v.push(refToType(m, descriptor, false) | (exact ? REF_EXACT : 0));
+      return;
+    }
+    case 0x23: case 0x24: { // ref.cast_desc_eq (ref ht), (ref null ht)
+      const target = readHeapType(r, m);
+      const type = sub === 0x23 ? asNonNull(target) : target;
+      v.popExpect(descriptorOperand(v, type));
+      v.popExpect(type & 0xff);
+      v.push(type);
+      return;
+    }
+    case 0x25: case 0x26: // br_on_cast_desc_eq, br_on_cast_desc_eq_fail
+      brOnCast(v, sub === 0x26, true);
+      return;
     case 0x02: case 0x03: case 0x04: { // struct.get, struct.get_s, struct.get_u
       const { index, def } = readType(v, 'struct');
       const field = readField(v, def);
@@ -100,7 +128,7 @@ export function validateGcOperator(v: GcOperands, at: number): void {
         if (sub === 0x06) v.popExpect(elem);
         else if (!defaultable(def.fields)) throw v.error('type mismatch');
       }
-      v.push(refToType(m, index, false));
+      v.push(refToType(m, index, false) | REF_EXACT);
       return;
     }
     case 0x09: case 0x0a: { // array.new_data, array.new_elem
@@ -108,7 +136,7 @@ export function validateGcOperator(v: GcOperands, at: number): void {
       checkSegment(v, def.fields[0]!, sub === 0x09);
       v.popExpect(T.i32);
       v.popExpect(T.i32);
-      v.push(refToType(m, index, false));
+      v.push(refToType(m, index, false) | REF_EXACT);
       return;
     }
     case 0x0b: case 0x0c: case 0x0d: { // array.get, array.get_s, array.get_u
@@ -205,7 +233,7 @@ function checkSegment(v: GcOperands, elem: FieldType, data: boolean): void {
  * a subtype of rt1), and stays as rt1 minus rt2 otherwise. br_on_cast_fail branches when it is
  * not, and stays as an rt2. The flags byte says which of rt1 and rt2 are nullable.
  */
-function brOnCast(v: GcOperands, onFail: boolean): void {
+function brOnCast(v: GcOperands, onFail: boolean, withDescriptor = false): void {
   const r = v.reader;
   const m = v.module;
   const supers = m.superTypes;
@@ -216,16 +244,46 @@ function brOnCast(v: GcOperands, onFail: boolean): void {
   const h1 = readHeapType(r, m), h2 = readHeapType(r, m);
   const rt1 = flags & 1 ? h1 : asNonNull(h1);
   const rt2 = flags & 2 ? h2 : asNonNull(h2);
-  if (!isSubtype(rt2, rt1, supers)) throw v.error('type mismatch');
+  // The descriptor casts ask only that rt2 be of rt1's hierarchy (a non-null rt1 branches non-null).
+  if (!isSubtype(rt2, withDescriptor ? rt1 & 0xff : rt1, supers)) throw v.error('type mismatch');
+  const taken = withDescriptor && !isNullable(rt1) ? asNonNull(rt2) : rt2;
   const types = v.label(depth);
   const n = types.length;
   if (n === 0) throw v.error('type mismatch');
+  if (withDescriptor) v.popExpect(descriptorOperand(v, rt2));
   v.popExpect(rt1);
   // What is left when the cast fails: rt1, non-null if a null would have passed the cast.
   const rest = isNullable(rt2) ? asNonNull(rt1) : rt1;
-  if (!isSubtype(onFail ? rest : rt2, types[n - 1]!, supers)) throw v.error('type mismatch');
+  if (!isSubtype(onFail ? rest : taken, types[n - 1]!, supers)) throw v.error('type mismatch');
   for (let k = n - 2; k >= 0; k--) v.popExpect(types[k]!);
   for (let k = 0; k < n - 1; k++) v.push(types[k]!);
-  v.push(onFail ? rt2 : rest);
+  v.push(onFail ? taken : rest);
 }
 // #endregion br-on-cast
+
+/**
+ * A descriptor cast's second operand, for target `type` (a concrete type with a descriptor): a
+ * reference to its descriptor type, nullable, exact when the target is.
+ */
+function descriptorOperand(v: GcOperands, type: number): ValType {
+  const m = v.module;
+  const index = refTypeIndex(type);
+  // The canonical index names a type of the module (its first equivalent one).
+  const descriptor = index >= 0 ? descriptorOf(m.typeDefs[index]) : -1;
+  if (descriptor < 0) throw v.error(`type ${index >= 0 ? index : heapTypeName(type)} does not have a descriptor`);
+  return refToType(m, descriptor, true) | (type & REF_EXACT);
+}
+
+/** The text name of an abstract heap type (for messages). */
+function heapTypeName(t: number): string {
+  return refTypeName(t).replace(/^\(ref (null )?/, '').replace(/\)$/, '');
+}
+
+/** A type index of any kind (ref.get_desc's immediate). */
+function readAnyType(v: GcOperands): { index: number; def: TypeDef | undefined } {
+  const r = v.reader;
+  const at = r.pos;
+  const index = r.u32();
+  if (index >= v.module.types.length) throw r.error(`unknown type ${index}`, at);
+  return { index, def: v.module.typeDefs[index] };
+}

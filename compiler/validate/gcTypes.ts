@@ -6,7 +6,7 @@ import { CompileError } from '../errors.ts';
 import type { ConstInstr, FieldType, FuncType, ModuleInfo, TypeDef, ValType } from '../binary/types.ts';
 import { PackedType, ValType as T } from '../binary/types.ts';
 import {
-  abstractAnyRef, ANYREF, concreteRef, isDefaultable, isNullable, isSubtype, REF_KIND_I31, REF_NON_NULL,
+  abstractAnyRef, ANYREF, concreteRef, isDefaultable, isNullable, isSubtype, REF_EXACT, REF_KIND_I31, REF_NON_NULL,
 } from '../binary/refTypes.ts';
 import { concreteTypeBits } from '../binary/valueTypes.ts';
 
@@ -43,10 +43,18 @@ export function funcTypeAt(m: ModuleInfo, index: number, offset: number): FuncTy
  */
 export function gcConstOperands(m: ModuleInfo, e: ConstInstr, offset: number): ValType[] {
   switch (e.op) {
-    case 'struct.new': return definedType(m, e.type, 'struct', offset).fields.map((f) => unpacked(f.type));
-    case 'struct.new_default':
-      checkDefaultable(definedType(m, e.type, 'struct', offset).fields, offset);
-      return [];
+    case 'struct.new': case 'struct.new_desc': case 'struct.new_default': case 'struct.new_default_desc': {
+      const def = definedType(m, e.type, 'struct', offset);
+      const descriptor = descriptorOf(def);
+      const withDesc = e.op === 'struct.new_desc' || e.op === 'struct.new_default_desc';
+      if (withDesc && descriptor < 0) throw new CompileError('type without descriptor requires non-descriptor allocation', offset);
+      if (!withDesc && descriptor >= 0) throw new CompileError('type with descriptor requires descriptor allocation', offset);
+      const byDefault = e.op === 'struct.new_default' || e.op === 'struct.new_default_desc';
+      if (byDefault) checkDefaultable(def.fields, offset);
+      const types = byDefault ? [] : def.fields.map((f) => unpacked(f.type));
+      if (withDesc) types.push(refToType(m, descriptor, true) | REF_EXACT);
+      return types;
+    }
     case 'array.new': return [unpacked(definedType(m, e.type, 'array', offset).fields[0]!.type), T.i32];
     case 'array.new_default':
       checkDefaultable(definedType(m, e.type, 'array', offset).fields, offset);
@@ -63,7 +71,8 @@ export function gcConstOperands(m: ModuleInfo, e: ConstInstr, offset: number): V
 export function gcConstResult(m: ModuleInfo, e: ConstInstr, operand: ValType): ValType {
   switch (e.op) {
     case 'struct.new': case 'struct.new_default': case 'array.new': case 'array.new_default': case 'array.new_fixed':
-      return refToType(m, e.type, false);
+    case 'struct.new_desc': case 'struct.new_default_desc':
+      return refToType(m, e.type, false) | REF_EXACT;
     case 'ref.i31': return abstractAnyRef(REF_KIND_I31) | REF_NON_NULL;
     case 'any.convert_extern': return convertedRef(ANYREF, operand);
     case 'extern.convert_any': return convertedRef(T.externref, operand);
@@ -96,10 +105,62 @@ function checkDefaultable(fields: readonly FieldType[], offset: number): void {
 export function checkSubtypes(m: ModuleInfo, first: number, offset: number): void {
   for (let i = first; i < m.types.length; i++) {
     const def = m.typeDefs[i]!;
+    checkDescriptorClauses(m, i, offset);
     if (def.supertype < 0) continue;
     const sup = m.typeDefs[def.supertype]!;
     if (sup.final || sup.kind !== def.kind || !matches(m, i, def.supertype)) throw new CompileError('sub type', offset);
+    const mismatch = descriptorMismatch(m, def, sup);
+    if (mismatch >= 0) throw new CompileError(`${mismatch === 0 ? 'descriptor' : 'described'} type ${i} does not match`, offset);
   }
+}
+
+/** The descriptor (custom descriptors) of a type definition, -1 for none. */
+export const descriptorOf = (def: TypeDef | undefined): number => def?.descriptor ?? -1;
+/** The type a type definition describes, -1 for none. */
+export const describedBy = (def: TypeDef | undefined): number => def?.describes ?? -1;
+
+/**
+ * Custom descriptors: `descriptor $x` names a struct type of the same recursion group that says
+ * `describes` this one; `describes $y` names an earlier struct type of the group whose descriptor
+ * is this one (so no type is in its own chain of descriptors). Only struct types have them.
+ */
+function checkDescriptorClauses(m: ModuleInfo, i: number, offset: number): void {
+  const def = m.typeDefs[i]!;
+  const descriptor = descriptorOf(def), describes = describedBy(def);
+  if (descriptor < 0 && describes < 0) return;
+  const inGroup = (x: number) => x >= def.group && x < def.group + def.groupSize;
+  if (describes >= 0) {
+    if (def.kind !== 'struct') throw new CompileError('described type must be a struct', offset);
+    if (!inGroup(describes)) throw new CompileError('described type is outside rec group', offset);
+    if (describes >= i) throw new CompileError('forward use of described type', offset);
+    if (descriptorOf(m.typeDefs[describes]) !== i) throw new CompileError('type is not described by its descriptor', offset);
+  }
+  if (descriptor >= 0) {
+    if (def.kind !== 'struct') throw new CompileError('descriptor type must be a struct', offset);
+    if (!inGroup(descriptor)) throw new CompileError('descriptor type is outside rec group', offset);
+    if (m.typeDefs[descriptor]?.kind !== 'struct') throw new CompileError('descriptor type must be a struct', offset);
+    if (describedBy(m.typeDefs[descriptor]) !== i) throw new CompileError('described type is not described by descriptor', offset);
+  }
+}
+
+/**
+ * Custom descriptors' rules for a declared supertype: it has a descriptor only if the subtype has
+ * one, and then the subtype's descriptor declares the supertype's as its supertype; it describes a
+ * type exactly when the subtype does, and then the type the subtype describes declares the one the
+ * supertype describes as its supertype. -1: they hold; 0: the descriptor rule fails; 1: the describes rule.
+ */
+function descriptorMismatch(m: ModuleInfo, def: TypeDef, sup: TypeDef): number {
+  const canon = (x: number) => m.canonicalTypes[x] ?? x;
+  const declares = (x: number, y: number) => {
+    const s = m.typeDefs[x]!.supertype;
+    return s >= 0 && canon(s) === canon(y);
+  };
+  const d = descriptorOf(def), ds = descriptorOf(sup);
+  if (ds >= 0 && (d < 0 || !declares(d, ds))) return 0;
+  const x = describedBy(def), xs = describedBy(sup);
+  if ((x >= 0) !== (xs >= 0)) return 1;
+  if (xs >= 0 && !declares(x, xs)) return 1;
+  return -1;
 }
 
 function matches(m: ModuleInfo, sub: number, sup: number): boolean {

@@ -4,7 +4,7 @@
 import { CompileError, unsupported } from '../errors.ts';
 import type { ConstArith, ConstExpr, ConstInstr, DataSegment, ElementSegment, Limits, MemoryType, ModuleInfo, TableType, ValType } from '../binary/types.ts';
 import { ValType as T } from '../binary/types.ts';
-import { concreteRef, isDefaultable, isSubtype, REF_NON_NULL, typedRefUse } from '../binary/refTypes.ts';
+import { concreteRef, isDefaultable, isSubtype, REF_EXACT, REF_NON_NULL, typedRefUse } from '../binary/refTypes.ts';
 import { funcTypeAt, gcConstOperands, gcConstResult } from './gcTypes.ts';
 
 /** Pages of 64 KiB a 32-bit memory may have: 4 GiB. */
@@ -107,11 +107,15 @@ const ARITH_TYPE: Readonly<Record<string, ValType>> = {
   'i32.add': T.i32, 'i32.sub': T.i32, 'i32.mul': T.i32, 'i64.add': T.i64, 'i64.sub': T.i64, 'i64.mul': T.i64,
 };
 
-/** The type of `ref.func f`: a non-null reference to its function type, `(ref $t)`. */
+/**
+ * The type of `ref.func f`: a non-null reference to its function type, `(ref exact $t)` (custom
+ * descriptors), `(ref $t)` for a function imported without `exact` (its own type may be a subtype).
+ */
 export function funcRefType(m: ModuleInfo, f: number): ValType {
   const index = m.functions[f]!;
   // Modules built by hand (tests) may have no canonical indices: then a type is its own.
-  return concreteRef(m.canonicalTypes[index] ?? index, false);
+  const t = concreteRef(m.canonicalTypes[index] ?? index, false);
+  return f >= m.importedFunctionCount || m.exactImports?.has(f) ? t | REF_EXACT : t;
 }
 
 /** `ref.func func` outside a body: the function must exist, and bodies may name it from now on. */

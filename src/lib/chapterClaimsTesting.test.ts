@@ -14,7 +14,7 @@ const root = repoRoot();
 const chapter = readFileSync(join(root, 'book/16-testing-a-compiler.mdx'), 'utf8').replace(/\s+/g, ' ');
 const source = (path: string) => readFileSync(join(root, path), 'utf8');
 const num = (s: string) => Number(s.replace(/,/g, ''));
-const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'twenty-one', 'twenty-two', 'twenty-three', 'twenty-four', 'twenty-five'];
+const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'twenty-one', 'twenty-two', 'twenty-three', 'twenty-four', 'twenty-five', 'twenty-six'];
 
 /** The capture groups of the one place the chapter says `pattern`. */
 function says(pattern: RegExp): string[] {

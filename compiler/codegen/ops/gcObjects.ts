@@ -7,7 +7,7 @@
 // elements copied inline (ops/gcSegments.ts; a big one of a constant length by a runtime builtin,
 // GcBuiltin: a call out to the heap), and arrays' bulk operations are builtins.
 
-import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayout, type StructLayout } from '../../abi/gcObjects.ts';
+import { arrayBytes, GC_HEADER, fieldSize, INLINE_OBJECT_MAX, structLayoutOf, type StructLayout } from '../../abi/gcObjects.ts';
 import { GcBuiltin, TrapCode } from '../../abi/index.ts';
 import { PackedType, ValType, type FieldType, type FuncType, type TypeDef } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
@@ -57,9 +57,11 @@ const layouts = new WeakMap<TypeDef, StructLayout>();
 function layoutOf(fc: FunctionCompiler, t: number): StructLayout {
   const def = fc.env.module.typeDefs[t]!;
   let layout = layouts.get(def);
-  if (!layout) layouts.set(def, (layout = structLayout(def.fields)));
+  if (!layout) layouts.set(def, (layout = structLayoutOf(def)));
   return layout;
 }
+/** Where a struct of type t (with a descriptor) holds its descriptor. */
+export const descriptorOffsetOf = (fc: FunctionCompiler, t: number): number => layoutOf(fc, t).descriptor;
 /** Struct type t's field offsets. */
 const offsetsOf = (fc: FunctionCompiler, t: number): readonly number[] => layoutOf(fc, t).offsets;
 
@@ -114,14 +116,41 @@ const pushedObject = (fc: FunctionCompiler): number => inOwnReg(fc, fc.pop());
 const fieldsOf = (fc: FunctionCompiler, t: number): readonly FieldType[] => fc.env.module.typeDefs[t]!.fields;
 
 // #region structs
-/** struct.new (the fields are the top values, stored once the object is made) or struct.new_default. */
-export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean): void {
+/**
+ * struct.new (the fields are the top values, stored once the object is made) or struct.new_default;
+ * `withDescriptor` (custom descriptors' struct.new_desc, struct.new_default_desc): the descriptor
+ * is the top value, above the fields, stored in the object's descriptor slot ("null descriptor
+ * reference" if it is null; not checked when its type is non-nullable, `descriptorNonNull`).
+ */
+export function structNew(fc: FunctionCompiler, t: number, withDefaults: boolean, withDescriptor = false, descriptorNonNull = false): void {
   const fields = fieldsOf(fc, t);
-  const obj = allocateInline(fc, { type: t, kind: 'struct', length: 0, bytes: layoutOf(fc, t).size });
+  const layout = layoutOf(fc, t);
+  const obj = allocateInline(fc, { type: t, kind: 'struct', length: 0, bytes: layout.size });
+  if (withDescriptor) {
+    const d = fc.pop();
+    if (d.loc === Loc.Const) fc.trapNow(TrapCode.nullDescriptorReference); // the only constant reference is null
+    else {
+      const r = fc.readReg(d);
+      if (!descriptorNonNull) {
+        fc.asm.test(GPR64[r]!, GPR64[r]!);
+        fc.trapIf('e', TrapCode.nullDescriptorReference);
+      }
+      fc.asm.mov(qword(GPR64[obj]!, layout.descriptor), GPR64[r]!);
+      fc.regs.release(r);
+    }
+  }
   if (!withDefaults) {
     const offsets = offsetsOf(fc, t);
     for (let k = fields.length - 1; k >= 0; k--) storeField(fc, mem(GPR64[obj]!, offsets[k]!), fields[k]!.type, fc.pop());
   }
+  fc.push(inReg(EXTERNREF, obj));
+}
+
+/** ref.get_desc: the descriptor slot of a struct of type t (or of a subtype: it is at the same offset); null traps. */
+export function refGetDesc(fc: FunctionCompiler, t: number, nonNull: boolean): void {
+  fc.materializeFlags();
+  const obj = popObject(fc, TrapCode.nullReference, nonNull);
+  fc.asm.mov(GPR64[obj]!, qword(GPR64[obj]!, layoutOf(fc, t).descriptor));
   fc.push(inReg(EXTERNREF, obj));
 }
 

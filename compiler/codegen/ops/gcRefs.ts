@@ -14,7 +14,8 @@ import { type FunctionCompiler, GPR, I32, I64 } from '../functionCompiler.ts';
 import { SCRATCH, SCRATCH2 } from '../registerAllocator.ts';
 import { constant, inFlags, inReg, Loc, type Value } from '../valueStack.ts';
 import { CC, compare } from './integer.ts';
-import { ANYREF, REF_BOTTOM, REF_KIND_ARRAY, REF_KIND_I31, REF_KIND_STRUCT, isNullable, refKind, refTypeIndex } from '../../binary/refTypes.ts';
+import { descriptorOffsetOf } from './gcObjects.ts';
+import { ANYREF, REF_BOTTOM, REF_KIND_ARRAY, REF_KIND_I31, REF_KIND_STRUCT, isExact, isNullable, refKind, refTypeIndex } from '../../binary/refTypes.ts';
 
 /** ref.eq: the words compared (an i31 is equal to an equal i31, an object only to itself). */
 export function refEq(fc: FunctionCompiler): void {
@@ -155,8 +156,9 @@ function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable:
  * Whether the word in `w` is a reference to concrete type `type` or one of its subtypes (or null
  * when nullable): an object's type id is in its header (the kind bits masked off: ids are
  * distinct across kinds), a function's in its FuncRef record. The id is compared with the type's
- * in the VMContext; for a type that is not final, the chain of declared supertypes is walked in
- * the thread's supertype table (SUPERTYPE_TABLE, as call_indirect does) until the type's id or 0.
+ * in the VMContext; for a type that is not final (nor an exact reference), the chain of declared
+ * supertypes is walked in the thread's supertype table (SUPERTYPE_TABLE, as call_indirect does)
+ * until the type's id or 0.
  */
 function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
   const a = fc.asm;
@@ -170,7 +172,8 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
       a.mov(S, dword(W, GC_HEADER.TYPE));
       a.and(S, TYPE_ID_MASK);
     }
-    if (fc.env.module.typeDefs[index]?.final !== false) return;
+    // A final type has no subtypes to walk to; an exact one (custom descriptors) accepts none.
+    if (fc.env.module.typeDefs[index]?.final !== false || isExact(type)) return;
     const next = a.newLabel();
     a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
     a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
@@ -180,6 +183,43 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
     a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
     a.test(S, S);
     a.jcc('ne', next);
+  });
+}
+
+/**
+ * Custom descriptors' casts: whether the word in `w` is an object of concrete type `type` (as
+ * testConcrete asks) whose descriptor slot holds the word in `d` (or null when nullable). Only an
+ * object of `type` or a subtype has the slot where `type` has it, so the id is tested first.
+ */
+function testDescribed(fc: FunctionCompiler, w: number, d: number, type: number): Answer {
+  const a = fc.asm;
+  const S = GPR32[SCRATCH]!, W = GPR64[w]!, T = GPR64[SCRATCH2]!;
+  const index = refTypeIndex(type);
+  const expected = dword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.typeId(index));
+  const slot = descriptorOffsetOf(fc, index);
+  return testReference(fc, w, isNullable(type), true, expected, (done) => {
+    const matched = a.newLabel();
+    a.mov(S, dword(W, GC_HEADER.TYPE));
+    a.and(S, TYPE_ID_MASK);
+    if (fc.env.module.typeDefs[index]?.final !== false || isExact(type)) {
+      a.cmp(S, expected);
+      a.jcc('ne', done);
+    } else {
+      const next = a.newLabel();
+      a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
+      a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
+      a.bind(next);
+      a.cmp(S, expected);
+      a.jcc('e', matched);
+      a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
+      a.test(S, S);
+      a.jcc('ne', next);
+      a.jmp(done); // 0: no
+    }
+    a.bind(matched);
+    a.cmp(GPR64[d]!, qword(W, slot));
+    a.jcc('e', done); // SCRATCH holds the id: yes
+    a.xor(S, S);
   });
 }
 // #endregion object-casts
@@ -228,3 +268,66 @@ export function brOnCast(fc: FunctionCompiler, target: CFrame, type: number, onF
   brIf(fc, target, inFlags(I32, onFail ? answer.cc ^ 1 : answer.cc));
 }
 // #endregion abstract-casts
+
+// #region descriptor-casts
+/**
+ * A descriptor cast's descriptor operand, popped into a register of its own after its null check
+ * (none when its type is non-nullable, `nonNull`); undefined: it is null (trapped).
+ */
+function popDescriptor(fc: FunctionCompiler, nonNull: boolean): number | undefined {
+  const d = fc.pop();
+  if (d.loc === Loc.Const) { // the only constant reference is null
+    fc.trapNow(TrapCode.nullDescriptorReference);
+    return undefined;
+  }
+  const r = inOwnReg(fc, d);
+  if (!nonNull) {
+    fc.asm.test(GPR64[r]!, GPR64[r]!);
+    fc.trapIf('e', TrapCode.nullDescriptorReference);
+  }
+  return r;
+}
+
+/** ref.cast_desc_eq: "descriptor cast failure" unless the reference is a `type` whose descriptor is the given one. */
+export function refCastDesc(fc: FunctionCompiler, type: number, descriptorNonNull: boolean): void {
+  fc.materializeFlags();
+  const d = popDescriptor(fc, descriptorNonNull);
+  const v = fc.pop();
+  if (d === undefined) return fc.push(v);
+  if (v.loc === Loc.Const) { // null
+    fc.regs.release(d);
+    if (!isNullable(type)) fc.trapNow(TrapCode.descriptorCastFailure);
+    return fc.push(v);
+  }
+  const w = inOwnReg(fc, v);
+  const answer = testDescribed(fc, w, d, type);
+  fc.regs.release(d);
+  if ('known' in answer) {
+    if (answer.known === 0) fc.trapNow(TrapCode.descriptorCastFailure);
+  } else fc.trapIfCode(answer.cc ^ 1, TrapCode.descriptorCastFailure);
+  fc.push(inReg(v.type, w));
+}
+
+/** br_on_cast_desc_eq / br_on_cast_desc_eq_fail: brOnCast's branch on testDescribed's answer. */
+export function brOnCastDesc(fc: FunctionCompiler, target: CFrame, type: number, onFail: boolean, descriptorNonNull: boolean): void {
+  fc.materializeFlags();
+  const d = popDescriptor(fc, descriptorNonNull);
+  const v = fc.pop();
+  if (d === undefined) return fc.push(v);
+  if (v.loc === Loc.Const) { // null
+    fc.regs.release(d);
+    fc.push(v);
+    if (isNullable(type) !== onFail) brIf(fc, target, constant(I32, 1));
+    return;
+  }
+  const w = inOwnReg(fc, v);
+  fc.push(inReg(v.type, w));
+  const answer = testDescribed(fc, w, d, type);
+  fc.regs.release(d);
+  if ('known' in answer) {
+    if ((answer.known === 1) !== onFail) brIf(fc, target, constant(I32, 1));
+    return;
+  }
+  brIf(fc, target, inFlags(I32, onFail ? answer.cc ^ 1 : answer.cc));
+}
+// #endregion descriptor-casts

@@ -87,6 +87,8 @@ export const executionEngine: Required<Pick<Engine, 'instantiate' | 'invoke' | '
       const raw = g.rawSlots.u32;
       return { type: 'v128', bytes: new Uint8Array(Uint32Array.of(raw[0]!, raw[1]!, raw[2]!, raw[3]!).buffer) };
     }
+    // A GC object reads by its header (as a result does), not as the JS wrapper g.value gives.
+    if ((g.type & 0xff) === ANYREF) return valueOfBits(g.type, BigInt(g.getRaw()));
     return fromJs(g.type, g.value);
   },
   exports(instance) {
