@@ -85,12 +85,17 @@ export async function typeCheck(): Promise<Output[]> {
 
 // #region cycle-example
 // Two hundred instances, each keeping in its own table an object that refers back to its exports;
-// then the same with each instance also importing a global that can hold a reference, which links
-// it to whatever other wasm code shares that global.
+// then two hundred pairs, a main instance and a side instance that imports its table and its
+// `keep` (linked, as a main module and a side module are), the object referring back to both;
+// then two hundred instances that each import one long-lived global that can hold a reference.
 // After a collection of handles and a garbage collection, how many of each are still alive?
 const holder = `(module
   (table (export "values") 1 externref)
   (func (export "keep") (param externref) i32.const 0 local.get 0 table.set 0))`;
+const side = `(module
+  (import "main" "values" (table 1 externref))
+  (import "main" "keep" (func $keep (param externref)))
+  (func (export "keep") (param externref) local.get 0 call $keep))`;
 const linkedHolder = `(module
   (import "other" "global" (global (mut externref)))
   (table (export "values") 1 externref)
@@ -103,25 +108,30 @@ export async function cycles(): Promise<Output[]> {
   const { Global } = await import('../../compiler/runtime/tableAndGlobal.ts');
   const { reclaim } = await import('../../compiler/runtime/reclaim.ts');
   const { ValType } = await import('../../compiler/binary/types.ts');
-  const [closed, linked] = [compileModule(await watToWasm(holder)), compileModule(await watToWasm(linkedHolder))];
-  const other = new Global(ValType.externref, true, null);
-  const probes: Record<string, WeakRef<object>[]> = { closed: [], linked: [] };
-  const make = (kind: 'closed' | 'linked') => {
-    const instance = kind === 'closed' ? new Instance(closed) : new Instance(linked, { other: { global: other } });
-    const exports = instance.exports as unknown as { keep(v: unknown): void };
-    exports.keep({ exports });
+  const compile = async (wat: string) => compileModule(await watToWasm(wat));
+  const [closed, sideModule, linked] = [await compile(holder), await compile(side), await compile(linkedHolder)];
+  const other = new Global(ValType.externref, true, null); // lives through the whole run
+  const probes: Record<string, WeakRef<object>[]> = { closed: [], pair: [], shared: [] };
+  type Keeps = { keep(v: unknown): void; values: unknown };
+  const make = (kind: 'closed' | 'pair' | 'shared') => {
+    const instance = kind === 'shared' ? new Instance(linked, { other: { global: other } }) : new Instance(closed);
+    const exports = instance.exports as unknown as Keeps;
+    if (kind === 'pair') {
+      const s = new Instance(sideModule, { main: { values: exports.values, keep: exports.keep } }).exports as unknown as Keeps;
+      s.keep({ exports, side: s });
+    } else exports.keep({ exports });
     probes[kind]!.push(new WeakRef(instance));
   };
-  for (let i = 0; i < 200; i++) make('closed');
-  for (let i = 0; i < 200; i++) make('linked');
+  for (const kind of ['closed', 'pair', 'shared'] as const) for (let i = 0; i < 200; i++) make(kind);
   reclaim(); // a collection of handles, then a full garbage collection
   const alive = (kind: string) => probes[kind]!.filter((p) => p.deref()).length;
   return [{
     kind: 'table',
-    columns: ['200 instances, each keeping an object that refers back to it', 'still alive'],
+    columns: ['200 instances (or pairs), each keeping an object that refers back to it', 'still alive'],
     rows: [
       ['closed: no other wasm reaches its table', alive('closed')],
-      ['linked: it imports a reference global', alive('linked')],
+      ['a main and a side instance linked to each other', alive('pair')],
+      ['linked to a long-lived global that can hold a reference', alive('shared')],
     ],
   }];
 }

@@ -167,6 +167,8 @@ export function fromJsException(e: unknown): WasmException | undefined {
 }
 
 const scratch = new SlotViews(new ArrayBuffer(16), 0, 2);
+/** Where a function reference goes whose conversion is only a check (the payload keeps the JS value). */
+const checkOnly = (): FunctionHolder => ({ owners: new Set(), keeper: undefined });
 /**
  * A payload value from JS, as the JS API converts it (TypeError for a v128 or an exnref). A
  * reference stays the JS value it is, once checked against its type: its word would be no root
@@ -176,7 +178,7 @@ const scratch = new SlotViews(new ArrayBuffer(16), 0, 2);
 export function payloadFromJs(type: number, value: unknown): unknown {
   if (type === ValType.v128 || type === ValType.exnref) throw new TypeError('this type has no JS value');
   if (type === ValType.externref) return value;
-  writeValue(scratch, 0, type, value); // conversions, and a typed reference's check
+  writeValue(scratch, 0, type, value, checkOnly()); // conversions, and a typed reference's check
   if (isRefTypeCode(type)) return value;
   return BigInt.asUintN(type === ValType.i32 || type === ValType.f32 ? 32 : 64, scratch.i64[0]!);
 }

@@ -94,12 +94,6 @@ export function wasmFunctionInfo(value: unknown): { type: FuncType } | undefined
 // #endregion function-references
 
 /**
- * Instances whose functions crossed from JS into wasm (as funcref values), weakly; and whether
- * any has. From then on no instance that can call a function reference is closed (ValueKeeper).
- */
-const crossedOwners = new WeakSet<Instance>();
-let anyCrossed = false;
-/**
  * Instances whose function crossed into wasm with nothing to say where it went (`toBits` without
  * a holder): wasm may keep such a reference anywhere, so these are never freed (a dangling
  * reference would jump into unmapped code).
@@ -119,27 +113,25 @@ const pinnedOwners = new Set<Instance>();
  * its own, which the function's instance may keep. If the function takes function references,
  * its instance keeps the holder alive too; otherwise (most functions) nothing passes that way,
  * and a long-lived instance handing its functions to short-lived ones does not keep them.
+ *
+ * Handles pass the same ways: if the function's type has a reference parameter or result, the
+ * holder's group and its instance's become one (ValueKeeper); without a holder, no group is
+ * closed any more.
  */
 function cross(info: FunctionInfo, holder: FunctionHolder | undefined): void {
   const owner = info.owner;
   if (holder) {
     holder.owners.add(owner);
     if (takesFunctionRefs(info.type)) owner.owners.add(holder);
-  } else pinnedOwners.add(owner);
-  if (crossedOwners.has(owner)) return;
-  // Its code may now be called by any instance with a funcref table, and handed that one's
-  // externref handles: neither is closed any more.
-  if (!anyCrossed) {
-    anyCrossed = true;
-    for (const ref of instancesByVmctx.values()) {
-      const inst = ref.deref();
-      if (inst?.hasFuncrefTable) inst.releaseValues();
-    }
+    if (holder.keeper && passesReferences(info.type)) externRefs.join(owner.keeper, holder.keeper);
+  } else {
+    pinnedOwners.add(owner);
+    if (passesReferences(info.type)) externRefs.releaseAll();
   }
-  crossedOwners.add(owner);
-  owner.releaseValues();
 }
 const takesFunctionRefs = (type: FuncType) => type.params.some((t) => storageType(t) === ValType.funcref);
+/** Whether a call of a function of this type can hand references either way (handles, function references). */
+const passesReferences = (type: FuncType) => type.params.some(isRefType) || type.results.some(isRefType);
 // #endregion crossing
 
 /** Code memory is position independent and shared by every instance of a compiled module. */
@@ -198,10 +190,8 @@ export class Instance implements FunctionHolder {
   /** Passive segments not yet dropped (active and declarative ones are dropped at instantiation). */
   readonly dataSegments: (Uint8Array | undefined)[];
   readonly elemSegments: (number[] | undefined)[] = []; // (empty until the constructor makes them: a collection may come first)
-  /** While this instance is closed: what its tables, globals and segments hold (ValueKeeper). */
-  readonly keeper: ValueKeeper | undefined;
-  /** Whether it can call a function reference JS gave some wasm code (then it is not closed). */
-  readonly hasFuncrefTable: boolean;
+  /** Its group's keeper: what the group's tables, globals and segments hold (ValueKeeper). */
+  readonly keeper: ValueKeeper = externRefs.newKeeper();
   /**
    * What it keeps alive because its code may hold their functions: instances whose functions JS
    * passed to it (as arguments of its exports or results of its imports), and the holders its own
@@ -245,15 +235,14 @@ export class Instance implements FunctionHolder {
     // Imports, in order. Function stubs are assembled together once all are known.
     const stubRequests: StubRequest[] = [];
     const stubUsers: ((address: number) => void)[] = [];
-    // Whether other wasm code may reach this instance's references, or it another's (ValueKeeper).
-    let linked = false;
-    const shared = new Set<Table | Global>();
+    // Each import through which wasm code may move handles joins this instance's group (ValueKeeper).
+    const keeper = this.keeper;
     for (const imp of info.imports) {
       const value = lookupImport(imports, imp.module, imp.name);
       const what = `import ${JSON.stringify(imp.module)} ${JSON.stringify(imp.name)}`;
       switch (imp.desc.kind) {
         case 'func':
-          if (this.importFunction(imp.index, imp.desc.typeIndex, imp.desc.exact === true, value, what, recordsAt, stubRequests, stubUsers)) linked = true;
+          this.importFunction(imp.index, imp.desc.typeIndex, imp.desc.exact === true, value, what, recordsAt, stubRequests, stubUsers);
           break;
         case 'memory': {
           if (!(value instanceof LinearMemory)) throw new LinkError(`incompatible import type: ${what} is not a memory`);
@@ -280,21 +269,13 @@ export class Instance implements FunctionHolder {
           }
           checkLimits(what, value.length, value.maximum, imp.desc.type.limits);
           this.tables.push(value);
-          linked = true;
-          shared.add(value);
-          if (value.keeper) externRefs.release(value.keeper);
+          externRefs.join(keeper, value.keeper);
           break;
         }
         case 'global': {
           const global = importGlobal(value, types.global(imp.desc.type.type), imp.desc.type.mutable, what);
           this.globals.push(global);
-          if (global === value) {
-            shared.add(global);
-            if (isRefType(global.type)) {
-              linked = true;
-              if (global.keeper) externRefs.release(global.keeper);
-            }
-          }
+          if (global.keeper) externRefs.join(keeper, global.keeper);
           break;
         }
         case 'tag': {
@@ -344,12 +325,16 @@ export class Instance implements FunctionHolder {
       });
     }
     if (declaresGcHeapTypes(info)) {
+      // A handle in an object's field can reach any instance that reads it: no group holds it.
+      externRefs.release(keeper);
       registerGcTypes(info);
       gcBuiltinStubs(rt).forEach((address, b) => this.setAddress(this.layout.gcBuiltin(b as GcBuiltin), address));
     }
     for (let t = info.importedTableCount; t < info.tables.length; t++) {
       const { element, limits, address64 } = info.tables[t]!;
-      this.tables.push(new Table(types.global(element), limits.min, limits.max, null, address64 === true));
+      const table = new Table(types.global(element), limits.min, limits.max, null, address64 === true);
+      externRefs.join(keeper, table.keeper);
+      this.tables.push(table);
     }
     this.tables.forEach((t, i) => this.setAddress(this.layout.table(i), t.descriptor));
     compiled.functions.forEach((fn) => {
@@ -373,6 +358,7 @@ export class Instance implements FunctionHolder {
       for (let g = info.importedGlobalCount; g < info.globals.length; g++) {
         const { type, init } = info.globals[g]!;
         const global = new Global(types.global(type.type), type.mutable);
+        if (global.keeper) externRefs.join(keeper, global.keeper);
         global.setRaw(0);
         this.writeConst(global, init!);
         this.globals.push(global);
@@ -384,11 +370,6 @@ export class Instance implements FunctionHolder {
       for (const t of this.tables) t.owners.add(this);
       for (const g of this.globals) if (storageType(g.type) === ValType.funcref) g.owners.add(this);
       // #endregion lifetimes
-      this.hasFuncrefTable = this.tables.some((t) => storageType(t.element) === ValType.funcref);
-      if (!linked && !(this.hasFuncrefTable && anyCrossed)) {
-        const keeper = (this.keeper = externRefs.newKeeper());
-        for (const holder of [...this.tables, ...this.globals]) if (!shared.has(holder)) holder.keeper = keeper;
-      }
 
       // #region instance-segments
       // Segments: elements, then data, then the start function (a trap stops instantiation there).
@@ -481,7 +462,7 @@ export class Instance implements FunctionHolder {
   private importFunction(
     index: number, typeIndex: number, exact: boolean, value: unknown, what: string, recordsAt: number,
     requests: StubRequest[], users: ((address: number) => void)[],
-  ): boolean {
+  ): void {
     const type = this.types.funcType(typeIndex);
     if (typeof value !== 'function') throw new LinkError(`incompatible import type: ${what} is not a function`);
     const wasm = infoOfWrapper.get(value);
@@ -496,11 +477,11 @@ export class Instance implements FunctionHolder {
       // Both ways: the callee may keep references to the caller's functions it was passed.
       this.keepAlive.push(wasm.owner);
       wasm.owner.keepAlive.push(this);
-      // And each may now store the other's handles: neither is closed (ValueKeeper).
-      wasm.owner.releaseValues();
+      // And each may store the other's handles, if a call can pass any: one group (ValueKeeper).
+      if (passesReferences(wasm.type) || passesReferences(type)) externRefs.join(this.keeper, wasm.owner.keeper);
       this.functions[index] = wasm;
       this.setAddress(this.layout.funcRef(index), wasm.record);
-      return true;
+      return;
     }
     const rt = this.runtime; // (the handler must not refer to this instance: the runtime refers to it)
     const receiver = () => Instance.calling(rt);
@@ -511,17 +492,12 @@ export class Instance implements FunctionHolder {
       this.setAddress(this.layout.importedFunction(index), address);
       this.defineFunction(index, typeIndex, address, this.vmctx, this, recordsAt);
     });
-    return false;
   }
   // #endregion import-function
 
-  /** For good: this instance's tables, globals and segments hold their objects through the handle table. */
-  releaseValues(): void {
-    if (this.keeper) externRefs.release(this.keeper);
-  }
-  /** Whether no other wasm code can reach this instance's references, nor it another's (ValueKeeper). */
+  /** Whether its group is closed: wasm code moves its handles only among the group's places (ValueKeeper). */
   get closed(): boolean {
-    return this.keeper !== undefined && !this.keeper.released;
+    return !this.keeper.group().released;
   }
 
   // #region constant-expressions

@@ -36,6 +36,13 @@ it('and one whose instances keep, in their own externref table and global, an ob
   expect(out.peakMaps - out.startMaps).toBeLessThan(3000);
 }, 150_000);
 
+it('and one whose pairs of linked instances keep, in their shared table and their globals, an object that refers back to both', () => {
+  // The pair is one closed group: its keeper holds the object, not the handle table.
+  const out = loop('linked', 1500);
+  expect(out.reclaims).toBeGreaterThan(0);
+  expect(out.peakMaps - out.startMaps).toBeLessThan(3000);
+}, 150_000);
+
 it('and one whose instances JS hands function references, their own and a long-lived instance\'s', () => {
   // Each one's table and code keep what they were handed; nothing keeps them for ever.
   const out = loop('funcref', 1500);

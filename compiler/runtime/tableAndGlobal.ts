@@ -2,7 +2,7 @@
 // A table is a descriptor { BASE, LENGTH } (see TABLE in compiler/abi) and an element array of
 // 8-byte references; a global is a 16-byte cell. Instances point at them from their VMContext.
 
-import { ValType, type RefType } from '../binary/types.ts';
+import { isRefType, ValType, type RefType } from '../binary/types.ts';
 import { isTypedRef, storageType } from '../binary/refTypes.ts';
 import { TABLE, GLOBAL_CELL_SIZE } from '../abi/index.ts';
 import { getNative, PROT_READ, PROT_WRITE, roundUp } from './native.ts';
@@ -76,8 +76,8 @@ export class Table implements FunctionHolder {
   private lengthNow = 0;
   /** Instances whose functions are (or were) stored here: their code must outlive the table. */
   readonly owners = new Set<object>();
-  /** The closed instance's keeper, if this is the table of one: what it holds lives as long as this table. */
-  keeper: ValueKeeper | undefined;
+  /** Its group's keeper (ValueKeeper): what the group holds lives as long as this table. */
+  readonly keeper: ValueKeeper = externRefs.newKeeper();
   private readonly mapping: Elements = { address: 0, bytes: 0 };
 
   constructor(element: RefType, initial: number, maximum?: number, init: unknown = null, address64 = false) {
@@ -176,9 +176,10 @@ export class Global implements FunctionHolder {
   private readonly slots: SlotViews;
   /** Instances whose function a funcref global holds. */
   readonly owners = new Set<object>();
-  /** The closed instance's keeper, if this is the global of one (as for Table). */
-  keeper: ValueKeeper | undefined;
+  /** A reference global's group's keeper (as for Table). */
+  readonly keeper: ValueKeeper | undefined;
   constructor(readonly type: ValType, readonly mutable: boolean, value?: unknown) {
+    if (isRefType(type)) this.keeper = externRefs.newKeeper();
     const c = cells.alloc(GLOBAL_CELL_SIZE);
     this.cell = c.address;
     this.slots = new SlotViews(c.buffer, c.offset, 2);

@@ -42,9 +42,9 @@ export const isI31Number = (v: unknown): v is number =>
  * values becoming collectable. It collects when the number of handles has doubled since the last
  * time, so the cost is amortised (linear in the handles made).
  *
- * A handle only a closed instance holds (one no other wasm can reach: see ValueKeeper) is kept by
- * that instance, and the table refers to its object weakly. Otherwise an object that refers back
- * to the instance holding it (a WASI shim's, say) would keep the instance alive for ever.
+ * A handle only closed groups of instances hold (see ValueKeeper) is kept by its group, and the
+ * table refers to its object weakly. Otherwise an object that refers back to the instance holding
+ * it (a WASI shim's, say) would keep the instance alive for ever.
  */
 class ExternRefTable {
   /** By handle - 1: the value, a Weak reference to an object a keeper holds, or FREE. */
@@ -112,22 +112,66 @@ class ExternRefTable {
 
   // #endregion externref-handles
 
-  /** A keeper for a new instance, closed until released. */
+  /** A keeper for a new instance, table or global: a closed group of its own until joined or released. */
   newKeeper(): ValueKeeper {
     const keeper = new ValueKeeper();
-    this.keepers.add(new WeakRef(keeper));
+    if (this.noneClosed) keeper.released = true;
+    else {
+      this.keepers.add(new WeakRef(keeper));
+      if (this.keepers.size >= this.nextKeeperSweep) this.sweepKeepers();
+    }
     return keeper;
   }
-  /** For good: the objects `keeper` holds are held by this table again. */
+  /**
+   * The groups of `a` and `b` become one (wasm code may now move handles between their places):
+   * what either holds, their common keeper holds, as long as any place of either lives.
+   */
+  join(a: ValueKeeper, b: ValueKeeper): void {
+    let root = a.group(), other = b.group();
+    if (root === other) return;
+    if (other.kept.size > root.kept.size) [root, other] = [other, root];
+    other.into = root;
+    if (root.released || other.released) {
+      this.holdKept(other);
+      this.release(root);
+      return;
+    }
+    for (const object of other.kept) root.kept.add(object);
+    other.kept = new Set();
+  }
+  /** For good: the objects `keeper`'s group holds are held by this table again. */
   release(keeper: ValueKeeper): void {
+    keeper = keeper.group();
     if (keeper.released) return;
     keeper.released = true;
+    this.holdKept(keeper);
+  }
+  private holdKept(keeper: ValueKeeper): void {
     for (const object of keeper.kept) {
       const h = this.weakHandles.get(object);
       if (h !== undefined) this.hold(h, object);
     }
     keeper.kept.clear();
   }
+  /** For good: no group is closed (a function reference went where nothing says). */
+  releaseAll(): void {
+    this.noneClosed = true;
+    for (const ref of this.keepers) {
+      const keeper = ref.deref();
+      if (keeper) this.release(keeper);
+    }
+    this.keepers.clear();
+  }
+  private noneClosed = false;
+  /** Forget dead, joined and released keepers (amortised: when the set has doubled). */
+  private sweepKeepers(): void {
+    for (const ref of this.keepers) {
+      const keeper = ref.deref();
+      if (!keeper || keeper.released || keeper.into) this.keepers.delete(ref);
+    }
+    this.nextKeeperSweep = Math.max(1024, 2 * this.keepers.size);
+  }
+  private nextKeeperSweep = 1024;
   /** Handle `h`'s object, held weakly, is held here again. */
   private hold(h: number, object: object): void {
     this.weakHandles.delete(object);
@@ -161,6 +205,7 @@ class ExternRefTable {
       if (!(h > 0 && h < marks.length)) return;
       const value = this.values[h - 1];
       const object = value instanceof Weak ? value.peek() : value;
+      if (keeper) keeper = keeper.group();
       if (keeper && !keeper.released && isObject(object)) {
         let set = kept.get(keeper);
         if (!set) kept.set(keeper, (set = new Set()));
@@ -199,7 +244,7 @@ class ExternRefTable {
     this.weakCount = weak;
     for (const ref of this.keepers) {
       const keeper = ref.deref();
-      if (!keeper || keeper.released) this.keepers.delete(ref);
+      if (!keeper || keeper.released || keeper.into) this.keepers.delete(ref);
       else keeper.kept = kept.get(keeper) ?? new Set();
     }
     // Emptied: `mark` may outlive this call (a call site's feedback in V8 can keep the closure,
@@ -213,17 +258,35 @@ class ExternRefTable {
 
 // #region value-keeper
 /**
- * What a closed instance holds: the objects its tables, globals and segments hold, as of the last
- * collection. An instance is closed while no other wasm code can reach its tables and globals, nor
- * it another's: it imports no wasm function, no table and no reference global, no other instance
- * imports its functions, tables or globals, and no function reference crosses from JS into wasm
- * that could connect it to another (see Instance). Then wasm moves its handles only among its own
- * tables, globals and segments, which all refer to the keeper, so what they hold lives as long as
- * any of them does, and a cycle through the instance is garbage like any other.
+ * What a closed group of instances holds: the objects its tables, globals and segments hold, as
+ * of the last collection. A group is closed while wasm code can move its handles only among its
+ * own places: an instance, its tables and globals are one group; importing another instance's
+ * table or reference global, or a function whose type has a reference parameter or result, joins
+ * the two groups, and so does a function reference of such a type crossing from JS into wasm (the
+ * receiving table, global or instance and the function's instance: code that can call it can hand
+ * it handles, and it can return its own). Every place of a group refers to its keeper, so what the
+ * group holds lives as long as any of them does, and a cycle through the group is garbage like any
+ * other. A group is released for good (its objects held by the handle table again) when a handle
+ * may leave it in wasm: its module declares GC types (an object's field can hold a handle, and any
+ * instance can read it), or a function reference of its went where nothing says.
  */
 export class ValueKeeper {
   kept = new Set<object>();
   released = false;
+  /** Once joined to another group: a keeper of that group (which holds what this one held). */
+  into: ValueKeeper | undefined;
+  /** The keeper that speaks for this one's group. */
+  group(): ValueKeeper {
+    let root: ValueKeeper = this;
+    while (root.into) root = root.into;
+    // Shortened paths: each keeper of the group points at the root (which they keep alive).
+    for (let k: ValueKeeper = this; k.into && k.into !== root; ) {
+      const next: ValueKeeper = k.into;
+      k.into = root;
+      k = next;
+    }
+    return root;
+  }
 }
 // #endregion value-keeper
 
@@ -253,6 +316,8 @@ export const externRefs = new ExternRefTable();
 export interface FunctionHolder {
   /** What it keeps alive: the instances whose functions it holds or may hold (and see funcRefs.toAddress). */
   readonly owners: Set<object>;
+  /** Its group's keeper (ValueKeeper): a function reference crossing to it joins its instance's group. */
+  readonly keeper: ValueKeeper | undefined;
 }
 
 /** How funcrefs cross: the instance layer installs these (a record address <-> an exported function). */
