@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileModule, type CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
 import { Instance } from '../runtime/instance.ts';
 import { watToWasm } from '../text/watToWasm.ts';
-import { cacheKey, cliCompileCache, COMPILER_STAMP, type CompileCache, loadCached, storeCached } from './compileCache.ts';
+import { cacheKey, compileCacheOfEnv, COMPILER_STAMP, type CompileCache, loadCached, storeCached } from '../cache/compileCache.ts';
 import { compileForCli } from './compileForCli.ts';
 
 const SOURCE = `(module
@@ -134,12 +134,12 @@ describe('the compile cache', () => {
     const before = global[COMPILER_STAMP];
     try {
       delete global[COMPILER_STAMP];
-      expect(cliCompileCache({ LIGHTBEAM_CACHE_DIR: '/x' })).toBeNull();
+      expect(compileCacheOfEnv({ LIGHTBEAM_CACHE_DIR: '/x' })).toBeNull();
       global[COMPILER_STAMP] = 'stamp';
-      expect(cliCompileCache({ LIGHTBEAM_CACHE_DIR: '/x', LIGHTBEAM_CACHE: '0' })).toBeNull();
-      expect(cliCompileCache({ LIGHTBEAM_CACHE_DIR: '/x' })).toMatchObject({ dir: '/x', stamp: 'stamp' });
-      expect(cliCompileCache({ XDG_CACHE_HOME: '/xdg' })!.dir).toBe(path.join('/xdg', 'lightbeam'));
-      expect(cliCompileCache({})!.dir).toBe(path.join(os.homedir(), '.cache', 'lightbeam'));
+      expect(compileCacheOfEnv({ LIGHTBEAM_CACHE_DIR: '/x', LIGHTBEAM_CACHE: '0' })).toBeNull();
+      expect(compileCacheOfEnv({ LIGHTBEAM_CACHE_DIR: '/x' })).toMatchObject({ dir: '/x', stamp: 'stamp' });
+      expect(compileCacheOfEnv({ XDG_CACHE_HOME: '/xdg' })!.dir).toBe(path.join('/xdg', 'lightbeam'));
+      expect(compileCacheOfEnv({})!.dir).toBe(path.join(os.homedir(), '.cache', 'lightbeam'));
     } finally {
       if (before === undefined) delete global[COMPILER_STAMP];
       else global[COMPILER_STAMP] = before;
