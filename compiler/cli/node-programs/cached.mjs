@@ -1,8 +1,8 @@
 // Run by compiler/cli/node.test.ts through `lightbeam node`, twice or more, to see the compile
 // cache (compiler/api/nodeCodeCache.ts) at work: it compiles a module of about 100 KB, large
 // enough to be kept, in the way argv[2] says, and prints what one of its functions returns.
-//   node cached.mjs <module|compile|instantiate|streaming|builtins|worker> [salt]
-// `salt` changes one constant in the module (another module, of the same size).
+//   node cached.mjs <module|compile|instantiate|streaming|builtins|worker|small> [salt]
+// `salt` is added to what every function returns: another module.
 import { Worker } from 'node:worker_threads';
 
 const [how = 'module', salt = '0'] = process.argv.slice(2);
@@ -22,9 +22,8 @@ const section = (id, body) => [id, ...leb(body.length), ...body];
 const vector = (items) => [...leb(items.length), ...items.flat()];
 const name = (s) => [...leb(s.length), ...Buffer.from(s)];
 
-/** 200 functions () -> i32; each drops 100 constants and returns its index plus `salt`; "f7" is exported. */
-function bigModule(salt) {
-  const functions = 200;
+/** `functions` functions () -> i32; each drops 100 constants and returns its index plus `salt`; "f7" is exported. */
+function bigModule(salt, functions = 200) {
   const body = (i) => {
     const code = [0]; // no locals
     for (let k = 0; k < 100; k++) code.push(0x41, ...leb(1000 + k), 0x1a); // i32.const, drop
@@ -40,10 +39,10 @@ function bigModule(salt) {
   ]);
 }
 
-const bytes = bigModule(Number(salt));
+const bytes = bigModule(Number(salt), how === 'small' ? 10 : 200);
 let module;
 switch (how) {
-  case 'module': module = new WebAssembly.Module(bytes); break;
+  case 'module': case 'small': module = new WebAssembly.Module(bytes); break;
   case 'compile': module = await WebAssembly.compile(bytes); break;
   case 'instantiate': module = (await WebAssembly.instantiate(bytes)).module; break;
   case 'streaming':
