@@ -43,3 +43,15 @@ export function installCodeCache(env: NodeJS.ProcessEnv = process.env): void {
   });
   setGatherForCache((expectedBytes) => expectedBytes >= CACHE_FROM && cacheNow() !== null);
 }
+
+/**
+ * The library's opt-in (`import { useCompileCache } from 'lightbeam'`): from now on, modules are
+ * compiled through the compile cache, in `options.dir` or where the environment says. A library
+ * does not write to the user's cache unasked, so it is off until this is called. True when the
+ * cache is on: not with LIGHTBEAM_CACHE=0, nor without the bundle's stamp (the sources through tsx).
+ */
+export function useCompileCache(options: { readonly dir?: string } = {}): boolean {
+  const env = options.dir === undefined ? process.env : { ...process.env, LIGHTBEAM_CACHE_DIR: options.dir };
+  installCodeCache(env);
+  return compileCacheOfEnv(env) !== null;
+}
