@@ -96,13 +96,16 @@ export function loadCached(cache: CompileCache, key: string, bytes: Uint8Array):
 /** Keep `compiled` under `key`; false if it could not. A cache that cannot be written is not an error: the run goes on. */
 export function storeCached(cache: CompileCache, key: string, compiled: CompiledModuleWithNotes): boolean {
   // Named by process and thread: worker threads of one program may store the same module at once.
+  let written = 0;
   const tmp = join(cache.dir, `${key}.${process.pid}-${threadId}.tmp`);
   try {
     mkdirSync(cache.dir, { recursive: true });
     const entry: Entry = { key, module: packModule(compiled) };
     const body = serialize(entry);
-    writeFileSync(tmp, Buffer.concat([sha256(body), body]));
+    const data = Buffer.concat([sha256(body), body]);
+    writeFileSync(tmp, data);
     renameSync(tmp, join(cache.dir, `${key}.bin`)); // whole or not at all, for a process reading it now
+    written = data.length;
   } catch {
     // A read-only or full disk: the next run compiles again.
     try {
@@ -110,6 +113,14 @@ export function storeCached(cache: CompileCache, key: string, compiled: Compiled
     } catch {}
     return false;
   }
+  // A prune looks at every entry: a process that stores many modules (under the JS API) prunes on
+  // its first store and then after each 1/64 of the limit it has written, not on every store.
+  const since = (writtenSincePrune.get(cache.dir) ?? Infinity) + written;
+  if (since < cache.limitBytes / 64) {
+    writtenSincePrune.set(cache.dir, since);
+    return true;
+  }
+  writtenSincePrune.set(cache.dir, 0);
   try {
     prune(cache);
   } catch {
@@ -117,6 +128,9 @@ export function storeCached(cache: CompileCache, key: string, compiled: Compiled
   }
   return true;
 }
+
+/** Bytes this process has stored in each cache directory since it last pruned it. */
+const writtenSincePrune = new Map<string, number>();
 
 /** Remove the entries used least recently until the cache is within its limit. */
 function prune(cache: CompileCache): void {

@@ -122,6 +122,23 @@ describe('the compile cache', () => {
     expect(fs.readdirSync(cache.dir).sort()).toEqual([`${keys[0]}.bin`, `${keys[2]}.bin`].sort());
   });
 
+  it('prunes on the first store, then only after 1/64 of the limit is written (not on every store)', async () => {
+    const cache = freshCache(64 * 4096);
+    await compileForCli(bytes, {}, cache);
+    // Entries that put the cache far over its limit, used long ago.
+    const old = path.join(cache.dir, `${'0'.repeat(64)}.bin`);
+    fs.writeFileSync(old, Buffer.alloc(2 * cache.limitBytes));
+    fs.utimesSync(old, new Date(0), new Date(0));
+    const small = await watToWasm('(module (func (export "f") (result i32) i32.const 7))');
+    await compileForCli(small, {}, cache);
+    expect(fs.existsSync(old)).toBe(true);
+    // 4 KB and more written since the first store's prune: the next store prunes.
+    for (let i = 0; fs.existsSync(old) && i < 100; i++) {
+      await compileForCli(await watToWasm(`(module (func (export "f") (result i32) i32.const ${i + 100}))`), {}, cache);
+    }
+    expect(fs.existsSync(old)).toBe(false);
+  });
+
   it('an unwritable cache directory is no error', async () => {
     const blocker = path.join(tmp, 'a-file');
     fs.writeFileSync(blocker, '');

@@ -8,7 +8,7 @@ import { bigModule } from '../../api/testdata/bigModule.mjs';
 
 const [how = 'module', salt = '0'] = process.argv.slice(2);
 
-const bytes = bigModule(Number(salt), how === 'small' ? 10 : 200);
+const bytes = bigModule(Number(salt), how === 'small' ? 8 : 200);
 let module;
 switch (how) {
   case 'module': case 'small': module = new WebAssembly.Module(bytes); break;
