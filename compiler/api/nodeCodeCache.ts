@@ -15,7 +15,7 @@ import { setCachedCompile, setGatherForCache } from './module.ts';
 /**
  * Modules smaller than this (bytes) are always compiled, never kept. In a fresh process even a
  * 4 KB module takes ~40 ms of CPU to compile cold against ~11 ms from the cache, but below it the
- * saving is a few ms, while every store costs a file and ~1 ms in a warm process, where a
+ * saving is a few ms, while every store costs a file and ~0.5 ms in a warm process, where a
  * program that makes many small modules would pay it for each (README, "The compile cache").
  */
 export const CACHE_FROM = 4 * 1024;
