@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const app = fileURLToPath(new URL('./node-programs/app.mjs', import.meta.url));
@@ -83,12 +83,18 @@ describe('lightbeam node', () => {
 
 describe('the compile cache under lightbeam node', () => {
   const program = fileURLToPath(new URL('./node-programs/cached.mjs', import.meta.url));
-  let dirs = 0;
-  /** An empty cache directory of its own for each test. */
-  const freshDir = () => join(tmpdir(), `lightbeam-node-cache-test-${process.pid}-${dirs++}`);
+  const made: string[] = [];
+  /** An empty cache directory of its own for each test (removed after them all). */
+  const freshDir = () => {
+    made.push(join(tmpdir(), `lightbeam-node-cache-test-${process.pid}-${made.length}`));
+    return made.at(-1)!;
+  };
+  const report = join(tmpdir(), `lightbeam-node-cache-report-${process.pid}.json`);
+  afterAll(() => {
+    for (const path of [...made, report]) rmSync(path, { recursive: true, force: true });
+  });
   /** Run cached.mjs under `lightbeam node`: its output, and the cache's counts from the node report. */
   const run = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const report = join(tmpdir(), `lightbeam-node-cache-report-${process.pid}.json`);
     rmSync(report, { force: true });
     const r = spawnSync(process.execPath, [join(root, 'bin/lightbeam.js'), 'node', program, ...args], {
       encoding: 'utf8', timeout: 120_000, env: { ...process.env, LIGHTBEAM_CACHE_DIR: dir, LIGHTBEAM_NODE_REPORT: report, ...env },
@@ -145,10 +151,9 @@ describe('the compile cache under lightbeam node', () => {
     expect(run(dir, ['module'])).toEqual({ stdout: 'module 81506 7\n', cache: { hits: 0, stored: 1 } });
     expect(run(dir, ['module']).cache).toEqual({ hits: 1, stored: 0 });
 
-    const blocker = `${freshDir()}-a-file`;
+    const blocker = freshDir(); // a file where the directory should be
     writeFileSync(blocker, '');
     expect(run(join(blocker, 'cache'), ['module'])).toEqual({ stdout: 'module 81506 7\n', cache: { hits: 0, stored: 0 } });
-    rmSync(blocker);
   }, 130_000);
 
   it('LIGHTBEAM_CACHE=0, the sources through tsx and small modules do not use it', () => {
