@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['compiler/**/*.test.ts', 'exercises/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
-    // `lightbeam run` in a child process keeps what it compiles (compiler/cli/compileCache.ts): not in the user's own cache.
+    // `lightbeam run` and `lightbeam node` in a child process keep what they compile (compiler/cache/compileCache.ts): not in the user's own cache.
     env: { LIGHTBEAM_CACHE_DIR: join(tmpdir(), `lightbeam-test-cache-${process.pid}`) },
   },
 });

@@ -5,7 +5,7 @@
 // Without run arguments it runs a small kernel, a small WASI program and the three real modules
 // of bench/compile.ts (those export no _start: `run` compiles them, then stops with exit code 2).
 // Each is run twice over: compiling (LIGHTBEAM_CACHE=0), and from a compile cache that a first,
-// uncounted run filled (compiler/cli/compileCache.ts; a fresh directory per checkout).
+// uncounted run filled (compiler/cache/compileCache.ts; a fresh directory per checkout).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -5,12 +5,13 @@
 // "types" condition). compiler/api/package.test.ts checks that the names below are all of its exports.
 import { loadCompiler } from './bundle.mjs';
 
-const { module: api, bundled } = await loadCompiler('api', 'compiler/api/index.ts', 'lightbeam-api');
+// Stamped, for useCompileCache (off unless the program calls it: compiler/api/nodeCodeCache.ts).
+const { module: api, bundled } = await loadCompiler('api', 'compiler/api/index.ts', 'lightbeam-api', { stamp: true });
 
 export const {
   CompileError, LinkError, RuntimeError, Tag, Exception, JSTag, Module, validate, compile, apiStats,
   interrupt, interruptHandle, withTimeout, Memory, Table, Global, callCounts, Instance, instantiate,
-  checkImportObject, memoryOf,
+  checkImportObject, memoryOf, useCompileCache,
 } = api;
 /** Where the library was loaded from: 'bundle' (dist-cli/) or 'sources' (through tsx). */
 export const loadedFrom = bundled ? 'bundle' : 'sources';

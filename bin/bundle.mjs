@@ -10,7 +10,8 @@
 // cache (bin/lightbeam.js). Nothing is built when esbuild is missing (a production install):
 // callers then fall back to tsx.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -80,12 +81,28 @@ export async function bundleDir() {
 }
 
 /**
+ * Name the compiler in the bundle `dir` for the compile cache (compiler/cache/compileCache.ts),
+ * whose entries are named by the compiler that made them: a SHA-256 of cli.cjs, which holds all of
+ * the compiler. Hashed on first use: a process that compiles nothing large never reads it.
+ * `read` gives the file's text (bin/lightbeam.js has it already).
+ */
+export function stampCompiler(dir, read = (file) => readFileSync(file)) {
+  let stamp;
+  Object.defineProperty(globalThis, Symbol.for('lightbeam.compilerStamp'), {
+    configurable: true, enumerable: false,
+    get: () => (stamp ??= createHash('sha256').update(read(join(dir, 'cli.cjs'))).digest('hex')),
+  });
+}
+
+/**
  * One entry of the compiler, from the bundle (`entry`.mjs) or, without one (no esbuild, or
  * LIGHTBEAM_NO_BUNDLE=1), its TypeScript `source` (relative to the repository) through tsx under
- * `namespace`, so that the program's own modules stay Node's. `bundled` says which.
+ * `namespace`, so that the program's own modules stay Node's. `bundled` says which; `stamp`
+ * (only from the bundle) names the compiler for the compile cache (stampCompiler).
  */
-export async function loadCompiler(entry, source, namespace) {
+export async function loadCompiler(entry, source, namespace, { stamp = false } = {}) {
   const dir = process.env.LIGHTBEAM_NO_BUNDLE ? null : await bundleDir();
+  if (dir && stamp) stampCompiler(dir);
   if (dir) return { module: await import(pathToFileURL(join(dir, `${entry}.mjs`)).href), bundled: true };
   const { register } = await import('tsx/esm/api');
   return { module: await register({ namespace }).import(pathToFileURL(join(ROOT, source)).href, import.meta.url), bundled: false };

@@ -15,16 +15,15 @@
 // the ES module bundle (iced-x86 is loaded by a dynamic import(), which a vm.Script can only do
 // behind an experimental flag). LIGHTBEAM_NO_CODE_CACHE=1 uses the ES module bundle for all.
 //
-// `run` also keeps the machine code it compiles (compiler/cli/compileCache.ts; LIGHTBEAM_CACHE=0
+// `run` also keeps the machine code it compiles (compiler/cache/compileCache.ts; LIGHTBEAM_CACHE=0
 // turns that off): this file stamps the compiler for it.
 
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Script } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { builtHere, bundleDir } from './bundle.mjs';
+import { builtHere, bundleDir, stampCompiler } from './bundle.mjs';
 
 // The CPU Node spent starting, before any of ours (`lightbeam compile` reports it).
 const cpuAtStart = process.cpuUsage();
@@ -38,14 +37,6 @@ let cjsText;
 function bundleText(file) {
   cjsText ??= readFileSync(file, 'utf8');
   return cjsText;
-}
-
-/**
- * `run` keeps what it compiles in a cache (compiler/cli/compileCache.ts), whose entries are named
- * by the compiler that made them: a SHA-256 of the whole bundle (cli.cjs holds all of the compiler).
- */
-function stampCompiler(dir) {
-  globalThis[Symbol.for('lightbeam.compilerStamp')] = createHash('sha256').update(bundleText(join(dir, 'cli.cjs'))).digest('hex');
 }
 
 /** cli.cjs run through vm.Script with V8's code cache beside it (made at exit when missing or rejected): the CLI's main. */
@@ -78,7 +69,8 @@ function loadWithCodeCache(file) {
 const command = process.argv[2];
 const dir = BUNDLED_COMMANDS.has(command) && !process.env.LIGHTBEAM_NO_BUNDLE ? await bundleDir() : null;
 let main;
-if (dir && command === 'run') stampCompiler(dir);
+// `run` keeps what it compiles in a cache (compiler/cache/compileCache.ts), whose entries are named by the compiler.
+if (dir && command === 'run') stampCompiler(dir, bundleText);
 // Not in the process that has just built the bundle: with esbuild loaded in it, the vm.Script path
 // died now and then at a FinalizationRegistry cleanup ("illegal access", about 1 run in 2 on a fresh
 // clone). That one run takes the ES module bundle; the next writes the code cache.

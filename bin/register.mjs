@@ -4,7 +4,9 @@
 // the program's own modules are left to Node (and to whatever loaders it registers). Without a
 // bundle (no esbuild, or LIGHTBEAM_NO_BUNDLE=1) tsx loads the TypeScript under a namespace of
 // its own instead: about half a second more of CPU in every process and worker thread.
+// The bundle's compiler is stamped, so the program's modules go through the compile cache
+// (compiler/api/nodeCodeCache.ts); through tsx nothing is cached.
 import { loadCompiler } from './bundle.mjs';
 
-const { module } = await loadCompiler('install', 'compiler/api/install.ts', 'lightbeam');
+const { module } = await loadCompiler('install', 'compiler/api/install.ts', 'lightbeam', { stamp: true });
 module.installWebAssembly();

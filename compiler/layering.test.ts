@@ -19,18 +19,18 @@ const testHelper = (path: string): boolean =>
   under('compiler/testing', 'compiler/codegen/testing')(path) || ['compiler/validate/testSupport.ts', 'compiler/runtime/testKit.ts'].includes(path);
 
 /**
- * Node-only by design: the runtime, the command line, parallel compiling on worker threads, the Node side of the spec runner, and the
+ * Node-only by design: the runtime, the command line, the compile cache (files), parallel compiling on worker threads, the Node side of the spec runner, and the
  * JS API's instantiating half (compiler/api/index.ts runs instances), its WASI host (wasiHost.ts, nodeWasi.ts) and its worker_threads side
- * (threadMessages.ts, and the entry its worker test loads); its compile-only half,
+ * (threadMessages.ts, and the entry its worker test loads) and its compile cache (nodeCodeCache.ts); its compile-only half,
  * compiler/api/module.ts, is browser-side).
  */
 const NODE_ONLY_FILES: readonly string[] = [
   'compiler/cli.ts', 'compiler/api/index.ts', 'compiler/api/namespace.ts', 'compiler/api/detach.ts', 'compiler/api/install.ts',
-  'compiler/api/interruption.ts', 'compiler/api/wasiHost.ts', 'compiler/api/nodeWasi.ts', 'compiler/api/threadMessages.ts',
+  'compiler/api/interruption.ts', 'compiler/api/wasiHost.ts', 'compiler/api/nodeWasi.ts', 'compiler/api/threadMessages.ts', 'compiler/api/nodeCodeCache.ts',
   'compiler/api/testdata/threadApi.ts',
 ];
 const nodeOnly = (path: string): boolean =>
-  under('compiler/runtime', 'compiler/cli', 'compiler/parallel', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
+  under('compiler/runtime', 'compiler/cli', 'compiler/cache', 'compiler/parallel', 'compiler/wast/node', 'compiler/jsapi/node')(path) || NODE_ONLY_FILES.includes(path);
 
 const browserSide = (path: string): boolean =>
   path.startsWith('compiler/') && !nodeOnly(path) && !isTest(path) && !testHelper(path);

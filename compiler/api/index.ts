@@ -34,6 +34,7 @@ export { CompileError, LinkError, RuntimeError } from '../errors.ts';
 export { Tag, WasmException as Exception, JSTag } from '../runtime/exceptions.ts';
 export { Module, validate, compile, apiStats, type LightbeamCompileOptions } from './module.ts';
 export { interrupt, interruptHandle, withTimeout } from './interruption.ts';
+export { useCompileCache } from './nodeCodeCache.ts';
 
 /**
  * The runtime object an API object is made for when wrapping an export (set just around the

@@ -15,6 +15,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { callCounts } from './index.ts';
 import { apiStats } from './module.ts';
 import { members, namespaceOf } from './namespace.ts';
+import { codeCacheStats, installCodeCache } from './nodeCodeCache.ts';
 import { WASI } from './nodeWasi.ts';
 import { installThreadMessages } from './threadMessages.ts';
 
@@ -74,6 +75,7 @@ export function installWebAssembly(): Installed {
   Object.defineProperty(globalThis, 'WebAssembly', { value: lightbeam, writable: true, enumerable: false, configurable: true });
   replaceNodeWasi();
   installThreadMessages();
+  installCodeCache(); // the program's modules: the compile cache `lightbeam run` keeps (nodeCodeCache.ts)
   // $LIGHTBEAM_NODE_REPORT names a file that gets, at exit, what ran where (scripts/check-packages.mts reads it).
   // $LIGHTBEAM_COUNT_CALLS=1 adds the calls into and out of wasm, by function (see callCounts).
   const report = process.env.LIGHTBEAM_NODE_REPORT;
@@ -87,7 +89,7 @@ export function installWebAssembly(): Installed {
         : {};
       // Where the compiler was loaded from: bin/register.mjs takes the esbuild bundle (dist-cli/) when it can, else the sources through tsx.
       const compiler = import.meta.url.includes('/dist-cli/') ? 'bundle' : 'sources';
-      writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls, compiler, ...calls }));
+      writeFileSync(report, JSON.stringify({ ...apiStats, nodeInternalCalls, compiler, codeCache: codeCacheStats, ...calls }));
     });
   }
   return (installed = { original, lightbeam });

@@ -4,7 +4,7 @@
 import { BASELINE_FEATURES, type CpuFeatures } from '../abi/index.ts';
 import type { ExternKind, ModuleInfo } from '../binary/types.ts';
 import type { CompiledModule } from '../abi/index.ts';
-import { compileModule, StreamingCompiler } from '../codegen/moduleCompiler.ts';
+import { type CompiledModuleWithNotes, compileModule, StreamingCompiler } from '../codegen/moduleCompiler.ts';
 import { CompileError } from '../errors.ts';
 import { validateModule } from '../validate/index.ts';
 import { type CompileOptions, type LightbeamCompileOptions, readCompileOptions, type SuppliedImport, suppliedImports } from './compileOptions.ts';
@@ -30,6 +30,36 @@ let defaultInterruptible = false;
 /** The Node API turns interruptible on by default in worker threads. */
 export function setDefaultInterruptible(on: boolean): void {
   defaultInterruptible = on;
+}
+
+/** Every option a module is compiled with: the code generator's, and the API's (a cache names its entries by them all). */
+export interface ModuleCompileOptions extends CompileOptions {
+  readonly features: CpuFeatures;
+  readonly interruptible: boolean;
+}
+
+/**
+ * Compiles a module through a cache of compiled code: `compile` runs only when the cache has no
+ * entry for these bytes and options. The Node API installs one (./nodeCodeCache.ts, which reads
+ * and writes files); without one (in a browser, or the library) every module is compiled.
+ */
+export type CachedCompile = (bytes: Uint8Array, options: ModuleCompileOptions, compile: () => CompiledModuleWithNotes) => CompiledModule;
+let cachedCompile: CachedCompile | null = null;
+export function setCachedCompile(through: CachedCompile | null): void {
+  cachedCompile = through;
+}
+
+/** Whether compileChunks should gather a body of this many bytes (0: not known) and compile it through the cache. */
+let gatherForCache: (expectedBytes: number) => boolean = () => false;
+export function setGatherForCache(when: (expectedBytes: number) => boolean): void {
+  gatherForCache = when;
+}
+
+/** Compile `bytes` as a Module does: through the cache when one is installed (postedModule.ts: a worker's twin too). */
+export function compileBytes(bytes: Uint8Array, read: CompileOptions): CompiledModule {
+  const options: ModuleCompileOptions = { ...read, features: targetFeatures, interruptible: read.interruptible ?? defaultInterruptible };
+  const compile = () => compileModule(bytes, { features: options.features, interruptible: options.interruptible });
+  return cachedCompile ? cachedCompile(bytes, options, compile) : compile();
 }
 
 /** The JS API's names of the kinds of imports and exports (`'function'` where the binary says func). */
@@ -79,9 +109,7 @@ export class Module {
       this.compiled = given.compiled;
     } else {
       this.bytes = copyBytes(bytes);
-      this.compiled = compileModule(this.bytes, {
-        features: targetFeatures, interruptible: read.interruptible ?? defaultInterruptible,
-      });
+      this.compiled = compileBytes(this.bytes, read);
     }
     refuseStubs(this.compiled);
     this.options = read;
@@ -156,13 +184,15 @@ export function validate(bytes: Bytes, ...options: [LightbeamCompileOptions?]): 
  * Compile a module from its bytes as they arrive (WebAssembly.compileStreaming): each function is
  * compiled as soon as all of its body is here, so compiling overlaps with downloading.
  * `expectedBytes` (a Content-Length, or 0) sizes the buffers. Rejects with CompileError as soon
- * as a chunk shows a problem, without waiting for the rest.
+ * as a chunk shows a problem, without waiting for the rest. With a cache installed and a body of a
+ * known size it would keep, the body is gathered first and compiled through the cache instead:
+ * the cache's key is a hash of all of the bytes, so a hit is only known at the end.
  */
 export async function compileChunks(
   chunks: AsyncIterable<Uint8Array>, options?: LightbeamCompileOptions, expectedBytes = 0,
 ): Promise<Module> {
   const read = readCompileOptions(options, 'WebAssembly.compileStreaming');
-  const compiler = new StreamingCompiler(
+  const compiler = gatherForCache(expectedBytes) ? null : new StreamingCompiler(
     { features: targetFeatures, interruptible: read.interruptible ?? defaultInterruptible }, expectedBytes,
   );
   // A copy of every byte for the Module (customSections reads them); the compiler keeps none.
@@ -170,7 +200,7 @@ export async function compileChunks(
   let length = 0;
   for await (const chunk of chunks) {
     if (!(chunk instanceof Uint8Array)) throw new TypeError('WebAssembly.compileStreaming(): the body must be bytes');
-    compiler.push(chunk);
+    compiler?.push(chunk);
     if (length + chunk.length > bytes.length) {
       const grown = new Uint8Array(Math.max(2 * bytes.length, length + chunk.length));
       grown.set(bytes.subarray(0, length));
@@ -179,7 +209,9 @@ export async function compileChunks(
     bytes.set(chunk, length);
     length += chunk.length;
   }
-  streamed = { bytes: length === bytes.length ? bytes : bytes.slice(0, length), compiled: compiler.finish(), options: read };
+  const all = length === bytes.length ? bytes : bytes.slice(0, length);
+  if (!compiler) return new Module(all, read);
+  streamed = { bytes: all, compiled: compiler.finish(), options: read };
   return new Module(streamed.bytes, options);
 }
 

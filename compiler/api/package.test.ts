@@ -1,6 +1,9 @@
 // `import ... from 'lightbeam'` (package.json "exports" ".": bin/api.mjs): the library from the
 // esbuild bundle, or through tsx when there is none; the same names as compiler/api/index.ts either way.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as api from './index.ts';
@@ -36,4 +39,33 @@ describe("the package's library entry", () => {
       });
     }, 130_000);
   }
+
+  it('keeps no compile cache unless the program asks for one (useCompileCache)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lightbeam-library-cache-'));
+    const bigModule = new URL('./testdata/bigModule.mjs', import.meta.url).href;
+    /** Compiles a module large enough to be kept; with `use`, after asking for the cache. */
+    const compile = (use: string) => {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+        import * as lightbeam from 'lightbeam';
+        import { bigModule } from '${bigModule}';
+        const on = ${use};
+        const m = new lightbeam.Module(bigModule(0));
+        console.log(on, new lightbeam.Instance(m).exports.f7());`], {
+        cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, LIGHTBEAM_CACHE_DIR: join(dir, 'cache') },
+      });
+      expect(r.stderr).toBe('');
+      return r.stdout;
+    };
+    const entries = () => (existsSync(join(dir, 'cache')) ? readdirSync(join(dir, 'cache')) : []);
+    try {
+      expect(compile('undefined')).toBe('undefined 7\n');
+      expect(entries()).toEqual([]);
+      expect(compile('lightbeam.useCompileCache()')).toBe('true 7\n');
+      expect(entries()).toHaveLength(1);
+      expect(compile(`lightbeam.useCompileCache({ dir: ${JSON.stringify(join(dir, 'other'))} })`)).toBe('true 7\n');
+      expect(readdirSync(join(dir, 'other'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 130_000);
 });

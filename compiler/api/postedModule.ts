@@ -15,11 +15,11 @@
 // and kept with the module for the next. A thread that would compile other code than it is given
 // (the main thread, given a worker's module) compiles the bytes, as it did before.
 
-import { compileModule, type CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
+import type { CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
 import { packModule, unpackModule, type PackedModule } from '../parallel/partMessages.ts';
 import { validateModule } from '../validate/index.ts';
 import type { CompileOptions } from './compileOptions.ts';
-import { apiStats, codegenOptions, Module, moduleOfCode, moduleSource } from './module.ts';
+import { apiStats, codegenOptions, compileBytes, Module, moduleOfCode, moduleSource } from './module.ts';
 
 /** Machine code for a module, and what it was compiled for. */
 interface PostedCode {
@@ -50,9 +50,10 @@ export function postedModule(m: Module): PostedModule {
     // What a worker would compile: interruptible unless the options say.
     const target = codegenOptions(options, options.interruptible ?? true);
     const own = codegenOptions(options);
-    // Every Module's code comes from compileModule or the StreamingCompiler, with the notes' fields.
-    const compiled = own.interruptible === target.interruptible ? (m.compiled as CompiledModuleWithNotes) : compileModule(bytes, target);
-    const packed = packModule(compiled);
+    // Every Module's code comes from compileModule, the StreamingCompiler or a compile cache's
+    // entry (a packed module), with the notes' fields. The twin goes through the cache too.
+    const compiled = own.interruptible === target.interruptible ? m.compiled : compileBytes(bytes, { ...options, interruptible: target.interruptible });
+    const packed = packModule(compiled as CompiledModuleWithNotes);
     code = { packed: { ...packed, code: trimmed(packed.code), trapSites: trimmed(packed.trapSites) }, interruptible: target.interruptible, features: JSON.stringify(target.features) };
     postedCode.set(m, code);
   }

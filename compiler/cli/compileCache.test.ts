@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileModule, type CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
 import { Instance } from '../runtime/instance.ts';
 import { watToWasm } from '../text/watToWasm.ts';
-import { cacheKey, cliCompileCache, COMPILER_STAMP, type CompileCache, loadCached, storeCached } from './compileCache.ts';
+import { cacheKey, compileCacheOfEnv, COMPILER_STAMP, type CompileCache, loadCached, storeCached } from '../cache/compileCache.ts';
 import { compileForCli } from './compileForCli.ts';
 
 const SOURCE = `(module
@@ -122,6 +122,23 @@ describe('the compile cache', () => {
     expect(fs.readdirSync(cache.dir).sort()).toEqual([`${keys[0]}.bin`, `${keys[2]}.bin`].sort());
   });
 
+  it('prunes on the first store, then only after 1/64 of the limit is written (not on every store)', async () => {
+    const cache = freshCache(64 * 4096);
+    await compileForCli(bytes, {}, cache);
+    // Entries that put the cache far over its limit, used long ago.
+    const old = path.join(cache.dir, `${'0'.repeat(64)}.bin`);
+    fs.writeFileSync(old, Buffer.alloc(2 * cache.limitBytes));
+    fs.utimesSync(old, new Date(0), new Date(0));
+    const small = await watToWasm('(module (func (export "f") (result i32) i32.const 7))');
+    await compileForCli(small, {}, cache);
+    expect(fs.existsSync(old)).toBe(true);
+    // 4 KB and more written since the first store's prune: the next store prunes.
+    for (let i = 0; fs.existsSync(old) && i < 100; i++) {
+      await compileForCli(await watToWasm(`(module (func (export "f") (result i32) i32.const ${i + 100}))`), {}, cache);
+    }
+    expect(fs.existsSync(old)).toBe(false);
+  });
+
   it('an unwritable cache directory is no error', async () => {
     const blocker = path.join(tmp, 'a-file');
     fs.writeFileSync(blocker, '');
@@ -134,12 +151,12 @@ describe('the compile cache', () => {
     const before = global[COMPILER_STAMP];
     try {
       delete global[COMPILER_STAMP];
-      expect(cliCompileCache({ LIGHTBEAM_CACHE_DIR: '/x' })).toBeNull();
+      expect(compileCacheOfEnv({ LIGHTBEAM_CACHE_DIR: '/x' })).toBeNull();
       global[COMPILER_STAMP] = 'stamp';
-      expect(cliCompileCache({ LIGHTBEAM_CACHE_DIR: '/x', LIGHTBEAM_CACHE: '0' })).toBeNull();
-      expect(cliCompileCache({ LIGHTBEAM_CACHE_DIR: '/x' })).toMatchObject({ dir: '/x', stamp: 'stamp' });
-      expect(cliCompileCache({ XDG_CACHE_HOME: '/xdg' })!.dir).toBe(path.join('/xdg', 'lightbeam'));
-      expect(cliCompileCache({})!.dir).toBe(path.join(os.homedir(), '.cache', 'lightbeam'));
+      expect(compileCacheOfEnv({ LIGHTBEAM_CACHE_DIR: '/x', LIGHTBEAM_CACHE: '0' })).toBeNull();
+      expect(compileCacheOfEnv({ LIGHTBEAM_CACHE_DIR: '/x' })).toMatchObject({ dir: '/x', stamp: 'stamp' });
+      expect(compileCacheOfEnv({ XDG_CACHE_HOME: '/xdg' })!.dir).toBe(path.join('/xdg', 'lightbeam'));
+      expect(compileCacheOfEnv({})!.dir).toBe(path.join(os.homedir(), '.cache', 'lightbeam'));
     } finally {
       if (before === undefined) delete global[COMPILER_STAMP];
       else global[COMPILER_STAMP] = before;

@@ -8,7 +8,7 @@
 // long-lived process (compiler/api, `lightbeam node`), whose workers stay warm.
 import { type CompiledModuleWithNotes, type CompileOptions, compileModule } from '../codegen/moduleCompiler.ts';
 import { compileModuleParallel } from '../parallel/parallelCompile.ts';
-import { cacheKey, type CompileCache, loadCached, storeCached } from './compileCache.ts';
+import { cacheKey, type CompileCache, loadCached, storeCached } from '../cache/compileCache.ts';
 
 /** From this size on (bytes) $LIGHTBEAM_THREADS applies: below it, starting a worker costs more than it saves. */
 export const PARALLEL_FROM = 256 * 1024;

@@ -12,7 +12,7 @@ import { ValType } from '../binary/types.ts';
 import { storageType } from '../binary/refTypes.ts';
 import type { CompiledModuleWithNotes } from '../codegen/moduleCompiler.ts';
 import { compileForCli } from './compileForCli.ts';
-import { cliCompileCache } from './compileCache.ts';
+import { compileCacheOfEnv } from '../cache/compileCache.ts';
 import { Instance } from '../runtime/instance.ts';
 import { getRuntime } from '../runtime/runtime.ts';
 import { readModuleFile } from './loadWasm.ts';
@@ -104,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     const timeout = options.timeoutMs;
     // On one thread unless LIGHTBEAM_THREADS asks for more (./compileForCli.ts says why); from
     // the compile cache when this module was run before (./compileCache.ts).
-    const compiled = await compileForCli(bytes, { interruptible: timeout !== undefined }, cliCompileCache());
+    const compiled = await compileForCli(bytes, { interruptible: timeout !== undefined }, compileCacheOfEnv());
     const run = (): number => {
       if (options.invoke !== undefined) return invoke(compiled, options.invoke, options.args);
       if (!compiled.info.exports.some((e) => e.name === '_start' && e.kind === 'func')) {

@@ -1,8 +1,9 @@
-// The CLI's compile cache. `lightbeam run` starts a fresh process every time, and its first
-// compile is slow (V8 has not yet optimised our compiler: chapter 15, "Cold start"), so it keeps
-// the machine code it made in a file and, when the same module is run again by the same compiler
-// with the same options, loads it instead of compiling, as Wasmtime's cache and V8's wasm code
-// cache do.
+// The compile cache. `lightbeam run` starts a fresh process every time, and so does a program
+// under `lightbeam node`; the first compile in a process is slow (V8 has not yet optimised our
+// compiler: chapter 15, "Cold start"), so both keep the machine code they made in a file and,
+// when the same module is compiled again by the same compiler with the same options, load it
+// instead of compiling, as Wasmtime's cache and V8's wasm code cache do. (compiler/cli/
+// compileForCli.ts is the CLI's way in, compiler/api/nodeCodeCache.ts the JS API's.)
 //
 // An entry is named by a SHA-256 of the compiler (a stamp of its bundle), the compile options and
 // the module's bytes, so a changed module, option or compiler is a miss, never a wrong hit. The
@@ -13,13 +14,15 @@
 //
 // Settings: LIGHTBEAM_CACHE=0 turns it off; LIGHTBEAM_CACHE_DIR sets the directory (default
 // $XDG_CACHE_HOME/lightbeam, else ~/.cache/lightbeam). The cache keeps to CACHE_LIMIT_BYTES by
-// removing the entries used least recently. Only the bundled CLI caches (bin/lightbeam.js stamps
-// the bundle); through tsx (LIGHTBEAM_NO_BUNDLE=1) there is no stamp of the compiler, so no cache.
+// removing the entries used least recently. Only the bundled compiler caches (bin/lightbeam.js and
+// bin/register.mjs stamp the bundle); through tsx (LIGHTBEAM_NO_BUNDLE=1) there is no stamp of the
+// compiler, so no cache. Node only.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { threadId } from 'node:worker_threads';
 import type { CompiledModuleWithNotes, CompileOptions } from '../codegen/moduleCompiler.ts';
 import { packModule, unpackModule, type PackedModule } from '../parallel/partMessages.ts';
 import { validateModule } from '../validate/index.ts';
@@ -30,7 +33,7 @@ const DIGEST_BYTES = 32;
 /** The cache's size limit: past it, the entries used least recently are removed. */
 export const CACHE_LIMIT_BYTES = 512 * 1024 * 1024;
 
-/** The stamp bin/lightbeam.js leaves for the compiler it loaded (a SHA-256 of its bundle). */
+/** The stamp bin/lightbeam.js and bin/register.mjs leave for the compiler they loaded (a SHA-256 of its bundle). */
 export const COMPILER_STAMP = Symbol.for('lightbeam.compilerStamp');
 
 export interface CompileCache {
@@ -40,8 +43,8 @@ export interface CompileCache {
   readonly limitBytes: number;
 }
 
-/** The cache the CLI uses in this process, or null when it is off or the compiler has no stamp. */
-export function cliCompileCache(env: NodeJS.ProcessEnv = process.env): CompileCache | null {
+/** The cache this process uses, or null when it is off or the compiler has no stamp. */
+export function compileCacheOfEnv(env: NodeJS.ProcessEnv = process.env): CompileCache | null {
   if (env.LIGHTBEAM_CACHE === '0') return null;
   const stamp = (globalThis as Record<symbol, unknown>)[COMPILER_STAMP];
   if (typeof stamp !== 'string') return null;
@@ -90,20 +93,44 @@ export function loadCached(cache: CompileCache, key: string, bytes: Uint8Array):
 }
 // #endregion cache-entry
 
-/** Keep `compiled` under `key`. A cache that cannot be written is not an error: the run goes on. */
-export function storeCached(cache: CompileCache, key: string, compiled: CompiledModuleWithNotes): void {
+/** Keep `compiled` under `key`; false if it could not. A cache that cannot be written is not an error: the run goes on. */
+export function storeCached(cache: CompileCache, key: string, compiled: CompiledModuleWithNotes): boolean {
+  // Named by process and thread: worker threads of one program may store the same module at once.
+  let written = 0;
+  const tmp = join(cache.dir, `${key}.${process.pid}-${threadId}.tmp`);
   try {
     mkdirSync(cache.dir, { recursive: true });
     const entry: Entry = { key, module: packModule(compiled) };
     const body = serialize(entry);
-    const tmp = join(cache.dir, `${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, Buffer.concat([sha256(body), body]));
+    const data = Buffer.concat([sha256(body), body]);
+    writeFileSync(tmp, data);
     renameSync(tmp, join(cache.dir, `${key}.bin`)); // whole or not at all, for a process reading it now
-    prune(cache);
+    written = data.length;
   } catch {
     // A read-only or full disk: the next run compiles again.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {}
+    return false;
   }
+  // A prune looks at every entry: a process that stores many modules (under the JS API) prunes on
+  // its first store and then after each 1/64 of the limit it has written, not on every store.
+  const since = (writtenSincePrune.get(cache.dir) ?? Infinity) + written;
+  if (since < cache.limitBytes / 64) {
+    writtenSincePrune.set(cache.dir, since);
+    return true;
+  }
+  writtenSincePrune.set(cache.dir, 0);
+  try {
+    prune(cache);
+  } catch {
+    // Another process removing entries as we look: its prune keeps to the limit.
+  }
+  return true;
 }
+
+/** Bytes this process has stored in each cache directory since it last pruned it. */
+const writtenSincePrune = new Map<string, number>();
 
 /** Remove the entries used least recently until the cache is within its limit. */
 function prune(cache: CompileCache): void {
