@@ -1,5 +1,5 @@
 // The cost of one indirect call, in a wasm loop that makes 10 million of them to tiny functions
-// (`x + k`, four of them; each loop either to one of them every time or to one at random): call_indirect through a table of fixed size and through
+// (`x + k`, four of them; each loop to one of them every time, to each in turn, or to one by a hash of the counter): call_indirect through a table of fixed size and through
 // a growable one, call_ref of a reference read from a table of typed references, call_indirect through a table another
 // instance defined (its functions: every call switches instances), and a direct call for scale.
 // Each row is ns per call, the loop included (best of 7 runs, thread CPU time).
@@ -28,8 +28,10 @@ const CALLEES = `
 /**
  * A loop of n calls: `call` is the call of acc, the element index at hand as INDEX: $k, the
  * same every time (a call site with one target, the common case); for $k = -1 a hash of the
- * counter (one of the four at random, so the branch predictor cannot learn the order); for
- * $k = -2 the four in turn (an order the predictor learns).
+ * counter (one of the four in no order a program would have; not quite random to a predictor
+ * with a long history, which learns part of this Fibonacci hash's sequence, less of it the more
+ * taken branches the loop has: README, "Indirect calls after stop 37"); for $k = -2 the four in
+ * turn (an order the predictor learns).
  */
 const loop = (name: string, call: string) => `
   (func (export "${name}") (param $n i32) (param $k i32) (result i32) (local $acc i32) (local $i i32)

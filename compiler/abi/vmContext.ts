@@ -263,6 +263,19 @@ export const TABLE = {
   SIZE: 16,
   ELEMENT_SIZE: 8,
 } as const;
+
+/**
+ * A table's length if it can never change, else -1: its maximum is its minimum (below 2^31, a
+ * compare's immediate). A table never shrinks, so it has at least its minimum; an imported one
+ * must have a maximum no larger than the import's, so it has the same length as one defined here
+ * would. Its element array never moves either (it has room for the whole length from the start),
+ * so the VMContext's slot for such a table holds the array's address, BASE itself, not the
+ * descriptor's: its code checks indices against the length as an immediate and reads an element
+ * with one load fewer.
+ */
+export function fixedTableLength(limits: { readonly min: number; readonly max?: number }): number {
+  return limits.max === limits.min && limits.min < 0x80000000 ? limits.min : -1;
+}
 // #endregion table-descriptor
 
 /**
@@ -308,7 +321,7 @@ export interface VMContextLayout {
   funcRef(i: number): number;
   /** Offset of the u32 canonical type id of type index t. */
   typeId(t: number): number;
-  /** Offset of the pointer to table t's descriptor (see TABLE). */
+  /** Offset of the pointer to table t's descriptor (see TABLE), or to its elements for a table of fixed length (fixedTableLength). */
   table(t: number): number;
   /** Offset of the pointer to global g's cell. */
   global(g: number): number;

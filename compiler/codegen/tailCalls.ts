@@ -25,8 +25,8 @@
 // area our caller gave us, whose address we pass on (the callee's results are ours, so its area
 // has our layout).
 
-import { FUNCREF, RETURN_THUNK, VMCTX_REG, encodingOf } from '../abi/index.ts';
-import { GPR64, qword, rbp, xmmword } from '../x64/index.ts';
+import { FUNCREF, Reg, RETURN_THUNK, VMCTX_REG, encodingOf } from '../abi/index.ts';
+import { type Gpr, GPR64, qword, rbp, xmmword } from '../x64/index.ts';
 import { call, type CallSignature, indexArrivesZeroExtended } from './calls.ts';
 import { emitReturn, unlinkHandlers } from './controlFlow.ts';
 import { type FunctionCompiler, I32, V128 } from './functionCompiler.ts';
@@ -37,6 +37,7 @@ import { funcRefReg, indexRegister, returnAreaPointer, stageArguments, stageInco
 import { Loc, type Value } from './valueStack.ts';
 
 const vmctxReg = GPR64[encodingOf(VMCTX_REG)]!;
+const rax = GPR64[Reg.rax]!;
 
 // #region return-call
 export function returnCall(fc: FunctionCompiler, funcIndex: number): void {
@@ -111,22 +112,25 @@ export function returnCallRef(fc: FunctionCompiler, typeIndex: number, nonNull: 
     return tailCallThroughThunk(fc, sig, null);
   }
   placeArguments(fc, sig, base, ref);
-  loadNonNullFuncRef(fc, ref, nonNull);
-  jumpThroughRecord(fc, sig);
+  // The reference stays where the move put it: the jump goes through rax.
+  loadNonNullFuncRef(fc, ref, nonNull, rax);
+  jumpThroughRecord(fc, sig, rax);
 }
 
 /**
- * The callee's record in r11, its arguments placed for a jump: same instance, the jump; another,
- * through a thunk that gives our caller its VMContext back (the stack arguments staged again).
+ * The callee's record in `record` (r11, or rax for return_call_ref), its arguments placed for a
+ * jump: same instance, the jump; another, through a thunk that gives our caller its VMContext
+ * back (the stack arguments staged again; the thunk's path wants the record in r11 and uses rax).
  */
-function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature): void {
+function jumpThroughRecord(fc: FunctionCompiler, sig: CallSignature, record: Gpr = funcRefReg): void {
   const asm = fc.asm;
   const otherInstance = asm.newLabel();
-  asm.cmp(vmctxReg, qword(funcRefReg, FUNCREF.VMCTX));
+  asm.cmp(vmctxReg, qword(record, FUNCREF.VMCTX));
   asm.jcc('ne', otherInstance);
   fc.frame.emitTearDown();
-  asm.jmp(qword(funcRefReg, FUNCREF.CODE));
+  asm.jmp(qword(record, FUNCREF.CODE));
   asm.bind(otherInstance);
+  if (record !== funcRefReg) asm.mov(funcRefReg, record);
   stageIncomingArguments(fc, sig);
   tailCallThroughThunk(fc, sig, null);
 }

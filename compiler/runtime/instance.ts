@@ -4,7 +4,7 @@
 
 import { isRefType, ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, SHARED_MEMORY_AREA, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, fixedTableLength, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, SHARED_MEMORY_AREA, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -336,7 +336,13 @@ export class Instance implements FunctionHolder {
       externRefs.join(keeper, table.keeper);
       this.tables.push(table);
     }
-    this.tables.forEach((t, i) => this.setAddress(this.layout.table(i), t.descriptor));
+    this.tables.forEach((t, i) => {
+      // A table of fixed length by its elements (compiler/abi: fixedTableLength): linking made an
+      // imported one's maximum its length, so its array never moves.
+      const fixed = fixedTableLength(info.tables[i]!.limits);
+      if (fixed >= 0 && (t.length !== fixed || t.maximum !== fixed)) throw new Error(`internal: table ${i} of fixed length ${fixed} can change`);
+      this.setAddress(this.layout.table(i), fixed >= 0 ? t.elementsAddress : t.descriptor);
+    });
     compiled.functions.forEach((fn) => {
       this.defineFunction(fn.funcIndex, info.functions[fn.funcIndex]!, this.code.address + fn.offset, this.vmctx, this, recordsAt);
     });

@@ -102,6 +102,15 @@ export class Table implements FunctionHolder {
     return this.lengthNow;
   }
 
+  /**
+   * Address of element 0 now. A table that can never grow keeps it for life (its first array has
+   * room for all of it), and VMContexts hold it in place of the descriptor's (compiler/abi:
+   * fixedTableLength).
+   */
+  get elementsAddress(): number {
+    return this.elements;
+  }
+
   /** The raw 64-bit element (a FuncRef address or externref handle). */
   getRaw(i: number): number {
     return this.slots.getAddress(i);

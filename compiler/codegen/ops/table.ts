@@ -2,11 +2,12 @@
 // a funcref is the address of the function's FuncRef record (compiler/abi: FUNCREF), an externref
 // a handle the runtime gives out; 0 is null for both. A table is reached through the descriptor
 // its VMContext entry points to (compiler/abi: TABLE); the element array moves when the table
-// grows, so BASE is loaded again at every access. get, set, size and call_indirect are inline;
-// grow, fill, copy, init and elem.drop call the runtime's builtins.
+// grows, so BASE is loaded again at every access. A table of fixed length (compiler/abi:
+// fixedTableLength) never grows: its entry points at the elements themselves. get, set, size and
+// call_indirect are inline; grow, fill, copy, init and elem.drop call the runtime's builtins.
 
 import {
-  Builtin, encodingOf, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, SUPERTYPE_TABLE, TABLE, TrapCode, VMCTX, VMCTX_REG,
+  Builtin, encodingOf, fixedTableLength, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, SUPERTYPE_TABLE, TABLE, TrapCode, VMCTX, VMCTX_REG,
 } from '../../abi/index.ts';
 import { type FuncType, type RefType, ValType } from '../../binary/types.ts';
 import { storageType } from '../../binary/refTypes.ts';
@@ -28,7 +29,8 @@ const scratch = GPR64[SCRATCH]!;
  * (`trap` when out of bounds). `index` is a constant, or a register holding it zero-extended
  * (an i32 register's upper half is not known to be zero: see indexInReg). Uses r11 (the
  * returned operand's base) and, for a huge constant index, r10. A table whose length is fixed
- * (see fixedLength) is checked against that length as an immediate, or not at all for a constant.
+ * (see fixedLength) is checked against that length as an immediate, or not at all for a
+ * constant, and its VMContext entry is BASE already.
  */
 function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, trap: TrapCode): Mem {
   const asm = fc.asm;
@@ -45,8 +47,8 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
     if (fixed < 0) {
       asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
       fc.trapIf('be', trap); // length <= c, unsigned
+      asm.mov(scratch, qword(scratch, TABLE.BASE));
     } else if (c >= fixed) fc.trapNow(trap);
-    asm.mov(scratch, qword(scratch, TABLE.BASE));
     if (c < 0x10000000) return qword(scratch, c * TABLE.ELEMENT_SIZE);
     asm.mov(GPR32[SCRATCH2]!, c);
     return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
@@ -58,19 +60,13 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
     asm.cmp(GPR64[index]!, GPR64[SCRATCH2]!);
   } else asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
   fc.trapIf('ae', trap);
-  asm.mov(scratch, qword(scratch, TABLE.BASE));
+  if (fixed < 0) asm.mov(scratch, qword(scratch, TABLE.BASE));
   return qword(scratch, 0, GPR64[index]!, TABLE.ELEMENT_SIZE);
 }
 
-/**
- * Table t's length if it can never change, else -1: its maximum is its minimum. A table never
- * shrinks, so it has at least its minimum; and an imported one must have a maximum no larger
- * than the import's (the import's minimum, no larger than the table's length), so it has the
- * same length as the one defined here would. (Below 2^31: a compare's immediate.)
- */
+/** Table t's length if it can never change, else -1 (compiler/abi: fixedTableLength). */
 function fixedLength(fc: FunctionCompiler, t: number): number {
-  const { min, max } = fc.env.module.tables[t]!.limits;
-  return max === min && min < 0x80000000 ? min : -1;
+  return fixedTableLength(fc.env.module.tables[t]!.limits);
 }
 
 /** Table t's indices are i64 (table64). */
@@ -138,6 +134,8 @@ export function tableSet(fc: FunctionCompiler, t: number): void {
 }
 
 export function tableSize(fc: FunctionCompiler, t: number): void {
+  const fixed = fixedLength(fc, t);
+  if (fixed >= 0) return fc.push(isTable64(fc, t) ? constant64(I64, fixed, 0) : constant(I32, fixed));
   const r = fc.regs.alloc(GPR);
   fc.asm.mov(GPR64[r]!, qword(vmctxReg, fc.env.vmctx.table(t)));
   fc.asm.mov(GPR32[r]!, dword(GPR64[r]!, TABLE.LENGTH));
