@@ -193,8 +193,8 @@ export class X64CodeGenerator implements CodeGenerator {
 
   /**
    * Start lowering one operator: its function compiler, or null while the function is being
-   * skipped. Each operator method then calls its lowering directly (no closure per operator)
-   * and hands what it throws to failed().
+   * skipped. Each operator method then calls its lowering directly (no closure per operator);
+   * what it throws reaches hookThrew through the validator.
    */
   private begin(offset: number, name: string, imm?: number | bigint | string): FunctionCompiler | null {
     if (this.skipping !== null) return null;
@@ -222,8 +222,11 @@ export class X64CodeGenerator implements CodeGenerator {
     this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
   }
 
-  /** A lowering threw: "not implemented yet" turns the whole function into a stub. */
-  private failed(e: unknown): void {
+  /**
+   * A lowering threw (the validator catches it, outside its operator loop): "not implemented
+   * yet" turns the whole function into a stub, anything else ends the compile.
+   */
+  hookThrew(e: unknown): void {
     if (e instanceof NotImplementedYet) this.skipping = e.reason;
     else if (e instanceof CompileError) throw e;
     else {
@@ -374,158 +377,162 @@ export class X64CodeGenerator implements CodeGenerator {
   // --- control
   unreachable(offset: number): void {
     const fc = this.begin(offset, 'unreachable');
-    if (fc) try { fc.trapNow(TrapCode.unreachable); } catch (e) { this.failed(e); }
+    if (fc) fc.trapNow(TrapCode.unreachable);
   }
   block(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'block');
-    if (fc) try { control.block(fc, frame); } catch (e) { this.failed(e); }
+    if (fc) control.block(fc, frame);
   }
   loop(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'loop');
-    if (fc) try { fc.bounds.reset(); control.loop(fc, frame); } catch (e) { this.failed(e); }
+    if (fc) {
+      fc.bounds.reset();
+      control.loop(fc, frame);
+    }
   }
   if(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'if');
-    if (fc) try { control.ifBlock(fc, frame, fc.popCond()); } catch (e) { this.failed(e); }
+    if (fc) control.ifBlock(fc, frame, fc.popCond());
   }
   else(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, 'else');
-    if (fc) try { fc.bounds.reset(); control.elseArm(fc, live); } catch (e) { this.failed(e); }
+    if (fc) {
+      fc.bounds.reset();
+      control.elseArm(fc, live);
+    }
   }
   end(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end');
     if (fc) {
-      try {
-        factsAtEnd(fc);
-        const kind = fc.control.top().kind;
-        if (kind === FrameKind.try || kind === FrameKind.catch) legacy.endLegacyTry(fc);
-        control.end(fc, live);
-        if (kind === FrameKind.function && fc.control.legacyTables.length > 0) legacy.emitLegacyTables(fc);
-      } catch (e) { this.failed(e); }
+      factsAtEnd(fc);
+      const kind = fc.control.top().kind;
+      if (kind === FrameKind.try || kind === FrameKind.catch) legacy.endLegacyTry(fc);
+      control.end(fc, live);
+      if (kind === FrameKind.function && fc.control.legacyTables.length > 0) legacy.emitLegacyTables(fc);
     }
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br', depth);
-    if (fc) try { control.branchTo(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
+    if (fc) control.branchTo(fc, fc.control.target(depth));
   }
   brIf(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_if', depth);
-    if (fc) try { control.brIf(fc, fc.control.target(depth), fc.popCond()); } catch (e) { this.failed(e); }
+    if (fc) control.brIf(fc, fc.control.target(depth), fc.popCond());
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
     const fc = this.begin(offset, 'br_table');
-    if (fc) try { control.brTable(fc, targets, targetCount, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
+    if (fc) control.brTable(fc, targets, targetCount, defaultDepth, fc.pop());
   }
   return(offset: number): void {
     const fc = this.begin(offset, 'return');
-    if (fc) try { control.emitReturn(fc); } catch (e) { this.failed(e); }
+    if (fc) control.emitReturn(fc);
   }
   call(funcIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'call', funcIndex);
-    if (fc) try { call(fc, funcIndex); } catch (e) { this.failed(e); }
+    if (fc) call(fc, funcIndex);
   }
   callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'call_indirect', typeIndex);
-    if (fc) try { tables.callIndirect(fc, typeIndex, type, tableIndex); } catch (e) { this.failed(e); }
+    if (fc) tables.callIndirect(fc, typeIndex, type, tableIndex);
   }
 
   returnCall(funcIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'return_call', funcIndex);
-    if (fc) try { returnCall(fc, funcIndex); } catch (e) { this.failed(e); }
+    if (fc) returnCall(fc, funcIndex);
   }
   returnCallIndirect(typeIndex: number, _type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'return_call_indirect', typeIndex);
-    if (fc) try { returnCallIndirect(fc, typeIndex, tableIndex); } catch (e) { this.failed(e); }
+    if (fc) returnCallIndirect(fc, typeIndex, tableIndex);
   }
   callRef(typeIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'call_ref', typeIndex);
-    if (fc) try { funcRefs.callRef(fc, typeIndex, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) funcRefs.callRef(fc, typeIndex, this.nonNull);
   }
   returnCallRef(typeIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'return_call_ref', typeIndex);
-    if (fc) try { returnCallRef(fc, typeIndex, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) returnCallRef(fc, typeIndex, this.nonNull);
   }
 
   // --- exception handling (exceptions.ts)
   tryTable(frame: ControlFrame, catches: CatchClauses, offset: number): void {
     const fc = this.begin(offset, 'try_table');
-    if (fc) try { exceptions.tryTable(fc, frame, catches); } catch (e) { this.failed(e); }
+    if (fc) exceptions.tryTable(fc, frame, catches);
   }
   throw(tagIndex: number, type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'throw', tagIndex);
-    if (fc) try { exceptions.throwTag(fc, tagIndex, type); } catch (e) { this.failed(e); }
+    if (fc) exceptions.throwTag(fc, tagIndex, type);
   }
   throwRef(offset: number): void {
     const fc = this.begin(offset, 'throw_ref');
-    if (fc) try { exceptions.throwRef(fc); } catch (e) { this.failed(e); }
+    if (fc) exceptions.throwRef(fc);
   }
   legacyTry(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'try');
-    if (fc) try { legacy.legacyTry(fc, frame); } catch (e) { this.failed(e); }
+    if (fc) legacy.legacyTry(fc, frame);
   }
   legacyCatch(frame: ControlFrame, tag: number, offset: number): void {
     const fc = this.begin(offset, tag < 0 ? 'catch_all' : 'catch', tag < 0 ? undefined : tag);
-    if (fc) try { legacy.legacyCatch(fc, tag, !frame.unreachable); } catch (e) { this.failed(e); }
+    if (fc) legacy.legacyCatch(fc, tag, !frame.unreachable);
   }
   delegate(frame: ControlFrame, depth: number, offset: number): void {
     const fc = this.begin(offset, 'delegate', depth);
-    if (fc) try { legacy.delegate(fc, depth, !frame.unreachable); } catch (e) { this.failed(e); }
+    if (fc) legacy.delegate(fc, depth, !frame.unreachable);
   }
   rethrow(depth: number, offset: number): void {
     const fc = this.begin(offset, 'rethrow', depth);
-    if (fc) try { legacy.rethrow(fc, depth); } catch (e) { this.failed(e); }
+    if (fc) legacy.rethrow(fc, depth);
   }
 
   // --- parametric and variables
   drop(_type: ValType, offset: number): void {
     const fc = this.begin(offset, 'drop');
-    if (fc) try { vars.drop(fc); } catch (e) { this.failed(e); }
+    if (fc) vars.drop(fc);
   }
   select(type: ValType, offset: number): void {
     const fc = this.begin(offset, 'select');
-    if (fc) try { vars.select(fc, type); } catch (e) { this.failed(e); }
+    if (fc) vars.select(fc, type);
   }
   localGet(index: number, _type: ValType, offset: number): void {
     const fc = this.begin(offset, 'local.get', index);
-    if (fc) try { vars.localGet(fc, index); } catch (e) { this.failed(e); }
+    if (fc) vars.localGet(fc, index);
   }
   localSet(index: number, _type: ValType, offset: number): void {
     const fc = this.beginLocalWrite(offset, 'local.set', index);
-    if (fc) try { vars.localSet(fc, index, false); } catch (e) { this.failed(e); }
+    if (fc) vars.localSet(fc, index, false);
   }
   localTee(index: number, _type: ValType, offset: number): void {
     const fc = this.beginLocalWrite(offset, 'local.tee', index);
-    if (fc) try { vars.localSet(fc, index, true); } catch (e) { this.failed(e); }
+    if (fc) vars.localSet(fc, index, true);
   }
   globalGet(index: number, type: GlobalType, offset: number): void {
     const fc = this.begin(offset, 'global.get', index);
-    if (fc) try { vars.globalGet(fc, index, type); } catch (e) { this.failed(e); }
+    if (fc) vars.globalGet(fc, index, type);
   }
   globalSet(index: number, type: GlobalType, offset: number): void {
     const fc = this.begin(offset, 'global.set', index);
-    if (fc) try { vars.globalSet(fc, index, type); } catch (e) { this.failed(e); }
+    if (fc) vars.globalSet(fc, index, type);
   }
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
     const fc = this.begin(offset, 'i32.const', value | 0);
-    if (fc) try { pushI32(fc, value); } catch (e) { this.failed(e); }
+    if (fc) pushI32(fc, value);
   }
   i64Const(low: number, high: number, offset: number): void {
     // The note's text needs the value as one number; the code generator never does.
     const text = this.keepNotes ? BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)) : undefined;
     const fc = this.begin(offset, 'i64.const', text);
-    if (fc) try { pushI64(fc, low, high); } catch (e) { this.failed(e); }
+    if (fc) pushI64(fc, low, high);
   }
   f32Const(bits: number, offset: number): void {
     const fc = this.begin(offset, 'f32.const', this.keepNotes ? floatText(bits, undefined) : undefined);
-    if (fc) try { fc.push(constant(F32, bits)); } catch (e) { this.failed(e); }
+    if (fc) fc.push(constant(F32, bits));
   }
   f64Const(lo: number, hi: number, offset: number): void {
     const fc = this.begin(offset, 'f64.const', this.keepNotes ? floatText(lo, hi) : undefined);
-    if (fc) try { fc.push(constant64(F64, lo, hi)); } catch (e) { this.failed(e); }
+    if (fc) fc.push(constant64(F64, lo, hi));
   }
   unary(opcode: number, offset: number): void {
     this.numeric(opcode, offset);
@@ -542,7 +549,7 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!fc) return;
     const lower = LOWERINGS[dispatchIndex(opcode)];
     if (lower === undefined) return this.todo(opcodeName(opcode), offset);
-    try { lower(fc); } catch (e) { this.failed(e); }
+    lower(fc);
   }
   ternary(opcode: number, offset: number): void {
     this.numeric(opcode, offset);
@@ -551,38 +558,34 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, '', opcode);
     if (!fc) return;
     const sub = opcode & 0xfff; // 19 add128, 20 sub128, 21 mul_wide_s, 22 mul_wide_u
-    try {
-      if (sub < 21) wideArithmetic.addSub128(fc, sub === 20);
-      else wideArithmetic.mulWide(fc, sub === 21);
-    } catch (e) { this.failed(e); }
+    if (sub < 21) wideArithmetic.addSub128(fc, sub === 20);
+    else wideArithmetic.mulWide(fc, sub === 21);
   }
   // SIMD's own hooks (its plain operators, loads and stores come through those above and below).
   v128Const(bytes: Uint8Array, offset: number): void {
     const fc = this.begin(offset, 'v128.const', this.keepNotes ? vectorText(bytes) : undefined);
-    if (fc) try { simd.v128Const(fc, bytes); } catch (e) { this.failed(e); }
+    if (fc) simd.v128Const(fc, bytes);
   }
   simdLane(opcode: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, lane);
     if (!fc) return;
-    try {
-      if (name.includes('extract')) simd.extractLane(fc, name, lane);
-      else simd.replaceLane(fc, name, lane);
-    } catch (e) { this.failed(e); }
+    if (name.includes('extract')) simd.extractLane(fc, name, lane);
+    else simd.replaceLane(fc, name, lane);
   }
   shuffle(lanes: Uint8Array, offset: number): void {
     const fc = this.begin(offset, 'i8x16.shuffle', this.keepNotes ? [...lanes].join(' ') : undefined);
-    if (fc) try { simd.shuffle(fc, lanes); } catch (e) { this.failed(e); }
+    if (fc) simd.shuffle(fc, lanes);
   }
   loadLane(opcode: number, m: number, _a: number, memOffset: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
-    if (fc) try { vectorMemory.loadLane(fc, name, memOffset, lane, m); } catch (e) { this.failed(e); }
+    if (fc) vectorMemory.loadLane(fc, name, memOffset, lane, m);
   }
   storeLane(opcode: number, m: number, _a: number, memOffset: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
-    if (fc) try { vectorMemory.storeLane(fc, name, memOffset, lane, m); } catch (e) { this.failed(e); }
+    if (fc) vectorMemory.storeLane(fc, name, memOffset, lane, m);
   }
 
   // --- memory (m: the memory index, 0 but with multi-memory)
@@ -590,19 +593,15 @@ export class X64CodeGenerator implements CodeGenerator {
     const plain = memOffset === 0 && m === 0;
     const fc = this.begin(offset, plain ? '' : this.memargNote(opcode, memOffset, m), plain ? opcode : undefined);
     if (!fc) return;
-    try {
-      if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset, m); // SIMD's loads
-      else memory.load(fc, opcode, memOffset, m);
-    } catch (e) { this.failed(e); }
+    if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset, m); // SIMD's loads
+    else memory.load(fc, opcode, memOffset, m);
   }
   store(opcode: number, m: number, _a: number, memOffset: number, offset: number): void {
     const plain = memOffset === 0 && m === 0;
     const fc = this.begin(offset, plain ? '' : this.memargNote(opcode, memOffset, m), plain ? opcode : undefined);
     if (!fc) return;
-    try {
-      if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset, m); // v128.store
-      else memory.store(fc, opcode, memOffset, m);
-    } catch (e) { this.failed(e); }
+    if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset, m); // v128.store
+    else memory.store(fc, opcode, memOffset, m);
   }
   /** The note of an access with a memarg offset or memory (only its text is used, and only with notes on). */
   private memargNote(opcode: number, memOffset: number, m: number): string {
@@ -611,159 +610,159 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   memorySize(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.size', m === 0 ? undefined : m);
-    if (fc) try { memory.memorySize(fc, m); } catch (e) { this.failed(e); }
+    if (fc) memory.memorySize(fc, m);
   }
   memoryGrow(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.grow', m === 0 ? undefined : m);
-    if (fc) try { memory.memoryGrow(fc, m); } catch (e) { this.failed(e); }
+    if (fc) memory.memoryGrow(fc, m);
   }
   memoryInit(d: number, m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.init', d);
-    if (fc) try { memory.memoryInit(fc, d, m); } catch (e) { this.failed(e); }
+    if (fc) memory.memoryInit(fc, d, m);
   }
   dataDrop(d: number, offset: number): void {
     const fc = this.begin(offset, 'data.drop', d);
-    if (fc) try { memory.dataDrop(fc, d); } catch (e) { this.failed(e); }
+    if (fc) memory.dataDrop(fc, d);
   }
   memoryCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'memory.copy');
-    if (fc) try { memory.memoryCopy(fc, d, s); } catch (e) { this.failed(e); }
+    if (fc) memory.memoryCopy(fc, d, s);
   }
   memoryFill(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.fill', m === 0 ? undefined : m);
-    if (fc) try { memory.memoryFill(fc, m); } catch (e) { this.failed(e); }
+    if (fc) memory.memoryFill(fc, m);
   }
   atomic(opcode: number, m: number, memOffset: number, offset: number): void {
     const fc = this.begin(offset, this.memargNote(opcode, memOffset, m));
-    if (fc) try { atomics.atomic(fc, opcode, memOffset, m); } catch (e) { this.failed(e); }
+    if (fc) atomics.atomic(fc, opcode, memOffset, m);
   }
   atomicFence(offset: number): void {
     const fc = this.begin(offset, 'atomic.fence');
-    if (fc) try { atomics.atomicFence(fc); } catch (e) { this.failed(e); }
+    if (fc) atomics.atomicFence(fc);
   }
   refNull(t: RefType, offset: number): void {
     const fc = this.begin(offset, 'ref.null', t === 0x70 ? 'func' : 'extern');
-    if (fc) try { tables.refNull(fc, t); } catch (e) { this.failed(e); }
+    if (fc) tables.refNull(fc, t);
   }
   refIsNull(offset: number): void {
     const fc = this.begin(offset, 'ref.is_null');
-    if (fc) try { tables.refIsNull(fc); } catch (e) { this.failed(e); }
+    if (fc) tables.refIsNull(fc);
   }
   refFunc(f: number, offset: number): void {
     const fc = this.begin(offset, 'ref.func', f);
-    if (fc) try { tables.refFunc(fc, f); } catch (e) { this.failed(e); }
+    if (fc) tables.refFunc(fc, f);
   }
   refAsNonNull(offset: number): void {
     const fc = this.begin(offset, 'ref.as_non_null');
-    if (fc) try { funcRefs.refAsNonNull(fc); } catch (e) { this.failed(e); }
+    if (fc) funcRefs.refAsNonNull(fc);
   }
   brOnNull(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_on_null', depth);
-    if (fc) try { funcRefs.brOnNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
+    if (fc) funcRefs.brOnNull(fc, fc.control.target(depth));
   }
   brOnNonNull(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_on_non_null', depth);
-    if (fc) try { funcRefs.brOnNonNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
+    if (fc) funcRefs.brOnNonNull(fc, fc.control.target(depth));
   }
   refEq(offset: number): void {
     const fc = this.begin(offset, 'ref.eq');
-    if (fc) try { gcRefs.refEq(fc); } catch (e) { this.failed(e); }
+    if (fc) gcRefs.refEq(fc);
   }
   refI31(offset: number): void {
     const fc = this.begin(offset, 'ref.i31');
-    if (fc) try { gcRefs.refI31(fc); } catch (e) { this.failed(e); }
+    if (fc) gcRefs.refI31(fc);
   }
   i31Get(signed: boolean, offset: number): void {
     const fc = this.begin(offset, signed ? 'i31.get_s' : 'i31.get_u');
-    if (fc) try { gcRefs.i31Get(fc, signed, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) gcRefs.i31Get(fc, signed, this.nonNull);
   }
   refTest(type: RefType, cast: boolean, offset: number): void {
     const fc = this.begin(offset, cast ? 'ref.cast' : 'ref.test');
-    if (fc) try { gcRefs.refTest(fc, type, cast); } catch (e) { this.failed(e); }
+    if (fc) gcRefs.refTest(fc, type, cast);
   }
   brOnCast(depth: number, _target: ControlFrame, type: RefType, onFail: boolean, offset: number): void {
     const fc = this.begin(offset, onFail ? 'br_on_cast_fail' : 'br_on_cast', depth);
-    if (fc) try { gcRefs.brOnCast(fc, fc.control.target(depth), type, onFail); } catch (e) { this.failed(e); }
+    if (fc) gcRefs.brOnCast(fc, fc.control.target(depth), type, onFail);
   }
   structNew(t: number, withDefaults: boolean, offset: number): void {
     const fc = this.begin(offset, withDefaults ? 'struct.new_default' : 'struct.new', t);
-    if (fc) try { gcObjects.structNew(fc, t, withDefaults); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.structNew(fc, t, withDefaults);
   }
   structGet(t: number, field: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'struct.get', `${t} ${field}`);
-    if (fc) try { gcObjects.structGet(fc, t, field, signed, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.structGet(fc, t, field, signed, this.nonNull);
   }
   structSet(t: number, field: number, offset: number): void {
     const fc = this.begin(offset, 'struct.set', `${t} ${field}`);
-    if (fc) try { gcObjects.structSet(fc, t, field, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.structSet(fc, t, field, this.nonNull);
   }
   arrayNew(t: number, withDefault: boolean, offset: number): void {
     const fc = this.begin(offset, withDefault ? 'array.new_default' : 'array.new', t);
-    if (fc) try { gcObjects.arrayNew(fc, t, withDefault); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayNew(fc, t, withDefault);
   }
   arrayNewFixed(t: number, count: number, offset: number): void {
     const fc = this.begin(offset, 'array.new_fixed', `${t} ${count}`);
-    if (fc) try { gcObjects.arrayNewFixed(fc, t, count); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayNewFixed(fc, t, count);
   }
   arrayNewSegment(t: number, segment: number, data: boolean, offset: number): void {
     const fc = this.begin(offset, data ? 'array.new_data' : 'array.new_elem', `${t} ${segment}`);
-    if (fc) try { gcObjects.arrayNewSegment(fc, t, segment, data); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayNewSegment(fc, t, segment, data);
   }
   arrayGet(t: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'array.get', t);
-    if (fc) try { gcObjects.arrayGet(fc, t, signed, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayGet(fc, t, signed, this.nonNull);
   }
   arraySet(t: number, offset: number): void {
     const fc = this.begin(offset, 'array.set', t);
-    if (fc) try { gcObjects.arraySet(fc, t, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arraySet(fc, t, this.nonNull);
   }
   arrayLen(offset: number): void {
     const fc = this.begin(offset, 'array.len');
-    if (fc) try { gcObjects.arrayLen(fc, this.nonNull); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayLen(fc, this.nonNull);
   }
   arrayFill(t: number, offset: number): void {
     const fc = this.begin(offset, 'array.fill', t);
-    if (fc) try { gcObjects.arrayFill(fc, t); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayFill(fc, t);
   }
   arrayCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'array.copy', `${d} ${s}`);
-    if (fc) try { gcObjects.arrayCopy(fc); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayCopy(fc);
   }
   arrayInitSegment(t: number, segment: number, data: boolean, offset: number): void {
     const fc = this.begin(offset, data ? 'array.init_data' : 'array.init_elem', `${t} ${segment}`);
-    if (fc) try { gcObjects.arrayInitSegment(fc, segment, data); } catch (e) { this.failed(e); }
+    if (fc) gcObjects.arrayInitSegment(fc, segment, data);
   }
   tableGet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.get', t);
-    if (fc) try { tables.tableGet(fc, t); } catch (e) { this.failed(e); }
+    if (fc) tables.tableGet(fc, t);
   }
   tableSet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.set', t);
-    if (fc) try { tables.tableSet(fc, t); } catch (e) { this.failed(e); }
+    if (fc) tables.tableSet(fc, t);
   }
   tableSize(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.size', t);
-    if (fc) try { tables.tableSize(fc, t); } catch (e) { this.failed(e); }
+    if (fc) tables.tableSize(fc, t);
   }
   tableGrow(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.grow', t);
-    if (fc) try { tables.tableGrow(fc, t); } catch (e) { this.failed(e); }
+    if (fc) tables.tableGrow(fc, t);
   }
   tableFill(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.fill', t);
-    if (fc) try { tables.tableFill(fc, t); } catch (e) { this.failed(e); }
+    if (fc) tables.tableFill(fc, t);
   }
   tableCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'table.copy', `${d} ${s}`);
-    if (fc) try { tables.tableCopy(fc, d, s); } catch (e) { this.failed(e); }
+    if (fc) tables.tableCopy(fc, d, s);
   }
   tableInit(e: number, t: number, offset: number): void {
     const fc = this.begin(offset, 'table.init', `${t} ${e}`);
-    if (fc) try { tables.tableInit(fc, e, t); } catch (err) { this.failed(err); }
+    if (fc) tables.tableInit(fc, e, t);
   }
   elemDrop(e: number, offset: number): void {
     const fc = this.begin(offset, 'elem.drop', e);
-    if (fc) try { tables.elemDrop(fc, e); } catch (err) { this.failed(err); }
+    if (fc) tables.elemDrop(fc, e);
   }
 }
 // #endregion code-generator
