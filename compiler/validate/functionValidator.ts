@@ -557,7 +557,7 @@ export class FunctionValidator implements FunctionContext {
    */
   validate(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean): void {
     try {
-      this.validateBody(bytes, start, end, base, funcIndex, next, moreInSection, true);
+      this.validatePass(bytes, start, end, base, funcIndex, next, moreInSection, true);
     } catch (e) {
       // What a hook throws is handled here, once, rather than in every hook (a try/catch in each
       // took some 40 bytes of the operator loop's inlining budget per hook V8 inlined into it).
@@ -567,12 +567,12 @@ export class FunctionValidator implements FunctionContext {
       // or gives up on this body alone: then it is validated again from its start, the code
       // generator ignoring every hook but endFunction.
       cg.hookThrew(e);
-      this.validateBody(bytes, start, end, base, funcIndex, next, moreInSection, false);
+      this.validatePass(bytes, start, end, base, funcIndex, next, moreInSection, false);
     }
   }
 
   /** validate's loop; `first`: false when the body is validated again after a hook threw (no beginFunction). */
-  private validateBody(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean, first: boolean): void {
+  private validatePass(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean, first: boolean): void {
     const m = this.module;
     const r = this.r;
     r.bytes = bytes;
