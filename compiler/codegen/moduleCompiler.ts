@@ -193,8 +193,8 @@ export class X64CodeGenerator implements CodeGenerator {
 
   /**
    * Start lowering one operator: its function compiler, or null while the function is being
-   * skipped. Each operator method then calls its lowering directly (no closure per operator);
-   * what it throws reaches hookThrew through the validator.
+   * skipped. Each operator method then calls its lowering directly (no closure per operator)
+   * and hands what it throws to failed().
    */
   private begin(offset: number, name: string, imm?: number | bigint | string): FunctionCompiler | null {
     if (this.skipping !== null) return null;
@@ -222,11 +222,8 @@ export class X64CodeGenerator implements CodeGenerator {
     this.fnNotes.push([this.asm.offset, noteText(name, imm)]);
   }
 
-  /**
-   * A lowering threw (the validator catches it, outside its operator loop): "not implemented
-   * yet" turns the whole function into a stub, anything else ends the compile.
-   */
-  hookThrew(e: unknown): void {
+  /** A lowering threw: "not implemented yet" turns the whole function into a stub. */
+  private failed(e: unknown): void {
     if (e instanceof NotImplementedYet) this.skipping = e.reason;
     else if (e instanceof CompileError) throw e;
     else {
@@ -377,162 +374,158 @@ export class X64CodeGenerator implements CodeGenerator {
   // --- control
   unreachable(offset: number): void {
     const fc = this.begin(offset, 'unreachable');
-    if (fc) fc.trapNow(TrapCode.unreachable);
+    if (fc) try { fc.trapNow(TrapCode.unreachable); } catch (e) { this.failed(e); }
   }
   block(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'block');
-    if (fc) control.block(fc, frame);
+    if (fc) try { control.block(fc, frame); } catch (e) { this.failed(e); }
   }
   loop(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'loop');
-    if (fc) {
-      fc.bounds.reset();
-      control.loop(fc, frame);
-    }
+    if (fc) try { fc.bounds.reset(); control.loop(fc, frame); } catch (e) { this.failed(e); }
   }
   if(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'if');
-    if (fc) control.ifBlock(fc, frame, fc.popCond());
+    if (fc) try { control.ifBlock(fc, frame, fc.popCond()); } catch (e) { this.failed(e); }
   }
   else(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, 'else');
-    if (fc) {
-      fc.bounds.reset();
-      control.elseArm(fc, live);
-    }
+    if (fc) try { fc.bounds.reset(); control.elseArm(fc, live); } catch (e) { this.failed(e); }
   }
   end(frame: ControlFrame, offset: number): void {
     const live = !frame.unreachable;
     const fc = this.begin(offset, frame.kind === FrameKind.function ? 'end (function)' : 'end');
     if (fc) {
-      factsAtEnd(fc);
-      const kind = fc.control.top().kind;
-      if (kind === FrameKind.try || kind === FrameKind.catch) legacy.endLegacyTry(fc);
-      control.end(fc, live);
-      if (kind === FrameKind.function && fc.control.legacyTables.length > 0) legacy.emitLegacyTables(fc);
+      try {
+        factsAtEnd(fc);
+        const kind = fc.control.top().kind;
+        if (kind === FrameKind.try || kind === FrameKind.catch) legacy.endLegacyTry(fc);
+        control.end(fc, live);
+        if (kind === FrameKind.function && fc.control.legacyTables.length > 0) legacy.emitLegacyTables(fc);
+      } catch (e) { this.failed(e); }
     }
   }
   br(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br', depth);
-    if (fc) control.branchTo(fc, fc.control.target(depth));
+    if (fc) try { control.branchTo(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
   }
   brIf(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_if', depth);
-    if (fc) control.brIf(fc, fc.control.target(depth), fc.popCond());
+    if (fc) try { control.brIf(fc, fc.control.target(depth), fc.popCond()); } catch (e) { this.failed(e); }
   }
   brTable(targets: Uint32Array, targetCount: number, defaultDepth: number, offset: number): void {
     const fc = this.begin(offset, 'br_table');
-    if (fc) control.brTable(fc, targets, targetCount, defaultDepth, fc.pop());
+    if (fc) try { control.brTable(fc, targets, targetCount, defaultDepth, fc.pop()); } catch (e) { this.failed(e); }
   }
   return(offset: number): void {
     const fc = this.begin(offset, 'return');
-    if (fc) control.emitReturn(fc);
+    if (fc) try { control.emitReturn(fc); } catch (e) { this.failed(e); }
   }
   call(funcIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'call', funcIndex);
-    if (fc) call(fc, funcIndex);
+    if (fc) try { call(fc, funcIndex); } catch (e) { this.failed(e); }
   }
   callIndirect(typeIndex: number, type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'call_indirect', typeIndex);
-    if (fc) tables.callIndirect(fc, typeIndex, type, tableIndex);
+    if (fc) try { tables.callIndirect(fc, typeIndex, type, tableIndex); } catch (e) { this.failed(e); }
   }
 
   returnCall(funcIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'return_call', funcIndex);
-    if (fc) returnCall(fc, funcIndex);
+    if (fc) try { returnCall(fc, funcIndex); } catch (e) { this.failed(e); }
   }
   returnCallIndirect(typeIndex: number, _type: FuncType, tableIndex: number, offset: number): void {
     const fc = this.begin(offset, 'return_call_indirect', typeIndex);
-    if (fc) returnCallIndirect(fc, typeIndex, tableIndex);
+    if (fc) try { returnCallIndirect(fc, typeIndex, tableIndex); } catch (e) { this.failed(e); }
   }
   callRef(typeIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'call_ref', typeIndex);
-    if (fc) funcRefs.callRef(fc, typeIndex, this.nonNull);
+    if (fc) try { funcRefs.callRef(fc, typeIndex, this.nonNull); } catch (e) { this.failed(e); }
   }
   returnCallRef(typeIndex: number, _type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'return_call_ref', typeIndex);
-    if (fc) returnCallRef(fc, typeIndex, this.nonNull);
+    if (fc) try { returnCallRef(fc, typeIndex, this.nonNull); } catch (e) { this.failed(e); }
   }
 
   // --- exception handling (exceptions.ts)
   tryTable(frame: ControlFrame, catches: CatchClauses, offset: number): void {
     const fc = this.begin(offset, 'try_table');
-    if (fc) exceptions.tryTable(fc, frame, catches);
+    if (fc) try { exceptions.tryTable(fc, frame, catches); } catch (e) { this.failed(e); }
   }
   throw(tagIndex: number, type: FuncType, offset: number): void {
     const fc = this.begin(offset, 'throw', tagIndex);
-    if (fc) exceptions.throwTag(fc, tagIndex, type);
+    if (fc) try { exceptions.throwTag(fc, tagIndex, type); } catch (e) { this.failed(e); }
   }
   throwRef(offset: number): void {
     const fc = this.begin(offset, 'throw_ref');
-    if (fc) exceptions.throwRef(fc);
+    if (fc) try { exceptions.throwRef(fc); } catch (e) { this.failed(e); }
   }
   legacyTry(frame: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'try');
-    if (fc) legacy.legacyTry(fc, frame);
+    if (fc) try { legacy.legacyTry(fc, frame); } catch (e) { this.failed(e); }
   }
   legacyCatch(frame: ControlFrame, tag: number, offset: number): void {
     const fc = this.begin(offset, tag < 0 ? 'catch_all' : 'catch', tag < 0 ? undefined : tag);
-    if (fc) legacy.legacyCatch(fc, tag, !frame.unreachable);
+    if (fc) try { legacy.legacyCatch(fc, tag, !frame.unreachable); } catch (e) { this.failed(e); }
   }
   delegate(frame: ControlFrame, depth: number, offset: number): void {
     const fc = this.begin(offset, 'delegate', depth);
-    if (fc) legacy.delegate(fc, depth, !frame.unreachable);
+    if (fc) try { legacy.delegate(fc, depth, !frame.unreachable); } catch (e) { this.failed(e); }
   }
   rethrow(depth: number, offset: number): void {
     const fc = this.begin(offset, 'rethrow', depth);
-    if (fc) legacy.rethrow(fc, depth);
+    if (fc) try { legacy.rethrow(fc, depth); } catch (e) { this.failed(e); }
   }
 
   // --- parametric and variables
   drop(_type: ValType, offset: number): void {
     const fc = this.begin(offset, 'drop');
-    if (fc) vars.drop(fc);
+    if (fc) try { vars.drop(fc); } catch (e) { this.failed(e); }
   }
   select(type: ValType, offset: number): void {
     const fc = this.begin(offset, 'select');
-    if (fc) vars.select(fc, type);
+    if (fc) try { vars.select(fc, type); } catch (e) { this.failed(e); }
   }
   localGet(index: number, _type: ValType, offset: number): void {
     const fc = this.begin(offset, 'local.get', index);
-    if (fc) vars.localGet(fc, index);
+    if (fc) try { vars.localGet(fc, index); } catch (e) { this.failed(e); }
   }
   localSet(index: number, _type: ValType, offset: number): void {
     const fc = this.beginLocalWrite(offset, 'local.set', index);
-    if (fc) vars.localSet(fc, index, false);
+    if (fc) try { vars.localSet(fc, index, false); } catch (e) { this.failed(e); }
   }
   localTee(index: number, _type: ValType, offset: number): void {
     const fc = this.beginLocalWrite(offset, 'local.tee', index);
-    if (fc) vars.localSet(fc, index, true);
+    if (fc) try { vars.localSet(fc, index, true); } catch (e) { this.failed(e); }
   }
   globalGet(index: number, type: GlobalType, offset: number): void {
     const fc = this.begin(offset, 'global.get', index);
-    if (fc) vars.globalGet(fc, index, type);
+    if (fc) try { vars.globalGet(fc, index, type); } catch (e) { this.failed(e); }
   }
   globalSet(index: number, type: GlobalType, offset: number): void {
     const fc = this.begin(offset, 'global.set', index);
-    if (fc) vars.globalSet(fc, index, type);
+    if (fc) try { vars.globalSet(fc, index, type); } catch (e) { this.failed(e); }
   }
 
   // --- constants and numeric
   i32Const(value: number, offset: number): void {
     const fc = this.begin(offset, 'i32.const', value | 0);
-    if (fc) pushI32(fc, value);
+    if (fc) try { pushI32(fc, value); } catch (e) { this.failed(e); }
   }
   i64Const(low: number, high: number, offset: number): void {
     // The note's text needs the value as one number; the code generator never does.
     const text = this.keepNotes ? BigInt.asIntN(64, (BigInt(high) << 32n) | BigInt(low >>> 0)) : undefined;
     const fc = this.begin(offset, 'i64.const', text);
-    if (fc) pushI64(fc, low, high);
+    if (fc) try { pushI64(fc, low, high); } catch (e) { this.failed(e); }
   }
   f32Const(bits: number, offset: number): void {
     const fc = this.begin(offset, 'f32.const', this.keepNotes ? floatText(bits, undefined) : undefined);
-    if (fc) fc.push(constant(F32, bits));
+    if (fc) try { fc.push(constant(F32, bits)); } catch (e) { this.failed(e); }
   }
   f64Const(lo: number, hi: number, offset: number): void {
     const fc = this.begin(offset, 'f64.const', this.keepNotes ? floatText(lo, hi) : undefined);
-    if (fc) fc.push(constant64(F64, lo, hi));
+    if (fc) try { fc.push(constant64(F64, lo, hi)); } catch (e) { this.failed(e); }
   }
   unary(opcode: number, offset: number): void {
     this.numeric(opcode, offset);
@@ -549,7 +542,7 @@ export class X64CodeGenerator implements CodeGenerator {
     if (!fc) return;
     const lower = LOWERINGS[dispatchIndex(opcode)];
     if (lower === undefined) return this.todo(opcodeName(opcode), offset);
-    lower(fc);
+    try { lower(fc); } catch (e) { this.failed(e); }
   }
   ternary(opcode: number, offset: number): void {
     this.numeric(opcode, offset);
@@ -558,34 +551,38 @@ export class X64CodeGenerator implements CodeGenerator {
     const fc = this.begin(offset, '', opcode);
     if (!fc) return;
     const sub = opcode & 0xfff; // 19 add128, 20 sub128, 21 mul_wide_s, 22 mul_wide_u
-    if (sub < 21) wideArithmetic.addSub128(fc, sub === 20);
-    else wideArithmetic.mulWide(fc, sub === 21);
+    try {
+      if (sub < 21) wideArithmetic.addSub128(fc, sub === 20);
+      else wideArithmetic.mulWide(fc, sub === 21);
+    } catch (e) { this.failed(e); }
   }
   // SIMD's own hooks (its plain operators, loads and stores come through those above and below).
   v128Const(bytes: Uint8Array, offset: number): void {
     const fc = this.begin(offset, 'v128.const', this.keepNotes ? vectorText(bytes) : undefined);
-    if (fc) simd.v128Const(fc, bytes);
+    if (fc) try { simd.v128Const(fc, bytes); } catch (e) { this.failed(e); }
   }
   simdLane(opcode: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, lane);
     if (!fc) return;
-    if (name.includes('extract')) simd.extractLane(fc, name, lane);
-    else simd.replaceLane(fc, name, lane);
+    try {
+      if (name.includes('extract')) simd.extractLane(fc, name, lane);
+      else simd.replaceLane(fc, name, lane);
+    } catch (e) { this.failed(e); }
   }
   shuffle(lanes: Uint8Array, offset: number): void {
     const fc = this.begin(offset, 'i8x16.shuffle', this.keepNotes ? [...lanes].join(' ') : undefined);
-    if (fc) simd.shuffle(fc, lanes);
+    if (fc) try { simd.shuffle(fc, lanes); } catch (e) { this.failed(e); }
   }
   loadLane(opcode: number, m: number, _a: number, memOffset: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
-    if (fc) vectorMemory.loadLane(fc, name, memOffset, lane, m);
+    if (fc) try { vectorMemory.loadLane(fc, name, memOffset, lane, m); } catch (e) { this.failed(e); }
   }
   storeLane(opcode: number, m: number, _a: number, memOffset: number, lane: number, offset: number): void {
     const name = opcodeName(opcode);
     const fc = this.begin(offset, name, this.keepNotes ? laneNote(memOffset, lane) : undefined);
-    if (fc) vectorMemory.storeLane(fc, name, memOffset, lane, m);
+    if (fc) try { vectorMemory.storeLane(fc, name, memOffset, lane, m); } catch (e) { this.failed(e); }
   }
 
   // --- memory (m: the memory index, 0 but with multi-memory)
@@ -593,15 +590,19 @@ export class X64CodeGenerator implements CodeGenerator {
     const plain = memOffset === 0 && m === 0;
     const fc = this.begin(offset, plain ? '' : this.memargNote(opcode, memOffset, m), plain ? opcode : undefined);
     if (!fc) return;
-    if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset, m); // SIMD's loads
-    else memory.load(fc, opcode, memOffset, m);
+    try {
+      if (opcode > 0xff) vectorMemory.vectorLoad(fc, opcodeName(opcode), memOffset, m); // SIMD's loads
+      else memory.load(fc, opcode, memOffset, m);
+    } catch (e) { this.failed(e); }
   }
   store(opcode: number, m: number, _a: number, memOffset: number, offset: number): void {
     const plain = memOffset === 0 && m === 0;
     const fc = this.begin(offset, plain ? '' : this.memargNote(opcode, memOffset, m), plain ? opcode : undefined);
     if (!fc) return;
-    if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset, m); // v128.store
-    else memory.store(fc, opcode, memOffset, m);
+    try {
+      if (opcode > 0xff) vectorMemory.vectorStore(fc, memOffset, m); // v128.store
+      else memory.store(fc, opcode, memOffset, m);
+    } catch (e) { this.failed(e); }
   }
   /** The note of an access with a memarg offset or memory (only its text is used, and only with notes on). */
   private memargNote(opcode: number, memOffset: number, m: number): string {
@@ -610,159 +611,159 @@ export class X64CodeGenerator implements CodeGenerator {
   }
   memorySize(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.size', m === 0 ? undefined : m);
-    if (fc) memory.memorySize(fc, m);
+    if (fc) try { memory.memorySize(fc, m); } catch (e) { this.failed(e); }
   }
   memoryGrow(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.grow', m === 0 ? undefined : m);
-    if (fc) memory.memoryGrow(fc, m);
+    if (fc) try { memory.memoryGrow(fc, m); } catch (e) { this.failed(e); }
   }
   memoryInit(d: number, m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.init', d);
-    if (fc) memory.memoryInit(fc, d, m);
+    if (fc) try { memory.memoryInit(fc, d, m); } catch (e) { this.failed(e); }
   }
   dataDrop(d: number, offset: number): void {
     const fc = this.begin(offset, 'data.drop', d);
-    if (fc) memory.dataDrop(fc, d);
+    if (fc) try { memory.dataDrop(fc, d); } catch (e) { this.failed(e); }
   }
   memoryCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'memory.copy');
-    if (fc) memory.memoryCopy(fc, d, s);
+    if (fc) try { memory.memoryCopy(fc, d, s); } catch (e) { this.failed(e); }
   }
   memoryFill(m: number, offset: number): void {
     const fc = this.begin(offset, 'memory.fill', m === 0 ? undefined : m);
-    if (fc) memory.memoryFill(fc, m);
+    if (fc) try { memory.memoryFill(fc, m); } catch (e) { this.failed(e); }
   }
   atomic(opcode: number, m: number, memOffset: number, offset: number): void {
     const fc = this.begin(offset, this.memargNote(opcode, memOffset, m));
-    if (fc) atomics.atomic(fc, opcode, memOffset, m);
+    if (fc) try { atomics.atomic(fc, opcode, memOffset, m); } catch (e) { this.failed(e); }
   }
   atomicFence(offset: number): void {
     const fc = this.begin(offset, 'atomic.fence');
-    if (fc) atomics.atomicFence(fc);
+    if (fc) try { atomics.atomicFence(fc); } catch (e) { this.failed(e); }
   }
   refNull(t: RefType, offset: number): void {
     const fc = this.begin(offset, 'ref.null', t === 0x70 ? 'func' : 'extern');
-    if (fc) tables.refNull(fc, t);
+    if (fc) try { tables.refNull(fc, t); } catch (e) { this.failed(e); }
   }
   refIsNull(offset: number): void {
     const fc = this.begin(offset, 'ref.is_null');
-    if (fc) tables.refIsNull(fc);
+    if (fc) try { tables.refIsNull(fc); } catch (e) { this.failed(e); }
   }
   refFunc(f: number, offset: number): void {
     const fc = this.begin(offset, 'ref.func', f);
-    if (fc) tables.refFunc(fc, f);
+    if (fc) try { tables.refFunc(fc, f); } catch (e) { this.failed(e); }
   }
   refAsNonNull(offset: number): void {
     const fc = this.begin(offset, 'ref.as_non_null');
-    if (fc) funcRefs.refAsNonNull(fc);
+    if (fc) try { funcRefs.refAsNonNull(fc); } catch (e) { this.failed(e); }
   }
   brOnNull(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_on_null', depth);
-    if (fc) funcRefs.brOnNull(fc, fc.control.target(depth));
+    if (fc) try { funcRefs.brOnNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
   }
   brOnNonNull(depth: number, _target: ControlFrame, offset: number): void {
     const fc = this.begin(offset, 'br_on_non_null', depth);
-    if (fc) funcRefs.brOnNonNull(fc, fc.control.target(depth));
+    if (fc) try { funcRefs.brOnNonNull(fc, fc.control.target(depth)); } catch (e) { this.failed(e); }
   }
   refEq(offset: number): void {
     const fc = this.begin(offset, 'ref.eq');
-    if (fc) gcRefs.refEq(fc);
+    if (fc) try { gcRefs.refEq(fc); } catch (e) { this.failed(e); }
   }
   refI31(offset: number): void {
     const fc = this.begin(offset, 'ref.i31');
-    if (fc) gcRefs.refI31(fc);
+    if (fc) try { gcRefs.refI31(fc); } catch (e) { this.failed(e); }
   }
   i31Get(signed: boolean, offset: number): void {
     const fc = this.begin(offset, signed ? 'i31.get_s' : 'i31.get_u');
-    if (fc) gcRefs.i31Get(fc, signed, this.nonNull);
+    if (fc) try { gcRefs.i31Get(fc, signed, this.nonNull); } catch (e) { this.failed(e); }
   }
   refTest(type: RefType, cast: boolean, offset: number): void {
     const fc = this.begin(offset, cast ? 'ref.cast' : 'ref.test');
-    if (fc) gcRefs.refTest(fc, type, cast);
+    if (fc) try { gcRefs.refTest(fc, type, cast); } catch (e) { this.failed(e); }
   }
   brOnCast(depth: number, _target: ControlFrame, type: RefType, onFail: boolean, offset: number): void {
     const fc = this.begin(offset, onFail ? 'br_on_cast_fail' : 'br_on_cast', depth);
-    if (fc) gcRefs.brOnCast(fc, fc.control.target(depth), type, onFail);
+    if (fc) try { gcRefs.brOnCast(fc, fc.control.target(depth), type, onFail); } catch (e) { this.failed(e); }
   }
   structNew(t: number, withDefaults: boolean, offset: number): void {
     const fc = this.begin(offset, withDefaults ? 'struct.new_default' : 'struct.new', t);
-    if (fc) gcObjects.structNew(fc, t, withDefaults);
+    if (fc) try { gcObjects.structNew(fc, t, withDefaults); } catch (e) { this.failed(e); }
   }
   structGet(t: number, field: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'struct.get', `${t} ${field}`);
-    if (fc) gcObjects.structGet(fc, t, field, signed, this.nonNull);
+    if (fc) try { gcObjects.structGet(fc, t, field, signed, this.nonNull); } catch (e) { this.failed(e); }
   }
   structSet(t: number, field: number, offset: number): void {
     const fc = this.begin(offset, 'struct.set', `${t} ${field}`);
-    if (fc) gcObjects.structSet(fc, t, field, this.nonNull);
+    if (fc) try { gcObjects.structSet(fc, t, field, this.nonNull); } catch (e) { this.failed(e); }
   }
   arrayNew(t: number, withDefault: boolean, offset: number): void {
     const fc = this.begin(offset, withDefault ? 'array.new_default' : 'array.new', t);
-    if (fc) gcObjects.arrayNew(fc, t, withDefault);
+    if (fc) try { gcObjects.arrayNew(fc, t, withDefault); } catch (e) { this.failed(e); }
   }
   arrayNewFixed(t: number, count: number, offset: number): void {
     const fc = this.begin(offset, 'array.new_fixed', `${t} ${count}`);
-    if (fc) gcObjects.arrayNewFixed(fc, t, count);
+    if (fc) try { gcObjects.arrayNewFixed(fc, t, count); } catch (e) { this.failed(e); }
   }
   arrayNewSegment(t: number, segment: number, data: boolean, offset: number): void {
     const fc = this.begin(offset, data ? 'array.new_data' : 'array.new_elem', `${t} ${segment}`);
-    if (fc) gcObjects.arrayNewSegment(fc, t, segment, data);
+    if (fc) try { gcObjects.arrayNewSegment(fc, t, segment, data); } catch (e) { this.failed(e); }
   }
   arrayGet(t: number, signed: boolean, offset: number): void {
     const fc = this.begin(offset, 'array.get', t);
-    if (fc) gcObjects.arrayGet(fc, t, signed, this.nonNull);
+    if (fc) try { gcObjects.arrayGet(fc, t, signed, this.nonNull); } catch (e) { this.failed(e); }
   }
   arraySet(t: number, offset: number): void {
     const fc = this.begin(offset, 'array.set', t);
-    if (fc) gcObjects.arraySet(fc, t, this.nonNull);
+    if (fc) try { gcObjects.arraySet(fc, t, this.nonNull); } catch (e) { this.failed(e); }
   }
   arrayLen(offset: number): void {
     const fc = this.begin(offset, 'array.len');
-    if (fc) gcObjects.arrayLen(fc, this.nonNull);
+    if (fc) try { gcObjects.arrayLen(fc, this.nonNull); } catch (e) { this.failed(e); }
   }
   arrayFill(t: number, offset: number): void {
     const fc = this.begin(offset, 'array.fill', t);
-    if (fc) gcObjects.arrayFill(fc, t);
+    if (fc) try { gcObjects.arrayFill(fc, t); } catch (e) { this.failed(e); }
   }
   arrayCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'array.copy', `${d} ${s}`);
-    if (fc) gcObjects.arrayCopy(fc);
+    if (fc) try { gcObjects.arrayCopy(fc); } catch (e) { this.failed(e); }
   }
   arrayInitSegment(t: number, segment: number, data: boolean, offset: number): void {
     const fc = this.begin(offset, data ? 'array.init_data' : 'array.init_elem', `${t} ${segment}`);
-    if (fc) gcObjects.arrayInitSegment(fc, segment, data);
+    if (fc) try { gcObjects.arrayInitSegment(fc, segment, data); } catch (e) { this.failed(e); }
   }
   tableGet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.get', t);
-    if (fc) tables.tableGet(fc, t);
+    if (fc) try { tables.tableGet(fc, t); } catch (e) { this.failed(e); }
   }
   tableSet(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.set', t);
-    if (fc) tables.tableSet(fc, t);
+    if (fc) try { tables.tableSet(fc, t); } catch (e) { this.failed(e); }
   }
   tableSize(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.size', t);
-    if (fc) tables.tableSize(fc, t);
+    if (fc) try { tables.tableSize(fc, t); } catch (e) { this.failed(e); }
   }
   tableGrow(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.grow', t);
-    if (fc) tables.tableGrow(fc, t);
+    if (fc) try { tables.tableGrow(fc, t); } catch (e) { this.failed(e); }
   }
   tableFill(t: number, offset: number): void {
     const fc = this.begin(offset, 'table.fill', t);
-    if (fc) tables.tableFill(fc, t);
+    if (fc) try { tables.tableFill(fc, t); } catch (e) { this.failed(e); }
   }
   tableCopy(d: number, s: number, offset: number): void {
     const fc = this.begin(offset, 'table.copy', `${d} ${s}`);
-    if (fc) tables.tableCopy(fc, d, s);
+    if (fc) try { tables.tableCopy(fc, d, s); } catch (e) { this.failed(e); }
   }
   tableInit(e: number, t: number, offset: number): void {
     const fc = this.begin(offset, 'table.init', `${t} ${e}`);
-    if (fc) tables.tableInit(fc, e, t);
+    if (fc) try { tables.tableInit(fc, e, t); } catch (err) { this.failed(err); }
   }
   elemDrop(e: number, offset: number): void {
     const fc = this.begin(offset, 'elem.drop', e);
-    if (fc) tables.elemDrop(fc, e);
+    if (fc) try { tables.elemDrop(fc, e); } catch (err) { this.failed(err); }
   }
 }
 // #endregion code-generator

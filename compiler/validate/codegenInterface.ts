@@ -31,8 +31,8 @@
 //   stack, valid only while that frame is open, and arrays (br_table targets, v128 constants,
 //   shuffle lanes) are reused. Read them during the call, copy what you keep. FuncTypes and
 //   ModuleInfo parts are stable.
-// - Errors: throw CompileError (compiler/errors.ts) for implementation limits; anything else the
-//   code generator throws stops validation of the module unless hookThrew says otherwise.
+// - Errors: throw CompileError (compiler/errors.ts) for implementation limits; anything the code
+//   generator throws stops validation of the module.
 
 import type { FuncType, GlobalType, ModuleInfo, RefType, ValType } from '../binary/types.ts';
 
@@ -148,14 +148,6 @@ export interface CodeGenerator {
    * other parts' bodies to them.
    */
   leavesBody?(funcIndex: number, size: number): boolean;
-  /**
-   * Optional: a hook threw `error` (anything but a CompileError, which always stops validation)
-   * while a body was being validated. Throw to stop validation; return to give up on this body's
-   * code alone: the validator then validates the body again from its start, calling the hooks
-   * again (without beginFunction), which the code generator ignores until endFunction. Without
-   * this method, what a hook throws stops validation.
-   */
-  hookThrew?(error: unknown): void;
   /** `offset` is the byte offset of the body (its size field's first byte). */
   beginFunction(context: FunctionContext, offset: number): void;
   /** After the body's final `end` (which was reported as end() of the function frame). */

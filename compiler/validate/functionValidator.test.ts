@@ -128,51 +128,6 @@ describe('what the code generator is told', () => {
     expect(() => validateModule(invalid, new NoopCodeGenerator())).toThrow('type mismatch');
   });
 
-  it('hands what a hook throws to hookThrew, then validates the body again from its start', async () => {
-    const bytes = await watToWasm('(module (func (result i32) i32.const 1 i32.const 2 i32.add) (func i32.const 3 drop))');
-    const giveUp = new Error('give up on this body');
-    class GivesUp extends RecordingCodeGenerator {
-      failures = 0;
-      override i32Const(value: number, offset: number): void {
-        super.i32Const(value, offset);
-        if (value === 2 && this.failures === 0) throw giveUp;
-      }
-      hookThrew(e: unknown): void {
-        expect(e).toBe(giveUp);
-        this.failures++;
-        this.events.push('hookThrew');
-      }
-    }
-    const cg = new GivesUp();
-    validateModule(bytes, cg);
-    expect(cg.events.filter((e) => !e.startsWith('beginModule') && !e.startsWith('endModule'))).toEqual([
-      'beginFunction 0 ', 'i32Const 1', 'i32Const 2', 'hookThrew',
-      // The same body again, without beginFunction: the code generator ignores what it does not want.
-      'i32Const 1', 'i32Const 2', 'binary 106', 'end [kind=0 depth=0 dead=false]', 'endFunction 0',
-      'beginFunction 1 ', 'i32Const 3', 'drop 127', 'end [kind=0 depth=0 dead=false]', 'endFunction 1',
-    ]);
-    // Errors of the module found after the hook threw are reported as ever, at their own offsets.
-    const broken = await watToWasm('(module (func i32.const 2 drop))');
-    const drop = broken.lastIndexOf(0x1a);
-    broken[drop] = 0x6a; // drop -> i32.add of one operand
-    cg.failures = 0;
-    let caught: unknown;
-    try {
-      validateModule(broken, cg);
-    } catch (e) {
-      caught = e;
-    }
-    expect(cg.failures).toBe(1);
-    expect(caught).toBeInstanceOf(CompileError);
-    expect((caught as CompileError).reason).toBe('type mismatch');
-    expect((caught as CompileError).offset).toBe(drop);
-    // Without hookThrew, what a hook throws stops validation, as it is.
-    class Throws extends NoopCodeGenerator {
-      override i32Const(): void { throw giveUp; }
-    }
-    expect(() => validateModule(bytes, new Throws())).toThrow(giveUp);
-  });
-
   it("gives each frame its opener's offset, for the frame itself and as a branch target", async () => {
     const bytes = await watToWasm(`(module (func (param i32)
       block loop local.get 0 br_if 1 local.get 0 if br 2 end end end))`);

@@ -556,23 +556,6 @@ export class FunctionValidator implements FunctionContext {
    * which reads on past the body.
    */
   validate(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean): void {
-    try {
-      this.validatePass(bytes, start, end, base, funcIndex, next, moreInSection, true);
-    } catch (e) {
-      // What a hook throws is handled here, once, rather than in every hook (a try/catch in each
-      // took some 40 bytes of the operator loop's inlining budget per hook V8 inlined into it).
-      const cg = this.cg;
-      if (cg === null || e instanceof CompileError || cg.hookThrew === undefined) throw e;
-      // The code generator throws again (a bug of its own, made a CompileError at the operator),
-      // or gives up on this body alone: then it is validated again from its start, the code
-      // generator ignoring every hook but endFunction.
-      cg.hookThrew(e);
-      this.validatePass(bytes, start, end, base, funcIndex, next, moreInSection, false);
-    }
-  }
-
-  /** validate's loop; `first`: false when the body is validated again after a hook threw (no beginFunction). */
-  private validatePass(bytes: Uint8Array, start: number, end: number, base: number, funcIndex: number, next: number, moreInSection: boolean, first: boolean): void {
     const m = this.module;
     const r = this.r;
     r.bytes = bytes;
@@ -602,7 +585,7 @@ export class FunctionValidator implements FunctionContext {
       e.start = r.pos;
       e.end = end;
       e.base = base;
-      if (first) cg.beginFunction(this, base + start);
+      cg.beginFunction(this, base + start);
     }
 
     // The position lives in a local for speed; r.pos is set from it before any call that reads.
