@@ -1413,14 +1413,8 @@ export class FunctionValidator implements FunctionContext {
         return;
       }
       case 0x18: case 0x19: { // br_on_cast, br_on_cast_fail
-        const end = r.pos;
-        r.pos = immediates;
-        const flags = r.u8();
-        const depth = r.u32();
-        readHeapType(r, this.module);
-        const target = readHeapType(r, this.module);
-        r.pos = end;
-        cg.brOnCast(depth, this.frames.view(this.label(depth)), flags & 2 ? target : asNonNull(target), sub === 0x19, offset);
+        const { depth, target } = this.castBranchImmediates(immediates);
+        cg.brOnCast(depth, this.frames.view(this.label(depth)), target, sub === 0x19, offset);
         return;
       }
       // Custom descriptors.
@@ -1449,20 +1443,27 @@ export class FunctionValidator implements FunctionContext {
         return;
       }
       case 0x25: case 0x26: { // br_on_cast_desc_eq, br_on_cast_desc_eq_fail
-        const end = r.pos;
-        r.pos = immediates;
-        const flags = r.u8();
-        const depth = r.u32();
-        readHeapType(r, this.module);
-        const target = readHeapType(r, this.module);
-        r.pos = end;
-        cg.brOnCastDesc(depth, this.frames.view(this.label(depth)), flags & 2 ? target : asNonNull(target), sub === 0x26, offset);
+        const { depth, target } = this.castBranchImmediates(immediates);
+        cg.brOnCastDesc(depth, this.frames.view(this.label(depth)), target, sub === 0x26, offset);
         return;
       }
       case 0x1c: cg.refI31(offset); return;
       case 0x1d: case 0x1e: cg.i31Get(sub === 0x1d, offset); return;
       // 0x1a, 0x1b: any.convert_extern, extern.convert_any: one representation, nothing to do.
     }
+  }
+
+  /** A cast branch's immediates, read again at `immediates`: its label depth and target type (flags bit 1: the target is nullable). */
+  private castBranchImmediates(immediates: number): { depth: number; target: ValType } {
+    const r = this.r;
+    const end = r.pos;
+    r.pos = immediates;
+    const flags = r.u8();
+    const depth = r.u32();
+    readHeapType(r, this.module);
+    const target = readHeapType(r, this.module);
+    r.pos = end;
+    return { depth, target: flags & 2 ? target : asNonNull(target) };
   }
 
   // #region gc-object-dispatch

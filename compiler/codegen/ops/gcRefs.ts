@@ -162,7 +162,7 @@ function testObjectKind(fc: FunctionCompiler, w: number, kind: number, nullable:
  */
 function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
   const a = fc.asm;
-  const S = GPR32[SCRATCH]!, W = GPR64[w]!, T = GPR64[SCRATCH2]!;
+  const S = GPR32[SCRATCH]!, W = GPR64[w]!;
   const index = refTypeIndex(type);
   const expected = dword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.typeId(index));
   const isFunc = (type & 0xff) === 0x70;
@@ -174,16 +174,26 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
     }
     // A final type has no subtypes to walk to; an exact one (custom descriptors) accepts none.
     if (fc.env.module.typeDefs[index]?.final !== false || isExact(type)) return;
-    const next = a.newLabel();
-    a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
-    a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
-    a.bind(next);
-    a.cmp(S, expected);
-    a.jcc('e', done);
-    a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
-    a.test(S, S);
-    a.jcc('ne', next);
+    walkSupertypes(fc, expected, done);
   });
+}
+
+/**
+ * Up the supertype chain from the type id in SCRATCH: to `found` when an id equals `expected`,
+ * on (SCRATCH 0) at the chain's end.
+ */
+function walkSupertypes(fc: FunctionCompiler, expected: ReturnType<typeof dword>, found: Label): void {
+  const a = fc.asm;
+  const S = GPR32[SCRATCH]!, T = GPR64[SCRATCH2]!;
+  const next = a.newLabel();
+  a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
+  a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
+  a.bind(next);
+  a.cmp(S, expected);
+  a.jcc('e', found);
+  a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
+  a.test(S, S);
+  a.jcc('ne', next);
 }
 
 /**
@@ -193,7 +203,7 @@ function testConcrete(fc: FunctionCompiler, w: number, type: number): Answer {
  */
 function testDescribed(fc: FunctionCompiler, w: number, d: number, type: number): Answer {
   const a = fc.asm;
-  const S = GPR32[SCRATCH]!, W = GPR64[w]!, T = GPR64[SCRATCH2]!;
+  const S = GPR32[SCRATCH]!, W = GPR64[w]!;
   const index = refTypeIndex(type);
   const expected = dword(GPR64[encodingOf(VMCTX_REG)]!, fc.env.vmctx.typeId(index));
   const slot = descriptorOffsetOf(fc, index);
@@ -205,15 +215,7 @@ function testDescribed(fc: FunctionCompiler, w: number, d: number, type: number)
       a.cmp(S, expected);
       a.jcc('ne', done);
     } else {
-      const next = a.newLabel();
-      a.mov(T, qword(GPR64[encodingOf(VMCTX_REG)]!, VMCTX.RUNTIME_STATE));
-      a.mov(T, qword(T, SUPERTYPE_TABLE.STATE_OFFSET));
-      a.bind(next);
-      a.cmp(S, expected);
-      a.jcc('e', matched);
-      a.mov(S, dword(T, 0, GPR64[SCRATCH]!, SUPERTYPE_TABLE.ENTRY_SIZE));
-      a.test(S, S);
-      a.jcc('ne', next);
+      walkSupertypes(fc, expected, matched);
       a.jmp(done); // 0: no
     }
     a.bind(matched);
