@@ -251,15 +251,19 @@ export const FUNCREF = {
 
 // #region table-descriptor
 /**
- * A table, shared by every instance that imports it: VMContext holds a pointer to this.
- * Elements are 8 bytes: a FuncRef record address for funcref, an externref handle
- * (0 = null) for externref. BASE moves when the table grows: reload it after any call.
+ * A table's entry in every VMContext that uses it (the instance that defines it and every one
+ * that imports it): a copy of where its elements are and how many there are. Elements are 8
+ * bytes: a FuncRef record address for funcref, an externref handle (0 = null) for externref.
+ * BASE moves when the table grows beyond its capacity and LENGTH changes when it grows: the
+ * runtime rewrites the copies in every instance using the table then, as it rewrites memory
+ * sizes, so code reads them straight from r15 and loads them again after any call.
  */
 export const TABLE = {
   /** u64: address of element 0. */
   BASE: 0,
   /** u32 (upper 4 bytes zero): current number of elements. */
   LENGTH: 8,
+  /** Bytes of one VMContext entry. */
   SIZE: 16,
   ELEMENT_SIZE: 8,
 } as const;
@@ -268,10 +272,8 @@ export const TABLE = {
  * A table's length if it can never change, else -1: its maximum is its minimum (below 2^31, a
  * compare's immediate). A table never shrinks, so it has at least its minimum; an imported one
  * must have a maximum no larger than the import's, so it has the same length as one defined here
- * would. Its element array never moves either (it has room for the whole length from the start),
- * so the VMContext's slot for such a table holds the array's address, BASE itself, not the
- * descriptor's: its code checks indices against the length as an immediate and reads an element
- * with one load fewer.
+ * would. Its element array never moves either (it has room for the whole length from the start):
+ * its code checks indices against the length as an immediate, and table.size is a constant.
  */
 export function fixedTableLength(limits: { readonly min: number; readonly max?: number }): number {
   return limits.max === limits.min && limits.min < 0x80000000 ? limits.min : -1;
@@ -321,7 +323,7 @@ export interface VMContextLayout {
   funcRef(i: number): number;
   /** Offset of the u32 canonical type id of type index t. */
   typeId(t: number): number;
-  /** Offset of the pointer to table t's descriptor (see TABLE), or to its elements for a table of fixed length (fixedTableLength). */
+  /** Offset of table t's entry (see TABLE): its BASE, then its LENGTH. */
   table(t: number): number;
   /** Offset of the pointer to global g's cell. */
   global(g: number): number;
@@ -351,7 +353,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
   const funcRefs = imports + counts.importedFunctions * 8;
   const typeIds = funcRefs + counts.functions * 8;
   const tables = typeIds + Math.ceil((counts.types * 4) / 8) * 8;
-  const globals = tables + counts.tables * 8;
+  const globals = tables + counts.tables * TABLE.SIZE;
   const memoryCount = counts.memories ?? 1;
   // Memories after the first, then their builtins: nothing at all in a module of one memory.
   const memories = globals + counts.globals * 8;
@@ -378,7 +380,7 @@ export function vmContextLayout(counts: VMContextCounts): VMContextLayout {
     importedFunction: (i) => (check(i, counts.importedFunctions, 'imported function'), imports + i * 8),
     funcRef: (i) => (check(i, counts.functions, 'function'), funcRefs + i * 8),
     typeId: (t) => (check(t, counts.types, 'type'), typeIds + t * 4),
-    table: (t) => (check(t, counts.tables, 'table'), tables + t * 8),
+    table: (t) => (check(t, counts.tables, 'table'), tables + t * TABLE.SIZE),
     global: (g) => (check(g, counts.globals, 'global'), globals + g * 8),
     memoryBase: (m) => (m === 0 ? VMCTX.MEMORY_BASE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.BASE)),
     memorySize: (m) => (m === 0 ? VMCTX.MEMORY_SIZE : (check(m, memoryCount, 'memory'), memories + (m - 1) * MEMORY_ENTRY.BYTES + MEMORY_ENTRY.SIZE)),

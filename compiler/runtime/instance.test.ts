@@ -69,10 +69,9 @@ function buildModule(): CompiledModule {
   fn(() => {
     // call_indirect: bounds, null, type, then switch to the callee's instance and back.
     const undef = asm.newLabel(), uninit = asm.newLabel(), mismatch = asm.newLabel();
-    asm.mov(rax, qword(r15, layout.table(0)));
-    asm.cmp(edi, dword(rax, TABLE.LENGTH));
+    asm.cmp(edi, dword(r15, layout.table(0) + TABLE.LENGTH));
     asm.jcc('ae', undef);
-    asm.mov(rax, qword(rax, TABLE.BASE));
+    asm.mov(rax, qword(r15, layout.table(0) + TABLE.BASE));
     asm.mov(rax, mem(rax, 0, rdi, 8, 64));
     asm.test(rax, rax);
     asm.jcc('e', uninit);

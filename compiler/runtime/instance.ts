@@ -4,7 +4,7 @@
 
 import { isRefType, ValType, type ConstExpr, type FuncType, type ModuleInfo, type RefType } from '../binary/types.ts';
 import {
-  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, fixedTableLength, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, SHARED_MEMORY_AREA, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
+  AtomicBuiltin, bufferOffsets, Builtin, declaresGcHeapTypes, fixedTableLength, FUNCREF, GcBuiltin, MemoryBuiltin, NULL_REF, SHARED_MEMORY_AREA, TABLE, TrapCode, trapMessage, UNKNOWN_POSITION, vmContextLayoutOf, VMCTX,
   type CompiledModule, type TrapSite, type VMContextLayout,
 } from '../abi/index.ts';
 import { LinkError, RuntimeError } from '../errors.ts';
@@ -22,7 +22,7 @@ import { dropNativeSegment, nativeSegmentBytes, writeNativeSegments } from './gc
 import { constOperandCount } from '../binary/constExpr.ts';
 import { PROT_READ, PROT_WRITE, roundUp } from './native.ts';
 import { type CalloutHandler, getRuntime, signatureKey, type Runtime, type StubRequest } from './runtime.ts';
-import { Global, Table } from './tableAndGlobal.ts';
+import { Global, Table, type TableEntryHolder } from './tableAndGlobal.ts';
 import { moduleTypes, type ModuleTypes, typeIdOf } from './typeIds.ts';
 import { globalSuperTypes, isSubtypeId, supertypeIdOf } from './supertypeIds.ts';
 import { isSubtype, storageType } from '../binary/refTypes.ts';
@@ -160,7 +160,7 @@ function loadCode(compiled: CompiledModule): CodeMemory {
 }
 
 // #region instance
-export class Instance implements FunctionHolder {
+export class Instance implements FunctionHolder, TableEntryHolder {
   readonly runtime: Runtime;
   readonly module: ModuleInfo;
   /** The module's type ids and typed references in global form (typeIds.ts). */
@@ -337,11 +337,12 @@ export class Instance implements FunctionHolder {
       this.tables.push(table);
     }
     this.tables.forEach((t, i) => {
-      // A table of fixed length by its elements (compiler/abi: fixedTableLength): linking made an
-      // imported one's maximum its length, so its array never moves.
+      // A table of fixed length (compiler/abi: fixedTableLength): linking made an imported one's
+      // maximum its length, so its code may take the length for a constant.
       const fixed = fixedTableLength(info.tables[i]!.limits);
       if (fixed >= 0 && (t.length !== fixed || t.maximum !== fixed)) throw new Error(`internal: table ${i} of fixed length ${fixed} can change`);
-      this.setAddress(this.layout.table(i), fixed >= 0 ? t.elementsAddress : t.descriptor);
+      // Its BASE and LENGTH in our VMContext, rewritten whenever it grows (weakly held by the table).
+      t.addEntry(this, this.layout.table(i));
     });
     compiled.functions.forEach((fn) => {
       this.defineFunction(fn.funcIndex, info.functions[fn.funcIndex]!, this.code.address + fn.offset, this.vmctx, this, recordsAt);
@@ -434,6 +435,12 @@ export class Instance implements FunctionHolder {
     if (kind === 'data') this.dataSegments[i] = undefined;
     else this.elemSegments[i] = undefined;
     dropNativeSegment(this.vm, this.layout, kind, i);
+  }
+
+  /** Table entry `entry`'s copy of its table's BASE and LENGTH (compiler/abi: TABLE); the table calls this as it grows. */
+  writeTableEntry(entry: number, base: number, length: number): void {
+    this.setAddress(entry + TABLE.BASE, base);
+    this.setAddress(entry + TABLE.LENGTH, length);
   }
 
   private setAddress(offset: number, value: number): void {

@@ -1,6 +1,7 @@
 // Tables and globals as native objects shared by every instance that imports them.
-// A table is a descriptor { BASE, LENGTH } (see TABLE in compiler/abi) and an element array of
-// 8-byte references; a global is a 16-byte cell. Instances point at them from their VMContext.
+// A table is an element array of 8-byte references whose BASE and LENGTH every instance using it
+// holds a copy of in its VMContext (see TABLE in compiler/abi); a global is a 16-byte cell an
+// instance's VMContext points to.
 
 import { isRefType, ValType, type RefType } from '../binary/types.ts';
 import { isTypedRef, storageType } from '../binary/refTypes.ts';
@@ -22,7 +23,7 @@ const elementArrays = nativeRegistry<Elements>(({ address, bytes }) => {
 /** The most elements a table may have (the JS API's limit). */
 export const MAX_TABLE_LENGTH = 10_000_000;
 
-/** A small bump allocator over mmap'd pages, for cells and descriptors that live as long as the process. */
+/** A small bump allocator over mmap'd pages, for cells that live as long as the process. */
 class NativeCells {
   private page = 0;
   private used = 0;
@@ -60,15 +61,24 @@ externRefs.markers.push((mark) => {
   }
 });
 
+/** What holds a copy of a table's BASE and LENGTH: an instance, whose VMContext has the table's entry at `entry`. */
+export interface TableEntryHolder {
+  writeTableEntry(entry: number, base: number, length: number): void;
+}
+
 // #region table
 export class Table implements FunctionHolder {
-  /** Address of the descriptor the VMContexts point to. */
-  readonly descriptor: number;
   readonly element: RefType;
   readonly maximum: number | undefined;
   /** A table64 table: its indices and sizes are i64 to wasm code. */
   readonly address64: boolean;
-  private readonly desc: DataView;
+  /**
+   * The VMContext entries holding this table's BASE and LENGTH, weakly: a dead instance's
+   * VMContext is unmapped, and the table must not keep its instance alive either.
+   */
+  private entries: { holder: WeakRef<TableEntryHolder>; entry: number }[] = [];
+  /** How many entries were alive at the last sweep: the next sweeps when there are twice as many. */
+  private entriesSwept = 0;
   private capacity = 0;
   private elements = 0;
   private slots!: SlotViews;
@@ -85,16 +95,12 @@ export class Table implements FunctionHolder {
     this.element = element;
     this.maximum = maximum;
     this.address64 = address64;
-    const d = cells.alloc(TABLE.SIZE);
-    this.descriptor = d.address;
-    this.desc = new DataView(d.buffer, d.offset, TABLE.SIZE);
     this.reserve(Math.max(initial, 4));
     elementArrays.register(this, this.mapping);
     // (exnref handles are externref handles: runtime/exceptions.ts)
     const stored = storageType(element);
     if (stored === ValType.externref || stored === ValType.exnref) externTables.add(new WeakRef(this));
     this.lengthNow = initial;
-    this.desc.setUint32(TABLE.LENGTH, initial, true);
     if (init !== null) this.fill(0, init, initial);
   }
 
@@ -102,13 +108,32 @@ export class Table implements FunctionHolder {
     return this.lengthNow;
   }
 
-  /**
-   * Address of element 0 now. A table that can never grow keeps it for life (its first array has
-   * room for all of it), and VMContexts hold it in place of the descriptor's (compiler/abi:
-   * fixedTableLength).
-   */
+  /** Address of element 0 now (a table that can never grow keeps it for life: compiler/abi: fixedTableLength). */
   get elementsAddress(): number {
     return this.elements;
+  }
+
+  /** Keep `holder`'s entry at `entry` (compiler/abi: TABLE) up to date from now on: written now and at every growth. */
+  addEntry(holder: TableEntryHolder, entry: number): void {
+    holder.writeTableEntry(entry, this.elements, this.lengthNow);
+    if (this.entries.length >= 2 * this.entriesSwept + 8) this.sweepEntries();
+    this.entries.push({ holder: new WeakRef(holder), entry });
+  }
+
+  private sweepEntries(): void {
+    this.entries = this.entries.filter((e) => e.holder.deref() !== undefined);
+    this.entriesSwept = this.entries.length;
+  }
+
+  /** Every live instance's copy of BASE and LENGTH rewritten, after a growth. */
+  private updateEntries(): void {
+    let dead = 0;
+    for (const { holder, entry } of this.entries) {
+      const h = holder.deref();
+      if (h) h.writeTableEntry(entry, this.elements, this.lengthNow);
+      else dead++;
+    }
+    if (dead > 0) this.sweepEntries();
   }
 
   /** The raw 64-bit element (a FuncRef address or externref handle). */
@@ -152,7 +177,7 @@ export class Table implements FunctionHolder {
     if (old + delta > this.capacity) this.reserve(Math.max(old + delta, this.capacity * 2));
     for (let i = old; i < old + delta; i++) this.setRaw(i, init);
     this.lengthNow = old + delta;
-    this.desc.setUint32(TABLE.LENGTH, this.lengthNow, true);
+    this.updateEntries();
     return old;
   }
 
@@ -164,7 +189,8 @@ export class Table implements FunctionHolder {
     const words = new Uint32Array(buffer);
     if (this.elements) {
       words.set(this.words.subarray(0, this.lengthNow * 2));
-      // Generated code reloads BASE after every call, so nothing uses the old array any more.
+      // Generated code reloads BASE after every call, and growRaw rewrites every copy of it
+      // before returning, so nothing uses the old array any more.
       native.munmap(this.elements, this.capacity * TABLE.ELEMENT_SIZE);
     }
     this.elements = address;
@@ -173,7 +199,6 @@ export class Table implements FunctionHolder {
     this.capacity = bytes / TABLE.ELEMENT_SIZE;
     this.words = words;
     this.slots = new SlotViews(buffer, 0, this.capacity);
-    this.desc.setBigUint64(TABLE.BASE, BigInt(address), true);
   }
 }
 // #endregion table

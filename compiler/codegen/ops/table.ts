@@ -1,10 +1,10 @@
 // Tables, references and call_indirect. A reference is 64 bits in a general-purpose register:
 // a funcref is the address of the function's FuncRef record (compiler/abi: FUNCREF), an externref
-// a handle the runtime gives out; 0 is null for both. A table is reached through the descriptor
-// its VMContext entry points to (compiler/abi: TABLE); the element array moves when the table
-// grows, so BASE is loaded again at every access. A table of fixed length (compiler/abi:
-// fixedTableLength) never grows: its entry points at the elements themselves. get, set, size and
-// call_indirect are inline; grow, fill, copy, init and elem.drop call the runtime's builtins.
+// a handle the runtime gives out; 0 is null for both. A table's BASE and LENGTH are copied into
+// every VMContext that uses it (compiler/abi: TABLE), and rewritten there when it grows, so
+// they are loaded again at every access. A table of fixed length (compiler/abi:
+// fixedTableLength) never grows: its length is an immediate. get, set, size and call_indirect
+// are inline; grow, fill, copy, init and elem.drop call the runtime's builtins.
 
 import {
   Builtin, encodingOf, fixedTableLength, FUNCREF, MEMORY_BASE_REG, Reg, type RegId, SUPERTYPE_TABLE, TABLE, TrapCode, VMCTX, VMCTX_REG,
@@ -28,13 +28,15 @@ const scratch = GPR64[SCRATCH]!;
  * The address of element `index` of table t, after checking it against the table's length
  * (`trap` when out of bounds). `index` is a constant, or a register holding it zero-extended
  * (an i32 register's upper half is not known to be zero: see indexInReg). Uses r11 (the
- * returned operand's base) and, for a huge constant index, r10. A table whose length is fixed
+ * returned operand's base) and, for a huge constant index or a table64's, r10. The table's
+ * BASE and LENGTH are in the VMContext (compiler/abi: TABLE); a table whose length is fixed
  * (see fixedLength) is checked against that length as an immediate, or not at all for a
- * constant, and its VMContext entry is BASE already.
+ * constant.
  */
 function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, trap: TrapCode): Mem {
   const asm = fc.asm;
-  asm.mov(scratch, qword(vmctxReg, fc.env.vmctx.table(t)));
+  const entry = fc.env.vmctx.table(t);
+  const length = dword(vmctxReg, entry + TABLE.LENGTH);
   const table64 = isTable64(fc, t);
   const fixed = fixedLength(fc, t);
   if (typeof index !== 'number') {
@@ -45,10 +47,10 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
     }
     const c = index.imm >>> 0;
     if (fixed < 0) {
-      asm.cmp(dword(scratch, TABLE.LENGTH), c | 0);
+      asm.cmp(length, c | 0);
       fc.trapIf('be', trap); // length <= c, unsigned
-      asm.mov(scratch, qword(scratch, TABLE.BASE));
     } else if (c >= fixed) fc.trapNow(trap);
+    asm.mov(scratch, qword(vmctxReg, entry + TABLE.BASE));
     if (c < 0x10000000) return qword(scratch, c * TABLE.ELEMENT_SIZE);
     asm.mov(GPR32[SCRATCH2]!, c);
     return qword(scratch, 0, GPR64[SCRATCH2]!, TABLE.ELEMENT_SIZE);
@@ -56,11 +58,11 @@ function elementAddress(fc: FunctionCompiler, t: number, index: Value | RegId, t
   if (fixed >= 0) asm.cmp(table64 ? GPR64[index]! : GPR32[index]!, fixed); // an imm32 below 2^31: unsigned as it is
   else if (table64) {
     // The whole 64-bit index against the zero-extended length.
-    asm.mov(GPR32[SCRATCH2]!, dword(scratch, TABLE.LENGTH));
+    asm.mov(GPR32[SCRATCH2]!, length);
     asm.cmp(GPR64[index]!, GPR64[SCRATCH2]!);
-  } else asm.cmp(GPR32[index]!, dword(scratch, TABLE.LENGTH));
+  } else asm.cmp(GPR32[index]!, length);
   fc.trapIf('ae', trap);
-  if (fixed < 0) asm.mov(scratch, qword(scratch, TABLE.BASE));
+  asm.mov(scratch, qword(vmctxReg, entry + TABLE.BASE));
   return qword(scratch, 0, GPR64[index]!, TABLE.ELEMENT_SIZE);
 }
 
@@ -137,8 +139,7 @@ export function tableSize(fc: FunctionCompiler, t: number): void {
   const fixed = fixedLength(fc, t);
   if (fixed >= 0) return fc.push(isTable64(fc, t) ? constant64(I64, fixed, 0) : constant(I32, fixed));
   const r = fc.regs.alloc(GPR);
-  fc.asm.mov(GPR64[r]!, qword(vmctxReg, fc.env.vmctx.table(t)));
-  fc.asm.mov(GPR32[r]!, dword(GPR64[r]!, TABLE.LENGTH));
+  fc.asm.mov(GPR32[r]!, dword(vmctxReg, fc.env.vmctx.table(t) + TABLE.LENGTH));
   fc.push(inReg(isTable64(fc, t) ? I64 : I32, r));
 }
 // #endregion table-element

@@ -2,7 +2,7 @@
 // module decides (builtins, imported functions, FuncRef records, type ids, tables, globals), each
 // row at the offset vmContextLayoutOf gives the code generator. Drawn from a decoded module, so the
 // picture follows the layout when the layout changes.
-import { Builtin, fixedTableLength, VMCTX, vmContextLayoutOf, type VMContextLayout } from '../../../compiler/abi/vmContext.ts';
+import { Builtin, fixedTableLength, TABLE, VMCTX, vmContextLayoutOf, type VMContextLayout } from '../../../compiler/abi/vmContext.ts';
 import { valTypeName, type ExternKind, type ModuleInfo } from '../../../compiler/binary/types.ts';
 import { box, codeWidth, line, svg, text } from './svg.ts';
 
@@ -73,7 +73,13 @@ export function vmContextAreas(info: ModuleInfo, layout: VMContextLayout = vmCon
     { title: 'type ids', access: 'layout.typeId(t)', colour: 'var(--pic-flags)', rows: typeRows },
     {
       title: 'tables', access: 'layout.table(t)', colour: 'var(--pic-slot)',
-      rows: range(c.tables).map((t) => ({ offset: layout.table(t), bytes: 8, name: `table ${t}`, what: `${nameOf(info, 'table', t)}: ${fixedTableLength(info.tables[t]!.limits) >= 0 ? 'elements' : 'descriptor'} address` })),
+      rows: range(c.tables).flatMap((t) => {
+        const fixed = fixedTableLength(info.tables[t]!.limits);
+        return [
+          { offset: layout.table(t) + TABLE.BASE, bytes: 8, name: `table ${t}`, what: `${nameOf(info, 'table', t)}: BASE, its elements' address` },
+          { offset: layout.table(t) + TABLE.LENGTH, bytes: 8, name: '', what: fixed >= 0 ? `LENGTH (fixed: ${fixed})` : 'LENGTH, rewritten as it grows' },
+        ];
+      }),
     },
     {
       title: 'globals', access: 'layout.global(g)', colour: 'var(--pic-local)',
