@@ -30,6 +30,20 @@ export const BINARYEN_FEATURES = [
  */
 export const BINARYEN_GC_FEATURES = [...BINARYEN_FEATURES, '--enable-gc', '--enable-exception-handling'];
 
+/**
+ * The GC features with custom descriptors (exact references, `describes`/`descriptor` struct
+ * types, struct.new_desc, ref.get_desc, ref.cast_desc_eq, br_on_cast_desc_eq): -ttf then writes
+ * exact types into most modules and descriptor types into about half. Also what binaryen's
+ * interpreter is run with (fuzzExecTwin.ts), since it reads modules of either set alike.
+ */
+export const BINARYEN_GC_CD_FEATURES = [...BINARYEN_GC_FEATURES, '--enable-custom-descriptors'];
+
+/**
+ * The GC source's features for `seed`: custom descriptors on odd seeds only, so that the modules
+ * -ttf makes without them (whose shapes differ: no exact types anywhere) keep being tested too.
+ */
+export const binaryenGcFeatures = (seed: number): readonly string[] => (seed % 2 ? BINARYEN_GC_CD_FEATURES : BINARYEN_GC_FEATURES);
+
 export type Main = (args: string[]) => number;
 let loaded: Promise<Main> | undefined;
 
