@@ -7,7 +7,7 @@
 //
 // Sources (--source, default all): binaryen (wasm-opt -ttf; against V8, then binaryen's interpreter), own (randomProgram.ts and
 // stressProgram.ts), mutate (mutants against WebAssembly.validate and instantiation), binaryen-gc
-// (wasm-opt -ttf with GC: Lightbeam against itself with LIGHTBEAM_GC_STRESS=1, gcOracle.ts, then
+// (wasm-opt -ttf with GC, and custom descriptors on odd seeds: Lightbeam against itself with LIGHTBEAM_GC_STRESS=1, gcOracle.ts, then
 // against binaryen's interpreter, wasm-opt --fuzz-exec-before, fuzzExecOracle.ts), all.
 // Options: --count N (modules per source, default 1000; or per source: binaryen=N,own=N,mutate=N,binaryen-gc=N),
 // --minutes M (start no job after M minutes), --seed S (first seed, default 1),

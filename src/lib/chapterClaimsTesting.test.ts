@@ -41,6 +41,13 @@ describe('book/16-testing-a-compiler.mdx says', () => {
     expect(source('compiler/testing/fuzz/fuzzExecOracle.ts')).toContain('v128ArgumentHosts.add(');
   });
 
+  test("the custom descriptors campaign's modules add up", () => {
+    const [total, generator, runs, agreed, failed, unjudged] = says(/checked ([\d,]+) modules: the generator failed on (\d+), Lightbeam's three runs agreed on the other ([\d,]+), and of those ([\d,]+) agreed with binaryen to the last line, binaryen failed on (\d+) and (\d+) were left unjudged at instantiation/);
+    expect(num(generator!) + num(runs!)).toBe(num(total!));
+    expect(num(agreed!) + num(failed!) + num(unjudged!)).toBe(num(runs!));
+    expect(source('compiler/testing/fuzz/binaryenSource.ts')).toContain('const MODULES_PER_COPY = 500;');
+  });
+
   test("the long run's modules add up, and the mutants are whole jobs", () => {
     const [total, minutes, binaryen, own, mutate] = says(/It checked ([\d,]+) modules in (\d+) minutes: ([\d,]+) from binaryen, ([\d,]+) of its own and ([\d,]+) mutants/);
     expect(num(binaryen!) + num(own!) + num(mutate!)).toBe(num(total!));

@@ -30,10 +30,35 @@ export const BINARYEN_FEATURES = [
  */
 export const BINARYEN_GC_FEATURES = [...BINARYEN_FEATURES, '--enable-gc', '--enable-exception-handling'];
 
+/**
+ * The GC features with custom descriptors (exact references, `describes`/`descriptor` struct
+ * types, struct.new_desc, ref.get_desc, ref.cast_desc_eq, br_on_cast_desc_eq): -ttf then writes
+ * exact types into most modules and descriptor types into about half. Also what binaryen's
+ * interpreter is run with (fuzzExecTwin.ts), since it reads modules of either set alike.
+ */
+export const BINARYEN_GC_CD_FEATURES = [...BINARYEN_GC_FEATURES, '--enable-custom-descriptors'];
+
+/**
+ * The GC source's features for `seed`: custom descriptors on odd seeds only, so that the modules
+ * -ttf makes without them (whose shapes differ: no exact types anywhere) keep being tested too.
+ */
+export const binaryenGcFeatures = (seed: number): readonly string[] => (seed % 2 ? BINARYEN_GC_CD_FEATURES : BINARYEN_GC_FEATURES);
+
 export type Main = (args: string[]) => number;
 let loaded: Promise<Main> | undefined;
+/** Modules made by the loaded copy, which is replaced after MODULES_PER_COPY. */
+let made = 0;
+/**
+ * After some 1,250 modules one copy of wasm-opt has been seen to trap, and the fresh copy then
+ * started to parse its arguments wrongly ("Unexpected second positional argument"): a copy is
+ * replaced well before that.
+ */
+const MODULES_PER_COPY = 500;
 
 function loadWasmOpt(): Promise<Main> {
+  if (made >= MODULES_PER_COPY) loaded = undefined;
+  if (!loaded) made = 0;
+  made++;
   return (loaded ??= startWasmOpt(() => {}));
 }
 
@@ -95,8 +120,8 @@ export async function binaryenModule(seed: number, features: readonly string[] =
     r = { status: -1 };
   }
   if (!r.out) {
-    // After some 1,300 modules in one process, wasm-opt's own wasm has been seen to trap on every
-    // later call, or to write an empty module (its heap is left inconsistent): start a fresh copy
+    // wasm-opt's own wasm has been seen to trap, or to write an empty module (its heap left
+    // inconsistent), after many modules in one copy (see MODULES_PER_COPY): start a fresh copy
     // and try once more.
     loaded = undefined;
     r = await run(await loadWasmOpt());

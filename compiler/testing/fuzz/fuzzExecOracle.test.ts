@@ -72,6 +72,32 @@ describe('the fuzz-exec oracle', () => {
     expect(compareFuzzExec(theirs.lines, ours)).toEqual({ unjudged: "binaryen's host limit stack limit", line: theirs.lines.length });
   }, 60_000);
 
+  it("prints a struct as object(P), P its JS prototype: its descriptor's first field when that is an extern reference", async () => {
+    const bytes = await wasmTools(`(module
+      (rec
+        (type $t (descriptor $d) (struct (field i32)))
+        (type $d (describes $t) (struct (field externref) (field i32)))
+        (type $u (descriptor $e) (struct))
+        (type $e (describes $u) (struct (field anyref))))
+      (import "__fuzz_import" "extern$" (global $host externref))
+      (global (export "in_global") (ref $t) (struct.new_desc $t (i32.const 1) (struct.new $d (global.get $host) (i32.const 2))))
+      (func (export "host") (result anyref) (struct.new_desc $t (i32.const 1) (struct.new $d (global.get $host) (i32.const 2))))
+      (func (export "null_field") (result anyref) (struct.new_desc $t (i32.const 1) (struct.new $d (ref.null noextern) (i32.const 2))))
+      (func (export "anyref_field") (result anyref) (struct.new_desc $u (struct.new $e (any.convert_extern (global.get $host)))))
+      (func (export "descriptor_itself") (result anyref) (struct.new $d (global.get $host) (i32.const 2))))`);
+    const theirs = await binaryenFuzzExec(bytes);
+    if (!('lines' in theirs)) throw new Error(theirs.failed);
+    const host = `externref(${hostPayload('__fuzz_import', 'extern$')})`;
+    expect(theirs.lines).toEqual([
+      '[fuzz-exec] export in_global', `[LoggingExternalInterface logging object(${host})]`,
+      '[fuzz-exec] export host', `[fuzz-exec] note result: host => object(${host})`,
+      '[fuzz-exec] export null_field', '[fuzz-exec] note result: null_field => object(null)',
+      '[fuzz-exec] export anyref_field', '[fuzz-exec] note result: anyref_field => object(null)',
+      '[fuzz-exec] export descriptor_itself', '[fuzz-exec] note result: descriptor_itself => object(null)',
+    ]);
+    expect(compareFuzzExec(theirs.lines, fuzzExecLines(bytes))).toEqual({ agree: true, lines: theirs.lines.length });
+  }, 60_000);
+
   it('binaryen-gc modules of fixed seeds agree with binaryen', async () => {
     const outcomes: string[] = [];
     for (const seed of [2, 5, 6, 8, 3]) outcomes.push((await fuzzExecCheck(await gcSourceModule(seed))).count);

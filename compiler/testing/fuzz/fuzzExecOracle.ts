@@ -16,7 +16,9 @@
 // - Values: integers in decimal, floats as the shortest text that reads back (`1.e+300`, `nan`,
 //   `-nan:0x400000`: compared here as numbers, every NaN alike), v128 as `i32x4 0x... x4`, null
 //   as `null`, a function as `function`, an i31 as `i31ref(N)`, a host value as `externref(N)`, a
-//   JS error as `jserror`, any other object (struct, array, exception) as `object(null)`.
+//   JS error as `jserror`, any other object (struct, array, exception) as `object(P)`, P its JS
+//   prototype as binaryen models custom descriptors' JS API: the first field of a struct's
+//   descriptor when that field is an extern reference (printed as a value), else `null`.
 // - Imports ("fuzzing-support"): log-* print `[LoggingExternalInterface logging ARGS]` (an i64 as
 //   two i32s, low half first); throw(0) throws a JS error, throw(n) the wasm tag "wasmtag" with n;
 //   table-get/set use the table exported as "table" (missing or out of bounds: a JS error);
@@ -41,7 +43,11 @@ import { exceptionPayload, exceptionTag, JSTag, uncatchable, WasmException } fro
 import { fromBits, invokeBits, toBits, wasmFunctionInfo } from '../../runtime/instance.ts';
 import { v128ArgumentHosts } from '../../runtime/calls.ts';
 import { Global as RuntimeGlobal } from '../../runtime/tableAndGlobal.ts';
-import type { FuncType } from '../../binary/types.ts';
+import type { FuncType, ModuleInfo } from '../../binary/types.ts';
+import { structLayoutOf } from '../../abi/gcObjects.ts';
+import { getGcHeap } from '../../runtime/gcHeap.ts';
+import { headerOf, isStructHeader, objectAddress, typeIdOfHeader } from '../../runtime/gcWrappers.ts';
+import { moduleTypes } from '../../runtime/typeIds.ts';
 import type { FuzzExecReply } from './fuzzExecTwin.ts';
 import { askChild } from './childRequest.ts';
 
@@ -77,7 +83,39 @@ function printJs(type: number, v: unknown): string {
   if (v instanceof HostValue) return `externref(${v.payload})`;
   if (typeof v === 'function') return 'function';
   if (typeof v === 'number') return `i31ref(${v})`; // an i31, or one made external
-  return 'object(null)';
+  return `object(${printJs(ValType.externref, jsPrototype(v))})`;
+}
+
+/** The module being run (set by `run`): its struct types, found by the ids the heap knows them by. */
+let running: { readonly info: ModuleInfo; readonly indexById: ReadonlyMap<number, number> } | undefined;
+
+function heapWord(address: number): bigint {
+  const b = getGcHeap().bytes(address, 8);
+  let w = 0n;
+  for (let i = 7; i >= 0; i--) w = (w << 8n) | BigInt(b[i]!);
+  return w;
+}
+
+/**
+ * The JS prototype binaryen gives a wasm object (custom descriptors' JS API): the value of its
+ * descriptor's first field when the object is a struct with a descriptor whose first field is an
+ * extern reference; null otherwise.
+ */
+function jsPrototype(v: unknown): unknown {
+  const address = objectAddress(v);
+  if (address === undefined || !running) return null;
+  const header = headerOf(address);
+  if (!isStructHeader(header)) return null;
+  const { info, indexById } = running;
+  const def = info.typeDefs[indexById.get(typeIdOfHeader(header)) ?? -1];
+  if (def?.kind !== 'struct' || (def.descriptor ?? -1) < 0) return null;
+  const descriptorDef = info.typeDefs[def.descriptor!]!;
+  const first = descriptorDef.fields[0];
+  // The extern hierarchy only (the low byte: an anyref field is stored alike, but binaryen takes no prototype from it).
+  if (!first || (first.type & 0xff) !== ValType.externref) return null;
+  const descriptor = Number(heapWord(address + structLayoutOf(def).descriptor));
+  if (descriptor === 0) return null;
+  return fromBits(first.type as ValType, heapWord(descriptor + structLayoutOf(descriptorDef).offsets[0]!));
 }
 
 /** A raw wasm value (an export's result, a global's or a payload's bits) printed as binaryen does. */
@@ -140,6 +178,7 @@ export function fuzzExecLines(bytes: Uint8Array): string[] {
 function run(bytes: Uint8Array, out: string[]): void {
   const module = new api.Module(bytes);
   const info = module.info;
+  running = { info, indexById: new Map(Array.from(moduleTypes(info).ids, (id, i) => [id, i])) };
   const wasmTag = new api.Tag({ parameters: ['i32'] });
   const typeOfImport = new Map<unknown, FuncType>();
   let instance: api.Instance | undefined;

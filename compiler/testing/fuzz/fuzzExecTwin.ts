@@ -1,13 +1,13 @@
 // Test-only (Node): a process that runs binaryen's own interpreter on modules, for the fuzz-exec
 // oracle (fuzzExecOracle.ts). It loads wasm-opt once (binaryenSource.ts's startWasmOpt) and, for
-// each module it is sent, runs `wasm-opt FILE --fuzz-exec-before` with the GC source's features and
+// each module it is sent, runs `wasm-opt FILE --fuzz-exec-before` with the GC source's features (custom descriptors on) and
 // sends back what that printed, line by line. The parent kills it when it takes too long (the
 // interpreter has no limit of its own on a module's running time) and starts another.
 
 import fs, { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BINARYEN_GC_FEATURES, startWasmOpt, type Main } from './binaryenSource.ts';
+import { BINARYEN_GC_CD_FEATURES, startWasmOpt, type Main } from './binaryenSource.ts';
 
 export interface FuzzExecRequest { readonly id: number; readonly bytes: string }
 /** `status`: wasm-opt's exit status (0 when it ran the module); `error`: it aborted. */
@@ -43,7 +43,7 @@ process.on('message', async (m: FuzzExecRequest) => {
     writeFileSync(file, Buffer.from(m.bytes, 'base64'));
     printed = [];
     pending = '';
-    const status = run([file, ...BINARYEN_GC_FEATURES, '--fuzz-exec-before', '--quiet']);
+    const status = run([file, ...BINARYEN_GC_CD_FEATURES, '--fuzz-exec-before', '--quiet']);
     if (pending) printed.push(pending);
     if (status !== 0) main = undefined; // as below: a fresh copy after any failure
     reply = { id: m.id, lines: printed, status };

@@ -46,6 +46,23 @@ describe('the GC oracle', () => {
     expect(shape.exportedFuncs.get('bytes')).toEqual({ params: [], results: ['anyref'] });
   });
 
+  it("moduleShape reads custom descriptors: describes and descriptor clauses, exact references, exact function imports", async () => {
+    const shape = moduleShape(await wasmTools(`(module
+      (rec
+        (type $t (descriptor $d) (struct (field i32)))
+        (type $d (describes $t) (struct (field externref))))
+      (type $f (func (param (ref null (exact $t))) (result (ref (exact $d)))))
+      (import "m" "f" (func (exact (type $f))))
+      (import "m" "g" (global (ref null (exact $t))))
+      (func (export "get") (type $f) (ref.get_desc $t (ref.as_non_null (local.get 0)))))`));
+    const f = { params: ['anyref'], results: ['anyref'] };
+    expect(shape.imports).toEqual([
+      { module: 'm', name: 'f', kind: 'function', type: f },
+      { module: 'm', name: 'g', kind: 'global', type: 'anyref', mutable: false },
+    ]);
+    expect(shape.exportedFuncs.get('get')).toEqual(f);
+  });
+
   it('transcripts show what GC objects hold: fields, shared and cyclic objects, array bytes', async () => {
     const lines = transcript(lightbeamEngine, exposeState(await wasmTools(LISTS)));
     // list(1): one struct {i32 1 and 4 bytes of padding, null}; list(-1): 7 of them, 7 made first (the tail).

@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as api from '../../api/index.ts';
 import { gcHeapUse } from '../../binary/refTypes.ts';
 import { UNSUPPORTED_FEATURE } from '../../errors.ts';
-import { BINARYEN_GC_FEATURES, binaryenModule } from './binaryenSource.ts';
+import { binaryenGcFeatures, binaryenModule } from './binaryenSource.ts';
 import { exposeState, moduleShape } from './moduleShape.ts';
 import { fuzzExecCheck } from './fuzzExecOracle.ts';
 import { lightbeamEngine, transcript } from './transcript.ts';
@@ -24,9 +24,9 @@ const TWIN = new URL('./gcTwin.ts', import.meta.url).pathname;
 /** Per module and twin; below the campaign's job timeout, so a twin's hang is reported as one. */
 const TWIN_TIMEOUT_MS = 20_000;
 
-/** The module of the GC source for `seed`: binaryen's -ttf with GC (and exceptions) on. */
+/** The module of the GC source for `seed`: binaryen's -ttf with GC (and exceptions; custom descriptors on odd seeds) on. */
 export function gcSourceModule(seed: number): Promise<Uint8Array> {
-  return binaryenModule(seed, BINARYEN_GC_FEATURES);
+  return binaryenModule(seed, binaryenGcFeatures(seed));
 }
 
 // #region gc-twin

@@ -15,8 +15,11 @@ const VAL_TYPES: Readonly<Record<number, ValTypeName>> = {
   0x73: 'funcref', 0x72: 'externref', // nofunc, noextern
   0x6e: 'anyref', 0x6d: 'anyref', 0x6c: 'anyref', 0x6b: 'anyref', 0x6a: 'anyref', 0x71: 'anyref', 0x69: 'anyref', 0x74: 'anyref',
 };
-/** Heap type bytes of (ref ht) and (ref null ht): abstract ones are VAL_TYPES' bytes, else a type index. */
-const REF = 0x64, REF_NULL = 0x63;
+/**
+ * Heap type bytes of (ref ht) and (ref null ht): abstract ones are VAL_TYPES' bytes, else a type
+ * index, which custom descriptors' EXACT may precede ((ref exact $t): only $t itself).
+ */
+const REF = 0x64, REF_NULL = 0x63, EXACT = 0x62;
 
 export interface FuncType { readonly params: readonly ValTypeName[]; readonly results: readonly ValTypeName[] }
 
@@ -70,6 +73,7 @@ class Bytes {
   valType(): ValTypeName {
     const b = this.byte();
     if (b === REF || b === REF_NULL) {
+      if (this.b[this.pos] === EXACT) this.pos++;
       const first = this.b[this.pos];
       if (first !== undefined && first >= 0x40 && first < 0x80) return this.valTypeOf(this.byte()); // abstract: a negative s33 of one byte
       return this.funcTypeIndices.has(this.u32()) ? 'funcref' : 'anyref';
@@ -116,7 +120,8 @@ export function sections(bytes: Uint8Array): Section[] {
 
 /**
  * The type section into `types` (a struct or array type takes its index as undefined), with GC's
- * rec groups (0x4e) and subtypes (0x50, final 0x4f); returns the indices of the function types.
+ * rec groups (0x4e) and subtypes (0x50, final 0x4f), and custom descriptors' `describes` (0x4c)
+ * and `descriptor` (0x4d) clauses; returns the indices of the function types.
  */
 function typeSection(r: Bytes, types: (FuncType | undefined)[]): Set<number> {
   const funcs = new Set<number>();
@@ -141,6 +146,8 @@ function typeSection(r: Bytes, types: (FuncType | undefined)[]): Set<number> {
       r.pos++;
       for (let n = r.u32(), i = 0; i < n; i++) r.u32();
     }
+    if (r.b[r.pos] === 0x4c) { r.pos++; r.u32(); }
+    if (r.b[r.pos] === 0x4d) { r.pos++; r.u32(); }
     compositeType();
   };
   for (let n = r.u32(), i = 0; i < n; i++) {
@@ -176,7 +183,7 @@ export function moduleShape(bytes: Uint8Array): ModuleShape {
       case 2:
         for (let n = r.u32(), i = 0; i < n; i++) {
           const module = r.name(), name = r.name(), kind = r.byte();
-          if (kind === 0) {
+          if (kind === 0 || kind === 0x20) { // 0x20: custom descriptors' import of exactly that type
             const type = types[r.u32()];
             if (!type) throw new ShapeError('import of an unknown type');
             imports.push({ module, name, kind: 'function', type });

@@ -20,8 +20,12 @@ const loadBinaryen = () => (binaryenLoading ??= import('binaryen').then((m) => m
 const features2 = (b: Binaryen) => b.Features.MutableGlobals | b.Features.NontrappingFPToInt | b.Features.BulkMemory | b.Features.SignExt |
   b.Features.ReferenceTypes | b.Features.Multivalue | b.Features.BulkMemoryOpt | b.Features.CallIndirectOverlong | b.Features.SIMD128;
 
-/** For GC modules (the binaryen-gc source): 2.0 with tail calls, GC and exception handling. */
-const featuresGc = (b: Binaryen) => features2(b) | b.Features.TailCall | b.Features.GC | b.Features.ExceptionHandling | b.Features.Atomics;
+/** binaryen's CustomDescriptors feature bit, which binaryen.js 132 has no name for (wasm-features.h). */
+const CUSTOM_DESCRIPTORS = 1 << 21;
+
+/** For GC modules (the binaryen-gc source): 2.0 with tail calls, GC, exception handling and custom descriptors. */
+const featuresGc = (b: Binaryen) => features2(b) | b.Features.TailCall | b.Features.GC | b.Features.ExceptionHandling | b.Features.Atomics |
+  CUSTOM_DESCRIPTORS;
 
 /** binaryen.js reads a module with its default features unless told (GC's rec groups need GC on). */
 const readModule = (b: Binaryen, bytes: Uint8Array, gc: boolean): BinaryenModule =>
