@@ -22,7 +22,7 @@ export function cliThreads(bytes: Uint8Array): number {
 
 /**
  * Validate and compile as the CLI does; throws CompileError. With a `cache` (`lightbeam run`'s:
- * ./compileCache.ts), a module compiled before by the same compiler with the same options is
+ * ../cache/compileCache.ts), a module compiled before by the same compiler with the same options is
  * loaded from it instead, and a module compiled now is kept in it.
  */
 export async function compileForCli(

@@ -1418,20 +1418,13 @@ export class FunctionValidator implements FunctionContext {
         return;
       }
       // Custom descriptors.
-      case 0x20: case 0x21: { // struct.new_desc, struct.new_default_desc
+      case 0x20: case 0x21: case 0x22: { // struct.new_desc, struct.new_default_desc, ref.get_desc: a type index
         const end = r.pos;
         r.pos = immediates;
         const t = r.u32();
         r.pos = end;
-        cg.structNewDesc(t, sub === 0x21, offset);
-        return;
-      }
-      case 0x22: { // ref.get_desc
-        const end = r.pos;
-        r.pos = immediates;
-        const t = r.u32();
-        r.pos = end;
-        cg.refGetDesc(t, offset);
+        if (sub === 0x22) cg.refGetDesc(t, offset);
+        else cg.structNewDesc(t, sub === 0x21, offset);
         return;
       }
       case 0x23: case 0x24: { // ref.cast_desc_eq (ref ht), (ref null ht)
